@@ -1,0 +1,39 @@
+# The two commands of a fresh machine: `make demo` and `make test` (see README.md).
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test setup serve bench lint stop-db clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py setup_platform
+
+demo: setup
+	$(PY) manage.py demo
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+serve: $(VENV)/.installed
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) manage.py import_cog --fetch-only
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m bench $(BENCH_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+stop-db: $(VENV)/.installed
+	$(PY) manage.py embedded_db stop
+
+clean:
+	rm -rf $(VENV) .data

@@ -1,0 +1,3 @@
+"""Member-host API routes of the ABS under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""The private half of the ABS: a member's own observations (tenant schema)."""

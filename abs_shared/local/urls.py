@@ -1,0 +1,3 @@
+"""Member-host pages of the ABS."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""ABS mutualisée (public schema)."""

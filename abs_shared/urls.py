@@ -1,0 +1,3 @@
+"""Portal pages of abs_shared (public URLconf)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal pages of knowledge_base (public URLconf)."""
+
+urlpatterns: list = []

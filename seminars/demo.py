@@ -1,0 +1,5 @@
+"""Demo data of seminars, loaded by `manage.py demo`."""
+
+
+def load(stdout) -> None:
+    """Load this app's demo data. Idempotent."""

@@ -1,0 +1,1 @@
+"""Séminaires et ateliers (public schema)."""

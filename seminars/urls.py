@@ -1,0 +1,3 @@
+"""Portal pages of seminars (public URLconf)."""
+
+urlpatterns: list = []

@@ -1,0 +1,75 @@
+"""One decorator/mixin pair (and a DRF permission) for member roles (convention 5)."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from tenants.models import Membership
+
+WRITE_ROLES = (Membership.Role.DIRECTOR, Membership.Role.AGENT)
+ALL_ROLES = (Membership.Role.DIRECTOR, Membership.Role.AGENT, Membership.Role.VIEWER)
+
+
+def membership_for(request) -> Membership | None:
+    """The membership of the request's user in the host's member space, if any."""
+    tenant = getattr(request, "tenant", None)
+    user = request.user
+    if tenant is None or tenant.schema_name == "public" or not user.is_authenticated:
+        return None
+    cached = getattr(request, "membership", None)
+    if cached is not None and cached.user_id == user.pk:
+        return cached
+    return Membership.objects.filter(user=user, member_id=tenant.pk, user__is_active=True).first()
+
+
+def has_member_role(request, roles=ALL_ROLES) -> bool:
+    membership = membership_for(request)
+    return membership is not None and membership.role in roles and request.tenant.is_active
+
+
+def member_role_required(*roles: str):
+    """View decorator: the user must hold one of `roles` in the host's member space."""
+    allowed = roles or ALL_ROLES
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_member_role(request, allowed):
+                raise PermissionDenied("Vous n'avez pas accès à cette fonction de l'espace membre.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class MemberRoleRequiredMixin:
+    """Class-based twin of member_role_required: set `member_roles`."""
+
+    member_roles: tuple[str, ...] = ALL_ROLES
+
+    def dispatch(self, request, *args, **kwargs):
+        if not has_member_role(request, self.member_roles):
+            raise PermissionDenied("Vous n'avez pas accès à cette fonction de l'espace membre.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IsMemberOfHost(BasePermission):
+    """API: any role reads; only `write_roles` write. Set `write_roles` on the view to narrow it."""
+
+    message = "Réservé aux personnes habilitées de ce CCAS."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            roles = getattr(view, "read_roles", ALL_ROLES)
+        else:
+            roles = getattr(view, "write_roles", WRITE_ROLES)
+        return has_member_role(request, roles)
+
+
+class IsDirectorOfHost(BasePermission):
+    message = "Réservé à la direction de ce CCAS."
+
+    def has_permission(self, request, view):
+        return has_member_role(request, (Membership.Role.DIRECTOR,))

@@ -1,0 +1,79 @@
+"""Public API: members and the commune matcher."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants.matching import match_commune
+from tenants.models import MemberCCAS
+from tenants.services import member_url
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    commune = serializers.SerializerMethodField()
+    intercommunality = serializers.SerializerMethodField()
+    population = serializers.IntegerField(source="commune.population")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MemberCCAS
+        fields = ["slug", "name", "kind", "commune", "intercommunality", "population", "joined_on", "url"]
+
+    def get_commune(self, member) -> dict:
+        commune = member.commune
+        return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}
+
+    def get_intercommunality(self, member) -> dict | None:
+        grouping = member.intercommunality or member.commune.intercommunality
+        return {"siren": grouping.siren, "nom": grouping.nom, "kind": grouping.kind} if grouping else None
+
+    def get_url(self, member) -> str:
+        return member_url(member, "/", self.context.get("request"))
+
+
+class MemberList(generics.ListAPIView):
+    """Active members of the union."""
+
+    serializer_class = MemberSerializer
+    queryset = (
+        MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
+        .select_related("commune", "commune__epci", "commune__ept", "intercommunality")
+        .order_by("commune__nom")
+    )
+
+
+CommuneMatchSerializer = inline_serializer(
+    "CommuneMatch",
+    {
+        "status": serializers.ChoiceField(["matched", "ambiguous", "unknown"]),
+        "results": inline_serializer(
+            "CommuneCandidate",
+            {
+                "code": serializers.CharField(),
+                "nom": serializers.CharField(),
+                "departement": serializers.CharField(),
+                "population": serializers.IntegerField(),
+                "score": serializers.FloatField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class CommuneMatch(APIView):
+    """Match a typed commune name (or INSEE code) to the official list, best first."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="Nom saisi ou code INSEE"),
+            OpenApiParameter("hint", str, description="Code de département ou de région"),
+        ],
+        responses=CommuneMatchSerializer,
+    )
+    def get(self, request):
+        typed = request.query_params.get("q", "")
+        if not typed.strip():
+            return Response({"q": ["Indiquez un nom de commune (paramètre q)."]}, status=400)
+        return Response(match_commune(typed, request.query_params.get("hint")).as_dict())

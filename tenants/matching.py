@@ -1,0 +1,190 @@
+"""The commune-name matcher used by every import and form.
+
+Organisers type commune names by hand: capitals, no accents or hyphens, "St" for "Saint",
+"(Le)" at the end, typos. A typed name (or an INSEE code) plus an optional département or région
+code as a hint gives one of:
+- matched: one official commune (names compared once folded, former names of merged communes too);
+- ambiguous: several communes carry that name and the hint does not pick one;
+- unknown: nothing carries that name; the closest names are suggested (rapidfuzz).
+"""
+
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "s/": "sur"}
+TRAILING_ARTICLE = re.compile(r"^(?P<name>.*?)\s*\((?P<article>l'|le|la|les)\)\s*$", re.IGNORECASE)
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+SUGGESTION_COUNT = 5
+INDEX_TTL_SECONDS = 600
+
+
+def fold(text: str) -> str:
+    """Fold a commune name to a key: lower case, no accents, abbreviations expanded, single spaces."""
+    text = text.strip()
+    article = TRAILING_ARTICLE.match(text)
+    if article:  # "PRE SAINT GERVAIS (LE)" -> "LE PRE SAINT GERVAIS"
+        text = f"{article['article']} {article['name']}"
+    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("s/", " s/ ")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    words = re.split(r"[^a-z0-9/]+", text)
+    return " ".join(ABBREVIATIONS.get(word, word) for word in words if word and word != "/")
+
+
+def compact(key: str) -> str:
+    """Spaces removed too: "saintdenis", "saint denis" and "Saint-Denis" meet here."""
+    return key.replace(" ", "")
+
+
+@dataclass(frozen=True)
+class CommuneRef:
+    code: str
+    nom: str
+    departement: str
+    region: str
+    population: int
+
+
+@dataclass
+class Candidate:
+    commune: CommuneRef
+    score: float
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.commune.code,
+            "nom": self.commune.nom,
+            "departement": self.commune.departement,
+            "population": self.commune.population,
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass
+class MatchResult:
+    status: str  # "matched" | "ambiguous" | "unknown"
+    typed: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def commune(self) -> CommuneRef | None:
+        return self.candidates[0].commune if self.status == "matched" else None
+
+    @property
+    def suggestions(self) -> list[CommuneRef]:
+        return [candidate.commune for candidate in self.candidates]
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "results": [c.as_dict() for c in self.candidates]}
+
+
+class CommuneIndex:
+    """Folded names of every current commune and former name, held in memory (about 37,000)."""
+
+    def __init__(self, communes: list[CommuneRef], aliases: list[tuple[str, str]]):
+        self.by_code = {commune.code: commune for commune in communes}
+        self.by_key: dict[str, list[str]] = {}
+        for commune in communes:
+            self.by_key.setdefault(compact(fold(commune.nom)), []).append(commune.code)
+        self.alias_by_key: dict[str, list[str]] = {}
+        for alias_name, code in aliases:
+            self.alias_by_key.setdefault(compact(fold(alias_name)), []).append(code)
+        # Fuzzy search runs on spaced keys so that token-based scorers see words.
+        self.choices = {commune.code: fold(commune.nom) for commune in communes}
+
+    @classmethod
+    def from_database(cls) -> "CommuneIndex":
+        from tenants.models import Commune, CommuneAlias
+
+        communes = [
+            CommuneRef(code, nom, departement, region, population)
+            for code, nom, departement, region, population in Commune.objects.values_list(
+                "code", "nom", "departement_id", "region_id", "population"
+            )
+        ]
+        aliases = list(CommuneAlias.objects.values_list("nom", "commune_id"))
+        return cls(communes, aliases)
+
+    def match(self, typed: str, hint: str | None = None) -> MatchResult:
+        typed = (typed or "").strip()
+        if not typed:
+            return MatchResult("unknown", typed)
+        if INSEE_CODE.match(typed):
+            commune = self.by_code.get(typed.upper())
+            if commune:
+                return MatchResult("matched", typed, [Candidate(commune, 1.0)])
+        key = compact(fold(typed))
+        exact_codes = self.by_key.get(key) or self.alias_by_key.get(key) or []
+        exact = [self.by_code[code] for code in dict.fromkeys(exact_codes) if code in self.by_code]
+        if exact:
+            return self._decide(typed, exact, hint)
+        return MatchResult("unknown", typed, self._suggest(fold(typed), hint))
+
+    def _decide(self, typed: str, exact: list[CommuneRef], hint: str | None) -> MatchResult:
+        in_hint = [commune for commune in exact if _in_area(commune, hint)]
+        if len(exact) == 1:
+            return MatchResult("matched", typed, [Candidate(exact[0], 1.0)])
+        if len(in_hint) == 1:
+            return MatchResult("matched", typed, [Candidate(in_hint[0], 1.0)])
+        # Ties: communes inside the hinted area first, then the most populated.
+        ordered = sorted(exact, key=lambda c: (not _in_area(c, hint), -c.population, c.code))
+        return MatchResult("ambiguous", typed, [Candidate(c, 1.0) for c in ordered])
+
+    def _suggest(self, folded: str, hint: str | None) -> list[Candidate]:
+        found = process.extract(
+            folded, self.choices, scorer=_similarity, limit=SUGGESTION_COUNT * 4, score_cutoff=60
+        )
+        candidates = []
+        for _choice, score, code in found:
+            commune = self.by_code[code]
+            # A commune inside the hinted area wins a tie against one outside it.
+            bonus = 3 if hint and _in_area(commune, hint) else 0
+            candidates.append(Candidate(commune, min(score + bonus, 100) / 100))
+        candidates.sort(key=lambda c: (-c.score, -c.commune.population))
+        return candidates[:SUGGESTION_COUNT]
+
+
+def _similarity(typed: str, choice: str, **kwargs) -> float:
+    """Close spellings (typos, a missing letter) and a merged commune's longer new name both score."""
+    whole = fuzz.ratio(typed, choice)
+    if len(typed) >= 4 and choice.startswith(typed):
+        # "chemille" -> "chemille en anjou": the new commune kept the old name as its start.
+        whole = max(whole, 88 + 10 * len(typed) / len(choice))
+    return max(whole, 0.95 * fuzz.token_sort_ratio(typed, choice))
+
+
+def _in_area(commune: CommuneRef, hint: str | None) -> bool:
+    if not hint:
+        return False
+    hint = hint.strip().upper()
+    return commune.departement == hint or commune.region == hint
+
+
+_index: CommuneIndex | None = None
+_index_built_at = 0.0
+_lock = threading.Lock()
+
+
+def get_index() -> CommuneIndex:
+    """The process-wide index, rebuilt after INDEX_TTL_SECONDS or after reset_index()."""
+    global _index, _index_built_at
+    with _lock:
+        if _index is None or time.monotonic() - _index_built_at > INDEX_TTL_SECONDS:
+            _index = CommuneIndex.from_database()
+            _index_built_at = time.monotonic()
+        return _index
+
+
+def reset_index() -> None:
+    global _index
+    with _lock:
+        _index = None
+
+
+def match_commune(typed: str, hint: str | None = None) -> MatchResult:
+    """Match a typed commune name or INSEE code against the official list."""
+    return get_index().match(typed, hint)

@@ -1,0 +1,218 @@
+"""Public schema: the official geography, the members (tenants), their domains and who may enter them."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    nom = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    nom = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.code})"
+
+
+class Intercommunality(models.Model):
+    """An EPCI à fiscalité propre (CC, CA, CU, métropole) or an EPT of the Métropole du Grand Paris."""
+
+    class Kind(models.TextChoices):
+        CC = "CC", "Communauté de communes"
+        CA = "CA", "Communauté d'agglomération"
+        CU = "CU", "Communauté urbaine"
+        METRO = "METRO", "Métropole"
+        MET69 = "MET69", "Métropole de Lyon"
+        EPT = "EPT", "Établissement public territorial"
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField(max_length=200)
+    kind = models.CharField("nature", max_length=5, choices=Kind.choices)
+    population = models.PositiveIntegerField("population municipale", default=0)
+
+    class Meta:
+        verbose_name = "intercommunalité"
+        verbose_name_plural = "intercommunalités"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Commune(models.Model):
+    """A current commune of the Code officiel géographique."""
+
+    code = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField(max_length=200)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
+    population = models.PositiveIntegerField("population municipale", default=0)
+    codes_postaux = ArrayField(models.CharField(max_length=5), default=list, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    epci = models.ForeignKey(
+        Intercommunality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+        limit_choices_to={"kind__in": ["CC", "CA", "CU", "METRO", "MET69"]},
+    )
+    ept = models.ForeignKey(
+        Intercommunality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ept_communes",
+        limit_choices_to={"kind": "EPT"},
+        help_text="Établissement public territorial (Métropole du Grand Paris).",
+    )
+    # Name folded for matching (no accents, case, punctuation; "st" -> "saint").
+    match_key = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        verbose_name = "commune"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.departement_id})"
+
+    @property
+    def intercommunality(self) -> "Intercommunality | None":
+        """The closest grouping: the EPT inside the Métropole du Grand Paris, else the EPCI."""
+        return self.ept or self.epci
+
+
+class CommuneAlias(models.Model):
+    """A former or delegated commune name that now leads to a current commune (mergers)."""
+
+    match_key = models.CharField(max_length=200, db_index=True)
+    nom = models.CharField(max_length=200)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = "ancien nom de commune"
+        verbose_name_plural = "anciens noms de communes"
+
+
+class MemberCCAS(TenantMixin):
+    """A member of the union: a CCAS (one commune) or a CIAS (one intercommunality). The tenant."""
+
+    class Kind(models.TextChoices):
+        CCAS = "CCAS", "CCAS"
+        CIAS = "CIAS", "CIAS"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Actif"
+        SUSPENDED = "suspended", "Suspendu"
+        LEFT = "left", "A quitté l'union"
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField(unique=True, max_length=50)
+    kind = models.CharField("nature", max_length=4, choices=Kind.choices, default=Kind.CCAS)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="members", verbose_name="commune"
+    )
+    intercommunality = models.ForeignKey(
+        Intercommunality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Pour un CIAS : l'intercommunalité couverte.",
+    )
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField("adhésion le")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = "membre"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune"], condition=models.Q(kind="CCAS"), name="one_ccas_per_commune"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def domain_name(self) -> str:
+        return f"{self.slug}.{settings.PLATFORM_DOMAIN}"
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = "domaine"
+
+
+class Membership(models.Model):
+    """Which member spaces a person may enter, and as what."""
+
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Directeur ou directrice"
+        AGENT = "agent", "Agent"
+        VIEWER = "viewer", "Lecture seule"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    member = models.ForeignKey(MemberCCAS, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "accès à un espace membre"
+        verbose_name_plural = "accès aux espaces membres"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "member"], name="one_membership_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.member} ({self.get_role_display()})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (self.Role.DIRECTOR, self.Role.AGENT)
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == self.Role.DIRECTOR
+
+
+class HandoverLink(models.Model):
+    """A single-use ticket that logs a portal user into one of their member spaces.
+
+    Cookies are host-only, so moving from the portal to <slug>.<domain> needs either this or a
+    second login. The signed token carries the nonce; the row makes it single-use.
+    """
+
+    nonce = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    member = models.ForeignKey(MemberCCAS, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)

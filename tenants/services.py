@@ -1,0 +1,210 @@
+"""Writes on members and people (convention 1: verb-named, typed, atomic, mail on commit)."""
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+
+from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
+from union.audit import record_audit
+
+User = get_user_model()
+HANDOVER_SALT = "maillage.handover"
+
+
+class OnboardingError(Exception):
+    """A member cannot be created; the message is for the person who asked."""
+
+
+def slug_for_commune(commune: Commune) -> str:
+    return slugify(commune.nom)[:50]
+
+
+def schema_name_for(slug: str) -> str:
+    # Schema names: lower case, digits and underscores, not starting with "pg_".
+    return "m_" + slug.replace("-", "_")[:60]
+
+
+@transaction.atomic
+def onboard_member(
+    insee: str,
+    *,
+    kind: str = MemberCCAS.Kind.CCAS,
+    name: str | None = None,
+    slug: str | None = None,
+    epci_siren: str | None = None,
+    joined_on: date | None = None,
+    actor=None,
+) -> MemberCCAS:
+    """Create a member CCAS/CIAS: its row, its schema (cloned from the template) and its domain.
+
+    Refuses an unknown INSEE code or a commune that already has its CCAS; nothing is created then.
+    """
+    commune = Commune.objects.select_related("epci", "ept").filter(code=insee.strip().upper()).first()
+    if commune is None:
+        raise OnboardingError(f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune.")
+    intercommunality = None
+    if kind == MemberCCAS.Kind.CIAS:
+        intercommunality = (
+            Intercommunality.objects.filter(siren=epci_siren).first() if epci_siren else commune.intercommunality
+        )
+        if intercommunality is None:
+            raise OnboardingError("Un CIAS doit être rattaché à une intercommunalité (SIREN).")
+        default_name = f"CIAS {intercommunality.nom}"
+    else:
+        if MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).exists():
+            raise OnboardingError(f"Le CCAS de {commune.nom} ({commune.code}) est déjà membre de l'union.")
+        default_name = f"CCAS de {commune.nom}"
+    slug = slug or slug_for_commune(commune)
+    if kind == MemberCCAS.Kind.CIAS and not slug.startswith("cias-"):
+        slug = f"cias-{slugify(intercommunality.nom)}"[:50]
+    if MemberCCAS.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{commune.code}"[:50]
+    member = MemberCCAS(
+        schema_name=schema_name_for(slug),
+        name=name or default_name,
+        slug=slug,
+        kind=kind,
+        commune=commune,
+        intercommunality=intercommunality,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    member.save(verbosity=0)  # clones the template schema
+    Domain.objects.create(domain=member.domain_name, tenant=member, is_primary=True)
+    record_audit("member.onboarded", actor=actor, member=member, target=member.name, insee=commune.code)
+    return member
+
+
+@transaction.atomic
+def set_member_status(member: MemberCCAS, status: str, *, actor=None) -> MemberCCAS:
+    """Suspend, reactivate or record the departure of a member. Nothing is deleted."""
+    previous = member.status
+    member.status = status
+    member.save(update_fields=["status"])
+    record_audit("member.status", actor=actor, member=member, target=member.name, before=previous, after=status)
+    return member
+
+
+def suspend_member(member: MemberCCAS, *, actor=None) -> MemberCCAS:
+    return set_member_status(member, MemberCCAS.Status.SUSPENDED, actor=actor)
+
+
+def reactivate_member(member: MemberCCAS, *, actor=None) -> MemberCCAS:
+    return set_member_status(member, MemberCCAS.Status.ACTIVE, actor=actor)
+
+
+@transaction.atomic
+def grant_membership(
+    member: MemberCCAS,
+    email: str,
+    role: str,
+    *,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    actor=None,
+    request=None,
+) -> Membership:
+    """Give a person (created if new, found by email) a role in a member space.
+
+    Without a password, a new person gets an email with a single-use link to choose one.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    membership, _ = Membership.objects.update_or_create(user=user, member=member, defaults={"role": role})
+    record_audit("membership.granted", actor=actor, member=member, target=email, role=role)
+    if created and not password:
+        transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
+    return membership
+
+
+@transaction.atomic
+def revoke_membership(membership: Membership, *, actor=None) -> None:
+    """Remove a person's access to a member space (the account itself stays)."""
+    record_audit(
+        "membership.revoked", actor=actor, member=membership.member, target=membership.user.email,
+        role=membership.role,
+    )
+    membership.delete()
+
+
+def portal_url(path: str, request=None) -> str:
+    """An absolute URL on the portal host; keeps the scheme and port of the current request."""
+    if request is not None:
+        scheme = request.scheme
+        port = request.get_host().partition(":")[2]
+    else:
+        scheme, port = ("http", "8000") if settings.DEBUG else ("https", "")
+    return f"{scheme}://{settings.PLATFORM_DOMAIN}{':' + port if port else ''}{path}"
+
+
+def member_url(member: MemberCCAS, path: str = "/", request=None) -> str:
+    """An absolute URL on a member's host."""
+    url = portal_url(path, request)
+    return url.replace(f"//{settings.PLATFORM_DOMAIN}", f"//{member.domain_name}", 1)
+
+
+def send_set_password_email(user, member: MemberCCAS | None = None, request=None) -> None:
+    """Email a single-use link to choose a password (Django's reset token: void once used)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = portal_url(reverse("password_reset_confirm", args=[uid, token]), request)
+    body = render_to_string(
+        "registration/set_password_email.txt",
+        {"user": user, "member": member, "link": link, "platform_name": settings.PLATFORM_NAME},
+    )
+    send_mail(f"{settings.PLATFORM_NAME} : choisissez votre mot de passe", body, None, [user.email])
+
+
+def create_handover_link(user, member: MemberCCAS, request=None) -> str:
+    """A signed, short-lived, single-use URL that logs `user` into `member`'s space."""
+    if not Membership.objects.filter(user=user, member=member).exists():
+        raise PermissionError("Pas d'accès à cet espace membre.")
+    nonce = secrets.token_urlsafe(24)
+    HandoverLink.objects.create(nonce=nonce, user=user, member=member)
+    token = signing.dumps({"n": nonce, "m": member.pk}, salt=HANDOVER_SALT)
+    return member_url(member, reverse("handover", args=[token]), request)
+
+
+@transaction.atomic
+def consume_handover_link(token: str, member: MemberCCAS):
+    """The user a valid handover token names, marking it used; None if invalid, expired or used."""
+    try:
+        data = signing.loads(token, salt=HANDOVER_SALT, max_age=settings.MEMBER_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if data.get("m") != member.pk:
+        return None
+    link = (
+        HandoverLink.objects.select_for_update()
+        .select_related("user")
+        .filter(nonce=data.get("n"), member=member, used_at__isnull=True)
+        .first()
+    )
+    if link is None or not link.user.is_active:
+        return None
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return link.user

@@ -1,0 +1,83 @@
+"""Shared fixtures: a real PostgreSQL with the COG loaded, members, and clients on their hosts.
+
+Tests run inside a transaction that is rolled back (pytest-django's `db`), member schemas
+included: creating a member (a schema cloned from the template) is transactional in PostgreSQL.
+Avoid `transactional_db`: its flush would empty the session-wide reference data. Tests that
+need committed data (concurrency, live server) use the `committed` marker and clean up after
+themselves.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from tenants.models import Commune, MemberCCAS, Membership
+from tenants.services import grant_membership, onboard_member
+from union.services import ensure_template_schema, ensure_union_groups
+
+PASSWORD = "motdepasse-de-test-42"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After pytest-django migrated public: the member template schema, union groups, the COG."""
+    with django_db_blocker.unblock():
+        template = ensure_template_schema()
+        call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=0)
+        ensure_union_groups()
+        if not Commune.objects.exists():
+            call_command("import_cog", verbosity=0)
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def back_to_public_schema():
+    """A request to a member host leaves the connection on that schema; put it back."""
+    yield
+    connection.set_schema_to_public()
+
+
+def make_member(insee: str, **kwargs) -> MemberCCAS:
+    """Builder: a member onboarded the real way (schema cloned from the template)."""
+    member = onboard_member(insee, **kwargs)
+    connection.set_schema_to_public()
+    return member
+
+
+def make_person(member: MemberCCAS, email: str, role: str = Membership.Role.DIRECTOR):
+    """Builder: a person with a role in `member`, password PASSWORD."""
+    return grant_membership(member, email, role, password=PASSWORD).user
+
+
+def host_client(host: str, user=None) -> Client:
+    """A Django test client whose requests go to `host` (portal or member), logged in if `user`."""
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def member_client(member: MemberCCAS, user=None) -> Client:
+    return host_client(member.domain_name, user)
+
+
+@pytest.fixture
+def portal():
+    return host_client("localhost")
+
+
+@pytest.fixture
+def bondy(db) -> MemberCCAS:
+    return make_member("93010")
+
+
+@pytest.fixture
+def montreuil(db) -> MemberCCAS:
+    return make_member("93048")
+
+
+@pytest.fixture
+def two_members(bondy, montreuil) -> tuple[MemberCCAS, MemberCCAS]:
+    """Two members whose schemas are cloned from the same template: their primary keys collide."""
+    return bondy, montreuil

@@ -1,0 +1,61 @@
+"""The platform's set-up: template schema up to date, settings, checks."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.conf import settings
+
+
+@pytest.mark.django_db
+def test_template_schema_has_no_pending_migration():
+    """A stale template silently produces broken members: it must be fully migrated."""
+    connection.set_schema(settings.TENANT_BASE_SCHEMA)
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    tenant_apps = {"workspace", "abs_local"}
+    pending = [migration for migration, _ in plan if migration.app_label in tenant_apps]
+    assert pending == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s",
+            [settings.TENANT_BASE_SCHEMA],
+        )
+        assert cursor.fetchone()[0] > 1
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+
+
+def run_production_check(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "union.settings.production", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, env=env, cwd=settings.BASE_DIR,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key_and_database_url():
+    result = run_production_check({})
+    assert result.returncode != 0
+    assert "SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_production_check_deploy_reports_nothing():
+    result = run_production_check(
+        {
+            "SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-1234567890",
+            "DATABASE_URL": settings.DATABASES["default"].get("TEST_URL", "postgres://u:p@localhost:5432/maillage"),
+        }
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnionConfig(AppConfig):
+    name = "union"
+    verbose_name = "Union (portail et comptes)"

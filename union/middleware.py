@@ -1,0 +1,64 @@
+"""Host routing: the portal on PLATFORM_DOMAIN, each member on <slug>.PLATFORM_DOMAIN."""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.postgresql_backend.base import FakeTenant
+from django_tenants.utils import get_public_schema_name
+
+from tenants.models import Membership
+
+# Paths of a member host that a visitor who is not (yet) a member may reach.
+OPEN_MEMBER_PATHS = ("/connexion/", "/deconnexion/", "/acces/", "/static/", "/api/", "/favicon.ico")
+
+
+def portal_hosts() -> set[str]:
+    return {settings.PLATFORM_DOMAIN, *getattr(settings, "EXTRA_PORTAL_HOSTS", ())}
+
+
+class HostTenantMiddleware(TenantMainMiddleware):
+    """The portal host is the public schema without a tenant row; an unknown host gets 404."""
+
+    def get_tenant(self, domain_model, hostname):
+        if hostname in portal_hosts():
+            return FakeTenant(schema_name=get_public_schema_name())
+        return super().get_tenant(domain_model, hostname)
+
+
+def is_member_host(request) -> bool:
+    tenant = getattr(request, "tenant", None)
+    return tenant is not None and tenant.schema_name != get_public_schema_name()
+
+
+class MemberSpaceMiddleware:
+    """On a member host: a suspended space says so; a logged-in non-member gets 403.
+
+    API paths are left to the API's permission classes (token authentication happens in the view).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        if not is_member_host(request):
+            return self.get_response(request)
+        member = request.tenant
+        if request.path.startswith("/static/"):
+            return self.get_response(request)
+        if not member.is_active:
+            return render(request, "tenants/suspended.html", {"member": member}, status=403)
+        user = request.user
+        if user.is_authenticated:
+            request.membership = (
+                Membership.objects.filter(user=user, member=member, user__is_active=True).first()
+            )
+        if request.path.startswith(OPEN_MEMBER_PATHS):
+            return self.get_response(request)
+        if not user.is_authenticated:
+            return HttpResponseRedirect(f"{reverse('login')}?next={request.get_full_path()}")
+        if request.membership is None:
+            return render(request, "tenants/forbidden.html", {"member": member}, status=403)
+        return self.get_response(request)

@@ -1,0 +1,53 @@
+"""The portal's home page and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The union's home page: the root of the public page tree."""
+
+    intro = models.CharField("accroche", max_length=300, blank=True)
+    body = RichTextField("présentation", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "page d'accueil"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from tenants.models import MemberCCAS
+
+        context["member_count"] = MemberCCAS.objects.filter(
+            status=MemberCCAS.Status.ACTIVE
+        ).count()
+        context["sections"] = self.get_children().live().public().specific()
+        return context
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, in which member space. Secrets are masked before they get here."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    member = models.ForeignKey(
+        "tenants.MemberCCAS", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=100, db_index=True)
+    target = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"

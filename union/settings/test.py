@@ -1,0 +1,43 @@
+"""Tests: a real PostgreSQL, never SQLite.
+
+TEST_DATABASE_URL points to a server of your own; otherwise a throwaway embedded server is started
+for the test session (one per xdist worker) and deleted at exit. MAILLAGE_TEST_PGDATA keeps it
+between runs instead, for `pytest --reuse-db` while developing.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from union.db import database_config, embedded_database_config
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PLATFORM_DOMAIN = "localhost"
+ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
+WAGTAILADMIN_BASE_URL = "http://localhost"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maillage-media-"))
+
+if os.environ.get("TEST_DATABASE_URL"):
+    DATABASES = {"default": database_config(os.environ["TEST_DATABASE_URL"])}
+else:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    keep = os.environ.get("MAILLAGE_TEST_PGDATA")
+    pgdata = (
+        Path(keep) / worker
+        if keep
+        else Path(tempfile.mkdtemp(prefix=f"maillage-testpg-{worker}-")) / "pg"
+    )
+    DATABASES = {
+        "default": embedded_database_config(pgdata, "maillage", keep_running=bool(keep))
+    }
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": "test_maillage"}
+EXTRA_PORTAL_HOSTS = ["testserver"]

@@ -1,0 +1,61 @@
+"""Accounts: login on any host, the portal's "my spaces" page, the hand-over to a member space."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from tenants.models import MemberCCAS, Membership
+from tenants.services import consume_handover_link, create_handover_link
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@login_required
+def account(request):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("member", "member__commune")
+        .order_by("member__name")
+    )
+    return render(request, "union/account.html", {"memberships": memberships})
+
+
+@login_required
+@require_POST
+def go_to_member_space(request, slug: str):
+    """Cookies are host-only: hand the user over to the member host with a single-use link."""
+    member = get_object_or_404(MemberCCAS, slug=slug)
+    try:
+        url = create_handover_link(request.user, member, request)
+    except PermissionError:
+        messages.error(request, "Vous n'avez pas accès à cet espace membre.")
+        return HttpResponseRedirect("/compte/")
+    return HttpResponseRedirect(url)
+
+
+def handover(request, token: str):
+    """Member host: log in with a hand-over link, or explain why it no longer works."""
+    user = consume_handover_link(token, request.tenant)
+    if user is None:
+        messages.error(
+            request,
+            "Ce lien de connexion a expiré ou a déjà servi. Connectez-vous avec votre mot de passe.",
+        )
+        return HttpResponseRedirect("/connexion/")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect("/")
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+

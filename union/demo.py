@@ -1,0 +1,76 @@
+"""`manage.py demo`: the union "UDCCAS de Seine-Saint-Denis" with every commune of the 93 as a member.
+
+Idempotent. Each app adds its own demo data through `<app>.demo.load(stdout)`, called in order.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+
+from tenants.models import Commune, MemberCCAS, Membership
+from tenants.services import grant_membership, onboard_member
+from union import roles
+
+DEMO_DEPARTEMENT = "93"
+DEMO_PASSWORD = "Maillage-demo-2026"
+# The three members whose directors can log in with the demo password.
+DEMO_DIRECTORS = {
+    "bondy": "direction@ccas-bondy.demo",
+    "montreuil": "direction@ccas-montreuil.demo",
+    "saint-denis": "direction@ccas-saint-denis.demo",
+}
+UNION_STAFF = {
+    "admin@udccas93.demo": (roles.UNION_ADMIN, "Alice", "Admin"),
+    "editrice@udccas93.demo": (roles.EDITOR, "Élodie", "Rédaction"),
+    "moderateur@udccas93.demo": (roles.MODERATOR, "Marc", "Modération"),
+    "organisatrice@udccas93.demo": (roles.EVENT_ORGANISER, "Olivia", "Événements"),
+}
+APP_DEMOS = [
+    "tenants.workspace.demo.load",
+    "knowledge_base.demo.load",
+    "seminars.demo.load",
+    "abs_shared.demo.load",
+]
+
+
+def load_members(stdout) -> list[MemberCCAS]:
+    """Every commune of the demo département becomes a member (real names and populations)."""
+    members = []
+    for commune in Commune.objects.filter(departement_id=DEMO_DEPARTEMENT).order_by("nom"):
+        member = MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).first()
+        if member is None:
+            member = onboard_member(commune.code)
+            connection.set_schema_to_public()
+        members.append(member)
+    stdout.write(f"{len(members)} membres (communes du {DEMO_DEPARTEMENT}).")
+    return members
+
+
+@transaction.atomic
+def load_people(stdout) -> None:
+    User = get_user_model()
+    for email, (group_name, first_name, last_name) in UNION_STAFF.items():
+        user, _ = User.objects.get_or_create(
+            username=email, defaults={"email": email, "first_name": first_name, "last_name": last_name}
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = group_name == roles.UNION_ADMIN
+        user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+    for slug, email in DEMO_DIRECTORS.items():
+        member = MemberCCAS.objects.get(slug=slug)
+        grant_membership(member, email, Membership.Role.DIRECTOR, password=DEMO_PASSWORD)
+
+
+def load_demo(stdout) -> None:
+    load_members(stdout)
+    load_people(stdout)
+    for path in APP_DEMOS:
+        import_string(path)(stdout)
+        connection.set_schema_to_public()
+    stdout.write("\nComptes de démonstration (mot de passe pour tous : %s)" % DEMO_PASSWORD)
+    for email, (group_name, *_names) in UNION_STAFF.items():
+        stdout.write(f"  {group_name:<28} {email}   http://localhost:8000/admin/")
+    for slug, email in DEMO_DIRECTORS.items():
+        stdout.write(f"  Direction {slug:<18} {email}   http://{slug}.localhost:8000/")

@@ -1,0 +1,25 @@
+"""Benchmarks: production-like (DEBUG off) on a throwaway embedded PostgreSQL, unless BENCH_DATABASE_URL."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from union.db import database_config, embedded_database_config
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", "127.0.0.1"]
+EXTRA_PORTAL_HOSTS = ["testserver", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maillage-bench-media-"))
+
+if os.environ.get("BENCH_DATABASE_URL"):
+    DATABASES = {"default": database_config(os.environ["BENCH_DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": embedded_database_config(
+            Path(tempfile.mkdtemp(prefix="maillage-bench-pg-")) / "pg", "maillage", keep_running=False
+        )
+    }

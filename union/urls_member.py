@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tenants.workspace.urls")),
     path("abs/", include("abs_shared.local.urls")),
+    path("experiences/", include("knowledge_base.member_urls")),
 ]
 
 handler403 = "union.views.forbidden"

@@ -125,11 +125,13 @@ class CommuneIndex:
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint))
 
     def _decide(self, typed: str, exact: list[CommuneRef], hint: str | None) -> MatchResult:
-        in_hint = [commune for commune in exact if _in_area(commune, hint)]
         if len(exact) == 1:
             return MatchResult("matched", typed, [Candidate(exact[0], 1.0)])
-        if len(in_hint) == 1:
-            return MatchResult("matched", typed, [Candidate(in_hint[0], 1.0)])
+        # A hint may be a département or a région code ("11" is both): the département wins.
+        for level in ("departement", "region"):
+            in_hint = [commune for commune in exact if _in_area(commune, hint, level)]
+            if len(in_hint) == 1:
+                return MatchResult("matched", typed, [Candidate(in_hint[0], 1.0)])
         # Ties: communes inside the hinted area first, then the most populated.
         ordered = sorted(exact, key=lambda c: (not _in_area(c, hint), -c.population, c.code))
         return MatchResult("ambiguous", typed, [Candidate(c, 1.0) for c in ordered])
@@ -157,11 +159,18 @@ def _similarity(typed: str, choice: str, **kwargs) -> float:
     return max(whole, 0.95 * fuzz.token_sort_ratio(typed, choice))
 
 
-def _in_area(commune: CommuneRef, hint: str | None) -> bool:
+def _in_area(commune: CommuneRef, hint: str | None, level: str | None = None) -> bool:
+    """Whether the commune lies in the hinted département or région (or either, without level)."""
     if not hint:
         return False
     hint = hint.strip().upper()
-    return commune.departement == hint or commune.region == hint
+    in_departement = commune.departement == hint
+    in_region = commune.region == hint
+    if level == "departement":
+        return in_departement
+    if level == "region":
+        return in_region
+    return in_departement or in_region
 
 
 _index: CommuneIndex | None = None

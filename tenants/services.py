@@ -170,7 +170,7 @@ def send_set_password_email(user, member: MemberCCAS | None = None, request=None
     """Email a single-use link to choose a password (Django's reset token: void once used)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = portal_url(reverse("password_reset_confirm", args=[uid, token]), request)
+    link = portal_url(reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public"), request)
     body = render_to_string(
         "registration/set_password_email.txt",
         {"user": user, "member": member, "link": link, "platform_name": settings.PLATFORM_NAME},
@@ -185,7 +185,7 @@ def create_handover_link(user, member: MemberCCAS, request=None) -> str:
     nonce = secrets.token_urlsafe(24)
     HandoverLink.objects.create(nonce=nonce, user=user, member=member)
     token = signing.dumps({"n": nonce, "m": member.pk}, salt=HANDOVER_SALT)
-    return member_url(member, reverse("handover", args=[token]), request)
+    return member_url(member, reverse("handover", args=[token], urlconf="union.urls_member"), request)
 
 
 @transaction.atomic

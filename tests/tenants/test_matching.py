@@ -1,0 +1,108 @@
+"""The commune-name matcher against the real COG (loaded once per test session)."""
+
+import pytest
+
+from tenants.matching import match_commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint", "code"),
+    [
+        ("BONDY", None, "93010"),
+        ("EPINAY SUR SEINE", None, "93031"),
+        ("epinay-sur-seine", None, "93031"),
+        ("ÉPINAY  SUR   SEINE", None, "93031"),
+        ("PRE SAINT GERVAIS (LE)", None, "93061"),
+        ("LE PRE ST GERVAIS", None, "93061"),
+        ("ST OUEN SUR SEINE", None, "93070"),
+        ("NOISY LE SEC", None, "93053"),
+        ("93048", None, "93048"),
+        ("SAINT DENIS", "93", "93066"),
+        ("ST DENIS", "11", "11339"),  # "11": the Aude (département) wins over Île-de-France (région)
+        ("ST DENIS", "974", "97411"),
+        ("Montreuil", "93", "93048"),
+        ("Montreuil", "11", "93048"),  # région Île-de-France as the hint
+    ],
+)
+def test_matches_typed_names(typed, hint, code):
+    result = match_commune(typed, hint)
+    assert result.status == "matched", result.as_dict()
+    assert result.commune.code == code
+
+
+def test_homonyms_without_hint_are_ambiguous_with_every_candidate():
+    result = match_commune("ST DENIS")
+    assert result.status == "ambiguous"
+    codes = {candidate.commune.code for candidate in result.candidates}
+    assert codes == {"93066", "97411", "11339", "30247"}
+    populations = [candidate.commune.population for candidate in result.candidates]
+    assert populations == sorted(populations, reverse=True)  # the most populated first
+
+
+def test_ties_broken_by_hint_put_the_hinted_area_first_when_still_ambiguous():
+    # Several "Sainte-Colombe" exist; the région 75 (Nouvelle-Aquitaine) holds more than one.
+    result = match_commune("STE COLOMBE", "75")
+    assert result.status == "ambiguous"
+    first = result.candidates[0].commune
+    assert first.region == "75"
+    assert all(c.commune.region == "75" for c in result.candidates[:2])
+
+
+def test_typo_is_unknown_with_the_right_suggestion_first():
+    result = match_commune("AUBERVILLERS")
+    assert result.status == "unknown"
+    assert result.suggestions[0].code == "93001"
+
+
+def test_missing_letter_suggests_the_commune():
+    result = match_commune("Rosny sous Bois", "93")
+    assert result.status == "matched"
+    result = match_commune("Rosny sou Bois", "93")
+    assert result.status == "unknown"
+    assert result.suggestions[0].code == "93064"
+
+
+def test_merged_commune_new_longer_name_is_suggested_or_matched_by_former_name():
+    # Chemillé merged into Chemillé-en-Anjou (49): the old name is a delegated commune.
+    result = match_commune("CHEMILLE", "49")
+    assert result.status == "matched"
+    assert result.commune.nom == "Chemillé-en-Anjou"
+    # A name close to the new commune's start, with no such former commune, is suggested.
+    result = match_commune("Chemille en Anj")
+    assert result.status == "unknown"
+    assert result.suggestions[0].nom == "Chemillé-en-Anjou"
+
+
+def test_nonsense_and_empty_are_unknown():
+    assert match_commune("").status == "unknown"
+    result = match_commune("zzzzqqqxx")
+    assert result.status == "unknown"
+    assert result.candidates == []
+
+
+def test_api_returns_status_and_results_best_first(portal):
+    response = portal.get("/api/v1/communes/", {"q": "ST DENIS", "hint": "93"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "matched"
+    assert body["results"][0] == {
+        "code": "93066",
+        "nom": "Saint-Denis",
+        "departement": "93",
+        "population": body["results"][0]["population"],
+        "score": 1.0,
+    }
+    assert body["results"][0]["population"] > 100000
+
+
+def test_api_unknown_and_missing_query(portal):
+    body = portal.get("/api/v1/communes/", {"q": "Aubervillers"}).json()
+    assert body["status"] == "unknown"
+    assert body["results"][0]["code"] == "93001"
+    scores = [result["score"] for result in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    response = portal.get("/api/v1/communes/", {"q": " "})
+    assert response.status_code == 400
+    assert "Indiquez un nom de commune" in response.json()["q"][0]

@@ -14,13 +14,15 @@ from bench.harness import setup_django
 def main(names: list[str]) -> None:
     available = sorted(
         module.name.removeprefix("bench_")
-        for module in pkgutil.iter_modules([str(Path(__file__).parent])
+        for module in pkgutil.iter_modules([str(Path(__file__).parent)])
         if module.name.startswith("bench_")
     )
     selected = names or available
     unknown = set(selected) - set(available)
     if unknown:
-        sys.exit(f"Benchmarks inconnus : {', '.join(sorted(unknown))}. Disponibles : {', '.join(available)}")
+        sys.exit(
+            f"Benchmarks inconnus : {', '.join(sorted(unknown))}. Disponibles : {', '.join(available)}"
+        )
     setup_django()
     for name in selected:
         print(f"== {name}", flush=True)

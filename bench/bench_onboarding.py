@@ -32,13 +32,22 @@ def _noop_migrate_seconds(executor: str) -> float:
 
 def run() -> None:
     codes = list(
-        Commune.objects.exclude(members__isnull=False).order_by("-population").values_list("code", flat=True)[:420]
+        Commune.objects.exclude(members__isnull=False)
+        .order_by("-population")
+        .values_list("code", flat=True)[:420]
     )
     _grow_to(40, codes)
-    report("onboarding one member (40 members, clone included)", timings(_onboard_next(codes), repeat=15, warmup=1), 500)
+    report(
+        "onboarding one member (40 members, clone included)",
+        timings(_onboard_next(codes), repeat=15, warmup=1),
+        500,
+    )
     for count in (40, 400):
         _grow_to(count, codes)
         for executor in ("standard", "multiprocessing"):
             seconds = _noop_migrate_seconds(executor)
             target = "  target < 50 s" if count == 400 else ""
-            print(f"migrate_schemas, nothing to apply, {count} members, {executor:<15} {seconds:7.1f} s{target}", flush=True)
+            print(
+                f"migrate_schemas, nothing to apply, {count} members, {executor:<15} {seconds:7.1f} s{target}",
+                flush=True,
+            )

@@ -18,7 +18,16 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MemberCCAS
-        fields = ["slug", "name", "kind", "commune", "intercommunality", "population", "joined_on", "url"]
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "commune",
+            "intercommunality",
+            "population",
+            "joined_on",
+            "url",
+        ]
 
     def get_commune(self, member) -> dict:
         commune = member.commune
@@ -26,7 +35,11 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_intercommunality(self, member) -> dict | None:
         grouping = member.intercommunality or member.commune.intercommunality
-        return {"siren": grouping.siren, "nom": grouping.nom, "kind": grouping.kind} if grouping else None
+        return (
+            {"siren": grouping.siren, "nom": grouping.nom, "kind": grouping.kind}
+            if grouping
+            else None
+        )
 
     def get_url(self, member) -> str:
         return member_url(member, "/", self.context.get("request"))

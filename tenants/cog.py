@@ -49,10 +49,15 @@ def fetch_cog_package(target: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run(
             ["npm", "pack", settings.COG_PACKAGE, "--silent"],
-            cwd=tmp, capture_output=True, text=True, check=False,
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
-            raise CogDataError(f"Téléchargement de {settings.COG_PACKAGE} impossible : {result.stderr}")
+            raise CogDataError(
+                f"Téléchargement de {settings.COG_PACKAGE} impossible : {result.stderr}"
+            )
         archive = next(Path(tmp).glob("*.tgz"))
         with tarfile.open(archive) as tar:
             tar.extractall(base, filter="data")
@@ -72,7 +77,8 @@ def import_cog(path: Path | None = None) -> CogImportReport:
     departements = {d["code"]: d for d in _load(path, "departements.json")}
     communes = [c for c in _load(path, "communes.json") if c["type"] == "commune-actuelle"]
     former = [
-        c for c in _load(path, "communes.json")
+        c
+        for c in _load(path, "communes.json")
         if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu")
     ]
     epcis = _load(path, "epci.json")
@@ -83,38 +89,73 @@ def import_cog(path: Path | None = None) -> CogImportReport:
         regions.setdefault(commune["region"], commune["region"])
         departements.setdefault(
             commune["departement"],
-            {"code": commune["departement"], "nom": commune["departement"], "region": commune["region"]},
+            {
+                "code": commune["departement"],
+                "nom": commune["departement"],
+                "region": commune["region"],
+            },
         )
     Region.objects.bulk_create(
         [Region(code=code, nom=nom) for code, nom in regions.items()],
-        update_conflicts=True, unique_fields=["code"], update_fields=["nom"],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["nom"],
     )
     Departement.objects.bulk_create(
-        [Departement(code=d["code"], nom=d["nom"], region_id=d["region"]) for d in departements.values()],
-        update_conflicts=True, unique_fields=["code"], update_fields=["nom", "region"],
+        [
+            Departement(code=d["code"], nom=d["nom"], region_id=d["region"])
+            for d in departements.values()
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["nom", "region"],
     )
     groupings = [
-        Intercommunality(siren=e["code"], nom=e["nom"], kind=e["type"], population=e.get("populationMunicipale") or 0)
+        Intercommunality(
+            siren=e["code"],
+            nom=e["nom"],
+            kind=e["type"],
+            population=e.get("populationMunicipale") or 0,
+        )
         for e in epcis + epts
     ]
     Intercommunality.objects.bulk_create(
-        groupings, update_conflicts=True, unique_fields=["siren"], update_fields=["nom", "kind", "population"],
+        groupings,
+        update_conflicts=True,
+        unique_fields=["siren"],
+        update_fields=["nom", "kind", "population"],
     )
     epci_of = {m["code"]: e["code"] for e in epcis for m in e["membres"]}
     ept_of = {m["code"]: e["code"] for e in epts for m in e["membres"]}
     Commune.objects.bulk_create(
         [
             Commune(
-                code=c["code"], nom=c["nom"], departement_id=c["departement"], region_id=c["region"],
-                population=c.get("population") or 0, codes_postaux=c.get("codesPostaux", []),
-                siren=c.get("siren", ""), epci_id=epci_of.get(c["code"]), ept_id=ept_of.get(c["code"]),
+                code=c["code"],
+                nom=c["nom"],
+                departement_id=c["departement"],
+                region_id=c["region"],
+                population=c.get("population") or 0,
+                codes_postaux=c.get("codesPostaux", []),
+                siren=c.get("siren", ""),
+                epci_id=epci_of.get(c["code"]),
+                ept_id=ept_of.get(c["code"]),
                 match_key=fold(c["nom"]),
             )
             for c in communes
         ],
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["nom", "departement", "region", "population", "codes_postaux", "siren", "epci", "ept", "match_key"],
+        update_fields=[
+            "nom",
+            "departement",
+            "region",
+            "population",
+            "codes_postaux",
+            "siren",
+            "epci",
+            "ept",
+            "match_key",
+        ],
         batch_size=2000,
     )
     current_codes = {c["code"] for c in communes}
@@ -129,6 +170,9 @@ def import_cog(path: Path | None = None) -> CogImportReport:
     )
     transaction.on_commit(reset_index)
     return CogImportReport(
-        regions=len(regions), departements=len(departements), intercommunalities=len(groupings),
-        communes=len(communes), aliases=len(aliases),
+        regions=len(regions),
+        departements=len(departements),
+        intercommunalities=len(groupings),
+        communes=len(communes),
+        aliases=len(aliases),
     )

@@ -110,6 +110,9 @@ class CommuneAlias(models.Model):
         verbose_name = "ancien nom de commune"
         verbose_name_plural = "anciens noms de communes"
 
+    def __str__(self) -> str:
+        return f"{self.nom} → {self.commune_id}"
+
 
 class MemberCCAS(TenantMixin):
     """A member of the union: a CCAS (one commune) or a CIAS (one intercommunality). The tenant."""
@@ -137,7 +140,9 @@ class MemberCCAS(TenantMixin):
         related_name="members",
         help_text="Pour un CIAS : l'intercommunalité couverte.",
     )
-    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     joined_on = models.DateField("adhésion le")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -216,3 +221,6 @@ class HandoverLink(models.Model):
     member = models.ForeignKey(MemberCCAS, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.member} ({'utilisé' if self.used_at else 'valide'})"

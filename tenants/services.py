@@ -51,20 +51,28 @@ def onboard_member(
 
     Refuses an unknown INSEE code or a commune that already has its CCAS; nothing is created then.
     """
-    commune = Commune.objects.select_related("epci", "ept").filter(code=insee.strip().upper()).first()
+    commune = (
+        Commune.objects.select_related("epci", "ept").filter(code=insee.strip().upper()).first()
+    )
     if commune is None:
-        raise OnboardingError(f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune.")
+        raise OnboardingError(
+            f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
+        )
     intercommunality = None
     if kind == MemberCCAS.Kind.CIAS:
         intercommunality = (
-            Intercommunality.objects.filter(siren=epci_siren).first() if epci_siren else commune.intercommunality
+            Intercommunality.objects.filter(siren=epci_siren).first()
+            if epci_siren
+            else commune.intercommunality
         )
         if intercommunality is None:
             raise OnboardingError("Un CIAS doit être rattaché à une intercommunalité (SIREN).")
         default_name = f"CIAS {intercommunality.nom}"
     else:
         if MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).exists():
-            raise OnboardingError(f"Le CCAS de {commune.nom} ({commune.code}) est déjà membre de l'union.")
+            raise OnboardingError(
+                f"Le CCAS de {commune.nom} ({commune.code}) est déjà membre de l'union."
+            )
         default_name = f"CCAS de {commune.nom}"
     slug = slug or slug_for_commune(commune)
     if kind == MemberCCAS.Kind.CIAS and not slug.startswith("cias-"):
@@ -82,7 +90,9 @@ def onboard_member(
     )
     member.save(verbosity=0)  # clones the template schema
     Domain.objects.create(domain=member.domain_name, tenant=member, is_primary=True)
-    record_audit("member.onboarded", actor=actor, member=member, target=member.name, insee=commune.code)
+    record_audit(
+        "member.onboarded", actor=actor, member=member, target=member.name, insee=commune.code
+    )
     return member
 
 
@@ -92,7 +102,14 @@ def set_member_status(member: MemberCCAS, status: str, *, actor=None) -> MemberC
     previous = member.status
     member.status = status
     member.save(update_fields=["status"])
-    record_audit("member.status", actor=actor, member=member, target=member.name, before=previous, after=status)
+    record_audit(
+        "member.status",
+        actor=actor,
+        member=member,
+        target=member.name,
+        before=previous,
+        after=status,
+    )
     return member
 
 
@@ -133,7 +150,9 @@ def grant_membership(
     elif password:
         user.set_password(password)
         user.save(update_fields=["password"])
-    membership, _ = Membership.objects.update_or_create(user=user, member=member, defaults={"role": role})
+    membership, _ = Membership.objects.update_or_create(
+        user=user, member=member, defaults={"role": role}
+    )
     record_audit("membership.granted", actor=actor, member=member, target=email, role=role)
     if created and not password:
         transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
@@ -144,7 +163,10 @@ def grant_membership(
 def revoke_membership(membership: Membership, *, actor=None) -> None:
     """Remove a person's access to a member space (the account itself stays)."""
     record_audit(
-        "membership.revoked", actor=actor, member=membership.member, target=membership.user.email,
+        "membership.revoked",
+        actor=actor,
+        member=membership.member,
+        target=membership.user.email,
         role=membership.role,
     )
     membership.delete()
@@ -170,7 +192,9 @@ def send_set_password_email(user, member: MemberCCAS | None = None, request=None
     """Email a single-use link to choose a password (Django's reset token: void once used)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = portal_url(reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public"), request)
+    link = portal_url(
+        reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public"), request
+    )
     body = render_to_string(
         "registration/set_password_email.txt",
         {"user": user, "member": member, "link": link, "platform_name": settings.PLATFORM_NAME},
@@ -185,7 +209,9 @@ def create_handover_link(user, member: MemberCCAS, request=None) -> str:
     nonce = secrets.token_urlsafe(24)
     HandoverLink.objects.create(nonce=nonce, user=user, member=member)
     token = signing.dumps({"n": nonce, "m": member.pk}, salt=HANDOVER_SALT)
-    return member_url(member, reverse("handover", args=[token], urlconf="union.urls_member"), request)
+    return member_url(
+        member, reverse("handover", args=[token], urlconf="union.urls_member"), request
+    )
 
 
 @transaction.atomic

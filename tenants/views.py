@@ -12,7 +12,9 @@ def member_directory(request):
     """Every active member: commune, EPCI/EPT, population, link to its space. Filter by name, département."""
     members = (
         MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
-        .select_related("commune", "commune__epci", "commune__ept", "commune__departement", "intercommunality")
+        .select_related(
+            "commune", "commune__epci", "commune__ept", "commune__departement", "intercommunality"
+        )
         .order_by("commune__nom")
     )
     query = request.GET.get("q", "").strip()

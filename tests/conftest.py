@@ -3,13 +3,16 @@
 Tests run inside a transaction that is rolled back (pytest-django's `db`), member schemas
 included: creating a member (a schema cloned from the template) is transactional in PostgreSQL.
 Avoid `transactional_db`: its flush would empty the session-wide reference data. Tests that
-need committed data (concurrency, live server) use the `committed` marker and clean up after
-themselves.
+need committed data (concurrency, a live server) are marked `django_db` like the others (so the
+test database is set up) and write through `run_committed`, which runs code in another thread,
+on its own connection, outside the test's transaction; they remove what they created.
 """
+
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 from tenants.models import Commune, MemberCCAS, Membership
@@ -24,7 +27,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """After pytest-django migrated public: the member template schema, union groups, the COG."""
     with django_db_blocker.unblock():
         template = ensure_template_schema()
-        call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=0)
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=0
+        )
+        connection.set_schema_to_public()
         ensure_union_groups()
         if not Commune.objects.exists():
             call_command("import_cog", verbosity=0)
@@ -81,3 +87,23 @@ def montreuil(db) -> MemberCCAS:
 def two_members(bondy, montreuil) -> tuple[MemberCCAS, MemberCCAS]:
     """Two members whose schemas are cloned from the same template: their primary keys collide."""
     return bondy, montreuil
+
+
+def run_committed(fn, *args, **kwargs):
+    """Run fn in a fresh thread and connection, so that its writes are committed for real."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = fn(*args, **kwargs)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

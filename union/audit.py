@@ -15,10 +15,16 @@ def mask_secrets(details: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def record_audit(action: str, *, actor=None, member=None, target: str = "", **details: Any) -> AuditEntry:
+def record_audit(
+    action: str, *, actor=None, member=None, target: str = "", **details: Any
+) -> AuditEntry:
     """Write one audit entry. Call it inside the transaction of the write it describes."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEntry.objects.create(
-        action=action, actor=actor, member=member, target=str(target)[:300], details=mask_secrets(details)
+        action=action,
+        actor=actor,
+        member=member,
+        target=str(target)[:300],
+        details=mask_secrets(details),
     )

@@ -52,7 +52,8 @@ def load_people(stdout) -> None:
     User = get_user_model()
     for email, (group_name, first_name, last_name) in UNION_STAFF.items():
         user, _ = User.objects.get_or_create(
-            username=email, defaults={"email": email, "first_name": first_name, "last_name": last_name}
+            username=email,
+            defaults={"email": email, "first_name": first_name, "last_name": last_name},
         )
         user.set_password(DEMO_PASSWORD)
         user.is_staff = group_name == roles.UNION_ADMIN
@@ -69,7 +70,7 @@ def load_demo(stdout) -> None:
     for path in APP_DEMOS:
         import_string(path)(stdout)
         connection.set_schema_to_public()
-    stdout.write("\nComptes de démonstration (mot de passe pour tous : %s)" % DEMO_PASSWORD)
+    stdout.write(f"\nComptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
     for email, (group_name, *_names) in UNION_STAFF.items():
         stdout.write(f"  {group_name:<28} {email}   http://localhost:8000/admin/")
     for slug, email in DEMO_DIRECTORS.items():

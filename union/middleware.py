@@ -52,9 +52,9 @@ class MemberSpaceMiddleware:
             return render(request, "tenants/suspended.html", {"member": member}, status=403)
         user = request.user
         if user.is_authenticated:
-            request.membership = (
-                Membership.objects.filter(user=user, member=member, user__is_active=True).first()
-            )
+            request.membership = Membership.objects.filter(
+                user=user, member=member, user__is_active=True
+            ).first()
         if request.path.startswith(OPEN_MEMBER_PATHS):
             return self.get_response(request)
         if not user.is_authenticated:

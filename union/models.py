@@ -23,9 +23,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         from tenants.models import MemberCCAS
 
-        context["member_count"] = MemberCCAS.objects.filter(
-            status=MemberCCAS.Status.ACTIVE
-        ).count()
+        context["member_count"] = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE).count()
         context["sections"] = self.get_children().live().public().specific()
         return context
 

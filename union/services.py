@@ -9,12 +9,26 @@ from union import roles
 
 # Wagtail page permissions each union group holds on the whole page tree.
 PAGE_PERMISSIONS = {
-    roles.UNION_ADMIN: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
+    roles.UNION_ADMIN: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
     roles.EDITOR: ["add_page", "change_page", "publish_page", "lock_page"],
     roles.MODERATOR: ["change_page", "publish_page", "lock_page", "unlock_page"],
     roles.EVENT_ORGANISER: ["add_page", "change_page", "publish_page"],
 }
-COLLECTION_PERMISSIONS = ["add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"]
+COLLECTION_PERMISSIONS = [
+    "add_image",
+    "change_image",
+    "choose_image",
+    "add_document",
+    "change_document",
+    "choose_document",
+]
 
 
 def ensure_template_schema() -> str:
@@ -30,7 +44,9 @@ def ensure_union_groups() -> dict[str, Group]:
     """The four union roles as groups, with Wagtail admin access and page permissions. Idempotent."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    access_admin = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     groups = {}
@@ -38,11 +54,17 @@ def ensure_union_groups() -> dict[str, Group]:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(access_admin)
         for codename in PAGE_PERMISSIONS[name]:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=root_page, permission=permission
+            )
         if root_collection is not None:
             for codename in COLLECTION_PERMISSIONS:
-                permission = Permission.objects.get(codename=codename, content_type__app_label__in=["wagtailimages", "wagtaildocs"])
+                permission = Permission.objects.get(
+                    codename=codename, content_type__app_label__in=["wagtailimages", "wagtaildocs"]
+                )
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
                 )

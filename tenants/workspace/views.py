@@ -29,7 +29,12 @@ def documents(request):
     if request.method == "POST" and can_write:
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
-            add_document(request.tenant, form.cleaned_data["title"], form.cleaned_data["file"], actor=request.user)
+            add_document(
+                request.tenant,
+                form.cleaned_data["title"],
+                form.cleaned_data["file"],
+                actor=request.user,
+            )
             return HttpResponseRedirect(request.path)
     return render(
         request,

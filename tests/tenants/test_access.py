@@ -87,7 +87,10 @@ def test_handover_refused_for_tampered_token_or_other_member(two_members):
     path = url.split("bondy.localhost", 1)[1]
     assert member_client(montreuil).get(path)["Location"] == "/connexion/"
     assert member_client(bondy).get(path[:-3] + "abc/")["Location"] == "/connexion/"
-    assert host_client("localhost", director).post("/compte/espace/montreuil/")["Location"] == "/compte/"
+    assert (
+        host_client("localhost", director).post("/compte/espace/montreuil/")["Location"]
+        == "/compte/"
+    )
 
 
 def test_account_page_lists_the_spaces(bondy):
@@ -110,7 +113,9 @@ def test_django_admin_only_for_union_admins(db):
     admin = User.objects.create_user("ad", "ad@union.test", PASSWORD, is_staff=True)
     admin.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
     assert host_client("localhost", admin).get("/django-admin/").status_code == 200
-    assert host_client("localhost", admin).get("/django-admin/tenants/memberccas/").status_code == 200
+    assert (
+        host_client("localhost", admin).get("/django-admin/tenants/memberccas/").status_code == 200
+    )
 
 
 def test_createsuperuser_gives_a_union_admin(db):
@@ -166,5 +171,7 @@ def test_openapi_schema_and_docs(portal):
 
 def test_token_endpoint_refuses_bad_credentials(portal, bondy):
     make_person(bondy, "dir@bondy.test")
-    response = portal.post("/api/v1/auth/token/", {"username": "dir@bondy.test", "password": "faux"})
+    response = portal.post(
+        "/api/v1/auth/token/", {"username": "dir@bondy.test", "password": "faux"}
+    )
     assert response.status_code == 400

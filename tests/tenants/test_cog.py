@@ -27,9 +27,17 @@ def test_reference_is_loaded_with_populations_and_groupings():
 
 
 def test_import_is_idempotent():
-    before = (Commune.objects.count(), Intercommunality.objects.count(), CommuneAlias.objects.count())
+    before = (
+        Commune.objects.count(),
+        Intercommunality.objects.count(),
+        CommuneAlias.objects.count(),
+    )
     call_command("import_cog", verbosity=0)
-    after = (Commune.objects.count(), Intercommunality.objects.count(), CommuneAlias.objects.count())
+    after = (
+        Commune.objects.count(),
+        Intercommunality.objects.count(),
+        CommuneAlias.objects.count(),
+    )
     assert before == after
 
 

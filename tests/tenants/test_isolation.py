@@ -19,9 +19,13 @@ def colliding_documents(two_members):
     """Document id 1 exists in both schemas, with different contents."""
     bondy, montreuil = two_members
     with schema_context(bondy.schema_name):
-        a = Document.objects.create(title="Budget Bondy", file=SimpleUploadedFile("b.txt", b"secret de Bondy"))
+        a = Document.objects.create(
+            title="Budget Bondy", file=SimpleUploadedFile("b.txt", b"secret de Bondy")
+        )
     with schema_context(montreuil.schema_name):
-        b = Document.objects.create(title="Budget Montreuil", file=SimpleUploadedFile("m.txt", b"secret de Montreuil"))
+        b = Document.objects.create(
+            title="Budget Montreuil", file=SimpleUploadedFile("m.txt", b"secret de Montreuil")
+        )
     assert a.pk == b.pk  # the collision this test is about
     return bondy, montreuil, a.pk
 
@@ -58,9 +62,14 @@ def test_files_are_stored_per_member(colliding_documents):
 def test_api_with_token_sees_only_its_member(colliding_documents):
     bondy, montreuil, pk = colliding_documents
     director = make_person(bondy, "dir@bondy.test")
-    token = host_client("localhost").post(
-        "/api/v1/auth/token/", {"username": "dir@bondy.test", "password": "motdepasse-de-test-42"}
-    ).json()["token"]
+    token = (
+        host_client("localhost")
+        .post(
+            "/api/v1/auth/token/",
+            {"username": "dir@bondy.test", "password": "motdepasse-de-test-42"},
+        )
+        .json()["token"]
+    )
     assert Token.objects.get(user=director).key == token
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     own = host_client(bondy.domain_name).get("/api/v1/documents/", **headers)

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
         ("NOISY LE SEC", None, "93053"),
         ("93048", None, "93048"),
         ("SAINT DENIS", "93", "93066"),
-        ("ST DENIS", "11", "11339"),  # "11": the Aude (département) wins over Île-de-France (région)
+        (
+            "ST DENIS",
+            "11",
+            "11339",
+        ),  # "11": the Aude (département) wins over Île-de-France (région)
         ("ST DENIS", "974", "97411"),
         ("Montreuil", "93", "93048"),
         ("Montreuil", "11", "93048"),  # région Île-de-France as the hint

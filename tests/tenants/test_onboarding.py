@@ -59,7 +59,9 @@ def test_already_member_is_refused_and_nothing_is_created():
 
 
 def test_add_member_command_with_password_and_with_emailed_link(django_capture_on_commit_callbacks):
-    call_command("add_member", insee="93048", director="dir@montreuil.test", password="Secret-1234!")
+    call_command(
+        "add_member", insee="93048", director="dir@montreuil.test", password="Secret-1234!"
+    )
     membership = Membership.objects.get(user__email="dir@montreuil.test")
     assert membership.role == "director"
     assert membership.user.check_password("Secret-1234!")
@@ -77,12 +79,16 @@ def test_add_member_command_with_password_and_with_emailed_link(django_capture_o
 def test_set_password_link_is_single_use(portal, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("add_member", insee="93066", director="dir@saint-denis.test")
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/compte/mot-de-passe/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/compte/mot-de-passe/" in line
+    )
     path = link.split("localhost", 1)[1].lstrip(":0123456789")
     response = portal.get(path, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
-    response = portal.post(form_url, {"new_password1": "Tres-Long-Secret-93", "new_password2": "Tres-Long-Secret-93"})
+    response = portal.post(
+        form_url, {"new_password1": "Tres-Long-Secret-93", "new_password2": "Tres-Long-Secret-93"}
+    )
     assert response.status_code == 302
     again = portal.get(path, follow=True)
     assert "n'est plus valable" in again.content.decode()

@@ -6,10 +6,10 @@ import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.conf import settings
 
 
 @pytest.mark.django_db
@@ -40,7 +40,10 @@ def run_production_check(env_overrides: dict) -> subprocess.CompletedProcess:
     env.update({"DJANGO_SETTINGS_MODULE": "union.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env, cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
     )
 
 
@@ -54,7 +57,9 @@ def test_production_check_deploy_reports_nothing():
     result = run_production_check(
         {
             "SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-1234567890",
-            "DATABASE_URL": settings.DATABASES["default"].get("TEST_URL", "postgres://u:p@localhost:5432/maillage"),
+            "DATABASE_URL": settings.DATABASES["default"].get(
+                "TEST_URL", "postgres://u:p@localhost:5432/maillage"
+            ),
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr

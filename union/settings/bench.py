@@ -20,6 +20,8 @@ if os.environ.get("BENCH_DATABASE_URL"):
 else:
     DATABASES = {
         "default": embedded_database_config(
-            Path(tempfile.mkdtemp(prefix="maillage-bench-pg-")) / "pg", "maillage", keep_running=False
+            Path(tempfile.mkdtemp(prefix="maillage-bench-pg-")) / "pg",
+            "maillage",
+            keep_running=False,
         )
     }

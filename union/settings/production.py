@@ -13,7 +13,9 @@ from .base import PLATFORM_DOMAIN
 def _required(name: str) -> str:
     value = os.environ.get(name, "")
     if not value:
-        raise ImproperlyConfigured(f"La variable d'environnement {name} est obligatoire en production.")
+        raise ImproperlyConfigured(
+            f"La variable d'environnement {name} est obligatoire en production."
+        )
     return value
 
 

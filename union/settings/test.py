@@ -35,9 +35,7 @@ else:
         if keep
         else Path(tempfile.mkdtemp(prefix=f"maillage-testpg-{worker}-")) / "pg"
     )
-    DATABASES = {
-        "default": embedded_database_config(pgdata, "maillage", keep_running=bool(keep))
-    }
+    DATABASES = {"default": embedded_database_config(pgdata, "maillage", keep_running=bool(keep))}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": "test_maillage"}
 EXTRA_PORTAL_HOSTS = ["testserver"]

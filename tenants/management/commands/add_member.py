@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Ajoute un membre (CCAS ou CIAS) à l'union : son espace, son domaine, et sa direction."
 
     def add_arguments(self, parser):
-        parser.add_argument("--insee", required=True, help="Code INSEE de la commune (siège pour un CIAS)")
+        parser.add_argument(
+            "--insee", required=True, help="Code INSEE de la commune (siège pour un CIAS)"
+        )
         parser.add_argument("--kind", choices=["CCAS", "CIAS"], default="CCAS")
         parser.add_argument("--epci", help="SIREN de l'intercommunalité (CIAS)")
         parser.add_argument("--name", help="Nom du membre (par défaut « CCAS de <commune> »)")
@@ -23,7 +25,9 @@ class Command(BaseCommand):
             member = onboard_member(insee, kind=kind, epci_siren=epci, name=name)
         except OnboardingError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS(f"{member.name} créé : http://{member.domain_name}:8000/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"{member.name} créé : http://{member.domain_name}:8000/")
+        )
         if director:
             grant_membership(member, director, Membership.Role.DIRECTOR, password=password)
             how = "mot de passe fourni" if password else "lien de création du mot de passe envoyé"

@@ -10,8 +10,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", help="Dossier contenant communes.json, epci.json… (sinon téléchargé avec npm)")
-        parser.add_argument("--fetch-only", action="store_true", help="Télécharge le paquet sans rien importer")
+        parser.add_argument(
+            "--path", help="Dossier contenant communes.json, epci.json… (sinon téléchargé avec npm)"
+        )
+        parser.add_argument(
+            "--fetch-only", action="store_true", help="Télécharge le paquet sans rien importer"
+        )
 
     def handle(self, *args, path=None, fetch_only=False, **options):
         try:

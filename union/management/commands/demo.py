@@ -4,7 +4,9 @@ from union.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+    help = (
+        "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+    )
 
     def handle(self, *args, **options):
         load_demo(self.stdout)

@@ -1,0 +1,96 @@
+"""Browser tests: Playwright driving Debian's Chromium against a real threaded server.
+
+The server runs in a thread of the test process; each of its requests opens its own database
+connection, so it sees committed data only. Tests here commit what they need with
+`tests.conftest.run_committed` and remove it afterwards.
+"""
+
+import os
+import shutil
+import threading
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    return next((path for path in CHROMIUM_CANDIDATES if shutil.which(path)), None)
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class ClosingWSGIHandler(WSGIHandler):
+    """Close this thread's database connection after each request, as a real server would."""
+
+    def __call__(self, environ, start_response):
+        try:
+            return super().__call__(environ, start_response)
+        finally:
+            connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup):
+    server = make_server(
+        "127.0.0.1",
+        0,
+        ClosingWSGIHandler(),
+        server_class=ThreadingWSGIServer,
+        handler_class=QuietHandler,
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip(
+            "Chromium introuvable : installez le paquet Debian « chromium » "
+            "(apt-get install chromium) ou indiquez CHROMIUM_PATH."
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Django refuses ORM calls while an event loop runs in the thread; Playwright's sync API runs one.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()

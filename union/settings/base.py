@@ -213,3 +213,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# migrate_schemas skips member schemas that have nothing to apply (union/migration_executor.py).
+GET_EXECUTOR_FUNCTION = "union.migration_executor.get_executor"

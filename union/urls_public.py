@@ -42,7 +42,7 @@ urlpatterns = [
     ),
     path("membres/", tenant_views.member_directory, name="member_directory"),
     path("api/v1/", include("union.api_urls_public")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("knowledge_base.urls")),
     path("", include("seminars.urls")),

@@ -70,7 +70,19 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Django refuses ORM calls while an event loop runs in the thread; Playwright's sync API runs one.
+    # Restored afterwards: a subprocess started later (e.g. `check --deploy`) must not inherit it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from launch_chromium(sync_playwright, path)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def launch_chromium(sync_playwright, path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path,

@@ -95,6 +95,10 @@ class CommuneIndex:
             self.alias_by_key.setdefault(compact(fold(alias_name)), []).append(code)
         # Fuzzy search runs on spaced keys so that token-based scorers see words.
         self.choices = {commune.code: fold(commune.nom) for commune in communes}
+        self.codes_by_area: dict[str, list[str]] = {}
+        for commune in communes:
+            for area in {commune.departement, commune.region}:
+                self.codes_by_area.setdefault(area, []).append(commune.code)
 
     @classmethod
     def from_database(cls) -> "CommuneIndex":
@@ -120,9 +124,23 @@ class CommuneIndex:
         key = compact(fold(typed))
         exact_codes = self.by_key.get(key) or self.alias_by_key.get(key) or []
         exact = [self.by_code[code] for code in dict.fromkeys(exact_codes) if code in self.by_code]
+        if hint and not any(_in_area(commune, hint) for commune in exact):
+            # People drop the end of long names: "ST OUEN" in the 93 is Saint-Ouen-sur-Seine even
+            # though a "Saint-Ouen" exists elsewhere; only when the start picks one commune there.
+            shortened = self._unique_name_start_in_area(fold(typed), hint)
+            if shortened is not None:
+                return MatchResult("matched", typed, [Candidate(shortened, 0.95)])
         if exact:
             return self._decide(typed, exact, hint)
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint))
+
+    def _unique_name_start_in_area(self, folded: str, hint: str) -> CommuneRef | None:
+        """The only commune of the hinted area whose name starts with the typed words, if any."""
+        if len(folded) < 4:
+            return None
+        codes = self.codes_by_area.get(hint.strip().upper(), [])
+        found = [code for code in codes if self.choices[code].startswith(folded + " ")]
+        return self.by_code[found[0]] if len(found) == 1 else None
 
     def _decide(self, typed: str, exact: list[CommuneRef], hint: str | None) -> MatchResult:
         if len(exact) == 1:

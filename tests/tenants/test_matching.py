@@ -28,6 +28,9 @@ pytestmark = pytest.mark.django_db
         ("ST DENIS", "974", "97411"),
         ("Montreuil", "93", "93048"),
         ("Montreuil", "11", "93048"),  # région Île-de-France as the hint
+        # A shortened name resolved by the hint even though the short name exists elsewhere.
+        ("ST OUEN", "93", "93070"),
+        ("Champigny", "94", "94017"),
     ],
 )
 def test_matches_typed_names(typed, hint, code):
@@ -52,6 +55,12 @@ def test_ties_broken_by_hint_put_the_hinted_area_first_when_still_ambiguous():
     first = result.candidates[0].commune
     assert first.region == "75"
     assert all(c.commune.region == "75" for c in result.candidates[:2])
+
+
+def test_shortened_name_stays_ambiguous_without_hint_or_when_the_start_is_shared():
+    assert match_commune("ST OUEN").status == "ambiguous"
+    # "Saint" starts many communes of the 93: the hint does not pick one.
+    assert match_commune("SAINT", "93").status != "matched"
 
 
 def test_typo_is_unknown_with_the_right_suggestion_first():

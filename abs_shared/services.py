@@ -191,7 +191,7 @@ def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) 
         member=member,
         target=member.commune_id,
         values=len(rows),
-        secret=sum(row.status == ValueStatus.SECRET for row in rows),
+        suppressed=sum(row.status == ValueStatus.SECRET for row in rows),
         years=sorted({item.year for item in items}),
         indicators=sorted({item.indicator.code for item in items}),
     )

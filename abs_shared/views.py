@@ -267,7 +267,7 @@ def export_or_render(request, template: str, context: dict, filename: str):
 
 def commune_portrait(request, insee: str):
     commune = _commune_or_404(insee)
-    context = portrait_context(commune)
+    context = portrait_context(commune) | {"link_base": f"/indicateurs/communes/{commune.code}/"}
     return export_or_render(
         request, "abs_shared/portrait.html", context, f"portrait-{commune.code}"
     )

@@ -81,6 +81,10 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
     seen: dict[tuple[str, int], int] = {}
     parsed = []
     for line, row in table.rows:
+        if not any(
+            row.get(column, "").strip() for column in ("year", "value", "numerator", "denominator")
+        ):
+            continue  # a row of the template left blank
         row_errors: list[ImportIssue] = []
         indicator = indicators.get(row["indicator"].strip().upper())
         if indicator is None:

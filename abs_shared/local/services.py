@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from abs_shared.comparisons import Point
 from abs_shared.local.importer import read_observations
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
@@ -218,3 +219,16 @@ def state_counts(member: MemberCCAS) -> dict[str, int]:
                 state=Observation.State.VALIDATED, published_at__isnull=False
             ).count(),
         }
+
+
+def own_points() -> dict[tuple[str, int], Point]:
+    """The host member's observations as comparison points (connection on the member's schema).
+
+    Anything that is not in the pool exactly as it stands here is marked as a draft.
+    """
+    return {
+        (obs.indicator_id, obs.year): Point(
+            obs.value, obs.status, draft=obs.is_draft or not obs.is_published, source=obs.source
+        )
+        for obs in Observation.objects.all()
+    }

@@ -21,7 +21,9 @@ def test_demo_publishes_for_several_members_and_keeps_bondy_drafts(portal):
     assert PublishedValue.objects.count() == counts and ReferenceValue.objects.count() == references
     assert set(PublishedValue.objects.values_list("commune_id", flat=True)) == set(members)
     assert set(PublishedValue.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
-    bondy_years = set(PublishedValue.objects.filter(commune_id="93010").values_list("year", flat=True))
+    bondy_years = set(
+        PublishedValue.objects.filter(commune_id="93010").values_list("year", flat=True)
+    )
     assert bondy_years == {2020, 2021}
     assert state_counts(members["93010"])["drafts"] > 0
     lilas = PublishedValue.objects.get(commune_id="93045", indicator_id="DOMIC", year=2022)

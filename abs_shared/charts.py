@@ -165,6 +165,7 @@ def position_chart(
     left, width = 10, 500
     x = _scale(min(numbers), max(numbers), left + 10, width - 20)
     parts = [f'<line class="abs-axis" x1="{left}" x2="{left + width}" y1="40" y2="40"/>']
+    rows: list[float] = []
     if stats.get("count"):
         parts.append(
             f'<line class="abs-range" x1="{x(stats["min"]):.1f}" x2="{x(stats["max"]):.1f}" y1="40" y2="40"/>'
@@ -176,13 +177,25 @@ def position_chart(
         parts.append(
             f'<line class="abs-median" x1="{x(stats["median"]):.1f}" x2="{x(stats["median"]):.1f}" y1="28" y2="52"/>'
         )
-    for index, (name, ref) in enumerate(references):
+    for index, (name, ref) in sorted(enumerate(references), key=lambda item: item[1][1]):
         parts.append(
             f'<line class="abs-ref abs-ref-{index}" x1="{x(ref):.1f}" x2="{x(ref):.1f}" y1="22" y2="58"/>'
         )
-        parts.append(_text(x(ref), 70 + 11 * index, name, "abs-ref-label", "middle"))
+        # Labels go under the axis, left-aligned on their line, moved down a row when they would
+        # overlap the previous one and pulled back inside the frame.
+        label = f"{name} : {fmt(ref)}"
+        width_estimate = 5.6 * len(label)
+        start = min(max(x(ref) - 3, left), left + width - width_estimate)
+        row = next((i for i, end in enumerate(rows) if start > end + 6), len(rows))
+        if row == len(rows):
+            rows.append(0.0)
+        rows[row] = start + width_estimate
+        parts.append(
+            f'<line class="abs-leader" x1="{x(ref):.1f}" x2="{x(ref):.1f}" y1="58" y2="{62 + 12 * row}"/>'
+        )
+        parts.append(_text(start, 71 + 12 * row, label, "abs-ref-label"))
     if value is not None:
         cx = x(value)
         parts.append(f'<path class="abs-own" d="M{cx:.1f},31 l9,9 l-9,9 l-9,-9 z"/>')
         parts.append(_text(cx, 18, fmt(value), "abs-value", "middle"))
-    return _svg(left + width + 10, 76 + 11 * len(references), title, desc, "".join(parts))
+    return _svg(left + width + 10, 78 + 12 * max(1, len(rows)), title, desc, "".join(parts))

@@ -82,8 +82,9 @@ def _reference_rows(territories: list[tuple[str, str, float]]) -> list[str]:
 def load_references(members: list[MemberCCAS], stdout) -> None:
     territories = [("france", FRANCE_CODE, 1.0), ("region", "11", 1.0), ("departement", "93", 1.0)]
     epts = {m.commune.ept_id for m in members if m.commune.ept_id}
-    rng = random.Random(93)
-    territories += [("epci", siren, rng.uniform(0.9, 1.1)) for siren in sorted(epts)]
+    territories += [
+        ("epci", siren, random.Random(int(siren)).uniform(0.88, 1.12)) for siren in sorted(epts)
+    ]
     text = "level;code;indicator;year;value;source\n" + "\n".join(
         f"{row};{DEMO_SOURCE}" for row in _reference_rows(territories)
     )

@@ -79,6 +79,11 @@ class Indicator(models.Model):
         return self.get_unit_display()
 
     @property
+    def unit_suffix(self) -> str:
+        """What follows a number in running text: "27,1 %", "19 215 € par an", "1 727"."""
+        return {self.Unit.PERCENT: "%", self.Unit.EUROS_YEAR: "€ par an"}.get(self.unit, "")
+
+    @property
     def gap_unit(self) -> str:
         """A gap between two percentages is in percentage points."""
         return "points" if self.unit == self.Unit.PERCENT else self.get_unit_display()

@@ -203,6 +203,8 @@ def portrait_context(
             {
                 "indicator": indicator,
                 "result": result,
+                "display": f"{indicator.format(result['value'], result['status'])} "
+                f"{indicator.unit_suffix if result['status'] == ValueStatus.VALUE else ''}".strip(),
                 "chart": presenters.comparison_chart(result, indicator)
                 if result["status"] == ValueStatus.VALUE
                 else None,

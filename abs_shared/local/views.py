@@ -23,11 +23,6 @@ from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
-BULK_ACTIONS = [
-    ("valider", "Valider les brouillons", "Valider"),
-    ("publier", "Publier les valeurs validées", "Publier"),
-    ("retirer", "Retirer de la publication", "Retirer"),
-]
 
 
 def _years() -> list[int]:
@@ -63,10 +58,7 @@ def index(request):
             "state": state,
             "can_write": has_member_role(request, WRITE_ROLES),
             "is_director": has_member_role(request, DIRECTOR),
-            "selection_forms": [
-                (action, legend, button, SelectionForm(years=years, prefix=action))
-                for action, legend, button in BULK_ACTIONS
-            ],
+            "selection_form": SelectionForm(years=years, prefix="selection"),
             "demo": presenters.is_demo(*(obs.source for obs in observations)),
         },
     )
@@ -170,7 +162,7 @@ def import_template(request, fmt: str):
 @require_POST
 @member_role_required(*DIRECTOR)
 def bulk_action(request, action: str):
-    form = SelectionForm(request.POST, years=_years(), prefix=action)
+    form = SelectionForm(request.POST, years=_years(), prefix="selection")
     if not form.is_valid():
         messages.error(
             request,

@@ -52,15 +52,15 @@ def test_director_imports_validates_publishes_and_retracts_through_the_pages(
         assert client.post("/abs/importer/", {"file": handle}).status_code == 302
     assert (
         client.post(
-            "/abs/valider/", {"valider-year": "2021", "valider-indicators": ["TP60"]}
+            "/abs/valider/", {"selection-year": "2021", "selection-indicators": ["TP60"]}
         ).status_code
         == 302
     )
-    client.post("/abs/publier/", {"publier-year": "2021"})
+    client.post("/abs/publier/", {"selection-year": "2021"})
     assert list(PublishedValue.objects.values_list("indicator_id", flat=True)) == ["TP60"]
     page = client.get("/abs/").content.decode()
     assert "Publiée le" in page and "Brouillon" in page
-    client.post("/abs/retirer/", {"retirer-year": "2021"})
+    client.post("/abs/retirer/", {"selection-year": "2021"})
     assert not PublishedValue.objects.exists()
 
 

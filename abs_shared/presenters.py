@@ -139,8 +139,8 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
             [
                 text(f"{name} : rang (1 = le plus fragile)"),
                 rank_cell(stats),
-                Cell(DASH),
-                Cell(DASH),
+                Cell(DASH, numeric=True),
+                Cell(DASH, numeric=True),
                 text(""),
             ]
         )

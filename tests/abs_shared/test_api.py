@@ -59,3 +59,11 @@ def test_bad_parameters_get_french_errors(portal):
     assert "inconnue" in errors["commune"][0]
     assert "catalogue" in errors["indicator"][0]
     assert "year" in errors
+
+
+def test_openapi_schemas_render_on_both_hosts(portal, bondy):
+    from tests.conftest import member_client
+
+    assert b"/api/v1/comparison/" in portal.get("/api/schema/").content
+    member_schema = member_client(bondy).get("/api/schema/").content
+    assert b"/api/v1/observations/import" in member_schema

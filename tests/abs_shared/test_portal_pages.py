@@ -104,3 +104,10 @@ def test_demo_values_say_so_on_pages_and_exports(portal, db):
     assert "Données de démonstration" in page
     export = portal.get("/indicateurs/communes/93010/?export=csv").content.decode("utf-8-sig")
     assert "Données de démonstration" in export
+
+
+def test_a_secret_value_gets_no_chart_in_the_portrait(portal, pool):
+    page = portal.get("/indicateurs/communes/93066/").content.decode()
+    # Saint-Denis: TP60 2021 secret, CHOM 2021 a number: one position chart only.
+    assert page.count("<svg") == 1
+    assert "<strong>s</strong> (secret statistique)" in page and "Valeur non représentée" in page

@@ -7,25 +7,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from abs_shared.comparisons import Overrides, compare, load_commune, series
-from abs_shared.models import Indicator
+from abs_shared.models import CATALOGUE_FIELDS, Indicator
 from tenants.models import Commune
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "label",
-            "definition",
-            "unit",
-            "decimals",
-            "source",
-            "polarity",
-            "theme",
-            "break_after",
-            "break_notes",
-        ]
+        fields = CATALOGUE_FIELDS
 
 
 class IndicatorList(generics.ListAPIView):

@@ -25,6 +25,15 @@ class ValueStatus(models.TextChoices):
     MISSING = "missing", "Non disponible"
 
 
+def value_matches_status(name: str) -> models.CheckConstraint:
+    """A number exactly when the status is "value": a secret can never hide a number."""
+    return models.CheckConstraint(
+        condition=models.Q(status="value", value__isnull=False)
+        | models.Q(~models.Q(status="value"), value__isnull=True),
+        name=name,
+    )
+
+
 class Indicator(models.Model):
     """One indicator of the catalogue, edited by union staff. Its code is its identity."""
 
@@ -139,11 +148,7 @@ class ReferenceValue(models.Model):
             models.UniqueConstraint(
                 fields=["level", "code", "indicator", "year"], name="one_reference_value"
             ),
-            models.CheckConstraint(
-                condition=models.Q(status="value", value__isnull=False)
-                | models.Q(~models.Q(status="value"), value__isnull=True),
-                name="reference_value_matches_status",
-            ),
+            value_matches_status("reference_value_matches_status"),
         ]
 
     def __str__(self) -> str:
@@ -196,6 +201,20 @@ class PublishedValue(models.Model):
     def __str__(self) -> str:
         return f"{self.commune_id} {self.indicator_id} {self.year}"
 
+
+# What the API shows and union staff edit of an indicator (the admin adds the display order).
+CATALOGUE_FIELDS = [
+    "code",
+    "label",
+    "definition",
+    "unit",
+    "decimals",
+    "source",
+    "polarity",
+    "theme",
+    "break_after",
+    "break_notes",
+]
 
 POPULATION_BANDS: list[tuple[int, int | None, str]] = [
     (0, 5_000, "moins de 5 000 habitants"),

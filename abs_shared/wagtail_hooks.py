@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from abs_shared import admin_views
 from abs_shared.admin_views import ABS_STAFF, is_abs_staff
-from abs_shared.models import Indicator
+from abs_shared.models import CATALOGUE_FIELDS, Indicator
 
 
 class AbsStaffPolicy(BasePermissionPolicy):
@@ -37,19 +37,7 @@ class AbsStaffPolicy(BasePermissionPolicy):
 
 register_permission_policy(Indicator, AbsStaffPolicy(Indicator), exact_class=True)
 
-INDICATOR_FIELDS = [
-    "code",
-    "label",
-    "definition",
-    "unit",
-    "decimals",
-    "source",
-    "polarity",
-    "theme",
-    "break_after",
-    "break_notes",
-    "position",
-]
+INDICATOR_FIELDS = [*CATALOGUE_FIELDS, "position"]
 
 
 class IndicatorViewSet(ModelViewSet):

@@ -3,7 +3,20 @@
 from django.conf import settings
 from django.db import models
 
-from abs_shared.models import ValueStatus
+from abs_shared.models import ValueStatus, value_matches_status
+
+
+def _person() -> models.ForeignKey:
+    # People live in public: no database constraint across schemas (they are deactivated, not
+    # deleted).
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
 
 class Observation(models.Model):
@@ -39,23 +52,9 @@ class Observation(models.Model):
     source = models.CharField("source", max_length=200, blank=True)
     comment = models.TextField("commentaire", blank=True)
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = _person()
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    validated_by = _person()
     validated_at = models.DateTimeField("validée le", null=True, blank=True)
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
 
@@ -64,11 +63,7 @@ class Observation(models.Model):
         ordering = ["indicator__position", "indicator_id", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="one_observation_per_year"),
-            models.CheckConstraint(
-                condition=models.Q(status="value", value__isnull=False)
-                | models.Q(~models.Q(status="value"), value__isnull=True),
-                name="observation_value_matches_status",
-            ),
+            value_matches_status("observation_value_matches_status"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from abs_shared.models import ValueStatus
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
 SECRET_MARKS = {"s", "secret"}
 # Spaces people and spreadsheets put between thousands: space, no-break space, narrow no-break space.
+HEADER_SEARCH_ROWS = 10
 THOUSANDS_SPACES = (" ", "\u00a0", "\u202f")
 
 
@@ -70,6 +71,14 @@ def _sniff_delimiter(first_line: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def _header_index(raw_rows: list[list[str]]) -> int:
+    """INSEE's spreadsheets open with a few lines of title: their header is the row with CODGEO."""
+    for index, cells in enumerate(raw_rows[:HEADER_SEARCH_ROWS]):
+        if any(cell.strip().upper() == "CODGEO" for cell in cells):
+            return index
+    return 0
+
+
 def read_table(uploaded, *, lower_header: bool = True) -> Table:
     """Read an uploaded CSV or XLSX file (first sheet) into a header and numbered rows.
 
@@ -98,11 +107,12 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
         ]
     if not raw_rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
-    header = [cell.strip() for cell in raw_rows[0]]
+    start = _header_index(raw_rows)
+    header = [cell.strip() for cell in raw_rows[start]]
     if lower_header:
         header = [cell.lower() for cell in header]
     rows = []
-    for number, cells in enumerate(raw_rows[1:], start=2):
+    for number, cells in enumerate(raw_rows[start + 1 :], start=start + 2):
         if not any(cells):
             continue
         if len(cells) > len(header) and any(cells[len(header) :]):

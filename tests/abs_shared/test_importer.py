@@ -71,6 +71,25 @@ def test_insee_layout_keeps_only_this_members_commune(bondy, tmp_path):
     assert "MED21" in found[("MED", 2021)].source
 
 
+def test_insee_spreadsheet_with_title_lines_and_lost_leading_zeros(tmp_path):
+    from tests.conftest import make_member
+
+    member = make_member("01004")  # Ambérieu-en-Bugey: a code spreadsheets turn into 1004
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Revenus, pauvreté et niveau de vie en 2021 (Filosofi)"])
+    sheet.append(["Source : Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal"])
+    sheet.append([])
+    sheet.append(["CODGEO", "LIBGEO", "MED21", "TP6021"])
+    sheet.append([1001, "L'Abergement-Clémenciat", 24000.5, None])
+    sheet.append([1004, "Ambérieu-en-Bugey", 21030, 15.2])
+    path = tmp_path / "base-cc-filosofi-2021-COM.xlsx"
+    book.save(path)
+    assert import_observations(member, upload(path)) == 2
+    found = {(o.indicator_id, o.year): o.value for o in observations_of(member)}
+    assert found == {("MED", 2021): Decimal("21030"), ("TP60", 2021): Decimal("15.2")}
+
+
 def test_insee_file_without_the_commune_is_refused(bondy, tmp_path):
     path = write_file(tmp_path, "f.csv", "CODGEO;MED21\n93048;23000\n")
     with pytest.raises(ImportRejected) as rejected:

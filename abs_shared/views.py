@@ -8,7 +8,7 @@ from itertools import groupby
 
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from abs_shared import charts, presenters
 from abs_shared.comparisons import (
@@ -21,6 +21,7 @@ from abs_shared.comparisons import (
     series,
 )
 from abs_shared.models import FRANCE_CODE, Indicator, PublishedValue, ReferenceValue, ValueStatus
+from tenants.matching import match_commune
 from tenants.models import Commune, Departement, Region
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -174,16 +175,27 @@ def _indicator_references(
 
 
 def commune_list(request):
+    """Communes that published; a typed name goes through the tolerant matcher ("ST DENIS")."""
     query = request.GET.get("q", "").strip()
-    communes = Commune.objects.filter(published_values__isnull=False)
+    suggestions = []
     if query:
-        communes = communes.filter(nom__icontains=query) | communes.filter(code=query)
+        match = match_commune(query)
+        if match.commune is not None:
+            return redirect("abs_portrait", insee=match.commune.code)
+        suggestions = match.suggestions
     communes = (
-        communes.annotate(values=Count("published_values"))
+        Commune.objects.filter(published_values__isnull=False)
+        .annotate(values=Count("published_values"))
         .select_related("departement")
         .order_by("nom")
     )
-    return render(request, "abs_shared/communes.html", {"communes": communes, "query": query})
+    if query:
+        communes = communes.filter(nom__icontains=query)
+    return render(
+        request,
+        "abs_shared/communes.html",
+        {"communes": communes, "query": query, "suggestions": suggestions},
+    )
 
 
 # --- portrait and comparison, shared with the member space --------------------------------

@@ -111,3 +111,12 @@ def test_a_secret_value_gets_no_chart_in_the_portrait(portal, pool):
     # Saint-Denis: TP60 2021 secret, CHOM 2021 a number: one position chart only.
     assert page.count("<svg") == 1
     assert "<strong>s</strong> (secret statistique)" in page and "Valeur non représentée" in page
+
+
+def test_commune_search_is_tolerant(portal, pool):
+    assert portal.get("/indicateurs/communes/?q=BONDY").url == "/indicateurs/communes/93010/"
+    assert portal.get("/indicateurs/communes/?q=93048").url == "/indicateurs/communes/93048/"
+    page = portal.get("/indicateurs/communes/?q=Aubervillers").content.decode()
+    assert 'href="/indicateurs/communes/93001/"' in page  # a suggestion despite the typo
+    listing = portal.get("/indicateurs/communes/").content.decode()
+    assert "Pantin" in listing and "(5)" in listing

@@ -60,6 +60,9 @@ def test_director_imports_validates_publishes_and_retracts_through_the_pages(
     assert list(PublishedValue.objects.values_list("indicator_id", flat=True)) == ["TP60"]
     page = client.get("/abs/").content.decode()
     assert "Publiée le" in page and "Brouillon" in page
+    # The selection form: every field labelled, the checkboxes grouped under a legend.
+    assert '<label for="id_selection-year">' in page
+    assert '<label for="id_selection-indicators_1">' in page and "<legend>" in page
     client.post("/abs/retirer/", {"selection-year": "2021"})
     assert not PublishedValue.objects.exists()
 

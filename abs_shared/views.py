@@ -60,7 +60,7 @@ def catalogue(request):
 
 
 def indicator_detail(request, code: str):
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator, code=code.upper())
     years = sorted(
         PublishedValue.objects.filter(indicator=indicator)
         .values_list("year", flat=True)
@@ -289,7 +289,7 @@ def commune_portrait(request, insee: str):
 
 def commune_indicator(request, insee: str, code: str):
     commune = _commune_or_404(insee)
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator, code=code.upper())
     year = _year(request, list(range(1990, 2101)), None)
     context = comparison_context(commune, indicator, year)
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""

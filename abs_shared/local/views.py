@@ -204,7 +204,7 @@ def portrait(request):
 @member_role_required()
 def comparison(request, code: str):
     commune = load_commune(request.tenant.commune_id)
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator, code=code.upper())
     year = request.GET.get("annee", "")
     context = comparison_context(
         commune, indicator, int(year) if year.isdigit() else None, services.own_points()

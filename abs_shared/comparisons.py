@@ -247,7 +247,9 @@ def series(commune: Commune, indicator: Indicator, overrides: Overrides | None =
     return {
         "commune": {"code": commune.code, "nom": commune.nom},
         "indicator": {"code": indicator.code, "label": indicator.label, "unit": indicator.unit},
-        "breaks": [year for year in indicator.break_after if years and year < years[-1]],
+        "breaks": [
+            year for year in indicator.break_after if years and years[0] <= year < years[-1]
+        ],
         "points": commune_points,
         "references": [
             {

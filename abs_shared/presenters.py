@@ -34,6 +34,14 @@ class ShownTable:
     rows: list[list[Cell]] = field(default_factory=list)
     row_header: bool = True  # the first cell of each row is a <th scope="row">
     notes: list[str] = field(default_factory=list)
+    # Sortable tables: a link per header (or None) and the aria-sort value of each header.
+    header_links: list[str | None] = field(default_factory=list)
+    header_sort: list[str | None] = field(default_factory=list)
+
+    def header_cells(self) -> list[tuple[str, str | None, str | None]]:
+        links = self.header_links or [None] * len(self.headers)
+        sort = self.header_sort or [None] * len(self.headers)
+        return list(zip(self.headers, links, sort, strict=True))
 
 
 def text(value: str) -> Cell:

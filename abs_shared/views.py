@@ -101,6 +101,8 @@ def indicator_detail(request, code: str):
             )
     rows = _sorted_rows(rows, sort, descending)
     table = presenters.indicator_table(indicator, year, rows) if year else None
+    if table is not None:
+        _sortable_headers(table, year, sort, descending)
     references = _indicator_references(indicator, year, rows)
     demo = presenters.is_demo(*(row["source"] for row in rows))
     fmt = _export_format(request)
@@ -134,6 +136,27 @@ def indicator_detail(request, code: str):
             "rows": rows,
         },
     )
+
+
+SORTABLE_COLUMNS = {0: "nom", 2: "population", 3: "valeur"}
+
+
+def _sortable_headers(table, year: int, sort: str, descending: bool) -> None:
+    """Each sortable header links to the table sorted by it; clicking the sorted one reverses it."""
+    links, states = [], []
+    for index in range(len(table.headers)):
+        key = SORTABLE_COLUMNS.get(index)
+        if key is None:
+            links.append(None)
+            states.append(None)
+            continue
+        current = key == sort
+        order = (
+            ("asc" if descending else "desc") if current else ("asc" if key == "nom" else "desc")
+        )
+        links.append(f"?annee={year}&tri={key}&ordre={order}")
+        states.append(("descending" if descending else "ascending") if current else None)
+    table.header_links, table.header_sort = links, states
 
 
 def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:

@@ -120,3 +120,12 @@ def test_commune_search_is_tolerant(portal, pool):
     assert 'href="/indicateurs/communes/93001/"' in page  # a suggestion despite the typo
     listing = portal.get("/indicateurs/communes/").content.decode()
     assert "Pantin" in listing and "(5)" in listing
+
+
+def test_indicator_table_headers_sort(portal, pool):
+    page = portal.get("/indicateurs/TP60/?annee=2021&tri=population&ordre=asc").content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert 'href="?annee=2021&amp;tri=population&amp;ordre=desc"' in page  # reverses
+    assert 'href="?annee=2021&amp;tri=nom&amp;ordre=asc"' in page
+    populations = [page.index(name) for name in ("Bondy", "Pantin", "Aubervilliers", "Montreuil")]
+    assert populations == sorted(populations)  # smallest first

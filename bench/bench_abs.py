@@ -108,10 +108,6 @@ def _publisher_ready():
 def run() -> None:
     codes = _generate_pool()
     member = _publisher_ready()
-    print(
-        f"pool: {PublishedValue.objects.count()} published values, {len(codes) + 1} communes",
-        flush=True,
-    )
 
     def publish():
         assert publish_observations(member) == 14 * len(YEARS)

@@ -4,8 +4,6 @@ They read the public pool only (published values). The member space reuses the c
 below with its own observations as overrides (abs_shared.local.views).
 """
 
-from itertools import groupby
-
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,8 +47,14 @@ def _commune_or_404(insee: str) -> Commune:
 
 
 def catalogue(request):
-    indicators = Indicator.objects.annotate(communes=Count("published__commune", distinct=True))
-    themes = [(theme, list(items)) for theme, items in groupby(indicators, key=lambda i: i.theme)]
+    # An aggregate drops Meta.ordering: order explicitly, then group by theme in order of appearance.
+    indicators = Indicator.objects.annotate(
+        communes=Count("published__commune", distinct=True)
+    ).order_by("position", "code")
+    by_theme: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        by_theme.setdefault(indicator.theme, []).append(indicator)
+    themes = list(by_theme.items())
     communes = Commune.objects.filter(published_values__isnull=False).distinct().order_by("nom")
     return render(
         request,

@@ -37,6 +37,10 @@ def test_catalogue_lists_the_seeded_indicators(portal, pool):
     assert "Élections de domicile actives" in page
     assert 'href="/indicateurs/TP60/"' in page
     assert 'href="/indicateurs/communes/93010/"' in page
+    # One section per theme, in catalogue order.
+    assert page.count(">Revenus et pauvreté</h2>") == 1
+    assert page.index(">Démographie</h2>") < page.index(">Revenus et pauvreté</h2>")
+    assert page.index("Taux de pauvreté") < page.index("Médiane du niveau de vie")
 
 
 def test_indicator_page_sorts_and_never_charts_a_secret(portal, pool):

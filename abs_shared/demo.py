@@ -1,5 +1,142 @@
-"""Demo data of abs_shared, loaded by `manage.py demo`."""
+"""Demo data of abs_shared, loaded by `manage.py demo`. Idempotent.
+
+Every figure here is invented (plausible orders of magnitude for Seine-Saint-Denis, nothing more)
+and carries the source DEMO_SOURCE, so that pages and exports say "données de démonstration".
+The data goes through the real pipeline: reference and observation files are imported, then
+validated and published by the services.
+"""
+
+import io
+import random
+
+from django.db import connection
+
+from abs_shared.local.services import (
+    import_observations,
+    publish_observations,
+    validate_observations,
+)
+from abs_shared.models import DEMO_SOURCE, FRANCE_CODE
+from abs_shared.services import import_references
+from tenants.models import MemberCCAS
+
+# Communes that publish, by INSEE code: bondy, montreuil and saint-denis first (their directors can
+# log in), then ten others.
+PUBLISHERS = [
+    "93010",  # Bondy
+    "93048",  # Montreuil
+    "93066",  # Saint-Denis
+    "93001",  # Aubervilliers
+    "93005",  # Aulnay-sous-Bois
+    "93008",  # Bobigny
+    "93029",  # Drancy
+    "93031",  # Épinay-sur-Seine
+    "93055",  # Pantin
+    "93064",  # Rosny-sous-Bois
+    "93051",  # Noisy-le-Grand
+    "93045",  # Les Lilas
+    "93070",  # Saint-Ouen-sur-Seine
+    "93053",  # Noisy-le-Sec
+]
+YEARS = [2020, 2021, 2022]
+SMALL_COUNT_COMMUNE = "93045"  # Les Lilas
+FILOSOFI = {"TP60", "MED", "D9D1"}  # no 2022 vintage: the series stops after 2021
+# Invented levels: (France métropolitaine, Île-de-France, Seine-Saint-Denis) for 2021.
+LEVELS = {
+    "TP60": (14.5, 15.9, 27.6),
+    "MED": (23160, 25000, 18900),
+    "D9D1": (3.4, 4.4, 4.0),
+    "FAMMONO": (25.0, 28.0, 31.0),
+    "CHOM": (12.5, 12.8, 18.3),
+    "P75SEUL": (38.5, 36.0, 37.0),
+    "SANSDIP": (21.0, 22.0, 33.5),
+    "LOCHLM": (15.0, 22.0, 33.0),
+    "SUROCC": (5.0, 12.0, 20.0),
+    "ALLOCBR": (32.0, 35.0, 43.0),
+    "DEP100": (16.0, 18.0, 25.0),
+}
+# Counts, per inhabitant of the commune.
+COUNT_RATES = {"RSA": 0.035, "DOMIC": 0.008}
+
+
+def _drift(code: str, year: int) -> float:
+    """A small yearly movement: incomes grow, rates ease slowly."""
+    steps = year - 2021
+    return 1 + (0.02 if code == "MED" else -0.01) * steps
+
+
+def _reference_rows(territories: list[tuple[str, str, float]]) -> list[str]:
+    rows = []
+    for level, code, weight in territories:
+        for indicator, (france, region, departement) in LEVELS.items():
+            base = {"france": france, "region": region}.get(level, departement)
+            for year in YEARS:
+                if indicator in FILOSOFI and year > 2021:
+                    continue
+                rows.append(
+                    f"{level};{code};{indicator};{year};{base * weight * _drift(indicator, year):.1f}"
+                )
+    return rows
+
+
+def load_references(members: list[MemberCCAS], stdout) -> None:
+    territories = [("france", FRANCE_CODE, 1.0), ("region", "11", 1.0), ("departement", "93", 1.0)]
+    epts = {m.commune.ept_id for m in members if m.commune.ept_id}
+    territories += [
+        ("epci", siren, random.Random(int(siren)).uniform(0.88, 1.12)) for siren in sorted(epts)
+    ]
+    text = "level;code;indicator;year;value;source\n" + "\n".join(
+        f"{row};{DEMO_SOURCE}" for row in _reference_rows(territories)
+    )
+    count = import_references(io.BytesIO(text.encode()), default_source=DEMO_SOURCE)
+    stdout.write(f"ABS : {count} valeurs de référence de démonstration.")
+
+
+def _observation_file(member: MemberCCAS, years: list[int]) -> io.BytesIO:
+    """An import file in the Maillage template, values invented around the département's."""
+    rng = random.Random(int(member.commune_id))
+    fragility = rng.uniform(-1, 1)
+    population = member.commune.population
+    values: dict[tuple[str, int], str] = {}
+    for year in years:
+        values[("POP", year)] = str(round(population * (1 + 0.004 * (year - 2021))))
+        for indicator, (_france, _region, departement) in LEVELS.items():
+            if indicator in FILOSOFI and year > 2021:
+                continue
+            direction = -1 if indicator == "MED" else 1
+            value = departement * (1 + 0.18 * fragility * direction + rng.uniform(-0.03, 0.03))
+            values[(indicator, year)] = f"{value * _drift(indicator, year):.1f}".replace(".", ",")
+        for indicator, rate in COUNT_RATES.items():
+            values[(indicator, year)] = str(round(population * rate * (1 + 0.3 * fragility)))
+    if member.commune_id == SMALL_COUNT_COMMUNE:
+        # Fewer than 11 domiciliations: the publication turns it into a secret.
+        values[("DOMIC", years[-1])] = "8"
+    rows = ["indicator;year;value;source"]
+    rows += [f"{code};{year};{value};{DEMO_SOURCE}" for (code, year), value in values.items()]
+    data = io.BytesIO("\n".join(rows).encode())
+    data.name = f"demo-{member.slug}.csv"
+    return data
 
 
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
+    members = list(
+        MemberCCAS.objects.filter(
+            commune_id__in=PUBLISHERS, kind=MemberCCAS.Kind.CCAS
+        ).select_related("commune")
+    )
+    members.sort(key=lambda m: PUBLISHERS.index(m.commune_id))
+    load_references(members, stdout)
+    for index, member in enumerate(members):
+        years = YEARS if index % 3 != 2 else YEARS[1:]  # some publish three years, some two
+        import_observations(member, _observation_file(member, years))
+        if member.commune_id == "93010":
+            # Bondy: 2020 and 2021 published, 2022 left as drafts for the director to validate.
+            for year in years[:-1]:
+                validate_observations(member, year=year)
+                publish_observations(member, year=year)
+        else:
+            validate_observations(member)
+            publish_observations(member)
+        connection.set_schema_to_public()
+    stdout.write(f"ABS : observations de démonstration pour {len(members)} membres.")

@@ -1,1 +1,234 @@
-"""ABS mutualisée (public schema)."""
+"""ABS mutualisée (public schema): the indicator catalogue, reference values and the pooled values.
+
+Only aggregates published explicitly by a member's director reach these tables; a member's drafts
+live in its own schema (abs_shared.local).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+# The demo's invented figures carry this source, so that every page and export showing them says so.
+DEMO_SOURCE = "Données de démonstration (valeurs fictives)"
+# CNIS rule for gridded data: a count below this is not published.
+SECRECY_THRESHOLD = 11
+FRANCE_CODE = "FRM"
+
+
+class ValueStatus(models.TextChoices):
+    """A value is a number, secret (exists, not publishable: "s") or missing ("n.d.")."""
+
+    VALUE = "value", "Valeur"
+    SECRET = "secret", "Secret statistique"
+    MISSING = "missing", "Non disponible"
+
+
+def value_matches_status(name: str) -> models.CheckConstraint:
+    """A number exactly when the status is "value": a secret can never hide a number."""
+    return models.CheckConstraint(
+        condition=models.Q(status="value", value__isnull=False)
+        | models.Q(~models.Q(status="value"), value__isnull=True),
+        name=name,
+    )
+
+
+class Indicator(models.Model):
+    """One indicator of the catalogue, edited by union staff. Its code is its identity."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        EUROS_YEAR = "euros_year", "euros par an"
+        COUNT = "count", "effectif"
+        RATIO = "ratio", "rapport"
+        INDEX = "index", "indice"
+
+    class Polarity(models.TextChoices):
+        HIGHER_FRAGILE = "higher_fragile", "Plus la valeur est haute, plus la situation est fragile"
+        LOWER_FRAGILE = "lower_fragile", "Plus la valeur est basse, plus la situation est fragile"
+        NEUTRAL = "neutral", "Neutre"
+
+    code = models.CharField(
+        "code",
+        max_length=20,
+        primary_key=True,
+        help_text="Majuscules et chiffres, sans espace ; c'est aussi le préfixe des colonnes INSEE "
+        "(MED21 = MED pour 2021).",
+    )
+    label = models.CharField("libellé", max_length=200)
+    definition = models.TextField("définition", blank=True)
+    unit = models.CharField("unité", max_length=12, choices=Unit.choices)
+    decimals = models.PositiveSmallIntegerField("décimales affichées", default=1)
+    source = models.CharField("source", max_length=200, blank=True)
+    polarity = models.CharField(
+        "sens de lecture", max_length=16, choices=Polarity.choices, default=Polarity.NEUTRAL
+    )
+    theme = models.CharField("thème", max_length=100, blank=True)
+    break_after = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=list,
+        blank=True,
+        verbose_name="ruptures de série après les années",
+        help_text="Années après lesquelles la série n'est pas comparable (ex. 2021 pour Filosofi), "
+        "séparées par des virgules.",
+    )
+    break_notes = models.TextField("notes sur les ruptures de série", blank=True)
+    position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.code})"
+
+    @property
+    def unit_label(self) -> str:
+        return self.get_unit_display()
+
+    @property
+    def unit_suffix(self) -> str:
+        """What follows a number in running text: "27,1 %", "19 215 € par an", "1 727"."""
+        return {self.Unit.PERCENT: "%", self.Unit.EUROS_YEAR: "€ par an"}.get(self.unit, "")
+
+    @property
+    def gap_unit(self) -> str:
+        """A gap between two percentages is in percentage points."""
+        return "points" if self.unit == self.Unit.PERCENT else self.get_unit_display()
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit == self.Unit.COUNT
+
+    def format(self, value: Decimal | float | None, status: str = ValueStatus.VALUE) -> str:
+        """French display of a value: "12,3 %", "21 340 €", "s" for secret, "n.d." for missing."""
+        if status == ValueStatus.SECRET:
+            return "s"
+        if value is None or status == ValueStatus.MISSING:
+            return "n.d."
+        return format_number(value, self.decimals)
+
+
+def format_number(value: Decimal | float, decimals: int) -> str:
+    """French number format: narrow no-break space for thousands, comma for decimals."""
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+class ReferenceValue(models.Model):
+    """The value of an indicator for France métropolitaine, a région, a département or an EPCI/EPT."""
+
+    class Level(models.TextChoices):
+        FRANCE = "france", "France métropolitaine"
+        REGION = "region", "Région"
+        DEPARTEMENT = "departement", "Département"
+        EPCI = "epci", "EPCI ou EPT"
+
+    level = models.CharField("niveau", max_length=12, choices=Level.choices)
+    code = models.CharField(
+        "code", max_length=9, help_text="FRM, code INSEE de la région ou du département, SIREN."
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="references", verbose_name="indicateur"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("valeur", max_digits=16, decimal_places=4, null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=8, choices=ValueStatus.choices, default=ValueStatus.VALUE
+    )
+    source = models.CharField("source", max_length=200, blank=True)
+    imported_at = models.DateTimeField("importée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "valeur de référence"
+        verbose_name_plural = "valeurs de référence"
+        ordering = ["indicator", "level", "code", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "code", "indicator", "year"], name="one_reference_value"
+            ),
+            value_matches_status("reference_value_matches_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.level} {self.code} {self.year}"
+
+
+class PublishedValue(models.Model):
+    """A member's value published to the pool: the only member data the union's space holds.
+
+    Written and removed only by abs_shared.services (publication, retraction), in one transaction.
+    Comparisons read this table alone; request handlers never visit member schemas.
+    """
+
+    member = models.ForeignKey(
+        "tenants.MemberCCAS", on_delete=models.CASCADE, related_name="published_values"
+    )
+    commune = models.ForeignKey(
+        "tenants.Commune", on_delete=models.PROTECT, related_name="published_values"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="published")
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("valeur", max_digits=16, decimal_places=4, null=True, blank=True)
+    status = models.CharField(
+        "statut",
+        max_length=8,
+        choices=[(ValueStatus.VALUE, "Valeur"), (ValueStatus.SECRET, "Secret statistique")],
+    )
+    source = models.CharField("source", max_length=200, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField("publiée le")
+
+    class Meta:
+        verbose_name = "valeur publiée"
+        verbose_name_plural = "valeurs publiées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator", "year"], name="one_published_value"
+            ),
+            # Secret is never stored as a number: it can then never be averaged by mistake.
+            models.CheckConstraint(
+                condition=models.Q(status="value", value__isnull=False)
+                | models.Q(status="secret", value__isnull=True),
+                name="published_value_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"], name="published_indicator_year")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.indicator_id} {self.year}"
+
+
+# What the API shows and union staff edit of an indicator (the admin adds the display order).
+CATALOGUE_FIELDS = [
+    "code",
+    "label",
+    "definition",
+    "unit",
+    "decimals",
+    "source",
+    "polarity",
+    "theme",
+    "break_after",
+    "break_notes",
+]
+
+POPULATION_BANDS: list[tuple[int, int | None, str]] = [
+    (0, 5_000, "moins de 5 000 habitants"),
+    (5_000, 10_000, "de 5 000 à 10 000 habitants"),
+    (10_000, 20_000, "de 10 000 à 20 000 habitants"),
+    (20_000, 50_000, "de 20 000 à 50 000 habitants"),
+    (50_000, 100_000, "de 50 000 à 100 000 habitants"),
+    (100_000, None, "100 000 habitants ou plus"),
+]
+
+
+def population_band(population: int) -> tuple[int, int | None, str]:
+    """The band (lower bound included, upper excluded, label) a commune's population falls in."""
+    for low, high, label in POPULATION_BANDS:
+        if high is None or population < high:
+            return low, high, label
+    raise AssertionError("unreachable: the last band is open")

@@ -1,7 +1,16 @@
 """This app's panel on the member dashboard (tenants/workspace renders every panel)."""
 
+from abs_shared.local.services import state_counts
+from tenants.access import has_member_role
+
 
 def panel(request) -> dict | None:
     """Return {"title": str, "template": str, "context": dict} for the host member, or None when
     there is nothing to show. Runs on a member host (request.tenant is the member)."""
-    return None
+    if not has_member_role(request):
+        return None
+    return {
+        "title": "Indicateurs ABS",
+        "template": "abs_shared/local/dashboard_panel.html",
+        "context": {"counts": state_counts(request.tenant)},
+    }

@@ -1,1 +1,86 @@
 """The private half of the ABS: a member's own observations (tenant schema)."""
+
+from django.conf import settings
+from django.db import models
+
+from abs_shared.models import ValueStatus, value_matches_status
+
+
+def _person() -> models.ForeignKey:
+    # People live in public: no database constraint across schemas (they are deactivated, not
+    # deleted).
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+class Observation(models.Model):
+    """A member's value of an indicator for a year: draft, then validated by a director.
+
+    Only a director's explicit publication copies validated observations to the public pool
+    (abs_shared.PublishedValue); `published_at` remembers when that last happened.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        VALIDATED = "validated", "Validée"
+
+    # Public tables: no database constraint across schemas.
+    indicator = models.ForeignKey(
+        "abs_shared.Indicator",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="indicateur",
+    )
+    year = models.PositiveSmallIntegerField("année")
+    value = models.DecimalField("valeur", max_digits=16, decimal_places=4, null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=8, choices=ValueStatus.choices, default=ValueStatus.VALUE
+    )
+    numerator = models.DecimalField(
+        "numérateur", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        "dénominateur", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField("source", max_length=200, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
+    updated_by = _person()
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    validated_by = _person()
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "observation"
+        ordering = ["indicator__position", "indicator_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_observation_per_year"),
+            value_matches_status("observation_value_matches_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def changed_since_publication(self) -> bool:
+        return self.published_at is not None and self.is_draft
+
+    @property
+    def display_value(self) -> str:
+        return self.indicator.format(self.value, self.status)

@@ -1,0 +1,158 @@
+"""Member-host API of the ABS: the member's observations, and comparisons with its own drafts.
+
+Import, validation, publication and retraction are for the host member's director only. On the
+member host, comparisons and series of its own commune include its unpublished values for its
+people; anyone else gets the published values only.
+"""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from abs_shared.api import ComparisonView, SeriesView
+from abs_shared.local import services
+from abs_shared.local.models import Observation
+from abs_shared.models import Indicator
+from abs_shared.tabular import ImportRejected
+from tenants.access import IsDirectorOfHost, IsMemberOfHost, has_member_role
+
+
+class OwnValuesMixin:
+    def get_overrides(self, request, commune):
+        if has_member_role(request) and commune.code == request.tenant.commune_id:
+            return services.own_points()
+        return None
+
+
+class MemberComparisonView(OwnValuesMixin, ComparisonView):
+    pass
+
+
+class MemberSeriesView(OwnValuesMixin, SeriesView):
+    pass
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator_id")
+    published = serializers.BooleanField(source="is_published")
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id",
+            "indicator",
+            "year",
+            "value",
+            "status",
+            "numerator",
+            "denominator",
+            "source",
+            "comment",
+            "state",
+            "published",
+            "updated_at",
+            "validated_at",
+            "published_at",
+        ]
+
+
+class ObservationList(generics.ListAPIView):
+    """The member's observations, drafts included (its people only)."""
+
+    serializer_class = ObservationSerializer
+    permission_classes = [IsMemberOfHost]
+    queryset = Observation.objects.all()
+
+
+class ObservationImport(APIView):
+    """Import a CSV/XLSX file (template or INSEE layout) as drafts; all or nothing."""
+
+    permission_classes = [IsDirectorOfHost]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: inline_serializer("Imported", {"imported": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response(
+                {
+                    "errors": [
+                        {
+                            "line": 0,
+                            "column": "file",
+                            "message": "Fichier manquant (champ « file »).",
+                        }
+                    ]
+                },
+                status=400,
+            )
+        try:
+            count = services.import_observations(request.tenant, upload, actor=request.user)
+        except ImportRejected as rejected:
+            return Response({"errors": [error.as_dict() for error in rejected.errors]}, status=400)
+        return Response({"imported": count}, status=201)
+
+
+class SelectionSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, allow_null=True)
+    indicators = serializers.ListField(
+        child=serializers.CharField(), required=False, allow_empty=True
+    )
+
+    def validate_indicators(self, codes: list[str]) -> list[str]:
+        codes = [code.strip().upper() for code in codes]
+        known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Indicateurs absents du catalogue : {', '.join(unknown)}."
+            )
+        return codes
+
+
+class SelectionAction(APIView):
+    """POST {"year", "indicators": [codes]}; no year: every year, no indicators: all of them."""
+
+    permission_classes = [IsDirectorOfHost]
+    action_name = ""
+
+    def act(self, member, **selection) -> int:
+        raise NotImplementedError
+
+    @extend_schema(request=SelectionSerializer, responses={200: dict})
+    def post(self, request):
+        selection = SelectionSerializer(data=request.data)
+        if not selection.is_valid():
+            return Response({"errors": selection.errors}, status=400)
+        count = self.act(
+            request.tenant,
+            year=selection.validated_data.get("year"),
+            indicators=selection.validated_data.get("indicators") or None,
+            actor=request.user,
+        )
+        return Response({self.action_name: count})
+
+
+class ObservationValidate(SelectionAction):
+    action_name = "validated"
+    act = staticmethod(services.validate_observations)
+
+
+class ObservationPublish(SelectionAction):
+    action_name = "published"
+    act = staticmethod(services.publish_observations)
+
+
+class ObservationRetract(SelectionAction):
+    action_name = "retracted"
+    act = staticmethod(services.retract_observations)

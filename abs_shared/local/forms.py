@@ -1,0 +1,96 @@
+"""Forms of the member's ABS pages. Values are typed the French way ("12,5"), "s" for secret."""
+
+from django import forms
+
+from abs_shared.models import Indicator
+from abs_shared.tabular import check_value_range, parse_decimal, parse_value
+
+
+class ObservationForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        Indicator.objects.all(), label="Indicateur", empty_label="Choisir un indicateur"
+    )
+    year = forms.IntegerField(label="Année", min_value=1990, max_value=2100)
+    value = forms.CharField(
+        label="Valeur",
+        required=False,
+        help_text="Un nombre (virgule ou point décimal), « s » si la valeur est couverte par le "
+        "secret statistique, vide si elle n'est pas disponible.",
+    )
+    numerator = forms.CharField(
+        label="Numérateur", required=False, help_text="Facultatif : l'effectif concerné."
+    )
+    denominator = forms.CharField(
+        label="Dénominateur",
+        required=False,
+        help_text="Facultatif : la population de référence. En dessous de 11, la valeur sera "
+        "publiée comme secrète.",
+    )
+    source = forms.CharField(label="Source", max_length=200, required=False)
+    comment = forms.CharField(
+        label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def _number(self, name: str):
+        text = self.cleaned_data.get(name, "")
+        if not text.strip():
+            return None
+        try:
+            number = parse_decimal(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if number < 0:
+            raise forms.ValidationError("Un effectif ne peut pas être négatif.")
+        return number
+
+    def clean_numerator(self):
+        return self._number("numerator")
+
+    def clean_denominator(self):
+        return self._number("denominator")
+
+    def clean_value(self):
+        try:
+            return parse_value(self.cleaned_data.get("value", ""))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        indicator, status_value = cleaned.get("indicator"), cleaned.get("value")
+        if indicator is not None and status_value is not None:
+            try:
+                check_value_range(indicator, status_value[1])
+            except ValueError as error:
+                self.add_error("value", str(error))
+        numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")
+        if numerator is not None and denominator is not None and numerator > denominator:
+            self.add_error("numerator", "Le numérateur dépasse le dénominateur.")
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        help_text="Le modèle (colonnes indicator, year, value, et facultativement numerator, "
+        "denominator, source, comment) ou un fichier communal de l'INSEE (colonne CODGEO et "
+        "colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou point.",
+    )
+
+
+class SelectionForm(forms.Form):
+    """Which observations a director validates, publishes or retracts."""
+
+    year = forms.TypedChoiceField(label="Année", coerce=int, empty_value=None, required=False)
+    indicators = forms.MultipleChoiceField(
+        label="Indicateurs (aucun coché : tous)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "Toutes les années")] + [(y, y) for y in years]
+        self.fields["indicators"].choices = [
+            (i.code, f"{i.label} ({i.code})") for i in Indicator.objects.all()
+        ]

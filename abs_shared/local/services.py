@@ -1,0 +1,234 @@
+"""Writes of a member's ABS: observations, imports, validation, publication and retraction.
+
+Each function sets the member's schema itself (callers may be a request on the member host, a
+command or a test), and runs in one transaction covering both the member's schema and the public
+pool: a publication is written whole or not at all.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from abs_shared.comparisons import Point
+from abs_shared.local.importer import read_observations
+from abs_shared.local.models import Observation
+from abs_shared.models import Indicator, ValueStatus
+from abs_shared.services import PublishItem, publish_values, retract_values
+from tenants.models import MemberCCAS
+from union.audit import record_audit
+
+
+def _actor_id(actor) -> int | None:
+    return actor.pk if getattr(actor, "is_authenticated", False) else None
+
+
+def _selection(year: int | None, indicators: list[str] | None) -> QuerySet:
+    observations = Observation.objects.select_related("indicator")
+    if year is not None:
+        observations = observations.filter(year=year)
+    if indicators:
+        observations = observations.filter(indicator_id__in=indicators)
+    return observations
+
+
+def save_observation(
+    member: MemberCCAS,
+    *,
+    indicator: Indicator,
+    year: int,
+    status: str,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    source: str = "",
+    comment: str = "",
+    actor=None,
+) -> Observation:
+    """Create or replace the member's observation of an indicator for a year, as a draft.
+
+    A change to a validated observation sends it back to draft: a director validates it again.
+    """
+    with schema_context(member.schema_name), transaction.atomic():
+        observation, _ = Observation.objects.update_or_create(
+            indicator=indicator,
+            year=year,
+            defaults={
+                "status": status,
+                "value": value if status == ValueStatus.VALUE else None,
+                "numerator": numerator,
+                "denominator": denominator,
+                "source": source or indicator.source,
+                "comment": comment,
+                "state": Observation.State.DRAFT,
+                "updated_by_id": _actor_id(actor),
+                "validated_by_id": None,
+                "validated_at": None,
+            },
+        )
+    return observation
+
+
+def delete_observation(member: MemberCCAS, observation: Observation, *, actor=None) -> None:
+    """Delete an observation that is not in the pool (retract it first)."""
+    if observation.is_published:
+        raise ValueError("Retirez d'abord cette valeur de la publication.")
+    with schema_context(member.schema_name), transaction.atomic():
+        observation.delete()
+
+
+def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
+    """Import a whole file (template or INSEE layout) as drafts; raises ImportRejected, writing nothing."""
+    parsed = read_observations(uploaded, member.commune_id)
+    with schema_context(member.schema_name), transaction.atomic():
+        existing = {
+            (obs.indicator_id, obs.year): obs
+            for obs in Observation.objects.filter(
+                indicator_id__in={row.indicator.code for row in parsed},
+                year__in={row.year for row in parsed},
+            )
+        }
+        to_create, to_update = [], []
+        for row in parsed:
+            observation = existing.get((row.indicator.code, row.year)) or Observation(
+                indicator=row.indicator, year=row.year
+            )
+            observation.status = row.status
+            observation.value = row.value
+            observation.numerator = row.numerator
+            observation.denominator = row.denominator
+            observation.source = row.source
+            observation.comment = row.comment
+            observation.state = Observation.State.DRAFT
+            observation.updated_by_id = _actor_id(actor)
+            observation.updated_at = timezone.now()
+            observation.validated_by_id = None
+            observation.validated_at = None
+            (to_update if observation.pk else to_create).append(observation)
+        Observation.objects.bulk_create(to_create)
+        Observation.objects.bulk_update(
+            to_update,
+            [
+                "status",
+                "value",
+                "numerator",
+                "denominator",
+                "source",
+                "comment",
+                "state",
+                "updated_by_id",
+                "updated_at",
+                "validated_by_id",
+                "validated_at",
+            ],
+        )
+        record_audit(
+            "abs.observations.import",
+            actor=actor,
+            member=member,
+            target=getattr(uploaded, "name", "") or "fichier",
+            rows=len(parsed),
+        )
+    return len(parsed)
+
+
+def validate_observations(
+    member: MemberCCAS,
+    *,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+    actor=None,
+) -> int:
+    """A director validates the drafts of a year (or every year), for some or all indicators."""
+    with schema_context(member.schema_name), transaction.atomic():
+        count = (
+            _selection(year, indicators)
+            .filter(state=Observation.State.DRAFT)
+            .update(
+                state=Observation.State.VALIDATED,
+                validated_by_id=_actor_id(actor),
+                validated_at=timezone.now(),
+            )
+        )
+        record_audit(
+            "abs.observations.validate",
+            actor=actor,
+            member=member,
+            target=str(year or "toutes années"),
+            rows=count,
+        )
+    return count
+
+
+def publish_observations(
+    member: MemberCCAS,
+    *,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+    actor=None,
+) -> int:
+    """Publish the validated observations of a year (or every year) to the pool, in one transaction.
+
+    Drafts are never published; secrecy is applied on the way (abs_shared.services.pooled_status).
+    """
+    with schema_context(member.schema_name), transaction.atomic():
+        observations = list(_selection(year, indicators).filter(state=Observation.State.VALIDATED))
+        items = [
+            PublishItem(
+                indicator=obs.indicator,
+                year=obs.year,
+                value=obs.value,
+                status=obs.status,
+                denominator=obs.denominator,
+                source=obs.source,
+            )
+            for obs in observations
+        ]
+        count = publish_values(member, items, actor=actor)
+        published = [obs.pk for obs in observations if obs.status != ValueStatus.MISSING]
+        Observation.objects.filter(pk__in=published).update(published_at=timezone.now())
+    return count
+
+
+def retract_observations(
+    member: MemberCCAS,
+    *,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+    actor=None,
+) -> int:
+    """Remove the member's values of a year (or every year) from the pool; its observations stay."""
+    with schema_context(member.schema_name), transaction.atomic():
+        removed = retract_values(member, year=year, indicators=indicators, actor=actor)
+        _selection(year, indicators).update(published_at=None)
+    return len(removed)
+
+
+def state_counts(member: MemberCCAS) -> dict[str, int]:
+    """Drafts, validated (not in the pool) and published observations of the member."""
+    with schema_context(member.schema_name):
+        observations = Observation.objects.all()
+        return {
+            "drafts": observations.filter(state=Observation.State.DRAFT).count(),
+            "validated": observations.filter(
+                state=Observation.State.VALIDATED, published_at__isnull=True
+            ).count(),
+            "published": observations.filter(
+                state=Observation.State.VALIDATED, published_at__isnull=False
+            ).count(),
+        }
+
+
+def own_points() -> dict[tuple[str, int], Point]:
+    """The host member's observations as comparison points (connection on the member's schema).
+
+    Anything that is not in the pool exactly as it stands here is marked as a draft.
+    """
+    return {
+        (obs.indicator_id, obs.year): Point(
+            obs.value, obs.status, draft=obs.is_draft or not obs.is_published, source=obs.source
+        )
+        for obs in Observation.objects.all()
+    }

@@ -1,0 +1,218 @@
+"""Member-host pages of the ABS (/abs/): observations, import, validation, publication, comparisons.
+
+Agents and directors enter and import drafts; only a director validates, publishes and retracts.
+Comparisons here include the member's own unpublished values, marked as drafts.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from abs_shared import presenters
+from abs_shared.comparisons import load_commune
+from abs_shared.local import services
+from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm
+from abs_shared.local.importer import TEMPLATE_COLUMNS
+from abs_shared.local.models import Observation
+from abs_shared.models import Indicator, ValueStatus
+from abs_shared.tabular import ImportRejected
+from abs_shared.views import comparison_context, export_or_render, portrait_context
+from tenants.access import WRITE_ROLES, has_member_role, member_role_required
+from tenants.models import Membership
+
+DIRECTOR = (Membership.Role.DIRECTOR,)
+
+
+def _years() -> list[int]:
+    return sorted(set(Observation.objects.values_list("year", flat=True)), reverse=True)
+
+
+@member_role_required()
+def index(request):
+    observations = Observation.objects.select_related("indicator")
+    year = request.GET.get("annee", "")
+    if year.isdigit():
+        observations = observations.filter(year=int(year))
+    state = request.GET.get("etat", "")
+    if state == "brouillon":
+        observations = observations.filter(state=Observation.State.DRAFT)
+    elif state == "validee":
+        observations = observations.filter(
+            state=Observation.State.VALIDATED, published_at__isnull=True
+        )
+    elif state == "publiee":
+        observations = observations.filter(
+            state=Observation.State.VALIDATED, published_at__isnull=False
+        )
+    years = _years()
+    return render(
+        request,
+        "abs_shared/local/index.html",
+        {
+            "observations": observations,
+            "counts": services.state_counts(request.tenant),
+            "years": years,
+            "year": year,
+            "state": state,
+            "can_write": has_member_role(request, WRITE_ROLES),
+            "is_director": has_member_role(request, DIRECTOR),
+            "selection_form": SelectionForm(years=years, prefix="selection"),
+            "demo": presenters.is_demo(*(obs.source for obs in observations)),
+        },
+    )
+
+
+@member_role_required(*WRITE_ROLES)
+def observation_form(request, pk: int | None = None):
+    observation = get_object_or_404(Observation, pk=pk) if pk else None
+    initial = {}
+    if observation is not None:
+        initial = {
+            "indicator": observation.indicator,
+            "year": observation.year,
+            "value": {
+                ValueStatus.SECRET: "s",
+                ValueStatus.MISSING: "",
+            }.get(observation.status, str(observation.value).replace(".", ",")),
+            "numerator": observation.numerator or "",
+            "denominator": observation.denominator or "",
+            "source": observation.source,
+            "comment": observation.comment,
+        }
+    form = ObservationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        status, value = data["value"]
+        services.save_observation(
+            request.tenant,
+            indicator=data["indicator"],
+            year=data["year"],
+            status=status,
+            value=value,
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            source=data["source"],
+            comment=data["comment"],
+            actor=request.user,
+        )
+        messages.success(
+            request, f"{data['indicator'].label}, {data['year']} : enregistré comme brouillon."
+        )
+        return HttpResponseRedirect("/abs/")
+    return render(
+        request,
+        "abs_shared/local/observation_form.html",
+        {"form": form, "observation": observation},
+    )
+
+
+@require_POST
+@member_role_required(*WRITE_ROLES)
+def observation_delete(request, pk: int):
+    observation = get_object_or_404(Observation, pk=pk)
+    try:
+        services.delete_observation(request.tenant, observation, actor=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Observation supprimée.")
+    return HttpResponseRedirect("/abs/")
+
+
+@member_role_required(*WRITE_ROLES)
+def import_file(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.import_observations(
+                request.tenant, form.cleaned_data["file"], actor=request.user
+            )
+        except ImportRejected as rejected:
+            errors = rejected.errors
+        else:
+            messages.success(
+                request,
+                f"{count} valeur(s) importée(s) comme brouillons, à faire valider par la direction.",
+            )
+            return HttpResponseRedirect("/abs/")
+    return render(request, "abs_shared/local/import.html", {"form": form, "errors": errors})
+
+
+@member_role_required()
+def import_template(request, fmt: str):
+    """The template to fill in: one row per indicator of the catalogue, its source prefilled.
+
+    Rows left without year or value are skipped by the importer.
+    """
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    table = presenters.ShownTable(caption="Modèle d'import ABS", headers=TEMPLATE_COLUMNS)
+    for indicator in Indicator.objects.all():
+        table.rows.append(
+            [presenters.text(indicator.code)]
+            + [presenters.text("")] * 4
+            + [presenters.text(indicator.source), presenters.text("")]
+        )
+    return presenters.export_response(table, fmt, "modele-import-abs", demo=False)
+
+
+@require_POST
+@member_role_required(*DIRECTOR)
+def bulk_action(request, action: str):
+    form = SelectionForm(request.POST, years=_years(), prefix="selection")
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Sélection invalide : choisissez une année proposée et des indicateurs du catalogue.",
+        )
+        return HttpResponseRedirect("/abs/")
+    selection = {
+        "year": form.cleaned_data["year"],
+        "indicators": form.cleaned_data["indicators"] or None,
+        "actor": request.user,
+    }
+    scope = f"{selection['year'] or 'toutes années'}"
+    if action == "valider":
+        count = services.validate_observations(request.tenant, **selection)
+        messages.success(request, f"{count} brouillon(s) validé(s) ({scope}).")
+    elif action == "publier":
+        count = services.publish_observations(request.tenant, **selection)
+        messages.success(request, f"{count} valeur(s) publiée(s) dans l'espace commun ({scope}).")
+    elif action == "retirer":
+        count = services.retract_observations(request.tenant, **selection)
+        messages.success(request, f"{count} valeur(s) retirée(s) de l'espace commun ({scope}).")
+    else:
+        raise PermissionDenied
+    return HttpResponseRedirect("/abs/")
+
+
+@member_role_required()
+def portrait(request):
+    commune = load_commune(request.tenant.commune_id)
+    context = portrait_context(commune, services.own_points()) | {
+        "member_space": True,
+        "link_base": "/abs/comparaison/",
+    }
+    return export_or_render(
+        request, "abs_shared/portrait.html", context, f"portrait-{commune.code}"
+    )
+
+
+@member_role_required()
+def comparison(request, code: str):
+    commune = load_commune(request.tenant.commune_id)
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    year = request.GET.get("annee", "")
+    context = comparison_context(
+        commune, indicator, int(year) if year.isdigit() else None, services.own_points()
+    )
+    context["member_space"] = True
+    return export_or_render(
+        request,
+        "abs_shared/comparison.html",
+        context,
+        f"{commune.code}-{indicator.code}-{context['year']}",
+    )

@@ -1,0 +1,318 @@
+"""What the ABS pages show: one table per view, used for the HTML table, the chart's accessible
+equivalent and the CSV/XLSX export alike, so that an export is exactly what is shown."""
+
+import re
+from dataclasses import dataclass, field
+
+import tablib
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from abs_shared import charts
+from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus, format_number
+
+DASH = "–"
+
+
+@dataclass
+class Cell:
+    """A cell as shown (French text) and as exported (a number when it is one)."""
+
+    text: str
+    raw: object = None
+    numeric: bool = False
+
+    @property
+    def export(self):
+        return self.text if self.raw is None else self.raw
+
+
+@dataclass
+class ShownTable:
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    row_header: bool = True  # the first cell of each row is a <th scope="row">
+    notes: list[str] = field(default_factory=list)
+    # Sortable tables: a link per header (or None) and the aria-sort value of each header.
+    header_links: list[str | None] = field(default_factory=list)
+    header_sort: list[str | None] = field(default_factory=list)
+
+    def header_cells(self) -> list[tuple[str, str | None, str | None]]:
+        links = self.header_links or [None] * len(self.headers)
+        sort = self.header_sort or [None] * len(self.headers)
+        return list(zip(self.headers, links, sort, strict=True))
+
+
+def text(value: str) -> Cell:
+    return Cell(value)
+
+
+def value_cell(
+    indicator: Indicator, value: float | None, status: str, *, draft: bool = False
+) -> Cell:
+    shown = indicator.format(value, status)
+    if draft:
+        shown = f"{shown} (brouillon)"
+    raw = (
+        value
+        if status == ValueStatus.VALUE and value is not None
+        else indicator.format(None, status)
+    )
+    return Cell(shown, raw, numeric=True)
+
+
+def number_cell(indicator: Indicator, value: float | None, decimals: int | None = None) -> Cell:
+    if value is None:
+        return Cell(DASH, numeric=True)
+    return Cell(
+        format_number(value, indicator.decimals if decimals is None else decimals), value, True
+    )
+
+
+def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
+    if gap is None:
+        return Cell(DASH, numeric=True)
+    sign = "+" if gap > 0 else ""
+    return Cell(f"{sign}{format_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
+
+
+def rank_cell(stats: dict) -> Cell:
+    if stats["rank"] is None:
+        return Cell(DASH, numeric=True)
+    return Cell(f"{stats['rank']} sur {stats['count']}", stats["rank"], True)
+
+
+def formatter(indicator: Indicator):
+    return lambda value: format_number(value, indicator.decimals)
+
+
+def is_demo(*sources: str) -> bool:
+    return any(source == DEMO_SOURCE for source in sources)
+
+
+# --- one commune, one indicator, one year ---------------------------------------------------
+
+
+def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
+    """The commune, its territories (gap, ratio), then the members' and peers' distributions."""
+    table = ShownTable(
+        caption=f"{result['commune']['nom']} – {indicator.label}, {result['year']} : comparaison",
+        headers=["Repère", "Valeur", f"Écart ({indicator.gap_unit})", "Rapport", "Source"],
+    )
+    table.rows.append(
+        [
+            text(f"{result['commune']['nom']} (commune)"),
+            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+            Cell(DASH, numeric=True),
+            Cell(DASH, numeric=True),
+            text(result["source"]),
+        ]
+    )
+    for ref in result["references"]:
+        table.rows.append(
+            [
+                text(ref["nom"]),
+                value_cell(indicator, ref["value"], ref["status"]),
+                gap_cell(indicator, ref["gap"]),
+                number_cell(indicator, ref["ratio"], 2),
+                text(ref["source"]),
+            ]
+        )
+    groups = [
+        (f"Membres ayant publié ({result['members']['count']})", result["members"]),
+        (
+            f"Communes comparables, {result['population_band']} ({result['peers']['count']})",
+            result["peers"],
+        ),
+    ]
+    for name, stats in groups:
+        for key, label in (
+            ("min", "minimum"),
+            ("q1", "1er quartile"),
+            ("median", "médiane"),
+            ("q3", "3e quartile"),
+            ("max", "maximum"),
+        ):
+            table.rows.append(
+                [
+                    text(f"{name} : {label}"),
+                    number_cell(indicator, stats[key]),
+                    Cell(DASH, numeric=True),
+                    Cell(DASH, numeric=True),
+                    text(""),
+                ]
+            )
+        table.rows.append(
+            [
+                text(f"{name} : rang (1 = le plus fragile)"),
+                rank_cell(stats),
+                Cell(DASH, numeric=True),
+                Cell(DASH, numeric=True),
+                text(""),
+            ]
+        )
+    if result["secret_count"]:
+        table.notes.append(
+            f"{result['secret_count']} valeur(s) couverte(s) par le secret statistique : "
+            "elles ne sont ni comptées dans les statistiques, ni classées, ni représentées."
+        )
+    if indicator.polarity == Indicator.Polarity.NEUTRAL:
+        table.notes.append("Indicateur neutre : pas de rang de fragilité.")
+    return table
+
+
+def comparison_chart(result: dict, indicator: Indicator):
+    refs = [(r["nom"], r["value"]) for r in result["references"] if r["value"] is not None]
+    stats = result["members"]
+    desc = (
+        f"Position de {result['commune']['nom']} ({indicator.format(result['value'], result['status'])}) "
+        f"parmi les {stats['count']} membres ayant publié : boîte du 1er au 3e quartile, trait de la "
+        "médiane, traits verticaux pour les territoires de référence."
+    )
+    return charts.position_chart(
+        stats,
+        result["value"],
+        refs,
+        formatter(indicator),
+        f"{indicator.label}, {result['year']} : {result['commune']['nom']} parmi les membres",
+        desc,
+    )
+
+
+# --- the series of a commune --------------------------------------------------------------
+
+
+def series_table(data: dict, indicator: Indicator) -> ShownTable:
+    breaks = set(data["breaks"])
+    table = ShownTable(
+        caption=f"{data['commune']['nom']} – {indicator.label} : évolution",
+        headers=["Année", data["commune"]["nom"]] + [ref["nom"] for ref in data["references"]],
+    )
+    for index, point in enumerate(data["points"]):
+        year = point["year"]
+        label = f"{year} (rupture de série après)" if year in breaks else str(year)
+        row = [
+            Cell(label, year),
+            value_cell(indicator, point["value"], point["status"], draft=point["draft"]),
+        ]
+        row += [
+            value_cell(indicator, ref["points"][index]["value"], ref["points"][index]["status"])
+            for ref in data["references"]
+        ]
+        table.rows.append(row)
+    if breaks:
+        table.notes.append(indicator.break_notes or "Rupture de série : années non comparables.")
+    return table
+
+
+def series_chart(data: dict, indicator: Indicator):
+    lines = [charts.Line(data["commune"]["nom"], [(p["year"], p["value"]) for p in data["points"]])]
+    lines += [
+        charts.Line(ref["nom"], [(p["year"], p["value"]) for p in ref["points"]])
+        for ref in data["references"]
+    ]
+    return charts.line_chart(
+        lines,
+        data["breaks"],
+        formatter(indicator),
+        f"{indicator.label} : évolution à {data['commune']['nom']} et dans ses territoires",
+        "Une ligne par territoire ; les valeurs secrètes ou non disponibles interrompent la ligne ; "
+        "un trait vertical marque chaque rupture de série.",
+    )
+
+
+# --- the portrait of a commune ------------------------------------------------------------
+
+
+def portrait_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable:
+    headers = ["Indicateur", "Année", "Valeur"]
+    if results:
+        headers += [ref["nom"] for ref in results[0][1]["references"]]
+    headers += [
+        "Médiane des membres",
+        "Rang parmi les membres",
+        "Médiane des communes comparables",
+        "Rang parmi les communes comparables",
+    ]
+    table = ShownTable(caption=f"Portrait de {commune.nom} : indicateurs publiés", headers=headers)
+    for indicator, result in results:
+        row = [
+            text(f"{indicator.label} ({indicator.unit_label})"),
+            Cell(str(result["year"]), result["year"], True),
+            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+        ]
+        row += [value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]]
+        row += [
+            number_cell(indicator, result["members"]["median"]),
+            rank_cell(result["members"]),
+            number_cell(indicator, result["peers"]["median"]),
+            rank_cell(result["peers"]),
+        ]
+        table.rows.append(row)
+    return table
+
+
+# --- every commune for one indicator and year ---------------------------------------------
+
+
+def indicator_table(indicator: Indicator, year: int, rows: list[dict]) -> ShownTable:
+    table = ShownTable(
+        caption=f"{indicator.label}, {year} : communes ayant publié ({len(rows)})",
+        headers=[
+            "Commune",
+            "Département",
+            "Population",
+            "Valeur",
+            "Rang (1 = le plus fragile)",
+            "Source",
+        ],
+    )
+    for row in rows:
+        table.rows.append(
+            [
+                text(row["nom"]),
+                text(row["departement"]),
+                Cell(format_number(row["population"], 0), row["population"], True),
+                value_cell(indicator, row["value"], row["status"]),
+                Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True),
+                text(row["source"]),
+            ]
+        )
+    return table
+
+
+# --- exports ------------------------------------------------------------------------------
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _csv_cell(cell):
+    """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float):
+        return cell
+    return format_number(cell, 4).replace("\u202f", "").rstrip("0").rstrip(",")
+
+
+def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> HttpResponse:
+    """The table as CSV (semicolons, decimal comma, for French spreadsheets) or XLSX."""
+    notes = list(table.notes)
+    if demo:
+        notes.insert(0, f"{DEMO_SOURCE} : chiffres inventés pour la démonstration.")
+    rows = [[cell.export for cell in row] for row in table.rows]
+    rows += [[note] + [""] * (len(table.headers) - 1) for note in notes]
+    if fmt == "csv":
+        rows = [[_csv_cell(cell) for cell in row] for row in rows]
+    data = tablib.Dataset(
+        *rows, headers=table.headers, title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
+    )
+    if fmt == "csv":
+        body = "\ufeff" + data.export("csv", delimiter=";")
+    else:
+        body = data.export("xlsx")
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{fmt}"'
+    return response

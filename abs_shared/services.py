@@ -1,0 +1,229 @@
+"""Writes of the public half of the ABS: reference imports, publication to the pool, retraction."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from abs_shared.models import (
+    FRANCE_CODE,
+    SECRECY_THRESHOLD,
+    Indicator,
+    PublishedValue,
+    ReferenceValue,
+    ValueStatus,
+)
+from abs_shared.tabular import (
+    ImportIssue,
+    ImportRejected,
+    check_value_range,
+    parse_value,
+    parse_year,
+    read_table,
+)
+from tenants.models import Departement, Intercommunality, MemberCCAS, Region
+from union.audit import record_audit
+
+REFERENCE_COLUMNS = ("level", "code", "indicator", "year", "value")
+
+
+def _territory_codes() -> dict[str, set[str]]:
+    return {
+        ReferenceValue.Level.FRANCE: {FRANCE_CODE},
+        ReferenceValue.Level.REGION: set(Region.objects.values_list("code", flat=True)),
+        ReferenceValue.Level.DEPARTEMENT: set(Departement.objects.values_list("code", flat=True)),
+        ReferenceValue.Level.EPCI: set(Intercommunality.objects.values_list("siren", flat=True)),
+    }
+
+
+def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]:
+    """Check a whole reference file (`level,code,indicator,year,value[,source]`); raise ImportRejected."""
+    table = read_table(uploaded)
+    missing = [column for column in REFERENCE_COLUMNS if column not in table.columns()]
+    if missing:
+        raise ImportRejected(
+            [ImportIssue(1, column, "Colonne obligatoire absente.") for column in missing]
+        )
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    territories = _territory_codes()
+    errors: list[ImportIssue] = []
+    seen: dict[tuple, int] = {}
+    parsed = []
+    for line, row in table.rows:
+        level = row["level"].strip().lower()
+        code = row["code"].strip().upper()
+        indicator = indicators.get(row["indicator"].strip().upper())
+        row_errors = []
+        if level not in territories:
+            row_errors.append(
+                ImportIssue(
+                    line,
+                    "level",
+                    f"Niveau « {row['level']} » inconnu (france, region, departement ou epci).",
+                )
+            )
+        elif code not in territories[level]:
+            row_errors.append(
+                ImportIssue(line, "code", f"Code « {row['code']} » inconnu pour le niveau {level}.")
+            )
+        if indicator is None:
+            row_errors.append(
+                ImportIssue(
+                    line, "indicator", f"Indicateur « {row['indicator']} » absent du catalogue."
+                )
+            )
+        try:
+            year = parse_year(row["year"])
+        except ValueError as error:
+            row_errors.append(ImportIssue(line, "year", str(error)))
+            year = None
+        try:
+            status, value = parse_value(row["value"])
+            if indicator is not None:
+                check_value_range(indicator, value)
+        except ValueError as error:
+            row_errors.append(ImportIssue(line, "value", str(error)))
+        if not row_errors:
+            key = (level, code, indicator.code, year)
+            if key in seen:
+                row_errors.append(
+                    ImportIssue(line, "indicator", f"Doublon de la ligne {seen[key]}.")
+                )
+            seen[key] = line
+        errors.extend(row_errors)
+        if not row_errors:
+            parsed.append(
+                ReferenceValue(
+                    level=level,
+                    code=code,
+                    indicator=indicator,
+                    year=year,
+                    value=value,
+                    status=status,
+                    source=(row.get("source") or default_source or indicator.source)[:200],
+                )
+            )
+    if errors:
+        raise ImportRejected(errors)
+    if not parsed:
+        raise ImportRejected([ImportIssue(2, "", "Aucune ligne de données.")])
+    return parsed
+
+
+@transaction.atomic
+def import_references(uploaded, *, actor=None, default_source: str = "") -> int:
+    """Import reference values from a file, all or nothing; existing values are replaced."""
+    values = parse_references(uploaded, default_source)
+    ReferenceValue.objects.bulk_create(
+        values,
+        update_conflicts=True,
+        unique_fields=["level", "code", "indicator", "year"],
+        update_fields=["value", "status", "source", "imported_at"],
+    )
+    record_audit(
+        "abs.references.import",
+        actor=actor,
+        target=getattr(uploaded, "name", "") or "fichier",
+        rows=len(values),
+    )
+    return len(values)
+
+
+@dataclass(frozen=True)
+class PublishItem:
+    """One validated observation on its way to the pool."""
+
+    indicator: Indicator
+    year: int
+    value: Decimal | None
+    status: str
+    denominator: Decimal | None
+    source: str
+
+
+def pooled_status(item: PublishItem) -> str:
+    """Secrecy at publication: a count (or a rate) over fewer than 11 units is published as secret."""
+    if item.status != ValueStatus.VALUE:
+        return ValueStatus.SECRET
+    if item.denominator is not None and item.denominator < SECRECY_THRESHOLD:
+        return ValueStatus.SECRET
+    if item.indicator.is_count and item.value < SECRECY_THRESHOLD:
+        return ValueStatus.SECRET
+    return ValueStatus.VALUE
+
+
+@transaction.atomic
+def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) -> int:
+    """Write (or replace) the member's pooled values for these indicators and years; audited.
+
+    Missing values are not pooled: a missing value replaces nothing and removes nothing.
+    """
+    items = [item for item in items if item.status != ValueStatus.MISSING]
+    if not items:
+        return 0
+    now = timezone.now()
+    rows = []
+    for item in items:
+        status = pooled_status(item)
+        rows.append(
+            PublishedValue(
+                member=member,
+                commune_id=member.commune_id,
+                indicator=item.indicator,
+                year=item.year,
+                value=item.value if status == ValueStatus.VALUE else None,
+                status=status,
+                source=item.source[:200],
+                published_by=actor if getattr(actor, "is_authenticated", False) else None,
+                published_at=now,
+            )
+        )
+    PublishedValue.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["commune", "indicator", "year"],
+        update_fields=["member", "value", "status", "source", "published_by", "published_at"],
+    )
+    record_audit(
+        "abs.publish",
+        actor=actor,
+        member=member,
+        target=member.commune_id,
+        values=len(rows),
+        suppressed=sum(row.status == ValueStatus.SECRET for row in rows),
+        years=sorted({item.year for item in items}),
+        indicators=sorted({item.indicator.code for item in items}),
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def retract_values(
+    member: MemberCCAS,
+    *,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+    actor=None,
+) -> list[tuple[str, int]]:
+    """Remove the member's pooled values (a year, or every year; some indicators, or all); audited.
+
+    Returns the (indicator, year) pairs removed.
+    """
+    published = PublishedValue.objects.filter(member=member)
+    if year is not None:
+        published = published.filter(year=year)
+    if indicators:
+        published = published.filter(indicator_id__in=indicators)
+    removed = list(published.values_list("indicator_id", "year"))
+    published.delete()
+    record_audit(
+        "abs.retract",
+        actor=actor,
+        member=member,
+        target=member.commune_id,
+        values=len(removed),
+        year=year,
+        indicators=sorted(indicators) if indicators else "tous",
+    )
+    return removed

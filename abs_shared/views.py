@@ -1,0 +1,328 @@
+"""Portal pages of the ABS: the catalogue, one page per indicator, one portrait per commune.
+
+They read the public pool only (published values). The member space reuses the context builders
+below with its own observations as overrides (abs_shared.local.views).
+"""
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from abs_shared import charts, presenters
+from abs_shared.comparisons import (
+    Overrides,
+    compare,
+    compare_many,
+    latest_years,
+    load_commune,
+    rank,
+    series,
+)
+from abs_shared.models import FRANCE_CODE, Indicator, PublishedValue, ReferenceValue, ValueStatus
+from tenants.matching import match_commune
+from tenants.models import Commune, Departement, Region
+
+EXPORT_FORMATS = ("csv", "xlsx")
+MAX_BARS = 60
+
+
+def _export_format(request) -> str | None:
+    fmt = request.GET.get("export")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def _year(request, choices: list[int], default: int | None) -> int | None:
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        return default
+    return year if year in choices else default
+
+
+def _commune_or_404(insee: str) -> Commune:
+    try:
+        return load_commune(insee)
+    except Commune.DoesNotExist:
+        raise Http404("Commune inconnue.") from None
+
+
+def catalogue(request):
+    # An aggregate drops Meta.ordering: order explicitly, then group by theme in order of appearance.
+    indicators = Indicator.objects.annotate(
+        communes=Count("published__commune", distinct=True)
+    ).order_by("position", "code")
+    by_theme: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        by_theme.setdefault(indicator.theme, []).append(indicator)
+    themes = list(by_theme.items())
+    communes = Commune.objects.filter(published_values__isnull=False).distinct().order_by("nom")
+    return render(
+        request,
+        "abs_shared/catalogue.html",
+        {"themes": themes, "communes": communes},
+    )
+
+
+def indicator_detail(request, code: str):
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    years = sorted(
+        PublishedValue.objects.filter(indicator=indicator)
+        .values_list("year", flat=True)
+        .distinct(),
+        reverse=True,
+    )
+    year = _year(request, years, years[0] if years else None)
+    sort = request.GET.get("tri") if request.GET.get("tri") in ("nom", "population") else "valeur"
+    # By default the most fragile first.
+    descending = request.GET.get("ordre", "") == "desc" or (
+        request.GET.get("ordre") not in ("asc", "desc")
+        and sort == "valeur"
+        and indicator.polarity != Indicator.Polarity.LOWER_FRAGILE
+    )
+    rows = []
+    if year is not None:
+        pooled = (
+            PublishedValue.objects.filter(indicator=indicator, year=year)
+            .select_related("commune", "commune__departement")
+            .order_by("commune__nom")
+        )
+        numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
+        for p in pooled:
+            number = p.value if p.status == ValueStatus.VALUE else None
+            rows.append(
+                {
+                    "code": p.commune_id,
+                    "nom": p.commune.nom,
+                    "departement": p.commune.departement.nom,
+                    "departement_code": p.commune.departement_id,
+                    "region_code": p.commune.region_id,
+                    "population": p.commune.population,
+                    "value": float(number) if number is not None else None,
+                    "status": p.status,
+                    "rank": rank(number, numbers, indicator.polarity),
+                    "source": p.source,
+                }
+            )
+    rows = _sorted_rows(rows, sort, descending)
+    table = presenters.indicator_table(indicator, year, rows) if year else None
+    if table is not None:
+        _sortable_headers(table, year, sort, descending)
+    references = _indicator_references(indicator, year, rows)
+    demo = presenters.is_demo(*(row["source"] for row in rows))
+    fmt = _export_format(request)
+    if fmt and table:
+        return presenters.export_response(table, fmt, f"{indicator.code}-{year}", demo)
+    bars = [charts.Bar(row["nom"], row["value"]) for row in rows if row["value"] is not None]
+    chart = None
+    if bars and year:
+        chart = charts.bar_chart(
+            bars[:MAX_BARS],
+            [(name, value) for name, value in references if value is not None],
+            presenters.formatter(indicator),
+            f"{indicator.label}, {year} : valeur de chaque commune ayant publié",
+            "Une barre par commune, dans l'ordre du tableau"
+            + (f" (les {MAX_BARS} premières)" if len(bars) > MAX_BARS else "")
+            + " ; traits pointillés : territoires de référence. Valeurs secrètes non représentées.",
+        )
+    return render(
+        request,
+        "abs_shared/indicator.html",
+        {
+            "indicator": indicator,
+            "years": years,
+            "year": year,
+            "table": table,
+            "chart": chart,
+            "references": references,
+            "sort": sort,
+            "descending": descending,
+            "demo": demo,
+            "rows": rows,
+        },
+    )
+
+
+SORTABLE_COLUMNS = {0: "nom", 2: "population", 3: "valeur"}
+
+
+def _sortable_headers(table, year: int, sort: str, descending: bool) -> None:
+    """Each sortable header links to the table sorted by it; clicking the sorted one reverses it."""
+    links, states = [], []
+    for index in range(len(table.headers)):
+        key = SORTABLE_COLUMNS.get(index)
+        if key is None:
+            links.append(None)
+            states.append(None)
+            continue
+        current = key == sort
+        order = (
+            ("asc" if descending else "desc") if current else ("asc" if key == "nom" else "desc")
+        )
+        links.append(f"?annee={year}&tri={key}&ordre={order}")
+        states.append(("descending" if descending else "ascending") if current else None)
+    table.header_links, table.header_sort = links, states
+
+
+def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
+    """Sort by name, population or value; secret values come last and are never sorted as numbers."""
+    if sort in ("nom", "population"):
+        return sorted(rows, key=lambda row: row[sort], reverse=descending)
+    numbers = sorted(
+        (r for r in rows if r["value"] is not None), key=lambda r: r["value"], reverse=descending
+    )
+    return numbers + [r for r in rows if r["value"] is None]
+
+
+def _indicator_references(
+    indicator: Indicator, year, rows: list[dict]
+) -> list[tuple[str, float | None]]:
+    """France, plus the régions and départements of the communes shown."""
+    if year is None:
+        return []
+    wanted = {("france", FRANCE_CODE)}
+    wanted |= {("region", row["region_code"]) for row in rows}
+    wanted |= {("departement", row["departement_code"]) for row in rows}
+    names = {("france", FRANCE_CODE): "France métropolitaine"}
+    names |= {
+        ("region", r.code): r.nom for r in Region.objects.filter(code__in={c for _, c in wanted})
+    }
+    names |= {
+        ("departement", d.code): d.nom
+        for d in Departement.objects.filter(code__in={c for _, c in wanted})
+    }
+    found = []
+    for ref in ReferenceValue.objects.filter(
+        indicator=indicator, year=year, level__in=["france", "region", "departement"]
+    ):
+        if (ref.level, ref.code) in wanted:
+            number = float(ref.value) if ref.status == ValueStatus.VALUE else None
+            found.append((names.get((ref.level, ref.code), ref.code), number))
+    order = {"France métropolitaine": 0}
+    return sorted(found, key=lambda item: order.get(item[0], 1))
+
+
+def commune_list(request):
+    """Communes that published; a typed name goes through the tolerant matcher ("ST DENIS")."""
+    query = request.GET.get("q", "").strip()
+    suggestions = []
+    if query:
+        match = match_commune(query)
+        if match.commune is not None:
+            return redirect("abs_portrait", insee=match.commune.code)
+        suggestions = match.suggestions
+    communes = (
+        Commune.objects.filter(published_values__isnull=False)
+        .annotate(values=Count("published_values"))
+        .select_related("departement")
+        .order_by("nom")
+    )
+    if query:
+        communes = communes.filter(nom__icontains=query)
+    return render(
+        request,
+        "abs_shared/communes.html",
+        {"communes": communes, "query": query, "suggestions": suggestions},
+    )
+
+
+# --- portrait and comparison, shared with the member space --------------------------------
+
+
+def portrait_context(
+    commune: Commune, overrides: Overrides | None = None, year: int | None = None
+) -> dict:
+    """Every indicator the commune has (latest year, or `year`), beside references and peers."""
+    latest = latest_years(commune, overrides)
+    indicators = Indicator.objects.filter(code__in=latest)
+    pairs = [(indicator, year or latest[indicator.code]) for indicator in indicators]
+    results = compare_many(commune, pairs, overrides)
+    items = []
+    for (indicator, _year), result in zip(pairs, results, strict=True):
+        items.append(
+            {
+                "indicator": indicator,
+                "result": result,
+                "display": f"{indicator.format(result['value'], result['status'])} "
+                f"{indicator.unit_suffix if result['status'] == ValueStatus.VALUE else ''}".strip(),
+                "chart": presenters.comparison_chart(result, indicator)
+                if result["status"] == ValueStatus.VALUE
+                else None,
+            }
+        )
+    table = presenters.portrait_table(commune, [(i["indicator"], i["result"]) for i in items])
+    sources = [r["source"] for r in results] + [
+        ref["source"] for r in results for ref in r["references"]
+    ]
+    return {
+        "commune": commune,
+        "items": items,
+        "table": table,
+        "demo": presenters.is_demo(*sources),
+        "drafts": any(r["draft"] for r in results),
+        "population_band": results[0]["population_band"] if results else "",
+    }
+
+
+def comparison_context(
+    commune: Commune, indicator: Indicator, year: int | None, overrides: Overrides | None = None
+) -> dict:
+    data = series(commune, indicator, overrides)
+    years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
+    year = year if year in years else (years[-1] if years else None)
+    context = {
+        "commune": commune,
+        "indicator": indicator,
+        "years": years,
+        "year": year,
+        "series_table": presenters.series_table(data, indicator),
+        "series_chart": presenters.series_chart(data, indicator),
+        "demo": False,
+    }
+    sources: list[str] = []
+    if year is not None:
+        result = compare(commune, indicator, year, overrides)
+        context["result"] = result
+        context["table"] = presenters.comparison_table(result, indicator)
+        context["chart"] = (
+            presenters.comparison_chart(result, indicator)
+            if result["status"] == ValueStatus.VALUE
+            else None
+        )
+        sources = [result["source"]] + [ref["source"] for ref in result["references"]]
+    context["demo"] = presenters.is_demo(*sources)
+    return context
+
+
+def export_or_render(request, template: str, context: dict, filename: str):
+    """`?export=csv|xlsx` exports the page's table (`?tableau=serie` the series); else the page."""
+    fmt = _export_format(request)
+    table = (
+        context.get("series_table")
+        if request.GET.get("tableau") == "serie"
+        else context.get("table")
+    )
+    if fmt and table is not None:
+        return presenters.export_response(table, fmt, filename, context["demo"])
+    return render(request, template, context)
+
+
+def commune_portrait(request, insee: str):
+    commune = _commune_or_404(insee)
+    context = portrait_context(commune) | {"link_base": f"/indicateurs/communes/{commune.code}/"}
+    return export_or_render(
+        request, "abs_shared/portrait.html", context, f"portrait-{commune.code}"
+    )
+
+
+def commune_indicator(request, insee: str, code: str):
+    commune = _commune_or_404(insee)
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    year = _year(request, list(range(1990, 2101)), None)
+    context = comparison_context(commune, indicator, year)
+    suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
+    return export_or_render(
+        request,
+        "abs_shared/comparison.html",
+        context,
+        f"{commune.code}-{indicator.code}-{context['year']}{suffix}",
+    )

@@ -1,0 +1,135 @@
+"""Portal pages: catalogue, indicator page, portrait, comparison; charts, secrecy, exports."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from abs_shared.models import DEMO_SOURCE
+from tests.abs_shared.conftest import pool_member, pool_value, reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pool(db):
+    """Five communes published TP60 2020-2021; Saint-Denis' 2021 value is secret."""
+    values = {
+        "93010": (27, 25),
+        "93001": (31, 30),
+        "93055": (21, 20),
+        "93048": (11, 10),
+        "93066": (28, "s"),
+    }
+    for code, (v2020, v2021) in values.items():
+        member = pool_member(code)
+        pool_value(member, "TP60", 2020, v2020)
+        pool_value(member, "TP60", 2021, v2021)
+        pool_value(member, "CHOM", 2021, 15)
+    reference("france", "FRM", "TP60", 2021, "14.5")
+    reference("departement", "93", "TP60", 2021, "27.6")
+
+
+def test_catalogue_lists_the_seeded_indicators(portal, pool):
+    page = portal.get("/indicateurs/").content.decode()
+    assert "Taux de pauvreté au seuil de 60 %" in page
+    assert "Élections de domicile actives" in page
+    assert 'href="/indicateurs/TP60/"' in page
+    assert 'href="/indicateurs/communes/93010/"' in page
+    # One section per theme, in catalogue order.
+    assert page.count(">Revenus et pauvreté</h2>") == 1
+    assert page.index(">Démographie</h2>") < page.index(">Revenus et pauvreté</h2>")
+    assert page.index("Taux de pauvreté") < page.index("Médiane du niveau de vie")
+
+
+def test_indicator_page_sorts_and_never_charts_a_secret(portal, pool):
+    response = portal.get("/indicateurs/TP60/?annee=2021")
+    page = response.content.decode()
+    assert response.status_code == 200
+    # Most fragile first for a "more is more fragile" indicator; the secret value last.
+    order = [page.index(name) for name in ("Aubervilliers", "Bondy", "Pantin", "Montreuil")]
+    assert order == sorted(order)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert svg.count('class="abs-bar"') == 4  # four numbers, the secret one is not drawn
+    assert ">Saint-Denis<" not in svg
+    assert "Seine-Saint-Denis" in svg and "France métropolitaine" in svg  # reference lines
+    by_name = portal.get("/indicateurs/TP60/?annee=2021&tri=nom&ordre=asc").content.decode()
+    assert by_name.index("Aubervilliers") < by_name.index("Bondy") < by_name.index("Montreuil")
+
+
+def test_indicator_export_is_what_is_shown(portal, pool, tmp_path):
+    response = portal.get("/indicateurs/TP60/?annee=2021&export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Commune" and len(rows) == 6
+    assert rows[1][0] == "Aubervilliers" and rows[1][3] == "30"
+    assert rows[5][0] == "Saint-Denis" and rows[5][3] == "s" and rows[5][4] == "–"
+    xlsx = portal.get("/indicateurs/TP60/?annee=2021&export=xlsx")
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(xlsx.content)
+    sheet = load_workbook(path).active
+    assert sheet["A2"].value == "Aubervilliers" and sheet["D2"].value == 30
+
+
+def test_portrait_and_comparison_pages(portal, pool):
+    page = portal.get("/indicateurs/communes/93010/").content.decode()
+    assert "Portrait de Bondy" in page
+    assert "Taux de chômage" in page and "Taux de pauvreté" in page
+    assert "2 sur 4" in page  # TP60 2021 rank among the four numbers
+    comparison = portal.get("/indicateurs/communes/93010/TP60/?annee=2021").content.decode()
+    assert "Seine-Saint-Denis" in comparison and "-2,6 points" in comparison
+    assert "Rupture de série" not in comparison.split("<h2>Évolution</h2>")[0]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                portal.get(
+                    "/indicateurs/communes/93010/TP60/?annee=2021&tableau=serie&export=csv"
+                ).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    assert [row[0] for row in rows[1:3]] == ["2020", "2021"]
+    assert portal.get("/indicateurs/communes/99999/").status_code == 404
+    assert portal.get("/indicateurs/NOPE/").status_code == 404
+
+
+def test_demo_values_say_so_on_pages_and_exports(portal, db):
+    from abs_shared.models import Indicator
+    from abs_shared.services import PublishItem, publish_values
+
+    publish_values(
+        pool_member("93010"),
+        [PublishItem(Indicator.objects.get(code="CHOM"), 2021, 18, "value", None, DEMO_SOURCE)],
+    )
+    page = portal.get("/indicateurs/communes/93010/").content.decode()
+    assert "Données de démonstration" in page
+    export = portal.get("/indicateurs/communes/93010/?export=csv").content.decode("utf-8-sig")
+    assert "Données de démonstration" in export
+
+
+def test_a_secret_value_gets_no_chart_in_the_portrait(portal, pool):
+    page = portal.get("/indicateurs/communes/93066/").content.decode()
+    # Saint-Denis: TP60 2021 secret, CHOM 2021 a number: one position chart only.
+    assert page.count("<svg") == 1
+    assert "<strong>s</strong> (secret statistique)" in page and "Valeur non représentée" in page
+
+
+def test_commune_search_is_tolerant(portal, pool):
+    assert portal.get("/indicateurs/communes/?q=BONDY").url == "/indicateurs/communes/93010/"
+    assert portal.get("/indicateurs/communes/?q=93048").url == "/indicateurs/communes/93048/"
+    page = portal.get("/indicateurs/communes/?q=Aubervillers").content.decode()
+    assert 'href="/indicateurs/communes/93001/"' in page  # a suggestion despite the typo
+    listing = portal.get("/indicateurs/communes/").content.decode()
+    assert "Pantin" in listing and "(5)" in listing
+
+
+def test_indicator_table_headers_sort(portal, pool):
+    page = portal.get("/indicateurs/TP60/?annee=2021&tri=population&ordre=asc").content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert 'href="?annee=2021&amp;tri=population&amp;ordre=desc"' in page  # reverses
+    assert 'href="?annee=2021&amp;tri=nom&amp;ordre=asc"' in page
+    populations = [page.index(name) for name in ("Bondy", "Pantin", "Aubervilliers", "Montreuil")]
+    assert populations == sorted(populations)  # smallest first

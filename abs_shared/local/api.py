@@ -79,7 +79,7 @@ class ObservationImport(APIView):
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={201: inline_serializer("Imported", {"imported": serializers.IntegerField()})},
+        responses={201: inline_serializer("ObservationsImported", {"imported": serializers.IntegerField()})},
     )
     def post(self, request):
         upload = request.FILES.get("file")

@@ -79,7 +79,9 @@ class ObservationImport(APIView):
                 "properties": {"file": {"type": "string", "format": "binary"}},
             }
         },
-        responses={201: inline_serializer("ObservationsImported", {"imported": serializers.IntegerField()})},
+        responses={
+            201: inline_serializer("ObservationsImported", {"imported": serializers.IntegerField()})
+        },
     )
     def post(self, request):
         upload = request.FILES.get("file")

@@ -14,11 +14,12 @@ CONTENT_TYPES = {
 
 
 def _french(value, decimals: int = 0) -> str:
-    """1234.5 -> '1 234,50' (narrow no-break space for thousands, as French typography wants)."""
+    """1234.5 -> '1 234,50' with a no-break space for thousands (the PDF's Helvetica has no
+    narrow one)."""
     if value is None:
         return ""
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def _pct(value: Decimal | None) -> str:
@@ -76,8 +77,8 @@ def to_csv(report: ActivityReport) -> bytes:
                 "" if count is None else count,
                 "" if pcount is None else pcount,
                 "" if cpct is None else _french(cpct, 1),
-                "" if amount is None else _french(amount, 2).replace("\u202f", ""),
-                "" if pamount is None else _french(pamount, 2).replace("\u202f", ""),
+                "" if amount is None else _french(amount, 2).replace("\u00a0", ""),
+                "" if pamount is None else _french(pamount, 2).replace("\u00a0", ""),
                 "" if apct is None else _french(apct, 1),
             ]
         )

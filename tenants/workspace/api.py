@@ -201,6 +201,34 @@ def _line(line: activity.Line, with_category: bool) -> dict:
     return data
 
 
+def _line_schema(name: str, with_category: bool):
+    fields = {"pole": serializers.CharField()}
+    if with_category:
+        fields["category"] = serializers.CharField()
+    fields.update(
+        {
+            "count": serializers.IntegerField(allow_null=True),
+            "amount": serializers.DecimalField(14, 2, allow_null=True),
+            "previous_count": serializers.IntegerField(allow_null=True),
+            "previous_amount": serializers.DecimalField(14, 2, allow_null=True),
+            "count_evolution_pct": serializers.FloatField(allow_null=True),
+            "amount_evolution_pct": serializers.FloatField(allow_null=True),
+        }
+    )
+    return inline_serializer(name, fields, many=True)
+
+
+REPORT_SCHEMA = inline_serializer(
+    "ActivityReport",
+    {
+        "year": serializers.IntegerField(),
+        "previous_year": serializers.IntegerField(),
+        "figures": _line_schema("ActivityFigureLine", True),
+        "totals": _line_schema("ActivityPoleTotal", False),
+    },
+)
+
+
 class ActivityReportView(APIView):
     """One year's figures beside the year before, with totals per pole. Amounts are strings
     with two decimals (euros); evolutions are numbers with one decimal, null when the previous
@@ -208,7 +236,9 @@ class ActivityReportView(APIView):
 
     permission_classes = [IsMemberOfHost]
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=False)])
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False)], responses=REPORT_SCHEMA
+    )
     def get(self, request):
         raw = request.query_params.get("year", "")
         if raw and not raw.isdigit():

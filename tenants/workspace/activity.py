@@ -190,6 +190,48 @@ def latest_report() -> ActivityReport | None:
     return activity_report(year) if year else None
 
 
+@dataclass
+class Trend:
+    """A pole's yearly count totals, with bar heights for a small chart (0-100)."""
+
+    pole: str
+    values: list[int | None]
+    heights: list[int]
+
+    @property
+    def bars(self) -> list[dict]:
+        return [
+            {"x": index * 10 + 1, "y": 100 - height, "height": height}
+            for index, height in enumerate(self.heights)
+        ]
+
+    @property
+    def width(self) -> int:
+        return len(self.heights) * 10
+
+
+def pole_trends(last: int = 10) -> tuple[list[int], list[Trend]]:
+    """Count totals per pole over the `last` years with figures, for the multi-year table."""
+    from django.db.models import Sum
+
+    years = sorted(available_years()[:last])
+    totals = (
+        ActivityFigure.objects.filter(year__in=years)
+        .values_list("pole", "year")
+        .annotate(total=Sum("count"))
+    )
+    by_pole: dict[str, dict[int, int | None]] = defaultdict(dict)
+    for pole, year, total in totals:
+        by_pole[pole][year] = total
+    trends = []
+    for pole in sorted(by_pole, key=pole_order):
+        values = [by_pole[pole].get(year) for year in years]
+        peak = max((v for v in values if v), default=0)
+        heights = [round((v or 0) * 100 / peak) if peak else 0 for v in values]
+        trends.append(Trend(pole, values, heights))
+    return years, trends
+
+
 # --- Domiciliation: the préfet's yearly figures ----------------------------------------------
 
 

@@ -5,6 +5,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from tenants.models import Membership
+from tenants.workspace.activity import parse_amount
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Profile, Service
 from tenants.workspace.services import MAX_DOCUMENT_BYTES, PROFILE_FIELDS
 
@@ -139,6 +140,14 @@ class BoardMemberForm(forms.ModelForm):
 
 
 class ActivityFigureForm(forms.ModelForm):
+    # Typed as people write euros ("1 234,50"), parsed like the import does.
+    amount = forms.CharField(
+        label="Montant (€)",
+        required=False,
+        help_text="En euros, par exemple 1 234,50.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
     class Meta:
         model = ActivityFigure
         fields = ["year", "pole", "category", "count", "amount"]
@@ -146,17 +155,14 @@ class ActivityFigureForm(forms.ModelForm):
             "pole": forms.TextInput(attrs={"list": "poles"}),
             "category": forms.TextInput(attrs={"list": "categories"}),
         }
-        help_texts = {
-            "pole": "Choisissez un pôle proposé ou saisissez le vôtre.",
-            "amount": "En euros, par exemple 1234,50.",
-        }
+        help_texts = {"pole": "Choisissez un pôle proposé ou saisissez le vôtre."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].min_value = 1990
         self.fields["year"].widget.attrs.update({"min": 1990, "max": self.max_year()})
-        self.fields["amount"].localize = True
-        self.fields["amount"].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        if self.instance.pk and self.instance.amount is not None and not self.is_bound:
+            self.initial["amount"] = f"{self.instance.amount:.2f}".replace(".", ",")
 
     @staticmethod
     def max_year() -> int:
@@ -167,6 +173,17 @@ class ActivityFigureForm(forms.ModelForm):
         if not 1990 <= year <= self.max_year():
             raise forms.ValidationError(f"Année entre 1990 et {self.max_year()}.")
         return year
+
+    def clean_amount(self):
+        text = self.cleaned_data["amount"].strip()
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
+            ) from None
 
     def clean(self):
         data = super().clean()

@@ -265,10 +265,18 @@ def activity_report(request):
     years = activity.available_years()
     year = _year(request, years[0] if years else timezone.localdate().year - 1)
     report = activity.activity_report(year)
+    trend_years, trends = activity.pole_trends()
     return render(
         request,
         "workspace/activity.html",
-        {"report": report, "years": years, "sections": report.figures_by_pole(), **_roles(request)},
+        {
+            "report": report,
+            "years": years,
+            "sections": report.figures_by_pole(),
+            "trend_years": trend_years,
+            "trends": trends,
+            **_roles(request),
+        },
     )
 
 

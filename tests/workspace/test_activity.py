@@ -301,3 +301,52 @@ def test_domiciliation_helper(bondy, clients):
     assert "4 chiffres manquants" in page
     csv_text = clients["viewer"].get("/activite/domiciliation/?annee=2025&format=csv")
     assert "Courriers reçus;5230" in csv_text.content.decode("utf-8-sig")
+
+
+def test_form_entry_french_amount_and_duplicate_spelling(bondy, clients):
+    response = clients["agent"].post(
+        "/activite/saisir/",
+        {"year": 2025, "pole": "secours", "category": "transports", "amount": "1 234,50"},
+    )
+    assert response.status_code == 302
+    with schema_context(bondy.schema_name):
+        figure = ActivityFigure.objects.get()
+    assert (figure.pole, figure.category, figure.amount) == (
+        "Secours",
+        "Transports",
+        Decimal("1234.50"),
+    )
+    again = clients["agent"].post(
+        "/activite/saisir/",
+        {"year": 2025, "pole": "SECOURS", "category": "Transports", "count": "4"},
+    )
+    page = again.content.decode()
+    assert (
+        again.status_code == 200 and "Un chiffre existe déjà" in page and 'value="SECOURS"' in page
+    )
+    edit = clients["agent"].get(f"/activite/{figure.pk}/").content.decode()
+    assert 'value="1234,50"' in edit
+    bad = clients["agent"].post(
+        "/activite/saisir/",
+        {"year": 2025, "pole": "Secours", "category": "Obsèques", "amount": "12,345"},
+    )
+    assert "Montant invalide" in bad.content.decode()
+
+
+def test_multi_year_table_and_chart(bondy, clients):
+    add_figures(
+        bondy,
+        (2023, "Seniors", "Visites à domicile", 50, None),
+        (2024, "Seniors", "Visites à domicile", 100, None),
+        (2024, "Seniors", "Participants aux ateliers", 100, None),
+        (2025, "Seniors", "Visites à domicile", 150, None),
+    )
+    with schema_context(bondy.schema_name):
+        from tenants.workspace.activity import pole_trends
+
+        years, trends = pole_trends()
+    assert years == [2023, 2024, 2025]
+    assert (trends[0].values, trends[0].heights) == ([50, 200, 150], [25, 100, 75])
+    page = clients["viewer"].get("/activite/?annee=2025").content.decode()
+    assert "Nombre total par pôle et par année (2023–2025)" in page
+    assert '<rect x="11" y="0" width="8" height="100">' in page

@@ -399,7 +399,8 @@ def activity_import(request):
                 rows, errors = activity.parse_activity_rows(table)
                 if not errors:
                     count = import_activity(request.tenant, rows, actor=request.user)
-                    messages.success(request, f"{count} chiffres importés.")
+                    plural = "s" if count > 1 else ""
+                    messages.success(request, f"{count} chiffre{plural} importé{plural}.")
                     latest = max(row.year for row in rows)
                     return HttpResponseRedirect(f"/activite/?annee={latest}")
     return render(request, "workspace/activity_import.html", {"form": form, "errors": errors})

@@ -10,7 +10,6 @@ from django_tenants.utils import schema_context
 from tenants.models import MemberCCAS, Membership
 from tenants.services import grant_membership, onboard_member
 from tenants.workspace import demo
-from tests.browser.conftest import browser, live_server_port, page  # noqa: F401
 from tests.conftest import PASSWORD, run_committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
@@ -44,7 +43,7 @@ def shot(browser_page, name):
         browser_page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def test_dashboard_import_and_report(page, live_server_port, committed_member, tmp_path):  # noqa: F811
+def test_dashboard_import_and_report(page, live_server_port, committed_member, tmp_path):
     base = f"http://rosny-sous-bois.localhost:{live_server_port}"
     page.goto(f"{base}/connexion/")
     page.get_by_label("Identifiant (adresse e-mail)").fill("dir@rosny.test")

@@ -11,6 +11,7 @@ from tenants.workspace import activity
 from tenants.workspace.compliance import current_mandate, mandate_compliance
 from tenants.workspace.models import BoardMember, Document, Profile, Service
 from tenants.workspace.services import (
+    BOARD_MEMBER_FIELDS,
     PROFILE_FIELDS,
     WorkspaceError,
     add_board_member,
@@ -101,18 +102,7 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BoardMember
-        fields = [
-            "id",
-            "mandate",
-            "first_name",
-            "last_name",
-            "seat",
-            "is_vice_president",
-            "association",
-            "category",
-            "start",
-            "end",
-        ]
+        fields = ["id", "mandate", *BOARD_MEMBER_FIELDS]
 
 
 class BoardMemberList(generics.ListCreateAPIView):

@@ -4,7 +4,13 @@ import csv
 import io
 from decimal import Decimal
 
-from tenants.workspace.activity import ActivityReport, Line
+from tenants.workspace.activity import ActivityReport, Line, french_number
+
+
+def csv_response_body(lines: list[str]) -> bytes:
+    """UTF-8 with a BOM, so that Excel reads the accents right."""
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -14,12 +20,8 @@ CONTENT_TYPES = {
 
 
 def _french(value, decimals: int = 0) -> str:
-    """1234.5 -> '1 234,50' with a no-break space for thousands (the PDF's Helvetica has no
-    narrow one)."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    # A plain no-break space for thousands: the PDF's Helvetica has no narrow one.
+    return "" if value is None else french_number(value, decimals, thousands="\u00a0")
 
 
 def _pct(value: Decimal | None) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tenants.models import Membership
 from tenants.workspace.activity import parse_amount
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Profile, Service
-from tenants.workspace.services import MAX_DOCUMENT_BYTES, PROFILE_FIELDS
+from tenants.workspace.services import BOARD_MEMBER_FIELDS, MAX_DOCUMENT_BYTES, PROFILE_FIELDS
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -114,16 +114,7 @@ class MandateForm(forms.ModelForm):
 class BoardMemberForm(forms.ModelForm):
     class Meta:
         model = BoardMember
-        fields = [
-            "first_name",
-            "last_name",
-            "seat",
-            "is_vice_president",
-            "association",
-            "category",
-            "start",
-            "end",
-        ]
+        fields = BOARD_MEMBER_FIELDS
         widgets = {"start": DateInput(), "end": DateInput()}
         help_texts = {
             "category": "Pour les membres nommés : la catégorie d'association représentée.",

@@ -280,6 +280,12 @@ def activity_report(request):
     )
 
 
+def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _export_title(request, year: int) -> str:
     return f"Rapport d'activité {year} – {request.tenant.name}"
 
@@ -299,10 +305,7 @@ def activity_export(request, fmt: str):
         content = exports.to_xlsx(report, _export_title(request, year))
     else:
         content = exports.to_pdf(report, _export_title(request, year))
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    filename = f"rapport-activite-{slugify(request.tenant.slug)}-{year}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _download(content, fmt, f"rapport-activite-{slugify(request.tenant.slug)}-{year}.{fmt}")
 
 
 @member_role_required()
@@ -315,12 +318,7 @@ def activity_template(request):
         for pole, categories in activity.USUAL_CATEGORIES.items()
         for category in categories
     ]
-    response = HttpResponse(
-        ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"),
-        content_type=exports.CONTENT_TYPES["csv"],
-    )
-    response["Content-Disposition"] = 'attachment; filename="modele-rapport-activite.csv"'
-    return response
+    return _download(exports.csv_response_body(lines), "csv", "modele-rapport-activite.csv")
 
 
 @write_required
@@ -414,12 +412,7 @@ def domiciliation(request):
     if request.GET.get("format") == "csv":
         lines = [f"Rapport annuel de domiciliation {year};{request.tenant.name}"]
         lines += [f"{f.label};{'' if f.count is None else f.count}" for f in figures]
-        response = HttpResponse(
-            ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"),
-            content_type=exports.CONTENT_TYPES["csv"],
-        )
-        response["Content-Disposition"] = f'attachment; filename="domiciliation-{year}.csv"'
-        return response
+        return _download(exports.csv_response_body(lines), "csv", f"domiciliation-{year}.csv")
     due = activity.prefect_due_date(year)
     return render(
         request,

@@ -6,24 +6,22 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from tenants.workspace.activity import french_number
+
 register = template.Library()
 NO_EVOLUTION = mark_safe(
     '<span aria-hidden="true">—</span><span class="visually-hidden">sans comparaison</span>'
 )
 
 
-def _french(value, decimals: int) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-
-
 @register.filter
 def number(value) -> str:
-    return "" if value is None else _french(value, 0)
+    return "" if value is None else french_number(value, 0)
 
 
 @register.filter
 def euros(value) -> str:
-    return "" if value is None else _french(value, 2) + "\u00a0€"
+    return "" if value is None else french_number(value, 2) + "\u00a0€"
 
 
 @register.filter
@@ -34,5 +32,8 @@ def evolution(value: Decimal | None):
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     css = "up" if value > 0 else ("down" if value < 0 else "flat")
     return format_html(
-        '<span class="evolution evolution-{}">{}{}\u00a0%</span>', css, sign, _french(abs(value), 1)
+        '<span class="evolution evolution-{}">{}{}\u00a0%</span>',
+        css,
+        sign,
+        french_number(abs(value), 1),
     )

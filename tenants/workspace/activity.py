@@ -259,6 +259,15 @@ def domiciliation_figures(year: int) -> list[PrefectFigure]:
     return [PrefectFigure(code, label, entered.get(fold(label))) for code, label in PREFECT_FIGURES]
 
 
+def domiciliation_reminder(today: date) -> int | None:
+    """The year whose domiciliation report is due soon (December and January), else None."""
+    if today.month == 12:
+        return today.year
+    if today.month == 1:
+        return today.year - 1
+    return None
+
+
 def prefect_due_date(year: int) -> date:
     """The report on year N is due before 31 January of N+1 (CASF D264-8)."""
     return date(year + 1, 1, 31)

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from tenants.access import IsMemberOfHost
 from tenants.workspace import activity
 from tenants.workspace.compliance import current_mandate, mandate_compliance
+from tenants.workspace.forms import MAX_IMPORT_BYTES
 from tenants.workspace.models import BoardMember, Document, Profile, Service
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
@@ -231,7 +232,7 @@ class ActivityReportView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("year", "")
-        if raw and not raw.isdigit():
+        if raw and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
             return Response(
                 {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,
@@ -271,6 +272,8 @@ class ActivityImportView(APIView):
         uploaded = request.FILES.get("file")
         if uploaded is None:
             return self._errors([activity.RowError(0, "file", "Joignez un fichier « file ».")])
+        if uploaded.size > MAX_IMPORT_BYTES:
+            return self._errors([activity.RowError(0, "file", "Le fichier dépasse 5 Mo.")])
         try:
             table = activity.read_table(uploaded.name, uploaded.read())
         except ValueError as error:

@@ -96,6 +96,7 @@ def home(request):
         "mandate": mandate,
         "compliance": mandate_compliance(mandate),
         "report": activity.latest_report(),
+        "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
         "panels": render_panels(request),
         **_roles(request),
@@ -254,7 +255,7 @@ def board_member_delete(request, pk: int):
 def _year(request, default: int | None) -> int | None:
     raw = request.GET.get("annee", "")
     if raw:
-        if not raw.isdigit():
+        if not (raw.isdigit() and 1900 <= int(raw) <= 2100):
             raise Http404("Année invalide.")
         return int(raw)
     return default

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -350,3 +351,25 @@ def test_multi_year_table_and_chart(bondy, clients):
     page = clients["viewer"].get("/activite/?annee=2025").content.decode()
     assert "Nombre total par pôle et par année (2023–2025)" in page
     assert '<rect x="11" y="0" width="8" height="100">' in page
+
+
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (date(2026, 12, 1), 2026),
+        (date(2027, 1, 31), 2026),
+        (date(2027, 2, 1), None),
+        (date(2026, 11, 30), None),
+    ],
+)
+def test_domiciliation_reminder_in_december_and_january(today, expected):
+    from tenants.workspace.activity import domiciliation_reminder, prefect_due_date
+
+    assert domiciliation_reminder(today) == expected
+    if expected:
+        assert prefect_due_date(expected) == date(expected + 1, 1, 31)
+
+
+def test_absurd_years_are_refused(bondy, clients):
+    assert clients["viewer"].get("/activite/?annee=99999").status_code == 404
+    assert clients["viewer"].get("/api/v1/activity/?year=99999").status_code == 400

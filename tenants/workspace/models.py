@@ -71,6 +71,8 @@ class Profile(models.Model):
         help_text="Adresse, téléphone, adresse électronique, site et horaires.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Always True and unique: at most one profile per schema, even under concurrent first visits.
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
 
     class Meta:
         verbose_name = "profil"

@@ -67,14 +67,17 @@ def add_document(member, title: str, uploaded_file, *, actor) -> Document:
 
 def get_profile(member: MemberCCAS) -> Profile:
     """The member's profile, created on first use from what the union knows about the member."""
-    profile = Profile.objects.first()
+    profile = Profile.objects.filter(singleton=True).first()
     if profile is None:
         commune = member.commune
-        profile = Profile.objects.create(
-            legal_name=member.name,
-            kind=member.kind,
-            city=commune.nom,
-            postal_code=(commune.codes_postaux or [""])[0],
+        profile, _ = Profile.objects.get_or_create(
+            singleton=True,
+            defaults={
+                "legal_name": member.name,
+                "kind": member.kind,
+                "city": commune.nom,
+                "postal_code": (commune.codes_postaux or [""])[0],
+            },
         )
     return profile
 

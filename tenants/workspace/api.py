@@ -1,7 +1,14 @@
 """/api/v1/ of a member host: documents, profile, board, activity. Thin: services do the writes."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,7 +17,7 @@ from tenants.access import IsMemberOfHost
 from tenants.workspace import activity
 from tenants.workspace.compliance import current_mandate, mandate_compliance
 from tenants.workspace.forms import MAX_IMPORT_BYTES
-from tenants.workspace.models import BoardMember, Document, Profile, Service
+from tenants.workspace.models import BoardMandate, BoardMember, Document, Profile, Service
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
     PROFILE_FIELDS,
@@ -106,16 +113,35 @@ class BoardMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "mandate", *BOARD_MEMBER_FIELDS]
 
 
+MANDATE_PARAMETER = OpenApiParameter(
+    "mandate",
+    int,
+    required=False,
+    description="Id d'une mandature (historique) ; par défaut la mandature en cours.",
+)
+
+
+def requested_mandate(request) -> BoardMandate | None:
+    """The mandate named by `?mandate=<id>`, else the current one; 404 for an unknown id."""
+    raw = request.query_params.get("mandate", "")
+    if not raw:
+        return current_mandate()
+    if not raw.isdigit():
+        raise NotFound("Mandature inconnue.")
+    return get_object_or_404(BoardMandate, pk=int(raw))
+
+
+@extend_schema_view(get=extend_schema(parameters=[MANDATE_PARAMETER]))
 class BoardMemberList(generics.ListCreateAPIView):
-    """Members of the current mandate. POST seats someone on it (a mandate starting on that
-    person's start date is opened if there is none yet)."""
+    """Members of the current mandate (or `?mandate=<id>`). POST seats someone on the current
+    one (a mandate starting on that person's start date is opened if there is none yet)."""
 
     serializer_class = BoardMemberSerializer
     permission_classes = [IsMemberOfHost]
     pagination_class = None
 
     def get_queryset(self):
-        mandate = current_mandate()
+        mandate = requested_mandate(self.request)
         if mandate is None:
             return BoardMember.objects.none()
         return mandate.members.select_related("mandate")
@@ -155,13 +181,13 @@ RULE_SCHEMA = inline_serializer(
 
 
 class BoardComplianceView(APIView):
-    """The current board checked against CASF L123-6 and R123-7."""
+    """The current board (or `?mandate=<id>`) checked against CASF L123-6 and R123-7."""
 
     permission_classes = [IsMemberOfHost]
 
-    @extend_schema(responses=RULE_SCHEMA)
+    @extend_schema(responses=RULE_SCHEMA, parameters=[MANDATE_PARAMETER])
     def get(self, request):
-        return Response(mandate_compliance(current_mandate()).as_dict())
+        return Response(mandate_compliance(requested_mandate(request)).as_dict())
 
 
 # --- Activity --------------------------------------------------------------------------------

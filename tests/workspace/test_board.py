@@ -99,3 +99,26 @@ def test_board_api(bondy, clients):
     data = clients["viewer"].get("/api/v1/board/compliance/").json()
     assert data["compliant"] is False
     assert [r["code"] for r in data["rules"] if not r["ok"]] == ["parity"]
+
+
+def test_board_api_history_by_mandate(bondy, clients):
+    with schema_context(bondy.schema_name):
+        old = BoardMandate.objects.create(
+            label="2014-2020", start=date(2014, 4, 1), end=date(2020, 6, 30)
+        )
+        BoardMember.objects.create(
+            mandate=old,
+            first_name="Ancien",
+            last_name="Maire",
+            seat="president",
+            start=date(2014, 4, 1),
+        )
+    make_board(bondy)
+    old_members = clients["viewer"].get(f"/api/v1/board/members/?mandate={old.pk}").json()
+    assert [m["last_name"] for m in old_members] == ["Maire"]
+    assert old_members[0]["mandate"] == "2014-2020"
+    old_compliance = clients["viewer"].get(f"/api/v1/board/compliance/?mandate={old.pk}").json()
+    assert old_compliance["compliant"] is False
+    assert clients["viewer"].get("/api/v1/board/compliance/").json()["compliant"] is True
+    assert clients["viewer"].get("/api/v1/board/members/?mandate=999").status_code == 404
+    assert clients["viewer"].get("/api/v1/board/compliance/?mandate=x").status_code == 404

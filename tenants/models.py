@@ -224,3 +224,36 @@ class HandoverLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.member} ({'utilisé' if self.used_at else 'valide'})"
+
+
+class PublicMemberProfile(models.Model):
+    """What a member's director chose to publish in the portal's members directory.
+
+    A copy written by tenants.workspace.services.publish_profile from the member's private
+    profile; only the parts the director ticked are filled; the row is deleted when nothing is
+    published any more. Public tables never point into a member schema, hence the copy.
+    """
+
+    member = models.OneToOneField(
+        MemberCCAS, on_delete=models.CASCADE, related_name="public_profile"
+    )
+    name = models.CharField("nom publié", max_length=200, blank=True)
+    # [{"label": str, "description": str}, ...]
+    services = models.JSONField("services publiés", default=list, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    website = models.URLField("site internet", blank=True)
+    opening_hours = models.TextField("horaires d'ouverture", blank=True)
+    published_at = models.DateTimeField("publié le")
+
+    class Meta:
+        verbose_name = "fiche publique d'un membre"
+        verbose_name_plural = "fiches publiques des membres"
+
+    def __str__(self) -> str:
+        return self.name or str(self.member)
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.address or self.phone or self.email or self.website or self.opening_hours)

@@ -1,7 +1,33 @@
-from rest_framework import generics, serializers
+"""/api/v1/ of a member host: documents, profile, board, activity. Thin: services do the writes."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from tenants.access import IsMemberOfHost
-from tenants.workspace.models import Document
+from tenants.workspace import activity
+from tenants.workspace.compliance import current_mandate, mandate_compliance
+from tenants.workspace.forms import MAX_IMPORT_BYTES
+from tenants.workspace.models import BoardMandate, BoardMember, Document, Profile, Service
+from tenants.workspace.services import (
+    BOARD_MEMBER_FIELDS,
+    PROFILE_FIELDS,
+    WorkspaceError,
+    add_board_member,
+    create_mandate,
+    get_profile,
+    import_activity,
+    update_profile,
+)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -16,3 +42,276 @@ class DocumentList(generics.ListAPIView):
     serializer_class = DocumentSerializer
     permission_classes = [IsMemberOfHost]
     queryset = Document.objects.all()
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["kind", "label", "description"]
+
+    def validate(self, data):
+        if data.get("kind") == Service.Kind.OTHER and not data.get("label"):
+            raise serializers.ValidationError({"label": "Obligatoire pour « Autre »."})
+        return data
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    services = ServiceSerializer(many=True, required=False)
+
+    class Meta:
+        model = Profile
+        fields = [
+            *PROFILE_FIELDS,
+            "services",
+            "publish_name",
+            "publish_services",
+            "publish_contact",
+            "updated_at",
+        ]
+        read_only_fields = ["publish_name", "publish_services", "publish_contact", "updated_at"]
+
+    def validate_services(self, services):
+        kinds = [s["kind"] for s in services if s["kind"] != Service.Kind.OTHER]
+        if len(kinds) != len(set(kinds)):
+            raise serializers.ValidationError("Un même service figure deux fois.")
+        return services
+
+
+class ProfileView(APIView):
+    """GET: the profile; PUT (director, agent): replace it, services included if given.
+
+    Publication in the directory is chosen by the director in the web page."""
+
+    permission_classes = [IsMemberOfHost]
+
+    @extend_schema(responses=ProfileSerializer)
+    def get(self, request):
+        return Response(ProfileSerializer(get_profile(request.tenant)).data)
+
+    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
+    def put(self, request):
+        profile = get_profile(request.tenant)
+        serializer = ProfileSerializer(profile, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        services = data.pop("services", None)
+        profile = update_profile(request.tenant, data, services, actor=request.user)
+        return Response(ProfileSerializer(profile).data)
+
+
+# --- Board -----------------------------------------------------------------------------------
+
+
+class BoardMemberSerializer(serializers.ModelSerializer):
+    mandate = serializers.CharField(source="mandate.label", read_only=True)
+
+    class Meta:
+        model = BoardMember
+        fields = ["id", "mandate", *BOARD_MEMBER_FIELDS]
+
+
+MANDATE_PARAMETER = OpenApiParameter(
+    "mandate",
+    int,
+    required=False,
+    description="Id d'une mandature (historique) ; par défaut la mandature en cours.",
+)
+
+
+def requested_mandate(request) -> BoardMandate | None:
+    """The mandate named by `?mandate=<id>`, else the current one; 404 for an unknown id."""
+    raw = request.query_params.get("mandate", "")
+    if not raw:
+        return current_mandate()
+    if not raw.isdigit():
+        raise NotFound("Mandature inconnue.")
+    return get_object_or_404(BoardMandate, pk=int(raw))
+
+
+@extend_schema_view(get=extend_schema(parameters=[MANDATE_PARAMETER]))
+class BoardMemberList(generics.ListCreateAPIView):
+    """Members of the current mandate (or `?mandate=<id>`). POST seats someone on the current
+    one (a mandate starting on that person's start date is opened if there is none yet)."""
+
+    serializer_class = BoardMemberSerializer
+    permission_classes = [IsMemberOfHost]
+    pagination_class = None
+
+    def get_queryset(self):
+        mandate = requested_mandate(self.request)
+        if mandate is None:
+            return BoardMember.objects.none()
+        return mandate.members.select_related("mandate")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        mandate = current_mandate()
+        if mandate is None:
+            start = values["start"]
+            mandate = create_mandate(request.tenant, str(start.year), start, actor=request.user)
+        try:
+            board_member = add_board_member(request.tenant, mandate, values, actor=request.user)
+        except WorkspaceError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(BoardMemberSerializer(board_member).data, status=status.HTTP_201_CREATED)
+
+
+RULE_SCHEMA = inline_serializer(
+    "BoardCompliance",
+    {
+        "compliant": serializers.BooleanField(),
+        "rules": inline_serializer(
+            "BoardRule",
+            {
+                "code": serializers.CharField(),
+                "label": serializers.CharField(),
+                "article": serializers.CharField(),
+                "ok": serializers.BooleanField(),
+                "detail": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class BoardComplianceView(APIView):
+    """The current board (or `?mandate=<id>`) checked against CASF L123-6 and R123-7."""
+
+    permission_classes = [IsMemberOfHost]
+
+    @extend_schema(responses=RULE_SCHEMA, parameters=[MANDATE_PARAMETER])
+    def get(self, request):
+        return Response(mandate_compliance(requested_mandate(request)).as_dict())
+
+
+# --- Activity --------------------------------------------------------------------------------
+
+
+def _pct(value):
+    return None if value is None else float(value)
+
+
+def _amount(value):
+    return None if value is None else f"{value:.2f}"
+
+
+def _line(line: activity.Line, with_category: bool) -> dict:
+    data = {"pole": line.pole}
+    if with_category:
+        data["category"] = line.category
+    data.update(
+        {
+            "count": line.count,
+            "amount": _amount(line.amount),
+            "previous_count": line.previous_count,
+            "previous_amount": _amount(line.previous_amount),
+            "count_evolution_pct": _pct(line.count_evolution_pct),
+            "amount_evolution_pct": _pct(line.amount_evolution_pct),
+        }
+    )
+    return data
+
+
+def _line_schema(name: str, with_category: bool):
+    fields = {"pole": serializers.CharField()}
+    if with_category:
+        fields["category"] = serializers.CharField()
+    fields.update(
+        {
+            "count": serializers.IntegerField(allow_null=True),
+            "amount": serializers.DecimalField(14, 2, allow_null=True),
+            "previous_count": serializers.IntegerField(allow_null=True),
+            "previous_amount": serializers.DecimalField(14, 2, allow_null=True),
+            "count_evolution_pct": serializers.FloatField(allow_null=True),
+            "amount_evolution_pct": serializers.FloatField(allow_null=True),
+        }
+    )
+    return inline_serializer(name, fields, many=True)
+
+
+REPORT_SCHEMA = inline_serializer(
+    "ActivityReport",
+    {
+        "year": serializers.IntegerField(),
+        "previous_year": serializers.IntegerField(),
+        "figures": _line_schema("ActivityFigureLine", True),
+        "totals": _line_schema("ActivityPoleTotal", False),
+    },
+)
+
+
+class ActivityReportView(APIView):
+    """One year's figures beside the year before, with totals per pole. Amounts are strings
+    with two decimals (euros); evolutions are numbers with one decimal, null when the previous
+    value is missing or zero. Without `year`: the latest year with figures."""
+
+    permission_classes = [IsMemberOfHost]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False)], responses=REPORT_SCHEMA
+    )
+    def get(self, request):
+        raw = request.query_params.get("year", "")
+        if raw and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+            return Response(
+                {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        years = activity.available_years()
+        year = int(raw) if raw else (years[0] if years else None)
+        if year is None:
+            return Response({"detail": "Aucun chiffre d'activité."}, status=404)
+        report = activity.activity_report(year)
+        return Response(
+            {
+                "year": report.year,
+                "previous_year": report.previous_year,
+                "figures": [_line(line, True) for line in report.figures],
+                "totals": [_line(line, False) for line in report.totals],
+            }
+        )
+
+
+class ActivityImportView(APIView):
+    """Multipart `file` (CSV or XLSX, columns year,pole,category,count,amount). The whole file is
+    checked first: 201 {"imported": n}, or 400 {"errors": [{line, column, message}]} and nothing
+    imported."""
+
+    permission_classes = [IsMemberOfHost]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={
+            "multipart/form-data": inline_serializer(
+                "ActivityImport", {"file": serializers.FileField()}
+            )
+        },
+        responses={201: inline_serializer("Imported", {"imported": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            return self._errors([activity.RowError(0, "file", "Joignez un fichier « file ».")])
+        if uploaded.size > MAX_IMPORT_BYTES:
+            return self._errors([activity.RowError(0, "file", "Le fichier dépasse 5 Mo.")])
+        try:
+            table = activity.read_table(uploaded.name, uploaded.read())
+        except ValueError as error:
+            return self._errors([activity.RowError(0, "file", str(error))])
+        rows, errors = activity.parse_activity_rows(table)
+        if errors:
+            return self._errors(errors)
+        count = import_activity(request.tenant, rows, actor=request.user)
+        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _errors(errors) -> Response:
+        return Response(
+            {"errors": [error.as_dict() for error in errors]}, status=status.HTTP_400_BAD_REQUEST
+        )

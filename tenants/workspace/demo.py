@@ -1,5 +1,237 @@
-"""Demo data of the member workspace, loaded by `manage.py demo`."""
+"""Demo data of the member workspace, loaded by `manage.py demo`. Idempotent.
+
+Bondy: a full profile (published), a compliant board with the previous mandate as history,
+ten years of activity, and an agent and a viewer account. A few others: a profile, a board that
+breaks a rule, two or three years of activity.
+"""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.models import MemberCCAS, Membership
+from tenants.services import grant_membership
+from tenants.workspace.activity import ImportRow
+from tenants.workspace.models import BoardMandate, BoardMember, Service
+from tenants.workspace.services import (
+    add_board_member,
+    create_mandate,
+    get_profile,
+    import_activity,
+    set_profile_publication,
+    update_profile,
+)
+
+Seat = BoardMember.Seat
+Category = BoardMember.Category
+EXTRA_ACCOUNTS = {
+    "agent@ccas-bondy.demo": Membership.Role.AGENT,
+    "lecture@ccas-bondy.demo": Membership.Role.VIEWER,
+}
+# (pole, category, yearly count around, yearly amount around in euros or None)
+ACTIVITY_BASE = [
+    ("Accueil", "Personnes reçues à l'accueil", 6200, None),
+    ("Accueil", "Appels téléphoniques", 9800, None),
+    ("Élection de domicile", "Demandes d'élection de domicile", 310, None),
+    ("Élection de domicile", "Élections de domicile accordées", 270, None),
+    ("Élection de domicile", "Refus d'élection de domicile", 25, None),
+    ("Élection de domicile", "Radiations", 60, None),
+    ("Élection de domicile", "Domiciliations actives au 31 décembre", 420, None),
+    ("Élection de domicile", "Courriers reçus", 5100, None),
+    ("Attestations d'accueil", "Attestations d'accueil instruites", 140, None),
+    ("Aides légales", "Dossiers d'aide sociale", 180, None),
+    ("Aides légales", "Dossiers ASPA", 35, None),
+    ("Aides légales", "Obligations alimentaires", 40, None),
+    ("Aides facultatives", "Dossiers examinés", 950, None),
+    ("Aides facultatives", "Aides accordées", 720, None),
+    ("Secours", "Urgence alimentaire et hygiène", 410, 61000),
+    ("Secours", "Transports", 160, 9500),
+    ("Secours", "Permis de conduire", 12, 8400),
+    ("Secours", "Obsèques", 9, 11000),
+    ("Secours", "Énergie, eau, loyer", 230, 52000),
+    ("Secours", "Commissions de secours", 22, None),
+    ("Secours", "Aides aux enfants et étudiants", 90, 14000),
+    ("Secours", "Fêtes de fin d'année", 1300, 26000),
+    ("RSA", "Accompagnements RSA", 380, 95000),
+    ("Seniors", "Visites à domicile", 850, None),
+    ("Seniors", "Participants aux ateliers", 420, None),
+    ("Réussite éducative", "Enfants suivis", 130, None),
+]
+PROFILES = {
+    "bondy": {
+        "address": "Hôtel de ville, esplanade Claude Fuzier",
+        "phone": "01 48 50 53 00",
+        "email": "ccas@ccas-bondy.demo",
+        "director_name": "Dominique Direction",
+        "opening_hours": "Lundi au vendredi : 8h30-12h et 13h30-17h30\nJeudi : fermé le matin",
+    },
+    "montreuil": {
+        "address": "1 place Jean Jaurès",
+        "phone": "01 48 70 60 00",
+        "email": "ccas@ccas-montreuil.demo",
+        "director_name": "Camille Montreuil",
+        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h",
+    },
+    "saint-denis": {
+        "address": "2 place Victor Hugo",
+        "phone": "01 49 33 66 66",
+        "email": "ccas@ccas-saint-denis.demo",
+        "director_name": "Sacha Denis",
+        "opening_hours": "Lundi au vendredi : 8h30-17h",
+    },
+}
+SERVICES = [
+    {"kind": Service.Kind.ACCUEIL, "description": "Accueil, information et orientation."},
+    {"kind": Service.Kind.DOMICILIATION, "description": "Élection de domicile sur rendez-vous."},
+    {"kind": Service.Kind.EPICERIE, "description": "Produits à 10 à 30 % du prix du commerce."},
+    {"kind": Service.Kind.SENIORS, "description": "Visites à domicile, ateliers, plan canicule."},
+    {"kind": Service.Kind.REUSSITE, "description": "Parcours pour les enfants de 2 à 16 ans."},
+]
+# Seen on boards (years of activity, whether the board complies, and if not, what breaks).
+OTHERS = {"montreuil": (3, "no_disability"), "saint-denis": (2, "no_vice_president")}
+
+
+def _board(member: MemberCCAS, breaks: str | None) -> None:
+    if BoardMandate.objects.exists():
+        return
+    if member.slug == "bondy":
+        old = create_mandate(member, "2014-2020", date(2014, 4, 5), date(2020, 6, 30))
+        _seat_board(member, old, date(2014, 4, 5), elected=5, breaks=None)
+    mandate = create_mandate(member, "2020-2026", date(2020, 7, 4))
+    _seat_board(member, mandate, date(2020, 7, 4), elected=6, breaks=breaks)
+
+
+def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> None:
+    rng = random.Random(f"{member.slug}-{mandate.label}")
+    first = [
+        "Alix",
+        "Bastien",
+        "Chloé",
+        "Driss",
+        "Emma",
+        "Farid",
+        "Gaëlle",
+        "Hugo",
+        "Inès",
+        "Jules",
+        "Karima",
+        "Léo",
+        "Maya",
+        "Nabil",
+        "Océane",
+        "Paul",
+    ]
+    last = [
+        "Bernard",
+        "Diallo",
+        "Durand",
+        "Garcia",
+        "Haddad",
+        "Leroy",
+        "Martin",
+        "Moreau",
+        "Nguyen",
+        "Petit",
+        "Roux",
+        "Traoré",
+        "Vincent",
+        "Lefebvre",
+        "Benali",
+        "Fontaine",
+    ]
+    rng.shuffle(first)
+    rng.shuffle(last)
+    names = iter(zip(first, last, strict=True))
+    seats = [dict(seat=Seat.PRESIDENT)]
+    seats += [dict(seat=Seat.ELECTED, is_vice_president=(i == 0)) for i in range(elected)]
+    categories = [Category.FAMILY, Category.INCLUSION, Category.ELDERLY, Category.DISABILITY]
+    if breaks == "no_disability":
+        categories[-1] = Category.OTHER
+    associations = {
+        Category.FAMILY: "UDAF de la Seine-Saint-Denis",
+        Category.INCLUSION: "Secours populaire",
+        Category.ELDERLY: "Les Petits Frères des pauvres",
+        Category.DISABILITY: "APF France handicap",
+        Category.OTHER: "Restos du cœur",
+    }
+    for i in range(elected):
+        category = categories[i] if i < len(categories) else Category.OTHER
+        seats.append(
+            dict(seat=Seat.APPOINTED, category=category, association=associations[category])
+        )
+    if breaks == "no_vice_president":
+        seats[1]["is_vice_president"] = False
+    for values in seats:
+        first_name, last_name = next(names)
+        add_board_member(
+            member,
+            mandate,
+            {"first_name": first_name, "last_name": last_name, "start": start, **values},
+        )
+
+
+def _activity(member: MemberCCAS, years: int) -> None:
+    """`years` years up to last year, drifting a few percent a year (seeded: stable output)."""
+    rng = random.Random(member.slug)
+    last_year = date.today().year - 1
+    scale = max(0.2, min(2.0, member.commune.population / 55000))
+    rows = []
+    for pole, category, count, amount in ACTIVITY_BASE:
+        growth = rng.uniform(-0.03, 0.06)
+        for offset in range(years):
+            year = last_year - years + 1 + offset
+            drift = (1 + growth) ** offset * rng.uniform(0.92, 1.08)
+            # Covid year: fewer people at the desk, more emergency aid.
+            if year == 2020:
+                drift *= 0.7 if pole == "Accueil" else 1.25 if pole == "Secours" else 1
+            rows.append(
+                ImportRow(
+                    0,
+                    year,
+                    pole,
+                    category,
+                    max(0, round(count * scale * drift)),
+                    None
+                    if amount is None
+                    else Decimal(amount * scale * drift).quantize(Decimal("0.01")),
+                )
+            )
+    import_activity(member, rows)
+
+
+def _profile(member: MemberCCAS, publish: bool) -> None:
+    profile = get_profile(member)
+    if profile.director_name:
+        return
+    update_profile(member, PROFILES[member.slug], SERVICES[: 5 if publish else 3])
+    if publish:
+        set_profile_publication(member, name=True, services=True, contact=True)
 
 
 def load(stdout) -> None:
     """Load the workspace demo data. Idempotent."""
+    from union.demo import DEMO_PASSWORD
+
+    bondy = MemberCCAS.objects.get(slug="bondy")
+    for email, role in EXTRA_ACCOUNTS.items():
+        grant_membership(bondy, email, role, password=DEMO_PASSWORD)
+    with schema_context(bondy.schema_name):
+        _profile(bondy, publish=True)
+        _board(bondy, breaks=None)
+        _activity(bondy, years=10)
+    for slug, (years, breaks) in OTHERS.items():
+        member = MemberCCAS.objects.get(slug=slug)
+        with schema_context(member.schema_name):
+            _profile(member, publish=False)
+            _board(member, breaks=breaks)
+            _activity(member, years=years)
+    connection.set_schema_to_public()
+    stdout.write(
+        "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
+        "Saint-Denis non conformes), 10 ans d'activité pour Bondy."
+    )
+    for email, role in EXTRA_ACCOUNTS.items():
+        stdout.write(f"  {Membership.Role(role).label:<28} {email}   http://bondy.localhost:8000/")

@@ -1,6 +1,15 @@
-from django import forms
+"""Forms of the member workspace (French labels; the writes go through services.py)."""
 
-from tenants.workspace.services import MAX_DOCUMENT_BYTES
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from tenants.models import Membership
+from tenants.workspace.activity import parse_amount
+from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Profile, Service
+from tenants.workspace.services import BOARD_MEMBER_FIELDS, MAX_DOCUMENT_BYTES, PROFILE_FIELDS
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class DocumentForm(forms.Form):
@@ -12,3 +21,195 @@ class DocumentForm(forms.Form):
         if uploaded.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError("Le fichier dépasse 20 Mo.")
         return uploaded
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = PROFILE_FIELDS
+        widgets = {
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
+        }
+
+    def clean_postal_code(self):
+        code = self.cleaned_data["postal_code"].strip()
+        if code and not (code.isdigit() and len(code) == 5):
+            raise forms.ValidationError("Le code postal compte cinq chiffres.")
+        return code
+
+
+class ServiceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Service", choices=[("", "—")] + Service.Kind.choices, required=False
+    )
+    label = forms.CharField(label="Intitulé (si « Autre »)", max_length=100, required=False)
+    description = forms.CharField(
+        label="Description courte",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Service.Kind.OTHER and not data.get("label"):
+            self.add_error("label", "Donnez un intitulé au service « Autre ».")
+        if not data.get("kind") and (data.get("label") or data.get("description")):
+            self.add_error("kind", "Choisissez le service décrit.")
+        return data
+
+
+class BaseServiceFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            kind = form.cleaned_data.get("kind")
+            if kind and kind != Service.Kind.OTHER:
+                if kind in seen:
+                    raise forms.ValidationError(
+                        f"Le service « {Service.Kind(kind).label} » figure deux fois."
+                    )
+                seen.add(kind)
+
+    def services(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("kind")]
+
+
+ServiceFormSet = formset_factory(ServiceForm, formset=BaseServiceFormSet, extra=2, max_num=30)
+
+
+class PublicationForm(forms.Form):
+    name = forms.BooleanField(label="Publier le nom", required=False)
+    services = forms.BooleanField(label="Publier les services et leur description", required=False)
+    contact = forms.BooleanField(
+        label="Publier les coordonnées (adresse, téléphone, courriel, site, horaires)",
+        required=False,
+    )
+
+
+class MandateForm(forms.ModelForm):
+    class Meta:
+        model = BoardMandate
+        fields = ["label", "start", "end"]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "La fin précède le début.")
+        return data
+
+
+class BoardMemberForm(forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = BOARD_MEMBER_FIELDS
+        widgets = {"start": DateInput(), "end": DateInput()}
+        help_texts = {
+            "category": "Pour les membres nommés : la catégorie d'association représentée.",
+            "end": "Laissez vide tant que la personne siège.",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("seat") == BoardMember.Seat.APPOINTED and not data.get("category"):
+            self.add_error("category", "Un membre nommé représente une catégorie d'association.")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "La fin du mandat précède son début.")
+        return data
+
+
+class ActivityFigureForm(forms.ModelForm):
+    # Typed as people write euros ("1 234,50"), parsed like the import does.
+    amount = forms.CharField(
+        label="Montant (€)",
+        required=False,
+        help_text="En euros, par exemple 1 234,50.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = ActivityFigure
+        fields = ["year", "pole", "category", "count", "amount"]
+        widgets = {
+            "pole": forms.TextInput(attrs={"list": "poles"}),
+            "category": forms.TextInput(attrs={"list": "categories"}),
+        }
+        help_texts = {"pole": "Choisissez un pôle proposé ou saisissez le vôtre."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].min_value = 1990
+        self.fields["year"].widget.attrs.update({"min": 1990, "max": self.max_year()})
+        if self.instance.pk and self.instance.amount is not None and not self.is_bound:
+            self.initial["amount"] = f"{self.instance.amount:.2f}".replace(".", ",")
+
+    @staticmethod
+    def max_year() -> int:
+        return timezone.localdate().year + 1
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 1990 <= year <= self.max_year():
+            raise forms.ValidationError(f"Année entre 1990 et {self.max_year()}.")
+        return year
+
+    def clean_amount(self):
+        text = self.cleaned_data["amount"].strip()
+        if not text:
+            return None
+        try:
+            return parse_amount(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") is None and data.get("amount") is None and not self.errors:
+            raise forms.ValidationError("Indiquez un nombre, un montant ou les deux.")
+        return data
+
+    def validate_unique(self):
+        # services.save_activity_figure compares spellings (case, accents) and says so in French.
+        pass
+
+
+class ActivityImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        help_text="Colonnes : year, pole, category, count, amount. Séparateur virgule ou "
+        "point-virgule ; virgule ou point décimal.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        if not uploaded.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError("Envoyez un fichier .csv ou .xlsx.")
+        return uploaded
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Adresse électronique")
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)

@@ -1,6 +1,10 @@
-"""A member's private workspace (tenant schema). Nothing here leaves the member's schema."""
+"""A member's private workspace (tenant schema). Nothing here leaves the member's schema.
+
+Only what a director explicitly publishes (tenants.models.PublicMemberProfile) is copied to public.
+"""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django_tenants.files.storage import TenantFileSystemStorage
 
@@ -32,3 +36,191 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+class Profile(models.Model):
+    """The CCAS/CIAS as it presents itself: one row per member schema (see Profile.load)."""
+
+    class Kind(models.TextChoices):
+        CCAS = "CCAS", "CCAS (centre communal d'action sociale)"
+        CIAS = "CIAS", "CIAS (centre intercommunal d'action sociale)"
+
+    legal_name = models.CharField("raison sociale", max_length=200)
+    kind = models.CharField("nature", max_length=4, choices=Kind.choices, default=Kind.CCAS)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    website = models.URLField("site internet", blank=True)
+    director_name = models.CharField("directeur ou directrice", max_length=200, blank=True)
+    opening_hours = models.TextField(
+        "horaires d'ouverture",
+        blank=True,
+        help_text="Par exemple : lundi-vendredi 9h-12h, 14h-17h.",
+    )
+    # What the director chose to show in the portal's members directory.
+    publish_name = models.BooleanField("publier le nom dans l'annuaire", default=False)
+    publish_services = models.BooleanField("publier les services dans l'annuaire", default=False)
+    publish_contact = models.BooleanField(
+        "publier les coordonnées dans l'annuaire",
+        default=False,
+        help_text="Adresse, téléphone, adresse électronique, site et horaires.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Always True and unique: at most one profile per schema, even under concurrent first visits.
+    singleton = models.BooleanField(default=True, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = "profil"
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def publishes_anything(self) -> bool:
+        return self.publish_name or self.publish_services or self.publish_contact
+
+
+class Service(models.Model):
+    """A service the CCAS runs, with a short description."""
+
+    class Kind(models.TextChoices):
+        ACCUEIL = "accueil", "Accueil"
+        EPICERIE = "epicerie", "Épicerie sociale"
+        SENIORS = "seniors", "Pôle seniors"
+        REUSSITE = "reussite", "Réussite éducative"
+        DOMICILIATION = "domiciliation", "Domiciliation"
+        RESIDENCE = "residence", "Résidence autonomie / EHPAD"
+        PETITE_ENFANCE = "petite_enfance", "Petite enfance"
+        OTHER = "other", "Autre"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="services")
+    kind = models.CharField("service", max_length=20, choices=Kind.choices)
+    label = models.CharField(
+        "intitulé", max_length=100, blank=True, help_text="Obligatoire pour « Autre »."
+    )
+    description = models.CharField("description courte", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "service"
+        ordering = ["kind", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "kind"],
+                condition=~models.Q(kind="other"),
+                name="one_service_of_each_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        if self.kind == self.Kind.OTHER:
+            return self.label or self.get_kind_display()
+        return self.get_kind_display()
+
+
+# --- Board (conseil d'administration) --------------------------------------------------------
+
+
+class BoardMandate(models.Model):
+    """One mandate of the board (usually the municipal term, e.g. 2020-2026)."""
+
+    label = models.CharField("mandature", max_length=50, help_text="Par exemple : 2020-2026.")
+    start = models.DateField("début")
+    end = models.DateField("fin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mandature"
+        ordering = ["-start"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BoardMember(models.Model):
+    """A seat on the board within one mandate. Replacements are new rows; nothing is deleted."""
+
+    class Seat(models.TextChoices):
+        PRESIDENT = "president", "Président(e) de droit (maire)"
+        ELECTED = "elected", "Élu(e) du conseil municipal"
+        APPOINTED = "appointed", "Nommé(e) par le maire"
+
+    class Category(models.TextChoices):
+        FAMILY = "family", "Associations familiales (UDAF)"
+        INCLUSION = "inclusion", "Insertion et lutte contre les exclusions"
+        ELDERLY = "elderly", "Retraités et personnes âgées"
+        DISABILITY = "disability", "Personnes handicapées"
+        OTHER = "other", "Autre"
+
+    mandate = models.ForeignKey(BoardMandate, on_delete=models.CASCADE, related_name="members")
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    seat = models.CharField("siège", max_length=10, choices=Seat.choices)
+    is_vice_president = models.BooleanField("vice-président(e)", default=False)
+    association = models.CharField(
+        "association", max_length=200, blank=True, help_text="Pour les membres nommés."
+    )
+    category = models.CharField(
+        "catégorie d'association", max_length=12, choices=Category.choices, blank=True
+    )
+    start = models.DateField("début du mandat")
+    end = models.DateField("fin du mandat", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "membre du conseil d'administration"
+        verbose_name_plural = "membres du conseil d'administration"
+        ordering = ["seat", "last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def sits_on(self, day) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+# --- Activity report -------------------------------------------------------------------------
+
+
+class ActivityFigure(models.Model):
+    """One yearly figure of the activity report: a count and/or an amount in euros."""
+
+    year = models.PositiveSmallIntegerField("année", db_index=True)
+    pole = models.CharField("pôle", max_length=100)
+    category = models.CharField("catégorie", max_length=150)
+    count = models.PositiveIntegerField("nombre", null=True, blank=True)
+    amount = models.DecimalField(
+        "montant (€)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = "chiffre d'activité"
+        verbose_name_plural = "chiffres d'activité"
+        ordering = ["year", "pole", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "pole", "category"], name="one_figure_per_year_pole_category"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__isnull=False) | models.Q(amount__isnull=False),
+                name="figure_has_count_or_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.pole} · {self.category}"

@@ -1,11 +1,57 @@
-"""Writes in a member's workspace (tenant schema)."""
+"""Writes in a member's workspace (tenant schema) and on its team (public memberships).
 
+Convention 1: verb-named, typed, atomic; mail on commit; sensitive writes audited.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
-from tenants.workspace.models import Document
+from tenants.models import MemberCCAS, Membership, PublicMemberProfile
+from tenants.services import grant_membership, member_url, revoke_membership
+from tenants.workspace.activity import ImportRow, canonical_labels, spell
+from tenants.workspace.models import (
+    ActivityFigure,
+    BoardMandate,
+    BoardMember,
+    Document,
+    Profile,
+    Service,
+)
 from union.audit import record_audit
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+PROFILE_FIELDS = (
+    "legal_name",
+    "kind",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "website",
+    "director_name",
+    "opening_hours",
+)
+BOARD_MEMBER_FIELDS = (
+    "first_name",
+    "last_name",
+    "seat",
+    "is_vice_president",
+    "association",
+    "category",
+    "start",
+    "end",
+)
+
+
+class WorkspaceError(Exception):
+    """A write was refused; the message is French and meant for the person who asked."""
 
 
 @transaction.atomic
@@ -14,3 +60,339 @@ def add_document(member, title: str, uploaded_file, *, actor) -> Document:
     document = Document.objects.create(title=title, file=uploaded_file, uploaded_by=actor)
     record_audit("document.added", actor=actor, member=member, target=title)
     return document
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+def get_profile(member: MemberCCAS) -> Profile:
+    """The member's profile, created on first use from what the union knows about the member."""
+    profile = Profile.objects.filter(singleton=True).first()
+    if profile is None:
+        commune = member.commune
+        profile, _ = Profile.objects.get_or_create(
+            singleton=True,
+            defaults={
+                "legal_name": member.name,
+                "kind": member.kind,
+                "city": commune.nom,
+                "postal_code": (commune.codes_postaux or [""])[0],
+            },
+        )
+    return profile
+
+
+@transaction.atomic
+def update_profile(
+    member: MemberCCAS, values: dict, services: list[dict] | None = None, *, actor=None
+) -> Profile:
+    """Change the profile and, if given, replace its services ([{kind, label, description}]).
+
+    What is already published in the directory follows the change.
+    """
+    profile = get_profile(member)
+    for name in PROFILE_FIELDS:
+        if name in values:
+            setattr(profile, name, values[name])
+    profile.full_clean()
+    profile.save()
+    if services is not None:
+        profile.services.all().delete()
+        Service.objects.bulk_create(
+            Service(
+                profile=profile,
+                kind=s["kind"],
+                label=s.get("label", "") if s["kind"] == Service.Kind.OTHER else "",
+                description=s.get("description", ""),
+            )
+            for s in services
+        )
+    record_audit("profile.updated", actor=actor, member=member, target=profile.legal_name)
+    _sync_public_profile(member, profile)
+    return profile
+
+
+@transaction.atomic
+def set_profile_publication(
+    member: MemberCCAS, *, name: bool, services: bool, contact: bool, actor=None
+) -> PublicMemberProfile | None:
+    """The director's choice of what the portal's directory shows; writes or removes the public
+    copy in the same transaction."""
+    profile = get_profile(member)
+    profile.publish_name, profile.publish_services, profile.publish_contact = (
+        name,
+        services,
+        contact,
+    )
+    profile.save(update_fields=["publish_name", "publish_services", "publish_contact"])
+    record_audit(
+        "profile.publication",
+        actor=actor,
+        member=member,
+        target=profile.legal_name,
+        name=name,
+        services=services,
+        contact=contact,
+    )
+    return _sync_public_profile(member, profile)
+
+
+def _sync_public_profile(member: MemberCCAS, profile: Profile) -> PublicMemberProfile | None:
+    if not profile.publishes_anything:
+        PublicMemberProfile.objects.filter(member=member).delete()
+        return None
+    contact = profile.publish_contact
+    address = " ".join(
+        part for part in (profile.address, profile.postal_code, profile.city) if part
+    )
+    public, _ = PublicMemberProfile.objects.update_or_create(
+        member=member,
+        defaults={
+            "name": profile.legal_name if profile.publish_name else "",
+            "services": [
+                {"label": s.display_label, "description": s.description}
+                for s in profile.services.all()
+            ]
+            if profile.publish_services
+            else [],
+            "address": address if contact else "",
+            "phone": profile.phone if contact else "",
+            "email": profile.email if contact else "",
+            "website": profile.website if contact else "",
+            "opening_hours": profile.opening_hours if contact else "",
+            "published_at": timezone.now(),
+        },
+    )
+    return public
+
+
+# --- Board -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_mandate(
+    member: MemberCCAS, label: str, start: date, end: date | None = None, *, actor=None
+) -> BoardMandate:
+    """Open a mandate (e.g. after the municipal elections); earlier mandates stay as history."""
+    if end is not None and end < start:
+        raise WorkspaceError("La fin de la mandature précède son début.")
+    mandate = BoardMandate.objects.create(label=label, start=start, end=end)
+    record_audit("board.mandate_created", actor=actor, member=member, target=label)
+    return mandate
+
+
+def _clean_board_values(values: dict) -> dict:
+    values = {k: v for k, v in values.items() if k in BOARD_MEMBER_FIELDS}
+    if values.get("seat") != BoardMember.Seat.APPOINTED:
+        # Only nommés represent an association.
+        values["association"], values["category"] = "", ""
+    return values
+
+
+def _check_board_member(member: BoardMember) -> None:
+    if member.seat == BoardMember.Seat.APPOINTED and not member.category:
+        raise WorkspaceError("Un membre nommé doit avoir une catégorie d'association.")
+    if member.end is not None and member.end < member.start:
+        raise WorkspaceError("La fin du mandat précède son début.")
+    member.full_clean()
+
+
+@transaction.atomic
+def add_board_member(
+    member: MemberCCAS, mandate: BoardMandate, values: dict, *, actor=None
+) -> BoardMember:
+    """Seat someone on the board of `mandate`."""
+    board_member = BoardMember(mandate=mandate, **_clean_board_values(values))
+    _check_board_member(board_member)
+    board_member.save()
+    record_audit(
+        "board.member_added",
+        actor=actor,
+        member=member,
+        target=board_member.full_name,
+        seat=board_member.seat,
+        mandate=mandate.label,
+    )
+    return board_member
+
+
+@transaction.atomic
+def update_board_member(
+    member: MemberCCAS, board_member: BoardMember, values: dict, *, actor=None
+) -> BoardMember:
+    """Change a seat (e.g. set the end of a mandate when someone leaves)."""
+    for name, value in _clean_board_values(values).items():
+        setattr(board_member, name, value)
+    _check_board_member(board_member)
+    board_member.save()
+    record_audit("board.member_changed", actor=actor, member=member, target=board_member.full_name)
+    return board_member
+
+
+@transaction.atomic
+def delete_board_member(member: MemberCCAS, board_member: BoardMember, *, actor=None) -> None:
+    """Remove a seat entered by mistake (someone who leaves gets an end date instead)."""
+    record_audit("board.member_deleted", actor=actor, member=member, target=board_member.full_name)
+    board_member.delete()
+
+
+# --- Activity --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_activity_figure(
+    member: MemberCCAS,
+    year: int,
+    pole: str,
+    category: str,
+    count: int | None,
+    amount: Decimal | None,
+    *,
+    figure: ActivityFigure | None = None,
+    actor=None,
+) -> ActivityFigure:
+    """Enter or correct one figure; pole and category take the spelling already in use."""
+    if count is None and amount is None:
+        raise WorkspaceError("Indiquez un nombre, un montant ou les deux.")
+    pole, category = spell(pole, category)
+    clash = ActivityFigure.objects.filter(year=year, pole=pole, category=category)
+    if figure is not None:
+        clash = clash.exclude(pk=figure.pk)
+    if clash.exists():
+        raise WorkspaceError(
+            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le."
+        )
+    figure = figure or ActivityFigure()
+    figure.year, figure.pole, figure.category = year, pole, category
+    figure.count, figure.amount = count, amount
+    figure.save()
+    record_audit("activity.figure_saved", actor=actor, member=member, target=str(figure), year=year)
+    return figure
+
+
+@transaction.atomic
+def delete_activity_figure(member: MemberCCAS, figure: ActivityFigure, *, actor=None) -> None:
+    record_audit("activity.figure_deleted", actor=actor, member=member, target=str(figure))
+    figure.delete()
+
+
+@transaction.atomic
+def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) -> int:
+    """Write checked rows (activity.parse_activity_rows): a figure already there for the same
+    year, pole and category is replaced. All or nothing."""
+    known = canonical_labels()
+    figures = {}
+    for row in rows:
+        pole, category = spell(row.pole, row.category, known)
+        figures[(row.year, pole, category)] = ActivityFigure(
+            year=row.year, pole=pole, category=category, count=row.count, amount=row.amount
+        )
+    ActivityFigure.objects.bulk_create(
+        figures.values(),
+        update_conflicts=True,
+        unique_fields=["year", "pole", "category"],
+        update_fields=["count", "amount"],
+    )
+    record_audit(
+        "activity.imported",
+        actor=actor,
+        member=member,
+        target=f"{len(figures)} chiffres",
+        years=sorted({row.year for row in rows}),
+    )
+    return len(figures)
+
+
+# --- Team ------------------------------------------------------------------------------------
+
+
+def _directors_left(member: MemberCCAS, without: Membership) -> int:
+    return (
+        Membership.objects.filter(member=member, role=Membership.Role.DIRECTOR)
+        .exclude(pk=without.pk)
+        .count()
+    )
+
+
+@transaction.atomic
+def invite_team_member(
+    member: MemberCCAS,
+    email: str,
+    role: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    actor=None,
+    request=None,
+) -> Membership:
+    """Give someone access to the member space. A new person receives a single-use link to choose
+    a password (tenants.services.grant_membership); someone who already has an account is told
+    by email where to find the space."""
+    User = get_user_model()
+    email = email.strip().lower()
+    if Membership.objects.filter(member=member, user__email__iexact=email).exists():
+        raise WorkspaceError(f"{email} a déjà accès à cet espace : changez plutôt son rôle.")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not existing.is_active:
+        raise WorkspaceError(f"Le compte {email} est désactivé : contactez l'union.")
+    membership = grant_membership(
+        member,
+        email,
+        role,
+        first_name=first_name,
+        last_name=last_name,
+        actor=actor,
+        request=request,
+    )
+    if existing is not None:
+        link = member_url(member, "/", request)
+        role_label = Membership.Role(role).label
+
+        def notify():
+            send_mail(
+                f"{settings.PLATFORM_NAME} : accès à l'espace {member.name}",
+                f"Bonjour,\n\nVous avez désormais accès à l'espace de {member.name} "
+                f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
+                None,
+                [email],
+            )
+
+        transaction.on_commit(notify)
+    return membership
+
+
+@transaction.atomic
+def change_team_role(
+    member: MemberCCAS, membership: Membership, role: str, *, actor=None
+) -> Membership:
+    """Change someone's role; the space always keeps at least one director."""
+    if membership.member_id != member.pk:
+        raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
+    if role not in Membership.Role.values:
+        raise WorkspaceError("Rôle inconnu.")
+    previous = membership.role
+    if previous == role:
+        return membership
+    if previous == Membership.Role.DIRECTOR and not _directors_left(member, membership):
+        raise WorkspaceError("L'espace doit garder au moins une direction : nommez-en une autre.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record_audit(
+        "membership.role_changed",
+        actor=actor,
+        member=member,
+        target=membership.user.email,
+        before=previous,
+        after=role,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_team_member(member: MemberCCAS, membership: Membership, *, actor=None) -> None:
+    """Remove someone's access (their account stays); never the last director."""
+    if membership.member_id != member.pk:
+        raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
+    if membership.role == Membership.Role.DIRECTOR and not _directors_left(member, membership):
+        raise WorkspaceError("L'espace doit garder au moins une direction.")
+    revoke_membership(membership, actor=actor)

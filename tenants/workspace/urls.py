@@ -1,9 +1,44 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tenants.workspace import views
 
 urlpatterns = [
     path("", views.home, name="member_home"),
+    path("profil/", views.profile, name="member_profile"),
+    path("profil/modifier/", views.profile_edit, name="member_profile_edit"),
+    path("conseil/", views.board, name="member_board"),
+    path("conseil/mandats/ajouter/", views.mandate_add, name="member_mandate_add"),
+    path("conseil/mandats/<int:pk>/", views.board_mandate, name="member_mandate"),
+    path(
+        "conseil/mandats/<int:mandate_pk>/ajouter/",
+        views.board_member_edit,
+        name="member_board_member_add",
+    ),
+    path("conseil/membres/<int:pk>/", views.board_member_edit, name="member_board_member"),
+    path(
+        "conseil/membres/<int:pk>/supprimer/",
+        views.board_member_delete,
+        name="member_board_member_delete",
+    ),
+    path("activite/", views.activity_report, name="member_activity"),
+    path("activite/saisir/", views.activity_figure_edit, name="member_activity_add"),
+    path("activite/<int:pk>/", views.activity_figure_edit, name="member_activity_figure"),
+    path(
+        "activite/<int:pk>/supprimer/",
+        views.activity_figure_delete,
+        name="member_activity_figure_delete",
+    ),
+    path("activite/importer/", views.activity_import, name="member_activity_import"),
+    path("activite/modele.csv", views.activity_template, name="member_activity_template"),
+    re_path(
+        r"^activite/export\.(?P<fmt>csv|xlsx|pdf)$",
+        views.activity_export,
+        name="member_activity_export",
+    ),
+    path("activite/domiciliation/", views.domiciliation, name="member_domiciliation"),
+    path("equipe/", views.team, name="member_team"),
+    path("equipe/<int:pk>/role/", views.team_role, name="member_team_role"),
+    path("equipe/<int:pk>/retirer/", views.team_remove, name="member_team_remove"),
     path("documents/", views.documents, name="member_documents"),
     path("documents/<int:pk>/", views.download_document, name="member_document"),
 ]

@@ -1,25 +1,520 @@
-"""Member-host pages: the home page and the member's documents."""
+"""Member-host pages: dashboard, profile, board, activity report, team and documents.
 
+Views stay thin: reads come from compliance.py / activity.py, writes from services.py.
+"""
+
+import logging
 import mimetypes
 
-from django.http import FileResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
-from tenants.access import WRITE_ROLES, has_member_role, member_role_required
-from tenants.workspace.forms import DocumentForm
-from tenants.workspace.models import Document
-from tenants.workspace.services import add_document
+from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
+from tenants.models import Membership
+from tenants.workspace import activity, exports
+from tenants.workspace.compliance import current_mandate, mandate_compliance, sitting_members
+from tenants.workspace.dashboard import PANELS
+from tenants.workspace.forms import (
+    ActivityFigureForm,
+    ActivityImportForm,
+    BoardMemberForm,
+    DocumentForm,
+    InviteForm,
+    MandateForm,
+    ProfileForm,
+    PublicationForm,
+    RoleForm,
+    ServiceFormSet,
+)
+from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
+from tenants.workspace.services import (
+    WorkspaceError,
+    add_board_member,
+    add_document,
+    change_team_role,
+    create_mandate,
+    delete_activity_figure,
+    delete_board_member,
+    get_profile,
+    import_activity,
+    invite_team_member,
+    remove_team_member,
+    save_activity_figure,
+    set_profile_publication,
+    update_board_member,
+    update_profile,
+)
+
+logger = logging.getLogger(__name__)
+DIRECTOR = (Membership.Role.DIRECTOR,)
+write_required = member_role_required(*WRITE_ROLES)
+director_required = member_role_required(*DIRECTOR)
+
+
+def _roles(request) -> dict:
+    return {
+        "can_write": has_member_role(request, WRITE_ROLES),
+        "is_director": has_member_role(request, DIRECTOR),
+    }
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def render_panels(request) -> list[dict]:
+    """Each app's panel, rendered; an app that has nothing (None) or fails is left out."""
+    rendered = []
+    for path in PANELS:
+        try:
+            panel = import_string(path)(request)
+            if not panel:
+                continue
+            html = render_to_string(panel["template"], panel.get("context", {}), request=request)
+        except Exception:  # one broken panel must not take the member's home page down
+            logger.exception("Dashboard panel %s failed", path)
+            continue
+        rendered.append({"title": panel.get("title", ""), "html": mark_safe(html)})
+    return rendered
 
 
 @member_role_required()
 def home(request):
     member = request.tenant
+    mandate = current_mandate()
     context = {
         "commune": member.commune,
         "intercommunality": member.intercommunality or member.commune.intercommunality,
+        "profile": get_profile(member),
+        "mandate": mandate,
+        "compliance": mandate_compliance(mandate),
+        "report": activity.latest_report(),
+        "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
+        "panels": render_panels(request),
+        **_roles(request),
     }
     return render(request, "workspace/home.html", context)
+
+
+# --- Profile ---------------------------------------------------------------------------------
+
+
+@member_role_required()
+def profile(request):
+    member = request.tenant
+    profile = get_profile(member)
+    publication = PublicationForm(
+        initial={
+            "name": profile.publish_name,
+            "services": profile.publish_services,
+            "contact": profile.publish_contact,
+        }
+    )
+    if request.method == "POST":
+        if not has_member_role(request, DIRECTOR):
+            raise_forbidden()
+        publication = PublicationForm(request.POST)
+        if publication.is_valid():
+            set_profile_publication(member, **publication.cleaned_data, actor=request.user)
+            messages.success(request, "Vos choix de publication dans l'annuaire sont enregistrés.")
+            return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "workspace/profile.html",
+        {
+            "profile": profile,
+            "services": profile.services.all(),
+            "publication": publication,
+            "public_profile": getattr(member, "public_profile", None),
+            **_roles(request),
+        },
+    )
+
+
+def raise_forbidden():
+    raise PermissionDenied("Vous n'avez pas accès à cette fonction de l'espace membre.")
+
+
+@write_required
+def profile_edit(request):
+    member = request.tenant
+    profile = get_profile(member)
+    initial_services = [
+        {"kind": s.kind, "label": s.label, "description": s.description}
+        for s in profile.services.all()
+    ]
+    form = ProfileForm(instance=profile)
+    formset = ServiceFormSet(initial=initial_services, prefix="services")
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        formset = ServiceFormSet(request.POST, initial=initial_services, prefix="services")
+        if form.is_valid() and formset.is_valid():
+            update_profile(member, form.cleaned_data, formset.services(), actor=request.user)
+            messages.success(request, "Profil enregistré.")
+            return HttpResponseRedirect("/profil/")
+    return render(request, "workspace/profile_edit.html", {"form": form, "formset": formset})
+
+
+# --- Board -----------------------------------------------------------------------------------
+
+
+def _mandate_view(request, mandate: BoardMandate | None, template: str = "workspace/board.html"):
+    members = list(mandate.members.all()) if mandate else []
+    sitting = set(m.pk for m in sitting_members(mandate)) if mandate else set()
+    return render(
+        request,
+        template,
+        {
+            "mandate": mandate,
+            "is_current": mandate is not None and mandate == current_mandate(),
+            "members": members,
+            "sitting": sitting,
+            "compliance": mandate_compliance(mandate),
+            "mandates": BoardMandate.objects.all(),
+            **_roles(request),
+        },
+    )
+
+
+@member_role_required()
+def board(request):
+    return _mandate_view(request, current_mandate())
+
+
+@member_role_required()
+def board_mandate(request, pk: int):
+    return _mandate_view(request, get_object_or_404(BoardMandate, pk=pk))
+
+
+@write_required
+def mandate_add(request):
+    form = MandateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mandate = create_mandate(request.tenant, **form.cleaned_data, actor=request.user)
+        messages.success(request, f"Mandature {mandate.label} créée.")
+        return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
+    return render(
+        request, "workspace/form_page.html", {"form": form, "title": "Nouvelle mandature"}
+    )
+
+
+@write_required
+def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = None):
+    board_member = get_object_or_404(BoardMember, pk=pk) if pk else None
+    mandate = (
+        board_member.mandate if board_member else get_object_or_404(BoardMandate, pk=mandate_pk)
+    )
+    initial = {} if board_member else {"start": mandate.start}
+    form = BoardMemberForm(request.POST or None, instance=board_member, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if board_member:
+                update_board_member(
+                    request.tenant, board_member, form.cleaned_data, actor=request.user
+                )
+            else:
+                add_board_member(request.tenant, mandate, form.cleaned_data, actor=request.user)
+        except WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Conseil d'administration mis à jour.")
+            return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
+    title = (
+        f"Modifier {board_member.full_name}"
+        if board_member
+        else f"Ajouter un membre au conseil ({mandate.label})"
+    )
+    return render(
+        request,
+        "workspace/form_page.html",
+        {"form": form, "title": title, "back": f"/conseil/mandats/{mandate.pk}/"},
+    )
+
+
+@write_required
+@require_POST
+def board_member_delete(request, pk: int):
+    board_member = get_object_or_404(BoardMember, pk=pk)
+    mandate_pk = board_member.mandate_id
+    delete_board_member(request.tenant, board_member, actor=request.user)
+    messages.success(request, f"{board_member.full_name} retiré(e) de la liste.")
+    return HttpResponseRedirect(f"/conseil/mandats/{mandate_pk}/")
+
+
+# --- Activity --------------------------------------------------------------------------------
+
+
+def _year(request, default: int | None) -> int | None:
+    raw = request.GET.get("annee", "")
+    if raw:
+        if not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+            raise Http404("Année invalide.")
+        return int(raw)
+    return default
+
+
+@member_role_required()
+def activity_report(request):
+    years = activity.available_years()
+    year = _year(request, years[0] if years else timezone.localdate().year - 1)
+    report = activity.activity_report(year)
+    trend_years, trends = activity.pole_trends()
+    return render(
+        request,
+        "workspace/activity.html",
+        {
+            "report": report,
+            "years": years,
+            "sections": report.figures_by_pole(),
+            "trend_years": trend_years,
+            "trends": trends,
+            **_roles(request),
+        },
+    )
+
+
+def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export_title(request, year: int) -> str:
+    return f"Rapport d'activité {year} – {request.tenant.name}"
+
+
+@member_role_required()
+def activity_export(request, fmt: str):
+    year = _year(request, None)
+    if year is None:
+        years = activity.available_years()
+        if not years:
+            raise Http404("Aucun chiffre d'activité.")
+        year = years[0]
+    report = activity.activity_report(year)
+    if fmt == "csv":
+        content = exports.to_csv(report)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(report, _export_title(request, year))
+    else:
+        content = exports.to_pdf(report, _export_title(request, year))
+    return _download(content, fmt, f"rapport-activite-{slugify(request.tenant.slug)}-{year}.{fmt}")
+
+
+@member_role_required()
+def activity_template(request):
+    """A ready-to-fill import file with the usual poles and categories."""
+    year = timezone.localdate().year - 1
+    lines = ["year;pole;category;count;amount"]
+    lines += [
+        f"{year};{pole};{category};;"
+        for pole, categories in activity.USUAL_CATEGORIES.items()
+        for category in categories
+    ]
+    return _download(exports.csv_response_body(lines), "csv", "modele-rapport-activite.csv")
+
+
+@write_required
+def activity_figure_edit(request, pk: int | None = None):
+    figure = get_object_or_404(ActivityFigure, pk=pk) if pk else None
+    initial = {}
+    if figure is None:
+        initial = {
+            "year": request.GET.get("annee") or timezone.localdate().year - 1,
+            "pole": request.GET.get("pole", ""),
+            "category": request.GET.get("categorie", ""),
+        }
+    form = ActivityFigureForm(request.POST or None, instance=figure, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = save_activity_figure(
+                request.tenant,
+                data["year"],
+                data["pole"],
+                data["category"],
+                data["count"],
+                data["amount"],
+                figure=figure,
+                actor=request.user,
+            )
+        except WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Chiffre enregistré : {saved}.")
+            if "encore" in request.POST:
+                return HttpResponseRedirect(
+                    f"/activite/saisir/?annee={saved.year}&pole={saved.pole}"
+                )
+            return HttpResponseRedirect(f"/activite/?annee={saved.year}")
+    pole = form["pole"].value() or ""
+    categories = activity.USUAL_CATEGORIES.get(
+        activity.spell(pole, "")[0],
+        [c for items in activity.USUAL_CATEGORIES.values() for c in items],
+    )
+    return render(
+        request,
+        "workspace/activity_form.html",
+        {
+            "form": form,
+            "figure": figure,
+            "poles": activity.USUAL_POLES,
+            "categories": categories,
+        },
+    )
+
+
+@write_required
+@require_POST
+def activity_figure_delete(request, pk: int):
+    figure = get_object_or_404(ActivityFigure, pk=pk)
+    year = figure.year
+    delete_activity_figure(request.tenant, figure, actor=request.user)
+    messages.success(request, f"Chiffre supprimé : {figure}.")
+    return HttpResponseRedirect(f"/activite/?annee={year}")
+
+
+@write_required
+def activity_import(request):
+    form = ActivityImportForm()
+    errors = []
+    if request.method == "POST":
+        form = ActivityImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            try:
+                table = activity.read_table(uploaded.name, uploaded.read())
+            except ValueError as error:
+                form.add_error("file", str(error))
+            else:
+                rows, errors = activity.parse_activity_rows(table)
+                if not errors:
+                    count = import_activity(request.tenant, rows, actor=request.user)
+                    plural = "s" if count > 1 else ""
+                    messages.success(request, f"{count} chiffre{plural} importé{plural}.")
+                    latest = max(row.year for row in rows)
+                    return HttpResponseRedirect(f"/activite/?annee={latest}")
+    return render(request, "workspace/activity_import.html", {"form": form, "errors": errors})
+
+
+@member_role_required()
+def domiciliation(request):
+    years = activity.available_years()
+    year = _year(request, timezone.localdate().year - 1)
+    figures = activity.domiciliation_figures(year)
+    if request.GET.get("format") == "csv":
+        lines = [f"Rapport annuel de domiciliation {year};{request.tenant.name}"]
+        lines += [f"{f.label};{'' if f.count is None else f.count}" for f in figures]
+        return _download(exports.csv_response_body(lines), "csv", f"domiciliation-{year}.csv")
+    due = activity.prefect_due_date(year)
+    return render(
+        request,
+        "workspace/domiciliation.html",
+        {
+            "year": year,
+            "years": years,
+            "figures": figures,
+            "missing": [f for f in figures if f.count is None],
+            "due": due,
+            "days_left": (due - timezone.localdate()).days,
+            "pole": activity.DOMICILIATION_POLE,
+            **_roles(request),
+        },
+    )
+
+
+# --- Team ------------------------------------------------------------------------------------
+
+
+def _team(request):
+    return (
+        Membership.objects.filter(member_id=request.tenant.pk)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__email")
+    )
+
+
+@member_role_required()
+def team(request):
+    form = InviteForm()
+    if request.method == "POST":
+        if not has_member_role(request, DIRECTOR):
+            raise_forbidden()
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                membership = invite_team_member(
+                    request.tenant,
+                    data["email"],
+                    data["role"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    actor=request.user,
+                    request=request,
+                )
+            except WorkspaceError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    f"{membership.user.email} a été invité(e) ({membership.get_role_display()}).",
+                )
+                return HttpResponseRedirect("/equipe/")
+    return render(
+        request,
+        "workspace/team.html",
+        {
+            "team": _team(request),
+            "form": form,
+            "roles": Membership.Role.choices,
+            "me": membership_for(request),
+            **_roles(request),
+        },
+    )
+
+
+@director_required
+@require_POST
+def team_role(request, pk: int):
+    membership = get_object_or_404(_team(request), pk=pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            change_team_role(
+                request.tenant, membership, form.cleaned_data["role"], actor=request.user
+            )
+        except WorkspaceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{membership.user.email} : {membership.get_role_display().lower()}."
+            )
+    return HttpResponseRedirect("/equipe/")
+
+
+@director_required
+@require_POST
+def team_remove(request, pk: int):
+    membership = get_object_or_404(_team(request), pk=pk)
+    try:
+        remove_team_member(request.tenant, membership, actor=request.user)
+    except WorkspaceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.user.email} n'a plus accès à l'espace.")
+    return HttpResponseRedirect("/equipe/")
+
+
+# --- Documents -------------------------------------------------------------------------------
 
 
 @member_role_required()

@@ -1,0 +1,498 @@
+"""The yearly activity report: figures beside the previous year, import parsing, exports.
+
+Reads only; writes live in services.py.
+"""
+
+import csv
+import io
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from tenants.workspace.models import ActivityFigure
+
+# The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
+# these only serve as suggestions and to spell a typed name the way the report expects it.
+DOMICILIATION_POLE = "Élection de domicile"
+USUAL_CATEGORIES: dict[str, list[str]] = {
+    "Accueil": ["Personnes reçues à l'accueil", "Appels téléphoniques"],
+    DOMICILIATION_POLE: [
+        "Demandes d'élection de domicile",
+        "Élections de domicile accordées",
+        "Refus d'élection de domicile",
+        "Radiations",
+        "Domiciliations actives au 31 décembre",
+        "Courriers reçus",
+    ],
+    "Attestations d'accueil": ["Attestations d'accueil instruites"],
+    "Aides légales": ["Dossiers d'aide sociale", "Dossiers ASPA", "Obligations alimentaires"],
+    "Aides facultatives": ["Dossiers examinés", "Aides accordées"],
+    "Secours": [
+        "Urgence alimentaire et hygiène",
+        "Transports",
+        "Permis de conduire",
+        "Obsèques",
+        "Énergie, eau, loyer",
+        "Commissions de secours",
+        "Aides aux enfants et étudiants",
+        "Fêtes de fin d'année",
+    ],
+    "RSA": ["Accompagnements RSA"],
+    "Seniors": ["Visites à domicile", "Participants aux ateliers"],
+    "Réussite éducative": ["Enfants suivis"],
+}
+USUAL_POLES = list(USUAL_CATEGORIES)
+
+# What the préfet asks each year about domiciliation (CASF D264-8), due before 31 January.
+PREFECT_FIGURES = [
+    ("requests", "Demandes d'élection de domicile"),
+    ("granted", "Élections de domicile accordées"),
+    ("refused", "Refus d'élection de domicile"),
+    ("struck_off", "Radiations"),
+    ("active", "Domiciliations actives au 31 décembre"),
+    ("mail", "Courriers reçus"),
+]
+
+COLUMNS = ["year", "pole", "category", "count", "amount"]
+# French headers are accepted too: organisers often translate them.
+COLUMN_ALIASES = {
+    "annee": "year",
+    "pole": "pole",
+    "categorie": "category",
+    "nombre": "count",
+    "montant": "amount",
+}
+HUNDRED = Decimal(100)
+TENTH = Decimal("0.1")
+CENT = Decimal("0.01")
+
+
+def fold(text: str) -> str:
+    """Case, accents, punctuation and spacing removed: how two spellings of a label compare."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
+    """1234.5 -> '1 234,50': decimal comma, a (narrow) no-break space between thousands."""
+    return f"{value:,.{decimals}f}".replace(",", thousands).replace(".", ",")
+
+
+def evolution_pct(current, previous) -> Decimal | None:
+    """Change in percent with one decimal (half up); None if the previous value is missing or zero,
+    or the current one is missing."""
+    if current is None or previous is None or previous == 0:
+        return None
+    change = (Decimal(current) - Decimal(previous)) * HUNDRED / Decimal(previous)
+    return change.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _sum(values) -> int | Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+@dataclass
+class Line:
+    """A figure (or a pole total) of the report year beside the previous year."""
+
+    pole: str
+    category: str | None
+    count: int | None
+    amount: Decimal | None
+    previous_count: int | None = None
+    previous_amount: Decimal | None = None
+    pk: int | None = None
+
+    @property
+    def count_evolution_pct(self) -> Decimal | None:
+        return evolution_pct(self.count, self.previous_count)
+
+    @property
+    def amount_evolution_pct(self) -> Decimal | None:
+        return evolution_pct(self.amount, self.previous_amount)
+
+
+@dataclass
+class ActivityReport:
+    year: int
+    previous_year: int
+    figures: list[Line] = field(default_factory=list)
+    totals: list[Line] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return any(
+            line.previous_count is not None or line.previous_amount is not None
+            for line in self.totals
+        )
+
+    def figures_by_pole(self) -> list[tuple[Line, list[Line]]]:
+        """(pole total, its figures) in report order, for templates and exports."""
+        grouped = defaultdict(list)
+        for line in self.figures:
+            grouped[line.pole].append(line)
+        return [(total, grouped[total.pole]) for total in self.totals]
+
+
+def available_years() -> list[int]:
+    """Years that have figures, most recent first."""
+    return list(ActivityFigure.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def pole_order(pole: str) -> tuple[int, str]:
+    key = fold(pole)
+    for index, usual in enumerate(USUAL_POLES):
+        if fold(usual) == key:
+            return (index, "")
+    return (len(USUAL_POLES), key)
+
+
+def activity_report(year: int) -> ActivityReport:
+    """The figures of `year`, each beside the same pole and category of the year before, and the
+    totals per pole (the previous total counts every figure of that pole the year before)."""
+    rows = list(
+        ActivityFigure.objects.filter(year__in=(year, year - 1)).values_list(
+            "pk", "year", "pole", "category", "count", "amount"
+        )
+    )
+    previous = {
+        (pole, category): (count, amount)
+        for _, y, pole, category, count, amount in rows
+        if y == year - 1
+    }
+    figures = []
+    for pk, y, pole, category, count, amount in rows:
+        if y != year:
+            continue
+        previous_count, previous_amount = previous.get((pole, category), (None, None))
+        figures.append(Line(pole, category, count, amount, previous_count, previous_amount, pk))
+    figures.sort(key=lambda line: (pole_order(line.pole), fold(line.category)))
+    totals = []
+    for pole in dict.fromkeys(line.pole for line in figures):
+        mine = [line for line in figures if line.pole == pole]
+        before = [v for (p, _), v in previous.items() if p == pole]
+        totals.append(
+            Line(
+                pole,
+                None,
+                _sum(line.count for line in mine),
+                _sum(line.amount for line in mine),
+                _sum(count for count, _ in before),
+                _sum(amount for _, amount in before),
+            )
+        )
+    return ActivityReport(year, year - 1, figures, totals)
+
+
+def latest_report() -> ActivityReport | None:
+    """The report of the latest year with figures (the dashboard's)."""
+    year = ActivityFigure.objects.order_by("-year").values_list("year", flat=True).first()
+    return activity_report(year) if year else None
+
+
+@dataclass
+class Trend:
+    """A pole's yearly count totals, with bar heights for a small chart (0-100)."""
+
+    pole: str
+    values: list[int | None]
+    heights: list[int]
+
+    @property
+    def bars(self) -> list[dict]:
+        return [
+            {"x": index * 10 + 1, "y": 100 - height, "height": height}
+            for index, height in enumerate(self.heights)
+        ]
+
+    @property
+    def width(self) -> int:
+        return len(self.heights) * 10
+
+
+def pole_trends(last: int = 10) -> tuple[list[int], list[Trend]]:
+    """Count totals per pole over the `last` years with figures, for the multi-year table."""
+    from django.db.models import Sum
+
+    years = sorted(available_years()[:last])
+    totals = (
+        ActivityFigure.objects.filter(year__in=years)
+        .values_list("pole", "year")
+        .annotate(total=Sum("count"))
+    )
+    by_pole: dict[str, dict[int, int | None]] = defaultdict(dict)
+    for pole, year, total in totals:
+        by_pole[pole][year] = total
+    trends = []
+    for pole in sorted(by_pole, key=pole_order):
+        values = [by_pole[pole].get(year) for year in years]
+        peak = max((v for v in values if v), default=0)
+        heights = [round((v or 0) * 100 / peak) if peak else 0 for v in values]
+        trends.append(Trend(pole, values, heights))
+    return years, trends
+
+
+# --- Domiciliation: the préfet's yearly figures ----------------------------------------------
+
+
+@dataclass
+class PrefectFigure:
+    code: str
+    label: str
+    count: int | None
+
+
+def domiciliation_figures(year: int) -> list[PrefectFigure]:
+    """The domiciliation figures the préfet asks for, from the activity report of `year`."""
+    entered = {
+        fold(category): count
+        for pole, category, count in ActivityFigure.objects.filter(year=year).values_list(
+            "pole", "category", "count"
+        )
+        if fold(pole) == fold(DOMICILIATION_POLE)
+    }
+    return [PrefectFigure(code, label, entered.get(fold(label))) for code, label in PREFECT_FIGURES]
+
+
+def domiciliation_reminder(today: date) -> int | None:
+    """The year whose domiciliation report is due soon (December and January), else None."""
+    if today.month == 12:
+        return today.year
+    if today.month == 1:
+        return today.year - 1
+    return None
+
+
+def prefect_due_date(year: int) -> date:
+    """The report on year N is due before 31 January of N+1 (CASF D264-8)."""
+    return date(year + 1, 1, 31)
+
+
+# --- Import parsing --------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportRow:
+    line: int
+    year: int
+    pole: str
+    category: str
+    count: int | None
+    amount: Decimal | None
+
+
+def _table_from_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in Windows-1252.
+        text = content.decode("cp1252")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _table_from_xlsx(content: bytes) -> list[list]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return table
+
+
+def read_table(filename: str, content: bytes) -> list[list]:
+    """Rows of cells from a CSV or XLSX file; ValueError (French) if the file can't be read."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            return _table_from_xlsx(content)
+        except Exception as error:  # openpyxl raises many kinds on a damaged file
+            raise ValueError(
+                f"Le classeur XLSX est illisible ({error.__class__.__name__})."
+            ) from error
+    if name.endswith((".csv", ".txt")):
+        return _table_from_csv(content)
+    raise ValueError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_integer(value) -> int:
+    text = _cell_text(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if not text.isdigit():
+        raise ValueError
+    return int(text)
+
+
+def parse_amount(value) -> Decimal:
+    """'1 234,50', '1234.5', '1.234,50', '1,234.50', '12 €' -> Decimal; ValueError otherwise."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = _cell_text(value)
+        for junk in ("\u202f", "\xa0", " ", "€"):
+            text = text.replace(junk, "")
+        if "," in text and "." in text:
+            # The last separator is the decimal one; the other groups thousands.
+            thousands = "." if text.rfind(",") > text.rfind(".") else ","
+            text = text.replace(thousands, "")
+        text = text.replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError from None
+    if not number.is_finite() or number < 0 or number != number.quantize(CENT):
+        raise ValueError
+    return number.quantize(CENT)
+
+
+def _header_map(header: list) -> tuple[dict[str, int], list[RowError]]:
+    names = [fold(_cell_text(cell)).replace(" ", "_") for cell in header]
+    positions = {}
+    for index, name in enumerate(names):
+        key = name if name in COLUMNS else COLUMN_ALIASES.get(name)
+        if key and key not in positions:
+            positions[key] = index
+    errors = [
+        RowError(1, column, f"Colonne « {column} » absente de la ligne d'en-tête.")
+        for column in COLUMNS
+        if column not in positions
+    ]
+    return positions, errors
+
+
+def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[RowError]]:
+    """Check every line of the file; return the rows, or every error (line, column, reason)."""
+    if not table or not any(_cell_text(c) for c in table[0]):
+        return [], [
+            RowError(
+                1,
+                "",
+                "Le fichier est vide : la première ligne doit être "
+                "l'en-tête year,pole,category,count,amount.",
+            )
+        ]
+    positions, errors = _header_map(table[0])
+    if errors:
+        return [], errors
+    rows: list[ImportRow] = []
+    seen: dict[tuple, int] = {}
+    max_year = timezone.localdate().year + 1
+    for number, raw in enumerate(table[1:], start=2):
+        cells = {col: (raw[i] if i < len(raw) else None) for col, i in positions.items()}
+        if not any(_cell_text(v) for v in cells.values()):
+            continue
+        line_errors = []
+        year = None
+        try:
+            year = parse_integer(cells["year"])
+            if not 1990 <= year <= max_year:
+                raise ValueError
+        except ValueError:
+            line_errors.append(
+                RowError(
+                    number,
+                    "year",
+                    f"Année invalide : « {_cell_text(cells['year'])} » "
+                    f"(attendu : une année entre 1990 et {max_year}).",
+                )
+            )
+        pole = _cell_text(cells["pole"])
+        category = _cell_text(cells["category"])
+        for column, text, limit in (("pole", pole, 100), ("category", category, 150)):
+            if not text:
+                line_errors.append(RowError(number, column, "Valeur obligatoire."))
+            elif len(text) > limit:
+                line_errors.append(
+                    RowError(number, column, f"Texte trop long ({len(text)} > {limit}).")
+                )
+        count = amount = None
+        if _cell_text(cells["count"]):
+            try:
+                count = parse_integer(cells["count"])
+            except ValueError:
+                line_errors.append(
+                    RowError(
+                        number,
+                        "count",
+                        f"Nombre invalide : « {_cell_text(cells['count'])} » "
+                        "(attendu : un entier positif ou nul).",
+                    )
+                )
+        if _cell_text(cells["amount"]):
+            try:
+                amount = parse_amount(cells["amount"])
+            except ValueError:
+                line_errors.append(
+                    RowError(
+                        number,
+                        "amount",
+                        f"Montant invalide : « {_cell_text(cells['amount'])} » (attendu : des euros "
+                        "positifs, au plus deux décimales, virgule ou point décimal).",
+                    )
+                )
+        if not _cell_text(cells["count"]) and not _cell_text(cells["amount"]):
+            line_errors.append(
+                RowError(number, "count", "Indiquez un nombre, un montant ou les deux.")
+            )
+        if not line_errors:
+            key = (year, fold(pole), fold(category))
+            if key in seen:
+                line_errors.append(
+                    RowError(
+                        number,
+                        "category",
+                        f"Doublon : même année, pôle et catégorie qu'à la ligne {seen[key]}.",
+                    )
+                )
+            seen.setdefault(key, number)
+        if line_errors:
+            errors.extend(line_errors)
+        else:
+            rows.append(ImportRow(number, year, pole, category, count, amount))
+    if not rows and not errors:
+        errors.append(RowError(2, "", "Le fichier ne contient aucune ligne de données."))
+    return rows, errors
+
+
+def canonical_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Known spellings: poles and (pole, category) from the usual list and the member's figures,
+    so that 'SECOURS;transports' joins 'Secours;Transports' of the year before."""
+    poles = {fold(p): p for p in USUAL_POLES}
+    categories = {(fold(p), fold(c)): c for p, items in USUAL_CATEGORIES.items() for c in items}
+    for pole, category in ActivityFigure.objects.values_list("pole", "category").distinct():
+        poles.setdefault(fold(pole), pole)
+        categories.setdefault((fold(pole), fold(category)), category)
+    return poles, categories
+
+
+def spell(pole: str, category: str, known=None) -> tuple[str, str]:
+    poles, categories = known or canonical_labels()
+    pole_key, category_key = fold(pole), fold(category)
+    return (
+        poles.get(pole_key, pole.strip()),
+        categories.get((pole_key, category_key), category.strip()),
+    )

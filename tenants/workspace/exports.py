@@ -1,0 +1,180 @@
+"""The activity report as CSV (French Excel: semicolons, decimal comma), XLSX and PDF."""
+
+import csv
+import io
+from decimal import Decimal
+
+from tenants.workspace.activity import ActivityReport, Line, french_number
+
+
+def csv_response_body(lines: list[str]) -> bytes:
+    """UTF-8 with a BOM, so that Excel reads the accents right."""
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _french(value, decimals: int = 0) -> str:
+    # A plain no-break space for thousands: the PDF's Helvetica has no narrow one.
+    return "" if value is None else french_number(value, decimals, thousands="\u00a0")
+
+
+def _pct(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + _french(value, 1) + " %"
+
+
+def headers(report: ActivityReport) -> list[str]:
+    y, p = report.year, report.previous_year
+    return [
+        "Pôle",
+        "Catégorie",
+        f"Nombre {y}",
+        f"Nombre {p}",
+        "Évolution du nombre (%)",
+        f"Montant {y} (€)",
+        f"Montant {p} (€)",
+        "Évolution du montant (%)",
+    ]
+
+
+def _cells(line: Line) -> list:
+    return [
+        line.pole,
+        line.category if line.category is not None else "Total du pôle",
+        line.count,
+        line.previous_count,
+        line.count_evolution_pct,
+        line.amount,
+        line.previous_amount,
+        line.amount_evolution_pct,
+    ]
+
+
+def report_lines(report: ActivityReport) -> list[Line]:
+    """Each pole's figures followed by its total."""
+    lines = []
+    for total, figures in report.figures_by_pole():
+        lines.extend(figures)
+        lines.append(total)
+    return lines
+
+
+def to_csv(report: ActivityReport) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers(report))
+    for line in report_lines(report):
+        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line)
+        writer.writerow(
+            [
+                pole,
+                category,
+                "" if count is None else count,
+                "" if pcount is None else pcount,
+                "" if cpct is None else _french(cpct, 1),
+                "" if amount is None else _french(amount, 2).replace("\u00a0", ""),
+                "" if pamount is None else _french(pamount, 2).replace("\u00a0", ""),
+                "" if apct is None else _french(apct, 1),
+            ]
+        )
+    # The BOM makes Excel read UTF-8 accents correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: ActivityReport, title: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = f"Activité {report.year}"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(headers(report))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for line in report_lines(report):
+        cells = _cells(line)
+        # Percentages as numbers, so that the spreadsheet can sort and chart them.
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells])
+        row = sheet.max_row
+        if line.category is None:
+            for cell in sheet[row]:
+                cell.font = Font(bold=True)
+        for column in ("F", "G"):
+            sheet[f"{column}{row}"].number_format = "#,##0.00 €"
+        for column in ("E", "H"):
+            sheet[f"{column}{row}"].number_format = "+0.0;-0.0;0.0"
+    for column, width in zip("ABCDEFGH", (24, 40, 12, 12, 14, 16, 16, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_pdf(report: ActivityReport, title: str) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=title,
+        author="Maillage",
+        lang="fr",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+    )
+    styles = getSampleStyleSheet()
+    cell_style = styles["BodyText"]
+    cell_style.fontSize = 8
+    cell_style.leading = 10
+    rows = [[Paragraph(f"<b>{h}</b>", cell_style) for h in headers(report)]]
+    total_rows = []
+    for line in report_lines(report):
+        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line)
+        if line.category is None:
+            total_rows.append(len(rows))
+        rows.append(
+            [
+                Paragraph(pole, cell_style),
+                Paragraph(category, cell_style),
+                _french(count),
+                _french(pcount),
+                _pct(cpct),
+                _french(amount, 2),
+                _french(pamount, 2),
+                _pct(apct),
+            ]
+        )
+    table = Table(rows, repeatRows=1, colWidths=[4 * cm, 6.5 * cm] + [2.6 * cm] * 6)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
+        ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+    ]
+    for index in total_rows:
+        style += [
+            ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#f3f4f6")),
+            ("FONTNAME", (2, index), (-1, index), "Helvetica-Bold"),
+        ]
+    table.setStyle(TableStyle(style))
+    story = [Paragraph(title, styles["Title"]), Spacer(1, 0.3 * cm), table]
+    if not report.figures:
+        story.append(Paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,124 @@
+"""Board pages and API: add members, compliance as it changes, history by mandate."""
+
+from datetime import date
+
+import pytest
+from django_tenants.utils import schema_context
+
+from tenants.workspace.models import BoardMandate, BoardMember
+from tests.workspace.conftest import make_board
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_page_shows_checklist_with_articles(bondy, clients):
+    make_board(bondy)
+    page = clients["viewer"].get("/conseil/").content.decode()
+    assert "Conforme" in page and "CASF R123-7" in page and "CASF L123-6" in page
+    assert "Stéphane Maire" in page
+
+
+def test_adding_a_member_breaks_parity_and_says_so(bondy, clients):
+    mandate = make_board(bondy)
+    response = clients["agent"].post(
+        f"/conseil/mandats/{mandate.pk}/ajouter/",
+        {"first_name": "Noé", "last_name": "Nouveau", "seat": "elected", "start": "2022-01-10"},
+    )
+    assert response.status_code == 302
+    page = clients["agent"].get("/conseil/").content.decode()
+    assert "Non conforme" in page and "5 élu(s) et 4 nommé(s)" in page
+
+
+def test_appointed_member_needs_a_category_and_form_keeps_input(bondy, clients):
+    mandate = make_board(bondy)
+    response = clients["agent"].post(
+        f"/conseil/mandats/{mandate.pk}/ajouter/",
+        {"first_name": "Zoé", "last_name": "Sans", "seat": "appointed", "start": "2021-01-01"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "représente une catégorie" in page and 'value="Zoé"' in page
+
+
+def test_history_by_mandate(bondy, clients):
+    with schema_context(bondy.schema_name):
+        old = BoardMandate.objects.create(
+            label="2014-2020", start=date(2014, 4, 1), end=date(2020, 6, 30)
+        )
+        BoardMember.objects.create(
+            mandate=old,
+            first_name="Ancien",
+            last_name="Maire",
+            seat="president",
+            start=date(2014, 4, 1),
+        )
+    make_board(bondy)
+    current = clients["viewer"].get("/conseil/").content.decode()
+    assert "2020-2026" in current and "Ancien" not in current
+    assert f'href="/conseil/mandats/{old.pk}/"' in current
+    history = clients["viewer"].get(f"/conseil/mandats/{old.pk}/").content.decode()
+    assert "Ancien Maire" in history and "Non conforme" in history
+
+
+def test_new_mandate_becomes_current(bondy, clients):
+    make_board(bondy)
+    response = clients["agent"].post(
+        "/conseil/mandats/ajouter/", {"label": "2026-2032", "start": "2026-04-01"}
+    )
+    assert response.status_code == 302
+    page = clients["viewer"].get("/conseil/").content.decode()
+    assert "mandature 2026-2032" in page and "Aucun membre saisi" in page
+
+
+def test_board_api(bondy, clients):
+    empty = clients["viewer"].get("/api/v1/board/compliance/").json()
+    assert empty["compliant"] is False
+    make_board(bondy)
+    data = clients["viewer"].get("/api/v1/board/compliance/").json()
+    assert data["compliant"] is True
+    assert set(data["rules"][0]) == {"code", "label", "article", "ok", "detail"}
+    members = clients["viewer"].get("/api/v1/board/members/").json()
+    assert len(members) == 9 and members[0]["mandate"] == "2020-2026"
+    created = clients["agent"].post(
+        "/api/v1/board/members/",
+        {"first_name": "Paul", "last_name": "Nommé", "seat": "appointed", "start": "2023-01-01"},
+    )
+    assert created.status_code == 400 and "catégorie" in created.json()["detail"]
+    created = clients["agent"].post(
+        "/api/v1/board/members/",
+        {
+            "first_name": "Paul",
+            "last_name": "Nommé",
+            "seat": "appointed",
+            "category": "family",
+            "association": "UDAF 93",
+            "start": "2023-01-01",
+        },
+    )
+    assert created.status_code == 201
+    data = clients["viewer"].get("/api/v1/board/compliance/").json()
+    assert data["compliant"] is False
+    assert [r["code"] for r in data["rules"] if not r["ok"]] == ["parity"]
+
+
+def test_board_api_history_by_mandate(bondy, clients):
+    with schema_context(bondy.schema_name):
+        old = BoardMandate.objects.create(
+            label="2014-2020", start=date(2014, 4, 1), end=date(2020, 6, 30)
+        )
+        BoardMember.objects.create(
+            mandate=old,
+            first_name="Ancien",
+            last_name="Maire",
+            seat="president",
+            start=date(2014, 4, 1),
+        )
+    make_board(bondy)
+    old_members = clients["viewer"].get(f"/api/v1/board/members/?mandate={old.pk}").json()
+    assert [m["last_name"] for m in old_members] == ["Maire"]
+    assert old_members[0]["mandate"] == "2014-2020"
+    old_compliance = clients["viewer"].get(f"/api/v1/board/compliance/?mandate={old.pk}").json()
+    assert old_compliance["compliant"] is False
+    assert clients["viewer"].get("/api/v1/board/compliance/").json()["compliant"] is True
+    assert clients["viewer"].get("/api/v1/board/members/?mandate=999").status_code == 404
+    assert clients["viewer"].get("/api/v1/board/compliance/?mandate=x").status_code == 404

@@ -292,7 +292,9 @@ class ActivityImportView(APIView):
                 "ActivityImport", {"file": serializers.FileField()}
             )
         },
-        responses={201: inline_serializer("Imported", {"imported": serializers.IntegerField()})},
+        responses={
+            201: inline_serializer("ActivityImported", {"imported": serializers.IntegerField()})
+        },
     )
     def post(self, request):
         uploaded = request.FILES.get("file")

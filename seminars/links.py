@@ -1,0 +1,54 @@
+"""Signed links: a registrant manages their registration without an account."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "maillage.seminars.registration"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def make_token(registration) -> str:
+    # The e-mail is part of the payload: a link stops working for a registration whose
+    # address was changed by the organiser.
+    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=SALT, compress=True)
+
+
+def read_token(token: str):
+    """The registration a token designates; LinkExpired or LinkInvalid otherwise."""
+    from seminars.models import Registration
+
+    max_age = settings.SEMINAR_LINK_MAX_AGE
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+    registration = (
+        Registration.objects.select_related("seminar", "commune")
+        .filter(pk=payload.get("r"), email=payload.get("e"))
+        .first()
+    )
+    if registration is None:
+        raise LinkInvalid
+    return registration
+
+
+def manage_path(registration) -> str:
+    # Explicit urlconf: e-mails are built outside requests, where the member URLconf is the default.
+    return reverse(
+        "seminars:manage", args=[make_token(registration)], urlconf=settings.PUBLIC_SCHEMA_URLCONF
+    )
+
+
+def absolute(path: str) -> str:
+    """Links in e-mails point to the portal."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path

@@ -5,7 +5,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
 from seminars.ics import seminar_ics
-from seminars.links import absolute, manage_path
+from seminars.links import absolute, manage_path, page_path
 
 SUBJECTS = {
     "confirmed": "Inscription confirmée : {title}",
@@ -29,7 +29,7 @@ def send_registration_email(registration, kind: str) -> None:
         "seminar": seminar,
         "kind": kind,
         "manage_url": absolute(manage_path(registration)),
-        "page_url": absolute(seminar.url or "/"),
+        "page_url": absolute(page_path(seminar)),
         "ateliers": list(registration.ateliers.order_by("starts_at")),
         "platform_name": settings.PLATFORM_NAME,
     }

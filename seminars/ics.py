@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from seminars.links import absolute
+from seminars.links import absolute, page_path
 
 
 def _calendar(name: str) -> Calendar:
@@ -28,7 +28,7 @@ def _event(seminar) -> Event:
     if seminar.summary:
         event.add("description", seminar.summary)
     event.add("categories", [seminar.get_kind_display()])
-    event.add("url", absolute(seminar.url or "/"))
+    event.add("url", absolute(page_path(seminar)))
     if seminar.organiser_email:
         event.add("organizer", f"mailto:{seminar.organiser_email}")
     return event

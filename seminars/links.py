@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import get_urlconf, reverse, set_urlconf
 
 SALT = "maillage.seminars.registration"
 
@@ -52,3 +52,14 @@ def manage_path(registration) -> str:
 def absolute(path: str) -> str:
     """Links in e-mails point to the portal."""
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def page_path(page) -> str:
+    """A page's path on the portal, also outside a request (tasks, commands, API on any host),
+    where the default URLconf is the member hosts' one and Wagtail's serve view is unknown."""
+    previous = get_urlconf()
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        return page.get_url() or "/"
+    finally:
+        set_urlconf(previous)

@@ -1,7 +1,7 @@
 """E-mails to registrants, in French, with the event's .ics attached where a seat is held."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.ics import seminar_ics
@@ -45,8 +45,7 @@ def send_registration_email(registration, kind: str) -> None:
 
 
 def send_organiser_message(registrations: list, subject: str, body: str) -> int:
-    connection = get_connection()
-    messages = []
+    sent = 0
     for registration in registrations:
         text = render_to_string(
             "seminars/email/organiser_message.txt",
@@ -57,13 +56,11 @@ def send_organiser_message(registrations: list, subject: str, body: str) -> int:
                 "platform_name": settings.PLATFORM_NAME,
             },
         )
-        messages.append(
-            EmailMessage(
-                subject=subject,
-                body=text,
-                to=[registration.email],
-                reply_to=_reply_to(registration.seminar),
-                connection=connection,
-            )
+        message = EmailMessage(
+            subject=subject,
+            body=text,
+            to=[registration.email],
+            reply_to=_reply_to(registration.seminar),
         )
-    return connection.send_messages(messages) or 0
+        sent += message.send()
+    return sent

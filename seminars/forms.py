@@ -83,9 +83,8 @@ class RegistrationForm(forms.Form):
             email=cleaned["email"],
             commune=self.commune_resolution,
             fonction=cleaned["fonction"],
-            fonction_text=cleaned.get("fonction_autre", "")
-            if cleaned["fonction"] == Fonction.AUTRE
-            else "",
+            # The typed text is kept: "autre", or a label the API mapped to its code.
+            fonction_text=cleaned.get("fonction_autre", ""),
             atelier_ids=cleaned.get("ateliers") or [],
             needs=cleaned.get("needs", ""),
             consent=cleaned.get("consent", False),

@@ -337,7 +337,9 @@ class RegistrationList(APIView):
                 {"non_field_errors": ["Les inscriptions ne sont pas ouvertes pour cet événement."]},
                 status=400,
             )
-        form = RegistrationForm(data=_form_data(request.data), seminar=seminar)
+        form = RegistrationForm(
+            data=_form_data(request.data), seminar=seminar, atelier_labels=False
+        )
         if form.is_valid():
             try:
                 registration, created = register_person(

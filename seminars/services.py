@@ -72,6 +72,8 @@ def resolve_commune(typed: str, hint: str | None = None) -> CommuneResolution:
 def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[Atelier]:
     """The chosen ateliers, which must belong to the event and not overlap in time."""
     ids = list(dict.fromkeys(int(pk) for pk in atelier_ids))
+    if not ids:
+        return []
     ateliers = list(Atelier.objects.filter(page=seminar, pk__in=ids).order_by("starts_at"))
     if len(ateliers) != len(ids):
         raise RegistrationError(
@@ -91,9 +93,19 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
     return ateliers
 
 
-def _lock_seminar(seminar_id: int) -> SeminarPage:
-    # of=("self",) locks the event's own row, not Wagtail's page row, so editors are not blocked.
-    return SeminarPage.objects.select_for_update(of=("self",)).get(pk=seminar_id)
+def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
+    """Lock the event's row until the end of the transaction; refresh its seats under the lock.
+
+    of=("self",) locks the event's own row, not Wagtail's page row, so editors are not blocked;
+    only the seats are read again, which keeps the locked section (and so the queue) short.
+    """
+    seminar.seats = (
+        SeminarPage.objects.select_for_update(of=("self",))
+        .filter(pk=seminar.pk)
+        .values_list("seats", flat=True)
+        .get()
+    )
+    return seminar
 
 
 def _full_ateliers(ateliers: list[Atelier], exclude: Registration | None) -> list[Atelier]:
@@ -181,7 +193,7 @@ def register_person(
     """
     data = normalise(data)
     with transaction.atomic():
-        seminar = _lock_seminar(seminar.pk)
+        seminar = _lock_seminar(seminar)
         ateliers = check_atelier_choice(seminar, data.atelier_ids)
         _check_audience(seminar, data)
         registration = _find_existing(seminar, data)
@@ -208,7 +220,8 @@ def register_person(
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
             registration.waitlisted_at = timezone.now()
         registration.save()
-        registration.ateliers.set(ateliers)
+        if ateliers or not created:
+            registration.ateliers.set(ateliers)
         if actor is not None:
             record_audit(
                 "seminar.registration.added" if created else "seminar.registration.updated",
@@ -251,7 +264,7 @@ def _email_on_commit(registration: Registration, kind: str) -> None:
 def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Registration:
     """The registrant changes their ateliers (signed link), within the seats left."""
     with transaction.atomic():
-        seminar = _lock_seminar(registration.seminar_id)
+        seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             raise RegistrationError({"ateliers": ["Cette inscription est annulée."]})
@@ -271,7 +284,7 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
 def cancel_registration(registration: Registration, *, actor=None) -> Registration:
     """Cancel; the seat goes to the first person waiting who fits, who is told by e-mail."""
     with transaction.atomic():
-        seminar = _lock_seminar(registration.seminar_id)
+        seminar = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             return registration

@@ -122,10 +122,14 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
                         "Nous vous écrirons si une place se libère."
                     )
                 if not created:
-                    text = (
-                        "Vous étiez déjà inscrit(e) avec cette adresse : votre inscription est mise à jour. "
-                        + text
+                    # Whoever typed a known address must not reach that person's page: the
+                    # link goes to the mailbox only.
+                    messages.success(
+                        request,
+                        "Une inscription existait déjà avec cette adresse : elle est mise à jour. "
+                        "Le lien pour la gérer vous a été envoyé par e-mail.",
                     )
+                    return HttpResponseRedirect(request.get_full_path())
                 messages.success(request, text)
                 return HttpResponseRedirect(manage_path(registration))
     context = page.get_context(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 """The portal side: calendar, event page and its form, signed links, iCalendar files."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,13 +9,19 @@ from django.test import override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from seminars.links import make_token, manage_path
+from seminars.links import make_token, manage_path, read_token
 from seminars.links import page_path as url
 from seminars.models import Registration, Visibility
 from seminars.services import register_person
 from tests.seminars.conftest import make_seminar, person
 
 pytestmark = pytest.mark.django_db
+
+
+def linked_registration(text: str):
+    """The registration of the first signed link found in `text` (tokens carry a timestamp)."""
+    token = re.search(r"/evenements/inscription/([^/\s]+)/", text).group(1)
+    return read_token(token)
 
 
 def form_data(**overrides) -> dict:
@@ -39,13 +46,13 @@ def test_registering_through_the_event_page_confirms_and_emails_an_ics(
         response = portal.post(url(seminar), form_data(ateliers=[atelier.pk]))
     assert response.status_code == 302
     registration = Registration.objects.get(email="aicha.durand@exemple.fr")
-    assert response["Location"] == manage_path(registration)
+    assert linked_registration(response["Location"]) == registration
     assert registration.status == "confirmed"
     assert registration.commune_id == "93053"
     assert list(registration.ateliers.all()) == [atelier]
     (message,) = mailoutbox
     assert message.subject == f"Inscription confirmée : {seminar.title}"
-    assert manage_path(registration) in message.body
+    assert linked_registration(message.body) == registration
     name, content, mimetype = message.attachments[0]
     assert mimetype == "text/calendar"
     event = Calendar.from_ical(content).walk("VEVENT")[0]
@@ -167,3 +174,28 @@ def test_per_event_ics_parses_back(portal, seminar):
     assert str(event["SUMMARY"]) == seminar.title
     assert event.decoded("DTEND") == seminar.end
     assert "Salle des fêtes" in str(event["LOCATION"])
+
+
+def test_registering_again_updates_without_revealing_the_link(
+    portal, seminar, mailoutbox, django_capture_on_commit_callbacks
+):
+    portal.post(url(seminar), form_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        again = portal.post(url(seminar), form_data(prenom="Aïcha-Marie"))
+    registration = Registration.objects.get()
+    assert registration.prenom == "Aïcha-Marie"
+    assert again.status_code == 302 and again["Location"] == url(seminar)
+    (message,) = mailoutbox
+    assert message.subject.startswith("Inscription mise à jour")
+    assert linked_registration(message.body) == registration
+
+
+def test_organisers_can_open_the_event_editor(seminar):
+    from tests.conftest import host_client
+    from tests.seminars.conftest import organiser
+
+    client = host_client("localhost", organiser())
+    index = seminar.get_parent()
+    assert client.get(f"/admin/pages/add/seminars/seminarpage/{index.pk}/").status_code == 200
+    editor = client.get(f"/admin/pages/{seminar.pk}/edit/")
+    assert editor.status_code == 200 and "Atelier A" in editor.content.decode()

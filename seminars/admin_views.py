@@ -20,7 +20,7 @@ from seminars.forms import (
 )
 from seminars.importer import ImportFailed, import_registrations
 from seminars.links import page_path
-from seminars.models import Registration, SeminarPage
+from seminars.models import Registration, SeminarPage, with_taken
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -233,9 +233,7 @@ def stats(request, pk: int):
         seminar,
         f"Chiffres – {seminar.title}",
         counts=registration_counts(seminar),
-        ateliers=seminar.ateliers.annotate(
-            taken=Count("registrations", filter=Q(registrations__status="confirmed"))
-        ).order_by("starts_at"),
+        ateliers=with_taken(seminar.ateliers.all()),
     )
 
 

@@ -5,7 +5,7 @@ event organisers) authenticate with their session or a token (`/api/v1/auth/toke
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -30,7 +30,7 @@ from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import ImportFailed, import_registrations
 from seminars.links import absolute, page_path
-from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage
+from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
 from seminars.services import RegistrationError, create_seminar, register_person
 from seminars.views import listed_events
 
@@ -154,9 +154,7 @@ class SeminarCreateSerializer(serializers.Serializer):
 
 
 def events_with_seats():
-    ateliers = Atelier.objects.annotate(
-        taken=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED))
-    ).order_by("starts_at", "sort_order")
+    ateliers = with_taken(Atelier.objects.all())
     return listed_events().prefetch_related(Prefetch("ateliers", queryset=ateliers))
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from seminars.models import Fonction, Registration
+from seminars.models import Fonction, Registration, with_taken
 from seminars.services import (
     RegistrationData,
     RegistrationError,
@@ -52,7 +52,7 @@ class RegistrationForm(forms.Form):
         self.seminar = seminar
         self.fields["ateliers"].choices = [
             (atelier.pk, atelier_label(atelier) if atelier_labels else atelier.title)
-            for atelier in seminar.ateliers.order_by("starts_at", "sort_order")
+            for atelier in ateliers_with_seats(seminar)
         ]
         if not self.fields["ateliers"].choices:
             del self.fields["ateliers"]
@@ -91,8 +91,13 @@ class RegistrationForm(forms.Form):
         )
 
 
+def ateliers_with_seats(seminar):
+    """The event's ateliers with their confirmed count ("taken"), in one query."""
+    return with_taken(seminar.ateliers.all())
+
+
 def atelier_label(atelier) -> str:
-    left = max(0, atelier.seats - getattr(atelier, "taken", atelier.confirmed_count()))
+    left = max(0, atelier.seats - atelier.taken)
     room = f", {atelier.room}" if atelier.room else ""
     availability = "complet" if left == 0 else f"{left} place{'s' if left > 1 else ''}"
     return f"{atelier.title} – {atelier.starts_at:%H:%M}–{atelier.ends_at:%H:%M}{room} ({availability})"
@@ -125,8 +130,7 @@ class ManageAteliersForm(forms.Form):
     def __init__(self, *args, seminar, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ateliers"].choices = [
-            (atelier.pk, atelier_label(atelier))
-            for atelier in seminar.ateliers.order_by("starts_at", "sort_order")
+            (atelier.pk, atelier_label(atelier)) for atelier in ateliers_with_seats(seminar)
         ]
 
 

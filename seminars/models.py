@@ -262,6 +262,14 @@ class Atelier(Orderable):
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
 
+def with_taken(ateliers: models.QuerySet) -> models.QuerySet:
+    """Ateliers annotated with their confirmed registrations ("taken"), in starting order."""
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    return ateliers.annotate(taken=models.Count("registrations", filter=confirmed)).order_by(
+        "starts_at", "sort_order"
+    )
+
+
 class Registration(models.Model):
     """One person registered for one event. No account: the person acts through a signed link.
 

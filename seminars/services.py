@@ -222,6 +222,8 @@ def register_person(
         registration.save()
         if ateliers or not created:
             registration.ateliers.set(ateliers)
+        if previous == Status.CONFIRMED:
+            promote_waiting(seminar)  # an atelier given up may let someone waiting in
         if actor is not None:
             record_audit(
                 "seminar.registration.added" if created else "seminar.registration.updated",
@@ -323,6 +325,14 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
         if registration.email:
             _email_on_commit(registration, "promoted")
     return promoted
+
+
+def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
+    """After an organiser publishes the event (more seats, bigger ateliers), confirm the people
+    waiting who now fit."""
+    with transaction.atomic():
+        seminar = _lock_seminar(seminar)
+        return promote_waiting(seminar)
 
 
 def set_check_in(registration: Registration, present: bool, *, actor=None) -> Registration:

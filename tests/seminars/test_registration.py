@@ -163,3 +163,34 @@ def test_a_homonym_is_matched_in_the_unions_departement_unless_another_hint_is_g
     assert resolve_commune("Montreuil").code == "93048"
     other = resolve_commune("Montreuil", "85")
     assert other.code == "85148"
+
+
+def test_publishing_more_seats_confirms_people_waiting(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(seats=1)
+    register_person(seminar, person(1), notify=False)
+    waiting, _ = register_person(seminar, person(2), notify=False)
+    seminar.seats = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        seminar.save_revision().publish()
+    waiting.refresh_from_db()
+    assert waiting.status == CONFIRMED
+    assert [m.to for m in mailoutbox] == [["personne2@exemple.fr"]]
+
+
+def test_giving_up_an_atelier_lets_the_next_person_in():
+    seminar = make_seminar(seats=5, ateliers=(("Petit atelier", 1, 1, 1),))
+    atelier = seminar.ateliers.get()
+    register_person(seminar, person(1, ateliers=[atelier.pk]))
+    # Someone waiting for the atelier: the event is full for them through the waiting list.
+    for number in range(2, 6):
+        register_person(seminar, person(number))
+    waiting, _ = register_person(seminar, person(6, ateliers=[atelier.pk]))
+    assert waiting.status == WAITLISTED
+    cancel_registration(seminar.registrations.get(email="personne5@exemple.fr"))
+    waiting.refresh_from_db()
+    assert waiting.status == WAITLISTED  # a seat, but the atelier is still taken
+    register_person(seminar, person(1, ateliers=[]))
+    waiting.refresh_from_db()
+    assert waiting.status == CONFIRMED

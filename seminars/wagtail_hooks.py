@@ -3,8 +3,10 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
 from seminars import admin_views
+from seminars.models import SeminarPage
 
 
 class OrganiserMenuItem(MenuItem):
@@ -37,3 +39,16 @@ def register_seminar_menu_item():
         icon_name="date",
         order=260,
     )
+
+
+@hooks.register("register_page_listing_more_buttons")
+@hooks.register("register_page_header_buttons")
+def registrations_button(page, user, view_name=None, next_url=None):
+    """From an event in the page tree, one click to its registrations."""
+    if page.specific_class is SeminarPage and admin_views.can_organise(user):
+        yield Button(
+            "Inscriptions",
+            url=reverse("seminars_admin:registrations", args=[page.pk]),
+            icon_name="group",
+            priority=5,
+        )

@@ -199,3 +199,6 @@ def test_organisers_can_open_the_event_editor(seminar):
     assert client.get(f"/admin/pages/add/seminars/seminarpage/{index.pk}/").status_code == 200
     editor = client.get(f"/admin/pages/{seminar.pk}/edit/")
     assert editor.status_code == 200 and "Atelier A" in editor.content.decode()
+    # The page tree leads to the event's registrations.
+    explorer = client.get(f"/admin/pages/{index.pk}/").content.decode()
+    assert f"/admin/inscriptions/{seminar.pk}/" in explorer

@@ -1,6 +1,7 @@
 """Forms of seminars: the public registration form (also behind the API) and the organiser's forms."""
 
 from django import forms
+from django.utils import timezone
 
 from seminars.models import Fonction, Registration, with_taken
 from seminars.services import (
@@ -100,7 +101,8 @@ def atelier_label(atelier) -> str:
     left = max(0, atelier.seats - atelier.taken)
     room = f", {atelier.room}" if atelier.room else ""
     availability = "complet" if left == 0 else f"{left} place{'s' if left > 1 else ''}"
-    return f"{atelier.title} – {atelier.starts_at:%H:%M}–{atelier.ends_at:%H:%M}{room} ({availability})"
+    starts, ends = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
+    return f"{atelier.title} – {starts:%H:%M}–{ends:%H:%M}{room} ({availability})"
 
 
 class ManualRegistrationForm(RegistrationForm):

@@ -202,3 +202,22 @@ def test_organisers_can_open_the_event_editor(seminar):
     # The page tree leads to the event's registrations.
     explorer = client.get(f"/admin/pages/{index.pk}/").content.decode()
     assert f"/admin/inscriptions/{seminar.pk}/" in explorer
+
+
+def test_atelier_times_are_shown_in_local_time(portal):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from seminars.models import Atelier
+
+    seminar = make_seminar("Journée d'hiver")
+    paris = ZoneInfo("Europe/Paris")
+    Atelier.objects.create(
+        page=seminar,
+        title="Atelier du matin",
+        starts_at=datetime(2030, 1, 15, 10, 30, tzinfo=paris),
+        ends_at=datetime(2030, 1, 15, 12, 0, tzinfo=paris),
+        seats=2,
+    )
+    page = portal.get(url(seminar)).content.decode()
+    assert "Atelier du matin – 10:30–12:00 (2 places)" in page

@@ -14,6 +14,7 @@ SUBJECTS = {
     "promoted": "Une place s'est libérée : {title}",
     "cancelled": "Inscription annulée : {title}",
     "reminder": "Rappel : {title}",
+    "link": "Votre lien d'inscription : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 

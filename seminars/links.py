@@ -42,6 +42,17 @@ def read_token(token: str):
     return registration
 
 
+def read_expired_token(token: str):
+    """The registration of a genuine but expired token (to send its owner a fresh link)."""
+    from seminars.models import Registration
+
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    return Registration.objects.filter(pk=payload.get("r"), email=payload.get("e")).first()
+
+
 def manage_path(registration) -> str:
     # Explicit urlconf: e-mails are built outside requests, where the member URLconf is the default.
     return reverse(

@@ -335,6 +335,16 @@ def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
         return promote_waiting(seminar)
 
 
+def send_new_link(seminar: SeminarPage, email: str) -> bool:
+    """E-mail a fresh personal link to a registered address. The caller always answers the same
+    way, so that nobody learns whether an address is registered."""
+    registration = seminar.registrations.filter(email=(email or "").strip().lower()).first()
+    if registration is None or registration.status == Status.CANCELLED:
+        return False
+    _email_on_commit(registration, "link")
+    return True
+
+
 def set_check_in(registration: Registration, present: bool, *, actor=None) -> Registration:
     """Check a person in on the day (or undo it)."""
     with transaction.atomic():

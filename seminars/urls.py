@@ -9,4 +9,5 @@ urlpatterns = [
     path("evenements/calendrier.ics", views.ics_feed, name="ics_feed"),
     path("evenements/ics/<int:pk>.ics", views.event_ics, name="event_ics"),
     path("evenements/inscription/<str:token>/", views.manage_registration, name="manage"),
+    path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
 ]

@@ -10,16 +10,26 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from seminars.forms import ManageAteliersForm, RegistrationForm
 from seminars.ics import feed_ics, seminar_ics
-from seminars.links import LinkExpired, LinkInvalid, manage_path, read_token
+from seminars.links import (
+    LinkExpired,
+    LinkInvalid,
+    manage_path,
+    page_path,
+    read_expired_token,
+    read_token,
+)
 from seminars.models import Registration, SeminarPage, Visibility
 from seminars.services import (
     RegistrationError,
     cancel_registration,
     change_ateliers,
     register_person,
+    send_new_link,
 )
 
 MONTHS = [
@@ -152,7 +162,13 @@ def manage_registration(request, token: str):
     try:
         registration = read_token(token)
     except LinkExpired:
-        return render(request, "seminars/link_problem.html", {"expired": True}, status=410)
+        registration = read_expired_token(token)
+        if request.method == "POST" and registration is not None:
+            send_new_link(registration.seminar, registration.email)
+            messages.success(request, "Un nouveau lien vient d'être envoyé à votre adresse e-mail.")
+            return HttpResponseRedirect("/evenements/")
+        context = {"expired": True, "can_resend": registration is not None}
+        return render(request, "seminars/link_problem.html", context, status=410)
     except LinkInvalid:
         return render(request, "seminars/link_problem.html", {"expired": False}, status=404)
     seminar = registration.seminar
@@ -192,6 +208,24 @@ def manage_registration(request, token: str):
         "can_change": can_change,
     }
     return render(request, "seminars/manage.html", context, status=status)
+
+
+@require_POST
+def resend_link(request, pk: int):
+    """ "Lost your link?": the answer never says whether the address is registered."""
+    seminar = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    send_new_link(seminar, request.POST.get("email", ""))
+    messages.success(
+        request,
+        "Si une inscription existe avec cette adresse, un lien pour la gérer vient d'y être envoyé.",
+    )
+    return HttpResponseRedirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else page_path(seminar)
+    )
 
 
 def ics_feed(request):

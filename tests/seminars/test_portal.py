@@ -221,3 +221,25 @@ def test_atelier_times_are_shown_in_local_time(portal):
     )
     page = portal.get(url(seminar)).content.decode()
     assert "Atelier du matin – 10:30–12:00 (2 places)" in page
+
+
+def test_a_lost_or_expired_link_can_be_sent_again_without_disclosing_anything(
+    portal, seminar, mailoutbox, django_capture_on_commit_callbacks
+):
+    registration, _ = register_person(seminar, person(1), notify=False)
+    resend = f"/evenements/{seminar.pk}/nouveau-lien/"
+    with django_capture_on_commit_callbacks(execute=True):
+        known = portal.post(resend, {"email": "Personne1@exemple.fr"}, follow=True)
+        unknown = portal.post(resend, {"email": "inconnu@exemple.fr"}, follow=True)
+    message = "Si une inscription existe avec cette adresse"
+    assert message in known.content.decode() and message in unknown.content.decode()
+    (sent,) = mailoutbox
+    assert sent.to == ["personne1@exemple.fr"]
+    assert linked_registration(sent.body) == registration
+    token = make_token(registration)
+    with override_settings(SEMINAR_LINK_MAX_AGE=-1):
+        page = portal.get(f"/evenements/inscription/{token}/").content.decode()
+        assert "nouveau lien par e-mail" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            portal.post(f"/evenements/inscription/{token}/")
+    assert len(mailoutbox) == 2 and mailoutbox[1].to == ["personne1@exemple.fr"]

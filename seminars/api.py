@@ -281,6 +281,13 @@ def _seminar_for(request, pk: int) -> SeminarPage:
     return page
 
 
+def _as_list(data, key: str) -> list:
+    if hasattr(data, "getlist"):  # multipart or form-encoded body
+        return data.getlist(key)
+    value = data.get(key) or []
+    return value if isinstance(value, list) else [value]
+
+
 def _form_data(data) -> dict:
     """API body -> the portal form's fields (a typed fonction is mapped to its code)."""
     fonction = str(data.get("fonction") or "")
@@ -295,9 +302,9 @@ def _form_data(data) -> dict:
         "commune": data.get("commune", ""),
         "fonction": fonction,
         "fonction_autre": fonction_text,
-        "ateliers": [str(pk) for pk in (data.get("ateliers") or [])],
+        "ateliers": [str(pk) for pk in _as_list(data, "ateliers")],
         "needs": data.get("needs", ""),
-        "consent": "on" if consent in (True, "true", "1", "on", 1) else "",
+        "consent": "on" if str(consent).lower() in ("true", "1", "on", "yes", "oui") else "",
     }
 
 
@@ -329,6 +336,8 @@ class RegistrationList(APIView):
     )
     def post(self, request, pk: int):
         """Register for an event (no account). Same rules as the form of the event page."""
+        if not hasattr(request.data, "get"):
+            return Response({"non_field_errors": ["Envoyez un objet JSON."]}, status=400)
         seminar = _seminar_for(request, pk)
         if seminar.registration_state() != "open":
             return Response(

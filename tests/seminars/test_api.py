@@ -178,3 +178,13 @@ def test_openapi_schema_documents_the_routes(portal):
     assert "/api/v1/seminars/{id}/registrations/" in paths or any(
         p.startswith("/api/v1/seminars/") and "registrations" in p for p in paths
     )
+
+
+def test_malformed_bodies_get_a_400_not_a_500(portal, seminar):
+    url = f"/api/v1/seminars/{seminar.pk}/registrations/"
+    assert post_json(portal, url, ["pas", "un", "objet"]).status_code == 400
+    one = post_json(portal, url, registration_body(ateliers=999999))
+    assert one.status_code == 400 and "ateliers" in one.json()
+    form_encoded = portal.post(url, {**registration_body(), "ateliers": []})
+    assert form_encoded.status_code == 201
+    assert Registration.objects.get(pk=form_encoded.json()["id"]).consent is True

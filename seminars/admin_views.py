@@ -234,6 +234,10 @@ def stats(request, pk: int):
         f"Chiffres – {seminar.title}",
         counts=registration_counts(seminar),
         ateliers=with_taken(seminar.ateliers.all()),
+        # Catering and accessibility: what people asked for, to prepare the day.
+        needs=seminar.registrations.exclude(needs="")
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by("nom", "prenom"),
     )
 
 

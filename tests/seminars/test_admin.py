@@ -93,7 +93,9 @@ def test_exports_counts_and_message_to_everyone(
     organiser_client, seminar, mailoutbox, django_capture_on_commit_callbacks
 ):
     register_person(seminar, person(1, nom="Zola"), notify=False)
-    register_person(seminar, person(2, nom="Abel"), notify=False)
+    abel = person(2, nom="Abel")
+    abel.needs = "Repas sans gluten"
+    register_person(seminar, abel, notify=False)
     response = organiser_client.get(f"{base(seminar)}export/", {"format": "xlsx"})
     assert response["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -101,6 +103,7 @@ def test_exports_counts_and_message_to_everyone(
     assert organiser_client.get(f"{base(seminar)}export/", {"format": "doc"}).status_code == 404
     stats = organiser_client.get(f"{base(seminar)}chiffres/").content.decode()
     assert "Par fonction" in stats and "Maire</th><td>2" in stats
+    assert "Repas sans gluten" in stats
     with django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             f"{base(seminar)}ecrire/",

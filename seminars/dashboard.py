@@ -1,7 +1,54 @@
 """This app's panel on the member dashboard (tenants/workspace renders every panel)."""
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from seminars.links import absolute, page_path
+from seminars.models import Registration, Visibility
+
+PANEL_SIZE = 5
+
 
 def panel(request) -> dict | None:
     """Return {"title": str, "template": str, "context": dict} for the host member, or None when
-    there is nothing to show. Runs on a member host (request.tenant is the member)."""
-    return None
+    there is nothing to show. Runs on a member host (request.tenant is the member).
+
+    The union's next events, each with the people of this member's commune registered: one query
+    for the events, one for the people (registrations are public rows, filtered by commune)."""
+    from seminars.views import listed_events
+
+    member = request.tenant
+    events = list(
+        listed_events()
+        .filter(end__gte=timezone.now())
+        .annotate(
+            mine=Count(
+                "registrations",
+                filter=Q(registrations__commune_id=member.commune_id)
+                & ~Q(registrations__status=Registration.Status.CANCELLED),
+            )
+        )[:PANEL_SIZE]
+    )
+    if not events:
+        return None
+    people = {}
+    for registration in (
+        Registration.objects.filter(seminar__in=events, commune_id=member.commune_id)
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by("nom", "prenom")
+    ):
+        people.setdefault(registration.seminar_id, []).append(registration)
+    rows = [
+        {
+            "event": event,
+            "url": absolute(page_path(event)),
+            "people": people.get(event.pk, []),
+            "members_only": event.visibility == Visibility.MEMBERS,
+        }
+        for event in events
+    ]
+    return {
+        "title": "Prochains événements de l'union",
+        "template": "seminars/dashboard_panel.html",
+        "context": {"rows": rows, "calendar_url": absolute("/evenements/")},
+    }

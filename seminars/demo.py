@@ -1,5 +1,307 @@
-"""Demo data of seminars, loaded by `manage.py demo`."""
+"""Demo data of seminars, loaded by `manage.py demo`: the calendar page, four events written for
+the demo (fictional people), registrations from communes of several départements. Idempotent."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from seminars.links import page_path
+from seminars.models import (
+    Atelier,
+    Kind,
+    ProceedingsPage,
+    SeminarIndexPage,
+    SeminarPage,
+    Visibility,
+)
+from seminars.services import RegistrationData, register_person, resolve_commune
+from union.models import HomePage
+
+FIRST_NAMES = [
+    "Nadia", "Julien", "Fatou", "Marc", "Sophie", "Karim", "Élise", "Thomas", "Amina", "Pierre",
+    "Chantal", "Mehdi", "Isabelle", "Yannick", "Leïla", "François", "Awa", "Gilles", "Claire", "Rachid",
+]  # fmt: skip
+LAST_NAMES = [
+    "Benali", "Moreau", "Diallo", "Lefèvre", "Traoré", "Girard", "Nguyen", "Perrin", "Haddad", "Roussel",
+    "Camara", "Fontaine", "Belkacem", "Marchand", "Sylla", "Lambert", "Kone", "Chevalier", "Mercier", "Dupuis",
+]  # fmt: skip
+# Typed as organisers receive them: capitals, "St", missing hyphens, one typo.
+COMMUNES = [
+    ("BONDY", None), ("Montreuil", None), ("ST DENIS", None), ("Aubervilliers", None),
+    ("NOISY LE SEC", None), ("Pantin", None), ("Bobigny", None), ("Rosny sous Bois", None),
+    ("Créteil", "94"), ("VINCENNES", "94"), ("Ivry sur Seine", "94"), ("Argenteuil", "95"),
+    ("Sarcelles", "95"), ("MEAUX", "77"), ("Chelles", "77"), ("Nanterre", "92"),
+    ("Clichy sous bois", None), ("Villepinte", None), ("Sevran", None), ("Aulnay-sous-Boi", None),
+]  # fmt: skip
+FONCTIONS = [
+    ("maire", ""), ("maire_adjoint", ""), ("conseiller_municipal", ""), ("vice_president_ccas", ""),
+    ("membre_ca", ""), ("directeur_ccas", ""), ("agent_action_sociale", ""), ("dgs", ""),
+]  # fmt: skip
 
 
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+def ensure_index() -> SeminarIndexPage:
+    index = SeminarIndexPage.objects.first()
+    if index is None:
+        home = HomePage.objects.first()
+        index = SeminarIndexPage(
+            title="Séminaires et ateliers",
+            slug="evenements",
+            intro="<p>Séminaires, ateliers des élus, journées d'étude et commissions de l'union : "
+            "inscrivez-vous en ligne, sans compte.</p>",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def _event(index: SeminarIndexPage, slug: str, ateliers=(), **fields) -> tuple[SeminarPage, bool]:
+    existing = SeminarPage.objects.filter(slug=slug).first()
+    if existing:
+        return existing, False
+    page = SeminarPage(slug=slug, organiser_name="Olivia Événements", **fields)
+    page.organiser_email = "evenements@udccas93.demo"
+    index.add_child(instance=page)
+    for number, (title, starts_at, ends_at, room, seats, description) in enumerate(ateliers):
+        Atelier.objects.create(
+            page=page,
+            sort_order=number,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=room,
+            seats=seats,
+            description=description,
+        )
+    page.save_revision().publish()
+    return page, True
+
+
+def _programme(*items) -> list[dict]:
+    return [
+        {
+            "type": "item",
+            "value": {"time": time, "title": title, "description": "", "speakers": who},
+        }
+        for time, title, who in items
+    ]
+
+
+def _register(seminar: SeminarPage, count: int, offset: int = 0, atelier_ids=()) -> None:
+    for number in range(offset, offset + count):
+        typed, hint = COMMUNES[number % len(COMMUNES)]
+        fonction, text = FONCTIONS[number % len(FONCTIONS)]
+        first = FIRST_NAMES[number % len(FIRST_NAMES)]
+        last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+        ateliers = [atelier_ids[number % len(atelier_ids)]] if atelier_ids else []
+        register_person(
+            seminar,
+            RegistrationData(
+                nom=last,
+                prenom=first,
+                email=f"{slugify(first)}.{slugify(last)}.{number}@exemple.fr",
+                commune=resolve_commune(typed, hint),
+                fonction=fonction,
+                fonction_text=text,
+                atelier_ids=ateliers,
+                needs="Accès en fauteuil roulant" if number % 13 == 5 else "",
+                consent=number % 4 != 0,
+            ),
+            source="import",
+            notify=False,
+        )
+
+
+@transaction.atomic
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
+    index = ensure_index()
+    debut, created = _event(
+        index,
+        "atelier-debut-de-mandat",
+        title="Atelier début de mandat : le CCAS, mode d'emploi",
+        kind=Kind.ATELIER_DEBUT_MANDAT,
+        start=_at(21, 9),
+        end=_at(21, 17),
+        venue_name="Hôtel du Département",
+        venue_address="93 rue Carnot\n93000 Bobigny",
+        access_notes="Métro ligne 5, arrêt Bobigny–Pablo Picasso. Salle accessible de plain-pied.",
+        audience="Élus nouvellement désignés au conseil d'administration d'un CCAS",
+        summary="Une journée pour prendre ses marques : rôle du conseil d'administration, "
+        "budget du CCAS, analyse des besoins sociaux à conduire dans l'année qui suit l'élection.",
+        seats=60,
+        registration_closes=_at(18, 23, 59),
+        programme=_programme(
+            ("9 h 00", "Accueil café", ""),
+            (
+                "9 h 30",
+                "Le CCAS, établissement public : compétences et gouvernance",
+                "Service juridique de l'union",
+            ),
+            ("10 h 30", "Ateliers en parallèle (au choix)", ""),
+            ("12 h 30", "Déjeuner", ""),
+            (
+                "14 h 00",
+                "L'analyse des besoins sociaux : obligations et méthode",
+                "Chargée d'études de l'union",
+            ),
+            ("16 h 30", "Clôture", "La présidente de l'union"),
+        ),
+        ateliers=(
+            (
+                "Le budget du CCAS en pratique",
+                _at(21, 10, 30),
+                _at(21, 12, 30),
+                "Salle 1",
+                20,
+                "Lire un budget, préparer le débat d'orientation.",
+            ),
+            (
+                "Aides facultatives : fixer un règlement",
+                _at(21, 10, 30),
+                _at(21, 12, 30),
+                "Salle 2",
+                20,
+                "Critères, barèmes, commission d'attribution.",
+            ),
+            (
+                "Domiciliation et accès aux droits",
+                _at(21, 15, 0),
+                _at(21, 16, 15),
+                "Salle 3",
+                25,
+                "Élection de domicile, rapport annuel au préfet.",
+            ),
+        ),  # fmt: skip
+    )
+    if created:
+        atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
+        _register(debut, 40, atelier_ids=atelier_ids[:2])
+
+    past, created = _event(
+        index,
+        "seminaire-abs-2026",
+        title="Séminaire annuel : l'ABS, un outil pour décider",
+        kind=Kind.SEMINAIRE,
+        start=_at(-75, 9),
+        end=_at(-75, 17),
+        venue_name="Salle des fêtes de Pantin",
+        venue_address="Place de l'Église\n93500 Pantin",
+        summary="Comment les CCAS utilisent l'analyse des besoins sociaux pour orienter leur action.",
+        seats=120,
+    )
+    if created:
+        _register(past, 30)
+        _proceedings(past)
+
+    _event(
+        index,
+        "commission-seniors",
+        title="Commission « personnes âgées et isolement »",
+        kind=Kind.COMMISSION,
+        start=_at(35, 14),
+        end=_at(35, 17),
+        venue_name="Siège de l'union",
+        venue_address="12 avenue Jean-Jaurès\n93000 Bobigny",
+        summary="Travaux de la commission : plan canicule, visites de convivialité, repérage.",
+        seats=25,
+        visibility=Visibility.MEMBERS,
+    )
+    invitation, _ = _event(
+        index,
+        "reunion-partenaires-caf",
+        title="Réunion de travail avec la CAF (sur invitation)",
+        kind=Kind.JOURNEE_ETUDE,
+        start=_at(49, 9, 30),
+        end=_at(49, 12, 30),
+        venue_name="Caisse d'allocations familiales",
+        summary="Échanges sur les données allocataires à l'échelle communale.",
+        seats=15,
+        visibility=Visibility.INVITATION,
+    )
+    stdout.write(
+        f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
+        f"Lien d'invitation : {page_path(invitation)}?invitation={invitation.invitation_key}"
+    )
+
+
+def _proceedings(seminar: SeminarPage) -> None:
+    proceedings = ProceedingsPage(
+        title="Actes du séminaire annuel : l'ABS, un outil pour décider",
+        slug="actes",
+        preamble="<p>Plus de cent élus et professionnels des CCAS du département se sont réunis "
+        "à Pantin pour partager leurs pratiques de l'analyse des besoins sociaux. Ces actes "
+        "reprennent les interventions, les synthèses des ateliers et les pistes retenues.</p>",
+        interventions=[
+            _intervention(
+                "Hélène Marceau",
+                "Présidente de l'union",
+                "UDCCAS",
+                "L'analyse des besoins sociaux n'est pas un rapport de plus : c'est le moment où "
+                "une commune se regarde en face.",
+                "<p>La présidente a rappelé l'obligation issue du décret de 2016 et insisté sur "
+                "la mutualisation des données entre membres pour en réduire le coût.</p>",
+            ),
+            _intervention(
+                "Samir Ouali",
+                "Directeur",
+                "CCAS de Bondy",
+                "Nos chiffres sur la domiciliation ont convaincu le conseil d'administration "
+                "d'ouvrir une permanence supplémentaire.",
+                "<p>Retour d'expérience : un diagnostic conduit en interne, appuyé sur les données "
+                "de l'INSEE et de la CAF, présenté au conseil d'administration en six mois.</p>",
+            ),
+        ],
+        syntheses=[
+            _synthesis(
+                "Atelier 1 : les données",
+                "Quelles données mobiliser sans bureau d'études ?",
+                [
+                    "Les données Filosofi s'arrêtent à 2021",
+                    "Le secret statistique limite les petites communes",
+                ],
+                ["Mutualiser l'extraction des données au niveau de l'union"],
+            ),
+            _synthesis(
+                "Atelier 2 : associer les habitants",
+                "Comment recueillir la parole des personnes accompagnées ?",
+                ["Questionnaires en salle d'attente", "Appui sur les associations de quartier"],
+                ["Un guide commun d'entretien", "Restituer les résultats aux habitants"],
+            ),
+        ],  # fmt: skip
+        conclusion="<p>L'union proposera en début de mandat un atelier dédié à l'ABS et un jeu "
+        "d'indicateurs communs à tous ses membres.</p>",
+    )
+    seminar.add_child(instance=proceedings)
+    proceedings.save_revision().publish()
+
+
+def _intervention(name, role, organisation, quote, text) -> dict:
+    return {
+        "type": "intervention",
+        "value": {
+            "speaker_name": name,
+            "role": role,
+            "organisation": organisation,
+            "quote": quote,
+            "text": text,
+        },
+    }
+
+
+def _synthesis(atelier, question, key_points, proposals) -> dict:
+    return {
+        "type": "synthesis",
+        "value": {
+            "atelier": atelier,
+            "question": question,
+            "key_points": key_points,
+            "proposals": proposals,
+        },
+    }

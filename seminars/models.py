@@ -1,1 +1,401 @@
-"""Séminaires et ateliers (public schema)."""
+"""Séminaires et ateliers (public schema): the events' pages, their ateliers, the registrations and
+the proceedings ("actes")."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from seminars import blocks
+
+
+class Kind(models.TextChoices):
+    SEMINAIRE = "seminaire", "Séminaire"
+    ATELIER_DEBUT_MANDAT = "atelier_debut_mandat", "Atelier début de mandat"
+    ATELIER_THEMATIQUE = "atelier_thematique", "Atelier thématique"
+    JOURNEE_ETUDE = "journee_etude", "Journée d'étude"
+    COMMISSION = "commission", "Commission"
+    CONGRES = "congres", "Congrès"
+
+
+class Fonction(models.TextChoices):
+    MAIRE = "maire", "Maire"
+    MAIRE_ADJOINT = "maire_adjoint", "Maire adjoint(e) / adjoint(e) au maire"
+    CONSEILLER_MUNICIPAL = "conseiller_municipal", "Conseiller(ère) municipal(e)"
+    PRESIDENT_CCAS = "president_ccas", "Président(e) de CCAS"
+    VICE_PRESIDENT_CCAS = "vice_president_ccas", "Vice-président(e) de CCAS"
+    MEMBRE_CA = "membre_ca", "Membre du conseil d'administration"
+    DIRECTEUR_CCAS = "directeur_ccas", "Directeur(trice) de CCAS"
+    DGS = "dgs", "Directeur(trice) général(e) des services"
+    AGENT_ACTION_SOCIALE = "agent_action_sociale", "Responsable / agent d'action sociale"
+    CHARGE_MISSION = "charge_mission", "Chargé(e) de mission"
+    PARTENAIRE = "partenaire", "Partenaire"
+    AUTRE = "autre", "Autre"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    MEMBERS = "members", "Réservé aux membres de l'union"
+    INVITATION = "invitation", "Sur invitation (lien personnel)"
+
+
+def new_invitation_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SeminarIndexPage(Page):
+    """The calendar of the union's events (/evenements/): upcoming list, month view, past events."""
+
+    intro = RichTextField("introduction", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["union.HomePage"]
+    subpage_types = ["seminars.SeminarPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "calendrier des événements"
+
+    def get_context(self, request, *args, **kwargs):
+        from seminars.views import calendar_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(calendar_context(self, request))
+        return context
+
+
+class SeminarPage(Page):
+    """One event: a seminar, a workshop, a study day, a commission or a congress.
+
+    Seats are counted from confirmed registrations; the page never stores a counter, so that
+    publishing an old revision cannot reset it.
+    """
+
+    kind = models.CharField("type d'événement", max_length=30, choices=Kind.choices)
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    venue_name = models.CharField("lieu", max_length=200, blank=True)
+    venue_address = models.TextField("adresse", blank=True)
+    access_notes = models.TextField(
+        "accès", blank=True, help_text="Transports, stationnement, accessibilité du lieu."
+    )
+    audience = models.CharField(
+        "public visé", max_length=300, blank=True, help_text="Par exemple : élus nouvellement élus"
+    )
+    summary = models.TextField("résumé", blank=True)
+    programme = StreamField(blocks.programme_blocks(), blank=True, verbose_name="programme")
+    speakers = StreamField(blocks.speaker_blocks(), blank=True, verbose_name="intervenants")
+    seats = models.PositiveIntegerField("nombre de places", default=50)
+    registration_opens = models.DateTimeField("ouverture des inscriptions", null=True, blank=True)
+    registration_closes = models.DateTimeField("clôture des inscriptions", null=True, blank=True)
+    changes_until = models.DateTimeField(
+        "modifications possibles jusqu'au",
+        null=True,
+        blank=True,
+        help_text="Après cette date, le lien personnel ne permet plus de modifier ni d'annuler. "
+        "Par défaut : le début de l'événement.",
+    )
+    visibility = models.CharField(
+        "visibilité", max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    invitation_key = models.CharField(max_length=64, default=new_invitation_key, editable=False)
+    organiser_name = models.CharField("contact organisateur", max_length=150, blank=True)
+    organiser_email = models.EmailField("e-mail de contact", blank=True)
+    organiser_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="Dates"),
+        FieldPanel("summary"),
+        FieldPanel("audience"),
+        MultiFieldPanel(
+            [FieldPanel("venue_name"), FieldPanel("venue_address"), FieldPanel("access_notes")],
+            heading="Lieu",
+        ),
+        FieldPanel("programme"),
+        FieldPanel("speakers"),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    "Les inscriptions confirmées ne dépassent jamais le nombre de places : au-delà, "
+                    "les personnes sont placées en liste d'attente, dans l'ordre d'arrivée."
+                ),
+                FieldPanel("seats"),
+                FieldRowPanel(
+                    [FieldPanel("registration_opens"), FieldPanel("registration_closes")]
+                ),
+                FieldPanel("changes_until"),
+                FieldPanel("visibility"),
+            ],
+            heading="Inscriptions",
+        ),
+        InlinePanel(
+            "ateliers",
+            heading="Ateliers",
+            label="Atelier",
+            help_text="Deux ateliers dont les horaires se chevauchent ne peuvent pas être choisis "
+            "par la même personne.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("organiser_name"),
+                FieldPanel("organiser_email"),
+                FieldPanel("organiser_phone"),
+            ],
+            heading="Contact",
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("audience"),
+        index.SearchField("venue_name"),
+        index.SearchField("programme"),
+        index.FilterField("start"),
+        index.FilterField("kind"),
+        index.FilterField("visibility"),
+    ]
+    parent_page_types = ["seminars.SeminarIndexPage"]
+    subpage_types = ["seminars.ProceedingsPage"]
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "événements"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "La fin doit suivre le début."})
+        if (
+            self.registration_opens
+            and self.registration_closes
+            and self.registration_closes < self.registration_opens
+        ):
+            raise ValidationError(
+                {"registration_closes": "La clôture doit suivre l'ouverture des inscriptions."}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    def registration_state(self, now=None) -> str:
+        """ "open", "not_yet" or "closed"."""
+        now = now or timezone.now()
+        if self.registration_opens and now < self.registration_opens:
+            return "not_yet"
+        if now >= (self.registration_closes or self.start):
+            return "closed"
+        return "open"
+
+    def changes_deadline(self):
+        return self.changes_until or self.start
+
+    def confirmed_count(self) -> int:
+        return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+    def seats_left(self) -> int:
+        # Lists annotate "confirmed" to count every event in one query.
+        confirmed = getattr(self, "confirmed", None)
+        return max(0, self.seats - (self.confirmed_count() if confirmed is None else confirmed))
+
+    def invitation_ok(self, key: str | None) -> bool:
+        if self.visibility != Visibility.INVITATION:
+            return True
+        return bool(key) and secrets.compare_digest(str(key), self.invitation_key)
+
+    def serve(self, request, *args, **kwargs):
+        from seminars.views import serve_seminar
+
+        return serve_seminar(self, request, super().serve, *args, **kwargs)
+
+    def get_proceedings(self):
+        return ProceedingsPage.objects.child_of(self).live().first()
+
+
+class Atelier(Orderable):
+    """A workshop inside an event, with its own time slot and seats."""
+
+    page = ParentalKey(SeminarPage, on_delete=models.CASCADE, related_name="ateliers")
+    title = models.CharField("intitulé", max_length=200)
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    room = models.CharField("salle", max_length=100, blank=True)
+    seats = models.PositiveIntegerField("places", default=20)
+    description = models.TextField("description", blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldRowPanel([FieldPanel("room"), FieldPanel("seats")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "atelier"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "La fin de l'atelier doit suivre son début."})
+
+    def overlaps(self, other: "Atelier") -> bool:
+        """Half-open slots: one ending at 11:00 does not overlap one starting at 11:00."""
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def confirmed_count(self) -> int:
+        return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def with_taken(ateliers: models.QuerySet) -> models.QuerySet:
+    """Ateliers annotated with their confirmed registrations ("taken"), in starting order."""
+    confirmed = Q(registrations__status=Registration.Status.CONFIRMED)
+    return ateliers.annotate(taken=models.Count("registrations", filter=confirmed)).order_by(
+        "starts_at", "sort_order"
+    )
+
+
+class Registration(models.Model):
+    """One person registered for one event. No account: the person acts through a signed link.
+
+    The commune is matched with the foundation's matcher; text that cannot be matched is kept as
+    typed (`commune_typed`) and flagged with suggestions for the organiser.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmée"
+        WAITLISTED = "waitlisted", "Liste d'attente"
+        CANCELLED = "cancelled", "Annulée"
+
+    class CommuneStatus(models.TextChoices):
+        MATCHED = "matched", "Reconnue"
+        FLAGGED = "flagged", "À vérifier"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Formulaire"
+        API = "api", "API"
+        IMPORT = "import", "Import"
+        MANUAL = "manual", "Ajout par l'organisateur"
+
+    seminar = models.ForeignKey(SeminarPage, on_delete=models.CASCADE, related_name="registrations")
+    nom = models.CharField(max_length=150)
+    prenom = models.CharField("prénom", max_length=150)
+    # Stored lower-cased; empty for imported lists without e-mails.
+    email = models.EmailField("e-mail", blank=True)
+    commune = models.ForeignKey(
+        "tenants.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commune_typed = models.CharField("commune saisie", max_length=200, blank=True)
+    commune_status = models.CharField(
+        max_length=10, choices=CommuneStatus.choices, default=CommuneStatus.MATCHED
+    )
+    commune_suggestions = models.JSONField(default=list, blank=True)
+    fonction = models.CharField(max_length=30, choices=Fonction.choices)
+    fonction_text = models.CharField(
+        "fonction saisie", max_length=200, blank=True, help_text="Texte libre (« autre », import)."
+    )
+    ateliers = models.ManyToManyField(Atelier, blank=True, related_name="registrations")
+    needs = models.TextField("besoins (accessibilité, alimentation)", blank=True)
+    consent = models.BooleanField("accepte de figurer dans la liste publiée", default=False)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField("présence émargée le", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "email"],
+                condition=~Q(email=""),
+                name="one_registration_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["seminar", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom} ({self.get_status_display()})"
+
+    @property
+    def commune_label(self) -> str:
+        return self.commune.nom if self.commune_id else self.commune_typed
+
+    @property
+    def fonction_label(self) -> str:
+        if self.fonction == Fonction.AUTRE and self.fonction_text:
+            return self.fonction_text
+        return self.get_fonction_display()
+
+
+class ProceedingsPage(Page):
+    """The proceedings ("actes") of an event, published as a child of its SeminarPage."""
+
+    preamble = RichTextField("préambule", blank=True)
+    interventions = StreamField(
+        blocks.intervention_blocks(), blank=True, verbose_name="interventions"
+    )
+    syntheses = StreamField(
+        blocks.synthesis_blocks(), blank=True, verbose_name="synthèses des ateliers"
+    )
+    conclusion = RichTextField("conclusion", blank=True)
+    downloads = StreamField(blocks.download_blocks(), blank=True, verbose_name="téléchargements")
+    show_participants = models.BooleanField(
+        "publier la liste des participants",
+        default=True,
+        help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("preamble"),
+        FieldPanel("interventions"),
+        FieldPanel("syntheses"),
+        FieldPanel("conclusion"),
+        FieldPanel("downloads"),
+        FieldPanel("show_participants"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("preamble"),
+        index.SearchField("interventions"),
+        index.SearchField("syntheses"),
+        index.SearchField("conclusion"),
+    ]
+    parent_page_types = ["seminars.SeminarPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "actes"
+        verbose_name_plural = "actes"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        seminar = self.get_parent().specific
+        context["seminar"] = seminar
+        context["participants"] = (
+            seminar.registrations.filter(status=Registration.Status.CONFIRMED, consent=True)
+            .select_related("commune")
+            .order_by("nom", "prenom")
+            if self.show_participants
+            else []
+        )
+        return context

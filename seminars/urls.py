@@ -1,3 +1,13 @@
-"""Portal pages of seminars (public URLconf)."""
+"""Portal pages of seminars (public URLconf). The calendar and event pages are Wagtail pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from seminars import views
+
+app_name = "seminars"
+urlpatterns = [
+    path("evenements/calendrier.ics", views.ics_feed, name="ics_feed"),
+    path("evenements/ics/<int:pk>.ics", views.event_ics, name="event_ics"),
+    path("evenements/inscription/<str:token>/", views.manage_registration, name="manage"),
+    path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
+]

@@ -216,3 +216,17 @@ LOGGING = {
 
 # migrate_schemas skips member schemas that have nothing to apply (union/migration_executor.py).
 GET_EXECUTOR_FUNCTION = "union.migration_executor.get_executor"
+
+# --- seminars ---
+# Signed registration links (seconds): long enough to outlive the event.
+SEMINAR_LINK_MAX_AGE = int(os.environ.get("SEMINAR_LINK_MAX_AGE", 60 * 60 * 24 * 180))
+# Reminder e-mails go this many days before an event (`manage.py send_seminar_reminders`).
+SEMINAR_REMINDER_DAYS = int(os.environ.get("SEMINAR_REMINDER_DAYS", 3))
+# Département (or région) of the union: breaks ties between homonymous communes typed in forms.
+SEMINAR_COMMUNE_HINT = os.environ.get("SEMINAR_COMMUNE_HINT", "93")
+# OpenAPI: name the seminars' choice sets (another "kind" exists on members).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "SeminarKindEnum": "seminars.models.Kind",
+    "FonctionEnum": "seminars.models.Fonction",
+}

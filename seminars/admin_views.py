@@ -1,0 +1,265 @@
+"""Organisers' screens in the Wagtail admin: registrations, check-in, manual add, import, flagged
+communes, attendance sheets, counts and a message to every registrant. Union admins and event
+organisers only."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from seminars.exports import FORMATS, export_attendance, filename, registration_counts
+from seminars.forms import (
+    EmailRegistrantsForm,
+    ImportForm,
+    ManualRegistrationForm,
+    RegistrationFilterForm,
+)
+from seminars.importer import ImportFailed, import_registrations
+from seminars.links import page_path
+from seminars.models import Registration, SeminarPage, with_taken
+from seminars.services import (
+    RegistrationError,
+    cancel_registration,
+    email_registrants,
+    fix_commune,
+    register_person,
+    set_check_in,
+)
+from tenants.models import Commune
+from union import roles
+
+
+def can_organise(user) -> bool:
+    return roles.has_union_role(user, roles.UNION_ADMIN, roles.EVENT_ORGANISER)
+
+
+def _seminar(request, pk: int) -> SeminarPage:
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    return get_object_or_404(SeminarPage, pk=pk)
+
+
+def _render(request, template: str, seminar: SeminarPage | None, title: str, **context):
+    context.update({"seminar": seminar, "page_title": title, "header_icon": "date"})
+    return render(request, f"seminars/admin/{template}", context, status=context.pop("status", 200))
+
+
+def seminar_list(request):
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    events = SeminarPage.objects.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+        waiting=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        flagged=Count(
+            "registrations",
+            filter=Q(registrations__commune_status="flagged")
+            & ~Q(registrations__status="cancelled"),
+        ),
+    ).order_by("-start")
+    now = timezone.now()
+    return _render(
+        request,
+        "seminar_list.html",
+        None,
+        "Événements et inscriptions",
+        upcoming=[e for e in events if e.end >= now][::-1],
+        past=[e for e in events if e.end < now],
+    )
+
+
+def registrations(request, pk: int):
+    seminar = _seminar(request, pk)
+    filters = RegistrationFilterForm(request.GET or None, seminar=seminar)
+    queryset = filters.filter(
+        seminar.registrations.select_related("commune").prefetch_related("ateliers")
+    ).order_by("status", "nom", "prenom")
+    return _render(
+        request,
+        "registrations.html",
+        seminar,
+        f"Inscriptions – {seminar.title}",
+        filters=filters,
+        registrations=queryset,
+        ateliers=seminar.ateliers.order_by("starts_at"),
+        page_url=page_path(seminar),
+        seats_left=seminar.seats_left(),
+        flagged_count=seminar.registrations.filter(commune_status="flagged")
+        .exclude(status="cancelled")
+        .count(),
+    )
+
+
+@require_POST
+def check_in(request, pk: int, registration_pk: int):
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    present = request.POST.get("present") == "1"
+    set_check_in(registration, present, actor=request.user)
+    state = "présent(e)" if present else "non émargé(e)"
+    messages.success(request, f"{registration.prenom} {registration.nom} : {state}.")
+    # Back to the same filtered list: check-in goes person after person.
+    url = reverse("seminars_admin:registrations", args=[seminar.pk])
+    query = request.POST.get("query", "")
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+def cancel(request, pk: int, registration_pk: int):
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    cancel_registration(registration, actor=request.user)
+    messages.success(request, f"Inscription de {registration.prenom} {registration.nom} annulée.")
+    return redirect("seminars_admin:registrations", pk=seminar.pk)
+
+
+def add(request, pk: int):
+    seminar = _seminar(request, pk)
+    form = ManualRegistrationForm(request.POST or None, seminar=seminar)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, created = register_person(
+                seminar,
+                form.to_data(),
+                source=Registration.Source.MANUAL,
+                actor=request.user,
+            )
+        except RegistrationError as error:
+            form.add_registration_errors(error)
+        else:
+            verb = "ajoutée" if created else "mise à jour"
+            messages.success(
+                request,
+                f"Inscription de {registration.prenom} {registration.nom} {verb} "
+                f"({registration.get_status_display().lower()}).",
+            )
+            return redirect("seminars_admin:registrations", pk=seminar.pk)
+    return _render(
+        request,
+        "form.html",
+        seminar,
+        f"Ajouter une inscription – {seminar.title}",
+        form=form,
+        submit="Ajouter",
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def import_view(request, pk: int):
+    seminar = _seminar(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_registrations(
+                seminar,
+                upload.read(),
+                upload.name,
+                hint=form.cleaned_data["hint"] or None,
+                actor=request.user,
+            )
+        except ImportFailed as failure:
+            errors = failure.errors
+        else:
+            messages.success(
+                request,
+                f"{result.imported} inscription(s) importée(s) : {result.confirmed} confirmée(s), "
+                f"{result.waitlisted} en liste d'attente, {result.flagged} commune(s) à vérifier.",
+            )
+            return redirect("seminars_admin:registrations", pk=seminar.pk)
+    return _render(
+        request,
+        "import.html",
+        seminar,
+        f"Importer une liste – {seminar.title}",
+        form=form,
+        errors=errors,
+        status=400 if errors else 200,
+    )
+
+
+def flagged(request, pk: int):
+    """Resolve communes typed by people or in imports that the matcher could not recognise."""
+    seminar = _seminar(request, pk)
+    if request.method == "POST":
+        registration = get_object_or_404(
+            Registration, pk=request.POST.get("registration"), seminar=seminar
+        )
+        code = (request.POST.get("code") or "").strip().upper()
+        if Commune.objects.filter(code=code).exists():
+            fix_commune(registration, code, actor=request.user)
+            messages.success(
+                request, f"Commune de {registration.prenom} {registration.nom} corrigée."
+            )
+        else:
+            messages.error(request, f"Code INSEE inconnu : « {code} ».")
+        return redirect("seminars_admin:flagged", pk=seminar.pk)
+    rows = (
+        seminar.registrations.filter(commune_status="flagged")
+        .exclude(status="cancelled")
+        .order_by("commune_typed", "nom")
+    )
+    return _render(
+        request, "flagged.html", seminar, f"Communes à vérifier – {seminar.title}", rows=rows
+    )
+
+
+def export(request, pk: int):
+    seminar = _seminar(request, pk)
+    return attendance_response(
+        seminar, request.GET.get("format", "csv"), request.GET.get("atelier")
+    )
+
+
+def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None = None):
+    """The attendance sheet as a download (shared by the admin and the API)."""
+    if fmt not in FORMATS:
+        raise Http404("Format inconnu : csv, xlsx ou pdf.")
+    atelier = get_object_or_404(seminar.ateliers, pk=atelier_id) if atelier_id else None
+    response = HttpResponse(export_attendance(seminar, fmt, atelier), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename(seminar, atelier, fmt)}"'
+    return response
+
+
+def stats(request, pk: int):
+    seminar = _seminar(request, pk)
+    return _render(
+        request,
+        "stats.html",
+        seminar,
+        f"Chiffres – {seminar.title}",
+        counts=registration_counts(seminar),
+        ateliers=with_taken(seminar.ateliers.all()),
+        # Catering and accessibility: what people asked for, to prepare the day.
+        needs=seminar.registrations.exclude(needs="")
+        .exclude(status=Registration.Status.CANCELLED)
+        .order_by("nom", "prenom"),
+    )
+
+
+def email(request, pk: int):
+    seminar = _seminar(request, pk)
+    form = EmailRegistrantsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = email_registrants(
+            seminar,
+            form.cleaned_data["subject"],
+            form.cleaned_data["body"],
+            statuses=form.cleaned_data["statuses"],
+            actor=request.user,
+        )
+        messages.success(request, f"Message envoyé à {count} personne(s).")
+        return redirect("seminars_admin:registrations", pk=seminar.pk)
+    return _render(
+        request,
+        "form.html",
+        seminar,
+        f"Écrire aux inscrits – {seminar.title}",
+        form=form,
+        submit="Envoyer",
+        multipart=False,
+    )

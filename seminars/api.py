@@ -1,0 +1,465 @@
+"""API of seminars (/api/v1/ on the portal): events, registrations, imports and attendance sheets.
+
+Kinds and fonctions travel as codes (seminars.models.Kind, Fonction). Staff (union admins and
+event organisers) authenticate with their session or a token (`/api/v1/auth/token/`).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from seminars.admin_views import attendance_response, can_organise
+from seminars.fonctions import map_fonction
+from seminars.forms import RegistrationForm
+from seminars.importer import ImportFailed, import_registrations
+from seminars.links import absolute, page_path
+from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
+from seminars.services import RegistrationError, create_seminar, register_person
+from seminars.views import listed_events
+
+
+class IsOrganiser(BasePermission):
+    message = "Réservé aux organisateurs d'événements de l'union."
+
+    def has_permission(self, request, view):
+        return can_organise(request.user)
+
+
+class IsOrganiserOrReadOnly(IsOrganiser):
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or super().has_permission(request, view)
+
+
+class PublicWriteStaffRead(IsOrganiser):
+    """Anyone registers (POST); only organisers read the list."""
+
+    def has_permission(self, request, view):
+        return request.method == "POST" or super().has_permission(request, view)
+
+
+class AtelierSerializer(serializers.ModelSerializer):
+    start = serializers.DateTimeField(source="starts_at")
+    end = serializers.DateTimeField(source="ends_at")
+    seats_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Atelier
+        fields = ["id", "title", "start", "end", "room", "seats", "seats_left"]
+
+    def get_seats_left(self, atelier) -> int:
+        return max(0, atelier.seats - atelier.taken)
+
+
+VENUE = inline_serializer(
+    "Venue",
+    {
+        "name": serializers.CharField(),
+        "address": serializers.CharField(),
+        "access": serializers.CharField(),
+    },
+)
+REGISTRATION_WINDOW = inline_serializer(
+    "RegistrationWindow",
+    {
+        "state": serializers.ChoiceField(["open", "not_yet", "closed"]),
+        "opens": serializers.DateTimeField(allow_null=True),
+        "closes": serializers.DateTimeField(),
+    },
+)
+
+
+class SeminarSerializer(serializers.ModelSerializer):
+    venue = serializers.SerializerMethodField()
+    seats_left = serializers.SerializerMethodField()
+    registration = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    ics_url = serializers.SerializerMethodField()
+    ateliers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SeminarPage
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "venue",
+            "audience",
+            "summary",
+            "visibility",
+            "seats",
+            "seats_left",
+            "registration",
+            "url",
+            "ics_url",
+            "ateliers",
+        ]
+
+    @extend_schema_field(VENUE)
+    def get_venue(self, page) -> dict:
+        return {"name": page.venue_name, "address": page.venue_address, "access": page.access_notes}
+
+    def get_seats_left(self, page) -> int:
+        return page.seats_left()
+
+    @extend_schema_field(REGISTRATION_WINDOW)
+    def get_registration(self, page) -> dict:
+        return {
+            "state": page.registration_state(),
+            "opens": page.registration_opens,
+            "closes": page.registration_closes or page.start,
+        }
+
+    def get_url(self, page) -> str:
+        return absolute(page_path(page))
+
+    def get_ics_url(self, page) -> str:
+        return absolute(f"/evenements/ics/{page.pk}.ics")
+
+    @extend_schema_field(AtelierSerializer(many=True))
+    def get_ateliers(self, page) -> list[dict]:
+        return AtelierSerializer(page.ateliers.all(), many=True).data
+
+
+class SeminarCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(Kind.choices)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    seats = serializers.IntegerField(min_value=1, max_value=100000)
+
+    def validate(self, data):
+        if data["end"] < data["start"]:
+            raise serializers.ValidationError({"end": "La fin doit suivre le début."})
+        return data
+
+
+def events_with_seats():
+    ateliers = with_taken(Atelier.objects.all())
+    return listed_events().prefetch_related(Prefetch("ateliers", queryset=ateliers))
+
+
+class SeminarList(generics.ListCreateAPIView):
+    """Events of the union (public and members-only; invitation-only events are never listed)."""
+
+    serializer_class = SeminarSerializer
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    def get_queryset(self):
+        events = events_with_seats()
+        if self.request.query_params.get("upcoming") in ("1", "true"):
+            events = events.filter(end__gte=timezone.now())
+        return events
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("upcoming", bool, description="Seulement les événements à venir")
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=SeminarCreateSerializer,
+        responses={201: SeminarSerializer, 400: OpenApiResponse(description="Erreurs par champ")},
+    )
+    def post(self, request, *args, **kwargs):
+        """Create and publish an event under the calendar page (organisers)."""
+        incoming = SeminarCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            page = create_seminar(
+                title=data["title"],
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                venue=data["venue"],
+                seats=data["seats"],
+                actor=request.user,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            ) from error
+        page = events_with_seats().get(pk=page.pk)
+        return Response(SeminarSerializer(page).data, status=status.HTTP_201_CREATED)
+
+
+class CommuneSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    nom = serializers.CharField()
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    commune = serializers.SerializerMethodField()
+    commune_suggestions = CommuneSerializer(many=True)
+    ateliers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "nom",
+            "prenom",
+            "email",
+            "commune",
+            "commune_typed",
+            "commune_status",
+            "commune_suggestions",
+            "fonction",
+            "fonction_text",
+            "status",
+            "ateliers",
+            "needs",
+            "consent",
+            "checked_in_at",
+            "created_at",
+        ]
+
+    @extend_schema_field(CommuneSerializer(allow_null=True))
+    def get_commune(self, registration) -> dict | None:
+        if registration.commune_id is None:
+            return None
+        return {"code": registration.commune.code, "nom": registration.commune.nom}
+
+
+class RegistrationInSerializer(serializers.Serializer):
+    """Documentation of the registration body; the rules are the portal form's."""
+
+    nom = serializers.CharField()
+    prenom = serializers.CharField()
+    email = serializers.EmailField()
+    commune = serializers.CharField(help_text="Nom saisi ou code INSEE")
+    fonction = serializers.ChoiceField(Fonction.choices, help_text="Code, ou libellé saisi")
+    fonction_text = serializers.CharField(required=False, help_text="Obligatoire pour « autre »")
+    ateliers = serializers.ListField(child=serializers.IntegerField(), required=False)
+    needs = serializers.CharField(required=False)
+    consent = serializers.BooleanField(required=False)
+    invitation = serializers.CharField(required=False, help_text="Clé d'invitation")
+
+
+REGISTRATION_OUT = inline_serializer(
+    "RegistrationCreated",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(["confirmed", "waitlisted"]),
+        "created": serializers.BooleanField(),
+        "commune_status": serializers.ChoiceField(["matched", "flagged"]),
+        "ateliers": serializers.ListField(child=serializers.IntegerField()),
+    },
+)
+
+
+def _seminar_for(request, pk: int) -> SeminarPage:
+    page = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    if can_organise(request.user):
+        return page
+    key = request.data.get("invitation") if request.method == "POST" else None
+    if not page.invitation_ok(key):
+        # An invitation-only event does not exist for those without the key.
+        raise Http404("Événement introuvable.")
+    return page
+
+
+def _as_list(data, key: str) -> list:
+    if hasattr(data, "getlist"):  # multipart or form-encoded body
+        return data.getlist(key)
+    value = data.get(key) or []
+    return value if isinstance(value, list) else [value]
+
+
+def _form_data(data) -> dict:
+    """API body -> the portal form's fields (a typed fonction is mapped to its code)."""
+    fonction = str(data.get("fonction") or "")
+    fonction_text = str(data.get("fonction_text") or "")
+    if fonction and fonction not in Fonction.values:
+        fonction, fonction_text = map_fonction(fonction)
+    consent = data.get("consent", False)
+    return {
+        "nom": data.get("nom", ""),
+        "prenom": data.get("prenom", ""),
+        "email": data.get("email", ""),
+        "commune": data.get("commune", ""),
+        "fonction": fonction,
+        "fonction_autre": fonction_text,
+        "ateliers": [str(pk) for pk in _as_list(data, "ateliers")],
+        "needs": data.get("needs", ""),
+        "consent": "on" if str(consent).lower() in ("true", "1", "on", "yes", "oui") else "",
+    }
+
+
+class RegistrationList(APIView):
+    permission_classes = [PublicWriteStaffRead]
+
+    @extend_schema(responses=RegistrationSerializer(many=True))
+    def get(self, request, pk: int):
+        """Registrations of an event (organisers)."""
+        seminar = get_object_or_404(SeminarPage, pk=pk)
+        registrations = (
+            seminar.registrations.select_related("commune")
+            .prefetch_related("ateliers")
+            .order_by("nom", "prenom")
+        )
+        if request.query_params.get("status"):
+            registrations = registrations.filter(status=request.query_params["status"])
+        return Response(RegistrationSerializer(registrations, many=True).data)
+
+    @extend_schema(
+        request=RegistrationInSerializer,
+        responses={
+            201: REGISTRATION_OUT,
+            200: OpenApiResponse(
+                REGISTRATION_OUT, description="Même e-mail : inscription mise à jour"
+            ),
+            400: OpenApiResponse(description="Erreurs par champ, en français"),
+        },
+    )
+    def post(self, request, pk: int):
+        """Register for an event (no account). Same rules as the form of the event page."""
+        if not hasattr(request.data, "get"):
+            return Response({"non_field_errors": ["Envoyez un objet JSON."]}, status=400)
+        seminar = _seminar_for(request, pk)
+        if seminar.registration_state() != "open":
+            return Response(
+                {"non_field_errors": ["Les inscriptions ne sont pas ouvertes pour cet événement."]},
+                status=400,
+            )
+        form = RegistrationForm(
+            data=_form_data(request.data), seminar=seminar, atelier_labels=False
+        )
+        if form.is_valid():
+            try:
+                registration, created = register_person(
+                    seminar, form.to_data(), source=Registration.Source.API
+                )
+            except RegistrationError as error:
+                form.add_registration_errors(error)
+            else:
+                body = {
+                    "id": registration.pk,
+                    "status": registration.status,
+                    "created": created,
+                    "commune_status": registration.commune_status,
+                    "ateliers": sorted(registration.ateliers.values_list("pk", flat=True)),
+                }
+                return Response(body, status=201 if created else 200)
+        errors = {
+            ("fonction_text" if name == "fonction_autre" else name): list(messages)
+            for name, messages in form.errors.items()
+        }
+        if "__all__" in errors:
+            errors["non_field_errors"] = errors.pop("__all__")
+        return Response(errors, status=400)
+
+
+IMPORT_OUT = inline_serializer(
+    "ImportResult", {"imported": serializers.IntegerField(), "flagged": serializers.IntegerField()}
+)
+IMPORT_ERRORS = inline_serializer(
+    "ImportErrors",
+    {
+        "errors": inline_serializer(
+            "ImportError",
+            {
+                "line": serializers.IntegerField(),
+                "column": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+            many=True,
+        )
+    },
+)
+
+
+class RegistrationImport(APIView):
+    permission_classes = [IsOrganiser]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=inline_serializer(
+            "ImportUpload",
+            {"file": serializers.FileField(), "hint": serializers.CharField(required=False)},
+        ),
+        responses={200: IMPORT_OUT, 400: IMPORT_ERRORS},
+    )
+    def post(self, request, pk: int):
+        """Import a CSV or XLSX list: all lines or none."""
+        seminar = get_object_or_404(SeminarPage, pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response(
+                {
+                    "errors": [
+                        {"line": 0, "column": "", "message": "Joignez un fichier (champ file)."}
+                    ]
+                },
+                status=400,
+            )
+        try:
+            result = import_registrations(
+                seminar,
+                upload.read(),
+                upload.name,
+                hint=request.data.get("hint") or None,
+                actor=request.user,
+            )
+        except ImportFailed as failure:
+            return Response({"errors": [e.as_dict() for e in failure.errors]}, status=400)
+        return Response(
+            {
+                "imported": result.imported,
+                "flagged": result.flagged,
+                "confirmed": result.confirmed,
+                "waitlisted": result.waitlisted,
+            }
+        )
+
+
+class IgnoreFormatParameter(BaseContentNegotiation):
+    """`?format=` names the export's file format here, not DRF's renderer."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class RegistrationExport(APIView):
+    permission_classes = [IsOrganiser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = IgnoreFormatParameter
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", str, enum=["csv", "xlsx", "pdf"], required=True),
+            OpenApiParameter("atelier", int, description="Feuille d'un atelier"),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk: int):
+        """The attendance sheet (feuille d'émargement), sorted by name."""
+        seminar = get_object_or_404(SeminarPage, pk=pk)
+        return attendance_response(
+            seminar, request.query_params.get("format", "csv"), request.query_params.get("atelier")
+        )

@@ -1,0 +1,67 @@
+"""E-mails to registrants, in French, with the event's .ics attached where a seat is held."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from seminars.ics import seminar_ics
+from seminars.links import absolute, manage_path, page_path
+
+SUBJECTS = {
+    "confirmed": "Inscription confirmée : {title}",
+    "waitlisted": "Liste d'attente : {title}",
+    "updated": "Inscription mise à jour : {title}",
+    "promoted": "Une place s'est libérée : {title}",
+    "cancelled": "Inscription annulée : {title}",
+    "reminder": "Rappel : {title}",
+    "link": "Votre lien d'inscription : {title}",
+}
+WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
+
+
+def _reply_to(seminar) -> list[str]:
+    return [seminar.organiser_email] if seminar.organiser_email else []
+
+
+def send_registration_email(registration, kind: str) -> None:
+    seminar = registration.seminar
+    context = {
+        "registration": registration,
+        "seminar": seminar,
+        "kind": kind,
+        "manage_url": absolute(manage_path(registration)),
+        "page_url": absolute(page_path(seminar)),
+        "ateliers": list(registration.ateliers.order_by("starts_at")),
+        "platform_name": settings.PLATFORM_NAME,
+    }
+    message = EmailMessage(
+        subject=SUBJECTS[kind].format(title=seminar.title),
+        body=render_to_string("seminars/email/registration.txt", context),
+        to=[registration.email],
+        reply_to=_reply_to(seminar),
+    )
+    if kind in WITH_CALENDAR and registration.status == "confirmed":
+        message.attach(f"{seminar.slug}.ics", seminar_ics(seminar), "text/calendar")
+    message.send()
+
+
+def send_organiser_message(registrations: list, subject: str, body: str) -> int:
+    sent = 0
+    for registration in registrations:
+        text = render_to_string(
+            "seminars/email/organiser_message.txt",
+            {
+                "registration": registration,
+                "body": body,
+                "manage_url": absolute(manage_path(registration)),
+                "platform_name": settings.PLATFORM_NAME,
+            },
+        )
+        message = EmailMessage(
+            subject=subject,
+            body=text,
+            to=[registration.email],
+            reply_to=_reply_to(registration.seminar),
+        )
+        sent += message.send()
+    return sent

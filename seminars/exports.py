@@ -1,0 +1,162 @@
+"""Attendance sheets (feuilles d'émargement) in CSV, XLSX and PDF, and the counts for organisers."""
+
+import csv
+import io
+from collections import Counter
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+
+from seminars.models import Atelier, Fonction, Registration, SeminarPage
+from tenants.matching import fold
+from tenants.models import MemberCCAS
+
+COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
+    """Confirmed people, sorted by name as a reader expects (accents and case ignored)."""
+    registrations = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
+    if atelier is not None:
+        registrations = registrations.filter(ateliers=atelier)
+    rows = [
+        [r.nom.upper(), r.prenom, r.commune_label, r.fonction_label]
+        for r in registrations.select_related("commune")
+    ]
+    return sorted(rows, key=lambda row: (fold(row[0]), fold(row[1])))
+
+
+def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
+    title = f"{seminar.title} – {date_format(timezone.localtime(seminar.start), 'j F Y')}"
+    return f"{title} – {atelier.title}" if atelier else title
+
+
+def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> str:
+    suffix = f"-{slugify(atelier.title)}" if atelier else ""
+    return f"emargement-{seminar.slug}{suffix}.{extension}"
+
+
+def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
+    rows = attendance_rows(seminar, atelier)
+    title = sheet_title(seminar, atelier)
+    if fmt == "csv":
+        return _csv(rows)
+    if fmt == "xlsx":
+        return _xlsx(title, rows)
+    if fmt == "pdf":
+        return _pdf(title, rows)
+    raise ValueError(fmt)
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    # BOM so that Excel opens accents correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx(title: str, rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Émargement"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(COLUMNS + ["Signature"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row + [""])
+    for column, width in zip("ABCDE", (24, 20, 26, 34, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf(title: str, rows: list[list[str]]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=f"Feuille d'émargement – {title}",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )
+    styles = getSampleStyleSheet()
+    cell_style = styles["BodyText"]
+    data = [COLUMNS + ["Signature"]] + [
+        [Paragraph(value, cell_style) for value in row] + [""] for row in rows
+    ]
+    table = Table(
+        data,
+        colWidths=[5 * cm, 4.5 * cm, 5 * cm, 5.5 * cm, 6.5 * cm],
+        repeatRows=1,
+        rowHeights=[0.8 * cm] + [1.3 * cm] * len(rows),
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story = [
+        Paragraph("Feuille d'émargement", styles["Title"]),
+        Paragraph(title, styles["Heading2"]),
+        Paragraph(
+            f"{len(rows)} personne{'s' if len(rows) > 1 else ''} inscrite{'s' if len(rows) > 1 else ''}",
+            cell_style,
+        ),
+        Spacer(1, 0.4 * cm),
+        table,
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def registration_counts(seminar: SeminarPage) -> dict:
+    """Counts of confirmed people by commune, by fonction, and members against non-members."""
+    registrations = list(
+        seminar.registrations.filter(status=Registration.Status.CONFIRMED).select_related("commune")
+    )
+    member_communes = set(
+        MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE).values_list(
+            "commune_id", flat=True
+        )
+    )
+    by_commune = Counter(r.commune_label for r in registrations)
+    labels = dict(Fonction.choices)
+    by_fonction = Counter(labels[r.fonction] for r in registrations)
+    members = sum(1 for r in registrations if r.commune_id in member_communes)
+    unknown = sum(1 for r in registrations if not r.commune_id)
+    return {
+        "total": len(registrations),
+        "by_commune": sorted(by_commune.items(), key=lambda item: (-item[1], fold(item[0]))),
+        "by_fonction": sorted(by_fonction.items(), key=lambda item: (-item[1], item[0])),
+        "members": members,
+        "non_members": len(registrations) - members - unknown,
+        "unknown": unknown,
+        "waitlisted": seminar.registrations.filter(status=Registration.Status.WAITLISTED).count(),
+    }

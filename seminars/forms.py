@@ -1,0 +1,200 @@
+"""Forms of seminars: the public registration form (also behind the API) and the organiser's forms."""
+
+from django import forms
+from django.utils import timezone
+
+from seminars.models import Fonction, Registration, with_taken
+from seminars.services import (
+    RegistrationData,
+    RegistrationError,
+    check_atelier_choice,
+    resolve_commune,
+)
+
+
+class RegistrationForm(forms.Form):
+    """The rules of a registration, shared by the portal form and the API."""
+
+    nom = forms.CharField(label="Nom", max_length=150)
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        help_text="Vous y recevrez la confirmation et un lien pour gérer votre inscription.",
+    )
+    commune = forms.CharField(
+        label="Commune",
+        max_length=200,
+        help_text="La commune que vous représentez (nom ou code INSEE).",
+    )
+    fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
+    fonction_autre = forms.CharField(
+        label="Précisez votre fonction (si « Autre »)", max_length=200, required=False
+    )
+    ateliers = forms.TypedMultipleChoiceField(
+        label="Ateliers",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Deux ateliers qui ont lieu en même temps ne peuvent pas être choisis ensemble.",
+    )
+    needs = forms.CharField(
+        label="Besoins particuliers (accessibilité, régime alimentaire)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label="J'accepte de figurer dans la liste des participants publiée avec les actes "
+        "(nom, prénom, commune, fonction).",
+        required=False,
+    )
+
+    def __init__(self, *args, seminar, atelier_labels: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seminar = seminar
+        self.fields["ateliers"].choices = [
+            (atelier.pk, atelier_label(atelier) if atelier_labels else atelier.title)
+            for atelier in ateliers_with_seats(seminar)
+        ]
+        if not self.fields["ateliers"].choices:
+            del self.fields["ateliers"]
+        self.commune_resolution = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("fonction") == Fonction.AUTRE and not cleaned.get("fonction_autre"):
+            self.add_error("fonction_autre", "Précisez votre fonction.")
+        if cleaned.get("commune"):
+            self.commune_resolution = resolve_commune(cleaned["commune"])
+        try:
+            check_atelier_choice(self.seminar, cleaned.get("ateliers") or [])
+        except RegistrationError as error:
+            self.add_registration_errors(error)
+        return cleaned
+
+    def add_registration_errors(self, error: RegistrationError) -> None:
+        for name, messages in error.errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+    def to_data(self) -> RegistrationData:
+        cleaned = self.cleaned_data
+        return RegistrationData(
+            nom=cleaned["nom"],
+            prenom=cleaned["prenom"],
+            email=cleaned["email"],
+            commune=self.commune_resolution,
+            fonction=cleaned["fonction"],
+            # The typed text is kept: "autre", or a label the API mapped to its code.
+            fonction_text=cleaned.get("fonction_autre", ""),
+            atelier_ids=cleaned.get("ateliers") or [],
+            needs=cleaned.get("needs", ""),
+            consent=cleaned.get("consent", False),
+        )
+
+
+def ateliers_with_seats(seminar):
+    """The event's ateliers with their confirmed count ("taken"), in one query."""
+    return with_taken(seminar.ateliers.all())
+
+
+def atelier_label(atelier) -> str:
+    left = max(0, atelier.seats - atelier.taken)
+    room = f", {atelier.room}" if atelier.room else ""
+    availability = "complet" if left == 0 else f"{left} place{'s' if left > 1 else ''}"
+    starts, ends = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
+    return f"{atelier.title} – {starts:%H:%M}–{ends:%H:%M}{room} ({availability})"
+
+
+class ManualRegistrationForm(RegistrationForm):
+    """The organiser adds someone: e-mail optional, commune hint allowed."""
+
+    hint = forms.CharField(label="Département ou région (facultatif)", max_length=3, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields[
+            "email"
+        ].help_text = "Facultatif. Sans e-mail, aucune confirmation n'est envoyée."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("commune"):
+            self.commune_resolution = resolve_commune(cleaned["commune"], cleaned.get("hint"))
+        return cleaned
+
+
+class ManageAteliersForm(forms.Form):
+    ateliers = forms.TypedMultipleChoiceField(
+        label="Mes ateliers", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, seminar, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ateliers"].choices = [
+            (atelier.pk, atelier_label(atelier)) for atelier in ateliers_with_seats(seminar)
+        ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        help_text="Colonnes : Nom, Prénom, Commune, Fonction, Email (facultative), "
+        "Département ou Région (facultative).",
+    )
+    hint = forms.CharField(
+        label="Département ou région par défaut (facultatif)",
+        max_length=3,
+        required=False,
+        help_text="Aide à reconnaître les communes homonymes, par exemple 93.",
+    )
+
+
+class EmailRegistrantsForm(forms.Form):
+    subject = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+    statuses = forms.MultipleChoiceField(
+        label="Destinataires",
+        choices=[
+            (Registration.Status.CONFIRMED, "Inscriptions confirmées"),
+            (Registration.Status.WAITLISTED, "Liste d'attente"),
+        ],
+        initial=[Registration.Status.CONFIRMED],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RegistrationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Statut", required=False, choices=[("", "Tous"), *Registration.Status.choices]
+    )
+    commune = forms.CharField(label="Commune", required=False)
+    fonction = forms.ChoiceField(
+        label="Fonction", required=False, choices=[("", "Toutes"), *Fonction.choices]
+    )
+    atelier = forms.TypedChoiceField(label="Atelier", required=False, coerce=int, empty_value=None)
+    flagged = forms.BooleanField(label="Communes à vérifier seulement", required=False)
+
+    def __init__(self, *args, seminar, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["atelier"].choices = [("", "Tous")] + [
+            (a.pk, a.title) for a in seminar.ateliers.order_by("starts_at")
+        ]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["commune"]:
+            queryset = queryset.filter(commune__nom__icontains=data["commune"]) | queryset.filter(
+                commune_typed__icontains=data["commune"]
+            )
+        if data["fonction"]:
+            queryset = queryset.filter(fonction=data["fonction"])
+        if data["atelier"]:
+            queryset = queryset.filter(ateliers=data["atelier"])
+        if data["flagged"]:
+            queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
+        return queryset.distinct()

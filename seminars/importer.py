@@ -1,0 +1,206 @@
+"""Import of registrations from a CSV or XLSX list typed by an organiser.
+
+All or nothing: every line is checked first; one bad line gives its line, column and reason and
+nothing is imported. Communes that cannot be matched are kept as typed and flagged.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from seminars.fonctions import map_fonction
+from seminars.models import Registration, SeminarPage
+from seminars.services import RegistrationData, RegistrationError, register_person, resolve_commune
+from tenants.matching import fold
+from union.audit import record_audit
+
+# Folded header -> field. Organisers' spreadsheets name the same column in many ways.
+HEADERS = {
+    "nom": "nom",
+    "nom de famille": "nom",
+    "prenom": "prenom",
+    "commune": "commune",
+    "ville": "commune",
+    "fonction": "fonction",
+    "qualite": "fonction",
+    "email": "email",
+    "e mail": "email",
+    "mail": "email",
+    "courriel": "email",
+    "adresse e mail": "email",
+    "departement": "hint",
+    "code departement": "hint",
+    "region": "hint",
+    "code region": "hint",
+    "dep": "hint",
+}
+REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportIssue:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[ImportIssue]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    imported: int
+    flagged: int
+    confirmed: int
+    waitlisted: int
+
+
+def read_rows(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a CSV or XLSX file, header included, as text."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(content)
+    if name.endswith((".csv", ".txt")):
+        return _csv_rows(content)
+    raise ImportFailed(
+        [ImportIssue(0, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")]
+    )
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    # Excel in French writes ";"; other tools write ",".
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportFailed([ImportIssue(0, "", "Fichier XLSX illisible.")]) from error
+    sheet = workbook.worksheets[0]
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows.append((number, ["" if value is None else str(value).strip() for value in row]))
+    workbook.close()
+    return rows
+
+
+def parse(
+    content: bytes, filename: str, hint: str | None = None
+) -> list[tuple[int, RegistrationData]]:
+    """Check every line; return the data of each or raise ImportFailed with every problem found."""
+    rows = [(line, cells) for line, cells in read_rows(content, filename) if any(cells)]
+    if not rows:
+        raise ImportFailed([ImportIssue(1, "", "Le fichier est vide.")])
+    header_line, header = rows[0]
+    columns: dict[str, int] = {}
+    for position, title in enumerate(header):
+        field = HEADERS.get(fold(title))
+        if field and field not in columns:
+            columns[field] = position
+    errors = [
+        ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
+        for field, label in REQUIRED.items()
+        if field not in columns
+    ]
+    if errors:
+        raise ImportFailed(errors)
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFailed([ImportIssue(0, "", f"Au plus {MAX_ROWS} lignes par import.")])
+    parsed, seen_emails = [], {}
+    for line, cells in rows[1:]:
+        cell = _cell_reader(columns, cells)
+        for field, label in REQUIRED.items():
+            if not cell(field):
+                errors.append(ImportIssue(line, label, f"{label} manquant(e)."))
+        email = cell("email").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(ImportIssue(line, "Email", f"Adresse e-mail invalide : « {email} »."))
+            if email in seen_emails:
+                errors.append(
+                    ImportIssue(line, "Email", f"Adresse déjà présente ligne {seen_emails[email]}.")
+                )
+            seen_emails.setdefault(email, line)
+        if errors and errors[-1].line == line:
+            continue
+        code, typed_fonction = map_fonction(cell("fonction"))
+        parsed.append(
+            (
+                line,
+                RegistrationData(
+                    nom=cell("nom"),
+                    prenom=cell("prenom"),
+                    email=email,
+                    commune=resolve_commune(cell("commune"), cell("hint") or hint),
+                    fonction=code,
+                    fonction_text=typed_fonction,
+                ),
+            )
+        )
+    if errors:
+        raise ImportFailed(errors)
+    return parsed
+
+
+def _cell_reader(columns: dict[str, int], cells: list[str]):
+    def cell(field: str) -> str:
+        position = columns.get(field)
+        return cells[position] if position is not None and position < len(cells) else ""
+
+    return cell
+
+
+def import_registrations(
+    seminar: SeminarPage, content: bytes, filename: str, *, hint: str | None = None, actor=None
+) -> ImportResult:
+    """Import a list into an event: all lines or none. Seats and the waiting list apply as for
+    anyone registering; imported people get no e-mail (the organiser writes to them if needed)."""
+    parsed = parse(content, filename, hint)
+    result = ImportResult(0, 0, 0, 0)
+    with transaction.atomic():
+        for line, data in parsed:
+            try:
+                registration, _created = register_person(
+                    seminar, data, source=Registration.Source.IMPORT, notify=False
+                )
+            except RegistrationError as error:
+                column, messages = next(iter(error.errors.items()))
+                raise ImportFailed([ImportIssue(line, column.capitalize(), messages[0])]) from error
+            result.imported += 1
+            result.flagged += registration.commune_status == Registration.CommuneStatus.FLAGGED
+            result.confirmed += registration.status == Registration.Status.CONFIRMED
+            result.waitlisted += registration.status == Registration.Status.WAITLISTED
+        record_audit(
+            "seminar.registrations.imported",
+            actor=actor,
+            target=seminar.title,
+            file=filename,
+            imported=result.imported,
+            flagged=result.flagged,
+        )
+    return result

@@ -1,0 +1,76 @@
+"""Signed links: a registrant manages their registration without an account."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import get_urlconf, reverse, set_urlconf
+
+SALT = "maillage.seminars.registration"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+def make_token(registration) -> str:
+    # The e-mail is part of the payload: a link stops working for a registration whose
+    # address was changed by the organiser.
+    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=SALT, compress=True)
+
+
+def read_token(token: str):
+    """The registration a token designates; LinkExpired or LinkInvalid otherwise."""
+    from seminars.models import Registration
+
+    max_age = settings.SEMINAR_LINK_MAX_AGE
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except signing.BadSignature as error:
+        raise LinkInvalid from error
+    registration = (
+        Registration.objects.select_related("seminar", "commune")
+        .filter(pk=payload.get("r"), email=payload.get("e"))
+        .first()
+    )
+    if registration is None:
+        raise LinkInvalid
+    return registration
+
+
+def read_expired_token(token: str):
+    """The registration of a genuine but expired token (to send its owner a fresh link)."""
+    from seminars.models import Registration
+
+    try:
+        payload = signing.loads(token, salt=SALT)
+    except signing.BadSignature:
+        return None
+    return Registration.objects.filter(pk=payload.get("r"), email=payload.get("e")).first()
+
+
+def manage_path(registration) -> str:
+    # Explicit urlconf: e-mails are built outside requests, where the member URLconf is the default.
+    return reverse(
+        "seminars:manage", args=[make_token(registration)], urlconf=settings.PUBLIC_SCHEMA_URLCONF
+    )
+
+
+def absolute(path: str) -> str:
+    """Links in e-mails point to the portal."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def page_path(page) -> str:
+    """A page's path on the portal, also outside a request (tasks, commands, API on any host),
+    where the default URLconf is the member hosts' one and Wagtail's serve view is unknown."""
+    previous = get_urlconf()
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        return page.get_url() or "/"
+    finally:
+        set_urlconf(previous)

@@ -1,0 +1,469 @@
+"""Writes on events and registrations (convention 1: verb-named, typed, atomic, mail on commit).
+
+Capacity: every write that can change who holds a seat locks the event row (and the chosen
+ateliers) with SELECT ... FOR UPDATE inside one transaction, then counts confirmed registrations.
+Two concurrent registrations for the same event therefore run one after the other, and there are
+never more confirmed registrations than seats, for the event and for each atelier.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from seminars.models import Atelier, Kind, Registration, SeminarIndexPage, SeminarPage, Visibility
+from seminars.tasks import send_message_task, send_registration_email
+from tenants.matching import match_commune
+from tenants.models import MemberCCAS
+from union.audit import record_audit
+
+Status = Registration.Status
+
+
+class RegistrationError(Exception):
+    """The registration cannot be saved; `errors` maps field names to French messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class CommuneResolution:
+    code: str | None
+    status: str  # Registration.CommuneStatus
+    typed: str
+    suggestions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RegistrationData:
+    """What a person (or an organiser, or an import line) gives to register."""
+
+    nom: str
+    prenom: str
+    email: str
+    commune: CommuneResolution
+    fonction: str
+    fonction_text: str = ""
+    atelier_ids: list[int] = field(default_factory=list)
+    needs: str = ""
+    consent: bool = False
+
+
+def resolve_commune(typed: str, hint: str | None = None) -> CommuneResolution:
+    """Match a typed commune with the foundation's matcher; keep and flag what does not match.
+
+    Without a hint, the union's own département breaks ties ("Montreuil" is in six départements).
+    """
+    result = match_commune(typed, hint or settings.SEMINAR_COMMUNE_HINT)
+    if result.status == "matched":
+        return CommuneResolution(result.commune.code, Registration.CommuneStatus.MATCHED, typed)
+    suggestions = [{"code": c.code, "nom": c.nom} for c in result.suggestions]
+    return CommuneResolution(None, Registration.CommuneStatus.FLAGGED, typed, suggestions)
+
+
+def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[Atelier]:
+    """The chosen ateliers, which must belong to the event and not overlap in time."""
+    ids = list(dict.fromkeys(int(pk) for pk in atelier_ids))
+    if not ids:
+        return []
+    ateliers = list(Atelier.objects.filter(page=seminar, pk__in=ids).order_by("starts_at"))
+    if len(ateliers) != len(ids):
+        raise RegistrationError(
+            {"ateliers": ["Un atelier choisi n'appartient pas à cet événement."]}
+        )
+    for index, atelier in enumerate(ateliers):
+        for other in ateliers[index + 1 :]:
+            if atelier.overlaps(other):
+                raise RegistrationError(
+                    {
+                        "ateliers": [
+                            f"Les ateliers « {atelier.title} » et « {other.title} » ont lieu en "
+                            "même temps : choisissez-en un seul."
+                        ]
+                    }
+                )
+    return ateliers
+
+
+def _lock_seminar(seminar: SeminarPage) -> SeminarPage:
+    """Lock the event's row until the end of the transaction; refresh its seats under the lock.
+
+    of=("self",) locks the event's own row, not Wagtail's page row, so editors are not blocked;
+    only the seats are read again, which keeps the locked section (and so the queue) short.
+    """
+    seminar.seats = (
+        SeminarPage.objects.select_for_update(of=("self",))
+        .filter(pk=seminar.pk)
+        .values_list("seats", flat=True)
+        .get()
+    )
+    return seminar
+
+
+def _full_ateliers(ateliers: list[Atelier], exclude: Registration | None) -> list[Atelier]:
+    """Ateliers (locked by the caller) with no seat left for one more confirmed person."""
+    if not ateliers:
+        return []
+    ids = [atelier.pk for atelier in ateliers]
+    # PostgreSQL refuses FOR UPDATE with GROUP BY: lock first, count next.
+    list(Atelier.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    confirmed = Q(registrations__status=Status.CONFIRMED)
+    if exclude is not None and exclude.pk:
+        confirmed &= ~Q(registrations__pk=exclude.pk)
+    counts = Atelier.objects.filter(pk__in=ids).annotate(
+        taken=Count("registrations", filter=confirmed)
+    )
+    return [atelier for atelier in counts if atelier.taken >= atelier.seats]
+
+
+def _seminar_has_seat(seminar: SeminarPage) -> bool:
+    return seminar.registrations.filter(status=Status.CONFIRMED).count() < seminar.seats
+
+
+def _full_message(ateliers: list[Atelier]) -> dict[str, list[str]]:
+    names = ", ".join(f"« {a.title} »" for a in ateliers)
+    return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
+
+
+def _find_existing(seminar: SeminarPage, data: RegistrationData) -> Registration | None:
+    if data.email:
+        return seminar.registrations.filter(email=data.email).first()
+    # Lists without e-mails: the same person on the same commune is the same registration, so that
+    # importing a corrected list again updates rather than duplicates.
+    return seminar.registrations.filter(
+        email="",
+        nom__iexact=data.nom,
+        prenom__iexact=data.prenom,
+        commune_typed__iexact=data.commune.typed,
+    ).first()
+
+
+def _check_audience(seminar: SeminarPage, data: RegistrationData) -> None:
+    if seminar.visibility != Visibility.MEMBERS or not data.commune.code:
+        return  # a flagged commune is checked by the organiser
+    is_member = MemberCCAS.objects.filter(
+        commune_id=data.commune.code, status=MemberCCAS.Status.ACTIVE
+    ).exists()
+    if not is_member:
+        raise RegistrationError(
+            {"commune": ["Cet événement est réservé aux communes membres de l'union."]}
+        )
+
+
+def normalise(data: RegistrationData) -> RegistrationData:
+    data.nom = data.nom.strip()
+    data.prenom = data.prenom.strip()
+    data.email = (data.email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not data.nom:
+        errors["nom"] = ["Indiquez votre nom."]
+    if not data.prenom:
+        errors["prenom"] = ["Indiquez votre prénom."]
+    if data.email:
+        try:
+            validate_email(data.email)
+        except ValidationError:
+            errors["email"] = ["Adresse e-mail invalide."]
+    if errors:
+        raise RegistrationError(errors)
+    return data
+
+
+def register_person(
+    seminar: SeminarPage,
+    data: RegistrationData,
+    *,
+    source: str = Registration.Source.FORM,
+    actor=None,
+    notify: bool = True,
+) -> tuple[Registration, bool]:
+    """Register someone, or update their registration if the e-mail is already registered.
+
+    Confirmed while the event and each chosen atelier have seats; otherwise on the waiting list
+    (event full) or refused with a message (an atelier full while the event is not).
+    Returns (registration, created). Raises RegistrationError.
+    """
+    data = normalise(data)
+    with transaction.atomic():
+        seminar = _lock_seminar(seminar)
+        ateliers = check_atelier_choice(seminar, data.atelier_ids)
+        _check_audience(seminar, data)
+        registration = _find_existing(seminar, data)
+        created = registration is None
+        if created:
+            registration = Registration(seminar=seminar, source=source)
+        previous = registration.status
+        if previous == Status.CONFIRMED:
+            new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
+            full = _full_ateliers(new_ateliers, registration)
+            if full:
+                raise RegistrationError(_full_message(full))
+            status = Status.CONFIRMED
+        elif _seminar_has_seat(seminar):
+            full = _full_ateliers(ateliers, registration)
+            if full:
+                raise RegistrationError(_full_message(full))
+            status = Status.CONFIRMED
+        else:
+            status = Status.WAITLISTED
+        _fill(registration, data)
+        registration.status = status
+        registration.cancelled_at = None
+        if status == Status.WAITLISTED and previous != Status.WAITLISTED:
+            registration.waitlisted_at = timezone.now()
+        registration.save()
+        if ateliers or not created:
+            registration.ateliers.set(ateliers)
+        if previous == Status.CONFIRMED:
+            promote_waiting(seminar)  # an atelier given up may let someone waiting in
+        if actor is not None:
+            record_audit(
+                "seminar.registration.added" if created else "seminar.registration.updated",
+                actor=actor,
+                target=f"{seminar.title} – {registration.prenom} {registration.nom}",
+                seminar=seminar.pk,
+                registration=registration.pk,
+            )
+        if notify and registration.email:
+            kind = "confirmed" if status == Status.CONFIRMED else "waitlisted"
+            _email_on_commit(registration, kind if created or previous != status else "updated")
+    return registration, created
+
+
+def _held_atelier_ids(registration: Registration) -> set[int]:
+    if not registration.pk:
+        return set()
+    return set(registration.ateliers.values_list("pk", flat=True))
+
+
+def _fill(registration: Registration, data: RegistrationData) -> None:
+    registration.nom = data.nom
+    registration.prenom = data.prenom
+    registration.email = data.email
+    registration.commune_id = data.commune.code
+    registration.commune_typed = data.commune.typed
+    registration.commune_status = data.commune.status
+    registration.commune_suggestions = data.commune.suggestions
+    registration.fonction = data.fonction
+    registration.fonction_text = data.fonction_text
+    registration.needs = data.needs
+    registration.consent = data.consent
+
+
+def _email_on_commit(registration: Registration, kind: str) -> None:
+    registration_id = registration.pk
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
+
+
+def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Registration:
+    """The registrant changes their ateliers (signed link), within the seats left."""
+    with transaction.atomic():
+        seminar = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError({"ateliers": ["Cette inscription est annulée."]})
+        ateliers = check_atelier_choice(seminar, atelier_ids)
+        if registration.status == Status.CONFIRMED:
+            new = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
+            full = _full_ateliers(new, registration)
+            if full:
+                raise RegistrationError(_full_message(full))
+        registration.ateliers.set(ateliers)
+        registration.save(update_fields=["updated_at"])
+        # Seats given back in an atelier may let someone waiting in.
+        promote_waiting(seminar)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor=None) -> Registration:
+    """Cancel; the seat goes to the first person waiting who fits, who is told by e-mail."""
+    with transaction.atomic():
+        seminar = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            return registration
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        record_audit(
+            "seminar.registration.cancelled",
+            actor=actor,
+            target=f"{seminar.title} – {registration.prenom} {registration.nom}",
+            seminar=seminar.pk,
+            registration=registration.pk,
+        )
+        if registration.email:
+            _email_on_commit(registration, "cancelled")
+        promote_waiting(seminar)
+    return registration
+
+
+def promote_waiting(seminar: SeminarPage) -> list[Registration]:
+    """Confirm people waiting, in order of arrival, while seats are free.
+
+    Call with the event locked. Someone whose chosen atelier is still full keeps their place in
+    the queue and the next person is considered.
+    """
+    promoted = []
+    waiting = seminar.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    for registration in waiting:
+        if not _seminar_has_seat(seminar):
+            break
+        if _full_ateliers(list(registration.ateliers.all()), registration):
+            continue
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        promoted.append(registration)
+        if registration.email:
+            _email_on_commit(registration, "promoted")
+    return promoted
+
+
+def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
+    """After an organiser publishes the event (more seats, bigger ateliers), confirm the people
+    waiting who now fit."""
+    with transaction.atomic():
+        seminar = _lock_seminar(seminar)
+        return promote_waiting(seminar)
+
+
+def send_new_link(seminar: SeminarPage, email: str) -> bool:
+    """E-mail a fresh personal link to a registered address. The caller always answers the same
+    way, so that nobody learns whether an address is registered."""
+    registration = seminar.registrations.filter(email=(email or "").strip().lower()).first()
+    if registration is None or registration.status == Status.CANCELLED:
+        return False
+    _email_on_commit(registration, "link")
+    return True
+
+
+def set_check_in(registration: Registration, present: bool, *, actor=None) -> Registration:
+    """Check a person in on the day (or undo it)."""
+    with transaction.atomic():
+        registration.checked_in_at = timezone.now() if present else None
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+        record_audit(
+            "seminar.registration.check_in" if present else "seminar.registration.check_in_undone",
+            actor=actor,
+            target=f"{registration.prenom} {registration.nom}",
+            registration=registration.pk,
+        )
+    return registration
+
+
+def fix_commune(registration: Registration, code: str, *, actor=None) -> Registration:
+    """The organiser resolves a flagged commune to an official one."""
+    from tenants.models import Commune
+
+    with transaction.atomic():
+        commune = Commune.objects.get(code=code)
+        registration.commune = commune
+        registration.commune_status = Registration.CommuneStatus.MATCHED
+        registration.commune_suggestions = []
+        registration.save(
+            update_fields=["commune", "commune_status", "commune_suggestions", "updated_at"]
+        )
+        record_audit(
+            "seminar.registration.commune_fixed",
+            actor=actor,
+            target=f"{registration.prenom} {registration.nom}",
+            typed=registration.commune_typed,
+            commune=commune.code,
+        )
+    return registration
+
+
+def create_seminar(
+    *,
+    title: str,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    venue: str = "",
+    seats: int = 50,
+    actor=None,
+    **fields,
+) -> SeminarPage:
+    """Create and publish an event under the calendar page."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Type d'événement inconnu."})
+    if end < start:
+        raise ValidationError({"end": "La fin doit suivre le début."})
+    with transaction.atomic():
+        index = SeminarIndexPage.objects.first()
+        if index is None:
+            raise ValidationError("Aucune page « Séminaires et ateliers » n'existe encore.")
+        page = SeminarPage(
+            title=title,
+            slug=_free_slug(index, title, start),
+            kind=kind,
+            start=start,
+            end=end,
+            venue_name=venue,
+            seats=seats,
+            **fields,
+        )
+        index.add_child(instance=page)
+        page.save_revision(user=actor).publish(user=actor)
+        record_audit("seminar.created", actor=actor, target=title, seminar=page.pk)
+    return page
+
+
+def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:
+    base = slugify(f"{title}-{start:%Y-%m-%d}")[:200] or "evenement"
+    slug, number = base, 2
+    while index.get_children().filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def email_registrants(
+    seminar: SeminarPage, subject: str, body: str, *, statuses: list[str], actor=None
+) -> int:
+    """Send one message to every registrant with an e-mail (one e-mail each, no shared list)."""
+    with transaction.atomic():
+        ids = list(
+            seminar.registrations.filter(status__in=statuses)
+            .exclude(email="")
+            .values_list("pk", flat=True)
+        )
+        record_audit(
+            "seminar.emailed", actor=actor, target=seminar.title, subject=subject, count=len(ids)
+        )
+        transaction.on_commit(lambda: send_message_task.enqueue(ids, subject, body))
+    return len(ids)
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Queue the reminder of every confirmed registration whose event starts within
+    SEMINAR_REMINDER_DAYS days. Each registration is reminded once, whoever runs this and however
+    often (the row is marked in the same transaction; concurrent runs skip locked rows)."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=settings.SEMINAR_REMINDER_DAYS)
+    with transaction.atomic():
+        due = list(
+            Registration.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=Status.CONFIRMED,
+                reminder_sent_at__isnull=True,
+                seminar__start__gt=now,
+                seminar__start__lte=horizon,
+                seminar__live=True,
+            )
+            .exclude(email="")
+            .values_list("pk", flat=True)
+        )
+        Registration.objects.filter(pk__in=due).update(reminder_sent_at=now)
+        for registration_id in due:
+            transaction.on_commit(
+                lambda pk=registration_id: send_registration_email.enqueue(pk, "reminder")
+            )
+    return len(due)

@@ -1,0 +1,40 @@
+"""Background work of seminars (django.tasks): e-mails to registrants and the reminders."""
+
+from django.db import connection
+from django.tasks import task
+
+
+@task
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    """Confirmation, waiting list, promotion, update, cancellation or reminder for one person."""
+    from seminars.emails import send_registration_email as send
+    from seminars.models import Registration
+
+    connection.set_schema_to_public()  # tasks run outside requests: registrations live in public
+    registration = (
+        Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
+    )
+    if registration is None or not registration.email:
+        return False
+    send(registration, kind)
+    return True
+
+
+@task
+def send_message_task(registration_ids: list[int], subject: str, body: str) -> int:
+    """An organiser's message, one e-mail per registrant."""
+    from seminars.emails import send_organiser_message
+    from seminars.models import Registration
+
+    connection.set_schema_to_public()
+    registrations = Registration.objects.select_related("seminar").filter(pk__in=registration_ids)
+    return send_organiser_message(list(registrations), subject, body)
+
+
+@task
+def send_reminders_task() -> int:
+    """Queue the reminders that are due (also run by `manage.py send_seminar_reminders`)."""
+    from seminars.services import send_due_reminders
+
+    connection.set_schema_to_public()
+    return send_due_reminders()

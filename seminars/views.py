@@ -1,0 +1,246 @@
+"""Portal views of seminars: calendar, event page with its registration form, the registrant's
+signed page, and the iCalendar files."""
+
+import calendar as calendar_module
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from seminars.forms import ManageAteliersForm, RegistrationForm
+from seminars.ics import feed_ics, seminar_ics
+from seminars.links import (
+    LinkExpired,
+    LinkInvalid,
+    manage_path,
+    page_path,
+    read_expired_token,
+    read_token,
+)
+from seminars.models import Registration, SeminarPage, Visibility
+from seminars.services import (
+    RegistrationError,
+    cancel_registration,
+    change_ateliers,
+    register_person,
+    send_new_link,
+)
+
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def listed_events():
+    """Live events anyone may see in lists and feeds (invitation-only events never are)."""
+    return (
+        SeminarPage.objects.live()
+        .public()
+        .exclude(visibility=Visibility.INVITATION)
+        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        .order_by("start")
+    )
+
+
+def _month(request) -> date | None:
+    value = request.GET.get("mois", "")
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def calendar_context(index, request) -> dict:
+    now = timezone.now()
+    events = listed_events().child_of(index)
+    view = "mois" if request.GET.get("vue") == "mois" or "mois" in request.GET else "liste"
+    context = {"view": view, "now": now}
+    if view == "liste":
+        context["upcoming"] = list(events.filter(end__gte=now))
+        context["past"] = list(events.filter(end__lt=now).order_by("-start")[:12])
+        return context
+    first = _month(request) or timezone.localdate().replace(day=1)
+    last_day = calendar_module.monthrange(first.year, first.month)[1]
+    tz = timezone.get_current_timezone()
+    month_start = datetime.combine(first, time.min, tz)
+    month_end = month_start + timedelta(days=last_day)
+    in_month = list(events.filter(start__lt=month_end, end__gte=month_start))
+    weeks = []
+    for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
+        first.year, first.month
+    ):
+        weeks.append(
+            [
+                {
+                    "date": day,
+                    "in_month": day.month == first.month,
+                    "events": [
+                        e
+                        for e in in_month
+                        if timezone.localtime(e.start).date()
+                        <= day
+                        <= timezone.localtime(e.end).date()
+                    ],
+                }
+                for day in week
+            ]
+        )
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = first + timedelta(days=last_day)
+    context.update(
+        {
+            "month": first,
+            "month_label": f"{MONTHS[first.month - 1]} {first.year}",
+            "weeks": weeks,
+            "month_events": in_month,
+            "previous_month": f"{previous:%Y-%m}",
+            "next_month": f"{following:%Y-%m}",
+            "weekdays": ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"],
+        }
+    )
+    return context
+
+
+def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
+    """The event's page; its registration form posts back to it."""
+    invitation = request.GET.get("invitation")
+    if not page.invitation_ok(invitation):
+        raise Http404("Événement sur invitation.")
+    state = page.registration_state()
+    form = None
+    if state == "open":
+        form = RegistrationForm(request.POST if request.method == "POST" else None, seminar=page)
+        if request.method == "POST" and form.is_valid():
+            try:
+                registration, created = register_person(page, form.to_data())
+            except RegistrationError as error:
+                form.add_registration_errors(error)
+            else:
+                if registration.status == Registration.Status.CONFIRMED:
+                    text = "Votre inscription est confirmée. Un e-mail de confirmation vous a été envoyé."
+                else:
+                    text = (
+                        "L'événement est complet : vous êtes sur la liste d'attente. "
+                        "Nous vous écrirons si une place se libère."
+                    )
+                if not created:
+                    # Whoever typed a known address must not reach that person's page: the
+                    # link goes to the mailbox only.
+                    messages.success(
+                        request,
+                        "Une inscription existait déjà avec cette adresse : elle est mise à jour. "
+                        "Le lien pour la gérer vous a été envoyé par e-mail.",
+                    )
+                    return HttpResponseRedirect(request.get_full_path())
+                messages.success(request, text)
+                return HttpResponseRedirect(manage_path(registration))
+    context = page.get_context(request, *args, **kwargs)
+    context.update(
+        {
+            "form": form,
+            "registration_state": state,
+            "seats_left": page.seats_left(),
+            "ateliers": page.ateliers.order_by("starts_at", "sort_order"),
+            "proceedings": page.get_proceedings(),
+            "invitation": invitation if page.visibility == Visibility.INVITATION else "",
+        }
+    )
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def manage_registration(request, token: str):
+    """The registrant's own page, reached through the signed link: see, change ateliers, cancel."""
+    try:
+        registration = read_token(token)
+    except LinkExpired:
+        registration = read_expired_token(token)
+        if request.method == "POST" and registration is not None:
+            send_new_link(registration.seminar, registration.email)
+            messages.success(request, "Un nouveau lien vient d'être envoyé à votre adresse e-mail.")
+            return HttpResponseRedirect("/evenements/")
+        context = {"expired": True, "can_resend": registration is not None}
+        return render(request, "seminars/link_problem.html", context, status=410)
+    except LinkInvalid:
+        return render(request, "seminars/link_problem.html", {"expired": False}, status=404)
+    seminar = registration.seminar
+    can_change = (
+        timezone.now() < seminar.changes_deadline()
+        and registration.status != Registration.Status.CANCELLED
+    )
+    form = ManageAteliersForm(
+        initial={"ateliers": list(registration.ateliers.values_list("pk", flat=True))},
+        seminar=seminar,
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_change:
+            messages.error(request, "Les modifications ne sont plus possibles pour cet événement.")
+            return HttpResponseRedirect(request.path)
+        if request.POST.get("action") == "cancel":
+            cancel_registration(registration)
+            messages.success(request, "Votre inscription est annulée.")
+            return HttpResponseRedirect(request.path)
+        form = ManageAteliersForm(request.POST, seminar=seminar)
+        if form.is_valid():
+            try:
+                change_ateliers(registration, form.cleaned_data["ateliers"])
+            except RegistrationError as error:
+                for message in error.errors.get("ateliers", []):
+                    form.add_error("ateliers", message)
+            else:
+                messages.success(request, "Vos ateliers sont enregistrés.")
+                return HttpResponseRedirect(request.path)
+        status = 400
+    context = {
+        "registration": registration,
+        "seminar": seminar,
+        "ateliers": registration.ateliers.order_by("starts_at"),
+        "form": form if seminar.ateliers.exists() else None,
+        "can_change": can_change,
+    }
+    return render(request, "seminars/manage.html", context, status=status)
+
+
+@require_POST
+def resend_link(request, pk: int):
+    """ "Lost your link?": the answer never says whether the address is registered."""
+    seminar = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    send_new_link(seminar, request.POST.get("email", ""))
+    messages.success(
+        request,
+        "Si une inscription existe avec cette adresse, un lien pour la gérer vient d'y être envoyé.",
+    )
+    return HttpResponseRedirect(
+        request.POST.get("next")
+        if url_has_allowed_host_and_scheme(
+            request.POST.get("next"), allowed_hosts={request.get_host()}
+        )
+        else page_path(seminar)
+    )
+
+
+def ics_feed(request):
+    """iCalendar feed of the public events, past month included so that calendars keep them."""
+    since = timezone.now() - timedelta(days=31)
+    events = listed_events().filter(visibility=Visibility.PUBLIC, end__gte=since)
+    response = HttpResponse(feed_ics(events), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="evenements.ics"'
+    return response
+
+
+def event_ics(request, pk: int):
+    page = get_object_or_404(SeminarPage.objects.live().public(), pk=pk)
+    if not page.invitation_ok(request.GET.get("invitation")):
+        raise Http404
+    response = HttpResponse(seminar_ics(page), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+    return response

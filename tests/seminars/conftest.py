@@ -1,0 +1,97 @@
+"""Builders of events and registrations for the seminars tests."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from seminars.models import Atelier, Kind, SeminarIndexPage, SeminarPage
+from seminars.services import RegistrationData, resolve_commune
+from tests.conftest import PASSWORD, host_client
+from union import roles
+from union.models import HomePage
+
+
+def make_index() -> SeminarIndexPage:
+    index = SeminarIndexPage.objects.first()
+    if index is None:
+        index = SeminarIndexPage(title="Séminaires et ateliers", slug="evenements")
+        HomePage.objects.first().add_child(instance=index)
+    return index
+
+
+def make_seminar(
+    title: str = "Séminaire de test",
+    *,
+    seats: int = 50,
+    ateliers: tuple = (),
+    days_ahead: float = 30,
+    hours: float = 7,
+    **fields,
+) -> SeminarPage:
+    """An event `days_ahead` from now; ateliers as (title, start offset in hours, duration, seats)."""
+    start = (timezone.now() + timedelta(days=days_ahead)).replace(microsecond=0)
+    fields.setdefault("kind", Kind.SEMINAIRE)
+    page = SeminarPage(
+        title=title,
+        slug=slugify(title),
+        start=start,
+        end=start + timedelta(hours=hours),
+        seats=seats,
+        venue_name="Salle des fêtes",
+        **fields,
+    )
+    make_index().add_child(instance=page)
+    for number, (atelier_title, offset, duration, atelier_seats) in enumerate(ateliers):
+        Atelier.objects.create(
+            page=page,
+            sort_order=number,
+            title=atelier_title,
+            starts_at=start + timedelta(hours=offset),
+            ends_at=start + timedelta(hours=offset + duration),
+            seats=atelier_seats,
+        )
+    return page
+
+
+def person(
+    number: int | str = 1,
+    *,
+    email: str | None = None,
+    commune: str = "Bondy",
+    fonction: str = "maire",
+    ateliers: list[int] | None = None,
+    nom: str | None = None,
+    consent: bool = True,
+) -> RegistrationData:
+    return RegistrationData(
+        nom=nom or f"Nom{number}",
+        prenom=f"Prénom{number}",
+        email=email if email is not None else f"personne{number}@exemple.fr",
+        commune=resolve_commune(commune),
+        fonction=fonction,
+        atelier_ids=ateliers or [],
+        consent=consent,
+    )
+
+
+def organiser(group: str = roles.EVENT_ORGANISER, email: str = "orga@union.test"):
+    user = get_user_model().objects.create_user(email, email, PASSWORD)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def organiser_client(db):
+    return host_client("localhost", organiser())
+
+
+@pytest.fixture
+def seminar(db) -> SeminarPage:
+    """50 seats, two ateliers in parallel in the morning (3 seats each), one in the afternoon."""
+    return make_seminar(
+        ateliers=(("Atelier A", 1, 2, 3), ("Atelier B", 1, 2, 3), ("Atelier C", 4, 2, 10))
+    )

@@ -1,0 +1,29 @@
+"""The demo data loads, twice without duplicates, and the calendar shows it."""
+
+import io
+
+import pytest
+
+from seminars import demo
+from seminars.models import ProceedingsPage, Registration, SeminarPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_idempotent_and_browsable(portal):
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    debut = SeminarPage.objects.get(slug="atelier-debut-de-mandat")
+    assert (debut.kind, debut.seats, debut.ateliers.count()) == ("atelier_debut_mandat", 60, 3)
+    registrations = Registration.objects.filter(seminar=debut)
+    assert registrations.count() == 40
+    departements = set(
+        registrations.exclude(commune=None).values_list("commune__departement", flat=True)
+    )
+    assert len(departements) >= 4
+    assert registrations.filter(commune_status="flagged").exists()
+    assert ProceedingsPage.objects.live().count() == 1
+    calendar = portal.get("/evenements/").content.decode()
+    assert "Atelier début de mandat" in calendar and "sur invitation" not in calendar
+    assert portal.get("/evenements/atelier-debut-de-mandat/").status_code == 200
+    assert portal.get("/evenements/seminaire-abs-2026/actes/").status_code == 200

@@ -1,0 +1,157 @@
+"""Imports (CSV, XLSX) all or nothing; attendance sheets read back; counts; reminders."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+
+from seminars.exports import export_attendance, registration_counts
+from seminars.importer import ImportFailed, import_registrations
+from seminars.models import Registration
+from seminars.services import register_person
+from tests.seminars.conftest import make_seminar, person
+
+pytestmark = pytest.mark.django_db
+
+GOOD_CSV = """Nom;Prénom;Commune;Fonction;Email;Département
+DUPONT;Jeanne;ST DENIS;Conseillère municipale;jeanne.dupont@exemple.fr;
+Martin;Paul;PRE SAINT GERVAIS (LE);Maire;;93
+Benali;Sofia;Aubervillier;Directrice du CCAS;sofia.benali@exemple.fr;
+Lefèvre;Éric;Montreuil;1er adjoint;;85
+"""
+
+
+def write(tmp_path, name: str, content: str | bytes) -> bytes:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path.read_bytes()
+
+
+def test_a_good_csv_imports_every_line_and_flags_unmatched_communes(tmp_path, seminar):
+    result = import_registrations(seminar, write(tmp_path, "liste.csv", GOOD_CSV), "liste.csv")
+    assert (result.imported, result.flagged, result.confirmed) == (4, 1, 4)
+    people = {r.nom: r for r in Registration.objects.filter(seminar=seminar)}
+    assert people["DUPONT"].commune_id == "93066"
+    assert people["DUPONT"].fonction == "conseiller_municipal"
+    assert people["DUPONT"].fonction_text == "Conseillère municipale"
+    assert people["Martin"].commune_id == "93061"
+    assert people["Lefèvre"].commune_id == "85148"  # the line's own hint wins
+    flagged = people["Benali"]
+    assert (flagged.commune_id, flagged.commune_status, flagged.commune_typed) == (
+        None,
+        "flagged",
+        "Aubervillier",
+    )
+    assert flagged.commune_suggestions[0] == {"code": "93001", "nom": "Aubervilliers"}
+    # The same list again updates, it does not duplicate.
+    import_registrations(seminar, write(tmp_path, "liste.csv", GOOD_CSV), "liste.csv")
+    assert Registration.objects.filter(seminar=seminar).count() == 4
+
+
+def test_a_bad_row_gives_line_and_column_and_imports_nothing(tmp_path, seminar):
+    bad = (
+        GOOD_CSV + "Sans;Commune;;Maire;x@exemple.fr;\nMauvais;Courriel;Bondy;Maire;pas-un-mail;\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_registrations(seminar, write(tmp_path, "bad.csv", bad), "bad.csv")
+    errors = [issue.as_dict() for issue in failure.value.errors]
+    assert {"line": 6, "column": "Commune", "message": "Commune manquant(e)."} in errors
+    assert errors[-1]["line"] == 7 and errors[-1]["column"] == "Email"
+    assert Registration.objects.count() == 0
+
+
+def test_a_missing_column_is_reported_on_the_header_line(tmp_path, seminar):
+    with pytest.raises(ImportFailed) as failure:
+        import_registrations(
+            seminar, write(tmp_path, "x.csv", "Nom,Prénom,Commune\nA,B,Bondy\n"), "x.csv"
+        )
+    assert failure.value.errors[0].as_dict() == {
+        "line": 1,
+        "column": "Fonction",
+        "message": "Colonne « Fonction » absente de la première ligne.",
+    }
+
+
+def test_an_xlsx_list_imports_with_a_hint(tmp_path, seminar):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["NOM", "PRENOM", "COMMUNE", "FONCTION"])
+    sheet.append(["Roux", "Anne", "MONTREUIL", "Maire adjointe"])
+    sheet.append(["Petit", "Luc", "VILLEMOMBLE", "Partenaire"])
+    path = tmp_path / "liste.xlsx"
+    workbook.save(path)
+    result = import_registrations(seminar, path.read_bytes(), "liste.xlsx", hint="85")
+    assert (result.imported, result.flagged) == (2, 0)
+    roux = Registration.objects.get(nom="Roux")
+    assert (roux.commune_id, roux.fonction) == ("85148", "maire_adjoint")
+
+
+def test_an_import_beyond_the_seats_goes_to_the_waiting_list(tmp_path):
+    seminar = make_seminar(seats=2)
+    result = import_registrations(seminar, write(tmp_path, "l.csv", GOOD_CSV), "l.csv")
+    assert (result.confirmed, result.waitlisted) == (2, 2)
+
+
+def registered(seminar):
+    a = seminar.ateliers.get(title="Atelier A")
+    register_person(seminar, person(1, nom="Zola", commune="Bondy", ateliers=[a.pk]))
+    register_person(seminar, person(2, nom="Étienne", commune="Montreuil", fonction="dgs"))
+    register_person(seminar, person(3, nom="abel", commune="Aubervillier", fonction="maire"))
+    return a
+
+
+def test_attendance_sheets_read_back_sorted_by_name(tmp_path, seminar, bondy):
+    atelier = registered(seminar)
+    csv_path = tmp_path / "e.csv"
+    csv_path.write_bytes(export_attendance(seminar, "csv"))
+    rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Nom", "Prénom", "Commune", "Fonction"]
+    assert [row[0] for row in rows[1:]] == ["ABEL", "ÉTIENNE", "ZOLA"]
+    assert rows[2] == [
+        "ÉTIENNE",
+        "Prénom2",
+        "Montreuil",
+        "Directeur(trice) général(e) des services",
+    ]
+    assert rows[1][2] == "Aubervillier"  # kept as typed
+
+    xlsx_path = tmp_path / "e.xlsx"
+    xlsx_path.write_bytes(export_attendance(seminar, "xlsx"))
+    sheet = load_workbook(xlsx_path).active
+    values = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[1] == ["Nom", "Prénom", "Commune", "Fonction", "Signature"]
+    assert [row[0] for row in values[2:]] == ["ABEL", "ÉTIENNE", "ZOLA"]
+
+    pdf_path = tmp_path / "e.pdf"
+    pdf_path.write_bytes(export_attendance(seminar, "pdf", atelier))
+    text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    assert "Feuille d'émargement" in text and "Atelier A" in text and "Signature" in text
+    assert "ZOLA" in text and "ÉTIENNE" not in text  # only the atelier's people
+
+    counts = registration_counts(seminar)
+    assert counts["total"] == 3
+    assert counts["members"] == 1  # Bondy is a member; Montreuil is not; Aubervillier is unknown
+    assert (counts["non_members"], counts["unknown"]) == (1, 1)
+    assert ("Maire", 2) in counts["by_fonction"]
+
+
+def test_reminders_go_once(mailoutbox, django_capture_on_commit_callbacks):
+    soon = make_seminar("Bientôt", days_ahead=2)
+    later = make_seminar("Plus tard", days_ahead=20)
+    register_person(soon, person(1), notify=False)
+    register_person(soon, person(2), notify=False)
+    register_person(later, person(3), notify=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_seminar_reminders", stdout=io.StringIO())
+    assert sorted(m.to[0] for m in mailoutbox) == ["personne1@exemple.fr", "personne2@exemple.fr"]
+    assert all(m.subject == "Rappel : Bientôt" for m in mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_seminar_reminders", stdout=io.StringIO())
+    assert len(mailoutbox) == 2
+    assert not Registration.objects.filter(seminar=soon, reminder_sent_at__isnull=True).exists()
+    assert soon.start - timezone.now() < timedelta(days=3)

@@ -1,0 +1,69 @@
+"""Proceedings pages: content, consented participants only, found by the site search."""
+
+import pytest
+from wagtail.models import Page
+
+from seminars.links import page_path
+from seminars.models import ProceedingsPage
+from seminars.services import cancel_registration, register_person
+from tests.seminars.conftest import make_seminar, person
+
+pytestmark = pytest.mark.django_db
+
+
+def make_proceedings(seminar) -> ProceedingsPage:
+    proceedings = ProceedingsPage(
+        title=f"Actes – {seminar.title}",
+        slug="actes",
+        preamble="<p>La journée a réuni les élus autour de l'analyse des besoins sociaux.</p>",
+        interventions=[
+            {
+                "type": "intervention",
+                "value": {
+                    "speaker_name": "Hélène Fictive",
+                    "role": "Vice-présidente",
+                    "organisation": "CCAS de Bondy",
+                    "quote": "Le diagnostic partagé change la façon de décider.",
+                    "text": "<p>Une intervention sur la domiciliation et le non-recours.</p>",
+                },
+            }
+        ],
+        syntheses=[
+            {
+                "type": "synthesis",
+                "value": {
+                    "atelier": "Atelier A",
+                    "question": "Comment mobiliser les partenaires ?",
+                    "key_points": ["Conventions avec la CAF"],
+                    "proposals": ["Un comité de suivi annuel"],
+                },
+            }
+        ],
+        conclusion="<p>Rendez-vous au prochain séminaire.</p>",
+    )
+    seminar.add_child(instance=proceedings)
+    return proceedings
+
+
+def test_proceedings_show_content_and_only_consenting_confirmed_participants(portal):
+    seminar = make_seminar("Séminaire ABS", days_ahead=-10, seats=2)
+    register_person(seminar, person(1, nom="Publique", consent=True))
+    register_person(seminar, person(2, nom="Discrete", consent=False))
+    waiting, _ = register_person(seminar, person(3, nom="Attente", consent=True))
+    proceedings = make_proceedings(seminar)
+    page = portal.get(page_path(proceedings)).content.decode()
+    assert "Hélène Fictive" in page and "Le diagnostic partagé change" in page
+    assert "Conventions avec la CAF" in page and "Un comité de suivi annuel" in page
+    assert "PUBLIQUE" in page and "DISCRETE" not in page and "ATTENTE" not in page
+    assert "<caption>Liste des participants" in page
+    event_page = portal.get(page_path(seminar)).content.decode()
+    assert "Lire les actes" in event_page
+    cancel_registration(waiting)
+
+
+def test_the_site_search_finds_proceedings_by_their_text():
+    seminar = make_seminar("Séminaire ABS", days_ahead=-10)
+    proceedings = make_proceedings(seminar)
+    found = Page.objects.live().public().search("domiciliation")
+    assert proceedings.pk in [page.pk for page in found]
+    assert proceedings.pk in [p.pk for p in Page.objects.live().search("partenaires")]

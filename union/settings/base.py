@@ -161,7 +161,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"http://{PLATFO
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # French stemming + accent folding, created by knowledge_base migration 0002.
+        "SEARCH_CONFIG": "maillage_french",
     }
 }
 WAGTAILDOCS_EXTENSIONS = [
@@ -216,3 +217,10 @@ LOGGING = {
 
 # migrate_schemas skips member schemas that have nothing to apply (union/migration_executor.py).
 GET_EXECUTOR_FUNCTION = "union.migration_executor.get_executor"
+
+# --- knowledge_base ---
+# Pages restricted to logged-in people or to union staff send visitors to the portal's login.
+WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
+# Guides whose last review is older than this appear in the admin report "Guides à relire".
+KB_REVIEW_MAX_AGE_DAYS = int(os.environ.get("KB_REVIEW_MAX_AGE_DAYS", "365"))
+KB_LISTING_PAGE_SIZE = 12

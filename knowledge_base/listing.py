@@ -1,0 +1,1 @@
+"""Filtering, sorting and paginating guides and experiences (index pages, API and feeds share it)."""

@@ -95,8 +95,7 @@ def experience_index() -> ExperienceIndexPage:
     index_page = ExperienceIndexPage.objects.first()
     if index_page is None:
         raise ProposalError(
-            "La banque d'expériences n'est pas encore ouverte sur le portail. "
-            "Contactez l'union."
+            "La banque d'expériences n'est pas encore ouverte sur le portail. Contactez l'union."
         )
     return index_page
 
@@ -232,7 +231,10 @@ def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") 
         return
     if approved:
         link = public_page_url(page)
-        template, subject = "knowledge_base/email/proposal_approved.txt", "votre expérience est publiée"
+        template, subject = (
+            "knowledge_base/email/proposal_approved.txt",
+            "votre expérience est publiée",
+        )
     else:
         link = member_url(page.member, "/experiences/")
         template, subject = (
@@ -251,3 +253,43 @@ def save_glossary_term(acronym: str, expansion: str, definition: str = "") -> Gl
         defaults={"expansion": expansion.strip(), "definition": definition.strip()},
     )
     return term
+
+
+INDEX_PAGES = {
+    "guides": (
+        "GuideIndexPage",
+        "Guides pratiques",
+        "<p>Des guides écrits par l'union pour les équipes des CCAS et les élus : le droit "
+        "applicable, les étapes, les modèles et les bonnes questions.</p>",
+    ),
+    "experiences": (
+        "ExperienceIndexPage",
+        "Expériences des CCAS",
+        "<p>Ce qui marche dans nos communes : des actions menées par les CCAS et CIAS membres, "
+        "décrites par leurs équipes et relues par l'union.</p>",
+    ),
+}
+
+
+@transaction.atomic
+def ensure_index_pages() -> tuple[Page, Page]:
+    """The guide and experience index pages under the portal's home page (/guides/,
+    /experiences/), created and published if missing. Idempotent."""
+    from knowledge_base import models as kb_models
+    from union.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        raise ProposalError("La page d'accueil du portail n'existe pas : lancez les migrations.")
+    pages = []
+    for slug, (class_name, title, intro) in INDEX_PAGES.items():
+        model = getattr(kb_models, class_name)
+        page = model.objects.first()
+        if page is None:
+            page = model(title=title, slug=slug, intro=intro)
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            home.refresh_from_db()
+        pages.append(page)
+    ensure_moderation_workflow()
+    return pages[0], pages[1]

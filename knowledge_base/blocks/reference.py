@@ -52,7 +52,9 @@ class DocumentDownloadBlock(blocks.StructBlock):
         icon = "download"
         template = "knowledge_base/blocks/document.html"
         label = "Document à télécharger"
-        description = "Un modèle, une fiche ou un formulaire à télécharger, avec son format et son poids."
+        description = (
+            "Un modèle, une fiche ou un formulaire à télécharger, avec son format et son poids."
+        )
         preview_value = {"title": "Modèle de règlement intérieur", "description": ""}
 
 

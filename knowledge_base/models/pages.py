@@ -253,9 +253,7 @@ class ExperiencePage(KnowledgePage):
         verbose_name_plural = "fiches d'expérience"
 
     def search_text(self) -> str:
-        return " ".join(
-            [self.summary] + [getattr(self, name) for name in self.NARRATIVE_FIELDS]
-        )
+        return " ".join([self.summary] + [getattr(self, name) for name in self.NARRATIVE_FIELDS])
 
     @property
     def narrative(self) -> list[tuple[str, str]]:

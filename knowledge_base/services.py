@@ -25,6 +25,7 @@ from wagtail.models import (
     WorkflowState,
     WorkflowTask,
 )
+from wagtail.users.models import UserProfile
 
 from knowledge_base.models import ExperienceIndexPage, ExperiencePage, GlossaryTerm, Theme
 from tenants.models import MemberCCAS
@@ -163,12 +164,24 @@ def propose_experience(
         page.themes.set(list(themes))
         page.save_revision(user=user, log_action=True)
         workflow.start(page, user)
+        _mute_admin_notifications(user)
         record_audit(
             "experience.proposed", actor=user, member=member, target=page.title, page_id=page.pk
         )
         link = member_url(member, "/experiences/", request)
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
     return page
+
+
+def _mute_admin_notifications(user) -> None:
+    """A proposer without Wagtail admin access gets our emails (portal and member-space links),
+    not Wagtail's, whose links lead to an admin they cannot open."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        return
+    profile = UserProfile.get_for_user(user)
+    if profile.approved_notifications or profile.rejected_notifications:
+        profile.approved_notifications = profile.rejected_notifications = False
+        profile.save(update_fields=["approved_notifications", "rejected_notifications"])
 
 
 @dataclass(frozen=True)

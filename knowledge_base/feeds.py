@@ -1,9 +1,11 @@
 """RSS and Atom feeds of new and updated guides and experiences (public pages only)."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page
 
+from knowledge_base.listing import theme_page_ids
 from knowledge_base.models import ExperiencePage, GuidePage, Theme
 
 FEED_SIZE = 30
@@ -27,15 +29,10 @@ class KnowledgeFeed(Feed):
     def items(self, theme):
         pages = Page.objects.live().public().type(GuidePage, ExperiencePage)
         if theme is not None:
-            ids = [
-                *GuidePage.themes.through.objects.filter(theme=theme).values_list(
-                    "page_id", flat=True
-                ),
-                *ExperiencePage.themes.through.objects.filter(theme=theme).values_list(
-                    "page_id", flat=True
-                ),
-            ]
-            pages = pages.filter(pk__in=ids)
+            pages = pages.filter(
+                Q(pk__in=theme_page_ids(GuidePage, [theme.slug]))
+                | Q(pk__in=theme_page_ids(ExperiencePage, [theme.slug]))
+            )
         return list(pages.order_by("-last_published_at").specific()[:FEED_SIZE])
 
     def item_title(self, page):

@@ -117,9 +117,12 @@ def visible_to(queryset: QuerySet, request) -> QuerySet:
     return queryset
 
 
-def _theme_page_ids(model: type[Model], slugs: list[str]):
-    through = model.themes.through
-    return through.objects.filter(theme__slug__in=slugs).values("page_id")
+def theme_page_ids(model: type[Model], slugs: list[str]):
+    """Subquery: ids of `model` pages carrying any of the themes `slugs`."""
+    field = model._meta.get_field("themes")
+    return field.remote_field.through.objects.filter(theme__slug__in=slugs).values(
+        field.m2m_column_name()
+    )
 
 
 def filter_pages(queryset: QuerySet, filters: Filters):
@@ -128,9 +131,9 @@ def filter_pages(queryset: QuerySet, filters: Filters):
     if filters.themes:
         if filters.match_all:
             for slug in filters.themes:
-                queryset = queryset.filter(pk__in=_theme_page_ids(model, [slug]))
+                queryset = queryset.filter(pk__in=theme_page_ids(model, [slug]))
         else:
-            queryset = queryset.filter(pk__in=_theme_page_ids(model, filters.themes))
+            queryset = queryset.filter(pk__in=theme_page_ids(model, filters.themes))
     if filters.audience:
         queryset = queryset.filter(audiences__contains=[filters.audience])
     if issubclass(model, ExperiencePage):

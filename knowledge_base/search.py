@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
+from wagtail.search import index
 
 from knowledge_base.listing import visible_to
 
@@ -30,11 +32,24 @@ def clean_query(raw: str) -> str:
 
 
 def page_text(page: Page) -> str:
+    """The text a snippet is cut from: our pages say it; pages of other apps (e.g. seminar
+    proceedings) are read through the search fields they declare."""
     text_of = getattr(page, "search_text", None)
     if callable(text_of):
         return text_of()
-    # Pages of other apps (e.g. seminar proceedings): their search description, then title.
-    return page.search_description or page.seo_title or page.title
+    parts = [page.search_description]
+    for search_field in page.get_search_fields():
+        if not isinstance(search_field, index.SearchField) or search_field.field_name == "title":
+            continue
+        try:
+            field = page._meta.get_field(search_field.field_name)
+        except FieldDoesNotExist:
+            continue
+        value = search_field.get_value(page)
+        content = getattr(field, "get_searchable_content", None)
+        texts = content(value) if content and value is not None else [value]
+        parts.extend(strip_tags(str(text)) for text in texts if text)
+    return " ".join(part for part in parts if part) or page.title
 
 
 def headlines(texts: list[str], query: str) -> list[SafeString]:
@@ -66,7 +81,7 @@ def search_site(query: str, request=None) -> list[SearchHit]:
     query = clean_query(query)
     if not query:
         return []
-    pages = visible_to(Page.objects.exclude(depth__lte=2), request)
+    pages = visible_to(Page.objects.exclude(depth=1), request)
     results = list(pages.specific().search(query, operator="and")[:200])
     if not results:
         # Every word did not match: fall back to any word, still ranked.

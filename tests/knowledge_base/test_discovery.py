@@ -211,3 +211,16 @@ def test_api_lists_published_public_pages_with_filters(content, portal):
     assert [r["commune"]["nom"] for r in frigo["results"]] == ["Bondy"]
     bad = portal.get("/api/v1/guides/?theme=inconnu&audience=robots")
     assert bad.status_code == 400 and "theme" in bad.json() and "audience" in bad.json()
+
+
+def test_search_covers_pages_of_other_apps_with_their_type(content, portal):
+    """Seminar proceedings are another app's pages: any page type with search fields is found,
+    labelled with its own verbose name, with a snippet from its text."""
+    from union.models import HomePage
+
+    home = HomePage.objects.get()
+    home.search_description = "L'union départementale fédère les CCAS du département."
+    home.save_revision().publish()
+    html = portal.get("/recherche/?q=union departementale").content.decode()
+    assert "Page d&#x27;accueil" in html  # its own type, not ours
+    assert "<mark>départementale</mark>" in html

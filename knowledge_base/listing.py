@@ -179,7 +179,9 @@ def listing_context(index_page: Page, request) -> dict:
     filters = Filters.from_form(form) if request.GET else Filters()
     model = index_page.child_model()
     queryset = visible_to(model.objects.child_of(index_page), request)
-    results = filter_pages(queryset, filters)
+    # A filter we cannot apply (unknown commune...) shows its error and no results rather
+    # than a silently wider list.
+    results = filter_pages(queryset, filters) if not form.is_bound or form.is_valid() else []
     paginator = Paginator(results, settings.KB_LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     items = prefetch_cards(list(page_obj.object_list))
@@ -191,6 +193,7 @@ def listing_context(index_page: Page, request) -> dict:
     return {
         "form": form,
         "filters": filters,
+        "selected_themes": request.GET.getlist("theme"),
         "page_obj": page_obj,
         "items": items,
         "result_count": paginator.count,

@@ -60,6 +60,13 @@ class KnowledgePage(Page):
         """Plain text the search result snippet is cut from."""
         return self.summary
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # A Wagtail URL is the parent's URL plus "<slug>/": no query for the parent page.
+        url = self.get_url(request) or ""
+        context["index_url"] = url[: -len(self.slug) - 1] if url.endswith(f"{self.slug}/") else "/"
+        return context
+
 
 class IndexPage(Page):
     """A listing of its children with filters in the URL (shared by both index pages)."""

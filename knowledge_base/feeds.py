@@ -19,7 +19,7 @@ class KnowledgeFeed(Feed):
     link = "/guides/"
 
     def get_object(self, request, *args, **kwargs):
-        self.request = request
+        # The feed instance is shared between requests: keep nothing of the request on it.
         return Theme.objects.filter(slug=request.GET.get("theme", "")).first()
 
     def title(self, theme):
@@ -42,7 +42,8 @@ class KnowledgeFeed(Feed):
         return page.summary
 
     def item_link(self, page):
-        return page.get_url(self.request)
+        # Relative on a single-site portal; the syndication framework adds the request's host.
+        return page.get_url()
 
     def item_pubdate(self, page):
         return page.first_published_at

@@ -113,3 +113,13 @@ def test_dashboard_panel_shows_the_members_experiences(kb_tree, two_members, rf)
     request.user, request.tenant = viewer, montreuil
     assert panel(request) is None  # nothing proposed and cannot propose
     assert GuidePage.objects.count() == 0
+
+
+def test_admin_forms_of_every_page_type_open_for_editors(kb_tree):
+    guides, experiences = kb_tree
+    client = host_client("localhost", make_staff("editrice@union.test", roles.EDITOR))
+    for model, parent in (("guidepage", guides), ("experiencepage", experiences)):
+        response = client.get(f"/admin/pages/add/knowledge_base/{model}/{parent.pk}/")
+        assert response.status_code == 200, model
+        html = response.content.decode()
+        assert 'name="audiences"' in html and 'type="checkbox"' in html

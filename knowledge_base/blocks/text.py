@@ -28,6 +28,7 @@ class HeadingBlock(blocks.StructBlock):
         label="Niveau",
         choices=[("h2", "Section (niveau 2)"), ("h3", "Sous-section (niveau 3)")],
         default="h2",
+        search_index=False,  # layout, not content: keep "Section (niveau 2)" out of snippets
     )
 
     def get_context(self, value, parent_context=None):
@@ -72,6 +73,7 @@ class StepsBlock(blocks.StructBlock):
         label="Présentation",
         choices=[("steps", "Étapes numérotées"), ("checklist", "Liste de contrôle")],
         default="steps",
+        search_index=False,
     )
     title = blocks.CharBlock(label="Titre", max_length=150, required=False)
     items = blocks.ListBlock(StepBlock(), label="Éléments", min_num=1)
@@ -96,6 +98,7 @@ class CalloutBlock(blocks.StructBlock):
         label="Nature",
         choices=[("info", "À savoir"), ("tip", "Conseil"), ("warning", "Attention")],
         default="info",
+        search_index=False,
     )
     title = blocks.CharBlock(label="Titre", max_length=150, required=False)
     text = RichTextBlock(label="Texte", features=["bold", "italic", "link", "ul"])

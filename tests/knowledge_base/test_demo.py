@@ -7,7 +7,7 @@ import pytest
 from knowledge_base import demo
 from knowledge_base.models import ExperiencePage, GlossaryTerm, GuidePage, Theme
 from knowledge_base.services import experience_status
-from tests.conftest import make_person
+from tests.conftest import make_person, member_client
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,8 @@ def test_demo_loads_idempotently_and_renders(
     for page in published:
         assert portal.get(f"/experiences/{page.slug}/").status_code == 200
     assert portal.get("/glossaire/").content.decode().count("<dt ") >= 25
+    # Montreuil's space lists its published experience (entered by the union) and its proposal.
+    director = make_person(montreuil, "direction@ccas-montreuil.demo")
+    response = member_client(montreuil, director).get("/experiences/")
+    own = response.content.decode()
+    assert "Publiée" in own and "En cours de modération" in own and "<td>l'union</td>" in own

@@ -1,11 +1,11 @@
 """RSS and Atom feeds of new and updated guides and experiences (public pages only)."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page
 
-from knowledge_base.listing import theme_page_ids
+from knowledge_base.listing import prefetch_cards, theme_page_ids
 from knowledge_base.models import ExperiencePage, GuidePage, Theme
 
 FEED_SIZE = 30
@@ -33,7 +33,9 @@ class KnowledgeFeed(Feed):
                 Q(pk__in=theme_page_ids(GuidePage, [theme.slug]))
                 | Q(pk__in=theme_page_ids(ExperiencePage, [theme.slug]))
             )
-        return list(pages.order_by("-last_published_at").specific()[:FEED_SIZE])
+        items = prefetch_cards(list(pages.order_by("-last_published_at").specific()[:FEED_SIZE]))
+        prefetch_related_objects([p for p in items if isinstance(p, GuidePage)], "authors")
+        return items
 
     def item_title(self, page):
         return f"{page.title} ({page._meta.verbose_name})"

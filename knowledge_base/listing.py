@@ -179,6 +179,8 @@ def listing_context(index_page: Page, request) -> dict:
     filters = Filters.from_form(form) if request.GET else Filters()
     model = index_page.child_model()
     queryset = visible_to(model.objects.child_of(index_page), request)
+    if is_experiences:
+        queryset = queryset.select_related("member__commune__departement")
     # A filter we cannot apply (unknown commune...) shows its error and no results rather
     # than a silently wider list.
     results = filter_pages(queryset, filters) if not form.is_bound or form.is_valid() else []

@@ -224,3 +224,20 @@ def test_search_covers_pages_of_other_apps_with_their_type(content, portal):
     html = portal.get("/recherche/?q=union departementale").content.decode()
     assert "Page d&#x27;accueil" in html  # its own type, not ours
     assert "<mark>départementale</mark>" in html
+
+
+def test_listing_feed_and_api_query_counts_do_not_grow_with_results(
+    content, portal, django_assert_max_num_queries
+):
+    guides, _ = content
+    for number in range(8):
+        make_guide(guides, f"Guide supplémentaire {number}", themes=["sante", "numerique"])
+    # Fixed costs only (routing, restrictions, count, one page, one prefetch per relation).
+    for path, budget in (
+        ("/guides/?theme=sante", 16),
+        ("/experiences/?departement=93", 18),
+        ("/flux/rss/", 14),
+        ("/api/v1/guides/?theme=sante", 14),
+    ):
+        with django_assert_max_num_queries(budget):
+            assert portal.get(path).status_code == 200

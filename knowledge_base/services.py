@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, set_urlconf
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_tenants.utils import schema_context
 from wagtail.models import (
@@ -299,7 +300,13 @@ def ensure_index_pages() -> tuple[Page, Page]:
         model = getattr(kb_models, class_name)
         page = model.objects.first()
         if page is None:
-            page = model(title=title, slug=slug, intro=intro)
+            page = model(
+                title=title,
+                slug=slug,
+                intro=intro,
+                # Shown on the home page's section cards and in search engines.
+                search_description=strip_tags(intro),
+            )
             home.add_child(instance=page)
             page.save_revision().publish()
             home.refresh_from_db()

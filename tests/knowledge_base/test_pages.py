@@ -217,3 +217,10 @@ def test_privacy_members_only_and_staff_only(kb_tree, bondy, portal):
     assert "Réservé aux membres" in as_member.get("/guides/").content.decode()
     assert "Réservé à l&#x27;union" not in as_member.get("/guides/").content.decode()
     assert "Réservé" not in portal.get("/recherche/?q=réservé").content.decode().split("<main")[1]
+
+
+def test_home_page_lists_the_two_sections(kb_tree, portal):
+    html = portal.get("/").content.decode()
+    assert 'href="/guides/">Guides pratiques</a>' in html
+    assert 'href="/experiences/">Expériences des CCAS</a>' in html
+    assert "Ce qui marche dans nos communes" in html

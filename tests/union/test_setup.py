@@ -38,7 +38,9 @@ def test_no_missing_migrations():
 def run_production_check(env_overrides: dict) -> subprocess.CompletedProcess:
     # The browser tests' async escape hatch is a test-only setting, never a deployment one.
     env = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update({"DJANGO_SETTINGS_MODULE": "union.settings.production", **env_overrides})
     return subprocess.run(

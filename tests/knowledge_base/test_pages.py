@@ -217,6 +217,8 @@ def test_privacy_members_only_and_staff_only(kb_tree, bondy, portal):
     assert "Réservé aux membres" in as_member.get("/guides/").content.decode()
     assert "Réservé à l&#x27;union" not in as_member.get("/guides/").content.decode()
     assert "Réservé" not in portal.get("/recherche/?q=réservé").content.decode().split("<main")[1]
+    found = as_member.get("/recherche/?q=réservé").content.decode().split("<main")[1]
+    assert "Réservé aux membres" in found and "Réservé à l&#x27;union" not in found
 
 
 def test_home_page_lists_the_two_sections(kb_tree, portal):

@@ -1,5 +1,94 @@
-"""Demo data of knowledge_base, loaded by `manage.py demo`."""
+"""Demo data of knowledge_base, loaded by `manage.py demo`: the index pages, a glossary of 30
+acronyms, six guides, six published experiences and one proposal waiting for moderation."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import PageViewRestriction
+
+from knowledge_base.demo_experiences import EXPERIENCES, PENDING_PROPOSAL
+from knowledge_base.demo_glossary import GLOSSARY
+from knowledge_base.demo_guides import GUIDES
+from knowledge_base.models import ExperiencePage, GuideAuthor, GuidePage, Theme
+from knowledge_base.services import ensure_index_pages, propose_experience, save_glossary_term
+from tenants.models import MemberCCAS
+
+# The members-only example: visible to logged-in members and union staff only.
+MEMBERS_ONLY_GUIDE = "cent-premiers-jours-mandat"
+
+
+def _themes(slugs):
+    return list(Theme.objects.filter(slug__in=slugs))
+
+
+@transaction.atomic
+def load_guides(index) -> int:
+    created = 0
+    today = timezone.localdate()
+    for data in GUIDES:
+        if GuidePage.objects.filter(slug=data["slug"]).exists():
+            continue
+        page = GuidePage(
+            title=data["title"],
+            slug=data["slug"],
+            summary=data["summary"],
+            audiences=data["audiences"],
+            last_reviewed=today - datetime.timedelta(days=data["reviewed_days_ago"]),
+            body=data["body"],
+            live=False,
+        )
+        index.add_child(instance=page)
+        page.themes.set(_themes(data["themes"]))
+        for order, (name, role) in enumerate(data["authors"]):
+            GuideAuthor.objects.create(page=page, name=name, role=role, sort_order=order)
+        page.save_revision().publish()
+        if data["slug"] == MEMBERS_ONLY_GUIDE:
+            PageViewRestriction.objects.create(page=page, restriction_type="login")
+        created += 1
+    return created
+
+
+@transaction.atomic
+def load_experiences(index) -> int:
+    created = 0
+    for data in EXPERIENCES:
+        member = MemberCCAS.objects.filter(slug=data["member"]).first()
+        if member is None or ExperiencePage.objects.filter(title=data["title"]).exists():
+            continue
+        fields = {k: v for k, v in data.items() if k not in ("member", "themes")}
+        page = ExperiencePage(slug=slugify(data["title"])[:80], member=member, live=False, **fields)
+        index.add_child(instance=page)
+        page.themes.set(_themes(data["themes"]))
+        page.save_revision().publish()
+        created += 1
+    return created
+
+
+def load_pending_proposal() -> bool:
+    data = dict(PENDING_PROPOSAL)
+    if ExperiencePage.objects.filter(title=data["title"]).exists():
+        return False
+    member = MemberCCAS.objects.filter(slug=data.pop("member")).first()
+    author = get_user_model().objects.filter(email=data.pop("author")).first()
+    if member is None or author is None:
+        return False
+    propose_experience(member, author, themes=_themes(data.pop("themes")), **data)
+    return True
 
 
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
+    guides, experiences = ensure_index_pages()
+    for acronym, expansion, definition in GLOSSARY:
+        save_glossary_term(acronym, expansion, definition)
+    guide_count = load_guides(guides)
+    experience_count = load_experiences(experiences)
+    pending = load_pending_proposal()
+    stdout.write(
+        f"Base de connaissances : {len(GLOSSARY)} sigles, {guide_count} guides et "
+        f"{experience_count} expériences créés"
+        f"{', 1 proposition en attente de modération' if pending else ''}."
+    )

@@ -1,3 +1,10 @@
 """Member-host pages of the knowledge base (propose an experience, follow its moderation)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from knowledge_base import views
+
+urlpatterns = [
+    path("", views.member_experiences, name="kb_member_experiences"),
+    path("proposer/", views.propose, name="kb_propose_experience"),
+]

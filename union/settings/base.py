@@ -161,7 +161,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"http://{PLATFO
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # French stemming + accent folding, created by knowledge_base migration 0002.
+        "SEARCH_CONFIG": "maillage_french",
     }
 }
 WAGTAILDOCS_EXTENSIONS = [
@@ -230,3 +231,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "SeminarKindEnum": "seminars.models.Kind",
     "FonctionEnum": "seminars.models.Fonction",
 }
+
+# --- knowledge_base ---
+# Pages restricted to logged-in people or to union staff send visitors to the portal's login.
+WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
+# Guides whose last review is older than this appear in the admin report "Guides à relire".
+KB_REVIEW_MAX_AGE_DAYS = int(os.environ.get("KB_REVIEW_MAX_AGE_DAYS", "365"))
+KB_LISTING_PAGE_SIZE = 12

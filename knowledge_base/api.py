@@ -1,0 +1,87 @@
+"""GET /api/v1/guides/ and /api/v1/experiences/: published, public pages only."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from knowledge_base.listing import Filters, ListingFilterForm, filter_pages, prefetch_cards
+from knowledge_base.models import ExperiencePage, GuidePage
+from knowledge_base.services import public_page_url
+
+
+class ThemeRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class KnowledgePageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    summary = serializers.CharField()
+    themes = ThemeRefSerializer(many=True, source="themes.all")
+    audiences = serializers.ListField(child=serializers.CharField())
+    first_published_at = serializers.DateTimeField()
+    last_published_at = serializers.DateTimeField()
+
+    def get_url(self, page) -> str:
+        return public_page_url(page, self.context.get("request"))
+
+
+class GuideSerializer(KnowledgePageSerializer):
+    last_reviewed = serializers.DateField(allow_null=True)
+
+
+class ExperienceSerializer(KnowledgePageSerializer):
+    start_date = serializers.DateField(allow_null=True)
+    member = serializers.CharField(source="member.name")
+    commune = serializers.SerializerMethodField()
+
+    def get_commune(self, page) -> dict:
+        commune = page.member.commune
+        return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("theme", str, many=True, description="Slug d'un thème (répétable)."),
+    OpenApiParameter("match", str, enum=["any", "all"], description="Un des thèmes, ou tous."),
+    OpenApiParameter("audience", str, enum=["elus", "directeurs", "agents", "partenaires"]),
+    OpenApiParameter("q", str, description="Recherche plein texte en français."),
+    OpenApiParameter("sort", str, enum=["date", "pertinence"]),
+]
+PLACE_PARAMETERS = [
+    OpenApiParameter("commune", str, description="Nom ou code INSEE de la commune."),
+    OpenApiParameter("departement", str, description="Code du département."),
+]
+
+
+class KnowledgePageList(generics.ListAPIView):
+    model = GuidePage
+    with_places = False
+
+    def get_queryset(self):
+        form = ListingFilterForm(self.request.query_params, with_places=self.with_places)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        queryset = self.model.objects.live().public()
+        return filter_pages(queryset, Filters.from_form(form))
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return prefetch_cards(list(page)) if page is not None else None
+
+
+@extend_schema(parameters=FILTER_PARAMETERS)
+class GuideList(KnowledgePageList):
+    """Published public practice guides, newest first (or by relevance with `q`)."""
+
+    serializer_class = GuideSerializer
+
+
+@extend_schema(parameters=FILTER_PARAMETERS + PLACE_PARAMETERS)
+class ExperienceList(KnowledgePageList):
+    """Published public experiences of member CCAS, newest first (or by relevance with `q`)."""
+
+    model = ExperiencePage
+    with_places = True
+    serializer_class = ExperienceSerializer

@@ -1,0 +1,141 @@
+"""Text blocks of a guide: rich text, heading, key figure, steps or checklist, callout, FAQ."""
+
+from django.utils.text import slugify
+from wagtail import blocks
+
+RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+
+
+class RichTextBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = "knowledge_base/blocks/rich_text.html"
+        label = "Texte"
+        description = "Paragraphes, listes et liens."
+        preview_value = (
+            "<p>Le CCAS anime une action générale de prévention et de développement social "
+            "dans la commune, en liaison étroite avec les institutions publiques et privées.</p>"
+        )
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label="Titre", max_length=150)
+    level = blocks.ChoiceBlock(
+        label="Niveau",
+        choices=[("h2", "Section (niveau 2)"), ("h3", "Sous-section (niveau 3)")],
+        default="h2",
+        search_index=False,  # layout, not content: keep "Section (niveau 2)" out of snippets
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = slugify(value["text"])
+        return context
+
+    class Meta:
+        icon = "title"
+        template = "knowledge_base/blocks/heading.html"
+        label = "Intertitre"
+        description = "Un titre de section ; les titres de niveau 2 forment le sommaire du guide."
+        preview_value = {"text": "Constituer le conseil d'administration", "level": "h2"}
+
+
+class KeyFigureBlock(blocks.StructBlock):
+    value = blocks.CharBlock(label="Chiffre", max_length=30)
+    unit = blocks.CharBlock(label="Unité", max_length=40, required=False)
+    label = blocks.CharBlock(label="Ce que mesure ce chiffre", max_length=200)
+    source = blocks.CharBlock(label="Source", max_length=200, required=False)
+
+    class Meta:
+        icon = "pick"
+        template = "knowledge_base/blocks/key_figure.html"
+        label = "Chiffre clé"
+        description = "Un chiffre mis en avant, avec son unité et sa source."
+        preview_value = {
+            "value": "1 500",
+            "unit": "habitants",
+            "label": "seuil à partir duquel une commune doit avoir un CCAS",
+            "source": "CASF, art. L123-4",
+        }
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label="Étape", max_length=200)
+    text = blocks.TextBlock(label="Précisions", required=False)
+
+
+class StepsBlock(blocks.StructBlock):
+    style = blocks.ChoiceBlock(
+        label="Présentation",
+        choices=[("steps", "Étapes numérotées"), ("checklist", "Liste de contrôle")],
+        default="steps",
+        search_index=False,
+    )
+    title = blocks.CharBlock(label="Titre", max_length=150, required=False)
+    items = blocks.ListBlock(StepBlock(), label="Éléments", min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        template = "knowledge_base/blocks/steps.html"
+        label = "Étapes ou liste de contrôle"
+        description = "Une démarche pas à pas, ou les points à vérifier avant d'agir."
+        preview_value = {
+            "style": "steps",
+            "title": "Ouvrir la domiciliation",
+            "items": [
+                {"title": "Désigner un référent", "text": "Un agent formé et son suppléant."},
+                {"title": "Préparer le registre", "text": ""},
+            ],
+        }
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        label="Nature",
+        choices=[("info", "À savoir"), ("tip", "Conseil"), ("warning", "Attention")],
+        default="info",
+        search_index=False,
+    )
+    title = blocks.CharBlock(label="Titre", max_length=150, required=False)
+    text = RichTextBlock(label="Texte", features=["bold", "italic", "link", "ul"])
+
+    class Meta:
+        icon = "warning"
+        template = "knowledge_base/blocks/callout.html"
+        label = "Encadré"
+        description = "Une information à ne pas manquer : à savoir, conseil ou mise en garde."
+        preview_value = {
+            "kind": "warning",
+            "title": "Délai",
+            "text": "<p>Le rapport d'activité de la domiciliation est adressé au préfet "
+            "avant le 31 janvier.</p>",
+        }
+
+
+class FaqItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label="Question", max_length=250)
+    answer = RichTextBlock(label="Réponse", features=["bold", "italic", "link", "ul", "ol"])
+
+
+class FaqBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label="Titre", max_length=150, default="Questions fréquentes")
+    items = blocks.ListBlock(FaqItemBlock(), label="Questions", min_num=1)
+
+    class Meta:
+        icon = "help"
+        template = "knowledge_base/blocks/faq.html"
+        label = "Questions fréquentes"
+        description = "Des questions et leurs réponses, repliées en accordéon."
+        preview_value = {
+            "title": "Questions fréquentes",
+            "items": [
+                {
+                    "question": "Le CCAS peut-il refuser une domiciliation ?",
+                    "answer": "<p>Seulement si la personne n'a pas de lien avec la commune.</p>",
+                }
+            ],
+        }

@@ -1,1 +1,0 @@
-"""Base de connaissances (public schema)."""

@@ -1,0 +1,272 @@
+"""Pages of the knowledge base: practice guides and members' experiences, in Index/Detail pairs
+on one abstract base page (convention 2)."""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from knowledge_base.blocks import GUIDE_BODY_BLOCKS
+from knowledge_base.models.snippets import Audience, ChoiceArrayField
+
+
+class KnowledgePage(Page):
+    """What guides and experiences share: a summary, themes and audiences, and how they are found."""
+
+    summary = models.TextField(
+        "résumé",
+        max_length=600,
+        help_text="Deux ou trois phrases : elles apparaissent dans les listes, la recherche et les flux.",
+    )
+    themes = ParentalManyToManyField(
+        "knowledge_base.Theme", blank=True, related_name="%(class)s_pages", verbose_name="thèmes"
+    )
+    audiences = ChoiceArrayField(
+        models.CharField(max_length=20, choices=Audience.choices),
+        verbose_name="publics",
+        default=list,
+        blank=True,
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.FilterField("audiences"),
+    ]
+    classification_panels = [
+        FieldPanel("summary"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [labels[code] for code in self.audiences if code in labels]
+
+    @property
+    def page_type_label(self) -> str:
+        return self._meta.verbose_name
+
+    def search_text(self) -> str:
+        """Plain text the search result snippet is cut from."""
+        return self.summary
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # A Wagtail URL is the parent's URL plus "<slug>/": no query for the parent page.
+        url = self.get_url(request) or ""
+        context["index_url"] = url[: -len(self.slug) - 1] if url.endswith(f"{self.slug}/") else "/"
+        return context
+
+
+class IndexPage(Page):
+    """A listing of its children with filters in the URL (shared by both index pages)."""
+
+    intro = RichTextField("introduction", blank=True, features=["bold", "italic", "link"])
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["union.HomePage"]
+    max_count = 1
+    listing_kind = ""  # "guides" or "experiences": which filters make sense
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge_base.listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(self, request))
+        return context
+
+
+class GuideIndexPage(IndexPage):
+    """/guides/: every practice guide, filterable by theme, audience, text."""
+
+    subpage_types = ["knowledge_base.GuidePage"]
+    listing_kind = "guides"
+    template = "knowledge_base/index_page.html"
+
+    class Meta:
+        verbose_name = "index des guides"
+
+    def child_model(self):
+        return GuidePage
+
+
+class GuideAuthor(Orderable):
+    page = ParentalKey("knowledge_base.GuidePage", related_name="authors", on_delete=models.CASCADE)
+    name = models.CharField("nom", max_length=150)
+    role = models.CharField("fonction ou organisme", max_length=200, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("role")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "auteur ou autrice"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuidePage(KnowledgePage):
+    """A practice guide written by the union's staff for CCAS teams and elected officials."""
+
+    last_reviewed = models.DateField(
+        "dernière relecture",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle le contenu a été vérifié (droit, chiffres, contacts). "
+        "Un rapport signale les guides non relus depuis plus de 12 mois.",
+    )
+    body = StreamField(GUIDE_BODY_BLOCKS, verbose_name="contenu", use_json_field=True)
+
+    parent_page_types = ["knowledge_base.GuideIndexPage"]
+    subpage_types: list[str] = []
+    template = "knowledge_base/guide_page.html"
+
+    search_fields = KnowledgePage.search_fields + [
+        index.SearchField("body"),
+        index.RelatedFields("authors", [index.SearchField("name")]),
+        index.FilterField("last_reviewed"),
+    ]
+    content_panels = Page.content_panels + [
+        HelpPanel(
+            content="<p>Un guide s'adresse à des équipes de CCAS et à des élus : phrases courtes, "
+            "références juridiques avec leur lien Légifrance, sigles écrits en toutes lettres "
+            "dans le glossaire.</p>"
+        ),
+        MultiFieldPanel(KnowledgePage.classification_panels, heading="Classement"),
+        MultiFieldPanel(
+            [InlinePanel("authors", label="Auteur ou autrice"), FieldPanel("last_reviewed")],
+            heading="Auteurs et relecture",
+        ),
+        FieldPanel("body"),
+    ]
+
+    class Meta:
+        verbose_name = "guide pratique"
+        verbose_name_plural = "guides pratiques"
+
+    def search_text(self) -> str:
+        parts = [self.summary]
+        for block in self.body:
+            parts.extend(str(text) for text in block.block.get_searchable_content(block.value))
+        return " ".join(part for part in parts if part)
+
+    @cached_property
+    def toc(self) -> list[dict]:
+        """Level-2 headings of the body: the guide's table of contents."""
+        from django.utils.text import slugify
+
+        return [
+            {"text": block.value["text"], "anchor": slugify(block.value["text"])}
+            for block in self.body
+            if block.block_type == "heading" and block.value["level"] == "h2"
+        ]
+
+
+class ExperienceIndexPage(IndexPage):
+    """/experiences/: the bank of members' experiences, filterable by commune and département too."""
+
+    subpage_types = ["knowledge_base.ExperiencePage"]
+    listing_kind = "experiences"
+    template = "knowledge_base/index_page.html"
+
+    class Meta:
+        verbose_name = "index des expériences"
+
+    def child_model(self):
+        return ExperiencePage
+
+
+class ExperiencePage(KnowledgePage):
+    """A "fiche d'expérience": what a member CCAS did, with whom, for how much, with what results.
+
+    Members propose them from their space (services.propose_experience); they reach the admin as
+    drafts in the "Modération de l'union" workflow.
+    """
+
+    member = models.ForeignKey(
+        "tenants.MemberCCAS",
+        on_delete=models.PROTECT,
+        related_name="experiences",
+        verbose_name="CCAS ou CIAS membre",
+    )
+    start_date = models.DateField("date de démarrage", null=True, blank=True)
+    context = models.TextField("contexte", help_text="Le constat de départ, le territoire.")
+    description = models.TextField("l'action", help_text="Ce qui a été fait, concrètement.")
+    objectives = models.TextField("objectifs", blank=True)
+    publics = models.TextField("publics concernés", blank=True)
+    partners = models.TextField("partenaires", blank=True)
+    budget = models.TextField("budget et financements", blank=True)
+    results = models.TextField("résultats et évaluation", blank=True)
+    contact_name = models.CharField("contact : nom", max_length=150, blank=True)
+    contact_role = models.CharField("contact : fonction", max_length=150, blank=True)
+    contact_email = models.EmailField("contact : courriel", blank=True)
+    contact_phone = models.CharField("contact : téléphone", max_length=30, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="proposée par",
+        editable=False,
+    )
+
+    parent_page_types = ["knowledge_base.ExperienceIndexPage"]
+    subpage_types: list[str] = []
+    template = "knowledge_base/experience_page.html"
+
+    # Read in this order on the page and in the member's form.
+    NARRATIVE_FIELDS = (
+        "context",
+        "description",
+        "objectives",
+        "publics",
+        "partners",
+        "budget",
+        "results",
+    )
+    search_fields = KnowledgePage.search_fields + [
+        *(index.SearchField(name) for name in NARRATIVE_FIELDS),
+        index.RelatedFields("member", [index.SearchField("name")]),
+        index.FilterField("member"),
+    ]
+    content_panels = Page.content_panels + [
+        FieldPanel("member"),
+        MultiFieldPanel(KnowledgePage.classification_panels, heading="Classement"),
+        FieldPanel("start_date"),
+        *(FieldPanel(name) for name in NARRATIVE_FIELDS),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_role")]),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+            ],
+            heading="Contact",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "fiche d'expérience"
+        verbose_name_plural = "fiches d'expérience"
+
+    def search_text(self) -> str:
+        return " ".join([self.summary] + [getattr(self, name) for name in self.NARRATIVE_FIELDS])
+
+    @property
+    def narrative(self) -> list[tuple[str, str]]:
+        """(label, text) of the filled narrative fields, in reading order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.NARRATIVE_FIELDS
+            if getattr(self, name)
+        ]

@@ -1,0 +1,101 @@
+"""Site search over every live page the visitor may read, in French, with highlighted snippets."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Page
+from wagtail.search import index
+
+from knowledge_base.listing import visible_to
+
+MAX_QUERY_LENGTH = 200
+SNIPPET_OPTIONS = "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+# ts_headline marks words with these; they cannot occur in escaped text.
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class SearchHit:
+    page: Page
+    type_label: str
+    snippet: SafeString
+
+
+def clean_query(raw: str) -> str:
+    """Trim, collapse spaces and cap the length; control characters are dropped."""
+    text = "".join(ch for ch in raw if ch.isprintable())
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def page_text(page: Page) -> str:
+    """The text a snippet is cut from: our pages say it; pages of other apps (e.g. seminar
+    proceedings) are read through the search fields they declare."""
+    text_of = getattr(page, "search_text", None)
+    if callable(text_of):
+        return text_of()
+    parts = [page.search_description]
+    for search_field in page.get_search_fields():
+        if not isinstance(search_field, index.SearchField) or search_field.field_name == "title":
+            continue
+        try:
+            field = page._meta.get_field(search_field.field_name)
+        except FieldDoesNotExist:
+            continue
+        value = search_field.get_value(page)
+        content = getattr(field, "get_searchable_content", None)
+        texts = content(value) if content and value is not None else [value]
+        parts.extend(strip_tags(str(text)) for text in texts if text)
+    return " ".join(part for part in parts if part) or page.title
+
+
+def headlines(texts: list[str], query: str) -> list[SafeString]:
+    """One PostgreSQL ts_headline per text, in a single query, with the site's search config;
+    the text is escaped before the <mark> tags go in."""
+    if not texts:
+        return []
+    config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "simple"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline(%s::regconfig, t.text, websearch_to_tsquery(%s::regconfig, %s), "
+            "%s) FROM unnest(%s::text[]) WITH ORDINALITY AS t(text, n) ORDER BY t.n",
+            [
+                config,
+                config,
+                query,
+                f"{SNIPPET_OPTIONS}, StartSel={START}, StopSel={STOP}",
+                texts,
+            ],
+        )
+        rows = [row[0] for row in cursor.fetchall()]
+    return [
+        mark_safe(escape(row).replace(START, "<mark>").replace(STOP, "</mark>")) for row in rows
+    ]
+
+
+def search_site(query: str, request=None) -> list[SearchHit]:
+    """Up to 200 hits for `query`, best first (the caller paginates)."""
+    query = clean_query(query)
+    if not query:
+        return []
+    pages = visible_to(Page.objects.exclude(depth=1), request)
+    results = list(pages.specific().search(query, operator="and")[:200])
+    if not results:
+        # Every word did not match: fall back to any word, still ranked.
+        results = list(pages.specific().search(query, operator="or")[:200])
+    return [
+        SearchHit(page=page, type_label=page._meta.verbose_name, snippet=mark_safe(""))
+        for page in results
+    ]
+
+
+def add_snippets(hits: list[SearchHit], query: str) -> list[SearchHit]:
+    """Fill the snippets of the hits on the page being shown only."""
+    for hit, snippet in zip(
+        hits, headlines([page_text(hit.page) for hit in hits], clean_query(query)), strict=True
+    ):
+        hit.snippet = snippet
+    return hits

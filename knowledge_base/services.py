@@ -1,0 +1,315 @@
+"""Writes of the knowledge base (convention 1: verb-named, typed, atomic, mail on commit).
+
+Experiences proposed from a member host are public-schema Wagtail pages: every function here
+works on the public schema explicitly, whatever host the request came from.
+"""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import get_urlconf, set_urlconf
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django_tenants.utils import schema_context
+from wagtail.models import (
+    GroupApprovalTask,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowState,
+    WorkflowTask,
+)
+from wagtail.users.models import UserProfile
+
+from knowledge_base.models import ExperienceIndexPage, ExperiencePage, GlossaryTerm, Theme
+from tenants.models import MemberCCAS
+from tenants.services import member_url, portal_url
+from union import roles
+from union.audit import record_audit
+
+WORKFLOW_NAME = "Modération de l'union"
+TASK_NAME = "Validation par un modérateur ou une modératrice"
+# Snippet permissions of the union's editors (union admins get every permission anyway).
+EDITOR_MODEL_PERMISSIONS = {
+    "theme": ("add", "change", "delete"),
+    "glossaryterm": ("add", "change", "delete"),
+}
+
+
+class ProposalError(Exception):
+    """An experience cannot be proposed; the message is for the person who asked."""
+
+
+@contextmanager
+def portal_urlconf():
+    """Wagtail (page URLs, moderation emails, admin links) reverses against the portal URLconf;
+    a request on a member host has the member URLconf active, so switch while we work."""
+    previous = get_urlconf()
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        yield
+    finally:
+        set_urlconf(previous)
+
+
+def ensure_moderation_workflow() -> Workflow:
+    """The "Modération de l'union" workflow: one group-approval task for the union's moderators,
+    attached to every experience index page. Idempotent."""
+    moderators, _ = Group.objects.get_or_create(name=roles.MODERATOR)
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.add(moderators)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for index_page in ExperienceIndexPage.objects.all():
+        WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
+    return workflow
+
+
+def ensure_editor_permissions() -> None:
+    """Editors maintain the themes and the glossary snippets. Idempotent."""
+    editors, _ = Group.objects.get_or_create(name=roles.EDITOR)
+    for model, actions in EDITOR_MODEL_PERMISSIONS.items():
+        editors.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="knowledge_base",
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        )
+
+
+def ensure_knowledge_base_setup() -> None:
+    """Everything the knowledge base needs besides its migrations (run after every migrate)."""
+    with transaction.atomic():
+        ensure_moderation_workflow()
+        ensure_editor_permissions()
+
+
+def experience_index() -> ExperienceIndexPage:
+    index_page = ExperienceIndexPage.objects.first()
+    if index_page is None:
+        raise ProposalError(
+            "La banque d'expériences n'est pas encore ouverte sur le portail. Contactez l'union."
+        )
+    return index_page
+
+
+def _unique_slug(parent: Page, title: str) -> str:
+    base = slugify(title)[:70] or "experience"
+    siblings = set(parent.get_children().values_list("slug", flat=True))
+    slug, counter = base, 2
+    while slug in siblings:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def propose_experience(
+    member: MemberCCAS,
+    user,
+    *,
+    title: str,
+    summary: str,
+    context: str,
+    description: str,
+    themes: Iterable[Theme] = (),
+    audiences: Iterable[str] = (),
+    objectives: str = "",
+    publics: str = "",
+    partners: str = "",
+    budget: str = "",
+    results: str = "",
+    start_date: date | None = None,
+    contact_name: str = "",
+    contact_role: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    request=None,
+) -> ExperiencePage:
+    """A member's director or agent proposes an experience: it becomes a draft page under the
+    experience index and enters the moderation workflow. The proposer gets an acknowledgement;
+    Wagtail notifies the moderators."""
+    with schema_context("public"), portal_urlconf(), transaction.atomic():
+        index_page = experience_index()
+        workflow = ensure_moderation_workflow()
+        page = ExperiencePage(
+            title=title.strip(),
+            slug=_unique_slug(index_page, title),
+            live=False,
+            member=member,
+            summary=summary.strip(),
+            context=context.strip(),
+            description=description.strip(),
+            objectives=objectives.strip(),
+            publics=publics.strip(),
+            partners=partners.strip(),
+            budget=budget.strip(),
+            results=results.strip(),
+            start_date=start_date,
+            audiences=list(audiences),
+            contact_name=contact_name.strip(),
+            contact_role=contact_role.strip(),
+            contact_email=contact_email.strip(),
+            contact_phone=contact_phone.strip(),
+            proposed_by=user,
+            owner=user,
+        )
+        index_page.add_child(instance=page)
+        page.themes.set(list(themes))
+        page.save_revision(user=user, log_action=True)
+        workflow.start(page, user)
+        _mute_admin_notifications(user)
+        record_audit(
+            "experience.proposed", actor=user, member=member, target=page.title, page_id=page.pk
+        )
+        link = member_url(member, "/experiences/", request)
+        transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
+    return page
+
+
+def _mute_admin_notifications(user) -> None:
+    """A proposer without Wagtail admin access gets our emails (portal and member-space links),
+    not Wagtail's, whose links lead to an admin they cannot open."""
+    if user.has_perm("wagtailadmin.access_admin"):
+        return
+    profile = UserProfile.get_for_user(user)
+    if profile.approved_notifications or profile.rejected_notifications:
+        profile.approved_notifications = profile.rejected_notifications = False
+        profile.save(update_fields=["approved_notifications", "rejected_notifications"])
+
+
+@dataclass(frozen=True)
+class ExperienceStatus:
+    code: str  # "published" | "pending" | "rejected" | "draft"
+    label: str
+    badge: str  # CSS modifier of .badge
+    comment: str = ""
+
+
+def experience_status(page: ExperiencePage) -> ExperienceStatus:
+    """Where a proposal stands, as its proposer should read it (with the moderator's comment)."""
+    if page.live:
+        return ExperienceStatus("published", "Publiée", "ok")
+    state = (
+        WorkflowState.objects.for_instance(page)
+        .select_related("current_task_state")
+        .order_by("-created_at")
+        .first()
+    )
+    if state is None:
+        return ExperienceStatus("draft", "Brouillon", "warn")
+    if state.status == WorkflowState.STATUS_IN_PROGRESS:
+        return ExperienceStatus("pending", "En cours de modération", "warn")
+    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        comment = state.current_task_state.comment if state.current_task_state else ""
+        return ExperienceStatus("rejected", "Refusée", "error", comment)
+    return ExperienceStatus("draft", "Brouillon", "warn")
+
+
+def public_page_url(page: Page, request=None) -> str:
+    """An absolute portal URL of a page, built the same way from a member host or a command."""
+    with portal_urlconf():
+        _site_id, _root, path = page.get_url_parts(request) or (None, None, "/")
+    return portal_url(path, request)
+
+
+def _send(template: str, subject: str, user, context: dict) -> None:
+    if not user or not user.email:
+        return
+    body = render_to_string(
+        template, {**context, "user": user, "platform_name": settings.PLATFORM_NAME}
+    )
+    send_mail(f"{settings.PLATFORM_NAME} : {subject}", body, None, [user.email])
+
+
+def _send_acknowledgement(page: ExperiencePage, user, link: str) -> None:
+    _send(
+        "knowledge_base/email/proposal_received.txt",
+        "votre expérience a bien été reçue",
+        user,
+        {"page": page, "link": link},
+    )
+
+
+def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") -> None:
+    """Email the proposer the moderators' decision, once the transaction commits."""
+    page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
+    if page.proposed_by is None:
+        return
+    if approved:
+        link = public_page_url(page)
+        template, subject = (
+            "knowledge_base/email/proposal_approved.txt",
+            "votre expérience est publiée",
+        )
+    else:
+        link = member_url(page.member, "/experiences/")
+        template, subject = (
+            "knowledge_base/email/proposal_rejected.txt",
+            "votre expérience n'a pas été retenue en l'état",
+        )
+    context = {"page": page, "link": link, "comment": comment}
+    transaction.on_commit(lambda: _send(template, subject, page.proposed_by, context))
+
+
+@transaction.atomic
+def save_glossary_term(acronym: str, expansion: str, definition: str = "") -> GlossaryTerm:
+    """Create or update a glossary entry by its acronym (demo and imports)."""
+    term, _ = GlossaryTerm.objects.update_or_create(
+        acronym=acronym.strip(),
+        defaults={"expansion": expansion.strip(), "definition": definition.strip()},
+    )
+    return term
+
+
+INDEX_PAGES = {
+    "guides": (
+        "GuideIndexPage",
+        "Guides pratiques",
+        "<p>Des guides écrits par l'union pour les équipes des CCAS et les élus : le droit "
+        "applicable, les étapes, les modèles et les bonnes questions.</p>",
+    ),
+    "experiences": (
+        "ExperienceIndexPage",
+        "Expériences des CCAS",
+        "<p>Ce qui marche dans nos communes : des actions menées par les CCAS et CIAS membres, "
+        "décrites par leurs équipes et relues par l'union.</p>",
+    ),
+}
+
+
+@transaction.atomic
+def ensure_index_pages() -> tuple[Page, Page]:
+    """The guide and experience index pages under the portal's home page (/guides/,
+    /experiences/), created and published if missing. Idempotent."""
+    from knowledge_base import models as kb_models
+    from union.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        raise ProposalError("La page d'accueil du portail n'existe pas : lancez les migrations.")
+    pages = []
+    for slug, (class_name, title, intro) in INDEX_PAGES.items():
+        model = getattr(kb_models, class_name)
+        page = model.objects.first()
+        if page is None:
+            page = model(
+                title=title,
+                slug=slug,
+                intro=intro,
+                # Shown on the home page's section cards and in search engines.
+                search_description=strip_tags(intro),
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            home.refresh_from_db()
+        pages.append(page)
+    ensure_moderation_workflow()
+    return pages[0], pages[1]

@@ -1,0 +1,101 @@
+"""Portal views of the knowledge base (search, glossary) and the member-host proposal pages."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django_tenants.utils import schema_context
+
+from knowledge_base.forms import ExperienceProposalForm
+from knowledge_base.models import ExperiencePage, GlossaryTerm
+from knowledge_base.search import MAX_QUERY_LENGTH, add_snippets, clean_query, search_site
+from knowledge_base.services import (
+    ProposalError,
+    experience_status,
+    propose_experience,
+    public_page_url,
+)
+from tenants.access import WRITE_ROLES, has_member_role, member_role_required
+
+SEARCH_PAGE_SIZE = 10
+
+
+def search(request):
+    """/recherche/?q=…: guides, experiences, proceedings and other pages, best first."""
+    raw = request.GET.get("q", "")
+    query = clean_query(raw)
+    too_long = len(raw.strip()) > MAX_QUERY_LENGTH
+    hits = search_site(query, request) if query else []
+    page_obj = Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    add_snippets(list(page_obj.object_list), query)
+    return render(
+        request,
+        "knowledge_base/search.html",
+        {
+            "query": query,
+            "submitted": "q" in request.GET,
+            "too_long": too_long,
+            "page_obj": page_obj,
+            "result_count": len(hits),
+        },
+    )
+
+
+def glossary(request):
+    """/glossaire/: every acronym, grouped by initial letter."""
+    groups: dict[str, list[GlossaryTerm]] = {}
+    for term in GlossaryTerm.objects.order_by("acronym"):
+        groups.setdefault(term.acronym[0].upper(), []).append(term)
+    return render(request, "knowledge_base/glossary.html", {"groups": groups})
+
+
+def member_experience_rows(member, request=None) -> list[tuple[ExperiencePage, object]]:
+    """(page, status) of the member's experiences, newest first; pages live in public."""
+    with schema_context("public"):
+        pages = list(
+            ExperiencePage.objects.filter(member_id=member.pk)
+            .select_related("proposed_by")
+            .order_by("-latest_revision_created_at", "-pk")
+        )
+        rows = []
+        for page in pages:
+            status = experience_status(page)
+            if status.code == "published":
+                page.public_url = public_page_url(page, request)
+            rows.append((page, status))
+    return rows
+
+
+@member_role_required()
+def member_experiences(request):
+    """The member's proposals and where each stands (any role reads; writers may propose)."""
+    return render(
+        request,
+        "knowledge_base/member/experiences.html",
+        {
+            "rows": member_experience_rows(request.tenant, request),
+            "can_propose": has_member_role(request, WRITE_ROLES),
+        },
+    )
+
+
+@member_role_required(*WRITE_ROLES)
+def propose(request):
+    """A director or agent proposes an experience; it goes to the union's moderators."""
+    user = request.user
+    initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
+    form = ExperienceProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            propose_experience(request.tenant, user, request=request, **data)
+        except ProposalError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Votre expérience a été transmise à l'union. Vous recevrez un courriel dès "
+                "qu'elle aura été relue.",
+            )
+            return HttpResponseRedirect("/experiences/")
+    return render(request, "knowledge_base/member/propose.html", {"form": form})

@@ -1,0 +1,150 @@
+"""The experience workflow end to end: a member proposes on its host, a moderator approves or
+rejects in the Wagtail admin on the portal, the proposer is emailed and sees the status."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from wagtail.models import WorkflowState
+
+from knowledge_base.models import ExperiencePage
+from knowledge_base.services import WORKFLOW_NAME, portal_urlconf
+from tenants.models import Membership
+from tests.conftest import host_client, make_person, member_client
+from tests.knowledge_base.conftest import make_staff
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "title": "Des permanences d'accès aux droits au marché",
+    "summary": "Chaque samedi, un agent du CCAS tient un stand au marché.",
+    "themes": [],  # filled with a theme id in the test
+    "audiences": ["agents", "elus"],
+    "start_date": "2025-09-06",
+    "context": "Beaucoup d'habitants ne viennent jamais au CCAS.",
+    "description": "Un stand, une tablette, des rendez-vous pris sur place.",
+    "objectives": "Aller vers les personnes qui renoncent à leurs droits.",
+    "publics": "Habitants du quartier, seniors.",
+    "partners": "CAF, CPAM, associations du marché.",
+    "budget": "3 000 € par an (stand, tablette).",
+    "results": "240 personnes reçues la première année.",
+    "contact_name": "Nadia Benali",
+    "contact_role": "Responsable de l'accueil",
+    "contact_email": "accueil@bondy.test",
+    "contact_phone": "01 48 00 00 00",
+}
+
+
+@pytest.fixture
+def proposal(kb_tree, bondy, django_capture_on_commit_callbacks):
+    """Bondy's agent proposes an experience through the member-host form."""
+    from knowledge_base.models import Theme
+
+    moderator = make_staff("moderateur@union.test")
+    agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
+    data = {**FORM, "themes": [Theme.objects.get(slug="acces-aux-droits").pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client(bondy, agent).post("/experiences/proposer/", data)
+    assert response.status_code == 302 and response["Location"] == "/experiences/"
+    page = ExperiencePage.objects.get(title=FORM["title"])
+    return page, agent, moderator
+
+
+def _act(moderator, page, action, comment, capture):
+    state = WorkflowState.objects.for_instance(page).get(status="in_progress")
+    with portal_urlconf():
+        url = reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[page.pk, action, state.current_task_state.pk],
+        )
+    with capture(execute=True):
+        response = host_client("localhost", moderator).post(url, {"comment": comment})
+    assert response.status_code == 302
+    page.refresh_from_db()
+    return page
+
+
+def test_proposal_arrives_as_draft_in_moderation(proposal, bondy, portal):
+    page, agent, moderator = proposal
+    assert not page.live and page.member == bondy and page.proposed_by == agent
+    assert page.audiences == ["agents", "elus"] and page.budget == FORM["budget"]
+    state = WorkflowState.objects.for_instance(page).get()
+    assert state.status == "in_progress" and state.workflow.name == WORKFLOW_NAME
+    # The proposer is acknowledged; Wagtail tells the moderators, with portal admin links.
+    to_agent = [m for m in mail.outbox if m.to == ["agent@bondy.test"]]
+    assert to_agent and "bien été reçue" in to_agent[0].subject
+    assert "http://bondy.localhost/experiences/" in to_agent[0].body
+    to_moderator = [m for m in mail.outbox if m.to == ["moderateur@union.test"]]
+    assert to_moderator and f"/admin/pages/{page.pk}/" in to_moderator[0].body
+    # Not public yet; the member space shows the status.
+    assert portal.get(page.url_path.replace("/accueil", "")).status_code == 404
+    listing = member_client(bondy, agent).get("/experiences/").content.decode()
+    assert FORM["title"].replace("'", "&#x27;") in listing and "En cours de modération" in listing
+    # The moderator sees it in the admin.
+    admin_page = host_client("localhost", moderator).get(f"/admin/pages/{page.pk}/edit/")
+    assert admin_page.status_code == 200
+
+
+def test_moderator_approves_then_published_visible_and_emailed(
+    proposal, bondy, portal, django_capture_on_commit_callbacks
+):
+    page, agent, moderator = proposal
+    mail.outbox.clear()
+    page = _act(
+        moderator, page, "approve", "Bravo, fiche très claire.", django_capture_on_commit_callbacks
+    )
+    assert page.live
+    public = portal.get("/experiences/des-permanences-dacces-aux-droits-au-marche/")
+    assert public.status_code == 200 and "240 personnes reçues" in public.content.decode()
+    assert "Des permanences" in portal.get("/experiences/").content.decode()
+    [email] = [m for m in mail.outbox if m.to == ["agent@bondy.test"]]
+    assert "publiée" in email.subject and "Bravo, fiche très claire." in email.body
+    assert "://localhost/experiences/des-permanences-dacces-aux-droits-au-marche/" in email.body
+    listing = member_client(bondy, agent).get("/experiences/").content.decode()
+    assert "Publiée" in listing
+
+
+def test_moderator_rejects_with_comment(
+    proposal, bondy, portal, django_capture_on_commit_callbacks
+):
+    page, agent, moderator = proposal
+    mail.outbox.clear()
+    comment = "Merci de retirer les noms des bénéficiaires."
+    page = _act(moderator, page, "reject", comment, django_capture_on_commit_callbacks)
+    assert not page.live
+    [email] = [m for m in mail.outbox if m.to == ["agent@bondy.test"]]
+    assert "pas été retenue" in email.subject and comment in email.body
+    listing = member_client(bondy, agent).get("/experiences/").content.decode()
+    assert "Refusée" in listing and "retirer les noms" in listing
+    assert "Des permanences" not in portal.get("/experiences/").content.decode()
+
+
+def test_invalid_proposal_keeps_what_was_typed(kb_tree, bondy):
+    agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
+    data = {**FORM, "title": "", "themes": [], "contact_email": "pas-un-courriel"}
+    response = member_client(bondy, agent).post("/experiences/proposer/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("Champ requis.") == 2  # title and themes
+    assert "Saisissez une adresse e-mail valide." in html
+    assert "240 personnes reçues la première année." in html  # kept
+    assert not ExperiencePage.objects.exists()
+
+
+def test_viewer_cannot_propose_and_other_members_see_nothing(
+    kb_tree, two_members, django_capture_on_commit_callbacks
+):
+    bondy, montreuil = two_members
+    viewer = make_person(bondy, "lecture@bondy.test", Membership.Role.VIEWER)
+    assert member_client(bondy, viewer).get("/experiences/proposer/").status_code == 403
+    assert member_client(bondy, viewer).get("/experiences/").status_code == 200
+    # Bondy proposes; Montreuil's director sees none of it, and cannot enter Bondy's space.
+    from knowledge_base.models import Theme
+
+    agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
+    data = {**FORM, "themes": [Theme.objects.first().pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client(bondy, agent).post("/experiences/proposer/", data)
+    montreuil_director = make_person(montreuil, "dir@montreuil.test")
+    own = member_client(montreuil, montreuil_director).get("/experiences/").content.decode()
+    assert "Des permanences" not in own and "encore proposé" in own
+    assert member_client(bondy, montreuil_director).get("/experiences/").status_code == 403

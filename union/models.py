@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -25,7 +26,29 @@ class HomePage(Page):
 
         context["member_count"] = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE).count()
         context["sections"] = self.get_children().live().public().specific()
+        context.update(latest_portal_news())
         return context
+
+
+def latest_portal_news(count: int = 3) -> dict:
+    """What a visitor of the home page looks for first: the next events and the newest content."""
+    # Imported here: these apps' models import union (audit, roles) at load time.
+    from abs_shared.models import PublishedValue
+    from knowledge_base.models import ExperiencePage, GuidePage
+    from seminars.models import SeminarPage, Visibility
+
+    return {
+        "upcoming_events": SeminarPage.objects.live()
+        .public()
+        .filter(visibility=Visibility.PUBLIC, end__gte=timezone.now())
+        .order_by("start")[:count],
+        "latest_guides": GuidePage.objects.live().public().order_by("-first_published_at")[:count],
+        "latest_experiences": ExperiencePage.objects.live()
+        .public()
+        .select_related("member__commune")
+        .order_by("-first_published_at")[:count],
+        "publishing_communes": PublishedValue.objects.values("commune").distinct().count(),
+    }
 
 
 class AuditEntry(models.Model):

@@ -1,0 +1,34 @@
+"""The portal's home page: what is coming up and what is new, public content only."""
+
+import pytest
+
+from knowledge_base.services import ensure_index_pages
+from seminars.models import Visibility
+from tests.conftest import host_client
+from tests.knowledge_base.conftest import make_guide
+from tests.seminars.conftest import make_seminar
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_upcoming_public_events_and_latest_guides():
+    make_seminar("Atelier début de mandat à Bondy", days_ahead=10)
+    make_seminar("Séminaire de l'an passé", days_ahead=-300)
+    make_seminar("Commission réservée", days_ahead=12, visibility=Visibility.MEMBERS)
+    make_seminar("Réunion sur invitation", days_ahead=14, visibility=Visibility.INVITATION)
+    guides, _experiences = ensure_index_pages()
+    make_guide(guides, "Conduire une analyse des besoins sociaux")
+    make_guide(guides, "Guide en préparation", live=False)
+
+    html = host_client("localhost").get("/").content.decode()
+
+    assert "Atelier début de mandat à Bondy" in html
+    for hidden in ("Séminaire de l'an passé", "Commission réservée", "Réunion sur invitation"):
+        assert hidden not in html
+    assert "Conduire une analyse des besoins sociaux" in html
+    assert "Guide en préparation" not in html
+
+
+def test_home_without_events_says_so():
+    html = host_client("localhost").get("/").content.decode()
+    assert "Aucun événement public n'est annoncé pour le moment." in html

@@ -98,7 +98,8 @@ def _register(seminar: SeminarPage, count: int, offset: int = 0, atelier_ids=())
         typed, hint = COMMUNES[number % len(COMMUNES)]
         fonction, text = FONCTIONS[number % len(FONCTIONS)]
         first = FIRST_NAMES[number % len(FIRST_NAMES)]
-        last = LAST_NAMES[(number * 7) % len(LAST_NAMES)]
+        # Shifted each round of first names, so that no two demo people share a full name.
+        last = LAST_NAMES[(number * 7 + number // len(FIRST_NAMES)) % len(LAST_NAMES)]
         ateliers = [atelier_ids[number % len(atelier_ids)]] if atelier_ids else []
         register_person(
             seminar,

@@ -1,43 +1,20 @@
-"""Reading the files people upload (CSV with comma or semicolon, XLSX) and the values in them.
+"""The ABS side of reading uploaded files (union/spreadsheets.py): header, values, secrecy marks.
 
 Shared by the reference importer (public) and the observation importer (member space): both check
 the whole file first and report every bad cell by line and column, in French.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
-
 from abs_shared.models import ValueStatus
+from union.spreadsheets import ImportIssue, ImportRejected, read_rows
 
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
 SECRET_MARKS = {"s", "secret"}
-# Spaces people and spreadsheets put between thousands: space, no-break space, narrow no-break space.
 HEADER_SEARCH_ROWS = 10
+# Spaces people and spreadsheets put between thousands: space, no-break space, narrow no-break space.
 THOUSANDS_SPACES = (" ", "\u00a0", "\u202f")
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """One bad cell: its line in the file (the header is line 1), its column and why."""
-
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file was refused as a whole; nothing was written."""
-
-    def __init__(self, errors: list[ImportIssue]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} erreur(s) dans le fichier")
 
 
 @dataclass
@@ -47,28 +24,6 @@ class Table:
 
     def columns(self) -> set[str]:
         return set(self.header)
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected([ImportIssue(1, "", "Encodage du fichier illisible (UTF-8 attendu).")])
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
 def _header_index(raw_rows: list[list[str]]) -> int:
@@ -90,21 +45,7 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
         data = data.encode()
     if not data.strip():
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
-    if name.lower().endswith(".xlsx") or data[:2] == b"PK":
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportRejected(
-                [ImportIssue(1, "", f"Classeur XLSX illisible ({error.__class__.__name__}).")]
-            ) from error
-        raw_rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        text = _decode(data)
-        delimiter = _sniff_delimiter(text.splitlines()[0] if text else "")
-        raw_rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+    raw_rows = [cells for _line, cells in read_rows(data, name)]
     if not raw_rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     start = _header_index(raw_rows)

@@ -5,6 +5,7 @@ Each name is a module bench/bench_<name>.py with a `run()` function.
 
 import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,10 +24,17 @@ def main(names: list[str]) -> None:
         sys.exit(
             f"Benchmarks inconnus : {', '.join(sorted(unknown))}. Disponibles : {', '.join(available)}"
         )
+    if len(selected) > 1:
+        # One process, hence one fresh database, per benchmark: their data must not meet.
+        failed = [
+            name
+            for name in selected
+            if subprocess.run([sys.executable, "-m", "bench", name]).returncode != 0
+        ]
+        sys.exit(f"Bancs d'essai en échec : {', '.join(failed)}" if failed else 0)
     setup_django()
-    for name in selected:
-        print(f"== {name}", flush=True)
-        importlib.import_module(f"bench.bench_{name}").run()
+    print(f"== {selected[0]}", flush=True)
+    importlib.import_module(f"bench.bench_{selected[0]}").run()
 
 
 if __name__ == "__main__":

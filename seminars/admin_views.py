@@ -18,7 +18,7 @@ from seminars.forms import (
     ManualRegistrationForm,
     RegistrationFilterForm,
 )
-from seminars.importer import ImportFailed, import_registrations
+from seminars.importer import import_registrations
 from seminars.links import page_path
 from seminars.models import Registration, SeminarPage, with_taken
 from seminars.services import (
@@ -31,6 +31,7 @@ from seminars.services import (
 )
 from tenants.models import Commune
 from union import roles
+from union.spreadsheets import ImportRejected
 
 
 def can_organise(user) -> bool:
@@ -162,7 +163,7 @@ def import_view(request, pk: int):
                 hint=form.cleaned_data["hint"] or None,
                 actor=request.user,
             )
-        except ImportFailed as failure:
+        except ImportRejected as failure:
             errors = failure.errors
         else:
             messages.success(

@@ -28,11 +28,12 @@ from rest_framework.views import APIView
 from seminars.admin_views import attendance_response, can_organise
 from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
-from seminars.importer import ImportFailed, import_registrations
+from seminars.importer import import_registrations
 from seminars.links import absolute, page_path
 from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
 from seminars.services import RegistrationError, create_seminar, register_person
 from seminars.views import listed_events
+from union.spreadsheets import ImportRejected
 
 
 class IsOrganiser(BasePermission):
@@ -423,7 +424,7 @@ class RegistrationImport(APIView):
                 hint=request.data.get("hint") or None,
                 actor=request.user,
             )
-        except ImportFailed as failure:
+        except ImportRejected as failure:
             return Response({"errors": [e.as_dict() for e in failure.errors]}, status=400)
         return Response(
             {

@@ -4,8 +4,6 @@ All or nothing: every line is checked first; one bad line gives its line, column
 nothing is imported. Communes that cannot be matched are kept as typed and flagged.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, RegistrationError, register_person, resolve_commune
 from tenants.matching import fold
 from union.audit import record_audit
+from union.spreadsheets import ImportIssue, ImportRejected, read_rows
 
 # Folded header -> field. Organisers' spreadsheets name the same column in many ways.
 HEADERS = {
@@ -43,22 +42,6 @@ MAX_ROWS = 5000
 
 
 @dataclass
-class ImportIssue:
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[ImportIssue]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-@dataclass
 class ImportResult:
     imported: int
     flagged: int
@@ -66,54 +49,13 @@ class ImportResult:
     waitlisted: int
 
 
-def read_rows(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of a CSV or XLSX file, header included, as text."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if name.endswith((".csv", ".txt")):
-        return _csv_rows(content)
-    raise ImportFailed(
-        [ImportIssue(0, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")]
-    )
-
-
-def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    # Excel in French writes ";"; other tools write ",".
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
-
-
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportFailed([ImportIssue(0, "", "Fichier XLSX illisible.")]) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        rows.append((number, ["" if value is None else str(value).strip() for value in row]))
-    workbook.close()
-    return rows
-
-
 def parse(
     content: bytes, filename: str, hint: str | None = None
 ) -> list[tuple[int, RegistrationData]]:
-    """Check every line; return the data of each or raise ImportFailed with every problem found."""
+    """Check every line; return the data of each or raise ImportRejected with every problem found."""
     rows = [(line, cells) for line, cells in read_rows(content, filename) if any(cells)]
     if not rows:
-        raise ImportFailed([ImportIssue(1, "", "Le fichier est vide.")])
+        raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     header_line, header = rows[0]
     columns: dict[str, int] = {}
     for position, title in enumerate(header):
@@ -126,9 +68,9 @@ def parse(
         if field not in columns
     ]
     if errors:
-        raise ImportFailed(errors)
+        raise ImportRejected(errors)
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportFailed([ImportIssue(0, "", f"Au plus {MAX_ROWS} lignes par import.")])
+        raise ImportRejected([ImportIssue(0, "", f"Au plus {MAX_ROWS} lignes par import.")])
     parsed, seen_emails = [], {}
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
@@ -163,7 +105,7 @@ def parse(
             )
         )
     if errors:
-        raise ImportFailed(errors)
+        raise ImportRejected(errors)
     return parsed
 
 
@@ -190,7 +132,9 @@ def import_registrations(
                 )
             except RegistrationError as error:
                 column, messages = next(iter(error.errors.items()))
-                raise ImportFailed([ImportIssue(line, column.capitalize(), messages[0])]) from error
+                raise ImportRejected(
+                    [ImportIssue(line, column.capitalize(), messages[0])]
+                ) from error
             result.imported += 1
             result.flagged += registration.commune_status == Registration.CommuneStatus.FLAGGED
             result.confirmed += registration.status == Registration.Status.CONFIRMED

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connection, models
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -164,6 +164,29 @@ class MemberCCAS(TenantMixin):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the migrated template, and stop there.
+
+        django-tenants follows the clone with a whole faked `migrate` of the new schema, although
+        the clone already holds the template's migration records: with every app's post_migrate
+        handlers that doubled the onboarding time (measured 140 ms of 270). When the template is
+        missing or has a pending migration, django-tenants' own path runs instead.
+        """
+        from django_tenants.clone import CloneSchema
+        from django_tenants.utils import schema_exists
+
+        from union.migration_executor import schemas_with_pending_migrations
+
+        base = self.get_base_schema()
+        usable = sync_schema and base and schema_exists(base)
+        if not usable or schemas_with_pending_migrations([base]):
+            return super().create_schema(check_if_exists, sync_schema, verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        CloneSchema().clone_schema(base, self.schema_name, self.clone_mode)
+        connection.set_schema_to_public()
+        return True
 
     @property
     def domain_name(self) -> str:

@@ -3,8 +3,6 @@
 Reads only; writes live in services.py.
 """
 
-import csv
-import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
+from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
 # The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
 # these only serve as suggestions and to spell a typed name the way the report expects it.
@@ -277,16 +276,6 @@ def prefect_due_date(year: int) -> date:
 
 
 @dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message": self.message}
-
-
-@dataclass
 class ImportRow:
     line: int
     year: int
@@ -296,52 +285,16 @@ class ImportRow:
     amount: Decimal | None
 
 
-def _table_from_csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in Windows-1252.
-        text = content.decode("cp1252")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _table_from_xlsx(content: bytes) -> list[list]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
-
-
-def read_table(filename: str, content: bytes) -> list[list]:
+def read_table(filename: str, content: bytes) -> list[list[str]]:
     """Rows of cells from a CSV or XLSX file; ValueError (French) if the file can't be read."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            return _table_from_xlsx(content)
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
-            raise ValueError(
-                f"Le classeur XLSX est illisible ({error.__class__.__name__})."
-            ) from error
-    if name.endswith((".csv", ".txt")):
-        return _table_from_csv(content)
-    raise ValueError("Format non pris en charge : envoyez un fichier .csv ou .xlsx.")
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    try:
+        return [cells for _line, cells in read_rows(content, filename)]
+    except ImportRejected as rejected:
+        raise ValueError(rejected.errors[0].message) from rejected
 
 
 def parse_integer(value) -> int:
-    text = _cell_text(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    text = cell_text(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     if not text.isdigit():
         raise ValueError
     return int(text)
@@ -352,7 +305,7 @@ def parse_amount(value) -> Decimal:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
-        text = _cell_text(value)
+        text = cell_text(value)
         for junk in ("\u202f", "\xa0", " ", "€"):
             text = text.replace(junk, "")
         if "," in text and "." in text:
@@ -369,26 +322,26 @@ def parse_amount(value) -> Decimal:
     return number.quantize(CENT)
 
 
-def _header_map(header: list) -> tuple[dict[str, int], list[RowError]]:
-    names = [fold(_cell_text(cell)).replace(" ", "_") for cell in header]
+def _header_map(header: list) -> tuple[dict[str, int], list[ImportIssue]]:
+    names = [fold(cell_text(cell)).replace(" ", "_") for cell in header]
     positions = {}
     for index, name in enumerate(names):
         key = name if name in COLUMNS else COLUMN_ALIASES.get(name)
         if key and key not in positions:
             positions[key] = index
     errors = [
-        RowError(1, column, f"Colonne « {column} » absente de la ligne d'en-tête.")
+        ImportIssue(1, column, f"Colonne « {column} » absente de la ligne d'en-tête.")
         for column in COLUMNS
         if column not in positions
     ]
     return positions, errors
 
 
-def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[RowError]]:
+def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[ImportIssue]]:
     """Check every line of the file; return the rows, or every error (line, column, reason)."""
-    if not table or not any(_cell_text(c) for c in table[0]):
+    if not table or not any(cell_text(c) for c in table[0]):
         return [], [
-            RowError(
+            ImportIssue(
                 1,
                 "",
                 "Le fichier est vide : la première ligne doit être "
@@ -403,7 +356,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[RowErr
     max_year = timezone.localdate().year + 1
     for number, raw in enumerate(table[1:], start=2):
         cells = {col: (raw[i] if i < len(raw) else None) for col, i in positions.items()}
-        if not any(_cell_text(v) for v in cells.values()):
+        if not any(cell_text(v) for v in cells.values()):
             continue
         line_errors = []
         year = None
@@ -413,56 +366,56 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[RowErr
                 raise ValueError
         except ValueError:
             line_errors.append(
-                RowError(
+                ImportIssue(
                     number,
                     "year",
-                    f"Année invalide : « {_cell_text(cells['year'])} » "
+                    f"Année invalide : « {cell_text(cells['year'])} » "
                     f"(attendu : une année entre 1990 et {max_year}).",
                 )
             )
-        pole = _cell_text(cells["pole"])
-        category = _cell_text(cells["category"])
+        pole = cell_text(cells["pole"])
+        category = cell_text(cells["category"])
         for column, text, limit in (("pole", pole, 100), ("category", category, 150)):
             if not text:
-                line_errors.append(RowError(number, column, "Valeur obligatoire."))
+                line_errors.append(ImportIssue(number, column, "Valeur obligatoire."))
             elif len(text) > limit:
                 line_errors.append(
-                    RowError(number, column, f"Texte trop long ({len(text)} > {limit}).")
+                    ImportIssue(number, column, f"Texte trop long ({len(text)} > {limit}).")
                 )
         count = amount = None
-        if _cell_text(cells["count"]):
+        if cell_text(cells["count"]):
             try:
                 count = parse_integer(cells["count"])
             except ValueError:
                 line_errors.append(
-                    RowError(
+                    ImportIssue(
                         number,
                         "count",
-                        f"Nombre invalide : « {_cell_text(cells['count'])} » "
+                        f"Nombre invalide : « {cell_text(cells['count'])} » "
                         "(attendu : un entier positif ou nul).",
                     )
                 )
-        if _cell_text(cells["amount"]):
+        if cell_text(cells["amount"]):
             try:
                 amount = parse_amount(cells["amount"])
             except ValueError:
                 line_errors.append(
-                    RowError(
+                    ImportIssue(
                         number,
                         "amount",
-                        f"Montant invalide : « {_cell_text(cells['amount'])} » (attendu : des euros "
+                        f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
                         "positifs, au plus deux décimales, virgule ou point décimal).",
                     )
                 )
-        if not _cell_text(cells["count"]) and not _cell_text(cells["amount"]):
+        if not cell_text(cells["count"]) and not cell_text(cells["amount"]):
             line_errors.append(
-                RowError(number, "count", "Indiquez un nombre, un montant ou les deux.")
+                ImportIssue(number, "count", "Indiquez un nombre, un montant ou les deux.")
             )
         if not line_errors:
             key = (year, fold(pole), fold(category))
             if key in seen:
                 line_errors.append(
-                    RowError(
+                    ImportIssue(
                         number,
                         "category",
                         f"Doublon : même année, pôle et catégorie qu'à la ligne {seen[key]}.",
@@ -474,7 +427,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[RowErr
         else:
             rows.append(ImportRow(number, year, pole, category, count, amount))
     if not rows and not errors:
-        errors.append(RowError(2, "", "Le fichier ne contient aucune ligne de données."))
+        errors.append(ImportIssue(2, "", "Le fichier ne contient aucune ligne de données."))
     return rows, errors
 
 

@@ -28,6 +28,7 @@ from tenants.workspace.services import (
     import_activity,
     update_profile,
 )
+from union.spreadsheets import ImportIssue
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -299,13 +300,13 @@ class ActivityImportView(APIView):
     def post(self, request):
         uploaded = request.FILES.get("file")
         if uploaded is None:
-            return self._errors([activity.RowError(0, "file", "Joignez un fichier « file ».")])
+            return self._errors([ImportIssue(0, "file", "Joignez un fichier « file ».")])
         if uploaded.size > MAX_IMPORT_BYTES:
-            return self._errors([activity.RowError(0, "file", "Le fichier dépasse 5 Mo.")])
+            return self._errors([ImportIssue(0, "file", "Le fichier dépasse 5 Mo.")])
         try:
             table = activity.read_table(uploaded.name, uploaded.read())
         except ValueError as error:
-            return self._errors([activity.RowError(0, "file", str(error))])
+            return self._errors([ImportIssue(0, "file", str(error))])
         rows, errors = activity.parse_activity_rows(table)
         if errors:
             return self._errors(errors)

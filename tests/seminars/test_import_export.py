@@ -11,10 +11,11 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from seminars.exports import export_attendance, registration_counts
-from seminars.importer import ImportFailed, import_registrations
+from seminars.importer import import_registrations
 from seminars.models import Registration
 from seminars.services import register_person
 from tests.seminars.conftest import make_seminar, person
+from union.spreadsheets import ImportRejected
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_a_bad_row_gives_line_and_column_and_imports_nothing(tmp_path, seminar):
     bad = (
         GOOD_CSV + "Sans;Commune;;Maire;x@exemple.fr;\nMauvais;Courriel;Bondy;Maire;pas-un-mail;\n"
     )
-    with pytest.raises(ImportFailed) as failure:
+    with pytest.raises(ImportRejected) as failure:
         import_registrations(seminar, write(tmp_path, "bad.csv", bad), "bad.csv")
     errors = [issue.as_dict() for issue in failure.value.errors]
     assert {"line": 6, "column": "Commune", "message": "Commune manquant(e)."} in errors
@@ -66,7 +67,7 @@ def test_a_bad_row_gives_line_and_column_and_imports_nothing(tmp_path, seminar):
 
 
 def test_a_missing_column_is_reported_on_the_header_line(tmp_path, seminar):
-    with pytest.raises(ImportFailed) as failure:
+    with pytest.raises(ImportRejected) as failure:
         import_registrations(
             seminar, write(tmp_path, "x.csv", "Nom,Prénom,Commune\nA,B,Bondy\n"), "x.csv"
         )

@@ -213,6 +213,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django logs every finished task at INFO with sys.exc_info(): a task run on commit inside
+        # a handled exception (get_or_create's DoesNotExist) printed that unrelated traceback.
+        # Failed tasks are logged at ERROR and still show.
+        "django.tasks": {"level": "WARNING"},
+    },
 }
 
 # migrate_schemas skips member schemas that have nothing to apply (union/migration_executor.py).

@@ -40,6 +40,9 @@ def load_members(stdout) -> list[MemberCCAS]:
     for commune in Commune.objects.filter(departement_id=DEMO_DEPARTEMENT).order_by("nom"):
         member = MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).first()
         if member is None:
+            if len(members) % 20 == 0 and not connection.in_atomic_block:
+                # A backend that cloned many schemas clones slower (docs/operations.md).
+                connection.close()
             member = onboard_member(commune.code)
             connection.set_schema_to_public()
         members.append(member)

@@ -78,3 +78,9 @@ def load_demo(stdout) -> None:
         stdout.write(f"  {group_name:<28} {email}   http://localhost:8000/admin/")
     for slug, email in DEMO_DIRECTORS.items():
         stdout.write(f"  Direction {slug:<18} {email}   http://{slug}.localhost:8000/")
+    stdout.write(
+        "  Agent, Bondy                 agent@ccas-bondy.demo   http://bondy.localhost:8000/"
+    )
+    stdout.write(
+        "  Lecture seule, Bondy         lecture@ccas-bondy.demo   http://bondy.localhost:8000/"
+    )

@@ -72,3 +72,15 @@ def ensure_union_groups() -> dict[str, Group]:
     # Union admins run the Django admin too: every model permission.
     groups[roles.UNION_ADMIN].permissions.add(*Permission.objects.all())
     return groups
+
+
+def index_home_page() -> None:
+    """Put the home page in the search index: the migration that creates it bypasses Wagtail's
+    save signals, so a new installation would otherwise never find its text."""
+    from wagtail.search.index import insert_or_update_object
+
+    from union.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is not None:
+        insert_or_update_object(home)

@@ -7,6 +7,7 @@ from seminars.models import Visibility
 from tests.conftest import host_client
 from tests.knowledge_base.conftest import make_guide
 from tests.seminars.conftest import make_seminar
+from union.services import index_home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,15 @@ def test_home_lists_upcoming_public_events_and_latest_guides():
 def test_home_without_events_says_so():
     html = host_client("localhost").get("/").content.decode()
     assert "Aucun événement public n'est annoncé pour le moment." in html
+
+
+def test_home_page_text_is_found_by_the_search_once_indexed():
+    portal = host_client("localhost")
+    assert "Union départementale des CCAS" not in search_results(portal, "mutualise")
+    index_home_page()  # what setup_platform does at every deployment
+    assert "Union départementale des CCAS" in search_results(portal, "mutualise")
+
+
+def search_results(portal, query: str) -> str:
+    html = portal.get("/recherche/", {"q": query}).content.decode()
+    return html.split("<main", 1)[-1]

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from tenants.models import Commune
-from union.services import ensure_template_schema, ensure_union_groups
+from union.services import ensure_template_schema, ensure_union_groups, index_home_page
 
 
 class Command(BaseCommand):
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         )
         connection.set_schema_to_public()
         ensure_union_groups()
+        index_home_page()
         if not Commune.objects.exists():
             call_command("import_cog", verbosity=verbosity)
         self.stdout.write(self.style.SUCCESS("Plateforme prête."))

@@ -5,7 +5,6 @@ works on the public schema explicitly, whatever host the request came from.
 """
 
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +13,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import get_urlconf, set_urlconf
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_tenants.utils import schema_context
@@ -30,7 +28,7 @@ from wagtail.users.models import UserProfile
 
 from knowledge_base.models import ExperienceIndexPage, ExperiencePage, GlossaryTerm, Theme
 from tenants.models import MemberCCAS
-from tenants.services import member_url, portal_url
+from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
 from union.audit import record_audit
 
@@ -45,18 +43,6 @@ EDITOR_MODEL_PERMISSIONS = {
 
 class ProposalError(Exception):
     """An experience cannot be proposed; the message is for the person who asked."""
-
-
-@contextmanager
-def portal_urlconf():
-    """Wagtail (page URLs, moderation emails, admin links) reverses against the portal URLconf;
-    a request on a member host has the member URLconf active, so switch while we work."""
-    previous = get_urlconf()
-    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
-    try:
-        yield
-    finally:
-        set_urlconf(previous)
 
 
 def ensure_moderation_workflow() -> Workflow:

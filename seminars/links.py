@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core import signing
-from django.urls import get_urlconf, reverse, set_urlconf
+from django.urls import reverse
+
+from tenants.services import portal_urlconf
 
 SALT = "maillage.seminars.registration"
 
@@ -68,9 +70,5 @@ def absolute(path: str) -> str:
 def page_path(page) -> str:
     """A page's path on the portal, also outside a request (tasks, commands, API on any host),
     where the default URLconf is the member hosts' one and Wagtail's serve view is unknown."""
-    previous = get_urlconf()
-    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
-    try:
+    with portal_urlconf():
         return page.get_url() or "/"
-    finally:
-        set_urlconf(previous)

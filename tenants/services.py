@@ -1,6 +1,7 @@
 """Writes on members and people (convention 1: verb-named, typed, atomic, mail on commit)."""
 
 import secrets
+from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_urlconf, reverse, set_urlconf
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -170,6 +171,19 @@ def revoke_membership(membership: Membership, *, actor=None) -> None:
         role=membership.role,
     )
     membership.delete()
+
+
+@contextmanager
+def portal_urlconf():
+    """Reverse against the portal URLconf: Wagtail (page URLs, moderation e-mails, admin links)
+    only exists there, while a request on a member host, a task or a command has the member
+    URLconf active."""
+    previous = get_urlconf()
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        yield
+    finally:
+        set_urlconf(previous)
 
 
 def portal_url(path: str, request=None) -> str:

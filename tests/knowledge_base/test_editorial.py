@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from knowledge_base.dashboard import panel
 from knowledge_base.models import GlossaryTerm, GuidePage
-from knowledge_base.services import ensure_knowledge_base_setup, portal_urlconf
+from knowledge_base.services import ensure_knowledge_base_setup
 from tenants.models import Membership
+from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person
 from tests.knowledge_base.conftest import make_experience, make_guide, make_staff
 from union import roles

@@ -12,7 +12,7 @@ from knowledge_base.models import (
     GuideIndexPage,
     GuidePage,
 )
-from knowledge_base.services import portal_urlconf
+from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person
 from tests.knowledge_base.conftest import make_experience, make_guide, make_staff
 from union import roles

@@ -7,8 +7,9 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from knowledge_base.models import ExperiencePage
-from knowledge_base.services import WORKFLOW_NAME, portal_urlconf
+from knowledge_base.services import WORKFLOW_NAME
 from tenants.models import Membership
+from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person, member_client
 from tests.knowledge_base.conftest import make_staff
 

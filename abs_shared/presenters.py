@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from abs_shared import charts
 from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus, format_number
+from union.spreadsheets import csv_bytes, download_response
 
 DASH = "–"
 
@@ -284,11 +285,6 @@ def indicator_table(indicator: Indicator, year: int, rows: list[dict]) -> ShownT
 
 # --- exports ------------------------------------------------------------------------------
 
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 
 def _csv_cell(cell):
     """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator."""
@@ -305,14 +301,10 @@ def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> H
     rows = [[cell.export for cell in row] for row in table.rows]
     rows += [[note] + [""] * (len(table.headers) - 1) for note in notes]
     if fmt == "csv":
-        rows = [[_csv_cell(cell) for cell in row] for row in rows]
-    data = tablib.Dataset(
-        *rows, headers=table.headers, title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
-    )
-    if fmt == "csv":
-        body = "\ufeff" + data.export("csv", delimiter=";")
+        body = csv_bytes([table.headers, *([_csv_cell(cell) for cell in row] for row in rows)])
     else:
+        data = tablib.Dataset(
+            *rows, headers=table.headers, title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
+        )
         body = data.export("xlsx")
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{fmt}"'
-    return response
+    return download_response(body, fmt, f"{slugify(filename)}.{fmt}")

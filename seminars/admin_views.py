@@ -5,13 +5,13 @@ organisers only."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from seminars.exports import FORMATS, export_attendance, filename, registration_counts
+from seminars.exports import export_attendance, filename, registration_counts
 from seminars.forms import (
     EmailRegistrantsForm,
     ImportForm,
@@ -31,7 +31,7 @@ from seminars.services import (
 )
 from tenants.models import Commune
 from union import roles
-from union.spreadsheets import ImportRejected
+from union.spreadsheets import CONTENT_TYPES, ImportRejected, download_response
 
 
 def can_organise(user) -> bool:
@@ -218,12 +218,12 @@ def export(request, pk: int):
 
 def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None = None):
     """The attendance sheet as a download (shared by the admin and the API)."""
-    if fmt not in FORMATS:
+    if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu : csv, xlsx ou pdf.")
     atelier = get_object_or_404(seminar.ateliers, pk=atelier_id) if atelier_id else None
-    response = HttpResponse(export_attendance(seminar, fmt, atelier), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(seminar, atelier, fmt)}"'
-    return response
+    return download_response(
+        export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
+    )
 
 
 def stats(request, pk: int):

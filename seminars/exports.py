@@ -1,6 +1,5 @@
 """Attendance sheets (feuilles d'émargement) in CSV, XLSX and PDF, and the counts for organisers."""
 
-import csv
 import io
 from collections import Counter
 
@@ -11,13 +10,9 @@ from django.utils.text import slugify
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from tenants.matching import fold
 from tenants.models import MemberCCAS
+from union.spreadsheets import csv_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
@@ -46,21 +41,12 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
     rows = attendance_rows(seminar, atelier)
     title = sheet_title(seminar, atelier)
     if fmt == "csv":
-        return _csv(rows)
+        return csv_bytes([COLUMNS, *rows])
     if fmt == "xlsx":
         return _xlsx(title, rows)
     if fmt == "pdf":
         return _pdf(title, rows)
     raise ValueError(fmt)
-
-
-def _csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
-    # BOM so that Excel opens accents correctly.
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _xlsx(title: str, rows: list[list[str]]) -> bytes:

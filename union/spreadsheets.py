@@ -1,19 +1,26 @@
-"""Reading the spreadsheets people upload, for every import of the platform.
+"""Reading the spreadsheets people upload, and writing the ones they download.
 
 Activity figures, ABS observations and references, seminar registrations: each import reads a CSV
 (comma, semicolon or tab; UTF-8 or the Windows-1252 that Excel in French still writes) or an XLSX
 file (first sheet), checks the whole file, and reports every bad cell by line and column, in
 French, before anything is written. This module does the reading and carries the errors; each
-app checks its own columns.
+app checks its own columns. Downloads (exports, templates to fill in) share the French-Excel CSV
+dialect and the content types.
 """
 
 import csv
 import io
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from openpyxl import load_workbook
 
 DELIMITERS = (";", ",", "\t")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 
 
 @dataclass(frozen=True)
@@ -94,3 +101,17 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     ]
     workbook.close()
     return rows
+
+
+def csv_bytes(rows) -> bytes:
+    """Rows as CSV the way Excel in French opens it: semicolons, UTF-8 with a BOM for the accents."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def download_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    """A file to save (csv, xlsx or pdf), named `filename`."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

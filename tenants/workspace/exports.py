@@ -1,22 +1,10 @@
 """The activity report as CSV (French Excel: semicolons, decimal comma), XLSX and PDF."""
 
-import csv
 import io
 from decimal import Decimal
 
 from tenants.workspace.activity import ActivityReport, Line, french_number
-
-
-def csv_response_body(lines: list[str]) -> bytes:
-    """UTF-8 with a BOM, so that Excel reads the accents right."""
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
-
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+from union.spreadsheets import csv_bytes
 
 
 def _french(value, decimals: int = 0) -> str:
@@ -67,12 +55,10 @@ def report_lines(report: ActivityReport) -> list[Line]:
 
 
 def to_csv(report: ActivityReport) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headers(report))
+    rows = [headers(report)]
     for line in report_lines(report):
         pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line)
-        writer.writerow(
+        rows.append(
             [
                 pole,
                 category,
@@ -84,8 +70,7 @@ def to_csv(report: ActivityReport) -> bytes:
                 "" if apct is None else _french(apct, 1),
             ]
         )
-    # The BOM makes Excel read UTF-8 accents correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(rows)
 
 
 def to_xlsx(report: ActivityReport, title: str) -> bytes:

@@ -8,7 +8,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -52,6 +52,7 @@ from tenants.workspace.services import (
     update_board_member,
     update_profile,
 )
+from union.spreadsheets import csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -281,12 +282,6 @@ def activity_report(request):
     )
 
 
-def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _export_title(request, year: int) -> str:
     return f"Rapport d'activité {year} – {request.tenant.name}"
 
@@ -306,20 +301,22 @@ def activity_export(request, fmt: str):
         content = exports.to_xlsx(report, _export_title(request, year))
     else:
         content = exports.to_pdf(report, _export_title(request, year))
-    return _download(content, fmt, f"rapport-activite-{slugify(request.tenant.slug)}-{year}.{fmt}")
+    return download_response(
+        content, fmt, f"rapport-activite-{slugify(request.tenant.slug)}-{year}.{fmt}"
+    )
 
 
 @member_role_required()
 def activity_template(request):
     """A ready-to-fill import file with the usual poles and categories."""
     year = timezone.localdate().year - 1
-    lines = ["year;pole;category;count;amount"]
-    lines += [
-        f"{year};{pole};{category};;"
+    rows = [["year", "pole", "category", "count", "amount"]]
+    rows += [
+        [year, pole, category, "", ""]
         for pole, categories in activity.USUAL_CATEGORIES.items()
         for category in categories
     ]
-    return _download(exports.csv_response_body(lines), "csv", "modele-rapport-activite.csv")
+    return download_response(csv_bytes(rows), "csv", "modele-rapport-activite.csv")
 
 
 @write_required
@@ -411,9 +408,9 @@ def domiciliation(request):
     year = _year(request, timezone.localdate().year - 1)
     figures = activity.domiciliation_figures(year)
     if request.GET.get("format") == "csv":
-        lines = [f"Rapport annuel de domiciliation {year};{request.tenant.name}"]
-        lines += [f"{f.label};{'' if f.count is None else f.count}" for f in figures]
-        return _download(exports.csv_response_body(lines), "csv", f"domiciliation-{year}.csv")
+        rows = [[f"Rapport annuel de domiciliation {year}", request.tenant.name]]
+        rows += [[f.label, "" if f.count is None else f.count] for f in figures]
+        return download_response(csv_bytes(rows), "csv", f"domiciliation-{year}.csv")
     due = activity.prefect_due_date(year)
     return render(
         request,

@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from union.spreadsheets import ImportRejected, read_rows
+from union.spreadsheets import ImportRejected, csv_bytes, read_rows
 
 
 def test_csv_from_excel_in_french_semicolons_and_windows_1252():
@@ -46,3 +46,12 @@ def test_unreadable_files_are_refused_in_french(content, filename, message):
         read_rows(content, filename)
     assert message in refusal.value.errors[0].message
     assert refusal.value.errors[0].line == 1
+
+
+def test_csv_downloads_open_in_french_excel_and_read_back():
+    content = csv_bytes([["Nom", "Commune"], ["Lefèvre", "Saint-Denis; quartier Pleyel"]])
+    assert content.startswith("\ufeff".encode())  # Excel reads the accents as UTF-8
+    assert read_rows(content, "export.csv") == [
+        (1, ["Nom", "Commune"]),
+        (2, ["Lefèvre", "Saint-Denis; quartier Pleyel"]),  # a semicolon in a cell stays inside it
+    ]

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from union.formats import french_number
+
 # The demo's invented figures carry this source, so that every page and export showing them says so.
 DEMO_SOURCE = "Données de démonstration (valeurs fictives)"
 # CNIS rule for gridded data: a count below this is not published.
@@ -112,8 +114,7 @@ class Indicator(models.Model):
 
 def format_number(value: Decimal | float, decimals: int) -> str:
     """French number format: narrow no-break space for thousands, comma for decimals."""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return french_number(float(value), decimals)
 
 
 class ReferenceValue(models.Model):

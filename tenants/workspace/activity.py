@@ -76,11 +76,6 @@ def fold(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
-    """1234.5 -> '1 234,50': decimal comma, a (narrow) no-break space between thousands."""
-    return f"{value:,.{decimals}f}".replace(",", thousands).replace(".", ",")
-
-
 def evolution_pct(current, previous) -> Decimal | None:
     """Change in percent with one decimal (half up); None if the previous value is missing or zero,
     or the current one is missing."""

@@ -3,7 +3,8 @@
 import io
 from decimal import Decimal
 
-from tenants.workspace.activity import ActivityReport, Line, french_number
+from tenants.workspace.activity import ActivityReport, Line
+from union.formats import french_number
 from union.spreadsheets import csv_bytes
 
 

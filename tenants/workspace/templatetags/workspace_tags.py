@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from tenants.workspace.activity import french_number
+from union.formats import french_number
 
 register = template.Library()
 NO_EVOLUTION = mark_safe(

@@ -6,14 +6,23 @@ migration of every app is up to date: migrations are applied in dependency order
 one query per schema, so only the schemas that need work go through the real executor.
 """
 
+from functools import cache
+
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.migration_executors import get_executor as get_tenants_executor
 
 
+@cache
+def leaf_migrations() -> frozenset[tuple[str, str]]:
+    """The latest migration of every app. Read from disk once per process: every onboarding checks
+    the template against it, and the files do not change under a running process."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
+
+
 def schemas_with_pending_migrations(schema_names: list[str]) -> list[str]:
     """The schemas among `schema_names` that miss at least one app's latest migration."""
-    leaves = set(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
+    leaves = leaf_migrations()
     pending = []
     with connection.cursor() as cursor:
         for schema in schema_names:

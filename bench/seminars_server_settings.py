@@ -1,6 +1,6 @@
-"""Settings of the server started by bench_seminars with queued e-mails: production hands tasks to
-a worker, so a registration request only enqueues its confirmation (DummyBackend keeps it)."""
+"""Settings of the server started by bench_seminars with queued e-mails, as in production: a
+registration request only stores its confirmation in the task queue; `db_worker` sends it."""
 
 from union.settings.bench import *  # noqa: F403
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -361,7 +361,8 @@ class RegistrationList(APIView):
                     "status": registration.status,
                     "created": created,
                     "commune_status": registration.commune_status,
-                    "ateliers": sorted(registration.ateliers.values_list("pk", flat=True)),
+                    # What register_person set: the chosen ateliers, each once.
+                    "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
                 }
                 return Response(body, status=201 if created else 200)
         errors = {

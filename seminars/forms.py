@@ -51,11 +51,14 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, seminar, atelier_labels: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
-        self.fields["ateliers"].choices = [
-            (atelier.pk, atelier_label(atelier) if atelier_labels else atelier.title)
-            for atelier in ateliers_with_seats(seminar)
-        ]
-        if not self.fields["ateliers"].choices:
+        if atelier_labels:  # shown to a person: times, room and seats left
+            choices = [(a.pk, atelier_label(a)) for a in ateliers_with_seats(seminar)]
+        elif self.data.get("ateliers"):  # the API: the ids are only checked
+            choices = list(seminar.ateliers.values_list("pk", "title"))
+        else:  # the API without ateliers: nothing to check, no query
+            choices = []
+        self.fields["ateliers"].choices = choices
+        if not choices:
             del self.fields["ateliers"]
         self.commune_resolution = None
 

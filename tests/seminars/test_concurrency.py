@@ -28,7 +28,7 @@ def _remove(seminar_id: int, had_index: bool) -> None:
         SeminarIndexPage.objects.all().delete()
 
 
-def _attempt_all(seminar_id: int, atelier_ids: list[int]) -> list[str]:
+def _attempt_all(seminar_id: int, atelier_ids: list[int], same_email: bool = False) -> list[str]:
     start = threading.Barrier(THREADS)
 
     def attempt(number: int) -> str:
@@ -36,9 +36,10 @@ def _attempt_all(seminar_id: int, atelier_ids: list[int]) -> list[str]:
             if number < THREADS:
                 start.wait()  # the first wave hits the database at the same moment
             seminar = SeminarPage.objects.get(pk=seminar_id)
-            registration, _ = register_person(
-                seminar, person(number, ateliers=atelier_ids), notify=False
-            )
+            someone = person(number, ateliers=atelier_ids)
+            if same_email:
+                someone.email = "toujours-la-meme@exemple.fr"
+            registration, _ = register_person(seminar, someone, notify=False)
             return registration.status
         except RegistrationError:
             return "refused"
@@ -78,5 +79,17 @@ def test_concurrent_choices_of_one_atelier_never_overbook_it():
             ).count()
         )
         assert taken == 20
+    finally:
+        run_committed(_remove, seminar_id, had_index)
+
+
+def test_the_same_email_sent_200_times_at_once_makes_one_registration():
+    seminar_id, had_index = run_committed(_create, 50, ())
+    try:
+        outcomes = run_committed(_attempt_all, seminar_id, [], same_email=True)
+        assert outcomes.count("confirmed") == ATTEMPTS  # each attempt saw itself confirmed
+        assert run_committed(_statuses, seminar_id) == {"confirmed": 1}
+        last_name = run_committed(lambda: Registration.objects.get(seminar_id=seminar_id).nom)
+        assert last_name.startswith("Nom")  # one of the attempts, updated in place
     finally:
         run_committed(_remove, seminar_id, had_index)

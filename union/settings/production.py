@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from union.db import database_config
 
 from .base import *  # noqa: F403
-from .base import PLATFORM_DOMAIN
+from .base import PLATFORM_DOMAIN, tasks_setting
 
 
 def _required(name: str) -> str:
@@ -40,6 +40,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# E-mails and reminders are queued in PostgreSQL and sent by `manage.py db_worker`.
+TASKS = tasks_setting("database")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

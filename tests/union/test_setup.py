@@ -35,7 +35,9 @@ def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
 
 
-def run_production_check(env_overrides: dict) -> subprocess.CompletedProcess:
+def run_production_check(
+    env_overrides: dict, command: tuple = ("check", "--deploy", "--fail-level", "WARNING")
+) -> subprocess.CompletedProcess:
     # The browser tests' async escape hatch is a test-only setting, never a deployment one.
     env = {
         k: v
@@ -44,7 +46,7 @@ def run_production_check(env_overrides: dict) -> subprocess.CompletedProcess:
     }
     env.update({"DJANGO_SETTINGS_MODULE": "union.settings.production", **env_overrides})
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", *command],
         capture_output=True,
         text=True,
         env=env,
@@ -69,3 +71,21 @@ def test_production_check_deploy_reports_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-1234567890",
+    "DATABASE_URL": "postgres://u:p@localhost:5432/maillage",
+}
+
+
+def test_production_queues_tasks_for_the_worker():
+    result = run_production_check(PRODUCTION_ENV, ("diffsettings",))
+    assert result.returncode == 0, result.stderr
+    assert "django_tasks_db.DatabaseBackend" in result.stdout
+
+
+def test_an_unknown_task_backend_is_refused_in_french():
+    result = run_production_check({**PRODUCTION_ENV, "TASKS_BACKEND": "celery"})
+    assert result.returncode != 0
+    assert "TASKS_BACKEND doit valoir immediate ou database (reçu : 'celery')" in result.stderr

@@ -16,10 +16,11 @@ from icalendar import Calendar
 from seminars.models import Registration, SeminarIndexPage, SeminarPage
 from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar
+from union.settings.base import TASK_BACKENDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.committed]
 
-QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+QUEUE = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
 
 
 def _register(seminar_id: int, email: str) -> int:

@@ -181,6 +181,10 @@ class SeminarPage(Page):
             raise ValidationError(
                 {"registration_closes": "La clôture doit suivre l'ouverture des inscriptions."}
             )
+        if self.pk and self.seats is not None:
+            seats_error = seats_below_confirmed(self.seats, self.confirmed_count())
+            if seats_error:
+                raise ValidationError({"seats": seats_error})
 
     @property
     def is_public(self) -> bool:
@@ -253,6 +257,10 @@ class Atelier(Orderable):
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "La fin de l'atelier doit suivre son début."})
+        if self.pk and self.seats is not None:
+            seats_error = seats_below_confirmed(self.seats, self.confirmed_count())
+            if seats_error:
+                raise ValidationError({"seats": seats_error})
 
     def overlaps(self, other: "Atelier") -> bool:
         """Half-open slots: one ending at 11:00 does not overlap one starting at 11:00."""
@@ -260,6 +268,22 @@ class Atelier(Orderable):
 
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def seats_below_confirmed(seats: int, confirmed: int) -> str | None:
+    """The organiser's error when seats would drop below the people already confirmed: nobody
+    is moved to the waiting list behind their back, the organiser cancels whom they choose."""
+    if seats >= confirmed:
+        return None
+    people = (
+        "1 personne est déjà confirmée"
+        if confirmed == 1
+        else (f"{confirmed} personnes sont déjà confirmées")
+    )
+    return (
+        f"{people} : le nombre de places ne peut pas descendre sous {confirmed}. "
+        "Annulez d'abord des inscriptions depuis la liste des inscrits."
+    )
 
 
 def with_taken(ateliers: models.QuerySet) -> models.QuerySet:

@@ -194,3 +194,26 @@ def test_giving_up_an_atelier_lets_the_next_person_in():
     register_person(seminar, person(1, ateliers=[]))
     waiting.refresh_from_db()
     assert waiting.status == CONFIRMED
+
+
+def test_seats_cannot_drop_below_the_people_already_confirmed():
+    from django.core.exceptions import ValidationError
+
+    seminar = make_seminar(seats=5, ateliers=(("Petit atelier", 1, 1, 3),))
+    atelier = seminar.ateliers.get()
+    for number in range(3):
+        register_person(seminar, person(number, ateliers=[atelier.pk]))
+    seminar.seats = 2
+    with pytest.raises(ValidationError) as refused:
+        seminar.full_clean()
+    assert refused.value.message_dict["seats"] == [
+        "3 personnes sont déjà confirmées : le nombre de places ne peut pas descendre sous 3. "
+        "Annulez d'abord des inscriptions depuis la liste des inscrits."
+    ]
+    seminar.seats = 3
+    seminar.full_clean()  # down to the people confirmed: allowed
+    atelier.seats = 1
+    with pytest.raises(ValidationError) as refused:
+        atelier.full_clean(exclude=["page"])
+    assert "3 personnes sont déjà confirmées" in refused.value.message_dict["seats"][0]
+    assert [r.status for r in seminar.registrations.all()] == [CONFIRMED] * 3  # nobody moved

@@ -32,6 +32,7 @@ from seminars.services import (
 from tenants.models import Commune
 from union import roles
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, download_response
+from union.task_queue import read_queue_state
 
 
 def can_organise(user) -> bool:
@@ -69,6 +70,7 @@ def seminar_list(request):
         "Événements et inscriptions",
         upcoming=[e for e in events if e.end >= now][::-1],
         past=[e for e in events if e.end < now],
+        queue=read_queue_state(),
     )
 
 
@@ -91,6 +93,7 @@ def registrations(request, pk: int):
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),
+        queue=read_queue_state(),
     )
 
 

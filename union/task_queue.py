@@ -1,0 +1,79 @@
+"""The state of the background-task queue (confirmation e-mails, reminders, Wagtail's indexing).
+
+In production the tasks wait in PostgreSQL until `manage.py db_worker` runs them. If no worker
+runs, registrations still succeed but nobody receives anything: this is what tells staff, and
+monitoring, that the queue has stopped moving.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min, Q
+from django.tasks import TaskResultStatus, task_backends
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+# A task is normally picked up within seconds; ten minutes of waiting means no worker runs.
+STALLED_AFTER = timedelta(minutes=10)
+FAILURES_SHOWN_OVER = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    waiting: int  # tasks due and not started
+    oldest_waiting_since: datetime | None
+    failed_recently: int  # failed over FAILURES_SHOWN_OVER
+    last_finished_at: datetime | None
+    now: datetime
+
+    @property
+    def waited(self) -> timedelta:
+        return self.now - self.oldest_waiting_since if self.oldest_waiting_since else timedelta()
+
+    @property
+    def waited_label(self) -> str:
+        return describe_wait(self.waited)
+
+    @property
+    def stalled(self) -> bool:
+        return self.waited > STALLED_AFTER
+
+
+def uses_database_queue() -> bool:
+    """False when tasks run at once (development, tests): then nothing can wait."""
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def read_queue_state(now: datetime | None = None) -> QueueState | None:
+    """The queue in one query, or None when tasks are not queued in the database."""
+    if not uses_database_queue():
+        return None
+    now = now or timezone.now()
+    due = Q(status=TaskResultStatus.READY) & (Q(run_after=get_date_max()) | Q(run_after__lte=now))
+    totals = DBTaskResult.objects.aggregate(
+        waiting=Count("pk", filter=due),
+        oldest=Min("enqueued_at", filter=due),
+        failed=Count(
+            "pk",
+            filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - FAILURES_SHOWN_OVER),
+        ),
+        last_finished=Max("finished_at"),
+    )
+    return QueueState(
+        waiting=totals["waiting"],
+        oldest_waiting_since=totals["oldest"],
+        failed_recently=totals["failed"],
+        last_finished_at=totals["last_finished"],
+        now=now,
+    )
+
+
+def describe_wait(waited: timedelta) -> str:
+    """ "3 min", "2 h 05", "4 j": how long the oldest task has waited, in French."""
+    minutes = int(waited.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    return f"{minutes // (24 * 60)} j"

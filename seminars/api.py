@@ -29,10 +29,11 @@ from seminars.admin_views import attendance_response, can_organise
 from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import import_registrations
-from seminars.links import absolute, page_path
+from seminars.links import page_path
 from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
 from seminars.services import RegistrationError, create_seminar, register_person
 from seminars.views import listed_events
+from tenants.services import portal_url
 from union.spreadsheets import ImportRejected
 
 
@@ -130,10 +131,10 @@ class SeminarSerializer(serializers.ModelSerializer):
         }
 
     def get_url(self, page) -> str:
-        return absolute(page_path(page))
+        return portal_url(page_path(page))
 
     def get_ics_url(self, page) -> str:
-        return absolute(f"/evenements/ics/{page.pk}.ics")
+        return portal_url(f"/evenements/ics/{page.pk}.ics")
 
     @extend_schema_field(AtelierSerializer(many=True))
     def get_ateliers(self, page) -> list[dict]:

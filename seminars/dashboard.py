@@ -3,8 +3,9 @@
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from seminars.links import absolute, page_path
+from seminars.links import page_path
 from seminars.models import Registration, Visibility
+from tenants.services import portal_url
 
 PANEL_SIZE = 5
 
@@ -41,7 +42,7 @@ def panel(request) -> dict | None:
     rows = [
         {
             "event": event,
-            "url": absolute(page_path(event)),
+            "url": portal_url(page_path(event)),
             "people": people.get(event.pk, []),
             "members_only": event.visibility == Visibility.MEMBERS,
         }
@@ -50,5 +51,5 @@ def panel(request) -> dict | None:
     return {
         "title": "Prochains événements de l'union",
         "template": "seminars/dashboard_panel.html",
-        "context": {"rows": rows, "calendar_url": absolute("/evenements/")},
+        "context": {"rows": rows, "calendar_url": portal_url("/evenements/")},
     }

@@ -5,7 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.ics import seminar_ics
-from seminars.links import absolute, manage_path, page_path
+from seminars.links import manage_path, page_path
+from tenants.services import portal_url
 
 SUBJECTS = {
     "confirmed": "Inscription confirmée : {title}",
@@ -29,8 +30,8 @@ def send_registration_email(registration, kind: str) -> None:
         "registration": registration,
         "seminar": seminar,
         "kind": kind,
-        "manage_url": absolute(manage_path(registration)),
-        "page_url": absolute(page_path(seminar)),
+        "manage_url": portal_url(manage_path(registration)),
+        "page_url": portal_url(page_path(seminar)),
         "ateliers": list(registration.ateliers.order_by("starts_at")),
         "platform_name": settings.PLATFORM_NAME,
     }
@@ -53,7 +54,7 @@ def send_organiser_message(registrations: list, subject: str, body: str) -> int:
             {
                 "registration": registration,
                 "body": body,
-                "manage_url": absolute(manage_path(registration)),
+                "manage_url": portal_url(manage_path(registration)),
                 "platform_name": settings.PLATFORM_NAME,
             },
         )

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from seminars.links import absolute, page_path
+from seminars.links import page_path
+from tenants.services import portal_url
 
 
 def _calendar(name: str) -> Calendar:
@@ -28,7 +29,7 @@ def _event(seminar) -> Event:
     if seminar.summary:
         event.add("description", seminar.summary)
     event.add("categories", [seminar.get_kind_display()])
-    event.add("url", absolute(page_path(seminar)))
+    event.add("url", portal_url(page_path(seminar)))
     if seminar.organiser_email:
         event.add("organizer", f"mailto:{seminar.organiser_email}")
     return event

@@ -62,11 +62,6 @@ def manage_path(registration) -> str:
     )
 
 
-def absolute(path: str) -> str:
-    """Links in e-mails point to the portal."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def page_path(page) -> str:
     """A page's path on the portal, also outside a request (tasks, commands, API on any host),
     where the default URLconf is the member hosts' one and Wagtail's serve view is unknown."""

@@ -187,13 +187,13 @@ def portal_urlconf():
 
 
 def portal_url(path: str, request=None) -> str:
-    """An absolute URL on the portal host; keeps the scheme and port of the current request."""
-    if request is not None:
-        scheme = request.scheme
-        port = request.get_host().partition(":")[2]
-    else:
-        scheme, port = ("http", "8000") if settings.DEBUG else ("https", "")
-    return f"{scheme}://{settings.PLATFORM_DOMAIN}{':' + port if port else ''}{path}"
+    """An absolute URL on the portal host. In a request, with its scheme and port (a link sent
+    from a member's host works on the same server); elsewhere (tasks, commands, e-mails) from the
+    portal's configured address, WAGTAILADMIN_BASE_URL, as Wagtail's own e-mails."""
+    if request is None:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    port = request.get_host().partition(":")[2]
+    return f"{request.scheme}://{settings.PLATFORM_DOMAIN}{':' + port if port else ''}{path}"
 
 
 def member_url(member: MemberCCAS, path: str = "/", request=None) -> str:

@@ -6,7 +6,6 @@ works on the public schema explicitly, whatever host the request came from.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -97,56 +96,56 @@ def _unique_slug(parent: Page, title: str) -> str:
     return slug
 
 
+# What a member writes in an experience: the proposal form's fields, the same for a revision.
+EXPERIENCE_TEXT_FIELDS = (
+    "title",
+    "summary",
+    *ExperiencePage.NARRATIVE_FIELDS,
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+)
+
+
+def _write_fields(page: ExperiencePage, fields: dict) -> None:
+    """Put the member's text (trimmed), start date and audiences on the page; themes are set
+    once the page is in the tree."""
+    for name in EXPERIENCE_TEXT_FIELDS:
+        setattr(page, name, (fields.get(name) or "").strip())
+    page.start_date = fields.get("start_date")
+    page.audiences = list(fields.get("audiences") or ())
+
+
 def propose_experience(
     member: MemberCCAS,
     user,
     *,
-    title: str,
-    summary: str,
-    context: str,
-    description: str,
     themes: Iterable[Theme] = (),
-    audiences: Iterable[str] = (),
-    objectives: str = "",
-    publics: str = "",
-    partners: str = "",
-    budget: str = "",
-    results: str = "",
-    start_date: date | None = None,
-    contact_name: str = "",
-    contact_role: str = "",
-    contact_email: str = "",
-    contact_phone: str = "",
     request=None,
+    **fields,
 ) -> ExperiencePage:
     """A member's director or agent proposes an experience: it becomes a draft page under the
     experience index and enters the moderation workflow. The proposer gets an acknowledgement;
-    Wagtail notifies the moderators."""
+    Wagtail notifies the moderators.
+
+    `fields`: title, summary, context, description (required), objectives, publics, partners,
+    budget, results, start_date, audiences, contact_name, contact_role, contact_email,
+    contact_phone."""
+    unknown = set(fields) - {*EXPERIENCE_TEXT_FIELDS, "start_date", "audiences"}
+    if unknown:
+        raise TypeError(f"Unknown experience fields: {sorted(unknown)}")
     with schema_context("public"), portal_urlconf(), transaction.atomic():
         index_page = experience_index()
         workflow = ensure_moderation_workflow()
         page = ExperiencePage(
-            title=title.strip(),
-            slug=_unique_slug(index_page, title),
+            slug=_unique_slug(index_page, fields["title"]),
             live=False,
             member=member,
-            summary=summary.strip(),
-            context=context.strip(),
-            description=description.strip(),
-            objectives=objectives.strip(),
-            publics=publics.strip(),
-            partners=partners.strip(),
-            budget=budget.strip(),
-            results=results.strip(),
-            start_date=start_date,
-            audiences=list(audiences),
-            contact_name=contact_name.strip(),
-            contact_role=contact_role.strip(),
-            contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
             proposed_by=user,
             owner=user,
         )
+        _write_fields(page, fields)
         index_page.add_child(instance=page)
         page.themes.set(list(themes))
         page.save_revision(user=user, log_action=True)
@@ -154,6 +153,50 @@ def propose_experience(
         _mute_admin_notifications(user)
         record_audit(
             "experience.proposed", actor=user, member=member, target=page.title, page_id=page.pk
+        )
+        link = member_url(member, "/experiences/", request)
+        transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
+    return page
+
+
+def experience_sent_back(member: MemberCCAS, page_id: int) -> ExperiencePage | None:
+    """The member's experience `page_id` as its latest revision, if the moderators sent it back
+    for changes; None otherwise (another member's, under review, published, unknown)."""
+    with schema_context("public"):
+        page = ExperiencePage.objects.filter(pk=page_id, member_id=member.pk).first()
+        if page is None or experience_status(page).code != "rejected":
+            return None
+        return page.get_latest_revision_as_object()
+
+
+def revise_experience(
+    member: MemberCCAS,
+    user,
+    page_id: int,
+    *,
+    themes: Iterable[Theme] = (),
+    request=None,
+    **fields,
+) -> ExperiencePage:
+    """The member corrects an experience the moderators sent back, and it goes back to them:
+    a new revision, and the workflow resumes at its moderation task (Wagtail tells the
+    moderators again, as for a proposal). Raises ProposalError if it is not waiting for
+    changes any more (a moderator may have acted meanwhile)."""
+    with schema_context("public"), portal_urlconf(), transaction.atomic():
+        # The page row locked: two people of the member sending a revision at once make one.
+        list(ExperiencePage.objects.select_for_update().filter(pk=page_id).values_list("pk"))
+        page = experience_sent_back(member, page_id)
+        if page is None:
+            raise ProposalError(
+                "Cette expérience n'attend plus de modification : elle a déjà été renvoyée "
+                "à l'union ou publiée."
+            )
+        _write_fields(page, fields)
+        page.themes.set(list(themes))
+        page.save_revision(user=user, log_action=True)
+        page.current_workflow_state.resume(user)
+        record_audit(
+            "experience.revised", actor=user, member=member, target=page.title, page_id=page.pk
         )
         link = member_url(member, "/experiences/", request)
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
@@ -195,7 +238,7 @@ def experience_status(page: ExperiencePage) -> ExperienceStatus:
         return ExperienceStatus("pending", "En cours de modération", "warn")
     if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         comment = state.current_task_state.comment if state.current_task_state else ""
-        return ExperienceStatus("rejected", "Refusée", "error", comment)
+        return ExperienceStatus("rejected", "À modifier", "error", comment)
     return ExperienceStatus("draft", "Brouillon", "warn")
 
 

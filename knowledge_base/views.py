@@ -2,18 +2,20 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django_tenants.utils import schema_context
 
-from knowledge_base.forms import ExperienceProposalForm
+from knowledge_base.forms import PROPOSAL_FIELDS, ExperienceProposalForm
 from knowledge_base.models import ExperiencePage, GlossaryTerm
 from knowledge_base.search import MAX_QUERY_LENGTH, add_snippets, clean_query, search_site
 from knowledge_base.services import (
     ProposalError,
+    experience_sent_back,
     experience_status,
     propose_experience,
     public_page_url,
+    revise_experience,
 )
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 
@@ -99,3 +101,34 @@ def propose(request):
             )
             return HttpResponseRedirect("/experiences/")
     return render(request, "knowledge_base/member/propose.html", {"form": form})
+
+
+@member_role_required(*WRITE_ROLES)
+def revise(request, page_id: int):
+    """The member corrects an experience the moderators sent back and sends it to them again."""
+    page = experience_sent_back(request.tenant, page_id)
+    if page is None:  # another member's, or not waiting for changes: nothing to edit here
+        raise Http404("Aucune expérience à modifier ici.")
+    initial = {name: getattr(page, name) for name in PROPOSAL_FIELDS if name != "themes"}
+    initial["themes"] = list(page.themes.all())
+    form = ExperienceProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revise_experience(
+                request.tenant, request.user, page_id, request=request, **form.cleaned_data
+            )
+        except ProposalError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "Votre expérience modifiée a été renvoyée à l'union. Vous recevrez un courriel "
+                "dès qu'elle aura été relue.",
+            )
+            return HttpResponseRedirect("/experiences/")
+    comment = experience_status(page).comment
+    return render(
+        request,
+        "knowledge_base/member/propose.html",
+        {"form": form, "revising": page, "comment": comment},
+    )

@@ -115,8 +115,78 @@ def test_moderator_rejects_with_comment(
     [email] = [m for m in mail.outbox if m.to == ["agent@bondy.test"]]
     assert "pas été retenue" in email.subject and comment in email.body
     listing = member_client(bondy, agent).get("/experiences/").content.decode()
-    assert "Refusée" in listing and "retirer les noms" in listing
+    assert "À modifier" in listing and "retirer les noms" in listing
+    assert f'href="/experiences/{page.pk}/modifier/"' in listing
+    assert "Modifier et renvoyer" in email.body
     assert "Des permanences" not in portal.get("/experiences/").content.decode()
+
+
+def _theme_id() -> int:
+    from knowledge_base.models import Theme
+
+    return Theme.objects.get(slug="acces-aux-droits").pk
+
+
+def _sent_back(proposal, capture):
+    page, agent, moderator = proposal
+    _act(moderator, page, "reject", "Merci de retirer les noms des bénéficiaires.", capture)
+    mail.outbox.clear()
+    return page, agent, moderator
+
+
+def test_a_sent_back_experience_is_corrected_and_goes_back_to_moderation(
+    proposal, bondy, portal, django_capture_on_commit_callbacks
+):
+    page, agent, moderator = _sent_back(proposal, django_capture_on_commit_callbacks)
+    client = member_client(bondy, agent)
+    form = client.get(f"/experiences/{page.pk}/modifier/").content.decode()
+    assert "Merci de retirer les noms des bénéficiaires." in form  # the moderator's message
+    assert "240 personnes reçues la première année." in form  # what was written, to correct
+    revised = {**FORM, "themes": [_theme_id()], "results": "Près de 240 habitants."}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/experiences/{page.pk}/modifier/", revised)
+    assert response.status_code == 302 and response["Location"] == "/experiences/"
+    state = WorkflowState.objects.for_instance(page).get()  # the same workflow, resumed
+    assert state.status == "in_progress"
+    page.refresh_from_db()
+    assert not page.live and page.get_latest_revision_as_object().results == revised["results"]
+    assert [m for m in mail.outbox if m.to == ["moderateur@union.test"]]  # asked to review again
+    assert [m for m in mail.outbox if m.to == ["agent@bondy.test"]]  # acknowledged
+    listing = client.get("/experiences/").content.decode()
+    assert "En cours de modération" in listing and "/modifier/" not in listing
+    # Under review again: nothing to edit until the moderators answer.
+    assert client.get(f"/experiences/{page.pk}/modifier/").status_code == 404
+    page = _act(moderator, page, "approve", "", django_capture_on_commit_callbacks)
+    public = portal.get("/experiences/des-permanences-dacces-aux-droits-au-marche/")
+    assert "Près de 240 habitants." in public.content.decode()
+
+
+def test_a_revision_with_errors_keeps_what_was_typed(
+    proposal, bondy, django_capture_on_commit_callbacks
+):
+    page, agent, _moderator = _sent_back(proposal, django_capture_on_commit_callbacks)
+    typed = {**FORM, "title": "", "themes": [_theme_id()], "budget": "Budget revu : 0 €"}
+    response = member_client(bondy, agent).post(f"/experiences/{page.pk}/modifier/", typed)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Champ requis." in html
+    assert "Budget revu : 0 €" in html
+    assert WorkflowState.objects.for_instance(page).get().status == "needs_changes"
+
+
+def test_only_the_members_writers_revise_its_experience(
+    two_members, proposal, django_capture_on_commit_callbacks
+):
+    bondy, montreuil = two_members
+    page, _agent, _moderator = _sent_back(proposal, django_capture_on_commit_callbacks)
+    url = f"/experiences/{page.pk}/modifier/"
+    other = make_person(montreuil, "directrice@montreuil.test", Membership.Role.DIRECTOR)
+    assert member_client(montreuil, other).get(url).status_code == 404
+    stolen = {**FORM, "themes": [_theme_id()], "title": "Pris par Montreuil"}
+    assert member_client(montreuil, other).post(url, stolen).status_code == 404
+    reader = make_person(bondy, "lecteur@bondy.test", Membership.Role.VIEWER)
+    assert member_client(bondy, reader).get(url).status_code == 403
+    assert page.get_latest_revision_as_object().title == FORM["title"]
+    assert WorkflowState.objects.for_instance(page).get().status == "needs_changes"
 
 
 def test_invalid_proposal_keeps_what_was_typed(kb_tree, bondy):

@@ -132,8 +132,12 @@ def _pool(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[tuple]]:
     for code, years in by_indicator.items():
         match |= Q(indicator_id=code, year__in=years)
     pooled = defaultdict(list)
-    rows = PublishedValue.objects.filter(match).values_list(
-        "indicator_id", "year", "commune_id", "value", "status", "commune__population", "source"
+    rows = (
+        PublishedValue.objects.of_communes()
+        .filter(match)
+        .values_list(
+            "indicator_id", "year", "commune_id", "value", "status", "commune__population", "source"
+        )
     )
     for indicator, year, commune, value, status, population, source in rows:
         pooled[(indicator, year)].append((commune, value, status, population, source))
@@ -222,9 +226,9 @@ def series(commune: Commune, indicator: Indicator, overrides: Overrides | None =
     overrides = {key: p for key, p in (overrides or {}).items() if key[0] == indicator.code}
     own = {
         year: Point(value, status, source=source)
-        for year, value, status, source in PublishedValue.objects.filter(
-            commune=commune, indicator=indicator
-        ).values_list("year", "value", "status", "source")
+        for year, value, status, source in PublishedValue.objects.of_communes()
+        .filter(commune=commune, indicator=indicator)
+        .values_list("year", "value", "status", "source")
     }
     own.update({year: point for (_code, year), point in overrides.items()})
     territories = reference_territories(commune)
@@ -270,7 +274,11 @@ def series(commune: Commune, indicator: Indicator, overrides: Overrides | None =
 def latest_years(commune: Commune, overrides: Overrides | None = None) -> dict[str, int]:
     """The latest year each indicator has a value for this commune (pooled or own)."""
     latest: dict[str, int] = {}
-    rows = PublishedValue.objects.filter(commune=commune).values_list("indicator_id", "year")
+    rows = (
+        PublishedValue.objects.of_communes()
+        .filter(commune=commune)
+        .values_list("indicator_id", "year")
+    )
     for code, year in list(rows) + list((overrides or {}).keys()):
         latest[code] = max(year, latest.get(code, year))
     return latest

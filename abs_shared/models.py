@@ -156,11 +156,20 @@ class ReferenceValue(models.Model):
         return f"{self.indicator_id} {self.level} {self.code} {self.year}"
 
 
+class PublishedValueQuerySet(models.QuerySet):
+    def of_communes(self) -> "PublishedValueQuerySet":
+        """The values that stand for their commune: its CCAS's. A CIAS may be seated in a commune
+        that has its own CCAS, and its values describe the whole intercommunality: they are
+        pooled under the CIAS but kept out of the commune comparisons."""
+        return self.filter(member__kind="CCAS")
+
+
 class PublishedValue(models.Model):
     """A member's value published to the pool: the only member data the union's space holds.
 
     Written and removed only by abs_shared.services (publication, retraction), in one transaction.
-    Comparisons read this table alone; request handlers never visit member schemas.
+    Comparisons read this table alone; request handlers never visit member schemas. One value per
+    member, indicator and year: a member's publication never replaces another member's.
     """
 
     member = models.ForeignKey(
@@ -183,12 +192,14 @@ class PublishedValue(models.Model):
     )
     published_at = models.DateTimeField("publiée le")
 
+    objects = PublishedValueQuerySet.as_manager()
+
     class Meta:
         verbose_name = "valeur publiée"
         verbose_name_plural = "valeurs publiées"
         constraints = [
             models.UniqueConstraint(
-                fields=["commune", "indicator", "year"], name="one_published_value"
+                fields=["member", "indicator", "year"], name="one_published_value_per_member"
             ),
             # Secret is never stored as a number: it can then never be averaged by mistake.
             models.CheckConstraint(

@@ -182,8 +182,8 @@ def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) 
     PublishedValue.objects.bulk_create(
         rows,
         update_conflicts=True,
-        unique_fields=["commune", "indicator", "year"],
-        update_fields=["member", "value", "status", "source", "published_by", "published_at"],
+        unique_fields=["member", "indicator", "year"],
+        update_fields=["commune", "value", "status", "source", "published_by", "published_at"],
     )
     record_audit(
         "abs.publish",

@@ -66,7 +66,8 @@ def catalogue(request):
 def indicator_detail(request, code: str):
     indicator = get_object_or_404(Indicator, code=code.upper())
     years = sorted(
-        PublishedValue.objects.filter(indicator=indicator)
+        PublishedValue.objects.of_communes()
+        .filter(indicator=indicator)
         .values_list("year", flat=True)
         .distinct(),
         reverse=True,
@@ -82,7 +83,8 @@ def indicator_detail(request, code: str):
     rows = []
     if year is not None:
         pooled = (
-            PublishedValue.objects.filter(indicator=indicator, year=year)
+            PublishedValue.objects.of_communes()
+            .filter(indicator=indicator, year=year)
             .select_related("commune", "commune__departement")
             .order_by("commune__nom")
         )

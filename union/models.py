@@ -49,7 +49,10 @@ def latest_portal_news(count: int = 3) -> dict:
         .public()
         .select_related("member__commune")
         .order_by("-first_published_at")[:count],
-        "publishing_communes": PublishedValue.objects.values("commune").distinct().count(),
+        "publishing_communes": PublishedValue.objects.of_communes()
+        .values("commune")
+        .distinct()
+        .count(),
     }
 
 

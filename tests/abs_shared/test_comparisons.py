@@ -67,7 +67,7 @@ def example():
 def _member(code):
     from tenants.models import MemberCCAS
 
-    return MemberCCAS.objects.get(commune_id=code)
+    return MemberCCAS.objects.get(commune_id=code, kind=MemberCCAS.Kind.CCAS)
 
 
 def test_comparison_arithmetic_by_hand(example):
@@ -140,3 +140,38 @@ def test_series_lists_years_and_breaks(example):
     assert result["breaks"] == [2021]  # Filosofi stops after 2021
     france = result["references"][-1]
     assert [p["value"] for p in france["points"]] == [None, 14.5, 15.0]
+
+
+def test_a_cias_sharing_its_seat_commune_with_a_ccas_never_replaces_the_ccas_values(example):
+    """A CIAS's values describe its intercommunality: pooled under the CIAS, kept out of the
+    commune comparisons, and neither replacing nor retracting the CCAS's."""
+    import datetime
+
+    from abs_shared.models import PublishedValue
+    from abs_shared.services import retract_values
+    from tenants.models import MemberCCAS
+
+    (cias,) = MemberCCAS.objects.bulk_create(
+        [
+            MemberCCAS(
+                schema_name="pool_cias_est_ensemble",
+                name="CIAS Est Ensemble",
+                slug="pool-cias-est-ensemble",
+                kind=MemberCCAS.Kind.CIAS,
+                commune_id="93010",  # seated in Bondy, whose CCAS is a member too
+                joined_on=datetime.date(2024, 1, 1),
+            )
+        ]
+    )
+    pool_value(cias, "TP60", 2021, 40)
+    ccas = _member("93010")
+    pooled = dict(
+        PublishedValue.objects.filter(commune_id="93010", indicator_id="TP60").values_list(
+            "member_id", "value"
+        )
+    )
+    assert pooled == {ccas.pk: D(25), cias.pk: D(40)}
+    result = compare(example, Indicator.objects.get(code="TP60"), 2021)
+    assert result["value"] == 25.0 and result["members"]["count"] == 4  # the CIAS's 40 is not in
+    assert retract_values(cias) == [("TP60", 2021)]
+    assert PublishedValue.objects.get(member=ccas, indicator_id="TP60").value == D(25)

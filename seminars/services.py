@@ -62,7 +62,7 @@ def resolve_commune(typed: str, hint: str | None = None) -> CommuneResolution:
 
     Without a hint, the union's own département breaks ties ("Montreuil" is in six départements).
     """
-    result = match_commune(typed, hint or settings.SEMINAR_COMMUNE_HINT)
+    result = match_commune(typed, hint or settings.UNION_DEPARTEMENT)
     if result.status == "matched":
         return CommuneResolution(result.commune.code, Registration.CommuneStatus.MATCHED, typed)
     suggestions = [{"code": c.code, "nom": c.nom} for c in result.suggestions]

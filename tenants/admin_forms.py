@@ -1,6 +1,7 @@
 """Forms of the union's member-management screens (Wagtail admin)."""
 
 from django import forms
+from django.conf import settings
 
 from tenants.matching import match_commune
 from tenants.models import MemberCCAS, Membership
@@ -16,7 +17,7 @@ class OnboardMemberForm(forms.Form):
         label="Département ou région (facultatif)",
         max_length=3,
         required=False,
-        help_text="Pour départager des homonymes, par exemple 93.",
+        help_text="Pour départager des homonymes ; par défaut, le département de l'union.",
     )
     kind = forms.ChoiceField(label="Nature", choices=MemberCCAS.Kind.choices, initial="CCAS")
     director_email = forms.EmailField(
@@ -30,7 +31,7 @@ class OnboardMemberForm(forms.Form):
         typed = cleaned.get("commune")
         if not typed:
             return cleaned
-        result = match_commune(typed, cleaned.get("hint"))
+        result = match_commune(typed, cleaned.get("hint") or settings.UNION_DEPARTEMENT)
         if result.status == "matched":
             cleaned["insee"] = result.commune.code
             return cleaned

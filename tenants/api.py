@@ -1,5 +1,6 @@
 """Public API: members and the commune matcher."""
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -81,7 +82,12 @@ class CommuneMatch(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str, required=True, description="Nom saisi ou code INSEE"),
-            OpenApiParameter("hint", str, description="Code de département ou de région"),
+            OpenApiParameter(
+                "hint",
+                str,
+                description="Code de département ou de région ; par défaut, le département "
+                "de l'union (UNION_DEPARTEMENT)",
+            ),
         ],
         responses=CommuneMatchSerializer,
     )
@@ -89,4 +95,5 @@ class CommuneMatch(APIView):
         typed = request.query_params.get("q", "")
         if not typed.strip():
             return Response({"q": ["Indiquez un nom de commune (paramètre q)."]}, status=400)
-        return Response(match_commune(typed, request.query_params.get("hint")).as_dict())
+        hint = request.query_params.get("hint") or settings.UNION_DEPARTEMENT
+        return Response(match_commune(typed, hint).as_dict())

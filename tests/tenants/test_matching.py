@@ -110,6 +110,21 @@ def test_api_returns_status_and_results_best_first(portal):
     assert body["results"][0]["population"] > 100000
 
 
+def test_api_and_member_onboarding_break_ties_in_the_unions_departement(portal, settings):
+    from tenants.admin_forms import OnboardMemberForm
+
+    assert portal.get("/api/v1/communes/", {"q": "ST DENIS"}).json()["results"][0]["code"] == (
+        "93066"
+    )
+    form = OnboardMemberForm({"commune": "Montreuil", "kind": "CCAS"})
+    assert form.is_valid() and form.cleaned_data["insee"] == "93048"
+    settings.UNION_DEPARTEMENT = "85"  # the union of Vendée: its own Montreuil
+    form = OnboardMemberForm({"commune": "Montreuil", "kind": "CCAS"})
+    assert form.is_valid() and form.cleaned_data["insee"] == "85148"
+    body = portal.get("/api/v1/communes/", {"q": "Montreuil", "hint": "93"}).json()
+    assert body["results"][0]["code"] == "93048"  # an explicit hint wins
+
+
 def test_api_unknown_and_missing_query(portal):
     body = portal.get("/api/v1/communes/", {"q": "Aubervillers"}).json()
     assert body["status"] == "unknown"

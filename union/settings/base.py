@@ -251,7 +251,7 @@ SEMINAR_LINK_MAX_AGE = int(os.environ.get("SEMINAR_LINK_MAX_AGE", 60 * 60 * 24 *
 # Reminder e-mails go this many days before an event (`manage.py send_seminar_reminders`).
 SEMINAR_REMINDER_DAYS = int(os.environ.get("SEMINAR_REMINDER_DAYS", 3))
 # Département (or région) of the union: breaks ties between homonymous communes typed in forms.
-SEMINAR_COMMUNE_HINT = os.environ.get("SEMINAR_COMMUNE_HINT", "93")
+UNION_DEPARTEMENT = os.environ.get("UNION_DEPARTEMENT", "93")
 # OpenAPI: name the seminars' choice sets (another "kind" exists on members).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),

@@ -114,7 +114,7 @@ class Indicator(models.Model):
 
 def format_number(value: Decimal | float, decimals: int) -> str:
     """French number format: narrow no-break space for thousands, comma for decimals."""
-    return french_number(float(value), decimals)
+    return french_number(value, decimals)
 
 
 class ReferenceValue(models.Model):

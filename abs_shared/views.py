@@ -4,7 +4,7 @@ They read the public pool only (published values). The member space reuses the c
 below with its own observations as overrides (abs_shared.local.views).
 """
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -48,14 +48,20 @@ def _commune_or_404(insee: str) -> Commune:
 
 def catalogue(request):
     # An aggregate drops Meta.ordering: order explicitly, then group by theme in order of appearance.
-    indicators = Indicator.objects.annotate(
-        communes=Count("published__commune", distinct=True)
-    ).order_by("position", "code")
+    pooled = PublishedValue.objects.of_communes()
+    publishing = dict(
+        pooled.values("indicator")
+        .annotate(communes=Count("commune", distinct=True))
+        .values_list("indicator", "communes")
+    )
+    indicators = list(Indicator.objects.order_by("position", "code"))
+    for indicator in indicators:
+        indicator.communes = publishing.get(indicator.code, 0)
     by_theme: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         by_theme.setdefault(indicator.theme, []).append(indicator)
     themes = list(by_theme.items())
-    communes = Commune.objects.filter(published_values__isnull=False).distinct().order_by("nom")
+    communes = Commune.objects.filter(code__in=pooled.values("commune")).order_by("nom")
     return render(
         request,
         "abs_shared/catalogue.html",
@@ -119,7 +125,7 @@ def indicator_detail(request, code: str):
     if bars and year:
         chart = charts.bar_chart(
             bars[:MAX_BARS],
-            [(name, value) for name, value in references if value is not None],
+            [(name, value) for name, value, _text in references if value is not None],
             presenters.formatter(indicator),
             f"{indicator.label}, {year} : valeur de chaque commune ayant publié",
             "Une barre par commune, dans l'ordre du tableau"
@@ -177,8 +183,9 @@ def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
 
 def _indicator_references(
     indicator: Indicator, year, rows: list[dict]
-) -> list[tuple[str, float | None]]:
-    """France, plus the régions and départements of the communes shown."""
+) -> list[tuple[str, float | None, str]]:
+    """France, plus the régions and départements of the communes shown: (name, number for the
+    chart or None, text as shown: "27,6 %", "s" for secret, "n.d." for missing)."""
     if year is None:
         return []
     wanted = {("france", FRANCE_CODE)}
@@ -198,7 +205,8 @@ def _indicator_references(
     ):
         if (ref.level, ref.code) in wanted:
             number = float(ref.value) if ref.status == ValueStatus.VALUE else None
-            found.append((names.get((ref.level, ref.code), ref.code), number))
+            name = names.get((ref.level, ref.code), ref.code)
+            found.append((name, number, indicator.format(ref.value, ref.status)))
     order = {"France métropolitaine": 0}
     return sorted(found, key=lambda item: order.get(item[0], 1))
 
@@ -212,9 +220,10 @@ def commune_list(request):
         if match.commune is not None:
             return redirect("abs_portrait", insee=match.commune.code)
         suggestions = match.suggestions
+    pooled = PublishedValue.objects.of_communes().filter(commune=OuterRef("code"))
     communes = (
-        Commune.objects.filter(published_values__isnull=False)
-        .annotate(values=Count("published_values"))
+        Commune.objects.filter(Exists(pooled))
+        .annotate(values=Subquery(pooled.values("commune").annotate(n=Count("pk")).values("n")))
         .select_related("departement")
         .order_by("nom")
     )

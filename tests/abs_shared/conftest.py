@@ -30,18 +30,20 @@ def upload(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
 
 
-def pool_member(insee: str) -> MemberCCAS:
+def pool_member(insee: str, kind: str = MemberCCAS.Kind.CCAS) -> MemberCCAS:
     """A member row without a schema: enough for tests that only read the public pool.
 
-    bulk_create skips TenantMixin.save(), which would clone a schema (0.3 s each).
+    bulk_create skips TenantMixin.save(), which would clone a schema (0.3 s each). A CIAS is
+    seated in the commune `insee`.
     """
     commune = Commune.objects.get(code=insee)
     (member,) = MemberCCAS.objects.bulk_create(
         [
             MemberCCAS(
-                schema_name=f"pool_{insee}",
-                name=f"CCAS de {commune.nom}",
-                slug=f"pool-{insee}",
+                schema_name=f"pool_{kind.lower()}_{insee}",
+                name=f"{kind} de {commune.nom}",
+                slug=f"pool-{kind.lower()}-{insee}",
+                kind=kind,
                 commune=commune,
                 joined_on=datetime.date(2024, 1, 1),
             )

@@ -145,24 +145,11 @@ def test_series_lists_years_and_breaks(example):
 def test_a_cias_sharing_its_seat_commune_with_a_ccas_never_replaces_the_ccas_values(example):
     """A CIAS's values describe its intercommunality: pooled under the CIAS, kept out of the
     commune comparisons, and neither replacing nor retracting the CCAS's."""
-    import datetime
-
     from abs_shared.models import PublishedValue
     from abs_shared.services import retract_values
     from tenants.models import MemberCCAS
 
-    (cias,) = MemberCCAS.objects.bulk_create(
-        [
-            MemberCCAS(
-                schema_name="pool_cias_est_ensemble",
-                name="CIAS Est Ensemble",
-                slug="pool-cias-est-ensemble",
-                kind=MemberCCAS.Kind.CIAS,
-                commune_id="93010",  # seated in Bondy, whose CCAS is a member too
-                joined_on=datetime.date(2024, 1, 1),
-            )
-        ]
-    )
+    cias = pool_member("93010", MemberCCAS.Kind.CIAS)  # seated in Bondy, whose CCAS is a member
     pool_value(cias, "TP60", 2021, 40)
     ccas = _member("93010")
     pooled = dict(

@@ -133,3 +133,30 @@ def test_indicator_table_headers_sort(portal, pool):
     assert 'href="?annee=2021&amp;tri=nom&amp;ordre=asc"' in page
     populations = [page.index(name) for name in ("Bondy", "Pantin", "Aubervilliers", "Montreuil")]
     assert populations == sorted(populations)  # smallest first
+
+
+def test_halves_round_up_and_a_missing_reference_is_not_shown_as_secret(portal, pool):
+    from abs_shared.models import ReferenceValue, ValueStatus
+
+    pool_value(pool_member("93008"), "TP60", 2021, "14.35")  # Bobigny
+    reference("region", "11", "TP60", 2021, "27.25")
+    ReferenceValue.objects.create(
+        level="france", code="FRM", indicator_id="TP60", year=2020, status=ValueStatus.MISSING
+    )
+    page_2021 = portal.get("/indicateurs/TP60/?annee=2021").content.decode()
+    assert "14,4" in page_2021 and "14,3" not in page_2021  # 14.35 is not read as 14.3499…
+    assert "Île-de-France : 27,3" in page_2021
+    page_2020 = portal.get("/indicateurs/TP60/?annee=2020").content.decode()
+    assert "France métropolitaine : n.d." in page_2020
+
+
+def test_a_cias_is_not_listed_as_a_publishing_commune(portal, pool):
+    from tenants.models import MemberCCAS
+
+    pool_value(pool_member("93008", MemberCCAS.Kind.CIAS), "TP60", 2021, 12)  # seated in Bobigny
+    catalogue = portal.get("/indicateurs/").content.decode()
+    communes = portal.get("/indicateurs/communes/").content.decode()
+    assert "/indicateurs/communes/93008/" not in catalogue + communes
+    assert (
+        "/indicateurs/communes/93010/" in catalogue and "/indicateurs/communes/93010/" in communes
+    )

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.admin.views.reports import PageReportView
 
@@ -15,10 +15,10 @@ def review_cutoff():
 
 
 def guides_to_review():
-    """Guides never reviewed, or last reviewed before the cut-off; oldest first."""
+    """Guides never reviewed (first), or last reviewed before the cut-off; oldest first."""
     return GuidePage.objects.filter(
         Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff())
-    ).order_by("last_reviewed", "title")
+    ).order_by(F("last_reviewed").asc(nulls_first=True), "title")
 
 
 class GuidesToReviewView(PageReportView):

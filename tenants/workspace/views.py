@@ -5,6 +5,7 @@ Views stay thin: reads come from compliance.py / activity.py, writes from servic
 
 import logging
 import mimetypes
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -348,9 +349,8 @@ def activity_figure_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"Chiffre enregistré : {saved}.")
             if "encore" in request.POST:
-                return HttpResponseRedirect(
-                    f"/activite/saisir/?annee={saved.year}&pole={saved.pole}"
-                )
+                query = urlencode({"annee": saved.year, "pole": saved.pole})
+                return HttpResponseRedirect(f"/activite/saisir/?{query}")
             return HttpResponseRedirect(f"/activite/?annee={saved.year}")
     pole = form["pole"].value() or ""
     categories = activity.USUAL_CATEGORIES.get(

@@ -27,12 +27,19 @@ def test_report_lists_guides_not_reviewed_for_12_months(kb_tree):
     make_guide(
         guides, "Relu il y a un an et un jour", last_reviewed=today - datetime.timedelta(days=366)
     )
+    never = make_guide(guides, "Jamais relu")
+    type(never).objects.filter(pk=never.pk).update(last_reviewed=None)
     editor = make_staff("editrice@union.test", roles.EDITOR)
     client = host_client("localhost", editor)
     html = client.get("/admin/reports/guides-a-relire/").content.decode()
     assert "Relu il y a deux ans" in html and "Relu il y a un an et un jour" in html
     assert "Relu hier" not in html
-    assert html.index("Relu il y a deux ans") < html.index("Relu il y a un an et un jour")
+    # Never reviewed first, then the oldest review.
+    assert (
+        html.index("Jamais relu")
+        < html.index("Relu il y a deux ans")
+        < html.index("Relu il y a un an et un jour")
+    )
     export = client.get("/admin/reports/guides-a-relire/?export=csv")
     assert export.status_code == 200
     assert "Relu il y a deux ans" in b"".join(export.streaming_content).decode()

@@ -334,6 +334,24 @@ def test_form_entry_french_amount_and_duplicate_spelling(bondy, clients):
     assert "Montant invalide" in bad.content.decode()
 
 
+def test_save_and_enter_the_next_keeps_the_whole_pole(clients):
+    response = clients["agent"].post(
+        "/activite/saisir/",
+        {
+            "year": 2025,
+            "pole": "Logement & énergie",
+            "category": "Aides",
+            "count": "3",
+            "encore": "",
+        },
+    )
+    assert response.status_code == 302
+    assert (
+        'value="Logement &amp; énergie"'
+        in clients["agent"].get(response["Location"]).content.decode()
+    )
+
+
 def test_multi_year_table_and_chart(bondy, clients):
     add_figures(
         bondy,

@@ -54,7 +54,9 @@ def value_cell(
 ) -> Cell:
     shown = indicator.format(value, status)
     if draft:
-        shown = f"{shown} (brouillon)"
+        # Exported as text too: a spreadsheet shown to the board must not pass a draft off as
+        # a validated figure.
+        return Cell(f"{shown} (brouillon)", numeric=True)
     raw = (
         value
         if status == ValueStatus.VALUE and value is not None
@@ -250,6 +252,36 @@ def portrait_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable
             number_cell(indicator, result["peers"]["median"]),
             rank_cell(result["peers"]),
         ]
+        table.rows.append(row)
+    return table
+
+
+def distribution_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable:
+    """The portrait's position charts as a table: the members' distribution, indicator by
+    indicator, beside the commune's value."""
+    table = ShownTable(
+        caption=f"Position de {commune.nom} parmi les membres : les graphiques en tableau",
+        headers=[
+            "Indicateur",
+            "Année",
+            f"Valeur de {commune.nom}",
+            "Minimum",
+            "1er quartile",
+            "Médiane",
+            "3e quartile",
+            "Maximum",
+            "Membres ayant publié",
+        ],
+    )
+    for indicator, result in results:
+        stats = result["members"]
+        row = [
+            text(indicator.label),
+            Cell(str(result["year"]), result["year"], True),
+            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+        ]
+        row += [number_cell(indicator, stats[key]) for key in ("min", "q1", "median", "q3", "max")]
+        row.append(Cell(str(stats["count"]), stats["count"], True))
         table.rows.append(row)
     return table
 

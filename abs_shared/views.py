@@ -260,7 +260,8 @@ def portrait_context(
                 else None,
             }
         )
-    table = presenters.portrait_table(commune, [(i["indicator"], i["result"]) for i in items])
+    shown = [(i["indicator"], i["result"]) for i in items]
+    table = presenters.portrait_table(commune, shown)
     sources = [r["source"] for r in results] + [
         ref["source"] for r in results for ref in r["references"]
     ]
@@ -268,6 +269,7 @@ def portrait_context(
         "commune": commune,
         "items": items,
         "table": table,
+        "distribution": presenters.distribution_table(commune, shown),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
         "population_band": results[0]["population_band"] if results else "",

@@ -119,6 +119,8 @@ def test_member_comparison_shows_own_drafts_marked(bondy, director):
     assert "26,5 (brouillon)" in page
     portrait = client.get("/abs/portrait/").content.decode()
     assert "Portrait de Bondy" in portrait and "brouillon" in portrait
+    for export in ("/abs/portrait/?export=csv", "/abs/comparaison/TP60/?annee=2021&export=csv"):
+        assert "26,5 (brouillon)" in client.get(export).content.decode("utf-8-sig"), export
     api = client.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021").json()
     assert api["value"] == 26.5 and api["draft"] is True
 

@@ -78,6 +78,11 @@ def test_portrait_and_comparison_pages(portal, pool):
     assert "Portrait de Bondy" in page
     assert "Taux de chômage" in page and "Taux de pauvreté" in page
     assert "2 sur 4" in page  # TP60 2021 rank among the four numbers
+    # The position charts' data as a table: TP60 2021 among 10, 20, 25 and 30.
+    distribution = page[page.index("les graphiques en tableau") :]
+    row = distribution[distribution.index("Taux de pauvreté") :].split("</tr>")[0]
+    for shown in ("10,0", "17,5", "22,5", "26,3", "30,0"):  # min, Q1, median, Q3, max
+        assert f">{shown}<" in row, shown
     comparison = portal.get("/indicateurs/communes/93010/TP60/?annee=2021").content.decode()
     assert "Seine-Saint-Denis" in comparison and "-2,6 points" in comparison
     assert "Rupture de série" not in comparison.split("<h2>Évolution</h2>")[0]

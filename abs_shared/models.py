@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 
 from union.formats import french_number
@@ -55,6 +56,13 @@ class Indicator(models.Model):
         "code",
         max_length=20,
         primary_key=True,
+        # Pages, exports and imports look codes up in capitals ("tp60" in a URL is TP60).
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]*$",
+                "Le code s'écrit en majuscules et chiffres, sans espace ni accent (ex. TP60).",
+            )
+        ],
         help_text="Majuscules et chiffres, sans espace ; c'est aussi le préfixe des colonnes INSEE "
         "(MED21 = MED pour 2021).",
     )

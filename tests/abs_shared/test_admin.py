@@ -20,25 +20,29 @@ def staff(group: str):
     return host_client("localhost", user)
 
 
+NEW_INDICATOR = {
+    "code": "APA",
+    "label": "Bénéficiaires de l'APA à domicile",
+    "definition": "",
+    "unit": "count",
+    "decimals": "0",
+    "source": "Département",
+    "polarity": "neutral",
+    "theme": "Personnes âgées",
+    "break_after": "",
+    "break_notes": "",
+    "position": "20",
+}
+
+
 def test_editor_adds_and_edits_an_indicator():
     client = staff(roles.EDITOR)
     assert client.get("/admin/abs_indicators/").status_code == 200
-    response = client.post(
-        "/admin/abs_indicators/new/",
-        {
-            "code": "APA",
-            "label": "Bénéficiaires de l'APA à domicile",
-            "definition": "",
-            "unit": "count",
-            "decimals": "0",
-            "source": "Département",
-            "polarity": "neutral",
-            "theme": "Personnes âgées",
-            "break_after": "",
-            "break_notes": "",
-            "position": "20",
-        },
-    )
+    refused = client.post("/admin/abs_indicators/new/", {**NEW_INDICATOR, "code": "Apa 2"})
+    assert refused.status_code == 200 and not Indicator.objects.filter(code="Apa 2").exists()
+    assert "majuscules et chiffres, sans espace" in refused.content.decode()
+    assert "Bénéficiaires de l&#x27;APA à domicile" in refused.content.decode()  # kept
+    response = client.post("/admin/abs_indicators/new/", NEW_INDICATOR)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Indicator.objects.get(code="APA").source == "Département"
     edit = client.get("/admin/abs_indicators/edit/TP60/").content.decode()

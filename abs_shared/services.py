@@ -132,7 +132,11 @@ def import_references(uploaded, *, actor=None, default_source: str = "") -> int:
 
 @dataclass(frozen=True)
 class PublishItem:
-    """One validated observation on its way to the pool."""
+    """One validated observation on its way to the pool.
+
+    `numerator` and `denominator` (when the member gave them) are what secrecy is checked on;
+    neither reaches the pool.
+    """
 
     indicator: Indicator
     year: int
@@ -140,13 +144,20 @@ class PublishItem:
     status: str
     denominator: Decimal | None
     source: str
+    numerator: Decimal | None = None
 
 
 def pooled_status(item: PublishItem) -> str:
-    """Secrecy at publication: a count (or a rate) over fewer than 11 units is published as secret."""
+    """Secrecy at publication: a count (or a rate) over fewer than 11 units is published as secret.
+
+    A rate is secret when its denominator or its numerator is below the threshold: with 3 poor
+    households out of 200, the rate and the (public) number of households give the 3 away.
+    """
     if item.status != ValueStatus.VALUE:
         return ValueStatus.SECRET
     if item.denominator is not None and item.denominator < SECRECY_THRESHOLD:
+        return ValueStatus.SECRET
+    if item.numerator is not None and item.numerator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
     if item.indicator.is_count and item.value < SECRECY_THRESHOLD:
         return ValueStatus.SECRET

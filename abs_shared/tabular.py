@@ -90,9 +90,15 @@ def parse_decimal(text: str) -> Decimal:
     return number.quantize(Decimal("0.0001"))
 
 
-def parse_value(text: str) -> tuple[str, Decimal | None]:
-    """A cell of value: a number, "s" for secret, empty (or "n.d.") for missing."""
+def parse_value(text: str, *, blank: str = ValueStatus.MISSING) -> tuple[str, Decimal | None]:
+    """A cell of value: a number, "s" for secret, "n.d." for missing, empty for `blank`.
+
+    An empty cell means missing, except in INSEE's files, which leave a value blank when it
+    rests on too few households: there the caller passes blank=ValueStatus.SECRET.
+    """
     folded = text.strip().lower()
+    if not folded:
+        return blank, None
     if folded in MISSING_MARKS:
         return ValueStatus.MISSING, None
     if folded in SECRET_MARKS:

@@ -7,6 +7,10 @@ from abs_shared.tabular import check_value_range, parse_decimal, parse_value
 
 
 class ObservationForm(forms.Form):
+    """A new value, or a change to one observation (`observation`): then indicator and year are
+    shown as text, not fields, because they cannot change (another year is another observation).
+    """
+
     indicator = forms.ModelChoiceField(
         Indicator.objects.all(), label="Indicateur", empty_label="Choisir un indicateur"
     )
@@ -30,6 +34,13 @@ class ObservationForm(forms.Form):
     comment = forms.CharField(
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, observation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.observation = observation
+        if observation is not None:
+            del self.fields["indicator"]
+            del self.fields["year"]
 
     def _number(self, name: str):
         text = self.cleaned_data.get(name, "")
@@ -57,7 +68,10 @@ class ObservationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        indicator, status_value = cleaned.get("indicator"), cleaned.get("value")
+        indicator = (
+            self.observation.indicator if self.observation is not None else cleaned.get("indicator")
+        )
+        status_value = cleaned.get("value")
         if indicator is not None and status_value is not None:
             try:
                 check_value_range(indicator, status_value[1])
@@ -74,7 +88,9 @@ class ImportForm(forms.Form):
         label="Fichier CSV ou XLSX",
         help_text="Le modèle (colonnes indicator, year, value, et facultativement numerator, "
         "denominator, source, comment) ou un fichier communal de l'INSEE (colonne CODGEO et "
-        "colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou point.",
+        "colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou point. "
+        "Une cellule vide signifie « non disponible » dans le modèle, mais « secret » dans un "
+        "fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu de ménages).",
     )
 
 

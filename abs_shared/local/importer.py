@@ -2,15 +2,17 @@
 
 Template: columns `indicator,year,value[,numerator,denominator,source,comment]`.
 INSEE: a `CODGEO` column and indicator columns carrying the vintage (`MED21`, `TP6021`); only the
-row of the member's commune is kept. Either way the whole file is checked before anything is
-written, and every problem is reported by line and column.
+row of the member's commune is kept. INSEE leaves a value blank when it rests on too few
+households, so there a blank cell is secret ("s"), whereas in the template it is missing.
+Either way the whole file is checked before anything is written, and every problem is reported by
+line and column.
 """
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from abs_shared.models import Indicator
+from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import (
     ImportIssue,
     ImportRejected,
@@ -49,6 +51,8 @@ class ParsedObservation:
     denominator: Decimal | None = None
     source: str = ""
     comment: str = ""
+    # The column of an INSEE file whose blank cell was read as secret: the import summary says so.
+    blank_insee_column: str = ""
 
 
 def read_observations(uploaded, commune_code: str) -> list[ParsedObservation]:
@@ -154,10 +158,12 @@ def _cell(errors: list[ImportIssue], line: int, column: str, parse, *args):
         return None
 
 
-def _checked_value(errors, line, column, indicator: Indicator, text: str):
+def _checked_value(
+    errors, line, column, indicator: Indicator, text: str, blank: str = ValueStatus.MISSING
+):
     """(status, value) of a cell, its range checked against the unit; None after an error."""
     try:
-        status, value = parse_value(text)
+        status, value = parse_value(text, blank=blank)
         check_value_range(indicator, value)
     except ValueError as error:
         errors.append(ImportIssue(line, column, str(error)))
@@ -210,7 +216,10 @@ def _read_insee(
     errors: list[ImportIssue] = []
     parsed = []
     for column, (indicator, year) in columns.items():
-        status_value = _checked_value(errors, line, column, indicator, row[column])
+        # INSEE leaves blank what rests on too few households: secret, not missing.
+        status_value = _checked_value(
+            errors, line, column, indicator, row[column], blank=ValueStatus.SECRET
+        )
         if status_value is None:
             continue
         parsed.append(
@@ -220,6 +229,7 @@ def _read_insee(
                 status=status_value[0],
                 value=status_value[1],
                 source=f"{indicator.source} (colonne {column})"[:200],
+                blank_insee_column="" if row[column].strip() else column,
             )
         )
     if errors:

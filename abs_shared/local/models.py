@@ -23,7 +23,11 @@ class Observation(models.Model):
     """A member's value of an indicator for a year: draft, then validated by a director.
 
     Only a director's explicit publication copies validated observations to the public pool
-    (abs_shared.PublishedValue); `published_at` remembers when that last happened.
+    (abs_shared.PublishedValue). `pooled_at` says a version of this observation is in the pool
+    (set by publication, cleared only by retraction); `published_at` says the pool holds this
+    version exactly (set by publication, cleared by any change and by retraction). So a value
+    changed after its publication is "modifiée depuis la publication" (pooled_at set, published_at
+    empty) until it is republished or retracted, whether or not it has been validated again.
     """
 
     class State(models.TextChoices):
@@ -57,6 +61,7 @@ class Observation(models.Model):
     validated_by = _person()
     validated_at = models.DateTimeField("validée le", null=True, blank=True)
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    pooled_at = models.DateTimeField("dans l'espace commun depuis le", null=True, blank=True)
 
     class Meta:
         verbose_name = "observation"
@@ -75,11 +80,18 @@ class Observation(models.Model):
 
     @property
     def is_published(self) -> bool:
+        """The pool holds this observation exactly as it stands."""
         return self.published_at is not None
 
     @property
+    def in_pool(self) -> bool:
+        """Some version of this observation is in the pool (it must be retracted to be deleted)."""
+        return self.pooled_at is not None
+
+    @property
     def changed_since_publication(self) -> bool:
-        return self.published_at is not None and self.is_draft
+        """The pool still holds an older version of this observation."""
+        return self.pooled_at is not None and self.published_at is None
 
     @property
     def display_value(self) -> str:

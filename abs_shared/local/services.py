@@ -5,9 +5,10 @@ command or a test), and runs in one transaction covering both the member's schem
 pool: a publication is written whole or not at all.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -34,6 +35,41 @@ def _selection(year: int | None, indicators: list[str] | None) -> QuerySet:
     return observations
 
 
+class ObservationExists(ValueError):
+    """The member already has an observation of this indicator for this year."""
+
+
+def _draft_fields(
+    indicator: Indicator,
+    *,
+    status: str,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    source: str,
+    comment: str,
+    actor,
+) -> dict:
+    """What any change writes: the new value, back to draft, no longer the version in the pool.
+
+    `pooled_at` is left alone: until a republication or a retraction, the pool still holds the
+    previous version ("modifiée depuis la publication").
+    """
+    return {
+        "status": status,
+        "value": value if status == ValueStatus.VALUE else None,
+        "numerator": numerator,
+        "denominator": denominator,
+        "source": source or indicator.source,
+        "comment": comment,
+        "state": Observation.State.DRAFT,
+        "updated_by_id": _actor_id(actor),
+        "validated_by_id": None,
+        "validated_at": None,
+        "published_at": None,
+    }
+
+
 def save_observation(
     member: MemberCCAS,
     *,
@@ -49,38 +85,121 @@ def save_observation(
 ) -> Observation:
     """Create or replace the member's observation of an indicator for a year, as a draft.
 
-    A change to a validated observation sends it back to draft: a director validates it again.
+    For commands and tests; the pages use create_observation (which refuses to replace) and
+    update_observation (by primary key). A change to a validated or published observation sends
+    it back to draft: a director validates it, and publishes it, again.
     """
+    fields = _draft_fields(
+        indicator,
+        status=status,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        source=source,
+        comment=comment,
+        actor=actor,
+    )
     with schema_context(member.schema_name), transaction.atomic():
         observation, _ = Observation.objects.update_or_create(
-            indicator=indicator,
-            year=year,
-            defaults={
-                "status": status,
-                "value": value if status == ValueStatus.VALUE else None,
-                "numerator": numerator,
-                "denominator": denominator,
-                "source": source or indicator.source,
-                "comment": comment,
-                "state": Observation.State.DRAFT,
-                "updated_by_id": _actor_id(actor),
-                "validated_by_id": None,
-                "validated_at": None,
-            },
+            indicator=indicator, year=year, defaults=fields
         )
     return observation
 
 
+def create_observation(
+    member: MemberCCAS,
+    *,
+    indicator: Indicator,
+    year: int,
+    status: str,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    source: str = "",
+    comment: str = "",
+    actor=None,
+) -> Observation:
+    """A new draft observation; raises ObservationExists if the member has this indicator and year."""
+    fields = _draft_fields(
+        indicator,
+        status=status,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        source=source,
+        comment=comment,
+        actor=actor,
+    )
+    message = (
+        f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
+        "modifiez-la depuis la liste des observations."
+    )
+    with schema_context(member.schema_name), transaction.atomic():
+        if Observation.objects.filter(indicator=indicator, year=year).exists():
+            raise ObservationExists(message)
+        try:
+            with transaction.atomic():
+                return Observation.objects.create(indicator=indicator, year=year, **fields)
+        except IntegrityError:  # created meanwhile by someone else
+            raise ObservationExists(message) from None
+
+
+def update_observation(
+    member: MemberCCAS,
+    pk: int,
+    *,
+    status: str,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    source: str = "",
+    comment: str = "",
+    actor=None,
+) -> Observation:
+    """Change the value of one observation (its indicator and year never change), as a draft."""
+    with schema_context(member.schema_name), transaction.atomic():
+        observation = Observation.objects.select_for_update().select_related("indicator").get(pk=pk)
+        fields = _draft_fields(
+            observation.indicator,
+            status=status,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            source=source,
+            comment=comment,
+            actor=actor,
+        )
+        for name, new in fields.items():
+            setattr(observation, name, new)
+        observation.save()
+    return observation
+
+
 def delete_observation(member: MemberCCAS, observation: Observation, *, actor=None) -> None:
-    """Delete an observation that is not in the pool (retract it first)."""
-    if observation.is_published:
+    """Delete an observation none of whose versions is in the pool (retract it first)."""
+    if observation.in_pool:
         raise ValueError("Retirez d'abord cette valeur de la publication.")
     with schema_context(member.schema_name), transaction.atomic():
         observation.delete()
 
 
+@dataclass(frozen=True)
+class ImportSummary:
+    count: int
+    # Columns of an INSEE file whose blank cell for the commune was imported as secret.
+    blank_insee_columns: tuple[str, ...] = ()
+
+
 def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
-    """Import a whole file (template or INSEE layout) as drafts; raises ImportRejected, writing nothing."""
+    """Import a whole file (template or INSEE layout) as drafts; raises ImportRejected, writing nothing.
+
+    Returns the number of values imported; import_observations_summary says more.
+    """
+    return import_observations_summary(member, uploaded, actor=actor).count
+
+
+def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> ImportSummary:
+    """import_observations, also telling which blank INSEE cells were read as secret."""
     parsed = read_observations(uploaded, member.commune_id)
     with schema_context(member.schema_name), transaction.atomic():
         existing = {
@@ -106,6 +225,7 @@ def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
             observation.updated_at = timezone.now()
             observation.validated_by_id = None
             observation.validated_at = None
+            observation.published_at = None  # the pool keeps the older version (pooled_at)
             (to_update if observation.pk else to_create).append(observation)
         Observation.objects.bulk_create(to_create)
         Observation.objects.bulk_update(
@@ -122,6 +242,7 @@ def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
                 "updated_at",
                 "validated_by_id",
                 "validated_at",
+                "published_at",
             ],
         )
         record_audit(
@@ -131,7 +252,12 @@ def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
             target=getattr(uploaded, "name", "") or "fichier",
             rows=len(parsed),
         )
-    return len(parsed)
+    return ImportSummary(
+        count=len(parsed),
+        blank_insee_columns=tuple(
+            row.blank_insee_column for row in parsed if row.blank_insee_column
+        ),
+    )
 
 
 def validate_observations(
@@ -150,6 +276,8 @@ def validate_observations(
                 state=Observation.State.VALIDATED,
                 validated_by_id=_actor_id(actor),
                 validated_at=timezone.now(),
+                # A draft is never the version in the pool: validating it publishes nothing.
+                published_at=None,
             )
         )
         record_audit(
@@ -183,12 +311,14 @@ def publish_observations(
                 status=obs.status,
                 denominator=obs.denominator,
                 source=obs.source,
+                numerator=obs.numerator,
             )
             for obs in observations
         ]
         count = publish_values(member, items, actor=actor)
         published = [obs.pk for obs in observations if obs.status != ValueStatus.MISSING]
-        Observation.objects.filter(pk__in=published).update(published_at=timezone.now())
+        now = timezone.now()
+        Observation.objects.filter(pk__in=published).update(published_at=now, pooled_at=now)
     return count
 
 
@@ -202,7 +332,7 @@ def retract_observations(
     """Remove the member's values of a year (or every year) from the pool; its observations stay."""
     with schema_context(member.schema_name), transaction.atomic():
         removed = retract_values(member, year=year, indicators=indicators, actor=actor)
-        _selection(year, indicators).update(published_at=None)
+        _selection(year, indicators).update(published_at=None, pooled_at=None)
     return len(removed)
 
 

@@ -66,12 +66,13 @@ def index(request):
 
 @member_role_required(*WRITE_ROLES)
 def observation_form(request, pk: int | None = None):
-    observation = get_object_or_404(Observation, pk=pk) if pk else None
+    """Enter a new value, or change one observation's value (its indicator and year stay)."""
+    observation = (
+        get_object_or_404(Observation.objects.select_related("indicator"), pk=pk) if pk else None
+    )
     initial = {}
     if observation is not None:
         initial = {
-            "indicator": observation.indicator,
-            "year": observation.year,
             "value": {
                 ValueStatus.SECRET: "s",
                 ValueStatus.MISSING: "",
@@ -81,26 +82,33 @@ def observation_form(request, pk: int | None = None):
             "source": observation.source,
             "comment": observation.comment,
         }
-    form = ObservationForm(request.POST or None, initial=initial)
+    form = ObservationForm(request.POST or None, initial=initial, observation=observation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         status, value = data["value"]
-        services.save_observation(
-            request.tenant,
-            indicator=data["indicator"],
-            year=data["year"],
-            status=status,
-            value=value,
-            numerator=data["numerator"],
-            denominator=data["denominator"],
-            source=data["source"],
-            comment=data["comment"],
-            actor=request.user,
-        )
-        messages.success(
-            request, f"{data['indicator'].label}, {data['year']} : enregistré comme brouillon."
-        )
-        return HttpResponseRedirect("/abs/")
+        fields = {
+            "status": status,
+            "value": value,
+            "numerator": data["numerator"],
+            "denominator": data["denominator"],
+            "source": data["source"],
+            "comment": data["comment"],
+            "actor": request.user,
+        }
+        try:
+            if observation is not None:
+                saved = services.update_observation(request.tenant, observation.pk, **fields)
+            else:
+                saved = services.create_observation(
+                    request.tenant, indicator=data["indicator"], year=data["year"], **fields
+                )
+        except services.ObservationExists as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"{saved.indicator.label}, {saved.year} : enregistré comme brouillon."
+            )
+            return HttpResponseRedirect("/abs/")
     return render(
         request,
         "abs_shared/local/observation_form.html",
@@ -127,7 +135,7 @@ def import_file(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.import_observations(
+            summary = services.import_observations_summary(
                 request.tenant, form.cleaned_data["file"], actor=request.user
             )
         except ImportRejected as rejected:
@@ -135,8 +143,17 @@ def import_file(request):
         else:
             messages.success(
                 request,
-                f"{count} valeur(s) importée(s) comme brouillons, à faire valider par la direction.",
+                f"{summary.count} valeur(s) importée(s) comme brouillons, à faire valider par la "
+                "direction.",
             )
+            if summary.blank_insee_columns:
+                columns = ", ".join(summary.blank_insee_columns)
+                messages.info(
+                    request,
+                    f"Fichier de l'INSEE : {len(summary.blank_insee_columns)} cellule(s) vide(s) "
+                    f"pour votre commune ({columns}) importée(s) comme secrètes (« s ») : l'INSEE "
+                    "laisse vide une valeur calculée sur trop peu de ménages.",
+                )
             return HttpResponseRedirect("/abs/")
     return render(request, "abs_shared/local/import.html", {"form": form, "errors": errors})
 

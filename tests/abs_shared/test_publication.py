@@ -73,7 +73,7 @@ def test_republication_replaces_and_retraction_removes(bondy):
 
 def test_small_denominators_and_small_counts_are_published_as_secret(bondy):
     observe(bondy, "P75SEUL", 2021, 40, numerator=4, denominator=10)
-    observe(bondy, "FAMMONO", 2021, 30, numerator=3, denominator=11)
+    observe(bondy, "FAMMONO", 2021, 30, denominator=11)  # no numerator given
     observe(bondy, "RSA", 2021, 7)
     observe(bondy, "DOMIC", 2021, 120)
     observe(bondy, "CHOM", 2021, "s")

@@ -111,6 +111,10 @@ class Indicator(models.Model):
     def is_count(self) -> bool:
         return self.unit == self.Unit.COUNT
 
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
     def format(self, value: Decimal | float | None, status: str = ValueStatus.VALUE) -> str:
         """French display of a value: "12,3 %", "21 340 €", "s" for secret, "n.d." for missing."""
         if status == ValueStatus.SECRET:

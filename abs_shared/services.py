@@ -151,13 +151,18 @@ def pooled_status(item: PublishItem) -> str:
     """Secrecy at publication: a count (or a rate) over fewer than 11 units is published as secret.
 
     A rate is secret when its denominator or its numerator is below the threshold: with 3 poor
-    households out of 200, the rate and the (public) number of households give the 3 away.
+    households out of 200, the rate and the (public) number of households give the 3 away. A
+    percentage given with its denominator but not its numerator is checked on the numerator it
+    implies (1,5 % of 200 is 3).
     """
     if item.status != ValueStatus.VALUE:
         return ValueStatus.SECRET
     if item.denominator is not None and item.denominator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
-    if item.numerator is not None and item.numerator < SECRECY_THRESHOLD:
+    numerator = item.numerator
+    if numerator is None and item.denominator is not None and item.indicator.is_percent:
+        numerator = item.value * item.denominator / 100
+    if numerator is not None and numerator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
     if item.indicator.is_count and item.value < SECRECY_THRESHOLD:
         return ValueStatus.SECRET

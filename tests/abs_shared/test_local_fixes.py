@@ -169,15 +169,18 @@ def test_a_rate_over_a_small_numerator_is_pooled_as_secret(bondy, director):
 def test_pooled_status_checks_the_numerator():
     indicator = Indicator.objects.get(code="TP60")
 
-    def item(numerator, denominator=Decimal(200)):
+    def item(numerator, denominator=Decimal(200), rate="1.5"):
         return PublishItem(
-            indicator, 2021, Decimal("1.5"), ValueStatus.VALUE, denominator, "test", numerator
+            indicator, 2021, Decimal(rate), ValueStatus.VALUE, denominator, "test", numerator
         )
 
     assert pooled_status(item(Decimal(3))) == ValueStatus.SECRET
     assert pooled_status(item(Decimal(0))) == ValueStatus.SECRET
     assert pooled_status(item(Decimal(11))) == ValueStatus.VALUE
-    assert pooled_status(item(None)) == ValueStatus.VALUE
+    # Without the numerator, the one the percentage implies: 1,5 % of 200 is 3; 30 % of 200, 60.
+    assert pooled_status(item(None)) == ValueStatus.SECRET
+    assert pooled_status(item(None, rate="30")) == ValueStatus.VALUE
+    assert pooled_status(item(None, denominator=None)) == ValueStatus.VALUE
 
 
 # 4. A blank cell of an INSEE file is secret; a blank cell of the template is still missing.

@@ -73,7 +73,7 @@ def test_republication_replaces_and_retraction_removes(bondy):
 
 def test_small_denominators_and_small_counts_are_published_as_secret(bondy):
     observe(bondy, "P75SEUL", 2021, 40, numerator=4, denominator=10)
-    observe(bondy, "FAMMONO", 2021, 30, denominator=11)  # no numerator given
+    observe(bondy, "FAMMONO", 2021, 30, denominator=40)  # no numerator: 30 % of 40 is 12
     observe(bondy, "RSA", 2021, 7)
     observe(bondy, "DOMIC", 2021, 120)
     observe(bondy, "CHOM", 2021, "s")
@@ -82,7 +82,7 @@ def test_small_denominators_and_small_counts_are_published_as_secret(bondy):
     values = pooled(bondy)
     assert values[("P75SEUL", 2021)].status == ValueStatus.SECRET
     assert values[("P75SEUL", 2021)].value is None  # the number never reaches the pool
-    assert values[("FAMMONO", 2021)].value == Decimal("30")  # 11 is enough
+    assert values[("FAMMONO", 2021)].value == Decimal("30")  # 12 families: enough
     assert values[("RSA", 2021)].status == ValueStatus.SECRET
     assert values[("DOMIC", 2021)].value == Decimal("120")
     assert values[("CHOM", 2021)].status == ValueStatus.SECRET

@@ -331,9 +331,14 @@ class RegistrationList(APIView):
         responses={
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
-                REGISTRATION_OUT, description="Même e-mail : inscription mise à jour"
+                REGISTRATION_OUT,
+                description="Même e-mail, avant la date limite des modifications : "
+                "inscription mise à jour",
             ),
-            400: OpenApiResponse(description="Erreurs par champ, en français"),
+            400: OpenApiResponse(
+                description="Erreurs par champ, en français (dont `email` : adresse déjà "
+                "inscrite après la date limite des modifications)"
+            ),
         },
     )
     def post(self, request, pk: int):

@@ -2,17 +2,26 @@
 
 import io
 from collections import Counter
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
+from seminars.services import member_communes
 from tenants.matching import fold
-from tenants.models import MemberCCAS
 from union.spreadsheets import csv_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
+# What a spreadsheet reads as the start of a formula (CSV injection): registrants type these cells.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: str) -> str:
+    """A typed value that a spreadsheet opening the CSV shows as text: an apostrophe before a
+    formula's first sign."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
@@ -41,7 +50,7 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
     rows = attendance_rows(seminar, atelier)
     title = sheet_title(seminar, atelier)
     if fmt == "csv":
-        return csv_bytes([COLUMNS, *rows])
+        return csv_bytes([COLUMNS, *([inert(value) for value in row] for row in rows)])
     if fmt == "xlsx":
         return _xlsx(title, rows)
     if fmt == "pdf":
@@ -58,11 +67,17 @@ def _xlsx(title: str, rows: list[list[str]]) -> bytes:
     sheet.title = "Émargement"
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A1"].data_type = "s"
     sheet.append(COLUMNS + ["Signature"])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row + [""])
+        for cell in sheet[sheet.max_row]:
+            # Text, never a formula (openpyxl makes one of any "=…"), and flagged the way Excel
+            # flags a value typed after an apostrophe, so that editing the cell keeps it text.
+            cell.data_type = "s"
+            cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
     for column, width in zip("ABCDE", (24, 20, 26, 34, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -90,7 +105,7 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
     styles = getSampleStyleSheet()
     cell_style = styles["BodyText"]
     data = [COLUMNS + ["Signature"]] + [
-        [Paragraph(value, cell_style) for value in row] + [""] for row in rows
+        [Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows
     ]
     table = Table(
         data,
@@ -110,7 +125,7 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
     )
     story = [
         Paragraph("Feuille d'émargement", styles["Title"]),
-        Paragraph(title, styles["Heading2"]),
+        Paragraph(escape(title), styles["Heading2"]),
         Paragraph(
             f"{len(rows)} personne{'s' if len(rows) > 1 else ''} inscrite{'s' if len(rows) > 1 else ''}",
             cell_style,
@@ -124,18 +139,12 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
 
 def registration_counts(seminar: SeminarPage) -> dict:
     """Counts of confirmed people by commune, by fonction, and members against non-members."""
-    registrations = list(
-        seminar.registrations.filter(status=Registration.Status.CONFIRMED).select_related("commune")
-    )
-    member_communes = set(
-        MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE).values_list(
-            "commune_id", flat=True
-        )
-    )
+    confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
+    registrations = list(confirmed.select_related("commune"))
     by_commune = Counter(r.commune_label for r in registrations)
     labels = dict(Fonction.choices)
     by_fonction = Counter(labels[r.fonction] for r in registrations)
-    members = sum(1 for r in registrations if r.commune_id in member_communes)
+    members = confirmed.filter(commune__in=member_communes()).count()
     unknown = sum(1 for r in registrations if not r.commune_id)
     return {
         "total": len(registrations),

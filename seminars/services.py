@@ -13,17 +13,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from seminars.models import Atelier, Kind, Registration, SeminarIndexPage, SeminarPage, Visibility
 from seminars.tasks import send_message_task, send_registration_email
 from tenants.matching import match_commune
-from tenants.models import MemberCCAS
+from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
 
 Status = Registration.Status
+Source = Registration.Source
+# Who registers themselves: bound by the event's cut-off for changes (changes_deadline()).
+PUBLIC_SOURCES = {Source.FORM, Source.API}
+TOO_LATE_TO_CHANGE = (
+    "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
+    "contactez l'organisateur de l'événement."
+)
 
 
 class RegistrationError(Exception):
@@ -157,13 +164,25 @@ def _find_existing(seminar: SeminarPage, data: RegistrationData) -> Registration
     ).first()
 
 
+def member_communes() -> QuerySet[Commune]:
+    """The communes of the union's active members, in one query when evaluated.
+
+    A commune counts when an active member is seated in it (a CCAS's own commune), or when its
+    EPCI or its EPT (Métropole du Grand Paris) is the intercommunality covered by an active CIAS.
+    """
+    active = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
+    covered = active.filter(kind=MemberCCAS.Kind.CIAS, intercommunality__isnull=False).values(
+        "intercommunality_id"
+    )
+    return Commune.objects.filter(
+        Q(code__in=active.values("commune_id")) | Q(epci_id__in=covered) | Q(ept_id__in=covered)
+    )
+
+
 def _check_audience(seminar: SeminarPage, data: RegistrationData) -> None:
     if seminar.visibility != Visibility.MEMBERS or not data.commune.code:
         return  # a flagged commune is checked by the organiser
-    is_member = MemberCCAS.objects.filter(
-        commune_id=data.commune.code, status=MemberCCAS.Status.ACTIVE
-    ).exists()
-    if not is_member:
+    if not member_communes().filter(code=data.commune.code).exists():
         raise RegistrationError(
             {"commune": ["Cet événement est réservé aux communes membres de l'union."]}
         )
@@ -234,6 +253,13 @@ def _register(
         created = registration is None
         if created:
             registration = Registration(seminar=seminar, source=source)
+        else:
+            _check_still_changeable(seminar, registration, source)
+        # An imported list has no ateliers, needs or consent columns: someone already registered
+        # keeps what they chose online; only the list's own columns are updated.
+        keep_choices = source == Source.IMPORT and not created
+        if keep_choices:
+            ateliers = list(registration.ateliers.all())
         previous = registration.status
         if previous == Status.CONFIRMED:
             new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
@@ -243,18 +269,19 @@ def _register(
             status = Status.CONFIRMED
         elif confirmed < seminar.seats:
             full = _full_ateliers(ateliers, registration)
-            if full:
+            if full and not keep_choices:
                 raise RegistrationError(_full_message(full))
-            status = Status.CONFIRMED
+            # A kept atelier that is full: wait for it, as promote_waiting does.
+            status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
-        _fill(registration, data)
+        _fill(registration, data, keep_choices=keep_choices)
         registration.status = status
         registration.cancelled_at = None
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
             registration.waitlisted_at = timezone.now()
         registration.save()
-        if ateliers or not created:
+        if (ateliers or not created) and not keep_choices:
             registration.ateliers.set(ateliers)
         if previous == Status.CONFIRMED:
             promote_waiting(seminar)  # an atelier given up may let someone waiting in
@@ -272,13 +299,24 @@ def _register(
     return registration, created
 
 
+def _check_still_changeable(seminar: SeminarPage, registration: Registration, source: str) -> None:
+    """After the cut-off for changes, the public form and API no longer rewrite a registration
+    (someone else could type that address); organisers' sources are not limited."""
+    if (
+        source in PUBLIC_SOURCES
+        and registration.status != Status.CANCELLED
+        and timezone.now() >= seminar.changes_deadline()
+    ):
+        raise RegistrationError({"email": [TOO_LATE_TO_CHANGE]})
+
+
 def _held_atelier_ids(registration: Registration) -> set[int]:
     if not registration.pk:
         return set()
     return set(registration.ateliers.values_list("pk", flat=True))
 
 
-def _fill(registration: Registration, data: RegistrationData) -> None:
+def _fill(registration: Registration, data: RegistrationData, *, keep_choices: bool) -> None:
     registration.nom = data.nom
     registration.prenom = data.prenom
     registration.email = data.email
@@ -288,8 +326,9 @@ def _fill(registration: Registration, data: RegistrationData) -> None:
     registration.commune_suggestions = data.commune.suggestions
     registration.fonction = data.fonction
     registration.fonction_text = data.fonction_text
-    registration.needs = data.needs
-    registration.consent = data.consent
+    if not keep_choices:
+        registration.needs = data.needs
+        registration.consent = data.consent
 
 
 def _email_on_commit(registration: Registration, kind: str) -> None:

@@ -42,12 +42,13 @@ def page_text(page: Page) -> str:
         if not isinstance(search_field, index.SearchField) or search_field.field_name == "title":
             continue
         try:
-            field = page._meta.get_field(search_field.field_name)
+            page._meta.get_field(search_field.field_name)
         except FieldDoesNotExist:
             continue
+        # get_value() already gives the field's searchable content: a list of texts for rich
+        # text and StreamFields (asking the field again fails on StreamFields' lists).
         value = search_field.get_value(page)
-        content = getattr(field, "get_searchable_content", None)
-        texts = content(value) if content and value is not None else [value]
+        texts = value if isinstance(value, (list, tuple)) else [value]
         parts.extend(strip_tags(str(text)) for text in texts if text)
     return " ".join(part for part in parts if part) or page.title
 
@@ -76,12 +77,23 @@ def headlines(texts: list[str], query: str) -> list[SafeString]:
     ]
 
 
+def without_unlisted_pages(pages):
+    """Pages that exist only for those holding a link are never found: invitation-only events
+    (reached with their `?invitation=` key) and what lies under them (their proceedings).
+    Members-only events stay searchable: they are listed in the calendar too."""
+    from seminars.models import SeminarPage, Visibility
+
+    for event in SeminarPage.objects.filter(visibility=Visibility.INVITATION).only("path", "depth"):
+        pages = pages.not_descendant_of(event, inclusive=True)
+    return pages
+
+
 def search_site(query: str, request=None) -> list[SearchHit]:
     """Up to 200 hits for `query`, best first (the caller paginates)."""
     query = clean_query(query)
     if not query:
         return []
-    pages = visible_to(Page.objects.exclude(depth=1), request)
+    pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
     results = list(pages.specific().search(query, operator="and")[:200])
     if not results:
         # Every word did not match: fall back to any word, still ranked.

@@ -19,7 +19,7 @@ from seminars.forms import (
     RegistrationFilterForm,
 )
 from seminars.importer import import_registrations
-from seminars.links import page_path
+from seminars.links import event_path
 from seminars.models import Registration, SeminarPage, with_taken
 from seminars.services import (
     RegistrationError,
@@ -43,6 +43,13 @@ def _seminar(request, pk: int) -> SeminarPage:
     if not can_organise(request.user):
         raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
     return get_object_or_404(SeminarPage, pk=pk)
+
+
+def _id(value) -> int:
+    """A primary key from the query string or a form; 404 for anything else (never a 500)."""
+    if value is None or not str(value).isdigit() or not str(value).isascii():
+        raise Http404("Identifiant invalide.")
+    return int(value)
 
 
 def _render(request, template: str, seminar: SeminarPage | None, title: str, **context):
@@ -88,7 +95,7 @@ def registrations(request, pk: int):
         filters=filters,
         registrations=queryset,
         ateliers=seminar.ateliers.order_by("starts_at"),
-        page_url=page_path(seminar),
+        page_url=event_path(seminar),
         seats_left=seminar.seats_left(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
@@ -191,10 +198,14 @@ def flagged(request, pk: int):
     seminar = _seminar(request, pk)
     if request.method == "POST":
         registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), seminar=seminar
+            Registration, pk=_id(request.POST.get("registration")), seminar=seminar
         )
-        code = (request.POST.get("code") or "").strip().upper()
-        if Commune.objects.filter(code=code).exists():
+        # The typed code wins over the suggestion checked (the first one is, by default).
+        typed = (request.POST.get("code_typed") or "").strip().upper()
+        code = typed or (request.POST.get("code") or "").strip().upper()
+        if not code:
+            messages.error(request, "Choisissez une commune ou saisissez son code INSEE.")
+        elif Commune.objects.filter(code=code).exists():
             fix_commune(registration, code, actor=request.user)
             messages.success(
                 request, f"Commune de {registration.prenom} {registration.nom} corrigée."
@@ -223,7 +234,7 @@ def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None =
     """The attendance sheet as a download (shared by the admin and the API)."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu : csv, xlsx ou pdf.")
-    atelier = get_object_or_404(seminar.ateliers, pk=atelier_id) if atelier_id else None
+    atelier = get_object_or_404(seminar.ateliers, pk=_id(atelier_id)) if atelier_id else None
     return download_response(
         export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
     )

@@ -5,7 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.ics import seminar_ics
-from seminars.links import manage_path, page_path
+from seminars.links import event_path, manage_path
+from seminars.models import with_slots
 from tenants.services import portal_url
 
 SUBJECTS = {
@@ -31,8 +32,9 @@ def send_registration_email(registration, kind: str) -> None:
         "seminar": seminar,
         "kind": kind,
         "manage_url": portal_url(manage_path(registration)),
-        "page_url": portal_url(page_path(seminar)),
-        "ateliers": list(registration.ateliers.order_by("starts_at")),
+        # With the invitation key for an invitation-only event: the page is 404 without it.
+        "page_url": portal_url(event_path(seminar)),
+        "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "platform_name": settings.PLATFORM_NAME,
     }
     message = EmailMessage(

@@ -1,9 +1,9 @@
 """Forms of seminars: the public registration form (also behind the API) and the organiser's forms."""
 
 from django import forms
-from django.utils import timezone
+from django.db.models import QuerySet
 
-from seminars.models import Fonction, Registration, with_taken
+from seminars.models import Fonction, Registration, atelier_slot, slots_need_date, with_taken
 from seminars.services import (
     RegistrationData,
     RegistrationError,
@@ -48,11 +48,13 @@ class RegistrationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, seminar, atelier_labels: bool = True, **kwargs):
+    def __init__(
+        self, *args, seminar, atelier_labels: bool = True, seat_counts: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
         if atelier_labels:  # shown to a person: times, room and seats left
-            choices = [(a.pk, atelier_label(a)) for a in ateliers_with_seats(seminar)]
+            choices = atelier_choices(seminar, seat_counts=seat_counts)
         elif self.data.get("ateliers"):  # the API: the ids are only checked
             choices = list(seminar.ateliers.values_list("pk", "title"))
         else:  # the API without ateliers: nothing to check, no query
@@ -95,17 +97,34 @@ class RegistrationForm(forms.Form):
         )
 
 
-def ateliers_with_seats(seminar):
-    """The event's ateliers with their confirmed count ("taken"), in one query."""
-    return with_taken(seminar.ateliers.all())
+def ateliers_with_seats(seminar, *, counts: bool = True) -> list:
+    """The event's ateliers in starting order with their confirmed count ("taken"), in one query.
+
+    Without `counts` (a preview), or when the ateliers are in memory (a revision, a page being
+    previewed: modelcluster's FakeQuerySet cannot annotate), `taken` is None: no seat count."""
+    ateliers = seminar.ateliers.all()
+    if counts and seminar.pk is not None and isinstance(ateliers, QuerySet):
+        return list(with_taken(ateliers))
+    ateliers = list(ateliers.order_by("starts_at", "sort_order"))
+    for atelier in ateliers:
+        atelier.taken = None
+    return ateliers
 
 
-def atelier_label(atelier) -> str:
-    left = max(0, atelier.seats - atelier.taken)
+def atelier_choices(seminar, *, seat_counts: bool = True) -> list[tuple]:
+    ateliers = ateliers_with_seats(seminar, counts=seat_counts)
+    with_date = slots_need_date(seminar, ateliers)
+    return [(atelier.pk, atelier_label(atelier, with_date)) for atelier in ateliers]
+
+
+def atelier_label(atelier, with_date: bool = False) -> str:
+    """ "Atelier A – 09:00–11:00, salle 2 (3 places)"; the date too on a multi-day event."""
     room = f", {atelier.room}" if atelier.room else ""
-    availability = "complet" if left == 0 else f"{left} place{'s' if left > 1 else ''}"
-    starts, ends = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
-    return f"{atelier.title} – {starts:%H:%M}–{ends:%H:%M}{room} ({availability})"
+    availability = ""
+    if atelier.taken is not None:
+        left = max(0, atelier.seats - atelier.taken)
+        availability = " (complet)" if left == 0 else f" ({left} place{'s' if left > 1 else ''})"
+    return f"{atelier.title} – {atelier_slot(atelier, with_date)}{room}{availability}"
 
 
 class ManualRegistrationForm(RegistrationForm):
@@ -134,9 +153,7 @@ class ManageAteliersForm(forms.Form):
 
     def __init__(self, *args, seminar, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ateliers"].choices = [
-            (atelier.pk, atelier_label(atelier)) for atelier in ateliers_with_seats(seminar)
-        ]
+        self.fields["ateliers"].choices = atelier_choices(seminar)
 
 
 class ImportForm(forms.Form):

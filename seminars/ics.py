@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from seminars.links import page_path
+from seminars.links import event_path
 from tenants.services import portal_url
 
 
@@ -29,7 +29,8 @@ def _event(seminar) -> Event:
     if seminar.summary:
         event.add("description", seminar.summary)
     event.add("categories", [seminar.get_kind_display()])
-    event.add("url", portal_url(page_path(seminar)))
+    # With the invitation key for an invitation-only event (never in the public feed).
+    event.add("url", portal_url(event_path(seminar)))
     if seminar.organiser_email:
         event.add("organizer", f"mailto:{seminar.organiser_email}")
     return event

@@ -1,5 +1,7 @@
 """Signed links: a registrant manages their registration without an account."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -67,3 +69,28 @@ def page_path(page) -> str:
     where the default URLconf is the member hosts' one and Wagtail's serve view is unknown."""
     with portal_urlconf():
         return page.get_url() or "/"
+
+
+def invitation_query(seminar) -> str:
+    """ "?invitation=<key>" for an invitation-only event (without it, its URLs answer 404), else
+    "". Only for people who may have the key: registrants, organisers, invited visitors."""
+    if seminar.visibility != "invitation":
+        return ""
+    return "?" + urlencode({"invitation": seminar.invitation_key})
+
+
+def event_path(seminar) -> str:
+    """The event page's portal path that opens for its reader: with the invitation key when the
+    event is invitation-only (e-mails, .ics, personal page, proceedings' back link)."""
+    return page_path(seminar) + invitation_query(seminar)
+
+
+def ics_path(seminar) -> str:
+    """The event's .ics download on the portal (explicit URLconf: page previews and tasks run with
+    the member URLconf active), with the invitation key when needed."""
+    return portal_path("event_ics", seminar.pk) + invitation_query(seminar)
+
+
+def portal_path(name: str, *args) -> str:
+    """A seminars view's path on the portal, whatever URLconf is active."""
+    return reverse(f"seminars:{name}", args=args, urlconf=settings.PUBLIC_SCHEMA_URLCONF)

@@ -2,6 +2,7 @@
 the proceedings ("actes")."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -49,7 +50,22 @@ def new_invitation_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class SeminarIndexPage(Page):
+class PortalPreviewMixin:
+    """Previews render under the portal URLconf, as the portal serves the page. Wagtail builds a
+    preview request that skips URL resolution, so the default (member) URLconf stays active and
+    `{% url %}` or `page.url` would fail or come out empty. The response is rendered inside."""
+
+    def serve_preview(self, request, mode_name):
+        from tenants.services import portal_urlconf
+
+        with portal_urlconf():
+            response = super().serve_preview(request, mode_name)
+            if callable(getattr(response, "render", None)):
+                response.render()
+        return response
+
+
+class SeminarIndexPage(PortalPreviewMixin, Page):
     """The calendar of the union's events (/evenements/): upcoming list, month view, past events."""
 
     intro = RichTextField("introduction", blank=True)
@@ -63,14 +79,16 @@ class SeminarIndexPage(Page):
         verbose_name = "calendrier des événements"
 
     def get_context(self, request, *args, **kwargs):
+        from seminars.links import portal_path
         from seminars.views import calendar_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(calendar_context(self, request))
+        context["feed_url"] = portal_path("ics_feed")
         return context
 
 
-class SeminarPage(Page):
+class SeminarPage(PortalPreviewMixin, Page):
     """One event: a seminar, a workshop, a study day, a commission or a congress.
 
     Seats are counted from confirmed registrations; the page never stores a counter, so that
@@ -105,6 +123,8 @@ class SeminarPage(Page):
         "visibilité", max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     invitation_key = models.CharField(max_length=64, default=new_invitation_key, editable=False)
+    # A copy (next year's edition) gets a fresh key: the old invitation must not open it.
+    exclude_fields_in_copy = ["invitation_key"]
     organiser_name = models.CharField("contact organisateur", max_length=150, blank=True)
     organiser_email = models.EmailField("e-mail de contact", blank=True)
     organiser_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
@@ -217,12 +237,21 @@ class SeminarPage(Page):
     def invitation_ok(self, key: str | None) -> bool:
         if self.visibility != Visibility.INVITATION:
             return True
-        return bool(key) and secrets.compare_digest(str(key), self.invitation_key)
+        # Bytes: compare_digest refuses non-ASCII str, which anyone can put in the query string.
+        return bool(key) and secrets.compare_digest(str(key).encode(), self.invitation_key.encode())
 
     def serve(self, request, *args, **kwargs):
         from seminars.views import serve_seminar
 
         return serve_seminar(self, request, super().serve, *args, **kwargs)
+
+    def get_context(self, request, *args, form=None, **kwargs):
+        """Also used by Wagtail's previews (no serve(), a revision's ateliers in memory)."""
+        from seminars.views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(self, request, form))
+        return context
 
     def get_proceedings(self):
         return ProceedingsPage.objects.child_of(self).live().first()
@@ -284,6 +313,52 @@ def seats_below_confirmed(seats: int, confirmed: int) -> str | None:
         f"{people} : le nombre de places ne peut pas descendre sous {confirmed}. "
         "Annulez d'abord des inscriptions depuis la liste des inscrits."
     )
+
+
+WEEKDAYS_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def slots_need_date(seminar, ateliers=None) -> bool:
+    """Whether atelier times carry their date: the event lasts 24 hours or more, or its ateliers
+    fall on different days. (Start and end on different dates is not enough: an evening that ends
+    after midnight is one day.) `ateliers`: all the event's ateliers when the caller has them."""
+    if seminar.start and seminar.end and seminar.end - seminar.start >= timedelta(days=1):
+        return True
+    if ateliers is None:
+        ateliers = seminar.ateliers.all()  # in memory for a preview or a revision
+    days = {timezone.localdate(a.starts_at) for a in ateliers if a.starts_at}
+    return len(days) > 1
+
+
+def atelier_slot(atelier, with_date: bool) -> str:
+    """An atelier's time, "09:00–11:00", or "mar. 12 mai, 09:00–11:00" on a multi-day event
+    (`with_date` from `slots_need_date`). The one label of the page, the form, the e-mails."""
+    if not (atelier.starts_at and atelier.ends_at):  # a preview of an atelier being typed
+        return ""
+    starts, ends = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
+    if not with_date:
+        return f"{starts:%H:%M}–{ends:%H:%M}"
+
+    def day(moment) -> str:
+        return f"{WEEKDAYS_SHORT[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
+
+    if starts.date() == ends.date():
+        return f"{day(starts)}, {starts:%H:%M}–{ends:%H:%M}"
+    return f"{day(starts)}, {starts:%H:%M} – {day(ends)}, {ends:%H:%M}"
+
+
+def with_slots(ateliers, seminar, event_ateliers=None) -> list:
+    """`ateliers` as a list, each with `slot` (`atelier_slot`) for templates. `event_ateliers`:
+    all the event's ateliers when `ateliers` is a subset (one person's); fetched otherwise."""
+    ateliers = list(ateliers)
+    with_date = slots_need_date(seminar, event_ateliers)
+    for atelier in ateliers:
+        atelier.slot = atelier_slot(atelier, with_date)
+    return ateliers
 
 
 def with_taken(ateliers: models.QuerySet) -> models.QuerySet:
@@ -371,7 +446,7 @@ class Registration(models.Model):
         return self.get_fonction_display()
 
 
-class ProceedingsPage(Page):
+class ProceedingsPage(PortalPreviewMixin, Page):
     """The proceedings ("actes") of an event, published as a child of its SeminarPage."""
 
     preamble = RichTextField("préambule", blank=True)
@@ -412,9 +487,17 @@ class ProceedingsPage(Page):
         verbose_name_plural = "actes"
 
     def get_context(self, request, *args, **kwargs):
+        from seminars.links import event_path, page_path
+
         context = super().get_context(request, *args, **kwargs)
         seminar = self.get_parent().specific
         context["seminar"] = seminar
+        # Back to an invitation-only event: with its key only for a reader who came with it.
+        context["seminar_url"] = (
+            event_path(seminar)
+            if seminar.invitation_ok(request.GET.get("invitation"))
+            else page_path(seminar)
+        )
         context["participants"] = (
             seminar.registrations.filter(status=Registration.Status.CONFIRMED, consent=True)
             .select_related("commune")

@@ -18,12 +18,16 @@ from seminars.ics import feed_ics, seminar_ics
 from seminars.links import (
     LinkExpired,
     LinkInvalid,
+    event_path,
+    ics_path,
+    invitation_query,
     manage_path,
     page_path,
+    portal_path,
     read_expired_token,
     read_token,
 )
-from seminars.models import Registration, SeminarPage, Visibility
+from seminars.models import MONTHS, Registration, SeminarPage, Visibility, with_slots
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -31,11 +35,6 @@ from seminars.services import (
     register_person,
     send_new_link,
 )
-
-MONTHS = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-]  # fmt: skip
 
 
 def listed_events():
@@ -50,12 +49,15 @@ def listed_events():
 
 
 def _month(request) -> date | None:
+    """The month of `?mois=YYYY-MM`; None (the current month) when it is not one we can show:
+    the first and last years would overflow when the previous or next month is computed."""
     value = request.GET.get("mois", "")
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         return None
+    return first if date.min.year < year < date.max.year else None
 
 
 def calendar_context(index, request) -> dict:
@@ -109,16 +111,42 @@ def calendar_context(index, request) -> dict:
     return context
 
 
+def event_context(page: SeminarPage, request, form=None) -> dict:
+    """What the event's template shows besides the page, for serving and for Wagtail's previews.
+
+    A preview has `request.is_preview`, and its ateliers are those being edited, in memory: no
+    seat count for them. URLs are reversed on the portal URLconf (previews run with the member
+    one active)."""
+    preview = getattr(request, "is_preview", False)
+    saved = page.pk is not None
+    state = page.registration_state()
+    if form is None and state == "open":
+        form = RegistrationForm(seminar=page, seat_counts=not preview)
+    ateliers = list(page.ateliers.order_by("starts_at", "sort_order"))
+    proceedings = page.get_proceedings() if saved else None
+    return {
+        "form": form,
+        "registration_state": state,
+        "seats_left": page.seats_left() if saved else page.seats,
+        "ateliers": with_slots(ateliers, page, ateliers),
+        "proceedings": proceedings,
+        # Whoever sees an invitation-only page came with its key (or edits it): the proceedings
+        # take it along, for their link back to the event.
+        "proceedings_url": page_path(proceedings) + invitation_query(page) if proceedings else "",
+        "calendar_url": page_path(page.get_parent()),
+        "ics_url": ics_path(page) if saved else "",
+        "resend_url": portal_path("resend_link", page.pk) if saved else "",
+    }
+
+
 def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
     """The event's page; its registration form posts back to it."""
-    invitation = request.GET.get("invitation")
-    if not page.invitation_ok(invitation):
+    if not page.invitation_ok(request.GET.get("invitation")):
         raise Http404("Événement sur invitation.")
-    state = page.registration_state()
     form = None
-    if state == "open":
-        form = RegistrationForm(request.POST if request.method == "POST" else None, seminar=page)
-        if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and page.registration_state() == "open":
+        form = RegistrationForm(request.POST, seminar=page)
+        if form.is_valid():
             try:
                 registration, created = register_person(page, form.to_data())
             except RegistrationError as error:
@@ -142,17 +170,7 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
                     return HttpResponseRedirect(request.get_full_path())
                 messages.success(request, text)
                 return HttpResponseRedirect(manage_path(registration))
-    context = page.get_context(request, *args, **kwargs)
-    context.update(
-        {
-            "form": form,
-            "registration_state": state,
-            "seats_left": page.seats_left(),
-            "ateliers": page.ateliers.order_by("starts_at", "sort_order"),
-            "proceedings": page.get_proceedings(),
-            "invitation": invitation if page.visibility == Visibility.INVITATION else "",
-        }
-    )
+    context = page.get_context(request, *args, form=form, **kwargs)
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
@@ -203,7 +221,9 @@ def manage_registration(request, token: str):
     context = {
         "registration": registration,
         "seminar": seminar,
-        "ateliers": registration.ateliers.order_by("starts_at"),
+        "page_url": event_path(seminar),
+        "ics_url": ics_path(seminar),
+        "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
     }

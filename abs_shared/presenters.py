@@ -338,5 +338,5 @@ def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> H
         data = tablib.Dataset(
             *rows, headers=table.headers, title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
         )
-        body = data.export("xlsx")
+        body = data.export("xlsx", escape=True)  # a typed source is never a live formula
     return download_response(body, fmt, f"{slugify(filename)}.{fmt}")

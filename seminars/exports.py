@@ -11,17 +11,9 @@ from django.utils.text import slugify
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
-from union.spreadsheets import csv_bytes
+from union.spreadsheets import FORMULA_STARTS, csv_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
-# What a spreadsheet reads as the start of a formula (CSV injection): registrants type these cells.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value: str) -> str:
-    """A typed value that a spreadsheet opening the CSV shows as text: an apostrophe before a
-    formula's first sign."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
@@ -50,7 +42,7 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
     rows = attendance_rows(seminar, atelier)
     title = sheet_title(seminar, atelier)
     if fmt == "csv":
-        return csv_bytes([COLUMNS, *([inert(value) for value in row] for row in rows)])
+        return csv_bytes([COLUMNS, *rows])
     if fmt == "xlsx":
         return _xlsx(title, rows)
     if fmt == "pdf":

@@ -10,6 +10,7 @@ dialect and the content types.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.http import HttpResponse
@@ -103,10 +104,27 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+# What a spreadsheet reads as the start of a formula (or of a DDE command) in a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed figure as our exports write them ("-2,6", "+20,0 %", "-3,1 points"): not a formula.
+SIGNED_FIGURE = re.compile(
+    r"[+-]\d[\d\u202f\u00a0]*([,.]\d+)?([ \u00a0\u202f]?%|[ \u00a0][a-zé]+)?", re.IGNORECASE
+)
+
+
+def inert(value):
+    """A text cell that a spreadsheet opening the CSV shows as text, never runs: an apostrophe
+    before a formula's first sign ("=HYPERLINK(…)" typed in a form or an import)."""
+    if not isinstance(value, str) or len(value) < 2 or not value.startswith(FORMULA_STARTS):
+        return value  # a lone "-" is a dash
+    return value if SIGNED_FIGURE.fullmatch(value) else f"'{value}"
+
+
 def csv_bytes(rows) -> bytes:
-    """Rows as CSV the way Excel in French opens it: semicolons, UTF-8 with a BOM for the accents."""
+    """Rows as CSV the way Excel in French opens it: semicolons, UTF-8 with a BOM for the accents.
+    Text that a spreadsheet would run as a formula is made inert."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows(rows)
+    csv.writer(buffer, delimiter=";").writerows([inert(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

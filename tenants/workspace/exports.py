@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from tenants.workspace.activity import ActivityReport, Line
 from union.formats import french_number
@@ -135,8 +136,9 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
             total_rows.append(len(rows))
         rows.append(
             [
-                Paragraph(pole, cell_style),
-                Paragraph(category, cell_style),
+                # Typed labels: reportlab reads its cells as markup ("Logement & énergie").
+                Paragraph(escape(pole), cell_style),
+                Paragraph(escape(category), cell_style),
                 _french(count),
                 _french(pcount),
                 _pct(cpct),
@@ -159,7 +161,7 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
             ("FONTNAME", (2, index), (-1, index), "Helvetica-Bold"),
         ]
     table.setStyle(TableStyle(style))
-    story = [Paragraph(title, styles["Title"]), Spacer(1, 0.3 * cm), table]
+    story = [Paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm), table]
     if not report.figures:
         story.append(Paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
     document.build(story)

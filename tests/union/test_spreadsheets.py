@@ -48,6 +48,18 @@ def test_unreadable_files_are_refused_in_french(content, filename, message):
     assert refusal.value.errors[0].line == 1
 
 
+def test_csv_downloads_never_carry_a_live_formula():
+    content = csv_bytes(
+        [
+            ['=HYPERLINK("http://exemple.test";"Cliquez")', "@SUM(A1)", "-2+3+cmd|' /C calc'!A0"],
+            ["-2,6", "+20,0 %", "-3,1 points", "-", 12],  # our own figures stay as they are
+        ]
+    )
+    first, second = (row for _number, row in read_rows(content, "export.csv"))
+    assert all(cell.startswith("'") for cell in first)
+    assert second == ["-2,6", "+20,0 %", "-3,1 points", "-", "12"]
+
+
 def test_csv_downloads_open_in_french_excel_and_read_back():
     content = csv_bytes([["Nom", "Commune"], ["Lefèvre", "Saint-Denis; quartier Pleyel"]])
     assert content.startswith("\ufeff".encode())  # Excel reads the accents as UTF-8

@@ -267,6 +267,16 @@ def test_export_pdf(two_years, clients, tmp_path):
     assert "Transports" in text and "+20,0 %" in text and "1 234,50" in text.replace("\xa0", " ")
 
 
+def test_exports_keep_typed_labels_as_text(bondy, clients, tmp_path):
+    add_figures(bondy, (2025, "Logement & énergie", '=HYPERLINK("x") <b>', 3, None))
+    pdf = tmp_path / "export.pdf"
+    pdf.write_bytes(clients["viewer"].get("/activite/export.pdf?annee=2025").content)
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Logement & énergie" in text and '=HYPERLINK("x") <b>' in text
+    csv_text = clients["viewer"].get("/activite/export.csv?annee=2025").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+
+
 def test_report_page_and_api(two_years, clients):
     page = clients["viewer"].get("/activite/?annee=2025").content.decode()
     assert "<caption>Secours</caption>" in page

@@ -44,11 +44,11 @@ def _draft_fields(
     *,
     status: str,
     value: Decimal | None,
-    numerator: Decimal | None,
-    denominator: Decimal | None,
-    source: str,
-    comment: str,
-    actor,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    source: str = "",
+    comment: str = "",
+    actor=None,
 ) -> dict:
     """What any change writes: the new value, back to draft, no longer the version in the pool.
 
@@ -71,34 +71,16 @@ def _draft_fields(
 
 
 def save_observation(
-    member: MemberCCAS,
-    *,
-    indicator: Indicator,
-    year: int,
-    status: str,
-    value: Decimal | None,
-    numerator: Decimal | None = None,
-    denominator: Decimal | None = None,
-    source: str = "",
-    comment: str = "",
-    actor=None,
+    member: MemberCCAS, *, indicator: Indicator, year: int, **values
 ) -> Observation:
     """Create or replace the member's observation of an indicator for a year, as a draft.
 
-    For commands and tests; the pages use create_observation (which refuses to replace) and
-    update_observation (by primary key). A change to a validated or published observation sends
-    it back to draft: a director validates it, and publishes it, again.
+    `values`: status, value, and optionally numerator, denominator, source, comment, actor (see
+    _draft_fields). For commands and tests; the pages use create_observation (which refuses to
+    replace) and update_observation (by primary key). A change to a validated or published
+    observation sends it back to draft: a director validates it, and publishes it, again.
     """
-    fields = _draft_fields(
-        indicator,
-        status=status,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        source=source,
-        comment=comment,
-        actor=actor,
-    )
+    fields = _draft_fields(indicator, **values)
     with schema_context(member.schema_name), transaction.atomic():
         observation, _ = Observation.objects.update_or_create(
             indicator=indicator, year=year, defaults=fields
@@ -107,29 +89,10 @@ def save_observation(
 
 
 def create_observation(
-    member: MemberCCAS,
-    *,
-    indicator: Indicator,
-    year: int,
-    status: str,
-    value: Decimal | None,
-    numerator: Decimal | None = None,
-    denominator: Decimal | None = None,
-    source: str = "",
-    comment: str = "",
-    actor=None,
+    member: MemberCCAS, *, indicator: Indicator, year: int, **values
 ) -> Observation:
     """A new draft observation; raises ObservationExists if the member has this indicator and year."""
-    fields = _draft_fields(
-        indicator,
-        status=status,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        source=source,
-        comment=comment,
-        actor=actor,
-    )
+    fields = _draft_fields(indicator, **values)
     message = (
         f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
         "modifiez-la depuis la liste des observations."
@@ -144,31 +107,11 @@ def create_observation(
             raise ObservationExists(message) from None
 
 
-def update_observation(
-    member: MemberCCAS,
-    pk: int,
-    *,
-    status: str,
-    value: Decimal | None,
-    numerator: Decimal | None = None,
-    denominator: Decimal | None = None,
-    source: str = "",
-    comment: str = "",
-    actor=None,
-) -> Observation:
+def update_observation(member: MemberCCAS, pk: int, **values) -> Observation:
     """Change the value of one observation (its indicator and year never change), as a draft."""
     with schema_context(member.schema_name), transaction.atomic():
         observation = Observation.objects.select_for_update().select_related("indicator").get(pk=pk)
-        fields = _draft_fields(
-            observation.indicator,
-            status=status,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            source=source,
-            comment=comment,
-            actor=actor,
-        )
+        fields = _draft_fields(observation.indicator, **values)
         for name, new in fields.items():
             setattr(observation, name, new)
         observation.save()

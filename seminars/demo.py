@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from seminars.links import page_path
+from seminars.links import event_path
 from seminars.models import (
     Atelier,
     Kind,
@@ -228,7 +228,7 @@ def load(stdout) -> None:
     )
     stdout.write(
         f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
-        f"Lien d'invitation : {page_path(invitation)}?invitation={invitation.invitation_key}"
+        f"Lien d'invitation : {event_path(invitation)}"
     )
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
@@ -486,18 +487,20 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         verbose_name = "actes"
         verbose_name_plural = "actes"
 
+    def serve(self, request, *args, **kwargs):
+        # The proceedings of an invitation-only event are as private as the event itself.
+        if not self.get_parent().specific.invitation_ok(request.GET.get("invitation")):
+            raise Http404("Actes introuvables.")
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
-        from seminars.links import event_path, page_path
+        from seminars.links import event_path
 
         context = super().get_context(request, *args, **kwargs)
         seminar = self.get_parent().specific
         context["seminar"] = seminar
-        # Back to an invitation-only event: with its key only for a reader who came with it.
-        context["seminar_url"] = (
-            event_path(seminar)
-            if seminar.invitation_ok(request.GET.get("invitation"))
-            else page_path(seminar)
-        )
+        # Only readers with the key get here for an invitation-only event (serve), or a preview.
+        context["seminar_url"] = event_path(seminar)
         context["participants"] = (
             seminar.registrations.filter(status=Registration.Status.CONFIRMED, consent=True)
             .select_related("commune")

@@ -243,7 +243,7 @@ def test_emails_and_ics_of_an_invitation_only_event_open_its_page(
         assert str(event["URL"]) == base + event_path(private)
 
 
-def test_proceedings_of_an_invitation_only_event_link_back_with_the_key_only_when_given(
+def test_proceedings_of_an_invitation_only_event_need_its_key_and_link_back_with_it(
     portal, private
 ):
     proceedings = make_proceedings(private)
@@ -252,9 +252,9 @@ def test_proceedings_of_an_invitation_only_event_link_back_with_the_key_only_whe
     back = hrefs(portal.get(to_proceedings).content.decode())
     assert event_path(private) in back
     assert portal.get(event_path(private)).status_code == 200
-    # Without the key, the proceedings never reveal it.
-    anonymous = portal.get(page_path(proceedings)).content.decode()
-    assert private.invitation_key not in anonymous
+    # Without the key, the proceedings are as invisible as the event.
+    assert portal.get(page_path(proceedings)).status_code == 404
+    assert portal.get(page_path(proceedings) + "?invitation=faux").status_code == 404
 
 
 # 4. Site search --------------------------------------------------------------------------------

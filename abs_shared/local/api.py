@@ -37,6 +37,8 @@ class MemberSeriesView(OwnValuesMixin, SeriesView):
 class ObservationSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator_id")
     published = serializers.BooleanField(source="is_published")
+    # The pool still holds an older version: republish (or retract) to bring it in line.
+    changed_since_publication = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Observation
@@ -55,6 +57,8 @@ class ObservationSerializer(serializers.ModelSerializer):
             "updated_at",
             "validated_at",
             "published_at",
+            "pooled_at",
+            "changed_since_publication",
         ]
 
 

@@ -72,6 +72,9 @@ def test_a_value_edited_and_validated_again_is_not_shown_as_published(bondy, dir
     assert "25,0 (brouillon)" in comparison
     api = client.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021").json()
     assert api["value"] == 25 and api["draft"] is True
+    (listed,) = client.get("/api/v1/observations/").json()["results"]
+    assert (listed["published"], listed["changed_since_publication"]) == (False, True)
+    assert listed["pooled_at"] is not None
     # The older version is in the pool: the observation cannot be deleted before a retraction.
     assert "Supprimer" not in row
     client.post(f"/abs/observations/{observation.pk}/supprimer/")
@@ -83,6 +86,8 @@ def test_a_value_edited_and_validated_again_is_not_shown_as_published(bondy, dir
     assert "Publiée le" in row and "modifiée" not in row
     api = client.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021").json()
     assert api["value"] == 25 and api["draft"] is False
+    (listed,) = client.get("/api/v1/observations/").json()["results"]
+    assert (listed["published"], listed["changed_since_publication"]) == (True, False)
 
 
 def test_a_value_reimported_after_publication_needs_a_new_publication(bondy, tmp_path):

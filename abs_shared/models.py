@@ -121,12 +121,7 @@ class Indicator(models.Model):
             return "s"
         if value is None or status == ValueStatus.MISSING:
             return "n.d."
-        return format_number(value, self.decimals)
-
-
-def format_number(value: Decimal | float, decimals: int) -> str:
-    """French number format: narrow no-break space for thousands, comma for decimals."""
-    return french_number(value, decimals)
+        return french_number(value, self.decimals)
 
 
 class ReferenceValue(models.Model):

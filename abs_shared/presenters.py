@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from abs_shared import charts
-from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus, format_number
+from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus
+from union.formats import french_number
 from union.spreadsheets import csv_bytes, download_response
 
 DASH = "–"
@@ -69,7 +70,7 @@ def number_cell(indicator: Indicator, value: float | None, decimals: int | None 
     if value is None:
         return Cell(DASH, numeric=True)
     return Cell(
-        format_number(value, indicator.decimals if decimals is None else decimals), value, True
+        french_number(value, indicator.decimals if decimals is None else decimals), value, True
     )
 
 
@@ -77,7 +78,7 @@ def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
     if gap is None:
         return Cell(DASH, numeric=True)
     sign = "+" if gap > 0 else ""
-    return Cell(f"{sign}{format_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
+    return Cell(f"{sign}{french_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
 
 
 def rank_cell(stats: dict) -> Cell:
@@ -87,7 +88,7 @@ def rank_cell(stats: dict) -> Cell:
 
 
 def formatter(indicator: Indicator):
-    return lambda value: format_number(value, indicator.decimals)
+    return lambda value: french_number(value, indicator.decimals)
 
 
 def is_demo(*sources: str) -> bool:
@@ -306,7 +307,7 @@ def indicator_table(indicator: Indicator, year: int, rows: list[dict]) -> ShownT
             [
                 text(row["nom"]),
                 text(row["departement"]),
-                Cell(format_number(row["population"], 0), row["population"], True),
+                Cell(french_number(row["population"], 0), row["population"], True),
                 value_cell(indicator, row["value"], row["status"]),
                 Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True),
                 text(row["source"]),
@@ -322,7 +323,7 @@ def _csv_cell(cell):
     """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator."""
     if isinstance(cell, bool) or not isinstance(cell, int | float):
         return cell
-    return format_number(cell, 4).replace("\u202f", "").rstrip("0").rstrip(",")
+    return french_number(cell, 4).replace("\u202f", "").rstrip("0").rstrip(",")
 
 
 def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> HttpResponse:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from union.task_queue import STALLED_AFTER, describe_wait, read_queue_state
+from union.task_queue import STALLED_AFTER, read_queue_state
 
 
 class Command(BaseCommand):
@@ -38,5 +38,5 @@ class Command(BaseCommand):
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "
                 f"{state.waited_label} ({summary}). Lancez `manage.py db_worker`."
             )
-        waited = f", la plus ancienne depuis {describe_wait(state.waited)}" if state.waiting else ""
+        waited = f", la plus ancienne depuis {state.waited_label}" if state.waiting else ""
         self.stdout.write(f"File des tâches en ordre : {summary}{waited}.")

@@ -29,7 +29,7 @@ from seminars.admin_views import attendance_response, can_organise
 from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import import_registrations
-from seminars.links import page_path
+from seminars.links import ics_path, page_path
 from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
 from seminars.services import RegistrationError, create_seminar, register_person
 from seminars.views import listed_events
@@ -134,7 +134,7 @@ class SeminarSerializer(serializers.ModelSerializer):
         return portal_url(page_path(page))
 
     def get_ics_url(self, page) -> str:
-        return portal_url(f"/evenements/ics/{page.pk}.ics")
+        return portal_url(ics_path(page))
 
     @extend_schema_field(AtelierSerializer(many=True))
     def get_ateliers(self, page) -> list[dict]:

@@ -6,9 +6,17 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from abs_shared.comparisons import Overrides, compare, load_commune, series
+from abs_shared.comparisons import (
+    Overrides,
+    Subject,
+    commune_subject,
+    compare,
+    load_commune,
+    load_intercommunality,
+    series,
+)
 from abs_shared.models import CATALOGUE_FIELDS, Indicator
-from tenants.models import Commune
+from tenants.models import Commune, Intercommunality
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -26,14 +34,35 @@ class IndicatorList(generics.ListAPIView):
 
 
 class SeriesQuery(serializers.Serializer):
-    commune = serializers.CharField(help_text="Code INSEE de la commune")
+    """One subject: a commune (its CCAS's values) or an intercommunality (its CIAS's)."""
+
+    commune = serializers.CharField(help_text="Code INSEE de la commune", required=False)
+    intercommunality = serializers.CharField(
+        help_text="SIREN de l'intercommunalité (valeurs de son CIAS), au lieu de commune",
+        required=False,
+    )
     indicator = serializers.CharField(help_text="Code de l'indicateur (catalogue)")
 
-    def validate_commune(self, code: str) -> Commune:
+    def validate_commune(self, code: str) -> Subject:
         try:
-            return load_commune(code.strip())
+            return commune_subject(load_commune(code.strip()))
         except Commune.DoesNotExist:
             raise serializers.ValidationError(f"Commune « {code} » inconnue.") from None
+
+    def validate_intercommunality(self, siren: str) -> Subject:
+        try:
+            return load_intercommunality(siren.strip())
+        except Intercommunality.DoesNotExist:
+            raise serializers.ValidationError(f"Intercommunalité « {siren} » inconnue.") from None
+
+    def validate(self, data: dict) -> dict:
+        given = [data[key] for key in ("commune", "intercommunality") if key in data]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {"commune": "Indiquez soit commune (code INSEE), soit intercommunality (SIREN)."}
+            )
+        data["subject"] = given[0]
+        return data
 
     def validate_indicator(self, code: str) -> Indicator:
         indicator = Indicator.objects.filter(code=code.strip().upper()).first()
@@ -47,7 +76,12 @@ class ComparisonQuery(SeriesQuery):
 
 
 QUERY_PARAMETERS = [
-    OpenApiParameter("commune", str, description="Code INSEE de la commune", required=True),
+    OpenApiParameter("commune", str, description="Code INSEE de la commune"),
+    OpenApiParameter(
+        "intercommunality",
+        str,
+        description="SIREN de l'intercommunalité (valeurs de son CIAS), au lieu de commune",
+    ),
     OpenApiParameter("indicator", str, description="Code de l'indicateur", required=True),
 ]
 
@@ -57,7 +91,7 @@ class PooledReadView(APIView):
 
     query_class = SeriesQuery
 
-    def get_overrides(self, request, commune: Commune) -> Overrides | None:
+    def get_overrides(self, request, subject: Subject) -> Overrides | None:
         return None
 
     def read(self, request):
@@ -65,11 +99,12 @@ class PooledReadView(APIView):
         if not query.is_valid():
             return None, Response({"errors": query.errors}, status=400)
         data = query.validated_data
-        return (data, self.get_overrides(request, data["commune"])), None
+        return (data, self.get_overrides(request, data["subject"])), None
 
 
 class ComparisonView(PooledReadView):
-    """A commune's value against its territories, the members and the communes of its size."""
+    """A commune's value against its territories, the members and the communes of its size; or an
+    intercommunality's (its CIAS's) against its territories and the other CIAS (`peers`: null)."""
 
     query_class = ComparisonQuery
 
@@ -82,11 +117,12 @@ class ComparisonView(PooledReadView):
         if error:
             return error
         data, overrides = parsed
-        return Response(compare(data["commune"], data["indicator"], data["year"], overrides))
+        return Response(compare(data["subject"], data["indicator"], data["year"], overrides))
 
 
 class SeriesView(PooledReadView):
-    """A commune's values over the years beside its territories; series breaks listed."""
+    """A commune's (or an intercommunality's) values over the years beside its territories; series
+    breaks listed."""
 
     @extend_schema(parameters=QUERY_PARAMETERS, responses={200: dict})
     def get(self, request):
@@ -94,7 +130,7 @@ class SeriesView(PooledReadView):
         if error:
             return error
         data, overrides = parsed
-        return Response(series(data["commune"], data["indicator"], overrides))
+        return Response(series(data["subject"], data["indicator"], overrides))
 
 
 class IndicatorDetail(generics.RetrieveAPIView):

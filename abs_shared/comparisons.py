@@ -1,4 +1,5 @@
-"""Comparisons of a commune's value with its territories, the members and comparable communes.
+"""Comparisons of a commune's value with its territories, the members and comparable communes,
+and of an intercommunality's (its CIAS's) with its territories and the other CIAS.
 
 Reads the public tables only (reference values, pooled values): request handlers never visit
 member schemas. In a member's space, its own observations (drafts included) are passed in as
@@ -21,7 +22,7 @@ from abs_shared.models import (
     ValueStatus,
     population_band,
 )
-from tenants.models import Commune
+from tenants.models import Commune, Intercommunality, MemberCCAS
 
 QUANT = Decimal("0.0001")
 
@@ -92,20 +93,150 @@ def gap_and_ratio(own: Point, reference: Point) -> tuple[float | None, float | N
 
 def reference_territories(commune: Commune) -> list[tuple[str, str, str]]:
     """(level, code, name) from the closest to the widest: EPT or EPCI, département, région, France."""
-    territories = []
     grouping = commune.ept or commune.epci
-    if grouping is not None:
-        territories.append((ReferenceValue.Level.EPCI, grouping.siren, grouping.nom))
-    territories.append(
-        (ReferenceValue.Level.DEPARTEMENT, commune.departement_id, commune.departement.nom)
+    return _territories(
+        commune,
+        [] if grouping is None else [(ReferenceValue.Level.EPCI, grouping.siren, grouping.nom)],
     )
-    territories.append((ReferenceValue.Level.REGION, commune.region_id, commune.region.nom))
-    territories.append((ReferenceValue.Level.FRANCE, FRANCE_CODE, "France métropolitaine"))
-    return territories
+
+
+def _territories(seat: Commune, closest: list) -> list[tuple[str, str, str]]:
+    return closest + [
+        (ReferenceValue.Level.DEPARTEMENT, seat.departement_id, seat.departement.nom),
+        (ReferenceValue.Level.REGION, seat.region_id, seat.region.nom),
+        (ReferenceValue.Level.FRANCE, FRANCE_CODE, "France métropolitaine"),
+    ]
+
+
+COMMUNE = "commune"
+INTERCOMMUNALITY = "intercommunality"
+
+
+@dataclass(frozen=True, eq=False)
+class Subject:
+    """What a comparison is about: a commune, whose values are its CCAS's and whose peers are the
+    other communes' CCAS; or an intercommunality, whose values are its CIAS's and whose peers are
+    the other CIAS. Never one for the other: a CIAS's values are not its seat commune's.
+    """
+
+    kind: str  # COMMUNE or INTERCOMMUNALITY
+    code: str  # INSEE code or SIREN
+    nom: str
+    population: int
+    # The commune itself, or the CIAS's seat: where the département and région lines come from.
+    seat: Commune
+    territories: tuple[tuple[str, str, str], ...]
+
+    @property
+    def is_commune(self) -> bool:
+        return self.kind == COMMUNE
+
+    def pooled(self):
+        """The pooled rows of this kind of subject (CCAS rows for communes, CIAS rows else)."""
+        if self.is_commune:
+            return PublishedValue.objects.of_communes()
+        return PublishedValue.objects.of_intercommunalities()
+
+    @property
+    def pool_key(self) -> str:
+        """The field of a pooled row naming the subject it stands for."""
+        return "commune_id" if self.is_commune else "member__intercommunality_id"
+
+    @property
+    def pool_population(self) -> str:
+        return "commune__population" if self.is_commune else "member__intercommunality__population"
+
+    @property
+    def band(self) -> tuple[int, int | None, str] | None:
+        """Communes are also compared with those of their size; intercommunalities, too few among
+        the members to be split, only with all the other CIAS."""
+        return population_band(self.population) if self.is_commune else None
+
+    def own_rows(self):
+        return self.pooled().filter(**{self.pool_key: self.code})
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "nom": self.nom}
+
+    def shape(self) -> dict:
+        """How results name their subject: `commune` or `intercommunality`, and `subject`."""
+        return {self.kind: self.as_dict(), "subject": {"kind": self.kind, **self.as_dict()}}
+
+
+def commune_subject(commune: Commune) -> Subject:
+    return Subject(
+        COMMUNE,
+        commune.code,
+        commune.nom,
+        commune.population,
+        commune,
+        tuple(reference_territories(commune)),
+    )
+
+
+def intercommunality_subject(intercommunality: Intercommunality, seat: Commune) -> Subject:
+    """The intercommunality's own reference line, then its seat commune's département, région and
+    France (the seat's own EPT or EPCI line is not repeated)."""
+    closest = [(ReferenceValue.Level.EPCI, intercommunality.siren, intercommunality.nom)]
+    return Subject(
+        INTERCOMMUNALITY,
+        intercommunality.siren,
+        intercommunality.nom,
+        intercommunality.population,
+        seat,
+        tuple(_territories(seat, closest)),
+    )
+
+
+def as_subject(subject: "Subject | Commune") -> Subject:
+    return subject if isinstance(subject, Subject) else commune_subject(subject)
 
 
 def load_commune(code: str) -> Commune:
     return Commune.objects.select_related("departement", "region", "epci", "ept").get(code=code)
+
+
+def load_intercommunality(siren: str) -> Subject:
+    """An intercommunality as a subject, seated where its CIAS is (else its most populous commune).
+
+    Raises Intercommunality.DoesNotExist for an unknown SIREN (or one with no commune at all).
+    """
+    intercommunality = Intercommunality.objects.get(siren=siren)
+    seats = Commune.objects.select_related("departement", "region")
+    cias = (
+        MemberCCAS.objects.filter(kind=MemberCCAS.Kind.CIAS, intercommunality=intercommunality)
+        .order_by("pk")
+        .values_list("commune_id", flat=True)
+        .first()
+    )
+    if cias is not None:
+        seat = seats.get(code=cias)
+    else:
+        seat = (
+            seats.filter(Q(epci=intercommunality) | Q(ept=intercommunality))
+            .order_by("-population")
+            .first()
+        )
+        if seat is None:
+            raise Intercommunality.DoesNotExist(siren)
+    return intercommunality_subject(intercommunality, seat)
+
+
+def member_subject(member: MemberCCAS) -> Subject | None:
+    """What a member's own values describe: its commune (CCAS) or its intercommunality (CIAS);
+    None for a CIAS attached to no intercommunality (its values then compare with nothing)."""
+    if member.kind == MemberCCAS.Kind.CIAS:
+        if member.intercommunality_id is None:
+            return None
+        return intercommunality_subject(member.intercommunality, load_commune(member.commune_id))
+    return commune_subject(load_commune(member.commune_id))
+
+
+def is_member_subject(member: MemberCCAS, subject: Subject) -> bool:
+    """Whether `subject` is what `member`'s own values describe (no query)."""
+    if member.kind == MemberCCAS.Kind.CIAS:
+        return subject.kind == INTERCOMMUNALITY and subject.code == member.intercommunality_id
+    return subject.kind == COMMUNE and subject.code == member.commune_id
 
 
 def _references(territories, codes: set[str], years: set[int] | None) -> dict:
@@ -123,8 +254,9 @@ def _references(territories, codes: set[str], years: set[int] | None) -> dict:
     return found
 
 
-def _pool(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[tuple]]:
-    """Pooled rows (commune, value, status, population) for each (indicator, year)."""
+def _pool(subject: Subject, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[tuple]]:
+    """Pooled rows (subject, value, status, population, source) of the subject's kind for each
+    (indicator, year)."""
     by_indicator = defaultdict(set)
     for code, year in pairs:
         by_indicator[code].add(year)
@@ -133,41 +265,53 @@ def _pool(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[tuple]]:
         match |= Q(indicator_id=code, year__in=years)
     pooled = defaultdict(list)
     rows = (
-        PublishedValue.objects.of_communes()
+        subject.pooled()
         .filter(match)
         .values_list(
-            "indicator_id", "year", "commune_id", "value", "status", "commune__population", "source"
+            "indicator_id",
+            "year",
+            subject.pool_key,
+            "value",
+            "status",
+            subject.pool_population,
+            "source",
         )
     )
-    for indicator, year, commune, value, status, population, source in rows:
-        pooled[(indicator, year)].append((commune, value, status, population, source))
+    for indicator, year, other, value, status, population, source in rows:
+        pooled[(indicator, year)].append((other, value, status, population, source))
     return pooled
 
 
 def compare_many(
-    commune: Commune,
+    subject: Subject | Commune,
     pairs: list[tuple[Indicator, int]],
     overrides: Overrides | None = None,
 ) -> list[dict]:
-    """Comparisons for several (indicator, year) pairs with two queries in all (the portrait)."""
+    """Comparisons for several (indicator, year) pairs with two queries in all (the portrait).
+
+    A commune is compared with the other communes' CCAS (all, and those of its population band);
+    an intercommunality with the other CIAS (`peers` is then None).
+    """
+    subject = as_subject(subject)
     overrides = overrides or {}
-    territories = reference_territories(commune)
+    territories = subject.territories
     references = _references(territories, {i.code for i, _ in pairs}, {year for _, year in pairs})
-    pool = _pool({(i.code, year) for i, year in pairs})
-    low, high, band_label = population_band(commune.population)
+    pool = _pool(subject, {(i.code, year) for i, year in pairs})
+    band = subject.band
+    low, high, band_label = band or (0, None, "")
     results = []
     for indicator, year in pairs:
         own = overrides.get((indicator.code, year))
         members, peers, secret = [], [], 0
         for other, value, status, population, source in pool.get((indicator.code, year), []):
-            if other == commune.code:
+            if other == subject.code:
                 own = own or Point(value, status, source=source)
                 continue
             if status != ValueStatus.VALUE:
                 secret += 1
                 continue
             members.append(value)
-            if population >= low and (high is None or population < high):
+            if band and population >= low and (high is None or population < high):
                 peers.append(value)
         own = own or MISSING
         if own.is_number:
@@ -192,8 +336,8 @@ def compare_many(
                 }
             )
         results.append(
-            {
-                "commune": {"code": commune.code, "nom": commune.nom},
+            subject.shape()
+            | {
                 "indicator": {
                     "code": indicator.code,
                     "label": indicator.label,
@@ -206,7 +350,7 @@ def compare_many(
                 "source": own.source,
                 "references": reference_rows,
                 "members": summarize(members, own, indicator.polarity),
-                "peers": summarize(peers, own, indicator.polarity),
+                "peers": summarize(peers, own, indicator.polarity) if band else None,
                 "secret_count": secret,
                 "population_band": band_label,
             }
@@ -215,23 +359,29 @@ def compare_many(
 
 
 def compare(
-    commune: Commune, indicator: Indicator, year: int, overrides: Overrides | None = None
+    subject: Subject | Commune,
+    indicator: Indicator,
+    year: int,
+    overrides: Overrides | None = None,
 ) -> dict:
-    """The comparison of one commune, indicator and year (the API's shape)."""
-    return compare_many(commune, [(indicator, year)], overrides)[0]
+    """The comparison of one commune or intercommunality, indicator and year (the API's shape)."""
+    return compare_many(subject, [(indicator, year)], overrides)[0]
 
 
-def series(commune: Commune, indicator: Indicator, overrides: Overrides | None = None) -> dict:
-    """The commune's values over the years beside its territories'; series breaks listed."""
+def series(
+    subject: Subject | Commune, indicator: Indicator, overrides: Overrides | None = None
+) -> dict:
+    """The subject's values over the years beside its territories'; series breaks listed."""
+    subject = as_subject(subject)
     overrides = {key: p for key, p in (overrides or {}).items() if key[0] == indicator.code}
     own = {
         year: Point(value, status, source=source)
-        for year, value, status, source in PublishedValue.objects.of_communes()
-        .filter(commune=commune, indicator=indicator)
+        for year, value, status, source in subject.own_rows()
+        .filter(indicator=indicator)
         .values_list("year", "value", "status", "source")
     }
     own.update({year: point for (_code, year), point in overrides.items()})
-    territories = reference_territories(commune)
+    territories = subject.territories
     references = _references(territories, {indicator.code}, None)
     years = sorted(set(own) | {key[3] for key in references})
 
@@ -245,16 +395,15 @@ def series(commune: Commune, indicator: Indicator, overrides: Overrides | None =
             for year in years
         ]
 
-    commune_points = points(lambda year: own.get(year, MISSING))
-    for point in commune_points:
+    subject_points = points(lambda year: own.get(year, MISSING))
+    for point in subject_points:
         point["draft"] = own.get(point["year"], MISSING).draft
-    return {
-        "commune": {"code": commune.code, "nom": commune.nom},
+    return subject.shape() | {
         "indicator": {"code": indicator.code, "label": indicator.label, "unit": indicator.unit},
         "breaks": [
             year for year in indicator.break_after if years and years[0] <= year < years[-1]
         ],
-        "points": commune_points,
+        "points": subject_points,
         "references": [
             {
                 "level": level,
@@ -271,14 +420,10 @@ def series(commune: Commune, indicator: Indicator, overrides: Overrides | None =
     }
 
 
-def latest_years(commune: Commune, overrides: Overrides | None = None) -> dict[str, int]:
-    """The latest year each indicator has a value for this commune (pooled or own)."""
+def latest_years(subject: Subject | Commune, overrides: Overrides | None = None) -> dict[str, int]:
+    """The latest year each indicator has a value for this subject (pooled or own)."""
     latest: dict[str, int] = {}
-    rows = (
-        PublishedValue.objects.of_communes()
-        .filter(commune=commune)
-        .values_list("indicator_id", "year")
-    )
+    rows = as_subject(subject).own_rows().values_list("indicator_id", "year")
     for code, year in list(rows) + list((overrides or {}).keys()):
         latest[code] = max(year, latest.get(code, year))
     return latest

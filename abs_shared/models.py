@@ -170,6 +170,11 @@ class PublishedValueQuerySet(models.QuerySet):
         pooled under the CIAS but kept out of the commune comparisons."""
         return self.filter(member__kind="CCAS")
 
+    def of_intercommunalities(self) -> "PublishedValueQuerySet":
+        """The values that stand for an intercommunality: its CIAS's (pooled under the CIAS,
+        compared only with the other CIAS')."""
+        return self.filter(member__kind="CIAS", member__intercommunality__isnull=False)
+
 
 class PublishedValue(models.Model):
     """A member's value published to the pool: the only member data the union's space holds.

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from abs_shared import charts
+from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY
 from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus
 from union.formats import french_number
 from union.spreadsheets import csv_bytes, download_response
@@ -95,18 +96,59 @@ def is_demo(*sources: str) -> bool:
     return any(source == DEMO_SOURCE for source in sources)
 
 
-# --- one commune, one indicator, one year ---------------------------------------------------
+@dataclass(frozen=True)
+class Words:
+    """How pages name a subject and the values it is compared with."""
+
+    kind: str  # after the subject's name: "Bondy (commune)"
+    group: str  # "parmi les membres"
+    published: str  # a header: "Membres ayant publié"
+    phrase: str  # in a sentence: "parmi les 12 membres ayant publié"
+    listed: str  # the indicator page's table: "communes ayant publié"
+    column: str  # its first header
+    at: str  # "évolution à Bondy"
+
+
+WORDS = {
+    COMMUNE: Words(
+        "commune",
+        "membres",
+        "Membres ayant publié",
+        "membres ayant publié",
+        "communes ayant publié",
+        "Commune",
+        "à",
+    ),
+    INTERCOMMUNALITY: Words(
+        "intercommunalité",
+        "CIAS",
+        "CIAS ayant publié",
+        "CIAS ayant publié",
+        "intercommunalités dont le CIAS a publié",
+        "Intercommunalité (CIAS)",
+        "pour",
+    ),
+}
+
+
+def words(result: dict) -> Words:
+    return WORDS[result["subject"]["kind"]]
+
+
+# --- one commune or intercommunality, one indicator, one year -----------------------------
 
 
 def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
-    """The commune, its territories (gap, ratio), then the members' and peers' distributions."""
+    """The subject, its territories (gap, ratio), then the members' (or the other CIAS') and the
+    peers' distributions."""
+    name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
-        caption=f"{result['commune']['nom']} – {indicator.label}, {result['year']} : comparaison",
+        caption=f"{name} – {indicator.label}, {result['year']} : comparaison",
         headers=["Repère", "Valeur", f"Écart ({indicator.gap_unit})", "Rapport", "Source"],
     )
     table.rows.append(
         [
-            text(f"{result['commune']['nom']} (commune)"),
+            text(f"{name} ({said.kind})"),
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
             Cell(DASH, numeric=True),
             Cell(DASH, numeric=True),
@@ -123,13 +165,14 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
                 text(ref["source"]),
             ]
         )
-    groups = [
-        (f"Membres ayant publié ({result['members']['count']})", result["members"]),
-        (
-            f"Communes comparables, {result['population_band']} ({result['peers']['count']})",
-            result["peers"],
-        ),
-    ]
+    groups = [(f"{said.published} ({result['members']['count']})", result["members"])]
+    if result["peers"] is not None:
+        groups.append(
+            (
+                f"Communes comparables, {result['population_band']} ({result['peers']['count']})",
+                result["peers"],
+            )
+        )
     for name, stats in groups:
         for key, label in (
             ("min", "minimum"),
@@ -168,30 +211,30 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
 
 def comparison_chart(result: dict, indicator: Indicator):
     refs = [(r["nom"], r["value"]) for r in result["references"] if r["value"] is not None]
-    stats = result["members"]
+    stats, name, said = result["members"], result["subject"]["nom"], words(result)
     desc = (
-        f"Position de {result['commune']['nom']} ({indicator.format(result['value'], result['status'])}) "
-        f"parmi les {stats['count']} membres ayant publié : boîte du 1er au 3e quartile, trait de la "
-        "médiane, traits verticaux pour les territoires de référence."
+        f"Position de {name} ({indicator.format(result['value'], result['status'])}) "
+        f"parmi les {stats['count']} {said.phrase} : boîte du "
+        "1er au 3e quartile, trait de la médiane, traits verticaux pour les territoires de référence."
     )
     return charts.position_chart(
         stats,
         result["value"],
         refs,
         formatter(indicator),
-        f"{indicator.label}, {result['year']} : {result['commune']['nom']} parmi les membres",
+        f"{indicator.label}, {result['year']} : {name} parmi les {said.group}",
         desc,
     )
 
 
-# --- the series of a commune --------------------------------------------------------------
+# --- the series of a commune or an intercommunality ---------------------------------------
 
 
 def series_table(data: dict, indicator: Indicator) -> ShownTable:
-    breaks = set(data["breaks"])
+    breaks, name = set(data["breaks"]), data["subject"]["nom"]
     table = ShownTable(
-        caption=f"{data['commune']['nom']} – {indicator.label} : évolution",
-        headers=["Année", data["commune"]["nom"]] + [ref["nom"] for ref in data["references"]],
+        caption=f"{name} – {indicator.label} : évolution",
+        headers=["Année", name] + [ref["nom"] for ref in data["references"]],
     )
     for index, point in enumerate(data["points"]):
         year = point["year"]
@@ -211,7 +254,8 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
 
 
 def series_chart(data: dict, indicator: Indicator):
-    lines = [charts.Line(data["commune"]["nom"], [(p["year"], p["value"]) for p in data["points"]])]
+    name = data["subject"]["nom"]
+    lines = [charts.Line(name, [(p["year"], p["value"]) for p in data["points"]])]
     lines += [
         charts.Line(ref["nom"], [(p["year"], p["value"]) for p in ref["points"]])
         for ref in data["references"]
@@ -220,26 +264,24 @@ def series_chart(data: dict, indicator: Indicator):
         lines,
         data["breaks"],
         formatter(indicator),
-        f"{indicator.label} : évolution à {data['commune']['nom']} et dans ses territoires",
+        f"{indicator.label} : évolution {words(data).at} {name} et dans ses territoires",
         "Une ligne par territoire ; les valeurs secrètes ou non disponibles interrompent la ligne ; "
         "un trait vertical marque chaque rupture de série.",
     )
 
 
-# --- the portrait of a commune ------------------------------------------------------------
+# --- the portrait of a commune or an intercommunality -------------------------------------
 
 
-def portrait_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable:
+def portrait_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:
+    said = WORDS[subject.kind]
     headers = ["Indicateur", "Année", "Valeur"]
     if results:
         headers += [ref["nom"] for ref in results[0][1]["references"]]
-    headers += [
-        "Médiane des membres",
-        "Rang parmi les membres",
-        "Médiane des communes comparables",
-        "Rang parmi les communes comparables",
-    ]
-    table = ShownTable(caption=f"Portrait de {commune.nom} : indicateurs publiés", headers=headers)
+    headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
+    if subject.band:
+        headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
+    table = ShownTable(caption=f"Portrait de {subject.nom} : indicateurs publiés", headers=headers)
     for indicator, result in results:
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
@@ -247,31 +289,29 @@ def portrait_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
         ]
         row += [value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]]
-        row += [
-            number_cell(indicator, result["members"]["median"]),
-            rank_cell(result["members"]),
-            number_cell(indicator, result["peers"]["median"]),
-            rank_cell(result["peers"]),
-        ]
+        for stats in (result["members"], result["peers"]):
+            if stats is not None:
+                row += [number_cell(indicator, stats["median"]), rank_cell(stats)]
         table.rows.append(row)
     return table
 
 
-def distribution_table(commune, results: list[tuple[Indicator, dict]]) -> ShownTable:
-    """The portrait's position charts as a table: the members' distribution, indicator by
-    indicator, beside the commune's value."""
+def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:
+    """The portrait's position charts as a table: the members' (or the other CIAS') distribution,
+    indicator by indicator, beside the subject's value."""
+    said = WORDS[subject.kind]
     table = ShownTable(
-        caption=f"Position de {commune.nom} parmi les membres : les graphiques en tableau",
+        caption=f"Position de {subject.nom} parmi les {said.group} : les graphiques en tableau",
         headers=[
             "Indicateur",
             "Année",
-            f"Valeur de {commune.nom}",
+            f"Valeur de {subject.nom}",
             "Minimum",
             "1er quartile",
             "Médiane",
             "3e quartile",
             "Maximum",
-            "Membres ayant publié",
+            said.published,
         ],
     )
     for indicator, result in results:
@@ -287,15 +327,19 @@ def distribution_table(commune, results: list[tuple[Indicator, dict]]) -> ShownT
     return table
 
 
-# --- every commune for one indicator and year ---------------------------------------------
+# --- every commune (or intercommunality) for one indicator and year -----------------------
 
 
-def indicator_table(indicator: Indicator, year: int, rows: list[dict]) -> ShownTable:
+def indicator_table(
+    indicator: Indicator, year: int, rows: list[dict], kind: str = COMMUNE
+) -> ShownTable:
+    """Communes' values (their CCAS'), or intercommunalities' (their CIAS', ranked apart)."""
+    said = WORDS[kind]
     table = ShownTable(
-        caption=f"{indicator.label}, {year} : communes ayant publié ({len(rows)})",
+        caption=f"{indicator.label}, {year} : {said.listed} ({len(rows)})",
         headers=[
-            "Commune",
-            "Département",
+            said.column,
+            "Département" if kind == COMMUNE else "Département du siège",
             "Population",
             "Valeur",
             "Rang (1 = le plus fragile)",

@@ -13,5 +13,20 @@ urlpatterns = [
         views.commune_indicator,
         name="abs_commune_indicator",
     ),
+    path(
+        "indicateurs/intercommunalites/",
+        views.intercommunality_list,
+        name="abs_intercommunalities",
+    ),
+    path(
+        "indicateurs/intercommunalites/<str:siren>/",
+        views.intercommunality_portrait,
+        name="abs_intercommunality_portrait",
+    ),
+    path(
+        "indicateurs/intercommunalites/<str:siren>/<str:code>/",
+        views.intercommunality_indicator,
+        name="abs_intercommunality_indicator",
+    ),
     path("indicateurs/<str:code>/", views.indicator_detail, name="abs_indicator"),
 ]

@@ -1,4 +1,5 @@
-"""Portal pages of the ABS: the catalogue, one page per indicator, one portrait per commune.
+"""Portal pages of the ABS: the catalogue, one page per indicator, one portrait per commune and
+one per intercommunality whose CIAS published.
 
 They read the public pool only (published values). The member space reuses the context builders
 below with its own observations as overrides (abs_shared.local.views).
@@ -10,17 +11,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from abs_shared import charts, presenters
 from abs_shared.comparisons import (
+    COMMUNE,
+    INTERCOMMUNALITY,
     Overrides,
+    Subject,
+    commune_subject,
     compare,
     compare_many,
     latest_years,
     load_commune,
+    load_intercommunality,
     rank,
     series,
 )
 from abs_shared.models import FRANCE_CODE, Indicator, PublishedValue, ReferenceValue, ValueStatus
-from tenants.matching import match_commune
-from tenants.models import Commune, Departement, Region
+from tenants.matching import fold, match_commune
+from tenants.models import Commune, Departement, Intercommunality, Region
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MAX_BARS = 60
@@ -39,11 +45,41 @@ def _year(request, choices: list[int], default: int | None) -> int | None:
     return year if year in choices else default
 
 
-def _commune_or_404(insee: str) -> Commune:
+def _commune_or_404(insee: str) -> Subject:
     try:
-        return load_commune(insee)
+        return commune_subject(load_commune(insee))
     except Commune.DoesNotExist:
         raise Http404("Commune inconnue.") from None
+
+
+def _intercommunality_or_404(siren: str) -> Subject:
+    try:
+        return load_intercommunality(siren)
+    except Intercommunality.DoesNotExist:
+        raise Http404("Intercommunalité inconnue.") from None
+
+
+def portal_path(subject: Subject) -> str:
+    """The portrait of a commune or an intercommunality on the portal."""
+    if subject.kind == INTERCOMMUNALITY:
+        return f"/indicateurs/intercommunalites/{subject.code}/"
+    return f"/indicateurs/communes/{subject.code}/"
+
+
+def _publishing_intercommunalities():
+    """Intercommunalities whose CIAS published, with their number of pooled values."""
+    pooled = PublishedValue.objects.of_intercommunalities().filter(
+        member__intercommunality=OuterRef("siren")
+    )
+    return (
+        Intercommunality.objects.filter(Exists(pooled))
+        .annotate(
+            values=Subquery(
+                pooled.values("member__intercommunality").annotate(n=Count("pk")).values("n")
+            )
+        )
+        .order_by("nom")
+    )
 
 
 def catalogue(request):
@@ -60,22 +96,79 @@ def catalogue(request):
     by_theme: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         by_theme.setdefault(indicator.theme, []).append(indicator)
+    intercommunal = dict(
+        PublishedValue.objects.of_intercommunalities()
+        .values("indicator")
+        .annotate(n=Count("member__intercommunality", distinct=True))
+        .values_list("indicator", "n")
+    )
+    for indicator in indicators:
+        indicator.intercommunalities = intercommunal.get(indicator.code, 0)
     themes = list(by_theme.items())
     communes = Commune.objects.filter(code__in=pooled.values("commune")).order_by("nom")
     return render(
         request,
         "abs_shared/catalogue.html",
-        {"themes": themes, "communes": communes},
+        {
+            "themes": themes,
+            "communes": communes,
+            "intercommunalities": _publishing_intercommunalities(),
+        },
     )
+
+
+def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
+    """Every pooled value of the indicator and year of one kind: the communes' (CCAS) or the
+    intercommunalities' (CIAS), each ranked among its own kind only."""
+    if kind == COMMUNE:
+        pooled = (
+            PublishedValue.objects.of_communes()
+            .filter(indicator=indicator, year=year)
+            .select_related("commune", "commune__departement")
+            .order_by("commune__nom")
+        )
+    else:
+        pooled = (
+            PublishedValue.objects.of_intercommunalities()
+            .filter(indicator=indicator, year=year)
+            .select_related("member__intercommunality", "commune", "commune__departement")
+            .order_by("member__intercommunality__nom")
+        )
+    pooled = list(pooled)
+    numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
+    rows = []
+    for p in pooled:
+        number = p.value if p.status == ValueStatus.VALUE else None
+        place = p.commune if kind == COMMUNE else p.member.intercommunality
+        rows.append(
+            {
+                "code": p.commune_id if kind == COMMUNE else place.siren,
+                "nom": place.nom,
+                # A CIAS's département and région are its seat commune's.
+                "departement": p.commune.departement.nom,
+                "departement_code": p.commune.departement_id,
+                "region_code": p.commune.region_id,
+                "population": place.population,
+                "value": float(number) if number is not None else None,
+                "status": p.status,
+                "rank": rank(number, numbers, indicator.polarity),
+                "source": p.source,
+            }
+        )
+    return rows
 
 
 def indicator_detail(request, code: str):
     indicator = get_object_or_404(Indicator, code=code.upper())
     years = sorted(
-        PublishedValue.objects.of_communes()
-        .filter(indicator=indicator)
-        .values_list("year", flat=True)
-        .distinct(),
+        {
+            year
+            for pooled in (
+                PublishedValue.objects.of_communes(),
+                PublishedValue.objects.of_intercommunalities(),
+            )
+            for year in pooled.filter(indicator=indicator).values_list("year", flat=True).distinct()
+        },
         reverse=True,
     )
     year = _year(request, years, years[0] if years else None)
@@ -86,40 +179,30 @@ def indicator_detail(request, code: str):
         and sort == "valeur"
         and indicator.polarity != Indicator.Polarity.LOWER_FRAGILE
     )
-    rows = []
+    rows, cias_rows = [], []
     if year is not None:
-        pooled = (
-            PublishedValue.objects.of_communes()
-            .filter(indicator=indicator, year=year)
-            .select_related("commune", "commune__departement")
-            .order_by("commune__nom")
+        rows = _sorted_rows(_indicator_rows(indicator, year, COMMUNE), sort, descending)
+        cias_rows = _sorted_rows(
+            _indicator_rows(indicator, year, INTERCOMMUNALITY), sort, descending
         )
-        numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
-        for p in pooled:
-            number = p.value if p.status == ValueStatus.VALUE else None
-            rows.append(
-                {
-                    "code": p.commune_id,
-                    "nom": p.commune.nom,
-                    "departement": p.commune.departement.nom,
-                    "departement_code": p.commune.departement_id,
-                    "region_code": p.commune.region_id,
-                    "population": p.commune.population,
-                    "value": float(number) if number is not None else None,
-                    "status": p.status,
-                    "rank": rank(number, numbers, indicator.polarity),
-                    "source": p.source,
-                }
-            )
-    rows = _sorted_rows(rows, sort, descending)
     table = presenters.indicator_table(indicator, year, rows) if year else None
-    if table is not None:
-        _sortable_headers(table, year, sort, descending)
+    cias_table = (
+        presenters.indicator_table(indicator, year, cias_rows, INTERCOMMUNALITY)
+        if cias_rows
+        else None
+    )
+    for shown in (table, cias_table):
+        if shown is not None:
+            _sortable_headers(shown, year, sort, descending)
+    # The chart's reference lines: the territories of the communes charted.
     references = _indicator_references(indicator, year, rows)
-    demo = presenters.is_demo(*(row["source"] for row in rows))
+    demo = presenters.is_demo(*(row["source"] for row in rows + cias_rows))
     fmt = _export_format(request)
-    if fmt and table:
-        return presenters.export_response(table, fmt, f"{indicator.code}-{year}", demo)
+    exported, suffix = table, ""
+    if request.GET.get("tableau") == "intercommunalites":
+        exported, suffix = cias_table, "-intercommunalites"
+    if fmt and exported:
+        return presenters.export_response(exported, fmt, f"{indicator.code}-{year}{suffix}", demo)
     bars = [charts.Bar(row["nom"], row["value"]) for row in rows if row["value"] is not None]
     chart = None
     if bars and year:
@@ -140,12 +223,14 @@ def indicator_detail(request, code: str):
             "years": years,
             "year": year,
             "table": table,
+            "cias_table": cias_table,
             "chart": chart,
             "references": references,
             "sort": sort,
             "descending": descending,
             "demo": demo,
             "rows": rows,
+            "cias_rows": cias_rows,
         },
     )
 
@@ -212,10 +297,19 @@ def _indicator_references(
 
 
 def commune_list(request):
-    """Communes that published; a typed name goes through the tolerant matcher ("ST DENIS")."""
+    """Communes that published, then intercommunalities whose CIAS published (apart: a CIAS's
+    values are not its seat commune's); a typed name goes through the tolerant matcher
+    ("ST DENIS")."""
     query = request.GET.get("q", "").strip()
     suggestions = []
+    intercommunalities = _publishing_intercommunalities()
     if query:
+        # An intercommunality's exact name (or SIREN) leads to its portrait: "Plaine Commune" is
+        # the intercommunality, not the commune of Plaine.
+        typed = fold(query)
+        for intercommunality in intercommunalities:
+            if typed in (fold(intercommunality.nom), intercommunality.siren):
+                return redirect("abs_intercommunality_portrait", siren=intercommunality.siren)
         match = match_commune(query)
         if match.commune is not None:
             return redirect("abs_portrait", insee=match.commune.code)
@@ -229,24 +323,35 @@ def commune_list(request):
     )
     if query:
         communes = communes.filter(nom__icontains=query)
+        intercommunalities = intercommunalities.filter(nom__icontains=query)
     return render(
         request,
         "abs_shared/communes.html",
-        {"communes": communes, "query": query, "suggestions": suggestions},
+        {
+            "communes": communes,
+            "intercommunalities": intercommunalities,
+            "query": query,
+            "suggestions": suggestions,
+        },
     )
+
+
+def intercommunality_list(request):
+    return redirect("/indicateurs/communes/#intercommunalites")
 
 
 # --- portrait and comparison, shared with the member space --------------------------------
 
 
 def portrait_context(
-    commune: Commune, overrides: Overrides | None = None, year: int | None = None
+    subject: Subject, overrides: Overrides | None = None, year: int | None = None
 ) -> dict:
-    """Every indicator the commune has (latest year, or `year`), beside references and peers."""
-    latest = latest_years(commune, overrides)
+    """Every indicator the commune or intercommunality has (latest year, or `year`), beside
+    references and peers."""
+    latest = latest_years(subject, overrides)
     indicators = Indicator.objects.filter(code__in=latest)
     pairs = [(indicator, year or latest[indicator.code]) for indicator in indicators]
-    results = compare_many(commune, pairs, overrides)
+    results = compare_many(subject, pairs, overrides)
     items = []
     for (indicator, _year), result in zip(pairs, results, strict=True):
         items.append(
@@ -261,15 +366,17 @@ def portrait_context(
             }
         )
     shown = [(i["indicator"], i["result"]) for i in items]
-    table = presenters.portrait_table(commune, shown)
+    table = presenters.portrait_table(subject, shown)
     sources = [r["source"] for r in results] + [
         ref["source"] for r in results for ref in r["references"]
     ]
     return {
-        "commune": commune,
+        "subject": subject,
+        "words": presenters.WORDS[subject.kind],
+        "portal_path": portal_path(subject),
         "items": items,
         "table": table,
-        "distribution": presenters.distribution_table(commune, shown),
+        "distribution": presenters.distribution_table(subject, shown),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
         "population_band": results[0]["population_band"] if results else "",
@@ -277,13 +384,15 @@ def portrait_context(
 
 
 def comparison_context(
-    commune: Commune, indicator: Indicator, year: int | None, overrides: Overrides | None = None
+    subject: Subject, indicator: Indicator, year: int | None, overrides: Overrides | None = None
 ) -> dict:
-    data = series(commune, indicator, overrides)
+    data = series(subject, indicator, overrides)
     years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
     year = year if year in years else (years[-1] if years else None)
     context = {
-        "commune": commune,
+        "subject": subject,
+        "words": presenters.WORDS[subject.kind],
+        "portal_path": portal_path(subject),
         "indicator": indicator,
         "years": years,
         "year": year,
@@ -293,7 +402,7 @@ def comparison_context(
     }
     sources: list[str] = []
     if year is not None:
-        result = compare(commune, indicator, year, overrides)
+        result = compare(subject, indicator, year, overrides)
         context["result"] = result
         context["table"] = presenters.comparison_table(result, indicator)
         context["chart"] = (
@@ -319,23 +428,39 @@ def export_or_render(request, template: str, context: dict, filename: str):
     return render(request, template, context)
 
 
-def commune_portrait(request, insee: str):
-    commune = _commune_or_404(insee)
-    context = portrait_context(commune) | {"link_base": f"/indicateurs/communes/{commune.code}/"}
+def subject_portrait(request, subject: Subject):
+    context = portrait_context(subject) | {"link_base": portal_path(subject)}
     return export_or_render(
-        request, "abs_shared/portrait.html", context, f"portrait-{commune.code}"
+        request, "abs_shared/portrait.html", context, f"portrait-{subject.code}"
     )
 
 
-def commune_indicator(request, insee: str, code: str):
-    commune = _commune_or_404(insee)
+def subject_indicator(request, subject: Subject, code: str):
     indicator = get_object_or_404(Indicator, code=code.upper())
     year = _year(request, list(range(1990, 2101)), None)
-    context = comparison_context(commune, indicator, year)
+    context = comparison_context(subject, indicator, year)
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
     return export_or_render(
         request,
         "abs_shared/comparison.html",
         context,
-        f"{commune.code}-{indicator.code}-{context['year']}{suffix}",
+        f"{subject.code}-{indicator.code}-{context['year']}{suffix}",
     )
+
+
+def commune_portrait(request, insee: str):
+    return subject_portrait(request, _commune_or_404(insee))
+
+
+def commune_indicator(request, insee: str, code: str):
+    return subject_indicator(request, _commune_or_404(insee), code)
+
+
+def intercommunality_portrait(request, siren: str):
+    """The published values of an intercommunality's CIAS beside its references and the other
+    CIAS."""
+    return subject_portrait(request, _intercommunality_or_404(siren))
+
+
+def intercommunality_indicator(request, siren: str, code: str):
+    return subject_indicator(request, _intercommunality_or_404(siren), code)

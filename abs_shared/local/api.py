@@ -1,8 +1,9 @@
 """Member-host API of the ABS: the member's observations, and comparisons with its own drafts.
 
 Import, validation, publication and retraction are for the host member's director only. On the
-member host, comparisons and series of its own commune include its unpublished values for its
-people; anyone else gets the published values only.
+member host, comparisons and series of what its values describe (a CCAS: its commune; a CIAS: its
+intercommunality, `?intercommunality=<SIREN>`) include its unpublished values for its people;
+anyone else, and any other commune or intercommunality, gets the published values only.
 """
 
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from abs_shared.api import ComparisonView, SeriesView
+from abs_shared.comparisons import is_member_subject
 from abs_shared.local import services
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator
@@ -20,8 +22,8 @@ from tenants.access import IsDirectorOfHost, IsMemberOfHost, has_member_role
 
 
 class OwnValuesMixin:
-    def get_overrides(self, request, commune):
-        if has_member_role(request) and commune.code == request.tenant.commune_id:
+    def get_overrides(self, request, subject):
+        if has_member_role(request) and is_member_subject(request.tenant, subject):
             return services.own_points()
         return None
 

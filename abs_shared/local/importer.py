@@ -2,7 +2,8 @@
 
 Template: columns `indicator,year,value[,numerator,denominator,source,comment]`.
 INSEE: a `CODGEO` column and indicator columns carrying the vintage (`MED21`, `TP6021`); only the
-row of the member's commune is kept. INSEE leaves a value blank when it rests on too few
+row of the member's commune is kept (a CIAS's: its intercommunality's SIREN, as in INSEE's EPCI
+files; never its seat commune's row). INSEE leaves a value blank when it rests on too few
 households, so there a blank cell is secret ("s"), whereas in the template it is missing.
 Either way the whole file is checked before anything is written, and every problem is reported by
 line and column.
@@ -56,7 +57,8 @@ class ParsedObservation:
 
 
 def read_observations(uploaded, commune_code: str) -> list[ParsedObservation]:
-    """Parse and check a whole file for the member of `commune_code`; raise ImportRejected."""
+    """Parse and check a whole file for the member of `commune_code` (INSEE code, or SIREN for a
+    CIAS); raise ImportRejected."""
     table = read_table(uploaded, lower_header=False)
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     upper = [column.upper() for column in table.header]
@@ -200,17 +202,18 @@ def _read_insee(
     matches = [
         (line, row) for line, row in table.rows if row[codgeo].strip().zfill(5) == commune_code
     ]
+    territory = (
+        f"La commune {commune_code}"
+        if len(commune_code) == 5
+        else (f"L'intercommunalité {commune_code}")
+    )
     if not matches:
         raise ImportRejected(
-            [ImportIssue(1, codgeo, f"La commune {commune_code} ne figure pas dans le fichier.")]
+            [ImportIssue(1, codgeo, f"{territory} ne figure pas dans le fichier.")]
         )
     if len(matches) > 1:
         raise ImportRejected(
-            [
-                ImportIssue(
-                    matches[1][0], codgeo, f"La commune {commune_code} figure plusieurs fois."
-                )
-            ]
+            [ImportIssue(matches[1][0], codgeo, f"{territory} figure plusieurs fois.")]
         )
     line, row = matches[0]
     errors: list[ImportIssue] = []

@@ -143,7 +143,13 @@ def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
 
 def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> ImportSummary:
     """import_observations, also telling which blank INSEE cells were read as secret."""
-    parsed = read_observations(uploaded, member.commune_id)
+    # A CIAS's values are its intercommunality's: an INSEE file's row is found by SIREN.
+    territory = (
+        member.intercommunality_id or ""
+        if member.kind == MemberCCAS.Kind.CIAS
+        else member.commune_id
+    )
+    parsed = read_observations(uploaded, territory)
     with schema_context(member.schema_name), transaction.atomic():
         existing = {
             (obs.indicator_id, obs.year): obs

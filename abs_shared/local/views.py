@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from abs_shared import presenters
-from abs_shared.comparisons import load_commune
+from abs_shared.comparisons import Subject, member_subject
 from abs_shared.local import services
 from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm
 from abs_shared.local.importer import TEMPLATE_COLUMNS
@@ -206,30 +206,39 @@ def bulk_action(request, action: str):
     return HttpResponseRedirect("/abs/")
 
 
+def _own_subject(request) -> Subject:
+    """What the member's values describe: its commune (CCAS) or its intercommunality (CIAS),
+    never its seat commune for a CIAS."""
+    subject = member_subject(request.tenant)
+    if subject is None:
+        raise Http404("Ce CIAS n'est rattaché à aucune intercommunalité.")
+    return subject
+
+
 @member_role_required()
 def portrait(request):
-    commune = load_commune(request.tenant.commune_id)
-    context = portrait_context(commune, services.own_points()) | {
+    subject = _own_subject(request)
+    context = portrait_context(subject, services.own_points()) | {
         "member_space": True,
         "link_base": "/abs/comparaison/",
     }
     return export_or_render(
-        request, "abs_shared/portrait.html", context, f"portrait-{commune.code}"
+        request, "abs_shared/portrait.html", context, f"portrait-{subject.code}"
     )
 
 
 @member_role_required()
 def comparison(request, code: str):
-    commune = load_commune(request.tenant.commune_id)
+    subject = _own_subject(request)
     indicator = get_object_or_404(Indicator, code=code.upper())
     year = request.GET.get("annee", "")
     context = comparison_context(
-        commune, indicator, int(year) if year.isdigit() else None, services.own_points()
+        subject, indicator, int(year) if year.isdigit() else None, services.own_points()
     )
     context["member_space"] = True
     return export_or_render(
         request,
         "abs_shared/comparison.html",
         context,
-        f"{commune.code}-{indicator.code}-{context['year']}",
+        f"{subject.code}-{indicator.code}-{context['year']}",
     )

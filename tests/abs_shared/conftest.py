@@ -30,11 +30,14 @@ def upload(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes())
 
 
-def pool_member(insee: str, kind: str = MemberCCAS.Kind.CCAS) -> MemberCCAS:
+def pool_member(
+    insee: str, kind: str = MemberCCAS.Kind.CCAS, intercommunality: str | None = None
+) -> MemberCCAS:
     """A member row without a schema: enough for tests that only read the public pool.
 
     bulk_create skips TenantMixin.save(), which would clone a schema (0.3 s each). A CIAS is
-    seated in the commune `insee`.
+    seated in the commune `insee` and covers the intercommunality of SIREN `intercommunality`
+    (none given: attached to none, as a CIAS row from before that field).
     """
     commune = Commune.objects.get(code=insee)
     (member,) = MemberCCAS.objects.bulk_create(
@@ -45,6 +48,7 @@ def pool_member(insee: str, kind: str = MemberCCAS.Kind.CCAS) -> MemberCCAS:
                 slug=f"pool-{kind.lower()}-{insee}",
                 kind=kind,
                 commune=commune,
+                intercommunality_id=intercommunality,
                 joined_on=datetime.date(2024, 1, 1),
             )
         ]

@@ -70,3 +70,123 @@ def test_a_members_drafts_stay_in_its_space(two_members):
         _no_draft(client.get("/api/v1/series/?commune=93010&indicator=TP60"))
         assert client.get("/abs/").status_code in (302, 403)
         assert client.get("/api/v1/observations/").status_code in (401, 403)
+
+
+CIAS_DRAFT = 31.4159  # DRAFT_SHOWN above
+CCAS_DRAFT = 26.7  # Bondy's CCAS's
+CCAS_SHOWN = ("26,7", "26.7")
+EST_ENSEMBLE = "200057875"
+
+
+def _never(response, shown) -> None:
+    body = response.content.decode("utf-8-sig")
+    assert not any(text in body for text in shown), response.request["PATH_INFO"]
+
+
+def test_a_cias_and_the_ccas_of_its_seat_never_take_each_others_values(bondy):
+    """Bondy's CCAS and the CIAS of Est Ensemble seated in Bondy: their observation ids collide;
+    the CIAS's space shows its own values at the intercommunality level, never the CCAS's (not even
+    where it has none), and the CCAS's space never shows the CIAS's."""
+    from tenants.models import MemberCCAS
+    from tests.abs_shared.conftest import pool_member, pool_value
+    from tests.conftest import make_member
+
+    cias = make_member("93010", kind=MemberCCAS.Kind.CIAS)
+    assert cias.intercommunality_id == EST_ENSEMBLE and cias.commune_id == bondy.commune_id
+    observe(bondy, "TP60", 2021, CCAS_DRAFT)
+    observe_and_publish(bondy, "CHOM", 2021, "18.25")  # the CIAS has no CHOM of its own
+    observe(cias, "TP60", 2021, CIAS_DRAFT)
+    pks = {o.indicator_id: o.pk for o in observations_of(bondy)}
+    assert pks["TP60"] == observations_of(cias)[0].pk  # the collision
+    pool_value(pool_member("93066", MemberCCAS.Kind.CIAS, "200057867"), "TP60", 2021, 30)
+    pool_value(pool_member("93048"), "TP60", 2021, 10)  # a commune: never among the CIAS
+    cias_host = member_client(cias, make_person(cias, "dir@cias.test"))
+    ccas_host = member_client(bondy, make_person(bondy, "dir@bondy.test"))
+
+    # The CIAS's space: its draft, at the level of Est Ensemble, beside the other CIAS only.
+    portrait = cias_host.get("/abs/portrait/").content.decode()
+    assert "Portrait de Est Ensemble" in portrait and "31,4 (brouillon)" in portrait
+    assert "Indicateurs ABS du CIAS" in portrait and "Portrait de Bondy" not in portrait
+    page = cias_host.get("/abs/comparaison/TP60/?annee=2021").content.decode()
+    assert "Est Ensemble (intercommunalité)" in page and "CIAS ayant publié (2)" in page
+    assert "Métropole du Grand Paris" not in page and "communes comparables" not in page
+    api = cias_host.get(
+        f"/api/v1/comparison/?intercommunality={EST_ENSEMBLE}&indicator=TP60&year=2021"
+    ).json()
+    assert api["value"] == CIAS_DRAFT and api["draft"] is True
+    assert api["members"]["count"] == 2 and api["members"]["min"] == 30.0  # not Montreuil's 10
+    assert [r["level"] for r in api["references"]] == ["epci", "departement", "region", "france"]
+    series = cias_host.get(f"/api/v1/series/?intercommunality={EST_ENSEMBLE}&indicator=TP60")
+    assert series.json()["points"][-1] == {
+        "year": 2021,
+        "value": CIAS_DRAFT,
+        "status": "value",
+        "draft": True,
+    }
+    # Where the CIAS has no value, nothing: never its seat commune's CCAS values.
+    chom = cias_host.get("/abs/comparaison/CHOM/").content.decode()
+    assert "Aucune valeur saisie ou publiée" in chom and "18,3" not in chom
+    assert "Chômage" not in portrait
+    for path in (
+        "/abs/portrait/",
+        "/abs/portrait/?export=csv",
+        "/abs/comparaison/TP60/?annee=2021",
+        "/abs/comparaison/TP60/?annee=2021&export=csv",
+        "/abs/comparaison/TP60/?annee=2021&tableau=serie&export=csv",
+        "/api/v1/observations/",
+        f"/api/v1/comparison/?intercommunality={EST_ENSEMBLE}&indicator=TP60&year=2021",
+        f"/api/v1/series/?intercommunality={EST_ENSEMBLE}&indicator=TP60",
+        # The seat commune read from the CIAS's host: published CCAS values, no CIAS draft.
+        "/api/v1/comparison/?commune=93010&indicator=TP60&year=2021",
+        "/api/v1/series/?commune=93010&indicator=TP60",
+    ):
+        response = cias_host.get(path)
+        assert response.status_code == 200, path
+        _never(response, CCAS_SHOWN)
+    seat = cias_host.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021").json()
+    assert seat["status"] == "missing" and seat["draft"] is False
+    _never(cias_host.get("/api/v1/series/?commune=93010&indicator=TP60"), DRAFT_SHOWN)
+
+    # The CCAS's space never shows the CIAS's value, and its own draft stays its commune's.
+    assert "26,7 (brouillon)" in ccas_host.get("/abs/portrait/").content.decode()
+    for path in (
+        "/abs/portrait/",
+        "/abs/portrait/?export=csv",
+        "/abs/comparaison/TP60/?annee=2021",
+        "/abs/comparaison/TP60/?annee=2021&export=csv",
+        "/api/v1/comparison/?commune=93010&indicator=TP60&year=2021",
+        f"/api/v1/comparison/?intercommunality={EST_ENSEMBLE}&indicator=TP60&year=2021",
+        f"/api/v1/series/?intercommunality={EST_ENSEMBLE}&indicator=TP60",
+    ):
+        _no_draft(ccas_host.get(path))
+    own = ccas_host.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021").json()
+    assert own["value"] == CCAS_DRAFT and own["members"]["count"] == 2  # Montreuil and itself
+
+    # Published, the CIAS's value reaches the intercommunality's portal page only.
+    from abs_shared.local.services import publish_observations, validate_observations
+
+    validate_observations(cias)
+    publish_observations(cias)
+    portal = host_client("localhost")
+    assert "31,4" in portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/").content.decode()
+    _no_draft(portal.get("/indicateurs/communes/93010/"))
+    _no_draft(portal.get("/indicateurs/communes/93010/TP60/?annee=2021"))
+    _no_draft(portal.get("/api/v1/comparison/?commune=93010&indicator=TP60&year=2021"))
+
+
+def test_a_cias_imports_its_intercommunalitys_row_of_an_insee_file(bondy, tmp_path):
+    """An INSEE file holding the seat commune's row (CODGEO 93010) and the intercommunality's
+    (its SIREN): the CIAS gets the intercommunality's, the CCAS the commune's."""
+    from abs_shared.local.services import import_observations
+    from tenants.models import MemberCCAS
+    from tests.abs_shared.conftest import upload, write_file
+    from tests.conftest import make_member
+
+    cias = make_member("93010", kind=MemberCCAS.Kind.CIAS)
+    path = write_file(
+        tmp_path, "insee.csv", f"CODGEO;LIBGEO;TP6021\n93010;Bondy;26,7\n{EST_ENSEMBLE};EE;24,1\n"
+    )
+    import_observations(cias, upload(path))
+    import_observations(bondy, upload(path))
+    assert [str(o.value) for o in observations_of(cias)] == ["24.1000"]
+    assert [str(o.value) for o in observations_of(bondy)] == ["26.7000"]

@@ -12,13 +12,39 @@ from seminars.services import (
 )
 
 
+class AtelierCheckboxes(forms.CheckboxSelectMultiple):
+    """The ateliers' checkboxes; those in `disabled_values` (full ateliers) cannot be checked.
+
+    Only a help for the person: the services refuse a full atelier whatever is posted."""
+
+    disabled_values: frozenset = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.disabled_values:
+            option["selected"] = False
+            option["attrs"].pop("checked", None)
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class RegistrationForm(forms.Form):
     """The rules of a registration, shared by the portal form and the API."""
 
-    nom = forms.CharField(label="Nom", max_length=150)
-    prenom = forms.CharField(label="Prénom", max_length=150)
+    # autocomplete: browsers fill in the person's own details (WCAG 1.3.5).
+    nom = forms.CharField(
+        label="Nom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    prenom = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
     email = forms.EmailField(
         label="Adresse e-mail",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Vous y recevrez la confirmation et un lien pour gérer votre inscription.",
     )
     commune = forms.CharField(
@@ -34,7 +60,7 @@ class RegistrationForm(forms.Form):
         label="Ateliers",
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AtelierCheckboxes,
         help_text="Deux ateliers qui ont lieu en même temps ne peuvent pas être choisis ensemble.",
     )
     needs = forms.CharField(
@@ -49,12 +75,25 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(
-        self, *args, seminar, atelier_labels: bool = True, seat_counts: bool = True, **kwargs
+        self,
+        *args,
+        seminar,
+        atelier_labels: bool = True,
+        seat_counts: bool = True,
+        disable_full: bool = False,
+        **kwargs,
     ):
+        """`disable_full` (the portal's form): a full atelier cannot be checked while the event
+        has seats (the registration would be refused); when the event is full, the person goes
+        to the waiting list with any atelier, so none is disabled."""
         super().__init__(*args, **kwargs)
         self.seminar = seminar
         if atelier_labels:  # shown to a person: times, room and seats left
-            choices = atelier_choices(seminar, seat_counts=seat_counts)
+            ateliers = ateliers_with_seats(seminar, counts=seat_counts)
+            choices = atelier_choices(seminar, ateliers=ateliers)
+            full = full_atelier_ids(ateliers) if disable_full else set()
+            if full and seminar.seats_left() > 0:
+                self.fields["ateliers"].widget.disabled_values = frozenset(full)
         elif self.data.get("ateliers"):  # the API: the ids are only checked
             choices = list(seminar.ateliers.values_list("pk", "title"))
         else:  # the API without ateliers: nothing to check, no query
@@ -111,8 +150,14 @@ def ateliers_with_seats(seminar, *, counts: bool = True) -> list:
     return ateliers
 
 
-def atelier_choices(seminar, *, seat_counts: bool = True) -> list[tuple]:
-    ateliers = ateliers_with_seats(seminar, counts=seat_counts)
+def full_atelier_ids(ateliers: list) -> set[int]:
+    """Among `ateliers_with_seats`, those with no seat left (none when not counted)."""
+    return {a.pk for a in ateliers if a.taken is not None and a.taken >= a.seats}
+
+
+def atelier_choices(seminar, *, seat_counts: bool = True, ateliers: list | None = None) -> list:
+    if ateliers is None:
+        ateliers = ateliers_with_seats(seminar, counts=seat_counts)
     with_date = slots_need_date(seminar, ateliers)
     return [(atelier.pk, atelier_label(atelier, with_date)) for atelier in ateliers]
 
@@ -148,12 +193,20 @@ class ManualRegistrationForm(RegistrationForm):
 
 class ManageAteliersForm(forms.Form):
     ateliers = forms.TypedMultipleChoiceField(
-        label="Mes ateliers", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label="Mes ateliers", coerce=int, required=False, widget=AtelierCheckboxes
     )
 
-    def __init__(self, *args, seminar, **kwargs):
+    def __init__(self, *args, seminar, registration=None, **kwargs):
+        """A confirmed registrant cannot check a full atelier, except one they hold a seat in
+        (change_ateliers refuses the others); someone waiting may wait for any atelier."""
         super().__init__(*args, **kwargs)
-        self.fields["ateliers"].choices = atelier_choices(seminar)
+        ateliers = ateliers_with_seats(seminar)
+        self.fields["ateliers"].choices = atelier_choices(seminar, ateliers=ateliers)
+        if registration is not None and registration.status == Registration.Status.CONFIRMED:
+            held = set(registration.ateliers.values_list("pk", flat=True))
+            self.fields["ateliers"].widget.disabled_values = frozenset(
+                full_atelier_ids(ateliers) - held
+            )
 
 
 class ImportForm(forms.Form):

@@ -121,7 +121,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     saved = page.pk is not None
     state = page.registration_state()
     if form is None and state == "open":
-        form = RegistrationForm(seminar=page, seat_counts=not preview)
+        form = RegistrationForm(seminar=page, seat_counts=not preview, disable_full=True)
     ateliers = list(page.ateliers.order_by("starts_at", "sort_order"))
     proceedings = page.get_proceedings() if saved else None
     return {
@@ -145,7 +145,7 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
         raise Http404("Événement sur invitation.")
     form = None
     if request.method == "POST" and page.registration_state() == "open":
-        form = RegistrationForm(request.POST, seminar=page)
+        form = RegistrationForm(request.POST, seminar=page, disable_full=True)
         if form.is_valid():
             try:
                 registration, created = register_person(page, form.to_data())
@@ -197,6 +197,7 @@ def manage_registration(request, token: str):
     form = ManageAteliersForm(
         initial={"ateliers": list(registration.ateliers.values_list("pk", flat=True))},
         seminar=seminar,
+        registration=registration,
     )
     status = 200
     if request.method == "POST":
@@ -207,7 +208,7 @@ def manage_registration(request, token: str):
             cancel_registration(registration)
             messages.success(request, "Votre inscription est annulée.")
             return HttpResponseRedirect(request.path)
-        form = ManageAteliersForm(request.POST, seminar=seminar)
+        form = ManageAteliersForm(request.POST, seminar=seminar, registration=registration)
         if form.is_valid():
             try:
                 change_ateliers(registration, form.cleaned_data["ateliers"])

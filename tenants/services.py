@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
+from tenants.naming import ccas_name
 from union.audit import record_audit
 
 User = get_user_model()
@@ -72,9 +73,9 @@ def onboard_member(
     else:
         if MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).exists():
             raise OnboardingError(
-                f"Le CCAS de {commune.nom} ({commune.code}) est déjà membre de l'union."
+                f"Le {ccas_name(commune.nom)} ({commune.code}) est déjà membre de l'union."
             )
-        default_name = f"CCAS de {commune.nom}"
+        default_name = ccas_name(commune.nom)
     slug = slug or slug_for_commune(commune)
     if kind == MemberCCAS.Kind.CIAS and not slug.startswith("cias-"):
         slug = f"cias-{slugify(intercommunality.nom)}"[:50]

@@ -1,19 +1,43 @@
 """Accounts: login on any host, the portal's "my spaces" page, the hand-over to a member space."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tenants.models import MemberCCAS, Membership
-from tenants.services import consume_handover_link, create_handover_link
+from tenants.services import consume_handover_link, create_handover_link, portal_url
+from union.middleware import is_member_host
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with errors that say which field is missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = (
+            "Saisissez votre identifiant (votre adresse e-mail)."
+        )
+        self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        """Passwords are reset on the portal only: a member host links there."""
+        context = super().get_context_data(**kwargs)
+        path = reverse("password_reset", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+        on_member_host = is_member_host(self.request)
+        context["password_reset_url"] = portal_url(path, self.request) if on_member_host else path
+        return context
 
 
 @login_required

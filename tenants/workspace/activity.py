@@ -57,7 +57,16 @@ PREFECT_FIGURES = [
 ]
 
 COLUMNS = ["year", "pole", "category", "count", "amount"]
-# French headers are accepted too: organisers often translate them.
+# The headers of the import template, and the name of a missing column in an error.
+FRENCH_HEADERS = {
+    "year": "année",
+    "pole": "pôle",
+    "category": "catégorie",
+    "count": "nombre",
+    "amount": "montant",
+}
+# Headers are matched without case nor accents ("Année", "ANNEE"); the English internal names of
+# the first template stay accepted for files made with it.
 COLUMN_ALIASES = {
     "annee": "year",
     "pole": "pole",
@@ -317,19 +326,25 @@ def parse_amount(value) -> Decimal:
     return number.quantize(CENT)
 
 
-def _header_map(header: list) -> tuple[dict[str, int], list[ImportIssue]]:
-    names = [fold(cell_text(cell)).replace(" ", "_") for cell in header]
-    positions = {}
-    for index, name in enumerate(names):
+def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[ImportIssue]]:
+    """Where each column is, and how the file names it (errors quote the file's own header)."""
+    positions, labels = {}, {}
+    for index, cell in enumerate(header):
+        name = fold(cell_text(cell)).replace(" ", "_")
         key = name if name in COLUMNS else COLUMN_ALIASES.get(name)
         if key and key not in positions:
             positions[key] = index
+            labels[key] = cell_text(cell)
     errors = [
-        ImportIssue(1, column, f"Colonne « {column} » absente de la ligne d'en-tête.")
+        ImportIssue(
+            1,
+            FRENCH_HEADERS[column],
+            f"Colonne « {FRENCH_HEADERS[column]} » absente de la ligne d'en-tête.",
+        )
         for column in COLUMNS
         if column not in positions
     ]
-    return positions, errors
+    return positions, labels, errors
 
 
 def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[ImportIssue]]:
@@ -340,10 +355,10 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 1,
                 "",
                 "Le fichier est vide : la première ligne doit être "
-                "l'en-tête year,pole,category,count,amount.",
+                "l'en-tête année;pôle;catégorie;nombre;montant.",
             )
         ]
-    positions, errors = _header_map(table[0])
+    positions, labels, errors = _header_map(table[0])
     if errors:
         return [], errors
     rows: list[ImportRow] = []
@@ -363,7 +378,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
             line_errors.append(
                 ImportIssue(
                     number,
-                    "year",
+                    labels["year"],
                     f"Année invalide : « {cell_text(cells['year'])} » "
                     f"(attendu : une année entre 1990 et {max_year}).",
                 )
@@ -372,10 +387,10 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
         category = cell_text(cells["category"])
         for column, text, limit in (("pole", pole, 100), ("category", category, 150)):
             if not text:
-                line_errors.append(ImportIssue(number, column, "Valeur obligatoire."))
+                line_errors.append(ImportIssue(number, labels[column], "Valeur obligatoire."))
             elif len(text) > limit:
                 line_errors.append(
-                    ImportIssue(number, column, f"Texte trop long ({len(text)} > {limit}).")
+                    ImportIssue(number, labels[column], f"Texte trop long ({len(text)} > {limit}).")
                 )
         count = amount = None
         if cell_text(cells["count"]):
@@ -385,7 +400,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 line_errors.append(
                     ImportIssue(
                         number,
-                        "count",
+                        labels["count"],
                         f"Nombre invalide : « {cell_text(cells['count'])} » "
                         "(attendu : un entier positif ou nul).",
                     )
@@ -397,14 +412,14 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 line_errors.append(
                     ImportIssue(
                         number,
-                        "amount",
+                        labels["amount"],
                         f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
                         "positifs, au plus deux décimales, virgule ou point décimal).",
                     )
                 )
         if not cell_text(cells["count"]) and not cell_text(cells["amount"]):
             line_errors.append(
-                ImportIssue(number, "count", "Indiquez un nombre, un montant ou les deux.")
+                ImportIssue(number, labels["count"], "Indiquez un nombre, un montant ou les deux.")
             )
         if not line_errors:
             key = (year, fold(pole), fold(category))
@@ -412,7 +427,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 line_errors.append(
                     ImportIssue(
                         number,
-                        "category",
+                        labels["category"],
                         f"Doublon : même année, pôle et catégorie qu'à la ligne {seen[key]}.",
                     )
                 )

@@ -280,9 +280,10 @@ class ActivityReportView(APIView):
 
 
 class ActivityImportView(APIView):
-    """Multipart `file` (CSV or XLSX, columns year,pole,category,count,amount). The whole file is
-    checked first: 201 {"imported": n}, or 400 {"errors": [{line, column, message}]} and nothing
-    imported."""
+    """Multipart `file` (CSV or XLSX, columns année, pôle, catégorie, nombre, montant; the English
+    year, pole, category, count, amount are accepted too). The whole file is checked first: 201
+    {"imported": n}, or 400 {"errors": [{line, column, message}]} and nothing imported; `column`
+    is the header as the file spells it (its French name when the column is missing)."""
 
     permission_classes = [IsMemberOfHost]
     parser_classes = [MultiPartParser]

@@ -14,7 +14,11 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=200)
-    file = forms.FileField(label="Fichier")
+    file = forms.FileField(
+        label="Fichier",
+        help_text="20 Mo au plus. Tous formats acceptés : PDF, traitement de texte, tableur, "
+        "image…",
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -176,11 +180,7 @@ class ActivityFigureForm(forms.ModelForm):
                 "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
             ) from None
 
-    def clean(self):
-        data = super().clean()
-        if data.get("count") is None and data.get("amount") is None and not self.errors:
-            raise forms.ValidationError("Indiquez un nombre, un montant ou les deux.")
-        return data
+    # Neither a count nor an amount: the model's CheckConstraint says so, in French, once.
 
     def validate_unique(self):
         # services.save_activity_figure compares spellings (case, accents) and says so in French.
@@ -190,8 +190,8 @@ class ActivityFigureForm(forms.ModelForm):
 class ActivityImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes : year, pole, category, count, amount. Séparateur virgule ou "
-        "point-virgule ; virgule ou point décimal.",
+        help_text="Colonnes : année, pôle, catégorie, nombre, montant. Séparateur virgule ou "
+        "point-virgule ; virgule ou point décimal ; 5 Mo au plus.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -176,7 +176,16 @@ class BoardMember(models.Model):
     class Meta:
         verbose_name = "membre du conseil d'administration"
         verbose_name_plural = "membres du conseil d'administration"
-        ordering = ["seat", "last_name", "first_name"]
+        # Président(e) first, then élus, then nommés (not the alphabetical order of the codes).
+        ordering = [
+            models.Case(
+                models.When(seat="president", then=models.Value(0)),
+                models.When(seat="elected", then=models.Value(1)),
+                default=models.Value(2),
+            ),
+            "last_name",
+            "first_name",
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -219,6 +228,7 @@ class ActivityFigure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(count__isnull=False) | models.Q(amount__isnull=False),
                 name="figure_has_count_or_amount",
+                violation_error_message="Indiquez un nombre, un montant ou les deux.",
             ),
         ]
 

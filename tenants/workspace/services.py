@@ -62,6 +62,15 @@ def add_document(member, title: str, uploaded_file, *, actor) -> Document:
     return document
 
 
+@transaction.atomic
+def delete_document(member, document: Document, *, actor) -> None:
+    """Remove a document and, once the deletion is committed, its file from the member's storage."""
+    record_audit("document.deleted", actor=actor, member=member, target=document.title)
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- Profile ---------------------------------------------------------------------------------
 
 
@@ -350,8 +359,8 @@ def invite_team_member(
 
         def notify():
             send_mail(
-                f"{settings.PLATFORM_NAME} : accès à l'espace {member.name}",
-                f"Bonjour,\n\nVous avez désormais accès à l'espace de {member.name} "
+                f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
+                f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
                 f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
                 None,
                 [email],

@@ -41,4 +41,5 @@ urlpatterns = [
     path("equipe/<int:pk>/retirer/", views.team_remove, name="member_team_remove"),
     path("documents/", views.documents, name="member_documents"),
     path("documents/<int:pk>/", views.download_document, name="member_document"),
+    path("documents/<int:pk>/supprimer/", views.document_delete, name="member_document_delete"),
 ]

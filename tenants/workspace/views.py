@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
@@ -44,6 +44,7 @@ from tenants.workspace.services import (
     create_mandate,
     delete_activity_figure,
     delete_board_member,
+    delete_document,
     get_profile,
     import_activity,
     invite_team_member,
@@ -53,6 +54,7 @@ from tenants.workspace.services import (
     update_board_member,
     update_profile,
 )
+from tenants.workspace.templatetags.workspace_tags import euros, number
 from union.spreadsheets import csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
@@ -241,14 +243,56 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
     )
 
 
+def _confirm_delete(request, *, title, lead, details, cancel, advice=""):
+    """GET of a deletion: what will go, a POST button to confirm and a way back."""
+    return render(
+        request,
+        "workspace/confirm_delete.html",
+        {
+            "title": title,
+            "lead": lead,
+            "details": details,
+            "cancel": cancel,
+            "advice": advice,
+        },
+    )
+
+
 @write_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def board_member_delete(request, pk: int):
-    board_member = get_object_or_404(BoardMember, pk=pk)
+    board_member = get_object_or_404(BoardMember.objects.select_related("mandate"), pk=pk)
     mandate_pk = board_member.mandate_id
+    back = f"/conseil/mandats/{mandate_pk}/"
+    if request.method == "GET":
+        period = f"depuis le {board_member.start:%d/%m/%Y}"
+        if board_member.end:
+            period += f", jusqu'au {board_member.end:%d/%m/%Y}"
+        details = [
+            ("Nom", board_member.full_name),
+            ("Siège", board_member.get_seat_display()),
+            ("Mandature", board_member.mandate.label),
+            ("Mandat", period),
+        ]
+        if board_member.association or board_member.category:
+            association = ", ".join(
+                part
+                for part in (board_member.association, board_member.get_category_display())
+                if part
+            )
+            details.append(("Association", association))
+        return _confirm_delete(
+            request,
+            title=f"Supprimer {board_member.full_name} du conseil d'administration ?",
+            lead="Cette personne sera retirée de la liste du conseil.",
+            details=details,
+            cancel=back,
+            advice="Si cette personne a quitté le conseil, indiquez plutôt la fin de son mandat "
+            "en la modifiant : elle restera dans l'historique.",
+        )
     delete_board_member(request.tenant, board_member, actor=request.user)
     messages.success(request, f"{board_member.full_name} retiré(e) de la liste.")
-    return HttpResponseRedirect(f"/conseil/mandats/{mandate_pk}/")
+    return HttpResponseRedirect(back)
 
 
 # --- Activity --------------------------------------------------------------------------------
@@ -311,7 +355,7 @@ def activity_export(request, fmt: str):
 def activity_template(request):
     """A ready-to-fill import file with the usual poles and categories."""
     year = timezone.localdate().year - 1
-    rows = [["year", "pole", "category", "count", "amount"]]
+    rows = [list(activity.FRENCH_HEADERS.values())]
     rows += [
         [year, pole, category, "", ""]
         for pole, categories in activity.USUAL_CATEGORIES.items()
@@ -370,10 +414,24 @@ def activity_figure_edit(request, pk: int | None = None):
 
 
 @write_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_figure_delete(request, pk: int):
     figure = get_object_or_404(ActivityFigure, pk=pk)
     year = figure.year
+    if request.method == "GET":
+        return _confirm_delete(
+            request,
+            title="Supprimer ce chiffre d'activité ?",
+            lead=f"Ce chiffre sera retiré du rapport d'activité {year}.",
+            details=[
+                ("Année", str(year)),
+                ("Pôle", figure.pole),
+                ("Catégorie", figure.category),
+                ("Nombre", "–" if figure.count is None else number(figure.count)),
+                ("Montant", "–" if figure.amount is None else euros(figure.amount)),
+            ],
+            cancel=f"/activite/?annee={year}",
+        )
     delete_activity_figure(request.tenant, figure, actor=request.user)
     messages.success(request, f"Chiffre supprimé : {figure}.")
     return HttpResponseRedirect(f"/activite/?annee={year}")
@@ -521,18 +579,48 @@ def documents(request):
     if request.method == "POST" and can_write:
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
-            add_document(
+            document = add_document(
                 request.tenant,
                 form.cleaned_data["title"],
                 form.cleaned_data["file"],
                 actor=request.user,
             )
+            messages.success(request, f"Document « {document.title} » déposé.")
             return HttpResponseRedirect(request.path)
     return render(
         request,
         "workspace/documents.html",
-        {"documents": Document.objects.all(), "form": form, "can_write": can_write},
+        {
+            "documents": Document.objects.all(),
+            "form": form,
+            "can_write": can_write,
+            "is_director": has_member_role(request, DIRECTOR),
+        },
     )
+
+
+@director_required
+@require_http_methods(["GET", "POST"])
+def document_delete(request, pk: int):
+    document = get_object_or_404(Document, pk=pk)
+    if request.method == "GET":
+        return _confirm_delete(
+            request,
+            title=f"Supprimer le document « {document.title} » ?",
+            lead="Le document et son fichier seront effacés de l'espace.",
+            details=[
+                ("Titre", document.title),
+                ("Fichier", document.file.name.rsplit("/", 1)[-1]),
+                (
+                    "Déposé le",
+                    formats.date_format(timezone.localtime(document.uploaded_at), "j F Y H:i"),
+                ),
+            ],
+            cancel="/documents/",
+        )
+    delete_document(request.tenant, document, actor=request.user)
+    messages.success(request, f"Document « {document.title} » supprimé.")
+    return HttpResponseRedirect("/documents/")
 
 
 @member_role_required()

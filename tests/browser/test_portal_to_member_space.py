@@ -33,7 +33,7 @@ def committed_member():
 def test_directory_then_login_then_member_home(page, live_server_port, committed_member):
     page.goto(f"http://localhost:{live_server_port}/")
     page.get_by_role("link", name="Membres").first.click()
-    page.get_by_role("link", name="Espace de CCAS de Noisy-le-Sec").click()
+    page.get_by_role("link", name="Espace membre — CCAS de Noisy-le-Sec").click()
     assert page.url.startswith(f"http://noisy-le-sec.localhost:{live_server_port}/connexion/")
     page.get_by_label("Identifiant (adresse e-mail)").fill("dir@noisy.test")
     page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
@@ -192,8 +193,8 @@ def test_missing_column_and_wrong_format(bondy, clients, tmp_path):
     assert errors == [
         {
             "line": 1,
-            "column": "amount",
-            "message": "Colonne « amount » absente de la ligne d'en-tête.",
+            "column": "montant",
+            "message": "Colonne « montant » absente de la ligne d'en-tête.",
         }
     ]
     odt = tmp_path / "activite.ods"
@@ -401,3 +402,117 @@ def test_domiciliation_reminder_in_december_and_january(today, expected):
 def test_absurd_years_are_refused(bondy, clients):
     assert clients["viewer"].get("/activite/?annee=99999").status_code == 404
     assert clients["viewer"].get("/api/v1/activity/?year=99999").status_code == 400
+
+
+def test_figure_without_count_nor_amount_says_so_once_in_french(bondy, clients):
+    response = clients["agent"].post(
+        "/activite/saisir/", {"year": 2025, "pole": "Secours", "category": "Transports"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Indiquez un nombre, un montant ou les deux.") == 1
+    assert "contrainte" not in page and "figure_has_count_or_amount" not in page
+    assert 'value="Transports"' in page  # what was typed stays
+    with schema_context(bondy.schema_name):
+        assert not ActivityFigure.objects.exists()
+    # With another error on the form, still once.
+    response = clients["agent"].post(
+        "/activite/saisir/", {"year": 1800, "pole": "Secours", "category": "Transports"}
+    )
+    page = response.content.decode()
+    assert page.count("Indiquez un nombre, un montant ou les deux.") == 1
+    assert "Année entre 1990" in page and "contrainte" not in page
+
+
+def test_template_has_french_headers_and_imports_back_as_is(bondy, clients, tmp_path):
+    template = clients["agent"].get("/activite/modele.csv")
+    rows = list(csv.reader(io.StringIO(template.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["année", "pôle", "catégorie", "nombre", "montant"]
+    year, pole, category = rows[1][:3]
+    rows[1][3], rows[2][4] = "12", "1 500,00"
+    path = tmp_path / "modele.csv"
+    path.write_text("\ufeff" + "\n".join(";".join(row) for row in rows[:3]), encoding="utf-8")
+    with open(path, "rb") as handle:
+        response = clients["agent"].post("/activite/importer/", {"file": handle})
+    assert response.status_code == 302, response.content.decode()
+    with schema_context(bondy.schema_name):
+        assert ActivityFigure.objects.get(pole=pole, category=category).count == 12
+        assert ActivityFigure.objects.count() == 2
+    page = clients["agent"].get("/activite/importer/").content.decode()
+    assert "<code>année</code>" in page and "Colonnes : année, pôle, catégorie" in page
+
+
+def test_import_errors_name_the_column_as_the_file_does(bondy, clients, tmp_path):
+    path = tmp_path / "activite.csv"
+    path.write_text(
+        "Année;Pôle;Catégorie;Nombre;Montant\n"
+        "2024;Secours;Transports;dix;\n"
+        "2024;Secours;Obsèques;;12,345\n"
+        "2024;;Permis;1;\n"
+    )
+    with open(path, "rb") as handle:
+        response = clients["agent"].post("/activite/importer/", {"file": handle})
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    errors = [
+        [cell.get_text() for cell in row.find_all(["th", "td"])]
+        for row in soup.select("div[role=alert] tbody tr")
+    ]
+    assert [(line, column) for line, column, _ in errors] == [
+        ("2", "Nombre"),
+        ("3", "Montant"),
+        ("4", "Pôle"),
+    ]
+    for english in ("count", "amount", "pole"):
+        assert english not in {column for _, column, _ in errors}
+    missing = tmp_path / "manque.csv"
+    missing.write_text("année;pôle;catégorie;nombre\n2024;Secours;Transports;10\n")
+    with open(missing, "rb") as handle:
+        page = clients["agent"].post("/activite/importer/", {"file": handle}).content.decode()
+    assert "Colonne « montant » absente" in page
+
+
+def test_report_table_headers_name_their_year_and_quantity(two_years, clients):
+    soup = BeautifulSoup(
+        clients["viewer"].get("/activite/?annee=2025").content.decode(), "html.parser"
+    )
+    table = soup.find("caption", string="Secours").find_parent("table")
+    headers = [th.get_text() for th in table.select("thead th")]
+    assert headers == [
+        "Catégorie",
+        "Nombre 2025",
+        "Nombre 2024",
+        "Évolution du nombre",
+        "Montant 2025",
+        "Montant 2024",
+        "Évolution du montant",
+    ]
+    assert all(th["scope"] == "col" for th in table.select("thead th"))
+
+
+def test_deleting_a_figure_asks_for_confirmation_first(two_years, bondy, clients):
+    with schema_context(bondy.schema_name):
+        figure = ActivityFigure.objects.get(year=2025, category="Transports")
+    report = clients["agent"].get("/activite/?annee=2025").content.decode()
+    assert f'<a href="/activite/{figure.pk}/supprimer/">Supprimer' in report
+    assert f'action="/activite/{figure.pk}/supprimer/"' not in report
+    confirm = clients["agent"].get(f"/activite/{figure.pk}/supprimer/")
+    soup = BeautifulSoup(confirm.content.decode(), "html.parser")
+    assert soup.h1.get_text() == "Supprimer ce chiffre d'activité ?"
+    facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl dt")}
+    assert facts == {
+        "Année": "2025",
+        "Pôle": "Secours",
+        "Catégorie": "Transports",
+        "Nombre": "12",
+        "Montant": "1\u202f234,50\u00a0€",
+    }
+    form = soup.find("main").find("form", method="post")
+    assert form.button.get_text() == "Confirmer la suppression"
+    assert form.find("a", href="/activite/?annee=2025") is not None
+    with schema_context(bondy.schema_name):
+        assert ActivityFigure.objects.filter(pk=figure.pk).exists()
+    assert clients["viewer"].get(f"/activite/{figure.pk}/supprimer/").status_code == 403
+    response = clients["agent"].post(f"/activite/{figure.pk}/supprimer/")
+    assert response.status_code == 302 and response["Location"] == "/activite/?annee=2025"
+    with schema_context(bondy.schema_name):
+        assert not ActivityFigure.objects.filter(pk=figure.pk).exists()

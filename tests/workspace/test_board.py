@@ -1,8 +1,10 @@
 """Board pages and API: add members, compliance as it changes, history by mandate."""
 
+import re
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from django_tenants.utils import schema_context
 
 from tenants.workspace.models import BoardMandate, BoardMember
@@ -122,3 +124,72 @@ def test_board_api_history_by_mandate(bondy, clients):
     assert clients["viewer"].get("/api/v1/board/compliance/").json()["compliant"] is True
     assert clients["viewer"].get("/api/v1/board/members/?mandate=999").status_code == 404
     assert clients["viewer"].get("/api/v1/board/compliance/?mandate=x").status_code == 404
+
+
+def _row_names(page: str) -> list[str]:
+    soup = BeautifulSoup(page, "html.parser")
+    table = soup.find("caption", string=re.compile("Membres du conseil")).find_parent("table")
+    return [th.contents[0].strip() for th in table.select("tbody th[scope=row]")]
+
+
+def test_board_lists_the_president_first_then_elected_then_appointed(bondy, clients):
+    mandate = make_board(bondy, elected=2, appointed=2)
+    with schema_context(bondy.schema_name):
+        # Alphabetically these would come first: the order is the seat's, not the name's.
+        BoardMember.objects.create(
+            mandate=mandate,
+            first_name="Anne",
+            last_name="Aaron",
+            seat="appointed",
+            category="other",
+            start=date(2021, 1, 1),
+        )
+        BoardMember.objects.create(
+            mandate=mandate,
+            first_name="Bruno",
+            last_name="Abel",
+            seat="elected",
+            start=date(2021, 1, 1),
+        )
+    names = _row_names(clients["viewer"].get("/conseil/").content.decode())
+    assert names == [
+        "Stéphane Maire",
+        "Bruno Abel",
+        "Élu0 Conseil0",
+        "Élu1 Conseil1",
+        "Anne Aaron",
+        "Nommé0 Asso0",
+        "Nommé1 Asso1",
+    ]
+    api = clients["viewer"].get("/api/v1/board/members/").json()
+    assert [m["seat"] for m in api] == ["president"] + ["elected"] * 3 + ["appointed"] * 3
+
+
+def test_deleting_a_board_member_asks_for_confirmation_first(bondy, clients):
+    mandate = make_board(bondy)
+    with schema_context(bondy.schema_name):
+        seat = BoardMember.objects.get(last_name="Asso0")
+    board = clients["agent"].get("/conseil/").content.decode()
+    assert f'<a href="/conseil/membres/{seat.pk}/supprimer/">Supprimer' in board
+    assert f'action="/conseil/membres/{seat.pk}/supprimer/"' not in board  # no one-click delete
+
+    confirm = clients["agent"].get(f"/conseil/membres/{seat.pk}/supprimer/")
+    assert confirm.status_code == 200
+    soup = BeautifulSoup(confirm.content.decode(), "html.parser")
+    assert soup.h1.get_text() == "Supprimer Nommé0 Asso0 du conseil d'administration ?"
+    facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl dt")}
+    assert facts["Siège"] == "Nommé(e) par le maire" and facts["Mandature"] == "2020-2026"
+    assert "Associations familiales" in facts["Association"]
+    form = soup.find("main").find("form", method="post")
+    assert form.button.get_text() == "Confirmer la suppression"
+    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None
+    assert form.find("a", href=f"/conseil/mandats/{mandate.pk}/").get_text() == "Annuler et revenir"
+    with schema_context(bondy.schema_name):
+        assert BoardMember.objects.filter(pk=seat.pk).exists()  # looking deletes nothing
+
+    assert clients["viewer"].get(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 403
+    response = clients["agent"].post(f"/conseil/membres/{seat.pk}/supprimer/")
+    assert response.status_code == 302 and response["Location"] == f"/conseil/mandats/{mandate.pk}/"
+    with schema_context(bondy.schema_name):
+        assert not BoardMember.objects.filter(pk=seat.pk).exists()
+    assert clients["agent"].get(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 404

@@ -84,3 +84,43 @@ def test_team_and_dashboard_show_only_the_host_member(colliding):
     assert "dir@bondy.test" in team and "dir@montreuil.test" not in team
     home = member_client(montreuil, montreuil_dir).get("/").content.decode()
     assert "Montreuil" in home and "Bondy" not in home
+
+
+def test_delete_confirmations_stay_in_the_host_member(colliding):
+    bondy, montreuil, (bondy_dir, montreuil_dir), fig, seat = colliding
+    # Bondy gets a figure whose id Montreuil does not have.
+    add_figures(bondy, (2024, "Accueil", "Appels téléphoniques", 5, None))
+    with schema_context(bondy.schema_name):
+        only_bondy = ActivityFigure.objects.get(year=2024).pk
+    b, m = member_client(bondy, bondy_dir), member_client(montreuil, montreuil_dir)
+
+    # The same ids on each host: each confirmation shows its own member's row.
+    assert "Transports" in b.get(f"/activite/{fig}/supprimer/").content.decode()
+    montreuil_page = m.get(f"/activite/{fig}/supprimer/").content.decode()
+    assert "Obsèques" in montreuil_page and "Transports" not in montreuil_page
+    with schema_context(bondy.schema_name):
+        bondy_seat = BoardMember.objects.get(pk=seat).full_name
+    with schema_context(montreuil.schema_name):
+        montreuil_seat = BoardMember.objects.get(pk=seat).full_name
+    assert bondy_seat in b.get(f"/conseil/membres/{seat}/supprimer/").content.decode()
+    assert montreuil_seat in m.get(f"/conseil/membres/{seat}/supprimer/").content.decode()
+
+    # An id only the other member has: 404 on this host, to look or to delete.
+    assert m.get(f"/activite/{only_bondy}/supprimer/").status_code == 404
+    assert m.post(f"/activite/{only_bondy}/supprimer/").status_code == 404
+    # The other member's account on this host: refused.
+    assert member_client(montreuil, bondy_dir).get(f"/activite/{fig}/supprimer/").status_code == 403
+    assert (
+        member_client(montreuil, bondy_dir).post(f"/conseil/membres/{seat}/supprimer/").status_code
+        == 403
+    )
+
+    # Confirming on Montreuil deletes Montreuil's rows only.
+    assert m.post(f"/activite/{fig}/supprimer/").status_code == 302
+    assert m.post(f"/conseil/membres/{seat}/supprimer/").status_code == 302
+    with schema_context(bondy.schema_name):
+        assert ActivityFigure.objects.filter(pk=fig, count=111).exists()
+        assert BoardMember.objects.filter(pk=seat).exists()
+    with schema_context(montreuil.schema_name):
+        assert not ActivityFigure.objects.filter(pk=fig).exists()
+        assert not BoardMember.objects.filter(pk=seat).exists()

@@ -1,0 +1,54 @@
+"""French names of members: "CCAS de Bondy", "CCAS d'Aubervilliers", "CCAS du Blanc-Mesnil"."""
+
+import unicodedata
+
+VOWELS = set("AEIOUYŒÆ")
+# Communes whose initial h is mute ("d'Hendaye"). Elsewhere an initial h is taken as aspirated
+# ("de Haguenau", "de Houilles"): a wrong "de" reads better than a wrong "d'". A member whose
+# name is still wrong gets it typed at onboarding or corrected in the administration.
+MUTE_H = {
+    "harfleur",
+    "hazebrouck",
+    "hendaye",
+    "hennebont",
+    "herblay-sur-seine",
+    "herouville-saint-clair",
+    "henin-beaumont",
+    "hyeres",
+}
+
+
+def _base_letters(text: str) -> str:
+    """'Épinay' -> 'Epinay': accents dropped, case kept."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _elides(name: str) -> bool:
+    plain = _base_letters(name)
+    first = plain[:1].upper()
+    if first == "H":
+        return plain.lower() in MUTE_H
+    return first in VOWELS
+
+
+def of_place(name: str) -> str:
+    """The place name after "de", as French writes it.
+
+    "Bondy" -> "de Bondy", "Aubervilliers" -> "d'Aubervilliers", "Le Blanc-Mesnil" -> "du
+    Blanc-Mesnil", "Les Lilas" -> "des Lilas"; "La Courneuve" and "L'Île-Saint-Denis" keep "de".
+    """
+    name = name.strip()
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name.startswith(("La ", "L'", "L’")):
+        return "de " + name
+    if _elides(name):
+        return "d'" + name
+    return "de " + name
+
+
+def ccas_name(commune_name: str) -> str:
+    """The usual name of a commune's CCAS: "CCAS de Bondy", "CCAS d'Épinay-sur-Seine"."""
+    return f"CCAS {of_place(commune_name)}"

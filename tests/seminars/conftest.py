@@ -95,3 +95,18 @@ def seminar(db) -> SeminarPage:
     return make_seminar(
         ateliers=(("Atelier A", 1, 2, 3), ("Atelier B", 1, 2, 3), ("Atelier C", 4, 2, 10))
     )
+
+
+def form_data(**overrides) -> dict:
+    """The fields of an event page's registration form, as a person fills them in."""
+    data = {
+        "nom": "Durand",
+        "prenom": "Aïcha",
+        "email": "aicha.durand@exemple.fr",
+        "commune": "NOISY LE SEC",
+        "fonction": "conseiller_municipal",
+        "needs": "Repas végétarien",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data

@@ -13,7 +13,7 @@ from seminars.links import make_token, manage_path, read_token
 from seminars.links import page_path as url
 from seminars.models import Registration, Visibility
 from seminars.services import register_person
-from tests.seminars.conftest import make_seminar, person
+from tests.seminars.conftest import form_data, make_seminar, person
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +22,6 @@ def linked_registration(text: str):
     """The registration of the first signed link found in `text` (tokens carry a timestamp)."""
     token = re.search(r"/evenements/inscription/([^/\s]+)/", text).group(1)
     return read_token(token)
-
-
-def form_data(**overrides) -> dict:
-    data = {
-        "nom": "Durand",
-        "prenom": "Aïcha",
-        "email": "aicha.durand@exemple.fr",
-        "commune": "NOISY LE SEC",
-        "fonction": "conseiller_municipal",
-        "needs": "Repas végétarien",
-        "consent": "on",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_registering_through_the_event_page_confirms_and_emails_an_ics(

@@ -11,7 +11,7 @@ from seminars.links import manage_path
 from seminars.links import page_path as url
 from seminars.models import Registration
 from seminars.services import register_person
-from tests.seminars.conftest import form_data as registration_form
+from tests.seminars.conftest import form_data as portal_form_data
 from tests.seminars.conftest import make_seminar, person
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ class Elements(HTMLParser):
 
 def form_data(**overrides) -> dict:
     """The portal form's fields, with no needs and no consent."""
-    return registration_form(**{"needs": "", "consent": "", **overrides})
+    return portal_form_data(**{"needs": "", "consent": "", **overrides})
 
 
 def atelier_box(html: str, atelier) -> dict:

@@ -1,7 +1,7 @@
 """Public API of the ABS: the catalogue, comparisons and series of published values."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from abs_shared.comparisons import (
     load_intercommunality,
     series,
 )
-from abs_shared.models import CATALOGUE_FIELDS, Indicator
+from abs_shared.models import CATALOGUE_FIELDS, Indicator, ReferenceValue, ValueStatus
 from tenants.models import Commune, Intercommunality
 
 
@@ -76,7 +76,9 @@ class ComparisonQuery(SeriesQuery):
 
 
 QUERY_PARAMETERS = [
-    OpenApiParameter("commune", str, description="Code INSEE de la commune"),
+    OpenApiParameter(
+        "commune", str, description="Code INSEE de la commune (ou bien intercommunality)"
+    ),
     OpenApiParameter(
         "intercommunality",
         str,
@@ -84,6 +86,167 @@ QUERY_PARAMETERS = [
     ),
     OpenApiParameter("indicator", str, description="Code de l'indicateur", required=True),
 ]
+
+
+# --- Response shapes (abs_shared.comparisons.compare and series) -----------------------------
+# Factories: a serializer class takes its fields out of the dict it is built from, and fields keep
+# their declaration order, so each shape gets fresh fields.
+
+
+def _status():
+    return serializers.ChoiceField(
+        ValueStatus.choices,
+        help_text="value : un nombre ; secret : secret statistique ; missing : n.d.",
+    )
+
+
+def _value():
+    return serializers.FloatField(allow_null=True, help_text="null si secret ou manquant")
+
+
+class AbsCommuneRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Code INSEE")
+    nom = serializers.CharField()
+
+
+class AbsIntercommunalityRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="SIREN")
+    nom = serializers.CharField()
+
+
+class AbsSubjectSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(["commune", "intercommunality"])
+    code = serializers.CharField(help_text="Code INSEE ou SIREN")
+    nom = serializers.CharField()
+
+
+class AbsIndicatorRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(Indicator.Unit.choices)
+
+
+def _header_fields() -> dict:
+    """How a result names its subject (comparisons.Subject.shape) and its indicator."""
+    return {
+        "commune": AbsCommuneRefSerializer(
+            required=False,
+            help_text="La commune (avec `?commune=`) ; absent pour une intercommunalité",
+        ),
+        "intercommunality": AbsIntercommunalityRefSerializer(
+            required=False,
+            help_text="L'intercommunalité (avec `?intercommunality=`) ; absent pour une commune",
+        ),
+        "subject": AbsSubjectSerializer(help_text="Le sujet, commune ou intercommunalité"),
+        "indicator": AbsIndicatorRefSerializer(),
+    }
+
+
+def _reference_head() -> dict:
+    return {
+        "level": serializers.ChoiceField(
+            ReferenceValue.Level.choices,
+            help_text="Territoire de référence, du plus proche au plus large",
+        ),
+        "code": serializers.CharField(help_text="SIREN, code du département ou de la région, FRM"),
+        "nom": serializers.CharField(),
+    }
+
+
+def _summary(name: str, **kwargs):
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(help_text="Valeurs numériques (hors secrets)"),
+            "min": serializers.FloatField(allow_null=True),
+            "q1": serializers.FloatField(allow_null=True),
+            "median": serializers.FloatField(allow_null=True),
+            "q3": serializers.FloatField(allow_null=True),
+            "max": serializers.FloatField(allow_null=True),
+            "rank": serializers.IntegerField(
+                allow_null=True,
+                help_text="1 = le plus fragile ; null pour un indicateur neutre ou sans valeur",
+            ),
+        },
+        **kwargs,
+    )
+
+
+def _point_fields() -> dict:
+    return {"year": serializers.IntegerField(), "value": _value(), "status": _status()}
+
+
+COMPARISON_OUT = inline_serializer(
+    "Comparison",
+    {
+        **_header_fields(),
+        "year": serializers.IntegerField(),
+        "value": _value(),
+        "status": _status(),
+        "draft": serializers.BooleanField(
+            help_text="Valeur non publiée du membre (sur son hôte, pour ses personnes)"
+        ),
+        "source": serializers.CharField(),
+        "references": inline_serializer(
+            "ComparisonReference",
+            {
+                **_reference_head(),
+                "value": _value(),
+                "status": _status(),
+                "gap": serializers.FloatField(
+                    allow_null=True, help_text="Écart, dans l'unité de l'indicateur"
+                ),
+                "ratio": serializers.FloatField(allow_null=True),
+                "source": serializers.CharField(),
+            },
+            many=True,
+        ),
+        "members": _summary(
+            "ComparisonMembers",
+            help_text="Parmi les membres (CCAS pour une commune, CIAS pour une intercommunalité)",
+        ),
+        "peers": _summary(
+            "ComparisonPeers",
+            allow_null=True,
+            help_text="Parmi les communes de la même tranche de population ; null pour une "
+            "intercommunalité",
+        ),
+        "secret_count": serializers.IntegerField(help_text="Valeurs secrètes, comptées à part"),
+        "population_band": serializers.CharField(help_text="Vide pour une intercommunalité"),
+    },
+)
+SERIES_OUT = inline_serializer(
+    "Series",
+    {
+        **_header_fields(),
+        "breaks": serializers.ListField(
+            child=serializers.IntegerField(),
+            help_text="Années après lesquelles la série est rompue",
+        ),
+        "points": inline_serializer(
+            "SeriesPoint",
+            {**_point_fields(), "draft": serializers.BooleanField()},
+            many=True,
+        ),
+        "references": inline_serializer(
+            "SeriesReference",
+            {
+                **_reference_head(),
+                "points": inline_serializer("SeriesReferencePoint", _point_fields(), many=True),
+            },
+            many=True,
+        ),
+    },
+)
+QUERY_ERRORS = inline_serializer(
+    "AbsQueryErrors",
+    {
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="Messages en français, par paramètre",
+        )
+    },
+)
 
 
 class PooledReadView(APIView):
@@ -110,7 +273,7 @@ class ComparisonView(PooledReadView):
 
     @extend_schema(
         parameters=QUERY_PARAMETERS + [OpenApiParameter("year", int, required=True)],
-        responses={200: dict},
+        responses={200: COMPARISON_OUT, 400: QUERY_ERRORS},
     )
     def get(self, request):
         parsed, error = self.read(request)
@@ -124,7 +287,7 @@ class SeriesView(PooledReadView):
     """A commune's (or an intercommunality's) values over the years beside its territories; series
     breaks listed."""
 
-    @extend_schema(parameters=QUERY_PARAMETERS, responses={200: dict})
+    @extend_schema(parameters=QUERY_PARAMETERS, responses={200: SERIES_OUT, 400: QUERY_ERRORS})
     def get(self, request):
         parsed, error = self.read(request)
         if error:

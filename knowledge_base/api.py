@@ -1,12 +1,13 @@
 """GET /api/v1/guides/ and /api/v1/experiences/: published, public pages only."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from knowledge_base.listing import Filters, ListingFilterForm, filter_pages, prefetch_cards
 from knowledge_base.models import ExperiencePage, GuidePage
 from knowledge_base.services import public_page_url
+from tenants.api import CommuneRefSerializer
 
 
 class ThemeRefSerializer(serializers.Serializer):
@@ -37,6 +38,7 @@ class ExperienceSerializer(KnowledgePageSerializer):
     member = serializers.CharField(source="member.name")
     commune = serializers.SerializerMethodField()
 
+    @extend_schema_field(CommuneRefSerializer)
     def get_commune(self, page) -> dict:
         commune = page.member.commune
         return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}

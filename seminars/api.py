@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -160,6 +161,21 @@ def events_with_seats():
     return listed_events().prefetch_related(Prefetch("ateliers", queryset=ateliers))
 
 
+# DRF's BooleanField spellings (true/false, 1/0, yes/no, on/off, any case), and French oui/non.
+TRUE_WORDS = {str(v).lower() for v in serializers.BooleanField.TRUE_VALUES} | {"oui"}
+FALSE_WORDS = {str(v).lower() for v in serializers.BooleanField.FALSE_VALUES} | {"non"}
+
+
+def boolean_parameter(request, name: str) -> bool:
+    """`?name=` as a boolean (absent or empty: false); 400 in French for anything else."""
+    raw = request.query_params.get(name, "").strip().lower()
+    if raw in TRUE_WORDS:
+        return True
+    if not raw or raw in FALSE_WORDS:
+        return False
+    raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
+
+
 class SeminarList(generics.ListCreateAPIView):
     """Events of the union (public and members-only; invitation-only events are never listed)."""
 
@@ -168,13 +184,18 @@ class SeminarList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         events = events_with_seats()
-        if self.request.query_params.get("upcoming") in ("1", "true"):
+        if boolean_parameter(self.request, "upcoming"):
             events = events.filter(end__gte=timezone.now())
         return events
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("upcoming", bool, description="Seulement les événements à venir")
+            OpenApiParameter(
+                "upcoming",
+                bool,
+                description="Seulement les événements à venir (true/false, 1/0, oui/non) ; "
+                "une autre valeur : 400",
+            )
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -313,17 +334,36 @@ def _form_data(data) -> dict:
 class RegistrationList(APIView):
     permission_classes = [PublicWriteStaffRead]
 
-    @extend_schema(responses=RegistrationSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Registration.Status.values,
+                description="Seulement les inscriptions de ce statut",
+            )
+        ],
+        responses={
+            200: RegistrationSerializer(many=True),
+            400: OpenApiResponse(description="Statut inconnu (`status`), en français"),
+        },
+    )
     def get(self, request, pk: int):
         """Registrations of an event (organisers)."""
+        wanted = request.query_params.get("status", "")
+        if wanted and wanted not in Registration.Status.values:
+            known = ", ".join(Registration.Status.values)
+            raise ValidationError(
+                {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
+            )
         seminar = get_object_or_404(SeminarPage, pk=pk)
         registrations = (
             seminar.registrations.select_related("commune")
             .prefetch_related("ateliers")
             .order_by("nom", "prenom")
         )
-        if request.query_params.get("status"):
-            registrations = registrations.filter(status=request.query_params["status"])
+        if wanted:
+            registrations = registrations.filter(status=wanted)
         return Response(RegistrationSerializer(registrations, many=True).data)
 
     @extend_schema(
@@ -381,7 +421,13 @@ class RegistrationList(APIView):
 
 
 IMPORT_OUT = inline_serializer(
-    "ImportResult", {"imported": serializers.IntegerField(), "flagged": serializers.IntegerField()}
+    "ImportResult",
+    {
+        "imported": serializers.IntegerField(help_text="Lignes importées"),
+        "flagged": serializers.IntegerField(help_text="Dont commune à vérifier"),
+        "confirmed": serializers.IntegerField(help_text="Dont inscriptions confirmées"),
+        "waitlisted": serializers.IntegerField(help_text="Dont inscriptions en liste d'attente"),
+    },
 )
 IMPORT_ERRORS = inline_serializer(
     "ImportErrors",

@@ -1,14 +1,33 @@
 """Public API: members and the commune matcher."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.matching import match_commune
-from tenants.models import MemberCCAS
+from tenants.models import Intercommunality, MemberCCAS
 from tenants.services import member_url
+
+
+class CommuneRefSerializer(serializers.Serializer):
+    """A commune as the API names it (members, experiences)."""
+
+    code = serializers.CharField(help_text="Code INSEE")
+    nom = serializers.CharField()
+    departement = serializers.CharField(help_text="Code du département")
+
+
+class IntercommunalityRefSerializer(serializers.Serializer):
+    siren = serializers.CharField()
+    nom = serializers.CharField()
+    kind = serializers.ChoiceField(Intercommunality.Kind.choices)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -30,10 +49,17 @@ class MemberSerializer(serializers.ModelSerializer):
             "url",
         ]
 
+    @extend_schema_field(CommuneRefSerializer)
     def get_commune(self, member) -> dict:
         commune = member.commune
         return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}
 
+    @extend_schema_field(
+        IntercommunalityRefSerializer(
+            allow_null=True,
+            help_text="L'intercommunalité du CIAS, ou celle de la commune ; null sans",
+        )
+    )
     def get_intercommunality(self, member) -> dict | None:
         grouping = member.intercommunality or member.commune.intercommunality
         return (

@@ -1,7 +1,7 @@
 """Host routing: the portal on PLATFORM_DOMAIN, each member on <slug>.PLATFORM_DOMAIN."""
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -12,6 +12,26 @@ from tenants.models import Membership
 
 # Paths of a member host that a visitor who is not (yet) a member may reach.
 OPEN_MEMBER_PATHS = ("/connexion/", "/deconnexion/", "/acces/", "/static/", "/api/", "/favicon.ico")
+
+
+def null_character_middleware(get_response):
+    """400 « Requête invalide. » for a NUL character (%00) in the path or the query string.
+
+    PostgreSQL refuses NUL in text: such a value reaching a query (a search, a lookup by code)
+    raised a DataError, hence a 500. No page or API of the platform takes one.
+    """
+
+    def middleware(request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Requête invalide."}, status=400)
+            return HttpResponseBadRequest(
+                "Requête invalide.", content_type="text/plain; charset=utf-8"
+            )
+        return get_response(request)
+
+    return middleware
 
 
 def portal_hosts() -> set[str]:

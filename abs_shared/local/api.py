@@ -6,7 +6,7 @@ intercommunality, `?intercommunality=<SIREN>`) include its unpublished values fo
 anyone else, and any other commune or intercommunality, gets the published values only.
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -137,7 +137,7 @@ class SelectionAction(APIView):
     def act(self, member, **selection) -> int:
         raise NotImplementedError
 
-    @extend_schema(request=SelectionSerializer, responses={200: dict})
+    @extend_schema(request=SelectionSerializer)
     def post(self, request):
         selection = SelectionSerializer(data=request.data)
         if not selection.is_valid():
@@ -151,16 +151,40 @@ class SelectionAction(APIView):
         return Response({self.action_name: count})
 
 
+def selection_schema(action_name: str, name: str):
+    """{action_name: n}, or 400 {"errors": {field: [messages]}}."""
+    return extend_schema_view(
+        post=extend_schema(
+            responses={
+                200: inline_serializer(
+                    name, {action_name: serializers.IntegerField(help_text="Observations")}
+                ),
+                400: inline_serializer(
+                    f"{name}Errors",
+                    {
+                        "errors": serializers.DictField(
+                            child=serializers.ListField(child=serializers.CharField())
+                        )
+                    },
+                ),
+            }
+        )
+    )
+
+
+@selection_schema("validated", "ObservationsValidated")
 class ObservationValidate(SelectionAction):
     action_name = "validated"
     act = staticmethod(services.validate_observations)
 
 
+@selection_schema("published", "ObservationsPublished")
 class ObservationPublish(SelectionAction):
     action_name = "published"
     act = staticmethod(services.publish_observations)
 
 
+@selection_schema("retracted", "ObservationsRetracted")
 class ObservationRetract(SelectionAction):
     action_name = "retracted"
     act = staticmethod(services.retract_observations)

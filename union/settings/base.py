@@ -72,6 +72,8 @@ ROOT_URLCONF = "union.urls_member"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # First: a NUL character (%00) in the URL is a 400 before anything queries the database.
+    "union.middleware.null_character_middleware",
     "union.middleware.HostTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -209,8 +211,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # ?limit= at most 200, ?offset= bounded; bad values are a 400 in French.
+    "DEFAULT_PAGINATION_CLASS": "union.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # French messages where DRF's are English (a body that does not parse).
+    "EXCEPTION_HANDLER": "union.api_errors.french_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Maillage",
@@ -220,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Only /api/: the portal's URLconf also mounts Wagtail's internal admin API.
+    "PREPROCESSING_HOOKS": ["union.api_schema.only_api_paths"],
+    # The ABS value statuses (comparisons, series, observations), named apart from other "status".
+    "ENUM_NAME_OVERRIDES": {"ValueStatusEnum": "abs_shared.models.ValueStatus"},
 }
 
 # Official geography (COG 2026) from the npm package @etalab/decoupage-administratif.

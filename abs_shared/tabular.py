@@ -7,7 +7,7 @@ the whole file first and report every bad cell by line and column, in French.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from abs_shared.models import ValueStatus
+from abs_shared.models import ReferenceValue, ValueStatus
 from union.spreadsheets import ImportIssue, ImportRejected, read_rows
 
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
@@ -15,6 +15,10 @@ SECRET_MARKS = {"s", "secret"}
 HEADER_SEARCH_ROWS = 10
 # Spaces people and spreadsheets put between thousands: space, no-break space, narrow no-break space.
 THOUSANDS_SPACES = (" ", "\u00a0", "\u202f")
+# What the value fields hold (16 digits, 4 after the point: below 10^12); the numerators and
+# denominators of observations (16 digits, 2 after the point) hold more.
+_VALUE = ReferenceValue._meta.get_field("value")
+LARGEST = Decimal(10) ** (_VALUE.max_digits - _VALUE.decimal_places)
 
 
 @dataclass
@@ -85,9 +89,12 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(f"« {text} » n'est pas un nombre.") from None
     if not number.is_finite():
         raise ValueError(f"« {text} » n'est pas un nombre.")
-    if abs(number) >= Decimal("1e12"):
+    if abs(number) < LARGEST:  # 1E+999999 can't even be rounded
+        # Rounding may reach the limit: 999999999999,99999 becomes 10^12.
+        number = number.quantize(Decimal("0.0001"))
+    if abs(number) >= LARGEST:
         raise ValueError(f"« {text} » est trop grand.")
-    return number.quantize(Decimal("0.0001"))
+    return number
 
 
 def parse_value(text: str, *, blank: str = ValueStatus.MISSING) -> tuple[str, Decimal | None]:
@@ -108,7 +115,7 @@ def parse_value(text: str, *, blank: str = ValueStatus.MISSING) -> tuple[str, De
 
 def parse_year(text: str) -> int:
     cleaned = text.strip()
-    if not cleaned.isdigit() or not 1990 <= int(cleaned) <= 2100:
+    if not (cleaned.isdecimal() and len(cleaned) == 4 and 1990 <= int(cleaned) <= 2100):
         raise ValueError(f"« {text} » n'est pas une année (entre 1990 et 2100).")
     return int(cleaned)
 

@@ -38,6 +38,19 @@ HEADERS = {
     "dep": "hint",
 }
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
+LABELS = {**REQUIRED, "email": "Email"}
+# The longest text each column may hold, read from the field it is stored in: the commune and the
+# fonction are kept as typed (commune_typed, fonction_text).
+MAX_LENGTHS = {
+    column: Registration._meta.get_field(field).max_length
+    for column, field in {
+        "nom": "nom",
+        "prenom": "prenom",
+        "commune": "commune_typed",
+        "fonction": "fonction_text",
+        "email": "email",
+    }.items()
+}
 MAX_ROWS = 5000
 
 
@@ -77,6 +90,16 @@ def parse(
         for field, label in REQUIRED.items():
             if not cell(field):
                 errors.append(ImportIssue(line, label, f"{label} manquant(e)."))
+        for field, label in LABELS.items():
+            limit = MAX_LENGTHS[field]
+            if len(cell(field)) > limit:
+                errors.append(
+                    ImportIssue(
+                        line,
+                        label,
+                        f"Texte trop long : {len(cell(field))} caractères, {limit} au plus.",
+                    )
+                )
         email = cell("email").lower()
         if email:
             try:

@@ -8,6 +8,7 @@ app checks its own columns. Downloads (exports, templates to fill in) share the 
 dialect and the content types.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -17,6 +18,16 @@ from django.http import HttpResponse
 from openpyxl import load_workbook
 
 DELIMITERS = (";", ",", "\t")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+NUL_CHARACTER = (
+    "Cellule contenant un caractère nul (code 0), qui ne peut pas être enregistré : "
+    "retirez-le, ou enregistrez de nouveau le fichier depuis le tableur."
+)
+MAX_NUL_ISSUES = 20
+UNCLOSED_QUOTE = (
+    "Un guillemet (\") ouvre une cellule sur cette ligne et n'est jamais refermé : "
+    "tout le reste du fichier y tomberait. Retirez-le ou refermez-le, puis renvoyez le fichier."
+)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,10 +48,15 @@ class ImportIssue:
 
 
 class ImportRejected(Exception):
-    """The file was refused as a whole; nothing was written."""
+    """The file was refused as a whole; nothing was written.
 
-    def __init__(self, errors: list[ImportIssue]):
+    `unreadable`: the file could not be read at all (format, encoding, damaged workbook), as
+    opposed to problems placed on a line and a column.
+    """
+
+    def __init__(self, errors: list[ImportIssue], *, unreadable: bool = False):
         self.errors = errors
+        self.unreadable = unreadable
         super().__init__(f"{len(errors)} erreur(s) dans le fichier")
 
 
@@ -61,32 +77,138 @@ def read_rows(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
     """
     name = (filename or "").lower()
     if "." not in name:  # an upload without a name (API clients): a zip container is a workbook
-        return _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if name.endswith((".csv", ".txt")):
-        return _csv_rows(content)
-    raise ImportRejected(
-        [ImportIssue(1, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")]
-    )
+        rows = _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
+    elif name.endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    elif name.endswith((".csv", ".txt")):
+        rows = _csv_rows(content)
+    else:
+        raise ImportRejected(
+            [ImportIssue(1, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")],
+            unreadable=True,
+        )
+    _refuse_nul_characters(rows)
+    return rows
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of the column at `index` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _refuse_nul_characters(rows: list[tuple[int, list[str]]]) -> None:
+    """A NUL character can't be stored (PostgreSQL refuses it in text): say where it is.
+
+    The column is named by the first line's header when it has one there, else by its letter.
+    """
+    header = rows[0][1] if rows else []
+    issues = []
+    for line, cells in rows:
+        for index, cell in enumerate(cells):
+            if "\x00" not in cell:
+                continue
+            title = header[index] if index < len(header) and line != rows[0][0] else ""
+            column = title if title and "\x00" not in title else f"colonne {column_letter(index)}"
+            issues.append(ImportIssue(line, column, NUL_CHARACTER))
+    if len(issues) > MAX_NUL_ISSUES:  # NULs everywhere: not a text file (a renamed .xls, a PDF…)
+        issues = [
+            ImportIssue(
+                issues[0].line,
+                issues[0].column,
+                "Le fichier contient des caractères nuls dans de nombreuses cellules : ce n'est "
+                "pas un texte CSV. Enregistrez-le depuis le tableur en CSV (UTF-8) ou en XLSX.",
+            )
+        ]
+    if issues:
+        raise ImportRejected(issues)
 
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(content)
-    first_line = text.split("\n", 1)[0]
+    first_line = LINE_BREAK.split(text, 1)[0]
     counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [(number, [cell.strip() for cell in row]) for number, row in enumerate(reader, 1)]
+    # newline=None: lines may end the Windows (\r\n), Unix (\n) or old Mac (\r) way.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            rows.append((len(rows) + 1, row))
+    except csv.Error as error:
+        # The line being read when it failed: a quote opened there and never closed swallows
+        # the rest of the file into one cell, until the cell is larger than csv allows.
+        line = len(rows) + 1
+        message = (
+            UNCLOSED_QUOTE
+            if "field larger than field limit" in str(error)
+            else "Ligne illisible : vérifiez les guillemets et les séparateurs de cette ligne."
+        )
+        raise ImportRejected([ImportIssue(line, "", message)]) from error
+    if rows and any("\n" in cell for cell in rows[-1][1]):
+        opened = _unclosed_quote_line(text, delimiter)
+        if opened:
+            raise ImportRejected([ImportIssue(opened, "", UNCLOSED_QUOTE)])
+    return [(number, [cell.strip() for cell in row]) for number, row in rows]
+
+
+def _unclosed_quote_line(text: str, delimiter: str) -> int | None:
+    """The line (as csv numbers them) of a quote that opens a cell and is never closed, if any.
+
+    Run only when the last line read holds a line break: either a cell typed on several lines
+    (legitimate) or a stray quote that swallowed the end of the file. Follows the csv module's
+    own reading: a quote opens a cell only at its start; inside, a doubled quote is a quote.
+    """
+    record, opened_at = 1, 0
+    start, quoted, after_quote = True, False, False
+    for char in LINE_BREAK.sub("\n", text):
+        if quoted and not after_quote:
+            after_quote = char == '"'
+            continue
+        if after_quote:
+            after_quote = False
+            if char == '"':  # a doubled quote: a quote inside the cell
+                continue
+            quoted = False  # the quote closed the cell; what follows is read as it comes
+        if char == "\n":
+            record += 1
+            start = True
+        elif start and char == '"':
+            quoted, opened_at, start = True, record, False
+        else:
+            start = char == delimiter
+    return opened_at if quoted and not after_quote else None
 
 
 def _decode(content: bytes) -> str:
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's « Texte Unicode » (tab-separated) and some other Windows tools write UTF-16.
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                [ImportIssue(1, "", "Encodage du fichier illisible (UTF-16 abîmé).")],
+                unreadable=True,
+            ) from None
+    sample = content[:4096]
+    if sample.count(0) * 3 > len(sample):  # no BOM, yet a NUL byte beside every letter: UTF-16
+        zeros_first = sample[0::2].count(0) > sample[1::2].count(0)
+        try:
+            return content.decode("utf-16-be" if zeros_first else "utf-16-le")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the NUL bytes are refused with their place
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportRejected([ImportIssue(1, "", "Encodage du fichier illisible (UTF-8 attendu).")])
+    raise ImportRejected(
+        [ImportIssue(1, "", "Encodage du fichier illisible (UTF-8 attendu).")], unreadable=True
+    )
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
@@ -94,7 +216,8 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportRejected(
-            [ImportIssue(1, "", f"Classeur XLSX illisible ({error.__class__.__name__}).")]
+            [ImportIssue(1, "", f"Classeur XLSX illisible ({error.__class__.__name__}).")],
+            unreadable=True,
         ) from error
     rows = [
         (number, [cell_text(value) for value in row])

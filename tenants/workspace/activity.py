@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.db import connection
 from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
@@ -289,23 +290,60 @@ class ImportRow:
     amount: Decimal | None
 
 
+class RefusedTable(list):
+    """A file that was read but can't be imported (a NUL character, a quote never closed): no
+    rows, and the problems by line and column, which parse_activity_rows reports."""
+
+    def __init__(self, issues: list[ImportIssue]):
+        super().__init__()
+        self.issues = issues
+
+
 def read_table(filename: str, content: bytes) -> list[list[str]]:
     """Rows of cells from a CSV or XLSX file; ValueError (French) if the file can't be read."""
     try:
         return [cells for _line, cells in read_rows(content, filename)]
     except ImportRejected as rejected:
-        raise ValueError(rejected.errors[0].message) from rejected
+        if rejected.unreadable:
+            raise ValueError(rejected.errors[0].message) from rejected
+        return RefusedTable(rejected.errors)
 
 
-def parse_integer(value) -> int:
+def _field_limits() -> tuple[int, Decimal]:
+    """The largest count and amount the database stores: read from ActivityFigure's fields."""
+    count = ActivityFigure._meta.get_field("count")
+    _low, high = connection.ops.integer_field_range(count.get_internal_type())
+    amount = ActivityFigure._meta.get_field("amount")
+    largest_amount = Decimal(10) ** (amount.max_digits - amount.decimal_places) - CENT
+    return high, largest_amount
+
+
+MAX_COUNT, MAX_AMOUNT = _field_limits()
+
+
+def french_number(number) -> str:
+    """2147483647 -> '2 147 483 647' (narrow no-break spaces), 1234.5 -> '1 234,5'."""
+    return f"{number:,}".replace(",", "\u202f").replace(".", ",")
+
+
+class TooLarge(ValueError):
+    """A number the database can't hold; str() says so in French."""
+
+
+def parse_integer(value, maximum: int = MAX_COUNT) -> int:
+    """'5 400' -> 5400; ValueError otherwise, TooLarge beyond `maximum`."""
     text = cell_text(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    if not text.isdigit():
+    if not text.isdecimal():
         raise ValueError
-    return int(text)
+    number = int(text.lstrip("0") or "0") if len(text) <= 30 else maximum + 1
+    if number > maximum:
+        raise TooLarge(f"Nombre trop grand : au plus {french_number(maximum)}.")
+    return number
 
 
 def parse_amount(value) -> Decimal:
-    """'1 234,50', '1234.5', '1.234,50', '1,234.50', '12 €' -> Decimal; ValueError otherwise."""
+    """'1 234,50', '1234.5', '1.234,50', '1,234.50', '12 €' -> Decimal; ValueError otherwise,
+    TooLarge beyond what the amount field holds."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
@@ -321,7 +359,11 @@ def parse_amount(value) -> Decimal:
             number = Decimal(text)
         except InvalidOperation:
             raise ValueError from None
-    if not number.is_finite() or number < 0 or number != number.quantize(CENT):
+    if not number.is_finite() or number < 0:
+        raise ValueError
+    if number > MAX_AMOUNT:  # before rounding: 1E+999999 can't be rounded to the cent
+        raise TooLarge(f"Montant trop grand : au plus {french_number(MAX_AMOUNT)} €.")
+    if number != number.quantize(CENT):
         raise ValueError
     return number.quantize(CENT)
 
@@ -349,6 +391,8 @@ def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[Impo
 
 def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[ImportIssue]]:
     """Check every line of the file; return the rows, or every error (line, column, reason)."""
+    if isinstance(table, RefusedTable):
+        return [], table.issues
     if not table or not any(cell_text(c) for c in table[0]):
         return [], [
             ImportIssue(
@@ -396,6 +440,8 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
         if cell_text(cells["count"]):
             try:
                 count = parse_integer(cells["count"])
+            except TooLarge as error:
+                line_errors.append(ImportIssue(number, labels["count"], str(error)))
             except ValueError:
                 line_errors.append(
                     ImportIssue(
@@ -408,6 +454,8 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
         if cell_text(cells["amount"]):
             try:
                 amount = parse_amount(cells["amount"])
+            except TooLarge as error:
+                line_errors.append(ImportIssue(number, labels["amount"], str(error)))
             except ValueError:
                 line_errors.append(
                     ImportIssue(

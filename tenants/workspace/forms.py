@@ -5,7 +5,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 
 from tenants.models import Membership
-from tenants.workspace.activity import parse_amount
+from tenants.workspace.activity import TooLarge, parse_amount
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Profile, Service
 from tenants.workspace.services import BOARD_MEMBER_FIELDS, MAX_DOCUMENT_BYTES, PROFILE_FIELDS
 
@@ -175,6 +175,8 @@ class ActivityFigureForm(forms.ModelForm):
             return None
         try:
             return parse_amount(text)
+        except TooLarge as error:
+            raise forms.ValidationError(str(error)) from None
         except ValueError:
             raise forms.ValidationError(
                 "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 
 from union.formats import french_number
@@ -17,6 +17,8 @@ from union.formats import french_number
 DEMO_SOURCE = "Données de démonstration (valeurs fictives)"
 # CNIS rule for gridded data: a count below this is not published.
 SECRECY_THRESHOLD = 11
+# Figures are published with at most this many decimals (INSEE: 1, ratios: up to 4).
+MAX_DECIMALS = 6
 FRANCE_CODE = "FRM"
 
 
@@ -69,7 +71,17 @@ class Indicator(models.Model):
     label = models.CharField("libellé", max_length=200)
     definition = models.TextField("définition", blank=True)
     unit = models.CharField("unité", max_length=12, choices=Unit.choices)
-    decimals = models.PositiveSmallIntegerField("décimales affichées", default=1)
+    decimals = models.PositiveSmallIntegerField(
+        "décimales affichées",
+        default=1,
+        validators=[
+            MaxValueValidator(
+                MAX_DECIMALS,
+                "Au plus %(limit_value)s décimales (la valeur saisie est %(show_value)s).",
+            )
+        ],
+        help_text=f"De 0 à {MAX_DECIMALS} chiffres après la virgule.",
+    )
     source = models.CharField("source", max_length=200, blank=True)
     polarity = models.CharField(
         "sens de lecture", max_length=16, choices=Polarity.choices, default=Polarity.NEUTRAL

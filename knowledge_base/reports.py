@@ -1,13 +1,24 @@
-"""Admin report: guides whose last review is older than KB_REVIEW_MAX_AGE_DAYS (12 months)."""
+"""Admin report: guides whose last review is older than KB_REVIEW_MAX_AGE_DAYS (12 months).
 
+Its downloads follow the project's other exports rather than Wagtail's defaults: a CSV that Excel
+in French opens (semicolons, UTF-8 with a BOM, dates as 31/12/2025 in Paris time), an XLSX with
+real dates in French format, both named after the report and the day (guides-a-relire-2026-01-31).
+"""
+
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import F, Q
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.models import GuidePage
+from union.spreadsheets import CONTENT_TYPES, csv_bytes
+
+NEVER = "jamais"
 
 
 def review_cutoff():
@@ -19,6 +30,23 @@ def guides_to_review():
     return GuidePage.objects.filter(
         Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff())
     ).order_by(F("last_reviewed").asc(nulls_first=True), "title")
+
+
+def _local(value: datetime.datetime | None) -> datetime.datetime | None:
+    """A stored (UTC) date and time as read in Paris, without its zone (spreadsheets have none)."""
+    if value is None:
+        return None
+    return timezone.make_naive(value) if timezone.is_aware(value) else value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    return str(value)
 
 
 class GuidesToReviewView(PageReportView):
@@ -38,3 +66,52 @@ class GuidesToReviewView(PageReportView):
 
     def get_queryset(self):
         return guides_to_review()
+
+    def get_filename(self):
+        return f"guides-a-relire-{timezone.localdate():%Y-%m-%d}"
+
+    def export_rows(self, queryset) -> list[list]:
+        """Each guide as its cells: dates as dates (Paris time), « jamais » if never reviewed."""
+        return [
+            [
+                page.title,
+                page.last_reviewed or NEVER,
+                _local(page.last_published_at),
+                str(page.status_string),
+            ]
+            for page in queryset
+        ]
+
+    def headings(self, queryset) -> list[str]:
+        return [self.get_heading(queryset, field) for field in self.list_export]
+
+    def write_csv_response(self, queryset):
+        rows = [[_csv_cell(cell) for cell in row] for row in self.export_rows(queryset)]
+        response = StreamingHttpResponse(
+            [csv_bytes([self.headings(queryset), *rows])], content_type=CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
+        return response
+
+    def write_xlsx(self, queryset, output):
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Guides à relire"
+        sheet.append(self.headings(queryset))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in self.export_rows(queryset):
+            sheet.append(row)
+            title, reviewed, published, _status = sheet[sheet.max_row]
+            title.data_type = "s"  # a title starting with "=" is text, never a formula
+            if isinstance(reviewed.value, datetime.date):
+                reviewed.number_format = "dd/mm/yyyy"
+            if published.value is not None:
+                published.number_format = "dd/mm/yyyy hh:mm"
+        for column, width in zip("ABCD", (60, 20, 20, 20), strict=True):
+            sheet.column_dimensions[column].width = width
+        sheet.freeze_panes = "A2"
+        workbook.save(output)

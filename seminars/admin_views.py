@@ -4,8 +4,8 @@ organisers only."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.http import Http404
+from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,12 +81,46 @@ def seminar_list(request):
     )
 
 
+Status = Registration.Status
+
+
+def in_list_order(queryset):
+    """Confirmed people, then those waiting in the order the seats go to them (as promote_waiting
+    takes them), then the cancelled ones; by name within the confirmed and the cancelled."""
+    waiting = Q(status=Status.WAITLISTED)
+    return queryset.annotate(
+        status_rank=Case(
+            When(status=Status.CONFIRMED, then=0),
+            When(waiting, then=1),
+            default=2,
+            output_field=IntegerField(),
+        ),
+        waiting_since=Case(When(waiting, then=F("waitlisted_at"))),
+        waiting_pk=Case(When(waiting, then=F("pk"))),
+    ).order_by(
+        "status_rank",
+        F("waiting_since").asc(nulls_last=True),
+        F("waiting_pk").asc(nulls_last=True),
+        "nom",
+        "prenom",
+        "pk",
+    )
+
+
+def _list_url(seminar: SeminarPage, query: str = "") -> str:
+    """The registrations list with the organiser's filters (`query`, a query string) kept. The
+    query string is parsed and re-encoded: only parameters, never a path or another site."""
+    url = reverse("seminars_admin:registrations", args=[seminar.pk])
+    query = QueryDict(query or "").urlencode()
+    return f"{url}?{query}" if query else url
+
+
 def registrations(request, pk: int):
     seminar = _seminar(request, pk)
     filters = RegistrationFilterForm(request.GET or None, seminar=seminar)
-    queryset = filters.filter(
-        seminar.registrations.select_related("commune").prefetch_related("ateliers")
-    ).order_by("status", "nom", "prenom")
+    queryset = in_list_order(
+        filters.filter(seminar.registrations.select_related("commune").prefetch_related("ateliers"))
+    )
     return _render(
         request,
         "registrations.html",
@@ -113,18 +147,36 @@ def check_in(request, pk: int, registration_pk: int):
     state = "présent(e)" if present else "non émargé(e)"
     messages.success(request, f"{registration.prenom} {registration.nom} : {state}.")
     # Back to the same filtered list: check-in goes person after person.
-    url = reverse("seminars_admin:registrations", args=[seminar.pk])
-    query = request.POST.get("query", "")
-    return redirect(f"{url}?{query}" if query else url)
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
 
 
-@require_POST
 def cancel(request, pk: int, registration_pk: int):
+    """Cancel after a confirmation page (GET): the person is e-mailed and, when they held a seat,
+    the first person waiting who fits is confirmed. Back to the list as it was filtered."""
     seminar = _seminar(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
-    cancel_registration(registration, actor=request.user)
-    messages.success(request, f"Inscription de {registration.prenom} {registration.nom} annulée.")
-    return redirect("seminars_admin:registrations", pk=seminar.pk)
+    query = (
+        request.POST.get("query", "") if request.method == "POST" else request.GET.get("query", "")
+    )
+    name = f"{registration.prenom} {registration.nom}"
+    if registration.status == Status.CANCELLED:
+        messages.info(request, f"L'inscription de {name} était déjà annulée.")
+        return redirect(_list_url(seminar, query))
+    if request.method == "POST":
+        cancel_registration(registration, actor=request.user)
+        messages.success(request, f"Inscription de {name} annulée.")
+        return redirect(_list_url(seminar, query))
+    return _render(
+        request,
+        "cancel.html",
+        seminar,
+        f"Annuler l'inscription de {name} ?",
+        registration=registration,
+        query=QueryDict(query).urlencode(),
+        back_url=_list_url(seminar, query),
+        frees_seat=registration.status == Status.CONFIRMED,
+        waiting_count=seminar.registrations.filter(status=Status.WAITLISTED).count(),
+    )
 
 
 def add(request, pk: int):

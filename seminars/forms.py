@@ -237,15 +237,39 @@ class EmailRegistrantsForm(forms.Form):
     )
 
 
+UNKNOWN_FILTER = {
+    "invalid_choice": "« %(value)s » n'est pas une valeur possible : ce filtre n'est pas appliqué."
+}
+
+
 class RegistrationFilterForm(forms.Form):
+    """The organiser's filters. Each valid one applies even when another is wrong (a stale atelier
+    id, a value typed in the address): the wrong one is shown in error next to its field, so that
+    the list never widens without a word."""
+
     status = forms.ChoiceField(
-        label="Statut", required=False, choices=[("", "Tous"), *Registration.Status.choices]
+        label="Statut",
+        required=False,
+        choices=[("", "Tous"), *Registration.Status.choices],
+        error_messages=UNKNOWN_FILTER,
     )
     commune = forms.CharField(label="Commune", required=False)
     fonction = forms.ChoiceField(
-        label="Fonction", required=False, choices=[("", "Toutes"), *Fonction.choices]
+        label="Fonction",
+        required=False,
+        choices=[("", "Toutes"), *Fonction.choices],
+        error_messages=UNKNOWN_FILTER,
     )
-    atelier = forms.TypedChoiceField(label="Atelier", required=False, coerce=int, empty_value=None)
+    atelier = forms.TypedChoiceField(
+        label="Atelier",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
+            "ce filtre n'est pas appliqué."
+        },
+    )
     flagged = forms.BooleanField(label="Communes à vérifier seulement", required=False)
 
     def __init__(self, *args, seminar, **kwargs):
@@ -255,9 +279,10 @@ class RegistrationFilterForm(forms.Form):
         ]
 
     def filter(self, queryset):
-        if not self.is_valid():
+        if not self.is_bound:
             return queryset
-        data = self.cleaned_data
+        self.is_valid()  # the fields in error are left out of cleaned_data, the others apply
+        data = {name: None for name in self.fields} | self.cleaned_data
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["commune"]:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
+from union.formats import french_number
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
 # The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
@@ -290,23 +291,16 @@ class ImportRow:
     amount: Decimal | None
 
 
-class RefusedTable(list):
-    """A file that was read but can't be imported (a NUL character, a quote never closed): no
-    rows, and the problems by line and column, which parse_activity_rows reports."""
-
-    def __init__(self, issues: list[ImportIssue]):
-        super().__init__()
-        self.issues = issues
-
-
-def read_table(filename: str, content: bytes) -> list[list[str]]:
-    """Rows of cells from a CSV or XLSX file; ValueError (French) if the file can't be read."""
+def parse_activity_file(filename: str, content: bytes) -> tuple[list[ImportRow], list[ImportIssue]]:
+    """The rows of an uploaded CSV or XLSX file, or every error by line and column (a NUL
+    character, a quote never closed, a bad cell); ValueError (French) if the file can't be read."""
     try:
-        return [cells for _line, cells in read_rows(content, filename)]
+        table = [cells for _line, cells in read_rows(content, filename)]
     except ImportRejected as rejected:
         if rejected.unreadable:
             raise ValueError(rejected.errors[0].message) from rejected
-        return RefusedTable(rejected.errors)
+        return [], rejected.errors
+    return parse_activity_rows(table)
 
 
 def _field_limits() -> tuple[int, Decimal]:
@@ -319,11 +313,6 @@ def _field_limits() -> tuple[int, Decimal]:
 
 
 MAX_COUNT, MAX_AMOUNT = _field_limits()
-
-
-def french_number(number) -> str:
-    """2147483647 -> '2 147 483 647' (narrow no-break spaces), 1234.5 -> '1 234,5'."""
-    return f"{number:,}".replace(",", "\u202f").replace(".", ",")
 
 
 class TooLarge(ValueError):
@@ -362,7 +351,7 @@ def parse_amount(value) -> Decimal:
     if not number.is_finite() or number < 0:
         raise ValueError
     if number > MAX_AMOUNT:  # before rounding: 1E+999999 can't be rounded to the cent
-        raise TooLarge(f"Montant trop grand : au plus {french_number(MAX_AMOUNT)} €.")
+        raise TooLarge(f"Montant trop grand : au plus {french_number(MAX_AMOUNT, 2)} €.")
     if number != number.quantize(CENT):
         raise ValueError
     return number.quantize(CENT)
@@ -391,8 +380,6 @@ def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[Impo
 
 def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[ImportIssue]]:
     """Check every line of the file; return the rows, or every error (line, column, reason)."""
-    if isinstance(table, RefusedTable):
-        return [], table.issues
     if not table or not any(cell_text(c) for c in table[0]):
         return [], [
             ImportIssue(

@@ -305,10 +305,9 @@ class ActivityImportView(APIView):
         if uploaded.size > MAX_IMPORT_BYTES:
             return self._errors([ImportIssue(0, "file", "Le fichier dépasse 5 Mo.")])
         try:
-            table = activity.read_table(uploaded.name, uploaded.read())
+            rows, errors = activity.parse_activity_file(uploaded.name, uploaded.read())
         except ValueError as error:
             return self._errors([ImportIssue(0, "file", str(error))])
-        rows, errors = activity.parse_activity_rows(table)
         if errors:
             return self._errors(errors)
         count = import_activity(request.tenant, rows, actor=request.user)

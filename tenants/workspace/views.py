@@ -446,11 +446,10 @@ def activity_import(request):
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
             try:
-                table = activity.read_table(uploaded.name, uploaded.read())
+                rows, errors = activity.parse_activity_file(uploaded.name, uploaded.read())
             except ValueError as error:
                 form.add_error("file", str(error))
             else:
-                rows, errors = activity.parse_activity_rows(table)
                 if not errors:
                     count = import_activity(request.tenant, rows, actor=request.user)
                     plural = "s" if count > 1 else ""

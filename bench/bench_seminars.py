@@ -22,7 +22,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-from bench.harness import percentile, report
+from bench.harness import cpu_seconds_by_process, percentile, report
 
 ATTEMPTS = 200
 SEATS = 50
@@ -181,7 +181,10 @@ def run() -> None:
         attempts(port, warm.pk, 16, 64, "warm")
         for concurrency in CONCURRENCY:
             event = make_event(f"Bench – {concurrency} clients", SEATS)
+            cpu_before, client_before = cpu_seconds_by_process(), time.process_time()
             results = attempts(port, event.pk, concurrency, ATTEMPTS, f"c{concurrency}")
+            client_cpu = time.process_time() - client_before
+            cpu_after = cpu_seconds_by_process()
             latencies = [elapsed for _status, elapsed, _outcome in results]
             server_errors = sum(1 for status, _e, _o in results if status >= 500)
             confirmed = Registration.objects.filter(seminar=event, status="confirmed").count()
@@ -198,6 +201,7 @@ def run() -> None:
                 f"no overbooking, no 5xx: {verdict}",
                 flush=True,
             )
+            print_cpu_share(cpu_before, cpu_after, client_cpu)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -212,6 +216,24 @@ def run() -> None:
     print(
         f"queued e-mails sent by db_worker: {sent} / {registrations} registrations "
         f"in {elapsed:.1f} s ({sent / elapsed:.0f} per second)  one e-mail each: {verdict}",
+        flush=True,
+    )
+
+
+def print_cpu_share(before: dict[str, float], after: dict[str, float], client: float) -> None:
+    """CPU milliseconds per registration: the server (gunicorn), PostgreSQL, this load generator.
+    The three share the machine's cores, so their sum bounds the registrations per second."""
+    if not after:
+        return
+    server, database = (
+        after.get(name, 0) - before.get(name, 0) for name in ("gunicorn", "postgres")
+    )
+    total = server + database + client
+    print(
+        f"  CPU per registration: server {server / ATTEMPTS * 1000:.2f} ms, "
+        f"PostgreSQL {database / ATTEMPTS * 1000:.2f} ms, client {client / ATTEMPTS * 1000:.2f} ms"
+        f" = {total / ATTEMPTS * 1000:.2f} ms, at most {ATTEMPTS / total * os.cpu_count():.0f} "
+        f"registrations per second on {os.cpu_count()} cores",
         flush=True,
     )
 

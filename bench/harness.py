@@ -7,6 +7,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 _ready = False
 
@@ -55,3 +56,25 @@ def report(name: str, values_ms: list[float], target_ms: float | None = None) ->
         f"min {min(values_ms):8.1f}  max {max(values_ms):8.1f}  n={len(values_ms)}{verdict}",
         flush=True,
     )
+
+
+def cpu_seconds_by_process() -> dict[str, float]:
+    """CPU time (user + system) used so far by each running process, summed by command name
+    ("postgres", "gunicorn", ...). Linux only (/proc); empty elsewhere.
+
+    Taken before and after a burst of requests, it tells where the machine's cores went: the
+    server's Python, PostgreSQL, or the load generator sharing the same cores.
+    """
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            line = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # "pid (command name) state ...": the name may hold spaces, so split around the brackets.
+        name = line[line.index("(") + 1 : line.rindex(")")].split()[0] if "(" in line else "?"
+        fields = line[line.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks_per_second  # utime + stime
+        totals[name] = totals.get(name, 0.0) + seconds
+    return totals

@@ -1,4 +1,5 @@
-"""Writes on events and registrations (convention 1: verb-named, typed, atomic, mail on commit).
+"""Writes on events and registrations (convention 1: verb-named, typed, atomic, mail on commit:
+e-mails are queued with the transaction, see union.task_queue.enqueue_with_transaction).
 
 Capacity: every write that can change who holds a seat locks the event row (and the chosen
 ateliers) with SELECT ... FOR UPDATE inside one transaction, then counts confirmed registrations.
@@ -22,6 +23,7 @@ from seminars.tasks import send_message_task, send_registration_email
 from tenants.matching import match_commune
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
+from union.task_queue import enqueue_with_transaction
 
 Status = Registration.Status
 Source = Registration.Source
@@ -295,7 +297,7 @@ def _register(
             )
         if notify and registration.email:
             kind = "confirmed" if status == Status.CONFIRMED else "waitlisted"
-            _email_on_commit(registration, kind if created or previous != status else "updated")
+            _queue_email(registration, kind if created or previous != status else "updated")
     return registration, created
 
 
@@ -331,9 +333,8 @@ def _fill(registration: Registration, data: RegistrationData, *, keep_choices: b
         registration.consent = data.consent
 
 
-def _email_on_commit(registration: Registration, kind: str) -> None:
-    registration_id = registration.pk
-    transaction.on_commit(lambda: send_registration_email.enqueue(registration_id, kind))
+def _queue_email(registration: Registration, kind: str) -> None:
+    enqueue_with_transaction(send_registration_email, registration.pk, kind)
 
 
 def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Registration:
@@ -374,7 +375,7 @@ def cancel_registration(registration: Registration, *, actor=None) -> Registrati
             registration=registration.pk,
         )
         if registration.email:
-            _email_on_commit(registration, "cancelled")
+            _queue_email(registration, "cancelled")
         promote_waiting(seminar)
     return registration
 
@@ -396,7 +397,7 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
         registration.save(update_fields=["status", "updated_at"])
         promoted.append(registration)
         if registration.email:
-            _email_on_commit(registration, "promoted")
+            _queue_email(registration, "promoted")
     return promoted
 
 
@@ -414,7 +415,7 @@ def send_new_link(seminar: SeminarPage, email: str) -> bool:
     registration = seminar.registrations.filter(email=(email or "").strip().lower()).first()
     if registration is None or registration.status == Status.CANCELLED:
         return False
-    _email_on_commit(registration, "link")
+    _queue_email(registration, "link")
     return True
 
 
@@ -511,7 +512,7 @@ def email_registrants(
         record_audit(
             "seminar.emailed", actor=actor, target=seminar.title, subject=subject, count=len(ids)
         )
-        transaction.on_commit(lambda: send_message_task.enqueue(ids, subject, body))
+        enqueue_with_transaction(send_message_task, ids, subject, body)
     return len(ids)
 
 
@@ -536,7 +537,5 @@ def send_due_reminders(now: datetime | None = None) -> int:
         )
         Registration.objects.filter(pk__in=due).update(reminder_sent_at=now)
         for registration_id in due:
-            transaction.on_commit(
-                lambda pk=registration_id: send_registration_email.enqueue(pk, "reminder")
-            )
+            enqueue_with_transaction(send_registration_email, registration_id, "reminder")
     return len(due)

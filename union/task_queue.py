@@ -8,8 +8,9 @@ monitoring, that the queue has stopped moving.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Count, Max, Min, Q
-from django.tasks import TaskResultStatus, task_backends
+from django.tasks import Task, TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -43,6 +44,21 @@ class QueueState:
 def uses_database_queue() -> bool:
     """False when tasks run at once (development, tests): then nothing can wait."""
     return isinstance(task_backends["default"], DatabaseBackend)
+
+
+def enqueue_with_transaction(task: Task, *args) -> None:
+    """Queue `task` so that it runs if, and only if, the current transaction commits.
+
+    A queue kept in PostgreSQL takes the task inside the transaction itself: the task and the
+    writes it reports on are committed together, so an e-mail cannot be lost to a process stopped
+    just after the commit, and the request saves a second commit. A backend that runs tasks at
+    once (development, tests) waits for the commit instead, so that a rolled-back write sends
+    nothing.
+    """
+    if uses_database_queue():
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def read_queue_state(now: datetime | None = None) -> QueueState | None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from abs_shared.models import (
@@ -173,10 +174,16 @@ def pooled_status(item: PublishItem) -> str:
 def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) -> int:
     """Write (or replace) the member's pooled values for these indicators and years; audited.
 
-    Missing values are not pooled: a missing value replaces nothing and removes nothing.
+    Returns how many values the pool now holds from these items. Missing values are not pooled:
+    a missing value removes the member's pooled value of that indicator and year, so that a
+    figure the director has since marked « non disponible » does not stay in the pool.
     """
+    missing = [
+        (item.indicator.code, item.year) for item in items if item.status == ValueStatus.MISSING
+    ]
     items = [item for item in items if item.status != ValueStatus.MISSING]
-    if not items:
+    withdrawn = _remove_pooled(member, missing)
+    if not items and not withdrawn:
         return 0
     now = timezone.now()
     rows = []
@@ -208,10 +215,22 @@ def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) 
         target=member.commune_id,
         values=len(rows),
         suppressed=sum(row.status == ValueStatus.SECRET for row in rows),
+        withdrawn_as_missing=withdrawn,
         years=sorted({item.year for item in items}),
         indicators=sorted({item.indicator.code for item in items}),
     )
     return len(rows)
+
+
+def _remove_pooled(member: MemberCCAS, pairs: list[tuple[str, int]]) -> int:
+    """Delete the member's pooled values of these (indicator code, year) pairs; how many were."""
+    if not pairs:
+        return 0
+    wanted = Q()
+    for code, year in pairs:
+        wanted |= Q(indicator_id=code, year=year)
+    deleted, _by_model = PublishedValue.objects.filter(wanted, member=member).delete()
+    return deleted
 
 
 @transaction.atomic

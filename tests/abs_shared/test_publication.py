@@ -11,7 +11,7 @@ from abs_shared.local.services import (
     validate_observations,
 )
 from abs_shared.models import PublishedValue, ValueStatus
-from tests.abs_shared.conftest import observations_of, observe
+from tests.abs_shared.conftest import observations_of, observe, observe_and_publish
 from tests.conftest import make_person
 from union.models import AuditEntry
 
@@ -69,6 +69,28 @@ def test_republication_replaces_and_retraction_removes(bondy):
     assert set(pooled(bondy)) == {("TP60", 2020)}
     assert [o.is_published for o in observations_of(bondy)] == [True, False]
     assert AuditEntry.objects.filter(action="abs.retract", member=bondy).count() == 1
+
+
+def test_a_published_figure_marked_not_available_leaves_the_pool_when_republished(two_members):
+    bondy, neighbour = two_members  # their observations' ids collide: TP60 2021 is 1 in both
+    observe_and_publish(neighbour, "TP60", 2021, 31.0)
+    observe_and_publish(bondy, "TP60", 2021, 26.5)
+    observe_and_publish(bondy, "CHOM", 2021, 18.2)
+
+    observe(bondy, "TP60", 2021, None)  # the figure was wrong: « non disponible »
+    assert pooled(bondy)[("TP60", 2021)].value == Decimal("26.5")  # until republished
+    validate_observations(bondy, year=2021)
+    assert publish_observations(bondy, year=2021) == 1
+
+    assert list(pooled(bondy)) == [("CHOM", 2021)]
+    (chom, tp60) = observations_of(bondy)
+    assert chom.is_published
+    assert not tp60.in_pool and not tp60.changed_since_publication
+    assert state_counts(bondy) == {"drafts": 0, "validated": 1, "published": 1}
+    # Only this member's value went: the neighbour's figure of the same indicator and year stays.
+    assert pooled(neighbour)[("TP60", 2021)].value == Decimal("31")
+    entry = AuditEntry.objects.filter(action="abs.publish", member=bondy).latest("pk")
+    assert entry.details["withdrawn_as_missing"] == 1
 
 
 def test_small_denominators_and_small_counts_are_published_as_secret(bondy):

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.models import GuidePage
-from union.spreadsheets import CONTENT_TYPES, csv_bytes
+from union.spreadsheets import CONTENT_TYPES, csv_bytes, keep_as_text, new_sheet, set_widths
 
 NEVER = "jamais"
 
@@ -94,24 +94,14 @@ class GuidesToReviewView(PageReportView):
         return response
 
     def write_xlsx(self, queryset, output):
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Guides à relire"
-        sheet.append(self.headings(queryset))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        workbook, sheet = new_sheet("Guides à relire", self.headings(queryset))
         for row in self.export_rows(queryset):
             sheet.append(row)
             title, reviewed, published, _status = sheet[sheet.max_row]
-            title.data_type = "s"  # a title starting with "=" is text, never a formula
+            keep_as_text(title)  # a title starting with "=" is text, never a formula
             if isinstance(reviewed.value, datetime.date):
                 reviewed.number_format = "dd/mm/yyyy"
             if published.value is not None:
                 published.number_format = "dd/mm/yyyy hh:mm"
-        for column, width in zip("ABCD", (60, 20, 20, 20), strict=True):
-            sheet.column_dimensions[column].width = width
-        sheet.freeze_panes = "A2"
+        set_widths(sheet, (60, 20, 20, 20))
         workbook.save(output)

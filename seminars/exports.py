@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
-from union.spreadsheets import FORMULA_STARTS, csv_bytes
+from union.spreadsheets import csv_bytes, keep_as_text, new_sheet, set_widths, workbook_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
 
@@ -51,30 +51,13 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
 
 
 def _xlsx(title: str, rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Émargement"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A1"].data_type = "s"
-    sheet.append(COLUMNS + ["Signature"])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet("Émargement", COLUMNS + ["Signature"], title=title)
     for row in rows:
         sheet.append(row + [""])
         for cell in sheet[sheet.max_row]:
-            # Text, never a formula (openpyxl makes one of any "=…"), and flagged the way Excel
-            # flags a value typed after an apostrophe, so that editing the cell keeps it text.
-            cell.data_type = "s"
-            cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
-    for column, width in zip("ABCDE", (24, 20, 26, 34, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            keep_as_text(cell)  # what registrants typed, never a formula
+    set_widths(sheet, (24, 20, 26, 34, 30))
+    return workbook_bytes(workbook)
 
 
 def _pdf(title: str, rows: list[list[str]]) -> bytes:

@@ -251,6 +251,49 @@ def csv_bytes(rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
+    """A workbook whose active sheet has an optional title line (bold, larger), then the column
+    headers in bold, frozen below them so that they stay in view. Returns (workbook, sheet)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    if title is not None:
+        sheet.append([title])
+        keep_as_text(sheet["A1"])
+        sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+    return workbook, sheet
+
+
+def keep_as_text(cell) -> None:
+    """A typed text stays text, whatever it starts with: openpyxl writes any "=…" as a live
+    formula. Text starting like a formula is also flagged the way Excel flags a value typed after
+    an apostrophe, so that editing the cell keeps it text."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
+
+
+def set_widths(sheet, widths: tuple[int, ...]) -> None:
+    """Column widths, in characters, from column A."""
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def download_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
     """A file to save (csv, xlsx or pdf), named `filename`."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

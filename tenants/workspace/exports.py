@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 from tenants.workspace.activity import ActivityReport, Line
 from union.formats import french_number
-from union.spreadsheets import csv_bytes
+from union.spreadsheets import csv_bytes, keep_as_text, new_sheet, set_widths, workbook_bytes
 
 
 def _french(value, decimals: int = 0) -> str:
@@ -76,35 +76,24 @@ def to_csv(report: ActivityReport) -> bytes:
 
 
 def to_xlsx(report: ActivityReport, title: str) -> bytes:
-    import openpyxl
     from openpyxl.styles import Font
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = f"Activité {report.year}"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headers(report))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_sheet(f"Activité {report.year}", headers(report), title=title)
     for line in report_lines(report):
         cells = _cells(line)
         # Percentages as numbers, so that the spreadsheet can sort and chart them.
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells])
         row = sheet.max_row
-        if line.category is None:
-            for cell in sheet[row]:
+        for cell in sheet[row]:
+            keep_as_text(cell)  # poles and categories are typed or imported: never a formula
+            if line.category is None:
                 cell.font = Font(bold=True)
         for column in ("F", "G"):
             sheet[f"{column}{row}"].number_format = "#,##0.00 €"
         for column in ("E", "H"):
             sheet[f"{column}{row}"].number_format = "+0.0;-0.0;0.0"
-    for column, width in zip("ABCDEFGH", (24, 40, 12, 12, 14, 16, 16, 14), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    set_widths(sheet, (24, 40, 12, 12, 14, 16, 16, 14))
+    return workbook_bytes(workbook)
 
 
 def to_pdf(report: ActivityReport, title: str) -> bytes:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -256,6 +257,20 @@ def test_export_xlsx(two_years, clients, tmp_path):
         1000,
         23.5,
     ]
+
+
+def test_typed_names_starting_like_formulas_are_text_in_the_xlsx(bondy, clients, tmp_path):
+    hyperlink = '=HYPERLINK("http://pirate.example/";"Cliquez")'
+    add_figures(bondy, (2025, "@Accueil", hyperlink, 3, None), (2025, "-Secours", "+Bons", 4, None))
+    response = clients["viewer"].get("/activite/export.xlsx?annee=2025")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = {cell.value: cell for row in sheet.iter_rows(min_row=3) for cell in row if cell.value}
+    for typed in ("@Accueil", hyperlink, "-Secours", "+Bons"):
+        assert cells[typed].data_type == "s", typed  # shown as typed, never computed
+        assert cells[typed].quotePrefix, typed
+    assert cells[3].data_type == "n"  # figures stay numbers
 
 
 def test_export_pdf(two_years, clients, tmp_path):

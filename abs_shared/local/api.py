@@ -86,7 +86,20 @@ class ObservationImport(APIView):
             }
         },
         responses={
-            201: inline_serializer("ObservationsImported", {"imported": serializers.IntegerField()})
+            201: inline_serializer(
+                "ObservationsImported",
+                {
+                    "imported": serializers.IntegerField(
+                        help_text="Valeurs importées (brouillons)"
+                    ),
+                    "blank_insee_columns": serializers.ListField(
+                        child=serializers.CharField(),
+                        help_text="Colonnes d'un fichier de l'INSEE dont la cellule vide a été "
+                        "lue comme « secret » (l'INSEE laisse vide une valeur calculée sur trop "
+                        "peu de ménages) ; vide pour le modèle de Maillage",
+                    ),
+                },
+            )
         },
     )
     def post(self, request):
@@ -105,10 +118,15 @@ class ObservationImport(APIView):
                 status=400,
             )
         try:
-            count = services.import_observations(request.tenant, upload, actor=request.user)
+            summary = services.import_observations_summary(
+                request.tenant, upload, actor=request.user
+            )
         except ImportRejected as rejected:
             return Response({"errors": [error.as_dict() for error in rejected.errors]}, status=400)
-        return Response({"imported": count}, status=201)
+        return Response(
+            {"imported": summary.count, "blank_insee_columns": list(summary.blank_insee_columns)},
+            status=201,
+        )
 
 
 class SelectionSerializer(serializers.Serializer):

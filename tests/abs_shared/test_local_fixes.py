@@ -211,6 +211,18 @@ def test_a_blank_insee_cell_is_imported_as_secret_and_the_page_says_so(bondy, di
     assert found[("TP60", 2021)].value == Decimal("26.5")
 
 
+def test_the_api_import_names_the_blank_insee_cells_it_read_as_secret(bondy, director, tmp_path):
+    path = write_file(
+        tmp_path, "filosofi.csv", "CODGEO;MED21;TP6021;D9D121\n93010;;26,5;\n93008;1;2;3\n"
+    )
+    with path.open("rb") as handle:
+        response = member_client(bondy, director).post(
+            "/api/v1/observations/import", {"file": handle}
+        )
+    assert response.status_code == 201
+    assert response.json() == {"imported": 3, "blank_insee_columns": ["MED21", "D9D121"]}
+
+
 def test_a_blank_template_cell_is_still_missing(bondy, director, tmp_path):
     path = write_file(tmp_path, "abs.csv", "indicator;year;value;comment\nSUROCC;2020;;non connu\n")
     with path.open("rb") as handle:

@@ -179,13 +179,17 @@ class PublishedValueQuerySet(models.QuerySet):
     def of_communes(self) -> "PublishedValueQuerySet":
         """The values that stand for their commune: its CCAS's. A CIAS may be seated in a commune
         that has its own CCAS, and its values describe the whole intercommunality: they are
-        pooled under the CIAS but kept out of the commune comparisons."""
-        return self.filter(member__kind="CCAS")
+        pooled under the CIAS but kept out of the commune comparisons. A suspended member's
+        values are kept (they return with the member) but not shown: its director can no longer
+        reach its space to withdraw them."""
+        return self.filter(member__kind="CCAS", member__status="active")
 
     def of_intercommunalities(self) -> "PublishedValueQuerySet":
         """The values that stand for an intercommunality: its CIAS's (pooled under the CIAS,
         compared only with the other CIAS')."""
-        return self.filter(member__kind="CIAS", member__intercommunality__isnull=False)
+        return self.filter(
+            member__kind="CIAS", member__intercommunality__isnull=False, member__status="active"
+        )
 
 
 class PublishedValue(models.Model):

@@ -12,7 +12,7 @@ from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY
 from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus
 from union.formats import french_number
-from union.spreadsheets import csv_bytes, download_response
+from union.spreadsheets import csv_bytes, download_response, printable
 
 DASH = "–"
 
@@ -380,8 +380,11 @@ def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> H
     if fmt == "csv":
         body = csv_bytes([table.headers, *([_csv_cell(cell) for cell in row] for row in rows)])
     else:
+        # A source pasted with a control character must not fail the whole workbook.
         data = tablib.Dataset(
-            *rows, headers=table.headers, title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
+            *([printable(cell) for cell in row] for row in rows),
+            headers=table.headers,
+            title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31],
         )
         body = data.export("xlsx", escape=True)  # a typed source is never a live formula
     return download_response(body, fmt, f"{slugify(filename)}.{fmt}")

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.models import GuidePage
-from union.spreadsheets import CONTENT_TYPES, csv_bytes, keep_as_text, new_sheet, set_widths
+from union.spreadsheets import CONTENT_TYPES, append_row, csv_bytes, new_sheet, set_widths
 
 NEVER = "jamais"
 
@@ -96,9 +96,8 @@ class GuidesToReviewView(PageReportView):
     def write_xlsx(self, queryset, output):
         workbook, sheet = new_sheet("Guides à relire", self.headings(queryset))
         for row in self.export_rows(queryset):
-            sheet.append(row)
-            title, reviewed, published, _status = sheet[sheet.max_row]
-            keep_as_text(title)  # a title starting with "=" is text, never a formula
+            # A title starting with "=" is text, never a formula.
+            _title, reviewed, published, _status = append_row(sheet, row)
             if isinstance(reviewed.value, datetime.date):
                 reviewed.number_format = "dd/mm/yyyy"
             if published.value is not None:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
-from union.spreadsheets import csv_bytes, keep_as_text, new_sheet, set_widths, workbook_bytes
+from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
 
@@ -53,9 +53,7 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
 def _xlsx(title: str, rows: list[list[str]]) -> bytes:
     workbook, sheet = new_sheet("Émargement", COLUMNS + ["Signature"], title=title)
     for row in rows:
-        sheet.append(row + [""])
-        for cell in sheet[sheet.max_row]:
-            keep_as_text(cell)  # what registrants typed, never a formula
+        append_row(sheet, row + [""])  # what registrants typed: text, never a formula
     set_widths(sheet, (24, 20, 26, 34, 30))
     return workbook_bytes(workbook)
 

@@ -261,14 +261,32 @@ def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
     sheet = workbook.active
     sheet.title = sheet_name
     if title is not None:
-        sheet.append([title])
+        sheet.append([printable(title)])
         keep_as_text(sheet["A1"])
         sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(headers)
+    sheet.append([printable(header) for header in headers])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
     return workbook, sheet
+
+
+def printable(value):
+    """A text without the control characters a workbook cannot hold (a vertical tab pasted from
+    a slide, say): openpyxl refuses them, which would fail the whole export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def append_row(sheet, values: list) -> tuple:
+    """Append a row whose typed texts stay text (keep_as_text) and hold no control character;
+    returns its cells."""
+    sheet.append([printable(value) for value in values])
+    cells = sheet[sheet.max_row]
+    for cell in cells:
+        keep_as_text(cell)
+    return cells
 
 
 def keep_as_text(cell) -> None:

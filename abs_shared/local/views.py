@@ -29,12 +29,18 @@ def _years() -> list[int]:
     return sorted(set(Observation.objects.values_list("year", flat=True)), reverse=True)
 
 
+def _asked_year(request) -> int | None:
+    """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int()."""
+    year = request.GET.get("annee", "")
+    return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
+
+
 @member_role_required()
 def index(request):
     observations = Observation.objects.select_related("indicator")
-    year = request.GET.get("annee", "")
-    if year.isdigit():
-        observations = observations.filter(year=int(year))
+    year = _asked_year(request)
+    if year is not None:
+        observations = observations.filter(year=year)
     state = request.GET.get("etat", "")
     if state == "brouillon":
         observations = observations.filter(state=Observation.State.DRAFT)
@@ -231,10 +237,7 @@ def portrait(request):
 def comparison(request, code: str):
     subject = _own_subject(request)
     indicator = get_object_or_404(Indicator, code=code.upper())
-    year = request.GET.get("annee", "")
-    context = comparison_context(
-        subject, indicator, int(year) if year.isdigit() else None, services.own_points()
-    )
+    context = comparison_context(subject, indicator, _asked_year(request), services.own_points())
     context["member_space"] = True
     return export_or_render(
         request,

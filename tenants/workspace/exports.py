@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 from tenants.workspace.activity import ActivityReport, Line
 from union.formats import french_number
-from union.spreadsheets import csv_bytes, keep_as_text, new_sheet, set_widths, workbook_bytes
+from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
 
 
 def _french(value, decimals: int = 0) -> str:
@@ -82,11 +82,11 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
     for line in report_lines(report):
         cells = _cells(line)
         # Percentages as numbers, so that the spreadsheet can sort and chart them.
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells])
+        # Poles and categories are typed or imported: text, never a formula.
+        row_cells = append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in cells])
         row = sheet.max_row
-        for cell in sheet[row]:
-            keep_as_text(cell)  # poles and categories are typed or imported: never a formula
-            if line.category is None:
+        if line.category is None:
+            for cell in row_cells:
                 cell.font = Font(bold=True)
         for column in ("F", "G"):
             sheet[f"{column}{row}"].number_format = "#,##0.00 €"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
+from django.db.models import Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
@@ -79,11 +80,13 @@ def headlines(texts: list[str], query: str) -> list[SafeString]:
 
 def without_unlisted_pages(pages):
     """Pages that exist only for those holding a link are never found: invitation-only events
-    (reached with their `?invitation=` key) and what lies under them (their proceedings).
-    Members-only events stay searchable: they are listed in the calendar too."""
+    (reached with their `?invitation=` key) and what lies under them (their proceedings); nor
+    the proceedings of an unpublished event. Members-only events stay searchable: they are listed
+    in the calendar too."""
     from seminars.models import SeminarPage, Visibility
 
-    for event in SeminarPage.objects.filter(visibility=Visibility.INVITATION).only("path", "depth"):
+    hidden = SeminarPage.objects.filter(Q(visibility=Visibility.INVITATION) | Q(live=False))
+    for event in hidden.only("path", "depth"):
         pages = pages.not_descendant_of(event, inclusive=True)
     return pages
 

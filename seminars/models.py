@@ -488,8 +488,10 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         verbose_name_plural = "actes"
 
     def serve(self, request, *args, **kwargs):
-        # The proceedings of an invitation-only event are as private as the event itself.
-        if not self.get_parent().specific.invitation_ok(request.GET.get("invitation")):
+        # The proceedings of an invitation-only event are as private as the event itself, and
+        # go with it when it is unpublished (Wagtail's routing does not check the parents).
+        event = self.get_parent().specific
+        if not event.live or not event.invitation_ok(request.GET.get("invitation")):
             raise Http404("Actes introuvables.")
         return super().serve(request, *args, **kwargs)
 

@@ -67,3 +67,14 @@ def test_the_site_search_finds_proceedings_by_their_text():
     found = Page.objects.live().public().search("domiciliation")
     assert proceedings.pk in [page.pk for page in found]
     assert proceedings.pk in [p.pk for p in Page.objects.live().search("partenaires")]
+
+
+def test_the_proceedings_of_an_unpublished_event_go_with_it(portal):
+    seminar = make_seminar("Séminaire retiré", days_ahead=-10)
+    proceedings = make_proceedings(seminar)
+    path = page_path(proceedings)
+    assert portal.get(path).status_code == 200
+    assert path in portal.get("/recherche/", {"q": "domiciliation"}).content.decode()
+    seminar.unpublish()
+    assert portal.get(path).status_code == 404
+    assert path not in portal.get("/recherche/", {"q": "domiciliation"}).content.decode()

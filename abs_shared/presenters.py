@@ -4,7 +4,6 @@ equivalent and the CSV/XLSX export alike, so that an export is exactly what is s
 import re
 from dataclasses import dataclass, field
 
-import tablib
 from django.http import HttpResponse
 from django.utils.text import slugify
 
@@ -12,7 +11,7 @@ from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY
 from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus
 from union.formats import french_number
-from union.spreadsheets import csv_bytes, download_response, printable
+from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
 DASH = "–"
 
@@ -380,11 +379,9 @@ def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> H
     if fmt == "csv":
         body = csv_bytes([table.headers, *([_csv_cell(cell) for cell in row] for row in rows)])
     else:
-        # A source pasted with a control character must not fail the whole workbook.
-        data = tablib.Dataset(
-            *([printable(cell) for cell in row] for row in rows),
-            headers=table.headers,
-            title=re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31],
-        )
-        body = data.export("xlsx", escape=True)  # a typed source is never a live formula
+        sheet_name = re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
+        workbook, sheet = new_sheet(sheet_name, table.headers)
+        for row in rows:
+            append_row(sheet, row)  # a typed source is text: never a formula, no control character
+        body = workbook_bytes(workbook)
     return download_response(body, fmt, f"{slugify(filename)}.{fmt}")

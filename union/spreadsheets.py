@@ -261,11 +261,9 @@ def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
     sheet = workbook.active
     sheet.title = sheet_name
     if title is not None:
-        sheet.append([printable(title)])
-        keep_as_text(sheet["A1"])
-        sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([printable(header) for header in headers])
-    for cell in sheet[sheet.max_row]:
+        (title_cell,) = append_row(sheet, [title])
+        title_cell.font = Font(bold=True, size=13)
+    for cell in append_row(sheet, headers):
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
     return workbook, sheet

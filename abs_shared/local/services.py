@@ -265,13 +265,13 @@ def publish_observations(
             for obs in observations
         ]
         count = publish_values(member, items, actor=actor)
-        published = [obs.pk for obs in observations if obs.status != ValueStatus.MISSING]
+        missing = [obs.pk for obs in observations if obs.status == ValueStatus.MISSING]
         now = timezone.now()
-        Observation.objects.filter(pk__in=published).update(published_at=now, pooled_at=now)
-        # « Non disponible » is not pooled: publishing it took any older figure out of the pool.
         Observation.objects.filter(pk__in=[obs.pk for obs in observations]).exclude(
-            pk__in=published
-        ).update(published_at=None, pooled_at=None)
+            pk__in=missing
+        ).update(published_at=now, pooled_at=now)
+        # « Non disponible » is not pooled: publishing it took any older figure out of the pool.
+        Observation.objects.filter(pk__in=missing).update(published_at=None, pooled_at=None)
     return count
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
 from seminars.exports import export_attendance, filename, registration_counts
 from seminars.forms import (
     EmailRegistrantsForm,
@@ -27,6 +28,7 @@ from seminars.services import (
     email_registrants,
     fix_commune,
     register_person,
+    send_certificates,
     set_check_in,
 )
 from tenants.models import Commune
@@ -131,6 +133,16 @@ def registrations(request, pk: int):
         ateliers=seminar.ateliers.order_by("starts_at"),
         page_url=event_path(seminar),
         seats_left=seminar.seats_left(),
+        present_count=seminar.registrations.filter(
+            status=Status.CONFIRMED, checked_in_at__isnull=False
+        ).count(),
+        certificates_due=seminar.registrations.filter(
+            status=Status.CONFIRMED,
+            checked_in_at__isnull=False,
+            certificate_sent_at__isnull=True,
+        )
+        .exclude(email="")
+        .count(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),
@@ -290,6 +302,49 @@ def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None =
     return download_response(
         export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
     )
+
+
+def certificates(request, pk: int):
+    """Every present person's attestation de présence in one PDF (a page each), to print."""
+    seminar = _seminar(request, pk)
+    present = present_registrations(seminar)
+    if not present:
+        messages.error(request, "Aucune présence émargée : pas d'attestation à produire.")
+        return redirect("seminars_admin:registrations", pk=seminar.pk)
+    return download_response(
+        certificate_pdf(seminar, present), "pdf", certificate_filename(seminar)
+    )
+
+
+def certificate(request, pk: int, registration_pk: int):
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    if not registration.was_present:
+        raise Http404("Pas de présence émargée pour cette personne.")
+    return download_response(
+        certificate_pdf(seminar, [registration]),
+        "pdf",
+        certificate_filename(seminar, registration),
+    )
+
+
+@require_POST
+def email_certificates(request, pk: int):
+    seminar = _seminar(request, pk)
+    count = send_certificates(seminar, actor=request.user)
+    if count:
+        messages.success(
+            request,
+            f"{count} attestation{'s' if count > 1 else ''} de présence en cours d'envoi par "
+            "e-mail.",
+        )
+    else:
+        messages.info(
+            request,
+            "Aucune attestation à envoyer : chaque personne présente avec une adresse e-mail a "
+            "déjà reçu la sienne.",
+        )
+    return redirect("seminars_admin:registrations", pk=seminar.pk)
 
 
 def stats(request, pk: int):

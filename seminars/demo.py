@@ -12,6 +12,7 @@ from seminars.models import (
     Atelier,
     Kind,
     ProceedingsPage,
+    Registration,
     SeminarIndexPage,
     SeminarPage,
     Visibility,
@@ -119,6 +120,14 @@ def _register(seminar: SeminarPage, count: int, offset: int = 0, atelier_ids=())
         )
 
 
+def _check_in_most(seminar: SeminarPage) -> None:
+    """A past event's day: most people came (every fifth did not), so attestations exist."""
+    confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED).order_by("pk")
+    present = [r.pk for number, r in enumerate(confirmed) if number % 5 != 4]
+    arrival = seminar.start - timedelta(minutes=20)
+    seminar.registrations.filter(pk__in=present).update(checked_in_at=arrival)
+
+
 @transaction.atomic
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
@@ -199,6 +208,7 @@ def load(stdout) -> None:
     )
     if created:
         _register(past, 30)
+        _check_in_most(past)
         _proceedings(past)
 
     _event(

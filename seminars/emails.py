@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.ics import seminar_ics
 from seminars.links import event_path, manage_path
 from seminars.models import with_slots
@@ -17,6 +18,7 @@ SUBJECTS = {
     "cancelled": "Inscription annulée : {title}",
     "reminder": "Rappel : {title}",
     "link": "Votre lien d'inscription : {title}",
+    "certificate": "Votre attestation de présence : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 
@@ -45,6 +47,9 @@ def send_registration_email(registration, kind: str) -> None:
     )
     if kind in WITH_CALENDAR and registration.status == "confirmed":
         message.attach(f"{seminar.slug}.ics", seminar_ics(seminar), "text/calendar")
+    if kind == "certificate":
+        pdf = certificate_pdf(seminar, [registration])
+        message.attach(certificate_filename(seminar, registration), pdf, "application/pdf")
     message.send()
 
 

@@ -420,6 +420,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField("présence émargée le", null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the attestation de présence was queued for e-mailing (sent once, see certificates).
+    certificate_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "inscription"
@@ -439,6 +441,11 @@ class Registration(models.Model):
     @property
     def commune_label(self) -> str:
         return self.commune.nom if self.commune_id else self.commune_typed
+
+    @property
+    def was_present(self) -> bool:
+        """Checked in on the day with a seat: what an attestation de présence certifies."""
+        return self.status == self.Status.CONFIRMED and self.checked_in_at is not None
 
     @property
     def fonction_label(self) -> str:

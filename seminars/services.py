@@ -433,6 +433,34 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> Re
     return registration
 
 
+def send_certificates(seminar: SeminarPage, *, actor=None) -> int:
+    """Queue the attestation de présence of everyone checked in who has an e-mail and has not
+    been sent one yet. Each person gets it once, however often organisers click (the rows are
+    marked in the same transaction; a concurrent click skips the locked rows)."""
+    with transaction.atomic():
+        due = list(
+            seminar.registrations.select_for_update(skip_locked=True)
+            .filter(
+                status=Status.CONFIRMED,
+                checked_in_at__isnull=False,
+                certificate_sent_at__isnull=True,
+            )
+            .exclude(email="")
+            .values_list("pk", flat=True)
+        )
+        Registration.objects.filter(pk__in=due).update(certificate_sent_at=timezone.now())
+        for registration_id in due:
+            enqueue_with_transaction(send_registration_email, registration_id, "certificate")
+        record_audit(
+            "seminar.certificates.sent",
+            actor=actor,
+            target=seminar.title,
+            seminar=seminar.pk,
+            count=len(due),
+        )
+    return len(due)
+
+
 def fix_commune(registration: Registration, code: str, *, actor=None) -> Registration:
     """The organiser resolves a flagged commune to an official one."""
     from tenants.models import Commune

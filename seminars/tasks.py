@@ -6,7 +6,8 @@ from django.tasks import task
 
 @task
 def send_registration_email(registration_id: int, kind: str) -> bool:
-    """Confirmation, waiting list, promotion, update, cancellation or reminder for one person."""
+    """Confirmation, waiting list, promotion, update, cancellation, reminder or attestation de
+    présence for one person."""
     from seminars.emails import send_registration_email as send
     from seminars.models import Registration
 
@@ -16,6 +17,8 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     )
     if registration is None or not registration.email:
         return False
+    if kind == "certificate" and not registration.was_present:
+        return False  # the organiser undid the check-in since: nothing to certify
     send(registration, kind)
     return True
 

@@ -9,5 +9,10 @@ urlpatterns = [
     path("evenements/calendrier.ics", views.ics_feed, name="ics_feed"),
     path("evenements/ics/<int:pk>.ics", views.event_ics, name="event_ics"),
     path("evenements/inscription/<str:token>/", views.manage_registration, name="manage"),
+    path(
+        "evenements/inscription/<str:token>/attestation.pdf",
+        views.download_certificate,
+        name="certificate",
+    ),
     path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.forms import ManageAteliersForm, RegistrationForm
 from seminars.ics import feed_ics, seminar_ics
 from seminars.links import (
@@ -35,6 +36,7 @@ from seminars.services import (
     register_person,
     send_new_link,
 )
+from union.spreadsheets import download_response
 
 
 def listed_events():
@@ -227,8 +229,24 @@ def manage_registration(request, token: str):
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
+        "certificate_url": portal_path("certificate", token) if registration.was_present else "",
     }
     return render(request, "seminars/manage.html", context, status=status)
+
+
+def download_certificate(request, token: str):
+    """The registrant's attestation de présence, once checked in on the day (signed link)."""
+    try:
+        registration = read_token(token)
+    except (LinkExpired, LinkInvalid):
+        # The personal page explains an expired link and offers a new one.
+        return HttpResponseRedirect(portal_path("manage", token))
+    if not registration.was_present:
+        raise Http404("L'attestation est disponible une fois la présence émargée le jour même.")
+    seminar = registration.seminar
+    return download_response(
+        certificate_pdf(seminar, [registration]), "pdf", certificate_filename(seminar, registration)
+    )
 
 
 @require_POST

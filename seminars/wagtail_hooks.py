@@ -24,6 +24,17 @@ def register_seminar_admin_urls():
         path("<int:pk>/communes/", admin_views.flagged, name="flagged"),
         path("<int:pk>/export/", admin_views.export, name="export"),
         path("<int:pk>/chiffres/", admin_views.stats, name="stats"),
+        path("<int:pk>/attestations/", admin_views.certificates, name="certificates"),
+        path(
+            "<int:pk>/attestations/envoyer/",
+            admin_views.email_certificates,
+            name="email_certificates",
+        ),
+        path(
+            "<int:pk>/<int:registration_pk>/attestation/",
+            admin_views.certificate,
+            name="certificate",
+        ),
         path("<int:pk>/ecrire/", admin_views.email, name="email"),
         path("<int:pk>/<int:registration_pk>/emargement/", admin_views.check_in, name="check_in"),
         path("<int:pk>/<int:registration_pk>/annuler/", admin_views.cancel, name="cancel"),

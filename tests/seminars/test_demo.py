@@ -23,6 +23,9 @@ def test_demo_is_idempotent_and_browsable(portal):
     assert len(departements) >= 4
     assert registrations.filter(commune_status="flagged").exists()
     assert ProceedingsPage.objects.live().count() == 1
+    # The past seminar's day happened: most people checked in, so attestations can be shown.
+    past = Registration.objects.filter(seminar__slug="seminaire-abs-2026")
+    assert past.filter(checked_in_at__isnull=False).count() == 24  # 30, every fifth absent
     calendar = portal.get("/evenements/").content.decode()
     assert "Atelier début de mandat" in calendar and "sur invitation" not in calendar
     assert portal.get("/evenements/atelier-debut-de-mandat/").status_code == 200

@@ -1,0 +1,145 @@
+"""Attestations de présence: a PDF page per person checked in on the day.
+
+Elected officials and CCAS staff hand them to their town hall or employer (training records,
+expense claims). The attestation states what the union knows: the check-in of the day, the event,
+its dates and place, and the ateliers the person had chosen.
+"""
+
+import io
+from datetime import timedelta
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+
+from seminars.models import Registration, SeminarPage, with_slots
+from tenants.matching import fold
+
+
+def present_registrations(seminar: SeminarPage) -> list[Registration]:
+    """Everyone checked in with a seat, by name (accents and case ignored)."""
+    present = seminar.registrations.filter(
+        status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
+    ).select_related("commune")
+    return sorted(present, key=lambda r: (fold(r.nom), fold(r.prenom), r.pk))
+
+
+def certificate_filename(seminar: SeminarPage, registration: Registration | None = None) -> str:
+    person = f"-{slugify(f'{registration.nom} {registration.prenom}')}" if registration else ""
+    return f"attestation-presence-{seminar.slug}{person}.pdf"
+
+
+def describe_dates(seminar: SeminarPage) -> str:
+    """ "le mardi 12 mai 2026, de 09:00 à 17:00 (8 h)", or "du … au …" over several days."""
+    start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
+    if start.date() == end.date():
+        return (
+            f"le {long_date(start)}, de {start:%H:%M} à {end:%H:%M} "
+            f"({describe_duration(end - start)})"
+        )
+    return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
+
+
+def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
+    """ "mardi 1er décembre 2026" (French writes the first of the month as an ordinal)."""
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {date_format(moment, 'F Y')}"
+    if weekday:
+        text = f"{date_format(moment, 'l')} {text}"
+    return f"{text} à {moment:%H:%M}" if time else text
+
+
+def describe_duration(duration: timedelta) -> str:
+    hours, minutes = divmod(int(duration.total_seconds()) // 60, 60)
+    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+
+def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> bytes:
+    """One A4 page per person, ready to print and sign, or to send as is."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    single = registrations[0] if len(registrations) == 1 else None
+    subject = f" – {single.prenom} {single.nom}" if single else ""
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Attestation de présence – {seminar.title}{subject}",
+        author=settings.PLATFORM_NAME,
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        topMargin=2.5 * cm,
+        bottomMargin=2.5 * cm,
+    )
+    story = []
+    for number, registration in enumerate(registrations):
+        if number:
+            story.append(PageBreak())
+        story.extend(_certificate_page(seminar, registration))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _certificate_page(seminar: SeminarPage, registration: Registration) -> list:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("certificate", parent=styles["BodyText"], fontSize=11, leading=16)
+    centred = ParagraphStyle("centred", parent=body, alignment=1, fontSize=13, leading=19)
+    signatory = seminar.organiser_name or "L'organisateur de l'événement"
+    venue = ", ".join(
+        part for part in (seminar.venue_name, " ".join(seminar.venue_address.split())) if part
+    )
+    issued = long_date(timezone.localdate(), weekday=False)
+    person = f"<b>{escape(registration.prenom)} {escape(registration.nom.upper())}</b>"
+    role = " – ".join(
+        part for part in (registration.fonction_label, registration.commune_label) if part
+    )
+    page = [
+        Paragraph(escape(settings.PLATFORM_NAME), styles["Heading3"]),
+        Spacer(1, 1.2 * cm),
+        Paragraph("Attestation de présence", styles["Title"]),
+        Spacer(1, 1 * cm),
+        Paragraph(f"{escape(signatory)}, pour {escape(settings.PLATFORM_NAME)}, atteste que", body),
+        Spacer(1, 0.4 * cm),
+        Paragraph(person, centred),
+        Paragraph(escape(role), centred),
+        Spacer(1, 0.4 * cm),
+        Paragraph(
+            f"a participé à l'événement « {escape(seminar.title)} » "
+            f"({escape(seminar.get_kind_display().lower())}), {escape(describe_dates(seminar))}"
+            + (f", {escape(venue)}" if venue else "")
+            + ".",
+            body,
+        ),
+    ]
+    ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
+    if ateliers:
+        page.append(Spacer(1, 0.3 * cm))
+        page.append(Paragraph("Ateliers choisis :", body))
+        page.extend(
+            Paragraph(f"• {escape(atelier.title)} ({escape(atelier.slot)})", body)
+            for atelier in ateliers
+        )
+    page.append(Spacer(1, 0.6 * cm))
+    page.append(Paragraph(f"Fait le {issued}, pour servir et valoir ce que de droit.", body))
+    page.append(Spacer(1, 0.8 * cm))
+    signature = Table(
+        [
+            [Paragraph(f"Pour {escape(settings.PLATFORM_NAME)},<br/>{escape(signatory)}", body)],
+            [""],
+        ],
+        colWidths=[8 * cm],
+        rowHeights=[None, 3 * cm],
+        hAlign="RIGHT",
+    )
+    signature.setStyle(TableStyle([("BOX", (0, 1), (0, 1), 0.5, colors.grey)]))
+    page.append(signature)
+    return page

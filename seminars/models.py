@@ -442,6 +442,27 @@ class Registration(models.Model):
     def commune_label(self) -> str:
         return self.commune.nom if self.commune_id else self.commune_typed
 
+    def waiting_position(self) -> int | None:
+        """Rank on the waiting list, in the order seats go to people (promote_waiting's)."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        waiting = Registration.objects.filter(seminar_id=self.seminar_id, status=self.status)
+        if self.waitlisted_at is None:  # ordered last, as PostgreSQL sorts NULL
+            ahead = Q(waitlisted_at__isnull=False) | Q(pk__lt=self.pk)
+        else:
+            ahead = Q(waitlisted_at__lt=self.waitlisted_at) | Q(
+                waitlisted_at=self.waitlisted_at, pk__lt=self.pk
+            )
+        return waiting.filter(ahead).count() + 1
+
+    @property
+    def waiting_position_label(self) -> str:
+        """ "1re", "2e"… as French writes a position."""
+        position = self.waiting_position()
+        if position is None:
+            return ""
+        return "1re" if position == 1 else f"{position}e"
+
     @property
     def was_present(self) -> bool:
         """Checked in on the day with a seat: what an attestation de présence certifies."""

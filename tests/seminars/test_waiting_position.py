@@ -1,0 +1,37 @@
+"""People on the waiting list are told their position, in the order seats go to them."""
+
+import pytest
+
+from seminars.links import make_token
+from seminars.services import cancel_registration, register_person
+from tests.seminars.conftest import make_seminar, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_personal_page_and_the_email_give_the_position_on_the_waiting_list(
+    portal, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar(seats=1)
+    first, _ = register_person(seminar, person(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        second, _ = register_person(seminar, person(2))
+        third, _ = register_person(seminar, person(3))
+    assert (first.waiting_position(), second.waiting_position(), third.waiting_position()) == (
+        None,
+        1,
+        2,
+    )
+    waiting_emails = {m.to[0]: m.body for m in mailoutbox if "Liste d'attente" in m.subject}
+    assert "en 1re position" in waiting_emails[second.email]
+    assert "en 2e position" in waiting_emails[third.email]
+    page = portal.get(f"/evenements/inscription/{make_token(third)}/").content.decode()
+    assert "2e position" in page
+
+    cancel_registration(first)  # the second gets the seat: the third moves up
+    third.refresh_from_db()
+    assert third.waiting_position() == 1
+    page = portal.get(f"/evenements/inscription/{make_token(third)}/").content.decode()
+    assert "1re position" in page
+    confirmed = portal.get(f"/evenements/inscription/{make_token(second)}/").content.decode()
+    assert "position" not in confirmed

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
-from seminars.exports import export_attendance, filename, registration_counts
+from seminars.exports import badges_pdf, export_attendance, filename, registration_counts
 from seminars.forms import (
     EmailRegistrantsForm,
     ImportForm,
@@ -302,6 +302,11 @@ def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None =
     return download_response(
         export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
     )
+
+
+def badges(request, pk: int):
+    seminar = _seminar(request, pk)
+    return download_response(badges_pdf(seminar), "pdf", f"badges-{seminar.slug}.pdf")
 
 
 def certificates(request, pk: int):

@@ -110,6 +110,56 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
+BADGE_COLUMNS, BADGE_ROWS = 2, 4  # eight name badges of 9 x 6.5 cm on an A4 sheet, to cut out
+
+
+def badges_pdf(seminar: SeminarPage) -> bytes:
+    """Name badges of the confirmed people, by name: first name, NAME, fonction and commune."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    small = ParagraphStyle("event", parent=styles["BodyText"], fontSize=8, alignment=1)
+    name = ParagraphStyle("name", parent=styles["BodyText"], fontSize=18, leading=22, alignment=1)
+    detail = ParagraphStyle("detail", parent=styles["BodyText"], fontSize=10, alignment=1)
+    badges = [
+        [
+            Paragraph(escape(seminar.title), small),
+            Paragraph(f"{escape(first)}<br/><b>{escape(last)}</b>", name),
+            Paragraph(escape(fonction), detail),
+            Paragraph(escape(commune), detail),
+        ]
+        for last, first, commune, fonction in attendance_rows(seminar)
+    ]
+    rows = [
+        badges[start : start + BADGE_COLUMNS] + [""] * (start + BADGE_COLUMNS - len(badges))
+        for start in range(0, len(badges), BADGE_COLUMNS)
+    ] or [["", ""]]
+    table = Table(rows, colWidths=[9 * cm] * BADGE_COLUMNS, rowHeights=[6.5 * cm] * len(rows))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),  # cutting guides
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Badges – {sheet_title(seminar)}",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    ).build([table])
+    return buffer.getvalue()
+
+
 def registration_counts(seminar: SeminarPage) -> dict:
     """Counts of confirmed people by commune, by fonction, and members against non-members."""
     confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED)

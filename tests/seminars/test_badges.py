@@ -1,0 +1,46 @@
+"""Name badges for the day: confirmed people only, by name, eight per A4 sheet. PDFs read back."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from seminars.services import cancel_registration, register_person
+from tests.conftest import host_client
+from tests.seminars.conftest import make_seminar, organiser, person
+from union import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_badges_of_confirmed_people_sorted_by_name_eight_per_page(organiser_client):
+    seminar = make_seminar("Atelier des élus", seats=9)
+    names = ["Zola", "Élie", "Abel", "Martin", "Bernard", "Petit", "Durand", "Leroy", "Moreau"]
+    for number, name in enumerate(names):
+        register_person(seminar, person(number, nom=name, fonction="maire_adjoint"))
+    waiting, _ = register_person(seminar, person(20, nom="Attente"))
+    gone, _ = register_person(seminar, person(21, nom="Parti"))
+    cancel_registration(gone)
+    assert waiting.status == "waitlisted"
+
+    response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/badges/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "badges-atelier-des-elus.pdf" in response["Content-Disposition"]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    assert len(pages) == 2  # nine confirmed: eight on the first sheet, one on the second
+    text = "\n".join(pages)
+    printed = [name for name in ("ABEL", "BERNARD", "DURAND", "ÉLIE", "LEROY") if name in text]
+    assert printed == ["ABEL", "BERNARD", "DURAND", "ÉLIE", "LEROY"]
+    assert text.index("ABEL") < text.index("ÉLIE") < text.index("MARTIN")  # accents ignored
+    assert "ZOLA" in pages[1] and "ZOLA" not in pages[0]
+    assert "ATTENTE" not in text and "PARTI" not in text
+    assert "Bondy" in text and "Atelier des élus" in text
+
+
+def test_badges_are_for_organisers_only():
+    seminar = make_seminar()
+    editor = host_client("localhost", organiser(roles.EDITOR, "editrice@union.test"))
+    assert editor.get(f"/admin/inscriptions/{seminar.pk}/badges/").status_code in (302, 403)
+    assert (
+        host_client("localhost").get(f"/admin/inscriptions/{seminar.pk}/badges/").status_code == 302
+    )

@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
-from seminars.exports import badges_pdf, export_attendance, filename, registration_counts
+from seminars.exports import (
+    badges_pdf,
+    export_attendance,
+    filename,
+    registration_counts,
+    registrations_workbook,
+)
 from seminars.forms import (
     EmailRegistrantsForm,
     ImportForm,
@@ -117,12 +123,18 @@ def _list_url(seminar: SeminarPage, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def registrations(request, pk: int):
-    seminar = _seminar(request, pk)
+def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, object]:
+    """The registrations as the organiser filtered them, in list order."""
     filters = RegistrationFilterForm(request.GET or None, seminar=seminar)
     queryset = in_list_order(
         filters.filter(seminar.registrations.select_related("commune").prefetch_related("ateliers"))
     )
+    return filters, queryset
+
+
+def registrations(request, pk: int):
+    seminar = _seminar(request, pk)
+    filters, queryset = _listed(request, seminar)
     return _render(
         request,
         "registrations.html",
@@ -301,6 +313,15 @@ def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None =
     atelier = get_object_or_404(seminar.ateliers, pk=_id(atelier_id)) if atelier_id else None
     return download_response(
         export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
+    )
+
+
+def export_list(request, pk: int):
+    """The list as filtered on screen, as a workbook."""
+    seminar = _seminar(request, pk)
+    _filters, queryset = _listed(request, seminar)
+    return download_response(
+        registrations_workbook(seminar, queryset), "xlsx", f"inscriptions-{seminar.slug}.xlsx"
     )
 
 

@@ -25,6 +25,7 @@ def register_seminar_admin_urls():
         path("<int:pk>/export/", admin_views.export, name="export"),
         path("<int:pk>/chiffres/", admin_views.stats, name="stats"),
         path("<int:pk>/badges/", admin_views.badges, name="badges"),
+        path("<int:pk>/liste.xlsx", admin_views.export_list, name="export_list"),
         path("<int:pk>/attestations/", admin_views.certificates, name="certificates"),
         path(
             "<int:pk>/attestations/envoyer/",

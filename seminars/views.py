@@ -28,7 +28,7 @@ from seminars.links import (
     read_expired_token,
     read_token,
 )
-from seminars.models import MONTHS, Registration, SeminarPage, Visibility, with_slots
+from seminars.models import MONTHS, Kind, Registration, SeminarPage, Visibility, with_slots
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -62,11 +62,22 @@ def _month(request) -> date | None:
     return first if date.min.year < year < date.max.year else None
 
 
+def asked_kind(request) -> str | None:
+    """The kind of `?type=` ("" for all); None when it is not one of ours."""
+    kind = request.GET.get("type", "")
+    return kind if not kind or kind in Kind.values else None
+
+
 def calendar_context(index, request) -> dict:
     now = timezone.now()
     events = listed_events().child_of(index)
     view = "mois" if request.GET.get("vue") == "mois" or "mois" in request.GET else "liste"
-    context = {"view": view, "now": now}
+    kind = asked_kind(request)
+    context = {"view": view, "now": now, "kinds": Kind.choices, "kind": kind or ""}
+    if kind is None:
+        context["kind_error"] = "Type d'événement inconnu : tous les événements sont affichés."
+    elif kind:
+        events = events.filter(kind=kind)
     if view == "liste":
         context["upcoming"] = list(events.filter(end__gte=now))
         context["past"] = list(events.filter(end__lt=now).order_by("-start")[:12])
@@ -271,6 +282,11 @@ def ics_feed(request):
     """iCalendar feed of the public events, past month included so that calendars keep them."""
     since = timezone.now() - timedelta(days=31)
     events = listed_events().filter(visibility=Visibility.PUBLIC, end__gte=since)
+    kind = asked_kind(request)
+    if kind is None:
+        raise Http404("Type d'événement inconnu.")
+    if kind:
+        events = events.filter(kind=kind)
     response = HttpResponse(feed_ics(events), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="evenements.ics"'
     return response

@@ -142,7 +142,7 @@ def test_tampered_and_expired_links_are_refused(portal, seminar):
 
 
 def test_calendar_lists_upcoming_and_past_and_shows_a_month(portal):
-    upcoming = make_seminar("Atelier début de mandat", days_ahead=10)
+    upcoming = make_seminar("Atelier des nouveaux élus", days_ahead=10)
     past = make_seminar("Séminaire annuel passé", days_ahead=-200)
     listing = portal.get("/evenements/").content.decode()
     assert listing.index("À venir") < listing.index(upcoming.title) < listing.index(past.title)

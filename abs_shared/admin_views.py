@@ -23,7 +23,8 @@ class ReferenceImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
         help_text="Colonnes level, code, indicator, year, value (et source facultative). level : "
-        "france (code FRM), region (code INSEE), departement (code INSEE), epci (SIREN). value : "
+        "france (code FRM ; FR pour la France entière, référence des DROM), region (code "
+        "INSEE), departement (code INSEE), epci (SIREN). value : "
         "un nombre (virgule ou point), « s » pour secret, vide si non disponible.",
     )
     source = forms.CharField(

@@ -148,7 +148,10 @@ def _reference_head() -> dict:
             ReferenceValue.Level.choices,
             help_text="Territoire de référence, du plus proche au plus large",
         ),
-        "code": serializers.CharField(help_text="SIREN, code du département ou de la région, FRM"),
+        "code": serializers.CharField(
+            help_text="SIREN, code du département ou de la région, FRM (France métropolitaine) "
+            "ou FR (France entière, pour une commune d'un DROM)"
+        ),
         "nom": serializers.CharField(),
     }
 
@@ -165,7 +168,8 @@ def _summary(name: str, **kwargs):
             "max": serializers.FloatField(allow_null=True),
             "rank": serializers.IntegerField(
                 allow_null=True,
-                help_text="1 = le plus fragile ; null pour un indicateur neutre ou sans valeur",
+                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif "
+                "ou sans valeur",
             ),
         },
         **kwargs,
@@ -200,6 +204,8 @@ COMPARISON_OUT = inline_serializer(
                 "source": serializers.CharField(),
             },
             many=True,
+            help_text="Vide pour un effectif : un effectif ne se compare pas au total d'un "
+            "territoire (et ce total permettrait de retrouver un effectif secret)",
         ),
         "members": _summary(
             "ComparisonMembers",
@@ -235,6 +241,7 @@ SERIES_OUT = inline_serializer(
                 "points": inline_serializer("SeriesReferencePoint", _point_fields(), many=True),
             },
             many=True,
+            help_text="Vide pour un effectif",
         ),
     },
 )

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from abs_shared.models import (
     FRANCE_CODE,
+    WHOLE_FRANCE_CODE,
     Indicator,
     PublishedValue,
     ReferenceValue,
@@ -100,12 +101,27 @@ def reference_territories(commune: Commune) -> list[tuple[str, str, str]]:
     )
 
 
+def is_overseas(departement: str) -> bool:
+    """A DROM département (971 to 976)."""
+    return departement.startswith("97")
+
+
+def national_territory(commune: Commune) -> tuple[str, str, str]:
+    """France métropolitaine for a commune of the métropole; France entière for a DROM's, which
+    is not part of the métropole."""
+    if is_overseas(commune.departement_id):
+        return (ReferenceValue.Level.FRANCE, WHOLE_FRANCE_CODE, "France")
+    return (ReferenceValue.Level.FRANCE, FRANCE_CODE, "France métropolitaine")
+
+
 def _territories(seat: Commune, closest: list) -> list[tuple[str, str, str]]:
-    return closest + [
-        (ReferenceValue.Level.DEPARTEMENT, seat.departement_id, seat.departement.nom),
-        (ReferenceValue.Level.REGION, seat.region_id, seat.region.nom),
-        (ReferenceValue.Level.FRANCE, FRANCE_CODE, "France métropolitaine"),
+    lines = closest + [
+        (ReferenceValue.Level.DEPARTEMENT, seat.departement_id, seat.departement.nom)
     ]
+    # A DROM is a région of a single département, the same territory: « La Réunion » once.
+    if not is_overseas(seat.departement_id):
+        lines.append((ReferenceValue.Level.REGION, seat.region_id, seat.region.nom))
+    return lines + [national_territory(seat)]
 
 
 COMMUNE = "commune"
@@ -130,6 +146,11 @@ class Subject:
     @property
     def is_commune(self) -> bool:
         return self.kind == COMMUNE
+
+    @property
+    def nation(self) -> str:
+        """The name of its national reference: « France métropolitaine » or « France »."""
+        return self.territories[-1][2]
 
     def pooled(self):
         """The pooled rows of this kind of subject (CCAS rows for communes, CIAS rows else)."""
@@ -240,6 +261,8 @@ def is_member_subject(member: MemberCCAS, subject: Subject) -> bool:
 
 
 def _references(territories, codes: set[str], years: set[int] | None) -> dict:
+    if not territories:  # an empty Q() would match every territory's values
+        return {}
     match = Q()
     for level, code, _name in territories:
         match |= Q(level=level, code=code)
@@ -320,7 +343,9 @@ def compare_many(
         elif own.status == ValueStatus.SECRET:
             secret += 1
         reference_rows = []
-        for level, code, name in territories:
+        # A count is shown alone: set beside a territory's total it is no comparison, and the
+        # total minus the other communes' published counts would give away a secret one.
+        for level, code, name in () if indicator.is_count else territories:
             point = references.get((level, code, indicator.code, year), MISSING)
             gap, ratio = gap_and_ratio(own, point)
             reference_rows.append(
@@ -349,8 +374,8 @@ def compare_many(
                 "draft": own.draft,
                 "source": own.source,
                 "references": reference_rows,
-                "members": summarize(members, own, indicator.polarity),
-                "peers": summarize(peers, own, indicator.polarity) if band else None,
+                "members": summarize(members, own, indicator.rank_polarity),
+                "peers": summarize(peers, own, indicator.rank_polarity) if band else None,
                 "secret_count": secret,
                 "population_band": band_label,
             }
@@ -381,7 +406,8 @@ def series(
         .values_list("year", "value", "status", "source")
     }
     own.update({year: point for (_code, year), point in overrides.items()})
-    territories = subject.territories
+    # No reference line for a count (see compare_many).
+    territories = () if indicator.is_count else subject.territories
     references = _references(territories, {indicator.code}, None)
     years = sorted(set(own) | {key[3] for key in references})
 
@@ -421,9 +447,17 @@ def series(
 
 
 def latest_years(subject: Subject | Commune, overrides: Overrides | None = None) -> dict[str, int]:
-    """The latest year each indicator has a value for this subject (pooled or own)."""
+    """The latest year each indicator has a value for this subject (pooled or own), a number or a
+    secret: a year marked « non disponible » must not hide the latest figure published before."""
+    points = {
+        (code, year): Point(value, status)
+        for code, year, value, status in as_subject(subject)
+        .own_rows()
+        .values_list("indicator_id", "year", "value", "status")
+    }
+    points.update(overrides or {})  # an own observation takes the place of its pooled value
     latest: dict[str, int] = {}
-    rows = as_subject(subject).own_rows().values_list("indicator_id", "year")
-    for code, year in list(rows) + list((overrides or {}).keys()):
-        latest[code] = max(year, latest.get(code, year))
+    for (code, year), point in points.items():
+        if point.status != ValueStatus.MISSING:
+            latest[code] = max(year, latest.get(code, year))
     return latest

@@ -20,6 +20,8 @@ SECRECY_THRESHOLD = 11
 # Figures are published with at most this many decimals (INSEE: 1, ratios: up to 4).
 MAX_DECIMALS = 6
 FRANCE_CODE = "FRM"
+# France entière (métropole and DROM): the national reference of a DROM commune.
+WHOLE_FRANCE_CODE = "FR"
 
 
 class ValueStatus(models.TextChoices):
@@ -122,6 +124,12 @@ class Indicator(models.Model):
     @property
     def is_count(self) -> bool:
         return self.unit == self.Unit.COUNT
+
+    @property
+    def rank_polarity(self) -> str:
+        """The polarity ranks are computed with. A count is never ranked: a larger commune has
+        more RSA households without being more fragile (its rate says that)."""
+        return self.Polarity.NEUTRAL if self.is_count else self.polarity
 
     @property
     def is_percent(self) -> bool:

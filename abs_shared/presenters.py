@@ -74,17 +74,44 @@ def number_cell(indicator: Indicator, value: float | None, decimals: int | None 
     )
 
 
+def signed_number(value: float, decimals: int) -> str:
+    """A signed figure ("+1,2", "-0,4"); one that rounds to zero reads "0,0", never "-0,0"."""
+    shown = french_number(abs(value), decimals)
+    if not shown.strip("0,\u202f"):
+        return shown
+    return f"{'+' if value > 0 else '-'}{shown}"
+
+
 def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
     if gap is None:
         return Cell(DASH, numeric=True)
-    sign = "+" if gap > 0 else ""
-    return Cell(f"{sign}{french_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
+    return Cell(f"{signed_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
+
+
+def population_text(population: int) -> str:
+    """A population as French reads it, thousands apart: "111 934 habitants"."""
+    return f"{french_number(population, 0)} habitants"
+
+
+def band_phrase(band: tuple[int, int | None, str] | None) -> str:
+    """How a sentence names the communes of a population band: "communes de moins de 5 000
+    habitants"; empty when the subject has no band (an intercommunality)."""
+    if band is None:
+        return ""
+    label = band[2]
+    return f"communes {label}" if label.startswith("de ") else f"communes de {label}"
 
 
 def rank_cell(stats: dict) -> Cell:
     if stats["rank"] is None:
         return Cell(DASH, numeric=True)
     return Cell(f"{stats['rank']} sur {stats['count']}", stats["rank"], True)
+
+
+def titled(indicator: Indicator, year: int | None = None) -> str:
+    """An indicator as a caption names it: label, unit, year ("Taux de chômage (%), 2021")."""
+    title = f"{indicator.label} ({indicator.unit_label})"
+    return f"{title}, {year}" if year else title
 
 
 def formatter(indicator: Indicator):
@@ -142,8 +169,8 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
     peers' distributions."""
     name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
-        caption=f"{name} – {indicator.label}, {result['year']} : comparaison",
-        headers=["Repère", "Valeur", f"Écart ({indicator.gap_unit})", "Rapport", "Source"],
+        caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
+        headers=comparison_headers(indicator),
     )
     table.rows.append(
         [
@@ -154,6 +181,9 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
             text(result["source"]),
         ]
     )
+    if indicator.is_count:
+        table.notes.append(COUNT_NOTE)
+        return table
     for ref in result["references"]:
         table.rows.append(
             [
@@ -208,6 +238,25 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
     return table
 
 
+COUNT_NOTE = (
+    "Effectif : valeur brute seule. Un effectif dépend de la taille du territoire ; il n'est ni "
+    "classé, ni comparé aux territoires de référence ou aux autres membres (voir le taux "
+    "correspondant)."
+)
+
+
+def comparison_headers(indicator: Indicator) -> list[str]:
+    return ["Repère", "Valeur", f"Écart ({indicator.gap_unit})", "Rapport", "Source"]
+
+
+def empty_comparison_table(name: str, indicator: Indicator) -> ShownTable:
+    """What the comparison export holds when nothing was published: the caption and headers."""
+    return ShownTable(
+        caption=f"{name} – {titled(indicator)} : comparaison (aucune valeur publiée)",
+        headers=comparison_headers(indicator),
+    )
+
+
 def comparison_chart(result: dict, indicator: Indicator):
     refs = [(r["nom"], r["value"]) for r in result["references"] if r["value"] is not None]
     stats, name, said = result["members"], result["subject"]["nom"], words(result)
@@ -232,7 +281,7 @@ def comparison_chart(result: dict, indicator: Indicator):
 def series_table(data: dict, indicator: Indicator) -> ShownTable:
     breaks, name = set(data["breaks"]), data["subject"]["nom"]
     table = ShownTable(
-        caption=f"{name} – {indicator.label} : évolution",
+        caption=f"{name} – {titled(indicator)} : évolution",
         headers=["Année", name] + [ref["nom"] for ref in data["references"]],
     )
     for index, point in enumerate(data["points"]):
@@ -275,8 +324,8 @@ def series_chart(data: dict, indicator: Indicator):
 def portrait_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:
     said = WORDS[subject.kind]
     headers = ["Indicateur", "Année", "Valeur"]
-    if results:
-        headers += [ref["nom"] for ref in results[0][1]["references"]]
+    # The subject's territories, not a result's: a count has no reference line.
+    headers += [name for _level, _code, name in subject.territories]
     headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
     if subject.band:
         headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
@@ -287,11 +336,17 @@ def portrait_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable
             Cell(str(result["year"]), result["year"], True),
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
         ]
+        if indicator.is_count:  # the raw figure only
+            row += [Cell(DASH, numeric=True)] * (len(headers) - len(row))
+            table.rows.append(row)
+            continue
         row += [value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]]
         for stats in (result["members"], result["peers"]):
             if stats is not None:
                 row += [number_cell(indicator, stats["median"]), rank_cell(stats)]
         table.rows.append(row)
+    if any(indicator.is_count for indicator, _result in results):
+        table.notes.append(COUNT_NOTE)
     return table
 
 
@@ -314,9 +369,11 @@ def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownT
         ],
     )
     for indicator, result in results:
+        if indicator.is_count:  # not placed among the others: see COUNT_NOTE
+            continue
         stats = result["members"]
         row = [
-            text(indicator.label),
+            text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
         ]
@@ -330,12 +387,13 @@ def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownT
 
 
 def indicator_table(
-    indicator: Indicator, year: int, rows: list[dict], kind: str = COMMUNE
+    indicator: Indicator, year: int | None, rows: list[dict], kind: str = COMMUNE
 ) -> ShownTable:
     """Communes' values (their CCAS'), or intercommunalities' (their CIAS', ranked apart)."""
     said = WORDS[kind]
+    when = titled(indicator, year) if year else f"{titled(indicator)}, aucune année publiée"
     table = ShownTable(
-        caption=f"{indicator.label}, {year} : {said.listed} ({len(rows)})",
+        caption=f"{when} : {said.listed} ({len(rows)})",
         headers=[
             said.column,
             "Département" if kind == COMMUNE else "Département du siège",
@@ -369,18 +427,29 @@ def _csv_cell(cell):
     return french_number(cell, 4).replace("\u202f", "").rstrip("0").rstrip(",")
 
 
-def export_response(table: ShownTable, fmt: str, filename: str, demo: bool) -> HttpResponse:
-    """The table as CSV (semicolons, decimal comma, for French spreadsheets) or XLSX."""
+def export_response(
+    table: ShownTable, fmt: str, filename: str, demo: bool, *, titled: bool = True
+) -> HttpResponse:
+    """The table as CSV (semicolons, decimal comma, for French spreadsheets) or XLSX.
+
+    Both open on the table's caption (indicator, unit, year), then the headers: a director who
+    opens the file in Excel or LibreOffice, or prints it for the board, sees what the figures
+    are, as on the page. `titled=False` for a file meant to be filled in and imported back (the
+    import template), whose first line must be the headers."""
     notes = list(table.notes)
     if demo:
         notes.insert(0, f"{DEMO_SOURCE} : chiffres inventés pour la démonstration.")
     rows = [[cell.export for cell in row] for row in table.rows]
     rows += [[note] + [""] * (len(table.headers) - 1) for note in notes]
     if fmt == "csv":
-        body = csv_bytes([table.headers, *([_csv_cell(cell) for cell in row] for row in rows)])
+        caption = [[table.caption] + [""] * (len(table.headers) - 1)] if titled else []
+        body = csv_bytes(
+            [*caption, table.headers, *([_csv_cell(cell) for cell in row] for row in rows)]
+        )
     else:
         sheet_name = re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
-        workbook, sheet = new_sheet(sheet_name, table.headers)
+        title = table.caption if titled else None
+        workbook, sheet = new_sheet(sheet_name, table.headers, title=title)
         for row in rows:
             append_row(sheet, row)  # a typed source is text: never a formula, no control character
         body = workbook_bytes(workbook)

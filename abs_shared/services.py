@@ -10,6 +10,7 @@ from django.utils import timezone
 from abs_shared.models import (
     FRANCE_CODE,
     SECRECY_THRESHOLD,
+    WHOLE_FRANCE_CODE,
     Indicator,
     PublishedValue,
     ReferenceValue,
@@ -31,7 +32,8 @@ REFERENCE_COLUMNS = ("level", "code", "indicator", "year", "value")
 
 def _territory_codes() -> dict[str, set[str]]:
     return {
-        ReferenceValue.Level.FRANCE: {FRANCE_CODE},
+        # FRM for the métropole's communes, FR (France entière) for the DROM's.
+        ReferenceValue.Level.FRANCE: {FRANCE_CODE, WHOLE_FRANCE_CODE},
         ReferenceValue.Level.REGION: set(Region.objects.values_list("code", flat=True)),
         ReferenceValue.Level.DEPARTEMENT: set(Departement.objects.values_list("code", flat=True)),
         ReferenceValue.Level.EPCI: set(Intercommunality.objects.values_list("siren", flat=True)),

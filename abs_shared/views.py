@@ -18,18 +18,32 @@ from abs_shared.comparisons import (
     commune_subject,
     compare,
     compare_many,
+    is_overseas,
     latest_years,
     load_commune,
     load_intercommunality,
     rank,
     series,
 )
-from abs_shared.models import FRANCE_CODE, Indicator, PublishedValue, ReferenceValue, ValueStatus
+from abs_shared.models import (
+    FRANCE_CODE,
+    WHOLE_FRANCE_CODE,
+    Indicator,
+    PublishedValue,
+    ReferenceValue,
+    ValueStatus,
+)
 from tenants.matching import fold, match_commune
 from tenants.models import Commune, Departement, Intercommunality, Region
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MAX_BARS = 60
+
+
+def sorted_by_name(items, name=lambda item: item.nom) -> list:
+    """Alphabetical order as people read it: « Épinay » before « Montreuil ». The database
+    collation (and Python's code-point order) puts accented capitals after Z."""
+    return sorted(items, key=lambda item: fold(name(item)))
 
 
 def _export_format(request) -> str | None:
@@ -71,14 +85,10 @@ def _publishing_intercommunalities():
     pooled = PublishedValue.objects.of_intercommunalities().filter(
         member__intercommunality=OuterRef("siren")
     )
-    return (
-        Intercommunality.objects.filter(Exists(pooled))
-        .annotate(
-            values=Subquery(
-                pooled.values("member__intercommunality").annotate(n=Count("pk")).values("n")
-            )
+    return Intercommunality.objects.filter(Exists(pooled)).annotate(
+        values=Subquery(
+            pooled.values("member__intercommunality").annotate(n=Count("pk")).values("n")
         )
-        .order_by("nom")
     )
 
 
@@ -105,14 +115,14 @@ def catalogue(request):
     for indicator in indicators:
         indicator.intercommunalities = intercommunal.get(indicator.code, 0)
     themes = list(by_theme.items())
-    communes = Commune.objects.filter(code__in=pooled.values("commune")).order_by("nom")
+    communes = sorted_by_name(Commune.objects.filter(code__in=pooled.values("commune")))
     return render(
         request,
         "abs_shared/catalogue.html",
         {
             "themes": themes,
             "communes": communes,
-            "intercommunalities": _publishing_intercommunalities(),
+            "intercommunalities": sorted_by_name(_publishing_intercommunalities()),
         },
     )
 
@@ -125,14 +135,12 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
             PublishedValue.objects.of_communes()
             .filter(indicator=indicator, year=year)
             .select_related("commune", "commune__departement")
-            .order_by("commune__nom")
         )
     else:
         pooled = (
             PublishedValue.objects.of_intercommunalities()
             .filter(indicator=indicator, year=year)
             .select_related("member__intercommunality", "commune", "commune__departement")
-            .order_by("member__intercommunality__nom")
         )
     pooled = list(pooled)
     numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
@@ -151,11 +159,12 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
                 "population": place.population,
                 "value": float(number) if number is not None else None,
                 "status": p.status,
-                "rank": rank(number, numbers, indicator.polarity),
+                "rank": rank(number, numbers, indicator.rank_polarity),
                 "source": p.source,
             }
         )
-    return rows
+    # By name, so that equal values keep that order whatever the table is sorted by.
+    return sorted_by_name(rows, lambda row: row["nom"])
 
 
 def indicator_detail(request, code: str):
@@ -172,7 +181,10 @@ def indicator_detail(request, code: str):
         reverse=True,
     )
     year = _year(request, years, years[0] if years else None)
-    sort = request.GET.get("tri") if request.GET.get("tri") in ("nom", "population") else "valeur"
+    asked = request.GET.get("tri")
+    # Counts by name: sorted by value they would read as a ranking of the communes' sizes.
+    default = "nom" if indicator.is_count else "valeur"
+    sort = asked if asked in ("nom", "population", "valeur") else default
     # By default the most fragile first.
     descending = request.GET.get("ordre", "") == "desc" or (
         request.GET.get("ordre") not in ("asc", "desc")
@@ -185,15 +197,12 @@ def indicator_detail(request, code: str):
         cias_rows = _sorted_rows(
             _indicator_rows(indicator, year, INTERCOMMUNALITY), sort, descending
         )
-    table = presenters.indicator_table(indicator, year, rows) if year else None
-    cias_table = (
-        presenters.indicator_table(indicator, year, cias_rows, INTERCOMMUNALITY)
-        if cias_rows
-        else None
-    )
+    # Both tables exist even when empty: an export link always downloads a file, with its
+    # caption and headers, never the page.
+    table = presenters.indicator_table(indicator, year, rows)
+    cias_table = presenters.indicator_table(indicator, year, cias_rows, INTERCOMMUNALITY)
     for shown in (table, cias_table):
-        if shown is not None:
-            _sortable_headers(shown, year, sort, descending)
+        _sortable_headers(shown, year, sort, descending)
     # The chart's reference lines: the territories of the communes charted.
     references = _indicator_references(indicator, year, rows)
     demo = presenters.is_demo(*(row["source"] for row in rows + cias_rows))
@@ -201,8 +210,9 @@ def indicator_detail(request, code: str):
     exported, suffix = table, ""
     if request.GET.get("tableau") == "intercommunalites":
         exported, suffix = cias_table, "-intercommunalites"
-    if fmt and exported:
-        return presenters.export_response(exported, fmt, f"{indicator.code}-{year}{suffix}", demo)
+    if fmt:
+        name = f"{indicator.code}-{year}" if year else indicator.code
+        return presenters.export_response(exported, fmt, f"{name}{suffix}", demo)
     bars = [charts.Bar(row["nom"], row["value"]) for row in rows if row["value"] is not None]
     chart = None
     if bars and year:
@@ -213,7 +223,8 @@ def indicator_detail(request, code: str):
             f"{indicator.label}, {year} : valeur de chaque commune ayant publié",
             "Une barre par commune, dans l'ordre du tableau"
             + (f" (les {MAX_BARS} premières)" if len(bars) > MAX_BARS else "")
-            + " ; traits pointillés : territoires de référence. Valeurs secrètes non représentées.",
+            + (" ; traits pointillés : territoires de référence" if references else "")
+            + ". Valeurs secrètes non représentées.",
         )
     return render(
         request,
@@ -223,7 +234,7 @@ def indicator_detail(request, code: str):
             "years": years,
             "year": year,
             "table": table,
-            "cias_table": cias_table,
+            "cias_table": cias_table if cias_rows else None,
             "chart": chart,
             "references": references,
             "sort": sort,
@@ -258,8 +269,10 @@ def _sortable_headers(table, year: int, sort: str, descending: bool) -> None:
 
 def _sorted_rows(rows: list[dict], sort: str, descending: bool) -> list[dict]:
     """Sort by name, population or value; secret values come last and are never sorted as numbers."""
-    if sort in ("nom", "population"):
-        return sorted(rows, key=lambda row: row[sort], reverse=descending)
+    if sort == "nom":
+        return sorted(rows, key=lambda row: fold(row["nom"]), reverse=descending)
+    if sort == "population":
+        return sorted(rows, key=lambda row: row["population"], reverse=descending)
     numbers = sorted(
         (r for r in rows if r["value"] is not None), key=lambda r: r["value"], reverse=descending
     )
@@ -270,13 +283,22 @@ def _indicator_references(
     indicator: Indicator, year, rows: list[dict]
 ) -> list[tuple[str, float | None, str]]:
     """France, plus the régions and départements of the communes shown: (name, number for the
-    chart or None, text as shown: "27,6 %", "s" for secret, "n.d." for missing)."""
-    if year is None:
+    chart or None, text as shown: "27,6 %", "s" for secret, "n.d." for missing). None for a
+    count (see comparisons.compare_many)."""
+    if year is None or indicator.is_count:
         return []
     wanted = {("france", FRANCE_CODE)}
-    wanted |= {("region", row["region_code"]) for row in rows}
-    wanted |= {("departement", row["departement_code"]) for row in rows}
-    names = {("france", FRANCE_CODE): "France métropolitaine"}
+    for row in rows:
+        wanted.add(("departement", row["departement_code"]))
+        if is_overseas(row["departement_code"]):
+            # A DROM: its région is its département; its nation is France entière.
+            wanted.add(("france", WHOLE_FRANCE_CODE))
+        else:
+            wanted.add(("region", row["region_code"]))
+    names = {
+        ("france", FRANCE_CODE): "France métropolitaine",
+        ("france", WHOLE_FRANCE_CODE): "France",
+    }
     names |= {
         ("region", r.code): r.nom for r in Region.objects.filter(code__in={c for _, c in wanted})
     }
@@ -292,7 +314,7 @@ def _indicator_references(
             number = float(ref.value) if ref.status == ValueStatus.VALUE else None
             name = names.get((ref.level, ref.code), ref.code)
             found.append((name, number, indicator.format(ref.value, ref.status)))
-    order = {"France métropolitaine": 0}
+    order = {"France métropolitaine": 0, "France": 0}
     return sorted(found, key=lambda item: order.get(item[0], 1))
 
 
@@ -319,7 +341,6 @@ def commune_list(request):
         Commune.objects.filter(Exists(pooled))
         .annotate(values=Subquery(pooled.values("commune").annotate(n=Count("pk")).values("n")))
         .select_related("departement")
-        .order_by("nom")
     )
     if query:
         communes = communes.filter(nom__icontains=query)
@@ -328,8 +349,8 @@ def commune_list(request):
         request,
         "abs_shared/communes.html",
         {
-            "communes": communes,
-            "intercommunalities": intercommunalities,
+            "communes": sorted_by_name(communes),
+            "intercommunalities": sorted_by_name(intercommunalities),
             "query": query,
             "suggestions": suggestions,
         },
@@ -361,7 +382,7 @@ def portrait_context(
                 "display": f"{indicator.format(result['value'], result['status'])} "
                 f"{indicator.unit_suffix if result['status'] == ValueStatus.VALUE else ''}".strip(),
                 "chart": presenters.comparison_chart(result, indicator)
-                if result["status"] == ValueStatus.VALUE
+                if result["status"] == ValueStatus.VALUE and not indicator.is_count
                 else None,
             }
         )
@@ -379,7 +400,9 @@ def portrait_context(
         "distribution": presenters.distribution_table(subject, shown),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
-        "population_band": results[0]["population_band"] if results else "",
+        # From the subject, not from its results: a commune without values has a band too.
+        "band_phrase": presenters.band_phrase(subject.band),
+        "population": presenters.population_text(subject.population),
     }
 
 
@@ -401,13 +424,15 @@ def comparison_context(
         "demo": False,
     }
     sources: list[str] = []
-    if year is not None:
+    if year is None:
+        context["table"] = presenters.empty_comparison_table(subject.nom, indicator)
+    else:
         result = compare(subject, indicator, year, overrides)
         context["result"] = result
         context["table"] = presenters.comparison_table(result, indicator)
         context["chart"] = (
             presenters.comparison_chart(result, indicator)
-            if result["status"] == ValueStatus.VALUE
+            if result["status"] == ValueStatus.VALUE and not indicator.is_count
             else None
         )
         sources = [result["source"]] + [ref["source"] for ref in result["references"]]
@@ -440,11 +465,12 @@ def subject_indicator(request, subject: Subject, code: str):
     year = _year(request, list(range(1990, 2101)), None)
     context = comparison_context(subject, indicator, year)
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
+    year = context["year"] or "aucune-annee"
     return export_or_render(
         request,
         "abs_shared/comparison.html",
         context,
-        f"{subject.code}-{indicator.code}-{context['year']}{suffix}",
+        f"{subject.code}-{indicator.code}-{year}{suffix}",
     )
 
 

@@ -179,7 +179,7 @@ def import_template(request, fmt: str):
             + [presenters.text("")] * 4
             + [presenters.text(indicator.source), presenters.text("")]
         )
-    return presenters.export_response(table, fmt, "modele-import-abs", demo=False)
+    return presenters.export_response(table, fmt, "modele-import-abs", demo=False, titled=False)
 
 
 @require_POST

@@ -130,7 +130,10 @@ def test_the_intercommunality_line_is_the_cias_own_whatever_its_seats_grouping(d
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    """The exported table, from its headers on: the first line is its caption."""
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] and not any(rows[0][1:])  # the caption, alone on its line
+    return rows[1:]
 
 
 def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_path):
@@ -162,7 +165,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
     path = tmp_path / "portrait.xlsx"
     path.write_bytes(xlsx.content)
     sheet = load_workbook(path).active
-    assert sheet["C2"].value == 40 and sheet["H1"].value == "Médiane des CIAS"
+    assert sheet["C3"].value == 40 and sheet["H2"].value == "Médiane des CIAS"
 
     comparison = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021")
     text = comparison.content.decode()

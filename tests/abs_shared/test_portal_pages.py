@@ -63,14 +63,14 @@ def test_indicator_export_is_what_is_shown(portal, pool, tmp_path):
     response = portal.get("/indicateurs/TP60/?annee=2021&export=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Commune" and len(rows) == 6
-    assert rows[1][0] == "Aubervilliers" and rows[1][3] == "30"
-    assert rows[5][0] == "Saint-Denis" and rows[5][3] == "s" and rows[5][4] == "–"
+    assert rows[1][0] == "Commune" and len(rows) == 7  # after the caption
+    assert rows[2][0] == "Aubervilliers" and rows[2][3] == "30"
+    assert rows[6][0] == "Saint-Denis" and rows[6][3] == "s" and rows[6][4] == "–"
     xlsx = portal.get("/indicateurs/TP60/?annee=2021&export=xlsx")
     path = tmp_path / "export.xlsx"
     path.write_bytes(xlsx.content)
     sheet = load_workbook(path).active
-    assert sheet["A2"].value == "Aubervilliers" and sheet["D2"].value == 30
+    assert sheet["A3"].value == "Aubervilliers" and sheet["D3"].value == 30
 
 
 def test_portrait_and_comparison_pages(portal, pool):
@@ -96,7 +96,7 @@ def test_portrait_and_comparison_pages(portal, pool):
             delimiter=";",
         )
     )
-    assert [row[0] for row in rows[1:3]] == ["2020", "2021"]
+    assert [row[0] for row in rows[2:4]] == ["2020", "2021"]  # caption, headers, years
     assert portal.get("/indicateurs/communes/99999/").status_code == 404
     assert portal.get("/indicateurs/NOPE/").status_code == 404
 

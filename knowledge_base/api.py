@@ -62,10 +62,11 @@ class KnowledgePageList(generics.ListAPIView):
     with_places = False
 
     def get_queryset(self):
-        form = ListingFilterForm(self.request.query_params, with_places=self.with_places)
+        queryset = self.model.objects.live().public()
+        experiences = queryset if self.with_places else None
+        form = ListingFilterForm(self.request.query_params, experiences=experiences)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        queryset = self.model.objects.live().public()
         return filter_pages(queryset, Filters.from_form(form))
 
     def paginate_queryset(self, queryset):

@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q, prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from wagtail.models import Page
 
@@ -19,8 +20,13 @@ class KnowledgeFeed(Feed):
     link = "/guides/"
 
     def get_object(self, request, *args, **kwargs):
+        """The theme of `?theme=<slug>`, or None for every page. An unknown slug is a 404: a
+        feed reader would otherwise silently subscribe to everything."""
         # The feed instance is shared between requests: keep nothing of the request on it.
-        return Theme.objects.filter(slug=request.GET.get("theme", "")).first()
+        slug = request.GET.get("theme", "")
+        if not slug:
+            return None
+        return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
         base = "Guides et expériences"

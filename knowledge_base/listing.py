@@ -4,6 +4,7 @@ The index pages, the API and the feeds share this module so that a filter means 
 everywhere. Filters live in the query string: a filtered list can be bookmarked and shared.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django import forms
@@ -13,72 +14,133 @@ from django.db.models import Count, Model, Q, QuerySet, prefetch_related_objects
 from wagtail.models import Page, PageViewRestriction
 
 from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
-from tenants.matching import match_commune
+from tenants.matching import CommuneRef, match_commune
 from tenants.models import Commune, Departement
 
 SORT_DATE = "date"
 SORT_RELEVANCE = "pertinence"
+# "Montreuil (93)": a commune name followed by its département, as the suggestions show it.
+NAME_WITH_DEPARTEMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<departement>\d{2,3}|2[AB])\)$", re.I)
+MAX_LISTED_COMMUNES = 6
+
+
+def commune_label(commune: CommuneRef) -> str:
+    """ "Montreuil (93)", as the suggestions show it (str() of a Commune gives the same)."""
+    return f"{commune.nom} ({commune.departement})"
+
+
+def list_communes(communes: list[CommuneRef]) -> str:
+    labels = [commune_label(commune) for commune in communes[:MAX_LISTED_COMMUNES]]
+    return ", ".join(labels) + (", …" if len(communes) > MAX_LISTED_COMMUNES else "")
 
 
 class ListingFilterForm(forms.Form):
-    """The filters of a listing; every field is optional and travels in the URL."""
+    """The filters of a listing; every field is optional and travels in the URL.
+
+    A value that is not among the choices (a renamed theme in an old link...) is an error shown
+    next to its filter, never a silently empty or wider list.
+    """
 
     q = forms.CharField(label="Mots-clés", required=False, max_length=200)
     theme = forms.MultipleChoiceField(
-        label="Thèmes", required=False, widget=forms.CheckboxSelectMultiple
+        label="Thèmes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Thème inconnu : « %(value)s »."},
     )
     match = forms.ChoiceField(
         label="Combiner les thèmes",
         required=False,
         choices=[("any", "au moins un des thèmes cochés"), ("all", "tous les thèmes cochés")],
+        error_messages={"invalid_choice": "Choix inconnu : « %(value)s »."},
     )
     audience = forms.ChoiceField(
-        label="Public", required=False, choices=[("", "Tous les publics"), *Audience.choices]
+        label="Public",
+        required=False,
+        choices=[("", "Tous les publics"), *Audience.choices],
+        error_messages={"invalid_choice": "Public inconnu : « %(value)s »."},
     )
     commune = forms.CharField(
         label="Commune",
         required=False,
         max_length=100,
-        help_text="Nom ou code INSEE de la commune du CCAS.",
+        help_text="Nom de la commune du CCAS, suivi de son département si le nom est porté par "
+        "plusieurs communes (ex. : Montreuil (93)), ou son code INSEE.",
     )
-    departement = forms.ChoiceField(label="Département", required=False)
+    departement = forms.ChoiceField(
+        label="Département",
+        required=False,
+        error_messages={
+            "invalid_choice": "Aucune expérience à afficher pour le département « %(value)s »."
+        },
+    )
     sort = forms.ChoiceField(
         label="Trier par",
         required=False,
         choices=[(SORT_DATE, "les plus récents"), (SORT_RELEVANCE, "pertinence")],
+        error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
     )
 
-    def __init__(self, data=None, *, with_places: bool = True, **kwargs):
+    def __init__(self, data=None, *, experiences: QuerySet | None = None, **kwargs):
+        """`experiences`: those the requester may see, whose communes the place filters offer;
+        None for a listing without place filters (guides)."""
         super().__init__(data, **kwargs)
         self.fields["theme"].choices = [
             (theme.slug, theme.name) for theme in Theme.objects.only("slug", "name")
         ]
-        if with_places:
-            self.fields["departement"].choices = [("", "Tous les départements")] + [
-                (d.code, str(d))
-                for d in Departement.objects.filter(
-                    communes__members__experiences__live=True
-                ).distinct()
-            ]
-        else:
+        if experiences is None:
             del self.fields["commune"]
             del self.fields["departement"]
+            self.communes = Commune.objects.none()
+            return
+        # Only places of experiences the visitor can see: a private or unpublished experience
+        # must not reveal, through a filter choice, that its CCAS wrote something.
+        self.communes = Commune.objects.filter(
+            members__experiences__in=experiences.values("pk")
+        ).distinct()
+        self.fields["departement"].choices = [("", "Tous les départements")] + [
+            (d.code, str(d))
+            for d in Departement.objects.filter(communes__in=self.communes.values("pk")).distinct()
+        ]
 
     def clean_commune(self) -> str:
-        """A commune typed by a human: resolved with the official-name matcher, kept as an
-        INSEE code; an unknown or ambiguous name is an error that names suggestions."""
+        """A commune typed by a human or picked among the suggestions (« Montreuil (93) »),
+        resolved with the official-name matcher and kept as an INSEE code. An unknown or
+        ambiguous name is an error that lists the communes it could be."""
         typed = self.cleaned_data.get("commune", "").strip()
         if not typed:
             return ""
-        result = match_commune(typed)
-        if result.commune is not None:
-            return result.commune.code
-        if result.suggestions:
-            names = ", ".join(c.nom for c in result.suggestions[:3])
+        name, departement = typed, None
+        with_departement = NAME_WITH_DEPARTEMENT.match(typed)
+        if with_departement:
+            name, departement = with_departement["name"], with_departement["departement"].upper()
+        result = match_commune(name, departement)
+        commune = result.commune
+        if commune is not None and departement in (None, commune.departement):
+            return commune.code
+        if result.status == "ambiguous":
             raise forms.ValidationError(
-                f"Commune « {typed} » ambiguë ou inconnue. Vouliez-vous dire : {names} ?"
+                f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
+                f"{list_communes(result.suggestions)}."
+            )
+        if commune is not None:  # a unique name, but not in the département typed
+            raise forms.ValidationError(
+                f"Aucune commune « {name} » dans le département {departement} : "
+                f"vouliez-vous dire {commune_label(commune)} ?"
+            )
+        if result.suggestions:
+            raise forms.ValidationError(
+                f"Commune inconnue : « {typed} ». Vouliez-vous dire : "
+                f"{list_communes(result.suggestions)} ?"
             )
         raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
+
+
+def applied_sort(requested: str, q: str, themes: list[str]) -> str:
+    """The order filter_pages really uses: relevance needs words or themes to rank by; without
+    a requested order, a search is by relevance and a plain list by date."""
+    sort = requested or (SORT_RELEVANCE if q else SORT_DATE)
+    return sort if sort == SORT_DATE or q or themes else SORT_DATE
 
 
 @dataclass
@@ -93,15 +155,19 @@ class Filters:
 
     @classmethod
     def from_form(cls, form: ListingFilterForm) -> "Filters":
-        data = form.cleaned_data if form.is_valid() else {}
+        # The valid fields of an invalid form still say what the visitor chose.
+        form.is_valid()
+        data = getattr(form, "cleaned_data", {})
+        q = data.get("q", "").strip()
+        themes = list(data.get("theme") or [])
         return cls(
-            q=data.get("q", "").strip(),
-            themes=list(data.get("theme") or []),
+            q=q,
+            themes=themes,
             match_all=data.get("match") == "all",
             audience=data.get("audience", ""),
             commune=data.get("commune", ""),
             departement=data.get("departement", ""),
-            sort=data.get("sort") or (SORT_RELEVANCE if data.get("q") else SORT_DATE),
+            sort=applied_sort(data.get("sort", ""), q, themes),
         )
 
 
@@ -175,23 +241,18 @@ def prefetch_cards(pages: list[KnowledgePage]) -> list[KnowledgePage]:
 def listing_context(index_page: Page, request) -> dict:
     """Context of an index page: the filter form, one page of results, the shareable URL."""
     is_experiences = index_page.listing_kind == "experiences"
-    form = ListingFilterForm(request.GET or None, with_places=is_experiences)
-    filters = Filters.from_form(form) if request.GET else Filters()
     model = index_page.child_model()
     queryset = visible_to(model.objects.child_of(index_page), request)
+    form = ListingFilterForm(request.GET or None, experiences=queryset if is_experiences else None)
+    filters = Filters.from_form(form) if request.GET else Filters()
     if is_experiences:
         queryset = queryset.select_related("member__commune__departement")
-    # A filter we cannot apply (unknown commune...) shows its error and no results rather
-    # than a silently wider list.
+    # A filter we cannot apply (unknown commune, theme...) shows its error and no results rather
+    # than a wider list.
     results = filter_pages(queryset, filters) if not form.is_bound or form.is_valid() else []
     paginator = Paginator(results, settings.KB_LISTING_PAGE_SIZE)
     page_obj = paginator.get_page(request.GET.get("page"))
     items = prefetch_cards(list(page_obj.object_list))
-    communes = []
-    if is_experiences:
-        communes = (
-            Commune.objects.filter(members__experiences__live=True).distinct().order_by("nom")
-        )
     return {
         "form": form,
         "filters": filters,
@@ -203,5 +264,5 @@ def listing_context(index_page: Page, request) -> dict:
             request.GET.get("q")
             or any(request.GET.get(key) for key in ("theme", "audience", "commune", "departement"))
         ),
-        "communes": communes,
+        "communes": form.communes.order_by("nom", "departement_id") if is_experiences else [],
     }

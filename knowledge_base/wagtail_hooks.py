@@ -1,11 +1,19 @@
-"""Wagtail admin: theme and glossary snippets, and the "Guides à relire" report."""
+"""Wagtail admin: theme and glossary snippets, the "Guides à relire" report; documents of
+private pages kept private."""
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.wagtail_hooks import require_wagtail_login
 
+from knowledge_base.listing import visible_to
 from knowledge_base.models import GlossaryTerm, Theme
 from knowledge_base.reports import GuidesToReviewView
 
@@ -57,3 +65,27 @@ def register_report_menu_item():
         icon_name="time",
         order=1150,
     )
+
+
+def pages_using(document) -> list[int]:
+    """Ids of the pages whose content uses `document`, from Wagtail's reference index."""
+    page_type = ContentType.objects.get_for_model(Page)
+    references = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
+    return [int(object_id) for object_id in references.values_list("object_id", flat=True)]
+
+
+@hooks.register("before_serve_document")
+def keep_documents_of_private_pages_private(document, request):
+    """A document used only on pages the requester may not read (login or group restriction,
+    or not published) is refused as the page itself would be: the login page for an anonymous
+    visitor, 403 for someone signed in. Wagtail checks the document's own collection
+    privacy in its hook; a document used on no page, or on one public page, stays public."""
+    document_permissions = policy_registry.get_by_type(get_document_model())
+    if document_permissions.user_has_any_permission(request.user, ["add", "change", "choose"]):
+        return None  # the union's staff, who pick documents in the admin
+    page_ids = pages_using(document)
+    if not page_ids or visible_to(Page.objects.filter(pk__in=page_ids), request).exists():
+        return None
+    if request.user.is_authenticated:  # the platform's 403 page, in French
+        raise PermissionDenied("Ce document est réservé aux lecteurs de la page qui le publie.")
+    return require_wagtail_login(next=request.get_full_path())

@@ -38,7 +38,10 @@ def test_groups_of_checkboxes_are_fieldsets_named_by_their_legend(kb_tree, bondy
     assert 'for=""' not in html
     themes = fieldset_of(html, "Thèmes")
     assert opening_tag(themes, "fieldset")["aria-describedby"] == "id_themes_helptext"
-    assert '<legend>Thèmes <span aria-hidden="true">*</span></legend>' in themes
+    assert (
+        '<legend>Thèmes <span aria-hidden="true">*</span>'
+        '<span class="visually-hidden"> (obligatoire)</span></legend>'
+    ) in themes
     assert 'id="id_themes_helptext"' in themes
     assert themes.count('type="checkbox"') == Theme.objects.count()
     audiences = fieldset_of(html, "Utile surtout aux")
@@ -59,6 +62,31 @@ def test_groups_of_checkboxes_are_fieldsets_named_by_their_legend(kb_tree, bondy
     assert title["aria-invalid"] == "true"
     assert '<label for="id_title">' in html and 'id="id_title_error"' in html
     assert "240 personnes reçues la première année." in html  # what was typed is kept
+
+
+def test_refused_proposal_has_an_error_summary_and_says_so_in_its_title(kb_tree, bondy):
+    client = member_client(bondy, make_person(bondy, "agent@bondy.test", Membership.Role.AGENT))
+    html = client.get("/experiences/proposer/").content.decode()
+    assert 'class="error-summary"' not in html
+    assert not Elements(html).title.startswith("Erreur")
+    # Screen readers hear that the group is required: its legend says so (the asterisk is
+    # hidden from them, and no attribute can mark a group of checkboxes required).
+    assert "(obligatoire)</span></legend>" in fieldset_of(html, "Thèmes")
+    assert "(obligatoire)" not in fieldset_of(html, "Utile surtout aux")
+    assert "required" in Elements(html).one("input", id="id_title")
+
+    html = client.post(
+        "/experiences/proposer/", {**FORM, "title": "", "themes": []}
+    ).content.decode()
+    page = Elements(html)
+    assert page.title.startswith("Erreur – Proposer une expérience")
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert page.one("div", **{"class": "error-summary"})["role"] == "alert"
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert [target for target, _text in links] == ["id_title", "id_themes_0"]
+    assert all(target in page.ids() for target, _text in links)  # each link reaches its field
+    assert links[1][1].startswith("Thèmes : ")
 
 
 # The current section in the navigation --------------------------------------------------------

@@ -195,7 +195,8 @@ def test_invalid_proposal_keeps_what_was_typed(kb_tree, bondy):
     response = member_client(bondy, agent).post("/experiences/proposer/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("Champ requis.") == 2  # title and themes
+    # Title and themes, each in the error summary and next to its field.
+    assert html.count("Champ requis.") == 4
     assert "Saisissez une adresse e-mail valide." in html
     assert "240 personnes reçues la première année." in html  # kept
     assert not ExperiencePage.objects.exists()

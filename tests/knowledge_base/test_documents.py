@@ -1,0 +1,71 @@
+"""Documents attached to guides follow the privacy of the pages that use them."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.models import PageViewRestriction
+
+from tenants.services import portal_urlconf
+from tests.conftest import host_client, make_person
+from tests.knowledge_base.conftest import make_guide, make_staff
+from union import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def make_document(title: str):
+    document = get_document_model().objects.create(
+        title=title, file=ContentFile(b"%PDF-1.4 contenu", name=f"{title}.pdf")
+    )
+    with portal_urlconf():  # documents are served by the portal
+        document.download_url = document.url
+    return document
+
+
+def download_block(document) -> list[dict]:
+    return [
+        {"type": "document", "value": {"document": document.pk, "title": "", "description": ""}}
+    ]
+
+
+@pytest.fixture
+def documents(kb_tree):
+    guides, _ = kb_tree
+    public_doc, private_doc, staff_doc = (
+        make_document(name) for name in ("modele-public", "modele-reserve", "note-interne")
+    )
+    make_guide(guides, "Un guide public", body=download_block(public_doc))
+    members_only = make_guide(guides, "Un guide réservé", body=download_block(private_doc))
+    PageViewRestriction.objects.create(page=members_only, restriction_type="login")
+    staff_only = make_guide(guides, "Une note interne", body=download_block(staff_doc))
+    restriction = PageViewRestriction.objects.create(page=staff_only, restriction_type="groups")
+    restriction.groups.set(Group.objects.filter(name__in=roles.UNION_GROUPS))
+    return public_doc, private_doc, staff_doc
+
+
+def test_documents_of_private_guides_are_not_served_to_those_who_cannot_read_them(
+    documents, portal, bondy
+):
+    public_doc, private_doc, staff_doc = documents
+    assert portal.get(public_doc.download_url).status_code == 200
+    refused = portal.get(private_doc.download_url)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/connexion/?next=")
+    assert portal.get(staff_doc.download_url).status_code == 302
+
+    member = host_client("localhost", make_person(bondy, "direction@bondy.test"))
+    assert member.get(private_doc.download_url).status_code == 200  # "personnes connectées"
+    assert member.get(staff_doc.download_url).status_code == 403  # the union's groups only
+    editor = host_client("localhost", make_staff("editrice@union.test", roles.EDITOR))
+    assert editor.get(staff_doc.download_url).status_code == 200
+
+
+def test_a_document_also_used_on_a_public_guide_stays_public(documents, kb_tree, portal):
+    _, private_doc, _ = documents
+    make_guide(kb_tree[0], "Un autre guide public", body=download_block(private_doc))
+    assert portal.get(private_doc.download_url).status_code == 200
+
+
+def test_a_document_used_on_no_page_is_served(kb_tree, portal):
+    assert portal.get(make_document("sans-page").download_url).status_code == 200

@@ -27,7 +27,7 @@ from seminars.forms import (
 )
 from seminars.importer import import_registrations
 from seminars.links import event_path
-from seminars.models import Registration, SeminarPage, with_taken
+from seminars.models import Registration, SeminarPage, position_label, with_taken
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -132,9 +132,19 @@ def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, obje
     return filters, queryset
 
 
+def waiting_positions(seminar: SeminarPage) -> dict[int, int]:
+    """Registration id -> rank on the waiting list, in one query (the order of promote_waiting)."""
+    waiting = seminar.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
+    return {pk: rank for rank, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
+
+
 def registrations(request, pk: int):
     seminar = _seminar(request, pk)
     filters, queryset = _listed(request, seminar)
+    positions = waiting_positions(seminar)
+    queryset = list(queryset)
+    for registration in queryset:
+        registration.position = position_label(positions.get(registration.pk))
     return _render(
         request,
         "registrations.html",

@@ -370,6 +370,13 @@ def with_taken(ateliers: models.QuerySet) -> models.QuerySet:
     )
 
 
+def position_label(position: int | None) -> str:
+    """ "1re", "2e"… as French writes a rank in a queue; "" for none."""
+    if position is None:
+        return ""
+    return "1re" if position == 1 else f"{position}e"
+
+
 class Registration(models.Model):
     """One person registered for one event. No account: the person acts through a signed link.
 
@@ -457,11 +464,7 @@ class Registration(models.Model):
 
     @property
     def waiting_position_label(self) -> str:
-        """ "1re", "2e"… as French writes a position."""
-        position = self.waiting_position()
-        if position is None:
-            return ""
-        return "1re" if position == 1 else f"{position}e"
+        return position_label(self.waiting_position())
 
     @property
     def was_present(self) -> bool:

@@ -35,3 +35,17 @@ def test_the_personal_page_and_the_email_give_the_position_on_the_waiting_list(
     assert "1re position" in page
     confirmed = portal.get(f"/evenements/inscription/{make_token(second)}/").content.decode()
     assert "position" not in confirmed
+
+
+def test_the_organisers_list_shows_each_waiting_persons_position(organiser_client):
+    seminar = make_seminar(seats=1)
+    register_person(seminar, person(1, nom="Zola"))
+    for number, name in ((2, "Martin"), (3, "Abel")):
+        register_person(seminar, person(number, nom=name))
+    page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
+    # In the order seats go to them, whatever their names.
+    assert page.index("MARTIN") < page.index("(1re") < page.index("ABEL") < page.index("(2e")
+    filtered = organiser_client.get(
+        f"/admin/inscriptions/{seminar.pk}/", {"status": "waitlisted"}
+    ).content.decode()
+    assert "ZOLA" not in filtered and "(2e" in filtered  # filtered, with the real positions

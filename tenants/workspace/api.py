@@ -127,7 +127,7 @@ def requested_mandate(request) -> BoardMandate | None:
     raw = request.query_params.get("mandate", "")
     if not raw:
         return current_mandate()
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit(), not to int()
         raise NotFound("Mandature inconnue.")
     return get_object_or_404(BoardMandate, pk=int(raw))
 
@@ -259,7 +259,8 @@ class ActivityReportView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("year", "")
-        if raw and not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+        # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
+        if raw and not (raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100):
             return Response(
                 {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,

@@ -6,8 +6,8 @@ CASF R123-7: at most 8 élus and 8 nommés, at least 4 of each.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -182,3 +182,67 @@ def mandate_compliance(mandate: BoardMandate | None) -> Compliance:
     if mandate is None:
         return check_board([])
     return check_board(sitting_members(mandate))
+
+
+# --- Terms ending soon -----------------------------------------------------------------------
+
+# How far ahead a director is warned: a seat needs a replacement chosen (a council vote, an
+# association asked for a name), a mandate a new board after the municipal elections.
+SEAT_NOTICE_DAYS = 90
+MANDATE_NOTICE_DAYS = 180
+
+
+def in_days(days: int) -> str:
+    if days == 0:
+        return "aujourd'hui"
+    if days == 1:
+        return "demain"
+    return f"dans {days} jours"
+
+
+@dataclass(frozen=True)
+class EndingSeat:
+    member: BoardMember
+    days_left: int
+
+    @property
+    def when(self) -> str:
+        return in_days(self.days_left)
+
+
+@dataclass(frozen=True)
+class TermWarnings:
+    """What ends soon on the running board, and whether the board stays lawful without it."""
+
+    seats: list[EndingSeat] = field(default_factory=list)
+    mandate_days_left: int | None = None
+    breaks_compliance: bool = False
+
+    @property
+    def mandate_when(self) -> str:
+        return "" if self.mandate_days_left is None else in_days(self.mandate_days_left)
+
+    def __bool__(self) -> bool:
+        return bool(self.seats) or self.mandate_days_left is not None
+
+
+def term_warnings(mandate: BoardMandate | None, today: date | None = None) -> TermWarnings:
+    """Seats of the running mandate whose end date falls within SEAT_NOTICE_DAYS, the mandate's
+    own end within MANDATE_NOTICE_DAYS, and whether the board, compliant today, would no longer
+    be once those seats are empty. Nothing for a past or future mandate."""
+    today = today or timezone.localdate()
+    if mandate is None or mandate.start > today or (mandate.end and mandate.end < today):
+        return TermWarnings()
+    sitting = sitting_members(mandate, today)
+    seats = [
+        EndingSeat(m, (m.end - today).days)
+        for m in sorted(sitting, key=lambda m: (m.end or date.max, m.last_name))
+        if m.end and m.end <= today + timedelta(days=SEAT_NOTICE_DAYS)
+    ]
+    mandate_days = None
+    if mandate.end and mandate.end <= today + timedelta(days=MANDATE_NOTICE_DAYS):
+        mandate_days = (mandate.end - today).days
+    leaving = {seat.member.pk for seat in seats}
+    staying = [m for m in sitting if m.pk not in leaving]
+    breaks = bool(seats) and check_board(sitting).compliant and not check_board(staying).compliant
+    return TermWarnings(seats, mandate_days, breaks)

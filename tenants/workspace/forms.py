@@ -107,6 +107,7 @@ class MandateForm(forms.ModelForm):
         model = BoardMandate
         fields = ["label", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
+        help_texts = {"end": "Laissez vide tant que le conseil n'a pas été renouvelé."}
 
     def clean(self):
         data = super().clean()
@@ -187,6 +188,16 @@ class ActivityFigureForm(forms.ModelForm):
     def validate_unique(self):
         # services.save_activity_figure compares spellings (case, accents) and says so in French.
         pass
+
+    def validate_constraints(self):
+        # Same for the unique (year, pole, category) constraint: Django's own sentence ("Un objet
+        # Chiffre d'activité avec ces champs…") would say it first for an identical spelling.
+        # Leaving "category" out skips that constraint and keeps the count-or-amount check.
+        exclude = self._get_validation_exclusions() | {"category"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
 
 class ActivityImportForm(forms.Form):

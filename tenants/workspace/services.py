@@ -190,6 +190,25 @@ def create_mandate(
     return mandate
 
 
+@transaction.atomic
+def update_mandate(
+    member: MemberCCAS,
+    mandate: BoardMandate,
+    label: str,
+    start: date,
+    end: date | None = None,
+    *,
+    actor=None,
+) -> BoardMandate:
+    """Correct a mandate or set its end (the board renewed after the municipal elections)."""
+    if end is not None and end < start:
+        raise WorkspaceError("La fin de la mandature précède son début.")
+    mandate.label, mandate.start, mandate.end = label, start, end
+    mandate.save()
+    record_audit("board.mandate_changed", actor=actor, member=member, target=label)
+    return mandate
+
+
 def _clean_board_values(values: dict) -> dict:
     values = {k: v for k, v in values.items() if k in BOARD_MEMBER_FIELDS}
     if values.get("seat") != BoardMember.Seat.APPOINTED:

@@ -21,7 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
 from tenants.workspace import activity, exports
-from tenants.workspace.compliance import current_mandate, mandate_compliance, sitting_members
+from tenants.workspace.compliance import (
+    current_mandate,
+    mandate_compliance,
+    sitting_members,
+    term_warnings,
+)
 from tenants.workspace.dashboard import PANELS
 from tenants.workspace.forms import (
     ActivityFigureForm,
@@ -52,6 +57,7 @@ from tenants.workspace.services import (
     save_activity_figure,
     set_profile_publication,
     update_board_member,
+    update_mandate,
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
@@ -99,6 +105,7 @@ def home(request):
         "profile": get_profile(member),
         "mandate": mandate,
         "compliance": mandate_compliance(mandate),
+        "term_warnings": term_warnings(mandate),
         "report": activity.latest_report(),
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
@@ -182,6 +189,7 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "members": members,
             "sitting": sitting,
             "compliance": mandate_compliance(mandate),
+            "term_warnings": term_warnings(mandate),
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -207,6 +215,22 @@ def mandate_add(request):
         return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
     return render(
         request, "workspace/form_page.html", {"form": form, "title": "Nouvelle mandature"}
+    )
+
+
+@write_required
+def mandate_edit(request, pk: int):
+    mandate = get_object_or_404(BoardMandate, pk=pk)
+    title = f"Modifier la mandature {mandate.label}"  # before the form writes the typed label
+    form = MandateForm(request.POST or None, instance=mandate)
+    if request.method == "POST" and form.is_valid():
+        update_mandate(request.tenant, mandate, **form.cleaned_data, actor=request.user)
+        messages.success(request, f"Mandature {mandate.label} mise à jour.")
+        return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
+    return render(
+        request,
+        "workspace/form_page.html",
+        {"form": form, "title": title, "back": f"/conseil/mandats/{mandate.pk}/"},
     )
 
 
@@ -301,7 +325,8 @@ def board_member_delete(request, pk: int):
 def _year(request, default: int | None) -> int | None:
     raw = request.GET.get("annee", "")
     if raw:
-        if not (raw.isdigit() and 1900 <= int(raw) <= 2100):
+        # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
+        if not (raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100):
             raise Http404("Année invalide.")
         return int(raw)
     return default
@@ -575,7 +600,9 @@ def team_remove(request, pk: int):
 def documents(request):
     can_write = has_member_role(request, WRITE_ROLES)
     form = DocumentForm()
-    if request.method == "POST" and can_write:
+    if request.method == "POST":
+        if not can_write:  # said, not ignored: a viewer's upload must not look accepted
+            raise_forbidden()
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             document = add_document(
@@ -627,4 +654,9 @@ def download_document(request, pk: int):
     """Served through Django so that membership is checked; never from a public media URL."""
     document = get_object_or_404(Document, pk=pk)
     content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
-    return FileResponse(document.file.open("rb"), content_type=content_type, as_attachment=True)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:  # lost from the storage (a restore, a manual clean-up): not a 500
+        logger.error("Document %s of %s: file %s missing", pk, request.tenant.slug, document.file)
+        raise Http404("Le fichier de ce document est introuvable.") from None
+    return FileResponse(handle, content_type=content_type, as_attachment=True)

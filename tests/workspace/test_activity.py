@@ -324,7 +324,7 @@ def test_domiciliation_helper(bondy, clients):
     )
     page = clients["viewer"].get("/activite/domiciliation/?annee=2025").content.decode()
     assert "31 janvier 2026" in page
-    assert "412" in page and "5230" in page
+    assert "412" in page and "5\u202f230" in page  # French thousands, as in the report
     assert "4 chiffres manquants" in page
     csv_text = clients["viewer"].get("/activite/domiciliation/?annee=2025&format=csv")
     assert "Courriers reçus;5230" in csv_text.content.decode("utf-8-sig")

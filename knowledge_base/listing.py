@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
 from tenants.matching import CommuneRef, match_commune
-from tenants.models import Commune, Departement
+from tenants.models import Commune, Departement, MemberCCAS
 
 SORT_DATE = "date"
 SORT_RELEVANCE = "pertinence"
@@ -95,9 +95,9 @@ class ListingFilterForm(forms.Form):
             return
         # Only places of experiences the visitor can see: a private or unpublished experience
         # must not reveal, through a filter choice, that its CCAS wrote something.
-        self.communes = Commune.objects.filter(
-            members__experiences__in=experiences.values("pk")
-        ).distinct()
+        self.communes = communes_served_by(
+            MemberCCAS.objects.filter(experiences__in=experiences.values("pk"))
+        )
         self.fields["departement"].choices = [("", "Tous les départements")] + [
             (d.code, str(d))
             for d in Departement.objects.filter(communes__in=self.communes.values("pk")).distinct()
@@ -134,6 +134,26 @@ class ListingFilterForm(forms.Form):
                 f"{list_communes(result.suggestions)} ?"
             )
         raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
+
+
+def communes_served_by(members: QuerySet) -> QuerySet:
+    """Communes where `members` act: a CCAS's commune, and every commune of a CIAS's
+    intercommunality (EPCI or EPT), not only its seat."""
+    cias = members.filter(kind=MemberCCAS.Kind.CIAS).values("intercommunality")
+    return Commune.objects.filter(
+        Q(pk__in=members.values("commune")) | Q(epci__in=cias) | Q(ept__in=cias)
+    )
+
+
+def members_serving(communes: QuerySet) -> QuerySet:
+    """Members acting in any of `communes`: their CCAS (or a CIAS seated there) and the CIAS
+    whose intercommunality contains them. The reverse of communes_served_by."""
+    cias = Q(kind=MemberCCAS.Kind.CIAS)
+    return MemberCCAS.objects.filter(
+        Q(commune__in=communes)
+        | cias & Q(intercommunality__in=communes.values("epci"))
+        | cias & Q(intercommunality__in=communes.values("ept"))
+    )
 
 
 def applied_sort(requested: str, q: str, themes: list[str]) -> str:
@@ -203,10 +223,14 @@ def filter_pages(queryset: QuerySet, filters: Filters):
     if filters.audience:
         queryset = queryset.filter(audiences__contains=[filters.audience])
     if issubclass(model, ExperiencePage):
+        # A CIAS's experience belongs to every commune of its intercommunality, not only to
+        # its seat: filter on the members serving the place rather than on the member's commune.
         if filters.commune:
-            queryset = queryset.filter(member__commune_id=filters.commune)
+            communes = Commune.objects.filter(pk=filters.commune)
+            queryset = queryset.filter(member__in=members_serving(communes))
         if filters.departement:
-            queryset = queryset.filter(member__commune__departement_id=filters.departement)
+            communes = Commune.objects.filter(departement_id=filters.departement)
+            queryset = queryset.filter(member__in=members_serving(communes))
     by_date = queryset.order_by("-last_published_at", "-pk")
     if filters.q:
         # Search within the filtered set: Wagtail filters search results only on FilterFields,

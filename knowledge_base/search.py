@@ -1,6 +1,6 @@
 """Site search over every live page the visitor may read, in French, with highlighted snippets."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -14,6 +14,7 @@ from wagtail.search import index
 from knowledge_base.listing import visible_to
 
 MAX_QUERY_LENGTH = 200
+MAX_HITS = 200  # results pages beyond the twentieth are not read: ask for a narrower search
 SNIPPET_OPTIONS = "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
 # ts_headline marks words with these; they cannot occur in escaped text.
 START, STOP = "\x02", "\x03"
@@ -91,20 +92,37 @@ def without_unlisted_pages(pages):
     return pages
 
 
-def search_site(query: str, request=None) -> list[SearchHit]:
-    """Up to 200 hits for `query`, best first (the caller paginates)."""
+@dataclass
+class SiteSearch:
+    """What a search found, and how, so the results page can say it: `any_word` when no page held
+    every word and the hits hold at least one; `truncated` when more than MAX_HITS matched."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    any_word: bool = False
+    truncated: bool = False
+
+
+def search_site(query: str, request=None) -> SiteSearch:
+    """Up to MAX_HITS hits for `query`, best first (the caller paginates)."""
     query = clean_query(query)
     if not query:
-        return []
+        return SiteSearch()
     pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
-    results = list(pages.specific().search(query, operator="and")[:200])
+    # One more than shown: whether there were more is said on the page, never left silent.
+    results = list(pages.specific().search(query, operator="and")[: MAX_HITS + 1])
+    any_word = False
     if not results:
         # Every word did not match: fall back to any word, still ranked.
-        results = list(pages.specific().search(query, operator="or")[:200])
-    return [
-        SearchHit(page=page, type_label=page._meta.verbose_name, snippet=mark_safe(""))
-        for page in results
-    ]
+        results = list(pages.specific().search(query, operator="or")[: MAX_HITS + 1])
+        any_word = bool(results)
+    return SiteSearch(
+        hits=[
+            SearchHit(page=page, type_label=page._meta.verbose_name, snippet=mark_safe(""))
+            for page in results[:MAX_HITS]
+        ],
+        any_word=any_word,
+        truncated=len(results) > MAX_HITS,
+    )
 
 
 def add_snippets(hits: list[SearchHit], query: str) -> list[SearchHit]:

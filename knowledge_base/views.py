@@ -8,7 +8,13 @@ from django_tenants.utils import schema_context
 
 from knowledge_base.forms import PROPOSAL_FIELDS, ExperienceProposalForm
 from knowledge_base.models import ExperiencePage, GlossaryTerm
-from knowledge_base.search import MAX_QUERY_LENGTH, add_snippets, clean_query, search_site
+from knowledge_base.search import (
+    MAX_HITS,
+    MAX_QUERY_LENGTH,
+    add_snippets,
+    clean_query,
+    search_site,
+)
 from knowledge_base.services import (
     ProposalError,
     experience_sent_back,
@@ -27,8 +33,8 @@ def search(request):
     raw = request.GET.get("q", "")
     query = clean_query(raw)
     too_long = len(raw.strip()) > MAX_QUERY_LENGTH
-    hits = search_site(query, request) if query else []
-    page_obj = Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = search_site(query, request)
+    page_obj = Paginator(found.hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     add_snippets(list(page_obj.object_list), query)
     return render(
         request,
@@ -38,7 +44,10 @@ def search(request):
             "submitted": "q" in request.GET,
             "too_long": too_long,
             "page_obj": page_obj,
-            "result_count": len(hits),
+            "result_count": len(found.hits),
+            "any_word": found.any_word,
+            "truncated": found.truncated,
+            "max_hits": MAX_HITS,
         },
     )
 

@@ -1,7 +1,12 @@
 """Reference blocks of a guide: legal reference, document download, contact card, table."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from wagtail import blocks
+from wagtail.admin.telepath import register
 from wagtail.contrib.table_block.blocks import TableBlock as BaseTableBlock
+from wagtail.contrib.table_block.blocks import TableInput, TableInputAdapter
 from wagtail.documents.blocks import DocumentChooserBlock
 
 LEGAL_CODES = [
@@ -79,12 +84,81 @@ class ContactCardBlock(blocks.StructBlock):
         }
 
 
+class CaptionedTableInput(TableInput):
+    """Wagtail's table editor, whose caption field we name « Titre du tableau » (see below)."""
+
+
+class CaptionedTableInputAdapter(TableInputAdapter):
+    """The editor's wording comes from these strings: Wagtail's French says « Légende », which
+    editors take for optional; we call it a title and say that it is required."""
+
+    def js_args(self, widget):
+        options, strings = super().js_args(widget)
+        strings = {
+            **strings,
+            "Table caption": "Titre du tableau (obligatoire)",
+            "A heading that identifies the overall topic of the table, and is useful for "
+            "screen reader users.": "Ce que montre le tableau, en quelques mots : les lecteurs "
+            "d'écran l'annoncent avant les cellules.",
+        }
+        return [options, strings]
+
+
+register(CaptionedTableInputAdapter(), CaptionedTableInput)
+
+# Header choices of Wagtail's editor; "col" is what Wagtail's to_python gives tables stored
+# before Wagtail 6 with a header column, while the editor itself sends "column".
+ROW_HEADER_CHOICES = {"row", "both"}
+COLUMN_HEADER_CHOICES = {"column", "col", "both"}
+
+
+def has_text(cells) -> bool:
+    return any(str(cell or "").strip() for cell in cells)
+
+
 class TableBlock(BaseTableBlock):
-    """Wagtail's table with a caption (required by our accessibility rules) and header cells."""
+    """Wagtail's table with a required caption (« Titre du tableau ») and a filled header row or
+    column: screen readers announce the caption, and read each cell with its header."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("table_options", {"contextMenu": True, "startRows": 3, "startCols": 3})
         super().__init__(**kwargs)
+
+    @cached_property
+    def field(self):
+        return forms.CharField(
+            widget=CaptionedTableInput(table_options=self.table_options), **self.field_options
+        )
+
+    def clean(self, value):
+        if value and value.get("table_header_choice") == "col":
+            # Wagtail's clean only knows "column": a header column stored before Wagtail 6 would
+            # be lost on the next save.
+            value["table_header_choice"] = "column"
+        # A draft may stay incomplete (Wagtail defers required checks); publishing may not.
+        if value and not self.is_deferred_validation:
+            errors = []
+            if not str(value.get("table_caption") or "").strip():
+                errors.append(
+                    "Donnez un titre au tableau (« Titre du tableau ») : les lecteurs d'écran "
+                    "l'annoncent avant son contenu."
+                )
+            if not self.has_header_cells(value):
+                errors.append(
+                    "Choisissez une ligne ou une colonne d'en-tête, et remplissez-la : chaque "
+                    "cellule est lue avec son en-tête."
+                )
+            if errors:
+                raise ValidationError(errors)
+        return super().clean(value)
+
+    @staticmethod
+    def has_header_cells(value) -> bool:
+        choice = value.get("table_header_choice")
+        rows = [row for row in value.get("data") or [] if row]
+        header_row = rows[0] if rows and choice in ROW_HEADER_CHOICES else []
+        header_column = [row[0] for row in rows] if choice in COLUMN_HEADER_CHOICES else []
+        return has_text(header_row) or has_text(header_column)
 
     class Meta:
         icon = "table"

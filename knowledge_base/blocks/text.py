@@ -22,6 +22,29 @@ class RichTextBlock(blocks.RichTextBlock):
         )
 
 
+# Ids the guide's page already uses (base.html's skip-link target, the table of contents'
+# title): a heading « Contenu » must not steal the skip link.
+PAGE_IDS = ("contenu", "kb-toc-title")
+
+
+def heading_anchors(texts: list[str]) -> list[str]:
+    """The anchors of a page's headings, in order, one per heading and all different, so that
+    each link of the table of contents leads to its own heading: the slug of the text,
+    « section-N » (N: the heading's rank) when the text has nothing to slug (punctuation only),
+    then -2, -3… when an anchor is already taken."""
+    taken = set(PAGE_IDS)
+    anchors: list[str] = []
+    for rank, text in enumerate(texts, start=1):
+        base = slugify(text) or f"section-{rank}"
+        anchor, repeat = base, 1
+        while anchor in taken:
+            repeat += 1
+            anchor = f"{base}-{repeat}"
+        taken.add(anchor)
+        anchors.append(anchor)
+    return anchors
+
+
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label="Titre", max_length=150)
     level = blocks.ChoiceBlock(
@@ -33,7 +56,9 @@ class HeadingBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["anchor"] = slugify(value["text"])
+        # The page gives its heading's anchor (unique among the page's headings, see
+        # GuidePage.body_blocks); alone (block preview), the heading is the first of its page.
+        context["anchor"] = context.get("heading_anchor") or heading_anchors([value["text"]])[0]
         return context
 
     class Meta:

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge_base.blocks import GUIDE_BODY_BLOCKS
+from knowledge_base.blocks.text import heading_anchors
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
 
 
@@ -162,13 +163,21 @@ class GuidePage(KnowledgePage):
         return " ".join(part for part in parts if part)
 
     @cached_property
+    def body_blocks(self) -> list[tuple]:
+        """(block, anchor) for each block of the body; the anchor is a heading's id ("" for other
+        blocks), computed over the whole body so that no two headings share one."""
+        blocks = list(self.body)
+        headings = [i for i, block in enumerate(blocks) if block.block_type == "heading"]
+        texts = [blocks[i].value["text"] for i in headings]
+        anchors = dict(zip(headings, heading_anchors(texts), strict=True))
+        return [(block, anchors.get(i, "")) for i, block in enumerate(blocks)]
+
+    @cached_property
     def toc(self) -> list[dict]:
         """Level-2 headings of the body: the guide's table of contents."""
-        from django.utils.text import slugify
-
         return [
-            {"text": block.value["text"], "anchor": slugify(block.value["text"])}
-            for block in self.body
+            {"text": block.value["text"], "anchor": anchor}
+            for block, anchor in self.body_blocks
             if block.block_type == "heading" and block.value["level"] == "h2"
         ]
 

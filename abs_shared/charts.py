@@ -83,10 +83,70 @@ def bar_chart(
     return _svg(label_width + plot_width + 80, height, title, desc, "".join(parts))
 
 
+# Series are told apart by shape and stroke, not by colour alone (RGAA 3.1): each series has
+# a marker shape and a dash pattern, drawn on the plot and in the legend. Six shapes and five
+# patterns are taken in step, so the first thirty series never share both.
+MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "cross")
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 2 4 6")
+MARKER_NAMES = {
+    "circle": "rond",
+    "square": "carré",
+    "triangle": "triangle",
+    "diamond": "losange",
+    "triangle-down": "triangle pointe en bas",
+    "cross": "croix",
+}
+DASH_NAMES = ("trait plein", "tirets", "pointillés", "tirets et points", "tirets longs et courts")
+
+
+def series_style(index: int) -> tuple[str, str]:
+    """The (marker shape, dash pattern) of the index-th series."""
+    return MARKERS[index % len(MARKERS)], DASHES[index % len(DASHES)]
+
+
+def describe_style(index: int) -> str:
+    """A series' look in words, for the chart's description: « rond, trait plein »."""
+    marker, dash = series_style(index)
+    return f"{MARKER_NAMES[marker]}, {DASH_NAMES[DASHES.index(dash)]}"
+
+
+def _marker(shape: str, cx: float, cy: float, css: str) -> str:
+    """A marker of about 8 px centred on (cx, cy)."""
+    classes = f"abs-marker abs-marker-{shape} {css}"
+    if shape == "circle":
+        return f'<circle class="{classes}" cx="{cx:.1f}" cy="{cy:.1f}" r="4"/>'
+    outlines = {
+        "square": "m-3.5,-3.5 h7 v7 h-7 z",
+        "triangle": "m0,-4.5 l4.5,8 h-9 z",
+        "diamond": "m0,-5 l5,5 l-5,5 l-5,-5 z",
+        "triangle-down": "m0,4.5 l4.5,-8 h-9 z",
+        "cross": "m-1.5,-5 h3 v3.5 h3.5 v3 h-3.5 v3.5 h-3 v-3.5 h-3.5 v-3 h3.5 z",
+    }
+    return f'<path class="{classes}" d="M{cx:.1f},{cy:.1f} {outlines[shape]}"/>'
+
+
+def _dash(pattern: str) -> str:
+    return f' stroke-dasharray="{pattern}"' if pattern else ""
+
+
+def _legend_item(index: int, name: str, x: float, y: float) -> str:
+    """A sample of the series (its stroke and its marker) followed by its name."""
+    marker, dash = series_style(index)
+    return (
+        f'<g class="abs-legend-item" data-series="{index}">'
+        f'<line class="abs-line abs-series-{index}" x1="{x:.1f}" x2="{x + 28:.1f}" '
+        f'y1="{y - 4:.1f}" y2="{y - 4:.1f}"{_dash(dash)}/>'
+        f"{_marker(marker, x + 14, y - 4, f'abs-series-{index}')}"
+        f"{_text(x + 36, y, name, 'abs-label')}</g>"
+    )
+
+
 def line_chart(
     lines: list[Line], breaks: list[int], fmt: Formatter, title: str, desc: str
 ) -> SafeString:
-    """Values over the years, one line per territory; no line is drawn across a series break."""
+    """Values over the years, one line per territory; no line is drawn across a series break.
+
+    Each line has its own marker and dash pattern, shown again in the legend under the plot."""
     years = sorted({year for line in lines for year, _ in line.points})
     values = [value for line in lines for _, value in line.points if value is not None]
     if not years or not values:
@@ -119,34 +179,34 @@ def line_chart(
             )
             parts.append(_text(middle, top - 6, "Rupture de série", "abs-ref-label", "middle"))
     for index, line in enumerate(lines):
-        segment: list[str] = []
-        segments = [segment]
-        previous_year = None
-        for year, value in line.points:
-            crosses_break = previous_year is not None and any(
-                previous_year <= b < year for b in breaks
-            )
-            previous_year = year
-            if value is None or crosses_break:
-                segment = []
-                segments.append(segment)
-            if value is not None:
-                segment.append(f"{x(year):.1f},{y(value):.1f}")
-                parts.append(
-                    f'<circle class="abs-series-{index}" cx="{x(year):.1f}" cy="{y(value):.1f}" r="3.5"/>'
-                )
-        for points in segments:
-            if len(points) > 1:
-                parts.append(
-                    f'<polyline class="abs-line abs-series-{index}" points="{" ".join(points)}"/>'
-                )
-        legend_y = top + height + 34 + 14 * index
-        parts.append(
-            f'<rect class="abs-series-{index}" x="{left}" y="{legend_y - 9}" width="12" height="10"/>'
-        )
-        parts.append(_text(left + 18, legend_y, line.name, "abs-label"))
-    total_height = top + height + 40 + 14 * len(lines)
+        parts += _series_parts(index, line, breaks, x, y)
+        parts.append(_legend_item(index, line.name, left, top + height + 38 + 16 * index))
+    total_height = top + height + 44 + 16 * len(lines)
     return _svg(left + width + 20, total_height, title, desc, "".join(parts))
+
+
+def _series_parts(index: int, line: Line, breaks: list[int], x, y) -> list[str]:
+    """One series: its segments (cut at a missing value or a break), then its markers on top."""
+    marker, dash = series_style(index)
+    segment: list[str] = []
+    segments = [segment]
+    markers = []
+    previous_year = None
+    for year, value in line.points:
+        crosses_break = previous_year is not None and any(previous_year <= b < year for b in breaks)
+        previous_year = year
+        if value is None or crosses_break:
+            segment = []
+            segments.append(segment)
+        if value is not None:
+            segment.append(f"{x(year):.1f},{y(value):.1f}")
+            markers.append(_marker(marker, x(year), y(value), f"abs-series-{index}"))
+    parts = [
+        f'<polyline class="abs-line abs-series-{index}" points="{" ".join(points)}"{_dash(dash)}/>'
+        for points in segments
+        if len(points) > 1
+    ]
+    return parts + markers
 
 
 def position_chart(
@@ -156,10 +216,12 @@ def position_chart(
     fmt: Formatter,
     title: str,
     desc: str,
+    others: list[tuple[str, float]] = (),
 ) -> SafeString:
-    """Where a value sits among the members: range, interquartile box, median, the commune, references."""
+    """Where a value sits among the members: range, interquartile box, median, the commune,
+    references (vertical lines) and communes chosen beside it (white dots), each labelled."""
     numbers = [n for n in (stats.get("min"), stats.get("max"), value) if n is not None]
-    numbers += [ref for _, ref in references]
+    numbers += [ref for _, ref in references] + [other for _, other in others]
     if not numbers:
         return SafeString("")
     left, width = 10, 500
@@ -177,10 +239,14 @@ def position_chart(
         parts.append(
             f'<line class="abs-median" x1="{x(stats["median"]):.1f}" x2="{x(stats["median"]):.1f}" y1="28" y2="52"/>'
         )
-    for index, (name, ref) in sorted(enumerate(references), key=lambda item: item[1][1]):
-        parts.append(
-            f'<line class="abs-ref abs-ref-{index}" x1="{x(ref):.1f}" x2="{x(ref):.1f}" y1="22" y2="58"/>'
-        )
+    marks = [
+        (ref, name, f"abs-ref abs-ref-{index}") for index, (name, ref) in enumerate(references)
+    ]
+    marks += [(other, name, "abs-other") for name, other in others]
+    for ref, name, css in sorted(marks, key=lambda mark: mark[0]):
+        parts.append(f'<line class="{css}" x1="{x(ref):.1f}" x2="{x(ref):.1f}" y1="22" y2="58"/>')
+        if css == "abs-other":
+            parts.append(f'<circle class="abs-other-dot" cx="{x(ref):.1f}" cy="58" r="3.5"/>')
         # Labels go under the axis, left-aligned on their line, moved down a row when they would
         # overlap the previous one and pulled back inside the frame.
         label = f"{name} : {fmt(ref)}"

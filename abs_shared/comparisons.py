@@ -446,18 +446,120 @@ def series(
     }
 
 
-def latest_years(subject: Subject | Commune, overrides: Overrides | None = None) -> dict[str, int]:
+def subject_points(
+    subject: Subject | Commune, overrides: Overrides | None = None
+) -> dict[tuple[str, int], Point]:
+    """Every (indicator, year) the subject has in the pool (or among its own observations, which
+    take the place of their pooled values), in one query."""
+    points = {
+        (code, year): Point(value, status, source=source)
+        for code, year, value, status, source in as_subject(subject)
+        .own_rows()
+        .values_list("indicator_id", "year", "value", "status", "source")
+    }
+    points.update(overrides or {})
+    return points
+
+
+def available_years(points: dict[tuple[str, int], Point]) -> list[int]:
+    """The years with at least one value (a number or a secret), latest first."""
+    return sorted(
+        {year for (_code, year), p in points.items() if p.status != ValueStatus.MISSING},
+        reverse=True,
+    )
+
+
+def latest_years(
+    subject: Subject | Commune,
+    overrides: Overrides | None = None,
+    points: dict[tuple[str, int], Point] | None = None,
+) -> dict[str, int]:
     """The latest year each indicator has a value for this subject (pooled or own), a number or a
     secret: a year marked « non disponible » must not hide the latest figure published before."""
-    points = {
-        (code, year): Point(value, status)
-        for code, year, value, status in as_subject(subject)
-        .own_rows()
-        .values_list("indicator_id", "year", "value", "status")
-    }
-    points.update(overrides or {})  # an own observation takes the place of its pooled value
+    if points is None:
+        points = subject_points(subject, overrides)
     latest: dict[str, int] = {}
     for (code, year), point in points.items():
         if point.status != ValueStatus.MISSING:
             latest[code] = max(year, latest.get(code, year))
     return latest
+
+
+def change_since_previous(
+    indicator: Indicator, points: dict[tuple[str, int], Point], year: int
+) -> dict | None:
+    """How the subject's value of `year` moved since its previous published year of that
+    indicator: {"since", "change", "measure", "draft"}, `change` None when it cannot be said
+    (either value secret or missing, a series break in between, a relative change from zero).
+    None when the subject published nothing earlier.
+
+    The measure follows INSEE's usage: a rate moves in percentage points (a « +10 % » of a 20 %
+    rate would read as 30 %); a count or an amount in euros in relative % (its size depends on
+    the territory's, its rate of change does not); a ratio or an index by its difference."""
+    earlier = [
+        y
+        for (code, y), p in points.items()
+        if code == indicator.code and y < year and p.status != ValueStatus.MISSING
+    ]
+    if not earlier:
+        return None
+    since = max(earlier)
+    current, previous = points.get((indicator.code, year), MISSING), points[(indicator.code, since)]
+    change = {
+        "since": since,
+        "change": None,
+        "measure": _change_measure(indicator),
+        "draft": current.draft or previous.draft,
+        "break": any(since <= b < year for b in indicator.break_after),
+    }
+    # Never computed from a secret: the change and the other figure would give it away.
+    if not (current.is_number and previous.is_number) or change["break"]:
+        return change
+    if change["measure"] == "percent":
+        if previous.value == 0:
+            return change
+        change["change"] = _number((current.value - previous.value) / previous.value * 100)
+    else:
+        change["change"] = _number(current.value - previous.value)
+    return change
+
+
+def _change_measure(indicator: Indicator) -> str:
+    if indicator.is_percent:
+        return "points"
+    if indicator.unit in (Indicator.Unit.COUNT, Indicator.Unit.EUROS_YEAR):
+        return "percent"
+    return "difference"
+
+
+def chosen_communes_values(
+    indicator: Indicator, year: int, communes: list[Commune], own: dict
+) -> list[dict]:
+    """The published values (their CCAS') of communes a visitor set beside a commune's, in the
+    order given, with the gap and ratio of the commune's value `own` (a comparison result) to
+    each; « n.d. » for a commune with nothing that year, never a number for a secret."""
+    found = {
+        code: Point(value, status, source=source)
+        for code, value, status, source in PublishedValue.objects.of_communes()
+        .filter(indicator=indicator, year=year, commune__in=communes)
+        .values_list("commune_id", "value", "status", "source")
+    }
+    own_value = None if own["value"] is None else Decimal(str(own["value"]))
+    own_point = Point(own_value, own["status"])
+    rows = []
+    for commune in communes:
+        point = found.get(commune.code, MISSING)
+        # No gap between two counts: see compare_many.
+        gap, ratio = (None, None) if indicator.is_count else gap_and_ratio(own_point, point)
+        rows.append(
+            {
+                "code": commune.code,
+                "nom": commune.nom,
+                "value": _number(point.value) if point.is_number else None,
+                "status": point.status,
+                "gap": gap,
+                "ratio": ratio,
+                "source": point.source,
+            }
+        )
+    return rows

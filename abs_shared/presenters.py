@@ -164,9 +164,11 @@ def words(result: dict) -> Words:
 # --- one commune or intercommunality, one indicator, one year -----------------------------
 
 
-def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
-    """The subject, its territories (gap, ratio), then the members' (or the other CIAS') and the
-    peers' distributions."""
+def comparison_table(
+    result: dict, indicator: Indicator, chosen: list[dict] | None = None
+) -> ShownTable:
+    """The subject, the communes a visitor chose beside it, its territories (gap, ratio), then
+    the members' (or the other CIAS') and the peers' distributions."""
     name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
         caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
@@ -181,6 +183,16 @@ def comparison_table(result: dict, indicator: Indicator) -> ShownTable:
             text(result["source"]),
         ]
     )
+    for other in chosen or []:
+        table.rows.append(
+            [
+                text(f"{other['nom']} (commune choisie)"),
+                value_cell(indicator, other["value"], other["status"]),
+                gap_cell(indicator, other["gap"]),
+                number_cell(indicator, other["ratio"], 2),
+                text(other["source"]),
+            ]
+        )
     if indicator.is_count:
         table.notes.append(COUNT_NOTE)
         return table
@@ -257,13 +269,17 @@ def empty_comparison_table(name: str, indicator: Indicator) -> ShownTable:
     )
 
 
-def comparison_chart(result: dict, indicator: Indicator):
+def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | None = None):
     refs = [(r["nom"], r["value"]) for r in result["references"] if r["value"] is not None]
+    # Secret or missing values of chosen communes are in the table only, never charted.
+    others = [(o["nom"], o["value"]) for o in chosen or [] if o["value"] is not None]
     stats, name, said = result["members"], result["subject"]["nom"], words(result)
     desc = (
         f"Position de {name} ({indicator.format(result['value'], result['status'])}) "
         f"parmi les {stats['count']} {said.phrase} : boîte du "
-        "1er au 3e quartile, trait de la médiane, traits verticaux pour les territoires de référence."
+        "1er au 3e quartile, trait de la médiane, traits verticaux pour les territoires de référence"
+        + (", ronds blancs pour les communes choisies" if others else "")
+        + "."
     )
     return charts.position_chart(
         stats,
@@ -272,6 +288,7 @@ def comparison_chart(result: dict, indicator: Indicator):
         formatter(indicator),
         f"{indicator.label}, {result['year']} : {name} parmi les {said.group}",
         desc,
+        others,
     )
 
 
@@ -308,35 +325,74 @@ def series_chart(data: dict, indicator: Indicator):
         charts.Line(ref["nom"], [(p["year"], p["value"]) for p in ref["points"]])
         for ref in data["references"]
     ]
+    legend = " ; ".join(
+        f"{line.name} : {charts.describe_style(index)}" for index, line in enumerate(lines)
+    )
     return charts.line_chart(
         lines,
         data["breaks"],
         formatter(indicator),
         f"{indicator.label} : évolution {words(data).at} {name} et dans ses territoires",
-        "Une ligne par territoire ; les valeurs secrètes ou non disponibles interrompent la ligne ; "
-        "un trait vertical marque chaque rupture de série.",
+        f"Une ligne par territoire, chacune avec sa forme de point et son trait ({legend}) ; "
+        "les valeurs secrètes ou non disponibles interrompent la ligne ; un trait vertical "
+        "marque chaque rupture de série.",
     )
 
 
 # --- the portrait of a commune or an intercommunality -------------------------------------
 
 
-def portrait_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:
+CHANGE_HEADER = "Évolution depuis l'année publiée précédente"
+
+
+def change_text(indicator: Indicator, change: dict | None) -> str:
+    """« +1,2 pt depuis 2019 » (a rate), « -3,4 % depuis 2019 » (a count or an amount),
+    « +0,1 depuis 2019 » (a ratio); « – » when there is nothing to compare with or it cannot be
+    said (a secret on either side)."""
+    if change is None:
+        return DASH
+    if change["break"]:
+        return f"{DASH} (rupture de série)"
+    if change["change"] is None:
+        return DASH
+    if change["measure"] == "points":
+        figure = f"{signed_number(change['change'], indicator.decimals)} pt"
+    elif change["measure"] == "percent":
+        figure = f"{signed_number(change['change'], 1)} %"
+    else:
+        figure = signed_number(change["change"], indicator.decimals)
+    shown = f"{figure} depuis {change['since']}"
+    return f"{shown} (brouillon)" if change["draft"] else shown
+
+
+def portrait_table(
+    subject,
+    results: list[tuple[Indicator, dict]],
+    changes: dict[str, dict | None] | None = None,
+    year: int | None = None,
+) -> ShownTable:
+    """One row per indicator: its year, value and change since the previous published year,
+    then its territories and the members' (and peers') median and rank. `year` is the year
+    chosen by the visitor, if any (else each indicator shows its latest)."""
     said = WORDS[subject.kind]
-    headers = ["Indicateur", "Année", "Valeur"]
+    changes = changes or {}
+    headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
     # The subject's territories, not a result's: a count has no reference line.
     headers += [name for _level, _code, name in subject.territories]
     headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
     if subject.band:
         headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
-    table = ShownTable(caption=f"Portrait de {subject.nom} : indicateurs publiés", headers=headers)
+    caption = f"Portrait de {subject.nom} : indicateurs publiés"
+    table = ShownTable(caption=f"{caption}, {year}" if year else caption, headers=headers)
     for indicator, result in results:
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+            # Exported as text: « depuis 2019 » and the unit say what the figure is.
+            Cell(change_text(indicator, changes.get(indicator.code)), numeric=True),
         ]
-        if indicator.is_count:  # the raw figure only
+        if indicator.is_count:  # the raw figure and its change only
             row += [Cell(DASH, numeric=True)] * (len(headers) - len(row))
             table.rows.append(row)
             continue
@@ -347,7 +403,14 @@ def portrait_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable
         table.rows.append(row)
     if any(indicator.is_count for indicator, _result in results):
         table.notes.append(COUNT_NOTE)
+    table.notes.append(CHANGE_NOTE)
     return table
+
+
+CHANGE_NOTE = (
+    "Évolution : en points pour un taux, en % pour un effectif ou un montant, en écart pour un "
+    "rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des deux est secrète."
+)
 
 
 def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:

@@ -5,6 +5,9 @@ They read the public pool only (published values). The member space reuses the c
 below with its own observations as overrides (abs_shared.local.views).
 """
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +18,9 @@ from abs_shared.comparisons import (
     INTERCOMMUNALITY,
     Overrides,
     Subject,
+    available_years,
+    change_since_previous,
+    chosen_communes_values,
     commune_subject,
     compare,
     compare_many,
@@ -24,6 +30,7 @@ from abs_shared.comparisons import (
     load_intercommunality,
     rank,
     series,
+    subject_points,
 )
 from abs_shared.models import (
     FRANCE_CODE,
@@ -367,9 +374,13 @@ def intercommunality_list(request):
 def portrait_context(
     subject: Subject, overrides: Overrides | None = None, year: int | None = None
 ) -> dict:
-    """Every indicator the commune or intercommunality has (latest year, or `year`), beside
-    references and peers."""
-    latest = latest_years(subject, overrides)
+    """Every indicator the commune or intercommunality has, for its latest year or for `year`
+    (ignored unless the subject has values that year), beside references and peers, with its
+    change since the previous published year."""
+    points = subject_points(subject, overrides)
+    years = available_years(points)
+    year = year if year in years else None
+    latest = latest_years(subject, points=points)
     indicators = Indicator.objects.filter(code__in=latest)
     pairs = [(indicator, year or latest[indicator.code]) for indicator in indicators]
     results = compare_many(subject, pairs, overrides)
@@ -387,7 +398,11 @@ def portrait_context(
             }
         )
     shown = [(i["indicator"], i["result"]) for i in items]
-    table = presenters.portrait_table(subject, shown)
+    changes = {
+        indicator.code: change_since_previous(indicator, points, shown_year)
+        for indicator, shown_year in pairs
+    }
+    table = presenters.portrait_table(subject, shown, changes, year)
     sources = [r["source"] for r in results] + [
         ref["source"] for r in results for ref in r["references"]
     ]
@@ -396,6 +411,8 @@ def portrait_context(
         "words": presenters.WORDS[subject.kind],
         "portal_path": portal_path(subject),
         "items": items,
+        "years": years,
+        "year": year,
         "table": table,
         "distribution": presenters.distribution_table(subject, shown),
         "demo": presenters.is_demo(*sources),
@@ -406,9 +423,38 @@ def portrait_context(
     }
 
 
+def asked_year(request) -> int | None:
+    """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int()."""
+    year = request.GET.get("annee", "").strip()
+    return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
+
+
+def render_portrait(request, subject: Subject, overrides: Overrides | None = None, **extra):
+    """The portrait page or its export, for the year asked (`?annee=`) or each indicator's
+    latest. A year that is not one of the subject's is ignored and said so (never an error)."""
+    asked = request.GET.get("annee", "").strip()
+    context = portrait_context(subject, overrides, asked_year(request)) | extra
+    if asked and context["year"] is None and not _export_format(request):
+        available = ", ".join(str(y) for y in context["years"]) or "aucune"
+        messages.warning(
+            request,
+            f"Année « {asked[:20]} » ignorée : aucune valeur pour {subject.nom} cette année-là "
+            f"(années disponibles : {available}). Dernière année disponible de chaque "
+            "indicateur affichée.",
+        )
+    filename = f"portrait-{subject.code}" + (f"-{context['year']}" if context["year"] else "")
+    return export_or_render(request, "abs_shared/portrait.html", context, filename)
+
+
 def comparison_context(
-    subject: Subject, indicator: Indicator, year: int | None, overrides: Overrides | None = None
+    subject: Subject,
+    indicator: Indicator,
+    year: int | None,
+    overrides: Overrides | None = None,
+    chosen: list[Commune] = (),
 ) -> dict:
+    """The comparison of one indicator for one year (`chosen`: communes set beside a commune)
+    and its series."""
     data = series(subject, indicator, overrides)
     years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
     year = year if year in years else (years[-1] if years else None)
@@ -422,20 +468,26 @@ def comparison_context(
         "series_table": presenters.series_table(data, indicator),
         "series_chart": presenters.series_chart(data, indicator),
         "demo": False,
+        # What the export links keep of the page's choices.
+        "query": urlencode(
+            [("annee", year or "")] + [("avec", commune.code) for commune in chosen]
+        ),
     }
     sources: list[str] = []
     if year is None:
         context["table"] = presenters.empty_comparison_table(subject.nom, indicator)
     else:
         result = compare(subject, indicator, year, overrides)
+        others = chosen_communes_values(indicator, year, list(chosen), result) if chosen else []
         context["result"] = result
-        context["table"] = presenters.comparison_table(result, indicator)
+        context["table"] = presenters.comparison_table(result, indicator, others)
         context["chart"] = (
-            presenters.comparison_chart(result, indicator)
+            presenters.comparison_chart(result, indicator, others)
             if result["status"] == ValueStatus.VALUE and not indicator.is_count
             else None
         )
         sources = [result["source"]] + [ref["source"] for ref in result["references"]]
+        sources += [other["source"] for other in others]
     context["demo"] = presenters.is_demo(*sources)
     return context
 
@@ -454,16 +506,59 @@ def export_or_render(request, template: str, context: dict, filename: str):
 
 
 def subject_portrait(request, subject: Subject):
-    context = portrait_context(subject) | {"link_base": portal_path(subject)}
-    return export_or_render(
-        request, "abs_shared/portrait.html", context, f"portrait-{subject.code}"
-    )
+    return render_portrait(request, subject, link_base=portal_path(subject))
+
+
+MAX_CHOSEN = 5
+
+
+def publishing_communes(indicator: Indicator, subject: Subject) -> list[Commune]:
+    """The other communes whose CCAS published the indicator (any year), by name."""
+    pooled = PublishedValue.objects.of_communes().filter(indicator=indicator)
+    communes = Commune.objects.filter(code__in=pooled.values("commune")).exclude(code=subject.code)
+    return sorted_by_name(communes)
+
+
+def chosen_communes(request, choices: list[Commune]) -> list[Commune]:
+    """The communes asked with `?avec=<insee>` (repeatable), in the order asked, at most
+    MAX_CHOSEN; a code that is not among `choices` is ignored and said so."""
+    by_code = {commune.code: commune for commune in choices}
+    chosen, refused, beyond = [], [], 0
+    for code in dict.fromkeys(c.strip() for c in request.GET.getlist("avec") if c.strip()):
+        if code not in by_code:
+            refused.append(code[:10])
+        elif len(chosen) < MAX_CHOSEN:
+            chosen.append(by_code[code])
+        else:
+            beyond += 1
+    if _export_format(request):  # a file carries no message: it would wait for the next page
+        return chosen
+    if refused:
+        messages.warning(
+            request,
+            # At most ten codes repeated back: a long query string must not make a long page.
+            f"Commune(s) ignorée(s) : {', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}"
+            " (code inconnu ou commune n'ayant pas "
+            "publié cet indicateur).",
+        )
+    if beyond:
+        messages.warning(
+            request,
+            f"{MAX_CHOSEN} communes au plus : seules les {MAX_CHOSEN} premières sont comparées.",
+        )
+    return chosen
 
 
 def subject_indicator(request, subject: Subject, code: str):
     indicator = get_object_or_404(Indicator, code=code.upper())
     year = _year(request, list(range(1990, 2101)), None)
-    context = comparison_context(subject, indicator, year)
+    # Communes only: a CIAS's values are compared with the other CIAS', never with communes.
+    choices = publishing_communes(indicator, subject) if subject.is_commune else []
+    chosen = chosen_communes(request, choices) if subject.is_commune else []
+    context = comparison_context(subject, indicator, year, chosen=chosen)
+    context["choices"] = choices
+    context["chosen_codes"] = [commune.code for commune in chosen]
+    context["max_chosen"] = MAX_CHOSEN
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
     year = context["year"] or "aucune-annee"
     return export_or_render(

@@ -18,7 +18,7 @@ from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import ImportRejected
-from abs_shared.views import comparison_context, export_or_render, portrait_context
+from abs_shared.views import comparison_context, export_or_render, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
 
@@ -223,13 +223,12 @@ def _own_subject(request) -> Subject:
 
 @member_role_required()
 def portrait(request):
-    subject = _own_subject(request)
-    context = portrait_context(subject, services.own_points()) | {
-        "member_space": True,
-        "link_base": "/abs/comparaison/",
-    }
-    return export_or_render(
-        request, "abs_shared/portrait.html", context, f"portrait-{subject.code}"
+    return render_portrait(
+        request,
+        _own_subject(request),
+        services.own_points(),
+        member_space=True,
+        link_base="/abs/comparaison/",
     )
 
 

@@ -153,6 +153,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "Indicateur",
         "Année",
         "Valeur",
+        "Évolution depuis l'année publiée précédente",
         "Est Ensemble",
         "Seine-Saint-Denis",
         "Île-de-France",
@@ -160,12 +161,13 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "Médiane des CIAS",
         "Rang parmi les CIAS",
     ]
-    assert rows[1][2:] == ["40", "22", "27,6", "s", "14,5", "30", "1"]
+    # 41 in 2020; a text opening on a sign is quoted in CSV so that no spreadsheet runs it.
+    assert rows[1][2:] == ["40", "'-1,0 pt depuis 2020", "22", "27,6", "s", "14,5", "30", "1"]
     xlsx = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/?export=xlsx")
     path = tmp_path / "portrait.xlsx"
     path.write_bytes(xlsx.content)
     sheet = load_workbook(path).active
-    assert sheet["C3"].value == 40 and sheet["H2"].value == "Médiane des CIAS"
+    assert sheet["C3"].value == 40 and sheet["I2"].value == "Médiane des CIAS"
 
     comparison = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021")
     text = comparison.content.decode()

@@ -155,6 +155,7 @@ def registrations(request, pk: int):
         ateliers=seminar.ateliers.order_by("starts_at"),
         page_url=event_path(seminar),
         seats_left=seminar.seats_left(),
+        ended=seminar.has_ended(),
         present_count=seminar.registrations.filter(
             status=Status.CONFIRMED, checked_in_at__isnull=False
         ).count(),
@@ -367,6 +368,9 @@ def certificate(request, pk: int, registration_pk: int):
 @require_POST
 def email_certificates(request, pk: int):
     seminar = _seminar(request, pk)
+    if not seminar.has_ended():
+        messages.error(request, "Les attestations s'envoient à la fin de l'événement.")
+        return redirect("seminars_admin:registrations", pk=seminar.pk)
     count = send_certificates(seminar, actor=request.user)
     if count:
         messages.success(

@@ -10,19 +10,24 @@ from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 
-from seminars.models import Registration, SeminarPage, with_slots
+from seminars.models import Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
+from union.formats import long_date
 
 
 def present_registrations(seminar: SeminarPage) -> list[Registration]:
     """Everyone checked in with a seat, by name (accents and case ignored)."""
-    present = seminar.registrations.filter(
-        status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
-    ).select_related("commune")
+    present = (
+        seminar.registrations.filter(
+            status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
+        )
+        .select_related("commune")
+        .prefetch_related(Prefetch("ateliers", Atelier.objects.order_by("starts_at")))
+    )
     return sorted(present, key=lambda r: (fold(r.nom), fold(r.prenom), r.pk))
 
 
@@ -40,15 +45,6 @@ def describe_dates(seminar: SeminarPage) -> str:
             f"({describe_duration(end - start)})"
         )
     return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
-
-
-def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
-    """ "mardi 1er décembre 2026" (French writes the first of the month as an ordinal)."""
-    day = "1er" if moment.day == 1 else str(moment.day)
-    text = f"{day} {date_format(moment, 'F Y')}"
-    if weekday:
-        text = f"{date_format(moment, 'l')} {text}"
-    return f"{text} à {moment:%H:%M}" if time else text
 
 
 def describe_duration(duration: timedelta) -> str:
@@ -75,16 +71,17 @@ def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> 
         topMargin=2.5 * cm,
         bottomMargin=2.5 * cm,
     )
+    event_ateliers = list(seminar.ateliers.all())  # once, for the time labels of every page
     story = []
     for number, registration in enumerate(registrations):
         if number:
             story.append(PageBreak())
-        story.extend(_certificate_page(seminar, registration))
+        story.extend(_certificate_page(seminar, registration, event_ateliers))
     document.build(story)
     return buffer.getvalue()
 
 
-def _certificate_page(seminar: SeminarPage, registration: Registration) -> list:
+def _certificate_page(seminar: SeminarPage, registration: Registration, event_ateliers) -> list:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
@@ -120,7 +117,8 @@ def _certificate_page(seminar: SeminarPage, registration: Registration) -> list:
             body,
         ),
     ]
-    ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
+    chosen = sorted(registration.ateliers.all(), key=lambda atelier: atelier.starts_at)
+    ateliers = with_slots(chosen, seminar, event_ateliers)
     if ateliers:
         page.append(Spacer(1, 0.3 * cm))
         page.append(Paragraph("Ateliers choisis :", body))

@@ -224,6 +224,9 @@ class SeminarPage(PortalPreviewMixin, Page):
             return "closed"
         return "open"
 
+    def has_ended(self, now=None) -> bool:
+        return self.end <= (now or timezone.now())
+
     def changes_deadline(self):
         return self.changes_until or self.start
 
@@ -470,6 +473,12 @@ class Registration(models.Model):
     def was_present(self) -> bool:
         """Checked in on the day with a seat: what an attestation de présence certifies."""
         return self.status == self.Status.CONFIRMED and self.checked_in_at is not None
+
+    @property
+    def certificate_available(self) -> bool:
+        """The person gets their attestation once the event is over: it certifies that they
+        took part in the whole of it (organisers may still print one earlier, to sign)."""
+        return self.was_present and self.seminar.has_ended()
 
     @property
     def fonction_label(self) -> str:

@@ -423,7 +423,11 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> Re
     """Check a person in on the day (or undo it)."""
     with transaction.atomic():
         registration.checked_in_at = timezone.now() if present else None
-        registration.save(update_fields=["checked_in_at", "updated_at"])
+        if not present:
+            # Not present after all: an attestation queued but not sent yet is skipped by the
+            # task, so a later check-in must queue it again.
+            registration.certificate_sent_at = None
+        registration.save(update_fields=["checked_in_at", "certificate_sent_at", "updated_at"])
         record_audit(
             "seminar.registration.check_in" if present else "seminar.registration.check_in_undone",
             actor=actor,
@@ -436,7 +440,10 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> Re
 def send_certificates(seminar: SeminarPage, *, actor=None) -> int:
     """Queue the attestation de présence of everyone checked in who has an e-mail and has not
     been sent one yet. Each person gets it once, however often organisers click (the rows are
-    marked in the same transaction; a concurrent click skips the locked rows)."""
+    marked in the same transaction; a concurrent click skips the locked rows). Nothing before the
+    end of the event (see Registration.certificate_available)."""
+    if not seminar.has_ended():
+        return 0
     with transaction.atomic():
         due = list(
             seminar.registrations.select_for_update(skip_locked=True)

@@ -17,8 +17,10 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     )
     if registration is None or not registration.email:
         return False
-    if kind == "certificate" and not registration.was_present:
+    if kind == "certificate" and not registration.certificate_available:
         return False  # the organiser undid the check-in since: nothing to certify
+    if kind == "waitlisted" and registration.status != "waitlisted":
+        return False  # promoted meanwhile: the « place libérée » e-mail says it
     send(registration, kind)
     return True
 

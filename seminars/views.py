@@ -240,7 +240,9 @@ def manage_registration(request, token: str):
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
-        "certificate_url": portal_path("certificate", token) if registration.was_present else "",
+        "certificate_url": portal_path("certificate", token)
+        if registration.certificate_available
+        else "",
     }
     return render(request, "seminars/manage.html", context, status=status)
 
@@ -252,8 +254,8 @@ def download_certificate(request, token: str):
     except (LinkExpired, LinkInvalid):
         # The personal page explains an expired link and offers a new one.
         return HttpResponseRedirect(portal_path("manage", token))
-    if not registration.was_present:
-        raise Http404("L'attestation est disponible une fois la présence émargée le jour même.")
+    if not registration.certificate_available:
+        raise Http404("L'attestation est disponible à la fin de l'événement, présence émargée.")
     seminar = registration.seminar
     return download_response(
         certificate_pdf(seminar, [registration]), "pdf", certificate_filename(seminar, registration)

@@ -1,6 +1,8 @@
-"""How numbers read in French, on pages and in exports."""
+"""How numbers and dates read in French, on pages, in documents and in exports."""
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from django.utils.formats import date_format
 
 
 def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
@@ -20,3 +22,13 @@ def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
             context.prec = max(context.prec, number.adjusted() + decimals + 2)
             number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return f"{number:,.{decimals}f}".replace(",", thousands).replace(".", ",")
+
+
+def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
+    """ "mardi 1er décembre 2026" (French writes the first of the month as an ordinal, which
+    Django's "j" does not)."""
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {date_format(moment, 'F Y')}"
+    if weekday:
+        text = f"{date_format(moment, 'l')} {text}"
+    return f"{text} à {moment:%H:%M}" if time else text

@@ -242,7 +242,11 @@ def term_warnings(mandate: BoardMandate | None, today: date | None = None) -> Te
     mandate_days = None
     if mandate.end and mandate.end <= today + timedelta(days=MANDATE_NOTICE_DAYS):
         mandate_days = (mandate.end - today).days
-    leaving = {seat.member.pk for seat in seats}
-    staying = [m for m in sitting if m.pk not in leaving]
+    # The board the day after the last of these seats ends, successors already entered included.
+    staying = (
+        sitting_members(mandate, max(seat.member.end for seat in seats) + timedelta(days=1))
+        if seats
+        else sitting
+    )
     breaks = bool(seats) and check_board(sitting).compliant and not check_board(staying).compliant
     return TermWarnings(seats, mandate_days, breaks)

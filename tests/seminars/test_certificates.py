@@ -23,10 +23,13 @@ def pdf_pages(content: bytes) -> list[str]:
 
 @pytest.fixture
 def event():
-    """A one-day event with one atelier; Zola present with it, Abel present, Roux absent, and Lebrun
+    """A one-day event, over, with one atelier; Zola present with it, Abel present, Roux absent, and Lebrun
     on the waiting list (checked in by mistake: no seat, no attestation)."""
     seminar = make_seminar(
-        "Journée des élus", seats=3, ateliers=(("Précarité énergétique", 1, 2, 10),)
+        "Journée des élus",
+        seats=3,
+        ateliers=(("Précarité énergétique", 1, 2, 10),),
+        days_ahead=-2,  # over: attestations are given once the event has ended
     )
     atelier = seminar.ateliers.get()
     zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[atelier.pk]))
@@ -73,7 +76,7 @@ def test_one_persons_attestation_and_none_for_someone_absent(organiser_client, e
 
 
 def test_the_list_offers_attestations_only_once_someone_is_checked_in(organiser_client):
-    seminar = make_seminar("Commission sociale")
+    seminar = make_seminar("Commission sociale", days_ahead=-1)
     someone, _ = register_person(seminar, person(1))
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     assert "dès qu'une présence aura été émargée" in page
@@ -163,9 +166,46 @@ def test_a_tampered_link_gives_no_attestation(portal, event):
 def test_dates_read_as_french_writes_them():
     from datetime import date, timedelta
 
-    from seminars.certificates import describe_duration, long_date
+    from seminars.certificates import describe_duration
+    from union.formats import long_date
 
     assert long_date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
     assert long_date(date(2026, 12, 2), weekday=False) == "2 décembre 2026"
     assert describe_duration(timedelta(hours=7, minutes=30)) == "7 h 30"
     assert describe_duration(timedelta(hours=3)) == "3 h"
+
+
+def test_before_the_end_of_the_event_the_registrant_waits_and_nothing_is_emailed(
+    portal, organiser_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar("Congrès", days_ahead=-0.1, hours=7)  # started, not over
+    someone, _ = register_person(seminar, person(1))
+    set_check_in(someone, True)
+    page = portal.get(f"/evenements/inscription/{make_token(someone)}/").content.decode()
+    assert "sera disponible ici à la fin de l'événement" in page
+    link = f"/evenements/inscription/{make_token(someone)}/attestation.pdf"
+    assert portal.get(link).status_code == 404
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(f"/admin/inscriptions/{seminar.pk}/attestations/envoyer/")
+    assert mailoutbox == []
+    someone.refresh_from_db()
+    assert someone.certificate_sent_at is None
+    # Organisers may print it before the end, to sign and hand out at the close of the day.
+    response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/{someone.pk}/attestation/")
+    assert response.status_code == 200
+
+
+def test_a_check_in_undone_then_redone_gets_its_attestation_sent(
+    organiser_client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar, zola, *_ = event
+    url = f"/admin/inscriptions/{seminar.pk}/attestations/envoyer/"
+    with django_capture_on_commit_callbacks(execute=False):  # queued, the worker has not run
+        organiser_client.post(url)
+    set_check_in(zola, False)  # a mistake on the list…
+    set_check_in(zola, True)  # …corrected
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(url)
+    assert [m.to for m in mailoutbox] == [[zola.email]]

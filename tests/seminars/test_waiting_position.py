@@ -49,3 +49,15 @@ def test_the_organisers_list_shows_each_waiting_persons_position(organiser_clien
         f"/admin/inscriptions/{seminar.pk}/", {"status": "waitlisted"}
     ).content.decode()
     assert "ZOLA" not in filtered and "(2e" in filtered  # filtered, with the real positions
+
+
+def test_no_waiting_list_email_once_promoted_before_it_left(mailoutbox):
+    from seminars.tasks import send_registration_email
+
+    seminar = make_seminar(seats=1)
+    first, _ = register_person(seminar, person(1))
+    second, _ = register_person(seminar, person(2))
+    cancel_registration(first)  # the second is promoted before the worker sends « waitlisted »
+    mailoutbox.clear()
+    assert send_registration_email.call(second.pk, "waitlisted") is False
+    assert mailoutbox == []

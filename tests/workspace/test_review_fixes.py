@@ -14,6 +14,10 @@ from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, 
 from tests.conftest import make_person, member_client
 from tests.workspace.conftest import add_figures, make_board
 
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -198,9 +202,10 @@ def test_board_and_dashboard_warn_of_seats_ending_soon(bondy, clients):
     items = [li.get_text(" ", strip=True) for li in section.find_all("li")]
     end_1 = timezone.localdate() + timedelta(1)
     assert len(items) == 2  # Conseil2 ends in 200 days: not yet
-    assert items[0].startswith("Le mandat de Nommé3 Asso3 (nommé(e) par le maire) prend fin")
+    assert items[0].startswith("Nommé3 Asso3 (nommé(e) par le maire) : mandat jusqu'au ")
     assert items[0].endswith("(demain).")
-    assert f"{end_1.day} " in items[0]
+    day = "1er" if end_1.day == 1 else str(end_1.day)
+    assert f"jusqu'au {day} {MONTHS[end_1.month - 1]} {end_1.year} (demain)" in items[0]
     assert "Élu1 Conseil1 (élu(e) du conseil municipal)" in items[1]
     assert "(dans 30 jours)" in items[1]
     assert "Sans remplacement, le conseil ne sera plus conforme après ces départs." in (
@@ -210,6 +215,23 @@ def test_board_and_dashboard_warn_of_seats_ending_soon(bondy, clients):
     card = home.find("section", attrs={"aria-labelledby": "conseil"})
     assert "Échéances à venir" in card.get_text()
     assert "Nommé3 Asso3" in card.get_text()
+
+
+def test_a_successor_already_entered_means_no_compliance_warning(bondy, clients):
+    _board_with_ends(bondy, Asso3=10)
+    with schema_context(bondy.schema_name):
+        leaving = BoardMember.objects.get(last_name="Asso3")
+        successor = BoardMember.objects.get(pk=leaving.pk)
+        successor.pk, successor.last_name = None, "Relève"
+        successor.start, successor.end = leaving.end + timedelta(1), None
+        successor.save()
+    text = (
+        soup_of(clients["viewer"].get("/conseil/"))
+        .find("section", attrs={"aria-labelledby": "echeances"})
+        .get_text(" ", strip=True)
+    )
+    assert "Nommé3 Asso3" in text  # the end is still announced
+    assert "ne sera plus conforme" not in text  # but the successor keeps the board compliant
 
 
 def test_board_warns_of_the_mandate_end_and_stays_quiet_otherwise(two_members):

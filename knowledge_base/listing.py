@@ -195,8 +195,13 @@ def visible_to(queryset: QuerySet, request) -> QuerySet:
     """Live pages the requester may read: public ones, plus restricted ones whose restriction
     accepts them (logged-in members, union staff), as Wagtail itself decides when serving."""
     queryset = queryset.live()
-    if request is None or not request.user.is_authenticated:
+    if request is None:
         return queryset.public()
+    passed_passwords = getattr(request, "session", {}).get(
+        PageViewRestriction.passed_view_restrictions_session_key
+    )
+    if not request.user.is_authenticated and not passed_passwords:
+        return queryset.public()  # nothing restricted can accept them: no need to ask each one
     for restriction in PageViewRestriction.objects.select_related("page"):
         if not restriction.accept_request(request):
             queryset = queryset.not_descendant_of(restriction.page, inclusive=True)

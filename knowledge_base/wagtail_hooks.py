@@ -89,3 +89,45 @@ def keep_documents_of_private_pages_private(document, request):
     if request.user.is_authenticated:  # the platform's 403 page, in French
         raise PermissionDenied("Ce document est réservé aux lecteurs de la page qui le publie.")
     return require_wagtail_login(next=request.get_full_path())
+
+
+def unpublishable_pages(pages) -> list[str]:
+    """Titles of the pages whose latest revision would not pass the editor's full validation of
+    their StreamFields (a table without a title or headers…): the editor defers it for drafts."""
+    from django.core.exceptions import ValidationError
+    from wagtail.fields import StreamField
+
+    refused = []
+    for page in pages:
+        latest = page.specific.get_latest_revision_as_object()
+        for field in latest._meta.get_fields():
+            if not isinstance(field, StreamField):
+                continue
+            try:
+                field.stream_block.clean(getattr(latest, field.name))
+            except ValidationError:
+                refused.append(latest.title)
+                break
+    return refused
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_incomplete_pages(request, action_type, objects, action_class_instance):
+    """Bulk « Publier » publishes the latest revisions without the editor's checks: a draft saved
+    with an incomplete table would go live. Refuse, naming the pages to open and fix."""
+    if action_type != "publish":
+        return None
+    refused = unpublishable_pages(objects)
+    if not refused:
+        return None
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    names = ", ".join(f"« {title} »" for title in refused)
+    messages.error(
+        request,
+        f"Rien n'a été publié : {names} contien{'nent' if len(refused) > 1 else 't'} des "
+        "éléments incomplets (un tableau sans titre ou sans en-tête, par exemple). Ouvrez "
+        f"{'ces pages' if len(refused) > 1 else 'la page'} pour les corriger, puis publiez.",
+    )
+    return redirect(request.GET.get("next") or "wagtailadmin_explore_root")

@@ -69,3 +69,16 @@ def test_a_document_also_used_on_a_public_guide_stays_public(documents, kb_tree,
 
 def test_a_document_used_on_no_page_is_served(kb_tree, portal):
     assert portal.get(make_document("sans-page").download_url).status_code == 200
+
+
+def test_the_document_of_a_password_page_is_served_once_the_password_is_given(kb_tree, portal):
+    document = make_document("compte-rendu")
+    guide = make_guide(kb_tree[0], "Un guide à mot de passe", body=download_block(document))
+    restriction = PageViewRestriction.objects.create(
+        page=guide, restriction_type="password", password="conseil2026"
+    )
+    assert portal.get(document.download_url).status_code == 302  # not yet
+    form = f"/_util/authenticate_with_password/{restriction.pk}/{guide.pk}/"
+    answer = portal.post(form, {"password": "conseil2026", "return_url": "/"})
+    assert answer.status_code == 302
+    assert portal.get(document.download_url).status_code == 200

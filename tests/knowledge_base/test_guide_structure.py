@@ -166,3 +166,21 @@ def test_headings_get_unique_and_never_empty_anchors(kb_tree, portal):
         "les-demarches-2",
         "section-4",
     ]
+
+
+def test_bulk_publishing_refuses_a_draft_with_an_incomplete_table(draft, kb_tree, editor_client):
+    complete = make_guide(kb_tree[0], "Un guide complet", live=False)
+    publish_in_admin(editor_client, draft, table(caption="", header="neither"), publish=False)
+    publish_in_admin(editor_client, complete, table(), publish=False)
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}&id={complete.pk}"
+    response = editor_client.post(url, {}, follow=True)
+    assert "Rien n&#x27;a été publié" in response.content.decode() or (
+        "Rien n'a été publié" in response.content.decode()
+    )
+    draft.refresh_from_db()
+    complete.refresh_from_db()
+    assert not draft.live and not complete.live
+
+    response = editor_client.post(f"/admin/bulk/wagtailcore/page/publish/?id={complete.pk}", {})
+    complete.refresh_from_db()
+    assert complete.live  # a complete draft is published as before

@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min
+from django.db.models import Case, CharField, Count, Max, Min, Value, When
 from django.shortcuts import redirect, render
 
-from abs_shared.models import ReferenceValue
+from abs_shared.models import WHOLE_FRANCE_CODE, ReferenceValue
 from abs_shared.services import import_references
 from abs_shared.tabular import ImportRejected
 from union import roles
@@ -35,6 +35,37 @@ class ReferenceImportForm(forms.Form):
     )
 
 
+def summarize_references() -> list[dict]:
+    """What is loaded, per indicator and level; the national level split by code, as FRM and FR
+    are two territories: France entière (the DROM's reference) is not France métropolitaine."""
+    nation = Case(
+        When(level=ReferenceValue.Level.FRANCE, then="code"),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    summary = list(
+        ReferenceValue.objects.annotate(nation=nation)
+        .values("level", "nation", "indicator_id")
+        .annotate(
+            rows=Count("id"),
+            first=Min("year"),
+            last=Max("year"),
+            territories=Count("code", distinct=True),
+        )
+        .order_by("indicator__position", "level", "-nation")
+    )
+    levels = dict(ReferenceValue.Level.choices)
+    for row in summary:
+        row["level_label"] = level_label(row["level"], row["nation"], levels)
+    return summary
+
+
+def level_label(level: str, nation: str, levels: dict[str, str]) -> str:
+    if level == ReferenceValue.Level.FRANCE and nation == WHOLE_FRANCE_CODE:
+        return "France entière"
+    return levels[level]
+
+
 def references(request):
     if not is_abs_staff(request.user):
         raise PermissionDenied("Réservé à l'équipe de l'union.")
@@ -52,26 +83,13 @@ def references(request):
         else:
             messages.success(request, f"{count} valeurs de référence importées.")
             return redirect("abs_admin:references")
-    summary = (
-        ReferenceValue.objects.values("level", "indicator_id")
-        .annotate(
-            rows=Count("id"),
-            first=Min("year"),
-            last=Max("year"),
-            territories=Count("code", distinct=True),
-        )
-        .order_by("indicator__position", "level")
-    )
-    levels = dict(ReferenceValue.Level.choices)
-    for row in summary:
-        row["level_label"] = levels[row["level"]]
     return render(
         request,
         "abs_shared/admin/references.html",
         {
             "form": form,
             "errors": errors,
-            "summary": summary,
+            "summary": summarize_references(),
             "page_title": "Valeurs de référence ABS",
             "header_icon": "table",
         },

@@ -45,6 +45,41 @@ class Point:
 MISSING = Point(None, ValueStatus.MISSING)
 Overrides = dict[tuple[str, int], Point]
 
+# (intercommunality SIREN, indicator code, year) of the CIAS counts that must read as secret.
+HiddenCounts = set[tuple[str, str, int]]
+
+
+def hidden_intercommunal_counts(codes: set[str] | None = None) -> HiddenCounts:
+    """The CIAS counts to show as secret: those of an intercommunality (EPCI or EPT) one of whose
+    communes has a secret count for that indicator and year in the pool.
+
+    A CIAS's count covers its whole intercommunality: minus its communes' published counts it
+    gives a secret one away (Est Ensemble 1207 - Bondy 500 - Montreuil 700 = Pantin's 7). Every
+    CCAS row counts, a suspended member's too: its secret is no less one for being hidden."""
+    rows = PublishedValue.objects.filter(
+        member__kind=MemberCCAS.Kind.CCAS,
+        status=ValueStatus.SECRET,
+        indicator__unit=Indicator.Unit.COUNT,
+    )
+    if codes is not None:
+        rows = rows.filter(indicator_id__in=codes)
+    hidden: HiddenCounts = set()
+    for epci, ept, code, year in rows.values_list(
+        "commune__epci_id", "commune__ept_id", "indicator_id", "year"
+    ).distinct():
+        hidden.update((siren, code, year) for siren in (epci, ept) if siren)
+    return hidden
+
+
+def guard_intercommunal_count(
+    siren: str, code: str, year: int, point: Point, hidden: HiddenCounts
+) -> Point:
+    """The point as shown for a CIAS: secret (no number) when its count would reveal a commune's
+    secret (see hidden_intercommunal_counts), else unchanged."""
+    if (siren, code, year) in hidden:
+        return Point(None, ValueStatus.SECRET, point.draft, point.source)
+    return point
+
 
 def quantile(ordered: list[Decimal], fraction: float) -> Decimal | None:
     """Linear interpolation between closest ranks (Excel QUARTILE.INC, numpy's default, type 7)."""
@@ -287,6 +322,7 @@ def _pool(subject: Subject, pairs: set[tuple[str, int]]) -> dict[tuple[str, int]
     for code, years in by_indicator.items():
         match |= Q(indicator_id=code, year__in=years)
     pooled = defaultdict(list)
+    hidden = set() if subject.is_commune else hidden_intercommunal_counts(set(by_indicator))
     rows = (
         subject.pooled()
         .filter(match)
@@ -301,7 +337,10 @@ def _pool(subject: Subject, pairs: set[tuple[str, int]]) -> dict[tuple[str, int]
         )
     )
     for indicator, year, other, value, status, population, source in rows:
-        pooled[(indicator, year)].append((other, value, status, population, source))
+        shown = guard_intercommunal_count(
+            other, indicator, year, Point(value, status, source=source), hidden
+        )
+        pooled[(indicator, year)].append((other, shown.value, shown.status, population, source))
     return pooled
 
 
@@ -374,8 +413,13 @@ def compare_many(
                 "draft": own.draft,
                 "source": own.source,
                 "references": reference_rows,
-                "members": summarize(members, own, indicator.rank_polarity),
-                "peers": summarize(peers, own, indicator.rank_polarity) if band else None,
+                # A count is not set among the other members' either (see COUNT_NOTE).
+                "members": None
+                if indicator.is_count
+                else summarize(members, own, indicator.rank_polarity),
+                "peers": summarize(peers, own, indicator.rank_polarity)
+                if band and not indicator.is_count
+                else None,
                 "secret_count": secret,
                 "population_band": band_label,
             }
@@ -405,6 +449,8 @@ def series(
         .filter(indicator=indicator)
         .values_list("year", "value", "status", "source")
     }
+    own = _guard_own_points(subject, {(indicator.code, y): p for y, p in own.items()})
+    own = {year: point for (_code, year), point in own.items()}
     own.update({year: point for (_code, year), point in overrides.items()})
     # No reference line for a count (see compare_many).
     territories = () if indicator.is_count else subject.territories
@@ -446,17 +492,34 @@ def series(
     }
 
 
+def _guard_own_points(
+    subject: Subject, points: dict[tuple[str, int], Point]
+) -> dict[tuple[str, int], Point]:
+    """A CIAS's pooled points with the counts that would reveal a commune's secret made secret."""
+    if subject.is_commune or not points:
+        return points
+    hidden = hidden_intercommunal_counts({code for code, _year in points})
+    return {
+        (code, year): guard_intercommunal_count(subject.code, code, year, point, hidden)
+        for (code, year), point in points.items()
+    }
+
+
 def subject_points(
     subject: Subject | Commune, overrides: Overrides | None = None
 ) -> dict[tuple[str, int], Point]:
     """Every (indicator, year) the subject has in the pool (or among its own observations, which
-    take the place of their pooled values), in one query."""
+    take the place of their pooled values), in one query (two for a CIAS: see
+    hidden_intercommunal_counts)."""
+    subject = as_subject(subject)
     points = {
         (code, year): Point(value, status, source=source)
-        for code, year, value, status, source in as_subject(subject)
-        .own_rows()
-        .values_list("indicator_id", "year", "value", "status", "source")
+        for code, year, value, status, source in subject.own_rows().values_list(
+            "indicator_id", "year", "value", "status", "source"
+        )
     }
+    points = _guard_own_points(subject, points)
+    # A member's own observations, in its own space, are its own to see: not guarded.
     points.update(overrides or {})
     return points
 

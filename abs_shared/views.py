@@ -16,7 +16,9 @@ from abs_shared import charts, presenters
 from abs_shared.comparisons import (
     COMMUNE,
     INTERCOMMUNALITY,
+    HiddenCounts,
     Overrides,
+    Point,
     Subject,
     available_years,
     change_since_previous,
@@ -24,6 +26,8 @@ from abs_shared.comparisons import (
     commune_subject,
     compare,
     compare_many,
+    guard_intercommunal_count,
+    hidden_intercommunal_counts,
     is_overseas,
     latest_years,
     load_commune,
@@ -149,7 +153,8 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
             .filter(indicator=indicator, year=year)
             .select_related("member__intercommunality", "commune", "commune__departement")
         )
-    pooled = list(pooled)
+    hidden = set() if kind == COMMUNE else hidden_intercommunal_counts({indicator.code})
+    pooled = [_shown_pooled_value(p, hidden) for p in pooled]
     numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
     rows = []
     for p in pooled:
@@ -172,6 +177,22 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
         )
     # By name, so that equal values keep that order whatever the table is sorted by.
     return sorted_by_name(rows, lambda row: row["nom"])
+
+
+def _shown_pooled_value(pooled: PublishedValue, hidden: HiddenCounts) -> PublishedValue:
+    """A pooled row as the indicator page shows it: a CIAS's count that would give a commune's
+    secret away is made secret (in memory only; see comparisons.hidden_intercommunal_counts)."""
+    if not hidden:  # a commune's row, or no count to hide
+        return pooled
+    point = guard_intercommunal_count(
+        pooled.member.intercommunality_id,
+        pooled.indicator_id,
+        pooled.year,
+        Point(pooled.value, pooled.status, source=pooled.source),
+        hidden,
+    )
+    pooled.value, pooled.status = point.value, point.status
+    return pooled
 
 
 def indicator_detail(request, code: str):
@@ -519,13 +540,16 @@ def publishing_communes(indicator: Indicator, subject: Subject) -> list[Commune]
     return sorted_by_name(communes)
 
 
-def chosen_communes(request, choices: list[Commune]) -> list[Commune]:
+def chosen_communes(request, choices: list[Commune], subject: Subject) -> list[Commune]:
     """The communes asked with `?avec=<insee>` (repeatable), in the order asked, at most
-    MAX_CHOSEN; a code that is not among `choices` is ignored and said so."""
+    MAX_CHOSEN; a code that is not among `choices` is ignored and said so (the page's own
+    commune apart: it is no unknown code)."""
     by_code = {commune.code: commune for commune in choices}
-    chosen, refused, beyond = [], [], 0
+    chosen, refused, beyond, itself = [], [], 0, False
     for code in dict.fromkeys(c.strip() for c in request.GET.getlist("avec") if c.strip()):
-        if code not in by_code:
+        if code == subject.code:
+            itself = True
+        elif code not in by_code:
             refused.append(code[:10])
         elif len(chosen) < MAX_CHOSEN:
             chosen.append(by_code[code])
@@ -533,6 +557,12 @@ def chosen_communes(request, choices: list[Commune]) -> list[Commune]:
             beyond += 1
     if _export_format(request):  # a file carries no message: it would wait for the next page
         return chosen
+    if itself:
+        messages.warning(
+            request,
+            f"Commune ignorée : {subject.code} est la commune de cette page ({subject.nom}), "
+            "déjà en tête du tableau.",
+        )
     if refused:
         messages.warning(
             request,
@@ -549,12 +579,31 @@ def chosen_communes(request, choices: list[Commune]) -> list[Commune]:
     return chosen
 
 
+def _communes_beside(
+    request, subject: Subject, indicator: Indicator
+) -> tuple[list[Commune], list[Commune]]:
+    """The communes that may be set beside the subject's value, and those asked (`?avec=`).
+
+    Communes only: a CIAS's values are compared with the other CIAS', never with communes. Not
+    for a count either: it is compared with no other member (see presenters.COUNT_NOTE)."""
+    if not subject.is_commune:
+        return [], []
+    if indicator.is_count:
+        if request.GET.getlist("avec") and not _export_format(request):
+            messages.warning(
+                request,
+                "Commune(s) choisie(s) ignorée(s) : un effectif ne se compare pas à celui "
+                "d'autres communes (voir le taux correspondant).",
+            )
+        return [], []
+    choices = publishing_communes(indicator, subject)
+    return choices, chosen_communes(request, choices, subject)
+
+
 def subject_indicator(request, subject: Subject, code: str):
     indicator = get_object_or_404(Indicator, code=code.upper())
     year = _year(request, list(range(1990, 2101)), None)
-    # Communes only: a CIAS's values are compared with the other CIAS', never with communes.
-    choices = publishing_communes(indicator, subject) if subject.is_commune else []
-    chosen = chosen_communes(request, choices) if subject.is_commune else []
+    choices, chosen = _communes_beside(request, subject, indicator)
     context = comparison_context(subject, indicator, year, chosen=chosen)
     context["choices"] = choices
     context["chosen_codes"] = [commune.code for commune in chosen]

@@ -27,10 +27,18 @@ from seminars.forms import (
 )
 from seminars.importer import import_registrations
 from seminars.links import event_path
-from seminars.models import Registration, SeminarPage, position_label, with_taken
+from seminars.models import (
+    PRESENT,
+    Registration,
+    SeminarPage,
+    position_label,
+    waiting_positions,
+    with_taken,
+)
 from seminars.services import (
     RegistrationError,
     cancel_registration,
+    certificates_to_send,
     email_registrants,
     fix_commune,
     register_person,
@@ -132,16 +140,10 @@ def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, obje
     return filters, queryset
 
 
-def waiting_positions(seminar: SeminarPage) -> dict[int, int]:
-    """Registration id -> rank on the waiting list, in one query (the order of promote_waiting)."""
-    waiting = seminar.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
-    return {pk: rank for rank, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
-
-
 def registrations(request, pk: int):
     seminar = _seminar(request, pk)
     filters, queryset = _listed(request, seminar)
-    positions = waiting_positions(seminar)
+    positions = waiting_positions(seminar.pk)
     queryset = list(queryset)
     for registration in queryset:
         registration.position = position_label(positions.get(registration.pk))
@@ -156,16 +158,8 @@ def registrations(request, pk: int):
         page_url=event_path(seminar),
         seats_left=seminar.seats_left(),
         ended=seminar.has_ended(),
-        present_count=seminar.registrations.filter(
-            status=Status.CONFIRMED, checked_in_at__isnull=False
-        ).count(),
-        certificates_due=seminar.registrations.filter(
-            status=Status.CONFIRMED,
-            checked_in_at__isnull=False,
-            certificate_sent_at__isnull=True,
-        )
-        .exclude(email="")
-        .count(),
+        present_count=seminar.registrations.filter(PRESENT).count(),
+        certificates_due=certificates_to_send(seminar).count(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),

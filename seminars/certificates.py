@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
-from seminars.models import Atelier, Registration, SeminarPage, with_slots
+from seminars.models import PRESENT, Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
 from union.formats import long_date
 
@@ -22,9 +22,7 @@ from union.formats import long_date
 def present_registrations(seminar: SeminarPage) -> list[Registration]:
     """Everyone checked in with a seat, by name (accents and case ignored)."""
     present = (
-        seminar.registrations.filter(
-            status=Registration.Status.CONFIRMED, checked_in_at__isnull=False
-        )
+        seminar.registrations.filter(PRESENT)
         .select_related("commune")
         .prefetch_related(Prefetch("ateliers", Atelier.objects.order_by("starts_at")))
     )

@@ -161,7 +161,7 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
-BADGE_COLUMNS, BADGE_ROWS = 2, 4  # eight name badges of 9 x 6.5 cm on an A4 sheet, to cut out
+BADGE_COLUMNS = 2  # four rows of 9 x 6.5 cm badges fill an A4 sheet: eight to cut out
 
 
 def badges_pdf(seminar: SeminarPage) -> bytes:

@@ -456,14 +456,7 @@ class Registration(models.Model):
         """Rank on the waiting list, in the order seats go to people (promote_waiting's)."""
         if self.status != self.Status.WAITLISTED:
             return None
-        waiting = Registration.objects.filter(seminar_id=self.seminar_id, status=self.status)
-        if self.waitlisted_at is None:  # ordered last, as PostgreSQL sorts NULL
-            ahead = Q(waitlisted_at__isnull=False) | Q(pk__lt=self.pk)
-        else:
-            ahead = Q(waitlisted_at__lt=self.waitlisted_at) | Q(
-                waitlisted_at=self.waitlisted_at, pk__lt=self.pk
-            )
-        return waiting.filter(ahead).count() + 1
+        return waiting_positions(self.seminar_id).get(self.pk)
 
     @property
     def waiting_position_label(self) -> str:
@@ -485,6 +478,23 @@ class Registration(models.Model):
         if self.fonction == Fonction.AUTRE and self.fonction_text:
             return self.fonction_text
         return self.get_fonction_display()
+
+
+# Registration.was_present as a query: confirmed and checked in.
+PRESENT = Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)
+
+
+def waiting_queue(seminar_id: int) -> models.QuerySet:
+    """The event's waiting list in the order seats go to people: by arrival on the list."""
+    return Registration.objects.filter(
+        seminar_id=seminar_id, status=Registration.Status.WAITLISTED
+    ).order_by("waitlisted_at", "pk")
+
+
+def waiting_positions(seminar_id: int) -> dict[int, int]:
+    """Registration id -> rank on the waiting list, in one query."""
+    ids = waiting_queue(seminar_id).values_list("pk", flat=True)
+    return {pk: rank for rank, pk in enumerate(ids, start=1)}
 
 
 class ProceedingsPage(PortalPreviewMixin, Page):

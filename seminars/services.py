@@ -18,7 +18,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from seminars.models import Atelier, Kind, Registration, SeminarIndexPage, SeminarPage, Visibility
+from seminars.models import (
+    PRESENT,
+    Atelier,
+    Kind,
+    Registration,
+    SeminarIndexPage,
+    SeminarPage,
+    Visibility,
+    waiting_queue,
+)
 from seminars.tasks import send_message_task, send_registration_email
 from tenants.matching import match_commune
 from tenants.models import Commune, MemberCCAS
@@ -387,8 +396,7 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
     the queue and the next person is considered.
     """
     promoted = []
-    waiting = seminar.registrations.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "pk")
-    for registration in waiting:
+    for registration in waiting_queue(seminar.pk):
         if not _seminar_has_seat(seminar):
             break
         if _full_ateliers(list(registration.ateliers.all()), registration):
@@ -437,6 +445,11 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> Re
     return registration
 
 
+def certificates_to_send(seminar: SeminarPage) -> QuerySet[Registration]:
+    """People present with an e-mail address whose attestation has not been queued yet."""
+    return seminar.registrations.filter(PRESENT, certificate_sent_at__isnull=True).exclude(email="")
+
+
 def send_certificates(seminar: SeminarPage, *, actor=None) -> int:
     """Queue the attestation de présence of everyone checked in who has an e-mail and has not
     been sent one yet. Each person gets it once, however often organisers click (the rows are
@@ -446,13 +459,8 @@ def send_certificates(seminar: SeminarPage, *, actor=None) -> int:
         return 0
     with transaction.atomic():
         due = list(
-            seminar.registrations.select_for_update(skip_locked=True)
-            .filter(
-                status=Status.CONFIRMED,
-                checked_in_at__isnull=False,
-                certificate_sent_at__isnull=True,
-            )
-            .exclude(email="")
+            certificates_to_send(seminar)
+            .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
         Registration.objects.filter(pk__in=due).update(certificate_sent_at=timezone.now())

@@ -16,6 +16,8 @@ from tenants.workspace.models import ActivityFigure
 from union.formats import french_number
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a year typed in an address may be
+
 # The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
 # these only serve as suggestions and to spell a typed name the way the report expects it.
 DOMICILIATION_POLE = "Élection de domicile"
@@ -494,3 +496,11 @@ def spell(pole: str, category: str, known=None) -> tuple[str, str]:
         poles.get(pole_key, pole.strip()),
         categories.get((pole_key, category_key), category.strip()),
     )
+
+
+def read_year(raw: str) -> int | None:
+    """A year typed in an address (`?annee=`, `?year=`), or None. ASCII digits only: "²" is a
+    digit to isdigit() but not to int(); four at most, as int() refuses thousands of them."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw)
+    return None

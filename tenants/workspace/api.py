@@ -259,14 +259,14 @@ class ActivityReportView(APIView):
     )
     def get(self, request):
         raw = request.query_params.get("year", "")
-        # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
-        if raw and not (raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100):
+        asked = activity.read_year(raw)
+        if raw and asked is None:
             return Response(
                 {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         years = activity.available_years()
-        year = int(raw) if raw else (years[0] if years else None)
+        year = asked if raw else (years[0] if years else None)
         if year is None:
             return Response({"detail": "Aucun chiffre d'activité."}, status=404)
         report = activity.activity_report(year)

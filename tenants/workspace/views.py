@@ -324,12 +324,12 @@ def board_member_delete(request, pk: int):
 
 def _year(request, default: int | None) -> int | None:
     raw = request.GET.get("annee", "")
-    if raw:
-        # isdigit() alone lets "²" through, which int() refuses: ASCII digits only.
-        if not (raw.isascii() and raw.isdigit() and 1900 <= int(raw) <= 2100):
-            raise Http404("Année invalide.")
-        return int(raw)
-    return default
+    if not raw:
+        return default
+    year = activity.read_year(raw)
+    if year is None:
+        raise Http404("Année invalide.")
+    return year
 
 
 @member_role_required()

@@ -38,6 +38,9 @@ def soup_of(response) -> BeautifulSoup:
         ("/api/v1/activity/?year=²", 400),
         ("/api/v1/board/members/?mandate=²", 404),
         ("/api/v1/board/compliance/?mandate=¹", 404),
+        # Thousands of ASCII digits: int() refuses more than 4300 of them.
+        ("/activite/?annee=" + "9" * 5000, 404),
+        ("/api/v1/activity/?year=" + "9" * 5000, 400),
     ],
 )
 def test_superscript_digits_in_a_year_or_an_id_are_refused_not_a_500(bondy, clients, path, status):

@@ -445,8 +445,9 @@ def portrait_context(
 
 
 def asked_year(request) -> int | None:
-    """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int()."""
-    year = request.GET.get("annee", "").strip()
+    """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int(). Portal and
+    member pages alike."""
+    year = request.GET.get("annee", "")
     return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
 
 

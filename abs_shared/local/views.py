@@ -18,7 +18,7 @@ from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import ImportRejected
-from abs_shared.views import comparison_context, export_or_render, render_portrait
+from abs_shared.views import asked_year, comparison_context, export_or_render, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
 
@@ -29,16 +29,10 @@ def _years() -> list[int]:
     return sorted(set(Observation.objects.values_list("year", flat=True)), reverse=True)
 
 
-def _asked_year(request) -> int | None:
-    """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int()."""
-    year = request.GET.get("annee", "")
-    return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
-
-
 @member_role_required()
 def index(request):
     observations = Observation.objects.select_related("indicator")
-    year = _asked_year(request)
+    year = asked_year(request)
     if year is not None:
         observations = observations.filter(year=year)
     state = request.GET.get("etat", "")
@@ -236,7 +230,7 @@ def portrait(request):
 def comparison(request, code: str):
     subject = _own_subject(request)
     indicator = get_object_or_404(Indicator, code=code.upper())
-    context = comparison_context(subject, indicator, _asked_year(request), services.own_points())
+    context = comparison_context(subject, indicator, asked_year(request), services.own_points())
     context["member_space"] = True
     return export_or_render(
         request,

@@ -46,6 +46,7 @@ from abs_shared.models import (
 )
 from tenants.matching import fold, match_commune
 from tenants.models import Commune, Departement, Intercommunality, Region
+from union.params import parse_digits
 
 EXPORT_FORMATS = ("csv", "xlsx")
 MAX_BARS = 60
@@ -447,8 +448,7 @@ def portrait_context(
 def asked_year(request) -> int | None:
     """?annee= as a year, or None: "²" is a digit to str.isdigit() but not to int(). Portal and
     member pages alike."""
-    year = request.GET.get("annee", "")
-    return int(year) if year.isascii() and year.isdigit() and len(year) <= 4 else None
+    return parse_digits(request.GET.get("annee", ""), 4)
 
 
 def render_portrait(request, subject: Subject, overrides: Overrides | None = None, **extra):

@@ -47,6 +47,7 @@ from seminars.services import (
 )
 from tenants.models import Commune
 from union import roles
+from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, download_response
 from union.task_queue import read_queue_state
 
@@ -63,9 +64,10 @@ def _seminar(request, pk: int) -> SeminarPage:
 
 def _id(value) -> int:
     """A primary key from the query string or a form; 404 for anything else (never a 500)."""
-    if value is None or not str(value).isdigit() or not str(value).isascii():
+    pk = None if value is None else parse_digits(str(value), 18)  # ids fit PostgreSQL's bigint
+    if pk is None:
         raise Http404("Identifiant invalide.")
-    return int(value)
+    return pk
 
 
 def _render(request, template: str, seminar: SeminarPage | None, title: str, **context):

@@ -4,6 +4,8 @@ as an out-of-range LIMIT or OFFSET (PostgreSQL's bigint) and bad values get a Fr
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
+from union.params import parse_digits
+
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000_000
 
@@ -13,10 +15,10 @@ def _query_int(request, name: str) -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    # isdecimal() first: int() of thousands of digits is slow, and raises past 4300.
-    if not (raw.isascii() and raw.isdecimal()) or len(raw) > 30:
+    value = parse_digits(raw, 30)
+    if value is None:
         raise ValidationError({name: [f"Paramètre « {name} » invalide : un entier positif."]})
-    return int(raw)
+    return value
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
 from union.formats import french_number
+from union.params import parse_digits
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a year typed in an address may be
@@ -499,8 +500,6 @@ def spell(pole: str, category: str, known=None) -> tuple[str, str]:
 
 
 def read_year(raw: str) -> int | None:
-    """A year typed in an address (`?annee=`, `?year=`), or None. ASCII digits only: "²" is a
-    digit to isdigit() but not to int(); four at most, as int() refuses thousands of them."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 4 and FIRST_YEAR <= int(raw) <= LAST_YEAR:
-        return int(raw)
-    return None
+    """A year typed in an address (`?annee=`, `?year=`), or None."""
+    year = parse_digits(raw, 4)
+    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None

@@ -28,6 +28,7 @@ from tenants.workspace.services import (
     import_activity,
     update_profile,
 )
+from union.params import parse_digits
 from union.spreadsheets import ImportIssue
 
 
@@ -127,9 +128,10 @@ def requested_mandate(request) -> BoardMandate | None:
     raw = request.query_params.get("mandate", "")
     if not raw:
         return current_mandate()
-    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to isdigit(), not to int()
+    pk = parse_digits(raw, 18)  # ids fit PostgreSQL's bigint
+    if pk is None:
         raise NotFound("Mandature inconnue.")
-    return get_object_or_404(BoardMandate, pk=int(raw))
+    return get_object_or_404(BoardMandate, pk=pk)
 
 
 @extend_schema_view(get=extend_schema(parameters=[MANDATE_PARAMETER]))

@@ -124,3 +124,12 @@ def test_a_registration_without_e_mail_is_said_so(organiser_client, seminar):
     page = organiser_client.get(f"{base(seminar)}{zola.pk}/annuler/").content.decode()
     assert "pas d'adresse e-mail" in page
     assert "Personne n'attend" in page
+
+
+@pytest.mark.parametrize("atelier", ["²", "9" * 5000, "9" * 25, "abc"])
+def test_an_odd_atelier_id_in_the_export_address_is_a_404(organiser_client, seminar, atelier):
+    organiser_client.raise_request_exception = False
+    response = organiser_client.get(
+        f"/admin/inscriptions/{seminar.pk}/export/", {"format": "csv", "atelier": atelier}
+    )
+    assert response.status_code == 404

@@ -41,6 +41,7 @@ def soup_of(response) -> BeautifulSoup:
         # Thousands of ASCII digits: int() refuses more than 4300 of them.
         ("/activite/?annee=" + "9" * 5000, 404),
         ("/api/v1/activity/?year=" + "9" * 5000, 400),
+        ("/api/v1/board/members/?mandate=" + "9" * 5000, 404),
     ],
 )
 def test_superscript_digits_in_a_year_or_an_id_are_refused_not_a_500(bondy, clients, path, status):

@@ -5,7 +5,6 @@ expense claims). The attestation states what the union knows: the check-in of th
 its dates and place, and the ateliers the person had chosen.
 """
 
-import io
 from datetime import timedelta
 from xml.sax.saxutils import escape
 
@@ -52,40 +51,39 @@ def describe_duration(duration: timedelta) -> str:
 
 def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> bytes:
     """One A4 page per person, ready to print and sign, or to send as is."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    from reportlab.platypus import PageBreak
 
-    buffer = io.BytesIO()
+    from union.pdf import build_pdf
+
     single = registrations[0] if len(registrations) == 1 else None
-    subject = f" – {single.prenom} {single.nom}" if single else ""
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"Attestation de présence – {seminar.title}{subject}",
-        author=settings.PLATFORM_NAME,
-        leftMargin=2.5 * cm,
-        rightMargin=2.5 * cm,
-        topMargin=2.5 * cm,
-        bottomMargin=2.5 * cm,
-    )
+    whose = f" – {single.prenom} {single.nom}" if single else ""
     event_ateliers = list(seminar.ateliers.all())  # once, for the time labels of every page
     story = []
     for number, registration in enumerate(registrations):
         if number:
             story.append(PageBreak())
         story.extend(_certificate_page(seminar, registration, event_ateliers))
-    document.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        title=f"Attestation de présence – {seminar.title}{whose}",
+        subject="Attestation de présence",
+        leftMargin=2.5 * cm,
+        rightMargin=2.5 * cm,
+        topMargin=2.5 * cm,
+        bottomMargin=2.5 * cm,
+    )
 
 
 def _certificate_page(seminar: SeminarPage, registration: Registration, event_ateliers) -> list:
     from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
 
-    styles = getSampleStyleSheet()
+    from union.pdf import stylesheet, table_style
+
+    styles = stylesheet()
     body = ParagraphStyle("certificate", parent=styles["BodyText"], fontSize=11, leading=16)
     centred = ParagraphStyle("centred", parent=body, alignment=1, fontSize=13, leading=19)
     signatory = seminar.organiser_name or "L'organisateur de l'événement"
@@ -136,6 +134,6 @@ def _certificate_page(seminar: SeminarPage, registration: Registration, event_at
         rowHeights=[None, 3 * cm],
         hAlign="RIGHT",
     )
-    signature.setStyle(TableStyle([("BOX", (0, 1), (0, 1), 0.5, colors.grey)]))
+    signature.setStyle(table_style([("BOX", (0, 1), (0, 1), 0.5, colors.grey)]))
     page.append(signature)
     return page

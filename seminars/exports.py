@@ -1,16 +1,15 @@
 """Attendance sheets (feuilles d'émargement) in CSV, XLSX and PDF, and the counts for organisers."""
 
-import io
 from collections import Counter
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
+from union.formats import long_date
 from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
@@ -29,7 +28,7 @@ def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> lis
 
 
 def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
-    title = f"{seminar.title} – {date_format(timezone.localtime(seminar.start), 'j F Y')}"
+    title = f"{seminar.title} – {long_date(timezone.localtime(seminar.start), weekday=False)}"
     return f"{title} – {atelier.title}" if atelier else title
 
 
@@ -61,21 +60,12 @@ def _xlsx(title: str, rows: list[list[str]]) -> bytes:
 def _pdf(title: str, rows: list[list[str]]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        title=f"Feuille d'émargement – {title}",
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-    )
-    styles = getSampleStyleSheet()
+    from union.pdf import BOLD_FONT, build_pdf, stylesheet, table_style
+
+    styles = stylesheet()
     cell_style = styles["BodyText"]
     data = [COLUMNS + ["Signature"]] + [
         [Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows
@@ -87,11 +77,11 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
         rowHeights=[0.8 * cm] + [1.3 * cm] * len(rows),
     )
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD_FONT),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
@@ -106,8 +96,16 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
         Spacer(1, 0.4 * cm),
         table,
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        title=f"Feuille d'émargement – {title}",
+        subject="Feuille d'émargement",
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )
 
 
 LIST_COLUMNS = [
@@ -167,12 +165,13 @@ BADGE_COLUMNS = 2  # four rows of 9 x 6.5 cm badges fill an A4 sheet: eight to c
 def badges_pdf(seminar: SeminarPage) -> bytes:
     """Name badges of the confirmed people, by name: first name, NAME, fonction and commune."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table
 
-    styles = getSampleStyleSheet()
+    from union.pdf import build_pdf, stylesheet, table_style
+
+    styles = stylesheet()
     small = ParagraphStyle("event", parent=styles["BodyText"], fontSize=8, alignment=1)
     name = ParagraphStyle("name", parent=styles["BodyText"], fontSize=18, leading=22, alignment=1)
     detail = ParagraphStyle("detail", parent=styles["BodyText"], fontSize=10, alignment=1)
@@ -191,24 +190,22 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     ] or [["", ""]]
     table = Table(rows, colWidths=[9 * cm] * BADGE_COLUMNS, rowHeights=[6.5 * cm] * len(rows))
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),  # cutting guides
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
         )
     )
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return build_pdf(
+        [table],
         title=f"Badges – {sheet_title(seminar)}",
+        subject="Badges nominatifs",
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
         topMargin=1.5 * cm,
         bottomMargin=1.5 * cm,
-    ).build([table])
-    return buffer.getvalue()
+    )
 
 
 def registration_counts(seminar: SeminarPage) -> dict:

@@ -1,6 +1,5 @@
 """The activity report as CSV (French Excel: semicolons, decimal comma), XLSX and PDF."""
 
-import io
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -10,7 +9,7 @@ from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, wor
 
 
 def _french(value, decimals: int = 0) -> str:
-    # A plain no-break space for thousands: the PDF's Helvetica has no narrow one.
+    # A plain no-break space for thousands, as the PDF has always printed them (the CSV strips it).
     return "" if value is None else french_number(value, decimals, thousands="\u00a0")
 
 
@@ -99,21 +98,12 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
 def to_pdf(report: ActivityReport, title: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        title=title,
-        author="Maillage",
-        lang="fr",
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-    )
-    styles = getSampleStyleSheet()
+    from union.pdf import BOLD_FONT, build_pdf, stylesheet, table_style
+
+    styles = stylesheet()
     cell_style = styles["BodyText"]
     cell_style.fontSize = 8
     cell_style.leading = 10
@@ -147,11 +137,17 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
     for index in total_rows:
         style += [
             ("BACKGROUND", (0, index), (-1, index), colors.HexColor("#f3f4f6")),
-            ("FONTNAME", (2, index), (-1, index), "Helvetica-Bold"),
+            ("FONTNAME", (2, index), (-1, index), BOLD_FONT),
         ]
-    table.setStyle(TableStyle(style))
+    table.setStyle(table_style(style))
     story = [Paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm), table]
     if not report.figures:
         story.append(Paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
-    document.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        title=title,
+        subject=f"Rapport d'activité {report.year}",
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+    )

@@ -1,6 +1,7 @@
 """Name badges for the day: confirmed people only, by name, eight per A4 sheet. PDFs read back."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -8,6 +9,7 @@ from pypdf import PdfReader
 from seminars.services import cancel_registration, register_person
 from tests.conftest import host_client
 from tests.seminars.conftest import make_seminar, organiser, person
+from tests.union.test_pdf import OUR_FACES, embedded_fonts
 from union import roles
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +46,16 @@ def test_badges_are_for_organisers_only():
     assert (
         host_client("localhost").get(f"/admin/inscriptions/{seminar.pk}/badges/").status_code == 302
     )
+
+
+def test_badges_print_names_beyond_latin1(organiser_client):
+    seminar = make_seminar("Séminaire des élus")
+    register_person(seminar, replace(person(1, nom="Wiśniewski"), prenom="Łukasz"))
+    register_person(seminar, replace(person(2, nom="Nguyễn Thị"), prenom="Ștefan"))
+    register_person(seminar, replace(person(3, nom="Şahin"), prenom="Œdipe"))
+    response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/badges/")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for first, last in (("Łukasz", "WIŚNIEWSKI"), ("Ștefan", "NGUYỄN THỊ"), ("Œdipe", "ŞAHIN")):
+        assert first in text and last in text
+    fonts = embedded_fonts(response.content)
+    assert "SourceSansPro-Bold" in fonts and fonts <= OUR_FACES  # the name in bold

@@ -2,6 +2,7 @@
 e-mail (once each) and from the registrant's own signed page. PDFs are read back."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -11,6 +12,7 @@ from seminars.services import register_person, set_check_in
 from seminars.tasks import send_registration_email
 from tests.conftest import host_client
 from tests.seminars.conftest import make_seminar, organiser, person
+from tests.union.test_pdf import OUR_FACES, embedded_fonts
 from union import roles
 from union.models import AuditEntry
 
@@ -209,3 +211,15 @@ def test_a_check_in_undone_then_redone_gets_its_attestation_sent(
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(url)
     assert [m.to for m in mailoutbox] == [[zola.email]]
+
+
+def test_the_attestation_prints_names_beyond_latin1(organiser_client):
+    seminar = make_seminar("Journée des élus", days_ahead=-2)
+    someone, _ = register_person(
+        seminar, replace(person(1, nom="Nguyễn Wiśniewski"), prenom="Ștefan Œdipe")
+    )
+    set_check_in(someone, True)
+    response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/{someone.pk}/attestation/")
+    (page,) = pdf_pages(response.content)
+    assert "Ștefan Œdipe NGUYỄN WIŚNIEWSKI" in page
+    assert embedded_fonts(response.content) <= OUR_FACES

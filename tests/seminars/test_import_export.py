@@ -15,6 +15,7 @@ from seminars.importer import import_registrations
 from seminars.models import Registration
 from seminars.services import register_person
 from tests.seminars.conftest import make_seminar, person
+from tests.union.test_pdf import OUR_FACES, embedded_fonts
 from union.spreadsheets import ImportRejected
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,13 @@ def test_reminders_go_once(mailoutbox, django_capture_on_commit_callbacks):
     assert len(mailoutbox) == 2
     assert not Registration.objects.filter(seminar=soon, reminder_sent_at__isnull=True).exists()
     assert soon.start - timezone.now() < timedelta(days=3)
+
+
+def test_the_attendance_sheet_prints_names_beyond_latin1(seminar):
+    register_person(seminar, person(1, nom="Wiśniewski", commune="Bondy"))
+    register_person(seminar, person(2, nom="Œdipe", commune="Bondy"))
+    register_person(seminar, person(3, nom="Nguyễn", commune="Bondy"))
+    content = export_attendance(seminar, "pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "WIŚNIEWSKI" in text and "ŒDIPE" in text and "NGUYỄN" in text  # upper-cased, as printed
+    assert embedded_fonts(content) <= OUR_FACES

@@ -1,4 +1,5 @@
-"""Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »."""
+"""Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
+`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »."""
 
 from django import template
 
@@ -6,7 +7,17 @@ from union.formats import long_date as write_long_date
 
 register = template.Library()
 
+PARTS = {"weekday", "time"}
 
-@register.filter
-def long_date(value) -> str:
-    return "" if value is None else write_long_date(value, weekday=False)
+
+# expects_localtime: like Django's `date`, an aware datetime is read in the current time zone
+# first, or an event at 00:30 in Paris would be dated the day before (and its time in UTC).
+@register.filter(expects_localtime=True)
+def long_date(value, parts: str = "") -> str:
+    if value is None or value == "":
+        return ""
+    asked = set(parts.split())
+    if asked - PARTS:
+        unknown = " ".join(sorted(asked - PARTS))
+        raise template.TemplateSyntaxError(f"long_date takes weekday and/or time, not {unknown!r}")
+    return write_long_date(value, weekday="weekday" in asked, time="time" in asked)

@@ -1,0 +1,92 @@
+"""The platform's PDFs (attendance sheets, badges, attestations, activity reports): one builder so
+that each carries the same metadata (title, author, subject, French as its language) and the same
+embedded font.
+
+The font is Source Sans Pro, from the `font-source-sans-pro` package: reportlab's Helvetica only
+knows Latin-1, so « Łukasz Wiśniewski », « Ștefan », « Nguyễn Thị » or « Œdipe » printed as black
+boxes; Source Sans Pro covers Latin Extended and Vietnamese, and comes with the code rather than
+from the machine (servers and CI have no system fonts).
+
+Import this module inside the functions that build a PDF, as they import reportlab: loading
+reportlab and parsing the fonts takes a quarter of a second that no other request should pay.
+"""
+
+import io
+from pathlib import Path
+
+import font_source_sans_pro
+from django.conf import settings
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import SimpleDocTemplate, TableStyle
+
+FONT = "SourceSansPro"
+BOLD_FONT = "SourceSansPro-Bold"
+ITALIC_FONT = "SourceSansPro-Italic"
+BOLD_ITALIC_FONT = "SourceSansPro-BoldItalic"
+FONT_FILES = {
+    FONT: "SourceSansPro-Regular.ttf",
+    BOLD_FONT: "SourceSansPro-Bold.ttf",
+    ITALIC_FONT: "SourceSansPro-It.ttf",  # the sample headings 3 and 4 are bold italic
+    BOLD_ITALIC_FONT: "SourceSansPro-BoldIt.ttf",
+}
+# reportlab's sample styles name the standard fonts; each becomes the same face of ours.
+REPLACEMENTS = {
+    "Helvetica": FONT,
+    "Helvetica-Bold": BOLD_FONT,
+    "Helvetica-Oblique": ITALIC_FONT,
+    "Helvetica-BoldOblique": BOLD_ITALIC_FONT,
+}
+CREATOR = "Maillage"
+
+
+def register_fonts() -> None:
+    """Registers the four faces and their family (so that <b> and <i> in a paragraph find them).
+    Idempotent: reportlab keeps one registry per process."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(font_source_sans_pro.font_directory)
+    for name, filename in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, folder / filename))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=BOLD_FONT, italic=ITALIC_FONT, boldItalic=BOLD_ITALIC_FONT
+    )
+
+
+register_fonts()
+
+
+def stylesheet() -> StyleSheet1:
+    """reportlab's sample styles (a new set each call: callers adjust them), in our font."""
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        for attribute in ("fontName", "bulletFontName"):
+            current = getattr(style, attribute, None)
+            if current in REPLACEMENTS:
+                setattr(style, attribute, REPLACEMENTS[current])
+    return styles
+
+
+def table_style(commands: list) -> TableStyle:
+    """A TableStyle whose plain-text cells use our font (reportlab's default is Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def build_pdf(story: list, *, title: str, subject: str = "", pagesize=A4, **margins) -> bytes:
+    """The PDF of `story` with the platform's metadata; `margins` as SimpleDocTemplate takes them
+    (leftMargin=…, topMargin=…)."""
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        title=title,
+        author=settings.PLATFORM_NAME,
+        subject=subject,
+        creator=CREATOR,
+        lang="fr",
+        initialFontName=FONT,
+        **margins,
+    ).build(story)
+    return buffer.getvalue()

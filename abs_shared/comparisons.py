@@ -438,9 +438,16 @@ def compare(
 
 
 def series(
-    subject: Subject | Commune, indicator: Indicator, overrides: Overrides | None = None
+    subject: Subject | Commune,
+    indicator: Indicator,
+    overrides: Overrides | None = None,
+    chosen: list[Commune] = (),
 ) -> dict:
-    """The subject's values over the years beside its territories'; series breaks listed."""
+    """The subject's values over the years beside its territories'; series breaks listed.
+
+    With `chosen` (communes set beside a commune), their published values too, under `chosen`
+    (the key is left out otherwise, so that the API's answer keeps its shape); their years are
+    the series' years as well: a director sets a commune beside hers to see its whole course."""
     subject = as_subject(subject)
     overrides = {key: p for key, p in (overrides or {}).items() if key[0] == indicator.code}
     own = {
@@ -455,7 +462,8 @@ def series(
     # No reference line for a count (see compare_many).
     territories = () if indicator.is_count else subject.territories
     references = _references(territories, {indicator.code}, None)
-    years = sorted(set(own) | {key[3] for key in references})
+    beside = pooled_commune_points(indicator, list(chosen)) if chosen else {}
+    years = sorted(set(own) | {key[3] for key in references} | {key[1] for key in beside})
 
     def points(lookup) -> list[dict]:
         return [
@@ -470,7 +478,7 @@ def series(
     subject_points = points(lambda year: own.get(year, MISSING))
     for point in subject_points:
         point["draft"] = own.get(point["year"], MISSING).draft
-    return subject.shape() | {
+    result = subject.shape() | {
         "indicator": {"code": indicator.code, "label": indicator.label, "unit": indicator.unit},
         "breaks": [
             year for year in indicator.break_after if years and years[0] <= year < years[-1]
@@ -490,6 +498,16 @@ def series(
             for level, code, name in territories
         ],
     }
+    if chosen:
+        result["chosen"] = [
+            {
+                "code": commune.code,
+                "nom": commune.nom,
+                "points": points(lambda year, code=commune.code: beside.get((code, year), MISSING)),
+            }
+            for commune in chosen
+        ]
+    return result
 
 
 def _guard_own_points(
@@ -595,6 +613,22 @@ def _change_measure(indicator: Indicator) -> str:
     return "difference"
 
 
+def pooled_commune_points(
+    indicator: Indicator, communes: list[Commune], year: int | None = None
+) -> dict[tuple[str, int], Point]:
+    """The published values (their CCAS') of some communes for one indicator, every year or
+    one: {(INSEE code, year): point}. Public figures only, whoever asks."""
+    rows = PublishedValue.objects.of_communes().filter(indicator=indicator, commune__in=communes)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return {
+        (code, row_year): Point(value, status, source=source)
+        for code, row_year, value, status, source in rows.values_list(
+            "commune_id", "year", "value", "status", "source"
+        )
+    }
+
+
 def chosen_communes_values(
     indicator: Indicator, year: int, communes: list[Commune], own: dict
 ) -> list[dict]:
@@ -602,10 +636,8 @@ def chosen_communes_values(
     order given, with the gap and ratio of the commune's value `own` (a comparison result) to
     each; « n.d. » for a commune with nothing that year, never a number for a secret."""
     found = {
-        code: Point(value, status, source=source)
-        for code, value, status, source in PublishedValue.objects.of_communes()
-        .filter(indicator=indicator, year=year, commune__in=communes)
-        .values_list("commune_id", "value", "status", "source")
+        code: point
+        for (code, _year), point in pooled_commune_points(indicator, communes, year).items()
     }
     own_value = None if own["value"] is None else Decimal(str(own["value"]))
     own_point = Point(own_value, own["status"])

@@ -16,7 +16,7 @@ from abs_shared.local.services import (
     publish_observations,
     validate_observations,
 )
-from abs_shared.models import DEMO_SOURCE, FRANCE_CODE
+from abs_shared.models import DEMO_SOURCE, FRANCE_CODE, Indicator
 from abs_shared.services import import_references
 from tenants.models import MemberCCAS
 
@@ -66,9 +66,15 @@ def _drift(code: str, year: int) -> float:
 
 
 def _reference_rows(territories: list[tuple[str, str, float]]) -> list[str]:
+    """Reference values of the rates, amounts and ratios only: a count's reference total is
+    shown nowhere (it would give a secret count away, see comparisons.compare_many), so the
+    demo loads none, whatever the catalogue says a code is."""
+    counts = set(Indicator.objects.filter(unit=Indicator.Unit.COUNT).values_list("code", flat=True))
     rows = []
     for level, code, weight in territories:
         for indicator, (france, region, departement) in LEVELS.items():
+            if indicator in counts:
+                continue
             base = {"france": france, "region": region}.get(level, departement)
             for year in YEARS:
                 if indicator in FILOSOFI and year > 2021:

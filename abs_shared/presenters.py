@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY
-from abs_shared.models import DEMO_SOURCE, Indicator, ValueStatus
+from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
 from union.formats import french_number
 from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
@@ -100,6 +100,24 @@ def band_phrase(band: tuple[int, int | None, str] | None) -> str:
         return ""
     label = band[2]
     return f"communes {label}" if label.startswith("de ") else f"communes de {label}"
+
+
+def territory_names(subject, preposition: str) -> list[str]:
+    """The subject's reference territories as a sentence names them after « de » or « à »:
+    « de l'intercommunalité », « du département (Seine-Saint-Denis) », « de la région
+    (Île-de-France) », « de la France métropolitaine ». Taken from the subject's own lines, so
+    that a DROM (no région line, France entière as nation) is never said to have a région."""
+    names = []
+    for level, _code, name in subject.territories:
+        if level == ReferenceValue.Level.EPCI:
+            names.append(f"{preposition} l'intercommunalité")
+        elif level == ReferenceValue.Level.DEPARTEMENT:
+            names.append(f"{'du' if preposition == 'de' else 'au'} département ({name})")
+        elif level == ReferenceValue.Level.REGION:
+            names.append(f"{preposition} la région ({name})")
+        else:
+            names.append(f"{preposition} la {name}")
+    return names
 
 
 def rank_cell(stats: dict) -> Cell:
@@ -295,11 +313,19 @@ def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | No
 # --- the series of a commune or an intercommunality ---------------------------------------
 
 
+def series_others(data: dict) -> list[tuple[str, list[dict]]]:
+    """The series set beside the subject's, in the order of the comparison table: the chosen
+    communes (if any), then the territories. (name as shown, points)"""
+    others = [(f"{c['nom']} (commune choisie)", c["points"]) for c in data.get("chosen", [])]
+    return others + [(ref["nom"], ref["points"]) for ref in data["references"]]
+
+
 def series_table(data: dict, indicator: Indicator) -> ShownTable:
     breaks, name = set(data["breaks"]), data["subject"]["nom"]
+    others = series_others(data)
     table = ShownTable(
         caption=f"{name} – {titled(indicator)} : évolution",
-        headers=["Année", name] + [ref["nom"] for ref in data["references"]],
+        headers=["Année", name] + [other for other, _points in others],
     )
     for index, point in enumerate(data["points"]):
         year = point["year"]
@@ -309,8 +335,8 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
             value_cell(indicator, point["value"], point["status"], draft=point["draft"]),
         ]
         row += [
-            value_cell(indicator, ref["points"][index]["value"], ref["points"][index]["status"])
-            for ref in data["references"]
+            value_cell(indicator, points[index]["value"], points[index]["status"])
+            for _other, points in others
         ]
         table.rows.append(row)
     if breaks:
@@ -319,21 +345,28 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
 
 
 def series_chart(data: dict, indicator: Indicator):
+    """One line per series of the table; a secret or missing value is no point (the points'
+    `value` is None for them), so it is never drawn."""
     name = data["subject"]["nom"]
     lines = [charts.Line(name, [(p["year"], p["value"]) for p in data["points"]])]
     lines += [
-        charts.Line(ref["nom"], [(p["year"], p["value"]) for p in ref["points"]])
-        for ref in data["references"]
+        charts.Line(other, [(p["year"], p["value"]) for p in points])
+        for other, points in series_others(data)
     ]
     legend = " ; ".join(
         f"{line.name} : {charts.describe_style(index)}" for index, line in enumerate(lines)
     )
+    chosen = bool(data.get("chosen"))
     return charts.line_chart(
         lines,
         data["breaks"],
         formatter(indicator),
-        f"{indicator.label} : évolution {words(data).at} {name} et dans ses territoires",
-        f"Une ligne par territoire, chacune avec sa forme de point et son trait ({legend}) ; "
+        f"{indicator.label} : évolution {words(data).at} {name}"
+        + (", dans les communes choisies" if chosen else "")
+        + " et dans ses territoires",
+        "Une ligne par "
+        + ("commune choisie et par " if chosen else "")
+        + f"territoire, chacune avec sa forme de point et son trait ({legend}) ; "
         "les valeurs secrètes ou non disponibles interrompent la ligne ; un trait vertical "
         "marque chaque rupture de série.",
     )
@@ -346,21 +379,25 @@ CHANGE_HEADER = "Évolution depuis l'année publiée précédente"
 
 
 def change_text(indicator: Indicator, change: dict | None) -> str:
-    """« +1,2 pt depuis 2019 » (a rate), « -3,4 % depuis 2019 » (a count or an amount),
-    « +0,1 depuis 2019 » (a ratio); « – » when there is nothing to compare with or it cannot be
-    said (a secret on either side)."""
+    """« hausse de 1,2 pt depuis 2019 » (a rate), « baisse de 3,4 % depuis 2019 » (a count or an
+    amount), « hausse de 0,1 depuis 2019 » (a ratio), « stable (0,0 pt) depuis 2019 » when it
+    rounds to nothing; « – » when there is nothing to compare with or it cannot be said (a
+    secret on either side).
+
+    In words rather than signed: the text opens on a letter, so a CSV export holds it as it
+    reads (a cell opening on « + » or « - » would be quoted against formula injection), and a
+    screen reader says « hausse » where it might skip a « + »."""
     if change is None:
         return DASH
     if change["break"]:
         return f"{DASH} (rupture de série)"
     if change["change"] is None:
         return DASH
-    if change["measure"] == "points":
-        figure = f"{signed_number(change['change'], indicator.decimals)} pt"
-    elif change["measure"] == "percent":
-        figure = f"{signed_number(change['change'], 1)} %"
-    else:
-        figure = signed_number(change["change"], indicator.decimals)
+    decimals = 1 if change["measure"] == "percent" else indicator.decimals
+    unit = {"points": " pt", "percent": " %"}.get(change["measure"], "")
+    size = f"{french_number(abs(change['change']), decimals)}{unit}"
+    sign = signed_number(change["change"], decimals)[0]  # no sign: it rounds to zero
+    figure = {"+": f"hausse de {size}", "-": f"baisse de {size}"}.get(sign, f"stable ({size})")
     shown = f"{figure} depuis {change['since']}"
     return f"{shown} (brouillon)" if change["draft"] else shown
 
@@ -408,8 +445,9 @@ def portrait_table(
 
 
 CHANGE_NOTE = (
-    "Évolution : en points pour un taux, en % pour un effectif ou un montant, en écart pour un "
-    "rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des deux est secrète."
+    "Évolution : hausse ou baisse en points pour un taux, en % pour un effectif ou un montant, "
+    "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
+    "deux est secrète."
 )
 
 

@@ -44,7 +44,7 @@ from abs_shared.models import (
     ReferenceValue,
     ValueStatus,
 )
-from tenants.matching import fold, match_commune
+from tenants.matching import compact, fold, match_commune
 from tenants.models import Commune, Departement, Intercommunality, Region
 from union.params import parse_digits
 
@@ -354,17 +354,6 @@ def commune_list(request):
     query = request.GET.get("q", "").strip()
     suggestions = []
     intercommunalities = _publishing_intercommunalities()
-    if query:
-        # An intercommunality's exact name (or SIREN) leads to its portrait: "Plaine Commune" is
-        # the intercommunality, not the commune of Plaine.
-        typed = fold(query)
-        for intercommunality in intercommunalities:
-            if typed in (fold(intercommunality.nom), intercommunality.siren):
-                return redirect("abs_intercommunality_portrait", siren=intercommunality.siren)
-        match = match_commune(query)
-        if match.commune is not None:
-            return redirect("abs_portrait", insee=match.commune.code)
-        suggestions = match.suggestions
     pooled = PublishedValue.objects.of_communes().filter(commune=OuterRef("code"))
     communes = (
         Commune.objects.filter(Exists(pooled))
@@ -372,8 +361,23 @@ def commune_list(request):
         .select_related("departement")
     )
     if query:
-        communes = communes.filter(nom__icontains=query)
-        intercommunalities = intercommunalities.filter(nom__icontains=query)
+        # An intercommunality's exact name (or SIREN) leads to its portrait: "Plaine Commune" is
+        # the intercommunality, not the commune of Plaine.
+        typed = fold(query)
+        for intercommunality in intercommunalities:
+            if typed in (fold(intercommunality.nom), intercommunality.siren):
+                return redirect("abs_intercommunality_portrait", siren=intercommunality.siren)
+        communes = names_containing(communes, query)
+        intercommunalities = names_containing(intercommunalities, query)
+        match = match_commune(query)
+        # The official list knows former names too (« Épinay » is now in Mesnil-en-Ouche): the
+        # matched commune's portrait only if it is listed, or if nothing that published is.
+        listed = {commune.code for commune in communes}
+        if match.commune is not None and (
+            match.commune.code in listed or not (communes or intercommunalities)
+        ):
+            return redirect("abs_portrait", insee=match.commune.code)
+        suggestions = match.suggestions
     return render(
         request,
         "abs_shared/communes.html",
@@ -384,6 +388,16 @@ def commune_list(request):
             "suggestions": suggestions,
         },
     )
+
+
+def names_containing(places, typed: str) -> list:
+    """The communes or intercommunalities whose name contains what was typed, whatever its
+    accents, case, hyphens or « St » (« epinay » finds Épinay-sur-Seine), as the site search
+    does. Folded in Python: the list holds the few hundred places that published, and
+    PostgreSQL's `unaccent` is the knowledge base's extension (its migration creates it), which
+    this app does not depend on."""
+    wanted = compact(fold(typed))
+    return [place for place in places if wanted in compact(fold(place.nom))]
 
 
 def intercommunality_list(request):
@@ -432,6 +446,7 @@ def portrait_context(
         "subject": subject,
         "words": presenters.WORDS[subject.kind],
         "portal_path": portal_path(subject),
+        "compared_with": ", ".join(presenters.territory_names(subject, "de")),
         "items": items,
         "years": years,
         "year": year,
@@ -476,14 +491,15 @@ def comparison_context(
     chosen: list[Commune] = (),
 ) -> dict:
     """The comparison of one indicator for one year (`chosen`: communes set beside a commune)
-    and its series."""
-    data = series(subject, indicator, overrides)
+    and its series (the chosen communes' too)."""
+    data = series(subject, indicator, overrides, list(chosen))
     years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
     year = year if year in years else (years[-1] if years else None)
     context = {
         "subject": subject,
         "words": presenters.WORDS[subject.kind],
         "portal_path": portal_path(subject),
+        "compared_with": ", ".join(presenters.territory_names(subject, "à")),
         "indicator": indicator,
         "years": years,
         "year": year,
@@ -601,22 +617,36 @@ def _communes_beside(
     return choices, chosen_communes(request, choices, subject)
 
 
-def subject_indicator(request, subject: Subject, code: str):
-    indicator = get_object_or_404(Indicator, code=code.upper())
-    year = _year(request, list(range(1990, 2101)), None)
+def render_comparison(
+    request,
+    subject: Subject,
+    indicator: Indicator,
+    year: int | None,
+    overrides: Overrides | None = None,
+    **extra,
+):
+    """The comparison page of one indicator or its export, with the communes asked beside a
+    commune (`?avec=`). Shared by the portal and the member space (`overrides`: the member's own
+    observations); the chosen communes' values are always their published ones."""
     choices, chosen = _communes_beside(request, subject, indicator)
-    context = comparison_context(subject, indicator, year, chosen=chosen)
+    context = comparison_context(subject, indicator, year, overrides, chosen) | extra
     context["choices"] = choices
     context["chosen_codes"] = [commune.code for commune in chosen]
     context["max_chosen"] = MAX_CHOSEN
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
-    year = context["year"] or "aucune-annee"
+    shown_year = context["year"] or "aucune-annee"
     return export_or_render(
         request,
         "abs_shared/comparison.html",
         context,
-        f"{subject.code}-{indicator.code}-{year}{suffix}",
+        f"{subject.code}-{indicator.code}-{shown_year}{suffix}",
     )
+
+
+def subject_indicator(request, subject: Subject, code: str):
+    indicator = get_object_or_404(Indicator, code=code.upper())
+    year = _year(request, list(range(1990, 2101)), None)
+    return render_comparison(request, subject, indicator, year)
 
 
 def commune_portrait(request, insee: str):

@@ -18,7 +18,7 @@ from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import ImportRejected
-from abs_shared.views import asked_year, comparison_context, export_or_render, render_portrait
+from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
 
@@ -228,13 +228,14 @@ def portrait(request):
 
 @member_role_required()
 def comparison(request, code: str):
-    subject = _own_subject(request)
+    """The portal's comparison page with the member's own values (drafts marked), and the same
+    choice of communes to set beside a CCAS's (their published values only)."""
     indicator = get_object_or_404(Indicator, code=code.upper())
-    context = comparison_context(subject, indicator, asked_year(request), services.own_points())
-    context["member_space"] = True
-    return export_or_render(
+    return render_comparison(
         request,
-        "abs_shared/comparison.html",
-        context,
-        f"{subject.code}-{indicator.code}-{context['year']}",
+        _own_subject(request),
+        indicator,
+        asked_year(request),
+        services.own_points(),
+        member_space=True,
     )

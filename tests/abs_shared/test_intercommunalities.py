@@ -161,8 +161,9 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "Médiane des CIAS",
         "Rang parmi les CIAS",
     ]
-    # 41 in 2020; a text opening on a sign is quoted in CSV so that no spreadsheet runs it.
-    assert rows[1][2:] == ["40", "'-1,0 pt depuis 2020", "22", "27,6", "s", "14,5", "30", "1"]
+    # 41 in 2020; the change in words, which no spreadsheet reads as a formula.
+    change = "baisse de 1,0 pt depuis 2020"
+    assert rows[1][2:] == ["40", change, "22", "27,6", "s", "14,5", "30", "1"]
     xlsx = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/?export=xlsx")
     path = tmp_path / "portrait.xlsx"
     path.write_bytes(xlsx.content)

@@ -100,8 +100,9 @@ def test_the_change_since_the_previous_published_year(portal, bondy_pool):
     assert '<th scope="col" class="num">Évolution depuis l\'année publiée précédente</th>' in (
         page.replace("&#x27;", "'")
     )
-    assert ">+1,1 pt depuis 2020<" in row_of(page, "Taux de pauvreté")  # 27,1 - 26,0 points
-    assert ">+3,0 % depuis 2020<" in row_of(page, "Foyers allocataires du RSA")  # 1648 / 1600
+    poverty, rsa = row_of(page, "Taux de pauvreté"), row_of(page, "Foyers allocataires du RSA")
+    assert ">hausse de 1,1 pt depuis 2020<" in poverty  # 27,1 - 26,0 points
+    assert ">hausse de 3,0 % depuis 2020<" in rsa  # 1648 / 1600
     assert ">–<" in row_of(page, "Taux de chômage")  # nothing earlier
     assert ">– (rupture de série)<" in row_of(page, "Médiane du niveau de vie")  # Filosofi
     # 2020 is secret: no change from it, and none skipping over it either.
@@ -109,13 +110,13 @@ def test_the_change_since_the_previous_published_year(portal, bondy_pool):
     assert ">30,0<" in dep100 and "depuis" not in dep100
 
     earlier = portal.get("/indicateurs/communes/93010/?annee=2020").content.decode()
-    assert ">+0,1 pt depuis 2019<" in row_of(earlier, "Taux de pauvreté")
+    assert ">hausse de 0,1 pt depuis 2019<" in row_of(earlier, "Taux de pauvreté")
     assert "depuis" not in row_of(earlier, "Part des allocataires dont les ressources")  # secret
 
     rows = csv_rows(portal.get("/indicateurs/communes/93010/?export=csv"))
     poverty = next(row for row in rows if row[0].startswith("Taux de pauvreté"))
-    # As text: the year it is measured from stays with the figure (quoted: it opens on a sign).
-    assert poverty[3] == "'+1,1 pt depuis 2020"
+    # As text: the year it is measured from stays with the figure (in words: nothing to quote).
+    assert poverty[3] == "hausse de 1,1 pt depuis 2020"
 
 
 def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
@@ -127,7 +128,7 @@ def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
     client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
 
     latest = client.get("/abs/portrait/").content.decode()
-    assert ">+1,5 pt depuis 2020 (brouillon)<" in row_of(latest, "Taux de pauvreté")
+    assert ">hausse de 1,5 pt depuis 2020 (brouillon)<" in row_of(latest, "Taux de pauvreté")
     chosen = client.get("/abs/portrait/?annee=2020").content.decode()
     assert ">26,0<" in row_of(chosen, "Taux de pauvreté") and "27,5" not in chosen
     refused = client.get("/abs/portrait/?annee=2019").content.decode()

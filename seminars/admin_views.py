@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
+from seminars.evaluations import evaluations_workbook, summarise_evaluations
 from seminars.exports import (
     badges_pdf,
     export_attendance,
@@ -29,6 +30,7 @@ from seminars.importer import import_registrations
 from seminars.links import event_path
 from seminars.models import (
     PRESENT,
+    Evaluation,
     Registration,
     SeminarPage,
     position_label,
@@ -162,6 +164,7 @@ def registrations(request, pk: int):
         ended=seminar.has_ended(),
         present_count=seminar.registrations.filter(PRESENT).count(),
         certificates_due=certificates_to_send(seminar).count(),
+        evaluations_count=Evaluation.objects.filter(registration__seminar=seminar).count(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),
@@ -381,6 +384,23 @@ def email_certificates(request, pk: int):
             "déjà reçu la sienne.",
         )
     return redirect("seminars_admin:registrations", pk=seminar.pk)
+
+
+def evaluations(request, pk: int):
+    """The participants' opinions, without names: levels, share satisfied, ateliers, comments."""
+    seminar = _seminar(request, pk)
+    return _render(
+        request,
+        "evaluations.html",
+        seminar,
+        f"Avis des participants – {seminar.title}",
+        summary=summarise_evaluations(seminar),
+    )
+
+
+def export_evaluations(request, pk: int):
+    seminar = _seminar(request, pk)
+    return download_response(evaluations_workbook(seminar), "xlsx", f"avis-{seminar.slug}.xlsx")
 
 
 def stats(request, pk: int):

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from seminars.admin_views import attendance_response, can_organise
+from seminars.evaluations import summarise_evaluations
 from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import import_registrations
@@ -517,3 +518,44 @@ class RegistrationExport(APIView):
         return attendance_response(
             seminar, request.query_params.get("format", "csv"), request.query_params.get("atelier")
         )
+
+
+class RatingSummarySerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="Question (`overall`, `usefulness`, `organisation`) ou identifiant de l'atelier"
+    )
+    label = serializers.CharField()
+    answers = serializers.IntegerField()
+    satisfied_percent = serializers.IntegerField(
+        allow_null=True, help_text="Part « Très satisfaisant » + « Satisfaisant », en %"
+    )
+    average = serializers.FloatField(allow_null=True, help_text="Note moyenne sur 4")
+    counts = serializers.SerializerMethodField(help_text="Réponses par niveau, de 4 à 1")
+
+    def get_counts(self, summary) -> dict[str, int]:
+        return {str(level): summary.counts[level] for level in sorted(summary.counts, reverse=True)}
+
+
+class CommentsSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="`best`, `improve` ou `wishes`")
+    label = serializers.CharField()
+    texts = serializers.ListField(child=serializers.CharField())
+
+
+class EvaluationSummarySerializer(serializers.Serializer):
+    present = serializers.IntegerField(help_text="Personnes émargées")
+    answers = serializers.IntegerField()
+    response_percent = serializers.IntegerField(allow_null=True)
+    questions = RatingSummarySerializer(many=True)
+    ateliers = RatingSummarySerializer(many=True)
+    comments = CommentsSerializer(many=True)
+
+
+class EvaluationSummaryView(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(responses={200: EvaluationSummarySerializer})
+    def get(self, request, pk: int):
+        """The participants' opinions of an event, without names (organisers)."""
+        seminar = get_object_or_404(SeminarPage, pk=pk)
+        return Response(EvaluationSummarySerializer(summarise_evaluations(seminar)).data)

@@ -21,4 +21,9 @@ urlpatterns = [
         api.RegistrationExport.as_view(),
         name="api-seminar-registrations-export",
     ),
+    path(
+        "seminars/<int:pk>/evaluations/",
+        api.EvaluationSummaryView.as_view(),
+        name="api-seminar-evaluations",
+    ),
 ]

@@ -5,8 +5,9 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
+from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import seminar_ics
-from seminars.links import event_path, manage_path
+from seminars.links import event_path, make_token, manage_path, portal_path
 from seminars.models import with_slots
 from tenants.services import portal_url
 
@@ -29,16 +30,21 @@ def _reply_to(seminar) -> list[str]:
 
 def send_registration_email(registration, kind: str) -> None:
     seminar = registration.seminar
+    token = make_token(registration)
     context = {
         "registration": registration,
         "seminar": seminar,
         "kind": kind,
-        "manage_url": portal_url(manage_path(registration)),
+        "manage_url": portal_url(portal_path("manage", token)),
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "platform_name": settings.PLATFORM_NAME,
     }
+    if kind == "certificate" and evaluation_state(registration) == "open":
+        # The questionnaire de satisfaction goes to the same people at the same moment.
+        context["evaluation_url"] = portal_url(portal_path("evaluate", token))
+        context["evaluation_closes"] = evaluation_closes(seminar)
     message = EmailMessage(
         subject=SUBJECTS[kind].format(title=seminar.title),
         body=render_to_string("seminars/email/registration.txt", context),

@@ -3,7 +3,15 @@
 from django import forms
 from django.db.models import QuerySet
 
-from seminars.models import Fonction, Registration, atelier_slot, slots_need_date, with_taken
+from seminars.evaluations import COMMENTS, QUESTIONS
+from seminars.models import (
+    Fonction,
+    Rating,
+    Registration,
+    atelier_slot,
+    slots_need_date,
+    with_taken,
+)
 from seminars.services import (
     RegistrationData,
     RegistrationError,
@@ -296,3 +304,73 @@ class RegistrationFilterForm(forms.Form):
         if data["flagged"]:
             queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
         return queryset.distinct()
+
+
+RATING_CHOICES = [(str(value), label) for value, label in Rating.choices]
+COMMENT_LIMIT = 3000
+
+
+def _rating_field(label: str, *, required: bool = True) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=RATING_CHOICES if required else [*RATING_CHOICES, ("", "Sans avis")],
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez une réponse."},
+    )
+
+
+def _comment_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=COMMENT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class EvaluationForm(forms.Form):
+    """The questionnaire: three ratings, one per atelier chosen (optional), three comments."""
+
+    overall = _rating_field("Votre appréciation générale de la rencontre")
+    usefulness = _rating_field("Son utilité pour votre mandat ou votre fonction")
+    organisation = _rating_field("L'organisation et l'accueil")
+    best = _comment_field("Ce qui vous a été le plus utile")
+    improve = _comment_field("Ce qui serait à améliorer")
+    wishes = _comment_field(
+        "Les thèmes que vous aimeriez voir traités lors d'une prochaine rencontre"
+    )
+
+    def __init__(self, *args, ateliers: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ateliers = ateliers
+        # Each atelier's question right after the three general ones, in the atelier's order.
+        comments = {name: self.fields.pop(name) for name in COMMENTS}
+        for atelier in ateliers:
+            self.fields[self.atelier_field(atelier.pk)] = _rating_field(
+                f"L'atelier « {atelier.title} »", required=False
+            )
+        self.fields.update(comments)
+
+    @staticmethod
+    def atelier_field(atelier_id: int) -> str:
+        return f"atelier_{atelier_id}"
+
+    def atelier_ratings(self) -> dict[int, int]:
+        return {
+            atelier.pk: self.cleaned_data[self.atelier_field(atelier.pk)]
+            for atelier in self.ateliers
+            if self.cleaned_data.get(self.atelier_field(atelier.pk))
+        }
+
+    @classmethod
+    def initial_from(cls, evaluation) -> dict:
+        """A participant correcting their answer sees it again."""
+        if evaluation is None:
+            return {}
+        initial = {name: getattr(evaluation, name) for name in QUESTIONS + COMMENTS}
+        for rating in evaluation.atelier_ratings.all():
+            initial[cls.atelier_field(rating.atelier_id)] = rating.rating
+        return initial

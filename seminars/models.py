@@ -497,6 +497,62 @@ def waiting_positions(seminar_id: int) -> dict[int, int]:
     return {pk: rank for rank, pk in enumerate(ids, start=1)}
 
 
+class Rating(models.IntegerChoices):
+    """The four-level scale of French training evaluations: no middle, people have to lean."""
+
+    VERY_GOOD = 4, "Très satisfaisant"
+    GOOD = 3, "Satisfaisant"
+    POOR = 2, "Peu satisfaisant"
+    BAD = 1, "Pas satisfaisant"
+
+
+class Evaluation(models.Model):
+    """A participant's opinion of an event (« questionnaire de satisfaction »), given through
+    their signed link once it has ended. Organisers read them without names: people answer more
+    frankly, and the union needs the overall picture, not who said what."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    overall = models.PositiveSmallIntegerField("appréciation générale", choices=Rating.choices)
+    usefulness = models.PositiveSmallIntegerField(
+        "utilité pour votre mandat ou votre fonction", choices=Rating.choices
+    )
+    organisation = models.PositiveSmallIntegerField(
+        "organisation et accueil", choices=Rating.choices
+    )
+    best = models.TextField("ce qui vous a été le plus utile", blank=True)
+    improve = models.TextField("ce qui serait à améliorer", blank=True)
+    wishes = models.TextField("thèmes souhaités pour de prochaines rencontres", blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "avis de participant"
+        verbose_name_plural = "avis des participants"
+
+    def __str__(self) -> str:
+        return f"Avis sur {self.registration.seminar}"
+
+
+class AtelierRating(models.Model):
+    """How a participant rated one of the ateliers they chose."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="atelier_ratings"
+    )
+    atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="ratings")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "atelier"], name="one_rating_per_atelier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atelier} : {self.get_rating_display()}"
+
+
 class ProceedingsPage(PortalPreviewMixin, Page):
     """The proceedings ("actes") of an event, published as a child of its SeminarPage."""
 

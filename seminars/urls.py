@@ -14,5 +14,6 @@ urlpatterns = [
         views.download_certificate,
         name="certificate",
     ),
+    path("evenements/inscription/<str:token>/avis/", views.evaluate, name="evaluate"),
     path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
 ]

@@ -14,7 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf
-from seminars.forms import ManageAteliersForm, RegistrationForm
+from seminars.evaluations import (
+    evaluation_closes,
+    evaluation_state,
+    rated_ateliers,
+    save_evaluation,
+)
+from seminars.forms import EvaluationForm, ManageAteliersForm, RegistrationForm
 from seminars.ics import feed_ics, seminar_ics
 from seminars.links import (
     LinkExpired,
@@ -28,7 +34,15 @@ from seminars.links import (
     read_expired_token,
     read_token,
 )
-from seminars.models import MONTHS, Kind, Registration, SeminarPage, Visibility, with_slots
+from seminars.models import (
+    MONTHS,
+    Evaluation,
+    Kind,
+    Registration,
+    SeminarPage,
+    Visibility,
+    with_slots,
+)
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -36,6 +50,7 @@ from seminars.services import (
     register_person,
     send_new_link,
 )
+from union.formats import long_date
 from union.spreadsheets import download_response
 
 
@@ -243,8 +258,60 @@ def manage_registration(request, token: str):
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available
         else "",
+        "evaluation_url": portal_path("evaluate", token)
+        if evaluation_state(registration) == "open"
+        else "",
+        "evaluated": Evaluation.objects.filter(registration=registration).exists(),
     }
     return render(request, "seminars/manage.html", context, status=status)
+
+
+EVALUATION_UNAVAILABLE = {
+    "absent": "Le questionnaire de satisfaction est réservé aux personnes dont la présence a été "
+    "émargée le jour de l'événement.",
+    "not_ended": "Le questionnaire de satisfaction ouvre à la fin de l'événement.",
+    "closed": "Le questionnaire de satisfaction de cet événement est clos.",
+}
+
+
+def evaluate(request, token: str):
+    """The participant's questionnaire (signed link), from the end of the event for three months;
+    answering again corrects the answer."""
+    try:
+        registration = read_token(token)
+    except (LinkExpired, LinkInvalid):
+        # The personal page explains an expired link and offers a new one.
+        return HttpResponseRedirect(portal_path("manage", token))
+    state = evaluation_state(registration)
+    if state != "open":
+        messages.info(request, EVALUATION_UNAVAILABLE[state])
+        return HttpResponseRedirect(portal_path("manage", token))
+    evaluation = (
+        Evaluation.objects.filter(registration=registration)
+        .prefetch_related("atelier_ratings")
+        .first()
+    )
+    form = EvaluationForm(
+        request.POST or None,
+        ateliers=rated_ateliers(registration),
+        initial=EvaluationForm.initial_from(evaluation),
+    )
+    if form.is_valid():
+        save_evaluation(registration, form.cleaned_data, form.atelier_ratings())
+        closes = long_date(timezone.localtime(evaluation_closes(registration.seminar)))
+        messages.success(
+            request,
+            f"Merci, votre avis est enregistré. Vous pouvez le modifier jusqu'au {closes}.",
+        )
+        return HttpResponseRedirect(portal_path("manage", token))
+    context = {
+        "registration": registration,
+        "seminar": registration.seminar,
+        "form": form,
+        "evaluation": evaluation,
+        "manage_url": portal_path("manage", token),
+    }
+    return render(request, "seminars/evaluation.html", context, status=400 if form.errors else 200)
 
 
 def download_certificate(request, token: str):

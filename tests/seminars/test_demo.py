@@ -5,7 +5,7 @@ import io
 import pytest
 
 from seminars import demo
-from seminars.models import ProceedingsPage, Registration, SeminarPage
+from seminars.models import Evaluation, ProceedingsPage, Registration, SeminarPage
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,8 @@ def test_demo_is_idempotent_and_browsable(portal):
     # The past seminar's day happened: most people checked in, so attestations can be shown.
     past = Registration.objects.filter(seminar__slug="seminaire-abs-2026")
     assert past.filter(checked_in_at__isnull=False).count() == 24  # 30, every fifth absent
+    # Three in four of them gave their opinion: the organisers' summary has something to show.
+    assert Evaluation.objects.filter(registration__in=past).count() == 18
     calendar = portal.get("/evenements/").content.decode()
     assert "Atelier début de mandat" in calendar and "sur invitation" not in calendar
     assert portal.get("/evenements/atelier-debut-de-mandat/").status_code == 200

@@ -348,7 +348,8 @@ def atelier_slot(atelier, with_date: bool) -> str:
         return f"{starts:%H:%M}–{ends:%H:%M}"
 
     def day(moment) -> str:
-        return f"{WEEKDAYS_SHORT[moment.weekday()]} {moment.day} {MONTHS[moment.month - 1]}"
+        number = "1er" if moment.day == 1 else moment.day
+        return f"{WEEKDAYS_SHORT[moment.weekday()]} {number} {MONTHS[moment.month - 1]}"
 
     if starts.date() == ends.date():
         return f"{day(starts)}, {starts:%H:%M}–{ends:%H:%M}"

@@ -83,3 +83,20 @@ def test_the_filter_reads_a_moment_in_local_time_with_its_weekday_and_time():
     assert template.render(Context({"moment": moment})) == (
         "1er décembre 2026 | 1er décembre 2026 à 00:30 | mardi 1er décembre 2026 à 00:30"
     )
+
+
+def test_an_atelier_of_a_multi_day_event_starting_on_the_first(on_the_first):
+    from seminars.models import Atelier, atelier_slot
+
+    starts = on_the_first.start + timedelta(hours=1)
+    atelier = Atelier(
+        page=on_the_first, title="A", starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    assert " 1er " in atelier_slot(atelier, with_date=True)
+
+
+def test_the_home_page_dates_the_next_event_with_the_ordinal(portal, on_the_first):
+    on_the_first.save_revision().publish()
+    html = portal.get("/").content.decode()
+    assert "Journée des élus" in html
+    assert first_of(on_the_first.start).split(" à ")[0] in html

@@ -115,14 +115,16 @@ class Line:
     previous_count: int | None = None
     previous_amount: Decimal | None = None
     pk: int | None = None
+    # False when the two years do not measure the same thing (see activity_report): no evolution.
+    comparable: bool = True
 
     @property
     def count_evolution_pct(self) -> Decimal | None:
-        return evolution_pct(self.count, self.previous_count)
+        return evolution_pct(self.count, self.previous_count) if self.comparable else None
 
     @property
     def amount_evolution_pct(self) -> Decimal | None:
-        return evolution_pct(self.amount, self.previous_amount)
+        return evolution_pct(self.amount, self.previous_amount) if self.comparable else None
 
 
 @dataclass
@@ -131,6 +133,22 @@ class ActivityReport:
     previous_year: int
     figures: list[Line] = field(default_factory=list)
     totals: list[Line] = field(default_factory=list)
+    # (pole, category) of the previous year not entered yet for this one, in report order.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    # The year is not over: its figures cover part of it only.
+    in_progress: bool = False
+
+    @property
+    def partial(self) -> bool:
+        """Not comparable as a whole with the previous year: still being entered, or not over."""
+        return self.in_progress or bool(self.missing)
+
+    @property
+    def missing_by_pole(self) -> list[tuple[str, list[str]]]:
+        grouped: dict[str, list[str]] = {}
+        for pole, category in self.missing:
+            grouped.setdefault(pole, []).append(category)
+        return list(grouped.items())
 
     @property
     def has_previous(self) -> bool:
@@ -160,9 +178,25 @@ def pole_order(pole: str) -> tuple[int, str]:
     return (len(USUAL_POLES), key)
 
 
-def activity_report(year: int) -> ActivityReport:
+def report_order(pole: str, category: str) -> tuple:
+    return (pole_order(pole), fold(category))
+
+
+def activity_report(year: int, today: date | None = None) -> ActivityReport:
     """The figures of `year`, each beside the same pole and category of the year before, and the
-    totals per pole (the previous total counts every figure of that pole the year before)."""
+    totals per pole (the previous total counts every figure of that pole the year before).
+
+    A year being entered is not compared as if it were complete, since a director reads an
+    evolution as "our activity went up or down", never as "we have not typed it all yet":
+    - a pole still missing some of last year's categories gets no evolution on its total (its
+      two totals add up different things), and the report lists what is missing: entering them,
+      or 0 for an activity that stopped, brings the evolution back;
+    - a year not over (this year, or a later one) gets no evolution at all: part of a year
+      against a whole one would show a fall everywhere.
+    The figures and the previous year's totals stay shown as they are, so that nothing is hidden
+    and the totals still match last year's report."""
+    today = today or timezone.localdate()
+    in_progress = year >= today.year
     rows = list(
         ActivityFigure.objects.filter(year__in=(year, year - 1)).values_list(
             "pk", "year", "pole", "category", "count", "amount"
@@ -178,8 +212,24 @@ def activity_report(year: int) -> ActivityReport:
         if y != year:
             continue
         previous_count, previous_amount = previous.get((pole, category), (None, None))
-        figures.append(Line(pole, category, count, amount, previous_count, previous_amount, pk))
-    figures.sort(key=lambda line: (pole_order(line.pole), fold(line.category)))
+        figures.append(
+            Line(
+                pole,
+                category,
+                count,
+                amount,
+                previous_count,
+                previous_amount,
+                pk,
+                comparable=not in_progress,
+            )
+        )
+    figures.sort(key=lambda line: report_order(line.pole, line.category))
+    entered = {(line.pole, line.category) for line in figures}
+    missing = sorted(
+        (key for key in previous if key not in entered), key=lambda k: report_order(*k)
+    )
+    incomplete_poles = {pole for pole, _ in missing}
     totals = []
     for pole in dict.fromkeys(line.pole for line in figures):
         mine = [line for line in figures if line.pole == pole]
@@ -192,9 +242,10 @@ def activity_report(year: int) -> ActivityReport:
                 _sum(line.amount for line in mine),
                 _sum(count for count, _ in before),
                 _sum(amount for _, amount in before),
+                comparable=not in_progress and pole not in incomplete_poles,
             )
         )
-    return ActivityReport(year, year - 1, figures, totals)
+    return ActivityReport(year, year - 1, figures, totals, missing, in_progress)
 
 
 def latest_report() -> ActivityReport | None:

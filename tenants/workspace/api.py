@@ -26,6 +26,7 @@ from tenants.workspace.services import (
     create_mandate,
     get_profile,
     import_activity,
+    seat_date_errors,
     update_profile,
 )
 from union.params import parse_digits
@@ -114,6 +115,15 @@ class BoardMemberSerializer(serializers.ModelSerializer):
         model = BoardMember
         fields = ["id", "mandate", *BOARD_MEMBER_FIELDS]
 
+    def validate(self, data):
+        # The mandate the seat joins (context); none yet: one opens on the seat's start.
+        mandate = self.context.get("mandate")
+        if mandate is not None:
+            errors = seat_date_errors(mandate, data.get("start"), data.get("end"))
+            if errors:
+                raise serializers.ValidationError(errors)
+        return data
+
 
 MANDATE_PARAMETER = OpenApiParameter(
     "mandate",
@@ -150,10 +160,12 @@ class BoardMemberList(generics.ListCreateAPIView):
         return mandate.members.select_related("mandate")
 
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        mandate = current_mandate()
+        serializer = self.get_serializer(
+            data=request.data, context={**self.get_serializer_context(), "mandate": mandate}
+        )
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        mandate = current_mandate()
         if mandate is None:
             start = values["start"]
             mandate = create_mandate(request.tenant, str(start.year), start, actor=request.user)
@@ -218,6 +230,8 @@ def _line(line: activity.Line, with_category: bool) -> dict:
             "amount_evolution_pct": _pct(line.amount_evolution_pct),
         }
     )
+    if not with_category:
+        data["comparable"] = line.comparable
     return data
 
 
@@ -235,6 +249,11 @@ def _line_schema(name: str, with_category: bool):
             "amount_evolution_pct": serializers.FloatField(allow_null=True),
         }
     )
+    if not with_category:
+        fields["comparable"] = serializers.BooleanField(
+            help_text="false : le pôle n'a pas encore tous les chiffres de l'année précédente, "
+            "ou l'année n'est pas terminée ; pas d'évolution"
+        )
     return inline_serializer(name, fields, many=True)
 
 
@@ -245,6 +264,16 @@ REPORT_SCHEMA = inline_serializer(
         "previous_year": serializers.IntegerField(),
         "figures": _line_schema("ActivityFigureLine", True),
         "totals": _line_schema("ActivityPoleTotal", False),
+        "partial": serializers.BooleanField(
+            help_text="true : année non terminée ou chiffres de l'année précédente pas encore "
+            "saisis ; certaines évolutions sont alors absentes"
+        ),
+        "in_progress": serializers.BooleanField(help_text="true : l'année n'est pas terminée"),
+        "missing": inline_serializer(
+            "ActivityMissingFigure",
+            {"pole": serializers.CharField(), "category": serializers.CharField()},
+            many=True,
+        ),
     },
 )
 
@@ -252,7 +281,9 @@ REPORT_SCHEMA = inline_serializer(
 class ActivityReportView(APIView):
     """One year's figures beside the year before, with totals per pole. Amounts are strings
     with two decimals (euros); evolutions are numbers with one decimal, null when the previous
-    value is missing or zero. Without `year`: the latest year with figures."""
+    value is missing or zero, or when the two years are not comparable (`partial`: a year not
+    over, `in_progress`; figures of the previous year not entered yet, `missing`, whose poles'
+    totals are not `comparable`). Without `year`: the latest year with figures."""
 
     permission_classes = [IsMemberOfHost]
 
@@ -278,6 +309,11 @@ class ActivityReportView(APIView):
                 "previous_year": report.previous_year,
                 "figures": [_line(line, True) for line in report.figures],
                 "totals": [_line(line, False) for line in report.totals],
+                "partial": report.partial,
+                "in_progress": report.in_progress,
+                "missing": [
+                    {"pole": pole, "category": category} for pole, category in report.missing
+                ],
             }
         )
 

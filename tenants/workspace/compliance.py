@@ -172,16 +172,24 @@ def reference_day(mandate: BoardMandate) -> date:
     return max(today, mandate.start)
 
 
-def sitting_members(mandate: BoardMandate, day: date | None = None) -> list[BoardMember]:
+def sitting_members(
+    mandate: BoardMandate, day: date | None = None, members: list[BoardMember] | None = None
+) -> list[BoardMember]:
+    """Who sits on `day` (the reference day by default). Pass `members` (the mandate's seats,
+    already fetched) so that a page showing the board, its compliance and its terms reads the
+    seats once instead of once per question."""
     day = day or reference_day(mandate)
-    return [m for m in mandate.members.all() if m.sits_on(day)]
+    seats = mandate.members.all() if members is None else members
+    return [m for m in seats if m.sits_on(day)]
 
 
-def mandate_compliance(mandate: BoardMandate | None) -> Compliance:
+def mandate_compliance(
+    mandate: BoardMandate | None, members: list[BoardMember] | None = None
+) -> Compliance:
     """Compliance of a mandate's board as it sits on its reference day (no mandate: all fail)."""
     if mandate is None:
         return check_board([])
-    return check_board(sitting_members(mandate))
+    return check_board(sitting_members(mandate, members=members))
 
 
 # --- Terms ending soon -----------------------------------------------------------------------
@@ -226,14 +234,21 @@ class TermWarnings:
         return bool(self.seats) or self.mandate_days_left is not None
 
 
-def term_warnings(mandate: BoardMandate | None, today: date | None = None) -> TermWarnings:
+def term_warnings(
+    mandate: BoardMandate | None,
+    today: date | None = None,
+    members: list[BoardMember] | None = None,
+) -> TermWarnings:
     """Seats of the running mandate whose end date falls within SEAT_NOTICE_DAYS, the mandate's
     own end within MANDATE_NOTICE_DAYS, and whether the board, compliant today, would no longer
-    be once those seats are empty. Nothing for a past or future mandate."""
+    be once those seats are empty. Nothing for a past or future mandate. `members`: the
+    mandate's seats if the caller already has them."""
     today = today or timezone.localdate()
     if mandate is None or mandate.start > today or (mandate.end and mandate.end < today):
         return TermWarnings()
-    sitting = sitting_members(mandate, today)
+    if members is None:
+        members = list(mandate.members.all())
+    sitting = sitting_members(mandate, today, members)
     seats = [
         EndingSeat(m, (m.end - today).days)
         for m in sorted(sitting, key=lambda m: (m.end or date.max, m.last_name))
@@ -244,7 +259,9 @@ def term_warnings(mandate: BoardMandate | None, today: date | None = None) -> Te
         mandate_days = (mandate.end - today).days
     # The board the day after the last of these seats ends, successors already entered included.
     staying = (
-        sitting_members(mandate, max(seat.member.end for seat in seats) + timedelta(days=1))
+        sitting_members(
+            mandate, max(seat.member.end for seat in seats) + timedelta(days=1), members
+        )
         if seats
         else sitting
     )

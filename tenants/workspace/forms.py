@@ -1,13 +1,27 @@
 """Forms of the member workspace (French labels; the writes go through services.py)."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
 from tenants.models import Membership
 from tenants.workspace.activity import TooLarge, parse_amount
-from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Profile, Service
-from tenants.workspace.services import BOARD_MEMBER_FIELDS, MAX_DOCUMENT_BYTES, PROFILE_FIELDS
+from tenants.workspace.models import (
+    MAX_EXTENSION_LENGTH,
+    ActivityFigure,
+    BoardMandate,
+    BoardMember,
+    Profile,
+    Service,
+)
+from tenants.workspace.services import (
+    BOARD_MEMBER_FIELDS,
+    MAX_DOCUMENT_BYTES,
+    PROFILE_FIELDS,
+    seat_date_errors,
+)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -24,6 +38,15 @@ class DocumentForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+        # A long name is shortened when stored (models.fitting_file_name), but not its extension:
+        # it says which program opens the file.
+        extension = PurePath(uploaded.name).suffix[1:]
+        if len(extension) > MAX_EXTENSION_LENGTH:
+            raise forms.ValidationError(
+                f"L'extension du nom du fichier (après le dernier point) compte "
+                f"{len(extension)} caractères, {MAX_EXTENSION_LENGTH} au plus : renommez le "
+                "fichier avant de le déposer."
+            )
         return uploaded
 
 
@@ -126,12 +149,21 @@ class BoardMemberForm(forms.ModelForm):
             "end": "Laissez vide tant que la personne siège.",
         }
 
+    def __init__(self, *args, mandate: BoardMandate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mandate = mandate
+
     def clean(self):
         data = super().clean()
         if data.get("seat") == BoardMember.Seat.APPOINTED and not data.get("category"):
             self.add_error("category", "Un membre nommé représente une catégorie d'association.")
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "La fin du mandat précède son début.")
+        for name, message in seat_date_errors(
+            self.mandate, data.get("start"), data.get("end")
+        ).items():
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
 

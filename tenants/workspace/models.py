@@ -8,9 +8,27 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django_tenants.files.storage import TenantFileSystemStorage
 
+DOCUMENT_FOLDER = "documents/"
+FILE_NAME_MAX_LENGTH = 100  # Document.file's max_length (Django's default for a FileField)
+# What the storage adds to a name already taken: "_" and seven random characters.
+TAKEN_NAME_ROOM = 8
+MAX_EXTENSION_LENGTH = 20  # after the last dot; longer is refused by the upload form
+
+
+def fitting_file_name(filename: str, room: int) -> str:
+    """`filename` cut to `room` characters, its extension kept: the storage otherwise refuses a
+    long name whose part before the first dot is too short to be cut (a 400 page)."""
+    if len(filename) <= room:
+        return filename
+    stem, dot, extension = filename.rpartition(".")
+    if not dot or not stem or len(extension) + 2 > room:
+        return filename[:room]
+    return stem[: room - len(extension) - 1] + "." + extension
+
 
 def document_upload_to(instance: "Document", filename: str) -> str:
-    return f"documents/{filename}"
+    room = FILE_NAME_MAX_LENGTH - len(DOCUMENT_FOLDER) - TAKEN_NAME_ROOM
+    return DOCUMENT_FOLDER + fitting_file_name(filename, room)
 
 
 class Document(models.Model):
@@ -18,7 +36,10 @@ class Document(models.Model):
 
     title = models.CharField("titre", max_length=200)
     file = models.FileField(
-        "fichier", upload_to=document_upload_to, storage=TenantFileSystemStorage()
+        "fichier",
+        upload_to=document_upload_to,
+        storage=TenantFileSystemStorage(),
+        max_length=FILE_NAME_MAX_LENGTH,
     )
     # Public table; no database constraint across schemas (people are deactivated, not deleted).
     uploaded_by = models.ForeignKey(

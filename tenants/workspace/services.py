@@ -54,6 +54,14 @@ class WorkspaceError(Exception):
     """A write was refused; the message is French and meant for the person who asked."""
 
 
+class DuplicateFigure(WorkspaceError):
+    """The figure is already there: `existing` is it, so that the page can link to it."""
+
+    def __init__(self, message: str, existing: ActivityFigure):
+        super().__init__(message)
+        self.existing = existing
+
+
 @transaction.atomic
 def add_document(member, title: str, uploaded_file, *, actor) -> Document:
     """Store a file in the member's own storage and note it in the audit trail."""
@@ -217,11 +225,37 @@ def _clean_board_values(values: dict) -> dict:
     return values
 
 
+def seat_date_errors(mandate: BoardMandate, start: date | None, end: date | None) -> dict:
+    """French errors, by field ("start", "end"), for a seat whose dates fall outside its mandate:
+    a seat belongs to one board, so it can neither start before that board nor outlast it.
+    Shared by the form, the API and the writes below."""
+    errors = {}
+    if start is not None and start < mandate.start:
+        errors["start"] = (
+            f"Le mandat ne peut pas commencer avant la mandature {mandate.label}, "
+            f"ouverte le {mandate.start:%d/%m/%Y}."
+        )
+    elif start is not None and mandate.end is not None and start > mandate.end:
+        errors["start"] = (
+            f"Le mandat ne peut pas commencer après la fin de la mandature {mandate.label}, "
+            f"close le {mandate.end:%d/%m/%Y}."
+        )
+    if end is not None and mandate.end is not None and end > mandate.end:
+        errors["end"] = (
+            f"Le mandat ne peut pas finir après la mandature {mandate.label}, "
+            f"close le {mandate.end:%d/%m/%Y}."
+        )
+    return errors
+
+
 def _check_board_member(member: BoardMember) -> None:
     if member.seat == BoardMember.Seat.APPOINTED and not member.category:
         raise WorkspaceError("Un membre nommé doit avoir une catégorie d'association.")
     if member.end is not None and member.end < member.start:
         raise WorkspaceError("La fin du mandat précède son début.")
+    outside = seat_date_errors(member.mandate, member.start, member.end)
+    if outside:
+        raise WorkspaceError(" ".join(outside.values()))
     member.full_clean()
 
 
@@ -286,9 +320,11 @@ def save_activity_figure(
     clash = ActivityFigure.objects.filter(year=year, pole=pole, category=category)
     if figure is not None:
         clash = clash.exclude(pk=figure.pk)
-    if clash.exists():
-        raise WorkspaceError(
-            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le."
+    existing = clash.first()
+    if existing is not None:
+        raise DuplicateFigure(
+            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le.",
+            existing,
         )
     figure = figure or ActivityFigure()
     figure.year, figure.pole, figure.category = year, pole, category
@@ -418,9 +454,17 @@ def change_team_role(
 
 @transaction.atomic
 def remove_team_member(member: MemberCCAS, membership: Membership, *, actor=None) -> None:
-    """Remove someone's access (their account stays); never the last director."""
+    """Remove someone's access (their account stays); never the last director, never one's own.
+
+    One's own access: a single click would lock a director out of the space with no way back
+    but the union; leaving is handed over by another director, who stays to run the team."""
     if membership.member_id != member.pk:
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
+    if actor is not None and membership.user_id == actor.pk:
+        raise WorkspaceError(
+            "Vous ne pouvez pas retirer votre propre accès : demandez-le à une autre personne "
+            "de la direction."
+        )
     if membership.role == Membership.Role.DIRECTOR and not _directors_left(member, membership):
         raise WorkspaceError("L'espace doit garder au moins une direction.")
     revoke_membership(membership, actor=actor)

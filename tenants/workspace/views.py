@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -42,6 +43,7 @@ from tenants.workspace.forms import (
 )
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
 from tenants.workspace.services import (
+    DuplicateFigure,
     WorkspaceError,
     add_board_member,
     add_document,
@@ -99,13 +101,14 @@ def render_panels(request) -> list[dict]:
 def home(request):
     member = request.tenant
     mandate = current_mandate()
+    seats = list(mandate.members.all()) if mandate else None
     context = {
         "commune": member.commune,
         "intercommunality": member.intercommunality or member.commune.intercommunality,
         "profile": get_profile(member),
         "mandate": mandate,
-        "compliance": mandate_compliance(mandate),
-        "term_warnings": term_warnings(mandate),
+        "compliance": mandate_compliance(mandate, seats),
+        "term_warnings": term_warnings(mandate, members=seats),
         "report": activity.latest_report(),
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
@@ -178,8 +181,9 @@ def profile_edit(request):
 
 
 def _mandate_view(request, mandate: BoardMandate | None, template: str = "workspace/board.html"):
+    # Read once: the list, the sitting members, the compliance and the terms all use these seats.
     members = list(mandate.members.all()) if mandate else []
-    sitting = set(m.pk for m in sitting_members(mandate)) if mandate else set()
+    sitting = set(m.pk for m in sitting_members(mandate, members=members)) if mandate else set()
     return render(
         request,
         template,
@@ -188,8 +192,8 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "is_current": mandate is not None and mandate == current_mandate(),
             "members": members,
             "sitting": sitting,
-            "compliance": mandate_compliance(mandate),
-            "term_warnings": term_warnings(mandate),
+            "compliance": mandate_compliance(mandate, members),
+            "term_warnings": term_warnings(mandate, members=members),
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -241,7 +245,9 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
         board_member.mandate if board_member else get_object_or_404(BoardMandate, pk=mandate_pk)
     )
     initial = {} if board_member else {"start": mandate.start}
-    form = BoardMemberForm(request.POST or None, instance=board_member, initial=initial)
+    form = BoardMemberForm(
+        request.POST or None, instance=board_member, initial=initial, mandate=mandate
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if board_member:
@@ -392,6 +398,7 @@ def activity_template(request):
 @write_required
 def activity_figure_edit(request, pk: int | None = None):
     figure = get_object_or_404(ActivityFigure, pk=pk) if pk else None
+    back = figure_back_url(request, figure)  # before the form writes the typed year on it
     initial = {}
     if figure is None:
         initial = {
@@ -413,6 +420,8 @@ def activity_figure_edit(request, pk: int | None = None):
                 figure=figure,
                 actor=request.user,
             )
+        except DuplicateFigure as error:
+            form.add_error(None, duplicate_figure_error(error.existing))
         except WorkspaceError as error:
             form.add_error(None, str(error))
         else:
@@ -434,7 +443,27 @@ def activity_figure_edit(request, pk: int | None = None):
             "figure": figure,
             "poles": activity.USUAL_POLES,
             "categories": categories,
+            "back": back,
         },
+    )
+
+
+def figure_back_url(request, figure: ActivityFigure | None) -> str:
+    """Where « Annuler » leads: the report of the figure's year (as stored, not as retyped), or
+    of the year the entry was opened for; the latest report when none was asked."""
+    year = figure.year if figure else activity.read_year(request.GET.get("annee", ""))
+    return f"/activite/?annee={year}" if year else "/activite/"
+
+
+def duplicate_figure_error(existing: ActivityFigure) -> str:
+    """The French refusal of a figure entered twice, with a link to the one already there."""
+    return format_html(
+        "Un chiffre existe déjà pour {}, « {} », « {} » : "
+        '<a href="/activite/{}/">modifiez le chiffre existant</a>.',
+        existing.year,
+        existing.pole,
+        existing.category,
+        existing.pk,
     )
 
 
@@ -566,18 +595,27 @@ def team(request):
 def team_role(request, pk: int):
     membership = get_object_or_404(_team(request), pk=pk)
     form = RoleForm(request.POST)
-    if form.is_valid():
-        try:
-            change_team_role(
-                request.tenant, membership, form.cleaned_data["role"], actor=request.user
-            )
-        except WorkspaceError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, f"{membership.user.email} : {membership.get_role_display().lower()}."
-            )
+    if not form.is_valid():
+        messages.error(
+            request,
+            f"Rôle inconnu : celui de {membership.user.email} ne change pas ; {role_choices()}.",
+        )
+        return HttpResponseRedirect("/equipe/")
+    try:
+        change_team_role(request.tenant, membership, form.cleaned_data["role"], actor=request.user)
+    except WorkspaceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"{membership.user.email} : {membership.get_role_display().lower()}."
+        )
     return HttpResponseRedirect("/equipe/")
+
+
+def role_choices() -> str:
+    """« choisissez « Agent », … ou « Lecture seule » »: the roles an unknown one should be."""
+    labels = [f"« {label} »" for _value, label in Membership.Role.choices]
+    return f"choisissez {', '.join(labels[:-1])} ou {labels[-1]}"
 
 
 @director_required

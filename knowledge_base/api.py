@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 from knowledge_base.listing import Filters, ListingFilterForm, filter_pages, prefetch_cards
 from knowledge_base.models import ExperiencePage, GuidePage
 from knowledge_base.services import public_page_url
-from tenants.api import CommuneRefSerializer
+from tenants.api import CommuneRefSerializer, IntercommunalityRefSerializer
 
 
 class ThemeRefSerializer(serializers.Serializer):
@@ -33,15 +33,46 @@ class GuideSerializer(KnowledgePageSerializer):
     last_reviewed = serializers.DateField(allow_null=True)
 
 
+class ServedIntercommunalitySerializer(IntercommunalityRefSerializer):
+    commune_count = serializers.IntegerField(help_text="Nombre de communes couvertes")
+    communes = CommuneRefSerializer(many=True, help_text="Communes couvertes, par nom")
+
+
+def commune_ref(commune) -> dict:
+    return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}
+
+
 class ExperienceSerializer(KnowledgePageSerializer):
     start_date = serializers.DateField(allow_null=True)
     member = serializers.CharField(source="member.name")
     commune = serializers.SerializerMethodField()
+    intercommunality = serializers.SerializerMethodField()
 
-    @extend_schema_field(CommuneRefSerializer)
+    @extend_schema_field(
+        CommuneRefSerializer(help_text="La commune du CCAS ; pour un CIAS, sa commune siège")
+    )
     def get_commune(self, page) -> dict:
-        commune = page.member.commune
-        return {"code": commune.code, "nom": commune.nom, "departement": commune.departement_id}
+        return commune_ref(page.member.commune)
+
+    @extend_schema_field(
+        ServedIntercommunalitySerializer(
+            allow_null=True,
+            help_text="Pour un CIAS : l'intercommunalité où il agit et ses communes ; null pour "
+            "un CCAS",
+        )
+    )
+    def get_intercommunality(self, page) -> dict | None:
+        grouping = page.served_intercommunality
+        if grouping is None:
+            return None
+        communes = page.served_communes
+        return {
+            "siren": grouping.siren,
+            "nom": grouping.nom,
+            "kind": grouping.kind,
+            "commune_count": len(communes),
+            "communes": [commune_ref(commune) for commune in communes],
+        }
 
 
 FILTER_PARAMETERS = [
@@ -71,7 +102,9 @@ class KnowledgePageList(generics.ListAPIView):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return prefetch_cards(list(page)) if page is not None else None
+        if page is None:
+            return None
+        return prefetch_cards(list(page), communes_served=self.with_places)
 
 
 @extend_schema(parameters=FILTER_PARAMETERS)

@@ -254,8 +254,11 @@ def filter_pages(queryset: QuerySet, filters: Filters):
     return by_date
 
 
-def prefetch_cards(pages: list[KnowledgePage]) -> list[KnowledgePage]:
-    """What a result card shows (themes, commune), in a fixed number of queries."""
+def prefetch_cards(
+    pages: list[KnowledgePage], communes_served: bool = False
+) -> list[KnowledgePage]:
+    """What a result card shows (themes, commune), in a fixed number of queries; with
+    `communes_served`, the communes of a CIAS's intercommunality too (the API lists them)."""
     by_model: dict[type, list] = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page)
@@ -263,6 +266,11 @@ def prefetch_cards(pages: list[KnowledgePage]) -> list[KnowledgePage]:
         lookups = ["themes"]
         if issubclass(model, ExperiencePage):
             lookups.append("member__commune__departement")
+            if communes_served:
+                lookups += [
+                    "member__intercommunality__communes",
+                    "member__intercommunality__ept_communes",
+                ]
         prefetch_related_objects(group, *lookups)
     return pages
 

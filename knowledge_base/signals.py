@@ -1,8 +1,8 @@
 """Moderation outcomes reach the proposer by email; new experience indexes get the workflow;
-a renamed theme re-indexes its pages."""
+a renamed or deleted theme re-indexes its pages."""
 
 from django.db import connection
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.search.tasks import insert_or_update_object_task
 from wagtail.signals import workflow_approved, workflow_rejected
 
@@ -40,15 +40,38 @@ def on_index_created(sender, instance, created, raw=False, **kwargs):
         ensure_moderation_workflow()
 
 
+def theme_pages(theme: Theme) -> list[tuple[type, list[int]]]:
+    """(page model, ids) of the guides and experiences filed under `theme`."""
+    return [
+        (pages.model, list(pages.values_list("pk", flat=True)))
+        for pages in (theme.guidepage_pages, theme.experiencepage_pages)
+    ]
+
+
+def reindex_pages(pages: list[tuple[type, list[int]]]) -> None:
+    """Re-index pages with Wagtail's own task, as it does for a saved page."""
+    for model, pks in pages:
+        meta = model._meta
+        for pk in pks:
+            insert_or_update_object_task.enqueue(meta.app_label, meta.model_name, str(pk))
+
+
 def on_theme_saved(sender, instance, raw=False, **kwargs):
     """A page's search entry holds its themes' names (RelatedFields): re-index the theme's pages,
     as Wagtail does for a saved page, so that they are found under the theme's new name."""
     if raw:
         return
-    for pages in (instance.guidepage_pages, instance.experiencepage_pages):
-        meta = pages.model._meta
-        for pk in pages.values_list("pk", flat=True):
-            insert_or_update_object_task.enqueue(meta.app_label, meta.model_name, str(pk))
+    reindex_pages(theme_pages(instance))
+
+
+def on_theme_deleting(sender, instance, **kwargs):
+    """Note the deleted theme's pages now: once it is gone, its links to them are gone too."""
+    instance._pages_to_reindex = theme_pages(instance)
+
+
+def on_theme_deleted(sender, instance, **kwargs):
+    """Re-index the deleted theme's pages, so that its name no longer finds them."""
+    reindex_pages(getattr(instance, "_pages_to_reindex", []))
 
 
 def on_post_migrate(sender, using="default", **kwargs):
@@ -64,3 +87,5 @@ def connect() -> None:
     workflow_rejected.connect(on_workflow_rejected, dispatch_uid="kb_workflow_rejected")
     post_save.connect(on_index_created, sender=ExperienceIndexPage, dispatch_uid="kb_index_wf")
     post_save.connect(on_theme_saved, sender=Theme, dispatch_uid="kb_theme_reindex")
+    pre_delete.connect(on_theme_deleting, sender=Theme, dispatch_uid="kb_theme_deleting")
+    post_delete.connect(on_theme_deleted, sender=Theme, dispatch_uid="kb_theme_deleted")

@@ -272,6 +272,25 @@ class ExperiencePage(KnowledgePage):
         return " ".join([self.summary] + [getattr(self, name) for name in self.NARRATIVE_FIELDS])
 
     @property
+    def served_intercommunality(self):
+        """The intercommunality (EPCI or EPT) a CIAS acts in; None for a CCAS, whose place is
+        its commune. A CIAS's commune is only its seat."""
+        member = self.member
+        return member.intercommunality if member.kind == "CIAS" else None
+
+    @cached_property
+    def served_communes(self) -> list:
+        """The communes of a CIAS's intercommunality, by name (through the relations, so that a
+        listing prefetches them: listing.prefetch_cards); [] for a CCAS."""
+        grouping = self.served_intercommunality
+        if grouping is None:
+            return []
+        # An EPT's communes point to it as their `ept`, other groupings' as their `epci`.
+        communes = {c.code: c for c in [*grouping.communes.all(), *grouping.ept_communes.all()]}
+        # match_key: the name without case nor accents, so that « Épinay » sorts among the E.
+        return sorted(communes.values(), key=lambda commune: (commune.match_key, commune.code))
+
+    @property
     def narrative(self) -> list[tuple[str, str]]:
         """(label, text) of the filled narrative fields, in reading order."""
         return [

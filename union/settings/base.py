@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "SeminarKindEnum": "seminars.models.Kind",
     "FonctionEnum": "seminars.models.Fonction",
+    # The members directory and the experiences both give an intercommunality's kind (CC, CA…).
+    "IntercommunalityKindEnum": "tenants.models.Intercommunality.Kind",
 }
 
 # --- knowledge_base ---

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
+from seminars.check_in import read_check_in_code
 from seminars.evaluations import evaluations_workbook, summarise_evaluations
 from seminars.exports import (
     badges_pdf,
@@ -35,6 +36,7 @@ from seminars.models import (
     SeminarPage,
     position_label,
     waiting_positions,
+    with_slots,
     with_taken,
 )
 from seminars.services import (
@@ -182,6 +184,31 @@ def check_in(request, pk: int, registration_pk: int):
     messages.success(request, f"{registration.prenom} {registration.nom} : {state}.")
     # Back to the same filtered list: check-in goes person after person.
     return redirect(_list_url(seminar, request.POST.get("query", "")))
+
+
+def scan(request, code: str):
+    """What a scanned QR code opens: the person, their status and ateliers, and one button to
+    check them in (a GET never writes: a phone's browser may reload or preload the page)."""
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    registration = read_check_in_code(code)
+    if registration is None:
+        raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
+    seminar = registration.seminar
+    if request.method == "POST":
+        present = request.POST.get("present") == "1"
+        set_check_in(registration, present, actor=request.user)
+        name = f"{registration.prenom} {registration.nom}"
+        messages.success(request, f"{name} : {'présent(e)' if present else 'non émargé(e)'}.")
+        return redirect("seminars_admin:scan", code=code)
+    return _render(
+        request,
+        "scan.html",
+        seminar,
+        f"Émargement – {registration.prenom} {registration.nom}",
+        registration=registration,
+        ateliers=with_slots(registration.ateliers.order_by("starts_at"), seminar),
+    )
 
 
 def cancel(request, pk: int, registration_pk: int):

@@ -15,16 +15,21 @@ from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, wor
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
 
 
-def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
+def attendees(seminar: SeminarPage, atelier: Atelier | None = None) -> list[Registration]:
     """Confirmed people, sorted by name as a reader expects (accents and case ignored)."""
     registrations = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
     if atelier is not None:
         registrations = registrations.filter(ateliers=atelier)
-    rows = [
+    return sorted(
+        registrations.select_related("commune"), key=lambda r: (fold(r.nom), fold(r.prenom))
+    )
+
+
+def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
+    return [
         [r.nom.upper(), r.prenom, r.commune_label, r.fonction_label]
-        for r in registrations.select_related("commune")
+        for r in attendees(seminar, atelier)
     ]
-    return sorted(rows, key=lambda row: (fold(row[0]), fold(row[1])))
 
 
 def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
@@ -169,6 +174,7 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, Table
 
+    from seminars.check_in import check_in_drawing
     from union.pdf import build_pdf, stylesheet, table_style
 
     styles = stylesheet()
@@ -178,11 +184,13 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     badges = [
         [
             Paragraph(escape(seminar.title), small),
-            Paragraph(f"{escape(first)}<br/><b>{escape(last)}</b>", name),
-            Paragraph(escape(fonction), detail),
-            Paragraph(escape(commune), detail),
+            Paragraph(f"{escape(r.prenom)}<br/><b>{escape(r.nom.upper())}</b>", name),
+            Paragraph(escape(r.fonction_label), detail),
+            Paragraph(escape(r.commune_label), detail),
+            # Scanned at the welcome desk: opens the person's check-in screen.
+            check_in_drawing(r, 1.9 * cm),
         ]
-        for last, first, commune, fonction in attendance_rows(seminar)
+        for r in attendees(seminar)
     ]
     rows = [
         badges[start : start + BADGE_COLUMNS] + [""] * (start + BADGE_COLUMNS - len(badges))
@@ -194,6 +202,7 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
             [
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.lightgrey),  # cutting guides
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # the QR code under the text
             ]
         )
     )

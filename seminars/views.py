@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from seminars.certificates import certificate_filename, certificate_pdf
+from seminars.check_in import check_in_svg
 from seminars.evaluations import (
     evaluation_closes,
     evaluation_state,
@@ -262,6 +264,10 @@ def manage_registration(request, token: str):
         if evaluation_state(registration) == "open"
         else "",
         "evaluated": Evaluation.objects.filter(registration=registration).exists(),
+        # segno's own markup, no typed text in it.
+        "check_in_svg": mark_safe(check_in_svg(registration, request))
+        if registration.status == Registration.Status.CONFIRMED and not seminar.has_ended()
+        else "",
     }
     return render(request, "seminars/manage.html", context, status=status)
 

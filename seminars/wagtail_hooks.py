@@ -37,6 +37,7 @@ def register_seminar_admin_urls():
             admin_views.certificate,
             name="certificate",
         ),
+        path("emargement/<str:code>/", admin_views.scan, name="scan"),
         path("<int:pk>/avis/", admin_views.evaluations, name="evaluations"),
         path("<int:pk>/avis.xlsx", admin_views.export_evaluations, name="export_evaluations"),
         path("<int:pk>/ecrire/", admin_views.email, name="email"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from seminars.annual_report import build_year_report, report_years, year_report_workbook
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
 from seminars.check_in import read_check_in_code
 from seminars.evaluations import evaluations_workbook, summarise_evaluations
@@ -100,6 +101,32 @@ def seminar_list(request):
         upcoming=[e for e in events if e.end >= now][::-1],
         past=[e for e in events if e.end < now],
         queue=read_queue_state(),
+    )
+
+
+def year_report(request):
+    """The year's events in figures, for the union's activity report (`?annee=`)."""
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    years = report_years()
+    asked = request.GET.get("annee", "")
+    year = parse_digits(asked, 4) if asked else None
+    if year not in years:
+        if asked:
+            messages.error(request, f"Aucun événement en « {asked} » : voici la dernière année.")
+        year = years[0] if years else timezone.localdate().year
+    report = build_year_report(year)
+    if request.GET.get("format") == "xlsx":
+        return download_response(
+            year_report_workbook(report), "xlsx", f"bilan-rencontres-{year}.xlsx"
+        )
+    return _render(
+        request,
+        "year_report.html",
+        None,
+        f"Bilan des rencontres {year}",
+        report=report,
+        years=years,
     )
 
 

@@ -18,6 +18,7 @@ class OrganiserMenuItem(MenuItem):
 def register_seminar_admin_urls():
     urls = [
         path("", admin_views.seminar_list, name="list"),
+        path("bilan/", admin_views.year_report, name="year_report"),
         path("<int:pk>/", admin_views.registrations, name="registrations"),
         path("<int:pk>/ajouter/", admin_views.add, name="add"),
         path("<int:pk>/importer/", admin_views.import_view, name="import"),

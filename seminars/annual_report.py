@@ -1,0 +1,200 @@
+"""The year's events in figures (« bilan des rencontres »), for the union's activity report to its
+board and its funders: for each event, the seats, the people registered and present, the communes
+reached, the opinions; for the year, the totals, the member communes reached and the people by
+fonction.
+
+Who took part: the people checked in when the organisers used the check-in that day; for an event
+where nobody was checked in, the confirmed registrations stand in for them, and the report says so
+(a commission with no welcome desk is still a meeting that took place).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from seminars.evaluations import SATISFIED
+from seminars.models import PRESENT, Evaluation, Fonction, Registration, SeminarPage
+from seminars.services import member_communes
+from tenants.matching import fold
+from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
+
+Status = Registration.Status
+
+
+@dataclass
+class EventLine:
+    event: SeminarPage
+    confirmed: int
+    present: int
+    checked_in: bool  # False: nobody was checked in, `present` counts the confirmed people
+    communes: int
+    answers: int
+    satisfied: int
+
+    @property
+    def satisfied_percent(self) -> int | None:
+        return round(100 * self.satisfied / self.answers) if self.answers else None
+
+
+@dataclass
+class YearReport:
+    year: int
+    lines: list[EventLine]
+    participants: int
+    communes: int
+    member_communes_reached: int
+    member_communes: int
+    by_fonction: list[tuple[str, int]] = field(default_factory=list)
+    answers: int = 0
+    satisfied: int = 0
+
+    @property
+    def satisfied_percent(self) -> int | None:
+        return round(100 * self.satisfied / self.answers) if self.answers else None
+
+    @property
+    def estimated(self) -> bool:
+        """Some events count their confirmed people, not people checked in."""
+        return any(not line.checked_in for line in self.lines)
+
+
+def report_years() -> list[int]:
+    """Years with at least one event, newest first (the year select)."""
+    return [moment.year for moment in SeminarPage.objects.live().datetimes("start", "year", "DESC")]
+
+
+def _events(year: int) -> QuerySet[SeminarPage]:
+    return (
+        SeminarPage.objects.live()
+        .filter(start__year=year)
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Status.CONFIRMED)
+            ),
+            present_count=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=Status.CONFIRMED,
+                    registrations__checked_in_at__isnull=False,
+                ),
+            ),
+        )
+        .order_by("start", "pk")
+    )
+
+
+def participants(events: list[SeminarPage]) -> QuerySet[Registration]:
+    """The people who took part in `events`: checked in, or confirmed where nobody was."""
+    checked = [e.pk for e in events if e.present_count]
+    unchecked = [e.pk for e in events if not e.present_count]
+    return Registration.objects.filter(
+        (Q(seminar__in=checked) & PRESENT)
+        | Q(seminar__in=unchecked, status=Registration.Status.CONFIRMED)
+    )
+
+
+def build_year_report(year: int) -> YearReport:
+    """The report of `year`: a handful of queries, whatever the number of events."""
+    events = list(_events(year))
+    people = participants(events)
+    communes_by_event = dict(
+        people.exclude(commune=None)
+        .values("seminar")
+        .annotate(n=Count("commune", distinct=True))
+        .values_list("seminar", "n")
+    )
+    # Event id -> (answers, satisfied: the overall opinion on the two upper levels).
+    opinions = {
+        event_id: (answers, satisfied)
+        for event_id, answers, satisfied in Evaluation.objects.filter(
+            registration__seminar__in=events
+        )
+        .values("registration__seminar")
+        .annotate(answers=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))
+        .values_list("registration__seminar", "answers", "satisfied")
+    }
+    lines = [
+        EventLine(
+            event=event,
+            confirmed=event.confirmed_count,
+            present=event.present_count or event.confirmed_count,
+            checked_in=bool(event.present_count),
+            communes=communes_by_event.get(event.pk, 0),
+            answers=opinions.get(event.pk, (0, 0))[0],
+            satisfied=opinions.get(event.pk, (0, 0))[1],
+        )
+        for event in events
+    ]
+    labels = dict(Fonction.choices)
+    by_fonction = [
+        (labels.get(code, code), count)
+        for code, count in people.values("fonction")
+        .annotate(n=Count("pk"))
+        .values_list("fonction", "n")
+    ]
+    members = member_communes()
+    return YearReport(
+        year=year,
+        lines=lines,
+        participants=sum(line.present for line in lines),
+        communes=people.exclude(commune=None).values("commune").distinct().count(),
+        member_communes_reached=people.filter(commune__in=members)
+        .values("commune")
+        .distinct()
+        .count(),
+        member_communes=members.count(),
+        by_fonction=sorted(by_fonction, key=lambda item: (-item[1], fold(item[0]))),
+        answers=sum(line.answers for line in lines),
+        satisfied=sum(line.satisfied for line in lines),
+    )
+
+
+def year_report_workbook(report: YearReport) -> bytes:
+    headers = [
+        "Date",
+        "Événement",
+        "Type",
+        "Places",
+        "Inscrits confirmés",
+        "Participants",
+        "Émargement",
+        "Communes",
+        "Avis",
+        "Satisfaits (%)",
+    ]
+    workbook, sheet = new_sheet(
+        "Rencontres", headers, title=f"Bilan des rencontres de l'union – {report.year}"
+    )
+    for line in report.lines:
+        append_row(
+            sheet,
+            [
+                timezone.localtime(line.event.start).date(),
+                line.event.title,
+                line.event.get_kind_display(),
+                line.event.seats,
+                line.confirmed,
+                line.present,
+                "oui" if line.checked_in else "non (inscrits confirmés comptés)",
+                line.communes,
+                line.answers,
+                line.satisfied_percent,
+            ],
+        )
+        sheet.cell(row=sheet.max_row, column=1).number_format = "DD/MM/YYYY"
+    append_row(sheet, [])
+    append_row(sheet, ["Total", f"{len(report.lines)} rencontres", "", "", "", report.participants])
+    append_row(
+        sheet,
+        [
+            "Communes membres représentées",
+            f"{report.member_communes_reached} sur {report.member_communes}",
+        ],
+    )
+    append_row(sheet, [])
+    append_row(sheet, ["Fonction", "Participants"])
+    for label, count in report.by_fonction:
+        append_row(sheet, [label, count])
+    set_widths(sheet, (14, 48, 24, 8, 12, 12, 30, 10, 8, 12))
+    return workbook_bytes(workbook)

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from seminars.annual_report import build_year_report, report_years, year_report_workbook
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
 from seminars.check_in import read_check_in_code
-from seminars.evaluations import evaluations_workbook, summarise_evaluations
+from seminars.evaluations import (
+    evaluation_closes,
+    evaluations_open_state,
+    evaluations_workbook,
+    remind_to_answer,
+    still_to_answer,
+    summarise_evaluations,
+)
 from seminars.exports import (
     badges_pdf,
     export_attendance,
@@ -449,7 +456,29 @@ def evaluations(request, pk: int):
         seminar,
         f"Avis des participants – {seminar.title}",
         summary=summarise_evaluations(seminar),
+        state=evaluations_open_state(seminar),
+        to_remind=still_to_answer(seminar).count(),
+        closes=evaluation_closes(seminar),
     )
+
+
+@require_POST
+def remind_evaluations(request, pk: int):
+    seminar = _seminar(request, pk)
+    count = remind_to_answer(seminar, actor=request.user)
+    if count:
+        messages.success(
+            request,
+            f"Relance en cours d'envoi à {count} personne{'s' if count > 1 else ''} présente"
+            f"{'s' if count > 1 else ''} qui n'avai{'en' if count > 1 else ''}t pas répondu.",
+        )
+    else:
+        messages.info(
+            request,
+            "Personne à relancer : chaque personne présente avec une adresse e-mail a répondu ou "
+            "a déjà été relancée, ou le questionnaire n'est pas ouvert.",
+        )
+    return redirect("seminars_admin:evaluations", pk=seminar.pk)
 
 
 def export_evaluations(request, pk: int):

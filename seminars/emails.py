@@ -20,6 +20,7 @@ SUBJECTS = {
     "reminder": "Rappel : {title}",
     "link": "Votre lien d'inscription : {title}",
     "certificate": "Votre attestation de présence : {title}",
+    "evaluation": "Votre avis sur la rencontre : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 
@@ -41,7 +42,7 @@ def send_registration_email(registration, kind: str) -> None:
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "platform_name": settings.PLATFORM_NAME,
     }
-    if kind == "certificate" and evaluation_state(registration) == "open":
+    if kind in ("certificate", "evaluation") and evaluation_state(registration) == "open":
         # The questionnaire de satisfaction goes to the same people at the same moment.
         context["evaluation_url"] = portal_url(portal_path("evaluate", token))
         context["evaluation_closes"] = evaluation_closes(seminar)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from seminars.models import (
@@ -21,7 +22,10 @@ from seminars.models import (
     Registration,
     SeminarPage,
 )
+from seminars.tasks import send_registration_email
+from union.audit import record_audit
 from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
+from union.task_queue import enqueue_with_transaction
 
 OPEN_FOR = timedelta(days=90)
 QUESTIONS = ("overall", "usefulness", "organisation")
@@ -29,21 +33,57 @@ COMMENTS = ("best", "improve", "wishes")
 SATISFIED = (Rating.VERY_GOOD, Rating.GOOD)
 
 
-def evaluation_state(registration: Registration, now=None) -> str:
-    """ "open", or why the questionnaire is not: "absent", "not_ended" or "closed"."""
-    if not registration.was_present:
-        return "absent"
+def evaluations_open_state(seminar: SeminarPage, now=None) -> str:
+    """ "open", "not_ended" or "closed": the event's questionnaire, whoever asks."""
     now = now or timezone.now()
-    seminar = registration.seminar
     if not seminar.has_ended(now):
         return "not_ended"
-    if now >= seminar.end + OPEN_FOR:
+    if now >= evaluation_closes(seminar):
         return "closed"
     return "open"
 
 
+def evaluation_state(registration: Registration, now=None) -> str:
+    """ "open" for this person, or why not: "absent", "not_ended" or "closed"."""
+    if not registration.was_present:
+        return "absent"
+    return evaluations_open_state(registration.seminar, now)
+
+
 def evaluation_closes(seminar: SeminarPage):
     return seminar.end + OPEN_FOR
+
+
+def still_to_answer(seminar: SeminarPage) -> QuerySet[Registration]:
+    """Present people with an address who have neither answered nor been reminded."""
+    return seminar.registrations.filter(
+        PRESENT, evaluation__isnull=True, evaluation_reminded_at__isnull=True
+    ).exclude(email="")
+
+
+def remind_to_answer(seminar: SeminarPage, *, actor=None) -> int:
+    """Queue one reminder to answer the questionnaire to each present person who has not, once
+    each, as send_certificates does: rows marked in the same transaction, a concurrent click
+    skips the locked ones. Nothing while the questionnaire is not open."""
+    if evaluations_open_state(seminar) != "open":
+        return 0
+    with transaction.atomic():
+        due = list(
+            still_to_answer(seminar)
+            .select_for_update(skip_locked=True, of=("self",))  # not the outer-joined answers
+            .values_list("pk", flat=True)
+        )
+        Registration.objects.filter(pk__in=due).update(evaluation_reminded_at=timezone.now())
+        for registration_id in due:
+            enqueue_with_transaction(send_registration_email, registration_id, "evaluation")
+        record_audit(
+            "seminar.evaluations.reminded",
+            actor=actor,
+            target=seminar.title,
+            seminar=seminar.pk,
+            count=len(due),
+        )
+    return len(due)
 
 
 def rated_ateliers(registration: Registration) -> list[Atelier]:

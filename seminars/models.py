@@ -433,6 +433,8 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # When the attestation de présence was queued for e-mailing (sent once, see certificates).
     certificate_sent_at = models.DateTimeField(null=True, blank=True)
+    # The questionnaire de satisfaction's reminder, sent once (see evaluations.remind_to_answer).
+    evaluation_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "inscription"

@@ -9,6 +9,7 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     """Confirmation, waiting list, promotion, update, cancellation, reminder or attestation de
     présence for one person."""
     from seminars.emails import send_registration_email as send
+    from seminars.evaluations import evaluation_state
     from seminars.models import Registration
 
     connection.set_schema_to_public()  # tasks run outside requests: registrations live in public
@@ -19,6 +20,10 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         return False
     if kind == "certificate" and not registration.certificate_available:
         return False  # the organiser undid the check-in since: nothing to certify
+    if kind == "evaluation" and (
+        evaluation_state(registration) != "open" or hasattr(registration, "evaluation")
+    ):
+        return False  # answered (or check-in undone) since the reminder was queued
     if kind == "waitlisted" and registration.status != "waitlisted":
         return False  # promoted meanwhile: the « place libérée » e-mail says it
     send(registration, kind)

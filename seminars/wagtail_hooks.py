@@ -41,6 +41,7 @@ def register_seminar_admin_urls():
         path("emargement/<str:code>/", admin_views.scan, name="scan"),
         path("<int:pk>/avis/", admin_views.evaluations, name="evaluations"),
         path("<int:pk>/avis.xlsx", admin_views.export_evaluations, name="export_evaluations"),
+        path("<int:pk>/avis/relancer/", admin_views.remind_evaluations, name="remind_evaluations"),
         path("<int:pk>/ecrire/", admin_views.email, name="email"),
         path("<int:pk>/<int:registration_pk>/emargement/", admin_views.check_in, name="check_in"),
         path("<int:pk>/<int:registration_pk>/annuler/", admin_views.cancel, name="cancel"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from seminars.emails import send_registration_email
-from seminars.evaluations import save_evaluation, summarise_evaluations
+from seminars.evaluations import remind_to_answer, save_evaluation, summarise_evaluations
 from seminars.links import make_token
 from seminars.models import Evaluation, SeminarPage
 from seminars.services import register_person, set_check_in
@@ -248,3 +248,44 @@ def test_no_questionnaire_link_once_it_is_closed(event, mailoutbox):
     zola.refresh_from_db()
     send_registration_email(zola, "certificate")
     assert "questionnaire" not in mailoutbox[-1].body
+
+
+def test_organisers_remind_once_those_who_have_not_answered(
+    organiser_client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar, zola, abel, _roux = event
+    answer(abel, 3)
+    base = f"/admin/inscriptions/{seminar.pk}/avis/"
+    page = organiser_client.get(base).content.decode()
+    assert "Relancer par e-mail les 1 personne présente sans réponse" in page
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(f"{base}relancer/", follow=True)
+    assert "Relance en cours d&#x27;envoi à 1 personne présente" in response.content.decode()
+    # Zola only: Abel answered, Roux was absent.
+    (message,) = mailoutbox
+    assert message.to == [zola.email]
+    assert message.subject == "Votre avis sur la rencontre : Journée des élus"
+    assert "/avis/" in message.body and "télécharger" not in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(f"{base}relancer/")
+    assert len(mailoutbox) == 1  # once each
+    assert "Relancer par e-mail" not in organiser_client.get(base).content.decode()
+
+
+def test_no_reminder_before_the_end_nor_to_someone_who_answered_meanwhile(
+    event, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar, zola, abel, _roux = event
+    SeminarPage.objects.filter(pk=seminar.pk).update(end=timezone.now() + timedelta(hours=1))
+    seminar.refresh_from_db()
+    assert remind_to_answer(seminar) == 0
+    SeminarPage.objects.filter(pk=seminar.pk).update(end=timezone.now() - timedelta(hours=1))
+    seminar.refresh_from_db()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert remind_to_answer(seminar) == 2  # Zola and Abel, present with an address
+    answer(zola, 4)  # answers before the worker sends
+    for callback in queued:
+        callback()
+    assert [m.to for m in mailoutbox] == [[abel.email]]

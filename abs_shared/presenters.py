@@ -120,6 +120,32 @@ def territory_names(subject, preposition: str) -> list[str]:
     return names
 
 
+def portrait_lead(subject) -> str:
+    """The portrait's opening sentence: what the subject is and what it is compared with. The
+    page and its PDF both print it."""
+    population, seat = population_text(subject.population), subject.seat
+    if subject.is_commune:
+        return (
+            f"{subject.nom} ({subject.code}), {seat.departement.nom} · {population} · "
+            f"comparée aux {band_phrase(subject.band)}."
+        )
+    compared_with = ", ".join(territory_names(subject, "de"))
+    return (
+        f"Intercommunalité {subject.nom} (SIREN {subject.code}), {population} · valeurs de son "
+        f"CIAS (siège : {seat.nom}, {seat.departement.nom}), comparées à celles {compared_with} "
+        "et des autres CIAS membres, jamais à celles des communes."
+    )
+
+
+def nothing_published(subject, member_space: bool) -> str:
+    """What a portrait without any value says instead of its tables (page and PDF)."""
+    if subject.is_commune:
+        return f"{subject.nom} n'a encore publié aucun indicateur."
+    if member_space:
+        return "Aucune valeur saisie ou publiée par le CIAS."
+    return f"Le CIAS de {subject.nom} n'a encore publié aucun indicateur."
+
+
 def rank_cell(stats: dict) -> Cell:
     if stats["rank"] is None:
         return Cell(DASH, numeric=True)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 
 from abs_shared import charts, presenters
 from abs_shared.comparisons import (
@@ -47,8 +48,10 @@ from abs_shared.models import (
 from tenants.matching import compact, fold, match_commune
 from tenants.models import Commune, Departement, Intercommunality, Region
 from union.params import parse_digits
+from union.spreadsheets import download_response
 
 EXPORT_FORMATS = ("csv", "xlsx")
+PDF = "pdf"  # the portrait only: `?export=pdf`
 MAX_BARS = 60
 
 
@@ -447,6 +450,7 @@ def portrait_context(
         "words": presenters.WORDS[subject.kind],
         "portal_path": portal_path(subject),
         "compared_with": ", ".join(presenters.territory_names(subject, "de")),
+        "lead": presenters.portrait_lead(subject),
         "items": items,
         "years": years,
         "year": year,
@@ -454,9 +458,6 @@ def portrait_context(
         "distribution": presenters.distribution_table(subject, shown),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
-        # From the subject, not from its results: a commune without values has a band too.
-        "band_phrase": presenters.band_phrase(subject.band),
-        "population": presenters.population_text(subject.population),
     }
 
 
@@ -467,11 +468,17 @@ def asked_year(request) -> int | None:
 
 
 def render_portrait(request, subject: Subject, overrides: Overrides | None = None, **extra):
-    """The portrait page or its export, for the year asked (`?annee=`) or each indicator's
-    latest. A year that is not one of the subject's is ignored and said so (never an error)."""
+    """The portrait page or its export (`?export=csv|xlsx`: its table; `?export=pdf`: the whole
+    portrait, to print), for the year asked (`?annee=`) or each indicator's latest. A year that
+    is not one of the subject's is ignored and said so on the page (never an error)."""
     asked = request.GET.get("annee", "").strip()
     context = portrait_context(subject, overrides, asked_year(request)) | extra
-    if asked and context["year"] is None and not _export_format(request):
+    context["nothing_published"] = presenters.nothing_published(
+        subject, context.get("member_space", False)
+    )
+    wants_pdf = request.GET.get("export") == PDF
+    # A file carries no message: it would wait for the next page.
+    if asked and context["year"] is None and not (_export_format(request) or wants_pdf):
         available = ", ".join(str(y) for y in context["years"]) or "aucune"
         messages.warning(
             request,
@@ -480,6 +487,10 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
             "indicateur affichée.",
         )
     filename = f"portrait-{subject.code}" + (f"-{context['year']}" if context["year"] else "")
+    if wants_pdf:
+        from abs_shared.portrait_pdf import portrait_pdf  # reportlab: only for the PDF
+
+        return download_response(portrait_pdf(context), PDF, f"{slugify(filename)}.pdf")
     return export_or_render(request, "abs_shared/portrait.html", context, filename)
 
 

@@ -33,10 +33,50 @@ def headers(report: ActivityReport) -> list[str]:
     ]
 
 
-def _cells(line: Line) -> list:
+def partial_year_notes(report: ActivityReport) -> list[str]:
+    """Why some evolutions are left out, said as the report page says it
+    (workspace/_partial_year.html): a file read later, away from the page, would otherwise pass
+    an empty evolution off as « no change » or a missing figure as a fall."""
+    year, previous = report.year, report.previous_year
+    notes = []
+    if report.in_progress:
+        notes.append(
+            f"Année en cours : {year} n'est pas terminée, ses chiffres ne couvrent qu'une partie "
+            f"de l'année ; ils ne sont donc pas comparés à ceux de {previous}."
+        )
+    if report.missing:
+        count = len(report.missing)
+        several = count > 1
+        has = "n'ont" if several else "n'a"
+        text = (
+            f"Saisie incomplète : {count} chiffre{'s' if several else ''} de {previous} {has} "
+            f"pas encore d'équivalent en {year}"
+        )
+        if not report.in_progress:
+            text += f" ; le total d'un pôle incomplet n'est pas comparé à {previous}"
+        missing = " ; ".join(
+            f"{pole} : {', '.join(categories)}" for pole, categories in report.missing_by_pole
+        )
+        notes.append(f"{text}. Manque{'nt' if several else ''} : {missing}.")
+        notes.append(
+            "Une activité qui a cessé se saisit avec un nombre 0 : elle est alors comparée."
+        )
+    return notes
+
+
+def _category(line: Line, report: ActivityReport) -> str:
+    if line.category is not None:
+        return line.category
+    # As the report page's badge: this total lacks some of last year's figures.
+    if not line.comparable and not report.in_progress:
+        return "Total du pôle (saisie incomplète)"
+    return "Total du pôle"
+
+
+def _cells(line: Line, report: ActivityReport) -> list:
     return [
         line.pole,
-        line.category if line.category is not None else "Total du pôle",
+        _category(line, report),
         line.count,
         line.previous_count,
         line.count_evolution_pct,
@@ -58,7 +98,7 @@ def report_lines(report: ActivityReport) -> list[Line]:
 def to_csv(report: ActivityReport) -> bytes:
     rows = [headers(report)]
     for line in report_lines(report):
-        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line)
+        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line, report)
         rows.append(
             [
                 pole,
@@ -71,6 +111,10 @@ def to_csv(report: ActivityReport) -> bytes:
                 "" if apct is None else _french(apct, 1),
             ]
         )
+    notes = partial_year_notes(report)
+    if notes:
+        rows.append([])  # a blank line, so that the notes are not read as figures
+        rows.extend([note] for note in notes)
     return csv_bytes(rows)
 
 
@@ -79,7 +123,7 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
 
     workbook, sheet = new_sheet(f"Activité {report.year}", headers(report), title=title)
     for line in report_lines(report):
-        cells = _cells(line)
+        cells = _cells(line, report)
         # Percentages as numbers, so that the spreadsheet can sort and chart them.
         # Poles and categories are typed or imported: text, never a formula.
         row_cells = append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in cells])
@@ -91,6 +135,12 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
             sheet[f"{column}{row}"].number_format = "#,##0.00 €"
         for column in ("E", "H"):
             sheet[f"{column}{row}"].number_format = "+0.0;-0.0;0.0"
+    notes = partial_year_notes(report)
+    if notes:
+        sheet.append([])
+        for note in notes:
+            # append_row gives the whole row (as wide as the table): the note is its first cell.
+            append_row(sheet, [note])[0].font = Font(italic=True)
     set_widths(sheet, (24, 40, 12, 12, 14, 16, 16, 14))
     return workbook_bytes(workbook)
 
@@ -110,7 +160,7 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
     rows = [[Paragraph(f"<b>{h}</b>", cell_style) for h in headers(report)]]
     total_rows = []
     for line in report_lines(report):
-        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line)
+        pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line, report)
         if line.category is None:
             total_rows.append(len(rows))
         rows.append(
@@ -140,7 +190,11 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
             ("FONTNAME", (2, index), (-1, index), BOLD_FONT),
         ]
     table.setStyle(table_style(style))
-    story = [Paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm), table]
+    story = [Paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm)]
+    # Before the table, as on the report page: the reader knows why evolutions are missing.
+    for note in partial_year_notes(report):
+        story.append(Paragraph(escape(note), styles["BodyText"]))
+    story += [Spacer(1, 0.3 * cm), table]
     if not report.figures:
         story.append(Paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
     return build_pdf(

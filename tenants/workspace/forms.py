@@ -20,6 +20,7 @@ from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
     MAX_DOCUMENT_BYTES,
     PROFILE_FIELDS,
+    mandate_seat_errors,
     seat_date_errors,
 )
 
@@ -126,16 +127,39 @@ class PublicationForm(forms.Form):
 
 
 class MandateForm(forms.ModelForm):
+    # Only when the mandate has seats: new dates must keep them within it, or move them with it
+    # (services.mandate_seat_errors says why the director chooses).
+    adjust_seats = forms.BooleanField(
+        label="Ajuster les dates des membres du conseil",
+        required=False,
+        help_text="Un mandat qui commencerait avant la mandature commence avec elle ; un mandat "
+        "qui finirait après elle finit avec elle.",
+    )
+
     class Meta:
         model = BoardMandate
         fields = ["label", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
         help_texts = {"end": "Laissez vide tant que le conseil n'a pas été renouvelé."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read before the form copies the typed dates onto the instance.
+        self.seats = list(self.instance.members.all()) if self.instance.pk else []
+        if not self.seats:
+            del self.fields["adjust_seats"]
+
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
             self.add_error("end", "La fin précède le début.")
+        if start and not {"start", "end"} & set(self.errors):
+            errors = mandate_seat_errors(
+                self.seats, start, end, adjust=bool(data.get("adjust_seats"))
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
         return data
 
 

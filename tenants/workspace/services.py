@@ -3,6 +3,7 @@
 Convention 1: verb-named, typed, atomic; mail on commit; sensitive writes audited.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from tenants.workspace.models import (
     Service,
 )
 from union.audit import record_audit
+from union.formats import long_date
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PROFILE_FIELDS = (
@@ -198,6 +200,114 @@ def create_mandate(
     return mandate
 
 
+class SeatsOutsideMandate(WorkspaceError):
+    """New mandate dates would leave seats outside: `errors` by field ("start", "end"), French."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class SeatsOutside:
+    """The seats of a mandate that other mandate dates would leave outside (seat_date_errors)."""
+
+    early: list[BoardMember] = field(default_factory=list)  # start before the new start
+    late: list[BoardMember] = field(default_factory=list)  # end after the new end
+    gone: list[BoardMember] = field(default_factory=list)  # left before the new start
+    later: list[BoardMember] = field(default_factory=list)  # came after the new end
+
+
+def seats_outside(seats, start: date, end: date | None) -> SeatsOutside:
+    """Sort `seats` by how mandate dates `start`-`end` would leave them outside. A seat without
+    an end sits until the end of its mandate, so it never outlasts it."""
+    outside = SeatsOutside()
+    for seat in seats:
+        if seat.end is not None and seat.end < start:
+            outside.gone.append(seat)
+        elif end is not None and seat.start > end:
+            outside.later.append(seat)
+        else:
+            if seat.start < start:
+                outside.early.append(seat)
+            if end is not None and seat.end is not None and seat.end > end:
+                outside.late.append(seat)
+    return outside
+
+
+def _seat_list(seats: list[BoardMember], since: bool) -> str:
+    def period(seat: BoardMember) -> str:
+        if since:
+            return f"depuis le {long_date(seat.start, weekday=False)}"
+        return f"jusqu'au {long_date(seat.end, weekday=False)}"
+
+    return ", ".join(f"{seat.full_name} ({period(seat)})" for seat in seats)
+
+
+def _by_count(seats: list, one: str, several: str) -> str:
+    return one if len(seats) == 1 else several
+
+
+def mandate_seat_errors(seats, start: date, end: date | None, *, adjust: bool = False) -> dict:
+    """French errors, by field ("start", "end"), naming the seats that a mandate moved to
+    `start`-`end` would leave outside (a seat lies within its mandate: seat_date_errors).
+
+    Why refuse rather than move the seats silently: a director who corrects the date the board
+    was installed expects the seats entered with the old date to follow, but one who shortens a
+    mandate by mistake would not want people's terms cut without being told. So the page names
+    the seats and lets the director choose (`adjust`, « Ajuster les dates des membres du
+    conseil »): those seats then start or end with the mandate. A seat that would not overlap
+    the mandate at all cannot be adjusted (it would end before it starts): it is corrected or
+    deleted first, whatever the choice."""
+    outside = seats_outside(seats, start, end)
+    errors: dict[str, list[str]] = {"start": [], "end": []}
+
+    def adjustable(seats, verb: str, day: str) -> str:
+        return (
+            f"Cochez « Ajuster les dates des membres du conseil » pour "
+            f"{_by_count(seats, 'le', 'les')} faire {verb} le {day}, ou modifiez d'abord "
+            f"{_by_count(seats, 'ce membre', 'ces membres')}."
+        )
+
+    def stranded(seats) -> str:
+        return (
+            f"{_by_count(seats, 'Il', 'Ils')} ne "
+            f"{_by_count(seats, 'tiendrait', 'tiendraient')} plus dans la mandature : "
+            f"corrigez d'abord {_by_count(seats, 'ses', 'leurs')} dates, ou "
+            f"supprimez-{_by_count(seats, 'le', 'les')} en cas d'erreur de saisie."
+        )
+
+    if outside.gone:
+        day = long_date(start, weekday=False)
+        errors["start"].append(
+            f"{_by_count(outside.gone, 'Mandat terminé', 'Mandats terminés')} avant le {day}, "
+            f"début de la mandature : {_seat_list(outside.gone, since=False)}. "
+            + stranded(outside.gone)
+        )
+    if outside.early and not adjust:
+        day = long_date(start, weekday=False)
+        errors["start"].append(
+            f"{_by_count(outside.early, 'Mandat qui commence', 'Mandats qui commencent')} "
+            f"avant le {day}, début de la mandature : {_seat_list(outside.early, since=True)}. "
+            + adjustable(outside.early, "commencer", day)
+        )
+    if outside.later:
+        day = long_date(end, weekday=False)
+        errors["end"].append(
+            f"{_by_count(outside.later, 'Mandat qui commence', 'Mandats qui commencent')} "
+            f"après le {day}, fin de la mandature : {_seat_list(outside.later, since=True)}. "
+            + stranded(outside.later)
+        )
+    if outside.late and not adjust:
+        day = long_date(end, weekday=False)
+        errors["end"].append(
+            f"{_by_count(outside.late, 'Mandat qui finit', 'Mandats qui finissent')} "
+            f"après le {day}, fin de la mandature : {_seat_list(outside.late, since=False)}. "
+            + adjustable(outside.late, "finir", day)
+        )
+    return {name: " ".join(messages) for name, messages in errors.items() if messages}
+
+
 @transaction.atomic
 def update_mandate(
     member: MemberCCAS,
@@ -206,15 +316,52 @@ def update_mandate(
     start: date,
     end: date | None = None,
     *,
+    adjust_seats: bool = False,
     actor=None,
-) -> BoardMandate:
-    """Correct a mandate or set its end (the board renewed after the municipal elections)."""
+) -> list[BoardMember]:
+    """Correct a mandate or set its end (the board renewed after the municipal elections).
+
+    Its seats must still lie within it: SeatsOutsideMandate names those that would not, unless
+    `adjust_seats`, which makes them start or end with the mandate (see mandate_seat_errors).
+    Returns the seats adjusted."""
     if end is not None and end < start:
         raise WorkspaceError("La fin de la mandature précède son début.")
+    seats = list(BoardMember.objects.select_for_update().filter(mandate=mandate))
+    errors = mandate_seat_errors(seats, start, end, adjust=adjust_seats)
+    if errors:
+        raise SeatsOutsideMandate(errors)
+    adjusted = _fit_seats(member, seats, start, end, actor=actor) if adjust_seats else []
     mandate.label, mandate.start, mandate.end = label, start, end
     mandate.save()
-    record_audit("board.mandate_changed", actor=actor, member=member, target=label)
-    return mandate
+    record_audit(
+        "board.mandate_changed",
+        actor=actor,
+        member=member,
+        target=label,
+        seats_adjusted=[seat.full_name for seat in adjusted],
+    )
+    return adjusted
+
+
+def _fit_seats(member, seats, start: date, end: date | None, *, actor) -> list[BoardMember]:
+    """Make the seats that start before `start` start then, and those that end after `end` end
+    then; each change is audited like a seat edited by hand."""
+    outside = seats_outside(seats, start, end)
+    for seat in outside.early:
+        seat.start = start
+    for seat in outside.late:
+        seat.end = end
+    adjusted = list({seat.pk: seat for seat in outside.early + outside.late}.values())
+    for seat in adjusted:
+        seat.save(update_fields=["start", "end"])
+        record_audit(
+            "board.member_changed",
+            actor=actor,
+            member=member,
+            target=seat.full_name,
+            reason="dates de la mandature",
+        )
+    return adjusted
 
 
 def _clean_board_values(values: dict) -> dict:

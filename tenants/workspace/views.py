@@ -44,6 +44,7 @@ from tenants.workspace.forms import (
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
 from tenants.workspace.services import (
     DuplicateFigure,
+    SeatsOutsideMandate,
     WorkspaceError,
     add_board_member,
     add_document,
@@ -222,15 +223,34 @@ def mandate_add(request):
     )
 
 
+def _mandate_saved_message(mandate: BoardMandate, adjusted: list[BoardMember]) -> str:
+    if not adjusted:
+        return f"Mandature {mandate.label} mise à jour."
+    names = ", ".join(seat.full_name for seat in adjusted)
+    return (
+        f"Mandature {mandate.label} mise à jour ; dates de mandat ajustées pour "
+        f"{len(adjusted)} membre{'s' if len(adjusted) > 1 else ''} du conseil : {names}."
+    )
+
+
 @write_required
 def mandate_edit(request, pk: int):
     mandate = get_object_or_404(BoardMandate, pk=pk)
     title = f"Modifier la mandature {mandate.label}"  # before the form writes the typed label
     form = MandateForm(request.POST or None, instance=mandate)
     if request.method == "POST" and form.is_valid():
-        update_mandate(request.tenant, mandate, **form.cleaned_data, actor=request.user)
-        messages.success(request, f"Mandature {mandate.label} mise à jour.")
-        return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
+        try:
+            adjusted = update_mandate(
+                request.tenant, mandate, **form.cleaned_data, actor=request.user
+            )
+        except SeatsOutsideMandate as error:  # a seat changed since the form was checked
+            for name, message in error.errors.items():
+                form.add_error(name, message)
+        except WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _mandate_saved_message(mandate, adjusted))
+            return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
     return render(
         request,
         "workspace/form_page.html",

@@ -1,5 +1,5 @@
-"""Wagtail admin: theme and glossary snippets, the "Guides à relire" report; documents of
-private pages kept private."""
+"""Wagtail admin: theme and glossary snippets, the "Guides à relire" and "Tableaux à compléter"
+reports; documents of private pages kept private."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from wagtail.wagtail_hooks import require_wagtail_login
 
 from knowledge_base.listing import visible_to
 from knowledge_base.models import GlossaryTerm, Theme
-from knowledge_base.reports import GuidesToReviewView
+from knowledge_base.reports import GuidesToReviewView, IncompleteTablesView
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -53,6 +53,16 @@ def register_report_urls():
             GuidesToReviewView.as_view(results_only=True),
             name="kb_guides_to_review_results",
         ),
+        path(
+            "reports/tableaux-a-completer/",
+            IncompleteTablesView.as_view(),
+            name="kb_incomplete_tables",
+        ),
+        path(
+            "reports/tableaux-a-completer/results/",
+            IncompleteTablesView.as_view(results_only=True),
+            name="kb_incomplete_tables_results",
+        ),
     ]
 
 
@@ -64,6 +74,17 @@ def register_report_menu_item():
         name="guides-a-relire",
         icon_name="time",
         order=1150,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_incomplete_tables_menu_item():
+    return MenuItem(
+        "Tableaux à compléter",
+        reverse("kb_incomplete_tables"),
+        name="tableaux-a-completer",
+        icon_name="table",
+        order=1160,
     )
 
 

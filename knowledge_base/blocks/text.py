@@ -1,15 +1,61 @@
 """Text blocks of a guide: rich text, heading, key figure, steps or checklist, callout, FAQ."""
 
+import re
+from collections.abc import Iterable
+from html import unescape
+
+from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 from wagtail import blocks
 
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+
+# The headings of a rich text: the editor offers h3 and h4; an h2 may come from content stored
+# before the features were narrowed, or written through code. Wagtail stores and renders them
+# as plain <hN data-block-key="…">…</hN>, never nested.
+RICH_TEXT_HEADING = re.compile(r"<(h[234])\b([^>]*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+ID_ATTRIBUTE = re.compile(r"""\s+id\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def rich_text_headings(html: str) -> list[tuple[str, str]]:
+    """(level, text) of each h2, h3 and h4 of a rich text's HTML, in order; the text as read
+    (tags removed, entities decoded), so that it slugs as a heading block's text does."""
+    return [
+        (match.group(1).lower(), " ".join(unescape(strip_tags(match.group(3))).split()))
+        for match in RICH_TEXT_HEADING.finditer(str(html))
+    ]
+
+
+def with_heading_ids(html: str, anchors: Iterable[str]) -> str:
+    """`html` whose h2, h3 and h4 carry `anchors` as their ids, in order (an id already there
+    is replaced: the page's anchors are the ones known to be unique)."""
+    remaining = iter(anchors)
+
+    def add_id(match: re.Match) -> str:
+        anchor = next(remaining, None)
+        if anchor is None:
+            return match.group(0)
+        tag, attributes, content = match.groups()
+        attributes = ID_ATTRIBUTE.sub("", attributes)
+        return f'<{tag} id="{escape(anchor)}"{attributes}>{content}</{tag}>'
+
+    return RICH_TEXT_HEADING.sub(add_id, str(html))
 
 
 class RichTextBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_FEATURES)
         super().__init__(**kwargs)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # The page gives the ids of this text's headings (unique over the whole page, see
+        # GuidePage.body_blocks); alone (block preview), the text is the only one of its page.
+        anchors = context.get("rich_text_anchors")
+        if anchors is None:
+            anchors = heading_anchors([text for _, text in rich_text_headings(value.source)])
+        context["anchors"] = anchors
+        return context
 
     class Meta:
         icon = "pilcrow"
@@ -27,14 +73,17 @@ class RichTextBlock(blocks.RichTextBlock):
 PAGE_IDS = ("contenu", "kb-toc-title")
 
 
-def heading_anchors(texts: list[str]) -> list[str]:
+def heading_anchors(
+    texts: list[str], *, taken: Iterable[str] = (), first_rank: int = 1
+) -> list[str]:
     """The anchors of a page's headings, in order, one per heading and all different, so that
     each link of the table of contents leads to its own heading: the slug of the text,
-    « section-N » (N: the heading's rank) when the text has nothing to slug (punctuation only),
-    then -2, -3… when an anchor is already taken."""
-    taken = set(PAGE_IDS)
+    « section-N » (N: the heading's rank, counted from `first_rank`) when the text has nothing
+    to slug (punctuation only), then -2, -3… when an anchor is already taken (by the page, by
+    `taken` or by an earlier heading)."""
+    taken = set(PAGE_IDS) | set(taken)
     anchors: list[str] = []
-    for rank, text in enumerate(texts, start=1):
+    for rank, text in enumerate(texts, start=first_rank):
         base = slugify(text) or f"section-{rank}"
         anchor, repeat = base, 1
         while anchor in taken:

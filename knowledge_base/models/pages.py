@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from knowledge_base.blocks import GUIDE_BODY_BLOCKS
-from knowledge_base.blocks.text import heading_anchors
+from knowledge_base.blocks.text import heading_anchors, rich_text_headings
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
 
 
@@ -164,22 +164,60 @@ class GuidePage(KnowledgePage):
 
     @cached_property
     def body_blocks(self) -> list[tuple]:
-        """(block, anchor) for each block of the body; the anchor is a heading's id ("" for other
-        blocks), computed over the whole body so that no two headings share one."""
+        """(block, anchor, anchors) for each block of the body: `anchor` is a heading block's id
+        ("" for other blocks), `anchors` the ids of the h2, h3 and h4 typed inside a rich-text
+        block (() for other blocks); no two headings of the page share one.
+
+        The heading blocks are given theirs first, as before rich-text headings had ids, and the
+        rich-text headings then take what is left: a link to a guide's section, already shared,
+        keeps leading to the same heading when a rich-text heading of the same name comes
+        before it."""
         blocks = list(self.body)
         headings = [i for i, block in enumerate(blocks) if block.block_type == "heading"]
         texts = [blocks[i].value["text"] for i in headings]
         anchors = dict(zip(headings, heading_anchors(texts), strict=True))
-        return [(block, anchors.get(i, "")) for i, block in enumerate(blocks)]
+        in_rich_text = [
+            (i, text)
+            for i, block in enumerate(blocks)
+            if block.block_type == "rich_text"
+            for _level, text in rich_text_headings(block.value.source)
+        ]
+        rich_anchors: dict[int, list[str]] = {}
+        for (i, _text), anchor in zip(
+            in_rich_text,
+            heading_anchors(
+                [text for _, text in in_rich_text],
+                taken=anchors.values(),
+                first_rank=len(headings) + 1,
+            ),
+            strict=True,
+        ):
+            rich_anchors.setdefault(i, []).append(anchor)
+        return [
+            (block, anchors.get(i, ""), tuple(rich_anchors.get(i, ())))
+            for i, block in enumerate(blocks)
+        ]
 
     @cached_property
     def toc(self) -> list[dict]:
-        """Level-2 headings of the body: the guide's table of contents."""
-        return [
-            {"text": block.value["text"], "anchor": anchor}
-            for block, anchor in self.body_blocks
-            if block.block_type == "heading" and block.value["level"] == "h2"
-        ]
+        """Level-2 headings of the body, in page order: the guide's table of contents.
+
+        It stays a list of sections, as the editors were told (« les titres de niveau 2 forment
+        le sommaire du guide »): a level-2 heading counts whether it is a heading block or typed
+        in a rich text (the editor offers only h3 and h4 there, but older or imported texts may
+        hold an h2). Sub-sections (h3, h4), from either, are not listed: they get ids so that
+        they can be linked to, as heading blocks of level 3 always have."""
+        entries = []
+        for block, anchor, anchors in self.body_blocks:
+            if block.block_type == "heading" and block.value["level"] == "h2":
+                entries.append({"text": block.value["text"], "anchor": anchor})
+            elif block.block_type == "rich_text":
+                for (level, text), rich_anchor in zip(
+                    rich_text_headings(block.value.source), anchors, strict=True
+                ):
+                    if level == "h2":
+                        entries.append({"text": text, "anchor": rich_anchor})
+        return entries
 
 
 class ExperienceIndexPage(IndexPage):

@@ -56,6 +56,7 @@ def portrait_pdf(context: dict) -> bytes:
         subject=pdf_subject(context),
         # Landscape: a commune's table has up to twelve columns.
         pagesize=landscape(A4),
+        page_numbers=True,
         leftMargin=margin,
         rightMargin=margin,
         topMargin=margin,

@@ -106,6 +106,7 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
         title=f"Feuille d'émargement – {title}",
         subject="Feuille d'émargement",
         pagesize=landscape(A4),
+        page_numbers=True,  # a sheet of several pages passed round the room
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
         topMargin=1.5 * cm,

@@ -74,11 +74,48 @@ def table_style(commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
-def build_pdf(story: list, *, title: str, subject: str = "", pagesize=A4, **margins) -> bytes:
+def numbered_canvas(footer: str):
+    """A canvas class that writes « footer · page n / N » at the foot of every page: N is only
+    known at the end, so pages are kept until then (reportlab's documented two-pass pattern)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 – reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self.setFont(FONT, 8)
+                self.setFillGray(0.35)
+                width = self._pagesize[0]
+                self.drawCentredString(width / 2, 20, f"{footer} · page {number} / {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    story: list,
+    *,
+    title: str,
+    subject: str = "",
+    pagesize=A4,
+    page_numbers: bool = False,
+    **margins,
+) -> bytes:
     """The PDF of `story` with the platform's metadata; `margins` as SimpleDocTemplate takes them
-    (leftMargin=…, topMargin=…)."""
+    (leftMargin=…, topMargin=…). `page_numbers`: « title · page n / N » at the foot of each page,
+    for documents read as a whole (not for sheets cut or handed out one by one)."""
     buffer = io.BytesIO()
-    SimpleDocTemplate(
+    document = SimpleDocTemplate(
         buffer,
         pagesize=pagesize,
         title=title,
@@ -88,5 +125,9 @@ def build_pdf(story: list, *, title: str, subject: str = "", pagesize=A4, **marg
         lang="fr",
         initialFontName=FONT,
         **margins,
-    ).build(story)
+    )
+    if page_numbers:
+        document.build(story, canvasmaker=numbered_canvas(title))
+    else:
+        document.build(story)
     return buffer.getvalue()

@@ -111,3 +111,28 @@ def test_the_activity_report_carries_the_platform_metadata():
     content = to_pdf(ActivityReport(2025, 2024, figures, totals), title)
     assert_platform_pdf(content, title, "Rapport d'activité 2025")
     assert "SourceSansPro-Bold" in embedded_fonts(content)  # the pole's total, in bold
+
+
+def test_page_numbers_at_the_foot_of_each_page():
+    from reportlab.platypus import PageBreak, Paragraph
+
+    from union.pdf import build_pdf, stylesheet
+
+    styles = stylesheet()
+
+    def story():  # reportlab consumes the list it builds
+        return [
+            Paragraph("Première", styles["BodyText"]),
+            PageBreak(),
+            Paragraph("Deuxième", styles["BodyText"]),
+            PageBreak(),
+            Paragraph("Troisième", styles["BodyText"]),
+        ]
+
+    numbered = PdfReader(io.BytesIO(build_pdf(story(), title="Liste", page_numbers=True)))
+    texts = [page.extract_text() for page in numbered.pages]
+    assert len(texts) == 3
+    assert "Liste · page 1 / 3" in texts[0] and "Troisième" in texts[2]
+    assert "Liste · page 3 / 3" in texts[2]
+    plain = PdfReader(io.BytesIO(build_pdf(story(), title="Liste")))
+    assert "page 1" not in plain.pages[0].extract_text()

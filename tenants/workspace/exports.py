@@ -202,6 +202,7 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
         title=title,
         subject=f"Rapport d'activité {report.year}",
         pagesize=landscape(A4),
+        page_numbers=True,
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
     )

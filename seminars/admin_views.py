@@ -15,6 +15,7 @@ from seminars.annual_report import build_year_report, report_years, year_report_
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
 from seminars.check_in import read_check_in_code
 from seminars.evaluations import (
+    counted_evaluations,
     evaluation_closes,
     evaluations_open_state,
     evaluations_workbook,
@@ -39,7 +40,6 @@ from seminars.importer import import_registrations
 from seminars.links import event_path
 from seminars.models import (
     PRESENT,
-    Evaluation,
     Registration,
     SeminarPage,
     position_label,
@@ -200,7 +200,7 @@ def registrations(request, pk: int):
         ended=seminar.has_ended(),
         present_count=seminar.registrations.filter(PRESENT).count(),
         certificates_due=certificates_to_send(seminar).count(),
-        evaluations_count=Evaluation.objects.filter(registration__seminar=seminar).count(),
+        evaluations_count=counted_evaluations(seminar).count(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),
@@ -208,14 +208,19 @@ def registrations(request, pk: int):
     )
 
 
-@require_POST
-def check_in(request, pk: int, registration_pk: int):
-    seminar = _seminar(request, pk)
-    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+def check_in_as_posted(request, registration: Registration) -> None:
+    """Check in (present=1) or undo it, as the organiser's button posted, and say so."""
     present = request.POST.get("present") == "1"
     set_check_in(registration, present, actor=request.user)
     state = "présent(e)" if present else "non émargé(e)"
     messages.success(request, f"{registration.prenom} {registration.nom} : {state}.")
+
+
+@require_POST
+def check_in(request, pk: int, registration_pk: int):
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    check_in_as_posted(request, registration)
     # Back to the same filtered list: check-in goes person after person.
     return redirect(_list_url(seminar, request.POST.get("query", "")))
 
@@ -230,10 +235,7 @@ def scan(request, code: str):
         raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
     seminar = registration.seminar
     if request.method == "POST":
-        present = request.POST.get("present") == "1"
-        set_check_in(registration, present, actor=request.user)
-        name = f"{registration.prenom} {registration.nom}"
-        messages.success(request, f"{name} : {'présent(e)' if present else 'non émargé(e)'}.")
+        check_in_as_posted(request, registration)
         return redirect("seminars_admin:scan", code=code)
     return _render(
         request,

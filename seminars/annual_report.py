@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from seminars.evaluations import SATISFIED
+from seminars.evaluations import COUNTED, SATISFIED
 from seminars.models import PRESENT, Evaluation, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
@@ -108,7 +108,7 @@ def build_year_report(year: int) -> YearReport:
     opinions = {
         event_id: (answers, satisfied)
         for event_id, answers, satisfied in Evaluation.objects.filter(
-            registration__seminar__in=events
+            COUNTED, registration__seminar__in=events
         )
         .values("registration__seminar")
         .annotate(answers=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))

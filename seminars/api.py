@@ -531,6 +531,10 @@ class RatingSummarySerializer(serializers.Serializer):
     )
     average = serializers.FloatField(allow_null=True, help_text="Note moyenne sur 4")
     counts = serializers.SerializerMethodField(help_text="Réponses par niveau, de 4 à 1")
+    withheld = serializers.BooleanField(
+        help_text="Atelier noté par moins de 3 personnes : réponses non détaillées (elles "
+        "désigneraient les quelques personnes qui l'avaient choisi)"
+    )
 
     def get_counts(self, summary) -> dict[str, int]:
         return {str(level): summary.counts[level] for level in sorted(summary.counts, reverse=True)}

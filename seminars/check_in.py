@@ -48,27 +48,51 @@ def check_in_url(registration: Registration, request=None) -> str:
     return portal_url(path, request)
 
 
-def check_in_svg(registration: Registration, request=None) -> str:
-    """The QR code as an inline <svg> (one path, a few kilobytes)."""
+def check_in_qr(registration: Registration, request=None):
+    """The QR code (segno), at the lowest error correction level segno can raise without growing
+    it: a coarser code that phones read from further away, on a clean printed badge."""
     import segno
 
-    return segno.make(check_in_url(registration, request), error="m").svg_inline(
+    return segno.make(check_in_url(registration, request), error="l")
+
+
+def check_in_svg(registration: Registration, request=None) -> str:
+    """The QR code as an inline <svg> (one path, a few kilobytes)."""
+    return check_in_qr(registration, request).svg_inline(
         scale=4, svgclass="check-in-code", lineclass=None, omitsize=True
     )
 
 
-def check_in_drawing(registration: Registration, size: float):
-    """The QR code as a reportlab drawing of `size` points, for the PDF badges."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
+def check_in_flowable(registration: Registration, size: float):
+    """The QR code as a reportlab flowable of `size` points, for the PDF badges: one filled path
+    of the dark runs of each row (reportlab's own QR widget draws a rectangle per module, which
+    took seconds per hundred badges)."""
+    from reportlab.platypus import Flowable
 
-    from union.pdf import FONT
+    matrix = check_in_qr(registration).matrix
+    quiet_zone = 4  # modules of white around the code, as the standard asks
+    unit = size / (len(matrix) + 2 * quiet_zone)
 
-    widget = QrCodeWidget(check_in_url(registration), barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    scale = [size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    # No text in a QR code, but reportlab would still name Helvetica in the PDF: ours instead.
-    drawing = Drawing(size, size, transform=scale, initialFontName=FONT)
-    drawing.add(widget)
-    drawing.hAlign = "CENTER"
-    return drawing
+    class QrCode(Flowable):
+        def wrap(self, *_available):
+            return size, size
+
+        def draw(self):
+            path = self.canv.beginPath()
+            for y, row in enumerate(matrix):
+                top = size - (y + 1 + quiet_zone) * unit
+                x = 0
+                while x < len(row):
+                    if not row[x]:
+                        x += 1
+                        continue
+                    start = x
+                    while x < len(row) and row[x]:
+                        x += 1
+                    path.rect((start + quiet_zone) * unit, top, (x - start) * unit, unit)
+            self.canv.drawPath(path, stroke=0, fill=1)
+
+    code = QrCode()
+    code.hAlign = "CENTER"
+    code.matrix = matrix
+    return code

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from seminars.models import (
@@ -23,6 +23,7 @@ from seminars.models import (
     SeminarPage,
 )
 from seminars.tasks import send_registration_email
+from tenants.matching import fold
 from union.audit import record_audit
 from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
 from union.task_queue import enqueue_with_transaction
@@ -110,13 +111,37 @@ def save_evaluation(
     return evaluation
 
 
+# Below this, an atelier's ratings are not detailed: organisers know who chose which atelier, so
+# one or two answers would be theirs.
+MIN_ATELIER_ANSWERS = 3
+# The answers that count: people still checked in with a seat. An answer stays stored when a
+# check-in is undone or a registration cancelled afterwards, but leaves the figures.
+COUNTED = Q(registration__status=Registration.Status.CONFIRMED) & Q(
+    registration__checked_in_at__isnull=False
+)
+
+
+def counted_evaluations(seminar: SeminarPage) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(COUNTED, registration__seminar=seminar)
+
+
+def question_labels() -> dict[str, str]:
+    """Each question and comment as organisers read it (page, API, workbook): one wording."""
+    return {
+        name: Evaluation._meta.get_field(name).verbose_name.capitalize()
+        for name in QUESTIONS + COMMENTS
+    }
+
+
 @dataclass
 class RatingSummary:
-    """The answers to one question (key: its field name) or about one atelier (key: its id)."""
+    """The answers to one question (key: its field name) or about one atelier (key: its id).
+    `withheld`: too few answers about an atelier to show them (MIN_ATELIER_ANSWERS)."""
 
     key: str | int
     label: str
     counts: dict[int, int]  # rating -> number of answers, every level present
+    withheld: bool = False
 
     @property
     def answers(self) -> int:
@@ -171,30 +196,37 @@ def _counts(ratings) -> dict[int, int]:
     return counts
 
 
-def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
-    """Every answer of the event, without names, in three queries."""
-    evaluations = list(Evaluation.objects.filter(registration__seminar=seminar).order_by("pk"))
-    labels = {name: Evaluation._meta.get_field(name).verbose_name for name in QUESTIONS + COMMENTS}
-    questions = [
-        RatingSummary(
-            name, labels[name].capitalize(), _counts(getattr(e, name) for e in evaluations)
-        )
-        for name in QUESTIONS
-    ]
+def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
+    """Each atelier's ratings; an atelier with fewer than MIN_ATELIER_ANSWERS is withheld."""
     by_atelier: dict[int, list[int]] = {}
     for atelier_id, rating in AtelierRating.objects.filter(
-        evaluation__registration__seminar=seminar
+        evaluation__in=counted_evaluations(seminar)
     ).values_list("atelier_id", "rating"):
         by_atelier.setdefault(atelier_id, []).append(rating)
-    ateliers = [
-        RatingSummary(atelier.pk, atelier.title, _counts(by_atelier.get(atelier.pk, [])))
-        for atelier in seminar.ateliers.order_by("starts_at", "pk")
+    summaries = []
+    for atelier in seminar.ateliers.order_by("starts_at", "pk"):
+        ratings = by_atelier.get(atelier.pk, [])
+        withheld = 0 < len(ratings) < MIN_ATELIER_ANSWERS
+        summaries.append(
+            RatingSummary(atelier.pk, atelier.title, _counts([] if withheld else ratings), withheld)
+        )
+    return summaries
+
+
+def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
+    """Every answer of the event, without names, in four queries. Comments are in alphabetical
+    order, not in the order they came in (which organisers could match with who left when)."""
+    evaluations = list(counted_evaluations(seminar))
+    labels = question_labels()
+    questions = [
+        RatingSummary(name, labels[name], _counts(getattr(e, name) for e in evaluations))
+        for name in QUESTIONS
     ]
     comments = [
         Comments(
             name,
-            labels[name].capitalize(),
-            [text for e in evaluations if (text := getattr(e, name).strip())],
+            labels[name],
+            sorted((text for e in evaluations if (text := getattr(e, name).strip())), key=fold),
         )
         for name in COMMENTS
     ]
@@ -202,42 +234,46 @@ def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
         present=seminar.registrations.filter(PRESENT).count(),
         answers=len(evaluations),
         questions=questions,
-        ateliers=ateliers,
+        ateliers=summarise_ateliers(seminar),
         comments=comments,
     )
 
 
 def evaluations_workbook(seminar: SeminarPage) -> bytes:
-    """One line per answer, without names or communes (a commune and a fonction would often be
-    enough to tell who wrote a comment)."""
-    ateliers = list(seminar.ateliers.order_by("starts_at", "pk"))
-    headers = [
-        "Appréciation générale",
-        "Utilité pour le mandat ou la fonction",
-        "Organisation et accueil",
-        *(f"Atelier « {atelier.title} »" for atelier in ateliers),
-        "Le plus utile",
-        "À améliorer",
-        "Thèmes souhaités",
-        "Répondu le",
-    ]
-    workbook, sheet = new_sheet("Avis", headers, title=f"Avis des participants – {seminar.title}")
-    evaluations = (
-        Evaluation.objects.filter(registration__seminar=seminar)
-        .prefetch_related("atelier_ratings")
-        .order_by("submitted_at", "pk")
+    """The answers, one line each, without anything that could tell who wrote them: no name,
+    commune or fonction, no time, and no atelier ratings beside the comments (organisers know
+    who chose which atelier); lines sorted by their answers. The ateliers get a sheet of their
+    own, as on the summary page."""
+    labels = question_labels()
+    names = QUESTIONS + COMMENTS
+    workbook, sheet = new_sheet(
+        "Avis", [labels[name] for name in names], title=f"Avis des participants – {seminar.title}"
     )
-    labels = dict(Rating.choices)
-    for evaluation in evaluations:
-        rated = {r.atelier_id: labels[r.rating] for r in evaluation.atelier_ratings.all()}
+    ratings = dict(Rating.choices)
+    answers = sorted(
+        counted_evaluations(seminar),
+        key=lambda e: (
+            [-getattr(e, n) for n in QUESTIONS],
+            [fold(getattr(e, n)) for n in COMMENTS],
+        ),
+    )
+    for e in answers:
         append_row(
-            sheet,
-            [
-                *(labels[getattr(evaluation, name)] for name in QUESTIONS),
-                *(rated.get(atelier.pk, "") for atelier in ateliers),
-                *(getattr(evaluation, name) for name in COMMENTS),
-                timezone.localtime(evaluation.submitted_at).replace(tzinfo=None),
-            ],
+            sheet, [ratings[getattr(e, n)] for n in QUESTIONS] + [getattr(e, n) for n in COMMENTS]
         )
-    set_widths(sheet, (20, 20, 20, *(20 for _ in ateliers), 40, 40, 40, 18))
+    set_widths(sheet, (20, 20, 20, 40, 40, 40))
+    ateliers = workbook.create_sheet("Ateliers")
+    append_row(ateliers, ["Atelier", "Réponses", "Satisfaits (%)", "Note moyenne (sur 4)"])
+    for summary in summarise_ateliers(seminar):
+        if summary.withheld:
+            append_row(
+                ateliers,
+                [summary.label, f"moins de {MIN_ATELIER_ANSWERS} réponses : non détaillé"],
+            )
+        else:
+            average = round(summary.average, 1) if summary.average is not None else None
+            append_row(
+                ateliers, [summary.label, summary.answers, summary.satisfied_percent, average]
+            )
+    set_widths(ateliers, (40, 14, 14, 18))
     return workbook_bytes(workbook)

@@ -175,7 +175,7 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, Table
 
-    from seminars.check_in import check_in_drawing
+    from seminars.check_in import check_in_flowable
     from union.pdf import build_pdf, stylesheet, table_style
 
     styles = stylesheet()
@@ -189,7 +189,7 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
             Paragraph(escape(r.fonction_label), detail),
             Paragraph(escape(r.commune_label), detail),
             # Scanned at the welcome desk: opens the person's check-in screen.
-            check_in_drawing(r, 1.9 * cm),
+            check_in_flowable(r, 2.3 * cm),
         ]
         for r in attendees(seminar)
     ]

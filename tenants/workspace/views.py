@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
@@ -64,6 +64,7 @@ from tenants.workspace.services import (
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
+from union.formats import long_date
 from union.spreadsheets import csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
@@ -697,7 +698,7 @@ def document_delete(request, pk: int):
                 ("Fichier", document.file.name.rsplit("/", 1)[-1]),
                 (
                     "Déposé le",
-                    formats.date_format(timezone.localtime(document.uploaded_at), "j F Y H:i"),
+                    long_date(timezone.localtime(document.uploaded_at), weekday=False, time=True),
                 ),
             ],
             cancel="/documents/",

@@ -6,10 +6,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import segno
 from django.utils import timezone
 from pypdf import PdfReader
 
-from seminars.check_in import check_in_code, check_in_drawing, check_in_url
+from seminars.check_in import check_in_code, check_in_flowable, check_in_url
 from seminars.emails import send_registration_email
 from seminars.links import make_token
 from seminars.models import SeminarPage
@@ -100,15 +101,15 @@ def test_a_tampered_or_foreign_code_and_other_people_get_nothing(event):
 
 def test_each_badge_carries_the_persons_code(organiser_client, event):
     seminar, zola, abel, _roux = event
-    drawing = check_in_drawing(zola, 50)
-    assert drawing.contents[0].value == check_in_url(zola)
+    code = check_in_flowable(zola, 50)
+    assert code.matrix == segno.make(check_in_url(zola), error="l").matrix
     response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/badges/")
     reader = PdfReader(io.BytesIO(response.content))
     text = reader.pages[0].extract_text()
     assert "ZOLA" in text and "ABEL" in text
     # The QR modules are drawn as filled rectangles: hundreds per badge.
     content = reader.pages[0].get_contents().get_data()
-    assert content.count(b" re") > 400
+    assert content.count(b" re") > 300
 
 
 def test_the_reminder_points_to_the_code(event, mailoutbox):

@@ -16,6 +16,7 @@ from seminars.models import Evaluation, SeminarPage
 from seminars.services import register_person, set_check_in
 from tests.conftest import host_client
 from tests.seminars.conftest import make_seminar, organiser, person
+from union import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -171,9 +172,10 @@ def test_organisers_read_a_summary_without_names(organiser_client, event):
     overall = summary.questions[0]
     assert overall.counts == {4: 1, 3: 0, 2: 1, 1: 0}
     assert (overall.satisfied_percent, overall.average) == (50, 3.0)
-    assert [(a.label, a.answers, a.satisfied_percent) for a in summary.ateliers] == [
-        ("Atelier A", 1, 100),
-        ("Atelier B", 0, None),
+    # One rating of atelier A: organisers know who chose it, so it is not detailed.
+    assert [(a.label, a.withheld, a.answers) for a in summary.ateliers] == [
+        ("Atelier A", True, 0),
+        ("Atelier B", False, 0),
     ]
 
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/avis/")
@@ -182,34 +184,75 @@ def test_organisers_read_a_summary_without_names(organiser_client, event):
     assert "2 avis sur 2 personnes présentes (taux de réponse : 100 %)" in html
     assert "<caption>Satisfaction par question" in html
     assert "Salle trop petite" in html and "Les chiffres de la CAF" in html
+    assert "Moins de 3 réponses : non détaillé" in html
     assert "Zola" not in html and "ZOLA" not in html and "Abel" not in html
     listing = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     assert "2 avis sur 2 personnes présentes" in listing
 
     export = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/avis.xlsx")
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    workbook = load_workbook(io.BytesIO(export.content))
+    rows = list(workbook["Avis"].iter_rows(values_only=True))
     assert rows[0][0] == "Avis des participants – Journée des élus"
-    assert rows[1][:4] == (
+    assert rows[1] == (
         "Appréciation générale",
-        "Utilité pour le mandat ou la fonction",
+        "Utilité pour votre mandat ou votre fonction",
         "Organisation et accueil",
-        "Atelier « Atelier A »",
+        "Ce qui vous a été le plus utile",
+        "Ce qui serait à améliorer",
+        "Thèmes souhaités pour de prochaines rencontres",
     )
-    assert [row[0] for row in rows[2:]] == ["Très satisfaisant", "Peu satisfaisant"]
-    assert rows[2][3] == "Satisfaisant" and rows[3][3] is None
-    text = repr(rows)
+    # By answer, best first: nothing in a line (time, atelier) to match it with a person.
+    assert rows[2] == (
+        "Très satisfaisant",
+        "Très satisfaisant",
+        "Peu satisfaisant",
+        None,
+        "Salle trop petite",
+        None,
+    )
+    assert rows[3][0] == "Peu satisfaisant" and len(rows) == 4
+    ateliers = list(workbook["Ateliers"].iter_rows(values_only=True))
+    assert ateliers[1] == ("Atelier A", "moins de 3 réponses : non détaillé", None, None)
+    text = repr(rows) + repr(ateliers)
     assert "Zola" not in text and "Abel" not in text and "Bondy" not in text
+
+
+def test_an_atelier_rated_by_three_people_is_detailed(event):
+    seminar, zola, abel, _roux = event
+    atelier_a = seminar.ateliers.get(title="Atelier A")
+    extra, _ = register_person(seminar, person(5, nom="Ezra", ateliers=[atelier_a.pk]))
+    for registration in (zola, abel, extra):
+        registration.ateliers.set([atelier_a])
+        set_check_in(registration, True)
+        save_evaluation(
+            registration, {"overall": 3, "usefulness": 3, "organisation": 3}, {atelier_a.pk: 4}
+        )
+    (a, _b) = summarise_evaluations(seminar).ateliers
+    assert (a.withheld, a.answers, a.satisfied_percent) == (False, 3, 100)
+
+
+def test_answers_of_people_no_longer_present_leave_the_figures(event):
+    seminar, zola, abel, _roux = event
+    answer(zola, 4)
+    answer(abel, 1)
+    set_check_in(abel, False)  # checked in by mistake, undone after they answered
+    summary = summarise_evaluations(seminar)
+    assert (summary.present, summary.answers, summary.response_percent) == (1, 1, 100)
+    assert summary.questions[0].counts[1] == 0
 
 
 def test_only_organisers_read_the_opinions(event):
     seminar, zola, *_ = event
     answer(zola, 4)
+    editor = host_client("localhost", organiser(roles.EDITOR, "editrice@union.test"))
     for path in (
         f"/admin/inscriptions/{seminar.pk}/avis/",
         f"/admin/inscriptions/{seminar.pk}/avis.xlsx",
     ):
         response = host_client("localhost").get(path)
         assert response.status_code == 302 and "/login/" in response["Location"]
+        assert editor.get(path).status_code in (302, 403)
+        assert "Très satisfaisant" not in editor.get(path, follow=True).content.decode()
 
 
 def test_the_api_gives_organisers_the_summary(event):

@@ -22,11 +22,9 @@ from seminars.models import (
     Registration,
     SeminarPage,
 )
-from seminars.tasks import send_registration_email
+from seminars.services import queue_emails_once
 from tenants.matching import fold
-from union.audit import record_audit
 from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
-from union.task_queue import enqueue_with_transaction
 
 OPEN_FOR = timedelta(days=90)
 QUESTIONS = ("overall", "usefulness", "organisation")
@@ -64,27 +62,17 @@ def still_to_answer(seminar: SeminarPage) -> QuerySet[Registration]:
 
 def remind_to_answer(seminar: SeminarPage, *, actor=None) -> int:
     """Queue one reminder to answer the questionnaire to each present person who has not, once
-    each, as send_certificates does: rows marked in the same transaction, a concurrent click
-    skips the locked ones. Nothing while the questionnaire is not open."""
+    each (as the attestations). Nothing while the questionnaire is not open."""
     if evaluations_open_state(seminar) != "open":
         return 0
-    with transaction.atomic():
-        due = list(
-            still_to_answer(seminar)
-            .select_for_update(skip_locked=True, of=("self",))  # not the outer-joined answers
-            .values_list("pk", flat=True)
-        )
-        Registration.objects.filter(pk__in=due).update(evaluation_reminded_at=timezone.now())
-        for registration_id in due:
-            enqueue_with_transaction(send_registration_email, registration_id, "evaluation")
-        record_audit(
-            "seminar.evaluations.reminded",
-            actor=actor,
-            target=seminar.title,
-            seminar=seminar.pk,
-            count=len(due),
-        )
-    return len(due)
+    return queue_emails_once(
+        seminar,
+        still_to_answer(seminar),
+        kind="evaluation",
+        sent_field="evaluation_reminded_at",
+        action="seminar.evaluations.reminded",
+        actor=actor,
+    )
 
 
 def rated_ateliers(registration: Registration) -> list[Atelier]:

@@ -457,23 +457,38 @@ def send_certificates(seminar: SeminarPage, *, actor=None) -> int:
     end of the event (see Registration.certificate_available)."""
     if not seminar.has_ended():
         return 0
+    return queue_emails_once(
+        seminar,
+        certificates_to_send(seminar),
+        kind="certificate",
+        sent_field="certificate_sent_at",
+        action="seminar.certificates.sent",
+        actor=actor,
+    )
+
+
+def queue_emails_once(
+    seminar: SeminarPage,
+    due: QuerySet[Registration],
+    *,
+    kind: str,
+    sent_field: str,
+    action: str,
+    actor,
+) -> int:
+    """Queue the e-mail `kind` to each registration of `due` and set its `sent_field` in the same
+    transaction, so that each person gets it once however often organisers click: a concurrent
+    click skips the rows this one has locked. Audited as `action`; returns how many."""
     with transaction.atomic():
-        due = list(
-            certificates_to_send(seminar)
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)
+        ids = list(
+            # of=self: `due` may outer-join a related table, which PostgreSQL cannot lock.
+            due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
         )
-        Registration.objects.filter(pk__in=due).update(certificate_sent_at=timezone.now())
-        for registration_id in due:
-            enqueue_with_transaction(send_registration_email, registration_id, "certificate")
-        record_audit(
-            "seminar.certificates.sent",
-            actor=actor,
-            target=seminar.title,
-            seminar=seminar.pk,
-            count=len(due),
-        )
-    return len(due)
+        Registration.objects.filter(pk__in=ids).update(**{sent_field: timezone.now()})
+        for registration_id in ids:
+            enqueue_with_transaction(send_registration_email, registration_id, kind)
+        record_audit(action, actor=actor, target=seminar.title, seminar=seminar.pk, count=len(ids))
+    return len(ids)
 
 
 def fix_commune(registration: Registration, code: str, *, actor=None) -> Registration:

@@ -542,7 +542,10 @@ def domiciliation(request):
     if request.GET.get("format") == "csv":
         rows = [[f"Rapport annuel de domiciliation {year}", request.tenant.name]]
         rows += [[f.label, "" if f.count is None else f.count] for f in figures]
-        return download_response(csv_bytes(rows), "csv", f"domiciliation-{year}.csv")
+        # Named after the member, as the activity report: a file sent to the préfecture among
+        # others' must say whose it is.
+        name = f"domiciliation-{slugify(request.tenant.slug)}-{year}.csv"
+        return download_response(csv_bytes(rows), "csv", name)
     due = activity.prefect_due_date(year)
     return render(
         request,

@@ -328,6 +328,8 @@ def test_domiciliation_helper(bondy, clients):
     assert "4 chiffres manquants" in page
     csv_text = clients["viewer"].get("/activite/domiciliation/?annee=2025&format=csv")
     assert "Courriers reçus;5230" in csv_text.content.decode("utf-8-sig")
+    # Whose report it is, in the file's name too (it goes to the préfecture with others').
+    assert f'filename="domiciliation-{bondy.slug}-2025.csv"' in csv_text["Content-Disposition"]
 
 
 def test_form_entry_french_amount_and_duplicate_spelling(bondy, clients):

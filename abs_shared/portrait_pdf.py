@@ -220,9 +220,15 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
     if drafts:
         notes.append(
             _paragraph(
-                f"Document de travail : {drafts} valeur(s) de ce portrait ne sont pas encore "
-                f"publiées par le {kind} (brouillons ou valeurs validées en attente de "
-                "publication) ; elles sont marquées « brouillon ».",
+                (
+                    f"Document de travail : 1 valeur de ce portrait n'est pas encore publiée par "
+                    f"le {kind} (brouillon ou valeur validée en attente de publication) ; elle "
+                    "est marquée « brouillon »."
+                    if drafts == 1
+                    else f"Document de travail : {drafts} valeurs de ce portrait ne sont pas "
+                    f"encore publiées par le {kind} (brouillons ou valeurs validées en attente "
+                    "de publication) ; elles sont marquées « brouillon »."
+                ),
                 styles["Warning"],
             )
         )

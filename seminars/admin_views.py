@@ -11,14 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from seminars.annual_report import build_year_report, report_years, year_report_workbook
+from seminars.annual_report import (
+    build_year_report,
+    default_report_year,
+    report_years,
+    year_report_workbook,
+)
 from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
 from seminars.check_in import read_check_in_code
 from seminars.evaluations import (
-    counted_evaluations,
     evaluation_closes,
     evaluations_open_state,
     evaluations_workbook,
+    event_evaluations,
     remind_to_answer,
     still_to_answer,
     summarise_evaluations,
@@ -120,8 +125,10 @@ def year_report(request):
     year = parse_digits(asked, 4) if asked else None
     if year not in years:
         if asked:
-            messages.error(request, f"Aucun événement en « {asked} » : voici la dernière année.")
-        year = years[0] if years else timezone.localdate().year
+            messages.error(
+                request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
+            )
+        year = default_report_year()
     report = build_year_report(year)
     if request.GET.get("format") == "xlsx":
         return download_response(
@@ -200,7 +207,7 @@ def registrations(request, pk: int):
         ended=seminar.has_ended(),
         present_count=seminar.registrations.filter(PRESENT).count(),
         certificates_due=certificates_to_send(seminar).count(),
-        evaluations_count=counted_evaluations(seminar).count(),
+        evaluations_count=event_evaluations(seminar).count(),
         flagged_count=seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .count(),
@@ -477,8 +484,8 @@ def remind_evaluations(request, pk: int):
     else:
         messages.info(
             request,
-            "Personne à relancer : chaque personne présente avec une adresse e-mail a répondu ou "
-            "a déjà été relancée, ou le questionnaire n'est pas ouvert.",
+            "Aucune personne à relancer : chaque personne présente avec une adresse e-mail a "
+            "répondu ou a déjà été relancée, ou le questionnaire n'est pas ouvert.",
         )
     return redirect("seminars_admin:evaluations", pk=seminar.pk)
 

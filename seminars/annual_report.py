@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from seminars.evaluations import COUNTED, SATISFIED
+from seminars.evaluations import SATISFIED
 from seminars.models import PRESENT, Evaluation, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
+from union.formats import plural
 from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
 
 Status = Registration.Status
@@ -25,6 +26,7 @@ Status = Registration.Status
 @dataclass
 class EventLine:
     event: SeminarPage
+    held: bool  # over: an event still to come has registrations but no participants yet
     confirmed: int
     present: int
     checked_in: bool  # False: nobody was checked in, `present` counts the confirmed people
@@ -54,14 +56,30 @@ class YearReport:
         return round(100 * self.satisfied / self.answers) if self.answers else None
 
     @property
+    def held_count(self) -> int:
+        return sum(1 for line in self.lines if line.held)
+
+    @property
+    def upcoming_count(self) -> int:
+        return len(self.lines) - self.held_count
+
+    @property
     def estimated(self) -> bool:
-        """Some events count their confirmed people, not people checked in."""
-        return any(not line.checked_in for line in self.lines)
+        """Some events held count their confirmed people, not people checked in."""
+        return any(line.held and not line.checked_in for line in self.lines)
 
 
 def report_years() -> list[int]:
     """Years with at least one event, newest first (the year select)."""
     return [moment.year for moment in SeminarPage.objects.live().datetimes("start", "year", "DESC")]
+
+
+def default_report_year() -> int:
+    """The latest year with an event held: a year whose events are all to come has nothing to
+    report yet."""
+    held = SeminarPage.objects.live().filter(end__lte=timezone.now())
+    latest = held.datetimes("start", "year", "DESC").first()
+    return latest.year if latest else timezone.localdate().year
 
 
 def _events(year: int) -> QuerySet[SeminarPage]:
@@ -85,9 +103,12 @@ def _events(year: int) -> QuerySet[SeminarPage]:
 
 
 def participants(events: list[SeminarPage]) -> QuerySet[Registration]:
-    """The people who took part in `events`: checked in, or confirmed where nobody was."""
-    checked = [e.pk for e in events if e.present_count]
-    unchecked = [e.pk for e in events if not e.present_count]
+    """The people who took part in the `events` held: checked in, or confirmed where nobody
+    was."""
+    now = timezone.now()
+    held = [e for e in events if e.end <= now]
+    checked = [e.pk for e in held if e.present_count]
+    unchecked = [e.pk for e in held if not e.present_count]
     return Registration.objects.filter(
         (Q(seminar__in=checked) & PRESENT)
         | Q(seminar__in=unchecked, status=Registration.Status.CONFIRMED)
@@ -108,17 +129,19 @@ def build_year_report(year: int) -> YearReport:
     opinions = {
         event_id: (answers, satisfied)
         for event_id, answers, satisfied in Evaluation.objects.filter(
-            COUNTED, registration__seminar__in=events
+            registration__seminar__in=events
         )
         .values("registration__seminar")
         .annotate(answers=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))
         .values_list("registration__seminar", "answers", "satisfied")
     }
+    now = timezone.now()
     lines = [
         EventLine(
             event=event,
+            held=event.end <= now,
             confirmed=event.confirmed_count,
-            present=event.present_count or event.confirmed_count,
+            present=(event.present_count or event.confirmed_count) if event.end <= now else 0,
             checked_in=bool(event.present_count),
             communes=communes_by_event.get(event.pk, 0),
             answers=opinions.get(event.pk, (0, 0))[0],
@@ -167,6 +190,7 @@ def year_report_workbook(report: YearReport) -> bytes:
         "Rencontres", headers, title=f"Bilan des rencontres de l'union – {report.year}"
     )
     for line in report.lines:
+        coming = "à venir" if not line.held else None
         append_row(
             sheet,
             [
@@ -175,8 +199,8 @@ def year_report_workbook(report: YearReport) -> bytes:
                 line.event.get_kind_display(),
                 line.event.seats,
                 line.confirmed,
-                line.present,
-                "oui" if line.checked_in else "non (inscrits confirmés comptés)",
+                coming or line.present,
+                coming or ("oui" if line.checked_in else "non (inscrits confirmés comptés)"),
                 line.communes,
                 line.answers,
                 line.satisfied_percent,
@@ -184,7 +208,8 @@ def year_report_workbook(report: YearReport) -> bytes:
         )
         sheet.cell(row=sheet.max_row, column=1).number_format = "DD/MM/YYYY"
     append_row(sheet, [])
-    append_row(sheet, ["Total", f"{len(report.lines)} rencontres", "", "", "", report.participants])
+    held = plural(report.held_count, "rencontre tenue", "rencontres tenues")
+    append_row(sheet, ["Total", held, "", "", "", report.participants])
     append_row(
         sheet,
         [
@@ -193,7 +218,8 @@ def year_report_workbook(report: YearReport) -> bytes:
         ],
     )
     append_row(sheet, [])
-    append_row(sheet, ["Fonction", "Participants"])
+    # A person who came to three events counts three times: participations, not people.
+    append_row(sheet, ["Fonction", "Participations"])
     for label, count in report.by_fonction:
         append_row(sheet, [label, count])
     set_widths(sheet, (14, 48, 24, 8, 12, 12, 30, 10, 8, 12))

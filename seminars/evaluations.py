@@ -102,15 +102,14 @@ def save_evaluation(
 # Below this, an atelier's ratings are not detailed: organisers know who chose which atelier, so
 # one or two answers would be theirs.
 MIN_ATELIER_ANSWERS = 3
-# The answers that count: people still checked in with a seat. An answer stays stored when a
-# check-in is undone or a registration cancelled afterwards, but leaves the figures.
-COUNTED = Q(registration__status=Registration.Status.CONFIRMED) & Q(
-    registration__checked_in_at__isnull=False
-)
 
 
-def counted_evaluations(seminar: SeminarPage) -> QuerySet[Evaluation]:
-    return Evaluation.objects.filter(COUNTED, registration__seminar=seminar)
+def event_evaluations(seminar: SeminarPage) -> QuerySet[Evaluation]:
+    """Every answer given for the event. Only people checked in could answer, and an answer keeps
+    counting if the check-in is undone or the registration cancelled afterwards: were it to leave
+    the figures, an organiser could undo one person's check-in and read their answer in the
+    difference."""
+    return Evaluation.objects.filter(registration__seminar=seminar)
 
 
 def question_labels() -> dict[str, str]:
@@ -188,7 +187,7 @@ def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
     """Each atelier's ratings; an atelier with fewer than MIN_ATELIER_ANSWERS is withheld."""
     by_atelier: dict[int, list[int]] = {}
     for atelier_id, rating in AtelierRating.objects.filter(
-        evaluation__in=counted_evaluations(seminar)
+        evaluation__in=event_evaluations(seminar)
     ).values_list("atelier_id", "rating"):
         by_atelier.setdefault(atelier_id, []).append(rating)
     summaries = []
@@ -204,7 +203,7 @@ def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
 def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
     """Every answer of the event, without names, in four queries. Comments are in alphabetical
     order, not in the order they came in (which organisers could match with who left when)."""
-    evaluations = list(counted_evaluations(seminar))
+    evaluations = list(event_evaluations(seminar))
     labels = question_labels()
     questions = [
         RatingSummary(name, labels[name], _counts(getattr(e, name) for e in evaluations))
@@ -219,7 +218,8 @@ def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
         for name in COMMENTS
     ]
     return EvaluationSummary(
-        present=seminar.registrations.filter(PRESENT).count(),
+        # Who could answer: the people present, and whoever answered when they were.
+        present=seminar.registrations.filter(PRESENT | Q(evaluation__isnull=False)).count(),
         answers=len(evaluations),
         questions=questions,
         ateliers=summarise_ateliers(seminar),
@@ -239,7 +239,7 @@ def evaluations_workbook(seminar: SeminarPage) -> bytes:
     )
     ratings = dict(Rating.choices)
     answers = sorted(
-        counted_evaluations(seminar),
+        event_evaluations(seminar),
         key=lambda e: (
             [-getattr(e, n) for n in QUESTIONS],
             [fold(getattr(e, n)) for n in COMMENTS],

@@ -32,3 +32,9 @@ def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
     if weekday:
         text = f"{date_format(moment, 'l')} {text}"
     return f"{text} à {moment:%H:%M}" if time else text
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """ "1 rencontre tenue", "0 rencontre tenue", "3 rencontres tenues": French counts 0 and 1 as
+    singular."""
+    return f"{french_number(count)} {singular if count <= 1 else plural_form}"

@@ -19,6 +19,7 @@ from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 
@@ -74,6 +75,20 @@ def table_style(commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+FOOTER_SIZE = 8
+FOOTER_SIDE = 42  # points kept blank on each side of the footer (1.5 cm)
+
+
+def shorten(text: str, width: float) -> str:
+    """`text` cut with « … » to fit `width` points in the footer's font: a long event title must
+    not push « page n / N » off the sheet."""
+    if stringWidth(text, FONT, FOOTER_SIZE) <= width:
+        return text
+    while text and stringWidth(text + "…", FONT, FOOTER_SIZE) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def numbered_canvas(footer: str):
     """A canvas class that writes « footer · page n / N » at the foot of every page: N is only
     known at the end, so pages are kept until then (reportlab's documented two-pass pattern)."""
@@ -92,10 +107,13 @@ def numbered_canvas(footer: str):
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                self.setFont(FONT, 8)
+                self.setFont(FONT, FOOTER_SIZE)
                 self.setFillGray(0.35)
                 width = self._pagesize[0]
-                self.drawCentredString(width / 2, 20, f"{footer} · page {number} / {total}")
+                pages = f" · page {number} / {total}"
+                room = width - 2 * FOOTER_SIDE - stringWidth(pages, FONT, FOOTER_SIZE)
+                text = shorten(footer, room)
+                self.drawCentredString(width / 2, 20, text + pages)
                 super().showPage()
             super().save()
 

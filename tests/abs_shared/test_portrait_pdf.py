@@ -213,7 +213,7 @@ def test_the_member_space_pdf_marks_its_drafts_and_never_shows_the_others(two_me
     text = flat(text_of(reader))
     assert "31,4 (brouillon)" in text
     assert "hausse de 5,4 pt depuis 2020 (brouillon)" in text
-    assert "Document de travail : 1 valeur(s) de ce portrait ne sont pas encore publiées" in text
+    assert "Document de travail : 1 valeur de ce portrait n'est pas encore publiée" in text
     assert "22,2" not in text
     assert "document de travail" in reader.metadata.subject
 

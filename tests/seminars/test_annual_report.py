@@ -18,7 +18,8 @@ from tests.seminars.conftest import make_seminar, organiser, person
 from union import roles
 
 pytestmark = pytest.mark.django_db
-YEAR = timezone.localdate().year
+# Last year: every event of the fixture is over whatever the day the test runs.
+YEAR = timezone.localdate().year - 1
 
 
 def move_to(event, year: int, month: int) -> None:
@@ -33,9 +34,10 @@ def opinion(registration, overall: int) -> None:
 
 @pytest.fixture
 def year(two_members):
-    """This year: a seminar with check-in (Zola of Bondy and Abel of Montreuil present, Roux
+    """Last year: a seminar with check-in (Zola of Bondy and Abel of Montreuil present, Roux
     absent, Lebrun waiting) and an earlier commission without check-in (two confirmed: a maire of
-    Pantin and someone whose commune was not recognised). Last year: one more event, left out."""
+    Pantin and someone whose commune was not recognised). The year before: one more event, left
+    out. And an event to come, with three confirmed people: no participation yet."""
     seminar = make_seminar("Séminaire", seats=3, days_ahead=-2)
     zola, _ = register_person(seminar, person(1, nom="Zola"))
     abel, _ = register_person(seminar, person(2, nom="Abel", commune="Montreuil", fonction="dgs"))
@@ -57,6 +59,9 @@ def year(two_members):
     move_to(seminar, YEAR, 6)
     move_to(commission, YEAR, 3)
     move_to(last_year, YEAR - 1, 6)
+    coming = make_seminar("À venir", days_ahead=40)
+    for number in (8, 9, 10):
+        register_person(coming, person(number))
     return seminar, commission
 
 
@@ -88,7 +93,7 @@ def test_organisers_read_it_and_download_it(year):
     client = host_client("localhost", organiser())
     html = client.get(f"/admin/inscriptions/bilan/?annee={YEAR}").content.decode()
     assert (
-        "2 rencontres, 4 participations, 3 communes représentées, dont 2 des 2 communes membres"
+        "2 rencontres tenues, 4 participations, 3 communes représentées, dont 2 des 2 communes membres"
         in html
     )
     assert "Satisfaction générale : 50 % sur 2 avis." in html
@@ -103,6 +108,8 @@ def test_organisers_read_it_and_download_it(year):
     assert [row[1] for row in rows[2:4]] == ["Commission", "Séminaire"]
     assert rows[3][4:10] == (3, 2, "oui", 2, 2, 50)
     assert ("Maire", 2) in [row[:2] for row in rows]
+    assert ("Total", "2 rencontres tenues") in [row[:2] for row in rows]
+    assert ("Fonction", "Participations") in [row[:2] for row in rows]
 
 
 @pytest.mark.parametrize("asked", ["1999", "abc", "²"])
@@ -118,3 +125,13 @@ def test_an_unknown_year_shows_the_latest_with_a_message(year, asked):
 def test_only_organisers(year):
     editor = host_client("localhost", organiser(roles.EDITOR, "editrice@union.test"))
     assert editor.get("/admin/inscriptions/bilan/").status_code in (302, 403)
+
+
+def test_an_event_to_come_is_listed_without_participants_and_the_page_opens_on_a_past_year(year):
+    coming = SeminarPage.objects.get(title="À venir")
+    report = build_year_report(timezone.localtime(coming.start).year)
+    (line,) = [line for line in report.lines if line.event.pk == coming.pk]
+    assert (line.held, line.confirmed, line.present, line.communes) == (False, 3, 0, 0)
+    assert report.participants == 0 and report.by_fonction == []
+    html = host_client("localhost", organiser()).get("/admin/inscriptions/bilan/").content.decode()
+    assert f"<caption>Rencontres de {YEAR}</caption>" in html  # the latest year with events held

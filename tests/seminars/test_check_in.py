@@ -99,15 +99,46 @@ def test_a_tampered_or_foreign_code_and_other_people_get_nothing(event):
     assert zola.checked_in_at is None
 
 
+def drawn_modules(code, size: float) -> tuple:
+    """The grid of dark modules the flowable draws, rebuilt from the rectangles it paints."""
+
+    class Recorder:
+        def __init__(self):
+            self.rects = []
+
+        def beginPath(self):  # noqa: N802 – reportlab's names
+            return self
+
+        def rect(self, x, y, width, height):
+            self.rects.append((x, y, width, height))
+
+        def drawPath(self, path, stroke, fill):  # noqa: N802
+            assert (stroke, fill) == (0, 1)
+
+    canvas = Recorder()
+    code.canv = canvas
+    code.draw()
+    count = len(code.matrix)
+    unit = size / (count + 8)  # four modules of quiet zone on each side
+    grid = [bytearray(count) for _ in range(count)]
+    for x, y, width, _height in canvas.rects:
+        row = round((size - y) / unit) - 1 - 4
+        first = round(x / unit) - 4
+        for column in range(first, first + round(width / unit)):
+            grid[row][column] = 1
+    return tuple(grid)
+
+
 def test_each_badge_carries_the_persons_code(organiser_client, event):
     seminar, zola, abel, _roux = event
-    code = check_in_flowable(zola, 50)
+    code = check_in_flowable(zola, 90)
     assert code.matrix == segno.make(check_in_url(zola), error="l").matrix
+    assert drawn_modules(code, 90) == code.matrix
     response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/badges/")
     reader = PdfReader(io.BytesIO(response.content))
     text = reader.pages[0].extract_text()
     assert "ZOLA" in text and "ABEL" in text
-    # The QR modules are drawn as filled rectangles: hundreds per badge.
+    # Each badge's code is drawn: one rectangle per run of dark modules, hundreds per page.
     content = reader.pages[0].get_contents().get_data()
     assert content.count(b" re") > 300
 

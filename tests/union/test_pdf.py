@@ -136,3 +136,17 @@ def test_page_numbers_at_the_foot_of_each_page():
     assert "Liste · page 3 / 3" in texts[2]
     plain = PdfReader(io.BytesIO(build_pdf(story(), title="Liste")))
     assert "page 1" not in plain.pages[0].extract_text()
+
+
+def test_a_long_title_is_shortened_so_that_the_page_number_stays_on_the_sheet():
+    from reportlab.platypus import Paragraph
+
+    from union.pdf import build_pdf, stylesheet
+
+    title = "Feuille d'émargement – " + "Séminaire très long " * 20
+    content = build_pdf(
+        [Paragraph("Texte", stylesheet()["BodyText"])], title=title, page_numbers=True
+    )
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "… · page 1 / 1" in text
+    assert "Séminaire très long " * 20 not in text

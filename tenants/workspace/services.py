@@ -380,17 +380,17 @@ def seat_date_errors(mandate: BoardMandate, start: date | None, end: date | None
     if start is not None and start < mandate.start:
         errors["start"] = (
             f"Le mandat ne peut pas commencer avant la mandature {mandate.label}, "
-            f"ouverte le {mandate.start:%d/%m/%Y}."
+            f"ouverte le {long_date(mandate.start, weekday=False)}."
         )
     elif start is not None and mandate.end is not None and start > mandate.end:
         errors["start"] = (
             f"Le mandat ne peut pas commencer après la fin de la mandature {mandate.label}, "
-            f"close le {mandate.end:%d/%m/%Y}."
+            f"close le {long_date(mandate.end, weekday=False)}."
         )
     if end is not None and mandate.end is not None and end > mandate.end:
         errors["end"] = (
             f"Le mandat ne peut pas finir après la mandature {mandate.label}, "
-            f"close le {mandate.end:%d/%m/%Y}."
+            f"close le {long_date(mandate.end, weekday=False)}."
         )
     return errors
 

@@ -64,7 +64,7 @@ def test_a_seat_starting_before_its_mandate_is_refused_next_to_the_field(two_mem
     pk, bondy_client, montreuil_client = boards
     response = bondy_client.post(f"/conseil/mandats/{pk}/ajouter/", {**SEAT, "start": "2019-06-01"})
     assert response.status_code == 200
-    assert "avant la mandature 2020-2026, ouverte le 01/07/2020" in field_error(response, "start")
+    assert "avant la mandature 2020-2026, ouverte le 1er juillet 2020" in field_error(response, "start")
     soup = soup_of(response)
     assert soup.find("input", attrs={"name": "start"})["value"] == "2019-06-01"
     assert soup.find("input", attrs={"name": "first_name"})["value"] == "Zoé"
@@ -84,7 +84,7 @@ def test_a_seat_ending_after_its_mandate_is_refused_on_add_and_edit(two_members,
     response = bondy_client.post(
         f"/conseil/mandats/{pk}/ajouter/", {**SEAT, "start": "2021-01-01", "end": "2026-07-01"}
     )
-    assert "après la mandature 2020-2026, close le 30/06/2026" in field_error(response, "end")
+    assert "après la mandature 2020-2026, close le 30 juin 2026" in field_error(response, "end")
     assert seat_count(bondy, "Hors-Mandat") == 0
     with schema_context(bondy.schema_name):
         seat = BoardMember.objects.get(last_name="Conseil1")
@@ -94,7 +94,7 @@ def test_a_seat_ending_after_its_mandate_is_refused_on_add_and_edit(two_members,
          "start": "2020-07-01", "end": "2027-03-31"},
     )  # fmt: skip
     assert response.status_code == 200
-    assert "close le 30/06/2026" in field_error(response, "end")
+    assert "close le 30 juin 2026" in field_error(response, "end")
     with schema_context(bondy.schema_name):
         seat.refresh_from_db()
         assert seat.end is None
@@ -121,7 +121,7 @@ def test_the_api_refuses_a_seat_outside_the_current_mandate_by_field(two_members
         content_type="application/json",
     )
     assert late.status_code == 400
-    assert "close le 30/06/2026" in late.json()["end"][0]
+    assert "close le 30 juin 2026" in late.json()["end"][0]
     assert seat_count(bondy, "Hors-Mandat") == 0
     fits = montreuil_client.post(
         "/api/v1/board/members/", {**SEAT, "start": "2019-06-01"}, content_type="application/json"

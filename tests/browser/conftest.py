@@ -5,13 +5,16 @@ connection, so it sees committed data only. Tests here commit what they need wit
 `tests.conftest.run_committed` and remove it afterwards.
 """
 
+import mimetypes
 import os
 import shutil
 import threading
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
@@ -42,6 +45,20 @@ class ClosingWSGIHandler(WSGIHandler):
             return super().__call__(environ, start_response)
         finally:
             connections.close_all()
+
+
+def serve_static(route):
+    """Answer the browser's requests for /static/ from the apps' static folders, as
+    `collectstatic` would gather them: the test server does not serve static files, and a page
+    without its CSS would be checked for contrast or focus rings it does not really have.
+    Use: `page.route("**/static/**", serve_static)`."""
+    path = route.request.url.split("/static/", 1)[1].split("?")[0]
+    found = finders.find(path)
+    if not found:
+        route.fulfill(status=404)
+        return
+    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+    route.fulfill(status=200, body=Path(found).read_bytes(), content_type=content_type)
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,9 @@
 The test server does not serve static files (no collectstatic in tests): the browser's requests
 for /static/ are answered from the apps' static folders, as `collectstatic` would gather them."""
 
-import mimetypes
-from pathlib import Path
-
 import pytest
-from django.contrib.staticfiles import finders
+
+from tests.browser.conftest import serve_static
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -29,16 +27,6 @@ RINGS = """() => {
     background: behind ? background : "rgb(255, 255, 255)",
   };
 }"""
-
-
-def serve_static(route):
-    path = route.request.url.split("/static/", 1)[1].split("?")[0]
-    found = finders.find(path)
-    if not found:
-        route.fulfill(status=404)
-        return
-    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-    route.fulfill(status=200, body=Path(found).read_bytes(), content_type=content_type)
 
 
 def rgb(css: str) -> tuple[int, ...]:

@@ -64,7 +64,9 @@ def test_a_seat_starting_before_its_mandate_is_refused_next_to_the_field(two_mem
     pk, bondy_client, montreuil_client = boards
     response = bondy_client.post(f"/conseil/mandats/{pk}/ajouter/", {**SEAT, "start": "2019-06-01"})
     assert response.status_code == 200
-    assert "avant la mandature 2020-2026, ouverte le 1er juillet 2020" in field_error(response, "start")
+    assert "avant la mandature 2020-2026, ouverte le 1er juillet 2020" in field_error(
+        response, "start"
+    )
     soup = soup_of(response)
     assert soup.find("input", attrs={"name": "start"})["value"] == "2019-06-01"
     assert soup.find("input", attrs={"name": "first_name"})["value"] == "Zoé"

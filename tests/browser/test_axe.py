@@ -1,0 +1,270 @@
+"""Automated accessibility audit: axe-core's WCAG 2.0 and 2.1 rules, levels A and AA, on the
+main pages of the portal and of a member space, filled with the demo's own data.
+
+axe finds what a machine can (contrast, names of fields and buttons, landmarks, ids, tables…),
+part of the RGAA only; keyboard paths and focus are tested in the other browser tests.
+The stylesheets are served (see `serve_static`): contrast is measured on the real colours.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django_tenants.utils import schema_context
+from wagtail.models import Page
+
+from abs_shared import demo as abs_demo
+from abs_shared.models import DEMO_SOURCE, ReferenceValue
+from knowledge_base import demo as kb_demo
+from knowledge_base.models import ExperiencePage, GlossaryTerm, GuidePage
+from seminars import demo as seminars_demo
+from seminars.links import make_token, page_path
+from seminars.models import PRESENT, Evaluation, ProceedingsPage, Registration, SeminarPage
+from tenants.models import MemberCCAS, Membership
+from tenants.services import grant_membership, onboard_member
+from tenants.workspace import demo as workspace_demo
+from tenants.workspace.models import Document
+from tenants.workspace.services import add_document, delete_document
+from tests.browser.conftest import serve_static
+from tests.conftest import PASSWORD, run_committed
+
+pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
+
+# The WCAG 2.0 and 2.1 success criteria of levels A and AA (RGAA 4 follows WCAG 2.1 AA), plus the axe
+# "best-practice" rules that check RGAA criteria on headings (9.1) and landmarks (12.6); the
+# other best-practice rules are advice, not criteria.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "rules": {
+        rule: {"enabled": True}
+        for rule in (
+            "heading-order",
+            "page-has-heading-one",
+            "empty-heading",
+            "landmark-one-main",
+            "landmark-unique",
+            "landmark-no-duplicate-banner",
+            "landmark-no-duplicate-contentinfo",
+            "landmark-no-duplicate-main",
+            "landmark-banner-is-top-level",
+            "landmark-contentinfo-is-top-level",
+            "landmark-main-is-top-level",
+        )
+    },
+    "resultTypes": ["violations"],
+}
+# A desktop and a phone: wide tables scroll on a phone only, and must then be reachable with the
+# keyboard (axe "scrollable-region-focusable").
+VIEWPORTS = {"bureau": {"width": 1280, "height": 800}, "téléphone": {"width": 375, "height": 800}}
+DIRECTOR = "direction@bondy.axe.test"
+PUBLISHERS = ("93010", "93048")  # Bondy, Montreuil: demo experiences and ABS values of their own
+
+
+@dataclass
+class Demo:
+    """What the audit created, to find its pages and to remove it afterwards."""
+
+    members: list = field(default_factory=list)
+    new_pages: list = field(default_factory=list)  # created under the home page
+    new_terms: list = field(default_factory=list)
+    document_id: int | None = None
+    paths: dict = field(default_factory=dict)
+
+
+def build_demo() -> Demo:
+    """The demo's loaders, on two members instead of the whole département (each is a schema)."""
+    out = io.StringIO()
+    demo = Demo()
+    pages_before = set(Page.objects.values_list("pk", flat=True))
+    terms_before = set(GlossaryTerm.objects.values_list("pk", flat=True))
+    for insee in PUBLISHERS:
+        demo.members.append(onboard_member(insee))
+        connection.set_schema_to_public()
+    bondy = demo.members[0]
+    director = grant_membership(bondy, DIRECTOR, Membership.Role.DIRECTOR, password=PASSWORD).user
+    with schema_context(bondy.schema_name):
+        workspace_demo._profile(bondy, publish=True)
+        workspace_demo._board(bondy, breaks=None)
+        workspace_demo._activity(bondy, years=3)
+        upload = SimpleUploadedFile("compte-rendu-ca.pdf", b"%PDF-1.4\n%%EOF\n")
+        demo.document_id = add_document(bondy, "Compte rendu du CA", upload, actor=director).pk
+    connection.set_schema_to_public()
+    kb_demo.load(out)
+    seminars_demo.load(out)
+    abs_demo.load(out)
+    connection.set_schema_to_public()
+
+    demo.new_pages = list(
+        Page.objects.exclude(pk__in=pages_before).filter(depth=3).values_list("pk", flat=True)
+    )
+    demo.new_terms = list(GlossaryTerm.objects.exclude(pk__in=terms_before).values_list("pk"))
+    upcoming = SeminarPage.objects.get(slug="atelier-debut-de-mandat")
+    past = SeminarPage.objects.get(slug="seminaire-abs-2026")
+    registration = upcoming.registrations.filter(status=Registration.Status.CONFIRMED).first()
+    # Checked in at an event that is over, not answered yet: the questionnaire is open to them.
+    answered = Evaluation.objects.values("registration_id")
+    present = past.registrations.filter(PRESENT).exclude(pk__in=answered).order_by("pk").first()
+    demo.paths = {
+        # The guide with every kind of block: figures, legal references, a table, steps, a FAQ.
+        "guide": page_path(GuidePage.objects.get(slug="conduire-analyse-besoins-sociaux")),
+        # Two legal references side by side: their landmarks must be told apart.
+        "guide-2": page_path(GuidePage.objects.get(slug="composer-conseil-administration-ccas")),
+        "experience": page_path(ExperiencePage.objects.live().order_by("pk").first()),
+        "event": page_path(upcoming),
+        "proceedings": page_path(ProceedingsPage.objects.child_of(past).get()),
+        "manage": f"/evenements/inscription/{make_token(registration)}/",
+        "evaluate": f"/evenements/inscription/{make_token(present)}/avis/",
+    }
+    return demo
+
+
+def remove_demo(demo: Demo) -> None:
+    bondy = demo.members[0]
+    with schema_context(bondy.schema_name):
+        document = Document.objects.filter(pk=demo.document_id).first()
+        if document:
+            delete_document(bondy, document, actor=None)
+    connection.set_schema_to_public()
+    created = list(Page.objects.filter(pk__in=demo.new_pages))
+    below = [descendant.pk for page in created for descendant in page.get_descendants()]
+    Registration.objects.filter(seminar_id__in=below).delete()
+    for page in created:
+        page.specific.delete()
+    GlossaryTerm.objects.filter(pk__in=[pk for (pk,) in demo.new_terms]).delete()
+    ReferenceValue.objects.filter(source=DEMO_SOURCE).delete()
+    get_user_model().objects.filter(email=DIRECTOR).delete()
+    for member in demo.members:
+        MemberCCAS.objects.get(pk=member.pk).delete(force_drop=True)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        built = run_committed(build_demo)
+    yield built
+    with django_db_blocker.unblock():
+        run_committed(remove_demo, built)
+
+
+def report(where: str, violations: list[dict]) -> str:
+    """One paragraph per rule: id, impact, what it asks, where, and where to read more."""
+    lines = [f"{len(violations)} règle(s) d'accessibilité non respectée(s) sur {where} :"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}) : {violation['help']}\n"
+            f"  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    · {target}\n      {node['failureSummary'].replace(chr(10), ' ')}")
+    return "\n".join(lines)
+
+
+def audit(browser_page) -> None:
+    failures = []
+    for name, size in VIEWPORTS.items():
+        browser_page.set_viewport_size(size)
+        violations = Axe().run(browser_page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            failures.append(report(f"{browser_page.url} ({name})", violations))
+    assert not failures, "\n\n".join(failures)
+
+
+def open_page(browser_page, url: str) -> None:
+    browser_page.route("**/static/**", serve_static)
+    response = browser_page.goto(url)
+    assert response.status == 200, f"{url} : {response.status}"
+
+
+PORTAL_PAGES = {
+    "accueil": lambda paths: "/",
+    "connexion": lambda paths: "/connexion/",
+    "annuaire": lambda paths: "/membres/",
+    "glossaire": lambda paths: "/glossaire/",
+    "guides": lambda paths: "/guides/",
+    "guide": lambda paths: paths["guide"],
+    "guide-2": lambda paths: paths["guide-2"],
+    "experiences": lambda paths: "/experiences/",
+    "experience": lambda paths: paths["experience"],
+    "recherche": lambda paths: "/recherche/?q=budget",
+    "indicateurs": lambda paths: "/indicateurs/",
+    "indicateur": lambda paths: "/indicateurs/TP60/",
+    "portrait-commune": lambda paths: "/indicateurs/communes/93010/",
+    "comparaison": lambda paths: "/indicateurs/communes/93010/TP60/?avec=93048",
+    "intercommunalites": lambda paths: "/indicateurs/intercommunalites/",
+    "calendrier": lambda paths: "/evenements/",
+    "calendrier-mois": lambda paths: "/evenements/?vue=mois",
+    "evenement": lambda paths: paths["event"],
+    "actes": lambda paths: paths["proceedings"],
+    "inscription-personnelle": lambda paths: paths["manage"],
+    "questionnaire": lambda paths: paths["evaluate"],
+}
+
+
+def test_the_audit_sees_a_violation(page):
+    """Guards against an audit that checks nothing (rules renamed, axe not injected)."""
+    page.set_content('<html lang="fr"><title>Essai</title><main><h1>Essai</h1><input></main>')
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert [violation["id"] for violation in violations] == ["label"]
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_page(page, live_server_port, demo, name):
+    open_page(page, f"http://localhost:{live_server_port}{PORTAL_PAGES[name](demo.paths)}")
+    audit(page)
+
+
+def test_registration_form_with_its_errors(page, live_server_port, demo):
+    """The event page after a refused registration: error summary, messages beside the fields."""
+    open_page(page, f"http://localhost:{live_server_port}{demo.paths['event']}")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
+    page.get_by_role("textbox", name="Adresse e-mail", exact=True).fill("durand@exemple")
+    page.get_by_role("button", name="S'inscrire").click()
+    page.wait_for_load_state()
+    assert "adresse e-mail valide" in page.content()
+    audit(page)
+
+
+def test_questionnaire_with_its_errors(page, live_server_port, demo):
+    """The questionnaire sent empty: the radio groups' errors are announced and tied to them."""
+    open_page(page, f"http://localhost:{live_server_port}{demo.paths['evaluate']}")
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    page.wait_for_load_state()
+    assert "Choisissez une réponse." in page.content()
+    audit(page)
+
+
+MEMBER_PAGES = [
+    "/connexion/",
+    "/",
+    "/profil/",
+    "/profil/modifier/",
+    "/conseil/",
+    "/activite/",
+    "/activite/saisir/",
+    "/activite/importer/",
+    "/activite/domiciliation/",
+    "/equipe/",
+    "/documents/",
+    "/abs/",
+    "/experiences/",
+]
+
+
+@pytest.mark.parametrize("path", MEMBER_PAGES)
+def test_member_workspace_page(page, live_server_port, demo, path):
+    base = f"http://bondy.localhost:{live_server_port}"
+    open_page(page, f"{base}/connexion/")
+    if path == "/connexion/":
+        audit(page)
+        return
+    page.get_by_label("Identifiant (adresse e-mail)").fill(DIRECTOR)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/")
+    open_page(page, f"{base}{path}")
+    audit(page)

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import Max
 from django_tenants.utils import schema_context
 from wagtail.models import Page
 
@@ -31,6 +32,7 @@ from tenants.workspace.models import Document
 from tenants.workspace.services import add_document, delete_document
 from tests.browser.conftest import serve_static
 from tests.conftest import PASSWORD, run_committed
+from union.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
@@ -73,12 +75,18 @@ class Demo:
     new_terms: list = field(default_factory=list)
     document_id: int | None = None
     paths: dict = field(default_factory=dict)
+    # Rows the loaders add without a page or a member to hang on: removed by id afterwards, or
+    # the tests that later run in the same database would find them (audit entries, users).
+    last_audit_id: int = 0
+    users_before: set = field(default_factory=set)
 
 
 def build_demo() -> Demo:
     """The demo's loaders, on two members instead of the whole département (each is a schema)."""
     out = io.StringIO()
     demo = Demo()
+    demo.last_audit_id = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    demo.users_before = set(get_user_model().objects.values_list("pk", flat=True))
     pages_before = set(Page.objects.values_list("pk", flat=True))
     terms_before = set(GlossaryTerm.objects.values_list("pk", flat=True))
     for insee in PUBLISHERS:
@@ -136,9 +144,10 @@ def remove_demo(demo: Demo) -> None:
         page.specific.delete()
     GlossaryTerm.objects.filter(pk__in=[pk for (pk,) in demo.new_terms]).delete()
     ReferenceValue.objects.filter(source=DEMO_SOURCE).delete()
-    get_user_model().objects.filter(email=DIRECTOR).delete()
+    get_user_model().objects.exclude(pk__in=demo.users_before).delete()
     for member in demo.members:
         MemberCCAS.objects.get(pk=member.pk).delete(force_drop=True)
+    AuditEntry.objects.filter(pk__gt=demo.last_audit_id).delete()
 
 
 @pytest.fixture(scope="module")

@@ -102,11 +102,9 @@ def _events(year: int) -> QuerySet[SeminarPage]:
     )
 
 
-def participants(events: list[SeminarPage]) -> QuerySet[Registration]:
-    """The people who took part in the `events` held: checked in, or confirmed where nobody
+def participants(held: list[SeminarPage]) -> QuerySet[Registration]:
+    """The people who took part in the events `held`: checked in, or confirmed where nobody
     was."""
-    now = timezone.now()
-    held = [e for e in events if e.end <= now]
     checked = [e.pk for e in held if e.present_count]
     unchecked = [e.pk for e in held if not e.present_count]
     return Registration.objects.filter(
@@ -118,7 +116,10 @@ def participants(events: list[SeminarPage]) -> QuerySet[Registration]:
 def build_year_report(year: int) -> YearReport:
     """The report of `year`: a handful of queries, whatever the number of events."""
     events = list(_events(year))
-    people = participants(events)
+    # One instant for the whole report: an event ending meanwhile is held or not everywhere.
+    now = timezone.now()
+    held = {event.pk for event in events if event.end <= now}
+    people = participants([event for event in events if event.pk in held])
     communes_by_event = dict(
         people.exclude(commune=None)
         .values("seminar")
@@ -135,13 +136,12 @@ def build_year_report(year: int) -> YearReport:
         .annotate(answers=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))
         .values_list("registration__seminar", "answers", "satisfied")
     }
-    now = timezone.now()
     lines = [
         EventLine(
             event=event,
-            held=event.end <= now,
+            held=event.pk in held,
             confirmed=event.confirmed_count,
-            present=(event.present_count or event.confirmed_count) if event.end <= now else 0,
+            present=(event.present_count or event.confirmed_count) if event.pk in held else 0,
             checked_in=bool(event.present_count),
             communes=communes_by_event.get(event.pk, 0),
             answers=opinions.get(event.pk, (0, 0))[0],

@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from seminars.links import page_path
 from seminars.models import Registration, SeminarPage
+from tests.browser.conftest import serve_static
 from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar
 
@@ -35,6 +37,7 @@ def workshop():
 def test_official_registers_with_the_keyboard_and_a_mistake_keeps_what_was_typed(
     page, live_server_port, workshop
 ):
+    page.route("**/static/**", serve_static)
     page.goto(f"http://localhost:{live_server_port}{page_path(workshop)}")
     page.get_by_role("textbox", name="Nom", exact=True).focus()
     page.keyboard.type("Durand")
@@ -47,7 +50,11 @@ def test_official_registers_with_the_keyboard_and_a_mistake_keeps_what_was_typed
     page.get_by_role("checkbox", name=re.compile("Le budget du CCAS")).check()
     page.get_by_role("button", name="S'inscrire").press("Enter")
 
-    # Refused with a French message; what was typed is still there.
+    # Refused with a French message; what was typed is still there. Pressing a key does not wait
+    # for the page it loads: the answer is awaited by its title, then fully loaded before the
+    # next key (the old and the new page hold the same values, so reading them would not wait).
+    expect(page).to_have_title(re.compile("^Erreur"))
+    page.wait_for_load_state()
     assert page.get_by_role("textbox", name="Nom", exact=True).input_value() == "Durand"
     assert page.get_by_role("textbox", name="Commune").input_value() == "ST OUEN SUR SEINE"
     assert page.get_by_role("checkbox", name=re.compile("Le budget du CCAS")).is_checked()
@@ -55,7 +62,8 @@ def test_official_registers_with_the_keyboard_and_a_mistake_keeps_what_was_typed
 
     page.get_by_role("textbox", name="Adresse e-mail", exact=True).fill("camille.durand@exemple.fr")
     page.get_by_role("button", name="S'inscrire").press("Enter")
-    page.get_by_text("Votre inscription est confirmée").wait_for()
+    page.wait_for_url(re.compile("/inscription/"))
+    expect(page.get_by_text("Votre inscription est confirmée")).to_be_visible()
 
     registration = run_committed(
         lambda: Registration.objects.select_related("commune").get(seminar_id=workshop.pk)

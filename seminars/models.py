@@ -435,6 +435,9 @@ class Registration(models.Model):
     certificate_sent_at = models.DateTimeField(null=True, blank=True)
     # The questionnaire de satisfaction's reminder, sent once (see evaluations.remind_to_answer).
     evaluation_reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the last e-mail that anyone typing the address can cause (an update through the public
+    # form or API, a new link) was queued, or is due: see services.queue_public_notice.
+    public_notice_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "inscription"

@@ -38,6 +38,9 @@ Status = Registration.Status
 Source = Registration.Source
 # Who registers themselves: bound by the event's cut-off for changes (changes_deadline()).
 PUBLIC_SOURCES = {Source.FORM, Source.API}
+# At most one e-mail per registration in this interval among those that whoever types a registered
+# address can cause: without it, re-registering someone's address in a loop fills their mailbox.
+PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -305,8 +308,14 @@ def _register(
                 registration=registration.pk,
             )
         if notify and registration.email:
-            kind = "confirmed" if status == Status.CONFIRMED else "waitlisted"
-            _queue_email(registration, kind if created or previous != status else "updated")
+            if created or previous != status:
+                _queue_email(
+                    registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
+                )
+            elif source in PUBLIC_SOURCES:
+                queue_public_notice(registration, "updated")
+            else:
+                _queue_email(registration, "updated")
     return registration, created
 
 
@@ -344,6 +353,26 @@ def _fill(registration: Registration, data: RegistrationData, *, keep_choices: b
 
 def _queue_email(registration: Registration, kind: str) -> None:
     enqueue_with_transaction(send_registration_email, registration.pk, kind)
+
+
+def queue_public_notice(registration: Registration, kind: str) -> None:
+    """Queue an e-mail that whoever types the address can cause ("updated", "link"), at most one
+    per PUBLIC_NOTICE_INTERVAL for the registration. Within the interval the e-mail waits for
+    its end and then tells the registration as it is; if one is already due, it will carry this
+    change too. Call under the event's lock (_lock_seminar), which orders the writers."""
+    now = timezone.now()
+    last = registration.public_notice_at
+    if last is not None and last > now:
+        return  # already due after this change
+    if last is None or last <= now - PUBLIC_NOTICE_INTERVAL:
+        due = None
+        registration.public_notice_at = now
+    else:
+        due = registration.public_notice_at = last + PUBLIC_NOTICE_INTERVAL
+    enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=due)
+    Registration.objects.filter(pk=registration.pk).update(
+        public_notice_at=registration.public_notice_at
+    )
 
 
 def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Registration:
@@ -420,10 +449,12 @@ def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
 def send_new_link(seminar: SeminarPage, email: str) -> bool:
     """E-mail a fresh personal link to a registered address. The caller always answers the same
     way, so that nobody learns whether an address is registered."""
-    registration = seminar.registrations.filter(email=(email or "").strip().lower()).first()
-    if registration is None or registration.status == Status.CANCELLED:
-        return False
-    _queue_email(registration, "link")
+    with transaction.atomic():
+        _lock_seminar(seminar)
+        registration = seminar.registrations.filter(email=(email or "").strip().lower()).first()
+        if registration is None or registration.status == Status.CANCELLED:
+            return False
+        queue_public_notice(registration, "link")
     return True
 
 

@@ -55,6 +55,9 @@ from seminars.services import (
 from union.formats import long_date
 from union.spreadsheets import download_response
 
+# New links are e-mailed at most once every ten minutes (services.queue_public_notice).
+AT_MOST_EVERY_TEN_MINUTES = "(un message au plus toutes les dix minutes)"
+
 
 def listed_events():
     """Live events anyone may see in lists and feeds (invitation-only events never are)."""
@@ -195,7 +198,7 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
                     messages.success(
                         request,
                         "Une inscription existait déjà avec cette adresse : elle est mise à jour. "
-                        "Le lien pour la gérer vous a été envoyé par e-mail.",
+                        f"Le lien pour la gérer est envoyé à cette adresse {AT_MOST_EVERY_TEN_MINUTES}.",
                     )
                     return HttpResponseRedirect(request.get_full_path())
                 messages.success(request, text)
@@ -213,7 +216,10 @@ def manage_registration(request, token: str):
         registration = read_expired_token(token)
         if request.method == "POST" and registration is not None:
             send_new_link(registration.seminar, registration.email)
-            messages.success(request, "Un nouveau lien vient d'être envoyé à votre adresse e-mail.")
+            messages.success(
+                request,
+                f"Un nouveau lien est envoyé à votre adresse e-mail {AT_MOST_EVERY_TEN_MINUTES}.",
+            )
             return HttpResponseRedirect("/evenements/")
         context = {"expired": True, "can_resend": registration is not None}
         return render(request, "seminars/link_problem.html", context, status=410)
@@ -342,7 +348,8 @@ def resend_link(request, pk: int):
     send_new_link(seminar, request.POST.get("email", ""))
     messages.success(
         request,
-        "Si une inscription existe avec cette adresse, un lien pour la gérer vient d'y être envoyé.",
+        "Si une inscription existe avec cette adresse, un lien pour la gérer y est envoyé "
+        f"{AT_MOST_EVERY_TEN_MINUTES}.",
     )
     return HttpResponseRedirect(
         request.POST.get("next")

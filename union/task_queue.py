@@ -46,8 +46,9 @@ def uses_database_queue() -> bool:
     return isinstance(task_backends["default"], DatabaseBackend)
 
 
-def enqueue_with_transaction(task: Task, *args) -> None:
-    """Queue `task` so that it runs if, and only if, the current transaction commits.
+def enqueue_with_transaction(task: Task, *args, run_after: datetime | None = None) -> None:
+    """Queue `task` so that it runs if, and only if, the current transaction commits; not before
+    `run_after` if given (a backend that runs tasks at once runs it at the commit).
 
     A queue kept in PostgreSQL takes the task inside the transaction itself: the task and the
     writes it reports on are committed together, so an e-mail cannot be lost to a process stopped
@@ -56,7 +57,7 @@ def enqueue_with_transaction(task: Task, *args) -> None:
     nothing.
     """
     if uses_database_queue():
-        task.enqueue(*args)
+        (task.using(run_after=run_after) if run_after else task).enqueue(*args)
     else:
         transaction.on_commit(lambda: task.enqueue(*args))
 

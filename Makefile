@@ -25,6 +25,7 @@ serve: $(VENV)/.installed
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 test: $(VENV)/.installed
+	@bin/ensure-chromium
 	$(PY) manage.py import_cog --fetch-only
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -8,7 +8,8 @@ class KnowledgeBaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from knowledge_base import signals
+        from knowledge_base import document_privacy, signals
 
         signals.connect()
+        document_privacy.connect()
         post_migrate.connect(signals.on_post_migrate, sender=self, dispatch_uid="kb_post_migrate")

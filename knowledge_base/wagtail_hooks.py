@@ -89,7 +89,9 @@ def register_incomplete_tables_menu_item():
 
 
 def pages_using(document) -> list[int]:
-    """Ids of the pages whose content uses `document`, from Wagtail's reference index."""
+    """Ids of the pages whose content uses `document`, from Wagtail's reference index: up to
+    date as soon as a page is saved (`document_privacy.index_page_references`), not only once
+    the background worker has run Wagtail's queued update."""
     page_type = ContentType.objects.get_for_model(Page)
     references = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
     return [int(object_id) for object_id in references.values_list("object_id", flat=True)]
@@ -100,7 +102,9 @@ def keep_documents_of_private_pages_private(document, request):
     """A document used only on pages the requester may not read (login or group restriction,
     or not published) is refused as the page itself would be: the login page for an anonymous
     visitor, 403 for someone signed in. Wagtail checks the document's own collection
-    privacy in its hook; a document used on no page, or on one public page, stays public."""
+    privacy in its hook; a document used on no page, or on one public page, stays public.
+    Runs only when documents go through Wagtail's serve view: a system check refuses
+    `WAGTAILDOCS_SERVE_METHOD = "direct"` (`document_privacy.documents_served_through_wagtail`)."""
     document_permissions = policy_registry.get_by_type(get_document_model())
     if document_permissions.user_has_any_permission(request.user, ["add", "change", "choose"]):
         return None  # the union's staff, who pick documents in the admin

@@ -1,4 +1,6 @@
-"""API of seminars (/api/v1/ on the portal): events, registrations, imports and attendance sheets.
+"""API of seminars (/api/v1/ on the portal): events, registrations, imports and attendance sheets;
+for organisers, check-in (by registration or by the badge's signed code), the year report and the
+reminder to answer the questionnaire, each through the service the admin uses.
 
 Kinds and fonctions travel as codes (seminars.models.Kind, Fonction). Staff (union admins and
 event organisers) authenticate with their session or a token (`/api/v1/auth/token/`).
@@ -27,15 +29,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from seminars.admin_views import attendance_response, can_organise
-from seminars.evaluations import summarise_evaluations
+from seminars.annual_report import build_year_report, default_report_year, report_years
+from seminars.check_in import read_check_in_code
+from seminars.evaluations import (
+    evaluation_closes,
+    evaluations_open_state,
+    remind_to_answer,
+    summarise_evaluations,
+)
 from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import import_registrations
 from seminars.links import ics_path, page_path
 from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
-from seminars.services import RegistrationError, create_seminar, register_person
+from seminars.services import RegistrationError, create_seminar, register_person, set_check_in
 from seminars.views import listed_events
 from tenants.services import portal_url
+from union.formats import long_date
+from union.params import parse_digits
 from union.spreadsheets import ImportRejected
 
 
@@ -563,3 +574,278 @@ class EvaluationSummaryView(APIView):
         """The participants' opinions of an event, without names (organisers)."""
         seminar = get_object_or_404(SeminarPage, pk=pk)
         return Response(EvaluationSummarySerializer(summarise_evaluations(seminar)).data)
+
+
+# --- Organisers: check-in, year report, reminder to answer the questionnaire ---------------------
+
+
+def _event(pk: int) -> SeminarPage:
+    """An event for its organisers (any state, as the admin's screens); 404 in French."""
+    event = SeminarPage.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404("Événement introuvable.")
+    return event
+
+
+class CheckInInSerializer(serializers.Serializer):
+    present = serializers.BooleanField(
+        default=True,
+        help_text="true (par défaut) : présent(e) ; false : annuler l'émargement",
+    )
+
+
+SEMINAR_REF = inline_serializer(
+    "SeminarRef", {"id": serializers.IntegerField(), "title": serializers.CharField()}
+)
+
+
+class CheckedInSerializer(RegistrationSerializer):
+    """The registration as the organisers' list shows it, and its event (a scanned badge may be
+    another event's)."""
+
+    seminar = serializers.SerializerMethodField()
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "seminar"]
+
+    @extend_schema_field(SEMINAR_REF)
+    def get_seminar(self, registration) -> dict:
+        return {"id": registration.seminar.pk, "title": registration.seminar.title}
+
+
+CHECK_IN_RESPONSES = {
+    200: CheckedInSerializer,
+    400: OpenApiResponse(
+        description="`present` invalide, ou personne sans place confirmée (liste d'attente, "
+        "annulée) : l'admin l'émarge après un avertissement, l'API refuse (`detail`, en français)"
+    ),
+    404: OpenApiResponse(description="Événement, inscription ou code introuvable"),
+}
+
+
+def _check_in(request, registration: Registration) -> Response:
+    """Check in or undo it through the admin's service (audited, actor = the organiser). The
+    admin's scan screen warns before checking in someone without a seat (no attestation would
+    follow): with no screen to warn on, the API refuses. Asking for the state the person is
+    already in changes nothing (a badge scanned twice keeps its first time)."""
+    incoming = CheckInInSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    present = incoming.validated_data["present"]
+    if present and registration.status != Registration.Status.CONFIRMED:
+        raise ValidationError(
+            {
+                "detail": f"{registration.prenom} {registration.nom} n'a pas de place confirmée "
+                f"({registration.get_status_display().lower()}) : son émargement ne lui donnerait "
+                "pas d'attestation de présence. Vérifiez son inscription, ou émargez-la depuis "
+                "l'administration."
+            }
+        )
+    if (registration.checked_in_at is not None) != present:
+        set_check_in(registration, present, actor=request.user)
+    return Response(CheckedInSerializer(registration).data)
+
+
+def _with_list_fields(registrations):
+    return registrations.select_related("seminar", "commune").prefetch_related("ateliers")
+
+
+class RegistrationCheckIn(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        description="Émarger une personne le jour de l'événement (`present` : true, par défaut), "
+        "ou annuler son émargement (false) ; organisateurs. Journalisé. Demander l'état où la "
+        "personne est déjà ne change rien (l'heure du premier émargement est gardée).",
+        request=CheckInInSerializer,
+        responses=CHECK_IN_RESPONSES,
+    )
+    def post(self, request, pk: int, registration_id: int):
+        """Check a person in on the day, or undo it (organisers)."""
+        event = _event(pk)
+        registration = _with_list_fields(event.registrations).filter(pk=registration_id).first()
+        if registration is None:
+            raise Http404("Inscription introuvable pour cet événement.")
+        return _check_in(request, registration)
+
+
+class CodeCheckIn(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        description="Émarger avec le code signé d'un badge ou d'une page personnelle, tel que "
+        "lu dans son code QR (la fin de l'adresse `/admin/inscriptions/emargement/<code>/`) ; "
+        "mêmes règles que l'émargement d'une inscription. La réponse nomme l'événement "
+        "(`seminar`) : vérifiez que le badge est celui du jour. Code inconnu ou altéré : 404.",
+        request=CheckInInSerializer,
+        responses=CHECK_IN_RESPONSES,
+    )
+    def post(self, request, code: str):
+        """Check in with the signed code of a badge or a personal page, as read from its QR code
+        (the last part of `/admin/inscriptions/emargement/<code>/`); same rules as by
+        registration. The response names the event: check that the badge is today's."""
+        registration = read_check_in_code(code)  # with its event and commune
+        if registration is None:
+            raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
+        return _check_in(request, registration)
+
+
+class ReportLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="event.pk")
+    title = serializers.CharField(source="event.title")
+    kind = serializers.CharField(source="event.kind")
+    start = serializers.DateTimeField(source="event.start")
+    end = serializers.DateTimeField(source="event.end")
+    seats = serializers.IntegerField(source="event.seats")
+    held = serializers.BooleanField(help_text="false : rencontre à venir, sans participants")
+    confirmed = serializers.IntegerField(help_text="Inscrits confirmés")
+    participants = serializers.SerializerMethodField(
+        help_text="Personnes émargées, ou inscrits confirmés quand personne ne l'a été ; "
+        "null pour une rencontre à venir"
+    )
+    checked_in = serializers.SerializerMethodField(
+        help_text="false : personne n'a été émargé, les inscrits confirmés sont comptés ; null "
+        "pour une rencontre à venir"
+    )
+    communes = serializers.SerializerMethodField(
+        help_text="Communes représentées ; null pour une rencontre à venir"
+    )
+    answers = serializers.IntegerField(help_text="Avis reçus")
+    satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
+    satisfied_percent = serializers.IntegerField(allow_null=True)
+
+    def get_participants(self, line) -> int | None:
+        return line.present if line.held else None
+
+    def get_checked_in(self, line) -> bool | None:
+        return line.checked_in if line.held else None
+
+    def get_communes(self, line) -> int | None:
+        return line.communes if line.held else None
+
+
+FONCTION_CODES = {str(label): code for code, label in Fonction.choices}
+
+
+class FonctionCountSerializer(serializers.Serializer):
+    fonction = serializers.SerializerMethodField(help_text="Code de la fonction")
+    label = serializers.SerializerMethodField()
+    participations = serializers.SerializerMethodField()
+
+    def get_fonction(self, item) -> str:
+        return FONCTION_CODES.get(str(item[0]), str(item[0]))
+
+    def get_label(self, item) -> str:
+        return str(item[0])
+
+    def get_participations(self, item) -> int:
+        return item[1]
+
+
+class YearReportSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    years = serializers.SerializerMethodField(
+        help_text="Années ayant un événement, récentes d'abord"
+    )
+    held = serializers.IntegerField(source="held_count", help_text="Rencontres tenues")
+    upcoming = serializers.IntegerField(source="upcoming_count", help_text="Rencontres à venir")
+    participants = serializers.IntegerField(
+        help_text="Participations (une personne venue à trois rencontres compte trois fois)"
+    )
+    communes = serializers.IntegerField(help_text="Communes représentées")
+    member_communes_reached = serializers.IntegerField(
+        help_text="Communes membres de l'union représentées"
+    )
+    member_communes = serializers.IntegerField(help_text="Communes membres de l'union")
+    estimated = serializers.BooleanField(
+        help_text="true : des rencontres sans émargement comptent leurs inscrits confirmés"
+    )
+    answers = serializers.IntegerField(help_text="Avis reçus")
+    satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
+    satisfied_percent = serializers.IntegerField(allow_null=True)
+    by_fonction = FonctionCountSerializer(many=True, help_text="Participations par fonction")
+    events = ReportLineSerializer(source="lines", many=True)
+
+    def get_years(self, _report) -> list[int]:
+        return self.context["years"]
+
+
+class YearReportView(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        description="Bilan des rencontres de l'année pour le rapport d'activité, les chiffres "
+        "de `/admin/inscriptions/bilan/` : par rencontre (places, inscrits confirmés, "
+        "participants, émargement, communes, avis) et pour l'année (participations, communes et "
+        "communes membres représentées, fonctions, satisfaction) ; organisateurs.",
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                description="Année du bilan ; par défaut, la dernière année ayant une rencontre "
+                "tenue (comme l'admin)",
+            )
+        ],
+        responses={
+            200: YearReportSerializer,
+            400: OpenApiResponse(description="Année invalide ou sans événement (`year`)"),
+        },
+    )
+    def get(self, request):
+        """The year's events in figures, as `/admin/inscriptions/bilan/` (organisers)."""
+        years = report_years()
+        default = default_report_year()
+        raw = request.query_params.get("year", "").strip()
+        year = parse_digits(raw, 4) if raw else default
+        if year is None:
+            raise ValidationError(
+                {"year": [f"Année invalide « {raw} » : quatre chiffres, par exemple {default}."]}
+            )
+        if year not in years and year != default:
+            known = ", ".join(str(y) for y in years) or "aucune"
+            raise ValidationError(
+                {"year": [f"Aucun événement en « {raw} » : années possibles : {known}."]}
+            )
+        report = build_year_report(year)
+        return Response(YearReportSerializer(report, context={"years": years}).data)
+
+
+class EvaluationRemind(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        description="Relancer par e-mail, une fois chacune, les personnes présentes qui n'ont "
+        "pas répondu au questionnaire de satisfaction (comme « Relancer » dans l'admin) ; "
+        "organisateurs. Seulement pendant que le questionnaire est ouvert (de la fin de "
+        "l'événement à trois mois après).",
+        request=None,
+        responses={
+            200: inline_serializer(
+                "EvaluationReminded",
+                {
+                    "reminded": serializers.IntegerField(
+                        help_text="Personnes relancées (0 : toutes ont répondu ou ont déjà été "
+                        "relancées)"
+                    )
+                },
+            ),
+            400: OpenApiResponse(description="Questionnaire pas encore ouvert, ou clos"),
+        },
+    )
+    def post(self, request, pk: int):
+        """Remind the people present who have not answered, once each (organisers)."""
+        event = _event(pk)
+        state = evaluations_open_state(event)
+        if state == "not_ended":
+            end = long_date(timezone.localtime(event.end), time=True)
+            raise ValidationError(
+                {
+                    "detail": f"Le questionnaire ouvrira à la fin de l'événement, le {end} : "
+                    "pas de relance avant."
+                }
+            )
+        if state == "closed":
+            closes = long_date(timezone.localtime(evaluation_closes(event)))
+            raise ValidationError(
+                {"detail": f"Le questionnaire est clos depuis le {closes} : plus de relance."}
+            )
+        return Response({"reminded": remind_to_answer(event, actor=request.user)})

@@ -6,6 +6,12 @@ from seminars import api
 
 urlpatterns = [
     path("seminars/", api.SeminarList.as_view(), name="api-seminars"),
+    path("seminars/report/", api.YearReportView.as_view(), name="api-seminars-report"),
+    path(
+        "seminars/check-in/<str:code>",
+        api.CodeCheckIn.as_view(),
+        name="api-seminars-check-in-code",
+    ),
     path(
         "seminars/<int:pk>/registrations/",
         api.RegistrationList.as_view(),
@@ -22,8 +28,18 @@ urlpatterns = [
         name="api-seminar-registrations-export",
     ),
     path(
+        "seminars/<int:pk>/registrations/<int:registration_id>/check-in",
+        api.RegistrationCheckIn.as_view(),
+        name="api-seminar-registration-check-in",
+    ),
+    path(
         "seminars/<int:pk>/evaluations/",
         api.EvaluationSummaryView.as_view(),
         name="api-seminar-evaluations",
+    ),
+    path(
+        "seminars/<int:pk>/evaluations/remind",
+        api.EvaluationRemind.as_view(),
+        name="api-seminar-evaluations-remind",
     ),
 ]

@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "SeminarKindEnum": "seminars.models.Kind",
     "FonctionEnum": "seminars.models.Fonction",
+    # A registration's statuses, in the staff list and in the check-in response (two components).
+    "RegistrationStatusEnum": "seminars.models.Registration.Status",
+    "RegistrationCommuneStatusEnum": "seminars.models.Registration.CommuneStatus",
     # The members directory and the experiences both give an intercommunality's kind (CC, CA…).
     "IntercommunalityKindEnum": "tenants.models.Intercommunality.Kind",
 }

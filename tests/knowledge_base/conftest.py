@@ -5,10 +5,13 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
+from wagtail.documents import get_document_model
 
 from knowledge_base.models import ExperiencePage, GuidePage, Theme
 from knowledge_base.services import ensure_index_pages
+from tenants.services import portal_urlconf
 from union import roles
 
 PASSWORD = "motdepasse-de-test-42"
@@ -90,3 +93,13 @@ def make_staff(email: str, group_name: str = roles.MODERATOR):
     user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def make_document(title: str):
+    """A PDF document, with its `download_url` on the portal (where documents are served)."""
+    document = get_document_model().objects.create(
+        title=title, file=ContentFile(b"%PDF-1.4 contenu", name=f"{title}.pdf")
+    )
+    with portal_urlconf():
+        document.download_url = document.url
+    return document

@@ -8,16 +8,13 @@ documents are downloaded over HTTP."""
 
 import pytest
 from django.core.checks import Error, run_checks
-from django.core.files.base import ContentFile
 from django_tasks_db.models import DBTaskResult
-from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 from wagtail.tasks import update_reference_index_task
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person
-from tests.knowledge_base.conftest import make_guide, make_staff
+from tests.knowledge_base.conftest import make_document, make_guide, make_staff
 from union import roles
 from union.settings.base import TASK_BACKENDS
 
@@ -40,15 +37,6 @@ def editor():
 @pytest.fixture
 def member(bondy):
     return host_client("localhost", make_person(bondy, "direction@bondy.test"))
-
-
-def make_document(title: str):
-    document = get_document_model().objects.create(
-        title=title, file=ContentFile(b"%PDF-1.4 contenu", name=f"{title}.pdf")
-    )
-    with portal_urlconf():  # documents are served by the portal
-        document.download_url = document.url
-    return document
 
 
 def publish_with_document(editor, guide, document) -> None:

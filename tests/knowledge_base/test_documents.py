@@ -2,25 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
-from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 
-from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person
-from tests.knowledge_base.conftest import make_guide, make_staff
+from tests.knowledge_base.conftest import make_document, make_guide, make_staff
 from union import roles
 
 pytestmark = pytest.mark.django_db
-
-
-def make_document(title: str):
-    document = get_document_model().objects.create(
-        title=title, file=ContentFile(b"%PDF-1.4 contenu", name=f"{title}.pdf")
-    )
-    with portal_urlconf():  # documents are served by the portal
-        document.download_url = document.url
-    return document
 
 
 def download_block(document) -> list[dict]:

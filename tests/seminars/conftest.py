@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from seminars.models import Atelier, Kind, SeminarIndexPage, SeminarPage
-from seminars.services import RegistrationData, resolve_commune
+from seminars.services import RegistrationData, register_person, resolve_commune
 from tests.conftest import PASSWORD, host_client
 from union import roles
 from union.models import HomePage
@@ -110,3 +110,15 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def event():
+    """Two seats: Zola (with an atelier) and Abel confirmed, Roux waiting."""
+    seminar = make_seminar("Journée des élus", seats=2, ateliers=(("Budget", 1, 2, 10),))
+    atelier = seminar.ateliers.get()
+    zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[atelier.pk]))
+    abel, _ = register_person(seminar, person(2, nom="Abel"))
+    roux, _ = register_person(seminar, person(3, nom="Roux"))
+    assert (zola.status, roux.status) == ("confirmed", "waitlisted")
+    return seminar, zola, abel, roux

@@ -45,18 +45,6 @@ def post_json(client, url, body=None):
     return client.post(url, json.dumps(body or {}), content_type="application/json")
 
 
-@pytest.fixture
-def event():
-    """Two seats: Zola (with an atelier) and Abel confirmed, Roux waiting."""
-    seminar = make_seminar("Journée des élus", seats=2, ateliers=(("Budget", 1, 2, 10),))
-    atelier = seminar.ateliers.get()
-    zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[atelier.pk]))
-    abel, _ = register_person(seminar, person(2, nom="Abel"))
-    roux, _ = register_person(seminar, person(3, nom="Roux"))
-    assert (zola.status, roux.status) == ("confirmed", "waitlisted")
-    return seminar, zola, abel, roux
-
-
 def check_in_path(registration) -> str:
     return f"/api/v1/seminars/{registration.seminar_id}/registrations/{registration.pk}/check-in"
 

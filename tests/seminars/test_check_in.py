@@ -14,24 +14,11 @@ from seminars.check_in import check_in_code, check_in_flowable, check_in_url
 from seminars.emails import send_registration_email
 from seminars.links import make_token
 from seminars.models import SeminarPage
-from seminars.services import register_person
 from tests.conftest import host_client
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import organiser
 from union import roles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def event():
-    """Two seats: Zola and Abel confirmed (Zola with an atelier), Roux waiting."""
-    seminar = make_seminar("Journée des élus", seats=2, ateliers=(("Budget", 1, 2, 10),))
-    atelier = seminar.ateliers.get()
-    zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[atelier.pk]))
-    abel, _ = register_person(seminar, person(2, nom="Abel"))
-    roux, _ = register_person(seminar, person(3, nom="Roux"))
-    assert roux.status == "waitlisted"
-    return seminar, zola, abel, roux
 
 
 def scan_path(registration) -> str:

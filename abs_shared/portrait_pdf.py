@@ -7,6 +7,12 @@ sentences and notes. Nothing is computed here, so the page's rules hold as they 
 reads « s », a count has no reference, median or rank, a draft of the member space keeps its
 « (brouillon) ».
 
+After the tables, charts for a board to read at a glance (abs_shared.pdf_charts, reportlab's own
+graphics): each indicator's evolution, from the comparison page's series (comparisons.series,
+presenters.series_others: what presenters.series_chart draws), and each indicator's value
+beside its reference territories and the members' median, from the portrait table's own
+results. A secret or missing value is never drawn; a draft is a hollow point or bar.
+
 reportlab and union.pdf are imported inside the functions: loading them costs a quarter of a
 second that the page and its other exports should not pay (see union.pdf).
 """
@@ -20,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from abs_shared.comparisons import COMMUNE
 from abs_shared.presenters import Cell
 from union.formats import long_date
 
@@ -42,9 +49,12 @@ def portrait_pdf(context: dict) -> bytes:
     styles = _styles()
     story = _opening(context, styles)
     if context["items"]:
-        # The page's order: the table and its notes, then the members' distribution.
+        # The page's order: the table and its notes, then the members' distribution; the
+        # charts (evolution, then position) between them, before the distribution's table.
         story += _indicator_tables(context, styles)
         story += _notes(context, styles)
+        story += _evolution_charts(context, styles)
+        story += _position_charts(context, styles)
         story += _distribution(context, styles)
         story += _sources(context, styles)
     else:
@@ -143,6 +153,11 @@ def _styles():
     )
     styles.add(ParagraphStyle("Note", parent=styles["BodyText"], fontSize=FONT_SIZE, leading=10))
     styles.add(ParagraphStyle("Warning", parent=styles["BodyText"], fontName=BOLD_FONT))
+    styles.add(
+        ParagraphStyle(
+            "ChartTitle", parent=styles["BodyText"], fontName=BOLD_FONT, fontSize=8, leading=9.5
+        )
+    )
     return styles
 
 
@@ -262,8 +277,9 @@ def _indicator_tables(context: dict, styles) -> list:
 
 
 def _distribution(context: dict, styles) -> list:
-    """The position charts' table (members' or other CIAS' minimum, quartiles, median,
-    maximum); the PDF has no chart, this is what they show."""
+    """The page's position charts as their table (members' or other CIAS' minimum, quartiles,
+    median, maximum): the PDF draws the subject beside its territories and the members' median
+    (_position_charts), not these box plots."""
     from reportlab.lib.units import cm
 
     distribution = context["distribution"]
@@ -295,6 +311,274 @@ def _notes(context: dict, styles) -> list:
         _paragraph(page_text("abs_shared/includes/secrecy_legend.html", {}), styles["Note"])
     )
     return notes
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+CHARTS_PER_ROW = 4
+EVOLUTION_ROWS_PER_PAGE = 3
+POSITION_ROWS_PER_PAGE = 4
+PANEL_PADDING = 4
+PANEL_BORDER = "#c8c8c8"
+
+
+def by_theme(context: dict) -> list[dict]:
+    """The portrait's items in the order of its tables: theme by theme (rows_by_theme's order)."""
+    themes: dict[str, list[dict]] = {}
+    for item in context["items"]:
+        themes.setdefault(item["indicator"].theme or OTHER_THEME, []).append(item)
+    return [item for items in themes.values() for item in items]
+
+
+def chart_overrides(context: dict):
+    """The values the page compares: in the member space, the member's own observations (drafts
+    included), as local.views.portrait passes them to the page (services.own_points(), on the
+    member's schema during its request); on the portal, the published values only."""
+    if "overrides" in context:
+        return context["overrides"]
+    if context.get("member_space"):
+        from abs_shared.local.services import own_points
+
+        return own_points()
+    return None
+
+
+def own_label(subject: dict) -> str:
+    """How a chart names the subject's series or bar (`subject` as results name it): a CIAS's
+    values beside its intercommunality's reference line would both read « Est Ensemble »."""
+    return subject["nom"] if subject["kind"] == COMMUNE else f"{subject['nom']} (CIAS)"
+
+
+def evolution_lines(data: dict) -> list:
+    """The series of the comparison page's evolution chart (presenters.series_chart): the
+    subject's points (drafts marked), then its territories'; a secret or missing value is None."""
+    from abs_shared.pdf_charts import ChartLine, ChartPoint
+    from abs_shared.presenters import series_others
+
+    own = ChartLine(
+        own_label(data["subject"]),
+        [ChartPoint(p["year"], p["value"], p["draft"]) for p in data["points"]],
+    )
+    return [own] + [
+        ChartLine(name, [ChartPoint(p["year"], p["value"]) for p in points])
+        for name, points in series_others(data)
+    ]
+
+
+def evolution_charts(context: dict) -> tuple[list[tuple[dict, dict, list]], list[dict]]:
+    """(item, series, lines) of each indicator the subject has a number for in two years at
+    least, in the tables' order; and the items left without an evolution chart."""
+    from abs_shared.comparisons import series
+
+    overrides = chart_overrides(context)
+    charted, left_out = [], []
+    for item in by_theme(context):
+        data = series(context["subject"], item["indicator"], overrides)
+        lines = evolution_lines(data)
+        if len(lines[0].numbers) >= 2:
+            charted.append((item, data, lines))
+        else:
+            left_out.append(item)
+    return charted, left_out
+
+
+def position_bars(context: dict, item: dict) -> list | None:
+    """The bars of one indicator for the portrait's year: the subject, its territories with a
+    number, the members' median (the portrait table's figures); None where the page draws no
+    position chart either (a count, a secret or missing value: views.portrait_context)."""
+    from abs_shared.models import ValueStatus
+    from abs_shared.pdf_charts import ChartBar
+
+    result, indicator = item["result"], item["indicator"]
+    if indicator.is_count or result["status"] != ValueStatus.VALUE or result["value"] is None:
+        return None
+    name = own_label(result["subject"])
+    bars = [
+        ChartBar(
+            f"{name} (brouillon)" if result["draft"] else name,
+            result["value"],
+            "own",
+            result["draft"],
+        )
+    ]
+    bars += [
+        ChartBar(ref["nom"], ref["value"])
+        for ref in result["references"]
+        if ref["value"] is not None
+    ]
+    members = result["members"]
+    if members and members["median"] is not None:
+        bars.append(ChartBar(f"Médiane des {context['words'].group}", members["median"], "median"))
+    return bars
+
+
+def _chart_width() -> float:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import cm
+
+    available = landscape(A4)[0] - 2 * MARGIN_CM * cm
+    return available / CHARTS_PER_ROW
+
+
+def _grid(panels: list[tuple]) -> object:
+    """Panels (title, drawing) four to a row, each framed; the drawings of a row aligned under
+    titles of one or two lines."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Spacer, Table
+
+    from union.pdf import table_style
+
+    inner = _chart_width() - 2 * PANEL_PADDING
+    rows = []
+    for start in range(0, len(panels), CHARTS_PER_ROW):
+        row = panels[start : start + CHARTS_PER_ROW]
+        heights = [title.wrap(inner, 1000)[1] for title, _drawing in row]
+        cells = [
+            [title, Spacer(1, max(heights) - height), drawing]
+            for (title, drawing), height in zip(row, heights, strict=True)
+        ]
+        rows.append(cells + [""] * (CHARTS_PER_ROW - len(cells)))
+    table = Table(rows, colWidths=[_chart_width()] * CHARTS_PER_ROW)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PANEL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PANEL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), PANEL_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PANEL_PADDING),
+    ]
+    for index in range(len(panels)):
+        cell = (index % CHARTS_PER_ROW, index // CHARTS_PER_ROW)
+        commands.append(("BOX", cell, cell, 0.4, colors.HexColor(PANEL_BORDER)))
+    table.setStyle(table_style(commands))
+    return table
+
+
+def _pages_of_panels(opening: list, panels: list[tuple], rows_per_page: int, repeated=None) -> list:
+    """The panels in blocks of a page each, kept whole (a chart is never cut by a page break);
+    `opening` (heading, explanation) before the first, `repeated()` (a new legend) before each."""
+    from reportlab.platypus import KeepTogether, Spacer
+
+    story = []
+    size = CHARTS_PER_ROW * rows_per_page
+    for start in range(0, len(panels), size):
+        block = (opening if start == 0 else []) + (repeated() if repeated else [])
+        story.append(KeepTogether([*block, _grid(panels[start : start + size]), Spacer(1, 6)]))
+    return story
+
+
+def _evolution_charts(context: dict, styles) -> list:
+    """One small line chart per indicator with two years or more: the subject and its
+    territories over the years, one legend for all (the same series in each chart)."""
+    from abs_shared.pdf_charts import legend_drawing, line_drawing
+    from abs_shared.presenters import titled
+
+    charted, left_out = evolution_charts(context)
+    if not charted:
+        return []
+    subject = context["subject"]
+    inner = _chart_width() - 2 * PANEL_PADDING
+    panels, drafts, breaks = [], False, False
+    for item, data, lines in charted:
+        years = [point.year for point in lines[0].points]
+        panels.append(
+            (
+                _paragraph(
+                    f"{titled(item['indicator'])}, de {years[0]} à {years[-1]}",
+                    styles["ChartTitle"],
+                ),
+                line_drawing(lines, data["breaks"], inner),
+            )
+        )
+        drafts = drafts or any(point.draft for point in lines[0].numbers)
+        breaks = breaks or bool(data["breaks"])
+    # The series drawn somewhere, by index: each keeps its index's style in every chart (the
+    # subject first, then the subject's territories in their order).
+    drawn = {
+        index: line.name
+        for _item, _data, lines in charted
+        for index, line in enumerate(lines)
+        if line.numbers
+    }
+    names = sorted(drawn.items())
+
+    def legend() -> list:
+        width = _chart_width() * CHARTS_PER_ROW
+        return [legend_drawing(names, width, draft=drafts, series_break=breaks)]
+
+    said = context["words"]
+    explanation = (
+        f"Valeurs de {subject.nom} et de ses territoires de référence pour chaque année publiée "
+        "(les séries du tableau d'évolution de chaque indicateur), chaque série avec sa forme de "
+        "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
+        "ligne s'interrompt ; un effectif est montré seul."
+    )
+    if drafts:
+        kind = "CCAS" if subject.is_commune else "CIAS"
+        explanation += (
+            f" Point vide : valeur du {kind} non encore publiée (brouillon ou valeur validée en "
+            "attente de publication)."
+        )
+    opening = [
+        _paragraph(f"Évolution des indicateurs {said.at} {subject.nom}", styles["Heading2"]),
+        _paragraph(explanation, styles["Note"]),
+    ]
+    if left_out:
+        opening.append(
+            _paragraph(
+                "Sans graphique d'évolution (moins de deux années avec une valeur représentable) : "
+                + " ; ".join(item["indicator"].label for item in left_out)
+                + ".",
+                styles["Note"],
+            )
+        )
+    return _pages_of_panels(opening, panels, EVOLUTION_ROWS_PER_PAGE, legend)
+
+
+def _position_charts(context: dict, styles) -> list:
+    """One small bar chart per indicator the page draws a position chart for: the subject's
+    value for the portrait's year beside its territories' and the members' median."""
+    from abs_shared.pdf_charts import bar_drawing
+    from abs_shared.presenters import formatter, titled
+
+    subject, said = context["subject"], context["words"]
+    inner = _chart_width() - 2 * PANEL_PADDING
+    panels, left_out, drafts = [], [], False
+    for item in by_theme(context):
+        bars = position_bars(context, item)
+        if bars is None:
+            left_out.append(item)
+            continue
+        drafts = drafts or bars[0].draft
+        indicator = item["indicator"]
+        panels.append(
+            (
+                _paragraph(titled(indicator, item["result"]["year"]), styles["ChartTitle"]),
+                bar_drawing(bars, formatter(indicator), inner),
+            )
+        )
+    if not panels:
+        return []
+    explanation = (
+        f"Pour l'année de chaque indicateur dans le tableau : la valeur de {subject.nom} (barre "
+        f"foncée), celles de ses territoires de référence (barres claires) et la médiane des "
+        f"{said.group} ayant publié (barre blanche). Une valeur secrète (« s ») ou non "
+        "disponible n'est pas représentée (voir le tableau)."
+    )
+    if drafts:
+        explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."
+    opening = [
+        _paragraph(f"{subject.nom} face à ses territoires de référence", styles["Heading2"]),
+        _paragraph(explanation, styles["Note"]),
+    ]
+    if left_out:
+        opening.append(
+            _paragraph(
+                "Sans graphique (effectif, ni comparé ni classé ; valeur secrète ou non "
+                "disponible) : " + " ; ".join(item["indicator"].label for item in left_out) + ".",
+                styles["Note"],
+            )
+        )
+    return _pages_of_panels(opening, panels, POSITION_ROWS_PER_PAGE)
 
 
 def _sources(context: dict, styles) -> list:

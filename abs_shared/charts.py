@@ -42,7 +42,8 @@ def _svg(width: int, height: int, title: str, desc: str, body: str) -> SafeStrin
     )
 
 
-def _scale(low: float, high: float, start: float, length: float) -> Callable[[float], float]:
+def scale(low: float, high: float, start: float, length: float) -> Callable[[float], float]:
+    """Maps [low, high] onto [start, start + length] (a flat range onto its start)."""
     if high == low:
         high = low + 1
     return lambda value: start + (value - low) / (high - low) * length
@@ -61,7 +62,7 @@ def bar_chart(
     label_width, plot_width, row, top = 190, 430, 18, 18 + 14 * len(references)
     height = top + row * len(bars) + 10
     values = [bar.value for bar in bars] + [value for _, value in references]
-    x = _scale(min(0.0, *values), max(values), label_width, plot_width)
+    x = scale(min(0.0, *values), max(values), label_width, plot_width)
     parts = []
     for index, bar in enumerate(bars):
         y = top + index * row
@@ -153,13 +154,13 @@ def line_chart(
         return SafeString("")
     left, width, top, height = 70, 480, 20, 200
     x = (
-        _scale(years[0], years[-1], left + 20, width - 40)
+        scale(years[0], years[-1], left + 20, width - 40)
         if len(years) > 1
         else (lambda year: left + width / 2)
     )
     low, high = min(values), max(values)
     padding = (high - low) * 0.1 or abs(high) * 0.1 or 1
-    y = _scale(high + padding, low - padding, top, height)
+    y = scale(high + padding, low - padding, top, height)
     parts = [
         f'<line class="abs-axis" x1="{left}" x2="{left + width}" y1="{top + height}" y2="{top + height}"/>'
     ]
@@ -185,26 +186,38 @@ def line_chart(
     return _svg(left + width + 20, total_height, title, desc, "".join(parts))
 
 
-def _series_parts(index: int, line: Line, breaks: list[int], x, y) -> list[str]:
-    """One series: its segments (cut at a missing value or a break), then its markers on top."""
-    marker, dash = series_style(index)
-    segment: list[str] = []
-    segments = [segment]
-    markers = []
+def series_runs(points, breaks: list[int], year_value=lambda point: point) -> list[list]:
+    """A series' runs of consecutive numbers, each drawn as one line: a missing or secret value
+    (None) or a series break between two years cuts it. `year_value(point)` gives a point's
+    (year, value); the points are kept as given."""
+    runs: list[list] = [[]]
     previous_year = None
-    for year, value in line.points:
+    for point in points:
+        year, value = year_value(point)
         crosses_break = previous_year is not None and any(previous_year <= b < year for b in breaks)
         previous_year = year
         if value is None or crosses_break:
-            segment = []
-            segments.append(segment)
+            runs.append([])
         if value is not None:
-            segment.append(f"{x(year):.1f},{y(value):.1f}")
-            markers.append(_marker(marker, x(year), y(value), f"abs-series-{index}"))
+            runs[-1].append(point)
+    return runs
+
+
+def _series_parts(index: int, line: Line, breaks: list[int], x, y) -> list[str]:
+    """One series: its segments (cut at a missing value or a break), then its markers on top."""
+    marker, dash = series_style(index)
+    runs = series_runs(line.points, breaks)
     parts = [
-        f'<polyline class="abs-line abs-series-{index}" points="{" ".join(points)}"{_dash(dash)}/>'
-        for points in segments
-        if len(points) > 1
+        f'<polyline class="abs-line abs-series-{index}" points="'
+        + " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in run)
+        + f'"{_dash(dash)}/>'
+        for run in runs
+        if len(run) > 1
+    ]
+    markers = [
+        _marker(marker, x(year), y(value), f"abs-series-{index}")
+        for run in runs
+        for year, value in run
     ]
     return parts + markers
 
@@ -225,7 +238,7 @@ def position_chart(
     if not numbers:
         return SafeString("")
     left, width = 10, 500
-    x = _scale(min(numbers), max(numbers), left + 10, width - 20)
+    x = scale(min(numbers), max(numbers), left + 10, width - 20)
     parts = [f'<line class="abs-axis" x1="{left}" x2="{left + width}" y1="40" y2="40"/>']
     rows: list[float] = []
     if stats.get("count"):

@@ -28,7 +28,7 @@ from reportlab.graphics.shapes import FILL_NON_ZERO, Drawing, Line, Path, PolyLi
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from abs_shared.charts import series_style
+from abs_shared.charts import scale, series_runs, series_style
 from union.formats import french_number
 from union.pdf import BOLD_FONT, FONT
 
@@ -124,12 +124,6 @@ def nice_ticks(low: float, high: float, count: int = 4) -> tuple[list[float], in
     steps = math.ceil((high - start) / step - 1e-9)
     ticks = [round(start + index * step, decimals + 2) for index in range(steps + 1)]
     return ticks, decimals
-
-
-def _scale(low: float, high: float, start: float, length: float) -> Callable[[float], float]:
-    if high == low:
-        high = low + 1
-    return lambda value: start + (value - low) / (high - low) * length
 
 
 def _text(x: float, y: float, text: str, *, size=LABEL_SIZE, anchor="start", bold=False, fill=None):
@@ -239,9 +233,9 @@ def line_drawing(
     height = bottom + plot_height + top
     right = width - 4
     drawing = Drawing(width, height)
-    y = _scale(ticks[0], ticks[-1], bottom, plot_height)
+    y = scale(ticks[0], ticks[-1], bottom, plot_height)
     x = (
-        _scale(years[0], years[-1], left + 10, right - left - 20)
+        scale(years[0], years[-1], left + 10, right - left - 20)
         if len(years) > 1
         else (lambda _year: (left + right) / 2)
     )
@@ -282,7 +276,7 @@ def line_drawing(
             )
     markers = []
     for index, line in enumerate(lines):
-        for segment in _segments(line, breaks):
+        for segment in series_runs(line.points, breaks, lambda p: (p.year, p.value)):
             if len(segment) > 1:
                 drawing.add(
                     PolyLine(
@@ -302,20 +296,6 @@ def line_drawing(
     for shape in markers:  # over every line
         drawing.add(shape)
     return drawing
-
-
-def _segments(line: ChartLine, breaks: list[int]) -> list[list[ChartPoint]]:
-    """The line's runs of consecutive numbers: a secret, a missing value or a break cuts it."""
-    segments: list[list[ChartPoint]] = [[]]
-    previous = None
-    for point in line.points:
-        crosses = previous is not None and any(previous <= b < point.year for b in breaks)
-        previous = point.year
-        if point.value is None or crosses:
-            segments.append([])
-        if point.value is not None:
-            segments[-1].append(point)
-    return segments
 
 
 def legend_drawing(
@@ -389,7 +369,7 @@ def bar_drawing(bars: list[ChartBar], fmt: Formatter, width: float, row: float =
     low = min(0.0, *(bar.value for bar in bars))
     high = max(0.0, *(bar.value for bar in bars))
     plot = width - name_width - value_width - 2
-    x = _scale(low, high, name_width, plot)
+    x = scale(low, high, name_width, plot)
     height = row * len(bars) + 4
     drawing = Drawing(width, height)
     for index, (bar, label) in enumerate(zip(bars, value_labels, strict=True)):

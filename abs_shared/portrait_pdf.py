@@ -115,16 +115,22 @@ def value_sources(context: dict) -> list[str]:
     return [source for source in dict.fromkeys(sources) if source]
 
 
-def rows_by_theme(context: dict) -> list[tuple[str, list[list[Cell]], list[bool]]]:
-    """The portrait table's rows grouped by the theme of their indicator, themes in order of
-    first appearance in the catalogue (one row per item: presenters.portrait_table keeps their
-    order); with each row, whether its value is a draft."""
-    themes: dict[str, tuple[list[list[Cell]], list[bool]]] = {}
+def items_by_theme(context: dict) -> dict[str, list[tuple[dict, list[Cell]]]]:
+    """The portrait's items with their table row, grouped by the theme of their indicator,
+    themes in order of first appearance in the catalogue (one row per item:
+    presenters.portrait_table keeps their order)."""
+    themes: dict[str, list[tuple[dict, list[Cell]]]] = {}
     for item, row in zip(context["items"], context["table"].rows, strict=True):
-        rows, drafts = themes.setdefault(item["indicator"].theme or OTHER_THEME, ([], []))
-        rows.append(row)
-        drafts.append(item["result"]["draft"])
-    return [(theme, rows, drafts) for theme, (rows, drafts) in themes.items()]
+        themes.setdefault(item["indicator"].theme or OTHER_THEME, []).append((item, row))
+    return themes
+
+
+def rows_by_theme(context: dict) -> list[tuple[str, list[list[Cell]], list[bool]]]:
+    """The portrait table's rows by theme; with each row, whether its value is a draft."""
+    return [
+        (theme, [row for _item, row in pairs], [item["result"]["draft"] for item, _row in pairs])
+        for theme, pairs in items_by_theme(context).items()
+    ]
 
 
 def draft_rows(context: dict) -> int:
@@ -323,24 +329,8 @@ PANEL_BORDER = "#c8c8c8"
 
 
 def by_theme(context: dict) -> list[dict]:
-    """The portrait's items in the order of its tables: theme by theme (rows_by_theme's order)."""
-    themes: dict[str, list[dict]] = {}
-    for item in context["items"]:
-        themes.setdefault(item["indicator"].theme or OTHER_THEME, []).append(item)
-    return [item for items in themes.values() for item in items]
-
-
-def chart_overrides(context: dict):
-    """The values the page compares: in the member space, the member's own observations (drafts
-    included), as local.views.portrait passes them to the page (services.own_points(), on the
-    member's schema during its request); on the portal, the published values only."""
-    if "overrides" in context:
-        return context["overrides"]
-    if context.get("member_space"):
-        from abs_shared.local.services import own_points
-
-        return own_points()
-    return None
+    """The portrait's items in the order of its tables: theme by theme."""
+    return [item for pairs in items_by_theme(context).values() for item, _row in pairs]
 
 
 def own_label(subject: dict) -> str:
@@ -370,7 +360,8 @@ def evolution_charts(context: dict) -> tuple[list[tuple[dict, dict, list]], list
     least, in the tables' order; and the items left without an evolution chart."""
     from abs_shared.comparisons import series
 
-    overrides = chart_overrides(context)
+    # In the member space, the member's own values, drafts included; on the portal, None.
+    overrides = context["overrides"]
     charted, left_out = [], []
     for item in by_theme(context):
         data = series(context["subject"], item["indicator"], overrides)
@@ -466,6 +457,15 @@ def _pages_of_panels(opening: list, panels: list[tuple], rows_per_page: int, rep
     return story
 
 
+def _chart_opening(heading: str, explanation: str, left_out_lead: str, left_out, styles) -> list:
+    """A chart section's heading and explanation, then the indicators it has no chart for."""
+    opening = [_paragraph(heading, styles["Heading2"]), _paragraph(explanation, styles["Note"])]
+    if left_out:
+        labels = " ; ".join(item["indicator"].label for item in left_out)
+        opening.append(_paragraph(f"{left_out_lead} : {labels}.", styles["Note"]))
+    return opening
+
+
 def _evolution_charts(context: dict, styles) -> list:
     """One small line chart per indicator with two years or more: the subject and its
     territories over the years, one legend for all (the same series in each chart)."""
@@ -518,19 +518,13 @@ def _evolution_charts(context: dict, styles) -> list:
             f" Point vide : valeur du {kind} non encore publiée (brouillon ou valeur validée en "
             "attente de publication)."
         )
-    opening = [
-        _paragraph(f"Évolution des indicateurs {said.at} {subject.nom}", styles["Heading2"]),
-        _paragraph(explanation, styles["Note"]),
-    ]
-    if left_out:
-        opening.append(
-            _paragraph(
-                "Sans graphique d'évolution (moins de deux années avec une valeur représentable) : "
-                + " ; ".join(item["indicator"].label for item in left_out)
-                + ".",
-                styles["Note"],
-            )
-        )
+    opening = _chart_opening(
+        f"Évolution des indicateurs {said.at} {subject.nom}",
+        explanation,
+        "Sans graphique d'évolution (moins de deux années avec une valeur représentable)",
+        left_out,
+        styles,
+    )
     return _pages_of_panels(opening, panels, EVOLUTION_ROWS_PER_PAGE, legend)
 
 
@@ -566,18 +560,13 @@ def _position_charts(context: dict, styles) -> list:
     )
     if drafts:
         explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."
-    opening = [
-        _paragraph(f"{subject.nom} face à ses territoires de référence", styles["Heading2"]),
-        _paragraph(explanation, styles["Note"]),
-    ]
-    if left_out:
-        opening.append(
-            _paragraph(
-                "Sans graphique (effectif, ni comparé ni classé ; valeur secrète ou non "
-                "disponible) : " + " ; ".join(item["indicator"].label for item in left_out) + ".",
-                styles["Note"],
-            )
-        )
+    opening = _chart_opening(
+        f"{subject.nom} face à ses territoires de référence",
+        explanation,
+        "Sans graphique (effectif, ni comparé ni classé ; valeur secrète ou non disponible)",
+        left_out,
+        styles,
+    )
     return _pages_of_panels(opening, panels, POSITION_ROWS_PER_PAGE)
 
 

@@ -458,6 +458,8 @@ def portrait_context(
         "distribution": presenters.distribution_table(subject, shown),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
+        # The values compared (a member's own, drafts included), for the PDF's evolution charts.
+        "overrides": overrides,
     }
 
 

@@ -55,7 +55,8 @@ from seminars.services import (
 from union.formats import long_date
 from union.spreadsheets import download_response
 
-# New links are e-mailed at most once every ten minutes (services.queue_public_notice).
+# Updates and new links are e-mailed at most once per services.PUBLIC_NOTICE_INTERVAL (ten
+# minutes, queue_public_notice): the pages that trigger them say so.
 AT_MOST_EVERY_TEN_MINUTES = "(un message au plus toutes les dix minutes)"
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from knowledge_base.models import ExperiencePage, GuidePage, Theme
 from knowledge_base.services import ensure_index_pages
@@ -103,3 +104,22 @@ def make_document(title: str):
     with portal_urlconf():
         document.download_url = document.url
     return document
+
+
+def edit_guide_in_admin(client, page: GuidePage, body: list[tuple], *, publish: bool = True):
+    """Edit the guide in the Wagtail admin with `body` (StreamField blocks as (type, value)),
+    and press Publish (or « Enregistrer le brouillon »). Returns the admin's response."""
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "summary": page.summary,
+            "last_reviewed": f"{page.last_reviewed:%Y-%m-%d}",
+            "authors": inline_formset([]),
+            "comments": inline_formset([]),
+            "body": streamfield(body),
+        }
+    )
+    if publish:
+        data["action-publish"] = "action-publish"
+    return client.post(f"/admin/pages/{page.pk}/edit/", data)

@@ -11,10 +11,9 @@ from django.core.checks import Error, run_checks
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import PageViewRestriction
 from wagtail.tasks import update_reference_index_task
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from tests.conftest import host_client, make_person
-from tests.knowledge_base.conftest import make_document, make_guide, make_staff
+from tests.knowledge_base.conftest import edit_guide_in_admin, make_document, make_guide, make_staff
 from union import roles
 from union.settings.base import TASK_BACKENDS
 
@@ -41,21 +40,11 @@ def member(bondy):
 
 def publish_with_document(editor, guide, document) -> None:
     """The editor adds a « Document à télécharger » block to the guide and presses Publish."""
-    data = nested_form_data(
-        {
-            "title": guide.title,
-            "slug": guide.slug,
-            "summary": guide.summary,
-            "last_reviewed": f"{guide.last_reviewed:%Y-%m-%d}",
-            "authors": inline_formset([]),
-            "comments": inline_formset([]),
-            "body": streamfield(
-                [("document", {"document": document.pk, "title": "", "description": ""})]
-            ),
-        }
+    response = edit_guide_in_admin(
+        editor,
+        guide,
+        [("document", {"document": document.pk, "title": "", "description": ""})],
     )
-    data["action-publish"] = "action-publish"
-    response = editor.post(f"/admin/pages/{guide.pk}/edit/", data)
     assert response.status_code == 302, response.context["form"].errors
     guide.refresh_from_db()
     assert guide.live and not guide.has_unpublished_changes

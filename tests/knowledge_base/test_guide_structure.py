@@ -7,11 +7,10 @@ import re
 from html import unescape
 
 import pytest
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from knowledge_base.models import GuidePage
 from tests.conftest import host_client
-from tests.knowledge_base.conftest import make_guide, make_staff
+from tests.knowledge_base.conftest import edit_guide_in_admin, make_guide, make_staff
 from union import roles
 
 pytestmark = pytest.mark.django_db
@@ -35,20 +34,7 @@ def table(caption: str = "Composition du conseil", header: str = "row", data=Non
 def publish_in_admin(client, page: GuidePage, table_value: dict, *, publish: bool = True):
     """Edit the guide in the Wagtail admin with `table_value` as its body, and press Publish
     (or « Enregistrer le brouillon »)."""
-    data = nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "summary": page.summary,
-            "last_reviewed": f"{page.last_reviewed:%Y-%m-%d}",
-            "authors": inline_formset([]),
-            "comments": inline_formset([]),
-            "body": streamfield([("table", json.dumps(table_value))]),
-        }
-    )
-    if publish:
-        data["action-publish"] = "action-publish"
-    return client.post(f"/admin/pages/{page.pk}/edit/", data)
+    return edit_guide_in_admin(client, page, [("table", json.dumps(table_value))], publish=publish)
 
 
 def body_errors(response) -> list[str]:

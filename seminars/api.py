@@ -41,7 +41,15 @@ from seminars.fonctions import map_fonction
 from seminars.forms import RegistrationForm
 from seminars.importer import import_registrations
 from seminars.links import ics_path, page_path
-from seminars.models import Atelier, Fonction, Kind, Registration, SeminarPage, with_taken
+from seminars.models import (
+    Atelier,
+    Fonction,
+    Kind,
+    Registration,
+    SeminarPage,
+    live_event,
+    with_taken,
+)
 from seminars.services import RegistrationError, create_seminar, register_person, set_check_in
 from seminars.views import listed_events
 from tenants.services import portal_url
@@ -306,7 +314,9 @@ REGISTRATION_OUT = inline_serializer(
 
 
 def _seminar_for(request, pk: int) -> SeminarPage:
-    page = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    page = live_event(pk)
+    if page is None:
+        raise Http404("Événement introuvable.")
     if can_organise(request.user):
         return page
     key = request.data.get("invitation") if request.method == "POST" else None

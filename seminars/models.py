@@ -1,10 +1,11 @@
 """Séminaires et ateliers (public schema): the events' pages, their ateliers, the registrations and
 the proceedings ("actes")."""
 
+import functools
 import secrets
 from datetime import timedelta
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -259,6 +260,45 @@ class SeminarPage(PortalPreviewMixin, Page):
 
     def get_proceedings(self):
         return ProceedingsPage.objects.child_of(self).live().first()
+
+
+# What a registration reads of its event (RegistrationList.post, register_person). Any other field
+# still loads on first access, with one query.
+REGISTRATION_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "seats",
+    "registration_opens",
+    "registration_closes",
+    "changes_until",
+    "visibility",
+    "invitation_key",
+)
+
+
+@functools.cache
+def _live_event_sql() -> str:
+    query = SeminarPage.objects.live().only(*REGISTRATION_FIELDS).filter(pk=0).order_by().query
+    sql, params = query.sql_with_params()
+    if params != (0,):  # the primary key must be the query's only parameter
+        raise RuntimeError(f"Paramètres inattendus pour la recherche d'un événement : {params}")
+    return sql
+
+
+def live_event(pk: int) -> "SeminarPage | None":
+    """The live event `pk` as a page carrying REGISTRATION_FIELDS, or None.
+
+    The registration API's hot path. Django takes about twenty times longer to compile this
+    Wagtail page query (two tables, page ordering) than PostgreSQL takes to answer it, and it was
+    the largest part of a registration's CPU (docs/seminars.md): the SQL is compiled once per
+    process, with Django's own compiler, and the row becomes a page as the ORM would make it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_live_event_sql(), [pk])
+        row = cursor.fetchone()
+        columns = [column.name for column in cursor.description]
+    return None if row is None else SeminarPage.from_db(connection.alias, columns, row)
 
 
 class Atelier(Orderable):

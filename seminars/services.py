@@ -32,6 +32,7 @@ from seminars.tasks import send_message_task, send_registration_email
 from tenants.matching import match_commune
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
+from union.insert import insert_new
 from union.task_queue import enqueue_with_transaction
 
 Status = Registration.Status
@@ -294,7 +295,10 @@ def _register(
         registration.cancelled_at = None
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
             registration.waitlisted_at = timezone.now()
-        registration.save()
+        if created:
+            insert_new(registration)  # the hot path: its INSERT is compiled once (union.insert)
+        else:
+            registration.save()
         if (ateliers or not created) and not keep_choices:
             registration.ateliers.set(ateliers)
         if previous == Status.CONFIRMED:

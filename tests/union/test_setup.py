@@ -76,7 +76,7 @@ def test_production_check_deploy_reports_nothing():
 def test_production_queues_tasks_for_the_worker():
     result = run_production_check(PRODUCTION_ENV, ("diffsettings",))
     assert result.returncode == 0, result.stderr
-    assert "django_tasks_db.DatabaseBackend" in result.stdout
+    assert "union.task_queue.QueueInPostgreSQL" in result.stdout
 
 
 def test_an_unknown_task_backend_is_refused_in_french():

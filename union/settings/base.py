@@ -161,7 +161,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # (TASKS_BACKEND=database), so that a registration never waits for the mail server.
 TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-    "database": "django_tasks_db.DatabaseBackend",
+    "database": "union.task_queue.QueueInPostgreSQL",
 }
 
 

@@ -12,7 +12,7 @@ expression such as F() or Now() is refused.
 
 import functools
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
@@ -45,20 +45,22 @@ def insert_new(instance: models.Model) -> None:
     """INSERT `instance` as a new row, as `instance.save(force_insert=True)` would."""
     model = type(instance)
     statement, fields, returned = _compiled(model)
-    signal = {"sender": model, "instance": instance, "raw": False, "using": connection.alias}
+    # The connection itself, not django.db.connection: each attribute read through that proxy
+    # looks the connection up again, and the fields read it a few dozen times per row.
+    db = connections[DEFAULT_DB_ALIAS]
+    signal = {"sender": model, "instance": instance, "raw": False, "using": db.alias}
     pre_save.send(**signal, update_fields=None)
     values = [field.pre_save(instance, True) for field in fields]
     if any(hasattr(value, "resolve_expression") for value in values):
         raise NotInsertable("Une expression SQL ne peut pas être insérée ainsi.")
     params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values, strict=True)
+        field.get_db_prep_save(value, db) for field, value in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(statement, params)
         if returned:
             for field, value in zip(returned, cursor.fetchone(), strict=True):
                 setattr(instance, field.attname, value)
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = db.alias
     post_save.send(**signal, created=True, update_fields=None)

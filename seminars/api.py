@@ -602,6 +602,11 @@ class CheckInInSerializer(serializers.Serializer):
         default=True,
         help_text="true (par défaut) : présent(e) ; false : annuler l'émargement",
     )
+    force = serializers.BooleanField(
+        default=False,
+        help_text="true : émarger aussi une personne sans place confirmée (liste d'attente, "
+        "annulée), comme l'admin après son avertissement ; elle n'aura pas d'attestation",
+    )
 
 
 SEMINAR_REF = inline_serializer(
@@ -626,8 +631,9 @@ class CheckedInSerializer(RegistrationSerializer):
 CHECK_IN_RESPONSES = {
     200: CheckedInSerializer,
     400: OpenApiResponse(
-        description="`present` invalide, ou personne sans place confirmée (liste d'attente, "
-        "annulée) : l'admin l'émarge après un avertissement, l'API refuse (`detail`, en français)"
+        description="`present` ou `force` invalide, ou personne sans place confirmée (liste "
+        "d'attente, annulée) sans `force` : l'admin l'émarge après un avertissement, l'API "
+        "demande `force` (`detail`, en français)"
     ),
     404: OpenApiResponse(description="Événement, inscription ou code introuvable"),
 }
@@ -636,18 +642,19 @@ CHECK_IN_RESPONSES = {
 def _check_in(request, registration: Registration) -> Response:
     """Check in or undo it through the admin's service (audited, actor = the organiser). The
     admin's scan screen warns before checking in someone without a seat (no attestation would
-    follow): with no screen to warn on, the API refuses. Asking for the state the person is
-    already in changes nothing (a badge scanned twice keeps its first time)."""
+    follow) and lets the organiser go on: with no screen to warn on, the API refuses unless asked
+    with `force`, the warning's answer. Asking for the state the person is already in changes
+    nothing (a badge scanned twice keeps its first time)."""
     incoming = CheckInInSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
-    present = incoming.validated_data["present"]
-    if present and registration.status != Registration.Status.CONFIRMED:
+    present, force = incoming.validated_data["present"], incoming.validated_data["force"]
+    if present and not force and registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(
             {
                 "detail": f"{registration.prenom} {registration.nom} n'a pas de place confirmée "
                 f"({registration.get_status_display().lower()}) : son émargement ne lui donnerait "
-                "pas d'attestation de présence. Vérifiez son inscription, ou émargez-la depuis "
-                "l'administration."
+                "pas d'attestation de présence. Vérifiez son inscription, ou émargez-la quand "
+                "même avec « force »: true."
             }
         )
     if (registration.checked_in_at is not None) != present:

@@ -105,12 +105,32 @@ def test_someone_without_a_confirmed_seat_is_not_checked_in(staff_api, event):
     assert response.json()["detail"].startswith(
         "Prénom3 Roux n'a pas de place confirmée (liste d'attente)"
     )
+    assert response.json()["detail"].endswith("émargez-la quand même avec « force »: true.")
     roux.refresh_from_db()
     assert roux.checked_in_at is None and not audit("seminar.registration.check_in").exists()
     # Checked in by mistake before (the admin allows it after its warning): undoing it works.
     set_check_in(roux, True)
     undone = post_json(staff_api, check_in_path(roux), {"present": False})
     assert undone.status_code == 200 and undone.json()["checked_in_at"] is None
+
+
+def test_force_checks_in_someone_without_a_seat_as_the_admin_does_after_its_warning(
+    staff_api, staff_user, event
+):
+    _seminar, _zola, _abel, roux = event
+    forced = post_json(staff_api, check_in_path(roux), {"force": True})
+    assert forced.status_code == 200, forced.content
+    assert forced.json()["status"] == "waitlisted" and forced.json()["checked_in_at"] is not None
+    roux.refresh_from_db()
+    assert roux.status == Registration.Status.WAITLISTED and roux.checked_in_at is not None
+    assert audit("seminar.registration.check_in").get().actor == staff_user
+    # By the badge's code too; `force` never turns an undo into a check-in.
+    undone = post_json(staff_api, code_path(check_in_code(roux)), {"present": False, "force": True})
+    assert undone.status_code == 200 and undone.json()["checked_in_at"] is None
+    again = post_json(staff_api, code_path(check_in_code(roux)), {"force": True})
+    assert again.status_code == 200 and again.json()["checked_in_at"] is not None
+    bad = post_json(staff_api, check_in_path(roux), {"force": "peut-être"})
+    assert bad.status_code == 400 and list(bad.json()) == ["force"]
 
 
 def test_a_registration_of_another_event_is_not_found(staff_api, event):

@@ -6,7 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -80,5 +80,11 @@ def forbidden(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
+API_NOT_FOUND = "Adresse inconnue de l'API : la documentation est sur /api/docs/ du portail."
+
+
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # A path the API does not know reached Wagtail's page tree: its client reads JSON.
+        return JsonResponse({"detail": API_NOT_FOUND}, status=404)
     return render(request, "404.html", status=404)

@@ -75,3 +75,18 @@ def test_a_nul_character_in_the_url_is_a_400_not_a_500(portal, bondy):
     assert portal.get("/api/v1/indicators/TP60/").status_code in (200, 404)
     series = member_client(bondy).get("/api/v1/series/?commune=%00&indicator=TP60")
     assert series.status_code == 400 and series.json() == {"detail": "Requête invalide."}
+
+
+def test_an_unknown_api_path_is_a_json_404_in_french(portal, bondy):
+    """Such a path falls through to Wagtail's page tree, whose 404 was an HTML page."""
+    for client, path in (
+        (portal, "/api/v1/seminars/999999/"),
+        (portal, "/api/v1/inconnue/"),
+        (member_client(bondy), "/api/v1/inconnue/"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert detail(response).startswith("Adresse inconnue de l'API")
+    page = portal.get("/page-inconnue/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

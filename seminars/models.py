@@ -289,10 +289,10 @@ def _live_event_sql() -> str:
 def live_event(pk: int) -> "SeminarPage | None":
     """The live event `pk` as a page carrying REGISTRATION_FIELDS, or None.
 
-    The registration API's hot path. Django takes about twenty times longer to compile this
-    Wagtail page query (two tables, page ordering) than PostgreSQL takes to answer it, and it was
-    the largest part of a registration's CPU (docs/seminars.md): the SQL is compiled once per
-    process, with Django's own compiler, and the row becomes a page as the ORM would make it.
+    The registration API's hot path. Compiling this Wagtail page query (two tables, page
+    ordering) took Django over fifteen times as long as running it, and was the largest part of
+    a registration's CPU (docs/seminars.md): the SQL is compiled once per process, by Django's
+    own compiler, and the row becomes a page as the ORM would make it.
     """
     with connection.cursor() as cursor:
         cursor.execute(_live_event_sql(), [pk])

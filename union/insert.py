@@ -1,8 +1,8 @@
 """INSERT a new row with the statement compiled once per model: for hot paths only.
 
 `Model.save()` builds and compiles its INSERT statement on every call. For a registration, the
-registration's row and its queued e-mail's row took a third of the server's CPU, most of it
-compiling the same two statements again (docs/seminars.md). `insert_new` runs the statement
+registration's row and its queued e-mail's row took a third of the server's CPU, about half of
+it compiling the same two statements again (docs/seminars.md). `insert_new` runs the statement
 Django's own compiler produced for the model the first time, with the values `save()` would send
 (each field's `pre_save` and `get_db_prep_save`), sets the primary key the database returned, and
 sends the `pre_save` and `post_save` signals as `save()` does (django-tasks-db's queue sets a

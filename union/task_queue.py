@@ -47,7 +47,7 @@ class QueueState:
 class QueueInPostgreSQL(DatabaseBackend):
     """django-tasks-db's queue (TASKS_BACKEND=database), each task's row inserted with a statement
     compiled once (union.insert): every registration queues its e-mail, and compiling that INSERT
-    again each time was a tenth of a registration's CPU. The row is the library's own, as its
+    again each time was a third of the enqueueing. The row is the library's own, as its
     `_task_to_db_task` makes it; `enqueue` (checks, signal, result) is the library's."""
 
     def _task_to_db_task(self, task, args, kwargs) -> DBTaskResult:

@@ -95,10 +95,9 @@ class CommuneIndex:
             self.alias_by_key.setdefault(compact(fold(alias_name)), []).append(code)
         # Fuzzy search runs on spaced keys so that token-based scorers see words.
         self.choices = {commune.code: fold(commune.nom) for commune in communes}
-        self.codes_by_area: dict[str, list[str]] = {}
+        self.codes_by_departement: dict[str, list[str]] = {}
         for commune in communes:
-            for area in {commune.departement, commune.region}:
-                self.codes_by_area.setdefault(area, []).append(commune.code)
+            self.codes_by_departement.setdefault(commune.departement, []).append(commune.code)
 
     @classmethod
     def from_database(cls) -> "CommuneIndex":
@@ -135,10 +134,15 @@ class CommuneIndex:
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint))
 
     def _unique_name_start_in_area(self, folded: str, hint: str) -> CommuneRef | None:
-        """The only commune of the hinted area whose name starts with the typed words, if any."""
+        """The only commune of the hinted département whose name starts with the typed words.
+
+        A département only, never a région: every région code is also a département's ("93" is
+        Seine-Saint-Denis and Provence-Alpes-Côte d'Azur), and among a région's hundreds of
+        communes a name's start picks one too easily ("Fontaine", a commune of the Isère, of the
+        Aube and of the Territoire de Belfort, became Fontaine-de-Vaucluse)."""
         if len(folded) < 4:
             return None
-        codes = self.codes_by_area.get(hint.strip().upper(), [])
+        codes = self.codes_by_departement.get(hint.strip().upper(), [])
         found = [code for code in codes if self.choices[code].startswith(folded + " ")]
         return self.by_code[found[0]] if len(found) == 1 else None
 

@@ -63,6 +63,16 @@ def test_shortened_name_stays_ambiguous_without_hint_or_when_the_start_is_shared
     assert match_commune("SAINT", "93").status != "matched"
 
 
+def test_a_name_that_exists_elsewhere_is_not_shortened_into_the_hints_region():
+    """ "93" is a département and a région (PACA): only the département's names are shortened.
+    Fontaine exists in the Isère, the Aube and the Territoire de Belfort; the PACA's only
+    "Fontaine-…" is Fontaine-de-Vaucluse, which it used to become."""
+    result = match_commune("Fontaine", "93")
+    assert result.status == "ambiguous", result.as_dict()
+    codes = {candidate.commune.code for candidate in result.candidates}
+    assert codes == {"38169", "10150", "90047"}  # Isère, Aube, Territoire de Belfort
+
+
 def test_typo_is_unknown_with_the_right_suggestion_first():
     result = match_commune("AUBERVILLERS")
     assert result.status == "unknown"

@@ -29,7 +29,7 @@ from seminars.models import (
     waiting_queue,
 )
 from seminars.tasks import send_message_task, send_registration_email
-from tenants.matching import match_commune
+from tenants.matching import match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
 from union.insert import insert_new
@@ -84,7 +84,7 @@ def resolve_commune(typed: str, hint: str | None = None) -> CommuneResolution:
 
     Without a hint, the union's own département breaks ties ("Montreuil" is in six départements).
     """
-    result = match_commune(typed, hint or settings.UNION_DEPARTEMENT)
+    result = match_in_union(typed, hint)
     if result.status == "matched":
         return CommuneResolution(result.commune.code, Registration.CommuneStatus.MATCHED, typed)
     suggestions = [{"code": c.code, "nom": c.nom} for c in result.suggestions]

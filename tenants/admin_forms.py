@@ -1,9 +1,8 @@
 """Forms of the union's member-management screens (Wagtail admin)."""
 
 from django import forms
-from django.conf import settings
 
-from tenants.matching import match_commune
+from tenants.matching import match_in_union
 from tenants.models import MemberCCAS, Membership
 
 
@@ -31,7 +30,7 @@ class OnboardMemberForm(forms.Form):
         typed = cleaned.get("commune")
         if not typed:
             return cleaned
-        result = match_commune(typed, cleaned.get("hint") or settings.UNION_DEPARTEMENT)
+        result = match_in_union(typed, cleaned.get("hint"))
         if result.status == "matched":
             cleaned["insee"] = result.commune.code
             return cleaned

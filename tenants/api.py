@@ -1,6 +1,5 @@
 """Public API: members and the commune matcher."""
 
-from django.conf import settings
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -11,7 +10,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.matching import match_commune
+from tenants.matching import match_in_union
 from tenants.models import Intercommunality, MemberCCAS
 from tenants.services import member_url
 
@@ -121,5 +120,4 @@ class CommuneMatch(APIView):
         typed = request.query_params.get("q", "")
         if not typed.strip():
             return Response({"q": ["Indiquez un nom de commune (paramètre q)."]}, status=400)
-        hint = request.query_params.get("hint") or settings.UNION_DEPARTEMENT
-        return Response(match_commune(typed, hint).as_dict())
+        return Response(match_in_union(typed, request.query_params.get("hint")).as_dict())

@@ -14,6 +14,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from rapidfuzz import fuzz, process
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "s/": "sur"}
@@ -112,7 +113,9 @@ class CommuneIndex:
         aliases = list(CommuneAlias.objects.values_list("nom", "commune_id"))
         return cls(communes, aliases)
 
-    def match(self, typed: str, hint: str | None = None) -> MatchResult:
+    def match(self, typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
+        """`level` ("departement" or "region") says what the hint is; without it, either
+        (a code such as "93" is both), the département first."""
         typed = (typed or "").strip()
         if not typed:
             return MatchResult("unknown", typed)
@@ -123,15 +126,15 @@ class CommuneIndex:
         key = compact(fold(typed))
         exact_codes = self.by_key.get(key) or self.alias_by_key.get(key) or []
         exact = [self.by_code[code] for code in dict.fromkeys(exact_codes) if code in self.by_code]
-        if hint and not any(_in_area(commune, hint) for commune in exact):
+        if hint and not any(_in_area(commune, hint, level) for commune in exact):
             # People drop the end of long names: "ST OUEN" in the 93 is Saint-Ouen-sur-Seine even
             # though a "Saint-Ouen" exists elsewhere; only when the start picks one commune there.
             shortened = self._unique_name_start_in_area(fold(typed), hint)
             if shortened is not None:
                 return MatchResult("matched", typed, [Candidate(shortened, 0.95)])
         if exact:
-            return self._decide(typed, exact, hint)
-        return MatchResult("unknown", typed, self._suggest(fold(typed), hint))
+            return self._decide(typed, exact, hint, level)
+        return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level))
 
     def _unique_name_start_in_area(self, folded: str, hint: str) -> CommuneRef | None:
         """The only commune of the hinted département whose name starts with the typed words.
@@ -146,19 +149,21 @@ class CommuneIndex:
         found = [code for code in codes if self.choices[code].startswith(folded + " ")]
         return self.by_code[found[0]] if len(found) == 1 else None
 
-    def _decide(self, typed: str, exact: list[CommuneRef], hint: str | None) -> MatchResult:
+    def _decide(
+        self, typed: str, exact: list[CommuneRef], hint: str | None, level: str | None
+    ) -> MatchResult:
         if len(exact) == 1:
             return MatchResult("matched", typed, [Candidate(exact[0], 1.0)])
         # A hint may be a département or a région code ("11" is both): the département wins.
-        for level in ("departement", "region"):
-            in_hint = [commune for commune in exact if _in_area(commune, hint, level)]
+        for tried in (level,) if level else ("departement", "region"):
+            in_hint = [commune for commune in exact if _in_area(commune, hint, tried)]
             if len(in_hint) == 1:
                 return MatchResult("matched", typed, [Candidate(in_hint[0], 1.0)])
         # Ties: communes inside the hinted area first, then the most populated.
-        ordered = sorted(exact, key=lambda c: (not _in_area(c, hint), -c.population, c.code))
+        ordered = sorted(exact, key=lambda c: (not _in_area(c, hint, level), -c.population, c.code))
         return MatchResult("ambiguous", typed, [Candidate(c, 1.0) for c in ordered])
 
-    def _suggest(self, folded: str, hint: str | None) -> list[Candidate]:
+    def _suggest(self, folded: str, hint: str | None, level: str | None) -> list[Candidate]:
         found = process.extract(
             folded, self.choices, scorer=_similarity, limit=SUGGESTION_COUNT * 4, score_cutoff=60
         )
@@ -166,7 +171,7 @@ class CommuneIndex:
         for _choice, score, code in found:
             commune = self.by_code[code]
             # A commune inside the hinted area wins a tie against one outside it.
-            bonus = 3 if hint and _in_area(commune, hint) else 0
+            bonus = 3 if hint and _in_area(commune, hint, level) else 0
             candidates.append(Candidate(commune, min(score + bonus, 100) / 100))
         candidates.sort(key=lambda c: (-c.score, -c.commune.population))
         return candidates[:SUGGESTION_COUNT]
@@ -216,6 +221,19 @@ def reset_index() -> None:
         _index = None
 
 
-def match_commune(typed: str, hint: str | None = None) -> MatchResult:
-    """Match a typed commune name or INSEE code against the official list."""
-    return get_index().match(typed, hint)
+def match_commune(typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
+    """Match a typed commune name or INSEE code against the official list; `hint` is a
+    département or région code, `level` ("departement", "region") says which if it is known."""
+    return get_index().match(typed, hint, level)
+
+
+def match_in_union(typed: str, hint: str | None = None) -> MatchResult:
+    """match_commune, with the union's département (UNION_DEPARTEMENT) when no hint is given.
+
+    That default is a département only. Its code may also be a région's ("93" is Provence-Alpes-
+    Côte d'Azur's), whose communes must not win a tie: « Villeneuve », a commune of six
+    départements, became the one in the Alpes-de-Haute-Provence for a union of the 93.
+    """
+    if hint:
+        return match_commune(typed, hint)
+    return match_commune(typed, settings.UNION_DEPARTEMENT, level="departement")

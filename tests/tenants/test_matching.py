@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenants.matching import match_commune
+from tenants.matching import match_commune, match_in_union
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,17 @@ def test_api_unknown_and_missing_query(portal):
     response = portal.get("/api/v1/communes/", {"q": " "})
     assert response.status_code == 400
     assert "Indiquez un nom de commune" in response.json()["q"][0]
+
+
+def test_the_unions_departement_is_never_taken_for_a_region(settings):
+    """UNION_DEPARTEMENT breaks ties as a département: "93" is also PACA, whose Villeneuve (04)
+    used to win a tie between the six Villeneuve of France."""
+    settings.UNION_DEPARTEMENT = "93"
+    result = match_in_union("Villeneuve")
+    assert result.status == "ambiguous", result.as_dict()
+    assert len(result.candidates) == 6 and "04242" in {c.commune.code for c in result.candidates}
+    assert match_in_union("Montreuil").commune.code == "93048"
+    assert match_in_union("ST OUEN").commune.code == "93070"
+    # A hint given with the name may still be a région: Île-de-France's Montreuil for "11".
+    assert match_in_union("Montreuil", "11").commune.code == "93048"
+    assert match_commune("Villeneuve", "93").commune.code == "04242"  # either level, as asked

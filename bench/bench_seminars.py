@@ -28,9 +28,13 @@ ATTEMPTS = 200
 SEATS = 50
 CONCURRENCY = (1, 10, 50, 200)  # clients sending at once
 TARGET_MS = 150
-# As README's deployment: one process per core, 4 threads each. Measured on 2 cores (50 at once):
-# 2 x 4 threads, median 76-96 ms; 3 sync workers, 130-150 ms; 2 x 8 threads, 129-171 ms.
-WORKERS, THREADS = 2, 4
+# As README's deployment: two single-threaded processes per core. With 2 x 4 threads a thread
+# holding the event's lock waited for its process's GIL between its queries, and every other
+# registration of the event waited behind it: the cores were busy 70-76 % of the run against
+# 83-88 % with 4 x 1 (median at 200 at once 753-784 ms against 598-668, 2026-12-01, a slow
+# machine; docs/operations.md). Earlier, before the registration's CPU was halved, at 50 at once:
+# 2 x 4 threads 76-96 ms, 3 sync workers 130-150 ms, 2 x 8 threads 129-171 ms.
+WORKERS, THREADS = 4, 1
 SERVER_SETTINGS = "bench.seminars_server_settings"
 ROOT = Path(__file__).resolve().parent.parent
 LOG = Path(tempfile.gettempdir()) / "maillage-bench-seminars-server.log"
@@ -182,7 +186,9 @@ def run() -> None:
         for concurrency in CONCURRENCY:
             event = make_event(f"Bench – {concurrency} clients", SEATS)
             cpu_before, client_before = cpu_seconds_by_process(), time.process_time()
+            wall_before = time.perf_counter()
             results = attempts(port, event.pk, concurrency, ATTEMPTS, f"c{concurrency}")
+            wall = time.perf_counter() - wall_before
             client_cpu = time.process_time() - client_before
             cpu_after = cpu_seconds_by_process()
             latencies = [elapsed for _status, elapsed, _outcome in results]
@@ -201,7 +207,7 @@ def run() -> None:
                 f"no overbooking, no 5xx: {verdict}",
                 flush=True,
             )
-            print_cpu_share(cpu_before, cpu_after, client_cpu)
+            print_cpu_share(cpu_before, cpu_after, client_cpu, wall)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -220,9 +226,12 @@ def run() -> None:
     )
 
 
-def print_cpu_share(before: dict[str, float], after: dict[str, float], client: float) -> None:
+def print_cpu_share(
+    before: dict[str, float], after: dict[str, float], client: float, wall: float
+) -> None:
     """CPU milliseconds per registration: the server (gunicorn), PostgreSQL, this load generator.
-    The three share the machine's cores, so their sum bounds the registrations per second."""
+    The three share the machine's cores, so their sum bounds the registrations per second; the
+    share of the run's cores they kept busy tells how close the run came to that bound."""
     if not after:
         return
     server, database = (
@@ -233,7 +242,8 @@ def print_cpu_share(before: dict[str, float], after: dict[str, float], client: f
         f"  CPU per registration: server {server / ATTEMPTS * 1000:.2f} ms, "
         f"PostgreSQL {database / ATTEMPTS * 1000:.2f} ms, client {client / ATTEMPTS * 1000:.2f} ms"
         f" = {total / ATTEMPTS * 1000:.2f} ms, at most {ATTEMPTS / total * os.cpu_count():.0f} "
-        f"registrations per second on {os.cpu_count()} cores",
+        f"registrations per second on {os.cpu_count()} cores; cores busy "
+        f"{100 * total / (wall * os.cpu_count()):.0f} % of the {wall:.2f} s run",
         flush=True,
     )
 

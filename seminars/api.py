@@ -9,7 +9,6 @@ event organisers) authenticate with their session or a token (`/api/v1/auth/toke
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -313,6 +312,14 @@ REGISTRATION_OUT = inline_serializer(
 )
 
 
+def _event(pk: int) -> SeminarPage:
+    """An event for its organisers (any state, as the admin's screens); 404 in French."""
+    event = SeminarPage.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404("Événement introuvable.")
+    return event
+
+
 def _seminar_for(request, pk: int) -> SeminarPage:
     page = live_event(pk)
     if page is None:
@@ -378,7 +385,7 @@ class RegistrationList(APIView):
             raise ValidationError(
                 {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
             )
-        seminar = get_object_or_404(SeminarPage, pk=pk)
+        seminar = _event(pk)
         registrations = (
             seminar.registrations.select_related("commune")
             .prefetch_related("ateliers")
@@ -480,7 +487,7 @@ class RegistrationImport(APIView):
     )
     def post(self, request, pk: int):
         """Import a CSV or XLSX list: all lines or none."""
-        seminar = get_object_or_404(SeminarPage, pk=pk)
+        seminar = _event(pk)
         upload = request.FILES.get("file")
         if upload is None:
             return Response(
@@ -535,7 +542,7 @@ class RegistrationExport(APIView):
     )
     def get(self, request, pk: int):
         """The attendance sheet (feuille d'émargement), sorted by name."""
-        seminar = get_object_or_404(SeminarPage, pk=pk)
+        seminar = _event(pk)
         return attendance_response(
             seminar, request.query_params.get("format", "csv"), request.query_params.get("atelier")
         )
@@ -582,19 +589,11 @@ class EvaluationSummaryView(APIView):
     @extend_schema(responses={200: EvaluationSummarySerializer})
     def get(self, request, pk: int):
         """The participants' opinions of an event, without names (organisers)."""
-        seminar = get_object_or_404(SeminarPage, pk=pk)
+        seminar = _event(pk)
         return Response(EvaluationSummarySerializer(summarise_evaluations(seminar)).data)
 
 
 # --- Organisers: check-in, year report, reminder to answer the questionnaire ---------------------
-
-
-def _event(pk: int) -> SeminarPage:
-    """An event for its organisers (any state, as the admin's screens); 404 in French."""
-    event = SeminarPage.objects.filter(pk=pk).first()
-    if event is None:
-        raise Http404("Événement introuvable.")
-    return event
 
 
 class CheckInInSerializer(serializers.Serializer):

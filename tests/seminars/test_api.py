@@ -188,3 +188,19 @@ def test_malformed_bodies_get_a_400_not_a_500(portal, seminar):
     form_encoded = portal.post(url, {**registration_body(), "ateliers": []})
     assert form_encoded.status_code == 201
     assert Registration.objects.get(pk=form_encoded.json()["id"]).consent is True
+
+
+def test_an_unknown_event_is_a_french_404_on_every_organisers_route(staff_api):
+    """One look-up (`_event`) for every route of an event: get_object_or_404's own message
+    named the code's model (« Aucun objet SeminarPage ne correspond à cette requête. »)."""
+    base = "/api/v1/seminars/999999"
+    for method, path in (
+        ("get", f"{base}/registrations/"),
+        ("post", f"{base}/registrations/import"),
+        ("get", f"{base}/registrations/export?format=csv"),
+        ("get", f"{base}/evaluations/"),
+        ("post", f"{base}/evaluations/remind"),
+    ):
+        response = getattr(staff_api, method)(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "Événement introuvable."}, path

@@ -355,8 +355,8 @@ def _fill(registration: Registration, data: RegistrationData, *, keep_choices: b
         registration.consent = data.consent
 
 
-def _queue_email(registration: Registration, kind: str) -> None:
-    enqueue_with_transaction(send_registration_email, registration.pk, kind)
+def _queue_email(registration: Registration, kind: str, run_after: datetime | None = None) -> None:
+    enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=run_after)
 
 
 def queue_public_notice(registration: Registration, kind: str) -> None:
@@ -373,7 +373,7 @@ def queue_public_notice(registration: Registration, kind: str) -> None:
         registration.public_notice_at = now
     else:
         due = registration.public_notice_at = last + PUBLIC_NOTICE_INTERVAL
-    enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=due)
+    _queue_email(registration, kind, run_after=due)
     Registration.objects.filter(pk=registration.pk).update(
         public_notice_at=registration.public_notice_at
     )

@@ -129,14 +129,14 @@ class CommuneIndex:
         if hint and not any(_in_area(commune, hint, level) for commune in exact):
             # People drop the end of long names: "ST OUEN" in the 93 is Saint-Ouen-sur-Seine even
             # though a "Saint-Ouen" exists elsewhere; only when the start picks one commune there.
-            shortened = self._unique_name_start_in_area(fold(typed), hint)
+            shortened = self._unique_name_start_in_departement(fold(typed), hint)
             if shortened is not None:
                 return MatchResult("matched", typed, [Candidate(shortened, 0.95)])
         if exact:
             return self._decide(typed, exact, hint, level)
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level))
 
-    def _unique_name_start_in_area(self, folded: str, hint: str) -> CommuneRef | None:
+    def _unique_name_start_in_departement(self, folded: str, hint: str) -> CommuneRef | None:
         """The only commune of the hinted département whose name starts with the typed words.
 
         A département only, never a région: every région code is also a département's ("93" is

@@ -18,6 +18,7 @@ from seminars.services import (
     check_atelier_choice,
     resolve_commune,
 )
+from tenants.fields import AreaHintField
 
 
 class AtelierCheckboxes(forms.CheckboxSelectMultiple):
@@ -116,7 +117,8 @@ class RegistrationForm(forms.Form):
         if cleaned.get("fonction") == Fonction.AUTRE and not cleaned.get("fonction_autre"):
             self.add_error("fonction_autre", "Précisez votre fonction.")
         if cleaned.get("commune"):
-            self.commune_resolution = resolve_commune(cleaned["commune"])
+            # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
+            self.commune_resolution = resolve_commune(cleaned["commune"], cleaned.get("hint"))
         try:
             check_atelier_choice(self.seminar, cleaned.get("ateliers") or [])
         except RegistrationError as error:
@@ -183,7 +185,7 @@ def atelier_label(atelier, with_date: bool = False) -> str:
 class ManualRegistrationForm(RegistrationForm):
     """The organiser adds someone: e-mail optional, commune hint allowed."""
 
-    hint = forms.CharField(label="Département ou région (facultatif)", max_length=3, required=False)
+    hint = AreaHintField(label="Département ou région (facultatif)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,12 +193,6 @@ class ManualRegistrationForm(RegistrationForm):
         self.fields[
             "email"
         ].help_text = "Facultatif. Sans e-mail, aucune confirmation n'est envoyée."
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("commune"):
-            self.commune_resolution = resolve_commune(cleaned["commune"], cleaned.get("hint"))
-        return cleaned
 
 
 class ManageAteliersForm(forms.Form):
@@ -223,11 +219,10 @@ class ImportForm(forms.Form):
         help_text="Colonnes : Nom, Prénom, Commune, Fonction, Email (facultative), "
         "Département ou Région (facultative).",
     )
-    hint = forms.CharField(
+    hint = AreaHintField(
         label="Département ou région par défaut (facultatif)",
-        max_length=3,
-        required=False,
-        help_text="Aide à reconnaître les communes homonymes, par exemple 93.",
+        help_text="Aide à reconnaître les communes homonymes : un code (93) ou un nom "
+        "(Seine-Saint-Denis). Une colonne Département ou Région du fichier l'emporte.",
     )
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from seminars.fonctions import map_fonction
 from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, RegistrationError, register_person, resolve_commune
-from tenants.matching import fold
+from tenants.matching import UnknownArea, fold, read_area
 from union.audit import record_audit
 from union.spreadsheets import ImportIssue, ImportRejected, read_rows
 
@@ -31,14 +31,17 @@ HEADERS = {
     "mail": "email",
     "courriel": "email",
     "adresse e mail": "email",
-    "departement": "hint",
-    "code departement": "hint",
-    "region": "hint",
-    "code region": "hint",
-    "dep": "hint",
+    "departement": "departement",
+    "code departement": "departement",
+    "dep": "departement",
+    "region": "region",
+    "code region": "region",
 }
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
 LABELS = {**REQUIRED, "email": "Email"}
+# The optional hint columns for the commune matcher: the column says what a bare code is ("11" is
+# the Aude as a département and Île-de-France as a région).
+HINT_LABELS = {"departement": "Département", "region": "Région"}
 # The longest text each column may hold, read from the field it is stored in: the commune and the
 # fonction are kept as typed (commune_typed, fonction_text).
 MAX_LENGTHS = {
@@ -84,6 +87,10 @@ def parse(
         raise ImportRejected(errors)
     if len(rows) - 1 > MAX_ROWS:
         raise ImportRejected([ImportIssue(0, "", f"Au plus {MAX_ROWS} lignes par import.")])
+    try:
+        read_area(hint)  # the form's or the API's default hint, for every line
+    except UnknownArea as error:
+        raise ImportRejected([ImportIssue(0, "hint", str(error))]) from error
     parsed, seen_emails = [], {}
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
@@ -111,6 +118,7 @@ def parse(
                     ImportIssue(line, "Email", f"Adresse déjà présente ligne {seen_emails[email]}.")
                 )
             seen_emails.setdefault(email, line)
+        line_hint = _line_hint(cell, line, errors) or (hint, None)
         if errors and errors[-1].line == line:
             continue
         code, typed_fonction = map_fonction(cell("fonction"))
@@ -121,7 +129,7 @@ def parse(
                     nom=cell("nom"),
                     prenom=cell("prenom"),
                     email=email,
-                    commune=resolve_commune(cell("commune"), cell("hint") or hint),
+                    commune=resolve_commune(cell("commune"), *line_hint),
                     fonction=code,
                     fonction_text=typed_fonction,
                 ),
@@ -130,6 +138,19 @@ def parse(
     if errors:
         raise ImportRejected(errors)
     return parsed
+
+
+def _line_hint(cell, line: int, errors: list[ImportIssue]) -> tuple[str, str] | None:
+    """(hint, level) from the line's Département or Région cell, the département first; None
+    when both are empty. A cell that names no area is the line's error."""
+    for level, label in HINT_LABELS.items():
+        if cell(level):
+            try:
+                read_area(cell(level), level)
+            except UnknownArea as error:
+                errors.append(ImportIssue(line, label, str(error)))
+            return cell(level), level
+    return None
 
 
 def _cell_reader(columns: dict[str, int], cells: list[str]):

@@ -79,12 +79,16 @@ class RegistrationData:
     consent: bool = False
 
 
-def resolve_commune(typed: str, hint: str | None = None) -> CommuneResolution:
+def resolve_commune(
+    typed: str, hint: str | None = None, level: str | None = None
+) -> CommuneResolution:
     """Match a typed commune with the foundation's matcher; keep and flag what does not match.
 
-    Without a hint, the union's own département breaks ties ("Montreuil" is in six départements).
+    `hint`: a département or région as typed (code or name; UnknownArea if it names nothing),
+    `level` the column it came from. Without a hint, the union's own département breaks ties
+    ("Montreuil" is in six départements).
     """
-    result = match_in_union(typed, hint)
+    result = match_in_union(typed, hint, level)
     if result.status == "matched":
         return CommuneResolution(result.commune.code, Registration.CommuneStatus.MATCHED, typed)
     suggestions = [{"code": c.code, "nom": c.nom} for c in result.suggestions]

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from tenants.fields import AreaHintField
 from tenants.matching import match_in_union
 from tenants.models import MemberCCAS, Membership
 
@@ -12,11 +13,10 @@ class OnboardMemberForm(forms.Form):
         max_length=200,
         help_text="Nom de la commune (tel que saisi) ou code INSEE.",
     )
-    hint = forms.CharField(
+    hint = AreaHintField(
         label="Département ou région (facultatif)",
-        max_length=3,
-        required=False,
-        help_text="Pour départager des homonymes ; par défaut, le département de l'union.",
+        help_text="Pour départager des homonymes : un code (93) ou un nom (Seine-Saint-Denis) ; "
+        "par défaut, le département de l'union.",
     )
     kind = forms.ChoiceField(label="Nature", choices=MemberCCAS.Kind.choices, initial="CCAS")
     director_email = forms.EmailField(
@@ -28,7 +28,7 @@ class OnboardMemberForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         typed = cleaned.get("commune")
-        if not typed:
+        if not typed or "hint" in self.errors:
             return cleaned
         result = match_in_union(typed, cleaned.get("hint"))
         if result.status == "matched":

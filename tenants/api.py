@@ -10,7 +10,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.matching import match_in_union
+from tenants.matching import UnknownArea, match_in_union
 from tenants.models import Intercommunality, MemberCCAS
 from tenants.services import member_url
 
@@ -110,8 +110,9 @@ class CommuneMatch(APIView):
             OpenApiParameter(
                 "hint",
                 str,
-                description="Code de département ou de région ; par défaut, le département "
-                "de l'union (UNION_DEPARTEMENT)",
+                description="Département ou région, code (93, 2A) ou nom (Seine-Saint-Denis) ; "
+                "par défaut, le département de l'union (UNION_DEPARTEMENT). 400 s'il ne désigne "
+                "ni l'un ni l'autre",
             ),
         ],
         responses=CommuneMatchSerializer,
@@ -120,4 +121,8 @@ class CommuneMatch(APIView):
         typed = request.query_params.get("q", "")
         if not typed.strip():
             return Response({"q": ["Indiquez un nom de commune (paramètre q)."]}, status=400)
-        return Response(match_in_union(typed, request.query_params.get("hint")).as_dict())
+        try:
+            result = match_in_union(typed, request.query_params.get("hint"))
+        except UnknownArea as error:
+            return Response({"hint": [str(error)]}, status=400)
+        return Response(result.as_dict())

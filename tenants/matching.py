@@ -2,7 +2,7 @@
 
 Organisers type commune names by hand: capitals, no accents or hyphens, "St" for "Saint",
 "(Le)" at the end, typos. A typed name (or an INSEE code) plus an optional département or région
-code as a hint gives one of:
+code or name as a hint (read by `read_area`) gives one of:
 - matched: one official commune (names compared once folded, former names of merged communes too);
 - ambiguous: several communes carry that name and the hint does not pick one;
 - unknown: nothing carries that name; the closest names are suggested (rapidfuzz).
@@ -20,6 +20,9 @@ from rapidfuzz import fuzz, process
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "s/": "sur"}
 TRAILING_ARTICLE = re.compile(r"^(?P<name>.*?)\s*\((?P<article>l'|le|la|les)\)\s*$", re.IGNORECASE)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+# A département or région code inside a hint: "93", "2A", "971", "1" (a spreadsheet dropped the 0).
+AREA_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,3}|2[AB])(?![0-9A-Za-z])", re.IGNORECASE)
+LEVELS = ("departement", "region")
 SUGGESTION_COUNT = 5
 INDEX_TTL_SECONDS = 600
 
@@ -48,6 +51,19 @@ class CommuneRef:
     departement: str
     region: str
     population: int
+
+
+@dataclass(frozen=True)
+class Area:
+    """What a hint names: a département or a région. `level` is None for a bare code that is
+    both ("93": Seine-Saint-Denis and Provence-Alpes-Côte d'Azur); the département wins then."""
+
+    code: str
+    level: str | None = None  # "departement" | "region" | None
+
+
+class UnknownArea(ValueError):
+    """A hint that names no département or région; the message is French, for the person."""
 
 
 @dataclass
@@ -86,7 +102,13 @@ class MatchResult:
 class CommuneIndex:
     """Folded names of every current commune and former name, held in memory (about 37,000)."""
 
-    def __init__(self, communes: list[CommuneRef], aliases: list[tuple[str, str]]):
+    def __init__(
+        self,
+        communes: list[CommuneRef],
+        aliases: list[tuple[str, str]],
+        areas: list[tuple[str, str, str]] = (),
+    ):
+        """`areas`: (code, name, level) of each département and région, for hints."""
         self.by_code = {commune.code: commune for commune in communes}
         self.by_key: dict[str, list[str]] = {}
         for commune in communes:
@@ -99,10 +121,16 @@ class CommuneIndex:
         self.codes_by_departement: dict[str, list[str]] = {}
         for commune in communes:
             self.codes_by_departement.setdefault(commune.departement, []).append(commune.code)
+        self.area_codes: dict[str, set[str]] = {"departement": set(), "region": set()}
+        self.areas_by_name: dict[str, list[Area]] = {}
+        # Départements first: La Réunion is département 974 and région 04, either will do.
+        for code, name, level in sorted(areas, key=lambda area: area[2] != "departement"):
+            self.area_codes[level].add(code)
+            self.areas_by_name.setdefault(compact(fold(name)), []).append(Area(code, level))
 
     @classmethod
     def from_database(cls) -> "CommuneIndex":
-        from tenants.models import Commune, CommuneAlias
+        from tenants.models import Commune, CommuneAlias, Departement, Region
 
         communes = [
             CommuneRef(code, nom, departement, region, population)
@@ -111,7 +139,36 @@ class CommuneIndex:
             )
         ]
         aliases = list(CommuneAlias.objects.values_list("nom", "commune_id"))
-        return cls(communes, aliases)
+        areas = [
+            (code, nom, level)
+            for model, level in ((Departement, "departement"), (Region, "region"))
+            for code, nom in model.objects.values_list("code", "nom")
+        ]
+        return cls(communes, aliases, areas)
+
+    def read_area(self, text: str | None, level: str | None = None) -> Area | None:
+        """The area a hint names, as organisers type it: a code ("93", "2A", "1" for "01"), a
+        name ("Seine St Denis", "Île-de-France") or both ("93 - Seine-Saint-Denis", "Aude (11)").
+        A name says its level; `level` (the column it was typed in) says a bare code's.
+        None for an empty hint; UnknownArea for a hint that names nothing."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        named = self.areas_by_name.get(compact(fold(AREA_CODE.sub(" ", text))))
+        if named:
+            return next((area for area in named if area.level == level), named[0])
+        codes = AREA_CODE.findall(text)
+        if len(codes) == 1 and not compact(fold(AREA_CODE.sub(" ", text))):
+            code = codes[0].upper().zfill(2)
+            if any(code in self.area_codes[tried] for tried in ([level] if level else LEVELS)):
+                return Area(code, level)
+        what = {"departement": "Département inconnu", "region": "Région inconnue"}.get(
+            level, "Département ou région inconnu"
+        )
+        raise UnknownArea(
+            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
+            "(Seine-Saint-Denis, Île-de-France)."
+        )
 
     def match(self, typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
         """`level` ("departement" or "region") says what the hint is; without it, either
@@ -155,7 +212,7 @@ class CommuneIndex:
         if len(exact) == 1:
             return MatchResult("matched", typed, [Candidate(exact[0], 1.0)])
         # A hint may be a département or a région code ("11" is both): the département wins.
-        for tried in (level,) if level else ("departement", "region"):
+        for tried in (level,) if level else LEVELS:
             in_hint = [commune for commune in exact if _in_area(commune, hint, tried)]
             if len(in_hint) == 1:
                 return MatchResult("matched", typed, [Candidate(in_hint[0], 1.0)])
@@ -227,13 +284,20 @@ def match_commune(typed: str, hint: str | None = None, level: str | None = None)
     return get_index().match(typed, hint, level)
 
 
-def match_in_union(typed: str, hint: str | None = None) -> MatchResult:
-    """match_commune, with the union's département (UNION_DEPARTEMENT) when no hint is given.
+def read_area(text: str | None, level: str | None = None) -> Area | None:
+    """The département or région a typed hint names (CommuneIndex.read_area); UnknownArea."""
+    return get_index().read_area(text, level)
+
+
+def match_in_union(typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
+    """match_commune with a hint as typed (a code or a name, read by read_area; UnknownArea if
+    it names nothing), or the union's département (UNION_DEPARTEMENT) when none is given.
 
     That default is a département only. Its code may also be a région's ("93" is Provence-Alpes-
     Côte d'Azur's), whose communes must not win a tie: « Villeneuve », a commune of six
     départements, became the one in the Alpes-de-Haute-Provence for a union of the 93.
     """
-    if hint:
-        return match_commune(typed, hint)
+    area = read_area(hint, level)
+    if area:
+        return match_commune(typed, area.code, area.level)
     return match_commune(typed, settings.UNION_DEPARTEMENT, level="departement")

@@ -55,7 +55,11 @@ def test_manual_add_keeps_typed_values_on_error_then_adds(organiser_client, semi
     response = organiser_client.post(f"{base(seminar)}ajouter/", data)
     assert response.status_code == 400
     assert 'value="Montreuil"' in response.content.decode()
-    data.update(fonction="maire", hint="85")
+    data.update(fonction="maire", hint="Vendé")
+    page = organiser_client.post(f"{base(seminar)}ajouter/", data).content.decode()
+    assert "Département ou région inconnu : « Vendé »" in page
+    assert 'value="Vendé"' in page and not Registration.objects.exists()
+    data.update(hint="Vendée")  # a name as well as a code (85)
     assert organiser_client.post(f"{base(seminar)}ajouter/", data).status_code == 302
     added = Registration.objects.get(nom="Roux")
     assert (added.commune_id, added.source, added.email) == ("85148", "manual", "")

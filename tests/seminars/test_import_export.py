@@ -167,3 +167,33 @@ def test_the_attendance_sheet_prints_names_beyond_latin1(seminar):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "WIŚNIEWSKI" in text and "ŒDIPE" in text and "NGUYỄN" in text  # upper-cased, as printed
     assert "SourceSansPro-Regular" in embedded_fonts(content) <= OUR_FACES
+
+
+def test_a_region_column_reads_its_codes_as_regions_and_a_departement_column_as_departements(
+    tmp_path, seminar
+):
+    """« 11 » is the Aude as a département and Île-de-France as a région: Villepinte is in both."""
+    by_region = "Nom;Prénom;Commune;Fonction;Région\nRoux;Anne;Villepinte;Maire;11\n"
+    by_departement = "Nom;Prénom;Commune;Fonction;Dép\nPetit;Luc;Villepinte;Maire;11\n"
+    by_name = "Nom;Prénom;Commune;Fonction;Département\nSow;Awa;Villepinte;Maire;Aude\n"
+    for name, content in (("r.csv", by_region), ("d.csv", by_departement), ("n.csv", by_name)):
+        import_registrations(seminar, write(tmp_path, name, content), name)
+    communes = dict(Registration.objects.values_list("nom", "commune_id"))
+    assert communes == {"Roux": "93078", "Petit": "11434", "Sow": "11434"}
+
+
+def test_a_hint_that_names_nothing_gives_its_line_and_column_and_imports_nothing(tmp_path, seminar):
+    content = (
+        "Nom;Prénom;Commune;Fonction;Département\n"
+        "Roux;Anne;Villepinte;Maire;Seine-Saint-Denis\n"
+        "Petit;Luc;Montreuil;Maire;Seine Saint Denise\n"
+    )
+    with pytest.raises(ImportRejected) as failure:
+        import_registrations(seminar, write(tmp_path, "l.csv", content), "l.csv")
+    (issue,) = failure.value.errors
+    assert (issue.line, issue.column) == (3, "Département")
+    assert issue.message.startswith("Département inconnu : « Seine Saint Denise ».")
+    with pytest.raises(ImportRejected) as failure:
+        import_registrations(seminar, write(tmp_path, "l.csv", GOOD_CSV), "l.csv", hint="Vendé")
+    assert failure.value.errors[0].column == "hint"
+    assert Registration.objects.count() == 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenants.matching import match_commune, match_in_union
+from tenants.matching import Area, UnknownArea, match_commune, match_in_union, read_area
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +158,56 @@ def test_the_unions_departement_is_never_taken_for_a_region(settings):
     # A hint given with the name may still be a région: Île-de-France's Montreuil for "11".
     assert match_in_union("Montreuil", "11").commune.code == "93048"
     assert match_commune("Villeneuve", "93").commune.code == "04242"  # either level, as asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "level", "area"),
+    [
+        ("93", None, Area("93", None)),  # a bare code may be either; the département first
+        ("93", "region", Area("93", "region")),
+        ("2a", None, Area("2A", None)),
+        ("1", "departement", Area("01", "departement")),  # the spreadsheet dropped the 0
+        ("Seine St Denis", None, Area("93", "departement")),
+        ("Île-de-France", None, Area("11", "region")),
+        ("ile de france", "departement", Area("11", "region")),  # a name says its level
+        ("93 - Seine-Saint-Denis", None, Area("93", "departement")),
+        ("Aude (11)", "region", Area("11", "departement")),
+        ("La Réunion", "region", Area("04", "region")),  # département 974 and région 04
+        ("", None, None),
+    ],
+)
+def test_a_hint_is_read_as_organisers_type_it(typed, level, area):
+    assert read_area(typed, level) == area
+
+
+@pytest.mark.parametrize(
+    ("typed", "level", "message"),
+    [
+        ("Seine Saint Denise", None, "Département ou région inconnu : « Seine Saint Denise »."),
+        ("13", "region", "Région inconnue : « 13 »."),
+        ("999", "departement", "Département inconnu : « 999 »."),
+        ("93 94", None, "Département ou région inconnu : « 93 94 »."),
+    ],
+)
+def test_a_hint_that_names_nothing_is_refused_in_french(typed, level, message):
+    with pytest.raises(UnknownArea) as refused:
+        read_area(typed, level)
+    assert str(refused.value).startswith(message)
+
+
+def test_the_hints_level_decides_between_the_aude_and_ile_de_france():
+    """Villepinte is a commune of the Aude (11) and of Île-de-France (région 11, in the 93)."""
+    assert match_in_union("Villepinte", "11").commune.code == "11434"  # département first
+    assert match_in_union("Villepinte", "11", level="region").commune.code == "93078"
+    assert match_in_union("Villepinte", "Île-de-France").commune.code == "93078"
+    assert match_in_union("Villepinte", "Aude").commune.code == "11434"
+    with pytest.raises(UnknownArea):
+        match_in_union("Villepinte", "Ile de Frince")
+
+
+def test_the_api_reads_a_named_hint_and_refuses_an_unknown_one(portal):
+    response = portal.get("/api/v1/communes/", {"q": "Villepinte", "hint": "Aude"})
+    assert response.json()["results"][0]["code"] == "11434"
+    response = portal.get("/api/v1/communes/", {"q": "Villepinte", "hint": "Audes"})
+    assert response.status_code == 400
+    assert response.json()["hint"][0].startswith("Département ou région inconnu : « Audes »")

@@ -286,6 +286,8 @@ def match_commune(typed: str, hint: str | None = None, level: str | None = None)
 
 def read_area(text: str | None, level: str | None = None) -> Area | None:
     """The département or région a typed hint names (CommuneIndex.read_area); UnknownArea."""
+    if not (text or "").strip():
+        return None  # most registrations: no hint, no need for the index's lock
     return get_index().read_area(text, level)
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -247,13 +247,18 @@ def register_person(
     _check_audience(seminar, data)
     if data.email:
         # Most e-mails are new: insert without looking first. An e-mail already registered
-        # (or registered by a concurrent request) breaks the unique constraint on (event,
-        # e-mail); everything is rolled back and the second attempt updates that registration.
+        # (or registered by a concurrent request) is not inserted (unique constraint on event and
+        # e-mail, ON CONFLICT DO NOTHING); that attempt is rolled back and the second one updates
+        # the registration.
         try:
             return _register(seminar, data, ateliers, source, actor, notify, assume_new=True)
-        except IntegrityError:
+        except _AlreadyRegistered:
             pass
     return _register(seminar, data, ateliers, source, actor, notify, assume_new=False)
+
+
+class _AlreadyRegistered(Exception):
+    """The e-mail is registered for the event already: update that registration instead."""
 
 
 def _register(
@@ -300,7 +305,9 @@ def _register(
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
             registration.waitlisted_at = timezone.now()
         if created:
-            insert_new(registration)  # the hot path: its INSERT is compiled once (union.insert)
+            # The hot path: its INSERT is compiled once (union.insert).
+            if not insert_new(registration, unless_conflict=True):
+                raise _AlreadyRegistered
         else:
             registration.save()
         if (ateliers or not created) and not keep_choices:

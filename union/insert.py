@@ -8,11 +8,16 @@ Django's own compiler produced for the model the first time, with the values `sa
 sends the `pre_save` and `post_save` signals as `save()` does (django-tasks-db's queue sets a
 task's `run_after` in one). Only for a model without parent tables, and plain values: an
 expression such as F() or Now() is refused.
+
+`unless_conflict=True` adds ON CONFLICT DO NOTHING: a row that breaks a unique constraint is not
+inserted and the call returns False, where save() would raise an IntegrityError after PostgreSQL
+logged an ERROR and aborted the transaction.
 """
 
 import functools
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.constants import OnConflict
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
@@ -22,15 +27,16 @@ class NotInsertable(ValueError):
 
 
 @functools.cache
-def _compiled(model: type[models.Model]) -> tuple[str, tuple, tuple]:
-    """(statement, fields given, fields returned) for a row of `model`, as `save()` compiles them."""
+def _compiled(model: type[models.Model], unless_conflict: bool) -> tuple[str, tuple, tuple]:
+    """(statement, fields given, fields returned) for a row of `model`, as `save()` compiles them
+    (as `bulk_create(ignore_conflicts=True)` does with `unless_conflict`, returning the key)."""
     meta = model._meta
     if meta.parents:
         raise NotInsertable(f"{model.__name__} : un modèle hérité s'enregistre avec save().")
     fields = tuple(f for f in meta.local_concrete_fields if not f.generated)
     fields = tuple(f for f in fields if f is not meta.auto_field)
     returned = tuple(meta.db_returning_fields)
-    query = InsertQuery(model)
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if unless_conflict else None)
     query.insert_values(fields, [model()])
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = list(returned)
@@ -41,10 +47,11 @@ def _compiled(model: type[models.Model]) -> tuple[str, tuple, tuple]:
     return statement, fields, returned
 
 
-def insert_new(instance: models.Model) -> None:
-    """INSERT `instance` as a new row, as `instance.save(force_insert=True)` would."""
+def insert_new(instance: models.Model, *, unless_conflict: bool = False) -> bool:
+    """INSERT `instance` as a new row, as `instance.save(force_insert=True)` would. False, and
+    nothing written, when `unless_conflict` and a row with the same unique values exists."""
     model = type(instance)
-    statement, fields, returned = _compiled(model)
+    statement, fields, returned = _compiled(model, unless_conflict)
     # The connection itself, not django.db.connection: each attribute read through that proxy
     # looks the connection up again, and the fields read it a few dozen times per row.
     db = connections[DEFAULT_DB_ALIAS]
@@ -58,9 +65,12 @@ def insert_new(instance: models.Model) -> None:
     ]
     with db.cursor() as cursor:
         cursor.execute(statement, params)
-        if returned:
-            for field, value in zip(returned, cursor.fetchone(), strict=True):
-                setattr(instance, field.attname, value)
+        if cursor.rowcount == 0:  # ON CONFLICT DO NOTHING: not inserted
+            return False
+        row = cursor.fetchone() if returned else ()
+    for field, value in zip(returned, row, strict=True):
+        setattr(instance, field.attname, value)
     instance._state.adding = False
     instance._state.db = db.alias
     post_save.send(**signal, created=True, update_fields=None)
+    return True

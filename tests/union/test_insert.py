@@ -74,6 +74,24 @@ def test_the_row_is_the_one_save_writes_and_the_signals_are_sent():
     assert received[1][2]["created"] is True
 
 
+def test_a_row_that_breaks_a_unique_constraint_is_skipped_without_an_error():
+    """ON CONFLICT DO NOTHING: False, nothing written, no post_save, and no ERROR in PostgreSQL,
+    whose error would have aborted the transaction (the next query would fail)."""
+    seminar = make_seminar()
+    first = new_registration(seminar, "d@exemple.fr")
+    assert insert_new(first, unless_conflict=True) is True and first.pk
+    created = []
+    receiver = lambda sender, **kwargs: created.append(kwargs["instance"])  # noqa: E731
+    post_save.connect(receiver, sender=Registration)
+    try:
+        again = new_registration(seminar, "d@exemple.fr")
+        assert insert_new(again, unless_conflict=True) is False
+    finally:
+        post_save.disconnect(receiver, sender=Registration)
+    assert again.pk is None and again._state.adding and created == []
+    assert Registration.objects.filter(email="d@exemple.fr").count() == 1  # still usable
+
+
 def test_expressions_and_inherited_models_are_refused():
     seminar = make_seminar()
     registration = new_registration(seminar, "c@exemple.fr")

@@ -481,7 +481,15 @@ class RegistrationImport(APIView):
     @extend_schema(
         request=inline_serializer(
             "ImportUpload",
-            {"file": serializers.FileField(), "hint": serializers.CharField(required=False)},
+            {
+                "file": serializers.FileField(),
+                "hint": serializers.CharField(
+                    required=False,
+                    help_text="Département ou région par défaut, code (93) ou nom "
+                    "(Seine-Saint-Denis), pour les lignes sans colonne Département ni Région ; "
+                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
+                ),
+            },
         ),
         responses={200: IMPORT_OUT, 400: IMPORT_ERRORS},
     )

@@ -22,6 +22,7 @@ def unfrozen():
     matching.reset_index()
     yield
     gc.unfreeze()
+    gc.collect()  # what the freeze kept from collection (another test's closed connections)
     matching.reset_index()
 
 

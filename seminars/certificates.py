@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from seminars.models import PRESENT, Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
-from union.formats import long_date
+from union.formats import date_span, long_date
 
 
 def present_registrations(seminar: SeminarPage) -> list[Registration]:
@@ -36,12 +36,9 @@ def certificate_filename(seminar: SeminarPage, registration: Registration | None
 def describe_dates(seminar: SeminarPage) -> str:
     """ "le mardi 12 mai 2026, de 09:00 à 17:00 (8 h)", or "du … au …" over several days."""
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
-    if start.date() == end.date():
-        return (
-            f"le {long_date(start)}, de {start:%H:%M} à {end:%H:%M} "
-            f"({describe_duration(end - start)})"
-        )
-    return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
+    if start.date() != end.date():
+        return date_span(start, end)
+    return f"le {date_span(start, end)} ({describe_duration(end - start)})"
 
 
 def describe_duration(duration: timedelta) -> str:

@@ -147,16 +147,21 @@ class RegistrationForm(forms.Form):
 
 
 def ateliers_with_seats(seminar, *, counts: bool = True) -> list:
-    """The event's ateliers in starting order with their confirmed count ("taken"), in one query.
+    """The event's ateliers in starting order with their confirmed count ("taken") and the seats
+    left ("left"), in one query.
 
-    Without `counts` (a preview), or when the ateliers are in memory (a revision, a page being
-    previewed: modelcluster's FakeQuerySet cannot annotate), `taken` is None: no seat count."""
+    Without `counts` (a preview, a past event), or when the ateliers are in memory (a revision, a
+    page being previewed: modelcluster's FakeQuerySet cannot annotate), `taken` and `left` are
+    None: no seat count."""
     ateliers = seminar.ateliers.all()
     if counts and seminar.pk is not None and isinstance(ateliers, QuerySet):
-        return list(with_taken(ateliers))
-    ateliers = list(ateliers.order_by("starts_at", "sort_order"))
+        ateliers = list(with_taken(ateliers))
+    else:
+        ateliers = list(ateliers.order_by("starts_at", "sort_order"))
+        for atelier in ateliers:
+            atelier.taken = None
     for atelier in ateliers:
-        atelier.taken = None
+        atelier.left = None if atelier.taken is None else max(0, atelier.seats - atelier.taken)
     return ateliers
 
 
@@ -176,8 +181,8 @@ def atelier_label(atelier, with_date: bool = False) -> str:
     """ "Atelier A – 09:00–11:00, salle 2 (3 places)"; the date too on a multi-day event."""
     room = f", {atelier.room}" if atelier.room else ""
     availability = ""
-    if atelier.taken is not None:
-        left = max(0, atelier.seats - atelier.taken)
+    if atelier.left is not None:
+        left = atelier.left
         availability = " (complet)" if left == 0 else f" ({left} place{'s' if left > 1 else ''})"
     return f"{atelier.title} – {atelier_slot(atelier, with_date)}{room}{availability}"
 

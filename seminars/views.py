@@ -22,7 +22,12 @@ from seminars.evaluations import (
     rated_ateliers,
     save_evaluation,
 )
-from seminars.forms import EvaluationForm, ManageAteliersForm, RegistrationForm
+from seminars.forms import (
+    EvaluationForm,
+    ManageAteliersForm,
+    RegistrationForm,
+    ateliers_with_seats,
+)
 from seminars.ics import feed_ics, seminar_ics
 from seminars.links import (
     LinkExpired,
@@ -156,7 +161,8 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     state = page.registration_state()
     if form is None and state == "open":
         form = RegistrationForm(seminar=page, seat_counts=not preview, disable_full=True)
-    ateliers = list(page.ateliers.order_by("starts_at", "sort_order"))
+    # Seats left for an event still to come, as the form's checkboxes say (not in a preview).
+    ateliers = ateliers_with_seats(page, counts=not preview and not page.is_past)
     proceedings = page.get_proceedings() if saved else None
     return {
         "form": form,

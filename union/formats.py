@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 
@@ -32,6 +33,16 @@ def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
     if weekday:
         text = f"{date_format(moment, 'l')} {text}"
     return f"{text} à {moment:%H:%M}" if time else text
+
+
+def date_span(start, end) -> str:
+    """An event's dates: "mardi 22 décembre 2026, de 09:00 à 17:00" within one day, "du lundi
+    21 décembre 2026 à 09:00 au mardi 22 décembre 2026 à 17:00" over several. Aware datetimes are
+    read in the current time zone."""
+    start, end = (timezone.localtime(m) if timezone.is_aware(m) else m for m in (start, end))
+    if start.date() == end.date():
+        return f"{long_date(start)}, de {start:%H:%M} à {end:%H:%M}"
+    return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:

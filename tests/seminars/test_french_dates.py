@@ -49,8 +49,10 @@ def test_the_confirmation_email_writes_1er(
     with django_capture_on_commit_callbacks(execute=True):
         register_person(on_the_first, person(1))
     (message,) = [m for m in mailoutbox if m.subject.startswith("Inscription confirmée")]
-    weekday = date_format(timezone.localtime(on_the_first.start), "l")
-    assert f"Date : du {weekday} {first_of(on_the_first.start)} au " in message.body
+    start = timezone.localtime(on_the_first.start)
+    day = f"{date_format(start, 'l')} 1er {date_format(start, 'F Y')}"
+    # One day: the date once, then the hours.
+    assert f"Date : {day}, de 09:30 à 16:30\n" in message.body
     assert f"(jusqu'au {first_of(on_the_first.changes_until)})" in message.body
     assert " 1 " not in message.body
 
@@ -60,7 +62,19 @@ def test_the_personal_page_and_the_event_page_write_1er(on_the_first, portal):
     page = portal.get(f"/evenements/inscription/{make_token(registration)}/").content.decode()
     assert first_of(on_the_first.start) in page
     page = portal.get(event_path(on_the_first)).content.decode()
-    assert first_of(on_the_first.start) in page
+    month = date_format(timezone.localtime(on_the_first.start), "F Y")
+    assert f"1er {month}, de 09:30 à 16:30</time>" in page
+
+
+def test_an_event_over_several_days_gives_both_dates_and_one_day_its_date_once():
+    template = Template("{% load french %}{{ start|date_span:end }}")
+    start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Paris
+    one_day = template.render(Context({"start": start, "end": start + timedelta(hours=8)}))
+    assert one_day == "mardi 1er décembre 2026, de 09:00 à 17:00"
+    # 23:30 in Paris on the 1st ends at 00:30 on the 2nd: two dates, read in Paris time.
+    late = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
+    two_days = template.render(Context({"start": late, "end": late + timedelta(days=1)}))
+    assert two_days == "du mardi 1er décembre 2026 à 23:30 au mercredi 2 décembre 2026 à 23:30"
 
 
 def test_the_attendance_sheet_writes_1er(on_the_first):

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import signing
 from django.test import override_settings
 from django.utils import timezone
@@ -11,7 +12,7 @@ from icalendar import Calendar
 
 from seminars.links import make_token, manage_path, read_token
 from seminars.links import page_path as url
-from seminars.models import Registration, Visibility
+from seminars.models import Registration, SeminarPage, Visibility
 from seminars.services import register_person
 from tests.seminars.conftest import form_data, make_seminar, person
 
@@ -229,3 +230,30 @@ def test_a_lost_or_expired_link_can_be_sent_again_without_disclosing_anything(
         with django_capture_on_commit_callbacks(execute=True):
             portal.post(f"/evenements/inscription/{token}/")
     assert len(mailoutbox) == 2 and mailoutbox[1].to == ["personne1@exemple.fr"]
+
+
+def test_the_ateliers_table_says_the_seats_left_until_the_event_is_over(portal, seminar):
+    a, _b, c = seminar.ateliers.order_by("sort_order")
+    for number in range(3):
+        register_person(seminar, person(number, ateliers=[a.pk]))
+    register_person(seminar, person(9, ateliers=[c.pk]))
+    rows = {
+        row.th.get_text(" ", strip=True): row.find_all("td")[-1].get_text(" ", strip=True)
+        for row in BeautifulSoup(portal.get(url(seminar)).content, "html.parser").select(
+            "#ateliers ~ table tbody tr"
+        )
+    }
+    assert rows == {
+        "Atelier A": "3 complet",
+        "Atelier B": "3 3 disponibles",
+        "Atelier C": "10 9 disponibles",
+    }
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        start=seminar.start - timedelta(days=60), end=seminar.end - timedelta(days=60)
+    )
+    past = BeautifulSoup(portal.get(url(seminar)).content, "html.parser")
+    assert [td.get_text(strip=True) for td in past.select("#ateliers ~ table tbody td.num")] == [
+        "3",
+        "3",
+        "10",
+    ]

@@ -1,8 +1,10 @@
 """Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
-`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »."""
+`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »;
+`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 09:30 à 17:00 »."""
 
 from django import template
 
+from union.formats import date_span as write_date_span
 from union.formats import long_date as write_long_date
 
 register = template.Library()
@@ -21,3 +23,11 @@ def long_date(value, parts: str = "") -> str:
         unknown = " ".join(sorted(asked - PARTS))
         raise template.TemplateSyntaxError(f"long_date takes weekday and/or time, not {unknown!r}")
     return write_long_date(value, weekday="weekday" in asked, time="time" in asked)
+
+
+@register.filter
+def date_span(start, end) -> str:
+    """An event's start and end in one phrase (union.formats.date_span)."""
+    if not start or not end:
+        return ""
+    return write_date_span(start, end)

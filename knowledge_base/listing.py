@@ -114,7 +114,8 @@ class ListingFilterForm(forms.Form):
         with_departement = NAME_WITH_DEPARTEMENT.match(typed)
         if with_departement:
             name, departement = with_departement["name"], with_departement["departement"].upper()
-        result = match_commune(name, departement)
+        # « (93) » is a département here, never the région with the same code (PACA).
+        result = match_commune(name, departement, level="departement")
         commune = result.commune
         if commune is not None and departement in (None, commune.departement):
             return commune.code

@@ -68,6 +68,11 @@ def test_ambiguous_commune_lists_the_choices_and_keeps_what_was_typed(experience
     wrong_departement = portal.get("/experiences/", {"commune": "Bondy (75)"}).content.decode()
     assert "Bondy (93)" in errors_of(wrong_departement, "commune")
     assert not titles(wrong_departement)
+    # « (93) » is the département, not the région of the same code (PACA) and its Villeneuve.
+    homonyms = errors_of(
+        portal.get("/experiences/", {"commune": "Villeneuve (93)"}).content.decode(), "commune"
+    )
+    assert "Plusieurs communes s&#x27;appellent « Villeneuve »" in homonyms
 
 
 def test_unknown_filter_values_are_reported_next_to_their_filter(experiences, portal):

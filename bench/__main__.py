@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.harness import setup_django
+from bench.harness import machine_speed_seconds, setup_django
 
 
 def main(names: list[str]) -> None:
@@ -33,7 +33,11 @@ def main(names: list[str]) -> None:
         ]
         sys.exit(f"Bancs d'essai en échec : {', '.join(failed)}" if failed else 0)
     setup_django()
-    print(f"== {selected[0]}", flush=True)
+    print(
+        f"== {selected[0]} (machine : 10 millions d'additions en Python en "
+        f"{machine_speed_seconds():.2f} s)",
+        flush=True,
+    )
     importlib.import_module(f"bench.bench_{selected[0]}").run()
 
 

@@ -259,7 +259,7 @@ GET_EXECUTOR_FUNCTION = "union.migration_executor.get_executor"
 SEMINAR_LINK_MAX_AGE = int(os.environ.get("SEMINAR_LINK_MAX_AGE", 60 * 60 * 24 * 180))
 # Reminder e-mails go this many days before an event (`manage.py send_seminar_reminders`).
 SEMINAR_REMINDER_DAYS = int(os.environ.get("SEMINAR_REMINDER_DAYS", 3))
-# Département (or région) of the union: breaks ties between homonymous communes typed in forms.
+# Département of the union: breaks ties between homonymous communes typed without a hint.
 UNION_DEPARTEMENT = os.environ.get("UNION_DEPARTEMENT", "93")
 # OpenAPI: name the seminars' choice sets (another "kind" exists on members).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

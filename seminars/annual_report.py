@@ -39,6 +39,13 @@ class EventLine:
         return round(100 * self.satisfied / self.answers) if self.answers else None
 
 
+@dataclass(frozen=True)
+class FonctionCount:
+    code: str  # the API's code ("maire")
+    label: str  # as the pages and the spreadsheet write it ("Maire")
+    participations: int
+
+
 @dataclass
 class YearReport:
     year: int
@@ -47,7 +54,7 @@ class YearReport:
     communes: int
     member_communes_reached: int
     member_communes: int
-    by_fonction: list[tuple[str, int]] = field(default_factory=list)
+    by_fonction: list[FonctionCount] = field(default_factory=list)
     answers: int = 0
     satisfied: int = 0
 
@@ -151,7 +158,7 @@ def build_year_report(year: int) -> YearReport:
     ]
     labels = dict(Fonction.choices)
     by_fonction = [
-        (labels.get(code, code), count)
+        FonctionCount(code, str(labels.get(code, code)), count)
         for code, count in people.values("fonction")
         .annotate(n=Count("pk"))
         .values_list("fonction", "n")
@@ -167,7 +174,7 @@ def build_year_report(year: int) -> YearReport:
         .distinct()
         .count(),
         member_communes=members.count(),
-        by_fonction=sorted(by_fonction, key=lambda item: (-item[1], fold(item[0]))),
+        by_fonction=sorted(by_fonction, key=lambda row: (-row.participations, fold(row.label))),
         answers=sum(line.answers for line in lines),
         satisfied=sum(line.satisfied for line in lines),
     )
@@ -220,7 +227,7 @@ def year_report_workbook(report: YearReport) -> bytes:
     append_row(sheet, [])
     # A person who came to three events counts three times: participations, not people.
     append_row(sheet, ["Fonction", "Participations"])
-    for label, count in report.by_fonction:
-        append_row(sheet, [label, count])
+    for row in report.by_fonction:
+        append_row(sheet, [row.label, row.participations])
     set_widths(sheet, (14, 48, 24, 8, 12, 12, 30, 10, 8, 12))
     return workbook_bytes(workbook)

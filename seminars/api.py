@@ -747,22 +747,10 @@ class ReportLineSerializer(serializers.Serializer):
         return line.communes if line.held else None
 
 
-FONCTION_CODES = {str(label): code for code, label in Fonction.choices}
-
-
 class FonctionCountSerializer(serializers.Serializer):
-    fonction = serializers.SerializerMethodField(help_text="Code de la fonction")
-    label = serializers.SerializerMethodField()
-    participations = serializers.SerializerMethodField()
-
-    def get_fonction(self, item) -> str:
-        return FONCTION_CODES.get(str(item[0]), str(item[0]))
-
-    def get_label(self, item) -> str:
-        return str(item[0])
-
-    def get_participations(self, item) -> int:
-        return item[1]
+    fonction = serializers.CharField(source="code", help_text="Code de la fonction")
+    label = serializers.CharField()
+    participations = serializers.IntegerField()
 
 
 class YearReportSerializer(serializers.Serializer):

@@ -81,10 +81,10 @@ def test_the_report_counts_people_communes_and_opinions(year):
     assert commission_line.communes == 1 and report.estimated
     assert (report.participants, report.communes) == (4, 3)  # Bondy, Montreuil, Pantin
     assert (report.member_communes_reached, report.member_communes) == (2, 2)
-    assert report.by_fonction == [
-        ("Maire", 2),
-        ("Conseiller(ère) municipal(e)", 1),
-        ("Directeur(trice) général(e) des services", 1),
+    assert [(row.code, row.label, row.participations) for row in report.by_fonction] == [
+        ("maire", "Maire", 2),
+        ("conseiller_municipal", "Conseiller(ère) municipal(e)", 1),
+        ("dgs", "Directeur(trice) général(e) des services", 1),
     ]
     assert (report.answers, report.satisfied_percent) == (2, 50)
 

@@ -143,6 +143,36 @@ class ActivityReport:
         """Not comparable as a whole with the previous year: still being entered, or not over."""
         return self.in_progress or bool(self.missing)
 
+    # Said under a report with missing figures, on the page and in the exports.
+    stopped_activity_help = (
+        "Une activité qui a cessé se saisit avec un nombre 0 : elle est alors comparée."
+    )
+
+    @property
+    def in_progress_note(self) -> str:
+        """Why a year not over is not compared (after « <year> n'est pas terminée : »); the page
+        (workspace/_partial_year.html) and the exports (partial_year_notes) say the same."""
+        return (
+            "ses chiffres ne couvrent qu'une partie de l'année, ils ne sont donc pas comparés à "
+            f"ceux de {self.previous_year}."
+        )
+
+    @property
+    def missing_note(self) -> str:
+        """What is missing (after « Saisie incomplète : »), as the page and the exports say it:
+        a file read later, away from the page, would otherwise pass an empty evolution off as
+        « no change » or a missing figure as a fall."""
+        count = len(self.missing)
+        several = count > 1
+        has = "n'ont" if several else "n'a"
+        text = (
+            f"{count} chiffre{'s' if several else ''} de {self.previous_year} {has} pas encore "
+            f"d'équivalent en {self.year}"
+        )
+        if not self.in_progress:
+            text += f" ; le total d'un pôle incomplet n'est pas comparé à {self.previous_year}"
+        return f"{text}."
+
     @property
     def missing_by_pole(self) -> list[tuple[str, list[str]]]:
         grouped: dict[str, list[str]] = {}

@@ -34,33 +34,20 @@ def headers(report: ActivityReport) -> list[str]:
 
 
 def partial_year_notes(report: ActivityReport) -> list[str]:
-    """Why some evolutions are left out, said as the report page says it
-    (workspace/_partial_year.html): a file read later, away from the page, would otherwise pass
-    an empty evolution off as « no change » or a missing figure as a fall."""
-    year, previous = report.year, report.previous_year
+    """Why some evolutions are left out, in the words of the report page
+    (workspace/_partial_year.html), with the missing categories listed."""
     notes = []
     if report.in_progress:
-        notes.append(
-            f"Année en cours : {year} n'est pas terminée, ses chiffres ne couvrent qu'une partie "
-            f"de l'année ; ils ne sont donc pas comparés à ceux de {previous}."
-        )
+        notes.append(f"{report.year} n'est pas terminée : {report.in_progress_note}")
     if report.missing:
-        count = len(report.missing)
-        several = count > 1
-        has = "n'ont" if several else "n'a"
-        text = (
-            f"Saisie incomplète : {count} chiffre{'s' if several else ''} de {previous} {has} "
-            f"pas encore d'équivalent en {year}"
-        )
-        if not report.in_progress:
-            text += f" ; le total d'un pôle incomplet n'est pas comparé à {previous}"
         missing = " ; ".join(
             f"{pole} : {', '.join(categories)}" for pole, categories in report.missing_by_pole
         )
-        notes.append(f"{text}. Manque{'nt' if several else ''} : {missing}.")
+        several = len(report.missing) > 1
         notes.append(
-            "Une activité qui a cessé se saisit avec un nombre 0 : elle est alors comparée."
+            f"Saisie incomplète : {report.missing_note} Manque{'nt' if several else ''} : {missing}."
         )
+        notes.append(report.stopped_activity_help)
     return notes
 
 

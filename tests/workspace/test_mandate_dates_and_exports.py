@@ -260,8 +260,8 @@ def test_the_exports_of_the_current_year_say_it_is_not_over(two_members):
         )
     client = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
     note = (
-        f"Année en cours : {year} n'est pas terminée, ses chiffres ne couvrent qu'une partie de "
-        f"l'année ; ils ne sont donc pas comparés à ceux de {year - 1}."
+        f"{year} n'est pas terminée : ses chiffres ne couvrent qu'une partie de l'année, ils ne "
+        f"sont donc pas comparés à ceux de {year - 1}."
     )
     rows = csv_rows(client, year)
     assert rows[-1] == [note]

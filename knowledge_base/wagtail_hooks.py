@@ -97,22 +97,48 @@ def pages_using(document) -> list[int]:
     return [int(object_id) for object_id in references.values_list("object_id", flat=True)]
 
 
+def used_in_a_draft(document) -> bool:
+    """Whether unpublished changes of a page use `document`. Wagtail's reference index holds
+    what pages show, not their drafts: a document added to a published guide's new draft is
+    used on « no page » until the draft is published. Only drafts saved since the document was
+    uploaded can hold it, which keeps this to a few recent pages; each draft is read with the
+    extraction Wagtail's index itself runs (a private method: the tests of this hook say if an
+    upgrade changes it)."""
+    wanted = (ReferenceIndex._get_base_content_type(document).id, str(document.pk))
+    drafts = Page.objects.filter(
+        has_unpublished_changes=True, latest_revision__created_at__gte=document.created_at
+    )
+    for page in drafts.specific():
+        draft = page.get_latest_revision_as_object()
+        references = ReferenceIndex._extract_references_from_object(draft)
+        if any((content_type, object_id) == wanted for content_type, object_id, *_ in references):
+            return True
+    return False
+
+
 @hooks.register("before_serve_document")
 def keep_documents_of_private_pages_private(document, request):
     """A document used only on pages the requester may not read (login or group restriction,
-    or not published) is refused as the page itself would be: the login page for an anonymous
-    visitor, 403 for someone signed in. Wagtail checks the document's own collection
-    privacy in its hook; a document used on no page, or on one public page, stays public.
-    Runs only when documents go through Wagtail's serve view: a system check refuses
-    `WAGTAILDOCS_SERVE_METHOD = "direct"` (`document_privacy.documents_served_through_wagtail`)."""
+    or not published, or only in a draft) is refused as the page itself would be: the login
+    page for an anonymous visitor, 403 for someone signed in. Wagtail checks the document's own
+    collection privacy in its hook; a document used on no page at all (a file linked from a
+    newsletter), or on one public page, stays public. Runs only when documents go through
+    Wagtail's serve view: a system check refuses `WAGTAILDOCS_SERVE_METHOD = "direct"`
+    (`document_privacy.documents_served_through_wagtail`)."""
     document_permissions = policy_registry.get_by_type(get_document_model())
     if document_permissions.user_has_any_permission(request.user, ["add", "change", "choose"]):
         return None  # the union's staff, who pick documents in the admin
     page_ids = pages_using(document)
-    if not page_ids or visible_to(Page.objects.filter(pk__in=page_ids), request).exists():
+    if page_ids:
+        if visible_to(Page.objects.filter(pk__in=page_ids), request).exists():
+            return None
+        refusal = "Ce document est réservé aux lecteurs de la page qui le publie."
+    elif used_in_a_draft(document):
+        refusal = "Ce document n'est pas encore publié."
+    else:
         return None
     if request.user.is_authenticated:  # the platform's 403 page, in French
-        raise PermissionDenied("Ce document est réservé aux lecteurs de la page qui le publie.")
+        raise PermissionDenied(refusal)
     return require_wagtail_login(next=request.get_full_path())
 
 

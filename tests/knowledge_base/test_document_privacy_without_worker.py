@@ -130,3 +130,33 @@ def test_serving_documents_directly_from_storage_is_refused(settings):
 
     settings.WAGTAILDOCS_SERVE_METHOD = "serve_view"
     assert not [message for message in run_checks() if message.id == "knowledge_base.E001"]
+
+
+def test_a_document_added_only_in_a_draft_is_served_once_the_draft_is_published(
+    kb_tree, editor, member, portal
+):
+    """Wagtail's reference index holds what pages show: a document added in a published guide's
+    new draft was used on « no page », hence public, before the editor published it."""
+    guide = make_guide(kb_tree[0], "Accueillir les personnes sans domicile")
+    document = make_document("projet-de-convention")
+    unrelated = make_document("lettre-d-information")  # linked from a newsletter, on no page
+
+    response = edit_guide_in_admin(
+        editor,
+        guide,
+        [("document", {"document": document.pk, "title": "", "description": ""})],
+        publish=False,
+    )
+    assert response.status_code == 302
+    guide.refresh_from_db()
+    assert guide.live and guide.has_unpublished_changes
+
+    assert_refused_to_anonymous(portal, document)
+    refused = member.get(document.download_url)
+    assert refused.status_code == 403
+    assert "Ce document n&#x27;est pas encore publié." in refused.content.decode()
+    assert editor.get(document.download_url).status_code == 200  # staff preview their drafts
+    assert portal.get(unrelated.download_url).status_code == 200
+
+    publish_with_document(editor, guide, document)
+    assert portal.get(document.download_url).status_code == 200

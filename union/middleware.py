@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.postgresql_backend.base import FakeTenant
 from django_tenants.utils import get_public_schema_name
+from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from tenants.models import Membership
 
@@ -82,3 +83,14 @@ class MemberSpaceMiddleware:
         if request.membership is None:
             return render(request, "tenants/forbidden.html", {"member": member}, status=403)
         return self.get_response(request)
+
+
+class PageRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects (set by editors for pages that moved), for pages only: an unknown
+    /api/ path keeps the API's JSON 404 (union.views.not_found) and costs no redirect look-up
+    (two queries per junk path)."""
+
+    def process_response(self, request, response):
+        if request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

@@ -7,7 +7,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework import exceptions
+from wagtail.contrib.redirects.models import Redirect
 
 from tests.conftest import PASSWORD, host_client, member_client
 from tests.seminars.conftest import make_seminar
@@ -90,3 +93,14 @@ def test_an_unknown_api_path_is_a_json_404_in_french(portal, bondy):
         assert detail(response).startswith("Adresse inconnue de l'API")
     page = portal.get("/page-inconnue/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_editors_redirects_apply_to_pages_not_to_api_paths(portal):
+    """An API path is never looked up among the editors' redirects (two queries per junk path)."""
+    Redirect.objects.create(old_path="/ancien-guide", redirect_link="/guides/")
+    Redirect.objects.create(old_path="/api/v1/ancienne", redirect_link="/guides/")
+    assert portal.get("/ancien-guide/")["Location"] == "/guides/"
+    with CaptureQueriesContext(connection) as queries:
+        response = portal.get("/api/v1/ancienne/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert not [q for q in queries.captured_queries if "wagtailredirects" in q["sql"]]

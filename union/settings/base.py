@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "union.middleware.MemberSpaceMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "union.middleware.PageRedirectMiddleware",  # Wagtail's, not for /api/
 ]
 
 TEMPLATES = [

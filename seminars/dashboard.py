@@ -50,6 +50,7 @@ def panel(request) -> dict | None:
     ]
     return {
         "title": "Prochains événements de l'union",
+        "wide": True,  # a four-column table
         "template": "seminars/dashboard_panel.html",
         "context": {"rows": rows, "calendar_url": portal_url("/evenements/")},
     }

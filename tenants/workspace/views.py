@@ -95,7 +95,13 @@ def render_panels(request) -> list[dict]:
         except Exception:  # one broken panel must not take the member's home page down
             logger.exception("Dashboard panel %s failed", path)
             continue
-        rendered.append({"title": panel.get("title", ""), "html": mark_safe(html)})
+        rendered.append(
+            {
+                "title": panel.get("title", ""),
+                "html": mark_safe(html),
+                "wide": bool(panel.get("wide")),
+            }
+        )
     return rendered
 
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.workspace.conftest import add_figures, make_board
 
@@ -28,15 +29,20 @@ def test_empty_member_dashboard(bondy, clients):
     assert 'href="/activite/importer/"' in page
 
 
-def test_panels_are_rendered_and_failures_left_out(bondy, clients, monkeypatch, tmp_path, settings):
-    from tenants.workspace import views
-
+@pytest.fixture
+def panel_template(tmp_path, settings):
+    """fake/panel.html, the template of the panels below."""
     template_dir = tmp_path / "templates"
     (template_dir / "fake").mkdir(parents=True)
     (template_dir / "fake" / "panel.html").write_text("<p>Séminaires à venir : {{ count }}</p>")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}
     ]
+
+
+def test_panels_are_rendered_and_failures_left_out(bondy, clients, monkeypatch, panel_template):
+    from tenants.workspace import views
+
     monkeypatch.setattr(
         views,
         "PANELS",
@@ -52,6 +58,40 @@ def test_panels_are_rendered_and_failures_left_out(bondy, clients, monkeypatch, 
     assert response.status_code == 200
     assert "<h2" in page and "Prochains séminaires" in page and "Séminaires à venir : 3" in page
     assert page.count('id="panel-') == 1
+
+
+def test_cards_with_a_wide_table_come_last_and_span_two_columns(
+    bondy, clients, monkeypatch, panel_template
+):
+    """At three columns, the activity card and a panel that says `wide` take two (CSS
+    .card-wide); narrow panels come first so that no hole is left beside them."""
+    from tenants.workspace import views
+
+    monkeypatch.setattr(
+        views,
+        "PANELS",
+        ["tests.workspace.test_dashboard.wide_panel", "tests.workspace.test_dashboard.good_panel"],
+    )
+    make_board(bondy, elected=4, appointed=5)
+    add_figures(bondy, (2025, "Secours", "Transports", 15, Decimal("90.00")))
+    page = BeautifulSoup(clients["viewer"].get("/").content, "html.parser")
+    cards = [
+        (card.h2.get_text(strip=True), "card-wide" in card["class"])
+        for card in page.select(".dashboard > section.card")
+    ]
+    assert cards == [
+        ("Identité", False),
+        ("Conseil d'administration", False),
+        ("Prochains séminaires", False),
+        ("Activité 2025", True),
+        ("Tableau large", True),
+    ]
+    ids = [card["aria-labelledby"] for card in page.select(".dashboard > section.card")]
+    assert len(set(ids)) == len(ids)  # each card named by its own heading
+
+
+def wide_panel(request):
+    return {**good_panel(request), "title": "Tableau large", "wide": True}
 
 
 def good_panel(request):

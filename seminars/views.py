@@ -45,6 +45,7 @@ from seminars.models import (
     MONTHS,
     Evaluation,
     Kind,
+    ProceedingsPage,
     Registration,
     SeminarPage,
     Visibility,
@@ -94,6 +95,17 @@ def asked_kind(request) -> str | None:
     return kind if not kind or kind in Kind.values else None
 
 
+def with_proceedings(events: list, index, request) -> list:
+    """`events` (children of `index`), each with `proceedings_url`: its published proceedings
+    (« actes »), or "". One query for all of them: the proceedings are the events' children."""
+    proceedings = ProceedingsPage.objects.live().descendant_of(index)
+    by_event_path = {page.path[: -page.steplen]: page for page in proceedings}
+    for event in events:
+        found = by_event_path.get(event.path)
+        event.proceedings_url = found.get_url(request) if found else ""
+    return events
+
+
 def calendar_context(index, request) -> dict:
     now = timezone.now()
     events = listed_events().child_of(index)
@@ -106,7 +118,9 @@ def calendar_context(index, request) -> dict:
         events = events.filter(kind=kind)
     if view == "liste":
         context["upcoming"] = list(events.filter(end__gte=now))
-        context["past"] = list(events.filter(end__lt=now).order_by("-start")[:12])
+        context["past"] = with_proceedings(
+            list(events.filter(end__lt=now).order_by("-start")[:12]), index, request
+        )
         return context
     first = _month(request) or timezone.localdate().replace(day=1)
     last_day = calendar_module.monthrange(first.year, first.month)[1]

@@ -1,6 +1,7 @@
 """Proceedings pages: content, consented participants only, found by the site search."""
 
 import pytest
+from bs4 import BeautifulSoup
 from wagtail.models import Page
 
 from seminars.links import page_path
@@ -78,3 +79,22 @@ def test_the_proceedings_of_an_unpublished_event_go_with_it(portal):
     seminar.unpublish()
     assert portal.get(path).status_code == 404
     assert path not in portal.get("/recherche/", {"q": "domiciliation"}).content.decode()
+
+
+def test_the_calendar_links_past_events_to_their_published_proceedings(portal):
+    with_actes = make_seminar("Séminaire annuel 2025", days_ahead=-300)
+    proceedings = make_proceedings(with_actes)
+    draft_only = make_seminar("Journée d'étude 2025", days_ahead=-200)
+    make_proceedings(draft_only).unpublish()
+    make_seminar("Commission 2025", days_ahead=-100)
+
+    listing = BeautifulSoup(portal.get("/evenements/").content, "html.parser")
+    links = {
+        item.h3.get_text(strip=True): [a["href"] for a in item.select(".event-meta a")]
+        for item in listing.select(".event-list li")
+    }
+    assert links == {
+        "Séminaire annuel 2025": [page_path(proceedings)],
+        "Journée d'étude 2025": [],
+        "Commission 2025": [],
+    }

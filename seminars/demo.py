@@ -58,6 +58,9 @@ def ensure_index() -> SeminarIndexPage:
             slug="evenements",
             intro="<p>Séminaires, ateliers des élus, journées d'étude et commissions de l'union : "
             "inscrivez-vous en ligne, sans compte.</p>",
+            # Shown on the home page's section card and in search engines, as the guides' index.
+            search_description="Séminaires, ateliers des élus, journées d'étude et commissions "
+            "de l'union : inscrivez-vous en ligne, sans compte.",
         )
         home.add_child(instance=index)
         index.save_revision().publish()

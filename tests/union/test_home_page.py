@@ -1,6 +1,7 @@
 """The portal's home page: what is coming up and what is new, public content only."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from knowledge_base.services import ensure_index_pages
 from seminars.models import Visibility
@@ -45,3 +46,19 @@ def test_home_page_text_is_found_by_the_search_once_indexed():
 def search_results(portal, query: str) -> str:
     html = portal.get("/recherche/", {"q": query}).content.decode()
     return html.split("<main", 1)[-1]
+
+
+def test_a_section_card_without_search_description_shows_its_introduction():
+    """The events' index page created by editors has an introduction, no search description."""
+    from tests.seminars.conftest import make_index
+
+    index = make_index()
+    index.intro = "<p>Les <b>rencontres</b> de l'union : inscrivez-vous en ligne.</p>"
+    index.search_description = ""
+    index.save()
+    page = BeautifulSoup(host_client("localhost").get("/").content, "html.parser")
+    cards = {
+        card.h3.get_text(strip=True): card.p.get_text() if card.p else ""
+        for card in page.select("section[aria-labelledby=rubriques] .card")
+    }
+    assert cards["Séminaires et ateliers"] == "Les rencontres de l'union : inscrivez-vous en ligne."

@@ -29,7 +29,7 @@ def setup_django() -> None:
 
 def machine_speed_seconds() -> float:
     """Seconds for 10 million additions in a pure-Python loop, the best of three: how fast this
-    machine runs Python right now. The same machine ran it in 0.99 to 1.69 s over one hour
+    machine runs Python right now. The same machine ran it in 0.87 to 2.21 s over two hours
     (2026-12-01): figures of runs compare only with this printed beside them."""
     best = float("inf")
     for _ in range(3):

@@ -154,11 +154,12 @@ class CommuneIndex:
         text = (text or "").strip()
         if not text:
             return None
-        named = self.areas_by_name.get(compact(fold(AREA_CODE.sub(" ", text))))
+        name = compact(fold(AREA_CODE.sub(" ", text)))  # the words, without any code
+        named = self.areas_by_name.get(name)
         if named:
             return next((area for area in named if area.level == level), named[0])
         codes = AREA_CODE.findall(text)
-        if len(codes) == 1 and not compact(fold(AREA_CODE.sub(" ", text))):
+        if len(codes) == 1 and not name:
             code = codes[0].upper().zfill(2)
             if any(code in self.area_codes[tried] for tried in ([level] if level else LEVELS)):
                 return Area(code, level)

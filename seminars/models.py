@@ -221,9 +221,13 @@ class SeminarPage(PortalPreviewMixin, Page):
         now = now or timezone.now()
         if self.registration_opens and now < self.registration_opens:
             return "not_yet"
-        if now >= (self.registration_closes or self.start):
+        if now >= self.registration_deadline():
             return "closed"
         return "open"
+
+    def registration_deadline(self):
+        """Registrations close at `registration_closes`, or when the event starts."""
+        return self.registration_closes or self.start
 
     def has_ended(self, now=None) -> bool:
         return self.end <= (now or timezone.now())

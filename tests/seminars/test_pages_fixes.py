@@ -401,3 +401,41 @@ def test_an_evening_ending_after_midnight_is_one_day(portal):
         seats=5,
     )
     assert "<td>20:00–21:30</td>" in portal.get(page_path(seminar)).content.decode()
+
+
+def _registration_fact(html: str) -> str | None:
+    found = re.search(r"<dt>Inscriptions</dt><dd>(.*?)</dd>", html, re.S)
+    return found and found.group(1)
+
+
+def test_the_event_page_says_until_when_one_can_register_and_change(portal):
+    seminar = make_seminar("Journée des présidents")
+    seminar.start = datetime(2027, 3, 10, 9, 0, tzinfo=PARIS)
+    seminar.end = datetime(2027, 3, 10, 17, 0, tzinfo=PARIS)
+    seminar.registration_closes = datetime(2027, 3, 5, 18, 0, tzinfo=PARIS)
+    seminar.changes_until = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)
+    seminar.save()
+    assert _registration_fact(portal.get(page_path(seminar)).content.decode()) == (
+        "jusqu'au vendredi 5 mars 2027 à 18:00 ; changement d'ateliers ou désinscription "
+        "jusqu'au lundi 8 mars 2027 à 12:00"
+    )
+
+    # Without dates, both end when the event starts: said once.
+    seminar.registration_closes = seminar.changes_until = None
+    seminar.save()
+    assert _registration_fact(portal.get(page_path(seminar)).content.decode()) == (
+        "jusqu'au mercredi 10 mars 2027 à 09:00"
+    )
+
+    seminar.registration_opens = timezone.now() + timedelta(days=3)
+    seminar.save()
+    html = portal.get(page_path(seminar)).content.decode()
+    assert _registration_fact(html).startswith("à partir du ")
+    assert "Les inscriptions ouvriront le" in html
+
+    seminar.registration_opens = None
+    seminar.registration_closes = timezone.now() - timedelta(hours=1)
+    seminar.save()
+    html = portal.get(page_path(seminar)).content.decode()
+    assert _registration_fact(html) is None
+    assert "Les inscriptions sont closes." in html

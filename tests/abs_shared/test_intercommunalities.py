@@ -200,6 +200,7 @@ def test_portal_lists_the_intercommunalities_apart_from_the_communes(portal, cia
     assert portal.get(f"/indicateurs/communes/?q={TERRES_ENVOL}").url.endswith(f"{TERRES_ENVOL}/")
     catalogue = portal.get("/indicateurs/").content.decode()
     assert f'href="/indicateurs/intercommunalites/{PLAINE_COMMUNE}/"' in catalogue
+    assert "Intercommunalités (CIAS) ayant publié</th>" in catalogue
 
     page = portal.get("/indicateurs/TP60/?annee=2021").content.decode()
     communes_part, cias_part = page.split('id="intercommunalites"')

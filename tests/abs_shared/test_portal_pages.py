@@ -41,6 +41,9 @@ def test_catalogue_lists_the_seeded_indicators(portal, pool):
     assert page.count(">Revenus et pauvreté</h2>") == 1
     assert page.index(">Démographie</h2>") < page.index(">Revenus et pauvreté</h2>")
     assert page.index("Taux de pauvreté") < page.index("Médiane du niveau de vie")
+    # No CIAS has published: no column of zeros for them.
+    assert "Communes ayant publié</th>" in page
+    assert "Intercommunalités (CIAS) ayant publié" not in page
 
 
 def test_indicator_page_sorts_and_never_charts_a_secret(portal, pool):

@@ -1,7 +1,7 @@
 """Demo data of the member workspace, loaded by `manage.py demo`. Idempotent.
 
 Bondy: a full profile (published), a compliant board with the previous mandate as history,
-ten years of activity, and an agent and a viewer account. A few others: a profile, a board that
+ten years of activity, two documents (PDF written here), and an agent and a viewer account. A few others: a profile, a board that
 breaks a rule, two or three years of activity.
 """
 
@@ -9,21 +9,26 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import connection
 from django_tenants.utils import schema_context
+from reportlab.platypus import Paragraph
 
 from tenants.models import MemberCCAS, Membership
 from tenants.services import grant_membership
 from tenants.workspace.activity import ImportRow
-from tenants.workspace.models import BoardMandate, BoardMember, Service
+from tenants.workspace.models import BoardMandate, BoardMember, Document, Service
 from tenants.workspace.services import (
     add_board_member,
+    add_document,
     create_mandate,
     get_profile,
     import_activity,
     set_profile_publication,
     update_profile,
 )
+from union.pdf import build_pdf, stylesheet
 
 Seat = BoardMember.Seat
 Category = BoardMember.Category
@@ -211,6 +216,51 @@ def _profile(member: MemberCCAS, publish: bool) -> None:
         set_profile_publication(member, name=True, services=True, contact=True)
 
 
+# (title, file name, paragraphs): fictional texts, in the words a CCAS writes them.
+DOCUMENTS = [
+    (
+        "Règlement des aides facultatives 2026",
+        "reglement-aides-facultatives-2026.pdf",
+        [
+            "Adopté par le conseil d'administration du 12 mars 2026.",
+            "Article 1 – Objet. Le CCAS peut accorder des aides facultatives aux personnes "
+            "domiciliées dans la commune dont les ressources sont insuffisantes pour faire face "
+            "à une dépense ponctuelle : alimentation, énergie, transport, santé.",
+            "Article 2 – Instruction. La demande est instruite par un travailleur social, qui "
+            "calcule le reste à vivre par jour et par personne du foyer.",
+            "Article 3 – Barème. Reste à vivre inférieur à 8 € : aide possible jusqu'à 300 € ; "
+            "de 8 à 12 € : jusqu'à 150 € ; au-delà, avis motivé de la commission.",
+            "Article 4 – Commission. La commission d'attribution se réunit chaque semaine ; "
+            "l'urgence est traitée le jour même par la direction.",
+        ],
+    ),
+    (
+        "Procès-verbal du conseil d'administration du 12 mars 2026",
+        "pv-ca-2026-03-12.pdf",
+        [
+            "Présents : 11 administrateurs sur 13. Le quorum est atteint.",
+            "1. Compte administratif 2025 : adopté à l'unanimité.",
+            "2. Règlement des aides facultatives 2026 : adopté (10 pour, 1 abstention).",
+            "3. Analyse des besoins sociaux : le conseil prend acte du calendrier de l'ABS ; "
+            "les premiers résultats lui seront présentés en juin.",
+            "La séance est levée à 20 h 15.",
+        ],
+    ),
+]
+
+
+def _documents(member: MemberCCAS) -> None:
+    if Document.objects.exists():
+        return
+    director = get_user_model().objects.filter(email="direction@ccas-bondy.demo").first()
+    styles = stylesheet()
+    for title, file_name, paragraphs in DOCUMENTS:
+        story = [Paragraph(title, styles["Title"])]
+        story += [Paragraph(text, styles["Normal"]) for text in paragraphs]
+        content = ContentFile(build_pdf(story, title=title), name=file_name)
+        add_document(member, title, content, actor=director)
+
+
 def load(stdout) -> None:
     """Load the workspace demo data. Idempotent."""
     from union.demo import DEMO_PASSWORD
@@ -222,6 +272,7 @@ def load(stdout) -> None:
         _profile(bondy, publish=True)
         _board(bondy, breaks=None)
         _activity(bondy, years=10)
+        _documents(bondy)
     for slug, (years, breaks) in OTHERS.items():
         member = MemberCCAS.objects.get(slug=slug)
         with schema_context(member.schema_name):

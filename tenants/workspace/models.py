@@ -58,6 +58,20 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def file_format(self) -> str:
+        """ "PDF", "XLSX"…: what the file will open with, from its name."""
+        stem, dot, extension = self.file.name.rpartition(".")
+        return extension.upper() if dot and stem and len(extension) <= 5 else "fichier"
+
+    @property
+    def file_size(self) -> int | None:
+        """Bytes, or None when the file is missing from the storage (listed, not fatal)."""
+        try:
+            return self.file.size
+        except OSError:
+            return None
+
 
 # --- Profile ---------------------------------------------------------------------------------
 

@@ -685,7 +685,7 @@ def documents(request):
         request,
         "workspace/documents.html",
         {
-            "documents": Document.objects.all(),
+            "documents": Document.objects.select_related("uploaded_by"),
             "form": form,
             "can_write": can_write,
             "is_director": has_member_role(request, DIRECTOR),

@@ -110,3 +110,34 @@ def test_document_deletion_stays_in_the_host_member(two_members):
         assert not Document.objects.exists()
     with schema_context(bondy.schema_name):
         assert Document.objects.count() == 2
+
+
+def test_the_list_gives_each_file_its_format_size_and_who_uploaded_it(bondy, clients, people):
+    agent = people["agent"]
+    agent.first_name, agent.last_name = "Awa", "Diallo"
+    agent.save()
+    clients["agent"].post(
+        "/documents/",
+        {"title": "Budget 2026", "file": SimpleUploadedFile("budget.xlsx", b"x" * 2048)},
+    )
+    clients["agent"].post(
+        "/documents/", {"title": "Notes", "file": SimpleUploadedFile("notes", b"ok")}
+    )
+    rows = {
+        row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row("td")]
+        for row in soup_of(clients["viewer"].get("/documents/")).tbody("tr")
+    }
+    assert rows["Budget 2026"][0] == "XLSX, 2,0\xa0Kio"
+    assert rows["Budget 2026"][1].endswith("par Awa Diallo")
+    assert rows["Notes"][0] == "fichier, 2\xa0octets"
+
+    # A file gone from the storage is said, not a server error.
+    with schema_context(bondy.schema_name):
+        os.remove(Document.objects.get(title="Notes").file.path)
+    response = clients["viewer"].get("/documents/")
+    assert response.status_code == 200
+    rows = {
+        row.th.get_text(strip=True): row("td")[0].get_text()
+        for row in soup_of(response).tbody("tr")
+    }
+    assert rows["Notes"] == "fichier introuvable"

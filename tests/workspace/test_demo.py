@@ -3,9 +3,9 @@
 import io
 
 import pytest
-from pypdf import PdfReader
 from django.contrib.auth import get_user_model
 from django_tenants.utils import schema_context
+from pypdf import PdfReader
 
 from tenants.models import Membership, PublicMemberProfile
 from tenants.workspace import demo

@@ -94,11 +94,15 @@ class RegistrationForm(forms.Form):
     ):
         """`disable_full` (the portal's form): a full atelier cannot be checked while the event
         has seats (the registration would be refused); when the event is full, the person goes
-        to the waiting list with any atelier, so none is disabled."""
+        to the waiting list with any atelier, so none is disabled.
+
+        With `atelier_labels`, `ateliers_shown` is the event's `ateliers_with_seats`, for the
+        page's table of ateliers to give the same seats without counting them again."""
         super().__init__(*args, **kwargs)
         self.seminar = seminar
+        self.ateliers_shown = None
         if atelier_labels:  # shown to a person: times, room and seats left
-            ateliers = ateliers_with_seats(seminar, counts=seat_counts)
+            ateliers = self.ateliers_shown = ateliers_with_seats(seminar, counts=seat_counts)
             choices = atelier_choices(seminar, ateliers=ateliers)
             full = full_atelier_ids(ateliers) if disable_full else set()
             if full and seminar.seats_left() > 0:

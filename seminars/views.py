@@ -98,7 +98,12 @@ def asked_kind(request) -> str | None:
 def with_proceedings(events: list, index, request) -> list:
     """`events` (children of `index`), each with `proceedings_url`: its published proceedings
     (« actes »), or "". One query for all of them: the proceedings are the events' children."""
-    proceedings = ProceedingsPage.objects.live().descendant_of(index)
+    if not events:
+        return events
+    of_these_events = Q()
+    for event in events:
+        of_these_events |= Q(path__startswith=event.path)
+    proceedings = ProceedingsPage.objects.live().filter(of_these_events, depth=index.depth + 2)
     by_event_path = {page.path[: -page.steplen]: page for page in proceedings}
     for event in events:
         found = by_event_path.get(event.path)
@@ -175,8 +180,11 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     state = page.registration_state()
     if form is None and state == "open":
         form = RegistrationForm(seminar=page, seat_counts=not preview, disable_full=True)
-    # Seats left for an event still to come, as the form's checkboxes say (not in a preview).
-    ateliers = ateliers_with_seats(page, counts=not preview and not page.is_past)
+    # Seats left for an event still to come, as the form's checkboxes say (not in a preview):
+    # the form's own count when it is shown.
+    ateliers = getattr(form, "ateliers_shown", None)
+    if ateliers is None:
+        ateliers = ateliers_with_seats(page, counts=not preview and not page.is_past)
     proceedings = page.get_proceedings() if saved else None
     return {
         "form": form,

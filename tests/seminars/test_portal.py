@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.core import signing
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -237,11 +239,15 @@ def test_the_ateliers_table_says_the_seats_left_until_the_event_is_over(portal, 
     for number in range(3):
         register_person(seminar, person(number, ateliers=[a.pk]))
     register_person(seminar, person(9, ateliers=[c.pk]))
+    with CaptureQueriesContext(connection) as queries:
+        page = portal.get(url(seminar)).content
+    # The table and the form's checkboxes share one count of the ateliers' seats.
+    atelier_counts = [q["sql"] for q in queries if 'FROM "seminars_atelier"' in q["sql"]]
+    assert len(atelier_counts) == 1 and "COUNT(" in atelier_counts[0]
+    assert "Atelier A – " in page.decode() and "(complet)" in page.decode()
     rows = {
         row.th.get_text(" ", strip=True): row.find_all("td")[-1].get_text(" ", strip=True)
-        for row in BeautifulSoup(portal.get(url(seminar)).content, "html.parser").select(
-            "#ateliers ~ table tbody tr"
-        )
+        for row in BeautifulSoup(page, "html.parser").select("#ateliers ~ table tbody tr")
     }
     assert rows == {
         "Atelier A": "3 complet",

@@ -482,6 +482,8 @@ class Registration(models.Model):
     # When the last e-mail that anyone typing the address can cause (an update through the public
     # form or API, a new link) was queued, or is due: see services.queue_public_notice.
     public_notice_at = models.DateTimeField(null=True, blank=True)
+    # When the retention period anonymised it (seminars.retention).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "inscription"

@@ -553,6 +553,7 @@ def fix_commune(registration: Registration, code: str, *, actor=None) -> Registr
             "seminar.registration.commune_fixed",
             actor=actor,
             target=f"{registration.prenom} {registration.nom}",
+            registration=registration.pk,
             typed=registration.commune_typed,
             commune=commune.code,
         )

@@ -51,6 +51,7 @@ from seminars.models import (
     Visibility,
     with_slots,
 )
+from seminars.retention import retention_periods
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -198,6 +199,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "calendar_url": page_path(page.get_parent()),
         "ics_url": ics_path(page) if saved else "",
         "resend_url": portal_path("resend_link", page.pk) if saved else "",
+        "retention": retention_periods(),
     }
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("membres/", tenant_views.member_directory, name="member_directory"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
     path("api/v1/", include("union.api_urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
 from tenants.services import consume_handover_link, create_handover_link, portal_url
 from union.middleware import is_member_host
@@ -88,3 +89,12 @@ def not_found(request, exception=None):
         # A path the API does not know reached Wagtail's page tree: its client reads JSON.
         return JsonResponse({"detail": API_NOT_FOUND}, status=404)
     return render(request, "404.html", status=404)
+
+
+def privacy(request):
+    """What the platform keeps about people, why, for how long, and how to exercise one's rights."""
+    return render(
+        request,
+        "union/privacy.html",
+        {"retention": retention_periods(), "contact": settings.PRIVACY_CONTACT_EMAIL},
+    )

@@ -211,6 +211,7 @@ PORTAL_PAGES = {
     "actes": lambda paths: paths["proceedings"],
     "inscription-personnelle": lambda paths: paths["manage"],
     "questionnaire": lambda paths: paths["evaluate"],
+    "donnees-personnelles": lambda paths: "/donnees-personnelles/",
 }
 
 

@@ -64,7 +64,15 @@ def test_production_refuses_to_start_without_secret_key_and_database_url():
 PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-1234567890",
     "DATABASE_URL": "postgres://u:p@localhost:5432/maillage",
+    "PRIVACY_CONTACT_EMAIL": "donnees-personnelles@union.test",
 }
+
+
+def test_production_refuses_to_start_without_a_contact_for_data_rights():
+    without = {k: v for k, v in PRODUCTION_ENV.items() if k != "PRIVACY_CONTACT_EMAIL"}
+    result = run_production_check(without)
+    assert result.returncode != 0
+    assert "PRIVACY_CONTACT_EMAIL est obligatoire" in result.stderr
 
 
 def test_production_check_deploy_reports_nothing():

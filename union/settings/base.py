@@ -259,6 +259,14 @@ GET_EXECUTOR_FUNCTION = "union.migration_executor.get_executor"
 SEMINAR_LINK_MAX_AGE = int(os.environ.get("SEMINAR_LINK_MAX_AGE", 60 * 60 * 24 * 180))
 # Reminder e-mails go this many days before an event (`manage.py send_seminar_reminders`).
 SEMINAR_REMINDER_DAYS = int(os.environ.get("SEMINAR_REMINDER_DAYS", 3))
+# Retention of registrations' personal data, in days after the event's end (seminars.retention,
+# `manage.py apply_seminar_retention`, stated on /donnees-personnelles/): accessibility and dietary
+# needs, then name and e-mail (three years: the CNIL's usual term for contacts without exchange).
+SEMINAR_NEEDS_KEPT_DAYS = int(os.environ.get("SEMINAR_NEEDS_KEPT_DAYS", 30))
+SEMINAR_PERSONAL_DATA_KEPT_DAYS = int(os.environ.get("SEMINAR_PERSONAL_DATA_KEPT_DAYS", 3 * 365))
+# Where people write to exercise their data rights (RGPD art. 13): on /donnees-personnelles/
+# and under the registration form. Required in production.
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 # Département of the union: breaks ties between homonymous communes typed without a hint.
 UNION_DEPARTEMENT = os.environ.get("UNION_DEPARTEMENT", "93")
 # OpenAPI: name the seminars' choice sets (another "kind" exists on members).

@@ -8,6 +8,9 @@ from .base import *  # noqa: F403
 from .base import DATA_DIR, PLATFORM_DOMAIN
 
 DEBUG = True
+PRIVACY_CONTACT_EMAIL = os.environ.get(
+    "PRIVACY_CONTACT_EMAIL", "donnees-personnelles@udccas93.demo"
+)
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", "127.0.0.1"]
 
 if os.environ.get("DATABASE_URL"):

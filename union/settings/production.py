@@ -1,4 +1,5 @@
-"""Production: refuses to start without SECRET_KEY and DATABASE_URL; HTTPS everywhere."""
+"""Production: refuses to start without SECRET_KEY, DATABASE_URL and PRIVACY_CONTACT_EMAIL; HTTPS
+everywhere."""
 
 import os
 
@@ -21,6 +22,7 @@ def _required(name: str) -> str:
 
 SECRET_KEY = _required("SECRET_KEY")
 DATABASES = {"default": database_config(_required("DATABASE_URL"))}
+PRIVACY_CONTACT_EMAIL = _required("PRIVACY_CONTACT_EMAIL")
 DEBUG = False
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
 CSRF_TRUSTED_ORIGINS = [f"https://{PLATFORM_DOMAIN}", f"https://*.{PLATFORM_DOMAIN}"]

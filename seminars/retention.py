@@ -1,0 +1,93 @@
+"""How long the personal data of registrations is kept (RGPD, art. 5-1-e: storage limitation).
+
+Two deadlines, counted from the end of the event (settings, stated on /donnees-personnelles/):
+- SEMINAR_NEEDS_KEPT_DAYS: the accessibility or dietary needs, which may reveal someone's health
+  or beliefs, only serve the day itself; they are erased first.
+- SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail erased and, unless
+  the person agreed to appear in the list published with the proceedings (and held a seat), name
+  and first name too; the audit trail's lines that name them are rewritten. What the union counts
+  (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
+
+Run daily by `manage.py apply_seminar_retention`; each run only touches what has become due.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from seminars.models import Registration
+from union.audit import record_audit
+from union.models import AuditEntry
+
+ANONYMISED_NAME = "(anonymisé)"
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    needs_erased: int
+    anonymised: int
+
+
+def needs_kept() -> timedelta:
+    return timedelta(days=settings.SEMINAR_NEEDS_KEPT_DAYS)
+
+
+def personal_data_kept() -> timedelta:
+    return timedelta(days=settings.SEMINAR_PERSONAL_DATA_KEPT_DAYS)
+
+
+def describe_days(days: int) -> str:
+    """ "30 jours", "3 ans", "1 an": a retention period as the privacy notice says it."""
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} an{'s' if years > 1 else ''}"
+    return f"{days} jour{'s' if days > 1 else ''}"
+
+
+def retention_periods() -> dict[str, str]:
+    """The two periods in words, for the registration form and /donnees-personnelles/."""
+    return {
+        "needs": describe_days(settings.SEMINAR_NEEDS_KEPT_DAYS),
+        "personal_data": describe_days(settings.SEMINAR_PERSONAL_DATA_KEPT_DAYS),
+    }
+
+
+def apply_retention(now: datetime | None = None) -> RetentionResult:
+    """Erase the needs and anonymise the registrations whose time is up, in one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        needs_erased = (
+            Registration.objects.filter(seminar__end__lt=now - needs_kept())
+            .exclude(needs="")
+            .update(needs="")
+        )
+        anonymised = _anonymise_registrations(ended_before=now - personal_data_kept(), now=now)
+        if needs_erased or anonymised:
+            record_audit("seminar.retention", needs_erased=needs_erased, anonymised=anonymised)
+    return RetentionResult(needs_erased=needs_erased, anonymised=anonymised)
+
+
+def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
+    due = Registration.objects.filter(seminar__end__lt=ended_before, anonymised_at__isnull=True)
+    published = Q(consent=True, status=Registration.Status.CONFIRMED)
+    unnamed = list(due.exclude(published).values_list("pk", flat=True))
+    # The published list's names stay: the person agreed to appear with the proceedings.
+    named = due.filter(published).update(email="", needs="", anonymised_at=now)
+    Registration.objects.filter(pk__in=unnamed).update(
+        nom=ANONYMISED_NAME, prenom="", email="", needs="", anonymised_at=now
+    )
+    _rewrite_audit_targets(unnamed)
+    return named + len(unnamed)
+
+
+def _rewrite_audit_targets(registration_ids: list[int]) -> None:
+    """The audit trail keeps what was done and when, no longer to whom."""
+    if not registration_ids:
+        return
+    AuditEntry.objects.filter(details__registration__in=registration_ids).update(
+        target=f"inscription {ANONYMISED_NAME}"
+    )

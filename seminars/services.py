@@ -473,6 +473,14 @@ def send_new_link(seminar: SeminarPage, email: str) -> bool:
     return True
 
 
+def set_consent(registration: Registration, consent: bool) -> Registration:
+    """The registrant agrees, or no longer agrees, to appear in the list published with the
+    proceedings: at any time, even after the event (a consent can always be withdrawn)."""
+    registration.consent = consent
+    registration.save(update_fields=["consent", "updated_at"])
+    return registration
+
+
 def set_check_in(registration: Registration, present: bool, *, actor=None) -> Registration:
     """Check a person in on the day (or undo it)."""
     with transaction.atomic():

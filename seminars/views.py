@@ -58,6 +58,7 @@ from seminars.services import (
     change_ateliers,
     register_person,
     send_new_link,
+    set_consent,
 )
 from union.formats import long_date
 from union.spreadsheets import download_response
@@ -239,6 +240,13 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
+# The registrant's answer about the published list of participants, and what the page says.
+CONSENT_ACTIONS = {
+    "give_consent": "Vous figurerez dans la liste des participants publiée avec les actes.",
+    "withdraw_consent": "Vous ne figurez plus dans la liste des participants publiée avec les actes.",
+}
+
+
 def manage_registration(request, token: str):
     """The registrant's own page, reached through the signed link: see, change ateliers, cancel."""
     try:
@@ -267,6 +275,11 @@ def manage_registration(request, token: str):
         registration=registration,
     )
     status = 200
+    if request.method == "POST" and request.POST.get("action") in CONSENT_ACTIONS:
+        consent = request.POST["action"] == "give_consent"
+        set_consent(registration, consent)
+        messages.success(request, CONSENT_ACTIONS[request.POST["action"]])
+        return HttpResponseRedirect(request.path)
     if request.method == "POST":
         if not can_change:
             messages.error(request, "Les modifications ne sont plus possibles pour cet événement.")

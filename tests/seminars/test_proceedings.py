@@ -1,11 +1,13 @@
 """Proceedings pages: content, consented participants only, found by the site search."""
 
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import Page
 
-from seminars.links import page_path
-from seminars.models import ProceedingsPage
+from seminars.links import manage_path, page_path
+from seminars.models import ProceedingsPage, Registration, SeminarPage
 from seminars.services import cancel_registration, register_person
 from tests.seminars.conftest import make_seminar, person
 
@@ -98,3 +100,27 @@ def test_the_calendar_links_past_events_to_their_published_proceedings(portal):
         "Journée d'étude 2025": [],
         "Commission 2025": [],
     }
+
+
+def test_a_participant_leaves_or_joins_the_published_list_from_their_page_even_after(portal):
+    seminar = make_seminar("Séminaire passé")
+    registration, _ = register_person(seminar, person(1, nom="Lefèvre"))
+    proceedings = make_proceedings(seminar)
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        start=seminar.start - timedelta(days=60), end=seminar.end - timedelta(days=60)
+    )
+    manage = manage_path(registration)
+    page = portal.get(manage).content.decode()
+    assert "Les modifications ne sont plus possibles en ligne" in page
+    assert 'value="withdraw_consent"' in page
+    assert "LEFÈVRE" in portal.get(page_path(proceedings)).content.decode()
+
+    response = portal.post(manage, {"action": "withdraw_consent"}, follow=True)
+    assert "Vous ne figurez plus dans la liste" in response.content.decode()
+    assert 'value="give_consent"' in response.content.decode()
+    assert "LEFÈVRE" not in portal.get(page_path(proceedings)).content.decode()
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED and not registration.consent
+
+    portal.post(manage, {"action": "give_consent"})
+    assert "LEFÈVRE" in portal.get(page_path(proceedings)).content.decode()

@@ -29,8 +29,10 @@ def setup_django() -> None:
 
 def machine_speed_seconds() -> float:
     """Seconds for 10 million additions in a pure-Python loop, the best of three: how fast this
-    machine runs Python right now. The same machine ran it in 0.87 to 2.21 s over two hours
-    (2026-12-01): figures of runs compare only with this printed beside them."""
+    machine runs Python right now. The same machine ran it in 0.60 to 2.21 s within a day
+    (2026-12-01): figures of runs compare only with this printed beside them. A rough sign only:
+    the loop stays in the processor's cache, Django does not (at 0.60 s the registrations still
+    ran as slowly as at 1.4 s); the seminars benchmark's load generator CPU is the better one."""
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()

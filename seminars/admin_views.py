@@ -52,6 +52,7 @@ from seminars.models import (
     with_slots,
     with_taken,
 )
+from seminars.retention import retention_dates
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -212,6 +213,7 @@ def registrations(request, pk: int):
         .exclude(status="cancelled")
         .count(),
         queue=read_queue_state(),
+        retention=retention_dates(seminar),
     )
 
 

@@ -56,6 +56,14 @@ def retention_periods() -> dict[str, str]:
     }
 
 
+def retention_dates(seminar) -> dict[str, datetime]:
+    """When the event's registrations lose their needs, then their names and e-mails."""
+    return {
+        "needs": seminar.end + needs_kept(),
+        "personal_data": seminar.end + personal_data_kept(),
+    }
+
+
 def apply_retention(now: datetime | None = None) -> RetentionResult:
     """Erase the needs and anonymise the registrations whose time is up, in one transaction."""
     now = now or timezone.now()

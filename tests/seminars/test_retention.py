@@ -1,7 +1,8 @@
 """Retention of registrations' personal data: needs erased, then registrations anonymised."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from tests.seminars.test_proceedings import make_proceedings
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _with_needs(data, needs: str):
@@ -100,6 +102,18 @@ def test_the_periods_come_from_the_settings_and_the_command_says_what_it_did(por
     assert 'href="/donnees-personnelles/#inscriptions"' in form_page
     privacy = portal.get("/donnees-personnelles/").content.decode()
     assert "effacés 7 jours après la fin de l'événement. Au bout de 1 an" in privacy
+
+
+def test_organisers_see_when_an_events_data_will_be_erased(organiser_client):
+    seminar = make_seminar("Journée d'étude")
+    seminar.start = datetime(2027, 3, 10, 9, 0, tzinfo=PARIS)
+    seminar.end = datetime(2027, 3, 10, 17, 0, tzinfo=PARIS)
+    seminar.save()
+    page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
+    assert (
+        "effacement des besoins particuliers le 9 avril 2027 ; anonymisation des inscriptions "
+        "le 9 mars 2030"
+    ) in page
 
 
 def test_the_privacy_page_gives_the_contact_or_says_whom_to_write_to(portal):

@@ -1,8 +1,8 @@
 """Demo data of the member workspace, loaded by `manage.py demo`. Idempotent.
 
 Bondy: a full profile (published), a compliant board with the previous mandate as history,
-ten years of activity, two documents (PDF written here), and an agent and a viewer account. A few others: a profile, a board that
-breaks a rule, two or three years of activity.
+ten years of activity, two documents (PDFs written here), and an agent and a viewer account. A few
+others: a profile, a board that breaks a rule, two or three years of activity.
 """
 
 import random

@@ -37,6 +37,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if not Commune.objects.exists():
             call_command("import_cog", verbosity=0)
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        end_other_sessions()
+
+
+def end_other_sessions() -> None:
+    """End the test database's other client backends, so that pytest-django can drop it.
+
+    Each worker ended with one idle backend besides its own, its last statement a test's
+    ROLLBACK, and the database could not be dropped (« is being accessed by other users »). Django
+    keeps a connection per thread and per asyncio context, and Playwright's sync API (the browser
+    tests) runs an event loop in the test thread: the likely cause is a connection left behind in
+    a context the suite no longer runs in, which no `close()` can reach. Ours only: a role may
+    end its own sessions, not others'."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend' AND usename = current_user"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from seminars.links import page_path
 from seminars.models import Registration, Visibility
+from tenants.access import WRITE_ROLES, has_member_role
 from tenants.services import portal_url
 
 PANEL_SIZE = 5
@@ -39,12 +40,16 @@ def panel(request) -> dict | None:
         .order_by("nom", "prenom")
     ):
         people.setdefault(registration.seminar_id, []).append(registration)
+    can_register = has_member_role(request, WRITE_ROLES)
     rows = [
         {
             "event": event,
             "url": portal_url(page_path(event)),
             "people": people.get(event.pk, []),
             "members_only": event.visibility == Visibility.MEMBERS,
+            "register_url": f"/evenements/{event.pk}/inscrire/"
+            if can_register and event.registration_state() == "open"
+            else "",
         }
         for event in events
     ]

@@ -191,10 +191,8 @@ def atelier_label(atelier, with_date: bool = False) -> str:
     return f"{atelier.title} – {atelier_slot(atelier, with_date)}{room}{availability}"
 
 
-class ManualRegistrationForm(RegistrationForm):
-    """The organiser adds someone: e-mail optional, commune hint allowed."""
-
-    hint = AreaHintField(label="Département ou région (facultatif)")
+class OnBehalfRegistrationForm(RegistrationForm):
+    """Someone registers another person, who may have no e-mail address known to them."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,6 +200,21 @@ class ManualRegistrationForm(RegistrationForm):
         self.fields[
             "email"
         ].help_text = "Facultatif. Sans e-mail, aucune confirmation n'est envoyée."
+
+
+class MemberRegistrationForm(OnBehalfRegistrationForm):
+    """A member CCAS registers someone of its commune. Nobody consents to the published list of
+    participants for someone else: the person does it from their personal page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["consent"]
+
+
+class ManualRegistrationForm(OnBehalfRegistrationForm):
+    """The organiser adds someone: e-mail optional, commune hint allowed."""
+
+    hint = AreaHintField(label="Département ou région (facultatif)")
 
 
 class ManageAteliersForm(forms.Form):

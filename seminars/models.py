@@ -446,6 +446,7 @@ class Registration(models.Model):
         API = "api", "API"
         IMPORT = "import", "Import"
         MANUAL = "manual", "Ajout par l'organisateur"
+        MEMBER = "member", "Inscription par un CCAS membre"
 
     seminar = models.ForeignKey(SeminarPage, on_delete=models.CASCADE, related_name="registrations")
     nom = models.CharField(max_length=150)

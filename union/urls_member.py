@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tenants.workspace.urls")),
     path("abs/", include("abs_shared.local.urls")),
     path("experiences/", include("knowledge_base.member_urls")),
+    path("evenements/", include("seminars.member_urls")),
 ]
 
 handler403 = "union.views.forbidden"

@@ -123,6 +123,7 @@ def build_demo() -> Demo:
         "guide-2": page_path(GuidePage.objects.get(slug="composer-conseil-administration-ccas")),
         "experience": page_path(ExperiencePage.objects.live().order_by("pk").first()),
         "event": page_path(upcoming),
+        "member_register": f"/evenements/{upcoming.pk}/inscrire/",  # on a member host
         "proceedings": page_path(ProceedingsPage.objects.child_of(past).get()),
         "manage": f"/evenements/inscription/{make_token(registration)}/",
         "evaluate": f"/evenements/inscription/{make_token(present)}/avis/",
@@ -262,6 +263,7 @@ MEMBER_PAGES = [
     "/documents/",
     "/abs/",
     "/experiences/",
+    "member_register",  # a path of the demo (Demo.paths)
 ]
 
 
@@ -276,5 +278,5 @@ def test_member_workspace_page(page, live_server_port, demo, path):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base}/")
-    open_page(page, f"{base}{path}")
+    open_page(page, f"{base}{demo.paths.get(path, path)}")
     audit(page)

@@ -1,6 +1,7 @@
 """The member dashboard panel: the union's events, and only this member's people."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def panel_for(member):
     request = RequestFactory().get("/", HTTP_HOST=member.domain_name)
     request.tenant = member
+    request.user = AnonymousUser()
     return panel(request)
 
 

@@ -209,6 +209,7 @@ class MemberRegistrationForm(OnBehalfRegistrationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["consent"]
+        self.fields["commune"].help_text = "La commune que la personne représente."
 
 
 class ManualRegistrationForm(OnBehalfRegistrationForm):

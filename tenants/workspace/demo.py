@@ -282,7 +282,7 @@ def load(stdout) -> None:
     connection.set_schema_to_public()
     stdout.write(
         "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
-        "Saint-Denis non conformes), 10 ans d'activité pour Bondy."
+        "Saint-Denis non conformes), 10 ans d'activité et deux documents pour Bondy."
     )
     for email, role in EXTRA_ACCOUNTS.items():
         stdout.write(f"  {Membership.Role(role).label:<28} {email}   http://bondy.localhost:8000/")

@@ -66,9 +66,14 @@ def test_with_an_email_the_person_gets_the_confirmation_and_link(
     client = member_client(bondy, agent)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/evenements/{seminar.pk}/inscrire/", _form(email="lucie.durand@exemple.fr"))
-    [message] = mail.outbox
+        register_person(seminar, person(2))  # registers themselves
+    message, own = mail.outbox
+    assert "CCAS de votre commune" not in own.body
     assert message.to == ["lucie.durand@exemple.fr"]
-    assert "Votre inscription à « Séminaire ABS » est confirmée." in message.body
+    assert (
+        "Votre inscription à « Séminaire ABS » est confirmée. Le CCAS de votre commune vous a "
+        "inscrit(e) ;" in message.body
+    )
 
 
 def test_errors_keep_what_was_typed_and_register_nothing(bondy):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from seminars.models import Registration
 from union.audit import record_audit
+from union.formats import plural
 from union.models import AuditEntry
 
 ANONYMISED_NAME = "(anonymisé)"
@@ -43,9 +44,8 @@ def personal_data_kept() -> timedelta:
 def describe_days(days: int) -> str:
     """ "30 jours", "3 ans", "1 an": a retention period as the privacy notice says it."""
     if days >= 365 and days % 365 == 0:
-        years = days // 365
-        return f"{years} an{'s' if years > 1 else ''}"
-    return f"{days} jour{'s' if days > 1 else ''}"
+        return plural(days // 365, "an", "ans")
+    return plural(days, "jour", "jours")
 
 
 def retention_periods() -> dict[str, str]:

@@ -23,27 +23,27 @@ def register_for_member(request, pk: int):
     form = None
     if state == "open":
         form = MemberRegistrationForm(
-            request.POST if request.method == "POST" else None,
+            request.POST if request.method == "POST" else None,  # an empty POST is an error
             seminar=seminar,
             disable_full=True,
             initial={"commune": request.tenant.commune.nom},
         )
-    if form is not None and form.is_bound and form.is_valid():
-        try:
-            registration, _created = register_person(
-                seminar, form.to_data(), source=Registration.Source.MEMBER, actor=request.user
-            )
-        except RegistrationError as error:
-            form.add_registration_errors(error)
-        else:
-            waiting = registration.status == Registration.Status.WAITLISTED
-            messages.success(
-                request,
-                f"{registration.prenom} {registration.nom} est inscrit(e) à « {seminar.title} »"
-                + (" en liste d'attente." if waiting else "."),
-            )
-            return HttpResponseRedirect("/")
-    status = 400 if form is not None and form.is_bound and form.errors else 200
+        if form.is_valid():  # never for an unbound form (a GET)
+            try:
+                registration, _created = register_person(
+                    seminar, form.to_data(), source=Registration.Source.MEMBER, actor=request.user
+                )
+            except RegistrationError as error:
+                form.add_registration_errors(error)
+            else:
+                waiting = registration.status == Registration.Status.WAITLISTED
+                messages.success(
+                    request,
+                    f"{registration.prenom} {registration.nom} est inscrit(e) à "
+                    f"« {seminar.title} »" + (" en liste d'attente." if waiting else "."),
+                )
+                return HttpResponseRedirect("/")
+    status = 400 if form is not None and form.errors else 200
     context = {
         "seminar": seminar,
         "form": form,

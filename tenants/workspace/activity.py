@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
-from union.formats import french_number
+from union.formats import french_number, plural
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
@@ -166,7 +166,7 @@ class ActivityReport:
         several = count > 1
         has = "n'ont" if several else "n'a"
         text = (
-            f"{count} chiffre{'s' if several else ''} de {self.previous_year} {has} pas encore "
+            f"{plural(count, 'chiffre', 'chiffres')} de {self.previous_year} {has} pas encore "
             f"d'équivalent en {self.year}"
         )
         if not self.in_progress:

@@ -23,6 +23,7 @@ class Cell:
     text: str
     raw: object = None
     numeric: bool = False
+    wraps: bool = False  # a phrase (« hausse de 0,3 pt depuis 2020 ») may go on two lines
 
     @property
     def export(self):
@@ -39,6 +40,30 @@ class ShownTable:
     # Sortable tables: a link per header (or None) and the aria-sort value of each header.
     header_links: list[str | None] = field(default_factory=list)
     header_sort: list[str | None] = field(default_factory=list)
+
+    # Grouped columns (the portrait's territories, the members, the comparable communes): each
+    # group's label and how many columns it spans, "" for columns standing alone. The page
+    # shows `column_labels` under a group's label; exports keep `headers`, which say it all.
+    header_groups: list[tuple[str, int]] = field(default_factory=list)
+    column_labels: list[str] = field(default_factory=list)
+
+    def header_rows(self) -> tuple[list[dict], list[dict]]:
+        """A grouped head in two rows: a column standing alone spans both, a group's label
+        sits above its columns' own labels."""
+        labels = self.column_labels or self.headers
+        top, below, start = [], [], 0
+        for label, span in self.header_groups:
+            columns = [
+                {"text": text, "index": start + n}
+                for n, text in enumerate(labels[start : start + span])
+            ]
+            if label:
+                top.append({"text": label, "colspan": span})
+                below += columns
+            else:
+                top += [{**column, "rowspan": 2} for column in columns]
+            start += span
+        return top, below
 
     def header_cells(self) -> list[tuple[str, str | None, str | None]]:
         links = self.header_links or [None] * len(self.headers)
@@ -57,7 +82,7 @@ def value_cell(
     if draft:
         # Exported as text too: a spreadsheet shown to the board must not pass a draft off as
         # a validated figure.
-        return Cell(f"{shown} (brouillon)", numeric=True)
+        return Cell(f"{shown} (brouillon)", numeric=True, wraps=True)
     raw = (
         value
         if status == ValueStatus.VALUE and value is not None
@@ -420,11 +445,15 @@ def change_text(indicator: Indicator, change: dict | None) -> str:
     if change["change"] is None:
         return DASH
     decimals = 1 if change["measure"] == "percent" else indicator.decimals
-    unit = {"points": " pt", "percent": " %"}.get(change["measure"], "")
+    # No-break spaces: a narrow cell (the portrait's) goes on a second line before « depuis »
+    # only, never inside « hausse de 0,4 % » or « depuis 2020 ».
+    unit = {"points": "\u202fpt", "percent": "\u202f%"}.get(change["measure"], "")
     size = f"{french_number(abs(change['change']), decimals)}{unit}"
     sign = signed_number(change["change"], decimals)[0]  # no sign: it rounds to zero
-    figure = {"+": f"hausse de {size}", "-": f"baisse de {size}"}.get(sign, f"stable ({size})")
-    shown = f"{figure} depuis {change['since']}"
+    figure = {"+": f"hausse\u00a0de\u00a0{size}", "-": f"baisse\u00a0de\u00a0{size}"}.get(
+        sign, f"stable\u00a0({size})"
+    )
+    shown = f"{figure} depuis\u00a0{change['since']}"
     return f"{shown} (brouillon)" if change["draft"] else shown
 
 
@@ -441,19 +470,32 @@ def portrait_table(
     changes = changes or {}
     headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
     # The subject's territories, not a result's: a count has no reference line.
-    headers += [name for _level, _code, name in subject.territories]
+    territories = [name for _level, _code, name in subject.territories]
+    headers += territories
     headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
+    # On the page, twelve full headers side by side made the table twice as wide as the screen.
+    groups = [
+        ("", 4),
+        ("Territoires de référence", len(territories)),
+        (said.group[0].upper() + said.group[1:], 2),
+    ]
     if subject.band:
         headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
+        groups.append(("Communes comparables", 2))
     caption = f"Portrait de {subject.nom} : indicateurs publiés"
-    table = ShownTable(caption=f"{caption}, {year}" if year else caption, headers=headers)
+    table = ShownTable(
+        caption=f"{caption}, {year}" if year else caption,
+        headers=headers,
+        header_groups=[(label, span) for label, span in groups if span],
+        column_labels=headers[:4] + territories + ["Médiane", "Rang"] * (len(groups) - 2),
+    )
     for indicator, result in results:
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
             value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
             # Exported as text: « depuis 2019 » and the unit say what the figure is.
-            Cell(change_text(indicator, changes.get(indicator.code)), numeric=True),
+            Cell(change_text(indicator, changes.get(indicator.code)), numeric=True, wraps=True),
         ]
         if indicator.is_count:  # the raw figure and its change only
             row += [Cell(DASH, numeric=True)] * (len(headers) - len(row))

@@ -142,7 +142,8 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
     page = response.content.decode()
     assert "<h1>Portrait de Est Ensemble</h1>" in page
     assert "<caption>Portrait de Est Ensemble : indicateurs publiés</caption>" in page
-    assert '<th scope="col" class="num">Médiane des CIAS</th>' in page
+    assert '<th scope="colgroup" colspan="2" class="group">CIAS</th>' in page
+    assert '<th scope="col" class="num">Médiane</th>' in page
     assert '<th scope="row">Taux de pauvreté au seuil de 60 % (%)</th>' in page
     assert "communes comparables" not in page and "Métropole du Grand Paris" not in page
     assert "Chômage" not in page and "18,3" not in page  # Bondy's CCAS value is not its own
@@ -162,7 +163,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "Rang parmi les CIAS",
     ]
     # 41 in 2020; the change in words, which no spreadsheet reads as a formula.
-    change = "baisse de 1,0 pt depuis 2020"
+    change = "baisse\u00a0de\u00a01,0\u202fpt depuis\u00a02020"
     assert rows[1][2:] == ["40", change, "22", "27,6", "s", "14,5", "30", "1"]
     xlsx = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/?export=xlsx")
     path = tmp_path / "portrait.xlsx"

@@ -3,6 +3,7 @@ published year; secrets never enter a change."""
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -97,12 +98,13 @@ def test_an_intercommunality_portrait_takes_a_year_too(portal, db):
 
 def test_the_change_since_the_previous_published_year(portal, bondy_pool):
     page = portal.get("/indicateurs/communes/93010/").content.decode()
-    assert '<th scope="col" class="num">Évolution depuis l\'année publiée précédente</th>' in (
+    change_header = "Évolution depuis l'année publiée précédente"
+    assert f'<th scope="col" class="num" rowspan="2">{change_header}</th>' in (
         page.replace("&#x27;", "'")
     )
     poverty, rsa = row_of(page, "Taux de pauvreté"), row_of(page, "Foyers allocataires du RSA")
-    assert ">hausse de 1,1 pt depuis 2020<" in poverty  # 27,1 - 26,0 points
-    assert ">hausse de 3,0 % depuis 2020<" in rsa  # 1648 / 1600
+    assert ">hausse\u00a0de\u00a01,1\u202fpt depuis\u00a02020<" in poverty  # 27,1 - 26,0 points
+    assert ">hausse\u00a0de\u00a03,0\u202f% depuis\u00a02020<" in rsa  # 1648 / 1600
     assert ">–<" in row_of(page, "Taux de chômage")  # nothing earlier
     assert ">– (rupture de série)<" in row_of(page, "Médiane du niveau de vie")  # Filosofi
     # 2020 is secret: no change from it, and none skipping over it either.
@@ -110,13 +112,63 @@ def test_the_change_since_the_previous_published_year(portal, bondy_pool):
     assert ">30,0<" in dep100 and "depuis" not in dep100
 
     earlier = portal.get("/indicateurs/communes/93010/?annee=2020").content.decode()
-    assert ">hausse de 0,1 pt depuis 2019<" in row_of(earlier, "Taux de pauvreté")
+    assert ">hausse\u00a0de\u00a00,1\u202fpt depuis\u00a02019<" in row_of(
+        earlier, "Taux de pauvreté"
+    )
     assert "depuis" not in row_of(earlier, "Part des allocataires dont les ressources")  # secret
 
     rows = csv_rows(portal.get("/indicateurs/communes/93010/?export=csv"))
     poverty = next(row for row in rows if row[0].startswith("Taux de pauvreté"))
     # As text: the year it is measured from stays with the figure (in words: nothing to quote).
-    assert poverty[3] == "hausse de 1,1 pt depuis 2020"
+    assert poverty[3] == "hausse\u00a0de\u00a01,1\u202fpt depuis\u00a02020"
+
+
+def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(portal, bondy_pool):
+    """Twelve columns: on the page the territories, the members and the comparable communes
+    each head their own columns (« Médiane », « Rang »), so the table fits a laptop's screen;
+    the CSV and XLSX, read without the grouping row, keep headers that say it all."""
+    page = portal.get("/indicateurs/communes/93010/").content.decode()
+    head = page[page.index("<thead>") : page.index("</thead>")]
+    top, below = re.findall(r"<tr>(.*?)</tr>", head)
+    assert re.findall(r">([^<]+)</th>", top) == [
+        "Indicateur",
+        "Année",
+        "Valeur",
+        "Évolution depuis l&#x27;année publiée précédente",
+        "Territoires de référence",
+        "Membres",
+        "Communes comparables",
+    ]
+    assert '<th scope="col" rowspan="2">Indicateur</th>' in top
+    assert '<th scope="colgroup" colspan="4" class="group">Territoires de référence</th>' in top
+    assert '<th scope="colgroup" colspan="2" class="group">Membres</th>' in top
+    assert re.findall(r">([^<]+)</th>", below) == [
+        "Est Ensemble",
+        "Seine-Saint-Denis",
+        "Île-de-France",
+        "France métropolitaine",
+        "Médiane",
+        "Rang",
+        "Médiane",
+        "Rang",
+    ]
+    assert page.count("<colgroup") == 4
+    # Each body row has as many cells as the head has columns.
+    poverty = row_of(page, "Taux de pauvreté")
+    assert poverty.count("<td") + poverty.count("<th") == 12
+
+    header = csv_rows(portal.get("/indicateurs/communes/93010/?export=csv"))[1]
+    assert header[3:] == [
+        "Évolution depuis l'année publiée précédente",
+        "Est Ensemble",
+        "Seine-Saint-Denis",
+        "Île-de-France",
+        "France métropolitaine",
+        "Médiane des membres",
+        "Rang parmi les membres",
+        "Médiane des communes comparables",
+        "Rang parmi les communes comparables",
+    ]
 
 
 def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
@@ -128,7 +180,9 @@ def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
     client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
 
     latest = client.get("/abs/portrait/").content.decode()
-    assert ">hausse de 1,5 pt depuis 2020 (brouillon)<" in row_of(latest, "Taux de pauvreté")
+    assert ">hausse\u00a0de\u00a01,5\u202fpt depuis\u00a02020 (brouillon)<" in row_of(
+        latest, "Taux de pauvreté"
+    )
     chosen = client.get("/abs/portrait/?annee=2020").content.decode()
     assert ">26,0<" in row_of(chosen, "Taux de pauvreté") and "27,5" not in chosen
     refused = client.get("/abs/portrait/?annee=2019").content.decode()

@@ -229,6 +229,25 @@ def test_portal_page(page, live_server_port, demo, name):
     audit(page)
 
 
+def test_the_commune_portrait_fits_a_laptop_and_keeps_its_indicators_in_view(
+    page, live_server_port, demo
+):
+    """Its twelve columns fit a 1280 px screen without a sideways scroll; on a phone the table
+    scrolls under its first column, which stays where it is."""
+    page.set_viewport_size(VIEWPORTS["bureau"])
+    open_page(page, f"http://localhost:{live_server_port}/indicateurs/communes/93010/")
+    table = page.get_by_role("region", name="Portrait de Bondy : indicateurs publiés")
+    assert table.evaluate("element => element.scrollWidth - element.clientWidth") <= 0
+
+    page.set_viewport_size(VIEWPORTS["téléphone"])
+    indicator = table.get_by_role("rowheader", name="Taux de pauvreté au seuil de 60 % (%)")
+    value = table.get_by_role("cell", name="hausse", exact=False).first
+    left, value_left = indicator.bounding_box()["x"], value.bounding_box()["x"]
+    table.evaluate("element => { element.scrollLeft = 300 }")
+    assert indicator.bounding_box()["x"] == pytest.approx(left, abs=1)
+    assert value.bounding_box()["x"] == pytest.approx(value_left - 300, abs=1)
+
+
 def test_registration_form_with_its_errors(page, live_server_port, demo):
     """The event page after a refused registration: error summary, messages beside the fields."""
     open_page(page, f"http://localhost:{live_server_port}{demo.paths['event']}")

@@ -49,3 +49,14 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     """ "1 rencontre tenue", "0 rencontre tenue", "3 rencontres tenues": French counts 0 and 1 as
     singular."""
     return f"{french_number(count)} {singular if count <= 1 else plural_form}"
+
+
+def file_size(size: int) -> str:
+    """« 812 octets », « 25,7 Ko », « 3,4 Mo »: the units French readers know (Django's
+    `filesizeformat` writes « Kio » in French). Multiples of 1,024, as file managers count."""
+    if size < 1024:
+        return plural(size, "octet", "octets")
+    for unit in ("Ko", "Mo", "Go"):
+        size /= 1024
+        if size < 1023.95 or unit == "Go":  # 1 023,96 Ko reads « 1,0 Mo », not « 1 024,0 Ko »
+            return f"{french_number(size, 1)}\u00a0{unit}"

@@ -127,9 +127,9 @@ def test_the_list_gives_each_file_its_format_size_and_who_uploaded_it(bondy, cli
         row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row("td")]
         for row in soup_of(clients["viewer"].get("/documents/")).tbody("tr")
     }
-    assert rows["Budget 2026"][0] == "XLSX, 2,0\xa0Kio"
+    assert rows["Budget 2026"][0] == "XLSX, 2,0\xa0Ko"
     assert rows["Budget 2026"][1].endswith("par Awa Diallo")
-    assert rows["Notes"][0] == "fichier, 2\xa0octets"
+    assert rows["Notes"][0] == "fichier, 2 octets"
 
     # A file gone from the storage is said, not a server error.
     with schema_context(bondy.schema_name):

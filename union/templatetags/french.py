@@ -1,10 +1,12 @@
 """Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
 `{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »;
-`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 09:30 à 17:00 »."""
+`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 09:30 à 17:00 »; and sizes:
+`{{ bytes|file_size }}` -> « 25,7 Ko »."""
 
 from django import template
 
 from union.formats import date_span as write_date_span
+from union.formats import file_size as write_file_size
 from union.formats import long_date as write_long_date
 
 register = template.Library()
@@ -31,3 +33,11 @@ def date_span(start, end) -> str:
     if not start or not end:
         return ""
     return write_date_span(start, end)
+
+
+@register.filter
+def file_size(value) -> str:
+    """A file's size in octets, Ko or Mo (union.formats.file_size)."""
+    if value is None or value == "":
+        return ""
+    return write_file_size(int(value))

@@ -299,3 +299,18 @@ def test_member_workspace_page(page, live_server_port, demo, path):
     page.wait_for_url(f"{base}/")
     open_page(page, f"{base}{demo.paths.get(path, path)}")
     audit(page)
+
+
+def test_the_member_menu_holds_on_one_row_of_a_laptop_screen(page, live_server_port, demo):
+    """The director's eight menu links (« Équipe » last) on one row at 1280 px."""
+    base = f"http://bondy.localhost:{live_server_port}"
+    page.set_viewport_size(VIEWPORTS["bureau"])
+    open_page(page, f"{base}/connexion/")
+    page.get_by_label("Identifiant (adresse e-mail)").fill(DIRECTOR)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/")
+    links = page.get_by_role("navigation", name="Navigation principale").get_by_role("link")
+    tops = {round(box["y"]) for box in (link.bounding_box() for link in links.all())}
+    assert links.count() == 8 and links.last.inner_text() == "Équipe"
+    assert len(tops) == 1

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from seminars.models import Registration
 from union.audit import record_audit
-from union.formats import plural
+from union.formats import describe_days
 from union.models import AuditEntry
 
 ANONYMISED_NAME = "(anonymisé)"
@@ -39,13 +39,6 @@ def needs_kept() -> timedelta:
 
 def personal_data_kept() -> timedelta:
     return timedelta(days=settings.SEMINAR_PERSONAL_DATA_KEPT_DAYS)
-
-
-def describe_days(days: int) -> str:
-    """ "30 jours", "3 ans", "1 an": a retention period as the privacy notice says it."""
-    if days >= 365 and days % 365 == 0:
-        return plural(days // 365, "an", "ans")
-    return plural(days, "jour", "jours")
 
 
 def retention_periods() -> dict[str, str]:

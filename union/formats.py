@@ -51,6 +51,13 @@ def plural(count: int, singular: str, plural_form: str) -> str:
     return f"{french_number(count)} {singular if count <= 1 else plural_form}"
 
 
+def describe_days(days: int) -> str:
+    """ "30 jours", "3 ans", "1 an": a retention period as the privacy notice says it."""
+    if days >= 365 and days % 365 == 0:
+        return plural(days // 365, "an", "ans")
+    return plural(days, "jour", "jours")
+
+
 def file_size(size: int) -> str:
     """« 812 octets », « 25,7 Ko », « 3,4 Mo »: the units French readers know (Django's
     `filesizeformat` writes « Kio » in French). Multiples of 1,024, as file managers count."""

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
 from tenants.services import consume_handover_link, create_handover_link, portal_url
+from union.formats import describe_days
 from union.middleware import is_member_host
 
 
@@ -96,5 +97,9 @@ def privacy(request):
     return render(
         request,
         "union/privacy.html",
-        {"retention": retention_periods(), "contact": settings.PRIVACY_CONTACT_EMAIL},
+        {
+            "retention": retention_periods(),
+            "audit_kept": describe_days(settings.AUDIT_KEPT_DAYS),
+            "contact": settings.PRIVACY_CONTACT_EMAIL,
+        },
     )

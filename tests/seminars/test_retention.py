@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from seminars.links import page_path
 from seminars.models import Registration, SeminarPage
-from seminars.retention import ANONYMISED_NAME, apply_retention, describe_days
+from seminars.retention import ANONYMISED_NAME, apply_retention
 from seminars.services import register_person, set_check_in
 from tests.seminars.conftest import make_seminar, organiser, person
 from tests.seminars.test_proceedings import make_proceedings
+from union.formats import describe_days
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -264,6 +264,9 @@ SEMINAR_REMINDER_DAYS = int(os.environ.get("SEMINAR_REMINDER_DAYS", 3))
 # needs, then name and e-mail (three years: the CNIL's usual term for contacts without exchange).
 SEMINAR_NEEDS_KEPT_DAYS = int(os.environ.get("SEMINAR_NEEDS_KEPT_DAYS", 30))
 SEMINAR_PERSONAL_DATA_KEPT_DAYS = int(os.environ.get("SEMINAR_PERSONAL_DATA_KEPT_DAYS", 3 * 365))
+# Retention of the audit trail's lines, in days (union.retention, `manage.py prune_audit_trail`,
+# stated on /donnees-personnelles/): three years of who did what, then deleted.
+AUDIT_KEPT_DAYS = int(os.environ.get("AUDIT_KEPT_DAYS", 3 * 365))
 # Where people write to exercise their data rights (RGPD art. 13): on /donnees-personnelles/
 # and under the registration form. Required in production.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")

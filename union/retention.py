@@ -1,0 +1,31 @@
+"""How long the audit trail is kept (RGPD, art. 5-1-e: storage limitation).
+
+Each line names who did what (an account, sometimes a registrant or a board member): it serves
+security and accountability for `AUDIT_KEPT_DAYS` days (three years by default, stated on
+/donnees-personnelles/), then it is deleted. Run daily by `manage.py prune_audit_trail`.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from union.audit import record_audit
+from union.models import AuditEntry
+
+
+def audit_kept() -> timedelta:
+    return timedelta(days=settings.AUDIT_KEPT_DAYS)
+
+
+def prune_audit_trail(now: datetime | None = None) -> int:
+    """Delete the audit lines older than the retention period; how many were deleted. The run
+    leaves one line of its own (how many, up to when), so the trail says it was pruned."""
+    now = now or timezone.now()
+    before = now - audit_kept()
+    with transaction.atomic():
+        deleted, _by_model = AuditEntry.objects.filter(at__lt=before).delete()
+        if deleted:
+            record_audit("audit.pruned", deleted=deleted, before=before.isoformat())
+    return deleted

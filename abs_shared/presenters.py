@@ -114,8 +114,11 @@ def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
 
 
 def population_text(population: int) -> str:
-    """A population as French reads it, thousands apart: "111 934 habitants"."""
-    return f"{french_number(population, 0)} habitants"
+    """A population as French reads it, thousands apart, and where it comes from: the official
+    geography's legal population, which a CCAS's own « Population municipale » indicator (a
+    later year, say) may not match on the same page: "111 934 habitants (population légale,
+    Insee)"."""
+    return f"{french_number(population, 0)} habitants (population légale, Insee)"
 
 
 def band_phrase(band: tuple[int, int | None, str] | None) -> str:

@@ -48,7 +48,8 @@ def test_the_portrait_writes_the_population_with_a_thousands_separator(portal):
     assert population >= 1000
     page = portal.get("/indicateurs/communes/93048/").content.decode()
     grouped = f"{population:,}".replace(",", NNBSP)
-    assert f"{grouped} habitants" in page
+    # Said where it comes from: the CCAS's own « Population municipale » may differ.
+    assert f"{grouped} habitants (population légale, Insee)" in page
     assert f"{population} habitants" not in page
 
 

@@ -340,7 +340,7 @@ def _as_list(data, key: str) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _form_data(data) -> dict:
+def form_data_from_body(data) -> dict:
     """API body -> the portal form's fields (a typed fonction is mapped to its code)."""
     fonction = str(data.get("fonction") or "")
     fonction_text = str(data.get("fonction_text") or "")
@@ -412,41 +412,62 @@ class RegistrationList(APIView):
     )
     def post(self, request, pk: int):
         """Register for an event (no account). Same rules as the form of the event page."""
-        if not hasattr(request.data, "get"):
-            return Response({"non_field_errors": ["Envoyez un objet JSON."]}, status=400)
+        check_object_body(request)
         seminar = _seminar_for(request, pk)
-        if seminar.registration_state() != "open":
-            return Response(
-                {"non_field_errors": ["Les inscriptions ne sont pas ouvertes pour cet événement."]},
-                status=400,
-            )
+        check_registration_open(seminar)
         form = RegistrationForm(
-            data=_form_data(request.data), seminar=seminar, atelier_labels=False
+            data=form_data_from_body(request.data), seminar=seminar, atelier_labels=False
         )
-        if form.is_valid():
-            try:
-                registration, created = register_person(
-                    seminar, form.to_data(), source=Registration.Source.API
-                )
-            except RegistrationError as error:
-                form.add_registration_errors(error)
-            else:
-                body = {
-                    "id": registration.pk,
-                    "status": registration.status,
-                    "created": created,
-                    "commune_status": registration.commune_status,
-                    # What register_person set: the chosen ateliers, each once.
-                    "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
-                }
-                return Response(body, status=201 if created else 200)
-        errors = {
-            ("fonction_text" if name == "fonction_autre" else name): list(messages)
-            for name, messages in form.errors.items()
-        }
-        if "__all__" in errors:
-            errors["non_field_errors"] = errors.pop("__all__")
-        return Response(errors, status=400)
+        return register_from_form(form, source=Registration.Source.API)
+
+
+def check_object_body(request) -> None:
+    """A registration's body is an object (JSON, or form-encoded); 400 in French otherwise."""
+    if not hasattr(request.data, "get"):
+        raise ValidationError({"non_field_errors": ["Envoyez un objet JSON."]})
+
+
+def check_registration_open(seminar: SeminarPage) -> None:
+    if seminar.registration_state() != "open":
+        raise ValidationError(
+            {"non_field_errors": ["Les inscriptions ne sont pas ouvertes pour cet événement."]}
+        )
+
+
+def register_from_form(form, *, source: str, actor=None) -> Response:
+    """Check a bound registration form (the web pages' rules) and register through
+    register_person: 201 (200 when the e-mail's registration was updated) with what was saved,
+    or 400 with the form's French errors under the API's field names."""
+    if form.is_valid():
+        try:
+            registration, created = register_person(
+                form.seminar, form.to_data(), source=source, actor=actor
+            )
+        except RegistrationError as error:
+            form.add_registration_errors(error)
+        else:
+            body = {
+                "id": registration.pk,
+                "status": registration.status,
+                "created": created,
+                "commune_status": registration.commune_status,
+                # What register_person set: the chosen ateliers, each once.
+                "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
+            }
+            return Response(body, status=201 if created else 200)
+    return Response(form_errors(form), status=400)
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A registration form's errors under the API's names (`fonction_text`,
+    `non_field_errors`)."""
+    errors = {
+        ("fonction_text" if name == "fonction_autre" else name): list(messages)
+        for name, messages in form.errors.items()
+    }
+    if "__all__" in errors:
+        errors["non_field_errors"] = errors.pop("__all__")
+    return errors
 
 
 IMPORT_OUT = inline_serializer(

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("tenants.workspace.api_urls")),
+    path("", include("seminars.member_api_urls")),
     path("", include("abs_shared.local.api_urls")),
     path("", include("tenants.api_urls")),
     path("", include("abs_shared.api_urls")),

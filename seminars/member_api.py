@@ -1,0 +1,155 @@
+"""API of seminars on a member host (/api/v1/ of <slug>.PLATFORM_DOMAIN): the union's upcoming
+events with the people of the member's commune registered, and the member registering someone,
+as its web page does (seminars.member_views.register_for_member): same events, same form, same
+service. Any role reads; a director or an agent registers (IsMemberOfHost)."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.views import APIView
+
+from seminars.api import (
+    REGISTRATION_OUT,
+    RegistrationInSerializer,
+    SeminarSerializer,
+    check_object_body,
+    check_registration_open,
+    events_with_seats,
+    form_data_from_body,
+    register_from_form,
+)
+from seminars.forms import MemberRegistrationForm
+from seminars.models import Registration, SeminarPage
+from seminars.views import listed_events
+from tenants.access import IsMemberOfHost
+
+
+def upcoming(events):
+    """Events not over yet, as the dashboard's panel « Prochains événements » lists them."""
+    return events.filter(end__gte=timezone.now())
+
+
+def find_upcoming_event(pk: int) -> SeminarPage:
+    """An event a member may register people for: listed by the union (never invitation-only)
+    and not over; 404 in French otherwise."""
+    seminar = upcoming(listed_events()).filter(pk=pk).first()
+    if seminar is None:
+        raise Http404("Événement introuvable.")
+    return seminar
+
+
+def prefetch_commune_registrants(commune_code: str) -> Prefetch:
+    """Each event's registrations of one commune (not the cancelled ones, as the dashboard), as
+    `commune_registrations`: a member never sees the people of other communes."""
+    people = (
+        Registration.objects.filter(commune_id=commune_code)
+        .exclude(status=Registration.Status.CANCELLED)
+        .prefetch_related("ateliers")
+        .order_by("nom", "prenom")
+    )
+    return Prefetch("registrations", queryset=people, to_attr="commune_registrations")
+
+
+def member_form_data(request) -> dict:
+    """The body as the member's form reads it; without a commune, the member's own (its INSEE
+    code: a name may be shared by several communes). A `consent` sent is ignored: the form has
+    none (nobody consents for someone else)."""
+    data = form_data_from_body(request.data)
+    data["commune"] = data["commune"] or request.tenant.commune_id
+    return data
+
+
+class CommuneRegistrantSerializer(serializers.ModelSerializer):
+    ateliers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "nom", "prenom", "fonction", "fonction_text", "status", "ateliers"]
+
+
+class MemberSeminarSerializer(SeminarSerializer):
+    registrations = CommuneRegistrantSerializer(
+        source="commune_registrations",
+        many=True,
+        read_only=True,
+        help_text="Les personnes de la commune du membre inscrites (confirmées ou en liste "
+        "d'attente), jamais celles des autres communes",
+    )
+
+    class Meta(SeminarSerializer.Meta):
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "venue",
+            "visibility",
+            "seats_left",
+            "registration",
+            "url",
+            "ateliers",
+            "registrations",
+        ]
+
+
+class MemberSeminarList(generics.ListAPIView):
+    """The union's upcoming events (public and members-only, never invitation-only), soonest
+    first, each with the people of this member's commune registered (any role)."""
+
+    serializer_class = MemberSeminarSerializer
+    permission_classes = [IsMemberOfHost]
+
+    def get_queryset(self):
+        commune = self.request.tenant.commune_id
+        return upcoming(events_with_seats()).prefetch_related(prefetch_commune_registrants(commune))
+
+
+class MemberRegistrationInSerializer(RegistrationInSerializer):
+    """Documentation of the body; the rules are the member's web form's."""
+
+    email = serializers.EmailField(
+        required=False, help_text="Facultatif ; sans e-mail, aucune confirmation n'est envoyée"
+    )
+    commune = serializers.CharField(
+        required=False,
+        help_text="Nom saisi ou code INSEE ; par défaut la commune du membre",
+    )
+    consent = None  # the person gives it from their personal page
+    invitation = None  # invitation-only events are not open to members' registrations
+
+
+class MemberRegistrationCreate(APIView):
+    permission_classes = [IsMemberOfHost]  # writes: director or agent
+
+    @extend_schema(
+        request=MemberRegistrationInSerializer,
+        responses={
+            201: REGISTRATION_OUT,
+            200: OpenApiResponse(
+                REGISTRATION_OUT, description="Même e-mail déjà inscrit : inscription mise à jour"
+            ),
+            400: OpenApiResponse(
+                description="Erreurs par champ, en français (`non_field_errors` pour le "
+                "formulaire entier, dont « Les inscriptions ne sont pas ouvertes pour cet "
+                "événement. »)"
+            ),
+            403: OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre"),
+            404: OpenApiResponse(
+                description="Événement inconnu, passé, sur invitation ou non publié : "
+                "« Événement introuvable. »"
+            ),
+        },
+    )
+    def post(self, request, pk: int):
+        """Register someone of the commune for an upcoming event (director, agent), as the
+        member space's page « Inscrire quelqu'un » does. Audited, the user as actor."""
+        check_object_body(request)
+        seminar = find_upcoming_event(pk)
+        check_registration_open(seminar)
+        form = MemberRegistrationForm(
+            data=member_form_data(request), seminar=seminar, atelier_labels=False
+        )
+        return register_from_form(form, source=Registration.Source.MEMBER, actor=request.user)

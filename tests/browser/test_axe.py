@@ -174,6 +174,11 @@ def report(where: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# WCAG 1.4.10 (reflow): at 320 CSS px nothing scrolls sideways but a wide table inside its own
+# box ({% scrollable %}); axe does not check it.
+REFLOW = {"width": 320, "height": 800}
+
+
 def audit(browser_page) -> None:
     failures = []
     for name, size in VIEWPORTS.items():
@@ -181,6 +186,10 @@ def audit(browser_page) -> None:
         violations = Axe().run(browser_page, options=AXE_OPTIONS).response["violations"]
         if violations:
             failures.append(report(f"{browser_page.url} ({name})", violations))
+    browser_page.set_viewport_size(REFLOW)
+    width = browser_page.evaluate("document.documentElement.scrollWidth")
+    if width > REFLOW["width"]:
+        failures.append(f"{browser_page.url} : {width} px de large à 320 px (défilement latéral)")
     assert not failures, "\n\n".join(failures)
 
 
@@ -221,6 +230,16 @@ def test_the_audit_sees_a_violation(page):
     page.set_content('<html lang="fr"><title>Essai</title><main><h1>Essai</h1><input></main>')
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert [violation["id"] for violation in violations] == ["label"]
+
+
+def test_the_audit_sees_a_page_wider_than_a_phone(page):
+    """Guards the reflow check: a page that scrolls sideways at 320 px fails the audit."""
+    page.set_content(
+        '<html lang="fr"><title>Essai</title><main><h1>Essai</h1>'
+        '<p style="width: 400px">Trop large</p></main>'  # + the body's 8 px margin
+    )
+    with pytest.raises(AssertionError, match="408 px de large à 320 px"):
+        audit(page)
 
 
 @pytest.mark.parametrize("name", PORTAL_PAGES)

@@ -247,7 +247,9 @@ def test_the_ateliers_table_says_the_seats_left_until_the_event_is_over(portal, 
     assert "Atelier A – " in page.decode() and "(complet)" in page.decode()
     rows = {
         row.th.get_text(" ", strip=True): row.find_all("td")[-1].get_text(" ", strip=True)
-        for row in BeautifulSoup(page, "html.parser").select("#ateliers ~ .table-scroll table tbody tr")
+        for row in BeautifulSoup(page, "html.parser").select(
+            "#ateliers ~ .table-scroll table tbody tr"
+        )
     }
     assert rows == {
         "Atelier A": "3 complet",
@@ -258,7 +260,10 @@ def test_the_ateliers_table_says_the_seats_left_until_the_event_is_over(portal, 
         start=seminar.start - timedelta(days=60), end=seminar.end - timedelta(days=60)
     )
     past = BeautifulSoup(portal.get(url(seminar)).content, "html.parser")
-    assert [td.get_text(strip=True) for td in past.select("#ateliers ~ .table-scroll table tbody td.num")] == [
+    assert [
+        td.get_text(strip=True)
+        for td in past.select("#ateliers ~ .table-scroll table tbody td.num")
+    ] == [
         "3",
         "3",
         "10",

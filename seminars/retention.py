@@ -5,7 +5,8 @@ Two deadlines, counted from the end of the event (settings, stated on /donnees-p
   or beliefs, only serve the day itself; they are erased first.
 - SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail erased and, unless
   the person agreed to appear in the list published with the proceedings (and held a seat), name
-  and first name too; the audit trail's lines that name them are rewritten. What the union counts
+  and first name too; the questionnaire's free texts are erased (its ratings stay); the audit
+  trail's lines that name them are rewritten. What the union counts
   (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
 
 Run daily by `manage.py apply_seminar_retention`; each run only touches what has become due.
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from seminars.models import Registration
+from seminars.models import Evaluation, Registration
 from union.audit import record_audit
 from union.formats import describe_days
 from union.models import AuditEntry
@@ -74,6 +75,9 @@ def apply_retention(now: datetime | None = None) -> RetentionResult:
 
 def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     due = Registration.objects.filter(seminar__end__lt=ended_before, anonymised_at__isnull=True)
+    # The questionnaire's free texts may name or describe someone, and a published name stays
+    # with its registration: they go; the ratings stay for the reports.
+    Evaluation.objects.filter(registration__in=due).update(best="", improve="", wishes="")
     published = Q(consent=True, status=Registration.Status.CONFIRMED)
     unnamed = list(due.exclude(published).values_list("pk", flat=True))
     # The published list's names stay: the person agreed to appear with the proceedings.

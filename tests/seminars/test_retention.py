@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from seminars.links import page_path
-from seminars.models import Registration, SeminarPage
+from seminars.models import Evaluation, Registration, SeminarPage
 from seminars.retention import ANONYMISED_NAME, apply_retention
 from seminars.services import register_person, set_check_in
 from tests.seminars.conftest import make_seminar, organiser, person
@@ -44,6 +44,15 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
     recent = make_seminar("Commission récente")
     kept, _ = register_person(recent, _with_needs(person(4), "Boucle magnétique"))
     make_proceedings(seminar)
+    answered = Evaluation.objects.create(
+        registration=published,
+        overall=5,
+        usefulness=4,
+        organisation=5,
+        best="L'intervention de Mme Durand, maire de Bondy",
+        improve="Plus de pauses",
+        wishes="La domiciliation",
+    )
 
     _ended(seminar, timedelta(days=40))
     _ended(recent, timedelta(days=10))
@@ -52,6 +61,8 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
     assert list(Registration.objects.exclude(needs="").values_list("pk", flat=True)) == [kept.pk]
     unlisted.refresh_from_db()
     assert (unlisted.nom, unlisted.email) == ("Nom2", "personne2@exemple.fr")
+    answered.refresh_from_db()
+    assert answered.improve == "Plus de pauses"
 
     _ended(seminar, timedelta(days=3 * 365 + 1))
     result = apply_retention()
@@ -66,6 +77,10 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
         waiting.pk: (ANONYMISED_NAME, "", "", "93010", "dgs", "waitlisted", False),
     }
     assert not Registration.objects.filter(seminar=seminar, anonymised_at__isnull=True).exists()
+    # The questionnaire keeps its ratings, not its free texts (the person is still named).
+    answered.refresh_from_db()
+    assert (answered.overall, answered.usefulness, answered.organisation) == (5, 4, 5)
+    assert (answered.best, answered.improve, answered.wishes) == ("", "", "")
     # Nobody is named any more in the audit trail of the check-in.
     check_in = AuditEntry.objects.get(action="seminar.registration.check_in")
     assert "Nom2" not in check_in.target and check_in.details["registration"] == unlisted.pk

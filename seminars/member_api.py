@@ -79,20 +79,8 @@ class MemberSeminarSerializer(SeminarSerializer):
     )
 
     class Meta(SeminarSerializer.Meta):
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "start",
-            "end",
-            "venue",
-            "visibility",
-            "seats_left",
-            "registration",
-            "url",
-            "ateliers",
-            "registrations",
-        ]
+        # The portal's public fields, and who of the commune is registered.
+        fields = [*SeminarSerializer.Meta.fields, "registrations"]
 
 
 class MemberSeminarList(generics.ListAPIView):

@@ -45,7 +45,13 @@ def panel(request) -> dict | None:
         {
             "event": event,
             "url": portal_url(page_path(event)),
-            "people": people.get(event.pk, []),
+            "people": [
+                {
+                    "registration": person,
+                    "cancel_url": cancel_url(member, event, person) if can_register else "",
+                }
+                for person in people.get(event.pk, [])
+            ],
             "members_only": event.visibility == Visibility.MEMBERS,
             "register_url": f"/evenements/{event.pk}/inscrire/"
             if can_register and event.registration_state() == "open"
@@ -59,3 +65,15 @@ def panel(request) -> dict | None:
         "template": "seminars/dashboard_panel.html",
         "context": {"rows": rows, "calendar_url": portal_url("/evenements/")},
     }
+
+
+def cancel_url(member, event, registration: Registration) -> str:
+    """The member's link to withdraw someone it registered, while the event allows changes."""
+    from seminars.member_views import can_still_cancel
+
+    made_here = registration.source == Registration.Source.MEMBER
+    if not made_here or registration.commune_id != member.commune_id:
+        return ""
+    if not can_still_cancel(event):
+        return ""
+    return f"/evenements/{event.pk}/inscriptions/{registration.pk}/desinscrire/"

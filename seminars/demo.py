@@ -12,6 +12,7 @@ from seminars.links import event_path
 from seminars.models import (
     PRESENT,
     Atelier,
+    Fonction,
     Kind,
     ProceedingsPage,
     Registration,
@@ -125,6 +126,24 @@ def _register(seminar: SeminarPage, count: int, offset: int = 0, atelier_ids=())
         )
 
 
+def _register_from_bondys_space(seminar: SeminarPage, atelier_id: int) -> None:
+    """Bondy's CCAS registered one of its new elected officials itself, without her e-mail: its
+    dashboard shows her with the link to withdraw her (source « member »)."""
+    register_person(
+        seminar,
+        RegistrationData(
+            nom="Haddad",
+            prenom="Samia",
+            email="",
+            commune=resolve_commune("93010"),
+            fonction=Fonction.MAIRE_ADJOINT,
+            atelier_ids=[atelier_id],
+        ),
+        source=Registration.Source.MEMBER,
+        notify=False,
+    )
+
+
 def _check_in_most(seminar: SeminarPage) -> None:
     """A past event's day: most people came (every fifth did not), so attestations exist."""
     confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED).order_by("pk")
@@ -227,6 +246,7 @@ def load(stdout) -> None:
     if created:
         atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
         _register(debut, 40, atelier_ids=atelier_ids[:2])
+        _register_from_bondys_space(debut, atelier_ids[2])  # the two others are full
 
     past, created = _event(
         index,

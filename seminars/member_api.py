@@ -4,8 +4,6 @@ as its web page does (seminars.member_views.register_for_member): same events, s
 service. Any role reads; a director or an agent registers (IsMemberOfHost)."""
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.views import APIView
@@ -21,23 +19,9 @@ from seminars.api import (
     register_from_form,
 )
 from seminars.forms import MemberRegistrationForm
-from seminars.models import Registration, SeminarPage
-from seminars.views import listed_events
+from seminars.models import Registration
+from seminars.views import find_upcoming_event, upcoming
 from tenants.access import IsMemberOfHost
-
-
-def upcoming(events):
-    """Events not over yet, as the dashboard's panel « Prochains événements » lists them."""
-    return events.filter(end__gte=timezone.now())
-
-
-def find_upcoming_event(pk: int) -> SeminarPage:
-    """An event a member may register people for: listed by the union (never invitation-only)
-    and not over; 404 in French otherwise."""
-    seminar = upcoming(listed_events()).filter(pk=pk).first()
-    if seminar is None:
-        raise Http404("Événement introuvable.")
-    return seminar
 
 
 def prefetch_commune_registrants(commune_code: str) -> Prefetch:

@@ -1,5 +1,6 @@
 """Member-host pages of seminars: a member CCAS registers people of its commune (its elected
-officials, its staff) for the union's events, as an organiser adds someone."""
+officials, its staff) for the union's events, as an organiser adds someone, and unregisters
+those it registered until the event's cut-off for changes."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -9,8 +10,8 @@ from django.utils import timezone
 from seminars.forms import MemberRegistrationForm
 from seminars.links import page_path
 from seminars.models import Registration
-from seminars.services import RegistrationError, register_person
-from seminars.views import listed_events
+from seminars.services import RegistrationError, cancel_registration, register_person
+from seminars.views import find_upcoming_event
 from tenants.access import WRITE_ROLES, member_role_required
 from tenants.services import portal_url
 
@@ -18,7 +19,7 @@ from tenants.services import portal_url
 @member_role_required(*WRITE_ROLES)
 def register_for_member(request, pk: int):
     """A director or an agent registers someone for an upcoming event the union lists."""
-    seminar = get_object_or_404(listed_events().filter(end__gte=timezone.now()), pk=pk)
+    seminar = find_upcoming_event(pk)
     state = seminar.registration_state()
     form = None
     if state == "open":
@@ -52,3 +53,41 @@ def register_for_member(request, pk: int):
         "state": state,
     }
     return render(request, "seminars/member_register.html", context, status=status)
+
+
+def registered_by(member):
+    """The registrations a member may withdraw: those it made (source « member ») for someone of
+    its commune, not cancelled. Never one a person made themselves or the union added."""
+    return Registration.objects.filter(
+        source=Registration.Source.MEMBER, commune_id=member.commune_id
+    ).exclude(status=Registration.Status.CANCELLED)
+
+
+def can_still_cancel(seminar) -> bool:
+    """Until the event's cut-off for changes, as the person's own link."""
+    return timezone.now() < seminar.changes_deadline()
+
+
+@member_role_required(*WRITE_ROLES)
+def cancel_for_member(request, pk: int, registration_pk: int):
+    """A director or an agent unregisters someone the member registered (confirmation page)."""
+    seminar = find_upcoming_event(pk)
+    registration = get_object_or_404(
+        registered_by(request.tenant).filter(seminar=seminar), pk=registration_pk
+    )
+    open_ = can_still_cancel(seminar)
+    if request.method == "POST" and open_:
+        cancel_registration(registration, actor=request.user)
+        messages.success(
+            request,
+            f"{registration.prenom} {registration.nom} est désinscrit(e) de « {seminar.title} ».",
+        )
+        return HttpResponseRedirect("/")
+    context = {
+        "seminar": seminar,
+        "registration": registration,
+        "open": open_,
+        "page_url": portal_url(page_path(seminar)),
+    }
+    status = 400 if request.method == "POST" else 200  # POSTed after the cut-off
+    return render(request, "seminars/member_cancel.html", context, status=status)

@@ -79,6 +79,20 @@ def listed_events():
     )
 
 
+def upcoming(events):
+    """Events not over yet, as the member dashboard's panel « Prochains événements » lists them."""
+    return events.filter(end__gte=timezone.now())
+
+
+def find_upcoming_event(pk: int) -> SeminarPage:
+    """An event a member CCAS may register people for (or unregister them from): listed by the
+    union (never invitation-only) and not over; 404 in French otherwise."""
+    seminar = upcoming(listed_events()).filter(pk=pk).first()
+    if seminar is None:
+        raise Http404("Événement introuvable.")
+    return seminar
+
+
 def _month(request) -> date | None:
     """The month of `?mois=YYYY-MM`; None (the current month) when it is not one we can show:
     the first and last years would overflow when the previous or next month is computed."""

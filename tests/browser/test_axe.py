@@ -124,6 +124,10 @@ def build_demo() -> Demo:
         "experience": page_path(ExperiencePage.objects.live().order_by("pk").first()),
         "event": page_path(upcoming),
         "member_register": f"/evenements/{upcoming.pk}/inscrire/",  # on a member host
+        "member_cancel": (  # the demo's registration made by Bondy's CCAS
+            f"/evenements/{upcoming.pk}/inscriptions/"
+            f"{upcoming.registrations.get(source=Registration.Source.MEMBER).pk}/desinscrire/"
+        ),
         "proceedings": page_path(ProceedingsPage.objects.child_of(past).get()),
         "manage": f"/evenements/inscription/{make_token(registration)}/",
         "evaluate": f"/evenements/inscription/{make_token(present)}/avis/",
@@ -302,6 +306,7 @@ MEMBER_PAGES = [
     "/abs/",
     "/experiences/",
     "member_register",  # a path of the demo (Demo.paths)
+    "member_cancel",
 ]
 
 

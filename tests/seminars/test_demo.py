@@ -16,7 +16,10 @@ def test_demo_is_idempotent_and_browsable(portal):
     debut = SeminarPage.objects.get(slug="atelier-debut-de-mandat")
     assert (debut.kind, debut.seats, debut.ateliers.count()) == ("atelier_debut_mandat", 60, 3)
     registrations = Registration.objects.filter(seminar=debut)
-    assert registrations.count() == 40
+    assert registrations.filter(source=Registration.Source.IMPORT).count() == 40
+    # One more, by Bondy's CCAS from its space: its dashboard can withdraw her.
+    (by_bondy,) = registrations.filter(source=Registration.Source.MEMBER)
+    assert (by_bondy.commune_id, by_bondy.email) == ("93010", "")
     departements = set(
         registrations.exclude(commune=None).values_list("commune__departement", flat=True)
     )

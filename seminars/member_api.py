@@ -4,8 +4,11 @@ as its web page does (seminars.member_views.register_for_member): same events, s
 service. Any role reads; a director or an agent registers (IsMemberOfHost)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from seminars.api import (
@@ -19,7 +22,9 @@ from seminars.api import (
     register_from_form,
 )
 from seminars.forms import MemberRegistrationForm
+from seminars.member_views import can_still_cancel, registered_by
 from seminars.models import Registration
+from seminars.services import cancel_registration
 from seminars.views import find_upcoming_event, upcoming
 from tenants.access import IsMemberOfHost
 
@@ -125,3 +130,46 @@ class MemberRegistrationCreate(APIView):
             data=member_form_data(request), seminar=seminar, atelier_labels=False
         )
         return register_from_form(form, source=Registration.Source.MEMBER, actor=request.user)
+
+
+CANCELLED_OUT = inline_serializer(
+    "MemberRegistrationCancelled",
+    {"id": serializers.IntegerField(), "status": serializers.CharField()},
+)
+TOO_LATE = "Les désinscriptions sont closes pour cet événement : écrivez à l'organisateur."
+
+
+class MemberRegistrationCancel(APIView):
+    permission_classes = [IsMemberOfHost]  # writes: director or agent
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: CANCELLED_OUT,
+            400: OpenApiResponse(
+                description=f"Après la date limite des modifications : « {TOO_LATE} »"
+            ),
+            403: OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre"),
+            404: OpenApiResponse(
+                description="Événement introuvable, ou inscription que le membre n'a pas faite "
+                "« Inscription introuvable. »"
+            ),
+        },
+    )
+    def post(self, request, pk: int, registration_pk: int):
+        """Withdraw someone the member registered (director, agent), as the dashboard's link
+        « désinscrire » does, until the event's cut-off for changes; the first person waiting
+        gets the seat. Cancelling twice answers the same."""
+        seminar = find_upcoming_event(pk)
+        registration = (
+            registered_by(request.tenant, include_cancelled=True)
+            .filter(seminar=seminar, pk=registration_pk)
+            .first()
+        )
+        if registration is None:
+            raise Http404("Inscription introuvable.")
+        if registration.status != Registration.Status.CANCELLED:
+            if not can_still_cancel(seminar):
+                raise ValidationError({"non_field_errors": [TOO_LATE]})
+            registration = cancel_registration(registration, actor=request.user)
+        return Response({"id": registration.pk, "status": registration.status})

@@ -11,4 +11,9 @@ urlpatterns = [
         member_api.MemberRegistrationCreate.as_view(),
         name="api-member-seminar-registrations",
     ),
+    path(
+        "seminars/<int:pk>/registrations/<int:registration_pk>/cancel",
+        member_api.MemberRegistrationCancel.as_view(),
+        name="api-member-seminar-registration-cancel",
+    ),
 ]

@@ -55,12 +55,13 @@ def register_for_member(request, pk: int):
     return render(request, "seminars/member_register.html", context, status=status)
 
 
-def registered_by(member):
+def registered_by(member, *, include_cancelled: bool = False):
     """The registrations a member may withdraw: those it made (source « member ») for someone of
     its commune, not cancelled. Never one a person made themselves or the union added."""
-    return Registration.objects.filter(
+    made = Registration.objects.filter(
         source=Registration.Source.MEMBER, commune_id=member.commune_id
-    ).exclude(status=Registration.Status.CANCELLED)
+    )
+    return made if include_cancelled else made.exclude(status=Registration.Status.CANCELLED)
 
 
 def can_still_cancel(seminar) -> bool:

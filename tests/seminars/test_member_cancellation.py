@@ -98,3 +98,45 @@ def test_viewers_cannot_and_the_cut_off_closes_it(bondy):
     assert 'href="mailto:orga@union.test"' in page
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
+
+
+def api_cancel_url(registration: Registration) -> str:
+    return f"/api/v1/seminars/{registration.seminar_id}/registrations/{registration.pk}/cancel"
+
+
+def test_the_api_withdraws_what_the_member_registered_and_nothing_else(
+    two_members, django_capture_on_commit_callbacks, mailoutbox
+):
+    bondy, montreuil = two_members
+    seminar = make_seminar("Commission seniors", seats=1)
+    mine = by_member(seminar, 1)
+    waiting, _ = register_person(seminar, person(2, commune="Montreuil"))
+    self_registered, _ = register_person(seminar, person(3))  # Bondy, by the person herself
+    agent = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
+    viewer = member_client(bondy, make_person(bondy, "lecture@bondy.test", "viewer"))
+    montreuil_client = member_client(montreuil, make_person(montreuil, "direction@montreuil.test"))
+
+    assert viewer.post(api_cancel_url(mine)).status_code == 403
+    # Montreuil (colliding primary keys) does not find Bondy's registrant.
+    refused = montreuil_client.post(api_cancel_url(mine))
+    assert refused.status_code == 404 and refused.json()["detail"] == "Inscription introuvable."
+    assert agent.post(api_cancel_url(self_registered)).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent.post(api_cancel_url(mine))
+    assert response.status_code == 200
+    assert response.json() == {"id": mine.pk, "status": "cancelled"}
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED  # promoted, and told
+    assert ["personne2@exemple.fr"] in [message.to for message in mailoutbox]
+    again = agent.post(api_cancel_url(mine))
+    assert again.status_code == 200 and again.json()["status"] == "cancelled"
+    assert AuditEntry.objects.filter(action="seminar.registration.cancelled").count() == 1
+
+    late = by_member(seminar, 4)
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        changes_until=timezone.now() - timedelta(minutes=5)
+    )
+    response = agent.post(api_cancel_url(late))
+    assert response.status_code == 400
+    assert "Les désinscriptions sont closes" in response.json()["non_field_errors"][0]

@@ -98,6 +98,9 @@ class MemberRegistrationInSerializer(RegistrationInSerializer):
     invitation = None  # invitation-only events are not open to members' registrations
 
 
+WRITERS_ONLY = OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre")
+
+
 class MemberRegistrationCreate(APIView):
     permission_classes = [IsMemberOfHost]  # writes: director or agent
 
@@ -113,7 +116,7 @@ class MemberRegistrationCreate(APIView):
                 "formulaire entier, dont « Les inscriptions ne sont pas ouvertes pour cet "
                 "événement. »)"
             ),
-            403: OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre"),
+            403: WRITERS_ONLY,
             404: OpenApiResponse(
                 description="Événement inconnu, passé, sur invitation ou non publié : "
                 "« Événement introuvable. »"
@@ -149,7 +152,7 @@ class MemberRegistrationCancel(APIView):
             400: OpenApiResponse(
                 description=f"Après la date limite des modifications : « {TOO_LATE} »"
             ),
-            403: OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre"),
+            403: WRITERS_ONLY,
             404: OpenApiResponse(
                 description="Événement introuvable, ou inscription que le membre n'a pas faite "
                 "« Inscription introuvable. »"

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from tests.conftest import host_client, make_person
 from tests.knowledge_base.conftest import make_document, make_guide, make_staff
@@ -57,6 +57,20 @@ def test_a_document_also_used_on_a_public_guide_stays_public(documents, kb_tree,
 
 def test_a_document_used_on_no_page_is_served(kb_tree, portal):
     assert portal.get(make_document("sans-page").download_url).status_code == 200
+
+
+def test_a_document_in_a_private_collection_waits_there_unseen(kb_tree, portal, bondy):
+    """What the editors' documentation advises for a confidential file not yet in a page:
+    Wagtail's collection privacy, which the download honours."""
+    private = Collection.get_first_root_node().add_child(name="Confidentiel")
+    CollectionViewRestriction.objects.create(collection=private, restriction_type="login")
+    document = make_document("budget-previsionnel")
+    document.collection = private
+    document.save()
+    refused = portal.get(document.download_url)
+    assert refused.status_code == 302 and refused["Location"].startswith("/connexion/?next=")
+    member = host_client("localhost", make_person(bondy, "direction@bondy.test"))
+    assert member.get(document.download_url).status_code == 200
 
 
 def test_the_document_of_a_password_page_is_served_once_the_password_is_given(kb_tree, portal):

@@ -21,8 +21,9 @@ from seminars.api import (
     form_data_from_body,
     register_from_form,
 )
+from seminars.dashboard import commune_registrants
 from seminars.forms import MemberRegistrationForm
-from seminars.member_views import can_still_cancel, registered_by
+from seminars.member_views import registered_by
 from seminars.models import Registration
 from seminars.services import cancel_registration
 from seminars.views import find_upcoming_event, upcoming
@@ -32,12 +33,7 @@ from tenants.access import IsMemberOfHost
 def prefetch_commune_registrants(commune_code: str) -> Prefetch:
     """Each event's registrations of one commune (not the cancelled ones, as the dashboard), as
     `commune_registrations`: a member never sees the people of other communes."""
-    people = (
-        Registration.objects.filter(commune_id=commune_code)
-        .exclude(status=Registration.Status.CANCELLED)
-        .prefetch_related("ateliers")
-        .order_by("nom", "prenom")
-    )
+    people = commune_registrants(commune_code).prefetch_related("ateliers")
     return Prefetch("registrations", queryset=people, to_attr="commune_registrations")
 
 
@@ -172,7 +168,7 @@ class MemberRegistrationCancel(APIView):
         if registration is None:
             raise Http404("Inscription introuvable.")
         if registration.status != Registration.Status.CANCELLED:
-            if not can_still_cancel(seminar):
+            if not seminar.changes_open():
                 raise ValidationError({"non_field_errors": [TOO_LATE]})
             registration = cancel_registration(registration, actor=request.user)
         return Response({"id": registration.pk, "status": registration.status})

@@ -5,7 +5,6 @@ those it registered until the event's cut-off for changes."""
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from seminars.forms import MemberRegistrationForm
 from seminars.links import page_path
@@ -64,11 +63,6 @@ def registered_by(member, *, include_cancelled: bool = False):
     return made if include_cancelled else made.exclude(status=Registration.Status.CANCELLED)
 
 
-def can_still_cancel(seminar) -> bool:
-    """Until the event's cut-off for changes, as the person's own link."""
-    return timezone.now() < seminar.changes_deadline()
-
-
 @member_role_required(*WRITE_ROLES)
 def cancel_for_member(request, pk: int, registration_pk: int):
     """A director or an agent unregisters someone the member registered (confirmation page)."""
@@ -76,7 +70,7 @@ def cancel_for_member(request, pk: int, registration_pk: int):
     registration = get_object_or_404(
         registered_by(request.tenant).filter(seminar=seminar), pk=registration_pk
     )
-    open_ = can_still_cancel(seminar)
+    open_ = seminar.changes_open()  # as the person's own link
     if request.method == "POST" and open_:
         cancel_registration(registration, actor=request.user)
         messages.success(

@@ -235,6 +235,11 @@ class SeminarPage(PortalPreviewMixin, Page):
     def changes_deadline(self):
         return self.changes_until or self.start
 
+    def changes_open(self, now=None) -> bool:
+        """Whether registrations may still be changed or withdrawn (the person's link, the
+        member CCAS that registered them)."""
+        return (now or timezone.now()) < self.changes_deadline()
+
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
 

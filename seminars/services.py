@@ -340,7 +340,7 @@ def _check_still_changeable(seminar: SeminarPage, registration: Registration, so
     if (
         source in PUBLIC_SOURCES
         and registration.status != Status.CANCELLED
-        and timezone.now() >= seminar.changes_deadline()
+        and not seminar.changes_open()
     ):
         raise RegistrationError({"email": [TOO_LATE_TO_CHANGE]})
 

@@ -279,10 +279,7 @@ def manage_registration(request, token: str):
     except LinkInvalid:
         return render(request, "seminars/link_problem.html", {"expired": False}, status=404)
     seminar = registration.seminar
-    can_change = (
-        timezone.now() < seminar.changes_deadline()
-        and registration.status != Registration.Status.CANCELLED
-    )
+    can_change = seminar.changes_open() and registration.status != Registration.Status.CANCELLED
     form = ManageAteliersForm(
         initial={"ateliers": list(registration.ateliers.values_list("pk", flat=True))},
         seminar=seminar,

@@ -183,7 +183,11 @@ def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, obje
     """The registrations as the organiser filtered them, in list order."""
     filters = RegistrationFilterForm(request.GET or None, seminar=seminar)
     queryset = in_list_order(
-        filters.filter(seminar.registrations.select_related("commune").prefetch_related("ateliers"))
+        filters.filter(
+            seminar.registrations.select_related("commune", "registered_by").prefetch_related(
+                "ateliers"
+            )
+        )
     )
     return filters, queryset
 

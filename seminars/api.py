@@ -434,14 +434,14 @@ def check_registration_open(seminar: SeminarPage) -> None:
         )
 
 
-def register_from_form(form, *, source: str, actor=None) -> Response:
+def register_from_form(form, *, source: str, actor=None, member=None) -> Response:
     """Check a bound registration form (the web pages' rules) and register through
     register_person: 201 (200 when the e-mail's registration was updated) with what was saved,
     or 400 with the form's French errors under the API's field names."""
     if form.is_valid():
         try:
             registration, created = register_person(
-                form.seminar, form.to_data(), source=source, actor=actor
+                form.seminar, form.to_data(), source=source, actor=actor, member=member
             )
         except RegistrationError as error:
             form.add_registration_errors(error)

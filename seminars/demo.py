@@ -21,6 +21,7 @@ from seminars.models import (
     Visibility,
 )
 from seminars.services import RegistrationData, register_person, resolve_commune
+from tenants.models import MemberCCAS
 from union.models import HomePage
 
 FIRST_NAMES = [
@@ -141,6 +142,7 @@ def _register_from_bondys_space(seminar: SeminarPage, atelier_id: int) -> None:
         ),
         source=Registration.Source.MEMBER,
         notify=False,
+        member=MemberCCAS.objects.filter(commune_id="93010", kind=MemberCCAS.Kind.CCAS).first(),
     )
 
 

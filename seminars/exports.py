@@ -151,7 +151,7 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
                 r.get_status_display(),
                 r.needs,
                 "oui" if r.consent else "non",
-                r.get_source_display(),
+                r.source_label,
                 _local(r.created_at),
                 _local(r.checked_in_at) if r.checked_in_at else "",
             ],

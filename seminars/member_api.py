@@ -1,5 +1,6 @@
 """API of seminars on a member host (/api/v1/ of <slug>.PLATFORM_DOMAIN): the union's upcoming
-events with the people of the member's commune registered, and the member registering someone,
+events with the people registered the member sees (its commune's or intercommunality's, and those
+it registered), and the member registering or withdrawing someone,
 as its web page does (seminars.member_views.register_for_member): same events, same form, same
 service. Any role reads; a director or an agent registers (IsMemberOfHost)."""
 
@@ -21,20 +22,20 @@ from seminars.api import (
     form_data_from_body,
     register_from_form,
 )
-from seminars.dashboard import commune_registrants
+from seminars.dashboard import member_registrants
 from seminars.forms import MemberRegistrationForm
-from seminars.member_views import registered_by
+from seminars.member_views import withdrawable_by
 from seminars.models import Registration
 from seminars.services import cancel_registration
 from seminars.views import find_upcoming_event, upcoming
 from tenants.access import IsMemberOfHost
 
 
-def prefetch_commune_registrants(commune_code: str) -> Prefetch:
-    """Each event's registrations of one commune (not the cancelled ones, as the dashboard), as
-    `commune_registrations`: a member never sees the people of other communes."""
-    people = commune_registrants(commune_code).prefetch_related("ateliers")
-    return Prefetch("registrations", queryset=people, to_attr="commune_registrations")
+def prefetch_member_registrants(member) -> Prefetch:
+    """Each event's registrations the member sees (member_registrants: not the cancelled ones,
+    as the dashboard), as `member_registrations`: never the people of other members."""
+    people = member_registrants(member).prefetch_related("ateliers")
+    return Prefetch("registrations", queryset=people, to_attr="member_registrations")
 
 
 def member_form_data(request) -> dict:
@@ -46,38 +47,61 @@ def member_form_data(request) -> dict:
     return data
 
 
-class CommuneRegistrantSerializer(serializers.ModelSerializer):
+class MemberRegistrantSerializer(serializers.ModelSerializer):
     ateliers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    commune = serializers.SerializerMethodField(help_text="Code INSEE et nom, ou null")
+    registered_by_member = serializers.SerializerMethodField(
+        help_text="Inscription faite par ce membre : il peut la retirer jusqu'à la date limite "
+        "des modifications"
+    )
 
     class Meta:
         model = Registration
-        fields = ["id", "nom", "prenom", "fonction", "fonction_text", "status", "ateliers"]
+        fields = [
+            "id",
+            "nom",
+            "prenom",
+            "commune",
+            "fonction",
+            "fonction_text",
+            "status",
+            "ateliers",
+            "registered_by_member",
+        ]
+
+    def get_commune(self, registration) -> dict | None:
+        commune = registration.commune
+        return {"code": commune.code, "nom": commune.nom} if commune else None
+
+    def get_registered_by_member(self, registration) -> bool:
+        return registration.registered_by_id == self.context["request"].tenant.pk
 
 
 class MemberSeminarSerializer(SeminarSerializer):
-    registrations = CommuneRegistrantSerializer(
-        source="commune_registrations",
+    registrations = MemberRegistrantSerializer(
+        source="member_registrations",
         many=True,
         read_only=True,
-        help_text="Les personnes de la commune du membre inscrites (confirmées ou en liste "
-        "d'attente), jamais celles des autres communes",
+        help_text="Les personnes inscrites (confirmées ou en liste d'attente) de la commune du "
+        "membre (de toutes les communes de son intercommunalité pour un CIAS) et celles qu'il a "
+        "inscrites, jamais les autres",
     )
 
     class Meta(SeminarSerializer.Meta):
-        # The portal's public fields, and who of the commune is registered.
+        # The portal's public fields, and who of the member's people is registered.
         fields = [*SeminarSerializer.Meta.fields, "registrations"]
 
 
 class MemberSeminarList(generics.ListAPIView):
     """The union's upcoming events (public and members-only, never invitation-only), soonest
-    first, each with the people of this member's commune registered (any role)."""
+    first, each with the people registered this member sees (any role)."""
 
     serializer_class = MemberSeminarSerializer
     permission_classes = [IsMemberOfHost]
 
     def get_queryset(self):
-        commune = self.request.tenant.commune_id
-        return upcoming(events_with_seats()).prefetch_related(prefetch_commune_registrants(commune))
+        people = prefetch_member_registrants(self.request.tenant)
+        return upcoming(events_with_seats()).prefetch_related(people)
 
 
 class MemberRegistrationInSerializer(RegistrationInSerializer):
@@ -128,7 +152,9 @@ class MemberRegistrationCreate(APIView):
         form = MemberRegistrationForm(
             data=member_form_data(request), seminar=seminar, atelier_labels=False
         )
-        return register_from_form(form, source=Registration.Source.MEMBER, actor=request.user)
+        return register_from_form(
+            form, source=Registration.Source.MEMBER, actor=request.user, member=request.tenant
+        )
 
 
 CANCELLED_OUT = inline_serializer(
@@ -161,7 +187,7 @@ class MemberRegistrationCancel(APIView):
         gets the seat. Cancelling twice answers the same."""
         seminar = find_upcoming_event(pk)
         registration = (
-            registered_by(request.tenant, include_cancelled=True)
+            withdrawable_by(request.tenant, include_cancelled=True)
             .filter(seminar=seminar, pk=registration_pk)
             .first()
         )

@@ -1,11 +1,12 @@
-"""Member-host pages of seminars: a member CCAS registers people of its commune (its elected
-officials, its staff) for the union's events, as an organiser adds someone, and unregisters
-those it registered until the event's cut-off for changes."""
+"""Member-host pages of seminars: a member CCAS registers people (its elected officials, its
+staff) for the union's events, as an organiser adds someone, and unregisters those it registered
+until the event's cut-off for changes."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 
+from seminars.dashboard import territory_label
 from seminars.forms import MemberRegistrationForm
 from seminars.links import page_path
 from seminars.models import Registration
@@ -31,7 +32,11 @@ def register_for_member(request, pk: int):
         if form.is_valid():  # never for an unbound form (a GET)
             try:
                 registration, _created = register_person(
-                    seminar, form.to_data(), source=Registration.Source.MEMBER, actor=request.user
+                    seminar,
+                    form.to_data(),
+                    source=Registration.Source.MEMBER,
+                    actor=request.user,
+                    member=request.tenant,
                 )
             except RegistrationError as error:
                 form.add_registration_errors(error)
@@ -49,17 +54,16 @@ def register_for_member(request, pk: int):
         "form": form,
         "page_url": portal_url(page_path(seminar)),
         "seats_left": seminar.seats_left(),
+        "territory": territory_label(request.tenant),
         "state": state,
     }
     return render(request, "seminars/member_register.html", context, status=status)
 
 
-def registered_by(member, *, include_cancelled: bool = False):
-    """The registrations a member may withdraw: those it made (source « member ») for someone of
-    its commune, not cancelled. Never one a person made themselves or the union added."""
-    made = Registration.objects.filter(
-        source=Registration.Source.MEMBER, commune_id=member.commune_id
-    )
+def withdrawable_by(member, *, include_cancelled: bool = False):
+    """The registrations a member may withdraw: those it made, whatever the person's commune,
+    not cancelled. Never one a person made themselves, the union added or another member made."""
+    made = Registration.objects.filter(registered_by=member)
     return made if include_cancelled else made.exclude(status=Registration.Status.CANCELLED)
 
 
@@ -68,7 +72,7 @@ def cancel_for_member(request, pk: int, registration_pk: int):
     """A director or an agent unregisters someone the member registered (confirmation page)."""
     seminar = find_upcoming_event(pk)
     registration = get_object_or_404(
-        registered_by(request.tenant).filter(seminar=seminar), pk=registration_pk
+        withdrawable_by(request.tenant).filter(seminar=seminar), pk=registration_pk
     )
     open_ = seminar.changes_open()  # as the person's own link
     if request.method == "POST" and open_:

@@ -475,6 +475,16 @@ class Registration(models.Model):
     consent = models.BooleanField("accepte de figurer dans la liste publiée", default=False)
     status = models.CharField(max_length=12, choices=Status.choices)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    # The member CCAS or CIAS whose director or agent registered the person (source « member »):
+    # that member may withdraw the registration, whatever the person's commune.
+    registered_by = models.ForeignKey(
+        "tenants.MemberCCAS",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inscrite par le membre",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     waitlisted_at = models.DateTimeField(null=True, blank=True)
@@ -509,6 +519,14 @@ class Registration(models.Model):
     @property
     def commune_label(self) -> str:
         return self.commune.nom if self.commune_id else self.commune_typed
+
+    @property
+    def source_label(self) -> str:
+        """How the registration came, naming the member that made it (« Inscription par un
+        membre : CCAS de Bondy »): select_related("registered_by") where many rows read it."""
+        if self.registered_by_id:
+            return f"Inscription par un membre : {self.registered_by.name}"
+        return self.get_source_display()
 
     def waiting_position(self) -> int | None:
         """Rank on the waiting list, in the order seats go to people (promote_waiting's)."""

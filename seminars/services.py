@@ -233,8 +233,11 @@ def register_person(
     source: str = Registration.Source.FORM,
     actor=None,
     notify: bool = True,
+    member: MemberCCAS | None = None,
 ) -> tuple[Registration, bool]:
     """Register someone, or update their registration if the e-mail is already registered.
+    `member`: the member CCAS registering them (source « member »), which may withdraw them;
+    an existing registration keeps whoever made it.
 
     Confirmed while the event and each chosen atelier have seats; otherwise on the waiting list
     (event full) or refused with a message (an atelier full while the event is not).
@@ -251,10 +254,12 @@ def register_person(
         # e-mail, ON CONFLICT DO NOTHING); that attempt is rolled back and the second one updates
         # the registration.
         try:
-            return _register(seminar, data, ateliers, source, actor, notify, assume_new=True)
+            return _register(
+                seminar, data, ateliers, source, actor, notify, member, assume_new=True
+            )
         except _AlreadyRegistered:
             pass
-    return _register(seminar, data, ateliers, source, actor, notify, assume_new=False)
+    return _register(seminar, data, ateliers, source, actor, notify, member, assume_new=False)
 
 
 class _AlreadyRegistered(Exception):
@@ -268,6 +273,7 @@ def _register(
     source: str,
     actor,
     notify: bool,
+    member: MemberCCAS | None,
     *,
     assume_new: bool,
 ) -> tuple[Registration, bool]:
@@ -276,7 +282,7 @@ def _register(
         registration = None if assume_new else _find_existing(seminar, data)
         created = registration is None
         if created:
-            registration = Registration(seminar=seminar, source=source)
+            registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
             _check_still_changeable(seminar, registration, source)
         # An imported list has no ateliers, needs or consent columns: someone already registered

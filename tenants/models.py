@@ -165,6 +165,16 @@ class MemberCCAS(TenantMixin):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def covered_communes(self) -> "models.QuerySet[Commune]":
+        """The communes whose people this member serves: its own for a CCAS; for a CIAS, every
+        commune of its intercommunality (EPCI, or EPT in the Métropole du Grand Paris)."""
+        if self.kind == self.Kind.CIAS and self.intercommunality_id:
+            return Commune.objects.filter(
+                models.Q(epci_id=self.intercommunality_id)
+                | models.Q(ept_id=self.intercommunality_id)
+            )
+        return Commune.objects.filter(code=self.commune_id)
+
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Clone the migrated template, and stop there.
 

@@ -10,7 +10,7 @@ from seminars.models import Evaluation, ProceedingsPage, Registration, SeminarPa
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_is_idempotent_and_browsable(portal):
+def test_demo_is_idempotent_and_browsable(portal, bondy):
     demo.load(io.StringIO())
     demo.load(io.StringIO())
     debut = SeminarPage.objects.get(slug="atelier-debut-de-mandat")
@@ -19,7 +19,7 @@ def test_demo_is_idempotent_and_browsable(portal):
     assert registrations.filter(source=Registration.Source.IMPORT).count() == 40
     # One more, by Bondy's CCAS from its space: its dashboard can withdraw her.
     (by_bondy,) = registrations.filter(source=Registration.Source.MEMBER)
-    assert (by_bondy.commune_id, by_bondy.email) == ("93010", "")
+    assert (by_bondy.commune_id, by_bondy.email, by_bondy.registered_by) == ("93010", "", bondy)
     departements = set(
         registrations.exclude(commune=None).values_list("commune__departement", flat=True)
     )

@@ -19,9 +19,9 @@ def cancel_url(registration: Registration) -> str:
     return f"/evenements/{registration.seminar_id}/inscriptions/{registration.pk}/desinscrire/"
 
 
-def by_member(seminar, number: int, **fields) -> Registration:
+def by_member(member, seminar, number: int, **fields) -> Registration:
     registration, _created = register_person(
-        seminar, person(number, **fields), source=Registration.Source.MEMBER
+        seminar, person(number, **fields), source=Registration.Source.MEMBER, member=member
     )
     return registration
 
@@ -31,7 +31,7 @@ def test_a_director_unregisters_someone_and_the_first_waiting_gets_the_seat(
 ):
     bondy, montreuil = two_members
     seminar = make_seminar("Commission seniors", seats=1)
-    mine = by_member(seminar, 1, email="")
+    mine = by_member(bondy, seminar, 1, email="")
     waiting, _ = register_person(seminar, person(2, commune="Montreuil"))
     assert waiting.status == Registration.Status.WAITLISTED
     director = make_person(bondy, "direction@bondy.test")
@@ -61,8 +61,8 @@ def test_only_what_the_member_registered_and_only_in_its_own_space(two_members):
     seminar = make_seminar()
     self_registered, _ = register_person(seminar, person(1))  # Bondy, by the person herself
     added_by_union, _ = register_person(seminar, person(2), source=Registration.Source.MANUAL)
-    bondys = by_member(seminar, 3)
-    montreuils = by_member(seminar, 4, commune="Montreuil")
+    bondys = by_member(bondy, seminar, 3)
+    montreuils = by_member(montreuil, seminar, 4, commune="Montreuil")
     bondy_client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
     montreuil_client = member_client(montreuil, make_person(montreuil, "direction@montreuil.test"))
 
@@ -81,7 +81,7 @@ def test_only_what_the_member_registered_and_only_in_its_own_space(two_members):
 
 def test_viewers_cannot_and_the_cut_off_closes_it(bondy):
     seminar = make_seminar("Séminaire ABS")
-    registration = by_member(seminar, 1)
+    registration = by_member(bondy, seminar, 1)
     viewer = member_client(bondy, make_person(bondy, "lecture@bondy.test", "viewer"))
     assert cancel_url(registration) not in viewer.get("/").content.decode()
     assert viewer.post(cancel_url(registration)).status_code == 403
@@ -109,7 +109,7 @@ def test_the_api_withdraws_what_the_member_registered_and_nothing_else(
 ):
     bondy, montreuil = two_members
     seminar = make_seminar("Commission seniors", seats=1)
-    mine = by_member(seminar, 1)
+    mine = by_member(bondy, seminar, 1)
     waiting, _ = register_person(seminar, person(2, commune="Montreuil"))
     self_registered, _ = register_person(seminar, person(3))  # Bondy, by the person herself
     agent = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
@@ -133,7 +133,7 @@ def test_the_api_withdraws_what_the_member_registered_and_nothing_else(
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
     assert AuditEntry.objects.filter(action="seminar.registration.cancelled").count() == 1
 
-    late = by_member(seminar, 4)
+    late = by_member(bondy, seminar, 4)
     SeminarPage.objects.filter(pk=seminar.pk).update(
         changes_until=timezone.now() - timedelta(minutes=5)
     )

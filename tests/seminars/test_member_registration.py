@@ -49,6 +49,7 @@ def test_a_director_registers_an_elected_official_without_an_email(two_members):
         "93010",
         Registration.Status.CONFIRMED,
     )
+    assert registration.registered_by == bondy  # so Bondy, and only Bondy, may withdraw it
     assert list(registration.ateliers.all()) == [atelier] and not registration.consent
     assert mail.outbox == []  # no address, no e-mail
     assert AuditEntry.objects.get(action="seminar.registration.added").actor == director

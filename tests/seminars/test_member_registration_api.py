@@ -71,6 +71,7 @@ def test_a_director_registers_someone_whom_only_their_member_sees(two_members):
         "93010",  # the member's commune, by default
         "",
     )
+    assert registration.registered_by == bondy
     assert list(registration.ateliers.all()) == [atelier] and not registration.consent
     assert mail.outbox == []  # no address, no e-mail
     assert AuditEntry.objects.get(action="seminar.registration.added").actor == director
@@ -92,10 +93,12 @@ def test_a_director_registers_someone_whom_only_their_member_sees(two_members):
             "id": registration.pk,
             "nom": "Durand",
             "prenom": "Lucie",
+            "commune": {"code": "93010", "nom": "Bondy"},
             "fonction": "conseiller_municipal",
             "fonction_text": "",
             "status": "confirmed",
             "ateliers": [atelier.pk],
+            "registered_by_member": True,
         }
     ]
 
@@ -104,7 +107,9 @@ def test_a_director_registers_someone_whom_only_their_member_sees(two_members):
     response = other.get("/api/v1/seminars/")
     assert "Durand" not in response.content.decode()
     theirs = listed(other)[seminar.pk]["registrations"]
-    assert [(r["nom"], r["status"]) for r in theirs] == [("Mercier", "confirmed")]
+    assert [(r["nom"], r["status"], r["registered_by_member"]) for r in theirs] == [
+        ("Mercier", "confirmed", False)
+    ]
 
 
 def test_an_agent_with_a_token_registers_someone_who_gets_the_confirmation(
@@ -273,10 +278,12 @@ def test_the_member_hosts_schema_describes_both_endpoints(bondy):
         "id",
         "nom",
         "prenom",
+        "commune",
         "fonction",
         "fonction_text",
         "status",
         "ateliers",
+        "registered_by_member",
     }
     register = schema["paths"]["/api/v1/seminars/{id}/registrations/"]["post"]
     assert {"201", "200", "400", "403", "404"} <= set(register["responses"])

@@ -1,4 +1,4 @@
-"""The portal's home page and the audit trail."""
+"""The portal's home page, the audit trail and the warnings before an unused account closes."""
 
 from django.conf import settings
 from django.db import models
@@ -77,3 +77,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+
+class InactivityWarning(models.Model):
+    """The e-mail telling someone that their unused account will be deactivated
+    (union.account_retention). It counts for one period of inactivity only: a sign-in after
+    `warned_at` voids it, and the row is deleted when the account is deactivated, so that an
+    account the union reactivates is warned again before it can be deactivated again."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inactivity_warning",
+        verbose_name="compte",
+    )
+    warned_at = models.DateTimeField("averti le")
+
+    class Meta:
+        verbose_name = "avertissement d'inactivité"
+        verbose_name_plural = "avertissements d'inactivité"
+
+    def __str__(self) -> str:
+        return f"{self.user} averti le {self.warned_at:%Y-%m-%d}"

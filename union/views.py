@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
 from tenants.services import consume_handover_link, create_handover_link, portal_url
+from union.account_retention import WARNING_DAYS
 from union.formats import describe_days
 from union.middleware import is_member_host
 
@@ -100,6 +101,8 @@ def privacy(request):
         {
             "retention": retention_periods(),
             "audit_kept": describe_days(settings.AUDIT_KEPT_DAYS),
+            "account_inactive": describe_days(settings.ACCOUNT_INACTIVE_DAYS),
+            "account_warning": describe_days(WARNING_DAYS),
             "contact": settings.PRIVACY_CONTACT_EMAIL,
         },
     )

@@ -1,10 +1,12 @@
-"""The platform's own panels in the Wagtail admin."""
+"""The platform's own panels in the Wagtail admin, and what follows a reactivated account."""
 
+from django.contrib import messages
 from django.urls import reverse
 from laces.components import Component
 from wagtail import hooks
 
 from union import roles
+from union.account_retention import reactivate_account
 from union.task_queue import QueueState, read_queue_state
 
 
@@ -36,3 +38,22 @@ def add_task_queue_panel(request, panels):
         changelist = reverse("admin:django_tasks_database_dbtaskresult_changelist")
         failures_url = f"{changelist}?status__exact=FAILED"
     panels.append(TaskQueuePanel(state, failures_url))
+
+
+# The users' admin (Paramètres › Utilisateurs) is where the union reactivates an account that
+# union.account_retention deactivated: ticking « Actif » again. The state before the edit is
+# noted on the request, since the hook after it only sees the saved user.
+WAS_INACTIVE = "_maillage_edited_user_was_inactive"
+
+
+@hooks.register("before_edit_user")
+def note_whether_the_user_was_inactive(request, user):
+    setattr(request, WAS_INACTIVE, not user.is_active)
+
+
+@hooks.register("after_edit_user")
+def follow_up_a_reactivation(request, user):
+    if getattr(request, WAS_INACTIVE, False) and user.is_active:
+        reactivate_account(user, actor=request.user, request=request)
+        if user.email and not user.has_usable_password():
+            messages.info(request, f"{user.email} reçoit un lien pour choisir son mot de passe.")

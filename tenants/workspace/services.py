@@ -518,8 +518,12 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
 
 
 def _directors_left(member: MemberCCAS, without: Membership) -> int:
+    # Only those who can still sign in count: a deactivated director (union.account_retention)
+    # could not manage the team, so the last active one neither steps down nor is removed.
     return (
-        Membership.objects.filter(member=member, role=Membership.Role.DIRECTOR)
+        Membership.objects.filter(
+            member=member, role=Membership.Role.DIRECTOR, user__is_active=True
+        )
         .exclude(pk=without.pk)
         .count()
     )

@@ -7,6 +7,7 @@ import logging
 import mimetypes
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -64,7 +65,7 @@ from tenants.workspace.services import (
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
-from union.formats import long_date
+from union.formats import describe_days, long_date
 from union.spreadsheets import csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
@@ -607,11 +608,14 @@ def team(request):
                     f"{membership.user.email} a été invité(e) ({membership.get_role_display()}).",
                 )
                 return HttpResponseRedirect("/equipe/")
+    team = list(_team(request))
     return render(
         request,
         "workspace/team.html",
         {
-            "team": _team(request),
+            "team": team,
+            "has_deactivated": any(not m.user.is_active for m in team),
+            "account_inactive": describe_days(settings.ACCOUNT_INACTIVE_DAYS),
             "form": form,
             "roles": Membership.Role.choices,
             "me": membership_for(request),

@@ -267,6 +267,11 @@ SEMINAR_PERSONAL_DATA_KEPT_DAYS = int(os.environ.get("SEMINAR_PERSONAL_DATA_KEPT
 # Retention of the audit trail's lines, in days (union.retention, `manage.py prune_audit_trail`,
 # stated on /donnees-personnelles/): three years of who did what, then deleted.
 AUDIT_KEPT_DAYS = int(os.environ.get("AUDIT_KEPT_DAYS", 3 * 365))
+# Accounts nobody signed in to for this many days (since the last login, or since the account was
+# opened) are deactivated after an e-mail warning (union.account_retention, `manage.py
+# deactivate_inactive_accounts`, stated on /donnees-personnelles/): two years, typically someone
+# who left their CCAS, whose unused access is a risk and whose data no longer serves.
+ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 2 * 365))
 # Where people write to exercise their data rights (RGPD art. 13): on /donnees-personnelles/
 # and under the registration form. Required in production.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")

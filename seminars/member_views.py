@@ -42,10 +42,19 @@ def register_for_member(request, pk: int):
                 form.add_registration_errors(error)
             else:
                 waiting = registration.status == Registration.Status.WAITLISTED
+                flagged = registration.commune_status == Registration.CommuneStatus.FLAGGED
                 messages.success(
                     request,
                     f"{registration.prenom} {registration.nom} est inscrit(e) à "
-                    f"« {seminar.title} »" + (" en liste d'attente." if waiting else "."),
+                    f"« {seminar.title} »"
+                    + (" en liste d'attente." if waiting else ".")
+                    # Kept as typed, as everywhere: the organisers resolve it.
+                    + (
+                        f" La commune « {registration.commune_typed} » n'est pas reconnue : "
+                        "l'union la vérifiera."
+                        if flagged
+                        else ""
+                    ),
                 )
                 return HttpResponseRedirect("/")
     status = 400 if form is not None and form.errors else 200

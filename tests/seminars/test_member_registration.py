@@ -121,3 +121,18 @@ def test_a_full_event_puts_them_on_the_waiting_list(bondy):
     dashboard = html.unescape(client.get("/").content.decode())
     assert "Lucie Durand est inscrit(e) à « Petite commission » en liste d'attente." in dashboard
     assert Registration.objects.get(nom="Durand").status == Registration.Status.WAITLISTED
+
+
+def test_a_commune_not_recognised_is_kept_and_the_member_is_told(bondy):
+    seminar = make_seminar("Séminaire ABS")
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    response = client.post(f"/evenements/{seminar.pk}/inscrire/", _form(commune="Xyzzy"))
+    assert response.status_code == 302
+    dashboard = html.unescape(client.get("/").content.decode())
+    assert (
+        "Lucie Durand est inscrit(e) à « Séminaire ABS ». La commune « Xyzzy » n'est pas "
+        "reconnue : l'union la vérifiera." in dashboard
+    )
+    registration = Registration.objects.get(nom="Durand")
+    assert (registration.commune_typed, registration.commune_status) == ("Xyzzy", "flagged")
+    assert "Lucie Durand (Conseiller(ère) municipal(e), Xyzzy)" in dashboard  # as typed

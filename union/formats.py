@@ -1,5 +1,6 @@
 """How numbers and dates read in French, on pages, in documents and in exports."""
 
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils import timezone
@@ -67,3 +68,20 @@ def file_size(size: int) -> str:
         size /= 1024
         if size < 1023.95 or unit == "Go":  # 1 023,96 Ko reads « 1,0 Mo », not « 1 024,0 Ko »
             return f"{french_number(size, 1)}\u00a0{unit}"
+
+
+def with_de(text: str) -> str:
+    """ "de" before `text`, elided before a vowel sound: « d'agent@ccas.fr », « d'Yves », « de
+    lecture@ccas.fr », « de Yannick ». A y elides before a consonant only; an h never does:
+    the spelling does not tell a mute h (« d'Hélène ») from an aspirated one (« de Hugues »),
+    and a wrong « de » reads better than a wrong « d' » (as tenants/naming.py does for
+    communes)."""
+    text = str(text)
+    letters = "".join(
+        c for c in unicodedata.normalize("NFKD", text[:2]) if not unicodedata.combining(c)
+    ).lower()
+    first, second = letters[:1], letters[1:2]
+    vowel = first in ("a", "e", "i", "o", "u", "œ", "æ")
+    if first == "y":
+        vowel = bool(second) and second.isalpha() and second not in "aeiouy"
+    return f"d'{text}" if vowel else f"de {text}"

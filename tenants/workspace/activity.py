@@ -18,6 +18,7 @@ from union.params import parse_digits
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a year typed in an address may be
+FIRST_ACTIVITY_YEAR = 1990  # the earliest year a figure may be entered or imported for
 
 # The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
 # these only serve as suggestions and to spell a typed name the way the report expects it.
@@ -399,6 +400,29 @@ def _field_limits() -> tuple[int, Decimal]:
 MAX_COUNT, MAX_AMOUNT = _field_limits()
 
 
+def latest_activity_year(today: date | None = None) -> int:
+    """The latest year a figure may be entered or imported for: the current one (Paris time,
+    settings.TIME_ZONE). A year not begun has no activity yet, and its figures (a typo for the
+    year before, most often) would become the dashboard's « Activité <année> »."""
+    return (today or timezone.localdate()).year
+
+
+def future_year_message(year: int, latest: int) -> str | None:
+    """Why a year after `latest` (latest_activity_year) is refused; None for a year that is not
+    merely early but absurd (99999), which gets the plain « between 1990 and <latest> »."""
+    if not latest < year <= LAST_YEAR:
+        return None
+    return (
+        f"L'année {year} n'a pas commencé : saisissez une année entre {FIRST_ACTIVITY_YEAR} "
+        f"et {latest}, l'année en cours."
+    )
+
+
+def invalid_count_message(text: str) -> str:
+    """Said by the import and the entry form alike for a count that is not a whole number."""
+    return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."
+
+
 class TooLarge(ValueError):
     """A number the database can't hold; str() says so in French."""
 
@@ -478,7 +502,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
         return [], errors
     rows: list[ImportRow] = []
     seen: dict[tuple, int] = {}
-    max_year = timezone.localdate().year + 1
+    max_year = latest_activity_year()
     for number, raw in enumerate(table[1:], start=2):
         cells = {col: (raw[i] if i < len(raw) else None) for col, i in positions.items()}
         if not any(cell_text(v) for v in cells.values()):
@@ -487,7 +511,9 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
         year = None
         try:
             year = parse_integer(cells["year"])
-            if not 1990 <= year <= max_year:
+            if future := future_year_message(year, max_year):
+                line_errors.append(ImportIssue(number, labels["year"], future))
+            elif not FIRST_ACTIVITY_YEAR <= year <= max_year:
                 raise ValueError
         except ValueError:
             line_errors.append(
@@ -495,7 +521,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                     number,
                     labels["year"],
                     f"Année invalide : « {cell_text(cells['year'])} » "
-                    f"(attendu : une année entre 1990 et {max_year}).",
+                    f"(attendu : une année entre {FIRST_ACTIVITY_YEAR} et {max_year}).",
                 )
             )
         pole = cell_text(cells["pole"])
@@ -516,10 +542,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
             except ValueError:
                 line_errors.append(
                     ImportIssue(
-                        number,
-                        labels["count"],
-                        f"Nombre invalide : « {cell_text(cells['count'])} » "
-                        "(attendu : un entier positif ou nul).",
+                        number, labels["count"], invalid_count_message(cell_text(cells["count"]))
                     )
                 )
         if cell_text(cells["amount"]):

@@ -26,6 +26,7 @@ from tenants.workspace.services import (
     create_mandate,
     get_profile,
     import_activity,
+    seat_clash_errors,
     seat_date_errors,
     update_profile,
 )
@@ -120,6 +121,14 @@ class BoardMemberSerializer(serializers.ModelSerializer):
         mandate = self.context.get("mandate")
         if mandate is not None:
             errors = seat_date_errors(mandate, data.get("start"), data.get("end"))
+            if not errors:
+                errors = seat_clash_errors(
+                    mandate,
+                    data.get("first_name", ""),
+                    data.get("last_name", ""),
+                    data.get("start"),
+                    data.get("end"),
+                )
             if errors:
                 raise serializers.ValidationError(errors)
         return data

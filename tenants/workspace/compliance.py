@@ -158,10 +158,15 @@ def check_board(members: Iterable[BoardMember]) -> Compliance:
 
 
 def current_mandate() -> BoardMandate | None:
-    """The latest mandate that has started; else the earliest planned one."""
+    """The latest mandate that has started; else the earliest planned one.
+
+    Mandates do not overlap (services.mandate_errors refuses it), so the latest started is the
+    one running today, or the last one if the board is between two. Mandates saved before
+    that rule may still overlap or share a start: the newest entry wins a tie, so that every
+    page shows the same board."""
     today = timezone.localdate()
-    started = BoardMandate.objects.filter(start__lte=today).order_by("-start").first()
-    return started or BoardMandate.objects.order_by("start").first()
+    started = BoardMandate.objects.filter(start__lte=today).order_by("-start", "-pk").first()
+    return started or BoardMandate.objects.order_by("start", "pk").first()
 
 
 def reference_day(mandate: BoardMandate) -> date:

@@ -4,10 +4,17 @@ from pathlib import PurePath
 
 from django import forms
 from django.forms import formset_factory
-from django.utils import timezone
 
 from tenants.models import Membership
-from tenants.workspace.activity import TooLarge, parse_amount
+from tenants.workspace.activity import (
+    FIRST_ACTIVITY_YEAR,
+    TooLarge,
+    future_year_message,
+    invalid_count_message,
+    latest_activity_year,
+    parse_amount,
+    parse_integer,
+)
 from tenants.workspace.models import (
     MAX_EXTENSION_LENGTH,
     ActivityFigure,
@@ -20,7 +27,9 @@ from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
     MAX_DOCUMENT_BYTES,
     PROFILE_FIELDS,
+    mandate_errors,
     mandate_seat_errors,
+    seat_clash_errors,
     seat_date_errors,
 )
 
@@ -140,7 +149,11 @@ class MandateForm(forms.ModelForm):
         model = BoardMandate
         fields = ["label", "start", "end"]
         widgets = {"start": DateInput(), "end": DateInput()}
-        help_texts = {"end": "Laissez vide tant que le conseil n'a pas été renouvelé."}
+        help_texts = {
+            "start": "Le jour où le conseil est installé. Deux mandatures ne se chevauchent "
+            "pas : celle-ci commence après la fin de la précédente.",
+            "end": "Laissez vide tant que le conseil n'a pas été renouvelé.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +167,18 @@ class MandateForm(forms.ModelForm):
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "La fin précède le début.")
+        if start and not {"start", "end"} & set(self.errors):
+            # Another mandate with this label, or on some of these days (services.mandate_errors).
+            clash = mandate_errors(
+                data.get("label", ""),
+                start,
+                end,
+                BoardMandate.objects.all(),
+                exclude=self.instance if self.instance.pk else None,
+            )
+            for name, message in clash.items():
+                if name not in self.errors:
+                    self.add_error(name, message)
         if start and not {"start", "end"} & set(self.errors):
             errors = mandate_seat_errors(
                 self.seats, start, end, adjust=bool(data.get("adjust_seats"))
@@ -188,10 +213,29 @@ class BoardMemberForm(forms.ModelForm):
         ).items():
             if name not in self.errors:
                 self.add_error(name, message)
+        if not {"start", "end"} & set(self.errors):
+            # The same person already seated on some of these days (services.seat_clash_errors).
+            for name, message in seat_clash_errors(
+                self.mandate,
+                data.get("first_name", ""),
+                data.get("last_name", ""),
+                data.get("start"),
+                data.get("end"),
+                exclude=self.instance if self.instance.pk else None,
+            ).items():
+                self.add_error(name, message)
         return data
 
 
 class ActivityFigureForm(forms.ModelForm):
+    # Typed as people write numbers ("1 234", with a space or the no-break spaces that French
+    # spreadsheets and this site write), parsed by the import's own parser, with its messages.
+    count = forms.CharField(
+        label="Nombre",
+        required=False,
+        help_text="Un entier, par exemple 1 234.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     # Typed as people write euros ("1 234,50"), parsed like the import does.
     amount = forms.CharField(
         label="Montant (€)",
@@ -211,20 +255,36 @@ class ActivityFigureForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].min_value = 1990
-        self.fields["year"].widget.attrs.update({"min": 1990, "max": self.max_year()})
+        year = self.fields["year"]
+        # clean_year says the range in French; the model field's validators (0 to 32767) would
+        # say Django's « Assurez-vous que cette valeur… » first for a year such as 99999.
+        year.validators = []
+        year.widget.attrs.update({"min": FIRST_ACTIVITY_YEAR, "max": self.max_year()})
         if self.instance.pk and self.instance.amount is not None and not self.is_bound:
             self.initial["amount"] = f"{self.instance.amount:.2f}".replace(".", ",")
 
     @staticmethod
     def max_year() -> int:
-        return timezone.localdate().year + 1
+        return latest_activity_year()
 
     def clean_year(self):
-        year = self.cleaned_data["year"]
-        if not 1990 <= year <= self.max_year():
-            raise forms.ValidationError(f"Année entre 1990 et {self.max_year()}.")
+        year, latest = self.cleaned_data["year"], self.max_year()
+        if future := future_year_message(year, latest):
+            raise forms.ValidationError(future)
+        if not FIRST_ACTIVITY_YEAR <= year <= latest:
+            raise forms.ValidationError(f"Année entre {FIRST_ACTIVITY_YEAR} et {latest}.")
         return year
+
+    def clean_count(self):
+        text = self.cleaned_data["count"].strip()
+        if not text:
+            return None
+        try:
+            return parse_integer(text)
+        except TooLarge as error:
+            raise forms.ValidationError(str(error)) from None
+        except ValueError:
+            raise forms.ValidationError(invalid_count_message(text)) from None
 
     def clean_amount(self):
         text = self.cleaned_data["amount"].strip()
@@ -277,7 +337,14 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label="Adresse électronique")
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
-    role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
+    # Least privilege by default: without an initial value the browser selects the first choice,
+    # « Directeur ou directrice », and a list left untouched would give full rights (the team,
+    # publication to the directory). « Lecture seule » rather than « Agent »: an agent changes
+    # the member's data, so entering it is a right the director grants on purpose; a wrong
+    # reader costs nothing, and the role is changed in one click on this page.
+    role = forms.ChoiceField(
+        label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.VIEWER
+    )
 
 
 class RoleForm(forms.Form):

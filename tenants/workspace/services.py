@@ -4,7 +4,7 @@ Convention 1: verb-named, typed, atomic; mail on commit; sensitive writes audite
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from tenants.models import MemberCCAS, Membership, PublicMemberProfile
 from tenants.services import grant_membership, member_url, revoke_membership
-from tenants.workspace.activity import ImportRow, canonical_labels, spell
+from tenants.workspace.activity import (
+    FIRST_ACTIVITY_YEAR,
+    ImportRow,
+    canonical_labels,
+    fold,
+    future_year_message,
+    latest_activity_year,
+    spell,
+)
 from tenants.workspace.models import (
     ActivityFigure,
     BoardMandate,
@@ -54,6 +62,15 @@ BOARD_MEMBER_FIELDS = (
 
 class WorkspaceError(Exception):
     """A write was refused; the message is French and meant for the person who asked."""
+
+
+class FieldErrors(WorkspaceError):
+    """A write refused for reasons that belong next to form fields: `errors` by field name
+    ("label", "start", "end"), in French."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
 
 
 class DuplicateFigure(WorkspaceError):
@@ -188,24 +205,109 @@ def _sync_public_profile(member: MemberCCAS, profile: Profile) -> PublicMemberPr
 # --- Board -----------------------------------------------------------------------------------
 
 
+def _mandate_period(mandate: BoardMandate) -> str:
+    start = long_date(mandate.start, weekday=False)
+    if mandate.end is None:
+        return f"depuis le {start}, sans date de fin"
+    return f"du {start} au {long_date(mandate.end, weekday=False)}"
+
+
+def mandate_errors(
+    label: str, start: date, end: date | None, mandates, exclude: BoardMandate | None = None
+) -> dict[str, str]:
+    """French errors, by field ("label", "start", "end"), for a mandate named `label` running
+    from `start` to `end` (None: until further notice) beside the other `mandates` (`exclude`:
+    the one being edited).
+
+    Mandates follow one another: the board page, the dashboard and the API take the latest one
+    started as the running board (compliance.current_mandate), so a second one opened over it
+    would silently replace a full board with an empty one. At the real renewal, after the
+    municipal elections, the previous mandate is still open (no end date): the message gives the
+    exact end date to set on it, the day before the new one starts, so that they follow each
+    other. A label names one mandate only: the history and the API's `mandate` field show it."""
+    errors: dict[str, list[str]] = {"label": [], "start": [], "end": []}
+    others = sorted(
+        (m for m in mandates if exclude is None or m.pk != exclude.pk), key=lambda m: m.start
+    )
+    for other in others:
+        if label and fold(other.label) == fold(label):
+            errors["label"].append(
+                f"La mandature {other.label} ({_mandate_period(other)}) porte déjà ce nom : "
+                "donnez-en un autre à celle-ci, par exemple ses années de début et de fin."
+            )
+    day = long_date(start, weekday=False)
+    for other in others:
+        if other.start == start:
+            errors["start"].append(
+                f"La mandature {other.label} ({_mandate_period(other)}) commence déjà le {day} : "
+                "deux mandatures ne se chevauchent pas."
+            )
+        elif other.start < start and (other.end is None or other.end >= start):
+            # This one would start while the other runs: most often the renewal, the other not
+            # closed yet. The day before this start closes it and makes them follow each other.
+            eve = long_date(start - timedelta(days=1), weekday=False)
+            if other.end is None:
+                advice = (
+                    f"Si le conseil a été renouvelé, indiquez d'abord la fin de la mandature "
+                    f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
+                    "celle-ci."
+                )
+            else:
+                advice = (
+                    f"Commencez celle-ci le "
+                    f"{long_date(other.end + timedelta(days=1), weekday=False)} au plus tôt, ou, "
+                    f"si la mandature {other.label} a pris fin plus tôt, corrigez d'abord sa fin "
+                    f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
+                )
+            errors["start"].append(
+                f"La mandature {other.label} ({_mandate_period(other)}) est encore en cours le "
+                f"{day} : deux mandatures ne se chevauchent pas. {advice}"
+            )
+    # Starting earlier, this one must end before the next one starts (the nearest is enough).
+    following = next((m for m in others if m.start > start), None)
+    if following is not None and (end is None or end >= following.start):
+        eve = long_date(following.start - timedelta(days=1), weekday=False)
+        if end is None:
+            errors["end"].append(
+                f"Sans date de fin, cette mandature chevaucherait la mandature {following.label} "
+                f"({_mandate_period(following)}) : indiquez sa fin, le {eve} au plus tard."
+            )
+        else:
+            errors["end"].append(
+                f"Cette mandature chevaucherait la mandature {following.label} "
+                f"({_mandate_period(following)}) : finissez-la le {eve} au plus tard."
+            )
+    return {name: " ".join(messages) for name, messages in errors.items() if messages}
+
+
+def _locked_mandates() -> list[BoardMandate]:
+    # Locked until the write commits: two directors opening a mandate at the same moment are
+    # checked one after the other, the second one seeing the first one's mandate.
+    return list(BoardMandate.objects.select_for_update())
+
+
 @transaction.atomic
 def create_mandate(
     member: MemberCCAS, label: str, start: date, end: date | None = None, *, actor=None
 ) -> BoardMandate:
-    """Open a mandate (e.g. after the municipal elections); earlier mandates stay as history."""
+    """Open a mandate (e.g. after the municipal elections); earlier mandates stay as history.
+    Its label and dates must not clash with another's (mandate_errors: MandateClash)."""
     if end is not None and end < start:
         raise WorkspaceError("La fin de la mandature précède son début.")
+    errors = mandate_errors(label, start, end, _locked_mandates())
+    if errors:
+        raise MandateClash(errors)
     mandate = BoardMandate.objects.create(label=label, start=start, end=end)
     record_audit("board.mandate_created", actor=actor, member=member, target=label)
     return mandate
 
 
-class SeatsOutsideMandate(WorkspaceError):
+class SeatsOutsideMandate(FieldErrors):
     """New mandate dates would leave seats outside: `errors` by field ("start", "end"), French."""
 
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
+
+class MandateClash(FieldErrors):
+    """A mandate's label is already used, or its dates overlap another's (mandate_errors)."""
 
 
 @dataclass
@@ -323,9 +425,13 @@ def update_mandate(
 
     Its seats must still lie within it: SeatsOutsideMandate names those that would not, unless
     `adjust_seats`, which makes them start or end with the mandate (see mandate_seat_errors).
-    Returns the seats adjusted."""
+    Returns the seats adjusted. Its label and dates must not clash with another mandate's
+    (mandate_errors: MandateClash)."""
     if end is not None and end < start:
         raise WorkspaceError("La fin de la mandature précède son début.")
+    clash = mandate_errors(label, start, end, _locked_mandates(), exclude=mandate)
+    if clash:
+        raise MandateClash(clash)
     seats = list(BoardMember.objects.select_for_update().filter(mandate=mandate))
     errors = mandate_seat_errors(seats, start, end, adjust=adjust_seats)
     if errors:
@@ -395,6 +501,65 @@ def seat_date_errors(mandate: BoardMandate, start: date | None, end: date | None
     return errors
 
 
+def _seat_period(seat: BoardMember) -> str:
+    start = long_date(seat.start, weekday=False)
+    if seat.end is None:
+        return f"depuis le {start}, sans date de fin"
+    return f"du {start} au {long_date(seat.end, weekday=False)}"
+
+
+def seat_clash_errors(
+    mandate: BoardMandate,
+    first_name: str,
+    last_name: str,
+    start: date | None,
+    end: date | None,
+    exclude: BoardMember | None = None,
+    seats=None,
+) -> dict:
+    """French errors, by field ("start", "end"), for a seat of someone who already sits on
+    `mandate`'s board on some of the same days (`exclude`: the seat being edited; `seats`: the
+    mandate's seats, if already read). Names are compared folded (case, accents, spaces,
+    hyphens), as people type them.
+
+    One seat at a time whatever its kind: the maire presides by right, élus are members of the
+    conseil municipal and nommés are appointed among people who are not (CASF L123-6, DOMAIN),
+    so nobody holds two seats at once, and a person counted twice would skew the parity and the
+    group sizes. A second seat after the first one ended is fine: someone who left and came
+    back, or a municipal councillor who left the council and was then appointed by the maire.
+    Two namesakes on one board are told apart by a middle name or an initial."""
+    if start is None or not (first_name or last_name):
+        return {}
+    person = (fold(first_name), fold(last_name))
+    seats = mandate.members.all() if seats is None else seats
+    for seat in seats:
+        if exclude is not None and seat.pk == exclude.pk:
+            continue
+        if (fold(seat.first_name), fold(seat.last_name)) != person:
+            continue
+        if (seat.end is not None and seat.end < start) or (end is not None and end < seat.start):
+            continue
+        existing = (
+            f"{seat.full_name} siège déjà au conseil de la mandature {mandate.label} "
+            f"({seat.get_seat_display().lower()}, {_seat_period(seat)}) : une personne "
+            "n'occupe qu'un siège à la fois."
+        )
+        if start < seat.start:
+            eve = long_date(seat.start - timedelta(days=1), weekday=False)
+            return {"end": f"{existing} Finissez ce mandat-ci le {eve} au plus tard."}
+        if seat.end is None:
+            eve = long_date(start - timedelta(days=1), weekday=False)
+            advice = (
+                f"Si {seat.full_name} a quitté le conseil et y revient, indiquez d'abord la fin "
+                f"de son premier mandat (« Modifier ») : le {eve} au plus tard."
+            )
+        else:
+            day_after = long_date(seat.end + timedelta(days=1), weekday=False)
+            advice = f"Commencez ce mandat-ci le {day_after} au plus tôt."
+        return {"start": f"{existing} {advice}"}
+    return {}
+
+
 def _check_board_member(member: BoardMember) -> None:
     if member.seat == BoardMember.Seat.APPOINTED and not member.category:
         raise WorkspaceError("Un membre nommé doit avoir une catégorie d'association.")
@@ -403,6 +568,19 @@ def _check_board_member(member: BoardMember) -> None:
     outside = seat_date_errors(member.mandate, member.start, member.end)
     if outside:
         raise WorkspaceError(" ".join(outside.values()))
+    # The mandate's row locked until the write commits: the same person entered twice at the
+    # same moment (a double click) is checked against the first entry, not missed by both.
+    BoardMandate.objects.select_for_update().get(pk=member.mandate_id)
+    clash = seat_clash_errors(
+        member.mandate,
+        member.first_name,
+        member.last_name,
+        member.start,
+        member.end,
+        exclude=member if member.pk else None,
+    )
+    if clash:
+        raise WorkspaceError(" ".join(clash.values()))
     member.full_clean()
 
 
@@ -463,6 +641,11 @@ def save_activity_figure(
     """Enter or correct one figure; pole and category take the spelling already in use."""
     if count is None and amount is None:
         raise WorkspaceError("Indiquez un nombre, un montant ou les deux.")
+    latest = latest_activity_year()
+    if not FIRST_ACTIVITY_YEAR <= year <= latest:
+        raise WorkspaceError(
+            future_year_message(year, latest) or f"Année entre {FIRST_ACTIVITY_YEAR} et {latest}."
+        )
     pole, category = spell(pole, category)
     clash = ActivityFigure.objects.filter(year=year, pole=pole, category=category)
     if figure is not None:

@@ -45,7 +45,7 @@ from tenants.workspace.forms import (
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
 from tenants.workspace.services import (
     DuplicateFigure,
-    SeatsOutsideMandate,
+    FieldErrors,
     WorkspaceError,
     add_board_member,
     add_document,
@@ -65,7 +65,7 @@ from tenants.workspace.services import (
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
-from union.formats import describe_days, long_date
+from union.formats import describe_days, long_date, with_de
 from union.spreadsheets import csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
@@ -223,9 +223,16 @@ def board_mandate(request, pk: int):
 def mandate_add(request):
     form = MandateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mandate = create_mandate(request.tenant, **form.cleaned_data, actor=request.user)
-        messages.success(request, f"Mandature {mandate.label} créée.")
-        return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
+        try:
+            mandate = create_mandate(request.tenant, **form.cleaned_data, actor=request.user)
+        except FieldErrors as error:  # a mandate entered since the form was checked
+            for name, message in error.errors.items():
+                form.add_error(name, message)
+        except WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Mandature {mandate.label} créée.")
+            return HttpResponseRedirect(f"/conseil/mandats/{mandate.pk}/")
     return render(
         request, "workspace/form_page.html", {"form": form, "title": "Nouvelle mandature"}
     )
@@ -251,7 +258,7 @@ def mandate_edit(request, pk: int):
             adjusted = update_mandate(
                 request.tenant, mandate, **form.cleaned_data, actor=request.user
             )
-        except SeatsOutsideMandate as error:  # a seat changed since the form was checked
+        except FieldErrors as error:  # a seat or a mandate changed since the form was checked
             for name, message in error.errors.items():
                 form.add_error(name, message)
         except WorkspaceError as error:
@@ -632,7 +639,7 @@ def team_role(request, pk: int):
     if not form.is_valid():
         messages.error(
             request,
-            f"Rôle inconnu : celui de {membership.user.email} ne change pas ; {role_choices()}.",
+            f"Rôle inconnu : celui {with_de(membership.user.email)} ne change pas ; {role_choices()}.",
         )
         return HttpResponseRedirect("/equipe/")
     try:

@@ -63,7 +63,10 @@ def test_history_by_mandate(bondy, clients):
 
 
 def test_new_mandate_becomes_current(bondy, clients):
-    make_board(bondy)
+    mandate = make_board(bondy)
+    # The renewal: the previous mandate ends first (mandates do not overlap).
+    with schema_context(bondy.schema_name):
+        BoardMandate.objects.filter(pk=mandate.pk).update(end=date(2026, 3, 31))
     response = clients["agent"].post(
         "/conseil/mandats/ajouter/", {"label": "2026-2032", "start": "2026-04-01"}
     )

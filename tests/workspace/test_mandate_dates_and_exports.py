@@ -96,8 +96,11 @@ def test_a_later_start_that_leaves_seats_before_the_mandate_is_refused_naming_th
     assert mandate_of(montreuil, pk).start == MANDATE_START
     page = montreuil_client.get(f"/conseil/mandats/{pk}/modifier/").content.decode()
     assert ADJUST in page
-    # A new mandate has no seats yet: nothing to adjust, nothing offered.
+    # A new mandate has no seats yet: nothing to adjust, nothing offered (it follows the
+    # current one, which ends first: mandates do not overlap).
     assert ADJUST not in bondy_client.get("/conseil/mandats/ajouter/").content.decode()
+    with schema_context(bondy.schema_name):
+        BoardMandate.objects.filter(pk=pk).update(end=date(2026, 6, 30))
     response = bondy_client.post(
         "/conseil/mandats/ajouter/", {"label": "2026-2032", "start": "2026-07-01", "end": ""}
     )

@@ -617,6 +617,25 @@ def update_board_member(
 
 
 @transaction.atomic
+def check_mandate_deletable(mandate: BoardMandate) -> None:
+    """Raise WorkspaceError, in French, when someone sits in the term."""
+    if mandate.members.exists():
+        raise WorkspaceError(
+            f"La mandature {mandate.label} a des membres : retirez-les d'abord de la liste "
+            "(ou, si elle est terminée, indiquez sa date de fin)."
+        )
+
+
+@transaction.atomic
+def delete_mandate(member: MemberCCAS, mandate: BoardMandate, *, actor=None) -> None:
+    """Remove a term entered by mistake, only while nobody sits in it: a real term's seats are
+    the board's history (a term that ended gets an end date instead)."""
+    mandate = BoardMandate.objects.select_for_update().get(pk=mandate.pk)
+    check_mandate_deletable(mandate)
+    record_audit("board.mandate_deleted", actor=actor, member=member, target=mandate.label)
+    mandate.delete()
+
+
 def delete_board_member(member: MemberCCAS, board_member: BoardMember, *, actor=None) -> None:
     """Remove a seat entered by mistake (someone who leaves gets an end date instead)."""
     record_audit("board.member_deleted", actor=actor, member=member, target=board_member.full_name)

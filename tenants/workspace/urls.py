@@ -10,6 +10,7 @@ urlpatterns = [
     path("conseil/mandats/ajouter/", views.mandate_add, name="member_mandate_add"),
     path("conseil/mandats/<int:pk>/", views.board_mandate, name="member_mandate"),
     path("conseil/mandats/<int:pk>/modifier/", views.mandate_edit, name="member_mandate_edit"),
+    path("conseil/mandats/<int:pk>/supprimer/", views.mandate_delete, name="member_mandate_delete"),
     path(
         "conseil/mandats/<int:mandate_pk>/ajouter/",
         views.board_member_edit,

@@ -50,10 +50,12 @@ from tenants.workspace.services import (
     add_board_member,
     add_document,
     change_team_role,
+    check_mandate_deletable,
     create_mandate,
     delete_activity_figure,
     delete_board_member,
     delete_document,
+    delete_mandate,
     get_profile,
     import_activity,
     invite_team_member,
@@ -321,6 +323,33 @@ def _confirm_delete(request, *, title, lead, details, cancel, advice=""):
             "advice": advice,
         },
     )
+
+
+@write_required
+@require_http_methods(["GET", "POST"])
+def mandate_delete(request, pk: int):
+    """A term entered by mistake goes, once nobody sits in it (services.delete_mandate)."""
+    mandate = get_object_or_404(BoardMandate, pk=pk)
+    back = f"/conseil/mandats/{mandate.pk}/"
+    try:
+        if request.method == "GET":
+            check_mandate_deletable(mandate)
+            period = f"du {long_date(mandate.start, weekday=False)}"
+            if mandate.end:
+                period += f" au {long_date(mandate.end, weekday=False)}"
+            return _confirm_delete(
+                request,
+                title=f"Supprimer la mandature {mandate.label} ?",
+                lead="Cette mandature, saisie par erreur et sans membre, sera supprimée.",
+                details=[("Mandature", mandate.label), ("Dates", period)],
+                cancel=back,
+            )
+        delete_mandate(request.tenant, mandate, actor=request.user)
+    except WorkspaceError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(back)
+    messages.success(request, f"Mandature {mandate.label} supprimée.")
+    return HttpResponseRedirect("/conseil/")
 
 
 @write_required

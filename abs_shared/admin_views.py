@@ -22,10 +22,11 @@ def is_abs_staff(user) -> bool:
 class ReferenceImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes level, code, indicator, year, value (et source facultative). level : "
-        "france (code FRM ; FR pour la France entière, référence des DROM), region (code "
-        "INSEE), departement (code INSEE), epci (SIREN). value : "
-        "un nombre (virgule ou point), « s » pour secret, vide si non disponible.",
+        help_text="Colonnes level, code, indicator, year, value (et source facultative, 200 "
+        "caractères au plus ; en-têtes français niveau, indicateur, année, valeur acceptés). "
+        "level : france (code FRM ; FR pour la France entière, référence des DROM), region (code "
+        "INSEE), departement (code INSEE), epci (SIREN). year : de 1990 à l'année en cours. "
+        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible.",
     )
     source = forms.CharField(
         label="Source par défaut",

@@ -20,6 +20,8 @@ from abs_shared.tabular import (
     ImportIssue,
     ImportRejected,
     check_value_range,
+    header_key,
+    key_columns,
     parse_value,
     parse_year,
     read_table,
@@ -28,6 +30,20 @@ from tenants.models import Departement, Intercommunality, MemberCCAS, Region
 from union.audit import record_audit
 
 REFERENCE_COLUMNS = ("level", "code", "indicator", "year", "value")
+# The French name of each column, for a column missing from the file; its French header is read
+# too (compared without case or accents), like the member's import.
+REFERENCE_FRENCH_NAMES = {
+    "level": "niveau",
+    "code": "code",
+    "indicator": "indicateur",
+    "year": "année",
+    "value": "valeur",
+    "source": "source",
+}
+REFERENCE_ALIASES = {header_key(name): field for field, name in REFERENCE_FRENCH_NAMES.items()} | {
+    field: field for field in REFERENCE_FRENCH_NAMES
+}
+MAX_SOURCE = ReferenceValue._meta.get_field("source").max_length
 
 
 def _territory_codes() -> dict[str, set[str]]:
@@ -42,15 +58,24 @@ def _territory_codes() -> dict[str, set[str]]:
 
 def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]:
     """Check a whole reference file (`level,code,indicator,year,value[,source]`); raise ImportRejected."""
-    table = read_table(uploaded)
-    missing = [column for column in REFERENCE_COLUMNS if column not in table.columns()]
-    if missing:
-        raise ImportRejected(
-            [ImportIssue(1, column, "Colonne obligatoire absente.") for column in missing]
+    table = read_table(uploaded, lower_header=False)
+    labels, header_issues = key_columns(table, REFERENCE_ALIASES, REFERENCE_FRENCH_NAMES)
+    missing = [
+        ImportIssue(
+            1,
+            column,
+            f"Colonne « {column} » absente de la ligne d'en-tête "
+            "(level;code;indicator;year;value[;source]).",
         )
+        for column in REFERENCE_COLUMNS
+        if column not in labels
+    ]
+    if missing or header_issues:
+        raise ImportRejected(header_issues + missing)
+    label = labels.get  # every issue names the column as the file's header writes it
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     territories = _territory_codes()
-    errors: list[ImportIssue] = []
+    errors: list[ImportIssue] = list(table.issues)
     seen: dict[tuple, int] = {}
     parsed = []
     for line, row in table.rows:
@@ -62,36 +87,49 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
             row_errors.append(
                 ImportIssue(
                     line,
-                    "level",
+                    label("level"),
                     f"Niveau « {row['level']} » inconnu (france, region, departement ou epci).",
                 )
             )
         elif code not in territories[level]:
             row_errors.append(
-                ImportIssue(line, "code", f"Code « {row['code']} » inconnu pour le niveau {level}.")
+                ImportIssue(
+                    line, label("code"), f"Code « {row['code']} » inconnu pour le niveau {level}."
+                )
             )
         if indicator is None:
             row_errors.append(
                 ImportIssue(
-                    line, "indicator", f"Indicateur « {row['indicator']} » absent du catalogue."
+                    line,
+                    label("indicator"),
+                    f"Indicateur « {row['indicator']} » absent du catalogue.",
                 )
             )
         try:
             year = parse_year(row["year"])
         except ValueError as error:
-            row_errors.append(ImportIssue(line, "year", str(error)))
+            row_errors.append(ImportIssue(line, label("year"), str(error)))
             year = None
         try:
             status, value = parse_value(row["value"])
             if indicator is not None:
                 check_value_range(indicator, value)
         except ValueError as error:
-            row_errors.append(ImportIssue(line, "value", str(error)))
+            row_errors.append(ImportIssue(line, label("value"), str(error)))
+        source = row.get("source", "").strip()
+        if len(source) > MAX_SOURCE:  # cut, it would lose its end (year, table) unsaid
+            row_errors.append(
+                ImportIssue(
+                    line,
+                    label("source"),
+                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
+                )
+            )
         if not row_errors:
             key = (level, code, indicator.code, year)
             if key in seen:
                 row_errors.append(
-                    ImportIssue(line, "indicator", f"Doublon de la ligne {seen[key]}.")
+                    ImportIssue(line, label("indicator"), f"Doublon de la ligne {seen[key]}.")
                 )
             seen[key] = line
         errors.extend(row_errors)
@@ -104,11 +142,12 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
                     year=year,
                     value=value,
                     status=status,
-                    source=(row.get("source") or default_source or indicator.source)[:200],
+                    # The form's default source has the same limit; the catalogue's fits too.
+                    source=(source or default_source or indicator.source)[:MAX_SOURCE],
                 )
             )
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda issue: issue.line))
     if not parsed:
         raise ImportRejected([ImportIssue(2, "", "Aucune ligne de données.")])
     return parsed

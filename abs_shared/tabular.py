@@ -4,11 +4,15 @@ Shared by the reference importer (public) and the observation importer (member s
 the whole file first and report every bad cell by line and column, in French.
 """
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from abs_shared.models import ReferenceValue, ValueStatus
-from union.spreadsheets import ImportIssue, ImportRejected, read_rows
+from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
 SECRET_MARKS = {"s", "secret"}
@@ -19,12 +23,19 @@ THOUSANDS_SPACES = (" ", "\u00a0", "\u202f")
 # denominators of observations (16 digits, 2 after the point) hold more.
 _VALUE = ReferenceValue._meta.get_field("value")
 LARGEST = Decimal(10) ** (_VALUE.max_digits - _VALUE.decimal_places)
+FIRST_YEAR = 1990
+# With both separators, the last is the decimal one and the other groups thousands by three:
+# "1.234,5" or "1,234.5" (as the activity import reads amounts). A lone separator stays decimal
+# ("1,234" is 1,234: values have up to four decimals, unlike euros), and "1.2,5" is refused.
+GROUPED = re.compile(r"\d{1,3}(?P<sep>[.,])\d{3}((?P=sep)\d{3})*(?!(?P=sep))[.,]\d+")
 
 
 @dataclass
 class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (line number, {column: text})
+    # Cells outside the header's named columns, one issue per line: reported with the rest.
+    issues: list[ImportIssue] = field(default_factory=list)
 
     def columns(self) -> set[str]:
         return set(self.header)
@@ -41,7 +52,10 @@ def _header_index(raw_rows: list[list[str]]) -> int:
 def read_table(uploaded, *, lower_header: bool = True) -> Table:
     """Read an uploaded CSV or XLSX file (first sheet) into a header and numbered rows.
 
-    Blank lines are skipped but keep their number, so that reported lines match the file.
+    Blank lines are skipped but keep their number, so that reported lines match the file. A
+    filled cell in a column without a header (beyond the header, or under a blank header cell)
+    is not read silently: it becomes an issue of `Table.issues`, which the importers report
+    with the other errors of the file (so that one stray cell does not hide them).
     """
     name = getattr(uploaded, "name", "") or ""
     data = uploaded.read()
@@ -56,21 +70,72 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
     header = [cell.strip() for cell in raw_rows[start]]
     if lower_header:
         header = [cell.lower() for cell in header]
-    rows = []
+    named = [(i, column) for i, column in enumerate(header) if column]
+    rows, issues = [], []
     for number, cells in enumerate(raw_rows[start + 1 :], start=start + 2):
         if not any(cells):
             continue
-        if len(cells) > len(header) and any(cells[len(header) :]):
-            raise ImportRejected(
-                [ImportIssue(number, "", "Plus de cellules que de colonnes dans l'en-tête.")]
+        stray = [i for i, cell in enumerate(cells) if cell and (i >= len(header) or not header[i])]
+        if stray:
+            issues.append(_stray_cells(number, cells, stray, len(named)))
+        rows.append((number, {column: (cells[i] if i < len(cells) else "") for i, column in named}))
+    return Table(header=header, rows=rows, issues=issues)
+
+
+def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> ImportIssue:
+    """The issue of a line with filled cells in columns the header doesn't name, placed at the
+    first of them (« colonne D », the letter the spreadsheet shows)."""
+    shown = ", ".join(f"« {cells[i]} »" for i in stray[:3]) + (" …" if len(stray) > 3 else "")
+    if len(stray) == 1:
+        what, fix = "1 cellule remplie", "videz-la, ou nommez sa colonne dans l'en-tête"
+    else:
+        what = f"{len(stray)} cellules remplies"
+        fix = "videz-les, ou nommez leurs colonnes dans l'en-tête"
+    return ImportIssue(
+        line,
+        f"colonne {column_letter(stray[0])}",
+        f"{what} hors des {named} colonnes nommées par l'en-tête ({shown}) : {fix}.",
+    )
+
+
+def header_key(text: str) -> str:
+    """A header cell as the importers compare it: lower case, without accents (« Année » and
+    « annee » are the same column)."""
+    folded = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def key_columns(
+    table: Table, aliases: dict[str, str], french_names: dict[str, str]
+) -> tuple[dict[str, str], list[ImportIssue]]:
+    """Re-key `table.rows` by field (aliases: folded header -> field) and say how the file's
+    header names each field, so that every error quotes the person's own column.
+
+    Returns ({field: header cell as written}, issues): a field given twice (« valeur » and
+    « value ») is refused, as one of the two would be ignored.
+    """
+    labels: dict[str, str] = {}
+    issues = []
+    for column in table.header:
+        field_name = aliases.get(header_key(column))
+        if field_name is None:
+            continue
+        if field_name in labels:
+            issues.append(
+                ImportIssue(
+                    1,
+                    column,
+                    f"Colonne en double : « {labels[field_name]} » et « {column} » désignent "
+                    f"toutes deux la colonne {french_names[field_name]}. Gardez-en une.",
+                )
             )
-        rows.append(
-            (
-                number,
-                {column: (cells[i] if i < len(cells) else "") for i, column in enumerate(header)},
-            )
-        )
-    return Table(header=header, rows=rows)
+            continue
+        labels[field_name] = column
+    table.rows = [
+        (line, {field_name: row.get(column, "") for field_name, column in labels.items()})
+        for line, row in table.rows
+    ]
+    return labels, issues
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -78,10 +143,15 @@ def parse_decimal(text: str) -> Decimal:
     cleaned = text.strip()
     for space in THOUSANDS_SPACES:
         cleaned = cleaned.replace(space, "")
+    sign = cleaned[:1] if cleaned[:1] in "+-" else ""
     if "," in cleaned and "." in cleaned:
-        raise ValueError(
-            f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal."
-        )
+        grouped = GROUPED.fullmatch(cleaned[len(sign) :])
+        if grouped is None:
+            raise ValueError(
+                f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal "
+                "(un nombre comme 1 234,5 peut aussi s'écrire 1.234,5)."
+            )
+        cleaned = cleaned.replace(grouped["sep"], "")
     cleaned = cleaned.replace(",", ".")
     try:
         number = Decimal(cleaned)
@@ -113,10 +183,33 @@ def parse_value(text: str, *, blank: str = ValueStatus.MISSING) -> tuple[str, De
     return ValueStatus.VALUE, parse_decimal(text)
 
 
+def latest_year() -> int:
+    """The latest year a value may describe: the current one, in Paris (a value of a year to
+    come is a typing error, and would stand at the end of every series)."""
+    return timezone.localdate().year
+
+
+def year_error(year: int) -> str | None:
+    """Why `year` can't be a value's year (French), or None."""
+    latest = latest_year()
+    if year < FIRST_YEAR:
+        return f"{year} est une année trop ancienne ; la première acceptée est {FIRST_YEAR}."
+    if year > latest:
+        return (
+            f"{year} est une année à venir ; la dernière acceptée est l'année en cours, {latest}."
+        )
+    return None
+
+
 def parse_year(text: str) -> int:
     cleaned = text.strip()
-    if not (cleaned.isdecimal() and len(cleaned) == 4 and 1990 <= int(cleaned) <= 2100):
-        raise ValueError(f"« {text} » n'est pas une année (entre 1990 et 2100).")
+    if not (cleaned.isdecimal() and cleaned.isascii() and len(cleaned) == 4):
+        raise ValueError(
+            f"« {text} » n'est pas une année (quatre chiffres, de {FIRST_YEAR} à {latest_year()})."
+        )
+    error = year_error(int(cleaned))
+    if error:
+        raise ValueError(error)
     return int(cleaned)
 
 

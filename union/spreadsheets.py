@@ -11,8 +11,10 @@ dialect and the content types.
 import codecs
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import load_workbook
@@ -60,12 +62,23 @@ class ImportRejected(Exception):
         super().__init__(f"{len(errors)} erreur(s) dans le fichier")
 
 
+# Excel shows (and lets people type) 15 significant digits: beyond that a float's digits are
+# binary rounding noise, e.g. 0.1 + 0.7 is stored as 0.7999999999999999 and shown 0,8.
+EXCEL_DIGITS = 15
+
+
 def cell_text(value) -> str:
-    """A cell as the person typed it: XLSX numbers such as 12.0 come back as "12"."""
+    """A cell as the person sees it in their spreadsheet: an XLSX number reads as Excel shows it
+    in its general format (15 significant digits), without exponent or a trailing ".0", so that
+    12.0 reads "12" and 0.7999999999999999 (a sum, shown 0,8) reads "0.8"."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if not math.isfinite(value):  # not in a workbook Excel wrote; read as the importers refuse
+            return str(value)
+        if value == 0:  # -0.0 too
+            return "0"
+        return format(Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize(), "f")
     return str(value).strip()
 
 
@@ -211,19 +224,44 @@ def _decode(content: bytes) -> str:
     )
 
 
+# The start of an OLE2 compound file: Excel 97-2003 (.xls), or an .xlsx protected by a password
+# (Excel then encrypts the workbook inside such a container).
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UNREADABLE_XLSX = (
+    "Classeur XLSX illisible : ce fichier n'est pas un classeur Excel (.xlsx) valide. "
+    "Ouvrez-le dans votre tableur et enregistrez-le au format .xlsx ou .csv, puis renvoyez-le."
+)
+OLD_OR_PROTECTED_XLSX = (
+    "Ce classeur est au format Excel 97-2003 (.xls) ou protégé par un mot de passe : "
+    "ouvrez-le dans votre tableur, retirez le mot de passe s'il y en a un et enregistrez-le "
+    "au format .xlsx ou .csv, puis renvoyez-le."
+)
+NO_SHEET = "Le classeur ne contient aucune feuille de calcul : mettez les données sur la première."
+
+
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    """The rows of the first sheet. openpyxl raises many kinds of exception for a damaged file,
+    while loading or, in read-only mode, while reading the sheet: never named to people (their
+    class names mean nothing to them), always the same French sentence."""
+    if content.startswith(OLE2_SIGNATURE):
+        raise ImportRejected([ImportIssue(1, "", OLD_OR_PROTECTED_XLSX)], unreadable=True)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportRejected(
-            [ImportIssue(1, "", f"Classeur XLSX illisible ({error.__class__.__name__}).")],
-            unreadable=True,
-        ) from error
-    rows = [
-        (number, [cell_text(value) for value in row])
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1)
-    ]
-    workbook.close()
+    except Exception as error:
+        raise ImportRejected([ImportIssue(1, "", UNREADABLE_XLSX)], unreadable=True) from error
+    try:
+        if not workbook.worksheets:  # only chart sheets
+            raise ImportRejected([ImportIssue(1, "", NO_SHEET)], unreadable=True)
+        rows = [
+            (number, [cell_text(value) for value in row])
+            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1)
+        ]
+    except ImportRejected:
+        raise
+    except Exception as error:  # a sheet whose XML is damaged
+        raise ImportRejected([ImportIssue(1, "", UNREADABLE_XLSX)], unreadable=True) from error
+    finally:
+        workbook.close()
     return rows
 
 

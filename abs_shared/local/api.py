@@ -19,6 +19,7 @@ from abs_shared.local.models import Observation
 from abs_shared.models import Indicator
 from abs_shared.tabular import ImportRejected
 from tenants.access import IsDirectorOfHost, IsMemberOfHost, has_member_role
+from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
 
 
 class OwnValuesMixin:
@@ -115,6 +116,11 @@ class ObservationImport(APIView):
                         }
                     ]
                 },
+                status=400,
+            )
+        if upload.size > MAX_IMPORT_BYTES:  # as the page's form, and the activity import
+            return Response(
+                {"errors": [{"line": 0, "column": "file", "message": "Le fichier dépasse 5 Mo."}]},
                 status=400,
             )
         try:

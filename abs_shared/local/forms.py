@@ -2,8 +2,18 @@
 
 from django import forms
 
+from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.models import Indicator
-from abs_shared.tabular import check_value_range, parse_decimal, parse_value
+from abs_shared.tabular import (
+    FIRST_YEAR,
+    check_value_range,
+    latest_year,
+    parse_decimal,
+    parse_value,
+    year_error,
+)
+from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
+from union.formats import file_size
 
 
 class ObservationForm(forms.Form):
@@ -14,7 +24,8 @@ class ObservationForm(forms.Form):
     indicator = forms.ModelChoiceField(
         Indicator.objects.all(), label="Indicateur", empty_label="Choisir un indicateur"
     )
-    year = forms.IntegerField(label="Année", min_value=1990, max_value=2100)
+    # Bounded in clean_year: the latest year is the current one, known only when the form is made.
+    year = forms.IntegerField(label="Année")
     value = forms.CharField(
         label="Valeur",
         required=False,
@@ -41,6 +52,15 @@ class ObservationForm(forms.Form):
         if observation is not None:
             del self.fields["indicator"]
             del self.fields["year"]
+        else:
+            self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": latest_year()})
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        error = year_error(year)
+        if error:
+            raise forms.ValidationError(error)
+        return year
 
     def _number(self, name: str):
         text = self.cleaned_data.get(name, "")
@@ -86,12 +106,23 @@ class ObservationForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Le modèle (colonnes indicator, year, value, et facultativement numerator, "
-        "denominator, source, comment) ou un fichier communal de l'INSEE (colonne CODGEO et "
-        "colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou point. "
-        "Une cellule vide signifie « non disponible » dans le modèle, mais « secret » dans un "
-        "fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu de ménages).",
+        help_text=f"Le modèle (colonnes {', '.join(TEMPLATE_COLUMNS[:3])}, et facultativement "
+        f"{', '.join(TEMPLATE_COLUMNS[3:])}) ou un fichier communal de l'INSEE (colonne CODGEO "
+        "et colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou "
+        "point ; 5 Mo au plus. Une cellule vide signifie « non disponible » dans le modèle, mais "
+        "« secret » dans un fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu "
+        "de ménages).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse 5 Mo ({file_size(uploaded.size)}) : un fichier de l'INSEE "
+                "peut être réduit à la ligne de votre territoire et à son en-tête."
+            )
+        return uploaded
 
 
 class SelectionForm(forms.Form):

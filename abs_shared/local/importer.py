@@ -1,6 +1,8 @@
 """Reading a member's observation file: the Maillage template or an INSEE commune file.
 
-Template: columns `indicator,year,value[,numerator,denominator,source,comment]`.
+Template: columns `indicateur;année;valeur[;numérateur;dénominateur;source;commentaire]` (the
+English names of the first template, `indicator,year,value…`, are still read). Errors name a
+column as the file's own header does, or by its French name when it is missing.
 INSEE: a `CODGEO` column and indicator columns carrying the vintage (`MED21`, `TP6021`); only the
 row of the member's commune is kept (a CIAS's: its intercommunality's SIREN, as in INSEE's EPCI
 files; never its seat commune's row). INSEE leaves a value blank when it rests on too few
@@ -13,32 +15,41 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import (
     ImportIssue,
     ImportRejected,
     Table,
     check_value_range,
+    header_key,
+    key_columns,
     parse_decimal,
     parse_value,
     parse_year,
     read_table,
+    year_error,
 )
 
-TEMPLATE_COLUMNS = ["indicator", "year", "value", "numerator", "denominator", "source", "comment"]
-REQUIRED_COLUMNS = TEMPLATE_COLUMNS[:3]
-# French headers people type in their own files.
-COLUMN_ALIASES = {
-    "indicateur": "indicator",
-    "annee": "year",
-    "année": "year",
-    "valeur": "value",
-    "numerateur": "numerator",
-    "numérateur": "numerator",
-    "denominateur": "denominator",
-    "dénominateur": "denominator",
-    "commentaire": "comment",
+# The fields of a template row (code), and the template's headers (what people read).
+FIELDS = ["indicator", "year", "value", "numerator", "denominator", "source", "comment"]
+TEMPLATE_COLUMNS = [
+    "indicateur",
+    "année",
+    "valeur",
+    "numérateur",
+    "dénominateur",
+    "source",
+    "commentaire",
+]
+FRENCH_NAMES = dict(zip(FIELDS, TEMPLATE_COLUMNS, strict=True))
+REQUIRED_COLUMNS = FIELDS[:3]
+# Headers read, compared without case or accents (tabular.header_key): the template's French
+# ones, the English ones of the first template, which existing files still carry.
+COLUMN_ALIASES = {header_key(name): field for field, name in FRENCH_NAMES.items()} | {
+    field: field for field in FIELDS
 }
+MAX_SOURCE = Observation._meta.get_field("source").max_length
 INSEE_COLUMN = re.compile(r"(?P<code>[A-Z0-9_]+?)(?P<yy>\d{2})")
 
 
@@ -64,26 +75,26 @@ def read_observations(uploaded, commune_code: str) -> list[ParsedObservation]:
     upper = [column.upper() for column in table.header]
     if "CODGEO" in upper:
         return _read_insee(table, indicators, commune_code)
-    table.header = [COLUMN_ALIASES.get(column.lower(), column.lower()) for column in table.header]
-    table.rows = [
-        (line, {COLUMN_ALIASES.get(k.lower(), k.lower()): v for k, v in row.items()})
-        for line, row in table.rows
-    ]
     return _read_template(table, indicators)
 
 
 def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[ParsedObservation]:
-    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns()]
-    if missing:
-        raise ImportRejected(
-            [
-                ImportIssue(
-                    1, column, "Colonne obligatoire absente (ou colonne CODGEO d'un fichier INSEE)."
-                )
-                for column in missing
-            ]
+    labels, header_issues = key_columns(table, COLUMN_ALIASES, FRENCH_NAMES)
+    missing = [
+        ImportIssue(
+            1,
+            FRENCH_NAMES[name],
+            f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête (le modèle commence "
+            "par indicateur;année;valeur ; un fichier de l'INSEE a une colonne CODGEO).",
         )
-    errors: list[ImportIssue] = []
+        for name in REQUIRED_COLUMNS
+        if name not in labels
+    ]
+    if missing or header_issues:
+        raise ImportRejected(header_issues + missing)
+    # Every issue names the column as the file's header writes it.
+    label = labels.get
+    errors: list[ImportIssue] = list(table.issues)
     seen: dict[tuple[str, int], int] = {}
     parsed = []
     for line, row in table.rows:
@@ -96,22 +107,26 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
         if indicator is None:
             row_errors.append(
                 ImportIssue(
-                    line, "indicator", f"Indicateur « {row['indicator']} » absent du catalogue."
+                    line,
+                    label("indicator"),
+                    f"Indicateur « {row['indicator']} » absent du catalogue.",
                 )
             )
-        year = _cell(row_errors, line, "year", parse_year, row["year"])
+        year = _cell(row_errors, line, label("year"), parse_year, row["year"])
         status_value = (
-            _checked_value(row_errors, line, "value", indicator, row["value"])
+            _checked_value(row_errors, line, label("value"), indicator, row["value"])
             if indicator is not None
-            else _cell(row_errors, line, "value", parse_value, row["value"])
+            else _cell(row_errors, line, label("value"), parse_value, row["value"])
         )
         numbers = {}
         for column in ("numerator", "denominator"):
             text = row.get(column, "").strip()
-            numbers[column] = _cell(row_errors, line, column, parse_decimal, text) if text else None
+            numbers[column] = (
+                _cell(row_errors, line, label(column), parse_decimal, text) if text else None
+            )
             if numbers[column] is not None and numbers[column] < 0:
                 row_errors.append(
-                    ImportIssue(line, column, "Un effectif ne peut pas être négatif.")
+                    ImportIssue(line, label(column), "Un effectif ne peut pas être négatif.")
                 )
         if (
             numbers["numerator"] is not None
@@ -119,14 +134,26 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
             and numbers["numerator"] > numbers["denominator"]
         ):
             row_errors.append(
-                ImportIssue(line, "numerator", "Le numérateur dépasse le dénominateur.")
+                ImportIssue(line, label("numerator"), "Le numérateur dépasse le dénominateur.")
+            )
+        source = row.get("source", "").strip()
+        if len(source) > MAX_SOURCE:
+            # The form refuses it too: cut, the end of a source (its year, its table) is lost.
+            row_errors.append(
+                ImportIssue(
+                    line,
+                    label("source"),
+                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
+                )
             )
         if indicator is not None and year is not None:
             key = (indicator.code, year)
             if key in seen:
                 row_errors.append(
                     ImportIssue(
-                        line, "indicator", f"{indicator.code} {year} figure déjà ligne {seen[key]}."
+                        line,
+                        label("indicator"),
+                        f"{indicator.code} {year} figure déjà ligne {seen[key]}.",
                     )
                 )
             seen.setdefault(key, line)
@@ -140,12 +167,12 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
                     value=status_value[1],
                     numerator=numbers["numerator"],
                     denominator=numbers["denominator"],
-                    source=row.get("source", "").strip()[:200] or indicator.source,
+                    source=source or indicator.source,
                     comment=row.get("comment", "").strip(),
                 )
             )
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(sorted(errors, key=lambda issue: issue.line))
     if not parsed:
         raise ImportRejected([ImportIssue(2, "", "Aucune ligne de données.")])
     return parsed
@@ -216,9 +243,14 @@ def _read_insee(
             [ImportIssue(matches[1][0], codgeo, f"{territory} figure plusieurs fois.")]
         )
     line, row = matches[0]
-    errors: list[ImportIssue] = []
+    # Only this line is read: a stray cell on another commune's line loses nothing of ours.
+    errors: list[ImportIssue] = [issue for issue in table.issues if issue.line == line]
     parsed = []
     for column, (indicator, year) in columns.items():
+        vintage_error = year_error(year)  # MED99 would be 2099
+        if vintage_error:
+            errors.append(ImportIssue(line, column, vintage_error))
+            continue
         # INSEE leaves blank what rests on too few households: secret, not missing.
         status_value = _checked_value(
             errors, line, column, indicator, row[column], blank=ValueStatus.SECRET

@@ -289,6 +289,14 @@ def retract_observations(
     return len(removed)
 
 
+def validated_count(
+    member: MemberCCAS, *, year: int | None = None, indicators: list[str] | None = None
+) -> int:
+    """How many validated observations a publication of this selection would take up."""
+    with schema_context(member.schema_name):
+        return _selection(year, indicators).filter(state=Observation.State.VALIDATED).count()
+
+
 def state_counts(member: MemberCCAS) -> dict[str, int]:
     """Drafts, validated (not in the pool) and published observations of the member."""
     with schema_context(member.schema_name):

@@ -155,7 +155,16 @@ def import_file(request):
                     "laisse vide une valeur calculée sur trop peu de ménages.",
                 )
             return HttpResponseRedirect("/abs/")
-    return render(request, "abs_shared/local/import.html", {"form": form, "errors": errors})
+    return render(
+        request,
+        "abs_shared/local/import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "required_columns": TEMPLATE_COLUMNS[:3],
+            "optional_columns": TEMPLATE_COLUMNS[3:],
+        },
+    )
 
 
 @member_role_required()
@@ -194,15 +203,37 @@ def bulk_action(request, action: str):
     scope = f"{selection['year'] or 'toutes années'}"
     if action == "valider":
         count = services.validate_observations(request.tenant, **selection)
-        messages.success(request, f"{count} brouillon(s) validé(s) ({scope}).")
+        done = f"{count} brouillon(s) validé(s) ({scope})."
+        nothing = f"Aucun brouillon à valider ({scope}) : rien n'a changé."
     elif action == "publier":
+        if not services.validated_count(
+            request.tenant, year=selection["year"], indicators=selection["indicators"]
+        ):
+            messages.warning(
+                request,
+                f"Aucune valeur validée à publier ({scope}) : rien n'a été publié. Seules les "
+                "valeurs validées se publient ; validez d'abord les brouillons.",
+            )
+            return HttpResponseRedirect("/abs/")
         count = services.publish_observations(request.tenant, **selection)
-        messages.success(request, f"{count} valeur(s) publiée(s) dans l'espace commun ({scope}).")
+        done = f"{count} valeur(s) publiée(s) dans l'espace commun ({scope})."
+        # Validated values all « non disponible »: none is pooled (any older one was withdrawn).
+        nothing = (
+            f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
+            "disponibles », et une valeur non disponible ne va pas dans l'espace commun (elle en "
+            "retire la valeur publiée auparavant, s'il y en avait une)."
+        )
     elif action == "retirer":
         count = services.retract_observations(request.tenant, **selection)
-        messages.success(request, f"{count} valeur(s) retirée(s) de l'espace commun ({scope}).")
+        done = f"{count} valeur(s) retirée(s) de l'espace commun ({scope})."
+        nothing = f"Aucune valeur publiée à retirer ({scope}) : rien n'a changé."
     else:
         raise PermissionDenied
+    # Nothing done is not a success: « 0 valeur(s) publiée(s) » in green would read as one.
+    if count:
+        messages.success(request, done)
+    else:
+        messages.warning(request, nothing)
     return HttpResponseRedirect("/abs/")
 
 

@@ -109,7 +109,7 @@ def test_bad_rows_are_reported_with_line_and_column_and_nothing_is_imported(bond
         "TP60,20x1,3,,\n"
         "\n"
         "TP60,2021,112,,\n"
-        'FAMMONO,2021,"1.234,5",,\n'
+        'FAMMONO,2021,"1.23,5",,\n'
         "FAMMONO,2022,20,30,20\n"
         "CHOM,2021,13,,\n",
     )
@@ -119,7 +119,7 @@ def test_bad_rows_are_reported_with_line_and_column_and_nothing_is_imported(bond
     assert (3, "indicator") in errors
     assert (4, "year") in errors
     assert (6, "value") in errors  # blank line 5 keeps the numbering of the file
-    assert (7, "value") in errors  # both a point and a comma
+    assert (7, "value") in errors  # a point and a comma, not thousands then decimals
     assert (8, "numerator") in errors
     assert (9, "indicator") in errors  # CHOM 2021 twice
     assert all(e.message for e in rejected.value.errors)
@@ -132,7 +132,8 @@ def test_missing_columns_and_empty_file(bondy, tmp_path):
         import_observations(
             bondy, upload(write_file(tmp_path, "a.csv", "indicator,annee\nTP60,2021\n"))
         )
-    assert {e.column for e in rejected.value.errors} == {"value"}
+    # A missing column is named in French, as the template names it.
+    assert {e.column for e in rejected.value.errors} == {"valeur"}
     with pytest.raises(ImportRejected):
         import_observations(bondy, upload(write_file(tmp_path, "b.csv", "")))
 

@@ -87,18 +87,18 @@ def test_templates_download(bondy, agent, tmp_path):
         )
     )
     assert rows[0] == [
-        "indicator",
-        "year",
-        "value",
-        "numerator",
-        "denominator",
+        "indicateur",
+        "année",
+        "valeur",
+        "numérateur",
+        "dénominateur",
         "source",
-        "comment",
+        "commentaire",
     ]
     assert [row[0] for row in rows[1:]][:2] == ["POP", "TP60"]
     path = tmp_path / "modele.xlsx"
     path.write_bytes(client.get("/abs/modele.xlsx").content)
-    assert load_workbook(path).active["A1"].value == "indicator"
+    assert load_workbook(path).active["A1"].value == "indicateur"
     # The template as downloaded imports (blank rows skipped) once a row is filled in.
     rows[2][1:3] = ["2021", "26,5"]
     filled = write_file(tmp_path, "rempli.csv", "\n".join(";".join(row) for row in rows))

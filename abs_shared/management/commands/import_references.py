@@ -28,10 +28,13 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 count = import_references(File(handle, name=path.name), default_source=source)
         except ImportRejected as rejected:
-            lines = [
-                f"ligne {e.line}, colonne {e.column or '–'} : {e.message}" for e in rejected.errors
-            ]
+            lines = [f"ligne {e.line}, {_column(e.column)} : {e.message}" for e in rejected.errors]
             raise CommandError(
                 "Fichier refusé, rien n'a été importé.\n" + "\n".join(lines)
             ) from None
         self.stdout.write(self.style.SUCCESS(f"{count} valeurs de référence importées."))
+
+
+def _column(name: str) -> str:
+    """« colonne year », but « colonne D » as is for a column the header doesn't name."""
+    return name if name.startswith("colonne ") else f"colonne {name or '–'}"

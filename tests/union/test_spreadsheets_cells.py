@@ -1,0 +1,124 @@
+"""XLSX cells read as Excel shows them (no binary rounding noise), and workbooks that can't be read
+refused in French, never by an exception's class name: the one reader every import goes through."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django_tenants.utils import schema_context
+from openpyxl import Workbook
+
+from tenants.workspace.activity import parse_activity_file
+from tenants.workspace.models import ActivityFigure
+from tests.conftest import make_person, member_client
+from union.spreadsheets import ImportRejected, cell_text, read_rows, workbook_bytes
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.1 + 0.7, "0.8"),  # stored 0.7999999999999999, shown 0,8
+        (1.1 + 2.2, "3.3"),
+        (12.0, "12"),
+        (-0.0, "0"),
+        (1234.5, "1234.5"),
+        (-3.25, "-3.25"),
+        (1e16, "10000000000000000"),  # no exponent for a large number…
+        (1.5e-7, "0.00000015"),  # …nor for a small one
+        (0.123456789012345678, "0.123456789012346"),  # 15 significant digits, as Excel
+        (12, "12"),
+        ("  texte ", "texte"),
+        (None, ""),
+    ],
+)
+def test_cell_text_reads_a_number_as_excel_shows_it(value, text):
+    assert cell_text(value) == text
+
+
+def xlsx_file(tmp_path, rows: list[list]) -> bytes:
+    """A real workbook, written by openpyxl to disk, as a spreadsheet program would."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path / "classeur.xlsx"
+    path.write_bytes(workbook_bytes(workbook))
+    return path.read_bytes()
+
+
+def test_an_amount_summed_in_excel_reads_as_shown(tmp_path):
+    content = xlsx_file(
+        tmp_path,
+        [
+            ["année", "pôle", "catégorie", "nombre", "montant"],
+            [2024, "Secours", "Transports", 3, 0.1 + 0.7],
+            [2024, "Secours", "Alimentaire", 2.0, 1234.5],
+        ],
+    )
+    assert read_rows(content, "activite.xlsx")[1] == (
+        2,
+        ["2024", "Secours", "Transports", "3", "0.8"],
+    )
+    rows, errors = parse_activity_file("activite.xlsx", content)
+    assert errors == []
+    assert [(row.category, row.count, row.amount) for row in rows] == [
+        ("Transports", 3, Decimal("0.80")),
+        ("Alimentaire", 2, Decimal("1234.50")),
+    ]
+
+
+def test_the_activity_page_imports_that_workbook(bondy, tmp_path):
+    content = xlsx_file(
+        tmp_path,
+        [
+            ["année", "pôle", "catégorie", "nombre", "montant"],
+            [2024, "Secours", "Transports", 3, 0.1 + 0.7],
+        ],
+    )
+    path = tmp_path / "activite.xlsx"
+    path.write_bytes(content)
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    with path.open("rb") as handle:
+        response = client.post("/activite/importer/", {"file": handle})
+    assert response.status_code == 302, response.content.decode()
+    with schema_context(bondy.schema_name):
+        assert list(ActivityFigure.objects.values_list("amount", flat=True)) == [Decimal("0.80")]
+
+
+def damaged_sheet() -> bytes:
+    """A workbook that opens, whose first sheet's XML is cut short."""
+    workbook = Workbook()
+    workbook.active.append(["a", "b"])
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes(workbook)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"indicateur;annee;valeur\nTP60;2021;12\n", "n'est pas un classeur Excel (.xlsx) valide"),
+        (b"PK\x03\x04 abime", "n'est pas un classeur Excel (.xlsx) valide"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "Excel 97-2003 (.xls) ou protégé par un mot de passe",
+        ),
+        (damaged_sheet(), "n'est pas un classeur Excel (.xlsx) valide"),
+    ],
+)
+def test_an_unreadable_workbook_is_refused_in_french(content, message):
+    with pytest.raises(ImportRejected) as refusal:
+        read_rows(content, "valeurs.xlsx")
+    (issue,) = refusal.value.errors
+    assert refusal.value.unreadable and issue.line == 1
+    assert message in issue.message
+    assert "Error" not in issue.message and "BadZipFile" not in issue.message
+    # The activity import says the same.
+    with pytest.raises(ValueError, match="Excel"):
+        parse_activity_file("activite.xlsx", content)

@@ -10,6 +10,7 @@ dialect and the content types.
 
 import codecs
 import csv
+import datetime
 import io
 import math
 import re
@@ -70,9 +71,19 @@ EXCEL_DIGITS = 15
 def cell_text(value) -> str:
     """A cell as the person sees it in their spreadsheet: an XLSX number reads as Excel shows it
     in its general format (15 significant digits), without exponent or a trailing ".0", so that
-    12.0 reads "12" and 0.7999999999999999 (a sum, shown 0,8) reads "0.8"."""
+    12.0 reads "12" and 0.7999999999999999 (a sum, shown 0,8) reads "0.8"; a date reads
+    "05/01/2026", a boolean "VRAI" or "FAUX", so that the importers' messages quote them so."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # before numbers: a bool is an int
+        return "VRAI" if value else "FAUX"  # as French Excel writes TRUE and FALSE
+    if isinstance(value, datetime.datetime):
+        # As a French spreadsheet shows a date cell, never Python's "2026-01-05 00:00:00".
+        return f"{value:%d/%m/%Y}" if value.time() == datetime.time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, datetime.time):
+        return f"{value:%H:%M}"
     if isinstance(value, float):
         if not math.isfinite(value):  # not in a workbook Excel wrote; read as the importers refuse
             return str(value)

@@ -1,6 +1,7 @@
 """XLSX cells read as Excel shows them (no binary rounding noise), and workbooks that can't be read
 refused in French, never by an exception's class name: the one reader every import goes through."""
 
+import datetime
 import io
 import zipfile
 from decimal import Decimal
@@ -30,6 +31,14 @@ from union.spreadsheets import ImportRejected, cell_text, read_rows, workbook_by
         (12, "12"),
         ("  texte ", "texte"),
         (None, ""),
+        # A date, a boolean or a time typed where a name was expected reads as the spreadsheet
+        # shows it, never as Python writes it ("2026-01-05 00:00:00", "True").
+        (datetime.datetime(2026, 1, 5), "05/01/2026"),
+        (datetime.datetime(2026, 1, 5, 9, 30), "05/01/2026 09:30"),
+        (datetime.date(2026, 1, 5), "05/01/2026"),
+        (datetime.time(14, 0), "14:00"),
+        (True, "VRAI"),
+        (False, "FAUX"),
     ],
 )
 def test_cell_text_reads_a_number_as_excel_shows_it(value, text):

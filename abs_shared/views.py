@@ -74,6 +74,20 @@ def _year(request, choices: list[int], default: int | None) -> int | None:
     return year if year in choices else default
 
 
+def warn_ignored_year(request, shown: int | None, years: list[int], where: str) -> None:
+    """Say on the page that the `?annee=` asked was not one with values (never an error): as
+    the portrait does, the indicator's and the comparison's pages show another year."""
+    asked = request.GET.get("annee", "").strip()
+    if not asked or str(shown) == asked or _export_format(request):
+        return  # a file carries no message: it would wait for the next page
+    available = ", ".join(str(y) for y in sorted(years, reverse=True)) or "aucune"
+    messages.warning(
+        request,
+        f"Année « {asked[:20]} » ignorée : aucune valeur {where} cette année-là (années "
+        f"disponibles : {available})." + (f" Année {shown} affichée." if shown else ""),
+    )
+
+
 def _commune_or_404(insee: str) -> Subject:
     try:
         return commune_subject(load_commune(insee))
@@ -213,6 +227,7 @@ def indicator_detail(request, code: str):
         reverse=True,
     )
     year = _year(request, years, years[0] if years else None)
+    warn_ignored_year(request, year, years, "publiée pour cet indicateur")
     asked = request.GET.get("tri")
     # Counts by name: sorted by value they would read as a ranking of the communes' sizes.
     default = "nom" if indicator.is_count else "valeur"
@@ -643,6 +658,7 @@ def render_comparison(
     observations); the chosen communes' values are always their published ones."""
     choices, chosen = _communes_beside(request, subject, indicator)
     context = comparison_context(subject, indicator, year, overrides, chosen) | extra
+    warn_ignored_year(request, context["year"], context["years"], f"pour {subject.nom}")
     context["choices"] = choices
     context["chosen_codes"] = [commune.code for commune in chosen]
     context["max_chosen"] = MAX_CHOSEN

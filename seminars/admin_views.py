@@ -2,6 +2,8 @@
 communes, attendance sheets, counts and a message to every registrant. Union admins and event
 organisers only."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Q, When
@@ -80,11 +82,54 @@ def _seminar(request, pk: int) -> SeminarPage:
     return get_object_or_404(SeminarPage, pk=pk)
 
 
-def _id(value) -> int:
+class Refused(Http404):
+    """A request the organiser's screens cannot answer, with its French reason: `explained`
+    renders it in an admin page (status 404, or `status=400` for a bad parameter), as Wagtail's
+    admin 404 page ignores the message. An Http404 all the same, so that the API, which shares
+    `attendance_response`, answers it as any 404 with the message as its `detail`."""
+
+    def __init__(self, message: str, *, status: int = 404):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
+SCAN_UNKNOWN = "Code d'émargement inconnu : cherchez la personne dans la liste."
+FORMAT_UNKNOWN = "Format inconnu : csv, xlsx ou pdf."
+ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
+
+
+def explained(view):
+    """Wrap an organiser's view so that a 404 (or a bad parameter) is an admin page with the
+    reason and a link back to the list, instead of Wagtail's generic « page introuvable »."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as error:
+            if not can_organise(request.user):
+                raise  # the others learn nothing more than a 404
+            refused = error if isinstance(error, Refused) else Refused(NOT_FOUND)
+        seminar = SeminarPage.objects.filter(pk=kwargs.get("pk")).first()
+        return _render(
+            request,
+            "problem.html",
+            seminar,
+            "Paramètre invalide" if refused.status == 400 else "Introuvable",
+            message=refused.message,
+            status=refused.status,
+        )
+
+    return wrapper
+
+
+def _id(value, message: str = NOT_FOUND) -> int:
     """A primary key from the query string or a form; 404 for anything else (never a 500)."""
     pk = None if value is None else parse_digits(str(value), 18)  # ids fit PostgreSQL's bigint
     if pk is None:
-        raise Http404("Identifiant invalide.")
+        raise Refused(message)
     return pk
 
 
@@ -125,10 +170,12 @@ def year_report(request):
     asked = request.GET.get("annee", "")
     year = parse_digits(asked, 4) if asked else None
     if year not in years:
-        if asked:
+        if year is not None:
             messages.error(
                 request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
             )
+        elif asked:  # not a year at all (« abc », « ² »)
+            messages.error(request, f"Année invalide : « {asked} ».")
         year = default_report_year()
     report = build_year_report(year)
     if request.GET.get("format") == "xlsx":
@@ -245,7 +292,7 @@ def scan(request, code: str):
         raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
     registration = read_check_in_code(code)
     if registration is None:
-        raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
+        raise Refused(SCAN_UNKNOWN)
     seminar = registration.seminar
     if request.method == "POST":
         check_in_as_posted(request, registration)
@@ -317,7 +364,8 @@ def add(request, pk: int):
         f"Ajouter une inscription – {seminar.title}",
         form=form,
         submit="Ajouter",
-        status=400 if form.is_bound and form.errors else 200,
+        summary_title="L'inscription n'est pas enregistrée : des informations sont à corriger",
+        status=400 if form.errors else 200,
     )
 
 
@@ -351,37 +399,56 @@ def import_view(request, pk: int):
         f"Importer une liste – {seminar.title}",
         form=form,
         errors=errors,
-        status=400 if errors else 200,
+        # A refused file (its lines) or a refused form (no file, an empty one, an unknown hint).
+        status=400 if errors or form.errors else 200,
     )
 
 
 def flagged(request, pk: int):
-    """Resolve communes typed by people or in imports that the matcher could not recognise."""
+    """Resolve communes typed by people or in imports that the matcher could not recognise.
+
+    A correction that fails re-shows the page (400) with the error on that person's row and the
+    code as typed, so the organiser sees whose commune it was and corrects the code."""
     seminar = _seminar(request, pk)
+    problem = None
     if request.method == "POST":
         registration = get_object_or_404(
             Registration, pk=_id(request.POST.get("registration")), seminar=seminar
         )
+        typed = request.POST.get("code_typed") or ""
         # The typed code wins over the suggestion checked (the first one is, by default).
-        typed = (request.POST.get("code_typed") or "").strip().upper()
-        code = typed or (request.POST.get("code") or "").strip().upper()
-        if not code:
-            messages.error(request, "Choisissez une commune ou saisissez son code INSEE.")
-        elif Commune.objects.filter(code=code).exists():
+        code = typed.strip().upper() or (request.POST.get("code") or "").strip().upper()
+        name = f"{registration.prenom} {registration.nom}"
+        if code and Commune.objects.filter(code=code).exists():
             fix_commune(registration, code, actor=request.user)
-            messages.success(
-                request, f"Commune de {registration.prenom} {registration.nom} corrigée."
-            )
-        else:
-            messages.error(request, f"Code INSEE inconnu : « {code} ».")
-        return redirect("seminars_admin:flagged", pk=seminar.pk)
-    rows = (
+            messages.success(request, f"Commune de {name} corrigée.")
+            return redirect("seminars_admin:flagged", pk=seminar.pk)
+        problem = {
+            "registration": registration.pk,
+            "typed": typed,
+            "checked": request.POST.get("code"),
+            "message": f"Code INSEE inconnu pour {name} : « {code} »."
+            if code
+            else f"Choisissez la commune de {name} ou saisissez son code INSEE.",
+        }
+    rows = list(
         seminar.registrations.filter(commune_status="flagged")
         .exclude(status="cancelled")
         .order_by("commune_typed", "nom")
     )
+    for row in rows:
+        row.failed = problem is not None and row.pk == problem["registration"]
+    if problem is not None:
+        # Someone else may have corrected this row meanwhile: then the message stands alone.
+        problem["on_row"] = any(row.failed for row in rows)
     return _render(
-        request, "flagged.html", seminar, f"Communes à vérifier – {seminar.title}", rows=rows
+        request,
+        "flagged.html",
+        seminar,
+        f"Communes à vérifier – {seminar.title}",
+        rows=rows,
+        problem=problem,
+        status=400 if problem else 200,
     )
 
 
@@ -393,10 +460,16 @@ def export(request, pk: int):
 
 
 def attendance_response(seminar: SeminarPage, fmt: str, atelier_id: str | None = None):
-    """The attendance sheet as a download (shared by the admin and the API)."""
+    """The attendance sheet as a download (shared by the admin and the API). An unknown format
+    is a bad parameter (400 in the admin), an atelier not of this event not found (404, with the
+    reason as `detail` in the API)."""
     if fmt not in CONTENT_TYPES:
-        raise Http404("Format inconnu : csv, xlsx ou pdf.")
-    atelier = get_object_or_404(seminar.ateliers, pk=_id(atelier_id)) if atelier_id else None
+        raise Refused(FORMAT_UNKNOWN, status=400)
+    atelier = None
+    if atelier_id:
+        atelier = seminar.ateliers.filter(pk=_id(atelier_id, ATELIER_UNKNOWN)).first()
+        if atelier is None:
+            raise Refused(ATELIER_UNKNOWN)
     return download_response(
         export_attendance(seminar, fmt, atelier), fmt, filename(seminar, atelier, fmt)
     )
@@ -432,7 +505,7 @@ def certificate(request, pk: int, registration_pk: int):
     seminar = _seminar(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
     if not registration.was_present:
-        raise Http404("Pas de présence émargée pour cette personne.")
+        raise Refused("Pas de présence émargée pour cette personne : pas d'attestation.")
     return download_response(
         certificate_pdf(seminar, [registration]),
         "pdf",
@@ -537,5 +610,6 @@ def email(request, pk: int):
         f"Écrire aux inscrits – {seminar.title}",
         form=form,
         submit="Envoyer",
-        multipart=False,
+        summary_title="Le message n'est pas envoyé : des informations sont à corriger",
+        status=400 if form.errors else 200,
     )

@@ -37,7 +37,7 @@ from seminars.evaluations import (
     summarise_evaluations,
 )
 from seminars.fonctions import map_fonction
-from seminars.forms import RegistrationForm
+from seminars.forms import NEEDS_LIMIT, RegistrationForm
 from seminars.importer import import_registrations
 from seminars.links import ics_path, page_path
 from seminars.models import (
@@ -161,12 +161,38 @@ class SeminarSerializer(serializers.ModelSerializer):
         return AtelierSerializer(page.ateliers.all(), many=True).data
 
 
+TEXT_EXPECTED = "Texte attendu."
+
+
+class TextField(serializers.CharField):
+    """A JSON string only: DRF's CharField turns a number into its text (a title « 123 »)."""
+
+    default_error_messages = {"invalid": TEXT_EXPECTED}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CodeField(serializers.ChoiceField):
+    """A code sent as a JSON string: DRF's ChoiceField answered a list or an object with its
+    Python text (« « ['x'] » n'est pas un choix valide. »)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                f"{TEXT_EXPECTED} Codes possibles : {', '.join(self.choice_strings_to_values)}."
+            )
+        return super().to_internal_value(data)
+
+
 class SeminarCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=255)
-    kind = serializers.ChoiceField(Kind.choices)
+    title = TextField(max_length=255)
+    kind = CodeField(Kind.choices)
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    venue = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    venue = TextField(max_length=200, required=False, allow_blank=True, default="")
     seats = serializers.IntegerField(min_value=1, max_value=100000)
 
     def validate(self, data):
@@ -286,17 +312,27 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegistrationInSerializer(serializers.Serializer):
-    """Documentation of the registration body; the rules are the portal form's."""
+    """Documentation of the registration body; the rules are the portal form's, after the
+    types are checked (form_data_from_body)."""
 
-    nom = serializers.CharField()
-    prenom = serializers.CharField()
+    nom = serializers.CharField(max_length=150)
+    prenom = serializers.CharField(max_length=150)
     email = serializers.EmailField()
-    commune = serializers.CharField(help_text="Nom saisi ou code INSEE")
+    commune = serializers.CharField(max_length=200, help_text="Nom saisi ou code INSEE (texte)")
     fonction = serializers.ChoiceField(Fonction.choices, help_text="Code, ou libellé saisi")
-    fonction_text = serializers.CharField(required=False, help_text="Obligatoire pour « autre »")
-    ateliers = serializers.ListField(child=serializers.IntegerField(), required=False)
-    needs = serializers.CharField(required=False)
-    consent = serializers.BooleanField(required=False)
+    fonction_text = serializers.CharField(
+        required=False, max_length=200, help_text="Obligatoire pour « autre »"
+    )
+    ateliers = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Identifiants des ateliers, des entiers : [3, 4]",
+    )
+    needs = serializers.CharField(required=False, max_length=NEEDS_LIMIT)
+    consent = serializers.BooleanField(
+        required=False,
+        help_text="true ou false (un corps de formulaire : on, true, false, 1, 0, oui, non)",
+    )
     invitation = serializers.CharField(required=False, help_text="Clé d'invitation")
 
 
@@ -306,7 +342,12 @@ REGISTRATION_OUT = inline_serializer(
         "id": serializers.IntegerField(),
         "status": serializers.ChoiceField(["confirmed", "waitlisted"]),
         "created": serializers.BooleanField(),
-        "commune_status": serializers.ChoiceField(["matched", "flagged"]),
+        "commune_status": serializers.ChoiceField(
+            ["matched", "flagged"],
+            help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
+            "l'union la vérifiera (dites-le à la personne : se réinscrire avec la même adresse "
+            "avant la date limite des modifications la corrige)",
+        ),
         "ateliers": serializers.ListField(child=serializers.IntegerField()),
     },
 )
@@ -333,30 +374,85 @@ def _seminar_for(request, pk: int) -> SeminarPage:
     return page
 
 
-def _as_list(data, key: str) -> list:
-    if hasattr(data, "getlist"):  # multipart or form-encoded body
-        return data.getlist(key)
-    value = data.get(key) or []
-    return value if isinstance(value, list) else [value]
+ATELIER_IDS_EXPECTED = "Liste d'identifiants d'ateliers attendue, par exemple [3, 4]."
+BOOLEAN_EXPECTED = "Booléen attendu : true ou false."
+# The body's text fields, under the API's names.
+TEXT_FIELDS = ("nom", "prenom", "email", "commune", "fonction", "fonction_text", "needs")
+
+
+def _text(data, name: str, errors: dict) -> str:
+    value = data.get(name)
+    if value is None:  # absent or null: the form says whether it is required
+        return ""
+    if not isinstance(value, str):
+        errors[name] = [TEXT_EXPECTED]
+        return ""
+    return value
+
+
+def _consent(data, encoded: bool, errors: dict) -> bool:
+    """JSON true or false; in a form-encoded body, the words of a checkbox or a boolean
+    parameter ("on", "true", "false", "1", "0", "oui", "non"…). Absent, null or empty: false."""
+    value = data.get("consent")
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if encoded and isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+    errors["consent"] = [BOOLEAN_EXPECTED]
+    return False
+
+
+def _atelier_ids(data, encoded: bool, errors: dict) -> list[str]:
+    """A JSON list of integers; in a form-encoded body, the field repeated with digits."""
+    if encoded:  # every value is text: digits only
+        values = [value for value in data.getlist("ateliers") if value != ""]
+        if all(parse_digits(value, 18) is not None for value in values):
+            return values
+    else:
+        values = data.get("ateliers")
+        if values is None:
+            return []
+        # bool is an int in Python, not an identifier.
+        if isinstance(values, list) and all(
+            isinstance(pk, int) and not isinstance(pk, bool) for pk in values
+        ):
+            return [str(pk) for pk in values]
+    errors["ateliers"] = [ATELIER_IDS_EXPECTED]
+    return []
 
 
 def form_data_from_body(data) -> dict:
-    """API body -> the portal form's fields (a typed fonction is mapped to its code)."""
-    fonction = str(data.get("fonction") or "")
-    fonction_text = str(data.get("fonction_text") or "")
+    """API body -> the portal form's fields (a typed fonction is mapped to its code).
+
+    Each value's JSON type is checked first: the form would take the Python text of a list or
+    an object for a name (« ['Liste', 'X'] » printed on attendance sheets), read a consent
+    « peut-être » as a refusal and answer an object of ateliers with its Python text. A wrong
+    type is a 400 per field in French, before anything is saved (also for the member host's
+    API, whose form ignores `consent` but not a mistyped one)."""
+    encoded = hasattr(data, "getlist")  # form-encoded or multipart: values are text
+    errors: dict[str, list[str]] = {}
+    text = {name: _text(data, name, errors) for name in TEXT_FIELDS}
+    consent = _consent(data, encoded, errors)
+    ateliers = _atelier_ids(data, encoded, errors)
+    if errors:
+        raise ValidationError(errors)
+    fonction, fonction_text = text["fonction"], text["fonction_text"]
     if fonction and fonction not in Fonction.values:
         fonction, fonction_text = map_fonction(fonction)
-    consent = data.get("consent", False)
     return {
-        "nom": data.get("nom", ""),
-        "prenom": data.get("prenom", ""),
-        "email": data.get("email", ""),
-        "commune": data.get("commune", ""),
+        "nom": text["nom"],
+        "prenom": text["prenom"],
+        "email": text["email"],
+        "commune": text["commune"],
         "fonction": fonction,
         "fonction_autre": fonction_text,
-        "ateliers": [str(pk) for pk in _as_list(data, "ateliers")],
-        "needs": data.get("needs", ""),
-        "consent": "on" if str(consent).lower() in ("true", "1", "on", "yes", "oui") else "",
+        "ateliers": ateliers,
+        "needs": text["needs"],
+        "consent": "on" if consent else "",
     }
 
 
@@ -557,6 +653,9 @@ class IgnoreFormatParameter(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+EXPORT_FORMATS = ("csv", "xlsx", "pdf")
+
+
 class RegistrationExport(APIView):
     permission_classes = [IsOrganiser]
     renderer_classes = [JSONRenderer]
@@ -564,17 +663,23 @@ class RegistrationExport(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", str, enum=["csv", "xlsx", "pdf"], required=True),
+            OpenApiParameter("format", str, enum=list(EXPORT_FORMATS), required=True),
             OpenApiParameter("atelier", int, description="Feuille d'un atelier"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="Format inconnu (`format`), en français"),
+            404: OpenApiResponse(description="Événement ou atelier introuvable"),
+        },
     )
     def get(self, request, pk: int):
         """The attendance sheet (feuille d'émargement), sorted by name."""
         seminar = _event(pk)
-        return attendance_response(
-            seminar, request.query_params.get("format", "csv"), request.query_params.get("atelier")
-        )
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in EXPORT_FORMATS:
+            # A wrong parameter, not a missing resource (the admin's 404 said « introuvable »).
+            raise ValidationError({"format": [f"Format inconnu « {fmt} » : csv, xlsx ou pdf."]})
+        return attendance_response(seminar, fmt, request.query_params.get("atelier"))
 
 
 class RatingSummarySerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
 
 from seminars.evaluations import COMMENTS, QUESTIONS
 from seminars.models import (
@@ -37,8 +38,35 @@ class AtelierCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+class AtelierBoundField(BoundField):
+    """The ateliers' group, with `error_anchor`: where the error summary's link leads (the first
+    box that can be checked: Django's `<id>_0` may be a full atelier's disabled box, which
+    cannot take the focus; the group itself when every box is disabled)."""
+
+    @property
+    def error_anchor(self) -> str:
+        if not self.auto_id:
+            return ""
+        disabled = self.field.widget.disabled_values
+        for index, (value, _label) in enumerate(self.field.choices):
+            if value not in disabled:
+                return f"{self.auto_id}_{index}"
+        return f"{self.auto_id}_group"
+
+
+class AtelierChoiceField(forms.TypedMultipleChoiceField):
+    bound_field_class = AtelierBoundField
+
+
+NEEDS_LIMIT = 1000
+
+
 class RegistrationForm(forms.Form):
     """The rules of a registration, shared by the portal form and the API."""
+
+    # What « Autre » asks for: the person fills in the public form, someone else the others.
+    fonction_missing = "Précisez votre fonction."
+    fonction_autre_label = "Précisez votre fonction (si « Autre »)"
 
     # autocomplete: browsers fill in the person's own details (WCAG 1.3.5).
     nom = forms.CharField(
@@ -62,20 +90,26 @@ class RegistrationForm(forms.Form):
         help_text="La commune que vous représentez (nom ou code INSEE).",
     )
     fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
-    fonction_autre = forms.CharField(
-        label="Précisez votre fonction (si « Autre »)", max_length=200, required=False
-    )
-    ateliers = forms.TypedMultipleChoiceField(
+    fonction_autre = forms.CharField(label=fonction_autre_label, max_length=200, required=False)
+    ateliers = AtelierChoiceField(
         label="Ateliers",
         coerce=int,
         required=False,
         widget=AtelierCheckboxes,
         help_text="Deux ateliers qui ont lieu en même temps ne peuvent pas être choisis ensemble.",
     )
+    # Limited here, for the page and the API alike (the column is a text without limit): a few
+    # lines are enough to tell the team, and a 40,000-character text would go on every badge
+    # list and export.
     needs = forms.CharField(
         label="Besoins particuliers (accessibilité, régime alimentaire)",
         required=False,
+        max_length=NEEDS_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Au plus 1 000 caractères (actuellement %(show_value)s) : résumez "
+            "l'essentiel, l'équipe de l'union pourra reprendre contact."
+        },
     )
     consent = forms.BooleanField(
         label="J'accepte de figurer dans la liste des participants publiée avec les actes "
@@ -101,6 +135,7 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
         self.ateliers_shown = None
+        self.fields["fonction_autre"].label = self.fonction_autre_label
         if atelier_labels:  # shown to a person: times, room and seats left
             ateliers = self.ateliers_shown = ateliers_with_seats(seminar, counts=seat_counts)
             choices = atelier_choices(seminar, ateliers=ateliers)
@@ -118,8 +153,13 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("fonction") == Fonction.AUTRE and not cleaned.get("fonction_autre"):
-            self.add_error("fonction_autre", "Précisez votre fonction.")
+        # A text refused already (too long) is not missing: one error, not two that disagree.
+        if (
+            cleaned.get("fonction") == Fonction.AUTRE
+            and not cleaned.get("fonction_autre")
+            and "fonction_autre" not in self.errors
+        ):
+            self.add_error("fonction_autre", self.fonction_missing)
         if cleaned.get("commune"):
             # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
             self.commune_resolution = resolve_commune(cleaned["commune"], cleaned.get("hint"))
@@ -194,6 +234,9 @@ def atelier_label(atelier, with_date: bool = False) -> str:
 class OnBehalfRegistrationForm(RegistrationForm):
     """Someone registers another person, who may have no e-mail address known to them."""
 
+    fonction_missing = "Précisez la fonction."
+    fonction_autre_label = "Précisez la fonction (si « Autre »)"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
@@ -218,8 +261,21 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
     hint = AreaHintField(label="Département ou région (facultatif)")
 
 
+class ResendLinkForm(forms.Form):
+    """ "Lost your link?": the address a new link goes to, if it is registered."""
+
+    email = forms.EmailField(
+        label="Adresse e-mail utilisée à l'inscription",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Saisissez une adresse e-mail valide.",
+            "invalid": "Saisissez une adresse e-mail valide.",
+        },
+    )
+
+
 class ManageAteliersForm(forms.Form):
-    ateliers = forms.TypedMultipleChoiceField(
+    ateliers = AtelierChoiceField(
         label="Mes ateliers", coerce=int, required=False, widget=AtelierCheckboxes
     )
 

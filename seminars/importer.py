@@ -15,7 +15,7 @@ from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, RegistrationError, register_person, resolve_commune
 from tenants.matching import UnknownArea, fold, read_area
 from union.audit import record_audit
-from union.spreadsheets import ImportIssue, ImportRejected, read_rows
+from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
 # Folded header -> field. Organisers' spreadsheets name the same column in many ways.
 HEADERS = {
@@ -38,6 +38,13 @@ HEADERS = {
     "code region": "region",
 }
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
+# Each column's own gender: « Nom manquant », « Commune manquante ».
+MISSING = {
+    "nom": "Nom manquant.",
+    "prenom": "Prénom manquant.",
+    "commune": "Commune manquante.",
+    "fonction": "Fonction manquante.",
+}
 LABELS = {**REQUIRED, "email": "Email"}
 # The optional hint columns for the commune matcher: the column says what a bare code is ("11" is
 # the Aude as a département and Île-de-France as a région).
@@ -73,16 +80,16 @@ def parse(
     if not rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     header_line, header = rows[0]
-    columns: dict[str, int] = {}
-    for position, title in enumerate(header):
-        field = HEADERS.get(fold(title))
-        if field and field not in columns:
-            columns[field] = position
-    errors = [
+    columns, errors = _read_header(header_line, header)
+    errors += [
         ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
         for field, label in REQUIRED.items()
         if field not in columns
     ]
+    if len(rows) == 1:
+        errors.append(
+            ImportIssue(header_line + 1, "", "Le fichier ne contient aucune ligne après l'en-tête.")
+        )
     if errors:
         raise ImportRejected(errors)
     if len(rows) - 1 > MAX_ROWS:
@@ -96,7 +103,19 @@ def parse(
         cell = _cell_reader(columns, cells)
         for field, label in REQUIRED.items():
             if not cell(field):
-                errors.append(ImportIssue(line, label, f"{label} manquant(e)."))
+                errors.append(ImportIssue(line, label, MISSING[field]))
+        for field in ("nom", "prenom"):
+            # A date or a number in a name column (a shifted column, a cell Excel converted):
+            # imported, it would print « 05/01/2026 » on the attendance sheet.
+            if cell(field) and not any(character.isalpha() for character in cell(field)):
+                errors.append(
+                    ImportIssue(
+                        line,
+                        REQUIRED[field],
+                        f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
+                        "colonne ?",
+                    )
+                )
         for field, label in LABELS.items():
             limit = MAX_LENGTHS[field]
             if len(cell(field)) > limit:
@@ -138,6 +157,32 @@ def parse(
     if errors:
         raise ImportRejected(errors)
     return parsed
+
+
+def _read_header(header_line: int, header: list[str]) -> tuple[dict[str, int], list[ImportIssue]]:
+    """The position of each known column, and an error for each one given twice (« Nom » and
+    « Nom », or « Commune » and « Ville »): which of the two to read would be a guess."""
+    columns: dict[str, int] = {}
+    errors = []
+    for position, title in enumerate(header):
+        field = HEADERS.get(fold(title))
+        if not field:
+            continue
+        if field in columns:
+            first = columns[field]
+            label = {**LABELS, **HINT_LABELS}[field]
+            errors.append(
+                ImportIssue(
+                    header_line,
+                    label,
+                    f"Colonne « {label} » en double : « {header[first].strip()} » (colonne "
+                    f"{column_letter(first)}) et « {title.strip()} » (colonne "
+                    f"{column_letter(position)}). Gardez-en une seule.",
+                )
+            )
+        else:
+            columns[field] = position
+    return columns, errors
 
 
 def _line_hint(cell, line: int, errors: list[ImportIssue]) -> tuple[str, str] | None:

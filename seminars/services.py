@@ -7,6 +7,7 @@ Two concurrent registrations for the same event therefore run one after the othe
 never more confirmed registrations than seats, for the event and for each atelier.
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -42,6 +43,9 @@ PUBLIC_SOURCES = {Source.FORM, Source.API}
 # At most one e-mail per registration in this interval among those that whoever types a registered
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
+# Who registers someone else (an organiser, a member CCAS): an address they type may be another
+# person's (a colleague's, a shared mailbox), so it never renames whoever registered with it.
+ON_BEHALF_SOURCES = {Source.MANUAL, Source.MEMBER}
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -285,6 +289,7 @@ def _register(
             registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
             _check_still_changeable(seminar, registration, source)
+            _check_same_person(registration, data, source)
         # An imported list has no ateliers, needs or consent columns: someone already registered
         # keeps what they chose online; only the list's own columns are updated.
         keep_choices = source == Source.IMPORT and not created
@@ -349,6 +354,39 @@ def _check_still_changeable(seminar: SeminarPage, registration: Registration, so
         and not seminar.changes_open()
     ):
         raise RegistrationError({"email": [TOO_LATE_TO_CHANGE]})
+
+
+def _name_key(text: str) -> str:
+    """A person's name folded for comparison: « Jean-Pierre », « jean pierre » and « JEANPIERRE »
+    (case, accents, spaces, hyphens and apostrophes ignored)."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in text if c.isalnum())
+
+
+def _check_same_person(registration: Registration, data: RegistrationData, source: str) -> None:
+    """Someone registering another person with an address already registered under another name
+    is refused, so that nobody is renamed and moved without a word: the address may be a
+    colleague's or a shared mailbox. The same name updates (a corrected commune, fonction,
+    ateliers). People registering themselves (form, API) and imports keep their own rules."""
+    if source not in ON_BEHALF_SOURCES:
+        return
+    registered = (_name_key(registration.nom), _name_key(registration.prenom))
+    if registered == (_name_key(data.nom), _name_key(data.prenom)):
+        return
+    if source == Source.MANUAL:
+        message = (
+            f"Cette adresse est déjà inscrite au nom de {registration.prenom} {registration.nom} "
+            f"({registration.commune_label}) : saisissez une autre adresse ou, s'il s'agit de "
+            "cette personne, son nom et son prénom tels qu'inscrits pour mettre à jour son "
+            "inscription."
+        )
+    else:
+        # A member CCAS does not read the registrations of others: the name is not given.
+        message = (
+            "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
+            "vérifiez-la, ou inscrivez cette personne sans adresse e-mail."
+        )
+    raise RegistrationError({"email": [message]})
 
 
 def _held_atelier_ids(registration: Registration) -> set[int]:

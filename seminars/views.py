@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_svg
@@ -26,6 +26,7 @@ from seminars.forms import (
     EvaluationForm,
     ManageAteliersForm,
     RegistrationForm,
+    ResendLinkForm,
     ateliers_with_seats,
 )
 from seminars.ics import feed_ics, seminar_ics
@@ -61,6 +62,7 @@ from seminars.services import (
     set_consent,
 )
 from union.formats import long_date
+from union.params import parse_digits
 from union.spreadsheets import download_response
 
 # Updates and new links are e-mailed at most once per services.PUBLIC_NOTICE_INTERVAL (ten
@@ -93,16 +95,37 @@ def find_upcoming_event(pk: int) -> SeminarPage:
     return seminar
 
 
-def _month(request) -> date | None:
-    """The month of `?mois=YYYY-MM`; None (the current month) when it is not one we can show:
-    the first and last years would overflow when the previous or next month is computed."""
-    value = request.GET.get("mois", "")
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        return None
-    return first if date.min.year < year < date.max.year else None
+def _year(raw: str) -> int | None:
+    """A year we can show a month of: the first and last years would overflow when the previous
+    or next month is computed."""
+    year = parse_digits(raw, 4)
+    return year if year is not None and date.min.year < year < date.max.year else None
+
+
+def _month(request) -> tuple[date | None, str]:
+    """The month asked for: `?mois=2026-12`, or `?mois=12` in `?annee=2026` (the current year
+    without it; `?annee=2026` alone: its January). (None, "") when none is asked; (None, a French
+    message) when it is not a month we can show, for the page to say so and show the current
+    month instead of ignoring it silently."""
+    raw_month = request.GET.get("mois", "").strip()
+    raw_year = request.GET.get("annee", "").strip()
+    year = None
+    if raw_year:
+        year = _year(raw_year)
+        if year is None:
+            return None, f"Année inconnue : « {raw_year} »."
+    if not raw_month:
+        return (date(year, 1, 1) if year else None), ""
+    parts = raw_month.split("-")
+    if len(parts) == 2:  # the year in it wins over ?annee=
+        year, month = _year(parts[0]), parse_digits(parts[1], 2)
+    elif len(parts) == 1:
+        year, month = year or timezone.localdate().year, parse_digits(parts[0], 2)
+    else:
+        year = month = None
+    if year is None or month is None or not 1 <= month <= 12:
+        return None, f"Mois inconnu : « {raw_month} »."
+    return date(year, month, 1), ""
 
 
 def asked_kind(request) -> str | None:
@@ -130,20 +153,28 @@ def with_proceedings(events: list, index, request) -> list:
 def calendar_context(index, request) -> dict:
     now = timezone.now()
     events = listed_events().child_of(index)
-    view = "mois" if request.GET.get("vue") == "mois" or "mois" in request.GET else "liste"
+    asked_view = request.GET.get("vue", "")
+    month_asked = "mois" in request.GET or "annee" in request.GET
+    view = "mois" if asked_view == "mois" or month_asked else "liste"
     kind = asked_kind(request)
     context = {"view": view, "now": now, "kinds": Kind.choices, "kind": kind or ""}
     if kind is None:
         context["kind_error"] = "Type d'événement inconnu : tous les événements sont affichés."
     elif kind:
         events = events.filter(kind=kind)
+    if asked_view not in ("", "liste", "mois"):
+        shown = "le calendrier du mois" if view == "mois" else "la liste des événements"
+        context["view_error"] = (
+            f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
+        )
     if view == "liste":
         context["upcoming"] = list(events.filter(end__gte=now))
         context["past"] = with_proceedings(
             list(events.filter(end__lt=now).order_by("-start")[:12]), index, request
         )
         return context
-    first = _month(request) or timezone.localdate().replace(day=1)
+    first, month_error = _month(request)
+    first = first or timezone.localdate().replace(day=1)
     last_day = calendar_module.monthrange(first.year, first.month)[1]
     tz = timezone.get_current_timezone()
     month_start = datetime.combine(first, time.min, tz)
@@ -175,6 +206,10 @@ def calendar_context(index, request) -> dict:
         {
             "month": first,
             "month_label": f"{MONTHS[first.month - 1]} {first.year}",
+            "month_error": f"{month_error} Voici le calendrier de {MONTHS[first.month - 1]} "
+            f"{first.year}."
+            if month_error
+            else "",
             "weeks": weeks,
             "month_events": in_month,
             "previous_month": f"{previous:%Y-%m}",
@@ -238,6 +273,7 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
                         "L'événement est complet : vous êtes sur la liste d'attente. "
                         "Nous vous écrirons si une place se libère."
                     )
+                notice = unrecognised_commune_notice(registration)
                 if not created:
                     # Whoever typed a known address must not reach that person's page: the
                     # link goes to the mailbox only.
@@ -246,12 +282,42 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
                         "Une inscription existait déjà avec cette adresse : elle est mise à jour. "
                         f"Le lien pour la gérer est envoyé à cette adresse {AT_MOST_EVERY_TEN_MINUTES}.",
                     )
+                    if notice:  # only what this person typed: nothing of the registration
+                        messages.warning(request, notice)
                     return HttpResponseRedirect(request.get_full_path())
                 messages.success(request, text)
+                if notice:
+                    messages.warning(request, notice)
                 return HttpResponseRedirect(manage_path(registration))
     context = page.get_context(request, *args, form=form, **kwargs)
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return TemplateResponse(request, page.get_template(request), context, status=status)
+
+
+def unrecognised_commune_notice(registration: Registration) -> str:
+    """What a person whose typed commune was not recognised is told, on the page after
+    registering and on their personal page: the registration is kept with the commune as typed,
+    flagged for the organisers, who see it; the person is told too, and how to correct a typo
+    while they still can (registering again with the same address updates the registration, as
+    long as the form is open and changes are allowed). "" for a recognised commune."""
+    if registration.commune_status != Registration.CommuneStatus.FLAGGED:
+        return ""
+    seminar = registration.seminar
+    text = (
+        f"Nous n'avons pas reconnu la commune « {registration.commune_typed} » : "
+        "l'équipe de l'union la vérifiera."
+    )
+    if seminar.registration_state() == "open" and seminar.changes_open():
+        until = min(seminar.registration_deadline(), seminar.changes_deadline())
+        return (
+            f"{text} Si c'est une erreur de frappe, inscrivez-vous à nouveau sur la page de "
+            "l'événement avec la même adresse e-mail, en remplissant tout le formulaire "
+            "(ateliers compris) et la commune corrigée (son nom ou son code INSEE), avant le "
+            f"{long_date(timezone.localtime(until), time=True)} : votre inscription sera mise à jour."
+        )
+    if seminar.organiser_email:
+        return f"{text} Si c'est une erreur de frappe, écrivez à {seminar.organiser_email}."
+    return text
 
 
 # The registrant's answer about the published list of participants, and what the page says.
@@ -318,6 +384,7 @@ def manage_registration(request, token: str):
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
+        "commune_notice": unrecognised_commune_notice(registration),
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available
         else "",
@@ -396,23 +463,36 @@ def download_certificate(request, token: str):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def resend_link(request, pk: int):
-    """ "Lost your link?": the answer never says whether the address is registered."""
+    """ "Lost your link?": the answer never says whether the address is registered. The event
+    page's form posts here; a GET (a bookmarked or shared address) shows the same form on its
+    own page, and a refused address comes back to it (400) with what was typed."""
     seminar = get_object_or_404(SeminarPage.objects.live(), pk=pk)
-    send_new_link(seminar, request.POST.get("email", ""))
-    messages.success(
-        request,
-        "Si une inscription existe avec cette adresse, un lien pour la gérer y est envoyé "
-        f"{AT_MOST_EVERY_TEN_MINUTES}.",
+    requested = request.POST.get("next") or request.GET.get("next")
+    next_url = (
+        requested
+        if url_has_allowed_host_and_scheme(requested, allowed_hosts={request.get_host()})
+        else ""
     )
-    return HttpResponseRedirect(
-        request.POST.get("next")
-        if url_has_allowed_host_and_scheme(
-            request.POST.get("next"), allowed_hosts={request.get_host()}
+    form = ResendLinkForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        send_new_link(seminar, form.cleaned_data["email"])
+        messages.success(
+            request,
+            "Si une inscription existe avec cette adresse, un lien pour la gérer y est envoyé "
+            f"{AT_MOST_EVERY_TEN_MINUTES}.",
         )
-        else page_path(seminar)
-    )
+        return HttpResponseRedirect(next_url or page_path(seminar))
+    # Anyone may type this address: an invitation-only event is not named on it.
+    listed = seminar.visibility != Visibility.INVITATION
+    context = {
+        "form": form,
+        "seminar": seminar if listed else None,
+        "back_url": next_url or (page_path(seminar) if listed else ""),
+        "next_url": next_url,
+    }
+    return render(request, "seminars/resend_link.html", context, status=400 if form.errors else 200)
 
 
 def ics_feed(request):

@@ -14,37 +14,36 @@ class OrganiserMenuItem(MenuItem):
         return admin_views.can_organise(request.user)
 
 
+def _page(route: str, view, name: str):
+    """An organiser's screen: a 404 or a bad parameter is an admin page saying why
+    (admin_views.explained), never Wagtail's generic « page introuvable »."""
+    return path(route, admin_views.explained(view), name=name)
+
+
 @hooks.register("register_admin_urls")
 def register_seminar_admin_urls():
+    v = admin_views
     urls = [
-        path("", admin_views.seminar_list, name="list"),
-        path("bilan/", admin_views.year_report, name="year_report"),
-        path("<int:pk>/", admin_views.registrations, name="registrations"),
-        path("<int:pk>/ajouter/", admin_views.add, name="add"),
-        path("<int:pk>/importer/", admin_views.import_view, name="import"),
-        path("<int:pk>/communes/", admin_views.flagged, name="flagged"),
-        path("<int:pk>/export/", admin_views.export, name="export"),
-        path("<int:pk>/chiffres/", admin_views.stats, name="stats"),
-        path("<int:pk>/badges/", admin_views.badges, name="badges"),
-        path("<int:pk>/liste.xlsx", admin_views.export_list, name="export_list"),
-        path("<int:pk>/attestations/", admin_views.certificates, name="certificates"),
-        path(
-            "<int:pk>/attestations/envoyer/",
-            admin_views.email_certificates,
-            name="email_certificates",
-        ),
-        path(
-            "<int:pk>/<int:registration_pk>/attestation/",
-            admin_views.certificate,
-            name="certificate",
-        ),
-        path("emargement/<str:code>/", admin_views.scan, name="scan"),
-        path("<int:pk>/avis/", admin_views.evaluations, name="evaluations"),
-        path("<int:pk>/avis.xlsx", admin_views.export_evaluations, name="export_evaluations"),
-        path("<int:pk>/avis/relancer/", admin_views.remind_evaluations, name="remind_evaluations"),
-        path("<int:pk>/ecrire/", admin_views.email, name="email"),
-        path("<int:pk>/<int:registration_pk>/emargement/", admin_views.check_in, name="check_in"),
-        path("<int:pk>/<int:registration_pk>/annuler/", admin_views.cancel, name="cancel"),
+        _page("", v.seminar_list, "list"),
+        _page("bilan/", v.year_report, "year_report"),
+        _page("<int:pk>/", v.registrations, "registrations"),
+        _page("<int:pk>/ajouter/", v.add, "add"),
+        _page("<int:pk>/importer/", v.import_view, "import"),
+        _page("<int:pk>/communes/", v.flagged, "flagged"),
+        _page("<int:pk>/export/", v.export, "export"),
+        _page("<int:pk>/chiffres/", v.stats, "stats"),
+        _page("<int:pk>/badges/", v.badges, "badges"),
+        _page("<int:pk>/liste.xlsx", v.export_list, "export_list"),
+        _page("<int:pk>/attestations/", v.certificates, "certificates"),
+        _page("<int:pk>/attestations/envoyer/", v.email_certificates, "email_certificates"),
+        _page("<int:pk>/<int:registration_pk>/attestation/", v.certificate, "certificate"),
+        _page("emargement/<str:code>/", v.scan, "scan"),
+        _page("<int:pk>/avis/", v.evaluations, "evaluations"),
+        _page("<int:pk>/avis.xlsx", v.export_evaluations, "export_evaluations"),
+        _page("<int:pk>/avis/relancer/", v.remind_evaluations, "remind_evaluations"),
+        _page("<int:pk>/ecrire/", v.email, "email"),
+        _page("<int:pk>/<int:registration_pk>/emargement/", v.check_in, "check_in"),
+        _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
     ]
     return [path("inscriptions/", include((urls, "seminars_admin")))]
 

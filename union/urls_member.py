@@ -1,10 +1,11 @@
 """URLconf of member hosts (<slug>.PLATFORM_DOMAIN): never the page tree nor the Wagtail admin."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from union import views
+from union.api_errors import unknown_api_path
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("api/v1/", include("union.api_urls_member")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_member"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    # After the API's routes: any other /api/ path is a JSON 404, whatever the method (on the
+    # portal it went on to Wagtail's pages, whose CSRF check answered a POST with an HTML 403).
+    re_path(r"^api/", unknown_api_path),
     path("", include("tenants.workspace.urls")),
     path("abs/", include("abs_shared.local.urls")),
     path("experiences/", include("knowledge_base.member_urls")),

@@ -38,8 +38,25 @@ class Theme(index.Indexed, models.Model):
     """A theme of the union's work (accès aux droits, domiciliation...), shared by guides and
     experiences. Editable as a snippet; the slug appears in shared listing URLs."""
 
-    name = models.CharField("nom", max_length=100, unique=True)
-    slug = models.SlugField(unique=True, max_length=100)
+    # French messages for a duplicate: Django's own read « Un objet Thème avec ce champ Slug
+    # existe déjà. »
+    name = models.CharField(
+        "nom",
+        max_length=100,
+        unique=True,
+        error_messages={"unique": "Un thème porte déjà ce nom : choisissez-en un autre."},
+    )
+    slug = models.SlugField(
+        "slug",
+        unique=True,
+        max_length=100,
+        help_text="Identifiant du thème dans les adresses (ex. : acces-aux-droits) : lettres "
+        "minuscules sans accents, chiffres et tirets.",
+        error_messages={
+            "unique": "Un thème porte déjà ce slug (identifiant dans les adresses) : "
+            "choisissez-en un autre."
+        },
+    )
     description = models.TextField("description", blank=True)
     sort_order = models.PositiveSmallIntegerField("ordre", default=0)
 
@@ -68,6 +85,7 @@ class GlossaryTerm(index.Indexed, models.Model):
         max_length=20,
         unique=True,
         help_text="Tel qu'il s'écrit dans les textes, majuscules comprises (ex. : CCAS, RSA).",
+        error_messages={"unique": "Ce sigle est déjà dans le glossaire."},
     )
     expansion = models.CharField("forme développée", max_length=250)
     definition = models.TextField("définition", blank=True)

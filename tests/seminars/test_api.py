@@ -154,7 +154,7 @@ def test_import_and_export_over_the_api(staff_api, portal, seminar, tmp_path):
         refused = staff_api.post(f"{url}import", {"file": upload})
     assert refused.status_code == 400
     assert refused.json() == {
-        "errors": [{"line": 2, "column": "Prénom", "message": "Prénom manquant(e)."}]
+        "errors": [{"line": 2, "column": "Prénom", "message": "Prénom manquant."}]
     }
     with path.open("rb") as upload:
         assert portal.post(f"{url}import", {"file": upload}).status_code in (401, 403)

@@ -62,7 +62,7 @@ def test_a_bad_row_gives_line_and_column_and_imports_nothing(tmp_path, seminar):
     with pytest.raises(ImportRejected) as failure:
         import_registrations(seminar, write(tmp_path, "bad.csv", bad), "bad.csv")
     errors = [issue.as_dict() for issue in failure.value.errors]
-    assert {"line": 6, "column": "Commune", "message": "Commune manquant(e)."} in errors
+    assert {"line": 6, "column": "Commune", "message": "Commune manquante."} in errors
     assert errors[-1]["line"] == 7 and errors[-1]["column"] == "Email"
     assert Registration.objects.count() == 0
 

@@ -7,7 +7,6 @@ Two concurrent registrations for the same event therefore run one after the othe
 never more confirmed registrations than seats, for the event and for each atelier.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +29,7 @@ from seminars.models import (
     waiting_queue,
 )
 from seminars.tasks import send_message_task, send_registration_email
-from tenants.matching import match_in_union
+from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
 from union.insert import insert_new
@@ -358,9 +357,8 @@ def _check_still_changeable(seminar: SeminarPage, registration: Registration, so
 
 def _name_key(text: str) -> str:
     """A person's name folded for comparison: « Jean-Pierre », « jean pierre » and « JEANPIERRE »
-    (case, accents, spaces, hyphens and apostrophes ignored)."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
-    return "".join(c for c in text if c.isalnum())
+    (case, accents, spaces, hyphens and apostrophes ignored), as commune names are matched."""
+    return compact(fold(text))
 
 
 def _check_same_person(registration: Registration, data: RegistrationData, source: str) -> None:

@@ -72,7 +72,7 @@ def test_with_an_email_the_person_gets_the_confirmation_and_link(
     assert "CCAS de votre commune" not in own.body
     assert message.to == ["lucie.durand@exemple.fr"]
     assert (
-        "Votre inscription à « Séminaire ABS » est confirmée. Le CCAS de votre commune vous a "
+        "Votre inscription à « Séminaire ABS » est confirmée. L'équipe du CCAS de Bondy vous a "
         "inscrit(e) ;" in message.body
     )
 

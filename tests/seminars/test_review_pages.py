@@ -306,3 +306,17 @@ def test_the_needs_have_a_limit_on_the_page_and_in_the_api(portal, seminar):
     accepted = portal.post(url(seminar), form_data(needs="x" * 1000))
     assert accepted.status_code == 302
     assert len(Registration.objects.get().needs) == 1000
+
+
+def test_the_confirmation_email_says_the_commune_was_not_recognised(
+    portal, seminar, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        portal.post(url(seminar), form_data(commune="Xyzzy"))
+        portal.post(url(seminar), form_data(commune="Bondy", email="autre@exemple.fr"))
+    flagged, matched = mailoutbox
+    assert (
+        "Nous n'avons pas reconnu la commune « Xyzzy » : l'équipe de l'union la vérifiera. "
+        "Votre page d'inscription (lien ci-dessous) dit comment corriger une faute de frappe."
+    ) in flagged.body
+    assert "Nous n'avons pas reconnu" not in matched.body

@@ -418,6 +418,15 @@ def future_year_message(year: int, latest: int) -> str | None:
     )
 
 
+def activity_year_error(year: int, latest: int | None = None) -> str | None:
+    """Why figures cannot be entered for `year` (the entry form's and the service's words), or
+    None: a year not begun (future_year_message), or outside 1990 to `latest`."""
+    latest = latest_activity_year() if latest is None else latest
+    if FIRST_ACTIVITY_YEAR <= year <= latest:
+        return None
+    return future_year_message(year, latest) or f"Année entre {FIRST_ACTIVITY_YEAR} et {latest}."
+
+
 def invalid_count_message(text: str) -> str:
     """Said by the import and the entry form alike for a count that is not a whole number."""
     return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."

@@ -9,7 +9,7 @@ from tenants.models import Membership
 from tenants.workspace.activity import (
     FIRST_ACTIVITY_YEAR,
     TooLarge,
-    future_year_message,
+    activity_year_error,
     invalid_count_message,
     latest_activity_year,
     parse_amount,
@@ -268,11 +268,9 @@ class ActivityFigureForm(forms.ModelForm):
         return latest_activity_year()
 
     def clean_year(self):
-        year, latest = self.cleaned_data["year"], self.max_year()
-        if future := future_year_message(year, latest):
-            raise forms.ValidationError(future)
-        if not FIRST_ACTIVITY_YEAR <= year <= latest:
-            raise forms.ValidationError(f"Année entre {FIRST_ACTIVITY_YEAR} et {latest}.")
+        year = self.cleaned_data["year"]
+        if error := activity_year_error(year, self.max_year()):
+            raise forms.ValidationError(error)
         return year
 
     def clean_count(self):

@@ -15,15 +15,7 @@ from django.utils import timezone
 
 from tenants.models import MemberCCAS, Membership, PublicMemberProfile
 from tenants.services import grant_membership, member_url, revoke_membership
-from tenants.workspace.activity import (
-    FIRST_ACTIVITY_YEAR,
-    ImportRow,
-    canonical_labels,
-    fold,
-    future_year_message,
-    latest_activity_year,
-    spell,
-)
+from tenants.workspace.activity import ImportRow, activity_year_error, canonical_labels, fold, spell
 from tenants.workspace.models import (
     ActivityFigure,
     BoardMandate,
@@ -205,11 +197,12 @@ def _sync_public_profile(member: MemberCCAS, profile: Profile) -> PublicMemberPr
 # --- Board -----------------------------------------------------------------------------------
 
 
-def _mandate_period(mandate: BoardMandate) -> str:
-    start = long_date(mandate.start, weekday=False)
-    if mandate.end is None:
+def _period(dated: BoardMandate | BoardMember) -> str:
+    """A mandate's or a seat's dates, as the clash messages quote them."""
+    start = long_date(dated.start, weekday=False)
+    if dated.end is None:
         return f"depuis le {start}, sans date de fin"
-    return f"du {start} au {long_date(mandate.end, weekday=False)}"
+    return f"du {start} au {long_date(dated.end, weekday=False)}"
 
 
 def mandate_errors(
@@ -232,14 +225,14 @@ def mandate_errors(
     for other in others:
         if label and fold(other.label) == fold(label):
             errors["label"].append(
-                f"La mandature {other.label} ({_mandate_period(other)}) porte déjà ce nom : "
+                f"La mandature {other.label} ({_period(other)}) porte déjà ce nom : "
                 "donnez-en un autre à celle-ci, par exemple ses années de début et de fin."
             )
     day = long_date(start, weekday=False)
     for other in others:
         if other.start == start:
             errors["start"].append(
-                f"La mandature {other.label} ({_mandate_period(other)}) commence déjà le {day} : "
+                f"La mandature {other.label} ({_period(other)}) commence déjà le {day} : "
                 "deux mandatures ne se chevauchent pas."
             )
         elif other.start < start and (other.end is None or other.end >= start):
@@ -260,7 +253,7 @@ def mandate_errors(
                     f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
                 )
             errors["start"].append(
-                f"La mandature {other.label} ({_mandate_period(other)}) est encore en cours le "
+                f"La mandature {other.label} ({_period(other)}) est encore en cours le "
                 f"{day} : deux mandatures ne se chevauchent pas. {advice}"
             )
     # Starting earlier, this one must end before the next one starts (the nearest is enough).
@@ -270,12 +263,12 @@ def mandate_errors(
         if end is None:
             errors["end"].append(
                 f"Sans date de fin, cette mandature chevaucherait la mandature {following.label} "
-                f"({_mandate_period(following)}) : indiquez sa fin, le {eve} au plus tard."
+                f"({_period(following)}) : indiquez sa fin, le {eve} au plus tard."
             )
         else:
             errors["end"].append(
                 f"Cette mandature chevaucherait la mandature {following.label} "
-                f"({_mandate_period(following)}) : finissez-la le {eve} au plus tard."
+                f"({_period(following)}) : finissez-la le {eve} au plus tard."
             )
     return {name: " ".join(messages) for name, messages in errors.items() if messages}
 
@@ -501,13 +494,6 @@ def seat_date_errors(mandate: BoardMandate, start: date | None, end: date | None
     return errors
 
 
-def _seat_period(seat: BoardMember) -> str:
-    start = long_date(seat.start, weekday=False)
-    if seat.end is None:
-        return f"depuis le {start}, sans date de fin"
-    return f"du {start} au {long_date(seat.end, weekday=False)}"
-
-
 def seat_clash_errors(
     mandate: BoardMandate,
     first_name: str,
@@ -541,7 +527,7 @@ def seat_clash_errors(
             continue
         existing = (
             f"{seat.full_name} siège déjà au conseil de la mandature {mandate.label} "
-            f"({seat.get_seat_display().lower()}, {_seat_period(seat)}) : une personne "
+            f"({seat.get_seat_display().lower()}, {_period(seat)}) : une personne "
             "n'occupe qu'un siège à la fois."
         )
         if start < seat.start:
@@ -660,11 +646,8 @@ def save_activity_figure(
     """Enter or correct one figure; pole and category take the spelling already in use."""
     if count is None and amount is None:
         raise WorkspaceError("Indiquez un nombre, un montant ou les deux.")
-    latest = latest_activity_year()
-    if not FIRST_ACTIVITY_YEAR <= year <= latest:
-        raise WorkspaceError(
-            future_year_message(year, latest) or f"Année entre {FIRST_ACTIVITY_YEAR} et {latest}."
-        )
+    if error := activity_year_error(year):
+        raise WorkspaceError(error)
     pole, category = spell(pole, category)
     clash = ActivityFigure.objects.filter(year=year, pole=pole, category=category)
     if figure is not None:

@@ -52,6 +52,7 @@ from seminars.models import (
 from seminars.services import RegistrationError, create_seminar, register_person, set_check_in
 from seminars.views import listed_events
 from tenants.services import portal_url
+from union.api_errors import OBJECT_EXPECTED
 from union.formats import long_date
 from union.params import parse_digits
 from union.spreadsheets import ImportRejected
@@ -520,7 +521,7 @@ class RegistrationList(APIView):
 def check_object_body(request) -> None:
     """A registration's body is an object (JSON, or form-encoded); 400 in French otherwise."""
     if not hasattr(request.data, "get"):
-        raise ValidationError({"non_field_errors": ["Envoyez un objet JSON."]})
+        raise ValidationError({"non_field_errors": [OBJECT_EXPECTED]})
 
 
 def check_registration_open(seminar: SeminarPage) -> None:

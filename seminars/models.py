@@ -521,6 +521,17 @@ class Registration(models.Model):
         return self.commune.nom if self.commune_id else self.commune_typed
 
     @property
+    def commune_not_recognised(self) -> str:
+        """What the person is told of a commune the matcher did not recognise (the page after
+        registering, the personal page, the e-mails); "" once it is recognised or corrected."""
+        if self.commune_status != self.CommuneStatus.FLAGGED:
+            return ""
+        return (
+            f"Nous n'avons pas reconnu la commune « {self.commune_typed} » : l'équipe de "
+            "l'union la vérifiera."
+        )
+
+    @property
     def source_label(self) -> str:
         """How the registration came, naming the member that made it (« Inscription par un
         membre : CCAS de Bondy »): select_related("registered_by") where many rows read it."""

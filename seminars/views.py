@@ -300,13 +300,10 @@ def unrecognised_commune_notice(registration: Registration) -> str:
     flagged for the organisers, who see it; the person is told too, and how to correct a typo
     while they still can (registering again with the same address updates the registration, as
     long as the form is open and changes are allowed). "" for a recognised commune."""
-    if registration.commune_status != Registration.CommuneStatus.FLAGGED:
+    text = registration.commune_not_recognised
+    if not text:
         return ""
     seminar = registration.seminar
-    text = (
-        f"Nous n'avons pas reconnu la commune « {registration.commune_typed} » : "
-        "l'équipe de l'union la vérifiera."
-    )
     if seminar.registration_state() == "open" and seminar.changes_open():
         until = min(seminar.registration_deadline(), seminar.changes_deadline())
         return (

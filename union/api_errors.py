@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler
 UNREADABLE_JSON = "Corps de requête illisible : JSON attendu."
 UNREADABLE_BODY = "Corps de requête illisible."
 NOT_FOUND = "Introuvable."
-# The wording of the registration endpoints (seminars.api.check_object_body).
+# Also the registration endpoints' answer to a body that is not an object (check_object_body).
 OBJECT_EXPECTED = "Envoyez un objet JSON."
 LIST_EXPECTED = "Envoyez une liste JSON."
 

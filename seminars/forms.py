@@ -246,8 +246,9 @@ class OnBehalfRegistrationForm(RegistrationForm):
 
 
 class MemberRegistrationForm(OnBehalfRegistrationForm):
-    """A member CCAS registers someone (usually of its commune). Nobody consents to the published list of
-    participants for someone else: the person does it from their personal page."""
+    """A member CCAS registers someone (usually of its commune). Nobody consents to the
+    published list of participants for someone else: the person does it from their personal
+    page."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,9 +10,13 @@ from abs_shared.models import WHOLE_FRANCE_CODE, ReferenceValue
 from abs_shared.services import import_references
 from abs_shared.tabular import ImportRejected
 from union import roles
+from union.formats import file_size
 from union.roles import has_union_role
 
 ABS_STAFF = (roles.UNION_ADMIN, roles.EDITOR)
+# Every EPCI, département and région for thirty indicators over ten years is about 15 Mo of CSV;
+# beyond 50 Mo the file is not a reference file, and reading it would hold the worker's memory.
+MAX_REFERENCE_BYTES = 50 * 1024 * 1024
 
 
 def is_abs_staff(user) -> bool:
@@ -26,7 +30,8 @@ class ReferenceImportForm(forms.Form):
         "caractères au plus ; en-têtes français niveau, indicateur, année, valeur acceptés). "
         "level : france (code FRM ; FR pour la France entière, référence des DROM), region (code "
         "INSEE), departement (code INSEE), epci (SIREN). year : de 1990 à l'année en cours. "
-        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible.",
+        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible. "
+        "50 Mo au plus.",
     )
     source = forms.CharField(
         label="Source par défaut",
@@ -34,6 +39,15 @@ class ReferenceImportForm(forms.Form):
         max_length=200,
         help_text="Inscrite sur les lignes sans colonne source (sinon la source de l'indicateur).",
     )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_REFERENCE_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse 50 Mo ({file_size(uploaded.size)}) : importez-le en "
+                "plusieurs fois, par indicateur ou par niveau (les valeurs déjà importées restent)."
+            )
+        return uploaded
 
 
 def summarize_references() -> list[dict]:
@@ -94,4 +108,5 @@ def references(request):
             "page_title": "Valeurs de référence ABS",
             "header_icon": "table",
         },
+        status=400 if errors or form.errors else 200,
     )

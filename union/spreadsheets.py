@@ -14,6 +14,7 @@ import datetime
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -273,7 +274,66 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
         raise ImportRejected([ImportIssue(1, "", UNREADABLE_XLSX)], unreadable=True) from error
     finally:
         workbook.close()
+    _refuse_formulas_without_values(content, rows)
     return rows
+
+
+FORMULA_WITHOUT_VALUE = (
+    "Cellule calculée par une formule ({formula}) dont le fichier n'a pas enregistré le résultat "
+    "(fichier produit par un programme) : ouvrez-le dans Excel ou LibreOffice, enregistrez-le, "
+    "puis importez-le de nouveau."
+)
+MAX_FORMULA_ISSUES = 20
+
+
+def _refuse_formulas_without_values(content: bytes, rows: list[tuple[int, list[str]]]) -> None:
+    """A formula saved without its result (files written by scripts; Excel and LibreOffice
+    always save both) reads as an empty cell: the importers would say « Nom manquant » about a
+    cell the person sees filled. Find them by reading the formulas themselves, a second pass
+    made only when a sheet has a formula with no cached value at all (rare: cheap to skip)."""
+    if not _has_formula_without_value(content):
+        return
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    issues = []
+    try:
+        formulas = workbook.worksheets[0].iter_rows(values_only=True)
+        for (number, texts), cells in zip(rows, formulas, strict=False):
+            for index, cell in enumerate(cells):
+                empty = index >= len(texts) or texts[index] == ""
+                if empty and isinstance(cell, str) and cell.startswith("="):
+                    formula = cell if len(cell) <= 40 else cell[:39] + "…"
+                    issues.append(
+                        ImportIssue(
+                            number,
+                            column_letter(index),
+                            FORMULA_WITHOUT_VALUE.format(formula=formula),
+                        )
+                    )
+    finally:
+        workbook.close()
+    if issues:
+        raise ImportRejected(issues[:MAX_FORMULA_ISSUES])
+
+
+# A formula cell as a sheet's XML stores it: `<c r="B2"><f>SUM(…)</f><v>12</v></c>`; without
+# `<v>` the result was never computed (or an empty `<v/>`).
+FORMULA_CELL = re.compile(rb"<(?:\w+:)?f[ >/].*?</(?:\w+:)?c>", re.DOTALL)
+CACHED_VALUE = re.compile(rb"<(?:\w+:)?v>")
+
+
+def _has_formula_without_value(content: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    xml = archive.read(name)
+                    if any(
+                        not CACHED_VALUE.search(cell.group()) for cell in FORMULA_CELL.finditer(xml)
+                    ):
+                        return True
+    except zipfile.BadZipFile:
+        return False
+    return False
 
 
 # What a spreadsheet reads as the start of a formula (or of a DDE command) in a cell.

@@ -74,6 +74,21 @@ def test_reference_import_in_the_admin(tmp_path):
         tmp_path, "bad.csv", "level;code;indicator;year;value\nfrance;FRM;CHOM;deux;12\n"
     )
     with bad.open("rb") as handle:
-        page = client.post("/admin/abs/references/", {"file": handle}).content.decode()
+        refused = client.post("/admin/abs/references/", {"file": handle})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Erreur – " in page
     assert "rien n'a été importé" in page and "deux" in page
     assert ReferenceValue.objects.count() == 1
+
+
+def test_reference_import_refuses_a_file_over_the_limit(tmp_path, monkeypatch):
+    # The limit (50 Mo) lowered to 1 kB: the same check, without writing 50 Mo in each run.
+    monkeypatch.setattr("abs_shared.admin_views.MAX_REFERENCE_BYTES", 1024)
+    client = staff(roles.UNION_ADMIN)
+    rows = "".join(f"france;FRM;CHOM;{year};12,4\n" for year in range(1990, 2026))
+    big = write_file(tmp_path, "refs.csv", "level;code;indicator;year;value\n" + rows * 2)
+    with big.open("rb") as handle:
+        response = client.post("/admin/abs/references/", {"file": handle})
+    assert response.status_code == 400
+    assert "Le fichier dépasse 50 Mo (" in response.content.decode()
+    assert not ReferenceValue.objects.exists()

@@ -7,6 +7,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django_tenants.utils import schema_context
 from openpyxl import Workbook
 
@@ -131,3 +132,60 @@ def test_an_unreadable_workbook_is_refused_in_french(content, message):
     # The activity import says the same.
     with pytest.raises(ValueError, match="Excel"):
         parse_activity_file("activite.xlsx", content)
+
+
+def with_cached_values(content: bytes, cached: bytes) -> bytes:
+    """The workbook as Excel or LibreOffice would save it: each formula followed by its result
+    (openpyxl writes formulas with an empty `<v />`, as scripts do)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v />", b"<v>" + cached + b"</v>")
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def summed_workbook(tmp_path) -> bytes:
+    return xlsx_file(
+        tmp_path,
+        [
+            ["année", "pôle", "catégorie", "nombre", "montant"],
+            [2024, "Secours", "Transports", 3, 12],
+            [2024, "Secours", "Alimentaire", "=D2*2", 30],
+        ],
+    )
+
+
+def test_a_formula_saved_without_its_result_is_named_not_read_as_empty(tmp_path):
+    with pytest.raises(ImportRejected) as refusal:
+        read_rows(summed_workbook(tmp_path), "activite.xlsx")
+    (issue,) = refusal.value.errors
+    assert (issue.line, issue.column) == (3, "D")
+    assert "formule (=D2*2)" in issue.message and "enregistrez-le" in issue.message
+    assert not refusal.value.unreadable
+
+
+def test_a_formula_saved_with_its_result_reads_the_result(tmp_path):
+    content = with_cached_values(summed_workbook(tmp_path), b"6")
+    assert read_rows(content, "activite.xlsx")[2] == (
+        3,
+        ["2024", "Secours", "Alimentaire", "6", "30"],
+    )
+
+
+def test_the_activity_page_names_the_formula_cell(bondy, tmp_path):
+    path = tmp_path / "activite.xlsx"
+    path.write_bytes(summed_workbook(tmp_path))
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    with path.open("rb") as handle:
+        response = client.post("/activite/importer/", {"file": handle})
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    assert page.title.get_text().startswith("Erreur – ")  # the member space's refused pages: 200
+    (error,) = page.select("div[role=alert] tbody tr")
+    line, column, message = (cell.get_text() for cell in error.find_all(["th", "td"]))
+    assert (line, column) == ("3", "D") and "formule (=D2*2)" in message
+    with schema_context(bondy.schema_name):
+        assert not ActivityFigure.objects.exists()

@@ -38,6 +38,7 @@ from seminars.exports import (
     registrations_workbook,
 )
 from seminars.forms import (
+    EditRegistrationForm,
     EmailRegistrantsForm,
     ImportForm,
     ManualRegistrationForm,
@@ -59,11 +60,13 @@ from seminars.services import (
     RegistrationError,
     cancel_registration,
     certificates_to_send,
+    edit_refusal,
     email_registrants,
     fix_commune,
     register_person,
     send_certificates,
     set_check_in,
+    update_registration,
 )
 from tenants.models import Commune
 from union import roles
@@ -88,10 +91,11 @@ class Refused(Http404):
     admin 404 page ignores the message. An Http404 all the same, so that the API, which shares
     `attendance_response`, answers it as any 404 with the message as its `detail`."""
 
-    def __init__(self, message: str, *, status: int = 404):
+    def __init__(self, message: str, *, status: int = 404, title: str = ""):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.title = title  # the page's title, when neither « Introuvable » nor a bad parameter
 
 
 NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
@@ -117,7 +121,7 @@ def explained(view):
             request,
             "problem.html",
             seminar,
-            "Paramètre invalide" if refused.status == 400 else "Introuvable",
+            refused.title or ("Paramètre invalide" if refused.status == 400 else "Introuvable"),
             message=refused.message,
             status=refused.status,
         )
@@ -366,6 +370,53 @@ def add(request, pk: int):
         submit="Ajouter",
         summary_title="L'inscription n'est pas enregistrée : des informations sont à corriger",
         status=400 if form.errors else 200,
+    )
+
+
+def edit(request, pk: int, registration_pk: int):
+    """Correct a registration (name, address, commune, fonction, ateliers, needs, consent) with
+    the manual add's form and the rules of registering (update_registration). Back to the list
+    as it was filtered (`?query=`, kept by the form, which posts to this same address)."""
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(
+        Registration.objects.select_related("commune"), pk=registration_pk, seminar=seminar
+    )
+    refusal = edit_refusal(registration)
+    if refusal:
+        raise Refused(refusal, status=409, title="Modification impossible")
+    name = f"{registration.prenom} {registration.nom}"
+    form = EditRegistrationForm(request.POST or None, seminar=seminar, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, changed = update_registration(
+                registration, form.to_data(), actor=request.user
+            )
+        except RegistrationError as error:
+            form.add_registration_errors(error)
+        else:
+            say_what_was_edited(request, registration, changed)
+            return redirect(_list_url(seminar, request.GET.get("query", "")))
+    return _render(
+        request,
+        "form.html",
+        seminar,
+        f"Modifier l'inscription de {name} – {seminar.title}",
+        form=form,
+        submit="Enregistrer les modifications",
+        summary_title="L'inscription n'est pas modifiée : des informations sont à corriger",
+        status=400 if form.errors else 200,
+    )
+
+
+def say_what_was_edited(request, registration: Registration, changed: list[str]) -> None:
+    name = f"{registration.prenom} {registration.nom}"
+    if not changed:
+        messages.info(request, f"Aucune modification de l'inscription de {name}.")
+        return
+    told = " La personne en est informée par e-mail." if registration.email else ""
+    messages.success(
+        request,
+        f"Inscription de {name} modifiée ({registration.get_status_display().lower()}).{told}",
     )
 
 

@@ -37,7 +37,7 @@ from seminars.evaluations import (
     summarise_evaluations,
 )
 from seminars.fonctions import map_fonction
-from seminars.forms import NEEDS_LIMIT, RegistrationForm
+from seminars.forms import NEEDS_LIMIT, EditRegistrationForm, RegistrationForm, edit_initial
 from seminars.importer import import_registrations
 from seminars.links import ics_path, page_path
 from seminars.models import (
@@ -49,7 +49,14 @@ from seminars.models import (
     live_event,
     with_taken,
 )
-from seminars.services import RegistrationError, create_seminar, register_person, set_check_in
+from seminars.services import (
+    RegistrationError,
+    create_seminar,
+    edit_refusal,
+    register_person,
+    set_check_in,
+    update_registration,
+)
 from seminars.views import listed_events
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
@@ -817,6 +824,118 @@ class RegistrationCheckIn(APIView):
         if registration is None:
             raise Http404("Inscription introuvable pour cet événement.")
         return _check_in(request, registration)
+
+
+# The PATCH body's fields (the registration API's names) -> the edit form's fields they set. A
+# fonction sent as a label sets the typed text too (form_data_from_body maps it).
+EDITABLE = {
+    "nom": ("nom",),
+    "prenom": ("prenom",),
+    "email": ("email",),
+    "commune": ("commune",),
+    "fonction": ("fonction", "fonction_autre"),
+    "fonction_text": ("fonction_autre",),
+    "ateliers": ("ateliers",),
+    "needs": ("needs",),
+    "consent": ("consent",),
+}
+
+
+class RegistrationPatchSerializer(serializers.Serializer):
+    """Documentation of the PATCH body: any of the registration's fields; the rules are the
+    admin's edit form's (EditRegistrationForm), after the types are checked."""
+
+    nom = serializers.CharField(required=False, max_length=150)
+    prenom = serializers.CharField(required=False, max_length=150)
+    email = serializers.EmailField(
+        required=False, allow_blank=True, allow_null=True, help_text="Vide ou null : sans e-mail"
+    )
+    commune = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Nom saisi ou code INSEE (texte) ; non reconnue : gardée et signalée",
+    )
+    fonction = serializers.ChoiceField(
+        Fonction.choices, required=False, help_text="Code, ou libellé saisi"
+    )
+    fonction_text = serializers.CharField(
+        required=False, max_length=200, help_text="Obligatoire pour « autre »"
+    )
+    ateliers = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
+    )
+    needs = serializers.CharField(required=False, max_length=NEEDS_LIMIT)
+    consent = serializers.BooleanField(required=False)
+
+
+def _edit_form_data(registration: Registration, body) -> dict:
+    """The edit form's values: the registration's, with the fields the body sends (their JSON
+    types checked first, as for a registration). An unknown field is a 400: ignored, a
+    `status` or a typo would look accepted."""
+    unknown = sorted(set(body) - set(EDITABLE))
+    if unknown:
+        known = ", ".join(EDITABLE)
+        raise ValidationError(
+            {
+                name: [f"Champ inconnu ou non modifiable : modifiables : {known}."]
+                for name in unknown
+            }
+        )
+    checked = form_data_from_body(body)
+    data = edit_initial(registration)
+    for name in body:
+        for field in EDITABLE[name]:
+            data[field] = checked[field]
+    return data
+
+
+class RegistrationDetail(APIView):
+    permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "
+        "de l'admin : les champs envoyés seulement, mêmes règles (adresse d'une autre "
+        "inscription de l'événement refusée, ateliers de l'événement qui ne se chevauchent pas, "
+        "places des ateliers pour une personne confirmée ; commune non reconnue gardée et "
+        "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
+        "inscription annulée ou anonymisée ne se modifie pas (409).",
+        request=RegistrationPatchSerializer,
+        responses={
+            200: RegistrationSerializer,
+            400: OpenApiResponse(description="Erreurs par champ, en français"),
+            404: OpenApiResponse(description="Événement introuvable, ou inscription d'un autre"),
+            409: OpenApiResponse(description="Inscription annulée ou anonymisée (`detail`)"),
+        },
+    )
+    def patch(self, request, pk: int, registration_id: int):
+        """Correct a registration (organisers): the fields sent, the admin's rules."""
+        check_object_body(request)
+        event = _event(pk)
+        registration = (
+            event.registrations.select_related("commune").filter(pk=registration_id).first()
+        )
+        if registration is None:
+            raise Http404("Inscription introuvable pour cet événement.")
+        refusal = edit_refusal(registration)
+        if refusal:
+            return Response({"detail": refusal}, status=status.HTTP_409_CONFLICT)
+        form = EditRegistrationForm(
+            data=_edit_form_data(registration, request.data),
+            seminar=event,
+            registration=registration,
+            atelier_labels=False,
+        )
+        if form.is_valid():
+            try:
+                update_registration(registration, form.to_data(), actor=request.user)
+            except RegistrationError as error:
+                form.add_registration_errors(error)
+        if form.errors:
+            return Response(form_errors(form), status=400)
+        registration = _with_list_fields(event.registrations).get(pk=registration.pk)
+        return Response(RegistrationSerializer(registration).data)
 
 
 class CodeCheckIn(APIView):

@@ -28,6 +28,11 @@ urlpatterns = [
         name="api-seminar-registrations-export",
     ),
     path(
+        "seminars/<int:pk>/registrations/<int:registration_id>/",
+        api.RegistrationDetail.as_view(),
+        name="api-seminar-registration",
+    ),
+    path(
         "seminars/<int:pk>/registrations/<int:registration_id>/check-in",
         api.RegistrationCheckIn.as_view(),
         name="api-seminar-registration-check-in",

@@ -14,6 +14,7 @@ from seminars.models import (
     with_taken,
 )
 from seminars.services import (
+    CommuneResolution,
     RegistrationData,
     RegistrationError,
     check_atelier_choice,
@@ -161,13 +162,16 @@ class RegistrationForm(forms.Form):
         ):
             self.add_error("fonction_autre", self.fonction_missing)
         if cleaned.get("commune"):
-            # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
-            self.commune_resolution = resolve_commune(cleaned["commune"], cleaned.get("hint"))
+            self.commune_resolution = self.match_commune(cleaned)
         try:
             check_atelier_choice(self.seminar, cleaned.get("ateliers") or [])
         except RegistrationError as error:
             self.add_registration_errors(error)
         return cleaned
+
+    def match_commune(self, cleaned: dict) -> CommuneResolution:
+        # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
+        return resolve_commune(cleaned["commune"], cleaned.get("hint"))
 
     def add_registration_errors(self, error: RegistrationError) -> None:
         for name, messages in error.errors.items():
@@ -260,6 +264,63 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
     """The organiser adds someone: e-mail optional, commune hint allowed."""
 
     hint = AreaHintField(label="Département ou région (facultatif)")
+
+
+class EditRegistrationForm(ManualRegistrationForm):
+    """The organiser corrects a registration: the manual add's fields and rules, filled in with
+    what is registered (`edit_initial`). The API's PATCH binds it with those values and the
+    fields sent."""
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        kwargs.setdefault("initial", edit_initial(registration))
+        super().__init__(*args, **kwargs)
+        self.registration = registration
+        self.fields["email"].help_text = (
+            "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
+            "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
+            "plus."
+        )
+
+    def match_commune(self, cleaned: dict) -> CommuneResolution:
+        """A commune left as shown keeps its match, or its flag: matched again, a commune that
+        an organiser resolved by its INSEE code (« Communes à vérifier ») would be flagged once
+        more, and a homonym chosen with a hint would move. A hint asks for a new match."""
+        unchanged = cleaned["commune"] == edit_initial_commune(self.registration)
+        if unchanged and not cleaned.get("hint"):
+            return current_commune(self.registration)
+        return super().match_commune(cleaned)
+
+
+def edit_initial_commune(registration: Registration) -> str:
+    """The commune as the edit form shows it: the official name once matched, else as typed."""
+    return registration.commune.nom if registration.commune_id else registration.commune_typed
+
+
+def current_commune(registration: Registration) -> CommuneResolution:
+    return CommuneResolution(
+        registration.commune_id,
+        registration.commune_status,
+        registration.commune_typed,
+        registration.commune_suggestions,
+    )
+
+
+def edit_initial(registration: Registration) -> dict:
+    """A registration as the edit form's values (the form's field names)."""
+    return {
+        "nom": registration.nom,
+        "prenom": registration.prenom,
+        "email": registration.email,
+        "commune": edit_initial_commune(registration),
+        "fonction": registration.fonction,
+        # Only the text of « Autre »: an imported label is kept by update_registration.
+        "fonction_autre": registration.fonction_text
+        if registration.fonction == Fonction.AUTRE
+        else "",
+        "ateliers": list(registration.ateliers.values_list("pk", flat=True)),
+        "needs": registration.needs,
+        "consent": registration.consent,
+    }
 
 
 class ResendLinkForm(forms.Form):

@@ -12,7 +12,14 @@ from django.db import transaction
 
 from seminars.fonctions import map_fonction
 from seminars.models import Registration, SeminarPage
-from seminars.services import RegistrationData, RegistrationError, register_person, resolve_commune
+from seminars.services import (
+    RegistrationData,
+    RegistrationError,
+    address_taken_message,
+    register_person,
+    resolve_commune,
+    same_person,
+)
 from tenants.matching import UnknownArea, fold, read_area
 from union.audit import record_audit
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
@@ -73,9 +80,12 @@ class ImportResult:
 
 
 def parse(
-    content: bytes, filename: str, hint: str | None = None
+    content: bytes, filename: str, hint: str | None = None, seminar: SeminarPage | None = None
 ) -> list[tuple[int, RegistrationData]]:
-    """Check every line; return the data of each or raise ImportRejected with every problem found."""
+    """Check every line; return the data of each or raise ImportRejected with every problem found.
+
+    With `seminar`, a line whose address is registered for it under another name is one of them
+    (see _renamed_people)."""
     rows = [(line, cells) for line, cells in read_rows(content, filename) if any(cells)]
     if not rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
@@ -154,9 +164,29 @@ def parse(
                 ),
             )
         )
+    if seminar is not None and "email" in columns:
+        errors += _renamed_people(seminar, parsed, header[columns["email"]].strip())
     if errors:
         raise ImportRejected(errors)
     return parsed
+
+
+def _renamed_people(
+    seminar: SeminarPage, parsed: list[tuple[int, RegistrationData]], email_column: str
+) -> list[ImportIssue]:
+    """The lines whose address is registered for the event under another name (folded as
+    register_person compares them), in the e-mail column as the file names it. Importing them
+    renamed that registration without a word; all are reported at once, and register_person
+    still refuses one registered meanwhile (under the event's lock)."""
+    lines = {data.email: (line, data) for line, data in parsed if data.email}
+    known = seminar.registrations.select_related("commune").filter(email__in=list(lines))
+    issues = []
+    for registration in known:
+        line, data = lines[registration.email]
+        if not same_person(registration, data):
+            message = address_taken_message(registration, Registration.Source.IMPORT)
+            issues.append(ImportIssue(line, email_column, message))
+    return sorted(issues, key=lambda issue: issue.line)
 
 
 def _read_header(header_line: int, header: list[str]) -> tuple[dict[str, int], list[ImportIssue]]:
@@ -210,8 +240,10 @@ def import_registrations(
     seminar: SeminarPage, content: bytes, filename: str, *, hint: str | None = None, actor=None
 ) -> ImportResult:
     """Import a list into an event: all lines or none. Seats and the waiting list apply as for
-    anyone registering; imported people get no e-mail (the organiser writes to them if needed)."""
-    parsed = parse(content, filename, hint)
+    anyone registering; imported people get no e-mail (the organiser writes to them if needed).
+    A known address updates its registration only under the same name (folded): another name
+    is refused, never a silent rename."""
+    parsed = parse(content, filename, hint, seminar)
     result = ImportResult(0, 0, 0, 0)
     with transaction.atomic():
         for line, data in parsed:

@@ -45,6 +45,9 @@ PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
 # Who registers someone else (an organiser, a member CCAS): an address they type may be another
 # person's (a colleague's, a shared mailbox), so it never renames whoever registered with it.
 ON_BEHALF_SOURCES = {Source.MANUAL, Source.MEMBER}
+# An organiser's list neither: a line with a known address under another name is refused (a
+# typo in the file, or a shared address); a name is corrected with « Modifier » in the list.
+NEVER_RENAMES = ON_BEHALF_SOURCES | {Source.IMPORT}
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -361,30 +364,43 @@ def _name_key(text: str) -> str:
     return compact(fold(text))
 
 
-def _check_same_person(registration: Registration, data: RegistrationData, source: str) -> None:
-    """Someone registering another person with an address already registered under another name
-    is refused, so that nobody is renamed and moved without a word: the address may be a
-    colleague's or a shared mailbox. The same name updates (a corrected commune, fonction,
-    ateliers). People registering themselves (form, API) and imports keep their own rules."""
-    if source not in ON_BEHALF_SOURCES:
-        return
+def same_person(registration: Registration, data: RegistrationData) -> bool:
+    """The name of `data` is the registration's, folded (_name_key)."""
     registered = (_name_key(registration.nom), _name_key(registration.prenom))
-    if registered == (_name_key(data.nom), _name_key(data.prenom)):
-        return
+    return registered == (_name_key(data.nom), _name_key(data.prenom))
+
+
+def address_taken_message(registration: Registration, source: str) -> str:
+    """Why an address registered under another name is refused, for whoever typed it."""
+    name = f"{registration.prenom} {registration.nom} ({registration.commune_label})"
     if source == Source.MANUAL:
-        message = (
-            f"Cette adresse est déjà inscrite au nom de {registration.prenom} {registration.nom} "
-            f"({registration.commune_label}) : saisissez une autre adresse ou, s'il s'agit de "
-            "cette personne, son nom et son prénom tels qu'inscrits pour mettre à jour son "
-            "inscription."
+        return (
+            f"Cette adresse est déjà inscrite au nom de {name} : saisissez une autre adresse ou, "
+            "s'il s'agit de cette personne, son nom et son prénom tels qu'inscrits pour mettre à "
+            "jour son inscription."
         )
-    else:
-        # A member CCAS does not read the registrations of others: the name is not given.
-        message = (
-            "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
-            "vérifiez-la, ou inscrivez cette personne sans adresse e-mail."
+    if source == Source.IMPORT:
+        return (
+            f"Cette adresse est déjà inscrite au nom de {name} : corrigez l'adresse dans le "
+            "fichier ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
+            "dans la liste des inscriptions (ou son nom dans le fichier)."
         )
-    raise RegistrationError({"email": [message]})
+    # A member CCAS does not read the registrations of others: the name is not given.
+    return (
+        "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
+        "vérifiez-la, ou inscrivez cette personne sans adresse e-mail."
+    )
+
+
+def _check_same_person(registration: Registration, data: RegistrationData, source: str) -> None:
+    """Someone registering another person, or an organiser's list, with an address already
+    registered under another name is refused, so that nobody is renamed and moved without a
+    word: the address may be a colleague's or a shared mailbox. The same name updates (a
+    corrected commune, fonction, ateliers). People registering themselves (form, API) keep their
+    own rule: the address is theirs."""
+    if source not in NEVER_RENAMES or same_person(registration, data):
+        return
+    raise RegistrationError({"email": [address_taken_message(registration, source)]})
 
 
 def _held_atelier_ids(registration: Registration) -> set[int]:
@@ -450,6 +466,140 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
         # Seats given back in an atelier may let someone waiting in.
         promote_waiting(seminar)
     return registration
+
+
+def edit_refusal(registration: Registration) -> str:
+    """Why an organiser may not edit this registration, in French; "" when they may.
+
+    A cancelled registration holds no seat and tells nothing more: bringing the person back is
+    adding them again (same address, same name), which the seats and the waiting list rule. An
+    anonymised one has nobody left to correct (retention)."""
+    if registration.anonymised_at is not None:
+        return (
+            "Cette inscription a été anonymisée à la fin de la durée de conservation des "
+            "données : elle ne peut plus être modifiée."
+        )
+    if registration.status == Status.CANCELLED:
+        return (
+            f"L'inscription de {registration.prenom} {registration.nom} est annulée : elle ne "
+            "peut plus être modifiée. Pour inscrire de nouveau cette personne, utilisez "
+            "« Ajouter une inscription » avec la même adresse et le même nom, puis modifiez-la."
+        )
+    return ""
+
+
+# What an organiser's edit may change, by the name the audit trail gives it.
+EDITED_FIELDS = {
+    "nom": ("nom",),
+    "prenom": ("prenom",),
+    "email": ("email",),
+    "commune": ("commune_id", "commune_typed", "commune_status", "commune_suggestions"),
+    "fonction": ("fonction", "fonction_text"),
+    "needs": ("needs",),
+    "consent": ("consent",),
+}
+
+
+def update_registration(
+    registration: Registration, data: RegistrationData, *, actor=None, notify: bool = True
+) -> tuple[Registration, list[str]]:
+    """An organiser corrects a registration (admin « Modifier », API PATCH), with the rules of
+    registering: the address is no other registration's of the event; ateliers belong to the
+    event and do not overlap; a confirmed person takes a new atelier only if it has a seat,
+    counted under the event's lock as register_person does. Someone waiting may wish for any
+    atelier, as on their personal page: the queue then moves if they now fit.
+
+    The person is e-mailed « Inscription mise à jour », as when an organiser adds a known address
+    again (register_person, source manual), at the address now registered: the e-mail's
+    personal link is built on it (the former link, signed with the former address, stops
+    working). Nothing changed: nothing written, nobody told. Returns the registration and the
+    names of what changed (EDITED_FIELDS, "ateliers"). Raises RegistrationError."""
+    data = normalise(data)
+    seminar = registration.seminar
+    ateliers = check_atelier_choice(seminar, data.atelier_ids)
+    if data.commune.code != registration.commune_id:
+        # A commune left as it was is not checked again: its member may have left the union.
+        _check_audience(seminar, data)
+    with transaction.atomic():
+        seminar, _confirmed = _lock_seminar(seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        refusal = edit_refusal(registration)
+        if refusal:  # cancelled since the page was shown
+            raise RegistrationError({"__all__": [refusal]})
+        _check_address_free(registration, data.email)
+        held = _held_atelier_ids(registration)
+        if registration.status == Status.CONFIRMED:
+            full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
+            if full:
+                raise RegistrationError(_full_message(full))
+        data.fonction_text = _kept_fonction_text(registration, data)
+        before = _edited_values(registration)
+        _fill(registration, data, keep_choices=False)
+        after = _edited_values(registration)
+        changed = [name for name in EDITED_FIELDS if before[name] != after[name]]
+        if {atelier.pk for atelier in ateliers} != held:
+            changed.append("ateliers")
+        if not changed:
+            return registration, changed
+        registration.save()
+        registration.ateliers.set(ateliers)
+        # An atelier given up may let someone in; someone waiting may now fit.
+        promoted = promote_waiting(seminar)
+        record_audit(
+            "seminar.registration.edited",
+            actor=actor,
+            target=f"{seminar.title} – {registration.prenom} {registration.nom}",
+            seminar=seminar.pk,
+            registration=registration.pk,
+            fields=changed,  # the names only: the values are personal data
+        )
+        if registration in promoted:
+            registration.status = Status.CONFIRMED  # and told so by the « promoted » e-mail
+        elif notify and registration.email:
+            _queue_email(registration, "updated")
+    return registration, changed
+
+
+def _edited_values(registration: Registration) -> dict[str, tuple]:
+    return {
+        name: tuple(getattr(registration, column) for column in columns)
+        for name, columns in EDITED_FIELDS.items()
+    }
+
+
+def _check_address_free(registration: Registration, email: str) -> None:
+    """An address is one registration's per event (constraint one_registration_per_email):
+    another registration's is refused on the e-mail field, naming whose it is, as the manual add
+    does for organisers. Checked under the event's lock, which every registration takes."""
+    if not email or email == registration.email:
+        return
+    other = (
+        Registration.objects.select_related("commune")
+        .filter(seminar_id=registration.seminar_id, email=email)
+        .exclude(pk=registration.pk)
+        .first()
+    )
+    if other is None:
+        return
+    cancelled = ", annulée" if other.status == Status.CANCELLED else ""
+    raise RegistrationError(
+        {
+            "email": [
+                f"Cette adresse est déjà celle de l'inscription de {other.prenom} {other.nom} "
+                f"({other.commune_label}{cancelled}) : une adresse ne sert qu'à une inscription "
+                "par événement. Saisissez une autre adresse."
+            ]
+        }
+    )
+
+
+def _kept_fonction_text(registration: Registration, data: RegistrationData) -> str:
+    """The typed fonction kept beside its code. An imported label (« 1ère adjointe », the code
+    maire_adjoint) stays while the fonction is left as it was, though the edit form shows the
+    text only for « Autre »; another fonction drops it, as it described the former one."""
+    if data.fonction_text or data.fonction != registration.fonction:
+        return data.fonction_text
+    return registration.fonction_text
 
 
 def cancel_registration(registration: Registration, *, actor=None) -> Registration:

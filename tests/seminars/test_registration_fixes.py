@@ -158,10 +158,11 @@ def test_organisers_update_after_the_cut_off(organiser_client, tmp_path):
     assert response.status_code == 302
     registration.refresh_from_db()
     assert (registration.nom, registration.commune_id) == ("ORIGINAL", "93048")
-    content = f"Nom;Prénom;Commune;Fonction;Email\nImporté;Prénom1;Bondy;Maire;{EMAIL}\n"
+    # The same name, folded (an import never renames: test_registration_edit.py).
+    content = f"Nom;Prénom;Commune;Fonction;Email\noriginal;Prénom1;Bondy;Maire;{EMAIL}\n"
     import_registrations(seminar, content.encode(), "liste.csv")
     registration.refresh_from_db()
-    assert registration.nom == "Importé"
+    assert (registration.nom, registration.commune_id) == ("original", "93010")
     assert seminar.registrations.count() == 1
 
 
@@ -203,14 +204,15 @@ def test_a_new_address_is_inserted_without_looking_it_up_first():
 def test_importing_a_known_address_keeps_ateliers_needs_and_consent(tmp_path):
     seminar = make_seminar(ateliers=(("Atelier A", 1, 2, 3), ("Atelier C", 4, 2, 10)))
     registration = registered_online(seminar)
-    content = f"Nom;Prénom;Commune;Fonction;Email\nDUPONT;Jeanne;Montreuil;DGS;{EMAIL}\n"
+    # The same person (another name is refused: test_registration_edit.py).
+    content = f"Nom;Prénom;Commune;Fonction;Email\nORIGINAL;prénom1;Montreuil;DGS;{EMAIL}\n"
     result = import_registrations(seminar, content.encode(), "liste.csv")
     assert (result.imported, result.confirmed) == (1, 1)
     registration.refresh_from_db()
     # The list's columns are updated…
     assert (registration.nom, registration.prenom, registration.commune_id) == (
-        "DUPONT",
-        "Jeanne",
+        "ORIGINAL",
+        "prénom1",
         "93048",
     )
     assert (registration.fonction, registration.fonction_text) == ("dgs", "DGS")

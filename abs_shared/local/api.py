@@ -17,7 +17,7 @@ from abs_shared.comparisons import is_member_subject
 from abs_shared.local import services
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator
-from abs_shared.tabular import ImportRejected
+from abs_shared.tabular import ImportRejected, year_error
 from tenants.access import IsDirectorOfHost, IsMemberOfHost, has_member_role
 from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
 
@@ -136,10 +136,16 @@ class ObservationImport(APIView):
 
 
 class SelectionSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False, allow_null=True)
+    year = serializers.IntegerField(required=False, allow_null=True)
     indicators = serializers.ListField(
         child=serializers.CharField(), required=False, allow_empty=True
     )
+
+    def validate_year(self, year: int | None) -> int | None:
+        # The entry form's and the imports' range and words (no value can exist outside it).
+        if year is not None and (error := year_error(year)):
+            raise serializers.ValidationError(error)
+        return year
 
     def validate_indicators(self, codes: list[str]) -> list[str]:
         codes = [code.strip().upper() for code in codes]

@@ -152,6 +152,12 @@ def test_member_api_import_validate_publish_retract(bondy, director, agent, tmp_
         "/api/v1/observations/publish", {"indicators": ["NOPE"]}, content_type="application/json"
     )
     assert response.status_code == 400 and "NOPE" in str(response.json())
+    # A year no value can have gets the entry form's words, not a silent « 0 » or DRF's English.
+    response = client.post(
+        "/api/v1/observations/publish", {"year": 2099}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "2099 est une année à venir" in response.json()["errors"]["year"][0]
     assert client.post(
         "/api/v1/observations/retract", {"year": 2021}, content_type="application/json"
     ).json() == {"retracted": 1}

@@ -376,8 +376,8 @@ def address_taken_message(registration: Registration, source: str) -> str:
     if source == Source.MANUAL:
         return (
             f"Cette adresse est déjà inscrite au nom de {name} : saisissez une autre adresse ou, "
-            "s'il s'agit de cette personne, son nom et son prénom tels qu'inscrits pour mettre à "
-            "jour son inscription."
+            "s'il s'agit de cette personne, corrigez son inscription avec « Modifier » dans la "
+            "liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
         )
     if source == Source.IMPORT:
         return (

@@ -73,8 +73,8 @@ def test_a_manual_add_with_another_persons_address_is_refused_and_changes_nothin
     content = page(response)
     message = (
         "Cette adresse est déjà inscrite au nom de Case2 Dupont (Pantin) : saisissez une autre "
-        "adresse ou, s'il s'agit de cette personne, son nom et son prénom tels qu'inscrits pour "
-        "mettre à jour son inscription."
+        "adresse ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
+        "dans la liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
     )
     assert message in content
     assert 'id="id_email_error"' in content  # on the e-mail field

@@ -247,6 +247,15 @@ class OnBehalfRegistrationForm(RegistrationForm):
         self.fields[
             "email"
         ].help_text = "Facultatif. Sans e-mail, aucune confirmation n'est envoyée."
+        self.fields[
+            "commune"
+        ].help_text = "La commune que la personne représente (nom ou code INSEE)."
+        if "consent" in self.fields:
+            # The organiser records what the person said (by e-mail, on a paper form).
+            self.fields["consent"].label = (
+                "La personne accepte de figurer dans la liste des participants publiée avec les "
+                "actes (nom, prénom, commune, fonction)."
+            )
 
 
 class MemberRegistrationForm(OnBehalfRegistrationForm):
@@ -257,7 +266,6 @@ class MemberRegistrationForm(OnBehalfRegistrationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["consent"]
-        self.fields["commune"].help_text = "La commune que la personne représente."
 
 
 class ManualRegistrationForm(OnBehalfRegistrationForm):

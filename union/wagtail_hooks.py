@@ -1,7 +1,10 @@
-"""The platform's own panels in the Wagtail admin, and what follows a reactivated account."""
+"""The platform's own panels and stylesheet in the Wagtail admin, and what follows a reactivated
+account."""
 
 from django.contrib import messages
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from laces.components import Component
 from wagtail import hooks
 
@@ -23,6 +26,11 @@ class TaskQueuePanel(Component):
 
     def get_context_data(self, parent_context):
         return {"state": self.state, "failures_url": self.failures_url}
+
+
+@hooks.register("insert_global_admin_css")
+def project_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("construct_homepage_panels")

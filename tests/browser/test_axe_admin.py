@@ -363,6 +363,9 @@ def test_union_admin_page(signed_in, live_server_port, admin_demo, name):
     audit_admin(page)
     if name in OUR_LISTINGS:  # the others are Wagtail's own listings and reports
         assert_tables_reachable(page)
+    if name == "membres":  # the status select's label, for screen readers only, stays unseen
+        box = page.locator("label.visually-hidden").first.bounding_box()
+        assert box["width"] <= 1 and box["height"] <= 1
 
 
 def test_member_add_with_its_errors(signed_in, live_server_port, admin_demo):

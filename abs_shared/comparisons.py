@@ -24,22 +24,36 @@ from abs_shared.models import (
     population_band,
 )
 from tenants.models import Commune, Intercommunality, MemberCCAS
+from tenants.naming import at_place, of_place
 
 QUANT = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
 class Point:
-    """A value with its status; `draft` marks a member's own value that is not in the pool as is."""
+    """A value with its status; `draft` marks a member's own value that is not in the pool as is.
+
+    `secret_in_pool` marks a member's own number that its publication turned into a secret
+    (fewer than 11 people or households: abs_shared.services.pooled_status): the member sees
+    its number, everyone else « s »; nothing is computed from it (as_counted).
+    """
 
     value: Decimal | None
     status: str
     draft: bool = False
     source: str = ""
+    secret_in_pool: bool = False
 
     @property
     def is_number(self) -> bool:
         return self.status == ValueStatus.VALUE and self.value is not None
+
+    def as_counted(self) -> "Point":
+        """The point as the members' statistics count it: a number the pool holds as a secret
+        counts as a secret (never averaged or ranked), as it does on the portal."""
+        if self.secret_in_pool:
+            return Point(None, ValueStatus.SECRET, self.draft, self.source)
+        return self
 
 
 MISSING = Point(None, ValueStatus.MISSING)
@@ -163,6 +177,16 @@ COMMUNE = "commune"
 INTERCOMMUNALITY = "intercommunality"
 
 
+def of_subject(name: str) -> str:
+    """« de » and a subject's name as French writes it (tenants.naming.of_place)."""
+    return of_place(name)
+
+
+def at_subject(kind: str, name: str) -> str:
+    """Where a subject's values are: « à Bondy », « au Blanc-Mesnil », « pour Est Ensemble »."""
+    return at_place(name) if kind == COMMUNE else f"pour {name}"
+
+
 @dataclass(frozen=True, eq=False)
 class Subject:
     """What a comparison is about: a commune, whose values are its CCAS's and whose peers are the
@@ -213,6 +237,17 @@ class Subject:
 
     def as_dict(self) -> dict:
         return {"code": self.code, "nom": self.nom}
+
+    @property
+    def of_name(self) -> str:
+        """The name after « de », elided or contracted: « d'Aubervilliers », « des Lilas »."""
+        return of_subject(self.nom)
+
+    @property
+    def at_name(self) -> str:
+        """« à Bondy », « aux Lilas » (a commune); « pour Est Ensemble » (an intercommunality:
+        its CIAS's values are not « à » a territory of several communes)."""
+        return at_subject(self.kind, self.nom)
 
     def shape(self) -> dict:
         """How results name their subject: `commune` or `intercommunality`, and `subject`."""
@@ -376,17 +411,20 @@ def compare_many(
             if band and population >= low and (high is None or population < high):
                 peers.append(value)
         own = own or MISSING
-        if own.is_number:
-            members.append(own.value)
-            peers.append(own.value)
-        elif own.status == ValueStatus.SECRET:
+        # A member's own number published as « s » is its own to see, marked; nothing is computed
+        # from it (statistics, rank, gaps), as on the portal.
+        counted = own.as_counted()
+        if counted.is_number:
+            members.append(counted.value)
+            peers.append(counted.value)
+        elif counted.status == ValueStatus.SECRET:
             secret += 1
         reference_rows = []
         # A count is shown alone: set beside a territory's total it is no comparison, and the
         # total minus the other communes' published counts would give away a secret one.
         for level, code, name in () if indicator.is_count else territories:
             point = references.get((level, code, indicator.code, year), MISSING)
-            gap, ratio = gap_and_ratio(own, point)
+            gap, ratio = gap_and_ratio(counted, point)
             reference_rows.append(
                 {
                     "level": level,
@@ -399,32 +437,38 @@ def compare_many(
                     "source": point.source,
                 }
             )
-        results.append(
-            subject.shape()
-            | {
-                "indicator": {
-                    "code": indicator.code,
-                    "label": indicator.label,
-                    "unit": indicator.unit,
-                },
-                "year": year,
-                "value": _number(own.value) if own.is_number else None,
-                "status": own.status,
-                "draft": own.draft,
-                "source": own.source,
-                "references": reference_rows,
-                # A count is not set among the other members' either (see COUNT_NOTE).
-                "members": None
-                if indicator.is_count
-                else summarize(members, own, indicator.rank_polarity),
-                "peers": summarize(peers, own, indicator.rank_polarity)
-                if band and not indicator.is_count
-                else None,
-                "secret_count": secret,
-                "population_band": band_label,
-            }
-        )
+        result = subject.shape() | {
+            "indicator": {
+                "code": indicator.code,
+                "label": indicator.label,
+                "unit": indicator.unit,
+            },
+            "year": year,
+            "value": _number(own.value) if own.is_number else None,
+            "status": own.status,
+            "draft": own.draft,
+            "source": own.source,
+            "references": reference_rows,
+            # A count is not set among the other members' either (see COUNT_NOTE).
+            "members": None
+            if indicator.is_count
+            else summarize(members, counted, indicator.rank_polarity),
+            "peers": summarize(peers, counted, indicator.rank_polarity)
+            if band and not indicator.is_count
+            else None,
+            "secret_count": secret,
+            "population_band": band_label,
+        }
+        results.append(_mark_secret_in_pool(result, own))
     return results
+
+
+def _mark_secret_in_pool(shown: dict, point: Point) -> dict:
+    """Add `secret_in_pool: true` to a result or a series point of the member's own number that
+    the pool holds as « s ». Only then: the portal's answers keep their documented shape."""
+    if point.secret_in_pool:
+        shown["secret_in_pool"] = True
+    return shown
 
 
 def compare(
@@ -478,6 +522,7 @@ def series(
     subject_points = points(lambda year: own.get(year, MISSING))
     for point in subject_points:
         point["draft"] = own.get(point["year"], MISSING).draft
+        _mark_secret_in_pool(point, own.get(point["year"], MISSING))
     result = subject.shape() | {
         "indicator": {"code": indicator.code, "label": indicator.label, "unit": indicator.unit},
         "breaks": [
@@ -586,6 +631,8 @@ def change_since_previous(
         return None
     since = max(earlier)
     current, previous = points.get((indicator.code, year), MISSING), points[(indicator.code, since)]
+    # A number the pool holds as « s » is a secret here too: no change is computed from it.
+    current, previous = current.as_counted(), previous.as_counted()
     change = {
         "since": since,
         "change": None,
@@ -640,7 +687,8 @@ def chosen_communes_values(
         for (code, _year), point in pooled_commune_points(indicator, communes, year).items()
     }
     own_value = None if own["value"] is None else Decimal(str(own["value"]))
-    own_point = Point(own_value, own["status"])
+    own_point = Point(own_value, own["status"], secret_in_pool=own.get("secret_in_pool", False))
+    own_point = own_point.as_counted()  # no gap from a number published as « s »
     rows = []
     for commune in communes:
         point = found.get(commune.code, MISSING)

@@ -20,7 +20,6 @@ value, as for the page's SVG charts (abs_shared.charts). Figures read as on the 
 Import this module inside the functions that build a PDF (it imports reportlab and union.pdf).
 """
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,7 +27,14 @@ from reportlab.graphics.shapes import FILL_NON_ZERO, Drawing, Line, Path, PolyLi
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from abs_shared.charts import scale, series_runs, series_style
+from abs_shared.charts import (
+    TRUNCATED_NOTE,
+    axis_ticks,
+    nice_ticks,  # noqa: F401 (read here by callers and tests: the axes' round ticks)
+    scale,
+    series_runs,
+    series_style,
+)
 from union.formats import french_number
 from union.pdf import BOLD_FONT, FONT
 
@@ -98,32 +104,6 @@ def dash_array(index: int) -> list[float] | None:
     if not pattern:
         return None
     return [float(part) * DASH_SCALE for part in pattern.split()]
-
-
-# --- axes -----------------------------------------------------------------------------------
-
-
-def nice_ticks(low: float, high: float, count: int = 4) -> tuple[list[float], int]:
-    """Round tick values spanning [low, high] (steps of 1, 2, 2.5 or 5 times a power of ten,
-    about `count` of them) and the decimals their labels need: an axis reads 20, 25, 30 rather
-    than 19,8, 24,3, 28,9."""
-    low, high = min(low, high), max(low, high)
-    if high == low:
-        spread = abs(high) * 0.1 or 1.0
-        low, high = low - spread, high + spread
-    raw = (high - low) / max(count - 1, 1)
-    exponent = math.floor(math.log10(raw))
-    for multiple in (1, 2, 2.5, 5, 10):
-        if multiple * 10**exponent >= raw * (1 - 1e-9):
-            break
-    step = multiple * 10**exponent
-    if multiple == 10:
-        multiple, exponent = 1, exponent + 1
-    decimals = max(0, (1 if multiple == 2.5 else 0) - exponent)
-    start = math.floor(low / step + 1e-9) * step
-    steps = math.ceil((high - start) / step - 1e-9)
-    ticks = [round(start + index * step, decimals + 2) for index in range(steps + 1)]
-    return ticks, decimals
 
 
 def _text(x: float, y: float, text: str, *, size=LABEL_SIZE, anchor="start", bold=False, fill=None):
@@ -218,21 +198,30 @@ def segments_path(segments: list[tuple[float, float, float, float]], stroke, wid
 
 
 def line_drawing(
-    lines: list[ChartLine], breaks: list[int], width: float, plot_height: float = 78
+    lines: list[ChartLine],
+    breaks: list[int],
+    width: float,
+    plot_height: float = 78,
+    *,
+    from_zero: bool = True,
 ) -> Drawing:
     """Values over the years, one line per series (index = style, as on the page); the y axis
-    on round ticks, the years under the x axis. Lines never cross a break or a missing value."""
+    on round ticks, from zero unless `from_zero` is False (a ratio, an index: see
+    charts.ZERO_BASED_UNITS), the years under the x axis. An axis that leaves zero out says so
+    under the years. Lines never cross a break or a missing value."""
     years = sorted({point.year for line in lines for point in line.points})
     values = [point.value for line in lines for point in line.numbers]
     if not values:  # nothing to draw (callers chart a subject with two numbers at least)
         return Drawing(width, 1)
-    ticks, decimals = nice_ticks(min(values), max(values))
+    ticks, decimals, truncated = axis_ticks(values, from_zero)
     labels = [french_number(tick, decimals) for tick in ticks]
     left = max(stringWidth(label, FONT, LABEL_SIZE) for label in labels) + 5
-    bottom, top = 14, 10
+    bottom, top = (23 if truncated else 14), 10
     height = bottom + plot_height + top
     right = width - 4
     drawing = Drawing(width, height)
+    if truncated:
+        drawing.add(_text(left, 2, fit(TRUNCATED_NOTE, right - left)))
     y = scale(ticks[0], ticks[-1], bottom, plot_height)
     x = (
         scale(years[0], years[-1], left + 10, right - left - 20)

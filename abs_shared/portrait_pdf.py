@@ -76,7 +76,7 @@ def portrait_pdf(context: dict) -> bytes:
 
 def pdf_title(context: dict) -> str:
     """« Portrait de Bondy, 2021 », as the document's title (metadata and first line)."""
-    title = f"Portrait de {context['subject'].nom}"
+    title = f"Portrait {context['subject'].of_name}"  # « Portrait des Lilas »
     return f"{title}, {context['year']}" if context["year"] else title
 
 
@@ -253,6 +253,16 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
                 styles["Warning"],
             )
         )
+    secrets = sum(1 for item in context["items"] if item["result"].get("secret_in_pool"))
+    if secrets:
+        notes.append(
+            _paragraph(
+                f"{secrets} valeur(s) de ce portrait publiée(s) comme secrète(s) (moins de 11 "
+                "personnes ou ménages) : le portail public montre « s » ; elles sont marquées "
+                "« secret sur le portail » et ne comptent dans aucune médiane ni aucun rang.",
+                styles["Warning"],
+            )
+        )
     notes.append(
         _paragraph(
             f"Espace du {kind} : les valeurs non publiées sont incluses et marquées "
@@ -272,8 +282,8 @@ def _indicator_tables(context: dict, styles) -> list:
         story += _heading(theme, styles["Heading3"])
         story.append(
             _table(
-                table.headers,
-                rows,
+                table.page_headers,  # the source after each indicator's name, as on the page
+                [table.printed_row(row) for row in rows],
                 styles,
                 leading_widths=[4.2 * cm, 1.3 * cm, 2.0 * cm, 2.8 * cm],
                 drafts=drafts,
@@ -347,7 +357,11 @@ def evolution_lines(data: dict) -> list:
 
     own = ChartLine(
         own_label(data["subject"]),
-        [ChartPoint(p["year"], p["value"], p["draft"]) for p in data["points"]],
+        # A number published as « s » is a secret: no point, as on the portal.
+        [
+            ChartPoint(p["year"], None if p.get("secret_in_pool") else p["value"], p["draft"])
+            for p in data["points"]
+        ],
     )
     return [own] + [
         ChartLine(name, [ChartPoint(p["year"], p["value"]) for p in points])
@@ -382,6 +396,8 @@ def position_bars(context: dict, item: dict) -> list | None:
 
     result, indicator = item["result"], item["indicator"]
     if indicator.is_count or result["status"] != ValueStatus.VALUE or result["value"] is None:
+        return None
+    if result.get("secret_in_pool"):  # published as « s »: never drawn
         return None
     name = own_label(result["subject"])
     bars = [
@@ -446,13 +462,16 @@ def _grid(panels: list[tuple]) -> object:
 
 def _pages_of_panels(opening: list, panels: list[tuple], rows_per_page: int, repeated=None) -> list:
     """The panels in blocks of a page each, kept whole (a chart is never cut by a page break);
-    `opening` (heading, explanation) before the first, `repeated()` (a new legend) before each."""
+    `opening` (heading, explanation) before the first, `repeated(start, end)` (the legend of
+    the panels start:end) before each."""
     from reportlab.platypus import KeepTogether, Spacer
 
     story = []
     size = CHARTS_PER_ROW * rows_per_page
     for start in range(0, len(panels), size):
-        block = (opening if start == 0 else []) + (repeated() if repeated else [])
+        block = (opening if start == 0 else []) + (
+            repeated(start, start + size) if repeated else []
+        )
         story.append(KeepTogether([*block, _grid(panels[start : start + size]), Spacer(1, 6)]))
     return story
 
@@ -469,6 +488,7 @@ def _chart_opening(heading: str, explanation: str, left_out_lead: str, left_out,
 def _evolution_charts(context: dict, styles) -> list:
     """One small line chart per indicator with two years or more: the subject and its
     territories over the years, one legend for all (the same series in each chart)."""
+    from abs_shared.charts import ZERO_BASED_UNITS
     from abs_shared.pdf_charts import legend_drawing, line_drawing
     from abs_shared.presenters import titled
 
@@ -486,31 +506,45 @@ def _evolution_charts(context: dict, styles) -> list:
                     f"{titled(item['indicator'])}, de {years[0]} à {years[-1]}",
                     styles["ChartTitle"],
                 ),
-                line_drawing(lines, data["breaks"], inner),
+                line_drawing(
+                    lines,
+                    data["breaks"],
+                    inner,
+                    from_zero=item["indicator"].unit in ZERO_BASED_UNITS,
+                ),
             )
         )
         drafts = drafts or any(point.draft for point in lines[0].numbers)
         breaks = breaks or bool(data["breaks"])
-    # The series drawn somewhere, by index: each keeps its index's style in every chart (the
-    # subject first, then the subject's territories in their order).
-    drawn = {
-        index: line.name
-        for _item, _data, lines in charted
-        for index, line in enumerate(lines)
-        if line.numbers
-    }
-    names = sorted(drawn.items())
 
-    def legend() -> list:
+    def legend(start: int, end: int) -> list:
+        """The legend of the panels start:end (a page): the series drawn there only, by index:
+        each keeps its index's style in every chart (the subject first, then its territories
+        in their order); a page of counts draws the subject alone."""
+        page = charted[start:end]
+        drawn = {
+            index: line.name
+            for _item, _data, lines in page
+            for index, line in enumerate(lines)
+            if line.numbers
+        }
         width = _chart_width() * CHARTS_PER_ROW
-        return [legend_drawing(names, width, draft=drafts, series_break=breaks)]
+        return [
+            legend_drawing(
+                sorted(drawn.items()),
+                width,
+                draft=any(point.draft for _i, _d, lines in page for point in lines[0].numbers),
+                series_break=any(data["breaks"] for _i, data, _l in page),
+            )
+        ]
 
-    said = context["words"]
     explanation = (
-        f"Valeurs de {subject.nom} et de ses territoires de référence pour chaque année publiée "
+        f"Valeurs {subject.of_name} et de ses territoires de référence pour chaque année publiée "
         "(les séries du tableau d'évolution de chaque indicateur), chaque série avec sa forme de "
         "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
-        "ligne s'interrompt ; un effectif est montré seul."
+        "ligne s'interrompt ; un effectif est montré seul. Les axes partent de zéro, sauf pour "
+        "un rapport ou un indice, dont l'axe est ajusté aux valeurs et marqué « axe ne partant "
+        "pas de zéro »."
     )
     if drafts:
         kind = "CCAS" if subject.is_commune else "CIAS"
@@ -519,7 +553,7 @@ def _evolution_charts(context: dict, styles) -> list:
             "attente de publication)."
         )
     opening = _chart_opening(
-        f"Évolution des indicateurs {said.at} {subject.nom}",
+        f"Évolution des indicateurs {subject.at_name}",
         explanation,
         "Sans graphique d'évolution (moins de deux années avec une valeur représentable)",
         left_out,
@@ -553,7 +587,7 @@ def _position_charts(context: dict, styles) -> list:
     if not panels:
         return []
     explanation = (
-        f"Pour l'année de chaque indicateur dans le tableau : la valeur de {subject.nom} (barre "
+        f"Pour l'année de chaque indicateur dans le tableau : la valeur {subject.of_name} (barre "
         f"foncée), celles de ses territoires de référence (barres claires) et la médiane des "
         f"{said.group} ayant publié (barre blanche). Une valeur secrète (« s ») ou non "
         "disponible n'est pas représentée (voir le tableau)."

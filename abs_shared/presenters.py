@@ -1,33 +1,56 @@
 """What the ABS pages show: one table per view, used for the HTML table, the chart's accessible
-equivalent and the CSV/XLSX export alike, so that an export is exactly what is shown."""
+equivalent and the CSV/XLSX export alike, so that an export is exactly what is shown: a number
+is exported rounded as the page shows it (a number in XLSX, formatted with those decimals), a
+rank with what it is out of (« 8 sur 14 »)."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
 
 from abs_shared import charts
-from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY
+from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY, at_subject, of_subject
 from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
-from union.formats import french_number
+from union.formats import french_number, signed_gap
 from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
 DASH = "–"
+# How a member's own number published as « s » reads in its own space (see Point.secret_in_pool).
+SECRET_IN_POOL = "secret sur le portail"
 
 
 @dataclass
 class Cell:
-    """A cell as shown (French text) and as exported (a number when it is one)."""
+    """A cell as shown (French text) and as exported (a number when it is one).
+
+    `decimals`: how many the text shows; the export rounds `raw` to them, so that a spreadsheet
+    holds the page's figure (27,2, not 27,15)."""
 
     text: str
     raw: object = None
     numeric: bool = False
     wraps: bool = False  # a phrase (« hausse de 0,3 pt depuis 2020 ») may go on two lines
+    decimals: int | None = None
 
     @property
     def export(self):
-        return self.text if self.raw is None else self.raw
+        if self.raw is None:
+            return self.text
+        if self.decimals is None or not is_number(self.raw):
+            return self.raw
+        return rounded(self.raw, self.decimals)
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def rounded(value, decimals: int) -> Decimal:
+    """A number rounded half up as union.formats.french_number shows it (14,35 -> 14,4)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -46,6 +69,35 @@ class ShownTable:
     # shows `column_labels` under a group's label; exports keep `headers`, which say it all.
     header_groups: list[tuple[str, int]] = field(default_factory=list)
     column_labels: list[str] = field(default_factory=list)
+    # The last column, shown on the page under each row's header rather than as a column of its
+    # own (the portrait's « Source »: a thirteenth column would not fit a laptop's screen);
+    # exports and the PDF keep it as a column. Not in `header_groups`.
+    last_column_under_row_header: bool = False
+
+    def page_rows(self) -> list[tuple[list[Cell], str]]:
+        """The rows as the page shows them, each with the line under its header (« Source :
+        INSEE Filosofi ») or ""."""
+        if not self.last_column_under_row_header:
+            return [(row, "") for row in self.rows]
+        label = self.headers[-1]
+        return [
+            (row[:-1], f"{label} : {row[-1].text}" if row[-1].text else "") for row in self.rows
+        ]
+
+    @property
+    def page_headers(self) -> list[str]:
+        """The headers of the columns the page shows (see last_column_under_row_header)."""
+        return self.headers[:-1] if self.last_column_under_row_header else self.headers
+
+    def printed_row(self, row: list[Cell]) -> list[Cell]:
+        """A row as the PDF prints it, like the page: the last column's text after the row's
+        header (« Taux de pauvreté (%) – Source : INSEE Filosofi »)."""
+        if not self.last_column_under_row_header:
+            return row
+        if not row[-1].text:
+            return row[:-1]
+        named = f"{row[0].text} – {self.headers[-1]} : {row[-1].text}"
+        return [replace(row[0], text=named), *row[1:-1]]
 
     def header_rows(self) -> tuple[list[dict], list[dict]]:
         """A grouped head in two rows: a column standing alone spans both, a group's label
@@ -76,27 +128,48 @@ def text(value: str) -> Cell:
 
 
 def value_cell(
-    indicator: Indicator, value: float | None, status: str, *, draft: bool = False
+    indicator: Indicator,
+    value: float | None,
+    status: str,
+    *,
+    draft: bool = False,
+    secret_in_pool: bool = False,
 ) -> Cell:
     shown = indicator.format(value, status)
+    # Exported as text too: a spreadsheet shown to the board must not pass a draft, or a number
+    # the portal shows as « s », off as a published figure.
     if draft:
-        # Exported as text too: a spreadsheet shown to the board must not pass a draft off as
-        # a validated figure.
         return Cell(f"{shown} (brouillon)", numeric=True, wraps=True)
-    raw = (
-        value
-        if status == ValueStatus.VALUE and value is not None
-        else indicator.format(None, status)
+    if secret_in_pool:
+        return Cell(f"{shown} ({SECRET_IN_POOL})", numeric=True, wraps=True)
+    if status == ValueStatus.VALUE and value is not None:
+        return Cell(shown, value, numeric=True, decimals=indicator.decimals)
+    return Cell(shown, indicator.format(None, status), numeric=True)
+
+
+def own_value_cell(indicator: Indicator, shown: dict) -> Cell:
+    """The subject's value of a comparison result or a series point, marked as the member
+    space needs: a draft, a number published as « s »."""
+    return value_cell(
+        indicator,
+        shown["value"],
+        shown["status"],
+        draft=shown.get("draft", False),
+        secret_in_pool=shown.get("secret_in_pool", False),
     )
-    return Cell(shown, raw, numeric=True)
 
 
-def number_cell(indicator: Indicator, value: float | None, decimals: int | None = None) -> Cell:
+def number_cell(
+    indicator: Indicator, value: float | None, decimals: int | None = None, *, note: str = ""
+) -> Cell:
+    """A figure; with a `note` (« brouillon compris »), a text that says what it counts."""
     if value is None:
         return Cell(DASH, numeric=True)
-    return Cell(
-        french_number(value, indicator.decimals if decimals is None else decimals), value, True
-    )
+    places = indicator.decimals if decimals is None else decimals
+    shown = french_number(value, places)
+    if note:
+        return Cell(f"{shown} ({note})", numeric=True, wraps=True)
+    return Cell(shown, value, True, decimals=places)
 
 
 def signed_number(value: float, decimals: int) -> str:
@@ -110,7 +183,12 @@ def signed_number(value: float, decimals: int) -> str:
 def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
     if gap is None:
         return Cell(DASH, numeric=True)
-    return Cell(f"{signed_number(gap, indicator.decimals)} {indicator.gap_unit}", gap, True)
+    return Cell(
+        signed_gap(gap, indicator.decimals, indicator.gap_unit),
+        gap,
+        True,
+        decimals=indicator.decimals,
+    )
 
 
 def population_text(population: int) -> str:
@@ -171,13 +249,30 @@ def nothing_published(subject, member_space: bool) -> str:
         return f"{subject.nom} n'a encore publié aucun indicateur."
     if member_space:
         return "Aucune valeur saisie ou publiée par le CIAS."
-    return f"Le CIAS de {subject.nom} n'a encore publié aucun indicateur."
+    return f"Le CIAS {of_subject(subject.nom)} n'a encore publié aucun indicateur."
 
 
-def rank_cell(stats: dict) -> Cell:
+def rank_cell(stats: dict, *, note: str = "") -> Cell:
+    """« 8 sur 14 », exported as that text: a rank alone (8) would not say out of how many."""
     if stats["rank"] is None:
         return Cell(DASH, numeric=True)
-    return Cell(f"{stats['rank']} sur {stats['count']}", stats["rank"], True)
+    shown = f"{stats['rank']} sur {stats['count']}"
+    return Cell(f"{shown} ({note})" if note else shown, numeric=True, wraps=bool(note))
+
+
+def draft_counted(result: dict) -> bool:
+    """Whether the member's own draft is among the values of a result's members' (and peers')
+    statistics: in the member space, a number not yet published is placed among the others,
+    and every count or rank that includes it must say so."""
+    return result["draft"] and result["value"] is not None
+
+
+def counted_label(label: str, stats: dict, result: dict) -> str:
+    """« Membres ayant publié (14) », or « Membres ayant publié (13) + Bondy (brouillon) »
+    when the member's own draft is among the values."""
+    if draft_counted(result):
+        return f"{label} ({stats['count'] - 1}) + {result['subject']['nom']} (brouillon)"
+    return f"{label} ({stats['count']})"
 
 
 def titled(indicator: Indicator, year: int | None = None) -> str:
@@ -249,7 +344,7 @@ def comparison_table(
     table.rows.append(
         [
             text(f"{name} ({said.kind})"),
-            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+            own_value_cell(indicator, result),
             Cell(DASH, numeric=True),
             Cell(DASH, numeric=True),
             text(result["source"]),
@@ -278,11 +373,13 @@ def comparison_table(
                 text(ref["source"]),
             ]
         )
-    groups = [(f"{said.published} ({result['members']['count']})", result["members"])]
+    groups = [(counted_label(said.published, result["members"], result), result["members"])]
     if result["peers"] is not None:
         groups.append(
             (
-                f"Communes comparables, {result['population_band']} ({result['peers']['count']})",
+                counted_label(
+                    f"Communes comparables, {result['population_band']}", result["peers"], result
+                ),
                 result["peers"],
             )
         )
@@ -317,10 +414,24 @@ def comparison_table(
             f"{result['secret_count']} valeur(s) couverte(s) par le secret statistique : "
             "elles ne sont ni comptées dans les statistiques, ni classées, ni représentées."
         )
+    if result.get("secret_in_pool"):
+        table.notes.append(SECRET_IN_POOL_NOTE)
+    if draft_counted(result) and not indicator.is_count:
+        table.notes.append(DRAFT_COUNTED_NOTE.format(group=said.group, of_name=of_subject(name)))
     if indicator.polarity == Indicator.Polarity.NEUTRAL:
         table.notes.append("Indicateur neutre : pas de rang de fragilité.")
     return table
 
+
+SECRET_IN_POOL_NOTE = (
+    "« secret sur le portail » : votre valeur a été publiée comme secrète (moins de 11 "
+    "personnes ou ménages) ; le portail et les autres membres voient « s ». Comme sur le "
+    "portail, rien n'est calculé à partir d'elle : ni médiane, ni rang, ni écart, ni évolution."
+)
+DRAFT_COUNTED_NOTE = (
+    "Statistiques des {group} calculées avec la valeur non publiée {of_name} (brouillon) : "
+    "elles changeront si cette valeur change avant sa publication."
+)
 
 COUNT_NOTE = (
     "Effectif : valeur brute seule. Un effectif dépend de la taille du territoire ; il n'est ni "
@@ -346,21 +457,31 @@ def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | No
     # Secret or missing values of chosen communes are in the table only, never charted.
     others = [(o["nom"], o["value"]) for o in chosen or [] if o["value"] is not None]
     stats, name, said = result["members"], result["subject"]["nom"], words(result)
+    # The member's own number published as « s » is a secret: never charted, as on the portal.
+    value = None if result.get("secret_in_pool") else result["value"]
+    shown = indicator.format(result["value"], result["status"])
+    if result.get("secret_in_pool"):
+        shown += f", {SECRET_IN_POOL}, non représentée"
+    elif result["draft"]:
+        shown += ", brouillon : losange vide"
+    among = f"{stats['count']} {said.phrase}"
+    if draft_counted(result):
+        among = f"{stats['count'] - 1} {said.phrase} et {name} (brouillon)"
     desc = (
-        f"Position de {name} ({indicator.format(result['value'], result['status'])}) "
-        f"parmi les {stats['count']} {said.phrase} : boîte du "
+        f"Position {of_subject(name)} ({shown}) parmi les {among} : boîte du "
         "1er au 3e quartile, trait de la médiane, traits verticaux pour les territoires de référence"
         + (", ronds blancs pour les communes choisies" if others else "")
         + "."
     )
     return charts.position_chart(
         stats,
-        result["value"],
+        value,
         refs,
         formatter(indicator),
         f"{indicator.label}, {result['year']} : {name} parmi les {said.group}",
         desc,
         others,
+        draft=result["draft"],
     )
 
 
@@ -384,10 +505,7 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
     for index, point in enumerate(data["points"]):
         year = point["year"]
         label = f"{year} (rupture de série après)" if year in breaks else str(year)
-        row = [
-            Cell(label, year),
-            value_cell(indicator, point["value"], point["status"], draft=point["draft"]),
-        ]
+        row = [Cell(label, year), own_value_cell(indicator, point)]
         row += [
             value_cell(indicator, points[index]["value"], points[index]["status"])
             for _other, points in others
@@ -402,7 +520,11 @@ def series_chart(data: dict, indicator: Indicator):
     """One line per series of the table; a secret or missing value is no point (the points'
     `value` is None for them), so it is never drawn."""
     name = data["subject"]["nom"]
-    lines = [charts.Line(name, [(p["year"], p["value"]) for p in data["points"]])]
+    # A number the portal shows as « s » is no point; a draft is a hollow one.
+    own = [(p["year"], None if p.get("secret_in_pool") else p["value"]) for p in data["points"]]
+    drafts = [p["year"] for p in data["points"] if p["draft"] and p["value"] is not None]
+    label = f"{name} (point vide : brouillon)" if drafts else name
+    lines = [charts.Line(label, own, drafts=frozenset(drafts))]
     lines += [
         charts.Line(other, [(p["year"], p["value"]) for p in points])
         for other, points in series_others(data)
@@ -411,18 +533,25 @@ def series_chart(data: dict, indicator: Indicator):
         f"{line.name} : {charts.describe_style(index)}" for index, line in enumerate(lines)
     )
     chosen = bool(data.get("chosen"))
+    marked = (
+        f" Point vide : valeur {of_subject(name)} non publiée (brouillon), en "
+        f"{', '.join(str(year) for year in drafts)}."
+        if drafts
+        else ""
+    )
     return charts.line_chart(
         lines,
         data["breaks"],
         formatter(indicator),
-        f"{indicator.label} : évolution {words(data).at} {name}"
+        f"{indicator.label} : évolution {at_subject(data['subject']['kind'], name)}"
         + (", dans les communes choisies" if chosen else "")
         + " et dans ses territoires",
         "Une ligne par "
         + ("commune choisie et par " if chosen else "")
         + f"territoire, chacune avec sa forme de point et son trait ({legend}) ; "
         "les valeurs secrètes ou non disponibles interrompent la ligne ; un trait vertical "
-        "marque chaque rupture de série.",
+        "marque chaque rupture de série." + marked,
+        from_zero=indicator.unit in charts.ZERO_BASED_UNITS,
     )
 
 
@@ -467,8 +596,8 @@ def portrait_table(
     year: int | None = None,
 ) -> ShownTable:
     """One row per indicator: its year, value and change since the previous published year,
-    then its territories and the members' (and peers') median and rank. `year` is the year
-    chosen by the visitor, if any (else each indicator shows its latest)."""
+    then its territories, the members' (and peers') median and rank, and the value's source.
+    `year` is the year chosen by the visitor, if any (else each indicator shows its latest)."""
     said = WORDS[subject.kind]
     changes = changes or {}
     headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
@@ -477,42 +606,59 @@ def portrait_table(
     headers += territories
     headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
     # On the page, twelve full headers side by side made the table twice as wide as the screen.
-    groups = [
-        ("", 4),
-        ("Territoires de référence", len(territories)),
-        (said.group[0].upper() + said.group[1:], 2),
-    ]
+    statistics = [(said.group[0].upper() + said.group[1:], 2)]
     if subject.band:
         headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
-        groups.append(("Communes comparables", 2))
-    caption = f"Portrait de {subject.nom} : indicateurs publiés"
+        statistics.append(("Communes comparables", 2))
+    headers.append("Source")
+    groups = [("", 4), ("Territoires de référence", len(territories)), *statistics]
     table = ShownTable(
-        caption=f"{caption}, {year}" if year else caption,
+        caption=portrait_caption(subject, results, year),
         headers=headers,
         header_groups=[(label, span) for label, span in groups if span],
-        column_labels=headers[:4] + territories + ["Médiane", "Rang"] * (len(groups) - 2),
+        column_labels=headers[:4] + territories + ["Médiane", "Rang"] * len(statistics),
+        last_column_under_row_header=True,
     )
     for indicator, result in results:
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
-            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+            own_value_cell(indicator, result),
             # Exported as text: « depuis 2019 » and the unit say what the figure is.
             Cell(change_text(indicator, changes.get(indicator.code)), numeric=True, wraps=True),
         ]
         if indicator.is_count:  # the raw figure and its change only
-            row += [Cell(DASH, numeric=True)] * (len(headers) - len(row))
-            table.rows.append(row)
-            continue
-        row += [value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]]
-        for stats in (result["members"], result["peers"]):
-            if stats is not None:
-                row += [number_cell(indicator, stats["median"]), rank_cell(stats)]
+            row += [Cell(DASH, numeric=True)] * (len(headers) - 1 - len(row))
+        else:
+            row += [
+                value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]
+            ]
+            # Computed with the member's own draft: they say so, as the value does.
+            note = "brouillon compris" if draft_counted(result) else ""
+            for stats in (result["members"], result["peers"]):
+                if stats is not None:
+                    row += [
+                        number_cell(indicator, stats["median"], note=note),
+                        rank_cell(stats, note=note),
+                    ]
+        row.append(Cell(result["source"], wraps=True))
         table.rows.append(row)
     if any(indicator.is_count for indicator, _result in results):
         table.notes.append(COUNT_NOTE)
     table.notes.append(CHANGE_NOTE)
+    if any(result.get("secret_in_pool") for _indicator, result in results):
+        table.notes.append(SECRET_IN_POOL_NOTE)
     return table
+
+
+def portrait_caption(subject, results: list[tuple[Indicator, dict]], year: int | None) -> str:
+    """« Portrait de Bondy : indicateurs publiés, 2021 »; in the member space, with values not
+    yet published among them, « indicateurs, dont brouillons »: the caption is the first line
+    of the exports and the PDF's heading, which must not call a draft published."""
+    drafts = any(result["draft"] for _indicator, result in results)
+    what = "indicateurs, dont brouillons" if drafts else "indicateurs publiés"
+    caption = f"Portrait {of_subject(subject.nom)} : {what}"
+    return f"{caption}, {year}" if year else caption
 
 
 CHANGE_NOTE = (
@@ -527,11 +673,12 @@ def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownT
     indicator by indicator, beside the subject's value."""
     said = WORDS[subject.kind]
     table = ShownTable(
-        caption=f"Position de {subject.nom} parmi les {said.group} : les graphiques en tableau",
+        caption=f"Position {of_subject(subject.nom)} parmi les {said.group} : les graphiques en "
+        "tableau",
         headers=[
             "Indicateur",
             "Année",
-            f"Valeur de {subject.nom}",
+            f"Valeur {of_subject(subject.nom)}",
             "Minimum",
             "1er quartile",
             "Médiane",
@@ -547,10 +694,14 @@ def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownT
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
-            value_cell(indicator, result["value"], result["status"], draft=result["draft"]),
+            own_value_cell(indicator, result),
         ]
         row += [number_cell(indicator, stats[key]) for key in ("min", "q1", "median", "q3", "max")]
-        row.append(Cell(str(stats["count"]), stats["count"], True))
+        if draft_counted(result):  # « 13 + Bondy (brouillon) »: not 14 members who published
+            name = result["subject"]["nom"]
+            row.append(Cell(f"{stats['count'] - 1} + {name} (brouillon)", numeric=True, wraps=True))
+        else:
+            row.append(Cell(str(stats["count"]), stats["count"], True))
         table.rows.append(row)
     return table
 
@@ -580,7 +731,7 @@ def indicator_table(
             [
                 text(row["nom"]),
                 text(row["departement"]),
-                Cell(french_number(row["population"], 0), row["population"], True),
+                Cell(french_number(row["population"], 0), row["population"], True, decimals=0),
                 value_cell(indicator, row["value"], row["status"]),
                 Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True),
                 text(row["source"]),
@@ -592,11 +743,20 @@ def indicator_table(
 # --- exports ------------------------------------------------------------------------------
 
 
-def _csv_cell(cell):
-    """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator."""
-    if isinstance(cell, bool) or not isinstance(cell, int | float):
-        return cell
-    return french_number(cell, 4).replace("\u202f", "").rstrip("0").rstrip(",")
+def _csv_cell(cell: Cell):
+    """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator,
+    the decimals the page shows (« 41,0 »)."""
+    value = cell.export
+    if not is_number(value):
+        return value
+    if cell.decimals is not None:
+        return french_number(value, cell.decimals, thousands="")
+    return french_number(value, 4, thousands="").rstrip("0").rstrip(",")
+
+
+def _number_format(decimals: int) -> str:
+    """An XLSX number format showing `decimals` decimals, thousands grouped (« 19 215 »)."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 def export_response(
@@ -611,8 +771,8 @@ def export_response(
     notes = list(table.notes)
     if demo:
         notes.insert(0, f"{DEMO_SOURCE} : chiffres inventés pour la démonstration.")
-    rows = [[cell.export for cell in row] for row in table.rows]
-    rows += [[note] + [""] * (len(table.headers) - 1) for note in notes]
+    rows = list(table.rows)
+    rows += [[text(note)] + [text("")] * (len(table.headers) - 1) for note in notes]
     if fmt == "csv":
         caption = [[table.caption] + [""] * (len(table.headers) - 1)] if titled else []
         body = csv_bytes(
@@ -623,6 +783,10 @@ def export_response(
         title = table.caption if titled else None
         workbook, sheet = new_sheet(sheet_name, table.headers, title=title)
         for row in rows:
-            append_row(sheet, row)  # a typed source is text: never a formula, no control character
+            # A typed source is text: never a formula, no control character.
+            written = append_row(sheet, [cell.export for cell in row])
+            for cell, shown in zip(written, row, strict=False):
+                if shown.decimals is not None and is_number(cell.value):
+                    cell.number_format = _number_format(shown.decimals)
         body = workbook_bytes(workbook)
     return download_response(body, fmt, f"{slugify(filename)}.{fmt}")

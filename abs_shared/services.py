@@ -113,7 +113,7 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
         try:
             status, value = parse_value(row["value"])
             if indicator is not None:
-                check_value_range(indicator, value)
+                check_value_range(indicator, value, row["value"])
         except ValueError as error:
             row_errors.append(ImportIssue(line, label("value"), str(error)))
         source = row.get("source", "").strip()
@@ -195,7 +195,9 @@ def pooled_status(item: PublishItem) -> str:
     A rate is secret when its denominator or its numerator is below the threshold: with 3 poor
     households out of 200, the rate and the (public) number of households give the 3 away. A
     percentage given with its denominator but not its numerator is checked on the numerator it
-    implies (1,5 % of 200 is 3).
+    implies (1,5 % of 200 is 3). A percentage with its denominator is also secret when the rest
+    (denominator − numerator) is below the threshold: 97 % of 150 people aged 75 or more living
+    alone says that 4 or 5 do not, a cell of fewer than 11 given by difference.
     """
     if item.status != ValueStatus.VALUE:
         return ValueStatus.SECRET
@@ -206,9 +208,24 @@ def pooled_status(item: PublishItem) -> str:
         numerator = item.value * item.denominator / 100
     if numerator is not None and numerator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
+    if (
+        item.indicator.is_percent
+        and item.denominator is not None
+        and item.denominator - numerator < SECRECY_THRESHOLD
+    ):
+        return ValueStatus.SECRET
     if item.indicator.is_count and item.value < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
     return ValueStatus.VALUE
+
+
+def made_secret(items: list[PublishItem]) -> int:
+    """How many numbers of these items the publication turns into secrets (fewer than 11 people
+    or households): the director is told, as the portal will show « s » for them."""
+    return sum(
+        item.status == ValueStatus.VALUE and pooled_status(item) == ValueStatus.SECRET
+        for item in items
+    )
 
 
 @transaction.atomic

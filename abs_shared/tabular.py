@@ -213,11 +213,36 @@ def parse_year(text: str) -> int:
     return int(cleaned)
 
 
-def check_value_range(indicator, value: Decimal | None) -> None:
-    """Refuse what the unit makes impossible: a share above 100 %, a negative count or income."""
+def check_value_range(indicator, value: Decimal | None, text: str | None = None) -> None:
+    """Refuse what the unit makes impossible: a share above 100 %, a negative count or income,
+    a count with decimals. `text` is the cell as typed, quoted by the message."""
     if value is None or indicator.unit == indicator.Unit.INDEX:
         return
     if value < 0:
         raise ValueError("Une valeur négative n'est pas possible pour cet indicateur.")
     if indicator.unit == indicator.Unit.PERCENT and value > 100:
         raise ValueError("Un pourcentage ne peut pas dépasser 100.")
+    if indicator.unit == indicator.Unit.COUNT and value != value.to_integral_value():
+        raise ValueError(count_error(typed_decimal(value) if text is None else text.strip()))
+
+
+# One separator followed by three digits: « 1.727 » or « 1,727 », read as 1,727 (values have up
+# to four decimals), is most often 1 727 written the English or the German way.
+THREE_DECIMALS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
+
+
+def count_error(text: str) -> str:
+    """Why a count with decimals is refused, with the whole number it likely meant."""
+    message = f"Un effectif est un nombre entier : « {text} »"
+    if THREE_DECIMALS.fullmatch(text):
+        whole = int(re.sub(r"[.,]", "", text))
+        grouped = f"{whole:,}".replace(",", " ")
+        return f"{message} ; écrivez {whole} ou {grouped}."
+    return f"{message} ; écrivez-le sans décimale."
+
+
+def typed_decimal(value: Decimal) -> str:
+    """A stored value as a person types it: decimal comma, no trailing zeros, no thousands
+    separator (« 27,1 » for 27.1000, « 19214,8 », « 0 »), so that a form shows it as entered."""
+    text = format(value.normalize(), "f")  # normalize() alone writes 1000 as 1E+3
+    return text.replace(".", ",")

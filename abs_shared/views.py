@@ -229,9 +229,10 @@ def indicator_detail(request, code: str):
     year = _year(request, years, years[0] if years else None)
     warn_ignored_year(request, year, years, "publiée pour cet indicateur")
     asked = request.GET.get("tri")
-    # Counts by name: sorted by value they would read as a ranking of the communes' sizes.
-    default = "nom" if indicator.is_count else "valeur"
-    sort = asked if asked in ("nom", "population", "valeur") else default
+    # Counts by name, never by value: sorted by value they would read as a ranking of the
+    # communes' sizes (see presenters.COUNT_NOTE); `tri=valeur` is ignored for them.
+    sorts = ("nom", "population") if indicator.is_count else ("nom", "population", "valeur")
+    sort = asked if asked in sorts else ("nom" if indicator.is_count else "valeur")
     # By default the most fragile first.
     descending = request.GET.get("ordre", "") == "desc" or (
         request.GET.get("ordre") not in ("asc", "desc")
@@ -249,7 +250,7 @@ def indicator_detail(request, code: str):
     table = presenters.indicator_table(indicator, year, rows)
     cias_table = presenters.indicator_table(indicator, year, cias_rows, INTERCOMMUNALITY)
     for shown in (table, cias_table):
-        _sortable_headers(shown, year, sort, descending)
+        _sortable_headers(shown, year, sort, descending, sorts)
     # The chart's reference lines: the territories of the communes charted.
     references = _indicator_references(indicator, year, rows)
     demo = presenters.is_demo(*(row["source"] for row in rows + cias_rows))
@@ -262,7 +263,7 @@ def indicator_detail(request, code: str):
         return presenters.export_response(exported, fmt, f"{name}{suffix}", demo)
     bars = [charts.Bar(row["nom"], row["value"]) for row in rows if row["value"] is not None]
     chart = None
-    if bars and year:
+    if bars and year and not indicator.is_count:  # a count is charted nowhere beside others
         chart = charts.bar_chart(
             bars[:MAX_BARS],
             [(name, value) for name, value, _text in references if value is not None],
@@ -285,6 +286,7 @@ def indicator_detail(request, code: str):
             "chart": chart,
             "references": references,
             "sort": sort,
+            "sorts": sorts,
             "descending": descending,
             "demo": demo,
             "rows": rows,
@@ -296,12 +298,15 @@ def indicator_detail(request, code: str):
 SORTABLE_COLUMNS = {0: "nom", 2: "population", 3: "valeur"}
 
 
-def _sortable_headers(table, year: int, sort: str, descending: bool) -> None:
-    """Each sortable header links to the table sorted by it; clicking the sorted one reverses it."""
+def _sortable_headers(
+    table, year: int, sort: str, descending: bool, sorts=("nom", "population", "valeur")
+) -> None:
+    """Each sortable header (among `sorts`) links to the table sorted by it; clicking the sorted
+    one reverses it."""
     links, states = [], []
     for index in range(len(table.headers)):
         key = SORTABLE_COLUMNS.get(index)
-        if key is None:
+        if key not in sorts:
             links.append(None)
             states.append(None)
             continue
@@ -360,9 +365,12 @@ def _indicator_references(
         if (ref.level, ref.code) in wanted:
             number = float(ref.value) if ref.status == ValueStatus.VALUE else None
             name = names.get((ref.level, ref.code), ref.code)
-            found.append((name, number, indicator.format(ref.value, ref.status)))
-    order = {"France métropolitaine": 0, "France": 0}
-    return sorted(found, key=lambda item: order.get(item[0], 1))
+            found.append((ref.level, name, number, indicator.format(ref.value, ref.status)))
+    # From the nearest territory to the widest, as the portrait's columns: EPCI, département,
+    # région, France; by name within a level.
+    widest = {"epci": 0, "departement": 1, "region": 2, "france": 3}
+    found.sort(key=lambda item: (widest[item[0]], fold(item[1])))
+    return [(name, number, text) for _level, name, number, text in found]
 
 
 def commune_list(request):

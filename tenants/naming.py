@@ -49,6 +49,20 @@ def of_place(name: str) -> str:
     return "de " + name
 
 
+def at_place(name: str) -> str:
+    """The place name after "à", as French writes it (never elided, but contracted).
+
+    "Bondy" -> "à Bondy", "Aubervilliers" -> "à Aubervilliers", "Le Blanc-Mesnil" -> "au
+    Blanc-Mesnil", "Les Lilas" -> "aux Lilas"; "La Courneuve" and "L'Île-Saint-Denis" keep "à".
+    """
+    name = name.strip()
+    if name.startswith("Le "):
+        return "au " + name[3:]
+    if name.startswith("Les "):
+        return "aux " + name[4:]
+    return "à " + name
+
+
 def ccas_name(commune_name: str) -> str:
     """The usual name of a commune's CCAS: "CCAS de Bondy", "CCAS d'Épinay-sur-Seine"."""
     return f"CCAS {of_place(commune_name)}"

@@ -85,3 +85,18 @@ def with_de(text: str) -> str:
     if first == "y":
         vowel = bool(second) and second.isalpha() and second not in "aeiouy"
     return f"d'{text}" if vowel else f"de {text}"
+
+
+MINUS = "\u2212"  # the minus sign, not a hyphen: « −0,3 »
+
+
+def signed_gap(value, decimals: int, unit: str) -> str:
+    """A gap as French prints it: « +11,2 points », « −0,3 point » (a true minus sign; « point »
+    in the singular below 2, as French counts: « 1,5 point », « 2 points »); a gap that rounds
+    to zero has no sign (« 0,0 point »). Other units follow the figure unchanged."""
+    shown = french_number(abs(value), decimals)
+    size = Decimal(shown.replace("\u202f", "").replace(",", "."))
+    sign = "" if size == 0 else ("+" if value > 0 else MINUS)
+    if unit == "points" and size < 2:
+        unit = "point"
+    return f"{sign}{shown} {unit}"

@@ -25,7 +25,7 @@ from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's li
 class OwnValuesMixin:
     def get_overrides(self, request, subject):
         if has_member_role(request) and is_member_subject(request.tenant, subject):
-            return services.own_points()
+            return services.own_points(request.tenant)
         return None
 
 

@@ -38,8 +38,9 @@ class ObservationForm(forms.Form):
     denominator = forms.CharField(
         label="Dénominateur",
         required=False,
-        help_text="Facultatif : la population de référence. En dessous de 11, la valeur sera "
-        "publiée comme secrète.",
+        help_text="Facultatif : la population de référence. La valeur sera publiée comme "
+        "secrète si le dénominateur, le numérateur ou, pour un pourcentage, leur différence "
+        "(97 % de 150 : 4 ou 5 personnes hors du taux) est inférieur à 11.",
     )
     source = forms.CharField(label="Source", max_length=200, required=False)
     comment = forms.CharField(
@@ -94,7 +95,10 @@ class ObservationForm(forms.Form):
         status_value = cleaned.get("value")
         if indicator is not None and status_value is not None:
             try:
-                check_value_range(indicator, status_value[1])
+                # The value as typed: a count's message quotes it (« 1.727 »).
+                check_value_range(
+                    indicator, status_value[1], self.data.get(self.add_prefix("value"))
+                )
             except ValueError as error:
                 self.add_error("value", str(error))
         numerator, denominator = cleaned.get("numerator"), cleaned.get("denominator")

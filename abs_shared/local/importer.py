@@ -193,7 +193,7 @@ def _checked_value(
     """(status, value) of a cell, its range checked against the unit; None after an error."""
     try:
         status, value = parse_value(text, blank=blank)
-        check_value_range(indicator, value)
+        check_value_range(indicator, value, text)
     except ValueError as error:
         errors.append(ImportIssue(line, column, str(error)))
         return None

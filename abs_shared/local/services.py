@@ -16,8 +16,8 @@ from django_tenants.utils import schema_context
 from abs_shared.comparisons import Point
 from abs_shared.local.importer import read_observations
 from abs_shared.local.models import Observation
-from abs_shared.models import Indicator, ValueStatus
-from abs_shared.services import PublishItem, publish_values, retract_values
+from abs_shared.models import Indicator, PublishedValue, ValueStatus
+from abs_shared.services import PublishItem, made_secret, publish_values, retract_values
 from tenants.models import MemberCCAS
 from union.audit import record_audit
 
@@ -239,6 +239,13 @@ def validate_observations(
     return count
 
 
+@dataclass(frozen=True)
+class PublishSummary:
+    count: int
+    # Numbers the publication turned into secrets (fewer than 11 people or households).
+    made_secret: int = 0
+
+
 def publish_observations(
     member: MemberCCAS,
     *,
@@ -249,7 +256,19 @@ def publish_observations(
     """Publish the validated observations of a year (or every year) to the pool, in one transaction.
 
     Drafts are never published; secrecy is applied on the way (abs_shared.services.pooled_status).
+    Returns the number of values pooled; publish_observations_summary says more.
     """
+    return publish_observations_summary(member, year=year, indicators=indicators, actor=actor).count
+
+
+def publish_observations_summary(
+    member: MemberCCAS,
+    *,
+    year: int | None = None,
+    indicators: list[str] | None = None,
+    actor=None,
+) -> PublishSummary:
+    """publish_observations, also telling how many numbers went out as secrets."""
     with schema_context(member.schema_name), transaction.atomic():
         observations = list(_selection(year, indicators).filter(state=Observation.State.VALIDATED))
         items = [
@@ -272,7 +291,7 @@ def publish_observations(
         ).update(published_at=now, pooled_at=now)
         # « Non disponible » is not pooled: publishing it took any older figure out of the pool.
         Observation.objects.filter(pk__in=missing).update(published_at=None, pooled_at=None)
-    return count
+    return PublishSummary(count=count, made_secret=made_secret(items))
 
 
 def retract_observations(
@@ -312,14 +331,40 @@ def state_counts(member: MemberCCAS) -> dict[str, int]:
         }
 
 
-def own_points() -> dict[tuple[str, int], Point]:
-    """The host member's observations as comparison points (connection on the member's schema).
-
-    Anything that is not in the pool exactly as it stands here is marked as a draft.
-    """
-    return {
-        (obs.indicator_id, obs.year): Point(
-            obs.value, obs.status, draft=obs.is_draft or not obs.is_published, source=obs.source
+def secret_in_pool(member: MemberCCAS) -> set[tuple[str, int]]:
+    """The (indicator, year) the pool holds as secrets for the member (public schema)."""
+    return set(
+        PublishedValue.objects.filter(member=member, status=ValueStatus.SECRET).values_list(
+            "indicator_id", "year"
         )
-        for obs in Observation.objects.all()
-    }
+    )
+
+
+def is_secret_in_pool(observation: Observation, secrets: set[tuple[str, int]]) -> bool:
+    """A number of the member that the pool holds, exactly this version, as « s »."""
+    return (
+        observation.status == ValueStatus.VALUE
+        and observation.is_published
+        and (observation.indicator_id, observation.year) in secrets
+    )
+
+
+def own_points(member: MemberCCAS) -> dict[tuple[str, int], Point]:
+    """The member's observations as comparison points.
+
+    Anything that is not in the pool exactly as it stands here is marked as a draft; a number
+    the pool holds as « s » (published as secret) is marked `secret_in_pool`, compared with what
+    the pool holds rather than recomputed, so that it says what the portal shows.
+    """
+    secrets = secret_in_pool(member)
+    with schema_context(member.schema_name):
+        return {
+            (obs.indicator_id, obs.year): Point(
+                obs.value,
+                obs.status,
+                draft=obs.is_draft or not obs.is_published,
+                source=obs.source,
+                secret_in_pool=is_secret_in_pool(obs, secrets),
+            )
+            for obs in Observation.objects.all()
+        }

@@ -17,7 +17,7 @@ from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm
 from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, ValueStatus
-from abs_shared.tabular import ImportRejected
+from abs_shared.tabular import ImportRejected, typed_decimal
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
@@ -47,6 +47,12 @@ def index(request):
             state=Observation.State.VALIDATED, published_at__isnull=False
         )
     years = _years()
+    observations = list(observations)
+    # A number published as « s » reads as such here too: the director must not take it for
+    # a figure the portal shows.
+    secrets = services.secret_in_pool(request.tenant)
+    for observation in observations:
+        observation.secret_in_pool = services.is_secret_in_pool(observation, secrets)
     return render(
         request,
         "abs_shared/local/index.html",
@@ -73,12 +79,11 @@ def observation_form(request, pk: int | None = None):
     initial = {}
     if observation is not None:
         initial = {
-            "value": {
-                ValueStatus.SECRET: "s",
-                ValueStatus.MISSING: "",
-            }.get(observation.status, str(observation.value).replace(".", ",")),
-            "numerator": observation.numerator or "",
-            "denominator": observation.denominator or "",
+            "value": {ValueStatus.SECRET: "s", ValueStatus.MISSING: ""}.get(
+                observation.status, _typed_or_blank(observation.value)
+            ),
+            "numerator": _typed_or_blank(observation.numerator),
+            "denominator": _typed_or_blank(observation.denominator),
             "source": observation.source,
             "comment": observation.comment,
         }
@@ -114,6 +119,12 @@ def observation_form(request, pk: int | None = None):
         "abs_shared/local/observation_form.html",
         {"form": form, "observation": observation},
     )
+
+
+def _typed_or_blank(number) -> str:
+    """A stored number as typed (« 27,1 », not « 27,1000 »); blank only when there is none: a
+    numerator of 0 is a value, which a blank field would drop on saving."""
+    return "" if number is None else typed_decimal(number)
 
 
 @require_POST
@@ -215,8 +226,16 @@ def bulk_action(request, action: str):
                 "valeurs validées se publient ; validez d'abord les brouillons.",
             )
             return HttpResponseRedirect("/abs/")
-        count = services.publish_observations(request.tenant, **selection)
-        done = f"{count} valeur(s) publiée(s) dans l'espace commun ({scope})."
+        summary = services.publish_observations_summary(request.tenant, **selection)
+        count = summary.count
+        done = f"{count} valeur(s) publiée(s) dans l'espace commun ({scope})"
+        if summary.made_secret:
+            # The portal shows « s » for them: the director must not think their figures went out.
+            done += (
+                f", dont {summary.made_secret} publiée(s) comme secrète(s) (moins de 11 personnes "
+                "ou ménages) : « s » sur le portail"
+            )
+        done += "."
         # Validated values all « non disponible »: none is pooled (any older one was withdrawn).
         nothing = (
             f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
@@ -251,7 +270,7 @@ def portrait(request):
     return render_portrait(
         request,
         _own_subject(request),
-        services.own_points(),
+        services.own_points(request.tenant),
         member_space=True,
         link_base="/abs/comparaison/",
     )
@@ -267,6 +286,6 @@ def comparison(request, code: str):
         _own_subject(request),
         indicator,
         asked_year(request),
-        services.own_points(),
+        services.own_points(request.tenant),
         member_space=True,
     )

@@ -76,7 +76,7 @@ def test_chosen_communes_are_rows_of_the_table_its_export_and_its_chart(portal, 
 
     export = portal.get(PAGE + query + "&export=csv").content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(export), delimiter=";"))
-    assert lines[3][:2] == ["Montreuil (commune choisie)", "20"]
+    assert lines[3][:2] == ["Montreuil (commune choisie)", "20,0"]  # as shown
     assert lines[4][:2] == ["Saint-Denis (commune choisie)", "s"]
 
 

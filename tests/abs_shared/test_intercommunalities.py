@@ -140,8 +140,8 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
     response = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<h1>Portrait de Est Ensemble</h1>" in page
-    assert "<caption>Portrait de Est Ensemble : indicateurs publiés</caption>" in page
+    assert "<h1>Portrait d&#x27;Est Ensemble</h1>" in page  # elided, as French writes it
+    assert "<caption>Portrait d&#x27;Est Ensemble : indicateurs publiés</caption>" in page
     assert '<th scope="colgroup" colspan="2" class="group">CIAS</th>' in page
     assert '<th scope="col" class="num">Médiane</th>' in page
     assert '<th scope="row">Taux de pauvreté au seuil de 60 % (%)</th>' in page
@@ -161,10 +161,12 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "France métropolitaine",
         "Médiane des CIAS",
         "Rang parmi les CIAS",
+        "Source",
     ]
     # 41 in 2020; the change in words, which no spreadsheet reads as a formula.
     change = "baisse\u00a0de\u00a01,0\u202fpt depuis\u00a02020"
-    assert rows[1][2:] == ["40", change, "22", "27,6", "s", "14,5", "30", "1"]
+    # Rounded as shown, the rank out of how many.
+    assert rows[1][2:] == ["40,0", change, "22,0", "27,6", "s", "14,5", "30,0", "1 sur 3", "test"]
     xlsx = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/?export=xlsx")
     path = tmp_path / "portrait.xlsx"
     path.write_bytes(xlsx.content)
@@ -178,13 +180,13 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
     rows = _csv(
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021&export=csv")
     )
-    assert rows[1][:2] == ["Est Ensemble (intercommunalité)", "40"]
-    assert ["CIAS ayant publié (3) : médiane", "30", "–", "–", ""] in rows
+    assert rows[1][:2] == ["Est Ensemble (intercommunalité)", "40,0"]
+    assert ["CIAS ayant publié (3) : médiane", "30,0", "–", "–", ""] in rows
     series_rows = _csv(
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?tableau=serie&export=csv")
     )
     assert series_rows[0][:3] == ["Année", "Est Ensemble", "Est Ensemble"]
-    assert [row[:2] for row in series_rows[1:3]] == [["2020", "41"], ["2021", "40"]]
+    assert [row[:2] for row in series_rows[1:3]] == [["2020", "41,0"], ["2021", "40,0"]]
     assert portal.get("/indicateurs/intercommunalites/999999999/").status_code == 404
 
 

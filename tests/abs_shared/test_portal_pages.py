@@ -67,7 +67,7 @@ def test_indicator_export_is_what_is_shown(portal, pool, tmp_path):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][0] == "Commune" and len(rows) == 7  # after the caption
-    assert rows[2][0] == "Aubervilliers" and rows[2][3] == "30"
+    assert rows[2][0] == "Aubervilliers" and rows[2][3] == "30,0"  # as shown
     assert rows[6][0] == "Saint-Denis" and rows[6][3] == "s" and rows[6][4] == "–"
     xlsx = portal.get("/indicateurs/TP60/?annee=2021&export=xlsx")
     path = tmp_path / "export.xlsx"
@@ -87,7 +87,7 @@ def test_portrait_and_comparison_pages(portal, pool):
     for shown in ("10,0", "17,5", "22,5", "26,3", "30,0"):  # min, Q1, median, Q3, max
         assert f">{shown}<" in row, shown
     comparison = portal.get("/indicateurs/communes/93010/TP60/?annee=2021").content.decode()
-    assert "Seine-Saint-Denis" in comparison and "-2,6 points" in comparison
+    assert "Seine-Saint-Denis" in comparison and "\u22122,6 points" in comparison
     assert "Rupture de série" not in comparison.split("<h2>Évolution</h2>")[0]
     rows = list(
         csv.reader(

@@ -58,7 +58,7 @@ def test_a_gap_that_rounds_to_zero_reads_zero_without_a_sign(portal):
     reference("departement", "93", "TP60", 2021, "27.6")  # gap -0.02, shown with one decimal
     page = portal.get("/indicateurs/communes/93010/TP60/?annee=2021").content.decode()
     assert "-0,0" not in page and "+0,0" not in page
-    assert ">0,0 points<" in page
+    assert ">0,0 point<" in page  # « point » below 2
 
 
 def test_a_commune_without_values_still_gets_a_complete_sentence(portal):

@@ -98,9 +98,9 @@ def test_the_commune_portrait_as_a_pdf(portal, bondy_pool):
 
 def test_a_secret_prints_s_and_its_number_never(portal, bondy_pool):
     text = flat(text_of(pdf_of(portal.get("/indicateurs/communes/93010/?export=pdf"))))
-    # Its row: label, year, « s », no change; then the département's 31,7 (no gap: the page
-    # has none either).
-    assert "prestations (%) 2021 s – n.d. 31,7" in text
+    # Its row: label and source, year, « s », no change; then the département's 31,7 (no gap:
+    # the page has none either).
+    assert "prestations (%) – Source : test 2021 s – n.d. 31,7" in text
     assert not any(shown in text for shown in SECRET_SHOWN)
 
 
@@ -168,7 +168,7 @@ def test_a_portrait_without_values_says_so(portal, db):
     assert "Portrait de Saint-Denis" in text
     assert "Saint-Denis n'a encore publié aucun indicateur." in text
     reader = pdf_of(portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/?export=pdf"))
-    assert "Le CIAS de Est Ensemble n'a encore publié aucun indicateur." in flat(text_of(reader))
+    assert "Le CIAS d'Est Ensemble n'a encore publié aucun indicateur." in flat(text_of(reader))
     # An unknown commune has no page, and no PDF.
     assert portal.get("/indicateurs/communes/99999/?export=pdf").status_code == 404
 
@@ -183,7 +183,7 @@ def test_the_intercommunality_portrait_as_a_pdf(portal, db):
     reader = pdf_of(response)
     assert f'filename="portrait-{EST_ENSEMBLE}.pdf"' in response["Content-Disposition"]
     text = flat(text_of(reader))
-    assert "Portrait de Est Ensemble" in text
+    assert "Portrait d'Est Ensemble" in text
     assert "jamais à celles des communes" in text
     assert "40,0" in text and "22,0" in text and "Médiane des CIAS" in text
     assert "25,0" not in text

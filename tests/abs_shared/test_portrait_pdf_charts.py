@@ -13,6 +13,7 @@ from reportlab.graphics.shapes import _MOVETO, Path, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from abs_shared import portrait_pdf
+from abs_shared.comparisons import load_intercommunality
 from abs_shared.models import Indicator
 from abs_shared.pdf_charts import (
     DRAFT_LEGEND,
@@ -25,6 +26,7 @@ from abs_shared.pdf_charts import (
     nice_ticks,
 )
 from abs_shared.presenters import titled
+from abs_shared.views import portrait_context
 from tenants.models import MemberCCAS
 from tests.abs_shared.conftest import (
     observe,
@@ -114,10 +116,11 @@ def test_an_indicator_with_a_series_has_its_evolution_chart(portal, bondy_series
     for series in ("Bondy", "Seine-Saint-Denis", "France métropolitaine"):
         assert series in evolution
     assert "Est Ensemble" not in evolution and "Île-de-France" not in evolution
-    # Axes: the years, and round ticks in French (RSA: 1 600 to 1 660 by 20).
+    # Axes: the years, and round ticks in French; a count from zero (RSA: 0 to 2 000 by
+    # 1 000, not 1 600 to 1 660: a + 3 % change is no climb).
     for year in ("2019", "2020", "2021"):
         assert year in evolution
-    assert "1 620" in evolution and "1 660" in evolution
+    assert "1 000" in evolution and "2 000" in evolution and "1 620" not in evolution
     assert not re.search(r"\d\.\d", evolution)  # a decimal comma, never a point
 
 
@@ -144,7 +147,7 @@ def test_a_secret_is_never_drawn(portal, bondy_series):
     assert label("DEP100", 2021) not in position
     assert name("DEP100") in position.split(NO_POSITION)[1]
     # The table keeps its « s », and the number is nowhere.
-    assert "prestations (%) 2021 s –" in text
+    assert "prestations (%) – Source : test 2021 s –" in text
     assert "43,2" not in text and "43.2" not in text
 
 
@@ -161,9 +164,16 @@ def test_a_cias_count_that_would_give_a_communes_secret_away_is_not_drawn(portal
     evolution = between(text, "Évolution des indicateurs pour Est Ensemble", "Sources")
     assert f"{label('RSA')}, de 2019 à 2021" in evolution
     assert "Est Ensemble (CIAS)" in evolution  # the legend: the CIAS's values
-    # The axis spans 3 000 to 3 100 (by 50): drawn with 1 207, it would start at 1 000.
-    assert "3 050" in evolution and "2 000" not in evolution
-    assert "(effectif) 2021 s" in text
+    # The chart's line stops at 2020: 2021 is no point. (Its axis starts at zero, so that it
+    # no longer shows whether 1 207 was drawn.)
+    context = portrait_context(load_intercommunality(EST_ENSEMBLE))
+    ((_item, _data, lines),), _left_out = portrait_pdf.evolution_charts(context)
+    assert [(p.year, p.value) for p in lines[0].points] == [
+        (2019, 3000),
+        (2020, 3100),
+        (2021, None),
+    ]
+    assert "(effectif) – Source : test 2021 s" in text
     assert not re.search(r"(?<!\d)1 ?207(?!\d)", text)
 
 

@@ -70,7 +70,7 @@ def test_a_chosen_year_shows_that_years_values_and_comparisons(portal, bondy_poo
     rows = csv_rows(portal.get("/indicateurs/communes/93010/?annee=2020&export=csv"))
     assert rows[0][0] == "Portrait de Bondy : indicateurs publiés, 2020"
     poverty = next(row for row in rows if row[0].startswith("Taux de pauvreté"))
-    assert poverty[1:3] == ["2020", "26"]
+    assert poverty[1:3] == ["2020", "26,0"]  # as shown
     response = portal.get("/indicateurs/communes/93010/?annee=2020&export=xlsx")
     assert "portrait-93010-2020.xlsx" in response["Content-Disposition"]
 
@@ -127,7 +127,8 @@ def test_the_change_since_the_previous_published_year(portal, bondy_pool):
 def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(portal, bondy_pool):
     """Twelve columns: on the page the territories, the members and the comparable communes
     each head their own columns (« Médiane », « Rang »), so the table fits a laptop's screen;
-    the CSV and XLSX, read without the grouping row, keep headers that say it all."""
+    the CSV and XLSX, read without the grouping row, keep headers that say it all. The value's
+    source is a thirteenth column in the exports, a line under the indicator on the page."""
     page = portal.get("/indicateurs/communes/93010/").content.decode()
     head = page[page.index("<thead>") : page.index("</thead>")]
     top, below = re.findall(r"<tr>(.*?)</tr>", head)
@@ -157,6 +158,7 @@ def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(p
     # Each body row has as many cells as the head has columns.
     poverty = row_of(page, "Taux de pauvreté")
     assert poverty.count("<td") + poverty.count("<th") == 12
+    assert "<br><small>Source : test</small></th>" in poverty
 
     header = csv_rows(portal.get("/indicateurs/communes/93010/?export=csv"))[1]
     assert header[3:] == [
@@ -169,6 +171,7 @@ def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(p
         "Rang parmi les membres",
         "Médiane des communes comparables",
         "Rang parmi les communes comparables",
+        "Source",
     ]
 
 

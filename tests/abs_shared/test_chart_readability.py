@@ -22,8 +22,14 @@ from abs_shared.comparisons import commune_subject, load_commune
 from abs_shared.local.models import Observation
 from abs_shared.pdf_charts import ChartLine, ChartPoint, line_drawing
 from abs_shared.views import portrait_context
-from tests.abs_shared.conftest import observe_and_publish, pool_member, pool_value, reference
-from tests.conftest import make_person, member_client
+from tests.abs_shared.conftest import (
+    observe,
+    observe_and_publish,
+    pool_member,
+    pool_value,
+    reference,
+)
+from tests.conftest import host_client, make_person, member_client
 from union.formats import french_number
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +304,17 @@ def test_the_publication_date_has_two_digit_days(bondy):
     connection.set_schema_to_public()
     page = member_client(bondy, director).get("/abs/").content.decode()
     assert "Publiée le 02/12/2026" in page and "Publiée le 2/12/2026" not in page
+
+
+def test_the_member_space_key_says_a_hollow_diamond_is_a_draft(bondy, montreuil):
+    director = make_person(bondy, "direction@bondy.test")
+    observe_and_publish(montreuil, "TP60", 2021, 31.8)
+    observe(bondy, "TP60", 2021, 26.5)  # a draft: drawn hollow in the member's own chart
+    connection.set_schema_to_public()
+    page = member_client(bondy, director).get("/abs/comparaison/TP60/?annee=2021")
+    shown = visible(page.content.decode())
+    assert 'class="abs-key"' in shown and "vide, c'est un brouillon" in shown
+    # The portal draws no draft: its key says nothing of them.
+    portal_page = host_client("localhost").get("/indicateurs/communes/93048/TP60/?annee=2021")
+    shown = visible(portal_page.content.decode())
+    assert 'class="abs-key"' in shown and "brouillon" not in shown

@@ -95,7 +95,9 @@ class KnowledgePageList(generics.ListAPIView):
     def get_queryset(self):
         queryset = self.model.objects.live().public()
         experiences = queryset if self.with_places else None
-        form = ListingFilterForm(self.request.query_params, experiences=experiences)
+        form = ListingFilterForm(
+            self.request.query_params, experiences=experiences, any_departement=True
+        )
         if not form.is_valid():
             raise ValidationError(form.errors)
         return filter_pages(queryset, Filters.from_form(form))

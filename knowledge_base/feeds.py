@@ -1,5 +1,7 @@
 """RSS and Atom feeds of new and updated guides and experiences (public pages only)."""
 
+import datetime
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
@@ -54,7 +56,16 @@ class KnowledgeFeed(Feed):
         return page.get_url()
 
     def item_pubdate(self, page):
-        return page.first_published_at
+        # The feed is ordered by last publication: a reader sees an updated guide as new.
+        return page.last_published_at
+
+    def item_guid(self, page):
+        """The page's address and its publication time: each update is a new item for the
+        readers (an unchanged guid would be skipped as already read)."""
+        published = page.last_published_at.astimezone(datetime.UTC)
+        return f"{page.get_full_url()}#maj-{published:%Y%m%dT%H%M%S.%fZ}"
+
+    item_guid_is_permalink = False
 
     def item_updateddate(self, page):
         return page.last_published_at

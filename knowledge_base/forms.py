@@ -4,6 +4,7 @@ from django import forms
 from django.forms.models import fields_for_model
 
 from knowledge_base.models import Audience, ExperiencePage, Theme
+from knowledge_base.validators import validate_phone
 
 PROPOSAL_FIELDS = [
     "title",
@@ -60,4 +61,7 @@ class ExperienceProposalForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             required=False,
         )
+        # A model field's validators run with the page's own checks, not with this form's.
+        self.fields["contact_phone"].validators.append(validate_phone)
+        self.fields["contact_phone"].help_text = "Ex. : 01 48 00 00 00"
         self.order_fields(PROPOSAL_FIELDS)

@@ -4,8 +4,9 @@ import re
 
 from django.core.cache import cache
 from django.utils.html import escape
+from django.utils.text import slugify
 
-from knowledge_base.models.snippets import GLOSSARY_CACHE_KEY, GlossaryTerm
+from knowledge_base.models.snippets import GLOSSARY_CACHE_KEY, GlossaryTerm, acronym_key
 
 # Inside these elements an acronym is left alone (already marked up, or code, or a heading).
 SKIP_TAGS = {"abbr", "a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4"}
@@ -60,3 +61,30 @@ def mark_acronyms(html: str, terms: dict[str, str] | None = None) -> str:
         else:
             out.append(pattern.sub(replace, part))
     return "".join(out)
+
+
+def glossary_anchors(terms: list[GlossaryTerm]) -> dict[int, str]:
+    """{term pk: id of its entry on /glossaire/}, unique on the page: the slug of the acronym,
+    « sigle-N » when it slugs to nothing, « -2 », « -3 »… on a repeat (entries older than the
+    rule that refuses « ccas » beside « CCAS »), never a letter heading's « lettre-X »."""
+    taken = {f"lettre-{slugify(term.acronym[:1])}" for term in terms if term.acronym}
+    anchors = {}
+    for rank, term in enumerate(terms, start=1):
+        base = slugify(term.acronym) or f"sigle-{rank}"
+        anchor, counter = base, 2
+        while anchor in taken:
+            anchor, counter = f"{base}-{counter}", counter + 1
+        taken.add(anchor)
+        anchors[term.pk] = anchor
+    return anchors
+
+
+def glossary_entries_for(query: str) -> list[tuple[GlossaryTerm, str]]:
+    """(term, anchor) of the glossary entries the query names (« RSA », « rsa », « R.S.A. »),
+    shown above the search results."""
+    keys = {acronym_key(word) for word in query.split()} - {""}
+    if not keys:
+        return []
+    terms = list(GlossaryTerm.objects.order_by("acronym"))
+    anchors = glossary_anchors(terms)
+    return [(term, anchors[term.pk]) for term in terms if acronym_key(term.acronym) in keys]

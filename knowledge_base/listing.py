@@ -14,6 +14,7 @@ from django.db.models import Count, Model, Q, QuerySet, prefetch_related_objects
 from wagtail.models import Page, PageViewRestriction
 
 from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
+from knowledge_base.query import build_query
 from tenants.matching import CommuneRef, match_commune
 from tenants.models import Commune, Departement, MemberCCAS
 
@@ -81,9 +82,18 @@ class ListingFilterForm(forms.Form):
         error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
     )
 
-    def __init__(self, data=None, *, experiences: QuerySet | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        experiences: QuerySet | None = None,
+        any_departement: bool = False,
+        **kwargs,
+    ):
         """`experiences`: those the requester may see, whose communes the place filters offer;
-        None for a listing without place filters (guides)."""
+        None for a listing without place filters (guides). `any_departement`: every
+        département is a valid filter (the API: one without experiences gives no results, only
+        a code that is no département is an error); the page offers only those with some."""
         super().__init__(data, **kwargs)
         self.fields["theme"].choices = [
             (theme.slug, theme.name) for theme in Theme.objects.only("slug", "name")
@@ -98,9 +108,15 @@ class ListingFilterForm(forms.Form):
         self.communes = communes_served_by(
             MemberCCAS.objects.filter(experiences__in=experiences.values("pk"))
         )
+        departements = Departement.objects.all()
+        if any_departement:
+            self.fields["departement"].error_messages["invalid_choice"] = (
+                "Département inconnu : « %(value)s »."
+            )
+        else:
+            departements = departements.filter(communes__in=self.communes.values("pk")).distinct()
         self.fields["departement"].choices = [("", "Tous les départements")] + [
-            (d.code, str(d))
-            for d in Departement.objects.filter(communes__in=self.communes.values("pk")).distinct()
+            (d.code, str(d)) for d in departements
         ]
 
     def clean_commune(self) -> str:
@@ -120,9 +136,20 @@ class ListingFilterForm(forms.Form):
         if commune is not None and departement in (None, commune.departement):
             return commune.code
         if result.status == "ambiguous":
+            # Only the communes that have experiences to show count: « Montreuil » is the one
+            # of the 93 when no other Montreuil has any.
+            codes = {commune.code for commune in result.suggestions}
+            with_experiences = set(
+                self.communes.filter(code__in=codes).values_list("code", flat=True)
+            )
+            if len(with_experiences) == 1 and departement is None:
+                return with_experiences.pop()
+            suggestions = sorted(
+                result.suggestions, key=lambda commune: commune.code not in with_experiences
+            )
             raise forms.ValidationError(
                 f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
-                f"{list_communes(result.suggestions)}."
+                f"{list_communes(suggestions)}."
             )
         if commune is not None:  # a unique name, but not in the département typed
             raise forms.ValidationError(
@@ -242,11 +269,10 @@ def filter_pages(queryset: QuerySet, filters: Filters):
         # Search within the filtered set: Wagtail filters search results only on FilterFields,
         # and `id` is one, so the ORM filters travel as a subquery.
         scope = model.objects.filter(pk__in=queryset.values("pk"))
+        query = build_query(filters.q, "and")
         if filters.sort == SORT_RELEVANCE:
-            return scope.search(filters.q, operator="and")
-        return scope.order_by("-last_published_at").search(
-            filters.q, operator="and", order_by_relevance=False
-        )
+            return scope.search(query)
+        return scope.order_by("-last_published_at").search(query, order_by_relevance=False)
     if filters.sort == SORT_RELEVANCE and filters.themes:
         # Without text, relevance is how many of the requested themes a page carries.
         return queryset.annotate(
@@ -255,14 +281,25 @@ def filter_pages(queryset: QuerySet, filters: Filters):
     return by_date
 
 
+def members_only_paths() -> list[str]:
+    """Tree paths of the pages restricted to logged-in people (themselves and what is below)."""
+    return list(
+        PageViewRestriction.objects.filter(
+            restriction_type__in=[PageViewRestriction.LOGIN, PageViewRestriction.GROUPS]
+        ).values_list("page__path", flat=True)
+    )
+
+
 def prefetch_cards(
     pages: list[KnowledgePage], communes_served: bool = False
 ) -> list[KnowledgePage]:
     """What a result card shows (themes, commune), in a fixed number of queries; with
     `communes_served`, the communes of a CIAS's intercommunality too (the API lists them)."""
     by_model: dict[type, list] = {}
+    restricted = members_only_paths()
     for page in pages:
         by_model.setdefault(type(page), []).append(page)
+        page.members_only = any(page.path.startswith(path) for path in restricted)
     for model, group in by_model.items():
         lookups = ["themes"]
         if issubclass(model, ExperiencePage):

@@ -1,5 +1,6 @@
 """Site search over every live page the visitor may read, in French, with highlighted snippets."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -12,10 +13,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from knowledge_base.listing import visible_to
+from knowledge_base.query import build_query, headline_tsquery
 
 MAX_QUERY_LENGTH = 200
 MAX_HITS = 200  # results pages beyond the twentieth are not read: ask for a narrower search
-SNIPPET_OPTIONS = "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+FRAGMENT_DELIMITER = " … "
+SNIPPET_OPTIONS = (
+    f"MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter='{FRAGMENT_DELIMITER}'"
+)
 # ts_headline marks words with these; they cannot occur in escaped text.
 START, STOP = "\x02", "\x03"
 
@@ -56,27 +61,52 @@ def page_text(page: Page) -> str:
 
 
 def headlines(texts: list[str], query: str) -> list[SafeString]:
-    """One PostgreSQL ts_headline per text, in a single query, with the site's search config;
-    the text is escaped before the <mark> tags go in."""
+    """One PostgreSQL ts_headline per text, in a single query, with the site's search config,
+    marking every form of the query's words; the text is escaped before the <mark> tags go
+    in."""
     if not texts:
         return []
     config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "simple"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ts_headline(%s::regconfig, t.text, websearch_to_tsquery(%s::regconfig, %s), "
+            "SELECT ts_headline(%s::regconfig, t.text, to_tsquery(%s::regconfig, %s), "
             "%s) FROM unnest(%s::text[]) WITH ORDINALITY AS t(text, n) ORDER BY t.n",
             [
                 config,
                 config,
-                query,
+                headline_tsquery(query),
                 f"{SNIPPET_OPTIONS}, StartSel={START}, StopSel={STOP}",
                 texts,
             ],
         )
         rows = [row[0] for row in cursor.fetchall()]
     return [
-        mark_safe(escape(row).replace(START, "<mark>").replace(STOP, "</mark>")) for row in rows
+        mark_safe(
+            escape(with_ellipses(row, text)).replace(START, "<mark>").replace(STOP, "</mark>")
+        )
+        for row, text in zip(rows, texts, strict=True)
     ]
+
+
+SENTENCE_END = (".", "!", "?", "…", ":", ";", "»")
+WORD_CHARACTER = re.compile(r"\w")
+
+
+def with_ellipses(headline: str, text: str) -> str:
+    """« … » before an extract that starts in the middle of a sentence of `text`, and after one
+    that stops before the end of the text."""
+    plain_headline = headline.replace(START, "").replace(STOP, "")
+    fragments = plain_headline.split(FRAGMENT_DELIMITER)
+    first, last = fragments[0].strip(), fragments[-1].strip()
+    if not first:
+        return headline
+    start = text.find(first)
+    if start > 0 and not text[:start].rstrip().endswith(SENTENCE_END):
+        headline = f"… {headline.lstrip()}"
+    end = text.rfind(last)
+    if end >= 0 and WORD_CHARACTER.search(text[end + len(last) :]):
+        headline = f"{headline.rstrip()} …"
+    return headline
 
 
 def without_unlisted_pages(pages):
@@ -109,11 +139,11 @@ def search_site(query: str, request=None) -> SiteSearch:
         return SiteSearch()
     pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
     # One more than shown: whether there were more is said on the page, never left silent.
-    results = list(pages.specific().search(query, operator="and")[: MAX_HITS + 1])
+    results = list(pages.specific().search(build_query(query, "and"))[: MAX_HITS + 1])
     any_word = False
     if not results:
         # Every word did not match: fall back to any word, still ranked.
-        results = list(pages.specific().search(query, operator="or")[: MAX_HITS + 1])
+        results = list(pages.specific().search(build_query(query, "or"))[: MAX_HITS + 1])
         any_word = bool(results)
     return SiteSearch(
         hits=[

@@ -16,7 +16,6 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_tenants.utils import schema_context
 from wagtail.models import (
-    GroupApprovalTask,
     Page,
     Workflow,
     WorkflowPage,
@@ -25,11 +24,19 @@ from wagtail.models import (
 )
 from wagtail.users.models import UserProfile
 
-from knowledge_base.models import ExperienceIndexPage, ExperiencePage, GlossaryTerm, Theme
+from knowledge_base.models import (
+    ExperienceIndexPage,
+    ExperiencePage,
+    GlossaryTerm,
+    ModerationTask,
+    Theme,
+)
 from tenants.models import MemberCCAS
+from tenants.naming import of_place
 from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
 from union.audit import record_audit
+from union.formats import with_de
 
 WORKFLOW_NAME = "Modération de l'union"
 TASK_NAME = "Validation par un modérateur ou une modératrice"
@@ -45,12 +52,13 @@ class ProposalError(Exception):
 
 
 def ensure_moderation_workflow() -> Workflow:
-    """The "Modération de l'union" workflow: one group-approval task for the union's moderators,
-    attached to every experience index page. Idempotent."""
+    """The "Modération de l'union" workflow: one group-approval task for the union's moderators
+    (a ModerationTask: requesting changes needs a comment), attached to every experience index
+    page. Idempotent."""
     moderators, _ = Group.objects.get_or_create(name=roles.MODERATOR)
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    task = ModerationTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task = ModerationTask.objects.create(name=TASK_NAME)
     task.groups.add(moderators)
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
@@ -164,7 +172,7 @@ def experience_sent_back(member: MemberCCAS, page_id: int) -> ExperiencePage | N
     for changes; None otherwise (another member's, under review, published, unknown)."""
     with schema_context("public"):
         page = ExperiencePage.objects.filter(pk=page_id, member_id=member.pk).first()
-        if page is None or experience_status(page).code != "rejected":
+        if page is None or not experience_status(page).can_revise:
             return None
         return page.get_latest_revision_as_object()
 
@@ -180,8 +188,9 @@ def revise_experience(
 ) -> ExperiencePage:
     """The member corrects an experience the moderators sent back, and it goes back to them:
     a new revision, and the workflow resumes at its moderation task (Wagtail tells the
-    moderators again, as for a proposal). Raises ProposalError if it is not waiting for
-    changes any more (a moderator may have acted meanwhile)."""
+    moderators again, as for a proposal); an experience withdrawn from review (workflow
+    cancelled in the admin) starts the workflow again. Raises ProposalError if it is not
+    waiting for changes any more (a moderator may have acted meanwhile)."""
     with schema_context("public"), portal_urlconf(), transaction.atomic():
         # The page row locked: two people of the member sending a revision at once make one.
         list(ExperiencePage.objects.select_for_update().filter(pk=page_id).values_list("pk"))
@@ -194,7 +203,10 @@ def revise_experience(
         _write_fields(page, fields)
         page.themes.set(list(themes))
         page.save_revision(user=user, log_action=True)
-        page.current_workflow_state.resume(user)
+        if page.current_workflow_state is not None:  # sent back: "needs changes"
+            page.current_workflow_state.resume(user)
+        else:  # withdrawn from review: the workflow was cancelled
+            ensure_moderation_workflow().start(page, user)
         record_audit(
             "experience.revised", actor=user, member=member, target=page.title, page_id=page.pk
         )
@@ -216,29 +228,47 @@ def _mute_admin_notifications(user) -> None:
 
 @dataclass(frozen=True)
 class ExperienceStatus:
-    code: str  # "published" | "pending" | "rejected" | "draft"
+    # "published" | "pending" | "rejected" | "withdrawn" | "scheduled" | "draft"
+    code: str
     label: str
     badge: str  # CSS modifier of .badge
     comment: str = ""
 
+    @property
+    def can_revise(self) -> bool:
+        """The member may correct it and send it back (« Modifier et renvoyer »)."""
+        return self.code in ("rejected", "withdrawn")
 
-def experience_status(page: ExperiencePage) -> ExperienceStatus:
-    """Where a proposal stands, as its proposer should read it (with the moderator's comment)."""
-    if page.live:
-        return ExperienceStatus("published", "Publiée", "ok")
-    state = (
+
+def _latest_workflow_state(page: ExperiencePage) -> WorkflowState | None:
+    return (
         WorkflowState.objects.for_instance(page)
         .select_related("current_task_state")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def experience_status(page: ExperiencePage) -> ExperienceStatus:
+    """Where a proposal stands, as its proposer should read it (with the moderator's comment).
+
+    A moderator may publish with « Publier » (Wagtail then cancels the workflow): live wins.
+    A workflow cancelled without publishing (« Annuler le workflow ») withdrew the proposal
+    from review: the member may correct it and send it again."""
+    if page.live:
+        return ExperienceStatus("published", "Publiée", "ok")
+    state = _latest_workflow_state(page)
     if state is None:
         return ExperienceStatus("draft", "Brouillon", "warn")
+    comment = state.current_task_state.comment if state.current_task_state else ""
     if state.status == WorkflowState.STATUS_IN_PROGRESS:
         return ExperienceStatus("pending", "En cours de modération", "warn")
     if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        comment = state.current_task_state.comment if state.current_task_state else ""
         return ExperienceStatus("rejected", "À modifier", "error", comment)
+    if state.status == WorkflowState.STATUS_CANCELLED:
+        return ExperienceStatus("withdrawn", "Retirée de la relecture par l'union", "error")
+    if state.status == WorkflowState.STATUS_APPROVED:  # approved, publication scheduled
+        return ExperienceStatus("scheduled", "Validée, publication programmée", "ok", comment)
     return ExperienceStatus("draft", "Brouillon", "warn")
 
 
@@ -249,11 +279,28 @@ def public_page_url(page: Page, request=None) -> str:
     return portal_url(path, request)
 
 
+def of_union(name: str) -> str:
+    """The union's name after « de », with its article: « de l'UDCCAS de Seine-Saint-Denis »,
+    « de l'Union départementale… » (union.formats.with_de tells the vowel sound); a name that
+    starts with a consonant keeps a bare « de » (its gender is unknown), one that starts with
+    its article contracts it (tenants.naming.of_place)."""
+    name = name.strip()
+    if name.startswith(("Le ", "Les ", "La ", "L'", "L’")):  # « du Collectif… »
+        return of_place(name)
+    return f"de l'{name}" if with_de(name).startswith("d'") else with_de(name)
+
+
 def _send(template: str, subject: str, user, context: dict) -> None:
     if not user or not user.email:
         return
     body = render_to_string(
-        template, {**context, "user": user, "platform_name": settings.PLATFORM_NAME}
+        template,
+        {
+            **context,
+            "user": user,
+            "platform_name": settings.PLATFORM_NAME,
+            "of_platform": of_union(settings.PLATFORM_NAME),
+        },
     )
     send_mail(f"{settings.PLATFORM_NAME} : {subject}", body, None, [user.email])
 
@@ -268,24 +315,67 @@ def _send_acknowledgement(page: ExperiencePage, user, link: str) -> None:
 
 
 def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") -> None:
-    """Email the proposer the moderators' decision, once the transaction commits."""
+    """Email the proposer the moderators' decision, once the transaction commits.
+
+    Publication is told by `notify_published` (Wagtail's `page_published`), whoever published
+    and however: an approved workflow, « Publier » in the editor, scheduled publishing. An
+    approval (`approved=True`) therefore sends nothing itself: the page it publishes does."""
+    if approved:
+        return
     page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
     if page.proposed_by is None:
         return
-    if approved:
-        link = public_page_url(page)
-        template, subject = (
-            "knowledge_base/email/proposal_approved.txt",
-            "votre expérience est publiée",
-        )
-    else:
-        link = member_url(page.member, "/experiences/")
-        template, subject = (
+    link = member_url(page.member, "/experiences/")
+    context = {"page": page, "link": link, "comment": comment}
+    transaction.on_commit(
+        lambda: _send(
             "knowledge_base/email/proposal_rejected.txt",
             "votre expérience n'a pas été retenue en l'état",
+            page.proposed_by,
+            context,
         )
-    context = {"page": page, "link": link, "comment": comment}
-    transaction.on_commit(lambda: _send(template, subject, page.proposed_by, context))
+    )
+
+
+def notify_published(page: ExperiencePage) -> None:
+    """Email the proposer that their experience is online, on its first publication only
+    (a later correction published by the union is not news to them). The moderator's comment,
+    if the publication came from an approval, goes with it."""
+    page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
+    if page.proposed_by is None or not page.live:
+        return
+    if page.first_published_at != page.last_published_at:  # published before
+        return
+    state = _latest_workflow_state(page)
+    approved = state is not None and state.status == WorkflowState.STATUS_APPROVED
+    comment = state.current_task_state.comment if approved and state.current_task_state else ""
+    context = {"page": page, "link": public_page_url(page), "comment": comment}
+    transaction.on_commit(
+        lambda: _send(
+            "knowledge_base/email/proposal_approved.txt",
+            "votre expérience est publiée",
+            page.proposed_by,
+            context,
+        )
+    )
+
+
+def notify_withdrawn(page: ExperiencePage) -> None:
+    """Email the proposer that the union withdrew their proposal from review without
+    publishing it (workflow cancelled); « Publier » cancels the workflow too, but then the
+    page is live and `notify_published` speaks."""
+    page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
+    if page.proposed_by is None or page.live:
+        return
+    context = {"page": page, "link": member_url(page.member, "/experiences/")}
+    transaction.on_commit(
+        lambda: _send(
+            "knowledge_base/email/proposal_withdrawn.txt",
+            "votre expérience a été retirée de la relecture",
+            page.proposed_by,
+            context,
+        )
+    )
 
 
 @transaction.atomic

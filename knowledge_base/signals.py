@@ -1,10 +1,11 @@
-"""Moderation outcomes reach the proposer by email; new experience indexes get the workflow;
-a renamed or deleted theme re-indexes its pages."""
+"""Moderation outcomes reach the proposer by email (publication, however it happens; changes
+requested; withdrawal from review); new experience indexes get the workflow; a renamed or
+deleted theme re-indexes its pages."""
 
 from django.db import connection
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.search.tasks import insert_or_update_object_task
-from wagtail.signals import workflow_approved, workflow_rejected
+from wagtail.signals import page_published, workflow_cancelled, workflow_rejected
 
 from knowledge_base.models import ExperienceIndexPage, ExperiencePage, Theme
 
@@ -15,13 +16,21 @@ def _experience_of(workflow_state) -> ExperiencePage | None:
     return specific if isinstance(specific, ExperiencePage) else None
 
 
-def on_workflow_approved(sender, instance, user=None, **kwargs):
-    from knowledge_base.services import notify_decision
+def on_page_published(sender, instance, **kwargs):
+    """An experience goes live: approved workflow, « Publier » in the editor (which cancels the
+    workflow), scheduled publishing. Its proposer hears of it once, on its first publication."""
+    from knowledge_base.services import notify_published
+
+    if isinstance(instance, ExperiencePage):
+        notify_published(instance)
+
+
+def on_workflow_cancelled(sender, instance, user=None, **kwargs):
+    from knowledge_base.services import notify_withdrawn
 
     page = _experience_of(instance)
     if page is not None:
-        comment = instance.current_task_state.comment if instance.current_task_state else ""
-        notify_decision(page, approved=True, comment=comment)
+        notify_withdrawn(page)
 
 
 def on_workflow_rejected(sender, instance, user=None, **kwargs):
@@ -83,7 +92,11 @@ def on_post_migrate(sender, using="default", **kwargs):
 
 
 def connect() -> None:
-    workflow_approved.connect(on_workflow_approved, dispatch_uid="kb_workflow_approved")
+    # An approval publishes the page: `on_page_published` tells the proposer, once.
+    page_published.connect(
+        on_page_published, sender=ExperiencePage, dispatch_uid="kb_experience_published"
+    )
+    workflow_cancelled.connect(on_workflow_cancelled, dispatch_uid="kb_workflow_cancelled")
     workflow_rejected.connect(on_workflow_rejected, dispatch_uid="kb_workflow_rejected")
     post_save.connect(on_index_created, sender=ExperienceIndexPage, dispatch_uid="kb_index_wf")
     post_save.connect(on_theme_saved, sender=Theme, dispatch_uid="kb_theme_reindex")

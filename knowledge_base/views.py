@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django_tenants.utils import schema_context
 
 from knowledge_base.forms import PROPOSAL_FIELDS, ExperienceProposalForm
+from knowledge_base.glossary import glossary_anchors, glossary_entries_for
 from knowledge_base.models import ExperiencePage, GlossaryTerm
 from knowledge_base.search import (
     MAX_HITS,
@@ -48,6 +49,7 @@ def search(request):
             "any_word": found.any_word,
             "truncated": found.truncated,
             "max_hits": MAX_HITS,
+            "glossary_entries": glossary_entries_for(query) if query else [],
         },
     )
 
@@ -55,7 +57,10 @@ def search(request):
 def glossary(request):
     """/glossaire/: every acronym, grouped by initial letter."""
     groups: dict[str, list[GlossaryTerm]] = {}
-    for term in GlossaryTerm.objects.order_by("acronym"):
+    terms = list(GlossaryTerm.objects.order_by("acronym"))
+    anchors = glossary_anchors(terms)
+    for term in terms:
+        term.anchor = anchors[term.pk]
         groups.setdefault(term.acronym[0].upper(), []).append(term)
     return render(request, "knowledge_base/glossary.html", {"groups": groups})
 

@@ -9,6 +9,8 @@ from wagtail.contrib.table_block.blocks import TableBlock as BaseTableBlock
 from wagtail.contrib.table_block.blocks import TableInput, TableInputAdapter
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from knowledge_base.validators import validate_phone
+
 LEGAL_CODES = [
     ("CASF", "Code de l'action sociale et des familles"),
     ("CGCT", "Code général des collectivités territoriales"),
@@ -32,6 +34,17 @@ class LegalReferenceBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         context["code_label"] = dict(LEGAL_CODES).get(value["code"], value["code"])
         return context
+
+    def get_searchable_content(self, value):
+        """What the page shows (« Code de l'action sociale et des familles, article L123-6 »),
+        and the article number written the way a search reads it (« L. 123-6 » → « L123-6 »)."""
+        from knowledge_base.query import LEGAL_ARTICLE, legal_reference
+
+        content = super().get_searchable_content(value)
+        article = str(value.get("article") or "")
+        numbers = [legal_reference(*match.groups()) for match in LEGAL_ARTICLE.finditer(article)]
+        extra = [] if value.get("code") == "LOI" else ["article"]
+        return [*content, *extra, *(n for n in numbers if n not in content)]
 
     class Meta:
         icon = "doc-full"
@@ -68,7 +81,9 @@ class ContactCardBlock(blocks.StructBlock):
     role = blocks.CharBlock(label="Fonction", max_length=150, required=False)
     organisation = blocks.CharBlock(label="Organisme", max_length=200, required=False)
     email = blocks.EmailBlock(label="Courriel", required=False)
-    phone = blocks.CharBlock(label="Téléphone", max_length=30, required=False)
+    phone = blocks.CharBlock(
+        label="Téléphone", max_length=30, required=False, validators=[validate_phone]
+    )
 
     class Meta:
         icon = "user"
@@ -136,6 +151,10 @@ class TableBlock(BaseTableBlock):
             # be lost on the next save.
             value["table_header_choice"] = "column"
         # A draft may stay incomplete (Wagtail defers required checks); publishing may not.
+        if not self.is_deferred_validation and self.is_empty_table(value):
+            # Stored as null, it would vanish from the page (and show in « Tableaux à
+            # compléter »).
+            raise ValidationError("Ce tableau est vide : remplissez-le ou supprimez le bloc.")
         if value and not self.is_deferred_validation:
             errors = []
             if not str(value.get("table_caption") or "").strip():
@@ -153,6 +172,11 @@ class TableBlock(BaseTableBlock):
         return super().clean(value)
 
     @staticmethod
+    def is_empty_table(value) -> bool:
+        """No table at all (the editor never opened: null), or not one filled cell."""
+        return not value or not any(has_text(row or []) for row in value.get("data") or [])
+
+    @staticmethod
     def has_header_cells(value) -> bool:
         choice = value.get("table_header_choice")
         rows = [row for row in value.get("data") or [] if row]
@@ -165,8 +189,8 @@ class TableBlock(BaseTableBlock):
         template = "knowledge_base/blocks/table.html"
         label = "Tableau"
         description = (
-            "Un tableau de données ; renseignez sa légende et choisissez ses lignes ou colonnes "
-            "d'en-tête."
+            "Un tableau de données ; donnez-lui un titre (« Titre du tableau ») et choisissez "
+            "sa ligne ou sa colonne d'en-tête."
         )
         preview_value = {
             "table_caption": "Composition du conseil d'administration",

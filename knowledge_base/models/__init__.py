@@ -9,6 +9,7 @@ from knowledge_base.models.pages import (
     KnowledgePage,
 )
 from knowledge_base.models.snippets import Audience, GlossaryTerm, Theme
+from knowledge_base.models.workflow import ModerationTask
 
 __all__ = [
     "Audience",
@@ -19,5 +20,6 @@ __all__ = [
     "GuideIndexPage",
     "GuidePage",
     "KnowledgePage",
+    "ModerationTask",
     "Theme",
 ]

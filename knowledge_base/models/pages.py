@@ -3,17 +3,21 @@ on one abstract base page (convention 2)."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from knowledge_base.blocks import GUIDE_BODY_BLOCKS
 from knowledge_base.blocks.text import heading_anchors, rich_text_headings
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
+from knowledge_base.validators import validate_phone
 
 
 class KnowledgePage(Page):
@@ -41,8 +45,17 @@ class KnowledgePage(Page):
     ]
     classification_panels = [
         FieldPanel("summary"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("audiences"),
+        FieldPanel(
+            "themes",
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Au moins un thème pour publier : les listes et le flux se filtrent par "
+            "thème, et la page apparaît sous chacun de ceux cochés.",
+        ),
+        FieldPanel(
+            "audiences",
+            help_text="À qui la page sert surtout : le filtre « Public » des listes et l'API "
+            "s'en servent. Aucun coché : utile à tous.",
+        ),
     ]
 
     class Meta:
@@ -56,6 +69,16 @@ class KnowledgePage(Page):
     @property
     def page_type_label(self) -> str:
         return self._meta.verbose_name
+
+    @cached_property
+    def members_only(self) -> bool:
+        """Readable only once logged in (« Personnes connectées » or « Groupes », on the page or
+        an ancestor): cards and the page say so. Set in bulk by listing.prefetch_cards."""
+        return (
+            self.get_view_restrictions()
+            .filter(restriction_type__in=[PageViewRestriction.LOGIN, PageViewRestriction.GROUPS])
+            .exists()
+        )
 
     def search_text(self) -> str:
         """Plain text the search result snippet is cut from."""
@@ -117,6 +140,47 @@ class GuideAuthor(Orderable):
         return self.name
 
 
+def table_text(value) -> str:
+    """« Titre : a · b ; c · d. » for a table block's value."""
+    if not value:
+        return ""
+    rows = [
+        " · ".join(str(cell).strip() for cell in row if str(cell or "").strip())
+        for row in value.get("data") or []
+    ]
+    text = " ; ".join(row for row in rows if row)
+    caption = str(value.get("table_caption") or "").strip()
+    if caption and text:
+        return f"{caption} : {text}."
+    return caption or (f"{text}." if text else "")
+
+
+# Blocks whose title is a heading of the page: anchored, and in the table of contents at h2.
+HEADING_BLOCKS = ("heading", "faq")
+
+
+def heading_text(block) -> str:
+    """The text of a heading block, or the title of a FAQ block."""
+    if block.block_type == "faq":
+        return str(block.value.get("title") or "")
+    return block.value["text"]
+
+
+class GuidePageForm(WagtailAdminPageForm):
+    """A guide is published with at least one theme (a draft may wait): its theme is how the
+    listings, the feeds and the API find it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.is_deferred_validation and not cleaned_data.get("themes"):
+            self.add_error(
+                "themes",
+                "Cochez au moins un thème avant de publier : c'est par ses thèmes qu'on trouve "
+                "le guide dans les listes et les flux.",
+            )
+        return cleaned_data
+
+
 class GuidePage(KnowledgePage):
     """A practice guide written by the union's staff for CCAS teams and elected officials."""
 
@@ -132,6 +196,7 @@ class GuidePage(KnowledgePage):
     parent_page_types = ["knowledge_base.GuideIndexPage"]
     subpage_types: list[str] = []
     template = "knowledge_base/guide_page.html"
+    base_form_class = GuidePageForm
 
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("body"),
@@ -156,9 +221,21 @@ class GuidePage(KnowledgePage):
         verbose_name = "guide pratique"
         verbose_name_plural = "guides pratiques"
 
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.last_reviewed > timezone.localdate():
+            raise ValidationError(
+                {"last_reviewed": "La date de relecture ne peut pas être dans le futur."}
+            )
+
     def search_text(self) -> str:
+        """The text search extracts are cut from: a table's cells are separated (« · » between
+        cells, « ; » between rows), never run together into one sentence."""
         parts = [self.summary]
         for block in self.body:
+            if block.block_type == "table":
+                parts.append(table_text(block.value))
+                continue
             parts.extend(str(text) for text in block.block.get_searchable_content(block.value))
         return " ".join(part for part in parts if part)
 
@@ -173,8 +250,9 @@ class GuidePage(KnowledgePage):
         keeps leading to the same heading when a rich-text heading of the same name comes
         before it."""
         blocks = list(self.body)
-        headings = [i for i, block in enumerate(blocks) if block.block_type == "heading"]
-        texts = [blocks[i].value["text"] for i in headings]
+        # A FAQ block's title is a level-2 heading too (« Questions fréquentes »).
+        headings = [i for i, block in enumerate(blocks) if block.block_type in HEADING_BLOCKS]
+        texts = [heading_text(blocks[i]) for i in headings]
         anchors = dict(zip(headings, heading_anchors(texts), strict=True))
         in_rich_text = [
             (i, text)
@@ -209,8 +287,10 @@ class GuidePage(KnowledgePage):
         they can be linked to, as heading blocks of level 3 always have."""
         entries = []
         for block, anchor, anchors in self.body_blocks:
-            if block.block_type == "heading" and block.value["level"] == "h2":
-                entries.append({"text": block.value["text"], "anchor": anchor})
+            if block.block_type == "faq" or (
+                block.block_type == "heading" and block.value["level"] == "h2"
+            ):
+                entries.append({"text": heading_text(block), "anchor": anchor})
             elif block.block_type == "rich_text":
                 for (level, text), rich_anchor in zip(
                     rich_text_headings(block.value.source), anchors, strict=True
@@ -258,7 +338,9 @@ class ExperiencePage(KnowledgePage):
     contact_name = models.CharField("contact : nom", max_length=150, blank=True)
     contact_role = models.CharField("contact : fonction", max_length=150, blank=True)
     contact_email = models.EmailField("contact : courriel", blank=True)
-    contact_phone = models.CharField("contact : téléphone", max_length=30, blank=True)
+    contact_phone = models.CharField(
+        "contact : téléphone", max_length=30, blank=True, validators=[validate_phone]
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -1,13 +1,23 @@
 """Editable reference lists of the knowledge base: themes, audiences and the glossary."""
 
+import re
+
 from django import forms
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from django.utils.text import slugify
+from wagtail.admin.panels import FieldPanel, TitleFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.search import index
 
 GLOSSARY_CACHE_KEY = "knowledge_base:glossary"
+
+
+def acronym_key(acronym: str) -> str:
+    """What makes two acronyms the same: « CCAS », « ccas », « C.C.A.S. », « C C A S »."""
+    return re.sub(r"[\s.]", "", acronym).upper()
 
 
 class Audience(models.TextChoices):
@@ -49,9 +59,11 @@ class Theme(index.Indexed, models.Model):
     slug = models.SlugField(
         "slug",
         unique=True,
+        blank=True,
         max_length=100,
         help_text="Identifiant du thème dans les adresses (ex. : acces-aux-droits) : lettres "
-        "minuscules sans accents, chiffres et tirets.",
+        "minuscules sans accents, chiffres et tirets. Rempli d'après le nom ; laissé vide, il "
+        "est créé à l'enregistrement.",
         error_messages={
             "unique": "Un thème porte déjà ce slug (identifiant dans les adresses) : "
             "choisissez-en un autre."
@@ -61,8 +73,9 @@ class Theme(index.Indexed, models.Model):
     sort_order = models.PositiveSmallIntegerField("ordre", default=0)
 
     panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
+        # The slug follows the name as it is typed (Wagtail's title/slug sync), until edited.
+        TitleFieldPanel("name", placeholder=False, apply_if_live=True, classname=""),
+        FieldPanel("slug", widget=SlugInput),
         FieldPanel("description"),
         FieldPanel("sort_order"),
     ]
@@ -74,6 +87,25 @@ class Theme(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not self.slug and self.name:
+            self.slug = self.free_slug()
+
+    def free_slug(self) -> str:
+        """A slug made from the name, not used by another theme (« -2 », « -3 »… if it is)."""
+        base = slugify(self.name)[:90] or "theme"
+        others = Theme.objects.exclude(pk=self.pk)
+        slug, counter = base, 2
+        while others.filter(slug=slug).exists():
+            slug, counter = f"{base}-{counter}", counter + 1
+        return slug
 
 
 class GlossaryTerm(index.Indexed, models.Model):
@@ -113,3 +145,21 @@ class GlossaryTerm(index.Indexed, models.Model):
         result = super().delete(*args, **kwargs)
         cache.delete(GLOSSARY_CACHE_KEY)
         return result
+
+    def clean(self):
+        """One entry per acronym, whatever its case, dots and spaces: « ccas » or « C.C.A.S. »
+        beside « CCAS » would be a second, competing definition."""
+        super().clean()
+        self.acronym = (self.acronym or "").strip()
+        key = acronym_key(self.acronym)
+        if not key:
+            raise ValidationError({"acronym": "Saisissez le sigle."})
+        for other in GlossaryTerm.objects.exclude(pk=self.pk).only("acronym"):
+            if acronym_key(other.acronym) == key:
+                raise ValidationError(
+                    {
+                        "acronym": f"Ce sigle est déjà dans le glossaire sous la forme "
+                        f"« {other.acronym} » : modifiez cette entrée plutôt que d'en créer "
+                        "une seconde."
+                    }
+                )

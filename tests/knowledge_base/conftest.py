@@ -106,9 +106,16 @@ def make_document(title: str):
     return document
 
 
-def edit_guide_in_admin(client, page: GuidePage, body: list[tuple], *, publish: bool = True):
+def edit_guide_in_admin(
+    client, page: GuidePage, body: list[tuple], *, publish: bool = True, themes=None
+):
     """Edit the guide in the Wagtail admin with `body` (StreamField blocks as (type, value)),
-    and press Publish (or « Enregistrer le brouillon »). Returns the admin's response."""
+    and press Publish (or « Enregistrer le brouillon »). Returns the admin's response.
+
+    `themes`: slugs; by default the guide's own, or « Gouvernance du CCAS » when it has none
+    (a guide is published with at least one theme)."""
+    if themes is None:
+        themes = [theme.slug for theme in page.themes.all()] or ["gouvernance-du-ccas"]
     data = nested_form_data(
         {
             "title": page.title,
@@ -120,6 +127,7 @@ def edit_guide_in_admin(client, page: GuidePage, body: list[tuple], *, publish: 
             "body": streamfield(body),
         }
     )
+    data["themes"] = [theme(slug).pk for slug in themes]  # a list: kept out of nested_form_data
     if publish:
         data["action-publish"] = "action-publish"
     return client.post(f"/admin/pages/{page.pk}/edit/", data)

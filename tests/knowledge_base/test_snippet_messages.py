@@ -48,6 +48,6 @@ def test_an_acronym_already_in_the_glossary_is_refused_in_french(editor):
         {"acronym": "UDAF", "expansion": "autre chose", "definition": ""},
     )
     content = html.unescape(response.content.decode())
-    assert "Ce sigle est déjà dans le glossaire." in content
+    assert "Ce sigle est déjà dans le glossaire sous la forme « UDAF »" in content
     assert "avec ce champ" not in content
     assert GlossaryTerm.objects.filter(acronym="UDAF").count() == 1

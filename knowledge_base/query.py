@@ -1,0 +1,124 @@
+"""What a French search query means: the words typed, with their masculine, feminine, singular
+and plural forms, and legal article numbers (« L123-6 ») kept whole.
+
+Why forms and not a better configuration: `maillage_french` runs `unaccent` before the French
+stemmer, so that « epicerie » finds « épicerie »; but the stemmer then no longer sees the
+accented endings it strips (é, ée, és, ées), and « handicapées » stems to 'handicape' while
+« handicapés » stems to 'handicap' (the same happens with `french` on unaccented text; a
+PostgreSQL mapping cannot stem first and unaccent after, the stemmer ends the chain). So each
+word of the query also looks for its other forms: « handicapés » looks for « handicapé »,
+« handicapée », « handicapées »… and finds every one of them, whatever the document wrote.
+Nothing changes in the index: no `update_index` is needed.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import connection
+from wagtail.search.query import And, Or, Phrase, PlainText
+
+# « L123-6 », « R. 123-7 », « D 312-1-2 », « article L123-6 »: one reference, never « L123 » and
+# « 6 » searched apart (PostgreSQL reads « L123-6 » as 'l123' followed by '-6').
+LEGAL_ARTICLE = re.compile(r"(?<![\w-])([LRD])\.?\s?(\d+(?:-\d+)+)(?![\w-])", re.IGNORECASE)
+WORD = re.compile(r"^\w+$")
+# Gendered and plural endings, longest first, compared without accents.
+GENDER_ENDINGS = ("ees", "ee", "es", "e")
+GENDER_FORMS = ("e", "é", "ée", "és", "ées", "es")
+MIN_STEM = 3
+
+
+def search_config() -> str:
+    return settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "simple"
+
+
+def plain(text: str) -> str:
+    """Lower case without accents (« Aînées » → « ainees »)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def legal_reference(letter: str, number: str) -> str:
+    """« l », « 123-6 » → « L123-6 »."""
+    return f"{letter.upper()}{number}"
+
+
+def candidate_forms(word: str) -> list[str]:
+    """The word and its other possible forms (gender, number), before asking PostgreSQL which
+    of them mean something."""
+    forms = [word]
+    folded = plain(word)
+    if len(folded) < MIN_STEM or not WORD.match(word):
+        return forms
+    forms.append(word[:-1] if folded.endswith("s") else f"{word}s")
+    for ending in GENDER_ENDINGS:
+        if folded.endswith(ending) and len(folded) - len(ending) >= MIN_STEM:
+            base = word[: -len(ending)]
+            forms.extend(base + form for form in GENDER_FORMS)
+            break
+    return list(dict.fromkeys(forms))
+
+
+def lexemes_of(words: list[str]) -> dict[str, str]:
+    """The lexemes each word gives with the search configuration ("" for a stop word), in one
+    query."""
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.word, array_to_string(tsvector_to_array(to_tsvector(%s::regconfig, t.word)),"
+            " ' ') FROM unnest(%s::text[]) AS t(word)",
+            [search_config(), words],
+        )
+        return dict(cursor.fetchall())
+
+
+def query_terms(text: str) -> tuple[list[str], list[list[str]]]:
+    """(legal references, forms of each other word) of a query. A stop word keeps only itself
+    (PostgreSQL drops it, as before); a word's forms are those that give another lexeme."""
+    references = [legal_reference(*match.groups()) for match in LEGAL_ARTICLE.finditer(text)]
+    rest = LEGAL_ARTICLE.sub(" ", text)
+    words = [word for word in re.split(r"[\s\-]+", rest) if word]
+    candidates = {word: candidate_forms(word) for word in words}
+    lexemes = lexemes_of(sorted({form for forms in candidates.values() for form in forms}))
+    terms = []
+    for word in words:
+        if not lexemes.get(word):
+            terms.append([word])
+            continue
+        seen, forms = set(), []
+        for form in candidates[word]:
+            lexeme = lexemes.get(form)
+            if lexeme and lexeme not in seen:
+                seen.add(lexeme)
+                forms.append(form)
+        terms.append(forms)
+    return references, terms
+
+
+def build_query(text: str, operator: str = "and"):
+    """The Wagtail search query for `text`: every word (`operator="and"`) or any word ("or"),
+    each in any of its forms; a legal article number as a phrase. `text` itself when it holds
+    no word."""
+    references, terms = query_terms(text)
+    parts = [Phrase(reference) for reference in references]
+    for forms in terms:
+        if len(forms) == 1:
+            parts.append(PlainText(forms[0]))
+        else:
+            parts.append(Or([PlainText(form) for form in forms]))
+    if not parts:
+        return text
+    if len(parts) == 1:
+        return parts[0]
+    return And(parts) if operator == "and" else Or(parts)
+
+
+def quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def headline_tsquery(text: str) -> str:
+    """A `to_tsquery` text marking, in a snippet, every form of every word of the query."""
+    references, terms = query_terms(text)
+    return " | ".join(quote(term) for term in [*references, *(f for fs in terms for f in fs)])

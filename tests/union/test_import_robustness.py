@@ -129,7 +129,7 @@ def test_references_that_cant_be_stored_are_refused_by_line_and_column(
     path.write_bytes((REFERENCES + "france;FRM;CHOM;2020;12;\n" + row + "\n").encode())
     response = post_references(admin_client(), path)
     page = response.content.decode()
-    assert response.status_code == 200 and "rien n'a été importé" in page
+    assert response.status_code == 400 and "rien n'a été importé" in page
     assert f"<td>{column}</td>" in page and message in page
     assert not ReferenceValue.objects.exists()
 

@@ -841,33 +841,25 @@ EDITABLE = {
 }
 
 
-class RegistrationPatchSerializer(serializers.Serializer):
-    """Documentation of the PATCH body: any of the registration's fields; the rules are the
-    admin's edit form's (EditRegistrationForm), after the types are checked."""
+class RegistrationPatchSerializer(RegistrationInSerializer):
+    """Documentation of the PATCH body: the registration's fields, each optional (drf-spectacular
+    documents a PATCH body as partial: « PatchedRegistrationPatch »); the rules are the admin's
+    edit form's (EditRegistrationForm), after the types are checked."""
 
-    nom = serializers.CharField(required=False, max_length=150)
-    prenom = serializers.CharField(required=False, max_length=150)
     email = serializers.EmailField(
         required=False, allow_blank=True, allow_null=True, help_text="Vide ou null : sans e-mail"
     )
     commune = serializers.CharField(
-        required=False,
         max_length=200,
         help_text="Nom saisi ou code INSEE (texte) ; non reconnue : gardée et signalée",
-    )
-    fonction = serializers.ChoiceField(
-        Fonction.choices, required=False, help_text="Code, ou libellé saisi"
-    )
-    fonction_text = serializers.CharField(
-        required=False, max_length=200, help_text="Obligatoire pour « autre »"
     )
     ateliers = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
         help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
     )
-    needs = serializers.CharField(required=False, max_length=NEEDS_LIMIT)
     consent = serializers.BooleanField(required=False)
+    invitation = None  # an invitation key opens a registration, it is not one of its fields
 
 
 def _edit_form_data(registration: Registration, body) -> dict:

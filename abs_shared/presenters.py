@@ -5,7 +5,7 @@ rank with what it is out of (« 8 sur 14 »)."""
 
 import re
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY, at_subject, of_subject
 from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
-from union.formats import french_number, signed_gap
+from union.formats import french_number, round_half_up, signed_gap
 from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
 DASH = "–"
@@ -40,17 +40,11 @@ class Cell:
             return self.text
         if self.decimals is None or not is_number(self.raw):
             return self.raw
-        return rounded(self.raw, self.decimals)
+        return round_half_up(self.raw, self.decimals)
 
 
 def is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-def rounded(value, decimals: int) -> Decimal:
-    """A number rounded half up as union.formats.french_number shows it (14,35 -> 14,4)."""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 @dataclass

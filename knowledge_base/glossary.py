@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from knowledge_base.models.snippets import GLOSSARY_CACHE_KEY, GlossaryTerm, acronym_key
+from union.slugs import first_free
 
 # Inside these elements an acronym is left alone (already marked up, or code, or a heading).
 SKIP_TAGS = {"abbr", "a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4"}
@@ -71,9 +72,7 @@ def glossary_anchors(terms: list[GlossaryTerm]) -> dict[int, str]:
     anchors = {}
     for rank, term in enumerate(terms, start=1):
         base = slugify(term.acronym) or f"sigle-{rank}"
-        anchor, counter = base, 2
-        while anchor in taken:
-            anchor, counter = f"{base}-{counter}", counter + 1
+        anchor = first_free(base, taken.__contains__)
         taken.add(anchor)
         anchors[term.pk] = anchor
     return anchors

@@ -32,11 +32,11 @@ from knowledge_base.models import (
     Theme,
 )
 from tenants.models import MemberCCAS
-from tenants.naming import of_place
 from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
 from union.audit import record_audit
-from union.formats import with_de
+from union.formats import of_union
+from union.slugs import first_free
 
 WORKFLOW_NAME = "Modération de l'union"
 TASK_NAME = "Validation par un modérateur ou une modératrice"
@@ -98,10 +98,7 @@ def experience_index() -> ExperienceIndexPage:
 def _unique_slug(parent: Page, title: str) -> str:
     base = slugify(title)[:70] or "experience"
     siblings = set(parent.get_children().values_list("slug", flat=True))
-    slug, counter = base, 2
-    while slug in siblings:
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
+    return first_free(base, siblings.__contains__)
 
 
 # What a member writes in an experience: the proposal form's fields, the same for a revision.
@@ -277,17 +274,6 @@ def public_page_url(page: Page, request=None) -> str:
     with portal_urlconf():
         _site_id, _root, path = page.get_url_parts(request) or (None, None, "/")
     return portal_url(path, request)
-
-
-def of_union(name: str) -> str:
-    """The union's name after « de », with its article: « de l'UDCCAS de Seine-Saint-Denis »,
-    « de l'Union départementale… » (union.formats.with_de tells the vowel sound); a name that
-    starts with a consonant keeps a bare « de » (its gender is unknown), one that starts with
-    its article contracts it (tenants.naming.of_place)."""
-    name = name.strip()
-    if name.startswith(("Le ", "Les ", "La ", "L'", "L’")):  # « du Collectif… »
-        return of_place(name)
-    return f"de l'{name}" if with_de(name).startswith("d'") else with_de(name)
 
 
 def _send(template: str, subject: str, user, context: dict) -> None:

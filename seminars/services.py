@@ -33,6 +33,7 @@ from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
 from union.insert import insert_new
+from union.slugs import first_free
 from union.task_queue import enqueue_with_transaction
 
 Status = Registration.Status
@@ -798,10 +799,7 @@ def create_seminar(
 
 def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:
     base = slugify(f"{title}-{start:%Y-%m-%d}")[:200] or "evenement"
-    slug, number = base, 2
-    while index.get_children().filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return first_free(base, lambda slug: index.get_children().filter(slug=slug).exists())
 
 
 def email_registrants(

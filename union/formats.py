@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from tenants.naming import of_place
+
 
 def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
     """1234.5 -> '1 234,50': decimal comma, a (narrow) no-break space between thousands.
@@ -17,13 +19,20 @@ def french_number(value, decimals: int = 0, thousands: str = "\u202f") -> str:
     limited them): the rounding works with as many digits as the result needs, where the default
     context (28 digits) would refuse.
     """
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
     decimals = max(int(decimals), 0)
+    number = round_half_up(value, decimals)
+    return f"{number:,.{decimals}f}".replace(",", thousands).replace(".", ",")
+
+
+def round_half_up(value, decimals: int) -> Decimal:
+    """`value` rounded as french_number shows it (14,35 -> 14,4), as a Decimal: exports hold the
+    figure the page shows."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
     if number.is_finite():
         with localcontext() as context:
             context.prec = max(context.prec, number.adjusted() + decimals + 2)
             number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{number:,.{decimals}f}".replace(",", thousands).replace(".", ",")
+    return number
 
 
 def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
@@ -85,6 +94,18 @@ def with_de(text: str) -> str:
     if first == "y":
         vowel = bool(second) and second.isalpha() and second not in "aeiouy"
     return f"d'{text}" if vowel else f"de {text}"
+
+
+def of_union(name: str) -> str:
+    """The union's name after « de », with its article: « de l'UDCCAS de Seine-Saint-Denis »,
+    « de l'Union départementale… » (with_de tells the vowel sound); a name that
+    starts with a consonant keeps a bare « de » (its gender is unknown), one that starts with
+    its article contracts it (tenants.naming.of_place)."""
+    name = name.strip()
+    if name.startswith(("Le ", "Les ", "La ", "L'", "L’")):  # « du Collectif… »
+        return of_place(name)
+    after_de = with_de(name)
+    return f"de l'{name}" if after_de.startswith("d'") else after_de
 
 
 MINUS = "\u2212"  # the minus sign, not a hyphen: « −0,3 »

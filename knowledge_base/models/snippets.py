@@ -12,6 +12,8 @@ from wagtail.admin.panels import FieldPanel, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.search import index
 
+from union.slugs import first_free
+
 GLOSSARY_CACHE_KEY = "knowledge_base:glossary"
 
 
@@ -102,10 +104,7 @@ class Theme(index.Indexed, models.Model):
         """A slug made from the name, not used by another theme (« -2 », « -3 »… if it is)."""
         base = slugify(self.name)[:90] or "theme"
         others = Theme.objects.exclude(pk=self.pk)
-        slug, counter = base, 2
-        while others.filter(slug=slug).exists():
-            slug, counter = f"{base}-{counter}", counter + 1
-        return slug
+        return first_free(base, lambda slug: others.filter(slug=slug).exists())
 
 
 class GlossaryTerm(index.Indexed, models.Model):

@@ -709,7 +709,7 @@ def test_table_cells_are_separated_in_extracts(kb_tree):
 
 
 def test_the_acknowledgement_names_the_union_with_its_article(settings):
-    from knowledge_base.services import of_union
+    from union.formats import of_union
 
     assert of_union("UDCCAS de Seine-Saint-Denis") == "de l'UDCCAS de Seine-Saint-Denis"
     assert of_union("Union départementale des CCAS") == "de l'Union départementale des CCAS"
@@ -721,7 +721,7 @@ def test_the_acknowledgement_email_says_de_l_union(
     proposal,  # noqa: F811
     settings,
 ):
-    from knowledge_base.services import of_union
+    from union.formats import of_union
 
     [email] = [m for m in _to("agent@bondy.test") if "reçue" in m.subject]
     assert f"Les modérateurs {of_union(settings.PLATFORM_NAME)} vont la relire" in email.body

@@ -64,6 +64,7 @@ from seminars.services import (
     email_registrants,
     fix_commune,
     register_person,
+    resend_personal_link,
     send_certificates,
     set_check_in,
     update_registration,
@@ -338,6 +339,25 @@ def cancel(request, pk: int, registration_pk: int):
         frees_seat=registration.status == Status.CONFIRMED,
         waiting_count=seminar.registrations.filter(status=Status.WAITLISTED).count(),
     )
+
+
+@require_POST
+def resend_link(request, pk: int, registration_pk: int):
+    """E-mail the person a fresh personal link (they lost it); back to the list as filtered."""
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    try:
+        resend_personal_link(registration, actor=request.user)
+    except RegistrationError as error:
+        for message in error.errors.get("__all__", []) + error.errors.get("email", []):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Lien personnel envoyé à {registration.prenom} {registration.nom} "
+            f"({registration.email}).",
+        )
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
 
 
 def add(request, pk: int):

@@ -877,9 +877,14 @@ def _edit_form_data(registration: Registration, body) -> dict:
         )
     checked = form_data_from_body(body)
     data = edit_initial(registration)
+    kept_text = data["fonction_autre"]
     for name in body:
         for field in EDITABLE[name]:
             data[field] = checked[field]
+    if "fonction_text" not in body and checked["fonction"] == registration.fonction:
+        # The fonction sent as it is (« autre ») without a text keeps its text, as the admin's
+        # form does by showing it.
+        data["fonction_autre"] = checked["fonction_autre"] or kept_text
     return data
 
 

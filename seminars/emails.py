@@ -60,6 +60,25 @@ def send_registration_email(registration, kind: str) -> None:
     message.send()
 
 
+def send_address_changed_notice(seminar, former_email: str) -> None:
+    """To the address an organiser replaced: nothing personal (the address may have been a typo,
+    someone else's), only that it no longer receives this registration's messages and whom to
+    ask if the change was not wanted."""
+    EmailMessage(
+        subject=f"Adresse de votre inscription modifiée : {seminar.title}",
+        body=render_to_string(
+            "seminars/email/address_changed.txt",
+            {
+                "seminar": seminar,
+                "page_url": portal_url(event_path(seminar)),
+                "platform_name": settings.PLATFORM_NAME,
+            },
+        ),
+        to=[former_email],
+        reply_to=_reply_to(seminar),
+    ).send()
+
+
 def send_organiser_message(registrations: list, subject: str, body: str) -> int:
     sent = 0
     for registration in registrations:

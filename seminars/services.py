@@ -28,7 +28,11 @@ from seminars.models import (
     Visibility,
     waiting_queue,
 )
-from seminars.tasks import send_message_task, send_registration_email
+from seminars.tasks import (
+    send_address_changed_email,
+    send_message_task,
+    send_registration_email,
+)
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
@@ -270,7 +274,8 @@ def register_person(
 
 
 class _AlreadyRegistered(Exception):
-    """The e-mail is registered for the event already: update that registration instead."""
+    """The e-mail is (or may be) registered for the event already: look for that registration
+    and update it instead."""
 
 
 def _register(
@@ -307,9 +312,13 @@ def _register(
             status = Status.CONFIRMED
         elif confirmed < seminar.seats:
             full = _full_ateliers(ateliers, registration)
-            if full and not keep_choices:
+            # Someone already waiting may wish for a full atelier and keep waiting for it, as on
+            # their personal page (change_ateliers) and in the organiser's edit; a kept atelier
+            # that is full is waited for too, as promote_waiting does.
+            if full and not keep_choices and previous != Status.WAITLISTED:
+                if assume_new:
+                    raise _AlreadyRegistered  # perhaps someone waiting: look before refusing
                 raise RegistrationError(_full_message(full))
-            # A kept atelier that is full: wait for it, as promote_waiting does.
             status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
@@ -513,7 +522,8 @@ def update_registration(
     The person is e-mailed « Inscription mise à jour », as when an organiser adds a known address
     again (register_person, source manual), at the address now registered: the e-mail's
     personal link is built on it (the former link, signed with the former address, stops
-    working). Nothing changed: nothing written, nobody told. Returns the registration and the
+    working; the former address is told that it no longer receives the registration's
+    messages). Nothing changed: nothing written, nobody told. Returns the registration and the
     names of what changed (EDITED_FIELDS, "ateliers"). Raises RegistrationError."""
     data = normalise(data)
     seminar = registration.seminar
@@ -534,6 +544,7 @@ def update_registration(
             if full:
                 raise RegistrationError(_full_message(full))
         data.fonction_text = _kept_fonction_text(registration, data)
+        former_email = registration.email
         before = _edited_values(registration)
         _fill(registration, data, keep_choices=False)
         after = _edited_values(registration)
@@ -558,6 +569,8 @@ def update_registration(
             registration.status = Status.CONFIRMED  # and told so by the « promoted » e-mail
         elif notify and registration.email:
             _queue_email(registration, "updated")
+        if notify and former_email and "email" in changed:
+            enqueue_with_transaction(send_address_changed_email, seminar.pk, former_email)
     return registration, changed
 
 
@@ -652,6 +665,33 @@ def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(seminar)
         return promote_waiting(seminar)
+
+
+def resend_personal_link(registration: Registration, *, actor=None) -> None:
+    """An organiser sends the person a fresh personal link (they lost the e-mail, or it went to
+    spam). Not limited as the public « lien perdu » is: organisers know whom they write to.
+    Raises RegistrationError when there is nobody to write to."""
+    refusal = edit_refusal(registration)
+    if refusal:
+        raise RegistrationError({"__all__": [refusal]})
+    if not registration.email:
+        raise RegistrationError(
+            {
+                "email": [
+                    f"L'inscription de {registration.prenom} {registration.nom} n'a pas "
+                    "d'adresse e-mail : ajoutez-en une avec « Modifier », le lien lui sera envoyé."
+                ]
+            }
+        )
+    with transaction.atomic():
+        record_audit(
+            "seminar.registration.link_sent",
+            actor=actor,
+            target=f"{registration.seminar.title} – {registration.prenom} {registration.nom}",
+            seminar=registration.seminar_id,
+            registration=registration.pk,
+        )
+        _queue_email(registration, "link")
 
 
 def send_new_link(seminar: SeminarPage, email: str) -> bool:

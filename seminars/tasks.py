@@ -31,6 +31,21 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
 
 
 @task
+def send_address_changed_email(seminar_id: int, former_email: str) -> bool:
+    """Tell an address an organiser replaced that it no longer receives the registration's
+    messages (its personal link stopped working)."""
+    from seminars.emails import send_address_changed_notice
+    from seminars.models import SeminarPage
+
+    connection.set_schema_to_public()
+    seminar = SeminarPage.objects.filter(pk=seminar_id).first()
+    if seminar is None:
+        return False
+    send_address_changed_notice(seminar, former_email)
+    return True
+
+
+@task
 def send_message_task(registration_ids: list[int], subject: str, body: str) -> int:
     """An organiser's message, one e-mail per registrant."""
     from seminars.emails import send_organiser_message

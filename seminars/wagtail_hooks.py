@@ -45,6 +45,7 @@ def register_seminar_admin_urls():
         _page("<int:pk>/<int:registration_pk>/emargement/", v.check_in, "check_in"),
         _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),
+        _page("<int:pk>/<int:registration_pk>/lien/", v.resend_link, "resend_link"),
     ]
     return [path("inscriptions/", include((urls, "seminars_admin")))]
 

@@ -15,7 +15,12 @@ from seminars.check_in import check_in_code
 from seminars.importer import import_registrations
 from seminars.links import make_token
 from seminars.models import Registration
-from seminars.services import cancel_registration, fix_commune, register_person
+from seminars.services import (
+    RegistrationError,
+    cancel_registration,
+    fix_commune,
+    register_person,
+)
 from tests.conftest import host_client, make_person
 from tests.seminars.conftest import make_seminar, organiser, person
 from union import roles
@@ -159,9 +164,9 @@ def test_saving_changes_the_fields_is_audited_and_goes_back_to_the_filtered_list
     listed = page(organiser_client.get(response["Location"]))
     assert "Inscription de Émilie Zola-Martin modifiée (confirmée)." in listed
     # Told at the new address, as an organiser's re-registration does, with a link that works:
-    # the link signed with the former address does not.
-    (mail,) = mailoutbox
-    assert mail.to == ["emilie.zola@exemple.fr"]
+    # the link signed with the former address does not (the former address is told: see
+    # test_the_former_address_is_told_it_no_longer_receives_anything).
+    (mail,) = [m for m in mailoutbox if m.to == ["emilie.zola@exemple.fr"]]
     assert mail.subject == f"Inscription mise à jour : {seminar.title}"
     token = re.search(r"/evenements/inscription/([^/\s]+)/", mail.body).group(1)
     portal = host_client("localhost")
@@ -541,3 +546,131 @@ def test_one_address_on_two_lines_of_a_file_is_refused(seminar):
         (3, "Email", "Adresse déjà présente ligne 2.")
     ]
     assert seminar.registrations.count() == 0
+
+
+# --- A changed address, a lost link, a waiting person's wish -------------------------------------
+
+
+def test_the_former_address_is_told_it_no_longer_receives_anything(
+    organiser_client, seminar, zola, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar.organiser_name = "Claire Martin"
+    seminar.organiser_email = "claire.martin@udccas.test"
+    seminar.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(edit_url(zola), edited(zola, email="zola@exemple.fr"))
+    assert response.status_code == 302
+    assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
+        ("personne1@exemple.fr", f"Adresse de votre inscription modifiée : {seminar.title}"),
+        ("zola@exemple.fr", f"Inscription mise à jour : {seminar.title}"),
+    ]
+    (notice,) = [m for m in mailoutbox if m.to == ["personne1@exemple.fr"]]
+    # Nothing personal: the former address may have been a typo, someone else's.
+    assert "Zola" not in notice.body and "zola@exemple.fr" not in notice.body
+    assert "ne recevra plus les messages de cette inscription" in notice.body
+    assert "claire.martin@udccas.test" in notice.body
+    assert notice.reply_to == ["claire.martin@udccas.test"]
+
+
+def test_an_edit_that_keeps_the_address_tells_only_the_person(
+    staff_api, zola, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert patch(staff_api, api_url(zola), {"nom": "Zola-Martin"}).status_code == 200
+    assert [m.to for m in mailoutbox] == [["personne1@exemple.fr"]]
+
+
+def resend_url(registration) -> str:
+    return f"/admin/inscriptions/{registration.seminar_id}/{registration.pk}/lien/"
+
+
+def test_an_organiser_sends_a_fresh_personal_link(
+    organiser_client, seminar, zola, mailoutbox, django_capture_on_commit_callbacks
+):
+    listed = page(organiser_client.get(f"/admin/inscriptions/{seminar.pk}/?status=confirmed"))
+    assert f'action="{resend_url(zola)}"' in listed
+    assert 'Renvoyer le lien<span class="w-sr-only"> personnel à Prénom1 Zola</span>' in listed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(resend_url(zola), {"query": "status=confirmed"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/inscriptions/{seminar.pk}/?status=confirmed"
+    (mail,) = mailoutbox
+    assert mail.to == ["personne1@exemple.fr"]
+    assert mail.subject == f"Votre lien d'inscription : {seminar.title}"
+    token = re.search(r"/evenements/inscription/([^/\s]+)/", mail.body).group(1)
+    assert host_client("localhost").get(f"/evenements/inscription/{token}/").status_code == 200
+    entry = AuditEntry.objects.get(action="seminar.registration.link_sent")
+    assert (entry.actor.email, entry.details["registration"]) == ("orga@union.test", zola.pk)
+    shown = page(organiser_client.get(response["Location"]))
+    assert "Lien personnel envoyé à Prénom1 Zola (personne1@exemple.fr)." in shown
+    # Organisers are not limited as the public « lien perdu » is: a second one goes too.
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(resend_url(zola))
+    assert len(mailoutbox) == 2
+
+
+def test_no_link_for_a_cancelled_registration_or_one_without_address(
+    organiser_client, seminar, zola, mailoutbox, django_capture_on_commit_callbacks
+):
+    nobody, _ = register_person(seminar, person(3, email=""), notify=False)
+    cancel_registration(zola)
+    listed = page(organiser_client.get(f"/admin/inscriptions/{seminar.pk}/"))
+    assert resend_url(zola) not in listed and resend_url(nobody) not in listed
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = organiser_client.post(resend_url(zola), follow=True)
+        without = organiser_client.post(resend_url(nobody), follow=True)
+    assert mailoutbox == []
+    assert "L'inscription de Prénom1 Zola est annulée" in page(refused)
+    assert (
+        "L'inscription de Prénom3 Nom3 n'a pas d'adresse e-mail : ajoutez-en une avec "
+        "« Modifier », le lien lui sera envoyé." in page(without)
+    )
+    assert not AuditEntry.objects.filter(action="seminar.registration.link_sent").exists()
+
+
+def test_resending_a_link_is_a_post_by_an_organiser_of_this_event(seminar, zola, mailoutbox):
+    other = make_seminar("Autre")
+    organiser_client = host_client("localhost", organiser())
+    assert organiser_client.get(resend_url(zola)).status_code == 405
+    wrong_event = f"/admin/inscriptions/{other.pk}/{zola.pk}/lien/"
+    assert organiser_client.post(wrong_event).status_code == 404
+    editor = host_client("localhost", organiser(roles.EDITOR, email="editrice@union.test"))
+    assert editor.post(resend_url(zola)).status_code in (302, 403)
+    assert mailoutbox == []
+
+
+def test_patch_fonction_autre_without_text_keeps_the_registrations_text(staff_api, seminar):
+    data = person(4, fonction="autre")
+    data.fonction_text = "Conseillère départementale"
+    registration, _ = register_person(seminar, data, notify=False)
+    response = patch(staff_api, api_url(registration), {"fonction": "autre", "nom": "Durand"})
+    assert response.status_code == 200, response.json()
+    assert (response.json()["fonction"], response.json()["fonction_text"]) == (
+        "autre",
+        "Conseillère départementale",
+    )
+    # A new text replaces it; another fonction drops it.
+    response = patch(staff_api, api_url(registration), {"fonction_text": "Élue référente"})
+    assert response.json()["fonction_text"] == "Élue référente"
+    response = patch(staff_api, api_url(registration), {"fonction": "maire"})
+    assert (response.json()["fonction"], response.json()["fonction_text"]) == ("maire", "")
+
+
+def test_someone_waiting_who_registers_again_may_wish_for_a_full_atelier(seminar):
+    event = make_seminar("Petit", seats=2, ateliers=(("Atelier A", 1, 2, 1),))
+    a = atelier(event, "Atelier A")
+    register_person(event, person(1, ateliers=[a.pk]), notify=False)
+    second, _ = register_person(event, person(2), notify=False)
+    roux, _ = register_person(event, person(3, nom="Roux", ateliers=[a.pk]), notify=False)
+    cancel_registration(second)  # a seat is free, not in Atelier A
+    roux.refresh_from_db()
+    assert roux.status == Status.WAITLISTED
+    data = person(3, nom="Roux", ateliers=[a.pk])
+    data.needs = "Fauteuil roulant"
+    again, created = register_person(event, data, notify=False)
+    assert not created and again.status == Status.WAITLISTED and again.needs == "Fauteuil roulant"
+    assert list(again.ateliers.all()) == [a]
+    # Someone new is still told the atelier is full: they hold no place in the queue.
+    with pytest.raises(RegistrationError) as refused:
+        register_person(event, person(5, ateliers=[a.pk]), notify=False)
+    assert "ateliers" in refused.value.errors

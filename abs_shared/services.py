@@ -270,6 +270,7 @@ def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) 
         "abs.publish",
         actor=actor,
         member=member,
+        shared=True,  # what was published: the union's to know
         target=member.commune_id,
         values=len(rows),
         suppressed=sum(row.status == ValueStatus.SECRET for row in rows),
@@ -314,6 +315,7 @@ def retract_values(
         "abs.retract",
         actor=actor,
         member=member,
+        shared=True,
         target=member.commune_id,
         values=len(removed),
         year=year,

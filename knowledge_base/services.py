@@ -157,7 +157,12 @@ def propose_experience(
         workflow.start(page, user)
         _mute_admin_notifications(user)
         record_audit(
-            "experience.proposed", actor=user, member=member, target=page.title, page_id=page.pk
+            "experience.proposed",
+            actor=user,
+            member=member,
+            target=page.title,
+            shared=True,  # sent to the union's moderators
+            page_id=page.pk,
         )
         link = member_url(member, "/experiences/", request)
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
@@ -205,7 +210,12 @@ def revise_experience(
         else:  # withdrawn from review: the workflow was cancelled
             ensure_moderation_workflow().start(page, user)
         record_audit(
-            "experience.revised", actor=user, member=member, target=page.title, page_id=page.pk
+            "experience.revised",
+            actor=user,
+            member=member,
+            target=page.title,
+            shared=True,  # sent to the union's moderators
+            page_id=page.pk,
         )
         link = member_url(member, "/experiences/", request)
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))

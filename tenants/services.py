@@ -155,7 +155,15 @@ def grant_membership(
     membership, _ = Membership.objects.update_or_create(
         user=user, member=member, defaults={"role": role}
     )
-    record_audit("membership.granted", actor=actor, member=member, target=email, role=role)
+    record_audit(
+        # Who may enter a space is the union's to know too (memberships live in public).
+        "membership.granted",
+        actor=actor,
+        member=member,
+        target=email,
+        shared=True,
+        role=role,
+    )
     if created and not password:
         transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
     return membership
@@ -168,6 +176,7 @@ def revoke_membership(membership: Membership, *, actor=None) -> None:
         "membership.revoked",
         actor=actor,
         member=membership.member,
+        shared=True,
         target=membership.user.email,
         role=membership.role,
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.journal.services import prune_member_journals
 from union.audit import record_audit
 from union.models import AuditEntry
 
@@ -20,12 +21,16 @@ def audit_kept() -> timedelta:
 
 
 def prune_audit_trail(now: datetime | None = None) -> int:
-    """Delete the audit lines older than the retention period; how many were deleted. The run
-    leaves one line of its own (how many, up to when), so the trail says it was pruned."""
+    """Delete the audit lines older than the retention period, in the union's trail and every
+    member's journal; how many were deleted. The run leaves one line of its own (how many, up to
+    when), so the trail says it was pruned."""
     now = now or timezone.now()
     before = now - audit_kept()
+    # The members' journals (tenants.journal) hold the same writes, told whole: same period.
+    deleted = prune_member_journals(before)
     with transaction.atomic():
-        deleted, _by_model = AuditEntry.objects.filter(at__lt=before).delete()
+        public, _by_model = AuditEntry.objects.filter(at__lt=before).delete()
+        deleted += public
         if deleted:
             record_audit("audit.pruned", deleted=deleted, before=before.isoformat())
     return deleted

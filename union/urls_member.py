@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(r"^api/", unknown_api_path),
     path("", include("tenants.workspace.urls")),
     path("abs/", include("abs_shared.local.urls")),
+    path("journal/", include("tenants.journal.urls")),
     path("experiences/", include("knowledge_base.member_urls")),
     path("evenements/", include("seminars.member_urls")),
 ]

@@ -157,6 +157,7 @@ def set_profile_publication(
         "profile.publication",
         actor=actor,
         member=member,
+        shared=True,  # what the directory publishes
         target=profile.legal_name,
         name=name,
         services=services,
@@ -781,6 +782,7 @@ def change_team_role(
         "membership.role_changed",
         actor=actor,
         member=member,
+        shared=True,
         target=membership.user.email,
         before=previous,
         after=role,

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django_tenants.utils import schema_context
 
+from tenants.journal.models import JournalEntry
 from tenants.workspace.models import BoardMandate
 from tests.conftest import make_person, member_client
 from tests.workspace.conftest import make_board
@@ -49,8 +50,11 @@ def test_an_empty_term_is_deleted_after_confirmation_and_only_in_its_own_space(t
     assert "Mandature 2001-2008 supprimée." in html.unescape(response.content.decode())
     assert mandate_labels(bondy) == set()
     assert mandate_labels(montreuil) == {"2001-2008 bis"}  # same key, other space: untouched
+    # The union's trail says who and where; the label stays in Bondy's journal (tenants.journal).
     entry = AuditEntry.objects.get(action="board.mandate_deleted")
-    assert (entry.actor, entry.member, entry.target) == (director, bondy, "2001-2008")
+    assert (entry.actor, entry.member, entry.target) == (director, bondy, "")
+    with schema_context(bondy.schema_name):
+        assert JournalEntry.objects.get(action="board.mandate_deleted").target == "2001-2008"
 
 
 def test_a_term_with_members_is_not_deleted(bondy):

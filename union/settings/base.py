@@ -55,6 +55,7 @@ SHARED_APPS = [
 # Each member schema holds only its private workspace and the private half of the ABS.
 TENANT_APPS = [
     "tenants.workspace",
+    "tenants.journal",
     "abs_shared.local",
 ]
 

@@ -1,0 +1,113 @@
+"""Writes and reads of the member's journal (see models.JournalEntry)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from tenants.journal.models import JournalEntry
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return ""
+    return actor.get_full_name() or actor.email or actor.get_username()
+
+
+def record_journal_entry(action: str, *, actor=None, target: str = "", details=None) -> None:
+    """One line of the journal of the member whose schema the connection is on (called by
+    union.audit.record_audit, inside the write's transaction)."""
+    JournalEntry.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor_label(actor),
+        target=target,
+        details=details or {},
+    )
+
+
+def prune_member_journals(before: datetime) -> int:
+    """Delete every member's journal lines older than `before` (the audit trail's retention,
+    union.retention); how many. Cross-member work: commands and tasks only (ARCHITECTURE.md)."""
+    from tenants.models import MemberCCAS
+
+    deleted = 0
+    for member in MemberCCAS.objects.exclude(schema_name="public"):
+        with tenant_context(member), transaction.atomic():
+            count, _by_model = JournalEntry.objects.filter(at__lt=before).delete()
+            deleted += count
+    return deleted
+
+
+def describe_details(details: dict[str, Any]) -> str:
+    """The details as one French line for the journal page."""
+    parts = []
+    for key, value in details.items():
+        label = DETAIL_LABELS.get(key, key)
+        if isinstance(value, bool):
+            value = "oui" if value else "non"
+        elif isinstance(value, list):
+            value = ", ".join(str(item) for item in value) or "–"
+        parts.append(f"{label} : {value}")
+    return " ; ".join(parts)
+
+
+DETAIL_LABELS = {
+    "year": "année",
+    "years": "années",
+    "rows": "lignes",
+    "values": "valeurs",
+    "suppressed": "secrètes",
+    "withdrawn_as_missing": "retirées",
+    "indicators": "indicateurs",
+    "seat": "siège",
+    "mandate": "mandature",
+    "before": "avant",
+    "after": "après",
+    "reason": "motif",
+    "seats_adjusted": "sièges ajustés",
+    "name": "nom publié",
+    "services": "services publiés",
+    "contact": "contact publié",
+}
+
+# The journal page's filter: code -> (label, action prefix).
+KINDS = {
+    "documents": ("Documents", "document."),
+    "conseil": ("Conseil d'administration", "board."),
+    "activite": ("Rapport d'activité", "activity."),
+    "abs": ("Indicateurs ABS", "abs."),
+    "equipe": ("Équipe", "membership."),
+    "profil": ("Profil", "profile."),
+    "experiences": ("Expériences", "experience."),
+}
+
+ACTION_LABELS = {
+    "document.added": "Document déposé",
+    "document.changed": "Document modifié",
+    "document.replaced": "Fichier d'un document remplacé",
+    "document.deleted": "Document supprimé",
+    "profile.updated": "Profil modifié",
+    "profile.publication": "Publication dans l'annuaire modifiée",
+    "board.mandate_created": "Mandature créée",
+    "board.mandate_changed": "Mandature modifiée",
+    "board.mandate_deleted": "Mandature supprimée",
+    "board.renewed": "Conseil renouvelé",
+    "board.member_added": "Membre du conseil ajouté",
+    "board.member_changed": "Membre du conseil modifié",
+    "board.member_deleted": "Membre du conseil supprimé",
+    "activity.figure_saved": "Chiffre d'activité enregistré",
+    "activity.figure_deleted": "Chiffre d'activité supprimé",
+    "activity.imported": "Chiffres d'activité importés",
+    "abs.observations.import": "Indicateurs ABS importés",
+    "abs.observations.validate": "Indicateurs ABS validés",
+    "abs.publish": "Indicateurs publiés vers l'union",
+    "abs.retract": "Publication d'indicateurs retirée",
+    "membership.granted": "Accès accordé",
+    "membership.revoked": "Accès retiré",
+    "membership.role_changed": "Rôle modifié",
+    "membership.invitation_resent": "Invitation renvoyée",
+    "experience.proposed": "Expérience proposée à l'union",
+    "experience.revised": "Expérience modifiée et renvoyée",
+}

@@ -1,5 +1,6 @@
-"""Demo data of knowledge_base, loaded by `manage.py demo`: the index pages, a glossary of 30
-acronyms, six guides, six published experiences and one proposal waiting for moderation."""
+"""Demo data of knowledge_base, loaded by `manage.py demo`: the index pages, a glossary (30
+acronyms and the words of the CCAS's board a new maire meets), six guides (one for logged-in
+people only), six published experiences and one proposal waiting for moderation."""
 
 import datetime
 
@@ -16,8 +17,11 @@ from knowledge_base.models import ExperiencePage, GuideAuthor, GuidePage, Theme
 from knowledge_base.services import ensure_index_pages, propose_experience, save_glossary_term
 from tenants.models import MemberCCAS
 
-# The members-only example: visible to logged-in members and union staff only.
-MEMBERS_ONLY_GUIDE = "cent-premiers-jours-mandat"
+# The members-only example: visible to logged-in members and union staff only. An internal guide
+# for the CCAS teams that pool their data, never one written for élus: they have no account.
+MEMBERS_ONLY_GUIDE = "partager-resultats-abs-sans-donnees-personnelles"
+# Restricted by earlier versions of the demo: the guide for new élus must be public.
+FORMERLY_MEMBERS_ONLY = ("cent-premiers-jours-mandat",)
 
 
 def _themes(slugs):
@@ -45,10 +49,20 @@ def load_guides(index) -> int:
         for order, (name, role) in enumerate(data["authors"]):
             GuideAuthor.objects.create(page=page, name=name, role=role, sort_order=order)
         page.save_revision().publish()
-        if data["slug"] == MEMBERS_ONLY_GUIDE:
-            PageViewRestriction.objects.create(page=page, restriction_type="login")
         created += 1
+    restrict_members_only_guide()
     return created
+
+
+def restrict_members_only_guide() -> None:
+    """Only MEMBERS_ONLY_GUIDE asks to log in, also in a demo loaded by an earlier version."""
+    login = PageViewRestriction.LOGIN
+    PageViewRestriction.objects.filter(
+        page__slug__in=FORMERLY_MEMBERS_ONLY, restriction_type=login
+    ).delete()
+    page = GuidePage.objects.filter(slug=MEMBERS_ONLY_GUIDE).first()
+    if page is not None and not PageViewRestriction.objects.filter(page=page).exists():
+        PageViewRestriction.objects.create(page=page, restriction_type=login)
 
 
 @transaction.atomic
@@ -88,7 +102,7 @@ def load(stdout) -> None:
     experience_count = load_experiences(experiences)
     pending = load_pending_proposal()
     stdout.write(
-        f"Base de connaissances : {len(GLOSSARY)} sigles, {guide_count} guides et "
+        f"Base de connaissances : {len(GLOSSARY)} termes du glossaire, {guide_count} guides et "
         f"{experience_count} expériences créés"
         f"{', 1 proposition en attente de modération' if pending else ''}."
     )

@@ -1,4 +1,10 @@
-"""Demo glossary: acronyms of French social action, with our own definitions."""
+"""Demo glossary: acronyms of French social action, and the words a new maire meets at the CCAS's
+board (aides facultatives, membre nommé…), with our own definitions.
+
+The glossary stores each entry under its « sigle » (20 characters at most): a term that is not
+an acronym keeps a short head word there (« Délégation ») and its full form in « expansion ».
+It is capitalised, as the glossary shows it: the first use in a guide is marked only when the
+guide writes it so, at the start of a sentence, which keeps ordinary words unmarked."""
 
 GLOSSARY = [
     (
@@ -9,8 +15,26 @@ GLOSSARY = [
     (
         "ABS",
         "analyse des besoins sociaux",
-        "Diagnostic de la population et de ses besoins que chaque CCAS doit conduire pendant le "
-        "mandat municipal et présenter à son conseil d'administration.",
+        "Diagnostic de la population et de ses besoins que chaque CCAS doit conduire : une "
+        "analyse socio-démographique dans l'année qui suit le renouvellement du conseil "
+        "municipal, puis des analyses thématiques pendant le mandat, présentées à son conseil "
+        "d'administration (CASF R123-1).",
+    ),
+    (
+        "Aide légale",
+        "aide sociale légale",
+        "Aide que la loi accorde à toute personne qui remplit ses conditions (aide sociale aux "
+        "personnes âgées ou handicapées, ASPA…) : ni le CCAS ni la commune n'en fixent les "
+        "règles. Le CCAS reçoit et instruit les demandes, puis les transmet à l'autorité qui "
+        "décide, le plus souvent le Département (CASF L123-5).",
+    ),
+    (
+        "Aides facultatives",
+        "aides extralégales, décidées par le CCAS",
+        "Aides que le CCAS choisit d'accorder au-delà de ce que la loi impose : secours "
+        "d'urgence, aides à l'énergie ou au loyer, au permis de conduire, aux obsèques… Le "
+        "conseil d'administration en fixe les conditions, en général dans un règlement des aides "
+        "facultatives, et deux demandeurs dans la même situation sont traités de la même façon.",
     ),
     (
         "APA",
@@ -39,7 +63,9 @@ GLOSSARY = [
     (
         "CASF",
         "code de l'action sociale et des familles",
-        "Le code qui fixe les règles des CCAS, de l'aide sociale légale et de la domiciliation.",
+        "Le code qui fixe les règles des CCAS (articles L123-4 à L123-9 et R123-1 et suivants : "
+        "missions, conseil d'administration, ABS), de l'aide sociale légale et de la "
+        "domiciliation.",
     ),
     (
         "CCAS",
@@ -74,10 +100,27 @@ GLOSSARY = [
         "Organisme local de l'assurance maladie : remboursements, complémentaire santé solidaire.",
     ),
     (
+        "Délégation",
+        "délégation de signature ou de pouvoirs",
+        "Acte écrit par lequel le président du CCAS (le maire) confie sa signature, pour des "
+        "décisions qu'il énumère, au ou à la vice-président(e) ou au directeur ou à la "
+        "directrice ; le conseil d'administration peut aussi déléguer certains de ses pouvoirs "
+        "(par exemple l'attribution de certaines aides) à son président ou à son "
+        "vice-président. Sans délégation en règle, publiée, la décision signée est irrégulière.",
+    ),
+    (
         "DALO",
         "droit au logement opposable",
         "Recours permettant à un ménage mal logé d'être reconnu prioritaire pour un logement "
         "social.",
+    ),
+    (
+        "Domiciliation",
+        "élection de domicile",
+        "Adresse administrative donnée à une personne sans domicile stable, pour recevoir son "
+        "courrier et faire valoir ses droits. Le CCAS doit l'assurer pour les personnes qui ont "
+        "un lien avec la commune, ne peut la refuser que faute de ce lien, par une décision "
+        "motivée, et rend compte chaque année au préfet (CASF L264-1 et suivants, D264-8).",
     ),
     (
         "EPCI",
@@ -106,6 +149,24 @@ GLOSSARY = [
         "lieu d'accueil enfants-parents",
         "Espace libre et gratuit où de jeunes enfants viennent jouer avec un parent, en présence "
         "d'accueillants formés.",
+    ),
+    (
+        "Membre élu",
+        "membre élu(e) du conseil d'administration du CCAS",
+        "Conseiller ou conseillère municipal(e) élu(e) au conseil d'administration du CCAS par "
+        "le conseil municipal, parmi ses membres, au scrutin de liste à la représentation "
+        "proportionnelle. Ils sont de 4 à 8, autant que de membres nommés, et leur mandat suit "
+        "celui du conseil municipal (CASF L123-6, R123-8).",
+    ),
+    (
+        "Membre nommé",
+        "membre nommé(e) du conseil d'administration du CCAS",
+        "Personne nommée par arrêté du maire parmi celles qui mènent des actions de prévention, "
+        "d'animation ou de développement social dans la commune ; autant que de membres élus. "
+        "Parmi eux, au moins un représentant des associations familiales (sur proposition de "
+        "l'UDAF), des associations d'insertion et de lutte contre les exclusions, des "
+        "associations de retraités et de personnes âgées, et des associations de personnes "
+        "handicapées (CASF L123-6).",
     ),
     (
         "MDPH",
@@ -146,6 +207,14 @@ GLOSSARY = [
         "accompagnement.",
     ),
     (
+        "Secours d'urgence",
+        "aide facultative accordée sans délai",
+        "Aide d'un faible montant, en argent, en bon ou en nature (alimentation, hygiène, "
+        "énergie…), accordée le jour même à une personne qui ne peut pas attendre la réunion du "
+        "conseil d'administration, dans les limites que celui-ci a fixées et par la personne "
+        "qu'il a désignée ; le conseil en est informé ensuite.",
+    ),
+    (
         "SIAO",
         "service intégré de l'accueil et de l'orientation",
         "Plateforme départementale qui attribue les places d'hébergement et de logement "
@@ -166,5 +235,13 @@ GLOSSARY = [
         "UNCCAS",
         "Union nationale des centres communaux et intercommunaux d'action sociale",
         "Tête de réseau nationale des CCAS et CIAS.",
+    ),
+    (
+        "Vice-président(e)",
+        "vice-président(e) du conseil d'administration du CCAS",
+        "Membre du conseil d'administration élu(e) par celui-ci dès sa constitution ; il ou elle "
+        "préside le conseil en l'absence du maire, président de droit, et reçoit souvent une "
+        "délégation pour signer les décisions courantes, comme les aides facultatives "
+        "(CASF L123-6).",
     ),
 ]

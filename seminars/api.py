@@ -353,8 +353,9 @@ REGISTRATION_OUT = inline_serializer(
         "commune_status": serializers.ChoiceField(
             ["matched", "flagged"],
             help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
-            "l'union la vérifiera (dites-le à la personne : se réinscrire avec la même adresse "
-            "avant la date limite des modifications la corrige)",
+            "l'union la vérifiera (dites-le à la personne ; une faute de frappe se corrige en "
+            "renvoyant l'inscription avec la même adresse et le même nom, avant la date limite "
+            "des modifications, ou en écrivant au contact de l'événement)",
         ),
         "ateliers": serializers.ListField(child=serializers.IntegerField()),
     },

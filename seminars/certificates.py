@@ -2,10 +2,10 @@
 
 Elected officials and CCAS staff hand them to their town hall or employer (training records,
 expense claims). The attestation states what the union knows: the check-in of the day, the event,
-its dates and place, and the ateliers the person had chosen.
+its dates and place, the training time the organisers attest (never the span between start and
+end, which counts the lunch), and the ateliers the person had chosen.
 """
 
-from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from seminars.durations import describe_duration
 from seminars.models import PRESENT, Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
 from union.formats import date_span, long_date
@@ -34,16 +35,15 @@ def certificate_filename(seminar: SeminarPage, registration: Registration | None
 
 
 def describe_dates(seminar: SeminarPage) -> str:
-    """ "le mardi 12 mai 2026, de 09:00 à 17:00 (8 h)", or "du … au …" over several days."""
+    """ "le mardi 12 mai 2026, de 09:00 à 17:00", or "du … au …" over several days, followed by
+    the organiser's attested training time when set, « (durée de formation : 6 h 30) ". Never
+    end − start: élus hand the attestation in as proof of training hours, and the span counts
+    the lunch and the breaks."""
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
-    if start.date() != end.date():
-        return date_span(start, end)
-    return f"le {date_span(start, end)} ({describe_duration(end - start)})"
-
-
-def describe_duration(duration: timedelta) -> str:
-    hours, minutes = divmod(int(duration.total_seconds()) // 60, 60)
-    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+    dates = date_span(start, end) if start.date() != end.date() else f"le {date_span(start, end)}"
+    if seminar.attested_duration:
+        return f"{dates} (durée de formation : {describe_duration(seminar.attested_duration)})"
+    return dates
 
 
 def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> bytes:

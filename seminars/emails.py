@@ -1,4 +1,7 @@
-"""E-mails to registrants, in French, with the event's .ics attached where a seat is held."""
+"""E-mails to registrants, in French, with the event's .ics attached where a seat is held, and
+its cancellation attached when the registration is cancelled."""
+
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -6,8 +9,8 @@ from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.evaluations import evaluation_closes, evaluation_state
-from seminars.ics import seminar_ics
-from seminars.links import event_path, make_token, manage_path, portal_path
+from seminars.ics import cancellation_ics, personal_ics
+from seminars.links import event_path, make_token, manage_path, page_path, portal_path
 from seminars.models import with_slots
 from tenants.services import portal_url
 
@@ -21,6 +24,7 @@ SUBJECTS = {
     "link": "Votre lien d'inscription : {title}",
     "certificate": "Votre attestation de présence : {title}",
     "evaluation": "Votre avis sur la rencontre : {title}",
+    "no_seat": "Pas de place libérée : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 
@@ -42,6 +46,10 @@ def send_registration_email(registration, kind: str) -> None:
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "platform_name": settings.PLATFORM_NAME,
     }
+    if kind == "no_seat":
+        context["calendar_url"] = portal_url(page_path(seminar.get_parent()))
+        proceedings = seminar.get_proceedings()
+        context["proceedings_url"] = portal_url(page_path(proceedings)) if proceedings else ""
     if kind in ("certificate", "evaluation") and evaluation_state(registration) == "open":
         # The questionnaire de satisfaction goes to the same people at the same moment.
         context["evaluation_url"] = portal_url(portal_path("evaluate", token))
@@ -53,11 +61,29 @@ def send_registration_email(registration, kind: str) -> None:
         reply_to=_reply_to(seminar),
     )
     if kind in WITH_CALENDAR and registration.status == "confirmed":
-        message.attach(f"{seminar.slug}.ics", seminar_ics(seminar), "text/calendar")
+        message.attach(f"{seminar.slug}.ics", personal_ics(registration), "text/calendar")
+    if kind == "cancelled":
+        # Also to someone who was waiting: they may have added the event from its page.
+        message.attach(_cancellation_part(registration))
     if kind == "certificate":
         pdf = certificate_pdf(seminar, [registration])
         message.attach(certificate_filename(seminar, registration), pdf, "application/pdf")
     message.send()
+
+
+def _cancellation_part(registration) -> MIMEPart:
+    """The cancellation as a text/calendar part with `method=CANCEL` in its Content-Type, the
+    parameter by which mail clients (Gmail, Outlook, Apple Mail) offer to remove the event."""
+    part = MIMEPart()
+    part.set_content(
+        cancellation_ics(registration).decode(),
+        subtype="calendar",
+        charset="utf-8",
+        params={"method": "CANCEL"},
+        disposition="attachment",
+        filename=f"{registration.seminar.slug}-annulation.ics",
+    )
+    return part
 
 
 def send_address_changed_notice(seminar, former_email: str) -> None:

@@ -59,6 +59,21 @@ class AtelierChoiceField(forms.TypedMultipleChoiceField):
     bound_field_class = AtelierBoundField
 
 
+class CommuneBoundField(BoundField):
+    """The commune, whose error, when its suggestions are asked about (confirm_commune), leads
+    the error summary to the first of them: the answer is expected there."""
+
+    @property
+    def error_anchor(self) -> str:
+        if getattr(self.form, "commune_to_confirm", False):
+            return f"{self.form['commune_choice'].auto_id}_0"
+        return ""
+
+
+class CommuneField(forms.CharField):
+    bound_field_class = CommuneBoundField
+
+
 NEEDS_LIMIT = 1000
 
 
@@ -85,11 +100,17 @@ class RegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Vous y recevrez la confirmation et un lien pour gérer votre inscription.",
     )
-    commune = forms.CharField(
+    commune = CommuneField(
         label="Commune",
         max_length=200,
         help_text="La commune que vous représentez (nom ou code INSEE).",
     )
+    # The public form's second step for a commune not recognised (confirm_commune): the
+    # matcher's suggestions and « keep it as typed », for the text in `commune_checked`.
+    commune_choice = forms.CharField(
+        label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
+    )
+    commune_checked = forms.CharField(required=False, widget=forms.HiddenInput)
     fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
     fonction_autre = forms.CharField(label=fonction_autre_label, max_length=200, required=False)
     ateliers = AtelierChoiceField(
@@ -125,11 +146,16 @@ class RegistrationForm(forms.Form):
         atelier_labels: bool = True,
         seat_counts: bool = True,
         disable_full: bool = False,
+        suggest_communes: bool = False,
         **kwargs,
     ):
         """`disable_full` (the portal's form): a full atelier cannot be checked while the event
         has seats (the registration would be refused); when the event is full, the person goes
         to the waiting list with any atelier, so none is disabled.
+
+        `suggest_communes` (the portal's form): a commune not recognised that resembles official
+        ones is asked about before anything is saved (confirm_commune). The API and the forms
+        filled in for someone else keep it as typed and flagged.
 
         With `atelier_labels`, `ateliers_shown` is the event's `ateliers_with_seats`, for the
         page's table of ateliers to give the same seats without counting them again."""
@@ -150,7 +176,11 @@ class RegistrationForm(forms.Form):
         self.fields["ateliers"].choices = choices
         if not choices:
             del self.fields["ateliers"]
+        self.suggest_communes = suggest_communes
+        if not suggest_communes:
+            del self.fields["commune_choice"], self.fields["commune_checked"]
         self.commune_resolution = None
+        self.commune_to_confirm = False
 
     def clean(self):
         cleaned = super().clean()
@@ -163,6 +193,8 @@ class RegistrationForm(forms.Form):
             self.add_error("fonction_autre", self.fonction_missing)
         if cleaned.get("commune"):
             self.commune_resolution = self.match_commune(cleaned)
+            if self.suggest_communes:
+                self.confirm_commune(cleaned)
         try:
             check_atelier_choice(self.seminar, cleaned.get("ateliers") or [])
         except RegistrationError as error:
@@ -172,6 +204,44 @@ class RegistrationForm(forms.Form):
     def match_commune(self, cleaned: dict) -> CommuneResolution:
         # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
         return resolve_commune(cleaned["commune"], cleaned.get("hint"))
+
+    def confirm_commune(self, cleaned: dict) -> None:
+        """A commune not recognised but close to official ones (« Aulnay sous bios ») is not
+        saved at once: the form comes back, everything typed kept, asking « Vouliez-vous dire : »
+        with the suggestions and « keep it as typed ». The answer counts for the text it was
+        asked about (`commune_checked`): a commune typed again is matched again. A suggestion
+        chosen registers that commune (its INSEE code), the typed text kept beside it; « keep »
+        registers it flagged, for the organisers to check."""
+        resolution = self.commune_resolution
+        if resolution.code or not resolution.suggestions:
+            return
+        typed = cleaned["commune"]
+        suggested = {s["code"]: s["nom"] for s in resolution.suggestions}
+        self.fields["commune_choice"].widget.choices = [
+            *((code, f"{nom} ({departement_of(code)})") for code, nom in suggested.items()),
+            (KEEP_TYPED, f"Garder « {typed} » tel que saisi"),
+        ]
+        choice = cleaned.get("commune_choice")
+        if cleaned.get("commune_checked") == typed:
+            if choice == KEEP_TYPED:
+                return
+            if choice in suggested:
+                self.commune_resolution = CommuneResolution(
+                    choice, Registration.CommuneStatus.MATCHED, typed
+                )
+                return
+        # Asked now, or asked about another text: the answer is for this one.
+        data = self.data.copy()
+        data["commune_checked"] = typed
+        if cleaned.get("commune_checked") != typed:
+            data.pop("commune_choice", None)
+        self.data = data
+        self.commune_to_confirm = True
+        self.add_error(
+            "commune",
+            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
+            "proposées, ou gardez votre saisie (l'équipe de l'union la vérifiera).",
+        )
 
     def add_registration_errors(self, error: RegistrationError) -> None:
         for name, messages in error.errors.items():
@@ -192,6 +262,15 @@ class RegistrationForm(forms.Form):
             needs=cleaned.get("needs", ""),
             consent=cleaned.get("consent", False),
         )
+
+
+# The value of « Garder « … » tel que saisi » among the suggested communes' INSEE codes.
+KEEP_TYPED = "saisie"
+
+
+def departement_of(code: str) -> str:
+    """The département of a commune's INSEE code: « 93 », « 2A », « 971 » (overseas: three)."""
+    return code[:3] if code.startswith("97") else code[:2]
 
 
 def ateliers_with_seats(seminar, *, counts: bool = True) -> list:

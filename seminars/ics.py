@@ -1,33 +1,68 @@
-"""iCalendar files: one event (e-mail attachment, download) or the feed of public events."""
+"""iCalendar files: one event (e-mail attachment, download) or the feed of public events.
+
+Every file describes an event under one UID, `seminaire-<id>@<PLATFORM_DOMAIN>`: the download,
+the feed, the confirmation's attachment and the cancellation's are versions of the same event,
+so that a calendar updates or removes the event it already holds instead of adding another.
+Which version wins is told by SEQUENCE (RFC 5545: the higher one): the number of seconds from
+SEQUENCE_EPOCH to the moment the version was issued. The public files were issued when the event
+was last published; the personal files (e-mails) when they are sent, so that a cancellation
+outranks the confirmation before it (one more, should both leave within the same second), and a
+registration made again after it outranks the cancellation.
+"""
+
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
-from seminars.links import event_path
+from seminars.links import event_path, manage_path
+from seminars.models import with_slots
 from tenants.services import portal_url
 
+SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+# The personal file's reminder: the day before, time to check the way there.
+REMINDER_BEFORE = timedelta(days=1)
 
-def _calendar(name: str) -> Calendar:
+
+def event_uid(seminar) -> str:
+    return f"seminaire-{seminar.pk}@{settings.PLATFORM_DOMAIN}"
+
+
+def sequence_at(moment: datetime) -> int:
+    """The SEQUENCE of a version issued at `moment` (seconds since SEQUENCE_EPOCH: a 32-bit
+    integer, as some calendars store it, until 2092)."""
+    return max(0, int((moment - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _calendar(name: str, method: str | None = None) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Maillage//Séminaires//FR")
     calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     return calendar
 
 
-def _event(seminar) -> Event:
+def _event(seminar, *, sequence: int | None = None, description: str | None = None) -> Event:
     event = Event()
-    event.add("uid", f"seminaire-{seminar.pk}@{settings.PLATFORM_DOMAIN}")
+    event.add("uid", event_uid(seminar))
     event.add("dtstamp", timezone.now())
+    if sequence is None:
+        # A page never published through Wagtail (built in code) has no date: the lowest one.
+        sequence = sequence_at(seminar.last_published_at or SEQUENCE_EPOCH)
+    event.add("sequence", sequence)
     event.add("dtstart", seminar.start)
     event.add("dtend", seminar.end)
     event.add("summary", seminar.title)
     location = ", ".join(part for part in (seminar.venue_name, seminar.venue_address) if part)
     if location:
         event.add("location", location.replace("\n", ", "))
-    if seminar.summary:
-        event.add("description", seminar.summary)
+    description = seminar.summary if description is None else description
+    if description:
+        event.add("description", description)
     event.add("categories", [seminar.get_kind_display()])
     # With the invitation key for an invitation-only event (never in the public feed).
     event.add("url", portal_url(event_path(seminar)))
@@ -37,8 +72,55 @@ def _event(seminar) -> Event:
 
 
 def seminar_ics(seminar) -> bytes:
+    """The event as anyone may download it (also the feed's entry)."""
     calendar = _calendar(seminar.title)
     calendar.add_component(_event(seminar))
+    return calendar.to_ical()
+
+
+def personal_ics(registration) -> bytes:
+    """The event as attached to a confirmed person's e-mails: with a reminder the day before and,
+    in its description, the person's ateliers with their times and their personal link (to
+    change or cancel). Never published: the link is the person's."""
+    seminar = registration.seminar
+    lines = [seminar.summary] if seminar.summary else []
+    ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
+    if ateliers:
+        lines.append(
+            "Vos ateliers :\n"
+            + "\n".join(
+                f"- {atelier.title} ({atelier.slot}{f', {atelier.room}' if atelier.room else ''})"
+                for atelier in ateliers
+            )
+        )
+    lines.append(
+        f"Votre inscription (changer d'ateliers, vous désinscrire) : "
+        f"{portal_url(manage_path(registration))}"
+    )
+    event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Rappel : {seminar.title}")
+    alarm.add("trigger", -REMINDER_BEFORE)
+    event.add_component(alarm)
+    calendar = _calendar(seminar.title)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def cancellation_ics(registration) -> bytes:
+    """The event withdrawn from the person's calendar (iTIP CANCEL, RFC 5546): same UID as every
+    other version, a higher SEQUENCE, STATUS:CANCELLED. Calendars that imported the event from
+    the confirmation or the download remove it or mark it cancelled."""
+    seminar = registration.seminar
+    event = _event(seminar, sequence=sequence_at(timezone.now()) + 1)
+    event.add("status", "CANCELLED")
+    if "organizer" not in event:  # iTIP wants one: Outlook ignores a CANCEL without it
+        event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    if registration.email:
+        event.add("attendee", f"mailto:{registration.email}")
+    calendar = _calendar(seminar.title, method="CANCEL")
+    calendar.add_component(event)
     return calendar.to_ical()
 
 

@@ -4,6 +4,7 @@ the proceedings ("actes")."""
 import functools
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from seminars import blocks
+from seminars.durations import HoursMinutesField, describe_duration
 
 
 class Kind(models.TextChoices):
@@ -86,7 +88,17 @@ class SeminarIndexPage(PortalPreviewMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(calendar_context(self, request))
-        context["feed_url"] = portal_path("ics_feed")
+        feed = portal_path("ics_feed")
+        if context["kind"]:
+            feed += "?" + urlencode({"type": context["kind"]})
+        context["feed_url"] = feed
+        # Subscribing takes an absolute address: webcal:// opens the phone's or the computer's
+        # calendar app on it; the http(s) one is for pasting into Google Agenda or Outlook.
+        context["feed_address"] = request.build_absolute_uri(feed)
+        context["feed_webcal"] = f"webcal://{request.get_host()}{feed}"
+        context["feed_google"] = "https://calendar.google.com/calendar/render?" + urlencode(
+            {"cid": context["feed_webcal"]}
+        )
         return context
 
 
@@ -100,6 +112,15 @@ class SeminarPage(PortalPreviewMixin, Page):
     kind = models.CharField("type d'événement", max_length=30, choices=Kind.choices)
     start = models.DateTimeField("début")
     end = models.DateTimeField("fin")
+    # Élus hand the attestation in as proof of training hours: end − start would count the lunch.
+    attested_duration = HoursMinutesField(
+        "durée de formation attestée (heures et minutes)",
+        null=True,
+        blank=True,
+        help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : "
+        "l'attestation de présence l'indique. Laissée vide, l'attestation donne les horaires "
+        "sans durée.",
+    )
     venue_name = models.CharField("lieu", max_length=200, blank=True)
     venue_address = models.TextField("adresse", blank=True)
     access_notes = models.TextField(
@@ -134,6 +155,7 @@ class SeminarPage(PortalPreviewMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="Dates"),
+        FieldPanel("attested_duration"),
         FieldPanel("summary"),
         FieldPanel("audience"),
         MultiFieldPanel(
@@ -195,6 +217,10 @@ class SeminarPage(PortalPreviewMixin, Page):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": "La fin doit suivre le début."})
+        if self.attested_duration is not None:
+            duration_error = self.attested_duration_error()
+            if duration_error:
+                raise ValidationError({"attested_duration": duration_error})
         if (
             self.registration_opens
             and self.registration_closes
@@ -207,6 +233,19 @@ class SeminarPage(PortalPreviewMixin, Page):
             seats_error = seats_below_confirmed(self.seats, self.confirmed_count())
             if seats_error:
                 raise ValidationError({"seats": seats_error})
+
+    def attested_duration_error(self) -> str:
+        """Why the attested duration cannot be certified, or "": it is more than nothing and no
+        more than the event's span."""
+        if self.attested_duration <= timedelta(0):
+            return "La durée de formation attestée doit être positive, par exemple « 6 h 30 »."
+        if self.start and self.end and self.attested_duration > self.end - self.start:
+            span = describe_duration(self.end - self.start)
+            return (
+                f"La durée de formation attestée ne peut pas dépasser celle de l'événement "
+                f"({span} entre le début et la fin)."
+            )
+        return ""
 
     @property
     def is_public(self) -> bool:
@@ -368,6 +407,7 @@ def seats_below_confirmed(seats: int, confirmed: int) -> str | None:
     )
 
 
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 WEEKDAYS_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -498,6 +538,9 @@ class Registration(models.Model):
     # When the last e-mail that anyone typing the address can cause (an update through the public
     # form or API, a new link) was queued, or is due: see services.queue_public_notice.
     public_notice_at = models.DateTimeField(null=True, blank=True)
+    # When « Pas de place libérée » was queued to someone still waiting once the event had
+    # started (services.send_no_seat_notices): once.
+    no_seat_sent_at = models.DateTimeField(null=True, blank=True)
     # When the retention period anonymised it (seminars.retention).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
@@ -519,6 +562,14 @@ class Registration(models.Model):
     @property
     def commune_label(self) -> str:
         return self.commune.nom if self.commune_id else self.commune_typed
+
+    @property
+    def published_commune(self) -> str:
+        """The commune as the published list of participants shows it: only one matched to the
+        official list; a flagged one was typed by hand and may be misspelt (« Aulnay-sous-Boi »)."""
+        if self.commune_id and self.commune_status == self.CommuneStatus.MATCHED:
+            return self.commune.nom
+        return ""
 
     @property
     def commune_not_recognised(self) -> str:
@@ -655,7 +706,9 @@ class ProceedingsPage(PortalPreviewMixin, Page):
     show_participants = models.BooleanField(
         "publier la liste des participants",
         default=True,
-        help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent.",
+        help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent, et, dès "
+        "qu'une présence a été émargée pour l'événement, seulement les personnes émargées. Une "
+        "commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.",
     )
 
     content_panels = Page.content_panels + [
@@ -696,11 +749,16 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         context["seminar"] = seminar
         # Only readers with the key get here for an invitation-only event (serve), or a preview.
         context["seminar_url"] = event_path(seminar)
-        context["participants"] = (
-            seminar.registrations.filter(status=Registration.Status.CONFIRMED, consent=True)
-            .select_related("commune")
-            .order_by("nom", "prenom")
-            if self.show_participants
-            else []
-        )
+        context["participants"] = published_participants(seminar) if self.show_participants else []
         return context
+
+
+def published_participants(seminar: SeminarPage) -> models.QuerySet:
+    """Who the proceedings list: confirmed people who consented, and, once check-in has been
+    used for the event (anyone present), only those checked in: people who did not come did not
+    take part. Without any check-in (the organisers did not use it) the confirmed stand for the
+    participants, as in the year report (annual_report.participants)."""
+    people = seminar.registrations.filter(status=Registration.Status.CONFIRMED, consent=True)
+    if seminar.registrations.filter(PRESENT).exists():
+        people = people.filter(checked_in_at__isnull=False)
+    return people.select_related("commune").order_by("nom", "prenom")

@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from seminars.models import Evaluation, Registration
+from seminars.models import PRESENT, Evaluation, Registration
 from union.audit import record_audit
 from union.formats import describe_days
 from union.models import AuditEntry
@@ -78,7 +78,12 @@ def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     # The questionnaire's free texts may name or describe someone, and a published name stays
     # with its registration: they go; the ratings stay for the reports.
     Evaluation.objects.filter(registration__in=due).update(best="", improve="", wishes="")
-    published = Q(consent=True, status=Registration.Status.CONFIRMED)
+    # Who the proceedings list (models.published_participants): confirmed and consenting, and
+    # checked in once check-in was used for the event.
+    anyone_present = Registration.objects.filter(PRESENT, seminar=OuterRef("seminar"))
+    published = Q(consent=True, status=Registration.Status.CONFIRMED) & (
+        Q(checked_in_at__isnull=False) | ~Exists(anyone_present)
+    )
     unnamed = list(due.exclude(published).values_list("pk", flat=True))
     # The published list's names stay: the person agreed to appear with the proceedings.
     named = due.filter(published).update(email="", needs="", anonymised_at=now)

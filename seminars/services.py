@@ -47,12 +47,6 @@ PUBLIC_SOURCES = {Source.FORM, Source.API}
 # At most one e-mail per registration in this interval among those that whoever types a registered
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
-# Who registers someone else (an organiser, a member CCAS): an address they type may be another
-# person's (a colleague's, a shared mailbox), so it never renames whoever registered with it.
-ON_BEHALF_SOURCES = {Source.MANUAL, Source.MEMBER}
-# An organiser's list neither: a line with a known address under another name is refused (a
-# typo in the file, or a shared address); a name is corrected with « Modifier » in the list.
-NEVER_RENAMES = ON_BEHALF_SOURCES | {Source.IMPORT}
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -209,13 +203,28 @@ def member_communes() -> QuerySet[Commune]:
     )
 
 
-def _check_audience(seminar: SeminarPage, data: RegistrationData) -> None:
+MEMBERS_ONLY = "Cet événement est réservé aux communes membres de l'union."
+
+
+def members_only_way_forward(seminar: SeminarPage) -> str:
+    """What someone registering themselves is told of a members-only event, beside the refusal
+    and above the form: where to check their commune, and whom to write to."""
+    text = "Vérifiez si votre commune est membre sur la page des membres de l'union (/membres/)"
+    if seminar.organiser_email:
+        text += f" ; pour toute question, écrivez à {seminar.organiser_email}"
+    return f"{text}."
+
+
+def _check_audience(
+    seminar: SeminarPage, data: RegistrationData, source: str = Source.MANUAL
+) -> None:
     if seminar.visibility != Visibility.MEMBERS or not data.commune.code:
         return  # a flagged commune is checked by the organiser
     if not member_communes().filter(code=data.commune.code).exists():
-        raise RegistrationError(
-            {"commune": ["Cet événement est réservé aux communes membres de l'union."]}
-        )
+        message = MEMBERS_ONLY
+        if source in PUBLIC_SOURCES:  # the person themselves: how to go on
+            message = f"{message} {members_only_way_forward(seminar)}"
+        raise RegistrationError({"commune": [message]})
 
 
 def normalise(data: RegistrationData) -> RegistrationData:
@@ -246,7 +255,8 @@ def register_person(
     notify: bool = True,
     member: MemberCCAS | None = None,
 ) -> tuple[Registration, bool]:
-    """Register someone, or update their registration if the e-mail is already registered.
+    """Register someone, or update their registration if the e-mail is already registered
+    under their name (another name is refused: _check_same_person).
     `member`: the member CCAS registering them (source « member »), which may withdraw them;
     an existing registration keeps whoever made it.
 
@@ -258,7 +268,7 @@ def register_person(
     # Everything that can be checked without the lock is checked before taking it: the lock is
     # the queue of the event's registrations (see _lock_seminar).
     ateliers = check_atelier_choice(seminar, data.atelier_ids)
-    _check_audience(seminar, data)
+    _check_audience(seminar, data, source)
     if data.email:
         # Most e-mails are new: insert without looking first. An e-mail already registered
         # (or registered by a concurrent request) is not inserted (unique constraint on event and
@@ -296,14 +306,18 @@ def _register(
         if created:
             registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
-            _check_still_changeable(seminar, registration, source)
+            # Another person's address is refused first: « too late to change » would tell them
+            # of a registration that is not theirs.
             _check_same_person(registration, data, source)
+            _check_still_changeable(seminar, registration, source)
         # An imported list has no ateliers, needs or consent columns: someone already registered
         # keeps what they chose online; only the list's own columns are updated.
         keep_choices = source == Source.IMPORT and not created
         if keep_choices:
             ateliers = list(registration.ateliers.all())
         previous = registration.status
+        if source == Source.FORM and previous == Status.CONFIRMED:
+            ateliers = _with_full_seats_kept(registration, ateliers)
         if previous == Status.CONFIRMED:
             new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new_ateliers, registration)
@@ -380,8 +394,20 @@ def same_person(registration: Registration, data: RegistrationData) -> bool:
     return registered == (_name_key(data.nom), _name_key(data.prenom))
 
 
+# Anyone can type an address on the public form or API: the refusal names nobody, and says what
+# the person can do (another address, or their own personal link if they are the registrant).
+ADDRESS_OF_ANOTHER_PERSON = (
+    "Cette adresse est déjà utilisée pour une autre personne inscrite à cet événement. Si vous "
+    "partagez une adresse (celle de la mairie par exemple), inscrivez-vous avec une autre "
+    "adresse. Si c'est votre inscription, gérez-la avec le lien personnel reçu par e-mail "
+    "(« Recevoir mon lien » sur la page de l'événement)."
+)
+
+
 def address_taken_message(registration: Registration, source: str) -> str:
     """Why an address registered under another name is refused, for whoever typed it."""
+    if source in PUBLIC_SOURCES:
+        return ADDRESS_OF_ANOTHER_PERSON
     name = f"{registration.prenom} {registration.nom} ({registration.commune_label})"
     if source == Source.MANUAL:
         return (
@@ -403,14 +429,37 @@ def address_taken_message(registration: Registration, source: str) -> str:
 
 
 def _check_same_person(registration: Registration, data: RegistrationData, source: str) -> None:
-    """Someone registering another person, or an organiser's list, with an address already
-    registered under another name is refused, so that nobody is renamed and moved without a
-    word: the address may be a colleague's or a shared mailbox. The same name updates (a
-    corrected commune, fonction, ateliers). People registering themselves (form, API) keep their
-    own rule: the address is theirs."""
-    if source not in NEVER_RENAMES or same_person(registration, data):
+    """An address already registered under another name is refused, whoever types it, so that
+    nobody is renamed and moved without a word: the address may be a colleague's or a shared
+    mailbox (a small commune's maire and adjoint often share the mairie's), or a typo in an
+    organiser's list. The same name updates (a corrected commune, fonction, ateliers).
+
+    People registering themselves (form, API) may take the address of a cancelled registration:
+    one address is one registration per event (one_registration_per_email), so it is the only
+    way to use it again, and a cancelled registration holds no seat. Organisers' sources keep
+    refusing it: « Modifier » or a new address are theirs to choose."""
+    if same_person(registration, data):
+        return
+    if source in PUBLIC_SOURCES and registration.status == Status.CANCELLED:
         return
     raise RegistrationError({"email": [address_taken_message(registration, source)]})
+
+
+def _with_full_seats_kept(registration: Registration, ateliers: list[Atelier]) -> list[Atelier]:
+    """The ateliers of a confirmed person registering again on the public form, with the seats
+    they hold in full ateliers kept. The form knows nobody: it shows a full atelier's box
+    disabled (while the event has seats), so that box left empty says nothing, and dropping the
+    seat would give it away to someone waiting for good. Changing ateliers is the personal
+    page's, where held seats are shown ticked. An atelier ticked at the same time as a kept one
+    wins: it is the person's choice for that slot. Called under the event's lock."""
+    chosen = {atelier.pk for atelier in ateliers}
+    unticked = [atelier for atelier in registration.ateliers.all() if atelier.pk not in chosen]
+    kept = [
+        atelier
+        for atelier in _full_ateliers(unticked, None)
+        if not any(atelier.overlaps(other) for other in ateliers)
+    ]
+    return sorted([*ateliers, *kept], key=lambda atelier: atelier.starts_at)
 
 
 def _held_atelier_ids(registration: Registration) -> set[int]:
@@ -882,3 +931,34 @@ def send_due_reminders(now: datetime | None = None) -> int:
         for registration_id in due:
             enqueue_with_transaction(send_registration_email, registration_id, "reminder")
     return len(due)
+
+
+# How long after its start an event's waiting list is still told (a daily run missed for a few
+# days catches up); older events never are, such as those held before this e-mail existed.
+NO_SEAT_NOTICE_WITHIN = timedelta(days=7)
+
+
+def send_no_seat_notices(now: datetime | None = None) -> int:
+    """Queue « Pas de place libérée » to everyone still waiting, with an address, for an event
+    that has started (within NO_SEAT_NOTICE_WITHIN): from its start no seat goes to the waiting
+    list any more in practice (the personal links close then, by default), and nobody should be
+    left hoping. Once per registration (`no_seat_sent_at`, set in the same transaction); the task
+    sends nothing to someone promoted or cancelled meanwhile. Returns how many."""
+    now = now or timezone.now()
+    waiting = Q(status=Status.WAITLISTED, no_seat_sent_at__isnull=True) & ~Q(email="")
+    events = SeminarPage.objects.live().filter(
+        start__lte=now,
+        start__gt=now - NO_SEAT_NOTICE_WITHIN,
+        pk__in=Registration.objects.filter(waiting).values("seminar"),
+    )
+    return sum(
+        queue_emails_once(
+            seminar,
+            seminar.registrations.filter(waiting),
+            kind="no_seat",
+            sent_field="no_seat_sent_at",
+            action="seminar.no_seat.sent",
+            actor=None,
+        )
+        for seminar in events
+    )

@@ -6,8 +6,8 @@ from django.tasks import task
 
 @task
 def send_registration_email(registration_id: int, kind: str) -> bool:
-    """Confirmation, waiting list, promotion, update, cancellation, reminder or attestation de
-    présence for one person."""
+    """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
+    présence or « pas de place libérée » for one person."""
     from seminars.emails import send_registration_email as send
     from seminars.evaluations import evaluation_state
     from seminars.models import Registration
@@ -24,8 +24,8 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         evaluation_state(registration) != "open" or hasattr(registration, "evaluation")
     ):
         return False  # answered (or check-in undone) since the reminder was queued
-    if kind == "waitlisted" and registration.status != "waitlisted":
-        return False  # promoted meanwhile: the « place libérée » e-mail says it
+    if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
+        return False  # promoted (told « place libérée ») or cancelled meanwhile
     send(registration, kind)
     return True
 
@@ -58,8 +58,9 @@ def send_message_task(registration_ids: list[int], subject: str, body: str) -> i
 
 @task
 def send_reminders_task() -> int:
-    """Queue the reminders that are due (also run by `manage.py send_seminar_reminders`)."""
-    from seminars.services import send_due_reminders
+    """Queue the reminders that are due and tell the people still waiting at the start of their
+    event that no seat was freed (also run by `manage.py send_seminar_reminders`)."""
+    from seminars.services import send_due_reminders, send_no_seat_notices
 
     connection.set_schema_to_public()
-    return send_due_reminders()
+    return send_due_reminders() + send_no_seat_notices()

@@ -5,6 +5,7 @@ import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
+from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -30,6 +31,7 @@ from seminars.forms import (
     ateliers_with_seats,
 )
 from seminars.ics import feed_ics, seminar_ics
+from seminars.links import SALT as LINK_SALT
 from seminars.links import (
     LinkExpired,
     LinkInvalid,
@@ -151,6 +153,8 @@ def with_proceedings(events: list, index, request) -> list:
 
 
 def calendar_context(index, request) -> dict:
+    from seminars.models import WEEKDAYS, WEEKDAYS_SHORT
+
     now = timezone.now()
     events = listed_events().child_of(index)
     asked_view = request.GET.get("vue", "")
@@ -214,7 +218,11 @@ def calendar_context(index, request) -> dict:
             "month_events": in_month,
             "previous_month": f"{previous:%Y-%m}",
             "next_month": f"{following:%Y-%m}",
-            "weekdays": ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"],
+            # The full name for wide screens and screen readers, « mer. » where columns are narrow.
+            "weekdays": [
+                {"name": name, "short": short}
+                for name, short in zip(WEEKDAYS, WEEKDAYS_SHORT, strict=True)
+            ],
         }
     )
     return context
@@ -240,6 +248,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     return {
         "form": form,
         "registration_state": state,
+        "held_on": held_on(page) if page.is_past else "",
         "seats_left": page.seats_left() if saved else page.seats,
         "ateliers": with_slots(ateliers, page, ateliers),
         "proceedings": proceedings,
@@ -253,68 +262,88 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     }
 
 
+def held_on(page: SeminarPage) -> str:
+    """When a past event took place, after « a eu lieu »: « le jeudi 12 mars 2026 », or « du … au
+    … » over several days."""
+    start, end = timezone.localtime(page.start), timezone.localtime(page.end)
+    if start.date() == end.date():
+        return f"le {long_date(start)}"
+    return f"du {long_date(start)} au {long_date(end)}"
+
+
 def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
     """The event's page; its registration form posts back to it."""
     if not page.invitation_ok(request.GET.get("invitation")):
-        raise Http404("Événement sur invitation.")
+        return invitation_needed(request, page)
     form = None
     if request.method == "POST" and page.registration_state() == "open":
-        form = RegistrationForm(request.POST, seminar=page, disable_full=True)
+        form = RegistrationForm(
+            request.POST, seminar=page, disable_full=True, suggest_communes=True
+        )
         if form.is_valid():
             try:
                 registration, created = register_person(page, form.to_data())
             except RegistrationError as error:
                 form.add_registration_errors(error)
             else:
-                if registration.status == Registration.Status.CONFIRMED:
-                    text = "Votre inscription est confirmée. Un e-mail de confirmation vous a été envoyé."
-                else:
-                    text = (
-                        "L'événement est complet : vous êtes sur la liste d'attente. "
-                        "Nous vous écrirons si une place se libère."
-                    )
-                notice = unrecognised_commune_notice(registration)
-                if not created:
-                    # Whoever typed a known address must not reach that person's page: the
-                    # link goes to the mailbox only.
-                    messages.success(
-                        request,
-                        "Une inscription existait déjà avec cette adresse : elle est mise à jour. "
-                        f"Le lien pour la gérer est envoyé à cette adresse {AT_MOST_EVERY_TEN_MINUTES}.",
-                    )
-                    if notice:  # only what this person typed: nothing of the registration
-                        messages.warning(request, notice)
-                    return HttpResponseRedirect(request.get_full_path())
-                messages.success(request, text)
-                if notice:
-                    messages.warning(request, notice)
-                return HttpResponseRedirect(manage_path(registration))
+                return _registered(request, registration, created)
     context = page.get_context(request, *args, form=form, **kwargs)
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
+def _registered(request, registration: Registration, created: bool) -> HttpResponseRedirect:
+    """Where a registration saved from the event page leads, with what the person is told."""
+    if not created:
+        # Whoever typed a known address (with its registrant's name, or a cancelled
+        # registration's) must not reach that registration's page: the link goes to the mailbox
+        # only. Nothing of the registration is said, but what this person typed (the commune
+        # notice).
+        messages.success(
+            request,
+            "Une inscription existait déjà avec cette adresse : elle est mise à jour "
+            "(une place déjà obtenue dans un atelier complet est conservée). Le lien pour la "
+            "consulter, changer d'ateliers ou l'annuler est envoyé à cette adresse "
+            f"{AT_MOST_EVERY_TEN_MINUTES}.",
+        )
+        notice = unrecognised_commune_notice(registration)
+        if notice:
+            messages.warning(request, notice)
+        return HttpResponseRedirect(request.get_full_path())
+    if registration.status == Registration.Status.CONFIRMED:
+        text = "Votre inscription est confirmée. Un e-mail de confirmation vous a été envoyé."
+    else:
+        text = (
+            "L'événement est complet : vous êtes sur la liste d'attente. "
+            "Nous vous écrirons si une place se libère."
+        )
+    messages.success(request, text)
+    # The personal page says a commune not recognised beside the commune: once, there.
+    return HttpResponseRedirect(manage_path(registration))
+
+
+def invitation_needed(request, page: SeminarPage) -> TemplateResponse:
+    """An invitation-only event opened without its key, or with a wrong one (a link cut in two
+    by a mail client, a key mistyped): a 404 that says what to do, without the event's title or
+    details (the address already shows its slug); only the organiser's address, to ask."""
+    context = {"contact": page.organiser_email, "calendar_url": page_path(page.get_parent())}
+    return TemplateResponse(request, "seminars/invitation_needed.html", context, status=404)
+
+
 def unrecognised_commune_notice(registration: Registration) -> str:
-    """What a person whose typed commune was not recognised is told, on the page after
-    registering and on their personal page: the registration is kept with the commune as typed,
-    flagged for the organisers, who see it; the person is told too, and how to correct a typo
-    while they still can (registering again with the same address updates the registration, as
-    long as the form is open and changes are allowed). "" for a recognised commune."""
+    """What a person whose typed commune was not recognised (and kept as typed) is told, on the
+    event page after registering again and on their personal page: the organisers will check
+    it, and whom to write to about a typo. "" for a recognised commune. Never « register again »:
+    the form takes the address of the same person only, and asks about close communes before
+    saving (RegistrationForm.confirm_commune)."""
     text = registration.commune_not_recognised
     if not text:
         return ""
-    seminar = registration.seminar
-    if seminar.registration_state() == "open" and seminar.changes_open():
-        until = min(seminar.registration_deadline(), seminar.changes_deadline())
-        return (
-            f"{text} Si c'est une erreur de frappe, inscrivez-vous à nouveau sur la page de "
-            "l'événement avec la même adresse e-mail, en remplissant tout le formulaire "
-            "(ateliers compris) et la commune corrigée (son nom ou son code INSEE), avant le "
-            f"{long_date(timezone.localtime(until), time=True)} : votre inscription sera mise à jour."
-        )
-    if seminar.organiser_email:
-        return f"{text} Si c'est une erreur de frappe, écrivez à {seminar.organiser_email}."
-    return text
+    email = registration.seminar.organiser_email
+    if email:
+        return f"{text} Si c'est une erreur de frappe, écrivez à {email}."
+    # The confirmation e-mail says this page tells what to do about a typo: nothing, then.
+    return f"{text} Si c'est une erreur de frappe, elle la corrigera."
 
 
 # The registrant's answer about the published list of participants, and what the page says.
@@ -325,7 +354,8 @@ CONSENT_ACTIONS = {
 
 
 def manage_registration(request, token: str):
-    """The registrant's own page, reached through the signed link: see, change ateliers, cancel."""
+    """The registrant's own page, reached through the signed link: see, change ateliers, cancel
+    (after a confirmation step, `?annuler`)."""
     try:
         registration = read_token(token)
     except LinkExpired:
@@ -337,10 +367,12 @@ def manage_registration(request, token: str):
                 f"Un nouveau lien est envoyé à votre adresse e-mail {AT_MOST_EVERY_TEN_MINUTES}.",
             )
             return HttpResponseRedirect("/evenements/")
-        context = {"expired": True, "can_resend": registration is not None}
+        context = link_problem_context(token, expired=True)
+        context["can_resend"] = registration is not None
         return render(request, "seminars/link_problem.html", context, status=410)
     except LinkInvalid:
-        return render(request, "seminars/link_problem.html", {"expired": False}, status=404)
+        context = link_problem_context(token, expired=False)
+        return render(request, "seminars/link_problem.html", context, status=404)
     seminar = registration.seminar
     can_change = seminar.changes_open() and registration.status != Registration.Status.CANCELLED
     form = ManageAteliersForm(
@@ -358,9 +390,9 @@ def manage_registration(request, token: str):
         if not can_change:
             messages.error(request, "Les modifications ne sont plus possibles pour cet événement.")
             return HttpResponseRedirect(request.path)
-        if request.POST.get("action") == "cancel":
+        if request.POST.get("action") == "cancel":  # the confirmation step's button
             cancel_registration(registration)
-            messages.success(request, "Votre inscription est annulée.")
+            messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
             return HttpResponseRedirect(request.path)
         form = ManageAteliersForm(request.POST, seminar=seminar, registration=registration)
         if form.is_valid():
@@ -373,14 +405,33 @@ def manage_registration(request, token: str):
                 messages.success(request, "Vos ateliers sont enregistrés.")
                 return HttpResponseRedirect(request.path)
         status = 400
+    ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
+    if "annuler" in request.GET and can_change and request.method != "POST":
+        # « Annuler mon inscription » only asks: cancelling gives the seat away for good.
+        context = {
+            "registration": registration,
+            "seminar": seminar,
+            "ateliers": ateliers,
+            "manage_url": request.path,
+        }
+        return render(request, "seminars/manage_cancel.html", context)
+    ended = seminar.has_ended()
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    proceedings = seminar.get_proceedings() if ended else None
     context = {
         "registration": registration,
         "seminar": seminar,
         "page_url": event_path(seminar),
-        "ics_url": ics_path(seminar),
-        "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
+        # The .ics puts a seat in one's calendar: not for someone waiting or cancelled, nor after.
+        "ics_url": ics_path(seminar) if confirmed and not ended else "",
+        "ended": ended,
+        "proceedings_url": page_path(proceedings) + invitation_query(seminar)
+        if proceedings
+        else "",
+        "ateliers": ateliers,
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
+        "registration_open": seminar.registration_state() == "open",
         "commune_notice": unrecognised_commune_notice(registration),
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available
@@ -391,10 +442,34 @@ def manage_registration(request, token: str):
         "evaluated": Evaluation.objects.filter(registration=registration).exists(),
         # segno's own markup, no typed text in it.
         "check_in_svg": mark_safe(check_in_svg(registration, request))
-        if registration.status == Registration.Status.CONFIRMED and not seminar.has_ended()
+        if confirmed and not ended
         else "",
     }
     return render(request, "seminars/manage.html", context, status=status)
+
+
+def link_problem_context(token: str, *, expired: bool) -> dict:
+    """What the page of an expired or invalid personal link says besides the problem: where to
+    ask for a new link (the event's « Recevoir mon lien ») and whom to write to, when the token
+    is one we signed (its registration's event); the calendar otherwise."""
+    seminar = None
+    try:
+        payload = signing.loads(token, salt=LINK_SALT)  # any age: only to find the event
+    except signing.BadSignature:
+        payload = None
+    if isinstance(payload, dict):
+        registration = (
+            Registration.objects.select_related("seminar")
+            .filter(pk=payload.get("r"), seminar__live=True)
+            .first()
+        )
+        seminar = registration.seminar if registration else None
+    return {
+        "expired": expired,
+        # The « lost link » page of an invitation-only event does not name it (resend_link).
+        "resend_url": portal_path("resend_link", seminar.pk) if seminar else "",
+        "contact": seminar.organiser_email if seminar else "",
+    }
 
 
 EVALUATION_UNAVAILABLE = {

@@ -2,7 +2,7 @@
 
 import secrets
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
 from tenants.naming import ccas_name
 from union.audit import record_audit
+from union.formats import long_date
 
 User = get_user_model()
 HANDOVER_SALT = "maillage.handover"
@@ -137,7 +138,10 @@ def grant_membership(
 ) -> Membership:
     """Give a person (created if new, found by email) a role in a member space.
 
-    Without a password, a new person gets an email with a single-use link to choose one.
+    Without a password, a person who has none yet (new, or invited before and never came) gets
+    an email with a single-use link to choose one: telling her to sign in « with her usual
+    account » would leave her with no way in. Returns the membership; `invited_to_set_password`
+    (below) says whether that email goes.
     """
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -164,9 +168,28 @@ def grant_membership(
         shared=True,
         role=role,
     )
-    if created and not password:
+    if invited_to_set_password(user, password):
         transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
     return membership
+
+
+def invited_to_set_password(user, password: str | None = None) -> bool:
+    """Whether granting `user` a membership (without typing a `password` for her) sends the
+    link to choose one: her account has no usable password yet, and she can still sign in."""
+    return not password and user.is_active and not user.has_usable_password()
+
+
+@transaction.atomic
+def rename_person(user, first_name: str, last_name: str):
+    """« Mon compte »: the person's first and last names, which her teams and the documents she
+    filed show instead of her e-mail address. Audited, like other changes to an account."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if (user.first_name, user.last_name) == (first_name, last_name):
+        return user
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    record_audit("account.renamed", actor=user, target=user.email or user.get_username())
+    return user
 
 
 @transaction.atomic
@@ -212,8 +235,24 @@ def member_url(member: MemberCCAS, path: str = "/", request=None) -> str:
     return url.replace(f"//{settings.PLATFORM_DOMAIN}", f"//{member.domain_name}", 1)
 
 
-def send_set_password_email(user, member: MemberCCAS | None = None, request=None) -> None:
-    """Email a single-use link to choose a password (Django's reset token: void once used)."""
+def password_link_valid_until(sent_at: datetime | None = None) -> datetime:
+    """Until when a set-password or reset link made at `sent_at` (now) works: Django's token
+    lasts PASSWORD_RESET_TIMEOUT seconds (three days by default)."""
+    return (sent_at or timezone.now()) + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+
+
+def password_link_deadline(sent_at: datetime | None = None) -> str:
+    """ "vendredi 4 décembre 2026 à 14:05", Paris time: what the e-mails promise."""
+    return long_date(timezone.localtime(password_link_valid_until(sent_at)), time=True)
+
+
+def send_set_password_email(
+    user, member: MemberCCAS | None = None, request=None, *, reason: str = "invitation"
+) -> None:
+    """Email a single-use link to choose a password (Django's reset token: void once used),
+    saying until when it works. `reason`: "invitation" (access just opened), "reminder" (the
+    director sent the invitation again) or "forgotten" (the person asked, from « Mot de passe
+    oublié », before ever choosing one)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = portal_url(
@@ -221,7 +260,15 @@ def send_set_password_email(user, member: MemberCCAS | None = None, request=None
     )
     body = render_to_string(
         "registration/set_password_email.txt",
-        {"user": user, "member": member, "link": link, "platform_name": settings.PLATFORM_NAME},
+        {
+            "user": user,
+            "member": member,
+            "link": link,
+            "platform_name": settings.PLATFORM_NAME,
+            "valid_until": password_link_deadline(),
+            "reason": reason,
+            "login_url": portal_url("/connexion/", request),
+        },
     )
     send_mail(f"{settings.PLATFORM_NAME} : choisissez votre mot de passe", body, None, [user.email])
 

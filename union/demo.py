@@ -6,6 +6,7 @@ Idempotent. Each app adds its own demo data through `<app>.demo.load(stdout)`, c
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from tenants.models import Commune, MemberCCAS, Membership
@@ -67,9 +68,43 @@ def load_people(stdout) -> None:
         grant_membership(member, email, Membership.Role.DIRECTOR, password=DEMO_PASSWORD)
 
 
+# The union's identity (admin: Paramètres › Identité et coordonnées de l'union). Invented: the
+# address is the one the seminars' demo gives the union's seat; the phone numbers are not real.
+DEMO_IDENTITY = {
+    "name": "Union départementale des CCAS de la Seine-Saint-Denis (UDCCAS 93)",
+    "rna": "W930000000",
+    "address": "12 avenue Jean-Jaurès\n93000 Bobigny",
+    "phone": "01 00 00 00 00",
+    "email": "contact@udccas93.demo",
+    "opening_hours": "Du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h",
+    "publication_director": "Claire Martin",
+    "publication_director_role": "présidente de l'union",
+    "host_name": "Hébergeur de démonstration SAS",
+    "host_address": "1 rue de l'Exemple\n75000 Paris",
+    "host_phone": "01 00 00 00 01",
+}
+
+
+def load_identity(stdout) -> None:
+    """Fill the union's settings; a field someone already filled in the admin is kept."""
+    from union.models import UnionSettings
+
+    identity = UnionSettings.load()
+    changed = [name for name, value in DEMO_IDENTITY.items() if not getattr(identity, name)]
+    for name in changed:
+        setattr(identity, name, DEMO_IDENTITY[name])
+    if identity.accessibility_statement_date is None:
+        identity.accessibility_statement_date = timezone.localdate()
+        changed.append("accessibility_statement_date")
+    if changed:
+        identity.save(update_fields=changed)
+    stdout.write(f"Identité de l'union : {identity.display_name}.")
+
+
 def load_demo(stdout) -> None:
     load_members(stdout)
     load_people(stdout)
+    load_identity(stdout)
     for path in APP_DEMOS:
         import_string(path)(stdout)
         connection.set_schema_to_public()

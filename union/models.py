@@ -1,9 +1,12 @@
-"""The portal's home page, the audit trail and the warnings before an unused account closes."""
+"""The portal's home page, the union's identity (site settings), the audit trail and the warnings
+before an unused account closes."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -28,8 +31,22 @@ class HomePage(Page):
 
         context["member_count"] = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE).count()
         context["sections"] = self.get_children().live().public().specific()
+        context["departement_name"] = union_departement_name()
         context.update(latest_portal_news())
         return context
+
+
+def union_departement_name() -> str:
+    """The name of the union's département (« Seine-Saint-Denis »), from the COG: a visitor on a
+    phone must see at once whose union this is, whatever the editors named the home page."""
+    from tenants.models import Departement
+
+    return (
+        Departement.objects.filter(code=settings.UNION_DEPARTEMENT)
+        .values_list("nom", flat=True)
+        .first()
+        or ""
+    )
 
 
 def latest_portal_news(count: int = 3) -> dict:
@@ -37,13 +54,14 @@ def latest_portal_news(count: int = 3) -> dict:
     # Imported here: these apps' models import union (audit, roles) at load time.
     from abs_shared.models import PublishedValue
     from knowledge_base.models import ExperiencePage, GuidePage
-    from seminars.models import SeminarPage, Visibility
+    from seminars.views import listed_events
 
+    # Members-only events too, as the calendar lists them (their card says who may come); never
+    # invitation-only ones. listed_events() counts the confirmed seats: a card says « Complet ».
+    upcoming_events = list(listed_events().filter(end__gte=timezone.now())[:count])
     return {
-        "upcoming_events": SeminarPage.objects.live()
-        .public()
-        .filter(visibility=Visibility.PUBLIC, end__gte=timezone.now())
-        .order_by("start")[:count],
+        "upcoming_events": upcoming_events,
+        "next_event": next((e for e in upcoming_events if e.start >= timezone.now()), None),
         "latest_guides": GuidePage.objects.live().public().order_by("-first_published_at")[:count],
         "latest_experiences": ExperiencePage.objects.live()
         .public()
@@ -54,6 +72,195 @@ def latest_portal_news(count: int = 3) -> dict:
         .distinct()
         .count(),
     }
+
+
+class AccessibilityStatus(models.TextChoices):
+    """The three mentions the RGAA allows (RGAA 4.1, « obligations »)."""
+
+    FULL = "totalement conforme", "totalement conforme"
+    PARTIAL = "partiellement conforme", "partiellement conforme"
+    NONE = "non conforme", "non conforme"
+
+
+@register_setting(icon="site")
+class UnionSettings(BaseGenericSetting):
+    """Who publishes the portal and how to reach them: the footer of every page, the legal notice
+    (/mentions-legales/), the accessibility statement (/accessibilite/) and /contact/.
+
+    One row for the whole platform (a generic setting, not a per-site one): member hosts are not
+    Wagtail sites, and their footer names the same union."""
+
+    name = models.CharField(
+        "dénomination",
+        max_length=250,
+        blank=True,
+        help_text="Nom complet de l'union, tel que dans ses statuts (ex. : Union départementale "
+        "des centres communaux d'action sociale de …). Vide : le nom de la plateforme.",
+    )
+    legal_form = models.CharField(
+        "forme juridique",
+        max_length=150,
+        blank=True,
+        default="Association régie par la loi du 1er juillet 1901",
+    )
+    siret = models.CharField("numéro SIRET", max_length=20, blank=True)
+    rna = models.CharField(
+        "numéro RNA",
+        max_length=20,
+        blank=True,
+        help_text="Numéro du répertoire national des associations (W suivi de 9 chiffres).",
+    )
+    address = models.TextField("adresse postale", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse e-mail de contact", blank=True)
+    opening_hours = models.CharField(
+        "horaires",
+        max_length=250,
+        blank=True,
+        help_text="Quand on peut appeler ou passer (ex. : du lundi au vendredi, de 9 h à 12 h 30 "
+        "et de 14 h à 17 h).",
+    )
+    publication_director = models.CharField(
+        "directeur ou directrice de la publication",
+        max_length=150,
+        blank=True,
+        help_text="Prénom et nom : en général la présidente ou le président de l'union.",
+    )
+    publication_director_role = models.CharField(
+        "sa fonction", max_length=150, blank=True, help_text="Ex. : présidente de l'union."
+    )
+    host_name = models.CharField(
+        "hébergeur", max_length=200, blank=True, help_text="Raison sociale de l'hébergeur du site."
+    )
+    host_address = models.TextField("adresse de l'hébergeur", blank=True)
+    host_phone = models.CharField("téléphone de l'hébergeur", max_length=30, blank=True)
+    accessibility_audit_date = models.DateField(
+        "date de l'audit d'accessibilité",
+        null=True,
+        blank=True,
+        help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est "
+        "alors déclaré « non conforme », comme le RGAA l'exige.",
+    )
+    accessibility_auditor = models.CharField("audit réalisé par", max_length=200, blank=True)
+    accessibility_rate = models.PositiveSmallIntegerField(
+        "taux de conformité (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Part des critères du RGAA respectés, selon l'audit.",
+    )
+    accessibility_statement_date = models.DateField(
+        "date de la déclaration d'accessibilité", null=True, blank=True
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    "Affiché en pied de chaque page et sur les pages « Contact » et « Mentions "
+                    "légales »."
+                ),
+                FieldPanel("name"),
+                FieldPanel("legal_form"),
+                FieldRowPanel([FieldPanel("siret"), FieldPanel("rna")]),
+            ],
+            heading="L'union",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]),
+                FieldPanel("opening_hours"),
+            ],
+            heading="Coordonnées",
+        ),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    "La loi (LCEN, article 6) demande le nom du directeur ou de la directrice de "
+                    "la publication, et le nom, l'adresse et le téléphone de l'hébergeur."
+                ),
+                FieldRowPanel(
+                    [FieldPanel("publication_director"), FieldPanel("publication_director_role")]
+                ),
+                FieldPanel("host_name"),
+                FieldPanel("host_address"),
+                FieldPanel("host_phone"),
+            ],
+            heading="Mentions légales",
+        ),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    "L'état de conformité affiché découle de l'audit : « totalement conforme » à "
+                    "100 %, « partiellement conforme » à partir de 50 %, « non conforme » en "
+                    "dessous ou sans audit. Un audit vaut trois ans."
+                ),
+                FieldRowPanel(
+                    [FieldPanel("accessibility_audit_date"), FieldPanel("accessibility_rate")]
+                ),
+                FieldPanel("accessibility_auditor"),
+                FieldPanel("accessibility_statement_date"),
+            ],
+            heading="Déclaration d'accessibilité",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "identité et coordonnées de l'union"
+        verbose_name_plural = "identité et coordonnées de l'union"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or settings.PLATFORM_NAME
+
+    @property
+    def phone_uri(self) -> str:
+        """« tel:+33100000000 »: a phone dials a French number written « 01 00 00 00 00 »."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        if digits.startswith("0") and len(digits) == 10:
+            digits = f"+33{digits[1:]}"
+        return f"tel:{digits}" if digits else ""
+
+    def audit_valid(self, today=None) -> bool:
+        """An audit counts for three years (RGAA: the statement is renewed at least that often)."""
+        if self.accessibility_audit_date is None or self.accessibility_rate is None:
+            return False
+        today = today or timezone.localdate()
+        audited = self.accessibility_audit_date
+        try:
+            expires = audited.replace(year=audited.year + 3)
+        except ValueError:  # 29 February
+            expires = audited.replace(year=audited.year + 3, day=28)
+        return today < expires
+
+    def accessibility_status(self, today=None) -> str:
+        """The RGAA's mention: without an audit in force, « non conforme », whatever was tested."""
+        if not self.audit_valid(today):
+            return AccessibilityStatus.NONE
+        if self.accessibility_rate >= 100:
+            return AccessibilityStatus.FULL
+        if self.accessibility_rate >= 50:
+            return AccessibilityStatus.PARTIAL
+        return AccessibilityStatus.NONE
+
+    def missing_legal_fields(self) -> list[str]:
+        """What the legal notice still lacks, named as the admin form names it (for the union's
+        staff, who see it on the page)."""
+        required = (
+            "address",
+            "phone",
+            "email",
+            "publication_director",
+            "host_name",
+            "host_address",
+            "host_phone",
+        )
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in required
+            if not getattr(self, name)
+        ]
 
 
 class AuditEntry(models.Model):

@@ -11,6 +11,10 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("acces/<str:token>/", views.handover, name="handover"),
+    # « Mon compte » here too: cookies are host-only, so the portal's page would ask to sign in
+    # again. The forgotten password stays on the portal (views.LoginView links there).
+    path("compte/profil/", views.account_profile, name="account_profile"),
+    path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("api/v1/", include("union.api_urls_member")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_member"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

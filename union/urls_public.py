@@ -21,14 +21,16 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", views.account, name="account"),
     path("compte/espace/<slug:slug>/", views.go_to_member_space, name="go_to_member_space"),
+    path("compte/profil/", views.account_profile, name="account_profile"),
+    path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "compte/mot-de-passe/oublie/",
-        auth_views.PasswordResetView.as_view(),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
         "compte/mot-de-passe/envoye/",
-        auth_views.PasswordResetDoneView.as_view(),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
@@ -43,6 +45,9 @@ urlpatterns = [
     ),
     path("membres/", tenant_views.member_directory, name="member_directory"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("contact/", views.contact, name="contact"),
     path("api/v1/", include("union.api_urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

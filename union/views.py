@@ -1,11 +1,17 @@
-"""Accounts: login on any host, the portal's "my spaces" page, the hand-over to a member space."""
+"""Accounts: login on any host, the portal's "my spaces" page, « Mon compte » (name, password)
+on every host, the hand-over to a member space."""
 
+import unicodedata
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,8 +19,16 @@ from django.views.decorators.http import require_POST
 
 from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
-from tenants.services import consume_handover_link, create_handover_link, portal_url
+from tenants.services import (
+    consume_handover_link,
+    create_handover_link,
+    password_link_deadline,
+    portal_url,
+    rename_person,
+    send_set_password_email,
+)
 from union.account_retention import WARNING_DAYS
+from union.audit import record_audit
 from union.formats import describe_days
 from union.middleware import is_member_host
 
@@ -43,6 +57,51 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+def _same_address(a: str, b: str) -> bool:
+    # As Django's reset form compares them (its helper is private).
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's « mot de passe oublié », which also answers an active account that has never
+    chosen a password (an invitation whose link expired or got lost): Django skips accounts
+    with an unusable password, so such a person was told a link was sent and got nothing.
+    She receives the set-password e-mail instead. The page says the same whatever the address
+    (nothing tells whether an account exists). Both e-mails say until when the link works."""
+
+    def users_without_password(self, email: str):
+        User = get_user_model()
+        field = User.get_email_field_name()
+        candidates = User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
+        return [
+            user
+            for user in candidates
+            if not user.has_usable_password() and _same_address(email, getattr(user, field))
+        ]
+
+    def save(self, *args, request=None, extra_email_context=None, **kwargs):
+        extra_email_context = {
+            **(extra_email_context or {}),
+            "valid_until": password_link_deadline(),
+        }
+        super().save(*args, request=request, extra_email_context=extra_email_context, **kwargs)
+        for user in self.users_without_password(self.cleaned_data["email"]):
+            send_set_password_email(user, request=request, reason="forgotten")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["link_lifetime"] = describe_days(max(1, settings.PASSWORD_RESET_TIMEOUT // 86400))
+        return context
+
+
 @login_required
 def account(request):
     memberships = (
@@ -51,6 +110,59 @@ def account(request):
         .order_by("member__name")
     )
     return render(request, "union/account.html", {"memberships": memberships})
+
+
+class AccountNameForm(forms.Form):
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+
+
+@login_required
+def account_profile(request):
+    """« Mon compte » on any host (cookies are host-only: a member space has its own): the
+    person's name, shown to her team and beside her documents instead of her address, and the
+    way to change her password. On a member host, only its members get here (MemberSpaceMiddleware)."""
+    user = request.user
+    form = AccountNameForm(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        rename_person(user, form.cleaned_data["first_name"], form.cleaned_data["last_name"])
+        messages.success(request, "Votre nom est enregistré.")
+        return HttpResponseRedirect("/compte/profil/")
+    return render(
+        request,
+        "union/account_profile.html",
+        {"form": form, "on_member_host": is_member_host(request)},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's (the session stays open: update_session_auth_hash), in French, back to
+    « Mon compte » with a message, audited."""
+
+    success_url = "/compte/profil/"
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record_audit(
+                "account.password_changed",
+                actor=self.request.user,
+                target=self.request.user.email or self.request.user.get_username(),
+            )
+        messages.success(self.request, "Votre mot de passe est changé.")
+        return response
 
 
 @login_required
@@ -106,3 +218,36 @@ def privacy(request):
             "contact": settings.PRIVACY_CONTACT_EMAIL,
         },
     )
+
+
+def _union_page(request, template: str, **context):
+    """A page about the union itself, from its settings (admin: Paramètres › Identité et
+    coordonnées de l'union). Whoever may edit them is told what is still missing, with the link."""
+    from union.models import UnionSettings
+
+    identity = UnionSettings.load(request_or_site=request)
+    if request.user.has_perm("union.change_unionsettings"):
+        context["missing"] = identity.missing_legal_fields()
+        context["settings_url"] = reverse(
+            "wagtailsettings:edit", args=["union", "unionsettings", identity.pk]
+        )
+    return render(
+        request,
+        template,
+        {"identity": identity, "privacy_contact": settings.PRIVACY_CONTACT_EMAIL, **context},
+    )
+
+
+def legal_notice(request):
+    """/mentions-legales/: who publishes the portal, who answers for it, who hosts it (LCEN)."""
+    return _union_page(request, "union/legal_notice.html")
+
+
+def accessibility(request):
+    """/accessibilite/: the accessibility statement, in the RGAA's shape."""
+    return _union_page(request, "union/accessibility.html")
+
+
+def contact(request):
+    """/contact/: how to reach the union (no form: a phone number and an address are enough)."""
+    return _union_page(request, "union/contact.html")

@@ -70,6 +70,11 @@ DETAIL_LABELS = {
     "name": "nom publié",
     "services": "services publiés",
     "contact": "contact publié",
+    "previous": "mandature précédente",
+    "closed_on": "close le",
+    "reappointed": "membres reconduits",
+    "role": "rôle",
+    "password_link": "lien pour choisir un mot de passe",
 }
 
 # The journal page's filter: code -> (label, action prefix).

@@ -5,6 +5,7 @@ Reads only; writes live in services.py.
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -20,35 +21,127 @@ from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a year typed in an address may be
 FIRST_ACTIVITY_YEAR = 1990  # the earliest year a figure may be entered or imported for
 
-# The usual poles and categories of a CCAS activity report (DOMAIN.md). Free ones are allowed;
-# these only serve as suggestions and to spell a typed name the way the report expects it.
+# The usual poles and categories of a CCAS activity report (DOMAIN.md), in the order reports list
+# them. Free ones are allowed; these serve as suggestions, to spell a typed name the way the
+# report expects it, to order the report, and to say what each pole's key figure is.
 DOMICILIATION_POLE = "Élection de domicile"
+
+
+@dataclass(frozen=True)
+class UsualCategory:
+    label: str
+    # What one of its counts is, in the plural ("personnes", "aides", "réunions"): only counts of
+    # the same unit may be added up (UsualPole.adds).
+    unit: str
+
+
+@dataclass(frozen=True)
+class UsualPole:
+    """A pole of the catalogue and its key figure (docs/workspace.md, « Key figures »).
+
+    A pole's figures measure different things (requests, refusals, people domiciled, letters),
+    so a pole is never the sum of all its lines: its key figure is either the sum of its
+    categories whose unit is `adds` (secours: aids of every kind, not the meetings of the relief
+    committee), or else the first category of `key` the member has ever entered."""
+
+    name: str
+    categories: tuple[UsualCategory, ...]
+    key: tuple[str, ...] = ()
+    adds: str = ""
+    # The name of the sum, when the pole `adds`.
+    total_label: str = ""
+
+
+def _categories(unit_by_label: dict[str, str]) -> tuple[UsualCategory, ...]:
+    return tuple(UsualCategory(label, unit) for label, unit in unit_by_label.items())
+
+
+CATALOGUE: tuple[UsualPole, ...] = (
+    UsualPole(
+        "Accueil",
+        _categories(
+            {"Personnes reçues à l'accueil": "personnes", "Appels téléphoniques": "appels"}
+        ),
+        key=("Personnes reçues à l'accueil", "Appels téléphoniques"),
+    ),
+    UsualPole(
+        DOMICILIATION_POLE,
+        _categories(
+            {
+                "Demandes d'élection de domicile": "demandes",
+                "Élections de domicile accordées": "élections accordées",
+                "Refus d'élection de domicile": "refus",
+                "Radiations": "radiations",
+                "Domiciliations actives au 31 décembre": "personnes domiciliées",
+                "Courriers reçus": "courriers",
+            }
+        ),
+        # The people the CCAS domiciles (DOMAIN.md's DOMIC indicator); the flows of the year
+        # (requests, grants, refusals, removals) and the letters are read beside it.
+        key=(
+            "Domiciliations actives au 31 décembre",
+            "Élections de domicile accordées",
+            "Demandes d'élection de domicile",
+        ),
+    ),
+    UsualPole(
+        "Attestations d'accueil",
+        _categories({"Attestations d'accueil instruites": "attestations"}),
+        key=("Attestations d'accueil instruites",),
+    ),
+    UsualPole(
+        "Aides légales",
+        _categories(
+            {
+                "Dossiers d'aide sociale": "dossiers",
+                "Dossiers ASPA": "dossiers",
+                "Obligations alimentaires": "dossiers",
+            }
+        ),
+        adds="dossiers",
+        total_label="Dossiers instruits (total)",
+    ),
+    UsualPole(
+        "Aides facultatives",
+        _categories({"Dossiers examinés": "dossiers", "Aides accordées": "aides"}),
+        # Every aid granted was a file examined first: adding both counts it twice.
+        key=("Aides accordées", "Dossiers examinés"),
+    ),
+    UsualPole(
+        "Secours",
+        _categories(
+            {
+                "Urgence alimentaire et hygiène": "aides",
+                "Transports": "aides",
+                "Permis de conduire": "aides",
+                "Obsèques": "aides",
+                "Énergie, eau, loyer": "aides",
+                "Commissions de secours": "réunions",
+                "Aides aux enfants et étudiants": "aides",
+                "Fêtes de fin d'année": "aides",
+            }
+        ),
+        adds="aides",
+        total_label="Secours accordés (total)",
+    ),
+    UsualPole(
+        "RSA",
+        _categories({"Accompagnements RSA": "accompagnements"}),
+        key=("Accompagnements RSA",),
+    ),
+    UsualPole(
+        "Seniors",
+        _categories({"Visites à domicile": "visites", "Participants aux ateliers": "participants"}),
+        key=("Visites à domicile", "Participants aux ateliers"),
+    ),
+    UsualPole(
+        "Réussite éducative",
+        _categories({"Enfants suivis": "enfants"}),
+        key=("Enfants suivis",),
+    ),
+)
 USUAL_CATEGORIES: dict[str, list[str]] = {
-    "Accueil": ["Personnes reçues à l'accueil", "Appels téléphoniques"],
-    DOMICILIATION_POLE: [
-        "Demandes d'élection de domicile",
-        "Élections de domicile accordées",
-        "Refus d'élection de domicile",
-        "Radiations",
-        "Domiciliations actives au 31 décembre",
-        "Courriers reçus",
-    ],
-    "Attestations d'accueil": ["Attestations d'accueil instruites"],
-    "Aides légales": ["Dossiers d'aide sociale", "Dossiers ASPA", "Obligations alimentaires"],
-    "Aides facultatives": ["Dossiers examinés", "Aides accordées"],
-    "Secours": [
-        "Urgence alimentaire et hygiène",
-        "Transports",
-        "Permis de conduire",
-        "Obsèques",
-        "Énergie, eau, loyer",
-        "Commissions de secours",
-        "Aides aux enfants et étudiants",
-        "Fêtes de fin d'année",
-    ],
-    "RSA": ["Accompagnements RSA"],
-    "Seniors": ["Visites à domicile", "Participants aux ateliers"],
-    "Réussite éducative": ["Enfants suivis"],
+    pole.name: [category.label for category in pole.categories] for pole in CATALOGUE
 }
 USUAL_POLES = list(USUAL_CATEGORIES)
 
@@ -105,9 +198,65 @@ def _sum(values) -> int | Decimal | None:
     return sum(present) if present else None
 
 
+# --- Key figures: what stands for a pole -----------------------------------------------------
+
+_CATALOGUE_BY_POLE = {fold(pole.name): pole for pole in CATALOGUE}
+_POLE_INDEX = {fold(pole.name): index for index, pole in enumerate(CATALOGUE)}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """What stands for one pole of a member: its line on the dashboard, the summary line of its
+    table in the report and the exports, its row in the multi-year table."""
+
+    # What it measures: "Domiciliations actives au 31 décembre", "Secours accordés (total)".
+    label: str
+    # The folded categories it is made of.
+    categories: frozenset[str]
+    # A sum of several categories of one unit (a total), or one category.
+    summed: bool
+
+    def takes(self, category: str) -> bool:
+        return fold(category) in self.categories
+
+
+def key_figures(entered: Iterable[tuple[str, str]]) -> dict[str, KeyFigure | None]:
+    """Each pole's key figure, by folded pole name, from the (pole, category) pairs the member
+    has entered in any year, so that a pole is measured the same way every year:
+    - a pole of the catalogue that adds (UsualPole.adds): the sum of its categories of that unit;
+    - another pole of the catalogue: the first of its `key` categories ever entered (the first
+      of them when none was: the pole then shows that nothing stands for it yet);
+    - a pole of the member's own with a single category: that category;
+    - a pole of the member's own with several: None. Nothing says what they count, so they
+      are neither added up nor picked from."""
+    by_pole: dict[str, dict[str, str]] = defaultdict(dict)
+    for pole, category in entered:
+        by_pole[fold(pole)].setdefault(fold(category), category)
+    figures: dict[str, KeyFigure | None] = {}
+    for pole_key, categories in by_pole.items():
+        usual = _CATALOGUE_BY_POLE.get(pole_key)
+        if usual and usual.adds:
+            added = frozenset(fold(c.label) for c in usual.categories if c.unit == usual.adds)
+            figures[pole_key] = KeyFigure(usual.total_label, added, True)
+        elif usual:
+            label = next((c for c in usual.key if fold(c) in categories), usual.key[0])
+            figures[pole_key] = KeyFigure(label, frozenset({fold(label)}), False)
+        elif len(categories) == 1:
+            ((folded, label),) = categories.items()
+            figures[pole_key] = KeyFigure(label, frozenset({folded}), False)
+        else:
+            figures[pole_key] = None
+    return figures
+
+
+def member_categories() -> set[tuple[str, str]]:
+    """The (pole, category) pairs the member has entered, in any year."""
+    return set(ActivityFigure.objects.values_list("pole", "category").distinct())
+
+
 @dataclass
 class Line:
-    """A figure (or a pole total) of the report year beside the previous year."""
+    """A figure, or a pole's key figure, of the report year beside the previous year."""
 
     pole: str
     category: str | None
@@ -118,6 +267,14 @@ class Line:
     pk: int | None = None
     # False when the two years do not measure the same thing (see activity_report): no evolution.
     comparable: bool = True
+    # A figure: it makes up its pole's key figure (it is the key figure, or one of its terms).
+    key: bool = False
+    # A pole's key figure: what it measures (KeyFigure.label), "" when the pole has none; whether
+    # it is a total; the categories of the year a total leaves out (another unit, or the
+    # member's own).
+    measure: str = ""
+    summed: bool = False
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def count_evolution_pct(self) -> Decimal | None:
@@ -133,6 +290,7 @@ class ActivityReport:
     year: int
     previous_year: int
     figures: list[Line] = field(default_factory=list)
+    # One line per pole: its key figure (a total only when its categories add up).
     totals: list[Line] = field(default_factory=list)
     # (pole, category) of the previous year not entered yet for this one, in report order.
     missing: list[tuple[str, str]] = field(default_factory=list)
@@ -171,7 +329,7 @@ class ActivityReport:
             f"d'équivalent en {self.year}"
         )
         if not self.in_progress:
-            text += f" ; le total d'un pôle incomplet n'est pas comparé à {self.previous_year}"
+            text += f" ; le chiffre clé d'un pôle qui en dépend n'est pas comparé à {self.previous_year}"
         return f"{text}."
 
     @property
@@ -185,11 +343,11 @@ class ActivityReport:
     def has_previous(self) -> bool:
         return any(
             line.previous_count is not None or line.previous_amount is not None
-            for line in self.totals
+            for line in self.figures
         )
 
     def figures_by_pole(self) -> list[tuple[Line, list[Line]]]:
-        """(pole total, its figures) in report order, for templates and exports."""
+        """(pole's key figure, its figures) in report order, for templates and exports."""
         grouped = defaultdict(list)
         for line in self.figures:
             grouped[line.pole].append(line)
@@ -202,30 +360,45 @@ def available_years() -> list[int]:
 
 
 def pole_order(pole: str) -> tuple[int, str]:
+    """The catalogue's poles in its order, then the member's own in alphabetical order."""
     key = fold(pole)
-    for index, usual in enumerate(USUAL_POLES):
-        if fold(usual) == key:
-            return (index, "")
-    return (len(USUAL_POLES), key)
+    index = _POLE_INDEX.get(key)
+    return (index, "") if index is not None else (len(CATALOGUE), key)
+
+
+def category_order(pole: str, category: str) -> tuple[int, str]:
+    """Within a pole of the catalogue, its categories in the order reports give them (requests,
+    then grants, refusals, removals…), then the member's own in alphabetical order."""
+    key = fold(category)
+    usual = _CATALOGUE_BY_POLE.get(fold(pole))
+    if usual:
+        for index, item in enumerate(usual.categories):
+            if fold(item.label) == key:
+                return (index, "")
+        return (len(usual.categories), key)
+    return (0, key)
 
 
 def report_order(pole: str, category: str) -> tuple:
-    return (pole_order(pole), fold(category))
+    return (pole_order(pole), category_order(pole, category))
 
 
-def activity_report(year: int, today: date | None = None) -> ActivityReport:
-    """The figures of `year`, each beside the same pole and category of the year before, and the
-    totals per pole (the previous total counts every figure of that pole the year before).
+def activity_report(
+    year: int, today: date | None = None, entered: set[tuple[str, str]] | None = None
+) -> ActivityReport:
+    """The figures of `year`, each beside the same pole and category of the year before, and
+    each pole's key figure (key_figures) beside the same key figure the year before. `entered`:
+    the member's (pole, category) pairs of all years, when the caller has read them already.
 
     A year being entered is not compared as if it were complete, since a director reads an
     evolution as "our activity went up or down", never as "we have not typed it all yet":
-    - a pole still missing some of last year's categories gets no evolution on its total (its
-      two totals add up different things), and the report lists what is missing: entering them,
-      or 0 for an activity that stopped, brings the evolution back;
+    - a key figure made of a category entered last year and not yet this year gets no
+      evolution (a total would add up fewer things), and the report lists what is missing:
+      entering them, or 0 for an activity that stopped, brings the evolution back;
     - a year not over (this year, or a later one) gets no evolution at all: part of a year
       against a whole one would show a fall everywhere.
-    The figures and the previous year's totals stay shown as they are, so that nothing is hidden
-    and the totals still match last year's report."""
+    The figures and the previous year's key figures stay shown as they are, so that nothing is
+    hidden and they still match last year's report."""
     today = today or timezone.localdate()
     in_progress = year >= today.year
     rows = list(
@@ -233,6 +406,7 @@ def activity_report(year: int, today: date | None = None) -> ActivityReport:
             "pk", "year", "pole", "category", "count", "amount"
         )
     )
+    keys = key_figures(member_categories() if entered is None else entered)
     previous = {
         (pole, category): (count, amount)
         for _, y, pole, category, count, amount in rows
@@ -242,6 +416,7 @@ def activity_report(year: int, today: date | None = None) -> ActivityReport:
     for pk, y, pole, category, count, amount in rows:
         if y != year:
             continue
+        key = keys.get(fold(pole))
         previous_count, previous_amount = previous.get((pole, category), (None, None))
         figures.append(
             Line(
@@ -253,43 +428,130 @@ def activity_report(year: int, today: date | None = None) -> ActivityReport:
                 previous_amount,
                 pk,
                 comparable=not in_progress,
+                key=bool(key and key.takes(category)),
             )
         )
     figures.sort(key=lambda line: report_order(line.pole, line.category))
-    entered = {(line.pole, line.category) for line in figures}
+    entered_now = {(line.pole, line.category) for line in figures}
     missing = sorted(
-        (key for key in previous if key not in entered), key=lambda k: report_order(*k)
+        (key for key in previous if key not in entered_now), key=lambda k: report_order(*k)
     )
-    incomplete_poles = {pole for pole, _ in missing}
+    incomplete = {
+        pole for pole, category in missing if (k := keys.get(fold(pole))) and k.takes(category)
+    }
     totals = []
     for pole in dict.fromkeys(line.pole for line in figures):
+        key = keys.get(fold(pole))
         mine = [line for line in figures if line.pole == pole]
-        before = [v for (p, _), v in previous.items() if p == pole]
+        taken = [line for line in mine if line.key]
+        before = [v for (p, c), v in previous.items() if p == pole and key and key.takes(c)]
         totals.append(
             Line(
                 pole,
                 None,
-                _sum(line.count for line in mine),
-                _sum(line.amount for line in mine),
+                _sum(line.count for line in taken),
+                _sum(line.amount for line in taken),
                 _sum(count for count, _ in before),
                 _sum(amount for _, amount in before),
-                comparable=not in_progress and pole not in incomplete_poles,
+                comparable=not in_progress and pole not in incomplete,
+                measure=key.label if key else "",
+                summed=bool(key and key.summed),
+                left_out=[line.category for line in mine if not line.key]
+                if key and key.summed
+                else [],
             )
         )
     return ActivityReport(year, year - 1, figures, totals, missing, in_progress)
 
 
-def latest_report() -> ActivityReport | None:
-    """The report of the latest year with figures (the dashboard's)."""
-    year = ActivityFigure.objects.order_by("-year").values_list("year", flat=True).first()
-    return activity_report(year) if year else None
+# --- The dashboard's year --------------------------------------------------------------------
+
+
+@dataclass
+class YearEntry:
+    """A year after the dashboard's whose figures are being entered."""
+
+    year: int
+    entered: int  # figures entered so far
+    missing: int  # figures of the year before without their counterpart yet
+    over: bool  # the year is over
+
+    @property
+    def note(self) -> str:
+        """How far the entry is, after « Saisie de <year> en cours : »."""
+        text = plural(self.entered, "chiffre saisi", "chiffres saisis")
+        if not self.over:
+            return f"{text} jusqu'ici ; l'année n'est pas terminée."
+        has = "n'ont" if self.missing > 1 else "n'a"
+        return (
+            f"{text} ; {plural(self.missing, 'chiffre', 'chiffres')} de {self.year - 1} {has} "
+            "pas encore d'équivalent."
+        )
+
+
+@dataclass
+class ActivityOverview:
+    """What the dashboard's activity card shows (activity_overview)."""
+
+    # The last complete year's report; the latest year's when no year is complete yet.
+    report: ActivityReport | None
+    complete: bool = False
+    # The years after the report's that have figures, most recent first.
+    entering: list[YearEntry] = field(default_factory=list)
+    # Last year, once January is over, when it has no figure at all.
+    overdue_year: int | None = None
+
+
+def is_complete(year: int, pairs_by_year: dict[int, set], today: date) -> bool:
+    """A year is complete when it is over and every figure of the year before has its
+    counterpart (0 for an activity that stopped): the same rule as the report's « saisie
+    incomplète ». A first year is complete once over."""
+    return year < today.year and pairs_by_year.get(year - 1, set()) <= pairs_by_year[year]
+
+
+def activity_overview(today: date | None = None) -> ActivityOverview:
+    """The dashboard's year: the last complete one, so that one figure typed for a new year
+    does not replace a whole year by a partial one; the years being entered after it, with how
+    far they are; and, from February, last year if nothing was entered for it yet (activity
+    reports are drawn up in the first months of the year)."""
+    today = today or timezone.localdate()
+    pairs_by_year: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for year, pole, category in ActivityFigure.objects.values_list("year", "pole", "category"):
+        pairs_by_year[year].add((pole, category))
+    last_year = today.year - 1
+    overdue = last_year if today.month > 1 and last_year not in pairs_by_year else None
+    if not pairs_by_year:
+        return ActivityOverview(None, overdue_year=overdue)
+    years = sorted(pairs_by_year, reverse=True)
+    complete = [year for year in years if is_complete(year, pairs_by_year, today)]
+    shown = complete[0] if complete else years[0]
+    entering = [
+        YearEntry(
+            year,
+            len(pairs_by_year[year]),
+            len(pairs_by_year.get(year - 1, set()) - pairs_by_year[year]),
+            year < today.year,
+        )
+        for year in years
+        if year > shown
+    ]
+    entered = set().union(*pairs_by_year.values())
+    return ActivityOverview(
+        activity_report(shown, today, entered), bool(complete), entering, overdue
+    )
+
+
+def latest_report(today: date | None = None) -> ActivityReport | None:
+    """The dashboard's report: the last complete year's (activity_overview)."""
+    return activity_overview(today).report
 
 
 @dataclass
 class Trend:
-    """A pole's yearly count totals, with bar heights for a small chart (0-100)."""
+    """A pole's key figure year by year, with bar heights for a small chart (0-100)."""
 
     pole: str
+    measure: str  # KeyFigure.label; "" for a pole without a key figure (no values)
     values: list[int | None]
     heights: list[int]
 
@@ -306,24 +568,26 @@ class Trend:
 
 
 def pole_trends(last: int = 10) -> tuple[list[int], list[Trend]]:
-    """Count totals per pole over the `last` years with figures, for the multi-year table."""
-    from django.db.models import Sum
-
+    """Each pole's key figure (its count) over the `last` years with figures, for the
+    multi-year table: the same figure as the dashboard's, never the sum of a pole's lines."""
     years = sorted(available_years()[:last])
-    totals = (
-        ActivityFigure.objects.filter(year__in=years)
-        .values_list("pole", "year")
-        .annotate(total=Sum("count"))
+    rows = ActivityFigure.objects.filter(year__in=years).values_list(
+        "pole", "category", "year", "count"
     )
-    by_pole: dict[str, dict[int, int | None]] = defaultdict(dict)
-    for pole, year, total in totals:
-        by_pole[pole][year] = total
+    keys = key_figures(member_categories())
+    by_pole: dict[str, dict[int, list[int | None]]] = {}
+    for pole, category, year, count in rows:
+        counts = by_pole.setdefault(pole, defaultdict(list))
+        key = keys.get(fold(pole))
+        if key and key.takes(category):
+            counts[year].append(count)
     trends = []
     for pole in sorted(by_pole, key=pole_order):
-        values = [by_pole[pole].get(year) for year in years]
+        key = keys.get(fold(pole))
+        values = [_sum(by_pole[pole].get(year, ())) for year in years]
         peak = max((v for v in values if v), default=0)
         heights = [round((v or 0) * 100 / peak) if peak else 0 for v in values]
-        trends.append(Trend(pole, values, heights))
+        trends.append(Trend(pole, key.label if key else "", values, heights))
     return years, trends
 
 

@@ -3,8 +3,11 @@
 CASF L123-6: the maire presides; élus and nommés in equal numbers; among the nommés, one
 representative of each of four kinds of association; the board elects a vice-président.
 CASF R123-7: at most 8 élus and 8 nommés, at least 4 of each.
+CASF R123-10: after each general municipal election, a new board within two months of the
+municipal council's installation (MUNICIPAL_ELECTIONS, renewal_due).
 """
 
+import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -12,6 +15,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from tenants.workspace.models import BoardMandate, BoardMember
+from union.formats import long_date
 
 Seat = BoardMember.Seat
 Category = BoardMember.Category
@@ -197,6 +201,140 @@ def mandate_compliance(
     return check_board(sitting_members(mandate, members=members))
 
 
+# --- Municipal elections --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MunicipalElection:
+    """A general election of the conseils municipaux (renouvellement général), by its rounds."""
+
+    first_round: date
+    last_round: date
+
+    @property
+    def year(self) -> int:
+        return self.first_round.year
+
+    @property
+    def rounds(self) -> str:
+        """ "des 15 et 22 mars 2026", "des 15 mars et 28 juin 2020"."""
+        day, month, _year = long_date(self.first_round, weekday=False).split()
+        last = long_date(self.last_round, weekday=False)
+        if self.first_round.month == self.last_round.month:
+            return f"des {day} et {last}"
+        return f"des {day} {month} et {last}"
+
+    @property
+    def installed_by(self) -> date:
+        """The latest day a council elected at this election met for the first time: the Sunday
+        after the round that completed it (CGCT L2121-7; rounds are held on Sundays)."""
+        return self.last_round + timedelta(days=7)
+
+    @property
+    def board_due(self) -> date:
+        """The latest day for the new board: two months after the municipal council's
+        installation (CASF R123-10), counted from the latest installation possible."""
+        return add_months(self.installed_by, BOARD_RENEWAL_MONTHS)
+
+
+# General municipal elections in metropolitan France, from the decrees convening the voters
+# (ministère de l'Intérieur, résultats des élections municipales). Conseillers municipaux are
+# elected for six years (code électoral L227). 2020: the second round, due on 22 March, was
+# postponed to 28 June by the Covid-19 epidemic (loi 2020-290 of 23 March 2020). Add the next
+# election when its decree is published (about a year ahead).
+MUNICIPAL_ELECTIONS: tuple[MunicipalElection, ...] = (
+    MunicipalElection(date(2008, 3, 9), date(2008, 3, 16)),
+    MunicipalElection(date(2014, 3, 23), date(2014, 3, 30)),
+    MunicipalElection(date(2020, 3, 15), date(2020, 6, 28)),
+    MunicipalElection(date(2026, 3, 15), date(2026, 3, 22)),
+)
+NEXT_MUNICIPAL_ELECTION_YEAR = 2032  # expected in March, six years after 2026; dates not set yet
+# CASF R123-10: once renewed, the conseil municipal elects its members of the CCAS board within
+# two months (and the maire appoints the others, R123-11).
+BOARD_RENEWAL_MONTHS = 2
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def last_municipal_election(today: date | None = None) -> MunicipalElection | None:
+    """The latest general municipal election whose first round has taken place."""
+    today = today or timezone.localdate()
+    held = [e for e in MUNICIPAL_ELECTIONS if e.first_round <= today]
+    return held[-1] if held else None
+
+
+def next_mandate_label(today: date | None = None) -> str:
+    """ "2026-2032": the usual label of a board installed after the last municipal election
+    (the years of the municipal term)."""
+    election = last_municipal_election(today)
+    if election is None:
+        return ""
+    later = [e.year for e in MUNICIPAL_ELECTIONS if e.year > election.year]
+    return f"{election.year}-{later[0] if later else NEXT_MUNICIPAL_ELECTION_YEAR}"
+
+
+def abs_due_after(today: date | None = None) -> MunicipalElection | None:
+    """The election after which the ABS's socio-demographic diagnosis is due (CASF R123-1:
+    within the year after the municipal elections), while that year runs. Shown until the end
+    of the following calendar year, the longest reading of « within the year after »."""
+    today = today or timezone.localdate()
+    election = last_municipal_election(today)
+    if election is None or today.year > election.last_round.year + 1:
+        return None
+    return election
+
+
+@dataclass(frozen=True)
+class RenewalDue:
+    """The latest board began before the last general municipal election: the conseil
+    municipal must elect, and the maire appoint, a new one (CASF R123-10)."""
+
+    election: MunicipalElection
+    today: date
+
+    @property
+    def due(self) -> date:
+        return self.election.board_due
+
+    @property
+    def overdue(self) -> bool:
+        return self.today > self.due
+
+    @property
+    def when(self) -> str:
+        return "" if self.overdue else in_days((self.due - self.today).days)
+
+    @property
+    def abs_due(self) -> bool:
+        return abs_due_after(self.today) == self.election
+
+
+def renewal_due(mandate: BoardMandate | None, today: date | None = None) -> RenewalDue | None:
+    """Whether `mandate`, the latest board entered, began before the last general municipal
+    election and so must be renewed. Nothing once a later mandate is entered (even one that
+    has not started yet: the renewal is planned), nor for a past mandate followed by another."""
+    today = today or timezone.localdate()
+    election = last_municipal_election(today)
+    if mandate is None or election is None or mandate.start >= election.first_round:
+        return None
+    # Compared with the first round: in 2020 boards were renewed between the two rounds.
+    if BoardMandate.objects.filter(start__gt=mandate.start).exists():
+        return None
+    return RenewalDue(election, today)
+
+
+def is_past(mandate: BoardMandate, today: date | None = None) -> bool:
+    """An ended mandate: the board's history."""
+    return mandate.end is not None and mandate.end < (today or timezone.localdate())
+
+
 # --- Terms ending soon -----------------------------------------------------------------------
 
 # How far ahead a director is warned: a seat needs a replacement chosen (a council vote, an
@@ -230,13 +368,14 @@ class TermWarnings:
     seats: list[EndingSeat] = field(default_factory=list)
     mandate_days_left: int | None = None
     breaks_compliance: bool = False
+    renewal: RenewalDue | None = None
 
     @property
     def mandate_when(self) -> str:
         return "" if self.mandate_days_left is None else in_days(self.mandate_days_left)
 
     def __bool__(self) -> bool:
-        return bool(self.seats) or self.mandate_days_left is not None
+        return bool(self.seats) or self.mandate_days_left is not None or self.renewal is not None
 
 
 def term_warnings(
@@ -246,11 +385,16 @@ def term_warnings(
 ) -> TermWarnings:
     """Seats of the running mandate whose end date falls within SEAT_NOTICE_DAYS, the mandate's
     own end within MANDATE_NOTICE_DAYS, and whether the board, compliant today, would no longer
-    be once those seats are empty. Nothing for a past or future mandate. `members`: the
-    mandate's seats if the caller already has them."""
+    be once those seats are empty; and, for the latest mandate (running or ended without a
+    successor), whether it predates the last municipal election (renewal_due). Nothing for a
+    future mandate, nor for a past one followed by another. `members`: the mandate's seats if
+    the caller already has them."""
     today = today or timezone.localdate()
-    if mandate is None or mandate.start > today or (mandate.end and mandate.end < today):
+    if mandate is None or mandate.start > today:
         return TermWarnings()
+    renewal = renewal_due(mandate, today)
+    if mandate.end and mandate.end < today:
+        return TermWarnings(renewal=renewal)
     if members is None:
         members = list(mandate.members.all())
     sitting = sitting_members(mandate, today, members)
@@ -271,4 +415,4 @@ def term_warnings(
         else sitting
     )
     breaks = bool(seats) and check_board(sitting).compliant and not check_board(staying).compliant
-    return TermWarnings(seats, mandate_days, breaks)
+    return TermWarnings(seats, mandate_days, breaks, renewal)

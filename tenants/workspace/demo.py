@@ -249,8 +249,23 @@ DOCUMENTS = [
 ]
 
 
+# How the demo's documents are filed: category and date of the document.
+DOCUMENT_FILING = {
+    "Règlement des aides facultatives 2026": (Document.Category.RULES, date(2026, 3, 12)),
+    "Procès-verbal du conseil d'administration du 12 mars 2026": (
+        Document.Category.BOARD,
+        date(2026, 3, 12),
+    ),
+}
+
+
 def _documents(member: MemberCCAS) -> None:
     if Document.objects.exists():
+        # Loaded by a version without categories: file the demo's own documents, once.
+        for title, (category, day) in DOCUMENT_FILING.items():
+            Document.objects.filter(
+                title=title, category=Document.Category.OTHER, document_date__isnull=True
+            ).update(category=category, document_date=day)
         return
     director = get_user_model().objects.filter(email="direction@ccas-bondy.demo").first()
     styles = stylesheet()
@@ -258,7 +273,8 @@ def _documents(member: MemberCCAS) -> None:
         story = [Paragraph(title, styles["Title"])]
         story += [Paragraph(text, styles["Normal"]) for text in paragraphs]
         content = ContentFile(build_pdf(story, title=title), name=file_name)
-        add_document(member, title, content, actor=director)
+        category, day = DOCUMENT_FILING[title]
+        add_document(member, title, content, actor=director, category=category, document_date=day)
 
 
 def load(stdout) -> None:

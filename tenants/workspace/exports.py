@@ -52,12 +52,19 @@ def partial_year_notes(report: ActivityReport) -> list[str]:
 
 
 def _category(line: Line, report: ActivityReport) -> str:
+    """A figure's category, or what a pole's summary line is: its total when its categories
+    count the same thing, else its key figure (activity.key_figures), never a sum of unlike
+    figures. Marked as the report page marks it when some of last year's figures lack."""
     if line.category is not None:
         return line.category
-    # As the report page's badge: this total lacks some of last year's figures.
-    if not line.comparable and not report.in_progress:
-        return "Total du pôle (saisie incomplète)"
-    return "Total du pôle"
+    incomplete = not line.comparable and not report.in_progress
+    if line.summed:
+        notes = [f"hors {', '.join(line.left_out)}"] if line.left_out else []
+        if incomplete:
+            notes.append("saisie incomplète")
+        return "Total du pôle" + (f" ({' ; '.join(notes)})" if notes else "")
+    text = f"Chiffre clé du pôle : {line.measure}"
+    return f"{text} (saisie incomplète)" if incomplete else text
 
 
 def _cells(line: Line, report: ActivityReport) -> list:
@@ -74,11 +81,13 @@ def _cells(line: Line, report: ActivityReport) -> list:
 
 
 def report_lines(report: ActivityReport) -> list[Line]:
-    """Each pole's figures followed by its total."""
+    """Each pole's figures followed by its key figure (none for a pole of the member's own whose
+    categories may count different things)."""
     lines = []
     for total, figures in report.figures_by_pole():
         lines.extend(figures)
-        lines.append(total)
+        if total.measure:
+            lines.append(total)
     return lines
 
 
@@ -128,7 +137,7 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
         for note in notes:
             # append_row gives the whole row (as wide as the table): the note is its first cell.
             append_row(sheet, [note])[0].font = Font(italic=True)
-    set_widths(sheet, (24, 40, 12, 12, 14, 16, 16, 14))
+    set_widths(sheet, (24, 50, 12, 12, 14, 16, 16, 14))
     return workbook_bytes(workbook)
 
 

@@ -4,6 +4,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.html import format_html
 
 from tenants.models import Membership
 from tenants.workspace.activity import (
@@ -20,6 +21,7 @@ from tenants.workspace.models import (
     ActivityFigure,
     BoardMandate,
     BoardMember,
+    Document,
     Profile,
     Service,
 )
@@ -32,32 +34,81 @@ from tenants.workspace.services import (
     seat_clash_errors,
     seat_date_errors,
 )
+from tenants.workspace.uploads import ALLOWED_EXTENSIONS, accepted_formats, document_file_error
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+PUBLISHED_MARK = "Publié dans l'annuaire des membres"
 
 
-class DocumentForm(forms.Form):
-    title = forms.CharField(label="Titre", max_length=200)
-    file = forms.FileField(
-        label="Fichier",
-        help_text="20 Mo au plus. Tous formats acceptés : PDF, traitement de texte, tableur, "
-        "image…",
+def document_file_field(label: str = "Fichier") -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        help_text=f"20 Mo au plus. Formats acceptés : {accepted_formats()}.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{extension}" for extension in ALLOWED_EXTENSIONS)}
+        ),
     )
 
+
+def clean_document_file(uploaded):
+    """The checks of a document's file (upload and replacement), French errors."""
+    if uploaded.size > MAX_DOCUMENT_BYTES:
+        raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+    # A long name is shortened when stored (models.fitting_file_name), but not its extension:
+    # it says which program opens the file.
+    extension = PurePath(uploaded.name).suffix[1:]
+    if len(extension) > MAX_EXTENSION_LENGTH:
+        raise forms.ValidationError(
+            f"L'extension du nom du fichier (après le dernier point) compte "
+            f"{len(extension)} caractères, {MAX_EXTENSION_LENGTH} au plus : renommez le "
+            "fichier avant de le déposer."
+        )
+    if error := document_file_error(uploaded):
+        raise forms.ValidationError(error)
+    return uploaded
+
+
+class DocumentDetailsForm(forms.Form):
+    """What is said of a document: « Modifier », and the upload form's first fields."""
+
+    title = forms.CharField(label="Titre", max_length=200)
+    # Not required: a document filed without one goes to « Autres », as those filed before
+    # categories existed.
+    category = forms.ChoiceField(
+        label="Catégorie",
+        choices=Document.Category.choices,
+        initial=Document.Category.OTHER,
+        required=False,
+    )
+    document_date = forms.DateField(
+        label="Date du document",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Facultative : date de la séance, de la signature ou de la publication.",
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Facultative : ce que contient le document, à quoi il sert.",
+    )
+
+    def clean_category(self):
+        return self.cleaned_data["category"] or Document.Category.OTHER
+
+
+class DocumentForm(DocumentDetailsForm):
+    file = document_file_field()
+
     def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError("Le fichier dépasse 20 Mo.")
-        # A long name is shortened when stored (models.fitting_file_name), but not its extension:
-        # it says which program opens the file.
-        extension = PurePath(uploaded.name).suffix[1:]
-        if len(extension) > MAX_EXTENSION_LENGTH:
-            raise forms.ValidationError(
-                f"L'extension du nom du fichier (après le dernier point) compte "
-                f"{len(extension)} caractères, {MAX_EXTENSION_LENGTH} au plus : renommez le "
-                "fichier avant de le déposer."
-            )
-        return uploaded
+        return clean_document_file(self.cleaned_data["file"])
+
+
+class DocumentReplaceForm(forms.Form):
+    file = document_file_field("Nouveau fichier")
+
+    def clean_file(self):
+        return clean_document_file(self.cleaned_data["file"])
 
 
 class DateInput(forms.DateInput):
@@ -76,6 +127,18 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
         }
+
+    def __init__(self, *args, published: frozenset[str] | set[str] = frozenset(), **kwargs):
+        """`published`: the fields the directory shows (services.published_profile_fields),
+        marked in their help text, which their input is described by."""
+        super().__init__(*args, **kwargs)
+        for name in published:
+            field = self.fields[name]
+            field.help_text = format_html(
+                '<span class="badge badge-public">{}</span>{}',
+                PUBLISHED_MARK,
+                format_html(" {}", field.help_text) if field.help_text else "",
+            )
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
@@ -224,6 +287,64 @@ class BoardMemberForm(forms.ModelForm):
                 exclude=self.instance if self.instance.pk else None,
             ).items():
                 self.add_error(name, message)
+        return data
+
+
+def reappointed_choice_label(seat: BoardMember) -> str:
+    """ "Nommé0 Asso0 – nommé(e) par le maire, Associations familiales (UDAF)": whom the box is
+    for, and the seat they keep."""
+    parts = [seat.get_seat_display().lower()]
+    if seat.is_vice_president:
+        parts.append("vice-président(e)")
+    if seat.seat == BoardMember.Seat.APPOINTED and seat.category:
+        parts.append(seat.get_category_display())
+    return f"{seat.full_name} – {', '.join(parts)}"
+
+
+class BoardRenewalForm(forms.Form):
+    """« Renouveler le conseil »: the new mandate and who of the current board sits on it again.
+    Clashes with other mandates and seats left outside are checked by services.renew_board
+    (FieldErrors, put next to these fields by the view), in the same transaction as the write."""
+
+    label = forms.CharField(label="Mandature", max_length=50, help_text="Par exemple : 2026-2032.")
+    start = forms.DateField(label="Début", widget=DateInput())
+    end = forms.DateField(
+        label="Fin",
+        required=False,
+        widget=DateInput(),
+        help_text="Laissez vide : elle se fixe au prochain renouvellement.",
+    )
+    reappointed = forms.MultipleChoiceField(
+        label="Membres reconduits",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez les membres du conseil actuel qui siègent dans le nouveau : ils y sont "
+        "repris avec le même siège (et la même association) à partir du début de la nouvelle "
+        "mandature. Les autres quittent le conseil avec la mandature actuelle. Le vice-président "
+        "est élu par le nouveau conseil : corrigez-le ensuite au besoin.",
+    )
+
+    def __init__(self, *args, previous: BoardMandate, seats: list[BoardMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = {str(seat.pk): seat for seat in seats}
+        self.fields["start"].help_text = (
+            "Le jour où le nouveau conseil d'administration est installé. La mandature "
+            f"{previous.label} finit la veille (si elle n'a pas déjà pris fin)."
+        )
+        self.fields["reappointed"].choices = [
+            (pk, reappointed_choice_label(seat)) for pk, seat in self.seats.items()
+        ]
+        if not seats:
+            del self.fields["reappointed"]
+
+    def clean_reappointed(self) -> list[BoardMember]:
+        return [self.seats[pk] for pk in self.cleaned_data["reappointed"]]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "La fin précède le début.")
         return data
 
 

@@ -3,6 +3,8 @@
 Only what a director explicitly publishes (tenants.models.PublicMemberProfile) is copied to public.
 """
 
+import re
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +15,7 @@ FILE_NAME_MAX_LENGTH = 100  # Document.file's max_length (Django's default for a
 # What the storage adds to a name already taken: "_" and seven random characters.
 TAKEN_NAME_ROOM = 8
 MAX_EXTENSION_LENGTH = 20  # after the last dot; longer is refused by the upload form
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
 
 
 def fitting_file_name(filename: str, room: int) -> str:
@@ -34,7 +37,34 @@ def document_upload_to(instance: "Document", filename: str) -> str:
 class Document(models.Model):
     """A file a member keeps in its space: stored per tenant, served only to its people."""
 
+    class Category(models.TextChoices):
+        # The kinds of papers a CCAS files (what its board, its budget and the law ask for).
+        BOARD = "conseil", "Conseil d'administration (délibérations, procès-verbaux)"
+        BUDGET = "budget", "Budget et finances"
+        RULES = "reglements", "Règlements et procédures"
+        ABS = "abs", "Analyse des besoins sociaux"
+        REPORTS = "rapports", "Rapports d'activité"
+        AGREEMENTS = "conventions", "Conventions et partenariats"
+        OTHER = "autres", "Autres"
+
     title = models.CharField("titre", max_length=200)
+    # « Autres » for the documents filed before categories existed: nothing is guessed for them.
+    # Defaults in the database too, so that code of the previous release still inserts during a
+    # rolling update (docs/operations.md: additive migrations).
+    category = models.CharField(
+        "catégorie",
+        max_length=20,
+        choices=Category.choices,
+        default=Category.OTHER,
+        db_default=Category.OTHER,
+    )
+    description = models.TextField("description", blank=True, default="", db_default="")
+    document_date = models.DateField(
+        "date du document",
+        null=True,
+        blank=True,
+        help_text="Facultative : date de la séance, de la signature ou de la publication.",
+    )
     file = models.FileField(
         "fichier",
         upload_to=document_upload_to,
@@ -50,6 +80,16 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The last « Remplacer le fichier »: the document keeps its title, its place and its link.
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replaced_at = models.DateTimeField("fichier remplacé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "document"
@@ -59,10 +99,29 @@ class Document(models.Model):
         return self.title
 
     @property
+    def file_name(self) -> str:
+        """The stored file's name, without the member's folder."""
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def extension(self) -> str:
+        """ "pdf", "xlsx"… in lower case; "" when the name has none."""
+        stem, dot, extension = self.file_name.rpartition(".")
+        return extension.lower() if dot and stem else ""
+
+    @property
+    def download_name(self) -> str:
+        """The name a download or a tab gets: the document's title, not the stored name (which
+        the storage suffixes, "pv_a1B2c3D.pdf", and which a replacement changes), with the
+        file's extension. Characters that file systems refuse become spaces."""
+        name = " ".join(UNSAFE_IN_FILE_NAMES.sub(" ", self.title).split())[:150] or "document"
+        return f"{name}.{self.extension}" if self.extension else name
+
+    @property
     def file_format(self) -> str:
         """ "PDF", "XLSX"…: what the file will open with, from its name."""
-        stem, dot, extension = self.file.name.rpartition(".")
-        return extension.upper() if dot and stem and len(extension) <= 5 else "fichier"
+        extension = self.extension
+        return extension.upper() if extension and len(extension) <= 5 else "fichier"
 
     @property
     def file_size(self) -> int | None:
@@ -71,6 +130,40 @@ class Document(models.Model):
             return self.file.size
         except OSError:
             return None
+
+
+class TeamInvitation(models.Model):
+    """One invitation e-mail sent to a person of the team (the first one or « Renvoyer
+    l'invitation »), so that the team page can say when, for those who never signed in.
+
+    Kept in the member's schema: the team page is the member's, and public tables never point
+    into a schema. Invitations sent by the union (onboarding) have no row: the team page falls
+    back to the membership's date."""
+
+    # Public table; no database constraint across schemas (people are deactivated, not deleted).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField("envoyée le", auto_now_add=True, db_index=True)
+    # True when the e-mail held a link to choose a password (the account had none).
+    with_password_link = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 # --- Profile ---------------------------------------------------------------------------------

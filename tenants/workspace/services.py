@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import MemberCCAS, Membership, PublicMemberProfile
-from tenants.services import grant_membership, member_url, revoke_membership
+from tenants.services import (
+    grant_membership,
+    invited_to_set_password,
+    member_url,
+    revoke_membership,
+    send_set_password_email,
+)
 from tenants.workspace.activity import ImportRow, activity_year_error, canonical_labels, fold, spell
 from tenants.workspace.models import (
     ActivityFigure,
@@ -23,11 +29,14 @@ from tenants.workspace.models import (
     Document,
     Profile,
     Service,
+    TeamInvitation,
 )
 from union.audit import record_audit
 from union.formats import long_date
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+DOCUMENT_FIELDS = ("title", "category", "description", "document_date")
+AGENT_DELETE_WINDOW = timedelta(hours=24)
 PROFILE_FIELDS = (
     "legal_name",
     "kind",
@@ -74,11 +83,85 @@ class DuplicateFigure(WorkspaceError):
 
 
 @transaction.atomic
-def add_document(member, title: str, uploaded_file, *, actor) -> Document:
-    """Store a file in the member's own storage and note it in the audit trail."""
-    document = Document.objects.create(title=title, file=uploaded_file, uploaded_by=actor)
-    record_audit("document.added", actor=actor, member=member, target=title)
+def add_document(
+    member,
+    title: str,
+    uploaded_file,
+    *,
+    actor,
+    category: str = Document.Category.OTHER,
+    description: str = "",
+    document_date: date | None = None,
+) -> Document:
+    """Store a file in the member's own storage and note it in the audit trail. The file was
+    checked by the form (uploads.document_file_error)."""
+    document = Document.objects.create(
+        title=title,
+        file=uploaded_file,
+        uploaded_by=actor,
+        category=category,
+        description=description,
+        document_date=document_date,
+    )
+    record_audit("document.added", actor=actor, member=member, target=title, category=category)
     return document
+
+
+@transaction.atomic
+def update_document(member, document: Document, values: dict, *, actor) -> Document:
+    """Change what is said of a document (DOCUMENT_FIELDS), not its file; audited with the
+    names of the fields changed."""
+    changed = [
+        name
+        for name in DOCUMENT_FIELDS
+        if name in values and getattr(document, name) != values[name]
+    ]
+    for name in changed:
+        setattr(document, name, values[name])
+    if changed:
+        document.full_clean(exclude=["file"])
+        document.save(update_fields=changed)
+        record_audit(
+            "document.changed", actor=actor, member=member, target=document.title, fields=changed
+        )
+    return document
+
+
+@transaction.atomic
+def replace_document_file(member, document: Document, uploaded_file, *, actor) -> Document:
+    """A new version of the file under the same document (title, category, link kept). The old
+    file leaves the member's storage once the change is committed: a rolled-back replacement
+    keeps it, and the stored document never points to a deleted file."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    storage, previous = document.file.storage, document.file.name
+    document.file = uploaded_file
+    document.replaced_at = timezone.now()
+    document.replaced_by = actor if getattr(actor, "is_authenticated", False) else None
+    document.save(update_fields=["file", "replaced_at", "replaced_by"])
+    record_audit(
+        "document.replaced",
+        actor=actor,
+        member=member,
+        target=document.title,
+        previous_file=previous.rsplit("/", 1)[-1],
+        new_file=document.file_name,
+    )
+    if previous and previous != document.file.name:
+        transaction.on_commit(lambda: storage.delete(previous))
+    return document
+
+
+def may_delete_document(document: Document, user, *, is_director: bool, now=None) -> bool:
+    """Directors delete any document; an agent only one she uploaded herself less than
+    AGENT_DELETE_WINDOW ago (a wrong file, noticed at once), not the space's records."""
+    if is_director:
+        return True
+    now = now or timezone.now()
+    return (
+        document.uploaded_by_id is not None
+        and document.uploaded_by_id == getattr(user, "pk", None)
+        and document.uploaded_at >= now - AGENT_DELETE_WINDOW
+    )
 
 
 @transaction.atomic
@@ -166,6 +249,31 @@ def set_profile_publication(
     return _sync_public_profile(member, profile)
 
 
+# The profile's fields that each publication choice copies to the directory (_sync_public_profile
+# below): the edit form marks them, so that nobody changes the public page unawares.
+PUBLISHED_WITH_NAME = ("legal_name",)
+PUBLISHED_WITH_CONTACT = (
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "website",
+    "opening_hours",
+)
+
+
+def published_profile_fields(profile: Profile) -> set[str]:
+    """The names of the profile's fields that the portal's directory shows now (services are
+    published as a whole: `profile.publish_services`)."""
+    fields = set()
+    if profile.publish_name:
+        fields.update(PUBLISHED_WITH_NAME)
+    if profile.publish_contact:
+        fields.update(PUBLISHED_WITH_CONTACT)
+    return fields
+
+
 def _sync_public_profile(member: MemberCCAS, profile: Profile) -> PublicMemberProfile | None:
     if not profile.publishes_anything:
         PublicMemberProfile.objects.filter(member=member).delete()
@@ -244,7 +352,9 @@ def mandate_errors(
                 advice = (
                     f"Si le conseil a été renouvelé, indiquez d'abord la fin de la mandature "
                     f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
-                    "celle-ci."
+                    "celle-ci. La direction peut aussi « Renouveler le conseil » depuis la page "
+                    "du conseil : la mandature en cours est close la veille et les membres "
+                    "reconduits sont repris sans les saisir de nouveau."
                 )
             else:
                 advice = (
@@ -623,10 +733,113 @@ def delete_mandate(member: MemberCCAS, mandate: BoardMandate, *, actor=None) -> 
     mandate.delete()
 
 
+@transaction.atomic
 def delete_board_member(member: MemberCCAS, board_member: BoardMember, *, actor=None) -> None:
     """Remove a seat entered by mistake (someone who leaves gets an end date instead)."""
     record_audit("board.member_deleted", actor=actor, member=member, target=board_member.full_name)
     board_member.delete()
+
+
+# Copied from a re-appointed member's seat into the new board; dates are the new board's.
+REAPPOINTED_FIELDS = (
+    "first_name",
+    "last_name",
+    "seat",
+    "is_vice_president",
+    "association",
+    "category",
+)
+
+
+@dataclass
+class BoardRenewal:
+    """What renew_board did: the new mandate, the previous one and the day it was closed (None
+    when it had already ended before), and the seats copied into the new board."""
+
+    mandate: BoardMandate
+    previous: BoardMandate
+    closed_on: date | None
+    reappointed: list[BoardMember]
+
+
+@transaction.atomic
+def renew_board(
+    member: MemberCCAS,
+    previous: BoardMandate,
+    label: str,
+    start: date,
+    end: date | None = None,
+    reappointed: list[BoardMember] = (),
+    *,
+    actor=None,
+) -> BoardRenewal:
+    """Install a new board after `previous` (the latest mandate), all or nothing: `previous`
+    ends the day before `start` (update_mandate, its seats made to end then at the latest),
+    the new mandate opens (create_mandate), and the `reappointed` seats of `previous` are
+    copied into it from `start` (add_board_member); the others end with `previous`.
+
+    Why one write: after the municipal elections a director otherwise closed the old mandate,
+    opened the new one and typed every member again, and a refusal half-way left the board
+    page showing an empty board. Each step keeps its own rules and audit entry; errors are
+    FieldErrors by the renewal form's fields ("label", "start", "end")."""
+    previous = BoardMandate.objects.select_for_update().get(pk=previous.pk)
+    if start <= previous.start:
+        raise FieldErrors(
+            {
+                "start": f"La nouvelle mandature commence après le début de la mandature "
+                f"{previous.label} ({_period(previous)}) : le "
+                f"{long_date(previous.start + timedelta(days=1), weekday=False)} au plus tôt."
+            }
+        )
+    if BoardMandate.objects.filter(start__gt=previous.start).exists():
+        raise WorkspaceError(
+            f"Une mandature a été saisie après la mandature {previous.label} : le conseil a "
+            "déjà été renouvelé. Rechargez la page du conseil."
+        )
+    strangers = [seat for seat in reappointed if seat.mandate_id != previous.pk]
+    if strangers:
+        raise WorkspaceError(
+            f"Seuls les membres de la mandature {previous.label} peuvent être reconduits."
+        )
+    copies = [{name: getattr(seat, name) for name in REAPPOINTED_FIELDS} for seat in reappointed]
+    eve = start - timedelta(days=1)
+    closed_on = None
+    if previous.end is None or previous.end > eve:
+        try:
+            update_mandate(
+                member,
+                previous,
+                previous.label,
+                previous.start,
+                eve,
+                adjust_seats=True,
+                actor=actor,
+            )
+        except FieldErrors as error:
+            # Said on the new start: that is the date that closes the previous mandate.
+            raise FieldErrors(
+                {
+                    "start": f"La mandature {previous.label} serait close le "
+                    f"{long_date(eve, weekday=False)}, veille de ce début : "
+                    + " ".join(error.errors.values())
+                }
+            ) from error
+        closed_on = eve
+    mandate = create_mandate(member, label, start, end, actor=actor)
+    seated = [
+        add_board_member(member, mandate, {**values, "start": start, "end": None}, actor=actor)
+        for values in copies
+    ]
+    record_audit(
+        "board.renewed",
+        actor=actor,
+        member=member,
+        target=mandate.label,
+        previous=previous.label,
+        closed_on=closed_on.isoformat() if closed_on else None,
+        reappointed=[seat.full_name for seat in seated],
+    )
+    return BoardRenewal(mandate, previous, closed_on, seated)
 
 
 # --- Activity --------------------------------------------------------------------------------
@@ -726,9 +939,10 @@ def invite_team_member(
     actor=None,
     request=None,
 ) -> Membership:
-    """Give someone access to the member space. A new person receives a single-use link to choose
-    a password (tenants.services.grant_membership); someone who already has an account is told
-    by email where to find the space."""
+    """Give someone access to the member space. A person without a password yet (new, or
+    invited before and never come) receives a single-use link to choose one
+    (tenants.services.grant_membership); someone who already signs in is told by email where to
+    find the space. Each invitation is noted (TeamInvitation) for the team page."""
     User = get_user_model()
     email = email.strip().lower()
     if Membership.objects.filter(member=member, user__email__iexact=email).exists():
@@ -745,21 +959,86 @@ def invite_team_member(
         actor=actor,
         request=request,
     )
-    if existing is not None:
-        link = member_url(member, "/", request)
-        role_label = Membership.Role(role).label
-
-        def notify():
-            send_mail(
-                f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
-                f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
-                f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
-                None,
-                [email],
-            )
-
-        transaction.on_commit(notify)
+    with_link = invited_to_set_password(membership.user)
+    if not with_link:
+        _send_access_notice(member, membership, request=request)
+    TeamInvitation.objects.create(
+        user=membership.user, sent_by=_person(actor), with_password_link=with_link
+    )
     return membership
+
+
+def _person(actor):
+    """`actor` if it is a signed-in person (a TeamInvitation's sender), else None."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _send_access_notice(member: MemberCCAS, membership: Membership, *, request=None) -> None:
+    """On commit, tell someone who already signs in that she now enters this space."""
+    link = member_url(member, "/", request)
+    role_label = membership.get_role_display()
+    email = membership.user.email
+
+    def notify():
+        send_mail(
+            f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
+            f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
+            f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
+            None,
+            [email],
+        )
+
+    transaction.on_commit(notify)
+
+
+@transaction.atomic
+def resend_invitation(
+    member: MemberCCAS, membership: Membership, *, actor=None, request=None
+) -> TeamInvitation:
+    """« Renvoyer l'invitation », for someone who has never signed in: a fresh single-use link
+    to choose her password (or, if she chose one, the notice of her access), noted and audited.
+
+    Why: the first link lasts PASSWORD_RESET_TIMEOUT (three days); an invitation found after a
+    holiday used to leave the person with no way in but the union."""
+    if membership.member_id != member.pk:
+        raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
+    user = membership.user
+    name = user.get_full_name() or user.email
+    if not user.is_active:
+        raise WorkspaceError(f"Le compte de {name} est désactivé : contactez l'union.")
+    if user.last_login is not None:
+        raise WorkspaceError(
+            f"{name} s'est déjà connecté(e) : en cas d'oubli, le mot de passe se change avec "
+            "« Mot de passe oublié ? » sur la page de connexion."
+        )
+    with_link = invited_to_set_password(user)
+    if with_link:
+        transaction.on_commit(
+            lambda: send_set_password_email(user, member, request=request, reason="reminder")
+        )
+    else:
+        _send_access_notice(member, membership, request=request)
+    record_audit(
+        "membership.invitation_resent",
+        actor=actor,
+        member=member,
+        shared=True,
+        target=user.email,
+        password_link=with_link,
+    )
+    return TeamInvitation.objects.create(
+        user=user, sent_by=_person(actor), with_password_link=with_link
+    )
+
+
+def last_invitations(user_ids) -> dict[int, TeamInvitation]:
+    """The latest invitation sent to each of `user_ids` from this space, by user id."""
+    latest: dict[int, TeamInvitation] = {}
+    for invitation in TeamInvitation.objects.filter(user_id__in=list(user_ids)).order_by(
+        "user_id", "-sent_at"
+    ):
+        latest.setdefault(invitation.user_id, invitation)
+    return latest
 
 
 @transaction.atomic
@@ -796,6 +1075,13 @@ def remove_team_member(member: MemberCCAS, membership: Membership, *, actor=None
 
     One's own access: a single click would lock a director out of the space with no way back
     but the union; leaving is handed over by another director, who stays to run the team."""
+    check_team_member_removable(member, membership, actor=actor)
+    revoke_membership(membership, actor=actor)
+
+
+def check_team_member_removable(member: MemberCCAS, membership: Membership, *, actor=None) -> None:
+    """Raise WorkspaceError, in French, when remove_team_member would refuse: the confirmation
+    page says it before asking."""
     if membership.member_id != member.pk:
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
     if actor is not None and membership.user_id == actor.pk:
@@ -805,4 +1091,3 @@ def remove_team_member(member: MemberCCAS, membership: Membership, *, actor=None
         )
     if membership.role == Membership.Role.DIRECTOR and not _directors_left(member, membership):
         raise WorkspaceError("L'espace doit garder au moins une direction.")
-    revoke_membership(membership, actor=actor)

@@ -4,12 +4,13 @@ Views stay thin: reads come from compliance.py / activity.py, writes from servic
 """
 
 import logging
-import mimetypes
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -22,19 +23,27 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
-from tenants.workspace import activity, exports
+from tenants.services import password_link_valid_until, portal_url
+from tenants.workspace import activity, board_exports, exports
 from tenants.workspace.compliance import (
+    abs_due_after,
     current_mandate,
+    is_past,
+    last_municipal_election,
     mandate_compliance,
+    next_mandate_label,
     sitting_members,
     term_warnings,
 )
-from tenants.workspace.dashboard import PANELS
+from tenants.workspace.dashboard import PANELS, recent_documents
 from tenants.workspace.forms import (
     ActivityFigureForm,
     ActivityImportForm,
     BoardMemberForm,
+    BoardRenewalForm,
+    DocumentDetailsForm,
     DocumentForm,
+    DocumentReplaceForm,
     InviteForm,
     MandateForm,
     ProfileForm,
@@ -44,6 +53,8 @@ from tenants.workspace.forms import (
 )
 from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
 from tenants.workspace.services import (
+    AGENT_DELETE_WINDOW,
+    DOCUMENT_FIELDS,
     DuplicateFigure,
     FieldErrors,
     WorkspaceError,
@@ -51,6 +62,7 @@ from tenants.workspace.services import (
     add_document,
     change_team_role,
     check_mandate_deletable,
+    check_team_member_removable,
     create_mandate,
     delete_activity_figure,
     delete_board_member,
@@ -59,14 +71,22 @@ from tenants.workspace.services import (
     get_profile,
     import_activity,
     invite_team_member,
+    last_invitations,
+    may_delete_document,
+    published_profile_fields,
     remove_team_member,
+    renew_board,
+    replace_document_file,
+    resend_invitation,
     save_activity_figure,
     set_profile_publication,
     update_board_member,
+    update_document,
     update_mandate,
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
+from tenants.workspace.uploads import content_type_for, opens_in_browser
 from union.formats import describe_days, long_date, with_de
 from union.spreadsheets import csv_bytes, download_response
 
@@ -120,9 +140,12 @@ def home(request):
         "mandate": mandate,
         "compliance": mandate_compliance(mandate, seats),
         "term_warnings": term_warnings(mandate, members=seats),
-        "report": activity.latest_report(),
+        # The last complete year, and the years being entered after it.
+        "activity": (overview := activity.activity_overview()),
+        "report": overview.report,
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
+        "recent_documents": recent_documents(),
         "panels": render_panels(request),
         **_roles(request),
     }
@@ -176,16 +199,35 @@ def profile_edit(request):
         {"kind": s.kind, "label": s.label, "description": s.description}
         for s in profile.services.all()
     ]
-    form = ProfileForm(instance=profile)
+    # Which fields the directory copies as soon as they are saved: the form says so.
+    published = published_profile_fields(profile)
+    form = ProfileForm(instance=profile, published=published)
     formset = ServiceFormSet(initial=initial_services, prefix="services")
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=profile)
+        form = ProfileForm(request.POST, instance=profile, published=published)
         formset = ServiceFormSet(request.POST, initial=initial_services, prefix="services")
         if form.is_valid() and formset.is_valid():
             update_profile(member, form.cleaned_data, formset.services(), actor=request.user)
-            messages.success(request, "Profil enregistré.")
+            if profile.publishes_anything:
+                messages.success(
+                    request,
+                    "Profil enregistré. L'annuaire des membres montre déjà les informations "
+                    "publiées.",
+                )
+            else:
+                messages.success(request, "Profil enregistré.")
             return HttpResponseRedirect("/profil/")
-    return render(request, "workspace/profile_edit.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "workspace/profile_edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "profile": profile,
+            "published": published,
+            "is_director": has_member_role(request, DIRECTOR),
+        },
+    )
 
 
 # --- Board -----------------------------------------------------------------------------------
@@ -195,12 +237,15 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
     # Read once: the list, the sitting members, the compliance and the terms all use these seats.
     members = list(mandate.members.all()) if mandate else []
     sitting = set(m.pk for m in sitting_members(mandate, members=members)) if mandate else set()
+    past = mandate is not None and is_past(mandate)
     return render(
         request,
         template,
         {
             "mandate": mandate,
             "is_current": mandate is not None and mandate == current_mandate(),
+            "is_past": past,
+            "can_edit_board": _can_edit_board(request, mandate),
             "members": members,
             "sitting": sitting,
             "compliance": mandate_compliance(mandate, members),
@@ -209,6 +254,19 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             **_roles(request),
         },
     )
+
+
+def _can_edit_board(request, mandate: BoardMandate | None) -> bool:
+    """Agents keep the running board up to date; an ended mandate is the board's history, which
+    only the director changes (an agent could otherwise rewrite or erase earlier boards)."""
+    if mandate is not None and is_past(mandate):
+        return has_member_role(request, DIRECTOR)
+    return has_member_role(request, WRITE_ROLES)
+
+
+def _check_can_edit_board(request, mandate: BoardMandate) -> None:
+    if not _can_edit_board(request, mandate):
+        raise_forbidden()
 
 
 @member_role_required()
@@ -253,6 +311,7 @@ def _mandate_saved_message(mandate: BoardMandate, adjusted: list[BoardMember]) -
 @write_required
 def mandate_edit(request, pk: int):
     mandate = get_object_or_404(BoardMandate, pk=pk)
+    _check_can_edit_board(request, mandate)
     title = f"Modifier la mandature {mandate.label}"  # before the form writes the typed label
     form = MandateForm(request.POST or None, instance=mandate)
     if request.method == "POST" and form.is_valid():
@@ -281,6 +340,7 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
     mandate = (
         board_member.mandate if board_member else get_object_or_404(BoardMandate, pk=mandate_pk)
     )
+    _check_can_edit_board(request, mandate)
     initial = {} if board_member else {"start": mandate.start}
     form = BoardMemberForm(
         request.POST or None, instance=board_member, initial=initial, mandate=mandate
@@ -330,6 +390,7 @@ def _confirm_delete(request, *, title, lead, details, cancel, advice=""):
 def mandate_delete(request, pk: int):
     """A term entered by mistake goes, once nobody sits in it (services.delete_mandate)."""
     mandate = get_object_or_404(BoardMandate, pk=pk)
+    _check_can_edit_board(request, mandate)
     back = f"/conseil/mandats/{mandate.pk}/"
     try:
         if request.method == "GET":
@@ -352,16 +413,16 @@ def mandate_delete(request, pk: int):
     return HttpResponseRedirect("/conseil/")
 
 
-@write_required
+@director_required
 @require_http_methods(["GET", "POST"])
 def board_member_delete(request, pk: int):
+    """Erases a seat for good: for entry mistakes, and the director's call (as documents'),
+    since a seat deleted is gone from the board's history; someone who leaves gets an end."""
     board_member = get_object_or_404(BoardMember.objects.select_related("mandate"), pk=pk)
     mandate_pk = board_member.mandate_id
     back = f"/conseil/mandats/{mandate_pk}/"
     if request.method == "GET":
-        period = f"depuis le {board_member.start:%d/%m/%Y}"
-        if board_member.end:
-            period += f", jusqu'au {board_member.end:%d/%m/%Y}"
+        period = board_exports.seat_period(board_member, board_member.mandate)
         details = [
             ("Nom", board_member.full_name),
             ("Siège", board_member.get_seat_display()),
@@ -387,6 +448,89 @@ def board_member_delete(request, pk: int):
     delete_board_member(request.tenant, board_member, actor=request.user)
     messages.success(request, f"{board_member.full_name} retiré(e) de la liste.")
     return HttpResponseRedirect(back)
+
+
+@director_required
+def board_renew(request):
+    """« Renouveler le conseil »: the new mandate and the members re-appointed, in one write
+    (services.renew_board)."""
+    previous = current_mandate()
+    if previous is None:  # nothing to renew: the first mandate is opened as any other
+        return HttpResponseRedirect("/conseil/mandats/ajouter/")
+    seats = sitting_members(previous)
+    election = last_municipal_election()
+    initial = {}
+    if election is not None and previous.start < election.first_round:
+        initial["label"] = next_mandate_label()
+    form = BoardRenewalForm(request.POST or None, previous=previous, seats=seats, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            renewal = renew_board(
+                request.tenant,
+                previous,
+                data["label"],
+                data["start"],
+                data["end"],
+                data.get("reappointed", []),
+                actor=request.user,
+            )
+        except FieldErrors as error:
+            for name, message in error.errors.items():
+                form.add_error(name, message)
+        except WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _renewal_message(renewal))
+            return HttpResponseRedirect(f"/conseil/mandats/{renewal.mandate.pk}/")
+    return render(
+        request,
+        "workspace/board_renew.html",
+        {
+            "form": form,
+            "previous": previous,
+            "title": "Renouveler le conseil d'administration",
+            "back": "/conseil/",
+        },
+    )
+
+
+def _renewal_message(renewal) -> str:
+    mandate, previous = renewal.mandate, renewal.previous
+    text = (
+        f"Conseil renouvelé : mandature {mandate.label} ouverte le "
+        f"{long_date(mandate.start, weekday=False)}"
+    )
+    if renewal.closed_on:
+        text += (
+            f", mandature {previous.label} close le {long_date(renewal.closed_on, weekday=False)}"
+        )
+    count = len(renewal.reappointed)
+    text += (
+        f" ; {count} membre{'s' if count > 1 else ''} reconduit{'s' if count > 1 else ''}. "
+        "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
+    )
+    election = abs_due_after()
+    if election is not None and mandate.start >= election.first_round:
+        text += (
+            " L'analyse des besoins sociaux est aussi attendue dans l'année qui suit les "
+            "élections municipales (CASF R123-1)."
+        )
+    return text
+
+
+@member_role_required()
+def board_export(request, fmt: str, pk: int | None = None):
+    """The board of the current mandate (or of mandate `pk`) as CSV or XLSX (board_exports)."""
+    mandate = get_object_or_404(BoardMandate, pk=pk) if pk else current_mandate()
+    if mandate is None:
+        raise Http404("Aucune mandature saisie.")
+    members = list(mandate.members.all())
+    if fmt == "csv":
+        content = board_exports.to_csv(mandate, members)
+    else:
+        content = board_exports.to_xlsx(mandate, members, request.tenant.name)
+    return download_response(content, fmt, board_exports.file_name(request.tenant, mandate, fmt))
 
 
 # --- Activity --------------------------------------------------------------------------------
@@ -617,6 +761,33 @@ def _team(request):
     )
 
 
+def person_name(user) -> str:
+    """ "Prénom Nom" when the person gave it (« Mon compte »), else her e-mail address."""
+    return user.get_full_name() or user.email
+
+
+def _with_invitations(team: list[Membership]) -> list[Membership]:
+    """Each membership with, for someone who never signed in, when her invitation went and
+    whether its link still works (`never_signed_in`, `invited_at`, `link_valid_until`,
+    `link_expired`)."""
+    waiting = [m for m in team if m.user.last_login is None]
+    invitations = last_invitations(m.user_id for m in waiting)
+    now = timezone.now()
+    for m in team:
+        m.never_signed_in = m.user.last_login is None
+        if not m.never_signed_in:
+            continue
+        invitation = invitations.get(m.user_id)
+        # Invited by the union (onboarding): no row here, the access's date says when.
+        m.invited_at = invitation.sent_at if invitation else m.created_at
+        m.link_valid_until = None
+        m.link_expired = False
+        if not m.user.has_usable_password():
+            m.link_valid_until = password_link_valid_until(m.invited_at)
+            m.link_expired = m.link_valid_until < now
+    return team
+
+
 @member_role_required()
 def team(request):
     form = InviteForm()
@@ -641,10 +812,11 @@ def team(request):
             else:
                 messages.success(
                     request,
-                    f"{membership.user.email} a été invité(e) ({membership.get_role_display()}).",
+                    f"{person_name(membership.user)} a été invité(e) "
+                    f"({membership.get_role_display()}).",
                 )
                 return HttpResponseRedirect("/equipe/")
-    team = list(_team(request))
+    team = _with_invitations(list(_team(request)))
     return render(
         request,
         "workspace/team.html",
@@ -652,6 +824,7 @@ def team(request):
             "team": team,
             "has_deactivated": any(not m.user.is_active for m in team),
             "account_inactive": describe_days(settings.ACCOUNT_INACTIVE_DAYS),
+            "link_lifetime": describe_days(max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)),
             "form": form,
             "roles": Membership.Role.choices,
             "me": membership_for(request),
@@ -671,14 +844,21 @@ def team_role(request, pk: int):
             f"Rôle inconnu : celui {with_de(membership.user.email)} ne change pas ; {role_choices()}.",
         )
         return HttpResponseRedirect("/equipe/")
+    before = membership.get_role_display()
     try:
         change_team_role(request.tenant, membership, form.cleaned_data["role"], actor=request.user)
     except WorkspaceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, f"{membership.user.email} : {membership.get_role_display().lower()}."
-        )
+        # Immediate (no confirmation), so the message says exactly what changed, or that
+        # nothing did.
+        name, after = person_name(membership.user), membership.get_role_display()
+        if after == before:
+            messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
+        else:
+            messages.success(
+                request, f"Le rôle {with_de(name)} passe de « {before} » à « {after} »."
+            )
     return HttpResponseRedirect("/equipe/")
 
 
@@ -689,54 +869,217 @@ def role_choices() -> str:
 
 
 @director_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_remove(request, pk: int):
+    """GET: what removing this person's access means, and a button to confirm; POST removes it
+    (services.remove_team_member), as a document or a board member is deleted."""
     membership = get_object_or_404(_team(request), pk=pk)
+    name = person_name(membership.user)
     try:
+        if request.method == "GET":
+            check_team_member_removable(request.tenant, membership, actor=request.user)
+            return render(
+                request,
+                "workspace/confirm_delete.html",
+                {
+                    "title": f"Retirer l'accès {with_de(name)} à l'espace ?",
+                    "lead": f"{name} ne pourra plus entrer dans l'espace « {request.tenant.name} ».",
+                    "consequence": "Son compte est conservé (ses autres espaces aussi) : vous "
+                    "pourrez l'inviter de nouveau.",
+                    "details": [
+                        ("Personne", name),
+                        ("Adresse électronique", membership.user.email),
+                        ("Rôle", membership.get_role_display()),
+                        (
+                            "Accès depuis le",
+                            long_date(timezone.localtime(membership.created_at), weekday=False),
+                        ),
+                    ],
+                    "confirm_label": "Retirer l'accès",
+                    "cancel": "/equipe/",
+                },
+            )
         remove_team_member(request.tenant, membership, actor=request.user)
     except WorkspaceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{membership.user.email} n'a plus accès à l'espace.")
+        messages.success(request, f"{name} n'a plus accès à l'espace.")
+    return HttpResponseRedirect("/equipe/")
+
+
+@director_required
+@require_POST
+def team_resend(request, pk: int):
+    """« Renvoyer l'invitation » to someone who never signed in (services.resend_invitation)."""
+    membership = get_object_or_404(_team(request), pk=pk)
+    try:
+        invitation = resend_invitation(
+            request.tenant, membership, actor=request.user, request=request
+        )
+    except WorkspaceError as error:
+        messages.error(request, str(error))
+    else:
+        name = person_name(membership.user)
+        if invitation.with_password_link:
+            until = long_date(
+                timezone.localtime(password_link_valid_until(invitation.sent_at)), time=True
+            )
+            messages.success(
+                request,
+                f"Invitation renvoyée à {name} ({membership.user.email}) : le lien pour choisir "
+                f"son mot de passe fonctionne jusqu'au {until}.",
+            )
+        else:
+            messages.success(request, f"Invitation renvoyée à {name} ({membership.user.email}).")
     return HttpResponseRedirect("/equipe/")
 
 
 # --- Documents -------------------------------------------------------------------------------
 
 
+def _category_asked(request) -> str:
+    """The ?categorie= filter of the documents page: "" for all; an unknown one is a 404."""
+    category = request.GET.get("categorie", "")
+    if category and category not in Document.Category.values:
+        raise Http404("Catégorie inconnue.")
+    return category
+
+
 @member_role_required()
 def documents(request):
+    """The space's documents by category (?categorie= shows one), and the upload form."""
     can_write = has_member_role(request, WRITE_ROLES)
-    form = DocumentForm()
+    is_director = has_member_role(request, DIRECTOR)
+    category = _category_asked(request)
+    form = DocumentForm(initial={"category": category or Document.Category.OTHER})
     if request.method == "POST":
         if not can_write:  # said, not ignored: a viewer's upload must not look accepted
             raise_forbidden()
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data
             document = add_document(
                 request.tenant,
-                form.cleaned_data["title"],
-                form.cleaned_data["file"],
+                data["title"],
+                data["file"],
                 actor=request.user,
+                category=data["category"],
+                description=data["description"],
+                document_date=data["document_date"],
             )
-            messages.success(request, f"Document « {document.title} » déposé.")
-            return HttpResponseRedirect(request.path)
+            messages.success(
+                request,
+                f"Document « {document.title} » déposé. Il est rangé dans « "
+                f"{document.get_category_display()} ».",
+            )
+            # Back to the list it now appears in.
+            if category and category != document.category:
+                return HttpResponseRedirect(f"/documents/?categorie={document.category}")
+            return HttpResponseRedirect(request.get_full_path())
+    everything = list(
+        Document.objects.select_related("uploaded_by", "replaced_by").order_by(
+            F("document_date").desc(nulls_last=True), "-uploaded_at"
+        )
+    )
+    now = timezone.now()
+    for document in everything:
+        document.can_delete = can_write and may_delete_document(
+            document, request.user, is_director=is_director, now=now
+        )
+    counts = Counter(document.category for document in everything)
+    sections = [
+        (value, label, [d for d in everything if d.category == value])
+        for value, label in Document.Category.choices
+        if counts[value] and (not category or value == category)
+    ]
     return render(
         request,
         "workspace/documents.html",
         {
-            "documents": Document.objects.select_related("uploaded_by"),
+            "sections": sections,
+            "total": len(everything),
+            "filters": [
+                (value, label, counts[value])
+                for value, label in Document.Category.choices
+                if counts[value]
+            ],
+            "category": category,
+            "category_label": Document.Category(category).label if category else "",
             "form": form,
             "can_write": can_write,
-            "is_director": has_member_role(request, DIRECTOR),
+            "is_director": is_director,
+            "agent_delete_hours": int(AGENT_DELETE_WINDOW.total_seconds() // 3600),
+            "privacy_url": portal_url("/donnees-personnelles/", request),
         },
     )
 
 
-@director_required
+def _document_form_page(request, document: Document, form, *, title: str, intro: str = ""):
+    return render(
+        request,
+        "workspace/document_form.html",
+        {"form": form, "title": title, "document": document, "intro": intro},
+    )
+
+
+@write_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk: int):
+    """« Modifier »: title, category, description and date; the file stays."""
+    document = get_object_or_404(Document, pk=pk)
+    title = f"Modifier le document « {document.title} »"  # before the form changes it
+    form = DocumentDetailsForm(
+        request.POST or None,
+        initial={name: getattr(document, name) for name in DOCUMENT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        update_document(request.tenant, document, form.cleaned_data, actor=request.user)
+        messages.success(request, f"Document « {document.title} » mis à jour.")
+        return HttpResponseRedirect(f"/documents/?categorie={document.category}")
+    return _document_form_page(request, document, form, title=title)
+
+
+@write_required
+@require_http_methods(["GET", "POST"])
+def document_replace(request, pk: int):
+    """« Remplacer le fichier »: a new version under the same title and link; the old file is
+    deleted once the change is committed (services.replace_document_file)."""
+    document = get_object_or_404(Document, pk=pk)
+    form = DocumentReplaceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        replace_document_file(
+            request.tenant, document, form.cleaned_data["file"], actor=request.user
+        )
+        messages.success(
+            request,
+            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
+        )
+        return HttpResponseRedirect(f"/documents/?categorie={document.category}")
+    return _document_form_page(
+        request,
+        document,
+        form,
+        title=f"Remplacer le fichier de « {document.title} »",
+        intro=f"Le fichier actuel, {document.file_name}, sera remplacé et supprimé ; le titre, "
+        "la catégorie, la description et la date restent. Pour changer ceux-ci, utilisez "
+        "« Modifier ».",
+    )
+
+
+@write_required
 @require_http_methods(["GET", "POST"])
 def document_delete(request, pk: int):
+    """Directors delete any document; an agent only her own, within AGENT_DELETE_WINDOW of its
+    upload (services.may_delete_document)."""
     document = get_object_or_404(Document, pk=pk)
+    if not may_delete_document(
+        document, request.user, is_director=has_member_role(request, DIRECTOR)
+    ):
+        hours = int(AGENT_DELETE_WINDOW.total_seconds() // 3600)
+        raise PermissionDenied(
+            f"Vous ne pouvez supprimer que les documents que vous avez déposés il y a moins de "
+            f"{hours} heures. Pour celui-ci, demandez à la direction."
+        )
     if request.method == "GET":
         return _confirm_delete(
             request,
@@ -744,7 +1087,8 @@ def document_delete(request, pk: int):
             lead="Le document et son fichier seront effacés de l'espace.",
             details=[
                 ("Titre", document.title),
-                ("Fichier", document.file.name.rsplit("/", 1)[-1]),
+                ("Catégorie", document.get_category_display()),
+                ("Fichier", document.file_name),
                 (
                     "Déposé le",
                     long_date(timezone.localtime(document.uploaded_at), weekday=False, time=True),
@@ -759,12 +1103,22 @@ def document_delete(request, pk: int):
 
 @member_role_required()
 def download_document(request, pk: int):
-    """Served through Django so that membership is checked; never from a public media URL."""
+    """Served through Django so that membership is checked; never from a public media URL.
+
+    PDFs and images open in the browser (a deliberation is read, not filed again); every other
+    format, and any file kept before the allow-list (uploads.py), is downloaded. The type comes
+    from the allow-list, never from the content, and the browser is told not to guess it."""
     document = get_object_or_404(Document, pk=pk)
-    content_type = mimetypes.guess_type(document.file.name)[0] or "application/octet-stream"
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:  # lost from the storage (a restore, a manual clean-up): not a 500
         logger.error("Document %s of %s: file %s missing", pk, request.tenant.slug, document.file)
         raise Http404("Le fichier de ce document est introuvable.") from None
-    return FileResponse(handle, content_type=content_type, as_attachment=True)
+    response = FileResponse(
+        handle,
+        content_type=content_type_for(document.file.name),
+        as_attachment=not opens_in_browser(document.file.name),
+        filename=document.download_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -32,7 +32,8 @@ from tenants.workspace.models import Document
 from tenants.workspace.services import add_document, delete_document
 from tests.browser.conftest import serve_static
 from tests.conftest import PASSWORD, run_committed
-from union.models import AuditEntry
+from union import demo as union_demo
+from union.models import AuditEntry, UnionSettings
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
@@ -79,6 +80,8 @@ class Demo:
     # the tests that later run in the same database would find them (audit entries, users).
     last_audit_id: int = 0
     users_before: set = field(default_factory=set)
+    # The union's identity as it was: the demo fills it (footer, legal pages), then it is put back.
+    identity_before: dict = field(default_factory=dict)
 
 
 def build_demo() -> Demo:
@@ -101,6 +104,9 @@ def build_demo() -> Demo:
         upload = SimpleUploadedFile("compte-rendu-ca.pdf", b"%PDF-1.4\n%%EOF\n")
         demo.document_id = add_document(bondy, "Compte rendu du CA", upload, actor=director).pk
     connection.set_schema_to_public()
+    identity = UnionSettings.load()
+    demo.identity_before = {f.name: getattr(identity, f.name) for f in UnionSettings._meta.fields}
+    union_demo.load_identity(out)
     kb_demo.load(out)
     seminars_demo.load(out)
     abs_demo.load(out)
@@ -153,6 +159,7 @@ def remove_demo(demo: Demo) -> None:
     for member in demo.members:
         MemberCCAS.objects.get(pk=member.pk).delete(force_drop=True)
     AuditEntry.objects.filter(pk__gt=demo.last_audit_id).delete()
+    UnionSettings(**demo.identity_before).save()
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +233,9 @@ PORTAL_PAGES = {
     "inscription-personnelle": lambda paths: paths["manage"],
     "questionnaire": lambda paths: paths["evaluate"],
     "donnees-personnelles": lambda paths: "/donnees-personnelles/",
+    "mentions-legales": lambda paths: "/mentions-legales/",
+    "accessibilite": lambda paths: "/accessibilite/",
+    "contact": lambda paths: "/contact/",
 }
 
 
@@ -326,7 +336,8 @@ def test_member_workspace_page(page, live_server_port, demo, path):
 
 
 def test_the_member_menu_holds_on_one_row_of_a_laptop_screen(page, live_server_port, demo):
-    """The director's eight menu links (« Équipe » last) on one row at 1280 px."""
+    """The director's eight menu links (« Équipe » last) on one row at 1280 px; « Mon compte »
+    sits with « Se déconnecter » in the account menu, the journal is reached from « Équipe »."""
     base = f"http://bondy.localhost:{live_server_port}"
     page.set_viewport_size(VIEWPORTS["bureau"])
     open_page(page, f"{base}/connexion/")

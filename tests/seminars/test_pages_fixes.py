@@ -365,7 +365,8 @@ def test_atelier_times_carry_their_date_on_a_multi_day_event(
         registration, _ = register_person(seminar, person(1, ateliers=[second.pk]))
     assert "- Atelier du jeudi (jeu. 13 mai, 14:00–16:00)" in mailoutbox[0].body
     manage = portal.get(manage_path(registration)).content.decode()
-    assert "Atelier du jeudi (jeu. 13 mai, 14:00–16:00)" in manage
+    # The personal page lists each atelier with its time (and room: test_review_s15_public.py).
+    assert "Atelier du jeudi – jeu. 13 mai, 14:00–16:00" in manage
     assert "Atelier du mercredi – mer. 12 mai, 09:00–11:00 (5 places)" in manage
 
 

@@ -40,7 +40,14 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
     )
     waiting, _ = register_person(seminar, person(3, fonction="dgs"))
     assert waiting.status == Registration.Status.WAITLISTED
-    set_check_in(unlisted, True, actor=organiser())
+    staff = organiser()
+    set_check_in(unlisted, True, actor=staff)
+    # Checked in: since check-in was used, only people checked in are in the published list.
+    set_check_in(published, True, actor=staff)
+    SeminarPage.objects.filter(pk=seminar.pk).update(seats=3)
+    seminar.refresh_from_db()
+    absent, _ = register_person(seminar, person(5, commune="Pantin"))
+    assert absent.status == Registration.Status.CONFIRMED
     recent = make_seminar("Commission récente")
     kept, _ = register_person(recent, _with_needs(person(4), "Boucle magnétique"))
     make_proceedings(seminar)
@@ -66,13 +73,15 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
 
     _ended(seminar, timedelta(days=3 * 365 + 1))
     result = apply_retention()
-    assert (result.needs_erased, result.anonymised) == (0, 3)
+    assert (result.needs_erased, result.anonymised) == (0, 4)
     rows = {
         r.pk: (r.nom, r.prenom, r.email, r.commune_id, r.fonction, r.status, bool(r.checked_in_at))
         for r in Registration.objects.filter(seminar=seminar)
     }
     assert rows == {
-        published.pk: ("Nom1", "Prénom1", "", "93010", "maire", "confirmed", False),
+        published.pk: ("Nom1", "Prénom1", "", "93010", "maire", "confirmed", True),
+        # Consenting but absent: not in the published list, so not named any more.
+        absent.pk: (ANONYMISED_NAME, "", "", "93055", "maire", "confirmed", False),
         unlisted.pk: (ANONYMISED_NAME, "", "", "93048", "maire", "confirmed", True),
         waiting.pk: (ANONYMISED_NAME, "", "", "93010", "dgs", "waitlisted", False),
     }
@@ -82,7 +91,9 @@ def test_needs_go_first_then_names_and_emails_except_the_published_list(portal):
     assert (answered.overall, answered.usefulness, answered.organisation) == (5, 4, 5)
     assert (answered.best, answered.improve, answered.wishes) == ("", "", "")
     # Nobody is named any more in the audit trail of the check-in.
-    check_in = AuditEntry.objects.get(action="seminar.registration.check_in")
+    check_in = AuditEntry.objects.get(
+        action="seminar.registration.check_in", details__registration=unlisted.pk
+    )
     assert "Nom2" not in check_in.target and check_in.details["registration"] == unlisted.pk
     # The published list still names who agreed to appear in it.
     proceedings = portal.get(page_path(seminar.get_children().get())).content.decode()

@@ -83,9 +83,10 @@ def test_only_the_direction_opens_the_journal(bondy, role):
     person = make_person(bondy, f"{role}@bondy.test", role)
     client = member_client(bondy, person)
     assert client.get("/journal/").status_code == 403
-    assert 'href="/journal/"' not in client.get("/").content.decode()
+    # The direction reaches it from « Équipe ».
+    assert 'href="/journal/"' not in client.get("/equipe/").content.decode()
     director = member_client(bondy, make_person(bondy, "direction@bondy.test"))
-    assert 'href="/journal/"' in director.get("/").content.decode()
+    assert 'href="/journal/"' in director.get("/equipe/").content.decode()
 
 
 def test_the_journal_filters_by_kind(bondy):

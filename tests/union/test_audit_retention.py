@@ -60,4 +60,4 @@ def test_the_privacy_page_states_the_period(client, days, said):
     with override_settings(AUDIT_KEPT_DAYS=days):
         page = client.get("/donnees-personnelles/").content.decode()
     assert '<h2 id="comptes">Comptes et journal des actions</h2>' in page
-    assert f"Chaque ligne est effacée au bout de {said}." in page
+    assert f"chaque ligne est effacée au bout de {said}." in page

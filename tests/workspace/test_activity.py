@@ -393,10 +393,13 @@ def test_multi_year_table_and_chart(bondy, clients):
 
         years, trends = pole_trends()
     assert years == [2023, 2024, 2025]
-    assert (trends[0].values, trends[0].heights) == ([50, 200, 150], [25, 100, 75])
+    # Each year's row is the pole's key figure, home visits: it no longer adds the workshops'
+    # participants of 2024 to them (200 was visits and participants, two different counts).
+    assert trends[0].measure == "Visites à domicile"
+    assert (trends[0].values, trends[0].heights) == ([50, 100, 150], [33, 67, 100])
     page = clients["viewer"].get("/activite/?annee=2025").content.decode()
-    assert "Nombre total par pôle et par année (2023–2025)" in page
-    assert '<rect x="11" y="0" width="8" height="100">' in page
+    assert "Chiffre clé de chaque pôle par année (2023–2025)" in page
+    assert '<rect x="21" y="0" width="8" height="100">' in page
 
 
 @pytest.mark.parametrize(

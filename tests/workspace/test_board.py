@@ -169,14 +169,16 @@ def test_board_lists_the_president_first_then_elected_then_appointed(bondy, clie
 
 
 def test_deleting_a_board_member_asks_for_confirmation_first(bondy, clients):
+    # The director's: deleting a seat erases it from the board's history (an agent gets 403,
+    # tests/workspace/test_review_s15_board.py), so this walk-through is the director's.
     mandate = make_board(bondy)
     with schema_context(bondy.schema_name):
         seat = BoardMember.objects.get(last_name="Asso0")
-    board = clients["agent"].get("/conseil/").content.decode()
+    board = clients["director"].get("/conseil/").content.decode()
     assert f'<a href="/conseil/membres/{seat.pk}/supprimer/">Supprimer' in board
     assert f'action="/conseil/membres/{seat.pk}/supprimer/"' not in board  # no one-click delete
 
-    confirm = clients["agent"].get(f"/conseil/membres/{seat.pk}/supprimer/")
+    confirm = clients["director"].get(f"/conseil/membres/{seat.pk}/supprimer/")
     assert confirm.status_code == 200
     soup = BeautifulSoup(confirm.content.decode(), "html.parser")
     assert soup.h1.get_text() == "Supprimer Nommé0 Asso0 du conseil d'administration ?"
@@ -191,8 +193,9 @@ def test_deleting_a_board_member_asks_for_confirmation_first(bondy, clients):
         assert BoardMember.objects.filter(pk=seat.pk).exists()  # looking deletes nothing
 
     assert clients["viewer"].get(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 403
-    response = clients["agent"].post(f"/conseil/membres/{seat.pk}/supprimer/")
+    assert clients["agent"].post(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 403
+    response = clients["director"].post(f"/conseil/membres/{seat.pk}/supprimer/")
     assert response.status_code == 302 and response["Location"] == f"/conseil/mandats/{mandate.pk}/"
     with schema_context(bondy.schema_name):
         assert not BoardMember.objects.filter(pk=seat.pk).exists()
-    assert clients["agent"].get(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 404
+    assert clients["director"].get(f"/conseil/membres/{seat.pk}/supprimer/").status_code == 404

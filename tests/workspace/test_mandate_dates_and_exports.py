@@ -201,9 +201,11 @@ def partial_2025(two_members):
     )
 
 
+# Since review 15 a pole shows a key figure (a total only where its categories count the same
+# thing), and only a key figure made of a missing category is withheld: the note says so.
 INCOMPLETE = (
-    "Saisie incomplète : 1 chiffre de 2024 n'a pas encore d'équivalent en 2025 ; le total d'un "
-    "pôle incomplet n'est pas comparé à 2024. Manque : Secours : Obsèques."
+    "Saisie incomplète : 1 chiffre de 2024 n'a pas encore d'équivalent en 2025 ; le chiffre clé "
+    "d'un pôle qui en dépend n'est pas comparé à 2024. Manque : Secours : Obsèques."
 )
 STOPPED = "Une activité qui a cessé se saisit avec un nombre 0"
 

@@ -291,7 +291,9 @@ def test_the_report_says_what_is_missing_and_compares_only_complete_poles(partia
     assert "saisie incomplète" in secours.get_text()
     # 15 against 14 would read +7,1 %: half a pole against a whole one. Withheld.
     assert "%" not in secours.get_text()
-    assert "+10,0\u00a0%" in total_row(soup, "Accueil").get_text()
+    # Accueil's key figure is its one category (calls, not a total of unlike counts): compared
+    # on its own row, and no « Total Accueil » row since review 15.
+    assert "+10,0\u00a0%" in soup.find("th", string="Appels téléphoniques").parent.get_text()
     # The figure itself is like with like: Transports 15 against 10.
     assert "+50,0\u00a0%" in soup.find("th", string="Transports").parent.get_text()
     # Montreuil, complete, has no notice and its total compared.
@@ -302,9 +304,13 @@ def test_the_report_says_what_is_missing_and_compares_only_complete_poles(partia
 
 def test_the_dashboard_and_the_api_say_the_year_is_partial(partial_2025):
     bondy_client, montreuil_client = partial_2025
+    # Since review 15 the dashboard shows the last complete year (2024), not the partial 2025,
+    # and says how far 2025 is, with a link to it.
     dashboard = soup_of(bondy_client.get("/"))
+    assert dashboard.find(id="activite").get_text() == "Activité 2024"
     notice = dashboard.find(class_="notice-warn")
-    assert "Saisie incomplète" in notice.get_text()
+    assert "Saisie de 2025 en cours" in notice.get_text()
+    assert "1 chiffre de 2024 n'a pas encore d'équivalent" in notice.get_text()
     assert notice.find("a", href="/activite/?annee=2025") is not None
     data = bondy_client.get("/api/v1/activity/?year=2025").json()
     assert (data["partial"], data["in_progress"]) == (True, False)
@@ -336,8 +342,12 @@ def test_a_year_not_over_is_not_compared_with_a_whole_one(bondy, clients):
     assert (data["partial"], data["in_progress"]) == (True, True)
     assert data["figures"][0]["count_evolution_pct"] is None
     assert data["figures"][0]["previous_count"] == 1200
-    dashboard = clients["viewer"].get("/").content.decode()
-    assert f"{this_year} n'est pas terminée" in dashboard
+    # Since review 15 the dashboard keeps last year, complete, and says this one is under way.
+    dashboard = soup_of(clients["viewer"].get("/"))
+    assert dashboard.find(id="activite").get_text() == f"Activité {this_year - 1}"
+    notice = dashboard.find(class_="notice-warn").get_text(" ", strip=True)
+    assert f"Saisie de {this_year} en cours : 1 chiffre saisi jusqu'ici" in notice
+    assert "l'année n'est pas terminée" in notice
 
 
 # --- 7. A document's long name ---------------------------------------------------------------

@@ -30,16 +30,26 @@ def euros(value) -> str:
     return "" if value is None else french_number(value, 2) + "\u00a0€"
 
 
+# Arrow (hidden from screen readers, which read the word), word. The same neutral colour for
+# all: more requests, refusals or removals is not good news, fewer is not bad news, and a
+# colour would say one or the other.
+DIRECTIONS = {1: ("↑", "hausse"), -1: ("↓", "baisse"), 0: ("→", "stable")}
+
+
 @register.filter
 def evolution(value: Decimal | None):
-    """'+12,5 %' with a word for screen readers; an em dash when there is nothing to compare."""
+    """'↑ +12,5 %' with « hausse » for screen readers; an em dash when there is nothing to
+    compare."""
     if value is None:
         return NO_EVOLUTION
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    css = "up" if value > 0 else ("down" if value < 0 else "flat")
+    direction = (value > 0) - (value < 0)
+    arrow, word = DIRECTIONS[direction]
+    sign = {1: "+", -1: "−", 0: ""}[direction]
     return format_html(
-        '<span class="evolution evolution-{}">{}{}\u00a0%</span>',
-        css,
+        '<span class="evolution"><span aria-hidden="true">{}\u00a0</span>{}{}\u00a0%'
+        '<span class="visually-hidden"> ({})</span></span>',
+        arrow,
         sign,
         french_number(abs(value), 1),
+        word,
     )

@@ -1,0 +1,104 @@
+"""The board (conseil d'administration) of one mandate as CSV and XLSX: the list a director
+sends with a convocation, to the préfecture or to the union, or files away.
+
+Same dialects as the activity report's exports (union.spreadsheets): CSV with semicolons and a
+BOM for French Excel, text that a spreadsheet would run made inert; XLSX with real dates.
+"""
+
+import re
+from datetime import date
+
+from django.utils.text import slugify
+
+from tenants.workspace.models import BoardMandate, BoardMember
+from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
+
+Seat = BoardMember.Seat
+HEADERS = [
+    "Nom",
+    "Prénom",
+    "Qualité",
+    "Fonction",
+    "Association",
+    "Catégorie d'association",
+    "Début du mandat",
+    "Fin du mandat",
+]
+# Characters a worksheet's name cannot hold (Excel refuses them, openpyxl too).
+SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+# What a board list calls each group (CASF L123-6): how the person came to sit.
+QUALITIES = {
+    Seat.PRESIDENT: "Maire, président(e) de droit",
+    Seat.ELECTED: "Élu(e) par le conseil municipal",
+    Seat.APPOINTED: "Nommé(e) par le maire",
+}
+
+
+def seat_end(seat: BoardMember, mandate: BoardMandate) -> date | None:
+    """The last day of a seat: its own end, else its mandate's (a seat without an end sits
+    until the end of its mandate; services.seats_outside)."""
+    return seat.end or mandate.end
+
+
+def seat_period(seat: BoardMember, mandate: BoardMandate) -> str:
+    """ "du 05/04/2014 au 30/06/2020", or "depuis le 04/07/2020" while no end is known."""
+    end = seat_end(seat, mandate)
+    if end is None:
+        return f"depuis le {seat.start:%d/%m/%Y}"
+    return f"du {seat.start:%d/%m/%Y} au {end:%d/%m/%Y}"
+
+
+def function(seat: BoardMember) -> str:
+    if seat.seat == Seat.PRESIDENT:
+        return "Président(e)"
+    return "Vice-président(e)" if seat.is_vice_president else "Membre"
+
+
+def rows(mandate: BoardMandate, members: list[BoardMember]) -> list[list]:
+    """One row per seat, in the board page's order (président(e), élus, nommés); dates as dates."""
+    return [
+        [
+            seat.last_name,
+            seat.first_name,
+            QUALITIES.get(seat.seat, seat.get_seat_display()),
+            function(seat),
+            seat.association,
+            seat.get_category_display() if seat.category else "",
+            seat.start,
+            seat_end(seat, mandate),
+        ]
+        for seat in members
+    ]
+
+
+def title(mandate: BoardMandate, member_name: str) -> str:
+    period = f"du {mandate.start:%d/%m/%Y}"
+    if mandate.end:
+        period += f" au {mandate.end:%d/%m/%Y}"
+    return f"{member_name} – Conseil d'administration, mandature {mandate.label} ({period})"
+
+
+def file_name(member, mandate: BoardMandate, fmt: str) -> str:
+    """Named after the member and the mandate: a list sent among others' says whose it is."""
+    return f"conseil-administration-{slugify(member.slug)}-{slugify(mandate.label)}.{fmt}"
+
+
+def to_csv(mandate: BoardMandate, members: list[BoardMember]) -> bytes:
+    lines = [HEADERS]
+    for row in rows(mandate, members):
+        lines.append([f"{v:%d/%m/%Y}" if isinstance(v, date) else (v or "") for v in row])
+    return csv_bytes(lines)
+
+
+def to_xlsx(mandate: BoardMandate, members: list[BoardMember], member_name: str) -> bytes:
+    # A label is typed (« 2020/2026 »): a sheet name takes neither slashes nor 32 characters.
+    sheet_name = SHEET_NAME_FORBIDDEN.sub("-", f"Mandature {mandate.label}")[:31]
+    workbook, sheet = new_sheet(sheet_name, HEADERS, title=title(mandate, member_name))
+    for row in rows(mandate, members):
+        # Empty cells stay empty (not an empty text); names are typed: append_row keeps them
+        # text, never a formula.
+        for cell in append_row(sheet, [None if value == "" else value for value in row])[6:]:
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16))
+    return workbook_bytes(workbook)

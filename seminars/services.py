@@ -352,12 +352,11 @@ def _register(
         if previous == Status.CONFIRMED:
             promote_waiting(seminar)  # an atelier given up may let someone waiting in
         if actor is not None:
-            record_audit(
+            _audit_registration(
                 "seminar.registration.added" if created else "seminar.registration.updated",
-                actor=actor,
-                target=f"{seminar.title} – {registration.prenom} {registration.nom}",
-                seminar=seminar.pk,
-                registration=registration.pk,
+                seminar,
+                registration,
+                actor,
             )
         if notify and registration.email:
             if created or previous != status:
@@ -369,6 +368,21 @@ def _register(
             else:
                 _queue_email(registration, "updated")
     return registration, created
+
+
+def _audit_registration(
+    action: str, seminar: SeminarPage, registration: Registration, actor, **details
+) -> None:
+    """One audit line about a registration: the event and the person in its target (rewritten
+    once the person is anonymised, seminars.retention), the ids in its details."""
+    record_audit(
+        action,
+        actor=actor,
+        target=f"{seminar.title} – {registration.prenom} {registration.nom}",
+        seminar=seminar.pk,
+        registration=registration.pk,
+        **details,
+    )
 
 
 def _check_still_changeable(seminar: SeminarPage, registration: Registration, source: str) -> None:
@@ -606,12 +620,11 @@ def update_registration(
         registration.ateliers.set(ateliers)
         # An atelier given up may let someone in; someone waiting may now fit.
         promoted = promote_waiting(seminar)
-        record_audit(
+        _audit_registration(
             "seminar.registration.edited",
-            actor=actor,
-            target=f"{seminar.title} – {registration.prenom} {registration.nom}",
-            seminar=seminar.pk,
-            registration=registration.pk,
+            seminar,
+            registration,
+            actor,
             fields=changed,  # the names only: the values are personal data
         )
         if registration in promoted:
@@ -675,13 +688,7 @@ def cancel_registration(registration: Registration, *, actor=None) -> Registrati
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-        record_audit(
-            "seminar.registration.cancelled",
-            actor=actor,
-            target=f"{seminar.title} – {registration.prenom} {registration.nom}",
-            seminar=seminar.pk,
-            registration=registration.pk,
-        )
+        _audit_registration("seminar.registration.cancelled", seminar, registration, actor)
         if registration.email:
             _queue_email(registration, "cancelled")
         promote_waiting(seminar)
@@ -733,12 +740,8 @@ def resend_personal_link(registration: Registration, *, actor=None) -> None:
             }
         )
     with transaction.atomic():
-        record_audit(
-            "seminar.registration.link_sent",
-            actor=actor,
-            target=f"{registration.seminar.title} – {registration.prenom} {registration.nom}",
-            seminar=registration.seminar_id,
-            registration=registration.pk,
+        _audit_registration(
+            "seminar.registration.link_sent", registration.seminar, registration, actor
         )
         _queue_email(registration, "link")
 

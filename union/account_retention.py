@@ -225,11 +225,10 @@ def send_inactivity_warning_email(user, warning: InactivityWarning) -> None:
             .values_list("member__name", flat=True)
         ),
         "login_url": portal_url(reverse("login", urlconf=urlconf)),
-        # Django's reset form ignores accounts without a password (an invitation never
-        # accepted): those write to the union, who sends a new link (union.wagtail_hooks).
-        "password_reset_url": portal_url(reverse("password_reset", urlconf=urlconf))
-        if user.has_usable_password()
-        else "",
+        # « Mot de passe oublié » for everyone: an account that never chose a password (an
+        # invitation never accepted) gets a link to choose one there (union.views.PasswordResetForm).
+        "password_reset_url": portal_url(reverse("password_reset", urlconf=urlconf)),
+        "has_password": user.has_usable_password(),
         "privacy_url": portal_url(reverse("privacy", urlconf=urlconf)),
         "contact": contact,
     }

@@ -1,14 +1,16 @@
 """/api/v1/ of a member host: documents, profile, board, activity. Thin: services do the writes."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,22 +32,124 @@ from tenants.workspace.services import (
     seat_date_errors,
     update_profile,
 )
+from tenants.workspace.uploads import content_type_for
+from tenants.workspace.views import person_name
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue
 
 
+def _person(user) -> str | None:
+    # As the documents page names them: « Prénom Nom », else the address.
+    return person_name(user) if user is not None else None
+
+
 class DocumentSerializer(serializers.ModelSerializer):
+    """What the documents page shows of a document, and where to fetch its file."""
+
+    category_label = serializers.CharField(
+        source="get_category_display",
+        read_only=True,
+        help_text="La catégorie en clair, comme sur la page",
+    )
+    file_format = serializers.CharField(
+        read_only=True, help_text="« PDF », « XLSX »… (d'après le nom du fichier)"
+    )
+    content_type = serializers.SerializerMethodField(
+        help_text="Le type sous lequel le fichier est servi par `url`"
+    )
+    size = serializers.SerializerMethodField(
+        help_text="Taille du fichier en octets ; null s'il est introuvable dans le stockage"
+    )
+    uploaded_by = serializers.SerializerMethodField(
+        help_text="Qui l'a déposé : prénom et nom, sinon son adresse ; null si inconnu"
+    )
+    replaced_by = serializers.SerializerMethodField(
+        help_text="Qui a déposé la dernière version du fichier (« Remplacer le fichier »)"
+    )
+    url = serializers.SerializerMethodField(
+        help_text="Adresse du fichier sur l'hôte du membre (même session ou jeton) : les PDF et "
+        "les images s'y ouvrent dans le navigateur, le reste se télécharge"
+    )
+
     class Meta:
         model = Document
-        fields = ["id", "title", "uploaded_at"]
+        fields = [
+            "id",
+            "title",
+            "category",
+            "category_label",
+            "description",
+            "document_date",
+            "file_format",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "uploaded_by",
+            "replaced_at",
+            "replaced_by",
+            "url",
+        ]
+        read_only_fields = fields  # a list: documents are filed on the page
+
+    def get_content_type(self, document: Document) -> str:
+        return content_type_for(document.file.name)
+
+    def get_size(self, document: Document) -> int | None:
+        return document.file_size
+
+    def get_uploaded_by(self, document: Document) -> str | None:
+        return _person(document.uploaded_by)
+
+    def get_replaced_by(self, document: Document) -> str | None:
+        return _person(document.replaced_by)
+
+    def get_url(self, document: Document) -> str:
+        path = reverse("member_document", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
+def _category_choices() -> str:
+    codes = Document.Category.values
+    return f"{', '.join(codes[:-1])} ou {codes[-1]}"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "category",
+                str,
+                enum=Document.Category.values,
+                required=False,
+                description="Seulement les documents de cette catégorie (son code)",
+            )
+        ],
+        responses={
+            200: DocumentSerializer(many=True),
+            400: OpenApiResponse(description="Catégorie inconnue (`category`), en français"),
+        },
+    )
+)
 class DocumentList(generics.ListAPIView):
-    """The host member's documents (its people only)."""
+    """The host member's documents (its people only), newest upload first; `?category=<code>`
+    keeps one category, as the page's « ?categorie= »."""
 
     serializer_class = DocumentSerializer
     permission_classes = [IsMemberOfHost]
-    queryset = Document.objects.all()
+
+    def get_queryset(self):
+        documents = Document.objects.select_related("uploaded_by", "replaced_by").order_by(
+            "-uploaded_at", "-pk"
+        )
+        category = self.request.query_params.get("category", "")
+        if not category:
+            return documents
+        if category not in Document.Category.values:
+            raise ValidationError(
+                {"category": [f"Catégorie inconnue « {category[:50]} » : {_category_choices()}."]}
+            )
+        return documents.filter(category=category)
 
 
 # --- Profile ---------------------------------------------------------------------------------
@@ -205,13 +309,15 @@ RULE_SCHEMA = inline_serializer(
 
 
 class BoardComplianceView(APIView):
-    """The current board (or `?mandate=<id>`) checked against CASF L123-6 and R123-7."""
+    """The current board (or `?mandate=<id>`) checked against CASF L123-6 and R123-7; for a
+    CIAS, the texts name the président of the EPCI and its council (R123-27)."""
 
     permission_classes = [IsMemberOfHost]
 
     @extend_schema(responses=RULE_SCHEMA, parameters=[MANDATE_PARAMETER])
     def get(self, request):
-        return Response(mandate_compliance(requested_mandate(request)).as_dict())
+        mandate = requested_mandate(request)
+        return Response(mandate_compliance(mandate, member=request.tenant).as_dict())
 
 
 # --- Activity --------------------------------------------------------------------------------
@@ -241,6 +347,10 @@ def _line(line: activity.Line, with_category: bool) -> dict:
     )
     if not with_category:
         data["comparable"] = line.comparable
+        # What the key figure counts, as the report and the dashboard name it.
+        data["measure"] = line.measure or None
+        data["summed"] = line.summed
+        data["left_out"] = line.left_out
     return data
 
 
@@ -262,6 +372,22 @@ def _line_schema(name: str, with_category: bool):
         fields["comparable"] = serializers.BooleanField(
             help_text="false : le pôle n'a pas encore tous les chiffres de l'année précédente, "
             "ou l'année n'est pas terminée ; pas d'évolution"
+        )
+        fields["measure"] = serializers.CharField(
+            allow_null=True,
+            help_text="Ce que compte le chiffre clé du pôle, comme sur la page (« Domiciliations "
+            "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
+            "(plusieurs catégories propres au CCAS, rien ne dit qu'elles comptent la même "
+            "chose), `count` et `amount` sont alors null",
+        )
+        fields["summed"] = serializers.BooleanField(
+            help_text="true : le chiffre clé est le total des catégories du pôle qui comptent la "
+            "même chose ; false : une seule catégorie"
+        )
+        fields["left_out"] = serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Pour un total : les catégories de l'année qui n'y entrent pas (une autre "
+            "unité, ou propres au CCAS)",
         )
     return inline_serializer(name, fields, many=True)
 

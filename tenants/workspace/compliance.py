@@ -5,6 +5,9 @@ representative of each of four kinds of association; the board elects a vice-pr�
 CASF R123-7: at most 8 élus and 8 nommés, at least 4 of each.
 CASF R123-10: after each general municipal election, a new board within two months of the
 municipal council's installation (MUNICIPAL_ELECTIONS, renewal_due).
+A CIAS follows the same rules, the président of the EPCI standing for the maire and its
+deliberative body (conseil communautaire…) for the conseil municipal (CASF R123-27): every
+French text here names them through BoardAuthorities.
 """
 
 import calendar
@@ -12,8 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
+from tenants.models import Intercommunality, MemberCCAS
 from tenants.workspace.models import BoardMandate, BoardMember
 from union.formats import long_date
 
@@ -22,6 +27,49 @@ Category = BoardMember.Category
 MIN_PER_GROUP = 4
 MAX_PER_GROUP = 8
 REQUIRED_CATEGORIES = (Category.FAMILY, Category.INCLUSION, Category.ELDERLY, Category.DISABILITY)
+
+
+@dataclass(frozen=True)
+class BoardAuthorities:
+    """Who presides the board and appoints its nommés, and which council elects its élus: the
+    maire and the conseil municipal of a CCAS (CASF L123-6); for a CIAS, the président of the
+    EPCI and the EPCI's deliberative body, put in their place (CASF R123-27). Nouns without
+    article (all masculine: « le … », « du … »)."""
+
+    president: str = "maire"
+    council: str = "conseil municipal"
+    cias: bool = False
+
+
+CCAS_AUTHORITIES = BoardAuthorities()
+# The deliberative body of the intercommunality, by its kind: a conseil communautaire for a
+# communauté (CC, CA, CU), the conseil de la métropole, the conseil de territoire of an EPT of
+# the Métropole du Grand Paris (CGCT L5219-2).
+CIAS_COUNCILS = {
+    Intercommunality.Kind.METRO: "conseil de la métropole",
+    Intercommunality.Kind.MET69: "conseil de la métropole",
+    Intercommunality.Kind.EPT: "conseil de territoire",
+}
+CIAS_COUNCIL = "conseil communautaire"
+
+
+def board_authorities(member: MemberCCAS | None = None) -> BoardAuthorities:
+    """The authorities of `member`'s board; by default of the member whose schema is in use
+    (the pages and the API run on its host; a test or a command under schema_context has only
+    the schema's name)."""
+    if member is None:
+        member = getattr(connection, "tenant", None)
+        if not isinstance(member, MemberCCAS):
+            member = (
+                MemberCCAS.objects.filter(schema_name=connection.schema_name)
+                .select_related("intercommunality")
+                .first()
+            )
+    if member is None or member.kind != MemberCCAS.Kind.CIAS:
+        return CCAS_AUTHORITIES
+    grouping = member.intercommunality
+    council = CIAS_COUNCILS.get(grouping.kind, CIAS_COUNCIL) if grouping else CIAS_COUNCIL
+    return BoardAuthorities("président de l'EPCI", council, cias=True)
 
 
 @dataclass(frozen=True)
@@ -60,26 +108,30 @@ def _names(members: Iterable[BoardMember]) -> str:
     return ", ".join(m.full_name for m in members)
 
 
-def check_president(members: list[BoardMember]) -> RuleResult:
+def check_president(
+    members: list[BoardMember], authorities: BoardAuthorities = CCAS_AUTHORITIES
+) -> RuleResult:
+    president = authorities.president
     presidents = _of_seat(members, Seat.PRESIDENT)
     if len(presidents) == 1:
         detail = f"Présidence de droit : {presidents[0].full_name}."
     elif not presidents:
-        detail = "Aucun président de droit : le maire préside le conseil d'administration."
+        detail = f"Aucun président de droit : le {president} préside le conseil d'administration."
     else:
         detail = (
-            f"{len(presidents)} présidents de droit ({_names(presidents)}) : un seul, le maire."
+            f"{len(presidents)} présidents de droit ({_names(presidents)}) : un seul, "
+            f"le {president}."
         )
     return RuleResult(
         "president",
-        "Le maire préside le conseil d'administration",
+        f"Le {president} préside le conseil d'administration",
         "CASF L123-6",
         len(presidents) == 1,
         detail,
     )
 
 
-def check_parity(members: list[BoardMember]) -> RuleResult:
+def check_parity(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> RuleResult:
     elected = len(_of_seat(members, Seat.ELECTED))
     appointed = len(_of_seat(members, Seat.APPOINTED))
     ok = elected == appointed
@@ -91,7 +143,7 @@ def check_parity(members: list[BoardMember]) -> RuleResult:
     )
 
 
-def check_group_sizes(members: list[BoardMember]) -> RuleResult:
+def check_group_sizes(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> RuleResult:
     problems = []
     for seat, word in ((Seat.ELECTED, "élus"), (Seat.APPOINTED, "nommés")):
         count = len(_of_seat(members, seat))
@@ -108,7 +160,7 @@ def check_group_sizes(members: list[BoardMember]) -> RuleResult:
     )
 
 
-def check_associations(members: list[BoardMember]) -> RuleResult:
+def check_associations(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> RuleResult:
     present = {m.category for m in _of_seat(members, Seat.APPOINTED)}
     missing = [Category(c).label for c in REQUIRED_CATEGORIES if c not in present]
     ok = not missing
@@ -127,7 +179,7 @@ def check_associations(members: list[BoardMember]) -> RuleResult:
     )
 
 
-def check_vice_president(members: list[BoardMember]) -> RuleResult:
+def check_vice_president(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> RuleResult:
     vice = [m for m in members if m.is_vice_president]
     if len(vice) == 1 and vice[0].seat == Seat.PRESIDENT:
         ok, detail = False, "Le président de droit ne peut pas être aussi vice-président."
@@ -146,7 +198,8 @@ def check_vice_president(members: list[BoardMember]) -> RuleResult:
     )
 
 
-RULES: list[Callable[[list[BoardMember]], RuleResult]] = [
+# Each rule takes the sitting members and the board's authorities (the texts naming them).
+RULES: list[Callable[[list[BoardMember], BoardAuthorities], RuleResult]] = [
     check_president,
     check_parity,
     check_group_sizes,
@@ -155,10 +208,14 @@ RULES: list[Callable[[list[BoardMember]], RuleResult]] = [
 ]
 
 
-def check_board(members: Iterable[BoardMember]) -> Compliance:
-    """Run every rule over the given sitting members."""
+def check_board(
+    members: Iterable[BoardMember], authorities: BoardAuthorities | None = None
+) -> Compliance:
+    """Run every rule over the given sitting members (of the member whose schema is in use,
+    unless `authorities` says whose board it is)."""
     members = list(members)
-    return Compliance([rule(members) for rule in RULES])
+    authorities = authorities or board_authorities()
+    return Compliance([rule(members, authorities) for rule in RULES])
 
 
 def current_mandate() -> BoardMandate | None:
@@ -193,12 +250,16 @@ def sitting_members(
 
 
 def mandate_compliance(
-    mandate: BoardMandate | None, members: list[BoardMember] | None = None
+    mandate: BoardMandate | None,
+    members: list[BoardMember] | None = None,
+    member: MemberCCAS | None = None,
 ) -> Compliance:
-    """Compliance of a mandate's board as it sits on its reference day (no mandate: all fail)."""
+    """Compliance of a mandate's board as it sits on its reference day (no mandate: all fail).
+    `member`: whose board it is, by default the member whose schema is in use."""
+    authorities = board_authorities(member)
     if mandate is None:
-        return check_board([])
-    return check_board(sitting_members(mandate, members=members))
+        return check_board([], authorities)
+    return check_board(sitting_members(mandate, members=members), authorities)
 
 
 # --- Municipal elections --------------------------------------------------------------------
@@ -291,17 +352,77 @@ def abs_due_after(today: date | None = None) -> MunicipalElection | None:
     return election
 
 
+# CGCT L5211-8: after the general renewal of the conseils municipaux, an EPCI's deliberative
+# body meets at the latest on the Friday of the fourth week after the maires' election, which
+# is at the latest on the Sunday after the last round (MunicipalElection.installed_by): 26 days
+# later. A CIAS's élus are elected by that body (CASF R123-27), so its two months start then.
+EPCI_INSTALLATION_DAYS = 26
+
+
 @dataclass(frozen=True)
 class RenewalDue:
     """The latest board began before the last general municipal election: the conseil
-    municipal must elect, and the maire appoint, a new one (CASF R123-10)."""
+    municipal must elect, and the maire appoint, a new one (CASF R123-10); for a CIAS, the
+    EPCI's council and its président, once that council is installed (R123-27).
+
+    The texts the renewal alert shows (workspace/_term_warnings.html) are built here, so that
+    a CIAS is not told about « le maire » and « le conseil municipal »."""
 
     election: MunicipalElection
     today: date
+    authorities: BoardAuthorities = CCAS_AUTHORITIES
+
+    @property
+    def installed_by(self) -> date:
+        """The latest day the council that elects the élus is installed."""
+        if self.authorities.cias:
+            return self.election.installed_by + timedelta(days=EPCI_INSTALLATION_DAYS)
+        return self.election.installed_by
 
     @property
     def due(self) -> date:
-        return self.election.board_due
+        return add_months(self.installed_by, BOARD_RENEWAL_MONTHS)
+
+    @property
+    def rule(self) -> str:
+        """Who elects and appoints the new board, and within what time, without the date."""
+        president, council = self.authorities.president, self.authorities.council
+        if self.authorities.cias:
+            return (
+                "Après chaque renouvellement général des conseils municipaux, le "
+                f"{council}, renouvelé avec eux, élit ses représentants au conseil "
+                f"d'administration et le {president} nomme les autres membres, dans les deux "
+                f"mois suivant l'installation du {council} (CASF R123-10 et R123-27)"
+            )
+        return (
+            f"Après chaque renouvellement du {council}, celui-ci élit ses représentants au "
+            f"conseil d'administration et le {president} nomme les autres membres, dans les "
+            f"deux mois suivant l'installation du {council} (CASF R123-10)"
+        )
+
+    @property
+    def deadline(self) -> str:
+        """ "Après … (CASF R123-10) : au plus tard le 29 mai 2026 pour un conseil municipal
+        installé le 29 mars 2026, dernier jour possible." """
+        installed = "installé le " + long_date(self.installed_by, weekday=False)
+        if self.authorities.cias:
+            installed += " (CGCT L5211-8)"
+        return (
+            f"{self.rule} : au plus tard le {long_date(self.due, weekday=False)} pour un "
+            f"{self.authorities.council} {installed}, dernier jour possible."
+        )
+
+    @property
+    def presidency_changed(self) -> str:
+        """The dashboard's short reminder."""
+        return f"Le {self.authorities.president}, président de droit, a pu changer."
+
+    @property
+    def presidency_check(self) -> str:
+        return (
+            f"Le {self.authorities.president}, président de droit, a pu changer avec les "
+            "élections : vérifiez la présidence."
+        )
 
     @property
     def overdue(self) -> bool:
@@ -316,10 +437,15 @@ class RenewalDue:
         return abs_due_after(self.today) == self.election
 
 
-def renewal_due(mandate: BoardMandate | None, today: date | None = None) -> RenewalDue | None:
+def renewal_due(
+    mandate: BoardMandate | None,
+    today: date | None = None,
+    member: MemberCCAS | None = None,
+) -> RenewalDue | None:
     """Whether `mandate`, the latest board entered, began before the last general municipal
     election and so must be renewed. Nothing once a later mandate is entered (even one that
-    has not started yet: the renewal is planned), nor for a past mandate followed by another."""
+    has not started yet: the renewal is planned), nor for a past mandate followed by another.
+    `member`: whose board it is, by default the member whose schema is in use."""
     today = today or timezone.localdate()
     election = last_municipal_election(today)
     if mandate is None or election is None or mandate.start >= election.first_round:
@@ -327,7 +453,7 @@ def renewal_due(mandate: BoardMandate | None, today: date | None = None) -> Rene
     # Compared with the first round: in 2020 boards were renewed between the two rounds.
     if BoardMandate.objects.filter(start__gt=mandate.start).exists():
         return None
-    return RenewalDue(election, today)
+    return RenewalDue(election, today, board_authorities(member))
 
 
 def is_past(mandate: BoardMandate, today: date | None = None) -> bool:
@@ -382,17 +508,20 @@ def term_warnings(
     mandate: BoardMandate | None,
     today: date | None = None,
     members: list[BoardMember] | None = None,
+    member: MemberCCAS | None = None,
 ) -> TermWarnings:
     """Seats of the running mandate whose end date falls within SEAT_NOTICE_DAYS, the mandate's
     own end within MANDATE_NOTICE_DAYS, and whether the board, compliant today, would no longer
     be once those seats are empty; and, for the latest mandate (running or ended without a
     successor), whether it predates the last municipal election (renewal_due). Nothing for a
     future mandate, nor for a past one followed by another. `members`: the mandate's seats if
-    the caller already has them."""
+    the caller already has them; `member`: whose board it is (by default the member whose schema
+    is in use)."""
     today = today or timezone.localdate()
     if mandate is None or mandate.start > today:
         return TermWarnings()
-    renewal = renewal_due(mandate, today)
+    authorities = board_authorities(member)
+    renewal = renewal_due(mandate, today, member)
     if mandate.end and mandate.end < today:
         return TermWarnings(renewal=renewal)
     if members is None:
@@ -414,5 +543,9 @@ def term_warnings(
         if seats
         else sitting
     )
-    breaks = bool(seats) and check_board(sitting).compliant and not check_board(staying).compliant
+    breaks = (
+        bool(seats)
+        and check_board(sitting, authorities).compliant
+        and not check_board(staying, authorities).compliant
+    )
     return TermWarnings(seats, mandate_days, breaks, renewal)

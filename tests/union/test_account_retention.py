@@ -119,7 +119,8 @@ def test_the_warning_says_in_french_when_and_how_to_keep_the_account(
 def test_an_account_without_a_password_is_told_whom_to_ask(
     settings, django_capture_on_commit_callbacks, mailoutbox
 ):
-    """An invitation never accepted: Django's « mot de passe oublié » ignores such accounts."""
+    """An invitation never accepted. Since session 16 « mot de passe oublié » sends such an
+    account a link to choose a password, so the warning gives it (test_account_retention_s16)."""
     settings.PRIVACY_CONTACT_EMAIL = "dpo@udccas.test"
     user = User.objects.create_user(username="invite@ccas.test", email="invite@ccas.test")
     user.set_unusable_password()
@@ -131,8 +132,8 @@ def test_an_account_without_a_password_is_told_whom_to_ask(
 
     body = mailoutbox[0].body
     assert "ouvert le 1er mars 2025, n'a jamais servi." in body
-    assert "Mot de passe oublié" not in body
-    assert "écrivez à dpo@udccas.test pour recevoir un nouveau lien." in body
+    assert "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe" in body
+    assert "http://localhost/compte/mot-de-passe/oublie/" in body
 
 
 def test_the_warning_is_not_sent_to_someone_who_signed_in_after_it_was_queued(

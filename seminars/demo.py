@@ -40,6 +40,9 @@ COMMUNES = [
     ("Sarcelles", "95"), ("MEAUX", "77"), ("Chelles", "77"), ("Nanterre", "92"),
     ("Clichy sous bois", None), ("Villepinte", None), ("Sevran", None), ("Aulnay-sous-Boi", None),
 ]  # fmt: skip
+# A day from 9 h to 17 h with an hour and a half for lunch: the training time an attestation de
+# présence certifies (end − start would count the lunch).
+DAY_WITH_LUNCH = timedelta(hours=6, minutes=30)
 FONCTIONS = [
     ("maire", ""), ("maire_adjoint", ""), ("conseiller_municipal", ""), ("vice_president_ccas", ""),
     ("membre_ca", ""), ("directeur_ccas", ""), ("agent_action_sociale", ""), ("dgs", ""),
@@ -89,6 +92,17 @@ def _event(index: SeminarIndexPage, slug: str, ateliers=(), **fields) -> tuple[S
         )
     page.save_revision().publish()
     return page, True
+
+
+def _attest(page: SeminarPage, duration: timedelta) -> None:
+    """Give the event its attested training duration. Events of a demo loaded before the field
+    existed get it when the demo runs again (published, so that the admin shows it too); a
+    duration already set, by the demo or an organiser, is kept: running the demo twice changes
+    nothing."""
+    if page.attested_duration is not None:
+        return
+    page.attested_duration = duration
+    page.save_revision().publish()
 
 
 def _programme(*items) -> list[dict]:
@@ -201,6 +215,7 @@ def load(stdout) -> None:
         summary="Une journée pour prendre ses marques : rôle du conseil d'administration, "
         "budget du CCAS, analyse des besoins sociaux à conduire dans l'année qui suit l'élection.",
         seats=60,
+        attested_duration=DAY_WITH_LUNCH,  # 9 h 00–12 h 30 and 14 h 00–17 h 00
         registration_closes=_at(18, 23, 59),
         programme=_programme(
             ("9 h 00", "Accueil café", ""),
@@ -245,6 +260,7 @@ def load(stdout) -> None:
             ),
         ),  # fmt: skip
     )
+    _attest(debut, DAY_WITH_LUNCH)
     if created:
         atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
         _register(debut, 40, atelier_ids=atelier_ids[:2])
@@ -261,7 +277,9 @@ def load(stdout) -> None:
         venue_address="Place de l'Église\n93500 Pantin",
         summary="Comment les CCAS utilisent l'analyse des besoins sociaux pour orienter leur action.",
         seats=120,
+        attested_duration=DAY_WITH_LUNCH,  # its attestations say « durée de formation : 6 h 30 »
     )
+    _attest(past, DAY_WITH_LUNCH)
     if created:
         _register(past, 30)
         _check_in_most(past)

@@ -77,8 +77,89 @@ class CommuneField(forms.CharField):
 NEEDS_LIMIT = 1000
 
 
-class RegistrationForm(forms.Form):
+class CommuneStepForm(forms.Form):
+    """A commune typed by a person, matched, and asked about when not recognised but close to
+    official ones (« Vouliez-vous dire : », confirm_commune): the registration form's commune
+    (the event page, the API, the forms filled in for someone else) and the personal page's
+    « Corriger ma commune » (CommuneCorrectionForm). After `is_valid()`, `commune_resolution`
+    is what to register."""
+
+    commune = CommuneField(
+        label="Commune",
+        max_length=200,
+        help_text="La commune que vous représentez (nom ou code INSEE).",
+    )
+    # The second step for a commune not recognised (confirm_commune): the matcher's suggestions
+    # and « keep it as typed », for the text in `commune_checked`.
+    commune_choice = forms.CharField(
+        label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
+    )
+    commune_checked = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, suggest_communes: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggest_communes = suggest_communes
+        if not suggest_communes:
+            del self.fields["commune_choice"], self.fields["commune_checked"]
+        self.commune_resolution = None
+        self.commune_to_confirm = False
+
+    def check_commune(self, cleaned: dict) -> None:
+        """Match the commune typed (call from clean()); with `suggest_communes`, ask about it
+        when it is not recognised but resembles official communes."""
+        if cleaned.get("commune"):
+            self.commune_resolution = self.match_commune(cleaned)
+            if self.suggest_communes:
+                self.confirm_commune(cleaned)
+
+    def match_commune(self, cleaned: dict) -> CommuneResolution:
+        # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
+        return resolve_commune(cleaned["commune"], cleaned.get("hint"))
+
+    def confirm_commune(self, cleaned: dict) -> None:
+        """A commune not recognised but close to official ones (« Aulnay sous bios ») is not
+        saved at once: the form comes back, everything typed kept, asking « Vouliez-vous dire : »
+        with the suggestions and « keep it as typed ». The answer counts for the text it was
+        asked about (`commune_checked`): a commune typed again is matched again. A suggestion
+        chosen registers that commune (its INSEE code), the typed text kept beside it; « keep »
+        registers it flagged, for the organisers to check."""
+        resolution = self.commune_resolution
+        if resolution.code or not resolution.suggestions:
+            return
+        typed = cleaned["commune"]
+        suggested = {s["code"]: s["nom"] for s in resolution.suggestions}
+        self.fields["commune_choice"].widget.choices = [
+            *((code, f"{nom} ({departement_of(code)})") for code, nom in suggested.items()),
+            (KEEP_TYPED, f"Garder « {typed} » tel que saisi"),
+        ]
+        choice = cleaned.get("commune_choice")
+        if cleaned.get("commune_checked") == typed:
+            if choice == KEEP_TYPED:
+                return
+            if choice in suggested:
+                self.commune_resolution = CommuneResolution(
+                    choice, Registration.CommuneStatus.MATCHED, typed
+                )
+                return
+        # Asked now, or asked about another text: the answer is for this one.
+        data = self.data.copy()
+        data["commune_checked"] = typed
+        if cleaned.get("commune_checked") != typed:
+            data.pop("commune_choice", None)
+        self.data = data
+        self.commune_to_confirm = True
+        self.add_error(
+            "commune",
+            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
+            "proposées, ou gardez votre saisie (l'équipe de l'union la vérifiera).",
+        )
+
+
+class RegistrationForm(CommuneStepForm):
     """The rules of a registration, shared by the portal form and the API."""
+
+    # The commune's fields come first in CommuneStepForm: shown after the e-mail.
+    field_order = ["nom", "prenom", "email", "commune", "commune_choice", "commune_checked"]
 
     # What « Autre » asks for: the person fills in the public form, someone else the others.
     fonction_missing = "Précisez votre fonction."
@@ -100,17 +181,6 @@ class RegistrationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Vous y recevrez la confirmation et un lien pour gérer votre inscription.",
     )
-    commune = CommuneField(
-        label="Commune",
-        max_length=200,
-        help_text="La commune que vous représentez (nom ou code INSEE).",
-    )
-    # The public form's second step for a commune not recognised (confirm_commune): the
-    # matcher's suggestions and « keep it as typed », for the text in `commune_checked`.
-    commune_choice = forms.CharField(
-        label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
-    )
-    commune_checked = forms.CharField(required=False, widget=forms.HiddenInput)
     fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
     fonction_autre = forms.CharField(label=fonction_autre_label, max_length=200, required=False)
     ateliers = AtelierChoiceField(
@@ -159,7 +229,7 @@ class RegistrationForm(forms.Form):
 
         With `atelier_labels`, `ateliers_shown` is the event's `ateliers_with_seats`, for the
         page's table of ateliers to give the same seats without counting them again."""
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, suggest_communes=suggest_communes, **kwargs)
         self.seminar = seminar
         self.ateliers_shown = None
         self.fields["fonction_autre"].label = self.fonction_autre_label
@@ -176,11 +246,6 @@ class RegistrationForm(forms.Form):
         self.fields["ateliers"].choices = choices
         if not choices:
             del self.fields["ateliers"]
-        self.suggest_communes = suggest_communes
-        if not suggest_communes:
-            del self.fields["commune_choice"], self.fields["commune_checked"]
-        self.commune_resolution = None
-        self.commune_to_confirm = False
 
     def clean(self):
         cleaned = super().clean()
@@ -191,57 +256,12 @@ class RegistrationForm(forms.Form):
             and "fonction_autre" not in self.errors
         ):
             self.add_error("fonction_autre", self.fonction_missing)
-        if cleaned.get("commune"):
-            self.commune_resolution = self.match_commune(cleaned)
-            if self.suggest_communes:
-                self.confirm_commune(cleaned)
+        self.check_commune(cleaned)
         try:
             check_atelier_choice(self.seminar, cleaned.get("ateliers") or [])
         except RegistrationError as error:
             self.add_registration_errors(error)
         return cleaned
-
-    def match_commune(self, cleaned: dict) -> CommuneResolution:
-        # The organiser's form has a hint field (ManualRegistrationForm); the public one not.
-        return resolve_commune(cleaned["commune"], cleaned.get("hint"))
-
-    def confirm_commune(self, cleaned: dict) -> None:
-        """A commune not recognised but close to official ones (« Aulnay sous bios ») is not
-        saved at once: the form comes back, everything typed kept, asking « Vouliez-vous dire : »
-        with the suggestions and « keep it as typed ». The answer counts for the text it was
-        asked about (`commune_checked`): a commune typed again is matched again. A suggestion
-        chosen registers that commune (its INSEE code), the typed text kept beside it; « keep »
-        registers it flagged, for the organisers to check."""
-        resolution = self.commune_resolution
-        if resolution.code or not resolution.suggestions:
-            return
-        typed = cleaned["commune"]
-        suggested = {s["code"]: s["nom"] for s in resolution.suggestions}
-        self.fields["commune_choice"].widget.choices = [
-            *((code, f"{nom} ({departement_of(code)})") for code, nom in suggested.items()),
-            (KEEP_TYPED, f"Garder « {typed} » tel que saisi"),
-        ]
-        choice = cleaned.get("commune_choice")
-        if cleaned.get("commune_checked") == typed:
-            if choice == KEEP_TYPED:
-                return
-            if choice in suggested:
-                self.commune_resolution = CommuneResolution(
-                    choice, Registration.CommuneStatus.MATCHED, typed
-                )
-                return
-        # Asked now, or asked about another text: the answer is for this one.
-        data = self.data.copy()
-        data["commune_checked"] = typed
-        if cleaned.get("commune_checked") != typed:
-            data.pop("commune_choice", None)
-        self.data = data
-        self.commune_to_confirm = True
-        self.add_error(
-            "commune",
-            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
-            "proposées, ou gardez votre saisie (l'équipe de l'union la vérifiera).",
-        )
 
     def add_registration_errors(self, error: RegistrationError) -> None:
         for name, messages in error.errors.items():
@@ -369,13 +389,48 @@ class EditRegistrationForm(ManualRegistrationForm):
         )
 
     def match_commune(self, cleaned: dict) -> CommuneResolution:
-        """A commune left as shown keeps its match, or its flag: matched again, a commune that
-        an organiser resolved by its INSEE code (« Communes à vérifier ») would be flagged once
-        more, and a homonym chosen with a hint would move. A hint asks for a new match."""
-        unchanged = cleaned["commune"] == edit_initial_commune(self.registration)
-        if unchanged and not cleaned.get("hint"):
-            return current_commune(self.registration)
+        """A commune left as shown keeps its match, or its flag (commune_left_as_shown). A hint
+        asks for a new match."""
+        kept = commune_left_as_shown(self.registration, cleaned["commune"])
+        if kept is not None and not cleaned.get("hint"):
+            return kept
         return super().match_commune(cleaned)
+
+
+class CommuneCorrectionForm(CommuneStepForm):
+    """The registrant's « Corriger ma commune » (« Modifier ma commune » once recognised) on
+    their personal page: the event page's matcher and « Vouliez-vous dire : » step
+    (CommuneStepForm), filled in with the commune as registered. services.correct_commune
+    saves `commune_resolution`."""
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        kwargs.setdefault("initial", {"commune": edit_initial_commune(registration)})
+        super().__init__(*args, suggest_communes=True, **kwargs)
+        self.registration = registration
+        self.fields["commune"].error_messages["required"] = (
+            "Indiquez votre commune : son nom ou son code INSEE."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_commune(cleaned)
+        return cleaned
+
+    def match_commune(self, cleaned: dict) -> CommuneResolution:
+        """Left as shown, the commune keeps its match or its flag (commune_left_as_shown); a
+        flagged one left as shown is asked about again with its suggestions."""
+        kept = commune_left_as_shown(self.registration, cleaned["commune"])
+        return kept if kept is not None else super().match_commune(cleaned)
+
+
+def commune_left_as_shown(registration: Registration, typed: str) -> CommuneResolution | None:
+    """The registration's commune as it is when `typed` is what the forms show of it
+    (edit_initial_commune), else None. Matched again, a commune that an organiser resolved by
+    its INSEE code (« Communes à vérifier ») would be flagged once more, and a homonym chosen
+    with a hint would move."""
+    if typed != edit_initial_commune(registration):
+        return None
+    return current_commune(registration)
 
 
 def edit_initial_commune(registration: Registration) -> str:

@@ -216,11 +216,11 @@ def members_only_way_forward(seminar: SeminarPage) -> str:
 
 
 def _check_audience(
-    seminar: SeminarPage, data: RegistrationData, source: str = Source.MANUAL
+    seminar: SeminarPage, commune: CommuneResolution, source: str = Source.MANUAL
 ) -> None:
-    if seminar.visibility != Visibility.MEMBERS or not data.commune.code:
+    if seminar.visibility != Visibility.MEMBERS or not commune.code:
         return  # a flagged commune is checked by the organiser
-    if not member_communes().filter(code=data.commune.code).exists():
+    if not member_communes().filter(code=commune.code).exists():
         message = MEMBERS_ONLY
         if source in PUBLIC_SOURCES:  # the person themselves: how to go on
             message = f"{message} {members_only_way_forward(seminar)}"
@@ -268,7 +268,7 @@ def register_person(
     # Everything that can be checked without the lock is checked before taking it: the lock is
     # the queue of the event's registrations (see _lock_seminar).
     ateliers = check_atelier_choice(seminar, data.atelier_ids)
-    _check_audience(seminar, data, source)
+    _check_audience(seminar, data.commune, source)
     if data.email:
         # Most e-mails are new: insert without looking first. An e-mail already registered
         # (or registered by a concurrent request) is not inserted (unique constraint on event and
@@ -486,15 +486,25 @@ def _fill(registration: Registration, data: RegistrationData, *, keep_choices: b
     registration.nom = data.nom
     registration.prenom = data.prenom
     registration.email = data.email
-    registration.commune_id = data.commune.code
-    registration.commune_typed = data.commune.typed
-    registration.commune_status = data.commune.status
-    registration.commune_suggestions = data.commune.suggestions
+    _set_commune(registration, data.commune)
     registration.fonction = data.fonction
     registration.fonction_text = data.fonction_text
     if not keep_choices:
         registration.needs = data.needs
         registration.consent = data.consent
+
+
+# The columns of a registration's commune (EDITED_FIELDS["commune"]).
+COMMUNE_FIELDS = ["commune_id", "commune_typed", "commune_status", "commune_suggestions"]
+
+
+def _set_commune(registration: Registration, commune: CommuneResolution) -> None:
+    """Put `commune` on the registration (not saved). A recognised one comes without suggestions
+    (resolve_commune, confirm_commune): only flagged ones are in « Communes à vérifier »."""
+    registration.commune_id = commune.code
+    registration.commune_typed = commune.typed
+    registration.commune_status = commune.status
+    registration.commune_suggestions = commune.suggestions
 
 
 def _queue_email(registration: Registration, kind: str, run_after: datetime | None = None) -> None:
@@ -541,6 +551,49 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
     return registration
 
 
+CHANGES_CLOSED = "Les modifications ne sont plus possibles pour cet événement."
+
+
+def correct_commune(
+    registration: Registration, commune: CommuneResolution
+) -> tuple[Registration, bool]:
+    """The registrant corrects their commune on their personal page (signed link): a typo the
+    matcher did not recognise, or another commune. Until the cut-off for changes, as their other
+    changes; not for a cancelled registration.
+
+    `commune` comes from the personal page's form, matched as on the event page: the same
+    matcher, and « Vouliez-vous dire : » for a commune close to official ones (CommuneStepForm). A commune recognised clears the flag and its suggestions, so the
+    organisers' « Communes à vérifier » no longer lists it; one still not recognised is kept as
+    typed and stays flagged, with its suggestions. A members-only event refuses a commune that
+    is not a member's, as registering does. Audited as an organiser's edit is
+    (`seminar.registration.edited`, the field's name only), by the registrant; no e-mail, the
+    page says it. Returns the registration and whether anything changed. Raises
+    RegistrationError."""
+    seminar = registration.seminar
+    if commune.code != registration.commune_id:
+        _check_audience(seminar, commune, Source.FORM)
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError({"commune": ["Cette inscription est annulée."]})
+        if not seminar.changes_open():
+            raise RegistrationError({"commune": [CHANGES_CLOSED]})
+        before = [getattr(registration, name) for name in COMMUNE_FIELDS]
+        _set_commune(registration, commune)
+        if [getattr(registration, name) for name in COMMUNE_FIELDS] == before:
+            return registration, False
+        registration.save(update_fields=[*COMMUNE_FIELDS, "updated_at"])
+        _audit_registration(
+            "seminar.registration.edited",
+            seminar,
+            registration,
+            None,
+            fields=["commune"],  # the name only: the values are personal data
+            by="registrant",
+        )
+    return registration, True
+
+
 def edit_refusal(registration: Registration) -> str:
     """Why an organiser may not edit this registration, in French; "" when they may.
 
@@ -566,7 +619,7 @@ EDITED_FIELDS = {
     "nom": ("nom",),
     "prenom": ("prenom",),
     "email": ("email",),
-    "commune": ("commune_id", "commune_typed", "commune_status", "commune_suggestions"),
+    "commune": tuple(COMMUNE_FIELDS),
     "fonction": ("fonction", "fonction_text"),
     "needs": ("needs",),
     "consent": ("consent",),
@@ -593,7 +646,7 @@ def update_registration(
     ateliers = check_atelier_choice(seminar, data.atelier_ids)
     if data.commune.code != registration.commune_id:
         # A commune left as it was is not checked again: its member may have left the union.
-        _check_audience(seminar, data)
+        _check_audience(seminar, data.commune)
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)

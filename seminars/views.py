@@ -24,6 +24,7 @@ from seminars.evaluations import (
     save_evaluation,
 )
 from seminars.forms import (
+    CommuneCorrectionForm,
     EvaluationForm,
     ManageAteliersForm,
     RegistrationForm,
@@ -56,9 +57,11 @@ from seminars.models import (
 )
 from seminars.retention import retention_periods
 from seminars.services import (
+    CHANGES_CLOSED,
     RegistrationError,
     cancel_registration,
     change_ateliers,
+    correct_commune,
     register_person,
     send_new_link,
     set_consent,
@@ -322,28 +325,60 @@ def _registered(request, registration: Registration, created: bool) -> HttpRespo
     return HttpResponseRedirect(manage_path(registration))
 
 
+def event_contact(seminar: SeminarPage | None, request=None) -> dict:
+    """Whom a person writes to about an event: its organiser's address, or, when the event has
+    none or is not known, the union's own (Paramètres › Identité et coordonnées de l'union, as
+    the footer and /contact/ give it). `contact` is "" only when neither is filled in: the
+    pages then lead to /contact/. `contact_is_union` lets them say whose address it is."""
+    if seminar is not None and seminar.organiser_email:
+        return {"contact": seminar.organiser_email, "contact_is_union": False}
+    from union.models import UnionSettings
+
+    # Loaded with the request: the footer reads the same settings from its cache.
+    identity = UnionSettings.load(request_or_site=request)
+    return {"contact": identity.email, "contact_is_union": True}
+
+
 def invitation_needed(request, page: SeminarPage) -> TemplateResponse:
     """An invitation-only event opened without its key, or with a wrong one (a link cut in two
     by a mail client, a key mistyped): a 404 that says what to do, without the event's title or
-    details (the address already shows its slug); only the organiser's address, to ask."""
-    context = {"contact": page.organiser_email, "calendar_url": page_path(page.get_parent())}
+    details (the address already shows its slug); only an address to ask: the organiser's, or
+    the union's (event_contact)."""
+    context = {"calendar_url": page_path(page.get_parent()), **event_contact(page, request)}
     return TemplateResponse(request, "seminars/invitation_needed.html", context, status=404)
 
 
-def unrecognised_commune_notice(registration: Registration) -> str:
+def unrecognised_commune_notice(
+    registration: Registration, *, correctable: bool = False, request=None
+) -> str:
     """What a person whose typed commune was not recognised (and kept as typed) is told, on the
     event page after registering again and on their personal page: the organisers will check
-    it, and whom to write to about a typo. "" for a recognised commune. Never « register again »:
-    the form takes the address of the same person only, and asks about close communes before
-    saving (RegistrationForm.confirm_commune)."""
+    it, and what to do about a typo: « Corriger ma commune » below, on the personal page while
+    changes are open (`correctable`), else whom to write to (event_contact). "" for a
+    recognised commune. Never « register again »: the form takes the address of the same person
+    only, and asks about close communes before saving (CommuneStepForm.confirm_commune)."""
     text = registration.commune_not_recognised
     if not text:
         return ""
-    email = registration.seminar.organiser_email
+    if correctable:
+        return f"{text} Si c'est une erreur de frappe, corrigez-la ci-dessous."
+    email = event_contact(registration.seminar, request)["contact"]
     if email:
         return f"{text} Si c'est une erreur de frappe, écrivez à {email}."
     # The confirmation e-mail says this page tells what to do about a typo: nothing, then.
     return f"{text} Si c'est une erreur de frappe, elle la corrigera."
+
+
+def commune_saved_message(registration: Registration, changed: bool) -> str:
+    """What the personal page says once « Corriger ma commune » is saved."""
+    if not changed:
+        return f"Votre commune n'a pas changé : {registration.commune_label}."
+    if registration.commune_id:
+        return f"Votre commune est enregistrée : {registration.commune_label}."
+    return (
+        f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
+        "l'équipe de l'union la vérifiera."
+    )
 
 
 # The registrant's answer about the published list of participants, and what the page says.
@@ -367,11 +402,11 @@ def manage_registration(request, token: str):
                 f"Un nouveau lien est envoyé à votre adresse e-mail {AT_MOST_EVERY_TEN_MINUTES}.",
             )
             return HttpResponseRedirect("/evenements/")
-        context = link_problem_context(token, expired=True)
+        context = link_problem_context(token, expired=True, request=request)
         context["can_resend"] = registration is not None
         return render(request, "seminars/link_problem.html", context, status=410)
     except LinkInvalid:
-        context = link_problem_context(token, expired=False)
+        context = link_problem_context(token, expired=False, request=request)
         return render(request, "seminars/link_problem.html", context, status=404)
     seminar = registration.seminar
     can_change = seminar.changes_open() and registration.status != Registration.Status.CANCELLED
@@ -380,6 +415,8 @@ def manage_registration(request, token: str):
         seminar=seminar,
         registration=registration,
     )
+    # « Corriger ma commune » (« Modifier ma commune » once recognised), until the cut-off.
+    commune_form = CommuneCorrectionForm(registration=registration) if can_change else None
     status = 200
     if request.method == "POST" and request.POST.get("action") in CONSENT_ACTIONS:
         consent = request.POST["action"] == "give_consent"
@@ -388,23 +425,38 @@ def manage_registration(request, token: str):
         return HttpResponseRedirect(request.path)
     if request.method == "POST":
         if not can_change:
-            messages.error(request, "Les modifications ne sont plus possibles pour cet événement.")
+            messages.error(request, CHANGES_CLOSED)
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") == "cancel":  # the confirmation step's button
             cancel_registration(registration)
             messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
             return HttpResponseRedirect(request.path)
-        form = ManageAteliersForm(request.POST, seminar=seminar, registration=registration)
-        if form.is_valid():
-            try:
-                change_ateliers(registration, form.cleaned_data["ateliers"])
-            except RegistrationError as error:
-                for message in error.errors.get("ateliers", []):
-                    form.add_error("ateliers", message)
-            else:
-                messages.success(request, "Vos ateliers sont enregistrés.")
-                return HttpResponseRedirect(request.path)
-        status = 400
+        if request.POST.get("action") == "commune":
+            commune_form = CommuneCorrectionForm(request.POST, registration=registration)
+            if commune_form.is_valid():
+                try:
+                    registration, changed = correct_commune(
+                        registration, commune_form.commune_resolution
+                    )
+                except RegistrationError as error:
+                    for message in error.errors.get("commune", []):
+                        commune_form.add_error("commune", message)
+                else:
+                    messages.success(request, commune_saved_message(registration, changed))
+                    return HttpResponseRedirect(request.path)
+            status = 400
+        else:
+            form = ManageAteliersForm(request.POST, seminar=seminar, registration=registration)
+            if form.is_valid():
+                try:
+                    change_ateliers(registration, form.cleaned_data["ateliers"])
+                except RegistrationError as error:
+                    for message in error.errors.get("ateliers", []):
+                        form.add_error("ateliers", message)
+                else:
+                    messages.success(request, "Vos ateliers sont enregistrés.")
+                    return HttpResponseRedirect(request.path)
+            status = 400
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
     if "annuler" in request.GET and can_change and request.method != "POST":
         # « Annuler mon inscription » only asks: cancelling gives the seat away for good.
@@ -432,7 +484,10 @@ def manage_registration(request, token: str):
         "form": form if seminar.ateliers.exists() else None,
         "can_change": can_change,
         "registration_open": seminar.registration_state() == "open",
-        "commune_notice": unrecognised_commune_notice(registration),
+        "commune_notice": unrecognised_commune_notice(
+            registration, correctable=commune_form is not None, request=request
+        ),
+        "commune_form": commune_form,
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available
         else "",
@@ -448,10 +503,11 @@ def manage_registration(request, token: str):
     return render(request, "seminars/manage.html", context, status=status)
 
 
-def link_problem_context(token: str, *, expired: bool) -> dict:
+def link_problem_context(token: str, *, expired: bool, request=None) -> dict:
     """What the page of an expired or invalid personal link says besides the problem: where to
-    ask for a new link (the event's « Recevoir mon lien ») and whom to write to, when the token
-    is one we signed (its registration's event); the calendar otherwise."""
+    ask for a new link (the event's « Recevoir mon lien ») and whom to write to (event_contact),
+    when the token is one we signed (its registration's event); the calendar and the union's
+    contact otherwise."""
     seminar = None
     try:
         payload = signing.loads(token, salt=LINK_SALT)  # any age: only to find the event
@@ -468,7 +524,7 @@ def link_problem_context(token: str, *, expired: bool) -> dict:
         "expired": expired,
         # The « lost link » page of an invitation-only event does not name it (resend_link).
         "resend_url": portal_path("resend_link", seminar.pk) if seminar else "",
-        "contact": seminar.organiser_email if seminar else "",
+        **event_contact(seminar, request),
     }
 
 

@@ -1,6 +1,7 @@
 """The demo data loads, twice without duplicates, and the calendar shows it."""
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -31,6 +32,9 @@ def test_demo_is_idempotent_and_browsable(portal, bondy):
     assert past.filter(checked_in_at__isnull=False).count() == 24  # 30, every fifth absent
     # Three in four of them gave their opinion: the organisers' summary has something to show.
     assert Evaluation.objects.filter(registration__in=past).count() == 18
+    # Its attestations certify the training time, not 9 h to 17 h with the lunch.
+    past_event = SeminarPage.objects.get(slug="seminaire-abs-2026")
+    assert past_event.attested_duration == timedelta(hours=6, minutes=30)
     calendar = portal.get("/evenements/").content.decode()
     assert "Atelier début de mandat" in calendar and "sur invitation" not in calendar
     assert portal.get("/evenements/atelier-debut-de-mandat/").status_code == 200

@@ -248,7 +248,9 @@ def test_a_commune_not_recognised_says_whom_to_write_to_not_to_register_again(po
     assert seminar.registration_state() == "open" and seminar.changes_open()
     page = text_of(portal.get(manage_path(registration)))
     assert "l'équipe de l'union la vérifiera" in page
-    assert "Si c'est une erreur de frappe, écrivez à evenements@union.test." in page
+    # While changes are open, the person corrects it herself (tests/seminars/test_leftovers_s16.py).
+    assert "Si c'est une erreur de frappe, corrigez-la ci-dessous." in page
+    assert "evenements@union.test" in page
     assert "inscrivez-vous à nouveau" not in page
 
 

@@ -176,6 +176,16 @@ def _summary(name: str, **kwargs):
     )
 
 
+def _secret_in_pool():
+    # Only ever true, and only on the member's own host: absent everywhere else, so that the
+    # portal's answers do not even say which secrets are someone's own number.
+    return serializers.BooleanField(
+        required=False,
+        help_text="Sur l'hôte du membre seulement, et seulement true : sa propre valeur, "
+        "publiée comme secrète (« s » sur le portail) ; absent sinon",
+    )
+
+
 def _point_fields() -> dict:
     return {"year": serializers.IntegerField(), "value": _value(), "status": _status()}
 
@@ -190,6 +200,7 @@ COMPARISON_OUT = inline_serializer(
         "draft": serializers.BooleanField(
             help_text="Valeur non publiée du membre (sur son hôte, pour ses personnes)"
         ),
+        "secret_in_pool": _secret_in_pool(),
         "source": serializers.CharField(),
         "references": inline_serializer(
             "ComparisonReference",
@@ -231,7 +242,11 @@ SERIES_OUT = inline_serializer(
         ),
         "points": inline_serializer(
             "SeriesPoint",
-            {**_point_fields(), "draft": serializers.BooleanField()},
+            {
+                **_point_fields(),
+                "draft": serializers.BooleanField(),
+                "secret_in_pool": _secret_in_pool(),
+            },
             many=True,
         ),
         "references": inline_serializer(

@@ -171,7 +171,48 @@ def bar_chart(
         parts.append(
             _text(x(value) + 3, 14 * index + 11, f"{name} : {fmt(value)}", "abs-ref-label")
         )
-    return _svg(label_width + plot_width + 80, height, title, desc, "".join(parts))
+    return _svg(label_width + plot_width + 80, height, title, desc, "".join(parts), "bar")
+
+
+def narrow_bar_chart(
+    bars: list[Bar], references: list[tuple[str, float]], fmt: Formatter, title: str, desc: str
+) -> SafeString:
+    """The bar chart drawn for a phone (CHART_WIDTH, as the position charts): each commune's
+    name and value on a line of their own above its bar, so that text keeps 14 units (12 px or
+    more at 320 px) where the wide chart's 700 units shrank it to 5 px. Reference territories
+    are labelled at the top, one under the other, their dashed lines running down the bars."""
+    left, width = 8, CHART_WIDTH - 16
+    values = [bar.value for bar in bars] + [value for _, value in references]
+    x = scale(min(0.0, *values), max(values), left, width)
+    parts, labels, y = [], [], 4.0
+    line_tops = []  # each reference's line starts under its label and runs down the bars
+    for name, value in references:
+        lines = wrapped(f"{name} : {fmt(value)}", width)
+        width_estimate = CHAR_WIDTH * max(len(line) for line in lines)
+        start = max(min(x(value) - 3, left + width - width_estimate), left)
+        labels.append(_text_lines(start, y + 14, lines, "abs-ref-label"))
+        y += TEXT_ROW * len(lines)
+        line_tops.append(y)
+    for bar in bars:
+        figure = fmt(bar.value)
+        lines = wrapped(bar.label, width - CHAR_WIDTH * (len(figure) + 1))
+        labels.append(_text_lines(left, y + 14, lines, "abs-label"))
+        labels.append(_text(left + width, y + 14, figure, "abs-value", "end"))
+        y += TEXT_ROW * len(lines)
+        css = "abs-bar abs-bar-own" if bar.highlight else "abs-bar"
+        parts.append(
+            f'<rect class="{css}" x="{min(x(0), x(bar.value)):.1f}" y="{y + 1:.1f}" '
+            f'width="{max(1.0, abs(x(bar.value) - x(0))):.1f}" height="10"/>'
+        )
+        y += 18
+    for index, ((_name, value), line_top) in enumerate(zip(references, line_tops, strict=True)):
+        parts.append(
+            f'<line class="abs-ref abs-ref-{index}" x1="{x(value):.1f}" x2="{x(value):.1f}" '
+            f'y1="{line_top:.1f}" y2="{y:.1f}"/>'
+        )
+    # Labels last, over the reference lines (their white outline: abs_shared.css).
+    body = "".join(parts + labels)
+    return _svg(CHART_WIDTH, math.ceil(y + 4), title, desc, body, "bar-narrow")
 
 
 # Series are told apart by shape and stroke, not by colour alone (RGAA 3.1): each series has

@@ -262,9 +262,9 @@ def indicator_detail(request, code: str):
         name = f"{indicator.code}-{year}" if year else indicator.code
         return presenters.export_response(exported, fmt, f"{name}{suffix}", demo)
     bars = [charts.Bar(row["nom"], row["value"]) for row in rows if row["value"] is not None]
-    chart = None
+    chart = narrow_chart = None
     if bars and year and not indicator.is_count:  # a count is charted nowhere beside others
-        chart = charts.bar_chart(
+        drawn = (
             bars[:MAX_BARS],
             [(name, value) for name, value, _text in references if value is not None],
             presenters.formatter(indicator),
@@ -274,6 +274,8 @@ def indicator_detail(request, code: str):
             + (" ; traits pointillés : territoires de référence" if references else "")
             + ". Valeurs secrètes non représentées.",
         )
+        # Both are sent; the style sheet shows one, by the screen's width.
+        chart, narrow_chart = charts.bar_chart(*drawn), charts.narrow_bar_chart(*drawn)
     return render(
         request,
         "abs_shared/indicator.html",
@@ -284,6 +286,7 @@ def indicator_detail(request, code: str):
             "table": table,
             "cias_table": cias_table if cias_rows else None,
             "chart": chart,
+            "narrow_chart": narrow_chart,
             "references": references,
             "sort": sort,
             "sorts": sorts,

@@ -16,9 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 EST_ENSEMBLE = "200057875"
 COMPARISON = "/indicateurs/communes/93010/TP60/?annee=2021&avec=93051&avec=93066"
 PORTRAIT = "/indicateurs/communes/93010/"
+INDICATOR = "/indicateurs/TP60/?annee=2021"  # the bar chart: a wide and a narrow drawing
 
 MEASURE = """() => {
-  const charts = [...document.querySelectorAll("svg.abs-chart")].map((svg) => {
+  const shown = [...document.querySelectorAll("svg.abs-chart")].filter(
+    (svg) => svg.getClientRects().length > 0);
+  const charts = shown.map((svg) => {
     const scale = svg.getScreenCTM().a;
     const sizes = [...svg.querySelectorAll("text")].map(
       (text) => parseFloat(getComputedStyle(text).fontSize) * scale);
@@ -87,17 +90,23 @@ def published(db):
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
 def test_abs_pages_read_at_phone_and_desktop_widths(page, portal, published, width):
-    serve(page, {path: portal.get(path) for path in (COMPARISON, PORTRAIT)})
+    serve(page, {path: portal.get(path) for path in (COMPARISON, PORTRAIT, INDICATOR)})
     page.set_viewport_size({"width": width, "height": 900})
-    for path in (COMPARISON, PORTRAIT):
+    for path in (COMPARISON, PORTRAIT, INDICATOR):
         page.goto(f"http://testserver{path}")
         shown = page.evaluate(MEASURE)
         assert shown["pageWidth"] <= shown["viewport"], (path, shown["pageWidth"])
-        assert shown["charts"] and shown["key"] > 0, path
+        assert shown["charts"], path
+        assert path == INDICATOR or shown["key"] > 0, path  # the position charts' key
         # A chart's text at 12 px at least on a phone and a desktop. (320 px is the reflow
         # check, WCAG 1.4.10: a 1280 px screen zoomed to 400 %, where it is four times larger.)
         for chart in shown["charts"]:
             assert width == 320 or chart["smallest"] >= 12, (path, chart)
+        # The indicator page shows one of its two bar charts: the narrow one on a phone.
+        if path == INDICATOR:
+            (bar_chart,) = shown["charts"]
+            narrow = "abs-chart-bar-narrow" in bar_chart["kind"]
+            assert narrow == (width < 768), (width, bar_chart)
         # Captions wrap inside the screen, even over a table that scrolls in its box.
         for right in shown["captions"]:
             assert right <= shown["viewport"], (path, right)

@@ -83,6 +83,11 @@ def test_responses_and_parameters_are_described(schemas):
     publish = member_host["paths"]["/api/v1/observations/publish"]["post"]["responses"]["200"]
     ref = publish["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(component(member_host, ref)["properties"]) == {"published"}
+    # A member's own number published as secret is marked on its host only: documented, optional.
+    for name in ("Comparison", "SeriesPoint"):
+        described = component(member_host, name)
+        assert "secret_in_pool" in described["properties"]
+        assert "secret_in_pool" not in described.get("required", [])
 
 
 def keys_match(data: dict, schema: dict, name: str) -> None:

@@ -1,5 +1,5 @@
 """Demo data of knowledge_base, loaded by `manage.py demo`: the index pages, a glossary (30
-acronyms and the words of the CCAS's board a new maire meets), six guides (one for logged-in
+sigles and 16 terms of the trade a new maire meets), six guides (one for logged-in
 people only), six published experiences and one proposal waiting for moderation."""
 
 import datetime
@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from wagtail.models import PageViewRestriction
 
 from knowledge_base.demo_experiences import EXPERIENCES, PENDING_PROPOSAL
-from knowledge_base.demo_glossary import GLOSSARY
+from knowledge_base.demo_glossary import load_glossary
 from knowledge_base.demo_guides import GUIDES
 from knowledge_base.models import ExperiencePage, GuideAuthor, GuidePage, Theme
-from knowledge_base.services import ensure_index_pages, propose_experience, save_glossary_term
+from knowledge_base.services import ensure_index_pages, propose_experience
 from tenants.models import MemberCCAS
 
 # The members-only example: visible to logged-in members and union staff only. An internal guide
@@ -96,13 +96,12 @@ def load_pending_proposal() -> bool:
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
     guides, experiences = ensure_index_pages()
-    for acronym, expansion, definition in GLOSSARY:
-        save_glossary_term(acronym, expansion, definition)
+    glossary_count = load_glossary()
     guide_count = load_guides(guides)
     experience_count = load_experiences(experiences)
     pending = load_pending_proposal()
     stdout.write(
-        f"Base de connaissances : {len(GLOSSARY)} termes du glossaire, {guide_count} guides et "
+        f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "
         f"{experience_count} expériences créés"
         f"{', 1 proposition en attente de modération' if pending else ''}."
     )

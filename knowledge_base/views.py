@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django_tenants.utils import schema_context
 
 from knowledge_base.forms import PROPOSAL_FIELDS, ExperienceProposalForm
-from knowledge_base.glossary import glossary_anchors, glossary_entries_for
-from knowledge_base.models import ExperiencePage, GlossaryTerm
+from knowledge_base.glossary import glossary_entries_for, glossary_letters
+from knowledge_base.models import ExperiencePage
 from knowledge_base.search import (
     MAX_HITS,
     MAX_QUERY_LENGTH,
@@ -55,14 +55,8 @@ def search(request):
 
 
 def glossary(request):
-    """/glossaire/: every acronym, grouped by initial letter."""
-    groups: dict[str, list[GlossaryTerm]] = {}
-    terms = list(GlossaryTerm.objects.order_by("acronym"))
-    anchors = glossary_anchors(terms)
-    for term in terms:
-        term.anchor = anchors[term.pk]
-        groups.setdefault(term.acronym[0].upper(), []).append(term)
-    return render(request, "knowledge_base/glossary.html", {"groups": groups})
+    """/glossaire/: sigles and terms together, in French alphabetical order, by letter."""
+    return render(request, "knowledge_base/glossary.html", {"groups": glossary_letters()})
 
 
 def member_experience_rows(member, request=None) -> list[tuple[ExperiencePage, object]]:

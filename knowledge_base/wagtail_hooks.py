@@ -30,7 +30,9 @@ class GlossaryViewSet(SnippetViewSet):
     model = GlossaryTerm
     icon = "help"
     menu_label = "Glossaire"
-    list_display = ["acronym", "expansion"]
+    # The kind shown and filtered: a sigle is marked up in guides, a term is not.
+    list_display = ["acronym", "kind", "expansion"]
+    list_filter = ["kind"]
     search_fields = ["acronym", "expansion"]
 
 

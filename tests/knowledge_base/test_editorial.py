@@ -91,7 +91,11 @@ def test_editors_may_edit_glossary_and_themes_snippets(kb_tree):
     client = host_client("localhost", editor)
     response = client.post(
         "/admin/snippets/knowledge_base/glossaryterm/add/",
-        {"acronym": "UDAF", "expansion": "union départementale des associations familiales"},
+        {
+            "acronym": "UDAF",
+            "kind": "sigle",
+            "expansion": "union départementale des associations familiales",
+        },
     )
     assert response.status_code == 302
     assert GlossaryTerm.objects.filter(acronym="UDAF").exists()

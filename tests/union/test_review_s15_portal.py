@@ -294,12 +294,12 @@ def test_the_glossary_explains_the_words_of_the_ccas_board(portal):
     entries = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
                for dt in page.find_all("dt")}  # fmt: skip
     for term in (
-        "Aides facultatives",
+        "Aide facultative",
         "Aide légale",
         "Membre nommé",
         "Membre élu",
         "Vice-président(e)",
-        "Délégation",
+        "Délégation de signature",
         "Secours d'urgence",
         "Domiciliation",
         "ABS",
@@ -308,7 +308,7 @@ def test_the_glossary_explains_the_words_of_the_ccas_board(portal):
         assert term in entries, term
     assert "UDAF" in entries["Membre nommé"]
     assert "en l'absence du maire" in entries["Vice-président(e)"]
-    assert "délégation de signature" in entries["Délégation"]
+    assert "signer en son nom" in entries["Délégation de signature"]
     assert "dans l'année qui suit le renouvellement" in entries["ABS"]
     # A single word is found by the search, with its definition above the results.
     hit = soup(portal.get("/recherche/", {"q": "domiciliation"})).find("aside")

@@ -44,8 +44,16 @@ def ensure_database(server, name: str) -> None:
 
 
 def database_config(url: str) -> dict:
-    """A DATABASES entry for django-tenants' backend from a postgres:// URL."""
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+    """A DATABASES entry for django-tenants' backend from a postgres:// URL.
+
+    Connections are kept DB_CONN_MAX_AGE seconds, so each is checked before a request reuses it:
+    after a PostgreSQL restart every web process otherwise answered one 500 (« cursor already
+    closed ») on its stale connection."""
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
     config["ENGINE"] = "django_tenants.postgresql_backend"
     return config
 

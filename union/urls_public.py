@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from tenants import views as tenant_views
 from union import views
 from union.api_errors import unknown_api_path
+from union.health import health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("contact/", views.contact, name="contact"),
+    path("sante/", health, name="health"),
     path("api/v1/", include("union.api_urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

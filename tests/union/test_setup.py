@@ -65,6 +65,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 30 + "-production-secret-key-with-enough-entropy-1234567890",
     "DATABASE_URL": "postgres://u:p@localhost:5432/maillage",
     "PRIVACY_CONTACT_EMAIL": "donnees-personnelles@union.test",
+    "PLATFORM_DOMAIN": "udccas.example.fr",
 }
 
 

@@ -76,7 +76,7 @@ def test_failures_are_counted_and_only_superusers_get_the_tracebacks_link(settin
 
 def test_without_a_queue_there_is_nothing_to_watch(settings):
     assert read_queue_state() is None  # tests run tasks at once, as development does
-    assert "pas de file à surveiller" in _run_command()
+    assert "pas de file à surveiller" in _run_command("--allow-immediate")
     assert (
         'id="task-queue'
         not in host_client("localhost", organiser()).get("/admin/").content.decode()

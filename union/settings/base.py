@@ -127,7 +127,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
-STATICFILES_DIRS = [BASE_DIR / "union" / "static"]
+# No STATICFILES_DIRS: union/static is the static folder of the installed app `union`, found
+# by the app directories finder; listing it again made collectstatic skip its files as conflicts.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Wagtail images and documents: shared (non-tenant) storage. Member uploads use per-tenant storage

@@ -1,28 +1,58 @@
-"""Production: refuses to start without SECRET_KEY, DATABASE_URL and PRIVACY_CONTACT_EMAIL; HTTPS
-everywhere."""
+"""Production: refuses to start without SECRET_KEY, DATABASE_URL, PRIVACY_CONTACT_EMAIL and
+PLATFORM_DOMAIN; HTTPS everywhere."""
 
 import os
+import re
+from email.utils import getaddresses
+from importlib.util import find_spec
 
 from django.core.exceptions import ImproperlyConfigured
 
 from union.db import database_config
 
 from .base import *  # noqa: F403
-from .base import PLATFORM_DOMAIN, tasks_setting
+from .base import DEFAULT_FROM_EMAIL, PLATFORM_NAME, tasks_setting
 
-
-def _required(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        raise ImproperlyConfigured(
+_required_names = ("SECRET_KEY", "DATABASE_URL", "PRIVACY_CONTACT_EMAIL", "PLATFORM_DOMAIN")
+# All the missing ones at once: a first deployment found them one run (and traceback) at a time.
+_missing = [name for name in _required_names if not os.environ.get(name, "")]
+if _missing:
+    raise ImproperlyConfigured(
+        " ".join(
             f"La variable d'environnement {name} est obligatoire en production."
+            for name in _missing
         )
-    return value
+    )
 
 
-SECRET_KEY = _required("SECRET_KEY")
-DATABASES = {"default": database_config(_required("DATABASE_URL"))}
-PRIVACY_CONTACT_EMAIL = _required("PRIVACY_CONTACT_EMAIL")
+def admins_from(value: str) -> list[str]:
+    """ADMINS from « Nom <adresse>, adresse, … » (a plain comma-separated list of addresses
+    works too): who receives the report of each server error (500), by e-mail."""
+    value = value.strip().strip(",").strip()
+    if not value:
+        return []
+    # Python's parser gives ("", "") for the whole value when it cannot read it.
+    pairs = [pair for pair in getaddresses([value]) if pair != ("", "")]
+    if not pairs or any("@" not in address for _, address in pairs):
+        raise ImproperlyConfigured(
+            f"ADMINS n'est pas une liste d'adresses e-mail lisible : « {value} ». Écrivez par "
+            'exemple ADMINS="Équipe technique <technique@udccas.example.fr>, autre@example.fr".'
+        )
+    admins = []
+    for name, address in pairs:
+        # A name with a comma or a dot must stay quoted, or the address no longer parses.
+        if re.search(r'[][\\()<>@,:;".]', name):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        admins.append(f"{name} <{address}>" if name else address)
+    return admins
+
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+DATABASES = {"default": database_config(os.environ["DATABASE_URL"])}
+PRIVACY_CONTACT_EMAIL = os.environ["PRIVACY_CONTACT_EMAIL"]
+# Every absolute link (e-mails, member addresses, CSRF origins) derives from it: the development
+# default, localhost, would have served nothing and linked nowhere.
+PLATFORM_DOMAIN = os.environ["PLATFORM_DOMAIN"]
 DEBUG = False
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
 CSRF_TRUSTED_ORIGINS = [f"https://{PLATFORM_DOMAIN}", f"https://*.{PLATFORM_DOMAIN}"]
@@ -30,6 +60,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{PLATF
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+# The health check (union/health.py) answers over plain http too: a load balancer or a
+# supervisor probes gunicorn directly on 127.0.0.1, without the proxy's X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -50,7 +83,26 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+# Seconds before giving up on the mail server. Django waits forever by default: a server that
+# accepts the connection and never answers held a request (a password reset, an invitation) or
+# the worker until the connection dropped.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Server errors (500) are e-mailed to these people by Django's logging (mail_admins), with the
+# traceback; empty: nobody is told, the error is only in the web server's log.
+ADMINS = admins_from(os.environ.get("ADMINS", ""))
+# Django's default sender for those reports, root@localhost, is refused by most mail servers.
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = f"[{PLATFORM_NAME}] "
+# A cache shared by every process (Redis): without it each gunicorn process has its own
+# (LocMemCache), so a glossary term saved in one is seen by the others only when their copy
+# expires (5 minutes). Needs the optional `redis` package: pip install ".[redis]".
 if os.environ.get("CACHE_URL"):
+    if find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "CACHE_URL demande le paquet Python redis : installez Maillage avec "
+            'pip install ".[redis]" (ou retirez CACHE_URL pour garder le cache de chaque '
+            "processus)."
+        )
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

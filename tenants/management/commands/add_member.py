@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants.models import MemberCCAS, Membership
-from tenants.services import OnboardingError, grant_membership, onboard_member
+from tenants.services import OnboardingError, grant_membership, member_url, onboard_member
 
 
 class Command(BaseCommand):
@@ -25,9 +25,9 @@ class Command(BaseCommand):
             member = onboard_member(insee, kind=kind, epci_siren=epci, name=name)
         except OnboardingError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            self.style.SUCCESS(f"{member.name} créé : http://{member.domain_name}:8000/")
-        )
+        # From the portal's configured address (WAGTAILADMIN_BASE_URL), as the e-mails' links:
+        # https and no port in production, http://…:8000 in development.
+        self.stdout.write(self.style.SUCCESS(f"{member.name} créé : {member_url(member)}"))
         if director:
             grant_membership(member, director, Membership.Role.DIRECTOR, password=password)
             how = "mot de passe fourni" if password else "lien de création du mot de passe envoyé"

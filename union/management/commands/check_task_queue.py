@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from union.task_queue import STALLED_AFTER, read_queue_state
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Vérifie que la file des tâches (e-mails, rappels) avance : sort en erreur (code 1) "
         "si une tâche attend depuis plus de --max-wait minutes, signe qu'aucun "
-        "`manage.py db_worker` ne tourne."
+        "`manage.py db_worker` ne tourne, ou si les tâches ne passent pas par la file "
+        "(réglages de production non chargés)."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +23,26 @@ class Command(BaseCommand):
             default=int(STALLED_AFTER.total_seconds() // 60),
             help="attente tolérée de la plus ancienne tâche, en minutes (défaut : %(default)s)",
         )
+        parser.add_argument(
+            "--allow-immediate",
+            action="store_true",
+            help="ne pas échouer quand les tâches s'exécutent immédiatement (développement)",
+        )
 
-    def handle(self, *args, max_wait: int, **options):
+    def handle(self, *args, max_wait: int, allow_immediate: bool, **options):
         state = read_queue_state()
         if state is None:
+            # A cron line without the production environment falls back to the development
+            # settings (manage.py's default), where tasks run at once: answering « all is well »
+            # there would hide that the real queue is not watched at all.
+            if not allow_immediate:
+                raise CommandError(
+                    "Les tâches ne passent pas par la file PostgreSQL (réglages "
+                    f"{settings.SETTINGS_MODULE}) : la file de production n'est pas surveillée. "
+                    "Vérifiez DJANGO_SETTINGS_MODULE (union.settings.production) et que le "
+                    "fichier d'environnement (par exemple /etc/maillage.env) est bien chargé ; "
+                    "en développement, ajoutez --allow-immediate."
+                )
             self.stdout.write(
                 "Les tâches s'exécutent immédiatement (TASKS_BACKEND=immediate) : "
                 "il n'y a pas de file à surveiller."

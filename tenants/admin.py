@@ -1,17 +1,40 @@
+"""Members in the Django admin: to look at, not to change what the services own.
+
+A member is onboarded from the Wagtail admin's « Membres » (tenants.services.onboard_member:
+schema, domain and audit in one transaction), its status changes through set_member_status, and
+who may enter its space is decided by its direction (audited, e-mailed). An inline here let an
+administrator add himself as director of any member, with no trace: memberships and domains are
+shown read-only, and the fields those services own cannot be edited."""
+
 from django.contrib import admin
 
 from tenants.models import Commune, Domain, Intercommunality, MemberCCAS, Membership
 
 
-class DomainInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DomainInline(ReadOnlyInline):
     model = Domain
-    extra = 0
+    fields = ["domain", "is_primary"]
+    readonly_fields = fields
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(MemberCCAS)
@@ -19,9 +42,22 @@ class MemberCCASAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "commune", "status", "joined_on"]
     list_filter = ["status", "kind", "commune__departement"]
     search_fields = ["name", "commune__nom", "slug"]
-    readonly_fields = ["schema_name", "created_at"]
-    autocomplete_fields = ["commune", "intercommunality"]
+    # Owned by onboard_member (slug, schema, commune, kind, intercommunality: the schema and the
+    # host are named after them) and set_member_status (status: closes the space, hides its
+    # published values, audited).
+    readonly_fields = [
+        "slug",
+        "schema_name",
+        "kind",
+        "commune",
+        "intercommunality",
+        "status",
+        "created_at",
+    ]
     inlines = [DomainInline, MembershipInline]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         # Members are suspended or marked as having left, never deleted with their schema.

@@ -7,7 +7,10 @@ from django_tenants.utils import schema_exists
 
 from union import roles
 
-# Wagtail page permissions each union group holds on the whole page tree.
+# Wagtail page permissions of each union group, held on the whole page tree (the root page) or,
+# for the groups in PAGE_PERMISSION_SCOPES, only on the index pages of one type and what lies
+# under them: an organiser edits the events, a moderator the experiences, neither the guides nor
+# the home page.
 PAGE_PERMISSIONS = {
     roles.UNION_ADMIN: [
         "add_page",
@@ -21,6 +24,13 @@ PAGE_PERMISSIONS = {
     roles.MODERATOR: ["change_page", "publish_page", "lock_page", "unlock_page"],
     roles.EVENT_ORGANISER: ["add_page", "change_page", "publish_page"],
 }
+PAGE_PERMISSION_SCOPES = {
+    roles.EVENT_ORGANISER: "seminars.SeminarIndexPage",
+    roles.MODERATOR: "knowledge_base.ExperienceIndexPage",
+}
+# Created by Wagtail's first migrations, in English, next to the union's French groups: removed
+# while nobody is in them and no page or collection restriction names them.
+WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 COLLECTION_PERMISSIONS = [
     "add_image",
     "change_image",
@@ -41,7 +51,10 @@ def ensure_template_schema() -> str:
 
 
 def ensure_union_groups() -> dict[str, Group]:
-    """The four union roles as groups, with Wagtail admin access and page permissions. Idempotent."""
+    """The four union roles as groups, with Wagtail admin access and page permissions, where
+    PAGE_PERMISSION_SCOPES says; Wagtail's unused English groups removed. Idempotent: run by
+    every `setup_platform`, it also takes back the whole-tree permissions that organisers and
+    moderators held before they were scoped."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     access_admin = Permission.objects.get(
@@ -53,13 +66,12 @@ def ensure_union_groups() -> dict[str, Group]:
     for name in roles.UNION_GROUPS:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(access_admin)
-        for codename in PAGE_PERMISSIONS[name]:
-            permission = Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            )
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=root_page, permission=permission
-            )
+        if name in PAGE_PERMISSION_SCOPES:
+            GroupPagePermission.objects.filter(group=group, page=root_page).delete()
+            for page in _scope_pages(name):
+                _grant_page_permissions(group, page)
+        elif root_page is not None:
+            _grant_page_permissions(group, root_page)
         if root_collection is not None:
             for codename in COLLECTION_PERMISSIONS:
                 permission = Permission.objects.get(
@@ -71,7 +83,53 @@ def ensure_union_groups() -> dict[str, Group]:
         groups[name] = group
     # Union admins run the Django admin too: every model permission.
     groups[roles.UNION_ADMIN].permissions.add(*Permission.objects.all())
+    remove_unused_wagtail_groups()
     return groups
+
+
+def _scope_pages(group_name: str):
+    from django.apps import apps
+
+    return apps.get_model(PAGE_PERMISSION_SCOPES[group_name]).objects.all()
+
+
+def _grant_page_permissions(group: Group, page) -> None:
+    from wagtail.models import GroupPagePermission
+
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=PAGE_PERMISSIONS[group.name]
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def grant_scoped_page_permissions(sender, instance, created: bool = False, **kwargs) -> None:
+    """post_save of an index page in PAGE_PERMISSION_SCOPES: a new one (the demo's, one added
+    in the admin after `setup_platform`) gives its group the permissions at once."""
+    if not created or kwargs.get("raw"):
+        return
+    for name, scope in PAGE_PERMISSION_SCOPES.items():
+        if scope != instance._meta.label:
+            continue
+        group = Group.objects.filter(name=name).first()
+        if group is not None:  # no group yet: ensure_union_groups will grant them
+            _grant_page_permissions(group, instance)
+
+
+def remove_unused_wagtail_groups() -> list[str]:
+    """Delete Wagtail's default English groups that nobody uses; their names."""
+    from wagtail.models import CollectionViewRestriction, PageViewRestriction
+
+    removed = []
+    for group in Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS):
+        if (
+            group.user_set.exists()
+            or PageViewRestriction.objects.filter(groups=group).exists()
+            or CollectionViewRestriction.objects.filter(groups=group).exists()
+        ):
+            continue
+        removed.append(group.name)
+        group.delete()
+    return removed
 
 
 def index_home_page() -> None:

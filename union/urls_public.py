@@ -1,5 +1,7 @@
 """URLconf of the portal host (public schema): Wagtail, accounts, directory, API."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -61,10 +63,27 @@ urlpatterns = [
     path("", include("abs_shared.urls")),
 ]
 
-if settings.DEBUG:
+# What nginx serves from MEDIA_ROOT in production (docs/operations.md); Wagtail's renditions,
+# the admin's « original » link included.
+PUBLIC_MEDIA_FOLDERS = ("images",)
+
+
+def public_media_patterns() -> list:
+    """In development (DEBUG), the files the production proxy serves itself, and nothing else
+    under MEDIA_ROOT (docs/operations.md): Wagtail's image renditions. Members' uploads
+    (MEDIA_ROOT/m_<slug>/) go through their space's views, which check who asks, and Wagtail's
+    documents through its view, which checks the pages using them."""
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    patterns = []
+    for folder in PUBLIC_MEDIA_FOLDERS:
+        patterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=Path(settings.MEDIA_ROOT) / folder
+        )
+    return patterns  # empty unless DEBUG: static() serves nothing in production
+
+
+urlpatterns += public_media_patterns()
 
 # Wagtail's page tree last: it catches every remaining path.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,16 +1,28 @@
-"""The platform's own panels and stylesheet in the Wagtail admin, and what follows a reactivated
-account."""
+"""The platform's own panels and stylesheet in the Wagtail admin, and the users' admin
+(Paramètres › Utilisateurs) kept to the platform's rules: accounts opened, given roles,
+deactivated or reactivated there are in the union's audit trail; an account is deactivated, not
+deleted, once it has left traces; a new colleague chooses their own password."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from laces.components import Component
 from wagtail import hooks
 
+from seminars.models import Registration
+from tenants.models import Membership
+from tenants.services import send_set_password_email
 from union import roles
 from union.account_retention import reactivate_account
+from union.audit import record_audit
+from union.models import AuditEntry
 from union.task_queue import QueueState, read_queue_state
+
+User = get_user_model()
 
 
 class TaskQueuePanel(Component):
@@ -48,20 +60,156 @@ def add_task_queue_panel(request, panels):
     panels.append(TaskQueuePanel(state, failures_url))
 
 
-# The users' admin (Paramètres › Utilisateurs) is where the union reactivates an account that
-# union.account_retention deactivated: ticking « Actif » again. The state before the edit is
-# noted on the request, since the hook after it only sees the saved user.
-WAS_INACTIVE = "_maillage_edited_user_was_inactive"
+# --- The users' admin (Paramètres › Utilisateurs) --------------------------------------------
+# Where the union opens its colleagues' accounts, gives them a role and reactivates an account
+# that union.account_retention deactivated (ticking « Actif » again). The hooks after a save only
+# see the saved user: what it was before is noted on the request by the hooks before it.
+BEFORE_EDIT = "_maillage_edited_user_before"
+BEFORE_BULK = "_maillage_bulk_users_before"
+
+
+def account_name(user) -> str:
+    return user.email or user.get_username()
+
+
+def group_names(user) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def _snapshot(user) -> dict:
+    return {
+        "active": user.is_active,
+        "superuser": user.is_superuser,
+        "groups": group_names(user),
+        "password": user.password,
+    }
+
+
+def traces_of(user) -> list[str]:
+    """What makes an account one to deactivate rather than delete, in French; [] if none."""
+    traces = []
+    if Membership.objects.filter(user=user).exists():
+        traces.append("un accès à un espace membre")
+    if user.email and Registration.objects.filter(email__iexact=user.email).exists():
+        traces.append("une inscription à un événement")
+    if AuditEntry.objects.filter(actor=user).exists():
+        traces.append("des actions au journal d'audit")
+    return traces
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def deletion_refused(user, traces: list[str]) -> str:
+    return (
+        f"Le compte {account_name(user)} n'est pas supprimé : il a {_and(traces)}. Un compte "
+        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
+        "personne ne peut plus se connecter et ce qui la concerne reste lisible."
+    )
+
+
+@hooks.register("before_delete_user")
+def refuse_to_delete_an_account_with_traces(request, user):
+    traces = traces_of(user)
+    if traces:
+        messages.error(request, deletion_refused(user, traces))
+        return redirect("wagtailusers_users:edit", user.pk)
+    return None
+
+
+@hooks.register("after_create_user")
+def follow_up_a_new_account(request, user):
+    """Audited; without a typed password, the person gets a single-use link to choose one."""
+    with transaction.atomic():
+        without_password = not user.password or not user.has_usable_password()
+        if without_password:  # the form left the field empty: not even a checkable password
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        record_audit(
+            "account.created",
+            actor=request.user,
+            target=account_name(user),
+            groups=group_names(user),
+            superuser=user.is_superuser,
+        )
+        if without_password and user.email:
+            transaction.on_commit(lambda: send_set_password_email(user, request=request))
+    if without_password and user.email:
+        messages.info(request, f"{user.email} reçoit un lien pour choisir son mot de passe.")
 
 
 @hooks.register("before_edit_user")
-def note_whether_the_user_was_inactive(request, user):
-    setattr(request, WAS_INACTIVE, not user.is_active)
+def note_the_user_before_the_edit(request, user):
+    setattr(request, BEFORE_EDIT, _snapshot(user))
 
 
 @hooks.register("after_edit_user")
-def follow_up_a_reactivation(request, user):
-    if getattr(request, WAS_INACTIVE, False) and user.is_active:
-        reactivate_account(user, actor=request.user, request=request)
+def audit_the_edit(request, user):
+    before = getattr(request, BEFORE_EDIT, None)
+    if before is None:
+        return
+    actor, target = request.user, account_name(user)
+    with transaction.atomic():
+        _audit_roles(actor, user, before["groups"], before["superuser"])
+        if user.password != before["password"] and user.has_usable_password():
+            # Typed by the union for someone else: it could then sign in as them.
+            record_audit("account.password_set", actor=actor, target=target)
+        if before["active"] and not user.is_active:
+            record_audit("account.deactivated", actor=actor, target=target)
+    if not before["active"] and user.is_active:
+        reactivate_account(user, actor=actor, request=request)
         if user.email and not user.has_usable_password():
             messages.info(request, f"{user.email} reçoit un lien pour choisir son mot de passe.")
+
+
+def _audit_roles(actor, user, groups_before: list[str], superuser_before: bool) -> None:
+    groups_after = group_names(user)
+    if groups_after == groups_before and user.is_superuser == superuser_before:
+        return
+    details = {"before": groups_before, "after": groups_after}
+    if user.is_superuser != superuser_before:
+        details.update(superuser_before=superuser_before, superuser_after=user.is_superuser)
+    record_audit("account.groups_changed", actor=actor, target=account_name(user), **details)
+
+
+# Wagtail's bulk actions on the users' listing (delete, « Set active state », « Assign role »)
+# bypass the hooks above: the same rules, per person.
+
+
+def _is_users_action(action) -> bool:
+    return getattr(action, "model", None) is User
+
+
+@hooks.register("before_bulk_action")
+def check_bulk_action_on_users(request, action_type, objects, action):
+    if not _is_users_action(action):
+        return None
+    if action_type == "delete":
+        refusals = [
+            deletion_refused(user, traces) for user in objects if (traces := traces_of(user))
+        ]
+        if refusals:
+            for refusal in refusals:
+                messages.error(request, refusal)
+            return redirect(action.next_url)
+    setattr(request, BEFORE_BULK, {user.pk: _snapshot(user) for user in objects})
+    return None
+
+
+@hooks.register("after_bulk_action")
+def audit_bulk_action_on_users(request, action_type, objects, action):
+    before = getattr(request, BEFORE_BULK, None)
+    if not _is_users_action(action) or before is None:
+        return None
+    for user in objects:
+        user.refresh_from_db(fields=["is_active", "is_superuser", "password"])
+        was = before[user.pk]
+        if action_type == "assign_role":
+            _audit_roles(request.user, user, was["groups"], was["superuser"])
+        elif action_type == "set_active_state" and was["active"] != user.is_active:
+            if user.is_active:  # as from the edit form: audited, a link if it has no password
+                reactivate_account(user, actor=request.user, request=request)
+            else:
+                record_audit("account.deactivated", actor=request.user, target=account_name(user))
+    return None

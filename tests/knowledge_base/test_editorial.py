@@ -43,13 +43,12 @@ def test_report_lists_guides_not_reviewed_for_12_months(kb_tree):
     export = client.get("/admin/reports/guides-a-relire/?export=csv")
     assert export.status_code == 200
     assert "Relu il y a deux ans" in b"".join(export.streaming_content).decode()
-    # Members of a CCAS have no access to the admin at all.
-    assert (
-        host_client("localhost", make_staff("x@y.test", roles.EVENT_ORGANISER))
-        .get("/admin/reports/guides-a-relire/")
-        .status_code
-        == 200
+    # Since session 16 organisers hold page permissions on the events' index page only (none
+    # here), not on the guides: Wagtail sends them back to the admin's home.
+    response = host_client("localhost", make_staff("x@y.test", roles.EVENT_ORGANISER)).get(
+        "/admin/reports/guides-a-relire/"
     )
+    assert (response.status_code, response.url) == (302, "/admin/")
 
 
 def test_revisions_and_scheduled_publishing(kb_tree, portal):

@@ -46,7 +46,10 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_tasks_db",
+    # By its AppConfig: its label (django_tasks_database) is not its module's name, and
+    # django-tenants' admin templates, matching labels, called it « Not available for this
+    # type of schema » instead of listing the queued e-mails.
+    "django_tasks_db.apps.TasksAppConfig",
     "knowledge_base",
     "seminars",
     "abs_shared",
@@ -204,6 +207,9 @@ WAGTAILDOCS_EXTENSIONS = [
     "ods",
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# A union colleague's account is opened without typing a password for them: union.wagtail_hooks
+# sends the new account a single-use link to choose one.
+WAGTAILUSERS_PASSWORD_REQUIRED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 REST_FRAMEWORK = {

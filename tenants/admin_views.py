@@ -1,21 +1,66 @@
-"""Union admins manage members from the Wagtail admin: list, onboard, suspend or reopen."""
+"""Union admins run the federation from the Wagtail admin: the members list, a member's page
+(identity, status and its history, its people, what it published), onboarding, status changes
+and naming a member's direction.
 
+The union never enters a member's space: everything read here is in the public schema
+(MemberCCAS, Membership, auth.User, the union's AuditEntry, PublishedValue). A pending
+invitation's date comes from the union's audit trail (`membership.granted` and
+`membership.invitation_resent` keep the address: memberships are shared with the union), not
+from the member's TeamInvitation rows, which live in its schema."""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tenants.admin_forms import MemberStatusForm, OnboardMemberForm
+from abs_shared.models import PublishedValue
+from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
 from tenants.models import MemberCCAS, Membership
 from tenants.services import (
+    MemberAlreadyKnown,
+    MembershipError,
     OnboardingError,
     grant_membership,
+    invite_direction,
     member_url,
     onboard_member,
+    password_link_valid_until,
+    resend_direction_invitation,
     set_member_status,
 )
+from union.formats import long_date, plural
+from union.models import AuditEntry
 from union.roles import is_union_admin
+
+# Directions first, then agents, then read-only people.
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(rank)) for rank, role in enumerate(Membership.Role.values)),
+    output_field=IntegerField(),
+)
+INVITATION_ACTIONS = ("membership.granted", "membership.invitation_resent")
+STATUS_ACTIONS = ("member.onboarded", "member.status")
 
 
 def _require_union_admin(request) -> None:
@@ -23,57 +68,424 @@ def _require_union_admin(request) -> None:
         raise PermissionDenied("Réservé aux administrateurs de l'union.")
 
 
+# --- Reads (public schema only) ----------------------------------------------------------------
+
+
+def _count(rows):
+    """A correlated COUNT of `rows` (filtered on member_id=OuterRef("pk")): members' counts
+    joined together would multiply each other."""
+    counted = rows.order_by().values("member_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _people_of():
+    return Membership.objects.filter(member_id=OuterRef("pk"))
+
+
+def pending(queryset):
+    """People who never signed in (their invitation is still waiting), accounts not deactivated."""
+    return queryset.filter(user__last_login__isnull=True, user__is_active=True)
+
+
+def members_with_figures():
+    """Every member with what its row in the list shows: people, pending invitations, the
+    direction's last sign-in, published ABS values."""
+    directors = Membership.objects.filter(member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR)
+    return MemberCCAS.objects.select_related(
+        "commune", "commune__departement", "intercommunality"
+    ).annotate(
+        people=_count(_people_of()),
+        pending_invitations=_count(pending(_people_of())),
+        published=_count(PublishedValue.objects.filter(member_id=OuterRef("pk"))),
+        has_direction=Exists(directors),
+        direction_last_login=Subquery(
+            directors.values("member_id").annotate(last=Max("user__last_login")).values("last")[:1],
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+def with_invitation_dates(memberships):
+    """Memberships with `invited_at`: the union's trail's last invitation to that address in
+    that member, else the access's date (the trail is pruned after AUDIT_KEPT_DAYS)."""
+    latest = AuditEntry.objects.filter(
+        member_id=OuterRef("member_id"),
+        target__iexact=OuterRef("user__email"),
+        action__in=INVITATION_ACTIONS,
+    ).order_by("-at")
+    return memberships.annotate(
+        invited_at=Coalesce(Subquery(latest.values("at")[:1]), "created_at")
+    )
+
+
+def expired_invitations(memberships):
+    """Pending invitations whose link to choose a password no longer works."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return with_invitation_dates(
+        pending(memberships).filter(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    ).filter(invited_at__lt=cutoff)
+
+
+def people_of(member: MemberCCAS) -> list[Membership]:
+    """A member's people, directions first, each with what the union needs to know: last
+    sign-in, and for who never came, when the invitation went and until when its link works."""
+    now = timezone.now()
+    people = list(
+        with_invitation_dates(
+            Membership.objects.filter(member=member).select_related("user")
+        ).order_by(ROLE_ORDER, "user__last_name", "user__email")
+    )
+    for membership in people:
+        user = membership.user
+        membership.is_pending = user.last_login is None and user.is_active
+        membership.link_valid_until = None
+        membership.link_expired = False
+        if membership.is_pending and not user.has_usable_password():
+            membership.link_valid_until = password_link_valid_until(membership.invited_at)
+            membership.link_expired = membership.link_valid_until < now
+    return people
+
+
+def status_history(member: MemberCCAS) -> list[dict]:
+    """Its joining and each status change from the union's trail: when, who, what, why."""
+    labels = dict(MemberCCAS.Status.choices)
+    rows = []
+    for entry in AuditEntry.objects.filter(member=member, action__in=STATUS_ACTIONS).select_related(
+        "actor"
+    ):
+        if entry.action == "member.onboarded":
+            change = "Adhésion : espace créé"
+        else:
+            before = labels.get(entry.details.get("before"), entry.details.get("before", "?"))
+            after = labels.get(entry.details.get("after"), entry.details.get("after", "?"))
+            change = f"{before} → {after}"
+        actor = entry.actor
+        rows.append(
+            {
+                "at": entry.at,
+                "change": change,
+                "actor": (actor.get_full_name() or actor.email) if actor else "",
+                "reason": entry.details.get("reason", ""),
+            }
+        )
+    return rows
+
+
+def published_summary(member: MemberCCAS) -> dict:
+    values = PublishedValue.objects.filter(member=member)
+    return values.aggregate(
+        count=Count("pk"), indicators=Count("indicator", distinct=True), last=Max("published_at")
+    )
+
+
+def status_consequence(status: str, people: int) -> str:
+    """What a status change does, in French, for the confirmation step."""
+    if people == 0:
+        whom = "personne n'y a encore accès"
+    elif people == 1:
+        whom = "la seule personne qui y a accès"
+    else:
+        whom = f"ses {people} personnes"
+    hidden = "ses indicateurs publiés et sa fiche d'annuaire seront masqués"
+    kept = "Rien n'est supprimé : une réactivation rouvre l'espace tel quel."
+    if status == MemberCCAS.Status.ACTIVE:
+        back = (
+            "ses indicateurs publiés et sa fiche d'annuaire (si sa direction l'a publiée) "
+            "réapparaîtront"
+        )
+        if people == 0:
+            return f"L'espace rouvrira (personne n'y a encore accès) ; {back}."
+        return f"L'espace rouvrira à {whom} ; {back}."
+    if people == 0:
+        closed = f"L'espace sera fermé ({whom}) ; {hidden}."
+    else:
+        closed = f"L'espace sera fermé à {whom} ; {hidden}."
+    if status == MemberCCAS.Status.LEFT:
+        return f"{closed} Le membre sera noté comme ayant quitté l'union. {kept}"
+    return f"{closed} {kept}"
+
+
+def federation_overview() -> dict:
+    """The admin home's panel: members by status, directions that never signed in, expired
+    invitations, members that published ABS values this year and those that did not."""
+    year = timezone.localdate().year
+    by_status = dict(
+        MemberCCAS.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    statuses = [
+        (value, label, by_status.get(value, 0)) for value, label in MemberCCAS.Status.choices
+    ]
+    active = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
+    never = list(
+        pending(Membership.objects.filter(role=Membership.Role.DIRECTOR, member__in=active))
+        .select_related("member", "user")
+        .order_by("member__name", "user__email")
+    )
+    expired = list(
+        expired_invitations(Membership.objects.filter(member__in=active))
+        .select_related("member", "user")
+        .order_by("invited_at")
+    )
+    for membership in expired:
+        membership.link_valid_until = password_link_valid_until(membership.invited_at)
+    published_this_year = active.filter(
+        Exists(
+            PublishedValue.objects.annotate(published_year=ExtractYear("published_at")).filter(
+                member_id=OuterRef("pk"), published_year=year
+            )
+        )
+    ).count()
+    active_count = by_status.get(MemberCCAS.Status.ACTIVE, 0)
+    return {
+        "statuses": statuses,
+        "total": sum(by_status.values()),
+        "never_signed_in": never,
+        "expired": expired,
+        "year": year,
+        "published_this_year": published_this_year,
+        "not_published_this_year": active_count - published_this_year,
+        "active_count": active_count,
+    }
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+STATUS_FILTERS = dict(MemberCCAS.Status.choices)
+
+
 def member_list(request):
     _require_union_admin(request)
     query = request.GET.get("q", "").strip()
-    members = (
-        MemberCCAS.objects.select_related("commune", "commune__departement")
-        .annotate(people=Count("memberships"))
-        .order_by("commune__nom")
-    )
+    status = request.GET.get("statut", "").strip()
+    members = members_with_figures().order_by("commune__nom", "name")
     if query:
         members = members.filter(
-            Q(name__icontains=query) | Q(commune__nom__icontains=query) | Q(commune__code=query)
+            Q(name__icontains=query)
+            | Q(commune__nom__icontains=query)
+            | Q(commune__code=query)
+            | Q(intercommunality__nom__icontains=query)
         )
-    rows = [(member, member_url(member, "/", request)) for member in members]
+    if status in STATUS_FILTERS:
+        members = members.filter(status=status)
+    else:
+        status = ""
+    members = list(members)
+    caption = plural(len(members), "membre", "membres")
+    if status:
+        caption += f" ({STATUS_FILTERS[status].lower()})"
     return render(
         request,
         "tenants/admin/member_list.html",
-        {"rows": rows, "query": query, "page_title": "Membres de l'union", "header_icon": "group"},
+        {
+            "members": members,
+            "query": query,
+            "status": status,
+            "statuses": MemberCCAS.Status.choices,
+            "caption": caption,
+            "page_title": "Membres de l'union",
+            "header_icon": "group",
+        },
     )
+
+
+def _member_page(request, member: MemberCCAS, *, invite_form=None, status=200):
+    people = people_of(member)
+    return render(
+        request,
+        "tenants/admin/member_detail.html",
+        {
+            "member": member,
+            "people": people,
+            "directions": [m for m in people if m.is_director],
+            "history": status_history(member),
+            "published": published_summary(member),
+            "invite_form": invite_form or InviteDirectionForm(),
+            "statuses": MemberCCAS.Status.choices,
+            "space_url": member_url(member, "/", request),
+            "page_title": member.name,
+            "header_icon": "group",
+        },
+        status=status,
+    )
+
+
+def _get_member(pk: int) -> MemberCCAS:
+    return get_object_or_404(
+        MemberCCAS.objects.select_related("commune", "commune__departement", "intercommunality"),
+        pk=pk,
+    )
+
+
+def member_detail(request, pk: int):
+    _require_union_admin(request)
+    return _member_page(request, _get_member(pk))
+
+
+@require_POST
+def member_invite_direction(request, pk: int):
+    """« Inviter une direction »: tenants.services.invite_direction (grant_membership, its audit
+    and its invitation e-mail)."""
+    _require_union_admin(request)
+    member = _get_member(pk)
+    form = InviteDirectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = invite_direction(
+                member,
+                data["email"],
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                actor=request.user,
+                request=request,
+            )
+        except MembershipError as error:
+            form.add_error("email", str(error))
+        else:
+            user = membership.user
+            how = (
+                "un lien pour choisir son mot de passe lui est envoyé"
+                if not user.has_usable_password()
+                else "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
+            )
+            messages.success(
+                request,
+                f"{user.email} fait désormais partie de la direction de {member.name} ; {how}.",
+            )
+            return redirect("tenants_admin:member_detail", member.pk)
+    return _member_page(request, member, invite_form=form)
+
+
+@require_POST
+def member_resend_invitation(request, pk: int, membership_pk: int):
+    _require_union_admin(request)
+    member = _get_member(pk)
+    membership = (
+        Membership.objects.filter(pk=membership_pk, member=member).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404("Cette personne n'a pas accès à ce membre.")
+    try:
+        invitation = resend_direction_invitation(
+            member, membership, actor=request.user, request=request
+        )
+    except MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        if invitation.with_password_link:
+            until = long_date(
+                timezone.localtime(password_link_valid_until(invitation.sent_at)), time=True
+            )
+            messages.success(
+                request,
+                f"Invitation renvoyée à {membership.user.email} : le lien pour choisir son mot "
+                f"de passe marche jusqu'au {until}.",
+            )
+        else:
+            messages.success(request, f"Invitation renvoyée à {membership.user.email}.")
+    return redirect("tenants_admin:member_detail", member.pk)
 
 
 def member_add(request):
     _require_union_admin(request)
     form = OnboardMemberForm(request.POST or None)
+    known = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             member = onboard_member(
-                form.cleaned_data["insee"], kind=form.cleaned_data["kind"], actor=request.user
+                data["insee"],
+                kind=data["kind"],
+                epci_siren=data.get("epci_siren"),
+                joined_on=data.get("joined_on"),
+                actor=request.user,
             )
+        except MemberAlreadyKnown as error:
+            known = error.member
+            form.add_error("commune", str(error))
         except OnboardingError as error:
             form.add_error("commune", str(error))
         else:
-            email = form.cleaned_data.get("director_email")
+            email = data.get("director_email")
             if email:
                 grant_membership(
                     member, email, Membership.Role.DIRECTOR, actor=request.user, request=request
                 )
             messages.success(request, f"{member.name} a rejoint l'union.")
-            return redirect("tenants_admin:member_list")
+            union_departement = settings.UNION_DEPARTEMENT
+            if member.commune.departement_id != union_departement:
+                messages.warning(
+                    request,
+                    f"{member.commune.nom} ({member.commune.code}) est hors du département de "
+                    f"l'union ({union_departement}) : vérifiez que c'est bien la commune voulue.",
+                )
+            return redirect("tenants_admin:member_detail", member.pk)
     return render(
         request,
         "tenants/admin/member_add.html",
-        {"form": form, "page_title": "Ajouter un membre", "header_icon": "group"},
+        {
+            "form": form,
+            "known": known,
+            "page_title": "Ajouter un membre",
+            "header_icon": "group",
+        },
     )
 
 
-@require_POST
+def _back_to(request, member: MemberCCAS) -> str:
+    """Where the status change returns: the list it came from (its filters kept) or the
+    member's page."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    list_url = reverse("tenants_admin:member_list")
+    if back.startswith(list_url) and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
+        return back
+    return reverse("tenants_admin:member_detail", args=[member.pk])
+
+
 def member_status(request, pk: int):
+    """A status change, in two steps: the consequence in French and an optional reason, then
+    the change (a POST with `confirmed`). A POST without it only shows the first step."""
     _require_union_admin(request)
-    member = get_object_or_404(MemberCCAS, pk=pk)
-    form = MemberStatusForm(request.POST)
-    if form.is_valid():
-        set_member_status(member, form.cleaned_data["status"], actor=request.user)
-        messages.success(request, f"{member.name} : {member.get_status_display().lower()}.")
-    return redirect("tenants_admin:member_list")
+    member = _get_member(pk)
+    data = request.POST if request.method == "POST" else request.GET
+    back = _back_to(request, member)
+    status = data.get("status", "")
+    if status not in MemberCCAS.Status.values:
+        messages.error(request, "Choisissez un statut : actif, suspendu ou a quitté l'union.")
+        return redirect(back)
+    label = MemberCCAS.Status(status).label.lower()
+    if status == member.status:
+        messages.info(request, f"{member.name} est déjà : {label}.")
+        return redirect(back)
+    confirmed = request.method == "POST" and request.POST.get("confirmed")
+    form = MemberStatusForm(data if confirmed else None, initial={"status": status})
+    if confirmed and form.is_valid():
+        set_member_status(
+            member, status, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(
+            request, f"{member.name} : {label}. Sa direction en est informée par e-mail."
+        )
+        return redirect(back)
+    people = Membership.objects.filter(member=member, user__is_active=True).count()
+    verbs = {
+        MemberCCAS.Status.ACTIVE: "Réactiver",
+        MemberCCAS.Status.SUSPENDED: "Suspendre",
+        MemberCCAS.Status.LEFT: "Enregistrer le départ de",
+    }
+    return render(
+        request,
+        "tenants/admin/member_status.html",
+        {
+            "member": member,
+            "form": form,
+            "status": status,
+            "status_label": label,
+            "verb": verbs[status],
+            "consequence": status_consequence(status, people),
+            "back": back,
+            "page_title": f"{verbs[status]} {member.name}",
+            "header_icon": "group",
+        },
+    )

@@ -155,7 +155,14 @@ class MemberCCAS(TenantMixin):
         constraints = [
             models.UniqueConstraint(
                 fields=["commune"], condition=models.Q(kind="CCAS"), name="one_ccas_per_commune"
-            )
+            ),
+            # A CIAS is the intercommunality's own body: a second one for the same
+            # intercommunality is a mistake (the directory showed two identical names).
+            models.UniqueConstraint(
+                fields=["intercommunality"],
+                condition=models.Q(kind="CIAS"),
+                name="one_cias_per_intercommunality",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +171,17 @@ class MemberCCAS(TenantMixin):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_cias(self) -> bool:
+        return self.kind == self.Kind.CIAS
+
+    @property
+    def population(self) -> int:
+        """The population it serves: its intercommunality's for a CIAS, not its seat commune's."""
+        if self.is_cias and self.intercommunality_id:
+            return self.intercommunality.population
+        return self.commune.population
 
     def covered_communes(self) -> "models.QuerySet[Commune]":
         """The communes whose people this member serves: its own for a CCAS; for a CIAS, every

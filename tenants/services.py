@@ -30,6 +30,52 @@ class OnboardingError(Exception):
     """A member cannot be created; the message is for the person who asked."""
 
 
+class MemberAlreadyKnown(OnboardingError):
+    """The member to create exists already: `member`, which may be suspended or gone (then the
+    way back is to reactivate it, its schema and data kept, not to create a second one)."""
+
+    def __init__(self, message: str, member: MemberCCAS):
+        super().__init__(message)
+        self.member = member
+
+    @property
+    def can_be_reactivated(self) -> bool:
+        return not self.member.is_active
+
+
+class MembershipError(Exception):
+    """The union cannot name this person to a member's direction; the message says why."""
+
+
+def _already_known(existing: MemberCCAS, commune: Commune) -> MemberAlreadyKnown:
+    """The refusal of a second CCAS for `commune` or CIAS for `existing`'s intercommunality,
+    naming the member there already and, when it is suspended or gone, the way back."""
+    kept = "son espace et ses données sont conservés"
+    if existing.kind == MemberCCAS.Kind.CIAS:
+        grouping = existing.intercommunality
+        named = (
+            f"L'intercommunalité {grouping.nom} (SIREN {grouping.siren}) a déjà son CIAS : "
+            f"« {existing.name} »"
+        )
+        sentences = {
+            MemberCCAS.Status.LEFT: f"{named}, qui a quitté l'union : réactivez-le plutôt que "
+            f"d'en créer un second ({kept}).",
+            MemberCCAS.Status.SUSPENDED: f"{named}, membre dont l'espace est suspendu : "
+            "réactivez-le.",
+        }
+        default = f"{named}, membre depuis le {long_date(existing.joined_on, weekday=False)}."
+    else:
+        named = f"Le {ccas_name(commune.nom)} ({commune.code})"
+        sentences = {
+            MemberCCAS.Status.LEFT: f"{named} a quitté l'union : réactivez-le plutôt que de le "
+            f"recréer ({kept}).",
+            MemberCCAS.Status.SUSPENDED: f"{named} est déjà membre de l'union ; son espace est "
+            "suspendu : réactivez-le.",
+        }
+        default = f"{named} est déjà membre de l'union."
+    return MemberAlreadyKnown(sentences.get(existing.status, default), existing)
+
+
 def slug_for_commune(commune: Commune) -> str:
     return slugify(commune.nom)[:50]
 
@@ -52,7 +98,9 @@ def onboard_member(
 ) -> MemberCCAS:
     """Create a member CCAS/CIAS: its row, its schema (cloned from the template) and its domain.
 
-    Refuses an unknown INSEE code or a commune that already has its CCAS; nothing is created then.
+    Refuses an unknown INSEE code, a commune that already has its CCAS and an intercommunality
+    that already has its CIAS (MemberAlreadyKnown, which names it: one that left or was
+    suspended is to be reactivated); nothing is created then.
     """
     commune = (
         Commune.objects.select_related("epci", "ept").filter(code=insee.strip().upper()).first()
@@ -70,12 +118,16 @@ def onboard_member(
         )
         if intercommunality is None:
             raise OnboardingError("Un CIAS doit être rattaché à une intercommunalité (SIREN).")
+        existing = MemberCCAS.objects.filter(
+            kind=MemberCCAS.Kind.CIAS, intercommunality=intercommunality
+        ).first()
+        if existing is not None:
+            raise _already_known(existing, commune)
         default_name = f"CIAS {intercommunality.nom}"
     else:
-        if MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).exists():
-            raise OnboardingError(
-                f"Le {ccas_name(commune.nom)} ({commune.code}) est déjà membre de l'union."
-            )
+        existing = MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).first()
+        if existing is not None:
+            raise _already_known(existing, commune)
         default_name = ccas_name(commune.nom)
     slug = slug or slug_for_commune(commune)
     if kind == MemberCCAS.Kind.CIAS and not slug.startswith("cias-"):
@@ -100,20 +152,81 @@ def onboard_member(
 
 
 @transaction.atomic
-def set_member_status(member: MemberCCAS, status: str, *, actor=None) -> MemberCCAS:
-    """Suspend, reactivate or record the departure of a member. Nothing is deleted."""
+def set_member_status(
+    member: MemberCCAS, status: str, *, actor=None, reason: str = "", request=None
+) -> MemberCCAS:
+    """Suspend, reactivate or record the departure of a member. Nothing is deleted.
+
+    The reason, if given, is kept in the audit entry (the union's, not sent to the member). On
+    commit its directions are told by e-mail what changed, with the union's contact: the space
+    closing (or reopening) must not be how they learn it. Setting the status it has is a no-op."""
+    if status not in MemberCCAS.Status.values:
+        raise ValueError(f"Statut inconnu : {status!r}")
     previous = member.status
+    if status == previous:
+        return member
     member.status = status
     member.save(update_fields=["status"])
-    record_audit(
-        "member.status",
-        actor=actor,
-        member=member,
-        target=member.name,
-        before=previous,
-        after=status,
+    details = {"before": previous, "after": status}
+    if reason.strip():
+        details["reason"] = reason.strip()
+    record_audit("member.status", actor=actor, member=member, target=member.name, **details)
+    directions = list(
+        Membership.objects.filter(
+            member=member, role=Membership.Role.DIRECTOR, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
     )
+    if directions:
+        changed_on = timezone.localdate()
+        transaction.on_commit(
+            lambda: send_member_status_email(
+                member, previous, status, directions, changed_on, request
+            )
+        )
     return member
+
+
+STATUS_SUBJECTS = {
+    MemberCCAS.Status.SUSPENDED: "l'espace « {name} » est suspendu",
+    MemberCCAS.Status.LEFT: "« {name} » a quitté l'union",
+    MemberCCAS.Status.ACTIVE: "l'espace « {name} » est rouvert",
+}
+
+
+def union_contact() -> dict[str, str]:
+    """How the union is reached (admin: Paramètres › Identité et coordonnées de l'union)."""
+    from union.models import UnionSettings
+
+    identity = UnionSettings.load()
+    return {"name": identity.display_name, "email": identity.email, "phone": identity.phone}
+
+
+def send_member_status_email(
+    member: MemberCCAS,
+    previous: str,
+    status: str,
+    recipients: list[str],
+    changed_on: date,
+    request=None,
+) -> None:
+    """Tell a member's directions that the union suspended, reactivated or recorded the
+    departure of their member."""
+    body = render_to_string(
+        "tenants/email/member_status.txt",
+        {
+            "member": member,
+            "previous": previous,
+            "status": status,
+            "changed_on": long_date(changed_on, weekday=False),
+            "space_url": member_url(member, "/", request),
+            "platform_name": settings.PLATFORM_NAME,
+            "contact": union_contact(),
+        },
+    )
+    subject = STATUS_SUBJECTS[status].format(name=member.name)
+    send_mail(f"{settings.PLATFORM_NAME} : {subject}", body, None, recipients)
 
 
 def suspend_member(member: MemberCCAS, *, actor=None) -> MemberCCAS:
@@ -171,6 +284,103 @@ def grant_membership(
     if invited_to_set_password(user, password):
         transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
     return membership
+
+
+@transaction.atomic
+def invite_direction(
+    member: MemberCCAS,
+    email: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    actor=None,
+    request=None,
+) -> Membership:
+    """The union names a person to a member's direction (the onboarding e-mail was left empty,
+    the director changed): through grant_membership, its audit and its set-password e-mail; a
+    person who already has a password is told by e-mail where the space is. Someone already in
+    the team (an agent who becomes director) gets the director's role; the union changes no
+    other role, that is the direction's job."""
+    email = email.strip().lower()
+    if not member.is_active:
+        raise MembershipError(
+            f"L'espace de {member.name} est fermé ({member.get_status_display().lower()}) : "
+            "réactivez le membre avant d'inviter sa direction."
+        )
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not existing.is_active:
+        raise MembershipError(
+            f"Le compte {email} est désactivé : réactivez-le d'abord (Paramètres › Utilisateurs)."
+        )
+    current = Membership.objects.filter(member=member, user__email__iexact=email).first()
+    if current is not None and current.is_director:
+        raise MembershipError(f"{email} fait déjà partie de la direction de {member.name}.")
+    membership = grant_membership(
+        member,
+        email,
+        Membership.Role.DIRECTOR,
+        first_name=first_name,
+        last_name=last_name,
+        actor=actor,
+        request=request,
+    )
+    if not invited_to_set_password(membership.user):
+        body = render_to_string(
+            "tenants/email/access_granted.txt",
+            {
+                "member": member,
+                "role": role_phrase(membership.role),
+                "space_url": member_url(member, "/", request),
+                "login_url": member_url(member, "/connexion/", request),
+                "platform_name": settings.PLATFORM_NAME,
+            },
+        )
+        subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return membership
+
+
+@transaction.atomic
+def resend_direction_invitation(
+    member: MemberCCAS, membership: Membership, *, actor=None, request=None
+):
+    """« Renvoyer l'invitation » by the union, to a person of the direction who never signed in:
+    the team page's own service (tenants.workspace.services.resend_invitation, its e-mail, its
+    audit), run on the member's schema, where it notes the invitation for the team page and the
+    member's journal. A write, as onboarding is; the union reads nothing there."""
+    from django_tenants.utils import tenant_context
+
+    from tenants.workspace.services import WorkspaceError, resend_invitation
+
+    if membership.member_id != member.pk or not membership.is_director:
+        raise MembershipError("L'union ne renvoie l'invitation qu'à la direction du membre.")
+    if not member.is_active:
+        raise MembershipError(
+            f"L'espace de {member.name} est fermé : réactivez le membre avant de renvoyer "
+            "l'invitation."
+        )
+    if not membership.user.is_active:
+        raise MembershipError(
+            f"Le compte {membership.user.email} est désactivé : réactivez-le d'abord "
+            "(Paramètres › Utilisateurs)."
+        )
+    try:
+        with tenant_context(member):
+            return resend_invitation(member, membership, actor=actor, request=request)
+    except WorkspaceError as error:
+        raise MembershipError(str(error)) from error
+
+
+ROLE_PHRASES = {
+    Membership.Role.DIRECTOR: "direction",
+    Membership.Role.AGENT: "agent",
+    Membership.Role.VIEWER: "lecture seule",
+}
+
+
+def role_phrase(role: str) -> str:
+    """A role as an e-mail names it: « direction », « agent », « lecture seule »."""
+    return ROLE_PHRASES.get(role, role)
 
 
 def invited_to_set_password(user, password: str | None = None) -> bool:
@@ -252,17 +462,23 @@ def send_set_password_email(
     """Email a single-use link to choose a password (Django's reset token: void once used),
     saying until when it works. `reason`: "invitation" (access just opened), "reminder" (the
     director sent the invitation again) or "forgotten" (the person asked, from « Mot de passe
-    oublié », before ever choosing one)."""
+    oublié », before ever choosing one). With a `member`, it names her role there and the
+    space's address."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = portal_url(
         reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public"), request
     )
+    membership = (
+        Membership.objects.filter(user=user, member=member).first() if member is not None else None
+    )
     body = render_to_string(
-        "registration/set_password_email.txt",
+        "tenants/email/set_password.txt",
         {
             "user": user,
             "member": member,
+            "role": role_phrase(membership.role) if membership else "",
+            "space_url": member_url(member, "/", request) if member is not None else "",
             "link": link,
             "platform_name": settings.PLATFORM_NAME,
             "valid_until": password_link_deadline(),

@@ -1,11 +1,49 @@
-"""Portal pages about members: the directory."""
+"""Portal pages about members: the directory; and a new person's first visit (the page where
+she chooses her password from the invitation's link)."""
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from tenants.models import Departement, MemberCCAS
+from tenants.models import Departement, MemberCCAS, Membership
 from tenants.services import member_url
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The single-use link of an invitation (or a reset): Django's page, after which the person
+    is signed in on the portal and lands on « Mes espaces », with « Entrer dans l'espace »,
+    rather than on a page telling her to sign in with the password she just typed."""
+
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = "/compte/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        spaces = list(
+            Membership.objects.filter(user=user, member__status=MemberCCAS.Status.ACTIVE)
+            .select_related("member")
+            .order_by("member__name")
+        )
+        if not spaces and user.has_perm("wagtailadmin.access_admin"):
+            # A union colleague: her work is in the administration, not in member spaces.
+            messages.success(
+                self.request, "Votre mot de passe est enregistré et vous êtes connecté(e)."
+            )
+            return redirect("wagtailadmin_home")
+        if len(spaces) == 1:
+            where = f"entrez dans l'espace « {spaces[0].member.name} » ci-dessous"
+        elif spaces:
+            where = "choisissez ci-dessous l'espace où entrer"
+        else:
+            where = "votre compte n'est encore rattaché à aucun espace membre actif"
+        messages.success(
+            self.request, f"Votre mot de passe est enregistré et vous êtes connecté(e) : {where}."
+        )
+        return response
 
 
 def member_directory(request):

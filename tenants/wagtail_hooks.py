@@ -1,4 +1,5 @@
 from django.urls import include, path, reverse
+from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -16,7 +17,18 @@ def register_member_admin_urls():
     urls = [
         path("", admin_views.member_list, name="member_list"),
         path("ajouter/", admin_views.member_add, name="member_add"),
+        path("<int:pk>/", admin_views.member_detail, name="member_detail"),
         path("<int:pk>/statut/", admin_views.member_status, name="member_status"),
+        path(
+            "<int:pk>/direction/",
+            admin_views.member_invite_direction,
+            name="member_invite_direction",
+        ),
+        path(
+            "<int:pk>/personnes/<int:membership_pk>/renvoyer/",
+            admin_views.member_resend_invitation,
+            name="member_resend_invitation",
+        ),
     ]
     return [path("membres/", include((urls, "tenants_admin")))]
 
@@ -26,3 +38,21 @@ def register_member_menu_item():
     return UnionAdminMenuItem(
         "Membres", reverse("tenants_admin:member_list"), icon_name="group", order=250
     )
+
+
+class FederationPanel(Component):
+    """The union's members at a glance on the admin home: by status, directions that never
+    signed in, invitations whose link expired, ABS publications this year."""
+
+    name = "federation"
+    template_name = "tenants/admin/federation_panel.html"
+    order = 60  # after the e-mail queue's warning, before Wagtail's own panels
+
+    def get_context_data(self, parent_context):
+        return admin_views.federation_overview()
+
+
+@hooks.register("construct_homepage_panels")
+def add_federation_panel(request, panels):
+    if is_union_admin(request.user):
+        panels.append(FederationPanel())

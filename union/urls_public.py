@@ -38,7 +38,7 @@ urlpatterns = [
     ),
     path(
         "compte/mot-de-passe/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        tenant_views.SetPasswordView.as_view(),
         name="password_reset_confirm",
     ),
     path(

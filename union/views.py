@@ -56,6 +56,15 @@ class LoginView(auth_views.LoginView):
         context["password_reset_url"] = portal_url(path, self.request) if on_member_host else path
         return context
 
+    def get_default_redirect_url(self):
+        """Without a `next`: on the portal, a person with member spaces lands on « Mes espaces »
+        (where she enters them), not on the portal's home; a member host opens its dashboard."""
+        if not is_member_host(self.request) and (
+            Membership.objects.filter(user=self.request.user).exists()
+        ):
+            return reverse("account")
+        return super().get_default_redirect_url()
+
 
 def _same_address(a: str, b: str) -> bool:
     # As Django's reset form compares them (its helper is private).

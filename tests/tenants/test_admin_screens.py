@@ -54,10 +54,11 @@ def test_ambiguous_or_unknown_commune_keeps_the_form_and_explains():
 
 def test_union_admin_suspends_then_reopens(bondy):
     client = staff(roles.UNION_ADMIN)
-    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "suspended"})
+    # A change is confirmed (tests/tenants/test_federation_s16.py: the step before it).
+    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "suspended", "confirmed": "1"})
     bondy.refresh_from_db()
     assert bondy.status == "suspended"
-    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "active"})
+    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "active", "confirmed": "1"})
     bondy.refresh_from_db()
     assert bondy.status == "active"
 
@@ -66,6 +67,6 @@ def test_editors_cannot_manage_members(bondy):
     client = staff(roles.EDITOR)
     refused = client.get("/admin/membres/")  # Wagtail turns the refusal into a redirect home
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")
-    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "suspended"})
+    client.post(f"/admin/membres/{bondy.pk}/statut/", {"status": "suspended", "confirmed": "1"})
     bondy.refresh_from_db()
     assert bondy.status == "active"

@@ -20,7 +20,14 @@ from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.blocks.reference import TableBlock
 from knowledge_base.models import GuidePage
-from union.spreadsheets import CONTENT_TYPES, append_row, csv_bytes, new_sheet, set_widths
+from union.spreadsheets import (
+    CONTENT_TYPES,
+    append_row,
+    attachment_header,
+    csv_bytes,
+    new_sheet,
+    set_widths,
+)
 
 NEVER = "jamais"
 
@@ -76,7 +83,7 @@ class FrenchSpreadsheetMixin:
         response = StreamingHttpResponse(
             [csv_bytes([self.headings(queryset), *rows])], content_type=CONTENT_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
+        response["Content-Disposition"] = attachment_header(f"{self.get_filename()}.csv")
         return response
 
     def write_xlsx(self, queryset, output):

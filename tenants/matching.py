@@ -3,16 +3,20 @@
 Organisers type commune names by hand: capitals, no accents or hyphens, "St" for "Saint",
 "(Le)" at the end, typos. A typed name (or an INSEE code) plus an optional département or région
 code or name as a hint (read by `read_area`) gives one of:
-- matched: one official commune (names compared once folded, former names of merged communes too);
+- matched: one official commune (names compared once folded, former names of merged communes too;
+  the INSEE code of a former commune leads to the commune it joined);
 - ambiguous: several communes carry that name and the hint does not pick one;
-- unknown: nothing carries that name; the closest names are suggested (rapidfuzz).
+- unknown: nothing carries that name; the closest names, former ones included, are suggested
+  (rapidfuzz), those of the hinted département first when their spelling is close.
 """
 
+import json
 import re
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from rapidfuzz import fuzz, process
@@ -25,6 +29,11 @@ AREA_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,3}|2[AB])(?![0-9A-Za-z])", re.IGN
 LEVELS = ("departement", "region")
 SUGGESTION_COUNT = 5
 INDEX_TTL_SECONDS = 600
+# « AULNAY S/S BOIS »: « s/s » is « sous » (« s/ » alone is « sur »).
+SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
+# How close (rapidfuzz ratio) a typed name must be to the start of a name of the hinted
+# département for that commune to be suggested first: a letter missed or doubled.
+CLOSE_START = 90
 
 
 def fold(text: str) -> str:
@@ -33,7 +42,8 @@ def fold(text: str) -> str:
     article = TRAILING_ARTICLE.match(text)
     if article:  # "PRE SAINT GERVAIS (LE)" -> "LE PRE SAINT GERVAIS"
         text = f"{article['article']} {article['name']}"
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("s/", " s/ ")
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    text = SOUS.sub(" sous ", text).replace("s/", " s/ ")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     words = re.split(r"[^a-z0-9/]+", text)
     return " ".join(ABBREVIATIONS.get(word, word) for word in words if word and word != "/")
@@ -107,8 +117,10 @@ class CommuneIndex:
         communes: list[CommuneRef],
         aliases: list[tuple[str, str]],
         areas: list[tuple[str, str, str]] = (),
+        former_codes: dict[str, str] | None = None,
     ):
-        """`areas`: (code, name, level) of each département and région, for hints."""
+        """`areas`: (code, name, level) of each département and région, for hints;
+        `former_codes`: the INSEE code of a former commune -> the current commune's."""
         self.by_code = {commune.code: commune for commune in communes}
         self.by_key: dict[str, list[str]] = {}
         for commune in communes:
@@ -116,11 +128,28 @@ class CommuneIndex:
         self.alias_by_key: dict[str, list[str]] = {}
         for alias_name, code in aliases:
             self.alias_by_key.setdefault(compact(fold(alias_name)), []).append(code)
+        self.former_codes = {
+            old: new
+            for old, new in (former_codes or {}).items()
+            if new in self.by_code and old not in self.by_code
+        }
         # Fuzzy search runs on spaced keys so that token-based scorers see words.
         self.choices = {commune.code: fold(commune.nom) for commune in communes}
+        # Former names (a position -> its folded name), each leading to its current commune.
+        live_aliases = [(fold(name), code) for name, code in aliases if code in self.by_code]
+        self.alias_choices = {position: name for position, (name, _) in enumerate(live_aliases)}
+        self.alias_codes = [code for _, code in live_aliases]
         self.codes_by_departement: dict[str, list[str]] = {}
+        # Every name, current or former, of each département: (folded name, current code).
+        self.names_by_departement: dict[str, list[tuple[str, str]]] = {}
         for commune in communes:
             self.codes_by_departement.setdefault(commune.departement, []).append(commune.code)
+            self.names_by_departement.setdefault(commune.departement, []).append(
+                (self.choices[commune.code], commune.code)
+            )
+        for name, code in live_aliases:
+            departement = self.by_code[code].departement
+            self.names_by_departement.setdefault(departement, []).append((name, code))
         self.area_codes: dict[str, set[str]] = {"departement": set(), "region": set()}
         self.areas_by_name: dict[str, list[Area]] = {}
         # Départements first: La Réunion is département 974 and région 04, either will do.
@@ -144,7 +173,7 @@ class CommuneIndex:
             for model, level in ((Departement, "departement"), (Region, "region"))
             for code, nom in model.objects.values_list("code", "nom")
         ]
-        return cls(communes, aliases, areas)
+        return cls(communes, aliases, areas, former_insee_codes())
 
     def read_area(self, text: str | None, level: str | None = None) -> Area | None:
         """The area a hint names, as organisers type it: a code ("93", "2A", "1" for "01"), a
@@ -178,7 +207,10 @@ class CommuneIndex:
         if not typed:
             return MatchResult("unknown", typed)
         if INSEE_CODE.match(typed):
-            commune = self.by_code.get(typed.upper())
+            code = typed.upper()
+            # A former commune's code (« 93059 », Pierrefitte-sur-Seine, part of Saint-Denis
+            # since 2025) leads to the commune it joined.
+            commune = self.by_code.get(code) or self.by_code.get(self.former_codes.get(code, ""))
             if commune:
                 return MatchResult("matched", typed, [Candidate(commune, 1.0)])
         key = compact(fold(typed))
@@ -195,7 +227,9 @@ class CommuneIndex:
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level))
 
     def _unique_name_start_in_departement(self, folded: str, hint: str) -> CommuneRef | None:
-        """The only commune of the hinted département whose name starts with the typed words.
+        """The only commune of the hinted département whose name, current or former, starts
+        with the typed words (« Pierrefitte » in the 93: Pierrefitte-sur-Seine, now part of
+        Saint-Denis, though four Pierrefitte exist elsewhere).
 
         A département only, never a région: every région code is also a département's ("93" is
         Seine-Saint-Denis and Provence-Alpes-Côte d'Azur), and among a région's hundreds of
@@ -203,9 +237,27 @@ class CommuneIndex:
         Aube and of the Territoire de Belfort, became Fontaine-de-Vaucluse)."""
         if len(folded) < 4:
             return None
-        codes = self.codes_by_departement.get(hint.strip().upper(), [])
-        found = [code for code in codes if self.choices[code].startswith(folded + " ")]
-        return self.by_code[found[0]] if len(found) == 1 else None
+        names = self.names_by_departement.get(hint.strip().upper(), [])
+        found = {code for name, code in names if name.startswith(folded + " ")}
+        return self.by_code[found.pop()] if len(found) == 1 else None
+
+    def _close_name_starts_in_departement(
+        self, folded: str, hint: str | None, level: str | None
+    ) -> dict[str, float]:
+        """The communes of the hinted département (a département only, as above) with a name,
+        current or former, whose start is a close spelling of the typed words (« Pierrefite »:
+        Pierrefitte-sur-Seine, now Saint-Denis), with that closeness; none when too many are
+        (a common start tells nothing)."""
+        if not hint or level == "region" or len(folded) < 4:
+            return {}
+        words = len(folded.split())
+        close: dict[str, float] = {}
+        for name, code in self.names_by_departement.get(hint.strip().upper(), []):
+            start = " ".join(name.split()[:words])
+            score = fuzz.ratio(folded, start)
+            if score >= CLOSE_START:
+                close[code] = max(close.get(code, 0), score)
+        return close if len(close) <= SUGGESTION_COUNT else {}
 
     def _decide(
         self, typed: str, exact: list[CommuneRef], hint: str | None, level: str | None
@@ -222,15 +274,36 @@ class CommuneIndex:
         return MatchResult("ambiguous", typed, [Candidate(c, 1.0) for c in ordered])
 
     def _suggest(self, folded: str, hint: str | None, level: str | None) -> list[Candidate]:
+        scores: dict[str, float] = {}
         found = process.extract(
             folded, self.choices, scorer=_similarity, limit=SUGGESTION_COUNT * 4, score_cutoff=60
         )
-        candidates = []
         for _choice, score, code in found:
-            commune = self.by_code[code]
+            scores[code] = max(scores.get(code, 0), score)
+        # Former names lead to the commune they joined.
+        found = process.extract(
+            folded,
+            self.alias_choices,
+            scorer=_similarity,
+            limit=SUGGESTION_COUNT * 4,
+            score_cutoff=60,
+        )
+        for _choice, score, position in found:
+            code = self.alias_codes[position]
+            scores[code] = max(scores.get(code, 0), score)
+        for code, score in scores.items():
             # A commune inside the hinted area wins a tie against one outside it.
-            bonus = 3 if hint and _in_area(commune, hint, level) else 0
-            candidates.append(Candidate(commune, min(score + bonus, 100) / 100))
+            if hint and _in_area(self.by_code[code], hint, level):
+                scores[code] = score + 3
+        # A close spelling of the start of a name of the hinted département scores as that
+        # name's start, with the same bonus: for a union of the 93, « Pierrefite » is
+        # Pierrefitte-sur-Seine (now Saint-Denis) before the Pierrefitte of the Deux-Sèvres or
+        # the Vosges. Below 1, which only a name typed in full scores.
+        for code, score in self._close_name_starts_in_departement(folded, hint, level).items():
+            scores[code] = max(scores.get(code, 0), min(score + 3, 99))
+        candidates = [
+            Candidate(self.by_code[code], min(score, 100) / 100) for code, score in scores.items()
+        ]
         candidates.sort(key=lambda c: (-c.score, -c.commune.population))
         return candidates[:SUGGESTION_COUNT]
 
@@ -256,6 +329,39 @@ def _in_area(commune: CommuneRef, hint: str | None, level: str | None = None) ->
     if level == "region":
         return in_region
     return in_departement or in_region
+
+
+_former_codes: tuple[tuple, dict[str, str]] | None = None
+
+
+def former_insee_codes() -> dict[str, str]:
+    """The INSEE code of each former commune -> the code of the commune it joined, read from the
+    COG package that `import_cog` loads (`anciensCodes` of current communes, and the codes of
+    delegated and associated communes). Empty when the package is not on this server: former
+    codes are then unknown, as before. Read again only when the file changes."""
+    global _former_codes
+    path = Path(settings.COG_DATA_DIR) / "package" / "data" / "communes.json"
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+    if _former_codes is not None and _former_codes[0] == stamp:
+        return _former_codes[1]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            entries = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    codes: dict[str, str] = {}
+    for entry in entries:
+        if entry.get("type") == "commune-actuelle":
+            for old in entry.get("anciensCodes") or []:
+                codes.setdefault(old, entry["code"])
+    for entry in entries:
+        if entry.get("type") in ("commune-deleguee", "commune-associee") and entry.get("chefLieu"):
+            codes.setdefault(entry["code"], entry["chefLieu"])
+    _former_codes = (stamp, codes)
+    return codes
 
 
 _index: CommuneIndex | None = None

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from openpyxl import load_workbook
 
 DELIMITERS = (";", ",", "\t")
@@ -422,5 +424,29 @@ def workbook_bytes(workbook) -> bytes:
 def download_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
     """A file to save (csv, xlsx or pdf), named `filename`."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     return response
+
+
+# Letters NFKD does not decompose into a base letter and an accent: spelt out, not dropped
+# (« vœux » would become « vux »).
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def ascii_slug(text: str) -> str:
+    """A slug for a file name, in ASCII whatever the title: « Vœux aux élus – Noël » ->
+    « voeux-aux-elus-noel » (Django's slugify drops what NFKD leaves as non-ASCII)."""
+    return slugify(text.translate(LIGATURES))
+
+
+def attachment_header(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition of a download named `filename` (RFC 6266). Non-ASCII names go
+    as `filename*` (RFC 5987, UTF-8), after an ASCII `filename` for older clients: sent raw,
+    as Latin-1 bytes, « émargement-séminaire.pdf » was saved as « download.pdf »."""
+    header = content_disposition_header(not inline, filename)
+    if "filename*=" not in header:
+        return header
+    stem, dot, extension = filename.rpartition(".")
+    fallback = f"{ascii_slug(stem)}{dot}{ascii_slug(extension)}" if dot else ascii_slug(filename)
+    kind, encoded = header.split("; ", 1)
+    return f'{kind}; filename="{fallback or "fichier"}"; {encoded}'

@@ -5,8 +5,10 @@ organisers only."""
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, Q, When
+from django.db.models.functions import Lower
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +21,12 @@ from seminars.annual_report import (
     report_years,
     year_report_workbook,
 )
-from seminars.certificates import certificate_filename, certificate_pdf, present_registrations
+from seminars.certificates import (
+    attestations_open,
+    certificate_filename,
+    certificate_pdf,
+    present_registrations,
+)
 from seminars.check_in import read_check_in_code
 from seminars.evaluations import (
     evaluation_closes,
@@ -44,11 +51,12 @@ from seminars.forms import (
     ManualRegistrationForm,
     RegistrationFilterForm,
 )
-from seminars.importer import import_registrations
+from seminars.importer import import_registrations, result_messages
 from seminars.links import event_path
 from seminars.models import (
     PRESENT,
     Registration,
+    SeminarIndexPage,
     SeminarPage,
     position_label,
     waiting_positions,
@@ -60,19 +68,23 @@ from seminars.services import (
     RegistrationError,
     cancel_registration,
     certificates_to_send,
+    confirm_over_capacity,
     edit_refusal,
     email_registrants,
     fix_commune,
+    register_at_the_door,
     register_person,
     resend_personal_link,
     send_certificates,
     set_check_in,
     update_registration,
 )
+from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
 from union import roles
+from union.formats import long_date
 from union.params import parse_digits
-from union.spreadsheets import CONTENT_TYPES, ImportRejected, download_response
+from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_slug, download_response
 from union.task_queue import read_queue_state
 
 
@@ -156,6 +168,7 @@ def seminar_list(request):
         ),
     ).order_by("-start")
     now = timezone.now()
+    index = SeminarIndexPage.objects.first()
     return _render(
         request,
         "seminar_list.html",
@@ -164,6 +177,8 @@ def seminar_list(request):
         upcoming=[e for e in events if e.end >= now][::-1],
         past=[e for e in events if e.end < now],
         queue=read_queue_state(),
+        # Wagtail's « add a child page » of the calendar, which only takes events.
+        new_event_url=reverse("wagtailadmin_pages:add_subpage", args=[index.pk]) if index else "",
     )
 
 
@@ -202,9 +217,13 @@ Status = Registration.Status
 
 def in_list_order(queryset):
     """Confirmed people, then those waiting in the order the seats go to them (as promote_waiting
-    takes them), then the cancelled ones; by name within the confirmed and the cancelled."""
+    takes them), then the cancelled ones; by name within the confirmed and the cancelled, as a
+    reader sorts names and as the PDF sheets do: case and accents ignored (« Da Silva » before
+    « DUPONT », « Émond » among the E), with PostgreSQL's `unaccent`."""
     waiting = Q(status=Status.WAITLISTED)
     return queryset.annotate(
+        sort_nom=Unaccent(Lower("nom")),
+        sort_prenom=Unaccent(Lower("prenom")),
         status_rank=Case(
             When(status=Status.CONFIRMED, then=0),
             When(waiting, then=1),
@@ -217,18 +236,20 @@ def in_list_order(queryset):
         "status_rank",
         F("waiting_since").asc(nulls_last=True),
         F("waiting_pk").asc(nulls_last=True),
-        "nom",
-        "prenom",
+        "sort_nom",
+        "sort_prenom",
         "pk",
     )
 
 
-def _list_url(seminar: SeminarPage, query: str = "") -> str:
+def _list_url(seminar: SeminarPage, query: str = "", row: Registration | None = None) -> str:
     """The registrations list with the organiser's filters (`query`, a query string) kept. The
-    query string is parsed and re-encoded: only parameters, never a path or another site."""
+    query string is parsed and re-encoded: only parameters, never a path or another site.
+    `row`: back at that person's row (`#r-<id>`), where the organiser was, not at the top."""
     url = reverse("seminars_admin:registrations", args=[seminar.pk])
     query = QueryDict(query or "").urlencode()
-    return f"{url}?{query}" if query else url
+    url = f"{url}?{query}" if query else url
+    return f"{url}#r-{row.pk}" if row is not None else url
 
 
 def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, object]:
@@ -251,6 +272,8 @@ def registrations(request, pk: int):
     queryset = list(queryset)
     for registration in queryset:
         registration.position = position_label(positions.get(registration.pk))
+    confirmed = seminar.confirmed_count()
+    event_day = seminar.is_event_day()
     return _render(
         request,
         "registrations.html",
@@ -260,8 +283,22 @@ def registrations(request, pk: int):
         registrations=queryset,
         ateliers=seminar.ateliers.order_by("starts_at"),
         page_url=event_path(seminar),
-        seats_left=seminar.seats_left(),
+        seats_left=max(0, seminar.seats - confirmed),
+        confirmed_count=confirmed,
+        over_capacity=max(0, confirmed - seminar.seats),
         ended=seminar.has_ended(),
+        started=seminar.has_started(),
+        # The event's day, or the « Accueil des participants » link: the list before the rest.
+        door=event_day or request.GET.get(DOOR) == "1",
+        door_param=DOOR,
+        door_filters=DOOR_FILTERS,
+        # The other filters are folded at the desk, open when one of them is used.
+        more_filters_used=any(
+            request.GET.get(name) or name in filters.errors
+            for name in filters.fields
+            if name not in DOOR_FILTERS
+        ),
+        event_day=event_day,
         present_count=seminar.registrations.filter(PRESENT).count(),
         certificates_due=certificates_to_send(seminar).count(),
         evaluations_count=event_evaluations(seminar).count(),
@@ -273,21 +310,116 @@ def registrations(request, pk: int):
     )
 
 
-def check_in_as_posted(request, registration: Registration) -> None:
-    """Check in (present=1) or undo it, as the organiser's button posted, and say so."""
+# The list's parameter of the welcome desk's layout (« Accueil des participants »), and the
+# filters it shows unfolded: a name typed on a phone, who came or not.
+DOOR = "accueil"
+DOOR_FILTERS = ("q", "presence")
+
+
+def check_in_as_posted(request, registration: Registration, here: str, back: str):
+    """What the organiser's buttons posted for a person, on the list or the scan screen:
+    `present` 1 (check in) or 0 (undo it), `seat` 1 (« Confirmer malgré la jauge »; with
+    `present`: « Confirmer et émarger »). A check-in outside the event's days asks first
+    (check_in_question): the same fields are posted again with `confirm=1`. `here`: the address
+    the question's form posts to, `back` the page to go back to. Returns that question's page, or None once done (said in a
+    message)."""
     present = request.POST.get("present") == "1"
+    seat = request.POST.get("seat") == "1"
+    seminar = registration.seminar
+    name = f"{registration.prenom} {registration.nom}"
+    checking_in = present and registration.checked_in_at is None
+    if checking_in and not seminar.check_in_expected() and request.POST.get("confirm") != "1":
+        return check_in_question(request, registration, here, back)
+    if seat:
+        try:
+            result = confirm_over_capacity(registration, actor=request.user, check_in=present)
+        except RegistrationError as error:
+            for message in error.errors.get("__all__", []):
+                messages.error(request, message)
+            return None
+        messages.success(request, over_capacity_message(result))
+        return None
+    if "present" not in request.POST:
+        return None  # nothing asked (a form posted without its button's fields)
     set_check_in(registration, present, actor=request.user)
     state = "présent(e)" if present else "non émargé(e)"
-    messages.success(request, f"{registration.prenom} {registration.nom} : {state}.")
+    messages.success(request, f"{name} : {state}.")
+    return None
+
+
+def check_in_question(request, registration: Registration, here: str, back: str):
+    """Checking someone in outside the event's days (SeminarPage.check_in_days): most likely the
+    wrong event or a slip of the finger, and the attestation would certify a presence before the
+    event took place. The organiser confirms, or goes back (`back`)."""
+    seminar = registration.seminar
+    first, last = seminar.check_in_days()
+    today = timezone.localdate()
+    when = "n'a pas encore eu lieu" if today < first else "est terminé depuis plus d'une semaine"
+    name = f"{registration.prenom} {registration.nom}"
+    return _render(
+        request,
+        "check_in_confirm.html",
+        seminar,
+        f"Émarger {name} aujourd'hui ?",
+        registration=registration,
+        when=when,
+        today=today,
+        first=first,
+        last=last,
+        action=here,
+        # The button's fields, posted again with confirm=1.
+        fields={
+            key: request.POST[key] for key in ("present", "seat", "query") if key in request.POST
+        },
+        back_url=back,
+    )
+
+
+def over_capacity_message(result, added: str = "") -> str:
+    """What « Confirmer malgré la jauge » did, in French, with the counts organisers watch.
+    `added`: « ajoutée » or « mise à jour », when the manual add (« Présent(e) maintenant ») came
+    first."""
+    registration = result.registration
+    name = f"{registration.prenom} {registration.nom}"
+    checked = " et présence émargée" if registration.checked_in_at else ""
+    if not result.confirmed_now:
+        return f"{name} était déjà confirmé(e){checked}."
+    if added:
+        text = f"Inscription de {name} {added}, confirmée{checked}"
+    else:
+        text = f"Inscription de {name} confirmée{checked}"
+    if result.beyond:
+        text += (
+            f", au-delà de la jauge : {confirmed_label(result.confirmed)} pour "
+            f"{result.seats} place{'s' if result.seats > 1 else ''}, dont {result.beyond} "
+            "au-delà de la jauge."
+        )
+    else:
+        text += "."
+    if result.full_ateliers:
+        names = ", ".join(f"« {title} »" for title in result.full_ateliers)
+        text += f" Atelier complet, où la personne est comptée en plus : {names}."
+    if registration.email:
+        text += " Un e-mail de confirmation lui est envoyé."
+    return text
+
+
+def confirmed_label(count: int) -> str:
+    return f"{count} confirmé{'s' if count > 1 else ''}"
 
 
 @require_POST
 def check_in(request, pk: int, registration_pk: int):
     seminar = _seminar(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
-    check_in_as_posted(request, registration)
-    # Back to the same filtered list: check-in goes person after person.
-    return redirect(_list_url(seminar, request.POST.get("query", "")))
+    query = request.POST.get("query", "")
+    back = _list_url(seminar, query, registration)
+    here = reverse("seminars_admin:check_in", args=[pk, registration_pk])
+    question = check_in_as_posted(request, registration, here, back)
+    if question is not None:
+        return question
+    # Back to the same filtered list, at the person's row: check-in goes person after person.
+    return redirect(back)
 
 
 def scan(request, code: str):
@@ -300,8 +432,9 @@ def scan(request, code: str):
         raise Refused(SCAN_UNKNOWN)
     seminar = registration.seminar
     if request.method == "POST":
-        check_in_as_posted(request, registration)
-        return redirect("seminars_admin:scan", code=code)
+        here = reverse("seminars_admin:scan", args=[code])
+        question = check_in_as_posted(request, registration, here, here)
+        return question or redirect(here)
     return _render(
         request,
         "scan.html",
@@ -309,6 +442,7 @@ def scan(request, code: str):
         f"Émargement – {registration.prenom} {registration.nom}",
         registration=registration,
         ateliers=with_slots(registration.ateliers.order_by("starts_at"), seminar),
+        event_day=seminar.is_event_day(),
     )
 
 
@@ -337,6 +471,7 @@ def cancel(request, pk: int, registration_pk: int):
         query=QueryDict(query).urlencode(),
         back_url=_list_url(seminar, query),
         frees_seat=registration.status == Status.CONFIRMED,
+        over_capacity=seminar.over_capacity(),
         waiting_count=seminar.registrations.filter(status=Status.WAITLISTED).count(),
     )
 
@@ -364,23 +499,13 @@ def add(request, pk: int):
     seminar = _seminar(request, pk)
     form = ManualRegistrationForm(request.POST or None, seminar=seminar)
     if request.method == "POST" and form.is_valid():
-        try:
-            registration, created = register_person(
-                seminar,
-                form.to_data(),
-                source=Registration.Source.MANUAL,
-                actor=request.user,
-            )
-        except RegistrationError as error:
-            form.add_registration_errors(error)
+        at_the_door = form.cleaned_data.get("present_now")
+        if at_the_door and not seminar.check_in_expected():
+            form.add_error("present_now", present_now_refusal(seminar))
         else:
-            verb = "ajoutée" if created else "mise à jour"
-            messages.success(
-                request,
-                f"Inscription de {registration.prenom} {registration.nom} {verb} "
-                f"({registration.get_status_display().lower()}).",
-            )
-            return redirect("seminars_admin:registrations", pk=seminar.pk)
+            response = add_as_posted(request, seminar, form, at_the_door)
+            if response is not None:
+                return response
     return _render(
         request,
         "form.html",
@@ -391,6 +516,47 @@ def add(request, pk: int):
         summary_title="L'inscription n'est pas enregistrée : des informations sont à corriger",
         status=400 if form.errors else 200,
     )
+
+
+def present_now_refusal(seminar: SeminarPage) -> str:
+    """« Présent(e) maintenant » outside the event's days: a slip, as a check-in weeks early
+    (check_in_question), which the list asks about; the form says where to do it."""
+    first, last = seminar.check_in_days()
+    return (
+        f"« Présent(e) maintenant » sert pendant l'événement (du {long_date(first, weekday=False)} "
+        f"au {long_date(last, weekday=False)}) : décochez la case pour inscrire la personne, puis "
+        "émargez-la depuis la liste."
+    )
+
+
+def add_as_posted(request, seminar: SeminarPage, form, at_the_door: bool):
+    """Register the person of the valid manual add form (`at_the_door`: confirmed even beyond
+    the seats and checked in); the redirect once done, None with the refusal on the form."""
+    try:
+        if at_the_door:
+            registration, created, beyond = register_at_the_door(
+                seminar, form.to_data(), actor=request.user
+            )
+        else:
+            beyond = None
+            registration, created = register_person(
+                seminar, form.to_data(), source=Registration.Source.MANUAL, actor=request.user
+            )
+    except RegistrationError as error:
+        form.add_registration_errors(error)
+        return None
+    verb = "ajoutée" if created else "mise à jour"
+    name = f"{registration.prenom} {registration.nom}"
+    if beyond is not None and beyond.confirmed_now:
+        text = over_capacity_message(beyond, added=verb)
+    elif at_the_door:
+        text = f"Inscription de {name} {verb} (confirmée) et présence émargée."
+    else:
+        text = f"Inscription de {name} {verb} ({registration.get_status_display().lower()})."
+    messages.success(request, text)
+    if at_the_door:  # back at the desk's list, on her row
+        return redirect(_list_url(seminar, f"{DOOR}=1", registration))
+    return redirect("seminars_admin:registrations", pk=seminar.pk)
 
 
 def edit(request, pk: int, registration_pk: int):
@@ -457,11 +623,11 @@ def import_view(request, pk: int):
         except ImportRejected as failure:
             errors = failure.errors
         else:
-            messages.success(
-                request,
-                f"{result.imported} inscription(s) importée(s) : {result.confirmed} confirmée(s), "
-                f"{result.waitlisted} en liste d'attente, {result.flagged} commune(s) à vérifier.",
-            )
+            # The counts and the columns not read, then what the organiser should check.
+            summary, *to_check = result_messages(result)
+            messages.success(request, summary)
+            for message in to_check:
+                messages.warning(request, message)
             return redirect("seminars_admin:registrations", pk=seminar.pk)
     return _render(
         request,
@@ -487,20 +653,27 @@ def flagged(request, pk: int):
             Registration, pk=_id(request.POST.get("registration")), seminar=seminar
         )
         typed = request.POST.get("code_typed") or ""
-        # The typed code wins over the suggestion checked (the first one is, by default).
-        code = typed.strip().upper() or (request.POST.get("code") or "").strip().upper()
         name = f"{registration.prenom} {registration.nom}"
-        if code and Commune.objects.filter(code=code).exists():
-            fix_commune(registration, code, actor=request.user)
-            messages.success(request, f"Commune de {name} corrigée.")
+        # What is typed (a name or a code) wins over the suggestion checked (none by default:
+        # a pre-checked first suggestion was saved by a click on « Corriger » of another row).
+        code, message = _typed_commune(typed, name)
+        if not typed.strip():
+            code = (request.POST.get("code") or "").strip().upper()
+            if not Commune.objects.filter(code=code).exists():
+                code = ""
+                message = (
+                    f"Choisissez la commune de {name} ou saisissez son code INSEE. Son nom "
+                    "convient aussi."
+                )
+        if code:
+            registration = fix_commune(registration, code, actor=request.user)
+            messages.success(request, f"Commune de {name} corrigée : {registration.commune}.")
             return redirect("seminars_admin:flagged", pk=seminar.pk)
         problem = {
             "registration": registration.pk,
             "typed": typed,
             "checked": request.POST.get("code"),
-            "message": f"Code INSEE inconnu pour {name} : « {code} »."
-            if code
-            else f"Choisissez la commune de {name} ou saisissez son code INSEE.",
+            "message": message,
         }
     rows = list(
         seminar.registrations.filter(commune_status="flagged")
@@ -520,6 +693,31 @@ def flagged(request, pk: int):
         rows=rows,
         problem=problem,
         status=400 if problem else 200,
+    )
+
+
+def _typed_commune(typed: str, name: str) -> tuple[str, str]:
+    """(INSEE code, "") of the commune an organiser typed for `name`'s registration, a name or
+    a code (a former commune's too), read by the registrations' matcher; else ("", why, in
+    French, with the communes it may be)."""
+    typed = typed.strip()
+    if not typed:
+        return "", ""
+    result = match_in_union(typed)
+    if result.status == "matched":
+        return result.commune.code, ""
+    if INSEE_CODE.match(typed) or typed.isdigit():
+        return "", f"Code INSEE inconnu pour {name} : « {typed.upper()} »."
+    listed = ", ".join(f"{c.nom} ({c.code})" for c in result.suggestions)
+    if result.status == "ambiguous":
+        return "", (
+            f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
+            f"celle de {name}."
+        )
+    maybe = f" Vouliez-vous dire : {listed} ?" if listed else ""
+    return "", (
+        f"Commune inconnue pour {name} : « {typed} ».{maybe} Saisissez son nom exact ou son "
+        "code INSEE."
     )
 
 
@@ -551,7 +749,9 @@ def export_list(request, pk: int):
     seminar = _seminar(request, pk)
     _filters, queryset = _listed(request, seminar)
     return download_response(
-        registrations_workbook(seminar, queryset), "xlsx", f"inscriptions-{seminar.slug}.xlsx"
+        registrations_workbook(seminar, queryset),
+        "xlsx",
+        f"inscriptions-{ascii_slug(seminar.slug)}.xlsx",
     )
 
 
@@ -560,9 +760,22 @@ def badges(request, pk: int):
     return download_response(badges_pdf(seminar), "pdf", f"badges-{seminar.slug}.pdf")
 
 
+def refuse_attestations_before_the_event(seminar: SeminarPage) -> None:
+    """An attestation certifies a presence at the event: none before it has started (a check-in
+    weeks early gave « a participé … le 14 janvier 2027 … Fait le 2 décembre 2026 »)."""
+    if not attestations_open(seminar):
+        raise Refused(
+            "Les attestations de présence se délivrent à partir du début de l'événement, le "
+            f"{long_date(timezone.localtime(seminar.start), time=True)}.",
+            status=409,
+            title="Attestations pas encore disponibles",
+        )
+
+
 def certificates(request, pk: int):
     """Every present person's attestation de présence in one PDF (a page each), to print."""
     seminar = _seminar(request, pk)
+    refuse_attestations_before_the_event(seminar)
     present = present_registrations(seminar)
     if not present:
         messages.error(request, "Aucune présence émargée : pas d'attestation à produire.")
@@ -575,6 +788,7 @@ def certificates(request, pk: int):
 def certificate(request, pk: int, registration_pk: int):
     seminar = _seminar(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    refuse_attestations_before_the_event(seminar)
     if not registration.was_present:
         raise Refused("Pas de présence émargée pour cette personne : pas d'attestation.")
     return download_response(
@@ -653,6 +867,7 @@ def stats(request, pk: int):
         seminar,
         f"Chiffres – {seminar.title}",
         counts=registration_counts(seminar),
+        over_capacity=seminar.over_capacity(),
         ateliers=with_taken(seminar.ateliers.all()),
         # Catering and accessibility: what people asked for, to prepare the day.
         needs=seminar.registrations.exclude(needs="")
@@ -662,18 +877,38 @@ def stats(request, pk: int):
 
 
 def email(request, pk: int):
+    """Write to the confirmed people and/or those waiting, or to one atelier's; « M'envoyer un
+    test » sends the message to the organiser alone, as a registrant will read it."""
     seminar = _seminar(request, pk)
-    form = EmailRegistrantsForm(request.POST or None)
+    form = EmailRegistrantsForm(request.POST or None, seminar=seminar)
     if request.method == "POST" and form.is_valid():
-        count = email_registrants(
-            seminar,
-            form.cleaned_data["subject"],
-            form.cleaned_data["body"],
-            statuses=form.cleaned_data["statuses"],
-            actor=request.user,
-        )
-        messages.success(request, f"Message envoyé à {count} personne(s).")
-        return redirect("seminars_admin:registrations", pk=seminar.pk)
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        recipients = form.recipients()
+        if form.cleaned_data["test"]:
+            _send_test_message(request, seminar, recipients, subject, body)
+            # Back to the form as typed, the test box unchecked: ready to send for good.
+            data = request.POST.copy()
+            data.pop("test", None)
+            form = EmailRegistrantsForm(data, seminar=seminar)
+        else:
+            atelier = form.cleaned_data.get("atelier")
+            count = email_registrants(
+                _OneAtelier(seminar, atelier) if atelier else seminar,
+                subject,
+                body,
+                statuses=form.cleaned_data["statuses"],
+                actor=request.user,
+            )
+            without = _without_address(recipients.filter(email=""))
+            if count:
+                sent = f"Message en cours d'envoi à {count} personne{'s' if count > 1 else ''}."
+                messages.success(request, f"{sent} {without}".strip())
+            else:
+                messages.warning(
+                    request,
+                    f"Aucun message envoyé : {without or 'personne parmi ces destinataires.'}",
+                )
+            return redirect("seminars_admin:registrations", pk=seminar.pk)
     return _render(
         request,
         "form.html",
@@ -683,4 +918,77 @@ def email(request, pk: int):
         submit="Envoyer",
         summary_title="Le message n'est pas envoyé : des informations sont à corriger",
         status=400 if form.errors else 200,
+    )
+
+
+class _OneAtelier:
+    """The event as `email_registrants` reads it, its registrations limited to one atelier's
+    people (everything else is the event's own). To be replaced by an `atelier=` argument of
+    `email_registrants` when services.py takes one."""
+
+    def __init__(self, seminar: SeminarPage, atelier_id: int):
+        self._seminar = seminar
+        self.registrations = seminar.registrations.filter(ateliers=atelier_id)
+
+    def __getattr__(self, name):
+        return getattr(self._seminar, name)
+
+
+STATUS_PHRASES = {
+    Status.CONFIRMED: ("personne confirmée", "personnes confirmées"),
+    Status.WAITLISTED: ("personne en liste d'attente", "personnes en liste d'attente"),
+}
+
+
+def _without_address(registrations) -> str:
+    """Who the message cannot reach, by status and by name: « 1 personne confirmée n'a pas
+    d'adresse e-mail : Inès Garcia. » (to phone them), or ""."""
+    said = []
+    for status, (one, several) in STATUS_PHRASES.items():
+        people = [r for r in registrations if r.status == status]
+        if not people:
+            continue
+        count = len(people)
+        verb = "n'a" if count == 1 else "n'ont"
+        names = ", ".join(f"{r.prenom} {r.nom}" for r in people)
+        said.append(
+            f"{count} {one if count == 1 else several} {verb} pas d'adresse e-mail : {names}."
+        )
+    return " ".join(said)
+
+
+def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, body: str):
+    """The message as the first person it is for will read it (her name in the greeting), sent
+    to the organiser's own address only; her personal link is not sent, a placeholder stands
+    for it."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+
+    address = request.user.email
+    if not address:
+        messages.error(request, "Votre compte n'a pas d'adresse e-mail : le test n'est pas parti.")
+        return
+    sample = recipients.exclude(email="").first() or recipients.first()
+    if sample is None:
+        sample = Registration(seminar=seminar, prenom="Prénom", nom="Nom")
+    text = render_to_string(
+        "seminars/email/organiser_message.txt",
+        {
+            "registration": sample,
+            "body": body,
+            "manage_url": "[le lien personnel de chaque personne]",
+            "platform_name": settings.PLATFORM_NAME,
+        },
+    )
+    try:
+        EmailMessage(subject=f"[Test] {subject}", body=text, to=[address]).send()
+    except OSError as error:  # smtplib's errors are OSErrors: the server refused or is away
+        messages.error(request, f"Le test n'a pas pu partir ({error}) : réessayez plus tard.")
+        return
+    count = recipients.exclude(email="").count()
+    messages.success(
+        request,
+        f"Test envoyé à {address} (rien n'a été envoyé aux inscrits ; le message ira à {count} "
+        f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
     )

@@ -582,6 +582,20 @@ IMPORT_OUT = inline_serializer(
         "flagged": serializers.IntegerField(help_text="Dont commune à vérifier"),
         "confirmed": serializers.IntegerField(help_text="Dont inscriptions confirmées"),
         "waitlisted": serializers.IntegerField(help_text="Dont inscriptions en liste d'attente"),
+        "ignored_columns": serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Colonnes du fichier non lues, telles que titrées (« Horodateur »)",
+        ),
+        "interpreted_fonctions": inline_serializer(
+            "InterpretedFonction",
+            {
+                "typed": serializers.CharField(help_text="Fonction telle que saisie"),
+                "fonction": serializers.CharField(help_text="Code retenu, à vérifier"),
+            },
+            many=True,
+            help_text="Fonctions saisies lues comme un code (une fois chacune) ; une fonction "
+            "qu'aucune expression ne désigne sûrement est gardée telle que saisie sous « autre »",
+        ),
     },
 )
 IMPORT_ERRORS = inline_serializer(
@@ -648,6 +662,11 @@ class RegistrationImport(APIView):
                 "flagged": result.flagged,
                 "confirmed": result.confirmed,
                 "waitlisted": result.waitlisted,
+                "ignored_columns": result.ignored_columns,
+                "interpreted_fonctions": [
+                    {"typed": typed, "fonction": code}
+                    for typed, code in result.interpreted_fonctions
+                ],
             }
         )
 

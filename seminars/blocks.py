@@ -61,12 +61,24 @@ class InterventionBlock(blocks.StructBlock):
         }
 
 
+class OptionalListBlock(blocks.ListBlock):
+    """A list that may stay empty: its items are not required, and those left blank are
+    dropped when the page is saved (an empty bullet would show in the proceedings)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        kept = [child for child in value.bound_blocks if str(child.value or "").strip()]
+        return blocks.list_block.ListValue(self, bound_blocks=kept)
+
+
 class SynthesisBlock(blocks.StructBlock):
     atelier = blocks.CharBlock(label="Atelier", max_length=200)
     question = blocks.TextBlock(label="Question traitée")
     key_points = blocks.ListBlock(blocks.CharBlock(max_length=500), label="Points clés")
-    proposals = blocks.ListBlock(
-        blocks.CharBlock(max_length=500), label="Propositions", required=False
+    # Optional: a synthesis is added with no proposal, and an item left empty is dropped, not
+    # refused (« Champ requis. » blocked publishing the proceedings).
+    proposals = OptionalListBlock(
+        blocks.CharBlock(max_length=500, required=False), label="Propositions", default=[]
     )
 
     class Meta:

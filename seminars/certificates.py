@@ -19,6 +19,14 @@ from tenants.matching import fold
 from union.formats import date_span, long_date
 
 
+def attestations_open(seminar: SeminarPage, now=None) -> bool:
+    """Whether organisers may print attestations: from the start of the event (to sign and hand
+    out at the close of the day). Before it, one would say « a participé … » to an event still to
+    come, « fait le » a date before it. The registrant's own waits for the end
+    (Registration.certificate_available)."""
+    return seminar.has_started(now)
+
+
 def present_registrations(seminar: SeminarPage) -> list[Registration]:
     """Everyone checked in with a seat, by name (accents and case ignored)."""
     present = (

@@ -4,15 +4,32 @@ from collections import Counter
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from django.utils.text import slugify
 
-from seminars.models import Atelier, Fonction, Registration, SeminarPage
+from seminars.fonctions import typed_fonction
+from seminars.models import (
+    Atelier,
+    Fonction,
+    Registration,
+    SeminarPage,
+    atelier_slot,
+    slots_need_date,
+)
 from seminars.services import member_communes
 from tenants.matching import fold
 from union.formats import long_date
-from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
+from union.spreadsheets import (
+    append_row,
+    ascii_slug,
+    csv_bytes,
+    new_sheet,
+    set_widths,
+    workbook_bytes,
+)
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
+SIGNATURE = "Signature"
+# Lines left empty at the end of a printed sheet, for people who come without being registered.
+WALK_IN_ROWS = 5
 
 
 def attendees(seminar: SeminarPage, atelier: Atelier | None = None) -> list[Registration]:
@@ -33,20 +50,29 @@ def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> lis
 
 
 def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
+    """The event and its date; for an atelier, its title, time slot and room too: the sheet is
+    put on the atelier's door, and several ateliers share a title across days."""
     title = f"{seminar.title} – {long_date(timezone.localtime(seminar.start), weekday=False)}"
-    return f"{title} – {atelier.title}" if atelier else title
+    if atelier is None:
+        return title
+    where = ", ".join(
+        part for part in (atelier_slot(atelier, slots_need_date(seminar)), atelier.room) if part
+    )
+    return f"{title} – {atelier.title}" + (f" ({where})" if where else "")
 
 
 def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> str:
-    suffix = f"-{slugify(atelier.title)}" if atelier else ""
-    return f"emargement-{seminar.slug}{suffix}.{extension}"
+    """ASCII, whatever the titles (Wagtail's slugs keep accents): see attachment_header."""
+    suffix = f"-{ascii_slug(atelier.title)}" if atelier else ""
+    return f"emargement-{ascii_slug(seminar.slug)}{suffix}.{extension}"
 
 
 def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
     rows = attendance_rows(seminar, atelier)
     title = sheet_title(seminar, atelier)
     if fmt == "csv":
-        return csv_bytes([COLUMNS, *rows])
+        # An empty « Signature » column: a CSV opened in a spreadsheet and printed is signed too.
+        return csv_bytes([COLUMNS + [SIGNATURE], *(row + [""] for row in rows)])
     if fmt == "xlsx":
         return _xlsx(title, rows)
     if fmt == "pdf":
@@ -55,11 +81,37 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
 
 
 def _xlsx(title: str, rows: list[list[str]]) -> bytes:
-    workbook, sheet = new_sheet("Émargement", COLUMNS + ["Signature"], title=title)
+    workbook, sheet = new_sheet("Émargement", COLUMNS + [SIGNATURE], title=title)
     for row in rows:
         append_row(sheet, row + [""])  # what registrants typed: text, never a formula
-    set_widths(sheet, (24, 20, 26, 34, 30))
+    # Narrower names, a wide signature column: with fit-to-width, the page keeps a size one
+    # can read and sign.
+    set_widths(sheet, (22, 18, 22, 30, 36))
+    _ready_to_print(sheet, len(rows))
     return workbook_bytes(workbook)
+
+
+def _ready_to_print(sheet, count: int) -> None:
+    """Print setup of the attendance workbook: A4 landscape, every column on the page's width,
+    the title and header rows repeated on each page, grid lines printed, rows high enough to
+    sign, and WALK_IN_ROWS empty lines after the names for people who come unregistered (in
+    the print area, with no cell written: the sheet's data stays the list of names)."""
+    header_rows = sheet.max_row - count  # the title line and the column headers
+    last = header_rows + count + WALK_IN_ROWS
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages as the names need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"1:{header_rows}"
+    sheet.print_area = f"A1:E{last}"
+    sheet.print_options.gridLines = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    for row in range(header_rows + 1, last + 1):
+        sheet.row_dimensions[row].height = 30  # points: room for a signature
+    sheet.oddFooter.center.text = "Page &P / &N"
 
 
 def _pdf(title: str, rows: list[list[str]]) -> bytes:
@@ -72,14 +124,16 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
 
     styles = stylesheet()
     cell_style = styles["BodyText"]
-    data = [COLUMNS + ["Signature"]] + [
-        [Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows
-    ]
+    data = (
+        [COLUMNS + [SIGNATURE]]
+        + [[Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows]
+        + [[""] * (len(COLUMNS) + 1)] * WALK_IN_ROWS  # for people who come unregistered
+    )
     table = Table(
         data,
         colWidths=[5 * cm, 4.5 * cm, 5 * cm, 5.5 * cm, 6.5 * cm],
         repeatRows=1,
-        rowHeights=[0.8 * cm] + [1.3 * cm] * len(rows),
+        rowHeights=[0.8 * cm] + [1.3 * cm] * (len(rows) + WALK_IN_ROWS),
     )
     table.setStyle(
         table_style(
@@ -95,7 +149,9 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
         Paragraph("Feuille d'émargement", styles["Title"]),
         Paragraph(escape(title), styles["Heading2"]),
         Paragraph(
-            f"{len(rows)} personne{'s' if len(rows) > 1 else ''} inscrite{'s' if len(rows) > 1 else ''}",
+            f"{len(rows)} personne{'s' if len(rows) > 1 else ''} inscrite{'s' if len(rows) > 1 else ''}"
+            f" – {WALK_IN_ROWS} lignes libres en fin de liste pour les personnes venues sans "
+            "inscription",
             cell_style,
         ),
         Spacer(1, 0.4 * cm),
@@ -129,6 +185,8 @@ LIST_COLUMNS = [
     "Source",
     "Inscrit(e) le",
     "Présent(e)",
+    # Last, so that the earlier columns keep their places: the text a fonction was read from.
+    "Fonction saisie",
 ]
 
 
@@ -154,9 +212,10 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
                 r.source_label,
                 _local(r.created_at),
                 _local(r.checked_in_at) if r.checked_in_at else "",
+                typed_fonction(r),
             ],
         )
-    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18))
+    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18, 30))
     return workbook_bytes(workbook)
 
 

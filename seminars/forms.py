@@ -1,10 +1,15 @@
 """Forms of seminars: the public registration form (also behind the API) and the organiser's forms."""
 
+import unicodedata
+
 from django import forms
-from django.db.models import QuerySet
+from django.contrib.postgres.lookups import Unaccent
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 from django.forms.boundfield import BoundField
 
 from seminars.evaluations import COMMENTS, QUESTIONS
+from seminars.fonctions import typed_fonction
 from seminars.models import (
     Fonction,
     Rating,
@@ -368,9 +373,17 @@ class MemberRegistrationForm(OnBehalfRegistrationForm):
 
 
 class ManualRegistrationForm(OnBehalfRegistrationForm):
-    """The organiser adds someone: e-mail optional, commune hint allowed."""
+    """The organiser adds someone: e-mail optional, commune hint allowed. « Présent(e)
+    maintenant »: someone who turns up at the door, confirmed even beyond the seats and checked
+    in (services.register_at_the_door)."""
 
     hint = AreaHintField(label="Département ou région (facultatif)")
+    present_now = forms.BooleanField(
+        label="Présent(e) maintenant : confirmer et émarger",
+        required=False,
+        help_text="Pour une personne arrivée à l'accueil : son inscription est confirmée, même "
+        "au-delà de la jauge si l'événement est complet (la page le dira), et sa présence émargée.",
+    )
 
 
 class EditRegistrationForm(ManualRegistrationForm):
@@ -381,12 +394,21 @@ class EditRegistrationForm(ManualRegistrationForm):
     def __init__(self, *args, registration: Registration, **kwargs):
         kwargs.setdefault("initial", edit_initial(registration))
         super().__init__(*args, **kwargs)
+        del self.fields["present_now"]  # the add's; checking in is the list's button
         self.registration = registration
         self.fields["email"].help_text = (
             "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
             "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
             "plus."
         )
+        typed = typed_fonction(registration)
+        if typed:
+            # The fonction was read from this text (an import, the API): shown, so that a wrong
+            # reading is seen and corrected.
+            self.fields["fonction"].help_text = (
+                f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
+                "choisissez-en une autre, ou « Autre » en précisant la fonction."
+            )
 
     def match_commune(self, cleaned: dict) -> CommuneResolution:
         """A commune left as shown keeps its match, or its flag (commune_left_as_shown). A hint
@@ -499,8 +521,8 @@ class ManageAteliersForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes : Nom, Prénom, Commune, Fonction, Email (facultative), "
-        "Département ou Région (facultative).",
+        help_text="Colonnes : Nom, Prénom, Commune, Fonction ; facultatives : Email, "
+        "Département ou Région, Besoins, une ou plusieurs colonnes « Atelier… ».",
     )
     hint = AreaHintField(
         label="Département ou région par défaut (facultatif)",
@@ -510,8 +532,18 @@ class ImportForm(forms.Form):
 
 
 class EmailRegistrantsForm(forms.Form):
+    """The organiser's message: to the confirmed people and/or those waiting, or only to one
+    atelier's; or, first, a test to the organiser alone."""
+
     subject = forms.CharField(label="Objet", max_length=200)
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        # The e-mail adds the greeting and the personal link (organiser_message.txt).
+        help_text="Chaque e-mail commence par « Bonjour Prénom Nom, » et se termine par le lien "
+        "personnel de la personne : écrivez le message sans formule d'appel (un message qui "
+        "commence par « Bonjour » ou « Madame, Monsieur » garde la sienne).",
+    )
     statuses = forms.MultipleChoiceField(
         label="Destinataires",
         choices=[
@@ -521,6 +553,41 @@ class EmailRegistrantsForm(forms.Form):
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
     )
+    atelier = forms.TypedChoiceField(
+        label="Atelier",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Pour écrire seulement aux personnes inscrites à un atelier (changement de "
+        "salle, document à préparer).",
+        error_messages={"invalid_choice": "Cet atelier n'existe pas ou plus dans l'événement."},
+    )
+    test = forms.BooleanField(
+        label="M'envoyer un test",
+        required=False,
+        help_text="Le message part seulement à votre adresse, tel qu'une personne destinataire "
+        "le recevra, pour le relire : rien n'est envoyé aux inscrits.",
+    )
+
+    def __init__(self, *args, seminar, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seminar = seminar
+        ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
+        if not ateliers:
+            del self.fields["atelier"]
+            return
+        with_date = slots_need_date(seminar, ateliers)
+        self.fields["atelier"].choices = [
+            ("", "Tous les ateliers"),
+            *((a.pk, f"{a.title} – {atelier_slot(a, with_date)}") for a in ateliers),
+        ]
+
+    def recipients(self):
+        """The registrations the message is for (with an address or not), by name."""
+        chosen = self.seminar.registrations.filter(status__in=self.cleaned_data["statuses"])
+        if self.cleaned_data.get("atelier"):
+            chosen = chosen.filter(ateliers=self.cleaned_data["atelier"])
+        return chosen.order_by("nom", "prenom", "pk")
 
 
 UNKNOWN_FILTER = {
@@ -533,6 +600,19 @@ class RegistrationFilterForm(forms.Form):
     id, a value typed in the address): the wrong one is shown in error next to its field, so that
     the list never widens without a word."""
 
+    # First: at the welcome desk, the name typed on a phone (tested in tests/browser).
+    q = forms.CharField(
+        label="Rechercher (nom, prénom, e-mail)",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    presence = forms.ChoiceField(
+        label="Présence",
+        required=False,
+        choices=[("", "Toutes"), ("present", "Présents"), ("absent", "Pas encore arrivés")],
+        error_messages=UNKNOWN_FILTER,
+    )
     status = forms.ChoiceField(
         label="Statut",
         required=False,
@@ -569,6 +649,12 @@ class RegistrationFilterForm(forms.Form):
             return queryset
         self.is_valid()  # the fields in error are left out of cleaned_data, the others apply
         data = {name: None for name in self.fields} | self.cleaned_data
+        if data["q"]:
+            queryset = matching_people(queryset, data["q"])
+        if data["presence"]:
+            queryset = queryset.exclude(status=Registration.Status.CANCELLED).filter(
+                checked_in_at__isnull=data["presence"] == "absent"
+            )
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["commune"]:
@@ -582,6 +668,25 @@ class RegistrationFilterForm(forms.Form):
         if data["flagged"]:
             queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
         return queryset.distinct()
+
+
+def search_words(typed: str) -> list[str]:
+    """What was typed in the list's search, as lower-case words without accents (« Hélène
+    DUPONT » -> ["helene", "dupont"]), to compare with `unaccent(lower(…))` in PostgreSQL."""
+    text = typed.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.split()[:10]
+
+
+def matching_people(queryset, typed: str):
+    """The registrations whose nom, prénom or e-mail contain every word typed, whatever the
+    accents and the case (« dupont jean », « JÉRÔME », « mairie-bondy »)."""
+    text = Concat("nom", Value(" "), "prenom", Value(" "), "email", output_field=CharField())
+    haystack = Unaccent(Lower(text))
+    queryset = queryset.annotate(search_text=haystack)
+    for word in search_words(typed):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
 
 
 RATING_CHOICES = [(str(value), label) for value, label in Rating.choices]

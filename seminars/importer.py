@@ -1,26 +1,33 @@
 """Import of registrations from a CSV or XLSX list typed by an organiser.
 
 All or nothing: every line is checked first; one bad line gives its line, column and reason and
-nothing is imported. Communes that cannot be matched are kept as typed and flagged.
+nothing is imported. Communes that cannot be matched are kept as typed and flagged. Besides the
+people's columns, a list may carry their needs (« Besoins particuliers ») and their ateliers (one
+or several columns whose title starts with « Atelier », as a Google Forms export has « Atelier du
+matin » and « Atelier de l'après-midi »); every other column is named in the result, never
+dropped without a word.
 """
 
+import dataclasses
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from seminars.fonctions import map_fonction
-from seminars.models import Registration, SeminarPage
+from seminars.fonctions import map_fonction, says_more_than_label
+from seminars.models import Atelier, Fonction, Registration, SeminarPage
 from seminars.services import (
     RegistrationData,
     RegistrationError,
     address_taken_message,
+    check_atelier_choice,
     register_person,
     resolve_commune,
     same_person,
 )
-from tenants.matching import UnknownArea, fold, read_area
+from tenants.matching import UnknownArea, compact, fold, read_area
 from union.audit import record_audit
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
@@ -43,7 +50,18 @@ HEADERS = {
     "dep": "departement",
     "region": "region",
     "code region": "region",
+    "besoins": "needs",
+    "besoins particuliers": "needs",
+    "besoins specifiques": "needs",
+    "accessibilite": "needs",
+    "regime alimentaire": "needs",
 }
+# Columns whose folded title starts so hold ateliers, by title; there may be several.
+ATELIER_COLUMN = "atelier"
+# What a form writes in an atelier column for « none » (an optional question left so).
+NO_ATELIER = {"", "aucun", "aucune", "non", "neant", "sans", "sans objet", "pas d atelier"}
+# Several ateliers in one cell (a Google Forms checkbox question): « A, B » or « A; B ».
+ATELIER_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
 # Each column's own gender: « Nom manquant », « Commune manquante ».
 MISSING = {
@@ -52,7 +70,7 @@ MISSING = {
     "commune": "Commune manquante.",
     "fonction": "Fonction manquante.",
 }
-LABELS = {**REQUIRED, "email": "Email"}
+LABELS = {**REQUIRED, "email": "Email", "needs": "Besoins"}
 # The optional hint columns for the commune matcher: the column says what a bare code is ("11" is
 # the Aude as a département and Île-de-France as a région).
 HINT_LABELS = {"departement": "Département", "region": "Région"}
@@ -68,6 +86,8 @@ MAX_LENGTHS = {
         "email": "email",
     }.items()
 }
+# The needs are limited as on the registration form (seminars.forms.NEEDS_LIMIT).
+MAX_LENGTHS["needs"] = 1000
 MAX_ROWS = 5000
 
 
@@ -77,6 +97,32 @@ class ImportResult:
     flagged: int
     confirmed: int
     waitlisted: int
+    # The file's columns that were not read, as titled in the file (« Horodateur »).
+    ignored_columns: list[str] = dataclasses.field(default_factory=list)
+    # Typed fonctions read as a code: (as typed, the code), once each, for the organiser to check.
+    interpreted_fonctions: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # Typed fonctions no code names with confidence: kept as typed, under « Autre ».
+    kept_fonctions: list[str] = dataclasses.field(default_factory=list)
+    # People already registered whose ateliers and needs were kept (the file's were not used).
+    kept_choices: int = 0
+
+
+@dataclass
+class Columns:
+    """Where each known column is: `fields` by name, `ateliers` every atelier column, `ignored`
+    the titles of the others."""
+
+    fields: dict[str, int]
+    ateliers: list[int] = dataclasses.field(default_factory=list)
+    # The needs may be split too (« Accessibilité » and « Régime alimentaire »).
+    needs: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    ignored: list[str] = dataclasses.field(default_factory=list)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.fields or (name == "needs" and bool(self.needs))
+
+    def __getitem__(self, name: str) -> int:
+        return self.fields[name]
 
 
 def parse(
@@ -85,12 +131,21 @@ def parse(
     """Check every line; return the data of each or raise ImportRejected with every problem found.
 
     With `seminar`, a line whose address is registered for it under another name is one of them
-    (see _renamed_people)."""
+    (see _renamed_people), and the atelier columns are read against its ateliers (without it,
+    they are ignored)."""
+    return read_list(content, filename, hint, seminar)[0]
+
+
+def read_list(
+    content: bytes, filename: str, hint: str | None = None, seminar: SeminarPage | None = None
+) -> tuple[list[tuple[int, RegistrationData]], Columns]:
+    """parse(), with the columns found (Columns: the ignored ones to report)."""
     rows = [(line, cells) for line, cells in read_rows(content, filename) if any(cells)]
     if not rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     header_line, header = rows[0]
-    columns, errors = _read_header(header_line, header)
+    columns, errors = _read_header(header_line, header, with_ateliers=seminar is not None)
+    ateliers = _atelier_titles(seminar) if columns.ateliers else {}
     errors += [
         ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
         for field, label in REQUIRED.items()
@@ -148,6 +203,7 @@ def parse(
                 )
             seen_emails.setdefault(email, line)
         line_hint = _line_hint(cell, line, errors) or (hint, None)
+        atelier_ids = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
             continue
         code, typed_fonction = map_fonction(cell("fonction"))
@@ -161,6 +217,8 @@ def parse(
                     commune=resolve_commune(cell("commune"), *line_hint),
                     fonction=code,
                     fonction_text=typed_fonction,
+                    atelier_ids=atelier_ids,
+                    needs=cell("needs"),
                 ),
             )
         )
@@ -168,7 +226,56 @@ def parse(
         errors += _renamed_people(seminar, parsed, header[columns["email"]].strip())
     if errors:
         raise ImportRejected(errors)
-    return parsed
+    return parsed, columns
+
+
+def _atelier_titles(seminar: SeminarPage) -> dict[str, Atelier]:
+    """The event's ateliers by folded title (accents, case, spaces and punctuation ignored)."""
+    return {compact(fold(atelier.title)): atelier for atelier in seminar.ateliers.all()}
+
+
+def _line_ateliers(
+    seminar: SeminarPage | None,
+    ateliers: dict[str, Atelier],
+    columns: Columns,
+    header: list[str],
+    cells: list[str],
+    line: int,
+    errors: list[ImportIssue],
+) -> list[int]:
+    """The ateliers a line names, by title, in its atelier columns. An unknown title, or two
+    ateliers at the same time, is the line's error in that column: importing the person without
+    it would lose what they chose without a word."""
+    chosen: dict[int, str] = {}  # atelier id -> the column it came from
+    for position in columns.ateliers:
+        value = cells[position].strip() if position < len(cells) else ""
+        column = header[position].strip()
+        if fold(value) in NO_ATELIER:
+            continue
+        # One title, or several separated by commas or semicolons (a title may hold a comma).
+        parts = [value] if compact(fold(value)) in ateliers else ATELIER_SEPARATORS.split(value)
+        for part in parts:
+            atelier = ateliers.get(compact(fold(part)))
+            if atelier is None:
+                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
+                errors.append(
+                    ImportIssue(
+                        line,
+                        column,
+                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
+                        f"{known or 'aucun'}.",
+                    )
+                )
+            else:
+                chosen.setdefault(atelier.pk, column)
+    if seminar is None or not chosen or (errors and errors[-1].line == line):
+        return list(chosen)
+    try:
+        check_atelier_choice(seminar, list(chosen))
+    except RegistrationError as error:
+        column = " / ".join(dict.fromkeys(chosen.values()))
+        errors += [ImportIssue(line, column, message) for message in error.errors["ateliers"]]
+    return list(chosen)
 
 
 def _renamed_people(
@@ -189,14 +296,26 @@ def _renamed_people(
     return sorted(issues, key=lambda issue: issue.line)
 
 
-def _read_header(header_line: int, header: list[str]) -> tuple[dict[str, int], list[ImportIssue]]:
+def _read_header(
+    header_line: int, header: list[str], *, with_ateliers: bool = True
+) -> tuple[Columns, list[ImportIssue]]:
     """The position of each known column, and an error for each one given twice (« Nom » and
-    « Nom », or « Commune » and « Ville »): which of the two to read would be a guess."""
-    columns: dict[str, int] = {}
+    « Nom », or « Commune » and « Ville »): which of the two to read would be a guess. Atelier
+    columns may be several (« Atelier du matin », « Atelier de l'après-midi »); the titles of
+    the other columns are kept to be reported as ignored."""
+    columns = Columns({})
     errors = []
     for position, title in enumerate(header):
-        field = HEADERS.get(fold(title))
+        folded = fold(title)
+        field = HEADERS.get(folded)
+        if field == "needs":
+            columns.needs.append((position, title.strip()))
+            continue
         if not field:
+            if with_ateliers and folded.startswith(ATELIER_COLUMN):
+                columns.ateliers.append(position)
+            elif title.strip():
+                columns.ignored.append(title.strip())
             continue
         if field in columns:
             first = columns[field]
@@ -211,7 +330,7 @@ def _read_header(header_line: int, header: list[str]) -> tuple[dict[str, int], l
                 )
             )
         else:
-            columns[field] = position
+            columns.fields[field] = position
     return columns, errors
 
 
@@ -228,10 +347,19 @@ def _line_hint(cell, line: int, errors: list[ImportIssue]) -> tuple[str, str] | 
     return None
 
 
-def _cell_reader(columns: dict[str, int], cells: list[str]):
-    def cell(field: str) -> str:
-        position = columns.get(field)
+def _cell_reader(columns: Columns, cells: list[str]):
+    def at(position: int | None) -> str:
         return cells[position] if position is not None and position < len(cells) else ""
+
+    def cell(field: str) -> str:
+        if field == "needs":
+            # Several needs columns: each answer after its column's title.
+            given = [(title, at(position).strip()) for position, title in columns.needs]
+            given = [(title, value) for title, value in given if value]
+            if len(columns.needs) == 1:
+                return given[0][1] if given else ""
+            return "\n".join(f"{title} : {value}" for title, value in given)
+        return at(columns.fields.get(field))
 
     return cell
 
@@ -242,13 +370,23 @@ def import_registrations(
     """Import a list into an event: all lines or none. Seats and the waiting list apply as for
     anyone registering; imported people get no e-mail (the organiser writes to them if needed).
     A known address updates its registration only under the same name (folded): another name
-    is refused, never a silent rename."""
-    parsed = parse(content, filename, hint, seminar)
-    result = ImportResult(0, 0, 0, 0)
+    is refused, never a silent rename; it keeps the ateliers and needs it has (register_person),
+    which the result counts (`kept_choices`). The result also names the columns not read and
+    the fonctions read from typed text, for the organiser to check."""
+    parsed, columns = read_list(content, filename, hint, seminar)
+    result = ImportResult(0, 0, 0, 0, ignored_columns=columns.ignored)
+    interpreted: dict[str, str] = {}
+    for _line, data in parsed:
+        if data.fonction_text:
+            interpreted.setdefault(data.fonction_text, data.fonction)
+    result.interpreted_fonctions = [
+        (typed, code) for typed, code in interpreted.items() if says_more_than_label(typed, code)
+    ]
+    result.kept_fonctions = [typed for typed, code in interpreted.items() if code == Fonction.AUTRE]
     with transaction.atomic():
         for line, data in parsed:
             try:
-                registration, _created = register_person(
+                registration, created = register_person(
                     seminar, data, source=Registration.Source.IMPORT, notify=False
                 )
             except RegistrationError as error:
@@ -257,6 +395,7 @@ def import_registrations(
                     [ImportIssue(line, column.capitalize(), messages[0])]
                 ) from error
             result.imported += 1
+            result.kept_choices += not created and bool(data.atelier_ids or data.needs)
             result.flagged += registration.commune_status == Registration.CommuneStatus.FLAGGED
             result.confirmed += registration.status == Registration.Status.CONFIRMED
             result.waitlisted += registration.status == Registration.Status.WAITLISTED
@@ -269,3 +408,37 @@ def import_registrations(
             flagged=result.flagged,
         )
     return result
+
+
+def result_messages(result: ImportResult) -> list[str]:
+    """What an import did, in French, for the organiser: the counts and the columns not read
+    first, then what to check (fonctions read from typed text, choices kept)."""
+    summary = (
+        f"{result.imported} inscription(s) importée(s) : {result.confirmed} confirmée(s), "
+        f"{result.waitlisted} en liste d'attente, {result.flagged} commune(s) à vérifier."
+    )
+    if result.ignored_columns:
+        summary += f" Colonnes ignorées : {', '.join(result.ignored_columns)}."
+    said = [summary]
+    if result.interpreted_fonctions:
+        said.append(
+            "Fonctions interprétées, à vérifier : "
+            + " ; ".join(
+                f"« {typed} » → {Fonction(code).label}"
+                for typed, code in result.interpreted_fonctions
+            )
+            + "."
+        )
+    if result.kept_fonctions:
+        said.append(
+            "Fonctions gardées telles que saisies (« Autre ») : "
+            + ", ".join(f"« {typed} »" for typed in result.kept_fonctions)
+            + "."
+        )
+    if result.kept_choices:
+        said.append(
+            f"{result.kept_choices} personne(s) déjà inscrite(s) : leurs ateliers et besoins "
+            "enregistrés sont gardés, ceux du fichier ne sont pas repris (corrigez-les avec "
+            "« Modifier » dans la liste)."
+        )
+    return said

@@ -54,6 +54,11 @@ def new_invitation_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The days around an event on which checking people in is expected (SeminarPage.check_in_days).
+CHECK_IN_EARLY_DAYS = 1
+CHECK_IN_LATE_DAYS = 7
+
+
 class PortalPreviewMixin:
     """Previews render under the portal URLconf, as the portal serves the page. Wagtail builds a
     preview request that skips URL resolution, so the default (member) URLconf stays active and
@@ -212,27 +217,49 @@ class SeminarPage(PortalPreviewMixin, Page):
         verbose_name_plural = "événements"
 
     def clean(self):
+        """Every error of the event's dates and seats at once, each on its field, in French: an
+        organiser corrects them in one go rather than discovering them one save after another."""
         from django.core.exceptions import ValidationError
 
         super().clean()
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "La fin doit suivre le début."})
+        errors: dict[str, list[str]] = {}
+
+        def refuse(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        dated = bool(self.start and self.end)
+        if dated and self.end < self.start:
+            refuse("end", "La fin doit suivre le début.")
         if self.attested_duration is not None:
             duration_error = self.attested_duration_error()
             if duration_error:
-                raise ValidationError({"attested_duration": duration_error})
-        if (
-            self.registration_opens
-            and self.registration_closes
-            and self.registration_closes < self.registration_opens
-        ):
-            raise ValidationError(
-                {"registration_closes": "La clôture doit suivre l'ouverture des inscriptions."}
+                refuse("attested_duration", duration_error)
+        opens, closes = self.registration_opens, self.registration_closes
+        if opens and closes and closes < opens:
+            refuse("registration_closes", "La clôture doit suivre l'ouverture des inscriptions.")
+        if dated and opens and opens >= self.end:
+            refuse(
+                "registration_opens",
+                "L'ouverture des inscriptions doit précéder la fin de l'événement "
+                f"({_moment(self.end)}).",
             )
-        if self.pk and self.seats is not None:
-            seats_error = seats_below_confirmed(self.seats, self.confirmed_count())
-            if seats_error:
-                raise ValidationError({"seats": seats_error})
+        if dated and closes and closes > self.end:
+            refuse(
+                "registration_closes",
+                "La clôture des inscriptions ne peut pas suivre la fin de l'événement "
+                f"({_moment(self.end)}) : personne ne s'inscrit à un événement passé.",
+            )
+        if self.seats is not None:
+            if self.seats < 1:
+                refuse("seats", "Indiquez au moins une place.")
+            elif self.pk:
+                seats_error = seats_below_confirmed(
+                    self.seats, self.confirmed_count(), saved_seats(SeminarPage, self.pk)
+                )
+                if seats_error:
+                    refuse("seats", seats_error)
+        if errors:
+            raise ValidationError(errors)
 
     def attested_duration_error(self) -> str:
         """Why the attested duration cannot be certified, or "": it is more than nothing and no
@@ -256,12 +283,13 @@ class SeminarPage(PortalPreviewMixin, Page):
         return self.end < timezone.now()
 
     def registration_state(self, now=None) -> str:
-        """ "open", "not_yet" or "closed"."""
+        """ "open", "not_yet" or "closed". Always closed once the event has ended, whatever
+        closing date was typed (the form refuses one after the end; older pages may have it)."""
         now = now or timezone.now()
+        if self.has_ended(now) or now >= self.registration_deadline():
+            return "closed"
         if self.registration_opens and now < self.registration_opens:
             return "not_yet"
-        if now >= self.registration_deadline():
-            return "closed"
         return "open"
 
     def registration_deadline(self):
@@ -273,6 +301,29 @@ class SeminarPage(PortalPreviewMixin, Page):
 
     def changes_deadline(self):
         return self.changes_until or self.start
+
+    def is_event_day(self, now=None) -> bool:
+        """Whether today (local time) is one of the event's days: the organisers' list then
+        opens on the welcome desk (the list first, search and check-in)."""
+        today = timezone.localdate(now or timezone.now())
+        return timezone.localdate(self.start) <= today <= timezone.localdate(self.end)
+
+    def check_in_days(self) -> tuple:
+        """The local dates on which checking people in is expected: from the day before the
+        event (a welcome desk set up the evening before) to a week after its end (the paper sheet
+        typed in late). Outside them the organisers' screens ask for a confirmation: a check-in
+        weeks before the event is a slip, and its attestation would be dated before the event."""
+        return (
+            timezone.localdate(self.start) - timedelta(days=CHECK_IN_EARLY_DAYS),
+            timezone.localdate(self.end) + timedelta(days=CHECK_IN_LATE_DAYS),
+        )
+
+    def check_in_expected(self, now=None) -> bool:
+        first, last = self.check_in_days()
+        return first <= timezone.localdate(now or timezone.now()) <= last
+
+    def has_started(self, now=None) -> bool:
+        return self.start <= (now or timezone.now())
 
     def changes_open(self, now=None) -> bool:
         """Whether registrations may still be changed or withdrawn (the person's link, the
@@ -286,6 +337,12 @@ class SeminarPage(PortalPreviewMixin, Page):
         # Lists annotate "confirmed" to count every event in one query.
         confirmed = getattr(self, "confirmed", None)
         return max(0, self.seats - (self.confirmed_count() if confirmed is None else confirmed))
+
+    def over_capacity(self) -> int:
+        """How many people organisers confirmed beyond the seats (« Confirmer malgré la jauge »,
+        a walk-in checked in at the door); 0 within them."""
+        confirmed = getattr(self, "confirmed", None)
+        return max(0, (self.confirmed_count() if confirmed is None else confirmed) - self.seats)
 
     def invitation_ok(self, key: str | None) -> bool:
         if self.visibility != Visibility.INVITATION:
@@ -374,14 +431,47 @@ class Atelier(Orderable):
         return self.title
 
     def clean(self):
+        """Every error at once, each on its field: the slot inside the event's dates, no more
+        seats than the event has (the event's seats bound everyone anyway)."""
         from django.core.exceptions import ValidationError
 
+        errors: dict[str, list[str]] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "La fin de l'atelier doit suivre son début."})
-        if self.pk and self.seats is not None:
-            seats_error = seats_below_confirmed(self.seats, self.confirmed_count())
-            if seats_error:
-                raise ValidationError({"seats": seats_error})
+            errors["ends_at"] = ["La fin de l'atelier doit suivre son début."]
+        event = self._event()
+        if event is not None and event.start and event.end:
+            if self.starts_at and not event.start <= self.starts_at < event.end:
+                errors.setdefault("starts_at", []).append(
+                    "L'atelier doit commencer pendant l'événement, entre le "
+                    f"{_moment(event.start)} et le {_moment(event.end)}."
+                )
+            if self.ends_at and not event.start < self.ends_at <= event.end:
+                errors.setdefault("ends_at", []).append(
+                    f"L'atelier doit finir au plus tard à la fin de l'événement, le "
+                    f"{_moment(event.end)}."
+                )
+        if self.seats is not None:
+            if self.seats < 1:
+                errors["seats"] = ["Indiquez au moins une place."]
+            elif event is not None and event.seats and self.seats > event.seats:
+                errors["seats"] = [
+                    f"Un atelier ne peut pas avoir plus de places que l'événement ({event.seats})."
+                ]
+            elif self.pk:
+                seats_error = seats_below_confirmed(
+                    self.seats, self.confirmed_count(), saved_seats(Atelier, self.pk)
+                )
+                if seats_error:
+                    errors["seats"] = [seats_error]
+        if errors:
+            raise ValidationError(errors)
+
+    def _event(self) -> "SeminarPage | None":
+        """The event as the organiser is editing it (the page form's values, in memory), if any."""
+        try:
+            return self.page
+        except SeminarPage.DoesNotExist:
+            return None
 
     def overlaps(self, other: "Atelier") -> bool:
         """Half-open slots: one ending at 11:00 does not overlap one starting at 11:00."""
@@ -391,20 +481,36 @@ class Atelier(Orderable):
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
 
-def seats_below_confirmed(seats: int, confirmed: int) -> str | None:
+def saved_seats(model, pk) -> int | None:
+    """The seats as saved before this edit, None for something not saved yet."""
+    return model.objects.filter(pk=pk).values_list("seats", flat=True).first()
+
+
+def seats_below_confirmed(seats: int, confirmed: int, saved: int | None = None) -> str | None:
     """The organiser's error when seats would drop below the people already confirmed: nobody
-    is moved to the waiting list behind their back, the organiser cancels whom they choose."""
-    if seats >= confirmed:
+    is moved to the waiting list behind their back, the organiser cancels whom they choose.
+
+    `saved`: the seats before this edit. People confirmed over capacity (« Confirmer malgré la
+    jauge ») leave more confirmed than seats: the event is still edited with its seats unchanged,
+    and they may not go down any further."""
+    if seats >= confirmed or (saved is not None and seats >= saved):
         return None
+    floor = confirmed if saved is None else min(confirmed, saved)
     people = (
         "1 personne est déjà confirmée"
         if confirmed == 1
         else (f"{confirmed} personnes sont déjà confirmées")
     )
     return (
-        f"{people} : le nombre de places ne peut pas descendre sous {confirmed}. "
+        f"{people} : le nombre de places ne peut pas descendre sous {floor}. "
         "Annulez d'abord des inscriptions depuis la liste des inscrits."
     )
+
+
+def _moment(value) -> str:
+    """A date and time in an error message: « 14/01/2027 à 17:00 », local time."""
+    local = timezone.localtime(value)
+    return f"{local:%d/%m/%Y} à {local:%H:%M}"
 
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -541,6 +647,9 @@ class Registration(models.Model):
     # When « Pas de place libérée » was queued to someone still waiting once the event had
     # started (services.send_no_seat_notices): once.
     no_seat_sent_at = models.DateTimeField(null=True, blank=True)
+    # How many e-mails bringing the personal link were queued (services.LINK_KINDS): an imported
+    # person was sent none, and the first « Renvoyer le lien » gives her link, not a new one.
+    links_sent = models.PositiveIntegerField(default=0)
     # When the retention period anonymised it (seminars.retention).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -342,6 +342,10 @@ def _register(
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
             registration.waitlisted_at = timezone.now()
         if created:
+            if notify and registration.email:
+                # Its confirmation (or waiting-list e-mail) brings the link: counted in the
+                # INSERT itself, the hot path's one write (links_sent).
+                registration.links_sent = 1
             # The hot path: its INSERT is compiled once (union.insert).
             if not insert_new(registration, unless_conflict=True):
                 raise _AlreadyRegistered
@@ -361,7 +365,9 @@ def _register(
         if notify and registration.email:
             if created or previous != status:
                 _queue_email(
-                    registration, "confirmed" if status == Status.CONFIRMED else "waitlisted"
+                    registration,
+                    "confirmed" if status == Status.CONFIRMED else "waitlisted",
+                    counted=created,
                 )
             elif source in PUBLIC_SOURCES:
                 queue_public_notice(registration, "updated")
@@ -507,8 +513,24 @@ def _set_commune(registration: Registration, commune: CommuneResolution) -> None
     registration.commune_suggestions = commune.suggestions
 
 
-def _queue_email(registration: Registration, kind: str, run_after: datetime | None = None) -> None:
+# The registrant's e-mails that bring their personal link (templates/seminars/email/
+# registration.txt); the organisers' message brings it too (email_registrants).
+LINK_KINDS = {"confirmed", "waitlisted", "updated", "promoted", "link", "reminder", "certificate"}
+
+
+def _queue_email(
+    registration: Registration,
+    kind: str,
+    run_after: datetime | None = None,
+    *,
+    counted: bool = False,
+) -> None:
+    """Queue one of the registrant's e-mails; one bringing the personal link is counted
+    (`links_sent`), unless the caller did it in its own write (`counted`)."""
     enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=run_after)
+    if kind in LINK_KINDS and not counted:
+        Registration.objects.filter(pk=registration.pk).update(links_sent=F("links_sent") + 1)
+        registration.links_sent += 1
 
 
 def queue_public_notice(registration: Registration, kind: str) -> None:
@@ -525,9 +547,9 @@ def queue_public_notice(registration: Registration, kind: str) -> None:
         registration.public_notice_at = now
     else:
         due = registration.public_notice_at = last + PUBLIC_NOTICE_INTERVAL
-    _queue_email(registration, kind, run_after=due)
+    _queue_email(registration, kind, run_after=due, counted=True)
     Registration.objects.filter(pk=registration.pk).update(
-        public_notice_at=registration.public_notice_at
+        public_notice_at=registration.public_notice_at, links_sent=F("links_sent") + 1
     )
 
 
@@ -837,6 +859,86 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> Re
     return registration
 
 
+@dataclass
+class OverCapacity:
+    """What « Confirmer malgré la jauge » did: the person, whether she was confirmed by it (she
+    may have been confirmed already), and the seats it goes beyond, for the organiser's message."""
+
+    registration: Registration
+    confirmed_now: bool
+    confirmed: int  # confirmed people of the event, her included
+    seats: int
+    full_ateliers: list[str] = field(default_factory=list)  # titles she goes beyond the seats of
+
+    @property
+    def beyond(self) -> int:
+        return max(0, self.confirmed - self.seats)
+
+
+NOT_WAITING = "L'inscription de {name} est annulée : ajoutez-la de nouveau pour la confirmer."
+
+
+def confirm_over_capacity(
+    registration: Registration, *, actor, check_in: bool = False
+) -> OverCapacity:
+    """An organiser confirms this person whatever the seats: someone waiting who turned up at
+    the door, a speaker's guest. Only organisers' screens call it; the public form, the API and
+    promote_waiting stay bound by the seats (register_person): once over capacity, nobody else
+    is confirmed until enough people cancel to come back under it.
+
+    Under the event's lock, as every change of who holds a seat. The person gets the usual
+    confirmation e-mail (with the .ics) if she has an address; audited
+    `seminar.registration.confirmed_over_capacity` with the counts. `check_in`: checked in at the
+    same time (« Confirmer et émarger »). Someone already confirmed is only checked in. Raises
+    RegistrationError for a cancelled registration."""
+    with transaction.atomic():
+        seminar, confirmed = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        name = f"{registration.prenom} {registration.nom}"
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError({"__all__": [NOT_WAITING.format(name=name)]})
+        result = OverCapacity(registration, False, confirmed, seminar.seats)
+        if registration.status == Status.WAITLISTED:
+            ateliers = list(registration.ateliers.order_by("starts_at"))
+            result.full_ateliers = [a.title for a in _full_ateliers(ateliers, registration)]
+            registration.status = Status.CONFIRMED
+            registration.save(update_fields=["status", "updated_at"])
+            result.confirmed_now = True
+            result.confirmed = confirmed + 1
+            _audit_registration(
+                "seminar.registration.confirmed_over_capacity",
+                seminar,
+                registration,
+                actor,
+                seats=seminar.seats,
+                confirmed=result.confirmed,
+                ateliers=result.full_ateliers,
+            )
+            if registration.email:
+                _queue_email(registration, "confirmed")
+        if check_in and registration.checked_in_at is None:
+            set_check_in(registration, True, actor=actor)
+    return result
+
+
+def register_at_the_door(
+    seminar: SeminarPage, data: RegistrationData, *, actor
+) -> tuple[Registration, bool, OverCapacity | None]:
+    """The manual add's « présent(e) maintenant »: someone who turns up is registered (or her
+    registration updated), confirmed even beyond the seats, and checked in, in one transaction:
+    the e-mail of the waiting list that registering alone would send never leaves (the task
+    skips someone no longer waiting), only the confirmation. Returns the registration, whether
+    it was created, and what the confirmation over capacity did (None when a seat was free)."""
+    with transaction.atomic():
+        registration, created = register_person(seminar, data, source=Source.MANUAL, actor=actor)
+        if registration.status == Status.CONFIRMED:
+            if registration.checked_in_at is None:
+                set_check_in(registration, True, actor=actor)
+            return registration, created, None
+        result = confirm_over_capacity(registration, actor=actor, check_in=True)
+    return result.registration, created, result
+
+
 def certificates_to_send(seminar: SeminarPage) -> QuerySet[Registration]:
     """People present with an e-mail address whose attestation has not been queued yet."""
     return seminar.registrations.filter(PRESENT, certificate_sent_at__isnull=True).exclude(email="")
@@ -876,7 +978,10 @@ def queue_emails_once(
             # of=self: `due` may outer-join a related table, which PostgreSQL cannot lock.
             due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
         )
-        Registration.objects.filter(pk__in=ids).update(**{sent_field: timezone.now()})
+        marks = {sent_field: timezone.now()}
+        if kind in LINK_KINDS:
+            marks["links_sent"] = F("links_sent") + 1
+        Registration.objects.filter(pk__in=ids).update(**marks)
         for registration_id in ids:
             enqueue_with_transaction(send_registration_email, registration_id, kind)
         record_audit(action, actor=actor, target=seminar.title, seminar=seminar.pk, count=len(ids))
@@ -960,6 +1065,8 @@ def email_registrants(
         record_audit(
             "seminar.emailed", actor=actor, target=seminar.title, subject=subject, count=len(ids)
         )
+        # The message ends with each person's link (organiser_message.txt).
+        Registration.objects.filter(pk__in=ids).update(links_sent=F("links_sent") + 1)
         enqueue_with_transaction(send_message_task, ids, subject, body)
     return len(ids)
 
@@ -983,7 +1090,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
             .exclude(email="")
             .values_list("pk", flat=True)
         )
-        Registration.objects.filter(pk__in=due).update(reminder_sent_at=now)
+        Registration.objects.filter(pk__in=due).update(
+            reminder_sent_at=now, links_sent=F("links_sent") + 1
+        )
         for registration_id in due:
             enqueue_with_transaction(send_registration_email, registration_id, "reminder")
     return len(due)

@@ -68,7 +68,7 @@ from seminars.services import (
 )
 from union.formats import long_date
 from union.params import parse_digits
-from union.spreadsheets import download_response
+from union.spreadsheets import attachment_header, download_response
 
 # Updates and new links are e-mailed at most once per services.PUBLIC_NOTICE_INTERVAL (ten
 # minutes, queue_public_notice): the pages that trigger them say so.
@@ -642,5 +642,5 @@ def event_ics(request, pk: int):
     if not page.invitation_ok(request.GET.get("invitation")):
         raise Http404
     response = HttpResponse(seminar_ics(page), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+    response["Content-Disposition"] = attachment_header(f"{page.slug}.ics")
     return response

@@ -79,6 +79,7 @@ def build_admin_demo():
         registration=not_checked_in.pk,
         scan_code=check_in_code(not_checked_in),
         scan_waiting=check_in_code(upcoming.registrations.get(nom="Ouattara")),
+        member=demo.members[0].pk,
     )
     return demo
 
@@ -363,6 +364,17 @@ def test_union_admin_page(signed_in, live_server_port, admin_demo, name):
     if name == "membres":  # the status select's label, for screen readers only, stays unseen
         box = page.locator("label.visually-hidden").first.bounding_box()
         assert box["width"] <= 1 and box["height"] <= 1
+
+
+def test_member_page_status_confirmation_and_admin_home(signed_in, live_server_port, admin_demo):
+    """The union's view of a member (its people in a table), the status change's confirmation
+    step and the admin home's panel « Membres de l'union »."""
+    page = signed_in(UNION_ADMIN)
+    member = admin_demo.paths["member"]
+    for path in (f"membres/{member}/", f"membres/{member}/statut/?status=suspended", ""):
+        go(page, admin_url(live_server_port, path))
+        audit_admin(page)
+        assert_tables_reachable(page)
 
 
 def test_member_add_with_its_errors(signed_in, live_server_port, admin_demo):

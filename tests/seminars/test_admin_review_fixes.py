@@ -263,16 +263,16 @@ def test_an_unknown_insee_code_is_shown_on_the_persons_row_with_what_was_typed(
     assert {benali.commune_status, other.commune_status} == {"flagged"}
     url = f"{base(seminar)}communes/"
     response = organiser_client.post(
-        url, {"registration": benali.pk, "code": "93001", "code_typed": "abcde"}
+        url, {"registration": benali.pk, "code": "93001", "code_typed": "2a999"}
     )
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Communes à vérifier" in content
-    message = "Code INSEE inconnu pour Prénom1 Benali : « ABCDE »."
+    message = "Code INSEE inconnu pour Prénom1 Benali : « 2A999 »."
     assert f'<a href="#code-{benali.pk}">{message}</a>' in content
     row = content[content.index(f'id="code-{benali.pk}"') - 40 :]
     row = row[: row.index("</form>")]
-    assert 'value="abcde"' in row and 'aria-invalid="true"' in row and message in row
+    assert 'value="2a999"' in row and 'aria-invalid="true"' in row and message in row
     other_row = content[content.index(f'id="code-{other.pk}"') :]
     assert "value=" not in other_row[: other_row.index(">")]
     benali.refresh_from_db()

@@ -168,7 +168,7 @@ def test_import_and_export_over_the_api(staff_api, portal, seminar, tmp_path):
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "ABEL" in text and "Aubervillier" in text and "Signature" in text
     csv_text = staff_api.get(f"{url}export", {"format": "csv"}).content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0] == "Nom;Prénom;Commune;Fonction"
+    assert csv_text.splitlines()[0] == "Nom;Prénom;Commune;Fonction;Signature"
     assert portal.get(f"{url}export", {"format": "csv"}).status_code in (401, 403)
 
 

@@ -112,13 +112,14 @@ def test_attendance_sheets_read_back_sorted_by_name(tmp_path, seminar, bondy):
     csv_path = tmp_path / "e.csv"
     csv_path.write_bytes(export_attendance(seminar, "csv"))
     rows = list(csv.reader(io.StringIO(csv_path.read_text("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Nom", "Prénom", "Commune", "Fonction"]
+    assert rows[0] == ["Nom", "Prénom", "Commune", "Fonction", "Signature"]
     assert [row[0] for row in rows[1:]] == ["ABEL", "ÉTIENNE", "ZOLA"]
     assert rows[2] == [
         "ÉTIENNE",
         "Prénom2",
         "Montreuil",
         "Directeur(trice) général(e) des services",
+        "",
     ]
     assert rows[1][2] == "Aubervillier"  # kept as typed
 

@@ -48,9 +48,10 @@ from tenants.services import (
     onboard_member,
     password_link_valid_until,
     resend_direction_invitation,
+    resent_invitation_message,
     set_member_status,
 )
-from union.formats import long_date, plural
+from union.formats import plural
 from union.models import AuditEntry
 from union.roles import is_union_admin
 
@@ -373,17 +374,7 @@ def member_resend_invitation(request, pk: int, membership_pk: int):
     except MembershipError as error:
         messages.error(request, str(error))
     else:
-        if invitation.with_password_link:
-            until = long_date(
-                timezone.localtime(password_link_valid_until(invitation.sent_at)), time=True
-            )
-            messages.success(
-                request,
-                f"Invitation renvoyée à {membership.user.email} : le lien pour choisir son mot "
-                f"de passe marche jusqu'au {until}.",
-            )
-        else:
-            messages.success(request, f"Invitation renvoyée à {membership.user.email}.")
+        messages.success(request, resent_invitation_message(invitation, membership.user.email))
     return redirect("tenants_admin:member_detail", member.pk)
 
 

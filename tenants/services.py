@@ -456,6 +456,17 @@ def password_link_deadline(sent_at: datetime | None = None) -> str:
     return long_date(timezone.localtime(password_link_valid_until(sent_at)), time=True)
 
 
+def resent_invitation_message(invitation, recipient: str) -> str:
+    """What « Renvoyer l'invitation » confirms, on the member's team page and on the union's
+    page of the member: to whom, and until when a set-password link works."""
+    if invitation.with_password_link:
+        return (
+            f"Invitation renvoyée à {recipient} : le lien pour choisir son mot de passe "
+            f"fonctionne jusqu'au {password_link_deadline(invitation.sent_at)}."
+        )
+    return f"Invitation renvoyée à {recipient}."
+
+
 def send_set_password_email(
     user, member: MemberCCAS | None = None, request=None, *, reason: str = "invitation"
 ) -> None:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
-from tenants.services import password_link_valid_until, portal_url
+from tenants.services import password_link_valid_until, portal_url, resent_invitation_message
 from tenants.workspace import activity, board_exports, exports
 from tenants.workspace.compliance import (
     abs_due_after,
@@ -919,18 +919,8 @@ def team_resend(request, pk: int):
     except WorkspaceError as error:
         messages.error(request, str(error))
     else:
-        name = person_name(membership.user)
-        if invitation.with_password_link:
-            until = long_date(
-                timezone.localtime(password_link_valid_until(invitation.sent_at)), time=True
-            )
-            messages.success(
-                request,
-                f"Invitation renvoyée à {name} ({membership.user.email}) : le lien pour choisir "
-                f"son mot de passe fonctionne jusqu'au {until}.",
-            )
-        else:
-            messages.success(request, f"Invitation renvoyée à {name} ({membership.user.email}).")
+        recipient = f"{person_name(membership.user)} ({membership.user.email})"
+        messages.success(request, resent_invitation_message(invitation, recipient))
     return HttpResponseRedirect("/equipe/")
 
 

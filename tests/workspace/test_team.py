@@ -32,7 +32,8 @@ def test_director_invites_a_new_person_who_sets_a_password(
     assert membership.role == "agent"
     assert not membership.user.has_usable_password()
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    # The set-password link (the e-mail also gives the space's address).
+    link = re.search(r"https?://\S+/compte/mot-de-passe/\S+", mail.outbox[0].body).group(0)
     path = link.split("localhost", 1)[1].lstrip(":0123456789")
     portal = host_client("localhost")
     form_page = portal.get(path, follow=True)

@@ -891,12 +891,12 @@ def email(request, pk: int):
             data.pop("test", None)
             form = EmailRegistrantsForm(data, seminar=seminar)
         else:
-            atelier = form.cleaned_data.get("atelier")
             count = email_registrants(
-                _OneAtelier(seminar, atelier) if atelier else seminar,
+                seminar,
                 subject,
                 body,
                 statuses=form.cleaned_data["statuses"],
+                atelier_id=form.cleaned_data.get("atelier"),
                 actor=request.user,
             )
             without = _without_address(recipients.filter(email=""))
@@ -919,19 +919,6 @@ def email(request, pk: int):
         summary_title="Le message n'est pas envoyé : des informations sont à corriger",
         status=400 if form.errors else 200,
     )
-
-
-class _OneAtelier:
-    """The event as `email_registrants` reads it, its registrations limited to one atelier's
-    people (everything else is the event's own). To be replaced by an `atelier=` argument of
-    `email_registrants` when services.py takes one."""
-
-    def __init__(self, seminar: SeminarPage, atelier_id: int):
-        self._seminar = seminar
-        self.registrations = seminar.registrations.filter(ateliers=atelier_id)
-
-    def __getattr__(self, name):
-        return getattr(self._seminar, name)
 
 
 STATUS_PHRASES = {

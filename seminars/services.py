@@ -1053,15 +1053,21 @@ def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:
 
 
 def email_registrants(
-    seminar: SeminarPage, subject: str, body: str, *, statuses: list[str], actor=None
+    seminar: SeminarPage,
+    subject: str,
+    body: str,
+    *,
+    statuses: list[str],
+    atelier_id: int | None = None,
+    actor=None,
 ) -> int:
-    """Send one message to every registrant with an e-mail (one e-mail each, no shared list)."""
+    """Send one message to every registrant with an e-mail (one e-mail each, no shared list);
+    with `atelier_id`, only to that atelier's people."""
+    registrations = seminar.registrations.filter(status__in=statuses).exclude(email="")
+    if atelier_id:
+        registrations = registrations.filter(ateliers=atelier_id)
     with transaction.atomic():
-        ids = list(
-            seminar.registrations.filter(status__in=statuses)
-            .exclude(email="")
-            .values_list("pk", flat=True)
-        )
+        ids = list(registrations.values_list("pk", flat=True))
         record_audit(
             "seminar.emailed", actor=actor, target=seminar.title, subject=subject, count=len(ids)
         )

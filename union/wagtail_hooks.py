@@ -77,12 +77,7 @@ def group_names(user) -> list[str]:
 
 
 def _snapshot(user) -> dict:
-    return {
-        "active": user.is_active,
-        "superuser": user.is_superuser,
-        "groups": group_names(user),
-        "password": user.password,
-    }
+    return {"active": user.is_active, "superuser": user.is_superuser, "groups": group_names(user)}
 
 
 def traces_of(user) -> list[str]:
@@ -120,10 +115,11 @@ def refuse_to_delete_an_account_with_traces(request, user):
 
 @hooks.register("after_create_user")
 def follow_up_a_new_account(request, user):
-    """Audited; without a typed password, the person gets a single-use link to choose one."""
+    """Audited; the person gets a single-use link to choose their password (the form has no
+    password field: WAGTAILUSERS_PASSWORD_ENABLED is off)."""
     with transaction.atomic():
         without_password = not user.password or not user.has_usable_password()
-        if without_password:  # the form left the field empty: not even a checkable password
+        if without_password:  # not even a checkable password until the person chooses one
             user.set_unusable_password()
             user.save(update_fields=["password"])
         record_audit(
@@ -152,9 +148,6 @@ def audit_the_edit(request, user):
     actor, target = request.user, account_name(user)
     with transaction.atomic():
         _audit_roles(actor, user, before["groups"], before["superuser"])
-        if user.password != before["password"] and user.has_usable_password():
-            # Typed by the union for someone else: it could then sign in as them.
-            record_audit("account.password_set", actor=actor, target=target)
         if before["active"] and not user.is_active:
             record_audit("account.deactivated", actor=actor, target=target)
     if not before["active"] and user.is_active:

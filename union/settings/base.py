@@ -207,8 +207,11 @@ WAGTAILDOCS_EXTENSIONS = [
     "ods",
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
-# A union colleague's account is opened without typing a password for them: union.wagtail_hooks
-# sends the new account a single-use link to choose one.
+# Nobody types a password for someone else in Paramètres › Utilisateurs: a password typed by the
+# union for a member's director let union staff sign in as her and read her member space. The
+# fields are gone from the create and edit forms; union.wagtail_hooks sends a new account a
+# single-use link to choose its own, and anyone can use « Mot de passe oublié ».
+WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILUSERS_PASSWORD_REQUIRED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 

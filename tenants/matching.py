@@ -4,7 +4,9 @@ Organisers type commune names by hand: capitals, no accents or hyphens, "St" for
 "(Le)" at the end, typos. A typed name (or an INSEE code) plus an optional département or région
 code or name as a hint (read by `read_area`) gives one of:
 - matched: one official commune (names compared once folded, former names of merged communes too;
-  the INSEE code of a former commune leads to the commune it joined);
+  the INSEE code of a former commune leads to the commune it joined; a municipal arrondissement,
+  by name « Paris 15e » or code, to its city; a postal code to the one commune that has it, and
+  « 93140 Bondy » is read as both);
 - ambiguous: several communes carry that name and the hint does not pick one;
 - unknown: nothing carries that name; the closest names, former ones included, are suggested
   (rapidfuzz), those of the hinted département first when their spelling is close.
@@ -24,6 +26,18 @@ from rapidfuzz import fuzz, process
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "s/": "sur"}
 TRAILING_ARTICLE = re.compile(r"^(?P<name>.*?)\s*\((?P<article>l'|le|la|les)\)\s*$", re.IGNORECASE)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+# « 93140 Bondy », « BONDY (93140) », « Bondy 93140 »: a postal or INSEE code beside the name.
+NAME_WITH_CODE = re.compile(
+    r"^\(?(?P<before>\d{5}|2[AB]\d{3})\)?[\s,-]+(?P<name>\D.*?)$"
+    r"|^(?P<name_first>.*?\D)[\s,-]+\(?(?P<after>\d{5}|2[AB]\d{3})\)?$",
+    re.IGNORECASE,
+)
+# A municipal arrondissement once folded: « paris 15e », « marseille 1er arrondissement »,
+# « lyon 7eme arr », « paris xve ».
+ARRONDISSEMENT_NAME = re.compile(
+    r"^(?P<city>[a-z ]+?) (?P<number>\d{1,2}|[ivx]{1,5}) ?(?:er|ere|e|eme|ieme)?"
+    r"(?: arrondissement| arr)?$"
+)
 # A département or région code inside a hint: "93", "2A", "971", "1" (a spreadsheet dropped the 0).
 AREA_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,3}|2[AB])(?![0-9A-Za-z])", re.IGNORECASE)
 LEVELS = ("departement", "region")
@@ -117,10 +131,11 @@ class CommuneIndex:
         communes: list[CommuneRef],
         aliases: list[tuple[str, str]],
         areas: list[tuple[str, str, str]] = (),
-        former_codes: dict[str, str] | None = None,
+        cog_codes: "CogCodes | None" = None,
     ):
         """`areas`: (code, name, level) of each département and région, for hints;
-        `former_codes`: the INSEE code of a former commune -> the current commune's."""
+        `cog_codes`: the other codes that lead to a current commune (former communes,
+        arrondissements, postal codes)."""
         self.by_code = {commune.code: commune for commune in communes}
         self.by_key: dict[str, list[str]] = {}
         for commune in communes:
@@ -128,11 +143,15 @@ class CommuneIndex:
         self.alias_by_key: dict[str, list[str]] = {}
         for alias_name, code in aliases:
             self.alias_by_key.setdefault(compact(fold(alias_name)), []).append(code)
+        cog_codes = cog_codes or CogCodes()
         self.former_codes = {
             old: new
-            for old, new in (former_codes or {}).items()
+            for old, new in cog_codes.former.items()
             if new in self.by_code and old not in self.by_code
         }
+        self.arrondissement_codes = cog_codes.arrondissements
+        self.arrondissement_cities = cog_codes.arrondissement_cities
+        self.postal_codes = cog_codes.postal
         # Fuzzy search runs on spaced keys so that token-based scorers see words.
         self.choices = {commune.code: fold(commune.nom) for commune in communes}
         # Former names (a position -> its folded name), each leading to its current commune.
@@ -173,7 +192,7 @@ class CommuneIndex:
             for model, level in ((Departement, "departement"), (Region, "region"))
             for code, nom in model.objects.values_list("code", "nom")
         ]
-        return cls(communes, aliases, areas, former_insee_codes())
+        return cls(communes, aliases, areas, read_cog_codes())
 
     def read_area(self, text: str | None, level: str | None = None) -> Area | None:
         """The area a hint names, as organisers type it: a code ("93", "2A", "1" for "01"), a
@@ -207,12 +226,17 @@ class CommuneIndex:
         if not typed:
             return MatchResult("unknown", typed)
         if INSEE_CODE.match(typed):
-            code = typed.upper()
-            # A former commune's code (« 93059 », Pierrefitte-sur-Seine, part of Saint-Denis
-            # since 2025) leads to the commune it joined.
-            commune = self.by_code.get(code) or self.by_code.get(self.former_codes.get(code, ""))
-            if commune:
-                return MatchResult("matched", typed, [Candidate(commune, 1.0)])
+            communes = self.communes_of_code(typed.upper())
+            if len(communes) == 1:
+                return MatchResult("matched", typed, [Candidate(communes[0], 1.0)])
+            if communes:  # a postal code several communes share
+                return self._decide(typed, communes, hint, level)
+        with_code = NAME_WITH_CODE.match(typed)
+        if with_code:
+            return self._match_name_with_code(with_code, hint, level)
+        city = self._city_of_arrondissement(fold(typed))
+        if city is not None:
+            return MatchResult("matched", typed, [Candidate(city, 1.0)])
         key = compact(fold(typed))
         exact_codes = self.by_key.get(key) or self.alias_by_key.get(key) or []
         exact = [self.by_code[code] for code in dict.fromkeys(exact_codes) if code in self.by_code]
@@ -225,6 +249,50 @@ class CommuneIndex:
         if exact:
             return self._decide(typed, exact, hint, level)
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level))
+
+    def communes_of_code(self, code: str) -> list[CommuneRef]:
+        """The communes a five-character code leads to, in this order: a current commune's INSEE
+        code; a municipal arrondissement's (75115: Paris); a former commune's that joined one of
+        the same département (« 93059 », Pierrefitte-sur-Seine, part of Saint-Denis since 2025),
+        with the communes whose postal code it also is; a postal code, which several communes
+        may share; last, a code a département's reorganisation retired (1968 in Île-de-France:
+        « 75015 » was Bry-sur-Marne's, and is Paris 15e's postal code, typed far more often)."""
+        for found in (code, self.arrondissement_codes.get(code, "")):
+            if found in self.by_code:
+                return [self.by_code[found]]
+        former = self.former_codes.get(code, "")
+        postal = [self.by_code[c] for c in self.postal_codes.get(code, ()) if c in self.by_code]
+        if former[:2] == code[:2] and former in self.by_code:
+            # Also a postal code (« 01150 »): both readings are offered, the former first.
+            return list(dict.fromkeys([self.by_code[former], *postal]))
+        if postal:
+            return postal
+        return [self.by_code[former]] if former in self.by_code else []
+
+    def _match_name_with_code(self, found: re.Match, hint: str | None, level: str | None):
+        """« 93140 Bondy »: the name decides, the code picks among communes of that name (or
+        stands alone when the name is misspelt and the code names one commune)."""
+        typed = found.string
+        name = found["name"] or found["name_first"]
+        by_code = self.communes_of_code((found["before"] or found["after"]).upper())
+        by_name = self.match(name, hint, level)
+        if by_name.status == "matched":
+            return MatchResult("matched", typed, by_name.candidates)
+        among = [c for c in by_name.suggestions if c in by_code]
+        if len(among) == 1 or (not among and len(by_code) == 1):
+            return MatchResult("matched", typed, [Candidate((among or by_code)[0], 0.95)])
+        if by_name.status == "ambiguous":
+            return MatchResult("ambiguous", typed, by_name.candidates)
+        close = [Candidate(c, 0.9) for c in by_code if c not in by_name.suggestions]
+        return MatchResult("unknown", typed, (by_name.candidates + close)[:SUGGESTION_COUNT])
+
+    def _city_of_arrondissement(self, folded: str) -> CommuneRef | None:
+        """Paris, Marseille or Lyon for « Paris 15e », « Marseille 1er arrondissement »: their
+        CCAS (the CASVP in Paris) is the city's, one for all its arrondissements."""
+        found = ARRONDISSEMENT_NAME.match(folded)
+        if found is None:
+            return None
+        return self.by_code.get(self.arrondissement_cities.get(found["city"], ""))
 
     def _unique_name_start_in_departement(self, folded: str, hint: str) -> CommuneRef | None:
         """The only commune of the hinted département whose name, current or former, starts
@@ -331,36 +399,53 @@ def _in_area(commune: CommuneRef, hint: str | None, level: str | None = None) ->
     return in_departement or in_region
 
 
-_former_codes: tuple[tuple, dict[str, str]] | None = None
+@dataclass(frozen=True)
+class CogCodes:
+    """The codes, other than current INSEE codes, that lead to a current commune."""
+
+    former: dict[str, str] = field(default_factory=dict)  # former commune's code -> current
+    arrondissements: dict[str, str] = field(default_factory=dict)  # 75115 -> 75056
+    arrondissement_cities: dict[str, str] = field(default_factory=dict)  # "paris" -> 75056
+    postal: dict[str, list[str]] = field(default_factory=dict)  # 93140 -> [93010]
 
 
-def former_insee_codes() -> dict[str, str]:
-    """The INSEE code of each former commune -> the code of the commune it joined, read from the
-    COG package that `import_cog` loads (`anciensCodes` of current communes, and the codes of
-    delegated and associated communes). Empty when the package is not on this server: former
-    codes are then unknown, as before. Read again only when the file changes."""
-    global _former_codes
+_cog_codes: tuple[tuple, CogCodes] | None = None
+
+
+def read_cog_codes() -> CogCodes:
+    """Read from the COG package that `import_cog` loads: former communes (`anciensCodes` of
+    current communes, and the codes of delegated and associated communes), municipal
+    arrondissements and postal codes (`codesPostaux`). Empty when the package is not on this
+    server: those codes are then unknown. Read again only when the file changes."""
+    global _cog_codes
     path = Path(settings.COG_DATA_DIR) / "package" / "data" / "communes.json"
     try:
         stamp = (str(path), path.stat().st_mtime_ns)
     except OSError:
-        return {}
-    if _former_codes is not None and _former_codes[0] == stamp:
-        return _former_codes[1]
+        return CogCodes()
+    if _cog_codes is not None and _cog_codes[0] == stamp:
+        return _cog_codes[1]
     try:
         with open(path, encoding="utf-8") as handle:
             entries = json.load(handle)
     except (OSError, ValueError):
-        return {}
-    codes: dict[str, str] = {}
+        return CogCodes()
+    codes = CogCodes()
     for entry in entries:
-        if entry.get("type") == "commune-actuelle":
+        kind = entry.get("type")
+        if kind == "commune-actuelle":
             for old in entry.get("anciensCodes") or []:
-                codes.setdefault(old, entry["code"])
+                codes.former.setdefault(old, entry["code"])
+            for postal in entry.get("codesPostaux") or []:
+                codes.postal.setdefault(postal, []).append(entry["code"])
+        elif kind == "arrondissement-municipal" and entry.get("commune"):
+            codes.arrondissements[entry["code"]] = entry["commune"]
+            city = re.split(r" \d", fold(entry["nom"]), maxsplit=1)[0]  # « paris 15e … »
+            codes.arrondissement_cities[city] = entry["commune"]
     for entry in entries:
         if entry.get("type") in ("commune-deleguee", "commune-associee") and entry.get("chefLieu"):
-            codes.setdefault(entry["code"], entry["chefLieu"])
-    _former_codes = (stamp, codes)
+            codes.former.setdefault(entry["code"], entry["chefLieu"])
+    _cog_codes = (stamp, codes)
     return codes
 
 

@@ -11,6 +11,7 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -20,6 +21,7 @@ from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.blocks.reference import TableBlock
 from knowledge_base.models import GuidePage
+from union import roles
 from union.spreadsheets import (
     CONTENT_TYPES,
     append_row,
@@ -58,6 +60,23 @@ def _csv_cell(value) -> str:
     if isinstance(value, datetime.date):
         return date_format(value, "d/m/Y")
     return str(value)
+
+
+# The guides' editorial reports: drafts and review dates are the editors' and moderators' work.
+# Wagtail's check (any page permission anywhere) let organisers in, who hold page permissions on
+# the events' index page.
+GUIDE_REPORT_ROLES = (roles.EDITOR, roles.MODERATOR, roles.UNION_ADMIN)
+
+
+def can_read_guide_reports(user) -> bool:
+    return roles.has_union_role(user, *GUIDE_REPORT_ROLES)
+
+
+class GuideEditorsOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not can_read_guide_reports(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class FrenchSpreadsheetMixin:
@@ -99,7 +118,7 @@ class FrenchSpreadsheetMixin:
         workbook.save(output)
 
 
-class GuidesToReviewView(FrenchSpreadsheetMixin, PageReportView):
+class GuidesToReviewView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageReportView):
     page_title = "Guides à relire"
     header_icon = "time"
     results_template_name = "knowledge_base/admin/guides_to_review_results.html"
@@ -169,7 +188,7 @@ def guides_with_incomplete_tables():
     return GuidePage.objects.filter(pk__in=ids).order_by("title")
 
 
-class IncompleteTablesView(FrenchSpreadsheetMixin, PageReportView):
+class IncompleteTablesView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageReportView):
     page_title = "Tableaux à compléter"
     header_icon = "table"
     results_template_name = "knowledge_base/admin/incomplete_tables_results.html"

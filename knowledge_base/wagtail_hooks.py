@@ -15,7 +15,7 @@ from wagtail.wagtail_hooks import require_wagtail_login
 
 from knowledge_base.listing import visible_to
 from knowledge_base.models import GlossaryTerm, Theme
-from knowledge_base.reports import GuidesToReviewView, IncompleteTablesView
+from knowledge_base.reports import GuidesToReviewView, IncompleteTablesView, can_read_guide_reports
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -68,9 +68,14 @@ def register_report_urls():
     ]
 
 
+class GuideReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_read_guide_reports(request.user)
+
+
 @hooks.register("register_reports_menu_item")
 def register_report_menu_item():
-    return MenuItem(
+    return GuideReportMenuItem(
         "Guides à relire",
         reverse("kb_guides_to_review"),
         name="guides-a-relire",
@@ -81,7 +86,7 @@ def register_report_menu_item():
 
 @hooks.register("register_reports_menu_item")
 def register_incomplete_tables_menu_item():
-    return MenuItem(
+    return GuideReportMenuItem(
         "Tableaux à compléter",
         reverse("kb_incomplete_tables"),
         name="tableaux-a-completer",

@@ -14,7 +14,9 @@ from tenants.models import Membership
 from tenants.services import portal_urlconf
 from tests.conftest import host_client, make_person
 from tests.knowledge_base.conftest import make_experience, make_guide, make_staff
+from tests.seminars.conftest import make_index
 from union import roles
+from union.services import ensure_union_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +45,16 @@ def test_report_lists_guides_not_reviewed_for_12_months(kb_tree):
     export = client.get("/admin/reports/guides-a-relire/?export=csv")
     assert export.status_code == 200
     assert "Relu il y a deux ans" in b"".join(export.streaming_content).decode()
-    # Since session 16 organisers hold page permissions on the events' index page only (none
-    # here), not on the guides: Wagtail sends them back to the admin's home.
-    response = host_client("localhost", make_staff("x@y.test", roles.EVENT_ORGANISER)).get(
-        "/admin/reports/guides-a-relire/"
-    )
-    assert (response.status_code, response.url) == (302, "/admin/")
+    # Organisers hold page permissions on the events' index page (ensure_union_groups gives
+    # them as soon as it exists), not on the guides: neither the reports nor their menu items.
+    make_index()
+    ensure_union_groups()
+    organiser = host_client("localhost", make_staff("x@y.test", roles.EVENT_ORGANISER))
+    for url in ("/admin/reports/guides-a-relire/", "/admin/reports/tableaux-a-completer/"):
+        response = organiser.get(url)
+        assert (response.status_code, response.url) == (302, "/admin/"), url
+    home = organiser.get("/admin/").content.decode()
+    assert "Guides à relire" not in home and "Tableaux à compléter" not in home
 
 
 def test_revisions_and_scheduled_publishing(kb_tree, portal):

@@ -336,7 +336,10 @@ def _register(
             status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
+        consent_before = registration.consent
         _fill(registration, data, keep_choices=keep_choices)
+        if not created:
+            registration.consent = _consent_when_registering_again(consent_before, data, source)
         registration.status = status
         registration.cancelled_at = None
         if status == Status.WAITLISTED and previous != Status.WAITLISTED:
@@ -486,6 +489,19 @@ def _held_atelier_ids(registration: Registration) -> set[int]:
     if not registration.pk:
         return set()
     return set(registration.ateliers.values_list("pk", flat=True))
+
+
+def _consent_when_registering_again(before: bool, data: RegistrationData, source: str) -> bool:
+    """Appearing in the published list of participants is the person's own choice: given on the
+    form that creates her registration or on her personal page (set_consent, behind her signed
+    link). Posting the form or the API again with her name and address, which anyone knowing
+    both can do, may withdraw it, never give it; a CCAS registering her (its form has no consent
+    box) or an imported list leaves it as it was."""
+    if source in (Source.FORM, Source.API):
+        return before and data.consent
+    if source in (Source.MEMBER, Source.IMPORT):
+        return before
+    return data.consent
 
 
 def _fill(registration: Registration, data: RegistrationData, *, keep_choices: bool) -> None:

@@ -1,11 +1,13 @@
 """Forms of the union's member-management screens (Wagtail admin)."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tenants.fields import AreaHintField
 from tenants.matching import fold, match_in_union
 from tenants.models import Intercommunality, MemberCCAS, Membership
+from tenants.services import MembershipError, refuse_union_staff_as_direction
 
 
 class OnboardMemberForm(forms.Form):
@@ -44,6 +46,16 @@ class OnboardMemberForm(forms.Form):
         help_text="Elle recevra un lien à usage unique pour choisir son mot de passe. Vide : "
         "vous pourrez l'inviter plus tard depuis la fiche du membre.",
     )
+
+    def clean_director_email(self):
+        email = self.cleaned_data["director_email"].strip().lower()
+        if email:
+            account = get_user_model().objects.filter(email__iexact=email).first()
+            try:
+                refuse_union_staff_as_direction(account)
+            except MembershipError as error:
+                raise forms.ValidationError(str(error)) from None
+        return email
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -312,9 +312,11 @@ def invite_direction(
         raise MembershipError(
             f"Le compte {email} est désactivé : réactivez-le d'abord (Paramètres › Utilisateurs)."
         )
+    refuse_union_staff_as_direction(existing, actor=actor)
     current = Membership.objects.filter(member=member, user__email__iexact=email).first()
     if current is not None and current.is_director:
         raise MembershipError(f"{email} fait déjà partie de la direction de {member.name}.")
+    colleagues = directors_to_tell(member)
     membership = grant_membership(
         member,
         email,
@@ -337,7 +339,60 @@ def invite_direction(
         )
         subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    tell_directors_of_new_direction(member, membership, colleagues, actor=actor, request=request)
     return membership
+
+
+def refuse_union_staff_as_direction(user, *, actor=None) -> None:
+    """The union opens a member's space to the member's direction, never to itself: an
+    administrator who named herself (or a colleague) director entered the space and read all of
+    it. `user`: the account of the address typed, None for a new one."""
+    from union.roles import is_union_staff
+
+    if user is None:
+        return
+    if user.is_staff or is_union_staff(user) or (actor is not None and user.pk == actor.pk):
+        raise MembershipError(
+            f"{user.email} est un compte de l'équipe de l'union : l'union n'entre pas dans les "
+            "espaces de ses membres. Invitez la directrice ou le directeur du CCAS avec sa "
+            "propre adresse."
+        )
+
+
+def directors_to_tell(member: MemberCCAS) -> list[str]:
+    """The addresses of the member's active directors, before one is added."""
+    return list(
+        Membership.objects.filter(
+            member=member,
+            role=Membership.Role.DIRECTOR,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def tell_directors_of_new_direction(
+    member: MemberCCAS, membership: Membership, recipients: list[str], *, actor=None, request=None
+) -> None:
+    """The union gave someone the direction of the space: the directions already there learn it
+    at once, from an e-mail, not from a line in the team page they may never open."""
+    recipients = [address for address in recipients if address != membership.user.email]
+    if not recipients:
+        return
+    body = render_to_string(
+        "tenants/email/direction_added.txt",
+        {
+            "member": member,
+            "person": membership.user,
+            "actor": actor,
+            "team_url": member_url(member, "/equipe/", request),
+            "platform_name": settings.PLATFORM_NAME,
+            "contact": union_contact(),
+        },
+    )
+    subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
 @transaction.atomic

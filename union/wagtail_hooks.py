@@ -137,7 +137,26 @@ def follow_up_a_new_account(request, user):
 
 @hooks.register("before_edit_user")
 def note_the_user_before_the_edit(request, user):
+    if request.method == "POST" and _changes_a_member_persons_address(request, user):
+        messages.error(
+            request,
+            f"L'adresse e-mail de {account_name(user)} n'a pas été changée : cette personne a "
+            "accès à un espace membre, et l'union qui changerait son adresse pourrait recevoir "
+            "le lien « mot de passe oublié » à sa place et entrer dans l'espace. Elle change "
+            "son adresse elle-même (« Mon compte »), ou sa direction invite la nouvelle.",
+        )
+        return redirect("wagtailusers_users:edit", user.pk)
     setattr(request, BEFORE_EDIT, _snapshot(user))
+    return None
+
+
+def _changes_a_member_persons_address(request, user) -> bool:
+    posted = (request.POST.get("email") or "").strip()
+    return (
+        bool(posted)
+        and posted.lower() != (user.email or "").lower()
+        and Membership.objects.filter(user=user).exists()
+    )
 
 
 @hooks.register("after_edit_user")

@@ -327,6 +327,8 @@ class BoardRenewalForm(forms.Form):
     def __init__(self, *args, previous: BoardMandate, seats: list[BoardMember], **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = {str(seat.pk): seat for seat in seats}
+        # Plain text: the mandate's label is typed by the space's people (an agent's label
+        # « <img onerror=…> » ran in the director's browser when this was marked safe).
         self.fields["start"].help_text = (
             "Le jour où le nouveau conseil d'administration est installé. La mandature "
             f"{previous.label} finit la veille (si elle n'a pas déjà pris fin)."

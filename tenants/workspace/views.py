@@ -1033,8 +1033,19 @@ def document_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def document_replace(request, pk: int):
     """« Remplacer le fichier »: a new version under the same title and link; the old file is
-    deleted once the change is committed (services.replace_document_file)."""
+    deleted once the change is committed (services.replace_document_file). Replacing destroys
+    the old file as deleting does: the same rule (an agent could wipe the director's records by
+    uploading anything in their place)."""
     document = get_object_or_404(Document, pk=pk)
+    if not may_delete_document(
+        document, request.user, is_director=has_member_role(request, DIRECTOR)
+    ):
+        hours = int(AGENT_DELETE_WINDOW.total_seconds() // 3600)
+        raise PermissionDenied(
+            f"Vous ne pouvez remplacer que les fichiers que vous avez déposés il y a moins de "
+            f"{hours} heures : l'ancien fichier est supprimé. Pour celui-ci, demandez à la "
+            "direction, ou déposez la nouvelle version comme un autre document."
+        )
     form = DocumentReplaceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         replace_document_file(

@@ -21,6 +21,7 @@ from seminars.annual_report import (
     report_years,
     year_report_workbook,
 )
+from seminars.attendance import atelier_counts, mark_rows
 from seminars.certificates import (
     attestations_open,
     certificate_filename,
@@ -28,6 +29,7 @@ from seminars.certificates import (
     present_registrations,
 )
 from seminars.check_in import read_check_in_code
+from seminars.door_access import check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -272,8 +274,12 @@ def registrations(request, pk: int):
     queryset = list(queryset)
     for registration in queryset:
         registration.position = position_label(positions.get(registration.pk))
+    shown_atelier = filtered_atelier(filters, seminar)
     confirmed = seminar.confirmed_count()
     event_day = seminar.is_event_day()
+    if event_day or request.GET.get(DOOR) == "1":
+        # At the desk: « Présent(e) à l'atelier » on each row (attendance.mark_rows).
+        mark_rows(seminar, queryset, shown_atelier=shown_atelier)
     return _render(
         request,
         "registrations.html",
@@ -307,7 +313,16 @@ def registrations(request, pk: int):
         .count(),
         queue=read_queue_state(),
         retention=retention_dates(seminar),
+        shown_atelier=shown_atelier,
+        atelier_counts=atelier_counts(shown_atelier) if shown_atelier else None,
     )
+
+
+def filtered_atelier(filters, seminar: SeminarPage):
+    """The atelier the list is filtered by (the per-atelier door view), or None."""
+    filters.is_valid()
+    atelier_id = filters.cleaned_data.get("atelier") if hasattr(filters, "cleaned_data") else None
+    return seminar.ateliers.filter(pk=atelier_id).first() if atelier_id else None
 
 
 # The list's parameter of the welcome desk's layout (« Accueil des participants »), and the
@@ -330,6 +345,11 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
     checking_in = present and registration.checked_in_at is None
     if checking_in and not seminar.check_in_expected() and request.POST.get("confirm") != "1":
         return check_in_question(request, registration, here, back)
+    if request.POST.get("atelier"):
+        # « Présent(e) à l'atelier »: also checks the person in at the event, asked first above
+        # outside the event's days, as « Émarger ».
+        atelier_presence_as_posted(request, registration, present)
+        return None
     if seat:
         try:
             result = confirm_over_capacity(registration, actor=request.user, check_in=present)
@@ -345,6 +365,32 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
     state = "présent(e)" if present else "non émargé(e)"
     messages.success(request, f"{name} : {state}.")
     return None
+
+
+def atelier_presence_as_posted(request, registration: Registration, present: bool) -> None:
+    """The atelier's button of a person's row (`atelier` posted with `present` 1 or 0), said in
+    a message."""
+    from seminars.attendance import set_atelier_presence
+
+    name = f"{registration.prenom} {registration.nom}"
+    atelier = registration.seminar.ateliers.filter(
+        pk=_id(request.POST.get("atelier"), ATELIER_UNKNOWN)
+    ).first()
+    if atelier is None:
+        raise Refused(ATELIER_UNKNOWN)
+    was_checked_in = registration.checked_in_at is not None
+    try:
+        set_atelier_presence(registration, atelier, present, actor=request.user)
+    except RegistrationError as error:
+        for messages_ in error.errors.values():
+            for message in messages_:
+                messages.error(request, message)
+        return
+    if present:
+        also = "" if was_checked_in else " (et présence à l'événement émargée)"
+        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
+    else:
+        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
 
 
 def check_in_question(request, registration: Registration, here: str, back: str):
@@ -369,7 +415,9 @@ def check_in_question(request, registration: Registration, here: str, back: str)
         action=here,
         # The button's fields, posted again with confirm=1.
         fields={
-            key: request.POST[key] for key in ("present", "seat", "query") if key in request.POST
+            key: request.POST[key]
+            for key in ("present", "seat", "query", "atelier")
+            if key in request.POST
         },
         back_url=back,
     )
@@ -424,14 +472,19 @@ def check_in(request, pk: int, registration_pk: int):
 
 def scan(request, code: str):
     """What a scanned QR code opens: the person, their status and ateliers, and one button to
-    check them in (a GET never writes: a phone's browser may reload or preload the page)."""
-    if not can_organise(request.user):
-        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    check them in (a GET never writes: a phone's browser may reload or preload the page).
+    The « Accueil des participants » too, for the events of their day window, without the
+    person's needs nor the link to edit the registration (door_access)."""
+    check_door_access(request.user)
     registration = read_check_in_code(code)
     if registration is None:
         raise Refused(SCAN_UNKNOWN)
     seminar = registration.seminar
+    check_door_access(request.user, seminar)
+    only_door = door_only(request.user)
     if request.method == "POST":
+        if only_door and request.POST.get("seat") == "1" and request.POST.get("present") != "1":
+            raise PermissionDenied("« Confirmer malgré la jauge » est réservé aux organisateurs.")
         here = reverse("seminars_admin:scan", args=[code])
         question = check_in_as_posted(request, registration, here, here)
         return question or redirect(here)
@@ -443,6 +496,14 @@ def scan(request, code: str):
         registration=registration,
         ateliers=with_slots(registration.ateliers.order_by("starts_at"), seminar),
         event_day=seminar.is_event_day(),
+        door_only=only_door,
+        back_url=reverse("seminars_admin:door_list", args=[seminar.pk])
+        if only_door
+        else reverse("seminars_admin:registrations", args=[seminar.pk]),
+        # Checked-in people's marks: mark_rows sets registration.atelier_marks.
+        marked=mark_rows(seminar, [registration]),
+        # Organisers call someone late; the door's volunteers ask an organiser (door_access).
+        phone_shown=not only_door,
     )
 
 

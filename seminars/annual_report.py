@@ -6,13 +6,21 @@ fonction.
 Who took part: the people checked in when the organisers used the check-in that day; for an event
 where nobody was checked in, the confirmed registrations stand in for them, and the report says so
 (a commission with no welcome desk is still a meeting that took place).
+
+Training hours: each participation counts the event's attested duration (SeminarPage.
+attested_duration, what the attestation de présence certifies); an event without one adds no
+hours, and the report says how many such events there were. Ateliers: listed with the people
+present at each when presences per atelier were recorded (seminars.attendance), else not at all.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from seminars.attendance import presences_by_atelier
+from seminars.durations import describe_duration
 from seminars.evaluations import SATISFIED
 from seminars.models import PRESENT, Evaluation, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
@@ -33,10 +41,18 @@ class EventLine:
     communes: int
     answers: int
     satisfied: int
+    # (title, people present) of each atelier where presences were recorded; empty otherwise.
+    ateliers: list[tuple[str, int]] = field(default_factory=list)
+    # present × the attested duration; None when the event has no attested duration or is to come.
+    training: timedelta | None = None
 
     @property
     def satisfied_percent(self) -> int | None:
         return round(100 * self.satisfied / self.answers) if self.answers else None
+
+    @property
+    def training_label(self) -> str:
+        return describe_duration(self.training) if self.training is not None else ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,20 @@ class YearReport:
     @property
     def satisfied_percent(self) -> int | None:
         return round(100 * self.satisfied / self.answers) if self.answers else None
+
+    @property
+    def training(self) -> timedelta:
+        """The training hours of the year's participations (events with an attested duration)."""
+        return sum((line.training for line in self.lines if line.training), timedelta(0))
+
+    @property
+    def training_label(self) -> str:
+        return describe_duration(self.training)
+
+    @property
+    def without_duration(self) -> int:
+        """Events held with participants but no attested duration: their hours are not counted."""
+        return sum(1 for line in self.lines if line.held and line.present and line.training is None)
 
     @property
     def held_count(self) -> int:
@@ -143,6 +173,7 @@ def build_year_report(year: int) -> YearReport:
         .annotate(answers=Count("pk"), satisfied=Count("pk", filter=Q(overall__in=SATISFIED)))
         .values_list("registration__seminar", "answers", "satisfied")
     }
+    ateliers = presences_by_atelier(held)
     lines = [
         EventLine(
             event=event,
@@ -153,9 +184,13 @@ def build_year_report(year: int) -> YearReport:
             communes=communes_by_event.get(event.pk, 0),
             answers=opinions.get(event.pk, (0, 0))[0],
             satisfied=opinions.get(event.pk, (0, 0))[1],
+            ateliers=ateliers.get(event.pk, []),
         )
         for event in events
     ]
+    for line in lines:
+        if line.held and line.event.attested_duration:
+            line.training = line.event.attested_duration * line.present
     labels = dict(Fonction.choices)
     by_fonction = [
         FonctionCount(code, str(labels.get(code, code)), count)
@@ -192,6 +227,9 @@ def year_report_workbook(report: YearReport) -> bytes:
         "Communes",
         "Avis",
         "Satisfaits (%)",
+        # Added last, so that the earlier columns keep their places.
+        "Heures de formation",
+        "Ateliers suivis (présents)",
     ]
     workbook, sheet = new_sheet(
         "Rencontres", headers, title=f"Bilan des rencontres de l'union – {report.year}"
@@ -211,12 +249,30 @@ def year_report_workbook(report: YearReport) -> bytes:
                 line.communes,
                 line.answers,
                 line.satisfied_percent,
+                _hours(line.training) if line.training is not None else None,
+                ", ".join(f"{title} ({present})" for title, present in line.ateliers),
             ],
         )
         sheet.cell(row=sheet.max_row, column=1).number_format = "DD/MM/YYYY"
     append_row(sheet, [])
     held = plural(report.held_count, "rencontre tenue", "rencontres tenues")
-    append_row(sheet, ["Total", held, "", "", "", report.participants])
+    append_row(
+        sheet,
+        ["Total", held, "", "", "", report.participants, "", "", "", "", _hours(report.training)],
+    )
+    if report.without_duration:
+        append_row(
+            sheet,
+            [
+                "Heures de formation",
+                "non comptées : "
+                + plural(
+                    report.without_duration,
+                    "rencontre sans durée de formation attestée",
+                    "rencontres sans durée de formation attestée",
+                ),
+            ],
+        )
     append_row(
         sheet,
         [
@@ -229,5 +285,10 @@ def year_report_workbook(report: YearReport) -> bytes:
     append_row(sheet, ["Fonction", "Participations"])
     for row in report.by_fonction:
         append_row(sheet, [row.label, row.participations])
-    set_widths(sheet, (14, 48, 24, 8, 12, 12, 30, 10, 8, 12))
+    set_widths(sheet, (14, 48, 24, 8, 12, 12, 30, 10, 8, 12, 12, 48))
     return workbook_bytes(workbook)
+
+
+def _hours(duration: timedelta) -> float:
+    """Hours as a number a spreadsheet sums: 6 h 30 -> 6.5."""
+    return round(duration.total_seconds() / 3600, 2)

@@ -286,10 +286,27 @@ class CommuneSerializer(serializers.Serializer):
     nom = serializers.CharField()
 
 
+ATELIER_PRESENCE = inline_serializer(
+    "AtelierPresence",
+    {
+        "id": serializers.IntegerField(help_text="Identifiant de l'atelier"),
+        "present": serializers.BooleanField(
+            help_text="true : présence à l'atelier émargée (« Présent(e) à l'atelier »)"
+        ),
+    },
+    many=True,
+)
+
+
 class RegistrationSerializer(serializers.ModelSerializer):
     commune = serializers.SerializerMethodField()
     commune_suggestions = CommuneSerializer(many=True)
     ateliers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    # Beside `ateliers` (kept as it was for the existing clients): the ateliers chosen, and
+    # those where the person was marked present without having chosen them, in starting order.
+    ateliers_presence = serializers.SerializerMethodField(
+        help_text="Par atelier choisi ou suivi, la présence émargée à l'atelier"
+    )
 
     class Meta:
         model = Registration
@@ -306,11 +323,20 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "fonction_text",
             "status",
             "ateliers",
+            "ateliers_presence",
+            "phone",
             "needs",
             "consent",
             "checked_in_at",
             "created_at",
         ]
+
+    @extend_schema_field(ATELIER_PRESENCE)
+    def get_ateliers_presence(self, registration) -> list[dict]:
+        present = {p.atelier_id: p.atelier for p in registration.atelier_presences.all()}
+        ateliers = {a.pk: a for a in registration.ateliers.all()} | present
+        ordered = sorted(ateliers.values(), key=lambda a: (a.starts_at, a.sort_order or 0, a.pk))
+        return [{"id": a.pk, "present": a.pk in present} for a in ordered]
 
     @extend_schema_field(CommuneSerializer(allow_null=True))
     def get_commune(self, registration) -> dict | None:
@@ -342,6 +368,18 @@ class RegistrationInSerializer(serializers.Serializer):
         help_text="true ou false (un corps de formulaire : on, true, false, 1, 0, oui, non)",
     )
     invitation = serializers.CharField(required=False, help_text="Clé d'invitation")
+
+
+PHONE_HELP = (
+    "Facultatif : numéro français à 10 chiffres ou international (+ et indicatif) ; enregistré "
+    "sous la forme « 06 12 34 56 78 », vu des seuls organisateurs"
+)
+
+
+class PublicRegistrationInSerializer(RegistrationInSerializer):
+    """The portal's registration body: with the phone, which the members' API does not take."""
+
+    phone = serializers.CharField(required=False, max_length=30, help_text=PHONE_HELP)
 
 
 REGISTRATION_OUT = inline_serializer(
@@ -386,7 +424,7 @@ def _seminar_for(request, pk: int) -> SeminarPage:
 ATELIER_IDS_EXPECTED = "Liste d'identifiants d'ateliers attendue, par exemple [3, 4]."
 BOOLEAN_EXPECTED = "Booléen attendu : true ou false."
 # The body's text fields, under the API's names.
-TEXT_FIELDS = ("nom", "prenom", "email", "commune", "fonction", "fonction_text", "needs")
+TEXT_FIELDS = ("nom", "prenom", "email", "commune", "fonction", "fonction_text", "needs", "phone")
 
 
 def _text(data, name: str, errors: dict) -> str:
@@ -462,6 +500,7 @@ def form_data_from_body(data) -> dict:
         "ateliers": ateliers,
         "needs": text["needs"],
         "consent": "on" if consent else "",
+        "phone": text["phone"],
     }
 
 
@@ -493,7 +532,7 @@ class RegistrationList(APIView):
         seminar = _event(pk)
         registrations = (
             seminar.registrations.select_related("commune")
-            .prefetch_related("ateliers")
+            .prefetch_related("ateliers", "atelier_presences__atelier")
             .order_by("nom", "prenom")
         )
         if wanted:
@@ -501,7 +540,7 @@ class RegistrationList(APIView):
         return Response(RegistrationSerializer(registrations, many=True).data)
 
     @extend_schema(
-        request=RegistrationInSerializer,
+        request=PublicRegistrationInSerializer,
         responses={
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
@@ -824,7 +863,9 @@ def _check_in(request, registration: Registration) -> Response:
 
 
 def _with_list_fields(registrations):
-    return registrations.select_related("seminar", "commune").prefetch_related("ateliers")
+    return registrations.select_related("seminar", "commune").prefetch_related(
+        "ateliers", "atelier_presences__atelier"
+    )
 
 
 class RegistrationCheckIn(APIView):
@@ -858,6 +899,7 @@ EDITABLE = {
     "ateliers": ("ateliers",),
     "needs": ("needs",),
     "consent": ("consent",),
+    "phone": ("phone",),
 }
 
 
@@ -879,6 +921,9 @@ class RegistrationPatchSerializer(RegistrationInSerializer):
         help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
     )
     consent = serializers.BooleanField(required=False)
+    phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=30, help_text=f"{PHONE_HELP} ; vide : retiré"
+    )
     invitation = None  # an invitation key opens a registration, it is not one of its fields
 
 
@@ -999,6 +1044,27 @@ class ReportLineSerializer(serializers.Serializer):
     answers = serializers.IntegerField(help_text="Avis reçus")
     satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
     satisfied_percent = serializers.IntegerField(allow_null=True)
+    training_hours = serializers.SerializerMethodField(
+        help_text="Heures de formation : participants × durée de formation attestée (6.5 pour "
+        "6 h 30) ; null sans durée attestée ou pour une rencontre à venir"
+    )
+    ateliers_attended = serializers.SerializerMethodField(
+        help_text="Par atelier, les personnes émargées à l'atelier, quand des présences par "
+        "atelier ont été enregistrées ; vide sinon"
+    )
+
+    def get_training_hours(self, line) -> float | None:
+        return None if line.training is None else round(line.training.total_seconds() / 3600, 2)
+
+    @extend_schema_field(
+        inline_serializer(
+            "AtelierAttended",
+            {"title": serializers.CharField(), "present": serializers.IntegerField()},
+            many=True,
+        )
+    )
+    def get_ateliers_attended(self, line) -> list[dict]:
+        return [{"title": title, "present": present} for title, present in line.ateliers]
 
     def get_participants(self, line) -> int | None:
         return line.present if line.held else None
@@ -1037,8 +1103,15 @@ class YearReportSerializer(serializers.Serializer):
     answers = serializers.IntegerField(help_text="Avis reçus")
     satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
     satisfied_percent = serializers.IntegerField(allow_null=True)
+    training_hours = serializers.SerializerMethodField(
+        help_text="Heures de formation des participations de l'année (rencontres à durée de "
+        "formation attestée)"
+    )
     by_fonction = FonctionCountSerializer(many=True, help_text="Participations par fonction")
     events = ReportLineSerializer(source="lines", many=True)
+
+    def get_training_hours(self, report) -> float:
+        return round(report.training.total_seconds() / 3600, 2)
 
     def get_years(self, _report) -> list[int]:
         return self.context["years"]

@@ -3,7 +3,8 @@
 Elected officials and CCAS staff hand them to their town hall or employer (training records,
 expense claims). The attestation states what the union knows: the check-in of the day, the event,
 its dates and place, the training time the organisers attest (never the span between start and
-end, which counts the lunch), and the ateliers the person had chosen.
+end, which counts the lunch), and the ateliers the person attended once presences per atelier
+were recorded for the event (seminars.attendance), else those the person had chosen.
 """
 
 from xml.sax.saxutils import escape
@@ -13,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+from seminars.attendance import attended_ateliers, records_ateliers
 from seminars.durations import describe_duration
 from seminars.models import PRESENT, Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
@@ -32,7 +34,10 @@ def present_registrations(seminar: SeminarPage) -> list[Registration]:
     present = (
         seminar.registrations.filter(PRESENT)
         .select_related("commune")
-        .prefetch_related(Prefetch("ateliers", Atelier.objects.order_by("starts_at")))
+        .prefetch_related(
+            Prefetch("ateliers", Atelier.objects.order_by("starts_at")),
+            "atelier_presences__atelier",
+        )
     )
     return sorted(present, key=lambda r: (fold(r.nom), fold(r.prenom), r.pk))
 
@@ -64,11 +69,12 @@ def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> 
     single = registrations[0] if len(registrations) == 1 else None
     whose = f" – {single.prenom} {single.nom}" if single else ""
     event_ateliers = list(seminar.ateliers.all())  # once, for the time labels of every page
+    attended = records_ateliers(seminar)
     story = []
     for number, registration in enumerate(registrations):
         if number:
             story.append(PageBreak())
-        story.extend(_certificate_page(seminar, registration, event_ateliers))
+        story.extend(_certificate_page(seminar, registration, event_ateliers, attended))
     return build_pdf(
         story,
         title=f"Attestation de présence – {seminar.title}{whose}",
@@ -80,7 +86,11 @@ def certificate_pdf(seminar: SeminarPage, registrations: list[Registration]) -> 
     )
 
 
-def _certificate_page(seminar: SeminarPage, registration: Registration, event_ateliers) -> list:
+def _certificate_page(
+    seminar: SeminarPage, registration: Registration, event_ateliers, attended: bool = False
+) -> list:
+    """`attended`: presences per atelier were recorded for the event; the page then lists the
+    ateliers the person was seen at (none: no line), not those chosen."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
@@ -118,11 +128,15 @@ def _certificate_page(seminar: SeminarPage, registration: Registration, event_at
             body,
         ),
     ]
-    chosen = sorted(registration.ateliers.all(), key=lambda atelier: atelier.starts_at)
-    ateliers = with_slots(chosen, seminar, event_ateliers)
+    if attended:
+        listed, heading = attended_ateliers(registration), "Ateliers suivis :"
+    else:
+        listed = sorted(registration.ateliers.all(), key=lambda atelier: atelier.starts_at)
+        heading = "Ateliers choisis :"
+    ateliers = with_slots(listed, seminar, event_ateliers)
     if ateliers:
         page.append(Spacer(1, 0.3 * cm))
-        page.append(Paragraph("Ateliers choisis :", body))
+        page.append(Paragraph(heading, body))
         page.extend(
             Paragraph(f"• {escape(atelier.title)} ({escape(atelier.slot)})", body)
             for atelier in ateliers

@@ -5,6 +5,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
+from seminars.attendance import atelier_people, records_ateliers
 from seminars.fonctions import typed_fonction
 from seminars.models import (
     Atelier,
@@ -20,6 +21,7 @@ from union.formats import long_date
 from union.spreadsheets import (
     append_row,
     ascii_slug,
+    column_letter,
     csv_bytes,
     new_sheet,
     set_widths,
@@ -27,26 +29,47 @@ from union.spreadsheets import (
 )
 
 COLUMNS = ["Nom", "Prénom", "Commune", "Fonction"]
+# An atelier's sheet only, once presences per atelier were recorded for the event
+# (seminars.attendance): filled from them. Before, the sheet is the paper one to sign, as it was.
+PRESENT_COLUMN = "Présent(e)"
 SIGNATURE = "Signature"
 # Lines left empty at the end of a printed sheet, for people who come without being registered.
 WALK_IN_ROWS = 5
 
 
 def attendees(seminar: SeminarPage, atelier: Atelier | None = None) -> list[Registration]:
-    """Confirmed people, sorted by name as a reader expects (accents and case ignored)."""
+    """Confirmed people, sorted by name as a reader expects (accents and case ignored). For an
+    atelier: those who chose it, and those marked present at it without having chosen it."""
     registrations = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
     if atelier is not None:
-        registrations = registrations.filter(ateliers=atelier)
+        registrations = registrations.filter(atelier_people(atelier.pk)).distinct()
     return sorted(
         registrations.select_related("commune"), key=lambda r: (fold(r.nom), fold(r.prenom))
     )
 
 
 def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
+    """The sheet's rows; an atelier's end with « Présent(e) » (« oui, 10:05 » or blank) once
+    the event records presences per atelier."""
+    people = attendees(seminar, atelier)
+    if atelier is None or not records_ateliers(seminar):
+        return [[r.nom.upper(), r.prenom, r.commune_label, r.fonction_label] for r in people]
+    seen = dict(atelier.presences.values_list("registration_id", "checked_in_at"))
     return [
-        [r.nom.upper(), r.prenom, r.commune_label, r.fonction_label]
-        for r in attendees(seminar, atelier)
+        [
+            r.nom.upper(),
+            r.prenom,
+            r.commune_label,
+            r.fonction_label,
+            f"oui, {timezone.localtime(seen[r.pk]):%H:%M}" if r.pk in seen else "",
+        ]
+        for r in people
     ]
+
+
+def sheet_columns(seminar: SeminarPage, atelier: Atelier | None = None) -> list[str]:
+    present = atelier is not None and records_ateliers(seminar)
+    return COLUMNS + ([PRESENT_COLUMN] if present else []) + [SIGNATURE]
 
 
 def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
@@ -70,28 +93,30 @@ def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> s
 def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
     rows = attendance_rows(seminar, atelier)
     title = sheet_title(seminar, atelier)
+    columns = sheet_columns(seminar, atelier)
     if fmt == "csv":
         # An empty « Signature » column: a CSV opened in a spreadsheet and printed is signed too.
-        return csv_bytes([COLUMNS + [SIGNATURE], *(row + [""] for row in rows)])
+        return csv_bytes([columns, *(row + [""] for row in rows)])
     if fmt == "xlsx":
-        return _xlsx(title, rows)
+        return _xlsx(title, rows, columns)
     if fmt == "pdf":
-        return _pdf(title, rows)
+        return _pdf(title, rows, columns)
     raise ValueError(fmt)
 
 
-def _xlsx(title: str, rows: list[list[str]]) -> bytes:
-    workbook, sheet = new_sheet("Émargement", COLUMNS + [SIGNATURE], title=title)
+def _xlsx(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
+    workbook, sheet = new_sheet("Émargement", columns, title=title)
     for row in rows:
         append_row(sheet, row + [""])  # what registrants typed: text, never a formula
     # Narrower names, a wide signature column: with fit-to-width, the page keeps a size one
     # can read and sign.
-    set_widths(sheet, (22, 18, 22, 30, 36))
-    _ready_to_print(sheet, len(rows))
+    present = (14,) if PRESENT_COLUMN in columns else ()
+    set_widths(sheet, (22, 18, 22, 30, *present, 36))
+    _ready_to_print(sheet, len(rows), len(columns))
     return workbook_bytes(workbook)
 
 
-def _ready_to_print(sheet, count: int) -> None:
+def _ready_to_print(sheet, count: int, width: int = len(COLUMNS) + 1) -> None:
     """Print setup of the attendance workbook: A4 landscape, every column on the page's width,
     the title and header rows repeated on each page, grid lines printed, rows high enough to
     sign, and WALK_IN_ROWS empty lines after the names for people who come unregistered (in
@@ -104,7 +129,7 @@ def _ready_to_print(sheet, count: int) -> None:
     sheet.page_setup.fitToHeight = 0  # as many pages as the names need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"1:{header_rows}"
-    sheet.print_area = f"A1:E{last}"
+    sheet.print_area = f"A1:{column_letter(width - 1)}{last}"
     sheet.print_options.gridLines = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
@@ -114,7 +139,7 @@ def _ready_to_print(sheet, count: int) -> None:
     sheet.oddFooter.center.text = "Page &P / &N"
 
 
-def _pdf(title: str, rows: list[list[str]]) -> bytes:
+def _pdf(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
@@ -125,13 +150,16 @@ def _pdf(title: str, rows: list[list[str]]) -> bytes:
     styles = stylesheet()
     cell_style = styles["BodyText"]
     data = (
-        [COLUMNS + [SIGNATURE]]
+        [columns]
         + [[Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows]
-        + [[""] * (len(COLUMNS) + 1)] * WALK_IN_ROWS  # for people who come unregistered
+        + [[""] * len(columns)] * WALK_IN_ROWS  # for people who come unregistered
     )
+    widths = [5, 4.5, 5, 5.5, 6.5]  # 26.5 cm: the landscape A4's width within its margins
+    if PRESENT_COLUMN in columns:
+        widths = [4.5, 4, 4.5, 5, 2.5, 6]
     table = Table(
         data,
-        colWidths=[5 * cm, 4.5 * cm, 5 * cm, 5.5 * cm, 6.5 * cm],
+        colWidths=[width * cm for width in widths],
         repeatRows=1,
         rowHeights=[0.8 * cm] + [1.3 * cm] * (len(rows) + WALK_IN_ROWS),
     )
@@ -187,6 +215,8 @@ LIST_COLUMNS = [
     "Présent(e)",
     # Last, so that the earlier columns keep their places: the text a fonction was read from.
     "Fonction saisie",
+    # Organisers only, to call someone on the day; never on the printed attendance sheet.
+    "Téléphone",
 ]
 
 
@@ -213,9 +243,10 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
                 _local(r.created_at),
                 _local(r.checked_in_at) if r.checked_in_at else "",
                 typed_fonction(r),
+                r.phone,
             ],
         )
-    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18, 30))
+    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18, 30, 18))
     return workbook_bytes(workbook)
 
 

@@ -18,6 +18,7 @@ from seminars.models import (
     slots_need_date,
     with_taken,
 )
+from seminars.phones import PhoneField
 from seminars.services import (
     CommuneResolution,
     RegistrationData,
@@ -164,7 +165,15 @@ class RegistrationForm(CommuneStepForm):
     """The rules of a registration, shared by the portal form and the API."""
 
     # The commune's fields come first in CommuneStepForm: shown after the e-mail.
-    field_order = ["nom", "prenom", "email", "commune", "commune_choice", "commune_checked"]
+    field_order = [
+        "nom",
+        "prenom",
+        "email",
+        "phone",
+        "commune",
+        "commune_choice",
+        "commune_checked",
+    ]
 
     # What « Autre » asks for: the person fills in the public form, someone else the others.
     fonction_missing = "Précisez votre fonction."
@@ -185,6 +194,10 @@ class RegistrationForm(CommuneStepForm):
         label="Adresse e-mail",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="Vous y recevrez la confirmation et un lien pour gérer votre inscription.",
+    )
+    phone = PhoneField(
+        help_text="Pour que l'équipe de l'union puisse vous joindre le jour de l'événement (un "
+        "retard, un changement de salle) ; seuls les organisateurs le voient."
     )
     fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
     fonction_autre = forms.CharField(label=fonction_autre_label, max_length=200, required=False)
@@ -286,6 +299,7 @@ class RegistrationForm(CommuneStepForm):
             atelier_ids=cleaned.get("ateliers") or [],
             needs=cleaned.get("needs", ""),
             consent=cleaned.get("consent", False),
+            phone=cleaned.get("phone", ""),
         )
 
 
@@ -354,6 +368,10 @@ class OnBehalfRegistrationForm(RegistrationForm):
         self.fields[
             "commune"
         ].help_text = "La commune que la personne représente (nom ou code INSEE)."
+        self.fields["phone"].help_text = (
+            "Facultatif : pour joindre la personne le jour de l'événement ; seuls les "
+            "organisateurs le voient."
+        )
         if "consent" in self.fields:
             # The organiser records what the person said (by e-mail, on a paper form).
             self.fields["consent"].label = (
@@ -370,6 +388,8 @@ class MemberRegistrationForm(OnBehalfRegistrationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["consent"]
+        # The person gives it herself, on her personal page, or to the organisers.
+        del self.fields["phone"]
 
 
 class ManualRegistrationForm(OnBehalfRegistrationForm):
@@ -475,6 +495,7 @@ def edit_initial(registration: Registration) -> dict:
         "nom": registration.nom,
         "prenom": registration.prenom,
         "email": registration.email,
+        "phone": registration.phone,
         "commune": edit_initial_commune(registration),
         "fonction": registration.fonction,
         # Only the text of « Autre »: an imported label is kept by update_registration.
@@ -521,7 +542,7 @@ class ManageAteliersForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes : Nom, Prénom, Commune, Fonction ; facultatives : Email, "
+        help_text="Colonnes : Nom, Prénom, Commune, Fonction ; facultatives : Email, Téléphone, "
         "Département ou Région, Besoins, une ou plusieurs colonnes « Atelier… ».",
     )
     hint = AreaHintField(
@@ -645,13 +666,20 @@ class RegistrationFilterForm(forms.Form):
         ]
 
     def filter(self, queryset):
+        from seminars.attendance import atelier_people, presence_filter
+
         if not self.is_bound:
             return queryset
         self.is_valid()  # the fields in error are left out of cleaned_data, the others apply
         data = {name: None for name in self.fields} | self.cleaned_data
         if data["q"]:
             queryset = matching_people(queryset, data["q"])
-        if data["presence"]:
+        if data["presence"] and data["atelier"]:
+            # The per-atelier door view: present at that atelier (seminars.attendance).
+            queryset = queryset.exclude(status=Registration.Status.CANCELLED).filter(
+                presence_filter(data["atelier"], data["presence"] == "present")
+            )
+        elif data["presence"]:
             queryset = queryset.exclude(status=Registration.Status.CANCELLED).filter(
                 checked_in_at__isnull=data["presence"] == "absent"
             )
@@ -664,7 +692,8 @@ class RegistrationFilterForm(forms.Form):
         if data["fonction"]:
             queryset = queryset.filter(fonction=data["fonction"])
         if data["atelier"]:
-            queryset = queryset.filter(ateliers=data["atelier"])
+            # Who chose it, and who was marked present at it without having chosen it.
+            queryset = queryset.filter(atelier_people(data["atelier"]))
         if data["flagged"]:
             queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
         return queryset.distinct()

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from seminars.fonctions import map_fonction, says_more_than_label
 from seminars.models import Atelier, Fonction, Registration, SeminarPage
+from seminars.phones import normalise_phone
 from seminars.services import (
     RegistrationData,
     RegistrationError,
@@ -55,6 +56,14 @@ HEADERS = {
     "besoins specifiques": "needs",
     "accessibilite": "needs",
     "regime alimentaire": "needs",
+    # « Téléphone », « Tél. », « Tel », « Portable »… (fold drops the accents and the dot).
+    "telephone": "phone",
+    "tel": "phone",
+    "n de telephone": "phone",
+    "numero de telephone": "phone",
+    "telephone portable": "phone",
+    "portable": "phone",
+    "mobile": "phone",
 }
 # Columns whose folded title starts so hold ateliers, by title; there may be several.
 ATELIER_COLUMN = "atelier"
@@ -70,7 +79,7 @@ MISSING = {
     "commune": "Commune manquante.",
     "fonction": "Fonction manquante.",
 }
-LABELS = {**REQUIRED, "email": "Email", "needs": "Besoins"}
+LABELS = {**REQUIRED, "email": "Email", "needs": "Besoins", "phone": "Téléphone"}
 # The optional hint columns for the commune matcher: the column says what a bare code is ("11" is
 # the Aude as a département and Île-de-France as a région).
 HINT_LABELS = {"departement": "Département", "region": "Région"}
@@ -88,6 +97,8 @@ MAX_LENGTHS = {
 }
 # The needs are limited as on the registration form (seminars.forms.NEEDS_LIMIT).
 MAX_LENGTHS["needs"] = 1000
+# A phone number is checked by its shape (normalise_phone), whose message says what is expected.
+MAX_LENGTHS["phone"] = 1000
 MAX_ROWS = 5000
 
 
@@ -202,6 +213,7 @@ def read_list(
                     ImportIssue(line, "Email", f"Adresse déjà présente ligne {seen_emails[email]}.")
                 )
             seen_emails.setdefault(email, line)
+        phone = _line_phone(cell, columns, header, line, errors)
         line_hint = _line_hint(cell, line, errors) or (hint, None)
         atelier_ids = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
@@ -219,6 +231,7 @@ def read_list(
                     fonction_text=typed_fonction,
                     atelier_ids=atelier_ids,
                     needs=cell("needs"),
+                    phone=phone,
                 ),
             )
         )
@@ -227,6 +240,27 @@ def read_list(
     if errors:
         raise ImportRejected(errors)
     return parsed, columns
+
+
+def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: list) -> str:
+    """The line's phone number, normalised (seminars.phones), or "" with the line's error in the
+    column as the file titles it. Nine digits are read as a French number whose leading 0 the
+    spreadsheet dropped."""
+    typed = cell("phone").strip()
+    if not typed:
+        return ""
+    try:
+        return normalise_phone(typed, spreadsheet=True)
+    except ValidationError:
+        errors.append(
+            ImportIssue(
+                line,
+                header[columns["phone"]].strip(),
+                f"Numéro de téléphone invalide : « {typed} ». Attendu : un numéro français à 10 "
+                "chiffres (06 12 34 56 78) ou international commençant par + (+32 2 123 45 67).",
+            )
+        )
+        return ""
 
 
 def _atelier_titles(seminar: SeminarPage) -> dict[str, Atelier]:

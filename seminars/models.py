@@ -604,6 +604,9 @@ class Registration(models.Model):
     prenom = models.CharField("prénom", max_length=150)
     # Stored lower-cased; empty for imported lists without e-mails.
     email = models.EmailField("e-mail", blank=True)
+    # Optional, for the organisers to call someone on the morning of the event; stored as
+    # seminars.phones.normalise_phone writes it (« 06 12 34 56 78 », « +32 2 123 45 67 »).
+    phone = models.CharField("téléphone", max_length=30, blank=True)
     commune = models.ForeignKey(
         "tenants.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -729,6 +732,31 @@ class Registration(models.Model):
 
 # Registration.was_present as a query: confirmed and checked in.
 PRESENT = Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)
+
+
+class AtelierPresence(models.Model):
+    """One person seen in one atelier (« Présent(e) à l'atelier »), marked at the door or in the
+    atelier's room: what the attestation and the atelier's attendance sheet certify once such
+    presences are recorded for an event. The person may have chosen another atelier, or none:
+    people change rooms on the day. Undone by deleting the row (seminars.attendance)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="atelier_presences"
+    )
+    atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="presences")
+    checked_in_at = models.DateTimeField("présence émargée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "présence à un atelier"
+        verbose_name_plural = "présences aux ateliers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "atelier"], name="one_presence_per_atelier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.atelier}"
 
 
 def waiting_queue(seminar_id: int) -> models.QuerySet:

@@ -3,9 +3,9 @@
 Two deadlines, counted from the end of the event (settings, stated on /donnees-personnelles/):
 - SEMINAR_NEEDS_KEPT_DAYS: the accessibility or dietary needs, which may reveal someone's health
   or beliefs, only serve the day itself; they are erased first.
-- SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail erased and, unless
-  the person agreed to appear in the list published with the proceedings (and held a seat), name
-  and first name too; the questionnaire's free texts are erased (its ratings stay); the audit
+- SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail and phone number
+  erased and, unless the person agreed to appear in the list published with the proceedings (and
+  held a seat), name and first name too; the questionnaire's free texts are erased (its ratings stay); the audit
   trail's lines that name them are rewritten. What the union counts
   (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
 
@@ -86,9 +86,9 @@ def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     )
     unnamed = list(due.exclude(published).values_list("pk", flat=True))
     # The published list's names stay: the person agreed to appear with the proceedings.
-    named = due.filter(published).update(email="", needs="", anonymised_at=now)
+    named = due.filter(published).update(email="", phone="", needs="", anonymised_at=now)
     Registration.objects.filter(pk__in=unnamed).update(
-        nom=ANONYMISED_NAME, prenom="", email="", needs="", anonymised_at=now
+        nom=ANONYMISED_NAME, prenom="", email="", phone="", needs="", anonymised_at=now
     )
     _rewrite_audit_targets(unnamed)
     return named + len(unnamed)

@@ -82,6 +82,8 @@ class RegistrationData:
     atelier_ids: list[int] = field(default_factory=list)
     needs: str = ""
     consent: bool = False
+    # Normalised by the forms and the import (seminars.phones); "" for none.
+    phone: str = ""
 
 
 def resolve_commune(
@@ -511,6 +513,8 @@ def _fill(registration: Registration, data: RegistrationData, *, keep_choices: b
     _set_commune(registration, data.commune)
     registration.fonction = data.fonction
     registration.fonction_text = data.fonction_text
+    if data.phone or not keep_choices:  # a list without phones keeps the one registered
+        registration.phone = data.phone
     if not keep_choices:
         registration.needs = data.needs
         registration.consent = data.consent
@@ -657,6 +661,7 @@ EDITED_FIELDS = {
     "nom": ("nom",),
     "prenom": ("prenom",),
     "email": ("email",),
+    "phone": ("phone",),
     "commune": tuple(COMMUNE_FIELDS),
     "fonction": ("fonction", "fonction_text"),
     "needs": ("needs",),

@@ -55,6 +55,7 @@ from seminars.models import (
     Visibility,
     with_slots,
 )
+from seminars.phones import PhoneForm, set_phone
 from seminars.retention import retention_periods
 from seminars.services import (
     CHANGES_CLOSED,
@@ -417,13 +418,26 @@ def manage_registration(request, token: str):
     )
     # « Corriger ma commune » (« Modifier ma commune » once recognised), until the cut-off.
     commune_form = CommuneCorrectionForm(registration=registration) if can_change else None
+    # « Mon téléphone »: until the event's end, past the cut-off for other changes (the day).
+    phone_open = registration.status != Registration.Status.CANCELLED and not seminar.has_ended()
+    phone_form = PhoneForm(initial={"phone": registration.phone}) if phone_open else None
     status = 200
+    if request.method == "POST" and request.POST.get("action") == "phone" and phone_open:
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            changed = set_phone(registration, phone_form.cleaned_data["phone"])
+            said = "Votre numéro de téléphone est enregistré." if changed else "Aucun changement."
+            if changed and not phone_form.cleaned_data["phone"]:
+                said = "Votre numéro de téléphone est retiré."
+            messages.success(request, said)
+            return HttpResponseRedirect(request.path)
+        status = 400
     if request.method == "POST" and request.POST.get("action") in CONSENT_ACTIONS:
         consent = request.POST["action"] == "give_consent"
         set_consent(registration, consent)
         messages.success(request, CONSENT_ACTIONS[request.POST["action"]])
         return HttpResponseRedirect(request.path)
-    if request.method == "POST":
+    if request.method == "POST" and status == 200:
         if not can_change:
             messages.error(request, CHANGES_CLOSED)
             return HttpResponseRedirect(request.path)
@@ -488,6 +502,7 @@ def manage_registration(request, token: str):
             registration, correctable=commune_form is not None, request=request
         ),
         "commune_form": commune_form,
+        "phone_form": phone_form,
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available
         else "",

@@ -1,17 +1,26 @@
 """Organisers' screens in the Wagtail admin (union admins and event organisers)."""
 
 from django.urls import include, path, reverse
+from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from seminars import admin_views
+from seminars import admin_views, door_views
+from seminars.door_access import can_staff_door, door_only, events_in_window
 from seminars.models import SeminarPage
 
 
 class OrganiserMenuItem(MenuItem):
     def is_shown(self, request):
         return admin_views.can_organise(request.user)
+
+
+class DoorMenuItem(MenuItem):
+    """The welcome desk: organisers and the « Accueil des participants » (door_access)."""
+
+    def is_shown(self, request):
+        return can_staff_door(request.user)
 
 
 def _page(route: str, view, name: str):
@@ -46,6 +55,15 @@ def register_seminar_admin_urls():
         _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),
         _page("<int:pk>/<int:registration_pk>/lien/", v.resend_link, "resend_link"),
+        # The welcome desk (door_views): organisers and the « Accueil des participants ».
+        _page("accueil/", door_views.door_day, "door_day"),
+        _page("accueil/<int:pk>/", door_views.door_list, "door_list"),
+        _page("accueil/<int:pk>/arrivee/", door_views.door_add, "door_add"),
+        _page(
+            "accueil/<int:pk>/<int:registration_pk>/emargement/",
+            door_views.door_check_in,
+            "door_check_in",
+        ),
     ]
     return [path("inscriptions/", include((urls, "seminars_admin")))]
 
@@ -58,6 +76,33 @@ def register_seminar_menu_item():
         icon_name="date",
         order=260,
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_door_menu_item():
+    return DoorMenuItem(
+        "Accueil des participants",
+        reverse("seminars_admin:door_day"),
+        icon_name="group",
+        order=261,
+    )
+
+
+class DoorPanel(Component):
+    """The admin home of the « Accueil des participants »: the events of their day window."""
+
+    name = "door_desk"
+    template_name = "seminars/admin/door_panel.html"
+    order = 40  # first: it is all they do here
+
+    def get_context_data(self, parent_context):
+        return {"events": events_in_window(SeminarPage.objects.order_by("start"))}
+
+
+@hooks.register("construct_homepage_panels")
+def add_door_panel(request, panels):
+    if door_only(request.user):
+        panels.append(DoorPanel())
 
 
 @hooks.register("register_page_listing_more_buttons")

@@ -253,7 +253,7 @@ def test_a_google_forms_export_keeps_ateliers_and_needs_and_names_the_ignored_co
     assert response.status_code == 200
     content = page(response)
     assert "3 inscription(s) importée(s)" in content
-    assert "Colonnes ignorées : Horodateur, Téléphone." in content
+    assert "Colonnes ignorées : Horodateur." in content  # Téléphone is read since session 17
     people = {r.nom: r for r in energy_day.registrations.prefetch_related("ateliers")}
     assert sorted(a.title for a in people["Kaci"].ateliers.all()) == [AFTERNOON, MORNING_1]
     assert [a.title for a in people["Leroy"].ateliers.all()] == [MORNING_2]
@@ -298,7 +298,7 @@ def test_the_api_import_names_the_ignored_columns_and_the_fonctions_read(energy_
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["imported"] == 3
-    assert body["ignored_columns"] == ["Horodateur", "Téléphone"]
+    assert body["ignored_columns"] == ["Horodateur"]
     assert {"typed": "1er adjoint", "fonction": "maire_adjoint"} in body["interpreted_fonctions"]
 
 

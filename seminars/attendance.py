@@ -1,0 +1,185 @@
+"""Presence per atelier (« Présent(e) à l'atelier »): marking it, and reading it back for the door
+lists, the attendance sheets, the attestations, the year report and the API.
+
+An event's presences per atelier count only once any was recorded for it (`records_ateliers`):
+before, the attestations and reports keep naming the ateliers people chose, as the union cannot
+tell who went where.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from seminars.models import Atelier, AtelierPresence, Registration, SeminarPage
+from seminars.services import RegistrationError, set_check_in
+from union.audit import record_audit
+
+Status = Registration.Status
+# An atelier is « running » at the door from a little before its start (people come early to
+# find the room) to its end: its presence buttons are then on every confirmed person's row.
+RUNNING_EARLY = timedelta(minutes=30)
+ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
+
+
+def records_ateliers(seminar: SeminarPage) -> bool:
+    """Whether any presence per atelier was recorded for the event."""
+    return AtelierPresence.objects.filter(atelier__page=seminar).exists()
+
+
+def set_atelier_presence(
+    registration: Registration, atelier: Atelier, present: bool, *, actor
+) -> bool:
+    """Mark (or undo) the person's presence at the atelier; returns whether anything changed.
+
+    Marking someone present at an atelier also checks them in at the event when not done yet
+    (set_check_in, audited as any check-in): they are there. Only a confirmed person: someone
+    waiting is confirmed first (« Confirmer et émarger »). Undoing it leaves the event's check-in
+    as it is. Audited `seminar.registration.atelier_check_in` / `…_undone`, the atelier's id in
+    the details. Raises RegistrationError."""
+    if atelier.page_id != registration.seminar_id:
+        raise RegistrationError({"atelier": [ATELIER_UNKNOWN]})
+    name = f"{registration.prenom} {registration.nom}"
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if present and registration.status != Status.CONFIRMED:
+            raise RegistrationError(
+                {
+                    "__all__": [
+                        f"{name} n'a pas de place confirmée "
+                        f"({registration.get_status_display().lower()}) : confirmez d'abord son "
+                        "inscription pour l'émarger."
+                    ]
+                }
+            )
+        if present:
+            _presence, changed = AtelierPresence.objects.get_or_create(
+                registration=registration, atelier=atelier
+            )
+            if registration.checked_in_at is None:
+                set_check_in(registration, True, actor=actor)
+        else:
+            changed = bool(
+                AtelierPresence.objects.filter(registration=registration, atelier=atelier).delete()[
+                    0
+                ]
+            )
+        if changed:
+            record_audit(
+                "seminar.registration.atelier_check_in"
+                if present
+                else "seminar.registration.atelier_check_in_undone",
+                actor=actor,
+                target=f"{name} – {atelier.title}",
+                seminar=registration.seminar_id,
+                registration=registration.pk,
+                atelier=atelier.pk,
+            )
+    return changed
+
+
+def running_ateliers(seminar: SeminarPage, now=None) -> list[Atelier]:
+    now = now or timezone.now()
+    return list(
+        seminar.ateliers.filter(starts_at__lte=now + RUNNING_EARLY, ends_at__gt=now).order_by(
+            "starts_at", "sort_order"
+        )
+    )
+
+
+@dataclass
+class AtelierMark:
+    """One atelier's presence button on a person's row."""
+
+    atelier: Atelier
+    chosen: bool
+    present_at: object  # the local time of the presence, or None
+
+
+def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | None = None):
+    """Give each registration of `registrations` (a list) `atelier_marks`: the ateliers whose
+    « Présent(e) à l'atelier » button its row shows (those chosen, those running now, the one the
+    list is filtered by, and those where the person was marked present), confirmed people only;
+    two queries whatever the rows."""
+    ids = [r.pk for r in registrations]
+    presences = {
+        (p.registration_id, p.atelier_id): p.checked_in_at
+        for p in AtelierPresence.objects.filter(registration_id__in=ids)
+    }
+    chosen = set(
+        Registration.ateliers.through.objects.filter(registration_id__in=ids).values_list(
+            "registration_id", "atelier_id"
+        )
+    )
+    ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
+    always = {a.pk for a in running_ateliers(seminar)}
+    if shown_atelier is not None:
+        always.add(shown_atelier.pk)
+    for registration in registrations:
+        registration.atelier_marks = [
+            AtelierMark(
+                atelier,
+                (registration.pk, atelier.pk) in chosen,
+                presences.get((registration.pk, atelier.pk)),
+            )
+            for atelier in ateliers
+            if registration.status == Status.CONFIRMED
+            and (
+                atelier.pk in always
+                or (registration.pk, atelier.pk) in chosen
+                or (registration.pk, atelier.pk) in presences
+            )
+        ]
+    return registrations
+
+
+def atelier_counts(atelier: Atelier) -> dict:
+    """The per-atelier door view's counters: people expected (confirmed and chose it), present
+    (marked present there, chosen or not), and the atelier's seats."""
+    expected = atelier.registrations.filter(status=Status.CONFIRMED).count()
+    present = atelier.presences.count()
+    return {"expected": expected, "present": present, "seats": atelier.seats}
+
+
+def attended_ateliers(registration: Registration) -> list[Atelier]:
+    """The ateliers the person was marked present at, in starting order (prefetch
+    `atelier_presences__atelier` where many people are read)."""
+    return sorted(
+        (presence.atelier for presence in registration.atelier_presences.all()),
+        key=lambda atelier: (atelier.starts_at, atelier.sort_order or 0),
+    )
+
+
+def presences_by_atelier(seminar_ids) -> dict[int, list[tuple[str, int]]]:
+    """Event id -> [(atelier title, people present)] in starting order, for the events among
+    `seminar_ids` where presences per atelier were recorded; one query."""
+    rows = (
+        Atelier.objects.filter(page_id__in=list(seminar_ids))
+        .annotate(present=Count("presences"))
+        .filter(present__gt=0)
+        .order_by("page_id", "starts_at", "sort_order")
+        .values_list("page_id", "title", "present")
+    )
+    found: dict[int, list[tuple[str, int]]] = {}
+    for page_id, title, present in rows:
+        found.setdefault(page_id, []).append((title, present))
+    return found
+
+
+def atelier_people(atelier_id: int) -> Q:
+    """The per-atelier door view's people: those who chose the atelier, and those marked present
+    at it without having chosen it (they changed rooms on the day)."""
+    return Q(ateliers=atelier_id) | Q(pk__in=_present_ids(atelier_id))
+
+
+def presence_filter(atelier_id: int, present: bool) -> Q:
+    """Registrations marked present (or not) at the atelier: the per-atelier door view's
+    presence filter."""
+    marked = Q(pk__in=_present_ids(atelier_id))
+    return marked if present else ~marked
+
+
+def _present_ids(atelier_id: int):
+    return AtelierPresence.objects.filter(atelier=atelier_id).values("registration")

@@ -188,4 +188,7 @@ def refuse_bulk_publishing_incomplete_pages(request, action_type, objects, actio
         "éléments incomplets (un tableau sans titre ou sans en-tête, par exemple). Ouvrez "
         f"{'ces pages' if len(refused) > 1 else 'la page'} pour les corriger, puis publiez.",
     )
-    return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+    # Only a `next` on this site: the query string is anyone's to write.
+    from wagtail.admin.utils import get_valid_next_url_from_request
+
+    return redirect(get_valid_next_url_from_request(request) or "wagtailadmin_explore_root")

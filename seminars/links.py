@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from tenants.services import portal_urlconf
 
@@ -19,10 +20,36 @@ class LinkInvalid(Exception):
     pass
 
 
+def address_digest(email: str) -> str:
+    """A keyed digest of the registration's address (HMAC-SHA256 with a key derived from
+    SECRET_KEY, first 16 hex digits): the link stops working once the organiser changes the
+    address, without the address itself being readable in the link (signing.dumps only signs:
+    the payload is base64 that anyone decodes, and the link goes into logs, browser histories
+    and the .ics description of shared calendars)."""
+    normalised = (email or "").strip().lower()
+    return salted_hmac(f"{SALT}.address", normalised, algorithm="sha256").hexdigest()[:16]
+
+
 def make_token(registration) -> str:
-    # The e-mail is part of the payload: a link stops working for a registration whose
-    # address was changed by the organiser.
-    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=SALT, compress=True)
+    return signing.dumps(
+        {"r": registration.pk, "h": address_digest(registration.email)}, salt=SALT, compress=True
+    )
+
+
+def _registration_of(payload: dict, queryset):
+    """The registration a payload names, if its address is still the one the link was made for."""
+    registration = queryset.filter(pk=payload.get("r")).first()
+    if registration is None:
+        return None
+    if "h" in payload:
+        same = constant_time_compare(str(payload["h"]), address_digest(registration.email))
+    else:
+        # The former links carried the address itself ({"r", "e"}). Still accepted so that the
+        # links already sent keep working until they expire: remove this branch once
+        # SEMINAR_LINK_MAX_AGE (180 days) has passed since this change was deployed (December
+        # 2026: from June 2027). An expired one then no longer gets « nouveau lien » either.
+        same = payload.get("e") is not None and registration.email == payload.get("e")
+    return registration if same else None
 
 
 def read_token(token: str):
@@ -36,10 +63,10 @@ def read_token(token: str):
         raise LinkExpired from error
     except signing.BadSignature as error:
         raise LinkInvalid from error
-    registration = (
-        Registration.objects.select_related("seminar", "commune")
-        .filter(pk=payload.get("r"), email=payload.get("e"))
-        .first()
+    if not isinstance(payload, dict):
+        raise LinkInvalid
+    registration = _registration_of(
+        payload, Registration.objects.select_related("seminar", "commune")
     )
     if registration is None:
         raise LinkInvalid
@@ -54,7 +81,9 @@ def read_expired_token(token: str):
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    return Registration.objects.filter(pk=payload.get("r"), email=payload.get("e")).first()
+    if not isinstance(payload, dict):
+        return None
+    return _registration_of(payload, Registration.objects.all())
 
 
 def manage_path(registration) -> str:

@@ -3,8 +3,13 @@
 from django.db import connection
 from django.tasks import task
 
+# These tasks run in the worker already: their e-mails go straight to the mail server, not
+# through the queue a second time (union.mail).
+from union.mail import delivering_directly
+
 
 @task
+@delivering_directly()
 def send_registration_email(registration_id: int, kind: str) -> bool:
     """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
     présence or « pas de place libérée » for one person."""
@@ -31,6 +36,7 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
 
 
 @task
+@delivering_directly()
 def send_address_changed_email(seminar_id: int, former_email: str) -> bool:
     """Tell an address an organiser replaced that it no longer receives the registration's
     messages (its personal link stopped working)."""
@@ -46,6 +52,7 @@ def send_address_changed_email(seminar_id: int, former_email: str) -> bool:
 
 
 @task
+@delivering_directly()
 def send_message_task(registration_ids: list[int], subject: str, body: str) -> int:
     """An organiser's message, one e-mail per registrant."""
     from seminars.emails import send_organiser_message

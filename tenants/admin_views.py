@@ -51,6 +51,7 @@ from tenants.services import (
     resent_invitation_message,
     set_member_status,
 )
+from tenants.workspace import archive
 from union.formats import plural
 from union.models import AuditEntry
 from union.roles import is_union_admin
@@ -304,6 +305,11 @@ def _member_page(request, member: MemberCCAS, *, invite_form=None, status=200):
             "invite_form": invite_form or InviteDirectionForm(),
             "statuses": MemberCCAS.Status.choices,
             "space_url": member_url(member, "/", request),
+            # A member that left: until when its direction may download the space's archive
+            # (read from the union's trail; the union itself never opens the archive).
+            "archive_until": archive.archive_open_until(member),
+            "archive_open": archive.archive_open(member),
+            "archive_days": archive.DEPARTURE_ARCHIVE_DAYS,
             "page_title": member.name,
             "header_icon": "group",
         },
@@ -475,6 +481,7 @@ def member_status(request, pk: int):
             "status_label": label,
             "verb": verbs[status],
             "consequence": status_consequence(status, people),
+            "archive_days": archive.DEPARTURE_ARCHIVE_DAYS,
             "back": back,
             "page_title": f"{verbs[status]} {member.name}",
             "header_icon": "group",

@@ -170,14 +170,12 @@ def set_member_status(
     details = {"before": previous, "after": status}
     if reason.strip():
         details["reason"] = reason.strip()
-    record_audit("member.status", actor=actor, member=member, target=member.name, **details)
-    directions = list(
-        Membership.objects.filter(
-            member=member, role=Membership.Role.DIRECTOR, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
+    # Shared: the union's own decision, whatever schema the connection is on (a departure's date
+    # in the union's trail opens the directors' window to download their archive).
+    record_audit(
+        "member.status", actor=actor, member=member, target=member.name, shared=True, **details
     )
+    directions = directors_to_tell(member)
     if directions:
         changed_on = timezone.localdate()
         transaction.on_commit(
@@ -212,7 +210,10 @@ def send_member_status_email(
     request=None,
 ) -> None:
     """Tell a member's directions that the union suspended, reactivated or recorded the
-    departure of their member."""
+    departure of their member, and how they get their data back (the archive of the space,
+    which a departure leaves them DEPARTURE_ARCHIVE_DAYS days to download)."""
+    from tenants.workspace.archive import ARCHIVE_PAGE, DEPARTURE_ARCHIVE_DAYS, archive_deadline
+
     body = render_to_string(
         "tenants/email/member_status.txt",
         {
@@ -223,6 +224,9 @@ def send_member_status_email(
             "space_url": member_url(member, "/", request),
             "platform_name": settings.PLATFORM_NAME,
             "contact": union_contact(),
+            "archive_url": member_url(member, ARCHIVE_PAGE, request),
+            "archive_days": DEPARTURE_ARCHIVE_DAYS,
+            "archive_until": long_date(archive_deadline(changed_on), weekday=False),
         },
     )
     subject = STATUS_SUBJECTS[status].format(name=member.name)

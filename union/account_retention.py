@@ -32,6 +32,7 @@ from tenants.models import Membership
 from tenants.services import portal_url, send_set_password_email
 from union.audit import record_audit
 from union.formats import describe_days, long_date
+from union.mail import delivering_directly
 from union.models import InactivityWarning
 from union.task_queue import enqueue_with_transaction
 
@@ -189,6 +190,7 @@ def apply_account_retention(now: datetime | None = None) -> RetentionRun:
 
 
 @task
+@delivering_directly()  # already in the worker: not through the queue a second time
 def send_inactivity_warning(user_id: int) -> bool:
     """The warning e-mail, unless the person signed in (or the account closed) since it was
     queued."""

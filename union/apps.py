@@ -6,9 +6,23 @@ class UnionConfig(AppConfig):
     verbose_name = "Union (portail et comptes)"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.conf import settings
+        from django.db.models.signals import post_save, pre_save
 
         from union.services import PAGE_PERMISSION_SCOPES, grant_scoped_page_permissions
+        from union.tokens import note_credentials_change, revoke_on_credentials_change
+
+        # A new password or a deactivated account revokes the person's API tokens.
+        pre_save.connect(
+            note_credentials_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="union_note_credentials_change",
+        )
+        post_save.connect(
+            revoke_on_credentials_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="union_revoke_api_tokens",
+        )
 
         # A new events or experiences index page gives its union group the page permissions at
         # once (union.services.PAGE_PERMISSION_SCOPES); ensure_union_groups, run by

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from seminars.door_access import DOOR_STAFF
 from tenants.models import Commune, MemberCCAS, Membership
 from tenants.services import grant_membership, onboard_member
 from union import roles
@@ -26,6 +27,7 @@ UNION_STAFF = {
     "editrice@udccas93.demo": (roles.EDITOR, "Élodie", "Rédaction"),
     "moderateur@udccas93.demo": (roles.MODERATOR, "Marc", "Modération"),
     "organisatrice@udccas93.demo": (roles.EVENT_ORGANISER, "Olivia", "Événements"),
+    "accueil@udccas93.demo": (DOOR_STAFF, "Anaïs", "Accueil"),
 }
 APP_DEMOS = [
     "tenants.workspace.demo.load",

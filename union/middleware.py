@@ -70,7 +70,13 @@ class MemberSpaceMiddleware:
         if request.path.startswith("/static/"):
             return self.get_response(request)
         if not member.is_active:
-            return render(request, "tenants/suspended.html", {"member": member}, status=403)
+            # A member that left the union keeps, for a few days, a way in for its direction to
+            # download its data (sign-in and the archive only: tenants.workspace.archive).
+            from tenants.workspace.archive import closed_space_context, open_after_departure
+
+            if not open_after_departure(request):
+                context = closed_space_context(member)
+                return render(request, "tenants/suspended.html", context, status=403)
         user = request.user
         if user.is_authenticated:
             request.membership = Membership.objects.filter(

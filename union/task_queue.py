@@ -30,6 +30,8 @@ class QueueState:
     failed_recently: int  # failed over FAILURES_SHOWN_OVER
     last_finished_at: datetime | None
     now: datetime
+    # The e-mails among those failures (union.mail.FailedEmail): subject, recipients, reason.
+    failed_emails: tuple = ()
 
     @property
     def waited(self) -> timedelta:
@@ -100,12 +102,18 @@ def read_queue_state(now: datetime | None = None) -> QueueState | None:
         ),
         last_finished=Max("finished_at"),
     )
+    failed_emails = ()
+    if totals["failed"]:  # a second query only when something failed
+        from union.mail import read_failed_emails  # union.mail queues through this module
+
+        failed_emails = tuple(read_failed_emails(since=now - FAILURES_SHOWN_OVER))
     return QueueState(
         waiting=totals["waiting"],
         oldest_waiting_since=totals["oldest"],
         failed_recently=totals["failed"],
         last_finished_at=totals["last_finished"],
         now=now,
+        failed_emails=failed_emails,
     )
 
 

@@ -17,6 +17,8 @@ from union.api_errors import unknown_api_path
 from union.health import health
 
 urlpatterns = [
+    # Wagtail's reports with inert CSV/XLSX cells: before Wagtail's admin, which also has them.
+    path("admin/reports/", include("union.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

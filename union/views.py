@@ -31,6 +31,7 @@ from union.account_retention import WARNING_DAYS
 from union.audit import record_audit
 from union.formats import describe_days
 from union.middleware import is_member_host
+from union.password_reset import LimitedPasswordResetMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -73,12 +74,14 @@ def _same_address(a: str, b: str) -> bool:
     )
 
 
-class PasswordResetForm(DjangoPasswordResetForm):
+class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
     """Django's « mot de passe oublié », which also answers an active account that has never
     chosen a password (an invitation whose link expired or got lost): Django skips accounts
     with an unusable password, so such a person was told a link was sent and got nothing.
     She receives the set-password e-mail instead. The page says the same whatever the address
-    (nothing tells whether an account exists). Both e-mails say until when the link works."""
+    (nothing tells whether an account exists). Both e-mails say until when the link works.
+    At most PASSWORD_RESET_EMAILS_PER_HOUR per address, links on the portal's configured address
+    (union.password_reset)."""
 
     def users_without_password(self, email: str):
         User = get_user_model()
@@ -90,14 +93,17 @@ class PasswordResetForm(DjangoPasswordResetForm):
             if not user.has_usable_password() and _same_address(email, getattr(user, field))
         ]
 
-    def save(self, *args, request=None, extra_email_context=None, **kwargs):
+    def send_reset_emails(self, *args, request=None, extra_email_context=None, **kwargs):
         extra_email_context = {
             **(extra_email_context or {}),
             "valid_until": password_link_deadline(),
         }
-        super().save(*args, request=request, extra_email_context=extra_email_context, **kwargs)
+        super().send_reset_emails(
+            *args, request=request, extra_email_context=extra_email_context, **kwargs
+        )
         for user in self.users_without_password(self.cleaned_data["email"]):
-            send_set_password_email(user, request=request, reason="forgotten")
+            # No request: the link on the configured address, not the request's Host header.
+            send_set_password_email(user, reason="forgotten")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

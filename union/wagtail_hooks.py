@@ -21,6 +21,7 @@ from union.account_retention import reactivate_account
 from union.audit import record_audit
 from union.models import AuditEntry
 from union.task_queue import QueueState, read_queue_state
+from union.tokens import revoke_api_tokens
 
 User = get_user_model()
 
@@ -37,7 +38,14 @@ class TaskQueuePanel(Component):
         self.failures_url = failures_url
 
     def get_context_data(self, parent_context):
-        return {"state": self.state, "failures_url": self.failures_url}
+        user = parent_context["request"].user
+        return {
+            "state": self.state,
+            "failures_url": self.failures_url,
+            # Who did not get their e-mail (a password reset, an invitation): administrators
+            # only; organisers see the counts.
+            "show_failed_emails": roles.is_union_admin(user),
+        }
 
 
 @hooks.register("insert_global_admin_css")
@@ -224,4 +232,6 @@ def audit_bulk_action_on_users(request, action_type, objects, action):
                 reactivate_account(user, actor=request.user, request=request)
             else:
                 record_audit("account.deactivated", actor=request.user, target=account_name(user))
+                # Wagtail's action saves with QuerySet.update(): no signal for union.tokens.
+                revoke_api_tokens(user)
     return None

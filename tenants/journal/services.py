@@ -75,6 +75,7 @@ DETAIL_LABELS = {
     "reappointed": "membres reconduits",
     "role": "rôle",
     "password_link": "lien pour choisir un mot de passe",
+    "files": "fichiers",
 }
 
 # The journal page's filter: code -> (label, action prefix).
@@ -86,6 +87,7 @@ KINDS = {
     "equipe": ("Équipe", "membership."),
     "profil": ("Profil", "profile."),
     "experiences": ("Expériences", "experience."),
+    "donnees": ("Archive des données", "archive."),
 }
 
 ACTION_LABELS = {
@@ -115,4 +117,5 @@ ACTION_LABELS = {
     "membership.invitation_resent": "Invitation renvoyée",
     "experience.proposed": "Expérience proposée à l'union",
     "experience.revised": "Expérience modifiée et renvoyée",
+    "archive.downloaded": "Archive de toutes les données téléchargée",
 }

@@ -928,6 +928,38 @@ def _directors_left(member: MemberCCAS, without: Membership) -> int:
     )
 
 
+# An account opened by an invitation to this space is a few milliseconds older than its access
+# (grant_membership creates both in one transaction).
+ACCOUNT_OPENED_WITH_ACCESS = timedelta(seconds=10)
+
+
+def signed_in_since_access(membership: Membership) -> bool:
+    """Whether the person signed in since she was given access to this space. The platform keeps
+    one last login per account, not per space: a login elsewhere after the invitation counts."""
+    last_login = membership.user.last_login
+    return last_login is not None and last_login >= membership.created_at
+
+
+def team_name(membership: Membership) -> str:
+    """What the space's team sees of a person: her name (« Mon compte ») once she has signed in
+    since her access here, or when the account was opened by this access (the name is the one
+    the direction typed); before, only her address. Inviting an address must not show the name
+    that an account of the platform, opened elsewhere, carries."""
+    user = membership.user
+    opened_here = user.date_joined >= membership.created_at - ACCOUNT_OPENED_WITH_ACCESS
+    if opened_here or signed_in_since_access(membership):
+        return user.get_full_name() or user.email
+    return user.email
+
+
+# Said for a deactivated account (and whatever else stops an address from being invited here):
+# the direction learns nothing about an account of the platform, the union (which reactivates
+# accounts) does the rest.
+CANNOT_INVITE = (
+    "{email} ne peut pas être invité(e) depuis l'espace : écrivez à l'union, qui vous aidera."
+)
+
+
 @transaction.atomic
 def invite_team_member(
     member: MemberCCAS,
@@ -949,7 +981,7 @@ def invite_team_member(
         raise WorkspaceError(f"{email} a déjà accès à cet espace : changez plutôt son rôle.")
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and not existing.is_active:
-        raise WorkspaceError(f"Le compte {email} est désactivé : contactez l'union.")
+        raise WorkspaceError(CANNOT_INVITE.format(email=email))
     membership = grant_membership(
         member,
         email,
@@ -1003,10 +1035,10 @@ def resend_invitation(
     if membership.member_id != member.pk:
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
     user = membership.user
-    name = user.get_full_name() or user.email
+    name = team_name(membership)
     if not user.is_active:
         raise WorkspaceError(f"Le compte de {name} est désactivé : contactez l'union.")
-    if user.last_login is not None:
+    if signed_in_since_access(membership):
         raise WorkspaceError(
             f"{name} s'est déjà connecté(e) : en cas d'oubli, le mot de passe se change avec "
             "« Mot de passe oublié ? » sur la page de connexion."

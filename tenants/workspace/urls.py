@@ -4,6 +4,9 @@ from tenants.workspace import views
 
 urlpatterns = [
     path("", views.home, name="member_home"),
+    path("premiers-pas/masquer/", views.first_steps_hide, name="member_first_steps_hide"),
+    path("donnees/", views.data_page, name="member_data"),
+    path("donnees/archive.zip", views.data_archive, name="member_data_archive"),
     path("profil/", views.profile, name="member_profile"),
     path("profil/modifier/", views.profile_edit, name="member_profile_edit"),
     path("conseil/", views.board, name="member_board"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
 from tenants.services import password_link_valid_until, portal_url, resent_invitation_message
-from tenants.workspace import activity, board_exports, exports
+from tenants.workspace import activity, archive, board_exports, exports, first_steps
 from tenants.workspace.compliance import (
     abs_due_after,
     current_mandate,
@@ -80,6 +80,8 @@ from tenants.workspace.services import (
     resend_invitation,
     save_activity_figure,
     set_profile_publication,
+    signed_in_since_access,
+    team_name,
     update_board_member,
     update_document,
     update_mandate,
@@ -88,7 +90,7 @@ from tenants.workspace.services import (
 from tenants.workspace.templatetags.workspace_tags import euros, number
 from tenants.workspace.uploads import content_type_for, opens_in_browser
 from union.formats import describe_days, long_date, with_de
-from union.spreadsheets import csv_bytes, download_response
+from union.spreadsheets import attachment_header, csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -147,9 +149,21 @@ def home(request):
         "document_count": Document.objects.count(),
         "recent_documents": recent_documents(),
         "panels": render_panels(request),
+        # « Premiers pas » for a director, until every step is done or she hides it.
+        "first_steps": first_steps.first_steps_panel(request),
         **_roles(request),
     }
     return render(request, "workspace/home.html", context)
+
+
+@director_required
+@require_POST
+def first_steps_hide(request):
+    """« Masquer ces premiers pas »: a cookie of this host (first_steps.hide_first_steps)."""
+    response = HttpResponseRedirect("/")
+    first_steps.hide_first_steps(response)
+    messages.info(request, "« Premiers pas » est masqué sur ce navigateur.")
+    return response
 
 
 # --- Profile ---------------------------------------------------------------------------------
@@ -770,11 +784,13 @@ def _with_invitations(team: list[Membership]) -> list[Membership]:
     """Each membership with, for someone who never signed in, when her invitation went and
     whether its link still works (`never_signed_in`, `invited_at`, `link_valid_until`,
     `link_expired`)."""
-    waiting = [m for m in team if m.user.last_login is None]
+    # Not "never signed in anywhere": the team learns nothing of the person's other spaces.
+    waiting = [m for m in team if not signed_in_since_access(m)]
     invitations = last_invitations(m.user_id for m in waiting)
     now = timezone.now()
     for m in team:
-        m.never_signed_in = m.user.last_login is None
+        m.shown_name = team_name(m)
+        m.never_signed_in = not signed_in_since_access(m)
         if not m.never_signed_in:
             continue
         invitation = invitations.get(m.user_id)
@@ -812,8 +828,7 @@ def team(request):
             else:
                 messages.success(
                     request,
-                    f"{person_name(membership.user)} a été invité(e) "
-                    f"({membership.get_role_display()}).",
+                    f"{team_name(membership)} a été invité(e) ({membership.get_role_display()}).",
                 )
                 return HttpResponseRedirect("/equipe/")
     team = _with_invitations(list(_team(request)))
@@ -852,7 +867,7 @@ def team_role(request, pk: int):
     else:
         # Immediate (no confirmation), so the message says exactly what changed, or that
         # nothing did.
-        name, after = person_name(membership.user), membership.get_role_display()
+        name, after = team_name(membership), membership.get_role_display()
         if after == before:
             messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
         else:
@@ -874,7 +889,7 @@ def team_remove(request, pk: int):
     """GET: what removing this person's access means, and a button to confirm; POST removes it
     (services.remove_team_member), as a document or a board member is deleted."""
     membership = get_object_or_404(_team(request), pk=pk)
-    name = person_name(membership.user)
+    name = team_name(membership)
     try:
         if request.method == "GET":
             check_team_member_removable(request.tenant, membership, actor=request.user)
@@ -919,7 +934,7 @@ def team_resend(request, pk: int):
     except WorkspaceError as error:
         messages.error(request, str(error))
     else:
-        recipient = f"{person_name(membership.user)} ({membership.user.email})"
+        recipient = f"{team_name(membership)} ({membership.user.email})"
         messages.success(request, resent_invitation_message(invitation, recipient))
     return HttpResponseRedirect("/equipe/")
 
@@ -1122,4 +1137,40 @@ def download_document(request, pk: int):
         filename=document.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The space's data (réversibilité) ----------------------------------------------------------
+
+
+def _check_archive_access(request) -> None:
+    """The direction only, while the member is active and for some days after it left the
+    union (archive.archive_open): member_role_required would refuse a member that left."""
+    membership = membership_for(request)
+    if membership is None or not membership.is_director or not archive.archive_open(request.tenant):
+        raise PermissionDenied("Réservé à la direction du CCAS.")
+
+
+def data_page(request):
+    """« Toutes nos données »: what the archive holds, and its download."""
+    _check_archive_access(request)
+    member = request.tenant
+    return render(
+        request,
+        "workspace/data.html",
+        {
+            "open_until": None if member.is_active else archive.archive_open_until(member),
+            "document_count": Document.objects.count(),
+            "download_url": archive.ARCHIVE_DOWNLOAD,
+        },
+    )
+
+
+def data_archive(request):
+    """The ZIP of the whole space, streamed from a temporary file (deleted once sent)."""
+    _check_archive_access(request)
+    handle, summary = archive.download_member_archive(request.tenant, actor=request.user)
+    response = FileResponse(handle, content_type="application/zip")
+    response["Content-Disposition"] = attachment_header(summary.name)
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -156,7 +156,17 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Django 6.1's MAILERS (EMAIL_BACKEND & co are deprecated). "default" only queues: every e-mail
+# leaves through the task queue (union.mail) and the task hands it to "delivery", the real mail
+# server (production.py: SMTP); here printed on the console, i.e. the demo's log. "admins": the
+# server error reports (LOGGING below), sent at once, never through the queue.
+QUEUED_EMAIL_BACKEND = "union.mail.QueuedEmailBackend"
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {
+    "default": {"BACKEND": QUEUED_EMAIL_BACKEND},
+    "delivery": {"BACKEND": CONSOLE_EMAIL_BACKEND},
+    "admins": {"BACKEND": CONSOLE_EMAIL_BACKEND, "OPTIONS": {"fail_silently": True}},
+}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.local>"
 )
@@ -185,7 +195,11 @@ def tasks_setting(default: str) -> dict:
 TASKS = tasks_setting("immediate")
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"http://{PLATFORM_DOMAIN}:8000")
+# Every e-mailed link, password resets included (union.password_reset), starts with it. In
+# development, on the port `make demo PORT=…` serves (make passes PORT to the server's environment).
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://{PLATFORM_DOMAIN}:{os.environ.get('PORT', '8000')}"
+)
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
@@ -207,6 +221,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "ods",
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Its « mot de passe oublié » with the portal's limit per address (union.password_reset).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "union.password_reset.AdminPasswordResetForm"
 # Nobody types a password for someone else in Paramètres › Utilisateurs: a password typed by the
 # union for a member's director let union staff sign in as her and read her member space. The
 # fields are gone from the create and edit forms; union.wagtail_hooks sends a new account a
@@ -214,6 +230,15 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILUSERS_PASSWORD_REQUIRED = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
+
+# Attempts at /api/v1/auth/token/ (address and password in exchange for a token) per client
+# address, all hosts together (union.tokens: DRF's ScopedRateThrottle, scope "auth", read at
+# each request). Counted in the default cache: per gunicorn process with LocMemCache, shared
+# with CACHE_URL (Redis).
+API_AUTH_THROTTLE_RATE = "10/min"
+# « Mot de passe oublié » (portal and admin): at most this many e-mails to one address per hour,
+# whatever is typed; beyond, the page says the same and nothing is sent (union.password_reset).
+PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -252,9 +277,32 @@ MEMBER_LINK_MAX_AGE = 120  # seconds
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        # Django's own, but through MAILERS["admins"]: a report of a server error (a database
+        # outage among them) cannot wait in the database's task queue, and a mail server that
+        # is down must not turn the error page into a bare one (the "admins" mailer is silent).
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "using": "admins",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Configuring "django" resets its children: runserver's request lines as Django has them.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Django logs every finished task at INFO with sys.exc_info(): a task run on commit inside
         # a handled exception (get_or_create's DoesNotExist) printed that unrelated traceback.
         # Failed tasks are logged at ERROR and still show.

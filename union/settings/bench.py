@@ -12,7 +12,12 @@ DEBUG = False
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", "127.0.0.1"]
 EXTRA_PORTAL_HOSTS = ["testserver", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# As in production, e-mails are queued (union.mail); the worker delivers them in memory.
+MAILERS = {
+    "default": {"BACKEND": "union.mail.QueuedEmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    "admins": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maillage-bench-media-"))
 
 if os.environ.get("BENCH_DATABASE_URL"):

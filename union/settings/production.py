@@ -11,7 +11,14 @@ from django.core.exceptions import ImproperlyConfigured
 from union.db import database_config
 
 from .base import *  # noqa: F403
-from .base import DEFAULT_FROM_EMAIL, PLATFORM_NAME, tasks_setting
+from .base import (
+    CONSOLE_EMAIL_BACKEND,
+    DEFAULT_FROM_EMAIL,
+    PLATFORM_NAME,
+    QUEUED_EMAIL_BACKEND,
+    REST_FRAMEWORK,
+    tasks_setting,
+)
 
 _required_names = ("SECRET_KEY", "DATABASE_URL", "PRIVACY_CONTACT_EMAIL", "PLATFORM_DOMAIN")
 # All the missing ones at once: a first deployment found them one run (and traceback) at a time.
@@ -55,7 +62,10 @@ PRIVACY_CONTACT_EMAIL = os.environ["PRIVACY_CONTACT_EMAIL"]
 PLATFORM_DOMAIN = os.environ["PLATFORM_DOMAIN"]
 DEBUG = False
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
-CSRF_TRUSTED_ORIGINS = [f"https://{PLATFORM_DOMAIN}", f"https://*.{PLATFORM_DOMAIN}"]
+# None: every form posts to its own host (the portal's « Mes espaces » posts on the portal, then
+# redirects to the member host's /acces/<token>/ with a GET), and Django always accepts its own
+# origin. The former https://*.PLATFORM_DOMAIN let a page of any member host post to another.
+CSRF_TRUSTED_ORIGINS = []
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{PLATFORM_DOMAIN}")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -68,6 +78,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Host- prefix: browsers keep such a cookie only if Secure, without Domain, on Path=/ (as
+# set here and in base.py), so a script on one member host cannot plant a cookie for the parent
+# domain that the portal or another member would read. Renaming signs everyone out once.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+# The token view's throttle (union.tokens) counts per client address: behind nginx, the last
+# address of X-Forwarded-For, the one nginx appends ($proxy_add_x_forwarded_for); otherwise
+# every client would share nginx's 127.0.0.1, or choose its own address in the header.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": 1}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -77,16 +96,46 @@ STORAGES = {
 }
 # E-mails and reminders are queued in PostgreSQL and sent by `manage.py db_worker`.
 TASKS = tasks_setting("database")
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
-# Seconds before giving up on the mail server. Django waits forever by default: a server that
-# accepts the connection and never answers held a request (a password reset, an invitation) or
-# the worker until the connection dropped.
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def delivery_mailer(*, silent: bool = False) -> dict:
+    """The mail server the worker hands the queued e-mails to (union.mail). EMAIL_BACKEND still
+    names it, as before e-mails were queued (SMTP by default); EMAIL_HOST & co configure
+    Django's SMTP backend. `silent`: for the server error reports, which must not break the
+    error page when the mail server is down."""
+    backend = os.environ.get("EMAIL_BACKEND", "") or SMTP_EMAIL_BACKEND
+    if backend == QUEUED_EMAIL_BACKEND:
+        raise ImproperlyConfigured(
+            "EMAIL_BACKEND nomme le serveur qui remet vraiment les e-mails (SMTP par défaut) : "
+            "la file d'envoi est déjà en place devant lui. Retirez EMAIL_BACKEND, ou donnez "
+            f"{SMTP_EMAIL_BACKEND}."
+        )
+    options = {}
+    if backend == SMTP_EMAIL_BACKEND:
+        options = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "0") == "1",
+            # Seconds before giving up on the mail server. Django waits forever by default: a
+            # server that accepts the connection and never answers held the worker (and, before
+            # the queue, a request) until the connection dropped.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+        }
+    if silent and backend in (SMTP_EMAIL_BACKEND, CONSOLE_EMAIL_BACKEND):
+        options["fail_silently"] = True
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+# Every e-mail is queued with the transaction that sends it and delivered by `db_worker`
+# (union.mail): no worker, no e-mail. Server error reports go to ADMINS at once ("admins").
+MAILERS = {
+    "default": {"BACKEND": QUEUED_EMAIL_BACKEND},
+    "delivery": delivery_mailer(),
+    "admins": delivery_mailer(silent=True),
+}
 # Server errors (500) are e-mailed to these people by Django's logging (mail_admins), with the
 # traceback; empty: nobody is told, the error is only in the web server's log.
 ADMINS = admins_from(os.environ.get("ADMINS", ""))

@@ -15,7 +15,12 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Django's test set-up puts every mailer on locmem anyway (mail.outbox); the tests of the queue
+# itself (tests/union/test_queued_email_s17.py) set MAILERS["default"] to the queued backend.
+MAILERS = {
+    alias: {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    for alias in ("default", "delivery", "admins")
+}
 PLATFORM_DOMAIN = "localhost"
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver"]
 WAGTAILADMIN_BASE_URL = "http://localhost"
@@ -39,3 +44,8 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": "test_maillage"}
 EXTRA_PORTAL_HOSTS = ["testserver"]
+# The cache (LocMem) lives as long as the test process: the real limits would count the token
+# and reset requests of every test together. Their own tests set the real values
+# (tests/union/test_security_fixes_s17.py).
+API_AUTH_THROTTLE_RATE = "10000/min"
+PASSWORD_RESET_EMAILS_PER_HOUR = 10000

@@ -51,6 +51,11 @@ class Command(BaseCommand):
         summary = (
             f"{state.waiting} tâche(s) en attente, {state.failed_recently} en échec sur 7 jours"
         )
+        if state.failed_emails:
+            # After their last attempt (union.mail): who did not get what, and why.
+            self.stdout.write("E-mails non remis sur 7 jours, les plus récents d'abord :")
+            for failed in state.failed_emails:
+                self.stdout.write(f"  - {failed}")
         if state.waited > timedelta(minutes=max_wait):
             raise CommandError(
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "

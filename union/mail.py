@@ -1,0 +1,394 @@
+"""Every e-mail leaves through the task queue: the platform's default mailer only queues.
+
+`MAILERS["default"]` is `QueuedEmailBackend`: whatever sends an e-mail (our services, Django's
+password reset, Wagtail's moderation notices, `send_mail`, `EmailMessage.send()`) has it turned
+into JSON task arguments and queued as `deliver_email`, in the caller's transaction; the worker
+(`manage.py db_worker`) rebuilds the message and hands it to `MAILERS["delivery"]`, the real
+mail server (SMTP in production, the console in development). So a mail server that is down or
+slow no longer turns an invitation into a 500 nor loses a password reset: the request only
+writes a row, and the worker tries again, later and later (`RETRY_DELAYS`), then fails visibly
+(`check_task_queue`, the admin's « Envoi des e-mails » panel) with the subject and recipients.
+
+Queued with the transaction (`union.task_queue.enqueue_with_transaction`): with the PostgreSQL
+queue the row is part of the caller's transaction, so a rolled-back write sends nothing and a
+committed one cannot lose its e-mail; with the immediate backend (development, tests), which
+would run the task at once even inside `atomic()`, delivery waits for the commit.
+
+Tasks that send e-mails are themselves the queue (`seminars.tasks`, the inactivity warning):
+they are marked `@delivering_directly()`, so their messages go straight to the delivery mailer
+instead of through the queue a second time; only a message the mail server refuses there is
+queued, for the same retries. A flag set by the task rather than a different mailer in each
+sender (`send(using="delivery")`) keeps the senders unaware of where they run: the same
+`seminars.emails` function is right in a task and in a test; a task someone forgets to mark
+still delivers its e-mails, one queue hop later.
+
+Server error reports to ADMINS do not come here: they use `MAILERS["admins"]` (Django's logging
+handler, union.settings), delivered at once and silently dropped if the server is down, as
+before, because a report about a database outage cannot wait in that database.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from base64 import b64decode, b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import MIMEPart
+from email.parser import BytesParser
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.core.mail import (
+    EmailAlternative,
+    EmailAttachment,
+    EmailMessage,
+    EmailMultiAlternatives,
+    mailers,
+)
+from django.core.mail.backends.base import BaseEmailBackend
+from django.tasks import TaskContext, TaskResultStatus, task
+from django.utils import timezone
+
+from union.task_queue import enqueue_with_transaction, uses_database_queue
+
+logger = logging.getLogger(__name__)
+
+DELIVERY_MAILER = "delivery"
+# Five attempts over about an hour: the first at once, then after each failure these waits.
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=40),
+)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# Someone waits for a password reset or an invitation: ahead of the search-index updates and
+# the reminders (default priority 0). A retry goes back among the others.
+FIRST_ATTEMPT_PRIORITY = 10
+RETRY_PRIORITY = 0
+TASK_PATH = "union.mail.deliver_email"
+
+
+class EmailNotDelivered(Exception):
+    """The last attempt failed: the task fails with this French message (subject, recipients,
+    the mail server's answer), shown by check_task_queue and in the failed tasks' list."""
+
+
+# --- the mailer the platform sends with ---------------------------------------------------
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    """`MAILERS["default"]`: queues each message for `deliver_email`, or delivers it at once
+    inside a task marked `@delivering_directly()`."""
+
+    def __init__(self, fail_silently=False, **kwargs):
+        # Wagtail's notifications call get_connection(username=..., password=...): Django passes
+        # those on with _ignore_unknown_kwargs, which the base class drops.
+        super().__init__(**kwargs)
+        self.fail_silently = fail_silently
+
+    def send_messages(self, email_messages) -> int:
+        sent = 0
+        for message in email_messages:
+            if not message.recipients():
+                continue
+            try:
+                direct = _direct_delivery.get()
+                if direct is not None:
+                    direct.deliver(serialize_message(message))
+                else:
+                    # A header with a line break (or a broken attachment) fails here, in the
+                    # sender, rather than in the worker an instant later where nobody sees it.
+                    message.message()
+                    queue_delivery(serialize_message(message))
+            except Exception:
+                if not self.fail_silently:
+                    raise
+                logger.exception("E-mail « %s » non mis en file d'envoi", message.subject)
+                continue
+            sent += 1
+        return sent
+
+
+def queue_delivery(payload: dict, attempt: int = 1, run_after: datetime | None = None) -> None:
+    """Queue `deliver_email` for `payload`, with the caller's transaction."""
+    priority = FIRST_ATTEMPT_PRIORITY if attempt == 1 and run_after is None else RETRY_PRIORITY
+    enqueue_with_transaction(
+        deliver_email.using(priority=priority), payload, attempt, run_after=run_after
+    )
+
+
+# --- inside a task: deliver at once ----------------------------------------------------------
+
+
+@dataclass
+class _DirectDelivery:
+    server_failed: bool = False
+
+    def deliver(self, payload: dict) -> None:
+        """At once; on a mail server failure, into the queue for the retries. After one
+        failure, the task's next messages go to the queue without trying: an organiser's
+        message to 200 people would otherwise wait EMAIL_TIMEOUT 200 times."""
+        attempts_made = 0
+        if not self.server_failed:
+            try:
+                deliver_payload(payload)
+                return
+            except OSError as error:  # smtplib's errors are OSErrors
+                self.server_failed = True
+                if not uses_database_queue():
+                    raise  # nowhere to wait (tasks run at once): the task fails, as it did
+                attempts_made = 1
+                logger.warning(
+                    "E-mail « %s » à %s non remis, remis en file : %s",
+                    payload["subject"],
+                    ", ".join(recipients_of(payload)),
+                    describe_error(error),
+                )
+        queue_delivery(payload, attempts_made + 1, run_after=timezone.now() + RETRY_DELAYS[0])
+
+
+_direct_delivery: ContextVar[_DirectDelivery | None] = ContextVar(
+    "maillage_direct_delivery", default=None
+)
+
+
+@contextmanager
+def delivering_directly() -> Iterator[None]:
+    """For a task that sends e-mails (`@task` then `@delivering_directly()`): it already runs in
+    the worker, so its messages are delivered now rather than queued a second time."""
+    token = _direct_delivery.set(_DirectDelivery())
+    try:
+        yield
+    finally:
+        _direct_delivery.reset(token)
+
+
+# --- the worker's side -----------------------------------------------------------------------
+
+
+@task(priority=FIRST_ATTEMPT_PRIORITY, takes_context=True)
+def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict:
+    """Hand a queued message to the delivery mailer; on a mail server failure, queue the next
+    attempt (`RETRY_DELAYS`), after the last one fail with the subject and recipients."""
+    summary = {
+        "attempt": attempt,
+        "subject": message["subject"],
+        "recipients": recipients_of(message),
+    }
+    try:
+        deliver_payload(message)
+    except OSError as error:  # smtplib's errors are OSErrors
+        reason = describe_error(error)
+        if attempt >= MAX_ATTEMPTS or not uses_database_queue():
+            _keep_only_summary(context, summary)
+            raise EmailNotDelivered(
+                f"E-mail non remis après {attempt} essai{'s' if attempt > 1 else ''} : "
+                f"« {message['subject']} » pour {', '.join(recipients_of(message))}. "
+                f"Dernière erreur : {reason}."
+            ) from error
+        retry_at = timezone.now() + RETRY_DELAYS[attempt - 1]
+        queue_delivery(message, attempt + 1, run_after=retry_at)
+        logger.warning(
+            "E-mail « %s » à %s non remis (essai %d sur %d) : %s. Nouvel essai à %s.",
+            message["subject"],
+            ", ".join(recipients_of(message)),
+            attempt,
+            MAX_ATTEMPTS,
+            reason,
+            timezone.localtime(retry_at).strftime("%H:%M"),
+        )
+        _keep_only_summary(context, summary)
+        return {**summary, "delivered": False, "error": reason, "retry_at": retry_at.isoformat()}
+    _keep_only_summary(context, summary)
+    return {**summary, "delivered": True}
+
+
+def deliver_payload(payload: dict) -> None:
+    with mailers[DELIVERY_MAILER] as connection:
+        connection.send_messages([rebuild_message(payload)])
+
+
+def _keep_only_summary(context: TaskContext, summary: dict) -> None:
+    """Once its attempt is over, the task's row keeps the subject and recipients, not the body:
+    finished tasks stay 30 days (prune_db_task_results), and a body may hold a password link.
+    The next attempt, if any, has its own copy."""
+    row = getattr(context.task_result, "db_result", None)  # None with the immediate backend
+    if row is not None:
+        type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [summary], "kwargs": {}})
+
+
+# --- a message as JSON and back --------------------------------------------------------------
+
+
+def serialize_message(message: EmailMessage) -> dict:
+    """A message as JSON-able task arguments: addresses, headers, bodies, attachments (bytes in
+    base64, MIME parts whole), HTML alternatives. Rebuilt as an EmailMessage or an
+    EmailMultiAlternatives: a subclass's own behaviour would not survive (the platform has none)."""
+    headers = {str(name): str(value) for name, value in message.extra_headers.items()}
+    if "date" not in {name.lower() for name in headers}:
+        # The moment it was written, not the moment a retry got it through.
+        zone = timezone.get_current_timezone() if settings.EMAIL_USE_LOCALTIME else UTC
+        headers["Date"] = format_datetime(datetime.now(zone))
+    return {
+        "alternatives_class": isinstance(message, EmailMultiAlternatives),
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": str(message.from_email),
+        "to": [str(address) for address in message.to],
+        "cc": [str(address) for address in message.cc],
+        "bcc": [str(address) for address in message.bcc],
+        "reply_to": [str(address) for address in message.reply_to],
+        "headers": headers,
+        "content_subtype": message.content_subtype,
+        "encoding": str(message.encoding) if message.encoding else None,
+        "attachments": [_attachment_data(item) for item in message.attachments],
+        "alternatives": [
+            {"mimetype": alternative.mimetype, **_content_data(alternative.content)}
+            for alternative in getattr(message, "alternatives", [])
+        ],
+    }
+
+
+def rebuild_message(data: dict) -> EmailMessage:
+    """The message `serialize_message` described, attachments as they were attached."""
+    cls = EmailMultiAlternatives if data["alternatives_class"] else EmailMessage
+    message = cls(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    message.content_subtype = data["content_subtype"]
+    if data["encoding"]:
+        message.encoding = data["encoding"]
+    # Appended as stored, not through attach(): attach() already normalised them once (a text
+    # file's bytes decoded, the type guessed), so the same values give the same message.
+    for item in data["attachments"]:
+        if "mime" in item:
+            message.attachments.append(_parse_part(b64decode(item["mime"])))
+        else:
+            filename = item["filename"]
+            message.attachments.append(
+                EmailAttachment(
+                    tuple(filename) if isinstance(filename, list) else filename,
+                    _content_from(item),
+                    item["mimetype"],
+                )
+            )
+    if data["alternatives"]:
+        message.alternatives = [
+            EmailAlternative(_content_from(item), item["mimetype"]) for item in data["alternatives"]
+        ]
+    return message
+
+
+def _content_data(content) -> dict:
+    if isinstance(content, bytes):
+        return {"base64": b64encode(content).decode("ascii")}
+    if hasattr(content, "as_bytes"):  # a message/rfc822 attachment given as a message
+        return {"base64": b64encode(content.as_bytes()).decode("ascii")}
+    return {"text": str(content)}
+
+
+def _content_from(item: dict) -> str | bytes:
+    return b64decode(item["base64"]) if "base64" in item else item["text"]
+
+
+def _attachment_data(attachment) -> dict:
+    if isinstance(attachment, EmailAttachment):
+        return {
+            "filename": attachment.filename,
+            "mimetype": attachment.mimetype,
+            **_content_data(attachment.content),
+        }
+    # A MIME part attached whole (seminars' cancellation, with its `method=CANCEL`): its headers
+    # and body as bytes.
+    return {"mime": b64encode(attachment.as_bytes(policy=policy.default)).decode("ascii")}
+
+
+def _parse_part(raw: bytes) -> MIMEPart:
+    return BytesParser(_class=MIMEPart, policy=policy.default).parsebytes(raw)
+
+
+def recipients_of(payload: dict) -> list[str]:
+    return [*payload.get("to", []), *payload.get("cc", []), *payload.get("bcc", [])]
+
+
+def describe_error(error: OSError) -> str:
+    """The mail server's failure in French, with the setting to look at."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = ", ".join(
+            f"{address} ({code} {_text(answer)})"
+            for address, (code, answer) in error.recipients.items()
+        )
+        return f"destinataire refusé par le serveur d'envoi : {refused}"
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return (
+            f"identifiants refusés par le serveur d'envoi ({error.smtp_code} "
+            f"{_text(error.smtp_error)}) : vérifiez EMAIL_HOST_USER et EMAIL_HOST_PASSWORD"
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"le serveur d'envoi a répondu {error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPException):
+        return f"échange interrompu avec le serveur d'envoi ({error})"
+    if isinstance(error, TimeoutError):
+        return "le serveur d'envoi n'a pas répondu à temps (EMAIL_TIMEOUT)"
+    if isinstance(error, ConnectionRefusedError):
+        return "connexion refusée par le serveur d'envoi : vérifiez EMAIL_HOST et EMAIL_PORT"
+    return f"serveur d'envoi injoignable ({error})"
+
+
+def _text(answer) -> str:
+    return answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+
+
+# --- what staff and monitoring see -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FailedEmail:
+    failed_at: datetime
+    subject: str
+    recipients: list[str]
+    reason: str
+
+    def __str__(self) -> str:
+        moment = timezone.localtime(self.failed_at).strftime("%d/%m/%Y %H:%M")
+        return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
+
+
+def read_failed_emails(since: datetime, limit: int = 20) -> list[FailedEmail]:
+    """The e-mails whose last attempt failed since `since`, latest first (PostgreSQL queue)."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = (
+        DBTaskResult.objects.filter(
+            task_path=TASK_PATH, status=TaskResultStatus.FAILED, finished_at__gte=since
+        )
+        .order_by("-finished_at")
+        .values_list("finished_at", "args_kwargs", "traceback")[:limit]
+    )
+    failed = []
+    for finished_at, args_kwargs, traceback in rows:
+        (payload, *_rest) = args_kwargs.get("args") or [{}]
+        last_line = traceback.strip().splitlines()[-1] if traceback.strip() else ""
+        reason = last_line.split("Dernière erreur : ", 1)[-1].rstrip(".") or last_line
+        failed.append(
+            FailedEmail(
+                failed_at=finished_at,
+                subject=payload.get("subject", ""),
+                recipients=payload.get("recipients") or recipients_of(payload),
+                reason=reason,
+            )
+        )
+    return failed

@@ -1,0 +1,99 @@
+"""API tokens (DRF's authtoken): one per person, obtained with her address and password at
+/api/v1/auth/token/ (docs/api.md), on the portal or a member host.
+
+A token is a second password that never expires: it must end with the first one. Changing one's
+password (« Mon compte »), choosing a new one from a reset or invitation link, and a deactivated
+account (the union's users admin, its bulk « Set active state », union.account_retention) revoke
+it; the person asks for a new one with her new password. Done once, on the user model's save
+(connected in union.apps.UnionConfig.ready), rather than in each view that changes a password;
+Wagtail's bulk action writes with QuerySet.update(), which sends no signal: union.wagtail_hooks
+calls `revoke_api_tokens` itself there.
+
+The token view is also throttled (scope "auth", settings.API_AUTH_THROTTLE_RATE): guessing a
+password there is as cheap as on the login page, which nginx limits (docs/operations.md)."""
+
+from django.conf import settings
+from django_tenants.utils import get_public_schema_name, schema_context
+from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.throttling import ScopedRateThrottle
+
+# Noted on the instance by the pre_save receiver for the post_save one.
+_REVOKE = "_maillage_revoke_api_tokens"
+
+
+def revoke_api_tokens(users) -> int:
+    """Delete the API tokens of `users` (a user, or an iterable of users or primary keys); how
+    many were deleted."""
+    if hasattr(users, "pk"):
+        users = [users]
+    ids = [getattr(user, "pk", user) for user in users]
+    deleted, _ = Token.objects.filter(user_id__in=ids).delete()
+    return deleted
+
+
+def note_credentials_change(sender, instance, update_fields=None, **kwargs):
+    """pre_save of the user model: does this save change the password or close the account?
+
+    A new password is one set with set_password() (Django keeps the raw one in `_password` until
+    the save): a hash upgraded at login (check_password) is the same password, and keeps the
+    token. Saves that touch neither field (last_login at each login) cost no query."""
+    if instance.pk is None:
+        return
+    fields = set(update_fields) if update_fields is not None else None
+    new_password = getattr(instance, "_password", None) is not None and (
+        fields is None or "password" in fields
+    )
+    closed = False
+    if not instance.is_active and (fields is None or "is_active" in fields):
+        closed = sender._default_manager.filter(pk=instance.pk, is_active=True).exists()
+    setattr(instance, _REVOKE, new_password or closed)
+
+
+def revoke_on_credentials_change(sender, instance, created=False, **kwargs):
+    """post_save of the user model: revoke the tokens once the change is saved."""
+    if not created and getattr(instance, _REVOKE, False):
+        revoke_api_tokens(instance)
+    setattr(instance, _REVOKE, False)
+
+
+THROTTLED = "Trop de tentatives de connexion à l'API depuis votre adresse : réessayez dans {wait}."
+
+
+def _seconds(wait: int) -> str:
+    return f"{wait} seconde{'s' if wait > 1 else ''}"
+
+
+class PlatformWideScopedRateThrottle(ScopedRateThrottle):
+    """DRF's per-address throttle, counted once for the whole platform: cache keys carry the
+    schema's name (django_tenants.cache.make_key), so each member host would otherwise grant its
+    own 10 attempts. The count lives in the default cache: LocMemCache is per gunicorn process
+    (each process counts its own attempts) unless CACHE_URL makes it a shared Redis
+    (docs/operations.md); nginx's limit holds across processes either way."""
+
+    def get_rate(self):
+        # Read at each request (not from DRF's settings, frozen at import): tests change it.
+        return settings.API_AUTH_THROTTLE_RATE
+
+    def allow_request(self, request, view):
+        with schema_context(get_public_schema_name()):
+            return super().allow_request(request, view)
+
+
+class ObtainAPIToken(ObtainAuthToken):
+    """DRF's token view (address and password → the person's token), throttled, with a French
+    message and a Retry-After header when the limit is reached."""
+
+    throttle_classes = [PlatformWideScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def throttled(self, request, wait):
+        exc = exceptions.Throttled(wait)
+        seconds = exc.wait if exc.wait is not None else 60
+        exc.detail = ErrorDetail(THROTTLED.format(wait=_seconds(seconds)), code="throttled")
+        raise exc
+
+
+obtain_api_token = ObtainAPIToken.as_view()

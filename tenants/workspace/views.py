@@ -1044,6 +1044,17 @@ def document_edit(request, pk: int):
     return _document_form_page(request, document, form, title=title)
 
 
+def refuse_unless_may_remove(request, document: Document, refusal: str) -> None:
+    """Deleting a document, or replacing its file (which deletes the old one): directors may, an
+    agent only her own upload within AGENT_DELETE_WINDOW (services.may_delete_document).
+    `refusal`: the French reason, with « {hours} »."""
+    if not may_delete_document(
+        document, request.user, is_director=has_member_role(request, DIRECTOR)
+    ):
+        hours = int(AGENT_DELETE_WINDOW.total_seconds() // 3600)
+        raise PermissionDenied(refusal.format(hours=hours))
+
+
 @write_required
 @require_http_methods(["GET", "POST"])
 def document_replace(request, pk: int):
@@ -1052,15 +1063,13 @@ def document_replace(request, pk: int):
     the old file as deleting does: the same rule (an agent could wipe the director's records by
     uploading anything in their place)."""
     document = get_object_or_404(Document, pk=pk)
-    if not may_delete_document(
-        document, request.user, is_director=has_member_role(request, DIRECTOR)
-    ):
-        hours = int(AGENT_DELETE_WINDOW.total_seconds() // 3600)
-        raise PermissionDenied(
-            f"Vous ne pouvez remplacer que les fichiers que vous avez déposés il y a moins de "
-            f"{hours} heures : l'ancien fichier est supprimé. Pour celui-ci, demandez à la "
-            "direction, ou déposez la nouvelle version comme un autre document."
-        )
+    refuse_unless_may_remove(
+        request,
+        document,
+        "Vous ne pouvez remplacer que les fichiers que vous avez déposés il y a moins de "
+        "{hours} heures : l'ancien fichier est supprimé. Pour celui-ci, demandez à la "
+        "direction, ou déposez la nouvelle version comme un autre document.",
+    )
     form = DocumentReplaceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         replace_document_file(
@@ -1088,14 +1097,12 @@ def document_delete(request, pk: int):
     """Directors delete any document; an agent only her own, within AGENT_DELETE_WINDOW of its
     upload (services.may_delete_document)."""
     document = get_object_or_404(Document, pk=pk)
-    if not may_delete_document(
-        document, request.user, is_director=has_member_role(request, DIRECTOR)
-    ):
-        hours = int(AGENT_DELETE_WINDOW.total_seconds() // 3600)
-        raise PermissionDenied(
-            f"Vous ne pouvez supprimer que les documents que vous avez déposés il y a moins de "
-            f"{hours} heures. Pour celui-ci, demandez à la direction."
-        )
+    refuse_unless_may_remove(
+        request,
+        document,
+        "Vous ne pouvez supprimer que les documents que vous avez déposés il y a moins de "
+        "{hours} heures. Pour celui-ci, demandez à la direction.",
+    )
     if request.method == "GET":
         return _confirm_delete(
             request,

@@ -9,11 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from seminars.door_access import DOOR_STAFF
-from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune
 from tests.browser.conftest import serve_static
 from tests.browser.test_axe_admin import audit_admin
-from tests.browser.test_check_in_phone_s16 import SIDEWAYS
+from tests.browser.test_check_in_phone_s16 import SIDEWAYS, remove_desk
 from tests.conftest import PASSWORD, run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
@@ -52,15 +51,6 @@ def build_desk() -> dict:
             notify=False,
         )
     return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit}
-
-
-def remove_desk(built: dict) -> None:
-    from django.contrib.auth import get_user_model
-
-    Registration.objects.filter(seminar_id=built["seminar"]).delete()
-    SeminarPage.objects.get(pk=built["seminar"]).delete()
-    AuditEntry.objects.filter(pk__gt=built["last_audit"]).delete()
-    get_user_model().objects.filter(pk=built["user"]).delete()
 
 
 @pytest.fixture

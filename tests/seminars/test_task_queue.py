@@ -86,9 +86,9 @@ def _register_and_check(seminar_id: int) -> None:
     )
 
 
-def _run_worker() -> None:
-    """`manage.py db_worker --batch`'s loop; in a thread, so without its signal handlers."""
-    Worker(
+def make_worker() -> Worker:
+    """`manage.py db_worker --batch`'s worker on the default queue, without its signal handlers."""
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -97,7 +97,12 @@ def _run_worker() -> None:
         max_tasks=None,
         worker_id="test",
         excluded_queue_names=[],
-    ).run()
+    )
+
+
+def _run_worker() -> None:
+    """`manage.py db_worker --batch`'s loop; in a thread, so without its signal handlers."""
+    make_worker().run()
 
 
 def _clean(seminar_id: int, had_index: bool) -> None:

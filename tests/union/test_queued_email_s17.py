@@ -26,13 +26,13 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
 from seminars.services import register_person
 from tests.conftest import PASSWORD, host_client, make_person, member_client
 from tests.seminars.conftest import make_seminar, person
+from tests.seminars.test_task_queue import make_worker
 from union import roles
 from union.mail import MAX_ATTEMPTS, TASK_PATH
 from union.settings import base
@@ -80,16 +80,7 @@ def deliveries():
 def run_task(row: DBTaskResult) -> DBTaskResult:
     """One queued task, as `db_worker` runs it: claimed, run, marked successful or failed."""
     row.claim("test")
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    ).run_task(row)
+    make_worker().run_task(row)
     row.refresh_from_db()
     return row
 

@@ -6,7 +6,6 @@ the list's order, optional proposals in the proceedings, « Nouvel événement �
 Real HTTP through the test client as an organiser; e-mails sent on commit."""
 
 import io
-import json
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from seminars.check_in import check_in_code
 from seminars.models import Atelier, Registration, SeminarIndexPage, SeminarPage
 from seminars.services import cancel_registration, register_person, set_check_in
 from tests.seminars.conftest import make_seminar, person
+from tests.seminars.test_api import post_json, registration_body
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -184,18 +184,10 @@ def test_an_organiser_confirms_someone_waiting_beyond_the_seats(
 
     # The public paths stay bound by the seats: the API puts the next person on the waiting list.
     SeminarPage.objects.filter(pk=seminar.pk).update(registration_closes=seminar.end)
-    body = {
-        "nom": "Durand",
-        "prenom": "Aïcha",
-        "email": "aicha@exemple.fr",
-        "commune": "93053",
-        "fonction": "maire",
-        "consent": True,
-    }
-    answer = portal.post(
+    answer = post_json(
+        portal,
         f"/api/v1/seminars/{seminar.pk}/registrations/",
-        json.dumps(body),
-        content_type="application/json",
+        registration_body(fonction="maire"),
     )
     assert answer.status_code == 201 and answer.json()["status"] == WAITLISTED
     # And cancelling someone brings the event back to its seats, freeing nobody's.
@@ -401,18 +393,10 @@ def test_nobody_registers_once_the_event_is_over(portal):
     SeminarPage.objects.filter(pk=seminar.pk).update(
         registration_closes=timezone.now() + timedelta(days=10)
     )
-    body = {
-        "nom": "Durand",
-        "prenom": "Aïcha",
-        "email": "aicha@exemple.fr",
-        "commune": "93053",
-        "fonction": "maire",
-        "consent": True,
-    }
-    response = portal.post(
+    response = post_json(
+        portal,
         f"/api/v1/seminars/{seminar.pk}/registrations/",
-        json.dumps(body),
-        content_type="application/json",
+        registration_body(fonction="maire"),
     )
     assert response.status_code == 400
     assert response.json() == {

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django_tenants.utils import schema_context
+from playwright.sync_api import expect
 
 from tenants.models import MemberCCAS, Membership
 from tenants.services import grant_membership, onboard_member
@@ -58,8 +59,8 @@ def test_dashboard_import_and_report(page, live_server_port, committed_member, t
     page.goto(f"{base}/activite/importer/")
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(bad))
     page.get_by_role("button", name="Importer").click()
-    assert page.get_by_role("alert").is_visible()
-    assert "« beaucoup »" in page.get_by_role("alert").inner_text()
+    # The click only submits: wait for the answer's alert, not the page being left.
+    expect(page.get_by_role("alert")).to_contain_text("« beaucoup »")
     shot(page, "import-errors")
 
     good = tmp_path / "correct.csv"
@@ -68,7 +69,7 @@ def test_dashboard_import_and_report(page, live_server_port, committed_member, t
     page.get_by_role("button", name="Importer").click()
     page.wait_for_url(f"{base}/activite/?annee=2025")
     assert "1 chiffre importé." in page.content()
-    assert page.get_by_role("table", name="Secours").is_visible()
+    expect(page.get_by_role("table", name="Secours")).to_be_visible()
     shot(page, "report")
     page.goto(f"{base}/conseil/")
     shot(page, "board")

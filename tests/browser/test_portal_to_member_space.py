@@ -34,7 +34,7 @@ def test_directory_then_login_then_member_home(page, live_server_port, committed
     page.goto(f"http://localhost:{live_server_port}/")
     page.get_by_role("link", name="Membres").first.click()
     page.get_by_role("link", name="Espace membre — CCAS de Noisy-le-Sec").click()
-    assert page.url.startswith(f"http://noisy-le-sec.localhost:{live_server_port}/connexion/")
+    page.wait_for_url(f"http://noisy-le-sec.localhost:{live_server_port}/connexion/**")
     page.get_by_label("Identifiant (adresse e-mail)").fill("dir@noisy.test")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from union.task_queue import STALLED_AFTER, read_queue_state
 
@@ -24,12 +25,23 @@ class Command(BaseCommand):
             help="attente tolérée de la plus ancienne tâche, en minutes (défaut : %(default)s)",
         )
         parser.add_argument(
+            "--fail-on-undelivered",
+            type=int,
+            metavar="MINUTES",
+            default=0,
+            help="sortir aussi en erreur (code 2) si un e-mail a échoué pour de bon dans les "
+            "MINUTES dernières minutes ; mettez la période du cron (5) pour être prévenu une "
+            "fois de chaque échec (défaut : 0, jamais)",
+        )
+        parser.add_argument(
             "--allow-immediate",
             action="store_true",
             help="ne pas échouer quand les tâches s'exécutent immédiatement (développement)",
         )
 
-    def handle(self, *args, max_wait: int, allow_immediate: bool, **options):
+    def handle(
+        self, *args, max_wait: int, allow_immediate: bool, fail_on_undelivered: int, **options
+    ):
         state = read_queue_state()
         if state is None:
             # A cron line without the production environment falls back to the development
@@ -61,5 +73,23 @@ class Command(BaseCommand):
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "
                 f"{state.waited_label} ({summary}). Lancez `manage.py db_worker`."
             )
+        if fail_on_undelivered:
+            fail_undelivered_since(timezone.now() - timedelta(minutes=fail_on_undelivered), state)
         waited = f", la plus ancienne depuis {state.waited_label}" if state.waiting else ""
         self.stdout.write(f"File des tâches en ordre : {summary}{waited}.")
+
+
+def fail_undelivered_since(since, state) -> None:
+    """Exit 2 when an e-mail failed for good since `since`: a cron run every N minutes with N
+    minutes reports each failure once (cron mails stderr), whereas the stalled queue (exit 1)
+    is reported as long as it lasts."""
+    recent = [failed for failed in state.failed_emails if failed.failed_at >= since]
+    if recent:
+        lines = "\n".join(f"  - {failed}" for failed in recent)
+        moment = timezone.localtime(since).strftime("%d/%m/%Y à %H:%M")
+        raise CommandError(
+            f"{len(recent)} e-mail(s) non remis depuis le {moment} (cinq essais sur une "
+            f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) "
+            "puis refaites l'action qui l'envoyait (invitation, lien de connexion…).",
+            returncode=2,
+        )

@@ -361,8 +361,13 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
         return None
     if "present" not in request.POST:
         return None  # nothing asked (a form posted without its button's fields)
-    set_check_in(registration, present, actor=request.user)
+    undone = set_check_in(registration, present, actor=request.user)
     state = "présent(e)" if present else "non émargé(e)"
+    if len(undone) == 1:
+        state += f" (et présence à l'atelier « {undone[0]} » annulée)"
+    elif undone:
+        titles = ", ".join(f"« {title} »" for title in undone)
+        state += f" (et présences aux ateliers {titles} annulées)"
     messages.success(request, f"{name} : {state}.")
     return None
 

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from seminars.models import (
     PRESENT,
     Atelier,
+    AtelierPresence,
     Kind,
     Registration,
     SeminarIndexPage,
@@ -862,22 +863,32 @@ def set_consent(registration: Registration, consent: bool) -> Registration:
     return registration
 
 
-def set_check_in(registration: Registration, present: bool, *, actor=None) -> Registration:
-    """Check a person in on the day (or undo it)."""
+def set_check_in(registration: Registration, present: bool, *, actor=None) -> list[str]:
+    """Check a person in on the day (or undo it). Undoing it also undoes her presences at the
+    ateliers, whose titles it returns: someone not at the event was in no atelier of it, and an
+    attestation must not list them (the check-in was a mistake, another person's row)."""
+    undone: list[str] = []
     with transaction.atomic():
         registration.checked_in_at = timezone.now() if present else None
         if not present:
             # Not present after all: an attestation queued but not sent yet is skipped by the
             # task, so a later check-in must queue it again.
             registration.certificate_sent_at = None
+            presences = AtelierPresence.objects.filter(registration=registration)
+            undone = list(
+                presences.order_by("atelier__starts_at").values_list("atelier__title", flat=True)
+            )
+            presences.delete()
         registration.save(update_fields=["checked_in_at", "certificate_sent_at", "updated_at"])
+        details = {"ateliers_undone": undone} if undone else {}
         record_audit(
             "seminar.registration.check_in" if present else "seminar.registration.check_in_undone",
             actor=actor,
             target=f"{registration.prenom} {registration.nom}",
             registration=registration.pk,
+            **details,
         )
-    return registration
+    return undone
 
 
 @dataclass

@@ -110,9 +110,10 @@ def first_steps(member: MemberCCAS) -> list[Step]:
         ),
         Step(
             "Choisir ce que l'annuaire des membres publie",
-            "/profil/",
+            "/profil/#annuaire",
             _publication_chosen(),
-            "En bas de la page Profil : le nom, les services, les coordonnées, ou rien.",
+            "Page Profil, partie « Annuaire des membres du portail » : le nom, les services, "
+            "les coordonnées, ou rien.",
         ),
     ]
 

@@ -54,6 +54,12 @@ def test_a_new_space_shows_every_first_step_unticked_to_its_director_only(bondy)
     assert all(not done and state == "À faire : " for done, state, _link in steps.values())
     assert steps["Saisir le conseil d'administration"][2] == "/conseil/mandats/ajouter/"
     assert steps["Saisir un premier indicateur ABS"][2] == "/abs/observations/ajouter/"
+    # The publication step leads to the profile page's part where the choice is made.
+    publication = steps["Choisir ce que l'annuaire des membres publie"][2]
+    assert publication == "/profil/#annuaire"
+    profile = member_client(bondy, director).get("/profil/").content.decode()
+    target = BeautifulSoup(profile, "html.parser").find(id="annuaire")
+    assert target.get_text() == "Annuaire des membres du portail"
     home = member_client(bondy, director).get("/").content.decode()
     assert "0 étape sur 6 faite." in " ".join(BeautifulSoup(home, "html.parser").get_text().split())
     for role in (Membership.Role.AGENT, Membership.Role.VIEWER):

@@ -1042,6 +1042,8 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
     count = recipients.exclude(email="").count()
     messages.success(
         request,
-        f"Test envoyé à {address} (rien n'a été envoyé aux inscrits ; le message ira à {count} "
+        # Through the e-mail queue (union.mail): on its way, delivered within a minute or so.
+        f"Test en route vers {address}, d'ordinaire reçu dans la minute (rien n'a été envoyé "
+        f"aux inscrits ; le message ira à {count} "
         f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
     )

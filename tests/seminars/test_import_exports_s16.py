@@ -419,7 +419,7 @@ def test_a_message_to_one_ateliers_people_a_test_first_and_who_has_no_address(
     assert [(m.to, m.subject) for m in mailoutbox] == [(["orga@union.test"], "[Test] Salle")]
     assert "Bonjour Prénom1 Zola," in mailoutbox[0].body
     content = page(response)
-    assert "Test envoyé à orga@union.test" in content
+    assert "Test en route vers orga@union.test, d'ordinaire reçu dans la minute" in content
     assert 'value="Salle"' in content and 'name="test"' in content
     assert 'name="test" checked' not in content and 'id="id_test" checked' not in content
 

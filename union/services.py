@@ -31,6 +31,13 @@ PAGE_PERMISSION_SCOPES = {
 # Created by Wagtail's first migrations, in English, next to the union's French groups: removed
 # while nobody is in them and no page or collection restriction names them.
 WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
+# Wagtail's image and document permissions, held on collections and inherited by their
+# children. Editors and administrators hold them all on the root collection (every image and
+# document). The groups of COLLECTION_SCOPES choose anywhere, to illustrate their pages with
+# any image, but add and change only in their own child collection, so that an organiser
+# cannot replace a guide's PDF or illustration. Deleting is changing in Wagtail
+# (CollectionOwnershipPermissionPolicy): `delete_image` and `delete_document` exist but are
+# never consulted, hence never granted.
 COLLECTION_PERMISSIONS = [
     "add_image",
     "change_image",
@@ -39,6 +46,12 @@ COLLECTION_PERMISSIONS = [
     "change_document",
     "choose_document",
 ]
+CHOOSE_PERMISSIONS = ["choose_image", "choose_document"]
+MEDIA_APPS = ["wagtailimages", "wagtaildocs"]
+COLLECTION_SCOPES = {
+    roles.EVENT_ORGANISER: "Événements",
+    roles.MODERATOR: "Expériences des membres",
+}
 
 
 def ensure_template_schema() -> str:
@@ -54,8 +67,9 @@ def ensure_union_groups() -> dict[str, Group]:
     """The four union roles as groups, with Wagtail admin access and page permissions, where
     PAGE_PERMISSION_SCOPES says; Wagtail's unused English groups removed. Idempotent: run by
     every `setup_platform`, it also takes back the whole-tree permissions that organisers and
-    moderators held before they were scoped."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+    moderators held before they were scoped: pages, and images and documents (their own
+    collections, COLLECTION_SCOPES, are made here)."""
+    from wagtail.models import Collection, GroupPagePermission, Page
 
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
@@ -73,18 +87,49 @@ def ensure_union_groups() -> dict[str, Group]:
         elif root_page is not None:
             _grant_page_permissions(group, root_page)
         if root_collection is not None:
-            for codename in COLLECTION_PERMISSIONS:
-                permission = Permission.objects.get(
-                    codename=codename, content_type__app_label__in=["wagtailimages", "wagtaildocs"]
-                )
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission=permission
-                )
+            _grant_collection_permissions(group, root_collection)
         groups[name] = group
     # Union admins run the Django admin too: every model permission.
     groups[roles.UNION_ADMIN].permissions.add(*Permission.objects.all())
     remove_unused_wagtail_groups()
     return groups
+
+
+def _grant_collection_permissions(group: Group, root_collection) -> None:
+    """A group of COLLECTION_SCOPES: choose on the root, everything in its own collection (made
+    if missing), and its other image and document permissions on the root taken back, as they
+    were granted before session 18. Any other group: everything on the root."""
+    from wagtail.models import GroupCollectionPermission
+
+    media = Permission.objects.filter(content_type__app_label__in=MEDIA_APPS)
+    if group.name not in COLLECTION_SCOPES:
+        _grant_media_permissions(group, root_collection, COLLECTION_PERMISSIONS)
+        return
+    GroupCollectionPermission.objects.filter(
+        group=group, collection=root_collection, permission__in=media
+    ).exclude(permission__codename__in=CHOOSE_PERMISSIONS).delete()
+    _grant_media_permissions(group, root_collection, CHOOSE_PERMISSIONS)
+    own = ensure_child_collection(root_collection, COLLECTION_SCOPES[group.name])
+    _grant_media_permissions(group, own, COLLECTION_PERMISSIONS)
+
+
+def _grant_media_permissions(group: Group, collection, codenames: list[str]) -> None:
+    from wagtail.models import GroupCollectionPermission
+
+    for permission in Permission.objects.filter(
+        content_type__app_label__in=MEDIA_APPS, codename__in=codenames
+    ):
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+def ensure_child_collection(parent, name: str):
+    """The child collection of `parent` called `name`, created if missing. Found by its name:
+    one renamed in the admin is no longer the union's, and the next `setup_platform` makes a
+    new one."""
+    existing = parent.get_children().filter(name=name).first()
+    return existing if existing is not None else parent.add_child(name=name)
 
 
 def _scope_pages(group_name: str):

@@ -85,8 +85,9 @@ def _people_of():
 
 
 def pending(queryset):
-    """People who never signed in (their invitation is still waiting), accounts not deactivated."""
-    return queryset.filter(user__last_login__isnull=True, user__is_active=True)
+    """People who never signed in to the space (their invitation is still waiting), accounts not
+    deactivated: a sign-in to another space or on the portal does not count."""
+    return queryset.filter(last_signed_in_at__isnull=True, user__is_active=True)
 
 
 def members_with_figures():
@@ -101,7 +102,9 @@ def members_with_figures():
         published=_count(PublishedValue.objects.filter(member_id=OuterRef("pk"))),
         has_direction=Exists(directors),
         direction_last_login=Subquery(
-            directors.values("member_id").annotate(last=Max("user__last_login")).values("last")[:1],
+            directors.values("member_id")
+            .annotate(last=Max("last_signed_in_at"))
+            .values("last")[:1],
             output_field=DateTimeField(),
         ),
     )
@@ -139,7 +142,7 @@ def people_of(member: MemberCCAS) -> list[Membership]:
     )
     for membership in people:
         user = membership.user
-        membership.is_pending = user.last_login is None and user.is_active
+        membership.is_pending = membership.last_signed_in_at is None and user.is_active
         membership.link_valid_until = None
         membership.link_expired = False
         if membership.is_pending and not user.has_usable_password():

@@ -1,8 +1,10 @@
 """Public schema: the official geography, the members (tenants), their domains and who may enter them."""
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
+from django.dispatch import receiver
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -240,6 +242,10 @@ class Membership(models.Model):
     member = models.ForeignKey(MemberCCAS, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rôle", max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Per space, not per account: User.last_login is one date for all of a person's spaces (and
+    # the portal), so a team could not tell whether she ever came *here*, and would learn of her
+    # sign-ins elsewhere. Set by note_member_sign_in (below) on every login on this member's host.
+    last_signed_in_at = models.DateTimeField("dernière connexion à l'espace", null=True, blank=True)
 
     class Meta:
         verbose_name = "accès à un espace membre"
@@ -258,6 +264,19 @@ class Membership(models.Model):
     @property
     def is_director(self) -> bool:
         return self.role == self.Role.DIRECTOR
+
+
+@receiver(user_logged_in, dispatch_uid="tenants_note_member_sign_in")
+def note_member_sign_in(sender, request, user, **kwargs):
+    """Any login on a member host (the login form, the portal's hand-over, whatever comes next)
+    counts for that space, and a login on the portal for none: the host's tenant says which.
+    The portal's tenant is django-tenants' FakeTenant; a request built outside the middleware
+    (Django's test client's force_login) has none."""
+    member = getattr(request, "tenant", None)
+    if isinstance(member, MemberCCAS):
+        from tenants.services import record_member_sign_in
+
+        record_member_sign_in(user, member)
 
 
 class HandoverLink(models.Model):

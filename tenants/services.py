@@ -559,8 +559,18 @@ def send_set_password_email(
     send_mail(f"{settings.PLATFORM_NAME} : choisissez votre mot de passe", body, None, [user.email])
 
 
+def record_member_sign_in(user, member: MemberCCAS, at: datetime | None = None) -> None:
+    """Note that `user` signed in to `member`'s space (tenants.models.note_member_sign_in):
+    what its team page and the union's page of the member show, per space. Nothing for someone
+    without access there (she gets the 403 page next)."""
+    Membership.objects.filter(user=user, member=member).update(
+        last_signed_in_at=at or timezone.now()
+    )
+
+
 def create_handover_link(user, member: MemberCCAS, request=None) -> str:
-    """A signed, short-lived, single-use URL that logs `user` into `member`'s space."""
+    """A signed, short-lived, single-use URL whose page, with one button (union.views.handover),
+    logs `user` into `member`'s space."""
     if not Membership.objects.filter(user=user, member=member).exists():
         raise PermissionError("Pas d'accès à cet espace membre.")
     nonce = secrets.token_urlsafe(24)
@@ -571,22 +581,37 @@ def create_handover_link(user, member: MemberCCAS, request=None) -> str:
     )
 
 
-@transaction.atomic
-def consume_handover_link(token: str, member: MemberCCAS):
-    """The user a valid handover token names, marking it used; None if invalid, expired or used."""
+def _valid_handover_link(token: str, member: MemberCCAS, *, lock: bool = False):
+    """The unused HandoverLink row `token` names for `member`, its account still active; None if
+    the token is tampered with, expired, for another member or used."""
     try:
         data = signing.loads(token, salt=HANDOVER_SALT, max_age=settings.MEMBER_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
     if data.get("m") != member.pk:
         return None
-    link = (
-        HandoverLink.objects.select_for_update()
-        .select_related("user")
-        .filter(nonce=data.get("n"), member=member, used_at__isnull=True)
-        .first()
+    links = HandoverLink.objects.select_related("user").filter(
+        nonce=data.get("n"), member=member, used_at__isnull=True
     )
+    link = (links.select_for_update() if lock else links).first()
     if link is None or not link.user.is_active:
+        return None
+    return link
+
+
+def handover_link_user(token: str, member: MemberCCAS):
+    """The user a valid handover token names, without using it up: what the confirmation page
+    (union.views.handover, GET) shows. A GET must not sign anyone in nor spend the link (login
+    CSRF; link scanners and prefetchers)."""
+    link = _valid_handover_link(token, member)
+    return link.user if link is not None else None
+
+
+@transaction.atomic
+def consume_handover_link(token: str, member: MemberCCAS):
+    """The user a valid handover token names, marking it used; None if invalid, expired or used."""
+    link = _valid_handover_link(token, member, lock=True)
+    if link is None:
         return None
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])

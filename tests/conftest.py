@@ -18,7 +18,7 @@ from django.test import Client
 from django_tenants.signals import post_schema_sync
 
 from tenants.models import Commune, MemberCCAS, Membership
-from tenants.services import grant_membership, onboard_member
+from tenants.services import grant_membership, onboard_member, record_member_sign_in
 from union.services import ensure_template_schema, ensure_union_groups
 
 PASSWORD = "motdepasse-de-test-42"
@@ -111,7 +111,13 @@ def host_client(host: str, user=None) -> Client:
 
 
 def member_client(member: MemberCCAS, user=None) -> Client:
-    return host_client(member.domain_name, user)
+    """A client on `member`'s host, logged in if `user`: a sign-in to that space, as a login there
+    would note it (force_login's request has no host, so tenants.models.note_member_sign_in
+    cannot tell the space)."""
+    client = host_client(member.domain_name, user)
+    if user is not None:
+        record_member_sign_in(user, member)
+    return client
 
 
 @pytest.fixture

@@ -15,13 +15,15 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
 from tenants.services import (
     consume_handover_link,
     create_handover_link,
+    handover_link_user,
     password_link_deadline,
     portal_url,
     rename_person,
@@ -193,15 +195,32 @@ def go_to_member_space(request, slug: str):
     return HttpResponseRedirect(url)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def handover(request, token: str):
-    """Member host: log in with a hand-over link, or explain why it no longer works."""
-    user = consume_handover_link(token, request.tenant)
+    """Member host: the hand-over link from the portal's « Mes espaces ». A GET only shows
+    which account enters which space, with one button; its POST (CSRF-checked, like every POST)
+    spends the link and signs in. Signing in on a GET let any page (an <img>, a link) sign a
+    visitor into its author's account (login CSRF), and let link scanners spend the link. The
+    portal cannot post here itself: CSRF cookies are host-only (ARCHITECTURE.md)."""
+    if request.method == "POST":
+        user = consume_handover_link(token, request.tenant)
+    else:
+        user = handover_link_user(token, request.tenant)
     if user is None:
         messages.error(
             request,
             "Ce lien de connexion a expiré ou a déjà servi. Connectez-vous avec votre mot de passe.",
         )
         return HttpResponseRedirect("/connexion/")
+    if request.method == "GET":
+        name = request.tenant.name
+        space = f"du {name}" if name.startswith(("CCAS ", "CIAS ")) else f"« {name} »"
+        minutes = max(1, settings.MEMBER_LINK_MAX_AGE // 60)
+        lifetime = f"{minutes} minute{'s' if minutes > 1 else ''}"
+        return render(
+            request, "union/handover.html", {"person": user, "space": space, "lifetime": lifetime}
+        )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return HttpResponseRedirect("/")
 

@@ -586,7 +586,8 @@ def _add_team(writer: ArchiveWriter, member: MemberCCAS) -> None:
                 user.email,
                 membership.get_role_display(),
                 _dmy(membership.created_at),
-                _dmy(user.last_login) or "jamais",
+                # This space's, not the account's: nothing of her other spaces or the portal.
+                _dmy(membership.last_signed_in_at) or "jamais",
                 "actif" if user.is_active else "désactivé",
             ]
         )

@@ -934,10 +934,9 @@ ACCOUNT_OPENED_WITH_ACCESS = timedelta(seconds=10)
 
 
 def signed_in_since_access(membership: Membership) -> bool:
-    """Whether the person signed in since she was given access to this space. The platform keeps
-    one last login per account, not per space: a login elsewhere after the invitation counts."""
-    last_login = membership.user.last_login
-    return last_login is not None and last_login >= membership.created_at
+    """Whether the person signed in to this space since she was given access to it: a login in
+    another space or on the portal does not count (Membership.last_signed_in_at)."""
+    return membership.last_signed_in_at is not None
 
 
 def team_name(membership: Membership) -> str:
@@ -1050,13 +1049,14 @@ def resend_invitation(
         )
     else:
         _send_access_notice(member, membership, request=request)
+    # Not whether the e-mail held a link to choose a password: the space's journal shows the
+    # details, and the direction must not learn that the address had an account elsewhere.
     record_audit(
         "membership.invitation_resent",
         actor=actor,
         member=member,
         shared=True,
         target=user.email,
-        password_link=with_link,
     )
     return TeamInvitation.objects.create(
         user=user, sent_by=_person(actor), with_password_link=with_link

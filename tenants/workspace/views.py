@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
-from tenants.services import password_link_valid_until, portal_url, resent_invitation_message
+from tenants.services import password_link_deadline, password_link_valid_until, portal_url
 from tenants.workspace import activity, archive, board_exports, exports, first_steps
 from tenants.workspace.compliance import (
     abs_due_after,
@@ -796,11 +796,12 @@ def _with_invitations(team: list[Membership]) -> list[Membership]:
         invitation = invitations.get(m.user_id)
         # Invited by the union (onboarding): no row here, the access's date says when.
         m.invited_at = invitation.sent_at if invitation else m.created_at
-        m.link_valid_until = None
-        m.link_expired = False
-        if not m.user.has_usable_password():
-            m.link_valid_until = password_link_valid_until(m.invited_at)
-            m.link_expired = m.link_valid_until < now
+        # For everyone, password or not: telling only the new accounts' link apart (as the page
+        # once did) told the direction which addresses already had an account of the platform.
+        # Past it, a person without a password needs a new link; one with a password gets a
+        # reminder of where the space is: « à renouveler » fits both.
+        m.link_valid_until = password_link_valid_until(m.invited_at)
+        m.link_expired = m.link_valid_until < now
     return team
 
 
@@ -935,7 +936,13 @@ def team_resend(request, pk: int):
         messages.error(request, str(error))
     else:
         recipient = f"{team_name(membership)} ({membership.user.email})"
-        messages.success(request, resent_invitation_message(invitation, recipient))
+        # The same words whether the e-mail holds a link to choose a password or not (the
+        # union's page says which): the direction learns nothing of an account elsewhere.
+        messages.success(
+            request,
+            f"Invitation renvoyée à {recipient} : son lien fonctionne jusqu'au "
+            f"{password_link_deadline(invitation.sent_at)}.",
+        )
     return HttpResponseRedirect("/equipe/")
 
 

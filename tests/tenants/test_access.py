@@ -72,11 +72,12 @@ def test_handover_link_logs_in_once(bondy):
     assert url.startswith("http://bondy.localhost/acces/")
     path = url.split("bondy.localhost", 1)[1]
     member = member_client(bondy)
-    assert member.get(path)["Location"] == "/"
+    assert member.get(path).status_code == 200  # the page with the button (union.views.handover)
+    assert member.post(path)["Location"] == "/"
     assert member.get("/").status_code == 200
     # Used once: a second browser cannot reuse it.
     second = member_client(bondy)
-    assert second.get(path)["Location"] == "/connexion/"
+    assert second.post(path)["Location"] == "/connexion/"
     assert second.get("/").status_code == 302
 
 
@@ -85,8 +86,8 @@ def test_handover_refused_for_tampered_token_or_other_member(two_members):
     director = make_person(bondy, "dir@bondy.test")
     url = create_handover_link(director, bondy)
     path = url.split("bondy.localhost", 1)[1]
-    assert member_client(montreuil).get(path)["Location"] == "/connexion/"
-    assert member_client(bondy).get(path[:-3] + "abc/")["Location"] == "/connexion/"
+    assert member_client(montreuil).post(path)["Location"] == "/connexion/"
+    assert member_client(bondy).post(path[:-3] + "abc/")["Location"] == "/connexion/"
     assert (
         host_client("localhost", director).post("/compte/espace/montreuil/")["Location"]
         == "/compte/"

@@ -82,8 +82,10 @@ def number(value: int) -> str:
 
 
 def signed_in(person: User, when=None) -> User:
+    """`person` signed in to her space (one here) at `when`: the account's and the space's date."""
     person.last_login = when or timezone.now()
     person.save(update_fields=["last_login"])
+    Membership.objects.filter(user=person).update(last_signed_in_at=person.last_login)
     return person
 
 

@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 
 from knowledge_base.services import ensure_index_pages
 from tenants.models import Membership
+from tenants.services import record_member_sign_in
 from tests.conftest import PASSWORD, host_client, make_person, member_client
 from tests.knowledge_base.conftest import make_guide, make_staff
 from tests.knowledge_base.test_guide_structure import publish_in_admin, table
@@ -295,6 +296,7 @@ def test_inviting_an_existing_account_shows_only_the_typed_address_until_she_sig
     olivia.date_joined = timezone.now() - timedelta(days=30)  # opened at Montreuil
     olivia.last_login = timezone.now()  # she signs in there
     olivia.save()
+    record_member_sign_in(olivia, montreuil)
     director = make_person(bondy, "direction@bondy.test")
     client = member_client(bondy, director)
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,10 +2,12 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from union import views
 from union.api_errors import unknown_api_path
+from union.csp import API_DOCS_POLICY
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
@@ -17,7 +19,11 @@ urlpatterns = [
     path("compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("api/v1/", include("union.api_urls_member")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_member"), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        csp_override(API_DOCS_POLICY)(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     # After the API's routes: any other /api/ path is a JSON 404, whatever the method (on the
     # portal it went on to Wagtail's pages, whose CSRF check answered a POST with an HTML 403).
     re_path(r"^api/", unknown_api_path),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -14,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from tenants import views as tenant_views
 from union import views
 from union.api_errors import unknown_api_path
+from union.csp import API_DOCS_POLICY
 from union.health import health
 
 urlpatterns = [
@@ -56,7 +58,11 @@ urlpatterns = [
     path("sante/", health, name="health"),
     path("api/v1/", include("union.api_urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        csp_override(API_DOCS_POLICY)(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     # After the API's routes: any other /api/ path is a JSON 404, whatever the method (on the
     # portal it went on to Wagtail's pages, whose CSRF check answered a POST with an HTML 403).
     re_path(r"^api/", unknown_api_path),

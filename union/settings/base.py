@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from django.utils.csp import CSP
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("MAILLAGE_DATA_DIR", BASE_DIR / ".data"))
 
@@ -88,6 +90,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy header (SECURE_CSP below) on every answer, error pages included
+    # (they pass through it too); union.csp after it, so that its looser policy for the admins'
+    # screens is chosen before Django's middleware writes the header.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "union.csp.AdminPolicyMiddleware",
     "union.middleware.MemberSpaceMiddleware",
     "union.middleware.PageRedirectMiddleware",  # Wagtail's, not for /api/
 ]
@@ -155,6 +162,37 @@ CACHES = {
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy of the portal and of the member spaces (Django's
+# ContentSecurityPolicyMiddleware): what a page may load or run, so that markup slipped into a
+# page (a stored XSS) can neither run a script nor call another site. Our templates have no
+# <script>, no on*= handler and no style="" attribute: everything comes from our own /static/.
+# The admins' screens (/admin/, /django-admin/) get a looser one and the API docs theirs: union.csp.
+# To load something from another site (a statistics script…), add its address to the directives
+# it needs here (docs/operations.md).
+SECURE_CSP = {
+    # Anything not named below: this host only.
+    "default-src": [CSP.SELF],
+    # Our own files only; no inline script, no eval.
+    "script-src": [CSP.SELF],
+    # Our stylesheets only: no <style> element, no style="" attribute (the charts' <svg> use
+    # presentation attributes, which are not styles).
+    "style-src": [CSP.SELF],
+    # Wagtail's renditions are under /media/ on the portal host; the charts are inline <svg>.
+    "img-src": [CSP.SELF],
+    # No <object>/<embed> plug-ins at all.
+    "object-src": [CSP.NONE],
+    # An injected <base href> cannot send relative links and forms elsewhere.
+    "base-uri": [CSP.SELF],
+    # Never framed (clickjacking), as X-Frame-Options DENY says; Wagtail's live preview frames
+    # admin views, which union.csp lets the admin frame.
+    "frame-ancestors": [CSP.NONE],
+    # Forms post to their own host. Chromium also checks the redirect that follows a submission:
+    # the portal's « Mes espaces » posts on the portal and is redirected to the member host's
+    # /acces/<token>/ (union.views.go_to_member_space), hence the member hosts, any port (a
+    # development server's).
+    "form-action": [CSP.SELF, f"*.{PLATFORM_DOMAIN}:*"],
+}
 
 # Django 6.1's MAILERS (EMAIL_BACKEND & co are deprecated). "default" only queues: every e-mail
 # leaves through the task queue (union.mail) and the task hands it to "delivery", the real mail

@@ -17,6 +17,7 @@ from .base import (
     PLATFORM_NAME,
     QUEUED_EMAIL_BACKEND,
     REST_FRAMEWORK,
+    SECURE_CSP,
     tasks_setting,
 )
 
@@ -63,7 +64,8 @@ PLATFORM_DOMAIN = os.environ["PLATFORM_DOMAIN"]
 DEBUG = False
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
 # None: every form posts to its own host (the portal's « Mes espaces » posts on the portal, then
-# redirects to the member host's /acces/<token>/ with a GET), and Django always accepts its own
+# redirects to the member host's /acces/<token>/ with a GET, which only shows a confirmation
+# page whose button posts on the member host), and Django always accepts its own
 # origin. The former https://*.PLATFORM_DOMAIN let a page of any member host post to another.
 CSRF_TRUSTED_ORIGINS = []
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{PLATFORM_DOMAIN}")
@@ -78,6 +80,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# A page's http:// address (an image pasted in a guide) is asked for in https, never in clear
+# (the admins' and the API docs' policies derive from this one: union.csp).
+SECURE_CSP = {**SECURE_CSP, "upgrade-insecure-requests": True}
 # The __Host- prefix: browsers keep such a cookie only if Secure, without Domain, on Path=/ (as
 # set here and in base.py), so a script on one member host cannot plant a cookie for the parent
 # domain that the portal or another member would read. Renaming signs everyone out once.

@@ -1,0 +1,251 @@
+"""Session 18: the Content-Security-Policy in Chromium. Representative pages of the portal, of a
+member space, of the Wagtail admin (the project's screens and Wagtail's editor) and the API docs,
+filled with the demo's data (test_axe_admin's), must load without a single violation, render,
+and keep their JavaScript working; the hand-over from the portal to a member space must pass
+form-action.
+
+A violation is caught twice: the `securitypolicyviolation` events of every frame (an init
+script) and Chromium's console message (« Refused to … because it violates the following
+Content Security Policy directive … »)."""
+
+# ruff: noqa: F811 (test_axe_admin's fixtures, imported below, are arguments of the tests)
+
+import pytest
+
+from knowledge_base.models import GuidePage
+from tests.browser.conftest import serve_static
+from tests.browser.test_axe import DIRECTOR
+from tests.browser.test_axe_admin import (  # noqa: F401 (its fixtures, used by name)
+    ORGANISER,
+    UNION_ADMIN,
+    admin_demo,
+    sessions,
+    signed_in,
+)
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
+
+LISTEN = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push(`${e.effectiveDirective} bloque ${e.blockedURI || 'inline'}`
+        + ` (${e.sourceFile || document.location.href}:${e.lineNumber}) ${e.sample || ''}`);
+});
+"""
+
+
+# A page answered with an error status on purpose (a form sent back with its errors: 400); the
+# status of every visit is checked by Watch.visit.
+DOCUMENT_STATUS = "Failed to load resource: the server responded with a status of 400"
+# Not the policy's doing: the table block's Handsontable has no French translation loaded by
+# Wagtail, and says so in the editor's console, with or without a policy.
+KNOWN_ERRORS = ('Language with code "fr" was not found',)
+
+
+class Watch:
+    """What a page reports while it is used: CSP violations, console errors, script errors."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console_csp, self.errors = [], []
+        page.add_init_script(LISTEN)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"exception : {error}"))
+        page.route("**/static/**", serve_static)
+        # The admin's Gravatars, allowed by its policy (union.csp): no network here.
+        page.route("http://www.gravatar.com/**", lambda route: route.fulfill(body=""))
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.console_csp.append(f"{self.page.url} : {message.text}")
+        elif (
+            message.type == "error"
+            and not message.text.startswith(DOCUMENT_STATUS)
+            and not any(known in message.text for known in KNOWN_ERRORS)
+        ):
+            self.errors.append(f"{self.page.url} : {message.text}")
+
+    def violations(self) -> list[str]:
+        from_events = [
+            line for frame in self.page.frames for line in frame.evaluate("window.__csp || []")
+        ]
+        return from_events + self.console_csp
+
+    def visit(self, url: str, heading: str | None = None, status: int = 200):
+        response = self.page.goto(url)
+        assert response.status == status, f"{url} : {response.status}"
+        self.page.wait_for_load_state("networkidle")
+        self.assert_rendered(heading)
+        found = self.violations()
+        assert not found, f"{url} :\n" + "\n".join(found)
+
+    def assert_rendered(self, heading: str | None) -> None:
+        """The page drew its main heading (its stylesheet and content are there)."""
+        h1 = self.page.get_by_role("heading", level=1).first
+        h1.wait_for()
+        if heading is not None:
+            assert heading in h1.inner_text(), (self.page.url, h1.inner_text())
+
+
+def base(port: int, host: str = "localhost") -> str:
+    return f"http://{host}:{port}"
+
+
+def sign_in(watch: Watch, url: str, email: str) -> None:
+    watch.visit(f"{url}/connexion/")
+    watch.page.get_by_label("Identifiant (adresse e-mail)").fill(email)
+    watch.page.get_by_label("Mot de passe").fill(PASSWORD)
+    watch.page.get_by_role("button", name="Se connecter").click()
+    watch.page.wait_for_load_state("networkidle")
+
+
+def test_the_listener_sees_a_violation(page, live_server_port, admin_demo):
+    """Guards against a test that sees nothing: a style="" attribute slipped into a portal
+    page is refused (style-src 'self') and reported."""
+    watch = Watch(page)
+    watch.visit(f"{base(live_server_port)}/membres/")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color:red\">x</p>')")
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<img src=\"https://example.org/t.gif\">')"
+    )
+    page.wait_for_timeout(300)
+    found = " ".join(watch.violations())
+    assert "style-src-attr" in found and "img-src" in found, found
+
+
+def portal_pages(paths: dict) -> dict[str, tuple[str, str | None]]:
+    """Path and expected heading (None: any)."""
+    return {
+        "accueil": ("/", None),
+        "guide": (paths["guide"], None),
+        "evenements": ("/evenements/", None),
+        "evenement": (paths["event"], "Atelier début de mandat"),
+        "indicateur": ("/indicateurs/TP60/", None),
+        "portrait-commune": ("/indicateurs/communes/93010/", "Bondy"),
+        "comparaison": ("/indicateurs/communes/93010/TP60/?avec=93048", None),
+        "connexion": ("/connexion/", None),
+    }
+
+
+def test_portal_pages_load_without_violation(page, live_server_port, admin_demo):
+    watch = Watch(page)
+    for name, (path, heading) in portal_pages(admin_demo.paths).items():
+        watch.visit(f"{base(live_server_port)}{path}", heading)
+        if name in ("indicateur", "comparaison", "portrait-commune"):
+            assert page.locator("svg.abs-chart").count(), f"{name} : pas de graphique"
+        if name == "evenement":  # its registration form, sent with errors, comes back
+            page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
+            page.get_by_role("textbox", name="Adresse e-mail", exact=True).fill("durand@exemple")
+            page.get_by_role("button", name="S'inscrire").click()
+            page.wait_for_load_state("networkidle")
+            assert "adresse e-mail valide" in page.content()
+            assert not watch.violations(), "\n".join(watch.violations())
+    assert not watch.errors, "\n".join(watch.errors)
+
+
+def test_member_space_pages_load_without_violation(page, live_server_port, admin_demo):
+    watch = Watch(page)
+    member = base(live_server_port, "bondy.localhost")
+    sign_in(watch, member, DIRECTOR)
+    for path in ("/", "/abs/", "/abs/portrait/", "/abs/comparaison/TP60/", "/activite/"):
+        watch.visit(f"{member}{path}")
+        if path.startswith("/abs/") and path != "/abs/":
+            assert page.locator("svg.abs-chart").count(), f"{path} : pas de graphique"
+    assert not watch.errors, "\n".join(watch.errors)
+
+
+def test_the_hand_over_from_the_portal_passes_form_action(page, live_server_port, admin_demo):
+    """« Mes espaces » posts on the portal, which redirects to the member host: Chromium checks
+    that redirect against form-action (hence *.PLATFORM_DOMAIN:* in it)."""
+    watch = Watch(page)
+    sign_in(watch, base(live_server_port), DIRECTOR)
+    page.get_by_role("button", name="CCAS de Bondy", exact=False).first.click()
+    # On the member host, the hand-over link's page: one more form, on that host.
+    page.get_by_role("button", name="Ouvrir l'espace du CCAS de Bondy").click()
+    page.wait_for_url(f"{base(live_server_port, 'bondy.localhost')}/")
+    watch.assert_rendered("CCAS de Bondy")
+    assert not watch.violations(), "\n".join(watch.violations())
+
+
+def test_form_action_self_alone_would_block_the_hand_over(
+    page, live_server_port, admin_demo, settings
+):
+    """Why form-action names the member hosts: with 'self' alone, the redirect is refused."""
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": ["'self'"]}
+    watch = Watch(page)
+    sign_in(watch, base(live_server_port), DIRECTOR)
+    page.get_by_role("button", name="CCAS de Bondy", exact=False).first.click()
+    page.wait_for_timeout(1500)
+    assert "form-action" in " ".join(watch.violations())
+    assert not page.url.startswith(base(live_server_port, "bondy.localhost"))
+
+
+def test_the_api_docs_render_without_violation(page, live_server_port, admin_demo):
+    watch = Watch(page)
+    # Redoc's « API docs by Redocly » logo, allowed by the docs' policy: no network here.
+    page.route("https://cdn.redoc.ly/**", lambda route: route.fulfill(body="<svg/>"))
+    for url in (base(live_server_port), base(live_server_port, "bondy.localhost")):
+        watch.visit(f"{url}/api/docs/", "API Maillage")
+        # Redoc drew the operations (its JavaScript ran, its styles applied).
+        assert page.locator("[data-section-id]").count() > 5
+    assert not watch.errors, "\n".join(watch.errors)
+
+
+def door_pages(paths: dict) -> dict[str, str]:
+    upcoming = paths["upcoming"]
+    return {
+        "inscriptions": f"inscriptions/{upcoming}/",
+        "accueil": f"inscriptions/accueil/{upcoming}/",
+        "communes": f"inscriptions/{upcoming}/communes/",
+        "emargement": f"inscriptions/emargement/{paths['scan_waiting']}/",
+    }
+
+
+def test_the_seminars_admin_screens_have_no_inline_style(signed_in, live_server_port, admin_demo):
+    """The admin's policy keeps style-src 'self': these screens' styles are in seminars/admin.css
+    (they were in <style> blocks and style="" attributes)."""
+    page = signed_in(ORGANISER)
+    watch = Watch(page)
+    for name, path in door_pages(admin_demo.paths).items():
+        watch.visit(f"{base(live_server_port)}/admin/{path}")
+        if name == "emargement":  # the desk's big button keeps its size, from the stylesheet
+            button = page.locator(".button.scan-action").first
+            size = button.evaluate(
+                "b => [getComputedStyle(b).paddingLeft, getComputedStyle(b).fontSize]"
+            )
+            assert [float(value.removesuffix("px")) for value in size] == [
+                pytest.approx(2 * 1.4 * 13.6),
+                pytest.approx(1.4 * 13.6),
+            ], size
+    assert not watch.errors, "\n".join(watch.errors)
+
+
+def test_the_wagtail_admin_works_under_its_policy(signed_in, live_server_port, admin_demo):
+    """The dashboard, then a guide in the page editor: Wagtail's scripts run (a StreamField
+    block is added), its live preview opens in its frame; no violation, no script error."""
+    page = signed_in(UNION_ADMIN)
+    watch = Watch(page)
+    admin = f"{base(live_server_port)}/admin"
+    watch.visit(f"{admin}/")
+    guide = GuidePage.objects.get(slug="conduire-analyse-besoins-sociaux")
+    watch.visit(f"{admin}/pages/{guide.pk}/edit/", guide.title)
+    # Wagtail's editor initialised: its StreamField's « insert a block » buttons are drawn.
+    add = page.locator("button.c-sf-add-button").first
+    add.wait_for()
+    blocks = page.locator("[data-streamfield-child]").count()
+    add.click()
+    page.locator(".w-combobox__option").first.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-streamfield-child]').length > {blocks}"
+    )
+    # The live preview: an admin view in a frame of the admin (frame-ancestors 'self').
+    page.get_by_role("button", name="Afficher/masquer la prévisualisation").click()
+    preview = page.frame_locator("#w-preview-iframe").locator("h1").first
+    preview.wait_for(state="attached")  # drawn at a phone's width, scaled: not "visible"
+    page.wait_for_timeout(500)
+    assert not watch.violations(), "\n".join(watch.violations())
+    assert guide.title in preview.text_content()
+    page.wait_for_timeout(500)
+    assert not watch.violations(), "\n".join(watch.violations())
+    assert not watch.errors, "\n".join(watch.errors)

@@ -27,10 +27,9 @@ def admin_policy() -> dict:
         # Its editor's libraries (vendor.js: the rich text editor and its pop-ups) write <style>
         # elements as they start; the project's own templates have no inline style left.
         "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-        # Images being uploaded are previewed from blob: and data: URLs; an account without a
-        # photo shows its Gravatar (Wagtail's default, WAGTAIL_GRAVATAR_PROVIDER_URL, whose
-        # //www.gravatar.com follows the page's scheme).
-        "img-src": [CSP.SELF, "data:", "blob:", "www.gravatar.com"],
+        # Images being uploaded are previewed from blob: and data: URLs (no Gravatar:
+        # WAGTAIL_GRAVATAR_PROVIDER_URL is None).
+        "img-src": [CSP.SELF, "data:", "blob:"],
         # A superuser's dashboard asks Wagtail's site whether a newer version exists
         # (WAGTAIL_ENABLE_UPDATE_CHECK).
         "connect-src": [CSP.SELF, "https://releases.wagtail.org"],

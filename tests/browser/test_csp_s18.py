@@ -53,8 +53,6 @@ class Watch:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"exception : {error}"))
         page.route("**/static/**", serve_static)
-        # The admin's Gravatars, allowed by its policy (union.csp): no network here.
-        page.route("http://www.gravatar.com/**", lambda route: route.fulfill(body=""))
 
     def _console(self, message):
         if "Content Security Policy" in message.text:

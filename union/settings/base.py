@@ -267,6 +267,11 @@ WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "union.password_reset.AdminPasswordReset
 # single-use link to choose its own, and anyone can use « Mot de passe oublié ».
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILUSERS_PASSWORD_REQUIRED = False
+# No Gravatar: Wagtail would have each admin's browser send the MD5 of every account's e-mail
+# address to gravatar.com (an identifier of staff and directors, to a third party outside the
+# EU). Accounts without a photo get Wagtail's default avatar, and the admin's CSP needs no
+# outside image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 # Attempts at /api/v1/auth/token/ (address and password in exchange for a token) per client

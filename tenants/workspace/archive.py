@@ -36,6 +36,7 @@ from tenants.journal.services import ACTION_LABELS, describe_details
 from tenants.models import MemberCCAS, Membership
 from tenants.workspace import activity, board_exports, exports
 from tenants.workspace.models import ActivityFigure, BoardMandate, Document
+from tenants.workspace.services import last_invitations, team_names, team_sort_key
 from union.audit import record_audit
 from union.formats import french_number, long_date
 from union.spreadsheets import csv_bytes
@@ -573,16 +574,18 @@ def _add_team(writer: ArchiveWriter, member: MemberCCAS) -> None:
             "Compte",
         ]
     ]
-    for membership in (
-        Membership.objects.filter(member_id=member.pk)
-        .select_related("user")
-        .order_by("role", "user__last_name", "user__email")
-    ):
+    team = list(Membership.objects.filter(member_id=member.pk).select_related("user"))
+    invitations = last_invitations(m.user_id for m in team)
+    # As the team page names and orders them: before someone signs in here, the name typed in
+    # her invitation, not an account's name from elsewhere (services.team_names).
+    team.sort(key=lambda m: team_sort_key(m, invitations.get(m.user_id)))
+    for membership in team:
         user = membership.user
+        first_name, last_name = team_names(membership, invitations.get(membership.user_id))
         rows.append(
             [
-                user.first_name,
-                user.last_name,
+                first_name,
+                last_name,
                 user.email,
                 membership.get_role_display(),
                 _dmy(membership.created_at),

@@ -157,6 +157,11 @@ class TeamInvitation(models.Model):
     sent_at = models.DateTimeField("envoyée le", auto_now_add=True, db_index=True)
     # True when the e-mail held a link to choose a password (the account had none).
     with_password_link = models.BooleanField(default=False)
+    # The name the direction typed (« Inviter une personne »): what the team sees of the person
+    # until she signs in to the space (services.team_name), whether the address had an account
+    # of the platform or not. "" when she typed none; None on rows from before it was kept.
+    first_name = models.CharField("prénom saisi", max_length=150, null=True, blank=True)
+    last_name = models.CharField("nom saisi", max_length=150, null=True, blank=True)
 
     class Meta:
         verbose_name = "invitation"
@@ -164,6 +169,13 @@ class TeamInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def typed_name(self) -> str | None:
+        """« Prénom Nom » as typed ("" if nothing was); None if the row predates typed names."""
+        if self.first_name is None and self.last_name is None:
+            return None
+        return f"{self.first_name or ''} {self.last_name or ''}".strip()
 
 
 # --- Profile ---------------------------------------------------------------------------------

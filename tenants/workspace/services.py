@@ -939,16 +939,41 @@ def signed_in_since_access(membership: Membership) -> bool:
     return membership.last_signed_in_at is not None
 
 
-def team_name(membership: Membership) -> str:
-    """What the space's team sees of a person: her name (« Mon compte ») once she has signed in
-    since her access here, or when the account was opened by this access (the name is the one
-    the direction typed); before, only her address. Inviting an address must not show the name
-    that an account of the platform, opened elsewhere, carries."""
+# team_name's `invitation` when the caller did not look it up (None is « no invitation row »).
+LOOK_UP = object()
+
+
+def team_names(membership: Membership, invitation=LOOK_UP) -> tuple[str, str]:
+    """(first name, last name) the space's team sees of a person, ("", "") for none: her
+    account's (« Mon compte ») once she has signed in since her access here; before, the name the
+    direction typed in her latest invitation from this space (`invitation`, looked up if not
+    given), whether the address had an account of the platform or not. The account's name of
+    someone invited from elsewhere must not show, nor its absence tell that it exists."""
     user = membership.user
+    if signed_in_since_access(membership):
+        return user.first_name, user.last_name
+    if invitation is LOOK_UP:
+        invitation = last_invitations([user.pk]).get(user.pk)
+    if invitation is not None and invitation.typed_name is not None:
+        return invitation.first_name or "", invitation.last_name or ""
+    # Invited by the union (no row), or before typed names were kept: the account's name only
+    # if this access opened it (so the name is the one typed here).
     opened_here = user.date_joined >= membership.created_at - ACCOUNT_OPENED_WITH_ACCESS
-    if opened_here or signed_in_since_access(membership):
-        return user.get_full_name() or user.email
-    return user.email
+    return (user.first_name, user.last_name) if opened_here else ("", "")
+
+
+def team_name(membership: Membership, invitation=LOOK_UP) -> str:
+    """« Prénom Nom » as the space's team sees the person (team_names), else her address."""
+    first_name, last_name = team_names(membership, invitation)
+    return f"{first_name} {last_name}".strip() or membership.user.email
+
+
+def team_sort_key(membership: Membership, invitation=LOOK_UP) -> tuple[str, str, str]:
+    """The team page's order: by role, then by the last name the team sees (team_names), then
+    address. Not the account's last name: a pending account of the platform would fall out of
+    the typed names' order, and tell that it exists."""
+    _first_name, last_name = team_names(membership, invitation)
+    return membership.role, fold(last_name), membership.user.email
 
 
 # Said for a deactivated account (and whatever else stops an address from being invited here):
@@ -994,7 +1019,13 @@ def invite_team_member(
     if not with_link:
         _send_access_notice(member, membership, request=request)
     TeamInvitation.objects.create(
-        user=membership.user, sent_by=_person(actor), with_password_link=with_link
+        user=membership.user,
+        sent_by=_person(actor),
+        with_password_link=with_link,
+        # Kept here, not only as a new account's name: an account of the platform keeps its own
+        # (the direction does not rename it), and the team sees this one alike (team_name).
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
     )
     return membership
 
@@ -1034,7 +1065,8 @@ def resend_invitation(
     if membership.member_id != member.pk:
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
     user = membership.user
-    name = team_name(membership)
+    latest = last_invitations([user.pk]).get(user.pk)
+    name = team_name(membership, latest)
     if not user.is_active:
         raise WorkspaceError(f"Le compte de {name} est désactivé : contactez l'union.")
     if signed_in_since_access(membership):
@@ -1059,7 +1091,12 @@ def resend_invitation(
         target=user.email,
     )
     return TeamInvitation.objects.create(
-        user=user, sent_by=_person(actor), with_password_link=with_link
+        user=user,
+        sent_by=_person(actor),
+        with_password_link=with_link,
+        # The team keeps seeing the name typed last (None if none was kept: team_name).
+        first_name=latest.first_name if latest else None,
+        last_name=latest.last_name if latest else None,
     )
 
 

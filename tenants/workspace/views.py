@@ -82,6 +82,7 @@ from tenants.workspace.services import (
     set_profile_publication,
     signed_in_since_access,
     team_name,
+    team_sort_key,
     update_board_member,
     update_document,
     update_mandate,
@@ -781,15 +782,17 @@ def person_name(user) -> str:
 
 
 def _with_invitations(team: list[Membership]) -> list[Membership]:
-    """Each membership with, for someone who never signed in, when her invitation went and
-    whether its link still works (`never_signed_in`, `invited_at`, `link_valid_until`,
-    `link_expired`)."""
+    """Each membership, in the order of the names shown (`shown_name`), with, for someone who
+    never signed in, when her invitation went and whether its link still works
+    (`never_signed_in`, `invited_at`, `link_valid_until`, `link_expired`)."""
     # Not "never signed in anywhere": the team learns nothing of the person's other spaces.
     waiting = [m for m in team if not signed_in_since_access(m)]
     invitations = last_invitations(m.user_id for m in waiting)
     now = timezone.now()
+    team.sort(key=lambda m: team_sort_key(m, invitations.get(m.user_id)))
     for m in team:
-        m.shown_name = team_name(m)
+        # Before she signs in here, the name typed in her invitation, account elsewhere or not.
+        m.shown_name = team_name(m, invitations.get(m.user_id))
         m.never_signed_in = not signed_in_since_access(m)
         if not m.never_signed_in:
             continue

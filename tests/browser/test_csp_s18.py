@@ -247,3 +247,37 @@ def test_the_wagtail_admin_works_under_its_policy(signed_in, live_server_port, a
     page.wait_for_timeout(500)
     assert not watch.violations(), "\n".join(watch.violations())
     assert not watch.errors, "\n".join(watch.errors)
+
+
+def test_more_wagtail_screens_work_under_its_policy(signed_in, live_server_port, admin_demo):
+    """Wagtail's other screens an administrator uses: the multiple uploads (jQuery file upload),
+    snippets, users, workflows, reports, collections, settings, and an event's editor (its
+    ateliers' InlinePanel, the date and time pickers): drawn, no violation, no script error."""
+    from seminars.models import SeminarPage
+
+    page = signed_in(UNION_ADMIN)
+    watch = Watch(page)
+    admin = f"{base(live_server_port)}/admin"
+    event = SeminarPage.objects.live().order_by("pk").first()
+    for path in (
+        "/images/multiple/add/",
+        "/documents/multiple/add/",
+        "/snippets/",
+        "/users/",
+        "/workflows/list/",
+        "/reports/site-history/",
+        "/collections/",
+        f"/pages/{event.pk}/edit/",
+    ):
+        watch.visit(f"{admin}{path}")
+    # The event's editor: a new atelier's date picker opens (InlinePanel + its inline script).
+    ateliers = page.locator("input[name$='starts_at']").count()
+    page.locator("#id_ateliers-ADD").click()
+    page.wait_for_function(
+        f"document.querySelectorAll(\"input[name$='starts_at']\").length > {ateliers}"
+    )
+    page.locator("input[name$='starts_at']").last.click()
+    page.locator(".xdsoft_datetimepicker:visible").first.wait_for()
+    page.wait_for_timeout(300)
+    assert not watch.violations(), "\n".join(watch.violations())
+    assert not watch.errors, "\n".join(watch.errors)

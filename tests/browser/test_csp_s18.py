@@ -14,7 +14,7 @@ import pytest
 
 from knowledge_base.models import GuidePage
 from tests.browser.conftest import serve_static
-from tests.browser.test_axe import DIRECTOR
+from tests.browser.test_axe import DIRECTOR, VIEWPORTS, audit
 from tests.browser.test_axe_admin import (  # noqa: F401 (its fixtures, used by name)
     ORGANISER,
     UNION_ADMIN,
@@ -159,8 +159,13 @@ def test_the_hand_over_from_the_portal_passes_form_action(page, live_server_port
     watch = Watch(page)
     sign_in(watch, base(live_server_port), DIRECTOR)
     page.get_by_role("button", name="CCAS de Bondy", exact=False).first.click()
-    # On the member host, the hand-over link's page: one more form, on that host.
-    page.get_by_role("button", name="Ouvrir l'espace du CCAS de Bondy").click()
+    # On the member host, the hand-over link's page: one more form, on that host; accessible
+    # (axe, at every width, and no sideways scrolling on a phone).
+    confirm = page.get_by_role("button", name="Ouvrir l'espace du CCAS de Bondy")
+    confirm.wait_for()
+    audit(page)
+    page.set_viewport_size(VIEWPORTS["bureau"])
+    confirm.click()
     page.wait_for_url(f"{base(live_server_port, 'bondy.localhost')}/")
     watch.assert_rendered("CCAS de Bondy")
     assert not watch.violations(), "\n".join(watch.violations())

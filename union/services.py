@@ -92,6 +92,7 @@ def ensure_union_groups() -> dict[str, Group]:
     # Union admins run the Django admin too: every model permission.
     groups[roles.UNION_ADMIN].permissions.add(*Permission.objects.all())
     remove_unused_wagtail_groups()
+    retire_workflows_nobody_can_approve()
     return groups
 
 
@@ -175,6 +176,28 @@ def remove_unused_wagtail_groups() -> list[str]:
         removed.append(group.name)
         group.delete()
     return removed
+
+
+def retire_workflows_nobody_can_approve() -> list[str]:
+    """Deactivate the workflows whose every task is a group approval with no group left: Wagtail's
+    own « Moderators approval », made by its first migrations on the root page for its English
+    « Moderators » group, which remove_unused_wagtail_groups deletes. It applied to every page
+    without a workflow of its own (guides, events, the home page): an editor's « Soumettre à la
+    modération » then waited on a task that no one but a superuser could approve. Pages keep
+    being published by those who may publish; a workflow the union set up, or gave approvers to,
+    is left alone. Submissions stuck in one are cancelled (back to draft, history kept). Returns
+    the names of the workflows retired."""
+    from wagtail.models import GroupApprovalTask, Workflow
+
+    retired = []
+    for workflow in Workflow.objects.filter(active=True).prefetch_related("workflow_tasks__task"):
+        tasks = [workflow_task.task.specific for workflow_task in workflow.workflow_tasks.all()]
+        if tasks and all(
+            type(task) is GroupApprovalTask and not task.groups.exists() for task in tasks
+        ):
+            workflow.deactivate()
+            retired.append(workflow.name)
+    return retired
 
 
 def index_home_page() -> None:

@@ -782,6 +782,9 @@ class EvaluationSummarySerializer(serializers.Serializer):
     questions = RatingSummarySerializer(many=True)
     ateliers = RatingSummarySerializer(many=True)
     comments = CommentsSerializer(many=True)
+    # The event's own questions (EvaluationQuestion): ratings, then free answers.
+    added_questions = RatingSummarySerializer(many=True)
+    added_comments = CommentsSerializer(many=True)
 
 
 class EvaluationSummaryView(APIView):

@@ -18,6 +18,8 @@ from seminars.models import (
     Atelier,
     AtelierRating,
     Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
     Rating,
     Registration,
     SeminarPage,
@@ -79,12 +81,22 @@ def rated_ateliers(registration: Registration) -> list[Atelier]:
     return list(registration.ateliers.order_by("starts_at", "pk"))
 
 
+def added_questions(seminar: SeminarPage) -> list[EvaluationQuestion]:
+    """The questions the organisers added to the event's questionnaire, in their order."""
+    return list(EvaluationQuestion.objects.filter(page_id=seminar.pk).order_by("sort_order", "pk"))
+
+
 @transaction.atomic
 def save_evaluation(
-    registration: Registration, answers: dict, atelier_ratings: dict[int, int]
+    registration: Registration,
+    answers: dict,
+    atelier_ratings: dict[int, int],
+    added_answers: dict[int, int | str | None] | None = None,
 ) -> Evaluation:
     """Record (or correct) a participant's opinion; ratings of ateliers they did not choose are
-    ignored, an atelier left unrated has no rating."""
+    ignored, an atelier left unrated has no rating. `added_answers` (question id -> rating or
+    text) answer the event's added questions: another event's are ignored, and an answer left
+    empty on correction removes the previous one."""
     evaluation, _created = Evaluation.objects.update_or_create(
         registration=registration,
         defaults={name: answers.get(name, "") for name in QUESTIONS + COMMENTS},
@@ -96,7 +108,24 @@ def save_evaluation(
         for atelier_id, rating in atelier_ratings.items()
         if atelier_id in chosen and rating
     )
+    _save_added_answers(evaluation, registration.seminar_id, added_answers or {})
     return evaluation
+
+
+def _save_added_answers(evaluation: Evaluation, seminar_id: int, given: dict) -> None:
+    questions = EvaluationQuestion.objects.filter(page_id=seminar_id, pk__in=list(given))
+    for question in questions:
+        value = given[question.pk]
+        if question.is_rating:
+            rating, text = (value or None), ""
+        else:
+            rating, text = None, (value or "").strip()
+        if rating is None and not text:
+            EvaluationAnswer.objects.filter(evaluation=evaluation, question=question).delete()
+            continue
+        EvaluationAnswer.objects.update_or_create(
+            evaluation=evaluation, question=question, defaults={"rating": rating, "text": text}
+        )
 
 
 # Below this, an atelier's ratings are not detailed: organisers know who chose which atelier, so
@@ -170,6 +199,9 @@ class EvaluationSummary:
     questions: list[RatingSummary]
     ateliers: list[RatingSummary]
     comments: list[Comments] = field(default_factory=list)
+    # The organisers' own questions (EvaluationQuestion), ratings and free answers apart.
+    added_questions: list[RatingSummary] = field(default_factory=list)
+    added_comments: list[Comments] = field(default_factory=list)
 
     @property
     def response_percent(self) -> int | None:
@@ -200,8 +232,38 @@ def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
     return summaries
 
 
+def _added_answers(seminar: SeminarPage) -> dict[int, list[EvaluationAnswer]]:
+    """Question id -> its answers for the event (answers by people who could answer only)."""
+    by_question: dict[int, list[EvaluationAnswer]] = {}
+    for answer in EvaluationAnswer.objects.filter(
+        evaluation__in=event_evaluations(seminar), question__page_id=seminar.pk
+    ):
+        by_question.setdefault(answer.question_id, []).append(answer)
+    return by_question
+
+
+def summarise_added_questions(
+    seminar: SeminarPage,
+) -> tuple[list[RatingSummary], list[Comments]]:
+    """The added rating questions summarised as the standard ones, the free answers listed as the
+    comments (alphabetical order)."""
+    by_question = _added_answers(seminar)
+    ratings, texts = [], []
+    for question in added_questions(seminar):
+        answers = by_question.get(question.pk, [])
+        if question.is_rating:
+            counts = _counts(a.rating for a in answers if a.rating)
+            ratings.append(RatingSummary(question.pk, question.text, counts))
+        else:
+            given = (text for a in answers if (text := a.text.strip()))
+            texts.append(
+                Comments(f"question-{question.pk}", question.text, sorted(given, key=fold))
+            )
+    return ratings, texts
+
+
 def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
-    """Every answer of the event, without names, in four queries. Comments are in alphabetical
+    """Every answer of the event, without names, in a few queries. Comments are in alphabetical
     order, not in the order they came in (which organisers could match with who left when)."""
     evaluations = list(event_evaluations(seminar))
     labels = question_labels()
@@ -217,6 +279,7 @@ def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
         )
         for name in COMMENTS
     ]
+    added_ratings, added_texts = summarise_added_questions(seminar)
     return EvaluationSummary(
         # Who could answer: the people present, and whoever answered when they were.
         present=seminar.registrations.filter(PRESENT | Q(evaluation__isnull=False)).count(),
@@ -224,6 +287,8 @@ def summarise_evaluations(seminar: SeminarPage) -> EvaluationSummary:
         questions=questions,
         ateliers=summarise_ateliers(seminar),
         comments=comments,
+        added_questions=added_ratings,
+        added_comments=added_texts,
     )
 
 
@@ -234,22 +299,45 @@ def evaluations_workbook(seminar: SeminarPage) -> bytes:
     own, as on the summary page."""
     labels = question_labels()
     names = QUESTIONS + COMMENTS
+    added = added_questions(seminar)
     workbook, sheet = new_sheet(
-        "Avis", [labels[name] for name in names], title=f"Avis des participants – {seminar.title}"
+        "Avis",
+        [labels[name] for name in names] + [question.text for question in added],
+        title=f"Avis des participants – {seminar.title}",
     )
     ratings = dict(Rating.choices)
-    answers = sorted(
-        event_evaluations(seminar),
-        key=lambda e: (
+    given: dict[tuple[int, int], EvaluationAnswer] = {
+        (answer.evaluation_id, answer.question_id): answer
+        for answers in _added_answers(seminar).values()
+        for answer in answers
+    }
+
+    def added_cells(e: Evaluation) -> list[str]:
+        cells = []
+        for question in added:
+            answer = given.get((e.pk, question.pk))
+            if answer is None:
+                cells.append("")
+            elif question.is_rating:
+                cells.append(ratings.get(answer.rating, ""))
+            else:
+                cells.append(answer.text)
+        return cells
+
+    # Sorted by the answers themselves, added ones included: never in the order they came in.
+    rows = [
+        (
             [-getattr(e, n) for n in QUESTIONS],
-            [fold(getattr(e, n)) for n in COMMENTS],
-        ),
-    )
-    for e in answers:
-        append_row(
-            sheet, [ratings[getattr(e, n)] for n in QUESTIONS] + [getattr(e, n) for n in COMMENTS]
+            [ratings[getattr(e, n)] for n in QUESTIONS]
+            + [getattr(e, n) for n in COMMENTS]
+            + added_cells(e),
         )
-    set_widths(sheet, (20, 20, 20, 40, 40, 40))
+        for e in event_evaluations(seminar)
+    ]
+    rows.sort(key=lambda row: (row[0], [fold(cell) for cell in row[1][len(QUESTIONS) :]]))
+    for _order, cells in rows:
+        append_row(sheet, cells)
+    set_widths(sheet, (20, 20, 20, 40, 40, 40) + (30,) * len(added))
     ateliers = workbook.create_sheet("Ateliers")
     append_row(ateliers, ["Atelier", "Réponses", "Satisfaits (%)", "Note moyenne (sur 4)"])
     for summary in summarise_ateliers(seminar):

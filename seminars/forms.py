@@ -743,6 +743,20 @@ def _comment_field(label: str) -> forms.CharField:
     )
 
 
+ADDED_QUESTION_REQUIRED = "Répondez à cette question."
+
+
+def _added_question_field(question) -> forms.Field:
+    """A question added by the organisers, with the widget of the standard ones of its kind."""
+    if question.is_rating:
+        field = _rating_field(question.text, required=question.required)
+    else:
+        field = _comment_field(question.text)
+        field.required = question.required
+    field.error_messages["required"] = ADDED_QUESTION_REQUIRED
+    return field
+
+
 class EvaluationForm(forms.Form):
     """The questionnaire: three ratings, one per atelier chosen (optional), three comments."""
 
@@ -755,9 +769,10 @@ class EvaluationForm(forms.Form):
         "Les thèmes que vous aimeriez voir traités lors d'une prochaine rencontre"
     )
 
-    def __init__(self, *args, ateliers: list, **kwargs):
+    def __init__(self, *args, ateliers: list, questions: list = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.ateliers = ateliers
+        self.questions = list(questions)
         # Each atelier's question right after the three general ones, in the atelier's order.
         comments = {name: self.fields.pop(name) for name in COMMENTS}
         for atelier in ateliers:
@@ -765,6 +780,20 @@ class EvaluationForm(forms.Form):
                 f"L'atelier « {atelier.title} »", required=False
             )
         self.fields.update(comments)
+        # The organisers' own questions after the standard ones, in their order.
+        for question in self.questions:
+            self.fields[self.question_field(question.pk)] = _added_question_field(question)
+
+    @staticmethod
+    def question_field(question_id: int) -> str:
+        return f"question_{question_id}"
+
+    def added_answers(self) -> dict[int, int | str | None]:
+        """Question id -> rating or text as given (None or "" when left empty)."""
+        return {
+            question.pk: self.cleaned_data.get(self.question_field(question.pk))
+            for question in self.questions
+        }
 
     @staticmethod
     def atelier_field(atelier_id: int) -> str:
@@ -785,4 +814,6 @@ class EvaluationForm(forms.Form):
         initial = {name: getattr(evaluation, name) for name in QUESTIONS + COMMENTS}
         for rating in evaluation.atelier_ratings.all():
             initial[cls.atelier_field(rating.atelier_id)] = rating.rating
+        for answer in evaluation.answers.all():
+            initial[cls.question_field(answer.question_id)] = answer.rating or answer.text
         return initial

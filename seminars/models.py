@@ -191,6 +191,16 @@ class SeminarPage(PortalPreviewMixin, Page):
             help_text="Deux ateliers dont les horaires se chevauchent ne peuvent pas être choisis "
             "par la même personne.",
         ),
+        InlinePanel(
+            "evaluation_questions",
+            heading="Questions ajoutées au questionnaire",
+            label="Question",
+            help_text="Le questionnaire de satisfaction pose toujours les trois questions "
+            "habituelles (appréciation générale, utilité, organisation), une note par atelier "
+            "choisi et trois commentaires ; les questions ajoutées ici viennent après, dans cet "
+            "ordre. Corriger l'intitulé d'une question garde ses réponses ; supprimer une "
+            "question supprime ses réponses.",
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("organiser_name"),
@@ -826,6 +836,61 @@ class AtelierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.atelier} : {self.get_rating_display()}"
+
+
+class EvaluationQuestion(Orderable):
+    """A question an event's organisers add to its questionnaire, after the standard ones:
+    a rating on the same scale, or a free answer."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", "Note (de « Très satisfaisant » à « Pas satisfaisant »)"
+        TEXT = "text", "Réponse libre"
+
+    page = ParentalKey(SeminarPage, on_delete=models.CASCADE, related_name="evaluation_questions")
+    text = models.CharField("question", max_length=250)
+    kind = models.CharField("type de réponse", max_length=10, choices=Kind, default=Kind.RATING)
+    required = models.BooleanField(
+        "réponse obligatoire",
+        default=False,
+        help_text="Sans réponse, le questionnaire n'est pas enregistré.",
+    )
+
+    panels = [FieldPanel("text"), FieldRowPanel([FieldPanel("kind"), FieldPanel("required")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "question ajoutée"
+        verbose_name_plural = "questions ajoutées"
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_rating(self) -> bool:
+        return self.kind == self.Kind.RATING
+
+
+class EvaluationAnswer(models.Model):
+    """A participant's answer to an added question: a rating or a text, by the question's kind.
+    Deleting the question deletes its answers; rewording it keeps them."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "réponse à une question ajoutée"
+        verbose_name_plural = "réponses aux questions ajoutées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} : {self.get_rating_display() if self.rating else self.text}"
 
 
 class ProceedingsPage(PortalPreviewMixin, Page):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from seminars.models import PRESENT, Evaluation, Registration
+from seminars.models import PRESENT, Evaluation, EvaluationAnswer, Registration
 from union.audit import record_audit
 from union.formats import describe_days
 from union.models import AuditEntry
@@ -78,6 +78,11 @@ def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     # The questionnaire's free texts may name or describe someone, and a published name stays
     # with its registration: they go; the ratings stay for the reports.
     Evaluation.objects.filter(registration__in=due).update(best="", improve="", wishes="")
+    # So do the free answers to the organisers' added questions (a text answer without its text
+    # is no answer); the added ratings stay.
+    added = EvaluationAnswer.objects.filter(evaluation__registration__in=due)
+    added.exclude(text="").update(text="")
+    added.filter(rating__isnull=True).delete()
     # Who the proceedings list (models.published_participants): confirmed and consenting, and
     # checked in once check-in was used for the event.
     anyone_present = Registration.objects.filter(PRESENT, seminar=OuterRef("seminar"))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_svg
 from seminars.evaluations import (
+    added_questions,
     evaluation_closes,
     evaluation_state,
     rated_ateliers,
@@ -565,16 +566,22 @@ def evaluate(request, token: str):
         return HttpResponseRedirect(portal_path("manage", token))
     evaluation = (
         Evaluation.objects.filter(registration=registration)
-        .prefetch_related("atelier_ratings")
+        .prefetch_related("atelier_ratings", "answers")
         .first()
     )
     form = EvaluationForm(
         request.POST or None,
         ateliers=rated_ateliers(registration),
+        questions=added_questions(registration.seminar),
         initial=EvaluationForm.initial_from(evaluation),
     )
     if form.is_valid():
-        save_evaluation(registration, form.cleaned_data, form.atelier_ratings())
+        save_evaluation(
+            registration,
+            form.cleaned_data,
+            form.atelier_ratings(),
+            added_answers=form.added_answers(),
+        )
         closes = long_date(timezone.localtime(evaluation_closes(registration.seminar)))
         messages.success(
             request,

@@ -122,6 +122,7 @@ def edit_form_data(seminar, ateliers: list[dict]) -> dict:
             "ateliers": inline_formset(
                 ateliers, initial=seminar.ateliers.count() if seminar.pk else 0
             ),
+            "evaluation_questions": inline_formset([]),
             "comments": inline_formset([]),
         }
     )

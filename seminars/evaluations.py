@@ -232,14 +232,11 @@ def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
     return summaries
 
 
-def _added_answers(seminar: SeminarPage) -> dict[int, list[EvaluationAnswer]]:
-    """Question id -> its answers for the event (answers by people who could answer only)."""
-    by_question: dict[int, list[EvaluationAnswer]] = {}
-    for answer in EvaluationAnswer.objects.filter(
+def _added_answers(seminar: SeminarPage) -> QuerySet[EvaluationAnswer]:
+    """The answers to the event's added questions (by people who could answer only)."""
+    return EvaluationAnswer.objects.filter(
         evaluation__in=event_evaluations(seminar), question__page_id=seminar.pk
-    ):
-        by_question.setdefault(answer.question_id, []).append(answer)
-    return by_question
+    )
 
 
 def summarise_added_questions(
@@ -247,7 +244,9 @@ def summarise_added_questions(
 ) -> tuple[list[RatingSummary], list[Comments]]:
     """The added rating questions summarised as the standard ones, the free answers listed as the
     comments (alphabetical order)."""
-    by_question = _added_answers(seminar)
+    by_question: dict[int, list[EvaluationAnswer]] = {}
+    for answer in _added_answers(seminar):
+        by_question.setdefault(answer.question_id, []).append(answer)
     ratings, texts = [], []
     for question in added_questions(seminar):
         answers = by_question.get(question.pk, [])
@@ -306,10 +305,8 @@ def evaluations_workbook(seminar: SeminarPage) -> bytes:
         title=f"Avis des participants – {seminar.title}",
     )
     ratings = dict(Rating.choices)
-    given: dict[tuple[int, int], EvaluationAnswer] = {
-        (answer.evaluation_id, answer.question_id): answer
-        for answers in _added_answers(seminar).values()
-        for answer in answers
+    given = {
+        (answer.evaluation_id, answer.question_id): answer for answer in _added_answers(seminar)
     }
 
     def added_cells(e: Evaluation) -> list[str]:

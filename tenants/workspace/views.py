@@ -791,12 +791,12 @@ def _with_invitations(team: list[Membership]) -> list[Membership]:
     now = timezone.now()
     team.sort(key=lambda m: team_sort_key(m, invitations.get(m.user_id)))
     for m in team:
+        invitation = invitations.get(m.user_id)
         # Before she signs in here, the name typed in her invitation, account elsewhere or not.
-        m.shown_name = team_name(m, invitations.get(m.user_id))
+        m.shown_name = team_name(m, invitation)
         m.never_signed_in = not signed_in_since_access(m)
         if not m.never_signed_in:
             continue
-        invitation = invitations.get(m.user_id)
         # Invited by the union (onboarding): no row here, the access's date says when.
         m.invited_at = invitation.sent_at if invitation else m.created_at
         # For everyone, password or not: telling only the new accounts' link apart (as the page

@@ -6,13 +6,25 @@ PORT ?= 8000
 # per backend, so this halves the wall time on two cores. `make test PYTEST_ARGS=` runs serially.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: demo test setup serve bench lint stop-db clean
+.PHONY: demo test setup serve bench lint lock stop-db clean
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every package to the versions the suite passed with (see its header).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || "$$(bin/find-python)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
+
+# The newest versions pyproject.toml's ranges allow, in a throwaway venv, written to
+# constraints.txt (header kept); then run `make test` and commit the file if it passes.
+lock:
+	rm -rf .lock-venv
+	"$$(bin/find-python)" -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet '.[test,redis]'
+	{ grep '^#' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable | grep -iv '^maillage'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .lock-venv
 
 setup: $(VENV)/.installed
 	$(PY) manage.py setup_platform

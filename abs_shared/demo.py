@@ -100,9 +100,9 @@ def load_references(members: list[MemberCCAS], stdout) -> None:
 
 def _observation_file(member: MemberCCAS, years: list[int]) -> io.BytesIO:
     """An import file in the Maillage template, values invented around the département's."""
-    rng = random.Random(int(member.commune_id))
+    rng = random.Random(member.slug if member.is_cias else int(member.commune_id))
     fragility = rng.uniform(-1, 1)
-    population = member.commune.population
+    population = member.population  # a CIAS's: its intercommunality's
     values: dict[tuple[str, int], str] = {}
     for year in years:
         values[("POP", year)] = str(round(population * (1 + 0.004 * (year - 2021))))
@@ -145,4 +145,15 @@ def load(stdout) -> None:
             validate_observations(member)
             publish_observations(member)
         connection.set_schema_to_public()
+    # The demo's CIAS publishes its intercommunality's values too (union.demo.load_cias).
+    from union.demo import DEMO_CIAS_SLUG
+
+    for member in MemberCCAS.objects.filter(slug=DEMO_CIAS_SLUG).select_related(
+        "commune", "intercommunality"
+    ):
+        import_observations(member, _observation_file(member, YEARS[1:]))
+        validate_observations(member)
+        publish_observations(member)
+        connection.set_schema_to_public()
+        members.append(member)
     stdout.write(f"ABS : observations de démonstration pour {len(members)} membres.")

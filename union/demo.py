@@ -1,4 +1,5 @@
-"""`manage.py demo`: the union "UDCCAS de Seine-Saint-Denis" with every commune of the 93 as a member.
+"""`manage.py demo`: the union "UDCCAS de Seine-Saint-Denis" with every commune of the 93 as a member
+and one CIAS (of the EPT Grand Paris Grand Est).
 
 Idempotent. Each app adds its own demo data through `<app>.demo.load(stdout)`, called in order.
 """
@@ -10,17 +11,25 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from seminars.door_access import DOOR_STAFF
-from tenants.models import Commune, MemberCCAS, Membership
+from tenants.models import Commune, Intercommunality, MemberCCAS, Membership
 from tenants.services import grant_membership, onboard_member
 from union import roles
 
 DEMO_DEPARTEMENT = "93"
 DEMO_PASSWORD = "Maillage-demo-2026"
-# The three members whose directors can log in with the demo password.
+# One CIAS beside the communes' CCAS, so that the demo shows an intercommunal member (its board
+# presided by the président of the EPCI, its council electing the élus): an invented CIAS of the
+# EPT Grand Paris Grand Est, seated in Noisy-le-Grand (the EPT's seat), slug as onboard_member
+# names it.
+DEMO_CIAS_SIREN = "200058790"  # Grand Paris Grand Est (EPT T9 of the Métropole du Grand Paris)
+DEMO_CIAS_SEAT = "93051"  # Noisy-le-Grand
+DEMO_CIAS_SLUG = "cias-grand-paris-grand-est"
+# The members whose directors can log in with the demo password.
 DEMO_DIRECTORS = {
     "bondy": "direction@ccas-bondy.demo",
     "montreuil": "direction@ccas-montreuil.demo",
     "saint-denis": "direction@ccas-saint-denis.demo",
+    DEMO_CIAS_SLUG: f"direction@{DEMO_CIAS_SLUG}.demo",
 }
 UNION_STAFF = {
     "admin@udccas93.demo": (roles.UNION_ADMIN, "Alice", "Admin"),
@@ -38,7 +47,8 @@ APP_DEMOS = [
 
 
 def load_members(stdout) -> list[MemberCCAS]:
-    """Every commune of the demo département becomes a member (real names and populations)."""
+    """Every commune of the demo département becomes a member (real names and populations),
+    and the demo's CIAS (load_cias)."""
     members = []
     for commune in Commune.objects.filter(departement_id=DEMO_DEPARTEMENT).order_by("nom"):
         member = MemberCCAS.objects.filter(commune=commune, kind=MemberCCAS.Kind.CCAS).first()
@@ -50,7 +60,24 @@ def load_members(stdout) -> list[MemberCCAS]:
             connection.set_schema_to_public()
         members.append(member)
     stdout.write(f"{len(members)} membres (communes du {DEMO_DEPARTEMENT}).")
-    return members
+    cias = load_cias()
+    stdout.write(f"1 CIAS : {cias.name} ({cias.covered_communes().count()} communes).")
+    return [*members, cias]
+
+
+def load_cias() -> MemberCCAS:
+    """The demo's CIAS, onboarded once (one CIAS per intercommunality: found by its EPT)."""
+    grouping = Intercommunality.objects.get(siren=DEMO_CIAS_SIREN)
+    cias = MemberCCAS.objects.filter(kind=MemberCCAS.Kind.CIAS, intercommunality=grouping).first()
+    if cias is None:
+        cias = onboard_member(
+            DEMO_CIAS_SEAT,
+            kind=MemberCCAS.Kind.CIAS,
+            epci_siren=grouping.siren,
+            slug=DEMO_CIAS_SLUG,
+        )
+        connection.set_schema_to_public()
+    return cias
 
 
 @transaction.atomic

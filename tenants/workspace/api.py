@@ -16,8 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import IsMemberOfHost
+from tenants.models import MemberCCAS
 from tenants.workspace import activity
-from tenants.workspace.compliance import current_mandate, mandate_compliance
+from tenants.workspace.compliance import (
+    CCAS_AUTHORITIES,
+    board_authorities,
+    current_mandate,
+    mandate_compliance,
+)
 from tenants.workspace.forms import MAX_IMPORT_BYTES
 from tenants.workspace.models import BoardMandate, BoardMember, Document, Profile, Service
 from tenants.workspace.services import (
@@ -215,10 +221,29 @@ class ProfileView(APIView):
 
 class BoardMemberSerializer(serializers.ModelSerializer):
     mandate = serializers.CharField(source="mandate.label", read_only=True)
+    # The seat's name on this member's board (a CIAS's: the EPCI's authorities); `seat` keeps
+    # its codes whatever the member.
+    seat_label = serializers.SerializerMethodField(help_text="Libellé du siège, en français.")
 
     class Meta:
         model = BoardMember
-        fields = ["id", "mandate", *BOARD_MEMBER_FIELDS]
+        fields = ["id", "mandate", *BOARD_MEMBER_FIELDS, "seat_label"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The member whose host answers; none while the schema is generated (no database then).
+        member = getattr(self.context.get("request"), "tenant", None)
+        authorities = (
+            board_authorities(member) if isinstance(member, MemberCCAS) else CCAS_AUTHORITIES
+        )
+        self.seat_labels = authorities.seat_labels
+        seat = self.fields["seat"]
+        seat.choices = [
+            (code, self.seat_labels.get(code, label)) for code, label in seat.choices.items()
+        ]
+
+    def get_seat_label(self, board_member: BoardMember) -> str:
+        return self.seat_labels.get(board_member.seat, board_member.seat)
 
     def validate(self, data):
         # The mandate the seat joins (context); none yet: one opens on the seat's start.
@@ -286,7 +311,10 @@ class BoardMemberList(generics.ListCreateAPIView):
             board_member = add_board_member(request.tenant, mandate, values, actor=request.user)
         except WorkspaceError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(BoardMemberSerializer(board_member).data, status=status.HTTP_201_CREATED)
+        return Response(
+            BoardMemberSerializer(board_member, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 RULE_SCHEMA = inline_serializer(

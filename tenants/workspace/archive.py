@@ -35,6 +35,7 @@ from tenants.journal.models import JournalEntry
 from tenants.journal.services import ACTION_LABELS, describe_details
 from tenants.models import MemberCCAS, Membership
 from tenants.workspace import activity, board_exports, exports
+from tenants.workspace.compliance import board_authorities
 from tenants.workspace.models import ActivityFigure, BoardMandate, Document
 from tenants.workspace.services import last_invitations, team_names, team_sort_key
 from union.audit import record_audit
@@ -346,17 +347,19 @@ def _add_identity(writer: ArchiveWriter, member: MemberCCAS) -> None:
 def _add_board(writer: ArchiveWriter, member: MemberCCAS) -> None:
     mandates = list(BoardMandate.objects.order_by("start", "pk").prefetch_related("members"))
     listing = [["Mandature", "Début", "Fin", "Membres", "Fichiers"]]
+    # The seats named as the member's board names them (a CIAS's: the EPCI's authorities).
+    authorities = board_authorities(member)
     for mandate in mandates:
         seats = list(mandate.members.all())
         paths = [
             writer.add(
                 f"conseil/{board_exports.file_name(member, mandate, 'csv')}",
-                board_exports.to_csv(mandate, seats),
+                board_exports.to_csv(mandate, seats, authorities),
                 f"Le conseil d'administration de la mandature {mandate.label} (CSV).",
             ),
             writer.add(
                 f"conseil/{board_exports.file_name(member, mandate, 'xlsx')}",
-                board_exports.to_xlsx(mandate, seats, member.name),
+                board_exports.to_xlsx(mandate, seats, member.name, authorities),
                 f"Le conseil d'administration de la mandature {mandate.label} (XLSX).",
             ),
         ]

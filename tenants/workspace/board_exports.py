@@ -10,6 +10,7 @@ from datetime import date
 
 from django.utils.text import slugify
 
+from tenants.workspace.compliance import BoardAuthorities, board_authorities
 from tenants.workspace.models import BoardMandate, BoardMember
 from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
 
@@ -26,12 +27,18 @@ HEADERS = [
 ]
 # Characters a worksheet's name cannot hold (Excel refuses them, openpyxl too).
 SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
-# What a board list calls each group (CASF L123-6): how the person came to sit.
-QUALITIES = {
-    Seat.PRESIDENT: "Maire, président(e) de droit",
-    Seat.ELECTED: "Élu(e) par le conseil municipal",
-    Seat.APPOINTED: "Nommé(e) par le maire",
-}
+
+
+def qualities(authorities: BoardAuthorities) -> dict[str, str]:
+    """What a board list calls each group (CASF L123-6): how the person came to sit. For a
+    CIAS, the président of the EPCI and its council stand for the maire and the conseil
+    municipal (CASF R123-27)."""
+    president = "Président(e) de l'EPCI" if authorities.cias else "Maire"
+    return {
+        Seat.PRESIDENT: f"{president}, président(e) de droit",
+        Seat.ELECTED: f"Élu(e) par le {authorities.council}",
+        Seat.APPOINTED: f"Nommé(e) par le {authorities.president}",
+    }
 
 
 def seat_end(seat: BoardMember, mandate: BoardMandate) -> date | None:
@@ -54,13 +61,17 @@ def function(seat: BoardMember) -> str:
     return "Vice-président(e)" if seat.is_vice_president else "Membre"
 
 
-def rows(mandate: BoardMandate, members: list[BoardMember]) -> list[list]:
-    """One row per seat, in the board page's order (président(e), élus, nommés); dates as dates."""
+def rows(
+    mandate: BoardMandate, members: list[BoardMember], authorities: BoardAuthorities | None = None
+) -> list[list]:
+    """One row per seat, in the board page's order (président(e), élus, nommés); dates as dates.
+    `authorities`: whose board it is, by default the member's whose schema is in use."""
+    names = qualities(authorities or board_authorities())
     return [
         [
             seat.last_name,
             seat.first_name,
-            QUALITIES.get(seat.seat, seat.get_seat_display()),
+            names.get(seat.seat, seat.seat),
             function(seat),
             seat.association,
             seat.get_category_display() if seat.category else "",
@@ -83,18 +94,25 @@ def file_name(member, mandate: BoardMandate, fmt: str) -> str:
     return f"conseil-administration-{slugify(member.slug)}-{slugify(mandate.label)}.{fmt}"
 
 
-def to_csv(mandate: BoardMandate, members: list[BoardMember]) -> bytes:
+def to_csv(
+    mandate: BoardMandate, members: list[BoardMember], authorities: BoardAuthorities | None = None
+) -> bytes:
     lines = [HEADERS]
-    for row in rows(mandate, members):
+    for row in rows(mandate, members, authorities):
         lines.append([f"{v:%d/%m/%Y}" if isinstance(v, date) else (v or "") for v in row])
     return csv_bytes(lines)
 
 
-def to_xlsx(mandate: BoardMandate, members: list[BoardMember], member_name: str) -> bytes:
+def to_xlsx(
+    mandate: BoardMandate,
+    members: list[BoardMember],
+    member_name: str,
+    authorities: BoardAuthorities | None = None,
+) -> bytes:
     # A label is typed (« 2020/2026 »): a sheet name takes neither slashes nor 32 characters.
     sheet_name = SHEET_NAME_FORBIDDEN.sub("-", f"Mandature {mandate.label}")[:31]
     workbook, sheet = new_sheet(sheet_name, HEADERS, title=title(mandate, member_name))
-    for row in rows(mandate, members):
+    for row in rows(mandate, members, authorities):
         # Empty cells stay empty (not an empty text); names are typed: append_row keeps them
         # text, never a formula.
         for cell in append_row(sheet, [None if value == "" else value for value in row])[6:]:

@@ -40,6 +40,31 @@ class BoardAuthorities:
     council: str = "conseil municipal"
     cias: bool = False
 
+    @property
+    def seat_labels(self) -> dict[str, str]:
+        """What each seat is called on the board page, its forms and its warnings: the model's
+        own labels (BoardMember.Seat) for a CCAS, the EPCI's authorities for a CIAS."""
+        president = "président(e) de l'EPCI" if self.cias else self.president
+        return {
+            Seat.PRESIDENT: f"Président(e) de droit ({president})",
+            Seat.ELECTED: f"Élu(e) du {self.council}",
+            Seat.APPOINTED: f"Nommé(e) par le {self.president}",
+        }
+
+    @property
+    def renewal_rule(self) -> str:
+        """Who renews the board after the municipal elections (« Renouveler le conseil »)."""
+        if self.cias:
+            return (
+                f"Après les élections municipales, le {self.council}, renouvelé avec les "
+                f"conseils municipaux, élit ses représentants et le {self.president} nomme les "
+                "autres membres (CASF R123-10, R123-11 et R123-27)."
+            )
+        return (
+            f"Après les élections municipales, le {self.council} élit ses représentants et le "
+            f"{self.president} nomme les autres membres (CASF R123-10 et R123-11)."
+        )
+
 
 CCAS_AUTHORITIES = BoardAuthorities()
 # The deliberative body of the intercommunality, by its kind: a conseil communautaire for a
@@ -70,6 +95,25 @@ def board_authorities(member: MemberCCAS | None = None) -> BoardAuthorities:
     grouping = member.intercommunality
     council = CIAS_COUNCILS.get(grouping.kind, CIAS_COUNCIL) if grouping else CIAS_COUNCIL
     return BoardAuthorities("président de l'EPCI", council, cias=True)
+
+
+def seat_label(seat: str, authorities: BoardAuthorities | None = None) -> str:
+    """The label of a seat code (« president »…) on the board of the member whose schema is in
+    use, unless `authorities` says whose board it is. An unknown code is shown as stored."""
+    authorities = authorities or board_authorities()
+    return authorities.seat_labels.get(seat, seat)
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case only (« président(e) de
+    l'EPCI », not « de l'epci »)."""
+    return label[:1].lower() + label[1:]
+
+
+def seat_choices(authorities: BoardAuthorities | None = None) -> list[tuple[str, str]]:
+    """(code, label) of each seat, in the model's order, for a form's list."""
+    labels = (authorities or board_authorities()).seat_labels
+    return [(code, labels[code]) for code in Seat.values]
 
 
 @dataclass(frozen=True)
@@ -481,6 +525,9 @@ def in_days(days: int) -> str:
 class EndingSeat:
     member: BoardMember
     days_left: int
+    # The seat's name on this member's board (BoardAuthorities.seat_labels), as said inside a
+    # sentence (in_sentence).
+    seat_label: str = ""
 
     @property
     def when(self) -> str:
@@ -528,7 +575,7 @@ def term_warnings(
         members = list(mandate.members.all())
     sitting = sitting_members(mandate, today, members)
     seats = [
-        EndingSeat(m, (m.end - today).days)
+        EndingSeat(m, (m.end - today).days, in_sentence(seat_label(m.seat, authorities)))
         for m in sorted(sitting, key=lambda m: (m.end or date.max, m.last_name))
         if m.end and m.end <= today + timedelta(days=SEAT_NOTICE_DAYS)
     ]

@@ -2,7 +2,9 @@
 
 Bondy: a full profile (published), a compliant board with the previous mandate as history,
 ten years of activity, two documents (PDFs written here), and an agent and a viewer account. A few
-others: a profile, a board that breaks a rule, two or three years of activity.
+others: a profile, a board that breaks a rule, two or three years of activity. The CIAS of Grand
+Paris Grand Est (union.demo.load_cias): a published profile, a board renewed after the 2026
+elections (its seats named after the EPCI's authorities), two years of activity.
 """
 
 import random
@@ -87,6 +89,14 @@ PROFILES = {
         "director_name": "Sacha Denis",
         "opening_hours": "Lundi au vendredi : 8h30-17h",
     },
+    # Invented, as the CIAS itself (the numbers are not real).
+    "cias-grand-paris-grand-est": {
+        "address": "11 boulevard du Mont d'Est",
+        "phone": "01 00 00 00 93",
+        "email": "cias@cias-grand-paris-grand-est.demo",
+        "director_name": "Claude Territoire",
+        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h30",
+    },
 }
 SERVICES = [
     {"kind": Service.Kind.ACCUEIL, "description": "Accueil, information et orientation."},
@@ -107,6 +117,18 @@ def _board(member: MemberCCAS, breaks: str | None) -> None:
         _seat_board(member, old, date(2014, 4, 5), elected=5, breaks=None)
     mandate = create_mandate(member, "2020-2026", date(2020, 7, 4))
     _seat_board(member, mandate, date(2020, 7, 4), elected=6, breaks=breaks)
+
+
+def _cias_board(member: MemberCCAS) -> None:
+    """The board of 2020, elected by the conseil de territoire installed in July 2020, and the
+    one that followed the 2026 elections (within two months of the council's installation,
+    compliance.RenewalDue): the page shows a CIAS's board, its history and no overdue renewal."""
+    if BoardMandate.objects.exists():
+        return
+    old = create_mandate(member, "2020-2026", date(2020, 9, 15), date(2026, 6, 9))
+    _seat_board(member, old, date(2020, 9, 15), elected=5, breaks=None)
+    mandate = create_mandate(member, "2026-2032", date(2026, 6, 10))
+    _seat_board(member, mandate, date(2026, 6, 10), elected=6, breaks=None)
 
 
 def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> None:
@@ -182,7 +204,8 @@ def _activity(member: MemberCCAS, years: int) -> None:
     """`years` years up to last year, drifting a few percent a year (seeded: stable output)."""
     rng = random.Random(member.slug)
     last_year = date.today().year - 1
-    scale = max(0.2, min(2.0, member.commune.population / 55000))
+    # The population served: a CIAS's is its intercommunality's (MemberCCAS.population).
+    scale = max(0.2, min(2.0, member.population / 55000))
     rows = []
     for pole, category, count, amount in ACTIVITY_BASE:
         growth = rng.uniform(-0.03, 0.06)
@@ -279,7 +302,7 @@ def _documents(member: MemberCCAS) -> None:
 
 def load(stdout) -> None:
     """Load the workspace demo data. Idempotent."""
-    from union.demo import DEMO_PASSWORD
+    from union.demo import DEMO_CIAS_SLUG, DEMO_PASSWORD
 
     bondy = MemberCCAS.objects.get(slug="bondy")
     for email, role in EXTRA_ACCOUNTS.items():
@@ -295,10 +318,18 @@ def load(stdout) -> None:
             _profile(member, publish=False)
             _board(member, breaks=breaks)
             _activity(member, years=years)
+    # Absent when a test loads this demo without union.demo's members.
+    cias = MemberCCAS.objects.filter(slug=DEMO_CIAS_SLUG).select_related("intercommunality")
+    for member in cias:
+        with schema_context(member.schema_name):
+            _profile(member, publish=True)
+            _cias_board(member)
+            _activity(member, years=2)
     connection.set_schema_to_public()
     stdout.write(
         "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
-        "Saint-Denis non conformes), 10 ans d'activité et deux documents pour Bondy."
+        "Saint-Denis non conformes, le CIAS Grand Paris Grand Est renouvelé en 2026), 10 ans "
+        "d'activité et deux documents pour Bondy."
     )
     for email, role in EXTRA_ACCOUNTS.items():
         stdout.write(f"  {Membership.Role(role).label:<28} {email}   http://bondy.localhost:8000/")

@@ -16,6 +16,7 @@ from tenants.workspace.activity import (
     parse_amount,
     parse_integer,
 )
+from tenants.workspace.compliance import BoardAuthorities, board_authorities, in_sentence
 from tenants.workspace.models import (
     MAX_EXTENSION_LENGTH,
     ActivityFigure,
@@ -261,9 +262,15 @@ class BoardMemberForm(forms.ModelForm):
             "end": "Laissez vide tant que la personne siège.",
         }
 
-    def __init__(self, *args, mandate: BoardMandate, **kwargs):
+    def __init__(
+        self, *args, mandate: BoardMandate, authorities: BoardAuthorities | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.mandate = mandate
+        # The seats as this member's board names them (a CIAS's: the EPCI's authorities).
+        labels = (authorities or board_authorities()).seat_labels
+        seat = self.fields["seat"]
+        seat.choices = [(code, labels.get(code, label)) for code, label in seat.choices]
 
     def clean(self):
         data = super().clean()
@@ -290,10 +297,10 @@ class BoardMemberForm(forms.ModelForm):
         return data
 
 
-def reappointed_choice_label(seat: BoardMember) -> str:
+def reappointed_choice_label(seat: BoardMember, authorities: BoardAuthorities) -> str:
     """ "Nommé0 Asso0 – nommé(e) par le maire, Associations familiales (UDAF)": whom the box is
-    for, and the seat they keep."""
-    parts = [seat.get_seat_display().lower()]
+    for, and the seat they keep (named as `authorities`' board names it)."""
+    parts = [in_sentence(authorities.seat_labels.get(seat.seat, seat.seat))]
     if seat.is_vice_president:
         parts.append("vice-président(e)")
     if seat.seat == BoardMember.Seat.APPOINTED and seat.category:
@@ -324,9 +331,17 @@ class BoardRenewalForm(forms.Form):
         "est élu par le nouveau conseil : corrigez-le ensuite au besoin.",
     )
 
-    def __init__(self, *args, previous: BoardMandate, seats: list[BoardMember], **kwargs):
+    def __init__(
+        self,
+        *args,
+        previous: BoardMandate,
+        seats: list[BoardMember],
+        authorities: BoardAuthorities | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.seats = {str(seat.pk): seat for seat in seats}
+        authorities = authorities or board_authorities()
         # Plain text: the mandate's label is typed by the space's people (an agent's label
         # « <img onerror=…> » ran in the director's browser when this was marked safe).
         self.fields["start"].help_text = (
@@ -334,7 +349,7 @@ class BoardRenewalForm(forms.Form):
             f"{previous.label} finit la veille (si elle n'a pas déjà pris fin)."
         )
         self.fields["reappointed"].choices = [
-            (pk, reappointed_choice_label(seat)) for pk, seat in self.seats.items()
+            (pk, reappointed_choice_label(seat, authorities)) for pk, seat in self.seats.items()
         ]
         if not seats:
             del self.fields["reappointed"]

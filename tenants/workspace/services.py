@@ -22,6 +22,7 @@ from tenants.services import (
     send_set_password_email,
 )
 from tenants.workspace.activity import ImportRow, activity_year_error, canonical_labels, fold, spell
+from tenants.workspace.compliance import in_sentence, seat_label
 from tenants.workspace.models import (
     ActivityFigure,
     BoardMandate,
@@ -638,7 +639,7 @@ def seat_clash_errors(
             continue
         existing = (
             f"{seat.full_name} siège déjà au conseil de la mandature {mandate.label} "
-            f"({seat.get_seat_display().lower()}, {_period(seat)}) : une personne "
+            f"({in_sentence(seat_label(seat.seat))}, {_period(seat)}) : une personne "
             "n'occupe qu'un siège à la fois."
         )
         if start < seat.start:

@@ -27,11 +27,13 @@ from tenants.services import password_link_deadline, password_link_valid_until, 
 from tenants.workspace import activity, archive, board_exports, exports, first_steps
 from tenants.workspace.compliance import (
     abs_due_after,
+    board_authorities,
     current_mandate,
     is_past,
     last_municipal_election,
     mandate_compliance,
     next_mandate_label,
+    seat_label,
     sitting_members,
     term_warnings,
 )
@@ -253,11 +255,14 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
     members = list(mandate.members.all()) if mandate else []
     sitting = set(m.pk for m in sitting_members(mandate, members=members)) if mandate else set()
     past = mandate is not None and is_past(mandate)
+    labels = board_authorities(request.tenant).seat_labels
     return render(
         request,
         template,
         {
             "mandate": mandate,
+            # Each seat with its name on this member's board (a CIAS's: the EPCI's authorities).
+            "seats": [(m, labels.get(m.seat, m.seat)) for m in members],
             "is_current": mandate is not None and mandate == current_mandate(),
             "is_past": past,
             "can_edit_board": _can_edit_board(request, mandate),
@@ -358,7 +363,11 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
     _check_can_edit_board(request, mandate)
     initial = {} if board_member else {"start": mandate.start}
     form = BoardMemberForm(
-        request.POST or None, instance=board_member, initial=initial, mandate=mandate
+        request.POST or None,
+        instance=board_member,
+        initial=initial,
+        mandate=mandate,
+        authorities=board_authorities(request.tenant),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -440,7 +449,7 @@ def board_member_delete(request, pk: int):
         period = board_exports.seat_period(board_member, board_member.mandate)
         details = [
             ("Nom", board_member.full_name),
-            ("Siège", board_member.get_seat_display()),
+            ("Siège", seat_label(board_member.seat, board_authorities(request.tenant))),
             ("Mandature", board_member.mandate.label),
             ("Mandat", period),
         ]
@@ -477,7 +486,14 @@ def board_renew(request):
     initial = {}
     if election is not None and previous.start < election.first_round:
         initial["label"] = next_mandate_label()
-    form = BoardRenewalForm(request.POST or None, previous=previous, seats=seats, initial=initial)
+    authorities = board_authorities(request.tenant)
+    form = BoardRenewalForm(
+        request.POST or None,
+        previous=previous,
+        seats=seats,
+        initial=initial,
+        authorities=authorities,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -504,6 +520,7 @@ def board_renew(request):
         {
             "form": form,
             "previous": previous,
+            "authorities": authorities,
             "title": "Renouveler le conseil d'administration",
             "back": "/conseil/",
         },
@@ -541,10 +558,11 @@ def board_export(request, fmt: str, pk: int | None = None):
     if mandate is None:
         raise Http404("Aucune mandature saisie.")
     members = list(mandate.members.all())
+    authorities = board_authorities(request.tenant)
     if fmt == "csv":
-        content = board_exports.to_csv(mandate, members)
+        content = board_exports.to_csv(mandate, members, authorities)
     else:
-        content = board_exports.to_xlsx(mandate, members, request.tenant.name)
+        content = board_exports.to_xlsx(mandate, members, request.tenant.name, authorities)
     return download_response(content, fmt, board_exports.file_name(request.tenant, mandate, fmt))
 
 

@@ -31,7 +31,7 @@ def test_demo_loads_everything_and_is_idempotent():
     call_command("demo", stdout=io.StringIO())
 
     assert counts() == first
-    assert first["members"] == 39  # every commune of the Seine-Saint-Denis (COG 2026)
+    assert first["members"] == 40  # every commune of the Seine-Saint-Denis (COG 2026) and a CIAS
     assert first["guides"] >= 6 and first["experiences"] >= 6 and first["registrations"] >= 40
     assert "direction@ccas-bondy.demo" in output.getvalue()
     home = host_client("localhost").get("/").content.decode()

@@ -8,21 +8,42 @@ from django.tasks import task
 from union.mail import delivering_directly
 
 
-@task
-@delivering_directly()
-def send_registration_email(registration_id: int, kind: str) -> bool:
-    """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
-    présence or « pas de place libérée » for one person."""
-    from seminars.emails import send_registration_email as send
-    from seminars.evaluations import evaluation_state
+def registration_still_wanted(registration_id: int, kind: str, *, recipients: list[str]) -> str:
+    """Before an administrator resends this task's message after a mail server outage
+    (union.mail.resend_failed_emails): why not any more, in French, or "" to resend it."""
     from seminars.models import Registration
 
-    connection.set_schema_to_public()  # tasks run outside requests: registrations live in public
-    registration = (
-        Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
-    )
-    if registration is None or not registration.email:
-        return False
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return "l'inscription a été supprimée depuis"
+    if registration.anonymised_at is not None:
+        return "l'inscription a été anonymisée depuis (fin de la durée de conservation)"
+    if registration.email.lower() not in recipients:
+        return "l'adresse de l'inscription a changé depuis"
+    if not _still_due(registration, kind):
+        return "ce message ne correspond plus à l'inscription (elle a changé depuis)"
+    return ""
+
+
+def registrants_still_wanted(
+    registration_ids: list[int], subject: str = "", body: str = "", *, recipients: list[str]
+) -> str:
+    """The same for an organiser's message: the registration it went to still has the
+    address."""
+    from seminars.models import Registration
+
+    addresses = Registration.objects.filter(
+        pk__in=registration_ids, anonymised_at__isnull=True
+    ).values_list("email", flat=True)
+    if not any(address and address.lower() in recipients for address in addresses):
+        return "l'inscription a été anonymisée, supprimée ou a changé d'adresse depuis"
+    return ""
+
+
+def _still_due(registration, kind: str) -> bool:
+    """Whether a `kind` message still applies to the registration as it is now."""
+    from seminars.evaluations import evaluation_state
+
     if kind == "certificate" and not registration.certificate_available:
         return False  # the organiser undid the check-in since: nothing to certify
     if kind == "evaluation" and (
@@ -31,6 +52,25 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
         return False  # answered (or check-in undone) since the reminder was queued
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
         return False  # promoted (told « place libérée ») or cancelled meanwhile
+    return True
+
+
+@task
+@delivering_directly(still_wanted=registration_still_wanted)
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
+    présence or « pas de place libérée » for one person."""
+    from seminars.emails import send_registration_email as send
+    from seminars.models import Registration
+
+    connection.set_schema_to_public()  # tasks run outside requests: registrations live in public
+    registration = (
+        Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
+    )
+    if registration is None or not registration.email:
+        return False
+    if not _still_due(registration, kind):
+        return False
     send(registration, kind)
     return True
 
@@ -52,7 +92,7 @@ def send_address_changed_email(seminar_id: int, former_email: str) -> bool:
 
 
 @task
-@delivering_directly()
+@delivering_directly(still_wanted=registrants_still_wanted)
 def send_message_task(registration_ids: list[int], subject: str, body: str) -> int:
     """An organiser's message, one e-mail per registrant."""
     from seminars.emails import send_organiser_message

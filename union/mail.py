@@ -8,6 +8,9 @@ mail server (SMTP in production, the console in development). So a mail server t
 slow no longer turns an invitation into a 500 nor loses a password reset: the request only
 writes a row, and the worker tries again, later and later (`RETRY_DELAYS`), then fails visibly
 (`check_task_queue`, the admin's « Envoi des e-mails » panel) with the subject and recipients.
+The failed message itself is kept `FAILED_EMAIL_KEEP_DAYS` (7) days, for an administrator to
+send it again once the mail server works (`resend_failed_emails`: « Renvoyer » on that panel,
+`check_task_queue --resend-failed`), then only its subject and recipients.
 
 Queued with the transaction (`union.task_queue.enqueue_with_transaction`): with the PostgreSQL
 queue the row is part of the caller's transaction, so a rolled-back write sends nothing and a
@@ -17,7 +20,9 @@ would run the task at once even inside `atomic()`, delivery waits for the commit
 Tasks that send e-mails are themselves the queue (`seminars.tasks`, the inactivity warning):
 they are marked `@delivering_directly()`, so their messages go straight to the delivery mailer
 instead of through the queue a second time; only a message the mail server refuses there is
-queued, for the same retries. A flag set by the task rather than a different mailer in each
+queued, for the same retries (and the same failure, resendable), noting which task sent it:
+a task can say when a copy of its message is no longer to be resent (`still_wanted`: the
+registration was anonymised since). A flag set by the task rather than a different mailer in each
 sender (`send(using="delivery")`) keeps the senders unaware of where they run: the same
 `seminars.emails` function is right in a task and in a test; a task someone forgets to mark
 still delivers its e-mails, one queue hop later.
@@ -29,18 +34,19 @@ before, because a report about a database outage cannot wait in that database.
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 from base64 import b64decode, b64encode
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import MIMEPart
 from email.parser import BytesParser
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
+from importlib import import_module
 
 from django.conf import settings
 from django.core.mail import (
@@ -51,6 +57,7 @@ from django.core.mail import (
     mailers,
 )
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.tasks import TaskContext, TaskResultStatus, task
 from django.utils import timezone
 
@@ -129,6 +136,9 @@ def queue_delivery(payload: dict, attempt: int = 1, run_after: datetime | None =
 @dataclass
 class _DirectDelivery:
     server_failed: bool = False
+    # The task that sends (`{"task": path, "args": [...], "kwargs": {...}}`), noted on a message
+    # it has to queue: a resend asks that task's `still_wanted` check first.
+    origin: dict = field(default_factory=dict)
 
     def deliver(self, payload: dict) -> None:
         """At once; on a mail server failure, into the queue for the retries. After one
@@ -150,6 +160,8 @@ class _DirectDelivery:
                     ", ".join(recipients_of(payload)),
                     describe_error(error),
                 )
+        if self.origin:
+            payload = {**payload, "origin": self.origin}
         queue_delivery(payload, attempts_made + 1, run_after=timezone.now() + RETRY_DELAYS[0])
 
 
@@ -157,16 +169,40 @@ _direct_delivery: ContextVar[_DirectDelivery | None] = ContextVar(
     "maillage_direct_delivery", default=None
 )
 
+# Task path -> `still_wanted(*task_args, recipients=[...], **task_kwargs)`: why a copy of that
+# task's message must not be resent any more, in French, or "" (see `delivering_directly`).
+STILL_WANTED_CHECKS: dict[str, Callable[..., str]] = {}
 
-@contextmanager
-def delivering_directly() -> Iterator[None]:
+
+def delivering_directly(still_wanted: Callable[..., str] | None = None):
     """For a task that sends e-mails (`@task` then `@delivering_directly()`): it already runs in
-    the worker, so its messages are delivered now rather than queued a second time."""
-    token = _direct_delivery.set(_DirectDelivery())
-    try:
-        yield
-    finally:
-        _direct_delivery.reset(token)
+    the worker, so its messages are delivered now rather than queued a second time.
+
+    `still_wanted`, called with the task's own arguments and `recipients` (lower-case
+    addresses) before a failed message of this task is resent, answers why it must not be (the
+    registration was anonymised since), in French, or "" to resend it."""
+
+    def decorate(function):
+        path = f"{function.__module__}.{function.__qualname__}"
+        if still_wanted is not None:
+            STILL_WANTED_CHECKS[path] = still_wanted
+
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            # The arguments only for a task that checks them: an organiser's message to 200
+            # people would otherwise carry their 200 ids in each queued copy for nothing.
+            origin = {"task": path}
+            if still_wanted is not None:
+                origin.update(args=list(args), kwargs=kwargs)
+            token = _direct_delivery.set(_DirectDelivery(origin=origin))
+            try:
+                return function(*args, **kwargs)
+            finally:
+                _direct_delivery.reset(token)
+
+        return run
+
+    return decorate
 
 
 # --- the worker's side -----------------------------------------------------------------------
@@ -186,7 +222,7 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
     except OSError as error:  # smtplib's errors are OSErrors
         reason = describe_error(error)
         if attempt >= MAX_ATTEMPTS or not uses_database_queue():
-            _keep_only_summary(context, summary)
+            _keep_for_resending(context, summary, message)
             raise EmailNotDelivered(
                 f"E-mail non remis après {attempt} essai{'s' if attempt > 1 else ''} : "
                 f"« {message['subject']} » pour {', '.join(recipients_of(message))}. "
@@ -221,6 +257,17 @@ def _keep_only_summary(context: TaskContext, summary: dict) -> None:
     row = getattr(context.task_result, "db_result", None)  # None with the immediate backend
     if row is not None:
         type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [summary], "kwargs": {}})
+
+
+def _keep_for_resending(context: TaskContext, summary: dict, message: dict) -> None:
+    """After the last attempt, the row keeps the whole message too, body included, for an
+    administrator to resend it once the mail server works (`resend_failed_emails`), for
+    FAILED_EMAIL_KEEP_DAYS days (`drop_expired_copies`), and which recipients had an account:
+    an account deleted meanwhile is not written to again."""
+    row = getattr(context.task_result, "db_result", None)
+    if row is not None:
+        kept = {**summary, "message": message, "accounts": _accounts_of(recipients_of(message))}
+        type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [kept], "kwargs": {}})
 
 
 # --- a message as JSON and back --------------------------------------------------------------
@@ -361,34 +408,230 @@ class FailedEmail:
     subject: str
     recipients: list[str]
     reason: str
+    task_id: str = ""
+    # Until when « Renvoyer » can send it again; None: it cannot, `not_resendable` says why.
+    resendable_until: datetime | None = None
+    not_resendable: str = ""
 
     def __str__(self) -> str:
         moment = timezone.localtime(self.failed_at).strftime("%d/%m/%Y %H:%M")
         return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
 
+    @property
+    def label(self) -> str:
+        return f"« {self.subject} » pour {', '.join(self.recipients)}"
 
-def read_failed_emails(since: datetime, limit: int = 20) -> list[FailedEmail]:
-    """The e-mails whose last attempt failed since `since`, latest first (PostgreSQL queue)."""
+
+def failed_email_kept() -> timedelta:
+    """How long a failed e-mail is kept whole for a resend (FAILED_EMAIL_KEEP_DAYS)."""
+    return timedelta(days=settings.FAILED_EMAIL_KEEP_DAYS)
+
+
+def _failed_deliveries():
     from django_tasks_db.models import DBTaskResult
 
+    return DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.FAILED)
+
+
+def _not_resent(rows):
+    return rows.exclude(args_kwargs__args__0__has_key="resent_at")
+
+
+def read_failed_emails(since: datetime, limit: int = 20) -> list[FailedEmail]:
+    """The e-mails whose last attempt failed since `since` and were not resent, latest first
+    (PostgreSQL queue)."""
     rows = (
-        DBTaskResult.objects.filter(
-            task_path=TASK_PATH, status=TaskResultStatus.FAILED, finished_at__gte=since
-        )
+        _not_resent(_failed_deliveries().filter(finished_at__gte=since))
         .order_by("-finished_at")
-        .values_list("finished_at", "args_kwargs", "traceback")[:limit]
+        .values_list("id", "finished_at", "args_kwargs", "traceback")[:limit]
     )
     failed = []
-    for finished_at, args_kwargs, traceback in rows:
+    for task_id, finished_at, args_kwargs, traceback in rows:
         (payload, *_rest) = args_kwargs.get("args") or [{}]
         last_line = traceback.strip().splitlines()[-1] if traceback.strip() else ""
         reason = last_line.split("Dernière erreur : ", 1)[-1].rstrip(".") or last_line
+        refusal = _why_not_resendable(payload, finished_at)
         failed.append(
             FailedEmail(
                 failed_at=finished_at,
                 subject=payload.get("subject", ""),
                 recipients=payload.get("recipients") or recipients_of(payload),
                 reason=reason,
+                task_id=str(task_id),
+                resendable_until=None if refusal else finished_at + failed_email_kept(),
+                not_resendable=refusal,
             )
         )
     return failed
+
+
+# --- a failed e-mail, sent again ---------------------------------------------------------------
+# Why keeping a failed message whole for a week is acceptable, although it may hold a password
+# or invitation link: the message never left, so its recipient has nothing else, and resending
+# it is the only way they get it without the union redoing the action; the link inside keeps its
+# own expiry and is single-use (a reset link dies once used or once the password changed, an
+# invitation once accepted), so the copy gives nobody more than the e-mail would have; the row
+# is in the public schema, readable by the platform's superusers only; after the week the
+# outage has long been noticed (check_task_queue mails each failure) and the copy goes.
+
+
+def _why_not_resendable(kept: dict, finished_at: datetime, now: datetime | None = None) -> str:
+    """Why « Renvoyer » cannot send this failure again, in French, or ""."""
+    if kept.get("refused"):
+        return kept["refused"]
+    days = settings.FAILED_EMAIL_KEEP_DAYS
+    kept_for = f"{days} jour{'s' if days > 1 else ''}"
+    if "message" not in kept or finished_at < (now or timezone.now()) - failed_email_kept():
+        return (
+            f"Renvoi impossible : le message n'est gardé que {kept_for} après son échec "
+            "(FAILED_EMAIL_KEEP_DAYS) ; refaites l'action qui l'envoyait (invitation, lien de "
+            "connexion…)."
+        )
+    return ""
+
+
+@dataclass
+class ResendOutcome:
+    resent: list[str] = field(default_factory=list)  # « subject » pour recipients
+    skipped: list[str] = field(default_factory=list)  # the same, with why, in French
+    already: int = 0  # resent before (a second click)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(level, French text) for the admin's messages and the command's output."""
+        lines = []
+        count = len(self.resent)
+        if count:
+            lines.append(
+                (
+                    "success",
+                    "1 e-mail remis en file d'envoi."
+                    if count == 1
+                    else f"{count} e-mails remis en file d'envoi.",
+                )
+            )
+        lines += [("warning", f"Non renvoyé : {skipped}") for skipped in self.skipped]
+        if self.already:
+            lines.append(
+                (
+                    "info",
+                    "Cet e-mail avait déjà été renvoyé."
+                    if self.already == 1
+                    else f"{self.already} e-mails avaient déjà été renvoyés.",
+                )
+            )
+        if not lines:
+            lines.append(("info", "Aucun e-mail non remis à renvoyer."))
+        return lines
+
+
+def resend_failed_emails(
+    task_ids: list[str] | None = None, *, actor=None, via: str = "admin"
+) -> ResendOutcome:
+    """Queue again, for five new attempts, the failed e-mails `task_ids` (all those still
+    resendable when None), each exactly as it was written; each failure is then marked resent
+    (out of the list, its copy dropped). Rows locked: a second click finds them resent."""
+    from union.audit import record_audit  # union.audit reaches the members' journals
+
+    outcome = ResendOutcome()
+    now = timezone.now()
+    with transaction.atomic():
+        rows = _failed_deliveries().select_for_update()
+        if task_ids is None:
+            rows = _not_resent(rows).filter(
+                args_kwargs__args__0__has_key="message", finished_at__gte=now - failed_email_kept()
+            )
+        else:
+            rows = rows.filter(pk__in=task_ids)
+        for row in rows.order_by("finished_at"):
+            kept = row.args_kwargs["args"][0]
+            label = f"« {kept.get('subject', '')} » pour {', '.join(kept.get('recipients', []))}"
+            if "resent_at" in kept:
+                outcome.already += 1
+                continue
+            refusal = _why_not_resendable(kept, row.finished_at, now)
+            if not refusal:
+                refusal = _no_longer_wanted(kept)
+                if refusal:  # for good: the body goes now rather than in a week
+                    _rewrite(
+                        row, _summary_of(kept) | {"refused": f"Renvoi impossible : {refusal}."}
+                    )
+            if refusal:
+                outcome.skipped.append(f"{label} : {refusal.removeprefix('Renvoi impossible : ')}")
+                continue
+            queue_delivery(kept["message"])
+            _rewrite(row, _summary_of(kept) | {"resent_at": now.isoformat(), "resent_via": via})
+            outcome.resent.append(label)
+        if outcome.resent:
+            record_audit("email.resent", actor=actor, count=len(outcome.resent), via=via)
+    return outcome
+
+
+def _summary_of(kept: dict) -> dict:
+    return {key: kept[key] for key in ("attempt", "subject", "recipients") if key in kept}
+
+
+def _rewrite(row, kept: dict) -> None:
+    type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [kept], "kwargs": {}})
+
+
+def _no_longer_wanted(kept: dict) -> str:
+    """Why a kept message must not go any more, in French: a recipient's account deleted (or
+    its address changed) since, or what the task that sent it says (`still_wanted`)."""
+    from django.contrib.auth import get_user_model
+
+    accounts = kept.get("accounts") or {}
+    if accounts:
+        current = dict(
+            get_user_model().objects.filter(pk__in=accounts.values()).values_list("pk", "email")
+        )
+        for address, pk in accounts.items():
+            if (current.get(pk) or "").lower() != address:
+                return f"le compte de {address} a été supprimé ou a changé d'adresse depuis"
+    origin = kept["message"].get("origin") or {}
+    path = origin.get("task", "")
+    if path and path not in STILL_WANTED_CHECKS:
+        try:
+            import_module(path.rpartition(".")[0])  # its module registers its check
+        except ImportError:
+            pass
+    check = STILL_WANTED_CHECKS.get(path)
+    if check is None:
+        return ""
+    recipients = [address for _name, address in _addresses(recipients_of(kept["message"]))]
+    return check(*origin.get("args", []), recipients=recipients, **origin.get("kwargs", {}))
+
+
+def _addresses(recipients: list[str]) -> list[tuple[str, str]]:
+    return [(name, address.lower()) for name, address in map(parseaddr, recipients) if address]
+
+
+def _accounts_of(recipients: list[str]) -> dict[str, int]:
+    """{lower-case address: account id} for the recipients who have an account."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    addresses = {address for _name, address in _addresses(recipients)}
+    if not addresses:
+        return {}
+    match = Q()
+    for address in addresses:
+        match |= Q(email__iexact=address)
+    return {
+        email.lower(): pk
+        for pk, email in get_user_model().objects.filter(match).values_list("pk", "email")
+    }
+
+
+def drop_expired_copies(now: datetime | None = None) -> int:
+    """Erase the kept message of the failures older than FAILED_EMAIL_KEEP_DAYS: their rows
+    keep the subject and recipients, like any finished task. Run by `check_task_queue` (every
+    5 minutes in cron); how many were erased."""
+    before = (now or timezone.now()) - failed_email_kept()
+    expired = _failed_deliveries().filter(
+        args_kwargs__args__0__has_key="message", finished_at__lt=before
+    )
+    dropped = 0
+    for row in expired.only("pk", "args_kwargs"):
+        _rewrite(row, _summary_of(row.args_kwargs["args"][0]))
+        dropped += 1
+    return dropped

@@ -96,9 +96,12 @@ def read_queue_state(now: datetime | None = None) -> QueueState | None:
     totals = DBTaskResult.objects.aggregate(
         waiting=Count("pk", filter=due),
         oldest=Min("enqueued_at", filter=due),
+        # An e-mail an administrator resent since (union.mail.resend_failed_emails) is dealt
+        # with: it no longer counts as a failure.
         failed=Count(
             "pk",
-            filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - FAILURES_SHOWN_OVER),
+            filter=Q(status=TaskResultStatus.FAILED, finished_at__gte=now - FAILURES_SHOWN_OVER)
+            & ~Q(args_kwargs__args__0__has_key="resent_at"),
         ),
         last_finished=Max("finished_at"),
     )

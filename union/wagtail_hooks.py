@@ -6,9 +6,10 @@ deleted, once it has left traces; a new colleague chooses their own password."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from laces.components import Component
 from wagtail import hooks
@@ -19,6 +20,7 @@ from tenants.services import send_set_password_email
 from union import roles
 from union.account_retention import reactivate_account
 from union.audit import record_audit
+from union.failed_email_views import resend_failed_emails_view
 from union.models import AuditEntry
 from union.task_queue import QueueState, read_queue_state
 from union.tokens import revoke_api_tokens
@@ -38,14 +40,31 @@ class TaskQueuePanel(Component):
         self.failures_url = failures_url
 
     def get_context_data(self, parent_context):
-        user = parent_context["request"].user
+        request = parent_context["request"]
+        show_failed_emails = roles.is_union_admin(request.user)
         return {
             "state": self.state,
             "failures_url": self.failures_url,
             # Who did not get their e-mail (a password reset, an invitation): administrators
-            # only; organisers see the counts.
-            "show_failed_emails": roles.is_union_admin(user),
+            # only, who may also resend them; organisers see the counts.
+            "show_failed_emails": show_failed_emails,
+            "resendable": [
+                failed for failed in self.state.failed_emails if failed.resendable_until
+            ],
+            # The panel is rendered without the request: its « Renvoyer » forms need the token.
+            "csrf_token": get_token(request) if show_failed_emails else "",
         }
+
+
+@hooks.register("register_admin_urls")
+def register_failed_email_urls():
+    return [
+        path(
+            "e-mails/renvoyer/",
+            resend_failed_emails_view,
+            name="union_resend_failed_emails",
+        )
+    ]
 
 
 @hooks.register("insert_global_admin_css")

@@ -369,6 +369,13 @@ SEMINAR_PERSONAL_DATA_KEPT_DAYS = int(os.environ.get("SEMINAR_PERSONAL_DATA_KEPT
 # Retention of the audit trail's lines, in days (union.retention, `manage.py prune_audit_trail`,
 # stated on /donnees-personnelles/): three years of who did what, then deleted.
 AUDIT_KEPT_DAYS = int(os.environ.get("AUDIT_KEPT_DAYS", 3 * 365))
+# An e-mail that failed for good (five attempts over an hour) is kept whole, body included, this
+# many days for an administrator to resend it once the mail server works (union.mail, « Renvoyer »
+# on the admin home, `check_task_queue --resend-failed`), then only its subject and recipients
+# (`check_task_queue` erases the rest). A week is acceptable for a body that may hold a link: the
+# message never reached its recipient, and a reset or invitation link inside has its own expiry
+# and is single-use.
+FAILED_EMAIL_KEEP_DAYS = int(os.environ.get("FAILED_EMAIL_KEEP_DAYS", 7))
 # Accounts nobody signed in to for this many days (since the last login, or since the account was
 # opened) are deactivated after an e-mail warning (union.account_retention, `manage.py
 # deactivate_inactive_accounts`, stated on /donnees-personnelles/): two years, typically someone

@@ -1,4 +1,7 @@
-"""For monitoring (cron, Nagios, a container health check): is the task queue moving?"""
+"""For monitoring (cron, Nagios, a container health check): is the task queue moving? Also,
+being the e-mail queue's command cron already runs every 5 minutes, it erases the failed
+e-mails kept past FAILED_EMAIL_KEEP_DAYS (union.mail), and with `--resend-failed` sends the
+failed e-mails again once the mail server is fixed."""
 
 from datetime import timedelta
 
@@ -6,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from union.task_queue import STALLED_AFTER, read_queue_state
+from union.mail import drop_expired_copies, resend_failed_emails
+from union.task_queue import STALLED_AFTER, read_queue_state, uses_database_queue
 
 
 class Command(BaseCommand):
@@ -34,14 +38,31 @@ class Command(BaseCommand):
             "fois de chaque échec (défaut : 0, jamais)",
         )
         parser.add_argument(
+            "--resend-failed",
+            action="store_true",
+            help="renvoyer d'abord, pour cinq nouveaux essais, les e-mails non remis encore "
+            "gardés (FAILED_EMAIL_KEEP_DAYS jours) : à lancer une fois le serveur d'envoi réparé",
+        )
+        parser.add_argument(
             "--allow-immediate",
             action="store_true",
             help="ne pas échouer quand les tâches s'exécutent immédiatement (développement)",
         )
 
     def handle(
-        self, *args, max_wait: int, allow_immediate: bool, fail_on_undelivered: int, **options
+        self,
+        *args,
+        max_wait: int,
+        allow_immediate: bool,
+        fail_on_undelivered: int,
+        resend_failed: bool,
+        **options,
     ):
+        if uses_database_queue():
+            drop_expired_copies()
+            if resend_failed:
+                for _level, text in resend_failed_emails(via="check_task_queue").messages():
+                    self.stdout.write(text)
         state = read_queue_state()
         if state is None:
             # A cron line without the production environment falls back to the development
@@ -68,6 +89,10 @@ class Command(BaseCommand):
             self.stdout.write("E-mails non remis sur 7 jours, les plus récents d'abord :")
             for failed in state.failed_emails:
                 self.stdout.write(f"  - {failed}")
+            if any(failed.resendable_until for failed in state.failed_emails):
+                self.stdout.write(
+                    "Une fois l'envoi réparé, `check_task_queue --resend-failed` les renvoie."
+                )
         if state.waited > timedelta(minutes=max_wait):
             raise CommandError(
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "
@@ -89,7 +114,9 @@ def fail_undelivered_since(since, state) -> None:
         moment = timezone.localtime(since).strftime("%d/%m/%Y à %H:%M")
         raise CommandError(
             f"{len(recent)} e-mail(s) non remis depuis le {moment} (cinq essais sur une "
-            f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) "
-            "puis refaites l'action qui l'envoyait (invitation, lien de connexion…).",
+            f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) puis renvoyez-les "
+            "(`check_task_queue --resend-failed`, ou « Renvoyer » sur l'accueil de l'admin) ; "
+            "passé FAILED_EMAIL_KEEP_DAYS jours, refaites l'action qui l'envoyait (invitation, "
+            "lien de connexion…).",
             returncode=2,
         )

@@ -249,6 +249,7 @@ def privacy(request):
             "audit_kept": describe_days(settings.AUDIT_KEPT_DAYS),
             "account_inactive": describe_days(settings.ACCOUNT_INACTIVE_DAYS),
             "account_warning": describe_days(WARNING_DAYS),
+            "failed_email_kept": describe_days(settings.FAILED_EMAIL_KEEP_DAYS),
             "contact": settings.PRIVACY_CONTACT_EMAIL,
         },
     )

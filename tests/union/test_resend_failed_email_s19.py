@@ -336,3 +336,11 @@ def test_a_seminar_confirmation_lost_to_the_mail_server_is_resent(mail_server_do
     assert "personne2" not in json.dumps(
         [row.args_kwargs["args"][0].get("message") for row in failed_rows()]
     )
+
+
+@pytest.mark.django_db
+def test_the_privacy_page_says_how_long_a_failed_email_is_kept(client, settings):
+    settings.FAILED_EMAIL_KEEP_DAYS = 3
+    page = client.get("/donnees-personnelles/").content.decode()
+    assert '<h2 id="e-mails">E-mails envoyés par la plateforme</h2>' in page
+    assert "n'a pas pu remettre est gardé en entier 3 jours" in page

@@ -63,6 +63,19 @@ def check_in_svg(registration: Registration, request=None) -> str:
     )
 
 
+CHECK_IN_PNG_SCALE = 5  # pixels per module: about 200 px wide, under a kilobyte
+
+
+def check_in_png(registration: Registration, request=None) -> bytes:
+    """The QR code as a PNG, for the e-mails (mail clients drop inline <svg>). segno writes PNG
+    itself, without Pillow; the quiet zone of 4 modules that scanners need is in the image."""
+    import io
+
+    buffer = io.BytesIO()
+    check_in_qr(registration, request).save(buffer, kind="png", scale=CHECK_IN_PNG_SCALE, border=4)
+    return buffer.getvalue()
+
+
 def check_in_flowable(registration: Registration, size: float):
     """The QR code as a reportlab flowable of `size` points, for the PDF badges: one filled path
     of the dark runs of each row (reportlab's own QR widget draws a rectangle per module, which

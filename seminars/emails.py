@@ -1,18 +1,26 @@
 """E-mails to registrants, in French, with the event's .ics attached where a seat is held, and
-its cancellation attached when the registration is cancelled."""
+its cancellation attached when the registration is cancelled.
+
+Each goes as plain text (the body, what the tests and text-only clients read) with an HTML
+alternative (elected officials read them on phones), and, while a seat is held, the check-in QR
+code as a PNG inside the HTML's multipart/related (union.mail.EmailWithInlineImages), shown
+with `cid:`."""
 
 from email.message import MIMEPart
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
+from seminars.check_in import check_in_png
 from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import cancellation_ics, personal_ics
 from seminars.links import event_path, make_token, manage_path, page_path, portal_path
 from seminars.models import with_slots
 from tenants.services import portal_url
+from union.mail import EmailWithInlineImages, InlineImage
 
 SUBJECTS = {
     "confirmed": "Inscription confirmée : {title}",
@@ -27,6 +35,9 @@ SUBJECTS = {
     "no_seat": "Pas de place libérée : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
+# The check-in code goes with the same messages, while a seat is held and until the event ends.
+WITH_CHECK_IN = WITH_CALENDAR
+CHECK_IN_FILENAME = "code-emargement.png"
 
 
 def _reply_to(seminar) -> list[str]:
@@ -36,16 +47,29 @@ def _reply_to(seminar) -> list[str]:
 def send_registration_email(registration, kind: str) -> None:
     seminar = registration.seminar
     token = make_token(registration)
+    confirmed = registration.status == "confirmed"
+    with_check_in = kind in WITH_CHECK_IN and confirmed and not seminar.has_ended()
+    subject = SUBJECTS[kind].format(title=seminar.title)
     context = {
         "registration": registration,
         "seminar": seminar,
         "kind": kind,
+        "subject": subject,
         "manage_url": portal_url(portal_path("manage", token)),
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
         "platform_name": settings.PLATFORM_NAME,
+        "with_calendar": kind in WITH_CALENDAR and confirmed,
+        "with_check_in": with_check_in,
+        "check_in_filename": CHECK_IN_FILENAME,
     }
+    if with_check_in:
+        check_in_image = check_in_png(registration)
+        # Unique across messages: a client keeps images of several messages side by side.
+        context["check_in_cid"] = make_msgid("emargement", domain=settings.PLATFORM_DOMAIN)[1:-1]
+        # The PNG's own width (IHDR), shown at 1:1: a QR code must not be resampled.
+        context["check_in_size"] = int.from_bytes(check_in_image[16:20], "big")
     if kind == "no_seat":
         context["calendar_url"] = portal_url(page_path(seminar.get_parent()))
         proceedings = seminar.get_proceedings()
@@ -54,13 +78,17 @@ def send_registration_email(registration, kind: str) -> None:
         # The questionnaire de satisfaction goes to the same people at the same moment.
         context["evaluation_url"] = portal_url(portal_path("evaluate", token))
         context["evaluation_closes"] = evaluation_closes(seminar)
-    message = EmailMessage(
-        subject=SUBJECTS[kind].format(title=seminar.title),
+    message = EmailWithInlineImages(
+        subject=subject,
         body=render_to_string("seminars/email/registration.txt", context),
         to=[registration.email],
         reply_to=_reply_to(seminar),
     )
-    if kind in WITH_CALENDAR and registration.status == "confirmed":
+    message.attach_alternative(
+        render_to_string("seminars/email/registration.html", context), "text/html"
+    )
+    # The .ics or the certificate first: attachments[0] is what people (and tests) look for.
+    if context["with_calendar"]:
         message.attach(f"{seminar.slug}.ics", personal_ics(registration), "text/calendar")
     if kind == "cancelled":
         # Also to someone who was waiting: they may have added the event from its page.
@@ -68,6 +96,10 @@ def send_registration_email(registration, kind: str) -> None:
     if kind == "certificate":
         pdf = certificate_pdf(seminar, [registration])
         message.attach(certificate_filename(seminar, registration), pdf, "application/pdf")
+    if with_check_in:
+        message.inline_images.append(
+            InlineImage(context["check_in_cid"], check_in_image, "image/png", CHECK_IN_FILENAME)
+        )
     message.send()
 
 

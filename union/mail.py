@@ -270,13 +270,52 @@ def _keep_for_resending(context: TaskContext, summary: dict, message: dict) -> N
         type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [kept], "kwargs": {}})
 
 
+# --- an HTML e-mail with its images inside ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    content_id: str  # without the angle brackets: the HTML says <img src="cid:{content_id}">
+    content: bytes
+    mimetype: str = "image/png"
+    filename: str = ""
+
+
+class EmailWithInlineImages(EmailMultiAlternatives):
+    """An HTML e-mail whose images go in a multipart/related with the HTML alternative (RFC
+    2387), where mail clients look for `cid:` images: as plain attachments beside the
+    alternatives, several clients list them as attachments or do not show them at all. Django
+    has no API for related parts; this is the only addition to its message."""
+
+    def __init__(self, *args, inline_images: list[InlineImage] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inline_images = list(inline_images or [])
+
+    def _add_bodies(self, msg):
+        super()._add_bodies(msg)
+        html = msg.get_body(preferencelist=("html",)) if self.inline_images else None
+        for image in self.inline_images if html is not None else []:
+            maintype, subtype = image.mimetype.split("/", 1)
+            # The HTML part becomes multipart/related: the HTML first, then its images.
+            html.add_related(
+                image.content,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{image.content_id}>",
+                disposition="inline",
+                filename=image.filename or None,
+            )
+        return msg
+
+
 # --- a message as JSON and back --------------------------------------------------------------
 
 
 def serialize_message(message: EmailMessage) -> dict:
     """A message as JSON-able task arguments: addresses, headers, bodies, attachments (bytes in
-    base64, MIME parts whole), HTML alternatives. Rebuilt as an EmailMessage or an
-    EmailMultiAlternatives: a subclass's own behaviour would not survive (the platform has none)."""
+    base64, MIME parts whole), HTML alternatives and their inline images. Rebuilt as an
+    EmailMessage, an EmailMultiAlternatives or an EmailWithInlineImages: another subclass's own
+    behaviour would not survive (the platform has none)."""
     headers = {str(name): str(value) for name, value in message.extra_headers.items()}
     if "date" not in {name.lower() for name in headers}:
         # The moment it was written, not the moment a retry got it through.
@@ -299,12 +338,23 @@ def serialize_message(message: EmailMessage) -> dict:
             {"mimetype": alternative.mimetype, **_content_data(alternative.content)}
             for alternative in getattr(message, "alternatives", [])
         ],
+        "inline_images": [
+            {
+                "content_id": image.content_id,
+                "mimetype": image.mimetype,
+                "filename": image.filename,
+                **_content_data(image.content),
+            }
+            for image in getattr(message, "inline_images", [])
+        ],
     }
 
 
 def rebuild_message(data: dict) -> EmailMessage:
     """The message `serialize_message` described, attachments as they were attached."""
     cls = EmailMultiAlternatives if data["alternatives_class"] else EmailMessage
+    if data.get("inline_images"):  # absent from the rows queued before it existed
+        cls = EmailWithInlineImages
     message = cls(
         subject=data["subject"],
         body=data["body"],
@@ -335,6 +385,11 @@ def rebuild_message(data: dict) -> EmailMessage:
     if data["alternatives"]:
         message.alternatives = [
             EmailAlternative(_content_from(item), item["mimetype"]) for item in data["alternatives"]
+        ]
+    if data.get("inline_images"):
+        message.inline_images = [
+            InlineImage(item["content_id"], _content_from(item), item["mimetype"], item["filename"])
+            for item in data["inline_images"]
         ]
     return message
 

@@ -62,7 +62,6 @@ def send_registration_email(registration, kind: str) -> None:
         "platform_name": settings.PLATFORM_NAME,
         "with_calendar": kind in WITH_CALENDAR and confirmed,
         "with_check_in": with_check_in,
-        "check_in_filename": CHECK_IN_FILENAME,
     }
     if with_check_in:
         check_in_image = check_in_png(registration)

@@ -187,7 +187,9 @@ def test_a_confirmation_has_an_accessible_html_version_with_the_code_inline(
     # The text is still the body, as it was: the text template escapes nothing.
     assert message.body.startswith("Bonjour Aïcha <b>Zoé</b>,")
     assert "est confirmée" in message.body
-    assert "Votre code d'émargement est joint aussi (image code-emargement.png)" in message.body
+    # The image is in the HTML's related part, out of a text-only reader's reach: the text
+    # sends to the personal page.
+    assert "Votre code d'émargement est sur cette page (et dans ce message" in message.body
 
     html = html_of(message)
     assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
@@ -345,9 +347,9 @@ def test_the_reminder_shows_the_code_and_says_it_is_in_the_message(
     assert reminder.subject == f"Rappel : {seminar.title}"
     assert (
         "À l'accueil, présentez le code d'émargement de votre page d'inscription (lien "
-        "ci-dessous), également joint à ce message, ou donnez simplement votre nom."
+        "ci-dessous), ou donnez simplement votre nom."
     ) in reminder.body
-    assert "joint aussi (image" not in reminder.body  # said once, in the opening
+    assert "est sur cette page" not in reminder.body  # said once, in the opening
     text = " ".join(soup_of(reminder).get_text().split())
     assert "Votre code d'émargement, à présenter à l'accueil, est ci-dessous." in text
     assert (

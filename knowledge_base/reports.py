@@ -39,9 +39,14 @@ def review_cutoff():
 
 
 def guides_to_review():
-    """Guides never reviewed (first), or last reviewed before the cut-off; oldest first."""
+    """Guides last reviewed before the cut-off, or never reviewed and first published before it
+    (first); oldest first. A guide is checked when it is written: the yearly review of its legal
+    content starts from its first publication, not from the day it went online (a guide
+    published a minute ago is not « à relire »), and a draft never published waits for it."""
+    cutoff = review_cutoff()
     return GuidePage.objects.filter(
-        Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=review_cutoff())
+        Q(last_reviewed__isnull=True, first_published_at__date__lt=cutoff)
+        | Q(last_reviewed__lt=cutoff)
     ).order_by(F("last_reviewed").asc(nulls_first=True), "title")
 
 

@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from knowledge_base.listing import visible_to
-from knowledge_base.query import build_query, headline_tsquery
+from knowledge_base.query import LEGAL_ARTICLE, build_query, headline_tsquery, quote
 
 MAX_QUERY_LENGTH = 200
 MAX_HITS = 200  # results pages beyond the twentieth are not read: ask for a narrower search
@@ -60,6 +60,14 @@ def page_text(page: Page) -> str:
     return " ".join(part for part in parts if part) or page.title
 
 
+def snippet_tsquery(query: str) -> str:
+    """headline_tsquery, plus the number of each legal article of the query on its own: a
+    snippet is cut from the text the page shows (« L. 111-2 »), where PostgreSQL reads « 111 »
+    and « -2 », never the « l111-2 » that only the index holds."""
+    numbers = [number for _letter, number in LEGAL_ARTICLE.findall(query)]
+    return " | ".join(part for part in [headline_tsquery(query), *map(quote, numbers)] if part)
+
+
 def headlines(texts: list[str], query: str) -> list[SafeString]:
     """One PostgreSQL ts_headline per text, in a single query, with the site's search config,
     marking every form of the query's words; the text is escaped before the <mark> tags go
@@ -74,7 +82,7 @@ def headlines(texts: list[str], query: str) -> list[SafeString]:
             [
                 config,
                 config,
-                headline_tsquery(query),
+                snippet_tsquery(query),
                 f"{SNIPPET_OPTIONS}, StartSel={START}, StopSel={STOP}",
                 texts,
             ],

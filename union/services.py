@@ -200,6 +200,26 @@ def retire_workflows_nobody_can_approve() -> list[str]:
     return retired
 
 
+# The names Wagtail and our first migration gave the site and the root page: the explorer's
+# breadcrumb started with « Root », and the admin home of a colleague whose pages are in a
+# section read « 6 Pages créées dans Maillage ».
+DEFAULT_SITE_NAMES = ("", "Maillage")
+DEFAULT_ROOT_TITLES = ("Root",)
+ROOT_TITLE = "Racine"
+
+
+def name_site_and_root() -> None:
+    """The Wagtail site named after the union (PLATFORM_NAME, as in every page's header and
+    e-mail) and the root page « Racine ». A name or title an administrator chose (Paramètres ›
+    Sites, or renaming the root) is kept: only the defaults are replaced."""
+    from wagtail.models import Page, Site
+
+    Site.objects.filter(site_name__in=DEFAULT_SITE_NAMES).update(site_name=settings.PLATFORM_NAME)
+    Page.objects.filter(depth=1, title__in=DEFAULT_ROOT_TITLES).update(
+        title=ROOT_TITLE, draft_title=ROOT_TITLE
+    )
+
+
 def index_home_page() -> None:
     """Put the home page in the search index: the migration that creates it bypasses Wagtail's
     save signals, so a new installation would otherwise never find its text."""

@@ -87,6 +87,18 @@ def add_task_queue_panel(request, panels):
     panels.append(TaskQueuePanel(state, failures_url))
 
 
+# Wagtail's « Aide » menu links to its English pages (« Ce qui est nouveau avec Wagtail 8.0 »,
+# the editor guide on guide.wagtail.org/en/) and counts them in a badge until dismissed: they
+# describe Wagtail, not the union's way of working, and our staff read French. The keyboard
+# shortcuts, translated and about this admin, stay.
+WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def remove_wagtail_english_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
 # --- The users' admin (Paramètres › Utilisateurs) --------------------------------------------
 # Where the union opens its colleagues' accounts, gives them a role and reactivates an account
 # that union.account_retention deactivated (ticking « Actif » again). The hooks after a save only

@@ -1,5 +1,7 @@
 """Reference blocks of a guide: legal reference, document download, contact card, table."""
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
@@ -34,6 +36,19 @@ class LegalReferenceBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         context["code_label"] = dict(LEGAL_CODES).get(value["code"], value["code"])
         return context
+
+    @staticmethod
+    def display_text(value) -> str:
+        """The block as the page shows it (its template), for search extracts: « Code de
+        l'action sociale et des familles, article L. 111-2 : <summary> ». Unlike
+        get_searchable_content, none of the words added for the index only."""
+        article = str(value.get("article") or "").strip()
+        code = value.get("code")
+        reference = (
+            article if code == "LOI" else f"{dict(LEGAL_CODES).get(code, code)}, article {article}"
+        )
+        summary = " ".join(str(value.get("summary") or "").split())
+        return f"{reference} : {summary}" if summary else reference
 
     def get_searchable_content(self, value):
         """What the page shows (« Code de l'action sociale et des familles, article L123-6 »),
@@ -131,12 +146,42 @@ def has_text(cells) -> bool:
     return any(str(cell or "").strip() for cell in cells)
 
 
+# The right-click menu of the table editor: Wagtail's items (DEFAULT_TABLE_OPTIONS), in French.
+# Handsontable 6.2.2, which Wagtail ships, has no French language pack (asking for "fr" only
+# logs « Language with code "fr" was not found »), but takes each item's name in the `items`
+# form of `contextMenu`; a "---------" value is Handsontable's separator.
+TABLE_CONTEXT_MENU = {
+    "items": {
+        "row_above": {"name": "Insérer une ligne au-dessus"},
+        "row_below": {"name": "Insérer une ligne en dessous"},
+        "separator_1": "---------",
+        "col_left": {"name": "Insérer une colonne à gauche"},
+        "col_right": {"name": "Insérer une colonne à droite"},
+        "separator_2": "---------",
+        "remove_row": {"name": "Supprimer la ligne"},
+        "remove_col": {"name": "Supprimer la colonne"},
+        "separator_3": "---------",
+        "undo": {"name": "Annuler"},
+        "redo": {"name": "Rétablir"},
+    }
+}
+
+
 class TableBlock(BaseTableBlock):
     """Wagtail's table with a required caption (« Titre du tableau ») and a filled header row or
     column: screen readers announce the caption, and read each cell with its header."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("table_options", {"contextMenu": True, "startRows": 3, "startCols": 3})
+        kwargs.setdefault(
+            "table_options",
+            {
+                "contextMenu": copy.deepcopy(TABLE_CONTEXT_MENU),
+                # Handsontable's own language: the French words are the menu's names above.
+                "language": "en-US",
+                "startRows": 3,
+                "startCols": 3,
+            },
+        )
         super().__init__(**kwargs)
 
     @cached_property

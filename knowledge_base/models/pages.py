@@ -166,6 +166,21 @@ def heading_text(block) -> str:
     return block.value["text"]
 
 
+class NamedAddInlinePanel(InlinePanel):
+    """An InlinePanel whose add button says `add_label` in full (« Ajouter un auteur ou une
+    autrice »): Wagtail's button reads « Ajouter un(e) <label> » in French."""
+
+    def __init__(self, *args, add_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_label = add_label
+
+    def clone_kwargs(self):
+        return {**super().clone_kwargs(), "add_label": self.add_label}
+
+    class BoundPanel(InlinePanel.BoundPanel):
+        template_name = "wagtailadmin/panels/inline_panel_named_add.html"
+
+
 class GuidePageForm(WagtailAdminPageForm):
     """A guide is published with at least one theme (a draft may wait): its theme is how the
     listings, the feeds and the API find it."""
@@ -211,7 +226,15 @@ class GuidePage(KnowledgePage):
         ),
         MultiFieldPanel(KnowledgePage.classification_panels, heading="Classement"),
         MultiFieldPanel(
-            [InlinePanel("authors", label="Auteur ou autrice"), FieldPanel("last_reviewed")],
+            [
+                NamedAddInlinePanel(
+                    "authors",
+                    label="auteur ou autrice",
+                    heading="Auteur ou autrice",
+                    add_label="Ajouter un auteur ou une autrice",
+                ),
+                FieldPanel("last_reviewed"),
+            ],
             heading="Auteurs et relecture",
         ),
         FieldPanel("body"),
@@ -230,11 +253,15 @@ class GuidePage(KnowledgePage):
 
     def search_text(self) -> str:
         """The text search extracts are cut from: a table's cells are separated (« · » between
-        cells, « ; » between rows), never run together into one sentence."""
+        cells, « ; » between rows), never run together into one sentence. A legal reference is
+        read as the page shows it, without the words its index entry adds (« article L111-2 »)."""
         parts = [self.summary]
         for block in self.body:
             if block.block_type == "table":
                 parts.append(table_text(block.value))
+                continue
+            if block.block_type == "legal_reference":
+                parts.append(block.block.display_text(block.value))
                 continue
             parts.extend(str(text) for text in block.block.get_searchable_content(block.value))
         return " ".join(part for part in parts if part)

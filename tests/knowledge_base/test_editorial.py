@@ -30,7 +30,10 @@ def test_report_lists_guides_not_reviewed_for_12_months(kb_tree):
         guides, "Relu il y a un an et un jour", last_reviewed=today - datetime.timedelta(days=366)
     )
     never = make_guide(guides, "Jamais relu")
-    type(never).objects.filter(pk=never.pk).update(last_reviewed=None)
+    # Never reviewed, first published two years ago: due since its first year online.
+    type(never).objects.filter(pk=never.pk).update(
+        last_reviewed=None, first_published_at=timezone.now() - datetime.timedelta(days=730)
+    )
     editor = make_staff("editrice@union.test", roles.EDITOR)
     client = host_client("localhost", editor)
     html = client.get("/admin/reports/guides-a-relire/").content.decode()

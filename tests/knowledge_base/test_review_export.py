@@ -28,7 +28,10 @@ def editor_client(kb_tree):
     old = make_guide(guides, "Aide sociale légale", last_reviewed=datetime.date(2024, 3, 5))
     GuidePage.objects.filter(pk=old.pk).update(last_published_at=PUBLISHED)
     never = make_guide(guides, "Domiciliation", live=False)
-    GuidePage.objects.filter(pk=never.pk).update(last_reviewed=None)
+    # Never reviewed, published in 2024 and unpublished since: due, and without a publication.
+    GuidePage.objects.filter(pk=never.pk).update(
+        last_reviewed=None, first_published_at=datetime.datetime(2024, 1, 15, tzinfo=datetime.UTC)
+    )
     return host_client("localhost", make_staff("editrice@union.test", roles.EDITOR))
 
 

@@ -233,6 +233,11 @@ def tasks_setting(default: str) -> dict:
 TASKS = tasks_setting("immediate")
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
+# No English news about Wagtail on the admin home: the « What's new in Wagtail » banner, and the
+# « Wagtail upgrade available » notice shown to superusers (the union's administrators, who do
+# not upgrade the platform: constraints.txt and `make lock` do, see README).
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Every e-mailed link, password resets included (union.password_reset), starts with it. In
 # development, on the port `make demo PORT=…` serves (make passes PORT to the server's environment).
 WAGTAILADMIN_BASE_URL = os.environ.get(

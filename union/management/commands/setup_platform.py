@@ -3,7 +3,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from tenants.models import Commune
-from union.services import ensure_template_schema, ensure_union_groups, index_home_page
+from union.services import (
+    ensure_template_schema,
+    ensure_union_groups,
+    index_home_page,
+    name_site_and_root,
+)
 
 
 class Command(BaseCommand):
@@ -38,6 +43,7 @@ class Command(BaseCommand):
         )
         connection.set_schema_to_public()
         ensure_union_groups()
+        name_site_and_root()
         index_home_page()
         if not Commune.objects.exists():
             call_command("import_cog", verbosity=verbosity)

@@ -319,6 +319,8 @@ def _register(
         if keep_choices:
             ateliers = list(registration.ateliers.all())
         previous = registration.status
+        if _keeps_ateliers_held(registration, ateliers, source, created):
+            ateliers = list(registration.ateliers.order_by("starts_at"))
         if source == Source.FORM and previous == Status.CONFIRMED:
             ateliers = _with_full_seats_kept(registration, ateliers)
         if previous == Status.CONFIRMED:
@@ -486,6 +488,24 @@ def _with_full_seats_kept(registration: Registration, ateliers: list[Atelier]) -
         if not any(atelier.overlaps(other) for other in ateliers)
     ]
     return sorted([*ateliers, *kept], key=lambda atelier: atelier.starts_at)
+
+
+def _keeps_ateliers_held(
+    registration: Registration, ateliers: list[Atelier], source: str, created: bool
+) -> bool:
+    """Whether someone registering again on the public form with no atelier ticked keeps the
+    ateliers of her registration (confirmed or waiting). The form knows nobody and shows every
+    box empty: leaving them so says « nothing to change », not « give my seats up » (that is the
+    personal page's, where held ateliers are shown ticked; review of session 19). Ticking some
+    still replaces them (_with_full_seats_kept aside). A cancelled registration holds nothing,
+    and its address may be someone else's now (_check_same_person): it starts without ateliers.
+    The API sends its list as is (docs/seminars.md); organisers' sources keep their rules."""
+    return (
+        source == Source.FORM
+        and not created
+        and not ateliers
+        and registration.status != Status.CANCELLED
+    )
 
 
 def _held_atelier_ids(registration: Registration) -> set[int]:

@@ -5,6 +5,7 @@ import calendar as calendar_module
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core import signing
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -60,6 +61,7 @@ from seminars.phones import PhoneForm, set_phone
 from seminars.retention import retention_periods
 from seminars.services import (
     CHANGES_CLOSED,
+    RegistrationData,
     RegistrationError,
     cancel_registration,
     change_ateliers,
@@ -286,45 +288,97 @@ def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
             request.POST, seminar=page, disable_full=True, suggest_communes=True
         )
         if form.is_valid():
+            data = form.to_data()
             try:
-                registration, created = register_person(page, form.to_data())
+                registration, created = register_person(page, data)
             except RegistrationError as error:
                 form.add_registration_errors(error)
             else:
-                return _registered(request, registration, created)
+                return _registered(request, registration, created, data)
     context = page.get_context(request, *args, form=form, **kwargs)
+    # Registering again comes back to the form's section (section_messages): said there.
+    context["messages"], context["section_notices"] = section_messages(
+        request, set() if page.is_past else {"inscription"}
+    )
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
-def _registered(request, registration: Registration, created: bool) -> HttpResponseRedirect:
+def _registered(
+    request, registration: Registration, created: bool, data: RegistrationData
+) -> HttpResponseRedirect:
     """Where a registration saved from the event page leads, with what the person is told."""
     if not created:
         # Whoever typed a known address (with its registrant's name, or a cancelled
         # registration's) must not reach that registration's page: the link goes to the mailbox
-        # only. Nothing of the registration is said, but what this person typed (the commune
-        # notice).
+        # only. The form posts to `#inscription`, which the browser keeps: the message is shown
+        # in that section (section_messages).
         messages.success(
-            request,
-            "Une inscription existait déjà avec cette adresse : elle est mise à jour "
-            "(une place déjà obtenue dans un atelier complet est conservée). Le lien pour la "
-            "consulter, changer d'ateliers ou l'annuler est envoyé à cette adresse "
-            f"{AT_MOST_EVERY_TEN_MINUTES}.",
+            request, registered_again_message(registration, data), extra_tags="inscription"
         )
         notice = unrecognised_commune_notice(registration)
         if notice:
-            messages.warning(request, notice)
+            messages.warning(request, notice, extra_tags="inscription")
         return HttpResponseRedirect(request.get_full_path())
+    # Her own answer, in her own session: the address she typed, to find the e-mail (or see a
+    # typo), and what its link is for (she reads this on that very page).
+    sent = (
+        f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
+        "page, pour changer d'ateliers ou annuler votre inscription."
+    )
     if registration.status == Registration.Status.CONFIRMED:
-        text = "Votre inscription est confirmée. Un e-mail de confirmation vous a été envoyé."
+        text = f"Votre inscription est confirmée. {sent}"
     else:
         text = (
             "L'événement est complet : vous êtes sur la liste d'attente. "
-            "Nous vous écrirons si une place se libère."
+            f"Nous vous écrirons si une place se libère. {sent}"
         )
     messages.success(request, text)
     # The personal page says a commune not recognised beside the commune: once, there.
     return HttpResponseRedirect(manage_path(registration))
+
+
+def registered_again_message(registration: Registration, data: RegistrationData) -> str:
+    """What someone who registered again with a known address is told on the event page: the
+    resulting ateliers and the published list, as far as what she typed tells them. Anyone who
+    knows a registrant's name and address can post the form, so nothing else of the registration
+    is named here (the ateliers she kept, whether she had agreed to the published list): the
+    « Inscription mise à jour » e-mail, sent to the address only, gives the whole result."""
+    parts = [
+        "Une inscription existait déjà avec cette adresse : elle est mise à jour avec ce que "
+        "vous avez saisi."
+    ]
+    held = list(registration.ateliers.order_by("starts_at"))
+    if data.atelier_ids:
+        chosen = {int(pk) for pk in data.atelier_ids}
+        ticked = [atelier for atelier in held if atelier.pk in chosen]
+        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
+        if len(held) > len(ticked):  # services._with_full_seats_kept
+            parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")
+    elif held:  # services._keeps_ateliers_held
+        parts.append(
+            "Aucun atelier coché : vos ateliers ne changent pas (l'e-mail les rappelle ; "
+            "pour en changer, utilisez son lien)."
+        )
+    elif registration.seminar.ateliers.exists():
+        parts.append("Vos ateliers : aucun.")
+    if data.consent:  # registering again never gives it (services._consent_when_registering_again)
+        parts.append(
+            "Figurer dans la liste des participants publiée avec les actes se décide sur votre "
+            "page personnelle (lien de l'e-mail) : une nouvelle inscription ne vous y ajoute "
+            "pas, l'e-mail dit si vous y figurez."
+        )
+    else:
+        parts.append(
+            "Case non cochée : vous ne figurez pas dans la liste des participants publiée avec "
+            "les actes (un accord donné auparavant est retiré ; pour le donner, utilisez le lien "
+            "de l'e-mail)."
+        )
+    parts.append(
+        "Un e-mail est envoyé à cette adresse avec le lien pour consulter l'inscription, "
+        f"changer d'ateliers ou l'annuler {AT_MOST_EVERY_TEN_MINUTES}."
+    )
+    return " ".join(parts)
 
 
 def event_contact(seminar: SeminarPage | None, request=None) -> dict:
@@ -383,6 +437,29 @@ def commune_saved_message(registration: Registration, changed: bool) -> str:
     )
 
 
+def section_messages(request, sections: set[str]) -> tuple[list, dict[str, list]]:
+    """The request's pending messages, split between the top of the page (base.html's block)
+    and the sections they were said for.
+
+    A form posting to its own section (`action="#changer"`) comes back through a redirect
+    without a fragment, so the browser keeps the form's: the page returns scrolled to that
+    section, and a message at the top would be out of view (review of session 19). Such a
+    message names its section's id in `extra_tags`; it is shown inside the section, under its
+    heading (`role="status"`), when `sections` (the ids the page shows) has it, and at the top
+    otherwise, without the tag (base.html puts the tags in the class). The view passes the first
+    list as `messages`: a view's context wins over the context processors'. Returns (top, by
+    section), the section ids with `_` for `-` (template lookups)."""
+    top, by_section = [], {}
+    for message in messages.get_messages(request):
+        if message.extra_tags in sections:
+            by_section.setdefault(message.extra_tags.replace("-", "_"), []).append(message)
+        elif message.extra_tags:
+            top.append(Message(message.level, message.message))
+        else:
+            top.append(message)
+    return top, by_section
+
+
 # The registrant's answer about the published list of participants, and what the page says.
 CONSENT_ACTIONS = {
     "give_consent": "Vous figurerez dans la liste des participants publiée avec les actes.",
@@ -430,13 +507,15 @@ def manage_registration(request, token: str):
             said = "Votre numéro de téléphone est enregistré." if changed else "Aucun changement."
             if changed and not phone_form.cleaned_data["phone"]:
                 said = "Votre numéro de téléphone est retiré."
-            messages.success(request, said)
+            messages.success(request, said, extra_tags="mon-telephone")
             return HttpResponseRedirect(request.path)
         status = 400
     if request.method == "POST" and request.POST.get("action") in CONSENT_ACTIONS:
         consent = request.POST["action"] == "give_consent"
         set_consent(registration, consent)
-        messages.success(request, CONSENT_ACTIONS[request.POST["action"]])
+        messages.success(
+            request, CONSENT_ACTIONS[request.POST["action"]], extra_tags="liste-publiee"
+        )
         return HttpResponseRedirect(request.path)
     if request.method == "POST" and status == 200:
         if not can_change:
@@ -457,7 +536,11 @@ def manage_registration(request, token: str):
                     for message in error.errors.get("commune", []):
                         commune_form.add_error("commune", message)
                 else:
-                    messages.success(request, commune_saved_message(registration, changed))
+                    messages.success(
+                        request,
+                        commune_saved_message(registration, changed),
+                        extra_tags="ma-commune",
+                    )
                     return HttpResponseRedirect(request.path)
             status = 400
         else:
@@ -469,7 +552,9 @@ def manage_registration(request, token: str):
                     for message in error.errors.get("ateliers", []):
                         form.add_error("ateliers", message)
                 else:
-                    messages.success(request, "Vos ateliers sont enregistrés.")
+                    messages.success(
+                        request, "Vos ateliers sont enregistrés.", extra_tags="changer"
+                    )
                     return HttpResponseRedirect(request.path)
             status = 400
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
@@ -485,7 +570,20 @@ def manage_registration(request, token: str):
     ended = seminar.has_ended()
     confirmed = registration.status == Registration.Status.CONFIRMED
     proceedings = seminar.get_proceedings() if ended else None
+    atelier_form = form if seminar.ateliers.exists() else None
+    # The sections of manage.html that show their own confirmation (section_messages).
+    shown_sections = {
+        "liste-publiee": registration.status != Registration.Status.CANCELLED,
+        "mon-telephone": phone_form is not None,
+        "ma-commune": can_change and commune_form is not None,
+        "changer": can_change and atelier_form is not None,
+    }
+    top_messages, section_notices = section_messages(
+        request, {section for section, shown in shown_sections.items() if shown}
+    )
     context = {
+        "messages": top_messages,
+        "section_notices": section_notices,
         "registration": registration,
         "seminar": seminar,
         "page_url": event_path(seminar),
@@ -496,7 +594,7 @@ def manage_registration(request, token: str):
         if proceedings
         else "",
         "ateliers": ateliers,
-        "form": form if seminar.ateliers.exists() else None,
+        "form": atelier_form,
         "can_change": can_change,
         "registration_open": seminar.registration_state() == "open",
         "commune_notice": unrecognised_commune_notice(

@@ -64,6 +64,9 @@ def test_official_registers_with_the_keyboard_and_a_mistake_keeps_what_was_typed
     page.get_by_role("button", name="S'inscrire").press("Enter")
     page.wait_for_url(re.compile("/inscription/"))
     expect(page.get_by_text("Votre inscription est confirmée")).to_be_visible()
+    # A secondary action (a submit button) is drawn as one: white, not the main action's colour.
+    cancel = page.get_by_role("button", name="Annuler mon inscription…")
+    assert cancel.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(255, 255, 255)"
 
     registration = run_committed(
         lambda: Registration.objects.select_related("commune").get(seminar_id=workshop.pk)

@@ -80,6 +80,11 @@ def test_once_check_in_is_used_the_proceedings_list_only_people_checked_in(porta
 def day_with_lunch():
     """An eight-hour day, over, with someone checked in (its lunch makes 6 h 30 of training)."""
     seminar = make_seminar("Journée des élus", days_ahead=-2, hours=8)
+    # 09:00–17:00, whatever the hour the suite runs: made « now », an evening run spanned midnight
+    # and the attestation gave two dates.
+    nine = timezone.localtime(seminar.start).replace(hour=9, minute=0, second=0)
+    SeminarPage.objects.filter(pk=seminar.pk).update(start=nine, end=nine + timedelta(hours=8))
+    seminar.refresh_from_db()
     someone, _ = register_person(seminar, person(1, nom="Zola"))
     set_check_in(someone, True)
     return seminar, someone

@@ -30,6 +30,7 @@ from seminars.services import (
 )
 from tenants.matching import UnknownArea, compact, fold, read_area
 from union.audit import record_audit
+from union.formats import plural
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
 # Folded header -> field. Organisers' spreadsheets name the same column in many ways.
@@ -448,8 +449,10 @@ def result_messages(result: ImportResult) -> list[str]:
     """What an import did, in French, for the organiser: the counts and the columns not read
     first, then what to check (fonctions read from typed text, choices kept)."""
     summary = (
-        f"{result.imported} inscription(s) importée(s) : {result.confirmed} confirmée(s), "
-        f"{result.waitlisted} en liste d'attente, {result.flagged} commune(s) à vérifier."
+        f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
+        f"{plural(result.confirmed, 'confirmée', 'confirmées')}, "
+        f"{result.waitlisted} en liste d'attente, "
+        f"{plural(result.flagged, 'commune à vérifier', 'communes à vérifier')}."
     )
     if result.ignored_columns:
         summary += f" Colonnes ignorées : {', '.join(result.ignored_columns)}."
@@ -470,9 +473,10 @@ def result_messages(result: ImportResult) -> list[str]:
             + "."
         )
     if result.kept_choices:
+        one = result.kept_choices == 1
         said.append(
-            f"{result.kept_choices} personne(s) déjà inscrite(s) : leurs ateliers et besoins "
-            "enregistrés sont gardés, ceux du fichier ne sont pas repris (corrigez-les avec "
-            "« Modifier » dans la liste)."
+            f"{plural(result.kept_choices, 'personne déjà inscrite', 'personnes déjà inscrites')}"
+            f" : {'ses' if one else 'leurs'} ateliers et besoins enregistrés sont gardés, ceux du "
+            "fichier ne sont pas repris (corrigez-les avec « Modifier » dans la liste)."
         )
     return said

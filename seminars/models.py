@@ -11,13 +11,15 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from seminars import blocks
 from seminars.durations import HoursMinutesField, describe_duration
+from union.panels import NamedAddInlinePanel
 
 
 class Kind(models.TextChoices):
@@ -107,6 +109,22 @@ class SeminarIndexPage(PortalPreviewMixin, Page):
         return context
 
 
+class SeminarPageForm(WagtailAdminPageForm):
+    """The event's editor (add and edit views, previews). Atelier.clean checks an atelier
+    against its event through `atelier.page`; modelcluster's formsets give that only to the
+    ateliers already saved, so one added in this form escaped the check until the next save
+    refused it. Every atelier form gets the event as typed: the page form validates first and
+    writes the submitted start, end and seats on this same instance, which the ateliers'
+    validation then reads."""
+
+    def is_valid(self):
+        ateliers = self.formsets.get("ateliers")
+        if ateliers is not None:
+            for form in ateliers.forms:
+                form.instance.page = self.instance
+        return super().is_valid()
+
+
 class SeminarPage(PortalPreviewMixin, Page):
     """One event: a seminar, a workshop, a study day, a commission or a congress.
 
@@ -184,17 +202,20 @@ class SeminarPage(PortalPreviewMixin, Page):
             ],
             heading="Inscriptions",
         ),
-        InlinePanel(
+        NamedAddInlinePanel(
             "ateliers",
             heading="Ateliers",
-            label="Atelier",
+            # Lowercase: Wagtail writes « {label|capfirst} 1 » above each.
+            label="atelier",
+            add_label="Ajouter un atelier",
             help_text="Deux ateliers dont les horaires se chevauchent ne peuvent pas être choisis "
             "par la même personne.",
         ),
-        InlinePanel(
+        NamedAddInlinePanel(
             "evaluation_questions",
             heading="Questions ajoutées au questionnaire",
-            label="Question",
+            label="question",
+            add_label="Ajouter une question",
             help_text="Le questionnaire de satisfaction pose toujours les trois questions "
             "habituelles (appréciation générale, utilité, organisation), une note par atelier "
             "choisi et trois commentaires ; les questions ajoutées ici viennent après, dans cet "
@@ -221,6 +242,7 @@ class SeminarPage(PortalPreviewMixin, Page):
     ]
     parent_page_types = ["seminars.SeminarIndexPage"]
     subpage_types = ["seminars.ProceedingsPage"]
+    base_form_class = SeminarPageForm
 
     class Meta:
         verbose_name = "événement"

@@ -38,6 +38,7 @@ from django.views.decorators.http import require_POST
 from abs_shared.models import PublishedValue
 from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
 from tenants.models import MemberCCAS, Membership
+from tenants.naming import of_body
 from tenants.services import (
     MemberAlreadyKnown,
     MembershipError,
@@ -359,9 +360,13 @@ def member_invite_direction(request, pk: int):
                 if not user.has_usable_password()
                 else "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
             )
+            # The name typed, when there is one: the person the administrator had in mind.
+            typed = " ".join(part for part in (data["first_name"], data["last_name"]) if part)
+            typed = " ".join(typed.split())
+            who = f"{typed} ({user.email})" if typed else user.email
             messages.success(
                 request,
-                f"{user.email} fait désormais partie de la direction de {member.name} ; {how}.",
+                f"{who} fait désormais partie de la direction {of_body(member.name)} ; {how}.",
             )
             return redirect("tenants_admin:member_detail", member.pk)
     return _member_page(request, member, invite_form=form)

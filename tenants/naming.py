@@ -63,6 +63,36 @@ def at_place(name: str) -> str:
     return "à " + name
 
 
+# Names of bodies that say which word leads them, and its gender: « le CCAS de Bondy », « le
+# CIAS Est Ensemble », « le Centre communal d'action sociale de… ».
+MASCULINE_HEADS = ("CCAS ", "CIAS ", "Centre ")
+
+
+def of_body(name: str) -> str:
+    """A member's (or the union's) name after « de », with its article: « du CCAS de Bagnolet »,
+    « du CIAS Est Ensemble », « de l'UDCCAS de Seine-Saint-Denis », « des Restos… » (a name
+    that starts with its article contracts it, as of_place does); any other name starting with
+    a consonant keeps a bare « de », its gender being unknown (« de Maison des solidarités »
+    reads better than a wrong « du »)."""
+    name = name.strip()
+    if name.startswith(MASCULINE_HEADS):
+        return "du " + name
+    if name.startswith(("Le ", "Les ", "La ", "L'", "L’")):
+        return of_place(name)
+    return f"de l'{name}" if _elides(name) else f"de {name}"
+
+
+def at_body(name: str) -> str:
+    """A member's (or the union's) name after « à », as of_body: « au CCAS de Bagnolet »,
+    « à l'UDCCAS de Seine-Saint-Denis », « aux Restos… », « à Maison des solidarités »."""
+    name = name.strip()
+    if name.startswith(MASCULINE_HEADS):
+        return "au " + name
+    if name.startswith(("Le ", "Les ", "La ", "L'", "L’")):
+        return at_place(name)
+    return f"à l'{name}" if _elides(name) else f"à {name}"
+
+
 def ccas_name(commune_name: str) -> str:
     """The usual name of a commune's CCAS: "CCAS de Bondy", "CCAS d'Épinay-sur-Seine"."""
     return f"CCAS {of_place(commune_name)}"

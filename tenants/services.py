@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
-from tenants.naming import ccas_name
+from tenants.naming import at_body, ccas_name, of_body
 from union.audit import record_audit
 from union.formats import long_date
 
@@ -308,7 +308,7 @@ def invite_direction(
     email = email.strip().lower()
     if not member.is_active:
         raise MembershipError(
-            f"L'espace de {member.name} est fermé ({member.get_status_display().lower()}) : "
+            f"L'espace {of_body(member.name)} est fermé ({member.get_status_display().lower()}) : "
             "réactivez le membre avant d'inviter sa direction."
         )
     existing = User.objects.filter(email__iexact=email).first()
@@ -319,7 +319,7 @@ def invite_direction(
     refuse_union_staff_as_direction(existing, actor=actor)
     current = Membership.objects.filter(member=member, user__email__iexact=email).first()
     if current is not None and current.is_director:
-        raise MembershipError(f"{email} fait déjà partie de la direction de {member.name}.")
+        raise MembershipError(f"{email} fait déjà partie de la direction {of_body(member.name)}.")
     colleagues = directors_to_tell(member)
     membership = grant_membership(
         member,
@@ -415,7 +415,7 @@ def resend_direction_invitation(
         raise MembershipError("L'union ne renvoie l'invitation qu'à la direction du membre.")
     if not member.is_active:
         raise MembershipError(
-            f"L'espace de {member.name} est fermé : réactivez le membre avant de renvoyer "
+            f"L'espace {of_body(member.name)} est fermé : réactivez le membre avant de renvoyer "
             "l'invitation."
         )
     if not membership.user.is_active:
@@ -551,6 +551,7 @@ def send_set_password_email(
             "space_url": member_url(member, "/", request) if member is not None else "",
             "link": link,
             "platform_name": settings.PLATFORM_NAME,
+            "at_platform": at_body(settings.PLATFORM_NAME),  # « à l'UDCCAS de… »
             "valid_until": password_link_deadline(),
             "reason": reason,
             "login_url": portal_url("/connexion/", request),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
@@ -18,6 +18,7 @@ from knowledge_base.blocks import GUIDE_BODY_BLOCKS
 from knowledge_base.blocks.text import heading_anchors, rich_text_headings
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
 from knowledge_base.validators import validate_phone
+from union.panels import NamedAddInlinePanel
 
 
 class KnowledgePage(Page):
@@ -164,21 +165,6 @@ def heading_text(block) -> str:
     if block.block_type == "faq":
         return str(block.value.get("title") or "")
     return block.value["text"]
-
-
-class NamedAddInlinePanel(InlinePanel):
-    """An InlinePanel whose add button says `add_label` in full (« Ajouter un auteur ou une
-    autrice »): Wagtail's button reads « Ajouter un(e) <label> » in French."""
-
-    def __init__(self, *args, add_label: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_label = add_label
-
-    def clone_kwargs(self):
-        return {**super().clone_kwargs(), "add_label": self.add_label}
-
-    class BoundPanel(InlinePanel.BoundPanel):
-        template_name = "wagtailadmin/panels/inline_panel_named_add.html"
 
 
 class GuidePageForm(WagtailAdminPageForm):

@@ -252,7 +252,7 @@ def test_a_google_forms_export_keeps_ateliers_and_needs_and_names_the_ignored_co
     response = upload(organiser_client, energy_day, google_forms(tmp_path, FORM_ANSWERS))
     assert response.status_code == 200
     content = page(response)
-    assert "3 inscription(s) importée(s)" in content
+    assert "3 inscriptions importées" in content
     assert "Colonnes ignorées : Horodateur." in content  # Téléphone is read since session 17
     people = {r.nom: r for r in energy_day.registrations.prefetch_related("ateliers")}
     assert sorted(a.title for a in people["Kaci"].ateliers.all()) == [AFTERNOON, MORNING_1]

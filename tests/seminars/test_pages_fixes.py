@@ -143,12 +143,12 @@ def test_an_organiser_previews_an_event_being_edited_and_its_draft(seminar):
         }
         for a in seminar.ateliers.order_by("sort_order")
     ]
-    new_start = local(seminar.start).replace(hour=9, minute=0)
+    new_start = local(seminar.start)  # within the event, checked since test_review_s19_admin
     ateliers.append(
         {
             "title": "Atelier ajouté",
             "starts_at": f"{new_start:%Y-%m-%d %H:%M}",
-            "ends_at": f"{new_start:%Y-%m-%d} 10:00",
+            "ends_at": f"{new_start + timedelta(hours=1):%Y-%m-%d %H:%M}",
             "room": "",
             "seats": "5",
             "description": "",
@@ -174,7 +174,8 @@ def test_an_organiser_previews_an_event_being_edited_and_its_draft(seminar):
 def test_an_organiser_previews_a_new_event_before_saving_it(seminar):
     client = host_client("localhost", organiser())
     start = timezone.localtime(seminar.start)
-    new = SeminarPage(title="Nouvelle réunion", slug="", kind=seminar.kind, start=start, end=start)
+    end = start + timedelta(hours=2)  # the atelier below fits in it (test_review_s19_admin.py)
+    new = SeminarPage(title="Nouvelle réunion", slug="", kind=seminar.kind, start=start, end=end)
     new.venue_name, new.visibility = "Mairie", Visibility.INVITATION
     atelier = {
         "title": "Atelier en projet",

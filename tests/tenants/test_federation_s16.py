@@ -229,8 +229,9 @@ def test_the_union_names_a_direction_with_the_invitation_e_mail(
             {"email": " Nouvelle.Dir@Bondy.test ", "first_name": "Nora", "last_name": "Neuve"},
             follow=True,
         )
-    assert "nouvelle.dir@bondy.test fait désormais partie de la direction de CCAS de Bondy" in (
-        text_of(response)
+    assert (
+        "Nora Neuve (nouvelle.dir@bondy.test) fait désormais partie de la direction du CCAS de "
+        "Bondy" in text_of(response)
     )
     membership = Membership.objects.get(member=bondy, user__email="nouvelle.dir@bondy.test")
     assert membership.role == Membership.Role.DIRECTOR
@@ -268,7 +269,7 @@ def test_naming_a_direction_refusals_keep_what_was_typed(
     soup = soup_of(response)
     assert soup.title.get_text().startswith("Erreur – ")
     summary = soup.find(class_="error-summary")
-    assert "dir@bondy.test fait déjà partie de la direction de CCAS de Bondy" in summary.get_text()
+    assert "dir@bondy.test fait déjà partie de la direction du CCAS de Bondy" in summary.get_text()
     assert soup.find("input", attrs={"name": "email"})["value"] == "dir@bondy.test"
     response = admin.post(f"/admin/membres/{bondy.pk}/direction/", {"email": "pas-une-adresse"})
     assert "Adresse e-mail invalide" in soup_of(response).find(class_="error-summary").get_text()

@@ -1,13 +1,16 @@
 """Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
 `{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »;
 `{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 09:30 à 17:00 »; and sizes:
-`{{ bytes|file_size }}` -> « 25,7 Ko »."""
+`{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
+`{{ member.name|of_body }}` -> « du CCAS de Bagnolet »."""
 
 from django import template
 
+from tenants.naming import of_body as write_of_body
 from union.formats import date_span as write_date_span
 from union.formats import file_size as write_file_size
 from union.formats import long_date as write_long_date
+from union.formats import with_de
 
 register = template.Library()
 
@@ -41,3 +44,17 @@ def file_size(value) -> str:
     if value is None or value == "":
         return ""
     return write_file_size(int(value))
+
+
+@register.filter
+def de(value) -> str:
+    """« de » before a person's first name or an address, elided before a vowel sound:
+    « d'Aïcha », « de Hugo » (union.formats.with_de; the same filter as workspace_tags')."""
+    return with_de(value)
+
+
+@register.filter
+def of_body(value) -> str:
+    """A member's name after « de », with its article: « du CCAS de Bagnolet »
+    (tenants.naming.of_body)."""
+    return write_of_body(str(value))

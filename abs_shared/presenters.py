@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY, at_subject, of_subject
 from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
-from union.formats import french_number, round_half_up, signed_gap
+from union.formats import french_number, plural, round_half_up, signed_gap
 from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
 DASH = "–"
@@ -57,6 +57,8 @@ class ShownTable:
     # Sortable tables: a link per header (or None) and the aria-sort value of each header.
     header_links: list[str | None] = field(default_factory=list)
     header_sort: list[str | None] = field(default_factory=list)
+    # A rank is shown (the secrecy legend then says what rank 1 means).
+    ranked: bool = False
 
     # Grouped columns (the portrait's territories, the members, the comparable communes): each
     # group's label and how many columns it spans, "" for columns standing alone. The page
@@ -254,6 +256,51 @@ def rank_cell(stats: dict, *, note: str = "") -> Cell:
     return Cell(f"{shown} ({note})" if note else shown, numeric=True, wraps=bool(note))
 
 
+# Below this many values, quartiles, a median or a rank say nothing about where a value stands
+# (« rang 1 sur 1 », the median of two): they are not shown, and a sentence says why.
+MIN_PUBLISHERS = 3
+
+
+def too_few(stats: dict | None) -> bool:
+    """Whether a group's statistics rest on too few values to be shown (MIN_PUBLISHERS)."""
+    return stats is not None and stats["count"] < MIN_PUBLISHERS
+
+
+def too_few_note(group: str, stats: dict, result: dict, member_space: bool = False) -> str:
+    """« Trop peu de CIAS ont publié cette valeur pour situer la vôtre (1 valeur, celle-ci
+    comprise ; il en faut au moins 3) : ni quartiles, ni médiane, ni rang. »"""
+    name = result["subject"]["nom"]
+    own = "la vôtre" if member_space else f"celle {of_subject(name)}"
+    counted = plural(stats["count"], "valeur", "valeurs")
+    if result["value"] is not None and not result.get("secret_in_pool"):  # counted (as_counted)
+        counted += ", celle-ci comprise"
+    return (
+        f"Trop peu de {group} ont publié cette valeur pour situer {own} ({counted} ; il en "
+        f"faut au moins {MIN_PUBLISHERS}) : ni quartiles, ni médiane, ni rang."
+    )
+
+
+def subject_label(subject: dict) -> str:
+    """The subject's own row or series: « Bondy (commune) »; « Est Ensemble – valeurs du CIAS »,
+    which its intercommunality's reference line beside it must not be taken for."""
+    if subject["kind"] == COMMUNE:
+        return f"{subject['nom']} (commune)"
+    return f"{subject['nom']} – valeurs du CIAS"
+
+
+def reference_name(subject: dict, ref: dict) -> str:
+    """A reference territory as tables and charts name it. An intercommunality's own line,
+    beside its CIAS's values, says what it is: two rows or columns both named « Est Ensemble »
+    read as a territory differing from itself."""
+    if (
+        subject["kind"] == INTERCOMMUNALITY
+        and ref["level"] == ReferenceValue.Level.EPCI
+        and ref["code"] == subject["code"]
+    ):
+        return f"{ref['nom']} – territoire de référence"
+    return ref["nom"]
+
+
 def draft_counted(result: dict) -> bool:
     """Whether the member's own draft is among the values of a result's members' (and peers')
     statistics: in the member space, a number not yet published is placed among the others,
@@ -326,10 +373,15 @@ def words(result: dict) -> Words:
 
 
 def comparison_table(
-    result: dict, indicator: Indicator, chosen: list[dict] | None = None
+    result: dict,
+    indicator: Indicator,
+    chosen: list[dict] | None = None,
+    member_space: bool = False,
 ) -> ShownTable:
     """The subject, the communes a visitor chose beside it, its territories (gap, ratio), then
-    the members' (or the other CIAS') and the peers' distributions."""
+    the members' (or the other CIAS') and the peers' distributions and ranks, each only when
+    enough values make one (MIN_PUBLISHERS); `member_space`: the reader is the subject's
+    CCAS or CIAS (« la vôtre »)."""
     name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
         caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
@@ -337,7 +389,7 @@ def comparison_table(
     )
     table.rows.append(
         [
-            text(f"{name} ({said.kind})"),
+            text(subject_label(result["subject"])),
             own_value_cell(indicator, result),
             Cell(DASH, numeric=True),
             Cell(DASH, numeric=True),
@@ -360,24 +412,35 @@ def comparison_table(
     for ref in result["references"]:
         table.rows.append(
             [
-                text(ref["nom"]),
+                text(reference_name(result["subject"], ref)),
                 value_cell(indicator, ref["value"], ref["status"]),
                 gap_cell(indicator, ref["gap"]),
                 number_cell(indicator, ref["ratio"], 2),
                 text(ref["source"]),
             ]
         )
-    groups = [(counted_label(said.published, result["members"], result), result["members"])]
+    groups = [
+        (
+            counted_label(said.published, result["members"], result),
+            said.group,
+            result["members"],
+        )
+    ]
     if result["peers"] is not None:
         groups.append(
             (
                 counted_label(
                     f"Communes comparables, {result['population_band']}", result["peers"], result
                 ),
+                f"communes comparables ({result['population_band']})",
                 result["peers"],
             )
         )
-    for name, stats in groups:
+    for name, group, stats in groups:
+        if too_few(stats):
+            table.notes.append(too_few_note(group, stats, result, member_space))
+            continue
+        table.ranked = table.ranked or indicator.polarity != Indicator.Polarity.NEUTRAL
         for key, label in (
             ("min", "minimum"),
             ("q1", "1er quartile"),
@@ -410,7 +473,8 @@ def comparison_table(
         )
     if result.get("secret_in_pool"):
         table.notes.append(SECRET_IN_POOL_NOTE)
-    if draft_counted(result) and not indicator.is_count:
+    if draft_counted(result) and not all(too_few(stats) for _name, _group, stats in groups):
+        name = result["subject"]["nom"]
         table.notes.append(DRAFT_COUNTED_NOTE.format(group=said.group, of_name=of_subject(name)))
     if indicator.polarity == Indicator.Polarity.NEUTRAL:
         table.notes.append("Indicateur neutre : pas de rang de fragilité.")
@@ -447,7 +511,15 @@ def empty_comparison_table(name: str, indicator: Indicator) -> ShownTable:
 
 
 def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | None = None):
-    refs = [(r["nom"], r["value"]) for r in result["references"] if r["value"] is not None]
+    """Where the subject's value sits among the others; None when too few published for a
+    box and a median to mean anything (the table says why)."""
+    if too_few(result["members"]):
+        return None
+    refs = [
+        (reference_name(result["subject"], r), r["value"])
+        for r in result["references"]
+        if r["value"] is not None
+    ]
     # Secret or missing values of chosen communes are in the table only, never charted.
     others = [(o["nom"], o["value"]) for o in chosen or [] if o["value"] is not None]
     stats, name, said = result["members"], result["subject"]["nom"], words(result)
@@ -486,7 +558,15 @@ def series_others(data: dict) -> list[tuple[str, list[dict]]]:
     """The series set beside the subject's, in the order of the comparison table: the chosen
     communes (if any), then the territories. (name as shown, points)"""
     others = [(f"{c['nom']} (commune choisie)", c["points"]) for c in data.get("chosen", [])]
-    return others + [(ref["nom"], ref["points"]) for ref in data["references"]]
+    return others + [
+        (reference_name(data["subject"], ref), ref["points"]) for ref in data["references"]
+    ]
+
+
+def series_name(subject: dict) -> str:
+    """The subject's own series: its name for a commune (« Bondy »), « Est Ensemble – valeurs
+    du CIAS » for an intercommunality, whose reference line is beside it (reference_name)."""
+    return subject["nom"] if subject["kind"] == COMMUNE else subject_label(subject)
 
 
 def series_table(data: dict, indicator: Indicator) -> ShownTable:
@@ -494,7 +574,7 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
     others = series_others(data)
     table = ShownTable(
         caption=f"{name} – {titled(indicator)} : évolution",
-        headers=["Année", name] + [other for other, _points in others],
+        headers=["Année", series_name(data["subject"])] + [other for other, _points in others],
     )
     for index, point in enumerate(data["points"]):
         year = point["year"]
@@ -517,7 +597,8 @@ def series_chart(data: dict, indicator: Indicator):
     # A number the portal shows as « s » is no point; a draft is a hollow one.
     own = [(p["year"], None if p.get("secret_in_pool") else p["value"]) for p in data["points"]]
     drafts = [p["year"] for p in data["points"] if p["draft"] and p["value"] is not None]
-    label = f"{name} (point vide : brouillon)" if drafts else name
+    own_name = series_name(data["subject"])
+    label = f"{own_name} (point vide : brouillon)" if drafts else own_name
     lines = [charts.Line(label, own, drafts=frozenset(drafts))]
     lines += [
         charts.Line(other, [(p["year"], p["value"]) for p in points])
@@ -588,16 +669,23 @@ def portrait_table(
     results: list[tuple[Indicator, dict]],
     changes: dict[str, dict | None] | None = None,
     year: int | None = None,
+    member_space: bool = False,
 ) -> ShownTable:
     """One row per indicator: its year, value and change since the previous published year,
-    then its territories, the members' (and peers') median and rank, and the value's source.
-    `year` is the year chosen by the visitor, if any (else each indicator shows its latest)."""
+    then its territories, the members' (and peers') median and rank (when enough values make
+    them: MIN_PUBLISHERS), and the value's source. `year` is the year chosen by the visitor, if
+    any (else each indicator shows its latest)."""
     said = WORDS[subject.kind]
     changes = changes or {}
     headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
     # The subject's territories, not a result's: a count has no reference line.
     territories = [name for _level, _code, name in subject.territories]
-    headers += territories
+    # Exports have no group header: there, an intercommunality's own line says what it is.
+    shape = {"kind": subject.kind, "code": subject.code}
+    headers += [
+        reference_name(shape, {"level": level, "code": code, "nom": name})
+        for level, code, name in subject.territories
+    ]
     headers += [f"Médiane des {said.group}", f"Rang parmi les {said.group}"]
     # On the page, twelve full headers side by side made the table twice as wide as the screen.
     statistics = [(said.group[0].upper() + said.group[1:], 2)]
@@ -613,6 +701,7 @@ def portrait_table(
         column_labels=headers[:4] + territories + ["Médiane", "Rang"] * len(statistics),
         last_column_under_row_header=True,
     )
+    too_few_shown = False
     for indicator, result in results:
         row = [
             text(f"{indicator.label} ({indicator.unit_label})"),
@@ -630,16 +719,24 @@ def portrait_table(
             # Computed with the member's own draft: they say so, as the value does.
             note = "brouillon compris" if draft_counted(result) else ""
             for stats in (result["members"], result["peers"]):
-                if stats is not None:
-                    row += [
-                        number_cell(indicator, stats["median"], note=note),
-                        rank_cell(stats, note=note),
-                    ]
+                if stats is None:
+                    continue
+                if too_few(stats):
+                    row += [Cell(TOO_FEW, numeric=True, wraps=True), Cell(DASH, numeric=True)]
+                    too_few_shown = True
+                    continue
+                row += [
+                    number_cell(indicator, stats["median"], note=note),
+                    rank_cell(stats, note=note),
+                ]
+                table.ranked = table.ranked or stats["rank"] is not None
         row.append(Cell(result["source"], wraps=True))
         table.rows.append(row)
     if any(indicator.is_count for indicator, _result in results):
         table.notes.append(COUNT_NOTE)
     table.notes.append(CHANGE_NOTE)
+    if too_few_shown:
+        table.notes.append(too_few_table_note(said.group, member_space))
     if any(result.get("secret_in_pool") for _indicator, result in results):
         table.notes.append(SECRET_IN_POOL_NOTE)
     return table
@@ -655,6 +752,19 @@ def portrait_caption(subject, results: list[tuple[Indicator, dict]], year: int |
     return f"{caption}, {year}" if year else caption
 
 
+TOO_FEW = "trop peu de valeurs"
+
+
+def too_few_table_note(group: str, member_space: bool = False) -> str:
+    """What « trop peu de valeurs » means in a table of several indicators."""
+    own = "la vôtre" if member_space else "celle-ci"
+    return (
+        f"« {TOO_FEW} » : moins de {MIN_PUBLISHERS} {group} ont publié l'indicateur cette "
+        f"année-là, valeur comprise ; trop peu pour situer {own} (ni quartiles, ni médiane, "
+        "ni rang)."
+    )
+
+
 CHANGE_NOTE = (
     "Évolution : hausse ou baisse en points pour un taux, en % pour un effectif ou un montant, "
     "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
@@ -662,9 +772,11 @@ CHANGE_NOTE = (
 )
 
 
-def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownTable:
+def distribution_table(
+    subject, results: list[tuple[Indicator, dict]], member_space: bool = False
+) -> ShownTable:
     """The portrait's position charts as a table: the members' (or the other CIAS') distribution,
-    indicator by indicator, beside the subject's value."""
+    indicator by indicator, beside the subject's value; none where too few published."""
     said = WORDS[subject.kind]
     table = ShownTable(
         caption=f"Position {of_subject(subject.nom)} parmi les {said.group} : les graphiques en "
@@ -690,13 +802,21 @@ def distribution_table(subject, results: list[tuple[Indicator, dict]]) -> ShownT
             Cell(str(result["year"]), result["year"], True),
             own_value_cell(indicator, result),
         ]
-        row += [number_cell(indicator, stats[key]) for key in ("min", "q1", "median", "q3", "max")]
+        if too_few(stats):
+            dash = Cell(DASH, numeric=True)
+            row += [dash, dash, Cell(TOO_FEW, numeric=True, wraps=True), dash, dash]
+        else:
+            row += [
+                number_cell(indicator, stats[key]) for key in ("min", "q1", "median", "q3", "max")
+            ]
         if draft_counted(result):  # « 13 + Bondy (brouillon) »: not 14 members who published
             name = result["subject"]["nom"]
             row.append(Cell(f"{stats['count'] - 1} + {name} (brouillon)", numeric=True, wraps=True))
         else:
             row.append(Cell(str(stats["count"]), stats["count"], True))
         table.rows.append(row)
+    if any(too_few(result["members"]) for indicator, result in results if not indicator.is_count):
+        table.notes.append(too_few_table_note(said.group, member_space))
     return table
 
 
@@ -731,6 +851,15 @@ def indicator_table(
                 text(row["source"]),
             ]
         )
+    ranked = sum(1 for row in rows if row["value"] is not None)
+    if 0 < ranked < MIN_PUBLISHERS and indicator.polarity != Indicator.Polarity.NEUTRAL:
+        # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
+        table.notes.append(
+            f"Pas de rang : trop peu de valeurs publiées ({ranked} ; il en faut au moins "
+            f"{MIN_PUBLISHERS} pour les classer)."
+        )
+    else:
+        table.ranked = any(row["rank"] for row in rows)
     return table
 
 

@@ -174,6 +174,8 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
     hidden = set() if kind == COMMUNE else hidden_intercommunal_counts({indicator.code})
     pooled = [_shown_pooled_value(p, hidden) for p in pooled]
     numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
+    # « 1 sur 2 » would rank nothing (presenters.MIN_PUBLISHERS; the table says why).
+    ranked = len(numbers) >= presenters.MIN_PUBLISHERS
     rows = []
     for p in pooled:
         number = p.value if p.status == ValueStatus.VALUE else None
@@ -189,7 +191,7 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
                 "population": place.population,
                 "value": float(number) if number is not None else None,
                 "status": p.status,
-                "rank": rank(number, numbers, indicator.rank_polarity),
+                "rank": rank(number, numbers, indicator.rank_polarity) if ranked else None,
                 "source": p.source,
             }
         )
@@ -437,11 +439,15 @@ def intercommunality_list(request):
 
 
 def portrait_context(
-    subject: Subject, overrides: Overrides | None = None, year: int | None = None
+    subject: Subject,
+    overrides: Overrides | None = None,
+    year: int | None = None,
+    member_space: bool = False,
 ) -> dict:
     """Every indicator the commune or intercommunality has, for its latest year or for `year`
     (ignored unless the subject has values that year), beside references and peers, with its
-    change since the previous published year."""
+    change since the previous published year. `member_space`: read by the subject's own CCAS
+    or CIAS."""
     points = subject_points(subject, overrides)
     years = available_years(points)
     year = year if year in years else None
@@ -460,6 +466,10 @@ def portrait_context(
                 "chart": presenters.comparison_chart(result, indicator)
                 if result["status"] == ValueStatus.VALUE and not indicator.is_count
                 else None,
+                # No box of fewer than MIN_PUBLISHERS values: the card says why.
+                "too_few": result["status"] == ValueStatus.VALUE
+                and not indicator.is_count
+                and presenters.too_few(result["members"]),
             }
         )
     shown = [(i["indicator"], i["result"]) for i in items]
@@ -467,13 +477,14 @@ def portrait_context(
         indicator.code: change_since_previous(indicator, points, shown_year)
         for indicator, shown_year in pairs
     }
-    table = presenters.portrait_table(subject, shown, changes, year)
+    table = presenters.portrait_table(subject, shown, changes, year, member_space)
     sources = [r["source"] for r in results] + [
         ref["source"] for r in results for ref in r["references"]
     ]
     return {
         "subject": subject,
         "words": presenters.WORDS[subject.kind],
+        "min_publishers": presenters.MIN_PUBLISHERS,
         "portal_path": portal_path(subject),
         "compared_with": ", ".join(presenters.territory_names(subject, "de")),
         "lead": presenters.portrait_lead(subject),
@@ -481,7 +492,7 @@ def portrait_context(
         "years": years,
         "year": year,
         "table": table,
-        "distribution": presenters.distribution_table(subject, shown),
+        "distribution": presenters.distribution_table(subject, shown, member_space),
         "demo": presenters.is_demo(*sources),
         "drafts": any(r["draft"] for r in results),
         # The values compared (a member's own, drafts included), for the PDF's evolution charts.
@@ -500,7 +511,10 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
     portrait, to print), for the year asked (`?annee=`) or each indicator's latest. A year that
     is not one of the subject's is ignored and said so on the page (never an error)."""
     asked = request.GET.get("annee", "").strip()
-    context = portrait_context(subject, overrides, asked_year(request)) | extra
+    context = (
+        portrait_context(subject, overrides, asked_year(request), extra.get("member_space", False))
+        | extra
+    )
     context["nothing_published"] = presenters.nothing_published(
         subject, context.get("member_space", False)
     )
@@ -528,9 +542,11 @@ def comparison_context(
     year: int | None,
     overrides: Overrides | None = None,
     chosen: list[Commune] = (),
+    member_space: bool = False,
 ) -> dict:
     """The comparison of one indicator for one year (`chosen`: communes set beside a commune)
-    and its series (the chosen communes' too)."""
+    and its series (the chosen communes' too); `member_space`: read by the subject's own CCAS
+    or CIAS."""
     data = series(subject, indicator, overrides, list(chosen))
     years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
     year = year if year in years else (years[-1] if years else None)
@@ -557,7 +573,7 @@ def comparison_context(
         result = compare(subject, indicator, year, overrides)
         others = chosen_communes_values(indicator, year, list(chosen), result) if chosen else []
         context["result"] = result
-        context["table"] = presenters.comparison_table(result, indicator, others)
+        context["table"] = presenters.comparison_table(result, indicator, others, member_space)
         context["chart"] = (
             presenters.comparison_chart(result, indicator, others)
             if result["status"] == ValueStatus.VALUE and not indicator.is_count
@@ -668,7 +684,12 @@ def render_comparison(
     commune (`?avec=`). Shared by the portal and the member space (`overrides`: the member's own
     observations); the chosen communes' values are always their published ones."""
     choices, chosen = _communes_beside(request, subject, indicator)
-    context = comparison_context(subject, indicator, year, overrides, chosen) | extra
+    context = (
+        comparison_context(
+            subject, indicator, year, overrides, chosen, extra.get("member_space", False)
+        )
+        | extra
+    )
     warn_ignored_year(request, context["year"], context["years"], f"pour {subject.nom}")
     context["choices"] = choices
     context["chosen_codes"] = [commune.code for commune in chosen]

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from abs_shared import presenters
 from abs_shared.comparisons import Subject, member_subject
@@ -21,6 +22,7 @@ from abs_shared.tabular import ImportRejected, typed_decimal
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
+from union.formats import plural
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
 
@@ -58,16 +60,30 @@ def index(request):
         "abs_shared/local/index.html",
         {
             "observations": observations,
-            "counts": services.state_counts(request.tenant),
+            "counts": _count_phrases(services.state_counts(request.tenant)),
             "years": years,
             "year": year,
             "state": state,
+            # Carried by each « Supprimer » link, so that the list comes back filtered.
+            "filters": list_filters(request.GET),
             "can_write": has_member_role(request, WRITE_ROLES),
             "is_director": has_member_role(request, DIRECTOR),
             "selection_form": SelectionForm(years=years, prefix="selection"),
             "demo": presenters.is_demo(*(obs.source for obs in observations)),
         },
     )
+
+
+def _count_phrases(counts: dict[str, int]) -> list[str]:
+    """The cards of /abs/ as one phrase each, the number with its noun (« 1 valeur publiée »,
+    « 11 brouillons à valider »): a number alone made a heading that said nothing."""
+    return [
+        plural(counts["drafts"], "brouillon à valider", "brouillons à valider"),
+        plural(
+            counts["validated"], "valeur validée, non publiée", "valeurs validées, non publiées"
+        ),
+        plural(counts["published"], "valeur publiée", "valeurs publiées"),
+    ]
 
 
 @member_role_required(*WRITE_ROLES)
@@ -127,17 +143,57 @@ def _typed_or_blank(number) -> str:
     return "" if number is None else typed_decimal(number)
 
 
-@require_POST
+# The list's filters a deletion keeps (its year and state), and nothing else: the way back is
+# always /abs/, never an address taken from the request.
+LIST_FILTERS = ("annee", "etat")
+
+
+def list_filters(params) -> str:
+    """The list's filters of `params` as a query string (« annee=2021&etat=brouillon »), or ""."""
+    return urlencode([(key, params[key][:20]) for key in LIST_FILTERS if params.get(key)])
+
+
+@require_http_methods(["GET", "POST"])
 @member_role_required(*WRITE_ROLES)
 def observation_delete(request, pk: int):
-    observation = get_object_or_404(Observation, pk=pk)
+    """GET: the value that will go and a button to confirm, as for an activity figure or a board
+    member; POST deletes it. Both lead back to the list as it was filtered (its query string
+    comes along: ?annee=…&etat=…)."""
+    observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
+    filters = list_filters(request.GET)
+    back = f"/abs/?{filters}" if filters else "/abs/"
     try:
+        if request.method == "GET":
+            if observation.in_pool:  # delete_observation would refuse: say it before asking
+                raise ValueError("Retirez d'abord cette valeur de la publication.")
+            label = f"{observation.indicator.label}, {observation.year}"
+            unit = (
+                observation.indicator.unit_suffix if observation.status == ValueStatus.VALUE else ""
+            )
+            return render(
+                request,
+                "workspace/confirm_delete.html",
+                {
+                    "title": f"Supprimer la valeur « {label} » ?",
+                    "lead": f"Cette valeur sera supprimée de l'espace du {request.tenant.kind}.",
+                    "details": [
+                        ("Indicateur", observation.indicator.label),
+                        ("Année", observation.year),
+                        ("Valeur", f"{observation.display_value} {unit}".strip()),
+                        ("État", "Brouillon" if observation.is_draft else "Validée, non publiée"),
+                        ("Source", observation.source or "–"),
+                    ],
+                    "cancel": back,
+                },
+            )
         services.delete_observation(request.tenant, observation, actor=request.user)
     except ValueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Observation supprimée.")
-    return HttpResponseRedirect("/abs/")
+        messages.success(
+            request, f"Valeur supprimée : {observation.indicator.label}, {observation.year}."
+        )
+    return HttpResponseRedirect(back)
 
 
 @member_role_required(*WRITE_ROLES)

@@ -596,3 +596,37 @@ def term_warnings(
         and not check_board(staying, authorities).compliant
     )
     return TermWarnings(seats, mandate_days, breaks, renewal)
+
+
+# --- The board's status, as badges ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusBadge:
+    text: str
+    style: str  # the badge's modifier: "ok", "warn" or "error"
+
+
+def board_status(
+    compliance: Compliance, renewal: RenewalDue | None, *, counted: bool = False
+) -> list[StatusBadge]:
+    """The board's status as the dashboard and the board page show it. « Conforme » alone only
+    when no renewal is due: a board that should have been replaced after the municipal elections
+    is not in order, whatever its composition (« Composition conforme – conseil à renouveler,
+    délai dépassé »). `counted`: a non-compliant board says how many points fail (the dashboard,
+    which lists them) rather than « Non conforme » (the board page's checklist says which)."""
+    if renewal is None:
+        if compliance.compliant:
+            return [StatusBadge("Conforme", "ok")]
+        return [_failures_badge(compliance, counted)]
+    due = "conseil à renouveler" + (", délai dépassé" if renewal.overdue else "")
+    if compliance.compliant:
+        return [StatusBadge(f"Composition conforme – {due}", "warn")]
+    return [_failures_badge(compliance, counted), StatusBadge(due[0].upper() + due[1:], "warn")]
+
+
+def _failures_badge(compliance: Compliance, counted: bool) -> StatusBadge:
+    if not counted:
+        return StatusBadge("Non conforme", "error")
+    count = len(compliance.failures)
+    return StatusBadge(f"{count} point{'s' if count > 1 else ''} à corriger", "error")

@@ -28,6 +28,7 @@ from tenants.workspace import activity, archive, board_exports, exports, first_s
 from tenants.workspace.compliance import (
     abs_due_after,
     board_authorities,
+    board_status,
     current_mandate,
     is_past,
     last_municipal_election,
@@ -143,11 +144,16 @@ def home(request):
         "intercommunality": member.intercommunality or member.commune.intercommunality,
         "profile": get_profile(member),
         "mandate": mandate,
-        "compliance": mandate_compliance(mandate, seats),
-        "term_warnings": term_warnings(mandate, members=seats),
+        "compliance": (compliance := mandate_compliance(mandate, seats)),
+        "term_warnings": (warnings := term_warnings(mandate, members=seats)),
+        "board_status": board_status(compliance, warnings.renewal, counted=True),
         # The last complete year, and the years being entered after it.
         "activity": (overview := activity.activity_overview()),
         "report": overview.report,
+        # Whether the complete year's evolutions compare with anything (a first year is
+        # complete once over, with nothing before it).
+        "previous_entered": overview.complete
+        and overview.report.previous_year in activity.available_years(),
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         "document_count": Document.objects.count(),
         "recent_documents": recent_documents(),
@@ -268,8 +274,9 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "can_edit_board": _can_edit_board(request, mandate),
             "members": members,
             "sitting": sitting,
-            "compliance": mandate_compliance(mandate, members),
-            "term_warnings": term_warnings(mandate, members=members),
+            "compliance": (compliance := mandate_compliance(mandate, members)),
+            "term_warnings": (warnings := term_warnings(mandate, members=members)),
+            "board_status": board_status(compliance, warnings.renewal),
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -757,7 +764,10 @@ def activity_import(request):
 @member_role_required()
 def domiciliation(request):
     years = activity.available_years()
-    year = _year(request, timezone.localdate().year - 1)
+    today = timezone.localdate()
+    # The report due next in December and January (the dashboard's link: 2026 in December
+    # 2026, not 2025, whose deadline has passed); the last full year the rest of the time.
+    year = _year(request, activity.domiciliation_reminder(today) or today.year - 1)
     figures = activity.domiciliation_figures(year)
     if request.GET.get("format") == "csv":
         rows = [[f"Rapport annuel de domiciliation {year}", request.tenant.name]]
@@ -776,7 +786,7 @@ def domiciliation(request):
             "figures": figures,
             "missing": [f for f in figures if f.count is None],
             "due": due,
-            "days_left": (due - timezone.localdate()).days,
+            "days_left": (due - today).days,
             "pole": activity.DOMICILIATION_POLE,
             **_roles(request),
         },
@@ -854,6 +864,11 @@ def team(request):
                 )
                 return HttpResponseRedirect("/equipe/")
     team = _with_invitations(list(_team(request)))
+    # services.change_team_role refuses to demote the last director who can sign in: her row
+    # offers no role change, it says why.
+    directors = [m for m in team if m.role == Membership.Role.DIRECTOR and m.user.is_active]
+    for m in team:
+        m.last_director = len(directors) == 1 and m.pk == directors[0].pk
     return render(
         request,
         "workspace/team.html",
@@ -1183,7 +1198,7 @@ def _check_archive_access(request) -> None:
     union (archive.archive_open): member_role_required would refuse a member that left."""
     membership = membership_for(request)
     if membership is None or not membership.is_director or not archive.archive_open(request.tenant):
-        raise PermissionDenied("Réservé à la direction du CCAS.")
+        raise PermissionDenied(f"Réservé à la direction du {request.tenant.kind}.")
 
 
 def data_page(request):

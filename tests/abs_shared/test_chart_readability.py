@@ -310,6 +310,8 @@ def test_the_member_space_key_says_a_hollow_diamond_is_a_draft(bondy, montreuil)
     director = make_person(bondy, "direction@bondy.test")
     observe_and_publish(montreuil, "TP60", 2021, 31.8)
     observe(bondy, "TP60", 2021, 26.5)  # a draft: drawn hollow in the member's own chart
+    for other in ("93066", "93045"):  # enough values for a chart (presenters.MIN_PUBLISHERS)
+        pool_value(pool_member(other), "TP60", 2021, 29)
     connection.set_schema_to_public()
     page = member_client(bondy, director).get("/abs/comparaison/TP60/?annee=2021")
     shown = visible(page.content.decode())

@@ -155,7 +155,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         "Année",
         "Valeur",
         "Évolution depuis l'année publiée précédente",
-        "Est Ensemble",
+        "Est Ensemble – territoire de référence",
         "Seine-Saint-Denis",
         "Île-de-France",
         "France métropolitaine",
@@ -175,17 +175,21 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
 
     comparison = portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021")
     text = comparison.content.decode()
-    assert "Est Ensemble (intercommunalité)" in text and "+18,0 points" in text
+    assert "Est Ensemble – valeurs du CIAS" in text and "+18,0 points" in text
     assert "CIAS ayant publié (3)" in text and "Membres ayant publié" not in text
     rows = _csv(
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021&export=csv")
     )
-    assert rows[1][:2] == ["Est Ensemble (intercommunalité)", "40,0"]
+    assert rows[1][:2] == ["Est Ensemble – valeurs du CIAS", "40,0"]
     assert ["CIAS ayant publié (3) : médiane", "30,0", "–", "–", ""] in rows
     series_rows = _csv(
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?tableau=serie&export=csv")
     )
-    assert series_rows[0][:3] == ["Année", "Est Ensemble", "Est Ensemble"]
+    assert series_rows[0][:3] == [
+        "Année",
+        "Est Ensemble – valeurs du CIAS",
+        "Est Ensemble – territoire de référence",
+    ]
     assert [row[:2] for row in series_rows[1:3]] == [["2020", "41,0"], ["2021", "40,0"]]
     assert portal.get("/indicateurs/intercommunalites/999999999/").status_code == 404
 
@@ -227,6 +231,8 @@ def test_portal_lists_the_intercommunalities_apart_from_the_communes(portal, cia
     assert [row[0] for row in _csv(portal.get("/indicateurs/TP60/?annee=2021&export=csv"))[1:]] == [
         "Bondy",
         "Montreuil",
+        # Two communes: neither is ranked (presenters.MIN_PUBLISHERS).
+        "Pas de rang : trop peu de valeurs publiées (2 ; il en faut au moins 3 pour les classer).",
     ]
 
 

@@ -116,8 +116,9 @@ def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
     headers, tp60 = rows[1], row_of(rows, "Taux de pauvreté")
     cell = dict(zip(headers, tp60, strict=True))
     assert cell["Valeur"] == SECRET_MARK
-    # Bondy's 20 alone, as on the portal; with 1,5 the median was 10,8 and the rank « 2 sur 2 ».
-    assert cell["Médiane des membres"] == "20,0"
+    # Bondy's 20 alone, as on the portal (with 1,5 the median was 10,8 and the rank « 2 sur 2 »):
+    # too few for a median (presenters.MIN_PUBLISHERS).
+    assert cell["Médiane des membres"] == "trop peu de valeurs"
     assert cell["Rang parmi les membres"] == "–"
     # Nothing computed from it, as on the portal: no change since 2018.
     assert cell["Évolution depuis l'année publiée précédente"] == "–"
@@ -131,7 +132,8 @@ def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
     assert SECRET_MARK in text and "publiée(s) comme secrète(s)" in text
     # The comparison page and the API of the member host: its number, marked; stats without it.
     comparison = page_text(client.get("/abs/comparaison/TP60/?annee=2019"))
-    assert SECRET_MARK in comparison and "Membres ayant publié (1) : médiane" in comparison
+    assert SECRET_MARK in comparison
+    assert "pour situer la vôtre (1 valeur ; il en faut au moins 3)" in comparison
     assert 'class="abs-own"' not in comparison
     exported = csv_rows(client.get("/abs/comparaison/TP60/?annee=2019&export=csv"))
     assert row_of(exported, "Montreuil (commune)")[1] == SECRET_MARK
@@ -255,9 +257,12 @@ def test_the_imports_refuse_a_count_with_decimals_by_line_and_column(bondy, tmp_
 
 @pytest.fixture
 def bondy_draft(two_members):
-    """Bondy: CHOM 2021 18 published, 2022 17,7 a draft; Montreuil: CHOM 2022 18 published."""
+    """Bondy: CHOM 2021 18 published, 2022 17,7 a draft; Montreuil: CHOM 2022 18 published;
+    two other communes 17,8 and 17,9 (three values at least make a median and a rank)."""
     bondy, montreuil = two_members
     observe_and_publish(montreuil, "CHOM", 2022, "18")
+    pool_value(pool_member("93066"), "CHOM", 2022, "17.8")
+    pool_value(pool_member("93045"), "CHOM", 2022, "17.9")
     observe_and_publish(bondy, "CHOM", 2021, "18")
     observe(bondy, "CHOM", 2022, "17.7")
     return bondy, montreuil
@@ -271,25 +276,25 @@ def test_member_documents_say_their_drafts_are_among_the_figures(bondy_draft):
     assert rows[0][0] == caption
     cell = dict(zip(rows[1], row_of(rows, "Taux de chômage"), strict=True))
     assert cell["Valeur"] == "17,7 (brouillon)"
-    # Montreuil's 18 and Bondy's draft: said, not « 2 sur 2 » as if both were published.
+    # Three published values and Bondy's draft: said, not « 4 sur 4 » as if all were published.
     assert cell["Médiane des membres"] == "17,9 (brouillon compris)"
-    assert cell["Rang parmi les membres"] == "2 sur 2 (brouillon compris)"
+    assert cell["Rang parmi les membres"] == "4 sur 4 (brouillon compris)"
     assert sheet_of(client.get("/abs/portrait/?export=xlsx"))["A1"].value == caption
     page = page_text(client.get("/abs/portrait/"))
     assert f"<caption>{caption}</caption>" in page
-    assert "1 + Bondy (brouillon)" in page  # the distribution table's count
+    assert "3 + Bondy (brouillon)" in page  # the distribution table's count
     assert caption in pdf_text(client.get("/abs/portrait/?export=pdf"))
     comparison = page_text(client.get("/abs/comparaison/CHOM/"))
-    assert "Membres ayant publié (1) + Bondy (brouillon) : médiane" in comparison
-    assert "Membres ayant publié (2)" not in comparison
-    assert "parmi les 1 membres ayant publié et Bondy (brouillon)" in comparison
+    assert "Membres ayant publié (3) + Bondy (brouillon) : médiane" in comparison
+    assert "Membres ayant publié (4)" not in comparison
+    assert "parmi les 3 membres ayant publié et Bondy (brouillon)" in comparison
     # Montreuil's space: its own published value, Bondy's draft nowhere.
     other = director_of(montreuil, "montreuil")
     assert csv_rows(other.get("/abs/portrait/?export=csv"))[0][0] == (
         "Portrait de Montreuil : indicateurs publiés"
     )
     theirs = page_text(other.get("/abs/comparaison/CHOM/"))
-    assert "Membres ayant publié (1) : médiane" in theirs and "brouillon)" not in theirs
+    assert "Membres ayant publié (3) : médiane" in theirs and "brouillon)" not in theirs
     assert "17,7" not in theirs
     # The portal: published values only.
     portal = csv_rows(host_client("localhost").get("/indicateurs/communes/93010/?export=csv"))
@@ -302,8 +307,12 @@ def test_member_documents_say_their_drafts_are_among_the_figures(bondy_draft):
 @pytest.fixture
 def rounded_pool(db):
     """Bondy TP60 2021 27,1 and Montreuil 27,2 (median 27,15); MED 19214,8 and 21000; the
-    département's TP60 27,6 (ratio 0,9819)."""
+    département's TP60 27,6 (ratio 0,9819); a third commune at those medians (three values
+    make a median and a rank: presenters.MIN_PUBLISHERS)."""
     bondy, montreuil = pool_member("93010"), pool_member("93048")
+    third = pool_member("93066")
+    pool_value(third, "TP60", 2021, "27.15")
+    pool_value(third, "MED", 2021, "20107.4")
     pool_value(bondy, "TP60", 2021, "27.1")
     pool_value(montreuil, "TP60", 2021, "27.2")
     pool_value(bondy, "MED", 2021, "19214.8")
@@ -317,16 +326,16 @@ def test_exports_hold_the_figures_as_shown(portal, rounded_pool):
     tp60 = dict(zip(headers, row_of(rows, "Taux de pauvreté"), strict=True))
     med = dict(zip(headers, row_of(rows, "Médiane du niveau"), strict=True))
     assert tp60["Valeur"] == "27,1" and tp60["Médiane des membres"] == "27,2"
-    assert tp60["Rang parmi les membres"] == "2 sur 2"
+    assert tp60["Rang parmi les membres"] == "3 sur 3"
     assert tp60["Seine-Saint-Denis"] == "27,6"
     assert med["Valeur"] == "19215" and med["Médiane des membres"] == "20107"
-    assert med["Rang parmi les membres"] == "1 sur 2"
+    assert med["Rang parmi les membres"] == "1 sur 3"
     comparison = csv_rows(portal.get("/indicateurs/communes/93010/TP60/?annee=2021&export=csv"))
     departement = row_of(comparison, "Seine-Saint-Denis")
     assert departement[1:4] == ["27,6", "-0,5", "0,98"]
-    assert row_of(comparison, "Membres ayant publié (2) : médiane")[1] == "27,2"
-    assert row_of(comparison, "Membres ayant publié (2) : 1er quartile")[1] == "27,1"
-    assert row_of(comparison, "Membres ayant publié (2) : rang")[1] == "2 sur 2"
+    assert row_of(comparison, "Membres ayant publié (3) : médiane")[1] == "27,2"
+    assert row_of(comparison, "Membres ayant publié (3) : 1er quartile")[1] == "27,1"
+    assert row_of(comparison, "Membres ayant publié (3) : rang")[1] == "3 sur 3"
     # XLSX: numbers rounded as shown, with a format showing those decimals.
     sheet = sheet_of(portal.get("/indicateurs/communes/93010/?export=xlsx"))
     header = [cell.value for cell in sheet[2]]
@@ -334,7 +343,7 @@ def test_exports_hold_the_figures_as_shown(portal, rounded_pool):
     tp60_cells = cells["Taux de pauvreté au seuil de 60 % (%)"]
     assert tp60_cells["Médiane des membres"].value == 27.2
     assert tp60_cells["Médiane des membres"].number_format == "#,##0.0"
-    assert tp60_cells["Rang parmi les membres"].value == "2 sur 2"
+    assert tp60_cells["Rang parmi les membres"].value == "3 sur 3"
     med_cells = cells["Médiane du niveau de vie (euros par an)"]
     assert med_cells["Valeur"].value == 19215 and med_cells["Valeur"].number_format == "#,##0"
     sheet = sheet_of(portal.get("/indicateurs/communes/93010/TP60/?annee=2021&export=xlsx"))
@@ -408,6 +417,8 @@ def test_place_names_after_de_and_a():
 )
 def test_titles_elide_and_contract_the_place_name(portal, insee, of, at):
     pool_value(pool_member(insee), "TP60", 2021, 20)
+    for other in ("93066", "93048"):  # three values draw a position chart (MIN_PUBLISHERS)
+        pool_value(pool_member(other), "TP60", 2021, 25)
     page = page_text(portal.get(f"/indicateurs/communes/{insee}/"))
     assert f"<title>Portrait {of}" in page and f"<h1>Portrait {of}</h1>" in page
     assert f"<caption>Portrait {of} : indicateurs publiés</caption>" in page

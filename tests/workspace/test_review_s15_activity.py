@@ -218,7 +218,7 @@ def test_one_figure_for_the_new_year_keeps_the_last_complete_year(two_members):
     card = soup_of(bondy_client.get("/")).find(id="activite").parent
     assert card.h2.get_text() == f"Activité {year - 1}"
     assert "+10,0 %" in text_of(row_of(card, "Accueil")) and "+25,0 %" in text_of(card)
-    assert "Dernière année complète" in text_of(card)
+    assert f"{year - 1} est complète" in text_of(card)
     note = text_of(card.find(class_="notice-warn"))
     assert f"Saisie de {year} en cours : 1 chiffre saisi jusqu'ici" in note
     assert card.find(class_="notice-warn").find("a", href=f"/activite/?annee={year}")

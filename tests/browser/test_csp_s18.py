@@ -130,7 +130,9 @@ def test_portal_pages_load_without_violation(page, live_server_port, admin_demo)
     watch = Watch(page)
     for name, (path, heading) in portal_pages(admin_demo.paths).items():
         watch.visit(f"{base(live_server_port)}{path}", heading)
-        if name in ("indicateur", "comparaison", "portrait-commune"):
+        # The portrait draws its position charts among 3 published values at least (session
+        # 19), more than this small demo has: the indicator and comparison pages draw theirs.
+        if name in ("indicateur", "comparaison"):
             assert page.locator("svg.abs-chart").count(), f"{name} : pas de graphique"
         if name == "evenement":  # its registration form, sent with errors, comes back
             page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
@@ -148,7 +150,7 @@ def test_member_space_pages_load_without_violation(page, live_server_port, admin
     sign_in(watch, member, DIRECTOR)
     for path in ("/", "/abs/", "/abs/portrait/", "/abs/comparaison/TP60/", "/activite/"):
         watch.visit(f"{member}{path}")
-        if path.startswith("/abs/") and path != "/abs/":
+        if path == "/abs/comparaison/TP60/":  # the portrait's need 3 published values
             assert page.locator("svg.abs-chart").count(), f"{path} : pas de graphique"
     assert not watch.errors, "\n".join(watch.errors)
 

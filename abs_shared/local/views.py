@@ -210,16 +210,18 @@ def import_file(request):
         else:
             messages.success(
                 request,
-                f"{summary.count} valeur(s) importée(s) comme brouillons, à faire valider par la "
-                "direction.",
+                f"{plural(summary.count, 'valeur importée', 'valeurs importées')} comme brouillons, "
+                "à faire valider par la direction.",
             )
             if summary.blank_insee_columns:
                 columns = ", ".join(summary.blank_insee_columns)
+                blank = len(summary.blank_insee_columns)
+                cells = plural(blank, "cellule vide", "cellules vides")
+                secret = "importée comme secrète" if blank == 1 else "importées comme secrètes"
                 messages.info(
                     request,
-                    f"Fichier de l'INSEE : {len(summary.blank_insee_columns)} cellule(s) vide(s) "
-                    f"pour votre commune ({columns}) importée(s) comme secrètes (« s ») : l'INSEE "
-                    "laisse vide une valeur calculée sur trop peu de ménages.",
+                    f"Fichier de l'INSEE : {cells} pour votre commune ({columns}) {secret} "
+                    "(« s ») : l'INSEE laisse vide une valeur calculée sur trop peu de ménages.",
                 )
             return HttpResponseRedirect("/abs/")
     return render(
@@ -270,7 +272,7 @@ def bulk_action(request, action: str):
     scope = f"{selection['year'] or 'toutes années'}"
     if action == "valider":
         count = services.validate_observations(request.tenant, **selection)
-        done = f"{count} brouillon(s) validé(s) ({scope})."
+        done = f"{plural(count, 'brouillon validé', 'brouillons validés')} ({scope})."
         nothing = f"Aucun brouillon à valider ({scope}) : rien n'a changé."
     elif action == "publier":
         if not services.validated_count(
@@ -284,11 +286,14 @@ def bulk_action(request, action: str):
             return HttpResponseRedirect("/abs/")
         summary = services.publish_observations_summary(request.tenant, **selection)
         count = summary.count
-        done = f"{count} valeur(s) publiée(s) dans l'espace commun ({scope})"
+        done = (
+            f"{plural(count, 'valeur publiée', 'valeurs publiées')} dans l'espace commun ({scope})"
+        )
         if summary.made_secret:
             # The portal shows « s » for them: the director must not think their figures went out.
             done += (
-                f", dont {summary.made_secret} publiée(s) comme secrète(s) (moins de 11 personnes "
+                f", dont {plural(summary.made_secret, 'publiée comme secrète', 'publiées comme secrètes')} "
+                "(moins de 11 personnes "
                 "ou ménages) : « s » sur le portail"
             )
         done += "."
@@ -300,11 +305,13 @@ def bulk_action(request, action: str):
         )
     elif action == "retirer":
         count = services.retract_observations(request.tenant, **selection)
-        done = f"{count} valeur(s) retirée(s) de l'espace commun ({scope})."
+        done = (
+            f"{plural(count, 'valeur retirée', 'valeurs retirées')} de l'espace commun ({scope})."
+        )
         nothing = f"Aucune valeur publiée à retirer ({scope}) : rien n'a changé."
     else:
         raise PermissionDenied
-    # Nothing done is not a success: « 0 valeur(s) publiée(s) » in green would read as one.
+    # Nothing done is not a success: « 0 valeur publiée » in green would read as one.
     if count:
         messages.success(request, done)
     else:

@@ -96,8 +96,8 @@ def test_the_publish_message_and_the_list_say_a_value_went_out_as_secret(montreu
     pooled = PublishedValue.objects.get(member=montreuil, indicator="TP60", year=2019)
     assert pooled.status == ValueStatus.SECRET and pooled.value is None
     assert (
-        "1 valeur(s) publiée(s) dans l'espace commun (2019), dont 1 publiée(s) comme "
-        "secrète(s) (moins de 11 personnes ou ménages)" in published
+        "1 valeur publiée dans l'espace commun (2019), dont 1 publiée comme "
+        "secrète (moins de 11 personnes ou ménages)" in published
     )
     listing = page_text(client.get("/abs/?annee=2019"))
     assert "1,5 (publiée comme secrète : « s » sur le portail)" in listing

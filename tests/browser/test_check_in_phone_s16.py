@@ -143,7 +143,7 @@ def test_at_the_desk_on_a_phone_each_button_is_in_view_beside_its_person(
     last.get_by_role("button", name="Émarger Inès Ouattara").click()
     page.wait_for_url(re.compile(r"#r-\d+$"))
     expect(
-        page.get_by_role("button", name="Annuler l'émargement de Inès Ouattara")
+        page.get_by_role("button", name="Annuler l'émargement d'Inès Ouattara")
     ).to_be_in_viewport()
 
     # A name typed without its accents, then « Émarger »: back at her row, the search kept.

@@ -183,3 +183,13 @@ def test_screen_reader_texts_elide_de_before_a_vowel(organiser_client):
     SeminarPage.objects.filter(pk=seminar.pk).update(start=timezone.now() - timedelta(hours=1))
     listing = hidden_texts(organiser_client.get(f"/admin/inscriptions/{seminar.pk}/"))
     assert "d'Aïcha Durand" in listing  # « Attestation d'Aïcha Durand (PDF) »
+    # The door list's check-in cell, the atelier marks' « Annuler » and the cancel page too.
+    assert "Annuler l'émargement d'Aïcha Durand" in " ".join(
+        " ".join(button.get_text().split())
+        for button in BeautifulSoup(
+            organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode(),
+            "html.parser",
+        ).find_all("button")
+    )
+    cancel = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/{aicha.pk}/annuler/")
+    assert "d'Aïcha Durand" in hidden_texts(cancel)

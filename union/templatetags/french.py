@@ -49,7 +49,7 @@ def file_size(value) -> str:
 @register.filter
 def de(value) -> str:
     """« de » before a person's first name or an address, elided before a vowel sound:
-    « d'Aïcha », « de Hugo » (union.formats.with_de; the same filter as workspace_tags')."""
+    « d'Aïcha », « de Hugo » (union.formats.with_de)."""
     return with_de(value)
 
 

@@ -1,4 +1,5 @@
-"""French display of report numbers (counts, euros, evolutions) and of « de » before a word."""
+"""French display of report numbers (counts, euros, evolutions); « de » before a word is
+union.templatetags.french's `de`."""
 
 from decimal import Decimal
 
@@ -6,18 +7,12 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from union.formats import french_number, with_de
+from union.formats import french_number
 
 register = template.Library()
 NO_EVOLUTION = mark_safe(
     '<span aria-hidden="true">—</span><span class="visually-hidden">sans comparaison</span>'
 )
-
-
-@register.filter
-def de(value) -> str:
-    """`{{ email|de }}`: « d'agent@… », « de lecture@… » (union.formats.with_de)."""
-    return with_de(value)
 
 
 @register.filter

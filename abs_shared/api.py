@@ -16,6 +16,7 @@ from abs_shared.comparisons import (
     series,
 )
 from abs_shared.models import CATALOGUE_FIELDS, Indicator, ReferenceValue, ValueStatus
+from abs_shared.presenters import MIN_PUBLISHERS, too_few
 from tenants.models import Commune, Intercommunality
 
 
@@ -156,24 +157,52 @@ def _reference_head() -> dict:
     }
 
 
+WITHHELD = f"null quand too_few (moins de {MIN_PUBLISHERS} valeurs)"
+
+
 def _summary(name: str, **kwargs):
     return inline_serializer(
         name,
         {
             "count": serializers.IntegerField(help_text="Valeurs numériques (hors secrets)"),
-            "min": serializers.FloatField(allow_null=True),
-            "q1": serializers.FloatField(allow_null=True),
-            "median": serializers.FloatField(allow_null=True),
-            "q3": serializers.FloatField(allow_null=True),
-            "max": serializers.FloatField(allow_null=True),
+            "too_few": serializers.BooleanField(
+                help_text=f"true : moins de {MIN_PUBLISHERS} valeurs numériques (count), trop "
+                "peu pour situer une valeur ; min, q1, median, q3, max et rank sont alors null, "
+                "comme les pages n'en montrent aucun"
+            ),
+            "min": serializers.FloatField(allow_null=True, help_text=WITHHELD),
+            "q1": serializers.FloatField(allow_null=True, help_text=WITHHELD),
+            "median": serializers.FloatField(allow_null=True, help_text=WITHHELD),
+            "q3": serializers.FloatField(allow_null=True, help_text=WITHHELD),
+            "max": serializers.FloatField(allow_null=True, help_text=WITHHELD),
             "rank": serializers.IntegerField(
                 allow_null=True,
-                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif "
-                "ou sans valeur",
+                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif, "
+                f"sans valeur, ou quand too_few (moins de {MIN_PUBLISHERS} valeurs)",
             ),
         },
         **kwargs,
     )
+
+
+STATISTICS = ("min", "q1", "median", "q3", "max", "rank")
+
+
+def situated(stats: dict | None) -> dict | None:
+    """A group's statistics as the API gives them: the pages' rule (presenters.too_few) with
+    its reason, `too_few`; below MIN_PUBLISHERS values, only `count` (« rang 1 sur 1 », the
+    median of two values situate nothing, and an answer must not say more than the page)."""
+    if stats is None:
+        return None
+    few = too_few(stats)
+    shown = {"count": stats["count"], "too_few": few}
+    shown.update({key: None if few else stats[key] for key in STATISTICS})
+    return shown
+
+
+def situated_comparison(result: dict) -> dict:
+    """compare()'s result with its members' and peers' statistics `situated`."""
+    return result | {"members": situated(result["members"]), "peers": situated(result["peers"])}
 
 
 def _secret_in_pool():
@@ -220,13 +249,15 @@ COMPARISON_OUT = inline_serializer(
         ),
         "members": _summary(
             "ComparisonMembers",
-            help_text="Parmi les membres (CCAS pour une commune, CIAS pour une intercommunalité)",
+            allow_null=True,
+            help_text="Parmi les membres (CCAS pour une commune, CIAS pour une "
+            "intercommunalité) ; null pour un effectif, qui ne se classe pas",
         ),
         "peers": _summary(
             "ComparisonPeers",
             allow_null=True,
             help_text="Parmi les communes de la même tranche de population ; null pour une "
-            "intercommunalité",
+            "intercommunalité ou un effectif",
         ),
         "secret_count": serializers.IntegerField(help_text="Valeurs secrètes, comptées à part"),
         "population_band": serializers.CharField(help_text="Vide pour une intercommunalité"),
@@ -302,7 +333,8 @@ class ComparisonView(PooledReadView):
         if error:
             return error
         data, overrides = parsed
-        return Response(compare(data["subject"], data["indicator"], data["year"], overrides))
+        result = compare(data["subject"], data["indicator"], data["year"], overrides)
+        return Response(situated_comparison(result))
 
 
 class SeriesView(PooledReadView):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from abs_shared.comparisons import COMMUNE
-from abs_shared.presenters import Cell
+from abs_shared.presenters import MIN_PUBLISHERS, Cell
 from union.formats import long_date
 
 OTHER_THEME = "Autres indicateurs"
@@ -390,7 +390,9 @@ def evolution_charts(context: dict) -> tuple[list[tuple[dict, dict, list]], list
 def position_bars(context: dict, item: dict) -> list | None:
     """The bars of one indicator for the portrait's year: the subject, its territories with a
     number, the members' median (the portrait table's figures); None where the page draws no
-    position chart either (a count, a secret or missing value: views.portrait_context)."""
+    position chart either (a count, a secret or missing value: views.portrait_context). No
+    median bar over fewer than MIN_PUBLISHERS values, as the page has no box then
+    (`item["too_few"]`; `position_note` says why under the chart)."""
     from abs_shared.models import ValueStatus
     from abs_shared.pdf_charts import ChartBar
 
@@ -414,9 +416,15 @@ def position_bars(context: dict, item: dict) -> list | None:
         if ref["value"] is not None
     ]
     members = result["members"]
-    if members and members["median"] is not None:
+    if members and members["median"] is not None and not item.get("too_few"):
         bars.append(ChartBar(f"Médiane des {context['words'].group}", members["median"], "median"))
     return bars
+
+
+def position_note(item: dict) -> str:
+    """What a position chart without its median says under it: the page's card, word for
+    word (presenters.too_few_card); "" when the median is drawn."""
+    return item.get("too_few_note", "") if item.get("too_few") else ""
 
 
 def _chart_width() -> float:
@@ -428,8 +436,8 @@ def _chart_width() -> float:
 
 
 def _grid(panels: list[tuple]) -> object:
-    """Panels (title, drawing) four to a row, each framed; the drawings of a row aligned under
-    titles of one or two lines."""
+    """Panels (title, drawing[, note]) four to a row, each framed; the drawings of a row aligned
+    under titles of one or two lines; a note, if any, under its drawing."""
     from reportlab.lib import colors
     from reportlab.platypus import Spacer, Table
 
@@ -439,10 +447,10 @@ def _grid(panels: list[tuple]) -> object:
     rows = []
     for start in range(0, len(panels), CHARTS_PER_ROW):
         row = panels[start : start + CHARTS_PER_ROW]
-        heights = [title.wrap(inner, 1000)[1] for title, _drawing in row]
+        heights = [title.wrap(inner, 1000)[1] for title, _drawing, *_note in row]
         cells = [
-            [title, Spacer(1, max(heights) - height), drawing]
-            for (title, drawing), height in zip(row, heights, strict=True)
+            [title, Spacer(1, max(heights) - height), drawing, *note]
+            for (title, drawing, *note), height in zip(row, heights, strict=True)
         ]
         rows.append(cells + [""] * (CHARTS_PER_ROW - len(cells)))
     table = Table(rows, colWidths=[_chart_width()] * CHARTS_PER_ROW)
@@ -578,19 +586,20 @@ def _position_charts(context: dict, styles) -> list:
             continue
         drafts = drafts or bars[0].draft
         indicator = item["indicator"]
-        panels.append(
-            (
-                _paragraph(titled(indicator, item["result"]["year"]), styles["ChartTitle"]),
-                bar_drawing(bars, formatter(indicator), inner),
-            )
+        panel = (
+            _paragraph(titled(indicator, item["result"]["year"]), styles["ChartTitle"]),
+            bar_drawing(bars, formatter(indicator), inner),
         )
+        note = position_note(item)
+        panels.append((*panel, _paragraph(note, styles["Note"])) if note else panel)
     if not panels:
         return []
     explanation = (
         f"Pour l'année de chaque indicateur dans le tableau : la valeur {subject.of_name} (barre "
         f"foncée), celles de ses territoires de référence (barres claires) et la médiane des "
-        f"{said.group} ayant publié (barre blanche). Une valeur secrète (« s ») ou non "
-        "disponible n'est pas représentée (voir le tableau)."
+        f"{said.group} ayant publié (barre blanche), quand au moins {MIN_PUBLISHERS} ont "
+        "publié : en deçà, une médiane ne situe rien, et une note le dit sous le graphique. "
+        "Une valeur secrète (« s ») ou non disponible n'est pas représentée (voir le tableau)."
     )
     if drafts:
         explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."

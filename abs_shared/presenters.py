@@ -3,7 +3,6 @@ equivalent and the CSV/XLSX export alike, so that an export is exactly what is s
 is exported rounded as the page shows it (a number in XLSX, formatted with those decimals), a
 rank with what it is out of (« 8 sur 14 »)."""
 
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -277,6 +276,16 @@ def too_few_note(group: str, stats: dict, result: dict, member_space: bool = Fal
     return (
         f"Trop peu de {group} ont publié cette valeur pour situer {own} ({counted} ; il en "
         f"faut au moins {MIN_PUBLISHERS}) : ni quartiles, ni médiane, ni rang."
+    )
+
+
+def too_few_card(group: str, member_space: bool = False) -> str:
+    """Why a portrait's indicator has no position chart (page card) or no median bar (PDF):
+    « Trop peu de membres ont publié cet indicateur pour situer celle-ci (moins de 3). »"""
+    own = "votre valeur" if member_space else "celle-ci"
+    return (
+        f"Trop peu de {group} ont publié cet indicateur pour situer {own} "
+        f"(moins de {MIN_PUBLISHERS})."
     )
 
 
@@ -902,9 +911,8 @@ def export_response(
             [*caption, table.headers, *([_csv_cell(cell) for cell in row] for row in rows)]
         )
     else:
-        sheet_name = re.sub(r"[:\\/?*\[\]]", " ", table.caption)[:31]
         title = table.caption if titled else None
-        workbook, sheet = new_sheet(sheet_name, table.headers, title=title)
+        workbook, sheet = new_sheet(table.caption, table.headers, title=title)
         for row in rows:
             # A typed source is text: never a formula, no control character.
             written = append_row(sheet, [cell.export for cell in row])

@@ -472,6 +472,12 @@ def portrait_context(
                 and presenters.too_few(result["members"]),
             }
         )
+        # The card's sentence, which the PDF prints under its chart word for word.
+        items[-1]["too_few_note"] = (
+            presenters.too_few_card(presenters.WORDS[subject.kind].group, member_space)
+            if items[-1]["too_few"]
+            else ""
+        )
     shown = [(i["indicator"], i["result"]) for i in items]
     changes = {
         indicator.code: change_since_previous(indicator, points, shown_year)

@@ -55,12 +55,19 @@ class MemberRoleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def host_kind(request) -> str:
+    """« CCAS » or « CIAS »: what the host member is, for a message that names it."""
+    return "CIAS" if getattr(getattr(request, "tenant", None), "kind", "") == "CIAS" else "CCAS"
+
+
 class IsMemberOfHost(BasePermission):
     """API: any role reads; only `write_roles` write. Set `write_roles` on the view to narrow it."""
 
     message = "Réservé aux personnes habilitées de ce CCAS."
 
     def has_permission(self, request, view):
+        # DRF reads `message` from this instance (one per request) once this says no.
+        self.message = f"Réservé aux personnes habilitées de ce {host_kind(request)}."
         if request.method in SAFE_METHODS:
             roles = getattr(view, "read_roles", ALL_ROLES)
         else:
@@ -72,4 +79,5 @@ class IsDirectorOfHost(BasePermission):
     message = "Réservé à la direction de ce CCAS."
 
     def has_permission(self, request, view):
+        self.message = f"Réservé à la direction de ce {host_kind(request)}."
         return has_member_role(request, (Membership.Role.DIRECTOR,))

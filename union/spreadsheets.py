@@ -362,15 +362,29 @@ def csv_bytes(rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Characters a worksheet's name cannot hold (Excel refuses them, openpyxl too).
+SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_NAME_LIMIT = 31  # Excel's limit; openpyxl only warns and Excel then "repairs" the file
+
+
+def sheet_name_from(text: str) -> str:
+    """A worksheet name made from text people typed (an event's or a mandate's label, a table's
+    caption): « Mandature 2020/2026 » -> « Mandature 2020-2026 ». Excel refuses \\ / * ? : [ ],
+    more than 31 characters and an apostrophe at either end, and asks to repair such a file."""
+    name = SHEET_NAME_FORBIDDEN.sub("-", text)[:SHEET_NAME_LIMIT].strip().strip("'")
+    return name or "Feuille 1"
+
+
 def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
     """A workbook whose active sheet has an optional title line (bold, larger), then the column
-    headers in bold, frozen below them so that they stay in view. Returns (workbook, sheet)."""
+    headers in bold, frozen below them so that they stay in view. Returns (workbook, sheet).
+    `sheet_name` may be typed text: it is made a valid worksheet name."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_name
+    sheet.title = sheet_name_from(sheet_name)
     if title is not None:
         (title_cell,) = append_row(sheet, [title])
         title_cell.font = Font(bold=True, size=13)

@@ -4,16 +4,19 @@ Agents and directors enter and import drafts; only a director validates, publish
 Comparisons here include the member's own unpublished values, marked as drafts.
 """
 
+from urllib.parse import parse_qsl
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from abs_shared import presenters
 from abs_shared.comparisons import Subject, member_subject
-from abs_shared.local import services
+from abs_shared.local import domiciliation, services
 from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm
 from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
@@ -23,6 +26,7 @@ from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
 from union.formats import plural
+from union.params import parse_digits
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
 
@@ -37,6 +41,15 @@ def index(request):
     year = asked_year(request)
     if year is not None:
         observations = observations.filter(year=year)
+    # The indicators the member has values for; an unknown code filters nothing.
+    listed = Indicator.objects.filter(
+        code__in=set(Observation.objects.values_list("indicator_id", flat=True))
+    )
+    code = request.GET.get("indicateur", "").strip().upper()
+    if any(indicator.code == code for indicator in listed):
+        observations = observations.filter(indicator_id=code)
+    else:
+        code = ""
     state = request.GET.get("etat", "")
     if state == "brouillon":
         observations = observations.filter(state=Observation.State.DRAFT)
@@ -64,8 +77,13 @@ def index(request):
             "years": years,
             "year": year,
             "state": state,
-            # Carried by each « Supprimer » link, so that the list comes back filtered.
+            "indicators": listed,
+            "indicator_code": code,
+            # Carried by each « Modifier » and « Supprimer » link, so that the list comes back
+            # filtered.
             "filters": list_filters(request.GET),
+            # A validated « Élections de domicile actives » unlike the activity report's figure.
+            "domiciliation_mismatches": domiciliation.mismatches(request.tenant),
             "can_write": has_member_role(request, WRITE_ROLES),
             "is_director": has_member_role(request, DIRECTOR),
             "selection_form": SelectionForm(years=years, prefix="selection"),
@@ -88,10 +106,15 @@ def _count_phrases(counts: dict[str, int]) -> list[str]:
 
 @member_role_required(*WRITE_ROLES)
 def observation_form(request, pk: int | None = None):
-    """Enter a new value, or change one observation's value (its indicator and year stay)."""
+    """Enter a new value, or change one observation's value (its indicator and year stay).
+    Saving leads back to the list as it was filtered (its filters come along in the query
+    string, as for a deletion). A new value may open on an indicator and a year
+    (`?indicateur=DOMIC&annee=2025`); a DOMIC value shows the activity report's figure of its
+    year beside the field, and `?reprendre=activite` types it in."""
     observation = (
         get_object_or_404(Observation.objects.select_related("indicator"), pk=pk) if pk else None
     )
+    back = list_path(request.GET)
     initial = {}
     if observation is not None:
         initial = {
@@ -103,7 +126,20 @@ def observation_form(request, pk: int | None = None):
             "source": observation.source,
             "comment": observation.comment,
         }
+    else:
+        initial.update(_chosen(request))
+    code, year = _indicator_and_year(request, observation, initial)
+    figure = domiciliation.activity_figure(request.tenant, code, year)
+    taken = (
+        figure is not None
+        and request.method == "GET"
+        and request.GET.get(domiciliation.TAKE_PARAMETER) == domiciliation.TAKE_VALUE
+    )
+    if taken:
+        initial["value"] = figure.typed
     form = ObservationForm(request.POST or None, initial=initial, observation=observation)
+    if figure is not None:
+        _offer_figure(form, figure, _take_query(request, observation, code, year))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         status, value = data["value"]
@@ -129,11 +165,65 @@ def observation_form(request, pk: int | None = None):
             messages.success(
                 request, f"{saved.indicator.label}, {saved.year} : enregistré comme brouillon."
             )
-            return HttpResponseRedirect("/abs/")
+            return HttpResponseRedirect(back)
     return render(
         request,
         "abs_shared/local/observation_form.html",
-        {"form": form, "observation": observation},
+        {
+            "form": form,
+            "observation": observation,
+            "back": back,
+            "taken": figure if taken else None,
+        },
+    )
+
+
+def _chosen(request) -> dict:
+    """A new value's indicator and year given in the address (« Saisir une valeur » from a list
+    filtered on them, or a link to take the activity report's figure)."""
+    chosen = {}
+    code = request.GET.get("indicateur", "").strip().upper()
+    indicator = Indicator.objects.filter(code=code).first() if code else None
+    if indicator is not None:
+        chosen["indicator"] = indicator
+    year = asked_year(request)
+    if year is not None:
+        chosen["year"] = year
+    return chosen
+
+
+def _indicator_and_year(request, observation, initial: dict) -> tuple[str, int | None]:
+    """The indicator and year the form is about: the observation's; for a new value, those
+    posted (a form sent back with errors) or given in the address."""
+    if observation is not None:
+        return observation.indicator_id, observation.year
+    if request.method == "POST":
+        year = parse_digits(request.POST.get("year", "").strip(), 4)
+        return request.POST.get("indicator", "").strip().upper(), year
+    indicator = initial.get("indicator")
+    return (indicator.code if indicator else ""), initial.get("year")
+
+
+def _take_query(request, observation, code: str, year: int) -> str:
+    """The address of « Reprendre ce chiffre »: this form again, with the list's filters (the
+    way back) and, for a new value, its indicator and year."""
+    params = dict(parse_qsl(list_filters(request.GET)))
+    if observation is None:
+        params.update({"indicateur": code, "annee": year})
+    params[domiciliation.TAKE_PARAMETER] = domiciliation.TAKE_VALUE
+    return f"?{urlencode(params)}"
+
+
+def _offer_figure(form, figure, take_query: str) -> None:
+    """The report's figure under the value field, in its description (aria-describedby), with
+    the link that types it in."""
+    field = form.fields["value"]
+    field.help_text = format_html(
+        '{}<br><span class="abs-report-figure"><strong>{}.</strong> '
+        '<a href="{}">Reprendre ce chiffre</a></span>',
+        field.help_text,
+        figure.sentence,
+        take_query,
     )
 
 
@@ -143,14 +233,20 @@ def _typed_or_blank(number) -> str:
     return "" if number is None else typed_decimal(number)
 
 
-# The list's filters a deletion keeps (its year and state), and nothing else: the way back is
-# always /abs/, never an address taken from the request.
-LIST_FILTERS = ("annee", "etat")
+# The list's filters a deletion or a change keeps (its year, state and indicator), and nothing
+# else: the way back is always /abs/, never an address taken from the request (no `next`).
+LIST_FILTERS = ("annee", "etat", "indicateur")
 
 
 def list_filters(params) -> str:
     """The list's filters of `params` as a query string (« annee=2021&etat=brouillon »), or ""."""
     return urlencode([(key, params[key][:20]) for key in LIST_FILTERS if params.get(key)])
+
+
+def list_path(params) -> str:
+    """/abs/ with the list's filters of `params`: a path of this site, whatever they hold."""
+    filters = list_filters(params)
+    return f"/abs/?{filters}" if filters else "/abs/"
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,8 +256,7 @@ def observation_delete(request, pk: int):
     member; POST deletes it. Both lead back to the list as it was filtered (its query string
     comes along: ?annee=…&etat=…)."""
     observation = get_object_or_404(Observation.objects.select_related("indicator"), pk=pk)
-    filters = list_filters(request.GET)
-    back = f"/abs/?{filters}" if filters else "/abs/"
+    back = list_path(request.GET)
     try:
         if request.method == "GET":
             if observation.in_pool:  # delete_observation would refuse: say it before asking

@@ -405,8 +405,8 @@ def _line_schema(name: str, with_category: bool):
             allow_null=True,
             help_text="Ce que compte le chiffre clé du pôle, comme sur la page (« Domiciliations "
             "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
-            "(plusieurs catégories propres au CCAS, rien ne dit qu'elles comptent la même "
-            "chose), `count` et `amount` sont alors null",
+            "(plusieurs catégories propres au CCAS ou au CIAS, rien ne dit qu'elles comptent la "
+            "même chose), `count` et `amount` sont alors null",
         )
         fields["summed"] = serializers.BooleanField(
             help_text="true : le chiffre clé est le total des catégories du pôle qui comptent la "
@@ -415,7 +415,7 @@ def _line_schema(name: str, with_category: bool):
         fields["left_out"] = serializers.ListField(
             child=serializers.CharField(),
             help_text="Pour un total : les catégories de l'année qui n'y entrent pas (une autre "
-            "unité, ou propres au CCAS)",
+            "unité, ou propres au CCAS ou au CIAS)",
         )
     return inline_serializer(name, fields, many=True)
 

@@ -329,8 +329,9 @@ def _add_identity(writer: ArchiveWriter, member: MemberCCAS) -> None:
     writer.add(
         "profil/fiche-identite.csv",
         csv_bytes(rows),
-        "La fiche d'identité du CCAS (page Profil) : une ligne par rubrique, avec les choix de "
-        "publication dans l'annuaire des membres.",
+        # « du CIAS » for a CIAS: the archive names the member as its pages do.
+        f"La fiche d'identité du {member.kind} (page Profil) : une ligne par rubrique, avec les "
+        "choix de publication dans l'annuaire des membres.",
     )
     services = [["Service", "Intitulé", "Description courte"]]
     services += [
@@ -692,9 +693,9 @@ def _add_registrations(writer: ArchiveWriter, member: MemberCCAS) -> None:
     writer.add(
         "evenements/inscriptions.csv",
         csv_bytes(rows),
-        "Les personnes que le CCAS a inscrites aux événements de l'union depuis son espace "
-        "(les inscriptions sont tenues par l'union : celles faites par les personnes elles-mêmes "
-        "n'y sont pas).",
+        f"Les personnes que le {member.kind} a inscrites aux événements de l'union depuis son "
+        "espace (les inscriptions sont tenues par l'union : celles faites par les personnes "
+        "elles-mêmes n'y sont pas).",
     )
 
 

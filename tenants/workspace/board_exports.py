@@ -5,7 +5,6 @@ Same dialects as the activity report's exports (union.spreadsheets): CSV with se
 BOM for French Excel, text that a spreadsheet would run made inert; XLSX with real dates.
 """
 
-import re
 from datetime import date
 
 from django.utils.text import slugify
@@ -25,8 +24,6 @@ HEADERS = [
     "Début du mandat",
     "Fin du mandat",
 ]
-# Characters a worksheet's name cannot hold (Excel refuses them, openpyxl too).
-SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 
 
 def qualities(authorities: BoardAuthorities) -> dict[str, str]:
@@ -109,9 +106,10 @@ def to_xlsx(
     member_name: str,
     authorities: BoardAuthorities | None = None,
 ) -> bytes:
-    # A label is typed (« 2020/2026 »): a sheet name takes neither slashes nor 32 characters.
-    sheet_name = SHEET_NAME_FORBIDDEN.sub("-", f"Mandature {mandate.label}")[:31]
-    workbook, sheet = new_sheet(sheet_name, HEADERS, title=title(mandate, member_name))
+    # A label is typed (« 2020/2026 »): new_sheet makes it a valid sheet name.
+    workbook, sheet = new_sheet(
+        f"Mandature {mandate.label}", HEADERS, title=title(mandate, member_name)
+    )
     for row in rows(mandate, members, authorities):
         # Empty cells stay empty (not an empty text); names are typed: append_row keeps them
         # text, never a formula.

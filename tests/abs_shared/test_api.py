@@ -36,9 +36,11 @@ def test_comparison_shape(portal):
         data["references"][3] | {} == data["references"][3] and data["references"][3]["gap"] == 10.5
     )
     assert data["references"][1]["status"] == "missing" and data["references"][1]["value"] is None
-    keys = {"count", "min", "q1", "median", "q3", "max", "rank"}
+    keys = {"count", "too_few", "min", "q1", "median", "q3", "max", "rank"}
     assert set(data["members"]) == keys and set(data["peers"]) == keys
-    assert data["members"]["count"] == 2 and data["members"]["rank"] == 2
+    # Two values situate nothing (presenters.MIN_PUBLISHERS): no rank, as on the pages.
+    assert data["members"]["count"] == 2 and data["members"]["too_few"] is True
+    assert data["members"]["rank"] is None
 
 
 def test_series_shape(portal):

@@ -128,9 +128,12 @@ def test_the_position_chart_sets_the_value_beside_its_territories(portal, bondy_
     text = pdf_text(portal.get("/indicateurs/communes/93010/?export=pdf"))
     position = between(text, POSITION, DISTRIBUTION)
     assert label("TP60", 2021) in position and label("MED", 2021) in position
-    # Bars named and labelled with their values, as the table shows them.
-    for shown in ("Bondy", "Seine-Saint-Denis", "France métropolitaine", "Médiane des membres"):
+    # Bars named and labelled with their values, as the table shows them. Two members published
+    # TP60: no median bar, and the page card's reason under the chart (MIN_PUBLISHERS).
+    for shown in ("Bondy", "Seine-Saint-Denis", "France métropolitaine"):
         assert shown in position
+    assert "Médiane des membres" not in position
+    assert "Trop peu de membres ont publié cet indicateur pour situer celle-ci" in position
     for value in ("27,1", "28,4", "14,5", "19 215"):
         assert value in position
     # A count is shown alone, never set against the others.

@@ -1,0 +1,126 @@
+"""One figure typed twice: the DOMIC indicator (« Élections de domicile actives ») and the
+activity report's « Domiciliations actives au 31 décembre » count the same people, the ones the
+CCAS or CIAS domiciles at the end of the year (DOMAIN.md). The ABS value form shows the report's
+figure of its year beside the field, with « Reprendre ce chiffre » (a GET parameter that fills
+the field: no script); the list and the dashboard say discreetly where a validated value differs.
+
+Reads the member's own schema only (its activity figures and observations): one member's report
+never reaches another's form.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django_tenants.utils import schema_context
+
+from tenants.models import MemberCCAS
+from union.formats import french_number, plural
+
+DOMIC = "DOMIC"
+# The GET parameter of « Reprendre ce chiffre »: the form opens with the report's figure typed in.
+TAKE_PARAMETER = "reprendre"
+TAKE_VALUE = "activite"
+
+
+def active_label() -> str:
+    """The activity report's category, as its catalogue spells it."""
+    from tenants.workspace.activity import PREFECT_FIGURES
+
+    return dict(PREFECT_FIGURES)["active"]
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """The report's count of people domiciled on 31 December of `year`."""
+
+    year: int
+    count: int
+
+    @property
+    def sentence(self) -> str:
+        """« Rapport d'activité 2025 : 412 domiciliations actives au 31 décembre »."""
+        people = plural(self.count, "domiciliation active", "domiciliations actives")
+        return f"Rapport d'activité {self.year} : {people} au 31 décembre"
+
+    @property
+    def typed(self) -> str:
+        """As the value field takes it (« 412 »: a count, no decimals)."""
+        return str(self.count)
+
+
+def active_domiciliations(member: MemberCCAS, year: int | None = None) -> dict[int, int]:
+    """{year: count} of the member's « Domiciliations actives au 31 décembre », every year or
+    `year` only. The pole and the category are compared as the report compares labels (folded:
+    an imported « DOMICILIATIONS ACTIVES AU 31 DECEMBRE » is the same line)."""
+    from tenants.workspace.activity import DOMICILIATION_POLE, fold
+    from tenants.workspace.models import ActivityFigure as Figure
+
+    pole, category = fold(DOMICILIATION_POLE), fold(active_label())
+    with schema_context(member.schema_name):
+        rows = Figure.objects.filter(count__isnull=False)
+        if year is not None:
+            rows = rows.filter(year=year)
+        return {
+            figure_year: count
+            for figure_year, figure_pole, figure_category, count in rows.values_list(
+                "year", "pole", "category", "count"
+            )
+            if fold(figure_pole) == pole and fold(figure_category) == category
+        }
+
+
+def activity_figure(
+    member: MemberCCAS, indicator_code: str, year: int | None
+) -> ReportFigure | None:
+    """The report's figure to show beside a DOMIC value of `year`; None for another indicator,
+    no year, or a report without it."""
+    if indicator_code != DOMIC or year is None:
+        return None
+    count = active_domiciliations(member, year).get(year)
+    return None if count is None else ReportFigure(year, count)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A validated DOMIC value that differs from the report of its year."""
+
+    observation_pk: int
+    year: int
+    value: Decimal
+    count: int
+
+    @property
+    def sentence(self) -> str:
+        shown = french_number(self.value, 0)
+        report = ReportFigure(self.year, self.count).sentence.removeprefix(
+            f"Rapport d'activité {self.year} : "
+        )
+        return (
+            f"Élections de domicile actives {self.year} : {shown} dans les indicateurs ABS "
+            f"(valeur validée), {report} dans le rapport d'activité {self.year}. Les deux "
+            "comptent les mêmes personnes : vérifiez l'un ou l'autre."
+        )
+
+
+def mismatches(member: MemberCCAS) -> list[Mismatch]:
+    """The member's validated DOMIC values (published or not) whose number differs from the
+    activity report of the same year, oldest first. A draft is still being typed; a secret or
+    missing value has no number to set beside the report's."""
+    from abs_shared.local.models import Observation
+    from abs_shared.models import ValueStatus
+
+    figures = active_domiciliations(member)
+    if not figures:
+        return []
+    with schema_context(member.schema_name):
+        validated = Observation.objects.filter(
+            indicator_id=DOMIC,
+            state=Observation.State.VALIDATED,
+            status=ValueStatus.VALUE,
+            year__in=list(figures),
+        ).order_by("year")
+        return [
+            Mismatch(observation.pk, observation.year, observation.value, figures[observation.year])
+            for observation in validated
+            if observation.value != figures[observation.year]
+        ]

@@ -14,8 +14,10 @@ from knowledge_base.demo_experiences import EXPERIENCES, PENDING_PROPOSAL
 from knowledge_base.demo_glossary import load_glossary
 from knowledge_base.demo_guides import GUIDES
 from knowledge_base.models import ExperiencePage, GuideAuthor, GuidePage, Theme
+from knowledge_base.search import ensure_abs_promotions
 from knowledge_base.services import ensure_index_pages, propose_experience
 from tenants.models import MemberCCAS
+from tenants.services import portal_url
 
 # The members-only example: visible to logged-in members and union staff only. An internal guide
 # for the CCAS teams that pool their data, never one written for élus: they have no account.
@@ -100,6 +102,9 @@ def load(stdout) -> None:
     guide_count = load_guides(guides)
     experience_count = load_experiences(experiences)
     pending = load_pending_proposal()
+    # « Accès direct » to the ABS comparisons (not a Wagtail page) for « ABS », « analyse des
+    # besoins sociaux », « indicateurs » in the public search.
+    ensure_abs_promotions(portal_url(""))
     stdout.write(
         f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "
         f"{experience_count} expériences créés"

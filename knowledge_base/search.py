@@ -163,6 +163,81 @@ def search_site(query: str, request=None) -> SiteSearch:
     )
 
 
+@dataclass
+class Promotion:
+    """An « Accès direct » entry above the results: a page, or an address outside the page
+    tree (the ABS comparisons, /indicateurs/, are Django views, not Wagtail pages)."""
+
+    title: str
+    url: str
+    description: str
+
+
+def promoted_results(query: str, request=None) -> list[Promotion]:
+    """The search promotions (Wagtail's « Promotions de recherche », admin menu « Paramètres »)
+    of exactly this query, in their order: a promoted page only while the visitor may read it.
+    Read-only: Wagtail's own template tag creates a Query row for every search typed."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+    from wagtail.search.utils import normalise_query_string
+
+    query = clean_query(query)
+    if not query:
+        return []
+    promotions = list(
+        SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
+    readable = set(
+        visible_to(Page.objects.filter(pk__in=page_ids), request).values_list("pk", flat=True)
+    )
+    found = []
+    for promotion in promotions:
+        if promotion.page_id:
+            if promotion.page_id not in readable:
+                continue
+            url = promotion.page.get_url(request)
+            title = promotion.page.title
+        else:
+            url, title = promotion.external_link_url, promotion.external_link_text or ""
+        if url and title:
+            found.append(Promotion(title=title, url=url, description=promotion.description))
+    return found
+
+
+# The ABS comparisons are found under these words (knowledge_base.demo).
+ABS_PROMOTION_QUERIES = ("abs", "analyse des besoins sociaux", "indicateurs")
+ABS_PROMOTION_TITLE = "Indicateurs de l'analyse des besoins sociaux (ABS)"
+ABS_PROMOTION_DESCRIPTION = (
+    "Les indicateurs que les CCAS et CIAS membres publient, comparés à leur territoire : "
+    "le portrait de chaque commune et de chaque intercommunalité."
+)
+
+
+def ensure_abs_promotions(base_url: str) -> int:
+    """« Accès direct » to the ABS comparisons (/indicateurs/ on the portal at `base_url`) for
+    ABS_PROMOTION_QUERIES, created where missing: a promotion the union changed or removed in
+    the admin is left as it is. Returns how many were created."""
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    url = base_url.rstrip("/") + "/indicateurs/"
+    created = 0
+    for words in ABS_PROMOTION_QUERIES:
+        query = Query.get(words)
+        if query.editors_picks.exists():
+            continue
+        SearchPromotion.objects.create(
+            query=query,
+            external_link_url=url,
+            external_link_text=ABS_PROMOTION_TITLE,
+            description=ABS_PROMOTION_DESCRIPTION,
+            sort_order=0,
+        )
+        created += 1
+    return created
+
+
 def add_snippets(hits: list[SearchHit], query: str) -> list[SearchHit]:
     """Fill the snippets of the hits on the page being shown only."""
     for hit, snippet in zip(

@@ -1,9 +1,10 @@
 """Wagtail admin: theme and glossary snippets, the "Guides à relire" and "Tableaux à compléter"
-reports; documents of private pages kept private."""
+reports; the editors' panel on the admin home; documents of private pages kept private."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.documents import get_document_model
@@ -13,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail.wagtail_hooks import require_wagtail_login
 
+from knowledge_base.admin_panel import editorial_overview, sees_editorial_panel
 from knowledge_base.listing import visible_to
 from knowledge_base.models import GlossaryTerm, Theme
 from knowledge_base.reports import GuidesToReviewView, IncompleteTablesView, can_read_guide_reports
@@ -93,6 +95,27 @@ def register_incomplete_tables_menu_item():
         icon_name="table",
         order=1160,
     )
+
+
+class EditorialPanel(Component):
+    """The editors' admin home: guides to review, pages waiting for their approval, members'
+    experiences waiting for a decision (knowledge_base.admin_panel)."""
+
+    name = "editorial"
+    template_name = "knowledge_base/admin/editorial_panel.html"
+    order = 70  # after the federation's panel, before Wagtail's own
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        return editorial_overview(self.user)
+
+
+@hooks.register("construct_homepage_panels")
+def add_editorial_panel(request, panels):
+    if sees_editorial_panel(request.user):
+        panels.append(EditorialPanel(request.user))
 
 
 def pages_using(document) -> list[int]:

@@ -50,6 +50,25 @@ def normalise_phone(text: str, *, spreadsheet: bool = False) -> str:
     raise ValidationError(INVALID_PHONE, code="invalid")
 
 
+def display_phone(text: str) -> str:
+    """A number typed anywhere, written as normalise_phone writes it (« 01 48 30 12 34 »); text
+    it cannot read is shown as typed, stripped."""
+    try:
+        return normalise_phone(text)
+    except ValidationError:
+        return (text or "").strip()
+
+
+def tel_uri(text: str) -> str:
+    """The tel: link of a number: its digits, with the leading + of an international one
+    (« tel:0148301234 », « tel:+3221234567 »); "" when there are no digits."""
+    shown = display_phone(text)
+    digits = re.sub(r"\D", "", shown)
+    if not digits:
+        return ""
+    return f"tel:+{digits}" if shown.startswith("+") else f"tel:{digits}"
+
+
 class PhoneField(forms.CharField):
     """An optional phone number (normalise_phone), with the person's text kept on error."""
 

@@ -105,6 +105,26 @@ def add_door_panel(request, panels):
         panels.append(DoorPanel())
 
 
+class OrganiserPanel(Component):
+    """The organisers' admin home: coming events (seats, waiting list), communes to check,
+    registrations closing soon (seminars.admin_panel)."""
+
+    name = "organiser"
+    template_name = "seminars/admin/organiser_panel.html"
+    order = 75  # after the federation's and the editors' panels, before Wagtail's own
+
+    def get_context_data(self, parent_context):
+        from seminars.admin_panel import organiser_overview
+
+        return organiser_overview()
+
+
+@hooks.register("construct_homepage_panels")
+def add_organiser_panel(request, panels):
+    if admin_views.can_organise(request.user):
+        panels.append(OrganiserPanel())
+
+
 @hooks.register("register_page_listing_more_buttons")
 @hooks.register("register_page_header_buttons")
 def registrations_button(page, user, view_name=None, next_url=None):

@@ -91,17 +91,28 @@ def pending(queryset):
     return queryset.filter(last_signed_in_at__isnull=True, user__is_active=True)
 
 
+def _directors_of():
+    return Membership.objects.filter(member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR)
+
+
+def without_direction(members):
+    """Members no director account can act for: none named, or only deactivated accounts
+    (a deactivated account no longer counts as a direction)."""
+    return members.exclude(Exists(_directors_of().filter(user__is_active=True)))
+
+
 def members_with_figures():
     """Every member with what its row in the list shows: people, pending invitations, the
     direction's last sign-in, published ABS values."""
-    directors = Membership.objects.filter(member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR)
+    directors = _directors_of()
     return MemberCCAS.objects.select_related(
         "commune", "commune__departement", "intercommunality"
     ).annotate(
         people=_count(_people_of()),
         pending_invitations=_count(pending(_people_of())),
         published=_count(PublishedValue.objects.filter(member_id=OuterRef("pk"))),
-        has_direction=Exists(directors),
+        # A deactivated account no longer counts as a direction (without_direction).
+        has_direction=Exists(directors.filter(user__is_active=True)),
         direction_last_login=Subquery(
             directors.values("member_id")
             .annotate(last=Max("last_signed_in_at"))
@@ -243,6 +254,10 @@ def federation_overview() -> dict:
     ).count()
     active_count = by_status.get(MemberCCAS.Status.ACTIVE, 0)
     return {
+        # Active members only: a suspended or departed member's space is closed, its
+        # direction is invited once it is active again.
+        "without_direction": without_direction(active).count(),
+        "without_direction_query": f"statut={MemberCCAS.Status.ACTIVE}&direction={NO_DIRECTION}",
         "statuses": statuses,
         "total": sum(by_status.values()),
         "never_signed_in": never,
@@ -258,6 +273,7 @@ def federation_overview() -> dict:
 
 
 STATUS_FILTERS = dict(MemberCCAS.Status.choices)
+NO_DIRECTION = "aucune"  # ?direction=aucune: the members whose direction is to invite
 
 
 def member_list(request):
@@ -276,10 +292,16 @@ def member_list(request):
         members = members.filter(status=status)
     else:
         status = ""
+    no_direction = request.GET.get("direction", "") == NO_DIRECTION
+    if no_direction:
+        members = without_direction(members)
     members = list(members)
     caption = plural(len(members), "membre", "membres")
-    if status:
-        caption += f" ({STATUS_FILTERS[status].lower()})"
+    details = [STATUS_FILTERS[status].lower()] if status else []
+    if no_direction:
+        details.append("sans direction")
+    if details:
+        caption += f" ({', '.join(details)})"
     return render(
         request,
         "tenants/admin/member_list.html",
@@ -288,6 +310,8 @@ def member_list(request):
             "query": query,
             "status": status,
             "statuses": MemberCCAS.Status.choices,
+            "no_direction": no_direction,
+            "no_direction_value": NO_DIRECTION,
             "caption": caption,
             "page_title": "Membres de l'union",
             "header_icon": "group",

@@ -1,4 +1,6 @@
-"""Reference blocks of a guide: legal reference, document download, contact card, table."""
+"""Reference blocks of a guide: legal reference, document download, contact card (its phone
+written the French way, with a tel: link), table (shown without the empty trailing rows and
+columns of the editor's grid)."""
 
 import copy
 
@@ -12,6 +14,7 @@ from wagtail.contrib.table_block.blocks import TableInput, TableInputAdapter
 from wagtail.documents.blocks import DocumentChooserBlock
 
 from knowledge_base.validators import validate_phone
+from seminars.phones import display_phone, tel_uri
 
 LEGAL_CODES = [
     ("CASF", "Code de l'action sociale et des familles"),
@@ -100,6 +103,14 @@ class ContactCardBlock(blocks.StructBlock):
         label="Téléphone", max_length=30, required=False, validators=[validate_phone]
     )
 
+    def get_context(self, value, parent_context=None):
+        """The phone as the French write it (« 01 48 30 12 34 »), whatever was typed (dots,
+        no spaces, +33), and its tel: link; the stored value is left as typed."""
+        context = super().get_context(value, parent_context)
+        context["phone_display"] = display_phone(value.get("phone") or "")
+        context["phone_href"] = tel_uri(value.get("phone") or "")
+        return context
+
     class Meta:
         icon = "user"
         template = "knowledge_base/blocks/contact_card.html"
@@ -167,6 +178,40 @@ TABLE_CONTEXT_MENU = {
 }
 
 
+def _last_used(cells: list[tuple[int, int]], merges: list[dict], axis: str) -> int:
+    """The highest row (axis "row") or column ("col") index holding text or covered by a merged
+    cell; -1 when there is none."""
+    index = 0 if axis == "row" else 1
+    span = "rowspan" if axis == "row" else "colspan"
+    ends = [cell[index] for cell in cells]
+    ends += [int(merge[axis]) + max(int(merge.get(span) or 1), 1) - 1 for merge in merges]
+    return max(ends, default=-1)
+
+
+def trimmed_table(value):
+    """The table without its fully empty trailing rows and columns, for display only: Wagtail's
+    editor starts with a grid (startRows × startCols) whose unused rows and columns would be
+    published as empty cells, which screen readers announce one by one. Cells inside a merged
+    cell count as used, so that a merge is never cut; the stored value is left untouched."""
+    if not value or not value.get("data"):
+        return value
+    data = [list(row or []) for row in value["data"]]
+    filled = [
+        (row_index, col_index)
+        for row_index, row in enumerate(data)
+        for col_index, cell in enumerate(row)
+        if str(cell or "").strip()
+    ]
+    merges = [merge for merge in value.get("mergeCells") or [] if isinstance(merge, dict)]
+    last_row = _last_used(filled, merges, "row")
+    last_col = _last_used(filled, merges, "col")
+    if last_row < 0 or last_col < 0:
+        return value  # nothing to show: left as it is (publishing refuses an empty table)
+    trimmed = dict(value)
+    trimmed["data"] = [row[: last_col + 1] for row in data[: last_row + 1]]
+    return trimmed
+
+
 class TableBlock(BaseTableBlock):
     """Wagtail's table with a required caption (« Titre du tableau ») and a filled header row or
     column: screen readers announce the caption, and read each cell with its header."""
@@ -215,6 +260,9 @@ class TableBlock(BaseTableBlock):
             if errors:
                 raise ValidationError(errors)
         return super().clean(value)
+
+    def render(self, value, context=None):
+        return super().render(trimmed_table(value), context)
 
     @staticmethod
     def is_empty_table(value) -> bool:

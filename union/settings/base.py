@@ -35,7 +35,8 @@ SHARED_APPS = [
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app with a « Groupes » column in its listing (union.users_admin).
+    "union.users_app.UnionUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -134,6 +135,9 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+# The project's corrections to libraries' French (locale/fr/LC_MESSAGES/django.po, compiled
+# with `manage.py compilemessages` and committed): they win over the libraries' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"

@@ -1014,9 +1014,7 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
     """The message as the first person it is for will read it (her name in the greeting), sent
     to the organiser's own address only; her personal link is not sent, a placeholder stands
     for it."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
+    from seminars.emails import organiser_message
 
     address = request.user.email
     if not address:
@@ -1025,17 +1023,10 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
     sample = recipients.exclude(email="").first() or recipients.first()
     if sample is None:
         sample = Registration(seminar=seminar, prenom="Prénom", nom="Nom")
-    text = render_to_string(
-        "seminars/email/organiser_message.txt",
-        {
-            "registration": sample,
-            "body": body,
-            "manage_url": "[le lien personnel de chaque personne]",
-            "platform_name": settings.PLATFORM_NAME,
-        },
-    )
+    # Text and HTML, as the registrants get it; no manage_url: a placeholder stands for it.
+    test = organiser_message(sample, f"[Test] {subject}", body, to=[address])
     try:
-        EmailMessage(subject=f"[Test] {subject}", body=text, to=[address]).send()
+        test.send()
     except OSError as error:  # smtplib's errors are OSErrors: the server refused or is away
         messages.error(request, f"Le test n'a pas pu partir ({error}) : réessayez plus tard.")
         return

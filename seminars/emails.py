@@ -19,6 +19,7 @@ from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import cancellation_ics, personal_ics
 from seminars.links import event_path, make_token, manage_path, page_path, portal_path
 from seminars.models import with_slots
+from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
 from union.mail import EmailWithInlineImages, InlineImage
 
@@ -38,6 +39,8 @@ WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
 WITH_CHECK_IN = WITH_CALENDAR
 CHECK_IN_FILENAME = "code-emargement.png"
+# The registration's field for each detail kept on registering again (services.updated_kind).
+KEPT = {KEPT_NEEDS: "needs", KEPT_PHONE: "phone"}
 
 
 def _reply_to(seminar) -> list[str]:
@@ -45,6 +48,9 @@ def _reply_to(seminar) -> list[str]:
 
 
 def send_registration_email(registration, kind: str) -> None:
+    # « updated:besoins,telephone »: what registering again left blank and kept (services.
+    # updated_kind); the e-mail says it in one sentence, if still so when it goes.
+    kind, _, kept = kind.partition(":")
     seminar = registration.seminar
     token = make_token(registration)
     confirmed = registration.status == "confirmed"
@@ -62,6 +68,9 @@ def send_registration_email(registration, kind: str) -> None:
         "platform_name": settings.PLATFORM_NAME,
         "with_calendar": kind in WITH_CALENDAR and confirmed,
         "with_check_in": with_check_in,
+        "kept_details": kept_details_sentence(
+            [name for name in kept.split(",") if getattr(registration, KEPT.get(name, ""), "")]
+        ),
     }
     if with_check_in:
         check_in_image = check_in_png(registration)
@@ -136,22 +145,51 @@ def send_address_changed_notice(seminar, former_email: str) -> None:
     ).send()
 
 
+def organiser_message(
+    registration,
+    subject: str,
+    body: str,
+    *,
+    to: list[str],
+    manage_url: str = "",
+    reply_to: list[str] | None = None,
+) -> EmailWithInlineImages:
+    """An organiser's message as `registration` reads it: the greeting, the organiser's text, the
+    event's date and place, the personal link and whom to contact, as text (the body) and as
+    HTML (the same layout as the registrants' other e-mails). Without `manage_url` (the
+    organiser's test), a placeholder stands for the personal link, which is not sent."""
+    seminar = registration.seminar
+    context = {
+        "registration": registration,
+        "seminar": seminar,
+        "subject": subject,
+        "body": body,
+        "manage_url": manage_url or "[le lien personnel de chaque personne]",
+        "manage_is_link": bool(manage_url),
+        "page_url": portal_url(event_path(seminar)),
+        "platform_name": settings.PLATFORM_NAME,
+    }
+    message = EmailWithInlineImages(
+        subject=subject,
+        body=render_to_string("seminars/email/organiser_message.txt", context),
+        to=to,
+        reply_to=reply_to or [],
+    )
+    message.attach_alternative(
+        render_to_string("seminars/email/organiser_message.html", context), "text/html"
+    )
+    return message
+
+
 def send_organiser_message(registrations: list, subject: str, body: str) -> int:
     sent = 0
     for registration in registrations:
-        text = render_to_string(
-            "seminars/email/organiser_message.txt",
-            {
-                "registration": registration,
-                "body": body,
-                "manage_url": portal_url(manage_path(registration)),
-                "platform_name": settings.PLATFORM_NAME,
-            },
-        )
-        message = EmailMessage(
-            subject=subject,
-            body=text,
+        message = organiser_message(
+            registration,
+            subject,
+            body,
             to=[registration.email],
+            manage_url=portal_url(manage_path(registration)),
             reply_to=_reply_to(registration.seminar),
         )
         sent += message.send()

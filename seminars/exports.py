@@ -17,7 +17,7 @@ from seminars.models import (
 )
 from seminars.services import member_communes
 from tenants.matching import fold
-from union.formats import long_date
+from union.formats import french_time, long_date
 from union.spreadsheets import (
     append_row,
     ascii_slug,
@@ -48,9 +48,12 @@ def attendees(seminar: SeminarPage, atelier: Atelier | None = None) -> list[Regi
     )
 
 
-def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> list[list[str]]:
+def attendance_rows(
+    seminar: SeminarPage, atelier: Atelier | None = None, *, printed: bool = False
+) -> list[list[str]]:
     """The sheet's rows; an atelier's end with « Présent(e) » (« oui, 10:05 » or blank) once
-    the event records presences per atelier."""
+    the event records presences per atelier; « oui, 10 h 05 » on the `printed` (PDF) sheet,
+    which people read rather than sort."""
     people = attendees(seminar, atelier)
     if atelier is None or not records_ateliers(seminar):
         return [[r.nom.upper(), r.prenom, r.commune_label, r.fonction_label] for r in people]
@@ -61,10 +64,17 @@ def attendance_rows(seminar: SeminarPage, atelier: Atelier | None = None) -> lis
             r.prenom,
             r.commune_label,
             r.fonction_label,
-            f"oui, {timezone.localtime(seen[r.pk]):%H:%M}" if r.pk in seen else "",
+            # « oui, 09:12 » in the CSV and XLSX, not « 9 h 12 » (union.formats.french_time):
+            # a spreadsheet cell, sorted and filtered as text, where HH:MM sorts in time order.
+            _present_at(seen[r.pk], printed) if r.pk in seen else "",
         ]
         for r in people
     ]
+
+
+def _present_at(moment, printed: bool) -> str:
+    local = timezone.localtime(moment)
+    return f"oui, {french_time(local)}" if printed else f"oui, {local:%H:%M}"
 
 
 def sheet_columns(seminar: SeminarPage, atelier: Atelier | None = None) -> list[str]:
@@ -91,7 +101,7 @@ def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> s
 
 
 def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
-    rows = attendance_rows(seminar, atelier)
+    rows = attendance_rows(seminar, atelier, printed=fmt == "pdf")
     title = sheet_title(seminar, atelier)
     columns = sheet_columns(seminar, atelier)
     if fmt == "csv":

@@ -83,6 +83,23 @@ class CommuneField(forms.CharField):
 NEEDS_LIMIT = 1000
 
 
+def needs_field(**kwargs) -> forms.CharField:
+    """« Besoins particuliers », on the registration forms and the personal page (NeedsForm)."""
+    return forms.CharField(
+        **{
+            "label": "Besoins particuliers (accessibilité, régime alimentaire)",
+            "required": False,
+            "max_length": NEEDS_LIMIT,
+            "widget": forms.Textarea(attrs={"rows": 3}),
+            "error_messages": {
+                "max_length": "Au plus 1 000 caractères (actuellement %(show_value)s) : "
+                "résumez l'essentiel, l'équipe de l'union pourra reprendre contact."
+            },
+            **kwargs,
+        }
+    )
+
+
 class CommuneStepForm(forms.Form):
     """A commune typed by a person, matched, and asked about when not recognised but close to
     official ones (« Vouliez-vous dire : », confirm_commune): the registration form's commune
@@ -211,16 +228,7 @@ class RegistrationForm(CommuneStepForm):
     # Limited here, for the page and the API alike (the column is a text without limit): a few
     # lines are enough to tell the team, and a 40,000-character text would go on every badge
     # list and export.
-    needs = forms.CharField(
-        label="Besoins particuliers (accessibilité, régime alimentaire)",
-        required=False,
-        max_length=NEEDS_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": "Au plus 1 000 caractères (actuellement %(show_value)s) : résumez "
-            "l'essentiel, l'équipe de l'union pourra reprendre contact."
-        },
-    )
+    needs = needs_field()
     consent = forms.BooleanField(
         label="J'accepte de figurer dans la liste des participants publiée avec les actes "
         "(nom, prénom, commune, fonction).",
@@ -506,6 +514,17 @@ def edit_initial(registration: Registration) -> dict:
         "needs": registration.needs,
         "consent": registration.consent,
     }
+
+
+class NeedsForm(forms.Form):
+    """The registrant's « Mes besoins particuliers » on their personal page (services.set_needs):
+    the one place where they are changed or removed, registering again with the field left
+    blank keeps them."""
+
+    needs = needs_field(
+        help_text="Accessibilité, régime alimentaire… : seuls les organisateurs le lisent. "
+        "Laissez vide pour les retirer."
+    )
 
 
 class ResendLinkForm(forms.Form):

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from seminars import blocks
 from seminars.durations import HoursMinutesField, describe_duration
+from union.formats import TIME_SPACE, french_time, time_span
 from union.panels import NamedAddInlinePanel
 
 
@@ -540,9 +541,9 @@ def seats_below_confirmed(seats: int, confirmed: int, saved: int | None = None) 
 
 
 def _moment(value) -> str:
-    """A date and time in an error message: « 14/01/2027 à 17:00 », local time."""
+    """A date and time in an error message: « 14/01/2027 à 17 h », local time (french_time)."""
     local = timezone.localtime(value)
-    return f"{local:%d/%m/%Y} à {local:%H:%M}"
+    return f"{local:%d/%m/%Y} à {french_time(local)}"
 
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -566,21 +567,24 @@ def slots_need_date(seminar, ateliers=None) -> bool:
 
 
 def atelier_slot(atelier, with_date: bool) -> str:
-    """An atelier's time, "09:00–11:00", or "mar. 12 mai, 09:00–11:00" on a multi-day event
-    (`with_date` from `slots_need_date`). The one label of the page, the form, the e-mails."""
+    """An atelier's time, « 9 h – 11 h 30 », or « mar. 12 mai, 9 h – 11 h 30 » on a multi-day
+    event (`with_date` from `slots_need_date`); « mar. 12 mai, 22 h – mer. 13 mai, 1 h » over
+    midnight. The one label of the page, the form, the e-mails, the attestation and the
+    attendance sheet's title (union.formats.time_span: no-break spaces inside each time and
+    before the dash)."""
     if not (atelier.starts_at and atelier.ends_at):  # a preview of an atelier being typed
         return ""
     starts, ends = timezone.localtime(atelier.starts_at), timezone.localtime(atelier.ends_at)
     if not with_date:
-        return f"{starts:%H:%M}–{ends:%H:%M}"
+        return time_span(starts, ends)
 
     def day(moment) -> str:
         number = "1er" if moment.day == 1 else moment.day
         return f"{WEEKDAYS_SHORT[moment.weekday()]} {number} {MONTHS[moment.month - 1]}"
 
     if starts.date() == ends.date():
-        return f"{day(starts)}, {starts:%H:%M}–{ends:%H:%M}"
-    return f"{day(starts)}, {starts:%H:%M} – {day(ends)}, {ends:%H:%M}"
+        return f"{day(starts)}, {time_span(starts, ends)}"
+    return f"{day(starts)}, {french_time(starts)}{TIME_SPACE}– {day(ends)}, {french_time(ends)}"
 
 
 def with_slots(ateliers, seminar, event_ateliers=None) -> list:

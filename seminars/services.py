@@ -342,7 +342,13 @@ def _register(
         else:
             status = Status.WAITLISTED
         consent_before = registration.consent
-        _fill(registration, data, keep_choices=keep_choices)
+        kept = _details_kept_blank(registration, data, source, created=created)
+        _fill(registration, data, keep_choices=keep_choices, kept=kept)
+        # For the caller's answer (views.registered_again_message): what was left blank and kept.
+        registration.kept_details = kept
+        registration.keeps_blank_details = (
+            source in KEEPS_BLANK_SOURCES and not created and previous != Status.CANCELLED
+        )
         if not created:
             registration.consent = _consent_when_registering_again(consent_before, data, source)
         registration.status = status
@@ -378,9 +384,9 @@ def _register(
                     counted=created,
                 )
             elif source in PUBLIC_SOURCES:
-                queue_public_notice(registration, "updated")
+                queue_public_notice(registration, updated_kind(kept))
             else:
-                _queue_email(registration, "updated")
+                _queue_email(registration, updated_kind(kept))
     return registration, created
 
 
@@ -527,17 +533,84 @@ def _consent_when_registering_again(before: bool, data: RegistrationData, source
     return data.consent
 
 
-def _fill(registration: Registration, data: RegistrationData, *, keep_choices: bool) -> None:
+# What registering again with a field left blank keeps (_details_kept_blank): the names travel in
+# the « Inscription mise à jour » e-mail's kind (updated_kind), as the task takes a string.
+KEPT_NEEDS, KEPT_PHONE = "besoins", "telephone"
+# Who registers someone again without seeing what is stored: the person (form, API) or a CCAS
+# (its form and API have no phone, and do not show the needs). An organiser's manual add sees
+# the registration and replaces what it holds, as it replaces the ateliers; an imported list
+# keeps both anyway (_register's keep_choices), without a word.
+KEEPS_BLANK_SOURCES = {Source.FORM, Source.API, Source.MEMBER}
+
+
+def _details_kept_blank(
+    registration: Registration, data: RegistrationData, source: str, *, created: bool
+) -> list[str]:
+    """The needs and phone that registering again with those fields left blank keeps
+    (KEPT_NEEDS, KEPT_PHONE). No such form shows what is stored (it knows nobody): a blank
+    field says « nothing to add », not « erase what I said » (the personal page edits and
+    removes them, set_needs and phones.set_phone; organisers edit them with « Modifier »).
+    A cancelled registration holds nothing, and its address may be someone else's now
+    (_check_same_person): it starts from what is typed, as its ateliers do. A typed value
+    replaces the stored one. Called before _fill, on the registration as stored."""
+    if created or source not in KEEPS_BLANK_SOURCES or registration.status == Status.CANCELLED:
+        return []
+    kept = []
+    if not data.needs and registration.needs:
+        kept.append(KEPT_NEEDS)
+    if not data.phone and registration.phone:
+        kept.append(KEPT_PHONE)
+    return kept
+
+
+def updated_kind(kept: list[str]) -> str:
+    """The « Inscription mise à jour » e-mail's kind, with what was kept: « updated » or
+    « updated:besoins,telephone » (emails.send_registration_email reads it back)."""
+    return f"updated:{','.join(kept)}" if kept else "updated"
+
+
+def kept_details_sentence(kept) -> str:
+    """What the « Inscription mise à jour » e-mail says of the details kept (_details_kept_blank),
+    in one sentence; "" for none."""
+    kept = set(kept)
+    if kept >= {KEPT_NEEDS, KEPT_PHONE}:
+        return (
+            "Vos besoins et votre numéro de téléphone indiqués précédemment sont conservés ; "
+            "vous pouvez les modifier depuis votre page d'inscription."
+        )
+    if KEPT_NEEDS in kept:
+        return (
+            "Vos besoins indiqués précédemment sont conservés ; vous pouvez les modifier depuis "
+            "votre page d'inscription."
+        )
+    if KEPT_PHONE in kept:
+        return (
+            "Votre numéro de téléphone indiqué précédemment est conservé ; vous pouvez le "
+            "modifier depuis votre page d'inscription."
+        )
+    return ""
+
+
+def _fill(
+    registration: Registration,
+    data: RegistrationData,
+    *,
+    keep_choices: bool,
+    kept: list[str] = (),
+) -> None:
+    """`kept`: the details left blank that stay as stored (_details_kept_blank)."""
     registration.nom = data.nom
     registration.prenom = data.prenom
     registration.email = data.email
     _set_commune(registration, data.commune)
     registration.fonction = data.fonction
     registration.fonction_text = data.fonction_text
-    if data.phone or not keep_choices:  # a list without phones keeps the one registered
+    # A list without phones keeps the one registered; so does registering again without one.
+    if (data.phone or not keep_choices) and KEPT_PHONE not in kept:
         registration.phone = data.phone
     if not keep_choices:
-        registration.needs = data.needs
+        if KEPT_NEEDS not in kept:
+            registration.needs = data.needs
         registration.consent = data.consent
 
 
@@ -569,7 +642,7 @@ def _queue_email(
     """Queue one of the registrant's e-mails; one bringing the personal link is counted
     (`links_sent`), unless the caller did it in its own write (`counted`)."""
     enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=run_after)
-    if kind in LINK_KINDS and not counted:
+    if kind.partition(":")[0] in LINK_KINDS and not counted:  # « updated:besoins » (updated_kind)
         Registration.objects.filter(pk=registration.pk).update(links_sent=F("links_sent") + 1)
         registration.links_sent += 1
 
@@ -652,6 +725,36 @@ def correct_commune(
             registration,
             None,
             fields=["commune"],  # the name only: the values are personal data
+            by="registrant",
+        )
+    return registration, True
+
+
+def set_needs(registration: Registration, needs: str) -> tuple[Registration, bool]:
+    """The registrant changes or removes their needs on their personal page (signed link): the
+    one place where they do, as registering again with the field blank keeps them
+    (_details_kept_blank). Until the cut-off for changes, as their ateliers and commune (the
+    organisers plan the rooms and the meals from them by then); not for a cancelled
+    registration. Audited as their other changes (`seminar.registration.edited`, the field's
+    name only: the value may tell of someone's health); no e-mail, the page says it. Returns the
+    registration and whether it changed. Raises RegistrationError."""
+    seminar = registration.seminar
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError({"needs": ["Cette inscription est annulée."]})
+        if not seminar.changes_open():
+            raise RegistrationError({"needs": [CHANGES_CLOSED]})
+        if registration.needs == needs:
+            return registration, False
+        registration.needs = needs
+        registration.save(update_fields=["needs", "updated_at"])
+        _audit_registration(
+            "seminar.registration.edited",
+            seminar,
+            registration,
+            None,
+            fields=["needs"],  # the name only: the values are personal data
             by="registrant",
         )
     return registration, True

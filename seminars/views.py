@@ -29,6 +29,7 @@ from seminars.forms import (
     CommuneCorrectionForm,
     EvaluationForm,
     ManageAteliersForm,
+    NeedsForm,
     RegistrationForm,
     ResendLinkForm,
     ateliers_with_seats,
@@ -69,6 +70,7 @@ from seminars.services import (
     register_person,
     send_new_link,
     set_consent,
+    set_needs,
 )
 from union.formats import long_date
 from union.params import parse_digits
@@ -374,11 +376,43 @@ def registered_again_message(registration: Registration, data: RegistrationData)
             "les actes (un accord donné auparavant est retiré ; pour le donner, utilisez le lien "
             "de l'e-mail)."
         )
+    blank = blank_details_sentence(registration, data)
+    if blank:
+        parts.append(blank)
     parts.append(
         "Un e-mail est envoyé à cette adresse avec le lien pour consulter l'inscription, "
         f"changer d'ateliers ou l'annuler {AT_MOST_EVERY_TEN_MINUTES}."
     )
     return " ".join(parts)
+
+
+def blank_details_sentence(registration: Registration, data: RegistrationData) -> str:
+    """Registering again with the needs or the phone left blank keeps what was stored
+    (services._details_kept_blank): said on the event page whether or not anything was stored,
+    « s'il y en a », since whoever types a name and an address reads this page, and needs may
+    tell of someone's health. The e-mail, sent to the address only, says what was kept
+    (services.kept_details_sentence). Nothing for a cancelled registration, which starts from
+    what is typed."""
+    if not getattr(registration, "keeps_blank_details", False):
+        return ""
+    needs, phone = not data.needs, not data.phone
+    where = "vous pouvez les modifier depuis votre page d'inscription (lien de l'e-mail)"
+    if needs and phone:
+        return (
+            "Besoins particuliers et téléphone laissés vides : ceux indiqués précédemment, s'il "
+            f"y en a, sont conservés ; {where}."
+        )
+    if needs:
+        return (
+            "Besoins particuliers laissés vides : ceux indiqués précédemment, s'il y en a, sont "
+            f"conservés ; {where}."
+        )
+    if phone:
+        return (
+            "Téléphone laissé vide : celui indiqué précédemment, s'il y en a un, est conservé ; "
+            "vous pouvez le modifier depuis votre page d'inscription (lien de l'e-mail)."
+        )
+    return ""
 
 
 def event_contact(seminar: SeminarPage | None, request=None) -> dict:
@@ -435,6 +469,15 @@ def commune_saved_message(registration: Registration, changed: bool) -> str:
         f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
         "l'équipe de l'union la vérifiera."
     )
+
+
+def needs_saved_message(registration: Registration, changed: bool) -> str:
+    """What the personal page says once « Mes besoins particuliers » is saved."""
+    if not changed:
+        return "Aucun changement."
+    if not registration.needs:
+        return "Vos besoins particuliers sont retirés."
+    return "Vos besoins particuliers sont enregistrés : les organisateurs les verront."
 
 
 def section_messages(request, sections: set[str]) -> tuple[list, dict[str, list]]:
@@ -496,6 +539,8 @@ def manage_registration(request, token: str):
     )
     # « Corriger ma commune » (« Modifier ma commune » once recognised), until the cut-off.
     commune_form = CommuneCorrectionForm(registration=registration) if can_change else None
+    # « Mes besoins particuliers »: until the cut-off too (services.set_needs).
+    needs_form = NeedsForm(initial={"needs": registration.needs}) if can_change else None
     # « Mon téléphone »: until the event's end, past the cut-off for other changes (the day).
     phone_open = registration.status != Registration.Status.CANCELLED and not seminar.has_ended()
     phone_form = PhoneForm(initial={"phone": registration.phone}) if phone_open else None
@@ -525,7 +570,25 @@ def manage_registration(request, token: str):
             cancel_registration(registration)
             messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
             return HttpResponseRedirect(request.path)
-        if request.POST.get("action") == "commune":
+        if request.POST.get("action") == "needs":
+            needs_form = NeedsForm(request.POST)
+            if needs_form.is_valid():
+                try:
+                    registration, changed = set_needs(
+                        registration, needs_form.cleaned_data["needs"]
+                    )
+                except RegistrationError as error:
+                    for message in error.errors.get("needs", []):
+                        needs_form.add_error("needs", message)
+                else:
+                    messages.success(
+                        request,
+                        needs_saved_message(registration, changed),
+                        extra_tags="mes-besoins",
+                    )
+                    return HttpResponseRedirect(request.path)
+            status = 400
+        elif request.POST.get("action") == "commune":
             commune_form = CommuneCorrectionForm(request.POST, registration=registration)
             if commune_form.is_valid():
                 try:
@@ -576,6 +639,7 @@ def manage_registration(request, token: str):
         "liste-publiee": registration.status != Registration.Status.CANCELLED,
         "mon-telephone": phone_form is not None,
         "ma-commune": can_change and commune_form is not None,
+        "mes-besoins": can_change and needs_form is not None,
         "changer": can_change and atelier_form is not None,
     }
     top_messages, section_notices = section_messages(
@@ -601,6 +665,7 @@ def manage_registration(request, token: str):
             registration, correctable=commune_form is not None, request=request
         ),
         "commune_form": commune_form,
+        "needs_form": needs_form,
         "phone_form": phone_form,
         "certificate_url": portal_path("certificate", token)
         if registration.certificate_available

@@ -1,5 +1,6 @@
 """How numbers and dates read in French, on pages, in documents and in exports."""
 
+import datetime
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -35,23 +36,52 @@ def round_half_up(value, decimals: int) -> Decimal:
     return number
 
 
+# The space around the « h » of a time: a no-break space, so that a line never breaks inside
+# « 9 h 30 ». U+00A0 rather than the narrow U+202F of french_number's thousands: « h » is a unit
+# symbol, and a unit is set off by a no-break space (file_size's « 25,7 Ko », the Imprimerie
+# nationale's « 9 h 30 »); and reportlab, which prints the attestations, takes U+202F for an
+# ordinary breaking space (its paragraph.py `_wsc`) but keeps U+00A0 unbroken. Plain-text and
+# HTML e-mails show both alike.
+TIME_SPACE = "\u00a0"
+
+
+def french_time(moment) -> str:
+    """A time as French typography writes it: « 9 h », « 9 h 05 », « 17 h 30 », « 0 h » at
+    midnight: no leading zero on the hour, minutes only when not zero, no-break spaces around
+    the « h » (TIME_SPACE). `moment`: a time or a datetime, as given: an aware datetime is read
+    in the current time zone (as Django's templates do), a naive one as it is.
+
+    Where a person reads only: machines keep their formats (ISO 8601 in the API and the .ics,
+    real times or « HH:MM » in spreadsheet cells, « %H:%M » in the `__str__` of log rows)."""
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    hour = f"{moment.hour}{TIME_SPACE}h"
+    return f"{hour}{TIME_SPACE}{moment.minute:02d}" if moment.minute else hour
+
+
+def time_span(start, end) -> str:
+    """Two times of the same day: « 10 h 30 – 12 h 30 ». An en dash between spaces, as French
+    sets a range of times; the space before it does not break, so no line starts with « – »."""
+    return f"{french_time(start)}{TIME_SPACE}– {french_time(end)}"
+
+
 def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
     """ "mardi 1er décembre 2026" (French writes the first of the month as an ordinal, which
-    Django's "j" does not)."""
+    Django's "j" does not); with `time`, « mardi 1er décembre 2026 à 9 h 30 » (french_time)."""
     day = "1er" if moment.day == 1 else str(moment.day)
     text = f"{day} {date_format(moment, 'F Y')}"
     if weekday:
         text = f"{date_format(moment, 'l')} {text}"
-    return f"{text} à {moment:%H:%M}" if time else text
+    return f"{text} à {french_time(moment)}" if time else text
 
 
 def date_span(start, end) -> str:
-    """An event's dates: "mardi 22 décembre 2026, de 09:00 à 17:00" within one day, "du lundi
-    21 décembre 2026 à 09:00 au mardi 22 décembre 2026 à 17:00" over several. Aware datetimes are
-    read in the current time zone."""
+    """An event's dates: « mardi 22 décembre 2026, de 9 h à 17 h » within one day, « du lundi
+    21 décembre 2026 à 9 h 30 au mardi 22 décembre 2026 à 17 h » over several (french_time).
+    Aware datetimes are read in the current time zone."""
     start, end = (timezone.localtime(m) if timezone.is_aware(m) else m for m in (start, end))
     if start.date() == end.date():
-        return f"{long_date(start)}, de {start:%H:%M} à {end:%H:%M}"
+        return f"{long_date(start)}, de {french_time(start)} à {french_time(end)}"
     return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
 
 

@@ -61,6 +61,7 @@ from django.db import transaction
 from django.tasks import TaskContext, TaskResultStatus, task
 from django.utils import timezone
 
+from union.formats import french_time
 from union.task_queue import enqueue_with_transaction, uses_database_queue
 
 logger = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
             attempt,
             MAX_ATTEMPTS,
             reason,
-            timezone.localtime(retry_at).strftime("%H:%M"),
+            french_time(timezone.localtime(retry_at)),  # « 14 h 05 »: read by the admin
         )
         _keep_only_summary(context, summary)
         return {**summary, "delivered": False, "error": reason, "retry_at": retry_at.isoformat()}
@@ -469,7 +470,9 @@ class FailedEmail:
     not_resendable: str = ""
 
     def __str__(self) -> str:
-        moment = timezone.localtime(self.failed_at).strftime("%d/%m/%Y %H:%M")
+        # « 02/12/2026 à 14 h 05 »: the line check_task_queue's cron e-mail shows a person.
+        local = timezone.localtime(self.failed_at)
+        moment = f"{local:%d/%m/%Y} à {french_time(local)}"
         return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
 
     @property

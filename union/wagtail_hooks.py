@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from laces.components import Component
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from seminars.models import Registration
 from tenants.models import Membership
@@ -21,6 +22,7 @@ from union import roles
 from union.account_retention import reactivate_account
 from union.audit import record_audit
 from union.failed_email_views import resend_failed_emails_view
+from union.help_views import HELP_TITLE, staff_help
 from union.models import AuditEntry
 from union.task_queue import QueueState, read_queue_state
 from union.tokens import revoke_api_tokens
@@ -97,6 +99,21 @@ WAGTAIL_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
 @hooks.register("construct_help_menu")
 def remove_wagtail_english_help(request, menu_items):
     menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS)]
+
+
+# In their place, the staff's own guide, in French (union.help_views). Added through Wagtail's
+# `register_help_menu_item` (the « Aide » submenu's register hook; `construct_help_menu` above
+# only filters), first in the menu, before « Raccourcis » (order 1200).
+@hooks.register("register_admin_urls")
+def register_staff_help_url():
+    return [path("aide/", staff_help, name="union_staff_help")]
+
+
+@hooks.register("register_help_menu_item")
+def register_staff_help_menu_item():
+    return MenuItem(
+        HELP_TITLE, reverse("union_staff_help"), name="aide-equipe", icon_name="help", order=100
+    )
 
 
 # --- The users' admin (Paramètres › Utilisateurs) --------------------------------------------

@@ -38,9 +38,11 @@ def on_the_first() -> SeminarPage:
 
 
 def first_of(moment: datetime) -> str:
-    """ "1er décembre 2026 à 09:30" for `moment`, written by hand for the test."""
+    """ "1er décembre 2026 à 18 h" or « … à 9 h 30 » for `moment`, written by hand for the
+    test (no-break spaces around the « h », minutes only when not zero)."""
     local = timezone.localtime(moment)
-    return f"1er {date_format(local, 'F Y')} à {local:%H:%M}"
+    minutes = f"\u00a0{local.minute:02d}" if local.minute else ""
+    return f"1er {date_format(local, 'F Y')} à {local.hour}\u00a0h{minutes}"
 
 
 def test_the_confirmation_email_writes_1er(
@@ -52,7 +54,7 @@ def test_the_confirmation_email_writes_1er(
     start = timezone.localtime(on_the_first.start)
     day = f"{date_format(start, 'l')} 1er {date_format(start, 'F Y')}"
     # One day: the date once, then the hours.
-    assert f"Date : {day}, de 09:30 à 16:30\n" in message.body
+    assert f"Date : {day}, de 9\u00a0h\u00a030 à 16\u00a0h\u00a030\n" in message.body
     assert f"(jusqu'au {first_of(on_the_first.changes_until)})" in message.body
     assert " 1 " not in message.body
 
@@ -62,20 +64,22 @@ def test_the_personal_page_and_the_event_page_write_1er(on_the_first, portal):
     page = portal.get(f"/evenements/inscription/{make_token(registration)}/").content.decode()
     month = date_format(timezone.localtime(on_the_first.start), "F Y")
     # The personal page gives the event's span, end time included (test_review_s15_public.py).
-    assert f"1er {month}, de 09:30 à 16:30</time>" in page
+    assert f"1er {month}, de 9\u00a0h\u00a030 à 16\u00a0h\u00a030</time>" in page
     page = portal.get(event_path(on_the_first)).content.decode()
-    assert f"1er {month}, de 09:30 à 16:30</time>" in page
+    assert f"1er {month}, de 9\u00a0h\u00a030 à 16\u00a0h\u00a030</time>" in page
 
 
 def test_an_event_over_several_days_gives_both_dates_and_one_day_its_date_once():
     template = Template("{% load french %}{{ start|date_span:end }}")
     start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # 09:00 in Paris
     one_day = template.render(Context({"start": start, "end": start + timedelta(hours=8)}))
-    assert one_day == "mardi 1er décembre 2026, de 09:00 à 17:00"
+    assert one_day == "mardi 1er décembre 2026, de 9\u00a0h à 17\u00a0h"
     # 23:30 in Paris on the 1st ends at 00:30 on the 2nd: two dates, read in Paris time.
     late = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
     two_days = template.render(Context({"start": late, "end": late + timedelta(days=1)}))
-    assert two_days == "du mardi 1er décembre 2026 à 23:30 au mercredi 2 décembre 2026 à 23:30"
+    assert two_days == (
+        "du mardi 1er décembre 2026 à 23\u00a0h\u00a030 au mercredi 2 décembre 2026 à 23\u00a0h\u00a030"
+    )
 
 
 def test_the_attendance_sheet_writes_1er(on_the_first):
@@ -96,7 +100,8 @@ def test_the_filter_reads_a_moment_in_local_time_with_its_weekday_and_time():
     # 23:30 UTC on 30 November is half past midnight on 1 December in Paris.
     moment = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
     assert template.render(Context({"moment": moment})) == (
-        "1er décembre 2026 | 1er décembre 2026 à 00:30 | mardi 1er décembre 2026 à 00:30"
+        "1er décembre 2026 | 1er décembre 2026 à 0\u00a0h\u00a030 | "
+        "mardi 1er décembre 2026 à 0\u00a0h\u00a030"
     )
 
 

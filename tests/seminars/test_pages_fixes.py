@@ -361,15 +361,16 @@ def test_atelier_times_carry_their_date_on_a_multi_day_event(
 ):
     seminar, first, second = two_day_event()
     html = portal.get(page_path(seminar)).content.decode()
-    assert "<td>mer. 12 mai, 09:00–11:00</td>" in html  # the "Horaire" column
-    assert "Atelier du jeudi – jeu. 13 mai, 14:00–16:00 (5 places)" in html  # the form
+    assert "<td>mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h</td>" in html  # the "Horaire" column
+    # The form; « 14 h – 16 h » with no-break spaces (union.formats.time_span).
+    assert "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h (5 places)" in html
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_person(seminar, person(1, ateliers=[second.pk]))
-    assert "- Atelier du jeudi (jeu. 13 mai, 14:00–16:00)" in mailoutbox[0].body
+    assert "- Atelier du jeudi (jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h)" in mailoutbox[0].body
     manage = portal.get(manage_path(registration)).content.decode()
     # The personal page lists each atelier with its time (and room: test_review_s15_public.py).
-    assert "Atelier du jeudi – jeu. 13 mai, 14:00–16:00" in manage
-    assert "Atelier du mercredi – mer. 12 mai, 09:00–11:00 (5 places)" in manage
+    assert "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h" in manage
+    assert "Atelier du mercredi – mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h (5 places)" in manage
 
 
 def test_a_one_day_event_keeps_the_short_times(portal):
@@ -386,8 +387,8 @@ def test_a_one_day_event_keeps_the_short_times(portal):
             seats=5,
         )
     html = portal.get(page_path(seminar)).content.decode()
-    assert "<td>14:00–16:00</td>" in html
-    assert "Atelier de 9 h – 09:00–11:00 (5 places)" in html
+    assert "<td>14\u00a0h\u00a0– 16\u00a0h</td>" in html
+    assert "Atelier de 9 h – 9\u00a0h\u00a0– 11\u00a0h (5 places)" in html
     assert "mai," not in html
 
 
@@ -403,7 +404,10 @@ def test_an_evening_ending_after_midnight_is_one_day(portal):
         ends_at=datetime(2027, 6, 18, 21, 30, tzinfo=PARIS),
         seats=5,
     )
-    assert "<td>20:00–21:30</td>" in portal.get(page_path(seminar)).content.decode()
+    assert (
+        "<td>20\u00a0h\u00a0– 21\u00a0h\u00a030</td>"
+        in portal.get(page_path(seminar)).content.decode()
+    )
 
 
 def _registration_fact(html: str) -> str | None:
@@ -419,15 +423,15 @@ def test_the_event_page_says_until_when_one_can_register_and_change(portal):
     seminar.changes_until = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)
     seminar.save()
     assert _registration_fact(portal.get(page_path(seminar)).content.decode()) == (
-        "jusqu'au vendredi 5 mars 2027 à 18:00 ; changement d'ateliers ou désinscription "
-        "jusqu'au lundi 8 mars 2027 à 12:00"
+        "jusqu'au vendredi 5 mars 2027 à 18\u00a0h ; changement d'ateliers ou désinscription "
+        "jusqu'au lundi 8 mars 2027 à 12\u00a0h"
     )
 
     # Without dates, both end when the event starts: said once.
     seminar.registration_closes = seminar.changes_until = None
     seminar.save()
     assert _registration_fact(portal.get(page_path(seminar)).content.decode()) == (
-        "jusqu'au mercredi 10 mars 2027 à 09:00"
+        "jusqu'au mercredi 10 mars 2027 à 9\u00a0h"
     )
 
     seminar.registration_opens = timezone.now() + timedelta(days=3)

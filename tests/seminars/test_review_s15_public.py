@@ -22,7 +22,7 @@ from seminars.services import (
 )
 from tests.seminars.conftest import form_data, make_seminar, person
 from tests.seminars.test_proceedings import make_proceedings
-from union.formats import long_date
+from union.formats import french_time, long_date
 
 pytestmark = pytest.mark.django_db
 CONFIRMED, WAITLISTED = Registration.Status.CONFIRMED, Registration.Status.WAITLISTED
@@ -314,11 +314,13 @@ def test_the_personal_page_says_where_when_and_which_ateliers(portal):
     registration, _ = register_person(seminar, person(1, ateliers=[atelier.pk]), notify=False)
     page = text_of(portal.get(manage_path(registration)))
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
-    assert f"de {start:%H:%M} à {end:%H:%M}" in page  # the end time too
+    # The end time too; « 9 h 30 » with no-break spaces, which text_of reads as spaces.
+    assert " ".join(f"de {french_time(start)} à {french_time(end)}".split()) in page
     assert "Salle des fêtes" in page and "12 rue de la République" in page
     assert "RER E, gare de Bondy" in page
     atelier_start = timezone.localtime(atelier.starts_at)
-    assert f"Atelier budget – {atelier_start:%H:%M}" in page and "Salle Cassin" in page
+    assert f"Atelier budget – {french_time(atelier_start)}".replace("\u00a0", " ") in page
+    assert "Salle Cassin" in page
     assert "evenements@union.test" in page
     assert "Ajouter à mon agenda (.ics)" in page
 
@@ -394,7 +396,7 @@ def test_after_the_closing_date_the_page_says_when_and_whom_to_write_to(portal):
     )
     page = text_of(portal.get(page_path(seminar)))
     closes = timezone.localtime(seminar.registration_closes)
-    assert f"Inscriptions closes le {long_date(closes, time=True)}." in page
+    assert " ".join(f"Inscriptions closes le {long_date(closes, time=True)}.".split()) in page
     assert "Pour une demande tardive, écrivez à evenements@union.test" in page
     assert "S'inscrire" not in page
 

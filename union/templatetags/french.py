@@ -1,6 +1,7 @@
 """Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
-`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 09:30 »;
-`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 09:30 à 17:00 »; and sizes:
+`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 9 h 30 »;
+`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 9 h 30 à 17 h »;
+`{{ moment|french_time }}` -> « 9 h 30 » (never `|date:"H:i"` where a person reads); and sizes:
 `{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
 `{{ member.name|of_body }}` -> « du CCAS de Bagnolet »."""
 
@@ -9,6 +10,7 @@ from django import template
 from tenants.naming import of_body as write_of_body
 from union.formats import date_span as write_date_span
 from union.formats import file_size as write_file_size
+from union.formats import french_time as write_french_time
 from union.formats import long_date as write_long_date
 from union.formats import with_de
 
@@ -28,6 +30,15 @@ def long_date(value, parts: str = "") -> str:
         unknown = " ".join(sorted(asked - PARTS))
         raise template.TemplateSyntaxError(f"long_date takes weekday and/or time, not {unknown!r}")
     return write_long_date(value, weekday="weekday" in asked, time="time" in asked)
+
+
+@register.filter(expects_localtime=True)
+def french_time(value) -> str:
+    """A time as French writes it, « 9 h 30 », « 17 h » (union.formats.french_time), read in
+    the current time zone like `long_date`."""
+    if value is None or value == "":
+        return ""
+    return write_french_time(value)
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from union.formats import french_time
 from union.mail import drop_expired_copies, resend_failed_emails
 from union.task_queue import STALLED_AFTER, read_queue_state, uses_database_queue
 
@@ -111,7 +112,8 @@ def fail_undelivered_since(since, state) -> None:
     recent = [failed for failed in state.failed_emails if failed.failed_at >= since]
     if recent:
         lines = "\n".join(f"  - {failed}" for failed in recent)
-        moment = timezone.localtime(since).strftime("%d/%m/%Y à %H:%M")
+        local = timezone.localtime(since)
+        moment = f"{local:%d/%m/%Y} à {french_time(local)}"  # « 02/12/2026 à 14 h 05 »
         raise CommandError(
             f"{len(recent)} e-mail(s) non remis depuis le {moment} (cinq essais sur une "
             f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) puis renvoyez-les "

@@ -61,8 +61,12 @@ def display_phone(text: str) -> str:
 
 def tel_uri(text: str) -> str:
     """The tel: link of a number: its digits, with the leading + of an international one
-    (« tel:0148301234 », « tel:+3221234567 »); "" when there are no digits."""
-    shown = display_phone(text)
+    (« tel:0148301234 », « tel:+3221234567 »); "" for text that is no readable number
+    (« 01 48 30 12 34 poste 12 » would dial 12 digits): it is shown as typed, without a link."""
+    try:
+        shown = normalise_phone(text)
+    except ValidationError:
+        return ""
     digits = re.sub(r"\D", "", shown)
     if not digits:
         return ""

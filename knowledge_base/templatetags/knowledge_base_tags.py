@@ -7,8 +7,14 @@ from django.utils.safestring import mark_safe
 
 from knowledge_base.blocks.text import with_heading_ids
 from knowledge_base.glossary import mark_acronyms
+from seminars.phones import display_phone, tel_uri
 
 register = template.Library()
+
+# A contact's phone as typed by a member or an editor (« 0148301234 », « +33 1 48… »), shown the
+# French way with its tel: link, as the guides' contact card does (seminars.phones).
+register.filter("display_phone", display_phone)
+register.filter("tel_uri", tel_uri)
 
 
 @register.filter

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from knowledge_base.models import GuidePage
-from tests.knowledge_base.conftest import make_guide
+from tests.knowledge_base.conftest import make_experience, make_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_an_unreadable_phone_is_shown_as_typed():
     from seminars.phones import display_phone, tel_uri
 
     assert display_phone(" 01 48 30 12 34 56 ") == "01 48 30 12 34 56"
-    assert tel_uri("01 48 30 12 34 56") == "tel:014830123456"
+    assert tel_uri("01 48 30 12 34 56") == ""  # no link that would dial 12 digits
     assert display_phone("") == "" and tel_uri("") == ""
 
 
@@ -121,3 +121,27 @@ def test_an_empty_cell_inside_the_table_or_a_merge_is_kept(kb_tree, portal):
         "6 ans",
         "",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "href"),
+    [
+        ("0148301234", "01 48 30 12 34", "tel:0148301234"),
+        ("+33 1 48 30 12 34", "01 48 30 12 34", "tel:0148301234"),
+        ("+32 2 123 45 67", "+32 2 123 45 67", "tel:+3221234567"),
+        ("01 48 30 12 34 56", "01 48 30 12 34 56", None),
+    ],
+)
+def test_an_experiences_contact_phone_is_written_the_french_way(
+    kb_tree, bondy, portal, typed, shown, href
+):
+    """The experience page's contact, as the guides' contact card: the stored text unchanged."""
+    _, experiences = kb_tree
+    make_experience(experiences, bondy, "Accueil sans rendez-vous", contact_phone=typed)
+    page = BeautifulSoup(
+        portal.get("/experiences/accueil-sans-rendez-vous/").content, "html.parser"
+    )
+    (item,) = [li for li in page.select(".kb-contact li") if "Téléphone" in li.get_text()]
+    assert item.get_text(" ", strip=True) == f"Téléphone : {shown}"
+    link = item.find("a")
+    assert (link["href"] if link else None) == href

@@ -561,8 +561,8 @@ class ManageAteliersForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes : Nom, Prénom, Commune, Fonction ; facultatives : Email, Téléphone, "
-        "Département ou Région, Besoins, une ou plusieurs colonnes « Atelier… ».",
+        # The import page lists the columns above the form (templates/seminars/admin/import.html).
+        help_text="Ses colonnes sont décrites ci-dessus (« Colonnes attendues »).",
     )
     hint = AreaHintField(
         label="Département ou région par défaut (facultatif)",

@@ -490,7 +490,6 @@ def portrait_context(
     return {
         "subject": subject,
         "words": presenters.WORDS[subject.kind],
-        "min_publishers": presenters.MIN_PUBLISHERS,
         "portal_path": portal_path(subject),
         "compared_with": ", ".join(presenters.territory_names(subject, "de")),
         "lead": presenters.portrait_lead(subject),

@@ -690,6 +690,18 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
 CHANGES_CLOSED = "Les modifications ne sont plus possibles pour cet événement."
 
 
+def _lock_for_registrants_change(registration: Registration, seminar, field: str) -> Registration:
+    """The registration locked (inside the caller's transaction) for a change its registrant
+    makes on their personal page until the cut-off (commune, needs), after the checks they
+    share: not cancelled, changes still open. Refusals on `field`, as RegistrationError."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        raise RegistrationError({field: ["Cette inscription est annulée."]})
+    if not seminar.changes_open():
+        raise RegistrationError({field: [CHANGES_CLOSED]})
+    return registration
+
+
 def correct_commune(
     registration: Registration, commune: CommuneResolution
 ) -> tuple[Registration, bool]:
@@ -709,11 +721,7 @@ def correct_commune(
     if commune.code != registration.commune_id:
         _check_audience(seminar, commune, Source.FORM)
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Status.CANCELLED:
-            raise RegistrationError({"commune": ["Cette inscription est annulée."]})
-        if not seminar.changes_open():
-            raise RegistrationError({"commune": [CHANGES_CLOSED]})
+        registration = _lock_for_registrants_change(registration, seminar, "commune")
         before = [getattr(registration, name) for name in COMMUNE_FIELDS]
         _set_commune(registration, commune)
         if [getattr(registration, name) for name in COMMUNE_FIELDS] == before:
@@ -740,11 +748,7 @@ def set_needs(registration: Registration, needs: str) -> tuple[Registration, boo
     registration and whether it changed. Raises RegistrationError."""
     seminar = registration.seminar
     with transaction.atomic():
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status == Status.CANCELLED:
-            raise RegistrationError({"needs": ["Cette inscription est annulée."]})
-        if not seminar.changes_open():
-            raise RegistrationError({"needs": [CHANGES_CLOSED]})
+        registration = _lock_for_registrants_change(registration, seminar, "needs")
         if registration.needs == needs:
             return registration, False
         registration.needs = needs

@@ -510,6 +510,24 @@ CONSENT_ACTIONS = {
 }
 
 
+def apply_section_change(request, form, field: str, section: str, change):
+    """One section's form of the personal page (ateliers, commune, needs) posted: `change`
+    applies the valid form's data through its service and returns the confirmation, shown in
+    the section (`section`, section_messages), and the page comes back there. A service's
+    refusal (RegistrationError) is shown on the form's `field`, the typed text kept. Returns
+    the redirect, or None when the form is to be shown again with its errors (400)."""
+    if not form.is_valid():
+        return None
+    try:
+        said = change(form.cleaned_data)
+    except RegistrationError as error:
+        for message in error.errors.get(field, []):
+            form.add_error(field, message)
+        return None
+    messages.success(request, said, extra_tags=section)
+    return HttpResponseRedirect(request.path)
+
+
 def manage_registration(request, token: str):
     """The registrant's own page, reached through the signed link: see, change ateliers, cancel
     (after a confirmation step, `?annuler`)."""
@@ -572,54 +590,35 @@ def manage_registration(request, token: str):
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") == "needs":
             needs_form = NeedsForm(request.POST)
-            if needs_form.is_valid():
-                try:
-                    registration, changed = set_needs(
-                        registration, needs_form.cleaned_data["needs"]
-                    )
-                except RegistrationError as error:
-                    for message in error.errors.get("needs", []):
-                        needs_form.add_error("needs", message)
-                else:
-                    messages.success(
-                        request,
-                        needs_saved_message(registration, changed),
-                        extra_tags="mes-besoins",
-                    )
-                    return HttpResponseRedirect(request.path)
-            status = 400
+            done = apply_section_change(
+                request,
+                needs_form,
+                "needs",
+                "mes-besoins",
+                lambda data: needs_saved_message(*set_needs(registration, data["needs"])),
+            )
         elif request.POST.get("action") == "commune":
             commune_form = CommuneCorrectionForm(request.POST, registration=registration)
-            if commune_form.is_valid():
-                try:
-                    registration, changed = correct_commune(
-                        registration, commune_form.commune_resolution
-                    )
-                except RegistrationError as error:
-                    for message in error.errors.get("commune", []):
-                        commune_form.add_error("commune", message)
-                else:
-                    messages.success(
-                        request,
-                        commune_saved_message(registration, changed),
-                        extra_tags="ma-commune",
-                    )
-                    return HttpResponseRedirect(request.path)
-            status = 400
+            done = apply_section_change(
+                request,
+                commune_form,
+                "commune",
+                "ma-commune",
+                lambda data: commune_saved_message(
+                    *correct_commune(registration, commune_form.commune_resolution)
+                ),
+            )
         else:
             form = ManageAteliersForm(request.POST, seminar=seminar, registration=registration)
-            if form.is_valid():
-                try:
-                    change_ateliers(registration, form.cleaned_data["ateliers"])
-                except RegistrationError as error:
-                    for message in error.errors.get("ateliers", []):
-                        form.add_error("ateliers", message)
-                else:
-                    messages.success(
-                        request, "Vos ateliers sont enregistrés.", extra_tags="changer"
-                    )
-                    return HttpResponseRedirect(request.path)
-            status = 400
+
+            def save_ateliers(data):
+                change_ateliers(registration, data["ateliers"])
+                return "Vos ateliers sont enregistrés."
+
+            done = apply_section_change(request, form, "ateliers", "changer", save_ateliers)
+        if done:
+            return done
+        status = 400
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
     if "annuler" in request.GET and can_change and request.method != "POST":
         # « Annuler mon inscription » only asks: cancelling gives the seat away for good.

@@ -22,13 +22,6 @@ TAKE_PARAMETER = "reprendre"
 TAKE_VALUE = "activite"
 
 
-def active_label() -> str:
-    """The activity report's category, as its catalogue spells it."""
-    from tenants.workspace.activity import PREFECT_FIGURES
-
-    return dict(PREFECT_FIGURES)["active"]
-
-
 @dataclass(frozen=True)
 class ReportFigure:
     """The report's count of people domiciled on 31 December of `year`."""
@@ -48,25 +41,14 @@ class ReportFigure:
         return str(self.count)
 
 
-def active_domiciliations(member: MemberCCAS, year: int | None = None) -> dict[int, int]:
-    """{year: count} of the member's « Domiciliations actives au 31 décembre », every year or
-    `year` only. The pole and the category are compared as the report compares labels (folded:
-    an imported « DOMICILIATIONS ACTIVES AU 31 DECEMBRE » is the same line)."""
-    from tenants.workspace.activity import DOMICILIATION_POLE, fold
-    from tenants.workspace.models import ActivityFigure as Figure
+def report_count(year: int) -> int | None:
+    """The activity report's « Domiciliations actives au 31 décembre » of `year`, as the
+    domiciliation page reads it (activity.domiciliation_figures: the pole and the category
+    compared folded, so an imported « DOMICILIATIONS ACTIVES AU 31 DECEMBRE » is the same line);
+    None when not entered. Reads the current schema: the caller sets the member's."""
+    from tenants.workspace.activity import domiciliation_figures
 
-    pole, category = fold(DOMICILIATION_POLE), fold(active_label())
-    with schema_context(member.schema_name):
-        rows = Figure.objects.filter(count__isnull=False)
-        if year is not None:
-            rows = rows.filter(year=year)
-        return {
-            figure_year: count
-            for figure_year, figure_pole, figure_category, count in rows.values_list(
-                "year", "pole", "category", "count"
-            )
-            if fold(figure_pole) == pole and fold(figure_category) == category
-        }
+    return next(figure.count for figure in domiciliation_figures(year) if figure.code == "active")
 
 
 def activity_figure(
@@ -76,7 +58,8 @@ def activity_figure(
     no year, or a report without it."""
     if indicator_code != DOMIC or year is None:
         return None
-    count = active_domiciliations(member, year).get(year)
+    with schema_context(member.schema_name):
+        count = report_count(year)
     return None if count is None else ReportFigure(year, count)
 
 
@@ -109,18 +92,15 @@ def mismatches(member: MemberCCAS) -> list[Mismatch]:
     from abs_shared.local.models import Observation
     from abs_shared.models import ValueStatus
 
-    figures = active_domiciliations(member)
-    if not figures:
-        return []
     with schema_context(member.schema_name):
         validated = Observation.objects.filter(
-            indicator_id=DOMIC,
-            state=Observation.State.VALIDATED,
-            status=ValueStatus.VALUE,
-            year__in=list(figures),
+            indicator_id=DOMIC, state=Observation.State.VALIDATED, status=ValueStatus.VALUE
         ).order_by("year")
-        return [
-            Mismatch(observation.pk, observation.year, observation.value, figures[observation.year])
-            for observation in validated
-            if observation.value != figures[observation.year]
-        ]
+        differing = []
+        for observation in validated:  # one a year at most: one query each for its report
+            count = report_count(observation.year)
+            if count is not None and observation.value != count:
+                differing.append(
+                    Mismatch(observation.pk, observation.year, observation.value, count)
+                )
+        return differing

@@ -45,7 +45,7 @@ def index(request):
     listed = Indicator.objects.filter(
         code__in=set(Observation.objects.values_list("indicator_id", flat=True))
     )
-    code = request.GET.get("indicateur", "").strip().upper()
+    code = asked_indicator_code(request)
     if any(indicator.code == code for indicator in listed):
         observations = observations.filter(indicator_id=code)
     else:
@@ -178,11 +178,17 @@ def observation_form(request, pk: int | None = None):
     )
 
 
+def asked_indicator_code(request) -> str:
+    """The indicator code of the address's `?indicateur=` (the list's filter, a new value's
+    indicator), as the catalogue writes codes; "" when none is given."""
+    return request.GET.get("indicateur", "").strip().upper()
+
+
 def _chosen(request) -> dict:
     """A new value's indicator and year given in the address (« Saisir une valeur » from a list
     filtered on them, or a link to take the activity report's figure)."""
     chosen = {}
-    code = request.GET.get("indicateur", "").strip().upper()
+    code = asked_indicator_code(request)
     indicator = Indicator.objects.filter(code=code).first() if code else None
     if indicator is not None:
         chosen["indicator"] = indicator

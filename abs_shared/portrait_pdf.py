@@ -178,10 +178,10 @@ def french_spacing(text: str) -> str:
 
 
 def _paragraph(text: str, style):
-    from reportlab.platypus import Paragraph
+    from union.pdf import paragraph
 
     # Names and sources are typed by people: reportlab would read « & » or « < » as markup.
-    return Paragraph(escape(french_spacing(text)), style)
+    return paragraph(escape(french_spacing(text)), style)
 
 
 def _heading(text: str, style) -> list:

@@ -86,7 +86,7 @@ from tenants.models import Commune
 from union import roles
 from union.formats import long_date
 from union.params import parse_digits
-from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_slug, download_response
+from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
 from union.task_queue import read_queue_state
 
 
@@ -817,13 +817,14 @@ def export_list(request, pk: int):
     return download_response(
         registrations_workbook(seminar, queryset),
         "xlsx",
-        f"inscriptions-{ascii_slug(seminar.slug)}.xlsx",
+        ascii_file_name("inscriptions", seminar.slug, extension="xlsx"),
     )
 
 
 def badges(request, pk: int):
     seminar = _seminar(request, pk)
-    return download_response(badges_pdf(seminar), "pdf", f"badges-{seminar.slug}.pdf")
+    name = ascii_file_name("badges", seminar.slug, extension="pdf")
+    return download_response(badges_pdf(seminar), "pdf", name)
 
 
 def refuse_attestations_before_the_event(seminar: SeminarPage) -> None:
@@ -922,7 +923,8 @@ def remind_evaluations(request, pk: int):
 
 def export_evaluations(request, pk: int):
     seminar = _seminar(request, pk)
-    return download_response(evaluations_workbook(seminar), "xlsx", f"avis-{seminar.slug}.xlsx")
+    name = ascii_file_name("avis", seminar.slug, extension="xlsx")
+    return download_response(evaluations_workbook(seminar), "xlsx", name)
 
 
 def stats(request, pk: int):

@@ -12,13 +12,13 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.text import slugify
 
 from seminars.attendance import attended_ateliers, records_ateliers
 from seminars.durations import describe_duration
 from seminars.models import PRESENT, Atelier, Registration, SeminarPage, with_slots
 from tenants.matching import fold
 from union.formats import date_span, long_date
+from union.spreadsheets import ascii_file_name
 
 
 def attestations_open(seminar: SeminarPage, now=None) -> bool:
@@ -43,8 +43,10 @@ def present_registrations(seminar: SeminarPage) -> list[Registration]:
 
 
 def certificate_filename(seminar: SeminarPage, registration: Registration | None = None) -> str:
-    person = f"-{slugify(f'{registration.nom} {registration.prenom}')}" if registration else ""
-    return f"attestation-presence-{seminar.slug}{person}.pdf"
+    """« attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf »: ASCII, whatever
+    the slug and the name (ascii_file_name)."""
+    person = f"{registration.nom} {registration.prenom}" if registration else ""
+    return ascii_file_name("attestation-presence", seminar.slug, person, extension="pdf")
 
 
 def describe_dates(seminar: SeminarPage) -> str:
@@ -94,9 +96,9 @@ def _certificate_page(
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Spacer, Table
+    from reportlab.platypus import Spacer, Table
 
-    from union.pdf import stylesheet, table_style
+    from union.pdf import paragraph, stylesheet, table_style
 
     styles = stylesheet()
     body = ParagraphStyle("certificate", parent=styles["BodyText"], fontSize=11, leading=16)
@@ -111,16 +113,16 @@ def _certificate_page(
         part for part in (registration.fonction_label, registration.commune_label) if part
     )
     page = [
-        Paragraph(escape(settings.PLATFORM_NAME), styles["Heading3"]),
+        paragraph(escape(settings.PLATFORM_NAME), styles["Heading3"]),
         Spacer(1, 1.2 * cm),
-        Paragraph("Attestation de présence", styles["Title"]),
+        paragraph("Attestation de présence", styles["Title"]),
         Spacer(1, 1 * cm),
-        Paragraph(f"{escape(signatory)}, pour {escape(settings.PLATFORM_NAME)}, atteste que", body),
+        paragraph(f"{escape(signatory)}, pour {escape(settings.PLATFORM_NAME)}, atteste que", body),
         Spacer(1, 0.4 * cm),
-        Paragraph(person, centred),
-        Paragraph(escape(role), centred),
+        paragraph(person, centred),
+        paragraph(escape(role), centred),
         Spacer(1, 0.4 * cm),
-        Paragraph(
+        paragraph(
             f"a participé à l'événement « {escape(seminar.title)} » "
             f"({escape(seminar.get_kind_display().lower())}), {escape(describe_dates(seminar))}"
             + (f", {escape(venue)}" if venue else "")
@@ -136,17 +138,17 @@ def _certificate_page(
     ateliers = with_slots(listed, seminar, event_ateliers)
     if ateliers:
         page.append(Spacer(1, 0.3 * cm))
-        page.append(Paragraph(heading, body))
+        page.append(paragraph(heading, body))
         page.extend(
-            Paragraph(f"• {escape(atelier.title)} ({escape(atelier.slot)})", body)
+            paragraph(f"• {escape(atelier.title)} ({escape(atelier.slot)})", body)
             for atelier in ateliers
         )
     page.append(Spacer(1, 0.6 * cm))
-    page.append(Paragraph(f"Fait le {issued}, pour servir et valoir ce que de droit.", body))
+    page.append(paragraph(f"Fait le {issued}, pour servir et valoir ce que de droit.", body))
     page.append(Spacer(1, 0.8 * cm))
     signature = Table(
         [
-            [Paragraph(f"Pour {escape(settings.PLATFORM_NAME)},<br/>{escape(signatory)}", body)],
+            [paragraph(f"Pour {escape(settings.PLATFORM_NAME)},<br/>{escape(signatory)}", body)],
             [""],
         ],
         colWidths=[8 * cm],

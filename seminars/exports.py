@@ -20,7 +20,7 @@ from tenants.matching import fold
 from union.formats import french_time, long_date
 from union.spreadsheets import (
     append_row,
-    ascii_slug,
+    ascii_file_name,
     column_letter,
     csv_bytes,
     new_sheet,
@@ -95,9 +95,10 @@ def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
 
 
 def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> str:
-    """ASCII, whatever the titles (Wagtail's slugs keep accents): see attachment_header."""
-    suffix = f"-{ascii_slug(atelier.title)}" if atelier else ""
-    return f"emargement-{ascii_slug(seminar.slug)}{suffix}.{extension}"
+    """ASCII, whatever the titles (Wagtail's slugs keep accents): see ascii_file_name."""
+    return ascii_file_name(
+        "emargement", seminar.slug, atelier.title if atelier else "", extension=extension
+    )
 
 
 def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
@@ -153,15 +154,15 @@ def _pdf(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Spacer, Table
+    from reportlab.platypus import Spacer, Table
 
-    from union.pdf import BOLD_FONT, build_pdf, stylesheet, table_style
+    from union.pdf import BOLD_FONT, build_pdf, paragraph, stylesheet, table_style
 
     styles = stylesheet()
     cell_style = styles["BodyText"]
     data = (
         [columns]
-        + [[Paragraph(escape(value), cell_style) for value in row] + [""] for row in rows]
+        + [[paragraph(escape(value), cell_style) for value in row] + [""] for row in rows]
         + [[""] * len(columns)] * WALK_IN_ROWS  # for people who come unregistered
     )
     widths = [5, 4.5, 5, 5.5, 6.5]  # 26.5 cm: the landscape A4's width within its margins
@@ -184,9 +185,9 @@ def _pdf(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
         )
     )
     story = [
-        Paragraph("Feuille d'émargement", styles["Title"]),
-        Paragraph(escape(title), styles["Heading2"]),
-        Paragraph(
+        paragraph("Feuille d'émargement", styles["Title"]),
+        paragraph(escape(title), styles["Heading2"]),
+        paragraph(
             f"{len(rows)} personne{'s' if len(rows) > 1 else ''} inscrite{'s' if len(rows) > 1 else ''}"
             f" – {WALK_IN_ROWS} lignes libres en fin de liste pour les personnes venues sans "
             "inscription",
@@ -273,10 +274,10 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Table
 
     from seminars.check_in import check_in_flowable
-    from union.pdf import build_pdf, stylesheet, table_style
+    from union.pdf import build_pdf, paragraph, stylesheet, table_style
 
     styles = stylesheet()
     small = ParagraphStyle("event", parent=styles["BodyText"], fontSize=8, alignment=1)
@@ -284,10 +285,10 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
     detail = ParagraphStyle("detail", parent=styles["BodyText"], fontSize=10, alignment=1)
     badges = [
         [
-            Paragraph(escape(seminar.title), small),
-            Paragraph(f"{escape(r.prenom)}<br/><b>{escape(r.nom.upper())}</b>", name),
-            Paragraph(escape(r.fonction_label), detail),
-            Paragraph(escape(r.commune_label), detail),
+            paragraph(escape(seminar.title), small),
+            paragraph(f"{escape(r.prenom)}<br/><b>{escape(r.nom.upper())}</b>", name),
+            paragraph(escape(r.fonction_label), detail),
+            paragraph(escape(r.commune_label), detail),
             # Scanned at the welcome desk: opens the person's check-in screen.
             check_in_flowable(r, 2.3 * cm),
         ]

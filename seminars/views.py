@@ -74,7 +74,7 @@ from seminars.services import (
 )
 from union.formats import long_date
 from union.params import parse_digits
-from union.spreadsheets import attachment_header, download_response
+from union.spreadsheets import ascii_file_name, attachment_header, download_response
 
 # Updates and new links are e-mailed at most once per services.PUBLIC_NOTICE_INTERVAL (ten
 # minutes, queue_public_notice): the pages that trigger them say so.
@@ -826,5 +826,5 @@ def event_ics(request, pk: int):
     if not page.invitation_ok(request.GET.get("invitation")):
         raise Http404
     response = HttpResponse(seminar_ics(page), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(f"{page.slug}.ics")
+    response["Content-Disposition"] = attachment_header(ascii_file_name(page.slug, extension="ics"))
     return response

@@ -7,6 +7,9 @@ knows Latin-1, so « Łukasz Wiśniewski », « Ștefan », « Nguyễn Thị »
 boxes; Source Sans Pro covers Latin Extended and Vietnamese, and comes with the code rather than
 from the machine (servers and CI have no system fonts).
 
+Text goes onto a page through `paragraph` (never reportlab's Paragraph directly): it keeps the
+thousands of a number (« 12 345 € ») on one line (see pdf_text).
+
 Import this module inside the functions that build a PDF, as they import reportlab: loading
 reportlab and parsing the fonts takes a quarter of a second that no other request should pay.
 """
@@ -21,7 +24,7 @@ from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import SimpleDocTemplate, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 
 FONT = "SourceSansPro"
 BOLD_FONT = "SourceSansPro-Bold"
@@ -68,6 +71,25 @@ def stylesheet() -> StyleSheet1:
             if current in REPLACEMENTS:
                 setattr(style, attribute, REPLACEMENTS[current])
     return styles
+
+
+# union.formats.french_number separates thousands with U+202F, the narrow no-break space, right
+# on a web page; but reportlab breaks lines at U+202F (its paragraph.py lists it among the spaces
+# it splits words at, `_wsc`) while it keeps U+00A0 whole, so « 12 345 » or « 60,1 % » could end
+# one line and start the next. French typesetting allows either no-break space there.
+UNBROKEN_SPACES = str.maketrans({"\u202f": "\u00a0"})
+
+
+def pdf_text(text: str) -> str:
+    """`text` as a PDF sets it: its narrow no-break spaces made plain no-break spaces (see
+    UNBROKEN_SPACES), so that a number or a unit never splits at a line end."""
+    return text.translate(UNBROKEN_SPACES)
+
+
+def paragraph(text: str, style) -> Paragraph:
+    """reportlab's Paragraph of `text` (reportlab's markup: escape typed text first) in `style`,
+    through pdf_text: the one way the platform's PDFs set text that may wrap."""
+    return Paragraph(pdf_text(text), style)
 
 
 def table_style(commands: list) -> TableStyle:

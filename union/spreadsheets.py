@@ -453,6 +453,16 @@ def ascii_slug(text: str) -> str:
     return slugify(text.translate(LIGATURES))
 
 
+def ascii_file_name(*parts: str, extension: str) -> str:
+    """A download's name, in ASCII, from its parts (a kind, an event's slug, a person):
+    (« attestation-presence », « séminaire-début-de-mandat », « Dupont Élodie »), "pdf" ->
+    « attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf ». Wagtail's slugs keep
+    accents; a file saved with them is mangled by some mail clients and Windows tools, even when
+    attachment_header sent them right. Empty parts are left out."""
+    stem = "-".join(slug for slug in map(ascii_slug, parts) if slug)
+    return f"{stem or 'fichier'}.{extension}"
+
+
 def attachment_header(filename: str, *, inline: bool = False) -> str:
     """The Content-Disposition of a download named `filename` (RFC 6266). Non-ASCII names go
     as `filename*` (RFC 5987, UTF-8), after an ASCII `filename` for older clients: sent raw,

@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
 from django_tenants.utils import schema_context
-from reportlab.platypus import Paragraph
 
 from tenants.models import MemberCCAS, Membership
 from tenants.services import grant_membership
@@ -30,7 +29,7 @@ from tenants.workspace.services import (
     set_profile_publication,
     update_profile,
 )
-from union.pdf import build_pdf, stylesheet
+from union.pdf import build_pdf, paragraph, stylesheet
 
 Seat = BoardMember.Seat
 Category = BoardMember.Category
@@ -293,8 +292,8 @@ def _documents(member: MemberCCAS) -> None:
     director = get_user_model().objects.filter(email="direction@ccas-bondy.demo").first()
     styles = stylesheet()
     for title, file_name, paragraphs in DOCUMENTS:
-        story = [Paragraph(title, styles["Title"])]
-        story += [Paragraph(text, styles["Normal"]) for text in paragraphs]
+        story = [paragraph(title, styles["Title"])]
+        story += [paragraph(text, styles["Normal"]) for text in paragraphs]
         content = ContentFile(build_pdf(story, title=title), name=file_name)
         category, day = DOCUMENT_FILING[title]
         add_document(member, title, content, actor=director, category=category, document_date=day)

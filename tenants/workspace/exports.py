@@ -145,15 +145,15 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Spacer, Table
+    from reportlab.platypus import Spacer, Table
 
-    from union.pdf import BOLD_FONT, build_pdf, stylesheet, table_style
+    from union.pdf import BOLD_FONT, build_pdf, paragraph, stylesheet, table_style
 
     styles = stylesheet()
     cell_style = styles["BodyText"]
     cell_style.fontSize = 8
     cell_style.leading = 10
-    rows = [[Paragraph(f"<b>{h}</b>", cell_style) for h in headers(report)]]
+    rows = [[paragraph(f"<b>{h}</b>", cell_style) for h in headers(report)]]
     total_rows = []
     for line in report_lines(report):
         pole, category, count, pcount, cpct, amount, pamount, apct = _cells(line, report)
@@ -162,8 +162,8 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
         rows.append(
             [
                 # Typed labels: reportlab reads its cells as markup ("Logement & énergie").
-                Paragraph(escape(pole), cell_style),
-                Paragraph(escape(category), cell_style),
+                paragraph(escape(pole), cell_style),
+                paragraph(escape(category), cell_style),
                 _french(count),
                 _french(pcount),
                 _pct(cpct),
@@ -186,13 +186,13 @@ def to_pdf(report: ActivityReport, title: str) -> bytes:
             ("FONTNAME", (2, index), (-1, index), BOLD_FONT),
         ]
     table.setStyle(table_style(style))
-    story = [Paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm)]
+    story = [paragraph(escape(title), styles["Title"]), Spacer(1, 0.3 * cm)]
     # Before the table, as on the report page: the reader knows why evolutions are missing.
     for note in partial_year_notes(report):
-        story.append(Paragraph(escape(note), styles["BodyText"]))
+        story.append(paragraph(escape(note), styles["BodyText"]))
     story += [Spacer(1, 0.3 * cm), table]
     if not report.figures:
-        story.append(Paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
+        story.append(paragraph("Aucun chiffre saisi pour cette année.", styles["BodyText"]))
     return build_pdf(
         story,
         title=title,

@@ -31,6 +31,7 @@ from knowledge_base.models import (
     ModerationTask,
     Theme,
 )
+from knowledge_base.models.snippets import GlossaryKind
 from tenants.models import MemberCCAS
 from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
@@ -374,13 +375,28 @@ def notify_withdrawn(page: ExperiencePage) -> None:
     )
 
 
+class GlossaryError(ValueError):
+    """A glossary entry cannot be saved as asked; the message is for the person who asked."""
+
+
 @transaction.atomic
-def save_glossary_term(acronym: str, expansion: str, definition: str = "") -> GlossaryTerm:
-    """Create or update a glossary entry by its acronym (demo and imports)."""
-    term, _ = GlossaryTerm.objects.update_or_create(
-        acronym=acronym.strip(),
-        defaults={"expansion": expansion.strip(), "definition": definition.strip()},
-    )
+def save_glossary_term(
+    acronym: str, expansion: str, definition: str = "", kind: str | None = None
+) -> GlossaryTerm:
+    """Create or update a glossary entry by its acronym (demo and imports).
+
+    `kind` (« sigle » or « terme ») wins over the writing rule (`looks_like_sigle`), which
+    misreads « Urssaf » or « PMI-SMI » style entries; without it, a new entry gets the rule's
+    kind and an existing one keeps the kind an editor may have chosen."""
+    defaults = {"expansion": expansion.strip(), "definition": definition.strip()}
+    if kind is not None:
+        if kind not in GlossaryKind.values:
+            choices = " ou ".join(f"« {value} »" for value in GlossaryKind.values)
+            raise GlossaryError(
+                f"Nature inconnue pour « {acronym.strip()} » : « {kind} » (attendu : {choices})."
+            )
+        defaults["kind"] = kind
+    term, _ = GlossaryTerm.objects.update_or_create(acronym=acronym.strip(), defaults=defaults)
     return term
 
 

@@ -1,13 +1,17 @@
 """Moderation outcomes reach the proposer by email (publication, however it happens; changes
 requested; withdrawal from review); new experience indexes get the workflow; a renamed or
-deleted theme re-indexes its pages."""
+deleted theme, or a renamed member, re-indexes its pages (no `update_index` needed)."""
 
 from django.db import connection
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django_tenants.utils import schema_context
+from wagtail.documents import get_document_model
+from wagtail.models import ReferenceIndex
 from wagtail.search.tasks import insert_or_update_object_task
 from wagtail.signals import page_published, workflow_cancelled, workflow_rejected
 
-from knowledge_base.models import ExperienceIndexPage, ExperiencePage, Theme
+from knowledge_base.models import ExperienceIndexPage, ExperiencePage, GuidePage, Theme
+from tenants.models import MemberCCAS
 
 
 def _experience_of(workflow_state) -> ExperiencePage | None:
@@ -83,6 +87,52 @@ def on_theme_deleted(sender, instance, **kwargs):
     reindex_pages(getattr(instance, "_pages_to_reindex", []))
 
 
+def on_member_saving(sender, instance, raw=False, **kwargs):
+    """Note whether the member's name changes: its experiences' search entries hold it."""
+    if raw or instance.pk is None:
+        return
+    old = MemberCCAS.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    instance._kb_renamed = old is not None and old != instance.name
+
+
+def on_member_saved(sender, instance, raw=False, **kwargs):
+    """An experience's search entry holds its member's name (RelatedFields): once the member is
+    renamed, re-index its experiences so that the new name finds them and the old one no longer
+    does. Experiences live on the public schema, whatever host renamed the member."""
+    if raw or not getattr(instance, "_kb_renamed", False):
+        return
+    instance._kb_renamed = False
+    with schema_context("public"):
+        pks = list(ExperiencePage.objects.filter(member=instance).values_list("pk", flat=True))
+        reindex_pages([(ExperiencePage, pks)])
+
+
+def on_document_saving(sender, instance, raw=False, **kwargs):
+    """Note whether the document's title changes: a guide's download block shows it (and its
+    search entry holds it) unless the block has a title of its own."""
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("title", flat=True).first()
+    instance._kb_retitled = old is not None and old != instance.title
+
+
+def on_document_saved(sender, instance, raw=False, **kwargs):
+    """Re-index the guides that use a retitled document (Wagtail's reference index knows
+    them), so that its new title finds them and the old one no longer does."""
+    if raw or not getattr(instance, "_kb_retitled", False):
+        return
+    instance._kb_retitled = False
+    page_ids = (
+        ReferenceIndex.get_references_to(instance)
+        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    )
+    pks = list(
+        GuidePage.objects.filter(pk__in=[int(pk) for pk in page_ids]).values_list("pk", flat=True)
+    )
+    reindex_pages([(GuidePage, pks)])
+
+
 def on_post_migrate(sender, using="default", **kwargs):
     """Workflow and permissions, once auth has created this app's permissions; public only."""
     from knowledge_base.services import ensure_knowledge_base_setup
@@ -102,3 +152,8 @@ def connect() -> None:
     post_save.connect(on_theme_saved, sender=Theme, dispatch_uid="kb_theme_reindex")
     pre_delete.connect(on_theme_deleting, sender=Theme, dispatch_uid="kb_theme_deleting")
     post_delete.connect(on_theme_deleted, sender=Theme, dispatch_uid="kb_theme_deleted")
+    pre_save.connect(on_member_saving, sender=MemberCCAS, dispatch_uid="kb_member_renaming")
+    post_save.connect(on_member_saved, sender=MemberCCAS, dispatch_uid="kb_member_renamed")
+    document_model = get_document_model()
+    pre_save.connect(on_document_saving, sender=document_model, dispatch_uid="kb_doc_retitling")
+    post_save.connect(on_document_saved, sender=document_model, dispatch_uid="kb_doc_retitled")

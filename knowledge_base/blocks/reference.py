@@ -84,6 +84,16 @@ class DocumentDownloadBlock(blocks.StructBlock):
     title = blocks.CharBlock(label="Intitulé (sinon celui du document)", required=False)
     description = blocks.TextBlock(label="Description", required=False)
 
+    def get_searchable_content(self, value):
+        """The title and description, and the document's own title when the page shows it
+        (no title of the block): « Modèle de convention » finds the guide that offers it.
+        A renamed document re-indexes its guides (`signals.on_document_saved`)."""
+        content = super().get_searchable_content(value)
+        document = value.get("document")
+        if document is not None and not str(value.get("title") or "").strip():
+            content.insert(0, document.title)
+        return content
+
     class Meta:
         icon = "download"
         template = "knowledge_base/blocks/document.html"
@@ -263,6 +273,12 @@ class TableBlock(BaseTableBlock):
 
     def render(self, value, context=None):
         return super().render(trimmed_table(value), context)
+
+    def get_searchable_content(self, value):
+        """The cells, and the caption the page shows above them (Wagtail's indexes the cells
+        only: « Exemple de budget annuel » would not find the guide that shows it)."""
+        caption = str((value or {}).get("table_caption") or "").strip()
+        return [*([caption] if caption else []), *super().get_searchable_content(value)]
 
     @staticmethod
     def is_empty_table(value) -> bool:

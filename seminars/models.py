@@ -20,6 +20,7 @@ from wagtail.search import index
 from seminars import blocks
 from seminars.durations import HoursMinutesField, describe_duration
 from union.formats import TIME_SPACE, french_time, time_span
+from union.page_paths import FreeAddressPageForm
 from union.panels import NamedAddInlinePanel
 
 
@@ -86,6 +87,7 @@ class SeminarIndexPage(PortalPreviewMixin, Page):
     parent_page_types = ["union.HomePage"]
     subpage_types = ["seminars.SeminarPage"]
     max_count = 1
+    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
 
     class Meta:
         verbose_name = "calendrier des événements"

@@ -18,6 +18,7 @@ from knowledge_base.blocks import GUIDE_BODY_BLOCKS
 from knowledge_base.blocks.text import heading_anchors, rich_text_headings
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
 from knowledge_base.validators import validate_phone
+from union.page_paths import FreeAddressPageForm
 from union.panels import NamedAddInlinePanel
 
 
@@ -100,6 +101,7 @@ class IndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["union.HomePage"]
     max_count = 1
+    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
     listing_kind = ""  # "guides" or "experiences": which filters make sense
 
     class Meta:

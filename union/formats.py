@@ -67,7 +67,11 @@ def time_span(start, end) -> str:
 
 def long_date(moment, *, weekday: bool = True, time: bool = False) -> str:
     """ "mardi 1er décembre 2026" (French writes the first of the month as an ordinal, which
-    Django's "j" does not); with `time`, « mardi 1er décembre 2026 à 9 h 30 » (french_time)."""
+    Django's "j" does not); with `time`, « mardi 1er décembre 2026 à 9 h 30 » (french_time).
+    An aware datetime is read in the current time zone, its date as its time: 23 h 30 UTC on
+    the 1st is the 2nd in Paris."""
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
     day = "1er" if moment.day == 1 else str(moment.day)
     text = f"{day} {date_format(moment, 'F Y')}"
     if weekday:

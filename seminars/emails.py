@@ -22,6 +22,7 @@ from seminars.models import with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
 from union.mail import EmailWithInlineImages, InlineImage
+from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
     "confirmed": "Inscription confirmée : {title}",
@@ -43,6 +44,15 @@ CHECK_IN_FILENAME = "code-emargement.png"
 KEPT = {KEPT_NEEDS: "needs", KEPT_PHONE: "phone"}
 
 
+def venue_line(seminar) -> str:
+    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the place on one line, for the « Lieu
+    : » of the e-mails. The address is typed on several lines (street, postcode and town): the
+    text broke the line after the street and the HTML ran « Paix 93140 » together; an event
+    without a venue name began the line with a comma."""
+    lines = [seminar.venue_name, *seminar.venue_address.splitlines()]
+    return ", ".join(part.strip() for part in lines if part.strip())
+
+
 def _reply_to(seminar) -> list[str]:
     return [seminar.organiser_email] if seminar.organiser_email else []
 
@@ -61,6 +71,7 @@ def send_registration_email(registration, kind: str) -> None:
         "seminar": seminar,
         "kind": kind,
         "subject": subject,
+        "venue": venue_line(seminar),
         "manage_url": portal_url(portal_path("manage", token)),
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
@@ -97,7 +108,11 @@ def send_registration_email(registration, kind: str) -> None:
     )
     # The .ics or the certificate first: attachments[0] is what people (and tests) look for.
     if context["with_calendar"]:
-        message.attach(f"{seminar.slug}.ics", personal_ics(registration), "text/calendar")
+        message.attach(
+            ascii_file_name(seminar.slug, extension="ics"),
+            personal_ics(registration),
+            "text/calendar",
+        )
     if kind == "cancelled":
         # Also to someone who was waiting: they may have added the event from its page.
         message.attach(_cancellation_part(registration))
@@ -121,7 +136,7 @@ def _cancellation_part(registration) -> MIMEPart:
         charset="utf-8",
         params={"method": "CANCEL"},
         disposition="attachment",
-        filename=f"{registration.seminar.slug}-annulation.ics",
+        filename=ascii_file_name(registration.seminar.slug, "annulation", extension="ics"),
     )
     return part
 
@@ -164,6 +179,7 @@ def organiser_message(
         "seminar": seminar,
         "subject": subject,
         "body": body,
+        "venue": venue_line(seminar),
         "manage_url": manage_url or "[le lien personnel de chaque personne]",
         "manage_is_link": bool(manage_url),
         "page_url": portal_url(event_path(seminar)),

@@ -260,6 +260,9 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "held_on": held_on(page) if page.is_past else "",
         "seats_left": page.seats_left() if saved else page.seats,
         "ateliers": with_slots(ateliers, page, ateliers),
+        # The « Salle » column only when a room is known: a column of « – » pushed « Places »
+        # out of a phone's screen.
+        "atelier_rooms": any(atelier.room for atelier in ateliers),
         "proceedings": proceedings,
         # Whoever sees an invitation-only page came with its key (or edits it): the proceedings
         # take it along, for their link back to the event.

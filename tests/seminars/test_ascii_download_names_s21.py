@@ -77,3 +77,23 @@ def test_ascii_file_name():
     assert ascii_file_name("avis", "vœux-aux-élus", extension="xlsx") == "avis-voeux-aux-elus.xlsx"
     assert ascii_file_name("Œuvre", "", "Lœw Zoé", extension="pdf") == "oeuvre-loew-zoe.pdf"
     assert ascii_file_name("—", extension="ics") == "fichier.ics"  # nothing left of the name
+
+
+def test_the_calendar_files_attached_to_the_emails(mailoutbox, django_capture_on_commit_callbacks):
+    """The confirmation's .ics and the cancellation's: ASCII too, whatever the slug."""
+    from seminars.services import cancel_registration
+
+    seminar = make_seminar("Séminaire début de mandat")
+    seminar.slug = "séminaire-début-de-mandat"
+    seminar.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration, _ = register_person(seminar, person(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_registration(registration)
+    names = [
+        attachment.get_filename() if hasattr(attachment, "get_filename") else attachment[0]
+        for message in mailoutbox
+        for attachment in message.attachments
+    ]
+    assert f"{EVENT}.ics" in names
+    assert f"{EVENT}-annulation.ics" in names

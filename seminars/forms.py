@@ -352,12 +352,17 @@ def atelier_choices(seminar, *, seat_counts: bool = True, ateliers: list | None 
 
 
 def atelier_label(atelier, with_date: bool = False) -> str:
-    """ "Atelier A – 09:00–11:00, salle 2 (3 places)"; the date too on a multi-day event."""
+    """« Atelier A – 9 h – 11 h, salle 2 (3 places disponibles) »: the seats left, said so (« 3
+    places » read as the atelier's size); the date too on a multi-day event."""
     room = f", {atelier.room}" if atelier.room else ""
     availability = ""
     if atelier.left is not None:
         left = atelier.left
-        availability = " (complet)" if left == 0 else f" ({left} place{'s' if left > 1 else ''})"
+        availability = (
+            " (complet)"
+            if left == 0
+            else f" ({left} place{'s' if left > 1 else ''} disponible{'s' if left > 1 else ''})"
+        )
     return f"{atelier.title} – {atelier_slot(atelier, with_date)}{room}{availability}"
 
 

@@ -93,10 +93,10 @@ def personal_ics(registration) -> bytes:
                 for atelier in ateliers
             )
         )
-    lines.append(
-        f"Votre inscription (changer d'ateliers, vous désinscrire) : "
-        f"{portal_url(manage_path(registration))}"
+    changes = (
+        "changer d'ateliers, vous désinscrire" if seminar.ateliers.exists() else "vous désinscrire"
     )
+    lines.append(f"Votre inscription ({changes}) : {portal_url(manage_path(registration))}")
     event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

@@ -327,9 +327,12 @@ def _registered(
         return HttpResponseRedirect(request.get_full_path())
     # Her own answer, in her own session: the address she typed, to find the e-mail (or see a
     # typo), and what its link is for (she reads this on that very page).
+    changes = (
+        "changer d'ateliers ou annuler" if registration.seminar.ateliers.exists() else "annuler"
+    )
     sent = (
         f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
-        "page, pour changer d'ateliers ou annuler votre inscription."
+        f"page, pour {changes} votre inscription."
     )
     if registration.status == Registration.Status.CONFIRMED:
         text = f"Votre inscription est confirmée. {sent}"
@@ -382,9 +385,12 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     blank = blank_details_sentence(registration, data)
     if blank:
         parts.append(blank)
+    changes = (
+        "changer d'ateliers ou l'annuler" if registration.seminar.ateliers.exists() else "l'annuler"
+    )
     parts.append(
         "Un e-mail est envoyé à cette adresse avec le lien pour consulter l'inscription, "
-        f"changer d'ateliers ou l'annuler {AT_MOST_EVERY_TEN_MINUTES}."
+        f"{changes} {AT_MOST_EVERY_TEN_MINUTES}."
     )
     return " ".join(parts)
 

@@ -217,7 +217,7 @@ def test_atelier_times_are_shown_in_local_time(portal):
         seats=2,
     )
     page = portal.get(url(seminar)).content.decode()
-    assert "Atelier du matin – 10\u00a0h\u00a030\u00a0– 12\u00a0h (2 places)" in page
+    assert "Atelier du matin – 10\u00a0h\u00a030\u00a0– 12\u00a0h (2 places disponibles)" in page
 
 
 def test_a_lost_or_expired_link_can_be_sent_again_without_disclosing_anything(

@@ -84,7 +84,7 @@ from seminars.services import (
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
 from union import roles
-from union.formats import long_date
+from union.formats import long_date, with_de
 from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
 from union.task_queue import read_queue_state
@@ -438,9 +438,9 @@ def over_capacity_message(result, added: str = "") -> str:
     if not result.confirmed_now:
         return f"{name} était déjà confirmé(e){checked}."
     if added:
-        text = f"Inscription de {name} {added}, confirmée{checked}"
+        text = f"Inscription {with_de(name)} {added}, confirmée{checked}"
     else:
-        text = f"Inscription de {name} confirmée{checked}"
+        text = f"Inscription {with_de(name)} confirmée{checked}"
     if result.beyond:
         text += (
             f", au-delà de la jauge : {confirmed_label(result.confirmed)} pour "
@@ -522,17 +522,17 @@ def cancel(request, pk: int, registration_pk: int):
     )
     name = f"{registration.prenom} {registration.nom}"
     if registration.status == Status.CANCELLED:
-        messages.info(request, f"L'inscription de {name} était déjà annulée.")
+        messages.info(request, f"L'inscription {with_de(name)} était déjà annulée.")
         return redirect(_list_url(seminar, query))
     if request.method == "POST":
         cancel_registration(registration, actor=request.user)
-        messages.success(request, f"Inscription de {name} annulée.")
+        messages.success(request, f"Inscription {with_de(name)} annulée.")
         return redirect(_list_url(seminar, query))
     return _render(
         request,
         "cancel.html",
         seminar,
-        f"Annuler l'inscription de {name} ?",
+        f"Annuler l'inscription {with_de(name)} ?",
         registration=registration,
         query=QueryDict(query).urlencode(),
         back_url=_list_url(seminar, query),
@@ -616,9 +616,9 @@ def add_as_posted(request, seminar: SeminarPage, form, at_the_door: bool):
     if beyond is not None and beyond.confirmed_now:
         text = over_capacity_message(beyond, added=verb)
     elif at_the_door:
-        text = f"Inscription de {name} {verb} (confirmée) et présence émargée."
+        text = f"Inscription {with_de(name)} {verb} (confirmée) et présence émargée."
     else:
-        text = f"Inscription de {name} {verb} ({registration.get_status_display().lower()})."
+        text = f"Inscription {with_de(name)} {verb} ({registration.get_status_display().lower()})."
     messages.success(request, text)
     if at_the_door:  # back at the desk's list, on her row
         return redirect(_list_url(seminar, f"{DOOR}=1", registration))
@@ -652,7 +652,7 @@ def edit(request, pk: int, registration_pk: int):
         request,
         "form.html",
         seminar,
-        f"Modifier l'inscription de {name} – {seminar.title}",
+        f"Modifier l'inscription {with_de(name)} – {seminar.title}",
         form=form,
         submit="Enregistrer les modifications",
         summary_title="L'inscription n'est pas modifiée : des informations sont à corriger",
@@ -663,12 +663,12 @@ def edit(request, pk: int, registration_pk: int):
 def say_what_was_edited(request, registration: Registration, changed: list[str]) -> None:
     name = f"{registration.prenom} {registration.nom}"
     if not changed:
-        messages.info(request, f"Aucune modification de l'inscription de {name}.")
+        messages.info(request, f"Aucune modification de l'inscription {with_de(name)}.")
         return
     told = " La personne en est informée par e-mail." if registration.email else ""
     messages.success(
         request,
-        f"Inscription de {name} modifiée ({registration.get_status_display().lower()}).{told}",
+        f"Inscription {with_de(name)} modifiée ({registration.get_status_display().lower()}).{told}",
     )
 
 
@@ -728,12 +728,12 @@ def flagged(request, pk: int):
             if not Commune.objects.filter(code=code).exists():
                 code = ""
                 message = (
-                    f"Choisissez la commune de {name} ou saisissez son code INSEE. Son nom "
+                    f"Choisissez la commune {with_de(name)} ou saisissez son code INSEE. Son nom "
                     "convient aussi."
                 )
         if code:
             registration = fix_commune(registration, code, actor=request.user)
-            messages.success(request, f"Commune de {name} corrigée : {registration.commune}.")
+            messages.success(request, f"Commune {with_de(name)} corrigée : {registration.commune}.")
             return redirect("seminars_admin:flagged", pk=seminar.pk)
         problem = {
             "registration": registration.pk,
@@ -778,7 +778,7 @@ def _typed_commune(typed: str, name: str) -> tuple[str, str]:
     if result.status == "ambiguous":
         return "", (
             f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
-            f"celle de {name}."
+            f"celle {with_de(name)}."
         )
     maybe = f" Vouliez-vous dire : {listed} ?" if listed else ""
     return "", (

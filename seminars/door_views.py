@@ -35,6 +35,7 @@ from seminars.door_access import (
 from seminars.forms import ManualRegistrationForm, RegistrationFilterForm, search_words
 from seminars.models import PRESENT, Registration, SeminarPage, position_label, waiting_positions
 from seminars.services import RegistrationError, register_at_the_door
+from union.formats import with_de
 
 Status = Registration.Status
 
@@ -219,7 +220,7 @@ def door_add(request, pk: int):
                 if beyond is not None and beyond.confirmed_now:
                     text = over_capacity_message(beyond, added=verb)
                 else:
-                    text = f"Inscription de {name} {verb} (confirmée) et présence émargée."
+                    text = f"Inscription {with_de(name)} {verb} (confirmée) et présence émargée."
                 messages.success(request, text)
                 return redirect(door_list_url(seminar, row=registration))
     return _render(

@@ -323,7 +323,13 @@ def registration_counts(seminar: SeminarPage) -> dict:
     """Counts of confirmed people by commune, by fonction, and members against non-members."""
     confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
     registrations = list(confirmed.select_related("commune"))
-    by_commune = Counter(r.commune_label for r in registrations)
+    # A commune kept as typed (« Aubervilier ») is not counted as if it were an official one.
+    by_commune = Counter(
+        f"{r.commune_label} (à vérifier)"
+        if r.commune_status == Registration.CommuneStatus.FLAGGED
+        else r.commune_label
+        for r in registrations
+    )
     labels = dict(Fonction.choices)
     by_fonction = Counter(labels[r.fonction] for r in registrations)
     members = confirmed.filter(commune__in=member_communes()).count()

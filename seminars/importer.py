@@ -176,11 +176,14 @@ def read_list(
     except UnknownArea as error:
         raise ImportRejected([ImportIssue(0, "hint", str(error))]) from error
     parsed, seen_emails = [], {}
+    # A line's error names its column as the file titles it (« Courriel », « Ville »), so that
+    # the organiser finds it in the spreadsheet; « Email » or « Commune » were not in the file.
+    titled = {field: header[index].strip() for field, index in columns.fields.items()}
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
         for field, label in REQUIRED.items():
             if not cell(field):
-                errors.append(ImportIssue(line, label, MISSING[field]))
+                errors.append(ImportIssue(line, titled.get(field, label), MISSING[field]))
         for field in ("nom", "prenom"):
             # A date or a number in a name column (a shifted column, a cell Excel converted):
             # imported, it would print « 05/01/2026 » on the attendance sheet.
@@ -188,7 +191,7 @@ def read_list(
                 errors.append(
                     ImportIssue(
                         line,
-                        REQUIRED[field],
+                        titled.get(field, REQUIRED[field]),
                         f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
                         "colonne ?",
                     )
@@ -199,7 +202,7 @@ def read_list(
                 errors.append(
                     ImportIssue(
                         line,
-                        label,
+                        titled.get(field, label),
                         f"Texte trop long : {len(cell(field))} caractères, {limit} au plus.",
                     )
                 )
@@ -208,10 +211,14 @@ def read_list(
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(ImportIssue(line, "Email", f"Adresse e-mail invalide : « {email} »."))
+                errors.append(
+                    ImportIssue(line, titled["email"], f"Adresse e-mail invalide : « {email} ».")
+                )
             if email in seen_emails:
                 errors.append(
-                    ImportIssue(line, "Email", f"Adresse déjà présente ligne {seen_emails[email]}.")
+                    ImportIssue(
+                        line, titled["email"], f"Adresse déjà présente ligne {seen_emails[email]}."
+                    )
                 )
             seen_emails.setdefault(email, line)
         phone = _line_phone(cell, columns, header, line, errors)

@@ -241,7 +241,7 @@ def test_a_walk_in_is_added_present_now_beyond_the_seats(
     added = seminar.registrations.get(nom="Lemoine")
     assert added.status == CONFIRMED and added.checked_in_at is not None
     assert (
-        "Inscription de Inès Lemoine ajoutée, confirmée et présence émargée, au-delà de la jauge : "
+        "Inscription d&#x27;Inès Lemoine ajoutée, confirmée et présence émargée, au-delà de la jauge : "
         "2 confirmés pour 1 place, dont 1 au-delà de la jauge. Un e-mail de confirmation lui est "
         "envoyé." in html
     )

@@ -162,7 +162,7 @@ def test_saving_changes_the_fields_is_audited_and_goes_back_to_the_filtered_list
     }
     assert "Zola-Martin" in entry.target
     listed = page(organiser_client.get(response["Location"]))
-    assert "Inscription de Émilie Zola-Martin modifiée (confirmée)." in listed
+    assert "Inscription d'Émilie Zola-Martin modifiée (confirmée)." in listed
     # Told at the new address, as an organiser's re-registration does, with a link that works:
     # the link signed with the former address does not (the former address is told: see
     # test_the_former_address_is_told_it_no_longer_receives_anything).

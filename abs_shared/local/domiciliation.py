@@ -1,8 +1,9 @@
 """One figure typed twice: the DOMIC indicator (« Élections de domicile actives ») and the
 activity report's « Domiciliations actives au 31 décembre » count the same people, the ones the
 CCAS or CIAS domiciles at the end of the year (DOMAIN.md). The ABS value form shows the report's
-figure of its year beside the field, with « Reprendre ce chiffre » (a GET parameter that fills
-the field: no script); the list and the dashboard say discreetly where a validated value differs.
+figure of its year beside the field, with « Reprendre ce chiffre »: a link (a GET parameter that
+reloads the form with the figure typed in) that abs_shared/take_figure.js, when scripts run, turns
+into typing it in place, so that nothing else typed on the form is lost; the list and the dashboard say discreetly where a validated value differs.
 
 Reads the member's own schema only (its activity figures and observations): one member's report
 never reaches another's form.
@@ -34,6 +35,16 @@ class ReportFigure:
         """« Rapport d'activité 2025 : 412 domiciliations actives au 31 décembre »."""
         people = plural(self.count, "domiciliation active", "domiciliations actives")
         return f"Rapport d'activité {self.year} : {people} au 31 décembre"
+
+    @property
+    def taken_sentence(self) -> str:
+        """What the form says once the figure is typed in, by the link (a notice on the page
+        reloaded) or by the script (its status line): « Chiffre repris du rapport d'activité
+        2025 (412) : vérifiez-le, puis enregistrez. »"""
+        return (
+            f"Chiffre repris du rapport d'activité {self.year} ({french_number(self.count)}) : "
+            "vérifiez-le, puis enregistrez."
+        )
 
     @property
     def typed(self) -> str:

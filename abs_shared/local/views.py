@@ -25,7 +25,7 @@ from abs_shared.tabular import ImportRejected, typed_decimal
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
-from union.formats import plural
+from union.formats import french_number, plural
 from union.params import parse_digits
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -68,6 +68,9 @@ def index(request):
     secrets = services.secret_in_pool(request.tenant)
     for observation in observations:
         observation.secret_in_pool = services.is_secret_in_pool(observation, secrets)
+        # As the value beside them: « 23 618 », not the stored « 23618,00 ».
+        observation.numerator_shown = _shown_number(observation.numerator)
+        observation.denominator_shown = _shown_number(observation.denominator)
     return render(
         request,
         "abs_shared/local/index.html",
@@ -139,7 +142,7 @@ def observation_form(request, pk: int | None = None):
         initial["value"] = figure.typed
     form = ObservationForm(request.POST or None, initial=initial, observation=observation)
     if figure is not None:
-        _offer_figure(form, figure, _take_query(request, observation, code, year))
+        _offer_figure(form, figure, _take_query(request, observation, code, year), code)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         status, value = data["value"]
@@ -174,6 +177,10 @@ def observation_form(request, pk: int | None = None):
             "observation": observation,
             "back": back,
             "taken": figure if taken else None,
+            # The report's figure offered beside the value: the page loads the script that
+            # types it in place (abs_shared/take_figure.js) and its status line.
+            "figure": figure,
+            "take_status_id": TAKE_STATUS_ID,
         },
     )
 
@@ -220,17 +227,42 @@ def _take_query(request, observation, code: str, year: int) -> str:
     return f"?{urlencode(params)}"
 
 
-def _offer_figure(form, figure, take_query: str) -> None:
+# The status line (a polite live region) where abs_shared/take_figure.js says it typed the figure.
+TAKE_STATUS_ID = "abs-take-status"
+
+
+def _offer_figure(form, figure, take_query: str, code: str) -> None:
     """The report's figure under the value field, in its description (aria-describedby), with
-    the link that types it in."""
+    the link that types it in. Without a script the link reloads the form with the figure (and
+    loses what else was typed); its data-take-* attributes let abs_shared/take_figure.js type it
+    in place instead, when the form is still about that indicator and year."""
     field = form.fields["value"]
+    # The field's id computed, not read from form["value"]: a bound field, once made, keeps the
+    # help text it was made with.
+    field_id = form.auto_id % form.add_prefix("value")
     field.help_text = format_html(
         '{}<br><span class="abs-report-figure"><strong>{}.</strong> '
-        '<a href="{}">Reprendre ce chiffre</a></span>',
+        '<a href="{}" data-take-figure="{}" data-take-field="{}" data-take-status="{}" '
+        'data-take-indicator="{}" data-take-year="{}" data-take-announce="{}">'
+        "Reprendre ce chiffre</a></span>",
         field.help_text,
         figure.sentence,
         take_query,
+        figure.typed,
+        field_id,
+        TAKE_STATUS_ID,
+        code,
+        figure.year,
+        figure.taken_sentence,
     )
+
+
+def _shown_number(number) -> str:
+    """A stored numerator or denominator the French way, with the decimals it has and no more
+    (« 23 618 », « 12,5 »); a dash when there is none."""
+    if number is None:
+        return "–"
+    return french_number(number, max(0, -number.normalize().as_tuple().exponent))
 
 
 def _typed_or_blank(number) -> str:

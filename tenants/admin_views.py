@@ -38,7 +38,7 @@ from django.views.decorators.http import require_POST
 from abs_shared.models import PublishedValue
 from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
 from tenants.models import MemberCCAS, Membership
-from tenants.naming import of_body
+from tenants.naming import of_body, the_body
 from tenants.services import (
     MemberAlreadyKnown,
     MembershipError,
@@ -222,6 +222,21 @@ def status_consequence(status: str, people: int) -> str:
     return f"{closed} {kept}"
 
 
+def published_sentence(active: int, published: int) -> str:
+    """The panel's ABS line, in French whatever the counts (« 0 a publié », not « 0 ont », and
+    no « Parmi les 1 membre »)."""
+    if active == 0:
+        return "Aucun membre actif."
+    if active == 1:
+        done = "a publié" if published else "n'a pas publié"
+        return f"Le seul membre actif {done} de valeurs cette année."
+    verb = "a" if published <= 1 else "ont"
+    return (
+        f"Parmi les {active} membres actifs : {published} {verb} publié des valeurs cette "
+        f"année, {active - published} non."
+    )
+
+
 def federation_overview() -> dict:
     """The admin home's panel: members by status, directions that never signed in, expired
     invitations, members that published ABS values this year and those that did not."""
@@ -254,6 +269,7 @@ def federation_overview() -> dict:
     ).count()
     active_count = by_status.get(MemberCCAS.Status.ACTIVE, 0)
     return {
+        "published_sentence": published_sentence(active_count, published_this_year),
         # Active members only: a suspended or departed member's space is closed, its
         # direction is invited once it is active again.
         "without_direction": without_direction(active).count(),
@@ -273,6 +289,12 @@ def federation_overview() -> dict:
 
 
 STATUS_FILTERS = dict(MemberCCAS.Status.choices)
+# The list's caption agrees with its count: « 2 membres (actifs, sans direction) ».
+STATUS_IN_CAPTION = {
+    MemberCCAS.Status.ACTIVE: ("actif", "actifs"),
+    MemberCCAS.Status.SUSPENDED: ("suspendu", "suspendus"),
+    MemberCCAS.Status.LEFT: ("ayant quitté l'union", "ayant quitté l'union"),
+}
 NO_DIRECTION = "aucune"  # ?direction=aucune: the members whose direction is to invite
 
 
@@ -297,7 +319,7 @@ def member_list(request):
         members = without_direction(members)
     members = list(members)
     caption = plural(len(members), "membre", "membres")
-    details = [STATUS_FILTERS[status].lower()] if status else []
+    details = [STATUS_IN_CAPTION[status][len(members) > 1]] if status else []
     if no_direction:
         details.append("sans direction")
     if details:
@@ -441,7 +463,7 @@ def member_add(request):
                 grant_membership(
                     member, email, Membership.Role.DIRECTOR, actor=request.user, request=request
                 )
-            messages.success(request, f"{member.name} a rejoint l'union.")
+            messages.success(request, f"{the_body(member.name, capital=True)} a rejoint l'union.")
             union_departement = settings.UNION_DEPARTEMENT
             if member.commune.departement_id != union_departement:
                 messages.warning(
@@ -456,6 +478,7 @@ def member_add(request):
         {
             "form": form,
             "known": known,
+            "reactivate": f"Réactiver {the_body(known.name)}" if known else "",
             "page_title": "Ajouter un membre",
             "header_icon": "group",
         },
@@ -485,7 +508,7 @@ def member_status(request, pk: int):
         return redirect(back)
     label = MemberCCAS.Status(status).label.lower()
     if status == member.status:
-        messages.info(request, f"{member.name} est déjà : {label}.")
+        messages.info(request, f"{the_body(member.name, capital=True)} est déjà : {label}.")
         return redirect(back)
     confirmed = request.method == "POST" and request.POST.get("confirmed")
     form = MemberStatusForm(data if confirmed else None, initial={"status": status})
@@ -498,10 +521,11 @@ def member_status(request, pk: int):
         )
         return redirect(back)
     people = Membership.objects.filter(member=member, user__is_active=True).count()
-    verbs = {
-        MemberCCAS.Status.ACTIVE: "Réactiver",
-        MemberCCAS.Status.SUSPENDED: "Suspendre",
-        MemberCCAS.Status.LEFT: "Enregistrer le départ de",
+    # « Suspendre le CCAS de Bondy », « Enregistrer le départ du CCAS de Bondy ».
+    actions = {
+        MemberCCAS.Status.ACTIVE: f"Réactiver {the_body(member.name)}",
+        MemberCCAS.Status.SUSPENDED: f"Suspendre {the_body(member.name)}",
+        MemberCCAS.Status.LEFT: f"Enregistrer le départ {of_body(member.name)}",
     }
     return render(
         request,
@@ -511,11 +535,11 @@ def member_status(request, pk: int):
             "form": form,
             "status": status,
             "status_label": label,
-            "verb": verbs[status],
+            "action": actions[status],
             "consequence": status_consequence(status, people),
             "archive_days": archive.DEPARTURE_ARCHIVE_DAYS,
             "back": back,
-            "page_title": f"{verbs[status]} {member.name}",
+            "page_title": actions[status],
             "header_icon": "group",
         },
     )

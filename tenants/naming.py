@@ -82,6 +82,16 @@ def of_body(name: str) -> str:
     return f"de l'{name}" if _elides(name) else f"de {name}"
 
 
+def the_body(name: str, *, capital: bool = False) -> str:
+    """A member's name as a subject or an object, with its article when its head word gives
+    the gender (of_body): « le CCAS de Bondy », « Le CCAS de Bondy a rejoint… »;
+    any other name bare."""
+    name = name.strip()
+    if not name.startswith(MASCULINE_HEADS):
+        return name
+    return ("Le " if capital else "le ") + name
+
+
 def at_body(name: str) -> str:
     """A member's (or the union's) name after « à », as of_body: « au CCAS de Bagnolet »,
     « à l'UDCCAS de Seine-Saint-Denis », « aux Restos… », « à Maison des solidarités »."""

@@ -20,6 +20,17 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = "/compte/"
 
+    def get_form(self, form_class=None):
+        """Errors that say what to type, rather than Django's « Champ requis. »."""
+        form = super().get_form(form_class)
+        form.fields["new_password1"].error_messages["required"] = (
+            "Saisissez le mot de passe que vous choisissez."
+        )
+        form.fields["new_password2"].error_messages["required"] = (
+            "Saisissez une seconde fois le même mot de passe, pour vérification."
+        )
+        return form
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user

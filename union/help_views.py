@@ -74,6 +74,7 @@ SECTIONS = (
         "Publier les actes d'un événement",
         (roles.EVENT_ORGANISER, roles.EDITOR, roles.UNION_ADMIN),
     ),
+    Section("membres", "Ajouter un membre, changer son statut", (roles.UNION_ADMIN,)),
     Section("direction", "Inviter la direction d'un CCAS membre", (roles.UNION_ADMIN,)),
     Section("emails", "Renvoyer les e-mails non remis", (roles.UNION_ADMIN,)),
 )
@@ -115,6 +116,8 @@ def staff_help(request):
         {"section": section, "mine": is_admin or bool(mine & set(section.groups))}
         for section in SECTIONS
     ]
+    from tenants.workspace.archive import DEPARTURE_ARCHIVE_DAYS  # the view only, not the menu
+
     review_days = settings.KB_REVIEW_MAX_AGE_DAYS
     return render(
         request,
@@ -128,6 +131,7 @@ def staff_help(request):
             "review_months": round(review_days / 30.4),
             "failed_email_days": settings.FAILED_EMAIL_KEEP_DAYS,
             "reminder_days": settings.SEMINAR_REMINDER_DAYS,
+            "archive_days": DEPARTURE_ARCHIVE_DAYS,
             "union_departement": settings.UNION_DEPARTEMENT,
             "platform_name": settings.PLATFORM_NAME,
             **_index_links(),

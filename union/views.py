@@ -29,6 +29,7 @@ from tenants.services import (
     rename_person,
     send_set_password_email,
 )
+from tenants.workspace import archive
 from union.account_retention import WARNING_DAYS
 from union.audit import record_audit
 from union.formats import describe_days
@@ -37,7 +38,10 @@ from union.password_reset import LimitedPasswordResetMixin
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, with errors that say which field is missing."""
+    """Django's login form, with errors that say which field is missing and what to do when
+    the pair is wrong. The identifier is an e-mail address, which the invitation stores in
+    lower case: « Denise.Durand@… » finds the account « denise.durand@… » (Django compares
+    usernames exactly, and its error then said the fields were case-sensitive)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,6 +49,24 @@ class LoginForm(AuthenticationForm):
             "Saisissez votre identifiant (votre adresse e-mail)."
         )
         self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
+        self.error_messages = {
+            **self.error_messages,
+            "invalid_login": (
+                "Adresse e-mail ou mot de passe incorrect. Vérifiez-les (dans le mot de passe, "
+                "majuscules et minuscules comptent) ; si vous l'avez oublié ou n'en avez "
+                "jamais choisi, utilisez « Mot de passe oublié ? » sous le formulaire."
+            ),
+        }
+
+    def clean_username(self):
+        typed = self.cleaned_data["username"].strip()
+        users = get_user_model()._default_manager
+        if not users.filter(username=typed).exists():
+            # One account only: two usernames differing by case (created by hand) stay exact.
+            same = list(users.filter(username__iexact=typed).values_list("username", flat=True)[:2])
+            if len(same) == 1:
+                return same[0]
+        return typed
 
 
 class LoginView(auth_views.LoginView):
@@ -85,6 +107,15 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
     At most PASSWORD_RESET_EMAILS_PER_HOUR per address, links on the portal's configured address
     (union.password_reset)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Adresse e-mail"  # Django's French says « Courriel »; the site says e-mail
+        email.error_messages["required"] = "Indiquez l'adresse e-mail de votre compte."
+        email.error_messages["invalid"] = (
+            "Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@ccas-ville.fr)."
+        )
+
     def users_without_password(self, email: str):
         User = get_user_model()
         field = User.get_email_field_name()
@@ -121,11 +152,19 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 @login_required
 def account(request):
-    memberships = (
+    memberships = list(
         Membership.objects.filter(user=request.user)
         .select_related("member", "member__commune")
         .order_by("member__name")
     )
+    for membership in memberships:
+        # A member that left: its direction may still enter, for the archive only, until
+        # this day (tenants.workspace.archive); « Mes espaces » offers the way in.
+        member = membership.member
+        membership.archive_until = None
+        if membership.is_director and member.status == MemberCCAS.Status.LEFT:
+            if archive.archive_open(member):
+                membership.archive_until = archive.archive_open_until(member)
     return render(request, "union/account.html", {"memberships": memberships})
 
 
@@ -207,6 +246,13 @@ def handover(request, token: str):
         user = consume_handover_link(token, request.tenant)
     else:
         user = handover_link_user(token, request.tenant)
+    if (
+        user is None
+        and Membership.objects.filter(user_id=request.user.pk, member=request.tenant).exists()
+    ):
+        # Already in this space (Back or a reload after « Ouvrir l'espace »: the link is
+        # spent): its dashboard, not « connectez-vous » to a person who is signed in.
+        return HttpResponseRedirect("/")
     if user is None:
         messages.error(
             request,
@@ -222,7 +268,8 @@ def handover(request, token: str):
             request, "union/handover.html", {"person": user, "space": space, "lifetime": lifetime}
         )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return HttpResponseRedirect("/")
+    # A member that left opens only its archive's page to its direction (union.middleware).
+    return HttpResponseRedirect("/" if request.tenant.is_active else archive.ARCHIVE_PAGE)
 
 
 def forbidden(request, exception=None):

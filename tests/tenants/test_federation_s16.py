@@ -427,7 +427,7 @@ def test_a_departure_is_told_and_onboarding_again_offers_to_reactivate(
         in soup.find(class_="error-summary").get_text()
     )
     assert "déjà membre" not in response.content.decode()
-    reactivate = soup.find("a", string=re.compile("Réactiver CCAS du Blanc-Mesnil"))
+    reactivate = soup.find("a", string=re.compile("Réactiver le CCAS du Blanc-Mesnil"))
     assert reactivate["href"] == f"/admin/membres/{blanc_mesnil.pk}/statut/?status=active"
     confirm = text_of(admin.get(reactivate["href"]))
     assert "L'espace rouvrira à la seule personne qui y a accès" in confirm

@@ -68,7 +68,7 @@ def test_the_admin_home_counts_members_without_direction_and_links_to_them(
 
     listing = soup_of(admin.get(link["href"]))
     caption = listing.find("caption", string=lambda text: text and "membre" in text)
-    assert words(caption) == "2 membres (actif, sans direction)"
+    assert words(caption) == "2 membres (actifs, sans direction)"
     table = caption.find_parent("table")
     rows = {words(row.th.a): row for row in table.tbody.find_all("tr")}
     assert set(rows) == {montreuil.name, aubervilliers.name}

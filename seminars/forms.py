@@ -597,6 +597,10 @@ class EmailRegistrantsForm(forms.Form):
         ],
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Cochez au moins un groupe : les inscriptions confirmées, la liste "
+            "d'attente ou les deux."
+        },
     )
     atelier = forms.TypedChoiceField(
         label="Atelier",

@@ -124,3 +124,15 @@ def test_the_messages_about_someone_elide_de_before_her_first_name(
         cancelled = organiser_client.post(base + f"{aicha.pk}/annuler/", follow=True)
     assert "Inscription d'Aïcha Durand annulée." in text_of(soup(cancelled))
     assert " de Aïcha" not in text_of(soup(cancelled))
+
+
+def test_writing_to_nobody_says_to_tick_a_group(seminar):
+    """« Écrire aux inscrits » with no group ticked: « Destinataires : Champ requis. » did not
+    say what to do."""
+    from seminars.forms import EmailRegistrantsForm
+
+    form = EmailRegistrantsForm({"subject": "Rappel", "body": "Bonjour"}, seminar=seminar)
+    assert not form.is_valid()
+    assert form.errors["statuses"] == [
+        "Cochez au moins un groupe : les inscriptions confirmées, la liste d'attente ou les deux."
+    ]

@@ -165,7 +165,9 @@ def test_a_full_atelier_says_so_and_cannot_be_checked_on_the_event_page(portal, 
     html = portal.get(url(seminar)).content.decode()
     assert "(complet)" in atelier_label(html, a)
     assert "disabled" in atelier_box(html, a)
-    assert "disabled" not in atelier_box(html, b) and "(3 places disponibles)" in atelier_label(html, b)
+    assert "disabled" not in atelier_box(html, b) and "(3 places disponibles)" in atelier_label(
+        html, b
+    )
 
     # The server stays the authority: a post that checks it anyway is refused.
     response = portal.post(url(seminar), form_data(ateliers=[a.pk]))

@@ -363,14 +363,19 @@ def test_atelier_times_carry_their_date_on_a_multi_day_event(
     html = portal.get(page_path(seminar)).content.decode()
     assert "<td>mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h</td>" in html  # the "Horaire" column
     # The form; « 14 h – 16 h » with no-break spaces (union.formats.time_span).
-    assert "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h (5 places disponibles)" in html
+    assert (
+        "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h (5 places disponibles)" in html
+    )
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_person(seminar, person(1, ateliers=[second.pk]))
     assert "- Atelier du jeudi (jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h)" in mailoutbox[0].body
     manage = portal.get(manage_path(registration)).content.decode()
     # The personal page lists each atelier with its time (and room: test_review_s15_public.py).
     assert "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h" in manage
-    assert "Atelier du mercredi – mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h (5 places disponibles)" in manage
+    assert (
+        "Atelier du mercredi – mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h (5 places disponibles)"
+        in manage
+    )
 
 
 def test_a_one_day_event_keeps_the_short_times(portal):

@@ -3,7 +3,8 @@ activity report's « Domiciliations actives au 31 décembre » count the same pe
 CCAS or CIAS domiciles at the end of the year (DOMAIN.md). The ABS value form shows the report's
 figure of its year beside the field, with « Reprendre ce chiffre »: a link (a GET parameter that
 reloads the form with the figure typed in) that abs_shared/take_figure.js, when scripts run, turns
-into typing it in place, so that nothing else typed on the form is lost; the list and the dashboard say discreetly where a validated value differs.
+into typing it in place, so that nothing else typed on the form is lost. The list and the
+dashboard say discreetly where a validated value differs.
 
 Reads the member's own schema only (its activity figures and observations): one member's report
 never reaches another's form.

@@ -411,6 +411,8 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
     in (services.register_at_the_door)."""
 
     hint = AreaHintField(label="Département ou région (facultatif)")
+    # The hint beside the commune it helps read, not after the consent box.
+    field_order = [*RegistrationForm.field_order[:5], "hint", *RegistrationForm.field_order[5:]]
     present_now = forms.BooleanField(
         label="Présent(e) maintenant : confirmer et émarger",
         required=False,

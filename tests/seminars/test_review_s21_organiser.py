@@ -136,3 +136,18 @@ def test_writing_to_nobody_says_to_tick_a_group(seminar):
     assert form.errors["statuses"] == [
         "Cochez au moins un groupe : les inscriptions confirmées, la liste d'attente ou les deux."
     ]
+
+
+def test_the_manual_adds_area_hint_sits_beside_the_commune(organiser_client, seminar):
+    """« Département ou région (facultatif) » helps read the commune: it came after the consent
+    box, far from « Commune »."""
+    from bs4 import BeautifulSoup
+
+    page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/ajouter/")
+    names = [
+        field["name"]
+        for field in BeautifulSoup(page.content.decode(), "html.parser").select(
+            "form [name]:not([type=hidden])"
+        )
+    ]
+    assert names.index("hint") == names.index("commune") + 1, names

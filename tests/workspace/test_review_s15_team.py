@@ -106,6 +106,8 @@ def test_the_team_list_says_who_never_signed_in_and_since_when(
     today = long_date(timezone.localdate(), weekday=False)
     assert f"Invitation envoyée le {today}, jamais connecté(e)" in status
     assert "lien valable jusqu'au" in status
+    # « Depuis », written as the dates beside it (s21: it was « 02/12/2026 »).
+    assert row.find_all("td")[2].get_text(strip=True) == today
     assert row.find("form", action=re.compile(r"/renvoyer/$")).button.get_text(" ", strip=True) == (
         "Renvoyer l'invitation à Nina Nouvelle"
     )

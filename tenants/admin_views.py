@@ -322,6 +322,8 @@ def member_list(request):
     details = [STATUS_IN_CAPTION[status][len(members) > 1]] if status else []
     if no_direction:
         details.append("sans direction")
+    if query:
+        details.append(f"recherche « {query} »")  # the caption says what the list shows
     if details:
         caption += f" ({', '.join(details)})"
     return render(

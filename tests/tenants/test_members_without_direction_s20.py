@@ -101,3 +101,11 @@ def test_no_member_without_direction_is_said(bondy, admin):
     text = words(panel)
     assert "Membres sans direction (0)" in text
     assert "Chaque membre actif a une direction." in text
+
+
+def test_the_caption_says_the_search_too(federation, admin):
+    """s21: a typed search narrowed the list while its caption said « 1 membre » alone."""
+    _bondy, montreuil, _aubervilliers, _suspended = federation
+    listing = soup_of(admin.get("/admin/membres/", {"q": "Montreuil"}))
+    caption = listing.find("caption", string=lambda text: text and "membre" in text)
+    assert words(caption) == "1 membre (recherche « Montreuil »)"

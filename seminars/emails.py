@@ -72,8 +72,6 @@ def send_registration_email(registration, kind: str) -> None:
         "kind": kind,
         "subject": subject,
         "venue": venue_line(seminar),
-        # « changer d'ateliers » only where there are ateliers to change
-        "has_ateliers": seminar.ateliers.exists(),
         "manage_url": portal_url(portal_path("manage", token)),
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
@@ -182,7 +180,6 @@ def organiser_message(
         "subject": subject,
         "body": body,
         "venue": venue_line(seminar),
-        "has_ateliers": seminar.ateliers.exists(),
         "manage_url": manage_url or "[le lien personnel de chaque personne]",
         "manage_is_link": bool(manage_url),
         "page_url": portal_url(event_path(seminar)),

@@ -27,6 +27,7 @@ from seminars.services import (
     resolve_commune,
 )
 from tenants.fields import AreaHintField
+from union.formats import plural
 
 
 class AtelierCheckboxes(forms.CheckboxSelectMultiple):
@@ -359,9 +360,7 @@ def atelier_label(atelier, with_date: bool = False) -> str:
     if atelier.left is not None:
         left = atelier.left
         availability = (
-            " (complet)"
-            if left == 0
-            else f" ({left} place{'s' if left > 1 else ''} disponible{'s' if left > 1 else ''})"
+            f" ({plural(left, 'place disponible', 'places disponibles')})" if left else " (complet)"
         )
     return f"{atelier.title} – {atelier_slot(atelier, with_date)}{room}{availability}"
 

@@ -93,9 +93,7 @@ def personal_ics(registration) -> bytes:
                 for atelier in ateliers
             )
         )
-    changes = (
-        "changer d'ateliers, vous désinscrire" if seminar.ateliers.exists() else "vous désinscrire"
-    )
+    changes = "changer d'ateliers, vous désinscrire" if seminar.has_ateliers else "vous désinscrire"
     lines.append(f"Votre inscription ({changes}) : {portal_url(manage_path(registration))}")
     event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
     alarm = Alarm()

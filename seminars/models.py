@@ -10,6 +10,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
@@ -367,6 +368,12 @@ class SeminarPage(PortalPreviewMixin, Page):
 
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+    @cached_property
+    def has_ateliers(self) -> bool:
+        """Whether there are ateliers to choose: the personal page, the answers to registering
+        and the e-mails offer to « changer d'ateliers » only then (one query per instance)."""
+        return self.ateliers.exists()
 
     def seats_left(self) -> int:
         # Lists annotate "confirmed" to count every event in one query.

@@ -327,9 +327,7 @@ def _registered(
         return HttpResponseRedirect(request.get_full_path())
     # Her own answer, in her own session: the address she typed, to find the e-mail (or see a
     # typo), and what its link is for (she reads this on that very page).
-    changes = (
-        "changer d'ateliers ou annuler" if registration.seminar.ateliers.exists() else "annuler"
-    )
+    changes = "changer d'ateliers ou annuler" if registration.seminar.has_ateliers else "annuler"
     sent = (
         f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
         f"page, pour {changes} votre inscription."
@@ -368,7 +366,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
             "Aucun atelier coché : vos ateliers ne changent pas (l'e-mail les rappelle ; "
             "pour en changer, utilisez son lien)."
         )
-    elif registration.seminar.ateliers.exists():
+    elif registration.seminar.has_ateliers:
         parts.append("Vos ateliers : aucun.")
     if data.consent:  # registering again never gives it (services._consent_when_registering_again)
         parts.append(
@@ -386,7 +384,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     if blank:
         parts.append(blank)
     changes = (
-        "changer d'ateliers ou l'annuler" if registration.seminar.ateliers.exists() else "l'annuler"
+        "changer d'ateliers ou l'annuler" if registration.seminar.has_ateliers else "l'annuler"
     )
     parts.append(
         "Un e-mail est envoyé à cette adresse avec le lien pour consulter l'inscription, "
@@ -641,7 +639,7 @@ def manage_registration(request, token: str):
     ended = seminar.has_ended()
     confirmed = registration.status == Registration.Status.CONFIRMED
     proceedings = seminar.get_proceedings() if ended else None
-    atelier_form = form if seminar.ateliers.exists() else None
+    atelier_form = form if seminar.has_ateliers else None
     # The sections of manage.html that show their own confirmation (section_messages).
     shown_sections = {
         "liste-publiee": registration.status != Registration.Status.CANCELLED,

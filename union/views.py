@@ -163,8 +163,7 @@ def account(request):
         member = membership.member
         membership.archive_until = None
         if membership.is_director and member.status == MemberCCAS.Status.LEFT:
-            if archive.archive_open(member):
-                membership.archive_until = archive.archive_open_until(member)
+            membership.archive_until = archive.archive_still_open_until(member)
     return render(request, "union/account.html", {"memberships": memberships})
 
 

@@ -102,13 +102,17 @@ def archive_open_until(member: MemberCCAS) -> date | None:
     return archive_deadline(left_on) if left_on else None
 
 
+def archive_still_open_until(member: MemberCCAS, today: date | None = None) -> date | None:
+    """archive_open_until while that day has not passed yet; None once it has, or for a member
+    that has not left (« Mes espaces » gives a departed member's direction this date)."""
+    until = archive_open_until(member)
+    return until if until is not None and (today or timezone.localdate()) <= until else None
+
+
 def archive_open(member: MemberCCAS, today: date | None = None) -> bool:
     """Whether the member's direction may download the archive: while the member is active,
     and for DEPARTURE_ARCHIVE_DAYS days after it left the union. Never while it is suspended."""
-    if member.is_active:
-        return True
-    until = archive_open_until(member)
-    return until is not None and (today or timezone.localdate()) <= until
+    return member.is_active or archive_still_open_until(member, today) is not None
 
 
 def open_after_departure(request) -> bool:

@@ -87,12 +87,18 @@ def on_theme_deleted(sender, instance, **kwargs):
     reindex_pages(getattr(instance, "_pages_to_reindex", []))
 
 
-def on_member_saving(sender, instance, raw=False, **kwargs):
+def field_changing(sender, instance, field: str, update_fields=None) -> bool:
+    """Before a save: whether it changes `field` of a row already stored (one query; none for a
+    new row or a save whose update_fields leave the field out)."""
+    if instance.pk is None or (update_fields is not None and field not in update_fields):
+        return False
+    old = sender._default_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
+    return old is not None and old != getattr(instance, field)
+
+
+def on_member_saving(sender, instance, raw=False, update_fields=None, **kwargs):
     """Note whether the member's name changes: its experiences' search entries hold it."""
-    if raw or instance.pk is None:
-        return
-    old = MemberCCAS.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
-    instance._kb_renamed = old is not None and old != instance.name
+    instance._kb_renamed = not raw and field_changing(sender, instance, "name", update_fields)
 
 
 def on_member_saved(sender, instance, raw=False, **kwargs):
@@ -107,13 +113,10 @@ def on_member_saved(sender, instance, raw=False, **kwargs):
         reindex_pages([(ExperiencePage, pks)])
 
 
-def on_document_saving(sender, instance, raw=False, **kwargs):
+def on_document_saving(sender, instance, raw=False, update_fields=None, **kwargs):
     """Note whether the document's title changes: a guide's download block shows it (and its
     search entry holds it) unless the block has a title of its own."""
-    if raw or instance.pk is None:
-        return
-    old = sender.objects.filter(pk=instance.pk).values_list("title", flat=True).first()
-    instance._kb_retitled = old is not None and old != instance.title
+    instance._kb_retitled = not raw and field_changing(sender, instance, "title", update_fields)
 
 
 def on_document_saved(sender, instance, raw=False, **kwargs):

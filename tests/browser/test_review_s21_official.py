@@ -5,8 +5,9 @@ screen when no room is known (tests/seminars/test_review_s21_official.py, point 
 import pytest
 
 from seminars.links import page_path
-from seminars.models import Registration, SeminarPage
+from seminars.models import SeminarPage
 from tests.browser.conftest import serve_static
+from tests.browser.test_seminar_registration import remove_workshop
 from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar
 
@@ -23,11 +24,6 @@ def create_workshop() -> SeminarPage:
             ("Aides facultatives", 4, 2, 1),
         ),
     )
-
-
-def remove_workshop(seminar: SeminarPage) -> None:
-    Registration.objects.filter(seminar_id=seminar.pk).delete()
-    SeminarPage.objects.get(pk=seminar.pk).delete()
 
 
 @pytest.fixture

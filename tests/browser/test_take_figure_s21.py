@@ -54,17 +54,23 @@ def saved(member: MemberCCAS, pk: int) -> Observation:
         return Observation.objects.get(pk=pk)
 
 
-@pytest.mark.parametrize("width", [1280, 375])
-def test_taking_the_figure_keeps_what_was_typed(page, live_server_port, stains, width):
-    member, pk = stains
-    page.set_viewport_size({"width": width, "height": 800})
-    watch = Watch(page)
-    base = f"http://{member.domain_name}:{live_server_port}"
+def sign_in(page, watch, member, port: int) -> str:
+    """The director signs in on the member's host; returns that host's address."""
+    base = f"http://{member.domain_name}:{port}"
     watch.visit(f"{base}/connexion/")
     page.get_by_label("Identifiant (adresse e-mail)").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base}/")
+    return base
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_taking_the_figure_keeps_what_was_typed(page, live_server_port, stains, width):
+    member, pk = stains
+    page.set_viewport_size({"width": width, "height": 800})
+    watch = Watch(page)
+    base = sign_in(page, watch, member, live_server_port)
 
     form = f"{base}/abs/observations/{pk}/modifier/"
     watch.visit(form, "Modifier")
@@ -103,12 +109,7 @@ def test_a_new_value_whose_year_changed_follows_the_link(page, live_server_port,
     to reload the form on 2025, as it says, rather than typing 2025's figure into 2024's value."""
     member, _ = stains
     watch = Watch(page)
-    base = f"http://{member.domain_name}:{live_server_port}"
-    watch.visit(f"{base}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"{base}/")
+    base = sign_in(page, watch, member, live_server_port)
 
     watch.visit(f"{base}/abs/observations/ajouter/?indicateur=DOMIC&annee=2025", "Saisir")
     page.get_by_label("Année").fill("2024")

@@ -30,7 +30,7 @@ class ReferenceImportForm(forms.Form):
         "caractères au plus ; en-têtes français niveau, indicateur, année, valeur acceptés). "
         "level : france (code FRM ; FR pour la France entière, référence des DROM), region (code "
         "INSEE), departement (code INSEE), epci (SIREN). year : de 1990 à l'année en cours. "
-        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible. "
+        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible. "
         "50 Mo au plus.",
     )
     source = forms.CharField(

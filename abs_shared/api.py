@@ -48,13 +48,13 @@ class SeriesQuery(serializers.Serializer):
         try:
             return commune_subject(load_commune(code.strip()))
         except Commune.DoesNotExist:
-            raise serializers.ValidationError(f"Commune « {code} » inconnue.") from None
+            raise serializers.ValidationError(f"Commune « {code} » inconnue.") from None
 
     def validate_intercommunality(self, siren: str) -> Subject:
         try:
             return load_intercommunality(siren.strip())
         except Intercommunality.DoesNotExist:
-            raise serializers.ValidationError(f"Intercommunalité « {siren} » inconnue.") from None
+            raise serializers.ValidationError(f"Intercommunalité « {siren} » inconnue.") from None
 
     def validate(self, data: dict) -> dict:
         given = [data[key] for key in ("commune", "intercommunality") if key in data]
@@ -68,7 +68,7 @@ class SeriesQuery(serializers.Serializer):
     def validate_indicator(self, code: str) -> Indicator:
         indicator = Indicator.objects.filter(code=code.strip().upper()).first()
         if indicator is None:
-            raise serializers.ValidationError(f"Indicateur « {code} » absent du catalogue.")
+            raise serializers.ValidationError(f"Indicateur « {code} » absent du catalogue.")
         return indicator
 
 
@@ -190,7 +190,7 @@ STATISTICS = ("min", "q1", "median", "q3", "max", "rank")
 
 def situated(stats: dict | None) -> dict | None:
     """A group's statistics as the API gives them: the pages' rule (presenters.too_few) with
-    its reason, `too_few`; below MIN_PUBLISHERS values, only `count` (« rang 1 sur 1 », the
+    its reason, `too_few`; below MIN_PUBLISHERS values, only `count` (« rang 1 sur 1 », the
     median of two values situate nothing, and an answer must not say more than the page)."""
     if stats is None:
         return None
@@ -211,7 +211,7 @@ def _secret_in_pool():
     return serializers.BooleanField(
         required=False,
         help_text="Sur l'hôte du membre seulement, et seulement true : sa propre valeur, "
-        "publiée comme secrète (« s » sur le portail) ; absent sinon",
+        "publiée comme secrète (« s » sur le portail) ; absent sinon",
     )
 
 

@@ -97,7 +97,7 @@ def _text_lines(x: float, y: float, lines: list[str], css: str = "") -> str:
 
 # --- value axes ---------------------------------------------------------------------------
 # Evolution charts (the page's and the PDF's) start their axis at zero for the quantities whose
-# zero means « none »: counts, amounts and rates. Fitted to the values, a population going from
+# zero means « none »: counts, amounts and rates. Fitted to the values, a population going from
 # 50 200 to 50 800 (+ 0,4 %) filled the plot as a steep climb. Rates too: their levels are of
 # the same order from one territory to the next, so that from zero the gaps between the lines
 # stay visible, and a change of 0,3 point looks as small as it is. A ratio or an index has no
@@ -237,7 +237,7 @@ def series_style(index: int) -> tuple[str, str]:
 
 
 def describe_style(index: int) -> str:
-    """A series' look in words, for the chart's description: « rond, trait plein »."""
+    """A series' look in words, for the chart's description: « rond, trait plein »."""
     marker, dash = series_style(index)
     return f"{MARKER_NAMES[marker]}, {DASH_NAMES[DASHES.index(dash)]}"
 

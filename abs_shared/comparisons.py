@@ -35,7 +35,7 @@ class Point:
 
     `secret_in_pool` marks a member's own number that its publication turned into a secret
     (fewer than 11 people or households: abs_shared.services.pooled_status): the member sees
-    its number, everyone else « s »; nothing is computed from it (as_counted).
+    its number, everyone else « s »; nothing is computed from it (as_counted).
     """
 
     value: Decimal | None
@@ -167,7 +167,7 @@ def _territories(seat: Commune, closest: list) -> list[tuple[str, str, str]]:
     lines = closest + [
         (ReferenceValue.Level.DEPARTEMENT, seat.departement_id, seat.departement.nom)
     ]
-    # A DROM is a région of a single département, the same territory: « La Réunion » once.
+    # A DROM is a région of a single département, the same territory: « La Réunion » once.
     if not is_overseas(seat.departement_id):
         lines.append((ReferenceValue.Level.REGION, seat.region_id, seat.region.nom))
     return lines + [national_territory(seat)]
@@ -178,12 +178,12 @@ INTERCOMMUNALITY = "intercommunality"
 
 
 def of_subject(name: str) -> str:
-    """« de » and a subject's name as French writes it (tenants.naming.of_place)."""
+    """« de » and a subject's name as French writes it (tenants.naming.of_place)."""
     return of_place(name)
 
 
 def at_subject(kind: str, name: str) -> str:
-    """Where a subject's values are: « à Bondy », « au Blanc-Mesnil », « pour Est Ensemble »."""
+    """Where a subject's values are: « à Bondy », « au Blanc-Mesnil », « pour Est Ensemble »."""
     return at_place(name) if kind == COMMUNE else f"pour {name}"
 
 
@@ -208,7 +208,7 @@ class Subject:
 
     @property
     def nation(self) -> str:
-        """The name of its national reference: « France métropolitaine » or « France »."""
+        """The name of its national reference: « France métropolitaine » or « France »."""
         return self.territories[-1][2]
 
     def pooled(self):
@@ -240,13 +240,13 @@ class Subject:
 
     @property
     def of_name(self) -> str:
-        """The name after « de », elided or contracted: « d'Aubervilliers », « des Lilas »."""
+        """The name after « de », elided or contracted: « d'Aubervilliers », « des Lilas »."""
         return of_subject(self.nom)
 
     @property
     def at_name(self) -> str:
-        """« à Bondy », « aux Lilas » (a commune); « pour Est Ensemble » (an intercommunality:
-        its CIAS's values are not « à » a territory of several communes)."""
+        """« à Bondy », « aux Lilas » (a commune); « pour Est Ensemble » (an intercommunality:
+        its CIAS's values are not « à » a territory of several communes)."""
         return at_subject(self.kind, self.nom)
 
     def shape(self) -> dict:
@@ -411,7 +411,7 @@ def compare_many(
             if band and population >= low and (high is None or population < high):
                 peers.append(value)
         own = own or MISSING
-        # A member's own number published as « s » is its own to see, marked; nothing is computed
+        # A member's own number published as « s » is its own to see, marked; nothing is computed
         # from it (statistics, rank, gaps), as on the portal.
         counted = own.as_counted()
         if counted.is_number:
@@ -465,7 +465,7 @@ def compare_many(
 
 def _mark_secret_in_pool(shown: dict, point: Point) -> dict:
     """Add `secret_in_pool: true` to a result or a series point of the member's own number that
-    the pool holds as « s ». Only then: the portal's answers keep their documented shape."""
+    the pool holds as « s ». Only then: the portal's answers keep their documented shape."""
     if point.secret_in_pool:
         shown["secret_in_pool"] = True
     return shown
@@ -601,7 +601,7 @@ def latest_years(
     points: dict[tuple[str, int], Point] | None = None,
 ) -> dict[str, int]:
     """The latest year each indicator has a value for this subject (pooled or own), a number or a
-    secret: a year marked « non disponible » must not hide the latest figure published before."""
+    secret: a year marked « non disponible » must not hide the latest figure published before."""
     if points is None:
         points = subject_points(subject, overrides)
     latest: dict[str, int] = {}
@@ -619,7 +619,7 @@ def change_since_previous(
     (either value secret or missing, a series break in between, a relative change from zero).
     None when the subject published nothing earlier.
 
-    The measure follows INSEE's usage: a rate moves in percentage points (a « +10 % » of a 20 %
+    The measure follows INSEE's usage: a rate moves in percentage points (a « +10 % » of a 20 %
     rate would read as 30 %); a count or an amount in euros in relative % (its size depends on
     the territory's, its rate of change does not); a ratio or an index by its difference."""
     earlier = [
@@ -631,7 +631,7 @@ def change_since_previous(
         return None
     since = max(earlier)
     current, previous = points.get((indicator.code, year), MISSING), points[(indicator.code, since)]
-    # A number the pool holds as « s » is a secret here too: no change is computed from it.
+    # A number the pool holds as « s » is a secret here too: no change is computed from it.
     current, previous = current.as_counted(), previous.as_counted()
     change = {
         "since": since,
@@ -681,14 +681,14 @@ def chosen_communes_values(
 ) -> list[dict]:
     """The published values (their CCAS') of communes a visitor set beside a commune's, in the
     order given, with the gap and ratio of the commune's value `own` (a comparison result) to
-    each; « n.d. » for a commune with nothing that year, never a number for a secret."""
+    each; « n.d. » for a commune with nothing that year, never a number for a secret."""
     found = {
         code: point
         for (code, _year), point in pooled_commune_points(indicator, communes, year).items()
     }
     own_value = None if own["value"] is None else Decimal(str(own["value"]))
     own_point = Point(own_value, own["status"], secret_in_pool=own.get("secret_in_pool", False))
-    own_point = own_point.as_counted()  # no gap from a number published as « s »
+    own_point = own_point.as_counted()  # no gap from a number published as « s »
     rows = []
     for commune in communes:
         point = found.get(commune.code, MISSING)

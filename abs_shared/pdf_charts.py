@@ -6,12 +6,12 @@ Two kinds, small enough to sit four to a row on an A4 landscape page:
   evolution chart (the subject, then its reference territories: `comparisons.series` and
   `presenters.series_others`, the data of `presenters.series_chart`). Each series keeps the
   page's marker shape and dash pattern (`charts.series_style`), so that a black-and-white copy
-  tells them apart; a member's value not yet published is a hollow marker (« brouillon » in the
+  tells them apart; a member's value not yet published is a hollow marker (« brouillon » in the
   legend); a secret or missing value is no point (its `value` is None) and cuts the line, as does
-  a series break (a vertical dashed line, « Rupture de série »).
+  a series break (a vertical dashed line, « Rupture de série »).
 - `bar_drawing`: the subject's value for the portrait's year beside its reference territories'
   and the members' median (the portrait table's own figures), each bar named and labelled with
-  its value; a secret or missing one is left out (the table keeps its « s »).
+  its value; a secret or missing one is left out (the table keeps its « s »).
 
 Only numbers reach these functions: the callers pass `value` None for a secret or a missing
 value, as for the page's SVG charts (abs_shared.charts). Figures read as on the page
@@ -119,7 +119,7 @@ def _text(x: float, y: float, text: str, *, size=LABEL_SIZE, anchor="start", bol
 
 
 def fit(text: str, width: float, size: float = LABEL_SIZE) -> str:
-    """`text` cut with « … » to fit `width` points (a bar's name beside a narrow chart)."""
+    """`text` cut with « … » to fit `width` points (a bar's name beside a narrow chart)."""
     if stringWidth(text, FONT, size) <= width:
         return text
     while text and stringWidth(text + "…", FONT, size) > width:
@@ -348,7 +348,7 @@ def legend_drawing(
 
 def bar_drawing(bars: list[ChartBar], fmt: Formatter, width: float, row: float = 12) -> Drawing:
     """Horizontal bars from zero, each named on its left and labelled with its value: the
-    subject's dark (hollow and dashed, « (brouillon) », for a value not yet published), the
+    subject's dark (hollow and dashed, « (brouillon) », for a value not yet published), the
     references' light, the members' median white."""
     value_labels = [fmt(bar.value) for bar in bars]
     value_width = max(stringWidth(label, FONT, LABEL_SIZE) for label in value_labels) + 4

@@ -4,8 +4,8 @@ it or attaches it to the papers of the conseil d'administration, or hands it to 
 It lays out what the page shows, from the page's own context (views.portrait_context): the same
 tables (presenters.portrait_table, presenters.distribution_table), cut by theme, the same
 sentences and notes. Nothing is computed here, so the page's rules hold as they are: a secret
-reads « s », a count has no reference, median or rank, a draft of the member space keeps its
-« (brouillon) ».
+reads « s », a count has no reference, median or rank, a draft of the member space keeps its
+« (brouillon) ».
 
 After the tables, charts for a board to read at a glance (abs_shared.pdf_charts, reportlab's own
 graphics): each indicator's evolution, from the comparison page's series (comparisons.series,
@@ -75,8 +75,8 @@ def portrait_pdf(context: dict) -> bytes:
 
 
 def pdf_title(context: dict) -> str:
-    """« Portrait de Bondy, 2021 », as the document's title (metadata and first line)."""
-    title = f"Portrait {context['subject'].of_name}"  # « Portrait des Lilas »
+    """« Portrait de Bondy, 2021 », as the document's title (metadata and first line)."""
+    title = f"Portrait {context['subject'].of_name}"  # « Portrait des Lilas »
     return f"{title}, {context['year']}" if context["year"] else title
 
 
@@ -147,7 +147,7 @@ def _styles():
     from union.pdf import BOLD_FONT, stylesheet
 
     styles = stylesheet()
-    # Names such as « Seine-Saint-Denis » break at their hyphens, never inside a word.
+    # Names such as « Seine-Saint-Denis » break at their hyphens, never inside a word.
     cell = ParagraphStyle(
         "Cell", parent=styles["BodyText"], fontSize=FONT_SIZE, leading=10, embeddedHyphenation=1
     )
@@ -172,15 +172,15 @@ FRENCH_SPACES = re.compile(r"(?<=«) | (?=[»:;!?])")
 
 
 def french_spacing(text: str) -> str:
-    """The spaces inside « » and before « : ; ! ? » made unbreakable, as French typesetting
-    wants: a printed line never opens on « » » or « : »."""
+    """The spaces inside « » and before « : ; ! ? » made unbreakable, as French typesetting
+    wants: a printed line never opens on « » » or « : »."""
     return FRENCH_SPACES.sub(NO_BREAK, text)
 
 
 def _paragraph(text: str, style):
     from union.pdf import paragraph
 
-    # Names and sources are typed by people: reportlab would read « & » or « < » as markup.
+    # Names and sources are typed by people: reportlab would read « & » or « < » as markup.
     return paragraph(escape(french_spacing(text)), style)
 
 
@@ -215,7 +215,7 @@ def _opening(context: dict, styles) -> list:
     if year and context["items"]:
         story.append(
             _paragraph(
-                f"Valeurs de {year} ; « n.d. » pour un indicateur sans valeur cette année-là.",
+                f"Valeurs de {year} ; « n.d. » pour un indicateur sans valeur cette année-là.",
                 styles["BodyText"],
             )
         )
@@ -244,11 +244,11 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
                 (
                     f"Document de travail : 1 valeur de ce portrait n'est pas encore publiée par "
                     f"le {kind} (brouillon ou valeur validée en attente de publication) ; elle "
-                    "est marquée « brouillon »."
+                    "est marquée « brouillon »."
                     if drafts == 1
                     else f"Document de travail : {drafts} valeurs de ce portrait ne sont pas "
                     f"encore publiées par le {kind} (brouillons ou valeurs validées en attente "
-                    "de publication) ; elles sont marquées « brouillon »."
+                    "de publication) ; elles sont marquées « brouillon »."
                 ),
                 styles["Warning"],
             )
@@ -258,15 +258,15 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
         notes.append(
             _paragraph(
                 f"{secrets} valeur(s) de ce portrait publiée(s) comme secrète(s) (moins de 11 "
-                "personnes ou ménages) : le portail public montre « s » ; elles sont marquées "
-                "« secret sur le portail » et ne comptent dans aucune médiane ni aucun rang.",
+                "personnes ou ménages) : le portail public montre « s » ; elles sont marquées "
+                "« secret sur le portail » et ne comptent dans aucune médiane ni aucun rang.",
                 styles["Warning"],
             )
         )
     notes.append(
         _paragraph(
             f"Espace du {kind} : les valeurs non publiées sont incluses et marquées "
-            "« brouillon ». Le portail public de l'union ne montre que les valeurs publiées.",
+            "« brouillon ». Le portail public de l'union ne montre que les valeurs publiées.",
             styles["Note"],
         )
     )
@@ -345,7 +345,7 @@ def by_theme(context: dict) -> list[dict]:
 
 def own_label(subject: dict) -> str:
     """How a chart names the subject's series or bar (`subject` as results name it): a CIAS's
-    values beside its intercommunality's reference line would both read « Est Ensemble »."""
+    values beside its intercommunality's reference line would both read « Est Ensemble »."""
     return subject["nom"] if subject["kind"] == COMMUNE else f"{subject['nom']} (CIAS)"
 
 
@@ -357,7 +357,7 @@ def evolution_lines(data: dict) -> list:
 
     own = ChartLine(
         own_label(data["subject"]),
-        # A number published as « s » is a secret: no point, as on the portal.
+        # A number published as « s » is a secret: no point, as on the portal.
         [
             ChartPoint(p["year"], None if p.get("secret_in_pool") else p["value"], p["draft"])
             for p in data["points"]
@@ -399,7 +399,7 @@ def position_bars(context: dict, item: dict) -> list | None:
     result, indicator = item["result"], item["indicator"]
     if indicator.is_count or result["status"] != ValueStatus.VALUE or result["value"] is None:
         return None
-    if result.get("secret_in_pool"):  # published as « s »: never drawn
+    if result.get("secret_in_pool"):  # published as « s »: never drawn
         return None
     name = own_label(result["subject"])
     bars = [
@@ -549,10 +549,10 @@ def _evolution_charts(context: dict, styles) -> list:
     explanation = (
         f"Valeurs {subject.of_name} et de ses territoires de référence pour chaque année publiée "
         "(les séries du tableau d'évolution de chaque indicateur), chaque série avec sa forme de "
-        "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
+        "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
         "ligne s'interrompt ; un effectif est montré seul. Les axes partent de zéro, sauf pour "
-        "un rapport ou un indice, dont l'axe est ajusté aux valeurs et marqué « axe ne partant "
-        "pas de zéro »."
+        "un rapport ou un indice, dont l'axe est ajusté aux valeurs et marqué « axe ne partant "
+        "pas de zéro »."
     )
     if drafts:
         kind = "CCAS" if subject.is_commune else "CIAS"
@@ -599,7 +599,7 @@ def _position_charts(context: dict, styles) -> list:
         f"foncée), celles de ses territoires de référence (barres claires) et la médiane des "
         f"{said.group} ayant publié (barre blanche), quand au moins {MIN_PUBLISHERS} ont "
         "publié : en deçà, une médiane ne situe rien, et une note le dit sous le graphique. "
-        "Une valeur secrète (« s ») ou non disponible n'est pas représentée (voir le tableau)."
+        "Une valeur secrète (« s ») ou non disponible n'est pas représentée (voir le tableau)."
     )
     if drafts:
         explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."

@@ -1,7 +1,7 @@
 """What the ABS pages show: one table per view, used for the HTML table, the chart's accessible
 equivalent and the CSV/XLSX export alike, so that an export is exactly what is shown: a number
 is exported rounded as the page shows it (a number in XLSX, formatted with those decimals), a
-rank with what it is out of (« 8 sur 14 »)."""
+rank with what it is out of (« 8 sur 14 »)."""
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -16,7 +16,7 @@ from union.formats import french_number, plural, round_half_up, signed_gap
 from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
 
 DASH = "–"
-# How a member's own number published as « s » reads in its own space (see Point.secret_in_pool).
+# How a member's own number published as « s » reads in its own space (see Point.secret_in_pool).
 SECRET_IN_POOL = "secret sur le portail"
 
 
@@ -30,7 +30,7 @@ class Cell:
     text: str
     raw: object = None
     numeric: bool = False
-    wraps: bool = False  # a phrase (« hausse de 0,3 pt depuis 2020 ») may go on two lines
+    wraps: bool = False  # a phrase (« hausse de 0,3 pt depuis 2020 ») may go on two lines
     decimals: int | None = None
 
     @property
@@ -65,13 +65,13 @@ class ShownTable:
     header_groups: list[tuple[str, int]] = field(default_factory=list)
     column_labels: list[str] = field(default_factory=list)
     # The last column, shown on the page under each row's header rather than as a column of its
-    # own (the portrait's « Source »: a thirteenth column would not fit a laptop's screen);
+    # own (the portrait's « Source »: a thirteenth column would not fit a laptop's screen);
     # exports and the PDF keep it as a column. Not in `header_groups`.
     last_column_under_row_header: bool = False
 
     def page_rows(self) -> list[tuple[list[Cell], str]]:
-        """The rows as the page shows them, each with the line under its header (« Source :
-        INSEE Filosofi ») or ""."""
+        """The rows as the page shows them, each with the line under its header (« Source :
+        INSEE Filosofi ») or ""."""
         if not self.last_column_under_row_header:
             return [(row, "") for row in self.rows]
         label = self.headers[-1]
@@ -86,7 +86,7 @@ class ShownTable:
 
     def printed_row(self, row: list[Cell]) -> list[Cell]:
         """A row as the PDF prints it, like the page: the last column's text after the row's
-        header (« Taux de pauvreté (%) – Source : INSEE Filosofi »)."""
+        header (« Taux de pauvreté (%) – Source : INSEE Filosofi »)."""
         if not self.last_column_under_row_header:
             return row
         if not row[-1].text:
@@ -132,7 +132,7 @@ def value_cell(
 ) -> Cell:
     shown = indicator.format(value, status)
     # Exported as text too: a spreadsheet shown to the board must not pass a draft, or a number
-    # the portal shows as « s », off as a published figure.
+    # the portal shows as « s », off as a published figure.
     if draft:
         return Cell(f"{shown} (brouillon)", numeric=True, wraps=True)
     if secret_in_pool:
@@ -144,7 +144,7 @@ def value_cell(
 
 def own_value_cell(indicator: Indicator, shown: dict) -> Cell:
     """The subject's value of a comparison result or a series point, marked as the member
-    space needs: a draft, a number published as « s »."""
+    space needs: a draft, a number published as « s »."""
     return value_cell(
         indicator,
         shown["value"],
@@ -157,7 +157,7 @@ def own_value_cell(indicator: Indicator, shown: dict) -> Cell:
 def number_cell(
     indicator: Indicator, value: float | None, decimals: int | None = None, *, note: str = ""
 ) -> Cell:
-    """A figure; with a `note` (« brouillon compris »), a text that says what it counts."""
+    """A figure; with a `note` (« brouillon compris »), a text that says what it counts."""
     if value is None:
         return Cell(DASH, numeric=True)
     places = indicator.decimals if decimals is None else decimals
@@ -188,7 +188,7 @@ def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
 
 def population_text(population: int) -> str:
     """A population as French reads it, thousands apart, and where it comes from: the official
-    geography's legal population, which a CCAS's own « Population municipale » indicator (a
+    geography's legal population, which a CCAS's own « Population municipale » indicator (a
     later year, say) may not match on the same page: "111 934 habitants (population légale,
     Insee)"."""
     return f"{french_number(population, 0)} habitants (population légale, Insee)"
@@ -204,9 +204,9 @@ def band_phrase(band: tuple[int, int | None, str] | None) -> str:
 
 
 def territory_names(subject, preposition: str) -> list[str]:
-    """The subject's reference territories as a sentence names them after « de » or « à »:
-    « de l'intercommunalité », « du département (Seine-Saint-Denis) », « de la région
-    (Île-de-France) », « de la France métropolitaine ». Taken from the subject's own lines, so
+    """The subject's reference territories as a sentence names them after « de » or « à »:
+    « de l'intercommunalité », « du département (Seine-Saint-Denis) », « de la région
+    (Île-de-France) », « de la France métropolitaine ». Taken from the subject's own lines, so
     that a DROM (no région line, France entière as nation) is never said to have a région."""
     names = []
     for level, _code, name in subject.territories:
@@ -248,7 +248,7 @@ def nothing_published(subject, member_space: bool) -> str:
 
 
 def rank_cell(stats: dict, *, note: str = "") -> Cell:
-    """« 8 sur 14 », exported as that text: a rank alone (8) would not say out of how many."""
+    """« 8 sur 14 », exported as that text: a rank alone (8) would not say out of how many."""
     if stats["rank"] is None:
         return Cell(DASH, numeric=True)
     shown = f"{stats['rank']} sur {stats['count']}"
@@ -256,7 +256,7 @@ def rank_cell(stats: dict, *, note: str = "") -> Cell:
 
 
 # Below this many values, quartiles, a median or a rank say nothing about where a value stands
-# (« rang 1 sur 1 », the median of two): they are not shown, and a sentence says why.
+# (« rang 1 sur 1 », the median of two): they are not shown, and a sentence says why.
 MIN_PUBLISHERS = 3
 
 
@@ -266,8 +266,8 @@ def too_few(stats: dict | None) -> bool:
 
 
 def too_few_note(group: str, stats: dict, result: dict, member_space: bool = False) -> str:
-    """« Trop peu de CIAS ont publié cette valeur pour situer la vôtre (1 valeur, celle-ci
-    comprise ; il en faut au moins 3) : ni quartiles, ni médiane, ni rang. »"""
+    """« Trop peu de CIAS ont publié cette valeur pour situer la vôtre (1 valeur, celle-ci
+    comprise ; il en faut au moins 3) : ni quartiles, ni médiane, ni rang. »"""
     name = result["subject"]["nom"]
     own = "la vôtre" if member_space else f"celle {of_subject(name)}"
     counted = plural(stats["count"], "valeur", "valeurs")
@@ -281,7 +281,7 @@ def too_few_note(group: str, stats: dict, result: dict, member_space: bool = Fal
 
 def too_few_card(group: str, member_space: bool = False) -> str:
     """Why a portrait's indicator has no position chart (page card) or no median bar (PDF):
-    « Trop peu de membres ont publié cet indicateur pour situer celle-ci (moins de 3). »"""
+    « Trop peu de membres ont publié cet indicateur pour situer celle-ci (moins de 3). »"""
     own = "votre valeur" if member_space else "celle-ci"
     return (
         f"Trop peu de {group} ont publié cet indicateur pour situer {own} "
@@ -290,7 +290,7 @@ def too_few_card(group: str, member_space: bool = False) -> str:
 
 
 def subject_label(subject: dict) -> str:
-    """The subject's own row or series: « Bondy (commune) »; « Est Ensemble – valeurs du CIAS »,
+    """The subject's own row or series: « Bondy (commune) »; « Est Ensemble – valeurs du CIAS »,
     which its intercommunality's reference line beside it must not be taken for."""
     if subject["kind"] == COMMUNE:
         return f"{subject['nom']} (commune)"
@@ -299,7 +299,7 @@ def subject_label(subject: dict) -> str:
 
 def reference_name(subject: dict, ref: dict) -> str:
     """A reference territory as tables and charts name it. An intercommunality's own line,
-    beside its CIAS's values, says what it is: two rows or columns both named « Est Ensemble »
+    beside its CIAS's values, says what it is: two rows or columns both named « Est Ensemble »
     read as a territory differing from itself."""
     if (
         subject["kind"] == INTERCOMMUNALITY
@@ -318,7 +318,7 @@ def draft_counted(result: dict) -> bool:
 
 
 def counted_label(label: str, stats: dict, result: dict) -> str:
-    """« Membres ayant publié (14) », or « Membres ayant publié (13) + Bondy (brouillon) »
+    """« Membres ayant publié (14) », or « Membres ayant publié (13) + Bondy (brouillon) »
     when the member's own draft is among the values."""
     if draft_counted(result):
         return f"{label} ({stats['count'] - 1}) + {result['subject']['nom']} (brouillon)"
@@ -390,7 +390,7 @@ def comparison_table(
     """The subject, the communes a visitor chose beside it, its territories (gap, ratio), then
     the members' (or the other CIAS') and the peers' distributions and ranks, each only when
     enough values make one (MIN_PUBLISHERS); `member_space`: the reader is the subject's
-    CCAS or CIAS (« la vôtre »)."""
+    CCAS or CIAS (« la vôtre »)."""
     name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
         caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
@@ -491,8 +491,8 @@ def comparison_table(
 
 
 SECRET_IN_POOL_NOTE = (
-    "« secret sur le portail » : votre valeur a été publiée comme secrète (moins de 11 "
-    "personnes ou ménages) ; le portail et les autres membres voient « s ». Comme sur le "
+    "« secret sur le portail » : votre valeur a été publiée comme secrète (moins de 11 "
+    "personnes ou ménages) ; le portail et les autres membres voient « s ». Comme sur le "
     "portail, rien n'est calculé à partir d'elle : ni médiane, ni rang, ni écart, ni évolution."
 )
 DRAFT_COUNTED_NOTE = (
@@ -532,7 +532,7 @@ def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | No
     # Secret or missing values of chosen communes are in the table only, never charted.
     others = [(o["nom"], o["value"]) for o in chosen or [] if o["value"] is not None]
     stats, name, said = result["members"], result["subject"]["nom"], words(result)
-    # The member's own number published as « s » is a secret: never charted, as on the portal.
+    # The member's own number published as « s » is a secret: never charted, as on the portal.
     value = None if result.get("secret_in_pool") else result["value"]
     shown = indicator.format(result["value"], result["status"])
     if result.get("secret_in_pool"):
@@ -573,8 +573,8 @@ def series_others(data: dict) -> list[tuple[str, list[dict]]]:
 
 
 def series_name(subject: dict) -> str:
-    """The subject's own series: its name for a commune (« Bondy »), « Est Ensemble – valeurs
-    du CIAS » for an intercommunality, whose reference line is beside it (reference_name)."""
+    """The subject's own series: its name for a commune (« Bondy »), « Est Ensemble – valeurs
+    du CIAS » for an intercommunality, whose reference line is beside it (reference_name)."""
     return subject["nom"] if subject["kind"] == COMMUNE else subject_label(subject)
 
 
@@ -603,7 +603,7 @@ def series_chart(data: dict, indicator: Indicator):
     """One line per series of the table; a secret or missing value is no point (the points'
     `value` is None for them), so it is never drawn."""
     name = data["subject"]["nom"]
-    # A number the portal shows as « s » is no point; a draft is a hollow one.
+    # A number the portal shows as « s » is no point; a draft is a hollow one.
     own = [(p["year"], None if p.get("secret_in_pool") else p["value"]) for p in data["points"]]
     drafts = [p["year"] for p in data["points"] if p["draft"] and p["value"] is not None]
     own_name = series_name(data["subject"])
@@ -646,14 +646,14 @@ CHANGE_HEADER = "Évolution depuis l'année publiée précédente"
 
 
 def change_text(indicator: Indicator, change: dict | None) -> str:
-    """« hausse de 1,2 pt depuis 2019 » (a rate), « baisse de 3,4 % depuis 2019 » (a count or an
-    amount), « hausse de 0,1 depuis 2019 » (a ratio), « stable (0,0 pt) depuis 2019 » when it
-    rounds to nothing; « – » when there is nothing to compare with or it cannot be said (a
+    """« hausse de 1,2 pt depuis 2019 » (a rate), « baisse de 3,4 % depuis 2019 » (a count or an
+    amount), « hausse de 0,1 depuis 2019 » (a ratio), « stable (0,0 pt) depuis 2019 » when it
+    rounds to nothing; « – » when there is nothing to compare with or it cannot be said (a
     secret on either side).
 
     In words rather than signed: the text opens on a letter, so a CSV export holds it as it
-    reads (a cell opening on « + » or « - » would be quoted against formula injection), and a
-    screen reader says « hausse » where it might skip a « + »."""
+    reads (a cell opening on « + » or « - » would be quoted against formula injection), and a
+    screen reader says « hausse » where it might skip a « + »."""
     if change is None:
         return DASH
     if change["break"]:
@@ -661,8 +661,8 @@ def change_text(indicator: Indicator, change: dict | None) -> str:
     if change["change"] is None:
         return DASH
     decimals = 1 if change["measure"] == "percent" else indicator.decimals
-    # No-break spaces: a narrow cell (the portrait's) goes on a second line before « depuis »
-    # only, never inside « hausse de 0,4 % » or « depuis 2020 ».
+    # No-break spaces: a narrow cell (the portrait's) goes on a second line before « depuis »
+    # only, never inside « hausse de 0,4 % » or « depuis 2020 ».
     unit = {"points": "\u202fpt", "percent": "\u202f%"}.get(change["measure"], "")
     size = f"{french_number(abs(change['change']), decimals)}{unit}"
     sign = signed_number(change["change"], decimals)[0]  # no sign: it rounds to zero
@@ -716,7 +716,7 @@ def portrait_table(
             text(f"{indicator.label} ({indicator.unit_label})"),
             Cell(str(result["year"]), result["year"], True),
             own_value_cell(indicator, result),
-            # Exported as text: « depuis 2019 » and the unit say what the figure is.
+            # Exported as text: « depuis 2019 » and the unit say what the figure is.
             Cell(change_text(indicator, changes.get(indicator.code)), numeric=True, wraps=True),
         ]
         if indicator.is_count:  # the raw figure and its change only
@@ -752,8 +752,8 @@ def portrait_table(
 
 
 def portrait_caption(subject, results: list[tuple[Indicator, dict]], year: int | None) -> str:
-    """« Portrait de Bondy : indicateurs publiés, 2021 »; in the member space, with values not
-    yet published among them, « indicateurs, dont brouillons »: the caption is the first line
+    """« Portrait de Bondy : indicateurs publiés, 2021 »; in the member space, with values not
+    yet published among them, « indicateurs, dont brouillons »: the caption is the first line
     of the exports and the PDF's heading, which must not call a draft published."""
     drafts = any(result["draft"] for _indicator, result in results)
     what = "indicateurs, dont brouillons" if drafts else "indicateurs publiés"
@@ -765,10 +765,10 @@ TOO_FEW = "trop peu de valeurs"
 
 
 def too_few_table_note(group: str, member_space: bool = False) -> str:
-    """What « trop peu de valeurs » means in a table of several indicators."""
+    """What « trop peu de valeurs » means in a table of several indicators."""
     own = "la vôtre" if member_space else "celle-ci"
     return (
-        f"« {TOO_FEW} » : moins de {MIN_PUBLISHERS} {group} ont publié l'indicateur cette "
+        f"« {TOO_FEW} » : moins de {MIN_PUBLISHERS} {group} ont publié l'indicateur cette "
         f"année-là, valeur comprise ; trop peu pour situer {own} (ni quartiles, ni médiane, "
         "ni rang)."
     )
@@ -776,7 +776,7 @@ def too_few_table_note(group: str, member_space: bool = False) -> str:
 
 CHANGE_NOTE = (
     "Évolution : hausse ou baisse en points pour un taux, en % pour un effectif ou un montant, "
-    "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
+    "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
     "deux est secrète."
 )
 
@@ -818,7 +818,7 @@ def distribution_table(
             row += [
                 number_cell(indicator, stats[key]) for key in ("min", "q1", "median", "q3", "max")
             ]
-        if draft_counted(result):  # « 13 + Bondy (brouillon) »: not 14 members who published
+        if draft_counted(result):  # « 13 + Bondy (brouillon) »: not 14 members who published
             name = result["subject"]["nom"]
             row.append(Cell(f"{stats['count'] - 1} + {name} (brouillon)", numeric=True, wraps=True))
         else:
@@ -862,7 +862,7 @@ def indicator_table(
         )
     ranked = sum(1 for row in rows if row["value"] is not None)
     if 0 < ranked < MIN_PUBLISHERS and indicator.polarity != Indicator.Polarity.NEUTRAL:
-        # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
+        # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
         table.notes.append(
             f"Pas de rang : trop peu de valeurs publiées ({ranked} ; il en faut au moins "
             f"{MIN_PUBLISHERS} pour les classer)."
@@ -877,7 +877,7 @@ def indicator_table(
 
 def _csv_cell(cell: Cell):
     """Numbers the way a French spreadsheet reads them: decimal comma, no thousands separator,
-    the decimals the page shows (« 41,0 »)."""
+    the decimals the page shows (« 41,0 »)."""
     value = cell.export
     if not is_number(value):
         return value
@@ -887,7 +887,7 @@ def _csv_cell(cell: Cell):
 
 
 def _number_format(decimals: int) -> str:
-    """An XLSX number format showing `decimals` decimals, thousands grouped (« 19 215 »)."""
+    """An XLSX number format showing `decimals` decimals, thousands grouped (« 19 215 »)."""
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 

@@ -64,7 +64,7 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
         ImportIssue(
             1,
             column,
-            f"Colonne « {column} » absente de la ligne d'en-tête "
+            f"Colonne « {column} » absente de la ligne d'en-tête "
             "(level;code;indicator;year;value[;source]).",
         )
         for column in REFERENCE_COLUMNS
@@ -88,13 +88,13 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
                 ImportIssue(
                     line,
                     label("level"),
-                    f"Niveau « {row['level']} » inconnu (france, region, departement ou epci).",
+                    f"Niveau « {row['level']} » inconnu (france, region, departement ou epci).",
                 )
             )
         elif code not in territories[level]:
             row_errors.append(
                 ImportIssue(
-                    line, label("code"), f"Code « {row['code']} » inconnu pour le niveau {level}."
+                    line, label("code"), f"Code « {row['code']} » inconnu pour le niveau {level}."
                 )
             )
         if indicator is None:
@@ -102,7 +102,7 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
                 ImportIssue(
                     line,
                     label("indicator"),
-                    f"Indicateur « {row['indicator']} » absent du catalogue.",
+                    f"Indicateur « {row['indicator']} » absent du catalogue.",
                 )
             )
         try:
@@ -221,7 +221,7 @@ def pooled_status(item: PublishItem) -> str:
 
 def made_secret(items: list[PublishItem]) -> int:
     """How many numbers of these items the publication turns into secrets (fewer than 11 people
-    or households): the director is told, as the portal will show « s » for them."""
+    or households): the director is told, as the portal will show « s » for them."""
     return sum(
         item.status == ValueStatus.VALUE and pooled_status(item) == ValueStatus.SECRET
         for item in items
@@ -234,7 +234,7 @@ def publish_values(member: MemberCCAS, items: list[PublishItem], *, actor=None) 
 
     Returns how many values the pool now holds from these items. Missing values are not pooled:
     a missing value removes the member's pooled value of that indicator and year, so that a
-    figure the director has since marked « non disponible » does not stay in the pool.
+    figure the director has since marked « non disponible » does not stay in the pool.
     """
     missing = [
         (item.indicator.code, item.year) for item in items if item.status == ValueStatus.MISSING

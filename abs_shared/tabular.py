@@ -84,8 +84,8 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
 
 def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> ImportIssue:
     """The issue of a line with filled cells in columns the header doesn't name, placed at the
-    first of them (« colonne D », the letter the spreadsheet shows)."""
-    shown = ", ".join(f"« {cells[i]} »" for i in stray[:3]) + (" …" if len(stray) > 3 else "")
+    first of them (« colonne D », the letter the spreadsheet shows)."""
+    shown = ", ".join(f"« {cells[i]} »" for i in stray[:3]) + (" …" if len(stray) > 3 else "")
     if len(stray) == 1:
         what, fix = "1 cellule remplie", "videz-la, ou nommez sa colonne dans l'en-tête"
     else:
@@ -99,8 +99,8 @@ def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> I
 
 
 def header_key(text: str) -> str:
-    """A header cell as the importers compare it: lower case, without accents (« Année » and
-    « annee » are the same column)."""
+    """A header cell as the importers compare it: lower case, without accents (« Année » and
+    « annee » are the same column)."""
     folded = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(c for c in folded if not unicodedata.combining(c))
 
@@ -111,8 +111,8 @@ def key_columns(
     """Re-key `table.rows` by field (aliases: folded header -> field) and say how the file's
     header names each field, so that every error quotes the person's own column.
 
-    Returns ({field: header cell as written}, issues): a field given twice (« valeur » and
-    « value ») is refused, as one of the two would be ignored.
+    Returns ({field: header cell as written}, issues): a field given twice (« valeur » and
+    « value ») is refused, as one of the two would be ignored.
     """
     labels: dict[str, str] = {}
     issues = []
@@ -125,7 +125,7 @@ def key_columns(
                 ImportIssue(
                     1,
                     column,
-                    f"Colonne en double : « {labels[field_name]} » et « {column} » désignent "
+                    f"Colonne en double : « {labels[field_name]} » et « {column} » désignent "
                     f"toutes deux la colonne {french_names[field_name]}. Gardez-en une.",
                 )
             )
@@ -148,7 +148,7 @@ def parse_decimal(text: str) -> Decimal:
         grouped = GROUPED.fullmatch(cleaned[len(sign) :])
         if grouped is None:
             raise ValueError(
-                f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal "
+                f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal "
                 "(un nombre comme 1 234,5 peut aussi s'écrire 1.234,5)."
             )
         cleaned = cleaned.replace(grouped["sep"], "")
@@ -156,14 +156,14 @@ def parse_decimal(text: str) -> Decimal:
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"« {text} » n'est pas un nombre.") from None
+        raise ValueError(f"« {text} » n'est pas un nombre.") from None
     if not number.is_finite():
-        raise ValueError(f"« {text} » n'est pas un nombre.")
+        raise ValueError(f"« {text} » n'est pas un nombre.")
     if abs(number) < LARGEST:  # 1E+999999 can't even be rounded
         # Rounding may reach the limit: 999999999999,99999 becomes 10^12.
         number = number.quantize(Decimal("0.0001"))
     if abs(number) >= LARGEST:
-        raise ValueError(f"« {text} » est trop grand.")
+        raise ValueError(f"« {text} » est trop grand.")
     return number
 
 
@@ -205,7 +205,7 @@ def parse_year(text: str) -> int:
     cleaned = text.strip()
     if not (cleaned.isdecimal() and cleaned.isascii() and len(cleaned) == 4):
         raise ValueError(
-            f"« {text} » n'est pas une année (quatre chiffres, de {FIRST_YEAR} à {latest_year()})."
+            f"« {text} » n'est pas une année (quatre chiffres, de {FIRST_YEAR} à {latest_year()})."
         )
     error = year_error(int(cleaned))
     if error:
@@ -226,14 +226,14 @@ def check_value_range(indicator, value: Decimal | None, text: str | None = None)
         raise ValueError(count_error(typed_decimal(value) if text is None else text.strip()))
 
 
-# One separator followed by three digits: « 1.727 » or « 1,727 », read as 1,727 (values have up
+# One separator followed by three digits: « 1.727 » or « 1,727 », read as 1,727 (values have up
 # to four decimals), is most often 1 727 written the English or the German way.
 THREE_DECIMALS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
 
 
 def count_error(text: str) -> str:
     """Why a count with decimals is refused, with the whole number it likely meant."""
-    message = f"Un effectif est un nombre entier : « {text} »"
+    message = f"Un effectif est un nombre entier : « {text} »"
     if THREE_DECIMALS.fullmatch(text):
         whole = int(re.sub(r"[.,]", "", text))
         grouped = f"{whole:,}".replace(",", " ")
@@ -243,6 +243,6 @@ def count_error(text: str) -> str:
 
 def typed_decimal(value: Decimal) -> str:
     """A stored value as a person types it: decimal comma, no trailing zeros, no thousands
-    separator (« 27,1 » for 27.1000, « 19214,8 », « 0 »), so that a form shows it as entered."""
+    separator (« 27,1 » for 27.1000, « 19214,8 », « 0 »), so that a form shows it as entered."""
     text = format(value.normalize(), "f")  # normalize() alone writes 1000 as 1E+3
     return text.replace(".", ",")

@@ -56,7 +56,7 @@ MAX_BARS = 60
 
 
 def sorted_by_name(items, name=lambda item: item.nom) -> list:
-    """Alphabetical order as people read it: « Épinay » before « Montreuil ». The database
+    """Alphabetical order as people read it: « Épinay » before « Montreuil ». The database
     collation (and Python's code-point order) puts accented capitals after Z."""
     return sorted(items, key=lambda item: fold(name(item)))
 
@@ -83,7 +83,7 @@ def warn_ignored_year(request, shown: int | None, years: list[int], where: str) 
     available = ", ".join(str(y) for y in sorted(years, reverse=True)) or "aucune"
     messages.warning(
         request,
-        f"Année « {asked[:20]} » ignorée : aucune valeur {where} cette année-là (années "
+        f"Année « {asked[:20]} » ignorée : aucune valeur {where} cette année-là (années "
         f"disponibles : {available})." + (f" Année {shown} affichée." if shown else ""),
     )
 
@@ -174,7 +174,7 @@ def _indicator_rows(indicator: Indicator, year: int, kind: str) -> list[dict]:
     hidden = set() if kind == COMMUNE else hidden_intercommunal_counts({indicator.code})
     pooled = [_shown_pooled_value(p, hidden) for p in pooled]
     numbers = [p.value for p in pooled if p.status == ValueStatus.VALUE]
-    # « 1 sur 2 » would rank nothing (presenters.MIN_PUBLISHERS; the table says why).
+    # « 1 sur 2 » would rank nothing (presenters.MIN_PUBLISHERS; the table says why).
     ranked = len(numbers) >= presenters.MIN_PUBLISHERS
     rows = []
     for p in pooled:
@@ -401,7 +401,7 @@ def commune_list(request):
         communes = names_containing(communes, query)
         intercommunalities = names_containing(intercommunalities, query)
         match = match_commune(query)
-        # The official list knows former names too (« Épinay » is now in Mesnil-en-Ouche): the
+        # The official list knows former names too (« Épinay » is now in Mesnil-en-Ouche): the
         # matched commune's portrait only if it is listed, or if nothing that published is.
         listed = {commune.code for commune in communes}
         if match.commune is not None and (
@@ -423,7 +423,7 @@ def commune_list(request):
 
 def names_containing(places, typed: str) -> list:
     """The communes or intercommunalities whose name contains what was typed, whatever its
-    accents, case, hyphens or « St » (« epinay » finds Épinay-sur-Seine), as the site search
+    accents, case, hyphens or « St » (« epinay » finds Épinay-sur-Seine), as the site search
     does. Folded in Python: the list holds the few hundred places that published, and
     PostgreSQL's `unaccent` is the knowledge base's extension (its migration creates it), which
     this app does not depend on."""
@@ -529,7 +529,7 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
         available = ", ".join(str(y) for y in context["years"]) or "aucune"
         messages.warning(
             request,
-            f"Année « {asked[:20]} » ignorée : aucune valeur pour {subject.nom} cette année-là "
+            f"Année « {asked[:20]} » ignorée : aucune valeur pour {subject.nom} cette année-là "
             f"(années disponibles : {available}). Dernière année disponible de chaque "
             "indicateur affichée.",
         )

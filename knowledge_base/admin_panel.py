@@ -24,7 +24,7 @@ def _experience_ids():
 
 
 def experiences_awaiting_decision():
-    """Members' proposals in the « Modération de l'union » workflow, not yet approved nor sent
+    """Members' proposals in the « Modération de l'union » workflow, not yet approved nor sent
     back, oldest first (they have waited longest), with `submitted_at`."""
     states = WorkflowState.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
@@ -41,7 +41,7 @@ def experiences_awaiting_decision():
 
 def pages_awaiting_review(user):
     """Task states of pages (experiences aside: they have their own list) that `user` may
-    approve now, oldest first, as Wagtail's « En attente de votre validation » finds them."""
+    approve now, oldest first, as Wagtail's « En attente de votre validation » finds them."""
     page_type = ContentType.objects.get_for_model(Page)
     experience_ids = [str(pk) for pk in _experience_ids().values_list("pk", flat=True)]
     return (
@@ -77,6 +77,6 @@ def editorial_overview(user) -> dict:
         "waiting_pages": waiting_pages,
         "experiences": list(experiences[:PANEL_ROWS]),
         **{f"{key}_count": count for key, count in counts.items()},
-        # « Et N autres » under a list cut at PANEL_ROWS.
+        # « Et N autres » under a list cut at PANEL_ROWS.
         **{f"{key}_more": max(0, count - PANEL_ROWS) for key, count in counts.items()},
     }

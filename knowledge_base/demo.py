@@ -102,8 +102,8 @@ def load(stdout) -> None:
     guide_count = load_guides(guides)
     experience_count = load_experiences(experiences)
     pending = load_pending_proposal()
-    # « Accès direct » to the ABS comparisons (not a Wagtail page) for « ABS », « analyse des
-    # besoins sociaux », « indicateurs » in the public search.
+    # « Accès direct » to the ABS comparisons (not a Wagtail page) for « ABS », « analyse des
+    # besoins sociaux », « indicateurs » in the public search.
     ensure_abs_promotions(portal_url(""))
     stdout.write(
         f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "

@@ -35,8 +35,8 @@ class ExperienceProposalForm(forms.Form):
                 fields=PROPOSAL_FIELDS,
                 labels={"title": "Titre de l'expérience"},
                 help_texts={
-                    "title": "Ce qui a été fait, en une ligne (ex. : « Une épicerie solidaire "
-                    "mobile pour les quartiers sans commerce »).",
+                    "title": "Ce qui a été fait, en une ligne (ex. : « Une épicerie solidaire "
+                    "mobile pour les quartiers sans commerce »).",
                     "summary": "Deux ou trois phrases pour donner envie de lire la fiche.",
                 },
                 widgets={

@@ -22,12 +22,12 @@ SKIP_TAGS = {"abbr", "a", "code", "pre", "script", "style", "h1", "h2", "h3", "h
 TAG = re.compile(r"(<[^>]*>)")
 TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
 CACHE_SECONDS = 300
-# Entries shown above the search results at most (« action sociale » names five sigles).
+# Entries shown above the search results at most (« action sociale » names five sigles).
 MAX_SEARCH_ENTRIES = 5
-# Letter heading of the entries that do not begin with a letter (« 115 »).
+# Letter heading of the entries that do not begin with a letter (« 115 »).
 OTHER_LETTER = "0-9"
-# Left out when a query and an entry are compared word by word: « délégation de signature » is
-# « délégation signature », « conseil d'administration » is « conseil administration ».
+# Left out when a query and an entry are compared word by word: « délégation de signature » is
+# « délégation signature », « conseil d'administration » is « conseil administration ».
 STOP_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou"}
 STOP_WORDS |= {"un", "une", "sur", "par", "pour"}
 
@@ -84,24 +84,24 @@ def mark_acronyms(html: str, terms: dict[str, str] | None = None) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents or ligatures: « Élection » → « election », « Œuvre » →
-    « oeuvre ». French dictionary order and the search compare these."""
+    """Lower case without accents or ligatures: « Élection » → « election », « Œuvre » →
+    « oeuvre ». French dictionary order and the search compare these."""
     text = (text or "").replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def sort_key(text: str) -> tuple[str, str, str]:
-    """French alphabetical order: accents, case and punctuation aside (« É » with « E »,
-    « CA » before « CAF » before « Conseil d'administration »), then the accented form after the
+    """French alphabetical order: accents, case and punctuation aside (« É » with « E »,
+    « CA » before « CAF » before « Conseil d'administration »), then the accented form after the
     plain one, as dictionaries do."""
     folded = fold(text)
-    # « C.C.A.S. » is one word, sorted with « CCAS ».
+    # « C.C.A.S. » is one word, sorted with « CCAS ».
     return (" ".join(re.findall(r"[a-z0-9]+", folded.replace(".", ""))), folded, text)
 
 
 def letter_of(text: str) -> str:
-    """The letter heading of an entry: « Élection » under E; a number under « 0-9 »."""
+    """The letter heading of an entry: « Élection » under E; a number under « 0-9 »."""
     words = sort_key(text)[0]
     return words[0].upper() if words[:1].isalpha() else OTHER_LETTER
 
@@ -115,8 +115,8 @@ def sorted_terms() -> list[GlossaryTerm]:
 
 def glossary_anchors(terms: list[GlossaryTerm]) -> dict[int, str]:
     """{term pk: id of its entry on /glossaire/}, unique on the page: the slug of the entry,
-    « entree-N » when it slugs to nothing, « -2 », « -3 »… on a repeat (entries older than the
-    rule that refuses « ccas » beside « CCAS »), never a letter heading's « lettre-X ». `terms`
+    « entree-N » when it slugs to nothing, « -2 », « -3 »… on a repeat (entries older than the
+    rule that refuses « ccas » beside « CCAS »), never a letter heading's « lettre-X ». `terms`
     in the page's order (`sorted_terms`), so that the search links to the same ids."""
     taken = {f"lettre-{slugify(letter_of(term.acronym))}" for term in terms if term.acronym}
     anchors = {}
@@ -140,8 +140,8 @@ def glossary_letters() -> dict[str, list[GlossaryTerm]]:
 
 
 def _content_words(text: str) -> tuple[str, ...]:
-    """The words that carry meaning, folded, a plural « s » dropped: « les Aides facultatives »
-    → ('aide', 'facultative'); « Vice-président(e) » → ('vice', 'president')."""
+    """The words that carry meaning, folded, a plural « s » dropped: « les Aides facultatives »
+    → ('aide', 'facultative'); « Vice-président(e) » → ('vice', 'president')."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     return tuple(
         word[:-1] if len(word) > 3 and word.endswith("s") else word
@@ -162,14 +162,14 @@ def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int |
     """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query,
     2 the query inside the entry; None when it does not."""
     if term.kind == GlossaryKind.SIGLE:
-        # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
-        # word that folds to it (« ça » is not « CA »).
+        # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
+        # word that folds to it (« ça » is not « CA »).
         key = acronym_key(term.acronym)
         typed = {acronym_key(word.strip(",;:!?()«»\"'")) for word in query.split()}
         if key and (key == acronym_key(query) or key in typed):
             return 0
-        # Or by several words of its expansion (« besoins sociaux » → ABS); one word would
-        # name too many (« action »).
+        # Or by several words of its expansion (« besoins sociaux » → ABS); one word would
+        # name too many (« action »).
         if len(words) >= 2 and _contains(_content_words(term.expansion), words):
             return 2
         return None
@@ -187,8 +187,8 @@ def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int |
 
 def glossary_entries_for(query: str) -> list[tuple[GlossaryTerm, str]]:
     """(entry, anchor) of the glossary entries the query names, shown above the search results:
-    a sigle however typed (« RSA », « r.s.a. »), a term or part of one (« délégation de
-    signature », « Delegation »), several words of a sigle's expansion (« besoins sociaux »
+    a sigle however typed (« RSA », « r.s.a. »), a term or part of one (« délégation de
+    signature », « Delegation »), several words of a sigle's expansion (« besoins sociaux »
     → ABS); accents, case and plurals aside. One query, matched in Python: the glossary is a
     few hundred entries at most."""
     words = _content_words(query)

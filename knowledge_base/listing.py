@@ -47,19 +47,19 @@ class ListingFilterForm(forms.Form):
         label="Thèmes",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Thème inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Thème inconnu : « %(value)s »."},
     )
     match = forms.ChoiceField(
         label="Combiner les thèmes",
         required=False,
         choices=[("any", "au moins un des thèmes cochés"), ("all", "tous les thèmes cochés")],
-        error_messages={"invalid_choice": "Choix inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Choix inconnu : « %(value)s »."},
     )
     audience = forms.ChoiceField(
         label="Public",
         required=False,
         choices=[("", "Tous les publics"), *Audience.choices],
-        error_messages={"invalid_choice": "Public inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Public inconnu : « %(value)s »."},
     )
     commune = forms.CharField(
         label="Commune",
@@ -72,14 +72,14 @@ class ListingFilterForm(forms.Form):
         label="Département",
         required=False,
         error_messages={
-            "invalid_choice": "Aucune expérience à afficher pour le département « %(value)s »."
+            "invalid_choice": "Aucune expérience à afficher pour le département « %(value)s »."
         },
     )
     sort = forms.ChoiceField(
         label="Trier par",
         required=False,
         choices=[(SORT_DATE, "les plus récents"), (SORT_RELEVANCE, "pertinence")],
-        error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
     )
 
     def __init__(
@@ -111,7 +111,7 @@ class ListingFilterForm(forms.Form):
         departements = Departement.objects.all()
         if any_departement:
             self.fields["departement"].error_messages["invalid_choice"] = (
-                "Département inconnu : « %(value)s »."
+                "Département inconnu : « %(value)s »."
             )
         else:
             departements = departements.filter(communes__in=self.communes.values("pk")).distinct()
@@ -120,7 +120,7 @@ class ListingFilterForm(forms.Form):
         ]
 
     def clean_commune(self) -> str:
-        """A commune typed by a human or picked among the suggestions (« Montreuil (93) »),
+        """A commune typed by a human or picked among the suggestions (« Montreuil (93) »),
         resolved with the official-name matcher and kept as an INSEE code. An unknown or
         ambiguous name is an error that lists the communes it could be."""
         typed = self.cleaned_data.get("commune", "").strip()
@@ -130,13 +130,13 @@ class ListingFilterForm(forms.Form):
         with_departement = NAME_WITH_DEPARTEMENT.match(typed)
         if with_departement:
             name, departement = with_departement["name"], with_departement["departement"].upper()
-        # « (93) » is a département here, never the région with the same code (PACA).
+        # « (93) » is a département here, never the région with the same code (PACA).
         result = match_commune(name, departement, level="departement")
         commune = result.commune
         if commune is not None and departement in (None, commune.departement):
             return commune.code
         if result.status == "ambiguous":
-            # Only the communes that have experiences to show count: « Montreuil » is the one
+            # Only the communes that have experiences to show count: « Montreuil » is the one
             # of the 93 when no other Montreuil has any.
             codes = {commune.code for commune in result.suggestions}
             with_experiences = set(
@@ -148,20 +148,20 @@ class ListingFilterForm(forms.Form):
                 result.suggestions, key=lambda commune: commune.code not in with_experiences
             )
             raise forms.ValidationError(
-                f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
+                f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
                 f"{list_communes(suggestions)}."
             )
         if commune is not None:  # a unique name, but not in the département typed
             raise forms.ValidationError(
-                f"Aucune commune « {name} » dans le département {departement} : "
+                f"Aucune commune « {name} » dans le département {departement} : "
                 f"vouliez-vous dire {commune_label(commune)} ?"
             )
         if result.suggestions:
             raise forms.ValidationError(
-                f"Commune inconnue : « {typed} ». Vouliez-vous dire : "
+                f"Commune inconnue : « {typed} ». Vouliez-vous dire : "
                 f"{list_communes(result.suggestions)} ?"
             )
-        raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
+        raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
 
 
 def communes_served_by(members: QuerySet) -> QuerySet:

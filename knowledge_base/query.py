@@ -1,13 +1,13 @@
 """What a French search query means: the words typed, with their masculine, feminine, singular
-and plural forms, and legal article numbers (« L123-6 ») kept whole.
+and plural forms, and legal article numbers (« L123-6 ») kept whole.
 
 Why forms and not a better configuration: `maillage_french` runs `unaccent` before the French
-stemmer, so that « epicerie » finds « épicerie »; but the stemmer then no longer sees the
-accented endings it strips (é, ée, és, ées), and « handicapées » stems to 'handicape' while
-« handicapés » stems to 'handicap' (the same happens with `french` on unaccented text; a
+stemmer, so that « epicerie » finds « épicerie »; but the stemmer then no longer sees the
+accented endings it strips (é, ée, és, ées), and « handicapées » stems to 'handicape' while
+« handicapés » stems to 'handicap' (the same happens with `french` on unaccented text; a
 PostgreSQL mapping cannot stem first and unaccent after, the stemmer ends the chain). So each
-word of the query also looks for its other forms: « handicapés » looks for « handicapé »,
-« handicapée », « handicapées »… and finds every one of them, whatever the document wrote.
+word of the query also looks for its other forms: « handicapés » looks for « handicapé »,
+« handicapée », « handicapées »… and finds every one of them, whatever the document wrote.
 Nothing changes in the index: no `update_index` is needed.
 """
 
@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection
 from wagtail.search.query import And, Or, Phrase, PlainText
 
-# « L123-6 », « R. 123-7 », « D 312-1-2 », « article L123-6 »: one reference, never « L123 » and
-# « 6 » searched apart (PostgreSQL reads « L123-6 » as 'l123' followed by '-6').
+# « L123-6 », « R. 123-7 », « D 312-1-2 », « article L123-6 »: one reference, never « L123 » and
+# « 6 » searched apart (PostgreSQL reads « L123-6 » as 'l123' followed by '-6').
 LEGAL_ARTICLE = re.compile(r"(?<![\w-])([LRD])\.?\s?(\d+(?:-\d+)+)(?![\w-])", re.IGNORECASE)
 WORD = re.compile(r"^\w+$")
 # Gendered and plural endings, longest first, compared without accents.
@@ -33,13 +33,13 @@ def search_config() -> str:
 
 
 def plain(text: str) -> str:
-    """Lower case without accents (« Aînées » → « ainees »)."""
+    """Lower case without accents (« Aînées » → « ainees »)."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def legal_reference(letter: str, number: str) -> str:
-    """« l », « 123-6 » → « L123-6 »."""
+    """« l », « 123-6 » → « L123-6 »."""
     return f"{letter.upper()}{number}"
 
 

@@ -42,7 +42,7 @@ def guides_to_review():
     """Guides last reviewed before the cut-off, or never reviewed and first published before it
     (first); oldest first. A guide is checked when it is written: the yearly review of its legal
     content starts from its first publication, not from the day it went online (a guide
-    published a minute ago is not « à relire »), and a draft never published waits for it."""
+    published a minute ago is not « à relire »), and a draft never published waits for it."""
     cutoff = review_cutoff()
     return GuidePage.objects.filter(
         Q(last_reviewed__isnull=True, first_published_at__date__lt=cutoff)
@@ -145,7 +145,7 @@ class GuidesToReviewView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageRepo
         return guides_to_review()
 
     def export_rows(self, queryset) -> list[list]:
-        """Each guide as its cells: dates as dates (Paris time), « jamais » if never reviewed."""
+        """Each guide as its cells: dates as dates (Paris time), « jamais » if never reviewed."""
         return [
             [
                 page.title,
@@ -172,7 +172,7 @@ def table_gaps(value) -> list[str]:
 
 def incomplete_tables(page: GuidePage) -> list[str]:
     """Each table of the guide's published body that lacks a caption or header cells, as
-    « Tableau 2 (« Composition du conseil ») : sans en-tête », numbered among the guide's tables
+    « Tableau 2 (« Composition du conseil ») : sans en-tête », numbered among the guide's tables
     so that the editor finds it in the body."""
     described = []
     tables = (block.value for block in page.body if block.block_type == "table")
@@ -180,7 +180,7 @@ def incomplete_tables(page: GuidePage) -> list[str]:
         gaps = table_gaps(value or {})
         if gaps:
             caption = str((value or {}).get("table_caption") or "").strip()
-            name = f"Tableau {rank}" + (f" (« {caption} »)" if caption else "")
+            name = f"Tableau {rank}" + (f" (« {caption} »)" if caption else "")
             described.append(f"{name} : {', '.join(gaps)}")
     return described
 

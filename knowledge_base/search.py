@@ -62,8 +62,8 @@ def page_text(page: Page) -> str:
 
 def snippet_tsquery(query: str) -> str:
     """headline_tsquery, plus the number of each legal article of the query on its own: a
-    snippet is cut from the text the page shows (« L. 111-2 »), where PostgreSQL reads « 111 »
-    and « -2 », never the « l111-2 » that only the index holds."""
+    snippet is cut from the text the page shows (« L. 111-2 »), where PostgreSQL reads « 111 »
+    and « -2 », never the « l111-2 » that only the index holds."""
     numbers = [number for _letter, number in LEGAL_ARTICLE.findall(query)]
     return " | ".join(part for part in [headline_tsquery(query), *map(quote, numbers)] if part)
 
@@ -101,7 +101,7 @@ WORD_CHARACTER = re.compile(r"\w")
 
 
 def with_ellipses(headline: str, text: str) -> str:
-    """« … » before an extract that starts in the middle of a sentence of `text`, and after one
+    """« … » before an extract that starts in the middle of a sentence of `text`, and after one
     that stops before the end of the text."""
     plain_headline = headline.replace(START, "").replace(STOP, "")
     fragments = plain_headline.split(FRAGMENT_DELIMITER)
@@ -165,7 +165,7 @@ def search_site(query: str, request=None) -> SiteSearch:
 
 @dataclass
 class Promotion:
-    """An « Accès direct » entry above the results: a page, or an address outside the page
+    """An « Accès direct » entry above the results: a page, or an address outside the page
     tree (the ABS comparisons, /indicateurs/, are Django views, not Wagtail pages)."""
 
     title: str
@@ -174,7 +174,7 @@ class Promotion:
 
 
 def promoted_results(query: str, request=None) -> list[Promotion]:
-    """The search promotions (Wagtail's « Promotions de recherche », admin menu « Paramètres »)
+    """The search promotions (Wagtail's « Promotions de recherche », admin menu « Paramètres »)
     of exactly this query, in their order: a promoted page only while the visitor may read it.
     Read-only: Wagtail's own template tag creates a Query row for every search typed."""
     from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -216,7 +216,7 @@ ABS_PROMOTION_DESCRIPTION = (
 
 
 def ensure_abs_promotions(base_url: str) -> int:
-    """« Accès direct » to the ABS comparisons (/indicateurs/ on the portal at `base_url`) for
+    """« Accès direct » to the ABS comparisons (/indicateurs/ on the portal at `base_url`) for
     ABS_PROMOTION_QUERIES, created where missing: a promotion the union changed or removed in
     the admin is left as it is. Returns how many were created."""
     from wagtail.contrib.search_promotions.models import Query, SearchPromotion

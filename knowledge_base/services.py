@@ -244,7 +244,7 @@ class ExperienceStatus:
 
     @property
     def can_revise(self) -> bool:
-        """The member may correct it and send it back (« Modifier et renvoyer »)."""
+        """The member may correct it and send it back (« Modifier et renvoyer »)."""
         return self.code in ("rejected", "withdrawn")
 
 
@@ -260,8 +260,8 @@ def _latest_workflow_state(page: ExperiencePage) -> WorkflowState | None:
 def experience_status(page: ExperiencePage) -> ExperienceStatus:
     """Where a proposal stands, as its proposer should read it (with the moderator's comment).
 
-    A moderator may publish with « Publier » (Wagtail then cancels the workflow): live wins.
-    A workflow cancelled without publishing (« Annuler le workflow ») withdrew the proposal
+    A moderator may publish with « Publier » (Wagtail then cancels the workflow): live wins.
+    A workflow cancelled without publishing (« Annuler le workflow ») withdrew the proposal
     from review: the member may correct it and send it again."""
     if page.live:
         return ExperienceStatus("published", "Publiée", "ok")
@@ -315,7 +315,7 @@ def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") 
     """Email the proposer the moderators' decision, once the transaction commits.
 
     Publication is told by `notify_published` (Wagtail's `page_published`), whoever published
-    and however: an approved workflow, « Publier » in the editor, scheduled publishing. An
+    and however: an approved workflow, « Publier » in the editor, scheduled publishing. An
     approval (`approved=True`) therefore sends nothing itself: the page it publishes does."""
     if approved:
         return
@@ -359,7 +359,7 @@ def notify_published(page: ExperiencePage) -> None:
 
 def notify_withdrawn(page: ExperiencePage) -> None:
     """Email the proposer that the union withdrew their proposal from review without
-    publishing it (workflow cancelled); « Publier » cancels the workflow too, but then the
+    publishing it (workflow cancelled); « Publier » cancels the workflow too, but then the
     page is live and `notify_published` speaks."""
     page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
     if page.proposed_by is None or page.live:
@@ -385,15 +385,15 @@ def save_glossary_term(
 ) -> GlossaryTerm:
     """Create or update a glossary entry by its acronym (demo and imports).
 
-    `kind` (« sigle » or « terme ») wins over the writing rule (`looks_like_sigle`), which
-    misreads « Urssaf » or « PMI-SMI » style entries; without it, a new entry gets the rule's
+    `kind` (« sigle » or « terme ») wins over the writing rule (`looks_like_sigle`), which
+    misreads « Urssaf » or « PMI-SMI » style entries; without it, a new entry gets the rule's
     kind and an existing one keeps the kind an editor may have chosen."""
     defaults = {"expansion": expansion.strip(), "definition": definition.strip()}
     if kind is not None:
         if kind not in GlossaryKind.values:
-            choices = " ou ".join(f"« {value} »" for value in GlossaryKind.values)
+            choices = " ou ".join(f"« {value} »" for value in GlossaryKind.values)
             raise GlossaryError(
-                f"Nature inconnue pour « {acronym.strip()} » : « {kind} » (attendu : {choices})."
+                f"Nature inconnue pour « {acronym.strip()} » : « {kind} » (attendu : {choices})."
             )
         defaults["kind"] = kind
     term, _ = GlossaryTerm.objects.update_or_create(acronym=acronym.strip(), defaults=defaults)

@@ -21,7 +21,7 @@ def _experience_of(workflow_state) -> ExperiencePage | None:
 
 
 def on_page_published(sender, instance, **kwargs):
-    """An experience goes live: approved workflow, « Publier » in the editor (which cancels the
+    """An experience goes live: approved workflow, « Publier » in the editor (which cancels the
     workflow), scheduled publishing. Its proposer hears of it once, on its first publication."""
     from knowledge_base.services import notify_published
 

@@ -12,11 +12,11 @@ MIN_PHONE_DIGITS = 10
 @deconstructible
 class PhoneValidator:
     """A telephone number as people write it: digits, spaces, dots, hyphens, parentheses and a
-    leading « + », with at least ten digits (« 01 48 00 00 00 », « +33 (0)1 48 00 00 00 »)."""
+    leading « + », with at least ten digits (« 01 48 00 00 00 », « +33 (0)1 48 00 00 00 »)."""
 
     message = (
         "Saisissez un numéro de téléphone : chiffres, espaces, points, tirets ou parenthèses, "
-        "un « + » au début pour l'international, et au moins 10 chiffres "
+        "un « + » au début pour l'international, et au moins 10 chiffres "
         "(ex. : 01 48 00 00 00)."
     )
 

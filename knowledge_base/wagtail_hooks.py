@@ -130,7 +130,7 @@ def pages_using(document) -> list[int]:
 def used_in_a_draft(document) -> bool:
     """Whether unpublished changes of a page use `document`. Wagtail's reference index holds
     what pages show, not their drafts: a document added to a published guide's new draft is
-    used on « no page » until the draft is published. Only drafts saved since the document was
+    used on « no page » until the draft is published. Only drafts saved since the document was
     uploaded can hold it, which keeps this to a few recent pages; each draft is read with the
     extraction Wagtail's index itself runs (a private method: the tests of this hook say if an
     upgrade changes it)."""
@@ -194,7 +194,7 @@ def unpublishable_pages(pages) -> list[str]:
 
 @hooks.register("before_bulk_action")
 def refuse_bulk_publishing_incomplete_pages(request, action_type, objects, action_class_instance):
-    """Bulk « Publier » publishes the latest revisions without the editor's checks: a draft saved
+    """Bulk « Publier » publishes the latest revisions without the editor's checks: a draft saved
     with an incomplete table would go live. Refuse, naming the pages to open and fix."""
     if action_type != "publish":
         return None
@@ -204,7 +204,7 @@ def refuse_bulk_publishing_incomplete_pages(request, action_type, objects, actio
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    names = ", ".join(f"« {title} »" for title in refused)
+    names = ", ".join(f"« {title} »" for title in refused)
     messages.error(
         request,
         f"Rien n'a été publié : {names} contien{'nent' if len(refused) > 1 else 't'} des "

@@ -110,7 +110,7 @@ class Refused(Http404):
         super().__init__(message)
         self.message = message
         self.status = status
-        self.title = title  # the page's title, when neither « Introuvable » nor a bad parameter
+        self.title = title  # the page's title, when neither « Introuvable » nor a bad parameter
 
 
 NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
@@ -121,7 +121,7 @@ ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 
 def explained(view):
     """Wrap an organiser's view so that a 404 (or a bad parameter) is an admin page with the
-    reason and a link back to the list, instead of Wagtail's generic « page introuvable »."""
+    reason and a link back to the list, instead of Wagtail's generic « page introuvable »."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -179,7 +179,7 @@ def seminar_list(request):
         upcoming=[e for e in events if e.end >= now][::-1],
         past=[e for e in events if e.end < now],
         queue=read_queue_state(),
-        # Wagtail's « add a child page » of the calendar, which only takes events.
+        # Wagtail's « add a child page » of the calendar, which only takes events.
         new_event_url=reverse("wagtailadmin_pages:add_subpage", args=[index.pk]) if index else "",
     )
 
@@ -194,10 +194,10 @@ def year_report(request):
     if year not in years:
         if year is not None:
             messages.error(
-                request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
+                request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
             )
-        elif asked:  # not a year at all (« abc », « ² »)
-            messages.error(request, f"Année invalide : « {asked} ».")
+        elif asked:  # not a year at all (« abc », « ² »)
+            messages.error(request, f"Année invalide : « {asked} ».")
         year = default_report_year()
     report = build_year_report(year)
     if request.GET.get("format") == "xlsx":
@@ -220,8 +220,8 @@ Status = Registration.Status
 def in_list_order(queryset):
     """Confirmed people, then those waiting in the order the seats go to them (as promote_waiting
     takes them), then the cancelled ones; by name within the confirmed and the cancelled, as a
-    reader sorts names and as the PDF sheets do: case and accents ignored (« Da Silva » before
-    « DUPONT », « Émond » among the E), with PostgreSQL's `unaccent`."""
+    reader sorts names and as the PDF sheets do: case and accents ignored (« Da Silva » before
+    « DUPONT », « Émond » among the E), with PostgreSQL's `unaccent`."""
     waiting = Q(status=Status.WAITLISTED)
     return queryset.annotate(
         sort_nom=Unaccent(Lower("nom")),
@@ -278,7 +278,7 @@ def registrations(request, pk: int):
     confirmed = seminar.confirmed_count()
     event_day = seminar.is_event_day()
     if event_day or request.GET.get(DOOR) == "1":
-        # At the desk: « Présent(e) à l'atelier » on each row (attendance.mark_rows).
+        # At the desk: « Présent(e) à l'atelier » on each row (attendance.mark_rows).
         mark_rows(seminar, queryset, shown_atelier=shown_atelier)
     return _render(
         request,
@@ -294,7 +294,7 @@ def registrations(request, pk: int):
         over_capacity=max(0, confirmed - seminar.seats),
         ended=seminar.has_ended(),
         started=seminar.has_started(),
-        # The event's day, or the « Accueil des participants » link: the list before the rest.
+        # The event's day, or the « Accueil des participants » link: the list before the rest.
         door=event_day or request.GET.get(DOOR) == "1",
         door_param=DOOR,
         door_filters=DOOR_FILTERS,
@@ -325,7 +325,7 @@ def filtered_atelier(filters, seminar: SeminarPage):
     return seminar.ateliers.filter(pk=atelier_id).first() if atelier_id else None
 
 
-# The list's parameter of the welcome desk's layout (« Accueil des participants »), and the
+# The list's parameter of the welcome desk's layout (« Accueil des participants »), and the
 # filters it shows unfolded: a name typed on a phone, who came or not.
 DOOR = "accueil"
 DOOR_FILTERS = ("q", "presence")
@@ -333,8 +333,8 @@ DOOR_FILTERS = ("q", "presence")
 
 def check_in_as_posted(request, registration: Registration, here: str, back: str):
     """What the organiser's buttons posted for a person, on the list or the scan screen:
-    `present` 1 (check in) or 0 (undo it), `seat` 1 (« Confirmer malgré la jauge »; with
-    `present`: « Confirmer et émarger »). A check-in outside the event's days asks first
+    `present` 1 (check in) or 0 (undo it), `seat` 1 (« Confirmer malgré la jauge »; with
+    `present`: « Confirmer et émarger »). A check-in outside the event's days asks first
     (check_in_question): the same fields are posted again with `confirm=1`. `here`: the address
     the question's form posts to, `back` the page to go back to. Returns that question's page, or None once done (said in a
     message)."""
@@ -346,8 +346,8 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
     if checking_in and not seminar.check_in_expected() and request.POST.get("confirm") != "1":
         return check_in_question(request, registration, here, back)
     if request.POST.get("atelier"):
-        # « Présent(e) à l'atelier »: also checks the person in at the event, asked first above
-        # outside the event's days, as « Émarger ».
+        # « Présent(e) à l'atelier »: also checks the person in at the event, asked first above
+        # outside the event's days, as « Émarger ».
         atelier_presence_as_posted(request, registration, present)
         return None
     if seat:
@@ -364,9 +364,9 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
     undone = set_check_in(registration, present, actor=request.user)
     state = "présent(e)" if present else "non émargé(e)"
     if len(undone) == 1:
-        state += f" (et présence à l'atelier « {undone[0]} » annulée)"
+        state += f" (et présence à l'atelier « {undone[0]} » annulée)"
     elif undone:
-        titles = ", ".join(f"« {title} »" for title in undone)
+        titles = ", ".join(f"« {title} »" for title in undone)
         state += f" (et présences aux ateliers {titles} annulées)"
     messages.success(request, f"{name} : {state}.")
     return None
@@ -393,9 +393,9 @@ def atelier_presence_as_posted(request, registration: Registration, present: boo
         return
     if present:
         also = "" if was_checked_in else " (et présence à l'événement émargée)"
-        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
+        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
     else:
-        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
+        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
 
 
 def check_in_question(request, registration: Registration, here: str, back: str):
@@ -429,8 +429,8 @@ def check_in_question(request, registration: Registration, here: str, back: str)
 
 
 def over_capacity_message(result, added: str = "") -> str:
-    """What « Confirmer malgré la jauge » did, in French, with the counts organisers watch.
-    `added`: « ajoutée » or « mise à jour », when the manual add (« Présent(e) maintenant ») came
+    """What « Confirmer malgré la jauge » did, in French, with the counts organisers watch.
+    `added`: « ajoutée » or « mise à jour », when the manual add (« Présent(e) maintenant ») came
     first."""
     registration = result.registration
     name = f"{registration.prenom} {registration.nom}"
@@ -450,7 +450,7 @@ def over_capacity_message(result, added: str = "") -> str:
     else:
         text += "."
     if result.full_ateliers:
-        names = ", ".join(f"« {title} »" for title in result.full_ateliers)
+        names = ", ".join(f"« {title} »" for title in result.full_ateliers)
         text += f" Atelier complet, où la personne est comptée en plus : {names}."
     if registration.email:
         text += " Un e-mail de confirmation lui est envoyé."
@@ -478,7 +478,7 @@ def check_in(request, pk: int, registration_pk: int):
 def scan(request, code: str):
     """What a scanned QR code opens: the person, their status and ateliers, and one button to
     check them in (a GET never writes: a phone's browser may reload or preload the page).
-    The « Accueil des participants » too, for the events of their day window, without the
+    The « Accueil des participants » too, for the events of their day window, without the
     person's needs nor the link to edit the registration (door_access)."""
     check_door_access(request.user)
     registration = read_check_in_code(code)
@@ -489,7 +489,7 @@ def scan(request, code: str):
     only_door = door_only(request.user)
     if request.method == "POST":
         if only_door and request.POST.get("seat") == "1" and request.POST.get("present") != "1":
-            raise PermissionDenied("« Confirmer malgré la jauge » est réservé aux organisateurs.")
+            raise PermissionDenied("« Confirmer malgré la jauge » est réservé aux organisateurs.")
         here = reverse("seminars_admin:scan", args=[code])
         question = check_in_as_posted(request, registration, here, here)
         return question or redirect(here)
@@ -585,11 +585,11 @@ def add(request, pk: int):
 
 
 def present_now_refusal(seminar: SeminarPage) -> str:
-    """« Présent(e) maintenant » outside the event's days: a slip, as a check-in weeks early
+    """« Présent(e) maintenant » outside the event's days: a slip, as a check-in weeks early
     (check_in_question), which the list asks about; the form says where to do it."""
     first, last = seminar.check_in_days()
     return (
-        f"« Présent(e) maintenant » sert pendant l'événement (du {long_date(first, weekday=False)} "
+        f"« Présent(e) maintenant » sert pendant l'événement (du {long_date(first, weekday=False)} "
         f"au {long_date(last, weekday=False)}) : décochez la case pour inscrire la personne, puis "
         "émargez-la depuis la liste."
     )
@@ -721,7 +721,7 @@ def flagged(request, pk: int):
         typed = request.POST.get("code_typed") or ""
         name = f"{registration.prenom} {registration.nom}"
         # What is typed (a name or a code) wins over the suggestion checked (none by default:
-        # a pre-checked first suggestion was saved by a click on « Corriger » of another row).
+        # a pre-checked first suggestion was saved by a click on « Corriger » of another row).
         code, message = _typed_commune(typed, name)
         if not typed.strip():
             code = (request.POST.get("code") or "").strip().upper()
@@ -773,16 +773,16 @@ def _typed_commune(typed: str, name: str) -> tuple[str, str]:
     if result.status == "matched":
         return result.commune.code, ""
     if INSEE_CODE.match(typed) or typed.isdigit():
-        return "", f"Code INSEE inconnu pour {name} : « {typed.upper()} »."
+        return "", f"Code INSEE inconnu pour {name} : « {typed.upper()} »."
     listed = ", ".join(f"{c.nom} ({c.code})" for c in result.suggestions)
     if result.status == "ambiguous":
         return "", (
-            f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
+            f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
             f"celle {with_de(name)}."
         )
     maybe = f" Vouliez-vous dire : {listed} ?" if listed else ""
     return "", (
-        f"Commune inconnue pour {name} : « {typed} ».{maybe} Saisissez son nom exact ou son "
+        f"Commune inconnue pour {name} : « {typed} ».{maybe} Saisissez son nom exact ou son "
         "code INSEE."
     )
 
@@ -829,7 +829,7 @@ def badges(request, pk: int):
 
 def refuse_attestations_before_the_event(seminar: SeminarPage) -> None:
     """An attestation certifies a presence at the event: none before it has started (a check-in
-    weeks early gave « a participé … le 14 janvier 2027 … Fait le 2 décembre 2026 »)."""
+    weeks early gave « a participé … le 14 janvier 2027 … Fait le 2 décembre 2026 »)."""
     if not attestations_open(seminar):
         raise Refused(
             "Les attestations de présence se délivrent à partir du début de l'événement, le "
@@ -945,8 +945,8 @@ def stats(request, pk: int):
 
 
 def email(request, pk: int):
-    """Write to the confirmed people and/or those waiting, or to one atelier's; « M'envoyer un
-    test » sends the message to the organiser alone, as a registrant will read it."""
+    """Write to the confirmed people and/or those waiting, or to one atelier's; « M'envoyer un
+    test » sends the message to the organiser alone, as a registrant will read it."""
     seminar = _seminar(request, pk)
     form = EmailRegistrantsForm(request.POST or None, seminar=seminar)
     if request.method == "POST" and form.is_valid():
@@ -996,8 +996,8 @@ STATUS_PHRASES = {
 
 
 def _without_address(registrations) -> str:
-    """Who the message cannot reach, by status and by name: « 1 personne confirmée n'a pas
-    d'adresse e-mail : Inès Garcia. » (to phone them), or ""."""
+    """Who the message cannot reach, by status and by name: « 1 personne confirmée n'a pas
+    d'adresse e-mail : Inès Garcia. » (to phone them), or ""."""
     said = []
     for status, (one, several) in STATUS_PHRASES.items():
         people = [r for r in registrations if r.status == status]
@@ -1038,5 +1038,5 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
         # Through the e-mail queue (union.mail): on its way, delivered within a minute or so.
         f"Test en route vers {address}, d'ordinaire reçu dans la minute (rien n'a été envoyé "
         f"aux inscrits ; le message ira à {count} "
-        f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
+        f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
     )

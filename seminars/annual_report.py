@@ -1,4 +1,4 @@
-"""The year's events in figures (« bilan des rencontres »), for the union's activity report to its
+"""The year's events in figures (« bilan des rencontres »), for the union's activity report to its
 board and its funders: for each event, the seats, the people registered and present, the communes
 reached, the opinions; for the year, the totals, the member communes reached and the people by
 fonction.

@@ -173,7 +173,7 @@ TEXT_EXPECTED = "Texte attendu."
 
 
 class TextField(serializers.CharField):
-    """A JSON string only: DRF's CharField turns a number into its text (a title « 123 »)."""
+    """A JSON string only: DRF's CharField turns a number into its text (a title « 123 »)."""
 
     default_error_messages = {"invalid": TEXT_EXPECTED}
 
@@ -185,7 +185,7 @@ class TextField(serializers.CharField):
 
 class CodeField(serializers.ChoiceField):
     """A code sent as a JSON string: DRF's ChoiceField answered a list or an object with its
-    Python text (« « ['x'] » n'est pas un choix valide. »)."""
+    Python text (« « ['x'] » n'est pas un choix valide. »)."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -226,7 +226,7 @@ def boolean_parameter(request, name: str) -> bool:
         return True
     if not raw or raw in FALSE_WORDS:
         return False
-    raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
+    raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
 
 
 class SeminarList(generics.ListCreateAPIView):
@@ -291,7 +291,7 @@ ATELIER_PRESENCE = inline_serializer(
     {
         "id": serializers.IntegerField(help_text="Identifiant de l'atelier"),
         "present": serializers.BooleanField(
-            help_text="true : présence à l'atelier émargée (« Présent(e) à l'atelier »)"
+            help_text="true : présence à l'atelier émargée (« Présent(e) à l'atelier »)"
         ),
     },
     many=True,
@@ -355,7 +355,7 @@ class RegistrationInSerializer(serializers.Serializer):
     commune = serializers.CharField(max_length=200, help_text="Nom saisi ou code INSEE (texte)")
     fonction = serializers.ChoiceField(Fonction.choices, help_text="Code, ou libellé saisi")
     fonction_text = serializers.CharField(
-        required=False, max_length=200, help_text="Obligatoire pour « autre »"
+        required=False, max_length=200, help_text="Obligatoire pour « autre »"
     )
     ateliers = serializers.ListField(
         child=serializers.IntegerField(),
@@ -372,7 +372,7 @@ class RegistrationInSerializer(serializers.Serializer):
 
 PHONE_HELP = (
     "Facultatif : numéro français à 10 chiffres ou international (+ et indicatif) ; enregistré "
-    "sous la forme « 06 12 34 56 78 », vu des seuls organisateurs"
+    "sous la forme « 06 12 34 56 78 », vu des seuls organisateurs"
 )
 
 
@@ -476,8 +476,8 @@ def form_data_from_body(data) -> dict:
     """API body -> the portal form's fields (a typed fonction is mapped to its code).
 
     Each value's JSON type is checked first: the form would take the Python text of a list or
-    an object for a name (« ['Liste', 'X'] » printed on attendance sheets), read a consent
-    « peut-être » as a refusal and answer an object of ateliers with its Python text. A wrong
+    an object for a name (« ['Liste', 'X'] » printed on attendance sheets), read a consent
+    « peut-être » as a refusal and answer an object of ateliers with its Python text. A wrong
     type is a 400 per field in French, before anything is saved (also for the member host's
     API, whose form ignores `consent` but not a mistyped one)."""
     encoded = hasattr(data, "getlist")  # form-encoded or multipart: values are text
@@ -527,7 +527,7 @@ class RegistrationList(APIView):
         if wanted and wanted not in Registration.Status.values:
             known = ", ".join(Registration.Status.values)
             raise ValidationError(
-                {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
+                {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
             )
         seminar = _event(pk)
         registrations = (
@@ -623,7 +623,7 @@ IMPORT_OUT = inline_serializer(
         "waitlisted": serializers.IntegerField(help_text="Dont inscriptions en liste d'attente"),
         "ignored_columns": serializers.ListField(
             child=serializers.CharField(),
-            help_text="Colonnes du fichier non lues, telles que titrées (« Horodateur »)",
+            help_text="Colonnes du fichier non lues, telles que titrées (« Horodateur »)",
         ),
         "interpreted_fonctions": inline_serializer(
             "InterpretedFonction",
@@ -633,7 +633,7 @@ IMPORT_OUT = inline_serializer(
             },
             many=True,
             help_text="Fonctions saisies lues comme un code (une fois chacune) ; une fonction "
-            "qu'aucune expression ne désigne sûrement est gardée telle que saisie sous « autre »",
+            "qu'aucune expression ne désigne sûrement est gardée telle que saisie sous « autre »",
         ),
     },
 )
@@ -666,7 +666,7 @@ class RegistrationImport(APIView):
                     required=False,
                     help_text="Département ou région par défaut, code (93) ou nom "
                     "(Seine-Saint-Denis), pour les lignes sans colonne Département ni Région ; "
-                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
+                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
                 ),
             },
         ),
@@ -744,8 +744,8 @@ class RegistrationExport(APIView):
         seminar = _event(pk)
         fmt = request.query_params.get("format", "csv")
         if fmt not in EXPORT_FORMATS:
-            # A wrong parameter, not a missing resource (the admin's 404 said « introuvable »).
-            raise ValidationError({"format": [f"Format inconnu « {fmt} » : csv, xlsx ou pdf."]})
+            # A wrong parameter, not a missing resource (the admin's 404 said « introuvable »).
+            raise ValidationError({"format": [f"Format inconnu « {fmt} » : csv, xlsx ou pdf."]})
         return attendance_response(seminar, fmt, request.query_params.get("atelier"))
 
 
@@ -756,7 +756,7 @@ class RatingSummarySerializer(serializers.Serializer):
     label = serializers.CharField()
     answers = serializers.IntegerField()
     satisfied_percent = serializers.IntegerField(
-        allow_null=True, help_text="Part « Très satisfaisant » + « Satisfaisant », en %"
+        allow_null=True, help_text="Part « Très satisfaisant » + « Satisfaisant », en %"
     )
     average = serializers.FloatField(allow_null=True, help_text="Note moyenne sur 4")
     counts = serializers.SerializerMethodField(help_text="Réponses par niveau, de 4 à 1")
@@ -857,7 +857,7 @@ def _check_in(request, registration: Registration) -> Response:
                 "detail": f"{registration.prenom} {registration.nom} n'a pas de place confirmée "
                 f"({registration.get_status_display().lower()}) : son émargement ne lui donnerait "
                 "pas d'attestation de présence. Vérifiez son inscription, ou émargez-la quand "
-                "même avec « force »: true."
+                "même avec « force »: true."
             }
         )
     if (registration.checked_in_at is not None) != present:
@@ -908,7 +908,7 @@ EDITABLE = {
 
 class RegistrationPatchSerializer(RegistrationInSerializer):
     """Documentation of the PATCH body: the registration's fields, each optional (drf-spectacular
-    documents a PATCH body as partial: « PatchedRegistrationPatch »); the rules are the admin's
+    documents a PATCH body as partial: « PatchedRegistrationPatch »); the rules are the admin's
     edit form's (EditRegistrationForm), after the types are checked."""
 
     email = serializers.EmailField(
@@ -950,7 +950,7 @@ def _edit_form_data(registration: Registration, body) -> dict:
         for field in EDITABLE[name]:
             data[field] = checked[field]
     if "fonction_text" not in body and checked["fonction"] == registration.fonction:
-        # The fonction sent as it is (« autre ») without a text keeps its text, as the admin's
+        # The fonction sent as it is (« autre ») without a text keeps its text, as the admin's
         # form does by showing it.
         data["fonction_autre"] = checked["fonction_autre"] or kept_text
     return data
@@ -960,11 +960,11 @@ class RegistrationDetail(APIView):
     permission_classes = [IsOrganiser]
 
     @extend_schema(
-        description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "
+        description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "
         "de l'admin : les champs envoyés seulement, mêmes règles (adresse d'une autre "
         "inscription de l'événement refusée, ateliers de l'événement qui ne se chevauchent pas, "
         "places des ateliers pour une personne confirmée ; commune non reconnue gardée et "
-        "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
+        "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
         "inscription annulée ou anonymisée ne se modifie pas (409).",
         request=RegistrationPatchSerializer,
         responses={
@@ -1149,12 +1149,12 @@ class YearReportView(APIView):
         year = parse_digits(raw, 4) if raw else default
         if year is None:
             raise ValidationError(
-                {"year": [f"Année invalide « {raw} » : quatre chiffres, par exemple {default}."]}
+                {"year": [f"Année invalide « {raw} » : quatre chiffres, par exemple {default}."]}
             )
         if year not in years and year != default:
             known = ", ".join(str(y) for y in years) or "aucune"
             raise ValidationError(
-                {"year": [f"Aucun événement en « {raw} » : années possibles : {known}."]}
+                {"year": [f"Aucun événement en « {raw} » : années possibles : {known}."]}
             )
         report = build_year_report(year)
         return Response(YearReportSerializer(report, context={"years": years}).data)
@@ -1165,7 +1165,7 @@ class EvaluationRemind(APIView):
 
     @extend_schema(
         description="Relancer par e-mail, une fois chacune, les personnes présentes qui n'ont "
-        "pas répondu au questionnaire de satisfaction (comme « Relancer » dans l'admin) ; "
+        "pas répondu au questionnaire de satisfaction (comme « Relancer » dans l'admin) ; "
         "organisateurs. Seulement pendant que le questionnaire est ouvert (de la fin de "
         "l'événement à trois mois après).",
         request=None,

@@ -1,4 +1,4 @@
-"""Presence per atelier (« Présent(e) à l'atelier »): marking it, and reading it back for the door
+"""Presence per atelier (« Présent(e) à l'atelier »): marking it, and reading it back for the door
 lists, the attendance sheets, the attestations, the year report and the API.
 
 An event's presences per atelier count only once any was recorded for it (`records_ateliers`):
@@ -18,7 +18,7 @@ from seminars.services import RegistrationError, set_check_in
 from union.audit import record_audit
 
 Status = Registration.Status
-# An atelier is « running » at the door from a little before its start (people come early to
+# An atelier is « running » at the door from a little before its start (people come early to
 # find the room) to its end: its presence buttons are then on every confirmed person's row.
 RUNNING_EARLY = timedelta(minutes=30)
 ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
@@ -36,7 +36,7 @@ def set_atelier_presence(
 
     Marking someone present at an atelier also checks them in at the event when not done yet
     (set_check_in, audited as any check-in): they are there. Only a confirmed person: someone
-    waiting is confirmed first (« Confirmer et émarger »). Undoing it leaves the event's check-in
+    waiting is confirmed first (« Confirmer et émarger »). Undoing it leaves the event's check-in
     as it is. Audited `seminar.registration.atelier_check_in` / `…_undone`, the atelier's id in
     the details. Raises RegistrationError."""
     if atelier.page_id != registration.seminar_id:
@@ -100,7 +100,7 @@ class AtelierMark:
 
 def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | None = None):
     """Give each registration of `registrations` (a list) `atelier_marks`: the ateliers whose
-    « Présent(e) à l'atelier » button its row shows (those chosen, those running now, the one the
+    « Présent(e) à l'atelier » button its row shows (those chosen, those running now, the one the
     list is filtered by, and those where the person was marked present), confirmed people only;
     two queries whatever the rows."""
     ids = [r.pk for r in registrations]

@@ -76,7 +76,7 @@ class SynthesisBlock(blocks.StructBlock):
     question = blocks.TextBlock(label="Question traitée")
     key_points = blocks.ListBlock(blocks.CharBlock(max_length=500), label="Points clés")
     # Optional: a synthesis is added with no proposal, and an item left empty is dropped, not
-    # refused (« Champ requis. » blocked publishing the proceedings).
+    # refused (« Champ requis. » blocked publishing the proceedings).
     proposals = OptionalListBlock(
         blocks.CharBlock(max_length=500, required=False), label="Propositions", default=[]
     )

@@ -23,8 +23,8 @@ from union.spreadsheets import ascii_file_name
 
 def attestations_open(seminar: SeminarPage, now=None) -> bool:
     """Whether organisers may print attestations: from the start of the event (to sign and hand
-    out at the close of the day). Before it, one would say « a participé … » to an event still to
-    come, « fait le » a date before it. The registrant's own waits for the end
+    out at the close of the day). Before it, one would say « a participé … » to an event still to
+    come, « fait le » a date before it. The registrant's own waits for the end
     (Registration.certificate_available)."""
     return seminar.has_started(now)
 
@@ -43,7 +43,7 @@ def present_registrations(seminar: SeminarPage) -> list[Registration]:
 
 
 def certificate_filename(seminar: SeminarPage, registration: Registration | None = None) -> str:
-    """« attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf »: ASCII, whatever
+    """« attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf »: ASCII, whatever
     the slug and the name (ascii_file_name)."""
     person = f"{registration.nom} {registration.prenom}" if registration else ""
     return ascii_file_name("attestation-presence", seminar.slug, person, extension="pdf")
@@ -51,7 +51,7 @@ def certificate_filename(seminar: SeminarPage, registration: Registration | None
 
 def describe_dates(seminar: SeminarPage) -> str:
     """ "le mardi 12 mai 2026, de 09:00 à 17:00", or "du … au …" over several days, followed by
-    the organiser's attested training time when set, « (durée de formation : 6 h 30) ". Never
+    the organiser's attested training time when set, « (durée de formation : 6 h 30) ". Never
     end − start: élus hand the attestation in as proof of training hours, and the span counts
     the lunch and the breaks."""
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
@@ -123,7 +123,7 @@ def _certificate_page(
         paragraph(escape(role), centred),
         Spacer(1, 0.4 * cm),
         paragraph(
-            f"a participé à l'événement « {escape(seminar.title)} » "
+            f"a participé à l'événement « {escape(seminar.title)} » "
             f"({escape(seminar.get_kind_display().lower())}), {escape(describe_dates(seminar))}"
             + (f", {escape(venue)}" if venue else "")
             + ".",

@@ -25,7 +25,7 @@ def member_registrants(member):
 
 
 def territory_label(member) -> str:
-    """« votre commune » or « votre intercommunalité »: whose people the panel lists."""
+    """« votre commune » or « votre intercommunalité »: whose people the panel lists."""
     return "votre intercommunalité" if member.kind == member.Kind.CIAS else "votre commune"
 
 

@@ -143,7 +143,7 @@ def _register(seminar: SeminarPage, count: int, offset: int = 0, atelier_ids=())
 
 def _register_from_bondys_space(seminar: SeminarPage, atelier_id: int) -> None:
     """Bondy's CCAS registered one of its new elected officials itself, without her e-mail: its
-    dashboard shows her with the link to withdraw her (source « member »)."""
+    dashboard shows her with the link to withdraw her (source « member »)."""
     register_person(
         seminar,
         RegistrationData(
@@ -277,7 +277,7 @@ def load(stdout) -> None:
         venue_address="Place de l'Église\n93500 Pantin",
         summary="Comment les CCAS utilisent l'analyse des besoins sociaux pour orienter leur action.",
         seats=120,
-        attested_duration=DAY_WITH_LUNCH,  # its attestations say « durée de formation : 6 h 30 »
+        attested_duration=DAY_WITH_LUNCH,  # its attestations say « durée de formation : 6 h 30 »
     )
     _attest(past, DAY_WITH_LUNCH)
     if created:
@@ -289,7 +289,7 @@ def load(stdout) -> None:
     _event(
         index,
         "commission-seniors",
-        title="Commission « personnes âgées et isolement »",
+        title="Commission « personnes âgées et isolement »",
         kind=Kind.COMMISSION,
         start=_at(35, 14),
         end=_at(35, 17),

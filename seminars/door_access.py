@@ -1,6 +1,6 @@
-"""Who may work the welcome desk (« accueil ») of the union's events, and on which events.
+"""Who may work the welcome desk (« accueil ») of the union's events, and on which events.
 
-Organisers (and union admins) run the desk of any event. The group « Accueil des participants »
+Organisers (and union admins) run the desk of any event. The group « Accueil des participants »
 is for the people the union lends to the door for a day (volunteers, staff of the host commune):
 they open the events of the day before, the day and the day after (`door_window`), their door
 list, the QR scan page and the walk-in form, and see of each person what the desk needs (name,
@@ -35,7 +35,7 @@ def can_organise(user) -> bool:
 
 
 def can_staff_door(user) -> bool:
-    """Organisers, union admins (superusers included) and the « Accueil des participants »."""
+    """Organisers, union admins (superusers included) and the « Accueil des participants »."""
     return roles.has_union_role(user, roles.UNION_ADMIN, roles.EVENT_ORGANISER, DOOR_STAFF)
 
 
@@ -72,7 +72,7 @@ def in_door_window(seminar, today=None) -> bool:
 
 def check_door_access(user, seminar=None) -> None:
     """PermissionDenied unless `user` may work the desk of `seminar` (any event for organisers,
-    those of the day window for the « Accueil des participants »)."""
+    those of the day window for the « Accueil des participants »)."""
     if not can_staff_door(user):
         raise PermissionDenied(NOT_DOOR_STAFF)
     if seminar is not None and door_only(user) and not in_door_window(seminar):

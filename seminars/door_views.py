@@ -1,4 +1,4 @@
-"""The welcome desk's screens (« Accueil des participants »), for organisers and for the people
+"""The welcome desk's screens (« Accueil des participants »), for organisers and for the people
 the union lends to the door (seminars.door_access): the events of the day window, an event's
 door list (search, presence, per-atelier view and presence), check-in and walk-in.
 
@@ -95,7 +95,7 @@ class DoorFilterForm(RegistrationFilterForm):
         for name in ("status", "commune", "fonction", "flagged"):
             del self.fields[name]
         self.fields["q"].label = "Rechercher (nom, prénom)"
-        if len(self.fields["atelier"].choices) == 1:  # no atelier: « Tous » alone
+        if len(self.fields["atelier"].choices) == 1:  # no atelier: « Tous » alone
             del self.fields["atelier"]
 
     def filter(self, queryset):
@@ -149,15 +149,15 @@ def door_list(request, pk: int):
 
 @require_POST
 def door_check_in(request, pk: int, registration_pk: int):
-    """« Émarger », « Annuler l'émargement », « Présent(e) à l'atelier » and « Confirmer et
-    émarger » of the door list, as the organisers' list does them (check_in_as_posted, which
+    """« Émarger », « Annuler l'émargement », « Présent(e) à l'atelier » and « Confirmer et
+    émarger » of the door list, as the organisers' list does them (check_in_as_posted, which
     asks first outside the event's days). A volunteer may confirm someone waiting only to check
     her in: she is at the door, as a walk-in would be."""
     seminar = _event(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
     if door_only(request.user) and request.POST.get("seat") == "1":
         if request.POST.get("present") != "1":
-            raise PermissionDenied("« Confirmer malgré la jauge » est réservé aux organisateurs.")
+            raise PermissionDenied("« Confirmer malgré la jauge » est réservé aux organisateurs.")
     query = request.POST.get("query", "")
     back = door_list_url(seminar, query, registration)
     here = reverse("seminars_admin:door_check_in", args=[pk, registration_pk])
@@ -194,7 +194,7 @@ def existing_registration(seminar: SeminarPage, form: WalkInForm) -> Registratio
 
 
 def door_add(request, pk: int):
-    """« Présent(e) maintenant » at the desk: register and check in someone who turns up."""
+    """« Présent(e) maintenant » at the desk: register and check in someone who turns up."""
     seminar = _event(request, pk)
     form = WalkInForm(request.POST or None, seminar=seminar)
     back = door_list_url(seminar)

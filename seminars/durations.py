@@ -1,6 +1,6 @@
-"""Durations as French writes them, « 6 h 30 »: the training time an attestation de présence
+"""Durations as French writes them, « 6 h 30 »: the training time an attestation de présence
 certifies. Organisers type it that way in the admin, where Django's DurationField wants
-« 06:30:00 » and reads « 6:30 » as six minutes thirty seconds."""
+« 06:30:00 » and reads « 6:30 » as six minutes thirty seconds."""
 
 import re
 from datetime import timedelta
@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-# « 6 », « 6 h », « 6h30 », « 6 h 30 », « 6 h 30 min », « 6:30 », « 45 min ».
+# « 6 », « 6 h », « 6h30 », « 6 h 30 », « 6 h 30 min », « 6:30 », « 45 min ».
 HOURS_MINUTES = re.compile(r"(?P<hours>\d{1,3})\s*(?:(?:h|:)\s*(?P<minutes>\d{1,2})?\s*(?:min)?)?")
 MINUTES_ONLY = re.compile(r"(?P<minutes>\d{1,4})\s*min")
-INVALID = "Saisissez une durée en heures et minutes, par exemple « 6 h 30 » ou « 7 h »."
+INVALID = "Saisissez une durée en heures et minutes, par exemple « 6 h 30 » ou « 7 h »."
 
 
 def describe_duration(duration: timedelta) -> str:
@@ -39,7 +39,7 @@ def parse_duration(text: str) -> timedelta:
 
 
 class HoursMinutesFormField(forms.CharField):
-    """A duration typed and shown as « 6 h 30 »."""
+    """A duration typed and shown as « 6 h 30 »."""
 
     def prepare_value(self, value):
         return describe_duration(value) if isinstance(value, timedelta) else value
@@ -52,7 +52,7 @@ class HoursMinutesFormField(forms.CharField):
 
 
 class HoursMinutesField(models.DurationField):
-    """A DurationField that the admin's forms read and show as « 6 h 30 »."""
+    """A DurationField that the admin's forms read and show as « 6 h 30 »."""
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": HoursMinutesFormField, **kwargs})

@@ -45,9 +45,9 @@ KEPT = {KEPT_NEEDS: "needs", KEPT_PHONE: "phone"}
 
 
 def venue_line(seminar) -> str:
-    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the place on one line, for the « Lieu
-    : » of the e-mails. The address is typed on several lines (street, postcode and town): the
-    text broke the line after the street and the HTML ran « Paix 93140 » together; an event
+    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the place on one line, for the « Lieu
+    : » of the e-mails. The address is typed on several lines (street, postcode and town): the
+    text broke the line after the street and the HTML ran « Paix 93140 » together; an event
     without a venue name began the line with a comma."""
     lines = [seminar.venue_name, *seminar.venue_address.splitlines()]
     return ", ".join(part.strip() for part in lines if part.strip())
@@ -58,7 +58,7 @@ def _reply_to(seminar) -> list[str]:
 
 
 def send_registration_email(registration, kind: str) -> None:
-    # « updated:besoins,telephone »: what registering again left blank and kept (services.
+    # « updated:besoins,telephone »: what registering again left blank and kept (services.
     # updated_kind); the e-mail says it in one sentence, if still so when it goes.
     kind, _, kept = kind.partition(":")
     seminar = registration.seminar

@@ -1,4 +1,4 @@
-"""Participants' opinions of an event (« questionnaire de satisfaction »).
+"""Participants' opinions of an event (« questionnaire de satisfaction »).
 
 Who was there (checked in with a seat) answers through their signed link once the event has
 ended, for three months; they may correct their answer in that time. Organisers read the result

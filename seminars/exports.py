@@ -51,8 +51,8 @@ def attendees(seminar: SeminarPage, atelier: Atelier | None = None) -> list[Regi
 def attendance_rows(
     seminar: SeminarPage, atelier: Atelier | None = None, *, printed: bool = False
 ) -> list[list[str]]:
-    """The sheet's rows; an atelier's end with « Présent(e) » (« oui, 10:05 » or blank) once
-    the event records presences per atelier; « oui, 10 h 05 » on the `printed` (PDF) sheet,
+    """The sheet's rows; an atelier's end with « Présent(e) » (« oui, 10:05 » or blank) once
+    the event records presences per atelier; « oui, 10 h 05 » on the `printed` (PDF) sheet,
     which people read rather than sort."""
     people = attendees(seminar, atelier)
     if atelier is None or not records_ateliers(seminar):
@@ -64,7 +64,7 @@ def attendance_rows(
             r.prenom,
             r.commune_label,
             r.fonction_label,
-            # « oui, 09:12 » in the CSV and XLSX, not « 9 h 12 » (union.formats.french_time):
+            # « oui, 09:12 » in the CSV and XLSX, not « 9 h 12 » (union.formats.french_time):
             # a spreadsheet cell, sorted and filtered as text, where HH:MM sorts in time order.
             _present_at(seen[r.pk], printed) if r.pk in seen else "",
         ]
@@ -106,7 +106,7 @@ def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = 
     title = sheet_title(seminar, atelier)
     columns = sheet_columns(seminar, atelier)
     if fmt == "csv":
-        # An empty « Signature » column: a CSV opened in a spreadsheet and printed is signed too.
+        # An empty « Signature » column: a CSV opened in a spreadsheet and printed is signed too.
         return csv_bytes([columns, *(row + [""] for row in rows)])
     if fmt == "xlsx":
         return _xlsx(title, rows, columns)
@@ -323,7 +323,7 @@ def registration_counts(seminar: SeminarPage) -> dict:
     """Counts of confirmed people by commune, by fonction, and members against non-members."""
     confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
     registrations = list(confirmed.select_related("commune"))
-    # A commune kept as typed (« Aubervilier ») is not counted as if it were an official one.
+    # A commune kept as typed (« Aubervilier ») is not counted as if it were an official one.
     by_commune = Counter(
         f"{r.commune_label} (à vérifier)"
         if r.commune_status == Registration.CommuneStatus.FLAGGED

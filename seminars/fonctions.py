@@ -2,10 +2,10 @@
 
 A fonction printed on a badge, an attendance sheet or an attestation, and counted among the
 élus in the year report, must not be a guess: a typed text becomes a code only when it starts
-with a whole expression that names that fonction (« Adjoint au maire délégué aux solidarités »,
-« 1ère adjointe », « Directrice du CCAS de Bondy »). A single word shared with another meaning
-(« Adjoint administratif », an agent's grade; « Conseiller numérique France Services »;
-« Président de l'association … ») is not enough: such a text is kept as typed under « Autre ».
+with a whole expression that names that fonction (« Adjoint au maire délégué aux solidarités »,
+« 1ère adjointe », « Directrice du CCAS de Bondy »). A single word shared with another meaning
+(« Adjoint administratif », an agent's grade; « Conseiller numérique France Services »;
+« Président de l'association … ») is not enough: such a text is kept as typed under « Autre ».
 Whatever the code, the typed text is kept beside it (`fonction_text`) and shown where it says
 more than the label (`typed_fonction`).
 """
@@ -15,27 +15,27 @@ import re
 from seminars.models import Fonction
 from tenants.matching import fold
 
-# Feminine endings written apart, « Conseiller(ère) », « Directeur(trice) », « Adjoint(e) »:
+# Feminine endings written apart, « Conseiller(ère) », « Directeur(trice) », « Adjoint(e) »:
 # once folded they are words of their own, dropped so that both forms read the same.
 GENDER_ENDINGS = {"e", "ere", "trice", "euse"}
-# Civilities and articles people put in front: « Madame la maire », « M. le 1er adjoint ».
+# Civilities and articles people put in front: « Madame la maire », « M. le 1er adjoint ».
 LEADING_WORDS = {"madame", "monsieur", "mme", "mlle", "m", "mr", "le", "la", "l"}
-# After an expression, these words change what it names (« DGS adjoint » is the DGA, « Maire
-# honoraire » no longer holds the office): not confident, kept as « Autre ».
+# After an expression, these words change what it names (« DGS adjoint » is the DGA, « Maire
+# honoraire » no longer holds the office): not confident, kept as « Autre ».
 NOT_CONFIDENT_AFTER = {"adjoint", "adjointe", "adjoints", "honoraire", "suppleant", "suppleante"}
 
 ORDINAL = (
     r"(?:1er|1ere|1re|premier|premiere|\d{1,2}(?:e|eme|me)|second|seconde|deuxieme|"
     r"troisieme|quatrieme|cinquieme|sixieme|septieme|huitieme|neuvieme|dixieme)"
 )
-# « du CCAS », « de CCAS », « CCAS », and the CIAS of an intercommunality.
+# « du CCAS », « de CCAS », « CCAS », and the CIAS of an intercommunality.
 OF_CCAS = r"(?:du |de |de la )?(?:ccas|cias)"
-# The CCAS's board, named in full: « Président du conseil d'administration ».
+# The CCAS's board, named in full: « Président du conseil d'administration ».
 OF_BOARD = r"du conseil d administration"
 
 # Checked in order, each against the start of the normalised text (`_normalise`), followed by
-# its end or a space: the more specific first (« vice-président » before « président »,
-# « maire adjoint » before « maire »).
+# its end or a space: the more specific first (« vice-président » before « président »,
+# « maire adjoint » before « maire »).
 RULES: list[tuple[str, str]] = [
     (Fonction.VICE_PRESIDENT_CCAS, rf"(?:vice presidente?|vp) (?:{OF_CCAS}|{OF_BOARD})"),
     (Fonction.PRESIDENT_CCAS, rf"presidente? (?:{OF_CCAS}|{OF_BOARD})"),
@@ -47,8 +47,8 @@ RULES: list[tuple[str, str]] = [
         rf"|(?:{ORDINAL} )?maire adjointe?"
         rf"|{ORDINAL} adjointe?"
         r"|adjointe? deleguee?"
-        # « Adjoint » alone, the whole text: in a list of élus, the maire's adjoint. With more
-        # words (« Adjoint administratif », « Adjoint technique ») it is an agent's grade.
+        # « Adjoint » alone, the whole text: in a list of élus, the maire's adjoint. With more
+        # words (« Adjoint administratif », « Adjoint technique ») it is an agent's grade.
         r"|adjointe?$",
     ),
     (
@@ -77,7 +77,7 @@ COMPILED = [(code, re.compile(rf"(?:{pattern})(?: (?P<rest>.*))?$")) for code, p
 
 def _normalise(text: str) -> str:
     """Folded (case, accents, punctuation), feminine endings written apart and leading
-    civilities dropped: « Madame la Vice-présidente du CCAS » -> « vice president du ccas »."""
+    civilities dropped: « Madame la Vice-présidente du CCAS » -> « vice president du ccas »."""
     words = [word for word in fold(text).split() if word not in GENDER_ENDINGS]
     while len(words) > 1 and words[0] in LEADING_WORDS:
         words.pop(0)
@@ -98,7 +98,7 @@ def map_fonction(typed: str) -> tuple[str, str]:
     if typed in Fonction.values:
         return typed, ""
     text = _normalise(typed)
-    if text in LABELS:  # a label of the list itself, « Maire adjoint(e) / adjoint(e) au maire »
+    if text in LABELS:  # a label of the list itself, « Maire adjoint(e) / adjoint(e) au maire »
         return LABELS[text], typed
     for code, pattern in COMPILED:
         found = pattern.match(text)
@@ -113,15 +113,15 @@ def map_fonction(typed: str) -> tuple[str, str]:
 
 def typed_fonction(registration) -> str:
     """The text typed for a fonction that was mapped to a code, when it is not the code's label
-    itself: shown beside the label (« Maire adjoint(e)… — saisi : 1er adjoint ») so that the
-    organiser can check it. Empty for « Autre », whose label is the typed text already."""
+    itself: shown beside the label (« Maire adjoint(e)… — saisi : 1er adjoint ») so that the
+    organiser can check it. Empty for « Autre », whose label is the typed text already."""
     text = (registration.fonction_text or "").strip()
     return text if says_more_than_label(text, registration.fonction) else ""
 
 
 def says_more_than_label(text: str, code: str) -> bool:
     """Whether `text`, typed for the fonction `code`, is worth showing beside its label: not
-    empty, not « Autre » (whose label is the text) and not the label itself."""
+    empty, not « Autre » (whose label is the text) and not the label itself."""
     if not text.strip() or code == Fonction.AUTRE or code not in Fonction.values:
         return False
     return _normalise(text) != _normalise(Fonction(code).label)

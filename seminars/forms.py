@@ -85,7 +85,7 @@ NEEDS_LIMIT = 1000
 
 
 def needs_field(**kwargs) -> forms.CharField:
-    """« Besoins particuliers », on the registration forms and the personal page (NeedsForm)."""
+    """« Besoins particuliers », on the registration forms and the personal page (NeedsForm)."""
     return forms.CharField(
         **{
             "label": "Besoins particuliers (accessibilité, régime alimentaire)",
@@ -103,9 +103,9 @@ def needs_field(**kwargs) -> forms.CharField:
 
 class CommuneStepForm(forms.Form):
     """A commune typed by a person, matched, and asked about when not recognised but close to
-    official ones (« Vouliez-vous dire : », confirm_commune): the registration form's commune
+    official ones (« Vouliez-vous dire : », confirm_commune): the registration form's commune
     (the event page, the API, the forms filled in for someone else) and the personal page's
-    « Corriger ma commune » (CommuneCorrectionForm). After `is_valid()`, `commune_resolution`
+    « Corriger ma commune » (CommuneCorrectionForm). After `is_valid()`, `commune_resolution`
     is what to register."""
 
     commune = CommuneField(
@@ -114,7 +114,7 @@ class CommuneStepForm(forms.Form):
         help_text="La commune que vous représentez (nom ou code INSEE).",
     )
     # The second step for a commune not recognised (confirm_commune): the matcher's suggestions
-    # and « keep it as typed », for the text in `commune_checked`.
+    # and « keep it as typed », for the text in `commune_checked`.
     commune_choice = forms.CharField(
         label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
     )
@@ -141,11 +141,11 @@ class CommuneStepForm(forms.Form):
         return resolve_commune(cleaned["commune"], cleaned.get("hint"))
 
     def confirm_commune(self, cleaned: dict) -> None:
-        """A commune not recognised but close to official ones (« Aulnay sous bios ») is not
-        saved at once: the form comes back, everything typed kept, asking « Vouliez-vous dire : »
-        with the suggestions and « keep it as typed ». The answer counts for the text it was
+        """A commune not recognised but close to official ones (« Aulnay sous bios ») is not
+        saved at once: the form comes back, everything typed kept, asking « Vouliez-vous dire : »
+        with the suggestions and « keep it as typed ». The answer counts for the text it was
         asked about (`commune_checked`): a commune typed again is matched again. A suggestion
-        chosen registers that commune (its INSEE code), the typed text kept beside it; « keep »
+        chosen registers that commune (its INSEE code), the typed text kept beside it; « keep »
         registers it flagged, for the organisers to check."""
         resolution = self.commune_resolution
         if resolution.code or not resolution.suggestions:
@@ -154,7 +154,7 @@ class CommuneStepForm(forms.Form):
         suggested = {s["code"]: s["nom"] for s in resolution.suggestions}
         self.fields["commune_choice"].widget.choices = [
             *((code, f"{nom} ({departement_of(code)})") for code, nom in suggested.items()),
-            (KEEP_TYPED, f"Garder « {typed} » tel que saisi"),
+            (KEEP_TYPED, f"Garder « {typed} » tel que saisi"),
         ]
         choice = cleaned.get("commune_choice")
         if cleaned.get("commune_checked") == typed:
@@ -174,7 +174,7 @@ class CommuneStepForm(forms.Form):
         self.commune_to_confirm = True
         self.add_error(
             "commune",
-            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
+            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
             "proposées, ou gardez votre saisie (l'équipe de l'union la vérifiera).",
         )
 
@@ -193,9 +193,9 @@ class RegistrationForm(CommuneStepForm):
         "commune_checked",
     ]
 
-    # What « Autre » asks for: the person fills in the public form, someone else the others.
+    # What « Autre » asks for: the person fills in the public form, someone else the others.
     fonction_missing = "Précisez votre fonction."
-    fonction_autre_label = "Précisez votre fonction (si « Autre »)"
+    fonction_autre_label = "Précisez votre fonction (si « Autre »)"
 
     # autocomplete: browsers fill in the person's own details (WCAG 1.3.5).
     nom = forms.CharField(
@@ -312,12 +312,12 @@ class RegistrationForm(CommuneStepForm):
         )
 
 
-# The value of « Garder « … » tel que saisi » among the suggested communes' INSEE codes.
+# The value of « Garder « … » tel que saisi » among the suggested communes' INSEE codes.
 KEEP_TYPED = "saisie"
 
 
 def departement_of(code: str) -> str:
-    """The département of a commune's INSEE code: « 93 », « 2A », « 971 » (overseas: three)."""
+    """The département of a commune's INSEE code: « 93 », « 2A », « 971 » (overseas: three)."""
     return code[:3] if code.startswith("97") else code[:2]
 
 
@@ -353,8 +353,8 @@ def atelier_choices(seminar, *, seat_counts: bool = True, ateliers: list | None 
 
 
 def atelier_label(atelier, with_date: bool = False) -> str:
-    """« Atelier A – 9 h – 11 h, salle 2 (3 places disponibles) »: the seats left, said so (« 3
-    places » read as the atelier's size); the date too on a multi-day event."""
+    """« Atelier A – 9 h – 11 h, salle 2 (3 places disponibles) »: the seats left, said so (« 3
+    places » read as the atelier's size); the date too on a multi-day event."""
     room = f", {atelier.room}" if atelier.room else ""
     availability = ""
     if atelier.left is not None:
@@ -369,7 +369,7 @@ class OnBehalfRegistrationForm(RegistrationForm):
     """Someone registers another person, who may have no e-mail address known to them."""
 
     fonction_missing = "Précisez la fonction."
-    fonction_autre_label = "Précisez la fonction (si « Autre »)"
+    fonction_autre_label = "Précisez la fonction (si « Autre »)"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -405,8 +405,8 @@ class MemberRegistrationForm(OnBehalfRegistrationForm):
 
 
 class ManualRegistrationForm(OnBehalfRegistrationForm):
-    """The organiser adds someone: e-mail optional, commune hint allowed. « Présent(e)
-    maintenant »: someone who turns up at the door, confirmed even beyond the seats and checked
+    """The organiser adds someone: e-mail optional, commune hint allowed. « Présent(e)
+    maintenant »: someone who turns up at the door, confirmed even beyond the seats and checked
     in (services.register_at_the_door)."""
 
     hint = AreaHintField(label="Département ou région (facultatif)")
@@ -431,8 +431,8 @@ class EditRegistrationForm(ManualRegistrationForm):
         del self.fields["present_now"]  # the add's; checking in is the list's button
         self.registration = registration
         self.fields["email"].help_text = (
-            "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
-            "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
+            "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
+            "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
             "plus."
         )
         typed = typed_fonction(registration)
@@ -440,8 +440,8 @@ class EditRegistrationForm(ManualRegistrationForm):
             # The fonction was read from this text (an import, the API): shown, so that a wrong
             # reading is seen and corrected.
             self.fields["fonction"].help_text = (
-                f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
-                "choisissez-en une autre, ou « Autre » en précisant la fonction."
+                f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
+                "choisissez-en une autre, ou « Autre » en précisant la fonction."
             )
 
     def match_commune(self, cleaned: dict) -> CommuneResolution:
@@ -454,8 +454,8 @@ class EditRegistrationForm(ManualRegistrationForm):
 
 
 class CommuneCorrectionForm(CommuneStepForm):
-    """The registrant's « Corriger ma commune » (« Modifier ma commune » once recognised) on
-    their personal page: the event page's matcher and « Vouliez-vous dire : » step
+    """The registrant's « Corriger ma commune » (« Modifier ma commune » once recognised) on
+    their personal page: the event page's matcher and « Vouliez-vous dire : » step
     (CommuneStepForm), filled in with the commune as registered. services.correct_commune
     saves `commune_resolution`."""
 
@@ -482,7 +482,7 @@ class CommuneCorrectionForm(CommuneStepForm):
 def commune_left_as_shown(registration: Registration, typed: str) -> CommuneResolution | None:
     """The registration's commune as it is when `typed` is what the forms show of it
     (edit_initial_commune), else None. Matched again, a commune that an organiser resolved by
-    its INSEE code (« Communes à vérifier ») would be flagged once more, and a homonym chosen
+    its INSEE code (« Communes à vérifier ») would be flagged once more, and a homonym chosen
     with a hint would move."""
     if typed != edit_initial_commune(registration):
         return None
@@ -512,7 +512,7 @@ def edit_initial(registration: Registration) -> dict:
         "phone": registration.phone,
         "commune": edit_initial_commune(registration),
         "fonction": registration.fonction,
-        # Only the text of « Autre »: an imported label is kept by update_registration.
+        # Only the text of « Autre »: an imported label is kept by update_registration.
         "fonction_autre": registration.fonction_text
         if registration.fonction == Fonction.AUTRE
         else "",
@@ -523,7 +523,7 @@ def edit_initial(registration: Registration) -> dict:
 
 
 class NeedsForm(forms.Form):
-    """The registrant's « Mes besoins particuliers » on their personal page (services.set_needs):
+    """The registrant's « Mes besoins particuliers » on their personal page (services.set_needs):
     the one place where they are changed or removed, registering again with the field left
     blank keeps them."""
 
@@ -568,7 +568,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
         # The import page lists the columns above the form (templates/seminars/admin/import.html).
-        help_text="Ses colonnes sont décrites ci-dessus (« Colonnes attendues »).",
+        help_text="Ses colonnes sont décrites ci-dessus (« Colonnes attendues »).",
     )
     hint = AreaHintField(
         label="Département ou région par défaut (facultatif)",
@@ -586,9 +586,9 @@ class EmailRegistrantsForm(forms.Form):
         label="Message",
         widget=forms.Textarea(attrs={"rows": 8}),
         # The e-mail adds the greeting and the personal link (organiser_message.txt).
-        help_text="Chaque e-mail commence par « Bonjour Prénom Nom, » et se termine par le lien "
+        help_text="Chaque e-mail commence par « Bonjour Prénom Nom, » et se termine par le lien "
         "personnel de la personne : écrivez le message sans formule d'appel (un message qui "
-        "commence par « Bonjour » ou « Madame, Monsieur » garde la sienne).",
+        "commence par « Bonjour » ou « Madame, Monsieur » garde la sienne).",
     )
     statuses = forms.MultipleChoiceField(
         label="Destinataires",
@@ -641,7 +641,7 @@ class EmailRegistrantsForm(forms.Form):
 
 
 UNKNOWN_FILTER = {
-    "invalid_choice": "« %(value)s » n'est pas une valeur possible : ce filtre n'est pas appliqué."
+    "invalid_choice": "« %(value)s » n'est pas une valeur possible : ce filtre n'est pas appliqué."
 }
 
 
@@ -729,8 +729,8 @@ class RegistrationFilterForm(forms.Form):
 
 
 def search_words(typed: str) -> list[str]:
-    """What was typed in the list's search, as lower-case words without accents (« Hélène
-    DUPONT » -> ["helene", "dupont"]), to compare with `unaccent(lower(…))` in PostgreSQL."""
+    """What was typed in the list's search, as lower-case words without accents (« Hélène
+    DUPONT » -> ["helene", "dupont"]), to compare with `unaccent(lower(…))` in PostgreSQL."""
     text = typed.lower().replace("œ", "oe").replace("æ", "ae").replace("’", "'")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return text.split()[:10]
@@ -738,7 +738,7 @@ def search_words(typed: str) -> list[str]:
 
 def matching_people(queryset, typed: str):
     """The registrations whose nom, prénom or e-mail contain every word typed, whatever the
-    accents and the case (« dupont jean », « JÉRÔME », « mairie-bondy »)."""
+    accents and the case (« dupont jean », « JÉRÔME », « mairie-bondy »)."""
     text = Concat("nom", Value(" "), "prenom", Value(" "), "email", output_field=CharField())
     haystack = Unaccent(Lower(text))
     queryset = queryset.annotate(search_text=haystack)
@@ -806,7 +806,7 @@ class EvaluationForm(forms.Form):
         comments = {name: self.fields.pop(name) for name in COMMENTS}
         for atelier in ateliers:
             self.fields[self.atelier_field(atelier.pk)] = _rating_field(
-                f"L'atelier « {atelier.title} »", required=False
+                f"L'atelier « {atelier.title} »", required=False
             )
         self.fields.update(comments)
         # The organisers' own questions after the standard ones, in their order.

@@ -2,9 +2,9 @@
 
 All or nothing: every line is checked first; one bad line gives its line, column and reason and
 nothing is imported. Communes that cannot be matched are kept as typed and flagged. Besides the
-people's columns, a list may carry their needs (« Besoins particuliers ») and their ateliers (one
-or several columns whose title starts with « Atelier », as a Google Forms export has « Atelier du
-matin » and « Atelier de l'après-midi »); every other column is named in the result, never
+people's columns, a list may carry their needs (« Besoins particuliers ») and their ateliers (one
+or several columns whose title starts with « Atelier », as a Google Forms export has « Atelier du
+matin » and « Atelier de l'après-midi »); every other column is named in the result, never
 dropped without a word.
 """
 
@@ -57,7 +57,7 @@ HEADERS = {
     "besoins specifiques": "needs",
     "accessibilite": "needs",
     "regime alimentaire": "needs",
-    # « Téléphone », « Tél. », « Tel », « Portable »… (fold drops the accents and the dot).
+    # « Téléphone », « Tél. », « Tel », « Portable »… (fold drops the accents and the dot).
     "telephone": "phone",
     "tel": "phone",
     "n de telephone": "phone",
@@ -68,12 +68,12 @@ HEADERS = {
 }
 # Columns whose folded title starts so hold ateliers, by title; there may be several.
 ATELIER_COLUMN = "atelier"
-# What a form writes in an atelier column for « none » (an optional question left so).
+# What a form writes in an atelier column for « none » (an optional question left so).
 NO_ATELIER = {"", "aucun", "aucune", "non", "neant", "sans", "sans objet", "pas d atelier"}
-# Several ateliers in one cell (a Google Forms checkbox question): « A, B » or « A; B ».
+# Several ateliers in one cell (a Google Forms checkbox question): « A, B » or « A; B ».
 ATELIER_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
-# Each column's own gender: « Nom manquant », « Commune manquante ».
+# Each column's own gender: « Nom manquant », « Commune manquante ».
 MISSING = {
     "nom": "Nom manquant.",
     "prenom": "Prénom manquant.",
@@ -109,11 +109,11 @@ class ImportResult:
     flagged: int
     confirmed: int
     waitlisted: int
-    # The file's columns that were not read, as titled in the file (« Horodateur »).
+    # The file's columns that were not read, as titled in the file (« Horodateur »).
     ignored_columns: list[str] = dataclasses.field(default_factory=list)
     # Typed fonctions read as a code: (as typed, the code), once each, for the organiser to check.
     interpreted_fonctions: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    # Typed fonctions no code names with confidence: kept as typed, under « Autre ».
+    # Typed fonctions no code names with confidence: kept as typed, under « Autre ».
     kept_fonctions: list[str] = dataclasses.field(default_factory=list)
     # People already registered whose ateliers and needs were kept (the file's were not used).
     kept_choices: int = 0
@@ -126,7 +126,7 @@ class Columns:
 
     fields: dict[str, int]
     ateliers: list[int] = dataclasses.field(default_factory=list)
-    # The needs may be split too (« Accessibilité » and « Régime alimentaire »).
+    # The needs may be split too (« Accessibilité » and « Régime alimentaire »).
     needs: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     ignored: list[str] = dataclasses.field(default_factory=list)
 
@@ -159,7 +159,7 @@ def read_list(
     columns, errors = _read_header(header_line, header, with_ateliers=seminar is not None)
     ateliers = _atelier_titles(seminar) if columns.ateliers else {}
     errors += [
-        ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
+        ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
         for field, label in REQUIRED.items()
         if field not in columns
     ]
@@ -176,8 +176,8 @@ def read_list(
     except UnknownArea as error:
         raise ImportRejected([ImportIssue(0, "hint", str(error))]) from error
     parsed, seen_emails = [], {}
-    # A line's error names its column as the file titles it (« Courriel », « Ville »), so that
-    # the organiser finds it in the spreadsheet; « Email » or « Commune » were not in the file.
+    # A line's error names its column as the file titles it (« Courriel », « Ville »), so that
+    # the organiser finds it in the spreadsheet; « Email » or « Commune » were not in the file.
     titled = {field: header[index].strip() for field, index in columns.fields.items()}
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
@@ -186,13 +186,13 @@ def read_list(
                 errors.append(ImportIssue(line, titled.get(field, label), MISSING[field]))
         for field in ("nom", "prenom"):
             # A date or a number in a name column (a shifted column, a cell Excel converted):
-            # imported, it would print « 05/01/2026 » on the attendance sheet.
+            # imported, it would print « 05/01/2026 » on the attendance sheet.
             if cell(field) and not any(character.isalpha() for character in cell(field)):
                 errors.append(
                     ImportIssue(
                         line,
                         titled.get(field, REQUIRED[field]),
-                        f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
+                        f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
                         "colonne ?",
                     )
                 )
@@ -212,7 +212,7 @@ def read_list(
                 validate_email(email)
             except ValidationError:
                 errors.append(
-                    ImportIssue(line, titled["email"], f"Adresse e-mail invalide : « {email} ».")
+                    ImportIssue(line, titled["email"], f"Adresse e-mail invalide : « {email} ».")
                 )
             if email in seen_emails:
                 errors.append(
@@ -264,7 +264,7 @@ def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: li
             ImportIssue(
                 line,
                 header[columns["phone"]].strip(),
-                f"Numéro de téléphone invalide : « {typed} ». Attendu : un numéro français à 10 "
+                f"Numéro de téléphone invalide : « {typed} ». Attendu : un numéro français à 10 "
                 "chiffres (06 12 34 56 78) ou international commençant par + (+32 2 123 45 67).",
             )
         )
@@ -299,12 +299,12 @@ def _line_ateliers(
         for part in parts:
             atelier = ateliers.get(compact(fold(part)))
             if atelier is None:
-                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
+                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
                 errors.append(
                     ImportIssue(
                         line,
                         column,
-                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
+                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
                         f"{known or 'aucun'}.",
                     )
                 )
@@ -341,9 +341,9 @@ def _renamed_people(
 def _read_header(
     header_line: int, header: list[str], *, with_ateliers: bool = True
 ) -> tuple[Columns, list[ImportIssue]]:
-    """The position of each known column, and an error for each one given twice (« Nom » and
-    « Nom », or « Commune » and « Ville »): which of the two to read would be a guess. Atelier
-    columns may be several (« Atelier du matin », « Atelier de l'après-midi »); the titles of
+    """The position of each known column, and an error for each one given twice (« Nom » and
+    « Nom », or « Commune » and « Ville »): which of the two to read would be a guess. Atelier
+    columns may be several (« Atelier du matin », « Atelier de l'après-midi »); the titles of
     the other columns are kept to be reported as ignored."""
     columns = Columns({})
     errors = []
@@ -366,8 +366,8 @@ def _read_header(
                 ImportIssue(
                     header_line,
                     label,
-                    f"Colonne « {label} » en double : « {header[first].strip()} » (colonne "
-                    f"{column_letter(first)}) et « {title.strip()} » (colonne "
+                    f"Colonne « {label} » en double : « {header[first].strip()} » (colonne "
+                    f"{column_letter(first)}) et « {title.strip()} » (colonne "
                     f"{column_letter(position)}). Gardez-en une seule.",
                 )
             )
@@ -468,15 +468,15 @@ def result_messages(result: ImportResult) -> list[str]:
         said.append(
             "Fonctions interprétées, à vérifier : "
             + " ; ".join(
-                f"« {typed} » → {Fonction(code).label}"
+                f"« {typed} » → {Fonction(code).label}"
                 for typed, code in result.interpreted_fonctions
             )
             + "."
         )
     if result.kept_fonctions:
         said.append(
-            "Fonctions gardées telles que saisies (« Autre ») : "
-            + ", ".join(f"« {typed} »" for typed in result.kept_fonctions)
+            "Fonctions gardées telles que saisies (« Autre ») : "
+            + ", ".join(f"« {typed} »" for typed in result.kept_fonctions)
             + "."
         )
     if result.kept_choices:
@@ -484,6 +484,6 @@ def result_messages(result: ImportResult) -> list[str]:
         said.append(
             f"{plural(result.kept_choices, 'personne déjà inscrite', 'personnes déjà inscrites')}"
             f" : {'ses' if one else 'leurs'} ateliers et besoins enregistrés sont gardés, ceux du "
-            "fichier ne sont pas repris (corrigez-les avec « Modifier » dans la liste)."
+            "fichier ne sont pas repris (corrigez-les avec « Modifier » dans la liste)."
         )
     return said

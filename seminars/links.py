@@ -47,7 +47,7 @@ def _registration_of(payload: dict, queryset):
         # The former links carried the address itself ({"r", "e"}). Still accepted so that the
         # links already sent keep working until they expire: remove this branch once
         # SEMINAR_LINK_MAX_AGE (180 days) has passed since this change was deployed (December
-        # 2026: from June 2027). An expired one then no longer gets « nouveau lien » either.
+        # 2026: from June 2027). An expired one then no longer gets « nouveau lien » either.
         same = payload.get("e") is not None and registration.email == payload.get("e")
     return registration if same else None
 

@@ -118,7 +118,7 @@ class MemberRegistrationInSerializer(RegistrationInSerializer):
     invitation = None  # invitation-only events are not open to members' registrations
 
 
-WRITERS_ONLY = OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre")
+WRITERS_ONLY = OpenApiResponse(description="Rôle « lecture » ou personne d'un autre membre")
 
 
 class MemberRegistrationCreate(APIView):
@@ -133,19 +133,19 @@ class MemberRegistrationCreate(APIView):
             ),
             400: OpenApiResponse(
                 description="Erreurs par champ, en français (`non_field_errors` pour le "
-                "formulaire entier, dont « Les inscriptions ne sont pas ouvertes pour cet "
-                "événement. »)"
+                "formulaire entier, dont « Les inscriptions ne sont pas ouvertes pour cet "
+                "événement. »)"
             ),
             403: WRITERS_ONLY,
             404: OpenApiResponse(
                 description="Événement inconnu, passé, sur invitation ou non publié : "
-                "« Événement introuvable. »"
+                "« Événement introuvable. »"
             ),
         },
     )
     def post(self, request, pk: int):
         """Register someone of the commune for an upcoming event (director, agent), as the
-        member space's page « Inscrire quelqu'un » does. Audited, the user as actor."""
+        member space's page « Inscrire quelqu'un » does. Audited, the user as actor."""
         check_object_body(request)
         seminar = find_upcoming_event(pk)
         check_registration_open(seminar)
@@ -172,18 +172,18 @@ class MemberRegistrationCancel(APIView):
         responses={
             200: CANCELLED_OUT,
             400: OpenApiResponse(
-                description=f"Après la date limite des modifications : « {TOO_LATE} »"
+                description=f"Après la date limite des modifications : « {TOO_LATE} »"
             ),
             403: WRITERS_ONLY,
             404: OpenApiResponse(
                 description="Événement introuvable, ou inscription que le membre n'a pas faite "
-                "« Inscription introuvable. »"
+                "« Inscription introuvable. »"
             ),
         },
     )
     def post(self, request, pk: int, registration_pk: int):
         """Withdraw someone the member registered (director, agent), as the dashboard's link
-        « désinscrire » does, until the event's cut-off for changes; the first person waiting
+        « désinscrire » does, until the event's cut-off for changes; the first person waiting
         gets the seat. Cancelling twice answers the same."""
         seminar = find_upcoming_event(pk)
         registration = (

@@ -46,11 +46,11 @@ def register_for_member(request, pk: int):
                 messages.success(
                     request,
                     f"{registration.prenom} {registration.nom} est inscrit(e) à "
-                    f"« {seminar.title} »"
+                    f"« {seminar.title} »"
                     + (" en liste d'attente." if waiting else ".")
                     # Kept as typed, as everywhere: the organisers resolve it.
                     + (
-                        f" La commune « {registration.commune_typed} » n'est pas reconnue : "
+                        f" La commune « {registration.commune_typed} » n'est pas reconnue : "
                         "l'union la vérifiera."
                         if flagged
                         else ""
@@ -88,7 +88,7 @@ def cancel_for_member(request, pk: int, registration_pk: int):
         cancel_registration(registration, actor=request.user)
         messages.success(
             request,
-            f"{registration.prenom} {registration.nom} est désinscrit(e) de « {seminar.title} ».",
+            f"{registration.prenom} {registration.nom} est désinscrit(e) de « {seminar.title} ».",
         )
         return HttpResponseRedirect("/")
     context = {

@@ -88,7 +88,7 @@ class SeminarIndexPage(PortalPreviewMixin, Page):
     parent_page_types = ["union.HomePage"]
     subpage_types = ["seminars.SeminarPage"]
     max_count = 1
-    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
+    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
 
     class Meta:
         verbose_name = "calendrier des événements"
@@ -144,7 +144,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         "durée de formation attestée (heures et minutes)",
         null=True,
         blank=True,
-        help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : "
+        help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : "
         "l'attestation de présence l'indique. Laissée vide, l'attestation donne les horaires "
         "sans durée.",
     )
@@ -209,7 +209,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         NamedAddInlinePanel(
             "ateliers",
             heading="Ateliers",
-            # Lowercase: Wagtail writes « {label|capfirst} 1 » above each.
+            # Lowercase: Wagtail writes « {label|capfirst} 1 » above each.
             label="atelier",
             add_label="Ajouter un atelier",
             help_text="Deux ateliers dont les horaires se chevauchent ne peuvent pas être choisis "
@@ -301,7 +301,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         """Why the attested duration cannot be certified, or "": it is more than nothing and no
         more than the event's span."""
         if self.attested_duration <= timedelta(0):
-            return "La durée de formation attestée doit être positive, par exemple « 6 h 30 »."
+            return "La durée de formation attestée doit être positive, par exemple « 6 h 30 »."
         if self.start and self.end and self.attested_duration > self.end - self.start:
             span = describe_duration(self.end - self.start)
             return (
@@ -372,7 +372,7 @@ class SeminarPage(PortalPreviewMixin, Page):
     @cached_property
     def has_ateliers(self) -> bool:
         """Whether there are ateliers to choose: the personal page, the answers to registering
-        and the e-mails offer to « changer d'ateliers » only then (one query per instance)."""
+        and the e-mails offer to « changer d'ateliers » only then (one query per instance)."""
         return self.ateliers.exists()
 
     def seats_left(self) -> int:
@@ -381,7 +381,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         return max(0, self.seats - (self.confirmed_count() if confirmed is None else confirmed))
 
     def over_capacity(self) -> int:
-        """How many people organisers confirmed beyond the seats (« Confirmer malgré la jauge »,
+        """How many people organisers confirmed beyond the seats (« Confirmer malgré la jauge »,
         a walk-in checked in at the door); 0 within them."""
         confirmed = getattr(self, "confirmed", None)
         return max(0, (self.confirmed_count() if confirmed is None else confirmed) - self.seats)
@@ -532,8 +532,8 @@ def seats_below_confirmed(seats: int, confirmed: int, saved: int | None = None) 
     """The organiser's error when seats would drop below the people already confirmed: nobody
     is moved to the waiting list behind their back, the organiser cancels whom they choose.
 
-    `saved`: the seats before this edit. People confirmed over capacity (« Confirmer malgré la
-    jauge ») leave more confirmed than seats: the event is still edited with its seats unchanged,
+    `saved`: the seats before this edit. People confirmed over capacity (« Confirmer malgré la
+    jauge ») leave more confirmed than seats: the event is still edited with its seats unchanged,
     and they may not go down any further."""
     if seats >= confirmed or (saved is not None and seats >= saved):
         return None
@@ -550,7 +550,7 @@ def seats_below_confirmed(seats: int, confirmed: int, saved: int | None = None) 
 
 
 def _moment(value) -> str:
-    """A date and time in an error message: « 14/01/2027 à 17 h », local time (french_time)."""
+    """A date and time in an error message: « 14/01/2027 à 17 h », local time (french_time)."""
     local = timezone.localtime(value)
     return f"{local:%d/%m/%Y} à {french_time(local)}"
 
@@ -576,8 +576,8 @@ def slots_need_date(seminar, ateliers=None) -> bool:
 
 
 def atelier_slot(atelier, with_date: bool) -> str:
-    """An atelier's time, « 9 h – 11 h 30 », or « mar. 12 mai, 9 h – 11 h 30 » on a multi-day
-    event (`with_date` from `slots_need_date`); « mar. 12 mai, 22 h – mer. 13 mai, 1 h » over
+    """An atelier's time, « 9 h – 11 h 30 », or « mar. 12 mai, 9 h – 11 h 30 » on a multi-day
+    event (`with_date` from `slots_need_date`); « mar. 12 mai, 22 h – mer. 13 mai, 1 h » over
     midnight. The one label of the page, the form, the e-mails, the attestation and the
     attendance sheet's title (union.formats.time_span: no-break spaces inside each time and
     before the dash)."""
@@ -650,7 +650,7 @@ class Registration(models.Model):
     # Stored lower-cased; empty for imported lists without e-mails.
     email = models.EmailField("e-mail", blank=True)
     # Optional, for the organisers to call someone on the morning of the event; stored as
-    # seminars.phones.normalise_phone writes it (« 06 12 34 56 78 », « +32 2 123 45 67 »).
+    # seminars.phones.normalise_phone writes it (« 06 12 34 56 78 », « +32 2 123 45 67 »).
     phone = models.CharField("téléphone", max_length=30, blank=True)
     commune = models.ForeignKey(
         "tenants.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -662,14 +662,14 @@ class Registration(models.Model):
     commune_suggestions = models.JSONField(default=list, blank=True)
     fonction = models.CharField(max_length=30, choices=Fonction.choices)
     fonction_text = models.CharField(
-        "fonction saisie", max_length=200, blank=True, help_text="Texte libre (« autre », import)."
+        "fonction saisie", max_length=200, blank=True, help_text="Texte libre (« autre », import)."
     )
     ateliers = models.ManyToManyField(Atelier, blank=True, related_name="registrations")
     needs = models.TextField("besoins (accessibilité, alimentation)", blank=True)
     consent = models.BooleanField("accepte de figurer dans la liste publiée", default=False)
     status = models.CharField(max_length=12, choices=Status.choices)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
-    # The member CCAS or CIAS whose director or agent registered the person (source « member »):
+    # The member CCAS or CIAS whose director or agent registered the person (source « member »):
     # that member may withdraw the registration, whatever the person's commune.
     registered_by = models.ForeignKey(
         "tenants.MemberCCAS",
@@ -692,11 +692,11 @@ class Registration(models.Model):
     # When the last e-mail that anyone typing the address can cause (an update through the public
     # form or API, a new link) was queued, or is due: see services.queue_public_notice.
     public_notice_at = models.DateTimeField(null=True, blank=True)
-    # When « Pas de place libérée » was queued to someone still waiting once the event had
+    # When « Pas de place libérée » was queued to someone still waiting once the event had
     # started (services.send_no_seat_notices): once.
     no_seat_sent_at = models.DateTimeField(null=True, blank=True)
     # How many e-mails bringing the personal link were queued (services.LINK_KINDS): an imported
-    # person was sent none, and the first « Renvoyer le lien » gives her link, not a new one.
+    # person was sent none, and the first « Renvoyer le lien » gives her link, not a new one.
     links_sent = models.PositiveIntegerField(default=0)
     # When the retention period anonymised it (seminars.retention).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
@@ -723,7 +723,7 @@ class Registration(models.Model):
     @property
     def published_commune(self) -> str:
         """The commune as the published list of participants shows it: only one matched to the
-        official list; a flagged one was typed by hand and may be misspelt (« Aulnay-sous-Boi »)."""
+        official list; a flagged one was typed by hand and may be misspelt (« Aulnay-sous-Boi »)."""
         if self.commune_id and self.commune_status == self.CommuneStatus.MATCHED:
             return self.commune.nom
         return ""
@@ -735,14 +735,14 @@ class Registration(models.Model):
         if self.commune_status != self.CommuneStatus.FLAGGED:
             return ""
         return (
-            f"Nous n'avons pas reconnu la commune « {self.commune_typed} » : l'équipe de "
+            f"Nous n'avons pas reconnu la commune « {self.commune_typed} » : l'équipe de "
             "l'union la vérifiera."
         )
 
     @property
     def source_label(self) -> str:
-        """How the registration came, naming the member that made it (« Inscription par un
-        membre : CCAS de Bondy »): select_related("registered_by") where many rows read it."""
+        """How the registration came, naming the member that made it (« Inscription par un
+        membre : CCAS de Bondy »): select_related("registered_by") where many rows read it."""
         if self.registered_by_id:
             return f"Inscription par un membre : {self.registered_by.name}"
         return self.get_source_display()
@@ -780,7 +780,7 @@ PRESENT = Q(status=Registration.Status.CONFIRMED, checked_in_at__isnull=False)
 
 
 class AtelierPresence(models.Model):
-    """One person seen in one atelier (« Présent(e) à l'atelier »), marked at the door or in the
+    """One person seen in one atelier (« Présent(e) à l'atelier »), marked at the door or in the
     atelier's room: what the attestation and the atelier's attendance sheet certify once such
     presences are recorded for an event. The person may have chosen another atelier, or none:
     people change rooms on the day. Undone by deleting the row (seminars.attendance)."""
@@ -827,7 +827,7 @@ class Rating(models.IntegerChoices):
 
 
 class Evaluation(models.Model):
-    """A participant's opinion of an event (« questionnaire de satisfaction »), given through
+    """A participant's opinion of an event (« questionnaire de satisfaction »), given through
     their signed link once it has ended. Organisers read them without names: people answer more
     frankly, and the union needs the overall picture, not who said what."""
 
@@ -878,7 +878,7 @@ class EvaluationQuestion(Orderable):
     a rating on the same scale, or a free answer."""
 
     class Kind(models.TextChoices):
-        RATING = "rating", "Note (de « Très satisfaisant » à « Pas satisfaisant »)"
+        RATING = "rating", "Note (de « Très satisfaisant » à « Pas satisfaisant »)"
         TEXT = "text", "Réponse libre"
 
     page = ParentalKey(SeminarPage, on_delete=models.CASCADE, related_name="evaluation_questions")
@@ -945,7 +945,7 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         default=True,
         help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent, et, dès "
         "qu'une présence a été émargée pour l'événement, seulement les personnes émargées. Une "
-        "commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.",
+        "commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.",
     )
 
     content_panels = Page.content_panels + [

@@ -1,9 +1,9 @@
 """Registrants' phone numbers: checked lightly, written as the organisers dial them.
 
-A French number is ten digits starting with 0 (« 06 12 34 56 78 »), typed with spaces, dots,
-dashes or as +33 / 0033 followed by nine digits (the 0 of « +33 (0)6… » tolerated); it is
+A French number is ten digits starting with 0 (« 06 12 34 56 78 »), typed with spaces, dots,
+dashes or as +33 / 0033 followed by nine digits (the 0 of « +33 (0)6… » tolerated); it is
 written in pairs. Any other number starts with + or 00 and a country code, 8 to 15 digits in all
-(E.164); it is kept with its own grouping, separators made spaces (« +32 2 123 45 67 »). No
+(E.164); it is kept with its own grouping, separators made spaces (« +32 2 123 45 67 »). No
 directory is consulted: the number is the person's, only its shape is checked.
 """
 
@@ -34,7 +34,7 @@ def normalise_phone(text: str, *, spreadsheet: bool = False) -> str:
         compact = "+" + compact[2:]
     if compact.startswith("+33"):
         national = compact[3:]
-        if national.startswith("0"):  # « +33 (0)6 12… »
+        if national.startswith("0"):  # « +33 (0)6 12… »
             national = national[1:]
         compact = "0" + national
     if spreadsheet and re.fullmatch(r"[1-9]\d{8}", compact):
@@ -51,7 +51,7 @@ def normalise_phone(text: str, *, spreadsheet: bool = False) -> str:
 
 
 def display_phone(text: str) -> str:
-    """A number typed anywhere, written as normalise_phone writes it (« 01 48 30 12 34 »); text
+    """A number typed anywhere, written as normalise_phone writes it (« 01 48 30 12 34 »); text
     it cannot read is shown as typed, stripped."""
     try:
         return normalise_phone(text)
@@ -61,8 +61,8 @@ def display_phone(text: str) -> str:
 
 def tel_uri(text: str) -> str:
     """The tel: link of a number: its digits, with the leading + of an international one
-    (« tel:0148301234 », « tel:+3221234567 »); "" for text that is no readable number
-    (« 01 48 30 12 34 poste 12 » would dial 12 digits): it is shown as typed, without a link."""
+    (« tel:0148301234 », « tel:+3221234567 »); "" for text that is no readable number
+    (« 01 48 30 12 34 poste 12 » would dial 12 digits): it is shown as typed, without a link."""
     try:
         shown = normalise_phone(text)
     except ValidationError:
@@ -89,7 +89,7 @@ class PhoneField(forms.CharField):
 
 
 class PhoneForm(forms.Form):
-    """The registrant's « Mon téléphone » on their personal page."""
+    """The registrant's « Mon téléphone » on their personal page."""
 
     phone = PhoneField(
         label="Téléphone",

@@ -119,7 +119,7 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
                 raise RegistrationError(
                     {
                         "ateliers": [
-                            f"Les ateliers « {atelier.title} » et « {other.title} » ont lieu en "
+                            f"Les ateliers « {atelier.title} » et « {other.title} » ont lieu en "
                             "même temps : choisissez-en un seul."
                         ]
                     }
@@ -174,7 +174,7 @@ def _seminar_has_seat(seminar: SeminarPage) -> bool:
 
 
 def _full_message(ateliers: list[Atelier]) -> dict[str, list[str]]:
-    names = ", ".join(f"« {a.title} »" for a in ateliers)
+    names = ", ".join(f"« {a.title} »" for a in ateliers)
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 
@@ -260,7 +260,7 @@ def register_person(
 ) -> tuple[Registration, bool]:
     """Register someone, or update their registration if the e-mail is already registered
     under their name (another name is refused: _check_same_person).
-    `member`: the member CCAS registering them (source « member »), which may withdraw them;
+    `member`: the member CCAS registering them (source « member »), which may withdraw them;
     an existing registration keeps whoever made it.
 
     Confirmed while the event and each chosen atelier have seats; otherwise on the waiting list
@@ -309,7 +309,7 @@ def _register(
         if created:
             registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
-            # Another person's address is refused first: « too late to change » would tell them
+            # Another person's address is refused first: « too late to change » would tell them
             # of a registration that is not theirs.
             _check_same_person(registration, data, source)
             _check_still_changeable(seminar, registration, source)
@@ -417,7 +417,7 @@ def _check_still_changeable(seminar: SeminarPage, registration: Registration, so
 
 
 def _name_key(text: str) -> str:
-    """A person's name folded for comparison: « Jean-Pierre », « jean pierre » and « JEANPIERRE »
+    """A person's name folded for comparison: « Jean-Pierre », « jean pierre » and « JEANPIERRE »
     (case, accents, spaces, hyphens and apostrophes ignored), as commune names are matched."""
     return compact(fold(text))
 
@@ -434,7 +434,7 @@ ADDRESS_OF_ANOTHER_PERSON = (
     "Cette adresse est déjà utilisée pour une autre personne inscrite à cet événement. Si vous "
     "partagez une adresse (celle de la mairie par exemple), inscrivez-vous avec une autre "
     "adresse. Si c'est votre inscription, gérez-la avec le lien personnel reçu par e-mail "
-    "(« Recevoir mon lien » sur la page de l'événement)."
+    "(« Recevoir mon lien » sur la page de l'événement)."
 )
 
 
@@ -446,13 +446,13 @@ def address_taken_message(registration: Registration, source: str) -> str:
     if source == Source.MANUAL:
         return (
             f"Cette adresse est déjà inscrite au nom de {name} : saisissez une autre adresse ou, "
-            "s'il s'agit de cette personne, corrigez son inscription avec « Modifier » dans la "
+            "s'il s'agit de cette personne, corrigez son inscription avec « Modifier » dans la "
             "liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
         )
     if source == Source.IMPORT:
         return (
             f"Cette adresse est déjà inscrite au nom de {name} : corrigez l'adresse dans le "
-            "fichier ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
+            "fichier ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
             "dans la liste des inscriptions (ou son nom dans le fichier)."
         )
     # A member CCAS does not read the registrations of others: the name is not given.
@@ -471,7 +471,7 @@ def _check_same_person(registration: Registration, data: RegistrationData, sourc
     People registering themselves (form, API) may take the address of a cancelled registration:
     one address is one registration per event (one_registration_per_email), so it is the only
     way to use it again, and a cancelled registration holds no seat. Organisers' sources keep
-    refusing it: « Modifier » or a new address are theirs to choose."""
+    refusing it: « Modifier » or a new address are theirs to choose."""
     if same_person(registration, data):
         return
     if source in PUBLIC_SOURCES and registration.status == Status.CANCELLED:
@@ -501,7 +501,7 @@ def _keeps_ateliers_held(
 ) -> bool:
     """Whether someone registering again on the public form with no atelier ticked keeps the
     ateliers of her registration (confirmed or waiting). The form knows nobody and shows every
-    box empty: leaving them so says « nothing to change », not « give my seats up » (that is the
+    box empty: leaving them so says « nothing to change », not « give my seats up » (that is the
     personal page's, where held ateliers are shown ticked; review of session 19). Ticking some
     still replaces them (_with_full_seats_kept aside). A cancelled registration holds nothing,
     and its address may be someone else's now (_check_same_person): it starts without ateliers.
@@ -534,7 +534,7 @@ def _consent_when_registering_again(before: bool, data: RegistrationData, source
 
 
 # What registering again with a field left blank keeps (_details_kept_blank): the names travel in
-# the « Inscription mise à jour » e-mail's kind (updated_kind), as the task takes a string.
+# the « Inscription mise à jour » e-mail's kind (updated_kind), as the task takes a string.
 KEPT_NEEDS, KEPT_PHONE = "besoins", "telephone"
 # Who registers someone again without seeing what is stored: the person (form, API) or a CCAS
 # (its form and API have no phone, and do not show the needs). An organiser's manual add sees
@@ -548,8 +548,8 @@ def _details_kept_blank(
 ) -> list[str]:
     """The needs and phone that registering again with those fields left blank keeps
     (KEPT_NEEDS, KEPT_PHONE). No such form shows what is stored (it knows nobody): a blank
-    field says « nothing to add », not « erase what I said » (the personal page edits and
-    removes them, set_needs and phones.set_phone; organisers edit them with « Modifier »).
+    field says « nothing to add », not « erase what I said » (the personal page edits and
+    removes them, set_needs and phones.set_phone; organisers edit them with « Modifier »).
     A cancelled registration holds nothing, and its address may be someone else's now
     (_check_same_person): it starts from what is typed, as its ateliers do. A typed value
     replaces the stored one. Called before _fill, on the registration as stored."""
@@ -564,13 +564,13 @@ def _details_kept_blank(
 
 
 def updated_kind(kept: list[str]) -> str:
-    """The « Inscription mise à jour » e-mail's kind, with what was kept: « updated » or
-    « updated:besoins,telephone » (emails.send_registration_email reads it back)."""
+    """The « Inscription mise à jour » e-mail's kind, with what was kept: « updated » or
+    « updated:besoins,telephone » (emails.send_registration_email reads it back)."""
     return f"updated:{','.join(kept)}" if kept else "updated"
 
 
 def kept_details_sentence(kept) -> str:
-    """What the « Inscription mise à jour » e-mail says of the details kept (_details_kept_blank),
+    """What the « Inscription mise à jour » e-mail says of the details kept (_details_kept_blank),
     in one sentence; "" for none."""
     kept = set(kept)
     if kept >= {KEPT_NEEDS, KEPT_PHONE}:
@@ -620,7 +620,7 @@ COMMUNE_FIELDS = ["commune_id", "commune_typed", "commune_status", "commune_sugg
 
 def _set_commune(registration: Registration, commune: CommuneResolution) -> None:
     """Put `commune` on the registration (not saved). A recognised one comes without suggestions
-    (resolve_commune, confirm_commune): only flagged ones are in « Communes à vérifier »."""
+    (resolve_commune, confirm_commune): only flagged ones are in « Communes à vérifier »."""
     registration.commune_id = commune.code
     registration.commune_typed = commune.typed
     registration.commune_status = commune.status
@@ -642,7 +642,7 @@ def _queue_email(
     """Queue one of the registrant's e-mails; one bringing the personal link is counted
     (`links_sent`), unless the caller did it in its own write (`counted`)."""
     enqueue_with_transaction(send_registration_email, registration.pk, kind, run_after=run_after)
-    if kind.partition(":")[0] in LINK_KINDS and not counted:  # « updated:besoins » (updated_kind)
+    if kind.partition(":")[0] in LINK_KINDS and not counted:  # « updated:besoins » (updated_kind)
         Registration.objects.filter(pk=registration.pk).update(links_sent=F("links_sent") + 1)
         registration.links_sent += 1
 
@@ -710,8 +710,8 @@ def correct_commune(
     changes; not for a cancelled registration.
 
     `commune` comes from the personal page's form, matched as on the event page: the same
-    matcher, and « Vouliez-vous dire : » for a commune close to official ones (CommuneStepForm). A commune recognised clears the flag and its suggestions, so the
-    organisers' « Communes à vérifier » no longer lists it; one still not recognised is kept as
+    matcher, and « Vouliez-vous dire : » for a commune close to official ones (CommuneStepForm). A commune recognised clears the flag and its suggestions, so the
+    organisers' « Communes à vérifier » no longer lists it; one still not recognised is kept as
     typed and stays flagged, with its suggestions. A members-only event refuses a commune that
     is not a member's, as registering does. Audited as an organiser's edit is
     (`seminar.registration.edited`, the field's name only), by the registrant; no e-mail, the
@@ -779,7 +779,7 @@ def edit_refusal(registration: Registration) -> str:
         return (
             f"L'inscription de {registration.prenom} {registration.nom} est annulée : elle ne "
             "peut plus être modifiée. Pour inscrire de nouveau cette personne, utilisez "
-            "« Ajouter une inscription » avec la même adresse et le même nom, puis modifiez-la."
+            "« Ajouter une inscription » avec la même adresse et le même nom, puis modifiez-la."
         )
     return ""
 
@@ -800,13 +800,13 @@ EDITED_FIELDS = {
 def update_registration(
     registration: Registration, data: RegistrationData, *, actor=None, notify: bool = True
 ) -> tuple[Registration, list[str]]:
-    """An organiser corrects a registration (admin « Modifier », API PATCH), with the rules of
+    """An organiser corrects a registration (admin « Modifier », API PATCH), with the rules of
     registering: the address is no other registration's of the event; ateliers belong to the
     event and do not overlap; a confirmed person takes a new atelier only if it has a seat,
     counted under the event's lock as register_person does. Someone waiting may wish for any
     atelier, as on their personal page: the queue then moves if they now fit.
 
-    The person is e-mailed « Inscription mise à jour », as when an organiser adds a known address
+    The person is e-mailed « Inscription mise à jour », as when an organiser adds a known address
     again (register_person, source manual), at the address now registered: the e-mail's
     personal link is built on it (the former link, signed with the former address, stops
     working; the former address is told that it no longer receives the registration's
@@ -852,7 +852,7 @@ def update_registration(
             fields=changed,  # the names only: the values are personal data
         )
         if registration in promoted:
-            registration.status = Status.CONFIRMED  # and told so by the « promoted » e-mail
+            registration.status = Status.CONFIRMED  # and told so by the « promoted » e-mail
         elif notify and registration.email:
             _queue_email(registration, "updated")
         if notify and former_email and "email" in changed:
@@ -894,9 +894,9 @@ def _check_address_free(registration: Registration, email: str) -> None:
 
 
 def _kept_fonction_text(registration: Registration, data: RegistrationData) -> str:
-    """The typed fonction kept beside its code. An imported label (« 1ère adjointe », the code
+    """The typed fonction kept beside its code. An imported label (« 1ère adjointe », the code
     maire_adjoint) stays while the fonction is left as it was, though the edit form shows the
-    text only for « Autre »; another fonction drops it, as it described the former one."""
+    text only for « Autre »; another fonction drops it, as it described the former one."""
     if data.fonction_text or data.fonction != registration.fonction:
         return data.fonction_text
     return registration.fonction_text
@@ -949,7 +949,7 @@ def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
 
 def resend_personal_link(registration: Registration, *, actor=None) -> None:
     """An organiser sends the person a fresh personal link (they lost the e-mail, or it went to
-    spam). Not limited as the public « lien perdu » is: organisers know whom they write to.
+    spam). Not limited as the public « lien perdu » is: organisers know whom they write to.
     Raises RegistrationError when there is nobody to write to."""
     refusal = edit_refusal(registration)
     if refusal:
@@ -959,7 +959,7 @@ def resend_personal_link(registration: Registration, *, actor=None) -> None:
             {
                 "email": [
                     f"L'inscription de {registration.prenom} {registration.nom} n'a pas "
-                    "d'adresse e-mail : ajoutez-en une avec « Modifier », le lien lui sera envoyé."
+                    "d'adresse e-mail : ajoutez-en une avec « Modifier », le lien lui sera envoyé."
                 ]
             }
         )
@@ -1020,7 +1020,7 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> li
 
 @dataclass
 class OverCapacity:
-    """What « Confirmer malgré la jauge » did: the person, whether she was confirmed by it (she
+    """What « Confirmer malgré la jauge » did: the person, whether she was confirmed by it (she
     may have been confirmed already), and the seats it goes beyond, for the organiser's message."""
 
     registration: Registration
@@ -1048,7 +1048,7 @@ def confirm_over_capacity(
     Under the event's lock, as every change of who holds a seat. The person gets the usual
     confirmation e-mail (with the .ics) if she has an address; audited
     `seminar.registration.confirmed_over_capacity` with the counts. `check_in`: checked in at the
-    same time (« Confirmer et émarger »). Someone already confirmed is only checked in. Raises
+    same time (« Confirmer et émarger »). Someone already confirmed is only checked in. Raises
     RegistrationError for a cancelled registration."""
     with transaction.atomic():
         seminar, confirmed = _lock_seminar(registration.seminar)
@@ -1083,7 +1083,7 @@ def confirm_over_capacity(
 def register_at_the_door(
     seminar: SeminarPage, data: RegistrationData, *, actor
 ) -> tuple[Registration, bool, OverCapacity | None]:
-    """The manual add's « présent(e) maintenant »: someone who turns up is registered (or her
+    """The manual add's « présent(e) maintenant »: someone who turns up is registered (or her
     registration updated), confirmed even beyond the seats, and checked in, in one transaction:
     the e-mail of the waiting list that registering alone would send never leaves (the task
     skips someone no longer waiting), only the confirmation. Returns the registration, whether
@@ -1189,7 +1189,7 @@ def create_seminar(
     with transaction.atomic():
         index = SeminarIndexPage.objects.first()
         if index is None:
-            raise ValidationError("Aucune page « Séminaires et ateliers » n'existe encore.")
+            raise ValidationError("Aucune page « Séminaires et ateliers » n'existe encore.")
         page = SeminarPage(
             title=title,
             slug=_free_slug(index, title, start),
@@ -1269,7 +1269,7 @@ NO_SEAT_NOTICE_WITHIN = timedelta(days=7)
 
 
 def send_no_seat_notices(now: datetime | None = None) -> int:
-    """Queue « Pas de place libérée » to everyone still waiting, with an address, for an event
+    """Queue « Pas de place libérée » to everyone still waiting, with an address, for an event
     that has started (within NO_SEAT_NOTICE_WITHIN): from its start no seat goes to the waiting
     list any more in practice (the personal links close then, by default), and nobody should be
     left hoping. Once per registration (`no_seat_sent_at`, set in the same transaction); the task

@@ -51,7 +51,7 @@ def _still_due(registration, kind: str) -> bool:
     ):
         return False  # answered (or check-in undone) since the reminder was queued
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
-        return False  # promoted (told « place libérée ») or cancelled meanwhile
+        return False  # promoted (told « place libérée ») or cancelled meanwhile
     return True
 
 
@@ -59,7 +59,7 @@ def _still_due(registration, kind: str) -> bool:
 @delivering_directly(still_wanted=registration_still_wanted)
 def send_registration_email(registration_id: int, kind: str) -> bool:
     """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
-    présence or « pas de place libérée » for one person."""
+    présence or « pas de place libérée » for one person."""
     from seminars.emails import send_registration_email as send
     from seminars.models import Registration
 

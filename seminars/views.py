@@ -93,7 +93,7 @@ def listed_events():
 
 
 def upcoming(events):
-    """Events not over yet, as the member dashboard's panel « Prochains événements » lists them."""
+    """Events not over yet, as the member dashboard's panel « Prochains événements » lists them."""
     return events.filter(end__gte=timezone.now())
 
 
@@ -124,7 +124,7 @@ def _month(request) -> tuple[date | None, str]:
     if raw_year:
         year = _year(raw_year)
         if year is None:
-            return None, f"Année inconnue : « {raw_year} »."
+            return None, f"Année inconnue : « {raw_year} »."
     if not raw_month:
         return (date(year, 1, 1) if year else None), ""
     parts = raw_month.split("-")
@@ -135,7 +135,7 @@ def _month(request) -> tuple[date | None, str]:
     else:
         year = month = None
     if year is None or month is None or not 1 <= month <= 12:
-        return None, f"Mois inconnu : « {raw_month} »."
+        return None, f"Mois inconnu : « {raw_month} »."
     return date(year, month, 1), ""
 
 
@@ -147,7 +147,7 @@ def asked_kind(request) -> str | None:
 
 def with_proceedings(events: list, index, request) -> list:
     """`events` (children of `index`), each with `proceedings_url`: its published proceedings
-    (« actes »), or "". One query for all of them: the proceedings are the events' children."""
+    (« actes »), or "". One query for all of them: the proceedings are the events' children."""
     if not events:
         return events
     of_these_events = Q()
@@ -178,7 +178,7 @@ def calendar_context(index, request) -> dict:
     if asked_view not in ("", "liste", "mois"):
         shown = "le calendrier du mois" if view == "mois" else "la liste des événements"
         context["view_error"] = (
-            f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
+            f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
         )
     if view == "liste":
         context["upcoming"] = list(events.filter(end__gte=now))
@@ -227,7 +227,7 @@ def calendar_context(index, request) -> dict:
             "month_events": in_month,
             "previous_month": f"{previous:%Y-%m}",
             "next_month": f"{following:%Y-%m}",
-            # The full name for wide screens and screen readers, « mer. » where columns are narrow.
+            # The full name for wide screens and screen readers, « mer. » where columns are narrow.
             "weekdays": [
                 {"name": name, "short": short}
                 for name, short in zip(WEEKDAYS, WEEKDAYS_SHORT, strict=True)
@@ -260,7 +260,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "held_on": held_on(page) if page.is_past else "",
         "seats_left": page.seats_left() if saved else page.seats,
         "ateliers": with_slots(ateliers, page, ateliers),
-        # The « Salle » column only when a room is known: a column of « – » pushed « Places »
+        # The « Salle » column only when a room is known: a column of « – » pushed « Places »
         # out of a phone's screen.
         "atelier_rooms": any(atelier.room for atelier in ateliers),
         "proceedings": proceedings,
@@ -275,8 +275,8 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
 
 
 def held_on(page: SeminarPage) -> str:
-    """When a past event took place, after « a eu lieu »: « le jeudi 12 mars 2026 », or « du … au
-    … » over several days."""
+    """When a past event took place, after « a eu lieu »: « le jeudi 12 mars 2026 », or « du … au
+    … » over several days."""
     start, end = timezone.localtime(page.start), timezone.localtime(page.end)
     if start.date() == end.date():
         return f"le {long_date(start)}"
@@ -349,7 +349,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     resulting ateliers and the published list, as far as what she typed tells them. Anyone who
     knows a registrant's name and address can post the form, so nothing else of the registration
     is named here (the ateliers she kept, whether she had agreed to the published list): the
-    « Inscription mise à jour » e-mail, sent to the address only, gives the whole result."""
+    « Inscription mise à jour » e-mail, sent to the address only, gives the whole result."""
     parts = [
         "Une inscription existait déjà avec cette adresse : elle est mise à jour avec ce que "
         "vous avez saisi."
@@ -358,7 +358,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     if data.atelier_ids:
         chosen = {int(pk) for pk in data.atelier_ids}
         ticked = [atelier for atelier in held if atelier.pk in chosen]
-        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
+        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
         if len(held) > len(ticked):  # services._with_full_seats_kept
             parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")
     elif held:  # services._keeps_ateliers_held
@@ -396,7 +396,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
 def blank_details_sentence(registration: Registration, data: RegistrationData) -> str:
     """Registering again with the needs or the phone left blank keeps what was stored
     (services._details_kept_blank): said on the event page whether or not anything was stored,
-    « s'il y en a », since whoever types a name and an address reads this page, and needs may
+    « s'il y en a », since whoever types a name and an address reads this page, and needs may
     tell of someone's health. The e-mail, sent to the address only, says what was kept
     (services.kept_details_sentence). Nothing for a cancelled registration, which starts from
     what is typed."""
@@ -450,9 +450,9 @@ def unrecognised_commune_notice(
 ) -> str:
     """What a person whose typed commune was not recognised (and kept as typed) is told, on the
     event page after registering again and on their personal page: the organisers will check
-    it, and what to do about a typo: « Corriger ma commune » below, on the personal page while
+    it, and what to do about a typo: « Corriger ma commune » below, on the personal page while
     changes are open (`correctable`), else whom to write to (event_contact). "" for a
-    recognised commune. Never « register again »: the form takes the address of the same person
+    recognised commune. Never « register again »: the form takes the address of the same person
     only, and asks about close communes before saving (CommuneStepForm.confirm_commune)."""
     text = registration.commune_not_recognised
     if not text:
@@ -467,19 +467,19 @@ def unrecognised_commune_notice(
 
 
 def commune_saved_message(registration: Registration, changed: bool) -> str:
-    """What the personal page says once « Corriger ma commune » is saved."""
+    """What the personal page says once « Corriger ma commune » is saved."""
     if not changed:
         return f"Votre commune n'a pas changé : {registration.commune_label}."
     if registration.commune_id:
         return f"Votre commune est enregistrée : {registration.commune_label}."
     return (
-        f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
+        f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
         "l'équipe de l'union la vérifiera."
     )
 
 
 def needs_saved_message(registration: Registration, changed: bool) -> str:
-    """What the personal page says once « Mes besoins particuliers » is saved."""
+    """What the personal page says once « Mes besoins particuliers » is saved."""
     if not changed:
         return "Aucun changement."
     if not registration.needs:
@@ -562,11 +562,11 @@ def manage_registration(request, token: str):
         seminar=seminar,
         registration=registration,
     )
-    # « Corriger ma commune » (« Modifier ma commune » once recognised), until the cut-off.
+    # « Corriger ma commune » (« Modifier ma commune » once recognised), until the cut-off.
     commune_form = CommuneCorrectionForm(registration=registration) if can_change else None
-    # « Mes besoins particuliers »: until the cut-off too (services.set_needs).
+    # « Mes besoins particuliers »: until the cut-off too (services.set_needs).
     needs_form = NeedsForm(initial={"needs": registration.needs}) if can_change else None
-    # « Mon téléphone »: until the event's end, past the cut-off for other changes (the day).
+    # « Mon téléphone »: until the event's end, past the cut-off for other changes (the day).
     phone_open = registration.status != Registration.Status.CANCELLED and not seminar.has_ended()
     phone_form = PhoneForm(initial={"phone": registration.phone}) if phone_open else None
     status = 200
@@ -628,7 +628,7 @@ def manage_registration(request, token: str):
         status = 400
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
     if "annuler" in request.GET and can_change and request.method != "POST":
-        # « Annuler mon inscription » only asks: cancelling gives the seat away for good.
+        # « Annuler mon inscription » only asks: cancelling gives the seat away for good.
         context = {
             "registration": registration,
             "seminar": seminar,
@@ -690,7 +690,7 @@ def manage_registration(request, token: str):
 
 def link_problem_context(token: str, *, expired: bool, request=None) -> dict:
     """What the page of an expired or invalid personal link says besides the problem: where to
-    ask for a new link (the event's « Recevoir mon lien ») and whom to write to (event_contact),
+    ask for a new link (the event's « Recevoir mon lien ») and whom to write to (event_contact),
     when the token is one we signed (its registration's event); the calendar and the union's
     contact otherwise."""
     seminar = None
@@ -707,7 +707,7 @@ def link_problem_context(token: str, *, expired: bool, request=None) -> dict:
         seminar = registration.seminar if registration else None
     return {
         "expired": expired,
-        # The « lost link » page of an invitation-only event does not name it (resend_link).
+        # The « lost link » page of an invitation-only event does not name it (resend_link).
         "resend_url": portal_path("resend_link", seminar.pk) if seminar else "",
         **event_contact(seminar, request),
     }

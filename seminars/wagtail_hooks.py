@@ -17,7 +17,7 @@ class OrganiserMenuItem(MenuItem):
 
 
 class DoorMenuItem(MenuItem):
-    """The welcome desk: organisers and the « Accueil des participants » (door_access)."""
+    """The welcome desk: organisers and the « Accueil des participants » (door_access)."""
 
     def is_shown(self, request):
         return can_staff_door(request.user)
@@ -25,7 +25,7 @@ class DoorMenuItem(MenuItem):
 
 def _page(route: str, view, name: str):
     """An organiser's screen: a 404 or a bad parameter is an admin page saying why
-    (admin_views.explained), never Wagtail's generic « page introuvable »."""
+    (admin_views.explained), never Wagtail's generic « page introuvable »."""
     return path(route, admin_views.explained(view), name=name)
 
 
@@ -55,7 +55,7 @@ def register_seminar_admin_urls():
         _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),
         _page("<int:pk>/<int:registration_pk>/lien/", v.resend_link, "resend_link"),
-        # The welcome desk (door_views): organisers and the « Accueil des participants ».
+        # The welcome desk (door_views): organisers and the « Accueil des participants ».
         _page("accueil/", door_views.door_day, "door_day"),
         _page("accueil/<int:pk>/", door_views.door_list, "door_list"),
         _page("accueil/<int:pk>/arrivee/", door_views.door_add, "door_add"),
@@ -89,7 +89,7 @@ def register_door_menu_item():
 
 
 class DoorPanel(Component):
-    """The admin home of the « Accueil des participants »: the events of their day window."""
+    """The admin home of the « Accueil des participants »: the events of their day window."""
 
     name = "door_desk"
     template_name = "seminars/admin/door_panel.html"

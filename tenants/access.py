@@ -56,7 +56,7 @@ class MemberRoleRequiredMixin:
 
 
 def host_kind(request) -> str:
-    """« CCAS » or « CIAS »: what the host member is, for a message that names it."""
+    """« CCAS » or « CIAS »: what the host member is, for a message that names it."""
     return "CIAS" if getattr(getattr(request, "tenant", None), "kind", "") == "CIAS" else "CCAS"
 
 

@@ -1,6 +1,6 @@
 """Members in the Django admin: to look at, not to change what the services own.
 
-A member is onboarded from the Wagtail admin's « Membres » (tenants.services.onboard_member:
+A member is onboarded from the Wagtail admin's « Membres » (tenants.services.onboard_member:
 schema, domain and audit in one transaction), its status changes through set_member_status, and
 who may enter its space is decided by its direction (audited, e-mailed). An inline here let an
 administrator add himself as director of any member, with no trace: memberships and domains are

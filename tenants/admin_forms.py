@@ -120,7 +120,7 @@ def find_intercommunality(typed: str) -> tuple[Intercommunality | None, str]:
         siren = typed.replace(" ", "")
         found = Intercommunality.objects.filter(siren=siren).first()
         if found is None:
-            return None, f"Aucune intercommunalité n'a le SIREN « {typed} »."
+            return None, f"Aucune intercommunalité n'a le SIREN « {typed} »."
         return found, ""
     key = fold(typed)
     groupings = list(Intercommunality.objects.all())
@@ -129,7 +129,7 @@ def find_intercommunality(typed: str) -> tuple[Intercommunality | None, str]:
     if len(candidates) == 1:
         return candidates[0], ""
     if not candidates:
-        return None, f"Intercommunalité introuvable : « {typed} ». Indiquez son SIREN."
+        return None, f"Intercommunalité introuvable : « {typed} ». Indiquez son SIREN."
     listed = ", ".join(f"{g.nom} ({g.siren})" for g in candidates[:5])
     more = " …" if len(candidates) > 5 else ""
     return None, f"Plusieurs intercommunalités correspondent : {listed}{more}. Indiquez le SIREN."

@@ -223,8 +223,8 @@ def status_consequence(status: str, people: int) -> str:
 
 
 def published_sentence(active: int, published: int) -> str:
-    """The panel's ABS line, in French whatever the counts (« 0 a publié », not « 0 ont », and
-    no « Parmi les 1 membre »)."""
+    """The panel's ABS line, in French whatever the counts (« 0 a publié », not « 0 ont », and
+    no « Parmi les 1 membre »)."""
     if active == 0:
         return "Aucun membre actif."
     if active == 1:
@@ -289,7 +289,7 @@ def federation_overview() -> dict:
 
 
 STATUS_FILTERS = dict(MemberCCAS.Status.choices)
-# The list's caption agrees with its count: « 2 membres (actifs, sans direction) ».
+# The list's caption agrees with its count: « 2 membres (actifs, sans direction) ».
 STATUS_IN_CAPTION = {
     MemberCCAS.Status.ACTIVE: ("actif", "actifs"),
     MemberCCAS.Status.SUSPENDED: ("suspendu", "suspendus"),
@@ -323,7 +323,7 @@ def member_list(request):
     if no_direction:
         details.append("sans direction")
     if query:
-        details.append(f"recherche « {query} »")  # the caption says what the list shows
+        details.append(f"recherche « {query} »")  # the caption says what the list shows
     if details:
         caption += f" ({', '.join(details)})"
     return render(
@@ -383,7 +383,7 @@ def member_detail(request, pk: int):
 
 @require_POST
 def member_invite_direction(request, pk: int):
-    """« Inviter une direction »: tenants.services.invite_direction (grant_membership, its audit
+    """« Inviter une direction »: tenants.services.invite_direction (grant_membership, its audit
     and its invitation e-mail)."""
     _require_union_admin(request)
     member = _get_member(pk)
@@ -523,7 +523,7 @@ def member_status(request, pk: int):
         )
         return redirect(back)
     people = Membership.objects.filter(member=member, user__is_active=True).count()
-    # « Suspendre le CCAS de Bondy », « Enregistrer le départ du CCAS de Bondy ».
+    # « Suspendre le CCAS de Bondy », « Enregistrer le départ du CCAS de Bondy ».
     actions = {
         MemberCCAS.Status.ACTIVE: f"Réactiver {the_body(member.name)}",
         MemberCCAS.Status.SUSPENDED: f"Suspendre {the_body(member.name)}",

@@ -5,8 +5,8 @@ Organisers type commune names by hand: capitals, no accents or hyphens, "St" for
 code or name as a hint (read by `read_area`) gives one of:
 - matched: one official commune (names compared once folded, former names of merged communes too;
   the INSEE code of a former commune leads to the commune it joined; a municipal arrondissement,
-  by name « Paris 15e » or code, to its city; a postal code to the one commune that has it, and
-  « 93140 Bondy » is read as both);
+  by name « Paris 15e » or code, to its city; a postal code to the one commune that has it, and
+  « 93140 Bondy » is read as both);
 - ambiguous: several communes carry that name and the hint does not pick one;
 - unknown: nothing carries that name; the closest names, former ones included, are suggested
   (rapidfuzz), those of the hinted département first when their spelling is close.
@@ -26,14 +26,14 @@ from rapidfuzz import fuzz, process
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes", "s/": "sur"}
 TRAILING_ARTICLE = re.compile(r"^(?P<name>.*?)\s*\((?P<article>l'|le|la|les)\)\s*$", re.IGNORECASE)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
-# « 93140 Bondy », « BONDY (93140) », « Bondy 93140 »: a postal or INSEE code beside the name.
+# « 93140 Bondy », « BONDY (93140) », « Bondy 93140 »: a postal or INSEE code beside the name.
 NAME_WITH_CODE = re.compile(
     r"^\(?(?P<before>\d{5}|2[AB]\d{3})\)?[\s,-]+(?P<name>\D.*?)$"
     r"|^(?P<name_first>.*?\D)[\s,-]+\(?(?P<after>\d{5}|2[AB]\d{3})\)?$",
     re.IGNORECASE,
 )
-# A municipal arrondissement once folded: « paris 15e », « marseille 1er arrondissement »,
-# « lyon 7eme arr », « paris xve ».
+# A municipal arrondissement once folded: « paris 15e », « marseille 1er arrondissement »,
+# « lyon 7eme arr », « paris xve ».
 ARRONDISSEMENT_NAME = re.compile(
     r"^(?P<city>[a-z ]+?) (?P<number>\d{1,2}|[ivx]{1,5}) ?(?:er|ere|e|eme|ieme)?"
     r"(?: arrondissement| arr)?$"
@@ -43,7 +43,7 @@ AREA_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,3}|2[AB])(?![0-9A-Za-z])", re.IGN
 LEVELS = ("departement", "region")
 SUGGESTION_COUNT = 5
 INDEX_TTL_SECONDS = 600
-# « AULNAY S/S BOIS »: « s/s » is « sous » (« s/ » alone is « sur »).
+# « AULNAY S/S BOIS »: « s/s » is « sous » (« s/ » alone is « sur »).
 SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
 # How close (rapidfuzz ratio) a typed name must be to the start of a name of the hinted
 # département for that commune to be suggested first: a letter missed or doubled.
@@ -215,7 +215,7 @@ class CommuneIndex:
             level, "Département ou région inconnu"
         )
         raise UnknownArea(
-            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
+            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
             "(Seine-Saint-Denis, Île-de-France)."
         )
 
@@ -253,24 +253,24 @@ class CommuneIndex:
     def communes_of_code(self, code: str) -> list[CommuneRef]:
         """The communes a five-character code leads to, in this order: a current commune's INSEE
         code; a municipal arrondissement's (75115: Paris); a former commune's that joined one of
-        the same département (« 93059 », Pierrefitte-sur-Seine, part of Saint-Denis since 2025),
+        the same département (« 93059 », Pierrefitte-sur-Seine, part of Saint-Denis since 2025),
         with the communes whose postal code it also is; a postal code, which several communes
         may share; last, a code a département's reorganisation retired (1968 in Île-de-France:
-        « 75015 » was Bry-sur-Marne's, and is Paris 15e's postal code, typed far more often)."""
+        « 75015 » was Bry-sur-Marne's, and is Paris 15e's postal code, typed far more often)."""
         for found in (code, self.arrondissement_codes.get(code, "")):
             if found in self.by_code:
                 return [self.by_code[found]]
         former = self.former_codes.get(code, "")
         postal = [self.by_code[c] for c in self.postal_codes.get(code, ()) if c in self.by_code]
         if former[:2] == code[:2] and former in self.by_code:
-            # Also a postal code (« 01150 »): both readings are offered, the former first.
+            # Also a postal code (« 01150 »): both readings are offered, the former first.
             return list(dict.fromkeys([self.by_code[former], *postal]))
         if postal:
             return postal
         return [self.by_code[former]] if former in self.by_code else []
 
     def _match_name_with_code(self, found: re.Match, hint: str | None, level: str | None):
-        """« 93140 Bondy »: the name decides, the code picks among communes of that name (or
+        """« 93140 Bondy »: the name decides, the code picks among communes of that name (or
         stands alone when the name is misspelt and the code names one commune)."""
         typed = found.string
         name = found["name"] or found["name_first"]
@@ -287,7 +287,7 @@ class CommuneIndex:
         return MatchResult("unknown", typed, (by_name.candidates + close)[:SUGGESTION_COUNT])
 
     def _city_of_arrondissement(self, folded: str) -> CommuneRef | None:
-        """Paris, Marseille or Lyon for « Paris 15e », « Marseille 1er arrondissement »: their
+        """Paris, Marseille or Lyon for « Paris 15e », « Marseille 1er arrondissement »: their
         CCAS (the CASVP in Paris) is the city's, one for all its arrondissements."""
         found = ARRONDISSEMENT_NAME.match(folded)
         if found is None:
@@ -296,7 +296,7 @@ class CommuneIndex:
 
     def _unique_name_start_in_departement(self, folded: str, hint: str) -> CommuneRef | None:
         """The only commune of the hinted département whose name, current or former, starts
-        with the typed words (« Pierrefitte » in the 93: Pierrefitte-sur-Seine, now part of
+        with the typed words (« Pierrefitte » in the 93: Pierrefitte-sur-Seine, now part of
         Saint-Denis, though four Pierrefitte exist elsewhere).
 
         A département only, never a région: every région code is also a département's ("93" is
@@ -313,7 +313,7 @@ class CommuneIndex:
         self, folded: str, hint: str | None, level: str | None
     ) -> dict[str, float]:
         """The communes of the hinted département (a département only, as above) with a name,
-        current or former, whose start is a close spelling of the typed words (« Pierrefite »:
+        current or former, whose start is a close spelling of the typed words (« Pierrefite »:
         Pierrefitte-sur-Seine, now Saint-Denis), with that closeness; none when too many are
         (a common start tells nothing)."""
         if not hint or level == "region" or len(folded) < 4:
@@ -364,7 +364,7 @@ class CommuneIndex:
             if hint and _in_area(self.by_code[code], hint, level):
                 scores[code] = score + 3
         # A close spelling of the start of a name of the hinted département scores as that
-        # name's start, with the same bonus: for a union of the 93, « Pierrefite » is
+        # name's start, with the same bonus: for a union of the 93, « Pierrefite » is
         # Pierrefitte-sur-Seine (now Saint-Denis) before the Pierrefitte of the Deux-Sèvres or
         # the Vosges. Below 1, which only a name typed in full scores.
         for code, score in self._close_name_starts_in_departement(folded, hint, level).items():
@@ -440,7 +440,7 @@ def read_cog_codes() -> CogCodes:
                 codes.postal.setdefault(postal, []).append(entry["code"])
         elif kind == "arrondissement-municipal" and entry.get("commune"):
             codes.arrondissements[entry["code"]] = entry["commune"]
-            city = re.split(r" \d", fold(entry["nom"]), maxsplit=1)[0]  # « paris 15e … »
+            city = re.split(r" \d", fold(entry["nom"]), maxsplit=1)[0]  # « paris 15e … »
             codes.arrondissement_cities[city] = entry["commune"]
     for entry in entries:
         if entry.get("type") in ("commune-deleguee", "commune-associee") and entry.get("chefLieu"):
@@ -488,7 +488,7 @@ def match_in_union(typed: str, hint: str | None = None, level: str | None = None
     it names nothing), or the union's département (UNION_DEPARTEMENT) when none is given.
 
     That default is a département only. Its code may also be a région's ("93" is Provence-Alpes-
-    Côte d'Azur's), whose communes must not win a tie: « Villeneuve », a commune of six
+    Côte d'Azur's), whose communes must not win a tie: « Villeneuve », a commune of six
     départements, became the one in the Alpes-de-Haute-Provence for a union of the 93.
     """
     area = read_area(hint, level)

@@ -63,17 +63,17 @@ def at_place(name: str) -> str:
     return "à " + name
 
 
-# Names of bodies that say which word leads them, and its gender: « le CCAS de Bondy », « le
-# CIAS Est Ensemble », « le Centre communal d'action sociale de… ».
+# Names of bodies that say which word leads them, and its gender: « le CCAS de Bondy », « le
+# CIAS Est Ensemble », « le Centre communal d'action sociale de… ».
 MASCULINE_HEADS = ("CCAS ", "CIAS ", "Centre ")
 
 
 def of_body(name: str) -> str:
-    """A member's (or the union's) name after « de », with its article: « du CCAS de Bagnolet »,
-    « du CIAS Est Ensemble », « de l'UDCCAS de Seine-Saint-Denis », « des Restos… » (a name
+    """A member's (or the union's) name after « de », with its article: « du CCAS de Bagnolet »,
+    « du CIAS Est Ensemble », « de l'UDCCAS de Seine-Saint-Denis », « des Restos… » (a name
     that starts with its article contracts it, as of_place does); any other name starting with
-    a consonant keeps a bare « de », its gender being unknown (« de Maison des solidarités »
-    reads better than a wrong « du »)."""
+    a consonant keeps a bare « de », its gender being unknown (« de Maison des solidarités »
+    reads better than a wrong « du »)."""
     name = name.strip()
     if name.startswith(MASCULINE_HEADS):
         return "du " + name
@@ -84,7 +84,7 @@ def of_body(name: str) -> str:
 
 def the_body(name: str, *, capital: bool = False) -> str:
     """A member's name as a subject or an object, with its article when its head word gives
-    the gender (of_body): « le CCAS de Bondy », « Le CCAS de Bondy a rejoint… »;
+    the gender (of_body): « le CCAS de Bondy », « Le CCAS de Bondy a rejoint… »;
     any other name bare."""
     name = name.strip()
     if not name.startswith(MASCULINE_HEADS):
@@ -93,8 +93,8 @@ def the_body(name: str, *, capital: bool = False) -> str:
 
 
 def at_body(name: str) -> str:
-    """A member's (or the union's) name after « à », as of_body: « au CCAS de Bagnolet »,
-    « à l'UDCCAS de Seine-Saint-Denis », « aux Restos… », « à Maison des solidarités »."""
+    """A member's (or the union's) name after « à », as of_body: « au CCAS de Bagnolet »,
+    « à l'UDCCAS de Seine-Saint-Denis », « aux Restos… », « à Maison des solidarités »."""
     name = name.strip()
     if name.startswith(MASCULINE_HEADS):
         return "au " + name

@@ -55,7 +55,7 @@ def _already_known(existing: MemberCCAS, commune: Commune) -> MemberAlreadyKnown
         grouping = existing.intercommunality
         named = (
             f"L'intercommunalité {grouping.nom} (SIREN {grouping.siren}) a déjà son CIAS : "
-            f"« {existing.name} »"
+            f"« {existing.name} »"
         )
         sentences = {
             MemberCCAS.Status.LEFT: f"{named}, qui a quitté l'union : réactivez-le plutôt que "
@@ -107,7 +107,7 @@ def onboard_member(
     )
     if commune is None:
         raise OnboardingError(
-            f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
+            f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
         )
     intercommunality = None
     if kind == MemberCCAS.Kind.CIAS:
@@ -187,9 +187,9 @@ def set_member_status(
 
 
 STATUS_SUBJECTS = {
-    MemberCCAS.Status.SUSPENDED: "l'espace « {name} » est suspendu",
-    MemberCCAS.Status.LEFT: "« {name} » a quitté l'union",
-    MemberCCAS.Status.ACTIVE: "l'espace « {name} » est rouvert",
+    MemberCCAS.Status.SUSPENDED: "l'espace « {name} » est suspendu",
+    MemberCCAS.Status.LEFT: "« {name} » a quitté l'union",
+    MemberCCAS.Status.ACTIVE: "l'espace « {name} » est rouvert",
 }
 
 
@@ -256,8 +256,8 @@ def grant_membership(
     """Give a person (created if new, found by email) a role in a member space.
 
     Without a password, a person who has none yet (new, or invited before and never came) gets
-    an email with a single-use link to choose one: telling her to sign in « with her usual
-    account » would leave her with no way in. Returns the membership; `invited_to_set_password`
+    an email with a single-use link to choose one: telling her to sign in « with her usual
+    account » would leave her with no way in. Returns the membership; `invited_to_set_password`
     (below) says whether that email goes.
     """
     email = email.strip().lower()
@@ -341,7 +341,7 @@ def invite_direction(
                 "platform_name": settings.PLATFORM_NAME,
             },
         )
-        subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
+        subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     tell_directors_of_new_direction(member, membership, colleagues, actor=actor, request=request)
     return membership
@@ -395,7 +395,7 @@ def tell_directors_of_new_direction(
             "contact": union_contact(),
         },
     )
-    subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
+    subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
@@ -403,7 +403,7 @@ def tell_directors_of_new_direction(
 def resend_direction_invitation(
     member: MemberCCAS, membership: Membership, *, actor=None, request=None
 ):
-    """« Renvoyer l'invitation » by the union, to a person of the direction who never signed in:
+    """« Renvoyer l'invitation » by the union, to a person of the direction who never signed in:
     the team page's own service (tenants.workspace.services.resend_invitation, its e-mail, its
     audit), run on the member's schema, where it notes the invitation for the team page and the
     member's journal. A write, as onboarding is; the union reads nothing there."""
@@ -438,7 +438,7 @@ ROLE_PHRASES = {
 
 
 def role_phrase(role: str) -> str:
-    """A role as an e-mail names it: « direction », « agent », « lecture seule »."""
+    """A role as an e-mail names it: « direction », « agent », « lecture seule »."""
     return ROLE_PHRASES.get(role, role)
 
 
@@ -450,7 +450,7 @@ def invited_to_set_password(user, password: str | None = None) -> bool:
 
 @transaction.atomic
 def rename_person(user, first_name: str, last_name: str):
-    """« Mon compte »: the person's first and last names, which her teams and the documents she
+    """« Mon compte »: the person's first and last names, which her teams and the documents she
     filed show instead of her e-mail address. Audited, like other changes to an account."""
     first_name, last_name = first_name.strip(), last_name.strip()
     if (user.first_name, user.last_name) == (first_name, last_name):
@@ -516,7 +516,7 @@ def password_link_deadline(sent_at: datetime | None = None) -> str:
 
 
 def resent_invitation_message(invitation, recipient: str) -> str:
-    """What « Renvoyer l'invitation » confirms, on the member's team page and on the union's
+    """What « Renvoyer l'invitation » confirms, on the member's team page and on the union's
     page of the member: to whom, and until when a set-password link works."""
     if invitation.with_password_link:
         return (
@@ -531,8 +531,8 @@ def send_set_password_email(
 ) -> None:
     """Email a single-use link to choose a password (Django's reset token: void once used),
     saying until when it works. `reason`: "invitation" (access just opened), "reminder" (the
-    director sent the invitation again) or "forgotten" (the person asked, from « Mot de passe
-    oublié », before ever choosing one). With a `member`, it names her role there and the
+    director sent the invitation again) or "forgotten" (the person asked, from « Mot de passe
+    oublié », before ever choosing one). With a `member`, it names her role there and the
     space's address."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -551,7 +551,7 @@ def send_set_password_email(
             "space_url": member_url(member, "/", request) if member is not None else "",
             "link": link,
             "platform_name": settings.PLATFORM_NAME,
-            "at_platform": at_body(settings.PLATFORM_NAME),  # « à l'UDCCAS de… »
+            "at_platform": at_body(settings.PLATFORM_NAME),  # « à l'UDCCAS de… »
             "valid_until": password_link_deadline(),
             "reason": reason,
             "login_url": portal_url("/connexion/", request),

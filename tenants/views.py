@@ -13,7 +13,7 @@ from tenants.services import member_url
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The single-use link of an invitation (or a reset): Django's page, after which the person
-    is signed in on the portal and lands on « Mes espaces », with « Entrer dans l'espace »,
+    is signed in on the portal and lands on « Mes espaces », with « Entrer dans l'espace »,
     rather than on a page telling her to sign in with the password she just typed."""
 
     post_reset_login = True
@@ -21,7 +21,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = "/compte/"
 
     def get_form(self, form_class=None):
-        """Errors that say what to type, rather than Django's « Champ requis. »."""
+        """Errors that say what to type, rather than Django's « Champ requis. »."""
         form = super().get_form(form_class)
         form.fields["new_password1"].error_messages["required"] = (
             "Saisissez le mot de passe que vous choisissez."
@@ -46,7 +46,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
             )
             return redirect("wagtailadmin_home")
         if len(spaces) == 1:
-            where = f"entrez dans l'espace « {spaces[0].member.name} » ci-dessous"
+            where = f"entrez dans l'espace « {spaces[0].member.name} » ci-dessous"
         elif spaces:
             where = "choisissez ci-dessous l'espace où entrer"
         else:

@@ -46,7 +46,7 @@ def end_other_sessions() -> None:
     """End the test database's other client backends, so that pytest-django can drop it.
 
     Each worker ended with one idle backend besides its own, its last statement a test's
-    ROLLBACK, and the database could not be dropped (« is being accessed by other users »). Django
+    ROLLBACK, and the database could not be dropped (« is being accessed by other users »). Django
     keeps a connection per thread and per asyncio context, and Playwright's sync API (the browser
     tests) runs an event loop in the test thread: the likely cause is a connection left behind in
     a context the suite no longer runs in, which no `close()` can reach. Ours only: a role may

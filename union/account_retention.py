@@ -159,8 +159,8 @@ def deactivate_inactive_accounts(now: datetime | None = None) -> int:
 @transaction.atomic
 def reactivate_account(user, *, actor=None, request=None) -> None:
     """Let a deactivated account sign in again (the union does it from the users' admin, see
-    union.wagtail_hooks), audited. Its password was made unusable and Django's « mot de passe
-    oublié » ignores such accounts: unless the admin typed a new one, the person gets a
+    union.wagtail_hooks), audited. Its password was made unusable and Django's « mot de passe
+    oublié » ignores such accounts: unless the admin typed a new one, the person gets a
     single-use link to choose one. Its last sign-in is still old: if it does not sign in, it is
     warned at the next run and deactivated WARNING_DAYS later."""
     user.refresh_from_db(fields=["is_active", "password"])  # as the admin just saved them
@@ -227,7 +227,7 @@ def send_inactivity_warning_email(user, warning: InactivityWarning) -> None:
             .values_list("member__name", flat=True)
         ),
         "login_url": portal_url(reverse("login", urlconf=urlconf)),
-        # « Mot de passe oublié » for everyone: an account that never chose a password (an
+        # « Mot de passe oublié » for everyone: an account that never chose a password (an
         # invitation never accepted) gets a link to choose one there (union.views.PasswordResetForm).
         "password_reset_url": portal_url(reverse("password_reset", urlconf=urlconf)),
         "has_password": user.has_usable_password(),

@@ -1,6 +1,6 @@
 """Wagtail's own admin reports (Rapports: site history, aging pages, locked pages, workflows,
 page types usage) with their CSV and XLSX downloads made inert, as every export of the project
-(union.spreadsheets.inert): a member director's name typed as « =HYPERLINK(…) » reached the site
+(union.spreadsheets.inert): a member director's name typed as « =HYPERLINK(…) » reached the site
 history's CSV as a live formula.
 
 Wagtail writes these files in SpreadsheetExportMixin, which has no setting for it. Rather than

@@ -4,8 +4,8 @@ a Python class, and the answer to any path under /api/ that no route knows.
 DRF's messages are translated (LANGUAGE_CODE is fr) except those built from a parser's error, such
 as "JSON parse error - Expecting value: line 1 column 1 (char 0)". Two translated ones still speak
 to programmers, not to the API's users: Django's get_object_or_404 names the model's class
-(« Aucun objet Indicator ne correspond à cette requête. ») and a serializer given a list names
-Python's type (« Attendait un dictionnaire, a reçu list. »).
+(« Aucun objet Indicator ne correspond à cette requête. ») and a serializer given a list names
+Python's type (« Attendait un dictionnaire, a reçu list. »).
 """
 
 import re
@@ -57,9 +57,9 @@ def _patterns(message: str) -> list[re.Pattern]:
 
 
 def readable_not_found(message: str) -> str:
-    """A view's own 404 message as it is (« Événement introuvable. »); Django's generic one,
-    which names the model's class, as « <the model's verbose name> introuvable. » (« Indicateur
-    introuvable. »), or « Introuvable. » when the model has no French name of its own."""
+    """A view's own 404 message as it is (« Événement introuvable. »); Django's generic one,
+    which names the model's class, as « <the model's verbose name> introuvable. » (« Indicateur
+    introuvable. »), or « Introuvable. » when the model has no French name of its own."""
     for pattern in _patterns("No %s matches the given query."):
         found = pattern.match(message)
         if found:
@@ -92,9 +92,9 @@ TYPE_NAMING = {
 
 
 def without_type_names(detail):
-    """DRF's « Attendait un dictionnaire, a reçu list. » (a serializer given something else
-    than an object) and « Attendait une liste d'éléments mais a reçu « dict ». » (a list field)
-    as « Envoyez un objet JSON. » and « Envoyez une liste JSON. », wherever they are in the
+    """DRF's « Attendait un dictionnaire, a reçu list. » (a serializer given something else
+    than an object) and « Attendait une liste d'éléments mais a reçu « dict ». » (a list field)
+    as « Envoyez un objet JSON. » and « Envoyez une liste JSON. », wherever they are in the
     errors; every other message as it is."""
     if isinstance(detail, dict):
         return {key: without_type_names(value) for key, value in detail.items()}
@@ -113,7 +113,7 @@ def unknown_api_path(request, *args, **kwargs):
 
     Mounted after the API's routes (union/urls_public.py, urls_member.py). Without it, such a
     path reached Wagtail's page tree on the portal, whose view checks the CSRF token first: a
-    POST got Django's HTML page « La vérification CSRF a échoué ». A GET without the final
+    POST got Django's HTML page « La vérification CSRF a échoué ». A GET without the final
     slash of a real route is still redirected to it, as APPEND_SLASH did (this route now
     matches every /api/ path, so CommonMiddleware no longer does it); another method cannot
     follow a redirect with its body, so its 404 names the address with the slash."""

@@ -69,7 +69,7 @@ class AdminPolicyMiddleware:
 API_DOCS_POLICY = {
     **settings.SECURE_CSP,
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    # Its menu's « API docs by Redocly » logo, which no setting removes.
+    # Its menu's « API docs by Redocly » logo, which no setting removes.
     "img-src": [CSP.SELF, "data:", "https://cdn.redoc.ly"],
     "worker-src": ["blob:"],
 }

@@ -47,8 +47,8 @@ def database_config(url: str) -> dict:
     """A DATABASES entry for django-tenants' backend from a postgres:// URL.
 
     Connections are kept DB_CONN_MAX_AGE seconds, so each is checked before a request reuses it:
-    after a PostgreSQL restart every web process otherwise answered one 500 (« cursor already
-    closed ») on its stale connection."""
+    after a PostgreSQL restart every web process otherwise answered one 500 (« cursor already
+    closed ») on its stale connection."""
     config = dj_database_url.parse(
         url,
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),

@@ -1,4 +1,4 @@
-"""« Renvoyer » on the admin home's « Envoi des e-mails » panel: an administrator sends the
+"""« Renvoyer » on the admin home's « Envoi des e-mails » panel: an administrator sends the
 e-mails that failed for good again, once the mail server works (union.mail)."""
 
 from uuid import UUID

@@ -1,5 +1,5 @@
 """/sante/: the probe of a load balancer or a supervisor (systemd, Nagios, a container's health
-check). 200 « ok » when this process answers and PostgreSQL runs a query, 503 otherwise.
+check). 200 « ok » when this process answers and PostgreSQL runs a query, 503 otherwise.
 
 On the portal host only (the public schema: no tenant look-up), without the session or the user
 (nothing reads them, so nothing is loaded), and exempt from the HTTPS redirect

@@ -1,4 +1,4 @@
-"""« Aide de l'équipe de l'union » (`/admin/aide/`, menu « Aide » of the Wagtail admin): the
+"""« Aide de l'équipe de l'union » (`/admin/aide/`, menu « Aide » of the Wagtail admin): the
 staff's own guide to this platform, in French, in place of Wagtail's English guides
 (union.wagtail_hooks.remove_wagtail_english_help).
 
@@ -41,7 +41,7 @@ class Section:
 SECTIONS = (
     Section("roles", "Qui voit quoi", EVERYONE),
     Section("guide", "Publier un guide pratique", (roles.EDITOR, roles.UNION_ADMIN)),
-    Section("relecture", "Relire les guides « à relire »", (roles.EDITOR, roles.UNION_ADMIN)),
+    Section("relecture", "Relire les guides « à relire »", (roles.EDITOR, roles.UNION_ADMIN)),
     Section("experience", "Publier l'expérience d'un membre", (roles.MODERATOR, roles.UNION_ADMIN)),
     Section(
         "evenement",

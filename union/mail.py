@@ -7,9 +7,9 @@ into JSON task arguments and queued as `deliver_email`, in the caller's transact
 mail server (SMTP in production, the console in development). So a mail server that is down or
 slow no longer turns an invitation into a 500 nor loses a password reset: the request only
 writes a row, and the worker tries again, later and later (`RETRY_DELAYS`), then fails visibly
-(`check_task_queue`, the admin's « Envoi des e-mails » panel) with the subject and recipients.
+(`check_task_queue`, the admin's « Envoi des e-mails » panel) with the subject and recipients.
 The failed message itself is kept `FAILED_EMAIL_KEEP_DAYS` (7) days, for an administrator to
-send it again once the mail server works (`resend_failed_emails`: « Renvoyer » on that panel,
+send it again once the mail server works (`resend_failed_emails`: « Renvoyer » on that panel,
 `check_task_queue --resend-failed`), then only its subject and recipients.
 
 Queued with the transaction (`union.task_queue.enqueue_with_transaction`): with the PostgreSQL
@@ -117,7 +117,7 @@ class QueuedEmailBackend(BaseEmailBackend):
             except Exception:
                 if not self.fail_silently:
                     raise
-                logger.exception("E-mail « %s » non mis en file d'envoi", message.subject)
+                logger.exception("E-mail « %s » non mis en file d'envoi", message.subject)
                 continue
             sent += 1
         return sent
@@ -156,7 +156,7 @@ class _DirectDelivery:
                     raise  # nowhere to wait (tasks run at once): the task fails, as it did
                 attempts_made = 1
                 logger.warning(
-                    "E-mail « %s » à %s non remis, remis en file : %s",
+                    "E-mail « %s » à %s non remis, remis en file : %s",
                     payload["subject"],
                     ", ".join(recipients_of(payload)),
                     describe_error(error),
@@ -226,19 +226,19 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
             _keep_for_resending(context, summary, message)
             raise EmailNotDelivered(
                 f"E-mail non remis après {attempt} essai{'s' if attempt > 1 else ''} : "
-                f"« {message['subject']} » pour {', '.join(recipients_of(message))}. "
+                f"« {message['subject']} » pour {', '.join(recipients_of(message))}. "
                 f"Dernière erreur : {reason}."
             ) from error
         retry_at = timezone.now() + RETRY_DELAYS[attempt - 1]
         queue_delivery(message, attempt + 1, run_after=retry_at)
         logger.warning(
-            "E-mail « %s » à %s non remis (essai %d sur %d) : %s. Nouvel essai à %s.",
+            "E-mail « %s » à %s non remis (essai %d sur %d) : %s. Nouvel essai à %s.",
             message["subject"],
             ", ".join(recipients_of(message)),
             attempt,
             MAX_ATTEMPTS,
             reason,
-            french_time(timezone.localtime(retry_at)),  # « 14 h 05 »: read by the admin
+            french_time(timezone.localtime(retry_at)),  # « 14 h 05 »: read by the admin
         )
         _keep_only_summary(context, summary)
         return {**summary, "delivered": False, "error": reason, "retry_at": retry_at.isoformat()}
@@ -465,19 +465,19 @@ class FailedEmail:
     recipients: list[str]
     reason: str
     task_id: str = ""
-    # Until when « Renvoyer » can send it again; None: it cannot, `not_resendable` says why.
+    # Until when « Renvoyer » can send it again; None: it cannot, `not_resendable` says why.
     resendable_until: datetime | None = None
     not_resendable: str = ""
 
     def __str__(self) -> str:
-        # « 02/12/2026 à 14 h 05 »: the line check_task_queue's cron e-mail shows a person.
+        # « 02/12/2026 à 14 h 05 »: the line check_task_queue's cron e-mail shows a person.
         local = timezone.localtime(self.failed_at)
         moment = f"{local:%d/%m/%Y} à {french_time(local)}"
-        return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
+        return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
 
     @property
     def label(self) -> str:
-        return f"« {self.subject} » pour {', '.join(self.recipients)}"
+        return f"« {self.subject} » pour {', '.join(self.recipients)}"
 
 
 def failed_email_kept() -> timedelta:
@@ -534,7 +534,7 @@ def read_failed_emails(since: datetime, limit: int = 20) -> list[FailedEmail]:
 
 
 def _why_not_resendable(kept: dict, finished_at: datetime, now: datetime | None = None) -> str:
-    """Why « Renvoyer » cannot send this failure again, in French, or ""."""
+    """Why « Renvoyer » cannot send this failure again, in French, or ""."""
     if kept.get("refused"):
         return kept["refused"]
     days = settings.FAILED_EMAIL_KEEP_DAYS
@@ -550,7 +550,7 @@ def _why_not_resendable(kept: dict, finished_at: datetime, now: datetime | None 
 
 @dataclass
 class ResendOutcome:
-    resent: list[str] = field(default_factory=list)  # « subject » pour recipients
+    resent: list[str] = field(default_factory=list)  # « subject » pour recipients
     skipped: list[str] = field(default_factory=list)  # the same, with why, in French
     already: int = 0  # resent before (a second click)
 
@@ -602,7 +602,7 @@ def resend_failed_emails(
             rows = rows.filter(pk__in=task_ids)
         for row in rows.order_by("finished_at"):
             kept = row.args_kwargs["args"][0]
-            label = f"« {kept.get('subject', '')} » pour {', '.join(kept.get('recipients', []))}"
+            label = f"« {kept.get('subject', '')} » pour {', '.join(kept.get('recipients', []))}"
             if "resent_at" in kept:
                 outcome.already += 1
                 continue

@@ -16,7 +16,7 @@ OPEN_MEMBER_PATHS = ("/connexion/", "/deconnexion/", "/acces/", "/static/", "/ap
 
 
 def null_character_middleware(get_response):
-    """400 « Requête invalide. » for a NUL character (%00) in the path or the query string.
+    """400 « Requête invalide. » for a NUL character (%00) in the path or the query string.
 
     PostgreSQL refuses NUL in text: such a value reaching a query (a search, a lookup by code)
     raised a DataError, hence a 500. No page or API of the platform takes one.

@@ -37,7 +37,7 @@ class HomePage(Page):
 
 
 def union_departement_name() -> str:
-    """The name of the union's département (« Seine-Saint-Denis »), from the COG: a visitor on a
+    """The name of the union's département (« Seine-Saint-Denis »), from the COG: a visitor on a
     phone must see at once whose union this is, whatever the editors named the home page."""
     from tenants.models import Departement
 
@@ -57,7 +57,7 @@ def latest_portal_news(count: int = 3) -> dict:
     from seminars.views import listed_events
 
     # Members-only events too, as the calendar lists them (their card says who may come); never
-    # invitation-only ones. listed_events() counts the confirmed seats: a card says « Complet ».
+    # invitation-only ones. listed_events() counts the confirmed seats: a card says « Complet ».
     upcoming_events = list(listed_events().filter(end__gte=timezone.now())[:count])
     return {
         "upcoming_events": upcoming_events,
@@ -75,7 +75,7 @@ def latest_portal_news(count: int = 3) -> dict:
 
 
 class AccessibilityStatus(models.TextChoices):
-    """The three mentions the RGAA allows (RGAA 4.1, « obligations »)."""
+    """The three mentions the RGAA allows (RGAA 4.1, « obligations »)."""
 
     FULL = "totalement conforme", "totalement conforme"
     PARTIAL = "partiellement conforme", "partiellement conforme"
@@ -139,7 +139,7 @@ class UnionSettings(BaseGenericSetting):
         null=True,
         blank=True,
         help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est "
-        "alors déclaré « non conforme », comme le RGAA l'exige.",
+        "alors déclaré « non conforme », comme le RGAA l'exige.",
     )
     accessibility_auditor = models.CharField("audit réalisé par", max_length=200, blank=True)
     accessibility_rate = models.PositiveSmallIntegerField(
@@ -157,8 +157,8 @@ class UnionSettings(BaseGenericSetting):
         MultiFieldPanel(
             [
                 HelpPanel(
-                    "Affiché en pied de chaque page et sur les pages « Contact » et « Mentions "
-                    "légales »."
+                    "Affiché en pied de chaque page et sur les pages « Contact » et « Mentions "
+                    "légales »."
                 ),
                 FieldPanel("name"),
                 FieldPanel("legal_form"),
@@ -192,8 +192,8 @@ class UnionSettings(BaseGenericSetting):
         MultiFieldPanel(
             [
                 HelpPanel(
-                    "L'état de conformité affiché découle de l'audit : « totalement conforme » à "
-                    "100 %, « partiellement conforme » à partir de 50 %, « non conforme » en "
+                    "L'état de conformité affiché découle de l'audit : « totalement conforme » à "
+                    "100 %, « partiellement conforme » à partir de 50 %, « non conforme » en "
                     "dessous ou sans audit. Un audit vaut trois ans."
                 ),
                 FieldRowPanel(
@@ -216,7 +216,7 @@ class UnionSettings(BaseGenericSetting):
 
     @property
     def phone_uri(self) -> str:
-        """« tel:+33100000000 »: a phone dials a French number written « 01 00 00 00 00 »."""
+        """« tel:+33100000000 »: a phone dials a French number written « 01 00 00 00 00 »."""
         digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
         if digits.startswith("0") and len(digits) == 10:
             digits = f"+33{digits[1:]}"
@@ -235,7 +235,7 @@ class UnionSettings(BaseGenericSetting):
         return today < expires
 
     def accessibility_status(self, today=None) -> str:
-        """The RGAA's mention: without an audit in force, « non conforme », whatever was tested."""
+        """The RGAA's mention: without an audit in force, « non conforme », whatever was tested."""
         if not self.audit_valid(today):
             return AccessibilityStatus.NONE
         if self.accessibility_rate >= 100:

@@ -17,7 +17,7 @@ def _query_int(request, name: str) -> int | None:
         return None
     value = parse_digits(raw, 30)
     if value is None:
-        raise ValidationError({name: [f"Paramètre « {name} » invalide : un entier positif."]})
+        raise ValidationError({name: [f"Paramètre « {name} » invalide : un entier positif."]})
     return value
 
 
@@ -42,7 +42,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             raise ValidationError(
                 {
                     self.offset_query_param: [
-                        f"Paramètre « offset » trop grand (au plus {self.max_offset})."
+                        f"Paramètre « offset » trop grand (au plus {self.max_offset})."
                     ]
                 }
             )

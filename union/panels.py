@@ -4,8 +4,8 @@ from wagtail.admin.panels import InlinePanel
 
 
 class NamedAddInlinePanel(InlinePanel):
-    """An InlinePanel whose add button says `add_label` in full (« Ajouter un atelier »):
-    Wagtail's French button reads « Ajouter un(e) <label> » and has no argument to change it."""
+    """An InlinePanel whose add button says `add_label` in full (« Ajouter un atelier »):
+    Wagtail's French button reads « Ajouter un(e) <label> » and has no argument to change it."""
 
     def __init__(self, *args, add_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""« Mot de passe oublié » on the portal (union.views.PasswordResetForm) and in the Wagtail admin
+"""« Mot de passe oublié » on the portal (union.views.PasswordResetForm) and in the Wagtail admin
 (AdminPasswordResetForm, WAGTAILADMIN_USER_PASSWORD_RESET_FORM): what both add to Django's form.
 
 - At most settings.PASSWORD_RESET_EMAILS_PER_HOUR e-mails to one address per hour: the form
@@ -8,7 +8,7 @@
   default cache (per process with LocMemCache, shared with CACHE_URL), platform-wide.
 - The link's address comes from the settings (WAGTAILADMIN_BASE_URL, the portal's address, as
   every e-mail sent outside a request), never from the request: Django builds it from the Host
-  header, so a POST with « Host: localhost:31337 » mailed a link to that port.
+  header, so a POST with « Host: localhost:31337 » mailed a link to that port.
 """
 
 import hashlib

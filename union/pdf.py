@@ -3,12 +3,12 @@ that each carries the same metadata (title, author, subject, French as its langu
 embedded font.
 
 The font is Source Sans Pro, from the `font-source-sans-pro` package: reportlab's Helvetica only
-knows Latin-1, so « Łukasz Wiśniewski », « Ștefan », « Nguyễn Thị » or « Œdipe » printed as black
+knows Latin-1, so « Łukasz Wiśniewski », « Ștefan », « Nguyễn Thị » or « Œdipe » printed as black
 boxes; Source Sans Pro covers Latin Extended and Vietnamese, and comes with the code rather than
 from the machine (servers and CI have no system fonts).
 
 Text goes onto a page through `paragraph` (never reportlab's Paragraph directly): it keeps the
-thousands of a number (« 12 345 € ») on one line (see pdf_text).
+thousands of a number (« 12 345 € ») on one line (see pdf_text).
 
 Import this module inside the functions that build a PDF, as they import reportlab: loading
 reportlab and parsing the fonts takes a quarter of a second that no other request should pay.
@@ -75,7 +75,7 @@ def stylesheet() -> StyleSheet1:
 
 # union.formats.french_number separates thousands with U+202F, the narrow no-break space, right
 # on a web page; but reportlab breaks lines at U+202F (its paragraph.py lists it among the spaces
-# it splits words at, `_wsc`) while it keeps U+00A0 whole, so « 12 345 » or « 60,1 % » could end
+# it splits words at, `_wsc`) while it keeps U+00A0 whole, so « 12 345 » or « 60,1 % » could end
 # one line and start the next. French typesetting allows either no-break space there.
 UNBROKEN_SPACES = str.maketrans({"\u202f": "\u00a0"})
 
@@ -102,8 +102,8 @@ FOOTER_SIDE = 42  # points kept blank on each side of the footer (1.5 cm)
 
 
 def shorten(text: str, width: float) -> str:
-    """`text` cut with « … » to fit `width` points in the footer's font: a long event title must
-    not push « page n / N » off the sheet."""
+    """`text` cut with « … » to fit `width` points in the footer's font: a long event title must
+    not push « page n / N » off the sheet."""
     if stringWidth(text, FONT, FOOTER_SIZE) <= width:
         return text
     while text and stringWidth(text + "…", FONT, FOOTER_SIZE) > width:
@@ -112,7 +112,7 @@ def shorten(text: str, width: float) -> str:
 
 
 def numbered_canvas(footer: str):
-    """A canvas class that writes « footer · page n / N » at the foot of every page: N is only
+    """A canvas class that writes « footer · page n / N » at the foot of every page: N is only
     known at the end, so pages are kept until then (reportlab's documented two-pass pattern)."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -152,7 +152,7 @@ def build_pdf(
     **margins,
 ) -> bytes:
     """The PDF of `story` with the platform's metadata; `margins` as SimpleDocTemplate takes them
-    (leftMargin=…, topMargin=…). `page_numbers`: « title · page n / N » at the foot of each page,
+    (leftMargin=…, topMargin=…). `page_numbers`: « title · page n / N » at the foot of each page,
     for documents read as a whole (not for sheets cut or handed out one by one)."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

@@ -180,10 +180,10 @@ def remove_unused_wagtail_groups() -> list[str]:
 
 def retire_workflows_nobody_can_approve() -> list[str]:
     """Deactivate the workflows whose every task is a group approval with no group left: Wagtail's
-    own « Moderators approval », made by its first migrations on the root page for its English
-    « Moderators » group, which remove_unused_wagtail_groups deletes. It applied to every page
-    without a workflow of its own (guides, events, the home page): an editor's « Soumettre à la
-    modération » then waited on a task that no one but a superuser could approve. Pages keep
+    own « Moderators approval », made by its first migrations on the root page for its English
+    « Moderators » group, which remove_unused_wagtail_groups deletes. It applied to every page
+    without a workflow of its own (guides, events, the home page): an editor's « Soumettre à la
+    modération » then waited on a task that no one but a superuser could approve. Pages keep
     being published by those who may publish; a workflow the union set up, or gave approvers to,
     is left alone. Submissions stuck in one are cancelled (back to draft, history kept). Returns
     the names of the workflows retired."""
@@ -201,8 +201,8 @@ def retire_workflows_nobody_can_approve() -> list[str]:
 
 
 # The names Wagtail and our first migration gave the site and the root page: the explorer's
-# breadcrumb started with « Root », and the admin home of a colleague whose pages are in a
-# section read « 6 Pages créées dans Maillage ».
+# breadcrumb started with « Root », and the admin home of a colleague whose pages are in a
+# section read « 6 Pages créées dans Maillage ».
 DEFAULT_SITE_NAMES = ("", "Maillage")
 DEFAULT_ROOT_TITLES = ("Root",)
 ROOT_TITLE = "Racine"
@@ -210,7 +210,7 @@ ROOT_TITLE = "Racine"
 
 def name_site_and_root() -> None:
     """The Wagtail site named after the union (PLATFORM_NAME, as in every page's header and
-    e-mail) and the root page « Racine ». A name or title an administrator chose (Paramètres ›
+    e-mail) and the root page « Racine ». A name or title an administrator chose (Paramètres ›
     Sites, or renaming the root) is kept: only the defaults are replaced."""
     from wagtail.models import Page, Site
 

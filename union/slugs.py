@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 
 def first_free(base: str, taken: Callable[[str], bool]) -> str:
-    """`base`, or the first of « base-2 », « base-3 »… that is not `taken`."""
+    """`base`, or the first of « base-2 », « base-3 »… that is not `taken`."""
     name, number = base, 2
     while taken(name):
         name, number = f"{base}-{number}", number + 1

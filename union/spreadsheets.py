@@ -213,7 +213,7 @@ def _unclosed_quote_line(text: str, delimiter: str) -> int | None:
 
 def _decode(content: bytes) -> str:
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's « Texte Unicode » (tab-separated) and some other Windows tools write UTF-16.
+        # Excel's « Texte Unicode » (tab-separated) and some other Windows tools write UTF-16.
         try:
             return content.decode("utf-16")
         except UnicodeDecodeError:
@@ -290,7 +290,7 @@ MAX_FORMULA_ISSUES = 20
 
 def _refuse_formulas_without_values(content: bytes, rows: list[tuple[int, list[str]]]) -> None:
     """A formula saved without its result (files written by scripts; Excel and LibreOffice
-    always save both) reads as an empty cell: the importers would say « Nom manquant » about a
+    always save both) reads as an empty cell: the importers would say « Nom manquant » about a
     cell the person sees filled. Find them by reading the formulas themselves, a second pass
     made only when a sheet has a formula with no cached value at all (rare: cheap to skip)."""
     if not _has_formula_without_value(content):
@@ -369,7 +369,7 @@ SHEET_NAME_LIMIT = 31  # Excel's limit; openpyxl only warns and Excel then "repa
 
 def sheet_name_from(text: str) -> str:
     """A worksheet name made from text people typed (an event's or a mandate's label, a table's
-    caption): « Mandature 2020/2026 » -> « Mandature 2020-2026 ». Excel refuses \\ / * ? : [ ],
+    caption): « Mandature 2020/2026 » -> « Mandature 2020-2026 ». Excel refuses \\ / * ? : [ ],
     more than 31 characters and an apostrophe at either end, and asks to repair such a file."""
     name = SHEET_NAME_FORBIDDEN.sub("-", text)[:SHEET_NAME_LIMIT].strip().strip("'")
     return name or "Feuille 1"
@@ -443,20 +443,20 @@ def download_response(content: bytes, fmt: str, filename: str) -> HttpResponse:
 
 
 # Letters NFKD does not decompose into a base letter and an accent: spelt out, not dropped
-# (« vœux » would become « vux »).
+# (« vœux » would become « vux »).
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 def ascii_slug(text: str) -> str:
-    """A slug for a file name, in ASCII whatever the title: « Vœux aux élus – Noël » ->
-    « voeux-aux-elus-noel » (Django's slugify drops what NFKD leaves as non-ASCII)."""
+    """A slug for a file name, in ASCII whatever the title: « Vœux aux élus – Noël » ->
+    « voeux-aux-elus-noel » (Django's slugify drops what NFKD leaves as non-ASCII)."""
     return slugify(text.translate(LIGATURES))
 
 
 def ascii_file_name(*parts: str, extension: str) -> str:
     """A download's name, in ASCII, from its parts (a kind, an event's slug, a person):
-    (« attestation-presence », « séminaire-début-de-mandat », « Dupont Élodie »), "pdf" ->
-    « attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf ». Wagtail's slugs keep
+    (« attestation-presence », « séminaire-début-de-mandat », « Dupont Élodie »), "pdf" ->
+    « attestation-presence-seminaire-debut-de-mandat-dupont-elodie.pdf ». Wagtail's slugs keep
     accents; a file saved with them is mangled by some mail clients and Windows tools, even when
     attachment_header sent them right. Empty parts are left out."""
     stem = "-".join(slug for slug in map(ascii_slug, parts) if slug)
@@ -466,7 +466,7 @@ def ascii_file_name(*parts: str, extension: str) -> str:
 def attachment_header(filename: str, *, inline: bool = False) -> str:
     """The Content-Disposition of a download named `filename` (RFC 6266). Non-ASCII names go
     as `filename*` (RFC 5987, UTF-8), after an ASCII `filename` for older clients: sent raw,
-    as Latin-1 bytes, « émargement-séminaire.pdf » was saved as « download.pdf »."""
+    as Latin-1 bytes, « émargement-séminaire.pdf » was saved as « download.pdf »."""
     header = content_disposition_header(not inline, filename)
     if "filename*=" not in header:
         return header

@@ -2,8 +2,8 @@
 /api/v1/auth/token/ (docs/api.md), on the portal or a member host.
 
 A token is a second password that never expires: it must end with the first one. Changing one's
-password (« Mon compte »), choosing a new one from a reset or invitation link, and a deactivated
-account (the union's users admin, its bulk « Set active state », union.account_retention) revoke
+password (« Mon compte »), choosing a new one from a reset or invitation link, and a deactivated
+account (the union's users admin, its bulk « Set active state », union.account_retention) revoke
 it; the person asks for a new one with her new password. Done once, on the user model's save
 (connected in union.apps.UnionConfig.ready), rather than in each view that changes a password;
 Wagtail's bulk action writes with QuerySet.update(), which sends no signal: union.wagtail_hooks

@@ -72,7 +72,7 @@ urlpatterns = [
 ]
 
 # What nginx serves from MEDIA_ROOT in production (docs/operations.md); Wagtail's renditions,
-# the admin's « original » link included.
+# the admin's « original » link included.
 PUBLIC_MEDIA_FOLDERS = ("images",)
 
 

@@ -1,4 +1,4 @@
-"""The admin's users listing (/admin/users/) with a « Groupes » column: who is an administrator,
+"""The admin's users listing (/admin/users/) with a « Groupes » column: who is an administrator,
 an editor, a moderator or an organiser is read at a glance, without opening each account."""
 
 from django.contrib.auth.models import Group
@@ -11,7 +11,7 @@ NO_GROUP = "aucun groupe"
 
 
 def groups_label(user) -> str:
-    """The account's groups, alphabetically (prefetched by the listing), « aucun groupe »."""
+    """The account's groups, alphabetically (prefetched by the listing), « aucun groupe »."""
     names = sorted(group.name for group in user.groups.all())
     return ", ".join(names) if names else NO_GROUP
 

@@ -1,4 +1,4 @@
-"""Accounts: login on any host, the portal's "my spaces" page, « Mon compte » (name, password)
+"""Accounts: login on any host, the portal's "my spaces" page, « Mon compte » (name, password)
 on every host, the hand-over to a member space."""
 
 import unicodedata
@@ -40,7 +40,7 @@ from union.password_reset import LimitedPasswordResetMixin
 class LoginForm(AuthenticationForm):
     """Django's login form, with errors that say which field is missing and what to do when
     the pair is wrong. The identifier is an e-mail address, which the invitation stores in
-    lower case: « Denise.Durand@… » finds the account « denise.durand@… » (Django compares
+    lower case: « Denise.Durand@… » finds the account « denise.durand@… » (Django compares
     usernames exactly, and its error then said the fields were case-sensitive)."""
 
     def __init__(self, *args, **kwargs):
@@ -54,7 +54,7 @@ class LoginForm(AuthenticationForm):
             "invalid_login": (
                 "Adresse e-mail ou mot de passe incorrect. Vérifiez-les (dans le mot de passe, "
                 "majuscules et minuscules comptent) ; si vous l'avez oublié ou n'en avez "
-                "jamais choisi, utilisez « Mot de passe oublié ? » sous le formulaire."
+                "jamais choisi, utilisez « Mot de passe oublié ? » sous le formulaire."
             ),
         }
 
@@ -82,7 +82,7 @@ class LoginView(auth_views.LoginView):
         return context
 
     def get_default_redirect_url(self):
-        """Without a `next`: on the portal, a person with member spaces lands on « Mes espaces »
+        """Without a `next`: on the portal, a person with member spaces lands on « Mes espaces »
         (where she enters them), not on the portal's home; a member host opens its dashboard."""
         if not is_member_host(self.request) and (
             Membership.objects.filter(user=self.request.user).exists()
@@ -99,7 +99,7 @@ def _same_address(a: str, b: str) -> bool:
 
 
 class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
-    """Django's « mot de passe oublié », which also answers an active account that has never
+    """Django's « mot de passe oublié », which also answers an active account that has never
     chosen a password (an invitation whose link expired or got lost): Django skips accounts
     with an unusable password, so such a person was told a link was sent and got nothing.
     She receives the set-password e-mail instead. The page says the same whatever the address
@@ -110,7 +110,7 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
-        email.label = "Adresse e-mail"  # Django's French says « Courriel »; the site says e-mail
+        email.label = "Adresse e-mail"  # Django's French says « Courriel »; the site says e-mail
         email.error_messages["required"] = "Indiquez l'adresse e-mail de votre compte."
         email.error_messages["invalid"] = (
             "Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@ccas-ville.fr)."
@@ -159,7 +159,7 @@ def account(request):
     )
     for membership in memberships:
         # A member that left: its direction may still enter, for the archive only, until
-        # this day (tenants.workspace.archive); « Mes espaces » offers the way in.
+        # this day (tenants.workspace.archive); « Mes espaces » offers the way in.
         member = membership.member
         membership.archive_until = None
         if membership.is_director and member.status == MemberCCAS.Status.LEFT:
@@ -184,7 +184,7 @@ class AccountNameForm(forms.Form):
 
 @login_required
 def account_profile(request):
-    """« Mon compte » on any host (cookies are host-only: a member space has its own): the
+    """« Mon compte » on any host (cookies are host-only: a member space has its own): the
     person's name, shown to her team and beside her documents instead of her address, and the
     way to change her password. On a member host, only its members get here (MemberSpaceMiddleware)."""
     user = request.user
@@ -204,7 +204,7 @@ def account_profile(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's (the session stays open: update_session_auth_hash), in French, back to
-    « Mon compte » with a message, audited."""
+    « Mon compte » with a message, audited."""
 
     success_url = "/compte/profil/"
 
@@ -236,7 +236,7 @@ def go_to_member_space(request, slug: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def handover(request, token: str):
-    """Member host: the hand-over link from the portal's « Mes espaces ». A GET only shows
+    """Member host: the hand-over link from the portal's « Mes espaces ». A GET only shows
     which account enters which space, with one button; its POST (CSRF-checked, like every POST)
     spends the link and signs in. Signing in on a GET let any page (an <img>, a link) sign a
     visitor into its author's account (login CSRF), and let link scanners spend the link. The
@@ -249,8 +249,8 @@ def handover(request, token: str):
         user is None
         and Membership.objects.filter(user_id=request.user.pk, member=request.tenant).exists()
     ):
-        # Already in this space (Back or a reload after « Ouvrir l'espace »: the link is
-        # spent): its dashboard, not « connectez-vous » to a person who is signed in.
+        # Already in this space (Back or a reload after « Ouvrir l'espace »: the link is
+        # spent): its dashboard, not « connectez-vous » to a person who is signed in.
         return HttpResponseRedirect("/")
     if user is None:
         messages.error(
@@ -260,7 +260,7 @@ def handover(request, token: str):
         return HttpResponseRedirect("/connexion/")
     if request.method == "GET":
         name = request.tenant.name
-        space = f"du {name}" if name.startswith(("CCAS ", "CIAS ")) else f"« {name} »"
+        space = f"du {name}" if name.startswith(("CCAS ", "CIAS ")) else f"« {name} »"
         minutes = max(1, settings.MEMBER_LINK_MAX_AGE // 60)
         lifetime = f"{minutes} minute{'s' if minutes > 1 else ''}"
         return render(

@@ -53,7 +53,7 @@ class TaskQueuePanel(Component):
             "resendable": [
                 failed for failed in self.state.failed_emails if failed.resendable_until
             ],
-            # The panel is rendered without the request: its « Renvoyer » forms need the token.
+            # The panel is rendered without the request: its « Renvoyer » forms need the token.
             "csrf_token": get_token(request) if show_failed_emails else "",
         }
 
@@ -89,7 +89,7 @@ def add_task_queue_panel(request, panels):
     panels.append(TaskQueuePanel(state, failures_url))
 
 
-# Wagtail's « Aide » menu links to its English pages (« Ce qui est nouveau avec Wagtail 8.0 »,
+# Wagtail's « Aide » menu links to its English pages (« Ce qui est nouveau avec Wagtail 8.0 »,
 # the editor guide on guide.wagtail.org/en/) and counts them in a badge until dismissed: they
 # describe Wagtail, not the union's way of working, and our staff read French. The keyboard
 # shortcuts, translated and about this admin, stay.
@@ -102,8 +102,8 @@ def remove_wagtail_english_help(request, menu_items):
 
 
 # In their place, the staff's own guide, in French (union.help_views). Added through Wagtail's
-# `register_help_menu_item` (the « Aide » submenu's register hook; `construct_help_menu` above
-# only filters), first in the menu, before « Raccourcis » (order 1200).
+# `register_help_menu_item` (the « Aide » submenu's register hook; `construct_help_menu` above
+# only filters), first in the menu, before « Raccourcis » (order 1200).
 @hooks.register("register_admin_urls")
 def register_staff_help_url():
     return [path("aide/", staff_help, name="union_staff_help")]
@@ -118,7 +118,7 @@ def register_staff_help_menu_item():
 
 # --- The users' admin (Paramètres › Utilisateurs) --------------------------------------------
 # Where the union opens its colleagues' accounts, gives them a role and reactivates an account
-# that union.account_retention deactivated (ticking « Actif » again). The hooks after a save only
+# that union.account_retention deactivated (ticking « Actif » again). The hooks after a save only
 # see the saved user: what it was before is noted on the request by the hooks before it.
 BEFORE_EDIT = "_maillage_edited_user_before"
 BEFORE_BULK = "_maillage_bulk_users_before"
@@ -155,7 +155,7 @@ def _and(items: list[str]) -> str:
 def deletion_refused(user, traces: list[str]) -> str:
     return (
         f"Le compte {account_name(user)} n'est pas supprimé : il a {_and(traces)}. Un compte "
-        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
+        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
         "personne ne peut plus se connecter et ce qui la concerne reste lisible."
     )
 
@@ -198,8 +198,8 @@ def note_the_user_before_the_edit(request, user):
             request,
             f"L'adresse e-mail de {account_name(user)} n'a pas été changée : cette personne a "
             "accès à un espace membre, et l'union qui changerait son adresse pourrait recevoir "
-            "le lien « mot de passe oublié » à sa place et entrer dans l'espace. Elle change "
-            "son adresse elle-même (« Mon compte »), ou sa direction invite la nouvelle.",
+            "le lien « mot de passe oublié » à sa place et entrer dans l'espace. Elle change "
+            "son adresse elle-même (« Mon compte »), ou sa direction invite la nouvelle.",
         )
         return redirect("wagtailusers_users:edit", user.pk)
     setattr(request, BEFORE_EDIT, _snapshot(user))
@@ -241,7 +241,7 @@ def _audit_roles(actor, user, groups_before: list[str], superuser_before: bool) 
     record_audit("account.groups_changed", actor=actor, target=account_name(user), **details)
 
 
-# Wagtail's bulk actions on the users' listing (delete, « Set active state », « Assign role »)
+# Wagtail's bulk actions on the users' listing (delete, « Set active state », « Assign role »)
 # bypass the hooks above: the same rules, per person.
 
 

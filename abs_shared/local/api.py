@@ -96,7 +96,7 @@ class ObservationImport(APIView):
                     "blank_insee_columns": serializers.ListField(
                         child=serializers.CharField(),
                         help_text="Colonnes d'un fichier de l'INSEE dont la cellule vide a été "
-                        "lue comme « secret » (l'INSEE laisse vide une valeur calculée sur trop "
+                        "lue comme « secret » (l'INSEE laisse vide une valeur calculée sur trop "
                         "peu de ménages) ; vide pour le modèle de Maillage",
                     ),
                 },
@@ -112,7 +112,7 @@ class ObservationImport(APIView):
                         {
                             "line": 0,
                             "column": "file",
-                            "message": "Fichier manquant (champ « file »).",
+                            "message": "Fichier manquant (champ « file »).",
                         }
                     ]
                 },

@@ -1,7 +1,7 @@
-"""One figure typed twice: the DOMIC indicator (« Élections de domicile actives ») and the
-activity report's « Domiciliations actives au 31 décembre » count the same people, the ones the
+"""One figure typed twice: the DOMIC indicator (« Élections de domicile actives ») and the
+activity report's « Domiciliations actives au 31 décembre » count the same people, the ones the
 CCAS or CIAS domiciles at the end of the year (DOMAIN.md). The ABS value form shows the report's
-figure of its year beside the field, with « Reprendre ce chiffre »: a link (a GET parameter that
+figure of its year beside the field, with « Reprendre ce chiffre »: a link (a GET parameter that
 reloads the form with the figure typed in) that abs_shared/take_figure.js, when scripts run, turns
 into typing it in place, so that nothing else typed on the form is lost. The list and the
 dashboard say discreetly where a validated value differs.
@@ -19,7 +19,7 @@ from tenants.models import MemberCCAS
 from union.formats import french_number, plural
 
 DOMIC = "DOMIC"
-# The GET parameter of « Reprendre ce chiffre »: the form opens with the report's figure typed in.
+# The GET parameter of « Reprendre ce chiffre »: the form opens with the report's figure typed in.
 TAKE_PARAMETER = "reprendre"
 TAKE_VALUE = "activite"
 
@@ -33,15 +33,15 @@ class ReportFigure:
 
     @property
     def sentence(self) -> str:
-        """« Rapport d'activité 2025 : 412 domiciliations actives au 31 décembre »."""
+        """« Rapport d'activité 2025 : 412 domiciliations actives au 31 décembre »."""
         people = plural(self.count, "domiciliation active", "domiciliations actives")
         return f"Rapport d'activité {self.year} : {people} au 31 décembre"
 
     @property
     def taken_sentence(self) -> str:
         """What the form says once the figure is typed in, by the link (a notice on the page
-        reloaded) or by the script (its status line): « Chiffre repris du rapport d'activité
-        2025 (412) : vérifiez-le, puis enregistrez. »"""
+        reloaded) or by the script (its status line): « Chiffre repris du rapport d'activité
+        2025 (412) : vérifiez-le, puis enregistrez. »"""
         return (
             f"Chiffre repris du rapport d'activité {self.year} ({french_number(self.count)}) : "
             "vérifiez-le, puis enregistrez."
@@ -49,14 +49,14 @@ class ReportFigure:
 
     @property
     def typed(self) -> str:
-        """As the value field takes it (« 412 »: a count, no decimals)."""
+        """As the value field takes it (« 412 »: a count, no decimals)."""
         return str(self.count)
 
 
 def report_count(year: int) -> int | None:
-    """The activity report's « Domiciliations actives au 31 décembre » of `year`, as the
+    """The activity report's « Domiciliations actives au 31 décembre » of `year`, as the
     domiciliation page reads it (activity.domiciliation_figures: the pole and the category
-    compared folded, so an imported « DOMICILIATIONS ACTIVES AU 31 DECEMBRE » is the same line);
+    compared folded, so an imported « DOMICILIATIONS ACTIVES AU 31 DECEMBRE » is the same line);
     None when not entered. Reads the current schema: the caller sets the member's."""
     from tenants.workspace.activity import domiciliation_figures
 

@@ -29,7 +29,7 @@ class ObservationForm(forms.Form):
     value = forms.CharField(
         label="Valeur",
         required=False,
-        help_text="Un nombre (virgule ou point décimal), « s » si la valeur est couverte par le "
+        help_text="Un nombre (virgule ou point décimal), « s » si la valeur est couverte par le "
         "secret statistique, vide si elle n'est pas disponible.",
     )
     numerator = forms.CharField(
@@ -95,7 +95,7 @@ class ObservationForm(forms.Form):
         status_value = cleaned.get("value")
         if indicator is not None and status_value is not None:
             try:
-                # The value as typed: a count's message quotes it (« 1.727 »).
+                # The value as typed: a count's message quotes it (« 1.727 »).
                 check_value_range(
                     indicator, status_value[1], self.data.get(self.add_prefix("value"))
                 )
@@ -113,8 +113,8 @@ class ImportForm(forms.Form):
         help_text=f"Le modèle (colonnes {', '.join(TEMPLATE_COLUMNS[:3])}, et facultativement "
         f"{', '.join(TEMPLATE_COLUMNS[3:])}) ou un fichier communal de l'INSEE (colonne CODGEO "
         "et colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou "
-        "point ; 5 Mo au plus. Une cellule vide signifie « non disponible » dans le modèle, mais "
-        "« secret » dans un fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu "
+        "point ; 5 Mo au plus. Une cellule vide signifie « non disponible » dans le modèle, mais "
+        "« secret » dans un fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu "
         "de ménages).",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )

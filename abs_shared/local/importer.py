@@ -84,7 +84,7 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
         ImportIssue(
             1,
             FRENCH_NAMES[name],
-            f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête (le modèle commence "
+            f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête (le modèle commence "
             "par indicateur;année;valeur ; un fichier de l'INSEE a une colonne CODGEO).",
         )
         for name in REQUIRED_COLUMNS
@@ -109,7 +109,7 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
                 ImportIssue(
                     line,
                     label("indicator"),
-                    f"Indicateur « {row['indicator']} » absent du catalogue.",
+                    f"Indicateur « {row['indicator']} » absent du catalogue.",
                 )
             )
         year = _cell(row_errors, line, label("year"), parse_year, row["year"])

@@ -94,7 +94,7 @@ def create_observation(
     """A new draft observation; raises ObservationExists if the member has this indicator and year."""
     fields = _draft_fields(indicator, **values)
     message = (
-        f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
+        f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
         "modifiez-la depuis la liste des observations."
     )
     with schema_context(member.schema_name), transaction.atomic():
@@ -289,7 +289,7 @@ def publish_observations_summary(
         Observation.objects.filter(pk__in=[obs.pk for obs in observations]).exclude(
             pk__in=missing
         ).update(published_at=now, pooled_at=now)
-        # « Non disponible » is not pooled: publishing it took any older figure out of the pool.
+        # « Non disponible » is not pooled: publishing it took any older figure out of the pool.
         Observation.objects.filter(pk__in=missing).update(published_at=None, pooled_at=None)
     return PublishSummary(count=count, made_secret=made_secret(items))
 
@@ -341,7 +341,7 @@ def secret_in_pool(member: MemberCCAS) -> set[tuple[str, int]]:
 
 
 def is_secret_in_pool(observation: Observation, secrets: set[tuple[str, int]]) -> bool:
-    """A number of the member that the pool holds, exactly this version, as « s »."""
+    """A number of the member that the pool holds, exactly this version, as « s »."""
     return (
         observation.status == ValueStatus.VALUE
         and observation.is_published
@@ -353,7 +353,7 @@ def own_points(member: MemberCCAS) -> dict[tuple[str, int], Point]:
     """The member's observations as comparison points.
 
     Anything that is not in the pool exactly as it stands here is marked as a draft; a number
-    the pool holds as « s » (published as secret) is marked `secret_in_pool`, compared with what
+    the pool holds as « s » (published as secret) is marked `secret_in_pool`, compared with what
     the pool holds rather than recomputed, so that it says what the portal shows.
     """
     secrets = secret_in_pool(member)

@@ -63,12 +63,12 @@ def index(request):
         )
     years = _years()
     observations = list(observations)
-    # A number published as « s » reads as such here too: the director must not take it for
+    # A number published as « s » reads as such here too: the director must not take it for
     # a figure the portal shows.
     secrets = services.secret_in_pool(request.tenant)
     for observation in observations:
         observation.secret_in_pool = services.is_secret_in_pool(observation, secrets)
-        # As the value beside them: « 23 618 », not the stored « 23618,00 ».
+        # As the value beside them: « 23 618 », not the stored « 23618,00 ».
         observation.numerator_shown = _shown_number(observation.numerator)
         observation.denominator_shown = _shown_number(observation.denominator)
     return render(
@@ -82,10 +82,10 @@ def index(request):
             "state": state,
             "indicators": listed,
             "indicator_code": code,
-            # Carried by each « Modifier » and « Supprimer » link, so that the list comes back
+            # Carried by each « Modifier » and « Supprimer » link, so that the list comes back
             # filtered.
             "filters": list_filters(request.GET),
-            # A validated « Élections de domicile actives » unlike the activity report's figure.
+            # A validated « Élections de domicile actives » unlike the activity report's figure.
             "domiciliation_mismatches": domiciliation.mismatches(request.tenant),
             "can_write": has_member_role(request, WRITE_ROLES),
             "is_director": has_member_role(request, DIRECTOR),
@@ -96,8 +96,8 @@ def index(request):
 
 
 def _count_phrases(counts: dict[str, int]) -> list[str]:
-    """The cards of /abs/ as one phrase each, the number with its noun (« 1 valeur publiée »,
-    « 11 brouillons à valider »): a number alone made a heading that said nothing."""
+    """The cards of /abs/ as one phrase each, the number with its noun (« 1 valeur publiée »,
+    « 11 brouillons à valider »): a number alone made a heading that said nothing."""
     return [
         plural(counts["drafts"], "brouillon à valider", "brouillons à valider"),
         plural(
@@ -192,7 +192,7 @@ def asked_indicator_code(request) -> str:
 
 
 def _chosen(request) -> dict:
-    """A new value's indicator and year given in the address (« Saisir une valeur » from a list
+    """A new value's indicator and year given in the address (« Saisir une valeur » from a list
     filtered on them, or a link to take the activity report's figure)."""
     chosen = {}
     code = asked_indicator_code(request)
@@ -218,7 +218,7 @@ def _indicator_and_year(request, observation, initial: dict) -> tuple[str, int |
 
 
 def _take_query(request, observation, code: str, year: int) -> str:
-    """The address of « Reprendre ce chiffre »: this form again, with the list's filters (the
+    """The address of « Reprendre ce chiffre »: this form again, with the list's filters (the
     way back) and, for a new value, its indicator and year."""
     params = dict(parse_qsl(list_filters(request.GET)))
     if observation is None:
@@ -259,14 +259,14 @@ def _offer_figure(form, figure, take_query: str, code: str) -> None:
 
 def _shown_number(number) -> str:
     """A stored numerator or denominator the French way, with the decimals it has and no more
-    (« 23 618 », « 12,5 »); a dash when there is none."""
+    (« 23 618 », « 12,5 »); a dash when there is none."""
     if number is None:
         return "–"
     return french_number(number, max(0, -number.normalize().as_tuple().exponent))
 
 
 def _typed_or_blank(number) -> str:
-    """A stored number as typed (« 27,1 », not « 27,1000 »); blank only when there is none: a
+    """A stored number as typed (« 27,1 », not « 27,1000 »); blank only when there is none: a
     numerator of 0 is a value, which a blank field would drop on saving."""
     return "" if number is None else typed_decimal(number)
 
@@ -277,7 +277,7 @@ LIST_FILTERS = ("annee", "etat", "indicateur")
 
 
 def list_filters(params) -> str:
-    """The list's filters of `params` as a query string (« annee=2021&etat=brouillon »), or ""."""
+    """The list's filters of `params` as a query string (« annee=2021&etat=brouillon »), or ""."""
     return urlencode([(key, params[key][:20]) for key in LIST_FILTERS if params.get(key)])
 
 
@@ -307,7 +307,7 @@ def observation_delete(request, pk: int):
                 request,
                 "workspace/confirm_delete.html",
                 {
-                    "title": f"Supprimer la valeur « {label} » ?",
+                    "title": f"Supprimer la valeur « {label} » ?",
                     "lead": f"Cette valeur sera supprimée de l'espace du {request.tenant.kind}.",
                     "details": [
                         ("Indicateur", observation.indicator.label),
@@ -354,7 +354,7 @@ def import_file(request):
                 messages.info(
                     request,
                     f"Fichier de l'INSEE : {cells} pour votre commune ({columns}) {secret} "
-                    "(« s ») : l'INSEE laisse vide une valeur calculée sur trop peu de ménages.",
+                    "(« s ») : l'INSEE laisse vide une valeur calculée sur trop peu de ménages.",
                 )
             return HttpResponseRedirect("/abs/")
     return render(
@@ -423,17 +423,17 @@ def bulk_action(request, action: str):
             f"{plural(count, 'valeur publiée', 'valeurs publiées')} dans l'espace commun ({scope})"
         )
         if summary.made_secret:
-            # The portal shows « s » for them: the director must not think their figures went out.
+            # The portal shows « s » for them: the director must not think their figures went out.
             done += (
                 f", dont {plural(summary.made_secret, 'publiée comme secrète', 'publiées comme secrètes')} "
                 "(moins de 11 personnes "
-                "ou ménages) : « s » sur le portail"
+                "ou ménages) : « s » sur le portail"
             )
         done += "."
-        # Validated values all « non disponible »: none is pooled (any older one was withdrawn).
+        # Validated values all « non disponible »: none is pooled (any older one was withdrawn).
         nothing = (
-            f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
-            "disponibles », et une valeur non disponible ne va pas dans l'espace commun (elle en "
+            f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
+            "disponibles », et une valeur non disponible ne va pas dans l'espace commun (elle en "
             "retire la valeur publiée auparavant, s'il y en avait une)."
         )
     elif action == "retirer":
@@ -444,7 +444,7 @@ def bulk_action(request, action: str):
         nothing = f"Aucune valeur publiée à retirer ({scope}) : rien n'a changé."
     else:
         raise PermissionDenied
-    # Nothing done is not a success: « 0 valeur publiée » in green would read as one.
+    # Nothing done is not a success: « 0 valeur publiée » in green would read as one.
     if count:
         messages.success(request, done)
     else:

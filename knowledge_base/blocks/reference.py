@@ -42,8 +42,8 @@ class LegalReferenceBlock(blocks.StructBlock):
 
     @staticmethod
     def display_text(value) -> str:
-        """The block as the page shows it (its template), for search extracts: « Code de
-        l'action sociale et des familles, article L. 111-2 : <summary> ». Unlike
+        """The block as the page shows it (its template), for search extracts: « Code de
+        l'action sociale et des familles, article L. 111-2 : <summary> ». Unlike
         get_searchable_content, none of the words added for the index only."""
         article = str(value.get("article") or "").strip()
         code = value.get("code")
@@ -54,8 +54,8 @@ class LegalReferenceBlock(blocks.StructBlock):
         return f"{reference} : {summary}" if summary else reference
 
     def get_searchable_content(self, value):
-        """What the page shows (« Code de l'action sociale et des familles, article L123-6 »),
-        and the article number written the way a search reads it (« L. 123-6 » → « L123-6 »)."""
+        """What the page shows (« Code de l'action sociale et des familles, article L123-6 »),
+        and the article number written the way a search reads it (« L. 123-6 » → « L123-6 »)."""
         from knowledge_base.query import LEGAL_ARTICLE, legal_reference
 
         content = super().get_searchable_content(value)
@@ -86,7 +86,7 @@ class DocumentDownloadBlock(blocks.StructBlock):
 
     def get_searchable_content(self, value):
         """The title and description, and the document's own title when the page shows it
-        (no title of the block): « Modèle de convention » finds the guide that offers it.
+        (no title of the block): « Modèle de convention » finds the guide that offers it.
         A renamed document re-indexes its guides (`signals.on_document_saved`)."""
         content = super().get_searchable_content(value)
         document = value.get("document")
@@ -114,7 +114,7 @@ class ContactCardBlock(blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
-        """The phone as the French write it (« 01 48 30 12 34 »), whatever was typed (dots,
+        """The phone as the French write it (« 01 48 30 12 34 »), whatever was typed (dots,
         no spaces, +33), and its tel: link; the stored value is left as typed."""
         context = super().get_context(value, parent_context)
         context["phone_display"] = display_phone(value.get("phone") or "")
@@ -136,11 +136,11 @@ class ContactCardBlock(blocks.StructBlock):
 
 
 class CaptionedTableInput(TableInput):
-    """Wagtail's table editor, whose caption field we name « Titre du tableau » (see below)."""
+    """Wagtail's table editor, whose caption field we name « Titre du tableau » (see below)."""
 
 
 class CaptionedTableInputAdapter(TableInputAdapter):
-    """The editor's wording comes from these strings: Wagtail's French says « Légende », which
+    """The editor's wording comes from these strings: Wagtail's French says « Légende », which
     editors take for optional; we call it a title and say that it is required."""
 
     def js_args(self, widget):
@@ -169,7 +169,7 @@ def has_text(cells) -> bool:
 
 # The right-click menu of the table editor: Wagtail's items (DEFAULT_TABLE_OPTIONS), in French.
 # Handsontable 6.2.2, which Wagtail ships, has no French language pack (asking for "fr" only
-# logs « Language with code "fr" was not found »), but takes each item's name in the `items`
+# logs « Language with code "fr" was not found »), but takes each item's name in the `items`
 # form of `contextMenu`; a "---------" value is Handsontable's separator.
 TABLE_CONTEXT_MENU = {
     "items": {
@@ -223,7 +223,7 @@ def trimmed_table(value):
 
 
 class TableBlock(BaseTableBlock):
-    """Wagtail's table with a required caption (« Titre du tableau ») and a filled header row or
+    """Wagtail's table with a required caption (« Titre du tableau ») and a filled header row or
     column: screen readers announce the caption, and read each cell with its header."""
 
     def __init__(self, **kwargs):
@@ -252,14 +252,14 @@ class TableBlock(BaseTableBlock):
             value["table_header_choice"] = "column"
         # A draft may stay incomplete (Wagtail defers required checks); publishing may not.
         if not self.is_deferred_validation and self.is_empty_table(value):
-            # Stored as null, it would vanish from the page (and show in « Tableaux à
-            # compléter »).
+            # Stored as null, it would vanish from the page (and show in « Tableaux à
+            # compléter »).
             raise ValidationError("Ce tableau est vide : remplissez-le ou supprimez le bloc.")
         if value and not self.is_deferred_validation:
             errors = []
             if not str(value.get("table_caption") or "").strip():
                 errors.append(
-                    "Donnez un titre au tableau (« Titre du tableau ») : les lecteurs d'écran "
+                    "Donnez un titre au tableau (« Titre du tableau ») : les lecteurs d'écran "
                     "l'annoncent avant son contenu."
                 )
             if not self.has_header_cells(value):
@@ -276,7 +276,7 @@ class TableBlock(BaseTableBlock):
 
     def get_searchable_content(self, value):
         """The cells, and the caption the page shows above them (Wagtail's indexes the cells
-        only: « Exemple de budget annuel » would not find the guide that shows it)."""
+        only: « Exemple de budget annuel » would not find the guide that shows it)."""
         caption = str((value or {}).get("table_caption") or "").strip()
         return [*([caption] if caption else []), *super().get_searchable_content(value)]
 
@@ -298,7 +298,7 @@ class TableBlock(BaseTableBlock):
         template = "knowledge_base/blocks/table.html"
         label = "Tableau"
         description = (
-            "Un tableau de données ; donnez-lui un titre (« Titre du tableau ») et choisissez "
+            "Un tableau de données ; donnez-lui un titre (« Titre du tableau ») et choisissez "
             "sa ligne ou sa colonne d'en-tête."
         )
         preview_value = {

@@ -69,7 +69,7 @@ class RichTextBlock(blocks.RichTextBlock):
 
 
 # Ids the guide's page already uses (base.html's skip-link target, the table of contents'
-# title): a heading « Contenu » must not steal the skip link.
+# title): a heading « Contenu » must not steal the skip link.
 PAGE_IDS = ("contenu", "kb-toc-title")
 
 
@@ -78,7 +78,7 @@ def heading_anchors(
 ) -> list[str]:
     """The anchors of a page's headings, in order, one per heading and all different, so that
     each link of the table of contents leads to its own heading: the slug of the text,
-    « section-N » (N: the heading's rank, counted from `first_rank`) when the text has nothing
+    « section-N » (N: the heading's rank, counted from `first_rank`) when the text has nothing
     to slug (punctuation only), then -2, -3… when an anchor is already taken (by the page, by
     `taken` or by an earlier heading)."""
     taken = set(PAGE_IDS) | set(taken)

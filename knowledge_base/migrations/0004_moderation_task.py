@@ -1,5 +1,5 @@
 """The moderation task of experiences becomes a ModerationTask (a comment is required to
-request changes). The existing « Validation par un modérateur ou une modératrice » task is
+request changes). The existing « Validation par un modérateur ou une modératrice » task is
 converted in place: same task row and id (its workflow, task states and history stay), its
 groups copied, its content type switched; Wagtail's GroupApprovalTask row is removed."""
 

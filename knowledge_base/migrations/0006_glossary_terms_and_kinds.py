@@ -1,7 +1,7 @@
 """The glossary takes words of the trade beside sigles: entries up to 120 characters, and a kind
-(« Sigle » / « Terme ») stored rather than guessed when a guide is rendered. Existing entries are
-classified by how they are written: all capitals and digits, short (« CCAS », « UDCCAS ») is a
-sigle; anything else (« Délégation », « Vice-président(e) ») a term. Editors can change it."""
+(« Sigle » / « Terme ») stored rather than guessed when a guide is rendered. Existing entries are
+classified by how they are written: all capitals and digits, short (« CCAS », « UDCCAS ») is a
+sigle; anything else (« Délégation », « Vice-président(e) ») a term. Editors can change it."""
 
 import re
 

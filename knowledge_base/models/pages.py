@@ -55,7 +55,7 @@ class KnowledgePage(Page):
         ),
         FieldPanel(
             "audiences",
-            help_text="À qui la page sert surtout : le filtre « Public » des listes et l'API "
+            help_text="À qui la page sert surtout : le filtre « Public » des listes et l'API "
             "s'en servent. Aucun coché : utile à tous.",
         ),
     ]
@@ -74,7 +74,7 @@ class KnowledgePage(Page):
 
     @cached_property
     def members_only(self) -> bool:
-        """Readable only once logged in (« Personnes connectées » or « Groupes », on the page or
+        """Readable only once logged in (« Personnes connectées » or « Groupes », on the page or
         an ancestor): cards and the page say so. Set in bulk by listing.prefetch_cards."""
         return (
             self.get_view_restrictions()
@@ -101,7 +101,7 @@ class IndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["union.HomePage"]
     max_count = 1
-    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
+    base_form_class = FreeAddressPageForm  # not « /sante/ » nor « /contact/ »: union.page_paths
     listing_kind = ""  # "guides" or "experiences": which filters make sense
 
     class Meta:
@@ -144,7 +144,7 @@ class GuideAuthor(Orderable):
 
 
 def table_text(value) -> str:
-    """« Titre : a · b ; c · d. » for a table block's value."""
+    """« Titre : a · b ; c · d. » for a table block's value."""
     if not value:
         return ""
     rows = [
@@ -240,9 +240,9 @@ class GuidePage(KnowledgePage):
             )
 
     def search_text(self) -> str:
-        """The text search extracts are cut from: a table's cells are separated (« · » between
-        cells, « ; » between rows), never run together into one sentence. A legal reference is
-        read as the page shows it, without the words its index entry adds (« article L111-2 »)."""
+        """The text search extracts are cut from: a table's cells are separated (« · » between
+        cells, « ; » between rows), never run together into one sentence. A legal reference is
+        read as the page shows it, without the words its index entry adds (« article L111-2 »)."""
         parts = [self.summary]
         for block in self.body:
             if block.block_type == "table":
@@ -265,7 +265,7 @@ class GuidePage(KnowledgePage):
         keeps leading to the same heading when a rich-text heading of the same name comes
         before it."""
         blocks = list(self.body)
-        # A FAQ block's title is a level-2 heading too (« Questions fréquentes »).
+        # A FAQ block's title is a level-2 heading too (« Questions fréquentes »).
         headings = [i for i, block in enumerate(blocks) if block.block_type in HEADING_BLOCKS]
         texts = [heading_text(blocks[i]) for i in headings]
         anchors = dict(zip(headings, heading_anchors(texts), strict=True))
@@ -295,8 +295,8 @@ class GuidePage(KnowledgePage):
     def toc(self) -> list[dict]:
         """Level-2 headings of the body, in page order: the guide's table of contents.
 
-        It stays a list of sections, as the editors were told (« les titres de niveau 2 forment
-        le sommaire du guide »): a level-2 heading counts whether it is a heading block or typed
+        It stays a list of sections, as the editors were told (« les titres de niveau 2 forment
+        le sommaire du guide »): a level-2 heading counts whether it is a heading block or typed
         in a rich text (the editor offers only h3 and h4 there, but older or imported texts may
         hold an h2). Sub-sections (h3, h4), from either, are not listed: they get ids so that
         they can be linked to, as heading blocks of level 3 always have."""
@@ -422,7 +422,7 @@ class ExperiencePage(KnowledgePage):
             return []
         # An EPT's communes point to it as their `ept`, other groupings' as their `epci`.
         communes = {c.code: c for c in [*grouping.communes.all(), *grouping.ept_communes.all()]}
-        # match_key: the name without case nor accents, so that « Épinay » sorts among the E.
+        # match_key: the name without case nor accents, so that « Épinay » sorts among the E.
         return sorted(communes.values(), key=lambda commune: (commune.match_key, commune.code))
 
     @property

@@ -21,7 +21,7 @@ GLOSSARY_CACHE_KEY = "knowledge_base:glossary-sigles"
 
 
 def acronym_key(acronym: str) -> str:
-    """What makes two ways of typing a sigle the same: « CCAS », « ccas », « C.C.A.S. »."""
+    """What makes two ways of typing a sigle the same: « CCAS », « ccas », « C.C.A.S. »."""
     return re.sub(r"[\s.]", "", acronym).upper()
 
 
@@ -53,8 +53,8 @@ class Theme(index.Indexed, models.Model):
     """A theme of the union's work (accès aux droits, domiciliation...), shared by guides and
     experiences. Editable as a snippet; the slug appears in shared listing URLs."""
 
-    # French messages for a duplicate: Django's own read « Un objet Thème avec ce champ Slug
-    # existe déjà. »
+    # French messages for a duplicate: Django's own read « Un objet Thème avec ce champ Slug
+    # existe déjà. »
     name = models.CharField(
         "nom",
         max_length=100,
@@ -104,7 +104,7 @@ class Theme(index.Indexed, models.Model):
             self.slug = self.free_slug()
 
     def free_slug(self) -> str:
-        """A slug made from the name, not used by another theme (« -2 », « -3 »… if it is)."""
+        """A slug made from the name, not used by another theme (« -2 », « -3 »… if it is)."""
         base = slugify(self.name)[:90] or "theme"
         others = Theme.objects.exclude(pk=self.pk)
         return first_free(base, lambda slug: others.filter(slug=slug).exists())
@@ -118,13 +118,13 @@ class GlossaryKind(models.TextChoices):
     TERME = "terme", "Terme"
 
 
-# A sigle is one short word (« C.C.A.S. », « C C A S » count as one), under this length.
+# A sigle is one short word (« C.C.A.S. », « C C A S » count as one), under this length.
 SIGLE_MAX_LENGTH = 20
 
 
 def looks_like_sigle(text: str) -> bool:
-    """Written as a sigle: capitals and digits only, short (« CCAS », « UDCCAS », « RSA »), not a
-    word of the trade (« Domiciliation », « Délégation de signature »). Used when an entry is
+    """Written as a sigle: capitals and digits only, short (« CCAS », « UDCCAS », « RSA »), not a
+    word of the trade (« Domiciliation », « Délégation de signature »). Used when an entry is
     created without its kind (imports, the demo); migration 0006 holds a frozen copy."""
     compact = re.sub(r"[\s.&'’/-]", "", text or "")
     return (
@@ -137,14 +137,14 @@ def looks_like_sigle(text: str) -> bool:
 
 
 def entry_key(text: str) -> str:
-    """What makes two entries the same: case, accents, dots, spaces and hyphens aside (« CCAS »,
-    « C.C.A.S. », « c c a s » ; « Élection de domicile », « election de domicile »)."""
+    """What makes two entries the same: case, accents, dots, spaces and hyphens aside (« CCAS »,
+    « C.C.A.S. », « c c a s » ; « Élection de domicile », « election de domicile »)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(char for char in decomposed if char.isalnum()).upper()
 
 
 class GlossaryTermForm(WagtailAdminModelForm):
-    """The kind is a choice the editor makes: two radio buttons, no empty « --------- » one."""
+    """The kind is a choice the editor makes: two radio buttons, no empty « --------- » one."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,8 +154,8 @@ class GlossaryTermForm(WagtailAdminModelForm):
 
 class GlossaryTerm(index.Indexed, models.Model):
     """An entry of the glossary: a sigle of social action (CCAS, ABS, CASF...), whose first use
-    in a guide is rendered as <abbr title="expansion">, or a word of the trade (« Délégation de
-    signature », « Aide facultative »), explained on the glossary page only. The page lists both.
+    in a guide is rendered as <abbr title="expansion">, or a word of the trade (« Délégation de
+    signature », « Aide facultative »), explained on the glossary page only. The page lists both.
 
     The column keeps its historical name `acronym` (imports and the demo write it) but holds
     either: a sigle or a term."""
@@ -227,8 +227,8 @@ class GlossaryTerm(index.Indexed, models.Model):
         return result
 
     def clean(self):
-        """One entry per term or sigle, whatever its case, accents, dots and spaces: « ccas » or
-        « C.C.A.S. » beside « CCAS » would be a second, competing definition. A sigle needs its
+        """One entry per term or sigle, whatever its case, accents, dots and spaces: « ccas » or
+        « C.C.A.S. » beside « CCAS » would be a second, competing definition. A sigle needs its
         expansion (the guides show it) and stays one short word; a term needs its definition."""
         super().clean()
         self.acronym = (self.acronym or "").strip()
@@ -241,7 +241,7 @@ class GlossaryTerm(index.Indexed, models.Model):
                 raise ValidationError(
                     {
                         "acronym": f"{what} est déjà dans le glossaire sous la forme "
-                        f"« {other.acronym} » : modifiez cette entrée plutôt que d'en créer "
+                        f"« {other.acronym} » : modifiez cette entrée plutôt que d'en créer "
                         "une seconde."
                     }
                 )
@@ -251,7 +251,7 @@ class GlossaryTerm(index.Indexed, models.Model):
             if len(self.acronym) > SIGLE_MAX_LENGTH or several_words:
                 errors["kind"] = (
                     f"Un sigle s'écrit en un mot court ({SIGLE_MAX_LENGTH} caractères au plus), "
-                    "comme CCAS ou RSA : pour un mot ou une expression, choisissez « Terme »."
+                    "comme CCAS ou RSA : pour un mot ou une expression, choisissez « Terme »."
                 )
             elif not (self.expansion or "").strip():
                 errors["expansion"] = (

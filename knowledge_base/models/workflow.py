@@ -1,5 +1,5 @@
-"""The moderation task of experiences: Wagtail's group approval, where « Demander des
-modifications » requires a comment (the member reads it to know what to change)."""
+"""The moderation task of experiences: Wagtail's group approval, where « Demander des
+modifications » requires a comment (the member reads it to know what to change)."""
 
 from django import forms
 from wagtail.forms import TaskStateCommentForm
@@ -27,7 +27,7 @@ class RequestChangesForm(TaskStateCommentForm):
 
 class ModerationTask(AbstractGroupApprovalTask):
     """Wagtail's GroupApprovalTask (same actions, same groups), with a required comment on
-    « Demander des modifications ». The « Modération de l'union » workflow's task was converted
+    « Demander des modifications ». The « Modération de l'union » workflow's task was converted
     in place by migration 0004 (same task id: its task states and history stay)."""
 
     def get_form_for_action(self, action):

@@ -1,4 +1,4 @@
-"""The public search page's « Accès direct » (knowledge_base.search.promoted_results)."""
+"""The public search page's « Accès direct » (knowledge_base.search.promoted_results)."""
 
 from django import template
 

@@ -11,7 +11,7 @@ from seminars.phones import display_phone, tel_uri
 
 register = template.Library()
 
-# A contact's phone as typed by a member or an editor (« 0148301234 », « +33 1 48… »), shown the
+# A contact's phone as typed by a member or an editor (« 0148301234 », « +33 1 48… »), shown the
 # French way with its tel: link, as the guides' contact card does (seminars.phones).
 register.filter("display_phone", display_phone)
 register.filter("tel_uri", tel_uri)
@@ -68,9 +68,9 @@ def restricted_page_notice(context, next_url) -> str:
         return ""
     from knowledge_base.models import GuidePage
 
-    subject = f"Le guide « {page.title} » est réservé"
+    subject = f"Le guide « {page.title} » est réservé"
     if not isinstance(page, GuidePage):
-        subject = f"La page « {page.title} » est réservée"
+        subject = f"La page « {page.title} » est réservée"
     return (
         f"{subject} aux membres de l'union et à son équipe : connectez-vous. Pas de compte ? "
         "Demandez-le à la direction de votre CCAS ou à l'union."

@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('commune_status', models.CharField(choices=[('matched', 'Reconnue'), ('flagged', 'À vérifier')], default='matched', max_length=10)),
                 ('commune_suggestions', models.JSONField(blank=True, default=list)),
                 ('fonction', models.CharField(choices=[('maire', 'Maire'), ('maire_adjoint', 'Maire adjoint(e) / adjoint(e) au maire'), ('conseiller_municipal', 'Conseiller(ère) municipal(e)'), ('president_ccas', 'Président(e) de CCAS'), ('vice_president_ccas', 'Vice-président(e) de CCAS'), ('membre_ca', "Membre du conseil d'administration"), ('directeur_ccas', 'Directeur(trice) de CCAS'), ('dgs', 'Directeur(trice) général(e) des services'), ('agent_action_sociale', "Responsable / agent d'action sociale"), ('charge_mission', 'Chargé(e) de mission'), ('partenaire', 'Partenaire'), ('autre', 'Autre')], max_length=30)),
-                ('fonction_text', models.CharField(blank=True, help_text='Texte libre (« autre », import).', max_length=200, verbose_name='fonction saisie')),
+                ('fonction_text', models.CharField(blank=True, help_text='Texte libre (« autre », import).', max_length=200, verbose_name='fonction saisie')),
                 ('needs', models.TextField(blank=True, verbose_name='besoins (accessibilité, alimentation)')),
                 ('consent', models.BooleanField(default=False, verbose_name='accepte de figurer dans la liste publiée')),
                 ('status', models.CharField(choices=[('confirmed', 'Confirmée'), ('waitlisted', "Liste d'attente"), ('cancelled', 'Annulée')], max_length=12)),

@@ -19,11 +19,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='seminarpage',
             name='attested_duration',
-            field=seminars.durations.HoursMinutesField(blank=True, help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : l'attestation de présence l'indique. Laissée vide, l'attestation donne les horaires sans durée.", null=True, verbose_name='durée de formation attestée (heures et minutes)'),
+            field=seminars.durations.HoursMinutesField(blank=True, help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : l'attestation de présence l'indique. Laissée vide, l'attestation donne les horaires sans durée.", null=True, verbose_name='durée de formation attestée (heures et minutes)'),
         ),
         migrations.AlterField(
             model_name='proceedingspage',
             name='show_participants',
-            field=models.BooleanField(default=True, help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent, et, dès qu'une présence a été émargée pour l'événement, seulement les personnes émargées. Une commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.", verbose_name='publier la liste des participants'),
+            field=models.BooleanField(default=True, help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent, et, dès qu'une présence a été émargée pour l'événement, seulement les personnes émargées. Une commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.", verbose_name='publier la liste des participants'),
         ),
     ]

@@ -5,8 +5,8 @@ optional proposals (seminars.blocks.OptionalListBlock).
 
 Existing registrations: one link is counted for everyone with an address who was e-mailed at
 registration (every source but an import, which sends nothing) or since (a reminder, a public
-notice such as « Recevoir mon lien », an attestation). An imported person never e-mailed stays at
-0: the first « Renvoyer le lien » gives « votre lien personnel », not « un nouveau lien »."""
+notice such as « Recevoir mon lien », an attestation). An imported person never e-mailed stays at
+0: the first « Renvoyer le lien » gives « votre lien personnel », not « un nouveau lien »."""
 
 import wagtail.fields
 from django.db import migrations, models

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                     "kind",
                     models.CharField(
                         choices=[
-                            ("rating", "Note (de « Très satisfaisant » à « Pas satisfaisant »)"),
+                            ("rating", "Note (de « Très satisfaisant » à « Pas satisfaisant »)"),
                             ("text", "Réponse libre"),
                         ],
                         default="rating",

@@ -4,11 +4,11 @@ on a member host (tenants.models.note_member_sign_in).
 For existing rows, the only date there is, User.last_login, is one date for all of a person's
 spaces and the portal. It is copied for people with exactly one membership, and only when it
 follows the access's opening: such a login can only have been to that space, or to the portal
-on the way to it (« Mes espaces »). For someone with two spaces it may belong to either: copying
+on the way to it (« Mes espaces »). For someone with two spaces it may belong to either: copying
 it would show a team a sign-in that happened in another space (what this field is for: a team
 learns nothing of the person's other spaces). For them, the last hand-over link to that space
 that was used (HandoverLink.used_at: one sign-in there, surely) is taken when there is one; else
-the space says « jamais connecté(e) » until her next sign-in there.
+the space says « jamais connecté(e) » until her next sign-in there.
 """
 
 from django.conf import settings

@@ -37,7 +37,7 @@ class UsualCategory:
 
 @dataclass(frozen=True)
 class UsualPole:
-    """A pole of the catalogue and its key figure (docs/workspace.md, « Key figures »).
+    """A pole of the catalogue and its key figure (docs/workspace.md, « Key figures »).
 
     A pole's figures measure different things (requests, refusals, people domiciled, letters),
     so a pole is never the sum of all its lines: its key figure is either the sum of its
@@ -309,7 +309,7 @@ class ActivityReport:
 
     @property
     def in_progress_note(self) -> str:
-        """Why a year not over is not compared (after « <year> n'est pas terminée : »); the page
+        """Why a year not over is not compared (after « <year> n'est pas terminée : »); the page
         (workspace/_partial_year.html) and the exports (partial_year_notes) say the same."""
         return (
             "ses chiffres ne couvrent qu'une partie de l'année, ils ne sont donc pas comparés à "
@@ -318,9 +318,9 @@ class ActivityReport:
 
     @property
     def missing_note(self) -> str:
-        """What is missing (after « Saisie incomplète : »), as the page and the exports say it:
+        """What is missing (after « Saisie incomplète : »), as the page and the exports say it:
         a file read later, away from the page, would otherwise pass an empty evolution off as
-        « no change » or a missing figure as a fall."""
+        « no change » or a missing figure as a fall."""
         count = len(self.missing)
         several = count > 1
         has = "n'ont" if several else "n'a"
@@ -478,7 +478,7 @@ class YearEntry:
 
     @property
     def note(self) -> str:
-        """How far the entry is, after « Saisie de <year> en cours : »."""
+        """How far the entry is, after « Saisie de <year> en cours : »."""
         text = plural(self.entered, "chiffre saisi", "chiffres saisis")
         if not self.over:
             return f"{text} jusqu'ici ; l'année n'est pas terminée."
@@ -504,8 +504,8 @@ class ActivityOverview:
 
 def is_complete(year: int, pairs_by_year: dict[int, set], today: date) -> bool:
     """A year is complete when it is over and every figure of the year before has its
-    counterpart (0 for an activity that stopped): the same rule as the report's « saisie
-    incomplète ». A first year is complete once over."""
+    counterpart (0 for an activity that stopped): the same rule as the report's « saisie
+    incomplète ». A first year is complete once over."""
     return year < today.year and pairs_by_year.get(year - 1, set()) <= pairs_by_year[year]
 
 
@@ -667,13 +667,13 @@ MAX_COUNT, MAX_AMOUNT = _field_limits()
 def latest_activity_year(today: date | None = None) -> int:
     """The latest year a figure may be entered or imported for: the current one (Paris time,
     settings.TIME_ZONE). A year not begun has no activity yet, and its figures (a typo for the
-    year before, most often) would become the dashboard's « Activité <année> »."""
+    year before, most often) would become the dashboard's « Activité <année> »."""
     return (today or timezone.localdate()).year
 
 
 def future_year_message(year: int, latest: int) -> str | None:
     """Why a year after `latest` (latest_activity_year) is refused; None for a year that is not
-    merely early but absurd (99999), which gets the plain « between 1990 and <latest> »."""
+    merely early but absurd (99999), which gets the plain « between 1990 and <latest> »."""
     if not latest < year <= LAST_YEAR:
         return None
     return (
@@ -693,7 +693,7 @@ def activity_year_error(year: int, latest: int | None = None) -> str | None:
 
 def invalid_count_message(text: str) -> str:
     """Said by the import and the entry form alike for a count that is not a whole number."""
-    return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."
+    return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."
 
 
 class TooLarge(ValueError):
@@ -751,7 +751,7 @@ def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[Impo
         ImportIssue(
             1,
             FRENCH_HEADERS[column],
-            f"Colonne « {FRENCH_HEADERS[column]} » absente de la ligne d'en-tête.",
+            f"Colonne « {FRENCH_HEADERS[column]} » absente de la ligne d'en-tête.",
         )
         for column in COLUMNS
         if column not in positions
@@ -793,7 +793,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 ImportIssue(
                     number,
                     labels["year"],
-                    f"Année invalide : « {cell_text(cells['year'])} » "
+                    f"Année invalide : « {cell_text(cells['year'])} » "
                     f"(attendu : une année entre {FIRST_ACTIVITY_YEAR} et {max_year}).",
                 )
             )
@@ -828,7 +828,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                     ImportIssue(
                         number,
                         labels["amount"],
-                        f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
+                        f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
                         "positifs, au plus deux décimales, virgule ou point décimal).",
                     )
                 )

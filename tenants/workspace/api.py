@@ -45,7 +45,7 @@ from union.spreadsheets import ImportIssue
 
 
 def _person(user) -> str | None:
-    # As the documents page names them: « Prénom Nom », else the address.
+    # As the documents page names them: « Prénom Nom », else the address.
     return person_name(user) if user is not None else None
 
 
@@ -58,7 +58,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         help_text="La catégorie en clair, comme sur la page",
     )
     file_format = serializers.CharField(
-        read_only=True, help_text="« PDF », « XLSX »… (d'après le nom du fichier)"
+        read_only=True, help_text="« PDF », « XLSX »… (d'après le nom du fichier)"
     )
     content_type = serializers.SerializerMethodField(
         help_text="Le type sous lequel le fichier est servi par `url`"
@@ -70,7 +70,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         help_text="Qui l'a déposé : prénom et nom, sinon son adresse ; null si inconnu"
     )
     replaced_by = serializers.SerializerMethodField(
-        help_text="Qui a déposé la dernière version du fichier (« Remplacer le fichier »)"
+        help_text="Qui a déposé la dernière version du fichier (« Remplacer le fichier »)"
     )
     url = serializers.SerializerMethodField(
         help_text="Adresse du fichier sur l'hôte du membre (même session ou jeton) : les PDF et "
@@ -139,7 +139,7 @@ def _category_choices() -> str:
 )
 class DocumentList(generics.ListAPIView):
     """The host member's documents (its people only), newest upload first; `?category=<code>`
-    keeps one category, as the page's « ?categorie= »."""
+    keeps one category, as the page's « ?categorie= »."""
 
     serializer_class = DocumentSerializer
     permission_classes = [IsMemberOfHost]
@@ -153,7 +153,7 @@ class DocumentList(generics.ListAPIView):
             return documents
         if category not in Document.Category.values:
             raise ValidationError(
-                {"category": [f"Catégorie inconnue « {category[:50]} » : {_category_choices()}."]}
+                {"category": [f"Catégorie inconnue « {category[:50]} » : {_category_choices()}."]}
             )
         return documents.filter(category=category)
 
@@ -168,7 +168,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     def validate(self, data):
         if data.get("kind") == Service.Kind.OTHER and not data.get("label"):
-            raise serializers.ValidationError({"label": "Obligatoire pour « Autre »."})
+            raise serializers.ValidationError({"label": "Obligatoire pour « Autre »."})
         return data
 
 
@@ -403,8 +403,8 @@ def _line_schema(name: str, with_category: bool):
         )
         fields["measure"] = serializers.CharField(
             allow_null=True,
-            help_text="Ce que compte le chiffre clé du pôle, comme sur la page (« Domiciliations "
-            "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
+            help_text="Ce que compte le chiffre clé du pôle, comme sur la page (« Domiciliations "
+            "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
             "(plusieurs catégories propres au CCAS ou au CIAS, rien ne dit qu'elles comptent la "
             "même chose), `count` et `amount` sont alors null",
         )
@@ -458,7 +458,7 @@ class ActivityReportView(APIView):
         asked = activity.read_year(raw)
         if raw and asked is None:
             return Response(
-                {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
+                {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         years = activity.available_years()
@@ -503,7 +503,7 @@ class ActivityImportView(APIView):
     def post(self, request):
         uploaded = request.FILES.get("file")
         if uploaded is None:
-            return self._errors([ImportIssue(0, "file", "Joignez un fichier « file ».")])
+            return self._errors([ImportIssue(0, "file", "Joignez un fichier « file ».")])
         if uploaded.size > MAX_IMPORT_BYTES:
             return self._errors([ImportIssue(0, "file", "Le fichier dépasse 5 Mo.")])
         try:

@@ -1,4 +1,4 @@
-"""« Télécharger toutes nos données »: everything a member's space holds, in one ZIP file.
+"""« Télécharger toutes nos données »: everything a member's space holds, in one ZIP file.
 
 Réversibilité: a CCAS that chooses the platform asks first whether it can get everything back,
 and a member that leaves the union must be able to. The archive is built from the exporters the
@@ -44,7 +44,7 @@ from union.spreadsheets import csv_bytes
 
 logger = logging.getLogger(__name__)
 
-# How long after its departure from the union (the union's « a quitté l'union », dated by its
+# How long after its departure from the union (the union's « a quitté l'union », dated by its
 # audit trail) a member's direction may still sign in to download this archive. Long enough for
 # a director on leave to come back to it; the union can open it again by recording the
 # departure anew. A suspended member gets none: suspension is temporary and keeps everything.
@@ -74,7 +74,7 @@ class WrongSchema(RuntimeError):
 
 
 def departed_on(member: MemberCCAS) -> date | None:
-    """The day the union recorded the member's departure (its last « a quitté l'union » in the
+    """The day the union recorded the member's departure (its last « a quitté l'union » in the
     union's trail), for a member that has left; None otherwise or when no such line is kept."""
     if member.status != MemberCCAS.Status.LEFT:
         return None
@@ -104,7 +104,7 @@ def archive_open_until(member: MemberCCAS) -> date | None:
 
 def archive_still_open_until(member: MemberCCAS, today: date | None = None) -> date | None:
     """archive_open_until while that day has not passed yet; None once it has, or for a member
-    that has not left (« Mes espaces » gives a departed member's direction this date)."""
+    that has not left (« Mes espaces » gives a departed member's direction this date)."""
     until = archive_open_until(member)
     return until if until is not None and (today or timezone.localdate()) <= until else None
 
@@ -151,8 +151,8 @@ def archive_name(member: MemberCCAS, today: date | None = None) -> str:
 
 
 def _dmy(value) -> str:
-    """A date as French spreadsheets read it (« 05/04/2026 »); a moment in Paris time with its
-    hour (« 05/04/2026 14:05 »); "" for none."""
+    """A date as French spreadsheets read it (« 05/04/2026 »); a moment in Paris time with its
+    hour (« 05/04/2026 14:05 »); "" for none."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -196,7 +196,7 @@ class ArchiveWriter:
         self.taken: set[str] = set()
 
     def unique(self, path: str) -> str:
-        """`path`, or « nom (2).pdf » when a file of that name is already in the archive."""
+        """`path`, or « nom (2).pdf » when a file of that name is already in the archive."""
         folder, slash, name = path.rpartition("/")
         stem, dot, extension = name.rpartition(".")
         if not dot or not stem:
@@ -282,7 +282,7 @@ def write_member_archive(member: MemberCCAS, *, actor=None):
 
 
 def download_member_archive(member: MemberCCAS, *, actor=None):
-    """« Télécharger toutes nos données »: the archive (write_member_archive), its download
+    """« Télécharger toutes nos données »: the archive (write_member_archive), its download
     audited in the member's journal (whole) and in the union's trail (who and when only: the
     action is not `shared`, nothing of what the archive holds leaves the space)."""
     handle, summary = write_member_archive(member, actor=actor)
@@ -333,7 +333,7 @@ def _add_identity(writer: ArchiveWriter, member: MemberCCAS) -> None:
     writer.add(
         "profil/fiche-identite.csv",
         csv_bytes(rows),
-        # « du CIAS » for a CIAS: the archive names the member as its pages do.
+        # « du CIAS » for a CIAS: the archive names the member as its pages do.
         f"La fiche d'identité du {member.kind} (page Profil) : une ligne par rubrique, avec les "
         "choix de publication dans l'annuaire des membres.",
     )
@@ -401,7 +401,7 @@ def _add_activity(writer: ArchiveWriter, member: MemberCCAS) -> None:
         csv_bytes(figures),
         "Tous les chiffres d'activité saisis, toutes années, au format d'import du rapport "
         "d'activité (année ; pôle ; catégorie ; nombre ; montant) : ce fichier s'importe tel "
-        "quel (« Importer un fichier »).",
+        "quel (« Importer un fichier »).",
     )
     for year in sorted(activity.available_years()):
         report = activity.activity_report(year)
@@ -495,7 +495,7 @@ def _add_abs(writer: ArchiveWriter) -> None:
         "Les valeurs des indicateurs de l'analyse des besoins sociaux : brouillons et valeurs "
         "validées, publiées ou non, avec leur source, qui les a saisies et validées, et quand. "
         "Les sept premières colonnes sont celles du modèle d'import ABS : le fichier s'importe "
-        "tel quel (« s » : secret statistique ; « n.d. » : non disponible).",
+        "tel quel (« s » : secret statistique ; « n.d. » : non disponible).",
     )
 
 
@@ -710,7 +710,7 @@ def readme_text(member: MemberCCAS, summary: ArchiveSummary, now: datetime, acto
     """The archive's guide, in French: whose, of when, what each file is, the formats."""
     moment = long_date(timezone.localtime(now), weekday=False, time=True)
     lines = [
-        f"Archive des données de l'espace « {member.name} » sur Maillage ({member.domain_name})",
+        f"Archive des données de l'espace « {member.name} » sur Maillage ({member.domain_name})",
         "",
         f"Préparée le {moment}" + (f" à la demande de {_person(actor)}." if actor else "."),
         "Elle contient tout ce que l'espace tient : fiche d'identité, conseil d'administration, "

@@ -106,7 +106,7 @@ def to_xlsx(
     member_name: str,
     authorities: BoardAuthorities | None = None,
 ) -> bytes:
-    # A label is typed (« 2020/2026 »): new_sheet makes it a valid sheet name.
+    # A label is typed (« 2020/2026 »): new_sheet makes it a valid sheet name.
     workbook, sheet = new_sheet(
         f"Mandature {mandate.label}", HEADERS, title=title(mandate, member_name)
     )

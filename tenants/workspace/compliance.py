@@ -34,7 +34,7 @@ class BoardAuthorities:
     """Who presides the board and appoints its nommés, and which council elects its élus: the
     maire and the conseil municipal of a CCAS (CASF L123-6); for a CIAS, the président of the
     EPCI and the EPCI's deliberative body, put in their place (CASF R123-27). Nouns without
-    article (all masculine: « le … », « du … »)."""
+    article (all masculine: « le … », « du … »)."""
 
     president: str = "maire"
     council: str = "conseil municipal"
@@ -53,7 +53,7 @@ class BoardAuthorities:
 
     @property
     def renewal_rule(self) -> str:
-        """Who renews the board after the municipal elections (« Renouveler le conseil »)."""
+        """Who renews the board after the municipal elections (« Renouveler le conseil »)."""
         if self.cias:
             return (
                 f"Après les élections municipales, le {self.council}, renouvelé avec les "
@@ -98,15 +98,15 @@ def board_authorities(member: MemberCCAS | None = None) -> BoardAuthorities:
 
 
 def seat_label(seat: str, authorities: BoardAuthorities | None = None) -> str:
-    """The label of a seat code (« president »…) on the board of the member whose schema is in
+    """The label of a seat code (« president »…) on the board of the member whose schema is in
     use, unless `authorities` says whose board it is. An unknown code is shown as stored."""
     authorities = authorities or board_authorities()
     return authorities.seat_labels.get(seat, seat)
 
 
 def in_sentence(label: str) -> str:
-    """A label inside a sentence: its first letter in lower case only (« président(e) de
-    l'EPCI », not « de l'epci »)."""
+    """A label inside a sentence: its first letter in lower case only (« président(e) de
+    l'EPCI », not « de l'epci »)."""
     return label[:1].lower() + label[1:]
 
 
@@ -388,7 +388,7 @@ def next_mandate_label(today: date | None = None) -> str:
 def abs_due_after(today: date | None = None) -> MunicipalElection | None:
     """The election after which the ABS's socio-demographic diagnosis is due (CASF R123-1:
     within the year after the municipal elections), while that year runs. Shown until the end
-    of the following calendar year, the longest reading of « within the year after »."""
+    of the following calendar year, the longest reading of « within the year after »."""
     today = today or timezone.localdate()
     election = last_municipal_election(today)
     if election is None or today.year > election.last_round.year + 1:
@@ -410,7 +410,7 @@ class RenewalDue:
     EPCI's council and its président, once that council is installed (R123-27).
 
     The texts the renewal alert shows (workspace/_term_warnings.html) are built here, so that
-    a CIAS is not told about « le maire » and « le conseil municipal »."""
+    a CIAS is not told about « le maire » and « le conseil municipal »."""
 
     election: MunicipalElection
     today: date
@@ -610,11 +610,11 @@ class StatusBadge:
 def board_status(
     compliance: Compliance, renewal: RenewalDue | None, *, counted: bool = False
 ) -> list[StatusBadge]:
-    """The board's status as the dashboard and the board page show it. « Conforme » alone only
+    """The board's status as the dashboard and the board page show it. « Conforme » alone only
     when no renewal is due: a board that should have been replaced after the municipal elections
-    is not in order, whatever its composition (« Composition conforme – conseil à renouveler,
-    délai dépassé »). `counted`: a non-compliant board says how many points fail (the dashboard,
-    which lists them) rather than « Non conforme » (the board page's checklist says which)."""
+    is not in order, whatever its composition (« Composition conforme – conseil à renouveler,
+    délai dépassé »). `counted`: a non-compliant board says how many points fail (the dashboard,
+    which lists them) rather than « Non conforme » (the board page's checklist says which)."""
     if renewal is None:
         if compliance.compliant:
             return [StatusBadge("Conforme", "ok")]

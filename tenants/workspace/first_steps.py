@@ -1,4 +1,4 @@
-"""« Premiers pas »: what a director who just arrived in a new space has to do first, on the
+"""« Premiers pas »: what a director who just arrived in a new space has to do first, on the
 home page, each step a link and ticked from the space's own data.
 
 Nothing is stored about the steps themselves: a step is done when the data it asks for is there
@@ -112,7 +112,7 @@ def first_steps(member: MemberCCAS) -> list[Step]:
             "Choisir ce que l'annuaire des membres publie",
             "/profil/#annuaire",
             _publication_chosen(),
-            "Page Profil, partie « Annuaire des membres du portail » : le nom, les services, "
+            "Page Profil, partie « Annuaire des membres du portail » : le nom, les services, "
             "les coordonnées, ou rien.",
         ),
     ]
@@ -123,7 +123,7 @@ def is_hidden(request) -> bool:
 
 
 def first_steps_panel(request) -> dict | None:
-    """The home page's « Premiers pas » for a director: the steps and how many are done; None
+    """The home page's « Premiers pas » for a director: the steps and how many are done; None
     for other roles, once every step is done, or when the director hid it."""
     if is_hidden(request) or not has_member_role(request, (Membership.Role.DIRECTOR,)):
         return None

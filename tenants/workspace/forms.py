@@ -70,10 +70,10 @@ def clean_document_file(uploaded):
 
 
 class DocumentDetailsForm(forms.Form):
-    """What is said of a document: « Modifier », and the upload form's first fields."""
+    """What is said of a document: « Modifier », and the upload form's first fields."""
 
     title = forms.CharField(label="Titre", max_length=200)
-    # Not required: a document filed without one goes to « Autres », as those filed before
+    # Not required: a document filed without one goes to « Autres », as those filed before
     # categories existed.
     category = forms.ChoiceField(
         label="Catégorie",
@@ -152,7 +152,7 @@ class ServiceForm(forms.Form):
     kind = forms.ChoiceField(
         label="Service", choices=[("", "—")] + Service.Kind.choices, required=False
     )
-    label = forms.CharField(label="Intitulé (si « Autre »)", max_length=100, required=False)
+    label = forms.CharField(label="Intitulé (si « Autre »)", max_length=100, required=False)
     description = forms.CharField(
         label="Description courte",
         max_length=500,
@@ -163,7 +163,7 @@ class ServiceForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == Service.Kind.OTHER and not data.get("label"):
-            self.add_error("label", "Donnez un intitulé au service « Autre ».")
+            self.add_error("label", "Donnez un intitulé au service « Autre ».")
         if not data.get("kind") and (data.get("label") or data.get("description")):
             self.add_error("kind", "Choisissez le service décrit.")
         return data
@@ -179,7 +179,7 @@ class BaseServiceFormSet(forms.BaseFormSet):
             if kind and kind != Service.Kind.OTHER:
                 if kind in seen:
                     raise forms.ValidationError(
-                        f"Le service « {Service.Kind(kind).label} » figure deux fois."
+                        f"Le service « {Service.Kind(kind).label} » figure deux fois."
                     )
                 seen.add(kind)
 
@@ -309,7 +309,7 @@ def reappointed_choice_label(seat: BoardMember, authorities: BoardAuthorities) -
 
 
 class BoardRenewalForm(forms.Form):
-    """« Renouveler le conseil »: the new mandate and who of the current board sits on it again.
+    """« Renouveler le conseil »: the new mandate and who of the current board sits on it again.
     Clashes with other mandates and seats left outside are checked by services.renew_board
     (FieldErrors, put next to these fields by the view), in the same transaction as the write."""
 
@@ -343,7 +343,7 @@ class BoardRenewalForm(forms.Form):
         self.seats = {str(seat.pk): seat for seat in seats}
         authorities = authorities or board_authorities()
         # Plain text: the mandate's label is typed by the space's people (an agent's label
-        # « <img onerror=…> » ran in the director's browser when this was marked safe).
+        # « <img onerror=…> » ran in the director's browser when this was marked safe).
         self.fields["start"].help_text = (
             "Le jour où le nouveau conseil d'administration est installé. La mandature "
             f"{previous.label} finit la veille (si elle n'a pas déjà pris fin)."
@@ -395,7 +395,7 @@ class ActivityFigureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         year = self.fields["year"]
         # clean_year says the range in French; the model field's validators (0 to 32767) would
-        # say Django's « Assurez-vous que cette valeur… » first for a year such as 99999.
+        # say Django's « Assurez-vous que cette valeur… » first for a year such as 99999.
         year.validators = []
         year.widget.attrs.update({"min": FIRST_ACTIVITY_YEAR, "max": self.max_year()})
         if self.instance.pk and self.instance.amount is not None and not self.is_bound:
@@ -474,8 +474,8 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
     # Least privilege by default: without an initial value the browser selects the first choice,
-    # « Directeur ou directrice », and a list left untouched would give full rights (the team,
-    # publication to the directory). « Lecture seule » rather than « Agent »: an agent changes
+    # « Directeur ou directrice », and a list left untouched would give full rights (the team,
+    # publication to the directory). « Lecture seule » rather than « Agent »: an agent changes
     # the member's data, so entering it is a right the director grants on purpose; a wrong
     # reader costs nothing, and the role is changed in one click on this page.
     role = forms.ChoiceField(

@@ -48,7 +48,7 @@ class Document(models.Model):
         OTHER = "autres", "Autres"
 
     title = models.CharField("titre", max_length=200)
-    # « Autres » for the documents filed before categories existed: nothing is guessed for them.
+    # « Autres » for the documents filed before categories existed: nothing is guessed for them.
     # Defaults in the database too, so that code of the previous release still inserts during a
     # rolling update (docs/operations.md: additive migrations).
     category = models.CharField(
@@ -80,7 +80,7 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    # The last « Remplacer le fichier »: the document keeps its title, its place and its link.
+    # The last « Remplacer le fichier »: the document keeps its title, its place and its link.
     replaced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -133,8 +133,8 @@ class Document(models.Model):
 
 
 class TeamInvitation(models.Model):
-    """One invitation e-mail sent to a person of the team (the first one or « Renvoyer
-    l'invitation »), so that the team page can say when, for those who never signed in.
+    """One invitation e-mail sent to a person of the team (the first one or « Renvoyer
+    l'invitation »), so that the team page can say when, for those who never signed in.
 
     Kept in the member's schema: the team page is the member's, and public tables never point
     into a schema. Invitations sent by the union (onboarding) have no row: the team page falls
@@ -157,7 +157,7 @@ class TeamInvitation(models.Model):
     sent_at = models.DateTimeField("envoyée le", auto_now_add=True, db_index=True)
     # True when the e-mail held a link to choose a password (the account had none).
     with_password_link = models.BooleanField(default=False)
-    # The name the direction typed (« Inviter une personne »): what the team sees of the person
+    # The name the direction typed (« Inviter une personne »): what the team sees of the person
     # until she signs in to the space (services.team_name), whether the address had an account
     # of the platform or not. "" when she typed none; None on rows from before it was kept.
     first_name = models.CharField("prénom saisi", max_length=150, null=True, blank=True)
@@ -172,7 +172,7 @@ class TeamInvitation(models.Model):
 
     @property
     def typed_name(self) -> str | None:
-        """« Prénom Nom » as typed ("" if nothing was); None if the row predates typed names."""
+        """« Prénom Nom » as typed ("" if nothing was); None if the row predates typed names."""
         if self.first_name is None and self.last_name is None:
             return None
         return f"{self.first_name or ''} {self.last_name or ''}".strip()
@@ -241,7 +241,7 @@ class Service(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="services")
     kind = models.CharField("service", max_length=20, choices=Kind.choices)
     label = models.CharField(
-        "intitulé", max_length=100, blank=True, help_text="Obligatoire pour « Autre »."
+        "intitulé", max_length=100, blank=True, help_text="Obligatoire pour « Autre »."
     )
     description = models.CharField("description courte", max_length=500, blank=True)
 

@@ -352,8 +352,8 @@ def mandate_errors(
             if other.end is None:
                 advice = (
                     f"Si le conseil a été renouvelé, indiquez d'abord la fin de la mandature "
-                    f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
-                    "celle-ci. La direction peut aussi « Renouveler le conseil » depuis la page "
+                    f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
+                    "celle-ci. La direction peut aussi « Renouveler le conseil » depuis la page "
                     "du conseil : la mandature en cours est close la veille et les membres "
                     "reconduits sont repris sans les saisir de nouveau."
                 )
@@ -362,7 +362,7 @@ def mandate_errors(
                     f"Commencez celle-ci le "
                     f"{long_date(other.end + timedelta(days=1), weekday=False)} au plus tôt, ou, "
                     f"si la mandature {other.label} a pris fin plus tôt, corrigez d'abord sa fin "
-                    f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
+                    f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
                 )
             errors["start"].append(
                 f"La mandature {other.label} ({_period(other)}) est encore en cours le "
@@ -462,8 +462,8 @@ def mandate_seat_errors(seats, start: date, end: date | None, *, adjust: bool = 
     Why refuse rather than move the seats silently: a director who corrects the date the board
     was installed expects the seats entered with the old date to follow, but one who shortens a
     mandate by mistake would not want people's terms cut without being told. So the page names
-    the seats and lets the director choose (`adjust`, « Ajuster les dates des membres du
-    conseil »): those seats then start or end with the mandate. A seat that would not overlap
+    the seats and lets the director choose (`adjust`, « Ajuster les dates des membres du
+    conseil »): those seats then start or end with the mandate. A seat that would not overlap
     the mandate at all cannot be adjusted (it would end before it starts): it is corrected or
     deleted first, whatever the choice."""
     outside = seats_outside(seats, start, end)
@@ -471,7 +471,7 @@ def mandate_seat_errors(seats, start: date, end: date | None, *, adjust: bool = 
 
     def adjustable(seats, verb: str, day: str) -> str:
         return (
-            f"Cochez « Ajuster les dates des membres du conseil » pour "
+            f"Cochez « Ajuster les dates des membres du conseil » pour "
             f"{_by_count(seats, 'le', 'les')} faire {verb} le {day}, ou modifiez d'abord "
             f"{_by_count(seats, 'ce membre', 'ces membres')}."
         )
@@ -649,7 +649,7 @@ def seat_clash_errors(
             eve = long_date(start - timedelta(days=1), weekday=False)
             advice = (
                 f"Si {seat.full_name} a quitté le conseil et y revient, indiquez d'abord la fin "
-                f"de son premier mandat (« Modifier ») : le {eve} au plus tard."
+                f"de son premier mandat (« Modifier ») : le {eve} au plus tard."
             )
         else:
             day_after = long_date(seat.end + timedelta(days=1), weekday=False)
@@ -870,7 +870,7 @@ def save_activity_figure(
     existing = clash.first()
     if existing is not None:
         raise DuplicateFigure(
-            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le.",
+            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le.",
             existing,
         )
     figure = figure or ActivityFigure()
@@ -940,13 +940,13 @@ def signed_in_since_access(membership: Membership) -> bool:
     return membership.last_signed_in_at is not None
 
 
-# team_name's `invitation` when the caller did not look it up (None is « no invitation row »).
+# team_name's `invitation` when the caller did not look it up (None is « no invitation row »).
 LOOK_UP = object()
 
 
 def team_names(membership: Membership, invitation=LOOK_UP) -> tuple[str, str]:
     """(first name, last name) the space's team sees of a person, ("", "") for none: her
-    account's (« Mon compte ») once she has signed in since her access here; before, the name the
+    account's (« Mon compte ») once she has signed in since her access here; before, the name the
     direction typed in her latest invitation from this space (`invitation`, looked up if not
     given), whether the address had an account of the platform or not. The account's name of
     someone invited from elsewhere must not show, nor its absence tell that it exists."""
@@ -964,7 +964,7 @@ def team_names(membership: Membership, invitation=LOOK_UP) -> tuple[str, str]:
 
 
 def team_name(membership: Membership, invitation=LOOK_UP) -> str:
-    """« Prénom Nom » as the space's team sees the person (team_names), else her address."""
+    """« Prénom Nom » as the space's team sees the person (team_names), else her address."""
     first_name, last_name = team_names(membership, invitation)
     return f"{first_name} {last_name}".strip() or membership.user.email
 
@@ -1044,8 +1044,8 @@ def _send_access_notice(member: MemberCCAS, membership: Membership, *, request=N
 
     def notify():
         send_mail(
-            f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
-            f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
+            f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
+            f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
             f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
             None,
             [email],
@@ -1058,7 +1058,7 @@ def _send_access_notice(member: MemberCCAS, membership: Membership, *, request=N
 def resend_invitation(
     member: MemberCCAS, membership: Membership, *, actor=None, request=None
 ) -> TeamInvitation:
-    """« Renvoyer l'invitation », for someone who has never signed in: a fresh single-use link
+    """« Renvoyer l'invitation », for someone who has never signed in: a fresh single-use link
     to choose her password (or, if she chose one, the notice of her access), noted and audited.
 
     Why: the first link lasts PASSWORD_RESET_TIMEOUT (three days); an invitation found after a
@@ -1073,7 +1073,7 @@ def resend_invitation(
     if signed_in_since_access(membership):
         raise WorkspaceError(
             f"{name} s'est déjà connecté(e) : en cas d'oubli, le mot de passe se change avec "
-            "« Mot de passe oublié ? » sur la page de connexion."
+            "« Mot de passe oublié ? » sur la page de connexion."
         )
     with_link = invited_to_set_password(user)
     if with_link:

@@ -2,7 +2,7 @@
 
 The space holds the CCAS's working papers (deliberations, budgets, rules, reports): office
 formats only. An allow-list, checked on the name's extension and, where it costs a few bytes,
-on the content itself, so that a program or a web page renamed « .pdf » is refused too: served
+on the content itself, so that a program or a web page renamed « .pdf » is refused too: served
 back from the member's host, an HTML or SVG file would run its scripts there.
 """
 
@@ -87,7 +87,7 @@ def _content_matches(extension: str, uploaded) -> bool:
     if extension in MAGIC:
         return head.startswith(MAGIC[extension])
     if extension in TEXT:
-        # A text file has no NUL byte: a program or an archive renamed « .txt » has plenty.
+        # A text file has no NUL byte: a program or an archive renamed « .txt » has plenty.
         return b"\x00" not in head
     if extension in OOXML or extension in ODF:
         if not head.startswith(b"PK\x03\x04"):
@@ -111,7 +111,7 @@ def document_file_error(uploaded) -> str | None:
     """Why `uploaded` (a Django UploadedFile) cannot be kept, in French; None if it can."""
     extension = extension_of(uploaded.name)
     if extension not in ALLOWED_TYPES:
-        found = f"« .{extension} »" if extension else "sans extension"
+        found = f"« .{extension} »" if extension else "sans extension"
         return (
             f"Ce format de fichier n'est pas accepté ({found}). Formats acceptés : "
             f"{accepted_formats()}. Enregistrez le document dans l'un de ces formats (par "
@@ -119,7 +119,7 @@ def document_file_error(uploaded) -> str | None:
         )
     if not _content_matches(extension, uploaded):
         return (
-            f"Le contenu de ce fichier ne correspond pas à son extension « .{extension} » : "
+            f"Le contenu de ce fichier ne correspond pas à son extension « .{extension} » : "
             f"ce n'est pas {FORMAT_NAMES[extension]}. Enregistrez-le à nouveau depuis le "
             "logiciel qui l'a créé, puis déposez-le."
         )

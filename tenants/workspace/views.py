@@ -158,7 +158,7 @@ def home(request):
         "document_count": Document.objects.count(),
         "recent_documents": recent_documents(),
         "panels": render_panels(request),
-        # « Premiers pas » for a director, until every step is done or she hides it.
+        # « Premiers pas » for a director, until every step is done or she hides it.
         "first_steps": first_steps.first_steps_panel(request),
         **_roles(request),
     }
@@ -168,10 +168,10 @@ def home(request):
 @director_required
 @require_POST
 def first_steps_hide(request):
-    """« Masquer ces premiers pas »: a cookie of this host (first_steps.hide_first_steps)."""
+    """« Masquer ces premiers pas »: a cookie of this host (first_steps.hide_first_steps)."""
     response = HttpResponseRedirect("/")
     first_steps.hide_first_steps(response)
-    messages.info(request, "« Premiers pas » est masqué sur ce navigateur.")
+    messages.info(request, "« Premiers pas » est masqué sur ce navigateur.")
     return response
 
 
@@ -483,7 +483,7 @@ def board_member_delete(request, pk: int):
 
 @director_required
 def board_renew(request):
-    """« Renouveler le conseil »: the new mandate and the members re-appointed, in one write
+    """« Renouveler le conseil »: the new mandate and the members re-appointed, in one write
     (services.renew_board)."""
     previous = current_mandate()
     if previous is None:  # nothing to renew: the first mandate is opened as any other
@@ -547,7 +547,7 @@ def _renewal_message(renewal) -> str:
     count = len(renewal.reappointed)
     text += (
         f" ; {count} membre{'s' if count > 1 else ''} reconduit{'s' if count > 1 else ''}. "
-        "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
+        "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
     )
     election = abs_due_after()
     if election is not None and mandate.start >= election.first_round:
@@ -697,7 +697,7 @@ def activity_figure_edit(request, pk: int | None = None):
 
 
 def figure_back_url(request, figure: ActivityFigure | None) -> str:
-    """Where « Annuler » leads: the report of the figure's year (as stored, not as retyped), or
+    """Where « Annuler » leads: the report of the figure's year (as stored, not as retyped), or
     of the year the entry was opened for; the latest report when none was asked."""
     year = figure.year if figure else activity.read_year(request.GET.get("annee", ""))
     return f"/activite/?annee={year}" if year else "/activite/"
@@ -706,7 +706,7 @@ def figure_back_url(request, figure: ActivityFigure | None) -> str:
 def duplicate_figure_error(existing: ActivityFigure) -> str:
     """The French refusal of a figure entered twice, with a link to the one already there."""
     return format_html(
-        "Un chiffre existe déjà pour {}, « {} », « {} » : "
+        "Un chiffre existe déjà pour {}, « {} », « {} » : "
         '<a href="/activite/{}/">modifiez le chiffre existant</a>.',
         existing.year,
         existing.pole,
@@ -805,7 +805,7 @@ def _team(request):
 
 
 def person_name(user) -> str:
-    """ "Prénom Nom" when the person gave it (« Mon compte »), else her e-mail address."""
+    """ "Prénom Nom" when the person gave it (« Mon compte »), else her e-mail address."""
     return user.get_full_name() or user.email
 
 
@@ -830,7 +830,7 @@ def _with_invitations(team: list[Membership]) -> list[Membership]:
         # For everyone, password or not: telling only the new accounts' link apart (as the page
         # once did) told the direction which addresses already had an account of the platform.
         # Past it, a person without a password needs a new link; one with a password gets a
-        # reminder of where the space is: « à renouveler » fits both.
+        # reminder of where the space is: « à renouveler » fits both.
         m.link_valid_until = password_link_valid_until(m.invited_at)
         m.link_expired = m.link_valid_until < now
     return team
@@ -906,17 +906,17 @@ def team_role(request, pk: int):
         # nothing did.
         name, after = team_name(membership), membership.get_role_display()
         if after == before:
-            messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
+            messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
         else:
             messages.success(
-                request, f"Le rôle {with_de(name)} passe de « {before} » à « {after} »."
+                request, f"Le rôle {with_de(name)} passe de « {before} » à « {after} »."
             )
     return HttpResponseRedirect("/equipe/")
 
 
 def role_choices() -> str:
-    """« choisissez « Agent », … ou « Lecture seule » »: the roles an unknown one should be."""
-    labels = [f"« {label} »" for _value, label in Membership.Role.choices]
+    """« choisissez « Agent », … ou « Lecture seule » »: the roles an unknown one should be."""
+    labels = [f"« {label} »" for _value, label in Membership.Role.choices]
     return f"choisissez {', '.join(labels[:-1])} ou {labels[-1]}"
 
 
@@ -935,7 +935,7 @@ def team_remove(request, pk: int):
                 "workspace/confirm_delete.html",
                 {
                     "title": f"Retirer l'accès {with_de(name)} à l'espace ?",
-                    "lead": f"{name} ne pourra plus entrer dans l'espace « {request.tenant.name} ».",
+                    "lead": f"{name} ne pourra plus entrer dans l'espace « {request.tenant.name} ».",
                     "consequence": "Son compte est conservé (ses autres espaces aussi) : vous "
                     "pourrez l'inviter de nouveau.",
                     "details": [
@@ -962,7 +962,7 @@ def team_remove(request, pk: int):
 @director_required
 @require_POST
 def team_resend(request, pk: int):
-    """« Renvoyer l'invitation » to someone who never signed in (services.resend_invitation)."""
+    """« Renvoyer l'invitation » to someone who never signed in (services.resend_invitation)."""
     membership = get_object_or_404(_team(request), pk=pk)
     try:
         invitation = resend_invitation(
@@ -1017,8 +1017,8 @@ def documents(request):
             )
             messages.success(
                 request,
-                f"Document « {document.title} » déposé. Il est rangé dans « "
-                f"{document.get_category_display()} ».",
+                f"Document « {document.title} » déposé. Il est rangé dans « "
+                f"{document.get_category_display()} ».",
             )
             # Back to the list it now appears in.
             if category and category != document.category:
@@ -1073,16 +1073,16 @@ def _document_form_page(request, document: Document, form, *, title: str, intro:
 @write_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, pk: int):
-    """« Modifier »: title, category, description and date; the file stays."""
+    """« Modifier »: title, category, description and date; the file stays."""
     document = get_object_or_404(Document, pk=pk)
-    title = f"Modifier le document « {document.title} »"  # before the form changes it
+    title = f"Modifier le document « {document.title} »"  # before the form changes it
     form = DocumentDetailsForm(
         request.POST or None,
         initial={name: getattr(document, name) for name in DOCUMENT_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         update_document(request.tenant, document, form.cleaned_data, actor=request.user)
-        messages.success(request, f"Document « {document.title} » mis à jour.")
+        messages.success(request, f"Document « {document.title} » mis à jour.")
         return HttpResponseRedirect(f"/documents/?categorie={document.category}")
     return _document_form_page(request, document, form, title=title)
 
@@ -1090,7 +1090,7 @@ def document_edit(request, pk: int):
 def refuse_unless_may_remove(request, document: Document, refusal: str) -> None:
     """Deleting a document, or replacing its file (which deletes the old one): directors may, an
     agent only her own upload within AGENT_DELETE_WINDOW (services.may_delete_document).
-    `refusal`: the French reason, with « {hours} »."""
+    `refusal`: the French reason, with « {hours} »."""
     if not may_delete_document(
         document, request.user, is_director=has_member_role(request, DIRECTOR)
     ):
@@ -1101,7 +1101,7 @@ def refuse_unless_may_remove(request, document: Document, refusal: str) -> None:
 @write_required
 @require_http_methods(["GET", "POST"])
 def document_replace(request, pk: int):
-    """« Remplacer le fichier »: a new version under the same title and link; the old file is
+    """« Remplacer le fichier »: a new version under the same title and link; the old file is
     deleted once the change is committed (services.replace_document_file). Replacing destroys
     the old file as deleting does: the same rule (an agent could wipe the director's records by
     uploading anything in their place)."""
@@ -1120,17 +1120,17 @@ def document_replace(request, pk: int):
         )
         messages.success(
             request,
-            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
+            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
         )
         return HttpResponseRedirect(f"/documents/?categorie={document.category}")
     return _document_form_page(
         request,
         document,
         form,
-        title=f"Remplacer le fichier de « {document.title} »",
+        title=f"Remplacer le fichier de « {document.title} »",
         intro=f"Le fichier actuel, {document.file_name}, sera remplacé et supprimé ; le titre, "
         "la catégorie, la description et la date restent. Pour changer ceux-ci, utilisez "
-        "« Modifier ».",
+        "« Modifier ».",
     )
 
 
@@ -1149,7 +1149,7 @@ def document_delete(request, pk: int):
     if request.method == "GET":
         return _confirm_delete(
             request,
-            title=f"Supprimer le document « {document.title} » ?",
+            title=f"Supprimer le document « {document.title} » ?",
             lead="Le document et son fichier seront effacés de l'espace.",
             details=[
                 ("Titre", document.title),
@@ -1163,7 +1163,7 @@ def document_delete(request, pk: int):
             cancel="/documents/",
         )
     delete_document(request.tenant, document, actor=request.user)
-    messages.success(request, f"Document « {document.title} » supprimé.")
+    messages.success(request, f"Document « {document.title} » supprimé.")
     return HttpResponseRedirect("/documents/")
 
 
@@ -1202,7 +1202,7 @@ def _check_archive_access(request) -> None:
 
 
 def data_page(request):
-    """« Toutes nos données »: what the archive holds, and its download."""
+    """« Toutes nos données »: what the archive holds, and its download."""
     _check_archive_access(request)
     member = request.tenant
     return render(

@@ -168,7 +168,7 @@ def tick_labels(svg: str) -> list[str]:
 def test_a_rate_and_a_count_are_drawn_from_zero_on_the_page(portal, pool):
     page = portal.get(COMPARISON + "?annee=2021").content.decode()
     evolution = svgs(page)[-1]
-    assert tick_labels(evolution)[0] == "0"  # not « 12,4 / 15,5 / 18,6 »
+    assert tick_labels(evolution)[0] == "0"  # not « 12,4 / 15,5 / 18,6 »
     assert TRUNCATED_AXIS not in page
     count = svgs(portal.get("/indicateurs/communes/93010/RSA/").content.decode())[-1]
     ticks = tick_labels(count)
@@ -251,7 +251,7 @@ def test_a_count_gets_no_chart_and_no_sort_by_value_on_its_indicator_page(portal
     page = portal.get("/indicateurs/RSA/?annee=2021").content.decode()
     assert "<svg" not in page and "valeur de chaque commune" not in page
     assert '<option value="valeur"' not in page
-    assert "tri=valeur" not in page  # the « Valeur » header sorts nothing
+    assert "tri=valeur" not in page  # the « Valeur » header sorts nothing
     assert "un effectif dépend de la taille de la commune" in page
     # Asked all the same: the communes by name, never ranked by size.
     for query, names in (
@@ -290,7 +290,7 @@ def test_the_indicator_page_lists_its_territories_from_the_nearest(portal, pool)
 def test_a_gap_in_points_reads_as_french_writes_it(portal, pool):
     page = portal.get(COMPARISON + "?annee=2021").content.decode()
     # Bondy 27,1 against Seine-Saint-Denis 27,6 and Île-de-France 15,9.
-    assert ">\u22120,5 point<" in page  # a true minus; « point » below 2
+    assert ">\u22120,5 point<" in page  # a true minus; « point » below 2
     assert ">+11,2 points<" in page
     assert "-0,5" not in page
 

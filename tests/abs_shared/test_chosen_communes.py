@@ -1,5 +1,5 @@
 """A visitor sets up to five other publishing communes beside a commune's value (`?avec=`):
-extra rows in the comparison table, its export and its chart; a secret is shown « s », never
+extra rows in the comparison table, its export and its chart; a secret is shown « s », never
 charted; unknown or unpublished codes are ignored with a French message."""
 
 import csv
@@ -49,7 +49,7 @@ def test_the_form_lists_the_other_publishing_communes_by_name(portal, pool):
     names = ["Aubervilliers", "Bobigny", "Drancy", "Épinay-sur-Seine", "Livry-Gargan"]
     names += ["Montreuil", "Pantin", "Saint-Denis"]
     positions = [listed.index(f">{name} (") for name in names]
-    assert positions == sorted(positions)  # « Épinay » among the E, not after Z
+    assert positions == sorted(positions)  # « Épinay » among the E, not after Z
     assert '<input type="checkbox" id="avec-93048" name="avec" value="93048">' in listed
     # An intercommunality is compared with the other CIAS only: no commune to choose.
     cias = portal.get("/indicateurs/intercommunalites/200057875/TP60/?annee=2021&avec=93048")

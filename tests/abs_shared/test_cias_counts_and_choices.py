@@ -1,6 +1,6 @@
 """A CIAS's count describes its whole intercommunality: it is shown as secret wherever it would
 give a commune's secret count away (pages, exports, API). Counts are compared with no other
-member. The comparison form's label, the references summary's « France entière » and the
+member. The comparison form's label, the references summary's « France entière » and the
 message for `?avec=` naming the page's own commune."""
 
 import csv
@@ -125,7 +125,7 @@ def test_the_comparison_form_is_labelled_by_what_it_chooses(portal):
     assert 'aria-label="Choisir l\'année"' in alone
 
 
-# --- « France entière » in the references summary ----------------------------------------------
+# --- « France entière » in the references summary ----------------------------------------------
 
 
 def test_the_references_summary_names_france_entiere_apart(tmp_path):

@@ -1,5 +1,5 @@
 """A reviewer's round on Bondy's ABS pages: years to come, columns named as the person's file
-names them, the error summary and « Erreur – » title of the forms, a long source, a stray cell
+names them, the error summary and « Erreur – » title of the forms, a long source, a stray cell
 that hid the other errors, the size limit, publishing nothing, thousands with a point."""
 
 import datetime
@@ -116,7 +116,7 @@ def test_reference_import_refuses_a_year_to_come(tmp_path):
 
 def test_errors_name_the_column_as_the_files_header_writes_it(bondy, tmp_path):
     path = write_file(tmp_path, "abs.csv", "Indicateur;Année;Valeur\nTP60;2019;12\nCHOM;2019;abc\n")
-    assert refusal(bondy, path) == [(3, "Valeur", "« abc » n'est pas un nombre.")]
+    assert refusal(bondy, path) == [(3, "Valeur", "« abc » n'est pas un nombre.")]
     english = write_file(tmp_path, "en.csv", "indicator;year;value\nCHOM;2019;abc\n")
     assert [(line, column) for line, column, _ in refusal(bondy, english)] == [(2, "value")]
 
@@ -125,13 +125,13 @@ def test_a_missing_column_is_named_in_french(bondy, tmp_path):
     path = write_file(tmp_path, "abs.csv", "indicateur;an;valeur\nTP60;2019;12\n")
     ((line, column, message),) = refusal(bondy, path)
     assert (line, column) == (1, "année")
-    assert "« année » absente" in message
+    assert "« année » absente" in message
 
 
 def test_the_same_column_twice_is_refused(bondy, tmp_path):
     path = write_file(tmp_path, "abs.csv", "indicateur;année;valeur;value\nTP60;2019;12;13\n")
     ((line, column, message),) = refusal(bondy, path)
-    assert (line, column) == (1, "value") and "« valeur » et « value »" in message
+    assert (line, column) == (1, "value") and "« valeur » et « value »" in message
 
 
 def test_french_headers_with_or_without_accents_import(bondy, tmp_path):
@@ -170,7 +170,7 @@ def test_reference_errors_name_the_files_own_columns(tmp_path):
     assert [(e.line, e.column) for e in rejected.value.errors] == [(1, "year")]
 
 
-# --- 3. Error summary and « Erreur – » title -----------------------------------------------------
+# --- 3. Error summary and « Erreur – » title -----------------------------------------------------
 
 
 def test_the_observation_form_has_the_error_summary_and_title(bondy, client):
@@ -179,7 +179,7 @@ def test_the_observation_form_has_the_error_summary_and_title(bondy, client):
     ).content.decode()
     assert title(page).startswith("Erreur – Saisir une valeur")
     assert 'class="error-summary" role="alert"' in page
-    assert '<a href="#id_value">Valeur : « douze » n&#x27;est pas un nombre.</a>' in page
+    assert '<a href="#id_value">Valeur : « douze » n&#x27;est pas un nombre.</a>' in page
     field = re.search(r"<input[^>]*id=\"id_value\"[^>]*>", page).group(0)
     assert 'aria-invalid="true"' in field and 'value="douze"' in field
     assert "id_value_error" in field  # aria-describedby points to the error
@@ -258,7 +258,7 @@ def test_a_stray_cell_is_reported_with_the_other_errors(bondy, tmp_path):
         (3, "valeur"),
         (7, "colonne D"),
     ]
-    assert "« 8 », « 3 »" in errors[2][2] and "3 colonnes" in errors[2][2]
+    assert "« 8 », « 3 »" in errors[2][2] and "3 colonnes" in errors[2][2]
 
 
 def test_a_cell_under_a_blank_header_is_not_dropped(bondy, tmp_path):
@@ -290,7 +290,7 @@ def test_a_file_over_5_mo_is_refused(bondy, client):
 def test_publishing_when_nothing_is_validated_is_not_a_success(bondy, client):
     observe(bondy, "TP60", 2021, 12)  # a draft, not validated
     page = client.post("/abs/publier/", {"selection-year": "2021"}, follow=True).content.decode()
-    assert "message-success" not in page  # (« 0 valeur publiée » is the page's own count)
+    assert "message-success" not in page  # (« 0 valeur publiée » is the page's own count)
     assert 'class="message message-warning">Aucune valeur validée à publier (2021)' in page
     client.post("/abs/valider/", {"selection-year": "2021"})
     page = client.post("/abs/publier/", {"selection-year": "2021"}, follow=True).content.decode()

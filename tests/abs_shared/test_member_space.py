@@ -132,7 +132,7 @@ def test_member_api_import_validate_publish_retract(bondy, director, agent, tmp_
         response = client.post("/api/v1/observations/import", {"file": handle})
     assert response.status_code == 400
     assert response.json() == {
-        "errors": [{"line": 2, "column": "value", "message": "« x » n'est pas un nombre."}]
+        "errors": [{"line": 2, "column": "value", "message": "« x » n'est pas un nombre."}]
     }
     good = write_file(tmp_path, "good.csv", "indicator,year,value\nTP60,2021,26.5\nTP60,2020,27\n")
     with good.open("rb") as handle:
@@ -152,7 +152,7 @@ def test_member_api_import_validate_publish_retract(bondy, director, agent, tmp_
         "/api/v1/observations/publish", {"indicators": ["NOPE"]}, content_type="application/json"
     )
     assert response.status_code == 400 and "NOPE" in str(response.json())
-    # A year no value can have gets the entry form's words, not a silent « 0 » or DRF's English.
+    # A year no value can have gets the entry form's words, not a silent « 0 » or DRF's English.
     response = client.post(
         "/api/v1/observations/publish", {"year": 2099}, content_type="application/json"
     )

@@ -48,7 +48,7 @@ def test_the_portrait_writes_the_population_with_a_thousands_separator(portal):
     assert population >= 1000
     page = portal.get("/indicateurs/communes/93048/").content.decode()
     grouped = f"{population:,}".replace(",", NNBSP)
-    # Said where it comes from: the CCAS's own « Population municipale » may differ.
+    # Said where it comes from: the CCAS's own « Population municipale » may differ.
     assert f"{grouped} habitants (population légale, Insee)" in page
     assert f"{population} habitants" not in page
 
@@ -58,7 +58,7 @@ def test_a_gap_that_rounds_to_zero_reads_zero_without_a_sign(portal):
     reference("departement", "93", "TP60", 2021, "27.6")  # gap -0.02, shown with one decimal
     page = portal.get("/indicateurs/communes/93010/TP60/?annee=2021").content.decode()
     assert "-0,0" not in page and "+0,0" not in page
-    assert ">0,0 point<" in page  # « point » below 2
+    assert ">0,0 point<" in page  # « point » below 2
 
 
 def test_a_commune_without_values_still_gets_a_complete_sentence(portal):
@@ -69,13 +69,13 @@ def test_a_commune_without_values_still_gets_a_complete_sentence(portal):
     assert re.search(r"comparée aux communes de [\d  ]+ à [\d  ]+ habitants\.", bondy)
 
 
-# --- 2. a year marked « non disponible » does not hide the latest figure ------------------
+# --- 2. a year marked « non disponible » does not hide the latest figure ------------------
 
 
 def test_a_newer_missing_entry_does_not_hide_the_latest_published_value(bondy):
     director = make_person(bondy, "direction@bondy.test")
     observe_and_publish(bondy, "TP60", 2021, 25)
-    observe(bondy, "TP60", 2022, None)  # « non disponible »
+    observe(bondy, "TP60", 2022, None)  # « non disponible »
     page = member_client(bondy, director).get("/abs/portrait/").content.decode()
     assert "2021 : <strong>25,0 %</strong>" in page
     assert "2022 : <strong>n.d.</strong>" not in page

@@ -1,5 +1,5 @@
 """The portrait as a PDF (`?export=pdf`), for a CCAS's board: the page's values, references and
-change in words, secrets as « s », counts alone, the year asked, the member's own drafts marked
+change in words, secrets as « s », counts alone, the year asked, the member's own drafts marked
 and never another member's, and the document's metadata. Read back with pypdf."""
 
 import io
@@ -98,7 +98,7 @@ def test_the_commune_portrait_as_a_pdf(portal, bondy_pool):
 
 def test_a_secret_prints_s_and_its_number_never(portal, bondy_pool):
     text = flat(text_of(pdf_of(portal.get("/indicateurs/communes/93010/?export=pdf"))))
-    # Its row: label and source, year, « s », no change; then the département's 31,7 (no gap:
+    # Its row: label and source, year, « s », no change; then the département's 31,7 (no gap:
     # the page has none either).
     assert "prestations (%) – Source : test 2021 s – n.d. 31,7" in text
     assert not any(shown in text for shown in SECRET_SHOWN)
@@ -147,7 +147,7 @@ def test_the_documents_metadata(portal, bondy_pool):
 
 
 def test_the_header_row_is_repeated_on_each_page(portal, db):
-    """Fourteen indicators without a theme: one table (« Autres indicateurs »), longer than the
+    """Fourteen indicators without a theme: one table (« Autres indicateurs »), longer than the
     first page."""
     Indicator.objects.update(theme="")
     bondy = pool_member("93010")
@@ -207,7 +207,7 @@ def test_the_member_space_pdf_marks_its_drafts_and_never_shows_the_others(two_me
     montreuil_host = member_client(montreuil, make_person(montreuil, "dir@montreuil.test"))
 
     page = bondy_host.get("/abs/portrait/").content.decode()
-    assert "Télécharger le portrait (PDF)</a>" in page and "marquée « brouillon »" in page
+    assert "Télécharger le portrait (PDF)</a>" in page and "marquée « brouillon »" in page
 
     reader = pdf_of(bondy_host.get("/abs/portrait/?export=pdf"))
     text = flat(text_of(reader))

@@ -52,7 +52,7 @@ FOOTER = re.compile(r"Portrait de [^·\n]+ · page \d+ / \d+")
 
 def pdf_text(response) -> str:
     """The document's text in one line (pypdf), thousands separators as plain spaces and the
-    page footers (« page n / N ») left out."""
+    page footers (« page n / N ») left out."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -71,7 +71,7 @@ def between(text: str, start: str, end: str) -> str:
 
 
 def label(code: str, year: int | None = None) -> str:
-    """A chart's title: « Taux de pauvreté au seuil de 60 % (%), 2021 »."""
+    """A chart's title: « Taux de pauvreté au seuil de 60 % (%), 2021 »."""
     return titled(Indicator.objects.get(code=code), year)
 
 
@@ -149,14 +149,14 @@ def test_a_secret_is_never_drawn(portal, bondy_series):
     position = between(text, POSITION, DISTRIBUTION)
     assert label("DEP100", 2021) not in position
     assert name("DEP100") in position.split(NO_POSITION)[1]
-    # The table keeps its « s », and the number is nowhere.
+    # The table keeps its « s », and the number is nowhere.
     assert "prestations (%) – Source : test 2021 s –" in text
     assert "43,2" not in text and "43.2" not in text
 
 
 def test_a_cias_count_that_would_give_a_communes_secret_away_is_not_drawn(portal, db):
     """Est Ensemble's RSA 2021 (1207) minus its communes' published counts is Pantin's secret:
-    it reads « s » in the table, and its chart stops at 2020."""
+    it reads « s » in the table, and its chart stops at 2020."""
     pool_value(pool_member("93010"), "RSA", 2021, 500)
     pool_value(pool_member("93055"), "RSA", 2021, 7)  # Pantin: fewer than 11, pooled as secret
     cias = pool_member("93053", CIAS, EST_ENSEMBLE)

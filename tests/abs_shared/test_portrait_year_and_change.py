@@ -126,7 +126,7 @@ def test_the_change_since_the_previous_published_year(portal, bondy_pool):
 
 def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(portal, bondy_pool):
     """Twelve columns: on the page the territories, the members and the comparable communes
-    each head their own columns (« Médiane », « Rang »), so the table fits a laptop's screen;
+    each head their own columns (« Médiane », « Rang »), so the table fits a laptop's screen;
     the CSV and XLSX, read without the grouping row, keep headers that say it all. The value's
     source is a thirteenth column in the exports, a line under the indicator on the page."""
     page = portal.get("/indicateurs/communes/93010/").content.decode()
@@ -190,19 +190,19 @@ def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
     chosen = client.get("/abs/portrait/?annee=2020").content.decode()
     assert ">26,0<" in row_of(chosen, "Taux de pauvreté") and "27,5" not in chosen
     refused = client.get("/abs/portrait/?annee=2019").content.decode()
-    assert "Année « 2019 » ignorée" in refused and "27,5 (brouillon)" in refused
+    assert "Année « 2019 » ignorée" in refused and "27,5 (brouillon)" in refused
 
 
 def test_a_year_without_values_is_said_on_the_indicator_and_comparison_pages(bondy_pool, portal):
     page = html.unescape(portal.get("/indicateurs/TP60/?annee=1999").content.decode())
     assert (
-        "Année « 1999 » ignorée : aucune valeur publiée pour cet indicateur cette année-là "
+        "Année « 1999 » ignorée : aucune valeur publiée pour cet indicateur cette année-là "
         "(années disponibles : 2021, 2020, 2019). Année 2021 affichée." in page
     )
     comparison = html.unescape(
         portal.get("/indicateurs/communes/93010/TP60/?annee=abc").content.decode()
     )
-    assert "Année « abc » ignorée : aucune valeur pour Bondy cette année-là" in comparison
+    assert "Année « abc » ignorée : aucune valeur pour Bondy cette année-là" in comparison
     # The year asked, when it has values, and the files, carry no message.
     for quiet in ("/indicateurs/TP60/?annee=2020", "/indicateurs/TP60/?annee=1999&export=csv"):
         assert "ignorée" not in portal.get(quiet).content.decode()

@@ -77,7 +77,7 @@ def test_a_published_figure_marked_not_available_leaves_the_pool_when_republishe
     observe_and_publish(bondy, "TP60", 2021, 26.5)
     observe_and_publish(bondy, "CHOM", 2021, 18.2)
 
-    observe(bondy, "TP60", 2021, None)  # the figure was wrong: « non disponible »
+    observe(bondy, "TP60", 2021, None)  # the figure was wrong: « non disponible »
     assert pooled(bondy)[("TP60", 2021)].value == Decimal("26.5")  # until republished
     validate_observations(bondy, year=2021)
     assert publish_observations(bondy, year=2021) == 1

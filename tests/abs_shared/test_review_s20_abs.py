@@ -1,11 +1,11 @@
 """Session 20: the surfaces session 19 left behind tell the same story as the pages.
 
-- the portrait's PDF draws no « Médiane des … » bar over fewer than three values, and prints the
+- the portrait's PDF draws no « Médiane des … » bar over fewer than three values, and prints the
   page card's sentence under the chart;
 - the comparison API gives `count` and `too_few` only (quartiles, median, rank null) below three;
 - editing a value from a filtered /abs/ list comes back to that list, never elsewhere;
-- the activity report's « Domiciliations actives au 31 décembre » beside the DOMIC value: on its
-  form (and « Reprendre ce chiffre »), and a notice where a validated value differs.
+- the activity report's « Domiciliations actives au 31 décembre » beside the DOMIC value: on its
+  form (and « Reprendre ce chiffre »), and a notice where a validated value differs.
 
 Real requests on a real PostgreSQL; two members whose primary keys collide."""
 

@@ -74,7 +74,7 @@ def director_of(member, name: str):
 @pytest.fixture
 def montreuil_secret(two_members):
     """Montreuil enters TP60 2019 1,5 % of 200 (3 people) through its pages and publishes it:
-    the pool holds « s » (2018, 2 % of 2000, is a number). Bondy publishes TP60 2019 20 (its
+    the pool holds « s » (2018, 2 % of 2000, is a number). Bondy publishes TP60 2019 20 (its
     observation's id is Montreuil's 2018)."""
     bondy, montreuil = two_members
     observe_and_publish(bondy, "TP60", 2019, "20")
@@ -100,12 +100,12 @@ def test_the_publish_message_and_the_list_say_a_value_went_out_as_secret(montreu
         "secrète (moins de 11 personnes ou ménages)" in published
     )
     listing = page_text(client.get("/abs/?annee=2019"))
-    assert "1,5 (publiée comme secrète : « s » sur le portail)" in listing
-    assert "comme secrète (« s »)" in listing
+    assert "1,5 (publiée comme secrète : « s » sur le portail)" in listing
+    assert "comme secrète (« s »)" in listing
     # Bondy's list, whose TP60 2019 has the same id: a published number, nothing secret.
     bondy_list = page_text(director_of(bondy, "bondy").get("/abs/?annee=2019"))
-    assert "20,0" in bondy_list and "« s » sur le portail)" not in bondy_list
-    assert "comme secrète (« s »)" not in bondy_list
+    assert "20,0" in bondy_list and "« s » sur le portail)" not in bondy_list
+    assert "comme secrète (« s »)" not in bondy_list
 
 
 def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
@@ -116,7 +116,7 @@ def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
     headers, tp60 = rows[1], row_of(rows, "Taux de pauvreté")
     cell = dict(zip(headers, tp60, strict=True))
     assert cell["Valeur"] == SECRET_MARK
-    # Bondy's 20 alone, as on the portal (with 1,5 the median was 10,8 and the rank « 2 sur 2 »):
+    # Bondy's 20 alone, as on the portal (with 1,5 the median was 10,8 and the rank « 2 sur 2 »):
     # too few for a median (presenters.MIN_PUBLISHERS).
     assert cell["Médiane des membres"] == "trop peu de valeurs"
     assert cell["Rang parmi les membres"] == "–"
@@ -124,7 +124,7 @@ def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
     assert cell["Évolution depuis l'année publiée précédente"] == "–"
     assert any("secret sur le portail" in row[0] for row in rows[len(rows) - 4 :])
     page = page_text(client.get("/abs/portrait/?annee=2019"))
-    assert SECRET_MARK in page and "publiée comme secrète : « s » sur le portail" in page
+    assert SECRET_MARK in page and "publiée comme secrète : « s » sur le portail" in page
     assert 'class="abs-own"' not in page  # never charted
     sheet = sheet_of(client.get("/abs/portrait/?annee=2019&export=xlsx"))
     assert SECRET_MARK in [cell.value for row in sheet.iter_rows() for cell in row]
@@ -141,7 +141,7 @@ def test_the_members_portrait_marks_it_and_keeps_it_out_of_medians_and_ranks(
     api = client.get("/api/v1/comparison/?commune=93048&indicator=TP60&year=2019").json()
     assert api["value"] == 1.5 and api["secret_in_pool"] is True and api["draft"] is False
     assert api["members"]["count"] == 1 and api["members"]["rank"] is None
-    # Everyone else: « s », no number, no mark.
+    # Everyone else: « s », no number, no mark.
     portal = csv_rows(host_client("localhost").get("/indicateurs/communes/93048/?export=csv"))
     assert row_of(portal, "Taux de pauvreté")[2:4] == ["s", "–"]
     public = host_client("localhost").get(
@@ -192,7 +192,7 @@ def test_a_rate_given_by_difference_is_published_as_secret(bondy):
 
 # --- 3. a count is a whole number ----------------------------------------------------------
 
-COUNT_MESSAGE = "Un effectif est un nombre entier : « 1.727 » ; écrivez 1727 ou 1 727."
+COUNT_MESSAGE = "Un effectif est un nombre entier : « 1.727 » ; écrivez 1727 ou 1 727."
 
 
 def test_the_entry_form_refuses_a_count_with_decimals(bondy):
@@ -221,7 +221,7 @@ def test_the_imports_refuse_a_count_with_decimals_by_line_and_column(bondy, tmp_
     found = [(issue.line, issue.column, issue.message) for issue in rejected.value.errors]
     assert found == [
         (2, "valeur", COUNT_MESSAGE),
-        (3, "valeur", "Un effectif est un nombre entier : « 12,5 » ; écrivez-le sans décimale."),
+        (3, "valeur", "Un effectif est un nombre entier : « 12,5 » ; écrivez-le sans décimale."),
     ]
     assert observations_of(bondy) == []
     # An INSEE layout: its column named.
@@ -229,7 +229,7 @@ def test_the_imports_refuse_a_count_with_decimals_by_line_and_column(bondy, tmp_
     with pytest.raises(ImportRejected) as rejected:
         import_observations(bondy, upload(insee))
     assert [(i.column, i.message) for i in rejected.value.errors] == [
-        ("RSA21", "Un effectif est un nombre entier : « 1727.5 » ; écrivez-le sans décimale.")
+        ("RSA21", "Un effectif est un nombre entier : « 1727.5 » ; écrivez-le sans décimale.")
     ]
     # The API of the member host, as the page.
     client = director_of(bondy, "bondy")
@@ -276,7 +276,7 @@ def test_member_documents_say_their_drafts_are_among_the_figures(bondy_draft):
     assert rows[0][0] == caption
     cell = dict(zip(rows[1], row_of(rows, "Taux de chômage"), strict=True))
     assert cell["Valeur"] == "17,7 (brouillon)"
-    # Three published values and Bondy's draft: said, not « 4 sur 4 » as if all were published.
+    # Three published values and Bondy's draft: said, not « 4 sur 4 » as if all were published.
     assert cell["Médiane des membres"] == "17,9 (brouillon compris)"
     assert cell["Rang parmi les membres"] == "4 sur 4 (brouillon compris)"
     assert sheet_of(client.get("/abs/portrait/?export=xlsx"))["A1"].value == caption

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def series_chart(page: str) -> str:
-    """The SVG under the « Évolution » heading."""
+    """The SVG under the « Évolution » heading."""
     after = page[page.index("<h2>Évolution</h2>") :]
     return after[after.index("<svg") : after.index("</svg>")]
 

@@ -43,7 +43,7 @@ def sheet_of(response, tmp_path):
 
 
 def series_chart(page: str) -> str:
-    """The SVG under the « Évolution » heading."""
+    """The SVG under the « Évolution » heading."""
     after = page[page.index("<h2>Évolution</h2>") :]
     return after[after.index("<svg") : after.index("</svg>")]
 
@@ -126,7 +126,7 @@ def test_the_intercommunality_filter_ignores_accents_too(portal, db):
     listed = listed_intercommunalities(page)
     assert "(1)</caption>" in listed and "Grand-Orly Seine Bièvre" in listed
     assert "Est Ensemble" not in listed
-    # The lists answer: no « nothing matches » status over tables that hold a match.
+    # The lists answer: no « nothing matches » status over tables that hold a match.
     assert '<p role="status">Aucune commune ne correspond' not in page
 
 

@@ -1,4 +1,4 @@
-"""Session 21: « Reprendre ce chiffre » types the activity report's figure in place when a script
+"""Session 21: « Reprendre ce chiffre » types the activity report's figure in place when a script
 runs (abs_shared/static/abs_shared/take_figure.js), so that the rest of what was typed on the DOMIC
 value form stays; the link that reloads the form stays as the way without a script.
 

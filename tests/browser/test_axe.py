@@ -336,8 +336,8 @@ def test_member_workspace_page(page, live_server_port, demo, path):
 
 
 def test_the_member_menu_holds_on_one_row_of_a_laptop_screen(page, live_server_port, demo):
-    """The director's eight menu links (« Équipe » last) on one row at 1280 px; « Mon compte »
-    sits with « Se déconnecter » in the account menu, the journal is reached from « Équipe »."""
+    """The director's eight menu links (« Équipe » last) on one row at 1280 px; « Mon compte »
+    sits with « Se déconnecter » in the account menu, the journal is reached from « Équipe »."""
     base = f"http://bondy.localhost:{live_server_port}"
     page.set_viewport_size(VIEWPORTS["bureau"])
     open_page(page, f"{base}/connexion/")

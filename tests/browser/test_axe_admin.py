@@ -42,7 +42,7 @@ Status = Registration.Status
 
 def build_admin_demo():
     """The demo (test_axe's, removed the same way), then the upcoming event as on its day: full,
-    two people waiting, two checked in, a commune to check (the demo's « Aulnay-sous-Boi »); and
+    two people waiting, two checked in, a commune to check (the demo's « Aulnay-sous-Boi »); and
     an event organiser and a union admin to sign in."""
     demo = build_demo()
     for email, group in ((ORGANISER, roles.EVENT_ORGANISER), (UNION_ADMIN, roles.UNION_ADMIN)):
@@ -158,7 +158,7 @@ def audit_admin(page) -> None:
 
 
 # The tables wider than the screen that are neither in view nor in a box that scrolls sideways:
-# Wagtail's <main> hides what overflows, so their far columns (check-in, « Modifier ») were cut
+# Wagtail's <main> hides what overflows, so their far columns (check-in, « Modifier ») were cut
 # off on a phone and out of a finger's reach.
 CUT_OFF_TABLES = """() => [...document.querySelectorAll('main table')].filter(table => {
     if (table.getBoundingClientRect().right <= window.innerWidth + 1) return false;
@@ -222,7 +222,7 @@ ORGANISER_PAGES = {
     "avis": (lambda p: f"{p['past']}/avis/", ["Satisfaction par question"]),
     "avis-a-venir": (lambda p: f"{p['upcoming']}/avis/", ["Le questionnaire ouvrira"]),
     "bilan": (lambda p: f"bilan/?annee={p['past_year']}", ["Rencontres de"]),
-    "bilan-annee-inconnue": (lambda p: "bilan/?annee=1990", ["Aucun événement en « 1990 »"]),
+    "bilan-annee-inconnue": (lambda p: "bilan/?annee=1990", ["Aucun événement en « 1990 »"]),
     "emargement": (lambda p: f"emargement/{p['scan_code']}/", ["Émarger "]),
     "emargement-liste-d-attente": (
         lambda p: f"emargement/{p['scan_waiting']}/",
@@ -253,7 +253,7 @@ def test_organiser_page(signed_in, live_server_port, admin_demo, name):
     path, expected = ORGANISER_PAGES[name]
     page = signed_in(ORGANISER)
     go(page, admin_url(live_server_port, f"inscriptions/{path(admin_demo.paths)}"))
-    content = page.content()
+    content = page.content().replace("&nbsp;", "\u00a0")  # Playwright writes U+00A0 as &nbsp;
     assert not [text for text in expected if text not in content], name
     audit_admin(page)
     assert_tables_reachable(page)
@@ -347,7 +347,7 @@ def stalled_queue(settings):
 
 @pytest.mark.parametrize("path", ["", "inscriptions/"])
 def test_the_stalled_queue_warning(signed_in, live_server_port, admin_demo, stalled_queue, path):
-    """The admin's home (our « Envoi des e-mails » panel) and the events list warn that the
+    """The admin's home (our « Envoi des e-mails » panel) and the events list warn that the
     e-mails no longer leave."""
     page = signed_in(ORGANISER)
     go(page, admin_url(live_server_port, path))
@@ -379,7 +379,7 @@ def test_union_admin_page(signed_in, live_server_port, admin_demo, name):
 
 def test_member_page_status_confirmation_and_admin_home(signed_in, live_server_port, admin_demo):
     """The union's view of a member (its people in a table), the status change's confirmation
-    step and the admin home's panel « Membres de l'union »."""
+    step and the admin home's panel « Membres de l'union »."""
     page = signed_in(UNION_ADMIN)
     member = admin_demo.paths["member"]
     for path in (f"membres/{member}/", f"membres/{member}/statut/?status=suspended", ""):

@@ -1,4 +1,4 @@
-"""Accessibility audit of « Aide de l'équipe de l'union » (`/admin/aide/`): the same axe rules,
+"""Accessibility audit of « Aide de l'équipe de l'union » (`/admin/aide/`): the same axe rules,
 viewports and whole-page scope as the other admin screens (tests/browser/test_axe_admin.py), as an
 event organiser and as a volunteer of the welcome desk; and its table of contents by keyboard."""
 

@@ -1,5 +1,5 @@
 """The welcome desk on a phone (375 px wide), in a real browser: on the event's day the
-registrations list comes first, each row starts with its « Émarger » button, in view beside the
+registrations list comes first, each row starts with its « Émarger » button, in view beside the
 person's name, and the page never scrolls sideways (the table scrolls in its own box). Checking
 someone in comes back at her row, with the search kept."""
 
@@ -146,7 +146,7 @@ def test_at_the_desk_on_a_phone_each_button_is_in_view_beside_its_person(
         page.get_by_role("button", name="Annuler l'émargement d'Inès Ouattara")
     ).to_be_in_viewport()
 
-    # A name typed without its accents, then « Émarger »: back at her row, the search kept.
+    # A name typed without its accents, then « Émarger »: back at her row, the search kept.
     page.get_by_label("Rechercher (nom, prénom, e-mail)").fill("emond")
     page.get_by_role("button", name="Chercher").click()
     page.wait_for_load_state()
@@ -155,7 +155,7 @@ def test_at_the_desk_on_a_phone_each_button_is_in_view_beside_its_person(
     row.get_by_role("button", name="Émarger Sébastien Émond").click()
     page.wait_for_url(re.compile(r"\?q=emond&.*#r-\d+$"))
     expect(page.get_by_text("Sébastien Émond : présent(e).")).to_be_visible()
-    # With Wagtail's green « success » banner shown (4.45:1 before union/static/css/admin.css).
+    # With Wagtail's green « success » banner shown (4.45:1 before union/static/css/admin.css).
     audit_admin(page)
     page.set_viewport_size(PHONE)
     undo = page.get_by_role("button", name="Annuler l'émargement de Sébastien Émond")

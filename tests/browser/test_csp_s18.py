@@ -5,8 +5,8 @@ and keep their JavaScript working; the hand-over from the portal to a member spa
 form-action.
 
 A violation is caught twice: the `securitypolicyviolation` events of every frame (an init
-script) and Chromium's console message (« Refused to … because it violates the following
-Content Security Policy directive … »)."""
+script) and Chromium's console message (« Refused to … because it violates the following
+Content Security Policy directive … »)."""
 
 # ruff: noqa: F811 (test_axe_admin's fixtures, imported below, are arguments of the tests)
 
@@ -156,7 +156,7 @@ def test_member_space_pages_load_without_violation(page, live_server_port, admin
 
 
 def test_the_hand_over_from_the_portal_passes_form_action(page, live_server_port, admin_demo):
-    """« Mes espaces » posts on the portal, which redirects to the member host: Chromium checks
+    """« Mes espaces » posts on the portal, which redirects to the member host: Chromium checks
     that redirect against form-action (hence *.PLATFORM_DOMAIN:* in it)."""
     watch = Watch(page)
     sign_in(watch, base(live_server_port), DIRECTOR)
@@ -188,7 +188,7 @@ def test_form_action_self_alone_would_block_the_hand_over(
 
 def test_the_api_docs_render_without_violation(page, live_server_port, admin_demo):
     watch = Watch(page)
-    # Redoc's « API docs by Redocly » logo, allowed by the docs' policy: no network here.
+    # Redoc's « API docs by Redocly » logo, allowed by the docs' policy: no network here.
     page.route("https://cdn.redoc.ly/**", lambda route: route.fulfill(body="<svg/>"))
     for url in (base(live_server_port), base(live_server_port, "bondy.localhost")):
         watch.visit(f"{url}/api/docs/", "API Maillage")
@@ -235,7 +235,7 @@ def test_the_wagtail_admin_works_under_its_policy(signed_in, live_server_port, a
     watch.visit(f"{admin}/")
     guide = GuidePage.objects.get(slug="conduire-analyse-besoins-sociaux")
     watch.visit(f"{admin}/pages/{guide.pk}/edit/", guide.title)
-    # Wagtail's editor initialised: its StreamField's « insert a block » buttons are drawn.
+    # Wagtail's editor initialised: its StreamField's « insert a block » buttons are drawn.
     add = page.locator("button.c-sf-add-button").first
     add.wait_for()
     blocks = page.locator("[data-streamfield-child]").count()

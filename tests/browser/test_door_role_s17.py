@@ -1,5 +1,5 @@
-"""The welcome desk of a volunteer (group « Accueil des participants ») on a phone, in a real
-browser: the day's events, the door list without e-mails nor needs, « Présent(e) à l'atelier »
+"""The welcome desk of a volunteer (group « Accueil des participants ») on a phone, in a real
+browser: the day's events, the door list without e-mails nor needs, « Présent(e) à l'atelier »
 beside each person (which checks her in at the event too), back at her row; the pages pass the
 admin's accessibility audit."""
 
@@ -82,14 +82,14 @@ def test_a_volunteer_marks_someone_at_an_atelier_on_a_phone(page, live_server_po
 
     button = page.get_by_role(
         "button",
-        name="Présent(e) à l'atelier « Le budget du CCAS en pratique » : Sébastien Émond",
+        name="Présent(e) à l'atelier « Le budget du CCAS en pratique » : Sébastien Émond",
     )
     button.scroll_into_view_if_needed()
     button.click()
     page.wait_for_url(re.compile(r"#r-\d+$"))
     expect(
         page.get_by_text(
-            "Sébastien Émond : présent(e) à l'atelier « Le budget du CCAS en pratique »"
+            "Sébastien Émond : présent(e) à l'atelier « Le budget du CCAS en pratique »"
         )
     ).to_be_visible()
     expect(page.get_by_text("Présents 1")).to_be_visible()  # at the event too

@@ -60,7 +60,7 @@ def test_dashboard_import_and_report(page, live_server_port, committed_member, t
     page.get_by_label("Fichier CSV ou XLSX").set_input_files(str(bad))
     page.get_by_role("button", name="Importer").click()
     # The click only submits: wait for the answer's alert, not the page being left.
-    expect(page.get_by_role("alert")).to_contain_text("« beaucoup »")
+    expect(page.get_by_role("alert")).to_contain_text("« beaucoup »")
     shot(page, "import-errors")
 
     good = tmp_path / "correct.csv"

@@ -1,6 +1,6 @@
 """The organisers' registrations list on a laptop (1280 px): the table fits its box, so every
-row's buttons (« Modifier », « Renvoyer le lien », « Annuler ») are seen without scrolling
-sideways. They sat in one line and made the table 1,036 px wide in a 920 px box, « Annuler »
+row's buttons (« Modifier », « Renvoyer le lien », « Annuler ») are seen without scrolling
+sideways. They sat in one line and made the table 1,036 px wide in a 920 px box, « Annuler »
 cut in half (found walking the organiser's day, session 21)."""
 
 import pytest
@@ -26,7 +26,7 @@ def test_the_registrations_table_fits_a_laptop(page, live_server_port, desk):  #
     box = cancel.bounding_box()
     scroller = page.locator(".table-scroll").filter(has=table).bounding_box()
     assert box["x"] + box["width"] <= scroller["x"] + scroller["width"], (box, scroller)
-    # « Présent(e) à l'atelier » takes two lines when it must, and shows both.
+    # « Présent(e) à l'atelier » takes two lines when it must, and shows both.
     clipped = table.evaluate(
         "t => [...t.querySelectorAll('.atelier-marks .button')]"
         ".filter(b => b.scrollHeight > b.clientHeight + 1).length"

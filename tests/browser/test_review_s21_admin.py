@@ -1,6 +1,6 @@
 """Review s21, in a browser: the direction of a member that left the union signs in on the
-portal and, from « Mes espaces », reaches the page where she downloads the space's data
-(tests/tenants/test_review_s21_admin.py, point 7: « Mes espaces » showed only the status).
+portal and, from « Mes espaces », reaches the page where she downloads the space's data
+(tests/tenants/test_review_s21_admin.py, point 7: « Mes espaces » showed only the status).
 The pages it crosses are audited with axe at a desktop's and a phone's width."""
 
 import pytest
@@ -49,7 +49,7 @@ def test_the_direction_of_a_member_that_left_reaches_its_data(page, live_server_
     for name, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
         violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
-        assert not violations, report(f"« Mes espaces » ({name})", violations)
+        assert not violations, report(f"« Mes espaces » ({name})", violations)
     row = page.get_by_role("row", name="CCAS de Noisy-le-Sec")
     assert "inclus" in row.inner_text()
     row.get_by_role("button", name="Télécharger nos données — CCAS de Noisy-le-Sec").click()

@@ -1,6 +1,6 @@
 """Session 21, an elected official on a phone (375 px): the event page's ateliers table fits the
 screen when no room is known (tests/seminars/test_review_s21_official.py, point 5): its
-« Salle » column of « – » pushed « Places » out of view, to be scrolled sideways."""
+« Salle » column of « – » pushed « Places » out of view, to be scrolled sideways."""
 
 import pytest
 
@@ -42,7 +42,7 @@ def test_the_ateliers_table_fits_a_phone_without_rooms(page, live_server_port, w
         "t => ({box: t.parentElement.clientWidth, table: t.scrollWidth, page: innerWidth})"
     )
     assert widths["page"] == 375
-    # The whole table is seen without scrolling it sideways: « Places » included.
+    # The whole table is seen without scrolling it sideways: « Places » included.
     assert widths["table"] <= widths["box"], widths
     places = page.get_by_role("columnheader", name="Places")
     box = places.bounding_box()

@@ -1,4 +1,4 @@
-"""Session 21: « Reprendre ce chiffre » in Chromium, with the site's Content-Security-Policy.
+"""Session 21: « Reprendre ce chiffre » in Chromium, with the site's Content-Security-Policy.
 
 The director of a CCAS types a comment on a DOMIC value form, then takes the activity report's
 figure: the value is typed in place (abs_shared/static/abs_shared/take_figure.js), focus goes to

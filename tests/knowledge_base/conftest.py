@@ -110,9 +110,9 @@ def edit_guide_in_admin(
     client, page: GuidePage, body: list[tuple], *, publish: bool = True, themes=None
 ):
     """Edit the guide in the Wagtail admin with `body` (StreamField blocks as (type, value)),
-    and press Publish (or « Enregistrer le brouillon »). Returns the admin's response.
+    and press Publish (or « Enregistrer le brouillon »). Returns the admin's response.
 
-    `themes`: slugs; by default the guide's own, or « Gouvernance du CCAS » when it has none
+    `themes`: slugs; by default the guide's own, or « Gouvernance du CCAS » when it has none
     (a guide is published with at least one theme)."""
     if themes is None:
         themes = [theme.slug for theme in page.themes.all()] or ["gouvernance-du-ccas"]

@@ -175,6 +175,6 @@ def test_counts_of_results_read_as_french(kb_tree, portal):
     def search(query: str) -> str:
         return results_heading(portal.get("/recherche/", {"q": query}).content.decode())
 
-    assert search("xylophone") == "Aucun résultat pour « xylophone »"
-    assert search("épicerie") == "1 résultat pour « épicerie »"
+    assert search("xylophone") == "Aucun résultat pour « xylophone »"
+    assert search("épicerie") == "1 résultat pour « épicerie »"
     assert search("logement").startswith("2 résultats pour")

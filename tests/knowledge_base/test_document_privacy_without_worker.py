@@ -39,7 +39,7 @@ def member(bondy):
 
 
 def publish_with_document(editor, guide, document) -> None:
-    """The editor adds a « Document à télécharger » block to the guide and presses Publish."""
+    """The editor adds a « Document à télécharger » block to the guide and presses Publish."""
     response = edit_guide_in_admin(
         editor,
         guide,
@@ -51,7 +51,7 @@ def publish_with_document(editor, guide, document) -> None:
 
 
 def reserve_to_signed_in_people(editor, guide) -> None:
-    """« Confidentialité » → « Personnes connectées » in the admin."""
+    """« Confidentialité » → « Personnes connectées » in the admin."""
     response = editor.post(f"/admin/pages/{guide.pk}/privacy/", {"restriction_type": "login"})
     assert response.status_code == 200  # the modal's JSON answer
     assert PageViewRestriction.objects.filter(page=guide, restriction_type="login").exists()
@@ -136,7 +136,7 @@ def test_a_document_added_only_in_a_draft_is_served_once_the_draft_is_published(
     kb_tree, editor, member, portal
 ):
     """Wagtail's reference index holds what pages show: a document added in a published guide's
-    new draft was used on « no page », hence public, before the editor published it."""
+    new draft was used on « no page », hence public, before the editor published it."""
     guide = make_guide(kb_tree[0], "Accueillir les personnes sans domicile")
     document = make_document("projet-de-convention")
     unrelated = make_document("lettre-d-information")  # linked from a newsletter, on no page

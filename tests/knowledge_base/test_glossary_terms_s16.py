@@ -1,5 +1,5 @@
 """The glossary explains the words of the trade beside the sigles (session 16): an entry is a
-« Sigle » or a « Terme », stored; only sigles are marked up in guides; /glossaire/ lists both in
+« Sigle » or a « Terme », stored; only sigles are marked up in guides; /glossaire/ lists both in
 French alphabetical order with a letter index; the search box finds several words and ignores
 accents; the demo brings real terms; the admin shows and filters the kind."""
 
@@ -171,7 +171,7 @@ def test_the_search_box_finds_several_words_and_ignores_accents(kb_tree, portal)
     ]
     assert glossary_box(portal, "besoins sociaux") == ["ABS", "Analyse des besoins sociaux"]
     assert glossary_box(portal, "besoin social") == []
-    assert glossary_box(portal, "ça") == []  # « ça » is not the sigle « CA »
+    assert glossary_box(portal, "ça") == []  # « ça » is not the sigle « CA »
     assert glossary_box(portal, "c.a.") == ["CA"]
     # A term with its précision and its definition, linked to its entry.
     box = soup(portal.get("/recherche/", {"q": "domiciliations"})).find("aside")
@@ -229,7 +229,7 @@ def test_the_admin_form_asks_the_kind_and_what_each_kind_needs(editor):
     page = refused(
         {"acronym": "Aide facultative", "kind": SIGLE, "expansion": "aide", "definition": ""}
     )
-    assert "Un sigle s'écrit en un mot court" in page and "choisissez « Terme »" in page
+    assert "Un sigle s'écrit en un mot court" in page and "choisissez « Terme »" in page
     page = refused(
         {"acronym": "Aide facultative", "kind": TERME, "expansion": "", "definition": ""}
     )
@@ -238,7 +238,7 @@ def test_the_admin_form_asks_the_kind_and_what_each_kind_needs(editor):
     assert "Saisissez la forme développée du sigle" in page
     page = refused({"acronym": "délégation de signature au directeur ou à la directrice du ccas",
                     "kind": TERME, "definition": "Bis."})  # fmt: skip
-    assert f"Ce terme est déjà dans le glossaire sous la forme « {long_term} »" in page
+    assert f"Ce terme est déjà dans le glossaire sous la forme « {long_term} »" in page
     assert GlossaryTerm.objects.count() == 1
 
 

@@ -1,5 +1,5 @@
 """A guide's blocks as the portal renders them: the contact card's phone written the French way
-(« 01 48 30 12 34 ») with a tel: link, whatever was typed; a table without the empty trailing
+(« 01 48 30 12 34 ») with a tel: link, whatever was typed; a table without the empty trailing
 rows and columns of the editor's default grid (the stored value untouched), its caption and
 header cells kept. Real HTTP through the test client on the portal."""
 
@@ -104,7 +104,7 @@ def test_an_empty_cell_inside_the_table_or_a_merge_is_kept(kb_tree, portal):
         ["Élus", "", "6 ans", ""],
         ["", "", "", ""],
     ]
-    # « Mandat » spans the two columns after it (the editor hides the cells it covers): the
+    # « Mandat » spans the two columns after it (the editor hides the cells it covers): the
     # merge is never cut.
     merges = [{"row": 0, "col": 1, "rowspan": 1, "colspan": 3}]
     hidden = [{"row": 0, "col": col, "hidden": True} for col in (2, 3)]

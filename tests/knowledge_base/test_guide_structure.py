@@ -16,7 +16,7 @@ from union import roles
 pytestmark = pytest.mark.django_db
 
 ROWS = [["Collège", "Minimum", "Maximum"], ["Élus", "4", "8"], ["Nommés", "4", "8"]]
-CAPTION_ERROR = "Donnez un titre au tableau (« Titre du tableau »)"
+CAPTION_ERROR = "Donnez un titre au tableau (« Titre du tableau »)"
 HEADER_ERROR = "Choisissez une ligne ou une colonne d'en-tête"
 
 
@@ -33,7 +33,7 @@ def table(caption: str = "Composition du conseil", header: str = "row", data=Non
 
 def publish_in_admin(client, page: GuidePage, table_value: dict, *, publish: bool = True):
     """Edit the guide in the Wagtail admin with `table_value` as its body, and press Publish
-    (or « Enregistrer le brouillon »)."""
+    (or « Enregistrer le brouillon »)."""
     return edit_guide_in_admin(client, page, [("table", json.dumps(table_value))], publish=publish)
 
 

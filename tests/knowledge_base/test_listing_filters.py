@@ -57,14 +57,14 @@ def test_commune_suggestions_carry_their_departement_and_are_accepted(experience
 
 
 def test_ambiguous_commune_lists_the_choices_and_keeps_what_was_typed(experiences, portal):
-    # No Saint-Denis has experiences: the name stays ambiguous. (« Montreuil » is not: only
+    # No Saint-Denis has experiences: the name stays ambiguous. (« Montreuil » is not: only
     # the one of the 93 has experiences, it is picked; see test_review_session14.)
     response = portal.get("/experiences/", {"commune": "Saint-Denis"})
     html = response.content.decode()
     error = errors_of(html, "commune")
-    assert "Plusieurs communes s&#x27;appellent « Saint-Denis »" in error
+    assert "Plusieurs communes s&#x27;appellent « Saint-Denis »" in error
     for commune in Commune.objects.filter(nom="Saint-Denis"):
-        assert str(commune) in error  # « Saint-Denis (974) », « Saint-Denis (93) »…
+        assert str(commune) in error  # « Saint-Denis (974) », « Saint-Denis (93) »…
     assert 'value="Saint-Denis"' in html  # kept as typed
     assert "<title>Erreur – " in html
     assert titles(portal.get("/experiences/", {"commune": "Montreuil"}).content.decode()) == {
@@ -73,26 +73,26 @@ def test_ambiguous_commune_lists_the_choices_and_keeps_what_was_typed(experience
     wrong_departement = portal.get("/experiences/", {"commune": "Bondy (75)"}).content.decode()
     assert "Bondy (93)" in errors_of(wrong_departement, "commune")
     assert not titles(wrong_departement)
-    # « (93) » is the département, not the région of the same code (PACA) and its Villeneuve.
+    # « (93) » is the département, not the région of the same code (PACA) and its Villeneuve.
     homonyms = errors_of(
         portal.get("/experiences/", {"commune": "Villeneuve (93)"}).content.decode(), "commune"
     )
-    assert "Plusieurs communes s&#x27;appellent « Villeneuve »" in homonyms
+    assert "Plusieurs communes s&#x27;appellent « Villeneuve »" in homonyms
 
 
 def test_unknown_filter_values_are_reported_next_to_their_filter(experiences, portal):
     html = portal.get("/guides/?theme=inconnu&audience=elus&sort=pertinence").content.decode()
-    assert "Thème inconnu : « inconnu »" in errors_of(html, "theme")
+    assert "Thème inconnu : « inconnu »" in errors_of(html, "theme")
     assert selected_option(html, "audience") == "elus"  # the other filters are kept
     assert "un filtre est à corriger" in html and not titles(html)
     html = portal.get("/guides/?audience=robots").content.decode()
-    assert "Public inconnu : « robots »" in errors_of(html, "audience")
+    assert "Public inconnu : « robots »" in errors_of(html, "audience")
     assert 'aria-invalid="true" aria-describedby="id_audience_error"' in html
     html = portal.get("/experiences/?sort=hasard&departement=93").content.decode()
-    assert "Tri inconnu : « hasard »" in errors_of(html, "sort")
+    assert "Tri inconnu : « hasard »" in errors_of(html, "sort")
     assert selected_option(html, "departement") == "93"
     html = portal.get("/experiences/?departement=2A").content.decode()
-    assert "« 2A »" in errors_of(html, "departement")
+    assert "« 2A »" in errors_of(html, "departement")
 
 
 def test_feed_of_an_unknown_theme_is_not_found(experiences, portal):
@@ -122,7 +122,7 @@ def test_place_choices_only_show_experiences_the_visitor_can_see(experiences, po
     html = portal.get("/experiences/").content.decode()
     assert 'value="94"' not in html and 'value="95"' not in html
     assert set(datalist(html)) == {"Bondy (93)", "Montreuil (93)"}
-    assert "« 94 »" in errors_of(
+    assert "« 94 »" in errors_of(
         portal.get("/experiences/?departement=94").content.decode(), "departement"
     )
 

@@ -1,4 +1,4 @@
-"""The « Guides à relire » downloads read like the project's other exports: a CSV that Excel in
+"""The « Guides à relire » downloads read like the project's other exports: a CSV that Excel in
 French opens (BOM, semicolons, dates in Paris time and French order), an XLSX with real dates, both
 named after the report and the day, not Wagtail's spreadsheet-export.csv in UTC."""
 

@@ -1,6 +1,6 @@
 """Review 19 of the union staff's Wagtail admin, guides part: the table editor's menu in French,
-search extracts cut from what a guide shows, « Guides à relire » counted from the first
-publication, « – » for a publication without a user, the authors' add button."""
+search extracts cut from what a guide shows, « Guides à relire » counted from the first
+publication, « – » for a publication without a user, the authors' add button."""
 
 import datetime
 import json
@@ -103,7 +103,7 @@ def interpreting_guide(kb_tree):
 def test_the_extract_shows_the_legal_reference_as_the_guide_does(interpreting_guide, portal):
     text = page_text(GuidePage.objects.get(pk=interpreting_guide.pk))
     assert "Code de l'action sociale et des familles, article L. 111-2 : Toute personne" in text
-    # « article L111-2 » is the index's own writing, never the guide's.
+    # « article L111-2 » is the index's own writing, never the guide's.
     assert "L111-2" not in text and "demande. article" not in text
 
     response = portal.get("/recherche/", {"q": "L111-2"})
@@ -126,7 +126,7 @@ def test_a_law_reference_reads_as_written(kb_tree):
     )
 
 
-# --- I3. « Guides à relire » -------------------------------------------------------------------
+# --- I3. « Guides à relire » -------------------------------------------------------------------
 
 REPORT = "/admin/reports/guides-a-relire/"
 
@@ -148,7 +148,7 @@ def test_a_guide_never_reviewed_is_due_a_year_after_its_first_publication(kb_tre
     assert "Brouillon jamais publié" not in html
 
 
-# --- B5. « Pages anciennes »: a publication without a user -------------------------------------
+# --- B5. « Pages anciennes »: a publication without a user -------------------------------------
 
 
 def test_a_page_published_without_a_user_shows_a_dash(kb_tree):

@@ -20,7 +20,7 @@ def soup(response) -> BeautifulSoup:
 
 
 def test_an_import_files_an_entry_under_the_kind_it_gives(portal):
-    # « Urssaf » and « PMI » are read wrongly by the writing rule: the kind given wins.
+    # « Urssaf » and « PMI » are read wrongly by the writing rule: the kind given wins.
     urssaf = save_glossary_term(
         "URSSAF", "Union de recouvrement", "Collecte les cotisations.", kind="terme"
     )
@@ -41,7 +41,7 @@ def test_an_unknown_kind_is_refused_in_french_and_nothing_is_written():
     with pytest.raises(GlossaryError) as error:
         save_glossary_term("CCAS", "centre communal d'action sociale", kind="acronym")
     assert str(error.value) == (
-        "Nature inconnue pour « CCAS » : « acronym » (attendu : « sigle » ou « terme »)."
+        "Nature inconnue pour « CCAS » : « acronym » (attendu : « sigle » ou « terme »)."
     )
     assert not GlossaryTerm.objects.exists()
 
@@ -80,7 +80,7 @@ def test_the_title_of_a_table_finds_its_guide(kb_tree, portal):
         "data": [["Foyer", "Montant"], ["Une personne", "150 €"]],
     }
     make_guide(guides, "Les aides facultatives", body=[{"type": "table", "value": table}])
-    # « secours » and « exceptionnels » appear only in the table's title, and plural or not.
+    # « secours » and « exceptionnels » appear only in the table's title, and plural or not.
     html = portal.get("/recherche/?q=bareme+secours+exceptionnel").content.decode()
     assert "1 résultat" in html and "Les aides facultatives" in html
 
@@ -95,7 +95,7 @@ def test_a_document_offered_under_its_own_title_finds_its_guide_even_once_retitl
     html = portal.get("/recherche/?q=convention+partenariat").content.decode()
     assert "1 résultat" in html and "Travailler avec les associations" in html
 
-    # The document is renamed in « Documents »: the guide shows, and is found by, the new title.
+    # The document is renamed in « Documents »: the guide shows, and is found by, the new title.
     document.title = "Trame de contrat d'objectifs"
     document.save()
     html = portal.get("/recherche/?q=trame+objectifs").content.decode()

@@ -52,7 +52,7 @@ def _experience_form(page: ExperiencePage, **changes) -> dict:
         "comments": inline_formset([]),
         **changes,
     }
-    # Lists stay out of nested_form_data (it would split them into « themes-0 »…).
+    # Lists stay out of nested_form_data (it would split them into « themes-0 »…).
     return {
         **nested_form_data(data),
         "themes": [theme.pk for theme in page.themes.all()],
@@ -69,7 +69,7 @@ def test_publish_button_emails_the_proposer_once(
     bondy,
     django_capture_on_commit_callbacks,
 ):
-    """« Publier » in the editor cancels the workflow (not « approved »): the member is told."""
+    """« Publier » in the editor cancels the workflow (not « approved »): the member is told."""
     page, agent, moderator = proposal
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -340,7 +340,7 @@ def private_guide(kb_tree):
 
 
 NOTICE = (
-    "Le guide « Les cent premiers jours d&#x27;un mandat » est réservé aux membres de l&#x27;union "
+    "Le guide « Les cent premiers jours d&#x27;un mandat » est réservé aux membres de l&#x27;union "
     "et à son équipe : connectez-vous. Pas de compte ? Demandez-le à la direction de votre CCAS "
     "ou à l&#x27;union."
 )
@@ -431,7 +431,7 @@ def test_an_acronym_written_differently_is_refused(editor_client, acronym):
     )
     assert response.status_code == 200
     assert (
-        "Ce sigle est déjà dans le glossaire sous la forme « CCAS » : modifiez cette entrée "
+        "Ce sigle est déjà dans le glossaire sous la forme « CCAS » : modifiez cette entrée "
         "plutôt que d'en créer une seconde."
     ) in html_module.unescape(response.content.decode())
     assert GlossaryTerm.objects.count() == 1
@@ -475,7 +475,7 @@ def test_a_guide_without_theme_cannot_be_published(draft_guide, editor_client):
     assert "Au moins un thème pour publier" in html and "À qui la page sert surtout" in html
 
 
-# --- 12. « Demander des modifications » needs a comment ---------------------------------------
+# --- 12. « Demander des modifications » needs a comment ---------------------------------------
 
 
 def test_requesting_changes_without_comment_is_refused(
@@ -503,7 +503,7 @@ def test_requesting_changes_without_comment_is_refused(
     assert "Dites au membre ce qu" in html_module.unescape(response.content.decode())
     state.refresh_from_db()
     assert state.status == "in_progress" and not _to("agent@bondy.test")
-    # The editor's « Demander des modifications » asks the same form first.
+    # The editor's « Demander des modifications » asks the same form first.
     with portal_urlconf():
         collect = reverse(
             "wagtailadmin_pages:collect_workflow_action_data",
@@ -659,7 +659,7 @@ def test_api_departement_without_experiences_is_empty_not_an_error(kb_tree, bond
     assert portal.get("/api/v1/experiences/", {"departement": "93"}).json()["count"] == 1
     unknown = portal.get("/api/v1/experiences/", {"departement": "999"})
     assert unknown.status_code == 400
-    assert "Département inconnu : « 999 »." in unknown.content.decode()
+    assert "Département inconnu : « 999 »." in unknown.content.decode()
 
 
 # --- 18. Search extracts -----------------------------------------------------------------------

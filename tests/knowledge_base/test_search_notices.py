@@ -41,7 +41,7 @@ def test_the_fallback_to_any_word_is_said(kb_tree, portal):
     # Every word found on one page: no fallback, nothing to say.
     html = portal.get("/recherche/", {"q": "épicerie solidaire"}).content.decode()
     assert titles(html) == ["Ouvrir une épicerie"] and ANY_WORD not in html
-    # Nothing at all: « Aucun résultat », no fallback notice either.
+    # Nothing at all: « Aucun résultat », no fallback notice either.
     html = portal.get("/recherche/", {"q": "xylophone zanzibar"}).content.decode()
     assert results_heading(html).startswith("Aucun résultat") and ANY_WORD not in html
 
@@ -53,7 +53,7 @@ def test_more_than_200_results_are_said(kb_tree, portal):
 
     html = portal.get("/recherche/", {"q": "logement"}).content.decode()
     assert TOO_MANY in live_region(html)
-    assert results_heading(html) == "Plus de 200 résultats pour « logement »"
+    assert results_heading(html) == "Plus de 200 résultats pour « logement »"
     assert len(titles(html)) == 10  # still paginated
     last = portal.get("/recherche/", {"q": "logement", "page": 20}).content.decode()
     assert len(titles(last)) == 10
@@ -61,4 +61,4 @@ def test_more_than_200_results_are_said(kb_tree, portal):
     # Exactly 200: counted, nothing to say.
     guides.get_children().last().specific.unpublish()
     html = portal.get("/recherche/", {"q": "logement"}).content.decode()
-    assert results_heading(html) == "200 résultats pour « logement »" and TOO_MANY not in html
+    assert results_heading(html) == "200 résultats pour « logement »" and TOO_MANY not in html

@@ -1,6 +1,6 @@
-"""The public search shows the union's search promotions (« Accès direct ») above its results:
+"""The public search shows the union's search promotions (« Accès direct ») above its results:
 the demo promotes the ABS comparisons (/indicateurs/, Django views outside the page tree) for
-« ABS », « analyse des besoins sociaux » and « indicateurs »; a promoted page shows only while
+« ABS », « analyse des besoins sociaux » and « indicateurs »; a promoted page shows only while
 the visitor may read it; a search never writes. Real HTTP through the test client."""
 
 import io

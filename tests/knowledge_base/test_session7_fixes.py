@@ -38,7 +38,7 @@ def path_of(experience) -> str:
 
 
 def facts(response) -> dict[str, str]:
-    """The « Commune », « Intercommunalité »… lines of an experience page."""
+    """The « Commune », « Intercommunalité »… lines of an experience page."""
     dl = soup_of(response).find("dl", class_="kb-facts")
     return {
         dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)

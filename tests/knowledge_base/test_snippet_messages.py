@@ -1,5 +1,5 @@
 """Themes and glossary terms given twice: the editor reads a French sentence naming the field,
-not Django's « Un objet Thème avec ce champ Slug existe déjà. »."""
+not Django's « Un objet Thème avec ce champ Slug existe déjà. »."""
 
 import html
 
@@ -48,6 +48,6 @@ def test_an_acronym_already_in_the_glossary_is_refused_in_french(editor):
         {"acronym": "UDAF", "expansion": "autre chose", "definition": ""},
     )
     content = html.unescape(response.content.decode())
-    assert "Ce sigle est déjà dans le glossaire sous la forme « UDAF »" in content
+    assert "Ce sigle est déjà dans le glossaire sous la forme « UDAF »" in content
     assert "avec ce champ" not in content
     assert GlossaryTerm.objects.filter(acronym="UDAF").count() == 1

@@ -24,7 +24,7 @@ def make_index() -> SeminarIndexPage:
 
 
 def within_one_day(start, hours: float):
-    """`start`, moved earlier just enough for the event to end the same local day: made « now »
+    """`start`, moved earlier just enough for the event to end the same local day: made « now »
     during an evening run, a 7-hour event ran past midnight, and its pages, e-mails and
     attestation gave two dates where the tests read one (the suite must pass at any hour)."""
     local = timezone.localtime(start)

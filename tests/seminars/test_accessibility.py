@@ -172,7 +172,7 @@ def test_a_full_atelier_says_so_and_cannot_be_checked_on_the_event_page(portal, 
     # The server stays the authority: a post that checks it anyway is refused.
     response = portal.post(url(seminar), form_data(ateliers=[a.pk]))
     assert response.status_code == 400
-    assert "Plus de place dans l&#x27;atelier « Atelier A »" in response.content.decode()
+    assert "Plus de place dans l&#x27;atelier « Atelier A »" in response.content.decode()
     assert "disabled" in atelier_box(response.content.decode(), a)
     assert not Registration.objects.filter(email="aicha.durand@exemple.fr").exists()
 

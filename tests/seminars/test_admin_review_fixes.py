@@ -73,7 +73,7 @@ def test_a_manual_add_with_another_persons_address_is_refused_and_changes_nothin
     content = page(response)
     message = (
         "Cette adresse est déjà inscrite au nom de Case2 Dupont (Pantin) : saisissez une autre "
-        "adresse ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
+        "adresse ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
         "dans la liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
     )
     assert message in content
@@ -205,13 +205,13 @@ def test_a_column_given_twice_is_refused_naming_it():
         (
             1,
             "Nom",
-            "Colonne « Nom » en double : « Nom » (colonne A) et « Nom » (colonne B). "
+            "Colonne « Nom » en double : « Nom » (colonne A) et « Nom » (colonne B). "
             "Gardez-en une seule.",
         ),
         (
             1,
             "Commune",
-            "Colonne « Commune » en double : « Ville » (colonne D) et « Commune » (colonne E). "
+            "Colonne « Commune » en double : « Ville » (colonne D) et « Commune » (colonne E). "
             "Gardez-en une seule.",
         ),
     ]
@@ -268,7 +268,7 @@ def test_an_unknown_insee_code_is_shown_on_the_persons_row_with_what_was_typed(
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Communes à vérifier" in content
-    message = "Code INSEE inconnu pour Prénom1 Benali : « 2A999 »."
+    message = "Code INSEE inconnu pour Prénom1 Benali : « 2A999 »."
     assert f'<a href="#code-{benali.pk}">{message}</a>' in content
     row = content[content.index(f'id="code-{benali.pk}"') - 40 :]
     row = row[: row.index("</form>")]
@@ -283,7 +283,7 @@ def test_an_unknown_insee_code_is_shown_on_the_persons_row_with_what_was_typed(
     assert "Choisissez la commune de Prénom1 Benali ou saisissez son code INSEE." in page(response)
 
 
-# 5. Admin forms: « Erreur – » in the title, a summary linking to each field, 400 -----------------
+# 5. Admin forms: « Erreur – » in the title, a summary linking to each field, 400 -----------------
 
 
 def test_writing_to_registrants_without_a_subject_is_a_400_with_a_summary(
@@ -319,7 +319,7 @@ def test_a_year_that_is_not_one_is_said_invalid(organiser_client):
     response = organiser_client.get("/admin/inscriptions/bilan/", {"annee": "abc"})
     assert response.status_code == 200
     content = page(response)
-    assert "Année invalide : « abc »." in content and "Aucun événement" not in content
+    assert "Année invalide : « abc »." in content and "Aucun événement" not in content
     default = organiser_client.get("/admin/inscriptions/bilan/")
     caption = page(default).split("<caption>")[1].split("</caption>")[0]
     assert f"<caption>{caption}</caption>" in content
@@ -338,6 +338,6 @@ def test_a_date_or_a_number_in_a_name_column_is_refused(tmp_path):
     with pytest.raises(ImportRejected) as failure:
         parse(path.read_bytes(), "liste.xlsx")
     assert [(e.line, e.column, e.message) for e in failure.value.errors] == [
-        (2, "Nom", "« 05/01/2026 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
-        (3, "Prénom", "« 1234.5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
+        (2, "Nom", "« 05/01/2026 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
+        (3, "Prénom", "« 1234.5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
     ]

@@ -1,4 +1,4 @@
-"""The year's events in figures (« bilan des rencontres ») for the union's activity report: people
+"""The year's events in figures (« bilan des rencontres ») for the union's activity report: people
 checked in (or confirmed where nobody was), communes and member communes reached, fonctions,
 opinions; on screen and as a workbook."""
 
@@ -115,9 +115,9 @@ def test_organisers_read_it_and_download_it(year):
 @pytest.mark.parametrize(
     "asked, message",
     [
-        ("1999", "Aucun événement en « 1999 »"),
-        ("abc", "Année invalide : « abc »."),  # not a year at all
-        ("²", "Année invalide : « ² »."),
+        ("1999", "Aucun événement en « 1999 »"),
+        ("abc", "Année invalide : « abc »."),  # not a year at all
+        ("²", "Année invalide : « ² »."),
     ],
 )
 def test_an_unknown_year_shows_the_latest_with_a_message(year, asked, message):

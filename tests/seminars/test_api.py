@@ -193,7 +193,7 @@ def test_malformed_bodies_get_a_400_not_a_500(portal, seminar):
 
 def test_an_unknown_event_is_a_french_404_on_every_organisers_route(staff_api):
     """One look-up (`_event`) for every route of an event: get_object_or_404's own message
-    named the code's model (« Aucun objet SeminarPage ne correspond à cette requête. »)."""
+    named the code's model (« Aucun objet SeminarPage ne correspond à cette requête. »)."""
     base = "/api/v1/seminars/999999"
     for method, path in (
         ("get", f"{base}/registrations/"),

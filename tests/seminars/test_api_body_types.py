@@ -1,6 +1,6 @@
 """The registration API checks each value's JSON type before the form: a list or an object was
-stored as its Python text (« ['Liste', 'X'] » printed on the attendance sheets), a consent
-« peut-être » read as a refusal, and an object of ateliers answered with its Python text. The
+stored as its Python text (« ['Liste', 'X'] » printed on the attendance sheets), a consent
+« peut-être » read as a refusal, and an object of ateliers answered with its Python text. The
 staff's event creation refuses numbers and lists as text too."""
 
 import json

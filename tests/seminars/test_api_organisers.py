@@ -105,7 +105,7 @@ def test_someone_without_a_confirmed_seat_is_not_checked_in(staff_api, event):
     assert response.json()["detail"].startswith(
         "Prénom3 Roux n'a pas de place confirmée (liste d'attente)"
     )
-    assert response.json()["detail"].endswith("émargez-la quand même avec « force »: true.")
+    assert response.json()["detail"].endswith("émargez-la quand même avec « force »: true.")
     roux.refresh_from_db()
     assert roux.checked_in_at is None and not audit("seminar.registration.check_in").exists()
     # Checked in by mistake before (the admin allows it after its warning): undoing it works.
@@ -334,10 +334,10 @@ def test_the_report_opens_on_the_admin_year_and_lists_an_event_to_come(staff_api
 @pytest.mark.parametrize(
     ("asked", "message"),
     [
-        ("abc", "Année invalide « abc »"),
-        ("²", "Année invalide « ² »"),
-        ("20261", "Année invalide « 20261 »"),
-        ("1999", "Aucun événement en « 1999 »"),
+        ("abc", "Année invalide « abc »"),
+        ("²", "Année invalide « ² »"),
+        ("20261", "Année invalide « 20261 »"),
+        ("1999", "Aucun événement en « 1999 »"),
     ],
 )
 def test_a_bad_year_is_a_400_in_french(staff_api, year, asked, message):

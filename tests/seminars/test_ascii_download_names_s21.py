@@ -1,5 +1,5 @@
 """Every file the seminars app hands out is named in ASCII (union.spreadsheets.ascii_file_name),
-whatever the event's slug (Wagtail keeps accents) and the person's name: a saved « séminaire-….pdf »
+whatever the event's slug (Wagtail keeps accents) and the person's name: a saved « séminaire-….pdf »
 is mangled by some mail clients and Windows tools, even when `filename*` sent it right. The name
 still says the event and the person. Real HTTP through the test client, a real e-mail."""
 
@@ -20,7 +20,7 @@ ELODIE = f"attestation-presence-{EVENT}-dupont-elodie.pdf"
 
 @pytest.fixture
 def event():
-    """« Séminaire début de mandat », slug with its accents, over; Élodie Dupont was there."""
+    """« Séminaire début de mandat », slug with its accents, over; Élodie Dupont was there."""
     seminar = make_seminar("Séminaire début de mandat", days_ahead=-2)
     seminar.slug = "séminaire-début-de-mandat"
     seminar.save()

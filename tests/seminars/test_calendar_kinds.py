@@ -1,4 +1,4 @@
-"""Elected officials look for one kind of event (« ateliers début de mandat »): the calendar, its
+"""Elected officials look for one kind of event (« ateliers début de mandat »): the calendar, its
 month view and the iCalendar feed filter by kind."""
 
 import pytest

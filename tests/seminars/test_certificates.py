@@ -65,7 +65,7 @@ def test_one_persons_attestation_and_none_for_someone_absent(organiser_client, e
     response = organiser_client.get(f"{base}/{zola.pk}/attestation/")
     assert response.status_code == 200
     (page,) = pdf_pages(response.content)
-    assert "ZOLA" in page and "Conseil" not in page  # fonction « Maire » from person()
+    assert "ZOLA" in page and "Conseil" not in page  # fonction « Maire » from person()
     assert "Maire" in page and "Bondy" in page
     assert organiser_client.get(f"{base}/{roux.pk}/attestation/").status_code == 404
     assert organiser_client.get(f"{base}/{lebrun.pk}/attestation/").status_code == 404
@@ -83,7 +83,7 @@ def test_the_list_offers_attestations_only_once_someone_is_checked_in(organiser_
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     assert "dès qu'une présence aura été émargée" in page
     response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/attestations/")
-    assert response.status_code == 302  # back to the list with « Aucune présence émargée »
+    assert response.status_code == 302  # back to the list with « Aucune présence émargée »
     set_check_in(someone, True)
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     assert "Envoyer les attestations par e-mail (1 personne)" in page

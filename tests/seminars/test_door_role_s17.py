@@ -1,4 +1,4 @@
-"""The door role (seventeenth session, issue 4): the group « Accueil des participants » for the
+"""The door role (seventeenth session, issue 4): the group « Accueil des participants » for the
 people the union lends to the welcome desk. They open the events of the day window, the door list
 (search, presence, per-atelier presence), the QR scan page and the walk-in form; nothing else, and
 no e-mail address, phone number or needs. Real HTTP as a member of the group."""
@@ -31,7 +31,7 @@ def soup(response) -> BeautifulSoup:
 
 def refused(response) -> bool:
     """403, or the Wagtail admin's answer to a PermissionDenied: back to its home page, with
-    « Désolé, vous n'avez pas la permission… »."""
+    « Désolé, vous n'avez pas la permission… »."""
     return response.status_code == 403 or (
         response.status_code == 302 and response["Location"] == "/admin/"
     )
@@ -138,7 +138,7 @@ def test_the_desk_searches_names_and_filters_by_presence_and_atelier(desk, today
 def test_someone_waiting_at_the_door_is_confirmed_and_checked_in(desk, today):
     seminar, zola, abel, roux = today
     url = f"{door(seminar)}{roux.pk}/emargement/"
-    # « Confirmer malgré la jauge » alone is the organisers'.
+    # « Confirmer malgré la jauge » alone is the organisers'.
     assert refused(desk.post(url, {"seat": "1"}))
     roux.refresh_from_db()
     assert roux.status == WAITLISTED

@@ -1,7 +1,7 @@
 """An organiser's review of the whole life of an event (sixteenth session): the welcome desk on the
 day (search, presence filter, the list first, back at the row), people confirmed beyond the seats
 at the door, check-in and attestations outside the event's days, the event form's dates and seats,
-the list's order, optional proposals in the proceedings, « Nouvel événement » and the first link.
+the list's order, optional proposals in the proceedings, « Nouvel événement » and the first link.
 
 Real HTTP through the test client as an organiser; e-mails sent on commit."""
 
@@ -260,7 +260,7 @@ def test_present_now_is_for_the_event_s_days(organiser_client):
     response = organiser_client.post(f"{base(seminar)}ajouter/", data)
     assert response.status_code == 400
     error = soup(response).select_one("#id_present_now_error").get_text()
-    assert error.startswith("« Présent(e) maintenant » sert pendant l'événement (du ")
+    assert error.startswith("« Présent(e) maintenant » sert pendant l'événement (du ")
     assert not seminar.registrations.exists()
 
 
@@ -434,7 +434,7 @@ def test_a_synthesis_with_its_proposals_left_empty_can_be_published():
             "proposals": ["", "  "],
         }
     )
-    cleaned = block.clean(value)  # « Champ requis. » before
+    cleaned = block.clean(value)  # « Champ requis. » before
     assert list(cleaned["proposals"]) == []
     kept = block.clean(block.to_python({**value, "proposals": ["", "Un comité d'usagers"]}))
     assert list(kept["proposals"]) == ["Un comité d'usagers"]
@@ -442,7 +442,7 @@ def test_a_synthesis_with_its_proposals_left_empty_can_be_published():
         block.clean(block.to_python({**value, "key_points": [""]}))  # still required
 
 
-# 7. « Nouvel événement », the first personal link ------------------------------------------------------
+# 7. « Nouvel événement », the first personal link ------------------------------------------------------
 
 
 def test_the_events_page_links_to_a_new_event(organiser_client):

@@ -47,7 +47,7 @@ def test_a_rolled_back_registration_leaves_no_email_in_the_queue(settings):
     kept, _ = register_person(seminar, person(1))
     with pytest.raises(Abandoned), transaction.atomic():
         register_person(seminar, person(2))
-        cancel_registration(kept)  # queues « cancelled » and the promotion of the second
+        cancel_registration(kept)  # queues « cancelled » and the promotion of the second
         raise Abandoned
     assert list(seminar.registrations.values_list("email", "status")) == [
         ("personne1@exemple.fr", "confirmed")

@@ -70,7 +70,7 @@ def test_a_present_person_answers_and_finds_the_link_on_their_page(portal, event
     assert page.status_code == 200
     # Radio groups are fieldsets named by their legend; only the atelier Zola chose is asked.
     assert "<legend>Votre appréciation générale de la rencontre" in html
-    assert "atelier « Atelier A »" in html and "Atelier B" not in html
+    assert "atelier « Atelier A »" in html and "Atelier B" not in html
 
     response = portal.post(questionnaire, {**ANSWERS, f"atelier_{atelier_a.pk}": "4"}, follow=True)
     assert response.redirect_chain[-1][0] == manage
@@ -102,7 +102,7 @@ def test_answering_again_corrects_the_answer(portal, event):
     portal.post(url(zola), {**ANSWERS, f"atelier_{atelier_a.pk}": "4"})
     form = portal.get(url(zola)).content.decode()
     assert "Vous avez déjà répondu" in form and "Plus de temps pour les questions." in form
-    # « Sans avis » withdraws the atelier's rating.
+    # « Sans avis » withdraws the atelier's rating.
     portal.post(url(zola), {**ANSWERS, "overall": "1", f"atelier_{atelier_a.pk}": ""})
     evaluation = Evaluation.objects.get(registration=zola)
     assert evaluation.overall == 1 and not evaluation.atelier_ratings.exists()
@@ -140,7 +140,7 @@ def test_a_tampered_link_saves_nothing(portal, event):
     _seminar, zola, _abel, _roux = event
     token = make_token(zola)
     response = portal.post(f"/evenements/inscription/{token[:-3]}abc/avis/", ANSWERS, follow=True)
-    assert response.status_code == 404  # the personal page's « lien invalide »
+    assert response.status_code == 404  # the personal page's « lien invalide »
     assert not Evaluation.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""French writes the first of the month as an ordinal, « 1er décembre », which Django's "j" does not:
+"""French writes the first of the month as an ordinal, « 1er décembre », which Django's "j" does not:
 the seminars' e-mails, pages and PDFs go through union.formats.long_date."""
 
 import io
@@ -38,8 +38,8 @@ def on_the_first() -> SeminarPage:
 
 
 def first_of(moment: datetime) -> str:
-    """ "1er décembre 2026 à 18 h" or « … à 9 h 30 » for `moment`, written by hand for the
-    test (no-break spaces around the « h », minutes only when not zero)."""
+    """ "1er décembre 2026 à 18 h" or « … à 9 h 30 » for `moment`, written by hand for the
+    test (no-break spaces around the « h », minutes only when not zero)."""
     local = timezone.localtime(moment)
     minutes = f"\u00a0{local.minute:02d}" if local.minute else ""
     return f"1er {date_format(local, 'F Y')} à {local.hour}\u00a0h{minutes}"

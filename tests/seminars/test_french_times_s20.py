@@ -1,7 +1,7 @@
 """Times the French way where people read them (union.formats.french_time): the event page and
 its programme, the confirmation e-mail (text and HTML), the attestation de présence (PDF), the
-personal page, the organisers' check-in cells (« Présent(e) à 9 h 05 »), the printed attendance
-sheet. Spreadsheet cells keep « 09:12 » (a machine sorts them), the .ics its UTC times.
+personal page, the organisers' check-in cells (« Présent(e) à 9 h 05 »), the printed attendance
+sheet. Spreadsheet cells keep « 09:12 » (a machine sorts them), the .ics its UTC times.
 
 Real HTTP through the test client, real PostgreSQL, real PDFs."""
 
@@ -52,7 +52,7 @@ def day_event() -> SeminarPage:
 
 
 def no_clock_time(text: str) -> bool:
-    """No « 09:00 »-like time left in what a person reads."""
+    """No « 09:00 »-like time left in what a person reads."""
     return not any(f"{hour:02d}:" in text for hour in (9, 10, 17))
 
 
@@ -64,7 +64,7 @@ def html_of(message) -> str:
 def test_the_event_page_gives_its_hours_and_the_ateliers_the_french_way(portal, day_event):
     page = html.unescape(portal.get(page_path(day_event)).content.decode())
     assert DAY_SPAN in page
-    assert f"<td>{SLOT}</td>" in page  # the programme's « Horaire » column
+    assert f"<td>{SLOT}</td>" in page  # the programme's « Horaire » column
     assert f"Budget – {SLOT}" in page  # the registration form's atelier box
     # What is read (datetime attributes of <time> keep ISO 8601 for machines).
     assert no_clock_time(BeautifulSoup(page, "html.parser").find("main").get_text(" "))
@@ -136,7 +136,7 @@ def test_the_check_in_cells_say_present_at_9_h_05(organiser_client):
     assert f"Présent(e) à 9{NB}h{NB}05</span>" in page  # arrival_cell.html
     assert f"Budget : présent(e) à 9{NB}h{NB}12</span>" in page  # atelier_marks.html
 
-    # The atelier's attendance sheet: « 9 h 12 » printed, « 09:12 » in the spreadsheet cell.
+    # The atelier's attendance sheet: « 9 h 12 » printed, « 09:12 » in the spreadsheet cell.
     pdf = export_attendance(seminar, "pdf", budget)
     printed = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "oui, 9 h 12" in printed and "09:12" not in printed

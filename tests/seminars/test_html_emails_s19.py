@@ -93,7 +93,7 @@ def png_modules(png: bytes, scale: int, border: int) -> list[list[bool]]:
             raw[y * (stride + 1)],
             bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
         )
-        for i in range(stride):  # PNG filters, one byte per « pixel » for the filters' sake
+        for i in range(stride):  # PNG filters, one byte per « pixel » for the filters' sake
             left, up = (line[i - 1] if i else 0), previous[i]
             up_left = previous[i - 1] if i else 0
             if kind == 1:
@@ -391,7 +391,7 @@ def test_the_attestation_keeps_its_pdf_and_gets_an_html_version_without_code(
     assert [part[0] for part in leaves(message)] == ["text/plain", "text/html", "application/pdf"]
 
 
-# --- the « lost link » e-mail no longer announces an .ics it does not carry -------------------
+# --- the « lost link » e-mail no longer announces an .ics it does not carry -------------------
 
 
 def test_the_link_email_announces_no_calendar_file(
@@ -430,7 +430,7 @@ def test_every_kind_has_an_html_version_with_the_texts_links(kind, event_with_tw
     assert links_of_html(message) == links_of_text(message)
     text = " ".join(soup.get_text().split())
     opening = message.body.split("\n\n")[1].split("\n")[0]
-    if kind != "reminder":  # the HTML's says « ci-dessous » of the code shown
+    if kind != "reminder":  # the HTML's says « ci-dessous » of the code shown
         assert " ".join(opening.split()) in text
     assert "Bonjour Prénom1 Zola," in text
     assert message.body.strip().endswith(soup.find_all("p")[-1].get_text())  # platform name

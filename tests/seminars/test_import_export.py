@@ -75,7 +75,7 @@ def test_a_missing_column_is_reported_on_the_header_line(tmp_path, seminar):
     assert failure.value.errors[0].as_dict() == {
         "line": 1,
         "column": "Fonction",
-        "message": "Colonne « Fonction » absente de la première ligne.",
+        "message": "Colonne « Fonction » absente de la première ligne.",
     }
 
 
@@ -173,7 +173,7 @@ def test_the_attendance_sheet_prints_names_beyond_latin1(seminar):
 def test_a_region_column_reads_its_codes_as_regions_and_a_departement_column_as_departements(
     tmp_path, seminar
 ):
-    """« 11 » is the Aude as a département and Île-de-France as a région: Villepinte is in both."""
+    """« 11 » is the Aude as a département and Île-de-France as a région: Villepinte is in both."""
     by_region = "Nom;Prénom;Commune;Fonction;Région\nRoux;Anne;Villepinte;Maire;11\n"
     by_departement = "Nom;Prénom;Commune;Fonction;Dép\nPetit;Luc;Villepinte;Maire;11\n"
     by_name = "Nom;Prénom;Commune;Fonction;Département\nSow;Awa;Villepinte;Maire;Aude\n"
@@ -193,7 +193,7 @@ def test_a_hint_that_names_nothing_gives_its_line_and_column_and_imports_nothing
         import_registrations(seminar, write(tmp_path, "l.csv", content), "l.csv")
     (issue,) = failure.value.errors
     assert (issue.line, issue.column) == (3, "Département")
-    assert issue.message.startswith("Département inconnu : « Seine Saint Denise ».")
+    assert issue.message.startswith("Département inconnu : « Seine Saint Denise ».")
     with pytest.raises(ImportRejected) as failure:
         import_registrations(seminar, write(tmp_path, "l.csv", GOOD_CSV), "l.csv", hint="Vendé")
     assert failure.value.errors[0].column == "hint"

@@ -127,16 +127,16 @@ def test_imported_fonctions_are_never_guessed_and_the_organiser_is_told_what_was
     )
     content = page(response)
     assert (
-        "Fonctions interprétées, à vérifier : « Adjoint au maire délégué aux solidarités » → "
-        "Maire adjoint(e) / adjoint(e) au maire ; « Directrice du CCAS » → Directeur(trice) de "
-        "CCAS ; « Conseillère municipale » → Conseiller(ère) municipal(e) ; "
-        "« Vice-présidente du CCAS » → Vice-président(e) de CCAS ; « DGS » → Directeur(trice) "
+        "Fonctions interprétées, à vérifier : « Adjoint au maire délégué aux solidarités » → "
+        "Maire adjoint(e) / adjoint(e) au maire ; « Directrice du CCAS » → Directeur(trice) de "
+        "CCAS ; « Conseillère municipale » → Conseiller(ère) municipal(e) ; "
+        "« Vice-présidente du CCAS » → Vice-président(e) de CCAS ; « DGS » → Directeur(trice) "
         "général(e) des services." in content
     )
     assert (
-        "Fonctions gardées telles que saisies (« Autre ») : « Adjoint administratif », "
-        "« Conseiller numérique France Services », « Président de l'association Secours "
-        "populaire »." in content
+        "Fonctions gardées telles que saisies (« Autre ») : « Adjoint administratif », "
+        "« Conseiller numérique France Services », « Président de l'association Secours "
+        "populaire »." in content
     )
     # Nobody counted among the élus for a word they share with them.
     counts = dict(registration_counts(seminar)["by_fonction"])
@@ -164,7 +164,7 @@ def test_the_typed_fonction_is_shown_in_the_list_workbook_and_the_edit_form(
     assert by_name["ANDRE"][column] is None  # the label itself: nothing more to say
 
     form = page(organiser_client.get(f"{base(seminar)}{kaci.pk}/modifier/"))
-    assert "Fonction saisie : « 1er adjoint »" in form
+    assert "Fonction saisie : « 1er adjoint »" in form
 
 
 def test_the_api_keeps_mapping_labels_and_keeps_unsure_ones_as_typed(portal, seminar):
@@ -274,8 +274,8 @@ def test_an_unknown_atelier_or_two_at_once_is_a_line_error_and_nothing_is_import
     content = page(response)
     assert "Rien n'a été importé" in content
     assert (
-        '<th scope="row">3</th><td>Atelier du matin</td><td>Atelier inconnu : « Atelier '
-        "inconnu ». Ateliers de l'événement :" in content
+        '<th scope="row">3</th><td>Atelier du matin</td><td>Atelier inconnu : « Atelier '
+        "inconnu ». Ateliers de l'événement :" in content
     )
     both = [
         ("a@b.test", "Colin", "Agnès", "Tremblay-en-France", "DGS", f"{MORNING_1}, {MORNING_2}")
@@ -329,7 +329,7 @@ def test_downloads_of_an_accented_event_have_an_ascii_name_and_an_encoded_one(
     assert attachment_header('a "b".pdf') == 'attachment; filename="a \\"b\\".pdf"'
 
 
-# 4. Communes: former communes, « s/s », a correction by name -----------------------------------
+# 4. Communes: former communes, « s/s », a correction by name -----------------------------------
 
 
 def test_the_organisers_list_finds_the_unions_former_communes_and_s_s(
@@ -338,7 +338,7 @@ def test_the_organisers_list_finds_the_unions_former_communes_and_s_s(
     upload(organiser_client, seminar, mairies_csv(tmp_path))
     people = {r.nom: r for r in seminar.registrations.all()}
     assert people["BERNARD"].commune_id == "93005"  # AULNAY S/S BOIS
-    garcia = people["GARCIA"]  # « Pierrefite »: Pierrefitte-sur-Seine, in Saint-Denis since 2025
+    garcia = people["GARCIA"]  # « Pierrefite »: Pierrefitte-sur-Seine, in Saint-Denis since 2025
     assert garcia.commune_status == "flagged"
     assert garcia.commune_suggestions[0] == {"code": "93066", "nom": "Saint-Denis"}
 
@@ -350,7 +350,7 @@ def test_a_flagged_commune_is_corrected_by_name_or_former_code_and_nothing_is_pr
     other, _ = register_person(seminar, person(2, nom="Roux", commune="Pantn"))
     url = f"{base(seminar)}communes/"
     content = page(organiser_client.get(url))
-    assert " checked" not in content  # a click on « Corriger » saves nothing unasked
+    assert " checked" not in content  # a click on « Corriger » saves nothing unasked
     assert 'maxlength="5"' not in content
 
     response = organiser_client.post(
@@ -362,7 +362,7 @@ def test_a_flagged_commune_is_corrected_by_name_or_former_code_and_nothing_is_pr
 
     response = organiser_client.post(url, {"registration": other.pk, "code_typed": "Villeneuve"})
     assert response.status_code == 400
-    assert "Plusieurs communes s'appellent « Villeneuve » : " in page(response)
+    assert "Plusieurs communes s'appellent « Villeneuve » : " in page(response)
     assert 'value="Villeneuve"' in page(response)
     response = organiser_client.post(url, {"registration": other.pk, "code_typed": "93059"})
     assert response.status_code == 302

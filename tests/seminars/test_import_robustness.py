@@ -1,5 +1,5 @@
 """Registration imports from real files, through the organisers' screen and the API: whatever the
-file (Mac line endings, Excel's « Texte Unicode », a stray quote, a NUL byte, a value too long for
+file (Mac line endings, Excel's « Texte Unicode », a stray quote, a NUL byte, a value too long for
 the database), the import applies whole or not at all and says which line and column, in French;
 never a 500."""
 

@@ -1,5 +1,5 @@
 """Session 16 leftovers on the public side of events: a person corrects their commune on their
-personal page (the event page's matcher and « Vouliez-vous dire : » step), the invitation and
+personal page (the event page's matcher and « Vouliez-vous dire : » step), the invitation and
 broken-link pages always give an address to write to (the union's when the event has none), and
 the demo's events certify a training duration."""
 
@@ -52,7 +52,7 @@ def flagged_list(organiser_client, seminar) -> str:
     return organiser_client.get(f"/admin/inscriptions/{seminar.pk}/communes/").content.decode()
 
 
-# 1. « Corriger ma commune » on the personal page -----------------------------------------------
+# 1. « Corriger ma commune » on the personal page -----------------------------------------------
 
 
 def test_a_commune_not_recognised_is_corrected_by_the_person(portal, organiser_client):
@@ -85,7 +85,7 @@ def test_a_commune_not_recognised_is_corrected_by_the_person(portal, organiser_c
     assert "Votre commune est enregistrée : Bondy." in text
     assert "Nous n'avons pas reconnu" not in text and "à vérifier" not in text
     assert commune_section(shown).find("h2").get_text() == "Modifier ma commune"
-    # The organisers' « Communes à vérifier » no longer lists it.
+    # The organisers' « Communes à vérifier » no longer lists it.
     assert "Aucune commune à vérifier" in flagged_list(organiser_client, seminar)
     # Audited as the organisers' edits are: the field's name, never its value.
     entry = AuditEntry.objects.get(action="seminar.registration.edited")
@@ -116,7 +116,7 @@ def test_a_commune_close_to_official_ones_is_asked_about_first(portal, organiser
     assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
     labels = [label.get_text(" ", strip=True) for label in group.find_all("label")]
     assert labels[0] == "Aulnay-sous-Bois (93)"
-    assert labels[-1] == f"Garder « {typed} » tel que saisi"
+    assert labels[-1] == f"Garder « {typed} » tel que saisi"
     summary = section.find(class_="error-summary")
     assert "Votre commune n'est pas encore enregistrée" in summary.get_text()
     assert summary.find("a")["href"] == "#id_commune_choice_0"

@@ -44,7 +44,7 @@ def test_a_director_unregisters_someone_and_the_first_waiting_gets_the_seat(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(cancel_url(mine), follow=True)
-    assert "Prénom1 Nom1 est désinscrit(e) de « Commission seniors »." in (
+    assert "Prénom1 Nom1 est désinscrit(e) de « Commission seniors »." in (
         response.content.decode()
     )
     mine.refresh_from_db()

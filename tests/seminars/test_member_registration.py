@@ -42,7 +42,7 @@ def test_a_director_registers_an_elected_official_without_an_email(two_members):
     atelier = seminar.ateliers.get()
 
     response = client.post(register_url, _form(ateliers=[atelier.pk]), follow=True)
-    assert "Lucie Durand est inscrit(e) à « Atelier début de mandat »." in response.content.decode()
+    assert "Lucie Durand est inscrit(e) à « Atelier début de mandat »." in response.content.decode()
     registration = Registration.objects.get(seminar=seminar)
     assert (registration.source, registration.commune_id, registration.status) == (
         Registration.Source.MEMBER,
@@ -72,7 +72,7 @@ def test_with_an_email_the_person_gets_the_confirmation_and_link(
     assert "CCAS de votre commune" not in own.body
     assert message.to == ["lucie.durand@exemple.fr"]
     assert (
-        "Votre inscription à « Séminaire ABS » est confirmée. L'équipe du CCAS de Bondy vous a "
+        "Votre inscription à « Séminaire ABS » est confirmée. L'équipe du CCAS de Bondy vous a "
         "inscrit(e) ;" in message.body
     )
 
@@ -119,7 +119,7 @@ def test_a_full_event_puts_them_on_the_waiting_list(bondy):
     response = client.post(f"/evenements/{seminar.pk}/inscrire/", _form())
     assert response.status_code == 302
     dashboard = html.unescape(client.get("/").content.decode())
-    assert "Lucie Durand est inscrit(e) à « Petite commission » en liste d'attente." in dashboard
+    assert "Lucie Durand est inscrit(e) à « Petite commission » en liste d'attente." in dashboard
     assert Registration.objects.get(nom="Durand").status == Registration.Status.WAITLISTED
 
 
@@ -130,7 +130,7 @@ def test_a_commune_not_recognised_is_kept_and_the_member_is_told(bondy):
     assert response.status_code == 302
     dashboard = html.unescape(client.get("/").content.decode())
     assert (
-        "Lucie Durand est inscrit(e) à « Séminaire ABS ». La commune « Xyzzy » n'est pas "
+        "Lucie Durand est inscrit(e) à « Séminaire ABS ». La commune « Xyzzy » n'est pas "
         "reconnue : l'union la vérifiera." in dashboard
     )
     registration = Registration.objects.get(nom="Durand")

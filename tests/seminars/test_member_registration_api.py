@@ -224,7 +224,7 @@ def test_a_bad_body_gets_french_field_errors_and_saves_nothing(bondy):
     assert response.status_code == 400
     assert response.json() == {
         "ateliers": [
-            "Les ateliers « Budget » et « Tarifs » ont lieu en même temps : choisissez-en un seul."
+            "Les ateliers « Budget » et « Tarifs » ont lieu en même temps : choisissez-en un seul."
         ]
     }
 

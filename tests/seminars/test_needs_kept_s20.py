@@ -1,8 +1,8 @@
-"""Registering again keeps the « besoins » and the phone left blank, and the personal page edits
+"""Registering again keeps the « besoins » and the phone left blank, and the personal page edits
 the needs (twentieth session).
 
 The public form and the API know nobody: they show every field empty, so a blank field says
-« nothing to add », not « erase what I said » (services._details_kept_blank). The personal page,
+« nothing to add », not « erase what I said » (services._details_kept_blank). The personal page,
 behind the signed link, is where the needs are changed or removed (services.set_needs), until the
 cut-off for changes; the phone already had its own form there (seminars.phones). A cancelled
 registration starts from what is typed, as its ateliers do.
@@ -69,7 +69,7 @@ def test_registering_again_with_needs_and_phone_blank_keeps_them_and_says_so(
     assert (registration.needs, registration.phone) == (NEEDS, PHONE)
 
     # The page says what a blank field does, without telling whoever typed the address that
-    # needs were stored (« s'il y en a »): the needs may tell of someone's health.
+    # needs were stored (« s'il y en a »): the needs may tell of someone's health.
     said = section_status(portal.get(url(seminar)), "inscription")
     assert (
         "Besoins particuliers et téléphone laissés vides : ceux indiqués précédemment, s'il y en "
@@ -241,7 +241,7 @@ def test_a_ccas_registering_someone_again_keeps_them_an_organisers_manual_add_re
     register_person(seminar, person(1), source=Registration.Source.MEMBER, member=bondy)
     registration.refresh_from_db()
     assert (registration.needs, registration.phone) == (NEEDS, PHONE)
-    # An organiser's « Ajouter » sees the registration: what it sends replaces, as before.
+    # An organiser's « Ajouter » sees the registration: what it sends replaces, as before.
     register_person(seminar, person(1), source=Registration.Source.MANUAL, notify=False)
     registration.refresh_from_db()
     assert (registration.needs, registration.phone) == ("", "")

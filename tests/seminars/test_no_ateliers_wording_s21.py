@@ -1,6 +1,6 @@
-"""An event without ateliers never tells its registrants they can « changer d'ateliers » (the
+"""An event without ateliers never tells its registrants they can « changer d'ateliers » (the
 page's answer, the e-mails, the .ics description); one with ateliers still does. The atelier
-boxes say the seats left as such: « (3 places disponibles) », not « (3 places », read as the
+boxes say the seats left as such: « (3 places disponibles) », not « (3 places », read as the
 atelier's size."""
 
 import pytest

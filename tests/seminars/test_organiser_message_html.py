@@ -1,6 +1,6 @@
-"""Session 20: an organiser's message to registrants (« Écrire aux inscrits ») has an HTML version
+"""Session 20: an organiser's message to registrants (« Écrire aux inscrits ») has an HTML version
 in the layout of the registrants' other e-mails: the organiser's text (escaped, paragraphs kept,
-addresses clickable), the event's date and place, each person's own « Gérer mon inscription »
+addresses clickable), the event's date and place, each person's own « Gérer mon inscription »
 link and the contact; the text stays the body and says the same."""
 
 import json
@@ -47,7 +47,7 @@ def personal_link(message) -> str:
 
 
 def owner_of(url: str):
-    """The registration a « Gérer mon inscription » link opens."""
+    """The registration a « Gérer mon inscription » link opens."""
     path = urlsplit(url).path
     assert path.startswith("/evenements/inscription/")
     return read_token(path.removeprefix("/evenements/inscription/").strip("/"))

@@ -362,7 +362,7 @@ def test_atelier_times_carry_their_date_on_a_multi_day_event(
     seminar, first, second = two_day_event()
     html = portal.get(page_path(seminar)).content.decode()
     assert "<td>mer. 12 mai, 9\u00a0h\u00a0– 11\u00a0h</td>" in html  # the "Horaire" column
-    # The form; « 14 h – 16 h » with no-break spaces (union.formats.time_span).
+    # The form; « 14 h – 16 h » with no-break spaces (union.formats.time_span).
     assert (
         "Atelier du jeudi – jeu. 13 mai, 14\u00a0h\u00a0– 16\u00a0h (5 places disponibles)" in html
     )

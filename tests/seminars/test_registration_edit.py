@@ -1,4 +1,4 @@
-"""Organisers correct a registration: the admin's « Modifier » page and the API's PATCH, through
+"""Organisers correct a registration: the admin's « Modifier » page and the API's PATCH, through
 update_registration, with the rules of registering; and an import no longer renames the person
 registered with an address."""
 
@@ -210,7 +210,7 @@ def test_a_full_atelier_is_refused_as_on_the_public_form(organiser_client, semin
     c = atelier(seminar, "Atelier C")
     response = organiser_client.post(edit_url(zola), edited(zola, ateliers=[str(c.pk)]))
     assert response.status_code == 400
-    assert "Plus de place dans l'atelier « Atelier C » : choisissez-en un autre." in page(response)
+    assert "Plus de place dans l'atelier « Atelier C » : choisissez-en un autre." in page(response)
     assert list(zola.ateliers.all()) == [atelier(seminar, "Atelier A")]
     # The seat held in a full atelier is kept when something else is corrected.
     fill(seminar, "Atelier A", 2)
@@ -420,7 +420,7 @@ def test_patch_a_full_or_overlapping_atelier_is_400(staff_api, seminar, zola):
     full = patch(staff_api, api_url(zola), {"ateliers": [c.pk]})
     assert full.status_code == 400
     assert full.json() == {
-        "ateliers": ["Plus de place dans l'atelier « Atelier C » : choisissez-en un autre."]
+        "ateliers": ["Plus de place dans l'atelier « Atelier C » : choisissez-en un autre."]
     }
     overlap = patch(staff_api, api_url(zola), {"ateliers": [a.pk, b.pk]})
     assert overlap.status_code == 400 and "même temps" in overlap.json()["ateliers"][0]
@@ -491,7 +491,7 @@ def test_an_imported_address_under_another_name_is_refused_and_nothing_imported(
     assert message == (
         "Cette adresse est déjà inscrite au nom de Prénom1 Zola (Bondy) : corrigez l'adresse "
         "dans le fichier ou, s'il s'agit de cette personne, corrigez son inscription avec "
-        "« Modifier » dans la liste des inscriptions (ou son nom dans le fichier)."
+        "« Modifier » dans la liste des inscriptions (ou son nom dans le fichier)."
     )
     zola.refresh_from_db()
     assert (zola.nom, zola.prenom, zola.commune_id) == ("Zola", "Prénom1", "93010")
@@ -512,7 +512,7 @@ def test_the_admin_import_shows_the_renaming_line(organiser_client, seminar, zol
     content = page(response)
     assert "Rien n'a été importé : 1 erreur" in content
     assert '<th scope="row">2</th><td>Email</td>' in content
-    assert "déjà inscrite au nom de Prénom1 Zola (Bondy)" in content and "« Modifier »" in content
+    assert "déjà inscrite au nom de Prénom1 Zola (Bondy)" in content and "« Modifier »" in content
 
 
 def test_the_same_name_folded_still_updates_from_an_import(seminar):
@@ -603,7 +603,7 @@ def test_an_organiser_sends_a_fresh_personal_link(
     assert (entry.actor.email, entry.details["registration"]) == ("orga@union.test", zola.pk)
     shown = page(organiser_client.get(response["Location"]))
     assert "Lien personnel envoyé à Prénom1 Zola (personne1@exemple.fr)." in shown
-    # Organisers are not limited as the public « lien perdu » is: a second one goes too.
+    # Organisers are not limited as the public « lien perdu » is: a second one goes too.
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(resend_url(zola))
     assert len(mailoutbox) == 2
@@ -623,7 +623,7 @@ def test_no_link_for_a_cancelled_registration_or_one_without_address(
     assert "L'inscription de Prénom1 Zola est annulée" in page(refused)
     assert (
         "L'inscription de Prénom3 Nom3 n'a pas d'adresse e-mail : ajoutez-en une avec "
-        "« Modifier », le lien lui sera envoyé." in page(without)
+        "« Modifier », le lien lui sera envoyé." in page(without)
     )
     assert not AuditEntry.objects.filter(action="seminar.registration.link_sent").exists()
 

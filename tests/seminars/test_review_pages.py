@@ -1,5 +1,5 @@
 """A review of the public pages of seminars: a commune not recognised is told to the person, the
-« new link » form refuses what is not an address (and has a page of its own), « Autre » gives one
+« new link » form refuses what is not an address (and has a page of its own), « Autre » gives one
 error and speaks to whoever fills the form in, the calendar says which parameter it did not
 understand, the error summary leads to an atelier that can be checked, and the needs have a
 limit."""
@@ -36,7 +36,7 @@ def soup_of(response) -> BeautifulSoup:
 NOT_RECOGNISED = "Nous n'avons pas reconnu la commune « {} » : l'équipe de l'union la vérifiera."
 
 
-# « 93200 » was here: a postal code, it is Saint-Denis since session 17 (test_matching_s17.py).
+# « 93200 » was here: a postal code, it is Saint-Denis since session 17 (test_matching_s17.py).
 @pytest.mark.parametrize("typed", ["xyzzy", "99999", "93"])
 def test_a_commune_not_recognised_is_kept_and_the_person_is_told(portal, seminar, typed):
     response = portal.post(url(seminar), form_data(commune=typed), follow=True)
@@ -47,7 +47,7 @@ def test_a_commune_not_recognised_is_kept_and_the_person_is_told(portal, seminar
     assert "Votre inscription est confirmée" in page
     notice = NOT_RECOGNISED.format(typed)
     # Said once, beside the commune on the personal page (it used to be said twice there, the
-    # message after registering repeating it), and never « register again » (the form takes an
+    # message after registering repeating it), and never « register again » (the form takes an
     # address for its own registrant only; a typo close to a commune is asked about before
     # saving: test_review_s15_public.py).
     assert page.count(notice) == 1
@@ -62,7 +62,7 @@ def test_a_commune_not_recognised_is_kept_and_the_person_is_told(portal, seminar
 
 
 def test_registering_again_with_the_same_address_corrects_the_commune(portal, seminar):
-    # « Bondyy » is close to Bondy: the form asks first (test_review_s15_public.py); kept as typed.
+    # « Bondyy » is close to Bondy: the form asks first (test_review_s15_public.py); kept as typed.
     kept = {"commune_checked": "Bondyy", "commune_choice": "saisie"}
     first = portal.post(url(seminar), form_data(commune="Bondyy", **kept), follow=True)
     assert NOT_RECOGNISED.format("Bondyy") in text_of(first)
@@ -93,7 +93,7 @@ def test_after_the_cut_off_the_personal_page_says_whom_to_write_to(portal):
     assert "inscrivez-vous à nouveau" not in page
 
 
-# 5. « Nouveau lien » ---------------------------------------------------------------------------
+# 5. « Nouveau lien » ---------------------------------------------------------------------------
 
 
 def resend_url(seminar) -> str:
@@ -148,7 +148,7 @@ def test_the_new_link_page_does_not_name_an_invitation_only_event(portal):
     assert not soup_of(page).find("a", href=url(private))
 
 
-# 6. « Autre » --------------------------------------------------------------------------------
+# 6. « Autre » --------------------------------------------------------------------------------
 
 
 def test_a_fonction_too_long_is_one_error_not_two(portal, seminar):
@@ -165,12 +165,12 @@ def test_autre_speaks_to_whoever_fills_the_form_in(seminar):
     public = RegistrationForm(data, seminar=seminar)
     assert not public.is_valid()
     assert public.errors["fonction_autre"] == ["Précisez votre fonction."]
-    assert public.fields["fonction_autre"].label == "Précisez votre fonction (si « Autre »)"
+    assert public.fields["fonction_autre"].label == "Précisez votre fonction (si « Autre »)"
     for form_class in (ManualRegistrationForm, MemberRegistrationForm):
         form = form_class(data, seminar=seminar)
         assert not form.is_valid()
         assert form.errors["fonction_autre"] == ["Précisez la fonction."], form_class
-        assert form.fields["fonction_autre"].label == "Précisez la fonction (si « Autre »)"
+        assert form.fields["fonction_autre"].label == "Précisez la fonction (si « Autre »)"
     # The public form's own label is unchanged by its subclasses.
     assert (
         RegistrationForm(seminar=seminar)
@@ -204,11 +204,11 @@ def error_messages(response) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"mois": "13"}, "Mois inconnu : « 13 »."),
-        ({"vue": "mois", "mois": "2026-13"}, "Mois inconnu : « 2026-13 »."),
-        ({"mois": "9999-12"}, "Mois inconnu : « 9999-12 »."),
-        ({"annee": "abc"}, "Année inconnue : « abc »."),
-        ({"vue": "mois", "annee": "20266"}, "Année inconnue : « 20266 »."),
+        ({"mois": "13"}, "Mois inconnu : « 13 »."),
+        ({"vue": "mois", "mois": "2026-13"}, "Mois inconnu : « 2026-13 »."),
+        ({"mois": "9999-12"}, "Mois inconnu : « 9999-12 »."),
+        ({"annee": "abc"}, "Année inconnue : « abc »."),
+        ({"vue": "mois", "annee": "20266"}, "Année inconnue : « 20266 »."),
     ],
 )
 def test_a_month_the_calendar_cannot_show_is_said(portal, query, message):
@@ -234,7 +234,7 @@ def test_an_unknown_view_is_said(portal):
     make_seminar()
     response = portal.get("/evenements/", {"vue": "semaine"})
     assert error_messages(response) == [
-        "Affichage inconnu : « semaine » (liste ou mois). Voici la liste des événements."
+        "Affichage inconnu : « semaine » (liste ou mois). Voici la liste des événements."
     ]
 
 
@@ -321,7 +321,7 @@ def test_the_confirmation_email_says_the_commune_was_not_recognised(
         portal.post(url(seminar), form_data(commune="Bondy", email="autre@exemple.fr"))
     flagged, matched = mailoutbox
     assert (
-        "Nous n'avons pas reconnu la commune « Xyzzy » : l'équipe de l'union la vérifiera. "
+        "Nous n'avons pas reconnu la commune « Xyzzy » : l'équipe de l'union la vérifiera. "
         "Votre page d'inscription (lien ci-dessous) dit comment corriger une faute de frappe."
     ) in flagged.body
     assert "Nous n'avons pas reconnu" not in matched.body

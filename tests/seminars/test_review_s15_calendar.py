@@ -81,7 +81,7 @@ def test_once_check_in_is_used_the_proceedings_list_only_people_checked_in(porta
 def day_with_lunch():
     """An eight-hour day, over, with someone checked in (its lunch makes 6 h 30 of training)."""
     seminar = make_seminar("Journée des élus", days_ahead=-2, hours=8)
-    # 09:00–17:00, whatever the hour the suite runs: made « now », an evening run spanned midnight
+    # 09:00–17:00, whatever the hour the suite runs: made « now », an evening run spanned midnight
     # and the attestation gave two dates.
     nine = timezone.localtime(seminar.start).replace(hour=9, minute=0, second=0)
     SeminarPage.objects.filter(pk=seminar.pk).update(start=nine, end=nine + timedelta(hours=8))
@@ -109,7 +109,7 @@ def test_without_an_attested_time_the_attestation_gives_the_hours_and_no_duratio
     response = portal.get(f"/evenements/inscription/{make_token(someone)}/attestation.pdf")
     text = pdf_text(response.content)
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
-    # The PDF keeps « 9 h » unbroken with U+00A0; pypdf reads that glyph back as a space.
+    # The PDF keeps « 9 h » unbroken with U+00A0; pypdf reads that glyph back as a space.
     assert f"de {french_time(start)} à {french_time(end)}".replace("\u00a0", " ") in text
     assert "(8 h)" not in text and not re.search(r"\(\d+ h", text)
 
@@ -188,7 +188,7 @@ def test_the_confirmed_persons_ics_has_a_reminder_their_ateliers_and_their_link(
     assert alarm.decoded("TRIGGER") == -timedelta(days=1)
     description = str(event["DESCRIPTION"])
     starts = timezone.localtime(atelier.starts_at)
-    assert f"Atelier C ({french_time(starts)}\u00a0– " in description  # « 9 h 30 – 11 h »
+    assert f"Atelier C ({french_time(starts)}\u00a0– " in description  # « 9 h 30 – 11 h »
     token = re.search(r"/evenements/inscription/([^/\s]+)/", description).group(1)
     assert read_token(token) == registration
     # The public file and the feed: no alarm, no personal link.
@@ -213,7 +213,7 @@ def test_the_calendar_offers_a_webcal_link_and_an_address_to_copy(portal):
     assert "Ajouter un calendrier avec abonnement" in section.get_text()
 
 
-# 6. « Pas de place libérée »: once, to people still waiting when the event starts -----------------
+# 6. « Pas de place libérée »: once, to people still waiting when the event starts -----------------
 
 
 def test_people_still_waiting_when_the_event_starts_are_told_once(
@@ -244,7 +244,7 @@ def test_people_still_waiting_when_the_event_starts_are_told_once(
     assert "Les actes de la rencontre" in message.body
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     assert f"{base}/evenements/\n" in message.body  # the union's next events
-    assert "1 message « Pas de place libérée » envoyé." in out.getvalue()
+    assert "1 message « Pas de place libérée » envoyé." in out.getvalue()
     with django_capture_on_commit_callbacks(execute=True):
         assert send_no_seat_notices() == 0
     assert len(mailoutbox) == 1

@@ -70,7 +70,7 @@ def test_the_same_address_under_another_name_is_refused_without_naming_anyone(
     soup = soup_of(response)
     errors = soup.find("ul", id="id_email_error").get_text(" ")
     assert "Cette adresse est déjà utilisée pour une autre personne inscrite" in errors
-    assert "« Recevoir mon lien »" in errors
+    assert "« Recevoir mon lien »" in errors
     page = text_of(response)
     assert "Claire" not in page and "Martin" not in page  # whose registration it is stays hidden
     assert soup.find("input", id="id_nom")["value"] == "Leroy"  # what Marc typed is kept
@@ -131,7 +131,7 @@ def test_a_mistyped_commune_is_asked_about_then_the_chosen_one_registered(portal
     assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
     labels = [label.get_text(" ", strip=True) for label in group.find_all("label")]
     assert labels[0] == "Aulnay-sous-Bois (93)"
-    assert labels[-1] == "Garder « Aulnay sous bios » tel que saisi"
+    assert labels[-1] == "Garder « Aulnay sous bios » tel que saisi"
     assert not any(radio.has_attr("checked") for radio in group.find_all("input"))
     summary = soup.find(class_="error-summary")
     assert "vérifiez la commune" in summary.get_text()
@@ -314,7 +314,7 @@ def test_the_personal_page_says_where_when_and_which_ateliers(portal):
     registration, _ = register_person(seminar, person(1, ateliers=[atelier.pk]), notify=False)
     page = text_of(portal.get(manage_path(registration)))
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
-    # The end time too; « 9 h 30 » with no-break spaces, which text_of reads as spaces.
+    # The end time too; « 9 h 30 » with no-break spaces, which text_of reads as spaces.
     assert " ".join(f"de {french_time(start)} à {french_time(end)}".split()) in page
     assert "Salle des fêtes" in page and "12 rue de la République" in page
     assert "RER E, gare de Bondy" in page

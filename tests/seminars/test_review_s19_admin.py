@@ -1,6 +1,6 @@
 """Review of session 19 (the union staff's admin of its events): a new atelier is checked against
 its event on the add and edit views, the ateliers' and questions' buttons, the import summary's
-plurals and « d'Aïcha » in the screen-reader texts. Real HTTP through the test client, as an
+plurals and « d'Aïcha » in the screen-reader texts. Real HTTP through the test client, as an
 organiser's browser posts the Wagtail page form."""
 
 import dataclasses
@@ -178,12 +178,12 @@ def test_screen_reader_texts_elide_de_before_a_vowel(organiser_client):
     scan = f"/admin/inscriptions/emargement/{check_in_code(aicha)}/"
     assert "l'inscription d'Aïcha Durand" in hidden_texts(organiser_client.get(scan))
     organiser_client.post(scan, {"present": "1", "confirm": "1"})
-    assert "d'Aïcha Durand" in hidden_texts(organiser_client.get(scan))  # « Annuler l'émargement »
+    assert "d'Aïcha Durand" in hidden_texts(organiser_client.get(scan))  # « Annuler l'émargement »
     # Once the event has started, the row offers her attestation.
     SeminarPage.objects.filter(pk=seminar.pk).update(start=timezone.now() - timedelta(hours=1))
     listing = hidden_texts(organiser_client.get(f"/admin/inscriptions/{seminar.pk}/"))
-    assert "d'Aïcha Durand" in listing  # « Attestation d'Aïcha Durand (PDF) »
-    # The door list's check-in cell, the atelier marks' « Annuler » and the cancel page too.
+    assert "d'Aïcha Durand" in listing  # « Attestation d'Aïcha Durand (PDF) »
+    # The door list's check-in cell, the atelier marks' « Annuler » and the cancel page too.
     assert "Annuler l'émargement d'Aïcha Durand" in " ".join(
         " ".join(button.get_text().split())
         for button in BeautifulSoup(

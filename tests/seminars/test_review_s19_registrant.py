@@ -2,10 +2,10 @@
 
 1. the personal page's confirmations are said in the section the person acted in (its forms post
    to `#changer`, `#ma-commune`…, a fragment the browser keeps across the redirect: a message at
-   the top of the page was out of view); the event page's « registered again » likewise, in its
-   « Inscription » section;
+   the top of the page was out of view); the event page's « registered again » likewise, in its
+   « Inscription » section;
 2. registering again on the public form with no atelier ticked keeps the ateliers held, and the
-   page and the « Inscription mise à jour » e-mail say the resulting ateliers and published list;
+   page and the « Inscription mise à jour » e-mail say the resulting ateliers and published list;
 3. after registering, the page says to which address the e-mail went and what its link is for;
 4. a cancelled registration's page (and e-mail) no longer lists its ateliers as if held."""
 
@@ -114,7 +114,7 @@ def test_a_refused_change_is_shown_as_before_with_what_was_typed(portal, seminar
 def test_a_confirmation_whose_section_is_gone_is_said_at_the_top(portal, seminar):
     registration, _ = register_person(seminar, person(1, consent=False), notify=False)
     cancel_registration(registration)
-    # A cancelled registration has no « Liste des participants » section.
+    # A cancelled registration has no « Liste des participants » section.
     assert portal.post(manage_path(registration), {"action": "give_consent"}).status_code == 302
     shown = portal.get(manage_path(registration))
     assert soup_of(shown).find("section", attrs={"aria-labelledby": "liste-publiee"}) is None
@@ -147,10 +147,10 @@ def test_registering_again_without_ateliers_keeps_them_and_says_what_happened(
         again = portal.post(url(seminar), without_consent(nom="DURAND", prenom="aïcha"))
     assert again.status_code == 302 and again["Location"] == url(seminar)
     registration.refresh_from_db()
-    assert list(registration.ateliers.all()) == [c]  # kept: nothing ticked is not « give up »
+    assert list(registration.ateliers.all()) == [c]  # kept: nothing ticked is not « give up »
     assert registration.consent is False  # the rule stays: registering again may withdraw it
 
-    # Said in the « Inscription » section, where the browser comes back (#inscription).
+    # Said in the « Inscription » section, where the browser comes back (#inscription).
     shown = portal.get(url(seminar))
     said = section_status(shown, "inscription")
     assert said.startswith("Une inscription existait déjà avec cette adresse")

@@ -1,17 +1,17 @@
 """Session 21, the elected official's journey on the public portal, walked as a maire would (the
 calendar, an event's page, the form with mistakes, the e-mails, the personal page):
 
-1. the calendar's list offered « 50 places disponibles » for an event whose registrations were
+1. the calendar's list offered « 50 places disponibles » for an event whose registrations were
    closed or not open yet (the event page then had no form), and the closed event's page still
-   said « 50 – 50 disponibles »;
-2. a refused « Mes besoins particuliers » or « Mon téléphone » on the personal page came back
-   (400) without « Erreur – » in the title, the first thing a screen reader says;
-3. the personal page of an event without ateliers said « Ateliers souhaités : aucun »;
-4. the e-mails wrote the place as typed: an address on two lines broke the text's « Lieu : »
-   line (and ran « Paix 93140 » together in the HTML), an event without a venue name began it
-   with a comma; the text's contact line had no separators (« Claire Martin claire@… 01… »);
-5. the event page's ateliers table had a « Salle » column of « – » when no room was known,
-   which pushed « Places » out of a phone's screen (tests/browser/test_review_s21_official.py
+   said « 50 – 50 disponibles »;
+2. a refused « Mes besoins particuliers » or « Mon téléphone » on the personal page came back
+   (400) without « Erreur – » in the title, the first thing a screen reader says;
+3. the personal page of an event without ateliers said « Ateliers souhaités : aucun »;
+4. the e-mails wrote the place as typed: an address on two lines broke the text's « Lieu : »
+   line (and ran « Paix 93140 » together in the HTML), an event without a venue name began it
+   with a comma; the text's contact line had no separators (« Claire Martin claire@… 01… »);
+5. the event page's ateliers table had a « Salle » column of « – » when no room was known,
+   which pushed « Places » out of a phone's screen (tests/browser/test_review_s21_official.py
    measures it)."""
 
 from datetime import timedelta
@@ -88,7 +88,7 @@ def test_the_calendar_says_when_registrations_are_closed_or_not_open_yet(portal)
     assert "50 – 50 disponibles" in words(page.select_one("dl.facts"))
 
 
-# 2. « Erreur – » in the title for every refused form of the personal page -----------------------
+# 2. « Erreur – » in the title for every refused form of the personal page -----------------------
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_a_refused_change_of_the_personal_page_says_erreur_in_the_title(
     assert section.find(class_="error-summary") is not None
 
 
-# 3. No « Ateliers » line for an event that has none -------------------------------------------
+# 3. No « Ateliers » line for an event that has none -------------------------------------------
 
 
 def test_the_personal_page_of_an_event_without_ateliers_does_not_list_ateliers(portal, seminar):
@@ -121,7 +121,7 @@ def test_the_personal_page_of_an_event_without_ateliers_does_not_list_ateliers(p
     facts = words(soup_of(portal.get(manage_path(waiting))).select_one("dl.facts"))
     assert "Atelier" not in facts and "aucun" not in facts
 
-    # An event with ateliers still says « aucun » for someone who chose none.
+    # An event with ateliers still says « aucun » for someone who chose none.
     mine, _ = register_person(seminar, person(3), notify=False)
     facts = words(soup_of(portal.get(manage_path(mine))).select_one("dl.facts"))
     assert "Ateliers aucun" in facts

@@ -1,7 +1,7 @@
 """Review of session 21: an event organiser's work in the Wagtail admin, walked as a union
 organiser does it (create and publish the event, import lists, check the figures). Real HTTP
-through the test client: Wagtail's English left in its French (the explorer's « Any », the slug's
-« e.g »), an import error naming the column as the file titles it, and a commune kept as typed
+through the test client: Wagtail's English left in its French (the explorer's « Any », the slug's
+« e.g »), an import error naming the column as the file titles it, and a commune kept as typed
 told apart from the official ones in the figures."""
 
 import pytest
@@ -24,9 +24,9 @@ def text_of(node) -> str:
 
 
 def test_the_pages_explorer_and_the_event_editor_have_no_english_left(organiser_client):
-    """Published, the event lands in the explorer of « Séminaires et ateliers », whose filter
-    « A des pages enfants » offered « Any », « Oui », « Non »; every page editor's slug said « Le
-    nom de la page comme elle apparaîtra dans l'URL e.g http://domain.com/blog/[my-slug]/ »."""
+    """Published, the event lands in the explorer of « Séminaires et ateliers », whose filter
+    « A des pages enfants » offered « Any », « Oui », « Non »; every page editor's slug said « Le
+    nom de la page comme elle apparaîtra dans l'URL e.g http://domain.com/blog/[my-slug]/ »."""
     index = make_index()
     make_seminar("Atelier début de mandat")
 
@@ -41,8 +41,8 @@ def test_the_pages_explorer_and_the_event_editor_have_no_english_left(organiser_
 
 
 def test_an_import_error_names_the_column_as_the_file_titles_it(organiser_client):
-    """A Google Forms export titles its columns « Adresse e-mail », « Ville »…: the error said
-    « Email » and « Commune », columns the organiser could not find in her file."""
+    """A Google Forms export titles its columns « Adresse e-mail », « Ville »…: the error said
+    « Email » and « Commune », columns the organiser could not find in her file."""
     seminar = make_seminar("Atelier début de mandat")
     rows = (
         "Nom de famille;Prénom;Ville;Qualité;Adresse e-mail\n"
@@ -70,7 +70,7 @@ def test_an_import_error_names_the_column_as_the_file_titles_it(organiser_client
 
 
 def test_the_figures_tell_a_commune_to_check_from_an_official_one(organiser_client):
-    """« Par commune » listed « Aubervilier », typed at registration and not recognised, beside
+    """« Par commune » listed « Aubervilier », typed at registration and not recognised, beside
     Bondy, as if it were a commune of the official list."""
     seminar = make_seminar("Atelier début de mandat")
     register_person(seminar, person(1, commune="Aubervilier"), notify=False)
@@ -90,9 +90,9 @@ def test_the_figures_tell_a_commune_to_check_from_an_official_one(organiser_clie
 def test_the_messages_about_someone_elide_de_before_her_first_name(
     organiser_client, django_capture_on_commit_callbacks
 ):
-    """Every manual add, edit, cancellation or corrected commune said « Inscription de Aïcha
-    Durand ajoutée », « Modifier l'inscription de Éric Bernard », where the list's own buttons
-    (« Modifier l'inscription d'Aïcha Durand ») elide it."""
+    """Every manual add, edit, cancellation or corrected commune said « Inscription de Aïcha
+    Durand ajoutée », « Modifier l'inscription de Éric Bernard », where the list's own buttons
+    (« Modifier l'inscription d'Aïcha Durand ») elide it."""
     seminar = make_seminar("Atelier début de mandat")
     base = f"/admin/inscriptions/{seminar.pk}/"
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +127,7 @@ def test_the_messages_about_someone_elide_de_before_her_first_name(
 
 
 def test_writing_to_nobody_says_to_tick_a_group(seminar):
-    """« Écrire aux inscrits » with no group ticked: « Destinataires : Champ requis. » did not
+    """« Écrire aux inscrits » with no group ticked: « Destinataires : Champ requis. » did not
     say what to do."""
     from seminars.forms import EmailRegistrantsForm
 
@@ -139,8 +139,8 @@ def test_writing_to_nobody_says_to_tick_a_group(seminar):
 
 
 def test_the_manual_adds_area_hint_sits_beside_the_commune(organiser_client, seminar):
-    """« Département ou région (facultatif) » helps read the commune: it came after the consent
-    box, far from « Commune »."""
+    """« Département ou région (facultatif) » helps read the commune: it came after the consent
+    box, far from « Commune »."""
     from bs4 import BeautifulSoup
 
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/ajouter/")

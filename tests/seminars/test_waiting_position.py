@@ -57,7 +57,7 @@ def test_no_waiting_list_email_once_promoted_before_it_left(mailoutbox):
     seminar = make_seminar(seats=1)
     first, _ = register_person(seminar, person(1))
     second, _ = register_person(seminar, person(2))
-    cancel_registration(first)  # the second is promoted before the worker sends « waitlisted »
+    cancel_registration(first)  # the second is promoted before the worker sends « waitlisted »
     mailoutbox.clear()
     assert send_registration_email.call(second.pk, "waitlisted") is False
     assert mailoutbox == []

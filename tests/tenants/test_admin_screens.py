@@ -47,7 +47,7 @@ def test_ambiguous_or_unknown_commune_keeps_the_form_and_explains():
         "/admin/membres/ajouter/", {"commune": "Villepinte", "hint": "Seine St Denise"}
     )
     page = response.content.decode()
-    assert "Département ou région inconnu : « Seine St Denise »" in page
+    assert "Département ou région inconnu : « Seine St Denise »" in page
     assert 'value="Seine St Denise"' in page
     assert MemberCCAS.objects.count() == 0
 

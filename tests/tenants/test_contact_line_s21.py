@@ -1,6 +1,6 @@
 """The union's contact line in the e-mails to a member's directions reads right whatever the
-union's name: « Pour toute question : UDCCAS de Seine-Saint-Denis, contact@…, 01… », not
-« contactez UDCCAS de … » (no article) nor « contactez le … » guessed."""
+union's name: « Pour toute question : UDCCAS de Seine-Saint-Denis, contact@…, 01… », not
+« contactez UDCCAS de … » (no article) nor « contactez le … » guessed."""
 
 from datetime import date
 

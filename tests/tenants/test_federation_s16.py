@@ -76,7 +76,7 @@ def text_of(response) -> str:
 
 
 def number(value: int) -> str:
-    """A population as the pages write it (« 447 969 »), spaces read as text_of reads them."""
+    """A population as the pages write it (« 447 969 »), spaces read as text_of reads them."""
     with translation.override("fr"):
         return " ".join(intcomma(value).split())
 
@@ -253,7 +253,7 @@ def test_someone_with_an_account_is_told_where_the_space_is(
     with django_capture_on_commit_callbacks(execute=True):
         admin.post(f"/admin/membres/{bondy.pk}/direction/", {"email": "dir@ccas.test"})
     (message,) = mailoutbox
-    assert "accès à l'espace « CCAS de Bondy »" in message.subject
+    assert "accès à l'espace « CCAS de Bondy »" in message.subject
     assert "Votre rôle : direction" in message.body
     assert "http://bondy.localhost/connexion/" in message.body
     assert "mot-de-passe" not in message.body
@@ -389,7 +389,7 @@ def test_a_confirmed_suspension_keeps_its_reason_and_tells_the_directions(
     assert "Actif → Suspendu Alice Admin Cotisation 2026 impayée" in page
     (message,) = mailoutbox  # the directions only, not the agent nor another member
     assert message.to == ["dir@bondy.test"]
-    assert "l'espace « CCAS de Bondy » est suspendu" in message.subject
+    assert "l'espace « CCAS de Bondy » est suspendu" in message.subject
     assert "ses indicateurs publiés et sa fiche de l'annuaire des membres sont masqués" in (
         message.body
     )
@@ -417,7 +417,7 @@ def test_a_departure_is_told_and_onboarding_again_offers_to_reactivate(
             f"/admin/membres/{blanc_mesnil.pk}/statut/", {"status": "left", "confirmed": "1"}
         )
     (message,) = mailoutbox
-    assert message.subject.endswith("« CCAS du Blanc-Mesnil » a quitté l'union")
+    assert message.subject.endswith("« CCAS du Blanc-Mesnil » a quitté l'union")
 
     response = admin.post("/admin/membres/ajouter/", {"commune": "93007", "kind": "CCAS"})
     soup = soup_of(response)
@@ -447,7 +447,7 @@ def test_a_second_cias_for_an_intercommunality_is_refused_naming_the_first():
         onboard_member("93048", kind=MemberCCAS.Kind.CIAS)  # Montreuil, Est Ensemble too
     assert str(refused.value).startswith(
         f"L'intercommunalité Est Ensemble (SIREN {first.intercommunality_id}) a déjà son CIAS : "
-        "« CIAS Est Ensemble », membre depuis le"
+        "« CIAS Est Ensemble », membre depuis le"
     )
     assert MemberCCAS.objects.filter(kind="CIAS").count() == 1
     # The database refuses it too, whatever writes the row.
@@ -468,8 +468,8 @@ def test_a_second_cias_for_an_intercommunality_is_refused_naming_the_first():
 
 
 def test_the_migration_stops_on_duplicates_and_names_them():
-    """A database holding two CIAS for one intercommunality (the demo had two identical « CIAS
-    CA Coulommiers Pays de Brie ») stops before the constraint, with the rows to sort out."""
+    """A database holding two CIAS for one intercommunality (the demo had two identical « CIAS
+    CA Coulommiers Pays de Brie ») stops before the constraint, with the rows to sort out."""
     migration = importlib.import_module("tenants.migrations.0004_one_cias_per_intercommunality")
     migration.refuse_duplicate_cias(apps, None)  # nothing to say on a clean database
     constraint = next(
@@ -527,7 +527,7 @@ def test_the_onboarding_form_takes_a_cias_s_intercommunality_and_joined_date(adm
     )
     soup = soup_of(response)
     assert soup.title.get_text().startswith("Erreur – ")
-    assert f"a déjà son CIAS : « {member.name} »" in soup.find(class_="error-summary").get_text()
+    assert f"a déjà son CIAS : « {member.name} »" in soup.find(class_="error-summary").get_text()
     assert MemberCCAS.objects.filter(kind="CIAS").count() == 1
 
 
@@ -720,7 +720,7 @@ def test_a_union_colleague_choosing_her_password_lands_in_the_administration(
     portal = host_client("localhost")
     url = portal.get(set_password_link(message), follow=True).redirect_chain[-1][0]
     response = portal.post(url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    # Not « Mes espaces », which would tell her she has no member space.
+    # Not « Mes espaces », which would tell her she has no member space.
     assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert portal.get("/admin/").status_code == 200
 

@@ -1,5 +1,5 @@
 """The matcher and the union's former communes (session 16): Pierrefitte-sur-Seine joined
-Saint-Denis (93066) in 2025; its name and its code 93059 lead there. « s/s » reads « sous »."""
+Saint-Denis (93066) in 2025; its name and its code 93059 lead there. « s/s » reads « sous »."""
 
 import pytest
 

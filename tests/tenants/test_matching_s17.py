@@ -1,6 +1,6 @@
 """Codes and names people type for a commune beyond its name and INSEE code (session 17):
-municipal arrondissements (« Paris 15e », 75115), postal codes (« 93140 », « 93140 Bondy »).
-« 75015 », Paris 15e's postal code, led to Bry-sur-Marne, whose INSEE code it was until 1968."""
+municipal arrondissements (« Paris 15e », 75115), postal codes (« 93140 », « 93140 Bondy »).
+« 75015 », Paris 15e's postal code, led to Bry-sur-Marne, whose INSEE code it was until 1968."""
 
 import pytest
 

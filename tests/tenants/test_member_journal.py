@@ -83,7 +83,7 @@ def test_only_the_direction_opens_the_journal(bondy, role):
     person = make_person(bondy, f"{role}@bondy.test", role)
     client = member_client(bondy, person)
     assert client.get("/journal/").status_code == 403
-    # The direction reaches it from « Équipe ».
+    # The direction reaches it from « Équipe ».
     assert 'href="/journal/"' not in client.get("/equipe/").content.decode()
     director = member_client(bondy, make_person(bondy, "direction@bondy.test"))
     assert 'href="/journal/"' in director.get("/equipe/").content.decode()

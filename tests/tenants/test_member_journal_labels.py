@@ -1,7 +1,7 @@
 """Every action written in a member's space has a French label in its journal.
 
 The journal page shows ACTION_LABELS[action]; an action missing there shows its code
-(« board.renewed ») to the CCAS's direction. The audit calls are read from the source, so a new
+(« board.renewed ») to the CCAS's direction. The audit calls are read from the source, so a new
 `record_audit(..., member=...)` without a label fails here rather than in front of a director.
 """
 

@@ -108,7 +108,7 @@ def test_set_password_email_quotes_the_name(django_capture_on_commit_callbacks):
         from tenants.services import grant_membership
 
         grant_membership(member, "nouvelle@aubervilliers.test", "agent")
-    assert "l'espace membre « CCAS d'Aubervilliers »" in mail.outbox[-1].body
+    assert "l'espace membre « CCAS d'Aubervilliers »" in mail.outbox[-1].body
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The administrators' admin home counts the active members that have no direction account at
-all (« Membres sans direction (N) ») and leads to the members list filtered on them, where each
-row offers « Inviter la direction ». Real HTTP through the test client; bondy and montreuil's
+all (« Membres sans direction (N) ») and leads to the members list filtered on them, where each
+row offers « Inviter la direction ». Real HTTP through the test client; bondy and montreuil's
 schemas have colliding primary keys (memberships live in the public schema)."""
 
 import pytest
@@ -104,7 +104,7 @@ def test_no_member_without_direction_is_said(bondy, admin):
 
 
 def test_the_caption_says_the_search_too(federation, admin):
-    """s21: a typed search narrowed the list while its caption said « 1 membre » alone."""
+    """s21: a typed search narrowed the list while its caption said « 1 membre » alone."""
     _bondy, montreuil, _aubervilliers, _suspended = federation
     listing = soup_of(admin.get("/admin/membres/", {"q": "Montreuil"}))
     caption = listing.find("caption", string=lambda text: text and "membre" in text)

@@ -1,5 +1,5 @@
-"""Review of session 19 (the union's administration of its members): a member's name after « de »
-and « à » (« de la direction du CCAS de Bagnolet », « à l'UDCCAS de… »), the name typed for a new
+"""Review of session 19 (the union's administration of its members): a member's name after « de »
+and « à » (« de la direction du CCAS de Bagnolet », « à l'UDCCAS de… »), the name typed for a new
 direction in its invitation e-mail and in the success message. Real HTTP through the test client,
 real e-mails."""
 
@@ -77,11 +77,11 @@ def test_naming_a_direction_says_du_ccas_and_the_name_typed(
     (message,) = mailoutbox
     assert message.body.startswith("Bonjour Camille Revue-B,\n")
     assert (
-        "Un accès à l'UDCCAS de Seine-Saint-Denis pour l'espace membre « CCAS de Bagnolet » "
+        "Un accès à l'UDCCAS de Seine-Saint-Denis pour l'espace membre « CCAS de Bagnolet » "
         "vient de vous être ouvert." in message.body
     )
 
-    # Without a name typed, the address alone, and « Bonjour, ».
+    # Without a name typed, the address alone, and « Bonjour, ».
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(

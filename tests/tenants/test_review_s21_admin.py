@@ -1,18 +1,18 @@
 """Review s21: the union administrator's member work (Wagtail admin, /admin/membres/) and a
-newly invited director's first steps (invitation, password, « Mes espaces », hand-over,
-« mot de passe oublié », sign-in), walked with the test client.
+newly invited director's first steps (invitation, password, « Mes espaces », hand-over,
+« mot de passe oublié », sign-in), walked with the test client.
 
 1. Sign-in: the identifier is an e-mail address, stored in lower case by the invitation;
-   « Dir@Bondy.test » was refused, and Django's error said the fields were case-sensitive
+   « Dir@Bondy.test » was refused, and Django's error said the fields were case-sensitive
    without saying what to do.
 2. The hand-over page opened again once used (Back, a reload) told a person already in the
-   space « Connectez-vous avec votre mot de passe », over her own dashboard.
+   space « Connectez-vous avec votre mot de passe », over her own dashboard.
 3. The set-password page (invitation or reset) did not say for which account, nor sum up its
    errors or flag its title; no identifier for password managers.
-4. « Mot de passe oublié » said « Courriel » and « Champ requis. ».
-5. The reset e-mail's subject said « Maillage », the invitation's the platform's name.
-6. The status confirmation read « Suspendre CCAS de Bondy », « Enregistrer le départ de CCAS
-   de Bondy », « CCAS de Bondy est aujourd'hui : … »; the list's caption « 2 membres (actif) »."""
+4. « Mot de passe oublié » said « Courriel » and « Champ requis. ».
+5. The reset e-mail's subject said « Maillage », the invitation's the platform's name.
+6. The status confirmation read « Suspendre CCAS de Bondy », « Enregistrer le départ de CCAS
+   de Bondy », « CCAS de Bondy est aujourd'hui : … »; the list's caption « 2 membres (actif) »."""
 
 import re
 
@@ -171,7 +171,7 @@ def test_the_set_password_page_names_the_account_and_sums_up_its_errors(
     assert done.redirect_chain[-1][0] == "/compte/"
 
 
-# --- 4 and 5. « Mot de passe oublié » ------------------------------------------------------------
+# --- 4 and 5. « Mot de passe oublié » ------------------------------------------------------------
 
 
 def test_forgotten_password_speaks_of_the_email_address(portal):
@@ -237,7 +237,7 @@ def test_the_list_caption_agrees_with_its_count(two_members):
     assert list_caption(admin.get("/admin/membres/?statut=suspended")) == "1 membre (suspendu)"
 
 
-# --- 7. A member that left: « Mes espaces » still leads its direction to its data ----------------
+# --- 7. A member that left: « Mes espaces » still leads its direction to its data ----------------
 
 
 def test_my_spaces_leads_the_direction_of_a_member_that_left_to_its_data(two_members):

@@ -106,7 +106,7 @@ def test_the_warning_says_in_french_when_and_how_to_keep_the_account(
     body = message.body
     assert body.startswith("Bonjour Claire Martin,")
     assert "(identifiant : claire@bondy.test) n'a pas servi depuis le 2 mars 2025." in body
-    assert f"l'espace membre « {bondy.name} »" in body
+    assert f"l'espace membre « {bondy.name} »" in body
     assert "Un compte inutilisé pendant 2 ans est désactivé" in body
     assert "sans connexion de votre part, le vôtre le sera le 3 mars 2027." in body
     assert "il suffit de vous connecter avant cette date :\nhttp://localhost/connexion/\n" in body
@@ -119,7 +119,7 @@ def test_the_warning_says_in_french_when_and_how_to_keep_the_account(
 def test_an_account_without_a_password_is_told_whom_to_ask(
     settings, django_capture_on_commit_callbacks, mailoutbox
 ):
-    """An invitation never accepted. Since session 16 « mot de passe oublié » sends such an
+    """An invitation never accepted. Since session 16 « mot de passe oublié » sends such an
     account a link to choose a password, so the warning gives it (test_account_retention_s16)."""
     settings.PRIVACY_CONTACT_EMAIL = "dpo@udccas.test"
     user = User.objects.create_user(username="invite@ccas.test", email="invite@ccas.test")
@@ -132,7 +132,7 @@ def test_an_account_without_a_password_is_told_whom_to_ask(
 
     body = mailoutbox[0].body
     assert "ouvert le 1er mars 2025, n'a jamais servi." in body
-    assert "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe" in body
+    assert "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe" in body
     assert "http://localhost/compte/mot-de-passe/oublie/" in body
 
 

@@ -1,4 +1,4 @@
-"""The inactivity warning gives « mot de passe oublié » to every account (session 16): that page
+"""The inactivity warning gives « mot de passe oublié » to every account (session 16): that page
 now sends an account that never chose a password a link to choose one, so the warning no longer
 sends such a person to write to the union."""
 
@@ -47,11 +47,11 @@ def test_an_account_without_a_password_gets_the_forgotten_password_link_and_it_w
 
     body = warning_to(mailoutbox, "invite@ccas.test").body
     assert (
-        "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe oublié », "
+        "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe oublié », "
         "indiquez votre adresse pour recevoir un lien qui permet d'en choisir un, puis "
         f"connectez-vous :\n{RESET_URL}\n" in body
     )
-    assert "pour recevoir un nouveau lien" not in body  # no longer « write to the union »
+    assert "pour recevoir un nouveau lien" not in body  # no longer « write to the union »
     assert "&#x27;" not in body and "&laquo;" not in body  # plain text
     # An account with a password: the usual line, unchanged.
     other = warning_to(mailoutbox, "oublie@ccas.test").body

@@ -103,7 +103,7 @@ def test_the_django_admin_cannot_make_its_user_a_member_s_director(bondy):
     page = client.get(url)
     assert page.status_code == 200
     data = form_fields(page.content.decode(), "memberccas_form")
-    # What the « Memberships » inline's « Add another » sent: the admin as director.
+    # What the « Memberships » inline's « Add another » sent: the admin as director.
     total = int(data.get("memberships-TOTAL_FORMS", 0))
     data.update(
         {
@@ -124,7 +124,7 @@ def test_the_django_admin_cannot_make_its_user_a_member_s_director(bondy):
     assert (bondy.status, bondy.slug) == (MemberCCAS.Status.ACTIVE, "bondy")
     assert bondy.name == "CCAS de Bondy (renommé)"  # what stays editable here
 
-    # Onboarding goes through the Wagtail admin's « Membres » (onboard_member), never here.
+    # Onboarding goes through the Wagtail admin's « Membres » (onboard_member), never here.
     assert client.get("/django-admin/tenants/memberccas/add/").status_code == 403
     assert client.get(f"/django-admin/tenants/memberccas/{bondy.pk}/delete/").status_code == 403
 
@@ -216,7 +216,7 @@ def test_an_account_with_traces_is_not_deleted_and_the_message_says_to_deactivat
         assert response.redirect_chain[0] == (f"/admin/users/edit/{user.pk}/", 302)
         text = BeautifulSoup(response.content.decode(), "html.parser").get_text(" ")
         assert f"Le compte {user.email} n'est pas supprimé : il a {trace}." in text
-        assert "décochez « Actif » et enregistrez" in text
+        assert "décochez « Actif » et enregistrez" in text
         client.post(url)
         assert User.objects.filter(pk=user.pk).exists()
 
@@ -349,7 +349,7 @@ def test_roles_and_deactivation_are_audited(bondy):
         "after": sorted([roles.EDITOR, roles.MODERATOR]),
     }
 
-    _edit(client, colleague, is_active=None)  # « Actif » unticked
+    _edit(client, colleague, is_active=None)  # « Actif » unticked
     colleague.refresh_from_db()
     assert not colleague.is_active
     entry = AuditEntry.objects.get(action="account.deactivated")

@@ -1,6 +1,6 @@
 """Any path under /api/ that no route knows answers a JSON 404 for every method, on the portal and
-on member hosts (a POST got Wagtail's HTML page « La vérification CSRF a échoué »), and the API's
-messages never name a Python class or type (« Aucun objet Indicator… », « a reçu list »)."""
+on member hosts (a POST got Wagtail's HTML page « La vérification CSRF a échoué »), and the API's
+messages never name a Python class or type (« Aucun objet Indicator… », « a reçu list »)."""
 
 import json
 
@@ -144,7 +144,7 @@ def test_the_attendance_export_refuses_an_unknown_format_with_a_400(db):
 
     response = staff.get(export, {"format": "zzz"})
     assert response.status_code == 400
-    assert response.json() == {"format": ["Format inconnu « zzz » : csv, xlsx ou pdf."]}
+    assert response.json() == {"format": ["Format inconnu « zzz » : csv, xlsx ou pdf."]}
 
     atelier = staff.get(export, {"format": "csv", "atelier": "999999"})
     assert atelier.status_code == 404

@@ -49,7 +49,7 @@ def test_an_email_failed_within_the_window_exits_2_and_names_it(unreachable_mail
     assert raised.value.returncode == 2
     message = str(raised.value)
     assert message.startswith("1 e-mail(s) non remis depuis le ")
-    assert "« Invitation à l'espace du CCAS » pour elu@exemple.fr" in message
+    assert "« Invitation à l'espace du CCAS » pour elu@exemple.fr" in message
     assert "refaites l'action qui l'envoyait" in message
 
     # Ten minutes later, the next run of a five-minute cron no longer reports it.

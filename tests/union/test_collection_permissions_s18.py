@@ -1,8 +1,8 @@
 """Session 18 review: organisers and moderators may not replace the guides' images and documents.
 
-Each holds « choose » on the whole collection tree (to illustrate their pages with any image or
-document) but adds and changes only in their own collection, « Événements » or « Expériences
-des membres »; editors and administrators keep the whole tree. Everything goes through the
+Each holds « choose » on the whole collection tree (to illustrate their pages with any image or
+document) but adds and changes only in their own collection, « Événements » or « Expériences
+des membres »; editors and administrators keep the whole tree. Everything goes through the
 Wagtail admin over HTTP, as a browser would."""
 
 import io
@@ -80,8 +80,8 @@ def client_for(group: str, email: str):
 
 
 def refused(response) -> bool:
-    """Wagtail answers an edit it does not allow with its admin home and « Sorry, you do not
-    have permission to access this area. », not a 403 (except to XMLHttpRequest)."""
+    """Wagtail answers an edit it does not allow with its admin home and « Sorry, you do not
+    have permission to access this area. », not a 403 (except to XMLHttpRequest)."""
     return response.status_code == 302 and response.url == "/admin/"
 
 

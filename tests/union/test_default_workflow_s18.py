@@ -1,5 +1,5 @@
-"""Wagtail's own « Moderators approval » workflow (eighteenth session): made by Wagtail's first
-migrations on the root page for its English « Moderators » group, which setup deletes, it left
+"""Wagtail's own « Moderators approval » workflow (eighteenth session): made by Wagtail's first
+migrations on the root page for its English « Moderators » group, which setup deletes, it left
 every guide, event and the home page under a task nobody but a superuser could approve. Setup
 retires it; a workflow with approvers, and the union's experience moderation, stay."""
 

@@ -1,4 +1,4 @@
-"""File sizes as French readers know them: « Ko », « Mo », not Django's « Kio »."""
+"""File sizes as French readers know them: « Ko », « Mo », not Django's « Kio »."""
 
 import pytest
 from django.template import Context, Template
@@ -14,7 +14,7 @@ from union.formats import file_size
         (812, "812 octets"),
         (1024, "1,0\u00a0Ko"),
         (26_317, "25,7\u00a0Ko"),
-        (1_048_535, "1,0\u00a0Mo"),  # 1 023,96 Ko: not « 1 024,0 Ko »
+        (1_048_535, "1,0\u00a0Mo"),  # 1 023,96 Ko: not « 1 024,0 Ko »
         (3_565_158, "3,4\u00a0Mo"),
         (5 * 1024**4, "5\u202f120,0\u00a0Go"),
     ],

@@ -1,6 +1,6 @@
 """The project's corrections to Wagtail's French (locale/, LOCALE_PATHS): the admin home's site
-summary says « N Pages créées dans <site> » (Wagtail 8 says « crées dans », and
-« créées dans<site> » without a space for the counts its third plural form takes)."""
+summary says « N Pages créées dans <site> » (Wagtail 8 says « crées dans », and
+« créées dans<site> » without a space for the counts its third plural form takes)."""
 
 import re
 

@@ -1,5 +1,5 @@
-"""More corrections to Wagtail's French (locale/, LOCALE_PATHS): « Status » is English, the French
-word is « Statut »; « La copie a échouée » is a grammar mistake."""
+"""More corrections to Wagtail's French (locale/, LOCALE_PATHS): « Status » is English, the French
+word is « Statut »; « La copie a échouée » is a grammar mistake."""
 
 import pytest
 from django.utils import translation

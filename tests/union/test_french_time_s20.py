@@ -1,5 +1,5 @@
-"""Times as French typography writes them (union.formats.french_time): « 9 h », « 9 h 30 »,
-« 17 h », no leading zero, minutes only when not zero, no-break spaces around the « h »; and the
+"""Times as French typography writes them (union.formats.french_time): « 9 h », « 9 h 30 »,
+« 17 h », no leading zero, minutes only when not zero, no-break spaces around the « h »; and the
 phrases built on it (long_date, date_span, time_span, the `french_time` template filter, the
 task queue's messages). No database: the pages, e-mails and PDFs are in
 tests/seminars/test_french_times_s20.py."""
@@ -24,7 +24,7 @@ NB = "\u00a0"
 @pytest.mark.parametrize(
     ("hour", "minute", "written"),
     [
-        (0, 0, f"0{NB}h"),  # midnight: « 0 h », not « 00 h » nor « 24 h »
+        (0, 0, f"0{NB}h"),  # midnight: « 0 h », not « 00 h » nor « 24 h »
         (0, 30, f"0{NB}h{NB}30"),
         (9, 0, f"9{NB}h"),
         (9, 5, f"9{NB}h{NB}05"),  # the minutes keep their two digits
@@ -38,7 +38,7 @@ def test_french_time_has_no_leading_zero_and_minutes_only_when_not_zero(hour, mi
 
 
 def test_the_spaces_do_not_break_and_are_the_ones_of_a_unit():
-    # U+00A0, as before a unit (file_size's « Ko »): reportlab breaks a line at U+202F.
+    # U+00A0, as before a unit (file_size's « Ko »): reportlab breaks a line at U+202F.
     assert TIME_SPACE == "\u00a0"
     written = french_time(datetime.time(9, 30))
     assert " " not in written and "\u202f" not in written
@@ -76,7 +76,7 @@ def test_date_span_within_one_day_and_over_two():
     assert two_days == (
         f"du mardi 22 décembre 2026 à 9{NB}h{NB}30 au mercredi 23 décembre 2026 à 17{NB}h"
     )
-    # Midnight to midnight past: « 0 h ».
+    # Midnight to midnight past: « 0 h ».
     night = datetime.datetime(2026, 12, 22, 0, 0, tzinfo=PARIS)
     assert date_span(night, night.replace(hour=6)) == (
         f"mardi 22 décembre 2026, de 0{NB}h à 6{NB}h"
@@ -93,7 +93,7 @@ def test_the_template_filter_reads_local_time_and_leaves_nothing_for_none():
 def test_the_task_queue_says_its_times_the_french_way():
     failed_at = datetime.datetime(2026, 12, 2, 13, 5, tzinfo=UTC)  # 14 h 05 in Paris
     failed = FailedEmail(failed_at, "Rappel", ["a@exemple.fr"], "refusé")
-    assert str(failed) == (f"02/12/2026 à 14{NB}h{NB}05 « Rappel » pour a@exemple.fr : refusé")
+    assert str(failed) == (f"02/12/2026 à 14{NB}h{NB}05 « Rappel » pour a@exemple.fr : refusé")
     since = failed_at - timedelta(minutes=5)  # 14 h in Paris
     with pytest.raises(CommandError) as raised:
         fail_undelivered_since(since, SimpleNamespace(failed_emails=[failed]))

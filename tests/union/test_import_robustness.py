@@ -1,5 +1,5 @@
 """The one reader of uploaded spreadsheets, on the files people really send: Mac line endings,
-Excel's « Texte Unicode » (UTF-16, tabs), a stray quote, a NUL byte; and the ABS imports (references
+Excel's « Texte Unicode » (UTF-16, tabs), a stray quote, a NUL byte; and the ABS imports (references
 in the admin, observations in the member space) on those files and on numbers too large to store.
 An import applies whole or not at all and says which line and column, in French; never a 500."""
 

@@ -187,7 +187,7 @@ def test_add_member_prints_the_member_space_real_address(settings):
 
 
 def test_each_static_file_of_the_union_is_found_once():
-    # Found twice, collectstatic copied one and reported « 2 skipped due to conflict ».
+    # Found twice, collectstatic copied one and reported « 2 skipped due to conflict ».
     for path in ("css/maillage.css", "css/admin.css"):
         assert len(finders.find(path, find_all=True)) == 1, path
 

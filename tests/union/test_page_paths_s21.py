@@ -28,7 +28,7 @@ def test_the_calendar_cannot_take_the_address_of_a_view(db, portal, slug):
     response = edit_index_slug(client, index, slug)
 
     assert response.status_code == 200  # the form again, with its error
-    assert f"L'adresse « /{slug}/ » est déjà celle d'une page du site lui-même" in unescape(
+    assert f"L'adresse « /{slug}/ » est déjà celle d'une page du site lui-même" in unescape(
         response.content.decode()
     )
     index.refresh_from_db()
@@ -63,6 +63,6 @@ def test_the_guides_cannot_take_the_address_of_the_search(db):
 
     response = edit_index_slug(client, guides, "recherche")
 
-    assert "L'adresse « /recherche/ » est déjà celle" in unescape(response.content.decode())
+    assert "L'adresse « /recherche/ » est déjà celle" in unescape(response.content.decode())
     guides.refresh_from_db()
     assert guides.slug != "recherche"

@@ -40,8 +40,8 @@ def test_pdf_text_makes_narrow_no_break_spaces_plain_no_break_spaces():
 
 
 def test_a_paragraph_keeps_its_thousands_on_one_line():
-    """A column just too narrow for « Montant : 12 345 € »: the number goes to the next line
-    whole, not « 12 » on one and « 345 € » on the next."""
+    """A column just too narrow for « Montant : 12 345 € »: the number goes to the next line
+    whole, not « 12 » on one and « 345 € » on the next."""
     style = stylesheet()["BodyText"]
     text = "Montant : 12\u202f345\u00a0€"
     width = stringWidth("Montant : 12", FONT, style.fontSize) + 2
@@ -53,9 +53,9 @@ def test_a_paragraph_keeps_its_thousands_on_one_line():
 
 @pytest.mark.django_db
 def test_the_portrait_pdf_keeps_a_population_on_one_line(portal):
-    """The intercommunality portrait's lead, « Intercommunalité <nom> (SIREN …), 437 530
-    habitants … », with a name long enough that « 437 » fits at the end of its first line and
-    « 437 530 » does not: the population starts the second line."""
+    """The intercommunality portrait's lead, « Intercommunalité <nom> (SIREN …), 437 530
+    habitants … », with a name long enough that « 437 » fits at the end of its first line and
+    « 437 530 » does not: the population starts the second line."""
     style = stylesheet()["BodyText"]
     room = landscape(A4)[0] - 2 * MARGIN_CM * cm - 2 * FRAME_PADDING
 
@@ -73,7 +73,7 @@ def test_the_portrait_pdf_keeps_a_population_on_one_line(portal):
     assert response.status_code == 200
     lines = lines_of(response.content)
     (first,) = [n for n, line in enumerate(lines) if line.startswith(f"Intercommunalité {name}")]
-    assert lines[first] == f"Intercommunalité {name} (SIREN {EST_ENSEMBLE}),"  # not « …, 437 »
+    assert lines[first] == f"Intercommunalité {name} (SIREN {EST_ENSEMBLE}),"  # not « …, 437 »
     assert lines[first + 1].startswith(f"{POPULATION} habitants (population légale, Insee)")
 
 

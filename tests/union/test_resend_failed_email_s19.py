@@ -1,6 +1,6 @@
 """E-mails that failed for good are sent again once the mail server works (nineteenth session):
 the failed message is kept whole FAILED_EMAIL_KEEP_DAYS days; an administrator resends it from
-the admin home (« Renvoyer », « Tout renvoyer ») or the sysadmin with
+the admin home (« Renvoyer », « Tout renvoyer ») or the sysadmin with
 `check_task_queue --resend-failed`, for five new attempts; then only its summary stays.
 
 Production's PostgreSQL queue, the worker's own `run_task`, an SMTP port nothing listens on,
@@ -110,7 +110,7 @@ def test_a_failed_email_is_resent_as_it_was_written_and_only_once(mail_server_do
 
     admin = administrator()
     home = admin_home(admin)
-    assert "« Invitation à votre espace » pour nina@exemple.fr" in home
+    assert "« Invitation à votre espace » pour nina@exemple.fr" in home
     assert f'name="task" value="{failed.pk}"' in home and ">Renvoyer</button>" in home
     assert "Tout renvoyer (1)" in home
     # POST only, with the CSRF token.
@@ -176,7 +176,7 @@ def test_resend_all_from_the_admin_home_and_from_the_command(mail_server_down):
     fail_all_attempts()
     out = StringIO()
     call_command("check_task_queue", stdout=out)
-    assert "« Ordre du jour » pour dgs@exemple.fr" in out.getvalue()
+    assert "« Ordre du jour » pour dgs@exemple.fr" in out.getvalue()
     assert "`check_task_queue --resend-failed` les renvoie" in out.getvalue()
     mail_server_fixed(mail_server_down)
     out = StringIO()
@@ -231,7 +231,7 @@ def test_past_the_keeping_period_the_button_gives_way_to_a_french_explanation(
     mail_server_fixed(mail_server_down)
     admin = administrator()
     home = admin_home(admin)
-    assert "« Accès accordé » pour ancien@exemple.fr" in home
+    assert "« Accès accordé » pour ancien@exemple.fr" in home
     assert (
         "Renvoi impossible : le message n&#x27;est gardé que 2 jours après son échec "
         "(FAILED_EMAIL_KEEP_DAYS) ; refaites l&#x27;action qui l&#x27;envoyait" in home
@@ -240,7 +240,7 @@ def test_past_the_keeping_period_the_button_gives_way_to_a_french_explanation(
     # Posted anyway (a page left open): refused, in French, nothing queued.
     response = post_resend(admin, {"task": str(failed.pk)})
     (text,) = page_messages(response)
-    assert text.startswith("Non renvoyé : « Accès accordé » pour ancien@exemple.fr : le message")
+    assert text.startswith("Non renvoyé : « Accès accordé » pour ancien@exemple.fr : le message")
     assert not deliveries().filter(status="READY").exists()
 
 
@@ -272,7 +272,7 @@ def test_an_account_deleted_meanwhile_is_not_written_to_again(mail_server_down):
     mail_server_fixed(mail_server_down)
     response = post_resend(administrator(), {"all": "1"})
     assert page_messages(response) == [
-        "Non renvoyé : « Choisissez votre mot de passe » pour Nina@Exemple.fr : le compte de "
+        "Non renvoyé : « Choisissez votre mot de passe » pour Nina@Exemple.fr : le compte de "
         "nina@exemple.fr a été supprimé ou a changé d'adresse depuis"
     ]
     assert not deliveries().filter(status="READY").exists()
@@ -311,8 +311,8 @@ def test_a_seminar_confirmation_lost_to_the_mail_server_is_resent(mail_server_do
     out = StringIO()
     call_command("check_task_queue", stdout=out)
     for address in ("personne1@exemple.fr", "personne2@exemple.fr"):
-        assert f"« {subject} » pour {address}" in out.getvalue()
-    assert f"E-mail non remis après {MAX_ATTEMPTS} essais : « {subject} »" in (
+        assert f"« {subject} » pour {address}" in out.getvalue()
+    assert f"E-mail non remis après {MAX_ATTEMPTS} essais : « {subject} »" in (
         failed_rows().first().traceback
     )
 
@@ -324,7 +324,7 @@ def test_a_seminar_confirmation_lost_to_the_mail_server_is_resent(mail_server_do
     response = post_resend(administrator(), {"all": "1"})
     assert page_messages(response) == [
         "1 e-mail remis en file d'envoi.",
-        f"Non renvoyé : « {subject} » pour personne2@exemple.fr : l'inscription a été "
+        f"Non renvoyé : « {subject} » pour personne2@exemple.fr : l'inscription a été "
         "anonymisée depuis (fin de la durée de conservation)",
     ]
     run_due_deliveries()

@@ -237,7 +237,7 @@ def test_event_search_results_give_the_date_and_whether_one_can_register(portal)
         for item in page.select(".kb-search-results li")
     }
     status = {title: facts.get_text(" ", strip=True) for title, facts in results.items()}
-    # « jeudi 14 janvier 2027 Inscriptions ouvertes »
+    # « jeudi 14 janvier 2027 Inscriptions ouvertes »
     assert status["Atelier ouvert zébulon"] == (
         f"{long_date(timezone.localtime(open_event.start))} Inscriptions ouvertes"
     )

@@ -1,5 +1,5 @@
 """Review 19 of the union staff's Wagtail admin, union part: no English Wagtail help on the admin
-home and in « Aide », and the site and root page named for the union."""
+home and in « Aide », and the site and root page named for the union."""
 
 import pytest
 from django.conf import settings
@@ -21,7 +21,7 @@ def staff(email: str, group: str, **extra):
     return user
 
 
-# --- B4. « Aide » and the admin home -----------------------------------------------------------
+# --- B4. « Aide » and the admin home -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("superuser", [False, True])
@@ -31,10 +31,10 @@ def test_the_admin_home_sends_nobody_to_english_wagtail_pages(superuser):
     html = host_client("localhost", editor).get("/admin/").content.decode()
     assert "guide.wagtail.org" not in html
     assert "whats-new-in-wagtail" not in html and "editor-guide" not in html
-    assert "Guide de l" not in html  # « Guide de l'éditeur pour Wagtail 8.0.1 »
-    # Nor the English « Wagtail upgrade available » notice superusers were shown.
+    assert "Guide de l" not in html  # « Guide de l'éditeur pour Wagtail 8.0.1 »
+    # Nor the English « Wagtail upgrade available » notice superusers were shown.
     assert "w-panel-upgrade" not in html
-    # « Aide » keeps what is about this admin, in French: the keyboard shortcuts.
+    # « Aide » keeps what is about this admin, in French: the keyboard shortcuts.
     assert "keyboard-shortcuts-trigger" in html
 
 
@@ -66,10 +66,10 @@ def test_the_admin_names_the_union_and_the_root():
     make_index()
     ensure_union_groups()
     name_site_and_root()
-    # An organiser's pages are the events' section: the home counts them « dans » the site.
+    # An organiser's pages are the events' section: the home counts them « dans » the site.
     organiser = host_client("localhost", staff("orga@union.test", roles.EVENT_ORGANISER))
     home = organiser.get("/admin/").content.decode()
-    assert f"{settings.PLATFORM_NAME}</span>" in home  # « 6 Pages créées dans … »
+    assert f"{settings.PLATFORM_NAME}</span>" in home  # « 6 Pages créées dans … »
     assert "Maillage</span>" not in home
     # The explorer's breadcrumb starts with the root page.
     editor = host_client("localhost", staff("editrice@union.test", roles.EDITOR))

@@ -108,7 +108,7 @@ def test_a_deactivated_account_loses_its_token_whoever_deactivates_it():
     in_bulk, edited = person("bulk@ccas.test"), person("edited@ccas.test")
     Token.objects.create(user=in_bulk)
     Token.objects.create(user=edited)
-    # Wagtail's bulk « Set active state » writes with QuerySet.update(): no save signal.
+    # Wagtail's bulk « Set active state » writes with QuerySet.update(): no save signal.
     response = client.post(
         f"/admin/bulk/auth/user/set_active_state/?id={in_bulk.pk}", {"mark_as_active": "False"}
     )
@@ -116,7 +116,7 @@ def test_a_deactivated_account_loses_its_token_whoever_deactivates_it():
     in_bulk.refresh_from_db()
     assert not in_bulk.is_active and not has_token(in_bulk)
     assert has_token(edited)
-    # The users' edit form (« Actif » unticked).
+    # The users' edit form (« Actif » unticked).
     response = client.post(
         f"/admin/users/edit/{edited.pk}/",
         {

@@ -18,8 +18,8 @@ from union.spreadsheets import new_sheet, sheet_name_from, workbook_bytes
         ("///", "---"),
         ("   ", "Feuille 1"),
         (
-            "Émargement de l'atelier « Accès aux droits et non-recours »",
-            "Émargement de l'atelier « Accès",
+            "Émargement de l'atelier « Accès aux droits et non-recours »",
+            "Émargement de l'atelier « Accès",
         ),
     ],
 )

@@ -1,5 +1,5 @@
-"""Session 20: « Aide de l'équipe de l'union », the staff's French guide in the Wagtail admin
-(`/admin/aide/`, menu « Aide »), for everyone who signs into the admin and nobody else; every
+"""Session 20: « Aide de l'équipe de l'union », the staff's French guide in the Wagtail admin
+(`/admin/aide/`, menu « Aide »), for everyone who signs into the admin and nobody else; every
 admin link on it leads somewhere."""
 
 import pytest
@@ -133,7 +133,7 @@ def test_every_admin_link_of_the_guide_leads_somewhere(site, group):
             assert expected in links
         assert len([link for link in links if link.startswith("/admin/pages/")]) == 4
     for link in sorted(links):
-        # Followed: « Ajouter une sous-page » of a section that takes one page type goes
+        # Followed: « Ajouter une sous-page » of a section that takes one page type goes
         # straight to that type's form. Another role's screen may refuse (403, or Wagtail's
         # redirect to the admin home): none is missing.
         status = client.get(link, follow=True).status_code

@@ -195,7 +195,7 @@ def test_missing_column_and_wrong_format(bondy, clients, tmp_path):
         {
             "line": 1,
             "column": "montant",
-            "message": "Colonne « montant » absente de la ligne d'en-tête.",
+            "message": "Colonne « montant » absente de la ligne d'en-tête.",
         }
     ]
     odt = tmp_path / "activite.ods"
@@ -212,7 +212,7 @@ def test_import_page_shows_errors_and_keeps_nothing(bondy, clients, tmp_path):
         response = clients["agent"].post("/activite/importer/", {"file": handle})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "rien n'a été importé" in page and "« dix »" in page
+    assert "rien n'a été importé" in page and "« dix »" in page
     with open(path, "w") as handle:
         handle.write("year;pole;category;count;amount\n2024;Secours;Transports;10;5,5\n")
     with open(path, "rb") as handle:
@@ -488,7 +488,7 @@ def test_import_errors_name_the_column_as_the_file_does(bondy, clients, tmp_path
     missing.write_text("année;pôle;catégorie;nombre\n2024;Secours;Transports;10\n")
     with open(missing, "rb") as handle:
         page = clients["agent"].post("/activite/importer/", {"file": handle}).content.decode()
-    assert "Colonne « montant » absente" in page
+    assert "Colonne « montant » absente" in page
 
 
 def test_report_table_headers_name_their_year_and_quantity(two_years, clients):

@@ -1,4 +1,4 @@
-"""« Télécharger toutes nos données » (session 17): the archive of a member's space, read back
+"""« Télécharger toutes nos données » (session 17): the archive of a member's space, read back
 with zipfile, csv and openpyxl; the direction only; two members whose ids collide never share a
 row or a file; a suspended space gives nothing, a departed one gives its direction
 DEPARTURE_ARCHIVE_DAYS days; the departure's e-mail and the union's pages say so."""
@@ -279,7 +279,7 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
         assert PASSWORD.encode() not in content and user_hash.encode() not in content
 
     readme = archive.read("LISEZ-MOI.txt").decode("utf-8-sig")
-    assert readme.startswith("Archive des données de l'espace « CCAS de Bondy »")
+    assert readme.startswith("Archive des données de l'espace « CCAS de Bondy »")
     assert "bondy.localhost" in readme
     assert f"Préparée le {long_date(today, weekday=False)} à " in readme
     assert "à la demande de direction@bondy.test" in readme

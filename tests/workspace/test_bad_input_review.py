@@ -1,6 +1,6 @@
 """Bad input found in review of the member space: overlapping or same-named mandates, the same
 person seated twice at once, invitations that defaulted to the director role, activity figures
-for a year not begun, counts typed with spaces, « Rôle de agent@… »."""
+for a year not begun, counts typed with spaces, « Rôle de agent@… »."""
 
 import datetime as dt
 from datetime import date
@@ -273,7 +273,7 @@ def test_a_figure_for_next_year_is_refused_by_the_form_and_the_import(bondy, cli
         f"{this_year}, l'année en cours."
     )
     assert soup_of(response).find("input", attrs={"name": "year"})["max"] == str(this_year)
-    # An absurd year: the same French range, not Django's « Assurez-vous que… ».
+    # An absurd year: the same French range, not Django's « Assurez-vous que… ».
     response = client.post("/activite/saisir/", {**figure, "year": 99999})
     assert field_error(response, "year") == f"Année entre 1990 et {this_year}."
     path = tmp_path / "activite.csv"
@@ -321,9 +321,9 @@ def test_the_entry_form_reads_counts_with_spaces(bondy, clients, count):
         ("3 000 000 000", "Nombre trop grand : au plus 2\u202f147\u202f483\u202f647."),
         (
             "12,5",
-            "Nombre invalide : « 12,5 » (attendu : un entier positif ou nul, par exemple 1 234).",
+            "Nombre invalide : « 12,5 » (attendu : un entier positif ou nul, par exemple 1 234).",
         ),
-        ("-3", "Nombre invalide : « -3 » (attendu : un entier positif ou nul, par exemple 1 234)."),
+        ("-3", "Nombre invalide : « -3 » (attendu : un entier positif ou nul, par exemple 1 234)."),
     ],
 )
 def test_the_entry_form_refuses_counts_as_the_import_does(bondy, clients, tmp_path, count, message):
@@ -341,7 +341,7 @@ def test_the_entry_form_refuses_counts_as_the_import_does(bondy, clients, tmp_pa
         assert not ActivityFigure.objects.exists()
 
 
-# --- 6. « de » elided ------------------------------------------------------------------------
+# --- 6. « de » elided ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

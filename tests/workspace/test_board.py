@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_board_page_shows_checklist_with_articles(bondy, clients):
     make_board(bondy)
     page = clients["viewer"].get("/conseil/").content.decode()
-    # A 2020 board reads « Composition conforme – conseil à renouveler » once the 2026 municipal
+    # A 2020 board reads « Composition conforme – conseil à renouveler » once the 2026 municipal
     # elections are past (compliance.board_status).
     assert "Conforme" in page or "Composition conforme" in page
     assert "CASF R123-7" in page and "CASF L123-6" in page

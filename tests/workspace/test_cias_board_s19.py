@@ -45,13 +45,13 @@ CCAS_QUALITIES = {
     "Élu(e) par le conseil municipal",
     "Nommé(e) par le maire",
 }
-# What a CIAS must never read about its own board (« sommaire » is no maire).
+# What a CIAS must never read about its own board (« sommaire » is no maire).
 COMMUNE_WORDS = re.compile(r"\bmaire\b|conseil municipal", re.IGNORECASE)
 
 
 def board_of(member: MemberCCAS, tag: str) -> BoardMandate:
     """A compliant board of 2020 (nine seats, ids 1 to 9 in every schema), every name marked
-    with `tag` and none holding « Maire »; the first élu and the président leave within two
+    with `tag` and none holding « Maire »; the first élu and the président leave within two
     months (warnings)."""
     with schema_context(member.schema_name):
         mandate = BoardMandate.objects.create(label="2020-2026", start=MANDATE_START)
@@ -145,7 +145,7 @@ def board_member_schema(client) -> str:
 
 def seat_options(page: BeautifulSoup) -> dict[str, str]:
     select = page.find("select", attrs={"name": "seat"})
-    # Without the empty choice (« - Sélectionner une option - »).
+    # Without the empty choice (« - Sélectionner une option - »).
     options = select.find_all("option")
     return {option["value"]: option.get_text(strip=True) for option in options if option["value"]}
 

@@ -22,7 +22,7 @@ def test_upload_form_announces_size_limit_and_formats(clients):
     soup = soup_of(clients["agent"].get("/documents/"))
     file_input = soup.find("input", attrs={"name": "file"})
     help_text = soup.find(id=file_input["aria-describedby"]).get_text()
-    # Was « Tous formats acceptés »: since session 15 only office formats are (an .exe or an
+    # Was « Tous formats acceptés »: since session 15 only office formats are (an .exe or an
     # .html page was stored and served from the member's host).
     assert "20 Mo au plus" in help_text and "Formats acceptés : PDF, ODT" in help_text
 
@@ -35,7 +35,7 @@ def test_upload_says_it_worked(bondy, clients):
     )
     messages = soup_of(response).find(class_="messages")
     assert messages is not None and messages["role"] == "status"
-    assert "Document « Compte rendu CA » déposé." in messages.get_text()
+    assert "Document « Compte rendu CA » déposé." in messages.get_text()
 
 
 def test_too_big_file_is_refused_next_to_the_field(bondy, clients, monkeypatch):
@@ -72,7 +72,7 @@ def test_director_deletes_a_document_after_confirming(
         assert clients[role].post(f"/documents/{document.pk}/supprimer/").status_code == 403
 
     soup = soup_of(clients["director"].get(f"/documents/{document.pk}/supprimer/"))
-    assert soup.h1.get_text() == "Supprimer le document « Budget 2025 » ?"
+    assert soup.h1.get_text() == "Supprimer le document « Budget 2025 » ?"
     form = soup.find("main").find("form", method="post")
     assert form.button.get_text() == "Confirmer la suppression"
     assert form.find("a", href="/documents/") is not None
@@ -80,7 +80,7 @@ def test_director_deletes_a_document_after_confirming(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = clients["director"].post(f"/documents/{document.pk}/supprimer/", follow=True)
-    assert "Document « Budget 2025 » supprimé." in response.content.decode()
+    assert "Document « Budget 2025 » supprimé." in response.content.decode()
     with schema_context(bondy.schema_name):
         assert not Document.objects.exists()
     assert not os.path.exists(path)
@@ -122,8 +122,8 @@ def test_the_list_gives_each_file_its_format_size_and_who_uploaded_it(bondy, cli
     agent.first_name, agent.last_name = "Awa", "Diallo"
     agent.save()
     # Since session 15 the content must match the extension (a PDF's first bytes), a name
-    # without extension is refused (test_review_s15_documents.py), and the list has a « Date du
-    # document » column before the file's: the columns below moved by one.
+    # without extension is refused (test_review_s15_documents.py), and the list has a « Date du
+    # document » column before the file's: the columns below moved by one.
     clients["agent"].post(
         "/documents/",
         {

@@ -1,4 +1,4 @@
-"""« Premiers pas » (session 17): the checklist on a new space's home page, for its direction,
+"""« Premiers pas » (session 17): the checklist on a new space's home page, for its direction,
 each step ticked from the space's data through the real pages; hidden on request (a cookie of
 the member's host); one member's progress never ticks another's."""
 

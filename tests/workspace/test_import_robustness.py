@@ -1,5 +1,5 @@
 """Activity imports from real files, through the page and the API, and the entry form: Mac line
-endings, Excel's « Texte Unicode », a stray quote, a NUL byte, numbers the database can't hold.
+endings, Excel's « Texte Unicode », a stray quote, a NUL byte, numbers the database can't hold.
 The import applies whole or not at all and says which line and column, in French; never a 500."""
 
 import pytest

@@ -108,7 +108,7 @@ def test_without_a_typed_name_both_show_the_address(bondy, nadia, director):
         assert team_row(director, email)["Personne"].startswith(f"{email} Invitation envoyée")
     with schema_context(bondy.schema_name):
         names = {(i.first_name, i.last_name) for i in TeamInvitation.objects.all()}
-    assert names == {("", "")}  # typed nothing: not « not recorded » (None)
+    assert names == {("", "")}  # typed nothing: not « not recorded » (None)
 
 
 def test_once_signed_in_here_the_account_name_shows(bondy, montreuil, nadia, director):
@@ -172,7 +172,7 @@ def test_the_team_is_sorted_by_the_names_it_sees(nadia, director):
     """By the account's last name, the rows of a pending account of the platform fell out of the
     typed names' order: another way to tell it had an account already."""
     invite(director, "zoe@ccas.test", "Zoé", "Bertin")
-    invite(director, "nadia@ccas.test", "Nadia", "Aaron")  # her account: « Montreuil-Name »
+    invite(director, "nadia@ccas.test", "Nadia", "Aaron")  # her account: « Montreuil-Name »
     people = [
         " ".join(row.th.get_text(" ").split())
         for row in soup_of(director.get("/equipe/")).select("tbody tr")

@@ -88,7 +88,7 @@ def test_signing_in_to_one_space_shows_in_that_space_only(two_members, nadia, di
     assert signed_in is not None
     assert Membership.objects.get(user=nadia, member=montreuil).last_signed_in_at is None
     when = long_date(timezone.localtime(signed_in), weekday=False, time=True)
-    when = " ".join(when.split())  # « à 9 h 05 »: team_row reads its no-break spaces as spaces
+    when = " ".join(when.split())  # « à 9 h 05 »: team_row reads its no-break spaces as spaces
 
     at_bondy = team_row(directors["bondy"], "nadia@ccas.test")
     assert at_bondy["Dernière connexion"] == when
@@ -116,7 +116,7 @@ def test_entering_through_the_portal_counts_for_that_space_only(two_members, nad
     for space in ("bondy", "montreuil"):
         assert team_row(directors[space], "nadia@ccas.test")["Dernière connexion"] == "jamais"
 
-    # « Mes espaces » → Montreuil: its page's button signs her in there.
+    # « Mes espaces » → Montreuil: its page's button signs her in there.
     url = portal.post("/compte/espace/montreuil/")["Location"]
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     assert member_client(montreuil).post(path)["Location"] == "/"
@@ -136,8 +136,8 @@ def test_a_handover_link_opened_but_not_confirmed_is_no_sign_in(two_members, nad
 def test_an_invitation_reads_the_same_for_an_address_that_had_an_account(
     two_members, directors, django_capture_on_commit_callbacks, mailoutbox
 ):
-    """The team page, the message of « Renvoyer l'invitation » and the space's journal said
-    « lien valable jusqu'au … » or « lien pour choisir un mot de passe : oui » only for an
+    """The team page, the message of « Renvoyer l'invitation » and the space's journal said
+    « lien valable jusqu'au … » or « lien pour choisir un mot de passe : oui » only for an
     address new to the platform: the direction learned which addresses had an account."""
     bondy, montreuil = two_members
     # An account that signs in at Montreuil, and an address unknown to the platform.
@@ -162,7 +162,7 @@ def test_an_invitation_reads_the_same_for_an_address_that_had_an_account(
     assert status.startswith(f"<adresse> Invitation envoyée le {today}, jamais connecté(e) ;")
     assert "lien valable jusqu'au" in status
 
-    # « Renvoyer l'invitation »: the same message.
+    # « Renvoyer l'invitation »: the same message.
     said = {}
     for email in ("connue@ccas.test", "nouvelle@ccas.test"):
         membership = Membership.objects.get(member=bondy, user__email=email)
@@ -182,7 +182,7 @@ def test_an_invitation_reads_the_same_for_an_address_that_had_an_account(
     assert len(lines) == 2
     assert lines[0].replace("nouvelle@", "X@") == lines[1].replace("connue@", "X@")
 
-    # Days later, both links are « à renouveler », alike.
+    # Days later, both links are « à renouveler », alike.
     with schema_context(bondy.schema_name):
         TeamInvitation.objects.update(sent_at=timezone.now() - timedelta(days=5))
     assert seen("connue@ccas.test") == seen("nouvelle@ccas.test")

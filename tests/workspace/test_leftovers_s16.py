@@ -133,7 +133,7 @@ def test_a_replaced_file_says_who_replaced_it_and_a_lost_one_has_no_size(filed):
     response = viewer.get("/api/v1/documents/")
     assert response.status_code == 200
     budget = next(d for d in response.json()["results"] if d["id"] == pk)
-    assert budget["size"] is None  # « introuvable » on the page
+    assert budget["size"] is None  # « introuvable » on the page
 
 
 def test_the_documents_api_filters_by_category_and_refuses_an_unknown_one_in_french(filed):
@@ -149,7 +149,7 @@ def test_the_documents_api_filters_by_category_and_refuses_an_unknown_one_in_fre
     assert wrong.status_code == 400
     assert wrong.json() == {
         "category": [
-            "Catégorie inconnue « Budget » : conseil, budget, reglements, abs, rapports, "
+            "Catégorie inconnue « Budget » : conseil, budget, reglements, abs, rapports, "
             "conventions ou autres."
         ]
     }

@@ -1,4 +1,4 @@
-"""A mandate's own dates keep its seats within it (« Modifier la mandature »: refused with the
+"""A mandate's own dates keep its seats within it (« Modifier la mandature »: refused with the
 seats named, or the seats adjusted when the director asks), and the activity exports say why
 evolutions are withheld for a partial or unfinished year, as the report page does."""
 
@@ -41,7 +41,7 @@ def typed(response, name: str) -> str:
 @pytest.fixture
 def boards(two_members):
     """Bondy's and Montreuil's boards 2020-2026 opened on 1 July 2020, with the same primary keys
-    (mandate and seats); in each, « Conseil1 » leaves on 30 June 2026. A director in each."""
+    (mandate and seats); in each, « Conseil1 » leaves on 30 June 2026. A director in each."""
     bondy, montreuil = two_members
     bondy_mandate, montreuil_mandate = make_board(bondy), make_board(montreuil)
     assert bondy_mandate.pk == montreuil_mandate.pk  # the collision this test is about
@@ -179,7 +179,7 @@ def test_a_seat_that_would_no_longer_overlap_the_mandate_is_refused_even_when_ad
 
 @pytest.fixture
 def partial_2025(two_members):
-    """Bondy: 2025 lacks 2024's « Obsèques ». Montreuil: 2024 and 2025 complete. Both have the
+    """Bondy: 2025 lacks 2024's « Obsèques ». Montreuil: 2024 and 2025 complete. Both have the
     same primary keys for their figures."""
     bondy, montreuil = two_members
     add_figures(

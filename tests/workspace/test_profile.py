@@ -54,7 +54,7 @@ def test_profile_errors_keep_what_was_typed(bondy, clients):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Le code postal compte cinq chiffres." in page
-    assert "Donnez un intitulé au service « Autre »." in page
+    assert "Donnez un intitulé au service « Autre »." in page
     assert "Dominique Martin" in page and "Produits à 10 % du prix" in page
 
 

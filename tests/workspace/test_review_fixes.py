@@ -61,7 +61,7 @@ def test_an_identical_figure_is_refused_with_the_french_sentence_and_kept(bondy,
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Un chiffre existe déjà pour 2025, « Secours », « Transports » : <a " in page
+    assert "Un chiffre existe déjà pour 2025, « Secours », « Transports » : <a " in page
     assert ">modifiez le chiffre existant</a>." in page  # its link: test_session7_fixes.py
     assert "Un objet" not in page and "avec ces champs" not in page
     assert 'value="9"' in page  # what was typed stays
@@ -78,7 +78,7 @@ def test_a_figure_without_count_nor_amount_is_still_refused(bondy, clients):
         assert not ActivityFigure.objects.exists()
 
 
-# --- Refused forms: « Erreur – » in the title, a summary that links to the fields ------------
+# --- Refused forms: « Erreur – » in the title, a summary that links to the fields ------------
 
 
 def _assert_refused(response, field_id: str):

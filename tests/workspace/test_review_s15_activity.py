@@ -111,7 +111,7 @@ def test_a_pole_shows_its_key_figure_never_a_sum_of_unlike_figures(reviewed, bon
     report = soup_of(bondy_client.get("/activite/?annee=2025"))
     footer = next(th for th in report.find_all("th") if th.get_text().startswith("Total Secours"))
     assert "hors Commissions de secours" in text_of(footer)
-    # A pole whose lines count different things has no « Total » row.
+    # A pole whose lines count different things has no « Total » row.
     assert report.find("th", string=re.compile(f"^Total {DOMICILIATION}")) is None
     assert "Total Aides facultatives" not in report.get_text()
 

@@ -167,7 +167,7 @@ def test_the_renewal_is_due_only_on_the_latest_board(bondy):
         assert not renewal_due(current, date(2028, 1, 1)).abs_due
 
 
-# --- 2. « Renouveler le conseil » ----------------------------------------------------------
+# --- 2. « Renouveler le conseil » ----------------------------------------------------------
 
 
 def test_renewing_the_board_closes_the_old_mandate_and_carries_the_reappointed(two_members):
@@ -456,7 +456,7 @@ def test_deleting_seats_and_changing_past_boards_are_the_directors(bondy, client
     # The running board stays the agent's to keep up to date.
     assert agent.get(f"/conseil/membres/{current_seat.pk}/").status_code == 200
     assert agent.get(f"/conseil/mandats/{current.pk}/modifier/").status_code == 200
-    # And the links say so: no « Supprimer » for an agent, nothing to change on a past board.
+    # And the links say so: no « Supprimer » for an agent, nothing to change on a past board.
     page = agent.get("/conseil/").content.decode()
     assert f'/conseil/membres/{current_seat.pk}/"' in page
     assert "/supprimer/" not in page

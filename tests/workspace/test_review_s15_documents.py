@@ -1,5 +1,5 @@
-"""Review of session 15, documents: categories, description and date, « Modifier » and
-« Remplacer le fichier », PDFs and images opened in the browser, an agent's own recent upload
+"""Review of session 15, documents: categories, description and date, « Modifier » and
+« Remplacer le fichier », PDFs and images opened in the browser, an agent's own recent upload
 deleted, an allow-list of office formats checked on the content too, and the warning that the
 space holds no client files or health data."""
 
@@ -69,11 +69,11 @@ def stored(member) -> list[Document]:
 @pytest.mark.parametrize(
     "name, content, error",
     [
-        ("programme.exe", b"MZ\x90\x00\x03", "Ce format de fichier n'est pas accepté (« .exe »)"),
-        ("page.html", b"<script>alert(1)</script>", "n'est pas accepté (« .html »)"),
-        ("dessin.svg", b"<svg onload='alert(1)'/>", "n'est pas accepté (« .svg »)"),
+        ("programme.exe", b"MZ\x90\x00\x03", "Ce format de fichier n'est pas accepté (« .exe »)"),
+        ("page.html", b"<script>alert(1)</script>", "n'est pas accepté (« .html »)"),
+        ("dessin.svg", b"<svg onload='alert(1)'/>", "n'est pas accepté (« .svg »)"),
         ("notes", b"ok", "n'est pas accepté (sans extension)"),
-        ("budget.pdf", b"MZ\x90\x00 a program", "ne correspond pas à son extension « .pdf »"),
+        ("budget.pdf", b"MZ\x90\x00 a program", "ne correspond pas à son extension « .pdf »"),
         ("pv.docx", b"PK\x03\x04 but not an archive", "ce n'est pas un document Word"),
         ("pv.odt", office_file("docx"), "ce n'est pas un texte OpenDocument"),
         ("photo.png", b"<html>", "ce n'est pas une image PNG"),
@@ -149,7 +149,7 @@ def test_documents_are_filed_by_category_with_their_date_and_description(bondy, 
         description="Adoption du règlement des aides.",
     )
     upload(clients["agent"], "bp.pdf", PDF, title="Budget primitif 2026", category="budget")
-    upload(clients["director"], "divers.txt", b"ok", title="Divers")  # no category: « Autres »
+    upload(clients["director"], "divers.txt", b"ok", title="Divers")  # no category: « Autres »
     page = soup_of(clients["viewer"].get("/documents/"))
     headings = [h.get_text() for h in page.find("main").find_all("h2")]
     assert headings[:3] == [
@@ -207,7 +207,7 @@ def test_modifier_changes_what_is_said_of_a_document_not_its_file(colliding):
     bondy, montreuil, pk, people = colliding
     client = member_client(bondy, people["bondy"]["agent"])
     page = soup_of(client.get(f"/documents/{pk}/modifier/"))
-    assert page.h1.get_text() == "Modifier le document « CCAS de Bondy »"
+    assert page.h1.get_text() == "Modifier le document « CCAS de Bondy »"
     assert page.find("input", attrs={"name": "title"})["value"] == "CCAS de Bondy"
     response = client.post(
         f"/documents/{pk}/modifier/",
@@ -219,7 +219,7 @@ def test_modifier_changes_what_is_said_of_a_document_not_its_file(colliding):
         },
         follow=True,
     )
-    assert "Document « PV du 12 mars » mis à jour." in messages_of(response)
+    assert "Document « PV du 12 mars » mis à jour." in messages_of(response)
     (document,) = stored(bondy)
     assert (document.title, document.category, document.description, document.document_date) == (
         "PV du 12 mars",
@@ -253,7 +253,7 @@ def test_replacing_the_file_keeps_the_document_and_removes_the_old_file(
         other_path = other.file.path
 
     page = soup_of(client.get(f"/documents/{pk}/remplacer/"))
-    assert page.h1.get_text() == "Remplacer le fichier de « CCAS de Bondy »"
+    assert page.h1.get_text() == "Remplacer le fichier de « CCAS de Bondy »"
     assert page.find("form", enctype="multipart/form-data") is not None
     refused = client.post(
         f"/documents/{pk}/remplacer/", {"file": SimpleUploadedFile("v2.exe", b"MZ")}
@@ -267,7 +267,7 @@ def test_replacing_the_file_keeps_the_document_and_removes_the_old_file(
             {"file": SimpleUploadedFile("pv-v2.pdf", PDF + b"v2")},
             follow=True,
         )
-    assert "Nouvelle version de « CCAS de Bondy » déposée" in messages_of(response)
+    assert "Nouvelle version de « CCAS de Bondy » déposée" in messages_of(response)
     (after,) = stored(bondy)
     assert (after.pk, after.title, after.uploaded_by_id) == (
         pk,
@@ -377,7 +377,7 @@ def test_an_agent_deletes_a_file_she_uploaded_within_24_hours_only(
     assert clients["agent"].get(f"/documents/{mine.pk}/supprimer/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = clients["agent"].post(f"/documents/{mine.pk}/supprimer/", follow=True)
-    assert "Document « Mauvais fichier » supprimé." in messages_of(response)
+    assert "Document « Mauvais fichier » supprimé." in messages_of(response)
     assert not os.path.exists(path)
     assert AuditEntry.objects.filter(
         action="document.deleted", member=bondy, actor=people["agent"]

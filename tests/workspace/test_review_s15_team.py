@@ -1,6 +1,6 @@
 """Review of session 15, team, accounts and profile: an invitation that can be sent again and
-says until when it works, « mot de passe oublié » for an account without a password, removal
-after confirmation, role changes that say what happened, « Mon compte » (name, password) on
+says until when it works, « mot de passe oublié » for an account without a password, removal
+after confirmation, role changes that say what happened, « Mon compte » (name, password) on
 both hosts, and the profile form that says what is public."""
 
 import re
@@ -106,7 +106,7 @@ def test_the_team_list_says_who_never_signed_in_and_since_when(
     today = long_date(timezone.localdate(), weekday=False)
     assert f"Invitation envoyée le {today}, jamais connecté(e)" in status
     assert "lien valable jusqu'au" in status
-    # « Depuis », written as the dates beside it (s21: it was « 02/12/2026 »).
+    # « Depuis », written as the dates beside it (s21: it was « 02/12/2026 »).
     assert row.find_all("td")[2].get_text(strip=True) == today
     assert row.find("form", action=re.compile(r"/renvoyer/$")).button.get_text(" ", strip=True) == (
         "Renvoyer l'invitation à Nina Nouvelle"
@@ -259,13 +259,13 @@ def test_a_role_change_says_what_changed(bondy, clients, people):
     response = clients["director"].post(
         f"/equipe/{membership.pk}/role/", {"role": "director"}, follow=True
     )
-    assert "Le rôle d'Awa Diallo passe de « Agent » à « Directeur ou directrice »." in messages_of(
+    assert "Le rôle d'Awa Diallo passe de « Agent » à « Directeur ou directrice »." in messages_of(
         response
     )
     response = clients["director"].post(
         f"/equipe/{membership.pk}/role/", {"role": "director"}, follow=True
     )
-    assert "Le rôle d'Awa Diallo reste « Directeur ou directrice » : rien ne change." in (
+    assert "Le rôle d'Awa Diallo reste « Directeur ou directrice » : rien ne change." in (
         messages_of(response)
     )
 
@@ -276,7 +276,7 @@ def test_a_role_change_says_what_changed(bondy, clients, people):
 def test_a_member_enters_her_name_from_her_space_and_her_team_sees_it(
     bondy, montreuil, clients, people
 ):
-    # In the account menu, beside « Se déconnecter » (the main menu stays on one row).
+    # In the account menu, beside « Se déconnecter » (the main menu stays on one row).
     nav = soup_of(clients["agent"].get("/")).find("nav", class_="account-nav")
     assert nav.find("a", href="/compte/profil/").get_text() == "Mon compte"
     page = soup_of(clients["agent"].get("/compte/profil/"))

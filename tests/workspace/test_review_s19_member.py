@@ -113,10 +113,10 @@ def test_a_board_whose_renewal_is_overdue_is_not_just_conforme(monkeypatch, two_
     heading = text_of(board.find(id="conformite"))
     assert heading == "Conformité : Composition conforme – conseil à renouveler, délai dépassé"
     assert board.find(id="conformite").find(class_="badge-ok") is None
-    # The mandate's own badges, apart: « en cours, à renouveler ».
+    # The mandate's own badges, apart: « en cours, à renouveler ».
     assert ": en cours , à renouveler ." in text_of(board.h1.find_next("p"))
 
-    # Montreuil's board, renewed after the elections: « Conforme », nothing to renew.
+    # Montreuil's board, renewed after the elections: « Conforme », nothing to renew.
     montreuil_client = member_client(montreuil, make_person(montreuil, "d@montreuil.test"))
     home = soup_of(montreuil_client.get("/"))
     assert text_of(home.find(id="conseil").parent.find("p")) == "Mandature 2026-2032 : Conforme"
@@ -203,7 +203,7 @@ def test_the_dashboard_says_the_complete_year_compares_with_the_year_before(
 
 
 def role_forms(page: BeautifulSoup) -> dict[str, bool]:
-    """E-mail -> whether the row offers « Changer le rôle »."""
+    """E-mail -> whether the row offers « Changer le rôle »."""
     rows = {}
     for row in page.find("table").tbody.find_all("tr"):
         email = row.find_all("td")[0].get_text(strip=True)

@@ -1,5 +1,5 @@
 """Session 20: a CIAS is never called a CCAS by the API's refusals nor by its archive (its
-LISEZ-MOI names each file after the member's kind); a CCAS keeps « CCAS ». Real requests; the
+LISEZ-MOI names each file after the member's kind); a CCAS keeps « CCAS ». Real requests; the
 CIAS and the CCAS of Bondy side by side."""
 
 import io

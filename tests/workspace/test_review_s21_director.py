@@ -1,9 +1,9 @@
 """Session 21: the member space walked as a CCAS director would, on a laptop, on a phone and with
 the keyboard. What was wrong, each with its test:
 
-- the ABS list (/abs/) wrote numerators and denominators as stored, « 23618,00 »: a count the
-  director typed « 23 618 » came back with two decimals and no thousands separator, unlike the
-  value column beside it (« 50 797 »).
+- the ABS list (/abs/) wrote numerators and denominators as stored, « 23618,00 »: a count the
+  director typed « 23 618 » came back with two decimals and no thousands separator, unlike the
+  value column beside it (« 50 797 »).
 
 Real requests on a real PostgreSQL; two members whose primary keys collide."""
 
@@ -27,7 +27,7 @@ def cells_of(response, label: str) -> list[str]:
         header = row.find("th", scope="row")
         if header and header.get_text(" ", strip=True).startswith(label):
             return [cell.get_text(" ", strip=True) for cell in row.find_all("td")]
-    raise AssertionError(f"pas de ligne « {label} »")
+    raise AssertionError(f"pas de ligne « {label} »")
 
 
 def test_the_abs_list_writes_numerators_and_denominators_the_french_way(two_members):

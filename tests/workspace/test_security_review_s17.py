@@ -2,11 +2,11 @@
 and of the roles), each checked through Django's stack:
 - a mandate's label typed by an agent ran as script in the director's browser (help text
   printed `|safe`): the agent could invite herself as director;
-- a union administrator could name herself director of any member (« Inviter une direction »),
+- a union administrator could name herself director of any member (« Inviter une direction »),
   or change a director's e-mail address in Paramètres › Utilisateurs and receive her reset link;
 - anyone knowing a registrant's name and address could give her consent to the published list
   by posting the form again;
-- an agent could destroy the director's documents by « replacing » their file."""
+- an agent could destroy the director's documents by « replacing » their file."""
 
 import os
 

@@ -168,7 +168,7 @@ def test_an_unknown_role_is_said_and_changes_nothing(bondy, two_directors):
     response = client.post(f"/equipe/{other.pk}/role/", {"role": "chef"}, follow=True)
     messages = soup_of(response).find(class_="messages").get_text(" ", strip=True)
     assert "Rôle inconnu" in messages and "autre@bondy.test" in messages
-    assert "« Lecture seule »" in messages
+    assert "« Lecture seule »" in messages
     other.refresh_from_db()
     assert other.role == Membership.Role.DIRECTOR
 
@@ -236,7 +236,7 @@ def test_a_figure_entered_twice_links_to_the_one_already_there(figures):
     )
     assert response.status_code == 200
     summary = soup_of(response).find(class_="error-summary")
-    assert "Un chiffre existe déjà pour 2023, « Secours », « Transports »" in summary.get_text()
+    assert "Un chiffre existe déjà pour 2023, « Secours », « Transports »" in summary.get_text()
     link = summary.find("a", href=f"/activite/{transports}/")
     assert link is not None and link.get_text() == "modifiez le chiffre existant"
     # The link opens Bondy's figure (Montreuil has another one under the same id).
@@ -252,7 +252,7 @@ def test_a_figure_entered_twice_links_to_the_one_already_there(figures):
 
 @pytest.fixture
 def partial_2025(two_members):
-    """Bondy: 2024 complete, 2025 without « Obsèques » yet. Montreuil: 2024 and 2025 complete."""
+    """Bondy: 2024 complete, 2025 without « Obsèques » yet. Montreuil: 2024 and 2025 complete."""
     bondy, montreuil = two_members
     add_figures(
         bondy,
@@ -292,7 +292,7 @@ def test_the_report_says_what_is_missing_and_compares_only_complete_poles(partia
     # 15 against 14 would read +7,1 %: half a pole against a whole one. Withheld.
     assert "%" not in secours.get_text()
     # Accueil's key figure is its one category (calls, not a total of unlike counts): compared
-    # on its own row, and no « Total Accueil » row since review 15.
+    # on its own row, and no « Total Accueil » row since review 15.
     assert "+10,0\u00a0%" in soup.find("th", string="Appels téléphoniques").parent.get_text()
     # The figure itself is like with like: Transports 15 against 10.
     assert "+50,0\u00a0%" in soup.find("th", string="Transports").parent.get_text()

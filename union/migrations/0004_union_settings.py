@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('host_name', models.CharField(blank=True, help_text="Raison sociale de l'hébergeur du site.", max_length=200, verbose_name='hébergeur')),
                 ('host_address', models.TextField(blank=True, verbose_name="adresse de l'hébergeur")),
                 ('host_phone', models.CharField(blank=True, max_length=30, verbose_name="téléphone de l'hébergeur")),
-                ('accessibility_audit_date', models.DateField(blank=True, help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est alors déclaré « non conforme », comme le RGAA l'exige.", null=True, verbose_name="date de l'audit d'accessibilité")),
+                ('accessibility_audit_date', models.DateField(blank=True, help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est alors déclaré « non conforme », comme le RGAA l'exige.", null=True, verbose_name="date de l'audit d'accessibilité")),
                 ('accessibility_auditor', models.CharField(blank=True, max_length=200, verbose_name='audit réalisé par')),
                 ('accessibility_rate', models.PositiveSmallIntegerField(blank=True, help_text="Part des critères du RGAA respectés, selon l'audit.", null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='taux de conformité (%)')),
                 ('accessibility_statement_date', models.DateField(blank=True, null=True, verbose_name="date de la déclaration d'accessibilité")),

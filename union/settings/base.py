@@ -35,7 +35,7 @@ SHARED_APPS = [
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
-    # Wagtail's users app with a « Groupes » column in its listing (union.users_admin).
+    # Wagtail's users app with a « Groupes » column in its listing (union.users_admin).
     "union.users_app.UnionUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
@@ -50,8 +50,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # By its AppConfig: its label (django_tasks_database) is not its module's name, and
-    # django-tenants' admin templates, matching labels, called it « Not available for this
-    # type of schema » instead of listing the queued e-mails.
+    # django-tenants' admin templates, matching labels, called it « Not available for this
+    # type of schema » instead of listing the queued e-mails.
     "django_tasks_db.apps.TasksAppConfig",
     "knowledge_base",
     "seminars",
@@ -192,7 +192,7 @@ SECURE_CSP = {
     # admin views, which union.csp lets the admin frame.
     "frame-ancestors": [CSP.NONE],
     # Forms post to their own host. Chromium also checks the redirect that follows a submission:
-    # the portal's « Mes espaces » posts on the portal and is redirected to the member host's
+    # the portal's « Mes espaces » posts on the portal and is redirected to the member host's
     # /acces/<token>/ (union.views.go_to_member_space), hence the member hosts, any port (a
     # development server's).
     "form-action": [CSP.SELF, f"*.{PLATFORM_DOMAIN}:*"],
@@ -237,8 +237,8 @@ def tasks_setting(default: str) -> dict:
 TASKS = tasks_setting("immediate")
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
-# No English news about Wagtail on the admin home: the « What's new in Wagtail » banner, and the
-# « Wagtail upgrade available » notice shown to superusers (the union's administrators, who do
+# No English news about Wagtail on the admin home: the « What's new in Wagtail » banner, and the
+# « Wagtail upgrade available » notice shown to superusers (the union's administrators, who do
 # not upgrade the platform: constraints.txt and `make lock` do, see README).
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -268,12 +268,12 @@ WAGTAILDOCS_EXTENSIONS = [
     "ods",
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
-# Its « mot de passe oublié » with the portal's limit per address (union.password_reset).
+# Its « mot de passe oublié » with the portal's limit per address (union.password_reset).
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "union.password_reset.AdminPasswordResetForm"
 # Nobody types a password for someone else in Paramètres › Utilisateurs: a password typed by the
 # union for a member's director let union staff sign in as her and read her member space. The
 # fields are gone from the create and edit forms; union.wagtail_hooks sends a new account a
-# single-use link to choose its own, and anyone can use « Mot de passe oublié ».
+# single-use link to choose its own, and anyone can use « Mot de passe oublié ».
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILUSERS_PASSWORD_REQUIRED = False
 # No Gravatar: Wagtail would have each admin's browser send the MD5 of every account's e-mail
@@ -288,7 +288,7 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # each request). Counted in the default cache: per gunicorn process with LocMemCache, shared
 # with CACHE_URL (Redis).
 API_AUTH_THROTTLE_RATE = "10/min"
-# « Mot de passe oublié » (portal and admin): at most this many e-mails to one address per hour,
+# « Mot de passe oublié » (portal and admin): at most this many e-mails to one address per hour,
 # whatever is typed; beyond, the page says the same and nothing is sent (union.password_reset).
 PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
@@ -379,7 +379,7 @@ SEMINAR_PERSONAL_DATA_KEPT_DAYS = int(os.environ.get("SEMINAR_PERSONAL_DATA_KEPT
 # stated on /donnees-personnelles/): three years of who did what, then deleted.
 AUDIT_KEPT_DAYS = int(os.environ.get("AUDIT_KEPT_DAYS", 3 * 365))
 # An e-mail that failed for good (five attempts over an hour) is kept whole, body included, this
-# many days for an administrator to resend it once the mail server works (union.mail, « Renvoyer »
+# many days for an administrator to resend it once the mail server works (union.mail, « Renvoyer »
 # on the admin home, `check_task_queue --resend-failed`), then only its subject and recipients
 # (`check_task_queue` erases the rest). A week is acceptable for a body that may hold a link: the
 # message never reached its recipient, and a reset or invitation link inside has its own expiry

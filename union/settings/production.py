@@ -34,7 +34,7 @@ if _missing:
 
 
 def admins_from(value: str) -> list[str]:
-    """ADMINS from « Nom <adresse>, adresse, … » (a plain comma-separated list of addresses
+    """ADMINS from « Nom <adresse>, adresse, … » (a plain comma-separated list of addresses
     works too): who receives the report of each server error (500), by e-mail."""
     value = value.strip().strip(",").strip()
     if not value:
@@ -43,7 +43,7 @@ def admins_from(value: str) -> list[str]:
     pairs = [pair for pair in getaddresses([value]) if pair != ("", "")]
     if not pairs or any("@" not in address for _, address in pairs):
         raise ImproperlyConfigured(
-            f"ADMINS n'est pas une liste d'adresses e-mail lisible : « {value} ». Écrivez par "
+            f"ADMINS n'est pas une liste d'adresses e-mail lisible : « {value} ». Écrivez par "
             'exemple ADMINS="Équipe technique <technique@udccas.example.fr>, autre@example.fr".'
         )
     admins = []
@@ -63,7 +63,7 @@ PRIVACY_CONTACT_EMAIL = os.environ["PRIVACY_CONTACT_EMAIL"]
 PLATFORM_DOMAIN = os.environ["PLATFORM_DOMAIN"]
 DEBUG = False
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}"]
-# None: every form posts to its own host (the portal's « Mes espaces » posts on the portal, then
+# None: every form posts to its own host (the portal's « Mes espaces » posts on the portal, then
 # redirects to the member host's /acces/<token>/ with a GET, which only shows a confirmation
 # page whose button posts on the member host), and Django always accepts its own
 # origin. The former https://*.PLATFORM_DOMAIN let a page of any member host post to another.

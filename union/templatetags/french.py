@@ -1,9 +1,9 @@
-"""Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
-`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 9 h 30 »;
-`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 9 h 30 à 17 h »;
-`{{ moment|french_time }}` -> « 9 h 30 » (never `|date:"H:i"` where a person reads); and sizes:
-`{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
-`{{ member.name|of_body }}` -> « du CCAS de Bagnolet »."""
+"""Dates as French writes them in sentences: `{{ day|long_date }}` -> « 1er janvier 2027 »;
+`{{ moment|long_date:"weekday time" }}` -> « vendredi 1er janvier 2027 à 9 h 30 »;
+`{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 9 h 30 à 17 h »;
+`{{ moment|french_time }}` -> « 9 h 30 » (never `|date:"H:i"` where a person reads); and sizes:
+`{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
+`{{ member.name|of_body }}` -> « du CCAS de Bagnolet »."""
 
 from django import template
 
@@ -34,7 +34,7 @@ def long_date(value, parts: str = "") -> str:
 
 @register.filter(expects_localtime=True)
 def french_time(value) -> str:
-    """A time as French writes it, « 9 h 30 », « 17 h » (union.formats.french_time), read in
+    """A time as French writes it, « 9 h 30 », « 17 h » (union.formats.french_time), read in
     the current time zone like `long_date`."""
     if value is None or value == "":
         return ""
@@ -59,13 +59,13 @@ def file_size(value) -> str:
 
 @register.filter
 def de(value) -> str:
-    """« de » before a person's first name or an address, elided before a vowel sound:
-    « d'Aïcha », « de Hugo » (union.formats.with_de)."""
+    """« de » before a person's first name or an address, elided before a vowel sound:
+    « d'Aïcha », « de Hugo » (union.formats.with_de)."""
     return with_de(value)
 
 
 @register.filter
 def of_body(value) -> str:
-    """A member's name after « de », with its article: « du CCAS de Bagnolet »
+    """A member's name after « de », with its article: « du CCAS de Bagnolet »
     (tenants.naming.of_body)."""
     return write_of_body(str(value))

@@ -36,5 +36,5 @@ class Command(BaseCommand):
 
 
 def _column(name: str) -> str:
-    """« colonne year », but « colonne D » as is for a column the header doesn't name."""
+    """« colonne year », but « colonne D » as is for a column the header doesn't name."""
     return name if name.startswith("colonne ") else f"colonne {name or '–'}"

@@ -1,4 +1,4 @@
-/* « Reprendre ce chiffre » on a DOMIC value form (abs_shared/local/views.py, _offer_figure).
+/* « Reprendre ce chiffre » on a DOMIC value form (abs_shared/local/views.py, _offer_figure).
    Without a script, the link reloads the form with the activity report's figure typed in, and
    whatever else was typed (year, source, comment…) is lost. With this one, the figure is typed
    into the value field in place: focus goes to the field and the status line says so.

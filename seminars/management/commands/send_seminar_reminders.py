@@ -1,5 +1,5 @@
 """Send the reminder e-mail of every event starting within SEMINAR_REMINDER_DAYS days, and
-« Pas de place libérée » to the people still waiting once their event has started.
+« Pas de place libérée » to the people still waiting once their event has started.
 
 Run it daily (cron). Idempotent: a registration is never reminded, nor told, twice.
 """
@@ -24,5 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} rappel{_plural(count)} envoyé{_plural(count)}.")
         told = send_no_seat_notices()
         self.stdout.write(
-            f"{told} message{_plural(told)} « Pas de place libérée » envoyé{_plural(told)}."
+            f"{told} message{_plural(told)} « Pas de place libérée » envoyé{_plural(told)}."
         )

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kind", choices=["CCAS", "CIAS"], default="CCAS")
         parser.add_argument("--epci", help="SIREN de l'intercommunalité (CIAS)")
-        parser.add_argument("--name", help="Nom du membre (par défaut « CCAS de <commune> »)")
+        parser.add_argument("--name", help="Nom du membre (par défaut « CCAS de <commune> »)")
         parser.add_argument("--director", help="Email du directeur ou de la directrice")
         parser.add_argument(
             "--password",
@@ -38,5 +38,5 @@ class Command(BaseCommand):
 def member_for_slug(slug: str) -> MemberCCAS:
     member = MemberCCAS.objects.filter(slug=slug).first()
     if member is None:
-        raise CommandError(f"Aucun membre « {slug} ».")
+        raise CommandError(f"Aucun membre « {slug} ».")
     return member

@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('accueil', 'Accueil'), ('epicerie', 'Épicerie sociale'), ('seniors', 'Pôle seniors'), ('reussite', 'Réussite éducative'), ('domiciliation', 'Domiciliation'), ('residence', 'Résidence autonomie / EHPAD'), ('petite_enfance', 'Petite enfance'), ('other', 'Autre')], max_length=20, verbose_name='service')),
-                ('label', models.CharField(blank=True, help_text='Obligatoire pour « Autre ».', max_length=100, verbose_name='intitulé')),
+                ('label', models.CharField(blank=True, help_text='Obligatoire pour « Autre ».', max_length=100, verbose_name='intitulé')),
                 ('description', models.CharField(blank=True, max_length=500, verbose_name='description courte')),
                 ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='workspace.profile')),
             ],

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 # Nullable: rows sent before this migration hold no typed name (None), and the team page keeps
-# showing them as it did (services.team_name); "" is « typed none ».
+# showing them as it did (services.team_name); "" is « typed none ».
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""French display of report numbers (counts, euros, evolutions); « de » before a word is
+"""French display of report numbers (counts, euros, evolutions); « de » before a word is
 union.templatetags.french's `de`."""
 
 from decimal import Decimal
@@ -33,7 +33,7 @@ DIRECTIONS = {1: ("↑", "hausse"), -1: ("↓", "baisse"), 0: ("→", "stable")}
 
 @register.filter
 def evolution(value: Decimal | None):
-    """'↑ +12,5 %' with « hausse » for screen readers; an em dash when there is nothing to
+    """'↑ +12,5 %' with « hausse » for screen readers; an em dash when there is nothing to
     compare."""
     if value is None:
         return NO_EVOLUTION

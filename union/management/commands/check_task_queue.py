@@ -67,7 +67,7 @@ class Command(BaseCommand):
         state = read_queue_state()
         if state is None:
             # A cron line without the production environment falls back to the development
-            # settings (manage.py's default), where tasks run at once: answering « all is well »
+            # settings (manage.py's default), where tasks run at once: answering « all is well »
             # there would hide that the real queue is not watched at all.
             if not allow_immediate:
                 raise CommandError(
@@ -113,11 +113,11 @@ def fail_undelivered_since(since, state) -> None:
     if recent:
         lines = "\n".join(f"  - {failed}" for failed in recent)
         local = timezone.localtime(since)
-        moment = f"{local:%d/%m/%Y} à {french_time(local)}"  # « 02/12/2026 à 14 h 05 »
+        moment = f"{local:%d/%m/%Y} à {french_time(local)}"  # « 02/12/2026 à 14 h 05 »
         raise CommandError(
             f"{len(recent)} e-mail(s) non remis depuis le {moment} (cinq essais sur une "
             f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) puis renvoyez-les "
-            "(`check_task_queue --resend-failed`, ou « Renvoyer » sur l'accueil de l'admin) ; "
+            "(`check_task_queue --resend-failed`, ou « Renvoyer » sur l'accueil de l'admin) ; "
             "passé FAILED_EMAIL_KEEP_DAYS jours, refaites l'action qui l'envoyait (invitation, "
             "lien de connexion…).",
             returncode=2,

@@ -194,7 +194,9 @@ class RegistrationForm(CommuneStepForm):
     ]
 
     # What « Autre » asks for: the person fills in the public form, someone else the others.
-    fonction_missing = "Précisez votre fonction."
+    # Not « Précisez votre fonction. »: the error summary writes « label : message », which
+    # then said it twice.
+    fonction_missing = "À écrire, puisque vous avez choisi « Autre »."
     fonction_autre_label = "Précisez votre fonction (si « Autre »)"
 
     # autocomplete: browsers fill in the person's own details (WCAG 1.3.5).
@@ -368,7 +370,7 @@ def atelier_label(atelier, with_date: bool = False) -> str:
 class OnBehalfRegistrationForm(RegistrationForm):
     """Someone registers another person, who may have no e-mail address known to them."""
 
-    fonction_missing = "Précisez la fonction."
+    fonction_missing = "À écrire, puisque la fonction choisie est « Autre »."
     fonction_autre_label = "Précisez la fonction (si « Autre »)"
 
     def __init__(self, *args, **kwargs):

@@ -213,7 +213,7 @@ def test_a_bad_body_gets_french_field_errors_and_saves_nothing(bondy):
     assert response.status_code == 400
     errors = response.json()
     assert errors["nom"] == ["Champ requis."]
-    assert errors["fonction_text"] == ["Précisez la fonction."]
+    assert errors["fonction_text"] == ["À écrire, puisque la fonction choisie est « Autre »."]
 
     response = post_json(client, url, body(fonction="", email="pas-une-adresse"))
     assert response.status_code == 400

@@ -61,7 +61,9 @@ def test_a_form_with_errors_keeps_what_was_typed(portal, seminar):
     page = response.content.decode()
     assert 'value="Durand"' in page and 'value="NOISY LE SEC"' in page
     assert "Saisissez une adresse e-mail valide" in page
-    assert "Précisez votre fonction." in page
+    assert "À écrire, puisque vous avez choisi « Autre »." in page
+    # The error summary writes « label : message »: the message no longer repeats the label.
+    assert "Précisez votre fonction." not in page
     assert "ont lieu en même temps" in page
     assert Registration.objects.count() == 0
 

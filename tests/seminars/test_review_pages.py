@@ -164,12 +164,14 @@ def test_autre_speaks_to_whoever_fills_the_form_in(seminar):
     data = form_data(fonction="autre", fonction_autre="")
     public = RegistrationForm(data, seminar=seminar)
     assert not public.is_valid()
-    assert public.errors["fonction_autre"] == ["Précisez votre fonction."]
+    assert public.errors["fonction_autre"] == ["À écrire, puisque vous avez choisi « Autre »."]
     assert public.fields["fonction_autre"].label == "Précisez votre fonction (si « Autre »)"
     for form_class in (ManualRegistrationForm, MemberRegistrationForm):
         form = form_class(data, seminar=seminar)
         assert not form.is_valid()
-        assert form.errors["fonction_autre"] == ["Précisez la fonction."], form_class
+        assert form.errors["fonction_autre"] == [
+            "À écrire, puisque la fonction choisie est « Autre »."
+        ], form_class
         assert form.fields["fonction_autre"].label == "Précisez la fonction (si « Autre »)"
     # The public form's own label is unchanged by its subclasses.
     assert (
@@ -186,7 +188,8 @@ def test_the_organisers_manual_add_says_precisez_la_fonction(organiser_client, s
     )
     assert response.status_code == 400
     page = text_of(response)
-    assert "Précisez la fonction." in page and "Précisez votre fonction" not in page
+    assert "À écrire, puisque la fonction choisie est" in page
+    assert "Précisez votre fonction" not in page and "vous avez choisi" not in page
 
 
 # 7. The calendar's parameters -----------------------------------------------------------------

@@ -375,6 +375,17 @@ class SeminarPage(PortalPreviewMixin, Page):
         and the e-mails offer to « changer d'ateliers » only then (one query per instance)."""
         return self.ateliers.exists()
 
+    @property
+    def map_url(self) -> str:
+        """The address on OpenStreetMap (a search, so that nothing needs geocoding here), for
+        « Voir l'adresse sur une carte » on the event's page, the personal page and the HTML
+        e-mails; "" without an address. A link only: no map is embedded, nothing loads from
+        elsewhere."""
+        lines = [line.strip() for line in self.venue_address.splitlines() if line.strip()]
+        if not lines:
+            return ""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": ", ".join(lines)})
+
     def seats_left(self) -> int:
         # Lists annotate "confirmed" to count every event in one query.
         confirmed = getattr(self, "confirmed", None)

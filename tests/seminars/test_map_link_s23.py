@@ -1,7 +1,7 @@
 """An elected official going to an event finds the place on a map: « Voir l'adresse sur une
 carte » after the address on the event's page and the personal page, « voir sur une carte » in
-the HTML e-mails (an OpenStreetMap search for the address, a link only: no map is embedded).
-An event without an address has no such link."""
+the HTML e-mails, « Sur une carte : » in their text (an OpenStreetMap search for the address,
+a link only: no map is embedded). An event without an address has no such link."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,9 +48,11 @@ def test_the_event_page_the_personal_page_and_the_emails_link_to_the_address_on_
     (confirmation,) = mailoutbox
     (html,) = [a.content for a in confirmation.alternatives if a.mimetype == "text/html"]
     assert map_links(html) == [on_page]
+    assert f"Sur une carte : {on_page}" in confirmation.body.splitlines()
     sent = organiser_message(registration, "Parking", "Le parking est fermé.", to=["a@b.fr"])
     (html,) = [a.content for a in sent.alternatives if a.mimetype == "text/html"]
     assert map_links(html) == [on_page]
+    assert f"Sur une carte : {on_page}" in sent.body.splitlines()
 
 
 def test_an_event_without_an_address_has_no_map_link(portal):

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_tenants.utils import schema_context
@@ -37,6 +35,7 @@ from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
 from union.audit import record_audit
 from union.formats import of_union
+from union.mail import send_templated
 from union.slugs import first_free
 
 WORKFLOW_NAME = "Modération de l'union"
@@ -290,7 +289,8 @@ def public_page_url(page: Page, request=None) -> str:
 def _send(template: str, subject: str, user, context: dict) -> None:
     if not user or not user.email:
         return
-    body = render_to_string(
+    send_templated(
+        f"{settings.PLATFORM_NAME} : {subject}",
         template,
         {
             **context,
@@ -298,13 +298,13 @@ def _send(template: str, subject: str, user, context: dict) -> None:
             "platform_name": settings.PLATFORM_NAME,
             "of_platform": of_union(settings.PLATFORM_NAME),
         },
+        [user.email],
     )
-    send_mail(f"{settings.PLATFORM_NAME} : {subject}", body, None, [user.email])
 
 
 def _send_acknowledgement(page: ExperiencePage, user, link: str) -> None:
     _send(
-        "knowledge_base/email/proposal_received.txt",
+        "knowledge_base/email/proposal_received",
         "votre expérience a bien été reçue",
         user,
         {"page": page, "link": link},
@@ -326,7 +326,7 @@ def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") 
     context = {"page": page, "link": link, "comment": comment}
     transaction.on_commit(
         lambda: _send(
-            "knowledge_base/email/proposal_rejected.txt",
+            "knowledge_base/email/proposal_rejected",
             "votre expérience n'a pas été retenue en l'état",
             page.proposed_by,
             context,
@@ -349,7 +349,7 @@ def notify_published(page: ExperiencePage) -> None:
     context = {"page": page, "link": public_page_url(page), "comment": comment}
     transaction.on_commit(
         lambda: _send(
-            "knowledge_base/email/proposal_approved.txt",
+            "knowledge_base/email/proposal_approved",
             "votre expérience est publiée",
             page.proposed_by,
             context,
@@ -367,7 +367,7 @@ def notify_withdrawn(page: ExperiencePage) -> None:
     context = {"page": page, "link": member_url(page.member, "/experiences/")}
     transaction.on_commit(
         lambda: _send(
-            "knowledge_base/email/proposal_withdrawn.txt",
+            "knowledge_base/email/proposal_withdrawn",
             "votre expérience a été retirée de la relecture",
             page.proposed_by,
             context,

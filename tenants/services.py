@@ -8,9 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse, set_urlconf
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,6 +19,7 @@ from tenants.models import Commune, Domain, HandoverLink, Intercommunality, Memb
 from tenants.naming import at_body, ccas_name, of_body
 from union.audit import record_audit
 from union.formats import long_date
+from union.mail import send_templated
 
 User = get_user_model()
 HANDOVER_SALT = "maillage.handover"
@@ -214,8 +213,10 @@ def send_member_status_email(
     which a departure leaves them DEPARTURE_ARCHIVE_DAYS days to download)."""
     from tenants.workspace.archive import ARCHIVE_PAGE, DEPARTURE_ARCHIVE_DAYS, archive_deadline
 
-    body = render_to_string(
-        "tenants/email/member_status.txt",
+    subject = STATUS_SUBJECTS[status].format(name=member.name)
+    send_templated(
+        f"{settings.PLATFORM_NAME} : {subject}",
+        "tenants/email/member_status",
         {
             "member": member,
             "previous": previous,
@@ -228,9 +229,8 @@ def send_member_status_email(
             "archive_days": DEPARTURE_ARCHIVE_DAYS,
             "archive_until": long_date(archive_deadline(changed_on), weekday=False),
         },
+        recipients,
     )
-    subject = STATUS_SUBJECTS[status].format(name=member.name)
-    send_mail(f"{settings.PLATFORM_NAME} : {subject}", body, None, recipients)
 
 
 def suspend_member(member: MemberCCAS, *, actor=None) -> MemberCCAS:
@@ -331,18 +331,17 @@ def invite_direction(
         request=request,
     )
     if not invited_to_set_password(membership.user):
-        body = render_to_string(
-            "tenants/email/access_granted.txt",
-            {
-                "member": member,
-                "role": role_phrase(membership.role),
-                "space_url": member_url(member, "/", request),
-                "login_url": member_url(member, "/connexion/", request),
-                "platform_name": settings.PLATFORM_NAME,
-            },
-        )
+        context = {
+            "member": member,
+            "role": role_phrase(membership.role),
+            "space_url": member_url(member, "/", request),
+            "login_url": member_url(member, "/connexion/", request),
+            "platform_name": settings.PLATFORM_NAME,
+        }
         subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
-        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+        transaction.on_commit(
+            lambda: send_templated(subject, "tenants/email/access_granted", context, [email])
+        )
     tell_directors_of_new_direction(member, membership, colleagues, actor=actor, request=request)
     return membership
 
@@ -384,19 +383,18 @@ def tell_directors_of_new_direction(
     recipients = [address for address in recipients if address != membership.user.email]
     if not recipients:
         return
-    body = render_to_string(
-        "tenants/email/direction_added.txt",
-        {
-            "member": member,
-            "person": membership.user,
-            "actor": actor,
-            "team_url": member_url(member, "/equipe/", request),
-            "platform_name": settings.PLATFORM_NAME,
-            "contact": union_contact(),
-        },
-    )
+    context = {
+        "member": member,
+        "person": membership.user,
+        "actor": actor,
+        "team_url": member_url(member, "/equipe/", request),
+        "platform_name": settings.PLATFORM_NAME,
+        "contact": union_contact(),
+    }
     subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    transaction.on_commit(
+        lambda: send_templated(subject, "tenants/email/direction_added", context, recipients)
+    )
 
 
 @transaction.atomic
@@ -542,8 +540,9 @@ def send_set_password_email(
     membership = (
         Membership.objects.filter(user=user, member=member).first() if member is not None else None
     )
-    body = render_to_string(
-        "tenants/email/set_password.txt",
+    send_templated(
+        f"{settings.PLATFORM_NAME} : choisissez votre mot de passe",
+        "tenants/email/set_password",
         {
             "user": user,
             "member": member,
@@ -556,8 +555,8 @@ def send_set_password_email(
             "reason": reason,
             "login_url": portal_url("/connexion/", request),
         },
+        [user.email],
     )
-    send_mail(f"{settings.PLATFORM_NAME} : choisissez votre mot de passe", body, None, [user.email])
 
 
 def record_member_sign_in(user, member: MemberCCAS, at: datetime | None = None) -> None:

@@ -19,12 +19,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +30,7 @@ from tenants.models import Membership
 from tenants.services import portal_url, send_set_password_email
 from union.audit import record_audit
 from union.formats import describe_days, long_date
-from union.mail import delivering_directly
+from union.mail import delivering_directly, send_templated
 from union.models import InactivityWarning
 from union.task_queue import enqueue_with_transaction
 
@@ -234,9 +232,10 @@ def send_inactivity_warning_email(user, warning: InactivityWarning) -> None:
         "privacy_url": portal_url(reverse("privacy", urlconf=urlconf)),
         "contact": contact,
     }
-    EmailMessage(
-        subject=f"{settings.PLATFORM_NAME} : votre compte sera désactivé le {day}",
-        body=render_to_string("union/email/inactivity_warning.txt", context),
-        to=[user.email],
+    send_templated(
+        f"{settings.PLATFORM_NAME} : votre compte sera désactivé le {day}",
+        "union/email/inactivity_warning",
+        context,
+        [user.email],
         reply_to=[contact] if contact else [],
-    ).send()
+    )

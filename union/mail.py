@@ -59,6 +59,7 @@ from django.core.mail import (
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.tasks import TaskContext, TaskResultStatus, task
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from union.formats import french_time
@@ -693,3 +694,29 @@ def drop_expired_copies(now: datetime | None = None) -> int:
         _rewrite(row, _summary_of(row.args_kwargs["args"][0]))
         dropped += 1
     return dropped
+
+
+# --- an e-mail in text and HTML from a pair of templates ---------------------------------------
+
+
+def send_templated(
+    subject: str,
+    template_base: str,
+    context: dict,
+    recipients: list[str],
+    *,
+    reply_to: list[str] | None = None,
+) -> int:
+    """Send `<template_base>.txt` (the body, as before) with `<template_base>.html` as its HTML
+    alternative (in the frame templates/union/email/layout.html, autoescaped). Both get
+    `subject` (the HTML's title and heading) and `platform_name` (its foot). Like send_mail: the
+    caller keeps its `transaction.on_commit`; how many messages went (0 or 1)."""
+    context = {"platform_name": settings.PLATFORM_NAME, **context, "subject": subject}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template_base}.txt", context),
+        to=list(recipients),
+        reply_to=reply_to or [],
+    )
+    message.attach_alternative(render_to_string(f"{template_base}.html", context), "text/html")
+    return message.send()

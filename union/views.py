@@ -14,6 +14,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -130,7 +131,15 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
         extra_email_context = {
             **(extra_email_context or {}),
             "valid_until": password_link_deadline(),
+            "platform_name": settings.PLATFORM_NAME,
         }
+        # The HTML alternative's title and heading (union/email/layout.html): the subject.
+        subject_template = kwargs.get(
+            "subject_template_name", "registration/password_reset_subject.txt"
+        )
+        extra_email_context["subject"] = "".join(
+            render_to_string(subject_template, extra_email_context).splitlines()
+        )
         super().send_reset_emails(
             *args, request=request, extra_email_context=extra_email_context, **kwargs
         )
@@ -141,6 +150,8 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
+    # The text body stays registration/password_reset_email.html (Django's name for it).
+    html_email_template_name = "registration/email/password_reset.html"
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

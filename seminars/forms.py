@@ -194,7 +194,7 @@ class RegistrationForm(CommuneStepForm):
     ]
 
     # What « Autre » asks for: the person fills in the public form, someone else the others.
-    # Not « Précisez votre fonction. »: the error summary writes « label : message », which
+    # Not « Précisez votre fonction. »: the error summary writes « label : message », which
     # then said it twice.
     fonction_missing = "À écrire, puisque vous avez choisi « Autre »."
     fonction_autre_label = "Précisez votre fonction (si « Autre »)"

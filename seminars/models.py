@@ -378,7 +378,7 @@ class SeminarPage(PortalPreviewMixin, Page):
     @property
     def map_url(self) -> str:
         """The address on OpenStreetMap (a search, so that nothing needs geocoding here), for
-        « Voir l'adresse sur une carte » on the event's page, the personal page and the HTML
+        « Voir l'adresse sur une carte » on the event's page, the personal page and the HTML
         e-mails; "" without an address. A link only: no map is embedded, nothing loads from
         elsewhere."""
         lines = [line.strip() for line in self.venue_address.splitlines() if line.strip()]

@@ -331,19 +331,30 @@ def invite_direction(
         request=request,
     )
     if not invited_to_set_password(membership.user):
-        context = {
-            "member": member,
-            "role": role_phrase(membership.role),
-            "space_url": member_url(member, "/", request),
-            "login_url": member_url(member, "/connexion/", request),
-            "platform_name": settings.PLATFORM_NAME,
-        }
-        subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
-        transaction.on_commit(
-            lambda: send_templated(subject, "tenants/email/access_granted", context, [email])
-        )
+        tell_of_access(member, membership, request=request)
     tell_directors_of_new_direction(member, membership, colleagues, actor=actor, request=request)
     return membership
+
+
+def tell_of_access(
+    member: MemberCCAS, membership: Membership, *, granted_by: str = "L'union", request=None
+) -> None:
+    """On commit, tell someone who already has a password that she now enters `member`'s space
+    (text and HTML): the union making her its direction, or a director adding her on the team
+    page (`granted_by="La direction"`)."""
+    context = {
+        "member": member,
+        "granted_by": granted_by,
+        "role": role_phrase(membership.role),
+        "space_url": member_url(member, "/", request),
+        "login_url": member_url(member, "/connexion/", request),
+        "platform_name": settings.PLATFORM_NAME,
+    }
+    subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
+    recipients = [membership.user.email]
+    transaction.on_commit(
+        lambda: send_templated(subject, "tenants/email/access_granted", context, recipients)
+    )
 
 
 def refuse_union_staff_as_direction(user, *, actor=None) -> None:

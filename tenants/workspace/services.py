@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,9 +15,9 @@ from tenants.models import MemberCCAS, Membership, PublicMemberProfile
 from tenants.services import (
     grant_membership,
     invited_to_set_password,
-    member_url,
     revoke_membership,
     send_set_password_email,
+    tell_of_access,
 )
 from tenants.workspace.activity import ImportRow, activity_year_error, canonical_labels, fold, spell
 from tenants.workspace.compliance import in_sentence, seat_label
@@ -1018,7 +1016,7 @@ def invite_team_member(
     )
     with_link = invited_to_set_password(membership.user)
     if not with_link:
-        _send_access_notice(member, membership, request=request)
+        tell_of_access(member, membership, granted_by="La direction", request=request)
     TeamInvitation.objects.create(
         user=membership.user,
         sent_by=_person(actor),
@@ -1034,24 +1032,6 @@ def invite_team_member(
 def _person(actor):
     """`actor` if it is a signed-in person (a TeamInvitation's sender), else None."""
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _send_access_notice(member: MemberCCAS, membership: Membership, *, request=None) -> None:
-    """On commit, tell someone who already signs in that she now enters this space."""
-    link = member_url(member, "/", request)
-    role_label = membership.get_role_display()
-    email = membership.user.email
-
-    def notify():
-        send_mail(
-            f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »",
-            f"Bonjour,\n\nVous avez désormais accès à l'espace membre « {member.name} » "
-            f"({role_label}).\nConnectez-vous avec votre compte habituel : {link}\n",
-            None,
-            [email],
-        )
-
-    transaction.on_commit(notify)
 
 
 @transaction.atomic
@@ -1081,7 +1061,7 @@ def resend_invitation(
             lambda: send_set_password_email(user, member, request=request, reason="reminder")
         )
     else:
-        _send_access_notice(member, membership, request=request)
+        tell_of_access(member, membership, granted_by="La direction", request=request)
     # Not whether the e-mail held a link to choose a password: the space's journal shows the
     # details, and the direction must not learn that the address had an account elsewhere.
     record_audit(

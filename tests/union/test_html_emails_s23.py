@@ -203,6 +203,30 @@ def test_someone_with_an_account_named_to_a_direction_gets_the_access_e_mail_in_
     assert "Montreuil" not in html_of(message) and "montreuil" not in html_of(message)
 
 
+def test_a_director_adding_an_existing_account_sends_the_access_e_mail_in_html(
+    two_members, django_capture_on_commit_callbacks
+):
+    """The team page's notice to someone who already signs in (Montreuil's agent added to
+    Bondy) was a text built in code; it is now the union's access e-mail, said by « La
+    direction »."""
+    bondy, montreuil = two_members
+    make_person(montreuil, "agent@ccas.test", role=Membership.Role.AGENT)
+    client = member_client(bondy, make_person(bondy, "director@bondy.test"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/equipe/", {"email": "agent@ccas.test", "role": "agent"})
+    assert response.status_code == 302
+    (message,) = sent_to("agent@ccas.test")
+    assert message.subject == (
+        f"{settings.PLATFORM_NAME} : accès à l'espace «{NBSP}CCAS de Bondy{NBSP}»"
+    )
+    assert "La direction vous a ouvert l'accès" in message.body
+    assert "Votre rôle : agent" in message.body
+    soup = framed(message)
+    assert "La direction vous a ouvert l'accès" in words(soup)
+    assert button(soup, "Ouvrir l'espace") == "http://bondy.localhost/connexion/"
+    assert "ontreuil" not in message.body and "ontreuil" not in html_of(message)
+
+
 # --- « Mot de passe oublié » ------------------------------------------------------------------
 
 

@@ -43,7 +43,6 @@ from seminars.exports import (
     badges_pdf,
     export_attendance,
     filename,
-    registration_counts,
     registrations_workbook,
 )
 from seminars.forms import (
@@ -63,7 +62,6 @@ from seminars.models import (
     position_label,
     waiting_positions,
     with_slots,
-    with_taken,
 )
 from seminars.retention import retention_dates
 from seminars.services import (
@@ -81,6 +79,8 @@ from seminars.services import (
     set_check_in,
     update_registration,
 )
+from seminars.stats import DOWNLOAD_FORMATS as STATS_FORMATS
+from seminars.stats import event_figures, figures_file, figures_filename
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
 from union import roles
@@ -116,6 +116,7 @@ class Refused(Http404):
 NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
 SCAN_UNKNOWN = "Code d'émargement inconnu : cherchez la personne dans la liste."
 FORMAT_UNKNOWN = "Format inconnu : csv, xlsx ou pdf."
+STATS_FORMAT_UNKNOWN = "Format inconnu : xlsx ou csv."
 ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 
 
@@ -928,19 +929,31 @@ def export_evaluations(request, pk: int):
 
 
 def stats(request, pk: int):
+    """Confirmed registrations and, once anyone was checked in, the people present beside them
+    (seminars.stats), with their download."""
     seminar = _seminar(request, pk)
     return _render(
         request,
         "stats.html",
         seminar,
         f"Chiffres – {seminar.title}",
-        counts=registration_counts(seminar),
+        figures=event_figures(seminar),
         over_capacity=seminar.over_capacity(),
-        ateliers=with_taken(seminar.ateliers.all()),
         # Catering and accessibility: what people asked for, to prepare the day.
         needs=seminar.registrations.exclude(needs="")
         .exclude(status=Registration.Status.CANCELLED)
         .order_by("nom", "prenom"),
+    )
+
+
+def export_stats(request, pk: int):
+    """« Télécharger les chiffres »: the tables of « Chiffres » (`?format=xlsx` or `csv`)."""
+    seminar = _seminar(request, pk)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in STATS_FORMATS:
+        raise Refused(STATS_FORMAT_UNKNOWN, status=400)
+    return download_response(
+        figures_file(event_figures(seminar), fmt), fmt, figures_filename(seminar, fmt)
     )
 
 

@@ -1,6 +1,6 @@
-"""Attendance sheets (feuilles d'émargement) in CSV, XLSX and PDF, and the counts for organisers."""
+"""Attendance sheets (feuilles d'émargement) in CSV, XLSX and PDF, and name badges (the counts
+for organisers are in seminars.stats)."""
 
-from collections import Counter
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -9,13 +9,11 @@ from seminars.attendance import atelier_people, records_ateliers
 from seminars.fonctions import typed_fonction
 from seminars.models import (
     Atelier,
-    Fonction,
     Registration,
     SeminarPage,
     atelier_slot,
     slots_need_date,
 )
-from seminars.services import member_communes
 from tenants.matching import fold
 from union.formats import french_time, long_date
 from union.spreadsheets import (
@@ -317,29 +315,3 @@ def badges_pdf(seminar: SeminarPage) -> bytes:
         topMargin=1.5 * cm,
         bottomMargin=1.5 * cm,
     )
-
-
-def registration_counts(seminar: SeminarPage) -> dict:
-    """Counts of confirmed people by commune, by fonction, and members against non-members."""
-    confirmed = seminar.registrations.filter(status=Registration.Status.CONFIRMED)
-    registrations = list(confirmed.select_related("commune"))
-    # A commune kept as typed (« Aubervilier ») is not counted as if it were an official one.
-    by_commune = Counter(
-        f"{r.commune_label} (à vérifier)"
-        if r.commune_status == Registration.CommuneStatus.FLAGGED
-        else r.commune_label
-        for r in registrations
-    )
-    labels = dict(Fonction.choices)
-    by_fonction = Counter(labels[r.fonction] for r in registrations)
-    members = confirmed.filter(commune__in=member_communes()).count()
-    unknown = sum(1 for r in registrations if not r.commune_id)
-    return {
-        "total": len(registrations),
-        "by_commune": sorted(by_commune.items(), key=lambda item: (-item[1], fold(item[0]))),
-        "by_fonction": sorted(by_fonction.items(), key=lambda item: (-item[1], item[0])),
-        "members": members,
-        "non_members": len(registrations) - members - unknown,
-        "unknown": unknown,
-        "waitlisted": seminar.registrations.filter(status=Registration.Status.WAITLISTED).count(),
-    }

@@ -41,6 +41,7 @@ def register_seminar_admin_urls():
         _page("<int:pk>/communes/", v.flagged, "flagged"),
         _page("<int:pk>/export/", v.export, "export"),
         _page("<int:pk>/chiffres/", v.stats, "stats"),
+        _page("<int:pk>/chiffres/telecharger/", v.export_stats, "export_stats"),
         _page("<int:pk>/badges/", v.badges, "badges"),
         _page("<int:pk>/liste.xlsx", v.export_list, "export_list"),
         _page("<int:pk>/attestations/", v.certificates, "certificates"),

@@ -10,10 +10,11 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
-from seminars.exports import export_attendance, registration_counts
+from seminars.exports import export_attendance
 from seminars.importer import import_registrations
 from seminars.models import Registration
 from seminars.services import register_person
+from seminars.stats import registration_counts
 from tests.seminars.conftest import make_seminar, person
 from tests.union.test_pdf import OUR_FACES, embedded_fonts
 from union.spreadsheets import ImportRejected

@@ -15,10 +15,11 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from rest_framework.authtoken.models import Token
 
-from seminars.exports import export_attendance, registration_counts
+from seminars.exports import export_attendance
 from seminars.fonctions import map_fonction
 from seminars.models import atelier_slot
 from seminars.services import register_person
+from seminars.stats import registration_counts
 from tests.seminars.conftest import make_seminar, organiser, person
 from union.spreadsheets import attachment_header
 

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from seminars.exports import registration_counts
 from seminars.importer import import_registrations
 from seminars.links import page_path
 from seminars.models import Registration, Visibility
@@ -21,6 +20,7 @@ from seminars.services import (
     member_communes,
     register_person,
 )
+from seminars.stats import registration_counts
 from tenants.models import Commune, MemberCCAS
 from tests.seminars.conftest import make_seminar, person
 

@@ -394,7 +394,10 @@ def test_patch_a_commune_or_a_fonction_label(staff_api, zola):
         ({"email": "personne2@exemple.fr"}, {"email": [TAKEN_MESSAGE]}),
         ({"nom": ""}, {"nom": ["Champ requis."]}),
         ({"nom": 12}, {"nom": ["Texte attendu."]}),
-        ({"fonction": "autre"}, {"fonction_text": ["À écrire, puisque la fonction choisie est « Autre »."]}),
+        (
+            {"fonction": "autre"},
+            {"fonction_text": ["À écrire, puisque la fonction choisie est « Autre »."]},
+        ),
         (
             {"status": "confirmed"},
             {

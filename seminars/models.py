@@ -92,6 +92,7 @@ class SeminarIndexPage(PortalPreviewMixin, Page):
 
     class Meta:
         verbose_name = "calendrier des événements"
+        verbose_name_plural = "calendriers des événements"
 
     def get_context(self, request, *args, **kwargs):
         from seminars.links import portal_path
@@ -876,6 +877,8 @@ class AtelierRating(models.Model):
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
 
     class Meta:
+        verbose_name = "note d'un atelier"
+        verbose_name_plural = "notes des ateliers"
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "atelier"], name="one_rating_per_atelier")
         ]

@@ -292,6 +292,10 @@ class HandoverLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "lien de passage vers un espace membre"
+        verbose_name_plural = "liens de passage vers les espaces membres"
+
     def __str__(self) -> str:
         return f"{self.user} → {self.member} ({'utilisé' if self.used_at else 'valide'})"
 

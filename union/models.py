@@ -24,6 +24,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "page d'accueil"
+        verbose_name_plural = "pages d'accueil"
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -124,6 +124,7 @@ class GuideIndexPage(IndexPage):
 
     class Meta:
         verbose_name = "index des guides"
+        verbose_name_plural = "index des guides"
 
     def child_model(self):
         return GuidePage
@@ -138,6 +139,7 @@ class GuideAuthor(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = "auteur ou autrice"
+        verbose_name_plural = "auteurs ou autrices"
 
     def __str__(self) -> str:
         return self.name
@@ -324,6 +326,7 @@ class ExperienceIndexPage(IndexPage):
 
     class Meta:
         verbose_name = "index des expériences"
+        verbose_name_plural = "index des expériences"
 
     def child_model(self):
         return ExperiencePage

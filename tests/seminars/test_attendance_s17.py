@@ -19,7 +19,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from seminars.attendance import set_atelier_presence
+from seminars.attendance import atelier_counts, presences_by_atelier, set_atelier_presence
 from seminars.check_in import check_in_code
 from seminars.exports import export_attendance, registrations_workbook
 from seminars.importer import import_registrations
@@ -547,3 +547,26 @@ def test_a_member_ccas_sees_no_phone_and_gives_none(two_members):
         e for e in other.get("/api/v1/seminars/").json()["results"] if e["id"] == seminar.pk
     )
     assert other_event["registrations"] == []
+
+
+def test_a_presence_at_an_atelier_stops_counting_when_its_registration_is_cancelled(
+    organiser_client,
+):
+    """s23: someone marked at an atelier and then cancelled still counted in the door view's
+    « présents » and the year report's « ateliers suivis »."""
+    seminar = today_event()
+    budget, _habitat = seminar.ateliers.order_by("starts_at")
+    zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[budget.pk]))
+    gone, _ = register_person(seminar, person(2, nom="Parti", ateliers=[budget.pk]))
+    set_atelier_presence(zola, budget, True, actor=None)
+    set_atelier_presence(gone, budget, True, actor=None)
+    response = organiser_client.post(f"{base(seminar)}{gone.pk}/annuler/")
+    assert response.status_code == 302
+    gone.refresh_from_db()
+    assert gone.status == Registration.Status.CANCELLED
+
+    assert atelier_counts(budget)["present"] == 1
+    assert presences_by_atelier([seminar.pk]) == {seminar.pk: [("Budget", 1)]}
+    response = organiser_client.get(base(seminar), {"accueil": "1", "atelier": budget.pk})
+    page = " ".join(soup(response).get_text().split())
+    assert "Atelier « Budget » : présents 1 / 3 places (1 inscrit confirmé)" in page

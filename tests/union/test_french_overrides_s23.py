@@ -217,3 +217,17 @@ def test_plural_messages_keep_their_quotes_and_question_marks(count):
     text = role % {"num_parent_objects": count, "role": "Éditeurs"}
     assert text.startswith(f"Le rôle «{NBSP}Éditeurs{NBSP}» a été attribué à {count} utilisateur")
     assert delete.endswith(f"%(snippet_type_name)s{NBSP}?")
+
+
+def test_admin_titles_hold_their_colon_with_a_no_break_space(site, admin):
+    """Wagtail joins title and subtitle in Python as « Nouveau: Événement »; union.apps puts a
+    no-break space before the colon, in the tab's title and the page's heading."""
+    index = site.seminar.get_parent()
+    body = text_of(admin.get(f"/admin/pages/add/seminars/seminarpage/{index.pk}/"))
+    soup = BeautifulSoup(body, "html.parser")
+    assert soup.title.get_text().startswith("Nouveau\u00a0: Événement")
+    assert "Nouveau: " not in body
+    edit = BeautifulSoup(text_of(admin.get(f"/admin/pages/{site.seminar.pk}/edit/")), "html.parser")
+    assert edit.title.get_text().startswith("Modification (Événement)\u00a0: Journée des élus")
+    history = text_of(admin.get(f"/admin/pages/{site.guide.pk}/history/"))
+    assert "Historique\u00a0: Guide de la domiciliation" in history

@@ -4,8 +4,9 @@ utilisateur n'a pas pu être créé(e) », and puts an ordinary space, or none,
 so a line can open on the mark: the screens the union staff use say it the French way, with a
 no-break space (U+00A0) before « ? » and « : » and inside « ».
 
-Left to Wagtail (built in Python or templates without translation, see the session's report):
-the « Nouveau: Événement » of page titles (`f"{title}: {subtitle}"`), « Site name », « True »…"""
+The « Nouveau: Événement » of page titles is built in Python (`f"{title}: {subtitle}"`):
+union.apps replaces that one method (last test). Left to Wagtail (built in templates without
+translation): « Site name », « True »…"""
 
 import io
 import json

@@ -137,7 +137,7 @@ def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | N
 
 # A presence at an atelier counts while its registration stays confirmed: someone marked at an
 # atelier whose registration was then cancelled is counted nowhere (the row stays, the journal
-# too); the door view, the year report and « Chiffres » agree.
+# too); the door view, the year report and « Chiffres » agree.
 COUNTED_PRESENCE = Q(registration__status=Status.CONFIRMED)
 
 

@@ -21,7 +21,7 @@ class UnionConfig(AppConfig):
         from union.tokens import note_credentials_change, revoke_on_credentials_change
 
         # Wagtail joins an admin screen's title and subtitle in Python, untranslated, as
-        # « Nouveau: Événement »; French puts a (no-break) space before the colon. Every admin
+        # « Nouveau: Événement »; French puts a (no-break) space before the colon. Every admin
         # <title> and header goes through this method (tests/union/test_french_overrides_s23.py).
         WagtailAdminTemplateMixin.get_header_title = french_header_title
 

@@ -3,21 +3,50 @@ boxes that wrapped wherever the line ended, a label at the end of one line and i
 start of the next. Each label now sits above its own box, each box as wide as the screen allows,
 and the check box beside its label; on a laptop the search and the status share a row."""
 
-# ruff: noqa: F811 (test_axe_admin's fixtures, imported below, are arguments of the tests)
-
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
 
-from tests.browser.test_axe_admin import (  # noqa: F401 (its fixtures, used by name)
-    UNION_ADMIN,
-    admin_demo,
-    admin_url,
-    audit_admin,
-    go,
-    sessions,
-    signed_in,
-)
+from tenants.models import MemberCCAS
+from tenants.services import onboard_member
+from tests.browser.conftest import serve_static
+from tests.browser.test_axe_admin import admin_url, audit_admin, go
+from tests.conftest import PASSWORD, run_committed
+from union import roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
+
+ADMIN = "administratrice@filtres.s23.test"
+
+
+def create_admin_and_member() -> int:
+    """A union administrator, and one member so that the list has a row."""
+    user = get_user_model().objects.create_user(ADMIN, ADMIN, PASSWORD)
+    user.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
+    member = onboard_member("93053")  # Noisy-le-Sec
+    connection.set_schema_to_public()
+    return member.pk
+
+
+def remove(member_pk: int) -> None:
+    get_user_model().objects.filter(email=ADMIN).delete()
+    MemberCCAS.objects.get(pk=member_pk).delete(force_drop=True)
+
+
+@pytest.fixture
+def signed_in(page, live_server_port):
+    """The administrator's browser page, signed in (no demo: a light fixture of its own)."""
+    member_pk = run_committed(create_admin_and_member)
+    page.route("**/static/**", serve_static)
+    page.goto(f"http://localhost:{live_server_port}/connexion/")
+    page.get_by_label("Identifiant (adresse e-mail)").fill(ADMIN)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    yield page
+    run_committed(remove, member_pk)
+
 
 PHONE = {"width": 375, "height": 800}
 LAPTOP = {"width": 1280, "height": 800}
@@ -28,7 +57,7 @@ def box(page, selector: str) -> dict:
 
 
 def test_on_a_phone_each_filter_label_sits_above_its_own_box(signed_in, live_server_port):
-    page = signed_in(UNION_ADMIN)
+    page = signed_in
     page.set_viewport_size(PHONE)
     go(page, admin_url(live_server_port, "membres/"))
     form = box(page, "form.member-filters")
@@ -50,12 +79,12 @@ def test_on_a_phone_each_filter_label_sits_above_its_own_box(signed_in, live_ser
 
 
 def test_on_a_laptop_search_and_status_share_a_row(signed_in, live_server_port):
-    page = signed_in(UNION_ADMIN)
+    page = signed_in
     page.set_viewport_size(LAPTOP)
-    go(page, admin_url(live_server_port, "membres/?q=Bondy"))
+    go(page, admin_url(live_server_port, "membres/?q=Noisy"))
     search, status = box(page, "#q"), box(page, "#statut")
     button = box(page, "form.member-filters button[type='submit']")
     assert abs(search["y"] - status["y"]) <= 2 and status["x"] > search["x"] + search["width"]
     form = box(page, "form.member-filters")
     assert button["x"] + button["width"] <= form["x"] + form["width"]
-    assert page.locator("#q").input_value() == "Bondy"
+    assert page.locator("#q").input_value() == "Noisy"

@@ -111,8 +111,10 @@ def test_the_handler_rewrites_only_the_generic_messages():
     generic = "Aucun objet {} ne correspond à cette requête."
     assert detail(Http404(generic.format("Atelier"))) == {"detail": "Atelier introuvable."}
     assert detail(Http404(generic.format("Registration"))) == {"detail": "Inscription introuvable."}
-    # A model without a French name of its own (Django's default is its class name, in English).
-    assert detail(Http404(generic.format("HandoverLink"))) == {"detail": "Introuvable."}
+    # Every model has a French name (tests/union/test_french_plurals_s23.py), this one since s23.
+    assert detail(Http404(generic.format("HandoverLink"))) == {
+        "detail": "Lien de passage vers un espace membre introuvable."
+    }
     assert detail(Http404(generic.format("PasUnModele"))) == {"detail": "Introuvable."}
     assert detail(Http404("No Atelier matches the given query.")) == {
         "detail": "Atelier introuvable."

@@ -10,7 +10,6 @@ from email.message import MIMEPart
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
@@ -21,7 +20,7 @@ from seminars.links import event_path, make_token, manage_path, page_path, porta
 from seminars.models import with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
-from union.mail import EmailWithInlineImages, InlineImage
+from union.mail import EmailWithInlineImages, InlineImage, send_templated
 from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
@@ -145,19 +144,13 @@ def send_address_changed_notice(seminar, former_email: str) -> None:
     """To the address an organiser replaced: nothing personal (the address may have been a typo,
     someone else's), only that it no longer receives this registration's messages and whom to
     ask if the change was not wanted."""
-    EmailMessage(
-        subject=f"Adresse de votre inscription modifiée : {seminar.title}",
-        body=render_to_string(
-            "seminars/email/address_changed.txt",
-            {
-                "seminar": seminar,
-                "page_url": portal_url(event_path(seminar)),
-                "platform_name": settings.PLATFORM_NAME,
-            },
-        ),
-        to=[former_email],
+    send_templated(
+        f"Adresse de votre inscription modifiée : {seminar.title}",
+        "seminars/email/address_changed",
+        {"seminar": seminar, "page_url": portal_url(event_path(seminar))},
+        [former_email],
         reply_to=_reply_to(seminar),
-    ).send()
+    )
 
 
 def organiser_message(

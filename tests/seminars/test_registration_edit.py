@@ -573,6 +573,12 @@ def test_the_former_address_is_told_it_no_longer_receives_anything(
     assert "ne recevra plus les messages de cette inscription" in notice.body
     assert "claire.martin@udccas.test" in notice.body
     assert notice.reply_to == ["claire.martin@udccas.test"]
+    # In HTML too (s23), as personal-free as the text, the contact in the frame's foot.
+    (html,) = [a.content for a in notice.alternatives if a.mimetype == "text/html"]
+    assert "ne recevra plus les messages de cette inscription" in html
+    assert "Zola" not in html and "zola@exemple.fr" not in html
+    assert 'href="mailto:claire.martin@udccas.test"' in html
+    assert "Adresse de votre inscription modifiée" in html  # the title and heading
 
 
 def test_an_edit_that_keeps_the_address_tells_only_the_person(

@@ -295,7 +295,6 @@ def _send(template: str, subject: str, user, context: dict) -> None:
         {
             **context,
             "user": user,
-            "platform_name": settings.PLATFORM_NAME,
             "of_platform": of_union(settings.PLATFORM_NAME),
         },
         [user.email],

@@ -223,7 +223,6 @@ def send_member_status_email(
             "status": status,
             "changed_on": long_date(changed_on, weekday=False),
             "space_url": member_url(member, "/", request),
-            "platform_name": settings.PLATFORM_NAME,
             "contact": union_contact(),
             "archive_url": member_url(member, ARCHIVE_PAGE, request),
             "archive_days": DEPARTURE_ARCHIVE_DAYS,
@@ -348,7 +347,6 @@ def tell_of_access(
         "role": role_phrase(membership.role),
         "space_url": member_url(member, "/", request),
         "login_url": member_url(member, "/connexion/", request),
-        "platform_name": settings.PLATFORM_NAME,
     }
     subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
     recipients = [membership.user.email]
@@ -399,7 +397,6 @@ def tell_directors_of_new_direction(
         "person": membership.user,
         "actor": actor,
         "team_url": member_url(member, "/equipe/", request),
-        "platform_name": settings.PLATFORM_NAME,
         "contact": union_contact(),
     }
     subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
@@ -560,7 +557,6 @@ def send_set_password_email(
             "role": role_phrase(membership.role) if membership else "",
             "space_url": member_url(member, "/", request) if member is not None else "",
             "link": link,
-            "platform_name": settings.PLATFORM_NAME,
             "at_platform": at_body(settings.PLATFORM_NAME),  # « à l'UDCCAS de… »
             "valid_until": password_link_deadline(),
             "reason": reason,

@@ -214,7 +214,6 @@ def send_inactivity_warning_email(user, warning: InactivityWarning) -> None:
     urlconf = settings.PUBLIC_SCHEMA_URLCONF
     context = {
         "user": user,
-        "platform_name": settings.PLATFORM_NAME,
         "deactivation_day": day,
         "last_activity": long_date(timezone.localdate(last_activity), weekday=False),
         "signed_in_once": user.last_login is not None,

@@ -24,12 +24,12 @@ from seminars.services import member_communes
 from tenants.matching import fold
 from union.formats import french_number, long_date, plural, round_half_up
 from union.spreadsheets import (
+    add_sheet,
     append_row,
     ascii_file_name,
     csv_bytes,
     new_sheet,
     set_widths,
-    sheet_name_from,
     workbook_bytes,
 )
 
@@ -328,16 +328,8 @@ def figures_file(figures: EventFigures, fmt: str) -> bytes:
 
 
 def _table_sheet(workbook, table: Table) -> None:
-    """A sheet laid out as new_sheet lays out its first: the caption in bold, the headers in
-    bold, frozen below them."""
-    from openpyxl.styles import Font
-
-    sheet = workbook.create_sheet(sheet_name_from(table.sheet))
-    (title_cell,) = append_row(sheet, [table.caption])
-    title_cell.font = Font(bold=True, size=13)
-    for cell in append_row(sheet, table.headers):
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+    """A sheet laid out as the first: the caption as its title, the headers frozen below it."""
+    sheet = add_sheet(workbook, table.sheet, table.headers, title=table.caption)
     for row in table.rows:
         append_row(sheet, row)
     set_widths(sheet, (48, 18, 12, 10))

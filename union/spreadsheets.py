@@ -380,10 +380,19 @@ def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
     headers in bold, frozen below them so that they stay in view. Returns (workbook, sheet).
     `sheet_name` may be typed text: it is made a valid worksheet name."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
+    return workbook, _lay_out(workbook.active, sheet_name, headers, title)
+
+
+def add_sheet(workbook, sheet_name: str, headers: list[str], *, title: str | None = None):
+    """Another sheet of `workbook`, laid out as new_sheet lays out its first. Returns it."""
+    return _lay_out(workbook.create_sheet(), sheet_name, headers, title)
+
+
+def _lay_out(sheet, sheet_name: str, headers: list[str], title: str | None):
+    from openpyxl.styles import Font
+
     sheet.title = sheet_name_from(sheet_name)
     if title is not None:
         (title_cell,) = append_row(sheet, [title])
@@ -391,7 +400,7 @@ def new_sheet(sheet_name: str, headers: list[str], *, title: str | None = None):
     for cell in append_row(sheet, headers):
         cell.font = Font(bold=True)
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
-    return workbook, sheet
+    return sheet
 
 
 def printable(value):

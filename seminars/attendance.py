@@ -135,17 +135,20 @@ def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | N
     return registrations
 
 
-# A presence at an atelier counts while its registration stays confirmed: someone marked at an
-# atelier whose registration was then cancelled is counted nowhere (the row stays, the journal
-# too); the door view, the year report and « Chiffres » agree.
-COUNTED_PRESENCE = Q(registration__status=Status.CONFIRMED)
+def counted_presences(through: str = "") -> Q:
+    """The presences at an atelier that count: their registration is still confirmed. Someone
+    marked at an atelier whose registration was then cancelled is counted nowhere (the row stays,
+    the journal too); the door view, the year report and « Chiffres » agree. `through`: the path
+    from the model queried, "presences__" from Atelier. A presence implies a check-in:
+    set_atelier_presence checks in, undoing a check-in deletes the presences."""
+    return Q(**{f"{through}registration__status": Status.CONFIRMED})
 
 
 def atelier_counts(atelier: Atelier) -> dict:
     """The per-atelier door view's counters: people expected (confirmed and chose it), present
     (marked present there, chosen or not, still confirmed), and the atelier's seats."""
     expected = atelier.registrations.filter(status=Status.CONFIRMED).count()
-    present = atelier.presences.filter(COUNTED_PRESENCE).count()
+    present = atelier.presences.filter(counted_presences()).count()
     return {"expected": expected, "present": present, "seats": atelier.seats}
 
 
@@ -163,9 +166,7 @@ def presences_by_atelier(seminar_ids) -> dict[int, list[tuple[str, int]]]:
     `seminar_ids` where presences per atelier were recorded; one query."""
     rows = (
         Atelier.objects.filter(page_id__in=list(seminar_ids))
-        .annotate(
-            present=Count("presences", filter=Q(presences__registration__status=Status.CONFIRMED))
-        )
+        .annotate(present=Count("presences", filter=counted_presences("presences__")))
         .filter(present__gt=0)
         .order_by("page_id", "starts_at", "sort_order")
         .values_list("page_id", "title", "present")

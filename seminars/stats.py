@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from seminars.attendance import records_ateliers
+from seminars.attendance import counted_presences, records_ateliers
 from seminars.models import Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
@@ -252,14 +252,7 @@ def _ateliers(seminar: SeminarPage, checked_in: bool) -> Table | None:
                 filter=Q(registrations__status=Status.CONFIRMED),
                 distinct=True,
             ),
-            present=Count(
-                "presences",
-                filter=Q(
-                    presences__registration__status=Status.CONFIRMED,
-                    presences__registration__checked_in_at__isnull=False,
-                ),
-                distinct=True,
-            ),
+            present=Count("presences", filter=counted_presences("presences__"), distinct=True),
         ).order_by("starts_at", "sort_order")
     )
     if not ateliers:

@@ -56,26 +56,6 @@ def _by_count(counter: Counter, key=lambda label: label) -> list[tuple[str, int]
     return sorted(counter.items(), key=lambda item: (-item[1], key(item[0])))
 
 
-def registration_counts(seminar: SeminarPage) -> dict:
-    """Counts of confirmed people by commune, by fonction, and members against non-members."""
-    confirmed = seminar.registrations.filter(status=Status.CONFIRMED)
-    registrations = list(confirmed.select_related("commune"))
-    by_commune = Counter(commune_key(r) for r in registrations)
-    labels = dict(Fonction.choices)
-    by_fonction = Counter(labels[r.fonction] for r in registrations)
-    members = confirmed.filter(commune__in=member_communes()).count()
-    unknown = sum(1 for r in registrations if not r.commune_id)
-    return {
-        "total": len(registrations),
-        "by_commune": _by_count(by_commune, fold),
-        "by_fonction": _by_count(by_fonction),
-        "members": members,
-        "non_members": len(registrations) - members - unknown,
-        "unknown": unknown,
-        "waitlisted": seminar.registrations.filter(status=Status.WAITLISTED).count(),
-    }
-
-
 @dataclass(frozen=True)
 class Line:
     label: str

@@ -136,3 +136,14 @@ def event():
     roux, _ = register_person(seminar, person(3, nom="Roux"))
     assert (zola.status, roux.status) == ("confirmed", "waitlisted")
     return seminar, zola, abel, roux
+
+
+def confirmed_counts(seminar) -> dict[str, dict[str, int]]:
+    """« Chiffres »' confirmed people (seminars.stats.event_figures), by table: its sheet name
+    (« Membres », « Fonctions », « Communes », « Ateliers ») → {line: people}."""
+    from seminars.stats import event_figures
+
+    return {
+        table.sheet: {line.label: line.confirmed for line in table.lines}
+        for table in event_figures(seminar).tables
+    }

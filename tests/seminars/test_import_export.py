@@ -14,8 +14,8 @@ from seminars.exports import export_attendance
 from seminars.importer import import_registrations
 from seminars.models import Registration
 from seminars.services import register_person
-from seminars.stats import registration_counts
-from tests.seminars.conftest import make_seminar, person
+from seminars.stats import event_figures
+from tests.seminars.conftest import confirmed_counts, make_seminar, person
 from tests.union.test_pdf import OUR_FACES, embedded_fonts
 from union.spreadsheets import ImportRejected
 
@@ -137,11 +137,13 @@ def test_attendance_sheets_read_back_sorted_by_name(tmp_path, seminar, bondy):
     assert "Feuille d'émargement" in text and "Atelier A" in text and "Signature" in text
     assert "ZOLA" in text and "ÉTIENNE" not in text  # only the atelier's people
 
-    counts = registration_counts(seminar)
-    assert counts["total"] == 3
-    assert counts["members"] == 1  # Bondy is a member; Montreuil is not; Aubervillier is unknown
-    assert (counts["non_members"], counts["unknown"]) == (1, 1)
-    assert ("Maire", 2) in counts["by_fonction"]
+    assert event_figures(seminar).confirmed == 3
+    counts = confirmed_counts(seminar)
+    members = counts["Membres"]
+    # Bondy is a member; Montreuil is not; Aubervillier is unknown
+    assert members["Communes membres de l'union"] == 1
+    assert (members["Communes non membres"], members["Commune à vérifier"]) == (1, 1)
+    assert counts["Fonctions"]["Maire"] == 2
 
 
 def test_reminders_go_once(mailoutbox, django_capture_on_commit_callbacks):

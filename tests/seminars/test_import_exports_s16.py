@@ -19,8 +19,7 @@ from seminars.exports import export_attendance
 from seminars.fonctions import map_fonction
 from seminars.models import atelier_slot
 from seminars.services import register_person
-from seminars.stats import registration_counts
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import confirmed_counts, make_seminar, organiser, person
 from union.spreadsheets import attachment_header
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +139,7 @@ def test_imported_fonctions_are_never_guessed_and_the_organiser_is_told_what_was
         "populaire »." in content
     )
     # Nobody counted among the élus for a word they share with them.
-    counts = dict(registration_counts(seminar)["by_fonction"])
+    counts = confirmed_counts(seminar)["Fonctions"]
     assert counts["Maire adjoint(e) / adjoint(e) au maire"] == 1
     assert counts["Autre"] == 3
     assert "Président(e) de CCAS" not in counts and "Conseiller(ère) municipal(e)" in counts

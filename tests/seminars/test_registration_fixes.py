@@ -20,13 +20,13 @@ from seminars.services import (
     member_communes,
     register_person,
 )
-from seminars.stats import registration_counts
 from tenants.models import Commune, MemberCCAS
-from tests.seminars.conftest import make_seminar, person
+from tests.seminars.conftest import confirmed_counts, make_seminar, person
 
 pytestmark = pytest.mark.django_db
 CONFIRMED, WAITLISTED = Registration.Status.CONFIRMED, Registration.Status.WAITLISTED
 EMAIL = "elue@exemple.fr"
+MEMBERS, NON_MEMBERS = "Communes membres de l'union", "Communes non membres"
 
 
 def past_cut_off(**fields):
@@ -293,8 +293,8 @@ def test_a_cias_on_an_ept_opens_members_only_events_to_its_communes():
     with pytest.raises(RegistrationError) as error:
         register_person(seminar, person(2, commune="93066"))
     assert "réservé aux communes membres" in error.value.errors["commune"][0]
-    counts = registration_counts(seminar)
-    assert (counts["members"], counts["non_members"]) == (1, 0)
+    counts = confirmed_counts(seminar)["Membres"]
+    assert (counts[MEMBERS], counts[NON_MEMBERS]) == (1, 0)
 
 
 def test_a_cias_on_an_epci_covers_its_communes_while_active():
@@ -316,12 +316,12 @@ def test_a_cias_on_an_epci_covers_its_communes_while_active():
     seminar = make_seminar()
     register_person(seminar, person(1, commune=neighbour.code))
     register_person(seminar, person(2, commune=outside.code))
-    counts = registration_counts(seminar)
-    assert (counts["members"], counts["non_members"]) == (1, 1)
+    counts = confirmed_counts(seminar)["Membres"]
+    assert (counts[MEMBERS], counts[NON_MEMBERS]) == (1, 1)
     MemberCCAS.objects.filter(pk=member.pk).update(status=MemberCCAS.Status.LEFT)
     with pytest.raises(RegistrationError):
         register_person(members_only, person(3, commune=neighbour.code))
-    assert registration_counts(seminar)["members"] == 0
+    assert confirmed_counts(seminar)["Membres"][MEMBERS] == 0
 
 
 def test_member_communes_is_one_query(bondy):

@@ -27,10 +27,10 @@ class ReferenceImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
         help_text="Colonnes level, code, indicator, year, value (et source facultative, 200 "
-        "caractères au plus ; en-têtes français niveau, indicateur, année, valeur acceptés). "
-        "level : france (code FRM ; FR pour la France entière, référence des DROM), region (code "
-        "INSEE), departement (code INSEE), epci (SIREN). year : de 1990 à l'année en cours. "
-        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible. "
+        "caractères au plus ; en-têtes français niveau, indicateur, année, valeur acceptés). "
+        "level : france (code FRM ; FR pour la France entière, référence des DROM), region (code "
+        "INSEE), departement (code INSEE), epci (SIREN). year : de 1990 à l'année en cours. "
+        "value : un nombre (virgule ou point), « s » pour secret, vide si non disponible. "
         "50 Mo au plus.",
     )
     source = forms.CharField(
@@ -44,7 +44,7 @@ class ReferenceImportForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_REFERENCE_BYTES:
             raise forms.ValidationError(
-                f"Le fichier dépasse 50 Mo ({file_size(uploaded.size)}) : importez-le en "
+                f"Le fichier dépasse 50 Mo ({file_size(uploaded.size)}) : importez-le en "
                 "plusieurs fois, par indicateur ou par niveau (les valeurs déjà importées restent)."
             )
         return uploaded

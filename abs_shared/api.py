@@ -97,7 +97,7 @@ QUERY_PARAMETERS = [
 def _status():
     return serializers.ChoiceField(
         ValueStatus.choices,
-        help_text="value : un nombre ; secret : secret statistique ; missing : n.d.",
+        help_text="value : un nombre ; secret : secret statistique ; missing : n.d.",
     )
 
 
@@ -132,11 +132,11 @@ def _header_fields() -> dict:
     return {
         "commune": AbsCommuneRefSerializer(
             required=False,
-            help_text="La commune (avec `?commune=`) ; absent pour une intercommunalité",
+            help_text="La commune (avec `?commune=`) ; absent pour une intercommunalité",
         ),
         "intercommunality": AbsIntercommunalityRefSerializer(
             required=False,
-            help_text="L'intercommunalité (avec `?intercommunality=`) ; absent pour une commune",
+            help_text="L'intercommunalité (avec `?intercommunality=`) ; absent pour une commune",
         ),
         "subject": AbsSubjectSerializer(help_text="Le sujet, commune ou intercommunalité"),
         "indicator": AbsIndicatorRefSerializer(),
@@ -166,8 +166,8 @@ def _summary(name: str, **kwargs):
         {
             "count": serializers.IntegerField(help_text="Valeurs numériques (hors secrets)"),
             "too_few": serializers.BooleanField(
-                help_text=f"true : moins de {MIN_PUBLISHERS} valeurs numériques (count), trop "
-                "peu pour situer une valeur ; min, q1, median, q3, max et rank sont alors null, "
+                help_text=f"true : moins de {MIN_PUBLISHERS} valeurs numériques (count), trop "
+                "peu pour situer une valeur ; min, q1, median, q3, max et rank sont alors null, "
                 "comme les pages n'en montrent aucun"
             ),
             "min": serializers.FloatField(allow_null=True, help_text=WITHHELD),
@@ -177,7 +177,7 @@ def _summary(name: str, **kwargs):
             "max": serializers.FloatField(allow_null=True, help_text=WITHHELD),
             "rank": serializers.IntegerField(
                 allow_null=True,
-                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif, "
+                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif, "
                 f"sans valeur, ou quand too_few (moins de {MIN_PUBLISHERS} valeurs)",
             ),
         },
@@ -210,8 +210,8 @@ def _secret_in_pool():
     # portal's answers do not even say which secrets are someone's own number.
     return serializers.BooleanField(
         required=False,
-        help_text="Sur l'hôte du membre seulement, et seulement true : sa propre valeur, "
-        "publiée comme secrète (« s » sur le portail) ; absent sinon",
+        help_text="Sur l'hôte du membre seulement, et seulement true : sa propre valeur, "
+        "publiée comme secrète (« s » sur le portail) ; absent sinon",
     )
 
 
@@ -244,19 +244,19 @@ COMPARISON_OUT = inline_serializer(
                 "source": serializers.CharField(),
             },
             many=True,
-            help_text="Vide pour un effectif : un effectif ne se compare pas au total d'un "
+            help_text="Vide pour un effectif : un effectif ne se compare pas au total d'un "
             "territoire (et ce total permettrait de retrouver un effectif secret)",
         ),
         "members": _summary(
             "ComparisonMembers",
             allow_null=True,
             help_text="Parmi les membres (CCAS pour une commune, CIAS pour une "
-            "intercommunalité) ; null pour un effectif, qui ne se classe pas",
+            "intercommunalité) ; null pour un effectif, qui ne se classe pas",
         ),
         "peers": _summary(
             "ComparisonPeers",
             allow_null=True,
-            help_text="Parmi les communes de la même tranche de population ; null pour une "
+            help_text="Parmi les communes de la même tranche de population ; null pour une "
             "intercommunalité ou un effectif",
         ),
         "secret_count": serializers.IntegerField(help_text="Valeurs secrètes, comptées à part"),

@@ -105,7 +105,7 @@ def _text_lines(x: float, y: float, lines: list[str], css: str = "") -> str:
 # values, and the chart says so.
 ZERO_BASED_UNITS = ("count", "euros_year", "percent")
 TRUNCATED_AXIS = "axe ne partant pas de zéro"
-TRUNCATED_NOTE = f"Attention : {TRUNCATED_AXIS}"
+TRUNCATED_NOTE = f"Attention : {TRUNCATED_AXIS}"
 
 
 def nice_ticks(low: float, high: float, count: int = 4) -> tuple[list[float], int]:
@@ -169,7 +169,7 @@ def bar_chart(
             f'y1="{14 * index + 12}" y2="{height - 6}"/>'
         )
         parts.append(
-            _text(x(value) + 3, 14 * index + 11, f"{name} : {fmt(value)}", "abs-ref-label")
+            _text(x(value) + 3, 14 * index + 11, f"{name} : {fmt(value)}", "abs-ref-label")
         )
     return _svg(label_width + plot_width + 80, height, title, desc, "".join(parts), "bar")
 
@@ -187,7 +187,7 @@ def narrow_bar_chart(
     parts, labels, y = [], [], 4.0
     line_tops = []  # each reference's line starts under its label and runs down the bars
     for name, value in references:
-        lines = wrapped(f"{name} : {fmt(value)}", width)
+        lines = wrapped(f"{name} : {fmt(value)}", width)
         width_estimate = CHAR_WIDTH * max(len(line) for line in lines)
         start = max(min(x(value) - 3, left + width - width_estimate), left)
         labels.append(_text_lines(start, y + 14, lines, "abs-ref-label"))
@@ -428,7 +428,7 @@ def position_chart(
         # Labels go under the axis, left-aligned on their line, moved down a row when they would
         # overlap the previous one and pulled back inside the frame; a label wider than the
         # frame goes on two lines (or more), taking as many rows.
-        lines = wrapped(f"{name} : {fmt(ref)}", width)
+        lines = wrapped(f"{name} : {fmt(ref)}", width)
         width_estimate = CHAR_WIDTH * max(len(line) for line in lines)
         start = max(min(x(ref) - 3, left + width - width_estimate), left)
         row = next(

@@ -95,7 +95,7 @@ def load_references(members: list[MemberCCAS], stdout) -> None:
         f"{row};{DEMO_SOURCE}" for row in _reference_rows(territories)
     )
     count = import_references(io.BytesIO(text.encode()), default_source=DEMO_SOURCE)
-    stdout.write(f"ABS : {count} valeurs de référence de démonstration.")
+    stdout.write(f"ABS : {count} valeurs de référence de démonstration.")
 
 
 def _observation_file(member: MemberCCAS, years: list[int]) -> io.BytesIO:
@@ -156,4 +156,4 @@ def load(stdout) -> None:
         publish_observations(member)
         connection.set_schema_to_public()
         members.append(member)
-    stdout.write(f"ABS : observations de démonstration pour {len(members)} membres.")
+    stdout.write(f"ABS : observations de démonstration pour {len(members)} membres.")

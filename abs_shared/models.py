@@ -67,7 +67,7 @@ class Indicator(models.Model):
                 "Le code s'écrit en majuscules et chiffres, sans espace ni accent (ex. TP60).",
             )
         ],
-        help_text="Majuscules et chiffres, sans espace ; c'est aussi le préfixe des colonnes INSEE "
+        help_text="Majuscules et chiffres, sans espace ; c'est aussi le préfixe des colonnes INSEE "
         "(MED21 = MED pour 2021).",
     )
     label = models.CharField("libellé", max_length=200)

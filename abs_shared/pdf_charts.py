@@ -63,8 +63,8 @@ LABEL_SIZE = 6.5
 LEGEND_SIZE = 7.5
 MARKER_RADIUS = 2.6
 DASH_SCALE = 0.6  # the SVG's patterns (8 4, 2 3…) drawn at this scale on a 190-point chart
-DRAFT_LEGEND = "point vide : valeur non publiée (brouillon)"
-BREAK_LEGEND = "trait vertical rouge pointillé : rupture de série"
+DRAFT_LEGEND = "point vide : valeur non publiée (brouillon)"
+BREAK_LEGEND = "trait vertical rouge pointillé : rupture de série"
 
 Formatter = Callable[[float], str]
 

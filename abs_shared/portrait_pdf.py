@@ -215,7 +215,7 @@ def _opening(context: dict, styles) -> list:
     if year and context["items"]:
         story.append(
             _paragraph(
-                f"Valeurs de {year} ; « n.d. » pour un indicateur sans valeur cette année-là.",
+                f"Valeurs de {year} ; « n.d. » pour un indicateur sans valeur cette année-là.",
                 styles["BodyText"],
             )
         )
@@ -242,13 +242,13 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
         notes.append(
             _paragraph(
                 (
-                    f"Document de travail : 1 valeur de ce portrait n'est pas encore publiée par "
-                    f"le {kind} (brouillon ou valeur validée en attente de publication) ; elle "
+                    f"Document de travail : 1 valeur de ce portrait n'est pas encore publiée par "
+                    f"le {kind} (brouillon ou valeur validée en attente de publication) ; elle "
                     "est marquée « brouillon »."
                     if drafts == 1
-                    else f"Document de travail : {drafts} valeurs de ce portrait ne sont pas "
+                    else f"Document de travail : {drafts} valeurs de ce portrait ne sont pas "
                     f"encore publiées par le {kind} (brouillons ou valeurs validées en attente "
-                    "de publication) ; elles sont marquées « brouillon »."
+                    "de publication) ; elles sont marquées « brouillon »."
                 ),
                 styles["Warning"],
             )
@@ -258,14 +258,14 @@ def _member_space_notes(context: dict, styles, kind: str) -> list:
         notes.append(
             _paragraph(
                 f"{secrets} valeur(s) de ce portrait publiée(s) comme secrète(s) (moins de 11 "
-                "personnes ou ménages) : le portail public montre « s » ; elles sont marquées "
+                "personnes ou ménages) : le portail public montre « s » ; elles sont marquées "
                 "« secret sur le portail » et ne comptent dans aucune médiane ni aucun rang.",
                 styles["Warning"],
             )
         )
     notes.append(
         _paragraph(
-            f"Espace du {kind} : les valeurs non publiées sont incluses et marquées "
+            f"Espace du {kind} : les valeurs non publiées sont incluses et marquées "
             "« brouillon ». Le portail public de l'union ne montre que les valeurs publiées.",
             styles["Note"],
         )
@@ -488,8 +488,8 @@ def _chart_opening(heading: str, explanation: str, left_out_lead: str, left_out,
     """A chart section's heading and explanation, then the indicators it has no chart for."""
     opening = [_paragraph(heading, styles["Heading2"]), _paragraph(explanation, styles["Note"])]
     if left_out:
-        labels = " ; ".join(item["indicator"].label for item in left_out)
-        opening.append(_paragraph(f"{left_out_lead} : {labels}.", styles["Note"]))
+        labels = " ; ".join(item["indicator"].label for item in left_out)
+        opening.append(_paragraph(f"{left_out_lead} : {labels}.", styles["Note"]))
     return opening
 
 
@@ -549,15 +549,15 @@ def _evolution_charts(context: dict, styles) -> list:
     explanation = (
         f"Valeurs {subject.of_name} et de ses territoires de référence pour chaque année publiée "
         "(les séries du tableau d'évolution de chaque indicateur), chaque série avec sa forme de "
-        "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
-        "ligne s'interrompt ; un effectif est montré seul. Les axes partent de zéro, sauf pour "
+        "point et son trait. Une valeur secrète (« s ») ou non disponible n'est pas tracée : la "
+        "ligne s'interrompt ; un effectif est montré seul. Les axes partent de zéro, sauf pour "
         "un rapport ou un indice, dont l'axe est ajusté aux valeurs et marqué « axe ne partant "
         "pas de zéro »."
     )
     if drafts:
         kind = "CCAS" if subject.is_commune else "CIAS"
         explanation += (
-            f" Point vide : valeur du {kind} non encore publiée (brouillon ou valeur validée en "
+            f" Point vide : valeur du {kind} non encore publiée (brouillon ou valeur validée en "
             "attente de publication)."
         )
     opening = _chart_opening(
@@ -595,18 +595,18 @@ def _position_charts(context: dict, styles) -> list:
     if not panels:
         return []
     explanation = (
-        f"Pour l'année de chaque indicateur dans le tableau : la valeur {subject.of_name} (barre "
+        f"Pour l'année de chaque indicateur dans le tableau : la valeur {subject.of_name} (barre "
         f"foncée), celles de ses territoires de référence (barres claires) et la médiane des "
         f"{said.group} ayant publié (barre blanche), quand au moins {MIN_PUBLISHERS} ont "
-        "publié : en deçà, une médiane ne situe rien, et une note le dit sous le graphique. "
+        "publié : en deçà, une médiane ne situe rien, et une note le dit sous le graphique. "
         "Une valeur secrète (« s ») ou non disponible n'est pas représentée (voir le tableau)."
     )
     if drafts:
-        explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."
+        explanation += " Barre vide en pointillés : valeur non publiée (brouillon)."
     opening = _chart_opening(
         f"{subject.nom} face à ses territoires de référence",
         explanation,
-        "Sans graphique (effectif, ni comparé ni classé ; valeur secrète ou non disponible)",
+        "Sans graphique (effectif, ni comparé ni classé ; valeur secrète ou non disponible)",
         left_out,
         styles,
     )
@@ -622,7 +622,7 @@ def _sources(context: dict, styles) -> list:
         return []
     return [
         Spacer(1, 6),
-        _paragraph(f"Sources des valeurs : {' ; '.join(sources)}.", styles["Note"]),
+        _paragraph(f"Sources des valeurs : {' ; '.join(sources)}.", styles["Note"]),
     ]
 
 

@@ -76,7 +76,7 @@ class ShownTable:
             return [(row, "") for row in self.rows]
         label = self.headers[-1]
         return [
-            (row[:-1], f"{label} : {row[-1].text}" if row[-1].text else "") for row in self.rows
+            (row[:-1], f"{label} : {row[-1].text}" if row[-1].text else "") for row in self.rows
         ]
 
     @property
@@ -91,7 +91,7 @@ class ShownTable:
             return row
         if not row[-1].text:
             return row[:-1]
-        named = f"{row[0].text} – {self.headers[-1]} : {row[-1].text}"
+        named = f"{row[0].text} – {self.headers[-1]} : {row[-1].text}"
         return [replace(row[0], text=named), *row[1:-1]]
 
     def header_rows(self) -> tuple[list[dict], list[dict]]:
@@ -233,7 +233,7 @@ def portrait_lead(subject) -> str:
     compared_with = ", ".join(territory_names(subject, "de"))
     return (
         f"Intercommunalité {subject.nom} (SIREN {subject.code}), {population} · valeurs de son "
-        f"CIAS (siège : {seat.nom}, {seat.departement.nom}), comparées à celles {compared_with} "
+        f"CIAS (siège : {seat.nom}, {seat.departement.nom}), comparées à celles {compared_with} "
         "et des autres CIAS membres, jamais à celles des communes."
     )
 
@@ -274,8 +274,8 @@ def too_few_note(group: str, stats: dict, result: dict, member_space: bool = Fal
     if result["value"] is not None and not result.get("secret_in_pool"):  # counted (as_counted)
         counted += ", celle-ci comprise"
     return (
-        f"Trop peu de {group} ont publié cette valeur pour situer {own} ({counted} ; il en "
-        f"faut au moins {MIN_PUBLISHERS}) : ni quartiles, ni médiane, ni rang."
+        f"Trop peu de {group} ont publié cette valeur pour situer {own} ({counted} ; il en "
+        f"faut au moins {MIN_PUBLISHERS}) : ni quartiles, ni médiane, ni rang."
     )
 
 
@@ -393,7 +393,7 @@ def comparison_table(
     CCAS or CIAS (« la vôtre »)."""
     name, said = result["subject"]["nom"], words(result)
     table = ShownTable(
-        caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
+        caption=f"{name} – {titled(indicator, result['year'])} : comparaison",
         headers=comparison_headers(indicator),
     )
     table.rows.append(
@@ -459,7 +459,7 @@ def comparison_table(
         ):
             table.rows.append(
                 [
-                    text(f"{name} : {label}"),
+                    text(f"{name} : {label}"),
                     number_cell(indicator, stats[key]),
                     Cell(DASH, numeric=True),
                     Cell(DASH, numeric=True),
@@ -468,7 +468,7 @@ def comparison_table(
             )
         table.rows.append(
             [
-                text(f"{name} : rang (1 = le plus fragile)"),
+                text(f"{name} : rang (1 = le plus fragile)"),
                 rank_cell(stats),
                 Cell(DASH, numeric=True),
                 Cell(DASH, numeric=True),
@@ -477,7 +477,7 @@ def comparison_table(
         )
     if result["secret_count"]:
         table.notes.append(
-            f"{result['secret_count']} valeur(s) couverte(s) par le secret statistique : "
+            f"{result['secret_count']} valeur(s) couverte(s) par le secret statistique : "
             "elles ne sont ni comptées dans les statistiques, ni classées, ni représentées."
         )
     if result.get("secret_in_pool"):
@@ -486,22 +486,22 @@ def comparison_table(
         name = result["subject"]["nom"]
         table.notes.append(DRAFT_COUNTED_NOTE.format(group=said.group, of_name=of_subject(name)))
     if indicator.polarity == Indicator.Polarity.NEUTRAL:
-        table.notes.append("Indicateur neutre : pas de rang de fragilité.")
+        table.notes.append("Indicateur neutre : pas de rang de fragilité.")
     return table
 
 
 SECRET_IN_POOL_NOTE = (
-    "« secret sur le portail » : votre valeur a été publiée comme secrète (moins de 11 "
-    "personnes ou ménages) ; le portail et les autres membres voient « s ». Comme sur le "
-    "portail, rien n'est calculé à partir d'elle : ni médiane, ni rang, ni écart, ni évolution."
+    "« secret sur le portail » : votre valeur a été publiée comme secrète (moins de 11 "
+    "personnes ou ménages) ; le portail et les autres membres voient « s ». Comme sur le "
+    "portail, rien n'est calculé à partir d'elle : ni médiane, ni rang, ni écart, ni évolution."
 )
 DRAFT_COUNTED_NOTE = (
-    "Statistiques des {group} calculées avec la valeur non publiée {of_name} (brouillon) : "
+    "Statistiques des {group} calculées avec la valeur non publiée {of_name} (brouillon) : "
     "elles changeront si cette valeur change avant sa publication."
 )
 
 COUNT_NOTE = (
-    "Effectif : valeur brute seule. Un effectif dépend de la taille du territoire ; il n'est ni "
+    "Effectif : valeur brute seule. Un effectif dépend de la taille du territoire ; il n'est ni "
     "classé, ni comparé aux territoires de référence ou aux autres membres (voir le taux "
     "correspondant)."
 )
@@ -514,7 +514,7 @@ def comparison_headers(indicator: Indicator) -> list[str]:
 def empty_comparison_table(name: str, indicator: Indicator) -> ShownTable:
     """What the comparison export holds when nothing was published: the caption and headers."""
     return ShownTable(
-        caption=f"{name} – {titled(indicator)} : comparaison (aucune valeur publiée)",
+        caption=f"{name} – {titled(indicator)} : comparaison (aucune valeur publiée)",
         headers=comparison_headers(indicator),
     )
 
@@ -538,12 +538,12 @@ def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | No
     if result.get("secret_in_pool"):
         shown += f", {SECRET_IN_POOL}, non représentée"
     elif result["draft"]:
-        shown += ", brouillon : losange vide"
+        shown += ", brouillon : losange vide"
     among = f"{stats['count']} {said.phrase}"
     if draft_counted(result):
         among = f"{stats['count'] - 1} {said.phrase} et {name} (brouillon)"
     desc = (
-        f"Position {of_subject(name)} ({shown}) parmi les {among} : boîte du "
+        f"Position {of_subject(name)} ({shown}) parmi les {among} : boîte du "
         "1er au 3e quartile, trait de la médiane, traits verticaux pour les territoires de référence"
         + (", ronds blancs pour les communes choisies" if others else "")
         + "."
@@ -553,7 +553,7 @@ def comparison_chart(result: dict, indicator: Indicator, chosen: list[dict] | No
         value,
         refs,
         formatter(indicator),
-        f"{indicator.label}, {result['year']} : {name} parmi les {said.group}",
+        f"{indicator.label}, {result['year']} : {name} parmi les {said.group}",
         desc,
         others,
         draft=result["draft"],
@@ -582,7 +582,7 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
     breaks, name = set(data["breaks"]), data["subject"]["nom"]
     others = series_others(data)
     table = ShownTable(
-        caption=f"{name} – {titled(indicator)} : évolution",
+        caption=f"{name} – {titled(indicator)} : évolution",
         headers=["Année", series_name(data["subject"])] + [other for other, _points in others],
     )
     for index, point in enumerate(data["points"]):
@@ -595,7 +595,7 @@ def series_table(data: dict, indicator: Indicator) -> ShownTable:
         ]
         table.rows.append(row)
     if breaks:
-        table.notes.append(indicator.break_notes or "Rupture de série : années non comparables.")
+        table.notes.append(indicator.break_notes or "Rupture de série : années non comparables.")
     return table
 
 
@@ -607,18 +607,18 @@ def series_chart(data: dict, indicator: Indicator):
     own = [(p["year"], None if p.get("secret_in_pool") else p["value"]) for p in data["points"]]
     drafts = [p["year"] for p in data["points"] if p["draft"] and p["value"] is not None]
     own_name = series_name(data["subject"])
-    label = f"{own_name} (point vide : brouillon)" if drafts else own_name
+    label = f"{own_name} (point vide : brouillon)" if drafts else own_name
     lines = [charts.Line(label, own, drafts=frozenset(drafts))]
     lines += [
         charts.Line(other, [(p["year"], p["value"]) for p in points])
         for other, points in series_others(data)
     ]
-    legend = " ; ".join(
-        f"{line.name} : {charts.describe_style(index)}" for index, line in enumerate(lines)
+    legend = " ; ".join(
+        f"{line.name} : {charts.describe_style(index)}" for index, line in enumerate(lines)
     )
     chosen = bool(data.get("chosen"))
     marked = (
-        f" Point vide : valeur {of_subject(name)} non publiée (brouillon), en "
+        f" Point vide : valeur {of_subject(name)} non publiée (brouillon), en "
         f"{', '.join(str(year) for year in drafts)}."
         if drafts
         else ""
@@ -627,13 +627,13 @@ def series_chart(data: dict, indicator: Indicator):
         lines,
         data["breaks"],
         formatter(indicator),
-        f"{indicator.label} : évolution {at_subject(data['subject']['kind'], name)}"
+        f"{indicator.label} : évolution {at_subject(data['subject']['kind'], name)}"
         + (", dans les communes choisies" if chosen else "")
         + " et dans ses territoires",
         "Une ligne par "
         + ("commune choisie et par " if chosen else "")
-        + f"territoire, chacune avec sa forme de point et son trait ({legend}) ; "
-        "les valeurs secrètes ou non disponibles interrompent la ligne ; un trait vertical "
+        + f"territoire, chacune avec sa forme de point et son trait ({legend}) ; "
+        "les valeurs secrètes ou non disponibles interrompent la ligne ; un trait vertical "
         "marque chaque rupture de série." + marked,
         from_zero=indicator.unit in charts.ZERO_BASED_UNITS,
     )
@@ -757,7 +757,7 @@ def portrait_caption(subject, results: list[tuple[Indicator, dict]], year: int |
     of the exports and the PDF's heading, which must not call a draft published."""
     drafts = any(result["draft"] for _indicator, result in results)
     what = "indicateurs, dont brouillons" if drafts else "indicateurs publiés"
-    caption = f"Portrait {of_subject(subject.nom)} : {what}"
+    caption = f"Portrait {of_subject(subject.nom)} : {what}"
     return f"{caption}, {year}" if year else caption
 
 
@@ -768,15 +768,15 @@ def too_few_table_note(group: str, member_space: bool = False) -> str:
     """What « trop peu de valeurs » means in a table of several indicators."""
     own = "la vôtre" if member_space else "celle-ci"
     return (
-        f"« {TOO_FEW} » : moins de {MIN_PUBLISHERS} {group} ont publié l'indicateur cette "
-        f"année-là, valeur comprise ; trop peu pour situer {own} (ni quartiles, ni médiane, "
+        f"« {TOO_FEW} » : moins de {MIN_PUBLISHERS} {group} ont publié l'indicateur cette "
+        f"année-là, valeur comprise ; trop peu pour situer {own} (ni quartiles, ni médiane, "
         "ni rang)."
     )
 
 
 CHANGE_NOTE = (
-    "Évolution : hausse ou baisse en points pour un taux, en % pour un effectif ou un montant, "
-    "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
+    "Évolution : hausse ou baisse en points pour un taux, en % pour un effectif ou un montant, "
+    "en écart pour un rapport ; « – » quand il n'y a pas de valeur antérieure ou que l'une des "
     "deux est secrète."
 )
 
@@ -788,7 +788,7 @@ def distribution_table(
     indicator by indicator, beside the subject's value; none where too few published."""
     said = WORDS[subject.kind]
     table = ShownTable(
-        caption=f"Position {of_subject(subject.nom)} parmi les {said.group} : les graphiques en "
+        caption=f"Position {of_subject(subject.nom)} parmi les {said.group} : les graphiques en "
         "tableau",
         headers=[
             "Indicateur",
@@ -839,7 +839,7 @@ def indicator_table(
     said = WORDS[kind]
     when = titled(indicator, year) if year else f"{titled(indicator)}, aucune année publiée"
     table = ShownTable(
-        caption=f"{when} : {said.listed} ({len(rows)})",
+        caption=f"{when} : {said.listed} ({len(rows)})",
         headers=[
             said.column,
             "Département" if kind == COMMUNE else "Département du siège",
@@ -864,7 +864,7 @@ def indicator_table(
     if 0 < ranked < MIN_PUBLISHERS and indicator.polarity != Indicator.Polarity.NEUTRAL:
         # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
         table.notes.append(
-            f"Pas de rang : trop peu de valeurs publiées ({ranked} ; il en faut au moins "
+            f"Pas de rang : trop peu de valeurs publiées ({ranked} ; il en faut au moins "
             f"{MIN_PUBLISHERS} pour les classer)."
         )
     else:
@@ -902,7 +902,7 @@ def export_response(
     import template), whose first line must be the headers."""
     notes = list(table.notes)
     if demo:
-        notes.insert(0, f"{DEMO_SOURCE} : chiffres inventés pour la démonstration.")
+        notes.insert(0, f"{DEMO_SOURCE} : chiffres inventés pour la démonstration.")
     rows = list(table.rows)
     rows += [[text(note)] + [text("")] * (len(table.headers) - 1) for note in notes]
     if fmt == "csv":

@@ -122,7 +122,7 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
                 ImportIssue(
                     line,
                     label("source"),
-                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
+                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
                 )
             )
         if not row_errors:

@@ -94,7 +94,7 @@ def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> I
     return ImportIssue(
         line,
         f"colonne {column_letter(stray[0])}",
-        f"{what} hors des {named} colonnes nommées par l'en-tête ({shown}) : {fix}.",
+        f"{what} hors des {named} colonnes nommées par l'en-tête ({shown}) : {fix}.",
     )
 
 
@@ -125,7 +125,7 @@ def key_columns(
                 ImportIssue(
                     1,
                     column,
-                    f"Colonne en double : « {labels[field_name]} » et « {column} » désignent "
+                    f"Colonne en double : « {labels[field_name]} » et « {column} » désignent "
                     f"toutes deux la colonne {french_names[field_name]}. Gardez-en une.",
                 )
             )
@@ -148,7 +148,7 @@ def parse_decimal(text: str) -> Decimal:
         grouped = GROUPED.fullmatch(cleaned[len(sign) :])
         if grouped is None:
             raise ValueError(
-                f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal "
+                f"« {text} » : utilisez soit la virgule, soit le point comme séparateur décimal "
                 "(un nombre comme 1 234,5 peut aussi s'écrire 1.234,5)."
             )
         cleaned = cleaned.replace(grouped["sep"], "")
@@ -193,10 +193,10 @@ def year_error(year: int) -> str | None:
     """Why `year` can't be a value's year (French), or None."""
     latest = latest_year()
     if year < FIRST_YEAR:
-        return f"{year} est une année trop ancienne ; la première acceptée est {FIRST_YEAR}."
+        return f"{year} est une année trop ancienne ; la première acceptée est {FIRST_YEAR}."
     if year > latest:
         return (
-            f"{year} est une année à venir ; la dernière acceptée est l'année en cours, {latest}."
+            f"{year} est une année à venir ; la dernière acceptée est l'année en cours, {latest}."
         )
     return None
 
@@ -233,12 +233,12 @@ THREE_DECIMALS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}")
 
 def count_error(text: str) -> str:
     """Why a count with decimals is refused, with the whole number it likely meant."""
-    message = f"Un effectif est un nombre entier : « {text} »"
+    message = f"Un effectif est un nombre entier : « {text} »"
     if THREE_DECIMALS.fullmatch(text):
         whole = int(re.sub(r"[.,]", "", text))
         grouped = f"{whole:,}".replace(",", " ")
-        return f"{message} ; écrivez {whole} ou {grouped}."
-    return f"{message} ; écrivez-le sans décimale."
+        return f"{message} ; écrivez {whole} ou {grouped}."
+    return f"{message} ; écrivez-le sans décimale."
 
 
 def typed_decimal(value: Decimal) -> str:

@@ -83,8 +83,8 @@ def warn_ignored_year(request, shown: int | None, years: list[int], where: str) 
     available = ", ".join(str(y) for y in sorted(years, reverse=True)) or "aucune"
     messages.warning(
         request,
-        f"Année « {asked[:20]} » ignorée : aucune valeur {where} cette année-là (années "
-        f"disponibles : {available})." + (f" Année {shown} affichée." if shown else ""),
+        f"Année « {asked[:20]} » ignorée : aucune valeur {where} cette année-là (années "
+        f"disponibles : {available})." + (f" Année {shown} affichée." if shown else ""),
     )
 
 
@@ -270,10 +270,10 @@ def indicator_detail(request, code: str):
             bars[:MAX_BARS],
             [(name, value) for name, value, _text in references if value is not None],
             presenters.formatter(indicator),
-            f"{indicator.label}, {year} : valeur de chaque commune ayant publié",
+            f"{indicator.label}, {year} : valeur de chaque commune ayant publié",
             "Une barre par commune, dans l'ordre du tableau"
             + (f" (les {MAX_BARS} premières)" if len(bars) > MAX_BARS else "")
-            + (" ; traits pointillés : territoires de référence" if references else "")
+            + (" ; traits pointillés : territoires de référence" if references else "")
             + ". Valeurs secrètes non représentées.",
         )
         # Both are sent; the style sheet shows one, by the screen's width.
@@ -529,8 +529,8 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
         available = ", ".join(str(y) for y in context["years"]) or "aucune"
         messages.warning(
             request,
-            f"Année « {asked[:20]} » ignorée : aucune valeur pour {subject.nom} cette année-là "
-            f"(années disponibles : {available}). Dernière année disponible de chaque "
+            f"Année « {asked[:20]} » ignorée : aucune valeur pour {subject.nom} cette année-là "
+            f"(années disponibles : {available}). Dernière année disponible de chaque "
             "indicateur affichée.",
         )
     filename = f"portrait-{subject.code}" + (f"-{context['year']}" if context["year"] else "")
@@ -637,21 +637,21 @@ def chosen_communes(request, choices: list[Commune], subject: Subject) -> list[C
     if itself:
         messages.warning(
             request,
-            f"Commune ignorée : {subject.code} est la commune de cette page ({subject.nom}), "
+            f"Commune ignorée : {subject.code} est la commune de cette page ({subject.nom}), "
             "déjà en tête du tableau.",
         )
     if refused:
         messages.warning(
             request,
             # At most ten codes repeated back: a long query string must not make a long page.
-            f"Commune(s) ignorée(s) : {', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}"
+            f"Commune(s) ignorée(s) : {', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}"
             " (code inconnu ou commune n'ayant pas "
             "publié cet indicateur).",
         )
     if beyond:
         messages.warning(
             request,
-            f"{MAX_CHOSEN} communes au plus : seules les {MAX_CHOSEN} premières sont comparées.",
+            f"{MAX_CHOSEN} communes au plus : seules les {MAX_CHOSEN} premières sont comparées.",
         )
     return chosen
 
@@ -669,7 +669,7 @@ def _communes_beside(
         if request.GET.getlist("avec") and not _export_format(request):
             messages.warning(
                 request,
-                "Commune(s) choisie(s) ignorée(s) : un effectif ne se compare pas à celui "
+                "Commune(s) choisie(s) ignorée(s) : un effectif ne se compare pas à celui "
                 "d'autres communes (voir le taux correspondant).",
             )
         return [], []

@@ -49,7 +49,7 @@ class ExperienceSerializer(KnowledgePageSerializer):
     intercommunality = serializers.SerializerMethodField()
 
     @extend_schema_field(
-        CommuneRefSerializer(help_text="La commune du CCAS ; pour un CIAS, sa commune siège")
+        CommuneRefSerializer(help_text="La commune du CCAS ; pour un CIAS, sa commune siège")
     )
     def get_commune(self, page) -> dict:
         return commune_ref(page.member.commune)
@@ -57,7 +57,7 @@ class ExperienceSerializer(KnowledgePageSerializer):
     @extend_schema_field(
         ServedIntercommunalitySerializer(
             allow_null=True,
-            help_text="Pour un CIAS : l'intercommunalité où il agit et ses communes ; null pour "
+            help_text="Pour un CIAS : l'intercommunalité où il agit et ses communes ; null pour "
             "un CCAS",
         )
     )

@@ -106,7 +106,7 @@ def load(stdout) -> None:
     # besoins sociaux », « indicateurs » in the public search.
     ensure_abs_promotions(portal_url(""))
     stdout.write(
-        f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "
+        f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "
         f"{experience_count} expériences créés"
         f"{', 1 proposition en attente de modération' if pending else ''}."
     )

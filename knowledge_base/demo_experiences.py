@@ -8,7 +8,7 @@ EXPERIENCES = [
         "member": "bondy",
         "title": "Une épicerie solidaire itinérante dans les quartiers sans commerce",
         "summary": "Un camion aménagé s'arrête deux fois par semaine au pied des immeubles "
-        "éloignés du centre : les foyers orientés y font leurs courses à 20 % du prix.",
+        "éloignés du centre : les foyers orientés y font leurs courses à 20 % du prix.",
         "themes": ["aide-alimentaire-et-epicerie-solidaire"],
         "audiences": ["directeurs", "elus"],
         "start_date": datetime.date(2024, 3, 4),
@@ -17,14 +17,14 @@ EXPERIENCES = [
         "description": "Un véhicule frigorifique acheté d'occasion et aménagé en boutique. "
         "Deux tournées par semaine, une conseillère en économie sociale et familiale à bord "
         "pour les rendez-vous budget.",
-        "objectives": "Rapprocher l'aide alimentaire des foyers qui y renonçaient ; garder le "
+        "objectives": "Rapprocher l'aide alimentaire des foyers qui y renonçaient ; garder le "
         "libre choix des produits.",
         "publics": "Foyers orientés par les travailleurs sociaux, reste à vivre inférieur "
         "à 12 € par jour et par personne.",
         "partners": "Banque alimentaire, bailleur social (prêt d'un local de stockage), "
         "Département.",
-        "budget": "Investissement : 42 000 € (véhicule et aménagement), financé à moitié par "
-        "une fondation. Fonctionnement : 31 000 € par an.",
+        "budget": "Investissement : 42 000 € (véhicule et aménagement), financé à moitié par "
+        "une fondation. Fonctionnement : 31 000 € par an.",
         "results": "180 foyers servis la première année, dont 60 % n'avaient jamais poussé "
         "la porte du CCAS.",
         "contact_role": "Service action sociale",
@@ -34,7 +34,7 @@ EXPERIENCES = [
         "member": "montreuil",
         "title": "Des permanences d'accès aux droits sur le marché",
         "summary": "Chaque samedi matin, un agent du CCAS et un conseiller de la CAF tiennent "
-        "un stand sur le marché : simulations, rendez-vous, dossiers commencés sur place.",
+        "un stand sur le marché : simulations, rendez-vous, dossiers commencés sur place.",
         "themes": ["acces-aux-droits"],
         "audiences": ["agents", "partenaires"],
         "start_date": datetime.date(2023, 9, 16),
@@ -42,13 +42,13 @@ EXPERIENCES = [
         "complémentaire santé chez les actifs modestes, peu disponibles en semaine.",
         "description": "Un stand, une tablette connectée, des formulaires papier. Les "
         "situations complexes repartent avec un rendez-vous au CCAS dans la semaine.",
-        "objectives": "Aller vers les personnes qui ne viennent pas au guichet ; réduire le "
+        "objectives": "Aller vers les personnes qui ne viennent pas au guichet ; réduire le "
         "non-recours.",
         "publics": "Habitants du quartier, en particulier les actifs à temps partiel et les "
         "retraités.",
         "partners": "CAF, CPAM, association des commerçants du marché.",
         "budget": "4 500 € par an (stand, tablette, heures du samedi majorées).",
-        "results": "310 personnes reçues en un an ; 95 droits ouverts ou rétablis, "
+        "results": "310 personnes reçues en un an ; 95 droits ouverts ou rétablis, "
         "principalement aides au logement et complémentaire santé solidaire.",
         "contact_role": "Pôle accueil",
         "contact_email": "acces-droits@ccas-montreuil.demo",
@@ -70,7 +70,7 @@ EXPERIENCES = [
         "publics": "Personnes de 75 ans ou plus inscrites au registre, vivant seules.",
         "partners": "Associations de quartier, bailleurs, service de portage de repas.",
         "budget": "6 000 € par an (formation, téléphonie, temps de coordination).",
-        "results": "140 personnes appelées chaque semaine ; 35 alertes transmises au "
+        "results": "140 personnes appelées chaque semaine ; 35 alertes transmises au "
         "service seniors en un an.",
         "contact_role": "Service seniors",
         "contact_email": "seniors@ccas-saint-denis.demo",
@@ -92,7 +92,7 @@ EXPERIENCES = [
         "publics": "Personnes domiciliées au CCAS.",
         "partners": "Préfecture (schéma départemental de la domiciliation), associations "
         "agréées du territoire.",
-        "budget": "Réorganisation à moyens constants ; 1 200 € pour l'envoi des SMS.",
+        "budget": "Réorganisation à moyens constants ; 1 200 € pour l'envoi des SMS.",
         "results": "Les radiations pour absence de contact ont baissé d'un tiers.",
         "contact_role": "Service domiciliation",
         "contact_email": "domiciliation@ccas-aubervilliers.demo",
@@ -108,13 +108,13 @@ EXPERIENCES = [
         "context": "Les agents d'accueil passaient une grande partie de leur temps à faire "
         "les démarches à la place des usagers.",
         "description": "Des ateliers de six personnes au plus, animés par un conseiller "
-        "numérique, autour d'un café : messagerie, compte CAF, compte santé, impôts.",
+        "numérique, autour d'un café : messagerie, compte CAF, compte santé, impôts.",
         "objectives": "Rendre les personnes autonomes plutôt que faire à leur place.",
         "publics": "Usagers du CCAS, seniors, personnes peu à l'aise avec l'écrit.",
         "partners": "Médiathèque, France services, association d'insertion (reconditionnement "
         "d'ordinateurs).",
-        "budget": "Poste de conseiller numérique cofinancé ; 2 000 € de matériel.",
-        "results": "210 participants ; trois sur quatre font désormais seuls au moins une "
+        "budget": "Poste de conseiller numérique cofinancé ; 2 000 € de matériel.",
+        "results": "210 participants ; trois sur quatre font désormais seuls au moins une "
         "démarche.",
         "contact_role": "Accueil du CCAS",
         "contact_email": "numerique@ccas-pantin.demo",
@@ -136,7 +136,7 @@ EXPERIENCES = [
         "publics": "Enfants de 0 à 4 ans et leurs parents.",
         "partners": "CAF (prestation de service), PMI, gestionnaire de la résidence.",
         "budget": "22 000 € par an, dont la moitié par la prestation de service de la CAF.",
-        "results": "38 familles venues au moins une fois la première année ; 12 enfants "
+        "results": "38 familles venues au moins une fois la première année ; 12 enfants "
         "ensuite accueillis en crèche.",
         "contact_role": "Service petite enfance",
         "contact_email": "laep@ccas-noisy-le-sec.demo",

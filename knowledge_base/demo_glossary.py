@@ -17,7 +17,7 @@ SIGLES = [
     (
         "ABS",
         "analyse des besoins sociaux",
-        "Diagnostic de la population et de ses besoins que chaque CCAS doit conduire : une "
+        "Diagnostic de la population et de ses besoins que chaque CCAS doit conduire : une "
         "analyse socio-démographique dans l'année qui suit le renouvellement du conseil "
         "municipal, puis des analyses thématiques pendant le mandat, présentées à son conseil "
         "d'administration (CASF R123-1).",
@@ -31,25 +31,25 @@ SIGLES = [
     (
         "ASPA",
         "allocation de solidarité aux personnes âgées",
-        "Minimum vieillesse, versé par les caisses de retraite ; le CCAS aide souvent à monter le "
+        "Minimum vieillesse, versé par les caisses de retraite ; le CCAS aide souvent à monter le "
         "dossier.",
     ),
     (
         "CA",
         "conseil d'administration",
-        "Instance qui délibère sur les affaires du CCAS : présidée par le maire, composée à parts "
+        "Instance qui délibère sur les affaires du CCAS : présidée par le maire, composée à parts "
         "égales d'élus municipaux et de membres nommés.",
     ),
     (
         "CAF",
         "caisse d'allocations familiales",
-        "Organisme de la branche famille de la sécurité sociale : prestations familiales, aides au "
+        "Organisme de la branche famille de la sécurité sociale : prestations familiales, aides au "
         "logement, RSA, prime d'activité.",
     ),
     (
         "CASF",
         "code de l'action sociale et des familles",
-        "Le code qui fixe les règles des CCAS (articles L123-4 à L123-9 et R123-1 et suivants : "
+        "Le code qui fixe les règles des CCAS (articles L123-4 à L123-9 et R123-1 et suivants : "
         "missions, conseil d'administration, ABS), de l'aide sociale légale et de la "
         "domiciliation.",
     ),
@@ -83,7 +83,7 @@ SIGLES = [
     (
         "CPAM",
         "caisse primaire d'assurance maladie",
-        "Organisme local de l'assurance maladie : remboursements, complémentaire santé solidaire.",
+        "Organisme local de l'assurance maladie : remboursements, complémentaire santé solidaire.",
     ),
     (
         "DALO",
@@ -122,7 +122,7 @@ SIGLES = [
     (
         "MDPH",
         "maison départementale des personnes handicapées",
-        "Guichet unique des droits liés au handicap : AAH, PCH, orientation.",
+        "Guichet unique des droits liés au handicap : AAH, PCH, orientation.",
     ),
     (
         "PCH",
@@ -149,7 +149,7 @@ SIGLES = [
     (
         "RP",
         "recensement de la population",
-        "Enquête annuelle de l'INSEE ; ses résultats communaux servent de base à l'ABS.",
+        "Enquête annuelle de l'INSEE ; ses résultats communaux servent de base à l'ABS.",
     ),
     (
         "RSA",
@@ -161,7 +161,7 @@ SIGLES = [
         "SIAO",
         "service intégré de l'accueil et de l'orientation",
         "Plateforme départementale qui attribue les places d'hébergement et de logement "
-        "accompagné ; le 115 en dépend.",
+        "accompagné ; le 115 en dépend.",
     ),
     (
         "UDAF",
@@ -172,7 +172,7 @@ SIGLES = [
     (
         "UDCCAS",
         "union départementale des centres communaux d'action sociale",
-        "Association des CCAS et CIAS d'un département : formation, ressources, représentation.",
+        "Association des CCAS et CIAS d'un département : formation, ressources, représentation.",
     ),
     (
         "UNCCAS",
@@ -187,7 +187,7 @@ TERMS = [
         "Aide facultative",
         "aide extralégale",
         "Aide que le CCAS décide d'accorder au-delà de ce que la loi impose, sous forme de "
-        "prestations remboursables ou non (CASF L123-5) : secours d'urgence, aides à l'énergie "
+        "prestations remboursables ou non (CASF L123-5) : secours d'urgence, aides à l'énergie "
         "ou au loyer, au permis de conduire, aux obsèques… Le conseil d'administration en fixe "
         "les conditions, en général dans un règlement des aides facultatives, et deux "
         "demandeurs dans la même situation doivent être traités de la même façon.",
@@ -196,7 +196,7 @@ TERMS = [
         "Aide légale",
         "aide sociale légale",
         "Aide que la loi accorde à toute personne qui remplit ses conditions (aide sociale aux "
-        "personnes âgées ou handicapées, ASPA…) : ni le CCAS ni la commune n'en fixent les "
+        "personnes âgées ou handicapées, ASPA…) : ni le CCAS ni la commune n'en fixent les "
         "règles. Le CCAS reçoit la demande, constitue le dossier et le transmet avec son avis, "
         "dans le mois du dépôt, à l'autorité qui décide, le plus souvent le président du "
         "conseil départemental (CASF L123-5, L131-1).",
@@ -204,20 +204,20 @@ TERMS = [
     (
         "Analyse des besoins sociaux",
         "",
-        "Diagnostic que chaque CCAS ou CIAS doit conduire : une analyse de la population "
+        "Diagnostic que chaque CCAS ou CIAS doit conduire : une analyse de la population "
         "(âge, familles, revenus, logement…) et de ses besoins dans l'année qui suit le "
         "renouvellement du conseil municipal, puis des analyses thématiques pendant le mandat, "
         "présentées au conseil d'administration (CASF R123-1, dans sa rédaction issue du décret "
-        "n° 2016-824 du 21 juin 2016). Sigle : ABS.",
+        "n° 2016-824 du 21 juin 2016). Sigle : ABS.",
     ),
     (
         "Conseil d'administration",
         "",
-        "Instance qui administre le CCAS et délibère sur ses affaires : budget, règlement des "
-        "aides facultatives, délégations… Le maire le préside de droit ; il comprend en outre, "
+        "Instance qui administre le CCAS et délibère sur ses affaires : budget, règlement des "
+        "aides facultatives, délégations… Le maire le préside de droit ; il comprend en outre, "
         "en nombre égal, des membres élus par le conseil municipal en son sein et des membres "
         "nommés par le maire, 8 au moins et 16 au plus, nombre fixé par le conseil municipal. Il "
-        "est renouvelé après chaque élection municipale (CASF L123-6, R123-7). Sigle : CA.",
+        "est renouvelé après chaque élection municipale (CASF L123-6, R123-7). Sigle : CA.",
     ),
     (
         "Délégation de pouvoirs",
@@ -242,7 +242,7 @@ TERMS = [
         "Domiciliation",
         "élection de domicile",
         "Adresse administrative qu'un CCAS ou un organisme agréé donne à une personne sans "
-        "domicile stable, pour qu'elle reçoive son courrier et fasse valoir ses droits ; on dit "
+        "domicile stable, pour qu'elle reçoive son courrier et fasse valoir ses droits ; on dit "
         "aussi élection de domicile. Le CCAS doit l'assurer aux personnes qui ont un lien avec "
         "la commune, ne peut la refuser que faute de ce lien, par une décision motivée, et rend "
         "compte chaque année de cette activité au préfet (CASF L264-1 et suivants, D264-8).",
@@ -250,7 +250,7 @@ TERMS = [
     (
         "Établissement public administratif",
         "",
-        "Ce qu'est un CCAS ou un CIAS en droit (CASF L123-6) : une personne morale de droit "
+        "Ce qu'est un CCAS ou un CIAS en droit (CASF L123-6) : une personne morale de droit "
         "public distincte de la commune ou de l'intercommunalité, avec son conseil "
         "d'administration, son budget, son personnel et ses biens. Ses comptes suivent les "
         "règles de la comptabilité des communes (CASF L123-8).",
@@ -267,7 +267,7 @@ TERMS = [
         "Membre nommé",
         "",
         "Personne nommée par arrêté du maire parmi celles qui mènent des actions de prévention, "
-        "d'animation ou de développement social dans la commune ; autant que de membres élus. "
+        "d'animation ou de développement social dans la commune ; autant que de membres élus. "
         "Parmi eux, au moins un représentant des associations familiales (sur proposition de "
         "l'UDAF), des associations d'insertion et de lutte contre les exclusions, des "
         "associations de retraités et de personnes âgées, et des associations de personnes "
@@ -280,7 +280,7 @@ TERMS = [
         "descendants et, sous conditions, entre gendres ou belles-filles et beaux-parents "
         "(articles 205 à 207). Quand une personne demande certaines aides sociales légales, "
         "comme l'aide sociale à l'hébergement en établissement, ses obligés alimentaires sont "
-        "invités à dire ce qu'ils peuvent verser (CASF L132-6) ; le CCAS recueille ces "
+        "invités à dire ce qu'ils peuvent verser (CASF L132-6) ; le CCAS recueille ces "
         "éléments en constituant le dossier.",
     ),
     (
@@ -297,7 +297,7 @@ TERMS = [
         "Registre nominatif tenu par le maire, souvent confié au CCAS, des personnes âgées de "
         "65 ans ou plus, des personnes de plus de 60 ans reconnues inaptes au travail et des "
         "adultes handicapés qui vivent à domicile et demandent à y figurer. L'inscription est "
-        "facultative ; le registre sert à les joindre quand le plan d'alerte et d'urgence est "
+        "facultative ; le registre sert à les joindre quand le plan d'alerte et d'urgence est "
         "déclenché (canicule, autre risque exceptionnel) (CASF L121-6-1, R121-2 et suivants).",
     ),
     (
@@ -306,21 +306,21 @@ TERMS = [
         "Aide d'un faible montant, en argent, en bon ou en nature (alimentation, hygiène, "
         "énergie…), accordée le jour même à une personne qui ne peut pas attendre la réunion du "
         "conseil d'administration, dans les limites que celui-ci a fixées et par la personne à "
-        "qui il a délégué ce pouvoir ; le conseil en est informé ensuite.",
+        "qui il a délégué ce pouvoir ; le conseil en est informé ensuite.",
     ),
     (
         "Secret professionnel",
         "",
         "Les membres du conseil d'administration et toutes les personnes qui interviennent dans "
         "l'instruction, l'attribution ou la révision des aides sociales sont tenus au secret "
-        "professionnel : ce qu'ils apprennent de la situation des demandeurs ne se répète pas, "
-        "sous peine des sanctions du Code pénal (CASF L133-5 ; Code pénal, articles 226-13 et "
+        "professionnel : ce qu'ils apprennent de la situation des demandeurs ne se répète pas, "
+        "sous peine des sanctions du Code pénal (CASF L133-5 ; Code pénal, articles 226-13 et "
         "226-14).",
     ),
     (
         "Vice-président(e)",
         "",
-        "Membre du conseil d'administration élu(e) par celui-ci dès sa constitution ; il ou elle "
+        "Membre du conseil d'administration élu(e) par celui-ci dès sa constitution ; il ou elle "
         "préside le conseil en l'absence du maire, président de droit. Le conseil élit aussi un "
         "vice-président délégué, qui le remplace s'il est empêché. Le ou la vice-président(e) "
         "reçoit souvent une délégation de pouvoirs du conseil et une délégation de signature du "

@@ -91,14 +91,14 @@ GUIDES = [
             text(
                 "<p>Chaque CCAS ou CIAS procède à une analyse des besoins sociaux de "
                 "l'ensemble de la population qui relève de lui. Depuis le décret du 21 juin "
-                "2016, elle n'est plus annuelle : une analyse socio-démographique est "
+                "2016, elle n'est plus annuelle : une analyse socio-démographique est "
                 "attendue dans l'année qui suit le renouvellement général des conseils "
                 "municipaux, puis des analyses thématiques peuvent la compléter pendant le "
                 "mandat.</p>"
             ),
             law(
                 "R123-1",
-                "Le CCAS conduit une analyse des besoins sociaux de la population ; elle "
+                "Le CCAS conduit une analyse des besoins sociaux de la population ; elle "
                 "fait l'objet d'un rapport présenté au conseil d'administration. Une analyse "
                 "socio-démographique est réalisée dans l'année civile qui suit le "
                 "renouvellement des conseils municipaux.",
@@ -114,7 +114,7 @@ GUIDES = [
                 "<p>Le socle vient du recensement de la population (RP) et des revenus "
                 "localisés de l'INSEE (Filosofi), complétés par la CAF, le Département et "
                 "l'activité du CCAS lui-même. Une valeur communale ne parle qu'à côté de "
-                "références : l'intercommunalité, le département, la région, la France "
+                "références : l'intercommunalité, le département, la région, la France "
                 "métropolitaine, et des communes comparables.</p>"
             ),
             table(
@@ -151,7 +151,7 @@ GUIDES = [
             callout(
                 "warning",
                 "Rupture de série",
-                "<p>Le dernier millésime de Filosofi est 2021 : l'INSEE n'a pas produit "
+                "<p>Le dernier millésime de Filosofi est 2021 : l'INSEE n'a pas produit "
                 "d'édition 2022. Ne tracez pas de courbe continue par-dessus ce trou.</p>",
             ),
             h2("Le calendrier conseillé"),
@@ -159,19 +159,19 @@ GUIDES = [
                 "D'une élection municipale à l'autre",
                 [
                     (
-                        "Mois 1 à 3 : cadrer",
+                        "Mois 1 à 3 : cadrer",
                         "Le conseil d'administration fixe les questions prioritaires et le périmètre.",
                     ),
                     (
-                        "Mois 3 à 8 : collecter et comparer",
+                        "Mois 3 à 8 : collecter et comparer",
                         "Utilisez les données mutualisées par l'union plutôt que de les racheter.",
                     ),
                     (
-                        "Mois 8 à 12 : présenter",
+                        "Mois 8 à 12 : présenter",
                         "Rapport au conseil d'administration, puis version courte pour le conseil municipal.",
                     ),
                     (
-                        "Années suivantes : approfondir",
+                        "Années suivantes : approfondir",
                         "Une analyse thématique par an (seniors, logement, jeunes...).",
                     ),
                 ],
@@ -179,14 +179,14 @@ GUIDES = [
             faq(
                 [
                     (
-                        "Un CCAS de moins de 1 500 habitants doit-il faire une ABS ?",
-                        "<p>Si la commune a conservé son CCAS, oui : l'obligation vise tout "
+                        "Un CCAS de moins de 1 500 habitants doit-il faire une ABS ?",
+                        "<p>Si la commune a conservé son CCAS, oui : l'obligation vise tout "
                         "CCAS. Si l'action sociale a été transférée à un CIAS, c'est lui qui "
                         "la conduit.</p>",
                     ),
                     (
-                        "Peut-on mutualiser l'ABS entre communes ?",
-                        "<p>Oui pour la collecte et les comparaisons : c'est l'objet du "
+                        "Peut-on mutualiser l'ABS entre communes ?",
+                        "<p>Oui pour la collecte et les comparaisons : c'est l'objet du "
                         "module Indicateurs de l'union. Chaque CCAS garde ses propres "
                         "conclusions.</p>",
                     ),
@@ -199,7 +199,7 @@ GUIDES = [
         "slug": "composer-conseil-administration-ccas",
         "title": "Composer le conseil d'administration du CCAS",
         "summary": "Élus et membres nommés, associations à représenter, calendrier après les "
-        "élections municipales : la composition du conseil d'administration pas à pas.",
+        "élections municipales : la composition du conseil d'administration pas à pas.",
         "themes": ["gouvernance-du-ccas"],
         "audiences": ["elus", "directeurs"],
         "authors": [("Alice Admin", "déléguée générale de l'union")],
@@ -233,8 +233,8 @@ GUIDES = [
             ),
             law(
                 "R123-7 à R123-15",
-                "Le conseil municipal fixe le nombre des membres ; ses représentants sont élus "
-                "au scrutin de liste à la représentation proportionnelle au plus fort reste ; "
+                "Le conseil municipal fixe le nombre des membres ; ses représentants sont élus "
+                "au scrutin de liste à la représentation proportionnelle au plus fort reste ; "
                 "le maire nomme les autres membres après avoir informé les associations "
                 "concernées.",
             ),
@@ -270,14 +270,14 @@ GUIDES = [
             faq(
                 [
                     (
-                        "Un adjoint peut-il être membre nommé ?",
-                        "<p>Non : les membres nommés ne peuvent pas être membres du conseil "
+                        "Un adjoint peut-il être membre nommé ?",
+                        "<p>Non : les membres nommés ne peuvent pas être membres du conseil "
                         "municipal. Les élus siègent au titre du collège des élus.</p>",
                     ),
                     (
-                        "Que faire si une association ne propose personne ?",
+                        "Que faire si une association ne propose personne ?",
                         "<p>Gardez la trace de la sollicitation. Le conseil peut "
-                        "délibérer valablement ; relancez l'association pour le prochain "
+                        "délibérer valablement ; relancez l'association pour le prochain "
                         "siège vacant.</p>",
                     ),
                 ]
@@ -289,7 +289,7 @@ GUIDES = [
         "slug": "mettre-en-place-domiciliation",
         "title": "Mettre en place la domiciliation des personnes sans domicile stable",
         "summary": "Qui peut être domicilié, les motifs de refus, la durée, le courrier et le "
-        "rapport annuel au préfet : organiser l'élection de domicile au CCAS.",
+        "rapport annuel au préfet : organiser l'élection de domicile au CCAS.",
         "themes": ["domiciliation", "acces-aux-droits"],
         "audiences": ["agents", "directeurs"],
         "authors": [("Marc Modération", "référent accès aux droits")],
@@ -311,7 +311,7 @@ GUIDES = [
             law(
                 "L264-4",
                 "Le CCAS ou CIAS ne peut refuser l'élection de domicile que si la personne "
-                "n'a aucun lien avec la commune ou le groupement de communes ; le refus est "
+                "n'a aucun lien avec la commune ou le groupement de communes ; le refus est "
                 "motivé et oriente vers un autre organisme.",
             ),
             figure("1", "an", "durée de l'élection de domicile, renouvelable"),
@@ -347,15 +347,15 @@ GUIDES = [
             faq(
                 [
                     (
-                        "Quand la domiciliation prend-elle fin ?",
+                        "Quand la domiciliation prend-elle fin ?",
                         "<p>À son terme si elle n'est pas renouvelée, à la demande de la "
                         "personne, ou lorsqu'elle ne s'est pas manifestée pendant plus de "
                         "trois mois consécutifs.</p>",
                     ),
                     (
-                        "Faut-il un titre de séjour ?",
+                        "Faut-il un titre de séjour ?",
                         "<p>La domiciliation généraliste s'adresse aussi aux personnes "
-                        "étrangères pour les droits auxquels elles peuvent prétendre ; la "
+                        "étrangères pour les droits auxquels elles peuvent prétendre ; la "
                         "demande d'asile relève d'un dispositif distinct.</p>",
                     ),
                 ]
@@ -366,7 +366,7 @@ GUIDES = [
     {
         "slug": "ouvrir-epicerie-solidaire",
         "title": "Ouvrir une épicerie solidaire",
-        "summary": "De l'étude d'opportunité à l'ouverture : public, approvisionnement, "
+        "summary": "De l'étude d'opportunité à l'ouverture : public, approvisionnement, "
         "participation des clients, budget et partenaires d'une épicerie sociale et solidaire.",
         "themes": ["aide-alimentaire-et-epicerie-solidaire", "insertion-et-emploi"],
         "audiences": ["directeurs", "elus", "partenaires"],
@@ -377,7 +377,7 @@ GUIDES = [
             text(
                 "<p>Une épicerie solidaire propose des produits variés, dont des produits "
                 "frais, contre une participation de 10 à 30 % du prix habituel. Les "
-                "personnes choisissent ce qu'elles achètent ; l'aide s'accompagne d'un "
+                "personnes choisissent ce qu'elles achètent ; l'aide s'accompagne d'un "
                 "projet (budget, dette, emploi) et d'une durée limitée.</p>"
             ),
             law(
@@ -389,7 +389,7 @@ GUIDES = [
             law(
                 "L266-2",
                 "Seules des personnes morales habilitées peuvent recevoir des contributions "
-                "publiques destinées à la mise en œuvre de l'aide alimentaire ; l'habilitation "
+                "publiques destinées à la mise en œuvre de l'aide alimentaire ; l'habilitation "
                 "concerne les organismes de droit privé.",
             ),
             h2("Les étapes"),
@@ -432,7 +432,7 @@ GUIDES = [
                 "tip",
                 "Réseau",
                 "<p>Les réseaux nationaux d'épiceries solidaires proposent formations, "
-                "approvisionnement et outils de gestion : adhérer coûte moins cher que tout "
+                "approvisionnement et outils de gestion : adhérer coûte moins cher que tout "
                 "réinventer.</p>",
             ),
             UNION_CONTACT,
@@ -441,7 +441,7 @@ GUIDES = [
     {
         "slug": "cent-premiers-jours-mandat",
         "title": "Les cent premiers jours d'un mandat au CCAS",
-        "summary": "Pour les élus nouvellement désignés : installer le conseil, voter le budget, "
+        "summary": "Pour les élus nouvellement désignés : installer le conseil, voter le budget, "
         "lancer l'ABS, rencontrer les partenaires. Une feuille de route pour les trois "
         "premiers mois.",
         "themes": ["gouvernance-du-ccas", "abs-et-observation-sociale"],
@@ -449,14 +449,14 @@ GUIDES = [
         "authors": [("Alice Admin", "déléguée générale"), ("Marc Modération", "formateur")],
         "reviewed_days_ago": 30,
         "body": [
-            h2("Semaine 1 à 4 : installer"),
+            h2("Semaine 1 à 4 : installer"),
             text(
                 "<p>Le conseil municipal délibère sur le nombre de membres du conseil "
-                "d'administration et élit ses représentants ; le maire nomme les autres "
+                "d'administration et élit ses représentants ; le maire nomme les autres "
                 "membres. Le premier conseil élit le vice-président, qui animera le CCAS au "
                 "quotidien.</p>"
             ),
-            h2("Mois 2 : décider"),
+            h2("Mois 2 : décider"),
             steps(
                 "Les délibérations de début de mandat",
                 [
@@ -466,11 +466,11 @@ GUIDES = [
                     ),
                     (
                         "Budget",
-                        "Le budget du CCAS est distinct de celui de la commune ; la subvention communale en est la principale recette.",
+                        "Le budget du CCAS est distinct de celui de la commune ; la subvention communale en est la principale recette.",
                     ),
                     (
                         "Règlement des aides facultatives",
-                        "Critères, barèmes, commission : relisez-le avant la première commission.",
+                        "Critères, barèmes, commission : relisez-le avant la première commission.",
                     ),
                 ],
             ),
@@ -481,11 +481,11 @@ GUIDES = [
                 code="CGCT",
                 url=CGCT_URL,
             ),
-            h2("Mois 3 : comprendre le territoire"),
+            h2("Mois 3 : comprendre le territoire"),
             text(
                 "<p>L'analyse des besoins sociaux doit être engagée dans l'année qui suit "
                 "l'élection. Demandez au directeur les indicateurs déjà disponibles dans "
-                "Maillage, et visitez les services : accueil, domiciliation, épicerie, "
+                "Maillage, et visitez les services : accueil, domiciliation, épicerie, "
                 "portage de repas.</p>"
             ),
             callout(
@@ -511,7 +511,7 @@ GUIDES = [
     {
         "slug": "partager-resultats-abs-sans-donnees-personnelles",
         "title": "Partager les résultats de l'ABS sans données personnelles",
-        "summary": "Secret statistique, petits effectifs, secret secondaire : publier des "
+        "summary": "Secret statistique, petits effectifs, secret secondaire : publier des "
         "chiffres utiles sans permettre de reconnaître un ménage.",
         "themes": ["abs-et-observation-sociale", "numerique"],
         "audiences": ["directeurs", "agents"],
@@ -522,12 +522,12 @@ GUIDES = [
             text(
                 "<p>Un tableau publié ne doit permettre à personne d'identifier un ménage, "
                 "même en croisant plusieurs chiffres. Les données de l'INSEE et de la CAF "
-                "arrivent déjà protégées ; les chiffres d'activité du CCAS doivent l'être "
+                "arrivent déjà protégées ; les chiffres d'activité du CCAS doivent l'être "
                 "par vos soins.</p>"
             ),
             law(
                 "Loi n° 51-711 du 7 juin 1951",
-                "Elle fonde le secret statistique : les informations individuelles recueillies "
+                "Elle fonde le secret statistique : les informations individuelles recueillies "
                 "à des fins statistiques ne peuvent être diffusées de façon à identifier les "
                 "personnes.",
                 code="LOI",
@@ -573,13 +573,13 @@ GUIDES = [
             faq(
                 [
                     (
-                        "Pourquoi un taux de pauvreté affiché 5 % ?",
-                        "<p>L'INSEE affiche 5 % pour tout taux inférieur : c'est un plancher, "
+                        "Pourquoi un taux de pauvreté affiché 5 % ?",
+                        "<p>L'INSEE affiche 5 % pour tout taux inférieur : c'est un plancher, "
                         "pas une mesure.</p>",
                     ),
                     (
-                        "Peut-on transmettre des listes nominatives à l'union ?",
-                        "<p>Non. Seuls des agrégats quittent l'espace du CCAS ; Maillage "
+                        "Peut-on transmettre des listes nominatives à l'union ?",
+                        "<p>Non. Seuls des agrégats quittent l'espace du CCAS ; Maillage "
                         "applique lui-même les seuils au moment de la publication.</p>",
                     ),
                 ]

@@ -59,7 +59,7 @@ def documents_served_through_wagtail(app_configs, **kwargs) -> list[checks.Check
         return []
     return [
         checks.Error(
-            'WAGTAILDOCS_SERVE_METHOD = "direct" sert les documents sans contrôle : ceux des '
+            'WAGTAILDOCS_SERVE_METHOD = "direct" sert les documents sans contrôle : ceux des '
             "pages réservées aux personnes connectées deviendraient publics.",
             hint='Retirez ce réglage (ou choisissez "serve_view").',
             id="knowledge_base.E001",

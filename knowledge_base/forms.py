@@ -35,7 +35,7 @@ class ExperienceProposalForm(forms.Form):
                 fields=PROPOSAL_FIELDS,
                 labels={"title": "Titre de l'expérience"},
                 help_texts={
-                    "title": "Ce qui a été fait, en une ligne (ex. : « Une épicerie solidaire "
+                    "title": "Ce qui a été fait, en une ligne (ex. : « Une épicerie solidaire "
                     "mobile pour les quartiers sans commerce »).",
                     "summary": "Deux ou trois phrases pour donner envie de lire la fiche.",
                 },
@@ -63,5 +63,5 @@ class ExperienceProposalForm(forms.Form):
         )
         # A model field's validators run with the page's own checks, not with this form's.
         self.fields["contact_phone"].validators.append(validate_phone)
-        self.fields["contact_phone"].help_text = "Ex. : 01 48 00 00 00"
+        self.fields["contact_phone"].help_text = "Ex. : 01 48 00 00 00"
         self.order_fields(PROPOSAL_FIELDS)

@@ -47,26 +47,26 @@ class ListingFilterForm(forms.Form):
         label="Thèmes",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Thème inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Thème inconnu : « %(value)s »."},
     )
     match = forms.ChoiceField(
         label="Combiner les thèmes",
         required=False,
         choices=[("any", "au moins un des thèmes cochés"), ("all", "tous les thèmes cochés")],
-        error_messages={"invalid_choice": "Choix inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Choix inconnu : « %(value)s »."},
     )
     audience = forms.ChoiceField(
         label="Public",
         required=False,
         choices=[("", "Tous les publics"), *Audience.choices],
-        error_messages={"invalid_choice": "Public inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Public inconnu : « %(value)s »."},
     )
     commune = forms.CharField(
         label="Commune",
         required=False,
         max_length=100,
         help_text="Nom de la commune du CCAS, suivi de son département si le nom est porté par "
-        "plusieurs communes (ex. : Montreuil (93)), ou son code INSEE.",
+        "plusieurs communes (ex. : Montreuil (93)), ou son code INSEE.",
     )
     departement = forms.ChoiceField(
         label="Département",
@@ -79,7 +79,7 @@ class ListingFilterForm(forms.Form):
         label="Trier par",
         required=False,
         choices=[(SORT_DATE, "les plus récents"), (SORT_RELEVANCE, "pertinence")],
-        error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
+        error_messages={"invalid_choice": "Tri inconnu : « %(value)s »."},
     )
 
     def __init__(
@@ -111,7 +111,7 @@ class ListingFilterForm(forms.Form):
         departements = Departement.objects.all()
         if any_departement:
             self.fields["departement"].error_messages["invalid_choice"] = (
-                "Département inconnu : « %(value)s »."
+                "Département inconnu : « %(value)s »."
             )
         else:
             departements = departements.filter(communes__in=self.communes.values("pk")).distinct()
@@ -148,20 +148,20 @@ class ListingFilterForm(forms.Form):
                 result.suggestions, key=lambda commune: commune.code not in with_experiences
             )
             raise forms.ValidationError(
-                f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
+                f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
                 f"{list_communes(suggestions)}."
             )
         if commune is not None:  # a unique name, but not in the département typed
             raise forms.ValidationError(
-                f"Aucune commune « {name} » dans le département {departement} : "
-                f"vouliez-vous dire {commune_label(commune)} ?"
+                f"Aucune commune « {name} » dans le département {departement} : "
+                f"vouliez-vous dire {commune_label(commune)} ?"
             )
         if result.suggestions:
             raise forms.ValidationError(
-                f"Commune inconnue : « {typed} ». Vouliez-vous dire : "
-                f"{list_communes(result.suggestions)} ?"
+                f"Commune inconnue : « {typed} ». Vouliez-vous dire : "
+                f"{list_communes(result.suggestions)} ?"
             )
-        raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
+        raise forms.ValidationError(f"Commune inconnue : « {typed} ».")
 
 
 def communes_served_by(members: QuerySet) -> QuerySet:

@@ -181,7 +181,7 @@ def incomplete_tables(page: GuidePage) -> list[str]:
         if gaps:
             caption = str((value or {}).get("table_caption") or "").strip()
             name = f"Tableau {rank}" + (f" (« {caption} »)" if caption else "")
-            described.append(f"{name} : {', '.join(gaps)}")
+            described.append(f"{name} : {', '.join(gaps)}")
     return described
 
 
@@ -228,7 +228,7 @@ class IncompleteTablesView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageRe
         return [
             [
                 page.title,
-                " ; ".join(incomplete_tables(page)),
+                " ; ".join(incomplete_tables(page)),
                 _local(page.last_published_at),
                 str(page.status_string),
                 self.edit_url(page),

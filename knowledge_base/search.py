@@ -210,7 +210,7 @@ def promoted_results(query: str, request=None) -> list[Promotion]:
 ABS_PROMOTION_QUERIES = ("abs", "analyse des besoins sociaux", "indicateurs")
 ABS_PROMOTION_TITLE = "Indicateurs de l'analyse des besoins sociaux (ABS)"
 ABS_PROMOTION_DESCRIPTION = (
-    "Les indicateurs que les CCAS et CIAS membres publient, comparés à leur territoire : "
+    "Les indicateurs que les CCAS et CIAS membres publient, comparés à leur territoire : "
     "le portrait de chaque commune et de chaque intercommunalité."
 )
 

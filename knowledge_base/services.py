@@ -199,7 +199,7 @@ def revise_experience(
         page = experience_sent_back(member, page_id)
         if page is None:
             raise ProposalError(
-                "Cette expérience n'attend plus de modification : elle a déjà été renvoyée "
+                "Cette expérience n'attend plus de modification : elle a déjà été renvoyée "
                 "à l'union ou publiée."
             )
         _write_fields(page, fields)
@@ -290,7 +290,7 @@ def _send(template: str, subject: str, user, context: dict) -> None:
     if not user or not user.email:
         return
     send_templated(
-        f"{settings.PLATFORM_NAME} : {subject}",
+        f"{settings.PLATFORM_NAME} : {subject}",
         template,
         {
             **context,
@@ -392,7 +392,7 @@ def save_glossary_term(
         if kind not in GlossaryKind.values:
             choices = " ou ".join(f"« {value} »" for value in GlossaryKind.values)
             raise GlossaryError(
-                f"Nature inconnue pour « {acronym.strip()} » : « {kind} » (attendu : {choices})."
+                f"Nature inconnue pour « {acronym.strip()} » : « {kind} » (attendu : {choices})."
             )
         defaults["kind"] = kind
     term, _ = GlossaryTerm.objects.update_or_create(acronym=acronym.strip(), defaults=defaults)
@@ -403,13 +403,13 @@ INDEX_PAGES = {
     "guides": (
         "GuideIndexPage",
         "Guides pratiques",
-        "<p>Des guides écrits par l'union pour les équipes des CCAS et les élus : le droit "
+        "<p>Des guides écrits par l'union pour les équipes des CCAS et les élus : le droit "
         "applicable, les étapes, les modèles et les bonnes questions.</p>",
     ),
     "experiences": (
         "ExperienceIndexPage",
         "Expériences des CCAS",
-        "<p>Ce qui marche dans nos communes : des actions menées par les CCAS et CIAS membres, "
+        "<p>Ce qui marche dans nos communes : des actions menées par les CCAS et CIAS membres, "
         "décrites par leurs équipes et relues par l'union.</p>",
     ),
 }
@@ -424,7 +424,7 @@ def ensure_index_pages() -> tuple[Page, Page]:
 
     home = HomePage.objects.first()
     if home is None:
-        raise ProposalError("La page d'accueil du portail n'existe pas : lancez les migrations.")
+        raise ProposalError("La page d'accueil du portail n'existe pas : lancez les migrations.")
     pages = []
     for slug, (class_name, title, intro) in INDEX_PAGES.items():
         model = getattr(kb_models, class_name)

@@ -15,9 +15,9 @@ class PhoneValidator:
     leading « + », with at least ten digits (« 01 48 00 00 00 », « +33 (0)1 48 00 00 00 »)."""
 
     message = (
-        "Saisissez un numéro de téléphone : chiffres, espaces, points, tirets ou parenthèses, "
+        "Saisissez un numéro de téléphone : chiffres, espaces, points, tirets ou parenthèses, "
         "un « + » au début pour l'international, et au moins 10 chiffres "
-        "(ex. : 01 48 00 00 00)."
+        "(ex. : 01 48 00 00 00)."
     )
 
     def __call__(self, value) -> None:

@@ -207,7 +207,7 @@ def refuse_bulk_publishing_incomplete_pages(request, action_type, objects, actio
     names = ", ".join(f"« {title} »" for title in refused)
     messages.error(
         request,
-        f"Rien n'a été publié : {names} contien{'nent' if len(refused) > 1 else 't'} des "
+        f"Rien n'a été publié : {names} contien{'nent' if len(refused) > 1 else 't'} des "
         "éléments incomplets (un tableau sans titre ou sans en-tête, par exemple). Ouvrez "
         f"{'ces pages' if len(refused) > 1 else 'la page'} pour les corriger, puis publiez.",
     )

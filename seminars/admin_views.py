@@ -113,10 +113,10 @@ class Refused(Http404):
         self.title = title  # the page's title, when neither « Introuvable » nor a bad parameter
 
 
-NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
-SCAN_UNKNOWN = "Code d'émargement inconnu : cherchez la personne dans la liste."
-FORMAT_UNKNOWN = "Format inconnu : csv, xlsx ou pdf."
-STATS_FORMAT_UNKNOWN = "Format inconnu : xlsx ou csv."
+NOT_FOUND = "Cette page n'existe pas ou plus : l'événement ou l'inscription a pu être supprimé."
+SCAN_UNKNOWN = "Code d'émargement inconnu : cherchez la personne dans la liste."
+FORMAT_UNKNOWN = "Format inconnu : csv, xlsx ou pdf."
+STATS_FORMAT_UNKNOWN = "Format inconnu : xlsx ou csv."
 ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 
 
@@ -195,10 +195,10 @@ def year_report(request):
     if year not in years:
         if year is not None:
             messages.error(
-                request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
+                request, f"Aucun événement en « {asked} » : voici la dernière année écoulée."
             )
         elif asked:  # not a year at all (« abc », « ² »)
-            messages.error(request, f"Année invalide : « {asked} ».")
+            messages.error(request, f"Année invalide : « {asked} ».")
         year = default_report_year()
     report = build_year_report(year)
     if request.GET.get("format") == "xlsx":
@@ -369,7 +369,7 @@ def check_in_as_posted(request, registration: Registration, here: str, back: str
     elif undone:
         titles = ", ".join(f"« {title} »" for title in undone)
         state += f" (et présences aux ateliers {titles} annulées)"
-    messages.success(request, f"{name} : {state}.")
+    messages.success(request, f"{name} : {state}.")
     return None
 
 
@@ -394,9 +394,9 @@ def atelier_presence_as_posted(request, registration: Registration, present: boo
         return
     if present:
         also = "" if was_checked_in else " (et présence à l'événement émargée)"
-        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
+        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
     else:
-        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
+        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
 
 
 def check_in_question(request, registration: Registration, here: str, back: str):
@@ -412,7 +412,7 @@ def check_in_question(request, registration: Registration, here: str, back: str)
         request,
         "check_in_confirm.html",
         seminar,
-        f"Émarger {name} aujourd'hui ?",
+        f"Émarger {name} aujourd'hui ?",
         registration=registration,
         when=when,
         today=today,
@@ -444,7 +444,7 @@ def over_capacity_message(result, added: str = "") -> str:
         text = f"Inscription {with_de(name)} confirmée{checked}"
     if result.beyond:
         text += (
-            f", au-delà de la jauge : {confirmed_label(result.confirmed)} pour "
+            f", au-delà de la jauge : {confirmed_label(result.confirmed)} pour "
             f"{result.seats} place{'s' if result.seats > 1 else ''}, dont {result.beyond} "
             "au-delà de la jauge."
         )
@@ -452,7 +452,7 @@ def over_capacity_message(result, added: str = "") -> str:
         text += "."
     if result.full_ateliers:
         names = ", ".join(f"« {title} »" for title in result.full_ateliers)
-        text += f" Atelier complet, où la personne est comptée en plus : {names}."
+        text += f" Atelier complet, où la personne est comptée en plus : {names}."
     if registration.email:
         text += " Un e-mail de confirmation lui est envoyé."
     return text
@@ -533,7 +533,7 @@ def cancel(request, pk: int, registration_pk: int):
         request,
         "cancel.html",
         seminar,
-        f"Annuler l'inscription {with_de(name)} ?",
+        f"Annuler l'inscription {with_de(name)} ?",
         registration=registration,
         query=QueryDict(query).urlencode(),
         back_url=_list_url(seminar, query),
@@ -580,7 +580,7 @@ def add(request, pk: int):
         f"Ajouter une inscription – {seminar.title}",
         form=form,
         submit="Ajouter",
-        summary_title="L'inscription n'est pas enregistrée : des informations sont à corriger",
+        summary_title="L'inscription n'est pas enregistrée : des informations sont à corriger",
         status=400 if form.errors else 200,
     )
 
@@ -591,7 +591,7 @@ def present_now_refusal(seminar: SeminarPage) -> str:
     first, last = seminar.check_in_days()
     return (
         f"« Présent(e) maintenant » sert pendant l'événement (du {long_date(first, weekday=False)} "
-        f"au {long_date(last, weekday=False)}) : décochez la case pour inscrire la personne, puis "
+        f"au {long_date(last, weekday=False)}) : décochez la case pour inscrire la personne, puis "
         "émargez-la depuis la liste."
     )
 
@@ -656,7 +656,7 @@ def edit(request, pk: int, registration_pk: int):
         f"Modifier l'inscription {with_de(name)} – {seminar.title}",
         form=form,
         submit="Enregistrer les modifications",
-        summary_title="L'inscription n'est pas modifiée : des informations sont à corriger",
+        summary_title="L'inscription n'est pas modifiée : des informations sont à corriger",
         status=400 if form.errors else 200,
     )
 
@@ -734,7 +734,7 @@ def flagged(request, pk: int):
                 )
         if code:
             registration = fix_commune(registration, code, actor=request.user)
-            messages.success(request, f"Commune {with_de(name)} corrigée : {registration.commune}.")
+            messages.success(request, f"Commune {with_de(name)} corrigée : {registration.commune}.")
             return redirect("seminars_admin:flagged", pk=seminar.pk)
         problem = {
             "registration": registration.pk,
@@ -774,16 +774,16 @@ def _typed_commune(typed: str, name: str) -> tuple[str, str]:
     if result.status == "matched":
         return result.commune.code, ""
     if INSEE_CODE.match(typed) or typed.isdigit():
-        return "", f"Code INSEE inconnu pour {name} : « {typed.upper()} »."
+        return "", f"Code INSEE inconnu pour {name} : « {typed.upper()} »."
     listed = ", ".join(f"{c.nom} ({c.code})" for c in result.suggestions)
     if result.status == "ambiguous":
         return "", (
-            f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
+            f"Plusieurs communes s'appellent « {typed} » : {listed}. Saisissez le code INSEE de "
             f"celle {with_de(name)}."
         )
-    maybe = f" Vouliez-vous dire : {listed} ?" if listed else ""
+    maybe = f" Vouliez-vous dire : {listed} ?" if listed else ""
     return "", (
-        f"Commune inconnue pour {name} : « {typed} ».{maybe} Saisissez son nom exact ou son "
+        f"Commune inconnue pour {name} : « {typed} ».{maybe} Saisissez son nom exact ou son "
         "code INSEE."
     )
 
@@ -846,7 +846,7 @@ def certificates(request, pk: int):
     refuse_attestations_before_the_event(seminar)
     present = present_registrations(seminar)
     if not present:
-        messages.error(request, "Aucune présence émargée : pas d'attestation à produire.")
+        messages.error(request, "Aucune présence émargée : pas d'attestation à produire.")
         return redirect("seminars_admin:registrations", pk=seminar.pk)
     return download_response(
         certificate_pdf(seminar, present), "pdf", certificate_filename(seminar)
@@ -858,7 +858,7 @@ def certificate(request, pk: int, registration_pk: int):
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
     refuse_attestations_before_the_event(seminar)
     if not registration.was_present:
-        raise Refused("Pas de présence émargée pour cette personne : pas d'attestation.")
+        raise Refused("Pas de présence émargée pour cette personne : pas d'attestation.")
     return download_response(
         certificate_pdf(seminar, [registration]),
         "pdf",
@@ -882,7 +882,7 @@ def email_certificates(request, pk: int):
     else:
         messages.info(
             request,
-            "Aucune attestation à envoyer : chaque personne présente avec une adresse e-mail a "
+            "Aucune attestation à envoyer : chaque personne présente avec une adresse e-mail a "
             "déjà reçu la sienne.",
         )
     return redirect("seminars_admin:registrations", pk=seminar.pk)
@@ -916,7 +916,7 @@ def remind_evaluations(request, pk: int):
     else:
         messages.info(
             request,
-            "Aucune personne à relancer : chaque personne présente avec une adresse e-mail a "
+            "Aucune personne à relancer : chaque personne présente avec une adresse e-mail a "
             "répondu ou a déjà été relancée, ou le questionnaire n'est pas ouvert.",
         )
     return redirect("seminars_admin:evaluations", pk=seminar.pk)
@@ -987,7 +987,7 @@ def email(request, pk: int):
             else:
                 messages.warning(
                     request,
-                    f"Aucun message envoyé : {without or 'personne parmi ces destinataires.'}",
+                    f"Aucun message envoyé : {without or 'personne parmi ces destinataires.'}",
                 )
             return redirect("seminars_admin:registrations", pk=seminar.pk)
     return _render(
@@ -997,7 +997,7 @@ def email(request, pk: int):
         f"Écrire aux inscrits – {seminar.title}",
         form=form,
         submit="Envoyer",
-        summary_title="Le message n'est pas envoyé : des informations sont à corriger",
+        summary_title="Le message n'est pas envoyé : des informations sont à corriger",
         status=400 if form.errors else 200,
     )
 
@@ -1020,7 +1020,7 @@ def _without_address(registrations) -> str:
         verb = "n'a" if count == 1 else "n'ont"
         names = ", ".join(f"{r.prenom} {r.nom}" for r in people)
         said.append(
-            f"{count} {one if count == 1 else several} {verb} pas d'adresse e-mail : {names}."
+            f"{count} {one if count == 1 else several} {verb} pas d'adresse e-mail : {names}."
         )
     return " ".join(said)
 
@@ -1033,7 +1033,7 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
 
     address = request.user.email
     if not address:
-        messages.error(request, "Votre compte n'a pas d'adresse e-mail : le test n'est pas parti.")
+        messages.error(request, "Votre compte n'a pas d'adresse e-mail : le test n'est pas parti.")
         return
     sample = recipients.exclude(email="").first() or recipients.first()
     if sample is None:
@@ -1043,13 +1043,13 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
     try:
         test.send()
     except OSError as error:  # smtplib's errors are OSErrors: the server refused or is away
-        messages.error(request, f"Le test n'a pas pu partir ({error}) : réessayez plus tard.")
+        messages.error(request, f"Le test n'a pas pu partir ({error}) : réessayez plus tard.")
         return
     count = recipients.exclude(email="").count()
     messages.success(
         request,
         # Through the e-mail queue (union.mail): on its way, delivered within a minute or so.
         f"Test en route vers {address}, d'ordinaire reçu dans la minute (rien n'a été envoyé "
-        f"aux inscrits ; le message ira à {count} "
+        f"aux inscrits ; le message ira à {count} "
         f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
     )

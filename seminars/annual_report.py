@@ -265,7 +265,7 @@ def year_report_workbook(report: YearReport) -> bytes:
             sheet,
             [
                 "Heures de formation",
-                "non comptées : "
+                "non comptées : "
                 + plural(
                     report.without_duration,
                     "rencontre sans durée de formation attestée",

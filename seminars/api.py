@@ -190,7 +190,7 @@ class CodeField(serializers.ChoiceField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             raise serializers.ValidationError(
-                f"{TEXT_EXPECTED} Codes possibles : {', '.join(self.choice_strings_to_values)}."
+                f"{TEXT_EXPECTED} Codes possibles : {', '.join(self.choice_strings_to_values)}."
             )
         return super().to_internal_value(data)
 
@@ -226,7 +226,7 @@ def boolean_parameter(request, name: str) -> bool:
         return True
     if not raw or raw in FALSE_WORDS:
         return False
-    raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
+    raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
 
 
 class SeminarList(generics.ListCreateAPIView):
@@ -246,8 +246,8 @@ class SeminarList(generics.ListCreateAPIView):
             OpenApiParameter(
                 "upcoming",
                 bool,
-                description="Seulement les événements à venir (true/false, 1/0, oui/non) ; "
-                "une autre valeur : 400",
+                description="Seulement les événements à venir (true/false, 1/0, oui/non) ; "
+                "une autre valeur : 400",
             )
         ]
     )
@@ -291,7 +291,7 @@ ATELIER_PRESENCE = inline_serializer(
     {
         "id": serializers.IntegerField(help_text="Identifiant de l'atelier"),
         "present": serializers.BooleanField(
-            help_text="true : présence à l'atelier émargée (« Présent(e) à l'atelier »)"
+            help_text="true : présence à l'atelier émargée (« Présent(e) à l'atelier »)"
         ),
     },
     many=True,
@@ -360,18 +360,18 @@ class RegistrationInSerializer(serializers.Serializer):
     ateliers = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="Identifiants des ateliers, des entiers : [3, 4]",
+        help_text="Identifiants des ateliers, des entiers : [3, 4]",
     )
     needs = serializers.CharField(required=False, max_length=NEEDS_LIMIT)
     consent = serializers.BooleanField(
         required=False,
-        help_text="true ou false (un corps de formulaire : on, true, false, 1, 0, oui, non)",
+        help_text="true ou false (un corps de formulaire : on, true, false, 1, 0, oui, non)",
     )
     invitation = serializers.CharField(required=False, help_text="Clé d'invitation")
 
 
 PHONE_HELP = (
-    "Facultatif : numéro français à 10 chiffres ou international (+ et indicatif) ; enregistré "
+    "Facultatif : numéro français à 10 chiffres ou international (+ et indicatif) ; enregistré "
     "sous la forme « 06 12 34 56 78 », vu des seuls organisateurs"
 )
 
@@ -390,8 +390,8 @@ REGISTRATION_OUT = inline_serializer(
         "created": serializers.BooleanField(),
         "commune_status": serializers.ChoiceField(
             ["matched", "flagged"],
-            help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
-            "l'union la vérifiera (dites-le à la personne ; une faute de frappe se corrige en "
+            help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
+            "l'union la vérifiera (dites-le à la personne ; une faute de frappe se corrige en "
             "renvoyant l'inscription avec la même adresse et le même nom, avant la date limite "
             "des modifications, ou en écrivant au contact de l'événement)",
         ),
@@ -422,7 +422,7 @@ def _seminar_for(request, pk: int) -> SeminarPage:
 
 
 ATELIER_IDS_EXPECTED = "Liste d'identifiants d'ateliers attendue, par exemple [3, 4]."
-BOOLEAN_EXPECTED = "Booléen attendu : true ou false."
+BOOLEAN_EXPECTED = "Booléen attendu : true ou false."
 # The body's text fields, under the API's names.
 TEXT_FIELDS = ("nom", "prenom", "email", "commune", "fonction", "fonction_text", "needs", "phone")
 
@@ -527,7 +527,7 @@ class RegistrationList(APIView):
         if wanted and wanted not in Registration.Status.values:
             known = ", ".join(Registration.Status.values)
             raise ValidationError(
-                {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
+                {"status": [f"Statut inconnu « {wanted} » : attendu parmi {known}."]}
             )
         seminar = _event(pk)
         registrations = (
@@ -545,11 +545,11 @@ class RegistrationList(APIView):
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
                 REGISTRATION_OUT,
-                description="Même e-mail, avant la date limite des modifications : "
+                description="Même e-mail, avant la date limite des modifications : "
                 "inscription mise à jour",
             ),
             400: OpenApiResponse(
-                description="Erreurs par champ, en français (dont `email` : adresse déjà "
+                description="Erreurs par champ, en français (dont `email` : adresse déjà "
                 "inscrite après la date limite des modifications)"
             ),
         },
@@ -632,7 +632,7 @@ IMPORT_OUT = inline_serializer(
                 "fonction": serializers.CharField(help_text="Code retenu, à vérifier"),
             },
             many=True,
-            help_text="Fonctions saisies lues comme un code (une fois chacune) ; une fonction "
+            help_text="Fonctions saisies lues comme un code (une fois chacune) ; une fonction "
             "qu'aucune expression ne désigne sûrement est gardée telle que saisie sous « autre »",
         ),
     },
@@ -665,8 +665,8 @@ class RegistrationImport(APIView):
                 "hint": serializers.CharField(
                     required=False,
                     help_text="Département ou région par défaut, code (93) ou nom "
-                    "(Seine-Saint-Denis), pour les lignes sans colonne Département ni Région ; "
-                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
+                    "(Seine-Saint-Denis), pour les lignes sans colonne Département ni Région ; "
+                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
                 ),
             },
         ),
@@ -745,7 +745,7 @@ class RegistrationExport(APIView):
         fmt = request.query_params.get("format", "csv")
         if fmt not in EXPORT_FORMATS:
             # A wrong parameter, not a missing resource (the admin's 404 said « introuvable »).
-            raise ValidationError({"format": [f"Format inconnu « {fmt} » : csv, xlsx ou pdf."]})
+            raise ValidationError({"format": [f"Format inconnu « {fmt} » : csv, xlsx ou pdf."]})
         return attendance_response(seminar, fmt, request.query_params.get("atelier"))
 
 
@@ -761,7 +761,7 @@ class RatingSummarySerializer(serializers.Serializer):
     average = serializers.FloatField(allow_null=True, help_text="Note moyenne sur 4")
     counts = serializers.SerializerMethodField(help_text="Réponses par niveau, de 4 à 1")
     withheld = serializers.BooleanField(
-        help_text="Atelier noté par moins de 3 personnes : réponses non détaillées (elles "
+        help_text="Atelier noté par moins de 3 personnes : réponses non détaillées (elles "
         "désigneraient les quelques personnes qui l'avaient choisi)"
     )
 
@@ -803,12 +803,12 @@ class EvaluationSummaryView(APIView):
 class CheckInInSerializer(serializers.Serializer):
     present = serializers.BooleanField(
         default=True,
-        help_text="true (par défaut) : présent(e) ; false : annuler l'émargement",
+        help_text="true (par défaut) : présent(e) ; false : annuler l'émargement",
     )
     force = serializers.BooleanField(
         default=False,
-        help_text="true : émarger aussi une personne sans place confirmée (liste d'attente, "
-        "annulée), comme l'admin après son avertissement ; elle n'aura pas d'attestation",
+        help_text="true : émarger aussi une personne sans place confirmée (liste d'attente, "
+        "annulée), comme l'admin après son avertissement ; elle n'aura pas d'attestation",
     )
 
 
@@ -835,7 +835,7 @@ CHECK_IN_RESPONSES = {
     200: CheckedInSerializer,
     400: OpenApiResponse(
         description="`present` ou `force` invalide, ou personne sans place confirmée (liste "
-        "d'attente, annulée) sans `force` : l'admin l'émarge après un avertissement, l'API "
+        "d'attente, annulée) sans `force` : l'admin l'émarge après un avertissement, l'API "
         "demande `force` (`detail`, en français)"
     ),
     404: OpenApiResponse(description="Événement, inscription ou code introuvable"),
@@ -855,7 +855,7 @@ def _check_in(request, registration: Registration) -> Response:
         raise ValidationError(
             {
                 "detail": f"{registration.prenom} {registration.nom} n'a pas de place confirmée "
-                f"({registration.get_status_display().lower()}) : son émargement ne lui donnerait "
+                f"({registration.get_status_display().lower()}) : son émargement ne lui donnerait "
                 "pas d'attestation de présence. Vérifiez son inscription, ou émargez-la quand "
                 "même avec « force »: true."
             }
@@ -875,8 +875,8 @@ class RegistrationCheckIn(APIView):
     permission_classes = [IsOrganiser]
 
     @extend_schema(
-        description="Émarger une personne le jour de l'événement (`present` : true, par défaut), "
-        "ou annuler son émargement (false) ; organisateurs. Journalisé. Demander l'état où la "
+        description="Émarger une personne le jour de l'événement (`present` : true, par défaut), "
+        "ou annuler son émargement (false) ; organisateurs. Journalisé. Demander l'état où la "
         "personne est déjà ne change rien (l'heure du premier émargement est gardée).",
         request=CheckInInSerializer,
         responses=CHECK_IN_RESPONSES,
@@ -912,20 +912,20 @@ class RegistrationPatchSerializer(RegistrationInSerializer):
     edit form's (EditRegistrationForm), after the types are checked."""
 
     email = serializers.EmailField(
-        required=False, allow_blank=True, allow_null=True, help_text="Vide ou null : sans e-mail"
+        required=False, allow_blank=True, allow_null=True, help_text="Vide ou null : sans e-mail"
     )
     commune = serializers.CharField(
         max_length=200,
-        help_text="Nom saisi ou code INSEE (texte) ; non reconnue : gardée et signalée",
+        help_text="Nom saisi ou code INSEE (texte) ; non reconnue : gardée et signalée",
     )
     ateliers = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
+        help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
     )
     consent = serializers.BooleanField(required=False)
     phone = serializers.CharField(
-        required=False, allow_blank=True, max_length=30, help_text=f"{PHONE_HELP} ; vide : retiré"
+        required=False, allow_blank=True, max_length=30, help_text=f"{PHONE_HELP} ; vide : retiré"
     )
     invitation = None  # an invitation key opens a registration, it is not one of its fields
 
@@ -939,7 +939,7 @@ def _edit_form_data(registration: Registration, body) -> dict:
         known = ", ".join(EDITABLE)
         raise ValidationError(
             {
-                name: [f"Champ inconnu ou non modifiable : modifiables : {known}."]
+                name: [f"Champ inconnu ou non modifiable : modifiables : {known}."]
                 for name in unknown
             }
         )
@@ -961,10 +961,10 @@ class RegistrationDetail(APIView):
 
     @extend_schema(
         description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "
-        "de l'admin : les champs envoyés seulement, mêmes règles (adresse d'une autre "
+        "de l'admin : les champs envoyés seulement, mêmes règles (adresse d'une autre "
         "inscription de l'événement refusée, ateliers de l'événement qui ne se chevauchent pas, "
-        "places des ateliers pour une personne confirmée ; commune non reconnue gardée et "
-        "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
+        "places des ateliers pour une personne confirmée ; commune non reconnue gardée et "
+        "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
         "inscription annulée ou anonymisée ne se modifie pas (409).",
         request=RegistrationPatchSerializer,
         responses={
@@ -1008,9 +1008,9 @@ class CodeCheckIn(APIView):
 
     @extend_schema(
         description="Émarger avec le code signé d'un badge ou d'une page personnelle, tel que "
-        "lu dans son code QR (la fin de l'adresse `/admin/inscriptions/emargement/<code>/`) ; "
+        "lu dans son code QR (la fin de l'adresse `/admin/inscriptions/emargement/<code>/`) ; "
         "mêmes règles que l'émargement d'une inscription. La réponse nomme l'événement "
-        "(`seminar`) : vérifiez que le badge est celui du jour. Code inconnu ou altéré : 404.",
+        "(`seminar`) : vérifiez que le badge est celui du jour. Code inconnu ou altéré : 404.",
         request=CheckInInSerializer,
         responses=CHECK_IN_RESPONSES,
     )
@@ -1020,7 +1020,7 @@ class CodeCheckIn(APIView):
         registration. The response names the event: check that the badge is today's."""
         registration = read_check_in_code(code)  # with its event and commune
         if registration is None:
-            raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
+            raise Http404("Code d'émargement inconnu : cherchez la personne dans la liste.")
         return _check_in(request, registration)
 
 
@@ -1031,29 +1031,29 @@ class ReportLineSerializer(serializers.Serializer):
     start = serializers.DateTimeField(source="event.start")
     end = serializers.DateTimeField(source="event.end")
     seats = serializers.IntegerField(source="event.seats")
-    held = serializers.BooleanField(help_text="false : rencontre à venir, sans participants")
+    held = serializers.BooleanField(help_text="false : rencontre à venir, sans participants")
     confirmed = serializers.IntegerField(help_text="Inscrits confirmés")
     participants = serializers.SerializerMethodField(
-        help_text="Personnes émargées, ou inscrits confirmés quand personne ne l'a été ; "
+        help_text="Personnes émargées, ou inscrits confirmés quand personne ne l'a été ; "
         "null pour une rencontre à venir"
     )
     checked_in = serializers.SerializerMethodField(
-        help_text="false : personne n'a été émargé, les inscrits confirmés sont comptés ; null "
+        help_text="false : personne n'a été émargé, les inscrits confirmés sont comptés ; null "
         "pour une rencontre à venir"
     )
     communes = serializers.SerializerMethodField(
-        help_text="Communes représentées ; null pour une rencontre à venir"
+        help_text="Communes représentées ; null pour une rencontre à venir"
     )
     answers = serializers.IntegerField(help_text="Avis reçus")
     satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
     satisfied_percent = serializers.IntegerField(allow_null=True)
     training_hours = serializers.SerializerMethodField(
-        help_text="Heures de formation : participants × durée de formation attestée (6.5 pour "
-        "6 h 30) ; null sans durée attestée ou pour une rencontre à venir"
+        help_text="Heures de formation : participants × durée de formation attestée (6.5 pour "
+        "6 h 30) ; null sans durée attestée ou pour une rencontre à venir"
     )
     ateliers_attended = serializers.SerializerMethodField(
         help_text="Par atelier, les personnes émargées à l'atelier, quand des présences par "
-        "atelier ont été enregistrées ; vide sinon"
+        "atelier ont été enregistrées ; vide sinon"
     )
 
     def get_training_hours(self, line) -> float | None:
@@ -1101,7 +1101,7 @@ class YearReportSerializer(serializers.Serializer):
     )
     member_communes = serializers.IntegerField(help_text="Communes membres de l'union")
     estimated = serializers.BooleanField(
-        help_text="true : des rencontres sans émargement comptent leurs inscrits confirmés"
+        help_text="true : des rencontres sans émargement comptent leurs inscrits confirmés"
     )
     answers = serializers.IntegerField(help_text="Avis reçus")
     satisfied = serializers.IntegerField(help_text="Dont satisfaits de la rencontre")
@@ -1125,14 +1125,14 @@ class YearReportView(APIView):
 
     @extend_schema(
         description="Bilan des rencontres de l'année pour le rapport d'activité, les chiffres "
-        "de `/admin/inscriptions/bilan/` : par rencontre (places, inscrits confirmés, "
+        "de `/admin/inscriptions/bilan/` : par rencontre (places, inscrits confirmés, "
         "participants, émargement, communes, avis) et pour l'année (participations, communes et "
-        "communes membres représentées, fonctions, satisfaction) ; organisateurs.",
+        "communes membres représentées, fonctions, satisfaction) ; organisateurs.",
         parameters=[
             OpenApiParameter(
                 "year",
                 int,
-                description="Année du bilan ; par défaut, la dernière année ayant une rencontre "
+                description="Année du bilan ; par défaut, la dernière année ayant une rencontre "
                 "tenue (comme l'admin)",
             )
         ],
@@ -1149,12 +1149,12 @@ class YearReportView(APIView):
         year = parse_digits(raw, 4) if raw else default
         if year is None:
             raise ValidationError(
-                {"year": [f"Année invalide « {raw} » : quatre chiffres, par exemple {default}."]}
+                {"year": [f"Année invalide « {raw} » : quatre chiffres, par exemple {default}."]}
             )
         if year not in years and year != default:
             known = ", ".join(str(y) for y in years) or "aucune"
             raise ValidationError(
-                {"year": [f"Aucun événement en « {raw} » : années possibles : {known}."]}
+                {"year": [f"Aucun événement en « {raw} » : années possibles : {known}."]}
             )
         report = build_year_report(year)
         return Response(YearReportSerializer(report, context={"years": years}).data)
@@ -1165,7 +1165,7 @@ class EvaluationRemind(APIView):
 
     @extend_schema(
         description="Relancer par e-mail, une fois chacune, les personnes présentes qui n'ont "
-        "pas répondu au questionnaire de satisfaction (comme « Relancer » dans l'admin) ; "
+        "pas répondu au questionnaire de satisfaction (comme « Relancer » dans l'admin) ; "
         "organisateurs. Seulement pendant que le questionnaire est ouvert (de la fin de "
         "l'événement à trois mois après).",
         request=None,
@@ -1174,7 +1174,7 @@ class EvaluationRemind(APIView):
                 "EvaluationReminded",
                 {
                     "reminded": serializers.IntegerField(
-                        help_text="Personnes relancées (0 : toutes ont répondu ou ont déjà été "
+                        help_text="Personnes relancées (0 : toutes ont répondu ou ont déjà été "
                         "relancées)"
                     )
                 },
@@ -1190,13 +1190,13 @@ class EvaluationRemind(APIView):
             end = long_date(timezone.localtime(event.end), time=True)
             raise ValidationError(
                 {
-                    "detail": f"Le questionnaire ouvrira à la fin de l'événement, le {end} : "
+                    "detail": f"Le questionnaire ouvrira à la fin de l'événement, le {end} : "
                     "pas de relance avant."
                 }
             )
         if state == "closed":
             closes = long_date(timezone.localtime(evaluation_closes(event)))
             raise ValidationError(
-                {"detail": f"Le questionnaire est clos depuis le {closes} : plus de relance."}
+                {"detail": f"Le questionnaire est clos depuis le {closes} : plus de relance."}
             )
         return Response({"reminded": remind_to_answer(event, actor=request.user)})

@@ -49,7 +49,7 @@ def set_atelier_presence(
                 {
                     "__all__": [
                         f"{name} n'a pas de place confirmée "
-                        f"({registration.get_status_display().lower()}) : confirmez d'abord son "
+                        f"({registration.get_status_display().lower()}) : confirmez d'abord son "
                         "inscription pour l'émarger."
                     ]
                 }

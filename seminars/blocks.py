@@ -19,7 +19,7 @@ class ProgrammeItemBlock(blocks.StructBlock):
         icon = "time"
         label = "Séquence du programme"
         template = "seminars/blocks/programme_item.html"
-        description = "Un moment de la journée : horaire, intitulé, intervenants."
+        description = "Un moment de la journée : horaire, intitulé, intervenants."
         preview_value = {
             "time": "9 h 30 – 10 h 15",
             "title": "Ouverture et présentation de la journée",
@@ -36,7 +36,7 @@ class SpeakerBlock(blocks.StructBlock):
         icon = "user"
         label = "Intervenant"
         template = "seminars/blocks/speaker.html"
-        description = "Une personne qui intervient : nom, fonction, organisation."
+        description = "Une personne qui intervient : nom, fonction, organisation."
         preview_value = {"name": "Claire Martin", "role": "Directrice", "organisation": "CCAS"}
 
 
@@ -85,10 +85,10 @@ class SynthesisBlock(blocks.StructBlock):
         icon = "list-ul"
         label = "Synthèse d'atelier"
         template = "seminars/blocks/synthesis.html"
-        description = "La synthèse d'un atelier : question, points clés, propositions."
+        description = "La synthèse d'un atelier : question, points clés, propositions."
         preview_value = {
             "atelier": "Atelier 1",
-            "question": "Comment associer les habitants ?",
+            "question": "Comment associer les habitants ?",
             "key_points": ["Aller vers les publics", "S'appuyer sur les associations"],
             "proposals": ["Créer un comité d'usagers"],
         }

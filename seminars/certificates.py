@@ -57,7 +57,7 @@ def describe_dates(seminar: SeminarPage) -> str:
     start, end = timezone.localtime(seminar.start), timezone.localtime(seminar.end)
     dates = date_span(start, end) if start.date() != end.date() else f"le {date_span(start, end)}"
     if seminar.attested_duration:
-        return f"{dates} (durée de formation : {describe_duration(seminar.attested_duration)})"
+        return f"{dates} (durée de formation : {describe_duration(seminar.attested_duration)})"
     return dates
 
 
@@ -131,10 +131,10 @@ def _certificate_page(
         ),
     ]
     if attended:
-        listed, heading = attended_ateliers(registration), "Ateliers suivis :"
+        listed, heading = attended_ateliers(registration), "Ateliers suivis :"
     else:
         listed = sorted(registration.ateliers.all(), key=lambda atelier: atelier.starts_at)
-        heading = "Ateliers choisis :"
+        heading = "Ateliers choisis :"
     ateliers = with_slots(listed, seminar, event_ateliers)
     if ateliers:
         page.append(Spacer(1, 0.3 * cm))

@@ -61,11 +61,11 @@ def ensure_index() -> SeminarIndexPage:
         index = SeminarIndexPage(
             title="Séminaires et ateliers",
             slug="evenements",
-            intro="<p>Séminaires, ateliers des élus, journées d'étude et commissions de l'union : "
+            intro="<p>Séminaires, ateliers des élus, journées d'étude et commissions de l'union : "
             "inscrivez-vous en ligne, sans compte.</p>",
             # Shown on the home page's section card and in search engines, as the guides' index.
             search_description="Séminaires, ateliers des élus, journées d'étude et commissions "
-            "de l'union : inscrivez-vous en ligne, sans compte.",
+            "de l'union : inscrivez-vous en ligne, sans compte.",
         )
         home.add_child(instance=index)
         index.save_revision().publish()
@@ -204,7 +204,7 @@ def load(stdout) -> None:
     debut, created = _event(
         index,
         "atelier-debut-de-mandat",
-        title="Atelier début de mandat : le CCAS, mode d'emploi",
+        title="Atelier début de mandat : le CCAS, mode d'emploi",
         kind=Kind.ATELIER_DEBUT_MANDAT,
         start=_at(21, 9),
         end=_at(21, 17),
@@ -212,7 +212,7 @@ def load(stdout) -> None:
         venue_address="93 rue Carnot\n93000 Bobigny",
         access_notes="Métro ligne 5, arrêt Bobigny–Pablo Picasso. Salle accessible de plain-pied.",
         audience="Élus nouvellement désignés au conseil d'administration d'un CCAS",
-        summary="Une journée pour prendre ses marques : rôle du conseil d'administration, "
+        summary="Une journée pour prendre ses marques : rôle du conseil d'administration, "
         "budget du CCAS, analyse des besoins sociaux à conduire dans l'année qui suit l'élection.",
         seats=60,
         attested_duration=DAY_WITH_LUNCH,  # 9 h 00–12 h 30 and 14 h 00–17 h 00
@@ -221,14 +221,14 @@ def load(stdout) -> None:
             ("9 h 00", "Accueil café", ""),
             (
                 "9 h 30",
-                "Le CCAS, établissement public : compétences et gouvernance",
+                "Le CCAS, établissement public : compétences et gouvernance",
                 "Service juridique de l'union",
             ),
             ("10 h 30", "Ateliers en parallèle (au choix)", ""),
             ("12 h 30", "Déjeuner", ""),
             (
                 "14 h 00",
-                "L'analyse des besoins sociaux : obligations et méthode",
+                "L'analyse des besoins sociaux : obligations et méthode",
                 "Chargée d'études de l'union",
             ),
             ("16 h 30", "Clôture", "La présidente de l'union"),
@@ -243,7 +243,7 @@ def load(stdout) -> None:
                 "Lire un budget, préparer le débat d'orientation.",
             ),
             (
-                "Aides facultatives : fixer un règlement",
+                "Aides facultatives : fixer un règlement",
                 _at(21, 10, 30),
                 _at(21, 12, 30),
                 "Salle 2",
@@ -269,7 +269,7 @@ def load(stdout) -> None:
     past, created = _event(
         index,
         "seminaire-abs-2026",
-        title="Séminaire annuel : l'ABS, un outil pour décider",
+        title="Séminaire annuel : l'ABS, un outil pour décider",
         kind=Kind.SEMINAIRE,
         start=_at(-75, 9),
         end=_at(-75, 17),
@@ -295,7 +295,7 @@ def load(stdout) -> None:
         end=_at(35, 17),
         venue_name="Siège de l'union",
         venue_address="12 avenue Jean-Jaurès\n93000 Bobigny",
-        summary="Travaux de la commission : plan canicule, visites de convivialité, repérage.",
+        summary="Travaux de la commission : plan canicule, visites de convivialité, repérage.",
         seats=25,
         visibility=Visibility.MEMBERS,
     )
@@ -312,14 +312,14 @@ def load(stdout) -> None:
         visibility=Visibility.INVITATION,
     )
     stdout.write(
-        f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
-        f"Lien d'invitation : {event_path(invitation)}"
+        f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
+        f"Lien d'invitation : {event_path(invitation)}"
     )
 
 
 def _proceedings(seminar: SeminarPage) -> None:
     proceedings = ProceedingsPage(
-        title="Actes du séminaire annuel : l'ABS, un outil pour décider",
+        title="Actes du séminaire annuel : l'ABS, un outil pour décider",
         slug="actes",
         preamble="<p>Plus de cent élus et professionnels des CCAS du département se sont réunis "
         "à Pantin pour partager leurs pratiques de l'analyse des besoins sociaux. Ces actes "
@@ -329,7 +329,7 @@ def _proceedings(seminar: SeminarPage) -> None:
                 "Hélène Marceau",
                 "Présidente de l'union",
                 "UDCCAS",
-                "L'analyse des besoins sociaux n'est pas un rapport de plus : c'est le moment où "
+                "L'analyse des besoins sociaux n'est pas un rapport de plus : c'est le moment où "
                 "une commune se regarde en face.",
                 "<p>La présidente a rappelé l'obligation issue du décret de 2016 et insisté sur "
                 "la mutualisation des données entre membres pour en réduire le coût.</p>",
@@ -340,14 +340,14 @@ def _proceedings(seminar: SeminarPage) -> None:
                 "CCAS de Bondy",
                 "Nos chiffres sur la domiciliation ont convaincu le conseil d'administration "
                 "d'ouvrir une permanence supplémentaire.",
-                "<p>Retour d'expérience : un diagnostic conduit en interne, appuyé sur les données "
+                "<p>Retour d'expérience : un diagnostic conduit en interne, appuyé sur les données "
                 "de l'INSEE et de la CAF, présenté au conseil d'administration en six mois.</p>",
             ),
         ],
         syntheses=[
             _synthesis(
-                "Atelier 1 : les données",
-                "Quelles données mobiliser sans bureau d'études ?",
+                "Atelier 1 : les données",
+                "Quelles données mobiliser sans bureau d'études ?",
                 [
                     "Les données Filosofi s'arrêtent à 2021",
                     "Le secret statistique limite les petites communes",
@@ -355,8 +355,8 @@ def _proceedings(seminar: SeminarPage) -> None:
                 ["Mutualiser l'extraction des données au niveau de l'union"],
             ),
             _synthesis(
-                "Atelier 2 : associer les habitants",
-                "Comment recueillir la parole des personnes accompagnées ?",
+                "Atelier 2 : associer les habitants",
+                "Comment recueillir la parole des personnes accompagnées ?",
                 ["Questionnaires en salle d'attente", "Appui sur les associations de quartier"],
                 ["Un guide commun d'entretien", "Restituer les résultats aux habitants"],
             ),

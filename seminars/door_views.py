@@ -204,7 +204,7 @@ def door_add(request, pk: int):
         elif existing_registration(seminar, form) is not None:
             form.add_error(
                 None,
-                "Cette personne est déjà inscrite à cet événement : cherchez-la par son nom dans "
+                "Cette personne est déjà inscrite à cet événement : cherchez-la par son nom dans "
                 "la liste de l'accueil pour l'émarger.",
             )
         else:
@@ -230,7 +230,7 @@ def door_add(request, pk: int):
         f"Personne arrivée sans inscription – {seminar.title}",
         form=form,
         submit="Ajouter et émarger",
-        summary_title="La personne n'est pas ajoutée : des informations sont à corriger",
+        summary_title="La personne n'est pas ajoutée : des informations sont à corriger",
         back_url=back,
         status=400 if form.errors else 200,
     )

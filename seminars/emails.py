@@ -24,16 +24,16 @@ from union.mail import EmailWithInlineImages, InlineImage, send_templated
 from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
-    "confirmed": "Inscription confirmée : {title}",
-    "waitlisted": "Liste d'attente : {title}",
-    "updated": "Inscription mise à jour : {title}",
-    "promoted": "Une place s'est libérée : {title}",
-    "cancelled": "Inscription annulée : {title}",
-    "reminder": "Rappel : {title}",
-    "link": "Votre lien d'inscription : {title}",
-    "certificate": "Votre attestation de présence : {title}",
-    "evaluation": "Votre avis sur la rencontre : {title}",
-    "no_seat": "Pas de place libérée : {title}",
+    "confirmed": "Inscription confirmée : {title}",
+    "waitlisted": "Liste d'attente : {title}",
+    "updated": "Inscription mise à jour : {title}",
+    "promoted": "Une place s'est libérée : {title}",
+    "cancelled": "Inscription annulée : {title}",
+    "reminder": "Rappel : {title}",
+    "link": "Votre lien d'inscription : {title}",
+    "certificate": "Votre attestation de présence : {title}",
+    "evaluation": "Votre avis sur la rencontre : {title}",
+    "no_seat": "Pas de place libérée : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
@@ -145,7 +145,7 @@ def send_address_changed_notice(seminar, former_email: str) -> None:
     someone else's), only that it no longer receives this registration's messages and whom to
     ask if the change was not wanted."""
     send_templated(
-        f"Adresse de votre inscription modifiée : {seminar.title}",
+        f"Adresse de votre inscription modifiée : {seminar.title}",
         "seminars/email/address_changed",
         {"seminar": seminar, "page_url": portal_url(event_path(seminar))},
         [former_email],

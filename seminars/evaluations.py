@@ -341,7 +341,7 @@ def evaluations_workbook(seminar: SeminarPage) -> bytes:
         if summary.withheld:
             append_row(
                 ateliers,
-                [summary.label, f"moins de {MIN_ATELIER_ANSWERS} réponses : non détaillé"],
+                [summary.label, f"moins de {MIN_ATELIER_ANSWERS} réponses : non détaillé"],
             )
         else:
             average = round(summary.average, 1) if summary.average is not None else None

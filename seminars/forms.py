@@ -93,7 +93,7 @@ def needs_field(**kwargs) -> forms.CharField:
             "max_length": NEEDS_LIMIT,
             "widget": forms.Textarea(attrs={"rows": 3}),
             "error_messages": {
-                "max_length": "Au plus 1 000 caractères (actuellement %(show_value)s) : "
+                "max_length": "Au plus 1 000 caractères (actuellement %(show_value)s) : "
                 "résumez l'essentiel, l'équipe de l'union pourra reprendre contact."
             },
             **kwargs,
@@ -116,7 +116,7 @@ class CommuneStepForm(forms.Form):
     # The second step for a commune not recognised (confirm_commune): the matcher's suggestions
     # and « keep it as typed », for the text in `commune_checked`.
     commune_choice = forms.CharField(
-        label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
+        label="Vouliez-vous dire :", required=False, widget=forms.RadioSelect
     )
     commune_checked = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -174,7 +174,7 @@ class CommuneStepForm(forms.Form):
         self.commune_to_confirm = True
         self.add_error(
             "commune",
-            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
+            f"Nous n'avons pas reconnu la commune « {typed} » : choisissez l'une des communes "
             "proposées, ou gardez votre saisie (l'équipe de l'union la vérifiera).",
         )
 
@@ -217,7 +217,7 @@ class RegistrationForm(CommuneStepForm):
     )
     phone = PhoneField(
         help_text="Pour que l'équipe de l'union puisse vous joindre le jour de l'événement (un "
-        "retard, un changement de salle) ; seuls les organisateurs le voient."
+        "retard, un changement de salle) ; seuls les organisateurs le voient."
     )
     fonction = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez…"), *Fonction.choices])
     fonction_autre = forms.CharField(label=fonction_autre_label, max_length=200, required=False)
@@ -383,7 +383,7 @@ class OnBehalfRegistrationForm(RegistrationForm):
             "commune"
         ].help_text = "La commune que la personne représente (nom ou code INSEE)."
         self.fields["phone"].help_text = (
-            "Facultatif : pour joindre la personne le jour de l'événement ; seuls les "
+            "Facultatif : pour joindre la personne le jour de l'événement ; seuls les "
             "organisateurs le voient."
         )
         if "consent" in self.fields:
@@ -415,9 +415,9 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
     # The hint beside the commune it helps read, not after the consent box.
     field_order = [*RegistrationForm.field_order[:5], "hint", *RegistrationForm.field_order[5:]]
     present_now = forms.BooleanField(
-        label="Présent(e) maintenant : confirmer et émarger",
+        label="Présent(e) maintenant : confirmer et émarger",
         required=False,
-        help_text="Pour une personne arrivée à l'accueil : son inscription est confirmée, même "
+        help_text="Pour une personne arrivée à l'accueil : son inscription est confirmée, même "
         "au-delà de la jauge si l'événement est complet (la page le dira), et sa présence émargée.",
     )
 
@@ -434,7 +434,7 @@ class EditRegistrationForm(ManualRegistrationForm):
         self.registration = registration
         self.fields["email"].help_text = (
             "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
-            "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
+            "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
             "plus."
         )
         typed = typed_fonction(registration)
@@ -442,7 +442,7 @@ class EditRegistrationForm(ManualRegistrationForm):
             # The fonction was read from this text (an import, the API): shown, so that a wrong
             # reading is seen and corrected.
             self.fields["fonction"].help_text = (
-                f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
+                f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
                 "choisissez-en une autre, ou « Autre » en précisant la fonction."
             )
 
@@ -466,7 +466,7 @@ class CommuneCorrectionForm(CommuneStepForm):
         super().__init__(*args, suggest_communes=True, **kwargs)
         self.registration = registration
         self.fields["commune"].error_messages["required"] = (
-            "Indiquez votre commune : son nom ou son code INSEE."
+            "Indiquez votre commune : son nom ou son code INSEE."
         )
 
     def clean(self):
@@ -530,7 +530,7 @@ class NeedsForm(forms.Form):
     blank keeps them."""
 
     needs = needs_field(
-        help_text="Accessibilité, régime alimentaire… : seuls les organisateurs le lisent. "
+        help_text="Accessibilité, régime alimentaire… : seuls les organisateurs le lisent. "
         "Laissez vide pour les retirer."
     )
 
@@ -574,7 +574,7 @@ class ImportForm(forms.Form):
     )
     hint = AreaHintField(
         label="Département ou région par défaut (facultatif)",
-        help_text="Aide à reconnaître les communes homonymes : un code (93) ou un nom "
+        help_text="Aide à reconnaître les communes homonymes : un code (93) ou un nom "
         "(Seine-Saint-Denis). Une colonne Département ou Région du fichier l'emporte.",
     )
 
@@ -589,7 +589,7 @@ class EmailRegistrantsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         # The e-mail adds the greeting and the personal link (organiser_message.txt).
         help_text="Chaque e-mail commence par « Bonjour Prénom Nom, » et se termine par le lien "
-        "personnel de la personne : écrivez le message sans formule d'appel (un message qui "
+        "personnel de la personne : écrivez le message sans formule d'appel (un message qui "
         "commence par « Bonjour » ou « Madame, Monsieur » garde la sienne).",
     )
     statuses = forms.MultipleChoiceField(
@@ -601,7 +601,7 @@ class EmailRegistrantsForm(forms.Form):
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Cochez au moins un groupe : les inscriptions confirmées, la liste "
+            "required": "Cochez au moins un groupe : les inscriptions confirmées, la liste "
             "d'attente ou les deux."
         },
     )
@@ -618,7 +618,7 @@ class EmailRegistrantsForm(forms.Form):
         label="M'envoyer un test",
         required=False,
         help_text="Le message part seulement à votre adresse, tel qu'une personne destinataire "
-        "le recevra, pour le relire : rien n'est envoyé aux inscrits.",
+        "le recevra, pour le relire : rien n'est envoyé aux inscrits.",
     )
 
     def __init__(self, *args, seminar, **kwargs):
@@ -643,7 +643,7 @@ class EmailRegistrantsForm(forms.Form):
 
 
 UNKNOWN_FILTER = {
-    "invalid_choice": "« %(value)s » n'est pas une valeur possible : ce filtre n'est pas appliqué."
+    "invalid_choice": "« %(value)s » n'est pas une valeur possible : ce filtre n'est pas appliqué."
 }
 
 
@@ -684,7 +684,7 @@ class RegistrationFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         error_messages={
-            "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
+            "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
             "ce filtre n'est pas appliqué."
         },
     )

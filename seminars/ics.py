@@ -87,18 +87,18 @@ def personal_ics(registration) -> bytes:
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
     if ateliers:
         lines.append(
-            "Vos ateliers :\n"
+            "Vos ateliers :\n"
             + "\n".join(
                 f"- {atelier.title} ({atelier.slot}{f', {atelier.room}' if atelier.room else ''})"
                 for atelier in ateliers
             )
         )
     changes = "changer d'ateliers, vous désinscrire" if seminar.has_ateliers else "vous désinscrire"
-    lines.append(f"Votre inscription ({changes}) : {portal_url(manage_path(registration))}")
+    lines.append(f"Votre inscription ({changes}) : {portal_url(manage_path(registration))}")
     event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"Rappel : {seminar.title}")
+    alarm.add("description", f"Rappel : {seminar.title}")
     alarm.add("trigger", -REMINDER_BEFORE)
     event.add_component(alarm)
     calendar = _calendar(seminar.title)

@@ -192,8 +192,8 @@ def read_list(
                     ImportIssue(
                         line,
                         titled.get(field, REQUIRED[field]),
-                        f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
-                        "colonne ?",
+                        f"« {cell(field)} » n'est pas un nom : une date ou un nombre dans cette "
+                        "colonne ?",
                     )
                 )
         for field, label in LABELS.items():
@@ -203,7 +203,7 @@ def read_list(
                     ImportIssue(
                         line,
                         titled.get(field, label),
-                        f"Texte trop long : {len(cell(field))} caractères, {limit} au plus.",
+                        f"Texte trop long : {len(cell(field))} caractères, {limit} au plus.",
                     )
                 )
         email = cell("email").lower()
@@ -212,7 +212,7 @@ def read_list(
                 validate_email(email)
             except ValidationError:
                 errors.append(
-                    ImportIssue(line, titled["email"], f"Adresse e-mail invalide : « {email} ».")
+                    ImportIssue(line, titled["email"], f"Adresse e-mail invalide : « {email} ».")
                 )
             if email in seen_emails:
                 errors.append(
@@ -264,7 +264,7 @@ def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: li
             ImportIssue(
                 line,
                 header[columns["phone"]].strip(),
-                f"Numéro de téléphone invalide : « {typed} ». Attendu : un numéro français à 10 "
+                f"Numéro de téléphone invalide : « {typed} ». Attendu : un numéro français à 10 "
                 "chiffres (06 12 34 56 78) ou international commençant par + (+32 2 123 45 67).",
             )
         )
@@ -299,12 +299,12 @@ def _line_ateliers(
         for part in parts:
             atelier = ateliers.get(compact(fold(part)))
             if atelier is None:
-                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
+                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
                 errors.append(
                     ImportIssue(
                         line,
                         column,
-                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
+                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
                         f"{known or 'aucun'}.",
                     )
                 )
@@ -366,7 +366,7 @@ def _read_header(
                 ImportIssue(
                     header_line,
                     label,
-                    f"Colonne « {label} » en double : « {header[first].strip()} » (colonne "
+                    f"Colonne « {label} » en double : « {header[first].strip()} » (colonne "
                     f"{column_letter(first)}) et « {title.strip()} » (colonne "
                     f"{column_letter(position)}). Gardez-en une seule.",
                 )
@@ -400,7 +400,7 @@ def _cell_reader(columns: Columns, cells: list[str]):
             given = [(title, value) for title, value in given if value]
             if len(columns.needs) == 1:
                 return given[0][1] if given else ""
-            return "\n".join(f"{title} : {value}" for title, value in given)
+            return "\n".join(f"{title} : {value}" for title, value in given)
         return at(columns.fields.get(field))
 
     return cell
@@ -456,18 +456,18 @@ def result_messages(result: ImportResult) -> list[str]:
     """What an import did, in French, for the organiser: the counts and the columns not read
     first, then what to check (fonctions read from typed text, choices kept)."""
     summary = (
-        f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
+        f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
         f"{plural(result.confirmed, 'confirmée', 'confirmées')}, "
         f"{result.waitlisted} en liste d'attente, "
         f"{plural(result.flagged, 'commune à vérifier', 'communes à vérifier')}."
     )
     if result.ignored_columns:
-        summary += f" Colonnes ignorées : {', '.join(result.ignored_columns)}."
+        summary += f" Colonnes ignorées : {', '.join(result.ignored_columns)}."
     said = [summary]
     if result.interpreted_fonctions:
         said.append(
-            "Fonctions interprétées, à vérifier : "
-            + " ; ".join(
+            "Fonctions interprétées, à vérifier : "
+            + " ; ".join(
                 f"« {typed} » → {Fonction(code).label}"
                 for typed, code in result.interpreted_fonctions
             )
@@ -475,7 +475,7 @@ def result_messages(result: ImportResult) -> list[str]:
         )
     if result.kept_fonctions:
         said.append(
-            "Fonctions gardées telles que saisies (« Autre ») : "
+            "Fonctions gardées telles que saisies (« Autre ») : "
             + ", ".join(f"« {typed} »" for typed in result.kept_fonctions)
             + "."
         )
@@ -483,7 +483,7 @@ def result_messages(result: ImportResult) -> list[str]:
         one = result.kept_choices == 1
         said.append(
             f"{plural(result.kept_choices, 'personne déjà inscrite', 'personnes déjà inscrites')}"
-            f" : {'ses' if one else 'leurs'} ateliers et besoins enregistrés sont gardés, ceux du "
+            f" : {'ses' if one else 'leurs'} ateliers et besoins enregistrés sont gardés, ceux du "
             "fichier ne sont pas repris (corrigez-les avec « Modifier » dans la liste)."
         )
     return said

@@ -51,7 +51,7 @@ class MemberRegistrantSerializer(serializers.ModelSerializer):
     ateliers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     commune = serializers.SerializerMethodField(help_text="Code INSEE et nom, ou null")
     registered_by_member = serializers.SerializerMethodField(
-        help_text="Inscription faite par ce membre : il peut la retirer jusqu'à la date limite "
+        help_text="Inscription faite par ce membre : il peut la retirer jusqu'à la date limite "
         "des modifications"
     )
 
@@ -108,11 +108,11 @@ class MemberRegistrationInSerializer(RegistrationInSerializer):
     """Documentation of the body; the rules are the member's web form's."""
 
     email = serializers.EmailField(
-        required=False, help_text="Facultatif ; sans e-mail, aucune confirmation n'est envoyée"
+        required=False, help_text="Facultatif ; sans e-mail, aucune confirmation n'est envoyée"
     )
     commune = serializers.CharField(
         required=False,
-        help_text="Nom saisi ou code INSEE ; par défaut la commune du membre",
+        help_text="Nom saisi ou code INSEE ; par défaut la commune du membre",
     )
     consent = None  # the person gives it from their personal page
     invitation = None  # invitation-only events are not open to members' registrations
@@ -129,7 +129,7 @@ class MemberRegistrationCreate(APIView):
         responses={
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
-                REGISTRATION_OUT, description="Même e-mail déjà inscrit : inscription mise à jour"
+                REGISTRATION_OUT, description="Même e-mail déjà inscrit : inscription mise à jour"
             ),
             400: OpenApiResponse(
                 description="Erreurs par champ, en français (`non_field_errors` pour le "
@@ -138,7 +138,7 @@ class MemberRegistrationCreate(APIView):
             ),
             403: WRITERS_ONLY,
             404: OpenApiResponse(
-                description="Événement inconnu, passé, sur invitation ou non publié : "
+                description="Événement inconnu, passé, sur invitation ou non publié : "
                 "« Événement introuvable. »"
             ),
         },
@@ -161,7 +161,7 @@ CANCELLED_OUT = inline_serializer(
     "MemberRegistrationCancelled",
     {"id": serializers.IntegerField(), "status": serializers.CharField()},
 )
-TOO_LATE = "Les désinscriptions sont closes pour cet événement : écrivez à l'organisateur."
+TOO_LATE = "Les désinscriptions sont closes pour cet événement : écrivez à l'organisateur."
 
 
 class MemberRegistrationCancel(APIView):
@@ -172,7 +172,7 @@ class MemberRegistrationCancel(APIView):
         responses={
             200: CANCELLED_OUT,
             400: OpenApiResponse(
-                description=f"Après la date limite des modifications : « {TOO_LATE} »"
+                description=f"Après la date limite des modifications : « {TOO_LATE} »"
             ),
             403: WRITERS_ONLY,
             404: OpenApiResponse(

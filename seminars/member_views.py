@@ -50,7 +50,7 @@ def register_for_member(request, pk: int):
                     + (" en liste d'attente." if waiting else ".")
                     # Kept as typed, as everywhere: the organisers resolve it.
                     + (
-                        f" La commune « {registration.commune_typed} » n'est pas reconnue : "
+                        f" La commune « {registration.commune_typed} » n'est pas reconnue : "
                         "l'union la vérifiera."
                         if flagged
                         else ""

@@ -145,7 +145,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         "durée de formation attestée (heures et minutes)",
         null=True,
         blank=True,
-        help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : "
+        help_text="Le temps de formation effectif, pauses et repas exclus, par exemple « 6 h 30 » : "
         "l'attestation de présence l'indique. Laissée vide, l'attestation donne les horaires "
         "sans durée.",
     )
@@ -155,7 +155,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         "accès", blank=True, help_text="Transports, stationnement, accessibilité du lieu."
     )
     audience = models.CharField(
-        "public visé", max_length=300, blank=True, help_text="Par exemple : élus nouvellement élus"
+        "public visé", max_length=300, blank=True, help_text="Par exemple : élus nouvellement élus"
     )
     summary = models.TextField("résumé", blank=True)
     programme = StreamField(blocks.programme_blocks(), blank=True, verbose_name="programme")
@@ -168,7 +168,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         null=True,
         blank=True,
         help_text="Après cette date, le lien personnel ne permet plus de modifier ni d'annuler. "
-        "Par défaut : le début de l'événement.",
+        "Par défaut : le début de l'événement.",
     )
     visibility = models.CharField(
         "visibilité", max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -195,7 +195,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         MultiFieldPanel(
             [
                 HelpPanel(
-                    "Les inscriptions confirmées ne dépassent jamais le nombre de places : au-delà, "
+                    "Les inscriptions confirmées ne dépassent jamais le nombre de places : au-delà, "
                     "les personnes sont placées en liste d'attente, dans l'ordre d'arrivée."
                 ),
                 FieldPanel("seats"),
@@ -223,8 +223,8 @@ class SeminarPage(PortalPreviewMixin, Page):
             add_label="Ajouter une question",
             help_text="Le questionnaire de satisfaction pose toujours les trois questions "
             "habituelles (appréciation générale, utilité, organisation), une note par atelier "
-            "choisi et trois commentaires ; les questions ajoutées ici viennent après, dans cet "
-            "ordre. Corriger l'intitulé d'une question garde ses réponses ; supprimer une "
+            "choisi et trois commentaires ; les questions ajoutées ici viennent après, dans cet "
+            "ordre. Corriger l'intitulé d'une question garde ses réponses ; supprimer une "
             "question supprime ses réponses.",
         ),
         MultiFieldPanel(
@@ -284,7 +284,7 @@ class SeminarPage(PortalPreviewMixin, Page):
             refuse(
                 "registration_closes",
                 "La clôture des inscriptions ne peut pas suivre la fin de l'événement "
-                f"({_moment(self.end)}) : personne ne s'inscrit à un événement passé.",
+                f"({_moment(self.end)}) : personne ne s'inscrit à un événement passé.",
             )
         if self.seats is not None:
             if self.seats < 1:
@@ -441,7 +441,7 @@ def _live_event_sql() -> str:
     query = SeminarPage.objects.live().only(*REGISTRATION_FIELDS).filter(pk=0).order_by().query
     sql, params = query.sql_with_params()
     if params != (0,):  # the primary key must be the query's only parameter
-        raise RuntimeError(f"Paramètres inattendus pour la recherche d'un événement : {params}")
+        raise RuntimeError(f"Paramètres inattendus pour la recherche d'un événement : {params}")
     return sql
 
 
@@ -556,7 +556,7 @@ def seats_below_confirmed(seats: int, confirmed: int, saved: int | None = None) 
         else (f"{confirmed} personnes sont déjà confirmées")
     )
     return (
-        f"{people} : le nombre de places ne peut pas descendre sous {floor}. "
+        f"{people} : le nombre de places ne peut pas descendre sous {floor}. "
         "Annulez d'abord des inscriptions depuis la liste des inscrits."
     )
 
@@ -747,7 +747,7 @@ class Registration(models.Model):
         if self.commune_status != self.CommuneStatus.FLAGGED:
             return ""
         return (
-            f"Nous n'avons pas reconnu la commune « {self.commune_typed} » : l'équipe de "
+            f"Nous n'avons pas reconnu la commune « {self.commune_typed} » : l'équipe de "
             "l'union la vérifiera."
         )
 
@@ -756,7 +756,7 @@ class Registration(models.Model):
         """How the registration came, naming the member that made it (« Inscription par un
         membre : CCAS de Bondy »): select_related("registered_by") where many rows read it."""
         if self.registered_by_id:
-            return f"Inscription par un membre : {self.registered_by.name}"
+            return f"Inscription par un membre : {self.registered_by.name}"
         return self.get_source_display()
 
     def waiting_position(self) -> int | None:
@@ -884,7 +884,7 @@ class AtelierRating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.atelier} : {self.get_rating_display()}"
+        return f"{self.atelier} : {self.get_rating_display()}"
 
 
 class EvaluationQuestion(Orderable):
@@ -939,7 +939,7 @@ class EvaluationAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question} : {self.get_rating_display() if self.rating else self.text}"
+        return f"{self.question} : {self.get_rating_display() if self.rating else self.text}"
 
 
 class ProceedingsPage(PortalPreviewMixin, Page):
@@ -959,7 +959,7 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         default=True,
         help_text="Seules les personnes qui l'ont accepté à l'inscription y figurent, et, dès "
         "qu'une présence a été émargée pour l'événement, seulement les personnes émargées. Une "
-        "commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.",
+        "commune non reconnue (à vérifier) n'est pas publiée : « – » à sa place.",
     )
 
     content_panels = Page.content_panels + [

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 INVALID_PHONE = (
-    "Numéro de téléphone invalide : saisissez un numéro français à 10 chiffres (06 12 34 56 78) "
+    "Numéro de téléphone invalide : saisissez un numéro français à 10 chiffres (06 12 34 56 78) "
     "ou un numéro international commençant par + et l'indicatif du pays (+32 2 123 45 67)."
 )
 PHONE_MAX_LENGTH = 30
@@ -93,8 +93,8 @@ class PhoneForm(forms.Form):
 
     phone = PhoneField(
         label="Téléphone",
-        help_text="Facultatif : pour que l'équipe de l'union puisse vous joindre le jour de "
-        "l'événement ; seuls les organisateurs le voient. Laissez vide pour le retirer.",
+        help_text="Facultatif : pour que l'équipe de l'union puisse vous joindre le jour de "
+        "l'événement ; seuls les organisateurs le voient. Laissez vide pour le retirer.",
     )
 
 

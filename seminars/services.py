@@ -49,7 +49,7 @@ PUBLIC_SOURCES = {Source.FORM, Source.API}
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
 TOO_LATE_TO_CHANGE = (
-    "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
+    "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
 )
 
@@ -120,7 +120,7 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
                     {
                         "ateliers": [
                             f"Les ateliers « {atelier.title} » et « {other.title} » ont lieu en "
-                            "même temps : choisissez-en un seul."
+                            "même temps : choisissez-en un seul."
                         ]
                     }
                 )
@@ -175,7 +175,7 @@ def _seminar_has_seat(seminar: SeminarPage) -> bool:
 
 def _full_message(ateliers: list[Atelier]) -> dict[str, list[str]]:
     names = ", ".join(f"« {a.title} »" for a in ateliers)
-    return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
+    return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 
 def _find_existing(seminar: SeminarPage, data: RegistrationData) -> Registration | None:
@@ -214,7 +214,7 @@ def members_only_way_forward(seminar: SeminarPage) -> str:
     and above the form: where to check their commune, and whom to write to."""
     text = "Vérifiez si votre commune est membre sur la page des membres de l'union (/membres/)"
     if seminar.organiser_email:
-        text += f" ; pour toute question, écrivez à {seminar.organiser_email}"
+        text += f" ; pour toute question, écrivez à {seminar.organiser_email}"
     return f"{text}."
 
 
@@ -445,19 +445,19 @@ def address_taken_message(registration: Registration, source: str) -> str:
     name = f"{registration.prenom} {registration.nom} ({registration.commune_label})"
     if source == Source.MANUAL:
         return (
-            f"Cette adresse est déjà inscrite au nom de {name} : saisissez une autre adresse ou, "
+            f"Cette adresse est déjà inscrite au nom de {name} : saisissez une autre adresse ou, "
             "s'il s'agit de cette personne, corrigez son inscription avec « Modifier » dans la "
             "liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
         )
     if source == Source.IMPORT:
         return (
-            f"Cette adresse est déjà inscrite au nom de {name} : corrigez l'adresse dans le "
+            f"Cette adresse est déjà inscrite au nom de {name} : corrigez l'adresse dans le "
             "fichier ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
             "dans la liste des inscriptions (ou son nom dans le fichier)."
         )
     # A member CCAS does not read the registrations of others: the name is not given.
     return (
-        "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
+        "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
         "vérifiez-la, ou inscrivez cette personne sans adresse e-mail."
     )
 
@@ -575,17 +575,17 @@ def kept_details_sentence(kept) -> str:
     kept = set(kept)
     if kept >= {KEPT_NEEDS, KEPT_PHONE}:
         return (
-            "Vos besoins et votre numéro de téléphone indiqués précédemment sont conservés ; "
+            "Vos besoins et votre numéro de téléphone indiqués précédemment sont conservés ; "
             "vous pouvez les modifier depuis votre page d'inscription."
         )
     if KEPT_NEEDS in kept:
         return (
-            "Vos besoins indiqués précédemment sont conservés ; vous pouvez les modifier depuis "
+            "Vos besoins indiqués précédemment sont conservés ; vous pouvez les modifier depuis "
             "votre page d'inscription."
         )
     if KEPT_PHONE in kept:
         return (
-            "Votre numéro de téléphone indiqué précédemment est conservé ; vous pouvez le "
+            "Votre numéro de téléphone indiqué précédemment est conservé ; vous pouvez le "
             "modifier depuis votre page d'inscription."
         )
     return ""
@@ -773,11 +773,11 @@ def edit_refusal(registration: Registration) -> str:
     if registration.anonymised_at is not None:
         return (
             "Cette inscription a été anonymisée à la fin de la durée de conservation des "
-            "données : elle ne peut plus être modifiée."
+            "données : elle ne peut plus être modifiée."
         )
     if registration.status == Status.CANCELLED:
         return (
-            f"L'inscription de {registration.prenom} {registration.nom} est annulée : elle ne "
+            f"L'inscription de {registration.prenom} {registration.nom} est annulée : elle ne "
             "peut plus être modifiée. Pour inscrire de nouveau cette personne, utilisez "
             "« Ajouter une inscription » avec la même adresse et le même nom, puis modifiez-la."
         )
@@ -886,7 +886,7 @@ def _check_address_free(registration: Registration, email: str) -> None:
         {
             "email": [
                 f"Cette adresse est déjà celle de l'inscription de {other.prenom} {other.nom} "
-                f"({other.commune_label}{cancelled}) : une adresse ne sert qu'à une inscription "
+                f"({other.commune_label}{cancelled}) : une adresse ne sert qu'à une inscription "
                 "par événement. Saisissez une autre adresse."
             ]
         }
@@ -959,7 +959,7 @@ def resend_personal_link(registration: Registration, *, actor=None) -> None:
             {
                 "email": [
                     f"L'inscription de {registration.prenom} {registration.nom} n'a pas "
-                    "d'adresse e-mail : ajoutez-en une avec « Modifier », le lien lui sera envoyé."
+                    "d'adresse e-mail : ajoutez-en une avec « Modifier », le lien lui sera envoyé."
                 ]
             }
         )
@@ -1034,7 +1034,7 @@ class OverCapacity:
         return max(0, self.confirmed - self.seats)
 
 
-NOT_WAITING = "L'inscription de {name} est annulée : ajoutez-la de nouveau pour la confirmer."
+NOT_WAITING = "L'inscription de {name} est annulée : ajoutez-la de nouveau pour la confirmer."
 
 
 def confirm_over_capacity(

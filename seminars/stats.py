@@ -38,7 +38,7 @@ Status = Registration.Status
 CONFIRMED = "Inscrits confirmés"
 PRESENT_LABEL = "Présents"
 PEOPLE = "Personnes"  # the one count column before anyone is checked in, as it always was
-NO_CHECK_IN = "Aucune présence émargée : les chiffres ci-dessous sont ceux des inscriptions."
+NO_CHECK_IN = "Aucune présence émargée : les chiffres ci-dessous sont ceux des inscriptions."
 ATELIERS_NOT_RECORDED = "présences aux ateliers non émargées"
 DOWNLOAD_FORMATS = ("xlsx", "csv")
 
@@ -135,7 +135,7 @@ class EventFigures:
             absent = "tout le monde est arrivé"
         else:
             absent = plural(self.absent, "pas encore arrivé", "pas encore arrivés")
-        return f"{present} sur {confirmed} ({percent}) ; {absent}."
+        return f"{present} sur {confirmed} ({percent}) ; {absent}."
 
     @property
     def no_check_in(self) -> str:

@@ -124,7 +124,7 @@ def _month(request) -> tuple[date | None, str]:
     if raw_year:
         year = _year(raw_year)
         if year is None:
-            return None, f"Année inconnue : « {raw_year} »."
+            return None, f"Année inconnue : « {raw_year} »."
     if not raw_month:
         return (date(year, 1, 1) if year else None), ""
     parts = raw_month.split("-")
@@ -135,7 +135,7 @@ def _month(request) -> tuple[date | None, str]:
     else:
         year = month = None
     if year is None or month is None or not 1 <= month <= 12:
-        return None, f"Mois inconnu : « {raw_month} »."
+        return None, f"Mois inconnu : « {raw_month} »."
     return date(year, month, 1), ""
 
 
@@ -172,13 +172,13 @@ def calendar_context(index, request) -> dict:
     kind = asked_kind(request)
     context = {"view": view, "now": now, "kinds": Kind.choices, "kind": kind or ""}
     if kind is None:
-        context["kind_error"] = "Type d'événement inconnu : tous les événements sont affichés."
+        context["kind_error"] = "Type d'événement inconnu : tous les événements sont affichés."
     elif kind:
         events = events.filter(kind=kind)
     if asked_view not in ("", "liste", "mois"):
         shown = "le calendrier du mois" if view == "mois" else "la liste des événements"
         context["view_error"] = (
-            f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
+            f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
         )
     if view == "liste":
         context["upcoming"] = list(events.filter(end__gte=now))
@@ -329,14 +329,14 @@ def _registered(
     # typo), and what its link is for (she reads this on that very page).
     changes = "changer d'ateliers ou annuler" if registration.seminar.has_ateliers else "annuler"
     sent = (
-        f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
+        f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
         f"page, pour {changes} votre inscription."
     )
     if registration.status == Registration.Status.CONFIRMED:
         text = f"Votre inscription est confirmée. {sent}"
     else:
         text = (
-            "L'événement est complet : vous êtes sur la liste d'attente. "
+            "L'événement est complet : vous êtes sur la liste d'attente. "
             f"Nous vous écrirons si une place se libère. {sent}"
         )
     messages.success(request, text)
@@ -351,33 +351,33 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     is named here (the ateliers she kept, whether she had agreed to the published list): the
     « Inscription mise à jour » e-mail, sent to the address only, gives the whole result."""
     parts = [
-        "Une inscription existait déjà avec cette adresse : elle est mise à jour avec ce que "
+        "Une inscription existait déjà avec cette adresse : elle est mise à jour avec ce que "
         "vous avez saisi."
     ]
     held = list(registration.ateliers.order_by("starts_at"))
     if data.atelier_ids:
         chosen = {int(pk) for pk in data.atelier_ids}
         ticked = [atelier for atelier in held if atelier.pk in chosen]
-        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
+        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
         if len(held) > len(ticked):  # services._with_full_seats_kept
             parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")
     elif held:  # services._keeps_ateliers_held
         parts.append(
-            "Aucun atelier coché : vos ateliers ne changent pas (l'e-mail les rappelle ; "
+            "Aucun atelier coché : vos ateliers ne changent pas (l'e-mail les rappelle ; "
             "pour en changer, utilisez son lien)."
         )
     elif registration.seminar.has_ateliers:
-        parts.append("Vos ateliers : aucun.")
+        parts.append("Vos ateliers : aucun.")
     if data.consent:  # registering again never gives it (services._consent_when_registering_again)
         parts.append(
             "Figurer dans la liste des participants publiée avec les actes se décide sur votre "
-            "page personnelle (lien de l'e-mail) : une nouvelle inscription ne vous y ajoute "
+            "page personnelle (lien de l'e-mail) : une nouvelle inscription ne vous y ajoute "
             "pas, l'e-mail dit si vous y figurez."
         )
     else:
         parts.append(
-            "Case non cochée : vous ne figurez pas dans la liste des participants publiée avec "
-            "les actes (un accord donné auparavant est retiré ; pour le donner, utilisez le lien "
+            "Case non cochée : vous ne figurez pas dans la liste des participants publiée avec "
+            "les actes (un accord donné auparavant est retiré ; pour le donner, utilisez le lien "
             "de l'e-mail)."
         )
     blank = blank_details_sentence(registration, data)
@@ -406,17 +406,17 @@ def blank_details_sentence(registration: Registration, data: RegistrationData) -
     where = "vous pouvez les modifier depuis votre page d'inscription (lien de l'e-mail)"
     if needs and phone:
         return (
-            "Besoins particuliers et téléphone laissés vides : ceux indiqués précédemment, s'il "
-            f"y en a, sont conservés ; {where}."
+            "Besoins particuliers et téléphone laissés vides : ceux indiqués précédemment, s'il "
+            f"y en a, sont conservés ; {where}."
         )
     if needs:
         return (
-            "Besoins particuliers laissés vides : ceux indiqués précédemment, s'il y en a, sont "
-            f"conservés ; {where}."
+            "Besoins particuliers laissés vides : ceux indiqués précédemment, s'il y en a, sont "
+            f"conservés ; {where}."
         )
     if phone:
         return (
-            "Téléphone laissé vide : celui indiqué précédemment, s'il y en a un, est conservé ; "
+            "Téléphone laissé vide : celui indiqué précédemment, s'il y en a un, est conservé ; "
             "vous pouvez le modifier depuis votre page d'inscription (lien de l'e-mail)."
         )
     return ""
@@ -469,11 +469,11 @@ def unrecognised_commune_notice(
 def commune_saved_message(registration: Registration, changed: bool) -> str:
     """What the personal page says once « Corriger ma commune » is saved."""
     if not changed:
-        return f"Votre commune n'a pas changé : {registration.commune_label}."
+        return f"Votre commune n'a pas changé : {registration.commune_label}."
     if registration.commune_id:
-        return f"Votre commune est enregistrée : {registration.commune_label}."
+        return f"Votre commune est enregistrée : {registration.commune_label}."
     return (
-        f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
+        f"Votre commune est enregistrée telle que saisie, « {registration.commune_typed} » : "
         "l'équipe de l'union la vérifiera."
     )
 
@@ -484,7 +484,7 @@ def needs_saved_message(registration: Registration, changed: bool) -> str:
         return "Aucun changement."
     if not registration.needs:
         return "Vos besoins particuliers sont retirés."
-    return "Vos besoins particuliers sont enregistrés : les organisateurs les verront."
+    return "Vos besoins particuliers sont enregistrés : les organisateurs les verront."
 
 
 def section_messages(request, sections: set[str]) -> tuple[list, dict[str, list]]:

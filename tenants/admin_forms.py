@@ -14,12 +14,12 @@ class OnboardMemberForm(forms.Form):
     commune = forms.CharField(
         label="Commune",
         max_length=200,
-        help_text="Nom de la commune (tel que saisi) ou code INSEE ; pour un CIAS, sa commune "
+        help_text="Nom de la commune (tel que saisi) ou code INSEE ; pour un CIAS, sa commune "
         "siège.",
     )
     hint = AreaHintField(
         label="Département ou région (facultatif)",
-        help_text="Pour départager des homonymes : un code (93) ou un nom (Seine-Saint-Denis) ; "
+        help_text="Pour départager des homonymes : un code (93) ou un nom (Seine-Saint-Denis) ; "
         "par défaut, le département de l'union.",
     )
     kind = forms.ChoiceField(label="Nature", choices=MemberCCAS.Kind.choices, initial="CCAS")
@@ -27,23 +27,23 @@ class OnboardMemberForm(forms.Form):
         label="Intercommunalité (CIAS)",
         max_length=200,
         required=False,
-        help_text="Pour un CIAS : le SIREN (9 chiffres) ou le nom de l'intercommunalité qu'il "
-        "couvre. Vide : celle de sa commune siège (l'établissement public territorial dans la "
+        help_text="Pour un CIAS : le SIREN (9 chiffres) ou le nom de l'intercommunalité qu'il "
+        "couvre. Vide : celle de sa commune siège (l'établissement public territorial dans la "
         "Métropole du Grand Paris).",
     )
     joined_on = forms.DateField(
         label="Date d'adhésion",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         required=False,
-        help_text="Vide : aujourd'hui.",
+        help_text="Vide : aujourd'hui.",
         error_messages={
-            "invalid": "Date d'adhésion invalide : jour, mois et année (ex. 02/12/2026).",
+            "invalid": "Date d'adhésion invalide : jour, mois et année (ex. 02/12/2026).",
         },
     )
     director_email = forms.EmailField(
         label="E-mail de la direction",
         required=False,
-        help_text="Elle recevra un lien à usage unique pour choisir son mot de passe. Vide : "
+        help_text="Elle recevra un lien à usage unique pour choisir son mot de passe. Vide : "
         "vous pourrez l'inviter plus tard depuis la fiche du membre.",
     )
 
@@ -77,10 +77,10 @@ class OnboardMemberForm(forms.Form):
         if result.status == "ambiguous":
             self.add_error(
                 "commune",
-                f"Plusieurs communes portent ce nom : {choices}. Précisez le département ou le code INSEE.",
+                f"Plusieurs communes portent ce nom : {choices}. Précisez le département ou le code INSEE.",
             )
         else:
-            hint = f" Vouliez-vous dire : {choices} ?" if choices else ""
+            hint = f" Vouliez-vous dire : {choices} ?" if choices else ""
             self.add_error("commune", f"Commune introuvable.{hint}")
         return cleaned
 
@@ -106,7 +106,7 @@ class OnboardMemberForm(forms.Form):
             self.add_error(
                 "epci",
                 f"{commune_ref.nom} ({seat}) n'appartient pas à l'intercommunalité "
-                f"{grouping.nom} (SIREN {grouping.siren}) : vérifiez la commune siège.",
+                f"{grouping.nom} (SIREN {grouping.siren}) : vérifiez la commune siège.",
             )
             return
         cleaned["epci_siren"] = grouping.siren
@@ -129,10 +129,10 @@ def find_intercommunality(typed: str) -> tuple[Intercommunality | None, str]:
     if len(candidates) == 1:
         return candidates[0], ""
     if not candidates:
-        return None, f"Intercommunalité introuvable : « {typed} ». Indiquez son SIREN."
+        return None, f"Intercommunalité introuvable : « {typed} ». Indiquez son SIREN."
     listed = ", ".join(f"{g.nom} ({g.siren})" for g in candidates[:5])
     more = " …" if len(candidates) > 5 else ""
-    return None, f"Plusieurs intercommunalités correspondent : {listed}{more}. Indiquez le SIREN."
+    return None, f"Plusieurs intercommunalités correspondent : {listed}{more}. Indiquez le SIREN."
 
 
 class MemberStatusForm(forms.Form):
@@ -145,7 +145,7 @@ class MemberStatusForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Gardé au journal d'audit de l'union ; il n'est pas envoyé au membre.",
+        help_text="Gardé au journal d'audit de l'union ; il n'est pas envoyé au membre.",
     )
 
 
@@ -154,7 +154,7 @@ class InviteDirectionForm(forms.Form):
         label="E-mail de la personne",
         error_messages={
             "required": "Indiquez l'adresse e-mail de la personne.",
-            "invalid": "Adresse e-mail invalide (exemple : prenom.nom@ccas-ville.fr).",
+            "invalid": "Adresse e-mail invalide (exemple : prenom.nom@ccas-ville.fr).",
         },
     )
     first_name = forms.CharField(label="Prénom (facultatif)", max_length=150, required=False)

@@ -171,7 +171,7 @@ def status_history(member: MemberCCAS) -> list[dict]:
         "actor"
     ):
         if entry.action == "member.onboarded":
-            change = "Adhésion : espace créé"
+            change = "Adhésion : espace créé"
         else:
             before = labels.get(entry.details.get("before"), entry.details.get("before", "?"))
             after = labels.get(entry.details.get("after"), entry.details.get("after", "?"))
@@ -204,19 +204,19 @@ def status_consequence(status: str, people: int) -> str:
     else:
         whom = f"ses {people} personnes"
     hidden = "ses indicateurs publiés et sa fiche d'annuaire seront masqués"
-    kept = "Rien n'est supprimé : une réactivation rouvre l'espace tel quel."
+    kept = "Rien n'est supprimé : une réactivation rouvre l'espace tel quel."
     if status == MemberCCAS.Status.ACTIVE:
         back = (
             "ses indicateurs publiés et sa fiche d'annuaire (si sa direction l'a publiée) "
             "réapparaîtront"
         )
         if people == 0:
-            return f"L'espace rouvrira (personne n'y a encore accès) ; {back}."
-        return f"L'espace rouvrira à {whom} ; {back}."
+            return f"L'espace rouvrira (personne n'y a encore accès) ; {back}."
+        return f"L'espace rouvrira à {whom} ; {back}."
     if people == 0:
-        closed = f"L'espace sera fermé ({whom}) ; {hidden}."
+        closed = f"L'espace sera fermé ({whom}) ; {hidden}."
     else:
-        closed = f"L'espace sera fermé à {whom} ; {hidden}."
+        closed = f"L'espace sera fermé à {whom} ; {hidden}."
     if status == MemberCCAS.Status.LEFT:
         return f"{closed} Le membre sera noté comme ayant quitté l'union. {kept}"
     return f"{closed} {kept}"
@@ -232,7 +232,7 @@ def published_sentence(active: int, published: int) -> str:
         return f"Le seul membre actif {done} de valeurs cette année."
     verb = "a" if published <= 1 else "ont"
     return (
-        f"Parmi les {active} membres actifs : {published} {verb} publié des valeurs cette "
+        f"Parmi les {active} membres actifs : {published} {verb} publié des valeurs cette "
         f"année, {active - published} non."
     )
 
@@ -406,7 +406,7 @@ def member_invite_direction(request, pk: int):
             how = (
                 "un lien pour choisir son mot de passe lui est envoyé"
                 if not user.has_usable_password()
-                else "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
+                else "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
             )
             # The name typed, when there is one: the person the administrator had in mind.
             typed = " ".join(part for part in (data["first_name"], data["last_name"]) if part)
@@ -414,7 +414,7 @@ def member_invite_direction(request, pk: int):
             who = f"{typed} ({user.email})" if typed else user.email
             messages.success(
                 request,
-                f"{who} fait désormais partie de la direction {of_body(member.name)} ; {how}.",
+                f"{who} fait désormais partie de la direction {of_body(member.name)} ; {how}.",
             )
             return redirect("tenants_admin:member_detail", member.pk)
     return _member_page(request, member, invite_form=form)
@@ -471,7 +471,7 @@ def member_add(request):
                 messages.warning(
                     request,
                     f"{member.commune.nom} ({member.commune.code}) est hors du département de "
-                    f"l'union ({union_departement}) : vérifiez que c'est bien la commune voulue.",
+                    f"l'union ({union_departement}) : vérifiez que c'est bien la commune voulue.",
                 )
             return redirect("tenants_admin:member_detail", member.pk)
     return render(
@@ -506,11 +506,11 @@ def member_status(request, pk: int):
     back = _back_to(request, member)
     status = data.get("status", "")
     if status not in MemberCCAS.Status.values:
-        messages.error(request, "Choisissez un statut : actif, suspendu ou a quitté l'union.")
+        messages.error(request, "Choisissez un statut : actif, suspendu ou a quitté l'union.")
         return redirect(back)
     label = MemberCCAS.Status(status).label.lower()
     if status == member.status:
-        messages.info(request, f"{the_body(member.name, capital=True)} est déjà : {label}.")
+        messages.info(request, f"{the_body(member.name, capital=True)} est déjà : {label}.")
         return redirect(back)
     confirmed = request.method == "POST" and request.POST.get("confirmed")
     form = MemberStatusForm(data if confirmed else None, initial={"status": status})
@@ -519,7 +519,7 @@ def member_status(request, pk: int):
             member, status, actor=request.user, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(
-            request, f"{member.name} : {label}. Sa direction en est informée par e-mail."
+            request, f"{member.name} : {label}. Sa direction en est informée par e-mail."
         )
         return redirect(back)
     people = Membership.objects.filter(member=member, user__is_active=True).count()

@@ -56,7 +56,7 @@ class MemberSerializer(serializers.ModelSerializer):
     @extend_schema_field(
         IntercommunalityRefSerializer(
             allow_null=True,
-            help_text="L'intercommunalité du CIAS, ou celle de la commune ; null sans",
+            help_text="L'intercommunalité du CIAS, ou celle de la commune ; null sans",
         )
     )
     def get_intercommunality(self, member) -> dict | None:
@@ -110,7 +110,7 @@ class CommuneMatch(APIView):
             OpenApiParameter(
                 "hint",
                 str,
-                description="Département ou région, code (93, 2A) ou nom (Seine-Saint-Denis) ; "
+                description="Département ou région, code (93, 2A) ou nom (Seine-Saint-Denis) ; "
                 "par défaut, le département de l'union (UNION_DEPARTEMENT). 400 s'il ne désigne "
                 "ni l'un ni l'autre",
             ),

@@ -42,7 +42,7 @@ def fetch_cog_package(target: Path | None = None) -> Path:
         return data
     if shutil.which("npm") is None:
         raise CogDataError(
-            "npm est introuvable : installez Node.js/npm, ou déposez le paquet "
+            "npm est introuvable : installez Node.js/npm, ou déposez le paquet "
             f"{settings.COG_PACKAGE} décompressé dans {base}."
         )
     base.mkdir(parents=True, exist_ok=True)
@@ -56,7 +56,7 @@ def fetch_cog_package(target: Path | None = None) -> Path:
         )
         if result.returncode != 0:
             raise CogDataError(
-                f"Téléchargement de {settings.COG_PACKAGE} impossible : {result.stderr}"
+                f"Téléchargement de {settings.COG_PACKAGE} impossible : {result.stderr}"
             )
         archive = next(Path(tmp).glob("*.tgz"))
         with tarfile.open(archive) as tar:

@@ -215,7 +215,7 @@ class CommuneIndex:
             level, "Département ou région inconnu"
         )
         raise UnknownArea(
-            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
+            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
             "(Seine-Saint-Denis, Île-de-France)."
         )
 

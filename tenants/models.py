@@ -140,7 +140,7 @@ class MemberCCAS(TenantMixin):
         null=True,
         blank=True,
         related_name="members",
-        help_text="Pour un CIAS : l'intercommunalité couverte.",
+        help_text="Pour un CIAS : l'intercommunalité couverte.",
     )
     status = models.CharField(
         "statut", max_length=10, choices=Status.choices, default=Status.ACTIVE

@@ -53,23 +53,23 @@ def _already_known(existing: MemberCCAS, commune: Commune) -> MemberAlreadyKnown
     if existing.kind == MemberCCAS.Kind.CIAS:
         grouping = existing.intercommunality
         named = (
-            f"L'intercommunalité {grouping.nom} (SIREN {grouping.siren}) a déjà son CIAS : "
+            f"L'intercommunalité {grouping.nom} (SIREN {grouping.siren}) a déjà son CIAS : "
             f"« {existing.name} »"
         )
         sentences = {
-            MemberCCAS.Status.LEFT: f"{named}, qui a quitté l'union : réactivez-le plutôt que "
+            MemberCCAS.Status.LEFT: f"{named}, qui a quitté l'union : réactivez-le plutôt que "
             f"d'en créer un second ({kept}).",
-            MemberCCAS.Status.SUSPENDED: f"{named}, membre dont l'espace est suspendu : "
+            MemberCCAS.Status.SUSPENDED: f"{named}, membre dont l'espace est suspendu : "
             "réactivez-le.",
         }
         default = f"{named}, membre depuis le {long_date(existing.joined_on, weekday=False)}."
     else:
         named = f"Le {ccas_name(commune.nom)} ({commune.code})"
         sentences = {
-            MemberCCAS.Status.LEFT: f"{named} a quitté l'union : réactivez-le plutôt que de le "
+            MemberCCAS.Status.LEFT: f"{named} a quitté l'union : réactivez-le plutôt que de le "
             f"recréer ({kept}).",
-            MemberCCAS.Status.SUSPENDED: f"{named} est déjà membre de l'union ; son espace est "
-            "suspendu : réactivez-le.",
+            MemberCCAS.Status.SUSPENDED: f"{named} est déjà membre de l'union ; son espace est "
+            "suspendu : réactivez-le.",
         }
         default = f"{named} est déjà membre de l'union."
     return MemberAlreadyKnown(sentences.get(existing.status, default), existing)
@@ -106,7 +106,7 @@ def onboard_member(
     )
     if commune is None:
         raise OnboardingError(
-            f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
+            f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
         )
     intercommunality = None
     if kind == MemberCCAS.Kind.CIAS:
@@ -160,7 +160,7 @@ def set_member_status(
     commit its directions are told by e-mail what changed, with the union's contact: the space
     closing (or reopening) must not be how they learn it. Setting the status it has is a no-op."""
     if status not in MemberCCAS.Status.values:
-        raise ValueError(f"Statut inconnu : {status!r}")
+        raise ValueError(f"Statut inconnu : {status!r}")
     previous = member.status
     if status == previous:
         return member
@@ -215,7 +215,7 @@ def send_member_status_email(
 
     subject = STATUS_SUBJECTS[status].format(name=member.name)
     send_templated(
-        f"{settings.PLATFORM_NAME} : {subject}",
+        f"{settings.PLATFORM_NAME} : {subject}",
         "tenants/email/member_status",
         {
             "member": member,
@@ -307,13 +307,13 @@ def invite_direction(
     email = email.strip().lower()
     if not member.is_active:
         raise MembershipError(
-            f"L'espace {of_body(member.name)} est fermé ({member.get_status_display().lower()}) : "
+            f"L'espace {of_body(member.name)} est fermé ({member.get_status_display().lower()}) : "
             "réactivez le membre avant d'inviter sa direction."
         )
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and not existing.is_active:
         raise MembershipError(
-            f"Le compte {email} est désactivé : réactivez-le d'abord (Paramètres › Utilisateurs)."
+            f"Le compte {email} est désactivé : réactivez-le d'abord (Paramètres › Utilisateurs)."
         )
     refuse_union_staff_as_direction(existing, actor=actor)
     current = Membership.objects.filter(member=member, user__email__iexact=email).first()
@@ -348,7 +348,7 @@ def tell_of_access(
         "space_url": member_url(member, "/", request),
         "login_url": member_url(member, "/connexion/", request),
     }
-    subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
+    subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
     recipients = [membership.user.email]
     transaction.on_commit(
         lambda: send_templated(subject, "tenants/email/access_granted", context, recipients)
@@ -365,7 +365,7 @@ def refuse_union_staff_as_direction(user, *, actor=None) -> None:
         return
     if user.is_staff or is_union_staff(user) or (actor is not None and user.pk == actor.pk):
         raise MembershipError(
-            f"{user.email} est un compte de l'équipe de l'union : l'union n'entre pas dans les "
+            f"{user.email} est un compte de l'équipe de l'union : l'union n'entre pas dans les "
             "espaces de ses membres. Invitez la directrice ou le directeur du CCAS avec sa "
             "propre adresse."
         )
@@ -399,7 +399,7 @@ def tell_directors_of_new_direction(
         "team_url": member_url(member, "/equipe/", request),
         "contact": union_contact(),
     }
-    subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
+    subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
     transaction.on_commit(
         lambda: send_templated(subject, "tenants/email/direction_added", context, recipients)
     )
@@ -421,12 +421,12 @@ def resend_direction_invitation(
         raise MembershipError("L'union ne renvoie l'invitation qu'à la direction du membre.")
     if not member.is_active:
         raise MembershipError(
-            f"L'espace {of_body(member.name)} est fermé : réactivez le membre avant de renvoyer "
+            f"L'espace {of_body(member.name)} est fermé : réactivez le membre avant de renvoyer "
             "l'invitation."
         )
     if not membership.user.is_active:
         raise MembershipError(
-            f"Le compte {membership.user.email} est désactivé : réactivez-le d'abord "
+            f"Le compte {membership.user.email} est désactivé : réactivez-le d'abord "
             "(Paramètres › Utilisateurs)."
         )
     try:
@@ -526,7 +526,7 @@ def resent_invitation_message(invitation, recipient: str) -> str:
     page of the member: to whom, and until when a set-password link works."""
     if invitation.with_password_link:
         return (
-            f"Invitation renvoyée à {recipient} : le lien pour choisir son mot de passe "
+            f"Invitation renvoyée à {recipient} : le lien pour choisir son mot de passe "
             f"fonctionne jusqu'au {password_link_deadline(invitation.sent_at)}."
         )
     return f"Invitation renvoyée à {recipient}."
@@ -549,7 +549,7 @@ def send_set_password_email(
         Membership.objects.filter(user=user, member=member).first() if member is not None else None
     )
     send_templated(
-        f"{settings.PLATFORM_NAME} : choisissez votre mot de passe",
+        f"{settings.PLATFORM_NAME} : choisissez votre mot de passe",
         "tenants/email/set_password",
         {
             "user": user,

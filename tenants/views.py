@@ -52,7 +52,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         else:
             where = "votre compte n'est encore rattaché à aucun espace membre actif"
         messages.success(
-            self.request, f"Votre mot de passe est enregistré et vous êtes connecté(e) : {where}."
+            self.request, f"Votre mot de passe est enregistré et vous êtes connecté(e) : {where}."
         )
         return response
 

@@ -141,6 +141,12 @@ def two_members(bondy, montreuil) -> tuple[MemberCCAS, MemberCCAS]:
     return bondy, montreuil
 
 
+def plain(text: str) -> str:
+    """`text` as the tests read a page or a PDF: whitespace collapsed, so the no-break spaces of
+    French typography (« : », « ? ») read as spaces (`str.split` treats U+00A0 as one)."""
+    return " ".join(text.split())
+
+
 def run_committed(fn, *args, **kwargs):
     """Run fn in a fresh thread and connection, so that its writes are committed for real."""
     outcome = {}

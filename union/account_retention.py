@@ -232,7 +232,7 @@ def send_inactivity_warning_email(user, warning: InactivityWarning) -> None:
         "contact": contact,
     }
     send_templated(
-        f"{settings.PLATFORM_NAME} : votre compte sera désactivé le {day}",
+        f"{settings.PLATFORM_NAME} : votre compte sera désactivé le {day}",
         "union/email/inactivity_warning",
         context,
         [user.email],

@@ -21,7 +21,7 @@ from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler
 
-UNREADABLE_JSON = "Corps de requête illisible : JSON attendu."
+UNREADABLE_JSON = "Corps de requête illisible : JSON attendu."
 UNREADABLE_BODY = "Corps de requête illisible."
 NOT_FOUND = "Introuvable."
 # Also the registration endpoints' answer to a body that is not an object (check_object_body).
@@ -126,7 +126,7 @@ def unknown_api_path(request, *args, **kwargs):
             if request.method in ("GET", "HEAD"):
                 return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
             return JsonResponse(
-                {"detail": f"Adresse inconnue de l'API : voulez-vous dire {request.path}/ ?"},
+                {"detail": f"Adresse inconnue de l'API : voulez-vous dire {request.path}/ ?"},
                 status=404,
             )
     return JsonResponse({"detail": API_NOT_FOUND}, status=404)

@@ -61,7 +61,7 @@ def load_members(stdout) -> list[MemberCCAS]:
         members.append(member)
     stdout.write(f"{len(members)} membres (communes du {DEMO_DEPARTEMENT}).")
     cias = load_cias()
-    stdout.write(f"1 CIAS : {cias.name} ({cias.covered_communes().count()} communes).")
+    stdout.write(f"1 CIAS : {cias.name} ({cias.covered_communes().count()} communes).")
     return [*members, cias]
 
 
@@ -127,7 +127,7 @@ def load_identity(stdout) -> None:
         changed.append("accessibility_statement_date")
     if changed:
         identity.save(update_fields=changed)
-    stdout.write(f"Identité de l'union : {identity.display_name}.")
+    stdout.write(f"Identité de l'union : {identity.display_name}.")
 
 
 def load_demo(stdout) -> None:
@@ -137,7 +137,7 @@ def load_demo(stdout) -> None:
     for path in APP_DEMOS:
         import_string(path)(stdout)
         connection.set_schema_to_public()
-    stdout.write(f"\nComptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
+    stdout.write(f"\nComptes de démonstration (mot de passe pour tous : {DEMO_PASSWORD})")
     for email, (group_name, *_names) in UNION_STAFF.items():
         stdout.write(f"  {group_name:<28} {email}   http://localhost:8000/admin/")
     for slug, email in DEMO_DIRECTORS.items():

@@ -60,7 +60,7 @@ SECTIONS = (
     ),
     Section(
         "accueil",
-        "Le jour J : l'accueil et l'émargement",
+        "Le jour J : l'accueil et l'émargement",
         (roles.EVENT_ORGANISER, DOOR_STAFF, roles.UNION_ADMIN),
     ),
     Section(

@@ -32,7 +32,7 @@ def _compiled(model: type[models.Model], unless_conflict: bool) -> tuple[str, tu
     (as `bulk_create(ignore_conflicts=True)` does with `unless_conflict`, returning the key)."""
     meta = model._meta
     if meta.parents:
-        raise NotInsertable(f"{model.__name__} : un modèle hérité s'enregistre avec save().")
+        raise NotInsertable(f"{model.__name__} : un modèle hérité s'enregistre avec save().")
     fields = tuple(f for f in meta.local_concrete_fields if not f.generated)
     fields = tuple(f for f in fields if f is not meta.auto_field)
     returned = tuple(meta.db_returning_fields)
@@ -43,7 +43,7 @@ def _compiled(model: type[models.Model], unless_conflict: bool) -> tuple[str, tu
     ((statement, params),) = compiler.as_sql()
     # One plain placeholder per field, so that the statement fits any row's values.
     if len(params) != len(fields) or statement.count("%s") != len(fields):
-        raise NotInsertable(f"{model.__name__} : une colonne n'est pas une simple valeur.")
+        raise NotInsertable(f"{model.__name__} : une colonne n'est pas une simple valeur.")
     return statement, fields, returned
 
 

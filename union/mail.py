@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import smtplib
 from base64 import b64decode, b64encode
 from collections.abc import Callable
@@ -157,7 +158,7 @@ class _DirectDelivery:
                     raise  # nowhere to wait (tasks run at once): the task fails, as it did
                 attempts_made = 1
                 logger.warning(
-                    "E-mail « %s » à %s non remis, remis en file : %s",
+                    "E-mail « %s » à %s non remis, remis en file : %s",
                     payload["subject"],
                     ", ".join(recipients_of(payload)),
                     describe_error(error),
@@ -226,14 +227,14 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
         if attempt >= MAX_ATTEMPTS or not uses_database_queue():
             _keep_for_resending(context, summary, message)
             raise EmailNotDelivered(
-                f"E-mail non remis après {attempt} essai{'s' if attempt > 1 else ''} : "
+                f"E-mail non remis après {attempt} essai{'s' if attempt > 1 else ''} : "
                 f"« {message['subject']} » pour {', '.join(recipients_of(message))}. "
-                f"Dernière erreur : {reason}."
+                f"Dernière erreur : {reason}."
             ) from error
         retry_at = timezone.now() + RETRY_DELAYS[attempt - 1]
         queue_delivery(message, attempt + 1, run_after=retry_at)
         logger.warning(
-            "E-mail « %s » à %s non remis (essai %d sur %d) : %s. Nouvel essai à %s.",
+            "E-mail « %s » à %s non remis (essai %d sur %d) : %s. Nouvel essai à %s.",
             message["subject"],
             ", ".join(recipients_of(message)),
             attempt,
@@ -435,11 +436,11 @@ def describe_error(error: OSError) -> str:
             f"{address} ({code} {_text(answer)})"
             for address, (code, answer) in error.recipients.items()
         )
-        return f"destinataire refusé par le serveur d'envoi : {refused}"
+        return f"destinataire refusé par le serveur d'envoi : {refused}"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return (
             f"identifiants refusés par le serveur d'envoi ({error.smtp_code} "
-            f"{_text(error.smtp_error)}) : vérifiez EMAIL_HOST_USER et EMAIL_HOST_PASSWORD"
+            f"{_text(error.smtp_error)}) : vérifiez EMAIL_HOST_USER et EMAIL_HOST_PASSWORD"
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return f"le serveur d'envoi a répondu {error.smtp_code} {_text(error.smtp_error)}"
@@ -448,7 +449,7 @@ def describe_error(error: OSError) -> str:
     if isinstance(error, TimeoutError):
         return "le serveur d'envoi n'a pas répondu à temps (EMAIL_TIMEOUT)"
     if isinstance(error, ConnectionRefusedError):
-        return "connexion refusée par le serveur d'envoi : vérifiez EMAIL_HOST et EMAIL_PORT"
+        return "connexion refusée par le serveur d'envoi : vérifiez EMAIL_HOST et EMAIL_PORT"
     return f"serveur d'envoi injoignable ({error})"
 
 
@@ -474,7 +475,7 @@ class FailedEmail:
         # « 02/12/2026 à 14 h 05 »: the line check_task_queue's cron e-mail shows a person.
         local = timezone.localtime(self.failed_at)
         moment = f"{local:%d/%m/%Y} à {french_time(local)}"
-        return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
+        return f"{moment} « {self.subject} » pour {', '.join(self.recipients)} : {self.reason}"
 
     @property
     def label(self) -> str:
@@ -508,7 +509,11 @@ def read_failed_emails(since: datetime, limit: int = 20) -> list[FailedEmail]:
     for task_id, finished_at, args_kwargs, traceback in rows:
         (payload, *_rest) = args_kwargs.get("args") or [{}]
         last_line = traceback.strip().splitlines()[-1] if traceback.strip() else ""
-        reason = last_line.split("Dernière erreur : ", 1)[-1].rstrip(".") or last_line
+        # Tracebacks stored before the no-break spaces of 2026-12 have an ordinary space.
+        reason = (
+            re.split("Dernière erreur[ \u00a0]: ", last_line, maxsplit=1)[-1].rstrip(".")
+            or last_line
+        )
         refusal = _why_not_resendable(payload, finished_at)
         failed.append(
             FailedEmail(
@@ -542,8 +547,8 @@ def _why_not_resendable(kept: dict, finished_at: datetime, now: datetime | None 
     kept_for = f"{days} jour{'s' if days > 1 else ''}"
     if "message" not in kept or finished_at < (now or timezone.now()) - failed_email_kept():
         return (
-            f"Renvoi impossible : le message n'est gardé que {kept_for} après son échec "
-            "(FAILED_EMAIL_KEEP_DAYS) ; refaites l'action qui l'envoyait (invitation, lien de "
+            f"Renvoi impossible : le message n'est gardé que {kept_for} après son échec "
+            "(FAILED_EMAIL_KEEP_DAYS) ; refaites l'action qui l'envoyait (invitation, lien de "
             "connexion…)."
         )
     return ""
@@ -568,7 +573,7 @@ class ResendOutcome:
                     else f"{count} e-mails remis en file d'envoi.",
                 )
             )
-        lines += [("warning", f"Non renvoyé : {skipped}") for skipped in self.skipped]
+        lines += [("warning", f"Non renvoyé : {skipped}") for skipped in self.skipped]
         if self.already:
             lines.append(
                 (
@@ -612,10 +617,10 @@ def resend_failed_emails(
                 refusal = _no_longer_wanted(kept)
                 if refusal:  # for good: the body goes now rather than in a week
                     _rewrite(
-                        row, _summary_of(kept) | {"refused": f"Renvoi impossible : {refusal}."}
+                        row, _summary_of(kept) | {"refused": f"Renvoi impossible : {refusal}."}
                     )
             if refusal:
-                outcome.skipped.append(f"{label} : {refusal.removeprefix('Renvoi impossible : ')}")
+                outcome.skipped.append(f"{label} : {refusal.removeprefix('Renvoi impossible : ')}")
                 continue
             queue_delivery(kept["message"])
             _rewrite(row, _summary_of(kept) | {"resent_at": now.isoformat(), "resent_via": via})

@@ -95,8 +95,8 @@ class UnionSettings(BaseGenericSetting):
         "dénomination",
         max_length=250,
         blank=True,
-        help_text="Nom complet de l'union, tel que dans ses statuts (ex. : Union départementale "
-        "des centres communaux d'action sociale de …). Vide : le nom de la plateforme.",
+        help_text="Nom complet de l'union, tel que dans ses statuts (ex. : Union départementale "
+        "des centres communaux d'action sociale de …). Vide : le nom de la plateforme.",
     )
     legal_form = models.CharField(
         "forme juridique",
@@ -118,17 +118,17 @@ class UnionSettings(BaseGenericSetting):
         "horaires",
         max_length=250,
         blank=True,
-        help_text="Quand on peut appeler ou passer (ex. : du lundi au vendredi, de 9 h à 12 h 30 "
+        help_text="Quand on peut appeler ou passer (ex. : du lundi au vendredi, de 9 h à 12 h 30 "
         "et de 14 h à 17 h).",
     )
     publication_director = models.CharField(
         "directeur ou directrice de la publication",
         max_length=150,
         blank=True,
-        help_text="Prénom et nom : en général la présidente ou le président de l'union.",
+        help_text="Prénom et nom : en général la présidente ou le président de l'union.",
     )
     publication_director_role = models.CharField(
-        "sa fonction", max_length=150, blank=True, help_text="Ex. : présidente de l'union."
+        "sa fonction", max_length=150, blank=True, help_text="Ex. : présidente de l'union."
     )
     host_name = models.CharField(
         "hébergeur", max_length=200, blank=True, help_text="Raison sociale de l'hébergeur du site."
@@ -139,7 +139,7 @@ class UnionSettings(BaseGenericSetting):
         "date de l'audit d'accessibilité",
         null=True,
         blank=True,
-        help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est "
+        help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est "
         "alors déclaré « non conforme », comme le RGAA l'exige.",
     )
     accessibility_auditor = models.CharField("audit réalisé par", max_length=200, blank=True)
@@ -193,7 +193,7 @@ class UnionSettings(BaseGenericSetting):
         MultiFieldPanel(
             [
                 HelpPanel(
-                    "L'état de conformité affiché découle de l'audit : « totalement conforme » à "
+                    "L'état de conformité affiché découle de l'audit : « totalement conforme » à "
                     "100 %, « partiellement conforme » à partir de 50 %, « non conforme » en "
                     "dessous ou sans audit. Un audit vaut trois ans."
                 ),

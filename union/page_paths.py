@@ -44,7 +44,7 @@ def shadowed_slug_error(parent_page, slug: str) -> str | None:
     if path is None or not route_shadowing(path):
         return None
     return (
-        f"L'adresse « {path} » est déjà celle d'une page du site lui-même : cette page y serait "
+        f"L'adresse « {path} » est déjà celle d'une page du site lui-même : cette page y serait "
         "introuvable. Choisissez un autre slug."
     )
 

@@ -17,7 +17,7 @@ def _query_int(request, name: str) -> int | None:
         return None
     value = parse_digits(raw, 30)
     if value is None:
-        raise ValidationError({name: [f"Paramètre « {name} » invalide : un entier positif."]})
+        raise ValidationError({name: [f"Paramètre « {name} » invalide : un entier positif."]})
     return value
 
 
@@ -52,7 +52,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         limit, offset = super().get_schema_operation_parameters(view)
         limit["description"] = (
             f"Nombre de résultats par page (par défaut {self.default_limit}, "
-            f"au plus {self.max_limit} : une valeur plus grande est ramenée à {self.max_limit})."
+            f"au plus {self.max_limit} : une valeur plus grande est ramenée à {self.max_limit})."
         )
         limit["schema"] |= {"minimum": 0, "maximum": self.max_limit}
         offset["description"] = "Index du premier résultat renvoyé (à partir de 0)."

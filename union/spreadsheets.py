@@ -26,12 +26,12 @@ from openpyxl import load_workbook
 DELIMITERS = (";", ",", "\t")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NUL_CHARACTER = (
-    "Cellule contenant un caractère nul (code 0), qui ne peut pas être enregistré : "
+    "Cellule contenant un caractère nul (code 0), qui ne peut pas être enregistré : "
     "retirez-le, ou enregistrez de nouveau le fichier depuis le tableur."
 )
 MAX_NUL_ISSUES = 20
 UNCLOSED_QUOTE = (
-    "Un guillemet (\") ouvre une cellule sur cette ligne et n'est jamais refermé : "
+    "Un guillemet (\") ouvre une cellule sur cette ligne et n'est jamais refermé : "
     "tout le reste du fichier y tomberait. Retirez-le ou refermez-le, puis renvoyez le fichier."
 )
 CONTENT_TYPES = {
@@ -111,7 +111,7 @@ def read_rows(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
         rows = _csv_rows(content)
     else:
         raise ImportRejected(
-            [ImportIssue(1, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")],
+            [ImportIssue(1, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")],
             unreadable=True,
         )
     _refuse_nul_characters(rows)
@@ -147,7 +147,7 @@ def _refuse_nul_characters(rows: list[tuple[int, list[str]]]) -> None:
             ImportIssue(
                 issues[0].line,
                 issues[0].column,
-                "Le fichier contient des caractères nuls dans de nombreuses cellules : ce n'est "
+                "Le fichier contient des caractères nuls dans de nombreuses cellules : ce n'est "
                 "pas un texte CSV. Enregistrez-le depuis le tableur en CSV (UTF-8) ou en XLSX.",
             )
         ]
@@ -173,7 +173,7 @@ def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
         message = (
             UNCLOSED_QUOTE
             if "field larger than field limit" in str(error)
-            else "Ligne illisible : vérifiez les guillemets et les séparateurs de cette ligne."
+            else "Ligne illisible : vérifiez les guillemets et les séparateurs de cette ligne."
         )
         raise ImportRejected([ImportIssue(line, "", message)]) from error
     if rows and any("\n" in cell for cell in rows[-1][1]):
@@ -242,15 +242,15 @@ def _decode(content: bytes) -> str:
 # (Excel then encrypts the workbook inside such a container).
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UNREADABLE_XLSX = (
-    "Classeur XLSX illisible : ce fichier n'est pas un classeur Excel (.xlsx) valide. "
+    "Classeur XLSX illisible : ce fichier n'est pas un classeur Excel (.xlsx) valide. "
     "Ouvrez-le dans votre tableur et enregistrez-le au format .xlsx ou .csv, puis renvoyez-le."
 )
 OLD_OR_PROTECTED_XLSX = (
-    "Ce classeur est au format Excel 97-2003 (.xls) ou protégé par un mot de passe : "
+    "Ce classeur est au format Excel 97-2003 (.xls) ou protégé par un mot de passe : "
     "ouvrez-le dans votre tableur, retirez le mot de passe s'il y en a un et enregistrez-le "
     "au format .xlsx ou .csv, puis renvoyez-le."
 )
-NO_SHEET = "Le classeur ne contient aucune feuille de calcul : mettez les données sur la première."
+NO_SHEET = "Le classeur ne contient aucune feuille de calcul : mettez les données sur la première."
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
@@ -282,7 +282,7 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
 
 FORMULA_WITHOUT_VALUE = (
     "Cellule calculée par une formule ({formula}) dont le fichier n'a pas enregistré le résultat "
-    "(fichier produit par un programme) : ouvrez-le dans Excel ou LibreOffice, enregistrez-le, "
+    "(fichier produit par un programme) : ouvrez-le dans Excel ou LibreOffice, enregistrez-le, "
     "puis importez-le de nouveau."
 )
 MAX_FORMULA_ISSUES = 20

@@ -59,7 +59,7 @@ def revoke_on_credentials_change(sender, instance, created=False, **kwargs):
     setattr(instance, _REVOKE, False)
 
 
-THROTTLED = "Trop de tentatives de connexion à l'API depuis votre adresse : réessayez dans {wait}."
+THROTTLED = "Trop de tentatives de connexion à l'API depuis votre adresse : réessayez dans {wait}."
 
 
 def _seconds(wait: int) -> str:

@@ -54,8 +54,8 @@ class LoginForm(AuthenticationForm):
             **self.error_messages,
             "invalid_login": (
                 "Adresse e-mail ou mot de passe incorrect. Vérifiez-les (dans le mot de passe, "
-                "majuscules et minuscules comptent) ; si vous l'avez oublié ou n'en avez "
-                "jamais choisi, utilisez « Mot de passe oublié ? » sous le formulaire."
+                "majuscules et minuscules comptent) ; si vous l'avez oublié ou n'en avez "
+                "jamais choisi, utilisez « Mot de passe oublié ? » sous le formulaire."
             ),
         }
 
@@ -114,7 +114,7 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
         email.label = "Adresse e-mail"  # Django's French says « Courriel »; the site says e-mail
         email.error_messages["required"] = "Indiquez l'adresse e-mail de votre compte."
         email.error_messages["invalid"] = (
-            "Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@ccas-ville.fr)."
+            "Adresse e-mail invalide : vérifiez-la (exemple : prenom.nom@ccas-ville.fr)."
         )
 
     def users_without_password(self, email: str):
@@ -286,7 +286,7 @@ def forbidden(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
-API_NOT_FOUND = "Adresse inconnue de l'API : la documentation est sur /api/docs/ du portail."
+API_NOT_FOUND = "Adresse inconnue de l'API : la documentation est sur /api/docs/ du portail."
 
 
 def not_found(request, exception=None):

@@ -154,8 +154,8 @@ def _and(items: list[str]) -> str:
 
 def deletion_refused(user, traces: list[str]) -> str:
     return (
-        f"Le compte {account_name(user)} n'est pas supprimé : il a {_and(traces)}. Un compte "
-        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
+        f"Le compte {account_name(user)} n'est pas supprimé : il a {_and(traces)}. Un compte "
+        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
         "personne ne peut plus se connecter et ce qui la concerne reste lisible."
     )
 
@@ -196,7 +196,7 @@ def note_the_user_before_the_edit(request, user):
     if request.method == "POST" and _changes_a_member_persons_address(request, user):
         messages.error(
             request,
-            f"L'adresse e-mail de {account_name(user)} n'a pas été changée : cette personne a "
+            f"L'adresse e-mail de {account_name(user)} n'a pas été changée : cette personne a "
             "accès à un espace membre, et l'union qui changerait son adresse pourrait recevoir "
             "le lien « mot de passe oublié » à sa place et entrer dans l'espace. Elle change "
             "son adresse elle-même (« Mon compte »), ou sa direction invite la nouvelle.",

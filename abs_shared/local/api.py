@@ -97,7 +97,7 @@ class ObservationImport(APIView):
                         child=serializers.CharField(),
                         help_text="Colonnes d'un fichier de l'INSEE dont la cellule vide a été "
                         "lue comme « secret » (l'INSEE laisse vide une valeur calculée sur trop "
-                        "peu de ménages) ; vide pour le modèle de Maillage",
+                        "peu de ménages) ; vide pour le modèle de Maillage",
                     ),
                 },
             )
@@ -153,7 +153,7 @@ class SelectionSerializer(serializers.Serializer):
         unknown = [code for code in codes if code not in known]
         if unknown:
             raise serializers.ValidationError(
-                f"Indicateurs absents du catalogue : {', '.join(unknown)}."
+                f"Indicateurs absents du catalogue : {', '.join(unknown)}."
             )
         return codes
 

@@ -35,7 +35,7 @@ class ReportFigure:
     def sentence(self) -> str:
         """« Rapport d'activité 2025 : 412 domiciliations actives au 31 décembre »."""
         people = plural(self.count, "domiciliation active", "domiciliations actives")
-        return f"Rapport d'activité {self.year} : {people} au 31 décembre"
+        return f"Rapport d'activité {self.year} : {people} au 31 décembre"
 
     @property
     def taken_sentence(self) -> str:
@@ -43,7 +43,7 @@ class ReportFigure:
         reloaded) or by the script (its status line): « Chiffre repris du rapport d'activité
         2025 (412) : vérifiez-le, puis enregistrez. »"""
         return (
-            f"Chiffre repris du rapport d'activité {self.year} ({french_number(self.count)}) : "
+            f"Chiffre repris du rapport d'activité {self.year} ({french_number(self.count)}) : "
             "vérifiez-le, puis enregistrez."
         )
 
@@ -88,12 +88,12 @@ class Mismatch:
     def sentence(self) -> str:
         shown = french_number(self.value, 0)
         report = ReportFigure(self.year, self.count).sentence.removeprefix(
-            f"Rapport d'activité {self.year} : "
+            f"Rapport d'activité {self.year} : "
         )
         return (
-            f"Élections de domicile actives {self.year} : {shown} dans les indicateurs ABS "
+            f"Élections de domicile actives {self.year} : {shown} dans les indicateurs ABS "
             f"(valeur validée), {report} dans le rapport d'activité {self.year}. Les deux "
-            "comptent les mêmes personnes : vérifiez l'un ou l'autre."
+            "comptent les mêmes personnes : vérifiez l'un ou l'autre."
         )
 
 

@@ -33,14 +33,14 @@ class ObservationForm(forms.Form):
         "secret statistique, vide si elle n'est pas disponible.",
     )
     numerator = forms.CharField(
-        label="Numérateur", required=False, help_text="Facultatif : l'effectif concerné."
+        label="Numérateur", required=False, help_text="Facultatif : l'effectif concerné."
     )
     denominator = forms.CharField(
         label="Dénominateur",
         required=False,
-        help_text="Facultatif : la population de référence. La valeur sera publiée comme "
+        help_text="Facultatif : la population de référence. La valeur sera publiée comme "
         "secrète si le dénominateur, le numérateur ou, pour un pourcentage, leur différence "
-        "(97 % de 150 : 4 ou 5 personnes hors du taux) est inférieur à 11.",
+        "(97 % de 150 : 4 ou 5 personnes hors du taux) est inférieur à 11.",
     )
     source = forms.CharField(label="Source", max_length=200, required=False)
     comment = forms.CharField(
@@ -113,7 +113,7 @@ class ImportForm(forms.Form):
         help_text=f"Le modèle (colonnes {', '.join(TEMPLATE_COLUMNS[:3])}, et facultativement "
         f"{', '.join(TEMPLATE_COLUMNS[3:])}) ou un fichier communal de l'INSEE (colonne CODGEO "
         "et colonnes MED21, TP6021…). Séparateur virgule ou point-virgule, décimale virgule ou "
-        "point ; 5 Mo au plus. Une cellule vide signifie « non disponible » dans le modèle, mais "
+        "point ; 5 Mo au plus. Une cellule vide signifie « non disponible » dans le modèle, mais "
         "« secret » dans un fichier de l'INSEE (qui laisse vide une valeur calculée sur trop peu "
         "de ménages).",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
@@ -123,7 +123,7 @@ class ImportForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"Le fichier dépasse 5 Mo ({file_size(uploaded.size)}) : un fichier de l'INSEE "
+                f"Le fichier dépasse 5 Mo ({file_size(uploaded.size)}) : un fichier de l'INSEE "
                 "peut être réduit à la ligne de votre territoire et à son en-tête."
             )
         return uploaded
@@ -134,7 +134,7 @@ class SelectionForm(forms.Form):
 
     year = forms.TypedChoiceField(label="Année", coerce=int, empty_value=None, required=False)
     indicators = forms.MultipleChoiceField(
-        label="Indicateurs (aucun coché : tous)",
+        label="Indicateurs (aucun coché : tous)",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -85,7 +85,7 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
             1,
             FRENCH_NAMES[name],
             f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête (le modèle commence "
-            "par indicateur;année;valeur ; un fichier de l'INSEE a une colonne CODGEO).",
+            "par indicateur;année;valeur ; un fichier de l'INSEE a une colonne CODGEO).",
         )
         for name in REQUIRED_COLUMNS
         if name not in labels
@@ -143,7 +143,7 @@ def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[Parse
                 ImportIssue(
                     line,
                     label("source"),
-                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
+                    f"Source trop longue : {len(source)} caractères, {MAX_SOURCE} au plus.",
                 )
             )
         if indicator is not None and year is not None:

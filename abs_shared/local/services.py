@@ -94,7 +94,7 @@ def create_observation(
     """A new draft observation; raises ObservationExists if the member has this indicator and year."""
     fields = _draft_fields(indicator, **values)
     message = (
-        f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
+        f"Une valeur de « {indicator.label} » existe déjà pour {year} : "
         "modifiez-la depuis la liste des observations."
     )
     with schema_context(member.schema_name), transaction.atomic():

@@ -166,7 +166,7 @@ def observation_form(request, pk: int | None = None):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"{saved.indicator.label}, {saved.year} : enregistré comme brouillon."
+                request, f"{saved.indicator.label}, {saved.year} : enregistré comme brouillon."
             )
             return HttpResponseRedirect(back)
     return render(
@@ -307,7 +307,7 @@ def observation_delete(request, pk: int):
                 request,
                 "workspace/confirm_delete.html",
                 {
-                    "title": f"Supprimer la valeur « {label} » ?",
+                    "title": f"Supprimer la valeur « {label} » ?",
                     "lead": f"Cette valeur sera supprimée de l'espace du {request.tenant.kind}.",
                     "details": [
                         ("Indicateur", observation.indicator.label),
@@ -324,7 +324,7 @@ def observation_delete(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, f"Valeur supprimée : {observation.indicator.label}, {observation.year}."
+            request, f"Valeur supprimée : {observation.indicator.label}, {observation.year}."
         )
     return HttpResponseRedirect(back)
 
@@ -353,8 +353,8 @@ def import_file(request):
                 secret = "importée comme secrète" if blank == 1 else "importées comme secrètes"
                 messages.info(
                     request,
-                    f"Fichier de l'INSEE : {cells} pour votre commune ({columns}) {secret} "
-                    "(« s ») : l'INSEE laisse vide une valeur calculée sur trop peu de ménages.",
+                    f"Fichier de l'INSEE : {cells} pour votre commune ({columns}) {secret} "
+                    "(« s ») : l'INSEE laisse vide une valeur calculée sur trop peu de ménages.",
                 )
             return HttpResponseRedirect("/abs/")
     return render(
@@ -394,7 +394,7 @@ def bulk_action(request, action: str):
     if not form.is_valid():
         messages.error(
             request,
-            "Sélection invalide : choisissez une année proposée et des indicateurs du catalogue.",
+            "Sélection invalide : choisissez une année proposée et des indicateurs du catalogue.",
         )
         return HttpResponseRedirect("/abs/")
     selection = {
@@ -406,15 +406,15 @@ def bulk_action(request, action: str):
     if action == "valider":
         count = services.validate_observations(request.tenant, **selection)
         done = f"{plural(count, 'brouillon validé', 'brouillons validés')} ({scope})."
-        nothing = f"Aucun brouillon à valider ({scope}) : rien n'a changé."
+        nothing = f"Aucun brouillon à valider ({scope}) : rien n'a changé."
     elif action == "publier":
         if not services.validated_count(
             request.tenant, year=selection["year"], indicators=selection["indicators"]
         ):
             messages.warning(
                 request,
-                f"Aucune valeur validée à publier ({scope}) : rien n'a été publié. Seules les "
-                "valeurs validées se publient ; validez d'abord les brouillons.",
+                f"Aucune valeur validée à publier ({scope}) : rien n'a été publié. Seules les "
+                "valeurs validées se publient ; validez d'abord les brouillons.",
             )
             return HttpResponseRedirect("/abs/")
         summary = services.publish_observations_summary(request.tenant, **selection)
@@ -427,12 +427,12 @@ def bulk_action(request, action: str):
             done += (
                 f", dont {plural(summary.made_secret, 'publiée comme secrète', 'publiées comme secrètes')} "
                 "(moins de 11 personnes "
-                "ou ménages) : « s » sur le portail"
+                "ou ménages) : « s » sur le portail"
             )
         done += "."
         # Validated values all « non disponible »: none is pooled (any older one was withdrawn).
         nothing = (
-            f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
+            f"Aucune valeur publiée ({scope}) : les valeurs validées choisies sont « non "
             "disponibles », et une valeur non disponible ne va pas dans l'espace commun (elle en "
             "retire la valeur publiée auparavant, s'il y en avait une)."
         )
@@ -441,7 +441,7 @@ def bulk_action(request, action: str):
         done = (
             f"{plural(count, 'valeur retirée', 'valeurs retirées')} de l'espace commun ({scope})."
         )
-        nothing = f"Aucune valeur publiée à retirer ({scope}) : rien n'a changé."
+        nothing = f"Aucune valeur publiée à retirer ({scope}) : rien n'a changé."
     else:
         raise PermissionDenied
     # Nothing done is not a success: « 0 valeur publiée » in green would read as one.

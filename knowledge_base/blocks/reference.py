@@ -51,7 +51,7 @@ class LegalReferenceBlock(blocks.StructBlock):
             article if code == "LOI" else f"{dict(LEGAL_CODES).get(code, code)}, article {article}"
         )
         summary = " ".join(str(value.get("summary") or "").split())
-        return f"{reference} : {summary}" if summary else reference
+        return f"{reference} : {summary}" if summary else reference
 
     def get_searchable_content(self, value):
         """What the page shows (« Code de l'action sociale et des familles, article L123-6 »),
@@ -149,7 +149,7 @@ class CaptionedTableInputAdapter(TableInputAdapter):
             **strings,
             "Table caption": "Titre du tableau (obligatoire)",
             "A heading that identifies the overall topic of the table, and is useful for "
-            "screen reader users.": "Ce que montre le tableau, en quelques mots : les lecteurs "
+            "screen reader users.": "Ce que montre le tableau, en quelques mots : les lecteurs "
             "d'écran l'annoncent avant les cellules.",
         }
         return [options, strings]
@@ -254,17 +254,17 @@ class TableBlock(BaseTableBlock):
         if not self.is_deferred_validation and self.is_empty_table(value):
             # Stored as null, it would vanish from the page (and show in « Tableaux à
             # compléter »).
-            raise ValidationError("Ce tableau est vide : remplissez-le ou supprimez le bloc.")
+            raise ValidationError("Ce tableau est vide : remplissez-le ou supprimez le bloc.")
         if value and not self.is_deferred_validation:
             errors = []
             if not str(value.get("table_caption") or "").strip():
                 errors.append(
-                    "Donnez un titre au tableau (« Titre du tableau ») : les lecteurs d'écran "
+                    "Donnez un titre au tableau (« Titre du tableau ») : les lecteurs d'écran "
                     "l'annoncent avant son contenu."
                 )
             if not self.has_header_cells(value):
                 errors.append(
-                    "Choisissez une ligne ou une colonne d'en-tête, et remplissez-la : chaque "
+                    "Choisissez une ligne ou une colonne d'en-tête, et remplissez-la : chaque "
                     "cellule est lue avec son en-tête."
                 )
             if errors:
@@ -298,7 +298,7 @@ class TableBlock(BaseTableBlock):
         template = "knowledge_base/blocks/table.html"
         label = "Tableau"
         description = (
-            "Un tableau de données ; donnez-lui un titre (« Titre du tableau ») et choisissez "
+            "Un tableau de données ; donnez-lui un titre (« Titre du tableau ») et choisissez "
             "sa ligne ou sa colonne d'en-tête."
         )
         preview_value = {

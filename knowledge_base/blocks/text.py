@@ -114,7 +114,7 @@ class HeadingBlock(blocks.StructBlock):
         icon = "title"
         template = "knowledge_base/blocks/heading.html"
         label = "Intertitre"
-        description = "Un titre de section ; les titres de niveau 2 forment le sommaire du guide."
+        description = "Un titre de section ; les titres de niveau 2 forment le sommaire du guide."
         preview_value = {"text": "Constituer le conseil d'administration", "level": "h2"}
 
 
@@ -181,7 +181,7 @@ class CalloutBlock(blocks.StructBlock):
         icon = "warning"
         template = "knowledge_base/blocks/callout.html"
         label = "Encadré"
-        description = "Une information à ne pas manquer : à savoir, conseil ou mise en garde."
+        description = "Une information à ne pas manquer : à savoir, conseil ou mise en garde."
         preview_value = {
             "kind": "warning",
             "title": "Délai",
@@ -208,7 +208,7 @@ class FaqBlock(blocks.StructBlock):
             "title": "Questions fréquentes",
             "items": [
                 {
-                    "question": "Le CCAS peut-il refuser une domiciliation ?",
+                    "question": "Le CCAS peut-il refuser une domiciliation ?",
                     "answer": "<p>Seulement si la personne n'a pas de lien avec la commune.</p>",
                 }
             ],

@@ -28,7 +28,7 @@ class KnowledgePage(Page):
     summary = models.TextField(
         "résumé",
         max_length=600,
-        help_text="Deux ou trois phrases : elles apparaissent dans les listes, la recherche et les flux.",
+        help_text="Deux ou trois phrases : elles apparaissent dans les listes, la recherche et les flux.",
     )
     themes = ParentalManyToManyField(
         "knowledge_base.Theme", blank=True, related_name="%(class)s_pages", verbose_name="thèmes"
@@ -50,13 +50,13 @@ class KnowledgePage(Page):
         FieldPanel(
             "themes",
             widget=forms.CheckboxSelectMultiple,
-            help_text="Au moins un thème pour publier : les listes et le flux se filtrent par "
+            help_text="Au moins un thème pour publier : les listes et le flux se filtrent par "
             "thème, et la page apparaît sous chacun de ceux cochés.",
         ),
         FieldPanel(
             "audiences",
-            help_text="À qui la page sert surtout : le filtre « Public » des listes et l'API "
-            "s'en servent. Aucun coché : utile à tous.",
+            help_text="À qui la page sert surtout : le filtre « Public » des listes et l'API "
+            "s'en servent. Aucun coché : utile à tous.",
         ),
     ]
 
@@ -153,10 +153,10 @@ def table_text(value) -> str:
         " · ".join(str(cell).strip() for cell in row if str(cell or "").strip())
         for row in value.get("data") or []
     ]
-    text = " ; ".join(row for row in rows if row)
+    text = " ; ".join(row for row in rows if row)
     caption = str(value.get("table_caption") or "").strip()
     if caption and text:
-        return f"{caption} : {text}."
+        return f"{caption} : {text}."
     return caption or (f"{text}." if text else "")
 
 
@@ -180,7 +180,7 @@ class GuidePageForm(WagtailAdminPageForm):
         if not self.is_deferred_validation and not cleaned_data.get("themes"):
             self.add_error(
                 "themes",
-                "Cochez au moins un thème avant de publier : c'est par ses thèmes qu'on trouve "
+                "Cochez au moins un thème avant de publier : c'est par ses thèmes qu'on trouve "
                 "le guide dans les listes et les flux.",
             )
         return cleaned_data
@@ -210,7 +210,7 @@ class GuidePage(KnowledgePage):
     ]
     content_panels = Page.content_panels + [
         HelpPanel(
-            content="<p>Un guide s'adresse à des équipes de CCAS et à des élus : phrases courtes, "
+            content="<p>Un guide s'adresse à des équipes de CCAS et à des élus : phrases courtes, "
             "références juridiques avec leur lien Légifrance, sigles écrits en toutes lettres "
             "dans le glossaire.</p>"
         ),
@@ -353,11 +353,11 @@ class ExperiencePage(KnowledgePage):
     partners = models.TextField("partenaires", blank=True)
     budget = models.TextField("budget et financements", blank=True)
     results = models.TextField("résultats et évaluation", blank=True)
-    contact_name = models.CharField("contact : nom", max_length=150, blank=True)
-    contact_role = models.CharField("contact : fonction", max_length=150, blank=True)
-    contact_email = models.EmailField("contact : courriel", blank=True)
+    contact_name = models.CharField("contact : nom", max_length=150, blank=True)
+    contact_role = models.CharField("contact : fonction", max_length=150, blank=True)
+    contact_email = models.EmailField("contact : courriel", blank=True)
     contact_phone = models.CharField(
-        "contact : téléphone", max_length=30, blank=True, validators=[validate_phone]
+        "contact : téléphone", max_length=30, blank=True, validators=[validate_phone]
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

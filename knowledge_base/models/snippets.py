@@ -59,18 +59,18 @@ class Theme(index.Indexed, models.Model):
         "nom",
         max_length=100,
         unique=True,
-        error_messages={"unique": "Un thème porte déjà ce nom : choisissez-en un autre."},
+        error_messages={"unique": "Un thème porte déjà ce nom : choisissez-en un autre."},
     )
     slug = models.SlugField(
         "slug",
         unique=True,
         blank=True,
         max_length=100,
-        help_text="Identifiant du thème dans les adresses (ex. : acces-aux-droits) : lettres "
-        "minuscules sans accents, chiffres et tirets. Rempli d'après le nom ; laissé vide, il "
+        help_text="Identifiant du thème dans les adresses (ex. : acces-aux-droits) : lettres "
+        "minuscules sans accents, chiffres et tirets. Rempli d'après le nom ; laissé vide, il "
         "est créé à l'enregistrement.",
         error_messages={
-            "unique": "Un thème porte déjà ce slug (identifiant dans les adresses) : "
+            "unique": "Un thème porte déjà ce slug (identifiant dans les adresses) : "
             "choisissez-en un autre."
         },
     )
@@ -166,8 +166,8 @@ class GlossaryTerm(index.Indexed, models.Model):
         "terme ou sigle",
         max_length=120,
         unique=True,
-        help_text="Tel qu'il s'écrit dans les textes : un sigle avec ses majuscules (ex. : CCAS, "
-        "RSA), un terme avec une majuscule initiale (ex. : Délégation de signature).",
+        help_text="Tel qu'il s'écrit dans les textes : un sigle avec ses majuscules (ex. : CCAS, "
+        "RSA), un terme avec une majuscule initiale (ex. : Délégation de signature).",
         error_messages={"unique": "Ce terme ou ce sigle est déjà dans le glossaire."},
     )
     # No default: an editor chooses; code that creates an entry without it gets the kind its
@@ -177,15 +177,15 @@ class GlossaryTerm(index.Indexed, models.Model):
         max_length=5,
         choices=GlossaryKind.choices,
         help_text="Un sigle est expliqué au survol dans les guides (balise abréviation) et dans "
-        "le glossaire ; un terme (mot ou expression du métier) dans le glossaire seulement.",
+        "le glossaire ; un terme (mot ou expression du métier) dans le glossaire seulement.",
     )
     expansion = models.CharField(
         "forme développée ou précision",
         max_length=250,
         blank=True,
-        help_text="Pour un sigle, obligatoire : ce qu'il veut dire (ex. : centre communal "
-        "d'action sociale). Pour un terme, facultatif : un synonyme ou une précision affichée "
-        "avant la définition (ex. : élection de domicile).",
+        help_text="Pour un sigle, obligatoire : ce qu'il veut dire (ex. : centre communal "
+        "d'action sociale). Pour un terme, facultatif : un synonyme ou une précision affichée "
+        "avant la définition (ex. : élection de domicile).",
     )
     definition = models.TextField(
         "définition", blank=True, help_text="Obligatoire pour un terme, facultative pour un sigle."
@@ -241,7 +241,7 @@ class GlossaryTerm(index.Indexed, models.Model):
                 raise ValidationError(
                     {
                         "acronym": f"{what} est déjà dans le glossaire sous la forme "
-                        f"« {other.acronym} » : modifiez cette entrée plutôt que d'en créer "
+                        f"« {other.acronym} » : modifiez cette entrée plutôt que d'en créer "
                         "une seconde."
                     }
                 )
@@ -251,16 +251,16 @@ class GlossaryTerm(index.Indexed, models.Model):
             if len(self.acronym) > SIGLE_MAX_LENGTH or several_words:
                 errors["kind"] = (
                     f"Un sigle s'écrit en un mot court ({SIGLE_MAX_LENGTH} caractères au plus), "
-                    "comme CCAS ou RSA : pour un mot ou une expression, choisissez « Terme »."
+                    "comme CCAS ou RSA : pour un mot ou une expression, choisissez « Terme »."
                 )
             elif not (self.expansion or "").strip():
                 errors["expansion"] = (
-                    "Saisissez la forme développée du sigle : les guides l'affichent au survol "
+                    "Saisissez la forme développée du sigle : les guides l'affichent au survol "
                     "et le glossaire à côté du sigle."
                 )
         elif self.kind == GlossaryKind.TERME and not (self.definition or "").strip():
             errors["definition"] = (
-                "Saisissez la définition : c'est elle que le glossaire affiche pour un terme."
+                "Saisissez la définition : c'est elle que le glossaire affiche pour un terme."
             )
         if errors:
             raise ValidationError(errors)

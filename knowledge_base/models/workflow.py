@@ -10,10 +10,10 @@ class RequestChangesForm(TaskStateCommentForm):
     comment = forms.CharField(
         label="Commentaire pour le membre",
         widget=forms.Textarea({"rows": 3}),
-        help_text="Ce qu'il faut modifier : le membre le reçoit par courriel et le lit dans son "
+        help_text="Ce qu'il faut modifier : le membre le reçoit par courriel et le lit dans son "
         "espace.",
         error_messages={
-            "required": "Dites au membre ce qu'il faut modifier : ce commentaire lui est envoyé "
+            "required": "Dites au membre ce qu'il faut modifier : ce commentaire lui est envoyé "
             "avec la demande."
         },
     )
@@ -38,7 +38,7 @@ class ModerationTask(AbstractGroupApprovalTask):
     @classmethod
     def get_description(cls):
         return (
-            "Les membres des groupes choisis valident ; pour demander des modifications, ils "
+            "Les membres des groupes choisis valident ; pour demander des modifications, ils "
             "écrivent un commentaire, envoyé à l'auteur."
         )
 

@@ -72,6 +72,6 @@ def restricted_page_notice(context, next_url) -> str:
     if not isinstance(page, GuidePage):
         subject = f"La page « {page.title} » est réservée"
     return (
-        f"{subject} aux membres de l'union et à son équipe : connectez-vous. Pas de compte ? "
+        f"{subject} aux membres de l'union et à son équipe : connectez-vous. Pas de compte ? "
         "Demandez-le à la direction de votre CCAS ou à l'union."
     )

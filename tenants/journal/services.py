@@ -49,8 +49,8 @@ def describe_details(details: dict[str, Any]) -> str:
             value = "oui" if value else "non"
         elif isinstance(value, list):
             value = ", ".join(str(item) for item in value) or "–"
-        parts.append(f"{label} : {value}")
-    return " ; ".join(parts)
+        parts.append(f"{label} : {value}")
+    return " ; ".join(parts)
 
 
 DETAIL_LABELS = {

@@ -304,7 +304,7 @@ class ActivityReport:
 
     # Said under a report with missing figures, on the page and in the exports.
     stopped_activity_help = (
-        "Une activité qui a cessé se saisit avec un nombre 0 : elle est alors comparée."
+        "Une activité qui a cessé se saisit avec un nombre 0 : elle est alors comparée."
     )
 
     @property
@@ -329,7 +329,7 @@ class ActivityReport:
             f"d'équivalent en {self.year}"
         )
         if not self.in_progress:
-            text += f" ; le chiffre clé d'un pôle qui en dépend n'est pas comparé à {self.previous_year}"
+            text += f" ; le chiffre clé d'un pôle qui en dépend n'est pas comparé à {self.previous_year}"
         return f"{text}."
 
     @property
@@ -481,10 +481,10 @@ class YearEntry:
         """How far the entry is, after « Saisie de <year> en cours : »."""
         text = plural(self.entered, "chiffre saisi", "chiffres saisis")
         if not self.over:
-            return f"{text} jusqu'ici ; l'année n'est pas terminée."
+            return f"{text} jusqu'ici ; l'année n'est pas terminée."
         has = "n'ont" if self.missing > 1 else "n'a"
         return (
-            f"{text} ; {plural(self.missing, 'chiffre', 'chiffres')} de {self.year - 1} {has} "
+            f"{text} ; {plural(self.missing, 'chiffre', 'chiffres')} de {self.year - 1} {has} "
             "pas encore d'équivalent."
         )
 
@@ -677,7 +677,7 @@ def future_year_message(year: int, latest: int) -> str | None:
     if not latest < year <= LAST_YEAR:
         return None
     return (
-        f"L'année {year} n'a pas commencé : saisissez une année entre {FIRST_ACTIVITY_YEAR} "
+        f"L'année {year} n'a pas commencé : saisissez une année entre {FIRST_ACTIVITY_YEAR} "
         f"et {latest}, l'année en cours."
     )
 
@@ -693,7 +693,7 @@ def activity_year_error(year: int, latest: int | None = None) -> str | None:
 
 def invalid_count_message(text: str) -> str:
     """Said by the import and the entry form alike for a count that is not a whole number."""
-    return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."
+    return f"Nombre invalide : « {text} » (attendu : un entier positif ou nul, par exemple 1 234)."
 
 
 class TooLarge(ValueError):
@@ -707,7 +707,7 @@ def parse_integer(value, maximum: int = MAX_COUNT) -> int:
         raise ValueError
     number = int(text.lstrip("0") or "0") if len(text) <= 30 else maximum + 1
     if number > maximum:
-        raise TooLarge(f"Nombre trop grand : au plus {french_number(maximum)}.")
+        raise TooLarge(f"Nombre trop grand : au plus {french_number(maximum)}.")
     return number
 
 
@@ -732,7 +732,7 @@ def parse_amount(value) -> Decimal:
     if not number.is_finite() or number < 0:
         raise ValueError
     if number > MAX_AMOUNT:  # before rounding: 1E+999999 can't be rounded to the cent
-        raise TooLarge(f"Montant trop grand : au plus {french_number(MAX_AMOUNT, 2)} €.")
+        raise TooLarge(f"Montant trop grand : au plus {french_number(MAX_AMOUNT, 2)} €.")
     if number != number.quantize(CENT):
         raise ValueError
     return number.quantize(CENT)
@@ -766,7 +766,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
             ImportIssue(
                 1,
                 "",
-                "Le fichier est vide : la première ligne doit être "
+                "Le fichier est vide : la première ligne doit être "
                 "l'en-tête année;pôle;catégorie;nombre;montant.",
             )
         ]
@@ -793,8 +793,8 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 ImportIssue(
                     number,
                     labels["year"],
-                    f"Année invalide : « {cell_text(cells['year'])} » "
-                    f"(attendu : une année entre {FIRST_ACTIVITY_YEAR} et {max_year}).",
+                    f"Année invalide : « {cell_text(cells['year'])} » "
+                    f"(attendu : une année entre {FIRST_ACTIVITY_YEAR} et {max_year}).",
                 )
             )
         pole = cell_text(cells["pole"])
@@ -828,7 +828,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                     ImportIssue(
                         number,
                         labels["amount"],
-                        f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
+                        f"Montant invalide : « {cell_text(cells['amount'])} » (attendu : des euros "
                         "positifs, au plus deux décimales, virgule ou point décimal).",
                     )
                 )
@@ -843,7 +843,7 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                     ImportIssue(
                         number,
                         labels["category"],
-                        f"Doublon : même année, pôle et catégorie qu'à la ligne {seen[key]}.",
+                        f"Doublon : même année, pôle et catégorie qu'à la ligne {seen[key]}.",
                     )
                 )
             seen.setdefault(key, number)

@@ -64,16 +64,16 @@ class DocumentSerializer(serializers.ModelSerializer):
         help_text="Le type sous lequel le fichier est servi par `url`"
     )
     size = serializers.SerializerMethodField(
-        help_text="Taille du fichier en octets ; null s'il est introuvable dans le stockage"
+        help_text="Taille du fichier en octets ; null s'il est introuvable dans le stockage"
     )
     uploaded_by = serializers.SerializerMethodField(
-        help_text="Qui l'a déposé : prénom et nom, sinon son adresse ; null si inconnu"
+        help_text="Qui l'a déposé : prénom et nom, sinon son adresse ; null si inconnu"
     )
     replaced_by = serializers.SerializerMethodField(
         help_text="Qui a déposé la dernière version du fichier (« Remplacer le fichier »)"
     )
     url = serializers.SerializerMethodField(
-        help_text="Adresse du fichier sur l'hôte du membre (même session ou jeton) : les PDF et "
+        help_text="Adresse du fichier sur l'hôte du membre (même session ou jeton) : les PDF et "
         "les images s'y ouvrent dans le navigateur, le reste se télécharge"
     )
 
@@ -153,7 +153,7 @@ class DocumentList(generics.ListAPIView):
             return documents
         if category not in Document.Category.values:
             raise ValidationError(
-                {"category": [f"Catégorie inconnue « {category[:50]} » : {_category_choices()}."]}
+                {"category": [f"Catégorie inconnue « {category[:50]} » : {_category_choices()}."]}
             )
         return documents.filter(category=category)
 
@@ -267,7 +267,7 @@ MANDATE_PARAMETER = OpenApiParameter(
     "mandate",
     int,
     required=False,
-    description="Id d'une mandature (historique) ; par défaut la mandature en cours.",
+    description="Id d'une mandature (historique) ; par défaut la mandature en cours.",
 )
 
 
@@ -398,23 +398,23 @@ def _line_schema(name: str, with_category: bool):
     )
     if not with_category:
         fields["comparable"] = serializers.BooleanField(
-            help_text="false : le pôle n'a pas encore tous les chiffres de l'année précédente, "
-            "ou l'année n'est pas terminée ; pas d'évolution"
+            help_text="false : le pôle n'a pas encore tous les chiffres de l'année précédente, "
+            "ou l'année n'est pas terminée ; pas d'évolution"
         )
         fields["measure"] = serializers.CharField(
             allow_null=True,
             help_text="Ce que compte le chiffre clé du pôle, comme sur la page (« Domiciliations "
-            "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
+            "actives au 31 décembre », « Secours accordés (total) ») ; null : pas de chiffre clé "
             "(plusieurs catégories propres au CCAS ou au CIAS, rien ne dit qu'elles comptent la "
             "même chose), `count` et `amount` sont alors null",
         )
         fields["summed"] = serializers.BooleanField(
-            help_text="true : le chiffre clé est le total des catégories du pôle qui comptent la "
-            "même chose ; false : une seule catégorie"
+            help_text="true : le chiffre clé est le total des catégories du pôle qui comptent la "
+            "même chose ; false : une seule catégorie"
         )
         fields["left_out"] = serializers.ListField(
             child=serializers.CharField(),
-            help_text="Pour un total : les catégories de l'année qui n'y entrent pas (une autre "
+            help_text="Pour un total : les catégories de l'année qui n'y entrent pas (une autre "
             "unité, ou propres au CCAS ou au CIAS)",
         )
     return inline_serializer(name, fields, many=True)
@@ -428,10 +428,10 @@ REPORT_SCHEMA = inline_serializer(
         "figures": _line_schema("ActivityFigureLine", True),
         "totals": _line_schema("ActivityPoleTotal", False),
         "partial": serializers.BooleanField(
-            help_text="true : année non terminée ou chiffres de l'année précédente pas encore "
-            "saisis ; certaines évolutions sont alors absentes"
+            help_text="true : année non terminée ou chiffres de l'année précédente pas encore "
+            "saisis ; certaines évolutions sont alors absentes"
         ),
-        "in_progress": serializers.BooleanField(help_text="true : l'année n'est pas terminée"),
+        "in_progress": serializers.BooleanField(help_text="true : l'année n'est pas terminée"),
         "missing": inline_serializer(
             "ActivityMissingFigure",
             {"pole": serializers.CharField(), "category": serializers.CharField()},
@@ -458,7 +458,7 @@ class ActivityReportView(APIView):
         asked = activity.read_year(raw)
         if raw and asked is None:
             return Response(
-                {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
+                {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         years = activity.available_years()

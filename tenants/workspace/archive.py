@@ -325,16 +325,16 @@ def _add_identity(writer: ArchiveWriter, member: MemberCCAS) -> None:
         ["Site internet", profile.website],
         ["Directeur ou directrice", profile.director_name],
         ["Horaires d'ouverture", profile.opening_hours],
-        ["Annuaire des membres : nom publié", _yes(profile.publish_name)],
-        ["Annuaire des membres : services publiés", _yes(profile.publish_services)],
-        ["Annuaire des membres : coordonnées publiées", _yes(profile.publish_contact)],
+        ["Annuaire des membres : nom publié", _yes(profile.publish_name)],
+        ["Annuaire des membres : services publiés", _yes(profile.publish_services)],
+        ["Annuaire des membres : coordonnées publiées", _yes(profile.publish_contact)],
         ["Profil modifié le", _dmy(profile.updated_at)],
     ]
     writer.add(
         "profil/fiche-identite.csv",
         csv_bytes(rows),
         # « du CIAS » for a CIAS: the archive names the member as its pages do.
-        f"La fiche d'identité du {member.kind} (page Profil) : une ligne par rubrique, avec les "
+        f"La fiche d'identité du {member.kind} (page Profil) : une ligne par rubrique, avec les "
         "choix de publication dans l'annuaire des membres.",
     )
     services = [["Service", "Intitulé", "Description courte"]]
@@ -381,7 +381,7 @@ def _add_board(writer: ArchiveWriter, member: MemberCCAS) -> None:
         "conseil/mandatures.csv",
         csv_bytes(listing),
         "Les mandatures du conseil d'administration, en cours et passées, et le nom du fichier "
-        "de chacune ; chaque fichier conseil-administration-… donne une ligne par membre (nom, "
+        "de chacune ; chaque fichier conseil-administration-… donne une ligne par membre (nom, "
         "qualité, fonction, association, début et fin du mandat).",
     )
 
@@ -400,7 +400,7 @@ def _add_activity(writer: ArchiveWriter, member: MemberCCAS) -> None:
         "activite/chiffres-toutes-annees.csv",
         csv_bytes(figures),
         "Tous les chiffres d'activité saisis, toutes années, au format d'import du rapport "
-        "d'activité (année ; pôle ; catégorie ; nombre ; montant) : ce fichier s'importe tel "
+        "d'activité (année ; pôle ; catégorie ; nombre ; montant) : ce fichier s'importe tel "
         "quel (« Importer un fichier »).",
     )
     for year in sorted(activity.available_years()):
@@ -492,10 +492,10 @@ def _add_abs(writer: ArchiveWriter) -> None:
     writer.add(
         "abs/indicateurs-abs.csv",
         csv_bytes(rows),
-        "Les valeurs des indicateurs de l'analyse des besoins sociaux : brouillons et valeurs "
+        "Les valeurs des indicateurs de l'analyse des besoins sociaux : brouillons et valeurs "
         "validées, publiées ou non, avec leur source, qui les a saisies et validées, et quand. "
-        "Les sept premières colonnes sont celles du modèle d'import ABS : le fichier s'importe "
-        "tel quel (« s » : secret statistique ; « n.d. » : non disponible).",
+        "Les sept premières colonnes sont celles du modèle d'import ABS : le fichier s'importe "
+        "tel quel (« s » : secret statistique ; « n.d. » : non disponible).",
     )
 
 
@@ -559,7 +559,7 @@ def _add_documents(writer: ArchiveWriter) -> None:
     writer.add(
         "documents/index.csv",
         csv_bytes(index),
-        "La liste des documents : titre, catégorie, date, description, qui l'a déposé et "
+        "La liste des documents : titre, catégorie, date, description, qui l'a déposé et "
         "quand, et où est son fichier dans l'archive.",
     )
     if writer.summary.documents:
@@ -698,7 +698,7 @@ def _add_registrations(writer: ArchiveWriter, member: MemberCCAS) -> None:
         "evenements/inscriptions.csv",
         csv_bytes(rows),
         f"Les personnes que le {member.kind} a inscrites aux événements de l'union depuis son "
-        "espace (les inscriptions sont tenues par l'union : celles faites par les personnes "
+        "espace (les inscriptions sont tenues par l'union : celles faites par les personnes "
         "elles-mêmes n'y sont pas).",
     )
 
@@ -713,7 +713,7 @@ def readme_text(member: MemberCCAS, summary: ArchiveSummary, now: datetime, acto
         f"Archive des données de l'espace « {member.name} » sur Maillage ({member.domain_name})",
         "",
         f"Préparée le {moment}" + (f" à la demande de {_person(actor)}." if actor else "."),
-        "Elle contient tout ce que l'espace tient : fiche d'identité, conseil d'administration, "
+        "Elle contient tout ce que l'espace tient : fiche d'identité, conseil d'administration, "
         "chiffres d'activité, indicateurs ABS, documents, équipe, journal des modifications et "
         "inscriptions aux événements de l'union faites depuis l'espace.",
         "",
@@ -721,28 +721,28 @@ def readme_text(member: MemberCCAS, summary: ArchiveSummary, now: datetime, acto
         "-------",
     ]
     for path, description in sorted(summary.files.items()):
-        lines.append(f"- {path} : {description}")
-    lines.append("- LISEZ-MOI.txt : ce fichier.")
-    lines += ["", f"Documents : {summary.documents} fichier(s) copié(s)."]
+        lines.append(f"- {path} : {description}")
+    lines.append("- LISEZ-MOI.txt : ce fichier.")
+    lines += ["", f"Documents : {summary.documents} fichier(s) copié(s)."]
     if summary.missing_documents:
         lines.append(
             f"{len(summary.missing_documents)} document(s) dont le fichier est introuvable dans "
-            "le stockage de l'espace (listés dans documents/index.csv) : "
-            + " ; ".join(summary.missing_documents)
+            "le stockage de l'espace (listés dans documents/index.csv) : "
+            + " ; ".join(summary.missing_documents)
         )
     lines += [
         "",
         "Formats",
         "-------",
-        "- CSV : texte UTF-8 (avec BOM), séparateur point-virgule, virgule décimale, dates "
-        "JJ/MM/AAAA (heure de Paris) ; s'ouvre tel quel dans Excel ou LibreOffice Calc. Une "
+        "- CSV : texte UTF-8 (avec BOM), séparateur point-virgule, virgule décimale, dates "
+        "JJ/MM/AAAA (heure de Paris) ; s'ouvre tel quel dans Excel ou LibreOffice Calc. Une "
         "cellule qui commencerait comme une formule est précédée d'une apostrophe.",
-        "- XLSX : classeurs Excel, ouverts aussi par LibreOffice ; dates et nombres en vraies "
+        "- XLSX : classeurs Excel, ouverts aussi par LibreOffice ; dates et nombres en vraies "
         "valeurs.",
-        "- Documents : les fichiers tels qu'ils ont été déposés (PDF, bureautique, images).",
+        "- Documents : les fichiers tels qu'ils ont été déposés (PDF, bureautique, images).",
         "",
-        "Ce que l'archive ne contient pas : aucun mot de passe ; les données de l'union "
-        "(comparaisons, indicateurs mis en commun par les autres membres) ; les inscriptions "
+        "Ce que l'archive ne contient pas : aucun mot de passe ; les données de l'union "
+        "(comparaisons, indicateurs mis en commun par les autres membres) ; les inscriptions "
         "aux événements faites par les personnes elles-mêmes.",
         "",
     ]

@@ -158,12 +158,12 @@ def check_president(
     president = authorities.president
     presidents = _of_seat(members, Seat.PRESIDENT)
     if len(presidents) == 1:
-        detail = f"Présidence de droit : {presidents[0].full_name}."
+        detail = f"Présidence de droit : {presidents[0].full_name}."
     elif not presidents:
-        detail = f"Aucun président de droit : le {president} préside le conseil d'administration."
+        detail = f"Aucun président de droit : le {president} préside le conseil d'administration."
     else:
         detail = (
-            f"{len(presidents)} présidents de droit ({_names(presidents)}) : un seul, "
+            f"{len(presidents)} présidents de droit ({_names(presidents)}) : un seul, "
             f"le {president}."
         )
     return RuleResult(
@@ -197,7 +197,7 @@ def check_group_sizes(members: list[BoardMember], authorities=CCAS_AUTHORITIES) 
     detail = (
         "Chaque groupe compte entre 4 et 8 membres."
         if ok
-        else f"{' et '.join(problems)} : chaque groupe doit compter entre 4 et 8 membres."
+        else f"{' et '.join(problems)} : chaque groupe doit compter entre 4 et 8 membres."
     )
     return RuleResult(
         "group_sizes", "Entre 4 et 8 élus et entre 4 et 8 nommés", "CASF R123-7", ok, detail
@@ -211,7 +211,7 @@ def check_associations(members: list[BoardMember], authorities=CCAS_AUTHORITIES)
     detail = (
         "Les quatre catégories d'associations sont représentées parmi les nommés."
         if ok
-        else "Catégorie(s) absente(s) parmi les nommés : " + " ; ".join(missing) + "."
+        else "Catégorie(s) absente(s) parmi les nommés : " + " ; ".join(missing) + "."
     )
     return RuleResult(
         "associations",
@@ -228,11 +228,11 @@ def check_vice_president(members: list[BoardMember], authorities=CCAS_AUTHORITIE
     if len(vice) == 1 and vice[0].seat == Seat.PRESIDENT:
         ok, detail = False, "Le président de droit ne peut pas être aussi vice-président."
     elif len(vice) == 1:
-        ok, detail = True, f"Vice-présidence : {vice[0].full_name}."
+        ok, detail = True, f"Vice-présidence : {vice[0].full_name}."
     elif not vice:
         ok, detail = False, "Aucun vice-président élu par le conseil d'administration."
     else:
-        ok, detail = False, f"{len(vice)} vice-présidents ({_names(vice)}) : un seul."
+        ok, detail = False, f"{len(vice)} vice-présidents ({_names(vice)}) : un seul."
     return RuleResult(
         "vice_president",
         "Un vice-président élu par le conseil en son sein",
@@ -452,7 +452,7 @@ class RenewalDue:
         if self.authorities.cias:
             installed += " (CGCT L5211-8)"
         return (
-            f"{self.rule} : au plus tard le {long_date(self.due, weekday=False)} pour un "
+            f"{self.rule} : au plus tard le {long_date(self.due, weekday=False)} pour un "
             f"{self.authorities.council} {installed}, dernier jour possible."
         )
 
@@ -465,7 +465,7 @@ class RenewalDue:
     def presidency_check(self) -> str:
         return (
             f"Le {self.authorities.president}, président de droit, a pu changer avec les "
-            "élections : vérifiez la présidence."
+            "élections : vérifiez la présidence."
         )
 
     @property

@@ -72,21 +72,21 @@ PROFILES = {
         "phone": "01 48 50 53 00",
         "email": "ccas@ccas-bondy.demo",
         "director_name": "Dominique Direction",
-        "opening_hours": "Lundi au vendredi : 8h30-12h et 13h30-17h30\nJeudi : fermé le matin",
+        "opening_hours": "Lundi au vendredi : 8h30-12h et 13h30-17h30\nJeudi : fermé le matin",
     },
     "montreuil": {
         "address": "1 place Jean Jaurès",
         "phone": "01 48 70 60 00",
         "email": "ccas@ccas-montreuil.demo",
         "director_name": "Camille Montreuil",
-        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h",
+        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h",
     },
     "saint-denis": {
         "address": "2 place Victor Hugo",
         "phone": "01 49 33 66 66",
         "email": "ccas@ccas-saint-denis.demo",
         "director_name": "Sacha Denis",
-        "opening_hours": "Lundi au vendredi : 8h30-17h",
+        "opening_hours": "Lundi au vendredi : 8h30-17h",
     },
     # Invented, as the CIAS itself (the numbers are not real).
     "cias-grand-paris-grand-est": {
@@ -94,7 +94,7 @@ PROFILES = {
         "phone": "01 00 00 00 93",
         "email": "cias@cias-grand-paris-grand-est.demo",
         "director_name": "Claude Territoire",
-        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h30",
+        "opening_hours": "Lundi au vendredi : 9h-12h30 et 13h30-17h30",
     },
 }
 SERVICES = [
@@ -247,12 +247,12 @@ DOCUMENTS = [
             "Adopté par le conseil d'administration du 12 mars 2026.",
             "Article 1 – Objet. Le CCAS peut accorder des aides facultatives aux personnes "
             "domiciliées dans la commune dont les ressources sont insuffisantes pour faire face "
-            "à une dépense ponctuelle : alimentation, énergie, transport, santé.",
+            "à une dépense ponctuelle : alimentation, énergie, transport, santé.",
             "Article 2 – Instruction. La demande est instruite par un travailleur social, qui "
             "calcule le reste à vivre par jour et par personne du foyer.",
-            "Article 3 – Barème. Reste à vivre inférieur à 8 € : aide possible jusqu'à 300 € ; "
-            "de 8 à 12 € : jusqu'à 150 € ; au-delà, avis motivé de la commission.",
-            "Article 4 – Commission. La commission d'attribution se réunit chaque semaine ; "
+            "Article 3 – Barème. Reste à vivre inférieur à 8 € : aide possible jusqu'à 300 € ; "
+            "de 8 à 12 € : jusqu'à 150 € ; au-delà, avis motivé de la commission.",
+            "Article 4 – Commission. La commission d'attribution se réunit chaque semaine ; "
             "l'urgence est traitée le jour même par la direction.",
         ],
     ),
@@ -260,10 +260,10 @@ DOCUMENTS = [
         "Procès-verbal du conseil d'administration du 12 mars 2026",
         "pv-ca-2026-03-12.pdf",
         [
-            "Présents : 11 administrateurs sur 13. Le quorum est atteint.",
-            "1. Compte administratif 2025 : adopté à l'unanimité.",
-            "2. Règlement des aides facultatives 2026 : adopté (10 pour, 1 abstention).",
-            "3. Analyse des besoins sociaux : le conseil prend acte du calendrier de l'ABS ; "
+            "Présents : 11 administrateurs sur 13. Le quorum est atteint.",
+            "1. Compte administratif 2025 : adopté à l'unanimité.",
+            "2. Règlement des aides facultatives 2026 : adopté (10 pour, 1 abstention).",
+            "3. Analyse des besoins sociaux : le conseil prend acte du calendrier de l'ABS ; "
             "les premiers résultats lui seront présentés en juin.",
             "La séance est levée à 20 h 15.",
         ],
@@ -326,7 +326,7 @@ def load(stdout) -> None:
             _activity(member, years=2)
     connection.set_schema_to_public()
     stdout.write(
-        "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
+        "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
         "Saint-Denis non conformes, le CIAS Grand Paris Grand Est renouvelé en 2026), 10 ans "
         "d'activité et deux documents pour Bondy."
     )

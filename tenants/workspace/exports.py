@@ -38,14 +38,14 @@ def partial_year_notes(report: ActivityReport) -> list[str]:
     (workspace/_partial_year.html), with the missing categories listed."""
     notes = []
     if report.in_progress:
-        notes.append(f"{report.year} n'est pas terminée : {report.in_progress_note}")
+        notes.append(f"{report.year} n'est pas terminée : {report.in_progress_note}")
     if report.missing:
-        missing = " ; ".join(
-            f"{pole} : {', '.join(categories)}" for pole, categories in report.missing_by_pole
+        missing = " ; ".join(
+            f"{pole} : {', '.join(categories)}" for pole, categories in report.missing_by_pole
         )
         several = len(report.missing) > 1
         notes.append(
-            f"Saisie incomplète : {report.missing_note} Manque{'nt' if several else ''} : {missing}."
+            f"Saisie incomplète : {report.missing_note} Manque{'nt' if several else ''} : {missing}."
         )
         notes.append(report.stopped_activity_help)
     return notes
@@ -62,8 +62,8 @@ def _category(line: Line, report: ActivityReport) -> str:
         notes = [f"hors {', '.join(line.left_out)}"] if line.left_out else []
         if incomplete:
             notes.append("saisie incomplète")
-        return "Total du pôle" + (f" ({' ; '.join(notes)})" if notes else "")
-    text = f"Chiffre clé du pôle : {line.measure}"
+        return "Total du pôle" + (f" ({' ; '.join(notes)})" if notes else "")
+    text = f"Chiffre clé du pôle : {line.measure}"
     return f"{text} (saisie incomplète)" if incomplete else text
 
 

@@ -106,13 +106,13 @@ def first_steps(member: MemberCCAS) -> list[Step]:
             "Saisir un premier indicateur ABS",
             "/abs/observations/ajouter/",
             _has_observation(),
-            "Un brouillon suffit : la direction le valide ensuite.",
+            "Un brouillon suffit : la direction le valide ensuite.",
         ),
         Step(
             "Choisir ce que l'annuaire des membres publie",
             "/profil/#annuaire",
             _publication_chosen(),
-            "Page Profil, partie « Annuaire des membres du portail » : le nom, les services, "
+            "Page Profil, partie « Annuaire des membres du portail » : le nom, les services, "
             "les coordonnées, ou rien.",
         ),
     ]

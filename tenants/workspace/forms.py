@@ -44,7 +44,7 @@ PUBLISHED_MARK = "Publié dans l'annuaire des membres"
 def document_file_field(label: str = "Fichier") -> forms.FileField:
     return forms.FileField(
         label=label,
-        help_text=f"20 Mo au plus. Formats acceptés : {accepted_formats()}.",
+        help_text=f"20 Mo au plus. Formats acceptés : {accepted_formats()}.",
         widget=forms.ClearableFileInput(
             attrs={"accept": ",".join(f".{extension}" for extension in ALLOWED_EXTENSIONS)}
         ),
@@ -61,7 +61,7 @@ def clean_document_file(uploaded):
     if len(extension) > MAX_EXTENSION_LENGTH:
         raise forms.ValidationError(
             f"L'extension du nom du fichier (après le dernier point) compte "
-            f"{len(extension)} caractères, {MAX_EXTENSION_LENGTH} au plus : renommez le "
+            f"{len(extension)} caractères, {MAX_EXTENSION_LENGTH} au plus : renommez le "
             "fichier avant de le déposer."
         )
     if error := document_file_error(uploaded):
@@ -85,13 +85,13 @@ class DocumentDetailsForm(forms.Form):
         label="Date du document",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Facultative : date de la séance, de la signature ou de la publication.",
+        help_text="Facultative : date de la séance, de la signature ou de la publication.",
     )
     description = forms.CharField(
         label="Description",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Facultative : ce que contient le document, à quoi il sert.",
+        help_text="Facultative : ce que contient le document, à quoi il sert.",
     )
 
     def clean_category(self):
@@ -205,7 +205,7 @@ class MandateForm(forms.ModelForm):
     adjust_seats = forms.BooleanField(
         label="Ajuster les dates des membres du conseil",
         required=False,
-        help_text="Un mandat qui commencerait avant la mandature commence avec elle ; un mandat "
+        help_text="Un mandat qui commencerait avant la mandature commence avec elle ; un mandat "
         "qui finirait après elle finit avec elle.",
     )
 
@@ -215,7 +215,7 @@ class MandateForm(forms.ModelForm):
         widgets = {"start": DateInput(), "end": DateInput()}
         help_texts = {
             "start": "Le jour où le conseil est installé. Deux mandatures ne se chevauchent "
-            "pas : celle-ci commence après la fin de la précédente.",
+            "pas : celle-ci commence après la fin de la précédente.",
             "end": "Laissez vide tant que le conseil n'a pas été renouvelé.",
         }
 
@@ -258,7 +258,7 @@ class BoardMemberForm(forms.ModelForm):
         fields = BOARD_MEMBER_FIELDS
         widgets = {"start": DateInput(), "end": DateInput()}
         help_texts = {
-            "category": "Pour les membres nommés : la catégorie d'association représentée.",
+            "category": "Pour les membres nommés : la catégorie d'association représentée.",
             "end": "Laissez vide tant que la personne siège.",
         }
 
@@ -313,22 +313,22 @@ class BoardRenewalForm(forms.Form):
     Clashes with other mandates and seats left outside are checked by services.renew_board
     (FieldErrors, put next to these fields by the view), in the same transaction as the write."""
 
-    label = forms.CharField(label="Mandature", max_length=50, help_text="Par exemple : 2026-2032.")
+    label = forms.CharField(label="Mandature", max_length=50, help_text="Par exemple : 2026-2032.")
     start = forms.DateField(label="Début", widget=DateInput())
     end = forms.DateField(
         label="Fin",
         required=False,
         widget=DateInput(),
-        help_text="Laissez vide : elle se fixe au prochain renouvellement.",
+        help_text="Laissez vide : elle se fixe au prochain renouvellement.",
     )
     reappointed = forms.MultipleChoiceField(
         label="Membres reconduits",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Cochez les membres du conseil actuel qui siègent dans le nouveau : ils y sont "
+        help_text="Cochez les membres du conseil actuel qui siègent dans le nouveau : ils y sont "
         "repris avec le même siège (et la même association) à partir du début de la nouvelle "
         "mandature. Les autres quittent le conseil avec la mandature actuelle. Le vice-président "
-        "est élu par le nouveau conseil : corrigez-le ensuite au besoin.",
+        "est élu par le nouveau conseil : corrigez-le ensuite au besoin.",
     )
 
     def __init__(
@@ -432,7 +432,7 @@ class ActivityFigureForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from None
         except ValueError:
             raise forms.ValidationError(
-                "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
+                "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
             ) from None
 
     # Neither a count nor an amount: the model's CheckConstraint says so, in French, once.
@@ -455,8 +455,8 @@ class ActivityFigureForm(forms.ModelForm):
 class ActivityImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
-        help_text="Colonnes : année, pôle, catégorie, nombre, montant. Séparateur virgule ou "
-        "point-virgule ; virgule ou point décimal ; 5 Mo au plus.",
+        help_text="Colonnes : année, pôle, catégorie, nombre, montant. Séparateur virgule ou "
+        "point-virgule ; virgule ou point décimal ; 5 Mo au plus.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

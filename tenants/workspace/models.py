@@ -63,7 +63,7 @@ class Document(models.Model):
         "date du document",
         null=True,
         blank=True,
-        help_text="Facultative : date de la séance, de la signature ou de la publication.",
+        help_text="Facultative : date de la séance, de la signature ou de la publication.",
     )
     file = models.FileField(
         "fichier",
@@ -200,7 +200,7 @@ class Profile(models.Model):
     opening_hours = models.TextField(
         "horaires d'ouverture",
         blank=True,
-        help_text="Par exemple : lundi-vendredi 9h-12h, 14h-17h.",
+        help_text="Par exemple : lundi-vendredi 9h-12h, 14h-17h.",
     )
     # What the director chose to show in the portal's members directory.
     publish_name = models.BooleanField("publier le nom dans l'annuaire", default=False)
@@ -272,7 +272,7 @@ class Service(models.Model):
 class BoardMandate(models.Model):
     """One mandate of the board (usually the municipal term, e.g. 2020-2026)."""
 
-    label = models.CharField("mandature", max_length=50, help_text="Par exemple : 2020-2026.")
+    label = models.CharField("mandature", max_length=50, help_text="Par exemple : 2020-2026.")
     start = models.DateField("début")
     end = models.DateField("fin", null=True, blank=True)
 

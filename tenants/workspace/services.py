@@ -333,14 +333,14 @@ def mandate_errors(
     for other in others:
         if label and fold(other.label) == fold(label):
             errors["label"].append(
-                f"La mandature {other.label} ({_period(other)}) porte déjà ce nom : "
+                f"La mandature {other.label} ({_period(other)}) porte déjà ce nom : "
                 "donnez-en un autre à celle-ci, par exemple ses années de début et de fin."
             )
     day = long_date(start, weekday=False)
     for other in others:
         if other.start == start:
             errors["start"].append(
-                f"La mandature {other.label} ({_period(other)}) commence déjà le {day} : "
+                f"La mandature {other.label} ({_period(other)}) commence déjà le {day} : "
                 "deux mandatures ne se chevauchent pas."
             )
         elif other.start < start and (other.end is None or other.end >= start):
@@ -350,9 +350,9 @@ def mandate_errors(
             if other.end is None:
                 advice = (
                     f"Si le conseil a été renouvelé, indiquez d'abord la fin de la mandature "
-                    f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
+                    f"{other.label} (« Modifier la mandature ») : le {eve}, veille du début de "
                     "celle-ci. La direction peut aussi « Renouveler le conseil » depuis la page "
-                    "du conseil : la mandature en cours est close la veille et les membres "
+                    "du conseil : la mandature en cours est close la veille et les membres "
                     "reconduits sont repris sans les saisir de nouveau."
                 )
             else:
@@ -360,11 +360,11 @@ def mandate_errors(
                     f"Commencez celle-ci le "
                     f"{long_date(other.end + timedelta(days=1), weekday=False)} au plus tôt, ou, "
                     f"si la mandature {other.label} a pris fin plus tôt, corrigez d'abord sa fin "
-                    f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
+                    f"(« Modifier la mandature ») : le {eve}, veille du début de celle-ci."
                 )
             errors["start"].append(
                 f"La mandature {other.label} ({_period(other)}) est encore en cours le "
-                f"{day} : deux mandatures ne se chevauchent pas. {advice}"
+                f"{day} : deux mandatures ne se chevauchent pas. {advice}"
             )
     # Starting earlier, this one must end before the next one starts (the nearest is enough).
     following = next((m for m in others if m.start > start), None)
@@ -373,12 +373,12 @@ def mandate_errors(
         if end is None:
             errors["end"].append(
                 f"Sans date de fin, cette mandature chevaucherait la mandature {following.label} "
-                f"({_period(following)}) : indiquez sa fin, le {eve} au plus tard."
+                f"({_period(following)}) : indiquez sa fin, le {eve} au plus tard."
             )
         else:
             errors["end"].append(
                 f"Cette mandature chevaucherait la mandature {following.label} "
-                f"({_period(following)}) : finissez-la le {eve} au plus tard."
+                f"({_period(following)}) : finissez-la le {eve} au plus tard."
             )
     return {name: " ".join(messages) for name, messages in errors.items() if messages}
 
@@ -477,7 +477,7 @@ def mandate_seat_errors(seats, start: date, end: date | None, *, adjust: bool = 
     def stranded(seats) -> str:
         return (
             f"{_by_count(seats, 'Il', 'Ils')} ne "
-            f"{_by_count(seats, 'tiendrait', 'tiendraient')} plus dans la mandature : "
+            f"{_by_count(seats, 'tiendrait', 'tiendraient')} plus dans la mandature : "
             f"corrigez d'abord {_by_count(seats, 'ses', 'leurs')} dates, ou "
             f"supprimez-{_by_count(seats, 'le', 'les')} en cas d'erreur de saisie."
         )
@@ -486,28 +486,28 @@ def mandate_seat_errors(seats, start: date, end: date | None, *, adjust: bool = 
         day = long_date(start, weekday=False)
         errors["start"].append(
             f"{_by_count(outside.gone, 'Mandat terminé', 'Mandats terminés')} avant le {day}, "
-            f"début de la mandature : {_seat_list(outside.gone, since=False)}. "
+            f"début de la mandature : {_seat_list(outside.gone, since=False)}. "
             + stranded(outside.gone)
         )
     if outside.early and not adjust:
         day = long_date(start, weekday=False)
         errors["start"].append(
             f"{_by_count(outside.early, 'Mandat qui commence', 'Mandats qui commencent')} "
-            f"avant le {day}, début de la mandature : {_seat_list(outside.early, since=True)}. "
+            f"avant le {day}, début de la mandature : {_seat_list(outside.early, since=True)}. "
             + adjustable(outside.early, "commencer", day)
         )
     if outside.later:
         day = long_date(end, weekday=False)
         errors["end"].append(
             f"{_by_count(outside.later, 'Mandat qui commence', 'Mandats qui commencent')} "
-            f"après le {day}, fin de la mandature : {_seat_list(outside.later, since=True)}. "
+            f"après le {day}, fin de la mandature : {_seat_list(outside.later, since=True)}. "
             + stranded(outside.later)
         )
     if outside.late and not adjust:
         day = long_date(end, weekday=False)
         errors["end"].append(
             f"{_by_count(outside.late, 'Mandat qui finit', 'Mandats qui finissent')} "
-            f"après le {day}, fin de la mandature : {_seat_list(outside.late, since=False)}. "
+            f"après le {day}, fin de la mandature : {_seat_list(outside.late, since=False)}. "
             + adjustable(outside.late, "finir", day)
         )
     return {name: " ".join(messages) for name, messages in errors.items() if messages}
@@ -637,7 +637,7 @@ def seat_clash_errors(
             continue
         existing = (
             f"{seat.full_name} siège déjà au conseil de la mandature {mandate.label} "
-            f"({in_sentence(seat_label(seat.seat))}, {_period(seat)}) : une personne "
+            f"({in_sentence(seat_label(seat.seat))}, {_period(seat)}) : une personne "
             "n'occupe qu'un siège à la fois."
         )
         if start < seat.start:
@@ -647,7 +647,7 @@ def seat_clash_errors(
             eve = long_date(start - timedelta(days=1), weekday=False)
             advice = (
                 f"Si {seat.full_name} a quitté le conseil et y revient, indiquez d'abord la fin "
-                f"de son premier mandat (« Modifier ») : le {eve} au plus tard."
+                f"de son premier mandat (« Modifier ») : le {eve} au plus tard."
             )
         else:
             day_after = long_date(seat.end + timedelta(days=1), weekday=False)
@@ -717,7 +717,7 @@ def check_mandate_deletable(mandate: BoardMandate) -> None:
     """Raise WorkspaceError, in French, when someone sits in the term."""
     if mandate.members.exists():
         raise WorkspaceError(
-            f"La mandature {mandate.label} a des membres : retirez-les d'abord de la liste "
+            f"La mandature {mandate.label} a des membres : retirez-les d'abord de la liste "
             "(ou, si elle est terminée, indiquez sa date de fin)."
         )
 
@@ -786,13 +786,13 @@ def renew_board(
         raise FieldErrors(
             {
                 "start": f"La nouvelle mandature commence après le début de la mandature "
-                f"{previous.label} ({_period(previous)}) : le "
+                f"{previous.label} ({_period(previous)}) : le "
                 f"{long_date(previous.start + timedelta(days=1), weekday=False)} au plus tôt."
             }
         )
     if BoardMandate.objects.filter(start__gt=previous.start).exists():
         raise WorkspaceError(
-            f"Une mandature a été saisie après la mandature {previous.label} : le conseil a "
+            f"Une mandature a été saisie après la mandature {previous.label} : le conseil a "
             "déjà été renouvelé. Rechargez la page du conseil."
         )
     strangers = [seat for seat in reappointed if seat.mandate_id != previous.pk]
@@ -819,7 +819,7 @@ def renew_board(
             raise FieldErrors(
                 {
                     "start": f"La mandature {previous.label} serait close le "
-                    f"{long_date(eve, weekday=False)}, veille de ce début : "
+                    f"{long_date(eve, weekday=False)}, veille de ce début : "
                     + " ".join(error.errors.values())
                 }
             ) from error
@@ -868,7 +868,7 @@ def save_activity_figure(
     existing = clash.first()
     if existing is not None:
         raise DuplicateFigure(
-            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le.",
+            f"Un chiffre existe déjà pour {year}, « {pole} », « {category} » : modifiez-le.",
             existing,
         )
     figure = figure or ActivityFigure()
@@ -979,7 +979,7 @@ def team_sort_key(membership: Membership, invitation=LOOK_UP) -> tuple[str, str,
 # the direction learns nothing about an account of the platform, the union (which reactivates
 # accounts) does the rest.
 CANNOT_INVITE = (
-    "{email} ne peut pas être invité(e) depuis l'espace : écrivez à l'union, qui vous aidera."
+    "{email} ne peut pas être invité(e) depuis l'espace : écrivez à l'union, qui vous aidera."
 )
 
 
@@ -1001,7 +1001,7 @@ def invite_team_member(
     User = get_user_model()
     email = email.strip().lower()
     if Membership.objects.filter(member=member, user__email__iexact=email).exists():
-        raise WorkspaceError(f"{email} a déjà accès à cet espace : changez plutôt son rôle.")
+        raise WorkspaceError(f"{email} a déjà accès à cet espace : changez plutôt son rôle.")
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and not existing.is_active:
         raise WorkspaceError(CANNOT_INVITE.format(email=email))
@@ -1049,11 +1049,11 @@ def resend_invitation(
     latest = last_invitations([user.pk]).get(user.pk)
     name = team_name(membership, latest)
     if not user.is_active:
-        raise WorkspaceError(f"Le compte de {name} est désactivé : contactez l'union.")
+        raise WorkspaceError(f"Le compte de {name} est désactivé : contactez l'union.")
     if signed_in_since_access(membership):
         raise WorkspaceError(
-            f"{name} s'est déjà connecté(e) : en cas d'oubli, le mot de passe se change avec "
-            "« Mot de passe oublié ? » sur la page de connexion."
+            f"{name} s'est déjà connecté(e) : en cas d'oubli, le mot de passe se change avec "
+            "« Mot de passe oublié ? » sur la page de connexion."
         )
     with_link = invited_to_set_password(user)
     if with_link:
@@ -1104,7 +1104,7 @@ def change_team_role(
     if previous == role:
         return membership
     if previous == Membership.Role.DIRECTOR and not _directors_left(member, membership):
-        raise WorkspaceError("L'espace doit garder au moins une direction : nommez-en une autre.")
+        raise WorkspaceError("L'espace doit garder au moins une direction : nommez-en une autre.")
     membership.role = role
     membership.save(update_fields=["role"])
     record_audit(
@@ -1136,7 +1136,7 @@ def check_team_member_removable(member: MemberCCAS, membership: Membership, *, a
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
     if actor is not None and membership.user_id == actor.pk:
         raise WorkspaceError(
-            "Vous ne pouvez pas retirer votre propre accès : demandez-le à une autre personne "
+            "Vous ne pouvez pas retirer votre propre accès : demandez-le à une autre personne "
             "de la direction."
         )
     if membership.role == Membership.Role.DIRECTOR and not _directors_left(member, membership):

@@ -113,13 +113,13 @@ def document_file_error(uploaded) -> str | None:
     if extension not in ALLOWED_TYPES:
         found = f"« .{extension} »" if extension else "sans extension"
         return (
-            f"Ce format de fichier n'est pas accepté ({found}). Formats acceptés : "
+            f"Ce format de fichier n'est pas accepté ({found}). Formats acceptés : "
             f"{accepted_formats()}. Enregistrez le document dans l'un de ces formats (par "
             "exemple en PDF) avant de le déposer."
         )
     if not _content_matches(extension, uploaded):
         return (
-            f"Le contenu de ce fichier ne correspond pas à son extension « .{extension} » : "
+            f"Le contenu de ce fichier ne correspond pas à son extension « .{extension} » : "
             f"ce n'est pas {FORMAT_NAMES[extension]}. Enregistrez-le à nouveau depuis le "
             "logiciel qui l'a créé, puis déposez-le."
         )

@@ -330,8 +330,8 @@ def _mandate_saved_message(mandate: BoardMandate, adjusted: list[BoardMember]) -
         return f"Mandature {mandate.label} mise à jour."
     names = ", ".join(seat.full_name for seat in adjusted)
     return (
-        f"Mandature {mandate.label} mise à jour ; dates de mandat ajustées pour "
-        f"{len(adjusted)} membre{'s' if len(adjusted) > 1 else ''} du conseil : {names}."
+        f"Mandature {mandate.label} mise à jour ; dates de mandat ajustées pour "
+        f"{len(adjusted)} membre{'s' if len(adjusted) > 1 else ''} du conseil : {names}."
     )
 
 
@@ -431,7 +431,7 @@ def mandate_delete(request, pk: int):
                 period += f" au {long_date(mandate.end, weekday=False)}"
             return _confirm_delete(
                 request,
-                title=f"Supprimer la mandature {mandate.label} ?",
+                title=f"Supprimer la mandature {mandate.label} ?",
                 lead="Cette mandature, saisie par erreur et sans membre, sera supprimée.",
                 details=[("Mandature", mandate.label), ("Dates", period)],
                 cancel=back,
@@ -469,12 +469,12 @@ def board_member_delete(request, pk: int):
             details.append(("Association", association))
         return _confirm_delete(
             request,
-            title=f"Supprimer {board_member.full_name} du conseil d'administration ?",
+            title=f"Supprimer {board_member.full_name} du conseil d'administration ?",
             lead="Cette personne sera retirée de la liste du conseil.",
             details=details,
             cancel=back,
             advice="Si cette personne a quitté le conseil, indiquez plutôt la fin de son mandat "
-            "en la modifiant : elle restera dans l'historique.",
+            "en la modifiant : elle restera dans l'historique.",
         )
     delete_board_member(request.tenant, board_member, actor=request.user)
     messages.success(request, f"{board_member.full_name} retiré(e) de la liste.")
@@ -537,7 +537,7 @@ def board_renew(request):
 def _renewal_message(renewal) -> str:
     mandate, previous = renewal.mandate, renewal.previous
     text = (
-        f"Conseil renouvelé : mandature {mandate.label} ouverte le "
+        f"Conseil renouvelé : mandature {mandate.label} ouverte le "
         f"{long_date(mandate.start, weekday=False)}"
     )
     if renewal.closed_on:
@@ -546,7 +546,7 @@ def _renewal_message(renewal) -> str:
         )
     count = len(renewal.reappointed)
     text += (
-        f" ; {count} membre{'s' if count > 1 else ''} reconduit{'s' if count > 1 else ''}. "
+        f" ; {count} membre{'s' if count > 1 else ''} reconduit{'s' if count > 1 else ''}. "
         "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
     )
     election = abs_due_after()
@@ -673,7 +673,7 @@ def activity_figure_edit(request, pk: int | None = None):
         except WorkspaceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Chiffre enregistré : {saved}.")
+            messages.success(request, f"Chiffre enregistré : {saved}.")
             if "encore" in request.POST:
                 query = urlencode({"annee": saved.year, "pole": saved.pole})
                 return HttpResponseRedirect(f"/activite/saisir/?{query}")
@@ -706,7 +706,7 @@ def figure_back_url(request, figure: ActivityFigure | None) -> str:
 def duplicate_figure_error(existing: ActivityFigure) -> str:
     """The French refusal of a figure entered twice, with a link to the one already there."""
     return format_html(
-        "Un chiffre existe déjà pour {}, « {} », « {} » : "
+        "Un chiffre existe déjà pour {}, « {} », « {} » : "
         '<a href="/activite/{}/">modifiez le chiffre existant</a>.',
         existing.year,
         existing.pole,
@@ -723,7 +723,7 @@ def activity_figure_delete(request, pk: int):
     if request.method == "GET":
         return _confirm_delete(
             request,
-            title="Supprimer ce chiffre d'activité ?",
+            title="Supprimer ce chiffre d'activité ?",
             lead=f"Ce chiffre sera retiré du rapport d'activité {year}.",
             details=[
                 ("Année", str(year)),
@@ -735,7 +735,7 @@ def activity_figure_delete(request, pk: int):
             cancel=f"/activite/?annee={year}",
         )
     delete_activity_figure(request.tenant, figure, actor=request.user)
-    messages.success(request, f"Chiffre supprimé : {figure}.")
+    messages.success(request, f"Chiffre supprimé : {figure}.")
     return HttpResponseRedirect(f"/activite/?annee={year}")
 
 
@@ -893,7 +893,7 @@ def team_role(request, pk: int):
     if not form.is_valid():
         messages.error(
             request,
-            f"Rôle inconnu : celui {with_de(membership.user.email)} ne change pas ; {role_choices()}.",
+            f"Rôle inconnu : celui {with_de(membership.user.email)} ne change pas ; {role_choices()}.",
         )
         return HttpResponseRedirect("/equipe/")
     before = membership.get_role_display()
@@ -906,7 +906,7 @@ def team_role(request, pk: int):
         # nothing did.
         name, after = team_name(membership), membership.get_role_display()
         if after == before:
-            messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
+            messages.info(request, f"Le rôle {with_de(name)} reste « {after} » : rien ne change.")
         else:
             messages.success(
                 request, f"Le rôle {with_de(name)} passe de « {before} » à « {after} »."
@@ -934,9 +934,9 @@ def team_remove(request, pk: int):
                 request,
                 "workspace/confirm_delete.html",
                 {
-                    "title": f"Retirer l'accès {with_de(name)} à l'espace ?",
+                    "title": f"Retirer l'accès {with_de(name)} à l'espace ?",
                     "lead": f"{name} ne pourra plus entrer dans l'espace « {request.tenant.name} ».",
-                    "consequence": "Son compte est conservé (ses autres espaces aussi) : vous "
+                    "consequence": "Son compte est conservé (ses autres espaces aussi) : vous "
                     "pourrez l'inviter de nouveau.",
                     "details": [
                         ("Personne", name),
@@ -976,7 +976,7 @@ def team_resend(request, pk: int):
         # union's page says which): the direction learns nothing of an account elsewhere.
         messages.success(
             request,
-            f"Invitation renvoyée à {recipient} : son lien fonctionne jusqu'au "
+            f"Invitation renvoyée à {recipient} : son lien fonctionne jusqu'au "
             f"{password_link_deadline(invitation.sent_at)}.",
         )
     return HttpResponseRedirect("/equipe/")
@@ -1110,7 +1110,7 @@ def document_replace(request, pk: int):
         request,
         document,
         "Vous ne pouvez remplacer que les fichiers que vous avez déposés il y a moins de "
-        "{hours} heures : l'ancien fichier est supprimé. Pour celui-ci, demandez à la "
+        "{hours} heures : l'ancien fichier est supprimé. Pour celui-ci, demandez à la "
         "direction, ou déposez la nouvelle version comme un autre document.",
     )
     form = DocumentReplaceForm(request.POST or None, request.FILES or None)
@@ -1120,7 +1120,7 @@ def document_replace(request, pk: int):
         )
         messages.success(
             request,
-            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
+            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
         )
         return HttpResponseRedirect(f"/documents/?categorie={document.category}")
     return _document_form_page(
@@ -1128,7 +1128,7 @@ def document_replace(request, pk: int):
         document,
         form,
         title=f"Remplacer le fichier de « {document.title} »",
-        intro=f"Le fichier actuel, {document.file_name}, sera remplacé et supprimé ; le titre, "
+        intro=f"Le fichier actuel, {document.file_name}, sera remplacé et supprimé ; le titre, "
         "la catégorie, la description et la date restent. Pour changer ceux-ci, utilisez "
         "« Modifier ».",
     )
@@ -1149,7 +1149,7 @@ def document_delete(request, pk: int):
     if request.method == "GET":
         return _confirm_delete(
             request,
-            title=f"Supprimer le document « {document.title} » ?",
+            title=f"Supprimer le document « {document.title} » ?",
             lead="Le document et son fichier seront effacés de l'espace.",
             details=[
                 ("Titre", document.title),

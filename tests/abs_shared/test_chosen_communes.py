@@ -70,7 +70,7 @@ def test_chosen_communes_are_rows_of_the_table_its_export_and_its_chart(portal, 
     assert "Pantin (commune choisie)" in pantin and ">n.d.<" in pantin  # nothing in 2021
     assert 'value="93048" checked' in page
     svg = page[page.index("<svg") : page.index("</svg>")]
-    assert "Montreuil : 20,0" in svg and svg.count('class="abs-other-dot"') == 1
+    assert "Montreuil : 20,0" in svg and svg.count('class="abs-other-dot"') == 1
     assert "Saint-Denis" not in svg and "Pantin" not in svg
     assert 'href="?annee=2021&amp;avec=93048&amp;avec=93066&amp;avec=93055&amp;export=csv"' in page
 
@@ -86,7 +86,7 @@ def test_unknown_unpublished_and_surplus_codes_are_ignored_with_a_message(portal
     response = portal.get(PAGE, {"annee": "2021", "avec": asked})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Commune(s) ignorée(s) : 99999, 93053, 75056, &lt;b&gt;x&lt;/b&gt;" in page
+    assert "Commune(s) ignorée(s) : 99999, 93053, 75056, &lt;b&gt;x&lt;/b&gt;" in page
     assert "5 communes au plus" in page
     rows = comparison_rows(page)
     chosen = [row for row in rows if "(commune choisie)" in row]

@@ -53,7 +53,7 @@ def test_the_form_refuses_a_year_to_come_and_keeps_what_was_typed(bondy, client)
         "/abs/observations/ajouter/", {"indicator": "TP60", "year": NEXT_YEAR, "value": "12,5"}
     ).content.decode()
     assert (
-        f"{NEXT_YEAR} est une année à venir ; la dernière acceptée est l&#x27;année en cours, "
+        f"{NEXT_YEAR} est une année à venir ; la dernière acceptée est l&#x27;année en cours, "
         f"{THIS_YEAR}." in page
     )
     assert 'value="12,5"' in page and f'value="{NEXT_YEAR}"' in page
@@ -86,7 +86,7 @@ def test_imports_refuse_a_year_to_come_by_line_and_column(bondy, tmp_path):
         (
             3,
             "année",
-            f"{NEXT_YEAR} est une année à venir ; la dernière acceptée est l'année en cours, "
+            f"{NEXT_YEAR} est une année à venir ; la dernière acceptée est l'année en cours, "
             f"{THIS_YEAR}.",
         )
     ]
@@ -179,7 +179,7 @@ def test_the_observation_form_has_the_error_summary_and_title(bondy, client):
     ).content.decode()
     assert title(page).startswith("Erreur – Saisir une valeur")
     assert 'class="error-summary" role="alert"' in page
-    assert '<a href="#id_value">Valeur : « douze » n&#x27;est pas un nombre.</a>' in page
+    assert '<a href="#id_value">Valeur : « douze » n&#x27;est pas un nombre.</a>' in page
     field = re.search(r"<input[^>]*id=\"id_value\"[^>]*>", page).group(0)
     assert 'aria-invalid="true"' in field and 'value="douze"' in field
     assert "id_value_error" in field  # aria-describedby points to the error
@@ -193,7 +193,7 @@ def test_an_empty_file_gets_the_error_summary_and_title(client):
         "/abs/importer/", {"file": SimpleUploadedFile("vide.csv", b"")}
     ).content.decode()
     assert title(page).startswith("Erreur – Importer des valeurs")
-    assert '<a href="#id_file">Fichier CSV ou XLSX : Le fichier soumis est vide.</a>' in page
+    assert '<a href="#id_file">Fichier CSV ou XLSX : Le fichier soumis est vide.</a>' in page
 
 
 def test_a_file_refused_for_its_content_announces_how_many_errors(bondy, client, tmp_path):
@@ -201,7 +201,7 @@ def test_a_file_refused_for_its_content_announces_how_many_errors(bondy, client,
     with path.open("rb") as handle:
         page = client.post("/abs/importer/", {"file": handle}).content.decode()
     assert title(page).startswith("Erreur – Importer des valeurs")
-    assert "Fichier refusé : 2 erreurs, rien n'a été importé</h2>" in page
+    assert "Fichier refusé : 2 erreurs, rien n'a été importé</h2>" in page
     assert '<th scope="row" class="num">2</th><td>valeur</td>' in page
     assert '<th scope="row" class="num">3</th><td>indicateur</td>' in page
 
@@ -222,7 +222,7 @@ def test_a_source_too_long_is_refused_not_cut(bondy, tmp_path):
         tmp_path, "abs.csv", f"indicateur;année;valeur;source\nTP60;2021;12;{'x' * 300}\n"
     )
     assert refusal(bondy, path) == [
-        (2, "source", "Source trop longue : 300 caractères, 200 au plus.")
+        (2, "source", "Source trop longue : 300 caractères, 200 au plus.")
     ]
     assert observations_of(bondy) == []
 
@@ -340,4 +340,4 @@ def test_the_reference_command_names_a_stray_cells_column_once(tmp_path):
     )
     with pytest.raises(CommandError) as refused:
         call_command("import_references", str(path))
-    assert "ligne 2, colonne F : 1 cellule remplie" in str(refused.value)
+    assert "ligne 2, colonne F : 1 cellule remplie" in str(refused.value)

@@ -78,7 +78,7 @@ def test_insee_spreadsheet_with_title_lines_and_lost_leading_zeros(tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["Revenus, pauvreté et niveau de vie en 2021 (Filosofi)"])
-    sheet.append(["Source : Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal"])
+    sheet.append(["Source : Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal"])
     sheet.append([])
     sheet.append(["CODGEO", "LIBGEO", "MED21", "TP6021"])
     sheet.append([1001, "L'Abergement-Clémenciat", 24000.5, None])

@@ -141,7 +141,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
     assert response.status_code == 200
     page = response.content.decode()
     assert "<h1>Portrait d&#x27;Est Ensemble</h1>" in page  # elided, as French writes it
-    assert "<caption>Portrait d&#x27;Est Ensemble : indicateurs publiés</caption>" in page
+    assert "<caption>Portrait d&#x27;Est Ensemble : indicateurs publiés</caption>" in page
     assert '<th scope="colgroup" colspan="2" class="group">CIAS</th>' in page
     assert '<th scope="col" class="num">Médiane</th>' in page
     assert '<th scope="row">Taux de pauvreté au seuil de 60 % (%)</th>' in page
@@ -181,7 +181,7 @@ def test_portal_intercommunality_portrait_and_exports(portal, cias_pool, tmp_pat
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?annee=2021&export=csv")
     )
     assert rows[1][:2] == ["Est Ensemble – valeurs du CIAS", "40,0"]
-    assert ["CIAS ayant publié (3) : médiane", "30,0", "–", "–", ""] in rows
+    assert ["CIAS ayant publié (3) : médiane", "30,0", "–", "–", ""] in rows
     series_rows = _csv(
         portal.get(f"/indicateurs/intercommunalites/{EST_ENSEMBLE}/TP60/?tableau=serie&export=csv")
     )
@@ -232,7 +232,7 @@ def test_portal_lists_the_intercommunalities_apart_from_the_communes(portal, cia
         "Bondy",
         "Montreuil",
         # Two communes: neither is ranked (presenters.MIN_PUBLISHERS).
-        "Pas de rang : trop peu de valeurs publiées (2 ; il en faut au moins 3 pour les classer).",
+        "Pas de rang : trop peu de valeurs publiées (2 ; il en faut au moins 3 pour les classer).",
     ]
 
 

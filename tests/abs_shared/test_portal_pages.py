@@ -153,9 +153,9 @@ def test_halves_round_up_and_a_missing_reference_is_not_shown_as_secret(portal, 
     )
     page_2021 = portal.get("/indicateurs/TP60/?annee=2021").content.decode()
     assert "14,4" in page_2021 and "14,3" not in page_2021  # 14.35 is not read as 14.3499…
-    assert "Île-de-France : 27,3" in page_2021
+    assert "Île-de-France : 27,3" in page_2021
     page_2020 = portal.get("/indicateurs/TP60/?annee=2020").content.decode()
-    assert "France métropolitaine : n.d." in page_2020
+    assert "France métropolitaine : n.d." in page_2020
 
 
 def test_a_cias_is_not_listed_as_a_publishing_commune(portal, pool):

@@ -77,8 +77,8 @@ def test_a_newer_missing_entry_does_not_hide_the_latest_published_value(bondy):
     observe_and_publish(bondy, "TP60", 2021, 25)
     observe(bondy, "TP60", 2022, None)  # « non disponible »
     page = member_client(bondy, director).get("/abs/portrait/").content.decode()
-    assert "2021 : <strong>25,0 %</strong>" in page
-    assert "2022 : <strong>n.d.</strong>" not in page
+    assert "2021 : <strong>25,0 %</strong>" in page
+    assert "2022 : <strong>n.d.</strong>" not in page
 
 
 # --- 3. alphabetical order folds accents --------------------------------------------------
@@ -121,13 +121,13 @@ def test_exports_without_values_are_empty_files_with_headers(portal, tmp_path):
 def test_exports_open_on_the_caption_naming_indicator_unit_and_year(portal, tmp_path):
     pool_value(pool_member("93010"), "TP60", 2021, 20)
     pool_value(pool_member("93048"), "TP60", 2021, 10)
-    caption = "Taux de pauvreté au seuil de 60 % (%), 2021 : communes ayant publié (2)"
+    caption = "Taux de pauvreté au seuil de 60 % (%), 2021 : communes ayant publié (2)"
     rows = _csv(portal.get("/indicateurs/TP60/?annee=2021&export=csv"))
     assert rows[0] == [caption, "", "", "", "", ""] and rows[1][0] == "Commune"
     sheet = _sheet(portal.get("/indicateurs/TP60/?annee=2021&export=xlsx"), tmp_path)
     assert sheet["A1"].value == caption and sheet["A2"].value == "Commune"
     comparison = _csv(portal.get("/indicateurs/communes/93010/TP60/?annee=2021&export=csv"))
-    assert comparison[0][0] == "Bondy – Taux de pauvreté au seuil de 60 % (%), 2021 : comparaison"
+    assert comparison[0][0] == "Bondy – Taux de pauvreté au seuil de 60 % (%), 2021 : comparaison"
     assert f"<caption>{caption}</caption>" in portal.get("/indicateurs/TP60/").content.decode()
 
 
@@ -151,8 +151,8 @@ def test_a_drom_commune_has_its_departement_once_and_france_as_nation(portal):
     assert '<th scope="row">France</th>' in comparison and "+25,0 points" in comparison
     indicator = portal.get("/indicateurs/TP60/?annee=2021").content.decode()
     references = indicator[indicator.index("Territoires de référence") :].split("</ul>")[0]
-    assert references.count("La Réunion :") == 1
-    assert "France métropolitaine : 14,5" in references and "France : 15,0" in references
+    assert references.count("La Réunion :") == 1
+    assert "France métropolitaine : 14,5" in references and "France : 15,0" in references
     # A métropole commune keeps France métropolitaine.
     bondy = portal.get("/indicateurs/communes/93010/").content.decode()
     assert '<th scope="col" class="num">France métropolitaine</th>' in bondy
@@ -191,7 +191,7 @@ def test_a_count_is_neither_ranked_nor_compared_and_its_totals_are_not_shown(
     assert portal.get("/api/v1/series/?commune=93010&indicator=RSA").json()["references"] == []
 
     page = portal.get("/indicateurs/communes/93010/RSA/?annee=2021").content.decode()
-    assert "Effectif : valeur brute seule" in page and "sur 2" not in page
+    assert "Effectif : valeur brute seule" in page and "sur 2" not in page
     assert "points" not in page.split("<h2>Évolution</h2>")[0].split("</dl>")[1]
     portrait = portal.get("/indicateurs/communes/93010/").content.decode()
     assert "1 sur 2" not in portrait and "<svg" not in portrait  # no rank, no position chart

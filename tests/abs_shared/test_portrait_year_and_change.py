@@ -49,7 +49,7 @@ def test_the_portrait_offers_the_years_with_published_values(portal, bondy_pool)
     assert '<option value="" selected>dernière année disponible</option>' in page
     for year in (2022, 2021, 2020, 2019):
         assert f'<option value="{year}">{year}</option>' in page
-    assert "<caption>Portrait de Bondy : indicateurs publiés</caption>" in page
+    assert "<caption>Portrait de Bondy : indicateurs publiés</caption>" in page
     # By default each indicator shows its latest year.
     assert ">2022<" in row_of(page, "Médiane du niveau de vie")
     assert ">2021<" in row_of(page, "Taux de pauvreté")
@@ -58,7 +58,7 @@ def test_the_portrait_offers_the_years_with_published_values(portal, bondy_pool)
 def test_a_chosen_year_shows_that_years_values_and_comparisons(portal, bondy_pool):
     page = portal.get("/indicateurs/communes/93010/?annee=2020").content.decode()
     assert '<option value="2020" selected>2020</option>' in page
-    assert "<caption>Portrait de Bondy : indicateurs publiés, 2020</caption>" in page
+    assert "<caption>Portrait de Bondy : indicateurs publiés, 2020</caption>" in page
     poverty = row_of(page, "Taux de pauvreté")
     assert ">2020<" in poverty and ">26,0<" in poverty and ">27,6<" in poverty  # Bondy, 93
     assert "28,4" not in poverty
@@ -68,7 +68,7 @@ def test_a_chosen_year_shows_that_years_values_and_comparisons(portal, bondy_poo
     assert 'href="?annee=2020&amp;export=csv"' in page
 
     rows = csv_rows(portal.get("/indicateurs/communes/93010/?annee=2020&export=csv"))
-    assert rows[0][0] == "Portrait de Bondy : indicateurs publiés, 2020"
+    assert rows[0][0] == "Portrait de Bondy : indicateurs publiés, 2020"
     poverty = next(row for row in rows if row[0].startswith("Taux de pauvreté"))
     assert poverty[1:3] == ["2020", "26,0"]  # as shown
     response = portal.get("/indicateurs/communes/93010/?annee=2020&export=xlsx")
@@ -80,12 +80,12 @@ def test_an_invalid_year_is_ignored_with_a_french_message(portal, bondy_pool, as
     response = portal.get("/indicateurs/communes/93010/", {"annee": asked})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "ignorée" in page and "années disponibles : 2022, 2021, 2020, 2019" in page
+    assert "ignorée" in page and "années disponibles : 2022, 2021, 2020, 2019" in page
     assert '<option value="" selected>dernière année disponible</option>' in page
     assert ">2021<" in row_of(page, "Taux de pauvreté")
     export = portal.get("/indicateurs/communes/93010/", {"annee": asked, "export": "csv"})
     assert export.status_code == 200
-    assert csv_rows(export)[0][0] == "Portrait de Bondy : indicateurs publiés"
+    assert csv_rows(export)[0][0] == "Portrait de Bondy : indicateurs publiés"
 
 
 def test_an_intercommunality_portrait_takes_a_year_too(portal, db):
@@ -158,7 +158,7 @@ def test_the_portrait_groups_its_columns_and_its_exports_keep_the_full_headers(p
     # Each body row has as many cells as the head has columns.
     poverty = row_of(page, "Taux de pauvreté")
     assert poverty.count("<td") + poverty.count("<th") == 12
-    assert "<br><small>Source : test</small></th>" in poverty
+    assert "<br><small>Source : test</small></th>" in poverty
 
     header = csv_rows(portal.get("/indicateurs/communes/93010/?export=csv"))[1]
     assert header[3:] == [
@@ -196,13 +196,13 @@ def test_the_member_space_portrait_takes_a_year_and_marks_a_draft_change(bondy):
 def test_a_year_without_values_is_said_on_the_indicator_and_comparison_pages(bondy_pool, portal):
     page = html.unescape(portal.get("/indicateurs/TP60/?annee=1999").content.decode())
     assert (
-        "Année « 1999 » ignorée : aucune valeur publiée pour cet indicateur cette année-là "
-        "(années disponibles : 2021, 2020, 2019). Année 2021 affichée." in page
+        "Année « 1999 » ignorée : aucune valeur publiée pour cet indicateur cette année-là "
+        "(années disponibles : 2021, 2020, 2019). Année 2021 affichée." in page
     )
     comparison = html.unescape(
         portal.get("/indicateurs/communes/93010/TP60/?annee=abc").content.decode()
     )
-    assert "Année « abc » ignorée : aucune valeur pour Bondy cette année-là" in comparison
+    assert "Année « abc » ignorée : aucune valeur pour Bondy cette année-là" in comparison
     # The year asked, when it has values, and the files, carry no message.
     for quiet in ("/indicateurs/TP60/?annee=2020", "/indicateurs/TP60/?annee=1999&export=csv"):
         assert "ignorée" not in portal.get(quiet).content.decode()

@@ -60,8 +60,8 @@ def test_each_series_has_its_own_marker_and_dash_shown_in_the_legend(portal, db)
         )
     assert len(set(shape for shape, _ in styles)) == 5  # no two series look alike in grey
     assert len(set(dash for _, dash in styles)) == 5
-    assert "Bondy : rond, trait plein" in svg  # the description names each look
-    assert "<caption>Bondy – Taux de pauvreté au seuil de 60 % (%) : évolution</caption>" in page
+    assert "Bondy : rond, trait plein" in svg  # the description names each look
+    assert "<caption>Bondy – Taux de pauvreté au seuil de 60 % (%) : évolution</caption>" in page
 
 
 def test_a_break_still_cuts_a_dashed_series(portal, db):

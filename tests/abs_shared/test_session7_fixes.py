@@ -209,8 +209,8 @@ def test_chosen_communes_are_series_of_the_evolution_chart(portal, series_pool):
     assert markers_of(svg, saint_denis) == 1  # 2020 only: a secret is never charted
     # Each with its own marker and dash, said in the description too.
     desc = svg[svg.index("<desc") : svg.index("</desc>")]
-    assert "Montreuil (commune choisie) : carré, tirets" in desc
-    assert "Saint-Denis (commune choisie) : triangle, pointillés" in desc
+    assert "Montreuil (commune choisie) : carré, tirets" in desc
+    assert "Saint-Denis (commune choisie) : triangle, pointillés" in desc
 
     table = series_table(page)
     headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)
@@ -278,7 +278,7 @@ def test_the_member_space_comparison_sets_published_communes_beside_its_own(two_
     # In Montreuil's space, Bondy's drafts are nothing to choose: Bondy published nothing.
     other = member_client(montreuil, make_person(montreuil, "direction@montreuil.test"))
     refused = other.get("/abs/comparaison/TP60/?annee=2021&avec=93010").content.decode()
-    assert "Commune(s) ignorée(s) : 93010" in refused and "27,0" not in refused
+    assert "Commune(s) ignorée(s) : 93010" in refused and "27,0" not in refused
 
     # A CIAS (seated in Bondy, its ids colliding too) is compared with the other CIAS only.
     connection.set_schema_to_public()  # a member host's request left the connection there

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 DOMICILIATION = "Élection de domicile"
 ACTIVE = "Domiciliations actives au 31 décembre"
 SCRIPT = "/static/abs_shared/take_figure.js"
-ANNOUNCE = "Chiffre repris du rapport d'activité 2025 (1\u202f412) : vérifiez-le, puis enregistrez."
+ANNOUNCE = "Chiffre repris du rapport d'activité 2025 (1\u202f412) : vérifiez-le, puis enregistrez."
 
 
 def soup_of(response) -> BeautifulSoup:

@@ -81,7 +81,7 @@ def browser():
     path = chromium_path()
     if path is None:
         pytest.skip(
-            "Chromium introuvable : installez le paquet Debian « chromium » "
+            "Chromium introuvable : installez le paquet Debian « chromium » "
             "(apt-get install chromium) ou indiquez CHROMIUM_PATH."
         )
     from playwright.sync_api import sync_playwright

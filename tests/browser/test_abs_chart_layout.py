@@ -40,7 +40,7 @@ MEASURE = """() => {
   const key = document.querySelector(".abs-key");
   return {
     charts, boxes, captions,
-    key: key ? key.getBoundingClientRect().height : 0,
+    key: key ? key.getBoundingClientRect().height : 0,
     pageWidth: document.documentElement.scrollWidth,
     viewport: document.documentElement.clientWidth,
   };

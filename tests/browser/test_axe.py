@@ -173,10 +173,10 @@ def demo(django_db_setup, django_db_blocker):
 
 def report(where: str, violations: list[dict]) -> str:
     """One paragraph per rule: id, impact, what it asks, where, and where to read more."""
-    lines = [f"{len(violations)} règle(s) d'accessibilité non respectée(s) sur {where} :"]
+    lines = [f"{len(violations)} règle(s) d'accessibilité non respectée(s) sur {where} :"]
     for violation in violations:
         lines.append(
-            f"- {violation['id']} ({violation['impact']}) : {violation['help']}\n"
+            f"- {violation['id']} ({violation['impact']}) : {violation['help']}\n"
             f"  {violation['helpUrl']}"
         )
         for node in violation["nodes"]:
@@ -200,14 +200,14 @@ def audit(browser_page) -> None:
     browser_page.set_viewport_size(REFLOW)
     width = browser_page.evaluate("document.documentElement.scrollWidth")
     if width > REFLOW["width"]:
-        failures.append(f"{browser_page.url} : {width} px de large à 320 px (défilement latéral)")
+        failures.append(f"{browser_page.url} : {width} px de large à 320 px (défilement latéral)")
     assert not failures, "\n\n".join(failures)
 
 
 def open_page(browser_page, url: str) -> None:
     browser_page.route("**/static/**", serve_static)
     response = browser_page.goto(url)
-    assert response.status == 200, f"{url} : {response.status}"
+    assert response.status == 200, f"{url} : {response.status}"
 
 
 PORTAL_PAGES = {
@@ -269,7 +269,7 @@ def test_the_commune_portrait_fits_a_laptop_and_keeps_its_indicators_in_view(
     scrolls under its first column, which stays where it is."""
     page.set_viewport_size(VIEWPORTS["bureau"])
     open_page(page, f"http://localhost:{live_server_port}/indicateurs/communes/93010/")
-    table = page.get_by_role("region", name="Portrait de Bondy : indicateurs publiés")
+    table = page.get_by_role("region", name="Portrait de Bondy : indicateurs publiés")
     assert table.evaluate("element => element.scrollWidth - element.clientWidth") <= 0
 
     page.set_viewport_size(VIEWPORTS["téléphone"])

@@ -39,13 +39,13 @@ def build_desk() -> dict:
     last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     user = organiser(email=ORGANISER)
     seminar = make_seminar(
-        "Atelier début de mandat : le CCAS, mode d'emploi et premières décisions du conseil",
+        "Atelier début de mandat : le CCAS, mode d'emploi et premières décisions du conseil",
         days_ahead=-1 / 24,
         hours=8,
         seats=40,
         ateliers=(
             ("Le budget du CCAS en pratique", 1, 2, 20),
-            ("Aides facultatives : fixer un règlement", 1, 2, 20),
+            ("Aides facultatives : fixer un règlement", 1, 2, 20),
             ("Domiciliation et accès aux droits", 4, 2, 25),
         ),
     )
@@ -154,7 +154,7 @@ def test_at_the_desk_on_a_phone_each_button_is_in_view_beside_its_person(
     expect(row).to_have_count(1)
     row.get_by_role("button", name="Émarger Sébastien Émond").click()
     page.wait_for_url(re.compile(r"\?q=emond&.*#r-\d+$"))
-    expect(page.get_by_text("Sébastien Émond : présent(e).")).to_be_visible()
+    expect(page.get_by_text("Sébastien Émond : présent(e).")).to_be_visible()
     # With Wagtail's green « success » banner shown (4.45:1 before union/static/css/admin.css).
     audit_admin(page)
     page.set_viewport_size(PHONE)
@@ -188,4 +188,4 @@ def test_checking_in_before_the_event_asks_in_an_accessible_page(page, live_serv
     audit_admin(page)
     page.get_by_role("button", name="Oui, émarger Jean DUPONT aujourd'hui").click()
     page.wait_for_url(re.compile(r"accueil=1&status=confirmed#r-\d+$"))
-    expect(page.get_by_text("Jean DUPONT : présent(e).")).to_be_visible()
+    expect(page.get_by_text("Jean DUPONT : présent(e).")).to_be_visible()

@@ -51,18 +51,18 @@ class Watch:
         self.console_csp, self.errors = [], []
         page.add_init_script(LISTEN)
         page.on("console", self._console)
-        page.on("pageerror", lambda error: self.errors.append(f"exception : {error}"))
+        page.on("pageerror", lambda error: self.errors.append(f"exception : {error}"))
         page.route("**/static/**", serve_static)
 
     def _console(self, message):
         if "Content Security Policy" in message.text:
-            self.console_csp.append(f"{self.page.url} : {message.text}")
+            self.console_csp.append(f"{self.page.url} : {message.text}")
         elif (
             message.type == "error"
             and not message.text.startswith(DOCUMENT_STATUS)
             and not any(known in message.text for known in KNOWN_ERRORS)
         ):
-            self.errors.append(f"{self.page.url} : {message.text}")
+            self.errors.append(f"{self.page.url} : {message.text}")
 
     def violations(self) -> list[str]:
         from_events = [
@@ -72,11 +72,11 @@ class Watch:
 
     def visit(self, url: str, heading: str | None = None, status: int = 200):
         response = self.page.goto(url)
-        assert response.status == status, f"{url} : {response.status}"
+        assert response.status == status, f"{url} : {response.status}"
         self.page.wait_for_load_state("networkidle")
         self.assert_rendered(heading)
         found = self.violations()
-        assert not found, f"{url} :\n" + "\n".join(found)
+        assert not found, f"{url} :\n" + "\n".join(found)
 
     def assert_rendered(self, heading: str | None) -> None:
         """The page drew its main heading (its stylesheet and content are there)."""
@@ -133,7 +133,7 @@ def test_portal_pages_load_without_violation(page, live_server_port, admin_demo)
         # The portrait draws its position charts among 3 published values at least (session
         # 19), more than this small demo has: the indicator and comparison pages draw theirs.
         if name in ("indicateur", "comparaison"):
-            assert page.locator("svg.abs-chart").count(), f"{name} : pas de graphique"
+            assert page.locator("svg.abs-chart").count(), f"{name} : pas de graphique"
         if name == "evenement":  # its registration form, sent with errors, comes back
             page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
             page.get_by_role("textbox", name="Adresse e-mail", exact=True).fill("durand@exemple")
@@ -151,7 +151,7 @@ def test_member_space_pages_load_without_violation(page, live_server_port, admin
     for path in ("/", "/abs/", "/abs/portrait/", "/abs/comparaison/TP60/", "/activite/"):
         watch.visit(f"{member}{path}")
         if path == "/abs/comparaison/TP60/":  # the portrait's need 3 published values
-            assert page.locator("svg.abs-chart").count(), f"{path} : pas de graphique"
+            assert page.locator("svg.abs-chart").count(), f"{path} : pas de graphique"
     assert not watch.errors, "\n".join(watch.errors)
 
 

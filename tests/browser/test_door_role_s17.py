@@ -27,7 +27,7 @@ def build_desk() -> dict:
     last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     user = organiser(DOOR_STAFF, VOLUNTEER)
     seminar = make_seminar(
-        "Journée des élus : l'action sociale de proximité",
+        "Journée des élus : l'action sociale de proximité",
         days_ahead=-1 / 24,
         hours=8,
         seats=40,
@@ -82,14 +82,14 @@ def test_a_volunteer_marks_someone_at_an_atelier_on_a_phone(page, live_server_po
 
     button = page.get_by_role(
         "button",
-        name="Présent(e) à l'atelier « Le budget du CCAS en pratique » : Sébastien Émond",
+        name="Présent(e) à l'atelier « Le budget du CCAS en pratique » : Sébastien Émond",
     )
     button.scroll_into_view_if_needed()
     button.click()
     page.wait_for_url(re.compile(r"#r-\d+$"))
     expect(
         page.get_by_text(
-            "Sébastien Émond : présent(e) à l'atelier « Le budget du CCAS en pratique »"
+            "Sébastien Émond : présent(e) à l'atelier « Le budget du CCAS en pratique »"
         )
     ).to_be_visible()
     expect(page.get_by_text("Présents 1")).to_be_visible()  # at the event too

@@ -24,7 +24,7 @@ RINGS = """() => {
     text: element.textContent.trim(),
     outline: [style.outlineStyle, style.outlineWidth, style.outlineColor],
     shadow: style.boxShadow,
-    background: behind ? background : "rgb(255, 255, 255)",
+    background: behind ? background : "rgb(255, 255, 255)",
   };
 }"""
 

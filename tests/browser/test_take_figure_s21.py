@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
 EMAIL = "direction@stains.take.test"
 STAINS = "93072"
-ANNOUNCE = "Chiffre repris du rapport d'activité 2025 (412) : vérifiez-le, puis enregistrez."
+ANNOUNCE = "Chiffre repris du rapport d'activité 2025 (412) : vérifiez-le, puis enregistrez."
 
 
 def create_member() -> tuple[MemberCCAS, int]:

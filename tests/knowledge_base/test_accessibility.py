@@ -86,7 +86,7 @@ def test_refused_proposal_has_an_error_summary_and_says_so_in_its_title(kb_tree,
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
     assert [target for target, _text in links] == ["id_title", "id_themes_0"]
     assert all(target in page.ids() for target, _text in links)  # each link reaches its field
-    assert links[1][1].startswith("Thèmes : ")
+    assert links[1][1].startswith("Thèmes : ")
 
 
 # The current section in the navigation --------------------------------------------------------

@@ -26,14 +26,14 @@ def content(kb_tree, two_members):
     make_guide(
         guides,
         "Trouver un logement d'urgence",
-        summary="Le logement et l'hébergement d'urgence : qui appeler.",
+        summary="Le logement et l'hébergement d'urgence : qui appeler.",
         themes=["logement-et-hebergement", "acces-aux-droits"],
         audiences=["agents"],
     )
     make_guide(
         guides,
         "Composer le conseil d'administration",
-        summary="Élus et nommés : la composition du conseil.",
+        summary="Élus et nommés : la composition du conseil.",
         themes=["gouvernance-du-ccas", "acces-aux-droits"],
         audiences=["elus"],
     )

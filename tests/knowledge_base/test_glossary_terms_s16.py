@@ -87,7 +87,7 @@ def test_only_sigles_are_marked_up_never_a_capitalised_term(kb_tree, portal):
     body = [
         {
             "type": "rich_text",
-            "value": "<p>Domiciliation : le CCAS domicilie les personnes sans domicile stable. "
+            "value": "<p>Domiciliation : le CCAS domicilie les personnes sans domicile stable. "
             "Aide légale ou facultative, la domiciliation ouvre des droits.</p>",
         }
     ]
@@ -95,7 +95,7 @@ def test_only_sigles_are_marked_up_never_a_capitalised_term(kb_tree, portal):
     page = portal.get("/guides/domicilier/").content.decode()
     assert page.count('<abbr title="centre communal d&#x27;action sociale">CCAS</abbr>') == 1
     assert "élection de domicile" not in page and "aide sociale légale" not in page
-    assert "<p>Domiciliation : le " in page and "Aide légale ou facultative" in page
+    assert "<p>Domiciliation : le " in page and "Aide légale ou facultative" in page
 
 
 # --- /glossaire/ ----------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_the_search_box_finds_several_words_and_ignores_accents(kb_tree, portal)
     # A term with its précision and its definition, linked to its entry.
     box = soup(portal.get("/recherche/", {"q": "domiciliations"})).find("aside")
     assert box.get_text(" ", strip=True) == (
-        "Domiciliation (élection de domicile) : Une adresse administrative. — voir le glossaire"
+        "Domiciliation (élection de domicile) : Une adresse administrative. — voir le glossaire"
     )
     assert box.a["href"] == "/glossaire/#domiciliation"
 
@@ -233,7 +233,7 @@ def test_the_admin_form_asks_the_kind_and_what_each_kind_needs(editor):
     page = refused(
         {"acronym": "Aide facultative", "kind": TERME, "expansion": "", "definition": ""}
     )
-    assert "Saisissez la définition : c'est elle que le glossaire affiche pour un terme." in page
+    assert "Saisissez la définition : c'est elle que le glossaire affiche pour un terme." in page
     page = refused({"acronym": "UDAF", "kind": SIGLE, "expansion": "", "definition": ""})
     assert "Saisissez la forme développée du sigle" in page
     page = refused({"acronym": "délégation de signature au directeur ou à la directrice du ccas",

@@ -142,6 +142,6 @@ def test_an_experiences_contact_phone_is_written_the_french_way(
         portal.get("/experiences/accueil-sans-rendez-vous/").content, "html.parser"
     )
     (item,) = [li for li in page.select(".kb-contact li") if "Téléphone" in li.get_text()]
-    assert item.get_text(" ", strip=True) == f"Téléphone : {shown}"
+    assert item.get_text(" ", strip=True) == f"Téléphone : {shown}"
     link = item.find("a")
     assert (link["href"] if link else None) == href

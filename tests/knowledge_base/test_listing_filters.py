@@ -82,14 +82,14 @@ def test_ambiguous_commune_lists_the_choices_and_keeps_what_was_typed(experience
 
 def test_unknown_filter_values_are_reported_next_to_their_filter(experiences, portal):
     html = portal.get("/guides/?theme=inconnu&audience=elus&sort=pertinence").content.decode()
-    assert "Thème inconnu : « inconnu »" in errors_of(html, "theme")
+    assert "Thème inconnu : « inconnu »" in errors_of(html, "theme")
     assert selected_option(html, "audience") == "elus"  # the other filters are kept
     assert "un filtre est à corriger" in html and not titles(html)
     html = portal.get("/guides/?audience=robots").content.decode()
-    assert "Public inconnu : « robots »" in errors_of(html, "audience")
+    assert "Public inconnu : « robots »" in errors_of(html, "audience")
     assert 'aria-invalid="true" aria-describedby="id_audience_error"' in html
     html = portal.get("/experiences/?sort=hasard&departement=93").content.decode()
-    assert "Tri inconnu : « hasard »" in errors_of(html, "sort")
+    assert "Tri inconnu : « hasard »" in errors_of(html, "sort")
     assert selected_option(html, "departement") == "93"
     html = portal.get("/experiences/?departement=2A").content.decode()
     assert "« 2A »" in errors_of(html, "departement")

@@ -84,7 +84,7 @@ ALL_BLOCKS = [
         "type": "faq",
         "value": {
             "title": "Questions fréquentes",
-            "items": [{"question": "Qui préside ?", "answer": "<p>Le maire.</p>"}],
+            "items": [{"question": "Qui préside ?", "answer": "<p>Le maire.</p>"}],
         },
     },
     {
@@ -129,7 +129,7 @@ def test_guide_renders_every_block_and_marks_first_acronym(kb_tree, portal):
     assert '<ul class="kb-checklist">' in html
     assert "Code de l&#x27;action sociale et des familles, article L123-6" in html
     assert "legifrance.gouv.fr" in html
-    assert "<details>" in html and "<summary>Qui préside ?</summary>" in html
+    assert "<details>" in html and "<summary>Qui préside ?</summary>" in html
     assert "mailto:ressources@union.test" in html
     assert "<caption>Composition</caption>" in html and '<th scope="col"' in html
     assert '<th scope="row"' in html

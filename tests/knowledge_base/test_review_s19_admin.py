@@ -92,7 +92,7 @@ def interpreting_guide(kb_tree):
         body=[
             _legal(
                 "L. 111-2",
-                "Toute personne résidant en France peut bénéficier de l'aide sociale ; le CCAS "
+                "Toute personne résidant en France peut bénéficier de l'aide sociale ; le CCAS "
                 "l'informe et l'aide à constituer et à instruire sa demande.",
             ),
             {"type": "heading", "value": {"text": "Interprétariat", "level": "h2"}},
@@ -102,7 +102,7 @@ def interpreting_guide(kb_tree):
 
 def test_the_extract_shows_the_legal_reference_as_the_guide_does(interpreting_guide, portal):
     text = page_text(GuidePage.objects.get(pk=interpreting_guide.pk))
-    assert "Code de l'action sociale et des familles, article L. 111-2 : Toute personne" in text
+    assert "Code de l'action sociale et des familles, article L. 111-2 : Toute personne" in text
     # « article L111-2 » is the index's own writing, never the guide's.
     assert "L111-2" not in text and "demande. article" not in text
 
@@ -122,7 +122,7 @@ def test_a_law_reference_reads_as_written(kb_tree):
     body[0]["value"]["code"] = "LOI"
     guide = make_guide(guides, "Handicap", summary="Le handicap.", body=body)
     assert page_text(GuidePage.objects.get(pk=guide.pk)) == (
-        "Le handicap. Loi n° 2005-102 : Égalité des droits."
+        "Le handicap. Loi n° 2005-102 : Égalité des droits."
     )
 
 

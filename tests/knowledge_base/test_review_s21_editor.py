@@ -41,7 +41,7 @@ def test_an_unknown_kind_is_refused_in_french_and_nothing_is_written():
     with pytest.raises(GlossaryError) as error:
         save_glossary_term("CCAS", "centre communal d'action sociale", kind="acronym")
     assert str(error.value) == (
-        "Nature inconnue pour « CCAS » : « acronym » (attendu : « sigle » ou « terme »)."
+        "Nature inconnue pour « CCAS » : « acronym » (attendu : « sigle » ou « terme »)."
     )
     assert not GlossaryTerm.objects.exists()
 

@@ -274,7 +274,7 @@ def test_an_article_written_with_a_dot_is_found_by_its_number(legal_guides, port
 
 # --- 4. An empty table is not published --------------------------------------------------------
 
-EMPTY_TABLE = "Ce tableau est vide : remplissez-le ou supprimez le bloc."
+EMPTY_TABLE = "Ce tableau est vide : remplissez-le ou supprimez le bloc."
 
 
 @pytest.fixture
@@ -341,7 +341,7 @@ def private_guide(kb_tree):
 
 NOTICE = (
     "Le guide « Les cent premiers jours d&#x27;un mandat » est réservé aux membres de l&#x27;union "
-    "et à son équipe : connectez-vous. Pas de compte ? Demandez-le à la direction de votre CCAS "
+    "et à son équipe : connectez-vous. Pas de compte ? Demandez-le à la direction de votre CCAS "
     "ou à l&#x27;union."
 )
 
@@ -431,7 +431,7 @@ def test_an_acronym_written_differently_is_refused(editor_client, acronym):
     )
     assert response.status_code == 200
     assert (
-        "Ce sigle est déjà dans le glossaire sous la forme « CCAS » : modifiez cette entrée "
+        "Ce sigle est déjà dans le glossaire sous la forme « CCAS » : modifiez cette entrée "
         "plutôt que d'en créer une seconde."
     ) in html_module.unescape(response.content.decode())
     assert GlossaryTerm.objects.count() == 1
@@ -454,7 +454,7 @@ def test_searching_an_acronym_shows_its_glossary_entry(kb_tree, portal, query):
     GlossaryTerm.objects.create(acronym="RSA", expansion="revenu de solidarité active")
     html = portal.get("/recherche/", {"q": query}).content.decode()
     assert re.search(
-        r'<abbr title="revenu de solidarité active">RSA</abbr> : revenu de solidarité active — '
+        r'<abbr title="revenu de solidarité active">RSA</abbr>\u00a0: revenu de solidarité active — '
         r'<a href="/glossaire/#rsa">voir le glossaire</a>',
         html,
     ), html
@@ -577,7 +577,7 @@ def test_faq_heading_has_an_id_and_is_in_the_table_of_contents(kb_tree, portal):
             "type": "faq",
             "value": {
                 "title": "Questions fréquentes",
-                "items": [{"question": "Quand ?", "answer": "<p>Toujours.</p>"}],
+                "items": [{"question": "Quand ?", "answer": "<p>Toujours.</p>"}],
             },
         },
     ]
@@ -659,7 +659,7 @@ def test_api_departement_without_experiences_is_empty_not_an_error(kb_tree, bond
     assert portal.get("/api/v1/experiences/", {"departement": "93"}).json()["count"] == 1
     unknown = portal.get("/api/v1/experiences/", {"departement": "999"})
     assert unknown.status_code == 400
-    assert "Département inconnu : « 999 »." in unknown.content.decode()
+    assert "Département inconnu : « 999 »." in unknown.content.decode()
 
 
 # --- 18. Search extracts -----------------------------------------------------------------------
@@ -702,7 +702,7 @@ def test_table_cells_are_separated_in_extracts(kb_tree):
         "data": [["Collège", "Minimum"], ["Élus", "4"]],
     }
     page = make_guide(guides, "Un tableau", body=[{"type": "table", "value": table}], themes=[])
-    assert "Composition : Collège · Minimum ; Élus · 4." in page_text(page)
+    assert "Composition : Collège · Minimum ; Élus · 4." in page_text(page)
 
 
 # --- 19. The union's name, and long words in titles ---------------------------------------------

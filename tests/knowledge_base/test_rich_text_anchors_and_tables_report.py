@@ -141,11 +141,11 @@ def test_the_report_lists_live_guides_with_incomplete_tables_and_links_to_edit_t
     aides = listed["Aides facultatives (modifier)"]
     assert aides.find("a")["href"] == f"/admin/pages/{guides_with_tables['caption'].pk}/edit/"
     assert [li.get_text() for li in aides.find_all("li")] == [
-        "Tableau 2 : sans titre",
-        "Tableau 3 (« Plafonds ») : sans en-tête",
+        "Tableau 2 : sans titre",
+        "Tableau 3 (« Plafonds ») : sans en-tête",
     ]
     domiciliation = listed["Domiciliation (modifier)"]
-    assert domiciliation.find("li").get_text() == "Tableau 1 (« Délais ») : sans en-tête"
+    assert domiciliation.find("li").get_text() == "Tableau 1 (« Délais ») : sans en-tête"
     # The reports menu leads there; the report is for the union's staff only.
     admin = editor_client.get("/admin/").content.decode()
     assert REPORT in admin
@@ -179,7 +179,7 @@ def test_csv_and_xlsx_exports(guides_with_tables, editor_client):
         "Lien pour modifier",
     ]
     assert [row[0] for row in rows[1:]] == ["Aides facultatives", "Domiciliation"]
-    assert rows[1][1] == "Tableau 2 : sans titre ; Tableau 3 (« Plafonds ») : sans en-tête"
+    assert rows[1][1] == "Tableau 2 : sans titre ; Tableau 3 (« Plafonds ») : sans en-tête"
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", rows[2][2])
     assert rows[2][3] == "publiée" and rows[2][4] == edit_url
 
@@ -189,6 +189,6 @@ def test_csv_and_xlsx_exports(guides_with_tables, editor_client):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Titre", "Tableaux à compléter")
-    assert rows[2][:2] == ("Domiciliation", "Tableau 1 (« Délais ») : sans en-tête")
+    assert rows[2][:2] == ("Domiciliation", "Tableau 1 (« Délais ») : sans en-tête")
     assert rows[2][4] == edit_url
     assert sheet["C3"].number_format == "dd/mm/yyyy hh:mm"

@@ -10,9 +10,9 @@ from tests.knowledge_base.conftest import make_guide
 pytestmark = pytest.mark.django_db
 
 ANY_WORD = (
-    "Aucun résultat ne contient tous les mots ; voici les pages qui en contiennent au moins un."
+    "Aucun résultat ne contient tous les mots ; voici les pages qui en contiennent au moins un."
 )
-TOO_MANY = "Plus de 200 résultats : précisez votre recherche."
+TOO_MANY = "Plus de 200 résultats : précisez votre recherche."
 
 
 def live_region(html: str) -> str:

@@ -99,7 +99,7 @@ def test_a_cias_experience_page_names_its_intercommunality_and_communes(cias_and
     _, pages = cias_and_ccas
     lines = facts(portal.get(path_of(pages["cias"])))
     assert lines["Intercommunalité"] == (
-        "Est Ensemble (établissement public territorial), 9 communes : " + ", ".join(EST_ENSEMBLE)
+        "Est Ensemble (établissement public territorial), 9 communes : " + ", ".join(EST_ENSEMBLE)
     )
     assert lines["Siège"].startswith("Bondy (Seine-Saint-Denis)")
     assert "Commune" not in lines

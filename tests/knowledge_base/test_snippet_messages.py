@@ -27,7 +27,7 @@ def test_a_theme_slug_or_name_given_twice_is_refused_in_french(editor):
     assert response.status_code == 200  # Wagtail re-shows the form
     content = html.unescape(response.content.decode())
     assert (
-        "Un thème porte déjà ce slug (identifiant dans les adresses) : choisissez-en un autre."
+        "Un thème porte déjà ce slug (identifiant dans les adresses) : choisissez-en un autre."
         in content
     )
     assert "avec ce champ" not in content
@@ -35,7 +35,7 @@ def test_a_theme_slug_or_name_given_twice_is_refused_in_french(editor):
         "/admin/snippets/knowledge_base/theme/add/",
         {"name": taken.name, "slug": "autre-slug", "description": "", "sort_order": 0},
     )
-    assert "Un thème porte déjà ce nom : choisissez-en un autre." in html.unescape(
+    assert "Un thème porte déjà ce nom : choisissez-en un autre." in html.unescape(
         response.content.decode()
     )
     assert Theme.objects.filter(name="Autre nom").count() == 0

@@ -165,11 +165,11 @@ def test_a_revision_with_errors_keeps_what_was_typed(
     proposal, bondy, django_capture_on_commit_callbacks
 ):
     page, agent, _moderator = _sent_back(proposal, django_capture_on_commit_callbacks)
-    typed = {**FORM, "title": "", "themes": [_theme_id()], "budget": "Budget revu : 0 €"}
+    typed = {**FORM, "title": "", "themes": [_theme_id()], "budget": "Budget revu : 0 €"}
     response = member_client(bondy, agent).post(f"/experiences/{page.pk}/modifier/", typed)
     html = response.content.decode()
     assert response.status_code == 200 and "Champ requis." in html
-    assert "Budget revu : 0 €" in html
+    assert "Budget revu : 0 €" in html
     assert WorkflowState.objects.for_instance(page).get().status == "needs_changes"
 
 

@@ -115,7 +115,7 @@ def test_a_refused_registration_reopens_at_the_form_with_a_summary_of_the_errors
     links = re.findall(r'<a href="#([^"]+)">', summary)
     assert links == ["id_email", "id_fonction_autre", "id_ateliers_0"]
     assert set(links) <= page.ids()  # every link leads to a field of the page
-    assert "Adresse e-mail : Saisissez une adresse e-mail valide." in summary
+    assert "Adresse e-mail : Saisissez une adresse e-mail valide." in summary
     # One announcement: the errors in the form are not a second alert.
     assert html.count('role="alert"') == 1
     # What was typed is kept.
@@ -235,7 +235,7 @@ def test_organisers_counts_read_as_french(organiser_client):
     assert "1 place, 1 libre" in listing and "Aucune inscription</caption>" in listing
     assert "Aucune commune à vérifier" in organiser_client.get(f"{base}communes/").content.decode()
     stats = organiser_client.get(f"{base}chiffres/").content.decode()
-    assert "Aucune inscription confirmée sur 1 place ; aucune personne en liste d'attente" in stats
+    assert "Aucune inscription confirmée sur 1 place ; aucune personne en liste d'attente" in stats
 
     register_person(seminar, person(1), notify=False)
     listing = organiser_client.get(base).content.decode()

@@ -60,7 +60,7 @@ def test_manual_add_keeps_typed_values_on_error_then_adds(organiser_client, semi
     assert 'value="Montreuil"' in response.content.decode()
     data.update(fonction="maire", hint="Vendé")
     page = organiser_client.post(f"{base(seminar)}ajouter/", data).content.decode()
-    assert "Département ou région inconnu : « Vendé »" in page
+    assert "Département ou région inconnu : « Vendé »" in page
     assert 'value="Vendé"' in page and not Registration.objects.exists()
     data.update(hint="Vendée")  # a name as well as a code (85)
     assert organiser_client.post(f"{base(seminar)}ajouter/", data).status_code == 302
@@ -92,7 +92,7 @@ def test_a_bad_import_lists_line_column_and_reason(organiser_client, seminar, tm
         response = organiser_client.post(f"{base(seminar)}importer/", {"file": upload})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "été importé : 1 erreur" in page and "Prénom manquant." in page
+    assert "été importé : 1 erreur" in page and "Prénom manquant." in page
     assert Registration.objects.count() == 0
 
 

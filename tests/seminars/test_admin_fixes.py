@@ -50,7 +50,7 @@ def test_a_wrong_filter_is_shown_in_error_and_the_others_still_apply(organiser_c
     assert response.status_code == 200
     page = response.content.decode()
     assert "ZOLA" in page and "ABEL" not in page  # the status filter still applies
-    assert "« x » n&#x27;est pas une valeur possible : ce filtre n&#x27;est pas appliqué." in page
+    assert "« x » n&#x27;est pas une valeur possible : ce filtre n&#x27;est pas appliqué." in page
     assert 'id="id_fonction_error"' in page and 'aria-invalid="true"' in page
     assert "Un filtre n'a pas pu être appliqué" in page
 
@@ -82,7 +82,7 @@ def test_cancelling_asks_first_then_keeps_the_filters(
     page = response.content.decode()
     zola.refresh_from_db()
     assert zola.status == "confirmed" and mailoutbox == []
-    assert "Annuler l&#x27;inscription de Prénom1 Zola ?" in page
+    assert "Annuler l&#x27;inscription de Prénom1 Zola ?" in page
     assert "personne1@exemple.fr" in page
     assert "première personne en liste d'attente" in page
     assert 'name="query" value="fonction=maire"' in page

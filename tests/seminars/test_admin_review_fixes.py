@@ -72,7 +72,7 @@ def test_a_manual_add_with_another_persons_address_is_refused_and_changes_nothin
     assert response.status_code == 400
     content = page(response)
     message = (
-        "Cette adresse est déjà inscrite au nom de Case2 Dupont (Pantin) : saisissez une autre "
+        "Cette adresse est déjà inscrite au nom de Case2 Dupont (Pantin) : saisissez une autre "
         "adresse ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
         "dans la liste des inscriptions (ou saisissez son nom et son prénom tels qu'inscrits)."
     )
@@ -150,7 +150,7 @@ def test_an_unknown_check_in_code_says_so_in_the_admin(organiser_client):
     response = organiser_client.get("/admin/inscriptions/emargement/zzz/")
     assert response.status_code == 404
     content = page(response)
-    assert "Code d'émargement inconnu : cherchez la personne dans la liste." in content
+    assert "Code d'émargement inconnu : cherchez la personne dans la liste." in content
     assert 'href="/admin/inscriptions/"' in content
 
 
@@ -158,7 +158,7 @@ def test_a_bad_export_parameter_says_so_with_a_link_to_the_list(organiser_client
     export = f"{base(seminar)}export/"
     bad_format = organiser_client.get(export, {"format": "zzz"})
     assert bad_format.status_code == 400
-    assert "Format inconnu : csv, xlsx ou pdf." in page(bad_format)
+    assert "Format inconnu : csv, xlsx ou pdf." in page(bad_format)
     assert f'href="{base(seminar)}"' in page(bad_format)
     for atelier in ("999", "abc"):
         unknown = organiser_client.get(export, {"format": "csv", "atelier": atelier})
@@ -205,13 +205,13 @@ def test_a_column_given_twice_is_refused_naming_it():
         (
             1,
             "Nom",
-            "Colonne « Nom » en double : « Nom » (colonne A) et « Nom » (colonne B). "
+            "Colonne « Nom » en double : « Nom » (colonne A) et « Nom » (colonne B). "
             "Gardez-en une seule.",
         ),
         (
             1,
             "Commune",
-            "Colonne « Commune » en double : « Ville » (colonne D) et « Commune » (colonne E). "
+            "Colonne « Commune » en double : « Ville » (colonne D) et « Commune » (colonne E). "
             "Gardez-en une seule.",
         ),
     ]
@@ -268,7 +268,7 @@ def test_an_unknown_insee_code_is_shown_on_the_persons_row_with_what_was_typed(
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Communes à vérifier" in content
-    message = "Code INSEE inconnu pour Prénom1 Benali : « 2A999 »."
+    message = "Code INSEE inconnu pour Prénom1 Benali : « 2A999 »."
     assert f'<a href="#code-{benali.pk}">{message}</a>' in content
     row = content[content.index(f'id="code-{benali.pk}"') - 40 :]
     row = row[: row.index("</form>")]
@@ -295,7 +295,7 @@ def test_writing_to_registrants_without_a_subject_is_a_400_with_a_summary(
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Écrire aux inscrits" in content
-    assert '<a href="#id_subject">Objet : Champ requis.</a>' in content
+    assert '<a href="#id_subject">Objet : Champ requis.</a>' in content
     assert organiser_client.get(f"{base(seminar)}ecrire/").status_code == 200
 
 
@@ -306,8 +306,8 @@ def test_a_refused_manual_add_has_a_summary(organiser_client, seminar):
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Ajouter une inscription" in content
-    assert '<a href="#id_nom">Nom : Champ requis.</a>' in content
-    assert '<a href="#id_fonction">Fonction : Champ requis.</a>' in content
+    assert '<a href="#id_nom">Nom : Champ requis.</a>' in content
+    assert '<a href="#id_fonction">Fonction : Champ requis.</a>' in content
     assert "<title>Ajouter" in page(organiser_client.get(f"{base(seminar)}ajouter/"))
 
 
@@ -319,7 +319,7 @@ def test_a_year_that_is_not_one_is_said_invalid(organiser_client):
     response = organiser_client.get("/admin/inscriptions/bilan/", {"annee": "abc"})
     assert response.status_code == 200
     content = page(response)
-    assert "Année invalide : « abc »." in content and "Aucun événement" not in content
+    assert "Année invalide : « abc »." in content and "Aucun événement" not in content
     default = organiser_client.get("/admin/inscriptions/bilan/")
     caption = page(default).split("<caption>")[1].split("</caption>")[0]
     assert f"<caption>{caption}</caption>" in content
@@ -338,6 +338,6 @@ def test_a_date_or_a_number_in_a_name_column_is_refused(tmp_path):
     with pytest.raises(ImportRejected) as failure:
         parse(path.read_bytes(), "liste.xlsx")
     assert [(e.line, e.column, e.message) for e in failure.value.errors] == [
-        (2, "Nom", "« 05/01/2026 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
-        (3, "Prénom", "« 1234.5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
+        (2, "Nom", "« 05/01/2026 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
+        (3, "Prénom", "« 1234.5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
     ]

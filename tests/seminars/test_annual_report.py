@@ -96,7 +96,7 @@ def test_organisers_read_it_and_download_it(year):
         "2 rencontres tenues, 4 participations, 3 communes représentées, dont 2 des 2 communes membres"
         in html
     )
-    assert "Satisfaction générale : 50 % sur 2 avis." in html
+    assert "Satisfaction générale : 50 % sur 2 avis." in html
     assert f"<caption>Rencontres de {YEAR}</caption>" in html
     assert "les inscrits confirmés sont comptés comme participants" in html
     assert f'<option value="{YEAR - 1}"' in html  # last year can be chosen
@@ -116,8 +116,8 @@ def test_organisers_read_it_and_download_it(year):
     "asked, message",
     [
         ("1999", "Aucun événement en « 1999 »"),
-        ("abc", "Année invalide : « abc »."),  # not a year at all
-        ("²", "Année invalide : « ² »."),
+        ("abc", "Année invalide : « abc »."),  # not a year at all
+        ("²", "Année invalide : « ² »."),
     ],
 )
 def test_an_unknown_year_shows_the_latest_with_a_message(year, asked, message):

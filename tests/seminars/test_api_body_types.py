@@ -16,7 +16,7 @@ from tests.seminars.conftest import make_index, organiser
 pytestmark = pytest.mark.django_db
 
 TEXT = ["Texte attendu."]
-BOOLEAN = ["Booléen attendu : true ou false."]
+BOOLEAN = ["Booléen attendu : true ou false."]
 ATELIERS = ["Liste d'identifiants d'ateliers attendue, par exemple [3, 4]."]
 
 
@@ -181,7 +181,7 @@ def test_event_creation_refuses_numbers_and_lists_as_text(staff_api):
     kind = post_json(staff_api, "/api/v1/seminars/", event_body(kind=["seminaire"]))
     assert kind.status_code == 400
     (message,) = kind.json()["kind"]
-    assert message.startswith("Texte attendu. Codes possibles : seminaire, ")
+    assert message.startswith("Texte attendu. Codes possibles : seminaire, ")
     assert "[" not in message  # no Python text of the list
     assert SeminarPage.objects.count() == before
 

@@ -174,7 +174,7 @@ def test_a_tampered_or_forged_code_checks_in_nobody(staff_api, event):
         response = post_json(staff_api, code_path(bad))
         assert response.status_code == 404, bad
         assert response.json() == {
-            "detail": "Code d'émargement inconnu : cherchez la personne dans la liste."
+            "detail": "Code d'émargement inconnu : cherchez la personne dans la liste."
         }
     assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
 
@@ -374,7 +374,7 @@ def test_remind_e_mails_once_those_who_have_not_answered(
     assert response.status_code == 200 and response.json() == {"reminded": 1}
     (message,) = mailoutbox  # Zola only: Abel answered, Roux was absent
     assert message.to == [zola.email]
-    assert message.subject == "Votre avis sur la rencontre : Journée des élus"
+    assert message.subject == "Votre avis sur la rencontre : Journée des élus"
     zola.refresh_from_db()
     assert zola.evaluation_reminded_at is not None
     entry = audit("seminar.evaluations.reminded").get()

@@ -101,7 +101,7 @@ def test_marking_someone_at_an_atelier_checks_them_in_and_is_audited(organiser_c
     assert entry.details["atelier"] == budget.pk and entry.actor.email == "orga@union.test"
     message = text(organiser_client.get(response["Location"].split("#")[0]))
     assert (
-        "Prénom1 Zola : présent(e) à l'atelier « Budget » (et présence à l'événement émargée)."
+        "Prénom1 Zola : présent(e) à l'atelier « Budget » (et présence à l'événement émargée)."
         in message
     )
 
@@ -134,10 +134,10 @@ def test_each_row_offers_its_chosen_ateliers_and_the_one_running_now(organiser_c
 
     # Budget runs now: on every confirmed row; Habitat only where it was chosen.
     assert buttons(zola) == [
-        (str(budget.pk), "Présent(e) à l'atelier « Budget » : Prénom1 Zola"),
-        (str(habitat.pk), "Présent(e) à l'atelier « Habitat » : Prénom1 Zola"),
+        (str(budget.pk), "Présent(e) à l'atelier « Budget » : Prénom1 Zola"),
+        (str(habitat.pk), "Présent(e) à l'atelier « Habitat » : Prénom1 Zola"),
     ]
-    assert buttons(abel) == [(str(budget.pk), "Présent(e) à l'atelier « Budget » : Prénom2 Abel")]
+    assert buttons(abel) == [(str(budget.pk), "Présent(e) à l'atelier « Budget » : Prénom2 Abel")]
     assert "(non choisi)" in page.select_one(f"tr#r-{zola.pk} .atelier-marks li").get_text()
 
 
@@ -468,7 +468,7 @@ def test_the_import_reads_a_tel_column_and_names_a_wrong_number(tmp_path):
         import_registrations(seminar, bad.encode(), "liste.csv")
     issue = failure.value.errors[0].as_dict()
     assert (issue["line"], issue["column"]) == (2, "Téléphone")
-    assert issue["message"].startswith("Numéro de téléphone invalide : « 06 12 ».")
+    assert issue["message"].startswith("Numéro de téléphone invalide : « 06 12 ».")
     # The same list again without the column keeps the numbers registered.
     import_registrations(
         seminar, "Nom;Prénom;Commune;Fonction\nZola;Émile;Bondy;Maire\n".encode(), "l.csv"

@@ -101,7 +101,7 @@ def test_attestations_are_emailed_once_to_present_people_with_an_address(
     # Abel has no address, Roux was absent, Lebrun waiting: only Zola.
     assert [m.to for m in mailoutbox] == [[zola.email]]
     message = mailoutbox[0]
-    assert message.subject == "Votre attestation de présence : Journée des élus"
+    assert message.subject == "Votre attestation de présence : Journée des élus"
     assert "jointe à ce message" in message.body
     (name, content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf" and name.endswith("-zola-prenom1.pdf")

@@ -56,7 +56,7 @@ def test_a_scan_opens_the_person_and_only_the_button_checks_them_in(event):
 
     # confirm: the event is not today (tests/seminars/test_door_s16.py).
     response = client.post(path, {"present": "1", "confirm": "1"}, follow=True)
-    assert "Prénom1 Zola : présent(e)." in response.content.decode()
+    assert "Prénom1 Zola : présent(e)." in response.content.decode()
     assert "Présence émargée le" in response.content.decode()
     zola.refresh_from_db()
     assert zola.checked_in_at is not None

@@ -33,7 +33,7 @@ def test_undoing_the_check_in_undoes_the_atelier_presences_and_says_so(organiser
     assert AtelierPresence.objects.filter(registration=abel, atelier=budget).exists()
     message = text(organiser_client.get(response["Location"].split("#")[0]))
     assert (
-        "Prénom1 Zola : non émargé(e) (et présences aux ateliers « Budget », « Habitat » annulées)."
+        "Prénom1 Zola : non émargé(e) (et présences aux ateliers « Budget », « Habitat » annulées)."
         in message
     )
     entry = AuditEntry.objects.get(action="seminar.registration.check_in_undone")
@@ -46,6 +46,6 @@ def test_undoing_a_check_in_without_atelier_presences_says_nothing_more(organise
     url = f"{base(seminar)}{zola.pk}/emargement/"
     organiser_client.post(url, {"present": "1"})
     response = organiser_client.post(url, {"present": "0"})
-    assert "Prénom1 Zola : non émargé(e)." in text(
+    assert "Prénom1 Zola : non émargé(e)." in text(
         organiser_client.get(response["Location"].split("#")[0])
     )

@@ -165,7 +165,7 @@ def test_the_desk_adds_a_walk_in_present_now(desk, today):
         url, {**data, "nom": "Zola", "prenom": "Prénom1", "email": "zola@mairie.test"}
     )
     assert again.status_code == 400
-    assert "déjà inscrite à cet événement : cherchez-la par son nom" in text(again)
+    assert "déjà inscrite à cet événement : cherchez-la par son nom" in text(again)
     assert soup(again).select_one("input[name=nom]")["value"] == "Zola"  # kept as typed
     zola.refresh_from_db()
     assert zola.needs == "Fauteuil roulant"

@@ -169,14 +169,14 @@ def test_an_organiser_confirms_someone_waiting_beyond_the_seats(
         )
     html = response.content.decode()
     assert (
-        "Inscription de Prénom2 Roux confirmée, au-delà de la jauge : 2 confirmés pour 1 place"
+        "Inscription de Prénom2 Roux confirmée, au-delà de la jauge : 2 confirmés pour 1 place"
         in html
     )
     assert "2 confirmés pour 1 place, dont 1 au-delà de la jauge" in html
     roux.refresh_from_db()
     assert roux.status == CONFIRMED and roux.checked_in_at is None
     (mail,) = mailoutbox
-    assert mail.to == [roux.email] and mail.subject == f"Inscription confirmée : {seminar.title}"
+    assert mail.to == [roux.email] and mail.subject == f"Inscription confirmée : {seminar.title}"
     assert mail.attachments  # the .ics, as any confirmation
     (entry,) = AuditEntry.objects.filter(action="seminar.registration.confirmed_over_capacity")
     assert entry.details["registration"] == roux.pk
@@ -207,7 +207,7 @@ def test_someone_waiting_who_turns_up_is_confirmed_and_checked_in_at_once(
     assert response["Location"] == f"{base(seminar)}?q=roux#r-{roux.pk}"
     roux.refresh_from_db()
     assert roux.status == CONFIRMED and roux.checked_in_at is not None
-    assert [m.subject for m in mailoutbox] == [f"Inscription confirmée : {seminar.title}"]
+    assert [m.subject for m in mailoutbox] == [f"Inscription confirmée : {seminar.title}"]
     assert AuditEntry.objects.filter(action="seminar.registration.check_in").exists()
 
 
@@ -226,7 +226,7 @@ def test_a_walk_in_is_added_present_now_beyond_the_seats(
 ):
     seminar, *_ = full_event
     form = organiser_client.get(f"{base(seminar)}ajouter/").content.decode()
-    assert "Présent(e) maintenant : confirmer et émarger" in form
+    assert "Présent(e) maintenant : confirmer et émarger" in form
     data = {
         "nom": "Lemoine",
         "prenom": "Inès",
@@ -241,13 +241,13 @@ def test_a_walk_in_is_added_present_now_beyond_the_seats(
     added = seminar.registrations.get(nom="Lemoine")
     assert added.status == CONFIRMED and added.checked_in_at is not None
     assert (
-        "Inscription d&#x27;Inès Lemoine ajoutée, confirmée et présence émargée, au-delà de la jauge : "
+        "Inscription d&#x27;Inès Lemoine ajoutée, confirmée et présence émargée, au-delà de la jauge : "
         "2 confirmés pour 1 place, dont 1 au-delà de la jauge. Un e-mail de confirmation lui est "
         "envoyé." in html
     )
     assert response.redirect_chain[-1][0] == f"{base(seminar)}?accueil=1#r-{added.pk}"
     # Only the confirmation leaves: not the waiting list's e-mail of a moment.
-    assert [m.subject for m in mailoutbox] == [f"Inscription confirmée : {seminar.title}"]
+    assert [m.subject for m in mailoutbox] == [f"Inscription confirmée : {seminar.title}"]
     # The edit form has no such box.
     edit = organiser_client.get(f"{base(seminar)}{added.pk}/modifier/").content.decode()
     assert "present_now" not in edit
@@ -429,7 +429,7 @@ def test_a_synthesis_with_its_proposals_left_empty_can_be_published():
     value = block.to_python(
         {
             "atelier": "Atelier A",
-            "question": "Comment associer les habitants ?",
+            "question": "Comment associer les habitants ?",
             "key_points": ["Aller vers les publics"],
             "proposals": ["", "  "],
         }

@@ -23,9 +23,9 @@ from tests.seminars.test_pages_fixes import admin_url, edit_form_data
 
 pytestmark = pytest.mark.django_db
 
-GROUP = "Souhaitez-vous participer à un groupe de travail ?"
-FORMAT = "Le format d'une journée vous convient-il ?"
-IDEAS = "Quel sujet proposeriez-vous au groupe de travail ?"
+GROUP = "Souhaitez-vous participer à un groupe de travail ?"
+FORMAT = "Le format d'une journée vous convient-il ?"
+IDEAS = "Quel sujet proposeriez-vous au groupe de travail ?"
 FORMAT_HTML = FORMAT.replace("'", "&#x27;")  # as Django escapes it
 
 
@@ -164,10 +164,10 @@ def test_rewording_keeps_the_answers_deleting_removes_them(event):
     seminar, zola, _abel, fmt, ideas = event
     values = {"overall": 4, "usefulness": 3, "organisation": 3}
     save_evaluation(zola, values, {}, added_answers={fmt.pk: 4, ideas.pk: "Le logement"})
-    fmt.text = "La journée entière vous convient-elle ?"
+    fmt.text = "La journée entière vous convient-elle ?"
     fmt.save()
     (rated,) = summarise_evaluations(seminar).added_questions
-    assert (rated.label, rated.answers) == ("La journée entière vous convient-elle ?", 1)
+    assert (rated.label, rated.answers) == ("La journée entière vous convient-elle ?", 1)
     ideas.delete()
     assert list(EvaluationAnswer.objects.values_list("question_id", flat=True)) == [fmt.pk]
 

@@ -54,7 +54,7 @@ def test_the_confirmation_email_writes_1er(
     start = timezone.localtime(on_the_first.start)
     day = f"{date_format(start, 'l')} 1er {date_format(start, 'F Y')}"
     # One day: the date once, then the hours.
-    assert f"Date : {day}, de 9\u00a0h\u00a030 à 16\u00a0h\u00a030\n" in message.body
+    assert f"Date : {day}, de 9\u00a0h\u00a030 à 16\u00a0h\u00a030\n" in message.body
     assert f"(jusqu'au {first_of(on_the_first.changes_until)})" in message.body
     assert " 1 " not in message.body
 

@@ -134,7 +134,7 @@ def test_the_check_in_cells_say_present_at_9_h_05(organiser_client):
         ).content.decode()
     )
     assert f"Présent(e) à 9{NB}h{NB}05</span>" in page  # arrival_cell.html
-    assert f"Budget : présent(e) à 9{NB}h{NB}12</span>" in page  # atelier_marks.html
+    assert f"Budget : présent(e) à 9{NB}h{NB}12</span>" in page  # atelier_marks.html
 
     # The atelier's attendance sheet: « 9 h 12 » printed, « 09:12 » in the spreadsheet cell.
     pdf = export_attendance(seminar, "pdf", budget)

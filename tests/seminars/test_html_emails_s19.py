@@ -197,9 +197,9 @@ def test_a_confirmation_has_an_accessible_html_version_with_the_code_inline(
     assert "<b>Zoé</b>" not in html and "Aïcha &lt;b&gt;Zoé&lt;/b&gt;" in html
     assert "Budget &lt;social&gt;" in html and "Journée des élus &amp; partenaires" in html
     soup = soup_of(message)
-    assert soup.title.string == f"Inscription confirmée : {day.title}"
+    assert soup.title.string == f"Inscription confirmée : {day.title}"
     assert [h.get_text() for h in soup.find_all(["h1", "h2", "h3"])] == [
-        f"Inscription confirmée : {day.title}",
+        f"Inscription confirmée : {day.title}",
         day.title,
         "Vos ateliers",
         "Votre code d'émargement",
@@ -325,7 +325,7 @@ def test_an_update_carries_the_code_only_when_confirmed(
             again = post_json(portal, url, registration_body(email=email, ateliers=[atelier.pk]))
             assert again.status_code == 200
     updated = {message.to[0]: message for message in mailoutbox}
-    assert {m.subject for m in mailoutbox} == {f"Inscription mise à jour : {seminar.title}"}
+    assert {m.subject for m in mailoutbox} == {f"Inscription mise à jour : {seminar.title}"}
     assert_carries_the_code(updated["a@exemple.fr"], Registration.objects.get(email="a@exemple.fr"))
     assert "(confirmée)" in soup_of(updated["a@exemple.fr"]).get_text()
     assert_no_code(updated["b@exemple.fr"])
@@ -344,7 +344,7 @@ def test_the_reminder_shows_the_code_and_says_it_is_in_the_message(
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_reminders() == 1
     (reminder,) = mailoutbox
-    assert reminder.subject == f"Rappel : {seminar.title}"
+    assert reminder.subject == f"Rappel : {seminar.title}"
     assert (
         "À l'accueil, présentez le code d'émargement de votre page d'inscription (lien "
         "ci-dessous), ou donnez simplement votre nom."
@@ -401,7 +401,7 @@ def test_the_link_email_announces_no_calendar_file(
     with django_capture_on_commit_callbacks(execute=True):
         portal.post(f"/evenements/{seminar.pk}/nouveau-lien/", {"email": "personne1@exemple.fr"})
     (message,) = mailoutbox
-    assert message.subject == f"Votre lien d'inscription : {seminar.title}"
+    assert message.subject == f"Votre lien d'inscription : {seminar.title}"
     assert message.attachments == []
     assert "fichier .ics" not in message.body and "fichier .ics" not in html_of(message)
     assert_no_code(message)

@@ -155,7 +155,7 @@ def test_reminders_go_once(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_seminar_reminders", stdout=io.StringIO())
     assert sorted(m.to[0] for m in mailoutbox) == ["personne1@exemple.fr", "personne2@exemple.fr"]
-    assert all(m.subject == "Rappel : Bientôt" for m in mailoutbox)
+    assert all(m.subject == "Rappel : Bientôt" for m in mailoutbox)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_seminar_reminders", stdout=io.StringIO())
     assert len(mailoutbox) == 2
@@ -196,7 +196,7 @@ def test_a_hint_that_names_nothing_gives_its_line_and_column_and_imports_nothing
         import_registrations(seminar, write(tmp_path, "l.csv", content), "l.csv")
     (issue,) = failure.value.errors
     assert (issue.line, issue.column) == (3, "Département")
-    assert issue.message.startswith("Département inconnu : « Seine Saint Denise ».")
+    assert issue.message.startswith("Département inconnu : « Seine Saint Denise ».")
     with pytest.raises(ImportRejected) as failure:
         import_registrations(seminar, write(tmp_path, "l.csv", GOOD_CSV), "l.csv", hint="Vendé")
     assert failure.value.errors[0].column == "hint"

@@ -127,14 +127,14 @@ def test_imported_fonctions_are_never_guessed_and_the_organiser_is_told_what_was
     )
     content = page(response)
     assert (
-        "Fonctions interprétées, à vérifier : « Adjoint au maire délégué aux solidarités » → "
-        "Maire adjoint(e) / adjoint(e) au maire ; « Directrice du CCAS » → Directeur(trice) de "
-        "CCAS ; « Conseillère municipale » → Conseiller(ère) municipal(e) ; "
-        "« Vice-présidente du CCAS » → Vice-président(e) de CCAS ; « DGS » → Directeur(trice) "
+        "Fonctions interprétées, à vérifier : « Adjoint au maire délégué aux solidarités » → "
+        "Maire adjoint(e) / adjoint(e) au maire ; « Directrice du CCAS » → Directeur(trice) de "
+        "CCAS ; « Conseillère municipale » → Conseiller(ère) municipal(e) ; "
+        "« Vice-présidente du CCAS » → Vice-président(e) de CCAS ; « DGS » → Directeur(trice) "
         "général(e) des services." in content
     )
     assert (
-        "Fonctions gardées telles que saisies (« Autre ») : « Adjoint administratif », "
+        "Fonctions gardées telles que saisies (« Autre ») : « Adjoint administratif », "
         "« Conseiller numérique France Services », « Président de l'association Secours "
         "populaire »." in content
     )
@@ -164,7 +164,7 @@ def test_the_typed_fonction_is_shown_in_the_list_workbook_and_the_edit_form(
     assert by_name["ANDRE"][column] is None  # the label itself: nothing more to say
 
     form = page(organiser_client.get(f"{base(seminar)}{kaci.pk}/modifier/"))
-    assert "Fonction saisie : « 1er adjoint »" in form
+    assert "Fonction saisie : « 1er adjoint »" in form
 
 
 def test_the_api_keeps_mapping_labels_and_keeps_unsure_ones_as_typed(portal, seminar):
@@ -188,9 +188,9 @@ def test_the_api_keeps_mapping_labels_and_keeps_unsure_ones_as_typed(portal, sem
 
 # 2. Import: needs and ateliers read, other columns named ---------------------------------------
 
-MORNING_1 = "Chèque énergie : l'accès aux droits"
+MORNING_1 = "Chèque énergie : l'accès aux droits"
 MORNING_2 = "FSL et impayés d'énergie"
-AFTERNOON = "Aides facultatives : construire un règlement"
+AFTERNOON = "Aides facultatives : construire un règlement"
 
 
 @pytest.fixture
@@ -253,7 +253,7 @@ def test_a_google_forms_export_keeps_ateliers_and_needs_and_names_the_ignored_co
     assert response.status_code == 200
     content = page(response)
     assert "3 inscriptions importées" in content
-    assert "Colonnes ignorées : Horodateur." in content  # Téléphone is read since session 17
+    assert "Colonnes ignorées : Horodateur." in content  # Téléphone is read since session 17
     people = {r.nom: r for r in energy_day.registrations.prefetch_related("ateliers")}
     assert sorted(a.title for a in people["Kaci"].ateliers.all()) == [AFTERNOON, MORNING_1]
     assert [a.title for a in people["Leroy"].ateliers.all()] == [MORNING_2]
@@ -274,8 +274,8 @@ def test_an_unknown_atelier_or_two_at_once_is_a_line_error_and_nothing_is_import
     content = page(response)
     assert "Rien n'a été importé" in content
     assert (
-        '<th scope="row">3</th><td>Atelier du matin</td><td>Atelier inconnu : « Atelier '
-        "inconnu ». Ateliers de l'événement :" in content
+        '<th scope="row">3</th><td>Atelier du matin</td><td>Atelier inconnu : « Atelier '
+        "inconnu ». Ateliers de l'événement :" in content
     )
     both = [
         ("a@b.test", "Colin", "Agnès", "Tremblay-en-France", "DGS", f"{MORNING_1}, {MORNING_2}")
@@ -283,7 +283,7 @@ def test_an_unknown_atelier_or_two_at_once_is_a_line_error_and_nothing_is_import
     ]
     response = upload(organiser_client, energy_day, google_forms(tmp_path, both, "deux.xlsx"))
     assert response.status_code == 400
-    assert "ont lieu en même temps : choisissez-en un seul." in page(response)
+    assert "ont lieu en même temps : choisissez-en un seul." in page(response)
     assert not energy_day.registrations.exists()
 
 
@@ -356,13 +356,13 @@ def test_a_flagged_commune_is_corrected_by_name_or_former_code_and_nothing_is_pr
     response = organiser_client.post(
         url, {"registration": garcia.pk, "code_typed": "Pierrefitte-sur-Seine"}, follow=True
     )
-    assert "Commune de Prénom1 Garcia corrigée : Saint-Denis (93)." in page(response)
+    assert "Commune de Prénom1 Garcia corrigée : Saint-Denis (93)." in page(response)
     garcia.refresh_from_db()
     assert (garcia.commune_id, garcia.commune_status) == ("93066", "matched")
 
     response = organiser_client.post(url, {"registration": other.pk, "code_typed": "Villeneuve"})
     assert response.status_code == 400
-    assert "Plusieurs communes s'appellent « Villeneuve » : " in page(response)
+    assert "Plusieurs communes s'appellent « Villeneuve » : " in page(response)
     assert 'value="Villeneuve"' in page(response)
     response = organiser_client.post(url, {"registration": other.pk, "code_typed": "93059"})
     assert response.status_code == 302
@@ -425,7 +425,7 @@ def test_a_message_to_one_ateliers_people_a_test_first_and_who_has_no_address(
         response = organiser_client.post(url, {**message, "atelier": a.pk}, follow=True)
     assert [m.to for m in mailoutbox] == [["personne1@exemple.fr"]]
     assert (
-        "Message en cours d'envoi à 1 personne. 1 personne confirmée n'a pas d'adresse e-mail : "
+        "Message en cours d'envoi à 1 personne. 1 personne confirmée n'a pas d'adresse e-mail : "
         "Prénom3 Garcia." in page(response)
     )
 

@@ -114,7 +114,7 @@ def test_values_too_long_for_the_database_are_refused_by_line_and_column(
     assert response.status_code == 400
     errors = {(e["line"], e["column"]): e["message"] for e in response.json()["errors"]}
     assert set(errors) == {(3, "Nom"), (4, "Prénom"), (4, "Commune"), (4, "Fonction"), (4, "Email")}
-    assert errors[(3, "Nom")] == "Texte trop long : 300 caractères, 150 au plus."
+    assert errors[(3, "Nom")] == "Texte trop long : 300 caractères, 150 au plus."
     page = admin_import(organiser_client, seminar, path)
     assert page.status_code == 400 and "300 caractères, 150 au plus" in page.content.decode()
     assert Registration.objects.count() == 0

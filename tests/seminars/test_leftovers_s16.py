@@ -113,7 +113,7 @@ def test_a_commune_close_to_official_ones_is_asked_about_first(portal, organiser
     assert soup.find("title").get_text().startswith("Erreur – ")
     section = commune_section(asked)
     group = section.find("fieldset", id="id_commune_choice_group")
-    assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
+    assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
     labels = [label.get_text(" ", strip=True) for label in group.find_all("label")]
     assert labels[0] == "Aulnay-sous-Bois (93)"
     assert labels[-1] == f"Garder « {typed} » tel que saisi"
@@ -186,7 +186,7 @@ def test_a_recognised_commune_may_be_changed_and_left_as_it_was(portal):
     empty = portal.post(url, fix(""))
     assert empty.status_code == 400
     errors = commune_section(empty).find("ul", id="id_commune_error").get_text()
-    assert errors == "Indiquez votre commune : son nom ou son code INSEE."
+    assert errors == "Indiquez votre commune : son nom ou son code INSEE."
     registration.refresh_from_db()
     assert registration.commune_id == "93055"
 
@@ -314,7 +314,7 @@ def test_the_demo_certifies_six_hours_thirty_and_stays_idempotent(bondy):
     day = timedelta(hours=6, minutes=30)
     assert past.attested_duration == day
     assert past.attested_duration < past.end - past.start  # the lunch is not counted
-    assert "(durée de formation : 6 h 30)" in describe_dates(past)
+    assert "(durée de formation : 6 h 30)" in describe_dates(past)
     assert SeminarPage.objects.get(slug="atelier-debut-de-mandat").attested_duration == day
 
     # A demo loaded before the field existed gets it when run again, published (the admin edits

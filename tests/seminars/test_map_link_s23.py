@@ -48,11 +48,11 @@ def test_the_event_page_the_personal_page_and_the_emails_link_to_the_address_on_
     (confirmation,) = mailoutbox
     (html,) = [a.content for a in confirmation.alternatives if a.mimetype == "text/html"]
     assert map_links(html) == [on_page]
-    assert f"Sur une carte : {on_page}" in confirmation.body.splitlines()
+    assert f"Sur une carte : {on_page}" in confirmation.body.splitlines()
     sent = organiser_message(registration, "Parking", "Le parking est fermé.", to=["a@b.fr"])
     (html,) = [a.content for a in sent.alternatives if a.mimetype == "text/html"]
     assert map_links(html) == [on_page]
-    assert f"Sur une carte : {on_page}" in sent.body.splitlines()
+    assert f"Sur une carte : {on_page}" in sent.body.splitlines()
 
 
 def test_an_event_without_an_address_has_no_map_link(portal):

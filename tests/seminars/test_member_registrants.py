@@ -99,14 +99,14 @@ def test_the_organisers_list_and_workbook_name_the_member_that_registered(bondy,
     register_person(seminar, person(2, nom="Enligne"))
 
     listing = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
-    assert "Inscription par un membre : CCAS de Bondy" in listing
+    assert "Inscription par un membre : CCAS de Bondy" in listing
     assert "Formulaire" in listing
     response = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/liste.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     sources = {row[0]: row[11] for row in rows if row[0] in ("PARBONDY", "ENLIGNE")}
     assert sources == {
-        "PARBONDY": "Inscription par un membre : CCAS de Bondy",
+        "PARBONDY": "Inscription par un membre : CCAS de Bondy",
         "ENLIGNE": "Formulaire",
     }
 

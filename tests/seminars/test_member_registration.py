@@ -73,7 +73,7 @@ def test_with_an_email_the_person_gets_the_confirmation_and_link(
     assert message.to == ["lucie.durand@exemple.fr"]
     assert (
         "Votre inscription à « Séminaire ABS » est confirmée. L'équipe du CCAS de Bondy vous a "
-        "inscrit(e) ;" in message.body
+        "inscrit(e) ;" in message.body
     )
 
 
@@ -131,7 +131,7 @@ def test_a_commune_not_recognised_is_kept_and_the_member_is_told(bondy):
     dashboard = html.unescape(client.get("/").content.decode())
     assert (
         "Lucie Durand est inscrit(e) à « Séminaire ABS ». La commune « Xyzzy » n'est pas "
-        "reconnue : l'union la vérifiera." in dashboard
+        "reconnue : l'union la vérifiera." in dashboard
     )
     registration = Registration.objects.get(nom="Durand")
     assert (registration.commune_typed, registration.commune_status) == ("Xyzzy", "flagged")

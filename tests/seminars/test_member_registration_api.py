@@ -129,7 +129,7 @@ def test_an_agent_with_a_token_registers_someone_who_gets_the_confirmation(
     assert response.status_code == 201, response.content
     (message,) = mail.outbox
     assert message.to == ["lucie.durand@exemple.fr"]
-    assert "L'équipe du CCAS de Bondy vous a inscrit(e) ;" in message.body
+    assert "L'équipe du CCAS de Bondy vous a inscrit(e) ;" in message.body
     registration = Registration.objects.get(pk=response.json()["id"])
     # A typed fonction is mapped to its code and kept as typed, as the public API does.
     assert (registration.fonction, registration.fonction_text) == (
@@ -224,7 +224,7 @@ def test_a_bad_body_gets_french_field_errors_and_saves_nothing(bondy):
     assert response.status_code == 400
     assert response.json() == {
         "ateliers": [
-            "Les ateliers « Budget » et « Tarifs » ont lieu en même temps : choisissez-en un seul."
+            "Les ateliers « Budget » et « Tarifs » ont lieu en même temps : choisissez-en un seul."
         ]
     }
 

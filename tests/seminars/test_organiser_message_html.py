@@ -98,7 +98,7 @@ def test_each_registrant_gets_an_html_version_with_their_own_link(
         assert all(table["role"] == "presentation" for table in soup.find_all("table"))
         text = words(soup)
         assert f"Bonjour {registration.prenom} {registration.nom}, Le parking est fermé." in text
-        date_line = next(line for line in message.body.splitlines() if line.startswith("Date : "))
+        date_line = next(line for line in message.body.splitlines() if line.startswith("Date : "))
         for fact in (
             " ".join(date_line.split()),
             "Lieu : Salle des fêtes, 1 rue de la République, Bondy",
@@ -106,7 +106,7 @@ def test_each_registrant_gets_an_html_version_with_their_own_link(
         ):
             assert fact in text, fact
         # The same facts in the text, which stays the body.
-        assert "Lieu : Salle des fêtes, 1 rue de la République, Bondy" in message.body
+        assert "Lieu : Salle des fêtes, 1 rue de la République, Bondy" in message.body
         assert "formation@union.test" in message.body and "01 02 03 04 05" in message.body
         assert soup.find("a", href="mailto:formation@union.test")
         assert soup.find("a", string="Page de l'événement")
@@ -128,10 +128,10 @@ def test_the_organisers_text_is_escaped_with_its_paragraphs_and_clickable_addres
 ):
     zola, _ = register_person(day, person(1, nom="Zola"), notify=False)
     body = (
-        "Le programme est en ligne : https://exemple.fr/programme?jour=1&salle=2\n"
+        "Le programme est en ligne : https://exemple.fr/programme?jour=1&salle=2\n"
         "Merci de le lire avant de venir.\n\n"
         "<script>alert('x')</script> & <b>pas de gras</b>\n\n"
-        "Questions : formation@union.test"
+        "Questions : formation@union.test"
     )
     with django_capture_on_commit_callbacks(execute=True):
         write(organiser_client, day, body)

@@ -237,7 +237,7 @@ def test_emails_and_ics_of_an_invitation_only_event_open_its_page(
     (message,) = mailoutbox
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     page_line = next(line for line in message.body.splitlines() if "Page de l'événement" in line)
-    page_url = page_line.split(" : ", 1)[1].strip()
+    page_url = page_line.split(" : ", 1)[1].strip()
     assert page_url == base + event_path(private)
     assert portal.get(page_url.removeprefix(base)).status_code == 200
     for content in (message.attachments[0][1], seminar_ics(private)):
@@ -428,7 +428,7 @@ def test_the_event_page_says_until_when_one_can_register_and_change(portal):
     seminar.changes_until = datetime(2027, 3, 8, 12, 0, tzinfo=PARIS)
     seminar.save()
     assert _registration_fact(portal.get(page_path(seminar)).content.decode()) == (
-        "jusqu'au vendredi 5 mars 2027 à 18\u00a0h ; changement d'ateliers ou désinscription "
+        "jusqu'au vendredi 5 mars 2027 à 18\u00a0h ; changement d'ateliers ou désinscription "
         "jusqu'au lundi 8 mars 2027 à 12\u00a0h"
     )
 

@@ -40,7 +40,7 @@ def test_registering_through_the_event_page_confirms_and_emails_an_ics(
     assert registration.commune_id == "93053"
     assert list(registration.ateliers.all()) == [atelier]
     (message,) = mailoutbox
-    assert message.subject == f"Inscription confirmée : {seminar.title}"
+    assert message.subject == f"Inscription confirmée : {seminar.title}"
     assert linked_registration(message.body) == registration
     name, content, mimetype = message.attachments[0]
     assert mimetype == "text/calendar"

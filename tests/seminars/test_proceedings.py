@@ -36,7 +36,7 @@ def make_proceedings(seminar) -> ProceedingsPage:
                 "type": "synthesis",
                 "value": {
                     "atelier": "Atelier A",
-                    "question": "Comment mobiliser les partenaires ?",
+                    "question": "Comment mobiliser les partenaires ?",
                     "key_points": ["Conventions avec la CAF"],
                     "proposals": ["Un comité de suivi annuel"],
                 },

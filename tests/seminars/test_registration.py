@@ -210,7 +210,7 @@ def test_seats_cannot_drop_below_the_people_already_confirmed():
     with pytest.raises(ValidationError) as refused:
         seminar.full_clean()
     assert refused.value.message_dict["seats"] == [
-        "3 personnes sont déjà confirmées : le nombre de places ne peut pas descendre sous 3. "
+        "3 personnes sont déjà confirmées : le nombre de places ne peut pas descendre sous 3. "
         "Annulez d'abord des inscriptions depuis la liste des inscrits."
     ]
     seminar.seats = 3

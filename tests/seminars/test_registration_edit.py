@@ -30,7 +30,7 @@ from union.spreadsheets import ImportRejected
 pytestmark = pytest.mark.django_db
 Status = Registration.Status
 TAKEN_MESSAGE = (
-    "Cette adresse est déjà celle de l'inscription de Prénom2 Abel (Bondy) : une adresse ne sert "
+    "Cette adresse est déjà celle de l'inscription de Prénom2 Abel (Bondy) : une adresse ne sert "
     "qu'à une inscription par événement. Saisissez une autre adresse."
 )
 
@@ -167,7 +167,7 @@ def test_saving_changes_the_fields_is_audited_and_goes_back_to_the_filtered_list
     # the link signed with the former address does not (the former address is told: see
     # test_the_former_address_is_told_it_no_longer_receives_anything).
     (mail,) = [m for m in mailoutbox if m.to == ["emilie.zola@exemple.fr"]]
-    assert mail.subject == f"Inscription mise à jour : {seminar.title}"
+    assert mail.subject == f"Inscription mise à jour : {seminar.title}"
     token = re.search(r"/evenements/inscription/([^/\s]+)/", mail.body).group(1)
     portal = host_client("localhost")
     assert portal.get(f"/evenements/inscription/{token}/").status_code == 200
@@ -197,8 +197,8 @@ def test_another_registrations_address_is_refused_and_what_was_typed_is_kept(
     assert response.status_code == 400
     content = page(response)
     assert "<title>Erreur – Modifier l'inscription de Prénom1 Zola" in content
-    assert "L'inscription n'est pas modifiée : des informations sont à corriger" in content
-    assert f'<a href="#id_email">Adresse e-mail : {TAKEN_MESSAGE}</a>' in content
+    assert "L'inscription n'est pas modifiée : des informations sont à corriger" in content
+    assert f'<a href="#id_email">Adresse e-mail : {TAKEN_MESSAGE}</a>' in content
     assert 'id="id_email_error"' in content
     assert 'value="Tapé"' in content and 'value="PERSONNE2@exemple.fr"' in content
     zola.refresh_from_db()
@@ -210,7 +210,7 @@ def test_a_full_atelier_is_refused_as_on_the_public_form(organiser_client, semin
     c = atelier(seminar, "Atelier C")
     response = organiser_client.post(edit_url(zola), edited(zola, ateliers=[str(c.pk)]))
     assert response.status_code == 400
-    assert "Plus de place dans l'atelier « Atelier C » : choisissez-en un autre." in page(response)
+    assert "Plus de place dans l'atelier « Atelier C » : choisissez-en un autre." in page(response)
     assert list(zola.ateliers.all()) == [atelier(seminar, "Atelier A")]
     # The seat held in a full atelier is kept when something else is corrected.
     fill(seminar, "Atelier A", 2)
@@ -223,7 +223,7 @@ def test_overlapping_ateliers_are_refused(organiser_client, seminar, zola):
     a, b = atelier(seminar, "Atelier A"), atelier(seminar, "Atelier B")
     response = organiser_client.post(edit_url(zola), edited(zola, ateliers=[str(a.pk), str(b.pk)]))
     assert response.status_code == 400
-    assert "ont lieu en même temps : choisissez-en un seul." in page(response)
+    assert "ont lieu en même temps : choisissez-en un seul." in page(response)
     assert list(zola.ateliers.all()) == [a]
 
 
@@ -252,7 +252,7 @@ def test_a_waiting_persons_ateliers_are_wishes_and_the_queue_moves(
     assert response.status_code == 302
     roux.refresh_from_db()
     assert roux.status == Status.CONFIRMED
-    assert sorted((m.to[0], m.subject.split(" :")[0]) for m in mailoutbox) == [
+    assert sorted((m.to[0], m.subject.split(" :")[0]) for m in mailoutbox) == [
         ("personne1@exemple.fr", "Inscription mise à jour"),
         ("personne3@exemple.fr", "Une place s'est libérée"),
     ]
@@ -302,7 +302,7 @@ def test_a_cancelled_or_anonymised_registration_is_not_edited_and_the_page_says_
         assert response.status_code == 409
         content = page(response)
         assert "<title>Erreur – Modification impossible" in content
-        assert "L'inscription de Prénom1 Zola est annulée : elle ne peut plus être modifiée." in (
+        assert "L'inscription de Prénom1 Zola est annulée : elle ne peut plus être modifiée." in (
             content
         )
         assert f'href="/admin/inscriptions/{zola.seminar_id}/"' in content
@@ -373,7 +373,7 @@ def test_patch_changes_the_fields_sent_and_answers_as_the_staff_list(
         "consent",
         "ateliers",
     ]
-    assert [m.subject for m in mailoutbox] == [f"Inscription mise à jour : {seminar.title}"]
+    assert [m.subject for m in mailoutbox] == [f"Inscription mise à jour : {seminar.title}"]
 
 
 def test_patch_a_commune_or_a_fonction_label(staff_api, zola):
@@ -402,7 +402,7 @@ def test_patch_a_commune_or_a_fonction_label(staff_api, zola):
             {"status": "confirmed"},
             {
                 "status": [
-                    "Champ inconnu ou non modifiable : modifiables : nom, prenom, email, "
+                    "Champ inconnu ou non modifiable : modifiables : nom, prenom, email, "
                     "commune, fonction, fonction_text, ateliers, needs, consent, phone."
                 ]
             },
@@ -423,7 +423,7 @@ def test_patch_a_full_or_overlapping_atelier_is_400(staff_api, seminar, zola):
     full = patch(staff_api, api_url(zola), {"ateliers": [c.pk]})
     assert full.status_code == 400
     assert full.json() == {
-        "ateliers": ["Plus de place dans l'atelier « Atelier C » : choisissez-en un autre."]
+        "ateliers": ["Plus de place dans l'atelier « Atelier C » : choisissez-en un autre."]
     }
     overlap = patch(staff_api, api_url(zola), {"ateliers": [a.pk, b.pk]})
     assert overlap.status_code == 400 and "même temps" in overlap.json()["ateliers"][0]
@@ -464,7 +464,7 @@ def test_patch_a_cancelled_registration_is_409(staff_api, zola):
     cancel_registration(zola)
     response = patch(staff_api, api_url(zola), {"nom": "Revenu"})
     assert response.status_code == 409
-    assert "est annulée : elle ne peut plus être modifiée" in response.json()["detail"]
+    assert "est annulée : elle ne peut plus être modifiée" in response.json()["detail"]
 
 
 def test_the_schema_documents_the_patch(portal):
@@ -492,7 +492,7 @@ def test_an_imported_address_under_another_name_is_refused_and_nothing_imported(
     ((line, column, message),) = [(e.line, e.column, e.message) for e in failure.value.errors]
     assert (line, column) == (3, "Courriel")
     assert message == (
-        "Cette adresse est déjà inscrite au nom de Prénom1 Zola (Bondy) : corrigez l'adresse "
+        "Cette adresse est déjà inscrite au nom de Prénom1 Zola (Bondy) : corrigez l'adresse "
         "dans le fichier ou, s'il s'agit de cette personne, corrigez son inscription avec "
         "« Modifier » dans la liste des inscriptions (ou son nom dans le fichier)."
     )
@@ -513,7 +513,7 @@ def test_the_admin_import_shows_the_renaming_line(organiser_client, seminar, zol
         )
     assert response.status_code == 400
     content = page(response)
-    assert "Rien n'a été importé : 1 erreur" in content
+    assert "Rien n'a été importé : 1 erreur" in content
     assert '<th scope="row">2</th><td>Email</td>' in content
     assert "déjà inscrite au nom de Prénom1 Zola (Bondy)" in content and "« Modifier »" in content
 
@@ -564,8 +564,8 @@ def test_the_former_address_is_told_it_no_longer_receives_anything(
         response = organiser_client.post(edit_url(zola), edited(zola, email="zola@exemple.fr"))
     assert response.status_code == 302
     assert sorted((m.to[0], m.subject) for m in mailoutbox) == [
-        ("personne1@exemple.fr", f"Adresse de votre inscription modifiée : {seminar.title}"),
-        ("zola@exemple.fr", f"Inscription mise à jour : {seminar.title}"),
+        ("personne1@exemple.fr", f"Adresse de votre inscription modifiée : {seminar.title}"),
+        ("zola@exemple.fr", f"Inscription mise à jour : {seminar.title}"),
     ]
     (notice,) = [m for m in mailoutbox if m.to == ["personne1@exemple.fr"]]
     # Nothing personal: the former address may have been a typo, someone else's.
@@ -605,7 +605,7 @@ def test_an_organiser_sends_a_fresh_personal_link(
     assert response["Location"] == f"/admin/inscriptions/{seminar.pk}/?status=confirmed"
     (mail,) = mailoutbox
     assert mail.to == ["personne1@exemple.fr"]
-    assert mail.subject == f"Votre lien d'inscription : {seminar.title}"
+    assert mail.subject == f"Votre lien d'inscription : {seminar.title}"
     token = re.search(r"/evenements/inscription/([^/\s]+)/", mail.body).group(1)
     assert host_client("localhost").get(f"/evenements/inscription/{token}/").status_code == 200
     entry = AuditEntry.objects.get(action="seminar.registration.link_sent")
@@ -631,7 +631,7 @@ def test_no_link_for_a_cancelled_registration_or_one_without_address(
     assert mailoutbox == []
     assert "L'inscription de Prénom1 Zola est annulée" in page(refused)
     assert (
-        "L'inscription de Prénom3 Nom3 n'a pas d'adresse e-mail : ajoutez-en une avec "
+        "L'inscription de Prénom3 Nom3 n'a pas d'adresse e-mail : ajoutez-en une avec "
         "« Modifier », le lien lui sera envoyé." in page(without)
     )
     assert not AuditEntry.objects.filter(action="seminar.registration.link_sent").exists()

@@ -130,7 +130,7 @@ def test_the_cut_off_message_is_the_one_for_the_person():
     assert error.value.errors == {
         "email": [
             "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en "
-            "ligne : contactez l'organisateur de l'événement."
+            "ligne : contactez l'organisateur de l'événement."
         ]
     }
 
@@ -187,7 +187,7 @@ def test_before_the_cut_off_the_same_address_updates_and_the_person_is_told(
     assert seminar.registrations.count() == 1
     # Whoever typed the address, its owner learns of each change, with the event's .ics.
     assert [m.to for m in mailoutbox] == [[EMAIL], [EMAIL]]
-    assert all(m.subject == f"Inscription mise à jour : {seminar.title}" for m in mailoutbox)
+    assert all(m.subject == f"Inscription mise à jour : {seminar.title}" for m in mailoutbox)
     assert all(m.attachments[0][2] == "text/calendar" for m in mailoutbox)
 
 

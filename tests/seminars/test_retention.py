@@ -115,17 +115,17 @@ def test_the_periods_come_from_the_settings_and_the_command_says_what_it_did(por
     out = io.StringIO()
     call_command("apply_seminar_retention", stdout=out)
     assert out.getvalue().strip() == (
-        "Besoins particuliers effacés : 1 inscription(s). Inscriptions anonymisées : 0."
+        "Besoins particuliers effacés : 1 inscription(s). Inscriptions anonymisées : 0."
     )
     _ended(seminar, timedelta(days=366))
     out = io.StringIO()
     call_command("apply_seminar_retention", stdout=out)
-    assert "Inscriptions anonymisées : 1." in out.getvalue()
+    assert "Inscriptions anonymisées : 1." in out.getvalue()
 
     # The registration form and the privacy page state the same periods.
     upcoming = make_seminar("Journée à venir")
     form_page = portal.get(page_path(upcoming)).content.decode()
-    assert "effacés 7 jours après l'événement ; au bout de 1 an" in form_page
+    assert "effacés 7 jours après l'événement ; au bout de 1 an" in form_page
     assert 'href="/donnees-personnelles/#inscriptions"' in form_page
     privacy = portal.get("/donnees-personnelles/").content.decode()
     assert "effacés 7 jours après la fin de l'événement. Au bout de 1 an" in privacy
@@ -138,7 +138,7 @@ def test_organisers_see_when_an_events_data_will_be_erased(organiser_client):
     seminar.save()
     page = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     assert (
-        "effacement des besoins particuliers le 9 avril 2027 ; anonymisation des inscriptions "
+        "effacement des besoins particuliers le 9 avril 2027 ; anonymisation des inscriptions "
         "le 9 mars 2030"
     ) in page
 

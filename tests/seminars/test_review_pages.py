@@ -207,11 +207,11 @@ def error_messages(response) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"mois": "13"}, "Mois inconnu : « 13 »."),
-        ({"vue": "mois", "mois": "2026-13"}, "Mois inconnu : « 2026-13 »."),
-        ({"mois": "9999-12"}, "Mois inconnu : « 9999-12 »."),
-        ({"annee": "abc"}, "Année inconnue : « abc »."),
-        ({"vue": "mois", "annee": "20266"}, "Année inconnue : « 20266 »."),
+        ({"mois": "13"}, "Mois inconnu : « 13 »."),
+        ({"vue": "mois", "mois": "2026-13"}, "Mois inconnu : « 2026-13 »."),
+        ({"mois": "9999-12"}, "Mois inconnu : « 9999-12 »."),
+        ({"annee": "abc"}, "Année inconnue : « abc »."),
+        ({"vue": "mois", "annee": "20266"}, "Année inconnue : « 20266 »."),
     ],
 )
 def test_a_month_the_calendar_cannot_show_is_said(portal, query, message):
@@ -237,7 +237,7 @@ def test_an_unknown_view_is_said(portal):
     make_seminar()
     response = portal.get("/evenements/", {"vue": "semaine"})
     assert error_messages(response) == [
-        "Affichage inconnu : « semaine » (liste ou mois). Voici la liste des événements."
+        "Affichage inconnu : « semaine » (liste ou mois). Voici la liste des événements."
     ]
 
 
@@ -324,7 +324,7 @@ def test_the_confirmation_email_says_the_commune_was_not_recognised(
         portal.post(url(seminar), form_data(commune="Bondy", email="autre@exemple.fr"))
     flagged, matched = mailoutbox
     assert (
-        "Nous n'avons pas reconnu la commune « Xyzzy » : l'équipe de l'union la vérifiera. "
+        "Nous n'avons pas reconnu la commune « Xyzzy » : l'équipe de l'union la vérifiera. "
         "Votre page d'inscription (lien ci-dessous) dit comment corriger une faute de frappe."
     ) in flagged.body
     assert "Nous n'avons pas reconnu" not in matched.body

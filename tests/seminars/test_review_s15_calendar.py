@@ -136,7 +136,7 @@ def test_organisers_type_the_attested_time_in_hours_and_minutes(day_with_lunch):
 
 
 def test_the_month_view_has_short_day_names_and_a_list_of_the_days_with_events(portal):
-    event = make_seminar("Atelier début de mandat : prendre ses marques", days_ahead=10, hours=1)
+    event = make_seminar("Atelier début de mandat : prendre ses marques", days_ahead=10, hours=1)
     month = timezone.localtime(event.start).strftime("%Y-%m")
     soup = BeautifulSoup(portal.get("/evenements/", {"mois": month}).content, "html.parser")
     wednesday = soup.select("table.month thead th")[2]
@@ -162,7 +162,7 @@ def test_the_cancellation_email_carries_an_ics_cancel_of_the_same_event(
     with django_capture_on_commit_callbacks(execute=True):
         cancel_registration(registration)
     cancelled_mail = mailoutbox[-1]
-    assert cancelled_mail.subject == f"Inscription annulée : {seminar.title}"
+    assert cancelled_mail.subject == f"Inscription annulée : {seminar.title}"
     content_type, content = ics_attachment(cancelled_mail)
     assert "method=CANCEL" in content_type.replace('"', "")
     calendar = Calendar.from_ical(content)
@@ -239,7 +239,7 @@ def test_people_still_waiting_when_the_event_starts_are_told_once(
         call_command("send_seminar_reminders", stdout=out)
     (message,) = mailoutbox
     assert message.to == [waiting.email]
-    assert message.subject == "Pas de place libérée : Journée complète"
+    assert message.subject == "Pas de place libérée : Journée complète"
     assert "sans qu'une place se libère" in message.body
     assert "Les actes de la rencontre" in message.body
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")

@@ -128,7 +128,7 @@ def test_a_mistyped_commune_is_asked_about_then_the_chosen_one_registered(portal
     assert Registration.objects.count() == 0  # nothing saved yet
     soup = soup_of(asked)
     group = soup.find("fieldset", id="id_commune_choice_group")
-    assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
+    assert group.find("legend").get_text(strip=True) == "Vouliez-vous dire :"
     labels = [label.get_text(" ", strip=True) for label in group.find_all("label")]
     assert labels[0] == "Aulnay-sous-Bois (93)"
     assert labels[-1] == "Garder « Aulnay sous bios » tel que saisi"
@@ -268,7 +268,7 @@ def test_cancelling_asks_for_a_confirmation(portal, seminar):
     question = portal.get(url, {"annuler": ""})
     assert question.status_code == 200
     asked = soup_of(question)
-    assert asked.find("h1").get_text() == "Annuler mon inscription ?"
+    assert asked.find("h1").get_text() == "Annuler mon inscription ?"
     assert "proposée à la première personne en liste d'attente" in text_of(question)
     button = asked.find("button", attrs={"name": "action", "value": "cancel"})
     assert button.get_text() == "Oui, annuler mon inscription"

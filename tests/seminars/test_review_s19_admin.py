@@ -141,20 +141,20 @@ def test_the_editor_s_add_buttons_read_in_lowercase(organiser_client):
 def test_the_import_summary_writes_real_plurals():
     (summary,) = result_messages(ImportResult(imported=4, flagged=1, confirmed=4, waitlisted=0))
     assert summary == (
-        "4 inscriptions importées : 4 confirmées, 0 en liste d'attente, 1 commune à vérifier."
+        "4 inscriptions importées : 4 confirmées, 0 en liste d'attente, 1 commune à vérifier."
     )
     (summary,) = result_messages(ImportResult(imported=1, flagged=0, confirmed=0, waitlisted=1))
     assert summary == (
-        "1 inscription importée : 0 confirmée, 1 en liste d'attente, 0 commune à vérifier."
+        "1 inscription importée : 0 confirmée, 1 en liste d'attente, 0 commune à vérifier."
     )
     *_, kept = result_messages(
         ImportResult(imported=2, flagged=2, confirmed=2, waitlisted=0, kept_choices=1)
     )
-    assert kept.startswith("1 personne déjà inscrite : ses ateliers et besoins enregistrés")
+    assert kept.startswith("1 personne déjà inscrite : ses ateliers et besoins enregistrés")
     *_, kept = result_messages(
         ImportResult(imported=2, flagged=2, confirmed=2, waitlisted=0, kept_choices=2)
     )
-    assert kept.startswith("2 personnes déjà inscrites : leurs ateliers et besoins")
+    assert kept.startswith("2 personnes déjà inscrites : leurs ateliers et besoins")
 
 
 def hidden_texts(response) -> list[str]:

@@ -16,6 +16,7 @@ from seminars.links import manage_path, read_token
 from seminars.links import page_path as url
 from seminars.models import Registration
 from seminars.services import cancel_registration, register_person
+from tests.conftest import plain
 from tests.seminars.conftest import form_data, make_seminar, person
 from tests.seminars.test_api import post_json, registration_body
 
@@ -165,12 +166,12 @@ def test_registering_again_without_ateliers_keeps_them_and_says_what_happened(
     assert "Une inscription existait" not in top_messages(shown)
 
     (message,) = mailoutbox
-    assert message.subject == f"Inscription mise à jour : {seminar.title}"
-    assert "Vos ateliers :\n- Atelier C (" in message.body
-    published = "Liste des participants publiée avec les actes : vous n'y figurez pas"
+    assert message.subject == f"Inscription mise à jour : {seminar.title}"
+    assert "Vos ateliers :\n- Atelier C (" in message.body
+    published = "Liste des participants publiée avec les actes : vous n'y figurez pas"
     assert published in message.body
     html = html_text(message)
-    assert "Vos ateliers Atelier C (" in html and published in html
+    assert "Vos ateliers Atelier C (" in html and plain(published) in html
 
 
 def test_an_update_without_ateliers_says_none_in_the_page_and_the_email(
@@ -181,10 +182,10 @@ def test_an_update_without_ateliers_says_none_in_the_page_and_the_email(
         portal.post(url(seminar), form_data(commune="Bondy"))
     assert "Vos ateliers : aucun." in section_status(portal.get(url(seminar)), "inscription")
     (message,) = mailoutbox
-    assert "\nVos ateliers : aucun\n" in message.body
+    assert "\nVos ateliers : aucun\n" in message.body
     assert "Vos ateliers : aucun" in html_text(message)
     # Consent ticked again: kept as it was (given the first time), which the e-mail says.
-    assert "Liste des participants publiée avec les actes : vous y figurez" in message.body
+    assert "Liste des participants publiée avec les actes : vous y figurez" in message.body
 
 
 def test_ticking_ateliers_again_still_changes_them_and_says_which(portal, seminar):
@@ -222,7 +223,7 @@ def test_ticking_consent_again_does_not_give_it_and_says_so(
     said = section_status(portal.get(url(seminar)), "inscription")
     assert "une nouvelle inscription ne vous y ajoute pas" in said
     (message,) = mailoutbox
-    assert "Liste des participants publiée avec les actes : vous n'y figurez pas" in message.body
+    assert "Liste des participants publiée avec les actes : vous n'y figurez pas" in message.body
 
 
 def test_a_cancelled_registration_registered_again_starts_without_ateliers(portal, seminar):
@@ -285,6 +286,6 @@ def test_a_cancelled_registration_does_not_list_its_ateliers_as_held(
     label = facts.find("dt", string="Ateliers (aucune place gardée)")
     assert label is not None and "Atelier C" in words(label.find_next_sibling("dd"))
     (message,) = mailoutbox
-    assert "Ateliers (aucune place gardée) :\n- Atelier C (" in message.body
+    assert "Ateliers (aucune place gardée) :\n- Atelier C (" in message.body
     assert "Vos ateliers" not in message.body
     assert "Ateliers (aucune place gardée) Atelier C" in html_text(message)

@@ -19,7 +19,7 @@ from tests.seminars.conftest import make_seminar, organiser, person
 
 pytestmark = pytest.mark.django_db
 
-NO_CHECK_IN = "Aucune présence émargée : les chiffres ci-dessous sont ceux des inscriptions"
+NO_CHECK_IN = "Aucune présence émargée : les chiffres ci-dessous sont ceux des inscriptions"
 
 
 def base(seminar) -> str:
@@ -176,7 +176,7 @@ def as_text(rows):
 def test_the_page_counts_the_present_beside_the_confirmed(organiser_client, day):
     page = page_of(organiser_client, day)
     text = text_of(page)
-    assert "3 présents sur 5 inscrits confirmés (60\u00a0%) ; 2 absents." in text
+    assert "3 présents sur 5 inscrits confirmés (60\u00a0%) ; 2 absents." in text
     assert NO_CHECK_IN not in text
     found = tables(page)
     for caption, rows in EXPECTED.items():
@@ -249,7 +249,7 @@ def test_during_the_event_the_others_are_not_yet_there(organiser_client, seminar
     check_in(organiser_client, seminar, zola)
     page = page_of(organiser_client, seminar)
     text = text_of(page)
-    assert "1 présent sur 2 inscrits confirmés (50\u00a0%) ; 1 pas encore arrivé." in text
+    assert "1 présent sur 2 inscrits confirmés (50\u00a0%) ; 1 pas encore arrivé." in text
     found = tables(page)
     assert found["Par fonction"] == [
         ["Fonction", "Inscrits confirmés", "Présents"],

@@ -42,12 +42,12 @@ def test_ambiguous_or_unknown_commune_keeps_the_form_and_explains():
     assert "Plusieurs communes portent ce nom" in page
     assert 'value="Saint-Martin"' in page
     response = client.post("/admin/membres/ajouter/", {"commune": "Aubervillers", "kind": "CCAS"})
-    assert "Vouliez-vous dire : Aubervilliers (93, 93001)" in response.content.decode()
+    assert "Vouliez-vous dire : Aubervilliers (93, 93001)" in response.content.decode()
     response = client.post(
         "/admin/membres/ajouter/", {"commune": "Villepinte", "hint": "Seine St Denise"}
     )
     page = response.content.decode()
-    assert "Département ou région inconnu : « Seine St Denise »" in page
+    assert "Département ou région inconnu : « Seine St Denise »" in page
     assert 'value="Seine St Denise"' in page
     assert MemberCCAS.objects.count() == 0
 

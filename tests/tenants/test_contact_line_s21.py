@@ -13,6 +13,6 @@ def test_the_status_email_gives_the_contact_without_a_guessed_article(bondy, mai
     )
     (message,) = mailoutbox
     contact = union_contact()
-    assert f"Pour toute question : {contact['name']}" in message.body
+    assert f"Pour toute question : {contact['name']}" in message.body
     assert "contactez" not in message.body
-    assert " : ," not in message.body and ", ." not in message.body
+    assert " : ," not in message.body and ", ." not in message.body

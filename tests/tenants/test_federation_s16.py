@@ -238,8 +238,8 @@ def test_the_union_names_a_direction_with_the_invitation_e_mail(
     assert membership.user.get_full_name() == "Nora Neuve"
     (message,) = mailoutbox
     assert message.to == ["nouvelle.dir@bondy.test"]
-    assert "Votre rôle : direction" in message.body
-    assert "Adresse de l'espace : http://bondy.localhost/" in message.body
+    assert "Votre rôle : direction" in message.body
+    assert "Adresse de l'espace : http://bondy.localhost/" in message.body
     assert "/compte/mot-de-passe/" in message.body
     entry = AuditEntry.objects.get(action="membership.granted", member=bondy)
     assert entry.target == "nouvelle.dir@bondy.test" and entry.details == {"role": "director"}
@@ -254,7 +254,7 @@ def test_someone_with_an_account_is_told_where_the_space_is(
         admin.post(f"/admin/membres/{bondy.pk}/direction/", {"email": "dir@ccas.test"})
     (message,) = mailoutbox
     assert "accès à l'espace « CCAS de Bondy »" in message.subject
-    assert "Votre rôle : direction" in message.body
+    assert "Votre rôle : direction" in message.body
     assert "http://bondy.localhost/connexion/" in message.body
     assert "mot-de-passe" not in message.body
     assert Membership.objects.get(member=montreuil, user__email="dir@ccas.test").is_director
@@ -306,7 +306,7 @@ def test_the_union_sends_a_pending_invitation_again(
     assert "Invitation renvoyée à nina@ccas.test" in text_of(response)
     (message,) = mailoutbox
     assert "nouveau lien" in message.body and "CCAS de Bondy" in message.body
-    assert "Votre rôle : direction" in message.body
+    assert "Votre rôle : direction" in message.body
     entry = AuditEntry.objects.get(action="membership.invitation_resent", member=bondy)
     assert entry.target == "nina@ccas.test" and entry.actor.email == "admin@union.test"
     # Noted in Bondy's schema (its team page says when), not in Montreuil's: same table, same ids.
@@ -423,7 +423,7 @@ def test_a_departure_is_told_and_onboarding_again_offers_to_reactivate(
     soup = soup_of(response)
     assert soup.title.get_text().startswith("Erreur – ")
     assert (
-        "a quitté l'union : réactivez-le plutôt que de le recréer"
+        "a quitté l'union : réactivez-le plutôt que de le recréer"
         in soup.find(class_="error-summary").get_text()
     )
     assert "déjà membre" not in response.content.decode()
@@ -446,7 +446,7 @@ def test_a_second_cias_for_an_intercommunality_is_refused_naming_the_first():
     with pytest.raises(OnboardingError) as refused:
         onboard_member("93048", kind=MemberCCAS.Kind.CIAS)  # Montreuil, Est Ensemble too
     assert str(refused.value).startswith(
-        f"L'intercommunalité Est Ensemble (SIREN {first.intercommunality_id}) a déjà son CIAS : "
+        f"L'intercommunalité Est Ensemble (SIREN {first.intercommunality_id}) a déjà son CIAS : "
         "« CIAS Est Ensemble », membre depuis le"
     )
     assert MemberCCAS.objects.filter(kind="CIAS").count() == 1
@@ -527,7 +527,7 @@ def test_the_onboarding_form_takes_a_cias_s_intercommunality_and_joined_date(adm
     )
     soup = soup_of(response)
     assert soup.title.get_text().startswith("Erreur – ")
-    assert f"a déjà son CIAS : « {member.name} »" in soup.find(class_="error-summary").get_text()
+    assert f"a déjà son CIAS : « {member.name} »" in soup.find(class_="error-summary").get_text()
     assert MemberCCAS.objects.filter(kind="CIAS").count() == 1
 
 
@@ -592,7 +592,7 @@ def test_the_members_list_says_what_the_union_needs_and_filters_by_status(
         "Nature",
         "Commune ou intercommunalité",
         "Personnes",
-        "Direction : dernière connexion",
+        "Direction : dernière connexion",
         "Invitations en attente",
         "Valeurs ABS publiées",
         "Adhésion",
@@ -685,8 +685,8 @@ def test_a_new_director_chooses_her_password_and_is_signed_in(
             {"commune": "Bondy", "kind": "CCAS", "director_email": "nora@bondy.test"},
         )
     (message,) = mailoutbox
-    assert "Votre rôle : direction" in message.body
-    assert "Adresse de l'espace : http://bondy.localhost/" in message.body
+    assert "Votre rôle : direction" in message.body
+    assert "Adresse de l'espace : http://bondy.localhost/" in message.body
     link = set_password_link(message)
     portal = host_client("localhost")
     form_page = portal.get(link, follow=True)

@@ -183,10 +183,10 @@ def test_a_hint_is_read_as_organisers_type_it(typed, level, area):
 @pytest.mark.parametrize(
     ("typed", "level", "message"),
     [
-        ("Seine Saint Denise", None, "Département ou région inconnu : « Seine Saint Denise »."),
-        ("13", "region", "Région inconnue : « 13 »."),
-        ("999", "departement", "Département inconnu : « 999 »."),
-        ("93 94", None, "Département ou région inconnu : « 93 94 »."),
+        ("Seine Saint Denise", None, "Département ou région inconnu : « Seine Saint Denise »."),
+        ("13", "region", "Région inconnue : « 13 »."),
+        ("999", "departement", "Département inconnu : « 999 »."),
+        ("93 94", None, "Département ou région inconnu : « 93 94 »."),
     ],
 )
 def test_a_hint_that_names_nothing_is_refused_in_french(typed, level, message):
@@ -210,4 +210,4 @@ def test_the_api_reads_a_named_hint_and_refuses_an_unknown_one(portal):
     assert response.json()["results"][0]["code"] == "11434"
     response = portal.get("/api/v1/communes/", {"q": "Villepinte", "hint": "Audes"})
     assert response.status_code == 400
-    assert response.json()["hint"][0].startswith("Département ou région inconnu : « Audes »")
+    assert response.json()["hint"][0].startswith("Département ou région inconnu : « Audes »")

@@ -95,7 +95,7 @@ def test_the_journal_filters_by_kind(bondy):
         record_audit("activity.figure_saved", member=bondy, target="Aides", year=2025)
     client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
     (row,) = journal_rows(client.get("/journal/?type=activite"))
-    assert row[2:] == ["Chiffre d'activité enregistré", "Aides", "année : 2025"]
+    assert row[2:] == ["Chiffre d'activité enregistré", "Aides", "année : 2025"]
     assert len(journal_rows(client.get("/journal/?type=inconnu"))) == 2
 
 

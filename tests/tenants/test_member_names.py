@@ -121,7 +121,7 @@ def test_set_password_email_quotes_the_name(django_capture_on_commit_callbacks):
         ),
         (
             MemberCCAS.Status.LEFT,
-            "Ce membre a quitté l'union : son espace est fermé. Ses données sont conservées.",
+            "Ce membre a quitté l'union : son espace est fermé. Ses données sont conservées.",
             "suspendu",
         ),
     ],

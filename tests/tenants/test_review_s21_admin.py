@@ -192,7 +192,7 @@ def test_the_reset_email_names_the_platform_as_the_invitation_does(
     with django_capture_on_commit_callbacks(execute=True):
         portal.post("/compte/mot-de-passe/oublie/", {"email": "dir@bondy.test"})
     assert [mail.subject for mail in mailoutbox] == [
-        f"{settings.PLATFORM_NAME} : nouveau mot de passe"
+        f"{settings.PLATFORM_NAME} : nouveau mot de passe"
     ]
 
 

@@ -100,18 +100,18 @@ def test_the_warning_says_in_french_when_and_how_to_keep_the_account(
 
     (message,) = mailoutbox
     assert message.subject == (
-        "UDCCAS de Seine-Saint-Denis : votre compte sera désactivé le 3 mars 2027"
+        "UDCCAS de Seine-Saint-Denis : votre compte sera désactivé le 3 mars 2027"
     )
     assert message.reply_to == ["dpo@udccas.test"]
     body = message.body
     assert body.startswith("Bonjour Claire Martin,")
-    assert "(identifiant : claire@bondy.test) n'a pas servi depuis le 2 mars 2025." in body
+    assert "(identifiant : claire@bondy.test) n'a pas servi depuis le 2 mars 2025." in body
     assert f"l'espace membre « {bondy.name} »" in body
     assert "Un compte inutilisé pendant 2 ans est désactivé" in body
     assert "sans connexion de votre part, le vôtre le sera le 3 mars 2027." in body
-    assert "il suffit de vous connecter avant cette date :\nhttp://localhost/connexion/\n" in body
-    assert "Mot de passe oublié : http://localhost/compte/mot-de-passe/oublie/" in body
-    assert "faire réactiver plus tard un compte désactivé : dpo@udccas.test." in body
+    assert "il suffit de vous connecter avant cette date :\nhttp://localhost/connexion/\n" in body
+    assert "Mot de passe oublié : http://localhost/compte/mot-de-passe/oublie/" in body
+    assert "faire réactiver plus tard un compte désactivé : dpo@udccas.test." in body
     assert "http://localhost/donnees-personnelles/" in body
     assert "&#x27;" not in body and "&quot;" not in body  # plain text, not HTML-escaped
 
@@ -132,7 +132,7 @@ def test_an_account_without_a_password_is_told_whom_to_ask(
 
     body = mailoutbox[0].body
     assert "ouvert le 1er mars 2025, n'a jamais servi." in body
-    assert "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe" in body
+    assert "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe" in body
     assert "http://localhost/compte/mot-de-passe/oublie/" in body
 
 
@@ -317,14 +317,14 @@ def test_the_command_reports_in_french(django_capture_on_commit_callbacks, mailo
     with django_capture_on_commit_callbacks(execute=True):
         call_command("deactivate_inactive_accounts", stdout=output)
     assert output.getvalue().strip() == (
-        "Comptes inutilisés : 2 comptes avertis, 1 compte désactivé."
+        "Comptes inutilisés : 2 comptes avertis, 1 compte désactivé."
     )
     assert len(mailoutbox) == 2
 
     output = io.StringIO()
     call_command("deactivate_inactive_accounts", stdout=output)
     assert output.getvalue().strip() == (
-        "Comptes inutilisés : 0 compte averti, 0 compte désactivé."
+        "Comptes inutilisés : 0 compte averti, 0 compte désactivé."
     )
 
 
@@ -334,9 +334,9 @@ def test_the_command_names_the_accounts_no_email_can_reach():
     output = io.StringIO()
     call_command("deactivate_inactive_accounts", stdout=output)
     assert output.getvalue().splitlines() == [
-        "Comptes inutilisés : 0 compte averti, 0 compte désactivé.",
+        "Comptes inutilisés : 0 compte averti, 0 compte désactivé.",
         "1 compte sans adresse e-mail n'est ni averti ni désactivé (à compléter ou désactiver "
-        "dans l'admin) : technique.",
+        "dans l'admin) : technique.",
     ]
     assert is_active(user)
 

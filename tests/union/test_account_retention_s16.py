@@ -47,15 +47,15 @@ def test_an_account_without_a_password_gets_the_forgotten_password_link_and_it_w
 
     body = warning_to(mailoutbox, "invite@ccas.test").body
     assert (
-        "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe oublié », "
+        "Vous n'avez pas encore choisi de mot de passe : sur la page « Mot de passe oublié », "
         "indiquez votre adresse pour recevoir un lien qui permet d'en choisir un, puis "
-        f"connectez-vous :\n{RESET_URL}\n" in body
+        f"connectez-vous :\n{RESET_URL}\n" in body
     )
     assert "pour recevoir un nouveau lien" not in body  # no longer « write to the union »
     assert "&#x27;" not in body and "&laquo;" not in body  # plain text
     # An account with a password: the usual line, unchanged.
     other = warning_to(mailoutbox, "oublie@ccas.test").body
-    assert f"Mot de passe oublié : {RESET_URL}\n" in other
+    assert f"Mot de passe oublié : {RESET_URL}\n" in other
     assert "pas encore choisi" not in other
 
     # The address given leads where it says: the page sends a link to choose a password.

@@ -215,7 +215,7 @@ def test_an_account_with_traces_is_not_deleted_and_the_message_says_to_deactivat
         response = client.get(url, follow=True)
         assert response.redirect_chain[0] == (f"/admin/users/edit/{user.pk}/", 302)
         text = BeautifulSoup(response.content.decode(), "html.parser").get_text(" ")
-        assert f"Le compte {user.email} n'est pas supprimé : il a {trace}." in text
+        assert f"Le compte {user.email} n'est pas supprimé : il a {trace}." in text
         assert "décochez « Actif » et enregistrez" in text
         client.post(url)
         assert User.objects.filter(pk=user.pk).exists()

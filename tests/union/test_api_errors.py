@@ -34,7 +34,7 @@ def test_malformed_json_is_refused_in_french(portal):
         for body in ("{pas du json", "[1, 2", '{"nom": "Durand",}'):
             response = portal.post(url, body, content_type="application/json")
             assert response.status_code == 400, (url, body, response.content)
-            assert detail(response) == "Corps de requête illisible : JSON attendu."
+            assert detail(response) == "Corps de requête illisible : JSON attendu."
 
 
 def test_drf_refusals_are_french(portal):

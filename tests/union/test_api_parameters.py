@@ -28,7 +28,7 @@ def test_upcoming_accepts_every_boolean_spelling(portal):
         assert titles(portal.get("/api/v1/seminars/", {"upcoming": no})) == both, no
     bad = portal.get("/api/v1/seminars/", {"upcoming": "peut-être"})
     assert bad.status_code == 400
-    assert bad.json() == {"upcoming": ["Paramètre « upcoming » invalide : true ou false."]}
+    assert bad.json() == {"upcoming": ["Paramètre « upcoming » invalide : true ou false."]}
 
 
 def test_registration_status_filter_and_unknown_status(db):

@@ -79,8 +79,8 @@ def test_a_missing_final_slash_is_still_redirected_for_a_get(seminar_with_seats)
     )
     assert posted.status_code == 404
     assert posted.json() == {
-        "detail": "Adresse inconnue de l'API : voulez-vous dire "
-        f"/api/v1/seminars/{seminar_with_seats.pk}/registrations/ ?"
+        "detail": "Adresse inconnue de l'API : voulez-vous dire "
+        f"/api/v1/seminars/{seminar_with_seats.pk}/registrations/ ?"
     }
 
 
@@ -146,7 +146,7 @@ def test_the_attendance_export_refuses_an_unknown_format_with_a_400(db):
 
     response = staff.get(export, {"format": "zzz"})
     assert response.status_code == 400
-    assert response.json() == {"format": ["Format inconnu « zzz » : csv, xlsx ou pdf."]}
+    assert response.json() == {"format": ["Format inconnu « zzz » : csv, xlsx ou pdf."]}
 
     atelier = staff.get(export, {"format": "csv", "atelier": "999999"})
     assert atelier.status_code == 404

@@ -49,10 +49,10 @@ def test_the_command_reports_in_french():
     audit_line("abs.published", 1500)
     output = io.StringIO()
     call_command("prune_audit_trail", stdout=output)
-    assert output.getvalue().strip() == "Journal d'audit : 1 ligne effacée."
+    assert output.getvalue().strip() == "Journal d'audit : 1 ligne effacée."
     output = io.StringIO()
     call_command("prune_audit_trail", stdout=output)
-    assert output.getvalue().strip() == "Journal d'audit : 0 ligne effacée."
+    assert output.getvalue().strip() == "Journal d'audit : 0 ligne effacée."
 
 
 @pytest.mark.parametrize(("days", "said"), [(3 * 365, "3 ans"), (365, "1 an"), (180, "180 jours")])

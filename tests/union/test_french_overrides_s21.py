@@ -9,8 +9,8 @@ from django.utils import translation
     ("english", "french"),
     [
         ("Locking status", "Statut de verrouillage"),
-        ("Current page status:", "Statut actuel de la page :"),
-        ("Status: ", "Statut : "),
+        ("Current page status:", "Statut actuel de la page :"),
+        ("Status: ", "Statut : "),
         (
             "Copying failed — please select and copy the token manually.",
             "La copie a échoué — veuillez sélectionner et copier le jeton manuellement.",

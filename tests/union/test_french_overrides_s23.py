@@ -179,7 +179,7 @@ def test_the_guide_editor_table_block_asks_which_cells_are_headers(site, admin):
     body = text_of(admin.get(f"/admin/pages/{site.guide.pk}/edit/"))
     strings = json_strings(body)
     assert f"Quelles cellules devraient être affichées comme en-têtes{NBSP}?" in strings
-    assert not [text for text in strings if "entête ?" in text]
+    assert not [text for text in strings if "entête ?" in text]
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,7 @@ def test_the_template_filter_reads_local_time_and_leaves_nothing_for_none():
 def test_the_task_queue_says_its_times_the_french_way():
     failed_at = datetime.datetime(2026, 12, 2, 13, 5, tzinfo=UTC)  # 14 h 05 in Paris
     failed = FailedEmail(failed_at, "Rappel", ["a@exemple.fr"], "refusé")
-    assert str(failed) == (f"02/12/2026 à 14{NB}h{NB}05 « Rappel » pour a@exemple.fr : refusé")
+    assert str(failed) == (f"02/12/2026 à 14{NB}h{NB}05 « Rappel » pour a@exemple.fr : refusé")
     since = failed_at - timedelta(minutes=5)  # 14 h in Paris
     with pytest.raises(CommandError) as raised:
         fail_undelivered_since(since, SimpleNamespace(failed_emails=[failed]))

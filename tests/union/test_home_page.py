@@ -55,7 +55,7 @@ def test_a_section_card_without_search_description_shows_its_introduction():
     from tests.seminars.conftest import make_index
 
     index = make_index()
-    index.intro = "<p>Les <b>rencontres</b> de l'union : inscrivez-vous en ligne.</p>"
+    index.intro = "<p>Les <b>rencontres</b> de l'union : inscrivez-vous en ligne.</p>"
     index.search_description = ""
     index.save()
     page = BeautifulSoup(host_client("localhost").get("/").content, "html.parser")

@@ -116,8 +116,8 @@ def test_the_union_invitation_has_its_button_facts_and_escaped_names(
     (invitation,) = sent_to("nina@ccas.test")
     body = invitation.body  # the text, as before
     assert body.startswith(f"Bonjour {TYPED} Neuve,")
-    assert "Identifiant : nina@ccas.test\nVotre rôle : direction\n" in body
-    assert "Adresse de l'espace : http://bondy.localhost/" in body
+    assert "Identifiant : nina@ccas.test\nVotre rôle : direction\n" in body
+    assert "Adresse de l'espace : http://bondy.localhost/" in body
     assert "<p" not in body and "&lt;" not in body
     soup = framed(invitation)
     html = html_of(invitation)
@@ -125,7 +125,7 @@ def test_the_union_invitation_has_its_button_facts_and_escaped_names(
     link = button(soup, "Choisir mon mot de passe")
     assert link == link_in(body)
     text = words(soup)
-    valid_until = re.search(r"jusqu'au (.+) :\n", body).group(1)
+    valid_until = re.search(r"jusqu'au (.+)\u00a0:\n", body).group(1)
     assert re.fullmatch(r"\w+ \d{1,2}(er)? \w+ \d{4} à \d{1,2}\s+h(\s+\d\d)?", valid_until)
     assert f"utilisable une seule fois, jusqu'au {words(valid_until)} :" in text
     assert "Identifiant : nina@ccas.test" in text and "Votre rôle : direction" in text
@@ -164,7 +164,7 @@ def test_the_team_page_invitation_and_the_reminder_are_html(
         )
     assert response.status_code == 302
     (message,) = mail.outbox
-    assert "Votre rôle : agent" in message.body
+    assert "Votre rôle : agent" in message.body
     soup = framed(message)
     assert ESCAPED in html_of(message) and TYPED not in html_of(message)
     assert button(soup, "Choisir mon mot de passe") == link_in(message.body)
@@ -189,8 +189,8 @@ def test_someone_with_an_account_named_to_a_direction_gets_the_access_e_mail_in_
     with django_capture_on_commit_callbacks(execute=True):
         admin.post(f"/admin/membres/{bondy.pk}/direction/", {"email": "dir@ccas.test"})
     (message,) = mail.outbox
-    assert "Votre rôle : direction" in message.body
-    assert "Connectez-vous avec votre compte habituel : http://bondy.localhost/connexion/" in (
+    assert "Votre rôle : direction" in message.body
+    assert "Connectez-vous avec votre compte habituel : http://bondy.localhost/connexion/" in (
         message.body
     )
     soup = framed(message)
@@ -217,10 +217,10 @@ def test_a_director_adding_an_existing_account_sends_the_access_e_mail_in_html(
     assert response.status_code == 302
     (message,) = sent_to("agent@ccas.test")
     assert message.subject == (
-        f"{settings.PLATFORM_NAME} : accès à l'espace «{NBSP}CCAS de Bondy{NBSP}»"
+        f"{settings.PLATFORM_NAME} : accès à l'espace «{NBSP}CCAS de Bondy{NBSP}»"
     )
     assert "La direction vous a ouvert l'accès" in message.body
-    assert "Votre rôle : agent" in message.body
+    assert "Votre rôle : agent" in message.body
     soup = framed(message)
     assert "La direction vous a ouvert l'accès" in words(soup)
     assert button(soup, "Ouvrir l'espace") == "http://bondy.localhost/connexion/"
@@ -242,12 +242,12 @@ def test_both_forgotten_password_e_mails_are_html(portal, django_capture_on_comm
 
     # Django's reset e-mail: its text as before, its HTML in the same frame.
     (reset,) = sent_to("reset@ccas.test")
-    assert reset.subject == f"{settings.PLATFORM_NAME} : nouveau mot de passe"
+    assert reset.subject == f"{settings.PLATFORM_NAME} : nouveau mot de passe"
     link = link_in(reset.body)
     assert link.startswith("http://localhost/compte/mot-de-passe/")
     soup = framed(reset)
     assert button(soup, "Choisir un nouveau mot de passe") == link
-    valid_until = re.search(r"utilisable une seule fois, jusqu'au (.+) :", reset.body).group(1)
+    valid_until = re.search(r"utilisable une seule fois, jusqu'au (.+)\u00a0:", reset.body).group(1)
     assert f"jusqu'au {words(valid_until)} :" in words(soup)
     assert "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message." in words(soup)
 
@@ -281,7 +281,7 @@ def test_status_e_mails_are_html_with_the_archive_deadline_and_the_space(
     )
     assert "&lt;b&gt;UD&lt;/b&gt; de test" in html_of(left) and "<b>UD</b>" not in html_of(left)
     assert soup.find("a", href="mailto:ud@union.test") is not None
-    assert "Pour toute question : <b>UD</b> de test, ud@union.test, 01." in left.body
+    assert "Pour toute question : <b>UD</b> de test, ud@union.test, 01." in left.body
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -54,7 +54,9 @@ def test_migrate_schemas_runs_only_for_the_stale_schema(migrated_schemas):
     assert migrated_schemas == [bondy.schema_name]
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT count(*) FROM "{bondy.schema_name}".django_migrations WHERE name = %s', [name]
+            f'SELECT count(*) FROM "{bondy.schema_name}".django_migrations'
+            " WHERE app = 'union' AND name = %s",
+            [name],
         )
         assert cursor.fetchone()[0] == 1
     assert schemas_with_pending_migrations([bondy.schema_name, montreuil.schema_name]) == []

@@ -134,7 +134,7 @@ def test_a_redis_cache_asks_for_its_optional_dependency():
     if find_spec("redis") is None:
         assert values is None
         assert (
-            'CACHE_URL demande le paquet Python redis : installez Maillage avec pip install ".[redis]"'
+            'CACHE_URL demande le paquet Python redis : installez Maillage avec pip install ".[redis]"'
             in errors
         )
     else:
@@ -179,7 +179,7 @@ def test_add_member_prints_the_member_space_real_address(settings):
     settings.WAGTAILADMIN_BASE_URL = "https://udccas.example.fr"
     out = StringIO()
     call_command("add_member", insee="93066", stdout=out)
-    assert "CCAS de Saint-Denis créé : https://saint-denis.udccas.example.fr/\n" in out.getvalue()
+    assert "CCAS de Saint-Denis créé : https://saint-denis.udccas.example.fr/\n" in out.getvalue()
     assert ":8000" not in out.getvalue()
 
 

@@ -43,8 +43,8 @@ def test_a_paragraph_keeps_its_thousands_on_one_line():
     """A column just too narrow for « Montant : 12 345 € »: the number goes to the next line
     whole, not « 12 » on one and « 345 € » on the next."""
     style = stylesheet()["BodyText"]
-    text = "Montant : 12\u202f345\u00a0€"
-    width = stringWidth("Montant : 12", FONT, style.fontSize) + 2
+    text = "Montant : 12\u202f345\u00a0€"
+    width = stringWidth("Montant : 12", FONT, style.fontSize) + 2
     margins = {"leftMargin": 1, "rightMargin": 1, "topMargin": 1, "bottomMargin": 1}
     page = (1 + FRAME_PADDING + width + FRAME_PADDING + 1, 200)
     content = build_pdf([paragraph(text, style)], title="Essai", pagesize=page, **margins)

@@ -203,7 +203,7 @@ def test_a_queued_message_is_delivered_as_it_was_written(queue):
         filename="annulation.ics",
     )
     message = EmailMultiAlternatives(
-        subject="Séminaire « Accès aux droits » : inscription confirmée",
+        subject="Séminaire « Accès aux droits » : inscription confirmée",
         body="Bonjour Aïcha,\n\nVotre inscription est confirmée.\n",
         from_email="UDCCAS de l'Exemple <ne-pas-repondre@udccas.test>",
         to=["aicha@exemple.fr"],
@@ -337,17 +337,17 @@ def test_a_refused_email_is_retried_later_and_later_then_reported_in_french(queu
     )
     failed = deliveries().get(status="FAILED")
     assert failed.exception_class_path == "union.mail.EmailNotDelivered"
-    reason = "connexion refusée par le serveur d'envoi : vérifiez EMAIL_HOST et EMAIL_PORT"
+    reason = "connexion refusée par le serveur d'envoi : vérifiez EMAIL_HOST et EMAIL_PORT"
     assert (
-        "E-mail non remis après 5 essais : « Convocation au conseil » pour elu@exemple.fr, "
-        f"dgs@exemple.fr. Dernière erreur : {reason}." in failed.traceback
+        "E-mail non remis après 5 essais : « Convocation au conseil » pour elu@exemple.fr, "
+        f"dgs@exemple.fr. Dernière erreur : {reason}." in failed.traceback
     )
 
     out = StringIO()
     call_command("check_task_queue", stdout=out)
     report = out.getvalue()
-    assert "E-mails non remis sur 7 jours, les plus récents d'abord :" in report
-    assert f"« Convocation au conseil » pour elu@exemple.fr, dgs@exemple.fr : {reason}" in report
+    assert "E-mails non remis sur 7 jours, les plus récents d'abord :" in report
+    assert f"« Convocation au conseil » pour elu@exemple.fr, dgs@exemple.fr : {reason}" in report
     assert "1 en échec sur 7 jours" in report
 
     # The admin's panel counts it and names it to administrators; the superuser's link leads to

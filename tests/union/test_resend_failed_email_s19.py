@@ -94,7 +94,7 @@ def page_messages(response) -> list[str]:
 def test_a_failed_email_is_resent_as_it_was_written_and_only_once(mail_server_down):
     message = EmailMultiAlternatives(
         subject="Invitation à votre espace",
-        body="Bonjour Nina,\n\nChoisissez votre mot de passe : https://bondy.test/lien/abc\n",
+        body="Bonjour Nina,\n\nChoisissez votre mot de passe : https://bondy.test/lien/abc\n",
         to=["nina@exemple.fr"],
         reply_to=["union@udccas.test"],
     )
@@ -200,7 +200,7 @@ def administrator_again() -> Client:
 
 
 def test_the_copy_is_kept_a_week_then_only_the_summary(mail_server_down):
-    send_mail("Mot de passe oublié", "Lien : https://portail.test/reset/xyz", None, ["c@ex.fr"])
+    send_mail("Mot de passe oublié", "Lien : https://portail.test/reset/xyz", None, ["c@ex.fr"])
     fail_all_attempts()
     (failed,) = failed_rows()
 
@@ -233,14 +233,14 @@ def test_past_the_keeping_period_the_button_gives_way_to_a_french_explanation(
     home = admin_home(admin)
     assert "« Accès accordé » pour ancien@exemple.fr" in home
     assert (
-        "Renvoi impossible : le message n&#x27;est gardé que 2 jours après son échec "
-        "(FAILED_EMAIL_KEEP_DAYS) ; refaites l&#x27;action qui l&#x27;envoyait" in home
+        "Renvoi impossible : le message n&#x27;est gardé que 2 jours après son échec "
+        "(FAILED_EMAIL_KEEP_DAYS) ; refaites l&#x27;action qui l&#x27;envoyait" in home
     )
     assert ">Renvoyer</button>" not in home and "Tout renvoyer" not in home
     # Posted anyway (a page left open): refused, in French, nothing queued.
     response = post_resend(admin, {"task": str(failed.pk)})
     (text,) = page_messages(response)
-    assert text.startswith("Non renvoyé : « Accès accordé » pour ancien@exemple.fr : le message")
+    assert text.startswith("Non renvoyé : « Accès accordé » pour ancien@exemple.fr : le message")
     assert not deliveries().filter(status="READY").exists()
 
 
@@ -272,7 +272,7 @@ def test_an_account_deleted_meanwhile_is_not_written_to_again(mail_server_down):
     mail_server_fixed(mail_server_down)
     response = post_resend(administrator(), {"all": "1"})
     assert page_messages(response) == [
-        "Non renvoyé : « Choisissez votre mot de passe » pour Nina@Exemple.fr : le compte de "
+        "Non renvoyé : « Choisissez votre mot de passe » pour Nina@Exemple.fr : le compte de "
         "nina@exemple.fr a été supprimé ou a changé d'adresse depuis"
     ]
     assert not deliveries().filter(status="READY").exists()
@@ -312,7 +312,7 @@ def test_a_seminar_confirmation_lost_to_the_mail_server_is_resent(mail_server_do
     call_command("check_task_queue", stdout=out)
     for address in ("personne1@exemple.fr", "personne2@exemple.fr"):
         assert f"« {subject} » pour {address}" in out.getvalue()
-    assert f"E-mail non remis après {MAX_ATTEMPTS} essais : « {subject} »" in (
+    assert f"E-mail non remis après {MAX_ATTEMPTS} essais : « {subject} »" in (
         failed_rows().first().traceback
     )
 
@@ -324,7 +324,7 @@ def test_a_seminar_confirmation_lost_to_the_mail_server_is_resent(mail_server_do
     response = post_resend(administrator(), {"all": "1"})
     assert page_messages(response) == [
         "1 e-mail remis en file d'envoi.",
-        f"Non renvoyé : « {subject} » pour personne2@exemple.fr : l'inscription a été "
+        f"Non renvoyé : « {subject} » pour personne2@exemple.fr : l'inscription a été "
         "anonymisée depuis (fin de la durée de conservation)",
     ]
     run_due_deliveries()

@@ -52,7 +52,7 @@ def test_every_footer_gives_the_unions_address_phone_and_legal_links(identity, p
     assert footer.find("a", href="mailto:contact@udccas93.demo")
     links = {a.get_text(strip=True): a["href"] for a in footer.find_all("a")}
     assert links["Mentions légales"] == "/mentions-legales/"
-    assert links["Accessibilité : non conforme"] == "/accessibilite/"
+    assert links["Accessibilité : non conforme"] == "/accessibilite/"
     assert links["Contact"] == "/contact/"
     assert links["Glossaire"] == "/glossaire/"
     assert links["Annuaire des membres"] == "/membres/"  # kept
@@ -100,7 +100,7 @@ def test_the_accessibility_statement_follows_the_rgaa(identity, portal):
     assert "Maillage est partiellement conforme" in text
     assert "par Cabinet Exemple a établi que 78 % des critères" in text
     footer = soup(portal.get("/contact/")).find("footer")
-    assert footer.find("a", string="Accessibilité : partiellement conforme")
+    assert footer.find("a", string="Accessibilité : partiellement conforme")
 
 
 def test_the_rgaa_mention_follows_the_audit_and_its_age():
@@ -123,7 +123,7 @@ def test_the_contact_page_gives_the_unions_details_and_where_to_ask_what(identit
     assert "12 avenue Jean-Jaurès" in card.get_text() and "Du lundi au vendredi" in card.get_text()
     assert card.find("a", href="tel:+33100000000")
     text = page.get_text(" ", strip=True)
-    assert "Vous cherchez une aide sociale ?" in text
+    assert "Vous cherchez une aide sociale ?" in text
     assert page.find("a", href="/membres/")
 
 

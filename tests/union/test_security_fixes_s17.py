@@ -154,7 +154,7 @@ def test_the_eleventh_token_request_in_a_minute_is_refused_in_french(real_limits
     refused = portal.post("/api/v1/auth/token/", {**wrong, "password": PASSWORD})
     assert refused.status_code == 429
     assert refused.json()["detail"].startswith(
-        "Trop de tentatives de connexion à l'API depuis votre adresse : réessayez dans "
+        "Trop de tentatives de connexion à l'API depuis votre adresse : réessayez dans "
     )
     assert int(refused["Retry-After"]) > 0
     # One count for the platform: a member host grants no ten more attempts.

@@ -91,4 +91,4 @@ def test_production_queues_tasks_for_the_worker():
 def test_an_unknown_task_backend_is_refused_in_french():
     result = run_production_check({**PRODUCTION_ENV, "TASKS_BACKEND": "celery"})
     assert result.returncode != 0
-    assert "TASKS_BACKEND doit valoir immediate ou database (reçu : 'celery')" in result.stderr
+    assert "TASKS_BACKEND doit valoir immediate ou database (reçu : 'celery')" in result.stderr

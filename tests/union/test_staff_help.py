@@ -67,7 +67,7 @@ def test_every_staff_group_reads_the_guide_in_french(site, group):
     for href in {a["href"] for a in main.find_all("a") if a["href"].startswith("#")}:
         assert main.find(id=href[1:]), href
     # The reader's own sections are marked; a table of roles with its caption and headers.
-    assert f"Votre rôle : {group}." in main.get_text()
+    assert f"Votre rôle : {group}." in main.get_text()
     marked = [li.a["href"] for li in toc.find_all("li") if "pour vous" in li.get_text()]
     expected = [f"#{s.anchor}" for s in SECTIONS if group == roles.UNION_ADMIN or group in s.groups]
     assert marked == expected

@@ -41,7 +41,7 @@ def test_a_moving_queue_is_reported_in_order(settings):
     later.enqueue(99, "reminder")  # not due yet: not waiting
     state = read_queue_state()
     assert (state.waiting, state.stalled) == (2, False)
-    assert "File des tâches en ordre : 2 tâche(s) en attente" in _run_command()
+    assert "File des tâches en ordre : 2 tâche(s) en attente" in _run_command()
     admin_home = host_client("localhost", organiser()).get("/admin/")
     assert 'id="task-queue' in admin_home.content.decode()
     assert STOPPED not in admin_home.content.decode()
@@ -52,7 +52,7 @@ def test_a_stalled_queue_warns_organisers_and_fails_the_monitoring_check(setting
     settings.TASKS = QUEUE
     _queue_emails(3, timedelta(minutes=42))
     assert read_queue_state().stalled
-    with pytest.raises(CommandError, match="n'avance plus : la plus ancienne attend depuis 42 min"):
+    with pytest.raises(CommandError, match="n'avance plus : la plus ancienne attend depuis 42 min"):
         _run_command()
     assert "en ordre" in _run_command("--max-wait", "60")
     client = host_client("localhost", organiser())

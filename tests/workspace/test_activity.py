@@ -459,7 +459,7 @@ def test_template_has_french_headers_and_imports_back_as_is(bondy, clients, tmp_
         assert ActivityFigure.objects.get(pole=pole, category=category).count == 12
         assert ActivityFigure.objects.count() == 2
     page = clients["agent"].get("/activite/importer/").content.decode()
-    assert "<code>année</code>" in page and "Colonnes : année, pôle, catégorie" in page
+    assert "<code>année</code>" in page and "Colonnes : année, pôle, catégorie" in page
 
 
 def test_import_errors_name_the_column_as_the_file_does(bondy, clients, tmp_path):
@@ -517,7 +517,7 @@ def test_deleting_a_figure_asks_for_confirmation_first(two_years, bondy, clients
     assert f'action="/activite/{figure.pk}/supprimer/"' not in report
     confirm = clients["agent"].get(f"/activite/{figure.pk}/supprimer/")
     soup = BeautifulSoup(confirm.content.decode(), "html.parser")
-    assert soup.h1.get_text() == "Supprimer ce chiffre d'activité ?"
+    assert soup.h1.get_text() == "Supprimer ce chiffre d'activité ?"
     facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl dt")}
     assert facts == {
         "Année": "2025",

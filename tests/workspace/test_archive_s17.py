@@ -207,8 +207,8 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
     assert identity["Nom dans l'union"] == "CCAS de Bondy"
     assert identity["Commune"] == "Bondy (93010)"
     assert identity["Téléphone"] == "01 48 50 00 00"
-    assert identity["Annuaire des membres : nom publié"] == "oui"
-    assert identity["Annuaire des membres : services publiés"] == "non"
+    assert identity["Annuaire des membres : nom publié"] == "oui"
+    assert identity["Annuaire des membres : services publiés"] == "non"
     assert rows(archive, "profil/services.csv")[1] == ["Épicerie sociale", "", "Ouverte le mardi"]
 
     mandates = rows(archive, "conseil/mandatures.csv")
@@ -285,8 +285,8 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
     assert "à la demande de direction@bondy.test" in readme
     for path in names - {"LISEZ-MOI.txt"}:
         if not path.startswith("documents/") or path == "documents/index.csv":
-            assert f"- {path} : " in readme, path
-    assert "documents/<catégorie>/" in readme and "Documents : 3 fichier(s) copié(s)." in readme
+            assert f"- {path} : " in readme, path
+    assert "documents/<catégorie>/" in readme and "Documents : 3 fichier(s) copié(s)." in readme
     assert "UTF-8 (avec BOM), séparateur point-virgule" in readme
     assert "aucun mot de passe" in readme
 

@@ -269,7 +269,7 @@ def test_a_figure_for_next_year_is_refused_by_the_form_and_the_import(bondy, cli
     response = client.post("/activite/saisir/", {**figure, "year": this_year + 1})
     assert response.status_code == 200
     assert field_error(response, "year") == (
-        f"L'année {this_year + 1} n'a pas commencé : saisissez une année entre 1990 et "
+        f"L'année {this_year + 1} n'a pas commencé : saisissez une année entre 1990 et "
         f"{this_year}, l'année en cours."
     )
     assert soup_of(response).find("input", attrs={"name": "year"})["max"] == str(this_year)
@@ -288,7 +288,7 @@ def test_a_figure_for_next_year_is_refused_by_the_form_and_the_import(bondy, cli
         {
             "line": 3,
             "column": "année",
-            "message": f"L'année {this_year + 1} n'a pas commencé : saisissez une année entre "
+            "message": f"L'année {this_year + 1} n'a pas commencé : saisissez une année entre "
             f"1990 et {this_year}, l'année en cours.",
         }
     ]
@@ -318,12 +318,12 @@ def test_the_entry_form_reads_counts_with_spaces(bondy, clients, count):
 @pytest.mark.parametrize(
     "count, message",
     [
-        ("3 000 000 000", "Nombre trop grand : au plus 2\u202f147\u202f483\u202f647."),
+        ("3 000 000 000", "Nombre trop grand : au plus 2\u202f147\u202f483\u202f647."),
         (
             "12,5",
-            "Nombre invalide : « 12,5 » (attendu : un entier positif ou nul, par exemple 1 234).",
+            "Nombre invalide : « 12,5 » (attendu : un entier positif ou nul, par exemple 1 234).",
         ),
-        ("-3", "Nombre invalide : « -3 » (attendu : un entier positif ou nul, par exemple 1 234)."),
+        ("-3", "Nombre invalide : « -3 » (attendu : un entier positif ou nul, par exemple 1 234)."),
     ],
 )
 def test_the_entry_form_refuses_counts_as_the_import_does(bondy, clients, tmp_path, count, message):

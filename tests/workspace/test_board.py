@@ -184,7 +184,7 @@ def test_deleting_a_board_member_asks_for_confirmation_first(bondy, clients):
     confirm = clients["director"].get(f"/conseil/membres/{seat.pk}/supprimer/")
     assert confirm.status_code == 200
     soup = BeautifulSoup(confirm.content.decode(), "html.parser")
-    assert soup.h1.get_text() == "Supprimer Nommé0 Asso0 du conseil d'administration ?"
+    assert soup.h1.get_text() == "Supprimer Nommé0 Asso0 du conseil d'administration ?"
     facts = {dt.get_text(): dt.find_next_sibling("dd").get_text() for dt in soup.select("dl dt")}
     assert facts["Siège"] == "Nommé(e) par le maire" and facts["Mandature"] == "2020-2026"
     assert "Associations familiales" in facts["Association"]

@@ -34,7 +34,7 @@ def panel_template(tmp_path, settings):
     """fake/panel.html, the template of the panels below."""
     template_dir = tmp_path / "templates"
     (template_dir / "fake").mkdir(parents=True)
-    (template_dir / "fake" / "panel.html").write_text("<p>Séminaires à venir : {{ count }}</p>")
+    (template_dir / "fake" / "panel.html").write_text("<p>Séminaires à venir : {{ count }}</p>")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], template_dir]}
     ]
@@ -56,7 +56,7 @@ def test_panels_are_rendered_and_failures_left_out(bondy, clients, monkeypatch, 
     response = clients["viewer"].get("/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "<h2" in page and "Prochains séminaires" in page and "Séminaires à venir : 3" in page
+    assert "<h2" in page and "Prochains séminaires" in page and "Séminaires à venir : 3" in page
     assert page.count('id="panel-') == 1
 
 

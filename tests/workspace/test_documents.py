@@ -24,7 +24,7 @@ def test_upload_form_announces_size_limit_and_formats(clients):
     help_text = soup.find(id=file_input["aria-describedby"]).get_text()
     # Was « Tous formats acceptés »: since session 15 only office formats are (an .exe or an
     # .html page was stored and served from the member's host).
-    assert "20 Mo au plus" in help_text and "Formats acceptés : PDF, ODT" in help_text
+    assert "20 Mo au plus" in help_text and "Formats acceptés : PDF, ODT" in help_text
 
 
 def test_upload_says_it_worked(bondy, clients):
@@ -72,7 +72,7 @@ def test_director_deletes_a_document_after_confirming(
         assert clients[role].post(f"/documents/{document.pk}/supprimer/").status_code == 403
 
     soup = soup_of(clients["director"].get(f"/documents/{document.pk}/supprimer/"))
-    assert soup.h1.get_text() == "Supprimer le document « Budget 2025 » ?"
+    assert soup.h1.get_text() == "Supprimer le document « Budget 2025 » ?"
     form = soup.find("main").find("form", method="post")
     assert form.button.get_text() == "Confirmer la suppression"
     assert form.find("a", href="/documents/") is not None

@@ -51,7 +51,7 @@ def test_a_new_space_shows_every_first_step_unticked_to_its_director_only(bondy)
     director = make_person(bondy, "direction@bondy.test")
     steps = first_steps(member_client(bondy, director))
     assert list(steps) == STEPS
-    assert all(not done and state == "À faire : " for done, state, _link in steps.values())
+    assert all(not done and state == "À faire : " for done, state, _link in steps.values())
     assert steps["Saisir le conseil d'administration"][2] == "/conseil/mandats/ajouter/"
     assert steps["Saisir un premier indicateur ABS"][2] == "/abs/observations/ajouter/"
     # The publication step leads to the profile page's part where the choice is made.
@@ -75,7 +75,7 @@ def test_entering_the_current_mandate_through_its_page_ticks_the_board_step(bond
     )
     assert response.status_code == 302
     steps = first_steps(client)
-    assert steps["Saisir le conseil d'administration"] == (True, "Fait : ", "/conseil/")
+    assert steps["Saisir le conseil d'administration"] == (True, "Fait : ", "/conseil/")
     assert [label for label, (done, *_rest) in steps.items() if not done] == [
         label for label in STEPS if label != "Saisir le conseil d'administration"
     ]

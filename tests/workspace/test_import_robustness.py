@@ -99,10 +99,10 @@ def test_numbers_too_large_for_the_database_are_refused_by_line_and_column(
         (5, "montant"),
         (6, "année"),
     }
-    assert errors[(3, "nombre")] == "Nombre trop grand : au plus 2\u202f147\u202f483\u202f647."
+    assert errors[(3, "nombre")] == "Nombre trop grand : au plus 2\u202f147\u202f483\u202f647."
     assert (
         errors[(4, "montant")]
-        == "Montant trop grand : au plus 999\u202f999\u202f999\u202f999,99 €."
+        == "Montant trop grand : au plus 999\u202f999\u202f999\u202f999,99 €."
     )
     page = page_import(clients["agent"], path)
     assert page.status_code == 200 and "Nombre trop grand" in page.content.decode()

@@ -159,7 +159,7 @@ def test_resending_carries_the_typed_name_over(
     membership = Membership.objects.get(member=bondy, user=nadia)
     with django_capture_on_commit_callbacks(execute=True):
         response = director.post(f"/equipe/{membership.pk}/renvoyer/", follow=True)
-    assert message(response).startswith("Invitation renvoyée à Nadia Tapée (nadia@ccas.test) :")
+    assert message(response).startswith("Invitation renvoyée à Nadia Tapée (nadia@ccas.test) :")
     with schema_context(bondy.schema_name):
         rows = list(TeamInvitation.objects.values_list("first_name", "last_name"))
     assert rows == [("Nadia", "Tapée"), ("Nadia", "Tapée")]

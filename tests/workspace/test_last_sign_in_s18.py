@@ -171,7 +171,7 @@ def test_an_invitation_reads_the_same_for_an_address_that_had_an_account(
         box = soup_of(response).find(class_="messages").get_text(" ", strip=True)
         said[email] = box.replace(email, "<adresse>")
     assert said["connue@ccas.test"] == said["nouvelle@ccas.test"]
-    assert said["nouvelle@ccas.test"].startswith("Invitation renvoyée à <adresse> (<adresse>) :")
+    assert said["nouvelle@ccas.test"].startswith("Invitation renvoyée à <adresse> (<adresse>) :")
 
     # The space's journal: the same line for both.
     lines = [

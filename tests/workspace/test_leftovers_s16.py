@@ -149,7 +149,7 @@ def test_the_documents_api_filters_by_category_and_refuses_an_unknown_one_in_fre
     assert wrong.status_code == 400
     assert wrong.json() == {
         "category": [
-            "Catégorie inconnue « Budget » : conseil, budget, reglements, abs, rapports, "
+            "Catégorie inconnue « Budget » : conseil, budget, reglements, abs, rapports, "
             "conventions ou autres."
         ]
     }
@@ -187,7 +187,7 @@ def test_each_total_of_the_activity_api_says_what_it_measures(bondy):
     # The names the report page gives.
     page = client.get("/activite/?annee=2025").content.decode()
     for measure in ("Domiciliations actives au 31 décembre", "Secours accordés (total)"):
-        assert f"Chiffre clé : <strong>{measure}</strong>" in page
+        assert f"Chiffre clé : <strong>{measure}</strong>" in page
 
 
 # --- 3. A CIAS's board: the président of the EPCI and its council ----------------------------
@@ -229,11 +229,11 @@ def test_the_board_rules_name_the_president_of_the_epci_for_a_cias_and_the_maire
     without_president(cias)
     ccas = compliance_of(bondy, ccas_client)
     assert ccas["president"]["detail"] == (
-        "Aucun président de droit : le maire préside le conseil d'administration."
+        "Aucun président de droit : le maire préside le conseil d'administration."
     )
     epci = compliance_of(cias, cias_client)
     assert epci["president"]["detail"] == (
-        "Aucun président de droit : le président de l'EPCI préside le conseil d'administration."
+        "Aucun président de droit : le président de l'EPCI préside le conseil d'administration."
     )
     for rule in epci.values():
         text = f"{rule['label']} {rule['detail']}"
@@ -254,11 +254,11 @@ def test_the_renewal_alert_of_a_cias_names_the_epci_and_counts_from_its_council(
     assert renewal.deadline == (
         "Après chaque renouvellement du conseil municipal, celui-ci élit ses représentants au "
         "conseil d'administration et le maire nomme les autres membres, dans les deux mois "
-        "suivant l'installation du conseil municipal (CASF R123-10) : au plus tard le 29 mai "
+        "suivant l'installation du conseil municipal (CASF R123-10) : au plus tard le 29 mai "
         "2026 pour un conseil municipal installé le 29 mars 2026, dernier jour possible."
     )
     assert renewal.presidency_check == (
-        "Le maire, président de droit, a pu changer avec les élections : vérifiez la présidence."
+        "Le maire, président de droit, a pu changer avec les élections : vérifiez la présidence."
     )
     assert renewal.presidency_changed == "Le maire, président de droit, a pu changer."
 
@@ -273,11 +273,11 @@ def test_the_renewal_alert_of_a_cias_names_the_epci_and_counts_from_its_council(
         "Après chaque renouvellement général des conseils municipaux, le conseil communautaire, "
         "renouvelé avec eux, élit ses représentants au conseil d'administration et le président "
         "de l'EPCI nomme les autres membres, dans les deux mois suivant l'installation du "
-        "conseil communautaire (CASF R123-10 et R123-27) : au plus tard le 24 juin 2026 pour un "
+        "conseil communautaire (CASF R123-10 et R123-27) : au plus tard le 24 juin 2026 pour un "
         "conseil communautaire installé le 24 avril 2026 (CGCT L5211-8), dernier jour possible."
     )
     assert renewal.presidency_check == (
-        "Le président de l'EPCI, président de droit, a pu changer avec les élections : "
+        "Le président de l'EPCI, président de droit, a pu changer avec les élections : "
         "vérifiez la présidence."
     )
     for text in (renewal.deadline, renewal.presidency_check, renewal.presidency_changed):

@@ -40,7 +40,7 @@ def test_an_empty_term_is_deleted_after_confirmation_and_only_in_its_own_space(t
     page = client.get(f"/conseil/mandats/{bondys_mistake.pk}/").content.decode()
     assert f'href="{url}">Supprimer cette mandature sans membre' in page
     confirm = html.unescape(client.get(url).content.decode())
-    assert "Supprimer la mandature 2001-2008 ?" in confirm
+    assert "Supprimer la mandature 2001-2008 ?" in confirm
     assert "du 18 mars 2001 au 15 mars 2008" in confirm
     assert mandate_labels(bondy) == {"2001-2008"}  # looking deletes nothing
 
@@ -63,7 +63,7 @@ def test_a_term_with_members_is_not_deleted(bondy):
     url = f"/conseil/mandats/{mandate.pk}/supprimer/"
     assert url not in client.get("/conseil/").content.decode()
     for response in (client.get(url, follow=True), client.post(url, follow=True)):
-        assert "La mandature 2020-2026 a des membres : retirez-les d'abord" in html.unescape(
+        assert "La mandature 2020-2026 a des membres : retirez-les d'abord" in html.unescape(
             response.content.decode()
         )
     assert mandate_labels(bondy) == {"2020-2026"}

@@ -61,7 +61,7 @@ def test_an_identical_figure_is_refused_with_the_french_sentence_and_kept(bondy,
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Un chiffre existe déjà pour 2025, « Secours », « Transports » : <a " in page
+    assert "Un chiffre existe déjà pour 2025, « Secours », « Transports » : <a " in page
     assert ">modifiez le chiffre existant</a>." in page  # its link: test_session7_fixes.py
     assert "Un objet" not in page and "avec ces champs" not in page
     assert 'value="9"' in page  # what was typed stays
@@ -207,7 +207,7 @@ def test_board_and_dashboard_warn_of_seats_ending_soon(bondy, clients):
     items = [li.get_text(" ", strip=True) for li in section.find_all("li")]
     end_1 = timezone.localdate() + timedelta(1)
     assert len(items) == 2  # Conseil2 ends in 200 days: not yet
-    assert items[0].startswith("Nommé3 Asso3 (nommé(e) par le maire) : mandat jusqu'au ")
+    assert items[0].startswith("Nommé3 Asso3 (nommé(e) par le maire) : mandat jusqu'au ")
     assert items[0].endswith("(demain).")
     day = "1er" if end_1.day == 1 else str(end_1.day)
     assert f"jusqu'au {day} {MONTHS[end_1.month - 1]} {end_1.year} (demain)" in items[0]

@@ -127,7 +127,7 @@ def test_a_pole_shows_its_key_figure_never_a_sum_of_unlike_figures(reviewed, bon
         row[0]: row for row in rows[1:] if len(row) > 1 and row[1].startswith(("Total", "Chiffre"))
     }
     assert summaries[DOMICILIATION][1:3] == [
-        "Chiffre clé du pôle : Domiciliations actives au 31 décembre",
+        "Chiffre clé du pôle : Domiciliations actives au 31 décembre",
         "412",
     ]
     assert summaries["Aides facultatives"][2] == "723"
@@ -242,7 +242,7 @@ def test_a_past_year_is_the_dashboards_once_every_figure_has_its_counterpart(bon
         assert (overview.report.year, overview.complete) == (2024, True)
         (entry,) = overview.entering
         assert (entry.year, entry.entered, entry.missing, entry.over) == (2025, 1, 1, True)
-        assert entry.note == "1 chiffre saisi ; 1 chiffre de 2024 n'a pas encore d'équivalent."
+        assert entry.note == "1 chiffre saisi ; 1 chiffre de 2024 n'a pas encore d'équivalent."
         # Calls stopped: entered as 0, the year is complete and becomes the dashboard's.
         add_figures(bondy, (2025, "Accueil", "Appels téléphoniques", 0, None))
         overview = activity.activity_overview(march)

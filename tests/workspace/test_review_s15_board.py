@@ -216,8 +216,8 @@ def test_renewing_the_board_closes_the_old_mandate_and_carries_the_reappointed(t
     assert response.redirect_chain[-1][0] == f"/conseil/mandats/{new.pk}/"
     message = text_of(response)
     assert (
-        "Conseil renouvelé : mandature 2026-2032 ouverte le 20 avril 2026, mandature "
-        "2020-2026 close le 19 avril 2026 ; 3 membres reconduits." in message
+        "Conseil renouvelé : mandature 2026-2032 ouverte le 20 avril 2026, mandature "
+        "2020-2026 close le 19 avril 2026 ; 3 membres reconduits." in message
     )
     # The board page now shows the new board, and no longer asks for a renewal.
     board = client.get("/conseil/").content.decode()

@@ -86,7 +86,7 @@ def test_files_outside_the_office_formats_are_refused(bondy, clients, name, cont
     assert response.status_code == 200
     assert error in field_error(response, "file")
     assert soup_of(response).title.get_text().startswith("Erreur – Documents")
-    assert "Formats acceptés : PDF, ODT" in field_error(response, "file") or (
+    assert "Formats acceptés : PDF, ODT" in field_error(response, "file") or (
         "Enregistrez-le à nouveau" in field_error(response, "file")
     )
     assert stored(bondy) == []
@@ -124,7 +124,7 @@ def test_the_upload_form_lists_the_formats_and_warns_about_client_and_health_dat
     file_input = soup.find("input", attrs={"name": "file"})
     assert ".pdf" in file_input["accept"] and ".exe" not in file_input["accept"]
     help_text = soup.find(id=file_input["aria-describedby"].split()[0]).get_text()
-    assert "20 Mo au plus. Formats acceptés : PDF, ODT, ODS" in help_text
+    assert "20 Mo au plus. Formats acceptés : PDF, ODT, ODS" in help_text
     warning = soup.find(id="documents-privacy")
     text = warning.get_text(" ", strip=True)
     assert "dossiers de personnes accompagnées" in text and "données de santé" in text

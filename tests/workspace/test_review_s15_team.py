@@ -226,7 +226,7 @@ def test_removing_an_access_asks_for_confirmation_first(bondy, montreuil, client
     assert team.find("form", action=f"/equipe/{viewer.pk}/retirer/") is None  # no one-click
 
     page = soup_of(clients["director"].get(f"/equipe/{viewer.pk}/retirer/"))
-    assert page.h1.get_text() == "Retirer l'accès de viewer@bondy.test à l'espace ?"
+    assert page.h1.get_text() == "Retirer l'accès de viewer@bondy.test à l'espace ?"
     form = page.find("main").find("form", method="post")
     assert form.button.get_text() == "Retirer l'accès"
     assert form.find("a", href="/equipe/") is not None
@@ -265,7 +265,7 @@ def test_a_role_change_says_what_changed(bondy, clients, people):
     response = clients["director"].post(
         f"/equipe/{membership.pk}/role/", {"role": "director"}, follow=True
     )
-    assert "Le rôle d'Awa Diallo reste « Directeur ou directrice » : rien ne change." in (
+    assert "Le rôle d'Awa Diallo reste « Directeur ou directrice » : rien ne change." in (
         messages_of(response)
     )
 
@@ -377,7 +377,7 @@ def test_the_profile_form_marks_what_the_directory_shows(two_members, clients):
         assert mark in helptext(page, name), name
     for name in ("legal_name", "director_name", "kind"):
         assert mark not in helptext(page, name), name
-    assert "Par exemple : lundi-vendredi" in helptext(page, "opening_hours")  # kept
+    assert "Par exemple : lundi-vendredi" in helptext(page, "opening_hours")  # kept
     assert mark not in page.find("legend", string=re.compile("Service 1")).get_text()
 
     with schema_context(bondy.schema_name):

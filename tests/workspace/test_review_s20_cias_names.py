@@ -29,8 +29,8 @@ def readme_of(client) -> str:
 
 def test_the_archive_of_a_cias_says_cias(cias, bondy):
     readme = readme_of(member_client(cias, make_person(cias, "d@cias.test")))
-    assert "profil/fiche-identite.csv : La fiche d'identité du CIAS (page Profil)" in readme
-    assert "evenements/inscriptions.csv : Les personnes que le CIAS a inscrites" in readme
+    assert "profil/fiche-identite.csv : La fiche d'identité du CIAS (page Profil)" in readme
+    assert "evenements/inscriptions.csv : Les personnes que le CIAS a inscrites" in readme
     assert "CCAS" not in readme.replace("UDCCAS", "")
     # Bondy's CCAS keeps its word.
     readme = readme_of(member_client(bondy, make_person(bondy, "d@bondy.test")))

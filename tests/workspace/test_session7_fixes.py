@@ -286,7 +286,7 @@ def test_the_report_says_what_is_missing_and_compares_only_complete_poles(partia
     soup = soup_of(bondy_client.get("/activite/?annee=2025"))
     notice = soup.find(class_="notice-warn").get_text(" ", strip=True)
     assert "Saisie incomplète : 1 chiffre de 2024 n'a pas encore d'équivalent en 2025" in notice
-    assert "Secours : Obsèques" in notice
+    assert "Secours : Obsèques" in notice
     secours = total_row(soup, "Secours")
     assert "saisie incomplète" in secours.get_text()
     # 15 against 14 would read +7,1 %: half a pole against a whole one. Withheld.

@@ -229,7 +229,7 @@ def tasks_setting(default: str) -> dict:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(
-            f"TASKS_BACKEND doit valoir {' ou '.join(TASK_BACKENDS)} (reçu : {name!r})."
+            f"TASKS_BACKEND doit valoir {' ou '.join(TASK_BACKENDS)} (reçu : {name!r})."
         )
     return {"default": {"BACKEND": TASK_BACKENDS[name]}}
 

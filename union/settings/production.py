@@ -43,7 +43,7 @@ def admins_from(value: str) -> list[str]:
     pairs = [pair for pair in getaddresses([value]) if pair != ("", "")]
     if not pairs or any("@" not in address for _, address in pairs):
         raise ImproperlyConfigured(
-            f"ADMINS n'est pas une liste d'adresses e-mail lisible : « {value} ». Écrivez par "
+            f"ADMINS n'est pas une liste d'adresses e-mail lisible : « {value} ». Écrivez par "
             'exemple ADMINS="Équipe technique <technique@udccas.example.fr>, autre@example.fr".'
         )
     admins = []
@@ -112,7 +112,7 @@ def delivery_mailer(*, silent: bool = False) -> dict:
     backend = os.environ.get("EMAIL_BACKEND", "") or SMTP_EMAIL_BACKEND
     if backend == QUEUED_EMAIL_BACKEND:
         raise ImproperlyConfigured(
-            "EMAIL_BACKEND nomme le serveur qui remet vraiment les e-mails (SMTP par défaut) : "
+            "EMAIL_BACKEND nomme le serveur qui remet vraiment les e-mails (SMTP par défaut) : "
             "la file d'envoi est déjà en place devant lui. Retirez EMAIL_BACKEND, ou donnez "
             f"{SMTP_EMAIL_BACKEND}."
         )
@@ -153,7 +153,7 @@ EMAIL_SUBJECT_PREFIX = f"[{PLATFORM_NAME}] "
 if os.environ.get("CACHE_URL"):
     if find_spec("redis") is None:
         raise ImproperlyConfigured(
-            "CACHE_URL demande le paquet Python redis : installez Maillage avec "
+            "CACHE_URL demande le paquet Python redis : installez Maillage avec "
             'pip install ".[redis]" (ou retirez CACHE_URL pour garder le cache de chaque '
             "processus)."
         )

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = (
         "Importe des valeurs de référence (France, régions, départements, EPCI/EPT) depuis un "
         "fichier CSV ou XLSX aux colonnes level,code,indicator,year,value[,source]. "
-        "Tout ou rien : une seule ligne fausse et rien n'est importé."
+        "Tout ou rien : une seule ligne fausse et rien n'est importé."
     )
 
     def add_arguments(self, parser):
@@ -23,12 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, source: str, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {path}")
+            raise CommandError(f"Fichier introuvable : {path}")
         try:
             with path.open("rb") as handle:
                 count = import_references(File(handle, name=path.name), default_source=source)
         except ImportRejected as rejected:
-            lines = [f"ligne {e.line}, {_column(e.column)} : {e.message}" for e in rejected.errors]
+            lines = [f"ligne {e.line}, {_column(e.column)} : {e.message}" for e in rejected.errors]
             raise CommandError(
                 "Fichier refusé, rien n'a été importé.\n" + "\n".join(lines)
             ) from None

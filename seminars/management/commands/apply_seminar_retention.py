@@ -14,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = apply_retention()
         self.stdout.write(
-            f"Besoins particuliers effacés : {result.needs_erased} inscription(s). "
-            f"Inscriptions anonymisées : {result.anonymised}."
+            f"Besoins particuliers effacés : {result.needs_erased} inscription(s). "
+            f"Inscriptions anonymisées : {result.anonymised}."
         )

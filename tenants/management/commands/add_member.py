@@ -5,7 +5,7 @@ from tenants.services import OnboardingError, grant_membership, member_url, onbo
 
 
 class Command(BaseCommand):
-    help = "Ajoute un membre (CCAS ou CIAS) à l'union : son espace, son domaine, et sa direction."
+    help = "Ajoute un membre (CCAS ou CIAS) à l'union : son espace, son domaine, et sa direction."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--director", help="Email du directeur ou de la directrice")
         parser.add_argument(
             "--password",
-            help="Mot de passe de la direction (installations scriptées ; sinon un lien lui est envoyé)",
+            help="Mot de passe de la direction (installations scriptées ; sinon un lien lui est envoyé)",
         )
 
     def handle(self, *args, insee, kind, epci, name, director, password, **options):
@@ -27,11 +27,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         # From the portal's configured address (WAGTAILADMIN_BASE_URL), as the e-mails' links:
         # https and no port in production, http://…:8000 in development.
-        self.stdout.write(self.style.SUCCESS(f"{member.name} créé : {member_url(member)}"))
+        self.stdout.write(self.style.SUCCESS(f"{member.name} créé : {member_url(member)}"))
         if director:
             grant_membership(member, director, Membership.Role.DIRECTOR, password=password)
             how = "mot de passe fourni" if password else "lien de création du mot de passe envoyé"
-            self.stdout.write(f"Direction : {director} ({how}).")
+            self.stdout.write(f"Direction : {director} ({how}).")
         return None
 
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"COG importé : {report.regions} régions, {report.departements} départements, "
+                f"COG importé : {report.regions} régions, {report.departements} départements, "
                 f"{report.intercommunalities} EPCI/EPT, {report.communes} communes, "
                 f"{report.aliases} anciens noms."
             )

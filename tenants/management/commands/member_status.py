@@ -6,7 +6,7 @@ from tenants.services import set_member_status
 
 
 class Command(BaseCommand):
-    help = "Change le statut d'un membre : active, suspended (espace fermé, rien n'est supprimé) ou left."
+    help = "Change le statut d'un membre : active, suspended (espace fermé, rien n'est supprimé) ou left."
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, slug, status, **options):
         member = set_member_status(member_for_slug(slug), status)
-        self.stdout.write(self.style.SUCCESS(f"{member.name} : {member.get_status_display()}"))
+        self.stdout.write(self.style.SUCCESS(f"{member.name} : {member.get_status_display()}"))

@@ -16,7 +16,7 @@ from union.task_queue import STALLED_AFTER, read_queue_state, uses_database_queu
 
 class Command(BaseCommand):
     help = (
-        "Vérifie que la file des tâches (e-mails, rappels) avance : sort en erreur (code 1) "
+        "Vérifie que la file des tâches (e-mails, rappels) avance : sort en erreur (code 1) "
         "si une tâche attend depuis plus de --max-wait minutes, signe qu'aucun "
         "`manage.py db_worker` ne tourne, ou si les tâches ne passent pas par la file "
         "(réglages de production non chargés)."
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--max-wait",
             type=int,
             default=int(STALLED_AFTER.total_seconds() // 60),
-            help="attente tolérée de la plus ancienne tâche, en minutes (défaut : %(default)s)",
+            help="attente tolérée de la plus ancienne tâche, en minutes (défaut : %(default)s)",
         )
         parser.add_argument(
             "--fail-on-undelivered",
@@ -35,14 +35,14 @@ class Command(BaseCommand):
             metavar="MINUTES",
             default=0,
             help="sortir aussi en erreur (code 2) si un e-mail a échoué pour de bon dans les "
-            "MINUTES dernières minutes ; mettez la période du cron (5) pour être prévenu une "
-            "fois de chaque échec (défaut : 0, jamais)",
+            "MINUTES dernières minutes ; mettez la période du cron (5) pour être prévenu une "
+            "fois de chaque échec (défaut : 0, jamais)",
         )
         parser.add_argument(
             "--resend-failed",
             action="store_true",
             help="renvoyer d'abord, pour cinq nouveaux essais, les e-mails non remis encore "
-            "gardés (FAILED_EMAIL_KEEP_DAYS jours) : à lancer une fois le serveur d'envoi réparé",
+            "gardés (FAILED_EMAIL_KEEP_DAYS jours) : à lancer une fois le serveur d'envoi réparé",
         )
         parser.add_argument(
             "--allow-immediate",
@@ -72,13 +72,13 @@ class Command(BaseCommand):
             if not allow_immediate:
                 raise CommandError(
                     "Les tâches ne passent pas par la file PostgreSQL (réglages "
-                    f"{settings.SETTINGS_MODULE}) : la file de production n'est pas surveillée. "
+                    f"{settings.SETTINGS_MODULE}) : la file de production n'est pas surveillée. "
                     "Vérifiez DJANGO_SETTINGS_MODULE (union.settings.production) et que le "
-                    "fichier d'environnement (par exemple /etc/maillage.env) est bien chargé ; "
+                    "fichier d'environnement (par exemple /etc/maillage.env) est bien chargé ; "
                     "en développement, ajoutez --allow-immediate."
                 )
             self.stdout.write(
-                "Les tâches s'exécutent immédiatement (TASKS_BACKEND=immediate) : "
+                "Les tâches s'exécutent immédiatement (TASKS_BACKEND=immediate) : "
                 "il n'y a pas de file à surveiller."
             )
             return
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         )
         if state.failed_emails:
             # After their last attempt (union.mail): who did not get what, and why.
-            self.stdout.write("E-mails non remis sur 7 jours, les plus récents d'abord :")
+            self.stdout.write("E-mails non remis sur 7 jours, les plus récents d'abord :")
             for failed in state.failed_emails:
                 self.stdout.write(f"  - {failed}")
             if any(failed.resendable_until for failed in state.failed_emails):
@@ -96,13 +96,13 @@ class Command(BaseCommand):
                 )
         if state.waited > timedelta(minutes=max_wait):
             raise CommandError(
-                f"La file des tâches n'avance plus : la plus ancienne attend depuis "
+                f"La file des tâches n'avance plus : la plus ancienne attend depuis "
                 f"{state.waited_label} ({summary}). Lancez `manage.py db_worker`."
             )
         if fail_on_undelivered:
             fail_undelivered_since(timezone.now() - timedelta(minutes=fail_on_undelivered), state)
         waited = f", la plus ancienne depuis {state.waited_label}" if state.waiting else ""
-        self.stdout.write(f"File des tâches en ordre : {summary}{waited}.")
+        self.stdout.write(f"File des tâches en ordre : {summary}{waited}.")
 
 
 def fail_undelivered_since(since, state) -> None:
@@ -116,8 +116,8 @@ def fail_undelivered_since(since, state) -> None:
         moment = f"{local:%d/%m/%Y} à {french_time(local)}"  # « 02/12/2026 à 14 h 05 »
         raise CommandError(
             f"{len(recent)} e-mail(s) non remis depuis le {moment} (cinq essais sur une "
-            f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) puis renvoyez-les "
-            "(`check_task_queue --resend-failed`, ou « Renvoyer » sur l'accueil de l'admin) ; "
+            f"heure) :\n{lines}\nRéparez l'envoi (EMAIL_HOST…) puis renvoyez-les "
+            "(`check_task_queue --resend-failed`, ou « Renvoyer » sur l'accueil de l'admin) ; "
             "passé FAILED_EMAIL_KEEP_DAYS jours, refaites l'action qui l'envoyait (invitation, "
             "lien de connexion…).",
             returncode=2,

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         run = apply_account_retention()
         self.stdout.write(
-            f"Comptes inutilisés : {plural(run.warned, 'compte averti', 'comptes avertis')}, "
+            f"Comptes inutilisés : {plural(run.warned, 'compte averti', 'comptes avertis')}, "
             f"{plural(run.deactivated, 'compte désactivé', 'comptes désactivés')}."
         )
         if run.without_email:
@@ -26,5 +26,5 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"{plural(count, 'compte', 'comptes')} sans adresse e-mail {state} "
-                f"(à compléter ou désactiver dans l'admin) : {', '.join(run.without_email)}."
+                f"(à compléter ou désactiver dans l'admin) : {', '.join(run.without_email)}."
             )

@@ -12,5 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         deleted = prune_audit_trail()
         self.stdout.write(
-            f"Journal d'audit : {plural(deleted, 'ligne effacée', 'lignes effacées')}."
+            f"Journal d'audit : {plural(deleted, 'ligne effacée', 'lignes effacées')}."
         )

@@ -13,8 +13,8 @@ from union.services import (
 
 class Command(BaseCommand):
     help = (
-        "Prépare la base : schéma public, schéma modèle des membres, schémas des membres, "
-        "groupes de l'union, référentiel géographique. Idempotent ; à lancer à chaque déploiement."
+        "Prépare la base : schéma public, schéma modèle des membres, schémas des membres, "
+        "groupes de l'union, référentiel géographique. Idempotent ; à lancer à chaque déploiement."
     )
 
     def add_arguments(self, parser):

@@ -17,8 +17,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django_tenants.utils import get_public_schema_name, schema_context
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
+
+from union.formats import of_union
 
 WINDOW_SECONDS = 3600
 
@@ -70,4 +73,27 @@ class LimitedPasswordResetMixin:
 
 class AdminPasswordResetForm(LimitedPasswordResetMixin, WagtailPasswordResetForm):
     """The Wagtail admin's form (/admin/password_reset/), limited likewise. Its e-mail already
-    links to WAGTAILADMIN_BASE_URL when set (always here)."""
+    links to WAGTAILADMIN_BASE_URL when set (always here).
+
+    Wagtail's view sends its text alone (no `html_email_template_name`): the form adds the HTML
+    alternative, in the platform's frame like the portal's reset e-mail, with what it reads:
+    `subject` (its title and heading), `platform_name`, `of_platform`. The text stays Wagtail's."""
+
+    html_email_template_name = "wagtailadmin/account/password_reset/email.html"
+
+    def send_reset_emails(self, *args, **kwargs):
+        kwargs["html_email_template_name"] = (
+            kwargs.get("html_email_template_name") or self.html_email_template_name
+        )
+        extra = {
+            **kwargs["extra_email_context"],
+            "platform_name": settings.PLATFORM_NAME,
+            "of_platform": of_union(settings.PLATFORM_NAME),  # de l'UDCCAS…, with its article
+        }
+        subject_template = kwargs.get(
+            "subject_template_name", "wagtailadmin/account/password_reset/email_subject.txt"
+        )
+        # As Django's send_mail writes the subject: on one line.
+        extra["subject"] = "".join(render_to_string(subject_template, extra).splitlines())
+        kwargs["extra_email_context"] = extra
+        super().send_reset_emails(*args, **kwargs)

@@ -282,6 +282,10 @@ WAGTAILUSERS_PASSWORD_REQUIRED = False
 # outside image.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# Wagtail's moderation notifications (submitted, approved, changes requested, comments) go in text
+# AND HTML like every e-mail of the platform: without this Wagtail sends the text alone. The HTML
+# is ours, in the platform's frame (templates/wagtailadmin/notifications/base.html).
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 
 # Attempts at /api/v1/auth/token/ (address and password in exchange for a token) per client
 # address, all hosts together (union.tokens: DRF's ScopedRateThrottle, scope "auth", read at

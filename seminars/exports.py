@@ -14,6 +14,7 @@ from seminars.models import (
     atelier_slot,
     slots_need_date,
 )
+from seminars.stats import atelier_names
 from tenants.matching import fold
 from union.formats import french_time, long_date
 from union.spreadsheets import (
@@ -93,10 +94,10 @@ def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
 
 
 def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> str:
-    """ASCII, whatever the titles (Wagtail's slugs keep accents): see ascii_file_name."""
-    return ascii_file_name(
-        "emargement", seminar.slug, atelier.title if atelier else "", extension=extension
-    )
+    """ASCII, whatever the titles (Wagtail's slugs keep accents): see ascii_file_name. An
+    atelier's title with its time slot when another atelier has the same (atelier_names)."""
+    name = atelier_names(seminar.ateliers.all(), seminar)[atelier.pk] if atelier else ""
+    return ascii_file_name("emargement", seminar.slug, name, extension=extension)
 
 
 def export_attendance(seminar: SeminarPage, fmt: str, atelier: Atelier | None = None) -> bytes:
@@ -233,6 +234,9 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
     """The organiser's list as shown (filters and order kept), with every column they work with:
     catering and accessibility needs, ateliers, status, consent, check-in."""
     workbook, sheet = new_sheet("Inscriptions", LIST_COLUMNS, title=sheet_title(seminar))
+    # Each atelier told from another of the same title by its time slot, which holds a comma:
+    # the person's ateliers are separated by « ; ».
+    names = atelier_names(seminar.ateliers.all(), seminar)
     for r in registrations:
         append_row(
             sheet,
@@ -244,7 +248,7 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
                 r.commune_id or "",
                 "oui" if r.commune_status == Registration.CommuneStatus.FLAGGED else "",
                 r.fonction_label,
-                ", ".join(atelier.title for atelier in r.ateliers.all()),
+                " ; ".join(names[atelier.pk] for atelier in r.ateliers.all()),
                 r.get_status_display(),
                 r.needs,
                 "oui" if r.consent else "non",

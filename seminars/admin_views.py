@@ -21,7 +21,7 @@ from seminars.annual_report import (
     report_years,
     year_report_workbook,
 )
-from seminars.attendance import atelier_counts, mark_rows
+from seminars.attendance import atelier_counts, label_rows, mark_rows
 from seminars.certificates import (
     attestations_open,
     certificate_filename,
@@ -281,6 +281,8 @@ def registrations(request, pk: int):
     if event_day or request.GET.get(DOOR) == "1":
         # At the desk: « Présent(e) à l'atelier » on each row (attendance.mark_rows).
         mark_rows(seminar, queryset, shown_atelier=shown_atelier)
+    else:
+        label_rows(seminar, queryset)  # each row's ateliers, told apart by their slot
     return _render(
         request,
         "registrations.html",
@@ -394,9 +396,9 @@ def atelier_presence_as_posted(request, registration: Registration, present: boo
         return
     if present:
         also = "" if was_checked_in else " (et présence à l'événement émargée)"
-        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.title} »{also}.")
+        messages.success(request, f"{name} : présent(e) à l'atelier « {atelier.label} »{also}.")
     else:
-        messages.success(request, f"{name} : présence à l'atelier « {atelier.title} » annulée.")
+        messages.success(request, f"{name} : présence à l'atelier « {atelier.label} » annulée.")
 
 
 def check_in_question(request, registration: Registration, here: str, back: str):

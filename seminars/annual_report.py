@@ -250,7 +250,7 @@ def year_report_workbook(report: YearReport) -> bytes:
                 line.answers,
                 line.satisfied_percent,
                 _hours(line.training) if line.training is not None else None,
-                ", ".join(f"{title} ({present})" for title, present in line.ateliers),
+                " ; ".join(f"{title} ({present})" for title, present in line.ateliers),
             ],
         )
         sheet.cell(row=sheet.max_row, column=1).number_format = "DD/MM/YYYY"

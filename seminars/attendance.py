@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from seminars.models import Atelier, AtelierPresence, Registration, SeminarPage
+from seminars.models import Atelier, AtelierPresence, Registration, SeminarPage, atelier_names
 from seminars.services import RegistrationError, set_check_in
 from union.audit import record_audit
 
@@ -113,6 +113,8 @@ def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | N
             "registration_id", "atelier_id"
         )
     )
+    label_rows(seminar, registrations)
+    # Read through the event: each one's `label` (Atelier.label) without a query.
     ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
     always = {a.pk for a in running_ateliers(seminar)}
     if shown_atelier is not None:
@@ -131,6 +133,18 @@ def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | N
                 or (registration.pk, atelier.pk) in chosen
                 or (registration.pk, atelier.pk) in presences
             )
+        ]
+    return registrations
+
+
+def label_rows(seminar: SeminarPage, registrations):
+    """Give each registration of `registrations` `atelier_labels`: the names of the ateliers it
+    chose (SeminarPage.atelier_labels, two of the same title told apart by their slot), for the
+    rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query."""
+    labels = seminar.atelier_labels
+    for registration in registrations:
+        registration.atelier_labels = [
+            labels.get(atelier.pk, atelier.title) for atelier in registration.ateliers.all()
         ]
     return registrations
 
@@ -162,18 +176,25 @@ def attended_ateliers(registration: Registration) -> list[Atelier]:
 
 
 def presences_by_atelier(seminar_ids) -> dict[int, list[tuple[str, int]]]:
-    """Event id -> [(atelier title, people present)] in starting order, for the events among
-    `seminar_ids` where presences per atelier were recorded; one query."""
+    """Event id -> [(atelier name, people present)] in starting order, for the events among
+    `seminar_ids` where presences per atelier were recorded; one query. An atelier's name as
+    organisers read it (atelier_names): two of the same title told apart by their slot, read
+    from all the event's ateliers."""
     rows = (
         Atelier.objects.filter(page_id__in=list(seminar_ids))
+        .select_related("page")  # its start and end: whether the slots carry their date
         .annotate(present=Count("presences", filter=counted_presences("presences__")))
-        .filter(present__gt=0)
         .order_by("page_id", "starts_at", "sort_order")
-        .values_list("page_id", "title", "present")
     )
+    by_event: dict[int, list[Atelier]] = {}
+    for atelier in rows:
+        by_event.setdefault(atelier.page_id, []).append(atelier)
     found: dict[int, list[tuple[str, int]]] = {}
-    for page_id, title, present in rows:
-        found.setdefault(page_id, []).append((title, present))
+    for page_id, ateliers in by_event.items():
+        names = atelier_names(ateliers, ateliers[0].page)
+        attended = [(names[a.pk], a.present) for a in ateliers if a.present]
+        if attended:
+            found[page_id] = attended
     return found
 
 

@@ -216,7 +216,8 @@ def _counts(ratings) -> dict[int, int]:
 
 
 def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
-    """Each atelier's ratings; an atelier with fewer than MIN_ATELIER_ANSWERS is withheld."""
+    """Each atelier's ratings; an atelier with fewer than MIN_ATELIER_ANSWERS is withheld. Each
+    named as organisers read it (Atelier.label): two of the same title told apart by their slot."""
     by_atelier: dict[int, list[int]] = {}
     for atelier_id, rating in AtelierRating.objects.filter(
         evaluation__in=event_evaluations(seminar)
@@ -227,7 +228,7 @@ def summarise_ateliers(seminar: SeminarPage) -> list[RatingSummary]:
         ratings = by_atelier.get(atelier.pk, [])
         withheld = 0 < len(ratings) < MIN_ATELIER_ANSWERS
         summaries.append(
-            RatingSummary(atelier.pk, atelier.title, _counts([] if withheld else ratings), withheld)
+            RatingSummary(atelier.pk, atelier.label, _counts([] if withheld else ratings), withheld)
         )
     return summaries
 

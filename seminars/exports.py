@@ -11,10 +11,10 @@ from seminars.models import (
     Atelier,
     Registration,
     SeminarPage,
+    atelier_names,
     atelier_slot,
     slots_need_date,
 )
-from seminars.stats import atelier_names
 from tenants.matching import fold
 from union.formats import french_time, long_date
 from union.spreadsheets import (

@@ -692,8 +692,9 @@ class RegistrationFilterForm(forms.Form):
 
     def __init__(self, *args, seminar, **kwargs):
         super().__init__(*args, **kwargs)
+        # Two ateliers of the same title told apart by their slot (SeminarPage.atelier_labels).
         self.fields["atelier"].choices = [("", "Tous")] + [
-            (a.pk, a.title) for a in seminar.ateliers.order_by("starts_at")
+            (a.pk, a.label) for a in seminar.ateliers.order_by("starts_at", "sort_order")
         ]
 
     def filter(self, queryset):

@@ -17,7 +17,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from seminars.fonctions import map_fonction, says_more_than_label
-from seminars.models import Atelier, Fonction, Registration, SeminarPage
+from seminars.models import (
+    Atelier,
+    Fonction,
+    Registration,
+    SeminarPage,
+    atelier_slot,
+    slots_need_date,
+)
 from seminars.phones import normalise_phone
 from seminars.services import (
     RegistrationData,
@@ -71,7 +78,8 @@ ATELIER_COLUMN = "atelier"
 # What a form writes in an atelier column for « none » (an optional question left so).
 NO_ATELIER = {"", "aucun", "aucune", "non", "neant", "sans", "sans objet", "pas d atelier"}
 # Several ateliers in one cell (a Google Forms checkbox question): « A, B » or « A; B ».
-ATELIER_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
+# The pieces between those separators (a name may hold a comma: _named_ateliers).
+ATELIER_PIECE = re.compile(r"[^;,\n]+")
 REQUIRED = {"nom": "Nom", "prenom": "Prénom", "commune": "Commune", "fonction": "Fonction"}
 # Each column's own gender: « Nom manquant », « Commune manquante ».
 MISSING = {
@@ -271,45 +279,111 @@ def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: li
         return ""
 
 
-def _atelier_titles(seminar: SeminarPage) -> dict[str, Atelier]:
-    """The event's ateliers by folded title (accents, case, spaces and punctuation ignored)."""
-    return {compact(fold(atelier.title)): atelier for atelier in seminar.ateliers.all()}
+def _atelier_titles(seminar: SeminarPage) -> dict[str, list[Atelier]]:
+    """The event's ateliers by each name a line may give them, folded (accents, case, spaces and
+    punctuation ignored): their title, their name in the exports (Atelier.label: the title with
+    its slot when another atelier has the same) and their title with their slot. A title two
+    ateliers share names both: the line must say which (_line_ateliers)."""
+    ateliers = list(seminar.ateliers.all())
+    with_date = slots_need_date(seminar, ateliers)
+    found: dict[str, list[Atelier]] = {}
+    for atelier in ateliers:
+        names = (
+            atelier.title,
+            atelier.label,
+            f"{atelier.title} – {atelier_slot(atelier, with_date)}",
+        )
+        for key in dict.fromkeys(compact(fold(name)) for name in names):
+            found.setdefault(key, []).append(atelier)
+    return found
+
+
+# The most pieces between commas or semicolons one atelier's name is read across (a title with a
+# comma, its slot « jeu. 4 décembre, 14 h – 16 h », its room): a long cell stays quick to read.
+MAX_NAME_PIECES = 8
+
+
+def _named_ateliers(value: str, ateliers: dict[str, list[Atelier]]):
+    """What a cell names, in order: (the text, the ateliers it names). One name, or several
+    separated by commas, semicolons or lines (ATELIER_PIECE); a name may hold a comma
+    itself, so the longest run of pieces that names an atelier is read first. A run that names
+    none comes back as typed, with no atelier; a title two ateliers share, with both."""
+    pieces = [match.span() for match in ATELIER_PIECE.finditer(value) if match[0].strip()]
+    named: list[tuple[str, list[Atelier]]] = []
+    unknown_from = None
+    start = 0
+    while start < len(pieces):
+        for end in range(min(len(pieces), start + MAX_NAME_PIECES), start, -1):
+            text = value[pieces[start][0] : pieces[end - 1][1]].strip()
+            found = ateliers.get(compact(fold(text)))
+            if found:
+                break
+        else:
+            unknown_from = start if unknown_from is None else unknown_from
+            start += 1
+            continue
+        if unknown_from is not None:
+            named.append((value[pieces[unknown_from][0] : pieces[start - 1][1]].strip(), []))
+            unknown_from = None
+        named.append((text, found))
+        start = end
+    if unknown_from is not None:
+        named.append((value[pieces[unknown_from][0] : pieces[-1][1]].strip(), []))
+    return named
+
+
+def _ambiguous(typed: str, found: list[Atelier]) -> str:
+    """The error of a name several ateliers share: which names tell them apart."""
+    labels = [atelier.label for atelier in found]
+    if len(set(labels)) < len(labels):
+        return (
+            f"« {typed} » désigne plusieurs ateliers que rien ne distingue (même intitulé, même "
+            "créneau, même salle) : changez l'intitulé ou la salle de l'un d'eux dans "
+            "l'événement, puis importez de nouveau."
+        )
+    which = " ou ".join(f"« {label} »" for label in labels)
+    return (
+        f"« {typed} » désigne plusieurs ateliers de l'événement : précisez lequel avec son "
+        f"créneau, comme l'écrit l'export de la liste : {which}."
+    )
 
 
 def _line_ateliers(
     seminar: SeminarPage | None,
-    ateliers: dict[str, Atelier],
+    ateliers: dict[str, list[Atelier]],
     columns: Columns,
     header: list[str],
     cells: list[str],
     line: int,
     errors: list[ImportIssue],
 ) -> list[int]:
-    """The ateliers a line names, by title, in its atelier columns. An unknown title, or two
-    ateliers at the same time, is the line's error in that column: importing the person without
-    it would lose what they chose without a word."""
+    """The ateliers a line names, by title (or by title and slot), in its atelier columns. An
+    unknown title, a title two ateliers share, or two ateliers at the same time, is the line's
+    error in that column: importing the person without it, or in the wrong one, would lose what
+    they chose without a word."""
     chosen: dict[int, str] = {}  # atelier id -> the column it came from
     for position in columns.ateliers:
         value = cells[position].strip() if position < len(cells) else ""
         column = header[position].strip()
         if fold(value) in NO_ATELIER:
             continue
-        # One title, or several separated by commas or semicolons (a title may hold a comma).
-        parts = [value] if compact(fold(value)) in ateliers else ATELIER_SEPARATORS.split(value)
-        for part in parts:
-            atelier = ateliers.get(compact(fold(part)))
-            if atelier is None:
-                known = " ; ".join(f"« {a.title} »" for a in ateliers.values())
+        for typed, found in _named_ateliers(value, ateliers):
+            if not found:
+                event = {a.pk: a for named in ateliers.values() for a in named}
+                listed = sorted(event.values(), key=lambda a: (a.sort_order, a.pk))
+                known = " ; ".join(f"« {a.label} »" for a in listed)
                 errors.append(
                     ImportIssue(
                         line,
                         column,
-                        f"Atelier inconnu : « {part} ». Ateliers de l'événement : "
+                        f"Atelier inconnu : « {typed} ». Ateliers de l'événement : "
                         f"{known or 'aucun'}.",
                     )
                 )
+            elif len(found) > 1:
+                errors.append(ImportIssue(line, column, _ambiguous(typed, found)))
             else:
-                chosen.setdefault(atelier.pk, column)
+                chosen.setdefault(found[0].pk, column)
     if seminar is None or not chosen or (errors and errors[-1].line == line):
         return list(chosen)
     try:

@@ -3,6 +3,7 @@ the proceedings ("actes")."""
 
 import functools
 import secrets
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -376,6 +377,12 @@ class SeminarPage(PortalPreviewMixin, Page):
         and the e-mails offer to « changer d'ateliers » only then (one query per instance)."""
         return self.ateliers.exists()
 
+    @cached_property
+    def atelier_labels(self) -> dict[int, str]:
+        """Atelier id -> its name in organisers' lists (atelier_names): its title, with its slot
+        when another atelier has the same. One query per instance (Atelier.label reads it)."""
+        return atelier_names(self.ateliers.all(), self)
+
     @property
     def map_url(self) -> str:
         """The address on OpenStreetMap (a search, so that nothing needs geocoding here), for
@@ -483,6 +490,13 @@ class Atelier(Orderable):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label(self) -> str:
+        """Its name in organisers' lists and messages (SeminarPage.atelier_labels): no query for
+        an atelier read through its event (`seminar.ateliers…` shares the event's instance);
+        otherwise two, its event and its ateliers, so not in a loop over prefetched ones."""
+        return self.page.atelier_labels.get(self.pk, self.title)
 
     def clean(self):
         """Every error at once, each on its field: the slot inside the event's dates, no more
@@ -616,6 +630,35 @@ def with_slots(ateliers, seminar, event_ateliers=None) -> list:
     for atelier in ateliers:
         atelier.slot = atelier_slot(atelier, with_date)
     return ateliers
+
+
+def atelier_names(ateliers, seminar) -> dict[int, str]:
+    """Each atelier's name where organisers read the event's ateliers in a list (« Chiffres »,
+    the list's filter, the desk, the attendance sheets, the opinions, the exports and the
+    import): its title, and its time slot (atelier_slot) when another atelier has the same
+    title, the same atelier given on two days, or morning and afternoon:
+    « Accès aux droits – jeu. 4 décembre, 14 h – 16 h »,
+    « Accès aux droits – ven. 5 décembre, 14 h – 16 h »;
+    its room too when title and slot still repeat (two groups at once). Titles repeat whatever
+    their case and spaces. `ateliers`: all the event's. Returns id -> name."""
+    ateliers = list(ateliers)
+    with_date = slots_need_date(seminar, ateliers)
+
+    def repeated(names: dict[int, str]) -> set[int]:
+        keys = Counter(" ".join(name.casefold().split()) for name in names.values())
+        return {pk for pk, name in names.items() if keys[" ".join(name.casefold().split())] > 1}
+
+    names = {a.pk: a.title for a in ateliers}
+    same_title = repeated(names)
+    for atelier in ateliers:
+        slot = atelier_slot(atelier, with_date)
+        if atelier.pk in same_title and slot:
+            names[atelier.pk] = f"{atelier.title} – {slot}"
+    still = repeated(names)
+    for atelier in ateliers:
+        if atelier.pk in still and atelier.room:
+            names[atelier.pk] = f"{names[atelier.pk]}, {atelier.room}"
+    return names
 
 
 def with_taken(ateliers: models.QuerySet) -> models.QuerySet:

@@ -992,8 +992,9 @@ def set_consent(registration: Registration, consent: bool) -> Registration:
 
 def set_check_in(registration: Registration, present: bool, *, actor=None) -> list[str]:
     """Check a person in on the day (or undo it). Undoing it also undoes her presences at the
-    ateliers, whose titles it returns: someone not at the event was in no atelier of it, and an
-    attestation must not list them (the check-in was a mistake, another person's row)."""
+    ateliers, whose names it returns (SeminarPage.atelier_labels: two of the same title told
+    apart by their slot): someone not at the event was in no atelier of it, and an attestation
+    must not list them (the check-in was a mistake, another person's row)."""
     undone: list[str] = []
     with transaction.atomic():
         registration.checked_in_at = timezone.now() if present else None
@@ -1002,9 +1003,11 @@ def set_check_in(registration: Registration, present: bool, *, actor=None) -> li
             # task, so a later check-in must queue it again.
             registration.certificate_sent_at = None
             presences = AtelierPresence.objects.filter(registration=registration)
-            undone = list(
-                presences.order_by("atelier__starts_at").values_list("atelier__title", flat=True)
+            marked = list(
+                presences.order_by("atelier__starts_at").values_list("atelier_id", "atelier__title")
             )
+            labels = registration.seminar.atelier_labels if marked else {}
+            undone = [labels.get(atelier_id, title) for atelier_id, title in marked]
             presences.delete()
         registration.save(update_fields=["checked_in_at", "certificate_sent_at", "updated_at"])
         details = {"ateliers_undone": undone} if undone else {}

@@ -6,10 +6,10 @@ as a download (XLSX, a sheet per table; CSV, the tables one after the other).
 Present: confirmed and checked in (`seminars.models.PRESENT`); a registration cancelled after its
 check-in is counted nowhere. An atelier's presences are those marked at it (seminars.attendance),
 shown only once any was recorded for the event; people seen in an atelier they had not chosen
-count there. Two ateliers of the same title read with their time slot (atelier_names). Before
-anyone is checked in the figures are the registrations, as they always were; for an event over
-without any check-in the page says so rather than showing zeros as if nobody came (the year
-report counts the confirmed for such an event too).
+count there. Two ateliers of the same title read with their time slot
+(seminars.models.atelier_names). Before anyone is checked in the figures are the registrations,
+as they always were; for an event over without any check-in the page says so rather than showing
+zeros as if nobody came (the year report counts the confirmed for such an event too).
 """
 
 from collections import Counter
@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from seminars.attendance import counted_presences, records_ateliers
-from seminars.models import Fonction, Registration, SeminarPage, atelier_slot, slots_need_date
+from seminars.models import Fonction, Registration, SeminarPage, atelier_names
 from seminars.services import member_communes
 from tenants.matching import fold
 from union.formats import french_number, long_date, plural, round_half_up
@@ -50,35 +50,6 @@ def commune_key(registration: Registration) -> str:
     if registration.commune_status == Registration.CommuneStatus.FLAGGED:
         return f"{registration.commune_label} (à vérifier)"
     return registration.commune_label
-
-
-def atelier_names(ateliers, seminar: SeminarPage) -> dict[int, str]:
-    """Each atelier's name where organisers read the event's ateliers in a list (« Chiffres »,
-    its download, the registrations' export): its title, and its time slot
-    (seminars.models.atelier_slot) when another atelier has the same title, the same atelier
-    given on two days, or morning and afternoon:
-    « Accès aux droits – jeu. 4 décembre, 14 h – 16 h »,
-    « Accès aux droits – ven. 5 décembre, 14 h – 16 h »;
-    its room too when title and slot still repeat (two groups at once). Titles repeat whatever
-    their case and spaces. `ateliers`: all the event's. Returns id -> name."""
-    ateliers = list(ateliers)
-    with_date = slots_need_date(seminar, ateliers)
-
-    def repeated(names: dict[int, str]) -> set[int]:
-        keys = Counter(" ".join(name.casefold().split()) for name in names.values())
-        return {pk for pk, name in names.items() if keys[" ".join(name.casefold().split())] > 1}
-
-    names = {a.pk: a.title for a in ateliers}
-    same_title = repeated(names)
-    for atelier in ateliers:
-        slot = atelier_slot(atelier, with_date)
-        if atelier.pk in same_title and slot:
-            names[atelier.pk] = f"{atelier.title} – {slot}"
-    still = repeated(names)
-    for atelier in ateliers:
-        if atelier.pk in still and atelier.room:
-            names[atelier.pk] = f"{names[atelier.pk]}, {atelier.room}"
-    return names
 
 
 def _by_count(counter: Counter, key=lambda label: label) -> list[tuple[str, int]]:

@@ -153,7 +153,7 @@ def test_the_figures_of_a_past_event_on_a_phone(signed_in, live_server_port, pas
     expect(atelier_headers.locator("thead th")).to_have_text(
         ["Atelier", "Inscrits confirmés", "Présents", "Places"]
     )
-    # The same atelier on two days, told apart by its slot (seminars.stats.atelier_names).
+    # The same atelier on two days, told apart by its slot (seminars.models.atelier_names).
     rows = atelier_headers.locator("tbody th[scope=row]").all_inner_texts()
     assert len(rows) == 3 and rows[0] != rows[2], rows
     assert rows[0].startswith("Accès aux droits – ") and rows[2].startswith("Accès aux droits – ")

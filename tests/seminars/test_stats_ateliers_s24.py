@@ -11,12 +11,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from seminars.models import Atelier, SeminarPage
-from seminars.services import register_person
-from tests.seminars.conftest import make_seminar, person
+from tests.seminars.conftest import make_seminar
 from tests.seminars.test_stats_attendance_s23 import (
     ATELIERS,
     base,
-    check_in,
     csv_tables,
     download,
     page_of,
@@ -45,38 +43,6 @@ def set_times(seminar: SeminarPage, start, end, slots: dict[str, tuple]) -> None
             starts_at=starts, ends_at=ends
         )
     seminar.refresh_from_db()
-
-
-@pytest.fixture
-def two_days(organiser_client):
-    """« Accès aux droits » on Thursday 4 and Friday 5 December 2025 at 14 h, « Budget » once;
-    Zola chose Thursday's and came, Abel chose Friday's and did not come, Martin chose Friday's
-    and Budget and came to both."""
-    seminar = make_seminar(
-        "Rencontres de décembre",
-        hours=32,
-        ateliers=(
-            ("Accès aux droits", 5, 2, 12),
-            ("Accès aux droits", 29, 2, 8),
-            ("Budget", 1, 2, 10),
-        ),
-    )
-    thursday, friday, budget = seminar.ateliers.order_by("sort_order")
-    zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[thursday.pk]), notify=False)
-    register_person(seminar, person(2, nom="Abel", ateliers=[friday.pk]), notify=False)
-    martin, _ = register_person(
-        seminar, person(3, nom="Martin", ateliers=[friday.pk, budget.pk]), notify=False
-    )
-    set_times(
-        seminar,
-        at(4, 9),
-        at(5, 17),
-        {0: (at(4, 14), at(4, 16)), 1: (at(5, 14), at(5, 16)), 2: (at(4, 10), at(4, 12))},
-    )
-    check_in(organiser_client, seminar, zola, atelier=thursday)
-    check_in(organiser_client, seminar, martin, atelier=friday)
-    check_in(organiser_client, seminar, martin, atelier=budget)
-    return seminar
 
 
 ATELIER_ROWS = [

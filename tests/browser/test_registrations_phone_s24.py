@@ -17,6 +17,7 @@ from seminars.services import RegistrationData, register_person, resolve_commune
 from tests.browser.conftest import serve_static
 from tests.browser.test_axe_admin import admin_url, audit_admin, go
 from tests.browser.test_check_in_phone_s16 import SIDEWAYS
+from tests.browser.test_stats_past_event_s24 import remove_past_event
 from tests.conftest import PASSWORD, run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
@@ -72,15 +73,6 @@ def build_past_event() -> dict:
     for registration in registrations[:3]:
         set_check_in(registration, True, actor=user)
     return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit}
-
-
-def remove_past_event(built: dict) -> None:
-    from django.contrib.auth import get_user_model
-
-    Registration.objects.filter(seminar_id=built["seminar"]).delete()
-    SeminarPage.objects.get(pk=built["seminar"]).delete()
-    AuditEntry.objects.filter(pk__gt=built["last_audit"]).delete()
-    get_user_model().objects.filter(pk=built["user"]).delete()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from seminars.models import (
     Atelier,
     Registration,
     SeminarPage,
-    atelier_names,
     atelier_slot,
     slots_need_date,
 )
@@ -96,7 +95,7 @@ def sheet_title(seminar: SeminarPage, atelier: Atelier | None = None) -> str:
 def filename(seminar: SeminarPage, atelier: Atelier | None, extension: str) -> str:
     """ASCII, whatever the titles (Wagtail's slugs keep accents): see ascii_file_name. An
     atelier's title with its time slot when another atelier has the same (atelier_names)."""
-    name = atelier_names(seminar.ateliers.all(), seminar)[atelier.pk] if atelier else ""
+    name = seminar.atelier_labels[atelier.pk] if atelier else ""
     return ascii_file_name("emargement", seminar.slug, name, extension=extension)
 
 
@@ -236,7 +235,7 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
     workbook, sheet = new_sheet("Inscriptions", LIST_COLUMNS, title=sheet_title(seminar))
     # Each atelier told from another of the same title by its time slot, which holds a comma:
     # the person's ateliers are separated by « ; ».
-    names = atelier_names(seminar.ateliers.all(), seminar)
+    names = seminar.atelier_labels
     for r in registrations:
         append_row(
             sheet,

@@ -22,8 +22,8 @@ from seminars.models import (
     Fonction,
     Registration,
     SeminarPage,
-    atelier_slot,
     slots_need_date,
+    titled_with_slot,
 )
 from seminars.phones import normalise_phone
 from seminars.services import (
@@ -291,7 +291,7 @@ def _atelier_titles(seminar: SeminarPage) -> dict[str, list[Atelier]]:
         names = (
             atelier.title,
             atelier.label,
-            f"{atelier.title} – {atelier_slot(atelier, with_date)}",
+            titled_with_slot(atelier, with_date),
         )
         for key in dict.fromkeys(compact(fold(name)) for name in names):
             found.setdefault(key, []).append(atelier)

@@ -632,6 +632,12 @@ def with_slots(ateliers, seminar, event_ateliers=None) -> list:
     return ateliers
 
 
+def titled_with_slot(atelier, with_date: bool) -> str:
+    """« Accès aux droits – jeu. 4 décembre, 14 h – 16 h »: how atelier_names tells
+    an atelier from another of the same title, and a name the import reads back."""
+    return f"{atelier.title} – {atelier_slot(atelier, with_date)}"
+
+
 def atelier_names(ateliers, seminar) -> dict[int, str]:
     """Each atelier's name where organisers read the event's ateliers in a list (« Chiffres »,
     the list's filter, the desk, the attendance sheets, the opinions, the exports and the
@@ -653,7 +659,7 @@ def atelier_names(ateliers, seminar) -> dict[int, str]:
     for atelier in ateliers:
         slot = atelier_slot(atelier, with_date)
         if atelier.pk in same_title and slot:
-            names[atelier.pk] = f"{atelier.title} – {slot}"
+            names[atelier.pk] = titled_with_slot(atelier, with_date)
     still = repeated(names)
     for atelier in ateliers:
         if atelier.pk in still and atelier.room:

@@ -129,6 +129,17 @@ def test_every_french_translation_keeps_its_marks_with_their_words():
     assert sorted(set(breakable_translations(trans_real.translation("fr")._catalog))) == []
 
 
+@pytest.mark.django_db
+def test_the_admin_javascript_catalogue_keeps_its_colon(portal):
+    """Wagtail's JavaScript strings (`djangojs`) are served by the admin's catalogue view, which
+    reads locale/fr/ too: its one French string with a colon, in the time-zone list."""
+    response = Client().get("/admin/jsi18n/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "%(time_zone_option)s\\u00a0: %(localized_time_zone_label)s" in body
+    assert "%(time_zone_option)s : " not in body
+
+
 def test_the_translation_reader_finds_a_library_string_left_as_it_was():
     catalogue = {
         "Toggle": "Changer de thème (actuellement : clair)",

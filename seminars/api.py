@@ -88,10 +88,18 @@ class AtelierSerializer(serializers.ModelSerializer):
     start = serializers.DateTimeField(source="starts_at")
     end = serializers.DateTimeField(source="ends_at")
     seats_left = serializers.SerializerMethodField()
+    # Atelier.label: read from the event's ateliers, prefetched with it (events_with_seats).
+    label = serializers.CharField(
+        read_only=True,
+        help_text="Le nom de l'atelier tel que l'affichent les pages : son intitulé, suivi de "
+        "son horaire quand un autre atelier de l'événement a le même intitulé "
+        "(« Accès aux droits – jeu. 4 décembre, 14 h – 16 h »), et de sa salle si "
+        "l'horaire est aussi le même",
+    )
 
     class Meta:
         model = Atelier
-        fields = ["id", "title", "start", "end", "room", "seats", "seats_left"]
+        fields = ["id", "title", "label", "start", "end", "room", "seats", "seats_left"]
 
     def get_seats_left(self, atelier) -> int:
         return max(0, atelier.seats - atelier.taken)

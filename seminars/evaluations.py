@@ -78,7 +78,11 @@ def remind_to_answer(seminar: SeminarPage, *, actor=None) -> int:
 
 
 def rated_ateliers(registration: Registration) -> list[Atelier]:
-    return list(registration.ateliers.order_by("starts_at", "pk"))
+    """The ateliers the person chose, read through their event: each names itself
+    (Atelier.label, two of the same title told apart by their slot) from the event's
+    atelier_labels, one query for them all."""
+    seminar = registration.seminar
+    return list(seminar.ateliers.filter(registrations=registration).order_by("starts_at", "pk"))
 
 
 def added_questions(seminar: SeminarPage) -> list[EvaluationQuestion]:

@@ -809,7 +809,7 @@ class EvaluationForm(forms.Form):
         comments = {name: self.fields.pop(name) for name in COMMENTS}
         for atelier in ateliers:
             self.fields[self.atelier_field(atelier.pk)] = _rating_field(
-                f"L'atelier « {atelier.title} »", required=False
+                f"L'atelier « {atelier.label} »", required=False
             )
         self.fields.update(comments)
         # The organisers' own questions after the standard ones, in their order.

@@ -94,6 +94,14 @@ def cancel_for_member(request, pk: int, registration_pk: int):
     context = {
         "seminar": seminar,
         "registration": registration,
+        # Its ateliers as the person's page lists them, two of the same title told apart by
+        # their slot (Atelier.label, read through the event: one query for them all).
+        "ateliers": [
+            atelier.label
+            for atelier in seminar.ateliers.filter(registrations=registration).order_by(
+                "starts_at", "sort_order"
+            )
+        ],
         "open": open_,
         "page_url": portal_url(page_path(seminar)),
     }

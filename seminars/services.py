@@ -116,10 +116,12 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
     for index, atelier in enumerate(ateliers):
         for other in ateliers[index + 1 :]:
             if atelier.overlaps(other):
+                labels = seminar.atelier_labels  # two groups of one atelier read apart
+                first, second = (labels.get(a.pk, a.title) for a in (atelier, other))
                 raise RegistrationError(
                     {
                         "ateliers": [
-                            f"Les ateliers « {atelier.title} » et « {other.title} » ont lieu en "
+                            f"Les ateliers « {first} » et « {second} » ont lieu en "
                             "même temps : choisissez-en un seul."
                         ]
                     }
@@ -173,8 +175,9 @@ def _seminar_has_seat(seminar: SeminarPage) -> bool:
     return seminar.registrations.filter(status=Status.CONFIRMED).count() < seminar.seats
 
 
-def _full_message(ateliers: list[Atelier]) -> dict[str, list[str]]:
-    names = ", ".join(f"« {a.title} »" for a in ateliers)
+def _full_message(seminar: SeminarPage, ateliers: list[Atelier]) -> dict[str, list[str]]:
+    labels = seminar.atelier_labels  # same-titled ateliers named apart, in one query
+    names = ", ".join(f"« {labels.get(a.pk, a.title)} »" for a in ateliers)
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 
@@ -327,7 +330,7 @@ def _register(
             new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new_ateliers, registration)
             if full:
-                raise RegistrationError(_full_message(full))
+                raise RegistrationError(_full_message(seminar, full))
             status = Status.CONFIRMED
         elif confirmed < seminar.seats:
             full = _full_ateliers(ateliers, registration)
@@ -337,7 +340,7 @@ def _register(
             if full and not keep_choices and previous != Status.WAITLISTED:
                 if assume_new:
                     raise _AlreadyRegistered  # perhaps someone waiting: look before refusing
-                raise RegistrationError(_full_message(full))
+                raise RegistrationError(_full_message(seminar, full))
             status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
@@ -679,7 +682,7 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
             new = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new, registration)
             if full:
-                raise RegistrationError(_full_message(full))
+                raise RegistrationError(_full_message(seminar, full))
         registration.ateliers.set(ateliers)
         registration.save(update_fields=["updated_at"])
         # Seats given back in an atelier may let someone waiting in.
@@ -829,7 +832,7 @@ def update_registration(
         if registration.status == Status.CONFIRMED:
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
-                raise RegistrationError(_full_message(full))
+                raise RegistrationError(_full_message(seminar, full))
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)

@@ -358,7 +358,10 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     if data.atelier_ids:
         chosen = {int(pk) for pk in data.atelier_ids}
         ticked = [atelier for atelier in held if atelier.pk in chosen]
-        parts.append(f"Vos ateliers : {', '.join(f'« {a.title} »' for a in ticked)}.")
+        # Two of the same title told apart by their slot (SeminarPage.atelier_labels).
+        labels = registration.seminar.atelier_labels
+        named = ", ".join(f"« {labels.get(a.pk, a.title)} »" for a in ticked)
+        parts.append(f"Vos ateliers : {named}.")
         if len(held) > len(ticked):  # services._with_full_seats_kept
             parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")
     elif held:  # services._keeps_ateliers_held
@@ -626,7 +629,11 @@ def manage_registration(request, token: str):
         if done:
             return done
         status = 400
-    ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
+    # Read through the event: manage_cancel.html names each by its label (Atelier.label), from
+    # the event's atelier_labels, one query for them all.
+    ateliers = with_slots(
+        seminar.ateliers.filter(registrations=registration).order_by("starts_at"), seminar
+    )
     if "annuler" in request.GET and can_change and request.method != "POST":
         # « Annuler mon inscription » only asks: cancelling gives the seat away for good.
         context = {

@@ -24,10 +24,13 @@ from union.audit import record_audit
 from union.failed_email_views import resend_failed_emails_view
 from union.help_views import HELP_TITLE, staff_help
 from union.models import AuditEntry
+from union.notifications import use_logging_notifiers
 from union.task_queue import QueueState, read_queue_state
 from union.tokens import revoke_api_tokens
 
 User = get_user_model()
+# Wagtail's moderation notifications, a template error logged instead of lost (union.notifications).
+use_logging_notifiers()
 
 
 class TaskQueuePanel(Component):

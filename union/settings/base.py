@@ -286,6 +286,10 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 # AND HTML like every e-mail of the platform: without this Wagtail sends the text alone. The HTML
 # is ours, in the platform's frame (templates/wagtailadmin/notifications/base.html).
 WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+# Approving a workflow's last task publishes, whatever the approver's page permissions: the
+# union chose that group to approve those pages (« Modérateurs » on the guides). Wagtail's own
+# action refused, and the page stayed in moderation (union.workflows).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "union.workflows.publish_approved"
 
 # Attempts at /api/v1/auth/token/ (address and password in exchange for a token) per client
 # address, all hosts together (union.tokens: DRF's ScopedRateThrottle, scope "auth", read at
@@ -363,6 +367,9 @@ LOGGING = {
         # a handled exception (get_or_create's DoesNotExist) printed that unrelated traceback.
         # Failed tasks are logged at ERROR and still show.
         "django.tasks": {"level": "WARNING"},
+        # A moderation notification that could not be sent (a template error, logged by
+        # union.notifications) reaches ADMINS too, not only the console.
+        "wagtail.admin": {"handlers": ["mail_admins"]},
     },
 }
 

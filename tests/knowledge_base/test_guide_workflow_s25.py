@@ -21,7 +21,7 @@ from tenants.services import portal_urlconf
 from tests.conftest import host_client
 from tests.knowledge_base.conftest import kb_tree, make_guide, make_staff  # noqa: F401 (fixture)
 from tests.union.test_html_emails_s23 import sent_to
-from tests.union.test_wagtail_emails_html_s24 import guide_form
+from tests.union.test_wagtail_emails_html_s24 import guide_form, submit_guide
 from union import roles
 from union.workflows import publish_approved
 
@@ -75,12 +75,7 @@ def submitted(kb_tree, django_capture_on_commit_callbacks):  # noqa: F811
     guide = make_guide(guides, TITLE, themes=["gouvernance-du-ccas"], live=False)
     editor = make_staff("editrice@union.test", roles.EDITOR)
     moderator = make_staff("moderateur@union.test", roles.MODERATOR)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = host_client("localhost", editor).post(
-            f"/admin/pages/{guide.pk}/edit/", guide_form(guide, **{"action-submit": "1"})
-        )
-    assert response.status_code == 302
-    assert WorkflowState.objects.for_instance(guide).get().status == "in_progress"
+    submit_guide(guide, editor, django_capture_on_commit_callbacks)
     # The moderators are told, and the guide awaits their review on the admin home.
     (notice,) = sent_to("moderateur@union.test")
     assert f"«{NBSP}{REVIEW}{NBSP}»" in notice.subject

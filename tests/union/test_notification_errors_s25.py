@@ -10,14 +10,11 @@ import copy
 import logging
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import NoReverseMatch
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
-from tests.conftest import host_client
 from tests.knowledge_base.conftest import kb_tree, make_guide, make_staff  # noqa: F401 (fixture)
 from tests.union.test_html_emails_s23 import sent_to
-from tests.union.test_wagtail_emails_html_s24 import guide_form
+from tests.union.test_wagtail_emails_html_s24 import review_pages_by, submit_guide
 from union import roles
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +31,7 @@ FAILING_TEXT = (
 def reviewers(kb_tree):  # noqa: F811
     """The union reviews its guides: two administrators in the task's group."""
     guides, _experiences = kb_tree
-    task = GroupApprovalTask.objects.create(name=REVIEW)
-    task.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
-    workflow = Workflow.objects.create(name=REVIEW)
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.create(page=guides, workflow=workflow)
+    review_pages_by(guides, roles.UNION_ADMIN, REVIEW)
     make_staff(BROKEN, roles.UNION_ADMIN)
     make_staff("relectrice@union.test", roles.UNION_ADMIN)
     return guides
@@ -46,13 +39,7 @@ def reviewers(kb_tree):  # noqa: F811
 
 def submit(guides, capture):
     guide = make_guide(guides, "Le budget du CCAS", themes=["gouvernance-du-ccas"])
-    editor = make_staff("editrice@union.test", roles.EDITOR)
-    with capture(execute=True):
-        response = host_client("localhost", editor).post(
-            f"/admin/pages/{guide.pk}/edit/", guide_form(guide, **{"action-submit": "1"})
-        )
-    assert response.status_code == 302
-    assert WorkflowState.objects.for_instance(guide).get().status == "in_progress"
+    submit_guide(guide, make_staff("editrice@union.test", roles.EDITOR), capture)
     return guide
 
 

@@ -179,28 +179,39 @@ def guide_form(guide, **extra) -> dict:
     return {**data, **extra}
 
 
+def review_pages_by(parent, group_name: str, name: str) -> Workflow:
+    """A workflow as the union sets one up in Paramètres › Workflows: one group-approval task
+    for `group_name`, on `parent` and its children."""
+    task = GroupApprovalTask.objects.create(name=name)
+    task.groups.add(Group.objects.get(name=group_name))
+    workflow = Workflow.objects.create(name=name)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=parent, workflow=workflow)
+    return workflow
+
+
+def submit_guide(guide, editor, capture, **extra) -> None:
+    """The editor's « Soumettre à … » in the page editor, over HTTP; the workflow starts."""
+    with capture(execute=True):
+        response = host_client("localhost", editor).post(
+            edit_path(guide), guide_form(guide, **{"action-submit": "1", **extra})
+        )
+    assert response.status_code == 302
+    assert WorkflowState.objects.for_instance(guide).get().status == "in_progress"
+
+
 @pytest.fixture
 def submitted(kb_tree, django_capture_on_commit_callbacks):  # noqa: F811
     """The union reviews its guides (a workflow set up as in Paramètres › Workflows: one
     group-approval task for its administrators); an editor submits one, following its comments."""
     guides, _experiences = kb_tree
-    task = GroupApprovalTask.objects.create(name=REVIEW)
-    task.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
-    workflow = Workflow.objects.create(name=REVIEW)
-    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.create(page=guides, workflow=workflow)
+    review_pages_by(guides, roles.UNION_ADMIN, REVIEW)
     guide = make_guide(guides, TITLE, themes=["gouvernance-du-ccas"])
     editor = make_staff("editrice@union.test", roles.EDITOR)
     editor.first_name, editor.last_name = TYPED, "Éditrice"
     editor.save(update_fields=["first_name", "last_name"])
     reviewer = make_staff("relectrice@union.test", roles.UNION_ADMIN)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = host_client("localhost", editor).post(
-            edit_path(guide),
-            guide_form(guide, **{"action-submit": "1", "comment_notifications": "on"}),
-        )
-    assert response.status_code == 302
-    assert WorkflowState.objects.for_instance(guide).get().status == "in_progress"
+    submit_guide(guide, editor, django_capture_on_commit_callbacks, comment_notifications="on")
     return GuidePage.objects.get(pk=guide.pk), editor, reviewer
 
 

@@ -153,6 +153,40 @@ def send_address_changed_notice(seminar, former_email: str) -> None:
     )
 
 
+REGISTRATIONS_LIST_SUBJECT = "Vos inscriptions aux événements"
+
+
+def status_phrase(registration) -> str:
+    """« confirmée », « en liste d'attente, 2e position »: a registration's status in the list of
+    « Retrouver mes inscriptions »."""
+    if registration.status == "waitlisted":
+        position = registration.waiting_position_label
+        return f"en liste d'attente, {position} position" if position else "en liste d'attente"
+    return "confirmée"
+
+
+def send_registrations_list(registrations: list) -> None:
+    """« Retrouver mes inscriptions »: one e-mail to the registrations' address (they share it)
+    listing each event with its date, the registration's status and a fresh personal link. Each
+    card names its registrant: a mairie's shared mailbox may hold the maire's and an adjoint's."""
+    entries = [
+        {
+            "registration": registration,
+            "seminar": registration.seminar,
+            "status": status_phrase(registration),
+            "manage_url": portal_url(portal_path("manage", make_token(registration))),
+            "page_url": portal_url(event_path(registration.seminar)),
+        }
+        for registration in registrations
+    ]
+    send_templated(
+        REGISTRATIONS_LIST_SUBJECT,
+        "seminars/email/find_registrations",
+        {"entries": entries, "find_url": portal_url(portal_path("find_registrations"))},
+        [registrations[0].email],
+    )
+
+
 def organiser_message(
     registration,
     subject: str,

@@ -548,6 +548,11 @@ class ResendLinkForm(forms.Form):
     )
 
 
+class FindRegistrationsForm(ResendLinkForm):
+    """« Retrouver mes inscriptions »: the address whose registrations to come are e-mailed, with
+    their personal links, if it has any."""
+
+
 class ManageAteliersForm(forms.Form):
     ateliers = AtelierChoiceField(
         label="Mes ateliers", coerce=int, required=False, widget=AtelierCheckboxes

@@ -865,6 +865,24 @@ class AtelierPresence(models.Model):
         return f"{self.registration} – {self.atelier}"
 
 
+class RegistrationsListNotice(models.Model):
+    """When « Retrouver mes inscriptions » last e-mailed an address the list of its
+    registrations (services.send_registrations_list): at most one such e-mail per address per
+    PUBLIC_NOTICE_INTERVAL, whoever types it. Keyed by a keyed digest of the normalised address
+    (services.lookup_digest), never the address; rows older than the interval are deleted as new
+    ones are written, so the table holds only the last ten minutes."""
+
+    address_digest = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "envoi de « Retrouver mes inscriptions »"
+        verbose_name_plural = "envois de « Retrouver mes inscriptions »"
+
+    def __str__(self) -> str:
+        return f"{self.address_digest[:8]}… ({self.sent_at:%Y-%m-%d %H:%M})"
+
+
 def waiting_queue(seminar_id: int) -> models.QuerySet:
     """The event's waiting list in the order seats go to people: by arrival on the list."""
     return Registration.objects.filter(

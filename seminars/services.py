@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from seminars.models import (
@@ -24,6 +25,7 @@ from seminars.models import (
     AtelierPresence,
     Kind,
     Registration,
+    RegistrationsListNotice,
     SeminarIndexPage,
     SeminarPage,
     Visibility,
@@ -33,6 +35,7 @@ from seminars.tasks import (
     send_address_changed_email,
     send_message_task,
     send_registration_email,
+    send_registrations_list_email,
 )
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
@@ -982,6 +985,59 @@ def send_new_link(seminar: SeminarPage, email: str) -> bool:
         if registration is None or registration.status == Status.CANCELLED:
             return False
         queue_public_notice(registration, "link")
+    return True
+
+
+def listed_registrations(email: str) -> QuerySet:
+    """The registrations « Retrouver mes inscriptions » lists for an address: confirmed or
+    waiting, to live events not over yet, whatever their visibility (they are the person's
+    own), in the order of the events."""
+    return (
+        Registration.objects.filter(
+            email=(email or "").strip().lower(),
+            status__in=[Status.CONFIRMED, Status.WAITLISTED],
+            seminar__live=True,
+            seminar__end__gt=timezone.now(),
+        )
+        .exclude(email="")
+        .select_related("seminar")
+        .order_by("seminar__start", "seminar_id")
+    )
+
+
+def lookup_digest(email: str) -> str:
+    """A keyed digest of a typed address (HMAC-SHA256 keyed from SECRET_KEY, apart from the
+    personal links' own digest): RegistrationsListNotice remembers an address without it."""
+    normalised = (email or "").strip().lower()
+    return salted_hmac("maillage.seminars.lookup", normalised, algorithm="sha256").hexdigest()
+
+
+def send_registrations_list(email: str) -> bool:
+    """« Retrouver mes inscriptions »: queue ONE e-mail to `email` listing its registrations to
+    the events not over yet, each with a fresh personal link (counted in `links_sent`). Nothing
+    when there is nothing to list, nor within PUBLIC_NOTICE_INTERVAL of the last list sent to
+    the address (whoever types it causes the e-mail). The caller always answers the same way,
+    so that nobody learns whether an address is registered. Whether it was queued."""
+    digest = lookup_digest(email)
+    with transaction.atomic():
+        now = timezone.now()
+        # The old rows go first, on every request: only the last interval's are kept.
+        RegistrationsListNotice.objects.filter(sent_at__lte=now - PUBLIC_NOTICE_INTERVAL).delete()
+        ids = list(listed_registrations(email).values_list("pk", flat=True))
+        if not ids:
+            return False
+        # The row locked (or inserted, a concurrent insert waiting on the unique index): two
+        # requests for one address at the same moment send one e-mail.
+        notice, created = RegistrationsListNotice.objects.select_for_update().get_or_create(
+            address_digest=digest, defaults={"sent_at": now}
+        )
+        if not created:
+            if notice.sent_at > now - PUBLIC_NOTICE_INTERVAL:
+                return False
+            notice.sent_at = now
+            notice.save(update_fields=["sent_at"])
+        Registration.objects.filter(pk__in=ids).update(links_sent=F("links_sent") + 1)
+        enqueue_with_transaction(send_registrations_list_email, email.strip().lower(), ids)
     return True
 
 

@@ -103,6 +103,35 @@ def send_message_task(registration_ids: list[int], subject: str, body: str) -> i
     return send_organiser_message(list(registrations), subject, body)
 
 
+def registrations_list_still_wanted(
+    email: str, registration_ids: list[int], *, recipients: list[str]
+) -> str:
+    """Before « Retrouver mes inscriptions »'s e-mail is resent after a mail server outage: one
+    of its registrations is still to list at that address."""
+    from seminars.services import listed_registrations
+
+    if not listed_registrations(email).filter(pk__in=registration_ids).exists():
+        return "aucune de ces inscriptions n'est plus à venir à cette adresse"
+    return ""
+
+
+@task
+@delivering_directly(still_wanted=registrations_list_still_wanted)
+def send_registrations_list_email(email: str, registration_ids: list[int]) -> bool:
+    """« Retrouver mes inscriptions »: one e-mail listing an address's registrations to come,
+    each with a fresh personal link, read again as they are when it goes (one cancelled, moved
+    to another address or whose event ended since is left out; nothing goes if none is left)."""
+    from seminars.emails import send_registrations_list
+    from seminars.services import listed_registrations
+
+    connection.set_schema_to_public()
+    registrations = list(listed_registrations(email).filter(pk__in=registration_ids))
+    if not registrations:
+        return False
+    send_registrations_list(registrations)
+    return True
+
+
 @task
 def send_reminders_task() -> int:
     """Queue the reminders that are due and tell the people still waiting at the start of their

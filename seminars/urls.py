@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("evenements/inscription/<str:token>/avis/", views.evaluate, name="evaluate"),
     path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
+    path("evenements/mes-inscriptions/", views.find_registrations, name="find_registrations"),
 ]

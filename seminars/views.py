@@ -28,6 +28,7 @@ from seminars.evaluations import (
 from seminars.forms import (
     CommuneCorrectionForm,
     EvaluationForm,
+    FindRegistrationsForm,
     ManageAteliersForm,
     NeedsForm,
     RegistrationForm,
@@ -54,6 +55,7 @@ from seminars.models import (
     Kind,
     ProceedingsPage,
     Registration,
+    SeminarIndexPage,
     SeminarPage,
     Visibility,
     with_slots,
@@ -69,6 +71,7 @@ from seminars.services import (
     correct_commune,
     register_person,
     send_new_link,
+    send_registrations_list,
     set_consent,
     set_needs,
 )
@@ -171,6 +174,7 @@ def calendar_context(index, request) -> dict:
     view = "mois" if asked_view == "mois" or month_asked else "liste"
     kind = asked_kind(request)
     context = {"view": view, "now": now, "kinds": Kind.choices, "kind": kind or ""}
+    context["find_url"] = portal_path("find_registrations")  # « Retrouver mes inscriptions »
     if kind is None:
         context["kind_error"] = "Type d'événement inconnu : tous les événements sont affichés."
     elif kind:
@@ -817,8 +821,32 @@ def resend_link(request, pk: int):
         "seminar": seminar if listed else None,
         "back_url": next_url or (page_path(seminar) if listed else ""),
         "next_url": next_url,
+        "find_url": portal_path("find_registrations"),
     }
     return render(request, "seminars/resend_link.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def find_registrations(request):
+    """« Retrouver mes inscriptions » (portal only): one e-mail listing an address's
+    registrations to come, each with its personal link, for whoever lost them or is registered
+    for several events. The answer never says whether the address is registered; a refused
+    address comes back (400) with what was typed."""
+    form = FindRegistrationsForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        send_registrations_list(form.cleaned_data["email"])
+        messages.success(
+            request,
+            "Si des inscriptions existent avec cette adresse pour des événements à venir, leur "
+            "liste y est envoyée, avec le lien personnel de chacune "
+            f"{AT_MOST_EVERY_TEN_MINUTES}.",
+        )
+        return HttpResponseRedirect(portal_path("find_registrations"))
+    calendar = SeminarIndexPage.objects.live().first()
+    context = {"form": form, "calendar_url": page_path(calendar) if calendar else ""}
+    return render(
+        request, "seminars/find_registrations.html", context, status=400 if form.errors else 200
+    )
 
 
 def ics_feed(request):

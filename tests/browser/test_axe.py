@@ -228,6 +228,7 @@ PORTAL_PAGES = {
     "intercommunalites": lambda paths: "/indicateurs/intercommunalites/",
     "calendrier": lambda paths: "/evenements/",
     "calendrier-mois": lambda paths: "/evenements/?vue=mois",
+    "mes-inscriptions": lambda paths: "/evenements/mes-inscriptions/",
     "evenement": lambda paths: paths["event"],
     "actes": lambda paths: paths["proceedings"],
     "inscription-personnelle": lambda paths: paths["manage"],

@@ -10,6 +10,7 @@ Two deadlines, counted from the end of the event (settings, stated on /donnees-p
   (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
 
 Run daily by `manage.py apply_seminar_retention`; each run only touches what has become due.
+It also forgets the « Retrouver mes inscriptions » digests older than ten minutes.
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from seminars.models import PRESENT, Evaluation, EvaluationAnswer, Registration
+from seminars.services import forget_list_notices
 from union.audit import record_audit
 from union.formats import describe_days
 from union.models import AuditEntry
@@ -68,6 +70,7 @@ def apply_retention(now: datetime | None = None) -> RetentionResult:
             .update(needs="")
         )
         anonymised = _anonymise_registrations(ended_before=now - personal_data_kept(), now=now)
+        forget_list_notices(now)  # an address's digest, kept ten minutes (services)
         if needs_erased or anonymised:
             record_audit("seminar.retention", needs_erased=needs_erased, anonymised=anonymised)
     return RetentionResult(needs_erased=needs_erased, anonymised=anonymised)

@@ -1012,6 +1012,13 @@ def lookup_digest(email: str) -> str:
     return salted_hmac("maillage.seminars.lookup", normalised, algorithm="sha256").hexdigest()
 
 
+def forget_list_notices(now: datetime) -> int:
+    """Delete the « Retrouver mes inscriptions » notices older than PUBLIC_NOTICE_INTERVAL: each
+    request does it, and the daily retention (seminars.retention) for the last one of the day."""
+    stale = RegistrationsListNotice.objects.filter(sent_at__lte=now - PUBLIC_NOTICE_INTERVAL)
+    return stale.delete()[0]
+
+
 def send_registrations_list(email: str) -> bool:
     """« Retrouver mes inscriptions »: queue ONE e-mail to `email` listing its registrations to
     the events not over yet, each with a fresh personal link (counted in `links_sent`). Nothing
@@ -1021,8 +1028,7 @@ def send_registrations_list(email: str) -> bool:
     digest = lookup_digest(email)
     with transaction.atomic():
         now = timezone.now()
-        # The old rows go first, on every request: only the last interval's are kept.
-        RegistrationsListNotice.objects.filter(sent_at__lte=now - PUBLIC_NOTICE_INTERVAL).delete()
+        forget_list_notices(now)  # first, on every request: only the last interval's are kept
         ids = list(listed_registrations(email).values_list("pk", flat=True))
         if not ids:
             return False

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from seminars.links import page_path
 from seminars.models import Registration, RegistrationsListNotice, SeminarPage, Visibility
+from seminars.retention import apply_retention
 from seminars.services import cancel_registration, register_person
 from seminars.tasks import send_registrations_list_email as TASK
 from tests.conftest import make_member, make_person, member_client
@@ -244,3 +245,15 @@ def test_a_member_host_does_not_serve_it(db):
     member = make_member("93010")
     client = member_client(member, make_person(member, "directrice@bondy.test"))
     assert client.get(URL).status_code == 404
+
+
+def test_the_daily_retention_forgets_the_last_digest(
+    portal, registrations, django_capture_on_commit_callbacks
+):
+    """The table keeps an address's digest ten minutes: the page's next request deletes older
+    rows, and the daily retention the last one, when nobody used the page since."""
+    ask(portal, ADDRESS, django_capture_on_commit_callbacks)
+    apply_retention()
+    assert RegistrationsListNotice.objects.count() == 1  # still within its ten minutes
+    apply_retention(now=timezone.now() + timedelta(minutes=11))
+    assert not RegistrationsListNotice.objects.exists()

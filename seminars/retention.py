@@ -10,7 +10,7 @@ Two deadlines, counted from the end of the event (settings, stated on /donnees-p
   (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
 
 Run daily by `manage.py apply_seminar_retention`; each run only touches what has become due.
-It also forgets the « Retrouver mes inscriptions » digests older than ten minutes.
+It also forgets the « Retrouver mes inscriptions » digests older than ten minutes.
 """
 
 from dataclasses import dataclass

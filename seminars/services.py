@@ -1013,7 +1013,7 @@ def lookup_digest(email: str) -> str:
 
 
 def forget_list_notices(now: datetime) -> int:
-    """Delete the « Retrouver mes inscriptions » notices older than PUBLIC_NOTICE_INTERVAL: each
+    """Delete the « Retrouver mes inscriptions » notices older than PUBLIC_NOTICE_INTERVAL: each
     request does it, and the daily retention (seminars.retention) for the last one of the day."""
     stale = RegistrationsListNotice.objects.filter(sent_at__lte=now - PUBLIC_NOTICE_INTERVAL)
     return stale.delete()[0]

@@ -23,6 +23,7 @@ from seminars.models import (
     Registration,
     SeminarPage,
     slots_need_date,
+    title_key,
     titled_with_slot,
 )
 from seminars.phones import normalise_phone
@@ -35,7 +36,7 @@ from seminars.services import (
     resolve_commune,
     same_person,
 )
-from tenants.matching import UnknownArea, compact, fold, read_area
+from tenants.matching import UnknownArea, fold, read_area
 from union.audit import record_audit
 from union.formats import plural
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
@@ -293,7 +294,7 @@ def _atelier_titles(seminar: SeminarPage) -> dict[str, list[Atelier]]:
             atelier.label,
             titled_with_slot(atelier, with_date),
         )
-        for key in dict.fromkeys(compact(fold(name)) for name in names):
+        for key in dict.fromkeys(title_key(name) for name in names):
             found.setdefault(key, []).append(atelier)
     return found
 
@@ -315,7 +316,7 @@ def _named_ateliers(value: str, ateliers: dict[str, list[Atelier]]):
     while start < len(pieces):
         for end in range(min(len(pieces), start + MAX_NAME_PIECES), start, -1):
             text = value[pieces[start][0] : pieces[end - 1][1]].strip()
-            found = ateliers.get(compact(fold(text)))
+            found = ateliers.get(title_key(text))
             if found:
                 break
         else:

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from seminars import blocks
 from seminars.durations import HoursMinutesField, describe_duration
+from tenants.matching import compact, fold
 from union.formats import TIME_SPACE, french_time, time_span
 from union.page_paths import FreeAddressPageForm
 from union.panels import NamedAddInlinePanel
@@ -632,6 +633,12 @@ def with_slots(ateliers, seminar, event_ateliers=None) -> list:
     return ateliers
 
 
+def title_key(title: str) -> str:
+    """An atelier's title as a typed list reads it: accents, case, spaces and punctuation
+    ignored (the commune matcher's folding), « Accès aux droits » = « ACCES AUX DROITS »."""
+    return compact(fold(title))
+
+
 def titled_with_slot(atelier, with_date: bool) -> str:
     """« Accès aux droits – jeu. 4 décembre, 14 h – 16 h »: how atelier_names tells
     an atelier from another of the same title, and a name the import reads back."""
@@ -645,14 +652,15 @@ def atelier_names(ateliers, seminar) -> dict[int, str]:
     title, the same atelier given on two days, or morning and afternoon:
     « Accès aux droits – jeu. 4 décembre, 14 h – 16 h »,
     « Accès aux droits – ven. 5 décembre, 14 h – 16 h »;
-    its room too when title and slot still repeat (two groups at once). Titles repeat whatever
-    their case and spaces. `ateliers`: all the event's. Returns id -> name."""
+    its room too when title and slot still repeat (two groups at once). Titles repeat as the
+    import reads them (`title_key`: accents, case, spaces and punctuation ignored), so that each
+    name reads back as its own atelier. `ateliers`: all the event's. Returns id -> name."""
     ateliers = list(ateliers)
     with_date = slots_need_date(seminar, ateliers)
 
     def repeated(names: dict[int, str]) -> set[int]:
-        keys = Counter(" ".join(name.casefold().split()) for name in names.values())
-        return {pk for pk, name in names.items() if keys[" ".join(name.casefold().split())] > 1}
+        keys = Counter(title_key(name) for name in names.values())
+        return {pk for pk, name in names.items() if keys[title_key(name)] > 1}
 
     names = {a.pk: a.title for a in ateliers}
     same_title = repeated(names)

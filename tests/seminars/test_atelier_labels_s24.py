@@ -327,3 +327,25 @@ def test_a_bare_title_two_ateliers_share_is_refused_with_its_line_and_column(
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == [{"line": 3, "column": "Ateliers", "message": message}]
     assert Registration.objects.count() == before
+
+
+def test_titles_that_differ_by_an_accent_are_named_apart_as_the_import_reads_them(
+    organiser_client, tmp_path
+):
+    """The import reads titles with accents, case, spaces and punctuation ignored; the names
+    must tell apart the titles it cannot, or its error would offer two names that each read
+    back as both ateliers (session 25)."""
+    seminar = make_seminar(
+        "Journée des élus",
+        ateliers=(("Accès aux droits", 1, 2, 10), ("Acces aux droits", 4, 2, 10)),
+    )
+    morning, afternoon = seminar.ateliers.order_by("sort_order")
+    labels = seminar.atelier_labels
+    assert labels[morning.pk].startswith("Accès aux droits – ")
+    assert labels[afternoon.pk].startswith("Acces aux droits – ")
+
+    rows = [["Colin", "Agnès", "Bondy", "Maire", "colin@exemple.fr", labels[afternoon.pk]]]
+    response = admin_import(organiser_client, seminar, xlsx_file(tmp_path, rows))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (registration,) = Registration.objects.filter(seminar=seminar)
+    assert list(registration.ateliers.all()) == [afternoon]

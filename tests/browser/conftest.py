@@ -18,6 +18,8 @@ from django.contrib.staticfiles import finders
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
+from tests.conftest import PASSWORD
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -59,6 +61,16 @@ def serve_static(route):
         return
     content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
     route.fulfill(status=200, body=Path(found).read_bytes(), content_type=content_type)
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    """Fill and send the sign-in form of `base_url` (the portal, or a member's host) and wait for
+    the page it leads to."""
+    page.goto(f"{base_url}/connexion/")
+    page.get_by_label("Identifiant (adresse e-mail)").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="session")

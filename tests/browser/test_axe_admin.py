@@ -26,7 +26,7 @@ from seminars.check_in import check_in_code
 from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune, set_check_in
 from seminars.tasks import send_registration_email
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe import AXE_OPTIONS, VIEWPORTS, build_demo, remove_demo, report
 from tests.browser.test_focus_visible import RINGS, contrast, rgb
 from tests.conftest import PASSWORD, run_committed
@@ -103,11 +103,7 @@ def sessions(browser, live_server_port, admin_demo):
             context = browser.new_context(locale="fr-FR")
             page = context.new_page()
             page.route("**/static/**", serve_static)
-            page.goto(f"http://localhost:{live_server_port}/connexion/")
-            page.get_by_label("Identifiant (adresse e-mail)").fill(email)
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
-            page.wait_for_load_state()
+            sign_in(page, f"http://localhost:{live_server_port}", email)
             states[email] = context.storage_state()
             context.close()
         return states[email]

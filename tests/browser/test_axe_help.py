@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from seminars.door_access import DOOR_STAFF
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import admin_url, assert_tables_reachable, audit_admin, go
 from tests.conftest import PASSWORD, run_committed
 from union import roles
@@ -45,11 +45,7 @@ def signed_in_page(browser, port: int, email: str):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     page.route("**/static/**", serve_static)
-    page.goto(f"http://localhost:{port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, f"http://localhost:{port}", email)
     return context, page
 
 

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from seminars.models import Registration, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import audit_admin
-from tests.conftest import PASSWORD, run_committed
+from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
 
@@ -81,14 +81,6 @@ def desk():
     run_committed(remove_desk, built)
 
 
-def sign_in(page, port: int) -> None:
-    page.goto(f"http://localhost:{port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(ORGANISER)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-
-
 # How far the page scrolls sideways (Wagtail's <main> is the admin's scrolling box; it hides
 # what overflows, and still counts it in its scrollWidth), and whatever in it reaches beyond the
 # screen outside a box that scrolls on its own (the table's).
@@ -113,7 +105,7 @@ def test_at_the_desk_on_a_phone_each_button_is_in_view_beside_its_person(
 ):
     page.route("**/static/**", serve_static)
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server_port)
+    sign_in(page, f"http://localhost:{live_server_port}", ORGANISER)
     url = f"http://localhost:{live_server_port}/admin/inscriptions/{desk['seminar']}/"
     page.goto(url)
 
@@ -175,7 +167,7 @@ def test_checking_in_before_the_event_asks_in_an_accessible_page(page, live_serv
     )
     page.route("**/static/**", serve_static)
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server_port)
+    sign_in(page, f"http://localhost:{live_server_port}", ORGANISER)
     page.goto(
         f"http://localhost:{live_server_port}/admin/inscriptions/{desk['seminar']}/"
         "?accueil=1&status=confirmed#liste"

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from seminars.door_access import DOOR_STAFF
 from seminars.services import RegistrationData, register_person, resolve_commune
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import audit_admin
 from tests.browser.test_check_in_phone_s16 import SIDEWAYS, remove_desk
-from tests.conftest import PASSWORD, run_committed
+from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
 
@@ -63,11 +63,7 @@ def desk():
 def test_a_volunteer_marks_someone_at_an_atelier_on_a_phone(page, live_server_port, desk):
     page.route("**/static/**", serve_static)
     page.set_viewport_size(PHONE)
-    page.goto(f"http://localhost:{live_server_port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(VOLUNTEER)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, f"http://localhost:{live_server_port}", VOLUNTEER)
 
     page.goto(f"http://localhost:{live_server_port}/admin/inscriptions/accueil/")
     audit_admin(page)

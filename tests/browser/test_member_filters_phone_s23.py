@@ -10,7 +10,7 @@ from django.db import connection
 
 from tenants.models import MemberCCAS
 from tenants.services import onboard_member
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import admin_url, audit_admin, go
 from tests.conftest import PASSWORD, run_committed
 from union import roles
@@ -39,11 +39,7 @@ def signed_in(page, live_server_port):
     """The administrator's browser page, signed in (no demo: a light fixture of its own)."""
     member_pk = run_committed(create_admin_and_member)
     page.route("**/static/**", serve_static)
-    page.goto(f"http://localhost:{live_server_port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(ADMIN)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, f"http://localhost:{live_server_port}", ADMIN)
     yield page
     run_committed(remove, member_pk)
 

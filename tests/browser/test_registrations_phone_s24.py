@@ -14,11 +14,11 @@ from django.utils.text import slugify
 
 from seminars.models import Atelier, Registration, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune, set_check_in
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import admin_url, audit_admin, go
 from tests.browser.test_check_in_phone_s16 import SIDEWAYS
 from tests.browser.test_stats_past_event_s24 import remove_past_event
-from tests.conftest import PASSWORD, run_committed
+from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
 
@@ -80,11 +80,7 @@ def signed_in(page, live_server_port):
     """The organiser's page, signed in, and the event's id."""
     built = run_committed(build_past_event)
     page.route("**/static/**", serve_static)
-    page.goto(f"http://localhost:{live_server_port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(ORGANISER)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, f"http://localhost:{live_server_port}", ORGANISER)
     yield page, built["seminar"]
     run_committed(remove_past_event, built)
 

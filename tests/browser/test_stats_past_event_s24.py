@@ -18,10 +18,10 @@ from playwright.sync_api import expect
 from seminars.attendance import set_atelier_presence
 from seminars.models import Atelier, Registration, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune, set_check_in
-from tests.browser.conftest import serve_static
+from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import admin_url, assert_tables_reachable, audit_admin, go
 from tests.browser.test_check_in_phone_s16 import SIDEWAYS
-from tests.conftest import PASSWORD, run_committed
+from tests.conftest import run_committed
 from tests.seminars.conftest import make_seminar, organiser
 from union.models import AuditEntry
 
@@ -112,11 +112,7 @@ def past_event():
 def signed_in(page, live_server_port, past_event):
     """The organiser's page, signed in (a light fixture of its own, no demo)."""
     page.route("**/static/**", serve_static)
-    page.goto(f"http://localhost:{live_server_port}/connexion/")
-    page.get_by_label("Identifiant (adresse e-mail)").fill(ORGANISER)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    sign_in(page, f"http://localhost:{live_server_port}", ORGANISER)
     return page
 
 

@@ -141,10 +141,9 @@ def label_rows(seminar: SeminarPage, registrations):
     """Give each registration of `registrations` `atelier_labels`: the names of the ateliers it
     chose (SeminarPage.atelier_labels, two of the same title told apart by their slot), for the
     rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query."""
-    labels = seminar.atelier_labels
     for registration in registrations:
         registration.atelier_labels = [
-            labels.get(atelier.pk, atelier.title) for atelier in registration.ateliers.all()
+            seminar.atelier_label(atelier) for atelier in registration.ateliers.all()
         ]
     return registrations
 

@@ -384,6 +384,11 @@ class SeminarPage(PortalPreviewMixin, Page):
         when another atelier has the same. One query per instance (Atelier.label reads it)."""
         return atelier_names(self.ateliers.all(), self)
 
+    def atelier_label(self, atelier) -> str:
+        """One atelier's name from atelier_labels (Atelier.label reads it through the event):
+        for ateliers not read through this instance, with no query each."""
+        return self.atelier_labels.get(atelier.pk, atelier.title)
+
     @property
     def map_url(self) -> str:
         """The address on OpenStreetMap (a search, so that nothing needs geocoding here), for
@@ -497,7 +502,7 @@ class Atelier(Orderable):
         """Its name in organisers' lists and messages (SeminarPage.atelier_labels): no query for
         an atelier read through its event (`seminar.ateliers…` shares the event's instance);
         otherwise two, its event and its ateliers, so not in a loop over prefetched ones."""
-        return self.page.atelier_labels.get(self.pk, self.title)
+        return self.page.atelier_label(self)
 
     def clean(self):
         """Every error at once, each on its field: the slot inside the event's dates, no more

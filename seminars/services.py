@@ -119,8 +119,8 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
     for index, atelier in enumerate(ateliers):
         for other in ateliers[index + 1 :]:
             if atelier.overlaps(other):
-                labels = seminar.atelier_labels  # two groups of one atelier read apart
-                first, second = (labels.get(a.pk, a.title) for a in (atelier, other))
+                # Two groups of one atelier read apart.
+                first, second = seminar.atelier_label(atelier), seminar.atelier_label(other)
                 raise RegistrationError(
                     {
                         "ateliers": [
@@ -179,8 +179,7 @@ def _seminar_has_seat(seminar: SeminarPage) -> bool:
 
 
 def _full_message(seminar: SeminarPage, ateliers: list[Atelier]) -> dict[str, list[str]]:
-    labels = seminar.atelier_labels  # same-titled ateliers named apart, in one query
-    names = ", ".join(f"« {labels.get(a.pk, a.title)} »" for a in ateliers)
+    names = ", ".join(f"« {seminar.atelier_label(a)} »" for a in ateliers)
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 

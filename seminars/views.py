@@ -363,8 +363,8 @@ def registered_again_message(registration: Registration, data: RegistrationData)
         chosen = {int(pk) for pk in data.atelier_ids}
         ticked = [atelier for atelier in held if atelier.pk in chosen]
         # Two of the same title told apart by their slot (SeminarPage.atelier_labels).
-        labels = registration.seminar.atelier_labels
-        named = ", ".join(f"« {labels.get(a.pk, a.title)} »" for a in ticked)
+        seminar = registration.seminar
+        named = ", ".join(f"« {seminar.atelier_label(a)} »" for a in ticked)
         parts.append(f"Vos ateliers : {named}.")
         if len(held) > len(ticked):  # services._with_full_seats_kept
             parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")

@@ -640,7 +640,7 @@ def with_slots(ateliers, seminar, event_ateliers=None) -> list:
 
 def title_key(title: str) -> str:
     """An atelier's title as a typed list reads it: accents, case, spaces and punctuation
-    ignored (the commune matcher's folding), « Accès aux droits » = « ACCES AUX DROITS »."""
+    ignored (the commune matcher's folding), « Accès aux droits » = « ACCES AUX DROITS »."""
     return compact(fold(title))
 
 

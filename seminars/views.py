@@ -274,6 +274,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "calendar_url": page_path(page.get_parent()),
         "ics_url": ics_path(page) if saved else "",
         "resend_url": portal_path("resend_link", page.pk) if saved else "",
+        "find_url": portal_path("find_registrations"),  # « Retrouver mes inscriptions »
         "retention": retention_periods(),
     }
 
@@ -720,6 +721,7 @@ def link_problem_context(token: str, *, expired: bool, request=None) -> dict:
         "expired": expired,
         # The « lost link » page of an invitation-only event does not name it (resend_link).
         "resend_url": portal_path("resend_link", seminar.pk) if seminar else "",
+        "find_url": portal_path("find_registrations"),
         **event_contact(seminar, request),
     }
 

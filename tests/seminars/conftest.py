@@ -149,6 +149,14 @@ def confirmed_counts(seminar) -> dict[str, dict[str, int]]:
     }
 
 
+# One atelier given on two days at the same hour, and another: for an event of hours=32.
+TWO_DAYS_ATELIERS = (
+    ("Accès aux droits", 5, 2, 12),  # the first day
+    ("Accès aux droits", 29, 2, 8),  # the next day, same time
+    ("Budget", 1, 2, 10),
+)
+
+
 @pytest.fixture
 def two_days(organiser_client):
     """« Accès aux droits » on Thursday 4 and Friday 5 December 2025 at 14 h, « Budget » once;
@@ -161,11 +169,7 @@ def two_days(organiser_client):
     seminar = make_seminar(
         "Rencontres de décembre",
         hours=32,
-        ateliers=(
-            ("Accès aux droits", 5, 2, 12),
-            ("Accès aux droits", 29, 2, 8),
-            ("Budget", 1, 2, 10),
-        ),
+        ateliers=TWO_DAYS_ATELIERS,
     )
     thursday, friday, budget = seminar.ateliers.order_by("sort_order")
     zola, _ = register_person(seminar, person(1, nom="Zola", ateliers=[thursday.pk]), notify=False)

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from seminars.evaluations import save_evaluation
 from seminars.models import AtelierPresence, Registration
-from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.conftest import TWO_DAYS_ATELIERS, make_seminar, organiser
 from tests.seminars.test_stats_ateliers_s24 import FRIDAY, NBSP, THURSDAY, at, set_times
 from tests.seminars.test_stats_attendance_s23 import base
 
@@ -268,11 +268,7 @@ def test_a_list_exported_from_the_event_imports_back(organiser_client, two_days,
     same = make_seminar(
         "Rencontres de décembre, encore",
         hours=32,
-        ateliers=(
-            ("Accès aux droits", 5, 2, 12),
-            ("Accès aux droits", 29, 2, 8),
-            ("Budget", 1, 2, 10),
-        ),
+        ateliers=TWO_DAYS_ATELIERS,
     )
     set_times(
         same,

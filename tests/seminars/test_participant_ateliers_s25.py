@@ -16,16 +16,11 @@ from seminars.links import page_path as url
 from seminars.models import Registration, titled_with_slot
 from seminars.services import register_person, set_check_in
 from tests.conftest import make_person, member_client, plain
-from tests.seminars.conftest import form_data, make_seminar, person
+from tests.seminars.conftest import TWO_DAYS_ATELIERS, form_data, make_seminar, person
 
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
-ATELIERS = (
-    ("Accès aux droits", 5, 2, 12),  # the first day
-    ("Accès aux droits", 29, 2, 8),  # the next day, same time
-    ("Budget", 1, 2, 10),
-)
 
 
 def ateliers_of(seminar):
@@ -50,7 +45,7 @@ def names(seminar) -> tuple[str, str]:
 @pytest.fixture
 def twice(db):
     """An upcoming event over two days, « Accès aux droits » on each."""
-    return make_seminar("Rencontres de printemps", hours=32, ateliers=ATELIERS)
+    return make_seminar("Rencontres de printemps", hours=32, ateliers=TWO_DAYS_ATELIERS)
 
 
 def soup(response) -> BeautifulSoup:
@@ -66,7 +61,9 @@ def questionnaire(registration) -> str:
 
 
 def test_the_questionnaire_asks_about_each_atelier_by_its_slot(portal):
-    seminar = make_seminar("Rencontres d'hiver", hours=32, ateliers=ATELIERS, days_ahead=-2)
+    seminar = make_seminar(
+        "Rencontres d'hiver", hours=32, ateliers=TWO_DAYS_ATELIERS, days_ahead=-2
+    )
     first, second, budget = ateliers_of(seminar)
     first_name, second_name = names(seminar)
     both, _ = register_person(
@@ -198,7 +195,7 @@ def test_the_api_gives_each_atelier_its_label_beside_its_title(portal, bondy, tw
         public = listed(portal)[twice.pk]
     assert {a["id"]: (a["title"], a["label"]) for a in public["ateliers"]} == expected
     # The labels come from the ateliers already read with the events: no query per event.
-    make_seminar("Rencontres d'été", hours=32, ateliers=ATELIERS, days_ahead=60)
+    make_seminar("Rencontres d'été", hours=32, ateliers=TWO_DAYS_ATELIERS, days_ahead=60)
     with CaptureQueriesContext(connection) as two_events:
         assert len(listed(portal)) == 2
     assert len(two_events) == len(one_event)

@@ -5,8 +5,8 @@ cut in half (found walking the organiser's day, session 21)."""
 
 import pytest
 
-from tests.browser.conftest import serve_static
-from tests.browser.test_check_in_phone_s16 import desk, sign_in  # noqa: F401 (fixture)
+from tests.browser.conftest import serve_static, sign_in
+from tests.browser.test_check_in_phone_s16 import ORGANISER, desk  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 def test_the_registrations_table_fits_a_laptop(page, live_server_port, desk):  # noqa: F811
     page.route("**/static/**", serve_static)
     page.set_viewport_size({"width": 1280, "height": 800})
-    sign_in(page, live_server_port)
+    sign_in(page, f"http://localhost:{live_server_port}", ORGANISER)
     page.goto(f"http://localhost:{live_server_port}/admin/inscriptions/{desk['seminar']}/")
     table = page.locator("table.registrations")
     widths = table.evaluate("t => ({box: t.parentElement.clientWidth, table: t.scrollWidth})")

@@ -167,12 +167,15 @@ def status_phrase(registration) -> str:
 
 def send_registrations_list(registrations: list) -> None:
     """« Retrouver mes inscriptions »: one e-mail to the registrations' address (they share it)
-    listing each event with its date, the registration's status and a fresh personal link. Each
-    card names its registrant: a mairie's shared mailbox may hold the maire's and an adjoint's."""
+    listing each event with its date, its place, the registration's status and a fresh personal
+    link. Each card names its registrant: a mairie's shared mailbox may hold the maire's and an
+    adjoint's. A reply reaches the organiser when every listed event has the same one (events
+    with different organisers: no address would be the right one)."""
     entries = [
         {
             "registration": registration,
             "seminar": registration.seminar,
+            "venue": venue_line(registration.seminar),
             "status": status_phrase(registration),
             "manage_url": portal_url(portal_path("manage", make_token(registration))),
             "page_url": portal_url(event_path(registration.seminar)),
@@ -184,7 +187,14 @@ def send_registrations_list(registrations: list) -> None:
         "seminars/email/find_registrations",
         {"entries": entries, "find_url": portal_url(portal_path("find_registrations"))},
         [registrations[0].email],
+        reply_to=_shared_reply_to([registration.seminar for registration in registrations]),
     )
+
+
+def _shared_reply_to(seminars: list) -> list[str]:
+    """The organiser's address when all `seminars` have the same one, else none."""
+    addresses = {seminar.organiser_email for seminar in seminars}
+    return _reply_to(seminars[0]) if len(addresses) == 1 else []
 
 
 def organiser_message(

@@ -257,3 +257,42 @@ def test_the_daily_retention_forgets_the_last_digest(
     assert RegistrationsListNotice.objects.count() == 1  # still within its ten minutes
     apply_retention(now=timezone.now() + timedelta(minutes=11))
     assert not RegistrationsListNotice.objects.exists()
+
+
+def test_each_card_gives_the_events_place_and_a_reply_reaches_the_one_organiser(
+    portal, registrations, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A maire reading the list on the way needs to know where to go, not only when: each card
+    has its « Lieu » (the map link in HTML). Both events have the same organiser here, so a
+    reply reaches them."""
+    forum = registrations["confirmed"].seminar
+    forum.venue_address = "12 rue de la Paix\n93140 Bondy"
+    forum.save()
+    SeminarPage.objects.filter(pk__in=[forum.pk, registrations["waiting"].seminar_id]).update(
+        organiser_email="evenements@union.fr"
+    )
+    ask(portal, ADDRESS, django_capture_on_commit_callbacks)
+
+    (message,) = mailoutbox
+    body = " ".join(message.body.split())
+    assert "Lieu : Salle des fêtes, 12 rue de la Paix, 93140 Bondy" in body
+    assert body.count("Lieu : Salle des fêtes") == 2  # the other event has a name, no address
+    html = BeautifulSoup(message.alternatives[0][0], "html.parser")
+    assert "Lieu : Salle des fêtes, 12 rue de la Paix, 93140 Bondy" in text_of(str(html))
+    assert len(html.find_all("a", string="voir sur une carte")) == 1
+    assert message.reply_to == ["evenements@union.fr"]
+
+
+def test_events_of_different_organisers_give_no_reply_address(
+    portal, registrations, mailoutbox, django_capture_on_commit_callbacks
+):
+    SeminarPage.objects.filter(pk=registrations["confirmed"].seminar_id).update(
+        organiser_email="forum@union.fr"
+    )
+    SeminarPage.objects.filter(pk=registrations["waiting"].seminar_id).update(
+        organiser_email="ateliers@union.fr"
+    )
+    ask(portal, ADDRESS, django_capture_on_commit_callbacks)
+
+    (message,) = mailoutbox
+    assert message.reply_to == []

@@ -345,11 +345,14 @@ def test_the_admin_password_reset_e_mail_is_html(django_capture_on_commit_callba
 
     (message,) = sent_to("nina@udccas.test")
     assert message.subject == "Réinitialisation du mot de passe"
-    # The text, Wagtail's as before.
-    assert "Suivez le lien ci-dessous pour réinitialiser votre mot de passe" in message.body
+    # The text says what the HTML says, and the username as typed (Wagtail's escaped it).
+    body = " ".join(message.body.split())
+    assert f"pour l'administration {of_union(settings.PLATFORM_NAME)}." in body
     link = re.search(r"https?://\S+/password_reset/confirm/\S+/\S+/", message.body).group(0)
     assert link.startswith("http://localhost/admin/password_reset/confirm/")
-    assert "Votre nom d'utilisateur" in message.body
+    assert f"Votre nom d'utilisateur (au cas où vous l'auriez perdu) : {TYPED}" in body
+    assert ESCAPED not in message.body
+    assert "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message." in body
     # Its HTML, in the frame, the same link as a button.
     soup = framed(message)
     html = html_of(message)

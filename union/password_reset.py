@@ -77,7 +77,8 @@ class AdminPasswordResetForm(LimitedPasswordResetMixin, WagtailPasswordResetForm
 
     Wagtail's view sends its text alone (no `html_email_template_name`): the form adds the HTML
     alternative, in the platform's frame like the portal's reset e-mail, with what it reads:
-    `subject` (its title and heading), `platform_name`, `of_platform`. Its text is ours too (email.txt): the same sentences, the username as typed."""
+    `subject` (its title and heading), `platform_name`, `of_platform`. Its text is ours too
+    (email.txt): the same sentences, and the username as typed."""
 
     html_email_template_name = "wagtailadmin/account/password_reset/email.html"
 

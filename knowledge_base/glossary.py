@@ -158,6 +158,23 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     )
 
 
+# What may surround a sigle typed in a query: « (RSA) », « RSA, », « "RSA" ».
+SIGLE_PUNCTUATION = ",;:!?()«»\"'"
+
+
+def sigle_expansions(words: list[str]) -> dict[str, str]:
+    """{word: expansion} for the words of a query that are glossary sigles, however typed
+    (« RSA », « rsa », « R.S.A. »), as the glossary entries above the results read them: the
+    search also looks for the expansion, which a guide may write out instead."""
+    by_key = {acronym_key(sigle): expansion for sigle, expansion in glossary_terms().items()}
+    found = {}
+    for word in words:
+        expansion = by_key.get(acronym_key(word.strip(SIGLE_PUNCTUATION)))
+        if expansion:
+            found[word] = expansion
+    return found
+
+
 def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int | None:
     """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query,
     2 the query inside the entry; None when it does not."""
@@ -165,7 +182,7 @@ def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int |
         # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
         # word that folds to it (« ça » is not « CA »).
         key = acronym_key(term.acronym)
-        typed = {acronym_key(word.strip(",;:!?()«»\"'")) for word in query.split()}
+        typed = {acronym_key(word.strip(SIGLE_PUNCTUATION)) for word in query.split()}
         if key and (key == acronym_key(query) or key in typed):
             return 0
         # Or by several words of its expansion (« besoins sociaux » → ABS); one word would

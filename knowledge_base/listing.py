@@ -14,7 +14,7 @@ from django.db.models import Count, Model, Q, QuerySet, prefetch_related_objects
 from wagtail.models import Page, PageViewRestriction
 
 from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
-from knowledge_base.query import build_query
+from knowledge_base.query import site_query
 from tenants.matching import CommuneRef, match_commune
 from tenants.models import Commune, Departement, MemberCCAS
 
@@ -269,7 +269,7 @@ def filter_pages(queryset: QuerySet, filters: Filters):
         # Search within the filtered set: Wagtail filters search results only on FilterFields,
         # and `id` is one, so the ORM filters travel as a subquery.
         scope = model.objects.filter(pk__in=queryset.values("pk"))
-        query = build_query(filters.q, "and")
+        query = site_query(filters.q, "and")
         if filters.sort == SORT_RELEVANCE:
             return scope.search(query)
         return scope.order_by("-last_published_at").search(query, order_by_relevance=False)

@@ -73,12 +73,16 @@ def lexemes_of(words: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def query_words(text: str) -> list[str]:
+    """The words of a query, as typed, besides its legal references."""
+    return [word for word in re.split(r"[\s\-]+", LEGAL_ARTICLE.sub(" ", text)) if word]
+
+
 def query_terms(text: str) -> tuple[list[str], list[list[str]]]:
     """(legal references, forms of each other word) of a query. A stop word keeps only itself
     (PostgreSQL drops it, as before); a word's forms are those that give another lexeme."""
     references = [legal_reference(*match.groups()) for match in LEGAL_ARTICLE.finditer(text)]
-    rest = LEGAL_ARTICLE.sub(" ", text)
-    words = [word for word in re.split(r"[\s\-]+", rest) if word]
+    words = query_words(text)
     candidates = {word: candidate_forms(word) for word in words}
     lexemes = lexemes_of(sorted({form for forms in candidates.values() for form in forms}))
     terms = []
@@ -96,17 +100,19 @@ def query_terms(text: str) -> tuple[list[str], list[list[str]]]:
     return references, terms
 
 
-def build_query(text: str, operator: str = "and"):
+def build_query(text: str, operator: str = "and", also: dict[str, str] | None = None):
     """The Wagtail search query for `text`: every word (`operator="and"`) or any word ("or"),
-    each in any of its forms; a legal article number as a phrase. `text` itself when it holds
-    no word."""
+    each in any of its forms; a legal article number as a phrase. `also` gives a phrase a typed
+    word also stands for (a sigle's expansion: « RSA » finds « revenu de solidarité active »,
+    written out in a guide). `text` itself when it holds no word."""
     references, terms = query_terms(text)
+    also = also or {}
     parts = [Phrase(reference) for reference in references]
-    for forms in terms:
-        if len(forms) == 1:
-            parts.append(PlainText(forms[0]))
-        else:
-            parts.append(Or([PlainText(form) for form in forms]))
+    for forms in terms:  # forms[0] is the word as typed
+        alternatives = [PlainText(form) for form in forms]
+        if forms[0] in also:
+            alternatives.append(Phrase(also[forms[0]]))
+        parts.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
     if not parts:
         return text
     if len(parts) == 1:
@@ -114,11 +120,22 @@ def build_query(text: str, operator: str = "and"):
     return And(parts) if operator == "and" else Or(parts)
 
 
+def site_query(text: str, operator: str = "and"):
+    """build_query for the site's searches (the search page, the guides' and experiences'
+    filters): a glossary sigle also finds its expansion."""
+    from knowledge_base.glossary import sigle_expansions  # the glossary's models load later
+
+    return build_query(text, operator, also=sigle_expansions(query_words(text)))
+
+
 def quote(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def headline_tsquery(text: str) -> str:
-    """A `to_tsquery` text marking, in a snippet, every form of every word of the query."""
+def headline_tsquery(text: str, also: dict[str, str] | None = None) -> str:
+    """A `to_tsquery` text marking, in a snippet, every form of every word of the query, and
+    the words of the phrases they also stand for (build_query's `also`)."""
     references, terms = query_terms(text)
-    return " | ".join(quote(term) for term in [*references, *(f for fs in terms for f in fs)])
+    phrases = [word for phrase in (also or {}).values() for word in query_words(phrase)]
+    words = [*references, *(f for fs in terms for f in fs), *phrases]
+    return " | ".join(quote(term) for term in dict.fromkeys(words))

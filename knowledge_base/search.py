@@ -9,13 +9,24 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
 from wagtail.models import Page
 from wagtail.search import index
 
+from knowledge_base.glossary import sigle_expansions
 from knowledge_base.listing import visible_to
-from knowledge_base.query import LEGAL_ARTICLE, build_query, headline_tsquery, quote
+from knowledge_base.models.snippets import GlossaryTerm
+from knowledge_base.query import (
+    LEGAL_ARTICLE,
+    headline_tsquery,
+    plain,
+    query_words,
+    quote,
+    site_query,
+)
 
 MAX_QUERY_LENGTH = 200
+WORD_IN_TEXT = re.compile(r"[^\W\d_]+")  # letters only: « d'urgence » is « d » and « urgence »
 MAX_HITS = 200  # results pages beyond the twentieth are not read: ask for a narrower search
 FRAGMENT_DELIMITER = " … "
 SNIPPET_OPTIONS = (
@@ -65,7 +76,8 @@ def snippet_tsquery(query: str) -> str:
     snippet is cut from the text the page shows (« L. 111-2 »), where PostgreSQL reads « 111 »
     and « -2 », never the « l111-2 » that only the index holds."""
     numbers = [number for _letter, number in LEGAL_ARTICLE.findall(query)]
-    return " | ".join(part for part in [headline_tsquery(query), *map(quote, numbers)] if part)
+    marked = headline_tsquery(query, sigle_expansions(query_words(query)))
+    return " | ".join(part for part in [marked, *map(quote, numbers)] if part)
 
 
 def headlines(texts: list[str], query: str) -> list[SafeString]:
@@ -147,11 +159,11 @@ def search_site(query: str, request=None) -> SiteSearch:
         return SiteSearch()
     pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
     # One more than shown: whether there were more is said on the page, never left silent.
-    results = list(pages.specific().search(build_query(query, "and"))[: MAX_HITS + 1])
+    results = list(pages.specific().search(site_query(query, "and"))[: MAX_HITS + 1])
     any_word = False
     if not results:
         # Every word did not match: fall back to any word, still ranked.
-        results = list(pages.specific().search(build_query(query, "or"))[: MAX_HITS + 1])
+        results = list(pages.specific().search(site_query(query, "or"))[: MAX_HITS + 1])
         any_word = bool(results)
     return SiteSearch(
         hits=[
@@ -161,6 +173,52 @@ def search_site(query: str, request=None) -> SiteSearch:
         any_word=any_word,
         truncated=len(results) > MAX_HITS,
     )
+
+
+# How close (rapidfuzz ratio, folded) a word of the pages must be to a typed word that found
+# nothing to be offered instead: « domiciliaton » (one letter missed) scores 96, « epicrie » 93.
+SUGGESTION_SCORE = 85
+MIN_SUGGESTED_LENGTH = 4
+
+
+def search_vocabulary(request=None) -> dict[str, str]:
+    """{word folded: word as written, lower case} of the titles and descriptions of the pages
+    the visitor may read, and of the glossary (its entries are written for the search too):
+    never a word of a page they could not open."""
+    pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
+    texts = [text for pair in pages.values_list("title", "search_description") for text in pair]
+    texts += [
+        text for pair in GlossaryTerm.objects.values_list("acronym", "expansion") for text in pair
+    ]
+    vocabulary = {}
+    for text in texts:
+        for word in WORD_IN_TEXT.findall(text or ""):
+            if len(word) >= MIN_SUGGESTED_LENGTH:
+                vocabulary.setdefault(plain(word), word.lower())
+    return vocabulary
+
+
+def spelling_suggestion(query: str, request=None) -> str:
+    """« Vouliez-vous dire « domiciliation » ? » for a query that found nothing: each word is
+    replaced by the closest word of search_vocabulary. Only called when no page holds any of the
+    words, so none of them is a word the pages use. "" when nothing is close enough, or when the
+    suggestion would find nothing either (a glossary word no page uses)."""
+    vocabulary = search_vocabulary(request)
+
+    def closest(match: re.Match) -> str:
+        word = match.group(0)
+        folded = plain(word)
+        if len(folded) < MIN_SUGGESTED_LENGTH or folded in vocabulary or folded.isdigit():
+            return word
+        found = process.extractOne(
+            folded, vocabulary.keys(), scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE
+        )
+        return vocabulary[found[0]] if found else word
+
+    suggestion = WORD_IN_TEXT.sub(closest, clean_query(query))
+    if plain(suggestion) == plain(clean_query(query)):
+        return ""
+    return suggestion if search_site(suggestion, request).hits else ""
 
 
 @dataclass

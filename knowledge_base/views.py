@@ -15,6 +15,7 @@ from knowledge_base.search import (
     add_snippets,
     clean_query,
     search_site,
+    spelling_suggestion,
 )
 from knowledge_base.services import (
     ProposalError,
@@ -50,6 +51,7 @@ def search(request):
             "truncated": found.truncated,
             "max_hits": MAX_HITS,
             "glossary_entries": glossary_entries_for(query) if query else [],
+            "suggestion": spelling_suggestion(query, request) if query and not found.hits else "",
         },
     )
 

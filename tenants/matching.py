@@ -10,6 +10,21 @@ code or name as a hint (read by `read_area`) gives one of:
 - ambiguous: several communes carry that name and the hint does not pick one;
 - unknown: nothing carries that name; the closest names, former ones included, are suggested
   (rapidfuzz), those of the hinted département first when their spelling is close.
+
+What people add or leave out around the name (session 26):
+- « Cedex » and its number are dropped wherever they stand (« BOBIGNY CEDEX 9 »);
+- a département code beside the name (« Bondy (93) », « Villemomble, 93 », « montreuil
+  93 ») is the hint, and wins over the hint given with it: it was written for this commune,
+  the hint is often a form's or a union's default (« Saint-Denis (974) » in a list of the
+  93). « Paris 15 », « Marseille 13 » stay arrondissements;
+- « X/Y » reads « X sur Y » (« Neuilly/Marne »), as « s/ » did;
+- an official name's leading article may be left out (« Blanc-Mesnil », « Ile St Denis »):
+  matched when one commune only (one of the hinted area, when there is a hint) has that name
+  after its article;
+- a name with words added after it (« Montreuil-sous-Bois », the long name Montreuil is still
+  called by): the communes of the hinted département whose whole name starts the typed words
+  are suggested first, flagged, never matched (« Saint-Denis-de-la-Réunion » in a list of the
+  93 is not Saint-Denis).
 """
 
 import json
@@ -45,6 +60,24 @@ SUGGESTION_COUNT = 5
 INDEX_TTL_SECONDS = 600
 # « AULNAY S/S BOIS »: « s/s » is « sous » (« s/ » alone is « sur »).
 SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
+# « Neuilly s/ Marne », « Neuilly-s/-Marne »: « s/ » as a word of its own is « sur »…
+SUR = re.compile(r"(?<![a-z0-9])s/")
+# …and so is a slash between two words, « Neuilly/Marne », « Champs/Marne » (Champs-sur-Marne).
+SLASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z])/(?=[a-z])")
+# « BOBIGNY CEDEX 9 », « Aubervilliers Cedex »: a postal mention, never part of a name. A number
+# of one or two digits after it is the CEDEX's (« cedex 93000 » keeps its postal code).
+CEDEX = re.compile(r"(?<![0-9A-Za-z])cedex(?:\s*\d{1,2}(?!\d))?(?![0-9A-Za-z])", re.IGNORECASE)
+# A département code beside the name: « Bondy (93) », « Villemomble, 93 », « montreuil 93 »,
+# « 93 - Bondy ». Only a known département's code is read so (see CommuneIndex._split_departement).
+DEPARTEMENT_CODE = r"(?:\d{2,3}|2[AB])"
+NAME_WITH_DEPARTEMENT = re.compile(
+    rf"^(?P<name>.*?[^\W\d_])[\s,;/-]*\(?\s*(?P<after>{DEPARTEMENT_CODE})\s*\)?[\s.]*$"
+    rf"|^\(?\s*(?P<before>{DEPARTEMENT_CODE})\s*\)?[\s,;/-]*(?P<name_after>[^\W\d_].*)$",
+    re.IGNORECASE,
+)
+# The words an official name may start with and people leave out: « Le Blanc-Mesnil », « L'Île-
+# Saint-Denis » (« l » once folded).
+ARTICLES = ("le", "la", "les", "l")
 # How close (rapidfuzz ratio) a typed name must be to the start of a name of the hinted
 # département for that commune to be suggested first: a letter missed or doubled.
 CLOSE_START = 90
@@ -57,8 +90,9 @@ def fold(text: str) -> str:
     if article:  # "PRE SAINT GERVAIS (LE)" -> "LE PRE SAINT GERVAIS"
         text = f"{article['article']} {article['name']}"
     text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    text = SOUS.sub(" sous ", text).replace("s/", " s/ ")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = SOUS.sub(" sous ", text)
+    text = SLASH_BETWEEN_WORDS.sub(" s/ ", SUR.sub(" s/ ", text))
     words = re.split(r"[^a-z0-9/]+", text)
     return " ".join(ABBREVIATIONS.get(word, word) for word in words if word and word != "/")
 
@@ -169,6 +203,29 @@ class CommuneIndex:
         for name, code in live_aliases:
             departement = self.by_code[code].departement
             self.names_by_departement.setdefault(departement, []).append((name, code))
+        # Names once their leading article is left out (« blanc mesnil »): the communes that
+        # carry each, and, for the hinted département's start and close-spelling rules, one more
+        # name of that département (« Pavillons » in the 93: Les Pavillons-sous-Bois).
+        self.by_key_without_article: dict[str, list[str]] = {}
+        for names in self.names_by_departement.values():
+            for name, code in list(names):
+                without = _without_article(name)
+                if without:
+                    self.by_key_without_article.setdefault(compact(without), []).append(code)
+                    names.append((without, code))
+        # (département, compact name) -> the communes of that département with that name, any
+        # of the above: the names a typed name may start with (« Montreuil-sous-Bois »).
+        # And the starts, in whole words, of those names: « saint » in the Morbihan, where Le
+        # Saint must not come first for every « Saint-… » misspelt (see _name_starts_…).
+        self.codes_by_departement_key: dict[tuple[str, str], set[str]] = {}
+        self.departement_name_starts: set[tuple[str, str]] = set()
+        for departement, names in self.names_by_departement.items():
+            for name, code in names:
+                key = (departement, compact(name))
+                self.codes_by_departement_key.setdefault(key, set()).add(code)
+                words = name.split()
+                for end in range(1, len(words)):
+                    self.departement_name_starts.add((departement, compact(" ".join(words[:end]))))
         self.area_codes: dict[str, set[str]] = {"departement": set(), "region": set()}
         self.areas_by_name: dict[str, list[Area]] = {}
         # Départements first: La Réunion is département 974 and région 04, either will do.
@@ -221,10 +278,16 @@ class CommuneIndex:
 
     def match(self, typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
         """`level` ("departement" or "region") says what the hint is; without it, either
-        (a code such as "93" is both), the département first."""
+        (a code such as "93" is both), the département first. The result keeps the text as
+        typed, « Cedex » included: it is what the person wrote, shown back to them."""
         typed = (typed or "").strip()
-        if not typed:
+        cleaned = _without_cedex(typed)
+        if not cleaned:
             return MatchResult("unknown", typed)
+        result = self._match(cleaned, hint, level)
+        return MatchResult(result.status, typed, result.candidates)
+
+    def _match(self, typed: str, hint: str | None, level: str | None) -> MatchResult:
         if INSEE_CODE.match(typed):
             communes = self.communes_of_code(typed.upper())
             if len(communes) == 1:
@@ -234,21 +297,64 @@ class CommuneIndex:
         with_code = NAME_WITH_CODE.match(typed)
         if with_code:
             return self._match_name_with_code(with_code, hint, level)
-        city = self._city_of_arrondissement(fold(typed))
+        folded = fold(typed)
+        city = self._city_of_arrondissement(folded)
         if city is not None:
             return MatchResult("matched", typed, [Candidate(city, 1.0)])
-        key = compact(fold(typed))
+        with_departement = self._split_departement(typed)
+        if with_departement is not None:
+            name, departement = with_departement
+            return self._match(name, departement, "departement")
+        key = compact(folded)
         exact_codes = self.by_key.get(key) or self.alias_by_key.get(key) or []
         exact = [self.by_code[code] for code in dict.fromkeys(exact_codes) if code in self.by_code]
+        without_article = self._communes_without_article(key)
         if hint and not any(_in_area(commune, hint, level) for commune in exact):
             # People drop the end of long names: "ST OUEN" in the 93 is Saint-Ouen-sur-Seine even
             # though a "Saint-Ouen" exists elsewhere; only when the start picks one commune there.
-            shortened = self._unique_name_start_in_departement(fold(typed), hint)
+            shortened = self._unique_name_start_in_departement(folded, hint)
             if shortened is not None:
                 return MatchResult("matched", typed, [Candidate(shortened, 0.95)])
+            # Or its article: « Bourget » in the 93 is Le Bourget.
+            in_hint = _one_in_area(without_article, hint, level)
+            if in_hint is not None:
+                return MatchResult("matched", typed, [Candidate(in_hint, 0.95)])
         if exact:
             return self._decide(typed, exact, hint, level)
-        return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level))
+        if without_article:
+            return self._decide_without_article(typed, without_article, hint, level)
+        return MatchResult("unknown", typed, self._suggest(folded, hint, level))
+
+    def _split_departement(self, typed: str) -> tuple[str, str] | None:
+        """The name and the département code typed beside it (« Bondy (93) », « 93 - Bondy »),
+        or None: no code there, or one that is no département's (« Bondy 12345 » is a postal
+        code's business, « Paris 15 » an arrondissement's, read before)."""
+        found = NAME_WITH_DEPARTEMENT.match(typed)
+        if found is None:
+            return None
+        code = (found["after"] or found["before"]).upper()
+        if code not in self.area_codes["departement"]:
+            return None
+        return (found["name"] or found["name_after"]).strip(), code
+
+    def _communes_without_article(self, key: str) -> list[CommuneRef]:
+        """The communes whose name, current or former, is the typed one once its leading
+        article is left out (« blanc mesnil »: Le Blanc-Mesnil)."""
+        codes = dict.fromkeys(self.by_key_without_article.get(key, ()))
+        return [self.by_code[code] for code in codes]
+
+    def _decide_without_article(
+        self, typed: str, communes: list[CommuneRef], hint: str | None, level: str | None
+    ) -> MatchResult:
+        """A name typed without its article, which no commune carries as typed. Matched when
+        one commune of France has it after its article, without a hint (with one, the commune
+        of the hinted area was matched before): « Blanc-Mesnil ». Several: ambiguous, as for
+        homonyms. One, but outside the hinted area: a guess, first of the suggestions."""
+        if len(communes) == 1 and not hint:
+            return MatchResult("matched", typed, [Candidate(communes[0], 0.95)])
+        if len(communes) > 1:
+            return self._decide(typed, communes, hint, level)
+        return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level, communes))
 
     def communes_of_code(self, code: str) -> list[CommuneRef]:
         """The communes a five-character code leads to, in this order: a current commune's INSEE
@@ -309,6 +415,27 @@ class CommuneIndex:
         found = {code for name, code in names if name.startswith(folded + " ")}
         return self.by_code[found.pop()] if len(found) == 1 else None
 
+    def _name_starts_in_departement(
+        self, folded: str, hint: str | None, level: str | None
+    ) -> set[str]:
+        """The communes of the hinted département (a département only, as above) whose whole
+        name, current, former or without its article, starts the typed words, other words
+        following: « montreuil sous bois » starts with « montreuil », Montreuil (93048).
+
+        Not a name that also starts other names of the département: the words after it may be
+        the rest of one of those, misspelt (« Saint-Avee » in the Morbihan is Saint-Avé, not Le
+        Saint; « Mont-Saint-Vincnt » in the Saône-et-Loire, Mont-Saint-Vincent, not Mont)."""
+        if not hint or level == "region":
+            return set()
+        departement = hint.strip().upper()
+        words = folded.split()
+        found: set[str] = set()
+        for end in range(1, len(words)):
+            start = (departement, compact(" ".join(words[:end])))
+            if start not in self.departement_name_starts:
+                found |= self.codes_by_departement_key.get(start, set())
+        return found
+
     def _close_name_starts_in_departement(
         self, folded: str, hint: str | None, level: str | None
     ) -> dict[str, float]:
@@ -341,7 +468,12 @@ class CommuneIndex:
         ordered = sorted(exact, key=lambda c: (not _in_area(c, hint, level), -c.population, c.code))
         return MatchResult("ambiguous", typed, [Candidate(c, 1.0) for c in ordered])
 
-    def _suggest(self, folded: str, hint: str | None, level: str | None) -> list[Candidate]:
+    def _suggest(
+        self, folded: str, hint: str | None, level: str | None, guesses: list[CommuneRef] = ()
+    ) -> list[Candidate]:
+        """The closest names, best first. `guesses`: communes the typed name may well mean but
+        that a rule would not match (a name without its article, carried outside the hinted
+        area), put first."""
         scores: dict[str, float] = {}
         found = process.extract(
             folded, self.choices, scorer=_similarity, limit=SUGGESTION_COUNT * 4, score_cutoff=60
@@ -369,6 +501,14 @@ class CommuneIndex:
         # the Vosges. Below 1, which only a name typed in full scores.
         for code, score in self._close_name_starts_in_departement(folded, hint, level).items():
             scores[code] = max(scores.get(code, 0), min(score + 3, 99))
+        # A commune of the hinted département whose whole name starts the typed words comes
+        # next: « Montreuil-sous-Bois » (the long name it is still called by) is Montreuil
+        # for a union of the 93, before Montreuil-sous-Pérouse. Flagged, not matched:
+        # « Saint-Denis-de-la-Réunion » starts with a name of the 93 too.
+        for code in self._name_starts_in_departement(folded, hint, level):
+            scores[code] = max(scores.get(code, 0), 98)
+        for commune in guesses:  # a whole name, its article left out: first of all
+            scores[commune.code] = 99
         candidates = [
             Candidate(self.by_code[code], min(score, 100) / 100) for code, score in scores.items()
         ]
@@ -383,6 +523,31 @@ def _similarity(typed: str, choice: str, **kwargs) -> float:
         # "chemille" -> "chemille en anjou": the new commune kept the old name as its start.
         whole = max(whole, 88 + 10 * len(typed) / len(choice))
     return max(whole, 0.95 * fuzz.token_sort_ratio(typed, choice))
+
+
+def _without_article(folded: str) -> str:
+    """A folded name without its leading article (« le blanc mesnil » -> « blanc mesnil »), or
+    "" when it has none."""
+    article, _, rest = folded.partition(" ")
+    return rest if article in ARTICLES and rest else ""
+
+
+def _without_cedex(typed: str) -> str:
+    """The typed text without « Cedex » and its number, and the commas or dashes that set it
+    apart: « Bobigny Cedex 9 », « 93735 Bobigny, Cedex » are Bobigny's."""
+    return " ".join(CEDEX.sub(" ", typed).split()).strip(" ,;-/")
+
+
+def _one_in_area(
+    communes: list[CommuneRef], hint: str | None, level: str | None
+) -> CommuneRef | None:
+    """The one commune of the hinted area among `communes` (the département first, as in
+    `_decide`), or None: none or several there."""
+    for tried in (level,) if level else LEVELS:
+        in_hint = [commune for commune in communes if _in_area(commune, hint, tried)]
+        if len(in_hint) == 1:
+            return in_hint[0]
+    return None
 
 
 def _in_area(commune: CommuneRef, hint: str | None, level: str | None = None) -> bool:

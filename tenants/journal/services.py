@@ -1,8 +1,9 @@
 """Writes and reads of the member's journal (see models.JournalEntry)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
@@ -41,16 +42,56 @@ def prune_member_journals(before: datetime) -> int:
 
 
 def describe_details(details: dict[str, Any]) -> str:
-    """The details as one French line for the journal page."""
+    """The details as one French line for the journal page and the archive's journal.csv: each
+    key under its French name (DETAIL_LABELS), and the codes the writes store (a role, a seat, a
+    document's category and fields, an ISO date) in the words the pages use (detail_value)."""
     parts = []
-    for key, value in details.items():
+    # In DETAIL_LABELS' order (« avant » before « après »): a JSON field of PostgreSQL keeps its
+    # keys sorted by length, not in the order the write gave them.
+    order = {key: index for index, key in enumerate(DETAIL_LABELS)}
+    for key, value in sorted(details.items(), key=lambda item: order.get(item[0], len(order))):
+        if key in HIDDEN_DETAILS:
+            continue
         label = DETAIL_LABELS.get(key, key)
         if isinstance(value, bool):
             value = "oui" if value else "non"
         elif isinstance(value, list):
-            value = ", ".join(str(item) for item in value) or "–"
+            value = ", ".join(str(detail_value(key, item)) for item in value) or "–"
+        else:
+            value = detail_value(key, value)
         parts.append(f"{label} : {value}")
     return " ; ".join(parts)
+
+
+def detail_value(key: str, value: Any) -> Any:
+    """A stored detail as the pages say it: « Lecture seule », not « viewer »; « Élu(e) du
+    conseil municipal », not « elected » (as the member's board names its seats); « Budget et
+    finances », not « budget »; « titre », not « title »; 31/03/2026, not 2026-03-31. A value
+    that is not one of those codes (an older entry's, a free text) is shown as stored."""
+    if not isinstance(value, str):
+        return value
+    from tenants.models import Membership
+    from tenants.workspace.models import Document
+
+    if key in ("role", "before", "after"):
+        return dict(Membership.Role.choices).get(value, value)
+    if key == "category":
+        return dict(Document.Category.choices).get(value, value)
+    if key == "fields":
+        try:
+            return str(Document._meta.get_field(value).verbose_name)
+        except FieldDoesNotExist:
+            return value
+    if key == "seat":
+        from tenants.workspace.compliance import seat_label
+
+        return seat_label(value)
+    if key in DATE_DETAILS:
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
 
 
 DETAIL_LABELS = {
@@ -76,7 +117,16 @@ DETAIL_LABELS = {
     "role": "rôle",
     "password_link": "lien pour choisir un mot de passe",
     "files": "fichiers",
+    "documents": "documents",
+    "category": "catégorie",
+    "fields": "champs modifiés",
+    "previous_file": "ancien fichier",
+    "new_file": "nouveau fichier",
 }
+# ISO dates in the details, shown as the pages write dates.
+DATE_DETAILS = ("closed_on",)
+# Details that mean nothing to the member's direction (a page's id in the union's site).
+HIDDEN_DETAILS = ("page_id",)
 
 # The journal page's filter: code -> (label, action prefix).
 KINDS = {

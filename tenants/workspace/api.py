@@ -1,5 +1,6 @@
 """/api/v1/ of a member host: documents, profile, board, activity. Thin: services do the writes."""
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -10,18 +11,19 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.access import IsMemberOfHost
-from tenants.models import MemberCCAS
+from tenants.access import IsMemberOfHost, has_member_role
+from tenants.models import MemberCCAS, Membership
 from tenants.workspace import activity
 from tenants.workspace.compliance import (
     CCAS_AUTHORITIES,
     board_authorities,
     current_mandate,
+    is_past,
     mandate_compliance,
 )
 from tenants.workspace.forms import MAX_IMPORT_BYTES
@@ -299,16 +301,31 @@ class BoardMemberList(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         mandate = current_mandate()
+        # As the board page (views._can_edit_board): an ended mandate is the board's history,
+        # which only the direction changes.
+        if (
+            mandate is not None
+            and is_past(mandate)
+            and not has_member_role(request, (Membership.Role.DIRECTOR,))
+        ):
+            raise PermissionDenied(
+                f"La mandature {mandate.label} est terminée : seule la direction modifie "
+                "l'historique du conseil d'administration."
+            )
         serializer = self.get_serializer(
             data=request.data, context={**self.get_serializer_context(), "mandate": mandate}
         )
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        if mandate is None:
-            start = values["start"]
-            mandate = create_mandate(request.tenant, str(start.year), start, actor=request.user)
         try:
-            board_member = add_board_member(request.tenant, mandate, values, actor=request.user)
+            # One write: a seat refused leaves no mandate opened for it behind.
+            with transaction.atomic():
+                if mandate is None:
+                    start = values["start"]
+                    mandate = create_mandate(
+                        request.tenant, str(start.year), start, actor=request.user
+                    )
+                board_member = add_board_member(request.tenant, mandate, values, actor=request.user)
         except WorkspaceError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(

@@ -59,6 +59,7 @@ from seminars.models import (
     Registration,
     SeminarIndexPage,
     SeminarPage,
+    Visibility,
     position_label,
     waiting_positions,
     with_slots,
@@ -72,6 +73,7 @@ from seminars.services import (
     edit_refusal,
     email_registrants,
     fix_commune,
+    member_communes,
     register_at_the_door,
     register_person,
     resend_personal_link,
@@ -737,6 +739,9 @@ def flagged(request, pk: int):
         if code:
             registration = fix_commune(registration, code, actor=request.user)
             messages.success(request, f"Commune {with_de(name)} corrigée : {registration.commune}.")
+            outside = outside_members_only(seminar, registration)
+            if outside:
+                messages.warning(request, outside)
             return redirect("seminars_admin:flagged", pk=seminar.pk)
         problem = {
             "registration": registration.pk,
@@ -762,6 +767,23 @@ def flagged(request, pk: int):
         rows=rows,
         problem=problem,
         status=400 if problem else 200,
+    )
+
+
+def outside_members_only(seminar: SeminarPage, registration: Registration) -> str:
+    """A members-only event lets a commune not recognised through, for the organisers to check
+    (services._check_audience): corrected to a commune that is not a member, the person is said
+    to be outside the event's audience (registering, the import and « Modifier » refuse such a
+    commune), for the organiser to decide; "" otherwise."""
+    if seminar.visibility != Visibility.MEMBERS or registration.status == Status.CANCELLED:
+        return ""
+    if member_communes().filter(code=registration.commune_id).exists():
+        return ""
+    name = f"{registration.prenom} {registration.nom}"
+    return (
+        f"{registration.commune.nom} n'est pas une commune membre de l'union, et cet événement "
+        f"est réservé aux communes membres : si {name} ne peut pas y participer, annulez son "
+        "inscription."
     )
 
 

@@ -5,7 +5,7 @@ import unicodedata
 from django import forms
 from django.contrib.postgres.lookups import Unaccent
 from django.db.models import CharField, QuerySet, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Coalesce, Concat, Lower, Replace
 from django.forms.boundfield import BoundField
 
 from seminars.evaluations import COMMENTS, QUESTIONS
@@ -723,9 +723,7 @@ class RegistrationFilterForm(forms.Form):
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["commune"]:
-            queryset = queryset.filter(commune__nom__icontains=data["commune"]) | queryset.filter(
-                commune_typed__icontains=data["commune"]
-            )
+            queryset = matching_communes(queryset, data["commune"])
         if data["fonction"]:
             queryset = queryset.filter(fonction=data["fonction"])
         if data["atelier"]:
@@ -752,6 +750,18 @@ def matching_people(queryset, typed: str):
     queryset = queryset.annotate(search_text=haystack)
     for word in search_words(typed):
         queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def matching_communes(queryset, typed: str):
+    """The registrations whose commune, official or as typed, contains every word typed, whatever
+    the accents, the case and the hyphens (« Epinay » finds Épinay-sur-Seine, « saint denis »
+    Saint-Denis): `icontains` found nobody from « Epinay »."""
+    text = Concat(Coalesce("commune__nom", Value("")), Value(" "), "commune_typed")
+    haystack = Replace(Unaccent(Lower(text)), Value("-"), Value(" "))
+    queryset = queryset.annotate(commune_text=haystack)
+    for word in search_words(typed.replace("-", " ")):
+        queryset = queryset.filter(commune_text__contains=word)
     return queryset
 
 

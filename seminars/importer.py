@@ -138,6 +138,9 @@ class Columns:
     # The needs may be split too (« Accessibilité » and « Régime alimentaire »).
     needs: list[tuple[int, str]] = dataclasses.field(default_factory=list)
     ignored: list[str] = dataclasses.field(default_factory=list)
+    # Each field's column as the file titles it (« Ville », « Courriel »), « ateliers » the
+    # atelier columns': where a line refused while importing is reported (refusal_issues).
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def __contains__(self, name: str) -> bool:
         return name in self.fields or (name == "needs" and bool(self.needs))
@@ -188,6 +191,9 @@ def read_list(
     # A line's error names its column as the file titles it (« Courriel », « Ville »), so that
     # the organiser finds it in the spreadsheet; « Email » or « Commune » were not in the file.
     titled = {field: header[index].strip() for field, index in columns.fields.items()}
+    columns.titles = titled | {
+        "ateliers": " / ".join(header[position].strip() for position in columns.ateliers)
+    }
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
         for field, label in REQUIRED.items():
@@ -500,6 +506,7 @@ def import_registrations(
         (typed, code) for typed, code in interpreted.items() if says_more_than_label(typed, code)
     ]
     result.kept_fonctions = [typed for typed, code in interpreted.items() if code == Fonction.AUTRE]
+    refused: list[ImportIssue] = []
     with transaction.atomic():
         for line, data in parsed:
             try:
@@ -507,15 +514,18 @@ def import_registrations(
                     seminar, data, source=Registration.Source.IMPORT, notify=False
                 )
             except RegistrationError as error:
-                column, messages = next(iter(error.errors.items()))
-                raise ImportRejected(
-                    [ImportIssue(line, column.capitalize(), messages[0])]
-                ) from error
+                # Every line refused is said at once (an atelier with no seat left for it, a
+                # commune outside a members-only event), then nothing is kept: each line is
+                # registered in its own savepoint, the next ones are tried as they would be.
+                refused += refusal_issues(line, error, columns)
+                continue
             result.imported += 1
             result.kept_choices += not created and bool(data.atelier_ids or data.needs)
             result.flagged += registration.commune_status == Registration.CommuneStatus.FLAGGED
             result.confirmed += registration.status == Registration.Status.CONFIRMED
             result.waitlisted += registration.status == Registration.Status.WAITLISTED
+        if refused:
+            raise ImportRejected(refused)  # leaves the transaction: nothing is written
         record_audit(
             "seminar.registrations.imported",
             actor=actor,
@@ -525,6 +535,23 @@ def import_registrations(
             flagged=result.flagged,
         )
     return result
+
+
+def refusal_issues(line: int, error: RegistrationError, columns: Columns) -> list[ImportIssue]:
+    """What register_person refused on a line, in the column the file titles (« Ville », « Atelier
+    du matin »), not under the field's name (« Commune », « Ateliers »), which the file may not
+    have."""
+    return [
+        ImportIssue(
+            line,
+            columns.titles.get(field)
+            or LABELS.get(field)
+            or ("" if field == "__all__" else field.capitalize()),
+            message,
+        )
+        for field, messages in error.errors.items()
+        for message in messages
+    ]
 
 
 def result_messages(result: ImportResult) -> list[str]:

@@ -197,21 +197,26 @@ def pooled_status(item: PublishItem) -> str:
     percentage given with its denominator but not its numerator is checked on the numerator it
     implies (1,5 % of 200 is 3). A percentage with its denominator is also secret when the rest
     (denominator − numerator) is below the threshold: 97 % of 150 people aged 75 or more living
-    alone says that 4 or 5 do not, a cell of fewer than 11 given by difference.
+    alone says that 4 or 5 do not, a cell of fewer than 11 given by difference. Given with its
+    numerator only, a percentage implies its denominator (96,7 % and 145 people: 150 in all, 5
+    apart), which is checked the same way.
     """
     if item.status != ValueStatus.VALUE:
         return ValueStatus.SECRET
     if item.denominator is not None and item.denominator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
-    numerator = item.numerator
-    if numerator is None and item.denominator is not None and item.indicator.is_percent:
-        numerator = item.value * item.denominator / 100
+    numerator, denominator = item.numerator, item.denominator
+    if numerator is None and denominator is not None and item.indicator.is_percent:
+        numerator = item.value * denominator / 100
     if numerator is not None and numerator < SECRECY_THRESHOLD:
         return ValueStatus.SECRET
+    if denominator is None and numerator is not None and item.indicator.is_percent:
+        # 0 % of a numerator above 0 implies nothing: such a value is checked no further.
+        denominator = numerator * 100 / item.value if item.value else None
     if (
         item.indicator.is_percent
-        and item.denominator is not None
-        and item.denominator - numerator < SECRECY_THRESHOLD
+        and denominator is not None
+        and denominator - numerator < SECRECY_THRESHOLD
     ):
         return ValueStatus.SECRET
     if item.indicator.is_count and item.value < SECRECY_THRESHOLD:

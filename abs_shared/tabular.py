@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from abs_shared.models import ReferenceValue, ValueStatus
+from union.formats import french_number
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
@@ -63,7 +64,8 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
         data = data.encode()
     if not data.strip():
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
-    raw_rows = [cells for _line, cells in read_rows(data, name)]
+    # A percentage cell reads « 26.4 % », as Excel shows it: its stored 0.264 is no rate.
+    raw_rows = [cells for _line, cells in read_rows(data, name, percent_cells=True)]
     if not raw_rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     start = _header_index(raw_rows)
@@ -180,7 +182,17 @@ def parse_value(text: str, *, blank: str = ValueStatus.MISSING) -> tuple[str, De
         return ValueStatus.MISSING, None
     if folded in SECRET_MARKS:
         return ValueStatus.SECRET, None
-    return ValueStatus.VALUE, parse_decimal(text)
+    # « 26,4 % » typed, or a percentage cell of a workbook: the number; check_value_range
+    # refuses the sign for an indicator that is no percentage.
+    return ValueStatus.VALUE, parse_decimal(PERCENT_SIGN.sub("", text))
+
+
+# A percent sign after a value, with or without a space (a no-break one too).
+PERCENT_SIGN = re.compile(r"[\s\u00a0\u202f]*%\s*$")
+
+
+def has_percent_sign(text: str | None) -> bool:
+    return bool(text and PERCENT_SIGN.search(text))
 
 
 def latest_year() -> int:
@@ -216,6 +228,12 @@ def parse_year(text: str) -> int:
 def check_value_range(indicator, value: Decimal | None, text: str | None = None) -> None:
     """Refuse what the unit makes impossible: a share above 100 %, a negative count or income,
     a count with decimals. `text` is the cell as typed, quoted by the message."""
+    if value is not None and indicator.unit != indicator.Unit.PERCENT and has_percent_sign(text):
+        # A percentage cell (0.264 shown « 26,4 % ») or a typed « % »: not this unit's number.
+        raise ValueError(
+            f"« {text.strip()} » : cet indicateur ne se mesure pas en pourcentage "
+            f"(unité : {indicator.unit_label}) ; écrivez le nombre seul."
+        )
     if value is None or indicator.unit == indicator.Unit.INDEX:
         return
     if value < 0:
@@ -224,6 +242,13 @@ def check_value_range(indicator, value: Decimal | None, text: str | None = None)
         raise ValueError("Un pourcentage ne peut pas dépasser 100.")
     if indicator.unit == indicator.Unit.COUNT and value != value.to_integral_value():
         raise ValueError(count_error(typed_decimal(value) if text is None else text.strip()))
+    if (
+        indicator.unit == indicator.Unit.EUROS_YEAR
+        and text is not None
+        and THREE_DECIMALS.fullmatch(text.strip())
+    ):
+        # « 21.340 » would be a median income of 21,34 €: a thousands point, as for a count.
+        raise ValueError(amount_error(text.strip()))
 
 
 # One separator followed by three digits: « 1.727 » or « 1,727 », read as 1,727 (values have up
@@ -239,6 +264,18 @@ def count_error(text: str) -> str:
         grouped = f"{whole:,}".replace(",", " ")
         return f"{message} ; écrivez {whole} ou {grouped}."
     return f"{message} ; écrivez-le sans décimale."
+
+
+def amount_error(text: str) -> str:
+    """Why « 21.340 » is refused as an amount in euros: a lone separator before three digits
+    reads as a decimal one (21,34 €), and no amount has thousandths; most often it groups
+    thousands."""
+    whole = int(re.sub(r"[.,]", "", text))
+    read = french_number(Decimal(text.replace(",", ".")), 2)
+    return (
+        f"Montant ambigu : « {text} » se lirait {read} € ; pour "
+        f"{french_number(whole, 0)} €, écrivez {whole} ou {french_number(whole, 0)}."
+    )
 
 
 def typed_decimal(value: Decimal) -> str:

@@ -96,17 +96,23 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_rows(content: bytes, filename: str) -> list[tuple[int, list[str]]]:
+def read_rows(
+    content: bytes, filename: str, *, percent_cells: bool = False
+) -> list[tuple[int, list[str]]]:
     """(line number, cells as text) of every line of a CSV or XLSX file, header included.
 
     Blank lines are kept, so that the numbers match what the person sees in their spreadsheet.
-    Raises ImportRejected when the file can't be read.
+    `percent_cells`: a workbook's number formatted as a percentage reads as Excel shows it,
+    « 26.4 % » rather than the stored 0.264 (percent_cell_text), for an import whose values may
+    be rates (the ABS); the caller reads the sign. Raises ImportRejected when the file can't be
+    read.
     """
     name = (filename or "").lower()
     if "." not in name:  # an upload without a name (API clients): a zip container is a workbook
-        rows = _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
+        is_workbook = content[:2] == b"PK"
+        rows = _xlsx_rows(content, percent_cells) if is_workbook else _csv_rows(content)
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(content)
+        rows = _xlsx_rows(content, percent_cells)
     elif name.endswith((".csv", ".txt")):
         rows = _csv_rows(content)
     else:
@@ -253,7 +259,30 @@ OLD_OR_PROTECTED_XLSX = (
 NO_SHEET = "Le classeur ne contient aucune feuille de calcul : mettez les données sur la première."
 
 
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
+# What a number format shows literally: quoted text, an escaped character, a [colour] or
+# [condition]. A « % » anywhere else makes Excel show the stored number times 100 (0.264: 26,4 %).
+FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    return "%" in FORMAT_LITERALS.sub("", number_format or "")
+
+
+def percent_cell_text(cell) -> str:
+    """cell_text of a workbook cell, except that a number formatted as a percentage reads as
+    Excel shows it: « 26.4 % » for a stored 0.264 (its 15 digits first, then times 100)."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and is_percent_format(getattr(cell, "number_format", None))
+    ):
+        shown = Decimal(cell_text(value)) * 100
+        return f"{format(shown.normalize(), 'f')} %"
+    return cell_text(value)
+
+
+def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, list[str]]]:
     """The rows of the first sheet. openpyxl raises many kinds of exception for a damaged file,
     while loading or, in read-only mode, while reading the sheet: never named to people (their
     class names mean nothing to them), always the same French sentence."""
@@ -266,10 +295,17 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
     try:
         if not workbook.worksheets:  # only chart sheets
             raise ImportRejected([ImportIssue(1, "", NO_SHEET)], unreadable=True)
-        rows = [
-            (number, [cell_text(value) for value in row])
-            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1)
-        ]
+        sheet = workbook.worksheets[0]
+        if percent_cells:  # the cells themselves, for their number format: slower, on demand
+            rows = [
+                (number, [percent_cell_text(cell) for cell in row])
+                for number, row in enumerate(sheet.iter_rows(), 1)
+            ]
+        else:
+            rows = [
+                (number, [cell_text(value) for value in row])
+                for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
+            ]
     except ImportRejected:
         raise
     except Exception as error:  # a sheet whose XML is damaged

@@ -4,7 +4,7 @@ Reads only; writes live in services.py.
 """
 
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -515,16 +515,13 @@ def activity_overview(today: date | None = None) -> ActivityOverview:
     far they are; and, from February, last year if nothing was entered for it yet (activity
     reports are drawn up in the first months of the year)."""
     today = today or timezone.localdate()
-    pairs_by_year: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for year, pole, category in ActivityFigure.objects.values_list("year", "pole", "category"):
-        pairs_by_year[year].add((pole, category))
+    pairs_by_year = _pairs_by_year()
     last_year = today.year - 1
     overdue = last_year if today.month > 1 and last_year not in pairs_by_year else None
     if not pairs_by_year:
         return ActivityOverview(None, overdue_year=overdue)
     years = sorted(pairs_by_year, reverse=True)
-    complete = [year for year in years if is_complete(year, pairs_by_year, today)]
-    shown = complete[0] if complete else years[0]
+    shown, complete = _shown_year(pairs_by_year, today)
     entering = [
         YearEntry(
             year,
@@ -536,9 +533,32 @@ def activity_overview(today: date | None = None) -> ActivityOverview:
         if year > shown
     ]
     entered = set().union(*pairs_by_year.values())
-    return ActivityOverview(
-        activity_report(shown, today, entered), bool(complete), entering, overdue
-    )
+    return ActivityOverview(activity_report(shown, today, entered), complete, entering, overdue)
+
+
+def _pairs_by_year() -> dict[int, set[tuple[str, str]]]:
+    pairs_by_year: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for year, pole, category in ActivityFigure.objects.values_list("year", "pole", "category"):
+        pairs_by_year[year].add((pole, category))
+    return pairs_by_year
+
+
+def _shown_year(pairs_by_year: dict[int, set], today: date) -> tuple[int, bool]:
+    """The dashboard's year among years that have figures: the last complete one, else the
+    latest; and whether it is complete."""
+    years = sorted(pairs_by_year, reverse=True)
+    complete = [year for year in years if is_complete(year, pairs_by_year, today)]
+    return (complete[0], True) if complete else (years[0], False)
+
+
+def dashboard_year(today: date | None = None) -> int | None:
+    """The year the dashboard's activity card shows (activity_overview), None without figures:
+    the year the activity page, its exports and the API's report open on when none is asked,
+    so that they never show a year just begun where the dashboard shows the last whole one."""
+    pairs_by_year = _pairs_by_year()
+    if not pairs_by_year:
+        return None
+    return _shown_year(pairs_by_year, today or timezone.localdate())[0]
 
 
 def latest_report(today: date | None = None) -> ActivityReport | None:
@@ -601,16 +621,54 @@ class PrefectFigure:
     count: int | None
 
 
+# The names CCAS give the domiciliation pole in their reports and files, folded (fold): the
+# catalogue's, and « Domiciliation(s) », « Élections de domicile ». The import and the entry
+# form keep a member's own name as it is (spell), so the préfet's page reads the figures under
+# any of them; the rest of the report still treats « Domiciliation » as the member's own pole.
+DOMICILIATION_POLE_NAMES = frozenset(
+    fold(name)
+    for name in (DOMICILIATION_POLE, "Élections de domicile", "Domiciliation", "Domiciliations")
+)
+
+
+def _is_domiciliation_pole(pole: str) -> bool:
+    return fold(pole) in DOMICILIATION_POLE_NAMES
+
+
 def domiciliation_figures(year: int) -> list[PrefectFigure]:
-    """The domiciliation figures the préfet asks for, from the activity report of `year`."""
-    entered = {
-        fold(category): count
+    """The domiciliation figures the préfet asks for, from the activity report of `year`: under
+    any name of the pole (DOMICILIATION_POLE_NAMES), the catalogue's first when a category is
+    entered under two of them."""
+    rows = [
+        (pole, category, count)
         for pole, category, count in ActivityFigure.objects.filter(year=year).values_list(
             "pole", "category", "count"
         )
-        if fold(pole) == fold(DOMICILIATION_POLE)
-    }
+        if _is_domiciliation_pole(pole)
+    ]
+    rows.sort(key=lambda row: fold(row[0]) != fold(DOMICILIATION_POLE))
+    entered: dict[str, int | None] = {}
+    for _pole, category, count in rows:
+        entered.setdefault(fold(category), count)
     return [PrefectFigure(code, label, entered.get(fold(label))) for code, label in PREFECT_FIGURES]
+
+
+def domiciliation_pole(year: int) -> str:
+    """The pole a missing domiciliation figure of `year` is entered under: the member's own name
+    for it, where its other figures are (those of `year`, else of any year; the catalogue's
+    name first, then the name with the most figures), the catalogue's without any."""
+    poles = [
+        (pole, y)
+        for pole, y in ActivityFigure.objects.values_list("pole", "year")
+        if _is_domiciliation_pole(pole)
+    ]
+    candidates = Counter(pole for pole, y in poles if y == year) or Counter(p for p, _ in poles)
+    if not candidates:
+        return DOMICILIATION_POLE
+    return min(
+        candidates,
+        key=lambda pole: (fold(pole) != fold(DOMICILIATION_POLE), -candidates[pole], pole),
+    )
 
 
 def domiciliation_reminder(today: date) -> int | None:
@@ -865,6 +923,17 @@ def canonical_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         poles.setdefault(fold(pole), pole)
         categories.setdefault((fold(pole), fold(category)), category)
     return poles, categories
+
+
+def is_usual_pole(pole: str) -> bool:
+    """Whether `pole` is one of the catalogue's (however spelled)."""
+    return fold(pole) in _CATALOGUE_BY_POLE
+
+
+def is_usual_category(pole: str, category: str) -> bool:
+    """Whether `category` is one of the catalogue's for `pole` (however spelled)."""
+    usual = _CATALOGUE_BY_POLE.get(fold(pole))
+    return bool(usual) and any(fold(item.label) == fold(category) for item in usual.categories)
 
 
 def spell(pole: str, category: str, known=None) -> tuple[str, str]:

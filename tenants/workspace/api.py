@@ -1,5 +1,6 @@
 """/api/v1/ of a member host: documents, profile, board, activity. Thin: services do the writes."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,6 +15,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from tenants.access import IsMemberOfHost, has_member_role
@@ -26,7 +28,7 @@ from tenants.workspace.compliance import (
     is_past,
     mandate_compliance,
 )
-from tenants.workspace.forms import MAX_IMPORT_BYTES
+from tenants.workspace.forms import MAX_IMPORT_BYTES, ProfileForm
 from tenants.workspace.models import BoardMandate, BoardMember, Document, Profile, Service
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
@@ -176,6 +178,13 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 class ProfileSerializer(serializers.ModelSerializer):
     services = ServiceSerializer(many=True, required=False)
+    # Checked by the page's form (validate): « www.ccas.fr » is taken there, as https://….
+    website = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Adresse du site ; sans « https:// », il est ajouté, comme sur la page",
+    )
 
     class Meta:
         model = Profile
@@ -194,6 +203,24 @@ class ProfileSerializer(serializers.ModelSerializer):
         if len(kinds) != len(set(kinds)):
             raise serializers.ValidationError("Un même service figure deux fois.")
         return services
+
+    def validate(self, data):
+        """The profile page's rules (forms.ProfileForm), not a copy of them: the postal code's
+        five digits, « www.ccas.fr » read as https://www.ccas.fr… A field the PUT leaves out
+        keeps its value, checked with the others as the page would."""
+        given = [name for name in PROFILE_FIELDS if name in data]
+        values = {name: getattr(self.instance, name, "") for name in PROFILE_FIELDS}
+        values.update({name: data[name] for name in given})
+        form = ProfileForm(data=values)
+        if not form.is_valid():
+            non_field = api_settings.NON_FIELD_ERRORS_KEY
+            raise serializers.ValidationError(
+                {
+                    non_field if name == NON_FIELD_ERRORS else name: list(messages)
+                    for name, messages in form.errors.items()
+                }
+            )
+        return {**data, **{name: form.cleaned_data[name] for name in given}}
 
 
 class ProfileView(APIView):
@@ -463,7 +490,9 @@ class ActivityReportView(APIView):
     with two decimals (euros); evolutions are numbers with one decimal, null when the previous
     value is missing or zero, or when the two years are not comparable (`partial`: a year not
     over, `in_progress`; figures of the previous year not entered yet, `missing`, whose poles'
-    totals are not `comparable`). Without `year`: the latest year with figures."""
+    totals are not `comparable`). Without `year`: the dashboard's year, the last complete one
+    (over, with a counterpart for every figure of the year before), else the latest with
+    figures."""
 
     permission_classes = [IsMemberOfHost]
 
@@ -478,8 +507,7 @@ class ActivityReportView(APIView):
                 {"detail": "Paramètre « year » invalide : une année, par exemple 2025."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        years = activity.available_years()
-        year = asked if raw else (years[0] if years else None)
+        year = asked if raw else activity.dashboard_year()
         if year is None:
             return Response({"detail": "Aucun chiffre d'activité."}, status=404)
         report = activity.activity_report(year)

@@ -19,7 +19,14 @@ from tenants.services import (
     send_set_password_email,
     tell_of_access,
 )
-from tenants.workspace.activity import ImportRow, activity_year_error, canonical_labels, fold, spell
+from tenants.workspace.activity import (
+    ImportRow,
+    activity_year_error,
+    canonical_labels,
+    fold,
+    is_usual_category,
+    spell,
+)
 from tenants.workspace.compliance import in_sentence, seat_label
 from tenants.workspace.models import (
     ActivityFigure,
@@ -761,6 +768,33 @@ class BoardRenewal:
     reappointed: list[BoardMember]
 
 
+def uncategorised_error(previous: BoardMandate, reappointed) -> str | None:
+    """Why nommés ticked for the new board cannot be copied into it: they have no category of
+    association (entered before a nommé had to have one). Each is named, and what to do said,
+    next to the ticked boxes, which stay ticked."""
+    names = [
+        seat.full_name
+        for seat in reappointed
+        if seat.seat == BoardMember.Seat.APPOINTED and not seat.category
+    ]
+    if not names:
+        return None
+    if len(names) == 1:
+        return (
+            f"{names[0]} est nommé(e) sans catégorie d'association : indiquez celle qu'il "
+            f"ou elle représente sur sa ligne de la mandature {previous.label} (« Modifier"
+            " »), puis renouvelez le conseil ; ou décochez cette personne, et ajoutez-la "
+            "au nouveau conseil une fois ouvert."
+        )
+    listed = f"{', '.join(names[:-1])} et {names[-1]}"
+    return (
+        f"{listed} sont nommés sans catégorie d'association : indiquez celle que chacun "
+        f"représente sur sa ligne de la mandature {previous.label} (« Modifier »), "
+        "puis renouvelez le conseil ; ou décochez ces personnes, et ajoutez-les au nouveau "
+        "conseil une fois ouvert."
+    )
+
+
 @transaction.atomic
 def renew_board(
     member: MemberCCAS,
@@ -800,6 +834,8 @@ def renew_board(
         raise WorkspaceError(
             f"Seuls les membres de la mandature {previous.label} peuvent être reconduits."
         )
+    if error := uncategorised_error(previous, reappointed):
+        raise FieldErrors({"reappointed": error})
     copies = [{name: getattr(seat, name) for name in REAPPOINTED_FIELDS} for seat in reappointed]
     eve = start - timedelta(days=1)
     closed_on = None
@@ -856,12 +892,33 @@ def save_activity_figure(
     figure: ActivityFigure | None = None,
     actor=None,
 ) -> ActivityFigure:
-    """Enter or correct one figure; pole and category take the spelling already in use."""
+    """Enter or correct one figure; pole and category take the spelling already in use (the
+    catalogue's, else the member's other figures'), so that the years compare.
+
+    Except for a correction of the member's own category that only respells it (capitals,
+    accents: « Jardins partages » to « Jardins partagés »): the new spelling is kept, and is the
+    category's in every year. `figure.respelled_years` lists the other years whose figures took
+    it (empty otherwise), for the page to say so."""
     if count is None and amount is None:
         raise WorkspaceError("Indiquez un nombre, un montant ou les deux.")
     if error := activity_year_error(year):
         raise WorkspaceError(error)
+    typed_category = category.strip()
     pole, category = spell(pole, category)
+    # As stored: the entry form has already written the typed values on `figure`.
+    stored = (
+        ActivityFigure.objects.filter(pk=figure.pk).values_list("pole", "category").first()
+        if figure is not None and figure.pk
+        else None
+    )
+    respell = (
+        stored is not None
+        and typed_category != category
+        and (fold(stored[0]), fold(stored[1])) == (fold(pole), fold(typed_category))
+        and not is_usual_category(pole, typed_category)
+    )
+    if respell:
+        category = typed_category
     clash = ActivityFigure.objects.filter(year=year, pole=pole, category=category)
     if figure is not None:
         clash = clash.exclude(pk=figure.pk)
@@ -875,8 +932,26 @@ def save_activity_figure(
     figure.year, figure.pole, figure.category = year, pole, category
     figure.count, figure.amount = count, amount
     figure.save()
+    figure.respelled_years = _respell_category(figure) if respell else []
     record_audit("activity.figure_saved", actor=actor, member=member, target=str(figure), year=year)
     return figure
+
+
+def _respell_category(figure: ActivityFigure) -> list[int]:
+    """The figures of other years of `figure`'s pole and category spelled otherwise take its
+    spelling (a year that somehow holds both spellings keeps its own); their years."""
+    key = (fold(figure.pole), fold(figure.category))
+    others = [
+        other
+        for other in ActivityFigure.objects.exclude(pk=figure.pk).exclude(category=figure.category)
+        if (fold(other.pole), fold(other.category)) == key
+    ]
+    taken = set(ActivityFigure.objects.filter(category=figure.category).values_list("year", "pole"))
+    others = [other for other in others if (other.year, other.pole) not in taken]
+    for other in others:
+        other.category = figure.category
+    ActivityFigure.objects.bulk_update(others, ["category"])
+    return sorted({other.year for other in others})
 
 
 @transaction.atomic

@@ -589,7 +589,8 @@ def _year(request, default: int | None) -> int | None:
 @member_role_required()
 def activity_report(request):
     years = activity.available_years()
-    year = _year(request, years[0] if years else timezone.localdate().year - 1)
+    # Without ?annee=: the dashboard's year (the last complete one), not one just begun.
+    year = _year(request, activity.dashboard_year() or timezone.localdate().year - 1)
     report = activity.activity_report(year)
     trend_years, trends = activity.pole_trends()
     return render(
@@ -614,10 +615,10 @@ def _export_title(request, year: int) -> str:
 def activity_export(request, fmt: str):
     year = _year(request, None)
     if year is None:
-        years = activity.available_years()
-        if not years:
+        # The year the page opens on (the dashboard's).
+        year = activity.dashboard_year()
+        if year is None:
             raise Http404("Aucun chiffre d'activité.")
-        year = years[0]
     report = activity.activity_report(year)
     if fmt == "csv":
         content = exports.to_csv(report)
@@ -673,7 +674,11 @@ def activity_figure_edit(request, pk: int | None = None):
         except WorkspaceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Chiffre enregistré : {saved}.")
+            messages.success(
+                request,
+                f"Chiffre enregistré : {saved}."
+                + spelling_note(data["pole"], data["category"], saved),
+            )
             if "encore" in request.POST:
                 query = urlencode({"annee": saved.year, "pole": saved.pole})
                 return HttpResponseRedirect(f"/activite/saisir/?{query}")
@@ -694,6 +699,36 @@ def activity_figure_edit(request, pk: int | None = None):
             "back": back,
         },
     )
+
+
+def spelling_note(pole: str, category: str, saved: ActivityFigure) -> str:
+    """What the saved figure spells otherwise than typed, and why (save_activity_figure): a
+    silent change reads as a correction undone."""
+    notes = []
+    if saved.respelled_years:
+        years = [str(year) for year in saved.respelled_years]
+        listed = f"{', '.join(years[:-1])} et {years[-1]}" if len(years) > 1 else years[0]
+        notes.append(f"La catégorie s'écrit désormais « {saved.category} », aussi en {listed}.")
+    pole, category = pole.strip(), category.strip()
+    if pole != saved.pole:
+        reason = (
+            "celle de la liste proposée"
+            if activity.is_usual_pole(saved.pole)
+            else "celle de vos autres chiffres, pour que les années se comparent"
+        )
+        notes.append(f"Le pôle « {pole} » garde l'orthographe « {saved.pole} », {reason}.")
+    if category != saved.category:
+        if activity.is_usual_category(saved.pole, saved.category):
+            reason = "celle de la liste proposée"
+        else:
+            reason = (
+                "celle de vos autres chiffres, pour que les années se comparent ; pour la "
+                "changer, modifiez l'un de ces chiffres : toutes les années suivent"
+            )
+        notes.append(
+            f"La catégorie « {category} » garde l'orthographe « {saved.category} », {reason}."
+        )
+    return "".join(f" {note}" for note in notes)
 
 
 def figure_back_url(request, figure: ActivityFigure | None) -> str:
@@ -787,7 +822,7 @@ def domiciliation(request):
             "missing": [f for f in figures if f.count is None],
             "due": due,
             "days_left": (due - today).days,
-            "pole": activity.DOMICILIATION_POLE,
+            "pole": activity.domiciliation_pole(year),
             **_roles(request),
         },
     )

@@ -37,6 +37,7 @@ from seminars.services import (
     same_person,
 )
 from tenants.matching import UnknownArea, fold, read_area
+from tenants.models import Commune
 from union.audit import record_audit
 from union.formats import plural
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
@@ -55,6 +56,17 @@ HEADERS = {
     "mail": "email",
     "courriel": "email",
     "adresse e mail": "email",
+    # « Adresse mail », « Adresse électronique », « Mél. » (the administration's abbreviation):
+    # ignored, the people were imported without their address, and importing the list again
+    # with the column renamed registered each of them a second time.
+    "adresse mail": "email",
+    "adresse email": "email",
+    "adresse electronique": "email",
+    "adresse courriel": "email",
+    "mel": "email",
+    "email professionnel": "email",
+    "e mail professionnel": "email",
+    "mail professionnel": "email",
     "departement": "departement",
     "code departement": "departement",
     "dep": "departement",
@@ -141,6 +153,9 @@ class Columns:
     # Each field's column as the file titles it (« Ville », « Courriel »), « ateliers » the
     # atelier columns': where a line refused while importing is reported (refusal_issues).
     titles: dict[str, str] = dataclasses.field(default_factory=dict)
+    # For each line, the column each of its ateliers was read from (atelier id -> title): a
+    # refused atelier is reported in its own cell (« Atelier de l'après-midi »).
+    atelier_cells: dict[int, dict[int, str]] = dataclasses.field(default_factory=dict)
 
     def __contains__(self, name: str) -> bool:
         return name in self.fields or (name == "needs" and bool(self.needs))
@@ -170,12 +185,18 @@ def read_list(
     header_line, header = rows[0]
     columns, errors = _read_header(header_line, header, with_ateliers=seminar is not None)
     ateliers = _atelier_titles(seminar) if columns.ateliers else {}
+    missing = [label for field, label in REQUIRED.items() if field not in columns]
+    if missing:
+        _refuse_header_below(rows)
+    # A workbook is read on its first sheet: a list on another (after « Consignes ») is missed.
+    where = "première ligne"
+    if content[:2] == b"PK":
+        where += " de la première feuille du classeur"
     errors += [
-        ImportIssue(header_line, label, f"Colonne « {label} » absente de la première ligne.")
-        for field, label in REQUIRED.items()
-        if field not in columns
+        ImportIssue(header_line, label, f"Colonne « {label} » absente de la {where}.")
+        for label in missing
     ]
-    if len(rows) == 1:
+    if len(rows) == 1 and not missing:
         errors.append(
             ImportIssue(header_line + 1, "", "Le fichier ne contient aucune ligne après l'en-tête.")
         )
@@ -238,9 +259,10 @@ def read_list(
             seen_emails.setdefault(email, line)
         phone = _line_phone(cell, columns, header, line, errors)
         line_hint = _line_hint(cell, line, errors) or (hint, None)
-        atelier_ids = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
+        chosen = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
             continue
+        columns.atelier_cells[line] = chosen
         code, typed_fonction = map_fonction(cell("fonction"))
         parsed.append(
             (
@@ -252,7 +274,7 @@ def read_list(
                     commune=resolve_commune(cell("commune"), *line_hint),
                     fonction=code,
                     fonction_text=typed_fonction,
-                    atelier_ids=atelier_ids,
+                    atelier_ids=list(chosen),
                     needs=cell("needs"),
                     phone=phone,
                 ),
@@ -263,6 +285,33 @@ def read_list(
     if errors:
         raise ImportRejected(errors)
     return parsed, columns
+
+
+# How far below the first line the column titles are looked for (a title, a date, a blank line
+# above them), to say where they are rather than call them absent.
+MAX_LINES_ABOVE_HEADER = 10
+
+
+def _refuse_header_below(rows: list[tuple[int, list[str]]]) -> None:
+    """The first line lacks required columns: when a line below has them all (a list whose
+    first lines are a title, « Liste des inscrits », or a date), the file is refused with where
+    they are and what to delete, rather than with « Colonne « Nom » absente » for a column the
+    organiser sees."""
+    for line, cells in rows[1 : MAX_LINES_ABOVE_HEADER + 1]:
+        columns, _errors = _read_header(line, cells, with_ateliers=False)
+        if all(field in columns for field in REQUIRED):
+            above = "la ligne 1" if line == 2 else f"les lignes 1 à {line - 1}"
+            raise ImportRejected(
+                [
+                    ImportIssue(
+                        line,
+                        "",
+                        f"Les titres des colonnes (« Nom », « Prénom »…) sont ligne {line}, et "
+                        f"l'import les lit sur la première ligne : supprimez {above} (au-dessus "
+                        "des titres), puis importez de nouveau le fichier.",
+                    )
+                ]
+            )
 
 
 def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: list) -> str:
@@ -363,11 +412,12 @@ def _line_ateliers(
     cells: list[str],
     line: int,
     errors: list[ImportIssue],
-) -> list[int]:
-    """The ateliers a line names, by title (or by title and slot), in its atelier columns. An
-    unknown title, a title two ateliers share, or two ateliers at the same time, is the line's
-    error in that column: importing the person without it, or in the wrong one, would lose what
-    they chose without a word."""
+) -> dict[int, str]:
+    """The ateliers a line names, by title (or by title and slot), in its atelier columns: each
+    atelier's id -> the column it was read from. An unknown title, a title two ateliers share,
+    or two ateliers at the same time, is the line's error in that column (in both columns, for
+    two ateliers read from two): importing the person without it, or in the wrong one, would
+    lose what they chose without a word."""
     chosen: dict[int, str] = {}  # atelier id -> the column it came from
     for position in columns.ateliers:
         value = cells[position].strip() if position < len(cells) else ""
@@ -392,13 +442,12 @@ def _line_ateliers(
             else:
                 chosen.setdefault(found[0].pk, column)
     if seminar is None or not chosen or (errors and errors[-1].line == line):
-        return list(chosen)
+        return chosen
     try:
         check_atelier_choice(seminar, list(chosen))
     except RegistrationError as error:
-        column = " / ".join(dict.fromkeys(chosen.values()))
-        errors += [ImportIssue(line, column, message) for message in error.errors["ateliers"]]
-    return list(chosen)
+        errors += refusal_issues(seminar, line, error, columns, chosen)
+    return chosen
 
 
 def _renamed_people(
@@ -517,7 +566,7 @@ def import_registrations(
                 # Every line refused is said at once (an atelier with no seat left for it, a
                 # commune outside a members-only event), then nothing is kept: each line is
                 # registered in its own savepoint, the next ones are tried as they would be.
-                refused += refusal_issues(line, error, columns)
+                refused += refusal_issues(seminar, line, error, columns)
                 continue
             result.imported += 1
             result.kept_choices += not created and bool(data.atelier_ids or data.needs)
@@ -537,10 +586,40 @@ def import_registrations(
     return result
 
 
-def refusal_issues(line: int, error: RegistrationError, columns: Columns) -> list[ImportIssue]:
+def refusal_issues(
+    seminar: SeminarPage,
+    line: int,
+    error: RegistrationError,
+    columns: Columns,
+    chosen: dict[int, str] | None = None,
+) -> list[ImportIssue]:
     """What register_person refused on a line, in the column the file titles (« Ville », « Atelier
     du matin »), not under the field's name (« Commune », « Ateliers »), which the file may not
-    have."""
+    have; an atelier's refusal in the column that atelier was read from on this line (`chosen`,
+    else Columns.atelier_cells). The refusals a registrant reads in their own terms (« choisissez-en
+    un autre ») are said for the organiser: what to change in the file or in the event."""
+    chosen = columns.atelier_cells.get(line, {}) if chosen is None else chosen
+    if error.reason == RegistrationError.ATELIER_FULL:
+        return [
+            ImportIssue(line, _atelier_column(atelier, columns, chosen), _full(seminar, atelier))
+            for atelier in error.ateliers
+        ]
+    if error.reason == RegistrationError.SAME_TIME:
+        column = " / ".join(
+            dict.fromkeys(_atelier_column(atelier, columns, chosen) for atelier in error.ateliers)
+        )
+        return [ImportIssue(line, column, message) for message in error.errors["ateliers"]]
+    if error.reason == RegistrationError.OUTSIDE_MEMBERS:
+        commune = Commune.objects.filter(code=error.commune).first() or error.commune
+        return [
+            ImportIssue(
+                line,
+                columns.titles.get("commune") or LABELS["commune"],
+                f"{commune} n'est pas une commune membre de l'union, et cet événement est réservé "
+                "aux communes membres : retirez cette ligne du fichier. Si ce n'est pas la "
+                "commune voulue, donnez son département dans une colonne « Département ».",
+            )
+        ]
     return [
         ImportIssue(
             line,
@@ -552,6 +631,24 @@ def refusal_issues(line: int, error: RegistrationError, columns: Columns) -> lis
         for field, messages in error.errors.items()
         for message in messages
     ]
+
+
+def _atelier_column(atelier: Atelier, columns: Columns, chosen: dict[int, str]) -> str:
+    return chosen.get(atelier.pk) or columns.titles.get("ateliers") or "Ateliers"
+
+
+def _full(seminar: SeminarPage, atelier: Atelier) -> str:
+    """A full atelier, for the organiser importing: its seats are taken by the people registered
+    and the file's lines above (one import is one transaction), and what to change."""
+    taken = (
+        "sa place est prise" if atelier.seats == 1 else f"ses {atelier.seats} places sont prises"
+    )
+    return (
+        f"Plus de place dans l'atelier « {seminar.atelier_label(atelier)} » : {taken} (inscrits "
+        "et lignes précédentes du fichier). Retirez cet atelier de la ligne, ou augmentez ses "
+        "places dans la page de l'événement (section « Ateliers »), puis importez de nouveau "
+        "le fichier."
+    )
 
 
 def result_messages(result: ImportResult) -> list[str]:

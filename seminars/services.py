@@ -58,11 +58,28 @@ TOO_LATE_TO_CHANGE = (
 
 
 class RegistrationError(Exception):
-    """The registration cannot be saved; `errors` maps field names to French messages."""
+    """The registration cannot be saved; `errors` maps field names to French messages, worded
+    for whoever registers. `reason` names a refusal that another reader words in their own terms
+    (the import, for the organiser: seminars.importer.refusal_issues): ATELIER_FULL and SAME_TIME
+    are about `ateliers`, OUTSIDE_MEMBERS about `commune` (its INSEE code); "" for the others."""
 
-    def __init__(self, errors: dict[str, list[str]]):
+    ATELIER_FULL = "atelier_full"
+    SAME_TIME = "same_time"
+    OUTSIDE_MEMBERS = "outside_members"
+
+    def __init__(
+        self,
+        errors: dict[str, list[str]],
+        *,
+        reason: str = "",
+        ateliers: list[Atelier] | tuple = (),
+        commune: str = "",
+    ):
         super().__init__(errors)
         self.errors = errors
+        self.reason = reason
+        self.ateliers = list(ateliers)
+        self.commune = commune
 
 
 @dataclass
@@ -127,7 +144,9 @@ def check_atelier_choice(seminar: SeminarPage, atelier_ids: list[int]) -> list[A
                             f"Les ateliers « {first} » et « {second} » ont lieu en "
                             "même temps : choisissez-en un seul."
                         ]
-                    }
+                    },
+                    reason=RegistrationError.SAME_TIME,
+                    ateliers=[atelier, other],
                 )
     return ateliers
 
@@ -183,6 +202,12 @@ def _full_message(seminar: SeminarPage, ateliers: list[Atelier]) -> dict[str, li
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 
+def _full_error(seminar: SeminarPage, ateliers: list[Atelier]) -> RegistrationError:
+    return RegistrationError(
+        _full_message(seminar, ateliers), reason=RegistrationError.ATELIER_FULL, ateliers=ateliers
+    )
+
+
 def _find_existing(seminar: SeminarPage, data: RegistrationData) -> Registration | None:
     if data.email:
         return seminar.registrations.filter(email=data.email).first()
@@ -232,7 +257,9 @@ def _check_audience(
         message = MEMBERS_ONLY
         if source in PUBLIC_SOURCES:  # the person themselves: how to go on
             message = f"{message} {members_only_way_forward(seminar)}"
-        raise RegistrationError({"commune": [message]})
+        raise RegistrationError(
+            {"commune": [message]}, reason=RegistrationError.OUTSIDE_MEMBERS, commune=commune.code
+        )
 
 
 def normalise(data: RegistrationData) -> RegistrationData:
@@ -332,7 +359,7 @@ def _register(
             new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new_ateliers, registration)
             if full:
-                raise RegistrationError(_full_message(seminar, full))
+                raise _full_error(seminar, full)
             status = Status.CONFIRMED
         elif confirmed < seminar.seats:
             full = _full_ateliers(ateliers, registration)
@@ -342,7 +369,7 @@ def _register(
             if full and not keep_choices and previous != Status.WAITLISTED:
                 if assume_new:
                     raise _AlreadyRegistered  # perhaps someone waiting: look before refusing
-                raise RegistrationError(_full_message(seminar, full))
+                raise _full_error(seminar, full)
             status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
@@ -684,7 +711,7 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
             new = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new, registration)
             if full:
-                raise RegistrationError(_full_message(seminar, full))
+                raise _full_error(seminar, full)
         registration.ateliers.set(ateliers)
         registration.save(update_fields=["updated_at"])
         # Seats given back in an atelier may let someone waiting in.
@@ -834,7 +861,7 @@ def update_registration(
         if registration.status == Status.CONFIRMED:
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
-                raise RegistrationError(_full_message(seminar, full))
+                raise _full_error(seminar, full)
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)

@@ -57,7 +57,11 @@ def test_an_import_names_every_line_an_atelier_has_no_seat_for(organiser_client)
     status, errors = import_errors(organiser_client, seminar, rows)
 
     assert status == 400
-    full = "Plus de place dans l'atelier « Budget » : choisissez-en un autre."
+    full = (
+        "Plus de place dans l'atelier « Budget » : sa place est prise (inscrits et lignes "
+        "précédentes du fichier). Retirez cet atelier de la ligne, ou augmentez ses places dans "
+        "la page de l'événement (section « Ateliers »), puis importez de nouveau le fichier."
+    )
     assert errors == [("3", "Atelier du matin", full), ("4", "Atelier du matin", full)]
     assert not Registration.objects.filter(seminar=seminar).exists()
 
@@ -76,7 +80,11 @@ def test_an_import_into_a_members_only_event_names_every_commune_refused(organis
     status, errors = import_errors(organiser_client, seminar, rows)
 
     assert status == 400
-    refused = "Cet événement est réservé aux communes membres de l'union."
+    refused = (
+        "Pantin (93) n'est pas une commune membre de l'union, et cet événement est réservé aux "
+        "communes membres : retirez cette ligne du fichier. Si ce n'est pas la commune voulue, "
+        "donnez son département dans une colonne « Département »."
+    )
     assert errors == [("3", "Ville", refused), ("4", "Ville", refused)]
     assert not Registration.objects.filter(seminar=seminar).exists()
 

@@ -43,14 +43,22 @@ class OnboardMemberForm(forms.Form):
     director_email = forms.EmailField(
         label="E-mail de la direction",
         required=False,
-        help_text="Elle recevra un lien à usage unique pour choisir son mot de passe. Vide : "
-        "vous pourrez l'inviter plus tard depuis la fiche du membre.",
+        help_text="Elle recevra un lien à usage unique pour choisir son mot de passe (ou, si "
+        "elle a déjà un compte, l'adresse de l'espace). Vide : vous pourrez l'inviter plus "
+        "tard depuis la fiche du membre.",
     )
 
     def clean_director_email(self):
         email = self.cleaned_data["director_email"].strip().lower()
         if email:
             account = get_user_model().objects.filter(email__iexact=email).first()
+            if account is not None and not account.is_active:
+                # As « Inviter une direction »: no e-mail would reach her, and she could not
+                # sign in; the member is not created on a name that cannot act.
+                raise forms.ValidationError(
+                    f"Le compte {email} est désactivé : réactivez-le d'abord (Paramètres › "
+                    "Utilisateurs), ou laissez ce champ vide et invitez la direction plus tard."
+                )
             try:
                 refuse_union_staff_as_direction(account)
             except MembershipError as error:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -22,7 +23,6 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -37,13 +37,14 @@ from django.views.decorators.http import require_POST
 
 from abs_shared.models import PublishedValue
 from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
+from tenants.matching import compact, fold
 from tenants.models import MemberCCAS, Membership
 from tenants.naming import of_body, the_body
 from tenants.services import (
     MemberAlreadyKnown,
     MembershipError,
     OnboardingError,
-    grant_membership,
+    directors_to_tell,
     invite_direction,
     member_url,
     onboard_member,
@@ -113,8 +114,11 @@ def members_with_figures():
         published=_count(PublishedValue.objects.filter(member_id=OuterRef("pk"))),
         # A deactivated account no longer counts as a direction (without_direction).
         has_direction=Exists(directors.filter(user__is_active=True)),
+        # The active directions' (a deactivated director's sign-ins would hide that the
+        # direction named after her never came: « jamais »).
         direction_last_login=Subquery(
-            directors.values("member_id")
+            directors.filter(user__is_active=True)
+            .values("member_id")
             .annotate(last=Max("last_signed_in_at"))
             .values("last")[:1],
             output_field=DateTimeField(),
@@ -298,18 +302,25 @@ STATUS_IN_CAPTION = {
 NO_DIRECTION = "aucune"  # ?direction=aucune: the members whose direction is to invite
 
 
+def found_by(member: MemberCCAS, typed: str) -> bool:
+    """Whether a search for `typed` lists `member`: its INSEE code, or its name, its commune's or
+    its intercommunality's, whatever the accents, case, hyphens or « St » (« epinay » finds the
+    CCAS d'Épinay-sur-Seine, « est-ensemble » the CIAS Est Ensemble). Folded in Python: the
+    union has a few hundred members at most, all listed on one page anyway."""
+    if member.commune_id == typed.upper():
+        return True
+    wanted = compact(fold(typed))
+    names = [member.name, member.commune.nom]
+    if member.intercommunality is not None:
+        names.append(member.intercommunality.nom)
+    return bool(wanted) and any(wanted in compact(fold(name)) for name in names)
+
+
 def member_list(request):
     _require_union_admin(request)
     query = request.GET.get("q", "").strip()
     status = request.GET.get("statut", "").strip()
     members = members_with_figures().order_by("commune__nom", "name")
-    if query:
-        members = members.filter(
-            Q(name__icontains=query)
-            | Q(commune__nom__icontains=query)
-            | Q(commune__code=query)
-            | Q(intercommunality__nom__icontains=query)
-        )
     if status in STATUS_FILTERS:
         members = members.filter(status=status)
     else:
@@ -318,6 +329,8 @@ def member_list(request):
     if no_direction:
         members = without_direction(members)
     members = list(members)
+    if query:
+        members = [member for member in members if found_by(member, query)]
     caption = plural(len(members), "membre", "membres")
     details = [STATUS_IN_CAPTION[status][len(members) > 1]] if status else []
     if no_direction:
@@ -381,6 +394,13 @@ def member_detail(request, pk: int):
     return _member_page(request, _get_member(pk))
 
 
+def invitation_sent(user) -> str:
+    """What the person named to a direction receives (tenants.services.invite_direction)."""
+    if not user.has_usable_password():
+        return "un lien pour choisir son mot de passe lui est envoyé"
+    return "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
+
+
 @require_POST
 def member_invite_direction(request, pk: int):
     """« Inviter une direction »: tenants.services.invite_direction (grant_membership, its audit
@@ -403,11 +423,7 @@ def member_invite_direction(request, pk: int):
             form.add_error("email", str(error))
         else:
             user = membership.user
-            how = (
-                "un lien pour choisir son mot de passe lui est envoyé"
-                if not user.has_usable_password()
-                else "elle a déjà un compte : un e-mail lui indique l'adresse de l'espace"
-            )
+            how = invitation_sent(user)
             # The name typed, when there is one: the person the administrator had in mind.
             typed = " ".join(part for part in (data["first_name"], data["last_name"]) if part)
             typed = " ".join(typed.split())
@@ -446,26 +462,38 @@ def member_add(request):
     known = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        email = data.get("director_email")
+        director = None
         try:
-            member = onboard_member(
-                data["insee"],
-                kind=data["kind"],
-                epci_siren=data.get("epci_siren"),
-                joined_on=data.get("joined_on"),
-                actor=request.user,
-            )
+            # The member and its direction together, or neither: the direction is named as
+            # « Inviter une direction » names it (its refusals, and an e-mail to someone who
+            # already has an account, not only to a new one).
+            with transaction.atomic():
+                member = onboard_member(
+                    data["insee"],
+                    kind=data["kind"],
+                    epci_siren=data.get("epci_siren"),
+                    joined_on=data.get("joined_on"),
+                    actor=request.user,
+                )
+                if email:
+                    director = invite_direction(
+                        member, email, actor=request.user, request=request
+                    ).user
         except MemberAlreadyKnown as error:
             known = error.member
             form.add_error("commune", str(error))
         except OnboardingError as error:
             form.add_error("commune", str(error))
+        except MembershipError as error:
+            form.add_error("director_email", str(error))
         else:
-            email = data.get("director_email")
-            if email:
-                grant_membership(
-                    member, email, Membership.Role.DIRECTOR, actor=request.user, request=request
+            joined = f"{the_body(member.name, capital=True)} a rejoint l'union."
+            if director is not None:
+                joined += (
+                    f" {director.email} fait partie de sa direction ; {invitation_sent(director)}."
                 )
-            messages.success(request, f"{the_body(member.name, capital=True)} a rejoint l'union.")
+            messages.success(request, joined)
             union_departement = settings.UNION_DEPARTEMENT
             if member.commune.departement_id != union_departement:
                 messages.warning(
@@ -497,6 +525,9 @@ def _back_to(request, member: MemberCCAS) -> str:
     return reverse("tenants_admin:member_detail", args=[member.pk])
 
 
+NO_DIRECTION_TO_TELL = "ce membre n'a pas de direction (compte actif)"
+
+
 def member_status(request, pk: int):
     """A status change, in two steps: the consequence in French and an optional reason, then
     the change (a POST with `confirmed`). A POST without it only shows the first step."""
@@ -514,13 +545,19 @@ def member_status(request, pk: int):
         return redirect(back)
     confirmed = request.method == "POST" and request.POST.get("confirmed")
     form = MemberStatusForm(data if confirmed else None, initial={"status": status})
+    # Who set_member_status writes to: its active directions; without one no e-mail leaves, and
+    # neither the confirmation page nor the message may say otherwise.
+    told = bool(directors_to_tell(member))
     if confirmed and form.is_valid():
         set_member_status(
             member, status, actor=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(
-            request, f"{member.name} : {label}. Sa direction en est informée par e-mail."
+        mail = (
+            "Sa direction en est informée par e-mail."
+            if told
+            else f"Aucun e-mail n'est parti : {NO_DIRECTION_TO_TELL}."
         )
+        messages.success(request, f"{member.name} : {label}. {mail}")
         return redirect(back)
     people = Membership.objects.filter(member=member, user__is_active=True).count()
     # « Suspendre le CCAS de Bondy », « Enregistrer le départ du CCAS de Bondy ».
@@ -539,6 +576,8 @@ def member_status(request, pk: int):
             "status_label": label,
             "action": actions[status],
             "consequence": status_consequence(status, people),
+            "directions_told": told,
+            "no_direction_to_tell": NO_DIRECTION_TO_TELL,
             "archive_days": archive.DEPARTURE_ARCHIVE_DAYS,
             "back": back,
             "page_title": actions[status],

@@ -18,13 +18,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def admin():
-    user = User.objects.create_user("admin@union.test", "admin@union.test", PASSWORD)
-    user.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
-    return host_client("localhost", user)
-
-
-@pytest.fixture
 def editor():
     user = User.objects.create_user("editeur@union.test", "editeur@union.test", PASSWORD)
     user.groups.add(Group.objects.get(name=roles.EDITOR))

@@ -6,24 +6,15 @@ real e-mails."""
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from tenants.models import MemberCCAS, Membership
 from tenants.naming import at_body, of_body
 from tenants.services import set_member_status
-from tests.conftest import PASSWORD, host_client, make_member, make_person
-from union import roles
+from tests.conftest import make_member, make_person
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-@pytest.fixture
-def admin():
-    user = User.objects.create_user("admin@union.test", "admin@union.test", PASSWORD)
-    user.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
-    return host_client("localhost", user)
 
 
 @pytest.fixture

@@ -17,22 +17,13 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from tenants.models import MemberCCAS, Membership
-from tests.conftest import PASSWORD, host_client, make_member, make_person, plain
-from union import roles
+from tests.conftest import PASSWORD, make_member, make_person, plain
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-@pytest.fixture
-def admin():
-    user = User.objects.create_user("admin@union.test", "admin@union.test", PASSWORD)
-    user.groups.add(Group.objects.get(name=roles.UNION_ADMIN))
-    return host_client("localhost", user)
 
 
 def page_text(response) -> str:

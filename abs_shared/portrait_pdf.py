@@ -324,7 +324,11 @@ def _notes(context: dict, styles) -> list:
     notes = [Spacer(1, 6)]
     notes += [_paragraph(note, styles["Note"]) for note in context["table"].notes]
     notes.append(
-        _paragraph(page_text("abs_shared/includes/secrecy_legend.html", {}), styles["Note"])
+        # Its line on ranks as on the page: none for a portrait that ranks nothing (counts only).
+        _paragraph(
+            page_text("abs_shared/includes/secrecy_legend.html", {"rank": context["table"].ranked}),
+            styles["Note"],
+        )
     )
     return notes
 

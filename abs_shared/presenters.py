@@ -838,6 +838,8 @@ def indicator_table(
     """Communes' values (their CCAS'), or intercommunalities' (their CIAS', ranked apart)."""
     said = WORDS[kind]
     when = titled(indicator, year) if year else f"{titled(indicator)}, aucune année publiée"
+    # A count (or a neutral indicator) ranks nobody: no rank column, on the page or its exports.
+    ranks = indicator.rank_polarity != Indicator.Polarity.NEUTRAL
     table = ShownTable(
         caption=f"{when} : {said.listed} ({len(rows)})",
         headers=[
@@ -845,23 +847,24 @@ def indicator_table(
             "Département" if kind == COMMUNE else "Département du siège",
             "Population",
             "Valeur",
-            "Rang (1 = le plus fragile)",
+            *(["Rang (1 = le plus fragile)"] if ranks else []),
             "Source",
         ],
     )
     for row in rows:
+        rank_cells = [Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True)]
         table.rows.append(
             [
                 text(row["nom"]),
                 text(row["departement"]),
                 Cell(french_number(row["population"], 0), row["population"], True, decimals=0),
                 value_cell(indicator, row["value"], row["status"]),
-                Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True),
+                *(rank_cells if ranks else []),
                 text(row["source"]),
             ]
         )
     ranked = sum(1 for row in rows if row["value"] is not None)
-    if 0 < ranked < MIN_PUBLISHERS and indicator.polarity != Indicator.Polarity.NEUTRAL:
+    if 0 < ranked < MIN_PUBLISHERS and ranks:
         # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
         table.notes.append(
             f"Pas de rang : trop peu de valeurs publiées ({ranked} ; il en faut au moins "

@@ -17,10 +17,12 @@ from abs_shared.models import (
     ValueStatus,
 )
 from abs_shared.tabular import (
+    CODE_WIDTHS,
     ImportIssue,
     ImportRejected,
     check_value_range,
     header_key,
+    insee_code,
     key_columns,
     parse_value,
     parse_year,
@@ -80,7 +82,9 @@ def parse_references(uploaded, default_source: str = "") -> list[ReferenceValue]
     parsed = []
     for line, row in table.rows:
         level = row["level"].strip().lower()
-        code = row["code"].strip().upper()
+        # « 1 » for the département 01, as a spreadsheet writes it (the member's import reads
+        # its CODGEO the same way).
+        code = insee_code(row["code"], CODE_WIDTHS.get(level, 0))
         indicator = indicators.get(row["indicator"].strip().upper())
         row_errors = []
         if level not in territories:
@@ -327,3 +331,21 @@ def retract_values(
         indicators=sorted(indicators) if indicators else "tous",
     )
     return removed
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+
+def values_held(indicator: Indicator) -> list[str]:
+    """What already holds values of this indicator, in words (« des valeurs publiées »…): its unit
+    is then fixed (see wagtail_hooks.IndicatorForm). Members' drafts are not read: request
+    handlers never visit the members' schemas (ARCHITECTURE.md, the tenant boundary). A draft
+    typed in the former unit is published under the new one, its secrecy judged by the new
+    unit (pooled_status): change a unit before members enter values.
+    """
+    held = []
+    if PublishedValue.objects.filter(indicator=indicator).exists():
+        held.append("des valeurs publiées")
+    if ReferenceValue.objects.filter(indicator=indicator).exists():
+        held.append("des valeurs de référence")
+    return held

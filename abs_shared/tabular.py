@@ -100,6 +100,20 @@ def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> I
     )
 
 
+# The width of each level's INSEE code (SIREN for an EPCI or EPT): a spreadsheet reads « 01 » or
+# « 01004 » as a number and drops the leading zero (1, 1004).
+CODE_WIDTHS = {"region": 2, "departement": 2, "commune": 5, "epci": 9}
+
+
+def insee_code(text: str, width: int) -> str:
+    """A territory code as a file gives it, read as INSEE writes it: trimmed, in capitals
+    (« 2a » is 2A, « frm » FRM) and, when it is all digits, with the leading zeros a spreadsheet
+    dropped put back (« 1 » of width 2 is 01, « 1004 » of width 5 is 01004). Shared by the
+    reference import and the member's INSEE import (`CODGEO`)."""
+    code = text.strip().upper()
+    return code.zfill(width) if code.isascii() and code.isdigit() else code
+
+
 def header_key(text: str) -> str:
     """A header cell as the importers compare it: lower case, without accents (« Année » and
     « annee » are the same column)."""

@@ -287,6 +287,8 @@ def indicator_detail(request, code: str):
             "year": year,
             "table": table,
             "cias_table": cias_table if cias_rows else None,
+            # The key's line on ranks only where a table ranks (never for a count).
+            "ranked": table.ranked or bool(cias_rows and cias_table.ranked),
             "chart": chart,
             "narrow_chart": narrow_chart,
             "references": references,

@@ -1,5 +1,6 @@
 """Wagtail admin for union staff (admins and editors): the indicator catalogue and reference imports."""
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.forms import modelform_factory
@@ -13,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 from abs_shared import admin_views
 from abs_shared.admin_views import ABS_STAFF, is_abs_staff
 from abs_shared.models import CATALOGUE_FIELDS, Indicator
+from abs_shared.services import values_held
 
 
 class AbsStaffPolicy(BasePermissionPolicy):
@@ -40,6 +42,41 @@ register_permission_policy(Indicator, AbsStaffPolicy(Indicator), exact_class=Tru
 INDICATOR_FIELDS = [*CATALOGUE_FIELDS, "position"]
 
 
+def french_list(items: list[str]) -> str:
+    """« a, b et c »."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+class IndicatorForm(forms.ModelForm):
+    """The catalogue's form. An indicator's unit is fixed once values exist: pooled values made
+    secret by a count's threshold would not be rechecked, and rates would read as counts."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].help_text = (
+            "Fixée dès qu'une valeur de l'indicateur est publiée ou importée comme "
+            "référence : pour une autre unité, créez un nouvel indicateur. Les brouillons des "
+            "membres, que l'union ne voit pas, seraient publiés dans la nouvelle unité."
+        )
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        indicator = self.instance
+        if indicator._state.adding or unit == indicator.unit:
+            return unit
+        held = values_held(indicator)
+        if held:
+            raise forms.ValidationError(
+                f"L'unité ne peut plus être changée : cet indicateur a déjà "
+                f"{french_list(held)} en « {indicator.unit_label} », qui seraient "
+                "lues dans la nouvelle unité (un taux pris pour un effectif) sans que le secret "
+                "statistique soit revu. Pour une autre unité, créez un nouvel indicateur (avec "
+                "un autre code) ; celui-ci garde ses valeurs (changez au besoin son libellé "
+                "ou son ordre d'affichage)."
+            )
+        return unit
+
+
 class IndicatorViewSet(ModelViewSet):
     model = Indicator
     icon = "list-ul"
@@ -55,7 +92,10 @@ class IndicatorViewSet(ModelViewSet):
         # The code is the indicator's identity (pooled values point to it): fixed once created.
         fields = [name for name in INDICATOR_FIELDS if not (for_update and name == "code")]
         return modelform_factory(
-            self.model, formfield_callback=self.formfield_for_dbfield, fields=fields
+            self.model,
+            form=IndicatorForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=fields,
         )
 
 

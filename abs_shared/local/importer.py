@@ -23,6 +23,7 @@ from abs_shared.tabular import (
     Table,
     check_value_range,
     header_key,
+    insee_code,
     key_columns,
     parse_decimal,
     parse_value,
@@ -225,9 +226,12 @@ def _read_insee(
                 )
             ]
         )
-    # Spreadsheets drop the leading zero of codes such as 01004.
+    # Spreadsheets drop the leading zero of codes such as 01004 (read as the reference import
+    # reads its codes).
     matches = [
-        (line, row) for line, row in table.rows if row[codgeo].strip().zfill(5) == commune_code
+        (line, row)
+        for line, row in table.rows
+        if insee_code(row[codgeo], len(commune_code)) == commune_code
     ]
     territory = (
         f"La commune {commune_code}"

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from abs_shared.models import (
     FRANCE_CODE,
+    SECRECY_THRESHOLD,
     WHOLE_FRANCE_CODE,
     Indicator,
     PublishedValue,
@@ -69,7 +70,8 @@ def hidden_intercommunal_counts(codes: set[str] | None = None) -> HiddenCounts:
 
     A CIAS's count covers its whole intercommunality: minus its communes' published counts it
     gives a secret one away (Est Ensemble 1207 - Bondy 500 - Montreuil 700 = Pantin's 7). Every
-    CCAS row counts, a suspended member's too: its secret is no less one for being hidden."""
+    CCAS row counts, a suspended member's too: its secret is no less one for being hidden. So
+    do the counts whose remainder is small (small_intercommunal_remainders)."""
     rows = PublishedValue.objects.filter(
         member__kind=MemberCCAS.Kind.CCAS,
         status=ValueStatus.SECRET,
@@ -82,6 +84,33 @@ def hidden_intercommunal_counts(codes: set[str] | None = None) -> HiddenCounts:
         "commune__epci_id", "commune__ept_id", "indicator_id", "year"
     ).distinct():
         hidden.update((siren, code, year) for siren in (epci, ept) if siren)
+    return hidden | small_intercommunal_remainders(codes)
+
+
+def small_intercommunal_remainders(codes: set[str] | None = None) -> HiddenCounts:
+    """The CIAS counts that, minus the counts shown for their communes, leave a remainder below
+    the secrecy threshold: Est Ensemble 1257 - Bondy 500 - Montreuil 700 - Pantin 50 = 7 RSA
+    households in the communes without a member CCAS, one commune's count when one is left.
+    Subtracting every shown count gives the smallest remainder anyone can reach, so one test per
+    count covers every subset; a remainder of zero or less reveals nothing (sources differ)."""
+    counts = PublishedValue.objects.filter(
+        status=ValueStatus.VALUE, indicator__unit=Indicator.Unit.COUNT
+    )
+    if codes is not None:
+        counts = counts.filter(indicator_id__in=codes)
+    shown = defaultdict(Decimal)  # (siren, indicator, year) -> sum of its communes' shown counts
+    for epci, ept, code, year, value in counts.of_communes().values_list(
+        "commune__epci_id", "commune__ept_id", "indicator_id", "year", "value"
+    ):
+        for siren in {epci, ept} - {None}:
+            shown[(siren, code, year)] += value
+    hidden: HiddenCounts = set()
+    for siren, code, year, value in counts.of_intercommunalities().values_list(
+        "member__intercommunality_id", "indicator_id", "year", "value"
+    ):
+        remainder = value - shown.get((siren, code, year), Decimal(0))
+        if 0 < remainder < SECRECY_THRESHOLD:
+            hidden.add((siren, code, year))
     return hidden
 
 

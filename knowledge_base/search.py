@@ -26,7 +26,6 @@ from knowledge_base.query import (
 )
 
 MAX_QUERY_LENGTH = 200
-WORD_IN_TEXT = re.compile(r"[^\W\d_]+")  # letters only: « d'urgence » is « d » and « urgence »
 MAX_HITS = 200  # results pages beyond the twentieth are not read: ask for a narrower search
 FRAGMENT_DELIMITER = " … "
 SNIPPET_OPTIONS = (
@@ -152,12 +151,18 @@ class SiteSearch:
     truncated: bool = False
 
 
+def searchable_pages(request=None):
+    """Every live page but the root that the visitor may read and find (search_site,
+    search_vocabulary)."""
+    return without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
+
+
 def search_site(query: str, request=None) -> SiteSearch:
     """Up to MAX_HITS hits for `query`, best first (the caller paginates)."""
     query = clean_query(query)
     if not query:
         return SiteSearch()
-    pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
+    pages = searchable_pages(request)
     # One more than shown: whether there were more is said on the page, never left silent.
     results = list(pages.specific().search(site_query(query, "and"))[: MAX_HITS + 1])
     any_word = False
@@ -179,13 +184,14 @@ def search_site(query: str, request=None) -> SiteSearch:
 # nothing to be offered instead: « domiciliaton » (one letter missed) scores 96, « epicrie » 93.
 SUGGESTION_SCORE = 85
 MIN_SUGGESTED_LENGTH = 4
+WORD_IN_TEXT = re.compile(r"[^\W\d_]+")  # letters only: « d'urgence » is « d » and « urgence »
 
 
 def search_vocabulary(request=None) -> dict[str, str]:
     """{word folded: word as written, lower case} of the titles and descriptions of the pages
     the visitor may read, and of the glossary (its entries are written for the search too):
     never a word of a page they could not open."""
-    pages = without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
+    pages = searchable_pages(request)
     texts = [text for pair in pages.values_list("title", "search_description") for text in pair]
     texts += [
         text for pair in GlossaryTerm.objects.values_list("acronym", "expansion") for text in pair
@@ -208,15 +214,16 @@ def spelling_suggestion(query: str, request=None) -> str:
     def closest(match: re.Match) -> str:
         word = match.group(0)
         folded = plain(word)
-        if len(folded) < MIN_SUGGESTED_LENGTH or folded in vocabulary or folded.isdigit():
+        if len(folded) < MIN_SUGGESTED_LENGTH or folded in vocabulary:
             return word
         found = process.extractOne(
             folded, vocabulary.keys(), scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE
         )
         return vocabulary[found[0]] if found else word
 
-    suggestion = WORD_IN_TEXT.sub(closest, clean_query(query))
-    if plain(suggestion) == plain(clean_query(query)):
+    query = clean_query(query)
+    suggestion = WORD_IN_TEXT.sub(closest, query)
+    if plain(suggestion) == plain(query):
         return ""
     return suggestion if search_site(suggestion, request).hits else ""
 

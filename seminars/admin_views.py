@@ -59,7 +59,6 @@ from seminars.models import (
     Registration,
     SeminarIndexPage,
     SeminarPage,
-    Visibility,
     position_label,
     waiting_positions,
     with_slots,
@@ -73,7 +72,8 @@ from seminars.services import (
     edit_refusal,
     email_registrants,
     fix_commune,
-    member_communes,
+    not_a_member_commune,
+    outside_audience,
     register_at_the_door,
     register_person,
     resend_personal_link,
@@ -775,15 +775,14 @@ def outside_members_only(seminar: SeminarPage, registration: Registration) -> st
     (services._check_audience): corrected to a commune that is not a member, the person is said
     to be outside the event's audience (registering, the import and « Modifier » refuse such a
     commune), for the organiser to decide; "" otherwise."""
-    if seminar.visibility != Visibility.MEMBERS or registration.status == Status.CANCELLED:
-        return ""
-    if member_communes().filter(code=registration.commune_id).exists():
+    if registration.status == Status.CANCELLED or not outside_audience(
+        seminar, registration.commune_id
+    ):
         return ""
     name = f"{registration.prenom} {registration.nom}"
     return (
-        f"{registration.commune.nom} n'est pas une commune membre de l'union, et cet événement "
-        f"est réservé aux communes membres : si {name} ne peut pas y participer, annulez son "
-        "inscription."
+        f"{not_a_member_commune(registration.commune.nom)} : si {name} ne peut pas y "
+        "participer, annulez son inscription."
     )
 
 

@@ -32,6 +32,7 @@ from seminars.services import (
     RegistrationError,
     address_taken_message,
     check_atelier_choice,
+    not_a_member_commune,
     register_person,
     resolve_commune,
     same_person,
@@ -615,9 +616,8 @@ def refusal_issues(
             ImportIssue(
                 line,
                 columns.titles.get("commune") or LABELS["commune"],
-                f"{commune} n'est pas une commune membre de l'union, et cet événement est réservé "
-                "aux communes membres : retirez cette ligne du fichier. Si ce n'est pas la "
-                "commune voulue, donnez son département dans une colonne « Département ».",
+                f"{not_a_member_commune(commune)} : retirez cette ligne du fichier. Si ce n'est "
+                "pas la commune voulue, donnez son département dans une colonne « Département ».",
             )
         ]
     return [

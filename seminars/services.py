@@ -248,12 +248,29 @@ def members_only_way_forward(seminar: SeminarPage) -> str:
     return f"{text}."
 
 
+def outside_audience(seminar: SeminarPage, commune_code: str | None) -> bool:
+    """Whether a recognised commune is outside a members-only event's audience (not a member
+    commune). A flagged commune (no code) is the organiser's to check: never outside."""
+    return (
+        seminar.visibility == Visibility.MEMBERS
+        and bool(commune_code)
+        and not member_communes().filter(code=commune_code).exists()
+    )
+
+
+def not_a_member_commune(commune) -> str:
+    """The start of what an organiser reads about such a commune (the import's refusal, the
+    correction of a flagged commune), each going on with what to do there."""
+    return (
+        f"{commune} n'est pas une commune membre de l'union, et cet événement est réservé aux "
+        "communes membres"
+    )
+
+
 def _check_audience(
     seminar: SeminarPage, commune: CommuneResolution, source: str = Source.MANUAL
 ) -> None:
-    if seminar.visibility != Visibility.MEMBERS or not commune.code:
-        return  # a flagged commune is checked by the organiser
-    if not member_communes().filter(code=commune.code).exists():
+    if outside_audience(seminar, commune.code):
         message = MEMBERS_ONLY
         if source in PUBLIC_SOURCES:  # the person themselves: how to go on
             message = f"{message} {members_only_way_forward(seminar)}"

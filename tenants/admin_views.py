@@ -92,33 +92,34 @@ def pending(queryset):
     return queryset.filter(last_signed_in_at__isnull=True, user__is_active=True)
 
 
-def _directors_of():
-    return Membership.objects.filter(member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR)
+def _active_directors_of():
+    """The member's director accounts that can act: a deactivated account no longer counts as a
+    direction, nor do its sign-ins (they would hide that the direction named after her never
+    came: « jamais »)."""
+    return Membership.objects.filter(
+        member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR, user__is_active=True
+    )
 
 
 def without_direction(members):
     """Members no director account can act for: none named, or only deactivated accounts
     (a deactivated account no longer counts as a direction)."""
-    return members.exclude(Exists(_directors_of().filter(user__is_active=True)))
+    return members.exclude(Exists(_active_directors_of()))
 
 
 def members_with_figures():
     """Every member with what its row in the list shows: people, pending invitations, the
     direction's last sign-in, published ABS values."""
-    directors = _directors_of()
+    directors = _active_directors_of()
     return MemberCCAS.objects.select_related(
         "commune", "commune__departement", "intercommunality"
     ).annotate(
         people=_count(_people_of()),
         pending_invitations=_count(pending(_people_of())),
         published=_count(PublishedValue.objects.filter(member_id=OuterRef("pk"))),
-        # A deactivated account no longer counts as a direction (without_direction).
-        has_direction=Exists(directors.filter(user__is_active=True)),
-        # The active directions' (a deactivated director's sign-ins would hide that the
-        # direction named after her never came: « jamais »).
+        has_direction=Exists(directors),
         direction_last_login=Subquery(
-            directors.filter(user__is_active=True)
-            .values("member_id")
+            directors.values("member_id")
             .annotate(last=Max("last_signed_in_at"))
             .values("last")[:1],
             output_field=DateTimeField(),

@@ -15,6 +15,7 @@ from abs_shared import admin_views
 from abs_shared.admin_views import ABS_STAFF, is_abs_staff
 from abs_shared.models import CATALOGUE_FIELDS, Indicator
 from abs_shared.services import values_held
+from union.formats import french_list
 
 
 class AbsStaffPolicy(BasePermissionPolicy):
@@ -40,11 +41,6 @@ class AbsStaffPolicy(BasePermissionPolicy):
 register_permission_policy(Indicator, AbsStaffPolicy(Indicator), exact_class=True)
 
 INDICATOR_FIELDS = [*CATALOGUE_FIELDS, "position"]
-
-
-def french_list(items: list[str]) -> str:
-    """« a, b et c »."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
 
 
 class IndicatorForm(forms.ModelForm):

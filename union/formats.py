@@ -89,6 +89,11 @@ def date_span(start, end) -> str:
     return f"du {long_date(start, time=True)} au {long_date(end, time=True)}"
 
 
+def french_list(items: list[str]) -> str:
+    """« a », « a et b », « a, b et c »: a list inside a sentence."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """ "1 rencontre tenue", "0 rencontre tenue", "3 rencontres tenues": French counts 0 and 1 as
     singular."""

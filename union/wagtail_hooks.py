@@ -22,6 +22,7 @@ from union import roles
 from union.account_retention import reactivate_account
 from union.audit import record_audit
 from union.failed_email_views import resend_failed_emails_view
+from union.formats import french_list
 from union.help_views import HELP_TITLE, staff_help
 from union.models import AuditEntry
 from union.notifications import use_logging_notifiers
@@ -151,13 +152,9 @@ def traces_of(user) -> list[str]:
     return traces
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
-
-
 def deletion_refused(user, traces: list[str]) -> str:
     return (
-        f"Le compte {account_name(user)} n'est pas supprimé : il a {_and(traces)}. Un compte "
+        f"Le compte {account_name(user)} n'est pas supprimé : il a {french_list(traces)}. Un compte "
         "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
         "personne ne peut plus se connecter et ce qui la concerne reste lisible."
     )

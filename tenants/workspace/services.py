@@ -38,7 +38,7 @@ from tenants.workspace.models import (
     TeamInvitation,
 )
 from union.audit import record_audit
-from union.formats import long_date
+from union.formats import french_list, long_date
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DOCUMENT_FIELDS = ("title", "category", "description", "document_date")
@@ -786,9 +786,8 @@ def uncategorised_error(previous: BoardMandate, reappointed) -> str | None:
             " »), puis renouvelez le conseil ; ou décochez cette personne, et ajoutez-la "
             "au nouveau conseil une fois ouvert."
         )
-    listed = f"{', '.join(names[:-1])} et {names[-1]}"
     return (
-        f"{listed} sont nommés sans catégorie d'association : indiquez celle que chacun "
+        f"{french_list(names)} sont nommés sans catégorie d'association : indiquez celle que chacun "
         f"représente sur sa ligne de la mandature {previous.label} (« Modifier »), "
         "puis renouvelez le conseil ; ou décochez ces personnes, et ajoutez-les au nouveau "
         "conseil une fois ouvert."

@@ -9,6 +9,8 @@ back from the member's host, an HTML or SVG file would run its scripts there.
 import zipfile
 from pathlib import PurePath
 
+from union.formats import french_list
+
 # Extension -> content type served back (never guessed from the platform's mimetypes table,
 # which varies between machines).
 ALLOWED_TYPES = {
@@ -73,7 +75,7 @@ FORMAT_NAMES = {
 def accepted_formats() -> str:
     """ "PDF, ODT, …, JPG et JPEG": the list the form and its errors give."""
     names = [extension.upper() for extension in ALLOWED_EXTENSIONS]
-    return f"{', '.join(names[:-1])} et {names[-1]}"
+    return french_list(names)
 
 
 def extension_of(name: str) -> str:

@@ -93,7 +93,7 @@ from tenants.workspace.services import (
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
 from tenants.workspace.uploads import content_type_for, opens_in_browser
-from union.formats import describe_days, long_date, with_de
+from union.formats import describe_days, french_list, long_date, with_de
 from union.spreadsheets import attachment_header, csv_bytes, download_response
 
 logger = logging.getLogger(__name__)
@@ -707,8 +707,9 @@ def spelling_note(pole: str, category: str, saved: ActivityFigure) -> str:
     notes = []
     if saved.respelled_years:
         years = [str(year) for year in saved.respelled_years]
-        listed = f"{', '.join(years[:-1])} et {years[-1]}" if len(years) > 1 else years[0]
-        notes.append(f"La catégorie s'écrit désormais « {saved.category} », aussi en {listed}.")
+        notes.append(
+            f"La catégorie s'écrit désormais « {saved.category} », aussi en {french_list(years)}."
+        )
     pole, category = pole.strip(), category.strip()
     if pole != saved.pole:
         reason = (

@@ -109,8 +109,10 @@ def _certificate_page(
     )
     issued = long_date(timezone.localdate(), weekday=False)
     person = f"<b>{escape(registration.prenom)} {escape(registration.nom.upper())}</b>"
+    # The commune as the published list gives it: one typed by hand and not yet checked
+    # (« Aubervilier ») would be printed misspelt on a document the person hands to her mairie.
     role = " – ".join(
-        part for part in (registration.fonction_label, registration.commune_label) if part
+        part for part in (registration.fonction_label, registration.published_commune) if part
     )
     page = [
         paragraph(escape(settings.PLATFORM_NAME), styles["Heading3"]),

@@ -40,7 +40,7 @@ from seminars.services import (
 from tenants.matching import UnknownArea, fold, read_area
 from tenants.models import Commune
 from union.audit import record_audit
-from union.formats import plural
+from union.formats import french_number, plural
 from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
 
 # Folded header -> field. Organisers' spreadsheets name the same column in many ways.
@@ -204,7 +204,7 @@ def read_list(
     if errors:
         raise ImportRejected(errors)
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportRejected([ImportIssue(0, "", f"Au plus {MAX_ROWS} lignes par import.")])
+        raise ImportRejected([_too_many_lines(rows)])
     try:
         read_area(hint)  # the form's or the API's default hint, for every line
     except UnknownArea as error:
@@ -259,7 +259,7 @@ def read_list(
                 )
             seen_emails.setdefault(email, line)
         phone = _line_phone(cell, columns, header, line, errors)
-        line_hint = _line_hint(cell, line, errors) or (hint, None)
+        line_hint = _line_hint(cell, line, errors, titled) or (hint, None)
         chosen = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
             continue
@@ -507,15 +507,32 @@ def _read_header(
     return columns, errors
 
 
-def _line_hint(cell, line: int, errors: list[ImportIssue]) -> tuple[str, str] | None:
+def _too_many_lines(rows: list[tuple[int, list[str]]]) -> ImportIssue:
+    """The refusal of a list longer than MAX_ROWS, at its first line beyond the limit, with
+    what to do: line 0 and « Au plus 5000 lignes » left the organiser to count."""
+    first_beyond = rows[MAX_ROWS + 1][0]
+    return ImportIssue(
+        first_beyond,
+        "",
+        f"Le fichier compte {french_number(len(rows) - 1)} lignes d'inscrits ; un import en "
+        f"lit au plus {french_number(MAX_ROWS)}. Coupez-le à partir de cette ligne en fichiers "
+        "qui reprennent chacun la ligne des titres de colonnes, et importez-les l'un après "
+        "l'autre : rien n'a été importé.",
+    )
+
+
+def _line_hint(
+    cell, line: int, errors: list[ImportIssue], titled: dict[str, str]
+) -> tuple[str, str] | None:
     """(hint, level) from the line's Département or Région cell, the département first; None
-    when both are empty. A cell that names no area is the line's error."""
+    when both are empty. A cell that names no area is the line's error, under the column as the
+    file titles it (« Dép »)."""
     for level, label in HINT_LABELS.items():
         if cell(level):
             try:
                 read_area(cell(level), level)
             except UnknownArea as error:
-                errors.append(ImportIssue(line, label, str(error)))
+                errors.append(ImportIssue(line, titled.get(level, label), str(error)))
             return cell(level), level
     return None
 

@@ -81,6 +81,9 @@ ARTICLES = ("le", "la", "les", "l")
 # How close (rapidfuzz ratio) a typed name must be to the start of a name of the hinted
 # département for that commune to be suggested first: a letter missed or doubled.
 CLOSE_START = 90
+# How many communes' names must start with a word for it to be a common start (« saint »: about
+# 4,000; « bourget », of Le Bourget-du-Lac alone, is not one).
+COMMON_START = 5
 
 
 def fold(text: str) -> str:
@@ -219,13 +222,22 @@ class CommuneIndex:
         # Saint must not come first for every « Saint-… » misspelt (see _name_starts_…).
         self.codes_by_departement_key: dict[tuple[str, str], set[str]] = {}
         self.departement_name_starts: set[tuple[str, str]] = set()
+        communes_by_start: dict[str, set[str]] = {}
         for departement, names in self.names_by_departement.items():
             for name, code in names:
                 key = (departement, compact(name))
                 self.codes_by_departement_key.setdefault(key, set()).add(code)
                 words = name.split()
                 for end in range(1, len(words)):
-                    self.departement_name_starts.add((departement, compact(" ".join(words[:end]))))
+                    start = compact(" ".join(words[:end]))
+                    self.departement_name_starts.add((departement, start))
+                    communes_by_start.setdefault(start, set()).add(code)
+        # The starts many names share in France (« saint », « mesnil », « ferte »): typed
+        # alone, such a word is a name cut short, not the one commune that carries it after
+        # its article (« Saint » is not Le Saint, in the Morbihan).
+        self.common_name_starts = {
+            start for start, codes in communes_by_start.items() if len(codes) >= COMMON_START
+        }
         self.area_codes: dict[str, set[str]] = {"departement": set(), "region": set()}
         self.areas_by_name: dict[str, list[Area]] = {}
         # Départements first: La Réunion is département 974 and région 04, either will do.
@@ -341,6 +353,8 @@ class CommuneIndex:
         """The communes whose name, current or former, is the typed one once its leading
         article is left out (« blanc mesnil »: Le Blanc-Mesnil)."""
         codes = dict.fromkeys(self.by_key_without_article.get(key, ()))
+        if len(codes) == 1 and key in self.common_name_starts:
+            return []  # « Saint », cut short: not Le Saint (several: ambiguous, as homonyms)
         return [self.by_code[code] for code in codes]
 
     def _decide_without_article(

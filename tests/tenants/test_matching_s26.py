@@ -164,3 +164,14 @@ def test_a_registration_with_a_cedex_is_matched_and_keeps_what_was_typed(portal)
     assert registration.commune_id == "93008"
     assert registration.commune_status == Registration.CommuneStatus.MATCHED
     assert registration.commune_typed == "BOBIGNY CEDEX 9"
+
+
+@pytest.mark.parametrize("hint", [None, "93"])
+def test_a_word_many_names_start_with_is_a_name_cut_short_not_the_commune_after_its_article(
+    hint,
+):
+    """Session 27: « SAINT » alone was matched to Le Saint (Morbihan), its article left out;
+    thousands of names start with « Saint ». Flagged, Le Saint not suggested first."""
+    result = match_commune("SAINT", hint)
+    assert result.status == "unknown"
+    assert result.candidates[0].commune.code != "56201"  # Le Saint

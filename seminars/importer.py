@@ -526,7 +526,7 @@ def _line_hint(
 ) -> tuple[str, str] | None:
     """(hint, level) from the line's Département or Région cell, the département first; None
     when both are empty. A cell that names no area is the line's error, under the column as the
-    file titles it (« Dép »)."""
+    file titles it (« Dép »)."""
     for level, label in HINT_LABELS.items():
         if cell(level):
             try:

@@ -1,6 +1,6 @@
 """Session 27, items the last closing note left: an import's refusals name the file's own hint
 column and, for a list too long, the first line beyond the limit and what to do; an attestation
-prints a commune typed by hand and not yet checked nowhere (it printed « Aubervilier »)."""
+prints a commune typed by hand and not yet checked nowhere (it printed « Aubervilier »)."""
 
 import io
 
@@ -25,7 +25,7 @@ def test_an_unknown_departement_is_reported_under_the_files_own_column_title():
     rows = "Nom;Prénom;Commune;Fonction;Dép.\nPetit;Luc;Villepinte;Maire;Seine Saint Denise\n"
     ((line, column, message),) = refusal(rows)
     assert (line, column) == (2, "Dép.")
-    assert " ".join(message.split()).startswith("Département inconnu : « Seine Saint Denise ».")
+    assert message.startswith("Département inconnu : « Seine Saint Denise ».")
 
 
 def test_a_list_too_long_names_its_first_line_beyond_the_limit_and_says_what_to_do(monkeypatch):
@@ -57,5 +57,5 @@ def test_an_attestation_prints_a_flagged_commune_only_once_it_is_checked(organis
     text = attestation_text(organiser_client, registration)
     assert "ZOLA" in text and "Maire" in text
     assert "Aubervilier" not in text
-    fix_commune(registration, "93001")  # the organiser's « Communes à vérifier »
+    fix_commune(registration, "93001")  # the organiser's « Communes à vérifier »
     assert "Maire – Aubervilliers" in attestation_text(organiser_client, registration)

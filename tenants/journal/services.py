@@ -157,6 +157,7 @@ ACTION_LABELS = {
     "activity.figure_saved": "Chiffre d'activité enregistré",
     "activity.figure_deleted": "Chiffre d'activité supprimé",
     "activity.imported": "Chiffres d'activité importés",
+    "activity.category_respelled": "Catégorie d'activité réécrite dans toutes les années",
     "abs.observations.import": "Indicateurs ABS importés",
     "abs.observations.validate": "Indicateurs ABS validés",
     "abs.publish": "Indicateurs publiés vers l'union",

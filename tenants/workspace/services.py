@@ -933,6 +933,17 @@ def save_activity_figure(
     figure.save()
     figure.respelled_years = _respell_category(figure) if respell else []
     record_audit("activity.figure_saved", actor=actor, member=member, target=str(figure), year=year)
+    if respell:
+        # Its own line: the journal says the other years' figures changed name too.
+        record_audit(
+            "activity.category_respelled",
+            actor=actor,
+            member=member,
+            target=f"{pole} · {category}",
+            before=stored[1],
+            after=category,
+            years=sorted({year, *figure.respelled_years}),
+        )
     return figure
 
 

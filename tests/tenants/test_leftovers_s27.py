@@ -1,0 +1,63 @@
+"""Session 27, items the last closing note left in the member space: a category respelled in
+every year gets its own line in the journal (the figure's line named one year; the others
+changed without a word). Real requests on a real PostgreSQL, two members whose primary keys
+collide."""
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenants.workspace.models import ActivityFigure
+from tests.tenants.test_member_space_followups_s26 import agent_of, director_of
+from tests.tenants.test_review_s26_member_space import journal_details
+from tests.workspace.conftest import add_figures
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = timezone.localdate().year
+
+
+def test_a_category_respelled_in_every_year_has_its_own_journal_line(two_members):
+    bondy, montreuil = two_members
+    last, before = THIS_YEAR - 1, THIS_YEAR - 2
+    add_figures(
+        bondy,
+        (before, "Animations", "Jardins partages", 10, None),
+        (last, "Animations", "Jardins partages", 12, None),
+    )
+    add_figures(montreuil, (last, "Animations", "Jardins partages", 3, None))
+    with schema_context(bondy.schema_name):
+        figure = ActivityFigure.objects.get(year=last)
+    response = agent_of(bondy).post(
+        f"/activite/{figure.pk}/",
+        {"year": last, "pole": "Animations", "category": "Jardins partagés", "count": "12"},
+    )
+    assert response.status_code == 302
+    details = journal_details(director_of(bondy).get("/journal/"))
+    line = details["Catégorie d'activité réécrite dans toutes les années"]
+    assert "avant : Jardins partages" in line and "après : Jardins partagés" in line
+    assert f"années : {before}, {last}" in line
+    # Montreuil's figure, same primary key, is neither renamed nor journaled.
+    montreuil_journal = director_of(montreuil).get("/journal/")
+    assert montreuil_journal.status_code == 200
+    assert "réécrite" not in montreuil_journal.content.decode()
+    with schema_context(montreuil.schema_name):
+        assert ActivityFigure.objects.get().category == "Jardins partages"
+
+
+def test_a_figure_corrected_without_respelling_writes_no_such_line(bondy):
+    add_figures(bondy, (THIS_YEAR - 1, "Animations", "Jardins partagés", 12, None))
+    with schema_context(bondy.schema_name):
+        figure = ActivityFigure.objects.get()
+    agent_of(bondy).post(
+        f"/activite/{figure.pk}/",
+        {
+            "year": THIS_YEAR - 1,
+            "pole": "Animations",
+            "category": "Jardins partagés",
+            "count": "13",
+        },
+    )
+    details = journal_details(director_of(bondy).get("/journal/"))
+    assert "Chiffre d'activité enregistré" in details
+    assert "Catégorie d'activité réécrite dans toutes les années" not in details

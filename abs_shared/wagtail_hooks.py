@@ -51,8 +51,9 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].help_text = (
             "Fixée dès qu'une valeur de l'indicateur est publiée ou importée comme "
-            "référence : pour une autre unité, créez un nouvel indicateur. Les brouillons des "
-            "membres, que l'union ne voit pas, seraient publiés dans la nouvelle unité."
+            "référence : pour une autre unité, créez un nouvel indicateur. Les valeurs que des "
+            "membres ont déjà saisies, que l'union ne voit pas, ne seront ni validées ni "
+            "publiées avant qu'ils les aient vérifiées dans la nouvelle unité."
         )
 
     def clean_unit(self):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from abs_shared.models import ValueStatus, value_matches_status
+from abs_shared.models import Indicator, ValueStatus, value_matches_status
 
 
 def _person() -> models.ForeignKey:
@@ -56,6 +56,12 @@ class Observation(models.Model):
     source = models.CharField("source", max_length=200, blank=True)
     comment = models.TextField("commentaire", blank=True)
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
+    # The indicator's unit when the value was typed or imported: the union may change a unit
+    # before anything is published (abs_shared.services.values_held), but cannot read members'
+    # drafts; a value typed as « effectif » must not go out as a « % » (see unit_changed).
+    unit = models.CharField(
+        "unité à la saisie", max_length=12, choices=Indicator.Unit.choices, blank=True
+    )
     updated_by = _person()
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     validated_by = _person()
@@ -73,6 +79,12 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year}"
+
+    @property
+    def unit_changed(self) -> bool:
+        """The indicator's unit changed since this value was typed: it is neither validated nor
+        published until it is checked and saved again (in the new unit)."""
+        return bool(self.unit) and self.unit != self.indicator.unit
 
     @property
     def is_draft(self) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -33,6 +33,28 @@ def _selection(year: int | None, indicators: list[str] | None) -> QuerySet:
     if indicators:
         observations = observations.filter(indicator_id__in=indicators)
     return observations
+
+
+def _unit_changed(observations: QuerySet) -> QuerySet:
+    """Those typed before the union changed their indicator's unit (Observation.unit_changed)."""
+    return observations.exclude(unit="").exclude(unit=F("indicator__unit"))
+
+
+def _unit_unchanged(observations: QuerySet) -> QuerySet:
+    """The others: what validating and publishing act on."""
+    return observations.filter(Q(unit="") | Q(unit=F("indicator__unit")))
+
+
+def unit_changed_labels(
+    member: MemberCCAS, state: str, *, year: int | None = None, indicators: list[str] | None = None
+) -> list[str]:
+    """« Label (year) » of each value of the selection in `state` that validating (drafts) or
+    publishing (validated values) leaves out, its unit having changed since it was typed; for
+    the page to say which and why."""
+    with schema_context(member.schema_name):
+        selection = _selection(year, indicators).filter(state=state)
+        changed = _unit_changed(selection).order_by("indicator__label", "year")
+        return [f"« {obs.indicator.label} » ({obs.year})" for obs in changed]
 
 
 class ObservationExists(ValueError):
@@ -63,6 +85,7 @@ def _draft_fields(
         "source": source or indicator.source,
         "comment": comment,
         "state": Observation.State.DRAFT,
+        "unit": indicator.unit,
         "updated_by_id": _actor_id(actor),
         "validated_by_id": None,
         "validated_at": None,
@@ -170,6 +193,7 @@ def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> 
             observation.source = row.source
             observation.comment = row.comment
             observation.state = Observation.State.DRAFT
+            observation.unit = row.indicator.unit
             observation.updated_by_id = _actor_id(actor)
             observation.updated_at = timezone.now()
             observation.validated_by_id = None
@@ -187,6 +211,7 @@ def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> 
                 "source",
                 "comment",
                 "state",
+                "unit",
                 "updated_by_id",
                 "updated_at",
                 "validated_by_id",
@@ -218,16 +243,14 @@ def validate_observations(
 ) -> int:
     """A director validates the drafts of a year (or every year), for some or all indicators."""
     with schema_context(member.schema_name), transaction.atomic():
-        count = (
-            _selection(year, indicators)
-            .filter(state=Observation.State.DRAFT)
-            .update(
-                state=Observation.State.VALIDATED,
-                validated_by_id=_actor_id(actor),
-                validated_at=timezone.now(),
-                # A draft is never the version in the pool: validating it publishes nothing.
-                published_at=None,
-            )
+        count = _unit_unchanged(
+            _selection(year, indicators).filter(state=Observation.State.DRAFT)
+        ).update(
+            state=Observation.State.VALIDATED,
+            validated_by_id=_actor_id(actor),
+            validated_at=timezone.now(),
+            # A draft is never the version in the pool: validating it publishes nothing.
+            published_at=None,
         )
         record_audit(
             "abs.observations.validate",
@@ -270,7 +293,7 @@ def publish_observations_summary(
 ) -> PublishSummary:
     """publish_observations, also telling how many numbers went out as secrets."""
     with schema_context(member.schema_name), transaction.atomic():
-        observations = list(_selection(year, indicators).filter(state=Observation.State.VALIDATED))
+        observations = list(_publishable(year, indicators))
         items = [
             PublishItem(
                 indicator=obs.indicator,
@@ -313,7 +336,14 @@ def validated_count(
 ) -> int:
     """How many validated observations a publication of this selection would take up."""
     with schema_context(member.schema_name):
-        return _selection(year, indicators).filter(state=Observation.State.VALIDATED).count()
+        return _publishable(year, indicators).count()
+
+
+def _publishable(year: int | None, indicators: list[str] | None) -> QuerySet:
+    """The validated observations of the selection, but those validated before the union
+    changed their indicator's unit: never pooled as a figure of the new one."""
+    validated = _selection(year, indicators).filter(state=Observation.State.VALIDATED)
+    return _unit_unchanged(validated)
 
 
 def state_counts(member: MemberCCAS) -> dict[str, int]:

@@ -25,7 +25,7 @@ from abs_shared.tabular import ImportRejected, typed_decimal
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
-from union.formats import french_number, plural
+from union.formats import french_list, french_number, plural
 from union.params import parse_digits
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -387,6 +387,26 @@ def import_template(request, fmt: str):
     return presenters.export_response(table, fmt, "modele-import-abs", demo=False, titled=False)
 
 
+# What validating and publishing act on: the values whose unit changed are left out of both.
+UNIT_CHECKED_STATES = {"valider": Observation.State.DRAFT, "publier": Observation.State.VALIDATED}
+
+
+def _say_unit_changed(request, state: str, selection: dict) -> None:
+    """Name the values of the selection left out because the union changed their indicator's
+    unit since they were typed, and what to do."""
+    left_out = services.unit_changed_labels(
+        request.tenant, state, year=selection["year"], indicators=selection["indicators"]
+    )
+    if left_out:
+        messages.warning(
+            request,
+            f"{plural(len(left_out), 'valeur laissée', 'valeurs laissées')} de côté, l'union "
+            f"ayant changé l'unité de l'indicateur depuis la saisie : {french_list(left_out)}. "
+            "Vérifiez chacune dans la nouvelle unité et enregistrez-la de nouveau, puis "
+            "validez-la.",
+        )
+
+
 @require_POST
 @member_role_required(*DIRECTOR)
 def bulk_action(request, action: str):
@@ -402,6 +422,8 @@ def bulk_action(request, action: str):
         "indicators": form.cleaned_data["indicators"] or None,
         "actor": request.user,
     }
+    if action in UNIT_CHECKED_STATES:
+        _say_unit_changed(request, UNIT_CHECKED_STATES[action], selection)
     scope = f"{selection['year'] or 'toutes années'}"
     if action == "valider":
         count = services.validate_observations(request.tenant, **selection)

@@ -58,7 +58,7 @@ class Observation(models.Model):
     state = models.CharField("état", max_length=10, choices=State.choices, default=State.DRAFT)
     # The indicator's unit when the value was typed or imported: the union may change a unit
     # before anything is published (abs_shared.services.values_held), but cannot read members'
-    # drafts; a value typed as « effectif » must not go out as a « % » (see unit_changed).
+    # drafts; a value typed as « effectif » must not go out as a « % » (see unit_changed).
     unit = models.CharField(
         "unité à la saisie", max_length=12, choices=Indicator.Unit.choices, blank=True
     )

@@ -48,13 +48,13 @@ def _unit_unchanged(observations: QuerySet) -> QuerySet:
 def unit_changed_labels(
     member: MemberCCAS, state: str, *, year: int | None = None, indicators: list[str] | None = None
 ) -> list[str]:
-    """« Label (year) » of each value of the selection in `state` that validating (drafts) or
+    """« Label (year) » of each value of the selection in `state` that validating (drafts) or
     publishing (validated values) leaves out, its unit having changed since it was typed; for
     the page to say which and why."""
     with schema_context(member.schema_name):
         selection = _selection(year, indicators).filter(state=state)
         changed = _unit_changed(selection).order_by("indicator__label", "year")
-        return [f"« {obs.indicator.label} » ({obs.year})" for obs in changed]
+        return [f"« {obs.indicator.label} » ({obs.year})" for obs in changed]
 
 
 class ObservationExists(ValueError):

@@ -401,7 +401,7 @@ def _say_unit_changed(request, state: str, selection: dict) -> None:
         messages.warning(
             request,
             f"{plural(len(left_out), 'valeur laissée', 'valeurs laissées')} de côté, l'union "
-            f"ayant changé l'unité de l'indicateur depuis la saisie : {french_list(left_out)}. "
+            f"ayant changé l'unité de l'indicateur depuis la saisie : {french_list(left_out)}. "
             "Vérifiez chacune dans la nouvelle unité et enregistrez-la de nouveau, puis "
             "validez-la.",
         )

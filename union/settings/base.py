@@ -330,6 +330,9 @@ SPECTACULAR_SETTINGS = {
 # Official geography (COG 2026) from the npm package @etalab/decoupage-administratif.
 COG_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
 COG_DATA_DIR = Path(os.environ.get("COG_DATA_DIR", DATA_DIR / "cog"))
+# Production: MEDIA_ROOT and COG_DATA_DIR must lie outside the code's directory, which each
+# version replaces (`setup_platform` refuses otherwise).
+DATA_OUTSIDE_CODE_REQUIRED = False
 
 # Signed links: portal -> member space hand-over, and seminar registration links.
 MEMBER_LINK_MAX_AGE = 120  # seconds

@@ -95,6 +95,12 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": 1}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Each version has its own checkout (docs/operations.md): uploads and the COG package left at
+# their default, <checkout>/.data/, stay behind with the old version at the next upgrade (the
+# files gone from the site; postal codes, former INSEE codes and arrondissements no longer
+# recognised). `setup_platform` refuses them there.
+DATA_OUTSIDE_CODE_REQUIRED = True
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -118,17 +124,28 @@ def delivery_mailer(*, silent: bool = False) -> dict:
         )
     options = {}
     if backend == SMTP_EMAIL_BACKEND:
+        use_tls = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+        # Port 465 (TLS from the first byte), which some providers offer alone: without it,
+        # only STARTTLS (EMAIL_USE_TLS, port 587) or clear text could be configured.
+        use_ssl = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+        if use_tls and use_ssl:
+            raise ImproperlyConfigured(
+                "EMAIL_USE_TLS et EMAIL_USE_SSL s'excluent : EMAIL_USE_TLS=1 pour le port 587 "
+                "(STARTTLS), EMAIL_USE_SSL=1 pour le port 465 ; pas les deux."
+            )
         options = {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
             "port": int(os.environ.get("EMAIL_PORT", "25")),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": os.environ.get("EMAIL_USE_TLS", "0") == "1",
+            "use_tls": use_tls,
             # Seconds before giving up on the mail server. Django waits forever by default: a
             # server that accepts the connection and never answers held the worker (and, before
             # the queue, a request) until the connection dropped.
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
+        if use_ssl:
+            options["use_ssl"] = True
     if silent and backend in (SMTP_EMAIL_BACKEND, CONSOLE_EMAIL_BACKEND):
         options["fail_silently"] = True
     return {"BACKEND": backend, "OPTIONS": options}

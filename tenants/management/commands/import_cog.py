@@ -1,6 +1,9 @@
+import shutil
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.cog import CogDataError, fetch_cog_package, import_cog
+from tenants.cog import FILES, CogDataError, data_dir, fetch_cog_package, import_cog
 
 
 class Command(BaseCommand):
@@ -32,3 +35,25 @@ class Command(BaseCommand):
                 f"{report.aliases} anciens noms."
             )
         )
+        if path:
+            self.keep_beside_the_site(Path(path))
+
+    def keep_beside_the_site(self, path: Path) -> None:
+        """The web processes read communes.json under COG_DATA_DIR too (postal codes, former
+        INSEE codes, municipal arrondissements: tenants.matching.read_cog_codes), and silently
+        do without them when it is missing: a folder loaded with --path is copied there."""
+        target = data_dir()
+        if all((target / name).exists() for name in FILES):
+            return
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            for name in FILES:
+                shutil.copyfile(path / name, target / name)
+        except OSError as error:
+            self.stderr.write(
+                f"Attention : impossible de copier ces fichiers dans {target} ({error}). Sans "
+                "eux, le site ne reconnaît ni les codes postaux, ni les anciens codes INSEE, ni "
+                "les arrondissements municipaux : copiez-les-y à la main."
+            )
+            return
+        self.stdout.write(f"Fichiers du COG copiés dans {target}, où le site les lit.")

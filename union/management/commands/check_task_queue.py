@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 from django.utils import timezone
 
 from union.formats import french_time
@@ -59,6 +60,20 @@ class Command(BaseCommand):
         resend_failed: bool,
         **options,
     ):
+        try:
+            self.watch(max_wait, allow_immediate, fail_on_undelivered, resend_failed)
+        except OperationalError as error:
+            # PostgreSQL stopped or unreachable: one French line for cron's e-mail and the
+            # supervision, not ninety lines of English traceback every five minutes.
+            raise CommandError(
+                "La base de données ne répond pas : la file des tâches ne peut pas être "
+                "lue, et le site ne répond pas non plus. Vérifiez que PostgreSQL tourne, et "
+                f"DATABASE_URL. Erreur : {' '.join(str(error).split())}"
+            ) from error
+
+    def watch(
+        self, max_wait: int, allow_immediate: bool, fail_on_undelivered: int, resend_failed: bool
+    ) -> None:
         if uses_database_queue():
             drop_expired_copies()
             if resend_failed:
@@ -97,7 +112,8 @@ class Command(BaseCommand):
         if state.waited > timedelta(minutes=max_wait):
             raise CommandError(
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "
-                f"{state.waited_label} ({summary}). Lancez `manage.py db_worker`."
+                f"{state.waited_label} ({summary}). Lancez `manage.py db_worker` (en production, "
+                "le service maillage-worker : systemctl restart maillage-worker)."
             )
         if fail_on_undelivered:
             fail_undelivered_since(timezone.now() - timedelta(minutes=fail_on_undelivered), state)

@@ -152,13 +152,21 @@ def onboard_member(
 
 @transaction.atomic
 def set_member_status(
-    member: MemberCCAS, status: str, *, actor=None, reason: str = "", request=None
+    member: MemberCCAS,
+    status: str,
+    *,
+    actor=None,
+    reason: str = "",
+    request=None,
+    tell_directions: bool = True,
 ) -> MemberCCAS:
     """Suspend, reactivate or record the departure of a member. Nothing is deleted.
 
     The reason, if given, is kept in the audit entry (the union's, not sent to the member). On
     commit its directions are told by e-mail what changed, with the union's contact: the space
-    closing (or reopening) must not be how they learn it. Setting the status it has is a no-op."""
+    closing (or reopening) must not be how they learn it. Not with `tell_directions=False`: the
+    few minutes of a restore of one member (docs/operations.md), for which the union warns the
+    directions itself. Setting the status it has is a no-op."""
     if status not in MemberCCAS.Status.values:
         raise ValueError(f"Statut inconnu : {status!r}")
     previous = member.status
@@ -174,7 +182,7 @@ def set_member_status(
     record_audit(
         "member.status", actor=actor, member=member, target=member.name, shared=True, **details
     )
-    directions = directors_to_tell(member)
+    directions = directors_to_tell(member) if tell_directions else []
     if directions:
         changed_on = timezone.localdate()
         transaction.on_commit(

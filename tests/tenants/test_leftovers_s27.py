@@ -4,13 +4,16 @@ changed without a word). Real requests on a real PostgreSQL, two members whose p
 collide."""
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.workspace.models import ActivityFigure
+from tests.conftest import make_person
 from tests.tenants.test_member_space_followups_s26 import agent_of, director_of
 from tests.tenants.test_review_s26_member_space import journal_details
 from tests.workspace.conftest import add_figures
+from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,23 @@ def test_a_figure_corrected_without_respelling_writes_no_such_line(bondy):
     details = journal_details(director_of(bondy).get("/journal/"))
     assert "Chiffre d'activité enregistré" in details
     assert "Catégorie d'activité réécrite dans toutes les années" not in details
+
+
+def test_member_status_may_keep_quiet_for_a_restore_and_keeps_its_reason(
+    bondy, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The restore of one member (docs/operations.md) suspends then reopens its space for a few
+    minutes: the command e-mailed the directions both times, with no way not to."""
+    make_person(bondy, "direction@bondy.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "member_status", bondy.slug, "suspended", "--no-email", "--reason", "Restauration"
+        )
+        call_command("member_status", bondy.slug, "active", "--no-email")
+    assert mailoutbox == []
+    entry = AuditEntry.objects.filter(action="member.status", member=bondy).earliest("pk")
+    assert entry.details["reason"] == "Restauration"
+    # Without the option, the direction is told, as before.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("member_status", bondy.slug, "suspended")
+    assert [message.to for message in mailoutbox] == [["direction@bondy.test"]]

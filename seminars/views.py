@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -82,16 +83,26 @@ from union.spreadsheets import ascii_file_name, attachment_header, download_resp
 # Updates and new links are e-mailed at most once per services.PUBLIC_NOTICE_INTERVAL (ten
 # minutes, queue_public_notice): the pages that trigger them say so.
 AT_MOST_EVERY_TEN_MINUTES = "(un message au plus toutes les dix minutes)"
+# The calendar's past events, by page of its list view.
+PAST_PAGE_SIZE = 12
 
 
-def listed_events():
-    """Live events anyone may see in lists and feeds (invitation-only events never are)."""
-    return (
+def listed_events(*, counted: bool = True):
+    """Live events anyone may see in lists and feeds (invitation-only events never are), with
+    their confirmed people counted (`counted`) for the seats their lists show."""
+    events = (
         SeminarPage.objects.live()
         .public()
         .exclude(visibility=Visibility.INVITATION)
-        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
         .order_by("start")
+    )
+    return with_confirmed(events) if counted else events
+
+
+def with_confirmed(events):
+    """`events` with `confirmed`, read by SeminarPage.seats_left: one query for a whole list."""
+    return events.annotate(
+        confirmed=Count("registrations", filter=Q(registrations__status="confirmed"))
     )
 
 
@@ -168,7 +179,9 @@ def calendar_context(index, request) -> dict:
     from seminars.models import WEEKDAYS, WEEKDAYS_SHORT
 
     now = timezone.now()
-    events = listed_events().child_of(index)
+    # Counted only where seats are shown: counting every past event's people made each page of
+    # past events (and its count) aggregate five years of registrations.
+    events = listed_events(counted=False).child_of(index)
     asked_view = request.GET.get("vue", "")
     month_asked = "mois" in request.GET or "annee" in request.GET
     view = "mois" if asked_view == "mois" or month_asked else "liste"
@@ -185,10 +198,14 @@ def calendar_context(index, request) -> dict:
             f"Affichage inconnu : « {asked_view} » (liste ou mois). Voici {shown}."
         )
     if view == "liste":
-        context["upcoming"] = list(events.filter(end__gte=now))
-        context["past"] = with_proceedings(
-            list(events.filter(end__lt=now).order_by("-start")[:12]), index, request
-        )
+        context["upcoming"] = list(with_confirmed(events.filter(end__gte=now)))
+        # Twelve at a time (`?passes=2`…): after a few years of 120 events the list showed the
+        # latest twelve only, and nothing led to the older ones nor to their proceedings.
+        past_page = Paginator(
+            events.filter(end__lt=now).order_by("-start", "pk"), PAST_PAGE_SIZE
+        ).get_page(request.GET.get("passes"))
+        context["past_page"] = past_page
+        context["past"] = with_proceedings(list(past_page.object_list), index, request)
         return context
     first, month_error = _month(request)
     first = first or timezone.localdate().replace(day=1)
@@ -196,7 +213,7 @@ def calendar_context(index, request) -> dict:
     tz = timezone.get_current_timezone()
     month_start = datetime.combine(first, time.min, tz)
     month_end = month_start + timedelta(days=last_day)
-    in_month = list(events.filter(start__lt=month_end, end__gte=month_start))
+    in_month = list(with_confirmed(events.filter(start__lt=month_end, end__gte=month_start)))
     weeks = []
     for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month

@@ -449,9 +449,16 @@ def printable(value):
 
 def append_row(sheet, values: list) -> tuple:
     """Append a row whose typed texts stay text (keep_as_text) and hold no control character;
-    returns its cells."""
+    returns its cells, as many as the widest row appended so far (a short note's row is as wide
+    as the table, for a style to cover it)."""
     sheet.append([printable(value) for value in values])
-    cells = sheet[sheet.max_row]
+    # openpyxl's own row counter and a width kept here: `sheet[sheet.max_row]` scanned every
+    # cell written to find the last row and the widest one, for each row (4,000 rows: 7.8 s).
+    row = sheet._current_row
+    width = sheet.__dict__["maillage_width"] = max(
+        len(values), sheet.__dict__.get("maillage_width", 0)
+    )
+    cells = tuple(sheet.cell(row=row, column=column) for column in range(1, width + 1))
     for cell in cells:
         keep_as_text(cell)
     return cells

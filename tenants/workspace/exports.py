@@ -123,7 +123,7 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
         # Percentages as numbers, so that the spreadsheet can sort and chart them.
         # Poles and categories are typed or imported: text, never a formula.
         row_cells = append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in cells])
-        row = sheet.max_row
+        row = row_cells[0].row
         if line.category is None:
             for cell in row_cells:
                 cell.font = Font(bold=True)

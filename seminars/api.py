@@ -160,10 +160,14 @@ class SeminarSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(REGISTRATION_WINDOW)
     def get_registration(self, page) -> dict:
+        # Through DateTimeField, as `start` and `end`: in Paris time with its offset. Returned
+        # raw, they were rendered in UTC (« …T23:30:00Z » for a close at 00:30 the next day).
+        moment = serializers.DateTimeField().to_representation
+        opens = page.registration_opens
         return {
             "state": page.registration_state(),
-            "opens": page.registration_opens,
-            "closes": page.registration_closes or page.start,
+            "opens": moment(opens) if opens else None,
+            "closes": moment(page.registration_closes or page.start),
         }
 
     def get_url(self, page) -> str:

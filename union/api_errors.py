@@ -27,6 +27,16 @@ NOT_FOUND = "Introuvable."
 # Also the registration endpoints' answer to a body that is not an object (check_object_body).
 OBJECT_EXPECTED = "Envoyez un objet JSON."
 LIST_EXPECTED = "Envoyez une liste JSON."
+# Content negotiation (before any view code): DRF answered an unknown `?format=` with a bare 404
+# « Non trouvé. », as if the endpoint did not exist, and an unsatisfiable Accept header with
+# « L'en-tête « Accept » n'a pas pu être satisfaite. » (en-tête is masculine), naming no format.
+UNKNOWN_FORMAT = (
+    "Format inconnu « {format} » : l'API répond en JSON (format=json, ou sans ce paramètre)."
+)
+NOT_ACCEPTABLE = (
+    "Aucun format demandé par l'en-tête « Accept » n'est disponible : "
+    "l'API répond en JSON (application/json)."
+)
 
 
 def french_exception_handler(exc, context):
@@ -37,11 +47,24 @@ def french_exception_handler(exc, context):
         content_type = getattr(request, "content_type", "") or ""
         message = UNREADABLE_JSON if "json" in content_type.lower() else UNREADABLE_BODY
         exc = exceptions.ParseError(message)
+    elif isinstance(exc, Http404) and not exc.args and _negotiation_failed(context):
+        # DRF's DefaultContentNegotiation.filter_renderers: no renderer for `?format=`.
+        wanted = context["request"].query_params.get("format", "")
+        exc = exceptions.ValidationError({"format": [UNKNOWN_FORMAT.format(format=wanted[:50])]})
+    elif isinstance(exc, exceptions.NotAcceptable):
+        exc = exceptions.NotAcceptable(NOT_ACCEPTABLE)
     elif isinstance(exc, Http404) and exc.args:
         exc = exceptions.NotFound(readable_not_found(str(exc.args[0])))
     elif isinstance(exc, exceptions.ValidationError):
         exc.detail = without_type_names(exc.detail)
     return exception_handler(exc, context)
+
+
+def _negotiation_failed(context) -> bool:
+    """The exception was raised by the content negotiation, the first step of APIView.initial:
+    the request has no accepted renderer yet."""
+    request = context.get("request")
+    return request is not None and not hasattr(request, "accepted_renderer")
 
 
 def _pattern(template: str) -> re.Pattern:

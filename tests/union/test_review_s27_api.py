@@ -145,3 +145,16 @@ def test_registration_window_dates_are_in_paris_time_like_the_other_dates(portal
         e for e in member.get("/api/v1/seminars/").json()["results"] if e["id"] == seminar.pk
     ]
     assert seen["registration"]["closes"] == "2027-03-28T00:30:00+01:00"
+
+
+@pytest.mark.django_db
+def test_a_browser_gets_json_not_drfs_english_browsable_page(portal):
+    """Session 27 (lead, from H1's proposal): a browser's Accept header, or ?format=api, served
+    DRF's browsable page (« Member List – Django REST framework »)."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = portal.get("/api/v1/members/", HTTP_ACCEPT=browser)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    response = portal.get("/api/v1/members/", {"format": "api"})
+    assert response.status_code == 400
+    assert "Format inconnu" in response.json()["format"][0]

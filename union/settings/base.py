@@ -306,6 +306,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: DRF's browsable pages (a browser's Accept: text/html, ?format=api) are in
+    # English; the API's documentation is /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # ?limit= at most 200, ?offset= bounded; bad values are a 400 in French.
     "DEFAULT_PAGINATION_CLASS": "union.pagination.BoundedLimitOffsetPagination",

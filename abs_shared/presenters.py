@@ -238,8 +238,15 @@ def portrait_lead(subject) -> str:
     )
 
 
-def nothing_published(subject, member_space: bool) -> str:
-    """What a portrait without any value says instead of its tables (page and PDF)."""
+def nothing_published(subject, member_space: bool, served: bool = True) -> str:
+    """What a portrait without any value says instead of its tables (page and PDF); `served`:
+    whether the commune's CCAS, or a CIAS of its intercommunality, is a member of the union
+    (one that is not has nothing waiting to be published)."""
+    if subject.is_commune and not served:
+        return (
+            f"Aucun indicateur publié pour {subject.nom} : ni son CCAS ni un CIAS de son "
+            "intercommunalité ne sont membres de l'union."
+        )
     if subject.is_commune:
         return f"{subject.nom} n'a encore publié aucun indicateur."
     if member_space:

@@ -8,7 +8,7 @@ below with its own observations as overrides (abs_shared.local.views).
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -33,6 +33,7 @@ from abs_shared.comparisons import (
     latest_years,
     load_commune,
     load_intercommunality,
+    of_subject,
     rank,
     series,
     subject_points,
@@ -46,7 +47,7 @@ from abs_shared.models import (
     ValueStatus,
 )
 from tenants.matching import compact, fold, match_commune
-from tenants.models import Commune, Departement, Intercommunality, Region
+from tenants.models import Commune, Departement, Intercommunality, MemberCCAS, Region
 from union.params import parse_digits
 from union.spreadsheets import download_response
 
@@ -523,7 +524,7 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
         | extra
     )
     context["nothing_published"] = presenters.nothing_published(
-        subject, context.get("member_space", False)
+        subject, context.get("member_space", False), served=context.get("served", True)
     )
     wants_pdf = request.GET.get("export") == PDF
     # A file carries no message: it would wait for the next page.
@@ -717,8 +718,38 @@ def subject_indicator(request, subject: Subject, code: str):
     return render_comparison(request, subject, indicator, year)
 
 
+def covering_intercommunalities(commune: Commune) -> list[Intercommunality]:
+    """The commune's EPCI and EPT whose CIAS published: values of the whole intercommunality,
+    the commune's included, which its own portrait (its CCAS's values) does not show."""
+    sirens = [siren for siren in (commune.epci_id, commune.ept_id) if siren]
+    covering = sorted_by_name(_publishing_intercommunalities().filter(siren__in=sirens))
+    for intercommunality in covering:
+        intercommunality.of_name = of_subject(intercommunality.nom)  # « d'Est Ensemble »
+    return covering
+
+
+def served_by_a_member(commune: Commune) -> bool:
+    """Whether the commune's CCAS, or a CIAS of its EPCI or EPT, is a member of the union
+    (suspended included: it has not left)."""
+    members = MemberCCAS.objects.exclude(status=MemberCCAS.Status.LEFT)
+    return members.filter(
+        Q(kind=MemberCCAS.Kind.CCAS, commune=commune)
+        | Q(
+            kind=MemberCCAS.Kind.CIAS,
+            intercommunality__in=[s for s in (commune.epci_id, commune.ept_id) if s],
+        )
+    ).exists()
+
+
 def commune_portrait(request, insee: str):
-    return subject_portrait(request, _commune_or_404(insee))
+    subject = _commune_or_404(insee)
+    return render_portrait(
+        request,
+        subject,
+        link_base=portal_path(subject),
+        covering=covering_intercommunalities(subject.seat),
+        served=served_by_a_member(subject.seat),
+    )
 
 
 def commune_indicator(request, insee: str, code: str):

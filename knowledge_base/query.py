@@ -43,6 +43,16 @@ def legal_reference(letter: str, number: str) -> str:
     return f"{letter.upper()}{number}"
 
 
+def grouped_number(word: str) -> str:
+    """« 1500 » → « 1 500 »: French writes a number of four digits or more with its thousands
+    apart (a space or a no-break space), which PostgreSQL reads as two words, '1' and '500',
+    never as the '1500' a visitor types. "" for anything else (and for « 0800 », not a
+    quantity)."""
+    if not (word.isascii() and word.isdigit()) or len(word) < 4 or word.startswith("0"):
+        return ""
+    return f"{int(word):,}".replace(",", " ")
+
+
 def candidate_forms(word: str) -> list[str]:
     """The word and its other possible forms (gender, number), before asking PostgreSQL which
     of them mean something."""
@@ -112,6 +122,8 @@ def build_query(text: str, operator: str = "and", also: dict[str, str] | None = 
         alternatives = [PlainText(form) for form in forms]
         if forms[0] in also:
             alternatives.append(Phrase(also[forms[0]]))
+        if grouped_number(forms[0]):  # « 1500 » also finds « 1 500 », as French writes it
+            alternatives.append(Phrase(grouped_number(forms[0])))
         parts.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
     if not parts:
         return text
@@ -138,4 +150,8 @@ def headline_tsquery(text: str, also: dict[str, str] | None = None) -> str:
     references, terms = query_terms(text)
     phrases = [word for phrase in (also or {}).values() for word in query_words(phrase)]
     words = [*references, *(f for fs in terms for f in fs), *phrases]
-    return " | ".join(quote(term) for term in dict.fromkeys(words))
+    marked = [quote(term) for term in dict.fromkeys(words)]
+    # A typed 1500 marks the 1 and the 500 of 1 500 side by side, never every 1 of the text.
+    numbers = [grouped_number(forms[0]) for forms in terms if grouped_number(forms[0])]
+    marked += ["(" + " <-> ".join(map(quote, number.split())) + ")" for number in numbers]
+    return " | ".join(marked)

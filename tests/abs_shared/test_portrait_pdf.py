@@ -163,6 +163,7 @@ def test_the_header_row_is_repeated_on_each_page(portal, db):
 
 
 def test_a_portrait_without_values_says_so(portal, db):
+    pool_member("93066")  # a member that has published nothing yet (a non-member is said apart)
     reader = pdf_of(portal.get("/indicateurs/communes/93066/?export=pdf"))
     text = flat(text_of(reader))
     assert "Portrait de Saint-Denis" in text

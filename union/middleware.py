@@ -75,6 +75,9 @@ class MemberSpaceMiddleware:
             from tenants.workspace.archive import closed_space_context, open_after_departure
 
             if not open_after_departure(request):
+                if request.path.startswith("/api/"):
+                    # An API client reads JSON: the closed page's HTML was no answer to it.
+                    return JsonResponse({"detail": closed_space_detail(member)}, status=403)
                 context = closed_space_context(member)
                 return render(request, "tenants/suspended.html", context, status=403)
         user = request.user
@@ -89,6 +92,19 @@ class MemberSpaceMiddleware:
         if request.membership is None:
             return render(request, "tenants/forbidden.html", {"member": member}, status=403)
         return self.get_response(request)
+
+
+def closed_space_detail(member) -> str:
+    """The closed page's words for the API (tenants/suspended.html)."""
+    why = (
+        "ce membre a quitté l'union"
+        if member.status == member.Status.LEFT
+        else "il est suspendu par l'union"
+    )
+    return (
+        f"Cet espace est fermé : {why}. Ses données sont conservées ; pour le rouvrir, "
+        "contactez l'équipe de l'union."
+    )
 
 
 class PageRedirectMiddleware(RedirectMiddleware):

@@ -7,9 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from rest_framework.authtoken.models import Token
 
+from tenants.services import suspend_member
 from tenants.workspace.models import ActivityFigure
-from tests.conftest import make_person
+from tests.conftest import host_client, make_person
 from tests.tenants.test_member_space_followups_s26 import agent_of, director_of
 from tests.tenants.test_review_s26_member_space import journal_details
 from tests.workspace.conftest import add_figures
@@ -84,3 +86,24 @@ def test_member_status_may_keep_quiet_for_a_restore_and_keeps_its_reason(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("member_status", bondy.slug, "suspended")
     assert [message.to for message in mailoutbox] == [["direction@bondy.test"]]
+
+
+def test_the_api_of_a_closed_space_answers_json_in_french(two_members):
+    """An API client of a suspended member's host got the closed page's HTML (403 text/html),
+    which no client reads; the other member's API, same primary keys, is untouched."""
+    bondy, montreuil = two_members
+    token = Token.objects.create(user=make_person(bondy, "direction@bondy.test"))
+    suspend_member(bondy)
+    response = host_client(bondy.domain_name).get(
+        "/api/v1/profile/", HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert " ".join(response.json()["detail"].split()) == (
+        "Cet espace est fermé : il est suspendu par l'union. Ses données sont conservées ; pour "
+        "le rouvrir, contactez l'équipe de l'union."
+    )
+    # The pages still show the closed page.
+    page = director_of(bondy).get("/")
+    assert page.status_code == 403 and "Cet espace est fermé" in page.content.decode()
+    assert director_of(montreuil).get("/api/v1/profile/").status_code == 200

@@ -339,9 +339,9 @@ def retract_values(
 def values_held(indicator: Indicator) -> list[str]:
     """What already holds values of this indicator, in words (« des valeurs publiées »…): its unit
     is then fixed (see wagtail_hooks.IndicatorForm). Members' drafts are not read: request
-    handlers never visit the members' schemas (ARCHITECTURE.md, the tenant boundary). A draft
-    typed in the former unit is published under the new one, its secrecy judged by the new
-    unit (pooled_status): change a unit before members enter values.
+    handlers never visit the members' schemas (ARCHITECTURE.md, the tenant boundary): each
+    member's value keeps the unit it was typed in, and one typed in the former unit is neither
+    validated nor published until saved again (abs_shared.local.models.Observation.unit).
     """
     held = []
     if PublishedValue.objects.filter(indicator=indicator).exists():

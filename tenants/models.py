@@ -303,7 +303,7 @@ class HandoverLink(models.Model):
 class PublicMemberProfile(models.Model):
     """What a member's director chose to publish in the portal's members directory.
 
-    A copy written by tenants.workspace.services.publish_profile from the member's private
+    A copy written by tenants.workspace.services.set_profile_publication from the member's private
     profile; only the parts the director ticked are filled; the row is deleted when nothing is
     published any more. Public tables never point into a member schema, hence the copy.
     """

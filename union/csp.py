@@ -30,9 +30,9 @@ def admin_policy() -> dict:
         # Images being uploaded are previewed from blob: and data: URLs (no Gravatar:
         # WAGTAIL_GRAVATAR_PROVIDER_URL is None).
         "img-src": [CSP.SELF, "data:", "blob:"],
-        # A superuser's dashboard asks Wagtail's site whether a newer version exists
-        # (WAGTAIL_ENABLE_UPDATE_CHECK).
-        "connect-src": [CSP.SELF, "https://releases.wagtail.org"],
+        # Its own URLs only: the dashboard's check for a newer Wagtail (releases.wagtail.org) is
+        # off (WAGTAIL_ENABLE_UPDATE_CHECK = False).
+        "connect-src": [CSP.SELF],
         # Wagtail's live preview shows the page in a frame of the editor, from /admin/.
         "frame-ancestors": [CSP.SELF],
     }

@@ -18,7 +18,7 @@ def test_template_schema_has_no_pending_migration():
     connection.set_schema(settings.TENANT_BASE_SCHEMA)
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    tenant_apps = {"workspace", "abs_local"}
+    tenant_apps = {"workspace", "abs_local", "journal"}
     pending = [migration for migration, _ in plan if migration.app_label in tenant_apps]
     assert pending == []
     with connection.cursor() as cursor:

@@ -2,7 +2,8 @@
 
 Each line names who did what (an account, sometimes a registrant or a board member): it serves
 security and accountability for `AUDIT_KEPT_DAYS` days (three years by default, stated on
-/donnees-personnelles/), then it is deleted. Run daily by `manage.py prune_audit_trail`.
+/donnees-personnelles/), then it is deleted. Run daily by `manage.py prune_audit_trail`, which
+also deletes the sign-in tickets to member spaces of more than a day (prune_handover_links).
 """
 
 from datetime import datetime, timedelta
@@ -28,9 +29,22 @@ def prune_audit_trail(now: datetime | None = None) -> int:
     before = now - audit_kept()
     # The members' journals (tenants.journal) hold the same writes, told whole: same period.
     deleted = prune_member_journals(before)
+    prune_handover_links(now)
     with transaction.atomic():
         public, _by_model = AuditEntry.objects.filter(at__lt=before).delete()
         deleted += public
         if deleted:
             record_audit("audit.pruned", deleted=deleted, before=before.isoformat())
+    return deleted
+
+
+def prune_handover_links(now: datetime) -> int:
+    """Delete the portal → member space sign-in tickets of more than a day: each serves for
+    MEMBER_LINK_MAX_AGE seconds (its signature expires), and the rows said who went into which
+    space and when, for ever. Run with the audit trail's pruning."""
+    from tenants.models import HandoverLink
+
+    deleted, _by_model = HandoverLink.objects.filter(
+        created_at__lt=now - max(timedelta(days=1), timedelta(seconds=settings.MEMBER_LINK_MAX_AGE))
+    ).delete()
     return deleted

@@ -3,12 +3,15 @@ every year gets its own line in the journal (the figure's line named one year; t
 changed without a word). Real requests on a real PostgreSQL, two members whose primary keys
 collide."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
+from tenants.models import HandoverLink
 from tenants.services import suspend_member
 from tenants.workspace.models import ActivityFigure
 from tests.conftest import host_client, make_person
@@ -107,3 +110,16 @@ def test_the_api_of_a_closed_space_answers_json_in_french(two_members):
     page = director_of(bondy).get("/")
     assert page.status_code == 403 and "Cet espace est fermé" in page.content.decode()
     assert director_of(montreuil).get("/api/v1/profile/").status_code == 200
+
+
+def test_the_daily_pruning_deletes_sign_in_tickets_of_more_than_a_day(two_members):
+    """A portal → member space ticket serves two minutes; its row said who went into which
+    space and when, kept for ever (H5's finding)."""
+    bondy, montreuil = two_members
+    person = make_person(bondy, "direction@bondy.test")
+    make_person(montreuil, "direction@bondy.test", "agent")  # the same person in both spaces
+    old = HandoverLink.objects.create(nonce="ancien", user=person, member=bondy)
+    HandoverLink.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    recent = HandoverLink.objects.create(nonce="récent", user=person, member=montreuil)
+    call_command("prune_audit_trail")
+    assert list(HandoverLink.objects.values_list("pk", flat=True)) == [recent.pk]

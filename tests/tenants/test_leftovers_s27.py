@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
-from tenants.models import HandoverLink
-from tenants.services import suspend_member
+from tenants.models import HandoverLink, Membership
+from tenants.services import grant_membership, suspend_member
 from tenants.workspace.models import ActivityFigure
 from tests.conftest import host_client, make_person
 from tests.tenants.test_member_space_followups_s26 import agent_of, director_of
@@ -123,3 +123,20 @@ def test_the_daily_pruning_deletes_sign_in_tickets_of_more_than_a_day(two_member
     recent = HandoverLink.objects.create(nonce="récent", user=person, member=montreuil)
     call_command("prune_audit_trail")
     assert list(HandoverLink.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_admin_homes_expired_invitations_are_the_directions_only(two_members, admin):
+    """An agent's invitation is her direction's to send again: listed on the union's panel, it
+    asked the union for something only the member can do."""
+    bondy, montreuil = two_members
+    grant_membership(bondy, "direction@bondy.test", Membership.Role.DIRECTOR)
+    grant_membership(montreuil, "agent@montreuil.test", "agent")
+    ten_days_ago = timezone.now() - timedelta(days=10)  # both links expired
+    Membership.objects.update(created_at=ten_days_ago)
+    AuditEntry.objects.update(at=ten_days_ago)
+    page = admin.get("/admin/")
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert "Invitations expirées (1)" in text
+    assert "direction@bondy.test (directeur ou directrice), lien expiré le" in text
+    assert "agent@montreuil.test" not in text

@@ -493,8 +493,22 @@ def comparison_table(
         name = result["subject"]["nom"]
         table.notes.append(DRAFT_COUNTED_NOTE.format(group=said.group, of_name=of_subject(name)))
     if indicator.polarity == Indicator.Polarity.NEUTRAL:
-        table.notes.append("Indicateur neutre : pas de rang de fragilité.")
+        table.notes.append(NEUTRAL_NOTE)
     return table
+
+
+NEUTRAL_NOTE = "Indicateur neutre : pas de rang de fragilité."
+
+
+def neutral_rank_note(indicators: list[Indicator]) -> str:
+    """Why a portrait's rank reads « – » for a neutral indicator (read neither way: its rank
+    would say nothing of fragility), naming those indicators; a count has COUNT_NOTE."""
+    labels = [i.label for i in indicators if not i.is_count and i.polarity == i.Polarity.NEUTRAL]
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f"Rang « – » : indicateur neutre, sans rang de fragilité ({labels[0]})."
+    return f"Rang « – » : indicateurs neutres, sans rang de fragilité ({' ; '.join(labels)})."
 
 
 SECRET_IN_POOL_NOTE = (
@@ -750,6 +764,8 @@ def portrait_table(
         table.rows.append(row)
     if any(indicator.is_count for indicator, _result in results):
         table.notes.append(COUNT_NOTE)
+    if neutral := neutral_rank_note([indicator for indicator, _result in results]):
+        table.notes.append(neutral)
     table.notes.append(CHANGE_NOTE)
     if too_few_shown:
         table.notes.append(too_few_table_note(said.group, member_space))

@@ -556,8 +556,12 @@ def comparison_context(
     and its series (the chosen communes' too); `member_space`: read by the subject's own CCAS
     or CIAS."""
     data = series(subject, indicator, overrides, list(chosen))
-    years = [p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING]
-    year = year if year in years else (years[-1] if years else None)
+    # Newest first, as the portrait's and the indicator page's lists (the series stays oldest
+    # → newest: a time axis).
+    years = sorted(
+        (p["year"] for p in data["points"] if p["status"] != ValueStatus.MISSING), reverse=True
+    )
+    year = year if year in years else (years[0] if years else None)
     context = {
         "subject": subject,
         "words": presenters.WORDS[subject.kind],

@@ -158,6 +158,32 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     )
 
 
+# At most this many words of a query between two words of an entry it names: « aide sociale
+# facultative » names « Aide facultative », « membre du conseil élu » « Membre élu »; words far
+# apart in a long query belong to other things.
+MAX_GAP = 2
+
+
+def _contains_apart(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """`phrase` appears in `words`, its words in order, at most MAX_GAP words between two of
+    them. A one-word phrase is simply one of the words: a short entry matches no more than it
+    did."""
+    if not phrase:
+        return False
+
+    def rest_from(position: int, index: int) -> bool:
+        # phrase[index] sits at `position`: the next word within MAX_GAP words after it.
+        if index == len(phrase) - 1:
+            return True
+        stop = min(len(words), position + 2 + MAX_GAP)
+        return any(
+            words[after] == phrase[index + 1] and rest_from(after, index + 1)
+            for after in range(position + 1, stop)
+        )
+
+    return any(word == phrase[0] and rest_from(start, 0) for start, word in enumerate(words))
+
+
 # What may surround a sigle typed in a query: « (RSA) », « RSA, », « "RSA" ».
 SIGLE_PUNCTUATION = ",;:!?()«»\"'"
 
@@ -176,8 +202,9 @@ def sigle_expansions(words: list[str]) -> dict[str, str]:
 
 
 def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int | None:
-    """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query,
-    2 the query inside the entry; None when it does not."""
+    """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query (its
+    words in order, a word or two between them allowed: `_contains_apart`), 2 the query inside
+    the entry; None when it does not."""
     if term.kind == GlossaryKind.SIGLE:
         # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
         # word that folds to it (« ça » is not « CA »).
@@ -193,7 +220,7 @@ def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int |
     head = _content_words(term.acronym)
     if head and head == words:
         return 0
-    if _contains(words, head):
+    if _contains_apart(words, head):
         return 1
     if _contains(head, words) or (
         len(words) >= 2 and _contains(_content_words(term.expansion), words)

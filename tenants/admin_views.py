@@ -258,8 +258,8 @@ def federation_overview() -> dict:
         .select_related("member", "user")
         .order_by("member__name", "user__email")
     )
-    # Directions only: an agent's invitation is her direction's to send again (« Équipe »); the
-    # union's « Renvoyer l'invitation » is for directions.
+    # Directions only: an agent's invitation is her direction's to send again (« Équipe »); the
+    # union's « Renvoyer l'invitation » is for directions.
     expired = list(
         expired_invitations(
             Membership.objects.filter(role=Membership.Role.DIRECTOR, member__in=active)

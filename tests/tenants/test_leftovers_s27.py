@@ -15,7 +15,11 @@ from tenants.models import HandoverLink, Membership
 from tenants.services import grant_membership, suspend_member
 from tenants.workspace.models import ActivityFigure
 from tests.conftest import host_client, make_person
-from tests.tenants.test_member_space_followups_s26 import agent_of, director_of
+from tests.tenants.test_member_space_followups_s26 import (
+    agent_of,
+    director_of,
+    own_category_in_two_years,
+)
 from tests.tenants.test_review_s26_member_space import journal_details
 from tests.workspace.conftest import add_figures
 from union.models import AuditEntry
@@ -28,14 +32,7 @@ THIS_YEAR = timezone.localdate().year
 def test_a_category_respelled_in_every_year_has_its_own_journal_line(two_members):
     bondy, montreuil = two_members
     last, before = THIS_YEAR - 1, THIS_YEAR - 2
-    add_figures(
-        bondy,
-        (before, "Animations", "Jardins partages", 10, None),
-        (last, "Animations", "Jardins partages", 12, None),
-    )
-    add_figures(montreuil, (last, "Animations", "Jardins partages", 3, None))
-    with schema_context(bondy.schema_name):
-        figure = ActivityFigure.objects.get(year=last)
+    figure = own_category_in_two_years(bondy, montreuil)
     response = agent_of(bondy).post(
         f"/activite/{figure.pk}/",
         {"year": last, "pole": "Animations", "category": "Jardins partagés", "count": "12"},

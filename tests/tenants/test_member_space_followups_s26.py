@@ -174,8 +174,9 @@ def test_renewal_with_a_nomme_without_category_names_him_and_keeps_the_form(bond
 # --- 5. Correcting the spelling of a CCAS's own category ------------------------------------
 
 
-def test_correcting_the_capitals_of_an_own_category_renames_it(two_members):
-    bondy, montreuil = two_members
+def own_category_in_two_years(bondy, montreuil) -> ActivityFigure:
+    """Bondy's own « Jardins partages » in the last two years, Montreuil's last year (the same
+    primary key); Bondy's figure of last year."""
     last, before = THIS_YEAR - 1, THIS_YEAR - 2
     add_figures(
         bondy,
@@ -184,7 +185,13 @@ def test_correcting_the_capitals_of_an_own_category_renames_it(two_members):
     )
     add_figures(montreuil, (last, "Animations", "Jardins partages", 3, None))
     with schema_context(bondy.schema_name):
-        figure = ActivityFigure.objects.get(year=last)
+        return ActivityFigure.objects.get(year=last)
+
+
+def test_correcting_the_capitals_of_an_own_category_renames_it(two_members):
+    bondy, montreuil = two_members
+    last, before = THIS_YEAR - 1, THIS_YEAR - 2
+    figure = own_category_in_two_years(bondy, montreuil)
     client = agent_of(bondy)
     response = client.post(
         f"/activite/{figure.pk}/",

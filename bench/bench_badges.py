@@ -5,13 +5,10 @@ Target: < 15 ms per badge, so that 400 badges stay far from gunicorn's 30 s time
 2-core server. 2026-12-03, a quiet machine (10 million additions in 0.49 s): 10 ms per badge
 with segno choosing each code's mask, 5 ms with a fixed one (check_in.BADGE_QR_MASK); the morning's
 review measured 44 ms per badge on a loaded machine. Most of the rest is ReportLab formatting the
-codes' rectangles in Python, which its C accelerator (the rl_accel package) does faster."""
+codes' rectangles in Python; its C accelerator (the rl_accel package) is not installed: it
+measures text widths otherwise and shortened labels of the portrait PDF (docs/abs.md)."""
 
-import time
-from datetime import timedelta
-
-from django.utils import timezone
-
+from bench import bench_seminars
 from bench.harness import report, timings
 from seminars.exports import badges_pdf
 from seminars.models import Registration, SeminarPage
@@ -24,19 +21,7 @@ TARGET_MS_PER_BADGE = 15
 def make_event(people: int) -> SeminarPage:
     """A published event with `people` confirmed registrations (inserted at once: the badges are
     what is measured, not the registrations)."""
-    from seminars.demo import ensure_index
-
-    start = timezone.now() + timedelta(days=20)
-    page = SeminarPage(
-        title=f"Bench – badges pour {people} personnes",
-        slug=f"bench-badges-{time.time_ns()}",
-        kind="seminaire",
-        start=start,
-        end=start + timedelta(hours=6),
-        seats=people,
-    )
-    ensure_index().add_child(instance=page)
-    page.save_revision().publish()
+    page = bench_seminars.make_event(f"Bench – badges pour {people} personnes", seats=people)
     communes = list(Commune.objects.filter(departement_id="93").order_by("code")[:40])
     Registration.objects.bulk_create(
         [

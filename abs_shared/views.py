@@ -725,8 +725,9 @@ def subject_indicator(request, subject: Subject, code: str):
 def covering_intercommunalities(commune: Commune) -> list[Intercommunality]:
     """The commune's EPCI and EPT whose CIAS published: values of the whole intercommunality,
     the commune's included, which its own portrait (its CCAS's values) does not show."""
-    sirens = [siren for siren in (commune.epci_id, commune.ept_id) if siren]
-    covering = sorted_by_name(_publishing_intercommunalities().filter(siren__in=sirens))
+    covering = sorted_by_name(
+        _publishing_intercommunalities().filter(siren__in=commune.intercommunality_sirens)
+    )
     for intercommunality in covering:
         intercommunality.of_name = of_subject(intercommunality.nom)  # « d'Est Ensemble »
     return covering
@@ -738,10 +739,7 @@ def served_by_a_member(commune: Commune) -> bool:
     members = MemberCCAS.objects.exclude(status=MemberCCAS.Status.LEFT)
     return members.filter(
         Q(kind=MemberCCAS.Kind.CCAS, commune=commune)
-        | Q(
-            kind=MemberCCAS.Kind.CIAS,
-            intercommunality__in=[s for s in (commune.epci_id, commune.ept_id) if s],
-        )
+        | Q(kind=MemberCCAS.Kind.CIAS, intercommunality__in=commune.intercommunality_sirens)
     ).exists()
 
 

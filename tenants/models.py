@@ -100,6 +100,12 @@ class Commune(models.Model):
         """The closest grouping: the EPT inside the Métropole du Grand Paris, else the EPCI."""
         return self.ept or self.epci
 
+    @property
+    def intercommunality_sirens(self) -> list[str]:
+        """The SIREN of its EPCI and of its EPT (inside the Métropole du Grand Paris), those it
+        has: a CIAS of either serves it."""
+        return [siren for siren in (self.epci_id, self.ept_id) if siren]
+
 
 class CommuneAlias(models.Model):
     """A former or delegated commune name that now leads to a current commune (mergers)."""

@@ -35,14 +35,9 @@ def _selection(year: int | None, indicators: list[str] | None) -> QuerySet:
     return observations
 
 
-def _unit_changed(observations: QuerySet) -> QuerySet:
-    """Those typed before the union changed their indicator's unit (Observation.unit_changed)."""
-    return observations.exclude(unit="").exclude(unit=F("indicator__unit"))
-
-
-def _unit_unchanged(observations: QuerySet) -> QuerySet:
-    """The others: what validating and publishing act on."""
-    return observations.filter(Q(unit="") | Q(unit=F("indicator__unit")))
+# Typed in the indicator's present unit (or before units were recorded): what validating and
+# publishing act on. Excluded, the values Observation.unit_changed marks.
+UNIT_UNCHANGED = Q(unit="") | Q(unit=F("indicator__unit"))
 
 
 def unit_changed_labels(
@@ -53,7 +48,7 @@ def unit_changed_labels(
     the page to say which and why."""
     with schema_context(member.schema_name):
         selection = _selection(year, indicators).filter(state=state)
-        changed = _unit_changed(selection).order_by("indicator__label", "year")
+        changed = selection.exclude(UNIT_UNCHANGED).order_by("indicator__label", "year")
         return [f"« {obs.indicator.label} » ({obs.year})" for obs in changed]
 
 
@@ -243,9 +238,8 @@ def validate_observations(
 ) -> int:
     """A director validates the drafts of a year (or every year), for some or all indicators."""
     with schema_context(member.schema_name), transaction.atomic():
-        count = _unit_unchanged(
-            _selection(year, indicators).filter(state=Observation.State.DRAFT)
-        ).update(
+        drafts = _selection(year, indicators).filter(state=Observation.State.DRAFT)
+        count = drafts.filter(UNIT_UNCHANGED).update(
             state=Observation.State.VALIDATED,
             validated_by_id=_actor_id(actor),
             validated_at=timezone.now(),
@@ -343,7 +337,7 @@ def _publishable(year: int | None, indicators: list[str] | None) -> QuerySet:
     """The validated observations of the selection, but those validated before the union
     changed their indicator's unit: never pooled as a figure of the new one."""
     validated = _selection(year, indicators).filter(state=Observation.State.VALIDATED)
-    return _unit_unchanged(validated)
+    return validated.filter(UNIT_UNCHANGED)
 
 
 def state_counts(member: MemberCCAS) -> dict[str, int]:

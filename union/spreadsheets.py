@@ -455,9 +455,7 @@ def append_row(sheet, values: list) -> tuple:
     # openpyxl's own row counter and a width kept here: `sheet[sheet.max_row]` scanned every
     # cell written to find the last row and the widest one, for each row (4,000 rows: 7.8 s).
     row = sheet._current_row
-    width = sheet.__dict__["maillage_width"] = max(
-        len(values), sheet.__dict__.get("maillage_width", 0)
-    )
+    width = sheet._maillage_width = max(len(values), getattr(sheet, "_maillage_width", 0))
     cells = tuple(sheet.cell(row=row, column=column) for column in range(1, width + 1))
     for cell in cells:
         keep_as_text(cell)

@@ -150,32 +150,23 @@ def _content_words(text: str) -> tuple[str, ...]:
     )
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """`phrase` appears in `words`, its words side by side and in order."""
-    size = len(phrase)
-    return bool(size) and any(
-        words[start : start + size] == phrase for start in range(len(words) - size + 1)
-    )
-
-
 # At most this many words of a query between two words of an entry it names: « aide sociale
 # facultative » names « Aide facultative », « membre du conseil élu » « Membre élu »; words far
 # apart in a long query belong to other things.
 MAX_GAP = 2
 
 
-def _contains_apart(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """`phrase` appears in `words`, its words in order, at most MAX_GAP words between two of
-    them. A one-word phrase is simply one of the words: a short entry matches no more than it
-    did."""
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...], max_gap: int = 0) -> bool:
+    """`phrase` appears in `words`, its words in order, at most `max_gap` words between two of
+    them (none by default: side by side). A one-word phrase is simply one of the words."""
     if not phrase:
         return False
 
     def rest_from(position: int, index: int) -> bool:
-        # phrase[index] sits at `position`: the next word within MAX_GAP words after it.
+        # phrase[index] sits at `position`: the next word within max_gap words after it.
         if index == len(phrase) - 1:
             return True
-        stop = min(len(words), position + 2 + MAX_GAP)
+        stop = min(len(words), position + 2 + max_gap)
         return any(
             words[after] == phrase[index + 1] and rest_from(after, index + 1)
             for after in range(position + 1, stop)
@@ -203,8 +194,8 @@ def sigle_expansions(words: list[str]) -> dict[str, str]:
 
 def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int | None:
     """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query (its
-    words in order, a word or two between them allowed: `_contains_apart`), 2 the query inside
-    the entry; None when it does not."""
+    words in order, a word or two between them allowed: `_contains` with MAX_GAP), 2 the query
+    inside the entry; None when it does not."""
     if term.kind == GlossaryKind.SIGLE:
         # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
         # word that folds to it (« ça » is not « CA »).
@@ -220,7 +211,7 @@ def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int |
     head = _content_words(term.acronym)
     if head and head == words:
         return 0
-    if _contains_apart(words, head):
+    if _contains(words, head, MAX_GAP):
         return 1
     if _contains(head, words) or (
         len(words) >= 2 and _contains(_content_words(term.expansion), words)

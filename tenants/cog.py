@@ -34,11 +34,16 @@ def data_dir() -> Path:
     return Path(settings.COG_DATA_DIR) / "package" / "data"
 
 
+def has_cog_files(data: Path) -> bool:
+    """Whether every file of the package is in `data`."""
+    return all((data / name).exists() for name in FILES)
+
+
 def fetch_cog_package(target: Path | None = None) -> Path:
     """Download the npm package once (npm pack) and unpack it under COG_DATA_DIR."""
     base = Path(target or settings.COG_DATA_DIR)
     data = base / "package" / "data"
-    if all((data / name).exists() for name in FILES):
+    if has_cog_files(data):
         return data
     if shutil.which("npm") is None:
         raise CogDataError(

@@ -3,7 +3,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.cog import FILES, CogDataError, data_dir, fetch_cog_package, import_cog
+from tenants.cog import (
+    FILES,
+    CogDataError,
+    data_dir,
+    fetch_cog_package,
+    has_cog_files,
+    import_cog,
+)
 
 
 class Command(BaseCommand):
@@ -43,7 +50,7 @@ class Command(BaseCommand):
         INSEE codes, municipal arrondissements: tenants.matching.read_cog_codes), and silently
         do without them when it is missing: a folder loaded with --path is copied there."""
         target = data_dir()
-        if all((target / name).exists() for name in FILES):
+        if has_cog_files(target):
             return
         try:
             target.mkdir(parents=True, exist_ok=True)

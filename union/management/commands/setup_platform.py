@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from tenants.cog import FILES, CogDataError, data_dir, fetch_cog_package
+from tenants.cog import CogDataError, data_dir, fetch_cog_package
 from tenants.models import Commune
 from union.services import (
     ensure_template_schema,
@@ -92,9 +92,8 @@ def ensure_cog_package() -> str:
     """The COG is in the database but the web processes also read its package under
     COG_DATA_DIR (tenants.matching.read_cog_codes: postal codes, former INSEE codes, municipal
     arrondissements), silently doing without it: download it if missing (`import_cog --path`
-    loads the database only). Returns a French warning when it cannot, else ""."""
-    if all((data_dir() / name).exists() for name in FILES):
-        return ""
+    loads the database only; fetch_cog_package does nothing when it is there). Returns a French
+    warning when it cannot, else ""."""
     try:
         fetch_cog_package()
     except CogDataError as error:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from wagtail.search.query import And, Or, Phrase, PlainText
 
+from union.formats import french_number
+
 # « L123-6 », « R. 123-7 », « D 312-1-2 », « article L123-6 »: one reference, never « L123 » and
 # « 6 » searched apart (PostgreSQL reads « L123-6 » as 'l123' followed by '-6').
 LEGAL_ARTICLE = re.compile(r"(?<![\w-])([LRD])\.?\s?(\d+(?:-\d+)+)(?![\w-])", re.IGNORECASE)
@@ -50,7 +52,7 @@ def grouped_number(word: str) -> str:
     quantity)."""
     if not (word.isascii() and word.isdigit()) or len(word) < 4 or word.startswith("0"):
         return ""
-    return f"{int(word):,}".replace(",", " ")
+    return french_number(int(word), thousands=" ")
 
 
 def candidate_forms(word: str) -> list[str]:

@@ -64,6 +64,9 @@ SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
 SUR = re.compile(r"(?<![a-z0-9])s/")
 # …and so is a slash between two words, « Neuilly/Marne », « Champs/Marne » (Champs-sur-Marne).
 SLASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z])/(?=[a-z])")
+# « Neuillys/Marne »: « Neuilly s/Marne » with its space forgotten. Read so only when the name
+# as typed matches nothing, since « Champs/Marne » is Champs-sur-Marne, its « s » its own.
+GLUED_SUR = re.compile(r"(?<=[^\W\d_])s/(?=\s*[^\W\d_])", re.IGNORECASE)
 # « BOBIGNY CEDEX 9 », « Aubervilliers Cedex »: a postal mention, never part of a name. A number
 # of one or two digits after it is the CEDEX's (« cedex 93000 » keeps its postal code).
 CEDEX = re.compile(r"(?<![0-9A-Za-z])cedex(?:\s*\d{1,2}(?!\d))?(?![0-9A-Za-z])", re.IGNORECASE)
@@ -335,6 +338,10 @@ class CommuneIndex:
             return self._decide(typed, exact, hint, level)
         if without_article:
             return self._decide_without_article(typed, without_article, hint, level)
+        if GLUED_SUR.search(typed):
+            unglued = self._match(GLUED_SUR.sub(" s/ ", typed), hint, level)
+            if unglued.status == "matched":
+                return MatchResult("matched", typed, unglued.candidates)
         return MatchResult("unknown", typed, self._suggest(folded, hint, level))
 
     def _split_departement(self, typed: str) -> tuple[str, str] | None:

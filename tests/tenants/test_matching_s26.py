@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db
         ("Ile St Denis", "93039"),
         ("Bourget", "93013"),
         ("Neuilly/Marne", "93050"),
+        ("Neuillys/Marne", "93050"),  # « Neuilly s/Marne », its space forgotten
+        ("NEUILLYS/ MARNE", "93050"),
+        ("Champs/Marne", "77083"),  # its « s » is its own: Champs-sur-Marne, read first
     ],
 )
 def test_names_typed_with_more_or_less_than_the_official_name(typed, code):

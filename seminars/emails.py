@@ -235,8 +235,12 @@ def organiser_message(
 
 
 def send_organiser_message(registrations: list, subject: str, body: str) -> int:
+    """One e-mail to each of `registrations` (as « Écrire aux inscrits » chose them), read again
+    when the message goes: someone who cancelled since is no longer written to."""
     sent = 0
     for registration in registrations:
+        if registration.status == "cancelled":
+            continue
         message = organiser_message(
             registration,
             subject,

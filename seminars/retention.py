@@ -2,12 +2,14 @@
 
 Two deadlines, counted from the end of the event (settings, stated on /donnees-personnelles/):
 - SEMINAR_NEEDS_KEPT_DAYS: the accessibility or dietary needs, which may reveal someone's health
-  or beliefs, only serve the day itself; they are erased first.
-- SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail and phone number
-  erased and, unless the person agreed to appear in the list published with the proceedings (and
-  held a seat), name and first name too; the questionnaire's free texts are erased (its ratings stay); the audit
-  trail's lines that name them are rewritten. What the union counts
-  (commune, fonction, status, presence, ateliers) stays, so its yearly reports keep their figures.
+  or beliefs, only serve the day itself; they are erased first, and so is the phone number,
+  asked to reach the person on the day.
+- SEMINAR_PERSONAL_DATA_KEPT_DAYS: then each registration is anonymised: e-mail (and any phone
+  number left) erased and, unless the person appears in the list published with the proceedings
+  (she agreed, held a seat, and the event's live proceedings show the list), name, first name
+  and consent too; the questionnaire's free texts are erased (its ratings stay); the audit
+  trail's lines that name them are rewritten. What the union counts (commune, fonction, status,
+  presence, ateliers) stays, so its yearly reports keep their figures.
 
 Run daily by `manage.py apply_seminar_retention`; each run only touches what has become due.
 It also forgets the « Retrouver mes inscriptions » digests older than ten minutes.
@@ -21,7 +23,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from seminars.models import PRESENT, Evaluation, EvaluationAnswer, Registration
+from seminars.models import (
+    PRESENT,
+    Evaluation,
+    EvaluationAnswer,
+    ProceedingsPage,
+    Registration,
+    SeminarPage,
+)
 from seminars.services import forget_list_notices
 from union.audit import record_audit
 from union.formats import describe_days
@@ -34,6 +43,8 @@ ANONYMISED_NAME = "(anonymisé)"
 class RetentionResult:
     needs_erased: int
     anonymised: int
+    # The phone numbers go with the needs: the form asks for one to reach the person on the day.
+    phones_erased: int = 0
 
 
 def needs_kept() -> timedelta:
@@ -61,19 +72,27 @@ def retention_dates(seminar) -> dict[str, datetime]:
 
 
 def apply_retention(now: datetime | None = None) -> RetentionResult:
-    """Erase the needs and anonymise the registrations whose time is up, in one transaction."""
+    """Erase the needs and phone numbers, and anonymise the registrations whose time is up, in
+    one transaction."""
     now = now or timezone.now()
     with transaction.atomic():
-        needs_erased = (
-            Registration.objects.filter(seminar__end__lt=now - needs_kept())
-            .exclude(needs="")
-            .update(needs="")
-        )
+        over = Registration.objects.filter(seminar__end__lt=now - needs_kept())
+        needs_erased = over.exclude(needs="").update(needs="")
+        # Asked « pour vous joindre le jour de l'événement » (forms.RegistrationForm): the
+        # number's purpose ends with the event, as the needs' does.
+        phones_erased = over.exclude(phone="").update(phone="")
         anonymised = _anonymise_registrations(ended_before=now - personal_data_kept(), now=now)
         forget_list_notices(now)  # an address's digest, kept ten minutes (services)
-        if needs_erased or anonymised:
-            record_audit("seminar.retention", needs_erased=needs_erased, anonymised=anonymised)
-    return RetentionResult(needs_erased=needs_erased, anonymised=anonymised)
+        if needs_erased or phones_erased or anonymised:
+            record_audit(
+                "seminar.retention",
+                needs_erased=needs_erased,
+                phones_erased=phones_erased,
+                anonymised=anonymised,
+            )
+    return RetentionResult(
+        needs_erased=needs_erased, anonymised=anonymised, phones_erased=phones_erased
+    )
 
 
 def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
@@ -87,19 +106,40 @@ def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     added.exclude(text="").update(text="")
     added.filter(rating__isnull=True).delete()
     # Who the proceedings list (models.published_participants): confirmed and consenting, and
-    # checked in once check-in was used for the event.
+    # checked in once check-in was used for the event; only where live proceedings show the
+    # list (a consent to a list that no page publishes keeps no name).
     anyone_present = Registration.objects.filter(PRESENT, seminar=OuterRef("seminar"))
-    published = Q(consent=True, status=Registration.Status.CONFIRMED) & (
-        Q(checked_in_at__isnull=False) | ~Exists(anyone_present)
+    published = (
+        Q(consent=True, status=Registration.Status.CONFIRMED)
+        & (Q(checked_in_at__isnull=False) | ~Exists(anyone_present))
+        & Q(seminar__in=_events_publishing_their_list())
     )
     unnamed = list(due.exclude(published).values_list("pk", flat=True))
     # The published list's names stay: the person agreed to appear with the proceedings.
     named = due.filter(published).update(email="", phone="", needs="", anonymised_at=now)
+    # Without its consent, a row left unnamed never shows as « (anonymisé) » in a list published
+    # later.
     Registration.objects.filter(pk__in=unnamed).update(
-        nom=ANONYMISED_NAME, prenom="", email="", phone="", needs="", anonymised_at=now
+        nom=ANONYMISED_NAME,
+        prenom="",
+        email="",
+        phone="",
+        needs="",
+        consent=False,
+        anonymised_at=now,
     )
     _rewrite_audit_targets(unnamed)
     return named + len(unnamed)
+
+
+def _events_publishing_their_list() -> list[int]:
+    """The live events whose live proceedings show the list of participants (the proceedings
+    of an unpublished event answer 404: ProceedingsPage.serve)."""
+    paths = {
+        page.path[: -ProceedingsPage.steplen]
+        for page in ProceedingsPage.objects.live().filter(show_participants=True).only("path")
+    }
+    return list(SeminarPage.objects.live().filter(path__in=paths).values_list("pk", flat=True))
 
 
 def _rewrite_audit_targets(registration_ids: list[int]) -> None:

@@ -52,6 +52,8 @@ def _still_due(registration, kind: str) -> bool:
         return False  # answered (or check-in undone) since the reminder was queued
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
         return False  # promoted (told « place libérée ») or cancelled meanwhile
+    if kind == "reminder" and registration.status == "cancelled":
+        return False  # cancelled after the reminders were queued: nothing to remind of
     return True
 
 

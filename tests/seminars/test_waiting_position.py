@@ -61,3 +61,16 @@ def test_no_waiting_list_email_once_promoted_before_it_left(mailoutbox):
     mailoutbox.clear()
     assert send_registration_email.call(second.pk, "waitlisted") is False
     assert mailoutbox == []
+
+
+def test_no_reminder_once_cancelled_before_it_left(mailoutbox):
+    from seminars.tasks import send_registration_email
+
+    seminar = make_seminar(seats=2)
+    kept, _ = register_person(seminar, person(1))
+    gone, _ = register_person(seminar, person(2))
+    cancel_registration(gone)  # after the reminders were queued, before the worker sent them
+    mailoutbox.clear()
+    assert send_registration_email.call(gone.pk, "reminder") is False
+    assert send_registration_email.call(kept.pk, "reminder") is True
+    assert [message.to for message in mailoutbox] == [[kept.email]]

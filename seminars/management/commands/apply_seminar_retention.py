@@ -7,7 +7,7 @@ from seminars.retention import apply_retention
 
 class Command(BaseCommand):
     help = (
-        "Efface les besoins particuliers puis anonymise les inscriptions aux événements "
+        "Efface les besoins particuliers et les téléphones, puis anonymise les inscriptions aux événements "
         "terminés depuis la durée de conservation."
     )
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.postgresql_backend.base import FakeTenant
 from django_tenants.utils import get_public_schema_name
@@ -63,6 +64,15 @@ class MemberSpaceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        if "Cache-Control" not in response and _private_answer(request):
+            # A member's pages, files, exports and API answers, and the pages of a signed-in
+            # person: no shared cache (a town hall's proxy) may keep them for the next
+            # visitor, nor may the browser's disk once she has signed out (a reception's PC).
+            add_never_cache_headers(response)
+        return response
+
+    def _respond(self, request):
         request.membership = None
         if not is_member_host(request):
             return self.get_response(request)
@@ -92,6 +102,17 @@ class MemberSpaceMiddleware:
         if request.membership is None:
             return render(request, "tenants/forbidden.html", {"member": member}, status=403)
         return self.get_response(request)
+
+
+def _private_answer(request) -> bool:
+    """Whether an answer must not be cached: anything of a member host (its static files never
+    get here: WhiteNoise answers them earlier), and on the portal what was written for a
+    signed-in person. The portal's session is asked only if the view read it already (its
+    `Vary: Cookie` is then set): a public page stays cacheable."""
+    if is_member_host(request):
+        return not request.path.startswith("/static/")
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.accessed and request.user.is_authenticated)
 
 
 def closed_space_detail(member) -> str:

@@ -23,6 +23,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from openpyxl import load_workbook
 
+from union.formats import french_number
+
 DELIMITERS = (";", ",", "\t")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 NUL_CHARACTER = (
@@ -61,9 +63,32 @@ class ImportRejected(Exception):
     """
 
     def __init__(self, errors: list[ImportIssue], *, unreadable: bool = False):
-        self.errors = errors
+        self.total = len(errors)  # before reported_issues cuts the list
+        self.errors = reported_issues(errors)
         self.unreadable = unreadable
         super().__init__(f"{len(errors)} erreur(s) dans le fichier")
+
+
+# A wrong file (another export, a text renamed .csv) is wrong on every line: 5 Mo of it made a
+# million errors, which the page (a table row each) or the API's JSON took minutes and gigabytes
+# to write. The first ones tell what is wrong; the last line says how many more there are.
+MAX_REPORTED_ISSUES = 100
+MORE_ISSUES = (
+    "… et {more} autres erreurs à partir de cette ligne ({total} en tout) : vérifiez que "
+    "c'est le bon fichier, corrigez les erreurs ci-dessus, puis renvoyez-le."
+)
+
+
+def reported_issues(errors: list[ImportIssue]) -> list[ImportIssue]:
+    """`errors`, cut after MAX_REPORTED_ISSUES with one more line saying how many follow."""
+    if len(errors) <= MAX_REPORTED_ISSUES:
+        return list(errors)
+    more = len(errors) - MAX_REPORTED_ISSUES
+    message = MORE_ISSUES.format(more=french_number(more), total=french_number(len(errors)))
+    return [
+        *errors[:MAX_REPORTED_ISSUES],
+        ImportIssue(errors[MAX_REPORTED_ISSUES].line, "", message),
+    ]
 
 
 # Excel shows (and lets people type) 15 significant digits: beyond that a float's digits are
@@ -257,6 +282,22 @@ OLD_OR_PROTECTED_XLSX = (
     "au format .xlsx ou .csv, puis renvoyez-le."
 )
 NO_SHEET = "Le classeur ne contient aucune feuille de calcul : mettez les données sur la première."
+# A workbook is a zip: a few kilobytes can unpack to gigabytes (a « zip bomb »), and a sheet's
+# <dimension> (A1:XFD1048576) makes openpyxl pad every row to 16 384 cells. Past these bounds
+# the file is refused before it is read, or while its rows are read: a worker that unpacked it
+# (or padded its rows) ran out of memory for minutes, for every site. Real imports (activity
+# figures, ABS observations, registrations) are hundreds of lines of a dozen columns.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_XLSX_CELLS = 1_000_000
+TOO_BIG_XLSX = (
+    "Classeur trop volumineux : {what}. Copiez seulement le tableau à importer dans un "
+    "nouveau classeur (ou enregistrez-le au format .csv), puis renvoyez-le."
+)
+XLSX_UNPACKS_TOO_BIG = "une fois décompressé, il dépasserait 100 Mo"
+XLSX_TOO_MANY_CELLS = (
+    "sa première feuille dépasse un million de cellules (lignes × colonnes, cellules vides "
+    "comprises)"
+)
 
 
 # What a number format shows literally: quoted text, an escaped character, a [colour] or
@@ -288,6 +329,7 @@ def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, l
     class names mean nothing to them), always the same French sentence."""
     if content.startswith(OLE2_SIGNATURE):
         raise ImportRejected([ImportIssue(1, "", OLD_OR_PROTECTED_XLSX)], unreadable=True)
+    _refuse_zip_bomb(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:
@@ -299,12 +341,12 @@ def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, l
         if percent_cells:  # the cells themselves, for their number format: slower, on demand
             rows = [
                 (number, [percent_cell_text(cell) for cell in row])
-                for number, row in enumerate(sheet.iter_rows(), 1)
+                for number, row in _bounded_rows(sheet.iter_rows())
             ]
         else:
             rows = [
                 (number, [cell_text(value) for value in row])
-                for number, row in enumerate(sheet.iter_rows(values_only=True), 1)
+                for number, row in _bounded_rows(sheet.iter_rows(values_only=True))
             ]
     except ImportRejected:
         raise
@@ -314,6 +356,34 @@ def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, l
         workbook.close()
     _refuse_formulas_without_values(content, rows)
     return rows
+
+
+def _too_big(what: str) -> ImportRejected:
+    return ImportRejected([ImportIssue(1, "", TOO_BIG_XLSX.format(what=what))], unreadable=True)
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """Refuse a workbook whose parts would unpack past MAX_XLSX_UNPACKED_BYTES. The sizes
+    are the zip's directory's: zipfile stops reading a part at its declared size, so a part
+    cannot unpack past what this adds up."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says the file is unreadable
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise _too_big(XLSX_UNPACKS_TOO_BIG)
+
+
+def _bounded_rows(rows):
+    """(number, row) of a sheet's rows, refused once they hold more than MAX_XLSX_CELLS cells
+    (an empty row counts as one: a lone `<row r="900000000">` yields every row before it)."""
+    cells = 0
+    for number, row in enumerate(rows, 1):
+        cells += max(len(row), 1)
+        if cells > MAX_XLSX_CELLS:
+            raise _too_big(XLSX_TOO_MANY_CELLS)
+        yield number, row
 
 
 FORMULA_WITHOUT_VALUE = (

@@ -45,7 +45,7 @@ from tenants.workspace.services import (
 from tenants.workspace.uploads import content_type_for
 from tenants.workspace.views import person_name
 from union.params import parse_digits
-from union.spreadsheets import ImportIssue
+from union.spreadsheets import ImportIssue, reported_issues
 
 
 def _person(user) -> str | None:
@@ -563,5 +563,6 @@ class ActivityImportView(APIView):
     @staticmethod
     def _errors(errors) -> Response:
         return Response(
-            {"errors": [error.as_dict() for error in errors]}, status=status.HTTP_400_BAD_REQUEST
+            {"errors": [error.as_dict() for error in reported_issues(errors)]},
+            status=status.HTTP_400_BAD_REQUEST,
         )

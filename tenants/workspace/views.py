@@ -93,8 +93,13 @@ from tenants.workspace.services import (
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
 from tenants.workspace.uploads import content_type_for, opens_in_browser
-from union.formats import describe_days, french_list, long_date, with_de
-from union.spreadsheets import attachment_header, csv_bytes, download_response
+from union.formats import describe_days, french_list, french_number, long_date, with_de
+from union.spreadsheets import (
+    attachment_header,
+    csv_bytes,
+    download_response,
+    reported_issues,
+)
 
 logger = logging.getLogger(__name__)
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -794,7 +799,17 @@ def activity_import(request):
                     messages.success(request, f"{count} chiffre{plural} importé{plural}.")
                     latest = max(row.year for row in rows)
                     return HttpResponseRedirect(f"/activite/?annee={latest}")
-    return render(request, "workspace/activity_import.html", {"form": form, "errors": errors})
+    return render(
+        request,
+        "workspace/activity_import.html",
+        # The first errors only (a wrong file has one per line), and how many there are.
+        {
+            "form": form,
+            "errors": reported_issues(errors),
+            "error_total": len(errors),
+            "error_count": french_number(len(errors)),
+        },
+    )
 
 
 @member_role_required()

@@ -40,8 +40,8 @@ def test_malformed_json_is_refused_in_french(portal):
 def test_drf_refusals_are_french(portal):
     token = portal.post("/api/v1/auth/token/", "x=1", content_type="text/plain")
     assert token.status_code == 415 and "text/plain" in detail(token)
-    forbidden = portal.delete("/api/v1/seminars/")
-    assert forbidden.status_code == 403 and "authentification" in detail(forbidden)
+    anonymous = portal.delete("/api/v1/seminars/")
+    assert anonymous.status_code == 401 and "authentification" in detail(anonymous)
     not_allowed = portal.delete("/api/v1/indicators/")
     assert not_allowed.status_code == 405 and "DELETE" in detail(not_allowed)
     not_acceptable = portal.get("/api/v1/indicators/", HTTP_ACCEPT="application/xml")
@@ -52,6 +52,23 @@ def test_drf_refusals_are_french(portal):
         content_type="application/json",
     )
     assert good.status_code == 400 and "non_field_errors" in good.json()
+
+
+def test_missing_or_wrong_credentials_are_a_401_that_names_the_token_scheme(portal):
+    """An integrator's client re-authenticates on 401, and WWW-Authenticate tells it how;
+    a 403 means « you are known, but not allowed », never « who are you? »."""
+    anonymous = portal.get("/api/v1/seminars/1/registrations/")
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Token"
+    assert "authentification" in detail(anonymous)
+    wrong = host_client("localhost").get(
+        "/api/v1/seminars/1/registrations/", HTTP_AUTHORIZATION="Token pas-un-jeton"
+    )
+    assert wrong.status_code == 401 and wrong["WWW-Authenticate"] == "Token"
+    assert "non valide" in detail(wrong)
+    # Known but not allowed: still 403, without the header.
+    someone = get_user_model().objects.create_user("x@union.test", "x@union.test", PASSWORD)
+    signed_in = host_client("localhost", someone).get("/api/v1/seminars/1/registrations/")
+    assert signed_in.status_code == 403 and not signed_in.has_header("WWW-Authenticate")
 
 
 def test_the_handler_keeps_drf_french_messages_and_throttling():

@@ -301,9 +301,11 @@ API_AUTH_THROTTLE_RATE = "10/min"
 PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
 REST_FRAMEWORK = {
+    # The token first: DRF asks the first class for the WWW-Authenticate header, so missing or
+    # wrong credentials are a 401 naming « Token » (clients sign in again), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     # JSON only: DRF's browsable pages (a browser's Accept: text/html, ?format=api) are in

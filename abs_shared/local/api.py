@@ -74,9 +74,10 @@ class ObservationList(generics.ListAPIView):
 
 
 class ObservationImport(APIView):
-    """Import a CSV/XLSX file (template or INSEE layout) as drafts; all or nothing."""
+    """Import a CSV/XLSX file (template or INSEE layout) as drafts; all or nothing. Agents
+    import too, as on the page (`/abs/importer/`): drafts wait for the direction's validation."""
 
-    permission_classes = [IsDirectorOfHost]
+    permission_classes = [IsMemberOfHost]
     parser_classes = [MultiPartParser]
 
     @extend_schema(

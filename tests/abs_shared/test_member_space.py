@@ -163,14 +163,17 @@ def test_member_api_import_validate_publish_retract(bondy, director, agent, tmp_
     ).json() == {"retracted": 1}
     listing = client.get("/api/v1/observations/").json()
     assert listing["count"] == 2
-    # Agents and strangers may not write through the API.
+    # Agents import drafts, as on the page; they neither validate nor publish.
+    agent_client = member_client(bondy, agent)
     with good.open("rb") as handle:
-        assert (
-            member_client(bondy, agent)
-            .post("/api/v1/observations/import", {"file": handle})
-            .status_code
-            == 403
-        )
+        assert agent_client.post("/api/v1/observations/import", {"file": handle}).status_code == 201
+    assert agent_client.post(
+        "/api/v1/observations/validate", {"year": 2021}, content_type="application/json"
+    ).json() == {"detail": "Réservé à la direction de ce CCAS."}
+    viewer = make_person(bondy, "lecture@bondy.test", role="viewer")
+    with good.open("rb") as handle:
+        refused = member_client(bondy, viewer).post("/api/v1/observations/import", {"file": handle})
+    assert refused.status_code == 403
     assert member_client(bondy).post(
         "/api/v1/observations/publish", {}, content_type="application/json"
     ).status_code in (401, 403)

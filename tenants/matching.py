@@ -64,8 +64,8 @@ SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
 SUR = re.compile(r"(?<![a-z0-9])s/")
 # …and so is a slash between two words, « Neuilly/Marne », « Champs/Marne » (Champs-sur-Marne).
 SLASH_BETWEEN_WORDS = re.compile(r"(?<=[a-z])/(?=[a-z])")
-# « Neuillys/Marne »: « Neuilly s/Marne » with its space forgotten. Read so only when the name
-# as typed matches nothing, since « Champs/Marne » is Champs-sur-Marne, its « s » its own.
+# « Neuillys/Marne »: « Neuilly s/Marne » with its space forgotten. Read so only when the name
+# as typed matches nothing, since « Champs/Marne » is Champs-sur-Marne, its « s » its own.
 GLUED_SUR = re.compile(r"(?<=[^\W\d_])s/(?=\s*[^\W\d_])", re.IGNORECASE)
 # « BOBIGNY CEDEX 9 », « Aubervilliers Cedex »: a postal mention, never part of a name. A number
 # of one or two digits after it is the CEDEX's (« cedex 93000 » keeps its postal code).

@@ -129,6 +129,7 @@ def test_the_periods_come_from_the_settings_and_the_command_says_what_it_did(por
     assert 'href="/donnees-personnelles/#inscriptions"' in form_page
     privacy = portal.get("/donnees-personnelles/").content.decode()
     assert "effacés 7 jours après la fin de l'événement. Au bout de 1 an" in privacy
+    assert "le numéro de téléphone sont effacés 7 jours" in privacy
 
 
 def test_organisers_see_when_an_events_data_will_be_erased(organiser_client):

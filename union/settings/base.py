@@ -302,7 +302,7 @@ PASSWORD_RESET_EMAILS_PER_HOUR = 3
 
 REST_FRAMEWORK = {
     # The token first: DRF asks the first class for the WWW-Authenticate header, so missing or
-    # wrong credentials are a 401 naming « Token » (clients sign in again), not a 403.
+    # wrong credentials are a 401 naming « Token » (clients sign in again), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -743,14 +743,64 @@ def served_by_a_member(commune: Commune) -> bool:
     ).exists()
 
 
+# How a column of territory_references names its territory: « Paris » alone would read as the
+# commune.
+LEVEL_WORDS = {
+    ReferenceValue.Level.EPCI: "intercommunalité",
+    ReferenceValue.Level.DEPARTEMENT: "département",
+    ReferenceValue.Level.REGION: "région",
+}
+
+
+def territory_references(subject: Subject) -> dict | None:
+    """The reference values of a commune's territories (intercommunality, département, région,
+    France), each indicator at the latest year one of them has: what the portrait of a commune
+    whose CCAS is no member can show. Never beside a commune value nor ranked (there is none);
+    a territory without any value has no column. None when no territory has a value."""
+    match = Q()
+    for level, code, _name in subject.territories:
+        match |= Q(level=level, code=code)
+    values = {}
+    for level, code, indicator, year, value, status in ReferenceValue.objects.filter(
+        match
+    ).values_list("level", "code", "indicator_id", "year", "value", "status"):
+        values[(indicator, year, level, code)] = (value, status)
+    if not values:
+        return None
+    latest = {}
+    for indicator, year, _level, _code in values:
+        latest[indicator] = max(year, latest.get(indicator, year))
+    columns = [
+        (level, code, f"{name} ({LEVEL_WORDS[level]})" if level in LEVEL_WORDS else name)
+        for level, code, name in subject.territories
+        if any(key[2:] == (level, code) for key in values)
+    ]
+    rows = []
+    for indicator in Indicator.objects.filter(code__in=latest):
+        year = latest[indicator.code]
+        cells = []
+        for level, code, _name in columns:
+            value, status = values.get((indicator.code, year, level, code), (None, ""))
+            shown = indicator.format(value, status or ValueStatus.VALUE)
+            unit = (
+                indicator.unit_suffix if value is not None and status == ValueStatus.VALUE else ""
+            )
+            cells.append(f"{shown} {unit}".strip())
+        rows.append({"indicator": indicator, "year": year, "cells": cells})
+    return {"columns": [name for _level, _code, name in columns], "rows": rows}
+
+
 def commune_portrait(request, insee: str):
     subject = _commune_or_404(insee)
+    served = served_by_a_member(subject.seat)
     return render_portrait(
         request,
         subject,
         link_base=portal_path(subject),
         covering=covering_intercommunalities(subject.seat),
-        served=served_by_a_member(subject.seat),
+        served=served,
+        # No value will come for this commune: its territories' say where they stand.
+        territories=None if served else territory_references(subject),
     )
 
 

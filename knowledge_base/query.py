@@ -23,6 +23,10 @@ from union.formats import french_number
 # « L123-6 », « R. 123-7 », « D 312-1-2 », « article L123-6 »: one reference, never « L123 » and
 # « 6 » searched apart (PostgreSQL reads « L123-6 » as 'l123' followed by '-6').
 LEGAL_ARTICLE = re.compile(r"(?<![\w-])([LRD])\.?\s?(\d+(?:-\d+)+)(?![\w-])", re.IGNORECASE)
+# « 1 500 », « 12 000 », « 1 000 000 » (a space, a no-break space or a narrow one between the
+# thousands): one number, which a page may write glued (« 1500 »). Never « 2024 300 » (a year
+# then a count), « 2,5 100 » nor « 0 500 ».
+SPACED_NUMBER = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?![\w.,])")
 WORD = re.compile(r"^\w+$")
 # Gendered and plural endings, longest first, compared without accents.
 GENDER_ENDINGS = ("ees", "ee", "es", "e")
@@ -85,9 +89,18 @@ def lexemes_of(words: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def glued_numbers(text: str) -> str:
+    """« moins de 1 500 habitants » → « moins de 1500 habitants »: a number typed with its
+    thousands apart is one word, which build_query searches glued and spaced (grouped_number),
+    never as any '1' and any '500' of a page."""
+    return SPACED_NUMBER.sub(lambda match: re.sub(r"\s", "", match.group()), text)
+
+
 def query_words(text: str) -> list[str]:
-    """The words of a query, as typed, besides its legal references."""
-    return [word for word in re.split(r"[\s\-]+", LEGAL_ARTICLE.sub(" ", text)) if word]
+    """The words of a query, as typed, besides its legal references; a number with its
+    thousands apart is one word (glued_numbers)."""
+    text = glued_numbers(LEGAL_ARTICLE.sub(" ", text))
+    return [word for word in re.split(r"[\s\-]+", text) if word]
 
 
 def query_terms(text: str) -> tuple[list[str], list[list[str]]]:

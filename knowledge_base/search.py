@@ -43,8 +43,10 @@ class SearchHit:
 
 
 def clean_query(raw: str) -> str:
-    """Trim, collapse spaces and cap the length; control characters are dropped."""
-    text = "".join(ch for ch in raw if ch.isprintable())
+    """Trim, collapse spaces and cap the length; control characters are dropped. A no-break
+    space (« 1 500 », « épicerie solidaire » pasted from a document) or a tab is a
+    space: Python counts them as unprintable, and dropping them glued two words into one."""
+    text = "".join(" " if ch.isspace() else ch for ch in raw if ch.isprintable() or ch.isspace())
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 

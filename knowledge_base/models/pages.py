@@ -417,6 +417,31 @@ class ExperiencePage(KnowledgePage):
         return member.intercommunality if member.kind == "CIAS" else None
 
     @cached_property
+    def commune_portrait_url(self) -> str:
+        """The ABS portrait of the member's commune on the portal, when its CCAS published
+        indicators there; "" otherwise (a portrait without values is no place to send a
+        reader). One query. A CIAS's values are its intercommunality's, not its seat's
+        (intercommunality_portrait_url)."""
+        from abs_shared.models import PublishedValue
+
+        code = self.member.commune_id
+        published = PublishedValue.objects.of_communes().filter(commune_id=code).exists()
+        return f"/indicateurs/communes/{code}/" if published else ""
+
+    @cached_property
+    def intercommunality_portrait_url(self) -> str:
+        """The ABS portrait of a CIAS's intercommunality, when the CIAS published; "" otherwise
+        and for a CCAS (no query then)."""
+        from abs_shared.models import PublishedValue
+
+        siren = self.member.intercommunality_id if self.member.kind == "CIAS" else None
+        if siren is None:
+            return ""
+        pooled = PublishedValue.objects.of_intercommunalities()
+        published = pooled.filter(member__intercommunality_id=siren).exists()
+        return f"/indicateurs/intercommunalites/{siren}/" if published else ""
+
+    @cached_property
     def served_communes(self) -> list:
         """The communes of a CIAS's intercommunality, by name (through the relations, so that a
         listing prefetches them: listing.prefetch_cards); [] for a CCAS."""

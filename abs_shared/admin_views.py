@@ -85,7 +85,7 @@ def references(request):
     if not is_abs_staff(request.user):
         raise PermissionDenied("Réservé à l'équipe de l'union.")
     form = ReferenceImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, error_total = [], 0
     if request.method == "POST" and form.is_valid():
         try:
             count = import_references(
@@ -94,7 +94,7 @@ def references(request):
                 default_source=form.cleaned_data["source"],
             )
         except ImportRejected as rejected:
-            errors = rejected.errors
+            errors, error_total = rejected.errors, rejected.total
         else:
             messages.success(request, f"{count} valeurs de référence importées.")
             return redirect("abs_admin:references")
@@ -104,6 +104,7 @@ def references(request):
         {
             "form": form,
             "errors": errors,
+            "error_total": error_total,
             "summary": summarize_references(),
             "page_title": "Valeurs de référence ABS",
             "header_icon": "table",

@@ -332,14 +332,14 @@ def observation_delete(request, pk: int):
 @member_role_required(*WRITE_ROLES)
 def import_file(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, error_total = [], 0
     if request.method == "POST" and form.is_valid():
         try:
             summary = services.import_observations_summary(
                 request.tenant, form.cleaned_data["file"], actor=request.user
             )
         except ImportRejected as rejected:
-            errors = rejected.errors
+            errors, error_total = rejected.errors, rejected.total
         else:
             messages.success(
                 request,
@@ -363,6 +363,7 @@ def import_file(request):
         {
             "form": form,
             "errors": errors,
+            "error_total": error_total,
             "required_columns": TEMPLATE_COLUMNS[:3],
             "optional_columns": TEMPLATE_COLUMNS[3:],
         },

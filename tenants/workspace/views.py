@@ -93,7 +93,7 @@ from tenants.workspace.services import (
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
 from tenants.workspace.uploads import content_type_for, opens_in_browser
-from union.formats import describe_days, french_list, french_number, long_date, with_de
+from union.formats import describe_days, french_list, long_date, with_de
 from union.spreadsheets import (
     attachment_header,
     csv_bytes,
@@ -807,7 +807,6 @@ def activity_import(request):
             "form": form,
             "errors": reported_issues(errors),
             "error_total": len(errors),
-            "error_count": french_number(len(errors)),
         },
     )
 

@@ -164,3 +164,13 @@ def test_the_abs_import_lists_the_first_hundred_errors_too(bondy):
     errors = response.json()["errors"]
     assert len(errors) == 101
     assert errors[-1]["message"].startswith("… et 200 autres erreurs")
+
+
+def test_the_abs_import_page_counts_every_error_not_the_hundred_listed(bondy):
+    director = make_person(bondy, "direction@bondy.test")
+    client = member_client(bondy, director)
+    upload = wrong_csv("indicateur;annee;valeur", "INCONNU;2021;12\n", 1200)
+    page = BeautifulSoup(client.post("/abs/importer/", {"file": upload}).content, "html.parser")
+    title = page.find(id="import-errors-title").get_text(" ", strip=True)
+    assert title == "Fichier refusé\u00a0: 1\u202f200 erreurs, rien n'a été importé"
+    assert len(page.find("table").tbody.find_all("tr")) == 101

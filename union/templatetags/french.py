@@ -3,13 +3,15 @@
 `{{ start|date_span:end }}` -> « vendredi 1er janvier 2027, de 9 h 30 à 17 h »;
 `{{ moment|french_time }}` -> « 9 h 30 » (never `|date:"H:i"` where a person reads); and sizes:
 `{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
-`{{ member.name|of_body }}` -> « du CCAS de Bagnolet »."""
+`{{ member.name|of_body }}` -> « du CCAS de Bagnolet »; numbers: `{{ 1200|french_number }}` ->
+« 1 200 »."""
 
 from django import template
 
 from tenants.naming import of_body as write_of_body
 from union.formats import date_span as write_date_span
 from union.formats import file_size as write_file_size
+from union.formats import french_number as write_french_number
 from union.formats import french_time as write_french_time
 from union.formats import long_date as write_long_date
 from union.formats import with_de
@@ -69,3 +71,9 @@ def of_body(value) -> str:
     """A member's name after « de », with its article: « du CCAS de Bagnolet »
     (tenants.naming.of_body)."""
     return write_of_body(str(value))
+
+
+@register.filter
+def french_number(value) -> str:
+    """A whole number with its thousands apart, « 1 200 » (union.formats.french_number)."""
+    return write_french_number(value)

@@ -24,6 +24,7 @@ from seminars.admin_views import (
     in_list_order,
     over_capacity_message,
     present_now_refusal,
+    row_urls,
 )
 from seminars.attendance import atelier_counts, mark_rows
 from seminars.door_access import (
@@ -130,6 +131,7 @@ def door_list(request, pk: int):
     atelier_id = filters.cleaned_data.get("atelier") if filters.is_bound else None
     shown_atelier = seminar.ateliers.filter(pk=atelier_id).first() if atelier_id else None
     mark_rows(seminar, rows, shown_atelier=shown_atelier)
+    row_urls(rows, seminar, check_in="seminars_admin:door_check_in")
     return _render(
         request,
         "door.html",

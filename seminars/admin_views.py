@@ -743,7 +743,7 @@ def say_what_was_edited(request, registration: Registration, changed: list[str])
 def import_view(request, pk: int):
     seminar = _seminar(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors, error_total = [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -755,7 +755,7 @@ def import_view(request, pk: int):
                 actor=request.user,
             )
         except ImportRejected as failure:
-            errors = failure.errors
+            errors, error_total = failure.errors, failure.total
         else:
             # The counts and the columns not read, then what the organiser should check.
             summary, *to_check = result_messages(result)
@@ -770,6 +770,7 @@ def import_view(request, pk: int):
         f"Importer une liste – {seminar.title}",
         form=form,
         errors=errors,
+        error_total=error_total,  # the list stops after the first 100 (reported_issues)
         # A refused file (its lines) or a refused form (no file, an empty one, an unknown hint).
         status=400 if errors or form.errors else 200,
     )

@@ -56,3 +56,23 @@ def test_a_refused_file_is_shown_with_the_columns_once(organiser_client):
     upload = main.find("input", attrs={"type": "file"})
     assert "id_file_error" in upload["aria-describedby"]
     assert main.find(id="id_file_error") is not None
+
+
+def test_a_file_wrong_on_every_line_is_counted_whole_and_listed_up_to_a_hundred(
+    organiser_client,
+):
+    """ImportRejected keeps the first hundred errors (union.spreadsheets.reported_issues): the
+    caption still says how many the file has."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    seminar = make_seminar()
+    lines = "".join(f"Nom{n};Prénom{n};Bondy;\n" for n in range(150))  # no fonction: 1 each
+    upload = SimpleUploadedFile("liste.csv", ("Nom;Prénom;Commune;Fonction\n" + lines).encode())
+    response = organiser_client.post(
+        f"/admin/inscriptions/{seminar.pk}/importer/", {"file": upload, "hint": ""}
+    )
+    assert response.status_code == 400
+    alert = BeautifulSoup(response.content.decode(), "html.parser").find("div", role="alert")
+    table = alert.find("table")
+    assert words(table.caption) == "Rien n'a été importé : 150 erreurs"
+    assert len(table.tbody.find_all("tr")) == 101

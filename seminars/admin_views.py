@@ -65,7 +65,7 @@ from seminars.models import (
     waiting_positions,
     with_slots,
 )
-from seminars.retention import retention_dates
+from seminars.retention import erase_published_name, retention_dates
 from seminars.services import (
     RegistrationError,
     cancel_registration,
@@ -346,6 +346,7 @@ def registrations(request, pk: int):
         edit="seminars_admin:edit",
         cancel="seminars_admin:cancel",
         resend_link="seminars_admin:resend_link",
+        erase_name="seminars_admin:erase_name",
         certificate="seminars_admin:certificate",
     )
     return _render(
@@ -626,6 +627,25 @@ def resend_link(request, pk: int, registration_pk: int):
             f"Lien personnel envoyé à {registration.prenom} {registration.nom} "
             f"({registration.email}).",
         )
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
+
+
+@require_POST
+def erase_name(request, pk: int, registration_pk: int):
+    """Take an anonymised person's name off the published list at her request (« Retirer de
+    la liste publiée »): her personal link died with her e-mail at anonymisation."""
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    if registration.anonymised_at is None or not registration.consent:
+        raise Refused(
+            "Seules les inscriptions anonymisées dont le nom figure encore dans la liste "
+            "publiée se retirent ainsi ; les autres se modifient avec « Modifier ».",
+            status=409,
+            title="Retrait impossible",
+        )
+    name = f"{registration.prenom} {registration.nom}"
+    erase_published_name(registration, actor=request.user)
+    messages.success(request, f"{name} ne figure plus dans la liste publiée ; son nom est effacé.")
     return redirect(_list_url(seminar, request.POST.get("query", "")))
 
 

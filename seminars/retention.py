@@ -142,6 +142,24 @@ def _events_publishing_their_list() -> list[int]:
     return list(SeminarPage.objects.live().filter(path__in=paths).values_list("pk", flat=True))
 
 
+def erase_published_name(registration: Registration, *, actor=None) -> None:
+    """An anonymised registration kept its name for the published list only: the person
+    withdraws her consent (through the union: her e-mail, and so her personal link, are gone).
+    Her name goes as anonymisation would have taken it, and the list no longer shows her."""
+    if registration.anonymised_at is None or not registration.consent:
+        raise ValueError("not a name kept for the published list")
+    with transaction.atomic():
+        registration.nom, registration.prenom, registration.consent = ANONYMISED_NAME, "", False
+        registration.save(update_fields=["nom", "prenom", "consent", "updated_at"])
+        _rewrite_audit_targets([registration.pk])
+        record_audit(
+            "seminar.registration.published_name_erased",
+            actor=actor,
+            target=f"inscription {ANONYMISED_NAME}",
+            registration=registration.pk,
+        )
+
+
 def _rewrite_audit_targets(registration_ids: list[int]) -> None:
     """The audit trail keeps what was done and when, no longer to whom."""
     if not registration_ids:

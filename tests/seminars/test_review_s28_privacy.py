@@ -109,3 +109,40 @@ def test_someone_who_cancelled_before_the_message_went_does_not_receive_it(mailo
 
     assert [message.to for message in mailoutbox] == [["personne1@exemple.fr"]]
     assert not mailoutbox[0].cc and not mailoutbox[0].bcc
+
+
+# --- a name kept for the published list can still be withdrawn --------------------------------
+
+
+def test_an_organiser_takes_an_anonymised_name_off_the_published_list(portal, organiser_client):
+    """« que vous pouvez retirer à tout moment »: once anonymised, the person has no e-mail,
+    so no personal link; she asks the union, whose organiser removes her name from the list."""
+    from union.models import AuditEntry
+
+    listed = make_seminar("Séminaire aux actes publiés")
+    kept, _ = register_person(listed, person(4))
+    other, _ = register_person(listed, person(5))
+    proceedings = make_proceedings(listed)
+    _ended_long_ago(listed)
+    apply_retention()
+    assert "NOM4" in portal.get(page_path(proceedings)).content.decode().upper()
+
+    page = organiser_client.get(f"/admin/inscriptions/{listed.pk}/").content.decode()
+    action = f"/admin/inscriptions/{listed.pk}/{kept.pk}/retirer-nom/"
+    assert f'action="{action}"' in page
+    assert organiser_client.get(action).status_code == 405  # POST only
+    response = organiser_client.post(action, {"query": ""})
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert (kept.nom, kept.prenom, kept.consent) == (ANONYMISED_NAME, "", False)
+    other.refresh_from_db()
+    assert (other.nom, other.consent) == ("Nom5", True)
+    published = portal.get(page_path(proceedings)).content.decode().upper()
+    assert "NOM4" not in published and "NOM5" in published
+    line = AuditEntry.objects.get(action="seminar.registration.published_name_erased")
+    assert "Nom4" not in line.target and line.details["registration"] == kept.pk
+    # Done once: a second time, or on a registration not anonymised, it is refused.
+    assert organiser_client.post(action).status_code == 409
+    fresh, _ = register_person(make_seminar("À venir"), person(6))
+    refused = f"/admin/inscriptions/{fresh.seminar_id}/{fresh.pk}/retirer-nom/"
+    assert organiser_client.post(refused).status_code == 409

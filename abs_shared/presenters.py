@@ -221,10 +221,13 @@ def territory_names(subject, preposition: str) -> list[str]:
     return names
 
 
-def portrait_lead(subject) -> str:
+def portrait_lead(subject, served: bool = True) -> str:
     """The portrait's opening sentence: what the subject is and what it is compared with. The
-    page and its PDF both print it."""
+    page and its PDF both print it. A commune whose CCAS (nor any CIAS) is no member (`served`
+    False) is compared with nothing: none of its values will come."""
     population, seat = population_text(subject.population), subject.seat
+    if subject.is_commune and not served:
+        return f"{subject.nom} ({subject.code}), {seat.departement.nom} · {population}."
     if subject.is_commune:
         return (
             f"{subject.nom} ({subject.code}), {seat.departement.nom} · {population} · "

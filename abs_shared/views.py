@@ -523,9 +523,11 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
         portrait_context(subject, overrides, asked_year(request), extra.get("member_space", False))
         | extra
     )
+    served = context.get("served", True)
     context["nothing_published"] = presenters.nothing_published(
-        subject, context.get("member_space", False), served=context.get("served", True)
+        subject, context.get("member_space", False), served=served
     )
+    context["lead"] = presenters.portrait_lead(subject, served)
     wants_pdf = request.GET.get("export") == PDF
     # A file carries no message: it would wait for the next page.
     if asked and context["year"] is None and not (_export_format(request) or wants_pdf):

@@ -305,6 +305,16 @@ def test_a_member_that_has_not_published_keeps_its_sentence_alone(portal):
     main = BeautifulSoup(portal.get("/indicateurs/communes/93010/").content, "html.parser").main
     assert "Bondy n'a encore publié aucun indicateur." in plain(main.get_text(" "))
     assert main.find("section", attrs={"aria-labelledby": "abs-territories"}) is None
+    # Its values will come, and be compared: the lead says with whom.
+    assert "comparée aux" in plain(main.find("p", class_="lead").get_text())
+
+
+def test_a_commune_that_is_no_member_is_said_compared_with_nobody(portal):
+    """No value will come for Paris: « comparée aux communes de … » promised a comparison the
+    page cannot make (page and PDF print the same lead)."""
+    main = BeautifulSoup(portal.get("/indicateurs/communes/75056/").content, "html.parser").main
+    lead = plain(main.find("p", class_="lead").get_text())
+    assert lead.startswith("Paris (75056), Paris ·") and "compar" not in lead
 
 
 def test_no_reference_value_no_table(portal):

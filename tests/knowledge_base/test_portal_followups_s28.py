@@ -37,13 +37,10 @@ from tenants.services import portal_urlconf
 from tests.abs_shared.conftest import pool_member, pool_value
 from tests.conftest import host_client, make_person, member_client, plain
 from tests.knowledge_base.conftest import make_experience, make_guide
+from tests.knowledge_base.test_review_s27_maire import titles
 from tests.seminars.conftest import make_index
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(html: str) -> list[str]:
-    return [a.get_text() for a in BeautifulSoup(html, "html.parser").select("h3 > a")]
 
 
 # --- 1. A number typed with its thousands apart ---------------------------------------------

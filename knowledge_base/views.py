@@ -113,12 +113,30 @@ def propose(request):
     return render(request, "knowledge_base/member/propose.html", {"form": form})
 
 
+def _nothing_to_revise(request, page_id: int):
+    """The member's own experience that is not sent back (under review, published, or sent
+    again from a second tab or the e-mail's old link): back to the list, which says where it
+    stands, with why; another member's or an unknown one stays a 404."""
+    with schema_context("public"):
+        own = ExperiencePage.objects.filter(pk=page_id, member_id=request.tenant.pk).first()
+        if own is None:
+            raise Http404("Aucune expérience à modifier ici.")
+        title = own.get_latest_revision_as_object().title
+        label = experience_status(own).label
+    messages.info(
+        request,
+        f"Rien à modifier pour « {title} » ({label.lower()}) : seules les "
+        "expériences que la modération de l'union vous a renvoyées se modifient.",
+    )
+    return HttpResponseRedirect("/experiences/")
+
+
 @member_role_required(*WRITE_ROLES)
 def revise(request, page_id: int):
     """The member corrects an experience the moderators sent back and sends it to them again."""
     page = experience_sent_back(request.tenant, page_id)
-    if page is None:  # another member's, or not waiting for changes: nothing to edit here
-        raise Http404("Aucune expérience à modifier ici.")
+    if page is None:
+        return _nothing_to_revise(request, page_id)
     initial = {name: getattr(page, name) for name in PROPOSAL_FIELDS if name != "themes"}
     initial["themes"] = list(page.themes.all())
     form = ExperienceProposalForm(request.POST or None, initial=initial)

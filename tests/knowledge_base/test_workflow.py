@@ -154,8 +154,11 @@ def test_a_sent_back_experience_is_corrected_and_goes_back_to_moderation(
     assert [m for m in mail.outbox if m.to == ["agent@bondy.test"]]  # acknowledged
     listing = client.get("/experiences/").content.decode()
     assert "En cours de modération" in listing and "/modifier/" not in listing
-    # Under review again: nothing to edit until the moderators answer.
-    assert client.get(f"/experiences/{page.pk}/modifier/").status_code == 404
+    # Under review again: nothing to edit until the moderators answer; an old link or a second
+    # tab leads back to the list, which says where it stands (another member's id stays 404).
+    again = client.get(f"/experiences/{page.pk}/modifier/", follow=True)
+    assert again.redirect_chain == [("/experiences/", 302)]
+    assert "Rien à modifier pour" in " ".join(again.content.decode().split())
     page = _act(moderator, page, "approve", "", django_capture_on_commit_callbacks)
     public = portal.get("/experiences/des-permanences-dacces-aux-droits-au-marche/")
     assert "Près de 240 habitants." in public.content.decode()

@@ -268,6 +268,8 @@ WAGTAILDOCS_EXTENSIONS = [
     "ods",
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# Its sign-in form, the password field labelled « Mot de passe » (union.admin_login).
+WAGTAILADMIN_USER_LOGIN_FORM = "union.admin_login.AdminLoginForm"
 # Its « mot de passe oublié » with the portal's limit per address (union.password_reset).
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "union.password_reset.AdminPasswordResetForm"
 # Nobody types a password for someone else in Paramètres › Utilisateurs: a password typed by the

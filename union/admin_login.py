@@ -1,0 +1,11 @@
+"""The Wagtail admin's sign-in form (WAGTAILADMIN_USER_LOGIN_FORM) with its password field
+labelled in French: Wagtail's LoginForm declares the field without a label, so Django derives
+« Password » from its name, which no translation reaches."""
+
+from wagtail.admin.forms.auth import LoginForm
+
+
+class AdminLoginForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "Mot de passe"

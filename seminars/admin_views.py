@@ -30,7 +30,7 @@ from seminars.certificates import (
     present_registrations,
 )
 from seminars.check_in import read_check_in_code
-from seminars.door_access import check_door_access, door_only
+from seminars.door_access import OUTSIDE_WINDOW, check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -132,6 +132,20 @@ def explained(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            # The desk opening an event outside its days: Wagtail's admin would turn the 403
+            # into its home page's « pas les autorisations », the reason lost.
+            if str(error) != OUTSIDE_WINDOW:
+                raise
+            return _render(
+                request,
+                "problem.html",
+                None,
+                "Hors des jours de l'accueil",
+                message=OUTSIDE_WINDOW,
+                status=403,
+                door=True,
+            )
         except Http404 as error:
             if not can_organise(request.user):
                 raise  # the others learn nothing more than a 404

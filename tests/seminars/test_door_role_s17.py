@@ -234,6 +234,12 @@ def test_outside_the_day_window_the_desk_is_refused(desk):
         assert refused(desk.post(scan, {"present": "1"}))
     zola.refresh_from_db()
     assert zola.checked_in_at is None
+    # Not Wagtail's « pas les autorisations » on its home page: why, and the way back.
+    response = desk.get(door(later))
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert response.status_code == 403
+    assert "n'ouvre que les événements de la veille, du jour et du lendemain" in page
+    assert 'href="/admin/inscriptions/accueil/"' in page
 
 
 def test_tomorrow_s_event_opens_for_the_desk_set_up_the_evening_before(desk):

@@ -62,6 +62,10 @@ def test_a_gap_that_rounds_to_zero_reads_zero_without_a_sign(portal):
 
 
 def test_a_commune_without_values_still_gets_a_complete_sentence(portal):
+    # Members that have published nothing yet: their values will be compared (a commune whose
+    # CCAS is no member is compared with nobody, tests/knowledge_base/test_portal_followups_s28).
+    pool_member("01001")
+    pool_member("93010")
     page = portal.get("/indicateurs/communes/01001/").content.decode()  # ~800 inhabitants
     assert "comparée aux communes ." not in page
     assert "comparée aux communes de moins de 5 000 habitants." in page

@@ -564,7 +564,7 @@ def test_every_known_defect_names_a_row():
     assert set(KNOWN) <= rows
 
 
-@pytest.mark.parametrize(("readme", "path", "host", "role", "expected"), url_params())
+@pytest.mark.parametrize(("readme", "path", "host", "role", "expected"), list(url_params()))
 def test_the_readme_url(demo, readme, path, host, role, expected):
     url = path.format(**demo["values"])
     client = client_for(demo, role, HOSTS[host])

@@ -30,7 +30,7 @@ from seminars.certificates import (
     present_registrations,
 )
 from seminars.check_in import read_check_in_code
-from seminars.door_access import OUTSIDE_WINDOW, check_door_access, door_only
+from seminars.door_access import OUTSIDE_WINDOW, OutsideDoorDays, check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -126,17 +126,15 @@ ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 
 def explained(view):
     """Wrap an organiser's view so that a 404 (or a bad parameter) is an admin page with the
-    reason and a link back to the list, instead of Wagtail's generic « page introuvable »."""
+    reason and a link back to the list, instead of Wagtail's generic « page introuvable »; and
+    the desk's refusal outside its days (OutsideDoorDays) a 403 page that says why, which
+    Wagtail's admin would turn into its home page's generic refusal."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            # The desk opening an event outside its days: Wagtail's admin would turn the 403
-            # into its home page's « pas les autorisations », the reason lost.
-            if str(error) != OUTSIDE_WINDOW:
-                raise
+        except OutsideDoorDays:
             return _render(
                 request,
                 "problem.html",

@@ -30,6 +30,15 @@ OUTSIDE_WINDOW = (
 NOT_DOOR_STAFF = "Réservé à l'accueil des participants et aux organisateurs d'événements."
 
 
+class OutsideDoorDays(PermissionDenied):
+    """The desk opening an event outside its days (OUTSIDE_WINDOW): a refusal the volunteer
+    must read, where Wagtail's admin turns a plain PermissionDenied into its home page's
+    generic « pas les autorisations » (admin_views.explained shows this one)."""
+
+    def __init__(self):
+        super().__init__(OUTSIDE_WINDOW)
+
+
 def can_organise(user) -> bool:
     return roles.has_union_role(user, roles.UNION_ADMIN, roles.EVENT_ORGANISER)
 
@@ -76,7 +85,7 @@ def check_door_access(user, seminar=None) -> None:
     if not can_staff_door(user):
         raise PermissionDenied(NOT_DOOR_STAFF)
     if seminar is not None and door_only(user) and not in_door_window(seminar):
-        raise PermissionDenied(OUTSIDE_WINDOW)
+        raise OutsideDoorDays
 
 
 def ensure_door_group():

@@ -52,6 +52,7 @@ from seminars.forms import (
     ImportForm,
     ManualRegistrationForm,
     RegistrationFilterForm,
+    containing_every_word,
     search_words,
 )
 from seminars.importer import import_registrations, result_messages
@@ -210,9 +211,8 @@ def seminar_list(request):
     events = SeminarPage.objects.all()
     typed = request.GET.get("q", "").strip()[:200]
     if typed:
-        events = events.annotate(title_search=Unaccent(Lower("title")))
-        for word in search_words(typed):
-            events = events.filter(title_search__contains=word)
+        titles = Unaccent(Lower("title"))
+        events = containing_every_word(events, "title_search", titles, search_words(typed))
     now = timezone.now()
     upcoming = list(with_counts(events.filter(end__gte=now)).order_by("start", "pk"))
     past_page = Paginator(

@@ -33,7 +33,12 @@ from seminars.door_access import (
     door_window,
     events_in_window,
 )
-from seminars.forms import ManualRegistrationForm, RegistrationFilterForm, search_words
+from seminars.forms import (
+    ManualRegistrationForm,
+    RegistrationFilterForm,
+    containing_every_word,
+    search_words,
+)
 from seminars.models import PRESENT, Registration, SeminarPage, position_label, waiting_positions
 from seminars.services import RegistrationError, register_at_the_door
 from union.formats import with_de
@@ -109,9 +114,7 @@ class DoorFilterForm(RegistrationFilterForm):
         queryset = super().filter(queryset)
         if typed:
             names = Unaccent(Lower(Concat("nom", Value(" "), "prenom", output_field=CharField())))
-            queryset = queryset.annotate(door_search=names)
-            for word in search_words(typed):
-                queryset = queryset.filter(door_search__contains=word)
+            queryset = containing_every_word(queryset, "door_search", names, search_words(typed))
         return queryset
 
 

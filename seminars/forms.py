@@ -742,15 +742,22 @@ def search_words(typed: str) -> list[str]:
     return text.split()[:10]
 
 
+def containing_every_word(queryset, name: str, haystack, words: list[str]):
+    """The rows whose `haystack` (an `unaccent(lower(…))` expression, annotated as `name`: each
+    search of one list has its own) contains each of `words` (search_words)."""
+    queryset = queryset.annotate(**{name: haystack})
+    for word in words:
+        queryset = queryset.filter(**{f"{name}__contains": word})
+    return queryset
+
+
 def matching_people(queryset, typed: str):
     """The registrations whose nom, prénom or e-mail contain every word typed, whatever the
     accents and the case (« dupont jean », « JÉRÔME », « mairie-bondy »)."""
     text = Concat("nom", Value(" "), "prenom", Value(" "), "email", output_field=CharField())
-    haystack = Unaccent(Lower(text))
-    queryset = queryset.annotate(search_text=haystack)
-    for word in search_words(typed):
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset
+    return containing_every_word(
+        queryset, "search_text", Unaccent(Lower(text)), search_words(typed)
+    )
 
 
 def matching_communes(queryset, typed: str):
@@ -759,10 +766,9 @@ def matching_communes(queryset, typed: str):
     Saint-Denis): `icontains` found nobody from « Epinay »."""
     text = Concat(Coalesce("commune__nom", Value("")), Value(" "), "commune_typed")
     haystack = Replace(Unaccent(Lower(text)), Value("-"), Value(" "))
-    queryset = queryset.annotate(commune_text=haystack)
-    for word in search_words(typed.replace("-", " ")):
-        queryset = queryset.filter(commune_text__contains=word)
-    return queryset
+    return containing_every_word(
+        queryset, "commune_text", haystack, search_words(typed.replace("-", " "))
+    )
 
 
 RATING_CHOICES = [(str(value), label) for value, label in Rating.choices]

@@ -143,6 +143,16 @@ class Indicator(models.Model):
             return "n.d."
         return french_number(value, self.decimals)
 
+    def format_with_unit(
+        self, value: Decimal | float | None, status: str = ValueStatus.VALUE
+    ) -> str:
+        """format() followed by the unit a number takes in running text (unit_suffix):
+        "27,1 %", "19 215 € par an", "1 727"; "s" and "n.d." alone."""
+        shown = self.format(value, status)
+        if status != ValueStatus.VALUE or value is None:
+            return shown
+        return f"{shown} {self.unit_suffix}".strip()
+
 
 class ReferenceValue(models.Model):
     """The value of an indicator for France métropolitaine, a région, a département or an EPCI/EPT."""

@@ -464,8 +464,7 @@ def portrait_context(
             {
                 "indicator": indicator,
                 "result": result,
-                "display": f"{indicator.format(result['value'], result['status'])} "
-                f"{indicator.unit_suffix if result['status'] == ValueStatus.VALUE else ''}".strip(),
+                "display": indicator.format_with_unit(result["value"], result["status"]),
                 "chart": presenters.comparison_chart(result, indicator)
                 if result["status"] == ValueStatus.VALUE and not indicator.is_count
                 else None,
@@ -783,11 +782,7 @@ def territory_references(subject: Subject) -> dict | None:
         cells = []
         for level, code, _name in columns:
             value, status = values.get((indicator.code, year, level, code), (None, ""))
-            shown = indicator.format(value, status or ValueStatus.VALUE)
-            unit = (
-                indicator.unit_suffix if value is not None and status == ValueStatus.VALUE else ""
-            )
-            cells.append(f"{shown} {unit}".strip())
+            cells.append(indicator.format_with_unit(value, status or ValueStatus.VALUE))
         rows.append({"indicator": indicator, "year": year, "cells": cells})
     return {"columns": [name for _level, _code, name in columns], "rows": rows}
 

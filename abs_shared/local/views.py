@@ -300,9 +300,6 @@ def observation_delete(request, pk: int):
             if observation.in_pool:  # delete_observation would refuse: say it before asking
                 raise ValueError("Retirez d'abord cette valeur de la publication.")
             label = f"{observation.indicator.label}, {observation.year}"
-            unit = (
-                observation.indicator.unit_suffix if observation.status == ValueStatus.VALUE else ""
-            )
             return render(
                 request,
                 "workspace/confirm_delete.html",
@@ -312,7 +309,12 @@ def observation_delete(request, pk: int):
                     "details": [
                         ("Indicateur", observation.indicator.label),
                         ("Année", observation.year),
-                        ("Valeur", f"{observation.display_value} {unit}".strip()),
+                        (
+                            "Valeur",
+                            observation.indicator.format_with_unit(
+                                observation.value, observation.status
+                            ),
+                        ),
                         ("État", "Brouillon" if observation.is_draft else "Validée, non publiée"),
                         ("Source", observation.source or "–"),
                     ],

@@ -7,8 +7,8 @@ from seminars.retention import apply_retention
 
 class Command(BaseCommand):
     help = (
-        "Efface les besoins particuliers et les téléphones, puis anonymise les inscriptions aux événements "
-        "terminés depuis la durée de conservation."
+        "Efface les besoins particuliers et les téléphones, puis anonymise les inscriptions "
+        "aux événements terminés depuis la durée de conservation."
     )
 
     def handle(self, *args, **options):

@@ -316,10 +316,8 @@ URLS = [
 
 # Defects found here and left to their owners (see the session's report): each row fails
 # today, and must be removed from here when its fix lands (strict xfail).
-KNOWN = {
-    ("portail", "anonyme", "/api/docs/"): "the API documentation has no lang=\"fr\"",
-    ("bondy", "lecture", "/api/docs/"): "the API documentation has no lang=\"fr\"",
-}  # fmt: skip
+# Empty since session 29 (the API documentation's page now says lang="fr").
+KNOWN: dict = {}
 
 # README addresses in backticks that are not pages to open with GET, by name.
 NOT_OPENED = {

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from abs_shared.comparisons import COMMUNE
-from abs_shared.presenters import MIN_PUBLISHERS, Cell
+from abs_shared.presenters import MIN_PUBLISHERS, Cell, territories_note
 from union.formats import long_date
 
 OTHER_THEME = "Autres indicateurs"
@@ -59,6 +59,7 @@ def portrait_pdf(context: dict) -> bytes:
         story += _sources(context, styles)
     else:
         story.append(_paragraph(context["nothing_published"], styles["BodyText"]))
+        story += _territories(context, styles)
     margin = MARGIN_CM * cm
     return build_pdf(
         story,
@@ -290,6 +291,28 @@ def _indicator_tables(context: dict, styles) -> list:
             )
         )
     return story
+
+
+def _territories(context: dict, styles) -> list:
+    """A commune whose CCAS is no member: its territories' reference values, as its page shows
+    them (views.render_portrait makes them the context's table), said not to be its own."""
+    from reportlab.lib.units import cm
+
+    if not context.get("territories") or context["items"]:
+        return []
+    table = context["table"]
+    name = context["subject"].nom
+    return [
+        *_heading(f"Les territoires de {name}", styles["Heading2"]),
+        _paragraph(territories_note(name), styles["BodyText"]),
+        _table(
+            table.headers,
+            table.rows,
+            styles,
+            leading_widths=[6 * cm, 1.3 * cm],
+            drafts=[],
+        ),
+    ]
 
 
 def _distribution(context: dict, styles) -> list:

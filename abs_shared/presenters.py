@@ -777,6 +777,40 @@ def portrait_table(
     return table
 
 
+def territories_note(name: str) -> str:
+    """What the territories' table of a commune whose CCAS is no member says of its values
+    (the page's words: abs_shared/portrait.html)."""
+    return (
+        f"Valeurs de référence des territoires auxquels {name} appartient, chaque indicateur à "
+        f"sa dernière année disponible. Ce ne sont pas les valeurs de {name} : seul son "
+        "CCAS pourrait publier les siennes, en rejoignant l'union."
+    )
+
+
+def territories_table(subject, territories: dict) -> ShownTable:
+    """The reference values of the territories of a commune whose CCAS is no member
+    (views.territory_references) as the portrait's CSV, XLSX and PDF carry them: numbers in the
+    indicator's unit, never ranked, and said, in the caption and a note, not to be the
+    commune's."""
+    name = subject.nom
+    table = ShownTable(
+        caption=f"Valeurs de référence des territoires de {name} : ce ne sont pas les "
+        f"valeurs de {name}",
+        headers=["Indicateur", "Année", *territories["columns"]],
+        notes=[territories_note(name)],
+    )
+    for row in territories["rows"]:
+        indicator = row["indicator"]
+        table.rows.append(
+            [
+                text(f"{indicator.label} ({indicator.unit_label})"),
+                Cell(str(row["year"]), row["year"], True),
+                *(value_cell(indicator, value, status) for value, status in row["values"]),
+            ]
+        )
+    return table
+
+
 def portrait_caption(subject, results: list[tuple[Indicator, dict]], year: int | None) -> str:
     """« Portrait de Bondy : indicateurs publiés, 2021 »; in the member space, with values not
     yet published among them, « indicateurs, dont brouillons »: the caption is the first line

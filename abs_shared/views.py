@@ -527,6 +527,12 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
         subject, context.get("member_space", False), served=served
     )
     context["lead"] = presenters.portrait_lead(subject, served)
+    territories = context.get("territories")
+    if territories and not context["items"]:
+        # A commune whose CCAS is no member: its files carry what its page shows, its
+        # territories' reference values, said not to be the commune's.
+        context["table"] = presenters.territories_table(subject, territories)
+        context["demo"] = context["demo"] or territories["demo"]
     wants_pdf = request.GET.get("export") == PDF
     # A file carries no message: it would wait for the next page.
     if asked and context["year"] is None and not (_export_format(request) or wants_pdf):
@@ -761,11 +767,12 @@ def territory_references(subject: Subject) -> dict | None:
     match = Q()
     for level, code, _name in subject.territories:
         match |= Q(level=level, code=code)
-    values = {}
-    for level, code, indicator, year, value, status in ReferenceValue.objects.filter(
+    values, sources = {}, {}
+    for level, code, indicator, year, value, status, source in ReferenceValue.objects.filter(
         match
-    ).values_list("level", "code", "indicator_id", "year", "value", "status"):
+    ).values_list("level", "code", "indicator_id", "year", "value", "status", "source"):
         values[(indicator, year, level, code)] = (value, status)
+        sources[(indicator, year, level, code)] = source
     if not values:
         return None
     latest = {}
@@ -776,15 +783,25 @@ def territory_references(subject: Subject) -> dict | None:
         for level, code, name in subject.territories
         if any(key[2:] == (level, code) for key in values)
     ]
-    rows = []
+    rows, shown_sources = [], []
     for indicator in Indicator.objects.filter(code__in=latest):
         year = latest[indicator.code]
-        cells = []
+        cells, shown = [], []
         for level, code, _name in columns:
             value, status = values.get((indicator.code, year, level, code), (None, ""))
-            cells.append(indicator.format_with_unit(value, status or ValueStatus.VALUE))
-        rows.append({"indicator": indicator, "year": year, "cells": cells})
-    return {"columns": [name for _level, _code, name in columns], "rows": rows}
+            status = status or ValueStatus.VALUE
+            cells.append(indicator.format_with_unit(value, status))
+            # As the page shows it (« n.d. » for a territory without a value that year), for
+            # the portrait's exports (presenters.territories_table).
+            shown.append((value, status))
+            shown_sources.append(sources.get((indicator.code, year, level, code), ""))
+        rows.append({"indicator": indicator, "year": year, "cells": cells, "values": shown})
+    return {
+        "columns": [name for _level, _code, name in columns],
+        "rows": rows,
+        # Invented values (the demo's) say so, on the page and in its files.
+        "demo": presenters.is_demo(*shown_sources),
+    }
 
 
 def commune_portrait(request, insee: str):

@@ -11,7 +11,14 @@ from django.utils.text import slugify
 
 from tenants.workspace.compliance import BoardAuthorities, board_authorities
 from tenants.workspace.models import BoardMandate, BoardMember
-from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
+from union.spreadsheets import (
+    append_row,
+    ascii_slug,
+    csv_bytes,
+    new_sheet,
+    set_widths,
+    workbook_bytes,
+)
 
 Seat = BoardMember.Seat
 HEADERS = [
@@ -87,8 +94,11 @@ def title(mandate: BoardMandate, member_name: str) -> str:
 
 
 def file_name(member, mandate: BoardMandate, fmt: str) -> str:
-    """Named after the member and the mandate: a list sent among others' says whose it is."""
-    return f"conseil-administration-{slugify(member.slug)}-{slugify(mandate.label)}.{fmt}"
+    """Named after the member and the mandate: a list sent among others' says whose it is. A
+    label typed « 2020/2026 » keeps its years apart (« …-2020-2026.csv »): slugify drops the
+    slash, and glued them into « 20202026 »."""
+    label = ascii_slug(mandate.label.replace("/", "-").replace("\\", "-"))
+    return f"conseil-administration-{slugify(member.slug)}-{label}.{fmt}"
 
 
 def to_csv(

@@ -91,6 +91,13 @@ def report_lines(report: ActivityReport) -> list[Line]:
     return lines
 
 
+def _csv_number(value, decimals: int) -> str:
+    """A figure as French Excel reads a number from a CSV: decimal comma, no thousands
+    separator (« 1400,0 »): with a no-break space, « 1 400,0 » stayed text, neither summed
+    nor sorted."""
+    return "" if value is None else _french(value, decimals).replace("\u00a0", "")
+
+
 def to_csv(report: ActivityReport) -> bytes:
     rows = [headers(report)]
     for line in report_lines(report):
@@ -101,10 +108,10 @@ def to_csv(report: ActivityReport) -> bytes:
                 category,
                 "" if count is None else count,
                 "" if pcount is None else pcount,
-                "" if cpct is None else _french(cpct, 1),
-                "" if amount is None else _french(amount, 2).replace("\u00a0", ""),
-                "" if pamount is None else _french(pamount, 2).replace("\u00a0", ""),
-                "" if apct is None else _french(apct, 1),
+                _csv_number(cpct, 1),
+                _csv_number(amount, 2),
+                _csv_number(pamount, 2),
+                _csv_number(apct, 1),
             ]
         )
     notes = partial_year_notes(report)

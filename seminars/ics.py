@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
-from seminars.links import event_path, manage_path
+from seminars.links import event_path, portal_path
 from seminars.models import with_slots
 from tenants.services import portal_url
 
@@ -80,8 +80,8 @@ def seminar_ics(seminar) -> bytes:
 
 def personal_ics(registration) -> bytes:
     """The event as attached to a confirmed person's e-mails: with a reminder the day before and,
-    in its description, the person's ateliers with their times and their personal link (to
-    change or cancel). Never published: the link is the person's."""
+    in its description, the person's ateliers with their times and where to find their personal
+    link (to change or cancel): not the link, which a shared agenda shows to others."""
     seminar = registration.seminar
     lines = [seminar.summary] if seminar.summary else []
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
@@ -93,8 +93,16 @@ def personal_ics(registration) -> bytes:
                 for atelier in ateliers
             )
         )
+    # Never the personal link itself: a town hall's shared agenda shows this description to
+    # every colleague, who could then cancel the registration or read its needs and phone. The
+    # link stays in the e-mail's body; the file says where to find it, and URL is the event's.
     changes = "changer d'ateliers, vous désinscrire" if seminar.has_ateliers else "vous désinscrire"
-    lines.append(f"Votre inscription ({changes}) : {portal_url(manage_path(registration))}")
+    changes = f" ({changes})" if seminar.changes_open() else ""  # not past the cut-off
+    lines.append(
+        f"Pour consulter votre inscription{changes} : le lien personnel de vos e-mails "
+        "d'inscription (à demander à nouveau sur "
+        f"{portal_url(portal_path('find_registrations'))}, « Retrouver mes inscriptions »)."
+    )
     event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

@@ -8,7 +8,7 @@ never more confirmed registrations than seats, for the event and for each atelie
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1349,18 +1349,30 @@ def email_registrants(
 
 def send_due_reminders(now: datetime | None = None) -> int:
     """Queue the reminder of every confirmed registration whose event starts within
-    SEMINAR_REMINDER_DAYS days. Each registration is reminded once, whoever runs this and however
-    often (the row is marked in the same transaction; concurrent runs skip locked rows)."""
+    SEMINAR_REMINDER_DAYS days, counted in Paris days: the daily run of Monday reminds Thursday's
+    events, whatever their hour (72 hours from Monday 7 h left Thursday's 9 h 30 event to
+    Tuesday). Each registration is reminded once for its event's date, whoever runs this and
+    however often (the row is marked in the same transaction; concurrent runs skip locked rows).
+    An event put off after its reminder (5 December to 14 January) is reminded again before its
+    new date: the reminder sent is then older than the new date's first day of reminders."""
     now = now or timezone.now()
-    horizon = now + timedelta(days=settings.SEMINAR_REMINDER_DAYS)
+    days = settings.SEMINAR_REMINDER_DAYS
+    # The local midnight after the last day to remind (make_aware: the right offset on DST days).
+    last_day = timezone.localdate(now) + timedelta(days=days)
+    horizon = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    # Sent before the first day on which this date is reminded: for an earlier date. A day more
+    # than `days`: Monday's reminder of Thursday 23 h 30 is not older than Sunday 23 h 30.
+    not_reminded_of_this_date = Q(reminder_sent_at__isnull=True) | Q(
+        reminder_sent_at__lt=F("seminar__start") - timedelta(days=days + 1)
+    )
     with transaction.atomic():
         due = list(
             Registration.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
+                not_reminded_of_this_date,
                 status=Status.CONFIRMED,
-                reminder_sent_at__isnull=True,
                 seminar__start__gt=now,
-                seminar__start__lte=horizon,
+                seminar__start__lt=horizon,
                 seminar__live=True,
             )
             .exclude(email="")

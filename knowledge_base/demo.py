@@ -1,6 +1,7 @@
 """Demo data of knowledge_base, loaded by `manage.py demo`: the index pages, a glossary (30
 sigles and 16 terms of the trade a new maire meets), six guides (one for logged-in
-people only), six published experiences and one proposal waiting for moderation."""
+people only), six published experiences, one proposal waiting for moderation and one the
+moderator sent back for changes."""
 
 import datetime
 
@@ -8,9 +9,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, WorkflowState
 
-from knowledge_base.demo_experiences import EXPERIENCES, PENDING_PROPOSAL
+from knowledge_base.demo_experiences import (
+    EXPERIENCES,
+    MODERATOR,
+    MODERATOR_COMMENT,
+    PENDING_PROPOSAL,
+    SENT_BACK_PROPOSAL,
+)
 from knowledge_base.demo_glossary import load_glossary
 from knowledge_base.demo_guides import GUIDES
 from knowledge_base.models import ExperiencePage, GuideAuthor, GuidePage, Theme
@@ -83,15 +90,36 @@ def load_experiences(index) -> int:
     return created
 
 
-def load_pending_proposal() -> bool:
-    data = dict(PENDING_PROPOSAL)
+def load_pending_proposal(proposal: dict = PENDING_PROPOSAL) -> ExperiencePage | None:
+    """`proposal` proposed by its author from the member's space (the form's own service); None
+    if it exists already or its member or author is not in this database."""
+    data = dict(proposal)
     if ExperiencePage.objects.filter(title=data["title"]).exists():
-        return False
+        return None
     member = MemberCCAS.objects.filter(slug=data.pop("member")).first()
     author = get_user_model().objects.filter(email=data.pop("author")).first()
     if member is None or author is None:
+        return None
+    return propose_experience(member, author, themes=_themes(data.pop("themes")), **data)
+
+
+@transaction.atomic
+def load_sent_back_proposal() -> bool:
+    """A proposal the moderator sent back, as « Demander des modifications » does in the admin:
+    the moderation task's form checks the comment, the task acts (the proposer is e-mailed)."""
+    moderator = get_user_model().objects.filter(email=MODERATOR).first()
+    if moderator is None:
         return False
-    propose_experience(member, author, themes=_themes(data.pop("themes")), **data)
+    page = load_pending_proposal(SENT_BACK_PROPOSAL)
+    if page is None:
+        return False
+    state = WorkflowState.objects.for_instance(page).get(status=WorkflowState.STATUS_IN_PROGRESS)
+    task_state = state.current_task_state.specific
+    task = task_state.task.specific
+    form = task.get_form_for_action("reject")({"comment": MODERATOR_COMMENT})
+    if not form.is_valid():
+        raise ValueError(form.errors)
+    task.on_action(task_state, moderator, "reject", **form.cleaned_data)
     return True
 
 
@@ -101,12 +129,14 @@ def load(stdout) -> None:
     glossary_count = load_glossary()
     guide_count = load_guides(guides)
     experience_count = load_experiences(experiences)
-    pending = load_pending_proposal()
+    pending = load_pending_proposal() is not None
+    sent_back = load_sent_back_proposal()
     # « Accès direct » to the ABS comparisons (not a Wagtail page) for « ABS », « analyse des
     # besoins sociaux », « indicateurs » in the public search.
     ensure_abs_promotions(portal_url(""))
     stdout.write(
         f"Base de connaissances : {glossary_count} entrées du glossaire, {guide_count} guides et "
         f"{experience_count} expériences créés"
-        f"{', 1 proposition en attente de modération' if pending else ''}."
+        f"{', 1 proposition en attente de modération' if pending else ''}"
+        f"{', 1 proposition renvoyée par la modération' if sent_back else ''}."
     )

@@ -156,3 +156,25 @@ PENDING_PROPOSAL = {
     "sociale, 40 heures de bénévolat.",
     "results": "Première promotion de 12 jeunes en cours.",
 }
+
+# Sent back by the union's moderator with this comment: Saint-Denis's space shows it « À modifier »
+# with the comment and « Modifier et renvoyer ».
+SENT_BACK_PROPOSAL = {
+    "member": "saint-denis",
+    "author": "direction@ccas-saint-denis.demo",
+    "title": "Un repas partagé chaque mois dans les résidences autonomie",
+    "summary": "Une fois par mois, les résidents invitent les aînés isolés du quartier à un "
+    "repas préparé avec l'équipe de la résidence.",
+    "themes": ["seniors-et-isolement"],
+    "audiences": ["agents", "elus"],
+    "context": "Des aînés du quartier vivent seuls à quelques rues des résidences autonomie, "
+    "sans jamais y entrer.",
+    "description": "Un repas le premier jeudi du mois, des invitations portées par les "
+    "bénévoles des appels de convivialité, un minibus pour ceux qui ne marchent plus.",
+    "results": "Une vingtaine de convives chaque mois.",
+}
+MODERATOR = "moderateur@udccas93.demo"
+MODERATOR_COMMENT = (
+    "Merci de préciser le budget (repas, minibus) et d'indiquer depuis quand l'action existe"
+    " : les autres CCAS voudront savoir ce qu'elle coûte avant de la reprendre."
+)

@@ -1,5 +1,9 @@
-"""Demo data of seminars, loaded by `manage.py demo`: the calendar page, four events written for
-the demo (fictional people), registrations from communes of several départements. Idempotent."""
+"""Demo data of seminars, loaded by `manage.py demo`: the calendar page, five events written for
+the demo (fictional people), registrations from communes of several départements. Idempotent,
+except on a later day (`make demo` loads it again on the same database): the event of the day
+(DOOR_EVENT) is brought back to today, so that the desk's account (« Accueil des participants »)
+always has an event to open, and an upcoming event whose registrations have closed is put back
+to its days ahead (_keep_upcoming)."""
 
 from datetime import datetime, timedelta
 
@@ -7,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from seminars.door_access import in_door_window
 from seminars.evaluations import save_evaluation
 from seminars.links import event_path
 from seminars.models import (
     PRESENT,
     Atelier,
+    AtelierPresence,
     Fonction,
     Kind,
     ProceedingsPage,
@@ -52,6 +58,21 @@ FONCTIONS = [
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+def _moved(moment: datetime | None, days: int) -> datetime | None:
+    """`moment` `days` local days later, at the same local time (Europe/Paris: the same hour
+    across a DST change)."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    day = local.date() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, local.time()))
+
+
+# The event of the day, for the desk's demo account: the door opens only the events of the day
+# before, the day and the day after (seminars.door_access.door_window).
+DOOR_EVENT = "journee-non-recours-aux-droits"
 
 
 def ensure_index() -> SeminarIndexPage:
@@ -197,6 +218,80 @@ def _evaluate_most(seminar: SeminarPage) -> None:
         save_evaluation(registration, answers, {})
 
 
+def _redate(page: SeminarPage, days_ahead: int) -> None:
+    """The demo loaded again on a later day (`make demo` reloads it on the same database): the
+    event starts `days_ahead` days from today again, at the same hours, with its ateliers and
+    registration dates; its registrations are kept and their check-ins undone."""
+    days = (timezone.localdate() + timedelta(days=days_ahead) - timezone.localdate(page.start)).days
+    for atelier in Atelier.objects.filter(page=page):
+        Atelier.objects.filter(pk=atelier.pk).update(
+            starts_at=_moved(atelier.starts_at, days), ends_at=_moved(atelier.ends_at, days)
+        )
+    page = SeminarPage.objects.get(pk=page.pk)  # its ateliers as just moved, for the revision
+    for field in ("start", "end", "registration_opens", "registration_closes"):
+        setattr(page, field, _moved(getattr(page, field), days))
+    page.save_revision().publish()
+    AtelierPresence.objects.filter(registration__seminar=page).delete()
+    page.registrations.update(checked_in_at=None)
+
+
+def _keep_upcoming(page: SeminarPage, days_ahead: int) -> None:
+    """An event the README calls « à venir » is put back `days_ahead` days from today once its
+    registrations have closed (loaded weeks ago, it would show a past date, or refuse the
+    registration the demo invites)."""
+    if page.registration_state() == "closed":
+        _redate(page, days_ahead)
+
+
+def _event_of_the_day(index: SeminarIndexPage) -> None:
+    """Today, from 9 h 30 to 16 h 30: 24 people to check in at the desk, two ateliers."""
+    page, created = _event(
+        index,
+        DOOR_EVENT,
+        title="Journée d'étude : le non-recours aux droits sociaux",
+        kind=Kind.JOURNEE_ETUDE,
+        start=_at(0, 9, 30),
+        end=_at(0, 16, 30),
+        venue_name="Bourse départementale du travail",
+        venue_address="1 place de la Libération\n93000 Bobigny",
+        access_notes="Tramway T1, arrêt Libération. Accueil au rez-de-chaussée.",
+        audience="Élus, directions et agents des CCAS",
+        summary="Pourquoi tant de personnes ne demandent pas les aides auxquelles elles ont "
+        "droit, et comment les CCAS vont vers elles : chiffres, témoignages, méthodes.",
+        seats=30,
+        attested_duration=timedelta(hours=5, minutes=30),  # 9 h 30–12 h 30, 14 h 00–16 h 30
+        programme=_programme(
+            ("9 h 30", "Accueil et émargement", ""),
+            (
+                "10 h 00",
+                "Le non-recours en chiffres : ce que disent les études",
+                "Chargée d'études de l'union",
+            ),
+            ("11 h 00", "Témoignages de deux CCAS du département", ""),
+            ("12 h 30", "Déjeuner", ""),
+            ("14 h 00", "Ateliers en parallèle (au choix)", ""),
+            ("16 h 00", "Restitution et clôture", "La présidente de l'union"),
+        ),
+        ateliers=(
+            (
+                "Aller vers les personnes qui ne demandent rien",
+                _at(0, 14), _at(0, 16), "Salle A", 15,
+                "Permanences hors les murs, repérage avec les partenaires.",
+            ),
+            (
+                "Simplifier les démarches",
+                _at(0, 14), _at(0, 16), "Salle B", 15,
+                "Dossier unique, rendez-vous accompagnés, suivi des demandes.",
+            ),
+        ),
+    )  # fmt: skip
+    if created:
+        atelier_ids = list(page.ateliers.order_by("sort_order").values_list("pk", flat=True))
+        _register(page, 24, offset=60, atelier_ids=atelier_ids)
+    elif not in_door_window(page):
+        _redate(page, 0)
+
+
 @transaction.atomic
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
@@ -265,6 +360,7 @@ def load(stdout) -> None:
         atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
         _register(debut, 40, atelier_ids=atelier_ids[:2])
         _register_from_bondys_space(debut, atelier_ids[2])  # the two others are full
+    _keep_upcoming(debut, 21)
 
     past, created = _event(
         index,
@@ -286,7 +382,7 @@ def load(stdout) -> None:
         _evaluate_most(past)
         _proceedings(past)
 
-    _event(
+    commission, _ = _event(
         index,
         "commission-seniors",
         title="Commission « personnes âgées et isolement »",
@@ -299,6 +395,8 @@ def load(stdout) -> None:
         seats=25,
         visibility=Visibility.MEMBERS,
     )
+    _event_of_the_day(index)
+    _keep_upcoming(commission, 35)
     invitation, _ = _event(
         index,
         "reunion-partenaires-caf",
@@ -311,6 +409,7 @@ def load(stdout) -> None:
         seats=15,
         visibility=Visibility.INVITATION,
     )
+    _keep_upcoming(invitation, 49)
     stdout.write(
         f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
         f"Lien d'invitation : {event_path(invitation)}"

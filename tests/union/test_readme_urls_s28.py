@@ -32,6 +32,7 @@ from django_tenants.utils import schema_context
 from abs_shared.models import PublishedValue
 from knowledge_base.models import ExperiencePage
 from seminars.check_in import check_in_code
+from seminars.demo import DOOR_EVENT
 from seminars.links import make_token, page_path
 from seminars.models import PRESENT, Evaluation, Registration, SeminarPage
 from tenants.models import MemberCCAS
@@ -167,8 +168,11 @@ URLS = [
      REFUSED),
     ("/admin/inscriptions/accueil/<id>/", "/admin/inscriptions/accueil/{upcoming}/", "portail",
      "organisatrice", OK),
-    # The demo's events are weeks away: not the desk's days, so refused (README: « (403) »), with
-    # the reason seminars.door_access gives.
+    # The demo's event of the day (seminars.demo.DOOR_EVENT, brought back to today each time the
+    # demo is loaded) opens at the desk; the upcoming atelier, weeks away, is not the desk's days,
+    # so refused (README: « (403) »), with the reason seminars.door_access gives.
+    ("/admin/inscriptions/accueil/<id>/", "/admin/inscriptions/accueil/{today}/", "portail",
+     "accueil", OK),
     ("/admin/inscriptions/accueil/<id>/", "/admin/inscriptions/accueil/{upcoming}/", "portail",
      "accueil", (403, "n'ouvre que les événements de la veille, du jour et du lendemain")),
     ("/admin/reports/guides-a-relire/", "/admin/reports/guides-a-relire/", "portail", "editrice",
@@ -380,6 +384,7 @@ def demo_values() -> dict:
     past = SeminarPage.objects.get(slug="seminaire-abs-2026")
     invitation = SeminarPage.objects.get(slug="reunion-partenaires-caf")
     members_only = SeminarPage.objects.get(slug="commission-seniors")
+    today = SeminarPage.objects.get(slug=DOOR_EVENT)
     confirmed = upcoming.registrations.filter(status=Registration.Status.CONFIRMED)
     answered = Evaluation.objects.values("registration_id")
     present = past.registrations.filter(PRESENT).order_by("pk")
@@ -397,6 +402,7 @@ def demo_values() -> dict:
     )
     return {
         "upcoming": upcoming.pk,
+        "today": today.pk,
         "upcoming_path": page_path(upcoming),
         "members_only_path": page_path(members_only),
         "invitation_path": page_path(invitation),

@@ -281,8 +281,14 @@ def note_member_sign_in(sender, request, user, **kwargs):
     member = getattr(request, "tenant", None)
     if isinstance(member, MemberCCAS):
         from tenants.services import record_member_sign_in
+        from tenants.sessions import MEMBER_KEY
 
         record_member_sign_in(user, member)
+        # Which space the session is for: removing the person from that team ends it
+        # (tenants.sessions), and not her sessions on the portal or in her other spaces.
+        session = getattr(request, "session", None)
+        if session is not None:
+            session[MEMBER_KEY] = member.pk
 
 
 class HandoverLink(models.Model):

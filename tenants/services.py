@@ -230,9 +230,9 @@ def send_member_status_email(
             "previous": previous,
             "status": status,
             "changed_on": long_date(changed_on, weekday=False),
-            "space_url": member_url(member, "/", request),
+            "space_url": member_url(member, "/"),
             "contact": union_contact(),
-            "archive_url": member_url(member, ARCHIVE_PAGE, request),
+            "archive_url": member_url(member, ARCHIVE_PAGE),
             "archive_days": DEPARTURE_ARCHIVE_DAYS,
             "archive_until": long_date(archive_deadline(changed_on), weekday=False),
         },
@@ -353,8 +353,8 @@ def tell_of_access(
         "member": member,
         "granted_by": granted_by,
         "role": role_phrase(membership.role),
-        "space_url": member_url(member, "/", request),
-        "login_url": member_url(member, "/connexion/", request),
+        "space_url": member_url(member, "/"),
+        "login_url": member_url(member, "/connexion/"),
     }
     subject = f"{settings.PLATFORM_NAME} : accès à l'espace « {member.name} »"
     recipients = [membership.user.email]
@@ -404,7 +404,7 @@ def tell_directors_of_new_direction(
         "member": member,
         "person": membership.user,
         "actor": actor,
-        "team_url": member_url(member, "/equipe/", request),
+        "team_url": member_url(member, "/equipe/"),
         "contact": union_contact(),
     }
     subject = f"{settings.PLATFORM_NAME} : nouvelle personne à la direction de « {member.name} »"
@@ -477,7 +477,10 @@ def rename_person(user, first_name: str, last_name: str):
 
 @transaction.atomic
 def revoke_membership(membership: Membership, *, actor=None) -> None:
-    """Remove a person's access to a member space (the account itself stays)."""
+    """Remove a person's access to a member space (the account itself stays), and the sessions
+    she opened there: invited again later, she signs in again."""
+    from tenants.sessions import end_sessions
+
     record_audit(
         "membership.revoked",
         actor=actor,
@@ -487,6 +490,7 @@ def revoke_membership(membership: Membership, *, actor=None) -> None:
         role=membership.role,
     )
     membership.delete()
+    end_sessions(membership.user, member=membership.member)
 
 
 @contextmanager
@@ -503,9 +507,13 @@ def portal_urlconf():
 
 
 def portal_url(path: str, request=None) -> str:
-    """An absolute URL on the portal host. In a request, with its scheme and port (a link sent
-    from a member's host works on the same server); elsewhere (tasks, commands, e-mails) from the
-    portal's configured address, WAGTAILADMIN_BASE_URL, as Wagtail's own e-mails."""
+    """An absolute URL on the portal host. In a request, with its scheme and port (a link shown
+    on a member host's page works on the same server); elsewhere (tasks, commands) from the
+    portal's configured address, WAGTAILADMIN_BASE_URL, as Wagtail's own e-mails.
+
+    A link sent by e-mail, or stored, never passes the request: its port would be the Host
+    header's, which whoever sends the request chooses (password-reset links, session 17; the
+    invitations' and status e-mails' links, session 29)."""
     if request is None:
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
     port = request.get_host().partition(":")[2]
@@ -551,7 +559,7 @@ def send_set_password_email(
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = portal_url(
-        reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public"), request
+        reverse("password_reset_confirm", args=[uid, token], urlconf="union.urls_public")
     )
     membership = (
         Membership.objects.filter(user=user, member=member).first() if member is not None else None
@@ -563,12 +571,12 @@ def send_set_password_email(
             "user": user,
             "member": member,
             "role": role_phrase(membership.role) if membership else "",
-            "space_url": member_url(member, "/", request) if member is not None else "",
+            "space_url": member_url(member, "/") if member is not None else "",
             "link": link,
             "at_platform": at_body(settings.PLATFORM_NAME),  # « à l'UDCCAS de… »
             "valid_until": password_link_deadline(),
             "reason": reason,
-            "login_url": portal_url("/connexion/", request),
+            "login_url": portal_url("/connexion/"),
         },
         [user.email],
     )

@@ -1,9 +1,11 @@
+from django.contrib.auth import get_user_model
 from django.urls import include, path, reverse
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from tenants import admin_views
+from tenants.sessions import end_sessions
 from union.roles import is_union_admin
 
 
@@ -56,3 +58,15 @@ class FederationPanel(Component):
 def add_federation_panel(request, panels):
     if is_union_admin(request.user):
         panels.append(FederationPanel())
+
+
+@hooks.register("after_bulk_action")
+def end_sessions_of_deactivated_users(request, action_type, objects, action):
+    """Wagtail's bulk « Set active state » writes with QuerySet.update(), which sends no signal:
+    the accounts it closed lose their sessions here (tenants.sessions)."""
+    User = get_user_model()
+    if action_type != "set_active_state" or getattr(action, "model", None) is not User:
+        return None
+    ids = [user.pk for user in objects]
+    end_sessions(User.objects.filter(pk__in=ids, is_active=False).values_list("pk", flat=True))
+    return None

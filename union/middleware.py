@@ -85,9 +85,18 @@ class MemberSpaceMiddleware:
             from tenants.workspace.archive import closed_space_context, open_after_departure
 
             if not open_after_departure(request):
+                # Why a space is closed (unpaid dues, a departure) is its people's and the
+                # union's business: anyone else reads that it is not accessible, as the
+                # portal's directory simply leaves it out.
+                own = _own_people(request, member)
                 if request.path.startswith("/api/"):
                     # An API client reads JSON: the closed page's HTML was no answer to it.
-                    return JsonResponse({"detail": closed_space_detail(member)}, status=403)
+                    detail = closed_space_detail(member) if own else NOT_ACCESSIBLE
+                    return JsonResponse({"detail": detail}, status=403)
+                if not own:
+                    return render(
+                        request, "tenants/not_accessible.html", _way_in(request), status=403
+                    )
                 context = closed_space_context(member)
                 return render(request, "tenants/suspended.html", context, status=403)
         user = request.user
@@ -115,8 +124,53 @@ def _private_answer(request) -> bool:
     return bool(session is not None and session.accessed and request.user.is_authenticated)
 
 
+NOT_ACCESSIBLE = (
+    "Cet espace n'est pas accessible. Si vous faites partie de son équipe, connectez-vous au "
+    "portail : « Mes espaces » vous dit pourquoi."
+)
+
+
+def _own_people(request, member) -> bool:
+    """Whether whoever asks may read why `member`'s space is closed: a person with access to it
+    (whatever its status) or the union's staff. The API's token is read here, its view never
+    runs for a closed space; the pages' session user otherwise."""
+    from union.roles import is_union_staff
+
+    user = request.user
+    if request.path.startswith("/api/") and not user.is_authenticated:
+        user = _token_user(request) or user
+    if not user.is_authenticated:
+        return False
+    return is_union_staff(user) or Membership.objects.filter(user=user, member=member).exists()
+
+
+def _token_user(request):
+    from rest_framework.authentication import TokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    words = request.headers.get("Authorization", "").split()
+    if len(words) != 2 or words[0].lower() != "token":
+        return None
+    try:
+        return TokenAuthentication().authenticate_credentials(words[1])[0]
+    except AuthenticationFailed:
+        return None
+
+
+def _way_in(request) -> dict:
+    """The closed space's neutral page: sign in on the portal, whose « Mes espaces » tells the
+    member's people what happened and offers a departed member's direction its archive."""
+    from tenants.services import portal_url
+
+    return {
+        "login_url": portal_url("/connexion/?next=/compte/", request),
+        "portal_url": portal_url("/", request),
+    }
+
+
 def closed_space_detail(member) -> str:
-    """The closed page's words for the API (tenants/suspended.html)."""
+    """The closed page's words for the API (tenants/suspended.html), for the member's own people
+    and the union (NOT_ACCESSIBLE for anyone else)."""
     why = (
         "ce membre a quitté l'union"
         if member.status == member.Status.LEFT

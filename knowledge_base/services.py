@@ -127,7 +127,6 @@ def propose_experience(
     user,
     *,
     themes: Iterable[Theme] = (),
-    request=None,
     **fields,
 ) -> ExperiencePage:
     """A member's director or agent proposes an experience: it becomes a draft page under the
@@ -164,7 +163,7 @@ def propose_experience(
             shared=True,  # sent to the union's moderators
             page_id=page.pk,
         )
-        link = member_url(member, "/experiences/", request)
+        link = member_url(member, "/experiences/")
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
     return page
 
@@ -185,7 +184,6 @@ def revise_experience(
     page_id: int,
     *,
     themes: Iterable[Theme] = (),
-    request=None,
     **fields,
 ) -> ExperiencePage:
     """The member corrects an experience the moderators sent back, and it goes back to them:
@@ -217,7 +215,7 @@ def revise_experience(
             shared=True,  # sent to the union's moderators
             page_id=page.pk,
         )
-        link = member_url(member, "/experiences/", request)
+        link = member_url(member, "/experiences/")
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))
     return page
 

@@ -100,7 +100,7 @@ def propose(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            propose_experience(request.tenant, user, request=request, **data)
+            propose_experience(request.tenant, user, **data)
         except ProposalError as error:
             form.add_error(None, str(error))
         else:
@@ -142,9 +142,7 @@ def revise(request, page_id: int):
     form = ExperienceProposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            revise_experience(
-                request.tenant, request.user, page_id, request=request, **form.cleaned_data
-            )
+            revise_experience(request.tenant, request.user, page_id, **form.cleaned_data)
         except ProposalError as error:
             form.add_error(None, str(error))
         else:

@@ -422,7 +422,6 @@ def member_invite_direction(request, pk: int):
                 first_name=data["first_name"].strip(),
                 last_name=data["last_name"].strip(),
                 actor=request.user,
-                request=request,
             )
         except MembershipError as error:
             form.add_error("email", str(error))
@@ -451,9 +450,7 @@ def member_resend_invitation(request, pk: int, membership_pk: int):
     if membership is None:
         raise Http404("Cette personne n'a pas accès à ce membre.")
     try:
-        invitation = resend_direction_invitation(
-            member, membership, actor=request.user, request=request
-        )
+        invitation = resend_direction_invitation(member, membership, actor=request.user)
     except MembershipError as error:
         messages.error(request, str(error))
     else:
@@ -482,9 +479,7 @@ def member_add(request):
                     actor=request.user,
                 )
                 if email:
-                    director = invite_direction(
-                        member, email, actor=request.user, request=request
-                    ).user
+                    director = invite_direction(member, email, actor=request.user).user
         except MemberAlreadyKnown as error:
             known = error.member
             form.add_error("commune", str(error))
@@ -554,9 +549,7 @@ def member_status(request, pk: int):
     # neither the confirmation page nor the message may say otherwise.
     told = bool(directors_to_tell(member))
     if confirmed and form.is_valid():
-        set_member_status(
-            member, status, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        )
+        set_member_status(member, status, actor=request.user, reason=form.cleaned_data["reason"])
         mail = (
             "Sa direction en est informée par e-mail."
             if told

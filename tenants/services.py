@@ -157,7 +157,6 @@ def set_member_status(
     *,
     actor=None,
     reason: str = "",
-    request=None,
     tell_directions: bool = True,
 ) -> MemberCCAS:
     """Suspend, reactivate or record the departure of a member. Nothing is deleted.
@@ -186,9 +185,7 @@ def set_member_status(
     if directions:
         changed_on = timezone.localdate()
         transaction.on_commit(
-            lambda: send_member_status_email(
-                member, previous, status, directions, changed_on, request
-            )
+            lambda: send_member_status_email(member, previous, status, directions, changed_on)
         )
     return member
 
@@ -214,7 +211,6 @@ def send_member_status_email(
     status: str,
     recipients: list[str],
     changed_on: date,
-    request=None,
 ) -> None:
     """Tell a member's directions that the union suspended, reactivated or recorded the
     departure of their member, and how they get their data back (the archive of the space,
@@ -258,7 +254,6 @@ def grant_membership(
     first_name: str = "",
     last_name: str = "",
     actor=None,
-    request=None,
 ) -> Membership:
     """Give a person (created if new, found by email) a role in a member space.
 
@@ -293,7 +288,7 @@ def grant_membership(
         role=role,
     )
     if invited_to_set_password(user, password):
-        transaction.on_commit(lambda: send_set_password_email(user, member, request=request))
+        transaction.on_commit(lambda: send_set_password_email(user, member))
     return membership
 
 
@@ -305,7 +300,6 @@ def invite_direction(
     first_name: str = "",
     last_name: str = "",
     actor=None,
-    request=None,
 ) -> Membership:
     """The union names a person to a member's direction (the onboarding e-mail was left empty,
     the director changed): through grant_membership, its audit and its set-password e-mail; a
@@ -335,16 +329,15 @@ def invite_direction(
         first_name=first_name,
         last_name=last_name,
         actor=actor,
-        request=request,
     )
     if not invited_to_set_password(membership.user):
-        tell_of_access(member, membership, request=request)
-    tell_directors_of_new_direction(member, membership, colleagues, actor=actor, request=request)
+        tell_of_access(member, membership)
+    tell_directors_of_new_direction(member, membership, colleagues, actor=actor)
     return membership
 
 
 def tell_of_access(
-    member: MemberCCAS, membership: Membership, *, granted_by: str = "L'union", request=None
+    member: MemberCCAS, membership: Membership, *, granted_by: str = "L'union"
 ) -> None:
     """On commit, tell someone who already has a password that she now enters `member`'s space
     (text and HTML): the union making her its direction, or a director adding her on the team
@@ -393,7 +386,7 @@ def directors_to_tell(member: MemberCCAS) -> list[str]:
 
 
 def tell_directors_of_new_direction(
-    member: MemberCCAS, membership: Membership, recipients: list[str], *, actor=None, request=None
+    member: MemberCCAS, membership: Membership, recipients: list[str], *, actor=None
 ) -> None:
     """The union gave someone the direction of the space: the directions already there learn it
     at once, from an e-mail, not from a line in the team page they may never open."""
@@ -414,9 +407,7 @@ def tell_directors_of_new_direction(
 
 
 @transaction.atomic
-def resend_direction_invitation(
-    member: MemberCCAS, membership: Membership, *, actor=None, request=None
-):
+def resend_direction_invitation(member: MemberCCAS, membership: Membership, *, actor=None):
     """« Renvoyer l'invitation » by the union, to a person of the direction who never signed in:
     the team page's own service (tenants.workspace.services.resend_invitation, its e-mail, its
     audit), run on the member's schema, where it notes the invitation for the team page and the
@@ -439,7 +430,7 @@ def resend_direction_invitation(
         )
     try:
         with tenant_context(member):
-            return resend_invitation(member, membership, actor=actor, request=request)
+            return resend_invitation(member, membership, actor=actor)
     except WorkspaceError as error:
         raise MembershipError(str(error)) from error
 
@@ -549,7 +540,7 @@ def resent_invitation_message(invitation, recipient: str) -> str:
 
 
 def send_set_password_email(
-    user, member: MemberCCAS | None = None, request=None, *, reason: str = "invitation"
+    user, member: MemberCCAS | None = None, *, reason: str = "invitation"
 ) -> None:
     """Email a single-use link to choose a password (Django's reset token: void once used),
     saying until when it works. `reason`: "invitation" (access just opened), "reminder" (the

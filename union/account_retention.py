@@ -155,7 +155,7 @@ def deactivate_inactive_accounts(now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def reactivate_account(user, *, actor=None, request=None) -> None:
+def reactivate_account(user, *, actor=None) -> None:
     """Let a deactivated account sign in again (the union does it from the users' admin, see
     union.wagtail_hooks), audited. Its password was made unusable and Django's « mot de passe
     oublié » ignores such accounts: unless the admin typed a new one, the person gets a
@@ -168,7 +168,7 @@ def reactivate_account(user, *, actor=None, request=None) -> None:
     InactivityWarning.objects.filter(user=user).delete()
     record_audit("account.reactivated", actor=actor, target=user.email or user.get_username())
     if user.email and not user.has_usable_password():
-        transaction.on_commit(lambda: send_set_password_email(user, request=request))
+        transaction.on_commit(lambda: send_set_password_email(user))
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ class PasswordResetForm(LimitedPasswordResetMixin, DjangoPasswordResetForm):
             *args, request=request, extra_email_context=extra_email_context, **kwargs
         )
         for user in self.users_without_password(self.cleaned_data["email"]):
-            # No request: the link on the configured address, not the request's Host header.
+            # The link on the configured address (WAGTAILADMIN_BASE_URL), never the Host header.
             send_set_password_email(user, reason="forgotten")
 
 

@@ -186,7 +186,7 @@ def follow_up_a_new_account(request, user):
             superuser=user.is_superuser,
         )
         if without_password and user.email:
-            transaction.on_commit(lambda: send_set_password_email(user, request=request))
+            transaction.on_commit(lambda: send_set_password_email(user))
     if without_password and user.email:
         messages.info(request, f"{user.email} reçoit un lien pour choisir son mot de passe.")
 
@@ -226,7 +226,7 @@ def audit_the_edit(request, user):
         if before["active"] and not user.is_active:
             record_audit("account.deactivated", actor=actor, target=target)
     if not before["active"] and user.is_active:
-        reactivate_account(user, actor=actor, request=request)
+        reactivate_account(user, actor=actor)
         if user.email and not user.has_usable_password():
             messages.info(request, f"{user.email} reçoit un lien pour choisir son mot de passe.")
 
@@ -277,7 +277,7 @@ def audit_bulk_action_on_users(request, action_type, objects, action):
             _audit_roles(request.user, user, was["groups"], was["superuser"])
         elif action_type == "set_active_state" and was["active"] != user.is_active:
             if user.is_active:  # as from the edit form: audited, a link if it has no password
-                reactivate_account(user, actor=request.user, request=request)
+                reactivate_account(user, actor=request.user)
             else:
                 record_audit("account.deactivated", actor=request.user, target=account_name(user))
                 # Wagtail's action saves with QuerySet.update(): no signal for union.tokens.

@@ -1077,7 +1077,6 @@ def invite_team_member(
     first_name: str = "",
     last_name: str = "",
     actor=None,
-    request=None,
 ) -> Membership:
     """Give someone access to the member space. A person without a password yet (new, or
     invited before and never come) receives a single-use link to choose one
@@ -1097,11 +1096,10 @@ def invite_team_member(
         first_name=first_name,
         last_name=last_name,
         actor=actor,
-        request=request,
     )
     with_link = invited_to_set_password(membership.user)
     if not with_link:
-        tell_of_access(member, membership, granted_by="La direction", request=request)
+        tell_of_access(member, membership, granted_by="La direction")
     TeamInvitation.objects.create(
         user=membership.user,
         sent_by=_person(actor),
@@ -1120,9 +1118,7 @@ def _person(actor):
 
 
 @transaction.atomic
-def resend_invitation(
-    member: MemberCCAS, membership: Membership, *, actor=None, request=None
-) -> TeamInvitation:
+def resend_invitation(member: MemberCCAS, membership: Membership, *, actor=None) -> TeamInvitation:
     """« Renvoyer l'invitation », for someone who has never signed in: a fresh single-use link
     to choose her password (or, if she chose one, the notice of her access), noted and audited.
 
@@ -1142,11 +1138,9 @@ def resend_invitation(
         )
     with_link = invited_to_set_password(user)
     if with_link:
-        transaction.on_commit(
-            lambda: send_set_password_email(user, member, request=request, reason="reminder")
-        )
+        transaction.on_commit(lambda: send_set_password_email(user, member, reason="reminder"))
     else:
-        tell_of_access(member, membership, granted_by="La direction", request=request)
+        tell_of_access(member, membership, granted_by="La direction")
     # Not whether the e-mail held a link to choose a password: the space's journal shows the
     # details, and the direction must not learn that the address had an account elsewhere.
     record_audit(

@@ -903,7 +903,6 @@ def team(request):
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     actor=request.user,
-                    request=request,
                 )
             except WorkspaceError as error:
                 form.add_error("email", str(error))
@@ -1015,9 +1014,7 @@ def team_resend(request, pk: int):
     """« Renvoyer l'invitation » to someone who never signed in (services.resend_invitation)."""
     membership = get_object_or_404(_team(request), pk=pk)
     try:
-        invitation = resend_invitation(
-            request.tenant, membership, actor=request.user, request=request
-        )
+        invitation = resend_invitation(request.tenant, membership, actor=request.user)
     except WorkspaceError as error:
         messages.error(request, str(error))
     else:

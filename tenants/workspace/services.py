@@ -208,25 +208,50 @@ def update_profile(
     What is already published in the directory follows the change.
     """
     profile = get_profile(member)
+    changed = []
     for name in PROFILE_FIELDS:
-        if name in values:
+        if name in values and getattr(profile, name) != values[name]:
             setattr(profile, name, values[name])
+            changed.append(str(Profile._meta.get_field(name).verbose_name))
+    new_services = None if services is None else _services_as_saved(services)
+    if new_services is not None and new_services != _services_as_saved(
+        profile.services.values("kind", "label", "description")
+    ):
+        changed.append("services")
+    if not changed:
+        # Saved again as it was (the form sent back unchanged, an API client's PUT of what it
+        # read): nothing to write, and no « Profil modifié » line in the journal.
+        return profile
     profile.full_clean()
     profile.save()
-    if services is not None:
+    if new_services is not None:
         profile.services.all().delete()
         Service.objects.bulk_create(
-            Service(
-                profile=profile,
-                kind=s["kind"],
-                label=s.get("label", "") if s["kind"] == Service.Kind.OTHER else "",
-                description=s.get("description", ""),
-            )
-            for s in services
+            Service(profile=profile, kind=kind, label=label, description=description)
+            for kind, label, description in new_services
         )
-    record_audit("profile.updated", actor=actor, member=member, target=profile.legal_name)
+    record_audit(
+        "profile.updated",
+        actor=actor,
+        member=member,
+        target=profile.legal_name,
+        fields=changed,
+    )
     _sync_public_profile(member, profile)
     return profile
+
+
+def _services_as_saved(services) -> list[tuple[str, str, str]]:
+    """Services ([{kind, label, description}]) as update_profile stores them (a label only for
+    « Autre »), sorted: the profile lists them by kind and label, whatever order was sent."""
+    return sorted(
+        (
+            s["kind"],
+            s.get("label", "") if s["kind"] == Service.Kind.OTHER else "",
+            s.get("description", ""),
+        )
+        for s in services
+    )
 
 
 @transaction.atomic

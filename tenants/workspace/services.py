@@ -220,7 +220,7 @@ def update_profile(
         changed.append("services")
     if not changed:
         # Saved again as it was (the form sent back unchanged, an API client's PUT of what it
-        # read): nothing to write, and no « Profil modifié » line in the journal.
+        # read): nothing to write, and no « Profil modifié » line in the journal.
         return profile
     profile.full_clean()
     profile.save()
@@ -243,7 +243,7 @@ def update_profile(
 
 def _services_as_saved(services) -> list[tuple[str, str, str]]:
     """Services ([{kind, label, description}]) as update_profile stores them (a label only for
-    « Autre »), sorted: the profile lists them by kind and label, whatever order was sent."""
+    « Autre »), sorted: the profile lists them by kind and label, whatever order was sent."""
     return sorted(
         (
             s["kind"],

@@ -39,6 +39,7 @@ def organiser_overview(now=None) -> dict:
         _events()
         .filter(deadline__gte=now, deadline__lte=now + CLOSING_SOON)
         .filter(Q(registration_opens__isnull=True) | Q(registration_opens__lte=now))
+        .filter(cancelled_at__isnull=True)  # a cancelled event's registrations are closed
         .order_by("deadline", "pk")
     )
     flagged_total = (

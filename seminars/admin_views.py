@@ -47,6 +47,7 @@ from seminars.exports import (
     registrations_workbook,
 )
 from seminars.forms import (
+    CancelEventForm,
     EditRegistrationForm,
     EmailRegistrantsForm,
     ImportForm,
@@ -68,8 +69,12 @@ from seminars.models import (
 )
 from seminars.retention import erase_published_name, retention_dates
 from seminars.services import (
+    CANNOT_CANCEL_STARTED,
+    EventNotCancellable,
     RegistrationError,
+    cancel_event,
     cancel_registration,
+    cancellation_recipients,
     certificates_to_send,
     confirm_over_capacity,
     edit_refusal,
@@ -89,7 +94,7 @@ from seminars.stats import event_figures, figures_file, figures_filename
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
 from union import roles
-from union.formats import long_date, with_de
+from union.formats import long_date, plural, with_de
 from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
 from union.task_queue import read_queue_state
@@ -620,6 +625,55 @@ def cancel(request, pk: int, registration_pk: int):
         frees_seat=registration.status == Status.CONFIRMED,
         over_capacity=seminar.over_capacity(),
         waiting_count=seminar.registrations.filter(status=Status.WAITLISTED).count(),
+    )
+
+
+def cancel_event_view(request, pk: int):
+    """« Annuler l'événement »: a page that says what will happen (who gets an e-mail, who has
+    no address and must be told otherwise) and takes the organiser's message; POST cancels
+    (services.cancel_event). Organisers and administrators (never the desk), an event still to
+    come; cancelled already (a second tab, a double click): said, nothing sent again."""
+    seminar = _seminar(request, pk)
+    back_url = reverse("seminars_admin:registrations", args=[seminar.pk])
+    if seminar.is_cancelled:
+        messages.info(
+            request, f"« {seminar.title} » est déjà annulé : personne n'a été prévenu à nouveau."
+        )
+        return redirect(back_url)
+    if seminar.has_started():
+        raise Refused(CANNOT_CANCEL_STARTED, status=409, title="Annulation impossible")
+    form = CancelEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = cancel_event(seminar, by=request.user, message=form.cleaned_data["message"])
+        except EventNotCancellable as error:  # started between the page and the click
+            raise Refused(str(error), status=409, title="Annulation impossible") from error
+        if not done.cancelled_now:
+            messages.info(
+                request,
+                f"« {seminar.title} » était déjà annulé : personne n'a été prévenu à nouveau.",
+            )
+        else:
+            told = plural(done.emailed, "personne prévenue", "personnes prévenues")
+            messages.success(
+                request, f"« {seminar.title} » est annulé : {told} par e-mail (envoi en cours)."
+            )
+        return redirect(back_url)
+    registrations = cancellation_recipients(seminar)
+    without = seminar.registrations.filter(
+        status__in=[Status.CONFIRMED, Status.WAITLISTED], email=""
+    )
+    return _render(
+        request,
+        "cancel_event.html",
+        seminar,
+        f"Annuler l'événement « {seminar.title} » ?",
+        form=form,
+        back_url=back_url,
+        confirmed=registrations.filter(status=Status.CONFIRMED).count(),
+        waiting=registrations.filter(status=Status.WAITLISTED).count(),
+        without_address=_without_address(without),
+        status=400 if form.errors else 200,
     )
 
 

@@ -47,6 +47,11 @@ class EventLine:
     training: timedelta | None = None
 
     @property
+    def cancelled(self) -> bool:
+        """Called off (« Annuler l'événement »): listed, never held, nobody counted as present."""
+        return self.event.cancelled_at is not None
+
+    @property
     def satisfied_percent(self) -> int | None:
         return round(100 * self.satisfied / self.answers) if self.answers else None
 
@@ -98,7 +103,11 @@ class YearReport:
 
     @property
     def upcoming_count(self) -> int:
-        return len(self.lines) - self.held_count
+        return sum(1 for line in self.lines if not line.held and not line.cancelled)
+
+    @property
+    def cancelled_count(self) -> int:
+        return sum(1 for line in self.lines if line.cancelled)
 
     @property
     def estimated(self) -> bool:
@@ -155,7 +164,8 @@ def build_year_report(year: int) -> YearReport:
     events = list(_events(year))
     # One instant for the whole report: an event ending meanwhile is held or not everywhere.
     now = timezone.now()
-    held = {event.pk for event in events if event.end <= now}
+    # A cancelled event did not take place: its registrations are kept, its people not counted.
+    held = {event.pk for event in events if event.end <= now and event.cancelled_at is None}
     people = participants([event for event in events if event.pk in held])
     communes_by_event = dict(
         people.exclude(commune=None)
@@ -235,7 +245,7 @@ def year_report_workbook(report: YearReport) -> bytes:
         "Rencontres", headers, title=f"Bilan des rencontres de l'union – {report.year}"
     )
     for line in report.lines:
-        coming = "à venir" if not line.held else None
+        coming = ("annulé" if line.cancelled else "à venir") if not line.held else None
         append_row(
             sheet,
             [

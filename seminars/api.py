@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -50,6 +50,7 @@ from seminars.models import (
     with_taken,
 )
 from seminars.services import (
+    EVENT_CANCELLED,
     RegistrationError,
     create_seminar,
     edit_refusal,
@@ -149,7 +150,19 @@ class SeminarSerializer(serializers.ModelSerializer):
             "url",
             "ics_url",
             "ateliers",
+            "cancelled",
+            "cancelled_at",
+            "cancellation_message",
         ]
+        read_only_fields = ["cancelled_at", "cancellation_message"]
+
+    cancelled = serializers.SerializerMethodField(
+        help_text="Événement annulé par ses organisateurs : il n'aura pas lieu, les inscriptions "
+        "sont closes (`registration.state` : closed)."
+    )
+
+    def get_cancelled(self, page) -> bool:
+        return page.is_cancelled
 
     @extend_schema_field(VENUE)
     def get_venue(self, page) -> dict:
@@ -564,6 +577,7 @@ class RegistrationList(APIView):
                 description="Erreurs par champ, en français (dont `email` : adresse déjà "
                 "inscrite après la date limite des modifications)"
             ),
+            409: OpenApiResponse(description="Événement annulé (`detail`, en français)"),
         },
     )
     def post(self, request, pk: int):
@@ -583,7 +597,17 @@ def check_object_body(request) -> None:
         raise ValidationError({"non_field_errors": [OBJECT_EXPECTED]})
 
 
+class EventCancelled(APIException):
+    """409: registering for a cancelled event (services.cancel_event)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = EVENT_CANCELLED
+    default_code = "event_cancelled"
+
+
 def check_registration_open(seminar: SeminarPage) -> None:
+    if seminar.is_cancelled:
+        raise EventCancelled()
     if seminar.registration_state() != "open":
         raise ValidationError(
             {"non_field_errors": ["Les inscriptions ne sont pas ouvertes pour cet événement."]}

@@ -70,12 +70,15 @@ def events_in_window(events: QuerySet, today=None) -> QuerySet:
     day after its last day, not ended before its first day."""
     first, last = door_window(today)
     return events.filter(
-        Q(start__lt=_local_midnight(last + timedelta(days=1))) & Q(end__gte=_local_midnight(first))
+        Q(start__lt=_local_midnight(last + timedelta(days=1))) & Q(end__gte=_local_midnight(first)),
+        cancelled_at__isnull=True,  # a cancelled event has nobody to welcome
     )
 
 
 def in_door_window(seminar, today=None) -> bool:
     first, last = door_window(today)
+    if seminar.is_cancelled:
+        return False
     return timezone.localdate(seminar.start) <= last and timezone.localdate(seminar.end) >= first
 
 

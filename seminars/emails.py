@@ -34,6 +34,7 @@ SUBJECTS = {
     "certificate": "Votre attestation de présence : {title}",
     "evaluation": "Votre avis sur la rencontre : {title}",
     "no_seat": "Pas de place libérée : {title}",
+    "event_cancelled": "Événement annulé : {title}",
 }
 WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
@@ -88,7 +89,7 @@ def send_registration_email(registration, kind: str) -> None:
         context["check_in_cid"] = make_msgid("emargement", domain=settings.PLATFORM_DOMAIN)[1:-1]
         # The PNG's own width (IHDR), shown at 1:1: a QR code must not be resampled.
         context["check_in_size"] = int.from_bytes(check_in_image[16:20], "big")
-    if kind == "no_seat":
+    if kind in ("no_seat", "event_cancelled"):
         context["calendar_url"] = portal_url(page_path(seminar.get_parent()))
         proceedings = seminar.get_proceedings()
         context["proceedings_url"] = portal_url(page_path(proceedings)) if proceedings else ""
@@ -112,7 +113,7 @@ def send_registration_email(registration, kind: str) -> None:
             personal_ics(registration),
             "text/calendar",
         )
-    if kind == "cancelled":
+    if kind in ("cancelled", "event_cancelled"):
         # Also to someone who was waiting: they may have added the event from its page.
         message.attach(_cancellation_part(registration))
     if kind == "certificate":
@@ -159,6 +160,8 @@ REGISTRATIONS_LIST_SUBJECT = "Vos inscriptions aux événements"
 def status_phrase(registration) -> str:
     """« confirmée », « en liste d'attente, 2e position »: a registration's status in the list of
     « Retrouver mes inscriptions »."""
+    if registration.seminar.cancelled_at is not None:
+        return "événement annulé"
     if registration.status == "waitlisted":
         position = registration.waiting_position_label
         return f"en liste d'attente, {position} position" if position else "en liste d'attente"

@@ -584,6 +584,19 @@ class ImportForm(forms.Form):
     )
 
 
+class CancelEventForm(forms.Form):
+    """« Annuler l'événement »: the organiser's words to the people registered, which their
+    e-mail, the event's page and its calendar entry carry (services.cancel_event)."""
+
+    message = forms.CharField(
+        label="Motif, et ce que vous proposez (report, autre date)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Facultatif. Chaque personne inscrite le lit dans son e-mail « Événement annulé », et il figure sur la page de l'événement.",
+    )
+
+
 class EmailRegistrantsForm(forms.Form):
     """The organiser's message: to the confirmed people and/or those waiting, or only to one
     atelier's; or, first, a test to the organiser alone."""

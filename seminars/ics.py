@@ -8,6 +8,11 @@ SEQUENCE_EPOCH to the moment the version was issued. The public files were issue
 was last published; the personal files (e-mails) when they are sent, so that a cancellation
 outranks the confirmation before it (one more, should both leave within the same second), and a
 registration made again after it outranks the cancellation.
+
+A cancelled event (« Annuler l'événement », services.cancel_event) stays in the public files
+until its date, STATUS:CANCELLED, « Annulé : » before its title and the organisers' message
+first in its description, issued when it was cancelled: subscribed calendars update the event
+they hold rather than silently losing it.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -50,17 +55,27 @@ def _event(seminar, *, sequence: int | None = None, description: str | None = No
     event = Event()
     event.add("uid", event_uid(seminar))
     event.add("dtstamp", timezone.now())
+    cancelled = seminar.cancelled_at is not None
     if sequence is None:
         # A page never published through Wagtail (built in code) has no date: the lowest one.
         sequence = sequence_at(seminar.last_published_at or SEQUENCE_EPOCH)
+        if cancelled:  # above every version sent before (confirmations, the last publication)
+            sequence = max(sequence, sequence_at(seminar.cancelled_at) + 1)
     event.add("sequence", sequence)
     event.add("dtstart", seminar.start)
     event.add("dtend", seminar.end)
-    event.add("summary", seminar.title)
+    event.add("summary", f"Annulé : {seminar.title}" if cancelled else seminar.title)
+    if cancelled:
+        event.add("status", "CANCELLED")
     location = ", ".join(part for part in (seminar.venue_name, seminar.venue_address) if part)
     if location:
         event.add("location", location.replace("\n", ", "))
     description = seminar.summary if description is None else description
+    if cancelled:
+        notice = "Événement annulé."
+        if seminar.cancellation_message:
+            notice += f"\n{seminar.cancellation_message}"
+        description = f"{notice}\n\n{description}" if description else notice
     if description:
         event.add("description", description)
     event.add("categories", [seminar.get_kind_display()])
@@ -120,7 +135,8 @@ def cancellation_ics(registration) -> bytes:
     the confirmation or the download remove it or mark it cancelled."""
     seminar = registration.seminar
     event = _event(seminar, sequence=sequence_at(timezone.now()) + 1)
-    event.add("status", "CANCELLED")
+    if "status" not in event:  # _event marks a cancelled event already
+        event.add("status", "CANCELLED")
     if "organizer" not in event:  # iTIP wants one: Outlook ignores a CANCEL without it
         event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     if registration.email:

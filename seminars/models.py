@@ -176,11 +176,17 @@ class SeminarPage(PortalPreviewMixin, Page):
         "visibilité", max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     invitation_key = models.CharField(max_length=64, default=new_invitation_key, editable=False)
-    # A copy (next year's edition) gets a fresh key: the old invitation must not open it.
-    exclude_fields_in_copy = ["invitation_key"]
+    # A copy (next year's edition) gets a fresh key: the old invitation must not open it; nor is
+    # it cancelled because this one was.
+    exclude_fields_in_copy = ["invitation_key", "cancelled_at", "cancellation_message"]
     organiser_name = models.CharField("contact organisateur", max_length=150, blank=True)
     organiser_email = models.EmailField("e-mail de contact", blank=True)
     organiser_phone = models.CharField("téléphone de contact", max_length=30, blank=True)
+    # « Annuler l'événement » (services.cancel_event): not in the editor's form, and kept from
+    # the database by with_content_json, so that publishing an older revision, or a draft
+    # opened before the cancellation, does not bring a cancelled event back.
+    cancelled_at = models.DateTimeField("annulé le", null=True, blank=True, editable=False)
+    cancellation_message = models.TextField("message de l'annulation", blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
@@ -313,6 +319,21 @@ class SeminarPage(PortalPreviewMixin, Page):
             )
         return ""
 
+    # Kept from the database whatever the revision says (with_content_json).
+    PAGE_WIDE_FIELDS = ("cancelled_at", "cancellation_message")
+
+    def with_content_json(self, content):
+        """A revision as a page, with the cancellation of the page as it is now: the event was
+        cancelled for everyone (e-mails sent, calendars updated); no revision undoes it."""
+        page = super().with_content_json(content)
+        for name in self.PAGE_WIDE_FIELDS:
+            setattr(page, name, getattr(self, name))
+        return page
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
     @property
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLIC
@@ -325,7 +346,7 @@ class SeminarPage(PortalPreviewMixin, Page):
         """ "open", "not_yet" or "closed". Always closed once the event has ended, whatever
         closing date was typed (the form refuses one after the end; older pages may have it)."""
         now = now or timezone.now()
-        if self.has_ended(now) or now >= self.registration_deadline():
+        if self.is_cancelled or self.has_ended(now) or now >= self.registration_deadline():
             return "closed"
         if self.registration_opens and now < self.registration_opens:
             return "not_yet"
@@ -366,8 +387,8 @@ class SeminarPage(PortalPreviewMixin, Page):
 
     def changes_open(self, now=None) -> bool:
         """Whether registrations may still be changed or withdrawn (the person's link, the
-        member CCAS that registered them)."""
-        return (now or timezone.now()) < self.changes_deadline()
+        member CCAS that registered them). Never for a cancelled event: nothing to change."""
+        return not self.is_cancelled and (now or timezone.now()) < self.changes_deadline()
 
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
@@ -446,6 +467,7 @@ REGISTRATION_FIELDS = (
     "changes_until",
     "visibility",
     "invitation_key",
+    "cancelled_at",
 )
 
 

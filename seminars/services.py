@@ -40,6 +40,7 @@ from seminars.tasks import (
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
+from union.formats import plural
 from union.insert import insert_new
 from union.slugs import first_free
 from union.task_queue import enqueue_with_transaction
@@ -51,6 +52,10 @@ PUBLIC_SOURCES = {Source.FORM, Source.API}
 # At most one e-mail per registration in this interval among those that whoever types a registered
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
+EVENT_CANCELLED = (
+    "Cet événement est annulé : les inscriptions sont closes. La page de l'événement dit ce "
+    "que proposent les organisateurs."
+)
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -161,19 +166,20 @@ def _lock_seminar(seminar: SeminarPage) -> tuple[SeminarPage, int]:
     statement takes its own snapshot, so the count, run after the lock is granted, sees every
     registration committed by the previous holder (a count inside the locking statement would
     use the snapshot taken before waiting, and overbook). The lock is on the event's own row,
-    not on Wagtail's page row, so editors are not blocked.
+    not on Wagtail's page row, so editors are not blocked. Its cancellation is read under the
+    lock too (cancel_event takes it): nobody registers or is promoted once it is cancelled.
     """
     page_table = SeminarPage._meta.db_table
     registration_table = Registration._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT 1 FROM "{page_table}" WHERE page_ptr_id = %s FOR UPDATE; '
-            f'SELECT seats, (SELECT count(*) FROM "{registration_table}" '
+            f'SELECT seats, cancelled_at, (SELECT count(*) FROM "{registration_table}" '
             f"WHERE seminar_id = %s AND status = %s) "
             f'FROM "{page_table}" WHERE page_ptr_id = %s',
             [seminar.pk, seminar.pk, Status.CONFIRMED, seminar.pk],
         )
-        seminar.seats, confirmed = cursor.fetchone()
+        seminar.seats, seminar.cancelled_at, confirmed = cursor.fetchone()
     return seminar, confirmed
 
 
@@ -353,6 +359,8 @@ def _register(
 ) -> tuple[Registration, bool]:
     with transaction.atomic():
         seminar, confirmed = _lock_seminar(seminar)
+        if seminar.is_cancelled:
+            raise RegistrationError({"__all__": [EVENT_CANCELLED]})
         registration = None if assume_new else _find_existing(seminar, data)
         created = registration is None
         if created:
@@ -972,9 +980,12 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
     """Confirm people waiting, in order of arrival, while seats are free.
 
     Call with the event locked. Someone whose chosen atelier is still full keeps their place in
-    the queue and the next person is considered.
+    the queue and the next person is considered. Nobody, for a cancelled event: « une place
+    s'est libérée » for an event that will not take place.
     """
     promoted = []
+    if seminar.is_cancelled:
+        return promoted
     for registration in waiting_queue(seminar.pk):
         if not _seminar_has_seat(seminar):
             break
@@ -1374,6 +1385,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 seminar__start__gt=now,
                 seminar__start__lt=horizon,
                 seminar__live=True,
+                seminar__cancelled_at__isnull=True,
             )
             .exclude(email="")
             .values_list("pk", flat=True)
@@ -1402,6 +1414,7 @@ def send_no_seat_notices(now: datetime | None = None) -> int:
     events = SeminarPage.objects.live().filter(
         start__lte=now,
         start__gt=now - NO_SEAT_NOTICE_WITHIN,
+        cancelled_at__isnull=True,  # told of the cancellation instead (cancel_event)
         pk__in=Registration.objects.filter(waiting).values("seminar"),
     )
     return sum(
@@ -1414,4 +1427,107 @@ def send_no_seat_notices(now: datetime | None = None) -> int:
             actor=None,
         )
         for seminar in events
+    )
+
+
+class EventNotCancellable(Exception):
+    """The event cannot be cancelled (it has started); the French reason is the message."""
+
+
+@dataclass
+class EventCancellation:
+    """What cancel_event did: whether this call cancelled the event (False: it already was, a
+    second tab or a double click), and how many people it e-mailed."""
+
+    seminar: SeminarPage
+    cancelled_now: bool
+    emailed: int = 0
+
+
+def cancellation_recipients(seminar: SeminarPage) -> QuerySet[Registration]:
+    """Who is told that the event is cancelled: everyone confirmed or waiting with an address."""
+    return seminar.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED]).exclude(
+        email=""
+    )
+
+
+def cancel_event(seminar: SeminarPage, *, by, message: str = "") -> EventCancellation:
+    """« Annuler l'événement »: an organiser calls off an event still to come (the venue is
+    flooded, the speaker ill). Under the event's lock, in one transaction: the event is marked
+    cancelled with the organiser's message (registrations close, nobody is promoted, reminders
+    and « Pas de place libérée » are not sent: _lock_seminar, promote_waiting,
+    send_due_reminders); everyone confirmed or waiting who has an address is e-mailed once
+    « Événement annulé » with the calendar's cancellation (.ics, METHOD:CANCEL), after commit;
+    audited `seminar.cancelled`. The registrations stay as they are (the history, the year
+    report). An event cancelled already is left alone: a second click or tab sends nothing.
+    Raises EventNotCancellable once the event has started."""
+    message = (message or "").strip()
+    with transaction.atomic():
+        seminar, _confirmed = _lock_seminar(seminar)
+        if seminar.is_cancelled:
+            return EventCancellation(seminar, cancelled_now=False)
+        if seminar.has_started():
+            raise EventNotCancellable(CANNOT_CANCEL_STARTED)
+        now = timezone.now()
+        SeminarPage.objects.filter(pk=seminar.pk).update(
+            cancelled_at=now, cancellation_message=message
+        )
+        seminar.cancelled_at, seminar.cancellation_message = now, message
+        ids = list(cancellation_recipients(seminar).values_list("pk", flat=True))
+        for registration_id in ids:
+            enqueue_with_transaction(send_registration_email, registration_id, "event_cancelled")
+        record_audit(
+            "seminar.cancelled",
+            actor=by,
+            target=seminar.title,
+            seminar=seminar.pk,
+            count=len(ids),
+            message=message,
+        )
+    return EventCancellation(seminar, cancelled_now=True, emailed=len(ids))
+
+
+CANNOT_CANCEL_STARTED = (
+    "Cet événement a commencé : il ne peut plus être annulé. Écrivez aux inscrits pour les "
+    "prévenir d'un changement."
+)
+
+
+def deletion_refusal(pages) -> str:
+    """Why these pages may not be deleted, in French, or "": an event holding registrations
+    (itself, or under a page being deleted: the calendar) would take them with it
+    (Registration.seminar cascades), with the check-ins, the attestations and the year
+    report's figures. Such an event is cancelled instead; one without registrations may go."""
+    paths = Q()
+    for page in pages:
+        paths |= Q(path__startswith=page.path)
+    if not paths:
+        return ""
+    held = list(
+        SeminarPage.objects.filter(paths)
+        .annotate(held=Count("registrations"))
+        .filter(held__gt=0)
+        .order_by("start")
+        .values_list("title", "held", "cancelled_at")
+    )
+    if not held:
+        return ""
+    way = (
+        "Pour qu'il n'ait pas lieu, annulez-le plutôt (« Annuler l'événement » dans ses "
+        "inscriptions) : les inscrits sont prévenus et leurs inscriptions conservées."
+    )
+    if all(cancelled for _title, _count, cancelled in held):
+        way = "Annulé, il reste dans le calendrier, marqué « Annulé »."
+    if len(held) == 1:
+        title, count, _cancelled = held[0]
+        return (
+            f"« {title} » a {plural(count, 'inscription', 'inscriptions')} : un événement qui "
+            "a des inscriptions ne se supprime pas (elles seraient perdues, avec les émargements, "
+            f"les attestations et les chiffres du bilan de l'année). {way}"
+        )
+    named = ", ".join(f"« {title} » ({count})" for title, count, _cancelled in held)
+    return (
+        f"Ces événements ont des inscriptions : {named}. Un événement qui a des inscriptions ne "
+        "se supprime pas (elles seraient perdues, avec les émargements, les attestations et les "
+        f"chiffres du bilan de l'année). {way.replace('annulez-le', 'annulez-les')}"
     )

@@ -54,7 +54,14 @@ def _still_due(registration, kind: str) -> bool:
         return False  # promoted (told « place libérée ») or cancelled meanwhile
     if kind == "reminder" and registration.status == "cancelled":
         return False  # cancelled after the reminders were queued: nothing to remind of
-    return True
+    if registration.seminar.cancelled_at is not None:
+        # The event was called off: only its cancellation, and the person's own, still go (a
+        # reminder or a « place libérée » queued before it would announce an event that will
+        # not take place). Someone cancelled since is not told twice.
+        if kind == "event_cancelled":
+            return registration.status != "cancelled"
+        return kind in ("cancelled", "link")
+    return kind != "event_cancelled"  # never tell of a cancellation that is not
 
 
 @task

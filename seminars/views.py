@@ -290,7 +290,10 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "proceedings_url": page_path(proceedings) + invitation_query(page) if proceedings else "",
         "calendar_url": page_path(page.get_parent()),
         "ics_url": ics_path(page) if saved else "",
-        "resend_url": portal_path("resend_link", page.pk) if saved else "",
+        # No « Recevoir mon lien » for a cancelled event: its personal page has nothing to do.
+        "resend_url": portal_path("resend_link", page.pk)
+        if saved and not page.is_cancelled
+        else "",
         "find_url": portal_path("find_registrations"),  # « Retrouver mes inscriptions »
         "retention": retention_periods(),
     }
@@ -592,7 +595,11 @@ def manage_registration(request, token: str):
     # « Mes besoins particuliers »: until the cut-off too (services.set_needs).
     needs_form = NeedsForm(initial={"needs": registration.needs}) if can_change else None
     # « Mon téléphone »: until the event's end, past the cut-off for other changes (the day).
-    phone_open = registration.status != Registration.Status.CANCELLED and not seminar.has_ended()
+    phone_open = (
+        registration.status != Registration.Status.CANCELLED
+        and not seminar.has_ended()
+        and not seminar.is_cancelled  # nobody will call about an event that will not take place
+    )
     phone_form = PhoneForm(initial={"phone": registration.phone}) if phone_open else None
     status = 200
     if request.method == "POST" and request.POST.get("action") == "phone" and phone_open:
@@ -666,7 +673,8 @@ def manage_registration(request, token: str):
         }
         return render(request, "seminars/manage_cancel.html", context)
     ended = seminar.has_ended()
-    confirmed = registration.status == Registration.Status.CONFIRMED
+    # A cancelled event has no seat to put in a calendar nor a code to show at the door.
+    confirmed = registration.status == Registration.Status.CONFIRMED and not seminar.is_cancelled
     proceedings = seminar.get_proceedings() if ended else None
     atelier_form = form if seminar.has_ateliers else None
     # The sections of manage.html that show their own confirmation (section_messages).

@@ -1,14 +1,18 @@
 """Organisers' screens in the Wagtail admin (union admins and event organisers)."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.models import Page
 
 from seminars import admin_views, door_views
 from seminars.door_access import can_staff_door, door_only, events_in_window
 from seminars.models import SeminarPage
+from seminars.services import deletion_refusal
 
 
 class OrganiserMenuItem(MenuItem):
@@ -52,6 +56,7 @@ def register_seminar_admin_urls():
         _page("<int:pk>/avis.xlsx", v.export_evaluations, "export_evaluations"),
         _page("<int:pk>/avis/relancer/", v.remind_evaluations, "remind_evaluations"),
         _page("<int:pk>/ecrire/", v.email, "email"),
+        _page("<int:pk>/annuler-evenement/", v.cancel_event_view, "cancel_event"),
         _page("<int:pk>/<int:registration_pk>/emargement/", v.check_in, "check_in"),
         _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),
@@ -138,3 +143,27 @@ def registrations_button(page, user, view_name=None, next_url=None):
             icon_name="group",
             priority=5,
         )
+
+
+@hooks.register("before_delete_page")
+def keep_events_with_registrations(request, page):
+    """Wagtail's « Supprimer » of an event that holds registrations (or of a page above one, the
+    calendar) is refused, on its confirmation page already: cancel the event instead."""
+    refusal = deletion_refusal([page])
+    if refusal:
+        messages.error(request, refusal)
+        parent = page.get_parent()
+        return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_events_with_registrations_in_bulk(request, action_type, objects, action_class_instance):
+    """The same for the page listing's bulk « Supprimer »: nothing is deleted."""
+    if action_type != "delete" or not objects or not isinstance(objects[0], Page):
+        return None
+    refusal = deletion_refusal(objects)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(action_class_instance.next_url)
+    return None

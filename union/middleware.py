@@ -145,16 +145,16 @@ def _own_people(request, member) -> bool:
 
 
 def _token_user(request):
+    """The user of the request's API token, as the API's own TokenAuthentication reads the
+    header (it takes a plain HttpRequest); None without one, or with a wrong one."""
     from rest_framework.authentication import TokenAuthentication
     from rest_framework.exceptions import AuthenticationFailed
 
-    words = request.headers.get("Authorization", "").split()
-    if len(words) != 2 or words[0].lower() != "token":
-        return None
     try:
-        return TokenAuthentication().authenticate_credentials(words[1])[0]
+        found = TokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
+    return found[0] if found else None
 
 
 def _way_in(request) -> dict:

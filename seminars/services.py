@@ -1512,13 +1512,15 @@ def deletion_refusal(pages) -> str:
     )
     if not held:
         return ""
+    one = len(held) == 1
     way = (
-        "Pour qu'il n'ait pas lieu, annulez-le plutôt (« Annuler l'événement » dans ses "
-        "inscriptions) : les inscrits sont prévenus et leurs inscriptions conservées."
+        f"Pour qu'il n'ait pas lieu, annulez-{'le' if one else 'les'} plutôt (« Annuler "
+        "l'événement » dans ses inscriptions) : les inscrits sont prévenus et leurs "
+        "inscriptions conservées."
     )
     if all(cancelled for _title, _count, cancelled in held):
         way = "Annulé, il reste dans le calendrier, marqué « Annulé »."
-    if len(held) == 1:
+    if one:
         title, count, _cancelled = held[0]
         return (
             f"« {title} » a {plural(count, 'inscription', 'inscriptions')} : un événement qui "
@@ -1529,5 +1531,5 @@ def deletion_refusal(pages) -> str:
     return (
         f"Ces événements ont des inscriptions : {named}. Un événement qui a des inscriptions ne "
         "se supprime pas (elles seraient perdues, avec les émargements, les attestations et les "
-        f"chiffres du bilan de l'année). {way.replace('annulez-le', 'annulez-les')}"
+        f"chiffres du bilan de l'année). {way}"
     )

@@ -312,6 +312,7 @@ def _territories(context: dict, styles) -> list:
             leading_widths=[6 * cm, 1.3 * cm],
             drafts=[],
         ),
+        *_sources_line(context["territories"].get("sources", []), styles),
     ]
 
 
@@ -642,9 +643,13 @@ def _position_charts(context: dict, styles) -> list:
 
 def _sources(context: dict, styles) -> list:
     """Where the figures come from: a board paper names its sources."""
+    return _sources_line(value_sources(context), styles)
+
+
+def _sources_line(sources: list[str], styles) -> list:
+    """The line « Sources des valeurs » under a portrait's tables, naming each once."""
     from reportlab.platypus import Spacer
 
-    sources = value_sources(context)
     if not sources:
         return []
     return [

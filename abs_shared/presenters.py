@@ -13,9 +13,20 @@ from abs_shared import charts
 from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY, at_subject, of_subject
 from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
 from union.formats import french_number, plural, round_half_up, signed_gap
-from union.spreadsheets import append_row, csv_bytes, download_response, new_sheet, workbook_bytes
+from union.spreadsheets import (
+    append_row,
+    csv_bytes,
+    download_response,
+    new_sheet,
+    set_widths,
+    workbook_bytes,
+)
 
 DASH = "–"
+# An XLSX column's width, in characters (ShownTable.column_widths): a year fits the narrowest;
+# a long source or header is cut at the widest rather than make the sheet a screen wide.
+MIN_COLUMN_WIDTH = 8
+MAX_COLUMN_WIDTH = 60
 # How a member's own number published as « s » reads in its own space (see Point.secret_in_pool).
 SECRET_IN_POOL = "secret sur le portail"
 
@@ -111,6 +122,17 @@ class ShownTable:
                 top += [{**column, "rowspan": 2} for column in columns]
             start += span
         return top, below
+
+    def column_widths(self) -> tuple[int, ...]:
+        """The XLSX's column widths, in characters: each column as wide as its header or its
+        longest text (« 19 215,0 », an indicator's name), within bounds: a spreadsheet's
+        default width showed « ##### » and cut indicator names."""
+        widths = []
+        for index, header in enumerate(self.headers):
+            texts = [header] + [row[index].text for row in self.rows if index < len(row)]
+            widest = max(len(line) for value in texts for line in (value or "").split("\n"))
+            widths.append(min(max(widest + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
+        return tuple(widths)
 
     def header_cells(self) -> list[tuple[str, str | None, str | None]]:
         links = self.header_links or [None] * len(self.headers)
@@ -307,17 +329,36 @@ def subject_label(subject: dict) -> str:
     return f"{subject['nom']} – valeurs du CIAS"
 
 
+# How a territory is named when its name alone would read as something else: « Paris » beside
+# the commune of Paris is its département (views.territory_references names every column so).
+LEVEL_WORDS = {
+    ReferenceValue.Level.EPCI: "intercommunalité",
+    ReferenceValue.Level.DEPARTEMENT: "département",
+    ReferenceValue.Level.REGION: "région",
+}
+
+
+def named_with_level(subject: dict, ref: dict) -> str:
+    """A reference territory's name, with its level when it is the commune's own name: the
+    département of Paris is « Paris (département) » beside the commune of Paris; any other
+    territory keeps its name alone."""
+    if subject["kind"] == COMMUNE and ref["nom"] == subject["nom"] and ref["level"] in LEVEL_WORDS:
+        return f"{ref['nom']} ({LEVEL_WORDS[ref['level']]})"
+    return ref["nom"]
+
+
 def reference_name(subject: dict, ref: dict) -> str:
     """A reference territory as tables and charts name it. An intercommunality's own line,
     beside its CIAS's values, says what it is: two rows or columns both named « Est Ensemble »
-    read as a territory differing from itself."""
+    read as a territory differing from itself; so does a territory named as the commune
+    (named_with_level)."""
     if (
         subject["kind"] == INTERCOMMUNALITY
         and ref["level"] == ReferenceValue.Level.EPCI
         and ref["code"] == subject["code"]
     ):
         return f"{ref['nom']} – territoire de référence"
-    return ref["nom"]
+    return named_with_level(subject, ref)
 
 
 def draft_counted(result: dict) -> bool:
@@ -711,10 +752,14 @@ def portrait_table(
     said = WORDS[subject.kind]
     changes = changes or {}
     headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
-    # The subject's territories, not a result's: a count has no reference line.
-    territories = [name for _level, _code, name in subject.territories]
+    # The subject's territories, not a result's: a count has no reference line. « Paris » under
+    # « Territoires de référence » beside the commune of Paris says it is the département.
+    shape = {"kind": subject.kind, "code": subject.code, "nom": subject.nom}
+    territories = [
+        named_with_level(shape, {"level": level, "code": code, "nom": name})
+        for level, code, name in subject.territories
+    ]
     # Exports have no group header: there, an intercommunality's own line says what it is.
-    shape = {"kind": subject.kind, "code": subject.code}
     headers += [
         reference_name(shape, {"level": level, "code": code, "nom": name})
         for level, code, name in subject.territories
@@ -976,6 +1021,7 @@ def export_response(
     else:
         title = table.caption if titled else None
         workbook, sheet = new_sheet(table.caption, table.headers, title=title)
+        set_widths(sheet, table.column_widths())
         for row in rows:
             # A typed source is text: never a formula, no control character.
             written = append_row(sheet, [cell.export for cell in row])

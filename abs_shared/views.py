@@ -752,11 +752,7 @@ def served_by_a_member(commune: Commune) -> bool:
 
 # How a column of territory_references names its territory: « Paris » alone would read as the
 # commune.
-LEVEL_WORDS = {
-    ReferenceValue.Level.EPCI: "intercommunalité",
-    ReferenceValue.Level.DEPARTEMENT: "département",
-    ReferenceValue.Level.REGION: "région",
-}
+LEVEL_WORDS = presenters.LEVEL_WORDS
 
 
 def territory_references(subject: Subject) -> dict | None:
@@ -799,6 +795,8 @@ def territory_references(subject: Subject) -> dict | None:
     return {
         "columns": [name for _level, _code, name in columns],
         "rows": rows,
+        # Named under the PDF's table, as a member portrait's « Sources des valeurs ».
+        "sources": [source for source in dict.fromkeys(shown_sources) if source],
         # Invented values (the demo's) say so, on the page and in its files.
         "demo": presenters.is_demo(*shown_sources),
     }

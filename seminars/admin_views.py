@@ -30,7 +30,7 @@ from seminars.certificates import (
     present_registrations,
 )
 from seminars.check_in import read_check_in_code
-from seminars.door_access import OUTSIDE_WINDOW, OutsideDoorDays, check_door_access, door_only
+from seminars.door_access import OutsideDoorDays, check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -77,6 +77,7 @@ from seminars.services import (
     cancellation_recipients,
     certificates_to_send,
     confirm_over_capacity,
+    confirmed_or_waiting,
     edit_refusal,
     email_registrants,
     fix_commune,
@@ -133,20 +134,21 @@ ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 def explained(view):
     """Wrap an organiser's view so that a 404 (or a bad parameter) is an admin page with the
     reason and a link back to the list, instead of Wagtail's generic « page introuvable »; and
-    the desk's refusal outside its days (OutsideDoorDays) a 403 page that says why, which
+    the desk's refusal outside its days or of a cancelled event (OutsideDoorDays,
+    CancelledForDoor) a 403 page that says why, which
     Wagtail's admin would turn into its home page's generic refusal."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except OutsideDoorDays:
+        except OutsideDoorDays as refusal:  # or CancelledForDoor: why, and the way back
             return _render(
                 request,
                 "problem.html",
                 None,
-                "Hors des jours de l'accueil",
-                message=OUTSIDE_WINDOW,
+                refusal.title,
+                message=refusal.message,
                 status=403,
                 door=True,
             )
@@ -660,9 +662,7 @@ def cancel_event_view(request, pk: int):
             )
         return redirect(back_url)
     registrations = cancellation_recipients(seminar)
-    without = seminar.registrations.filter(
-        status__in=[Status.CONFIRMED, Status.WAITLISTED], email=""
-    )
+    without = confirmed_or_waiting(seminar).filter(email="")
     return _render(
         request,
         "cancel_event.html",

@@ -59,6 +59,7 @@ from seminars.services import (
     update_registration,
 )
 from seminars.views import listed_events
+from tenants.matching import UnknownArea, read_area
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
 from union.formats import long_date
@@ -702,7 +703,8 @@ class RegistrationImport(APIView):
                     required=False,
                     help_text="Département ou région par défaut, code (93) ou nom "
                     "(Seine-Saint-Denis), pour les lignes sans colonne Département ni Région ; "
-                    "s'il ne désigne rien : 400, erreur en ligne 0, colonne « hint »",
+                    "s'il ne désigne rien : 400, erreur en ligne 0 sans colonne, "
+                    "« Département ou région inconnu (champ hint) : … »",
                 ),
             },
         ),
@@ -721,12 +723,21 @@ class RegistrationImport(APIView):
                 },
                 status=400,
             )
+        hint = request.data.get("hint") or None
+        try:
+            read_area(hint)
+        except UnknownArea as error:
+            # Not a file column « hint »: the request's field, beside the file.
+            return Response(
+                {"errors": [{"line": 0, "column": "", "message": error.sentence("hint")}]},
+                status=400,
+            )
         try:
             result = import_registrations(
                 seminar,
                 upload.read(),
                 upload.name,
-                hint=request.data.get("hint") or None,
+                hint=hint,
                 actor=request.user,
             )
         except ImportRejected as failure:

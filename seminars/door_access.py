@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from union import roles
+from union.formats import date_span
 
 # The group's name, created by the migration seminars 0011 (and ensure_door_group, idempotent).
 DOOR_STAFF = "Accueil des participants"
@@ -33,10 +34,34 @@ NOT_DOOR_STAFF = "Réservé à l'accueil des participants et aux organisateurs d
 class OutsideDoorDays(PermissionDenied):
     """The desk opening an event outside its days (OUTSIDE_WINDOW): a refusal the volunteer
     must read, where Wagtail's admin turns a plain PermissionDenied into its home page's
-    generic « pas les autorisations » (admin_views.explained shows this one)."""
+    generic « pas les autorisations » (admin_views.explained shows this one, its `title` as
+    the page's title)."""
 
-    def __init__(self):
-        super().__init__(OUTSIDE_WINDOW)
+    title = "Hors des jours de l'accueil"
+
+    def __init__(self, message: str = OUTSIDE_WINDOW):
+        super().__init__(message)
+        self.message = message
+
+
+class CancelledForDoor(OutsideDoorDays):
+    """The desk opening a cancelled event (left out of its window, as by `events_in_window`),
+    say from an old link: « annulé », with the date it was, not OUTSIDE_WINDOW, which would be
+    wrong on the event's day."""
+
+    title = "Événement annulé"
+
+    def __init__(self, seminar):
+        super().__init__(cancelled_message(seminar))
+
+
+def cancelled_message(seminar) -> str:
+    """« Cet événement est annulé : « Titre » était prévu le mardi 22 décembre 2026, de 9 h
+    à 17 h. » (or « du … au … » over several days)."""
+    when = date_span(seminar.start, seminar.end)
+    if not when.startswith("du "):
+        when = f"le {when}"
+    return f"Cet événement est annulé : « {seminar.title} » était prévu {when}."
 
 
 def can_organise(user) -> bool:
@@ -88,6 +113,8 @@ def check_door_access(user, seminar=None) -> None:
     if not can_staff_door(user):
         raise PermissionDenied(NOT_DOOR_STAFF)
     if seminar is not None and door_only(user) and not in_door_window(seminar):
+        if seminar.is_cancelled:
+            raise CancelledForDoor(seminar)
         raise OutsideDoorDays
 
 

@@ -4,7 +4,7 @@ the proceedings ("actes")."""
 import functools
 import secrets
 from collections import Counter
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import urlencode
 
 from django.db import connection, models
@@ -627,6 +627,24 @@ def slots_need_date(seminar, ateliers=None) -> bool:
         ateliers = seminar.ateliers.all()  # in memory for a preview or a revision
     days = {timezone.localdate(a.starts_at) for a in ateliers if a.starts_at}
     return len(days) > 1
+
+
+# An evening that runs past midnight is one day (slots_need_date): an event that ends before this
+# hour the morning after its start belongs to its first day only (the calendar's month).
+NIGHT_ENDS = time(6)
+
+
+def event_last_day(start, end):
+    """The last local date an event occupies: its end's, or its start's for a night that ends
+    before NIGHT_ENDS the next morning (23 h – 1 h is one evening, not two days)."""
+    starts, ends = timezone.localtime(start), timezone.localtime(end)
+    if (
+        ends.date() == starts.date() + timedelta(days=1)
+        and ends - starts < timedelta(days=1)
+        and ends.time() < NIGHT_ENDS
+    ):
+        return starts.date()
+    return ends.date()
 
 
 def atelier_slot(atelier, with_date: bool) -> str:

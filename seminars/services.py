@@ -1444,11 +1444,15 @@ class EventCancellation:
     emailed: int = 0
 
 
+def confirmed_or_waiting(seminar: SeminarPage) -> QuerySet[Registration]:
+    """Whom a cancelled event concerns: everyone still expected or waiting."""
+    return seminar.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED])
+
+
 def cancellation_recipients(seminar: SeminarPage) -> QuerySet[Registration]:
-    """Who is told that the event is cancelled: everyone confirmed or waiting with an address."""
-    return seminar.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED]).exclude(
-        email=""
-    )
+    """Who is told that the event is cancelled: those of confirmed_or_waiting with an address
+    (the others are named on the confirmation page, to be told otherwise)."""
+    return confirmed_or_waiting(seminar).exclude(email="")
 
 
 def cancel_event(seminar: SeminarPage, *, by, message: str = "") -> EventCancellation:

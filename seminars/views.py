@@ -59,6 +59,7 @@ from seminars.models import (
     SeminarIndexPage,
     SeminarPage,
     Visibility,
+    event_last_day,
     with_slots,
 )
 from seminars.phones import PhoneForm, set_phone
@@ -213,7 +214,12 @@ def calendar_context(index, request) -> dict:
     tz = timezone.get_current_timezone()
     month_start = datetime.combine(first, time.min, tz)
     month_end = month_start + timedelta(days=last_day)
-    in_month = list(with_confirmed(events.filter(start__lt=month_end, end__gte=month_start)))
+    in_month = [
+        event
+        for event in with_confirmed(events.filter(start__lt=month_end, end__gte=month_start))
+        if event_last_day(event.start, event.end)
+        >= first  # not a night of the month before's last day
+    ]
     weeks = []
     for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month
@@ -228,7 +234,7 @@ def calendar_context(index, request) -> dict:
                         for e in in_month
                         if timezone.localtime(e.start).date()
                         <= day
-                        <= timezone.localtime(e.end).date()
+                        <= event_last_day(e.start, e.end)
                     ],
                 }
                 for day in week

@@ -129,6 +129,19 @@ class Area:
 class UnknownArea(ValueError):
     """A hint that names no département or région; the message is French, for the person."""
 
+    def __init__(self, what: str, typed: str):
+        self.what, self.typed = what, typed
+        super().__init__(self.sentence())
+
+    def sentence(self, field: str = "") -> str:
+        """The message; `field` names the request's field it came in (« (champ hint) »), where
+        a form shows it beside the field itself."""
+        where = f" (champ {field})" if field else ""
+        return (
+            f"{self.what}{where} : « {self.typed} ». Indiquez un code (93, 2A, 11) ou un nom "
+            "(Seine-Saint-Denis, Île-de-France)."
+        )
+
 
 @dataclass
 class Candidate:
@@ -286,10 +299,7 @@ class CommuneIndex:
         what = {"departement": "Département inconnu", "region": "Région inconnue"}.get(
             level, "Département ou région inconnu"
         )
-        raise UnknownArea(
-            f"{what} : « {text} ». Indiquez un code (93, 2A, 11) ou un nom "
-            "(Seine-Saint-Denis, Île-de-France)."
-        )
+        raise UnknownArea(what, text)
 
     def match(self, typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
         """`level` ("departement" or "region") says what the hint is; without it, either

@@ -4,7 +4,9 @@
 `{{ moment|french_time }}` -> « 9 h 30 » (never `|date:"H:i"` where a person reads); and sizes:
 `{{ bytes|file_size }}` -> « 25,7 Ko »; and « de » before a name: `{{ r.prenom|de }}` -> « d'Aïcha »,
 `{{ member.name|of_body }}` -> « du CCAS de Bagnolet »; numbers: `{{ 1200|french_number }}` ->
-« 1 200 »."""
+« 1 200 »; counts, 0 and 1 in the singular where Django's `pluralize`
+writes « 0 places »: `{{ n|count:"rencontre tenue,rencontres tenues" }}` -> « 0 rencontre tenue »,
+`place{{ n|french_pluralize }}`, `recevr{{ n|french_pluralize:"a,ont" }}`."""
 
 from django import template
 
@@ -14,7 +16,7 @@ from union.formats import file_size as write_file_size
 from union.formats import french_number as write_french_number
 from union.formats import french_time as write_french_time
 from union.formats import long_date as write_long_date
-from union.formats import with_de
+from union.formats import plural, with_de
 
 register = template.Library()
 
@@ -77,3 +79,30 @@ def of_body(value) -> str:
 def french_number(value) -> str:
     """A whole number with its thousands apart, « 1 200 » (union.formats.french_number)."""
     return write_french_number(value)
+
+
+def _number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def count(value, forms: str) -> str:
+    """The number (french_number) and the noun: union.formats.plural, "singulier,pluriel"."""
+    number = _number(value)
+    singular, _, plural_form = forms.partition(",")
+    if number is None:
+        return ""
+    return plural(number, singular, plural_form or singular)
+
+
+@register.filter
+def french_pluralize(value, suffixes: str = "s") -> str:
+    """Django's `pluralize` with French's rule: the singular suffix for 0 and 1."""
+    number = _number(value)
+    singular, _, plural_suffix = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    if number is None:
+        return ""
+    return singular if number <= 1 else plural_suffix

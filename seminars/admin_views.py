@@ -30,7 +30,7 @@ from seminars.certificates import (
     present_registrations,
 )
 from seminars.check_in import read_check_in_code
-from seminars.door_access import OutsideDoorDays, check_door_access, door_only
+from seminars.door_access import DoorRefusal, check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -134,15 +134,14 @@ ATELIER_UNKNOWN = "Cet atelier n'existe pas ou plus dans cet événement."
 def explained(view):
     """Wrap an organiser's view so that a 404 (or a bad parameter) is an admin page with the
     reason and a link back to the list, instead of Wagtail's generic « page introuvable »; and
-    the desk's refusal outside its days or of a cancelled event (OutsideDoorDays,
-    CancelledForDoor) a 403 page that says why, which
-    Wagtail's admin would turn into its home page's generic refusal."""
+    the desk's refusal outside its days or of a cancelled event (a DoorRefusal) a 403 page that
+    says why, which Wagtail's admin would turn into its home page's generic refusal."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except OutsideDoorDays as refusal:  # or CancelledForDoor: why, and the way back
+        except DoorRefusal as refusal:  # outside its days, or cancelled: why, and the way back
             return _render(
                 request,
                 "problem.html",

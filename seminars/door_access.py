@@ -31,20 +31,28 @@ OUTSIDE_WINDOW = (
 NOT_DOOR_STAFF = "Réservé à l'accueil des participants et aux organisateurs d'événements."
 
 
-class OutsideDoorDays(PermissionDenied):
-    """The desk opening an event outside its days (OUTSIDE_WINDOW): a refusal the volunteer
-    must read, where Wagtail's admin turns a plain PermissionDenied into its home page's
-    generic « pas les autorisations » (admin_views.explained shows this one, its `title` as
-    the page's title)."""
+class DoorRefusal(PermissionDenied):
+    """A refusal the desk's volunteer must read, with its `title` and `message`, where Wagtail's
+    admin turns a plain PermissionDenied into its home page's generic « pas les autorisations »
+    (admin_views.explained shows it as a 403 page)."""
 
-    title = "Hors des jours de l'accueil"
+    title = ""
 
-    def __init__(self, message: str = OUTSIDE_WINDOW):
+    def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
-class CancelledForDoor(OutsideDoorDays):
+class OutsideDoorDays(DoorRefusal):
+    """The desk opening an event outside its days (OUTSIDE_WINDOW)."""
+
+    title = "Hors des jours de l'accueil"
+
+    def __init__(self):
+        super().__init__(OUTSIDE_WINDOW)
+
+
+class CancelledForDoor(DoorRefusal):
     """The desk opening a cancelled event (left out of its window, as by `events_in_window`),
     say from an old link: « annulé », with the date it was, not OUTSIDE_WINDOW, which would be
     wrong on the event's day."""

@@ -294,6 +294,17 @@ class SeminarPage(PortalPreviewMixin, Page):
                 "La clôture des inscriptions ne peut pas suivre la fin de l'événement "
                 f"({_moment(self.end)}) : personne ne s'inscrit à un événement passé.",
             )
+        if dated and self.expire_at and self.expire_at < self.end:
+            # Wagtail's scheduled unpublishing runs without any admin hook: an event that
+            # vanished before its end would leave its registrants expecting it, their links
+            # leading nowhere (wagtail_hooks refuses the same by hand).
+            refuse(
+                "expire_at",
+                "La date d'expiration dépublierait l'événement avant sa fin "
+                f"({_moment(self.end)}), sans prévenir les inscrits. Pour qu'il n'ait pas lieu, "
+                "annulez-le (« Annuler l'événement » dans ses inscriptions) : ils sont "
+                "prévenus.",
+            )
         if self.seats is not None:
             if self.seats < 1:
                 refuse("seats", "Indiquez au moins une place.")

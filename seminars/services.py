@@ -40,7 +40,7 @@ from seminars.tasks import (
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
-from union.formats import plural
+from union.formats import french_number, plural
 from union.insert import insert_new
 from union.slugs import first_free
 from union.task_queue import enqueue_with_transaction
@@ -1497,18 +1497,30 @@ CANNOT_CANCEL_STARTED = (
 )
 
 
+def _events_under(pages, *, descendants: bool = True) -> QuerySet[SeminarPage]:
+    """The events among these pages and, with `descendants`, under them (the calendar's)."""
+    where = Q()
+    for page in pages:
+        where |= Q(path__startswith=page.path) if descendants else Q(pk=page.pk)
+    return SeminarPage.objects.filter(where) if where else SeminarPage.objects.none()
+
+
+def _cancel_instead(one: bool) -> str:
+    """The way out of a refused deletion or unpublishing: « Annuler l'événement »."""
+    return (
+        f"Pour qu'il n'ait pas lieu, annulez-{'le' if one else 'les'} plutôt (« Annuler "
+        "l'événement » dans ses inscriptions) : les inscrits sont prévenus et leurs "
+        "inscriptions conservées."
+    )
+
+
 def deletion_refusal(pages) -> str:
     """Why these pages may not be deleted, in French, or "": an event holding registrations
     (itself, or under a page being deleted: the calendar) would take them with it
     (Registration.seminar cascades), with the check-ins, the attestations and the year
     report's figures. Such an event is cancelled instead; one without registrations may go."""
-    paths = Q()
-    for page in pages:
-        paths |= Q(path__startswith=page.path)
-    if not paths:
-        return ""
     held = list(
-        SeminarPage.objects.filter(paths)
+        _events_under(pages)
         .annotate(held=Count("registrations"))
         .filter(held__gt=0)
         .order_by("start")
@@ -1517,11 +1529,7 @@ def deletion_refusal(pages) -> str:
     if not held:
         return ""
     one = len(held) == 1
-    way = (
-        f"Pour qu'il n'ait pas lieu, annulez-{'le' if one else 'les'} plutôt (« Annuler "
-        "l'événement » dans ses inscriptions) : les inscrits sont prévenus et leurs "
-        "inscriptions conservées."
-    )
+    way = _cancel_instead(one)
     if all(cancelled for _title, _count, cancelled in held):
         way = "Annulé, il reste dans le calendrier, marqué « Annulé »."
     if one:
@@ -1536,4 +1544,61 @@ def deletion_refusal(pages) -> str:
         f"Ces événements ont des inscriptions : {named}. Un événement qui a des inscriptions ne "
         "se supprime pas (elles seraient perdues, avec les émargements, les attestations et les "
         f"chiffres du bilan de l'année). {way}"
+    )
+
+
+def _expected(confirmed: int, waiting: int) -> str:
+    """ "4 personnes inscrites (3 confirmées, 1 en liste d'attente)", "1 personne inscrite",
+    "2 personnes en liste d'attente": whom an event still expects."""
+    if not waiting:
+        return plural(confirmed, "personne inscrite", "personnes inscrites")
+    if not confirmed:
+        return plural(waiting, "personne en liste d'attente", "personnes en liste d'attente")
+    return (
+        f"{plural(confirmed + waiting, 'personne inscrite', 'personnes inscrites')} "
+        f"({plural(confirmed, 'confirmée', 'confirmées')}, "
+        f"{french_number(waiting)} en liste d'attente)"
+    )
+
+
+def unpublish_refusal(pages, *, descendants: bool = True, now: datetime | None = None) -> str:
+    """Why these pages may not be unpublished, in French, or "": a published event still to come
+    (not ended, not cancelled) that people are confirmed or waiting for (itself, or, with
+    `descendants`, under a page being unpublished with its children: the calendar) would vanish
+    without a word to them: they would still expect it, and its page, their personal links and
+    their calendars' links would lead nowhere. Such an event is cancelled instead (they are
+    told), or its registrations are cancelled first. A past, cancelled or draft event may go,
+    and one whose registrations are all cancelled."""
+    now = now or timezone.now()
+    held = list(
+        _events_under(pages, descendants=descendants)
+        .filter(live=True, end__gt=now, cancelled_at__isnull=True)
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+            waiting=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
+        )
+        .filter(Q(confirmed__gt=0) | Q(waiting__gt=0))
+        .order_by("start")
+        .values_list("title", "confirmed", "waiting")
+    )
+    if not held:
+        return ""
+    one = len(held) == 1
+    why = (
+        "ne se dépublie pas (ils ne seraient pas prévenus et l'attendraient encore, mais sa "
+        "page et leurs liens ne mèneraient plus nulle part)."
+    )
+    way = f"{_cancel_instead(one)} Ou annulez d'abord leurs inscriptions."
+    if one:
+        title, confirmed, waiting = held[0]
+        return (
+            f"« {title} » a {_expected(confirmed, waiting)} : un événement à venir qui a des "
+            f"inscrits {why} {way}"
+        )
+    named = ", ".join(
+        f"« {title} » ({_expected(confirmed, waiting)})" for title, confirmed, waiting in held
+    )
+    return (
+        f"Ces événements à venir ont des inscrits : {named}. Un événement à venir qui a des "
+        f"inscrits {why} {way}"
     )

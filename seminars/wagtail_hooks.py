@@ -6,13 +6,15 @@ from django.urls import include, path, reverse
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.pages.unpublish import UnpublishView
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
 from seminars import admin_views, door_views
 from seminars.door_access import can_staff_door, door_only, events_in_window
 from seminars.models import SeminarPage
-from seminars.services import deletion_refusal
+from seminars.services import deletion_refusal, unpublish_refusal
 
 
 class OrganiserMenuItem(MenuItem):
@@ -157,12 +159,60 @@ def keep_events_with_registrations(request, page):
     return None
 
 
+def _refused(request, page, refusal: str):
+    """Back to the page's place in the tree, saying why."""
+    messages.error(request, refusal)
+    parent = page.get_parent()
+    return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+
+
+@hooks.register("before_unpublish_page")
+def keep_events_with_registrants_published(request, page):
+    """Wagtail's « Dépublier » of an event still to come that people are confirmed or waiting for
+    (or of a page above one, the calendar, with its children ticked) is refused: they would not
+    be told. Wagtail runs this hook on the confirmation's POST only; the event's own
+    confirmation page refuses already (EventUnpublishView)."""
+    descendants = bool(request.POST.get("include_descendants"))
+    refusal = unpublish_refusal([page], descendants=descendants)
+    return _refused(request, page, refusal) if refusal else None
+
+
+class EventUnpublishView(UnpublishView):
+    """An event's « Dépublier »: refused on its confirmation page already, as its deletion."""
+
+    def get(self, request, *args, **kwargs):
+        refusal = unpublish_refusal([self.object], descendants=False)
+        if refusal:
+            return _refused(request, self.object, refusal)
+        return super().get(request, *args, **kwargs)
+
+
+class SeminarPageViewSet(PageViewSet):
+    """Wagtail's views of an event page, but for its unpublishing (EventUnpublishView)."""
+
+    model = SeminarPage
+    unpublish_view_class = EventUnpublishView
+    parent_models = ()  # the calendar's listing stays Wagtail's
+
+
+@hooks.register("register_admin_viewset")
+def register_seminar_page_viewset():
+    return SeminarPageViewSet("seminar_pages")
+
+
 @hooks.register("before_bulk_action")
 def keep_events_with_registrations_in_bulk(request, action_type, objects, action_class_instance):
-    """The same for the page listing's bulk « Supprimer »: nothing is deleted."""
-    if action_type != "delete" or not objects or not isinstance(objects[0], Page):
+    """The same for the page listing's bulk « Supprimer » (nothing is deleted) and « Dépublier »
+    (nothing is unpublished; the events under a page count if its children are ticked)."""
+    if action_type not in ("delete", "unpublish") or not objects:
         return None
-    refusal = deletion_refusal(objects)
+    if not isinstance(objects[0], Page):
+        return None
+    if action_type == "unpublish":
+        form = action_class_instance.cleaned_form.cleaned_data
+        refusal = unpublish_refusal(objects, descendants=bool(form.get("include_descendants")))
+    else:
+        refusal = deletion_refusal(objects)
     if refusal:
         messages.error(request, refusal)
         return redirect(action_class_instance.next_url)

@@ -9,6 +9,7 @@ event organisers) authenticate with their session or a token (`/api/v1/auth/toke
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -426,6 +427,15 @@ REGISTRATION_OUT = inline_serializer(
 )
 
 
+LOCATION_HEADER = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    response=[201],
+    description="Adresse de l'inscription créée (organisateurs : lecture et modification)",
+)
+
+
 def _event(pk: int) -> SeminarPage:
     """An event for its organisers (any state, as the admin's screens); 404 in French."""
     event = SeminarPage.objects.filter(pk=pk).first()
@@ -567,6 +577,7 @@ class RegistrationList(APIView):
 
     @extend_schema(
         request=PublicRegistrationInSerializer,
+        parameters=[LOCATION_HEADER],
         responses={
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
@@ -589,7 +600,13 @@ class RegistrationList(APIView):
         form = RegistrationForm(
             data=form_data_from_body(request.data), seminar=seminar, atelier_labels=False
         )
-        return register_from_form(form, source=Registration.Source.API)
+        return register_from_form(
+            form,
+            source=Registration.Source.API,
+            location=lambda registration: request.build_absolute_uri(
+                reverse("api-seminar-registration", args=[seminar.pk, registration.pk])
+            ),
+        )
 
 
 def check_object_body(request) -> None:
@@ -615,10 +632,12 @@ def check_registration_open(seminar: SeminarPage) -> None:
         )
 
 
-def register_from_form(form, *, source: str, actor=None, member=None) -> Response:
+def register_from_form(form, *, source: str, actor=None, member=None, location=None) -> Response:
     """Check a bound registration form (the web pages' rules) and register through
     register_person: 201 (200 when the e-mail's registration was updated) with what was saved,
-    or 400 with the form's French errors under the API's field names."""
+    or 400 with the form's French errors under the API's field names. `location(registration)`:
+    the registration's own URL, sent as the 201's `Location` (none where it has no URL of its
+    own: a member host's API)."""
     if form.is_valid():
         try:
             registration, created = register_person(
@@ -635,7 +654,10 @@ def register_from_form(form, *, source: str, actor=None, member=None) -> Respons
                 # What register_person set: the chosen ateliers, each once.
                 "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
             }
-            return Response(body, status=201 if created else 200)
+            if not created:
+                return Response(body, status=200)
+            headers = {"Location": location(registration)} if location else None
+            return Response(body, status=201, headers=headers)
     return Response(form_errors(form), status=400)
 
 
@@ -1005,6 +1027,21 @@ def _edit_form_data(registration: Registration, body) -> dict:
 
 class RegistrationDetail(APIView):
     permission_classes = [IsOrganiser]
+
+    @extend_schema(
+        responses={
+            200: RegistrationSerializer,
+            404: OpenApiResponse(description="Événement introuvable, ou inscription d'un autre"),
+        },
+    )
+    def get(self, request, pk: int, registration_id: int):
+        """One registration of an event (organisers), as in the event's list: the URL that a
+        registration's 201 answers as `Location`."""
+        registration = _with_list_fields(_event(pk).registrations).filter(pk=registration_id)
+        registration = registration.first()
+        if registration is None:
+            raise Http404("Inscription introuvable pour cet événement.")
+        return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(
         description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "

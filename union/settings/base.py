@@ -194,8 +194,10 @@ SECURE_CSP = {
     # Forms post to their own host. Chromium also checks the redirect that follows a submission:
     # the portal's « Mes espaces » posts on the portal and is redirected to the member host's
     # /acces/<token>/ (union.views.go_to_member_space), hence the member hosts, any port (a
-    # development server's).
-    "form-action": [CSP.SELF, f"*.{PLATFORM_DOMAIN}:*"],
+    # development server's). And the portal's host: a member host's 404 has the portal's search
+    # box, a GET form to the portal's /recherche/ (tenants.services.portal_url: PLATFORM_DOMAIN,
+    # the request's port).
+    "form-action": [CSP.SELF, f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"],
 }
 
 # Django 6.1's MAILERS (EMAIL_BACKEND & co are deprecated). "default" only queues: every e-mail

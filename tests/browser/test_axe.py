@@ -302,6 +302,23 @@ def test_questionnaire_with_its_errors(page, live_server_port, demo):
     audit(page)
 
 
+def test_a_member_host_404_searches_the_portal(page, live_server_port, demo):
+    """A member host's « Page introuvable » has the portal's search box: audited, and its form
+    reaches the portal's /recherche/ in a real browser (the CSP's form-action allows it)."""
+    base = f"http://bondy.localhost:{live_server_port}"
+    open_page(page, f"{base}/connexion/")
+    page.get_by_label("Identifiant (adresse e-mail)").fill(DIRECTOR)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/")
+    response = page.goto(f"{base}/nimportequoi/")
+    assert response.status == 404
+    audit(page)
+    page.get_by_label("Rechercher sur le portail").fill("budget")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    page.wait_for_url(f"http://localhost:{live_server_port}/recherche/?q=budget")
+
+
 MEMBER_PAGES = [
     "/connexion/",
     "/",

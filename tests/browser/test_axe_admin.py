@@ -229,6 +229,10 @@ ORGANISER_PAGES = {
         ["Oui, annuler l'inscription"],
     ),
     "ecrire": (lambda p: f"{p['upcoming']}/ecrire/", ["Destinataires"]),
+    "annuler-evenement": (
+        lambda p: f"{p['upcoming']}/annuler-evenement/",
+        ["Oui, annuler l'événement", "recevront un e-mail"],
+    ),
 }
 
 

@@ -59,7 +59,7 @@ from seminars.services import (
     set_check_in,
     update_registration,
 )
-from seminars.views import listed_events
+from seminars.views import listed_events, with_confirmed
 from tenants.matching import UnknownArea, read_area
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
@@ -236,9 +236,21 @@ class SeminarCreateSerializer(serializers.Serializer):
         return data
 
 
-def events_with_seats():
+def events_with_seats(events=None):
+    """`events` (by default the listed ones, listed_events) with their confirmed people counted
+    and their ateliers' seats taken: what SeminarSerializer reads, in one query per list."""
     ateliers = with_taken(Atelier.objects.all())
-    return listed_events().prefetch_related(Prefetch("ateliers", queryset=ateliers))
+    events = listed_events() if events is None else events
+    return events.prefetch_related(Prefetch("ateliers", queryset=ateliers))
+
+
+def readable_events(request):
+    """The events `GET /api/v1/seminars/{id}/` shows this caller: the list's (public and
+    members-only, live, without a view restriction); for organisers, also the live
+    invitation-only ones, which they register people for without the key (_seminar_for)."""
+    if can_organise(request.user):
+        return events_with_seats(with_confirmed(SeminarPage.objects.live().public()))
+    return events_with_seats()
 
 
 # DRF's BooleanField spellings (true/false, 1/0, yes/no, on/off, any case), and French oui/non.
@@ -254,6 +266,22 @@ def boolean_parameter(request, name: str) -> bool:
     if not raw or raw in FALSE_WORDS:
         return False
     raise ValidationError({name: [f"Paramètre « {name} » invalide : true ou false."]})
+
+
+def location_header(description: str) -> OpenApiParameter:
+    """A 201's `Location` header in the schema: the created thing's own URL."""
+    return OpenApiParameter(
+        "Location",
+        OpenApiTypes.URI,
+        location=OpenApiParameter.HEADER,
+        response=[201],
+        description=description,
+    )
+
+
+EVENT_LOCATION_HEADER = location_header(
+    "Adresse de l'événement créé (`GET /api/v1/seminars/{id}/`)"
+)
 
 
 class SeminarList(generics.ListCreateAPIView):
@@ -283,6 +311,7 @@ class SeminarList(generics.ListCreateAPIView):
 
     @extend_schema(
         request=SeminarCreateSerializer,
+        parameters=[EVENT_LOCATION_HEADER],
         responses={201: SeminarSerializer, 400: OpenApiResponse(description="Erreurs par champ")},
     )
     def post(self, request, *args, **kwargs):
@@ -305,7 +334,36 @@ class SeminarList(generics.ListCreateAPIView):
                 error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
             ) from error
         page = events_with_seats().get(pk=page.pk)
-        return Response(SeminarSerializer(page).data, status=status.HTTP_201_CREATED)
+        location = request.build_absolute_uri(reverse("api-seminar", args=[page.pk]))
+        return Response(
+            SeminarSerializer(page).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": location},
+        )
+
+
+class SeminarDetail(APIView):
+    """One event, as the list shows it: the URL that an event's 201 answers as `Location`."""
+
+    permission_classes = [IsOrganiserOrReadOnly]
+
+    @extend_schema(
+        responses={
+            200: SeminarSerializer,
+            404: OpenApiResponse(
+                description="Événement introuvable : inconnu, non publié, ou sur invitation "
+                "(sauf pour les organisateurs)"
+            ),
+        },
+    )
+    def get(self, request, pk: int):
+        """One event (public and members-only; invitation-only for organisers only), with its
+        seats left, its ateliers and `cancelled`, exactly as in `GET /api/v1/seminars/`."""
+        event = readable_events(request).filter(pk=pk).first()
+        if event is None:
+            # Never a 403: an event this caller may not read does not exist for them.
+            raise Http404("Événement introuvable.")
+        return Response(SeminarSerializer(event).data)
 
 
 class CommuneSerializer(serializers.Serializer):
@@ -427,12 +485,8 @@ REGISTRATION_OUT = inline_serializer(
 )
 
 
-LOCATION_HEADER = OpenApiParameter(
-    "Location",
-    OpenApiTypes.URI,
-    location=OpenApiParameter.HEADER,
-    response=[201],
-    description="Adresse de l'inscription créée (organisateurs : lecture et modification)",
+LOCATION_HEADER = location_header(
+    "Adresse de l'inscription créée (organisateurs : lecture et modification)"
 )
 
 

@@ -7,6 +7,8 @@ from seminars import api
 urlpatterns = [
     path("seminars/", api.SeminarList.as_view(), name="api-seminars"),
     path("seminars/report/", api.YearReportView.as_view(), name="api-seminars-report"),
+    # Digits only (<int:pk>): report/ and check-in/… above are never read as an event.
+    path("seminars/<int:pk>/", api.SeminarDetail.as_view(), name="api-seminar"),
     path(
         "seminars/check-in/<str:code>",
         api.CodeCheckIn.as_view(),

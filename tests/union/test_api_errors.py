@@ -100,7 +100,7 @@ def test_a_nul_character_in_the_url_is_a_400_not_a_500(portal, bondy):
 def test_an_unknown_api_path_is_a_json_404_in_french(portal, bondy):
     """Such a path falls through to Wagtail's page tree, whose 404 was an HTML page."""
     for client, path in (
-        (portal, "/api/v1/seminars/999999/"),
+        (portal, "/api/v1/seminars/999999/inconnue/"),
         (portal, "/api/v1/inconnue/"),
         (member_client(bondy), "/api/v1/inconnue/"),
     ):

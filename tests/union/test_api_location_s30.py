@@ -1,14 +1,14 @@
 """201 Created answers `Location` where the created thing has a URL of its own in the API, on the
 host the request came to (session 30).
 
-Of the API's creations, only a registration for an event on the portal has one: the organisers'
+A registration for an event on the portal has one: the organisers'
 `/api/v1/seminars/{id}/registrations/{registration_id}/`, which reads it (GET) and corrects it
-(PATCH). An event (`POST /api/v1/seminars/`), a board member, and the imports (activity, ABS
+(PATCH). So has an event (`POST /api/v1/seminars/` → `/api/v1/seminars/{id}/`: tests in
+tests/seminars/test_seminar_detail_s30.py). A board member and the imports (activity, ABS
 values, registrations) have no URL of their own: no `Location`. On a member host, a registration
 made by the member has no URL of its own there either (the portal's is the organisers'): no
 `Location`, and above all none pointing to another host."""
 
-import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,28 +17,10 @@ from rest_framework.authtoken.models import Token
 
 from tests.conftest import make_person, member_client
 from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.test_api import post_json, registration_body
 from tests.union.test_api_schema import generate
 
 pytestmark = pytest.mark.django_db
-
-
-def post_json(client: Client, url: str, body: dict):
-    return client.post(url, json.dumps(body), content_type="application/json")
-
-
-def registration_body(**overrides) -> dict:
-    body = {
-        "nom": "Durand",
-        "prenom": "Aïcha",
-        "email": "aicha@exemple.fr",
-        "commune": "93053",
-        "fonction": "maire_adjoint",
-        "ateliers": [],
-        "needs": "",
-        "consent": True,
-    }
-    body.update(overrides)
-    return body
 
 
 def staff_api() -> Client:

@@ -189,6 +189,7 @@ URLS = [
     ("/api/schema/", "/api/schema/", "portail", "anonyme", OK),
     ("/api/docs/", "/api/docs/", "portail", "anonyme", OK),
     ("GET /api/v1/seminars/", "/api/v1/seminars/?upcoming=1", "portail", "anonyme", OK),
+    ("GET /api/v1/seminars/{id}/", "/api/v1/seminars/{upcoming}/", "portail", "anonyme", OK),
     ("/api/v1/guides/", "/api/v1/guides/", "portail", "anonyme", OK),
     ("/api/v1/experiences/", "/api/v1/experiences/", "portail", "anonyme", OK),
     ("GET /api/v1/indicators/", "/api/v1/indicators/", "portail", "anonyme", OK),

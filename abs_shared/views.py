@@ -750,11 +750,6 @@ def served_by_a_member(commune: Commune) -> bool:
     ).exists()
 
 
-# How a column of territory_references names its territory: « Paris » alone would read as the
-# commune.
-LEVEL_WORDS = presenters.LEVEL_WORDS
-
-
 def territory_references(subject: Subject) -> dict | None:
     """The reference values of a commune's territories (intercommunality, département, région,
     France), each indicator at the latest year one of them has: what the portrait of a commune
@@ -774,8 +769,15 @@ def territory_references(subject: Subject) -> dict | None:
     latest = {}
     for indicator, year, _level, _code in values:
         latest[indicator] = max(year, latest.get(indicator, year))
+    # Each column names its level: « Paris » alone would read as the commune.
     columns = [
-        (level, code, f"{name} ({LEVEL_WORDS[level]})" if level in LEVEL_WORDS else name)
+        (
+            level,
+            code,
+            f"{name} ({presenters.LEVEL_WORDS[level]})"
+            if level in presenters.LEVEL_WORDS
+            else name,
+        )
         for level, code, name in subject.territories
         if any(key[2:] == (level, code) for key in values)
     ]

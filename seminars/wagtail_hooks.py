@@ -147,23 +147,19 @@ def registrations_button(page, user, view_name=None, next_url=None):
         )
 
 
-@hooks.register("before_delete_page")
-def keep_events_with_registrations(request, page):
-    """Wagtail's « Supprimer » of an event that holds registrations (or of a page above one, the
-    calendar) is refused, on its confirmation page already: cancel the event instead."""
-    refusal = deletion_refusal([page])
-    if refusal:
-        messages.error(request, refusal)
-        parent = page.get_parent()
-        return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
-    return None
-
-
 def _refused(request, page, refusal: str):
     """Back to the page's place in the tree, saying why."""
     messages.error(request, refusal)
     parent = page.get_parent()
     return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+
+
+@hooks.register("before_delete_page")
+def keep_events_with_registrations(request, page):
+    """Wagtail's « Supprimer » of an event that holds registrations (or of a page above one, the
+    calendar) is refused, on its confirmation page already: cancel the event instead."""
+    refusal = deletion_refusal([page])
+    return _refused(request, page, refusal) if refusal else None
 
 
 @hooks.register("before_unpublish_page")

@@ -59,7 +59,7 @@ from seminars.services import (
     set_check_in,
     update_registration,
 )
-from seminars.views import listed_events, with_confirmed
+from seminars.views import listed_events
 from tenants.matching import UnknownArea, read_area
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
@@ -248,9 +248,7 @@ def readable_events(request):
     """The events `GET /api/v1/seminars/{id}/` shows this caller: the list's (public and
     members-only, live, without a view restriction); for organisers, also the live
     invitation-only ones, which they register people for without the key (_seminar_for)."""
-    if can_organise(request.user):
-        return events_with_seats(with_confirmed(SeminarPage.objects.live().public()))
-    return events_with_seats()
+    return events_with_seats(listed_events(invitations=can_organise(request.user)))
 
 
 # DRF's BooleanField spellings (true/false, 1/0, yes/no, on/off, any case), and French oui/non.

@@ -88,15 +88,13 @@ AT_MOST_EVERY_TEN_MINUTES = "(un message au plus toutes les dix minutes)"
 PAST_PAGE_SIZE = 12
 
 
-def listed_events(*, counted: bool = True):
-    """Live events anyone may see in lists and feeds (invitation-only events never are), with
-    their confirmed people counted (`counted`) for the seats their lists show."""
-    events = (
-        SeminarPage.objects.live()
-        .public()
-        .exclude(visibility=Visibility.INVITATION)
-        .order_by("start")
-    )
+def listed_events(*, counted: bool = True, invitations: bool = False):
+    """Live events anyone may see in lists and feeds (invitation-only events never are, but
+    with `invitations`: what organisers may read one by one in the API), with their confirmed
+    people counted (`counted`) for the seats their lists show."""
+    events = SeminarPage.objects.live().public().order_by("start")
+    if not invitations:
+        events = events.exclude(visibility=Visibility.INVITATION)
     return with_confirmed(events) if counted else events
 
 
@@ -214,12 +212,13 @@ def calendar_context(index, request) -> dict:
     tz = timezone.get_current_timezone()
     month_start = datetime.combine(first, time.min, tz)
     month_end = month_start + timedelta(days=last_day)
-    in_month = [
-        event
-        for event in with_confirmed(events.filter(start__lt=month_end, end__gte=month_start))
-        if event_last_day(event.start, event.end)
-        >= first  # not a night of the month before's last day
-    ]
+    # Each event's first and last local day, once (the grid asks for them on every day).
+    spans = []
+    for event in with_confirmed(events.filter(start__lt=month_end, end__gte=month_start)):
+        last = event_last_day(event.start, event.end)
+        if last >= first:  # not a night of the month before's last day
+            spans.append((event, timezone.localtime(event.start).date(), last))
+    in_month = [event for event, _starts_on, _ends_on in spans]
     weeks = []
     for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month
@@ -230,11 +229,7 @@ def calendar_context(index, request) -> dict:
                     "date": day,
                     "in_month": day.month == first.month,
                     "events": [
-                        e
-                        for e in in_month
-                        if timezone.localtime(e.start).date()
-                        <= day
-                        <= event_last_day(e.start, e.end)
+                        event for event, starts_on, ends_on in spans if starts_on <= day <= ends_on
                     ],
                 }
                 for day in week

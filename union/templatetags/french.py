@@ -102,7 +102,7 @@ def count(value, forms: str) -> str:
 def french_pluralize(value, suffixes: str = "s") -> str:
     """Django's `pluralize` with French's rule: the singular suffix for 0 and 1."""
     number = _number(value)
-    singular, _, plural_suffix = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    singular, _, plural_suffix = suffixes.rpartition(",")  # no comma: ("", "", suffixes)
     if number is None:
         return ""
     return singular if number <= 1 else plural_suffix

@@ -3,6 +3,7 @@ communes, attendance sheets, counts and a message to every registrant. Union adm
 organisers only."""
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.postgres.lookups import Unaccent
@@ -12,6 +13,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -95,7 +97,7 @@ from seminars.stats import event_figures, figures_file, figures_filename
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
 from union import roles
-from union.formats import long_date, plural, with_de
+from union.formats import french_list, long_date, plural, with_de
 from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
 from union.task_queue import read_queue_state
@@ -178,6 +180,9 @@ def _id(value, message: str = NOT_FOUND) -> int:
 
 def _render(request, template: str, seminar: SeminarPage | None, title: str, **context):
     context.update({"seminar": seminar, "page_title": title, "header_icon": "date"})
+    # Once for the page rather than on each of 400 rows: the list's filters that its forms send
+    # back (`query`) and one CSRF field (a single token is valid for every form of the page).
+    context.update(row_query=request.GET.urlencode(), csrf_input=csrf_input(request))
     return render(request, f"seminars/admin/{template}", context, status=context.pop("status", 200))
 
 
@@ -402,6 +407,8 @@ def registrations(request, pk: int):
         retention=retention_dates(seminar),
         shown_atelier=shown_atelier,
         atelier_counts=atelier_counts(shown_atelier) if shown_atelier else None,
+        # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
+        back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
     )
 
 
@@ -886,11 +893,29 @@ def flagged(request, pk: int):
                     "convient aussi."
                 )
         if code:
-            registration = fix_commune(registration, code, actor=request.user)
-            messages.success(request, f"Commune {with_de(name)} corrigée : {registration.commune}.")
-            outside = outside_members_only(seminar, registration)
-            if outside:
-                messages.warning(request, outside)
+            # The same text typed by others (a list imported with one typo): corrected with it.
+            same = " ".join(registration.commune_typed.split()).casefold()
+            fixed = [
+                fix_commune(row, code, actor=request.user)
+                for row in seminar.registrations.filter(commune_status="flagged")
+                .exclude(status="cancelled")
+                .order_by("nom", "prenom")
+                if row.pk == registration.pk
+                or " ".join(row.commune_typed.split()).casefold() == same
+            ] or [fix_commune(registration, code, actor=request.user)]
+            commune = fixed[0].commune
+            if len(fixed) == 1:
+                messages.success(request, f"Commune {with_de(name)} corrigée : {commune}.")
+            else:
+                names = french_list([f"{row.prenom} {row.nom}" for row in fixed])
+                messages.success(
+                    request,
+                    f"Commune corrigée pour {len(fixed)} inscriptions ({names}) : {commune}.",
+                )
+            for row in fixed:
+                outside = outside_members_only(seminar, row)
+                if outside:
+                    messages.warning(request, outside)
             return redirect("seminars_admin:flagged", pk=seminar.pk)
         problem = {
             "registration": registration.pk,

@@ -7,6 +7,7 @@ ateliers; never an e-mail address, a phone number or the needs. Every write goes
 organisers' services and is audited the same way (set_check_in, set_atelier_presence,
 register_at_the_door, confirm_over_capacity)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied
@@ -40,7 +41,7 @@ from seminars.forms import (
     search_words,
 )
 from seminars.models import PRESENT, Registration, SeminarPage, position_label, waiting_positions
-from seminars.services import RegistrationError, register_at_the_door
+from seminars.services import RegistrationError, register_at_the_door, same_person
 from union.formats import with_de
 
 Status = Registration.Status
@@ -180,12 +181,55 @@ class WalkInForm(ManualRegistrationForm):
         del self.fields["present_now"]
         self.fields.pop("needs", None)
         self.fields.pop("phone", None)  # an organiser adds it: the desk handles no numbers
+        if self.is_bound and self.data.get("homonym"):
+            self.offer_homonym()
+
+    def offer_homonym(self) -> None:
+        """« C'est une autre personne (homonyme) », offered once someone of the same name was
+        found registered (same_name_registrations): ticked, the walk-in is added all the same."""
+        self.fields.setdefault("homonym", forms.BooleanField(label=HOMONYM, required=False))
+
+    def homonym(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("homonym"))
+
+
+HOMONYM = "C'est une autre personne (homonyme)"
+
+
+def same_name_registrations(seminar: SeminarPage, form: WalkInForm) -> list[Registration]:
+    """The registrations of the event under the name typed (nom and prénom, whatever the case,
+    the accents, the spaces and the hyphens: services.same_person), unless cancelled. The desk
+    sees no address: the person may be there already, registered with another one (or one
+    mistyped), and adding her again would take a second seat and send a confirmation to the
+    wrong address."""
+    data = form.to_data()
+    registrations = (
+        seminar.registrations.exclude(status=Status.CANCELLED)
+        .select_related("commune")
+        .only("pk", "nom", "prenom", "status", "checked_in_at", "commune_typed", "commune__nom")
+        .order_by("nom", "prenom", "pk")
+    )
+    return [registration for registration in registrations if same_person(registration, data)]
+
+
+def already_here(seminar: SeminarPage, registrations: list[Registration]) -> list:
+    """The people of the same name, for the walk-in page: each with the address of her row in
+    the door list (searched by her name as registered), and the check-in button's address and
+    the search it comes back to."""
+    row_urls(registrations, seminar, check_in="seminars_admin:door_check_in")
+    for registration in registrations:
+        query = QueryDict(mutable=True)
+        query["q"] = f"{registration.nom} {registration.prenom}"
+        registration.query = query.urlencode()
+        registration.row_url = door_list_url(seminar, registration.query, registration)
+    return registrations
 
 
 def existing_registration(seminar: SeminarPage, form: WalkInForm) -> Registration | None:
     """A registration of the event that the walk-in would update (the same address, or without
     one the same name and commune, as register_person finds it), unless cancelled: the desk
-    checks the person in from the list instead of rewriting her registration."""
+    checks the person in from the list instead of rewriting her registration. Someone of the
+    same name at another address is asked about next (same_name_registrations)."""
     data = form.cleaned_data
     registrations = seminar.registrations.exclude(status=Status.CANCELLED)
     if data.get("email"):
@@ -203,6 +247,7 @@ def door_add(request, pk: int):
     seminar = _event(request, pk)
     form = WalkInForm(request.POST or None, seminar=seminar)
     back = door_list_url(seminar)
+    already = []
     if request.method == "POST" and form.is_valid():
         if not seminar.check_in_expected():
             form.add_error(None, present_now_refusal(seminar))
@@ -212,10 +257,19 @@ def door_add(request, pk: int):
                 "Cette personne est déjà inscrite à cet événement : cherchez-la par son nom dans "
                 "la liste de l'accueil pour l'émarger.",
             )
+        elif not form.homonym() and (same_name := same_name_registrations(seminar, form)):
+            name = f"{same_name[0].prenom} {same_name[0].nom}"  # as registered
+            already = already_here(seminar, same_name)
+            form.offer_homonym()
+            form.add_error(
+                None,
+                f"{name} est déjà inscrit(e) à cet événement : émargez cette inscription "
+                f"ci-dessous si c'est la même personne, ou cochez « {HOMONYM} » pour l'ajouter.",
+            )
         else:
             try:
                 registration, created, beyond = register_at_the_door(
-                    seminar, form.to_data(), actor=request.user
+                    seminar, form.to_data(), actor=request.user, source=Registration.Source.DOOR
                 )
             except RegistrationError as error:
                 form.add_registration_errors(error)
@@ -237,5 +291,7 @@ def door_add(request, pk: int):
         submit="Ajouter et émarger",
         summary_title="La personne n'est pas ajoutée : des informations sont à corriger",
         back_url=back,
+        already=already,
+        event_day=seminar.is_event_day(),
         status=400 if form.errors else 200,
     )

@@ -4,7 +4,7 @@ import unicodedata
 
 from django import forms
 from django.contrib.postgres.lookups import Unaccent
-from django.db.models import CharField, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, Lower, Replace
 from django.forms.boundfield import BoundField
 
@@ -23,10 +23,12 @@ from seminars.services import (
     CommuneResolution,
     RegistrationData,
     RegistrationError,
+    _full_error,  # the services' own refusal of a full atelier, word for word
     check_atelier_choice,
     resolve_commune,
 )
 from tenants.fields import AreaHintField
+from tenants.matching import INSEE_CODE
 from union.formats import plural
 
 
@@ -421,6 +423,52 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
         "au-delà de la jauge si l'événement est complet (la page le dira), et sa présence émargée.",
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        if "ateliers" in self.fields and "ateliers" not in self.errors:
+            self.check_atelier_seats(cleaned)
+        return cleaned
+
+    def check_atelier_seats(self, cleaned: dict) -> None:
+        """A full atelier refused with the form's other errors, not on a second submit once they
+        are corrected (audit of session 31). A courtesy, on the seats counted for the labels'
+        « (complet) »: the services' count under the event's lock stays the rule, and they
+        refuse only what they would (register_person, update_registration): a new atelier for
+        someone confirmed, or for someone new while the event has seats (with none left, she
+        waits, for any atelier). An atelier the person holds is never full for her. The API's
+        edit form counts no seats (atelier_labels=False): the service answers alone."""
+        chosen = set(cleaned.get("ateliers") or [])
+        if not chosen or self.ateliers_shown is None:
+            return
+        registration = self.registration_updated(cleaned)
+        status = registration.status if registration is not None else None
+        if status == Registration.Status.WAITLISTED:
+            return
+        held = set()
+        if status == Registration.Status.CONFIRMED:
+            held = set(registration.ateliers.values_list("pk", flat=True))
+        elif self.seminar.seats_left() <= 0:
+            return
+        full = full_atelier_ids(self.ateliers_shown) & (chosen - held)
+        if full:
+            ateliers = [atelier for atelier in self.ateliers_shown if atelier.pk in full]
+            self.add_registration_errors(_full_error(self.seminar, ateliers))
+
+    def registration_updated(self, cleaned: dict) -> Registration | None:
+        """The registration the add would update, as register_person finds it (_find_existing):
+        the same address, or without one the same name and commune."""
+        email = (cleaned.get("email") or "").strip().lower()
+        if email:
+            return self.seminar.registrations.filter(email=email).first()
+        if not (cleaned.get("nom") and cleaned.get("prenom") and self.commune_resolution):
+            return None
+        return self.seminar.registrations.filter(
+            email="",
+            nom__iexact=cleaned["nom"].strip(),
+            prenom__iexact=cleaned["prenom"].strip(),
+            commune_typed__iexact=self.commune_resolution.typed,
+        ).first()
+
 
 class EditRegistrationForm(ManualRegistrationForm):
     """The organiser corrects a registration: the manual add's fields and rules, filled in with
@@ -445,6 +493,9 @@ class EditRegistrationForm(ManualRegistrationForm):
                 f"Fonction saisie : « {typed} ». Si la fonction retenue ne convient pas, "
                 "choisissez-en une autre, ou « Autre » en précisant la fonction."
             )
+
+    def registration_updated(self, cleaned: dict) -> Registration:
+        return self.registration
 
     def match_commune(self, cleaned: dict) -> CommuneResolution:
         """A commune left as shown keeps its match, or its flag (commune_left_as_shown). A hint
@@ -689,7 +740,7 @@ class RegistrationFilterForm(forms.Form):
         choices=[("", "Tous"), *Registration.Status.choices],
         error_messages=UNKNOWN_FILTER,
     )
-    commune = forms.CharField(label="Commune", required=False)
+    commune = forms.CharField(label="Commune (nom ou code INSEE)", required=False)
     fonction = forms.ChoiceField(
         label="Fonction",
         required=False,
@@ -776,7 +827,11 @@ def matching_people(queryset, typed: str):
 def matching_communes(queryset, typed: str):
     """The registrations whose commune, official or as typed, contains every word typed, whatever
     the accents, the case and the hyphens (« Epinay » finds Épinay-sur-Seine, « saint denis »
-    Saint-Denis): `icontains` found nobody from « Epinay »."""
+    Saint-Denis): `icontains` found nobody from « Epinay ». An INSEE code (« 93066 », « 2A004 »)
+    finds the registrations matched to that commune, or typed as that code."""
+    code = typed.strip().upper()
+    if INSEE_CODE.match(code):
+        return queryset.filter(Q(commune_id=code) | Q(commune_typed__iexact=code))
     text = Concat(Coalesce("commune__nom", Value("")), Value(" "), "commune_typed")
     haystack = Replace(Unaccent(Lower(text)), Value("-"), Value(" "))
     return containing_every_word(

@@ -139,6 +139,14 @@ class ImportResult:
     kept_fonctions: list[str] = dataclasses.field(default_factory=list)
     # People already registered whose ateliers and needs were kept (the file's were not used).
     kept_choices: int = 0
+    # Of `imported`, the lines of people already registered: changed by the file, or not. The
+    # others are new registrations.
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def new(self) -> int:
+        return self.imported - self.updated - self.unchanged
 
 
 @dataclass
@@ -575,6 +583,7 @@ def import_registrations(
     result.kept_fonctions = [typed for typed, code in interpreted.items() if code == Fonction.AUTRE]
     refused: list[ImportIssue] = []
     with transaction.atomic():
+        before = _as_written(seminar)
         for line, data in parsed:
             try:
                 registration, created = register_person(
@@ -587,6 +596,12 @@ def import_registrations(
                 refused += refusal_issues(seminar, line, error, columns)
                 continue
             result.imported += 1
+            if not created:
+                written = tuple(getattr(registration, name) for name in IMPORT_WRITES)
+                if before.get(registration.pk) == written:
+                    result.unchanged += 1
+                else:
+                    result.updated += 1
             result.kept_choices += not created and bool(data.atelier_ids or data.needs)
             result.flagged += registration.commune_status == Registration.CommuneStatus.FLAGGED
             result.confirmed += registration.status == Registration.Status.CONFIRMED
@@ -602,6 +617,29 @@ def import_registrations(
             flagged=result.flagged,
         )
     return result
+
+
+# What an import can change on a registration already there (services._fill, its status).
+IMPORT_WRITES = [
+    "nom",
+    "prenom",
+    "email",
+    "commune_id",
+    "commune_typed",
+    "commune_status",
+    "commune_suggestions",
+    "fonction",
+    "fonction_text",
+    "phone",
+    "status",
+]
+
+
+def _as_written(seminar: SeminarPage) -> dict[int, tuple]:
+    """The event's registrations before an import, by id: what it may change (IMPORT_WRITES),
+    to tell the people it updated from those it left as they were."""
+    rows = Registration.objects.filter(seminar=seminar).values_list("pk", *IMPORT_WRITES)
+    return {pk: tuple(values) for pk, *values in rows}
 
 
 def refusal_issues(
@@ -671,9 +709,22 @@ def _full(seminar: SeminarPage, atelier: Atelier) -> str:
 def result_messages(result: ImportResult) -> list[str]:
     """What an import did, in French, for the organiser: the counts and the columns not read
     first, then what to check (fonctions read from typed text, choices kept)."""
+    already = [
+        plural(count, f"personne déjà inscrite, {one}", f"personnes déjà inscrites, {many}")
+        for count, one, many in (
+            (result.updated, "mise à jour", "mises à jour"),
+            (result.unchanged, "inchangée", "inchangées"),
+        )
+        if count
+    ]
+    if already:
+        # The same list again: say who was added, not that every line was imported.
+        said_new = plural(result.new, "nouvelle inscription", "nouvelles inscriptions")
+        opening = f"{' ; '.join([said_new, *already])}. Inscriptions de ce fichier : "
+    else:
+        opening = f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
     summary = (
-        f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
-        f"{plural(result.confirmed, 'confirmée', 'confirmées')}, "
+        opening + f"{plural(result.confirmed, 'confirmée', 'confirmées')}, "
         f"{result.waitlisted} en liste d'attente, "
         f"{plural(result.flagged, 'commune à vérifier', 'communes à vérifier')}."
     )

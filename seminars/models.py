@@ -768,6 +768,8 @@ class Registration(models.Model):
         IMPORT = "import", "Import"
         MANUAL = "manual", "Ajout par l'organisateur"
         MEMBER = "member", "Inscription par un CCAS membre"
+        # Someone who turned up unregistered, added at the welcome desk (door_views.door_add).
+        DOOR = "door", "Ajout à l'accueil"
 
     seminar = models.ForeignKey(SeminarPage, on_delete=models.CASCADE, related_name="registrations")
     nom = models.CharField(max_length=150)

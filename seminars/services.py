@@ -512,7 +512,8 @@ def address_taken_message(registration: Registration, source: str) -> str:
             "fichier ou, s'il s'agit de cette personne, corrigez son inscription avec « Modifier » "
             "dans la liste des inscriptions (ou son nom dans le fichier)."
         )
-    # A member CCAS does not read the registrations of others: the name is not given.
+    # A member CCAS does not read the registrations of others, nor the desk the addresses
+    # (Source.DOOR): the name is not given.
     return (
         "Cette adresse est déjà inscrite à cet événement au nom d'une autre personne : "
         "vérifiez-la, ou inscrivez cette personne sans adresse e-mail."
@@ -1203,15 +1204,16 @@ def confirm_over_capacity(
 
 
 def register_at_the_door(
-    seminar: SeminarPage, data: RegistrationData, *, actor
+    seminar: SeminarPage, data: RegistrationData, *, actor, source: str = Source.MANUAL
 ) -> tuple[Registration, bool, OverCapacity | None]:
     """The manual add's « présent(e) maintenant »: someone who turns up is registered (or her
     registration updated), confirmed even beyond the seats, and checked in, in one transaction:
     the e-mail of the waiting list that registering alone would send never leaves (the task
     skips someone no longer waiting), only the confirmation. Returns the registration, whether
-    it was created, and what the confirmation over capacity did (None when a seat was free)."""
+    it was created, and what the confirmation over capacity did (None when a seat was free).
+    `source`: Source.DOOR for the welcome desk's walk-ins (« Ajout à l'accueil »)."""
     with transaction.atomic():
-        registration, created = register_person(seminar, data, source=Source.MANUAL, actor=actor)
+        registration, created = register_person(seminar, data, source=source, actor=actor)
         if registration.status == Status.CONFIRMED:
             if registration.checked_in_at is None:
                 set_check_in(registration, True, actor=actor)

@@ -44,6 +44,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
+from email.header import Header
 from email.message import MIMEPart
 from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
@@ -273,6 +274,42 @@ def _keep_for_resending(context: TaskContext, summary: dict, message: dict) -> N
         type(row).objects.filter(pk=row.pk).update(args_kwargs={"args": [kept], "kwargs": {}})
 
 
+# --- a subject every mail client reads back ------------------------------------------------
+
+
+class EncodedSubject:
+    """Writes a non-ASCII subject as RFC 2047 encoded words, folded by `email.header.Header`.
+
+    The standard library's own folding (policy.default, policy.SMTP: CPython gh-144156, fixed
+    in 2026, not in our 3.13) could glue two encoded words together (`…?==?utf-8?q?…`), which
+    strict clients show raw, and drop or double a space where it folded: « Inscription
+    confirmée : Atelier début de  mandat ». Header encodes the whole subject, the no-break
+    spaces included, in words that fold only between them, where a reader ignores the
+    whitespace: it parses back to exactly the text written, at any length. An ASCII subject
+    goes through Header too (not encoded): the library's folding could start it with a space."""
+
+    def message(self, *, policy=policy.default):
+        msg = super().message(policy=policy)
+        subject = str(self.subject)
+        folded = Header(
+            subject,
+            "us-ascii" if subject.isascii() else "utf-8",
+            maxlinelen=policy.max_line_length or 78,
+            header_name="Subject",
+        ).encode()
+        del msg["Subject"]
+        msg.set_raw("Subject", folded)  # as folded: the policy would fold it again
+        return msg
+
+
+class _Message(EncodedSubject, EmailMessage):
+    pass
+
+
+class _MessageWithAlternatives(EncodedSubject, EmailMultiAlternatives):
+    pass
+
+
 # --- an HTML e-mail with its images inside ---------------------------------------------------
 
 
@@ -284,7 +321,7 @@ class InlineImage:
     filename: str = ""
 
 
-class EmailWithInlineImages(EmailMultiAlternatives):
+class EmailWithInlineImages(EncodedSubject, EmailMultiAlternatives):
     """An HTML e-mail whose images go in a multipart/related with the HTML alternative (RFC
     2387), where mail clients look for `cid:` images: as plain attachments beside the
     alternatives, several clients list them as attachments or do not show them at all. Django
@@ -355,7 +392,7 @@ def serialize_message(message: EmailMessage) -> dict:
 
 def rebuild_message(data: dict) -> EmailMessage:
     """The message `serialize_message` described, attachments as they were attached."""
-    cls = EmailMultiAlternatives if data["alternatives_class"] else EmailMessage
+    cls = _MessageWithAlternatives if data["alternatives_class"] else _Message
     if data.get("inline_images"):  # absent from the rows queued before it existed
         cls = EmailWithInlineImages
     message = cls(

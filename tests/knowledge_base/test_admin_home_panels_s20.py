@@ -182,7 +182,7 @@ def test_organisers_see_their_events_at_a_glance(events):
 
     assert heading_text(panel, "Communes à vérifier") == "Communes à vérifier (1)"
     (row,) = section(panel, "Communes à vérifier")
-    assert row.startswith("Atelier passé : 1 commune à vérifier")
+    assert row.startswith("Atelier passé : 1 inscription à vérifier")
     assert panel.find("a", href=f"/admin/inscriptions/{past.pk}/communes/") is not None
 
     assert heading_text(panel, "Inscriptions closes") == (

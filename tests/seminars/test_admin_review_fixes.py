@@ -339,5 +339,5 @@ def test_a_date_or_a_number_in_a_name_column_is_refused(tmp_path):
         parse(path.read_bytes(), "liste.xlsx")
     assert [(e.line, e.column, e.message) for e in failure.value.errors] == [
         (2, "Nom", "« 05/01/2026 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
-        (3, "Prénom", "« 1234.5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
+        (3, "Prénom", "« 1 234,5 » n'est pas un nom : une date ou un nombre dans cette colonne ?"),
     ]

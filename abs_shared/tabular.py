@@ -64,7 +64,7 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
         data = data.encode()
     if not data.strip():
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
-    # A percentage cell reads « 26.4 % », as Excel shows it: its stored 0.264 is no rate.
+    # A percentage cell reads « 26,4 % », as Excel shows it: its stored 0.264 is no rate.
     raw_rows = [cells for _line, cells in read_rows(data, name, percent_cells=True)]
     if not raw_rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])

@@ -96,10 +96,28 @@ def reported_issues(errors: list[ImportIssue]) -> list[ImportIssue]:
 EXCEL_DIGITS = 15
 
 
+def excel_decimal(value: float) -> Decimal:
+    """A finite float as Excel holds it for display: 15 significant digits, normalised."""
+    return Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize()
+
+
+def french_cell_number(number: Decimal) -> str:
+    """A number of a workbook as French Excel shows it: a whole number as it is, without
+    separator or exponent ("12", "2023", "93000": years, postal codes and phone numbers read as
+    typed), a decimal one with a decimal comma and its thousands grouped ("12,5", "50 900,5", by
+    french_number's narrow no-break space). Every importer reads both ways alike: they all take
+    the comma for the decimal separator and drop the spaces between thousands."""
+    if not number:  # -0 too
+        return "0"
+    if number == number.to_integral_value():
+        return format(number, "f")  # "f": 1E+3 is 1000
+    return french_number(number, -number.as_tuple().exponent)
+
+
 def cell_text(value) -> str:
-    """A cell as the person sees it in their spreadsheet: an XLSX number reads as Excel shows it
-    in its general format (15 significant digits), without exponent or a trailing ".0", so that
-    12.0 reads "12" and 0.7999999999999999 (a sum, shown 0,8) reads "0.8"; a date reads
+    """A cell as the person sees it in their spreadsheet: an XLSX number reads as French Excel
+    shows it (15 significant digits, french_cell_number), without exponent or a trailing ".0", so
+    that 12.0 reads "12" and 0.7999999999999999 (a sum, shown 0,8) reads "0,8"; a date reads
     "05/01/2026", a boolean "VRAI" or "FAUX", so that the importers' messages quote them so."""
     if value is None:
         return ""
@@ -117,7 +135,7 @@ def cell_text(value) -> str:
             return str(value)
         if value == 0:  # -0.0 too
             return "0"
-        return format(Decimal(format(value, f".{EXCEL_DIGITS}g")).normalize(), "f")
+        return french_cell_number(excel_decimal(value))
     return str(value).strip()
 
 
@@ -128,7 +146,7 @@ def read_rows(
 
     Blank lines are kept, so that the numbers match what the person sees in their spreadsheet.
     `percent_cells`: a workbook's number formatted as a percentage reads as Excel shows it,
-    « 26.4 % » rather than the stored 0.264 (percent_cell_text), for an import whose values may
+    « 26,4 % » rather than the stored 0.264 (percent_cell_text), for an import whose values may
     be rates (the ABS); the caller reads the sign. Raises ImportRejected when the file can't be
     read.
     """
@@ -311,15 +329,16 @@ def is_percent_format(number_format: str | None) -> bool:
 
 def percent_cell_text(cell) -> str:
     """cell_text of a workbook cell, except that a number formatted as a percentage reads as
-    Excel shows it: « 26.4 % » for a stored 0.264 (its 15 digits first, then times 100)."""
+    Excel shows it: « 26,4 % » for a stored 0.264 (its 15 digits first, then times 100)."""
     value = cell.value
     if (
         isinstance(value, int | float)
         and not isinstance(value, bool)
+        and math.isfinite(value)
         and is_percent_format(getattr(cell, "number_format", None))
     ):
-        shown = Decimal(cell_text(value)) * 100
-        return f"{format(shown.normalize(), 'f')} %"
+        shown = Decimal(value) if isinstance(value, int) else excel_decimal(value)
+        return f"{french_cell_number((shown * 100).normalize())}\u00a0%"
     return cell_text(value)
 
 

@@ -77,12 +77,14 @@ def activity_figure(
 
 @dataclass(frozen=True)
 class Mismatch:
-    """A validated DOMIC value that differs from the report of its year."""
+    """A validated DOMIC value that differs from the report of its year; `published`: the
+    pool holds it as it stands (the list says « Publiée le … », so the note says « publiée »)."""
 
     observation_pk: int
     year: int
     value: Decimal
     count: int
+    published: bool = False
 
     @property
     def sentence(self) -> str:
@@ -90,9 +92,10 @@ class Mismatch:
         report = ReportFigure(self.year, self.count).sentence.removeprefix(
             f"Rapport d'activité {self.year} : "
         )
+        state = "publiée" if self.published else "validée"
         return (
             f"Élections de domicile actives {self.year} : {shown} dans les indicateurs ABS "
-            f"(valeur validée), {report} dans le rapport d'activité {self.year}. Les deux "
+            f"(valeur {state}), {report} dans le rapport d'activité {self.year}. Les deux "
             "comptent les mêmes personnes : vérifiez l'un ou l'autre."
         )
 
@@ -113,6 +116,12 @@ def mismatches(member: MemberCCAS) -> list[Mismatch]:
             count = report_count(observation.year)
             if count is not None and observation.value != count:
                 differing.append(
-                    Mismatch(observation.pk, observation.year, observation.value, count)
+                    Mismatch(
+                        observation.pk,
+                        observation.year,
+                        observation.value,
+                        count,
+                        published=observation.is_published,
+                    )
                 )
         return differing

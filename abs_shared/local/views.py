@@ -166,7 +166,7 @@ def observation_form(request, pk: int | None = None):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, f"{saved.indicator.label}, {saved.year} : enregistré comme brouillon."
+                request, f"{saved.indicator.label}, {saved.year} : enregistrée comme brouillon."
             )
             return HttpResponseRedirect(back)
     return render(
@@ -343,10 +343,13 @@ def import_file(request):
         except ImportRejected as rejected:
             errors, error_total = rejected.errors, rejected.total
         else:
+            # A director validates the drafts; an agent's wait for the direction.
+            director = has_member_role(request, DIRECTOR)
+            who = "à valider" if director else "à faire valider par la direction"
+            drafts = "comme brouillon" if summary.count <= 1 else "comme brouillons"
             messages.success(
                 request,
-                f"{plural(summary.count, 'valeur importée', 'valeurs importées')} comme brouillons, "
-                "à faire valider par la direction.",
+                f"{plural(summary.count, 'valeur importée', 'valeurs importées')} {drafts}, {who}.",
             )
             if summary.blank_insee_columns:
                 columns = ", ".join(summary.blank_insee_columns)

@@ -119,7 +119,7 @@ def test_a_percentage_cell_for_an_indicator_that_is_no_rate_is_refused(montreuil
     ((line, column, message),) = [(e.line, e.column, e.message) for e in rejected.value.errors]
     assert (line, column) == (2, "valeur")
     assert message == (
-        "«\u00a021340 %\u00a0»\u00a0: cet indicateur ne se mesure pas en pourcentage "
+        "«\u00a021340\u00a0%\u00a0»\u00a0: cet indicateur ne se mesure pas en pourcentage "
         "(unité\u00a0: euros par an)\u00a0; écrivez le nombre seul."
     )
 

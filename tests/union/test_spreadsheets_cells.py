@@ -20,15 +20,15 @@ from union.spreadsheets import ImportRejected, cell_text, read_rows, workbook_by
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (0.1 + 0.7, "0.8"),  # stored 0.7999999999999999, shown 0,8
-        (1.1 + 2.2, "3.3"),
+        (0.1 + 0.7, "0,8"),  # stored 0.7999999999999999, shown 0,8
+        (1.1 + 2.2, "3,3"),
         (12.0, "12"),
         (-0.0, "0"),
-        (1234.5, "1234.5"),
-        (-3.25, "-3.25"),
+        (1234.5, "1\u202f234,5"),  # as French Excel shows it (H14, s31)
+        (-3.25, "-3,25"),
         (1e16, "10000000000000000"),  # no exponent for a large number…
-        (1.5e-7, "0.00000015"),  # …nor for a small one
-        (0.123456789012345678, "0.123456789012346"),  # 15 significant digits, as Excel
+        (1.5e-7, "0,00000015"),  # …nor for a small one
+        (0.123456789012345678, "0,123456789012346"),  # 15 significant digits, as Excel
         (12, "12"),
         ("  texte ", "texte"),
         (None, ""),
@@ -67,7 +67,7 @@ def test_an_amount_summed_in_excel_reads_as_shown(tmp_path):
     )
     assert read_rows(content, "activite.xlsx")[1] == (
         2,
-        ["2024", "Secours", "Transports", "3", "0.8"],
+        ["2024", "Secours", "Transports", "3", "0,8"],
     )
     rows, errors = parse_activity_file("activite.xlsx", content)
     assert errors == []

@@ -13,6 +13,8 @@ ALL_ROLES = (Membership.Role.DIRECTOR, Membership.Role.AGENT, Membership.Role.VI
 
 def membership_for(request) -> Membership | None:
     """The membership of the request's user in the host's member space, if any."""
+    from tenants.services import is_union_staff_account
+
     tenant = getattr(request, "tenant", None)
     user = request.user
     if tenant is None or tenant.schema_name == "public" or not user.is_authenticated:
@@ -20,7 +22,12 @@ def membership_for(request) -> Membership | None:
     cached = getattr(request, "membership", None)
     if cached is not None and cached.user_id == user.pk:
         return cached
-    return Membership.objects.filter(user=user, member_id=tenant.pk, user__is_active=True).first()
+    membership = Membership.objects.filter(
+        user=user, member_id=tenant.pk, user__is_active=True
+    ).first()
+    if membership is not None and is_union_staff_account(user):
+        return None  # The union's team never enters a member's space (union.middleware).
+    return membership
 
 
 def has_member_role(request, roles=ALL_ROLES) -> bool:

@@ -356,15 +356,23 @@ def tell_of_access(
     )
 
 
+def is_union_staff_account(user) -> bool:
+    """Whether `user` is an account of the union's team (Django staff, superuser or a union
+    group): the one definition of who never enters a member's space, for the union's admin
+    (refuse_union_staff_as_direction), a director's team page (tenants.workspace.services
+    .invite_team_member) and the member host's door (union.middleware, tenants.access)."""
+    from union.roles import is_union_staff
+
+    return bool(user.is_staff or is_union_staff(user))
+
+
 def refuse_union_staff_as_direction(user, *, actor=None) -> None:
     """The union opens a member's space to the member's direction, never to itself: an
     administrator who named herself (or a colleague) director entered the space and read all of
     it. `user`: the account of the address typed, None for a new one."""
-    from union.roles import is_union_staff
-
     if user is None:
         return
-    if user.is_staff or is_union_staff(user) or (actor is not None and user.pk == actor.pk):
+    if is_union_staff_account(user) or (actor is not None and user.pk == actor.pk):
         raise MembershipError(
             f"{user.email} est un compte de l'équipe de l'union : l'union n'entre pas dans les "
             "espaces de ses membres. Invitez la directrice ou le directeur du CCAS avec sa "

@@ -11,6 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
 from tenants.models import Membership
+from tenants.services import is_union_staff_account
 
 # Paths of a member host that a visitor who is not (yet) a member may reach.
 OPEN_MEMBER_PATHS = ("/connexion/", "/deconnexion/", "/acces/", "/static/", "/api/", "/favicon.ico")
@@ -104,12 +105,18 @@ class MemberSpaceMiddleware:
             request.membership = Membership.objects.filter(
                 user=user, member=member, user__is_active=True
             ).first()
+        # The union's team never enters a member's space, even with an access the direction gave
+        # it before the team page refused that (tenants.services.is_union_staff_account).
+        union_staff = request.membership is not None and is_union_staff_account(user)
+        if union_staff:
+            request.membership = None
         if request.path.startswith(OPEN_MEMBER_PATHS):
             return self.get_response(request)
         if not user.is_authenticated:
             return HttpResponseRedirect(f"{reverse('login')}?next={request.get_full_path()}")
         if request.membership is None:
-            return render(request, "tenants/forbidden.html", {"member": member}, status=403)
+            context = {"member": member, "union_staff": union_staff}
+            return render(request, "tenants/forbidden.html", context, status=403)
         return self.get_response(request)
 
 

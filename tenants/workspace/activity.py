@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tenants.workspace.models import ActivityFigure
-from union.formats import french_number, plural
+from union.formats import french_list, french_number, plural
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
 
@@ -247,6 +247,26 @@ def key_figures(entered: Iterable[tuple[str, str]]) -> dict[str, KeyFigure | Non
         else:
             figures[pole_key] = None
     return figures
+
+
+def key_figure_name_error(pole: str, category: str) -> str | None:
+    """Why `category` may not be entered in `pole`, if it is the name of the pole's key figure
+    (« Secours accordés (total) », with or without « (total) », any case or accents): that figure
+    is the sum of the pole's categories, the report adds them up itself. A line of that name was
+    accepted, then left out of the key figure it was meant to be (and named as not counted)."""
+    usual = _CATALOGUE_BY_POLE.get(fold(pole))
+    if usual is None or not usual.adds:
+        return None
+    total = fold(usual.total_label)
+    bare = fold(usual.total_label.replace("(total)", ""))
+    if fold(category) not in {total, bare}:
+        return None
+    parts = [c.label for c in usual.categories if c.unit == usual.adds]
+    return (
+        f"« {category.strip()} » est le chiffre clé du pôle {usual.name} : la plateforme le "
+        "calcule en additionnant les catégories du pôle. Saisissez plutôt chacune d'elles : "
+        f"{french_list(parts)}."
+    )
 
 
 def member_categories() -> set[tuple[str, str]]:
@@ -864,6 +884,8 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 line_errors.append(
                     ImportIssue(number, labels[column], f"Texte trop long ({len(text)} > {limit}).")
                 )
+        if pole and category and (refused := key_figure_name_error(pole, category)):
+            line_errors.append(ImportIssue(number, labels["category"], refused))
         count = amount = None
         if cell_text(cells["count"]):
             try:

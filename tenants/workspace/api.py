@@ -339,6 +339,12 @@ class BoardMemberList(generics.ListCreateAPIView):
                 f"La mandature {mandate.label} est terminée : seule la direction modifie "
                 "l'historique du conseil d'administration."
             )
+        # Opening a mandature is the direction's, on the page as here (views.mandate_add).
+        if mandate is None and not has_member_role(request, (Membership.Role.DIRECTOR,)):
+            raise PermissionDenied(
+                f"Aucune mandature en cours : seule la direction du {request.tenant.kind} ouvre "
+                "une mandature ; vous saisirez ensuite les membres du conseil."
+            )
         serializer = self.get_serializer(
             data=request.data, context={**self.get_serializer_context(), "mandate": mandate}
         )

@@ -39,7 +39,7 @@ from tenants.workspace.compliance import board_authorities
 from tenants.workspace.models import ActivityFigure, BoardMandate, Document
 from tenants.workspace.services import last_invitations, team_names, team_sort_key
 from union.audit import record_audit
-from union.formats import french_number, long_date
+from union.formats import french_number, long_date, plural
 from union.spreadsheets import csv_bytes
 
 logger = logging.getLogger(__name__)
@@ -723,10 +723,12 @@ def readme_text(member: MemberCCAS, summary: ArchiveSummary, now: datetime, acto
     for path, description in sorted(summary.files.items()):
         lines.append(f"- {path} : {description}")
     lines.append("- LISEZ-MOI.txt : ce fichier.")
-    lines += ["", f"Documents : {summary.documents} fichier(s) copié(s)."]
+    copied = plural(summary.documents, "fichier copié", "fichiers copiés")
+    lines += ["", f"Documents : {copied}."]
     if summary.missing_documents:
         lines.append(
-            f"{len(summary.missing_documents)} document(s) dont le fichier est introuvable dans "
+            plural(len(summary.missing_documents), "document", "documents")
+            + " dont le fichier est introuvable dans "
             "le stockage de l'espace (listés dans documents/index.csv) : "
             + " ; ".join(summary.missing_documents)
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tenants.models import Intercommunality, MemberCCAS
 from tenants.workspace.models import BoardMandate, BoardMember
-from union.formats import long_date
+from union.formats import long_date, plural
 
 Seat = BoardMember.Seat
 Category = BoardMember.Category
@@ -179,7 +179,7 @@ def check_parity(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> Ru
     elected = len(_of_seat(members, Seat.ELECTED))
     appointed = len(_of_seat(members, Seat.APPOINTED))
     ok = elected == appointed
-    detail = f"{elected} élu(s) et {appointed} nommé(s)."
+    detail = f"{plural(elected, 'élu', 'élus')} et {plural(appointed, 'nommé', 'nommés')}."
     if not ok:
         detail += " Ils doivent être en nombre égal."
     return RuleResult(
@@ -189,10 +189,10 @@ def check_parity(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> Ru
 
 def check_group_sizes(members: list[BoardMember], authorities=CCAS_AUTHORITIES) -> RuleResult:
     problems = []
-    for seat, word in ((Seat.ELECTED, "élus"), (Seat.APPOINTED, "nommés")):
+    for seat, word in ((Seat.ELECTED, "élu"), (Seat.APPOINTED, "nommé")):
         count = len(_of_seat(members, seat))
         if not MIN_PER_GROUP <= count <= MAX_PER_GROUP:
-            problems.append(f"{count} {word}")
+            problems.append(plural(count, word, f"{word}s"))
     ok = not problems
     detail = (
         "Chaque groupe compte entre 4 et 8 membres."
@@ -211,7 +211,10 @@ def check_associations(members: list[BoardMember], authorities=CCAS_AUTHORITIES)
     detail = (
         "Les quatre catégories d'associations sont représentées parmi les nommés."
         if ok
-        else "Catégorie(s) absente(s) parmi les nommés : " + " ; ".join(missing) + "."
+        else ("Catégorie absente" if len(missing) == 1 else "Catégories absentes")
+        + " parmi les nommés : "
+        + " ; ".join(missing)
+        + "."
     )
     return RuleResult(
         "associations",

@@ -4,6 +4,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from tenants.workspace.activity import ActivityReport, Line
+from tenants.workspace.templatetags.workspace_tags import signed_percent
 from union.formats import french_number
 from union.spreadsheets import append_row, csv_bytes, new_sheet, set_widths, workbook_bytes
 
@@ -14,9 +15,8 @@ def _french(value, decimals: int = 0) -> str:
 
 
 def _pct(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return ("+" if value > 0 else "") + _french(value, 1) + " %"
+    # The report page's « +12,5 % », « −3,0 % » (a minus sign, not a hyphen).
+    return "" if value is None else signed_percent(value)
 
 
 def headers(report: ActivityReport) -> list[str]:
@@ -62,7 +62,8 @@ def _category(line: Line, report: ActivityReport) -> str:
         notes = [f"hors {', '.join(line.left_out)}"] if line.left_out else []
         if incomplete:
             notes.append("saisie incomplète")
-        return "Total du pôle" + (f" ({' ; '.join(notes)})" if notes else "")
+        # The key figure's name, as the report page says it (« Secours accordés (total) »).
+        return line.measure + (f" ({' ; '.join(notes)})" if notes else "")
     text = f"Chiffre clé du pôle : {line.measure}"
     return f"{text} (saisie incomplète)" if incomplete else text
 
@@ -134,6 +135,8 @@ def to_xlsx(report: ActivityReport, title: str) -> bytes:
         if line.category is None:
             for cell in row_cells:
                 cell.font = Font(bold=True)
+        for column in ("C", "D"):
+            sheet[f"{column}{row}"].number_format = "#,##0"
         for column in ("F", "G"):
             sheet[f"{column}{row}"].number_format = "#,##0.00 €"
         for column in ("E", "H"):

@@ -12,6 +12,7 @@ from tenants.workspace.activity import (
     TooLarge,
     activity_year_error,
     invalid_count_message,
+    key_figure_name_error,
     latest_activity_year,
     parse_amount,
     parse_integer,
@@ -434,6 +435,13 @@ class ActivityFigureForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Montant invalide : des euros positifs, au plus deux décimales (ex. 1 234,50)."
             ) from None
+
+    def clean(self):
+        data = super().clean()
+        pole, category = data.get("pole"), data.get("category")
+        if pole and category and (refused := key_figure_name_error(pole, category)):
+            self.add_error("category", refused)
+        return data
 
     # Neither a count nor an amount: the model's CheckConstraint says so, in French, once.
 

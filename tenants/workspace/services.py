@@ -15,6 +15,7 @@ from tenants.models import MemberCCAS, Membership, PublicMemberProfile
 from tenants.services import (
     grant_membership,
     invited_to_set_password,
+    is_union_staff_account,
     revoke_membership,
     send_set_password_email,
     tell_of_access,
@@ -1114,6 +1115,14 @@ def invite_team_member(
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None and not existing.is_active:
         raise WorkspaceError(CANNOT_INVITE.format(email=email))
+    if existing is not None and is_union_staff_account(existing):
+        # As the union's admin refuses it (refuse_union_staff_as_direction): the union's team
+        # does not enter its members' spaces, not even when their direction invites it.
+        raise WorkspaceError(
+            f"{email} est un compte de l'équipe de l'union : l'union n'entre pas dans les "
+            f"espaces de ses membres. Invitez une personne de votre {member.kind} avec sa propre "
+            "adresse."
+        )
     membership = grant_membership(
         member,
         email,

@@ -301,6 +301,16 @@ def _check_can_edit_board(request, mandate: BoardMandate) -> None:
         raise_forbidden()
 
 
+def _check_direction_dates_mandates(request) -> None:
+    """Opening a mandature and changing its dates are the direction's, as « Renouveler le
+    conseil » is: agents enter and edit the board's members within a mandature."""
+    if not has_member_role(request, DIRECTOR):
+        raise PermissionDenied(
+            f"Seule la direction du {request.tenant.kind} ouvre une mandature ou en change les "
+            "dates ; vous pouvez saisir et modifier les membres du conseil."
+        )
+
+
 @member_role_required()
 def board(request):
     return _mandate_view(request, current_mandate())
@@ -313,6 +323,7 @@ def board_mandate(request, pk: int):
 
 @write_required
 def mandate_add(request):
+    _check_direction_dates_mandates(request)
     form = MandateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +354,7 @@ def _mandate_saved_message(mandate: BoardMandate, adjusted: list[BoardMember]) -
 @write_required
 def mandate_edit(request, pk: int):
     mandate = get_object_or_404(BoardMandate, pk=pk)
-    _check_can_edit_board(request, mandate)
+    _check_direction_dates_mandates(request)
     title = f"Modifier la mandature {mandate.label}"  # before the form writes the typed label
     form = MandateForm(request.POST or None, instance=mandate)
     if request.method == "POST" and form.is_valid():
@@ -426,7 +437,7 @@ def _confirm_delete(request, *, title, lead, details, cancel, advice=""):
 def mandate_delete(request, pk: int):
     """A term entered by mistake goes, once nobody sits in it (services.delete_mandate)."""
     mandate = get_object_or_404(BoardMandate, pk=pk)
-    _check_can_edit_board(request, mandate)
+    _check_direction_dates_mandates(request)  # the mandature's, as opening it
     back = f"/conseil/mandats/{mandate.pk}/"
     try:
         if request.method == "GET":
@@ -837,6 +848,8 @@ def domiciliation(request):
             "missing": [f for f in figures if f.count is None],
             "due": due,
             "days_left": (due - today).days,
+            # The figures are those of 31 December: before then, what is typed is provisional.
+            "year_not_over": year >= today.year,
             "pole": activity.domiciliation_pole(year),
             **_roles(request),
         },

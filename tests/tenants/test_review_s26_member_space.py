@@ -137,9 +137,9 @@ def test_an_agent_cannot_add_a_seat_to_an_ended_board_through_the_api(two_member
 
 
 def test_a_seat_refused_by_the_api_opens_no_mandate(bondy):
-    agent = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
+    director = member_client(bondy, make_person(bondy, "direction@bondy.test"))
     # A nommé without the category of association he represents: refused…
-    response = agent.post(
+    response = director.post(
         "/api/v1/board/members/", {**SEAT, "seat": "appointed"}, content_type="application/json"
     )
     assert response.status_code == 400

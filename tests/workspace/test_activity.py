@@ -237,7 +237,7 @@ def test_export_csv(two_years, clients):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Pôle", "Catégorie", "Nombre 2025", "Nombre 2024"]
     assert rows[1] == ["Secours", "Transports", "12", "10", "20,0", "1234,50", "1000,00", "23,5"]
-    assert rows[2][:2] == ["Secours", "Total du pôle"]
+    assert rows[2][:2] == ["Secours", "Secours accordés (total)"]
     assert rows[3][:5] == ["Seniors", "Visites à domicile", "80", "", ""]
 
 

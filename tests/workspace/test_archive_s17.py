@@ -286,7 +286,7 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
     for path in names - {"LISEZ-MOI.txt"}:
         if not path.startswith("documents/") or path == "documents/index.csv":
             assert f"- {path} : " in readme, path
-    assert "documents/<catégorie>/" in readme and "Documents : 3 fichier(s) copié(s)." in readme
+    assert "documents/<catégorie>/" in readme and "Documents : 3 fichiers copiés." in readme
     assert "UTF-8 (avec BOM), séparateur point-virgule" in readme
     assert "aucun mot de passe" in readme
 
@@ -396,7 +396,7 @@ def test_a_document_whose_file_is_lost_is_listed_not_fatal(bondy):
     assert index["Perdu"][4] == "(fichier introuvable dans le stockage de l'espace)"
     assert index["Gardé"][4] == "documents/autres/Gardé.pdf"
     readme = archive.read("LISEZ-MOI.txt").decode("utf-8-sig")
-    assert "1 document(s) dont le fichier est introuvable" in readme and "Perdu" in readme
+    assert "1 document dont le fichier est introuvable" in readme and "Perdu" in readme
 
 
 # --- A member that is suspended or leaves ------------------------------------------------------
@@ -479,9 +479,10 @@ def test_the_departure_e_mail_and_the_union_pages_say_how_to_get_the_data_back(
     assert "pendant la suspension, personne n'entre dans l'espace" in suspension
     assert f"sa direction aura {DEPARTURE_ARCHIVE_DAYS} jours pour télécharger" in suspension
     confirm = text_of(admin.get(f"/admin/membres/{bondy.pk}/statut/?status=left"))
+    assert f"pendant {DEPARTURE_ARCHIVE_DAYS} jours après le départ, jusqu'au " in confirm
     assert (
-        f"pendant {DEPARTURE_ARCHIVE_DAYS} jours après le départ, sa direction pourra encore se "
-        "connecter pour télécharger en une archive ZIP toutes les données de l'espace"
+        "inclus, sa direction pourra encore se connecter pour télécharger en une archive ZIP "
+        "toutes les données de l'espace"
     ) in confirm
     assert "L'union n'entre pas dans l'espace" in confirm
 

@@ -81,7 +81,7 @@ def test_a_mandate_over_the_running_one_is_refused_with_the_end_date_to_set(bond
 
 def test_a_mandate_whose_dates_overlap_another_is_refused_on_the_right_field(bondy, clients):
     make_board(bondy)
-    client = clients["agent"]
+    client = clients["director"]  # opening a mandature is the direction's (session 31)
     # Starting earlier without an end, it would run over 2020-2026: the end is what is wrong.
     response = client.post(
         "/conseil/mandats/ajouter/", {"label": "2014-2020", "start": "2014-04-05", "end": ""}

@@ -31,7 +31,7 @@ def test_adding_a_member_breaks_parity_and_says_so(bondy, clients):
     )
     assert response.status_code == 302
     page = clients["agent"].get("/conseil/").content.decode()
-    assert "Non conforme" in page and "5 élu(s) et 4 nommé(s)" in page
+    assert "Non conforme" in page and "5 élus et 4 nommés" in page
 
 
 def test_appointed_member_needs_a_category_and_form_keeps_input(bondy, clients):
@@ -70,7 +70,7 @@ def test_new_mandate_becomes_current(bondy, clients):
     # The renewal: the previous mandate ends first (mandates do not overlap).
     with schema_context(bondy.schema_name):
         BoardMandate.objects.filter(pk=mandate.pk).update(end=date(2026, 3, 31))
-    response = clients["agent"].post(
+    response = clients["director"].post(
         "/conseil/mandats/ajouter/", {"label": "2026-2032", "start": "2026-04-01"}
     )
     assert response.status_code == 302

@@ -52,7 +52,7 @@ def test_two_presidents_fail_alone():
 def test_unequal_groups_fail_parity_alone():
     members = compliant_board(None, elected=4, appointed=5)
     assert only_failing(members) == "parity"
-    assert "4 élu(s) et 5 nommé(s)" in check_board(members).rules[1].detail
+    assert "4 élus et 5 nommés" in check_board(members).rules[1].detail
 
 
 @pytest.mark.parametrize("size", [9, 10])

@@ -19,7 +19,7 @@ def test_dashboard_sums_up_the_member(bondy, clients):
     )
     page = clients["viewer"].get("/").content.decode()
     assert "CCAS de Bondy" in page and "Seine-Saint-Denis" in page
-    assert "1 point à corriger" in page and "4 élu(s) et 5 nommé(s)" in page
+    assert "1 point à corriger" in page and "4 élus et 5 nommés" in page
     assert "Activité 2025" in page and "+50,0\u00a0%" in page and "−10,0\u00a0%" in page
 
 

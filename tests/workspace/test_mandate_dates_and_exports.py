@@ -234,15 +234,17 @@ def test_the_exports_say_which_figures_are_missing(partial_2025):
     bondy_client, montreuil_client = partial_2025
 
     rows = csv_rows(bondy_client, 2025)
-    total = next(row for row in rows if row[:1] == ["Secours"] and row[1].startswith("Total"))
-    assert total[1] == "Total du pôle (saisie incomplète)" and total[4] == ""
+    total = next(
+        row for row in rows if row[:1] == ["Secours"] and row[1].startswith("Secours accordés")
+    )
+    assert total[1] == "Secours accordés (total) (saisie incomplète)" and total[4] == ""
     assert rows[-3] == []  # the notes come after a blank line, below the figures
     assert rows[-2] == [INCOMPLETE]
     assert rows[-1][0].startswith(STOPPED)
 
     cells = [row[0] for row in xlsx_rows(bondy_client, 2025)]
     assert INCOMPLETE in cells and any(str(c).startswith(STOPPED) for c in cells)
-    assert ("Total du pôle (saisie incomplète)") in [
+    assert ("Secours accordés (total) (saisie incomplète)") in [
         row[1] for row in xlsx_rows(bondy_client, 2025)
     ]
 
@@ -252,7 +254,7 @@ def test_the_exports_say_which_figures_are_missing(partial_2025):
     # Montreuil's 2025 is complete: compared, no note.
     rows = csv_rows(montreuil_client, 2025)
     assert all("Saisie incomplète" not in cell for row in rows for cell in row)
-    assert rows[-1][:2] == ["Secours", "Total du pôle"]
+    assert rows[-1][:2] == ["Secours", "Secours accordés (total)"]
     assert rows[-1][4] == "35,7"  # 19 against 14
     assert not any("Saisie incomplète" in str(row[0]) for row in xlsx_rows(montreuil_client, 2025))
     assert "Saisie incomplète" not in pdf_text(montreuil_client, 2025)

@@ -124,14 +124,19 @@ def test_a_pole_shows_its_key_figure_never_a_sum_of_unlike_figures(reviewed, bon
         )
     )
     summaries = {
-        row[0]: row for row in rows[1:] if len(row) > 1 and row[1].startswith(("Total", "Chiffre"))
+        row[0]: row
+        for row in rows[1:]
+        if len(row) > 1 and row[1].startswith(("Secours accordés", "Chiffre"))
     }
     assert summaries[DOMICILIATION][1:3] == [
         "Chiffre clé du pôle : Domiciliations actives au 31 décembre",
         "412",
     ]
     assert summaries["Aides facultatives"][2] == "723"
-    assert summaries["Secours"][1:3] == ["Total du pôle (hors Commissions de secours)", "28"]
+    assert summaries["Secours"][1:3] == [
+        "Secours accordés (total) (hors Commissions de secours)",
+        "28",
+    ]
 
     data = bondy_client.get("/api/v1/activity/?year=2025").json()
     totals = {total["pole"]: total["count"] for total in data["totals"]}

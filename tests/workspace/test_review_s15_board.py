@@ -455,7 +455,8 @@ def test_deleting_seats_and_changing_past_boards_are_the_directors(bondy, client
         assert BoardMandate.objects.filter(pk=empty_past.pk).exists()
     # The running board stays the agent's to keep up to date.
     assert agent.get(f"/conseil/membres/{current_seat.pk}/").status_code == 200
-    assert agent.get(f"/conseil/mandats/{current.pk}/modifier/").status_code == 200
+    # The mandature's dates are the direction's, as the renewal (session 31).
+    assert agent.get(f"/conseil/mandats/{current.pk}/modifier/").status_code == 403
     # And the links say so: no « Supprimer » for an agent, nothing to change on a past board.
     page = agent.get("/conseil/").content.decode()
     assert f'/conseil/membres/{current_seat.pk}/"' in page

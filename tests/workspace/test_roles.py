@@ -45,7 +45,9 @@ def test_anonymous_is_sent_to_login_and_outsiders_are_refused(bondy, montreuil, 
 @pytest.mark.parametrize("path", WRITE_PAGES)
 def test_viewer_cannot_open_write_pages(bondy, clients, path):
     assert clients["viewer"].get(path).status_code == 403
-    assert clients["agent"].get(path).status_code == 200
+    # Opening a mandature is the direction's, as renewing the board (session 31).
+    direction_only = path == "/conseil/mandats/ajouter/"
+    assert clients["agent"].get(path).status_code == (403 if direction_only else 200)
     assert clients["director"].get(path).status_code == 200
 
 
@@ -96,7 +98,12 @@ def test_api_roles(bondy, clients, tmp_path):
     )
     seat = {"first_name": "A", "last_name": "B", "seat": "elected", "start": "2020-07-01"}
     assert clients["viewer"].post("/api/v1/board/members/", seat).status_code == 403
-    assert clients["agent"].post("/api/v1/board/members/", seat).status_code == 201
+    # No mandature yet: opening one is the direction's (session 31), then agents seat people.
+    refused = clients["agent"].post("/api/v1/board/members/", seat)
+    assert refused.status_code == 403 and "seule la direction" in refused.json()["detail"]
+    assert clients["director"].post("/api/v1/board/members/", seat).status_code == 201
+    other_seat = {**seat, "first_name": "C", "last_name": "D"}
+    assert clients["agent"].post("/api/v1/board/members/", other_seat).status_code == 201
     anonymous = host_client(bondy.domain_name)
     for url in ("/api/v1/profile/", "/api/v1/board/compliance/", "/api/v1/activity/"):
         assert anonymous.get(url).status_code in (401, 403)

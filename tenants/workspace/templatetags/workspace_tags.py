@@ -31,6 +31,14 @@ def euros(value) -> str:
 DIRECTIONS = {1: ("↑", "hausse"), -1: ("↓", "baisse"), 0: ("→", "stable")}
 
 
+def signed_percent(value: Decimal) -> str:
+    """« +12,5 % », « −3,0 % » (the minus sign, not a hyphen), « 0,0 % »: a change as the report
+    page prints it, for the exports too (tenants.workspace.exports)."""
+    direction = (value > 0) - (value < 0)
+    sign = {1: "+", -1: "−", 0: ""}[direction]
+    return f"{sign}{french_number(abs(value), 1)}\u00a0%"
+
+
 @register.filter
 def evolution(value: Decimal | None):
     """'↑ +12,5 %' with « hausse » for screen readers; an em dash when there is nothing to
@@ -39,12 +47,10 @@ def evolution(value: Decimal | None):
         return NO_EVOLUTION
     direction = (value > 0) - (value < 0)
     arrow, word = DIRECTIONS[direction]
-    sign = {1: "+", -1: "−", 0: ""}[direction]
     return format_html(
-        '<span class="evolution"><span aria-hidden="true">{}\u00a0</span>{}{}\u00a0%'
+        '<span class="evolution"><span aria-hidden="true">{}\u00a0</span>{}'
         '<span class="visually-hidden"> ({})</span></span>',
         arrow,
-        sign,
-        french_number(abs(value), 1),
+        signed_percent(value),
         word,
     )

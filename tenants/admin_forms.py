@@ -1,5 +1,7 @@
 """Forms of the union's member-management screens (Wagtail admin)."""
 
+from datetime import date, datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -8,6 +10,28 @@ from tenants.fields import AreaHintField
 from tenants.matching import fold, match_in_union
 from tenants.models import Intercommunality, MemberCCAS, Membership
 from tenants.services import MembershipError, refuse_union_staff_as_direction
+from union.formats import long_date
+
+# No member joined the union before this day: an earlier date is a typing slip (1850 for 1950).
+EARLIEST_JOINING = date(1950, 1, 1)
+
+
+class DayPicker(forms.DateInput):
+    """The browser's date picker, which reads ISO dates only: a date typed the French way
+    (02/12/2026) and refused is shown again in the picker rather than lost."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                return datetime.strptime(value.strip(), "%d/%m/%Y").date().isoformat()
+            except ValueError:
+                return value
+        return super().format_value(value)
 
 
 class OnboardMemberForm(forms.Form):
@@ -33,7 +57,7 @@ class OnboardMemberForm(forms.Form):
     )
     joined_on = forms.DateField(
         label="Date d'adhésion",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayPicker(attrs={"min": EARLIEST_JOINING.isoformat()}),
         required=False,
         help_text="Vide : aujourd'hui.",
         error_messages={
@@ -47,6 +71,25 @@ class OnboardMemberForm(forms.Form):
         "elle a déjà un compte, l'adresse de l'espace). Vide : vous pourrez l'inviter plus "
         "tard depuis la fiche du membre.",
     )
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data.get("joined_on")
+        if joined_on is None:
+            return joined_on
+        if joined_on < EARLIEST_JOINING:
+            raise forms.ValidationError(
+                "Date d'adhésion trop ancienne : au plus tôt le "
+                f"{long_date(EARLIEST_JOINING, weekday=False)}.",
+                code="too_early",
+            )
+        today = timezone.localdate()
+        if joined_on > today:
+            raise forms.ValidationError(
+                "Date d'adhésion dans le futur : au plus tard aujourd'hui, le "
+                f"{long_date(today, weekday=False)}.",
+                code="too_late",
+            )
+        return joined_on
 
     def clean_director_email(self):
         email = self.cleaned_data["director_email"].strip().lower()
@@ -68,6 +111,7 @@ class OnboardMemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["joined_on"].initial = timezone.localdate
+        self.fields["joined_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         # French day-first dates too, where no date picker fills the ISO form.
         self.fields["joined_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -54,7 +54,7 @@ from tenants.services import (
     set_member_status,
 )
 from tenants.workspace import archive
-from union.formats import plural
+from union.formats import long_date, plural
 from union.models import AuditEntry
 from union.roles import is_union_admin
 
@@ -541,7 +541,14 @@ def member_status(request, pk: int):
         return redirect(back)
     label = MemberCCAS.Status(status).label.lower()
     if status == member.status:
-        messages.info(request, f"{the_body(member.name, capital=True)} est déjà : {label}.")
+        # « Le CCAS de Bondy est déjà actif. », « … a déjà quitté l'union. » (CCAS and CIAS are
+        # both masculine).
+        already = {
+            MemberCCAS.Status.ACTIVE: "est déjà actif",
+            MemberCCAS.Status.SUSPENDED: "est déjà suspendu",
+            MemberCCAS.Status.LEFT: "a déjà quitté l'union",
+        }[status]
+        messages.info(request, f"{the_body(member.name, capital=True)} {already}.")
         return redirect(back)
     confirmed = request.method == "POST" and request.POST.get("confirmed")
     form = MemberStatusForm(data if confirmed else None, initial={"status": status})
@@ -577,6 +584,10 @@ def member_status(request, pk: int):
             "directions_told": told,
             "no_direction_to_tell": NO_DIRECTION_TO_TELL,
             "archive_days": archive.DEPARTURE_ARCHIVE_DAYS,
+            # A departure recorded now: its last day for the archive, as the e-mail gives it.
+            "archive_until": long_date(
+                archive.archive_deadline(timezone.localdate()), weekday=False
+            ),
             "back": back,
             "page_title": actions[status],
             "header_icon": "group",

@@ -4,8 +4,10 @@ labelled in French: Wagtail's LoginForm declares the field without a label, so D
 
 from wagtail.admin.forms.auth import LoginForm
 
+from union.user_forms import AddressLoginMixin
 
-class AdminLoginForm(LoginForm):
+
+class AdminLoginForm(AddressLoginMixin, LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = "Mot de passe"

@@ -14,8 +14,15 @@ password there is as cheap as on the login page, which nginx limits (docs/operat
 
 from django.conf import settings
 from django_tenants.utils import get_public_schema_name, schema_context
-from rest_framework import exceptions
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.throttling import ScopedRateThrottle
@@ -82,10 +89,38 @@ class PlatformWideScopedRateThrottle(ScopedRateThrottle):
             return super().allow_request(request, view)
 
 
+class AddressTokenSerializer(AuthTokenSerializer):
+    """DRF's serializer, the identifier looked up as on the sign-in pages: the address in any
+    case, then the username (union.user_forms.login_username)."""
+
+    def validate(self, attrs):
+        from union.user_forms import login_username
+
+        if attrs.get("username"):
+            attrs["username"] = login_username(attrs["username"])
+        return super().validate(attrs)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: inline_serializer("ApiToken", {"token": serializers.CharField()}),
+            400: OpenApiResponse(
+                description="Adresse ou mot de passe refusés, ou compte inactif "
+                "(`non_field_errors`, en français)"
+            ),
+            429: OpenApiResponse(
+                description="Trop de tentatives depuis la même adresse IP (`detail`, en "
+                "français) ; l'en-tête `Retry-After` donne l'attente en secondes"
+            ),
+        }
+    )
+)
 class ObtainAPIToken(ObtainAuthToken):
     """DRF's token view (address and password → the person's token), throttled, with a French
     message and a Retry-After header when the limit is reached."""
 
+    serializer_class = AddressTokenSerializer
     throttle_classes = [PlatformWideScopedRateThrottle]
     throttle_scope = "auth"
 

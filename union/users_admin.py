@@ -41,3 +41,9 @@ class UnionUserIndexView(IndexView):
 
 class UnionUserViewSet(UserViewSet):
     index_view_class = UnionUserIndexView
+
+    def get_form_class(self, for_update=False):
+        # No free username: the address is the identifier (union.user_forms).
+        from union.user_forms import UnionUserCreationForm, UnionUserEditForm
+
+        return UnionUserEditForm if for_update else UnionUserCreationForm

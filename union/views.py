@@ -36,6 +36,7 @@ from union.audit import record_audit
 from union.formats import describe_days
 from union.middleware import is_member_host
 from union.password_reset import LimitedPasswordResetMixin
+from union.user_forms import login_username
 
 
 class LoginForm(AuthenticationForm):
@@ -60,14 +61,9 @@ class LoginForm(AuthenticationForm):
         }
 
     def clean_username(self):
-        typed = self.cleaned_data["username"].strip()
-        users = get_user_model()._default_manager
-        if not users.filter(username=typed).exists():
-            # One account only: two usernames differing by case (created by hand) stay exact.
-            same = list(users.filter(username__iexact=typed).values_list("username", flat=True)[:2])
-            if len(same) == 1:
-                return same[0]
-        return typed
+        # The address (any case), then the username: union.user_forms, as /admin/login/ and the
+        # API's token.
+        return login_username(self.cleaned_data["username"])
 
 
 class LoginView(auth_views.LoginView):

@@ -214,7 +214,7 @@ def test_status_confirmations_read_as_french(bondy):
     came_back = admin.post("/admin/membres/ajouter/", {"commune": "Bondy", "kind": "CCAS"})
     assert soup(came_back).find("a", string="Réactiver le CCAS de Bondy")
     already = admin.get(f"/admin/membres/{bondy.pk}/statut/?status=left", follow=True)
-    assert "Le CCAS de Bondy est déjà : a quitté l'union." in messages_of(already)
+    assert "Le CCAS de Bondy a déjà quitté l'union." in messages_of(already)
 
 
 def test_a_new_member_is_announced_with_its_article(db):

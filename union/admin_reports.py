@@ -9,15 +9,22 @@ admin (union/urls_public.py: the first matching path wins), the same report URLs
 subclasses of Wagtail's views with InertSpreadsheetMixin. The subclasses are built from Wagtail's
 own list of report URLs (wagtail.admin.urls.reports), so a report Wagtail adds there is covered
 too, with its own view's arguments; the reversed names stay Wagtail's (same paths).
-The project's reports (knowledge_base.reports) write their files with union.spreadsheets."""
+The same subclasses write the files as the project's own reports (knowledge_base.reports) do:
+semicolons and a BOM, Paris time in French, French file names (FrenchSpreadsheetMixin)."""
 
+import csv
+import datetime
+
+from django.http import StreamingHttpResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format as format_date
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.urls import reports as wagtail_reports
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from union.spreadsheets import inert, keep_as_text
+from union.spreadsheets import CONTENT_TYPES, attachment_header, inert, keep_as_text
 
 
 class InertSpreadsheetMixin:
@@ -34,12 +41,83 @@ class InertSpreadsheetMixin:
             yield cell
 
 
+class FrenchSpreadsheetMixin:
+    """The exports as the project's own (knowledge_base.reports, « Guides à relire »): a CSV that
+    Excel in French opens (semicolons, UTF-8 with a BOM, Paris time as 12/03/2026 14:58), an
+    XLSX whose dates are Paris time (Wagtail writes UTC) shown as 12/03/2026 14:58, both named in
+    French after the report and the day. Wagtail's own values otherwise: its columns, headings
+    (translated) and labels."""
+
+    # Wagtail's view class -> the files' French name (Wagtail's « audit-log-… » otherwise).
+    FILENAMES = {
+        "LogEntriesView": "historique-du-site",
+        "AgingPagesView": "pages-vieillissantes",
+        "LockedPagesView": "pages-verrouillees",
+        "WorkflowView": "workflows",
+        "WorkflowTasksView": "taches-de-workflow",
+        "PageTypesUsageReportView": "utilisation-des-types-de-page",
+    }
+
+    def get_filename(self):
+        for klass in type(self).__mro__:
+            if klass.__name__ in self.FILENAMES:
+                return f"{self.FILENAMES[klass.__name__]}-{timezone.localdate():%Y-%m-%d}"
+        return super().get_filename()
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = timezone.make_naive(value).replace(microsecond=0)  # Paris time, no zone
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format != self.FORMAT_CSV:
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, datetime.datetime):
+            return format_date(value, "d/m/Y H:i")
+        if isinstance(value, datetime.date):
+            return format_date(value, "d/m/Y")
+        return value
+
+    def stream_csv(self, queryset):
+        writer = csv.writer(_Echo(), delimiter=";")
+        headings = [self.get_heading(queryset, field) for field in self.list_export]
+        yield "\ufeff" + writer.writerow([inert(str(heading)) for heading in headings])
+        for item in queryset:
+            row = self.to_row_dict(item)
+            yield writer.writerow(
+                [self.preprocess_field_value(field, row[field], self.FORMAT_CSV) for field in row]
+            )
+
+    def write_csv_response(self, queryset):
+        response = StreamingHttpResponse(
+            self.stream_csv(queryset), content_type=CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = attachment_header(f"{self.get_filename()}.csv")
+        return response
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            if isinstance(cell.value, datetime.datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+            elif isinstance(cell.value, datetime.date):
+                cell.number_format = "dd/mm/yyyy"
+            yield cell
+
+
+class _Echo:
+    """A file whose write gives back what it is given: csv.writer's rows one by one."""
+
+    def write(self, value):
+        return value
+
+
 def with_inert_exports(view):
-    """Wagtail's view function `view` (as_view()) rebuilt from a subclass with inert exports."""
+    """Wagtail's view function `view` (as_view()) rebuilt from a subclass with inert exports,
+    written as the project's (FrenchSpreadsheetMixin)."""
     view_class = view.view_class
     inert_class = type(
         f"Inert{view_class.__name__}",
-        (InertSpreadsheetMixin, view_class),
+        (FrenchSpreadsheetMixin, InertSpreadsheetMixin, view_class),
         {"__module__": __name__, "__doc__": view_class.__doc__},
     )
     return inert_class.as_view(**view.view_initkwargs)

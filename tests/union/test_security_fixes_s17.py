@@ -213,7 +213,8 @@ def test_the_site_history_exports_carry_no_live_formula():
 
     response = client.get("/admin/reports/site-history/?export=csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     cells = [cell for row in rows for cell in row]
     assert f"'{FORMULA}" in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

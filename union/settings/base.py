@@ -315,7 +315,11 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages (a browser's Accept: text/html, ?format=api) are in
     # English; the API's documentation is /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Tags, summaries and descriptions in French from union.api_schema.API_DOCS, which also
+    # names and describes the views in DRF's OPTIONS answers (the docstrings stay English).
+    "DEFAULT_SCHEMA_CLASS": "union.api_schema.FrenchAutoSchema",
+    "VIEW_NAME_FUNCTION": "union.api_schema.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "union.api_schema.view_description",
     # ?limit= at most 200, ?offset= bounded; bad values are a 400 in French.
     "DEFAULT_PAGINATION_CLASS": "union.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
@@ -332,6 +336,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Only /api/: the portal's URLconf also mounts Wagtail's internal admin API.
     "PREPROCESSING_HOOKS": ["union.api_schema.only_api_paths"],
+    # The tags' French descriptions (union.api_schema.TAGS), after the enums' default hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "union.api_schema.add_tags",
+    ],
     # The ABS value statuses (comparisons, series, observations), named apart from other "status".
     "ENUM_NAME_OVERRIDES": {"ValueStatusEnum": "abs_shared.models.ValueStatus"},
 }

@@ -19,10 +19,6 @@ def sees_editorial_panel(user) -> bool:
     return roles.has_union_role(user, *GUIDE_REPORT_ROLES)
 
 
-def _experience_ids():
-    return ExperiencePage.objects.values("pk")
-
-
 def experiences_awaiting_decision():
     """Members' proposals in the « Modération de l'union » workflow, not yet approved nor sent
     back, oldest first (they have waited longest), with `submitted_at`."""
@@ -40,17 +36,18 @@ def experiences_awaiting_decision():
 
 
 def pages_awaiting_review(user):
-    """Task states of pages (experiences aside: they have their own list) that `user` may
-    approve now, oldest first, as Wagtail's « En attente de votre validation » finds them."""
+    """Task states of pages that `user` may approve now, oldest first, as Wagtail's « En attente
+    de votre vérification » finds them (TaskState.objects.reviewable_by): members' experiences
+    included, so that a moderator is not told « Aucune page n'attend votre validation » above
+    Wagtail's list of the experience waiting for them. The experiences' own list is the union's
+    (every proposal waiting, whoever may decide)."""
     page_type = ContentType.objects.get_for_model(Page)
-    experience_ids = [str(pk) for pk in _experience_ids().values_list("pk", flat=True)]
     return (
         TaskState.objects.reviewable_by(user)
         .filter(
             status=TaskState.STATUS_IN_PROGRESS,
             workflow_state__base_content_type=page_type,
         )
-        .exclude(workflow_state__object_id__in=experience_ids)
         .select_related("task", "workflow_state")
         .order_by("started_at", "pk")
     )

@@ -15,6 +15,7 @@ from django.contrib.auth.admin import UserAdmin
 from rest_framework.authtoken.admin import TokenAdmin  # noqa: F401 (registers TokenProxy)
 from rest_framework.authtoken.models import TokenProxy
 
+from tenants.journal.services import ACTION_LABELS
 from union.models import AuditEntry
 from union.roles import is_union_admin
 
@@ -35,16 +36,78 @@ admin.site.site_title = "Maillage"
 admin.site.unregister(TokenProxy)
 
 
+# The union's journal in words: the member journal's labels (the actions both record), and the
+# actions only the union's trail keeps. A code missing here is shown as stored.
+AUDIT_ACTION_LABELS = {
+    **ACTION_LABELS,
+    "member.onboarded": "Membre inscrit sur la plateforme",
+    "member.status": "Statut d'adhésion modifié",
+    "account.created": "Compte créé",
+    "account.deactivated": "Compte désactivé",
+    "account.reactivated": "Compte réactivé",
+    "account.renamed": "Nom d'un compte modifié",
+    "account.groups_changed": "Rôles à l'union modifiés",
+    "account.password_changed": "Mot de passe modifié",
+    "audit.pruned": "Entrées anciennes du journal effacées",
+    "email.resent": "E-mail renvoyé",
+    "abs.references.import": "Valeurs de référence ABS importées",
+    "seminar.created": "Événement créé",
+    "seminar.cancelled": "Événement annulé",
+    "seminar.emailed": "Message envoyé aux inscrits",
+    "seminar.retention": "Données d'inscription effacées (durée de conservation)",
+    "seminar.certificates.sent": "Attestations de présence envoyées",
+    "seminar.evaluations.reminded": "Relance pour l'évaluation envoyée",
+    "seminar.no_seat.sent": "Avis « pas de place » envoyés",
+    "seminar.registrations.imported": "Inscriptions importées",
+    "seminar.registration.added": "Inscription ajoutée",
+    "seminar.registration.updated": "Inscription mise à jour",
+    "seminar.registration.cancelled": "Inscription annulée",
+    "seminar.registration.confirmed_over_capacity": "Inscription confirmée au-delà des places",
+    "seminar.registration.edited": "Inscription modifiée par la personne inscrite",
+    "seminar.registration.link_sent": "Lien personnel envoyé",
+    "seminar.registration.check_in": "Présence pointée",
+    "seminar.registration.check_in_undone": "Pointage de présence annulé",
+    "seminar.registration.atelier_check_in": "Présence à un atelier pointée",
+    "seminar.registration.atelier_check_in_undone": "Pointage d'atelier annulé",
+    "seminar.registration.commune_fixed": "Commune d'une inscription corrigée",
+    "seminar.registration.published_name_erased": "Nom publié d'un inscrit effacé",
+}
+
+
+def action_label(code: str) -> str:
+    return AUDIT_ACTION_LABELS.get(code, code)
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions the journal holds, in words (Django's own filter lists the codes)."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(
+            ((code, action_label(code)) for code in codes), key=lambda pair: pair[1].casefold()
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read only, for everyone: the trail is pruned by `prune_audit_trail` and nothing else,
     least of all by those it records."""
 
-    list_display = ["at", "action", "actor", "member", "target"]
-    list_filter = ["action", "member"]
+    list_display = ["at", "action_text", "actor", "member", "target"]
+    list_filter = [ActionFilter, "member"]
     search_fields = ["target", "actor__email"]
-    readonly_fields = ["at", "action", "actor", "member", "target", "details"]
+    readonly_fields = ["at", "action_text", "actor", "member", "target", "details"]
     actions = None
+
+    @admin.display(description="action", ordering="action")
+    def action_text(self, entry) -> str:
+        return action_label(entry.action)
 
     def has_add_permission(self, request):
         return False

@@ -1,15 +1,21 @@
 """The portal's home page, the union's identity (site settings), the audit trail and the warnings
 before an unused account closes."""
 
+import re
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from seminars.phones import normalise_phone
 
 
 class HomePage(Page):
@@ -83,6 +89,87 @@ class AccessibilityStatus(models.TextChoices):
     NONE = "non conforme", "non conforme"
 
 
+# La Poste's establishments share the SIREN 356 000 000 and follow their own rule: the sum of the
+# SIRET's digits is a multiple of 5 (INSEE), the Luhn key aside.
+LA_POSTE_SIREN = "356000000"
+
+
+def siret_digits(value: str) -> str:
+    """The SIRET as stored: its 14 digits, without the spaces people type (« 123 456 789 00012 »)."""
+    return re.sub(r"\s+", "", value or "")
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        digit = int(char) * (2 if position % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
+
+
+def validate_siret(value: str) -> None:
+    """14 digits (spaces allowed) whose Luhn key is right; La Poste's by its own rule."""
+    digits = siret_digits(value)
+    if not digits:
+        return
+    if not re.fullmatch(r"\d{14}", digits):
+        raise ValidationError(
+            "Un numéro SIRET compte 14 chiffres (les 9 du SIREN, puis les 5 de l'établissement) : "
+            "recopiez-le depuis l'avis de situation au répertoire Sirene.",
+            code="invalid_siret",
+        )
+    if digits.startswith(LA_POSTE_SIREN):
+        valid = sum(int(char) for char in digits) % 5 == 0 or luhn_valid(digits)
+    else:
+        valid = luhn_valid(digits)
+    if not valid:
+        raise ValidationError(
+            "Ce numéro SIRET n'existe pas : sa clé de contrôle ne correspond pas. Un chiffre est "
+            "sans doute faux ou inversé.",
+            code="invalid_siret",
+        )
+
+
+def rna_code(value: str) -> str:
+    """The RNA number as stored: « W » and nine digits, spaces removed, the W upper-case."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_rna(value: str) -> None:
+    code = rna_code(value)
+    if code and not re.fullmatch(r"W\d{9}", code):
+        raise ValidationError(
+            "Un numéro RNA s'écrit « W » suivi de 9 chiffres (ex. : W931234567).",
+            code="invalid_rna",
+        )
+
+
+def validate_phone(value: str) -> None:
+    """A phone number as the rest of the platform reads them (seminars.phones)."""
+    normalise_phone(value)
+
+
+@deconstructible
+class NotInFutureValidator:
+    """A date that has happened: an audit « réalisé le 31 décembre 2030 » cannot be."""
+
+    message = "Cette date est dans le futur : saisissez celle à laquelle l'audit a été réalisé."
+
+    def __call__(self, value) -> None:
+        if value is not None and value > timezone.localdate():
+            raise ValidationError(self.message, code="future_date")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, NotInFutureValidator)
+
+    def __hash__(self) -> int:
+        return hash(NotInFutureValidator)
+
+
+# Django formats a validator's message with its limit: %% is a per cent sign.
+RATE_MESSAGE = "Un taux de conformité va de 0 à 100 %%."
+
+
 @register_setting(icon="site")
 class UnionSettings(BaseGenericSetting):
     """Who publishes the portal and how to reach them: the footer of every page, the legal notice
@@ -104,15 +191,22 @@ class UnionSettings(BaseGenericSetting):
         blank=True,
         default="Association régie par la loi du 1er juillet 1901",
     )
-    siret = models.CharField("numéro SIRET", max_length=20, blank=True)
+    siret = models.CharField(
+        "numéro SIRET",
+        max_length=20,
+        blank=True,
+        validators=[validate_siret],
+        help_text="14 chiffres ; les espaces sont permis.",
+    )
     rna = models.CharField(
         "numéro RNA",
         max_length=20,
         blank=True,
+        validators=[validate_rna],
         help_text="Numéro du répertoire national des associations (W suivi de 9 chiffres).",
     )
     address = models.TextField("adresse postale", blank=True)
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField("adresse e-mail de contact", blank=True)
     opening_hours = models.CharField(
         "horaires",
@@ -134,11 +228,14 @@ class UnionSettings(BaseGenericSetting):
         "hébergeur", max_length=200, blank=True, help_text="Raison sociale de l'hébergeur du site."
     )
     host_address = models.TextField("adresse de l'hébergeur", blank=True)
-    host_phone = models.CharField("téléphone de l'hébergeur", max_length=30, blank=True)
+    host_phone = models.CharField(
+        "téléphone de l'hébergeur", max_length=30, blank=True, validators=[validate_phone]
+    )
     accessibility_audit_date = models.DateField(
         "date de l'audit d'accessibilité",
         null=True,
         blank=True,
+        validators=[NotInFutureValidator()],
         help_text="Vide tant qu'aucun audit de conformité au RGAA n'a été fait : le site est "
         "alors déclaré « non conforme », comme le RGAA l'exige.",
     )
@@ -147,7 +244,7 @@ class UnionSettings(BaseGenericSetting):
         "taux de conformité (%)",
         null=True,
         blank=True,
-        validators=[MaxValueValidator(100)],
+        validators=[MinValueValidator(0, RATE_MESSAGE), MaxValueValidator(100, RATE_MESSAGE)],
         help_text="Part des critères du RGAA respectés, selon l'audit.",
     )
     accessibility_statement_date = models.DateField(
@@ -215,6 +312,28 @@ class UnionSettings(BaseGenericSetting):
     def display_name(self) -> str:
         return self.name or settings.PLATFORM_NAME
 
+    def clean(self):
+        """Stored as the pages show them: the SIRET's 14 digits, the RNA's upper-case W, the
+        phones in pairs (« 01 48 30 12 34 »). A value the field validators refused is left as
+        typed, with its error."""
+        super().clean()
+        self.siret = siret_digits(self.siret)
+        self.rna = rna_code(self.rna)
+        for name in ("phone", "host_phone"):
+            try:
+                setattr(self, name, normalise_phone(getattr(self, name)))
+            except ValidationError:
+                pass
+        has_date = self.accessibility_audit_date is not None
+        if has_date != (self.accessibility_rate is not None):
+            missing = "accessibility_rate" if has_date else "accessibility_audit_date"
+            raise ValidationError(
+                {
+                    missing: "Un audit a une date et un taux de conformité : remplissez les deux, "
+                    "ou aucun."
+                }
+            )
+
     @property
     def phone_uri(self) -> str:
         """« tel:+33100000000 »: a phone dials a French number written « 01 00 00 00 00 »."""
@@ -229,6 +348,8 @@ class UnionSettings(BaseGenericSetting):
             return False
         today = today or timezone.localdate()
         audited = self.accessibility_audit_date
+        if audited > today:  # typed before the admin refused future dates
+            return False
         try:
             expires = audited.replace(year=audited.year + 3)
         except ValueError:  # 29 February
@@ -267,20 +388,29 @@ class UnionSettings(BaseGenericSetting):
 class AuditEntry(models.Model):
     """Who did what, when, in which member space. Secrets are masked before they get here."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="auteur",
     )
     member = models.ForeignKey(
-        "tenants.MemberCCAS", on_delete=models.SET_NULL, null=True, blank=True
+        "tenants.MemberCCAS",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="membre",
     )
-    action = models.CharField(max_length=100, db_index=True)
-    target = models.CharField(max_length=300, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    action = models.CharField("action", max_length=100, db_index=True)
+    target = models.CharField("objet", max_length=300, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
 
     class Meta:
-        verbose_name = "entrée du journal"
-        verbose_name_plural = "journal d'audit"
+        # The plural reads in Django's sentences: « Rechercher dans les entrées du journal… ».
+        verbose_name = "entrée du journal de l'union"
+        verbose_name_plural = "entrées du journal de l'union"
         ordering = ["-at"]
 
     def __str__(self) -> str:

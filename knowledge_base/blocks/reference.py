@@ -3,6 +3,7 @@ written the French way, with a tel: link), table (shown without the empty traili
 columns of the editor's grid)."""
 
 import copy
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,17 @@ LEGAL_CODES = [
 ]
 
 
+def source_name(url: str) -> str:
+    """Where the link leads, as its text says it: « Légifrance » for legifrance.gouv.fr (and its
+    sub-domains), otherwise the host without « www. » (« eur-lex.europa.eu »,
+    « journal-officiel.gouv.fr »). Editors may link an official text elsewhere (a circular on a
+    ministry's bulletin, a European regulation): the reader is told where they are going."""
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if host == "legifrance.gouv.fr" or host.endswith(".legifrance.gouv.fr"):
+        return "Légifrance"
+    return host
+
+
 class LegalReferenceBlock(blocks.StructBlock):
     code = blocks.ChoiceBlock(label="Code", choices=LEGAL_CODES, default="CASF")
     article = blocks.CharBlock(label="Article ou référence", max_length=80)
@@ -38,6 +50,7 @@ class LegalReferenceBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["code_label"] = dict(LEGAL_CODES).get(value["code"], value["code"])
+        context["source_name"] = source_name(value.get("url") or "")
         return context
 
     @staticmethod

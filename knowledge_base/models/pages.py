@@ -18,8 +18,15 @@ from knowledge_base.blocks import GUIDE_BODY_BLOCKS
 from knowledge_base.blocks.text import heading_anchors, rich_text_headings
 from knowledge_base.models.snippets import Audience, ChoiceArrayField
 from knowledge_base.validators import validate_phone
+from union.formats import french_list
 from union.page_paths import FreeAddressPageForm
 from union.panels import NamedAddInlinePanel
+
+
+def _inside_sentence(label: str) -> str:
+    """« Directeurs et directrices » → « directeurs et directrices »; « CCAS » stays."""
+    first = label.split(" ", 1)[0]
+    return label if len(first) > 1 and first.isupper() else label[:1].lower() + label[1:]
 
 
 class KnowledgePage(Page):
@@ -67,6 +74,16 @@ class KnowledgePage(Page):
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
         return [labels[code] for code in self.audiences if code in labels]
+
+    @property
+    def audience_sentence(self) -> str:
+        """« agents et élus »: the audiences inside a sentence (« Utile surtout aux … »), each
+        lower-cased but an acronym (« CCAS »), « et » before the last, unless a label says
+        « et » itself: « agents, directeurs et directrices », not « agents et directeurs et … »."""
+        labels = [_inside_sentence(label) for label in self.audience_labels]
+        if not labels or any(" et " in label for label in labels):
+            return ", ".join(labels)
+        return french_list(labels)
 
     @property
     def page_type_label(self) -> str:

@@ -133,6 +133,7 @@ URLS = [
     ("/compte/mot-de-passe/oublie/", "/compte/mot-de-passe/oublie/", "portail", "anonyme", OK),
     # The admin: the union's team only.
     ("/admin/", "/admin/", "portail", "anonyme", LOGIN),
+    ("/admin/login/", "/admin/login/", "portail", "anonyme", OK),
     *[("/admin/", "/admin/", "portail", role, OK) for role in (
         "admin", "editrice", "moderateur", "organisatrice", "accueil")],
     ("/admin/", "/admin/", "portail", "direction-portail", REFUSED),

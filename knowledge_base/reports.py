@@ -16,7 +16,6 @@ from django.db.models import F, Q
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from wagtail.admin.views.reports import PageReportView
 
 from knowledge_base.blocks.reference import TableBlock
@@ -27,6 +26,7 @@ from union.spreadsheets import (
     append_row,
     attachment_header,
     csv_bytes,
+    csv_cell,
     new_sheet,
     set_widths,
 )
@@ -55,16 +55,6 @@ def _local(value: datetime.datetime | None) -> datetime.datetime | None:
     if value is None:
         return None
     return timezone.make_naive(value) if timezone.is_aware(value) else value
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return date_format(value, "d/m/Y H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "d/m/Y")
-    return str(value)
 
 
 # The guides' editorial reports: drafts and review dates are the editors' and moderators' work.
@@ -103,7 +93,7 @@ class FrenchSpreadsheetMixin:
         return [self.get_heading(queryset, field) for field in self.list_export]
 
     def write_csv_response(self, queryset):
-        rows = [[_csv_cell(cell) for cell in row] for row in self.export_rows(queryset)]
+        rows = [[csv_cell(cell) for cell in row] for row in self.export_rows(queryset)]
         response = StreamingHttpResponse(
             [csv_bytes([self.headings(queryset), *rows])], content_type=CONTENT_TYPES["csv"]
         )

@@ -18,13 +18,12 @@ import datetime
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format as format_date
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.urls import reports as wagtail_reports
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from union.spreadsheets import CONTENT_TYPES, attachment_header, inert, keep_as_text
+from union.spreadsheets import CONTENT_TYPES, attachment_header, csv_cell, inert, keep_as_text
 
 
 class InertSpreadsheetMixin:
@@ -68,15 +67,7 @@ class FrenchSpreadsheetMixin:
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             value = timezone.make_naive(value).replace(microsecond=0)  # Paris time, no zone
         value = super().preprocess_field_value(field, value, export_format)
-        if export_format != self.FORMAT_CSV:
-            return value
-        if value is None:
-            return ""
-        if isinstance(value, datetime.datetime):
-            return format_date(value, "d/m/Y H:i")
-        if isinstance(value, datetime.date):
-            return format_date(value, "d/m/Y")
-        return value
+        return csv_cell(value) if export_format == self.FORMAT_CSV else value
 
     def stream_csv(self, queryset):
         writer = csv.writer(_Echo(), delimiter=";")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from openpyxl import load_workbook
@@ -469,6 +470,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SIGNED_FIGURE = re.compile(
     r"[+-]\d[\d\u202f\u00a0]*([,.]\d+)?([ \u00a0\u202f]?%|[ \u00a0][a-zé]+)?", re.IGNORECASE
 )
+
+
+def csv_cell(value) -> str:
+    """A value as a cell of our CSV exports: dates « 21/07/2025 », times « 03/12/2026 14:58 » (as
+    given: make an aware one local first), "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    return str(value)
 
 
 def inert(value):

@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from wagtail.models import WorkflowState
 
 from knowledge_base import demo as kb_demo
@@ -220,6 +221,12 @@ def test_loaded_again_weeks_later_the_upcoming_events_are_still_to_come(bondy):
     assert debut.start == before["start"] and debut.registration_closes == before["closes"]
     assert sorted(a.starts_at for a in debut.ateliers.all()) == before["ateliers"]
     assert debut.registrations.count() == before["registrations"]
-    assert "Inscriptions closes" not in shown(host_client("localhost").get("/evenements/"))
+    # Their entries in the public calendar (the invitation-only meeting is not listed there; the
+    # desk's event of the day, once started, is closed: not one of these).
+    calendar = BeautifulSoup(host_client("localhost").get("/evenements/").content, "html.parser")
+    for slug in ("atelier-debut-de-mandat", "commission-seniors"):
+        title = SeminarPage.objects.get(slug=slug).title
+        (entry,) = [li for li in calendar.find_all("li") if li.h3 and title in li.h3.get_text()]
+        assert "Inscriptions closes" not in entry.get_text(), slug
     # The past seminar stays past, with its proceedings.
     assert SeminarPage.objects.get(slug="seminaire-abs-2026").is_past

@@ -473,7 +473,7 @@ SIGNED_FIGURE = re.compile(
 
 
 def csv_cell(value) -> str:
-    """A value as a cell of our CSV exports: dates « 21/07/2025 », times « 03/12/2026 14:58 » (as
+    """A value as a cell of our CSV exports: dates « 21/07/2025 », times « 03/12/2026 14:58 » (as
     given: make an aware one local first), "" for None."""
     if value is None:
         return ""

@@ -25,6 +25,7 @@ from seminars.services import (
     RegistrationError,
     _full_error,  # the services' own refusal of a full atelier, word for word
     check_atelier_choice,
+    find_registration,
     resolve_commune,
 )
 from tenants.fields import AreaHintField
@@ -455,19 +456,18 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
             self.add_registration_errors(_full_error(self.seminar, ateliers))
 
     def registration_updated(self, cleaned: dict) -> Registration | None:
-        """The registration the add would update, as register_person finds it (_find_existing):
-        the same address, or without one the same name and commune."""
+        """The registration the add would update, as register_person finds it
+        (services.find_registration): the same address, or without one the same name and
+        commune."""
         email = (cleaned.get("email") or "").strip().lower()
-        if email:
-            return self.seminar.registrations.filter(email=email).first()
-        if not (cleaned.get("nom") and cleaned.get("prenom") and self.commune_resolution):
+        nom, prenom = (cleaned.get("nom") or "").strip(), (cleaned.get("prenom") or "").strip()
+        resolution = self.commune_resolution
+        if not email and not (nom and prenom and resolution):
             return None
-        return self.seminar.registrations.filter(
-            email="",
-            nom__iexact=cleaned["nom"].strip(),
-            prenom__iexact=cleaned["prenom"].strip(),
-            commune_typed__iexact=self.commune_resolution.typed,
-        ).first()
+        typed = resolution.typed if resolution else ""
+        return find_registration(
+            self.seminar, email=email, nom=nom, prenom=prenom, commune_typed=typed
+        )
 
 
 class EditRegistrationForm(ManualRegistrationForm):

@@ -214,16 +214,21 @@ def _full_error(seminar: SeminarPage, ateliers: list[Atelier]) -> RegistrationEr
     )
 
 
-def _find_existing(seminar: SeminarPage, data: RegistrationData) -> Registration | None:
-    if data.email:
-        return seminar.registrations.filter(email=data.email).first()
+def find_registration(
+    seminar: SeminarPage, *, email: str, nom: str, prenom: str, commune_typed: str
+) -> Registration | None:
+    """The registration that registering this person updates (values as RegistrationData holds
+    them: the address lower-cased, the names stripped); also the organisers' add form's, to tell
+    its full ateliers before the service does (forms.ManualRegistrationForm)."""
+    if email:
+        return seminar.registrations.filter(email=email).first()
     # Lists without e-mails: the same person on the same commune is the same registration, so that
     # importing a corrected list again updates rather than duplicates.
     return seminar.registrations.filter(
         email="",
-        nom__iexact=data.nom,
-        prenom__iexact=data.prenom,
-        commune_typed__iexact=data.commune.typed,
+        nom__iexact=nom,
+        prenom__iexact=prenom,
+        commune_typed__iexact=commune_typed,
     ).first()
 
 
@@ -361,7 +366,15 @@ def _register(
         seminar, confirmed = _lock_seminar(seminar)
         if seminar.is_cancelled:
             raise RegistrationError({"__all__": [EVENT_CANCELLED]})
-        registration = None if assume_new else _find_existing(seminar, data)
+        registration = None
+        if not assume_new:
+            registration = find_registration(
+                seminar,
+                email=data.email,
+                nom=data.nom,
+                prenom=data.prenom,
+                commune_typed=data.commune.typed,
+            )
         created = registration is None
         if created:
             registration = Registration(seminar=seminar, source=source, registered_by=member)

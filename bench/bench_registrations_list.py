@@ -27,7 +27,7 @@ Status = Registration.Status
 
 
 def make_event() -> SeminarPage:
-    from seminars.demo import ensure_index
+    from seminars.services import ensure_event_index
 
     start = (timezone.now() + timedelta(days=30)).replace(hour=9, minute=0, second=0)
     page = SeminarPage(
@@ -39,7 +39,7 @@ def make_event() -> SeminarPage:
         seats=350,
         venue_name="Palais des congrès",
     )
-    ensure_index().add_child(instance=page)
+    ensure_event_index().add_child(instance=page)
     page.save_revision().publish()
     for number, (title, offset) in enumerate(
         (("Accès aux droits", 1), ("Logement d'urgence", 1), ("Aide alimentaire", 5))

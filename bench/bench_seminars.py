@@ -116,8 +116,8 @@ async def send(
 
 
 def make_event(title: str, seats: int):
-    from seminars.demo import ensure_index
     from seminars.models import SeminarPage
+    from seminars.services import ensure_event_index
 
     SeminarPage.objects.filter(title=title).delete()
     start = timezone.now() + timedelta(days=20)
@@ -129,7 +129,7 @@ def make_event(title: str, seats: int):
         end=start + timedelta(hours=6),
         seats=seats,
     )
-    ensure_index().add_child(instance=page)
+    ensure_event_index().add_child(instance=page)
     page.save_revision().publish()
     return page
 

@@ -329,7 +329,10 @@ class SeminarList(generics.ListCreateAPIView):
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+                # `detail` is one sentence, as in every other answer (docs/api.md).
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"detail": " ".join(error.messages)}
             ) from error
         page = events_with_seats().get(pk=page.pk)
         location = request.build_absolute_uri(reverse("api-seminar", args=[page.pk]))

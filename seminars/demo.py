@@ -26,9 +26,13 @@ from seminars.models import (
     SeminarPage,
     Visibility,
 )
-from seminars.services import RegistrationData, register_person, resolve_commune
+from seminars.services import (
+    RegistrationData,
+    ensure_event_index,
+    register_person,
+    resolve_commune,
+)
 from tenants.models import MemberCCAS
-from union.models import HomePage
 
 FIRST_NAMES = [
     "Nadia", "Julien", "Fatou", "Marc", "Sophie", "Karim", "Élise", "Thomas", "Amina", "Pierre",
@@ -73,24 +77,6 @@ def _moved(moment: datetime | None, days: int) -> datetime | None:
 # The event of the day, for the desk's demo account: the door opens only the events of the day
 # before, the day and the day after (seminars.door_access.door_window).
 DOOR_EVENT = "journee-non-recours-aux-droits"
-
-
-def ensure_index() -> SeminarIndexPage:
-    index = SeminarIndexPage.objects.first()
-    if index is None:
-        home = HomePage.objects.first()
-        index = SeminarIndexPage(
-            title="Séminaires et ateliers",
-            slug="evenements",
-            intro="<p>Séminaires, ateliers des élus, journées d'étude et commissions de l'union : "
-            "inscrivez-vous en ligne, sans compte.</p>",
-            # Shown on the home page's section card and in search engines, as the guides' index.
-            search_description="Séminaires, ateliers des élus, journées d'étude et commissions "
-            "de l'union : inscrivez-vous en ligne, sans compte.",
-        )
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return index
 
 
 def _event(index: SeminarIndexPage, slug: str, ateliers=(), **fields) -> tuple[SeminarPage, bool]:
@@ -295,7 +281,7 @@ def _event_of_the_day(index: SeminarIndexPage) -> None:
 @transaction.atomic
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
-    index = ensure_index()
+    index = ensure_event_index()
     debut, created = _event(
         index,
         "atelier-debut-de-mandat",

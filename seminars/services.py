@@ -49,12 +49,21 @@ Status = Registration.Status
 Source = Registration.Source
 # Who registers themselves: bound by the event's cut-off for changes (changes_deadline()).
 PUBLIC_SOURCES = {Source.FORM, Source.API}
+# Who registers someone without seeing their registration: a member CCAS (its form and API) is
+# bound by the cut-off as the person's own link is, and the update e-mails its repeated submits
+# cause are spaced as the public ones (queue_public_notice).
+UNSEEN_SOURCES = PUBLIC_SOURCES | {Source.MEMBER}
 # At most one e-mail per registration in this interval among those that whoever types a registered
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
 EVENT_CANCELLED = (
     "Cet événement est annulé : les inscriptions sont closes. La page de l'événement dit ce "
     "que proposent les organisateurs."
+)
+REGISTERED_BY_OTHERS = (
+    "Cette personne est déjà inscrite à cet événement, par elle-même, par l'union ou par un "
+    "autre membre\u00a0: elle modifie son inscription avec le lien personnel reçu par e-mail, "
+    "ou l'organisateur de l'union le fait pour elle."
 )
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
@@ -382,7 +391,10 @@ def _register(
             # Another person's address is refused first: « too late to change » would tell them
             # of a registration that is not theirs.
             _check_same_person(registration, data, source)
+            _check_made_by_member(registration, source, member)
             _check_still_changeable(seminar, registration, source)
+            if source == Source.MEMBER:
+                registration.registered_by = member  # a cancelled one taken up is the member's
         # An imported list has no ateliers, needs or consent columns: someone already registered
         # keeps what they chose online; only the list's own columns are updated.
         keep_choices = source == Source.IMPORT and not created
@@ -453,7 +465,7 @@ def _register(
                     "confirmed" if status == Status.CONFIRMED else "waitlisted",
                     counted=created,
                 )
-            elif source in PUBLIC_SOURCES:
+            elif source in UNSEEN_SOURCES:
                 queue_public_notice(registration, updated_kind(kept))
             else:
                 _queue_email(registration, updated_kind(kept))
@@ -475,11 +487,28 @@ def _audit_registration(
     )
 
 
-def _check_still_changeable(seminar: SeminarPage, registration: Registration, source: str) -> None:
-    """After the cut-off for changes, the public form and API no longer rewrite a registration
-    (someone else could type that address); organisers' sources are not limited."""
+def _check_made_by_member(
+    registration: Registration, source: str, member: MemberCCAS | None
+) -> None:
+    """A member CCAS updates only the registrations it made, as it withdraws only those
+    (member_views.withdrawable_by): typing the name and address of someone who registered
+    themselves, or whom the union or another member registered, would otherwise change their
+    commune and give their atelier seats up without a word to them (audit of session 32). A
+    cancelled registration holds nothing and may be taken up (_register makes it the member's)."""
     if (
-        source in PUBLIC_SOURCES
+        source == Source.MEMBER
+        and registration.status != Status.CANCELLED
+        and registration.registered_by_id != member.pk
+    ):
+        raise RegistrationError({"email": [REGISTERED_BY_OTHERS]})
+
+
+def _check_still_changeable(seminar: SeminarPage, registration: Registration, source: str) -> None:
+    """After the cut-off for changes, the public form and API and a member CCAS no longer rewrite
+    a registration (someone else could type that address; a member withdraws until then only,
+    member_views.cancel_for_member); organisers' sources are not limited."""
+    if (
+        source in UNSEEN_SOURCES
         and registration.status != Status.CANCELLED
         and not seminar.changes_open()
     ):
@@ -1341,6 +1370,33 @@ def create_seminar(
         page.save_revision(user=actor).publish(user=actor)
         record_audit("seminar.created", actor=actor, target=title, seminar=page.pk)
     return page
+
+
+EVENT_INDEX_INTRO = (
+    "Séminaires, ateliers des élus, journées d'étude et commissions de l'union\u00a0: "
+    "inscrivez-vous en ligne, sans compte."
+)
+
+
+@transaction.atomic
+def ensure_event_index() -> SeminarIndexPage:
+    """The calendar page (/evenements/) under the portal's home page, created and published if
+    missing: the portal's menu links to it and events are created under it (create_seminar).
+    setup_platform calls it at every deployment, as the demo does. Idempotent."""
+    from union.models import HomePage
+
+    index = SeminarIndexPage.objects.first()
+    if index is None:
+        index = SeminarIndexPage(
+            title="Séminaires et ateliers",
+            slug="evenements",
+            intro=f"<p>{EVENT_INDEX_INTRO}</p>",
+            # Shown on the home page's section card and in search engines, as the guides' index.
+            search_description=EVENT_INDEX_INTRO,
+        )
+        HomePage.objects.first().add_child(instance=index)
+        index.save_revision().publish()
+    return index
 
 
 def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:

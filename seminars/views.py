@@ -833,6 +833,9 @@ def resend_link(request, pk: int):
         if url_has_allowed_host_and_scheme(requested, allowed_hosts={request.get_host()})
         else ""
     )
+    # Anyone may type this address: an invitation-only event is not named on it, nor is its
+    # page's address given away by the redirect after sending (audit of session 32).
+    listed = seminar.visibility != Visibility.INVITATION
     form = ResendLinkForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         send_new_link(seminar, form.cleaned_data["email"])
@@ -841,9 +844,7 @@ def resend_link(request, pk: int):
             "Si une inscription existe avec cette adresse, un lien pour la gérer y est envoyé "
             f"{AT_MOST_EVERY_TEN_MINUTES}.",
         )
-        return HttpResponseRedirect(next_url or page_path(seminar))
-    # Anyone may type this address: an invitation-only event is not named on it.
-    listed = seminar.visibility != Visibility.INVITATION
+        return HttpResponseRedirect(next_url or (page_path(seminar) if listed else request.path))
     context = {
         "form": form,
         "seminar": seminar if listed else None,

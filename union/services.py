@@ -1,5 +1,7 @@
 """Platform-level set-up: the member template schema and the union's groups."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -218,6 +220,23 @@ def name_site_and_root() -> None:
     Page.objects.filter(depth=1, title__in=DEFAULT_ROOT_TITLES).update(
         title=ROOT_TITLE, draft_title=ROOT_TITLE
     )
+
+
+# Where Wagtail's first migration put the site: localhost, port 80.
+DEFAULT_SITE_ADDRESS = {"hostname": "localhost", "port": 80}
+
+
+def point_site_at_base_url() -> None:
+    """The Wagtail site at the address people use (WAGTAILADMIN_BASE_URL): Wagtail builds the
+    full address of a page from it (page.full_url: « Voir la page » in the approval e-mail, the
+    RSS feeds' guids), which read http://localhost/… in production before (audit of session 32).
+    An address an administrator chose (Paramètres › Sites) is kept: only the default is moved."""
+    from wagtail.models import Site
+
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    port = base.port or (443 if base.scheme == "https" else 80)
+    if Site.objects.filter(**DEFAULT_SITE_ADDRESS).update(hostname=base.hostname, port=port):
+        Site.clear_site_root_paths_cache()  # update() sends no signal to Wagtail's own clearing
 
 
 def index_home_page() -> None:

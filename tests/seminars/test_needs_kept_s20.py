@@ -237,7 +237,11 @@ def test_a_ccas_registering_someone_again_keeps_them_an_organisers_manual_add_re
 ):
     data = person(1)
     data.needs, data.phone = NEEDS, PHONE
-    registration, _ = register_person(seminar, data, notify=False)
+    # Registered by the CCAS (a member updates only its own: test_audit_s32.py), needs and
+    # phone given to the union afterwards.
+    registration, _ = register_person(
+        seminar, data, source=Registration.Source.MEMBER, member=bondy, notify=False
+    )
     # The CCAS's form and API have no phone and do not show the needs.
     register_person(seminar, person(1), source=Registration.Source.MEMBER, member=bondy)
     registration.refresh_from_db()

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from knowledge_base.services import ensure_index_pages
+from seminars.services import ensure_event_index
 from tenants.cog import CogDataError, data_dir, fetch_cog_package
 from tenants.models import Commune
 from union.services import (
@@ -12,13 +14,15 @@ from union.services import (
     ensure_union_groups,
     index_home_page,
     name_site_and_root,
+    point_site_at_base_url,
 )
 
 
 class Command(BaseCommand):
     help = (
         "Prépare la base : schéma public, schéma modèle des membres, schémas des membres, "
-        "groupes de l'union, référentiel géographique. Idempotent ; à lancer à chaque déploiement."
+        "groupes de l'union, rubriques du portail, référentiel géographique. Idempotent ; "
+        "à lancer à chaque déploiement."
     )
 
     def add_arguments(self, parser):
@@ -49,7 +53,13 @@ class Command(BaseCommand):
         connection.set_schema_to_public()
         ensure_union_groups()
         name_site_and_root()
+        point_site_at_base_url()
         index_home_page()
+        # The portal's menu links to /guides/, /experiences/ and /evenements/: a new
+        # installation has them, empty, for the union to fill (after the groups, whose page
+        # permissions are given on these pages as they are created).
+        ensure_index_pages()
+        ensure_event_index()
         if not Commune.objects.exists():
             call_command("import_cog", verbosity=verbosity)
         else:

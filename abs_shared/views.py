@@ -754,14 +754,19 @@ def territory_references(subject: Subject) -> dict | None:
     """The reference values of a commune's territories (intercommunality, département, région,
     France), each indicator at the latest year one of them has: what the portrait of a commune
     whose CCAS is no member can show. Never beside a commune value nor ranked (there is none);
-    a territory without any value has no column. None when no territory has a value."""
+    a territory without any value has no column. None when no territory has a value.
+
+    Never a count's total, as everywhere else (comparisons.compare_many, _indicator_references):
+    a territory's total minus its communes' published counts would give a secret count away
+    (audit of session 32: this portrait and its exports showed the RSA and domiciliation totals)."""
     match = Q()
     for level, code, _name in subject.territories:
         match |= Q(level=level, code=code)
     values, sources = {}, {}
-    for level, code, indicator, year, value, status, source in ReferenceValue.objects.filter(
-        match
-    ).values_list("level", "code", "indicator_id", "year", "value", "status", "source"):
+    references = ReferenceValue.objects.filter(match).exclude(indicator__unit=Indicator.Unit.COUNT)
+    for level, code, indicator, year, value, status, source in references.values_list(
+        "level", "code", "indicator_id", "year", "value", "status", "source"
+    ):
         values[(indicator, year, level, code)] = (value, status)
         sources[(indicator, year, level, code)] = source
     if not values:

@@ -1,0 +1,50 @@
+"""Session 32's statistical-secrecy audit: the portrait of a commune whose CCAS is no member
+showed its territories' totals of counts (RSA households, domiciliations), which every other page
+leaves out: a territory's total minus its communes' published counts gives a secret count away."""
+
+import pytest
+
+from abs_shared.models import FRANCE_CODE, Indicator, ReferenceValue
+from tests.abs_shared.test_review_s29_exports import csv_rows, pdf_text, xlsx_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paris_rate_and_count(db):
+    """Paris's territories (Paris's CCAS is no member): a rate and a count, each with values."""
+    count = Indicator.objects.filter(unit=Indicator.Unit.COUNT).order_by("code").first()
+    for level, code, rate, total in (
+        ("france", FRANCE_CODE, "14.5", "1987654"),
+        ("region", "11", "15.6", "234567"),
+        ("departement", "75", "16.2", "43219"),
+    ):
+        ReferenceValue.objects.create(
+            level=level, code=code, indicator_id="TP60", year=2021, value=rate, source="INSEE"
+        )
+        ReferenceValue.objects.create(
+            level=level, code=code, indicator=count, year=2021, value=total, source="CAF"
+        )
+    return count
+
+
+def test_the_portrait_and_its_files_never_show_a_territorys_count(portal, paris_rate_and_count):
+    count = paris_rate_and_count
+    page = portal.get("/indicateurs/communes/75056/").content.decode()
+    assert "Taux de pauvreté" in page  # the rate is shown…
+    assert count.label not in page  # …the count's totals are not
+    for total in ("43 219", "43\u202f219", "43\u00a0219", "234 567", "1 987 654"):
+        assert total not in page
+
+    csv_text = "\n".join(
+        ";".join(row) for row in csv_rows(portal.get("/indicateurs/communes/75056/?export=csv"))
+    )
+    assert "Taux de pauvreté" in csv_text and count.label not in csv_text
+    cells = [
+        cell
+        for row in xlsx_rows(portal.get("/indicateurs/communes/75056/?export=xlsx"))
+        for cell in row
+    ]
+    assert 16.2 in cells and 43219 not in cells and 43219.0 not in cells
+    pdf = pdf_text(portal.get("/indicateurs/communes/75056/?export=pdf"))
+    assert "16,2" in pdf and "43 219" not in pdf and count.label not in pdf

@@ -13,7 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from abs_shared.comparisons import Point
+from abs_shared.comparisons import Point, hidden_intercommunal_counts
 from abs_shared.local.importer import read_observations
 from abs_shared.local.models import Observation
 from abs_shared.models import Indicator, PublishedValue, ValueStatus
@@ -356,12 +356,25 @@ def state_counts(member: MemberCCAS) -> dict[str, int]:
 
 
 def secret_in_pool(member: MemberCCAS) -> set[tuple[str, int]]:
-    """The (indicator, year) the pool holds as secrets for the member (public schema)."""
-    return set(
+    """The (indicator, year) the portal shows as secrets for the member (public schema): those
+    the pool holds as secrets and, for a CIAS, the counts the portal hides because, with its
+    communes' published counts, they would give a commune's secret away
+    (comparisons.hidden_intercommunal_counts). Without the latter, the CIAS's own pages and files
+    showed such a count as an ordinary published value, to be printed in its board's papers
+    (audit of session 32)."""
+    secrets = set(
         PublishedValue.objects.filter(member=member, status=ValueStatus.SECRET).values_list(
             "indicator_id", "year"
         )
     )
+    siren = member.intercommunality_id if member.kind == MemberCCAS.Kind.CIAS else None
+    if siren:
+        secrets.update(
+            (code, year)
+            for hidden_siren, code, year in hidden_intercommunal_counts()
+            if hidden_siren == siren
+        )
+    return secrets
 
 
 def is_secret_in_pool(observation: Observation, secrets: set[tuple[str, int]]) -> bool:

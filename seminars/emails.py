@@ -10,17 +10,18 @@ from email.message import MIMEPart
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_png
 from seminars.evaluations import evaluation_closes, evaluation_state
-from seminars.ics import cancellation_ics, personal_ics
+from seminars.ics import cancellation_ics, location_line, personal_ics
 from seminars.links import event_path, make_token, manage_path, page_path, portal_path
 from seminars.models import with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
-from union.mail import EmailWithInlineImages, InlineImage, send_templated
+from union.mail import EmailWithInlineImages, InlineImage
 from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
@@ -35,11 +36,17 @@ SUBJECTS = {
     "evaluation": "Votre avis sur la rencontre : {title}",
     "no_seat": "Pas de place libérée : {title}",
     "event_cancelled": "Événement annulé : {title}",
+    "event_changed": "Événement modifié : {title}",
 }
-WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated"}
+# The e-mails that carry the personal .ics while a seat is held.
+WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated", "event_changed"}
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
 WITH_CHECK_IN = WITH_CALENDAR
 CHECK_IN_FILENAME = "code-emargement.png"
+# RFC 3834: the messages the platform writes by itself (confirmations, reminders, cancellations,
+# lists, notices) say so, and out-of-office responders do not answer them. Not the organisers'
+# « Écrire aux inscrits »: a person wrote it, and a reply to it is for that person.
+AUTOMATIC = {"Auto-Submitted": "auto-generated"}
 # The registration's field for each detail kept on registering again (services.updated_kind).
 KEPT = {KEPT_NEEDS: "needs", KEPT_PHONE: "phone"}
 
@@ -48,16 +55,17 @@ def venue_line(seminar) -> str:
     """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the place on one line, for the « Lieu
     : » of the e-mails. The address is typed on several lines (street, postcode and town): the
     text broke the line after the street and the HTML ran « Paix 93140 » together; an event
-    without a venue name began the line with a comma."""
-    lines = [seminar.venue_name, *seminar.venue_address.splitlines()]
-    return ", ".join(part.strip() for part in lines if part.strip())
+    without a venue name began the line with a comma. The .ics's LOCATION is the same line."""
+    return location_line(seminar)
 
 
 def _reply_to(seminar) -> list[str]:
     return [seminar.organiser_email] if seminar.organiser_email else []
 
 
-def send_registration_email(registration, kind: str) -> None:
+def send_registration_email(registration, kind: str, *, changes: dict | None = None) -> None:
+    """One of the registrant's e-mails (SUBJECTS). For « event_changed », `changes` is what
+    moved (services.event_changes): the former times and place, said beside the new ones."""
     # « updated:besoins,telephone »: what registering again left blank and kept (services.
     # updated_kind); the e-mail says it in one sentence, if still so when it goes.
     kind, _, kept = kind.partition(":")
@@ -83,6 +91,10 @@ def send_registration_email(registration, kind: str) -> None:
             [name for name in kept.split(",") if getattr(registration, KEPT.get(name, ""), "")]
         ),
     }
+    if changes:
+        context["former_dates"] = changes.get("date")
+        context["venue_changed"] = "venue" in changes
+        context["former_venue"] = changes.get("venue", "")
     if with_check_in:
         check_in_image = check_in_png(registration)
         # Unique across messages: a client keeps images of several messages side by side.
@@ -102,6 +114,7 @@ def send_registration_email(registration, kind: str) -> None:
         body=render_to_string("seminars/email/registration.txt", context),
         to=[registration.email],
         reply_to=_reply_to(seminar),
+        headers=dict(AUTOMATIC),  # a copy: a message may add its own headers
     )
     message.attach_alternative(
         render_to_string("seminars/email/registration.html", context), "text/html"
@@ -110,7 +123,7 @@ def send_registration_email(registration, kind: str) -> None:
     if context["with_calendar"]:
         message.attach(
             ascii_file_name(seminar.slug, extension="ics"),
-            personal_ics(registration),
+            personal_ics(registration, moved=kind == "event_changed"),
             "text/calendar",
         )
     if kind in ("cancelled", "event_cancelled"):
@@ -141,11 +154,27 @@ def _cancellation_part(registration) -> MIMEPart:
     return part
 
 
+def _send_automatic(
+    subject: str, template_base: str, context: dict, recipients: list[str], *, reply_to: list[str]
+) -> int:
+    """union.mail.send_templated (the text, its HTML in the platform's frame), marked AUTOMATIC."""
+    context = {"platform_name": settings.PLATFORM_NAME, **context, "subject": subject}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template_base}.txt", context),
+        to=list(recipients),
+        reply_to=reply_to,
+        headers=dict(AUTOMATIC),  # a copy: a message may add its own headers
+    )
+    message.attach_alternative(render_to_string(f"{template_base}.html", context), "text/html")
+    return message.send()
+
+
 def send_address_changed_notice(seminar, former_email: str) -> None:
     """To the address an organiser replaced: nothing personal (the address may have been a typo,
     someone else's), only that it no longer receives this registration's messages and whom to
     ask if the change was not wanted."""
-    send_templated(
+    _send_automatic(
         f"Adresse de votre inscription modifiée : {seminar.title}",
         "seminars/email/address_changed",
         {"seminar": seminar, "page_url": portal_url(event_path(seminar))},
@@ -185,7 +214,7 @@ def send_registrations_list(registrations: list) -> None:
         }
         for registration in registrations
     ]
-    send_templated(
+    _send_automatic(
         REGISTRATIONS_LIST_SUBJECT,
         "seminars/email/find_registrations",
         {"entries": entries, "find_url": portal_url(portal_path("find_registrations"))},

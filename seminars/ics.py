@@ -6,8 +6,9 @@ so that a calendar updates or removes the event it already holds instead of addi
 Which version wins is told by SEQUENCE (RFC 5545: the higher one): the number of seconds from
 SEQUENCE_EPOCH to the moment the version was issued. The public files were issued when the event
 was last published; the personal files (e-mails) when they are sent, so that a cancellation
-outranks the confirmation before it (one more, should both leave within the same second), and a
-registration made again after it outranks the cancellation.
+outranks the confirmation before it (one more, should both leave within the same second), as
+does the file of « Événement modifié » (the event moved), and a registration made again after
+it outranks the cancellation.
 
 A cancelled event (« Annuler l'événement », services.cancel_event) stays in the public files
 until its date, STATUS:CANCELLED, « Annulé : » before its title and the organisers' message
@@ -41,14 +42,28 @@ def sequence_at(moment: datetime) -> int:
     return max(0, int((moment - SEQUENCE_EPOCH).total_seconds()))
 
 
-def _calendar(name: str, method: str | None = None) -> Calendar:
+def _calendar(name: str | None = None, method: str | None = None) -> Calendar:
+    """A VCALENDAR; named (X-WR-CALNAME) only for the feed, a real calendar. A file holding one
+    event has no name: Outlook imports a named file into a new calendar of that name (MS-OXCICAL
+    2.1.3.1.1.17: « MUST be omitted » for a single appointment), where the event blocks no time
+    in the person's own calendar and the later versions (update, cancellation) never reach it."""
     calendar = Calendar()
     calendar.add("prodid", "-//Maillage//Séminaires//FR")
     calendar.add("version", "2.0")
     if method:
         calendar.add("method", method)
-    calendar.add("x-wr-calname", name)
+    if name:
+        calendar.add("x-wr-calname", name)
     return calendar
+
+
+def location_line(seminar) -> str:
+    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the venue and its address on one
+    line (LOCATION, and the e-mails' « Lieu : », emails.venue_line). The address is typed on
+    several lines, which the admin's textarea sends as CRLF: replacing "\n" alone left the "\r",
+    a line break in LOCATION before a stray comma."""
+    lines = [seminar.venue_name, *seminar.venue_address.splitlines()]
+    return ", ".join(part.strip() for part in lines if part.strip())
 
 
 def _event(seminar, *, sequence: int | None = None, description: str | None = None) -> Event:
@@ -67,9 +82,9 @@ def _event(seminar, *, sequence: int | None = None, description: str | None = No
     event.add("summary", f"Annulé : {seminar.title}" if cancelled else seminar.title)
     if cancelled:
         event.add("status", "CANCELLED")
-    location = ", ".join(part for part in (seminar.venue_name, seminar.venue_address) if part)
+    location = location_line(seminar)
     if location:
-        event.add("location", location.replace("\n", ", "))
+        event.add("location", location)
     description = seminar.summary if description is None else description
     if cancelled:
         notice = "Événement annulé."
@@ -88,15 +103,17 @@ def _event(seminar, *, sequence: int | None = None, description: str | None = No
 
 def seminar_ics(seminar) -> bytes:
     """The event as anyone may download it (also the feed's entry)."""
-    calendar = _calendar(seminar.title)
+    calendar = _calendar()
     calendar.add_component(_event(seminar))
     return calendar.to_ical()
 
 
-def personal_ics(registration) -> bytes:
+def personal_ics(registration, *, moved: bool = False) -> bytes:
     """The event as attached to a confirmed person's e-mails: with a reminder the day before and,
     in its description, the person's ateliers with their times and where to find their personal
-    link (to change or cancel): not the link, which a shared agenda shows to others."""
+    link (to change or cancel): not the link, which a shared agenda shows to others. `moved`:
+    the file of « Événement modifié », one more than a file of the same second (the
+    confirmation may have left in the second the organiser published the new date)."""
     seminar = registration.seminar
     lines = [seminar.summary] if seminar.summary else []
     ateliers = with_slots(registration.ateliers.order_by("starts_at"), seminar)
@@ -118,13 +135,14 @@ def personal_ics(registration) -> bytes:
         "d'inscription (à demander à nouveau sur "
         f"{portal_url(portal_path('find_registrations'))}, « Retrouver mes inscriptions »)."
     )
-    event = _event(seminar, sequence=sequence_at(timezone.now()), description="\n\n".join(lines))
+    sequence = sequence_at(timezone.now()) + (1 if moved else 0)
+    event = _event(seminar, sequence=sequence, description="\n\n".join(lines))
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", f"Rappel : {seminar.title}")
     alarm.add("trigger", -REMINDER_BEFORE)
     event.add_component(alarm)
-    calendar = _calendar(seminar.title)
+    calendar = _calendar()
     calendar.add_component(event)
     return calendar.to_ical()
 
@@ -141,7 +159,7 @@ def cancellation_ics(registration) -> bytes:
         event.add("organizer", f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
     if registration.email:
         event.add("attendee", f"mailto:{registration.email}")
-    calendar = _calendar(seminar.title, method="CANCEL")
+    calendar = _calendar(method="CANCEL")
     calendar.add_component(event)
     return calendar.to_ical()
 

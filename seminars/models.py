@@ -341,6 +341,17 @@ class SeminarPage(PortalPreviewMixin, Page):
             setattr(page, name, getattr(self, name))
         return page
 
+    def when_and_where(self) -> dict:
+        """What a registrant's calendar holds of the event: its times and its place, as JSON
+        (task arguments; services.event_changes compares two)."""
+        from seminars.ics import location_line  # ics reads models
+
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "venue": location_line(self),
+        }
+
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None

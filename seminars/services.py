@@ -7,6 +7,9 @@ Two concurrent registrations for the same event therefore run one after the othe
 never more confirmed registrations than seats, for the event and for each atelier.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -33,6 +36,7 @@ from seminars.models import (
 )
 from seminars.tasks import (
     send_address_changed_email,
+    send_event_changed_email,
     send_message_task,
     send_registration_email,
     send_registrations_list_email,
@@ -768,22 +772,31 @@ def queue_public_notice(registration: Registration, kind: str) -> None:
 
 
 def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Registration:
-    """The registrant changes their ateliers (signed link), within the seats left."""
+    """The registrant changes their ateliers (signed link), within the seats left. A change is
+    confirmed by « Inscription mise à jour » with the new ateliers (and, while a seat is held,
+    the personal .ics that puts them in the calendar in place of the former one), spaced as the
+    other e-mails a visitor can cause (queue_public_notice); someone waiting who now fits is
+    told « Une place s'est libérée » instead."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             raise RegistrationError({"ateliers": ["Cette inscription est annulée."]})
         ateliers = check_atelier_choice(seminar, atelier_ids)
+        held = _held_atelier_ids(registration)
         if registration.status == Status.CONFIRMED:
-            new = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
+            new = [a for a in ateliers if a.pk not in held]
             full = _full_ateliers(new, registration)
             if full:
                 raise _full_error(seminar, full)
         registration.ateliers.set(ateliers)
         registration.save(update_fields=["updated_at"])
         # Seats given back in an atelier may let someone waiting in.
-        promote_waiting(seminar)
+        promoted = promote_waiting(seminar)
+        if registration in promoted:
+            registration.status = Status.CONFIRMED  # and told so by the « promoted » e-mail
+        elif registration.email and {atelier.pk for atelier in ateliers} != held:
+            queue_public_notice(registration, "updated")
     return registration
 
 
@@ -1560,6 +1573,69 @@ def cancel_event(seminar: SeminarPage, *, by, message: str = "") -> EventCancell
             message=message,
         )
     return EventCancellation(seminar, cancelled_now=True, emailed=len(ids))
+
+
+def event_changes(seminar: SeminarPage, before: dict) -> dict:
+    """What moved in a registrant's calendar since `before` (SeminarPage.when_and_where):
+    {"date": (former start, former end)} when the start or the end moved, {"venue": the former
+    place} when the place did (the place as one line: an address saved again with other line
+    ends is the same place). Empty when nothing did."""
+    now = seminar.when_and_where()
+    former = (datetime.fromisoformat(before["start"]), datetime.fromisoformat(before["end"]))
+    # As instants: the page read from its revision and from its row may differ in offset.
+    if former != (datetime.fromisoformat(now["start"]), datetime.fromisoformat(now["end"])):
+        changes = {"date": former}
+    else:
+        changes = {}
+    if before["venue"] != now["venue"]:
+        changes["venue"] = before["venue"]
+    return changes
+
+
+# Off while the demo moves its own events to stay upcoming (demo._redate): nobody to tell.
+_telling_event_changes: ContextVar[bool] = ContextVar("telling_event_changes", default=True)
+
+
+@contextmanager
+def event_changes_untold() -> Iterator[None]:
+    """Publish inside it without « Événement modifié » (the demo's own dates moved)."""
+    token = _telling_event_changes.set(False)
+    try:
+        yield
+    finally:
+        _telling_event_changes.reset(token)
+
+
+def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> int:
+    """An organiser published a change of an event's times or place (`before`: as it was,
+    SeminarPage.when_and_where): everyone confirmed or waiting who has an address is e-mailed
+    once « Événement modifié : <titre> », saying what changed, before and after, with their
+    personal .ics (same UID, a higher SEQUENCE: the calendar moves the event it holds) while a
+    seat is held; queued after commit, audited `seminar.change_notified`. A change of anything
+    else (title, programme), a cancelled event or one that has started: nobody. Returns how
+    many."""
+    if not _telling_event_changes.get():
+        return 0
+    changes = event_changes(seminar, before)
+    if not changes or seminar.is_cancelled or seminar.has_started():
+        return 0
+    with transaction.atomic():
+        ids = list(cancellation_recipients(seminar).values_list("pk", flat=True))
+        if not ids:
+            return 0
+        # The e-mail brings the personal link (to withdraw, should the new date not suit).
+        Registration.objects.filter(pk__in=ids).update(links_sent=F("links_sent") + 1)
+        for registration_id in ids:
+            enqueue_with_transaction(send_event_changed_email, registration_id, before)
+        record_audit(
+            "seminar.change_notified",
+            actor=actor,
+            target=seminar.title,
+            seminar=seminar.pk,
+            changed=sorted(changes),
+            count=len(ids),
+        )
+    return len(ids)
 
 
 CANNOT_CANCEL_STARTED = (

@@ -54,6 +54,10 @@ def _still_due(registration, kind: str) -> bool:
         return False  # promoted (told « place libérée ») or cancelled meanwhile
     if kind == "reminder" and registration.status == "cancelled":
         return False  # cancelled after the reminders were queued: nothing to remind of
+    if kind == "event_changed" and (
+        registration.status == "cancelled" or registration.seminar.has_started()
+    ):
+        return False  # nothing to move in a calendar any more
     if registration.seminar.cancelled_at is not None:
         # The event was called off: only its cancellation, and the person's own, still go (a
         # reminder or a « place libérée » queued before it would announce an event that will
@@ -81,6 +85,45 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     if not _still_due(registration, kind):
         return False
     send(registration, kind)
+    return True
+
+
+def event_change_still_wanted(registration_id: int, before: dict, *, recipients: list[str]) -> str:
+    """Before « Événement modifié » is resent after a mail server outage: as for the other
+    registrant e-mails, and the event is still not where and when it was."""
+    from seminars.models import Registration
+    from seminars.services import event_changes
+
+    reason = registration_still_wanted(registration_id, "event_changed", recipients=recipients)
+    if reason:
+        return reason
+    registration = Registration.objects.select_related("seminar").get(pk=registration_id)
+    if not event_changes(registration.seminar, before):
+        return "l'événement a retrouvé sa date et son lieu d'avant depuis"
+    return ""
+
+
+@task
+@delivering_directly(still_wanted=event_change_still_wanted)
+def send_event_changed_email(registration_id: int, before: dict) -> bool:
+    """« Événement modifié »: the event someone is registered for moved (its times, its place,
+    `before`: as it was); what changed, as it is when the e-mail goes, with the personal .ics."""
+    from seminars.emails import send_registration_email as send
+    from seminars.models import Registration
+    from seminars.services import event_changes
+
+    connection.set_schema_to_public()
+    registration = (
+        Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
+    )
+    if registration is None or not registration.email:
+        return False
+    if not _still_due(registration, "event_changed"):
+        return False
+    changes = event_changes(registration.seminar, before)
+    if not changes:  # moved back since: the calendar holds the event as it is
+        return False
+    send(registration, "event_changed", changes=changes)
     return True
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
         name="certificate",
     ),
     path("evenements/inscription/<str:token>/avis/", views.evaluate, name="evaluate"),
+    path(
+        "evenements/inscription/<str:token>/agenda.ics",
+        views.download_personal_ics,
+        name="personal_ics",
+    ),
     path("evenements/<int:pk>/nouveau-lien/", views.resend_link, name="resend_link"),
     path("evenements/mes-inscriptions/", views.find_registrations, name="find_registrations"),
 ]

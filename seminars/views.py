@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -36,7 +37,7 @@ from seminars.forms import (
     ResendLinkForm,
     ateliers_with_seats,
 )
-from seminars.ics import feed_ics, seminar_ics
+from seminars.ics import feed_ics, personal_ics, seminar_ics
 from seminars.links import SALT as LINK_SALT
 from seminars.links import (
     LinkExpired,
@@ -696,7 +697,9 @@ def manage_registration(request, token: str):
         "seminar": seminar,
         "page_url": event_path(seminar),
         # The .ics puts a seat in one's calendar: not for someone waiting or cancelled, nor after.
-        "ics_url": ics_path(seminar) if confirmed and not ended else "",
+        # The person's own (personal_ics: their ateliers, the reminder, the latest SEQUENCE), not
+        # the public file, older than the attachment already imported and without the ateliers.
+        "ics_url": portal_path("personal_ics", token) if confirmed and not ended else "",
         "ended": ended,
         "proceedings_url": page_path(proceedings) + invitation_query(seminar)
         if proceedings
@@ -819,6 +822,29 @@ def download_certificate(request, token: str):
     return download_response(
         certificate_pdf(seminar, [registration]), "pdf", certificate_filename(seminar, registration)
     )
+
+
+def download_personal_ics(request, token: str):
+    """« Ajouter à mon agenda (.ics) » of the personal page: the person's own file, as their
+    e-mails attach it (signed link), while a seat is held in an event to come. A tampered or
+    expired link, someone waiting or cancelled, an event cancelled or over: 404."""
+    try:
+        registration = read_token(token)
+    except (LinkExpired, LinkInvalid) as error:
+        raise Http404("Lien invalide ou expiré.") from error
+    seminar = registration.seminar
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or seminar.is_cancelled
+        or seminar.has_ended()
+    ):
+        raise Http404("Pas de fichier d'agenda pour cette inscription.")
+    response = HttpResponse(personal_ics(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = attachment_header(
+        ascii_file_name(seminar.slug, extension="ics")
+    )
+    add_never_cache_headers(response)  # a person's ateliers: no shared cache keeps them
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

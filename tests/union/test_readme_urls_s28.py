@@ -107,6 +107,8 @@ URLS = [
      "/evenements/inscription/{past_token}/attestation.pdf", "portail", "anonyme", OK),
     ("/evenements/inscription/<jeton>/avis/", "/evenements/inscription/{evaluate_token}/avis/",
      "portail", "anonyme", OK),
+    ("/evenements/inscription/<jeton>/agenda.ics", "/evenements/inscription/{token}/agenda.ics",
+     "portail", "anonyme", OK),
     ("/evenements/<id>/nouveau-lien/", "/evenements/{upcoming}/nouveau-lien/", "portail",
      "anonyme", OK),
     ("/evenements/mes-inscriptions/", "/evenements/mes-inscriptions/", "portail", "anonyme", OK),

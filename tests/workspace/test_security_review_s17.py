@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from seminars.models import Registration
-from seminars.services import register_person
+from seminars.services import RegistrationError, register_person
 from tenants.models import Membership
 from tenants.workspace.models import BoardMandate, Document
 from tests.conftest import host_client, make_person, member_client
@@ -135,12 +135,14 @@ def test_registering_again_may_withdraw_consent_never_give_it(portal, bondy):
     post_json(portal, url, registration_body(consent=False))
     registration.refresh_from_db()
     assert registration.consent is False
-    # …and kept when her CCAS registers her again (its form has no consent box).
+    # …and kept when her CCAS types her in again (its form has no consent box): since session
+    # 32 a member no longer updates a registration it did not make (test_audit_s32.py).
     registration.consent = True
     registration.save(update_fields=["consent"])
     data = person(email="aicha@exemple.fr", nom="Durand", commune="93053", consent=False)
     data.prenom = "Aïcha"
-    register_person(seminar, data, source=Registration.Source.MEMBER, member=bondy)
+    with pytest.raises(RegistrationError):
+        register_person(seminar, data, source=Registration.Source.MEMBER, member=bondy)
     registration.refresh_from_db()
     assert registration.consent is True
 

@@ -10,7 +10,6 @@ from email.message import MIMEPart
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from seminars.certificates import certificate_filename, certificate_pdf
@@ -21,7 +20,7 @@ from seminars.links import event_path, make_token, manage_path, page_path, porta
 from seminars.models import with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
-from union.mail import EmailWithInlineImages, InlineImage
+from union.mail import EmailWithInlineImages, InlineImage, send_templated
 from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
@@ -154,32 +153,17 @@ def _cancellation_part(registration) -> MIMEPart:
     return part
 
 
-def _send_automatic(
-    subject: str, template_base: str, context: dict, recipients: list[str], *, reply_to: list[str]
-) -> int:
-    """union.mail.send_templated (the text, its HTML in the platform's frame), marked AUTOMATIC."""
-    context = {"platform_name": settings.PLATFORM_NAME, **context, "subject": subject}
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template_base}.txt", context),
-        to=list(recipients),
-        reply_to=reply_to,
-        headers=dict(AUTOMATIC),  # a copy: a message may add its own headers
-    )
-    message.attach_alternative(render_to_string(f"{template_base}.html", context), "text/html")
-    return message.send()
-
-
 def send_address_changed_notice(seminar, former_email: str) -> None:
     """To the address an organiser replaced: nothing personal (the address may have been a typo,
     someone else's), only that it no longer receives this registration's messages and whom to
     ask if the change was not wanted."""
-    _send_automatic(
+    send_templated(
         f"Adresse de votre inscription modifiée : {seminar.title}",
         "seminars/email/address_changed",
         {"seminar": seminar, "page_url": portal_url(event_path(seminar))},
         [former_email],
         reply_to=_reply_to(seminar),
+        headers=AUTOMATIC,
     )
 
 
@@ -214,12 +198,13 @@ def send_registrations_list(registrations: list) -> None:
         }
         for registration in registrations
     ]
-    _send_automatic(
+    send_templated(
         REGISTRATIONS_LIST_SUBJECT,
         "seminars/email/find_registrations",
         {"entries": entries, "find_url": portal_url(portal_path("find_registrations"))},
         [registrations[0].email],
         reply_to=_shared_reply_to([registration.seminar for registration in registrations]),
+        headers=AUTOMATIC,
     )
 
 

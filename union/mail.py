@@ -748,17 +748,20 @@ def send_templated(
     recipients: list[str],
     *,
     reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Send `<template_base>.txt` (the body, as before) with `<template_base>.html` as its HTML
     alternative (in the frame templates/union/email/layout.html, autoescaped). Both get
     `subject` (the HTML's title and heading) and `platform_name` (its foot). Like send_mail: the
-    caller keeps its `transaction.on_commit`; how many messages went (0 or 1)."""
+    caller keeps its `transaction.on_commit`; how many messages went (0 or 1). `headers`: more
+    headers (seminars.emails.AUTOMATIC)."""
     context = {"platform_name": settings.PLATFORM_NAME, **context, "subject": subject}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template_base}.txt", context),
         to=list(recipients),
         reply_to=reply_to or [],
+        headers=dict(headers or {}),
     )
     message.attach_alternative(render_to_string(f"{template_base}.html", context), "text/html")
     return message.send()

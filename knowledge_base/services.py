@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_tenants.utils import schema_context
 from wagtail.models import (
@@ -36,6 +35,7 @@ from union import roles
 from union.audit import record_audit
 from union.formats import of_union
 from union.mail import send_templated
+from union.services import ensure_section_page
 from union.slugs import first_free
 
 WORKFLOW_NAME = "Modération de l'union"
@@ -423,21 +423,9 @@ def ensure_index_pages() -> tuple[Page, Page]:
     home = HomePage.objects.first()
     if home is None:
         raise ProposalError("La page d'accueil du portail n'existe pas : lancez les migrations.")
-    pages = []
-    for slug, (class_name, title, intro) in INDEX_PAGES.items():
-        model = getattr(kb_models, class_name)
-        page = model.objects.first()
-        if page is None:
-            page = model(
-                title=title,
-                slug=slug,
-                intro=intro,
-                # Shown on the home page's section cards and in search engines.
-                search_description=strip_tags(intro),
-            )
-            home.add_child(instance=page)
-            page.save_revision().publish()
-            home.refresh_from_db()
-        pages.append(page)
+    pages = [
+        ensure_section_page(getattr(kb_models, class_name), slug=slug, title=title, intro=intro)
+        for slug, (class_name, title, intro) in INDEX_PAGES.items()
+    ]
     ensure_moderation_workflow()
     return pages[0], pages[1]

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_png
 from seminars.evaluations import evaluation_closes, evaluation_state
-from seminars.ics import cancellation_ics, location_line, personal_ics
+from seminars.ics import cancellation_ics, personal_ics
 from seminars.links import event_path, make_token, manage_path, page_path, portal_path
 from seminars.models import with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
@@ -50,14 +50,6 @@ AUTOMATIC = {"Auto-Submitted": "auto-generated"}
 KEPT = {KEPT_NEEDS: "needs", KEPT_PHONE: "phone"}
 
 
-def venue_line(seminar) -> str:
-    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the place on one line, for the « Lieu
-    : » of the e-mails. The address is typed on several lines (street, postcode and town): the
-    text broke the line after the street and the HTML ran « Paix 93140 » together; an event
-    without a venue name began the line with a comma. The .ics's LOCATION is the same line."""
-    return location_line(seminar)
-
-
 def _reply_to(seminar) -> list[str]:
     return [seminar.organiser_email] if seminar.organiser_email else []
 
@@ -78,7 +70,7 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
         "seminar": seminar,
         "kind": kind,
         "subject": subject,
-        "venue": venue_line(seminar),
+        "venue": seminar.location_line,
         "manage_url": portal_url(portal_path("manage", token)),
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
@@ -191,7 +183,7 @@ def send_registrations_list(registrations: list) -> None:
         {
             "registration": registration,
             "seminar": registration.seminar,
-            "venue": venue_line(registration.seminar),
+            "venue": registration.seminar.location_line,
             "status": status_phrase(registration),
             "manage_url": portal_url(portal_path("manage", make_token(registration))),
             "page_url": portal_url(event_path(registration.seminar)),
@@ -233,7 +225,7 @@ def organiser_message(
         "seminar": seminar,
         "subject": subject,
         "body": body,
-        "venue": venue_line(seminar),
+        "venue": seminar.location_line,
         "manage_url": manage_url or "[le lien personnel de chaque personne]",
         "manage_is_link": bool(manage_url),
         "page_url": portal_url(event_path(seminar)),

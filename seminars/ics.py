@@ -57,15 +57,6 @@ def _calendar(name: str | None = None, method: str | None = None) -> Calendar:
     return calendar
 
 
-def location_line(seminar) -> str:
-    """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the venue and its address on one
-    line (LOCATION, and the e-mails' « Lieu : », emails.venue_line). The address is typed on
-    several lines, which the admin's textarea sends as CRLF: replacing "\n" alone left the "\r",
-    a line break in LOCATION before a stray comma."""
-    lines = [seminar.venue_name, *seminar.venue_address.splitlines()]
-    return ", ".join(part.strip() for part in lines if part.strip())
-
-
 def _event(seminar, *, sequence: int | None = None, description: str | None = None) -> Event:
     event = Event()
     event.add("uid", event_uid(seminar))
@@ -82,7 +73,7 @@ def _event(seminar, *, sequence: int | None = None, description: str | None = No
     event.add("summary", f"Annulé : {seminar.title}" if cancelled else seminar.title)
     if cancelled:
         event.add("status", "CANCELLED")
-    location = location_line(seminar)
+    location = seminar.location_line
     if location:
         event.add("location", location)
     description = seminar.summary if description is None else description

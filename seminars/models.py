@@ -344,12 +344,10 @@ class SeminarPage(PortalPreviewMixin, Page):
     def when_and_where(self) -> dict:
         """What a registrant's calendar holds of the event: its times and its place, as JSON
         (task arguments; services.event_changes compares two)."""
-        from seminars.ics import location_line  # ics reads models
-
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "venue": location_line(self),
+            "venue": self.location_line,
         }
 
     @property
@@ -431,6 +429,17 @@ class SeminarPage(PortalPreviewMixin, Page):
         """One atelier's name from atelier_labels (Atelier.label reads it through the event):
         for ateliers not read through this instance, with no query each."""
         return self.atelier_labels.get(atelier.pk, atelier.title)
+
+    @property
+    def location_line(self) -> str:
+        """« Salle des fêtes, 12 rue de la Paix, 93140 Bondy »: the venue and its address on one
+        line, for the e-mails' « Lieu : » and the .ics's LOCATION. The address is typed on several
+        lines (street, postcode and town), which the admin's textarea sends as CRLF: the text
+        e-mail broke the line after the street, the HTML ran « Paix 93140 » together, and
+        LOCATION kept a "\r" before a stray comma; an event without a venue name began the line
+        with a comma."""
+        lines = [self.venue_name, *self.venue_address.splitlines()]
+        return ", ".join(part.strip() for part in lines if part.strip())
 
     @property
     def map_url(self) -> str:
@@ -899,6 +908,17 @@ class Registration(models.Model):
     def was_present(self) -> bool:
         """Checked in on the day with a seat: what an attestation de présence certifies."""
         return self.status == self.Status.CONFIRMED and self.checked_in_at is not None
+
+    @property
+    def calendar_file_available(self) -> bool:
+        """A seat held in an event still to come: what « Ajouter à mon agenda (.ics) » of the
+        personal page offers (views.download_personal_ics), not for someone waiting or cancelled,
+        a cancelled event or one over."""
+        return (
+            self.status == self.Status.CONFIRMED
+            and not self.seminar.is_cancelled
+            and not self.seminar.has_ended()
+        )
 
     @property
     def certificate_available(self) -> bool:

@@ -46,6 +46,7 @@ from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
 from union.formats import french_number, plural
 from union.insert import insert_new
+from union.services import ensure_section_page
 from union.slugs import first_free
 from union.task_queue import enqueue_with_transaction
 
@@ -1391,25 +1392,16 @@ EVENT_INDEX_INTRO = (
 )
 
 
-@transaction.atomic
 def ensure_event_index() -> SeminarIndexPage:
-    """The calendar page (/evenements/) under the portal's home page, created and published if
-    missing: the portal's menu links to it and events are created under it (create_seminar).
-    setup_platform calls it at every deployment, as the demo does. Idempotent."""
-    from union.models import HomePage
-
-    index = SeminarIndexPage.objects.first()
-    if index is None:
-        index = SeminarIndexPage(
-            title="Séminaires et ateliers",
-            slug="evenements",
-            intro=f"<p>{EVENT_INDEX_INTRO}</p>",
-            # Shown on the home page's section card and in search engines, as the guides' index.
-            search_description=EVENT_INDEX_INTRO,
-        )
-        HomePage.objects.first().add_child(instance=index)
-        index.save_revision().publish()
-    return index
+    """The calendar page (/evenements/), created if missing: the portal's menu links to it and
+    events are created under it (create_seminar). setup_platform calls it at every deployment,
+    as the demo does."""
+    return ensure_section_page(
+        SeminarIndexPage,
+        slug="evenements",
+        title="Séminaires et ateliers",
+        intro=f"<p>{EVENT_INDEX_INTRO}</p>",
+    )
 
 
 def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:

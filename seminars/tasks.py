@@ -74,18 +74,26 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
     """Confirmation, waiting list, promotion, update, cancellation, reminder, attestation de
     présence or « pas de place libérée » for one person."""
     from seminars.emails import send_registration_email as send
+
+    registration = _registration_due(registration_id, kind)
+    if registration is None:
+        return False
+    send(registration, kind)
+    return True
+
+
+def _registration_due(registration_id: int, kind: str):
+    """The registration a `kind` e-mail is for, if it still has an address and the message
+    still applies to it (_still_due); else None."""
     from seminars.models import Registration
 
     connection.set_schema_to_public()  # tasks run outside requests: registrations live in public
     registration = (
         Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
     )
-    if registration is None or not registration.email:
-        return False
-    if not _still_due(registration, kind):
-        return False
-    send(registration, kind)
-    return True
+    if registration is None or not registration.email or not _still_due(registration, kind):
+        return None
+    return registration
 
 
 def event_change_still_wanted(registration_id: int, before: dict, *, recipients: list[str]) -> str:
@@ -109,16 +117,10 @@ def send_event_changed_email(registration_id: int, before: dict) -> bool:
     """« Événement modifié »: the event someone is registered for moved (its times, its place,
     `before`: as it was); what changed, as it is when the e-mail goes, with the personal .ics."""
     from seminars.emails import send_registration_email as send
-    from seminars.models import Registration
     from seminars.services import event_changes
 
-    connection.set_schema_to_public()
-    registration = (
-        Registration.objects.select_related("seminar", "commune").filter(pk=registration_id).first()
-    )
-    if registration is None or not registration.email:
-        return False
-    if not _still_due(registration, "event_changed"):
+    registration = _registration_due(registration_id, "event_changed")
+    if registration is None:
         return False
     changes = event_changes(registration.seminar, before)
     if not changes:  # moved back since: the calendar holds the event as it is

@@ -696,10 +696,11 @@ def manage_registration(request, token: str):
         "registration": registration,
         "seminar": seminar,
         "page_url": event_path(seminar),
-        # The .ics puts a seat in one's calendar: not for someone waiting or cancelled, nor after.
         # The person's own (personal_ics: their ateliers, the reminder, the latest SEQUENCE), not
         # the public file, older than the attachment already imported and without the ateliers.
-        "ics_url": portal_path("personal_ics", token) if confirmed and not ended else "",
+        "ics_url": portal_path("personal_ics", token)
+        if registration.calendar_file_available
+        else "",
         "ended": ended,
         "proceedings_url": page_path(proceedings) + invitation_query(seminar)
         if proceedings
@@ -832,17 +833,9 @@ def download_personal_ics(request, token: str):
         registration = read_token(token)
     except (LinkExpired, LinkInvalid) as error:
         raise Http404("Lien invalide ou expiré.") from error
-    seminar = registration.seminar
-    if (
-        registration.status != Registration.Status.CONFIRMED
-        or seminar.is_cancelled
-        or seminar.has_ended()
-    ):
+    if not registration.calendar_file_available:
         raise Http404("Pas de fichier d'agenda pour cette inscription.")
-    response = HttpResponse(personal_ics(registration), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(
-        ascii_file_name(seminar.slug, extension="ics")
-    )
+    response = ics_download(personal_ics(registration), registration.seminar)
     add_never_cache_headers(response)  # a person's ateliers: no shared cache keeps them
     return response
 
@@ -922,6 +915,13 @@ def event_ics(request, pk: int):
     page = get_object_or_404(SeminarPage.objects.live().public(), pk=pk)
     if not page.invitation_ok(request.GET.get("invitation")):
         raise Http404
-    response = HttpResponse(seminar_ics(page), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = attachment_header(ascii_file_name(page.slug, extension="ics"))
+    return ics_download(seminar_ics(page), page)
+
+
+def ics_download(content: bytes, seminar) -> HttpResponse:
+    """An event's .ics to save, named after its slug (the public file or the person's own)."""
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = attachment_header(
+        ascii_file_name(seminar.slug, extension="ics")
+    )
     return response

@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
+from django.db import connection, transaction
+from django.utils.html import strip_tags
 from django_tenants.utils import schema_exists
 
 from union import roles
@@ -237,6 +238,21 @@ def point_site_at_base_url() -> None:
     port = base.port or (443 if base.scheme == "https" else 80)
     if Site.objects.filter(**DEFAULT_SITE_ADDRESS).update(hostname=base.hostname, port=port):
         Site.clear_site_root_paths_cache()  # update() sends no signal to Wagtail's own clearing
+
+
+@transaction.atomic
+def ensure_section_page(model, *, slug: str, title: str, intro: str):
+    """The portal's section page of `model` (guides, experiences, events), created under the home
+    page and published if there is none yet; `intro` is its HTML introduction, also shown as
+    text on the home page's section card and in search engines. Idempotent."""
+    from union.models import HomePage
+
+    page = model.objects.first()
+    if page is None:
+        page = model(title=title, slug=slug, intro=intro, search_description=strip_tags(intro))
+        HomePage.objects.first().add_child(instance=page)
+        page.save_revision().publish()
+    return page
 
 
 def index_home_page() -> None:

@@ -469,6 +469,14 @@ class SeminarPage(PortalPreviewMixin, Page):
         # Bytes: compare_digest refuses non-ASCII str, which anyone can put in the query string.
         return bool(key) and secrets.compare_digest(str(key).encode(), self.invitation_key.encode())
 
+    def get_sitemap_urls(self, request=None):
+        # An invitation-only event's page opens only with its key (and says noindex).
+        return super().get_sitemap_urls(request) if self.is_listed else []
+
+    @property
+    def is_listed(self) -> bool:
+        return self.visibility != Visibility.INVITATION
+
     def serve(self, request, *args, **kwargs):
         from seminars.views import serve_seminar
 
@@ -1147,6 +1155,10 @@ class ProceedingsPage(PortalPreviewMixin, Page):
     class Meta:
         verbose_name = "actes"
         verbose_name_plural = "actes"
+
+    def get_sitemap_urls(self, request=None):
+        event = self.get_parent().specific
+        return super().get_sitemap_urls(request) if event.live and event.is_listed else []
 
     def serve(self, request, *args, **kwargs):
         # The proceedings of an invitation-only event are as private as the event itself, and

@@ -78,6 +78,7 @@ from seminars.services import (
     set_consent,
     set_needs,
 )
+from seminars.structured_data import event_json_ld
 from union.formats import long_date
 from union.params import parse_digits
 from union.spreadsheets import ascii_file_name, attachment_header, download_response
@@ -298,6 +299,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         else "",
         "find_url": portal_path("find_registrations"),  # « Retrouver mes inscriptions »
         "retention": retention_periods(),
+        "structured_data": event_json_ld(page, request) if saved and not preview else "",
     }
 
 

@@ -14,7 +14,15 @@ from tenants.models import Membership
 from tenants.services import is_union_staff_account
 
 # Paths of a member host that a visitor who is not (yet) a member may reach.
-OPEN_MEMBER_PATHS = ("/connexion/", "/deconnexion/", "/acces/", "/static/", "/api/", "/favicon.ico")
+OPEN_MEMBER_PATHS = (
+    "/connexion/",
+    "/deconnexion/",
+    "/acces/",
+    "/static/",
+    "/api/",
+    "/favicon.ico",
+    "/robots.txt",
+)
 
 
 def null_character_middleware(get_response):

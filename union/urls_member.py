@@ -13,6 +13,7 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("acces/<str:token>/", views.handover, name="handover"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     # « Mon compte » here too: cookies are host-only, so the portal's page would ask to sign in
     # again. The forgotten password stays on the portal (views.LoginView links there).
     path("compte/profil/", views.account_profile, name="account_profile"),

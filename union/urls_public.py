@@ -10,6 +10,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from tenants import views as tenant_views
@@ -17,6 +18,7 @@ from union import views
 from union.api_errors import unknown_api_path
 from union.csp import API_DOCS_POLICY
 from union.health import health
+from union.sitemaps import SITEMAPS
 
 urlpatterns = [
     # Wagtail's reports with inert CSV/XLSX cells: before Wagtail's admin, which also has them.
@@ -56,6 +58,8 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("contact/", views.contact, name="contact"),
     path("sante/", health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", include("union.api_urls_public")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="union.urls_public"), name="api-schema"),
     path(

@@ -12,12 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.db import transaction
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from seminars.retention import retention_periods
 from tenants.models import MemberCCAS, Membership
@@ -36,6 +36,7 @@ from union.audit import record_audit
 from union.formats import describe_days
 from union.middleware import is_member_host
 from union.password_reset import LimitedPasswordResetMixin
+from union.sitemaps import MEMBER_ROBOTS_LINES, portal_robots_lines
 from union.user_forms import login_username
 
 
@@ -290,6 +291,15 @@ def not_found(request, exception=None):
         # A path the API does not know reached Wagtail's page tree: its client reads JSON.
         return JsonResponse({"detail": API_NOT_FOUND}, status=404)
     return render(request, "404.html", status=404)
+
+
+@require_safe
+def robots_txt(request):
+    if is_member_host(request):
+        lines = MEMBER_ROBOTS_LINES
+    else:
+        lines = portal_robots_lines(request.build_absolute_uri(reverse("sitemap")))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def privacy(request):

@@ -28,6 +28,9 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # /sitemap.xml: Django's sitemap views and template, Wagtail's list of live public pages.
+    "django.contrib.sitemaps",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

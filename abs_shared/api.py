@@ -177,7 +177,9 @@ def _summary(name: str, **kwargs):
             "max": serializers.FloatField(allow_null=True, help_text=WITHHELD),
             "rank": serializers.IntegerField(
                 allow_null=True,
-                help_text="1 = le plus fragile ; null pour un indicateur neutre, un effectif, "
+                help_text="1 = le plus fragile (le plus inégalitaire pour un indicateur "
+                "d'inégalités, polarity higher_unequal) ; null pour un indicateur neutre, un "
+                "effectif, "
                 f"sans valeur, ou quand too_few (moins de {MIN_PUBLISHERS} valeurs)",
             ),
         },

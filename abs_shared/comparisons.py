@@ -135,12 +135,13 @@ def quantile(ordered: list[Decimal], fraction: float) -> Decimal | None:
 
 
 def rank(value: Decimal | None, values: list[Decimal], polarity: str) -> int | None:
-    """1 = most fragile. Ties share the best rank. None for a neutral indicator or no number."""
+    """1 = most fragile (most unequal for an inequality indicator). Ties share the best rank.
+    None for a neutral indicator or no number."""
     if value is None or polarity == Indicator.Polarity.NEUTRAL:
         return None
-    if polarity == Indicator.Polarity.HIGHER_FRAGILE:
-        return 1 + sum(1 for other in values if other > value)
-    return 1 + sum(1 for other in values if other < value)
+    if polarity == Indicator.Polarity.LOWER_FRAGILE:
+        return 1 + sum(1 for other in values if other < value)
+    return 1 + sum(1 for other in values if other > value)
 
 
 def _number(value: Decimal | None) -> float | None:

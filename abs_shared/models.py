@@ -54,6 +54,11 @@ class Indicator(models.Model):
     class Polarity(models.TextChoices):
         HIGHER_FRAGILE = "higher_fragile", "Plus la valeur est haute, plus la situation est fragile"
         LOWER_FRAGILE = "lower_fragile", "Plus la valeur est basse, plus la situation est fragile"
+        # D9/D1: a rich minority raises it as much as a poor one; ranked, but as inequality.
+        HIGHER_UNEQUAL = (
+            "higher_unequal",
+            "Plus la valeur est haute, plus les inégalités sont fortes",
+        )
         NEUTRAL = "neutral", "Neutre"
 
     code = models.CharField(
@@ -130,6 +135,13 @@ class Indicator(models.Model):
         """The polarity ranks are computed with. A count is never ranked: a larger commune has
         more RSA households without being more fragile (its rate says that)."""
         return self.Polarity.NEUTRAL if self.is_count else self.polarity
+
+    @property
+    def rank_first(self) -> str:
+        """Who is ranked 1, as the rank columns say it."""
+        if self.polarity == self.Polarity.HIGHER_UNEQUAL:
+            return "le plus inégalitaire"
+        return "le plus fragile"
 
     @property
     def is_percent(self) -> bool:

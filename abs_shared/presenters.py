@@ -519,7 +519,7 @@ def comparison_table(
             )
         table.rows.append(
             [
-                text(f"{name} : rang (1 = le plus fragile)"),
+                text(f"{name} : rang (1 = {indicator.rank_first})"),
                 rank_cell(stats),
                 Cell(DASH, numeric=True),
                 Cell(DASH, numeric=True),
@@ -952,7 +952,7 @@ def indicator_table(
             "Département" if kind == COMMUNE else "Département du siège",
             "Population",
             "Valeur",
-            *(["Rang (1 = le plus fragile)"] if ranks else []),
+            *([f"Rang (1 = {indicator.rank_first})"] if ranks else []),
             "Source",
         ],
     )

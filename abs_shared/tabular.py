@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from abs_shared.models import ReferenceValue, ValueStatus
 from union.formats import french_number
-from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
+from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_file
 
 MISSING_MARKS = {"", "nd", "n.d.", "n.d", "na", "n/a"}
 SECRET_MARKS = {"s", "secret"}
@@ -37,6 +37,11 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (line number, {column: text})
     # Cells outside the header's named columns, one issue per line: reported with the rest.
     issues: list[ImportIssue] = field(default_factory=list)
+    # The sheet read, for a workbook (its first visible one): a missing column names it.
+    sheet: str | None = None
+    # Every line of the file as read (line number, cells), blank ones included: an importer
+    # whose header is missing looks for it further down (union.spreadsheets.header_below_issue).
+    lines: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def columns(self) -> set[str]:
         return set(self.header)
@@ -51,7 +56,7 @@ def _header_index(raw_rows: list[list[str]]) -> int:
 
 
 def read_table(uploaded, *, lower_header: bool = True) -> Table:
-    """Read an uploaded CSV or XLSX file (first sheet) into a header and numbered rows.
+    """Read an uploaded CSV or XLSX file (first visible sheet) into a header and numbered rows.
 
     Blank lines are skipped but keep their number, so that reported lines match the file. A
     filled cell in a column without a header (beyond the header, or under a blank header cell)
@@ -65,7 +70,8 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
     if not data.strip():
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     # A percentage cell reads « 26,4 % », as Excel shows it: its stored 0.264 is no rate.
-    raw_rows = [cells for _line, cells in read_rows(data, name, percent_cells=True)]
+    read = read_file(data, name, percent_cells=True)
+    raw_rows = [cells for _line, cells in read.rows]
     if not raw_rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     start = _header_index(raw_rows)
@@ -81,7 +87,7 @@ def read_table(uploaded, *, lower_header: bool = True) -> Table:
         if stray:
             issues.append(_stray_cells(number, cells, stray, len(named)))
         rows.append((number, {column: (cells[i] if i < len(cells) else "") for i, column in named}))
-    return Table(header=header, rows=rows, issues=issues)
+    return Table(header=header, rows=rows, issues=issues, sheet=read.sheet, lines=read.rows)
 
 
 def _stray_cells(line: int, cells: list[str], stray: list[int], named: int) -> ImportIssue:

@@ -37,6 +37,7 @@ from union.formats import of_union
 from union.mail import send_templated
 from union.services import ensure_section_page
 from union.slugs import first_free
+from union.submit_once import check_first_submission
 
 WORKFLOW_NAME = "Modération de l'union"
 TASK_NAME = "Validation par un modérateur ou une modératrice"
@@ -127,11 +128,13 @@ def propose_experience(
     user,
     *,
     themes: Iterable[Theme] = (),
+    form_id: str = "",
     **fields,
 ) -> ExperiencePage:
     """A member's director or agent proposes an experience: it becomes a draft page under the
     experience index and enters the moderation workflow. The proposer gets an acknowledgement;
-    Wagtail notifies the moderators.
+    Wagtail notifies the moderators. `form_id`: the form's one-time id (union.submit_once): the
+    same form posted again makes no second page and raises AlreadySubmitted.
 
     `fields`: title, summary, context, description (required), objectives, publics, partners,
     budget, results, start_date, audiences, contact_name, contact_role, contact_email,
@@ -140,6 +143,7 @@ def propose_experience(
     if unknown:
         raise TypeError(f"Unknown experience fields: {sorted(unknown)}")
     with schema_context("public"), portal_urlconf(), transaction.atomic():
+        check_first_submission("experience.proposed", form_id)
         index_page = experience_index()
         workflow = ensure_moderation_workflow()
         page = ExperiencePage(
@@ -162,6 +166,7 @@ def propose_experience(
             target=page.title,
             shared=True,  # sent to the union's moderators
             page_id=page.pk,
+            form_id=form_id,
         )
         link = member_url(member, "/experiences/")
         transaction.on_commit(lambda: _send_acknowledgement(page, user, link))

@@ -26,6 +26,8 @@ from knowledge_base.services import (
     revise_experience,
 )
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
+from union.formats import long_date
+from union.submit_once import FORM_ID_FIELD, AlreadySubmitted, new_form_id, posted_form_id
 
 SEARCH_PAGE_SIZE = 10
 
@@ -97,12 +99,22 @@ def propose(request):
     user = request.user
     initial = {"contact_name": user.get_full_name(), "contact_email": user.email}
     form = ExperienceProposalForm(request.POST or None, initial=initial)
+    # Made when the form is first rendered, kept while it comes back with errors: the same form
+    # posted twice proposes once (union.submit_once).
+    form_id = posted_form_id(request.POST) or new_form_id()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            propose_experience(request.tenant, user, **data)
+            propose_experience(request.tenant, user, form_id=posted_form_id(request.POST), **data)
         except ProposalError as error:
             form.add_error(None, str(error))
+        except AlreadySubmitted as earlier:  # the same form posted again: no second page
+            messages.info(
+                request,
+                f"Cette expérience a déjà été proposée le {long_date(earlier.entry.at, time=True)}"
+                "\u00a0: elle n'est pas envoyée une seconde fois.",
+            )
+            return HttpResponseRedirect("/experiences/")
         else:
             messages.success(
                 request,
@@ -110,7 +122,11 @@ def propose(request):
                 "qu'elle aura été relue.",
             )
             return HttpResponseRedirect("/experiences/")
-    return render(request, "knowledge_base/member/propose.html", {"form": form})
+    return render(
+        request,
+        "knowledge_base/member/propose.html",
+        {"form": form, "form_id_field": FORM_ID_FIELD, "form_id": form_id},
+    )
 
 
 def _nothing_to_revise(request, page_id: int):

@@ -100,6 +100,8 @@ from union import roles
 from union.formats import french_list, long_date, plural, with_de
 from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
+from union.stale_edits import StaleEdit, posted_version, refuse_stale
+from union.submit_once import AlreadySubmitted, posted_form_id
 from union.task_queue import read_queue_state
 
 
@@ -798,13 +800,16 @@ def edit(request, pk: int, registration_pk: int):
         raise Refused(refusal, status=409, title="Modification impossible")
     name = f"{registration.prenom} {registration.nom}"
     form = EditRegistrationForm(request.POST or None, seminar=seminar, registration=registration)
+    form.carry_version()  # a form left open does not undo the person's own change
     if request.method == "POST" and form.is_valid():
         try:
             registration, changed = update_registration(
-                registration, form.to_data(), actor=request.user
+                registration, form.to_data(), actor=request.user, version=posted_version(form)
             )
         except RegistrationError as error:
             form.add_registration_errors(error)
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
         else:
             say_what_was_edited(request, registration, changed)
             return redirect(_list_url(seminar, request.GET.get("query", "")))
@@ -1169,14 +1174,19 @@ def email(request, pk: int):
             data.pop("test", None)
             form = EmailRegistrantsForm(data, seminar=seminar)
         else:
-            count = email_registrants(
-                seminar,
-                subject,
-                body,
-                statuses=form.cleaned_data["statuses"],
-                atelier_id=form.cleaned_data.get("atelier"),
-                actor=request.user,
-            )
+            try:
+                count = email_registrants(
+                    seminar,
+                    subject,
+                    body,
+                    statuses=form.cleaned_data["statuses"],
+                    atelier_id=form.cleaned_data.get("atelier"),
+                    actor=request.user,
+                    form_id=posted_form_id(form.cleaned_data),
+                )
+            except AlreadySubmitted as earlier:  # the same form posted again: nothing sent
+                messages.info(request, already_emailed(earlier.entry))
+                return redirect("seminars_admin:registrations", pk=seminar.pk)
             without = _without_address(recipients.filter(email=""))
             if count:
                 sent = f"Message en cours d'envoi à {count} personne{'s' if count > 1 else ''}."
@@ -1196,6 +1206,14 @@ def email(request, pk: int):
         submit="Envoyer",
         summary_title="Le message n'est pas envoyé : des informations sont à corriger",
         status=400 if form.errors else 200,
+    )
+
+
+def already_emailed(entry) -> str:
+    sent = plural(entry.details.get("count", 0), "personne", "personnes")
+    return (
+        f"Ce message a déjà été envoyé à {sent} le {long_date(entry.at, time=True)}\u00a0: il "
+        "n'est pas envoyé une seconde fois."
     )
 
 

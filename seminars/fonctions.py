@@ -33,6 +33,22 @@ OF_CCAS = r"(?:du |de |de la )?(?:ccas|cias)"
 # The CCAS's board, named in full: « Président du conseil d'administration ».
 OF_BOARD = r"du conseil d administration"
 
+# The policy areas an élu's delegation names after « adjoint(e) aux / à la / au / à l' »
+# (« Adjointe aux affaires sociales », « Adjoint à l'action sociale »), by their first words once
+# folded. An agent's grade never reads so (« Adjoint administratif », « Adjoint d'animation »,
+# « Adjoint technique », « Adjoint du patrimoine »), but a deputy on the staff does (« Adjointe
+# au directeur du CCAS », « Adjoint à la responsable du pôle »): hence areas, never any word.
+POLICY_AREA = (
+    r"(?:affaires|(?:action|aide|cohesion) sociale|social|lien social|solidarites?|insertion"
+    r"|inclusion|emploi|precarite|seniors?|aines|personnes (?:agees|handicapees|en situation)"
+    r"|handicap|autonomie|grand age|sante|logement|habitat|familles?|petite enfance|enfance"
+    r"|jeunesse|education|vie (?:scolaire|associative|des quartiers)|quartiers"
+    r"|politique de la ville|citoyennete|democratie|egalite|prevention|securite|tranquillite"
+    r"|accessibilite|intergenerationnel|ccas|cias|culture|sports?|finances|budget|urbanisme"
+    r"|travaux|environnement|transition|developpement|commerce|economie|transports?"
+    r"|mobilites?|etat civil)"
+)
+
 # Checked in order, each against the start of the normalised text (`_normalise`), followed by
 # its end or a space: the more specific first (« vice-président » before « président »,
 # « maire adjoint » before « maire »).
@@ -47,6 +63,10 @@ RULES: list[tuple[str, str]] = [
         rf"|(?:{ORDINAL} )?maire adjointe?"
         rf"|{ORDINAL} adjointe?"
         r"|adjointe? deleguee?"
+        # An élu's delegation: « Adjointe aux solidarités », « Adjoint chargé des seniors »,
+        # « Adjointe en charge de la santé » (not « Adjoint chargé de mission », a staff post).
+        rf"|adjointe? (?:aux|au|a la|a l) {POLICY_AREA}"
+        r"|adjointe? (?:chargee?|en charge)(?! de mission)"
         # « Adjoint » alone, the whole text: in a list of élus, the maire's adjoint. With more
         # words (« Adjoint administratif », « Adjoint technique ») it is an agent's grade.
         r"|adjointe?$",

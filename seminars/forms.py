@@ -25,12 +25,16 @@ from seminars.services import (
     RegistrationError,
     _full_error,  # the services' own refusal of a full atelier, word for word
     check_atelier_choice,
+    edit_commune_text,
     find_registration,
+    registration_edit_values,
     resolve_commune,
 )
 from tenants.fields import AreaHintField
 from tenants.matching import INSEE_CODE
 from union.formats import plural
+from union.stale_edits import carry_version
+from union.submit_once import new_form_id
 
 
 class AtelierCheckboxes(forms.CheckboxSelectMultiple):
@@ -497,6 +501,12 @@ class EditRegistrationForm(ManualRegistrationForm):
     def registration_updated(self, cleaned: dict) -> Registration:
         return self.registration
 
+    def carry_version(self) -> None:
+        """The admin's form carries the version of what it shows (union.stale_edits): a save
+        after the person, or another organiser, changed the registration is refused. The
+        API's PATCH, without it, is not checked."""
+        carry_version(self, registration_edit_values(self.registration))
+
     def match_commune(self, cleaned: dict) -> CommuneResolution:
         """A commune left as shown keeps its match, or its flag (commune_left_as_shown). A hint
         asks for a new match."""
@@ -544,7 +554,7 @@ def commune_left_as_shown(registration: Registration, typed: str) -> CommuneReso
 
 def edit_initial_commune(registration: Registration) -> str:
     """The commune as the edit form shows it: the official name once matched, else as typed."""
-    return registration.commune.nom if registration.commune_id else registration.commune_typed
+    return edit_commune_text(registration)
 
 
 def current_commune(registration: Registration) -> CommuneResolution:
@@ -558,21 +568,7 @@ def current_commune(registration: Registration) -> CommuneResolution:
 
 def edit_initial(registration: Registration) -> dict:
     """A registration as the edit form's values (the form's field names)."""
-    return {
-        "nom": registration.nom,
-        "prenom": registration.prenom,
-        "email": registration.email,
-        "phone": registration.phone,
-        "commune": edit_initial_commune(registration),
-        "fonction": registration.fonction,
-        # Only the text of « Autre »: an imported label is kept by update_registration.
-        "fonction_autre": registration.fonction_text
-        if registration.fonction == Fonction.AUTRE
-        else "",
-        "ateliers": list(registration.ateliers.values_list("pk", flat=True)),
-        "needs": registration.needs,
-        "consent": registration.consent,
-    }
+    return registration_edit_values(registration)
 
 
 class NeedsForm(forms.Form):
@@ -683,6 +679,8 @@ class EmailRegistrantsForm(forms.Form):
         "salle, document à préparer).",
         error_messages={"invalid_choice": "Cet atelier n'existe pas ou plus dans l'événement."},
     )
+    # Made when the form is rendered: the same form posted twice sends once (union.submit_once).
+    form_id = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_form_id)
     test = forms.BooleanField(
         label="M'envoyer un test",
         required=False,

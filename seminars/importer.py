@@ -28,6 +28,7 @@ from seminars.models import (
 )
 from seminars.phones import normalise_phone
 from seminars.services import (
+    CommuneResolution,
     RegistrationData,
     RegistrationError,
     address_taken_message,
@@ -37,11 +38,18 @@ from seminars.services import (
     resolve_commune,
     same_person,
 )
-from tenants.matching import UnknownArea, fold, read_area
+from tenants.matching import INSEE_CODE, UnknownArea, fold, match_commune, match_in_union, read_area
 from tenants.models import Commune
 from union.audit import record_audit
 from union.formats import french_number, plural
-from union.spreadsheets import ImportIssue, ImportRejected, column_letter, read_rows
+from union.spreadsheets import (
+    ImportIssue,
+    ImportRejected,
+    column_letter,
+    header_below_issue,
+    read_file,
+    sheet_read_note,
+)
 
 # Folded header -> field. Organisers' spreadsheets name the same column in many ways.
 HEADERS = {
@@ -50,6 +58,14 @@ HEADERS = {
     "prenom": "prenom",
     "commune": "commune",
     "ville": "commune",
+    # The commune's INSEE code, as the list export writes it beside the name (« Code INSEE »)
+    # and INSEE's own files title it (« CODGEO »): it tells homonyms apart (_commune_of_code).
+    "code insee": "commune_code",
+    "code commune": "commune_code",
+    "code insee commune": "commune_code",
+    "code insee de la commune": "commune_code",
+    "insee": "commune_code",
+    "codgeo": "commune_code",
     "fonction": "fonction",
     "qualite": "fonction",
     "email": "email",
@@ -106,6 +122,7 @@ LABELS = {**REQUIRED, "email": "Email", "needs": "Besoins", "phone": "Téléphon
 # The optional hint columns for the commune matcher: the column says what a bare code is ("11" is
 # the Aude as a département and Île-de-France as a région).
 HINT_LABELS = {"departement": "Département", "region": "Région"}
+COMMUNE_CODE_LABEL = "Code INSEE"
 # The longest text each column may hold, read from the field it is stored in: the commune and the
 # fonction are kept as typed (commune_typed, fonction_text).
 MAX_LENGTHS = {
@@ -188,7 +205,8 @@ def read_list(
     content: bytes, filename: str, hint: str | None = None, seminar: SeminarPage | None = None
 ) -> tuple[list[tuple[int, RegistrationData]], Columns]:
     """parse(), with the columns found (Columns: the ignored ones to report)."""
-    rows = [(line, cells) for line, cells in read_rows(content, filename) if any(cells)]
+    read = read_file(content, filename)
+    rows = [(line, cells) for line, cells in read.rows if any(cells)]
     if not rows:
         raise ImportRejected([ImportIssue(1, "", "Le fichier est vide.")])
     header_line, header = rows[0]
@@ -198,9 +216,8 @@ def read_list(
     if missing:
         _refuse_header_below(rows)
     # A workbook is read on its first sheet: a list on another (after « Consignes ») is missed.
-    where = "première ligne"
-    if content[:2] == b"PK":
-        where += " de la première feuille du classeur"
+    note = sheet_read_note(read.sheet)
+    where = f"première ligne ({note})" if note else "première ligne"
     errors += [
         ImportIssue(header_line, label, f"Colonne « {label} » absente de la {where}.")
         for label in missing
@@ -268,6 +285,7 @@ def read_list(
             seen_emails.setdefault(email, line)
         phone = _line_phone(cell, columns, header, line, errors)
         line_hint = _line_hint(cell, line, errors, titled) or (hint, None)
+        by_code = _commune_of_code(cell, line, errors, titled)
         chosen = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
             continue
@@ -280,7 +298,7 @@ def read_list(
                     nom=cell("nom"),
                     prenom=cell("prenom"),
                     email=email,
-                    commune=resolve_commune(cell("commune"), *line_hint),
+                    commune=by_code or resolve_commune(cell("commune"), *line_hint),
                     fonction=code,
                     fonction_text=typed_fonction,
                     atelier_ids=list(chosen),
@@ -296,37 +314,24 @@ def read_list(
     return parsed, columns
 
 
-# How far below the first line the column titles are looked for (a title, a date, a blank line
-# above them), to say where they are rather than call them absent.
-MAX_LINES_ABOVE_HEADER = 10
-
-
 def _refuse_header_below(rows: list[tuple[int, list[str]]]) -> None:
     """The first line lacks required columns: when a line below has them all (a list whose
     first lines are a title, « Liste des inscrits », or a date), the file is refused with where
     they are and what to delete, rather than with « Colonne « Nom » absente » for a column the
-    organiser sees."""
-    for line, cells in rows[1 : MAX_LINES_ABOVE_HEADER + 1]:
-        columns, _errors = _read_header(line, cells, with_ateliers=False)
-        if all(field in columns for field in REQUIRED):
-            above = "la ligne 1" if line == 2 else f"les lignes 1 à {line - 1}"
-            raise ImportRejected(
-                [
-                    ImportIssue(
-                        line,
-                        "",
-                        f"Les titres des colonnes (« Nom », « Prénom »…) sont ligne {line}, et "
-                        f"l'import les lit sur la première ligne : supprimez {above} (au-dessus "
-                        "des titres), puis importez de nouveau le fichier.",
-                    )
-                ]
-            )
+    organiser sees. Said as the other imports say it (union.spreadsheets.header_below_issue)."""
+
+    def has_required(cells: list[str]) -> bool:
+        columns, _errors = _read_header(0, cells, with_ateliers=False)
+        return all(field in columns for field in REQUIRED)
+
+    if issue := header_below_issue(rows, has_required, "« Nom », « Prénom »…"):
+        raise ImportRejected([issue])
 
 
 def _line_phone(cell, columns: Columns, header: list[str], line: int, errors: list) -> str:
     """The line's phone number, normalised (seminars.phones), or "" with the line's error in the
     column as the file titles it. Nine digits are read as a French number whose leading 0 the
-    spreadsheet dropped."""
+    spreadsheet dropped, 33 and nine digits as one whose + it dropped (normalise_phone)."""
     typed = cell("phone").strip()
     if not typed:
         return ""
@@ -500,7 +505,7 @@ def _read_header(
             continue
         if field in columns:
             first = columns[field]
-            label = {**LABELS, **HINT_LABELS}[field]
+            label = {**LABELS, **HINT_LABELS, "commune_code": COMMUNE_CODE_LABEL}[field]
             errors.append(
                 ImportIssue(
                     header_line,
@@ -543,6 +548,59 @@ def _line_hint(
                 errors.append(ImportIssue(line, titled.get(level, label), str(error)))
             return cell(level), level
     return None
+
+
+def _commune_of_code(
+    cell, line: int, errors: list[ImportIssue], titled: dict[str, str]
+) -> CommuneResolution | None:
+    """The line's commune by its INSEE code, None when the line gives none (its name is then read
+    with the line's hint) or one that names no commune. Read by its name alone, the list an
+    organiser exported put Chelles (77) back in Chelles (60) or flagged it, and a Montreuil of
+    another département in the union's. The code goes through the matcher as the correction of
+    a flagged commune reads it (a former commune's leads to the one it joined, an
+    arrondissement's to its city); the typed name is kept as typed.
+
+    A code the name contradicts, or that names no commune, is the line's error in the code's
+    column rather than a commune flagged to check: the file is refused whole, so nobody is
+    registered in a commune that may be wrong (a shifted column, a code copied from the line
+    above), counted in the wrong département or let into a members-only event, and the
+    organiser corrects one cell and imports again instead of fixing each person afterwards."""
+    typed, code = cell("commune"), cell("commune_code").strip().upper()
+    if not code:
+        return None
+    if re.fullmatch(r"\d{4}", code):
+        code = "0" + code  # 01004 that a spreadsheet read as the number 1004
+    column = titled.get("commune_code", COMMUNE_CODE_LABEL)
+    by_code = match_in_union(code) if INSEE_CODE.match(code) else None
+    if by_code is None or by_code.status != "matched":
+        errors.append(
+            ImportIssue(
+                line,
+                column,
+                f"Code INSEE inconnu : « {cell('commune_code').strip()} ». Indiquez le code "
+                "INSEE de la commune, à 5 caractères (93010 pour Bondy), ou videz la cellule "
+                "pour que la commune soit lue par son nom.",
+            )
+        )
+        return None
+    commune = by_code.commune
+    # The name read in the code's département: a homonym elsewhere is no contradiction
+    # (« Montreuil » with 62588 is the Pas-de-Calais's), a name that leads to another commune
+    # is, and a name the matcher does not know (a typo, « Montreuil-sous-Bois ») leaves the
+    # code to decide.
+    by_name = match_commune(typed, commune.departement, "departement") if typed.strip() else None
+    if by_name is not None and by_name.status != "unknown" and commune not in by_name.suggestions:
+        named = f" ({by_name.commune.code})" if by_name.status == "matched" else ""
+        errors.append(
+            ImportIssue(
+                line,
+                column,
+                f"Le code INSEE {code} ({commune.nom}, {commune.departement}) ne correspond pas "
+                f"à la commune « {typed.strip()} »{named} : corrigez le code ou la commune, ou "
+                "videz la cellule du code pour que la commune soit lue par son nom.",
+            )
+        )
+    return CommuneResolution(commune.code, Registration.CommuneStatus.MATCHED, typed)
 
 
 def _cell_reader(columns: Columns, cells: list[str]):

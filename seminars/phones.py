@@ -23,7 +23,8 @@ _SEPARATORS = re.compile(r"[\s.\-/()]+")
 def normalise_phone(text: str, *, spreadsheet: bool = False) -> str:
     """The number as stored and shown, "" for nothing typed; ValidationError (INVALID_PHONE)
     otherwise. `spreadsheet`: nine digits are a French number whose leading 0 a spreadsheet
-    dropped (0612345678 read as the number 612345678)."""
+    dropped (0612345678 read as the number 612345678), and 33 followed by nine digits one whose
+    + it dropped (+33612345678 read as the number 33612345678)."""
     text = (text or "").strip()
     if not text:
         return ""
@@ -32,6 +33,12 @@ def normalise_phone(text: str, *, spreadsheet: bool = False) -> str:
     compact = _SEPARATORS.sub("", text)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
+    if spreadsheet and re.fullmatch(r"33[1-9]\d{8}", compact):
+        # Only France's code is restored. Digits alone do not say where another country's code
+        # ends (1 to 3 digits) nor how long its numbers are, nor that a + was lost at all: a
+        # guess could store a number that rings someone else. 33 and nine digits is the French
+        # number in international form, the shape the organisers' lists carry.
+        compact = "+" + compact
     if compact.startswith("+33"):
         national = compact[3:]
         if national.startswith("0"):  # « +33 (0)6 12… »

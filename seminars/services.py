@@ -26,6 +26,7 @@ from seminars.models import (
     PRESENT,
     Atelier,
     AtelierPresence,
+    Fonction,
     Kind,
     Registration,
     RegistrationsListNotice,
@@ -48,6 +49,8 @@ from union.formats import french_number, plural
 from union.insert import insert_new
 from union.services import ensure_section_page
 from union.slugs import first_free
+from union.stale_edits import check_unchanged
+from union.submit_once import check_first_submission
 from union.task_queue import enqueue_with_transaction
 
 Status = Registration.Status
@@ -911,8 +914,38 @@ EDITED_FIELDS = {
 }
 
 
+def registration_edit_values(registration: Registration) -> dict:
+    """A registration as the organiser's edit form shows it (its field names): what it carries
+    the version of (union.stale_edits), to refuse a form opened before a change."""
+    return {
+        "nom": registration.nom,
+        "prenom": registration.prenom,
+        "email": registration.email,
+        "phone": registration.phone,
+        "commune": edit_commune_text(registration),
+        "fonction": registration.fonction,
+        # Only the text of « Autre »: an imported label is kept by update_registration.
+        "fonction_autre": registration.fonction_text
+        if registration.fonction == Fonction.AUTRE
+        else "",
+        "ateliers": sorted(registration.ateliers.values_list("pk", flat=True)),
+        "needs": registration.needs,
+        "consent": registration.consent,
+    }
+
+
+def edit_commune_text(registration: Registration) -> str:
+    """The commune as the edit forms show it: the official name once matched, else as typed."""
+    return registration.commune.nom if registration.commune_id else registration.commune_typed
+
+
 def update_registration(
-    registration: Registration, data: RegistrationData, *, actor=None, notify: bool = True
+    registration: Registration,
+    data: RegistrationData,
+    *,
+    actor=None,
+    notify: bool = True,
+    version: str = "",
 ) -> tuple[Registration, list[str]]:
     """An organiser corrects a registration (admin « Modifier », API PATCH), with the rules of
     registering: the address is no other registration's of the event; ateliers belong to the
@@ -925,7 +958,11 @@ def update_registration(
     personal link is built on it (the former link, signed with the former address, stops
     working; the former address is told that it no longer receives the registration's
     messages). Nothing changed: nothing written, nobody told. Returns the registration and the
-    names of what changed (EDITED_FIELDS, "ateliers"). Raises RegistrationError."""
+    names of what changed (EDITED_FIELDS, "ateliers"). Raises RegistrationError.
+
+    `version`: the edit form's (union.stale_edits), when it carries one: a registration changed
+    since the form was shown (the person's ateliers on her personal page, another organiser)
+    raises StaleEdit, nothing written."""
     data = normalise(data)
     seminar = registration.seminar
     ateliers = check_atelier_choice(seminar, data.atelier_ids)
@@ -938,6 +975,7 @@ def update_registration(
         refusal = edit_refusal(registration)
         if refusal:  # cancelled since the page was shown
             raise RegistrationError({"__all__": [refusal]})
+        check_unchanged(version, registration_edit_values(registration))
         _check_address_free(registration, data.email)
         held = _held_atelier_ids(registration)
         if registration.status == Status.CONFIRMED:
@@ -1417,16 +1455,24 @@ def email_registrants(
     statuses: list[str],
     atelier_id: int | None = None,
     actor=None,
+    form_id: str = "",
 ) -> int:
     """Send one message to every registrant with an e-mail (one e-mail each, no shared list);
-    with `atelier_id`, only to that atelier's people."""
+    with `atelier_id`, only to that atelier's people. `form_id`: the form's one-time id
+    (union.submit_once): the same form posted again sends nothing and raises AlreadySubmitted."""
     registrations = seminar.registrations.filter(status__in=statuses).exclude(email="")
     if atelier_id:
         registrations = registrations.filter(ateliers=atelier_id)
     with transaction.atomic():
+        check_first_submission("seminar.emailed", form_id)
         ids = list(registrations.values_list("pk", flat=True))
         record_audit(
-            "seminar.emailed", actor=actor, target=seminar.title, subject=subject, count=len(ids)
+            "seminar.emailed",
+            actor=actor,
+            target=seminar.title,
+            subject=subject,
+            count=len(ids),
+            form_id=form_id,
         )
         # The message ends with each person's link (organiser_message.txt).
         Registration.objects.filter(pk__in=ids).update(links_sent=F("links_sent") + 1)

@@ -1,9 +1,11 @@
 """Host routing: the portal on PLATFORM_DOMAIN, each member on <slug>.PLATFORM_DOMAIN."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.postgresql_backend.base import FakeTenant
@@ -121,11 +123,75 @@ class MemberSpaceMiddleware:
         if request.path.startswith(OPEN_MEMBER_PATHS):
             return self.get_response(request)
         if not user.is_authenticated:
-            return HttpResponseRedirect(f"{reverse('login')}?next={request.get_full_path()}")
+            return sign_in_redirect(request)
         if request.membership is None:
             context = {"member": member, "union_staff": union_staff}
             return render(request, "tenants/forbidden.html", context, status=403)
         return self.get_response(request)
+
+
+# `?motif=` of the sign-in page when a POST found no session (union.views.LoginView).
+SESSION_ENDED_REASON = "session-finie"
+
+
+def sign_in_redirect(request) -> HttpResponseRedirect:
+    """To the sign-in page, back to this address afterwards (its query string kept whole). A POST
+    here means a form sent after the session ended (signed out in another tab): what it carried
+    is lost, and kept nowhere on purpose (it may hold anyone's personal data); the sign-in page
+    says so, rather than the empty form she finds afterwards."""
+    query = {"next": request.get_full_path()}
+    if request.method == "POST":
+        query["motif"] = SESSION_ENDED_REASON
+    return HttpResponseRedirect(f"{reverse('login')}?{urlencode(query, safe='/')}")
+
+
+def method_not_allowed_page_middleware(get_response):
+    """A GET answered 405 with an empty body (require_POST and its kind): the sign-in sent the
+    person back to a button's address after her session ended, and a white page let her think
+    the validation, publication or check-in was done. A French page in the site's layout says it
+    was not, and links the page the button is on; status and Allow stay. Browsers only: the API
+    and JSON clients keep their answers."""
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not getattr(response, "streaming", False)
+            and not response.content
+            and not request.path.startswith("/api/")
+            and request.accepts("text/html")
+        ):
+            page = render(request, "405.html", {"back_url": page_above(request)}, status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
+
+    return middleware
+
+
+def page_above(request) -> str:
+    """The nearest address above the request's that a view of this host answers: where a
+    POST-only button usually lives (/abs/valider/ → /abs/, /equipe/3/role/ → /equipe/,
+    /admin/inscriptions/21/39/lien/ → /admin/inscriptions/21/). Wagtail's page route (any path
+    of the portal) and its admin's last route (any path under /admin/, a 404) prove nothing and
+    are passed over; "/" when nothing else answers."""
+    urlconf = getattr(request, "urlconf", None)
+    parts = [part for part in request.path.split("/") if part]
+    while parts:
+        parts.pop()
+        candidate = "/" + "".join(f"{part}/" for part in parts)
+        try:
+            match = resolve(candidate, urlconf)
+        except Resolver404:
+            continue
+        if (match.func.__module__, match.func.__name__) not in CATCH_ALL_VIEWS:
+            return candidate
+    return "/"
+
+
+# Views whose route matches any path: Wagtail's pages, and its admin's 404 for unknown screens.
+CATCH_ALL_VIEWS = {("wagtail.views", "serve"), ("wagtail.admin.views.home", "default")}
 
 
 def _private_answer(request) -> bool:

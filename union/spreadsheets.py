@@ -2,7 +2,7 @@
 
 Activity figures, ABS observations and references, seminar registrations: each import reads a CSV
 (comma, semicolon or tab; UTF-8 or the Windows-1252 that Excel in French still writes) or an XLSX
-file (first sheet), checks the whole file, and reports every bad cell by line and column, in
+file (its first visible sheet), checks the whole file, and reports every bad cell by line and column, in
 French, before anything is written. This module does the reading and carries the errors; each
 app checks its own columns. Downloads (exports, templates to fill in) share the French-Excel CSV
 dialect and the content types.
@@ -15,6 +15,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -140,6 +141,15 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+@dataclass(frozen=True)
+class FileRows:
+    """The lines of an uploaded file (read_rows) and, for a workbook, the name of the sheet
+    they were read from (None for a CSV): a missing column names it (sheet_read_note)."""
+
+    rows: list[tuple[int, list[str]]]
+    sheet: str | None = None
+
+
 def read_rows(
     content: bytes, filename: str, *, percent_cells: bool = False
 ) -> list[tuple[int, list[str]]]:
@@ -151,21 +161,63 @@ def read_rows(
     be rates (the ABS); the caller reads the sign. Raises ImportRejected when the file can't be
     read.
     """
+    return read_file(content, filename, percent_cells=percent_cells).rows
+
+
+def read_file(content: bytes, filename: str, *, percent_cells: bool = False) -> FileRows:
+    """read_rows, with the name of the sheet read from a workbook."""
     name = (filename or "").lower()
     if "." not in name:  # an upload without a name (API clients): a zip container is a workbook
         is_workbook = content[:2] == b"PK"
-        rows = _xlsx_rows(content, percent_cells) if is_workbook else _csv_rows(content)
+        read = _xlsx_rows(content, percent_cells) if is_workbook else FileRows(_csv_rows(content))
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(content, percent_cells)
+        read = _xlsx_rows(content, percent_cells)
     elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(content)
+        read = FileRows(_csv_rows(content))
     else:
         raise ImportRejected(
             [ImportIssue(1, "", "Format non pris en charge : envoyez un fichier .csv ou .xlsx.")],
             unreadable=True,
         )
-    _refuse_nul_characters(rows)
-    return rows
+    _refuse_nul_characters(read.rows)
+    return read
+
+
+def sheet_read_note(sheet: str | None) -> str:
+    """Said with a missing column when the file is a workbook: which sheet was read. People see
+    the titles on the sheet they filled in (after « Consignes », under a hidden « Listes »),
+    and were told the column is absent without a word about sheets. "" for a CSV."""
+    if sheet is None:
+        return ""
+    return f"feuille « {sheet} » lue : seule la première feuille visible du classeur est importée"
+
+
+# How far below the first line column titles are looked for (a title, a date, a blank line
+# above them), to say where they are rather than call them absent.
+MAX_LINES_ABOVE_HEADER = 10
+
+
+def header_below_issue(
+    rows: list[tuple[int, list[str]]], is_header: Callable[[list[str]], bool], titles: str
+) -> ImportIssue | None:
+    """For a file whose first line lacks required columns: when one of the next non-blank lines
+    has them all (`is_header`), as in a list whose first lines are a title (« Rapport d'activité
+    2024 », « Liste des inscrits ») or a date, the issue that refuses it with where the titles
+    are and which lines to delete, rather than « Colonne … absente » for columns the person
+    sees. `titles` names the first columns as the person reads them (« « Nom », « Prénom »… »).
+    Shared by the imports, so that they say it alike; None when no line below has them."""
+    below = [(line, cells) for line, cells in rows[1:] if any(cells)]
+    for line, cells in below[:MAX_LINES_ABOVE_HEADER]:
+        if is_header(cells):
+            above = "la ligne 1" if line == 2 else f"les lignes 1 à {line - 1}"
+            return ImportIssue(
+                line,
+                "",
+                f"Les titres des colonnes ({titles}) sont ligne {line}, et l'import les lit sur "
+                f"la première ligne : supprimez {above} (au-dessus des titres), puis importez de "
+                "nouveau le fichier.",
+            )
+    return None
 
 
 def column_letter(index: int) -> str:
@@ -207,7 +259,10 @@ def _refuse_nul_characters(rows: list[tuple[int, list[str]]]) -> None:
 
 def _csv_rows(content: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(content)
-    first_line = LINE_BREAK.split(text, 1)[0]
+    # The separator is the first line's; or, when a title or a blank line comes first (without
+    # any), the first line below that has one: the header, said to be too low (header_below_issue).
+    lines = LINE_BREAK.split(text, MAX_LINES_ABOVE_HEADER + 1)[: MAX_LINES_ABOVE_HEADER + 1]
+    first_line = next((line for line in lines if any(d in line for d in DELIMITERS)), "")
     counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
     # newline=None: lines may end the Windows (\r\n), Unix (\n) or old Mac (\r) way.
@@ -314,7 +369,7 @@ TOO_BIG_XLSX = (
 )
 XLSX_UNPACKS_TOO_BIG = "une fois décompressé, il dépasserait 100 Mo"
 XLSX_TOO_MANY_CELLS = (
-    "sa première feuille dépasse un million de cellules (lignes × colonnes, cellules vides "
+    "sa première feuille visible dépasse un million de cellules (lignes × colonnes, cellules vides "
     "comprises)"
 )
 
@@ -343,10 +398,10 @@ def percent_cell_text(cell) -> str:
     return cell_text(value)
 
 
-def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, list[str]]]:
-    """The rows of the first sheet. openpyxl raises many kinds of exception for a damaged file,
-    while loading or, in read-only mode, while reading the sheet: never named to people (their
-    class names mean nothing to them), always the same French sentence."""
+def _xlsx_rows(content: bytes, percent_cells: bool = False) -> FileRows:
+    """The rows of the first visible sheet, and its name. openpyxl raises many kinds of exception
+    for a damaged file, while loading or, in read-only mode, while reading the sheet: never named
+    to people (their class names mean nothing to them), always the same French sentence."""
     if content.startswith(OLE2_SIGNATURE):
         raise ImportRejected([ImportIssue(1, "", OLD_OR_PROTECTED_XLSX)], unreadable=True)
     _refuse_zip_bomb(content)
@@ -357,7 +412,7 @@ def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, l
     try:
         if not workbook.worksheets:  # only chart sheets
             raise ImportRejected([ImportIssue(1, "", NO_SHEET)], unreadable=True)
-        sheet = workbook.worksheets[0]
+        sheet = _sheet_to_read(workbook)
         if percent_cells:  # the cells themselves, for their number format: slower, on demand
             rows = [
                 (number, [percent_cell_text(cell) for cell in row])
@@ -375,7 +430,19 @@ def _xlsx_rows(content: bytes, percent_cells: bool = False) -> list[tuple[int, l
     finally:
         workbook.close()
     _refuse_formulas_without_values(content, rows)
-    return rows
+    return FileRows(rows, sheet.title)
+
+
+def _sheet_to_read(workbook):
+    """The first visible worksheet of a workbook opened read-only, sized by its cells. A
+    template's first sheet is often hidden (« Listes », the choices of its drop-down lists).
+    Its declared size (`<dimension ref>`) is ignored: WPS Office, R's xlsx and streaming writers
+    declare « A1 » or a stale range, and openpyxl's read-only mode stops there, dropping rows
+    and columns without a word. _bounded_rows bounds what is read instead."""
+    sheets = workbook.worksheets
+    sheet = next((sheet for sheet in sheets if sheet.sheet_state == "visible"), sheets[0])
+    sheet.reset_dimensions()
+    return sheet
 
 
 def _too_big(what: str) -> ImportRejected:
@@ -424,7 +491,7 @@ def _refuse_formulas_without_values(content: bytes, rows: list[tuple[int, list[s
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     issues = []
     try:
-        formulas = workbook.worksheets[0].iter_rows(values_only=True)
+        formulas = _sheet_to_read(workbook).iter_rows(values_only=True)
         for (number, texts), cells in zip(rows, formulas, strict=False):
             for index, cell in enumerate(cells):
                 empty = index >= len(texts) or texts[index] == ""

@@ -16,6 +16,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,7 +35,7 @@ from tenants.workspace import archive
 from union.account_retention import WARNING_DAYS
 from union.audit import record_audit
 from union.formats import describe_days
-from union.middleware import is_member_host
+from union.middleware import SESSION_ENDED_REASON, is_member_host
 from union.password_reset import LimitedPasswordResetMixin
 from union.sitemaps import MEMBER_ROBOTS_LINES, portal_robots_lines
 from union.user_forms import login_username
@@ -77,6 +78,9 @@ class LoginView(auth_views.LoginView):
         path = reverse("password_reset", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
         on_member_host = is_member_host(self.request)
         context["password_reset_url"] = portal_url(path, self.request) if on_member_host else path
+        # Sent here by a POST that found no session (union.middleware.sign_in_redirect): what
+        # she had just sent is lost, and she should know it before signing in.
+        context["session_ended"] = self.request.GET.get("motif") == SESSION_ENDED_REASON
         return context
 
     def get_default_redirect_url(self):
@@ -281,6 +285,31 @@ def handover(request, token: str):
 
 def forbidden(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+CSRF_API_DETAIL = "Vérification CSRF refusée : rien n'a été enregistré."
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW, every host and the admins' screens: a form left open while its person
+    signed in again in another tab (login() changes the token) or whose session ended. Django's
+    page was English and bare; this one says nothing was saved, that Back still holds what was
+    typed, and links the form's page and the union's contact. The API's views are exempt (DRF
+    checks a session's token itself and answers its JSON 403): an /api/ path that gets here
+    answers JSON all the same."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": CSRF_API_DETAIL}, status=403)
+    from union.models import UnionSettings
+
+    referer = request.headers.get("Referer", "")
+    same_host = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {
+        "back_url": referer if referer and same_host else "",
+        "identity": UnionSettings.load(request_or_site=request),
+    }
+    return render(request, "403_csrf.html", context, status=403)
 
 
 API_NOT_FOUND = "Adresse inconnue de l'API : la documentation est sur /api/docs/ du portail."

@@ -14,11 +14,14 @@ from abs_shared.tabular import (
 )
 from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
 from union.formats import file_size
+from union.stale_edits import CarriesVersion
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(CarriesVersion, forms.Form):
     """A new value, or a change to one observation (`observation`): then indicator and year are
     shown as text, not fields, because they cannot change (another year is another observation).
+    A change carries the version of the observation's values as `shown(observation)` gives them
+    (union.stale_edits): a colleague's save since the page was opened is not undone.
     """
 
     indicator = forms.ModelChoiceField(
@@ -47,14 +50,18 @@ class ObservationForm(forms.Form):
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, observation=None, **kwargs):
+    def __init__(self, *args, observation=None, shown=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.observation = observation
+        self.observation = self.instance = observation
+        self.shown = shown
         if observation is not None:
             del self.fields["indicator"]
             del self.fields["year"]
         else:
             self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": latest_year()})
+
+    def version_values(self, row) -> dict:
+        return self.shown(row)
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -31,6 +31,7 @@ from abs_shared.tabular import (
     read_table,
     year_error,
 )
+from union.spreadsheets import header_below_issue, sheet_read_note
 
 # The fields of a template row (code), and the template's headers (what people read).
 FIELDS = ["indicator", "year", "value", "numerator", "denominator", "source", "comment"]
@@ -50,6 +51,8 @@ REQUIRED_COLUMNS = FIELDS[:3]
 COLUMN_ALIASES = {header_key(name): field for field, name in FRENCH_NAMES.items()} | {
     field: field for field in FIELDS
 }
+# How the template's column titles are named when they are found below the first line.
+TEMPLATE_TITLES = f"« {TEMPLATE_COLUMNS[0]} », « {TEMPLATE_COLUMNS[1]} »…"
 MAX_SOURCE = Observation._meta.get_field("source").max_length
 INSEE_COLUMN = re.compile(r"(?P<code>[A-Z0-9_]+?)(?P<yy>\d{2})")
 
@@ -79,18 +82,30 @@ def read_observations(uploaded, commune_code: str) -> list[ParsedObservation]:
     return _read_template(table, indicators)
 
 
+def _is_template_header(cells: list[str]) -> bool:
+    fields = {COLUMN_ALIASES.get(header_key(cell)) for cell in cells}
+    return all(name in fields for name in REQUIRED_COLUMNS)
+
+
 def _read_template(table: Table, indicators: dict[str, Indicator]) -> list[ParsedObservation]:
     labels, header_issues = key_columns(table, COLUMN_ALIASES, FRENCH_NAMES)
+    # A missing column of a workbook names the sheet read: the person may have filled another.
+    note = sheet_read_note(table.sheet)
     missing = [
         ImportIssue(
             1,
             FRENCH_NAMES[name],
-            f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête (le modèle commence "
-            "par indicateur;année;valeur ; un fichier de l'INSEE a une colonne CODGEO).",
+            f"Colonne « {FRENCH_NAMES[name]} » absente de la ligne d'en-tête ("
+            + (f"{note} ; " if note else "")
+            + "le modèle commence par indicateur;année;valeur ; un fichier de l'INSEE a une "
+            "colonne CODGEO).",
         )
         for name in REQUIRED_COLUMNS
         if name not in labels
     ]
+    # A title (and a blank line) above the column titles: say where they are, not absent.
+    if missing and (below := header_below_issue(table.lines, _is_template_header, TEMPLATE_TITLES)):
+        raise ImportRejected([below])
     if missing or header_issues:
         raise ImportRejected(header_issues + missing)
     # Every issue names the column as the file's header writes it.

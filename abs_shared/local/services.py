@@ -149,6 +149,16 @@ class ImportSummary:
     count: int
     # Columns of an INSEE file whose blank cell for the commune was imported as secret.
     blank_insee_columns: tuple[str, ...] = ()
+    # Values already entered that the file changed, and of those how many the direction had
+    # validated or published (they are drafts again); values the file gives as they are saved
+    # are left alone, their state with them.
+    replaced: int = 0
+    replaced_validated: int = 0
+    unchanged: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.count - self.unchanged
 
 
 def import_observations(member: MemberCCAS, uploaded, *, actor=None) -> int:
@@ -177,10 +187,16 @@ def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> 
             )
         }
         to_create, to_update = [], []
+        replaced_validated = unchanged = 0
         for row in parsed:
-            observation = existing.get((row.indicator.code, row.year)) or Observation(
-                indicator=row.indicator, year=row.year
-            )
+            observation = existing.get((row.indicator.code, row.year))
+            if observation is not None and _as_saved(observation, row):
+                # The same file sent again must not turn validated values back into drafts.
+                unchanged += 1
+                continue
+            if observation is not None and observation.state == Observation.State.VALIDATED:
+                replaced_validated += 1
+            observation = observation or Observation(indicator=row.indicator, year=row.year)
             observation.status = row.status
             observation.value = row.value
             observation.numerator = row.numerator
@@ -226,6 +242,30 @@ def import_observations_summary(member: MemberCCAS, uploaded, *, actor=None) -> 
         blank_insee_columns=tuple(
             row.blank_insee_column for row in parsed if row.blank_insee_column
         ),
+        replaced=len(to_update),
+        replaced_validated=replaced_validated,
+        unchanged=unchanged,
+    )
+
+
+def _as_saved(observation: Observation, row) -> bool:
+    """Whether a row of the file says what `observation` already holds, in the same unit."""
+    return (
+        observation.status,
+        observation.value,
+        observation.numerator,
+        observation.denominator,
+        observation.source,
+        observation.comment,
+        observation.unit,
+    ) == (
+        row.status,
+        row.value,
+        row.numerator,
+        row.denominator,
+        row.source,
+        row.comment,
+        row.indicator.unit,
     )
 
 

@@ -25,8 +25,10 @@ from abs_shared.tabular import ImportRejected, typed_decimal
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
+from tenants.workspace.compliance import abs_report_due
 from union.formats import french_list, french_number, plural
 from union.params import parse_digits
+from union.stale_edits import StaleEdit, refuse_stale
 
 DIRECTOR = (Membership.Role.DIRECTOR,)
 
@@ -87,6 +89,7 @@ def index(request):
             "filters": list_filters(request.GET),
             # A validated « Élections de domicile actives » unlike the activity report's figure.
             "domiciliation_mismatches": domiciliation.mismatches(request.tenant),
+            "abs_report": abs_report_due(),
             "can_write": has_member_role(request, WRITE_ROLES),
             "is_director": has_member_role(request, DIRECTOR),
             "selection_form": SelectionForm(years=years, prefix="selection"),
@@ -118,17 +121,23 @@ def observation_form(request, pk: int | None = None):
         get_object_or_404(Observation.objects.select_related("indicator"), pk=pk) if pk else None
     )
     back = list_path(request.GET)
+
+    def shown(row: Observation) -> dict:
+        """An observation as the form shows it: its initial values, and what the form's
+        version is of (union.stale_edits)."""
+        return {
+            "value": {ValueStatus.SECRET: "s", ValueStatus.MISSING: ""}.get(
+                row.status, _typed_or_blank(row.value)
+            ),
+            "numerator": _typed_or_blank(row.numerator),
+            "denominator": _typed_or_blank(row.denominator),
+            "source": row.source,
+            "comment": row.comment,
+        }
+
     initial = {}
     if observation is not None:
-        initial = {
-            "value": {ValueStatus.SECRET: "s", ValueStatus.MISSING: ""}.get(
-                observation.status, _typed_or_blank(observation.value)
-            ),
-            "numerator": _typed_or_blank(observation.numerator),
-            "denominator": _typed_or_blank(observation.denominator),
-            "source": observation.source,
-            "comment": observation.comment,
-        }
+        initial = shown(observation)
     else:
         initial.update(_chosen(request))
     code, year = _indicator_and_year(request, observation, initial)
@@ -140,7 +149,11 @@ def observation_form(request, pk: int | None = None):
     )
     if taken:
         initial["value"] = figure.typed
-    form = ObservationForm(request.POST or None, initial=initial, observation=observation)
+    form = ObservationForm(
+        request.POST or None, initial=initial, observation=observation, shown=shown
+    )
+    if observation is not None:
+        form.carry_version()  # a colleague's save since the page was opened is not undone
     if figure is not None:
         _offer_figure(form, figure, _take_query(request, observation, code, year), code)
     if request.method == "POST" and form.is_valid():
@@ -157,13 +170,17 @@ def observation_form(request, pk: int | None = None):
         }
         try:
             if observation is not None:
-                saved = services.update_observation(request.tenant, observation.pk, **fields)
+                saved = form.save_unless_stale(
+                    lambda: services.update_observation(request.tenant, observation.pk, **fields)
+                )
             else:
                 saved = services.create_observation(
                     request.tenant, indicator=data["indicator"], year=data["year"], **fields
                 )
         except services.ObservationExists as error:
             form.add_error(None, str(error))
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
         else:
             messages.success(
                 request, f"{saved.indicator.label}, {saved.year} : enregistrée comme brouillon."
@@ -343,14 +360,8 @@ def import_file(request):
         except ImportRejected as rejected:
             errors, error_total = rejected.errors, rejected.total
         else:
-            # A director validates the drafts; an agent's wait for the direction.
             director = has_member_role(request, DIRECTOR)
-            who = "à valider" if director else "à faire valider par la direction"
-            drafts = "comme brouillon" if summary.count <= 1 else "comme brouillons"
-            messages.success(
-                request,
-                f"{plural(summary.count, 'valeur importée', 'valeurs importées')} {drafts}, {who}.",
-            )
+            messages.success(request, describe_import(summary, director))
             if summary.blank_insee_columns:
                 columns = ", ".join(summary.blank_insee_columns)
                 blank = len(summary.blank_insee_columns)
@@ -373,6 +384,44 @@ def import_file(request):
             "optional_columns": TEMPLATE_COLUMNS[3:],
         },
     )
+
+
+def describe_import(summary: services.ImportSummary, director: bool) -> str:
+    """« 2 valeurs importées comme brouillons, à valider. », then what the file changed among
+    the values already entered (a validated or published one is a draft again) and what it left
+    alone: sending a file again must not silently undo the direction's work."""
+    if not summary.written:
+        same = plural(
+            summary.count,
+            "valeur du fichier est identique à celle déjà saisie (son état est gardé)",
+            "valeurs du fichier sont identiques à celles déjà saisies (leur état est gardé)",
+        )
+        return f"Rien n'est modifié\u00a0: {same}."
+    # A director validates the drafts; an agent's wait for the direction.
+    who = "à valider" if director else "à faire valider par la direction"
+    drafts = "comme brouillon" if summary.written <= 1 else "comme brouillons"
+    text = f"{plural(summary.written, 'valeur importée', 'valeurs importées')} {drafts}, {who}."
+    if summary.replaced:
+        text += f" Dont {summary.replaced} remplaçant une valeur déjà saisie"
+        if summary.replaced_validated:
+            again = plural(
+                summary.replaced_validated,
+                "validée ou publiée, redevenue brouillon",
+                "validées ou publiées, redevenues brouillons",
+            )
+            text += (
+                f" (dont {again}\u00a0; une valeur publiée reste sur le portail jusqu'à la "
+                "prochaine publication)"
+            )
+        text += "."
+    if summary.unchanged:
+        same = plural(
+            summary.unchanged,
+            "valeur du fichier identique à celle déjà saisie, laissée telle quelle",
+            "valeurs du fichier identiques à celles déjà saisies, laissées telles quelles",
+        )
+        text += f" {same}."
+    return text
 
 
 @member_role_required()

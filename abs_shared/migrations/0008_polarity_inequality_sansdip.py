@@ -1,8 +1,8 @@
 """Two catalogue rows read against DOMAIN.md:
-- D9/D1 measures inequality (« more unequal »), not fragility: a commune with a rich minority was
-  ranked « plus fragile » than a uniformly poor one. It gets its own reading, higher_unequal.
-- SANSDIP's definition counted holders of the brevet des collèges (INSEE's « peu diplômés »),
-  a wider population than its label and DOMAIN.md's « sans diplôme »: members following one or the
+- D9/D1 measures inequality (« more unequal »), not fragility: a commune with a rich minority was
+  ranked « plus fragile » than a uniformly poor one. It gets its own reading, higher_unequal.
+- SANSDIP's definition counted holders of the brevet des collèges (INSEE's « peu diplômés »),
+  a wider population than its label and DOMAIN.md's « sans diplôme »: members following one or the
   other would pool values that do not measure the same thing.
 Only rows still as seeded are rewritten: what the union's staff edited is theirs.
 

@@ -16,7 +16,14 @@ from django.utils import timezone
 from tenants.workspace.models import ActivityFigure
 from union.formats import french_list, french_number, plural
 from union.params import parse_digits
-from union.spreadsheets import ImportIssue, ImportRejected, cell_text, read_rows
+from union.spreadsheets import (
+    ImportIssue,
+    ImportRejected,
+    cell_text,
+    header_below_issue,
+    read_file,
+    sheet_read_note,
+)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # what a year typed in an address may be
 FIRST_ACTIVITY_YEAR = 1990  # the earliest year a figure may be entered or imported for
@@ -722,12 +729,12 @@ def parse_activity_file(filename: str, content: bytes) -> tuple[list[ImportRow],
     """The rows of an uploaded CSV or XLSX file, or every error by line and column (a NUL
     character, a quote never closed, a bad cell); ValueError (French) if the file can't be read."""
     try:
-        table = [cells for _line, cells in read_rows(content, filename)]
+        read = read_file(content, filename)
     except ImportRejected as rejected:
         if rejected.unreadable:
             raise ValueError(rejected.errors[0].message) from rejected
         return [], rejected.errors
-    return parse_activity_rows(table)
+    return parse_activity_rows([cells for _line, cells in read.rows], sheet=read.sheet)
 
 
 def _field_limits() -> tuple[int, Decimal]:
@@ -816,8 +823,12 @@ def parse_amount(value) -> Decimal:
     return number.quantize(CENT)
 
 
-def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[ImportIssue]]:
-    """Where each column is, and how the file names it (errors quote the file's own header)."""
+def _header_map(
+    header: list, sheet: str | None = None
+) -> tuple[dict[str, int], dict[str, str], list[ImportIssue]]:
+    """Where each column is, and how the file names it (errors quote the file's own header). A
+    missing column of a workbook names the sheet read (`sheet`): the person may have filled in
+    another one."""
     positions, labels = {}, {}
     for index, cell in enumerate(header):
         name = fold(cell_text(cell)).replace(" ", "_")
@@ -825,11 +836,13 @@ def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[Impo
         if key and key not in positions:
             positions[key] = index
             labels[key] = cell_text(cell)
+    note = sheet_read_note(sheet)
+    where = f"la ligne d'en-tête ({note})" if note else "la ligne d'en-tête"
     errors = [
         ImportIssue(
             1,
             FRENCH_HEADERS[column],
-            f"Colonne « {FRENCH_HEADERS[column]} » absente de la ligne d'en-tête.",
+            f"Colonne « {FRENCH_HEADERS[column]} » absente de {where}.",
         )
         for column in COLUMNS
         if column not in positions
@@ -837,8 +850,25 @@ def _header_map(header: list) -> tuple[dict[str, int], dict[str, str], list[Impo
     return positions, labels, errors
 
 
-def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[ImportIssue]]:
-    """Check every line of the file; return the rows, or every error (line, column, reason)."""
+# How the column titles are named when they are found below the first line.
+HEADER_TITLES = f"« {FRENCH_HEADERS['year']} », « {FRENCH_HEADERS['pole']} »…"
+
+
+def _is_header(cells: list) -> bool:
+    return not _header_map(cells)[2]
+
+
+def parse_activity_rows(
+    table: list[list], sheet: str | None = None
+) -> tuple[list[ImportRow], list[ImportIssue]]:
+    """Check every line of the file; return the rows, or every error (line, column, reason).
+    `sheet`: the name of the sheet read, for a workbook (missing columns name it)."""
+    positions, labels, errors = _header_map(table[0] if table else [], sheet)
+    # A title (and a blank line) above the column titles: say where they are, not « absente ».
+    if errors and (
+        below := header_below_issue(list(enumerate(table, start=1)), _is_header, HEADER_TITLES)
+    ):
+        return [], [below]
     if not table or not any(cell_text(c) for c in table[0]):
         return [], [
             ImportIssue(
@@ -848,7 +878,6 @@ def parse_activity_rows(table: list[list]) -> tuple[list[ImportRow], list[Import
                 "l'en-tête année;pôle;catégorie;nombre;montant.",
             )
         ]
-    positions, labels, errors = _header_map(table[0])
     if errors:
         return [], errors
     rows: list[ImportRow] = []

@@ -563,8 +563,8 @@ class ActivityImportView(APIView):
             return self._errors([ImportIssue(0, "file", str(error))])
         if errors:
             return self._errors(errors)
-        count = import_activity(request.tenant, rows, actor=request.user)
-        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+        imported = import_activity(request.tenant, rows, actor=request.user)
+        return Response({"imported": imported.count}, status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _errors(errors) -> Response:

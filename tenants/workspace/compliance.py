@@ -389,14 +389,41 @@ def next_mandate_label(today: date | None = None) -> str:
 
 
 def abs_due_after(today: date | None = None) -> MunicipalElection | None:
-    """The election after which the ABS's socio-demographic diagnosis is due (CASF R123-1:
-    within the year after the municipal elections), while that year runs. Shown until the end
-    of the following calendar year, the longest reading of « within the year after »."""
+    """The election after which the ABS report is due (CASF R123-1: presented to the board
+    « au cours de l'année civile qui suit chaque renouvellement général des conseils
+     municipaux »), from the election until the end of that following calendar year."""
     today = today or timezone.localdate()
     election = last_municipal_election(today)
     if election is None or today.year > election.last_round.year + 1:
         return None
     return election
+
+
+@dataclass(frozen=True)
+class AbsReportDue:
+    """The ABS report every CCAS and CIAS presents to its board in the calendar year after the
+    municipal elections, whatever the state of its board: a board renewed on time owes it too."""
+
+    election: MunicipalElection
+
+    @property
+    def year(self) -> int:
+        return self.election.last_round.year + 1
+
+    @property
+    def text(self) -> str:
+        return (
+            "Le rapport d'analyse des besoins sociaux est présenté au conseil d'administration "
+            f"au cours de {self.year}, l'année civile qui suit les élections municipales "
+            f"{self.election.rounds} (CASF R123-1) ; les années suivantes, des analyses "
+            "complémentaires, notamment thématiques, peuvent l'être lors du débat d'orientation "
+            "budgétaire ou du vote du budget."
+        )
+
+
+def abs_report_due(today: date | None = None) -> AbsReportDue | None:
+    election = abs_due_after(today)
+    return AbsReportDue(election) if election else None
 
 
 # CGCT L5211-8: after the general renewal of the conseils municipaux, an EPCI's deliberative
@@ -478,10 +505,6 @@ class RenewalDue:
     @property
     def when(self) -> str:
         return "" if self.overdue else in_days((self.due - self.today).days)
-
-    @property
-    def abs_due(self) -> bool:
-        return abs_due_after(self.today) == self.election
 
 
 def renewal_due(

@@ -37,6 +37,7 @@ from tenants.workspace.services import (
     seat_date_errors,
 )
 from tenants.workspace.uploads import ALLOWED_EXTENSIONS, accepted_formats, document_file_error
+from union.stale_edits import CarriesVersion
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 PUBLISHED_MARK = "Publié dans l'annuaire des membres"
@@ -120,7 +121,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CarriesVersion, forms.ModelForm):
     class Meta:
         model = Profile
         fields = PROFILE_FIELDS
@@ -141,6 +142,18 @@ class ProfileForm(forms.ModelForm):
                 PUBLISHED_MARK,
                 format_html(" {}", field.help_text) if field.help_text else "",
             )
+
+    version_labels = {"services": "Services"}
+
+    def version_values(self, row: Profile) -> dict:
+        """The profile's fields and its services (the page's formset): a colleague's change to
+        either since the page was opened is not undone (union.stale_edits)."""
+        values = super().version_values(row)
+        values["services"] = [
+            " – ".join(filter(None, (s.get_kind_display(), s.label, s.description)))
+            for s in sorted(row.services.all(), key=lambda s: (s.kind, s.label, s.description))
+        ]
+        return values
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
@@ -253,7 +266,7 @@ class MandateForm(forms.ModelForm):
         return data
 
 
-class BoardMemberForm(forms.ModelForm):
+class BoardMemberForm(CarriesVersion, forms.ModelForm):
     class Meta:
         model = BoardMember
         fields = BOARD_MEMBER_FIELDS
@@ -366,7 +379,7 @@ class BoardRenewalForm(forms.Form):
         return data
 
 
-class ActivityFigureForm(forms.ModelForm):
+class ActivityFigureForm(CarriesVersion, forms.ModelForm):
     # Typed as people write numbers ("1 234", with a space or the no-break spaces that French
     # spreadsheets and this site write), parsed by the import's own parser, with its messages.
     count = forms.CharField(

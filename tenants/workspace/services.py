@@ -997,7 +997,21 @@ def delete_activity_figure(member: MemberCCAS, figure: ActivityFigure, *, actor=
 
 
 @transaction.atomic
-def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) -> int:
+@dataclass(frozen=True)
+class ActivityImported:
+    """What an import did: the figures written, of which how many replaced a figure already
+    entered with other numbers (figures typed again as they were are counted apart)."""
+
+    count: int
+    replaced: int
+    unchanged: int
+
+    @property
+    def created(self) -> int:
+        return self.count - self.replaced - self.unchanged
+
+
+def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) -> ActivityImported:
     """Write checked rows (activity.parse_activity_rows): a figure already there for the same
     year, pole and category is replaced. All or nothing."""
     known = canonical_labels()
@@ -1007,6 +1021,12 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
         figures[(row.year, pole, category)] = ActivityFigure(
             year=row.year, pole=pole, category=category, count=row.count, amount=row.amount
         )
+    before = {
+        (figure.year, figure.pole, figure.category): (figure.count, figure.amount)
+        for figure in ActivityFigure.objects.filter(year__in={row.year for row in rows})
+    }
+    kept = [key for key, figure in figures.items() if key in before]
+    unchanged = sum(1 for key in kept if before[key] == (figures[key].count, figures[key].amount))
     ActivityFigure.objects.bulk_create(
         figures.values(),
         update_conflicts=True,
@@ -1020,7 +1040,7 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
         target=f"{len(figures)} chiffres",
         years=sorted({row.year for row in rows}),
     )
-    return len(figures)
+    return ActivityImported(len(figures), len(kept) - unchanged, unchanged)
 
 
 # --- Team ------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
 from tenants.workspace import activity, archive, board_exports, exports, first_steps
 from tenants.workspace.compliance import (
-    abs_due_after,
+    abs_report_due,
     board_authorities,
     board_status,
     current_mandate,
@@ -93,13 +93,14 @@ from tenants.workspace.services import (
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
 from tenants.workspace.uploads import content_type_for, opens_in_browser
-from union.formats import describe_days, french_list, long_date, with_de
+from union.formats import describe_days, french_list, long_date, plural, with_de
 from union.spreadsheets import (
     attachment_header,
     csv_bytes,
     download_response,
     reported_issues,
 )
+from union.stale_edits import StaleEdit, refuse_stale
 
 logger = logging.getLogger(__name__)
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -160,6 +161,8 @@ def home(request):
         "previous_entered": overview.complete
         and overview.report.previous_year in activity.available_years(),
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
+        # Due after the municipal elections whether or not the board was renewed on time.
+        "abs_report": abs_report_due(),
         "document_count": Document.objects.count(),
         "recent_documents": recent_documents(),
         "panels": render_panels(request),
@@ -229,13 +232,19 @@ def profile_edit(request):
     ]
     # Which fields the directory copies as soon as they are saved: the form says so.
     published = published_profile_fields(profile)
-    form = ProfileForm(instance=profile, published=published)
-    formset = ServiceFormSet(initial=initial_services, prefix="services")
-    if request.method == "POST":
-        form = ProfileForm(request.POST, instance=profile, published=published)
-        formset = ServiceFormSet(request.POST, initial=initial_services, prefix="services")
-        if form.is_valid() and formset.is_valid():
-            update_profile(member, form.cleaned_data, formset.services(), actor=request.user)
+    form = ProfileForm(request.POST or None, instance=profile, published=published)
+    form.carry_version()  # a colleague's save since the page was opened is not undone
+    formset = ServiceFormSet(request.POST or None, initial=initial_services, prefix="services")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            form.save_unless_stale(
+                lambda: update_profile(
+                    member, form.cleaned_data, formset.services(), actor=request.user
+                )
+            )
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
+        else:
             if profile.publishes_anything:
                 messages.success(
                     request,
@@ -282,6 +291,7 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "compliance": (compliance := mandate_compliance(mandate, members)),
             "term_warnings": (warnings := term_warnings(mandate, members=members)),
             "board_status": board_status(compliance, warnings.renewal),
+            "abs_report": None if past else abs_report_due(),
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -392,14 +402,20 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
         mandate=mandate,
         authorities=board_authorities(request.tenant),
     )
+    if board_member:
+        form.carry_version()  # a colleague's save since the page was opened is not undone
     if request.method == "POST" and form.is_valid():
         try:
             if board_member:
-                update_board_member(
-                    request.tenant, board_member, form.cleaned_data, actor=request.user
+                form.save_unless_stale(
+                    lambda: update_board_member(
+                        request.tenant, board_member, form.cleaned_data, actor=request.user
+                    )
                 )
             else:
                 add_board_member(request.tenant, mandate, form.cleaned_data, actor=request.user)
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
         except WorkspaceError as error:
             form.add_error(None, str(error))
         else:
@@ -565,12 +581,9 @@ def _renewal_message(renewal) -> str:
         f" ; {count} membre{'s' if count > 1 else ''} reconduit{'s' if count > 1 else ''}. "
         "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
     )
-    election = abs_due_after()
-    if election is not None and mandate.start >= election.first_round:
-        text += (
-            " L'analyse des besoins sociaux est aussi attendue dans l'année qui suit les "
-            "élections municipales (CASF R123-1)."
-        )
+    due = abs_report_due()
+    if due is not None and mandate.start >= due.election.first_round:
+        text += " " + due.text
     return text
 
 
@@ -672,10 +685,13 @@ def activity_figure_edit(request, pk: int | None = None):
             "category": request.GET.get("categorie", ""),
         }
     form = ActivityFigureForm(request.POST or None, instance=figure, initial=initial)
+    if figure is not None:
+        form.carry_version()  # a colleague's save since the page was opened is not undone
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = save_activity_figure(
+
+        def save():
+            return save_activity_figure(
                 request.tenant,
                 data["year"],
                 data["pole"],
@@ -685,6 +701,11 @@ def activity_figure_edit(request, pk: int | None = None):
                 figure=figure,
                 actor=request.user,
             )
+
+        try:
+            saved = form.save_unless_stale(save) if figure is not None else save()
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
         except DuplicateFigure as error:
             form.add_error(None, duplicate_figure_error(error.existing))
         except WorkspaceError as error:
@@ -805,9 +826,8 @@ def activity_import(request):
                 form.add_error("file", str(error))
             else:
                 if not errors:
-                    count = import_activity(request.tenant, rows, actor=request.user)
-                    plural = "s" if count > 1 else ""
-                    messages.success(request, f"{count} chiffre{plural} importé{plural}.")
+                    imported = import_activity(request.tenant, rows, actor=request.user)
+                    messages.success(request, describe_activity_import(imported))
                     latest = max(row.year for row in rows)
                     return HttpResponseRedirect(f"/activite/?annee={latest}")
     return render(
@@ -820,6 +840,31 @@ def activity_import(request):
             "error_total": len(errors),
         },
     )
+
+
+def describe_activity_import(imported) -> str:
+    """« 12 chiffres importés. », and, when the file met figures already entered, how many it
+    replaced with other numbers: sending a file again can overwrite figures corrected by hand."""
+    text = plural(imported.count, "chiffre importé", "chiffres importés")
+    if not (imported.replaced or imported.unchanged):
+        return f"{text}."
+    parts = []
+    if imported.created:
+        parts.append(plural(imported.created, "nouveau", "nouveaux"))
+    if imported.replaced:
+        parts.append(
+            plural(imported.replaced, "remplaçant", "remplaçant")
+            + " un chiffre déjà saisi (valeurs différentes)"
+        )
+    if imported.unchanged:
+        parts.append(
+            plural(
+                imported.unchanged,
+                "identique au chiffre déjà saisi",
+                "identiques aux chiffres déjà saisis",
+            )
+        )
+    return f"{text}\u00a0: {french_list(parts)}."
 
 
 @member_role_required()
@@ -1084,6 +1129,15 @@ def documents(request):
             if category and category != document.category:
                 return HttpResponseRedirect(f"/documents/?categorie={document.category}")
             return HttpResponseRedirect(request.get_full_path())
+        chosen = request.FILES.get("file")
+        if chosen is not None and "file" not in form.errors:
+            # Refused for another field: the browser empties the file input and the next
+            # « Déposer » would fail on the file she believes is still chosen.
+            form.add_error(
+                "file",
+                f"Choisissez de nouveau le fichier (« {chosen.name} ») : un navigateur ne le "
+                "garde pas quand le formulaire revient avec une erreur.",
+            )
     everything = list(
         Document.objects.select_related("uploaded_by", "replaced_by").order_by(
             F("document_date").desc(nulls_last=True), "-uploaded_at"

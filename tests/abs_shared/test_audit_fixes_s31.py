@@ -230,7 +230,9 @@ def test_an_import_says_who_validates(bondy, director, agent, tmp_path):
     page = plain(post_file(member_client(bondy, director), "/abs/importer/", path).content.decode())
     assert "2 valeurs importées comme brouillons, à valider." in page
     assert "faire valider par la direction" not in page
-    page = plain(post_file(member_client(bondy, agent), "/abs/importer/", path).content.decode())
+    # Other values: the same file again changes nothing (test_import_replaced_s33).
+    other = write_file(tmp_path, "abs2.csv", "indicateur;année;valeur\nTP60;2022;12\nMED;2022;1\n")
+    page = plain(post_file(member_client(bondy, agent), "/abs/importer/", other).content.decode())
     assert "2 valeurs importées comme brouillons, à faire valider par la direction." in page
     one = write_file(tmp_path, "un.csv", "indicateur;année;valeur\nTP60;2020;12\n")
     page = plain(post_file(member_client(bondy, director), "/abs/importer/", one).content.decode())

@@ -187,7 +187,10 @@ def test_a_workbook_whose_list_is_on_its_second_sheet_says_the_first_is_read(org
     status, errors = import_errors(organiser_client, seminar := make_seminar(), buffer.getvalue())
 
     assert status == 400
-    where = "absente de la première ligne de la première feuille du classeur."
+    where = (  # as the page reads (text_of: no-break spaces are spaces)
+        "absente de la première ligne (feuille « Consignes » lue : seule la première feuille "
+        "visible du classeur est importée)."
+    )
     assert errors == [
         ("1", label, f"Colonne « {label} » {where}")
         for label in ("Nom", "Prénom", "Commune", "Fonction")

@@ -154,8 +154,13 @@ def test_production_upgrades_insecure_requests():
     assert "upgrade-insecure-requests" not in settings.SECURE_CSP  # development serves http
 
 
+# A <script type="application/ld+json"> (an event's schema.org data) is a data block: browsers
+# never run it, so the policy does not apply to it (HTML's « prepare the script element » stops at
+# its type, before the inline check).
 INLINE = re.compile(
-    r"""\sstyle\s*=|<style[\s>]|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=""", re.I
+    r"""\sstyle\s*=|<style[\s>]|<script(?![^>]*\s(?:src=|type="application/ld\+json"))[^>]*>"""
+    r"""|\son[a-z]+\s*=""",
+    re.I,
 )
 
 

@@ -123,8 +123,6 @@ def test_a_board_installed_before_the_elections_must_be_renewed_on_every_page(tw
     assert "au plus tard le 29 mai 2026" in text
     assert ("Délai dépassé" in text) == (today > date(2026, 5, 29))
     assert "Le maire, président de droit, a pu changer" in text
-    assert ("analyse des besoins sociaux" in text) == (today.year <= 2027)
-    assert "(CASF R123-1)" in text or today.year > 2027
     assert notice.find("a", href="/conseil/renouveler/").get_text() == "Renouveler le conseil"
 
     home = soup_of(b.get("/"))
@@ -161,10 +159,6 @@ def test_the_renewal_is_due_only_on_the_latest_board(bondy):
         # A new board entered, even one that starts later: the renewal is planned.
         BoardMandate.objects.create(label="2026-2032", start=date(2027, 1, 10))
         assert renewal_due(current, december) is None
-        # The ABS reminder lasts until the end of the year after the elections.
-        BoardMandate.objects.filter(label="2026-2032").delete()
-        assert renewal_due(current, date(2027, 12, 31)).abs_due
-        assert not renewal_due(current, date(2028, 1, 1)).abs_due
 
 
 # --- 2. « Renouveler le conseil » ----------------------------------------------------------

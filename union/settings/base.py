@@ -101,7 +101,13 @@ MIDDLEWARE = [
     "union.csp.AdminPolicyMiddleware",
     "union.middleware.MemberSpaceMiddleware",
     "union.middleware.PageRedirectMiddleware",  # Wagtail's, not for /api/
+    # Last: a GET on a POST-only address gets a French page, not a blank 405; the middleware
+    # above still add their headers to it (CSP, no cache on a member host).
+    "union.middleware.method_not_allowed_page_middleware",
 ]
+# A form refused by the CSRF check (left open while its person signed in again elsewhere): a
+# French page that says nothing was saved and what to do, admin screens included.
+CSRF_FAILURE_VIEW = "union.views.csrf_failure"
 
 TEMPLATES = [
     {

@@ -1,5 +1,5 @@
 """What a link shared by e-mail or on a social network shows, and what a search engine reads:
-description, Open Graph and, on member hosts, « noindex »."""
+description, Open Graph and, on member hosts, « noindex »."""
 
 from django import template
 from django.conf import settings
@@ -16,14 +16,14 @@ DESCRIPTION_CHARS = 300
 
 def default_description() -> str:
     return (
-        f"{settings.PLATFORM_NAME} : l'union départementale des CCAS et CIAS. Guides pratiques, "
+        f"{settings.PLATFORM_NAME} : l'union départementale des CCAS et CIAS. Guides pratiques, "
         "expériences des membres, séminaires et ateliers pour les élus, indicateurs sociaux des "
         "communes."
     )
 
 
 def describe_page(page: Page) -> str:
-    """The editor's « description pour les moteurs de recherche », else the page's summary or
+    """The editor's « description pour les moteurs de recherche », else the page's summary or
     introduction."""
     for text in (
         page.search_description,

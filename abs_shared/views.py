@@ -110,7 +110,15 @@ def portal_path(subject: Subject) -> str:
     return f"/indicateurs/communes/{subject.code}/"
 
 
-def _publishing_intercommunalities():
+def communes_that_published():
+    """Communes whose CCAS published, with their number of pooled values."""
+    pooled = PublishedValue.objects.of_communes().filter(commune=OuterRef("code"))
+    return Commune.objects.filter(Exists(pooled)).annotate(
+        values=Subquery(pooled.values("commune").annotate(n=Count("pk")).values("n"))
+    )
+
+
+def intercommunalities_that_published():
     """Intercommunalities whose CIAS published, with their number of pooled values."""
     pooled = PublishedValue.objects.of_intercommunalities().filter(
         member__intercommunality=OuterRef("siren")
@@ -152,7 +160,7 @@ def catalogue(request):
         {
             "themes": themes,
             "communes": communes,
-            "intercommunalities": sorted_by_name(_publishing_intercommunalities()),
+            "intercommunalities": sorted_by_name(intercommunalities_that_published()),
         },
     )
 
@@ -387,13 +395,8 @@ def commune_list(request):
     ("ST DENIS")."""
     query = request.GET.get("q", "").strip()
     suggestions = []
-    intercommunalities = _publishing_intercommunalities()
-    pooled = PublishedValue.objects.of_communes().filter(commune=OuterRef("code"))
-    communes = (
-        Commune.objects.filter(Exists(pooled))
-        .annotate(values=Subquery(pooled.values("commune").annotate(n=Count("pk")).values("n")))
-        .select_related("departement")
-    )
+    intercommunalities = intercommunalities_that_published()
+    communes = communes_that_published().select_related("departement")
     if query:
         # An intercommunality's exact name (or SIREN) leads to its portrait: "Plaine Commune" is
         # the intercommunality, not the commune of Plaine.
@@ -733,7 +736,7 @@ def covering_intercommunalities(commune: Commune) -> list[Intercommunality]:
     """The commune's EPCI and EPT whose CIAS published: values of the whole intercommunality,
     the commune's included, which its own portrait (its CCAS's values) does not show."""
     covering = sorted_by_name(
-        _publishing_intercommunalities().filter(siren__in=commune.intercommunality_sirens)
+        intercommunalities_that_published().filter(siren__in=commune.intercommunality_sirens)
     )
     for intercommunality in covering:
         intercommunality.of_name = of_subject(intercommunality.nom)  # « d'Est Ensemble »

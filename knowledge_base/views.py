@@ -101,11 +101,11 @@ def propose(request):
     form = ExperienceProposalForm(request.POST or None, initial=initial)
     # Made when the form is first rendered, kept while it comes back with errors: the same form
     # posted twice proposes once (union.submit_once).
-    form_id = posted_form_id(request.POST) or new_form_id()
+    posted = posted_form_id(request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            propose_experience(request.tenant, user, form_id=posted_form_id(request.POST), **data)
+            propose_experience(request.tenant, user, form_id=posted, **data)
         except ProposalError as error:
             form.add_error(None, str(error))
         except AlreadySubmitted as earlier:  # the same form posted again: no second page
@@ -125,7 +125,7 @@ def propose(request):
     return render(
         request,
         "knowledge_base/member/propose.html",
-        {"form": form, "form_id_field": FORM_ID_FIELD, "form_id": form_id},
+        {"form": form, "form_id_field": FORM_ID_FIELD, "form_id": posted or new_form_id()},
     )
 
 

@@ -38,7 +38,7 @@ from seminars.evaluations import (
     summarise_evaluations,
 )
 from seminars.fonctions import map_fonction
-from seminars.forms import NEEDS_LIMIT, EditRegistrationForm, RegistrationForm, edit_initial
+from seminars.forms import NEEDS_LIMIT, EditRegistrationForm, RegistrationForm
 from seminars.importer import import_registrations
 from seminars.links import ics_path, page_path
 from seminars.models import (
@@ -56,6 +56,7 @@ from seminars.services import (
     create_seminar,
     edit_refusal,
     register_person,
+    registration_edit_values,
     set_check_in,
     update_registration,
 )
@@ -1068,7 +1069,7 @@ def _edit_form_data(registration: Registration, body) -> dict:
             }
         )
     checked = form_data_from_body(body)
-    data = edit_initial(registration)
+    data = registration_edit_values(registration)
     kept_text = data["fonction_autre"]
     for name in body:
         for field in EDITABLE[name]:

@@ -476,11 +476,11 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
 
 class EditRegistrationForm(ManualRegistrationForm):
     """The organiser corrects a registration: the manual add's fields and rules, filled in with
-    what is registered (`edit_initial`). The API's PATCH binds it with those values and the
+    what is registered (`registration_edit_values`). The API's PATCH binds it with those values and the
     fields sent."""
 
     def __init__(self, *args, registration: Registration, **kwargs):
-        kwargs.setdefault("initial", edit_initial(registration))
+        kwargs.setdefault("initial", registration_edit_values(registration))
         super().__init__(*args, **kwargs)
         del self.fields["present_now"]  # the add's; checking in is the list's button
         self.registration = registration
@@ -523,7 +523,7 @@ class CommuneCorrectionForm(CommuneStepForm):
     saves `commune_resolution`."""
 
     def __init__(self, *args, registration: Registration, **kwargs):
-        kwargs.setdefault("initial", {"commune": edit_initial_commune(registration)})
+        kwargs.setdefault("initial", {"commune": edit_commune_text(registration)})
         super().__init__(*args, suggest_communes=True, **kwargs)
         self.registration = registration
         self.fields["commune"].error_messages["required"] = (
@@ -544,17 +544,12 @@ class CommuneCorrectionForm(CommuneStepForm):
 
 def commune_left_as_shown(registration: Registration, typed: str) -> CommuneResolution | None:
     """The registration's commune as it is when `typed` is what the forms show of it
-    (edit_initial_commune), else None. Matched again, a commune that an organiser resolved by
+    (edit_commune_text), else None. Matched again, a commune that an organiser resolved by
     its INSEE code (« Communes à vérifier ») would be flagged once more, and a homonym chosen
     with a hint would move."""
-    if typed != edit_initial_commune(registration):
+    if typed != edit_commune_text(registration):
         return None
     return current_commune(registration)
-
-
-def edit_initial_commune(registration: Registration) -> str:
-    """The commune as the edit form shows it: the official name once matched, else as typed."""
-    return edit_commune_text(registration)
 
 
 def current_commune(registration: Registration) -> CommuneResolution:
@@ -564,11 +559,6 @@ def current_commune(registration: Registration) -> CommuneResolution:
         registration.commune_typed,
         registration.commune_suggestions,
     )
-
-
-def edit_initial(registration: Registration) -> dict:
-    """A registration as the edit form's values (the form's field names)."""
-    return registration_edit_values(registration)
 
 
 class NeedsForm(forms.Form):

@@ -438,8 +438,13 @@ class SeminarPage(PortalPreviewMixin, Page):
         e-mail broke the line after the street, the HTML ran « Paix 93140 » together, and
         LOCATION kept a "\r" before a stray comma; an event without a venue name began the line
         with a comma."""
-        lines = [self.venue_name, *self.venue_address.splitlines()]
-        return ", ".join(part.strip() for part in lines if part.strip())
+        return ", ".join(part for part in (self.venue_name.strip(), self.address_line) if part)
+
+    @property
+    def address_line(self) -> str:
+        """The address alone on one line (its typed lines joined by commas)."""
+        lines = self.venue_address.splitlines()
+        return ", ".join(line.strip() for line in lines if line.strip())
 
     @property
     def map_url(self) -> str:

@@ -32,9 +32,7 @@ def event_json_ld(event, request) -> SafeString:
     if event.summary:
         data["description"] = event.summary
     if event.venue_name or event.venue_address:
-        address = ", ".join(
-            line.strip() for line in event.venue_address.splitlines() if line.strip()
-        )
+        address = event.address_line
         data["location"] = {
             "@type": "Place",
             "name": event.venue_name or address,

@@ -96,17 +96,24 @@ class CarriesVersion:
     """For a form that edits one row (`self.instance`, a ModelForm's): `carry_version()` when
     it is made, before validation writes the typed values on the instance; `save_unless_stale`
     around the save. `version_values(row)`: the row's values the form shows, by field name (by
-    default its model fields)."""
+    default its model fields). A form that creates its row (no instance, or one not saved yet)
+    has nothing to compare: no version, and the save runs as it is."""
 
     def version_values(self, row) -> dict[str, Any]:
         return {name: getattr(row, name) for name in self._meta.fields}
 
+    def _edits_a_row(self) -> bool:
+        return getattr(self.instance, "pk", None) is not None
+
     def carry_version(self) -> None:
-        carry_version(self, self.version_values(self.instance))
+        if self._edits_a_row():
+            carry_version(self, self.version_values(self.instance))
 
     def save_unless_stale(self, save):
         """`save()` in a transaction, after the row, locked, is found as the form was shown.
         Raises StaleEdit (refuse_stale then says so on the form)."""
+        if not self._edits_a_row():
+            return save()
         with transaction.atomic():
             row = type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
             check_unchanged(posted_version(self), self.version_values(row))

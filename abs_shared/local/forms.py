@@ -3,13 +3,14 @@
 from django import forms
 
 from abs_shared.local.importer import TEMPLATE_COLUMNS
-from abs_shared.models import Indicator
+from abs_shared.models import Indicator, ValueStatus
 from abs_shared.tabular import (
     FIRST_YEAR,
     check_value_range,
     latest_year,
     parse_decimal,
     parse_value,
+    typed_decimal,
     year_error,
 )
 from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
@@ -17,11 +18,31 @@ from union.formats import file_size
 from union.stale_edits import CarriesVersion
 
 
+def observation_as_typed(observation) -> dict:
+    """An observation as the form shows it: its initial values, and what the form's version is
+    of (union.stale_edits)."""
+    return {
+        "value": {ValueStatus.SECRET: "s", ValueStatus.MISSING: ""}.get(
+            observation.status, _typed_or_blank(observation.value)
+        ),
+        "numerator": _typed_or_blank(observation.numerator),
+        "denominator": _typed_or_blank(observation.denominator),
+        "source": observation.source,
+        "comment": observation.comment,
+    }
+
+
+def _typed_or_blank(number) -> str:
+    """A stored number as typed (« 27,1 », not « 27,1000 »); blank only when there is none: a
+    numerator of 0 is a value, which a blank field would drop on saving."""
+    return "" if number is None else typed_decimal(number)
+
+
 class ObservationForm(CarriesVersion, forms.Form):
     """A new value, or a change to one observation (`observation`): then indicator and year are
     shown as text, not fields, because they cannot change (another year is another observation).
-    A change carries the version of the observation's values as `shown(observation)` gives them
-    (union.stale_edits): a colleague's save since the page was opened is not undone.
+    A change carries the version of the observation's values as `observation_as_typed` gives
+    them (union.stale_edits): a colleague's save since the page was opened is not undone.
     """
 
     indicator = forms.ModelChoiceField(
@@ -50,10 +71,9 @@ class ObservationForm(CarriesVersion, forms.Form):
         label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, observation=None, shown=None, **kwargs):
+    def __init__(self, *args, observation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.observation = self.instance = observation
-        self.shown = shown
         if observation is not None:
             del self.fields["indicator"]
             del self.fields["year"]
@@ -61,7 +81,7 @@ class ObservationForm(CarriesVersion, forms.Form):
             self.fields["year"].widget.attrs.update({"min": FIRST_YEAR, "max": latest_year()})
 
     def version_values(self, row) -> dict:
-        return self.shown(row)
+        return observation_as_typed(row)
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from abs_shared import presenters
 from abs_shared.comparisons import Subject, member_subject
 from abs_shared.local import domiciliation, services
-from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm
+from abs_shared.local.forms import ImportForm, ObservationForm, SelectionForm, observation_as_typed
 from abs_shared.local.importer import TEMPLATE_COLUMNS
 from abs_shared.local.models import Observation
-from abs_shared.models import Indicator, ValueStatus
-from abs_shared.tabular import ImportRejected, typed_decimal
+from abs_shared.models import Indicator
+from abs_shared.tabular import ImportRejected
 from abs_shared.views import asked_year, render_comparison, render_portrait
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
 from tenants.models import Membership
@@ -122,22 +122,9 @@ def observation_form(request, pk: int | None = None):
     )
     back = list_path(request.GET)
 
-    def shown(row: Observation) -> dict:
-        """An observation as the form shows it: its initial values, and what the form's
-        version is of (union.stale_edits)."""
-        return {
-            "value": {ValueStatus.SECRET: "s", ValueStatus.MISSING: ""}.get(
-                row.status, _typed_or_blank(row.value)
-            ),
-            "numerator": _typed_or_blank(row.numerator),
-            "denominator": _typed_or_blank(row.denominator),
-            "source": row.source,
-            "comment": row.comment,
-        }
-
     initial = {}
     if observation is not None:
-        initial = shown(observation)
+        initial = observation_as_typed(observation)
     else:
         initial.update(_chosen(request))
     code, year = _indicator_and_year(request, observation, initial)
@@ -149,11 +136,8 @@ def observation_form(request, pk: int | None = None):
     )
     if taken:
         initial["value"] = figure.typed
-    form = ObservationForm(
-        request.POST or None, initial=initial, observation=observation, shown=shown
-    )
-    if observation is not None:
-        form.carry_version()  # a colleague's save since the page was opened is not undone
+    form = ObservationForm(request.POST or None, initial=initial, observation=observation)
+    form.carry_version()  # a colleague's save since the page was opened is not undone
     if figure is not None:
         _offer_figure(form, figure, _take_query(request, observation, code, year), code)
     if request.method == "POST" and form.is_valid():
@@ -280,12 +264,6 @@ def _shown_number(number) -> str:
     if number is None:
         return "–"
     return french_number(number, max(0, -number.normalize().as_tuple().exponent))
-
-
-def _typed_or_blank(number) -> str:
-    """A stored number as typed (« 27,1 », not « 27,1000 »); blank only when there is none: a
-    numerator of 0 is a value, which a blank field would drop on saving."""
-    return "" if number is None else typed_decimal(number)
 
 
 # The list's filters a deletion or a change keeps (its year, state and indicator), and nothing

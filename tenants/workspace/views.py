@@ -402,8 +402,7 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
         mandate=mandate,
         authorities=board_authorities(request.tenant),
     )
-    if board_member:
-        form.carry_version()  # a colleague's save since the page was opened is not undone
+    form.carry_version()  # a colleague's save since the page was opened is not undone
     if request.method == "POST" and form.is_valid():
         try:
             if board_member:
@@ -685,25 +684,22 @@ def activity_figure_edit(request, pk: int | None = None):
             "category": request.GET.get("categorie", ""),
         }
     form = ActivityFigureForm(request.POST or None, instance=figure, initial=initial)
-    if figure is not None:
-        form.carry_version()  # a colleague's save since the page was opened is not undone
+    form.carry_version()  # a colleague's save since the page was opened is not undone
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        def save():
-            return save_activity_figure(
-                request.tenant,
-                data["year"],
-                data["pole"],
-                data["category"],
-                data["count"],
-                data["amount"],
-                figure=figure,
-                actor=request.user,
-            )
-
         try:
-            saved = form.save_unless_stale(save) if figure is not None else save()
+            saved = form.save_unless_stale(
+                lambda: save_activity_figure(
+                    request.tenant,
+                    data["year"],
+                    data["pole"],
+                    data["category"],
+                    data["count"],
+                    data["amount"],
+                    figure=figure,
+                    actor=request.user,
+                )
+            )
         except StaleEdit as stale:
             refuse_stale(form, stale)
         except DuplicateFigure as error:

@@ -128,3 +128,67 @@ def to_xlsx(
                 cell.number_format = "DD/MM/YYYY"
     set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16))
     return workbook_bytes(workbook)
+
+
+def meeting_sheet_name(member, meeting) -> str:
+    return f"feuille-de-presence-{slugify(member.slug)}-{meeting.date:%Y-%m-%d}.pdf"
+
+
+def meeting_sheet_pdf(
+    member_name: str, heading: str, place: str, rows: list[list[str]], needed: int
+) -> bytes:
+    """The séance's attendance sheet: one row per member in office (name, how they sit, a box
+    to sign, and whom a member prevented gave a proxy to), for the séance's minutes."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Spacer, Table
+
+    from union.pdf import BOLD_FONT, build_pdf, paragraph, stylesheet, table_style
+
+    styles = stylesheet()
+    cell = styles["BodyText"]
+    columns = ["Nom", "Qualité", "Signature", "Pouvoir donné à"]
+    data = [columns] + [
+        [paragraph(escape(value), cell) for value in row] + ["", ""] for row in rows
+    ]
+    table = Table(
+        data,
+        colWidths=[cm * width for width in (5, 5.5, 4, 3.5)],
+        repeatRows=1,
+        rowHeights=[0.8 * cm] + [1.3 * cm] * len(rows),
+    )
+    table.setStyle(
+        table_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD_FONT),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story = [
+        paragraph("Feuille de présence du conseil d'administration", styles["Title"]),
+        paragraph(escape(member_name), styles["Heading2"]),
+        paragraph(escape(heading + (f" – {place}" if place else "")), cell),
+        paragraph(
+            f"{len(rows)} membres en exercice ; le conseil délibère valablement si "
+            f"{needed} au moins sont présents (un pouvoir ne compte pas dans ce "
+            "nombre).",
+            cell,
+        ),
+        Spacer(1, 0.4 * cm),
+        table,
+    ]
+    return build_pdf(
+        story,
+        title=f"Feuille de présence – {heading}",
+        subject="Feuille de présence du conseil d'administration",
+        page_numbers=True,
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )

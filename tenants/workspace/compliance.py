@@ -402,9 +402,12 @@ def abs_due_after(today: date | None = None) -> MunicipalElection | None:
 @dataclass(frozen=True)
 class AbsReportDue:
     """The ABS report every CCAS and CIAS presents to its board in the calendar year after the
-    municipal elections, whatever the state of its board: a board renewed on time owes it too."""
+    municipal elections, whatever the state of its board: a board renewed on time owes it too.
+    `presented_on`: the séance, since the elections, at which the board heard it (the séances'
+    « rapport d'ABS présenté »), once entered."""
 
     election: MunicipalElection
+    presented_on: date | None = None
 
     @property
     def year(self) -> int:
@@ -412,6 +415,12 @@ class AbsReportDue:
 
     @property
     def text(self) -> str:
+        if self.presented_on:
+            return (
+                "Le rapport d'analyse des besoins sociaux qui suit les élections municipales "
+                f"{self.election.rounds} a été présenté au conseil d'administration le "
+                f"{long_date(self.presented_on, weekday=False)} (CASF R123-1)."
+            )
         return (
             "Le rapport d'analyse des besoins sociaux est présenté au conseil d'administration "
             f"au cours de {self.year}, l'année civile qui suit les élections municipales "
@@ -423,7 +432,13 @@ class AbsReportDue:
 
 def abs_report_due(today: date | None = None) -> AbsReportDue | None:
     election = abs_due_after(today)
-    return AbsReportDue(election) if election else None
+    if election is None:
+        return None
+    # The séances are read here, not imported at the top: meetings.py reads this module.
+    from tenants.workspace.meetings import abs_report_presented
+
+    meeting = abs_report_presented(since=election.first_round)
+    return AbsReportDue(election, meeting.date if meeting else None)
 
 
 # CGCT L5211-8: after the general renewal of the conseils municipaux, an EPCI's deliberative

@@ -18,18 +18,22 @@ from tenants.workspace.activity import (
     parse_integer,
 )
 from tenants.workspace.compliance import BoardAuthorities, board_authorities, in_sentence
+from tenants.workspace.meetings import Attendance, attendance_errors
 from tenants.workspace.models import (
     MAX_EXTENSION_LENGTH,
     ActivityFigure,
     BoardMandate,
+    BoardMeeting,
     BoardMember,
     Document,
+    MeetingAttendance,
     Profile,
     Service,
 )
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
     MAX_DOCUMENT_BYTES,
+    MEETING_FIELDS,
     PROFILE_FIELDS,
     mandate_errors,
     mandate_seat_errors,
@@ -506,3 +510,100 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class MeetingForm(CarriesVersion, forms.ModelForm):
+    """A séance and the presence of each member in office (`members`): for each, a list
+    « presence_<pk> » and, for a member represented, « proxy_<pk> »: whom the proxy went to."""
+
+    class Meta:
+        model = BoardMeeting
+        fields = MEETING_FIELDS
+        widgets = {
+            "date": DateInput(),
+            "time": TimeInput(),
+            "convened_on": DateInput(),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "convened_on": "Trois jours au moins avant la séance, avec l'ordre du jour.",
+        }
+
+    version_labels = {"attendance": "Présences"}
+
+    def __init__(self, *args, members: list[BoardMember], seat_labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.seat_labels = seat_labels
+        saved = {}
+        if self.instance.pk:
+            saved = {row.board_member_id: row for row in self.instance.attendance.all()}
+        for member in members:
+            row = saved.get(member.pk)
+            self.fields[f"presence_{member.pk}"] = forms.ChoiceField(
+                label=f"Présence de {member.full_name}",
+                choices=[("", "Non renseigné")] + MeetingAttendance.Presence.choices,
+                required=False,
+                initial=row.presence if row else "",
+            )
+            self.fields[f"proxy_{member.pk}"] = forms.TypedChoiceField(
+                label=f"Pouvoir de {member.full_name} donné à",
+                choices=[("", "—")]
+                + [(other.pk, other.full_name) for other in members if other.pk != member.pk],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=row.proxy_holder_id if row else "",
+            )
+
+    @property
+    def meeting_fields(self) -> list:
+        return [self[name] for name in MEETING_FIELDS]
+
+    @property
+    def attendance_rows(self) -> list:
+        """(member, seat label, presence field, proxy field) for the table of presences."""
+        return [
+            (
+                member,
+                self.seat_labels.get(member.seat, member.seat),
+                self[f"presence_{member.pk}"],
+                self[f"proxy_{member.pk}"],
+            )
+            for member in self.members
+        ]
+
+    def version_values(self, row) -> dict:
+        values = super().version_values(row)
+        values["attendance"] = sorted(
+            (a.board_member_id, a.presence, a.proxy_holder_id) for a in row.attendance.all()
+        )
+        return values
+
+    def attendance(self) -> dict[int, Attendance]:
+        """The presences entered, by member pk (after is_valid)."""
+        entered = {}
+        for member in self.members:
+            presence = self.cleaned_data.get(f"presence_{member.pk}")
+            if presence:
+                holder = self.cleaned_data.get(f"proxy_{member.pk}")
+                entered[member.pk] = Attendance(presence, holder)
+        return entered
+
+    def clean(self):
+        data = super().clean()
+        day, convened_on = data.get("date"), data.get("convened_on")
+        if day and convened_on and convened_on > day:
+            self.add_error("convened_on", "La convocation est adressée avant la séance.")
+        names = {member.pk: member.full_name for member in self.members}
+        for pk, message in attendance_errors(self.attendance(), names).items():
+            self.add_error(f"proxy_{pk}", message)
+        return data

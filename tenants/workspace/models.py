@@ -338,6 +338,81 @@ class BoardMember(models.Model):
         return self.start <= day and (self.end is None or self.end >= day)
 
 
+class BoardMeeting(models.Model):
+    """A séance of the board. CASF R123-16 to R123-18: at least one séance a quarter; the
+    convocation, with the agenda, sent three days at least before; the board deliberates only
+    when the majority of its members in office attends, unless it meets again after a séance
+    that lacked it. The rules are read in meetings.py."""
+
+    date = models.DateField("date de la séance")
+    time = models.TimeField("heure", null=True, blank=True)
+    place = models.CharField("lieu", max_length=200, blank=True)
+    convened_on = models.DateField("convocation adressée le", null=True, blank=True)
+    reconvened = models.BooleanField(
+        "nouvelle convocation faute de quorum",
+        default=False,
+        help_text="Le conseil réuni de nouveau après une séance sans quorum délibère quel que "
+        "soit le nombre de membres présents.",
+    )
+    agenda = models.TextField("ordre du jour", blank=True, help_text="Un point par ligne.")
+    abs_report = models.BooleanField(
+        "rapport d'analyse des besoins sociaux présenté",
+        default=False,
+        help_text="Cochez si le rapport d'ABS a été présenté au conseil lors de cette séance "
+        "(CASF R123-1).",
+    )
+    notes = models.TextField("observations", blank=True)
+
+    class Meta:
+        verbose_name = "séance du conseil d'administration"
+        verbose_name_plural = "séances du conseil d'administration"
+        ordering = ["-date", "-time", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Séance du {self.date:%d/%m/%Y}"
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class MeetingAttendance(models.Model):
+    """Whether one member of the board attended a séance; a member prevented gives a written
+    proxy (pouvoir) to another, who holds one at most (CASF R123-16)."""
+
+    class Presence(models.TextChoices):
+        PRESENT = "present", "Présent(e)"
+        PROXY = "proxy", "Représenté(e) (pouvoir donné)"
+        EXCUSED = "excused", "Excusé(e)"
+        ABSENT = "absent", "Absent(e)"
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="attendance")
+    board_member = models.ForeignKey(
+        BoardMember, on_delete=models.CASCADE, related_name="attendance"
+    )
+    presence = models.CharField("présence", max_length=10, choices=Presence.choices)
+    proxy_holder = models.ForeignKey(
+        BoardMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxies_held",
+        verbose_name="pouvoir donné à",
+    )
+
+    class Meta:
+        verbose_name = "présence à une séance"
+        verbose_name_plural = "présences aux séances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "board_member"], name="one_attendance_per_meeting_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board_member} – {self.get_presence_display()}"
+
+
 # --- Activity report -------------------------------------------------------------------------
 
 

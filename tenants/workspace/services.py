@@ -29,11 +29,14 @@ from tenants.workspace.activity import (
     spell,
 )
 from tenants.workspace.compliance import in_sentence, seat_label
+from tenants.workspace.meetings import Attendance, attendance_errors, members_in_office
 from tenants.workspace.models import (
     ActivityFigure,
     BoardMandate,
+    BoardMeeting,
     BoardMember,
     Document,
+    MeetingAttendance,
     Profile,
     Service,
     TeamInvitation,
@@ -65,6 +68,17 @@ BOARD_MEMBER_FIELDS = (
     "category",
     "start",
     "end",
+)
+
+MEETING_FIELDS = (
+    "date",
+    "time",
+    "place",
+    "convened_on",
+    "reconvened",
+    "agenda",
+    "abs_report",
+    "notes",
 )
 
 
@@ -770,6 +784,78 @@ def delete_board_member(member: MemberCCAS, board_member: BoardMember, *, actor=
     """Remove a seat entered by mistake (someone who leaves gets an end date instead)."""
     record_audit("board.member_deleted", actor=actor, member=member, target=board_member.full_name)
     board_member.delete()
+
+
+# --- Board meetings (séances) ----------------------------------------------------------------
+
+
+def _save_attendance(meeting: BoardMeeting, attendance: dict[int, Attendance]) -> None:
+    """The presences of `meeting` become `attendance` (members not in it: not entered). Only
+    members in office on the séance's day are kept: a date moved to another board drops the
+    former board's presences."""
+    in_office = {m.pk: m.full_name for m in members_in_office(meeting.date)}
+    attendance = {pk: entry for pk, entry in attendance.items() if pk in in_office}
+    errors = attendance_errors(attendance, in_office)
+    if errors:
+        raise FieldErrors({f"proxy_{pk}": message for pk, message in errors.items()})
+    meeting.attendance.all().delete()
+    MeetingAttendance.objects.bulk_create(
+        MeetingAttendance(
+            meeting=meeting,
+            board_member_id=pk,
+            presence=entry.presence,
+            proxy_holder_id=entry.proxy_holder,
+        )
+        for pk, entry in attendance.items()
+    )
+
+
+def _check_meeting_date(meeting: BoardMeeting) -> None:
+    if not members_in_office(meeting.date):
+        raise FieldErrors(
+            {
+                "date": f"Aucun membre du conseil ne siège le {meeting.date:%d/%m/%Y} : "
+                "saisissez d'abord la mandature et ses membres (« Conseil d'administration »)."
+            }
+        )
+
+
+@transaction.atomic
+def record_meeting(
+    member: MemberCCAS, values: dict, attendance: dict[int, Attendance], *, actor=None
+) -> BoardMeeting:
+    """Enter a séance of the board, with the presences known."""
+    meeting = BoardMeeting(**{name: values[name] for name in MEETING_FIELDS})
+    _check_meeting_date(meeting)
+    meeting.save()
+    _save_attendance(meeting, attendance)
+    record_audit("board.meeting_recorded", actor=actor, member=member, target=str(meeting))
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    member: MemberCCAS,
+    meeting: BoardMeeting,
+    values: dict,
+    attendance: dict[int, Attendance],
+    *,
+    actor=None,
+) -> BoardMeeting:
+    for name in MEETING_FIELDS:
+        setattr(meeting, name, values[name])
+    _check_meeting_date(meeting)
+    meeting.save()
+    _save_attendance(meeting, attendance)
+    record_audit("board.meeting_changed", actor=actor, member=member, target=str(meeting))
+    return meeting
+
+
+@transaction.atomic
+def delete_meeting(member: MemberCCAS, meeting: BoardMeeting, *, actor=None) -> None:
+    """Remove a séance entered by mistake, with its presences."""
+    record_audit("board.meeting_deleted", actor=actor, member=member, target=str(meeting))
+    meeting.delete()
 
 
 # Copied from a re-appointed member's seat into the new board; dates are the new board's.

@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
-from tenants.workspace import activity, archive, board_exports, exports, first_steps
+from tenants.workspace import activity, archive, board_exports, exports, first_steps, meetings
 from tenants.workspace.compliance import (
     abs_report_due,
     board_authorities,
@@ -49,12 +50,19 @@ from tenants.workspace.forms import (
     DocumentReplaceForm,
     InviteForm,
     MandateForm,
+    MeetingForm,
     ProfileForm,
     PublicationForm,
     RoleForm,
     ServiceFormSet,
 )
-from tenants.workspace.models import ActivityFigure, BoardMandate, BoardMember, Document
+from tenants.workspace.models import (
+    ActivityFigure,
+    BoardMandate,
+    BoardMeeting,
+    BoardMember,
+    Document,
+)
 from tenants.workspace.services import (
     AGENT_DELETE_WINDOW,
     DOCUMENT_FIELDS,
@@ -71,12 +79,14 @@ from tenants.workspace.services import (
     delete_board_member,
     delete_document,
     delete_mandate,
+    delete_meeting,
     get_profile,
     import_activity,
     invite_team_member,
     last_invitations,
     may_delete_document,
     published_profile_fields,
+    record_meeting,
     remove_team_member,
     renew_board,
     replace_document_file,
@@ -89,6 +99,7 @@ from tenants.workspace.services import (
     update_board_member,
     update_document,
     update_mandate,
+    update_meeting,
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
@@ -283,7 +294,7 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "mandate": mandate,
             # Each seat with its name on this member's board (a CIAS's: the EPCI's authorities).
             "seats": [(m, labels.get(m.seat, m.seat)) for m in members],
-            "is_current": mandate is not None and mandate == current_mandate(),
+            "is_current": (is_current := mandate is not None and mandate == current_mandate()),
             "is_past": past,
             "can_edit_board": _can_edit_board(request, mandate),
             "members": members,
@@ -292,6 +303,7 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "term_warnings": (warnings := term_warnings(mandate, members=members)),
             "board_status": board_status(compliance, warnings.renewal),
             "abs_report": None if past else abs_report_due(),
+            "meetings": meetings.last_and_next() if is_current or mandate is None else None,
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -581,7 +593,7 @@ def _renewal_message(renewal) -> str:
         "Ajoutez maintenant les nouveaux membres (« Ajouter un membre »)."
     )
     due = abs_report_due()
-    if due is not None and mandate.start >= due.election.first_round:
+    if due is not None and not due.presented_on and mandate.start >= due.election.first_round:
         text += " " + due.text
     return text
 
@@ -599,6 +611,144 @@ def board_export(request, fmt: str, pk: int | None = None):
     else:
         content = board_exports.to_xlsx(mandate, members, request.tenant.name, authorities)
     return download_response(content, fmt, board_exports.file_name(request.tenant, mandate, fmt))
+
+
+# --- Board meetings (séances) ----------------------------------------------------------------
+
+
+@member_role_required()
+def meetings_list(request):
+    counted = meetings.meetings_with_quorum()
+    held = [meeting for meeting, _ in counted]
+    today = timezone.localdate()
+    return render(
+        request,
+        "workspace/meetings.html",
+        {
+            "meetings": counted,
+            "missing": meetings.missing_quarters_text(meetings.quarters_without_meeting(held)),
+            "quarters": meetings.quarters_of_year(today.year - 1, held)
+            + meetings.quarters_of_year(today.year, held),
+            "abs_report": abs_report_due(),
+            "explanatory_report": meetings.needs_explanatory_report(request.tenant),
+            "today": today,
+            **_roles(request),
+        },
+    )
+
+
+@member_role_required()
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    rows = {row.board_member_id: row for row in meeting.attendance.select_related("proxy_holder")}
+    labels = board_authorities(request.tenant).seat_labels
+    in_office = meetings.members_in_office(meeting.date)
+    return render(
+        request,
+        "workspace/meeting.html",
+        {
+            "meeting": meeting,
+            "heading": meetings.meeting_heading(meeting),
+            "quorum": meetings.meeting_quorum(meeting, list(rows.values())),
+            "convocation_issue": meetings.convocation_issue(meeting),
+            "attendance": [
+                (member, labels.get(member.seat, member.seat), rows.get(member.pk))
+                for member in in_office
+            ],
+            **_roles(request),
+        },
+    )
+
+
+def _meeting_day(request, meeting: BoardMeeting | None):
+    """The day whose members the form lists: the one typed, else the séance's, else today."""
+    if request.method == "POST":
+        try:
+            return forms.DateField(widget=forms.DateInput).clean(request.POST.get("date"))
+        except forms.ValidationError:
+            pass
+    return meeting.date if meeting else timezone.localdate()
+
+
+@write_required
+def meeting_edit(request, pk: int | None = None):
+    meeting = get_object_or_404(BoardMeeting, pk=pk) if pk else None
+    form = MeetingForm(
+        request.POST or None,
+        instance=meeting,
+        initial={} if meeting else {"date": timezone.localdate()},
+        members=meetings.members_in_office(_meeting_day(request, meeting)),
+        seat_labels=board_authorities(request.tenant).seat_labels,
+    )
+    form.carry_version()  # a colleague's save since the page was opened is not undone
+    if request.method == "POST" and form.is_valid():
+        values, attendance = form.cleaned_data, form.attendance()
+        try:
+            if meeting:
+                form.save_unless_stale(
+                    lambda: update_meeting(
+                        request.tenant, meeting, values, attendance, actor=request.user
+                    )
+                )
+            else:
+                meeting = record_meeting(request.tenant, values, attendance, actor=request.user)
+        except StaleEdit as stale:
+            refuse_stale(form, stale)
+        except FieldErrors as error:
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, f"{meetings.meeting_heading(meeting)} enregistrée.")
+            return HttpResponseRedirect(f"/conseil/seances/{meeting.pk}/")
+    return render(
+        request,
+        "workspace/meeting_form.html",
+        {
+            "form": form,
+            "title": f"Modifier la {meetings.meeting_heading(meeting).lower()}"
+            if meeting
+            else "Enregistrer une séance du conseil",
+            "back": f"/conseil/seances/{meeting.pk}/" if meeting else "/conseil/seances/",
+        },
+    )
+
+
+@director_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, pk: int):
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    heading = meetings.meeting_heading(meeting)
+    if request.method == "GET":
+        return _confirm_delete(
+            request,
+            title=f"Supprimer la {heading.lower()} ?",
+            lead="Cette séance, saisie par erreur, sera supprimée avec les présences saisies.",
+            details=[("Séance", heading), ("Ordre du jour", " ; ".join(meeting.agenda_items))],
+            cancel=f"/conseil/seances/{meeting.pk}/",
+        )
+    delete_meeting(request.tenant, meeting, actor=request.user)
+    messages.success(request, f"{heading} supprimée.")
+    return HttpResponseRedirect("/conseil/seances/")
+
+
+@member_role_required()
+def meeting_sheet(request, pk: int):
+    """The séance's attendance sheet (PDF), to sign in the room."""
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    labels = board_authorities(request.tenant).seat_labels
+    in_office = meetings.members_in_office(meeting.date)
+    if not in_office:
+        raise Http404("Aucun membre du conseil ne siège à la date de cette séance.")
+    content = board_exports.meeting_sheet_pdf(
+        request.tenant.name,
+        meetings.meeting_heading(meeting),
+        meeting.place,
+        [[member.full_name, labels.get(member.seat, member.seat)] for member in in_office],
+        meetings.meeting_quorum(meeting).needed,
+    )
+    return download_response(
+        content, "pdf", board_exports.meeting_sheet_name(request.tenant, meeting)
+    )
 
 
 # --- Activity --------------------------------------------------------------------------------

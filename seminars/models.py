@@ -4,7 +4,7 @@ the proceedings ("actes")."""
 import functools
 import secrets
 from collections import Counter
-from datetime import time, timedelta
+from datetime import UTC, time, timedelta
 from urllib.parse import urlencode
 
 from django.db import connection, models
@@ -322,8 +322,8 @@ class SeminarPage(PortalPreviewMixin, Page):
         more than the event's span."""
         if self.attested_duration <= timedelta(0):
             return "La durée de formation attestée doit être positive, par exemple « 6 h 30 »."
-        if self.start and self.end and self.attested_duration > self.end - self.start:
-            span = describe_duration(self.end - self.start)
+        if self.start and self.end and self.attested_duration > elapsed(self.start, self.end):
+            span = describe_duration(elapsed(self.start, self.end))
             return (
                 f"La durée de formation attestée ne peut pas dépasser celle de l'événement "
                 f"({span} entre le début et la fin)."
@@ -661,11 +661,18 @@ MONTHS = [
 ]  # fmt: skip
 
 
+def elapsed(start, end) -> timedelta:
+    """The time that passes from `start` to `end`. Two aware datetimes sharing one tzinfo (the
+    admin form's and the API's, both in Europe/Paris) subtract as wall clocks: a night across
+    the October change would last an hour less, one across the March change an hour more."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
 def slots_need_date(seminar, ateliers=None) -> bool:
     """Whether atelier times carry their date: the event lasts 24 hours or more, or its ateliers
     fall on different days. (Start and end on different dates is not enough: an evening that ends
     after midnight is one day.) `ateliers`: all the event's ateliers when the caller has them."""
-    if seminar.start and seminar.end and seminar.end - seminar.start >= timedelta(days=1):
+    if seminar.start and seminar.end and elapsed(seminar.start, seminar.end) >= timedelta(days=1):
         return True
     if ateliers is None:
         ateliers = seminar.ateliers.all()  # in memory for a preview or a revision

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.models import MemberCCAS, Membership
@@ -202,7 +203,7 @@ def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> Non
 def _activity(member: MemberCCAS, years: int) -> None:
     """`years` years up to last year, drifting a few percent a year (seeded: stable output)."""
     rng = random.Random(member.slug)
-    last_year = date.today().year - 1
+    last_year = timezone.localdate().year - 1  # Paris's year, not the server's (UTC)
     # The population served: a CIAS's is its intercommunality's (MemberCCAS.population).
     scale = max(0.2, min(2.0, member.population / 55000))
     rows = []

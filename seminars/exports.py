@@ -149,12 +149,11 @@ def _ready_to_print(sheet, count: int, width: int = len(COLUMNS) + 1) -> None:
 
 
 def _pdf(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
     from reportlab.platypus import Spacer, Table
 
-    from union.pdf import BOLD_FONT, build_pdf, paragraph, stylesheet, table_style
+    from union.pdf import build_pdf, paragraph, signing_sheet_style, stylesheet
 
     styles = stylesheet()
     cell_style = styles["BodyText"]
@@ -172,16 +171,7 @@ def _pdf(title: str, rows: list[list[str]], columns: list[str]) -> bytes:
         repeatRows=1,
         rowHeights=[0.8 * cm] + [1.3 * cm] * (len(rows) + WALK_IN_ROWS),
     )
-    table.setStyle(
-        table_style(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
-                ("FONTNAME", (0, 0), (-1, 0), BOLD_FONT),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    table.setStyle(signing_sheet_style())
     story = [
         paragraph("Feuille d'émargement", styles["Title"]),
         paragraph(escape(title), styles["Heading2"]),

@@ -432,6 +432,19 @@ API_DOCS: dict[str, tuple[str, str, dict[str, tuple[str, str | None]]]] = {
             ),
         },
     ),
+    "tenants.workspace.api.BoardMeetingList": (
+        WORKSPACE,
+        "Séances du conseil",
+        {
+            "GET": (
+                "Lister les séances du conseil",
+                "Les séances du conseil d'administration, la plus récente d'abord : date, heure, "
+                "lieu, convocation, ordre du jour (un point par élément), rapport d'ABS présenté, "
+                "présences saisies et quorum (CASF R123-16 à R123-18) : `reached` vaut null tant "
+                "que les présences à saisir pourraient encore l'atteindre.",
+            ),
+        },
+    ),
     "tenants.workspace.api.BoardComplianceView": (
         WORKSPACE,
         "Conformité du conseil",

@@ -97,6 +97,21 @@ def table_style(commands: list) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+def signing_sheet_style() -> TableStyle:
+    """A sheet passed round to sign (attendance of an event, of a board's séance): ruled, its
+    header row shaded and bold, each cell's text in the middle of its row."""
+    from reportlab.lib import colors
+
+    return table_style(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD_FONT),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+
+
 FOOTER_SIZE = 8
 FOOTER_SIDE = 42  # points kept blank on each side of the footer (1.5 cm)
 

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from tenants.access import IsMemberOfHost, has_member_role
 from tenants.models import MemberCCAS, Membership
-from tenants.workspace import activity
+from tenants.workspace import activity, meetings
 from tenants.workspace.compliance import (
     CCAS_AUTHORITIES,
     board_authorities,
@@ -29,7 +29,14 @@ from tenants.workspace.compliance import (
     mandate_compliance,
 )
 from tenants.workspace.forms import MAX_IMPORT_BYTES, ProfileForm
-from tenants.workspace.models import BoardMandate, BoardMember, Document, Profile, Service
+from tenants.workspace.models import (
+    BoardMandate,
+    BoardMember,
+    Document,
+    MeetingAttendance,
+    Profile,
+    Service,
+)
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
     PROFILE_FIELDS,
@@ -396,6 +403,88 @@ class BoardComplianceView(APIView):
     def get(self, request):
         mandate = requested_mandate(request)
         return Response(mandate_compliance(mandate, member=request.tenant).as_dict())
+
+
+MEETING_SCHEMA = inline_serializer(
+    "BoardMeeting",
+    {
+        "id": serializers.IntegerField(),
+        "date": serializers.DateField(),
+        "time": serializers.TimeField(allow_null=True),
+        "place": serializers.CharField(),
+        "convened_on": serializers.DateField(allow_null=True),
+        "reconvened": serializers.BooleanField(),
+        "agenda": serializers.ListField(child=serializers.CharField()),
+        "abs_report": serializers.BooleanField(),
+        "quorum": inline_serializer(
+            "BoardMeetingQuorum",
+            {
+                "in_office": serializers.IntegerField(),
+                "present": serializers.IntegerField(),
+                "represented": serializers.IntegerField(),
+                "unrecorded": serializers.IntegerField(),
+                "needed": serializers.IntegerField(),
+                "reached": serializers.BooleanField(allow_null=True),
+                "text": serializers.CharField(),
+            },
+        ),
+        "attendance": inline_serializer(
+            "BoardMeetingAttendance",
+            {
+                "board_member": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "presence": serializers.ChoiceField(
+                    choices=[code for code, _ in MeetingAttendance.Presence.choices]
+                ),
+                "proxy_holder": serializers.IntegerField(allow_null=True),
+            },
+            many=True,
+        ),
+    },
+    many=True,
+)
+
+
+def _meeting(meeting, quorum) -> dict:
+    return {
+        "id": meeting.pk,
+        "date": meeting.date.isoformat(),
+        "time": meeting.time.strftime("%H:%M") if meeting.time else None,
+        "place": meeting.place,
+        "convened_on": meeting.convened_on.isoformat() if meeting.convened_on else None,
+        "reconvened": meeting.reconvened,
+        "agenda": meeting.agenda_items,
+        "abs_report": meeting.abs_report,
+        "quorum": {
+            "in_office": quorum.in_office,
+            "present": quorum.present,
+            "represented": quorum.represented,
+            "unrecorded": quorum.unrecorded,
+            "needed": quorum.needed,
+            "reached": quorum.reached,
+            "text": quorum.text,
+        },
+        "attendance": [
+            {
+                "board_member": row.board_member_id,
+                "name": row.board_member.full_name,
+                "presence": row.presence,
+                "proxy_holder": row.proxy_holder_id,
+            }
+            for row in meeting.attendance.all()
+        ],
+    }
+
+
+class BoardMeetingList(APIView):
+    """The board's séances, latest first, with their quorum (CASF R123-16 to R123-18) and the
+    presences entered, as the séances' pages show them."""
+
+    permission_classes = [IsMemberOfHost]
+
+    @extend_schema(responses=MEETING_SCHEMA)
+    def get(self, request):
+        return Response([_meeting(m, q) for m, q in meetings.meetings_with_quorum()])
 
 
 # --- Activity --------------------------------------------------------------------------------

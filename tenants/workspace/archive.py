@@ -34,7 +34,7 @@ from django.utils import timezone
 from tenants.journal.models import JournalEntry
 from tenants.journal.services import ACTION_LABELS, describe_details
 from tenants.models import MemberCCAS, Membership
-from tenants.workspace import activity, board_exports, exports
+from tenants.workspace import activity, board_exports, exports, meetings
 from tenants.workspace.compliance import board_authorities
 from tenants.workspace.models import ActivityFigure, BoardMandate, Document
 from tenants.workspace.services import last_invitations, team_names, team_sort_key
@@ -253,6 +253,7 @@ def build_member_archive(
     try:
         _add_identity(writer, member)
         _add_board(writer, member)
+        _add_meetings(writer)
         _add_activity(writer, member)
         _add_abs(writer)
         _add_documents(writer)
@@ -383,6 +384,59 @@ def _add_board(writer: ArchiveWriter, member: MemberCCAS) -> None:
         "Les mandatures du conseil d'administration, en cours et passées, et le nom du fichier "
         "de chacune ; chaque fichier conseil-administration-… donne une ligne par membre (nom, "
         "qualité, fonction, association, début et fin du mandat).",
+    )
+
+
+def _add_meetings(writer: ArchiveWriter) -> None:
+    """The séances: one row each, with the quorum as its page says it, and one row per
+    presence entered."""
+    rows = [
+        [
+            "Date",
+            "Heure",
+            "Lieu",
+            "Convocation adressée le",
+            "Nouvelle convocation",
+            "Ordre du jour",
+            "Rapport d'ABS présenté",
+            "Quorum",
+            "Observations",
+        ]
+    ]
+    presences = [["Date de la séance", "Nom", "Présence", "Pouvoir donné à"]]
+    for meeting, quorum in meetings.meetings_with_quorum():
+        rows.append(
+            [
+                _dmy(meeting.date),
+                meeting.time.strftime("%H:%M") if meeting.time else "",
+                meeting.place,
+                _dmy(meeting.convened_on),
+                _yes(meeting.reconvened),
+                " ; ".join(meeting.agenda_items),
+                _yes(meeting.abs_report),
+                quorum.text,
+                meeting.notes,
+            ]
+        )
+        for row in meeting.attendance.all():
+            presences.append(
+                [
+                    _dmy(meeting.date),
+                    row.board_member.full_name,
+                    row.get_presence_display(),
+                    row.proxy_holder.full_name if row.proxy_holder else "",
+                ]
+            )
+    writer.add(
+        "conseil/seances.csv",
+        csv_bytes(rows),
+        "Les séances du conseil d'administration : date, lieu, convocation, ordre du jour, "
+        "rapport d'ABS présenté, quorum.",
+    )
+    writer.add(
+        "conseil/presences.csv",
+        csv_bytes(presences),
+        "Les présences saisies à chaque séance, et à qui chaque pouvoir a été donné.",
     )
 
 

@@ -141,11 +141,10 @@ def meeting_sheet_pdf(
     to sign, and whom a member prevented gave a proxy to), for the séance's minutes."""
     from xml.sax.saxutils import escape
 
-    from reportlab.lib import colors
     from reportlab.lib.units import cm
     from reportlab.platypus import Spacer, Table
 
-    from union.pdf import BOLD_FONT, build_pdf, paragraph, stylesheet, table_style
+    from union.pdf import build_pdf, paragraph, signing_sheet_style, stylesheet
 
     styles = stylesheet()
     cell = styles["BodyText"]
@@ -159,16 +158,7 @@ def meeting_sheet_pdf(
         repeatRows=1,
         rowHeights=[0.8 * cm] + [1.3 * cm] * len(rows),
     )
-    table.setStyle(
-        table_style(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf4")),
-                ("FONTNAME", (0, 0), (-1, 0), BOLD_FONT),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    table.setStyle(signing_sheet_style())
     story = [
         paragraph("Feuille de présence du conseil d'administration", styles["Title"]),
         paragraph(escape(member_name), styles["Heading2"]),

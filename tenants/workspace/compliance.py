@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from tenants.models import Intercommunality, MemberCCAS
 from tenants.workspace.models import BoardMandate, BoardMember
@@ -404,7 +405,7 @@ class AbsReportDue:
     """The ABS report every CCAS and CIAS presents to its board in the calendar year after the
     municipal elections, whatever the state of its board: a board renewed on time owes it too.
     `presented_on`: the séance, since the elections, at which the board heard it (the séances'
-    « rapport d'ABS présenté »), once entered."""
+    « rapport d'ABS présenté »), once entered."""
 
     election: MunicipalElection
     presented_on: date | None = None
@@ -434,6 +435,8 @@ def abs_report_due(today: date | None = None) -> AbsReportDue | None:
     election = abs_due_after(today)
     if election is None:
         return None
+    if connection.schema_name == get_public_schema_name():
+        return AbsReportDue(election)  # the rule itself: no member's séances to read
     # The séances are read here, not imported at the top: meetings.py reads this module.
     from tenants.workspace.meetings import abs_report_presented
 

@@ -8,7 +8,7 @@ elections (its seats named after the EPCI's authorities), two years of activity.
 """
 
 import random
-from datetime import date
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -20,13 +20,22 @@ from django_tenants.utils import schema_context
 from tenants.models import MemberCCAS, Membership
 from tenants.services import grant_membership
 from tenants.workspace.activity import ImportRow
-from tenants.workspace.models import BoardMandate, BoardMember, Document, Service
+from tenants.workspace.meetings import Attendance, members_in_office
+from tenants.workspace.models import (
+    BoardMandate,
+    BoardMeeting,
+    BoardMember,
+    Document,
+    MeetingAttendance,
+    Service,
+)
 from tenants.workspace.services import (
     add_board_member,
     add_document,
     create_mandate,
     get_profile,
     import_activity,
+    record_meeting,
     set_profile_publication,
     update_profile,
 )
@@ -200,6 +209,47 @@ def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> Non
         )
 
 
+Presence = MeetingAttendance.Presence
+# The séances of the last year, by days before today, with how many of the board were absent;
+# the second lacked its quorum and was convened again a week later (reconvened). One planned.
+MEETINGS = [
+    (290, 2, False, "Compte administratif\nBudget primitif\nRèglement des aides facultatives"),
+    (185, 8, False, "Convention avec l'épicerie sociale\nPlan canicule"),
+    (178, 8, True, "Convention avec l'épicerie sociale\nPlan canicule"),
+    (95, 3, False, "Décision modificative n° 1\nBilan de la domiciliation"),
+    (20, 1, False, "Débat d'orientation budgétaire\nColis et repas des aînés"),
+    (-12, 0, False, "Budget primitif de l'année prochaine\nTarifs du portage de repas"),
+]
+
+
+def _meetings(member: MemberCCAS) -> None:
+    """A year of séances of Bondy's board, with their presences and one proxy each."""
+    if BoardMeeting.objects.exists():
+        return
+    today = timezone.localdate()
+    for days_before, absent, reconvened, agenda in MEETINGS:
+        day = today - timedelta(days=days_before)
+        board = members_in_office(day)
+        attendance = {}
+        if days_before > 0:  # a séance to come has no presences yet
+            attendance = {m.pk: Attendance(Presence.PRESENT) for m in board}
+            for m in board[len(board) - absent :]:
+                attendance[m.pk] = Attendance(Presence.EXCUSED)
+            giver = board[-1]
+            attendance[giver.pk] = Attendance(Presence.PROXY, board[0].pk)
+        values = {
+            "date": day,
+            "time": time(18, 30),
+            "place": "Salle du conseil, hôtel de ville",
+            "convened_on": day - timedelta(days=7),
+            "reconvened": reconvened,
+            "agenda": agenda,
+            "abs_report": False,
+            "notes": "",
+        }
+        record_meeting(member, values, attendance)
+
+
 def _activity(member: MemberCCAS, years: int) -> None:
     """`years` years up to last year, drifting a few percent a year (seeded: stable output)."""
     rng = random.Random(member.slug)
@@ -310,6 +360,7 @@ def load(stdout) -> None:
     with schema_context(bondy.schema_name):
         _profile(bondy, publish=True)
         _board(bondy, breaks=None)
+        _meetings(bondy)
         _activity(bondy, years=10)
         _documents(bondy)
     for slug, (years, breaks) in OTHERS.items():
@@ -329,7 +380,7 @@ def load(stdout) -> None:
     stdout.write(
         "Espace membre : profils, conseils d'administration (Bondy conforme, Montreuil et "
         "Saint-Denis non conformes, le CIAS Grand Paris Grand Est renouvelé en 2026), 10 ans "
-        "d'activité et deux documents pour Bondy."
+        "d'activité, une année de séances du conseil et deux documents pour Bondy."
     )
     for email, role in EXTRA_ACCOUNTS.items():
         stdout.write(f"  {Membership.Role(role).label:<28} {email}   http://bondy.localhost:8000/")

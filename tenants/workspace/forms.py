@@ -521,7 +521,7 @@ class TimeInput(forms.TimeInput):
 
 class MeetingForm(CarriesVersion, forms.ModelForm):
     """A séance and the presence of each member in office (`members`): for each, a list
-    « presence_<pk> » and, for a member represented, « proxy_<pk> »: whom the proxy went to."""
+    « presence_<pk> » and, for a member represented, « proxy_<pk> »: whom the proxy went to."""
 
     class Meta:
         model = BoardMeeting

@@ -40,7 +40,7 @@ def mandate_on(day: date) -> BoardMandate | None:
 
 
 def members_in_office(day: date) -> list[BoardMember]:
-    """The members of the board on `day`, président(e) included: the « membres en exercice »
+    """The members of the board on `day`, président(e) included: the « membres en exercice »
     the quorum is counted on."""
     mandate = mandate_on(day)
     return sitting_members(mandate, day) if mandate else []
@@ -143,7 +143,11 @@ def meeting_quorum(meeting: BoardMeeting, rows: list[MeetingAttendance] | None =
 def meetings_with_quorum() -> list[tuple[BoardMeeting, Quorum]]:
     """Every séance, latest first, with its quorum: the mandates and their seats read once
     (not once per séance), the presences with the séances."""
-    meetings = list(BoardMeeting.objects.prefetch_related("attendance"))
+    meetings = list(
+        BoardMeeting.objects.prefetch_related(
+            "attendance__board_member", "attendance__proxy_holder"
+        )
+    )
     mandates = list(BoardMandate.objects.prefetch_related("members").order_by("-start", "-pk"))
     counted = []
     for meeting in meetings:
@@ -218,8 +222,8 @@ def convocation_issue(meeting: BoardMeeting) -> str:
 
 def needs_explanatory_report(member) -> bool:
     """A CCAS of a commune of 3,500 inhabitants or more sends an explanatory report on the
-    matters to be decided with each convocation (« dans les villes de 3 500 habitants et
-    plus »). The text names towns: a CIAS is left to its own reading."""
+    matters to be decided with each convocation (« dans les villes de 3 500 habitants et
+    plus »). The text names towns: a CIAS is left to its own reading."""
     return not member.is_cias and member.commune.population >= EXPLANATORY_REPORT_POPULATION
 
 
@@ -270,6 +274,15 @@ def quarters_without_meeting(
     ]
 
 
+def quarters_shown(meetings: list[BoardMeeting], today: date | None = None) -> list[Quarter]:
+    """Last year's quarters and this year's, from the first séance recorded here on (this
+    year's all, when none is)."""
+    today = today or timezone.localdate()
+    quarters = quarters_of_year(today.year - 1, meetings) + quarters_of_year(today.year, meetings)
+    first = quarter_of(min(m.date for m in meetings)) if meetings else (today.year, 1)
+    return [q for q in quarters if (q.year, q.number) >= first]
+
+
 def missing_quarters_text(missing: list[Quarter]) -> str:
     if not missing:
         return ""
@@ -279,19 +292,15 @@ def missing_quarters_text(missing: list[Quarter]) -> str:
     )
 
 
-@dataclass(frozen=True)
-class LastAndNext:
-    last: BoardMeeting | None
-    next: BoardMeeting | None
+def last_meeting(today: date | None = None) -> BoardMeeting | None:
+    """The latest séance held (today's included)."""
+    return BoardMeeting.objects.filter(date__lte=today or timezone.localdate()).first()
 
 
-def last_and_next(today: date | None = None) -> LastAndNext:
-    """The latest séance held (today's included) and the next one planned."""
-    today = today or timezone.localdate()
-    return LastAndNext(
-        last=BoardMeeting.objects.filter(date__lte=today).first(),
-        next=BoardMeeting.objects.filter(date__gt=today).order_by("date", "time").first(),
-    )
+def next_meeting(today: date | None = None) -> BoardMeeting | None:
+    """The next séance planned."""
+    upcoming = BoardMeeting.objects.filter(date__gt=today or timezone.localdate())
+    return upcoming.order_by("date", "time").first()
 
 
 def abs_report_presented(since: date) -> BoardMeeting | None:
@@ -300,7 +309,7 @@ def abs_report_presented(since: date) -> BoardMeeting | None:
 
 
 def meeting_heading(meeting: BoardMeeting) -> str:
-    """ "Séance du mardi 10 mars 2026" (« à 18 h 30 » when its time is known)."""
+    """ "Séance du mardi 10 mars 2026" (« à 18 h 30 » when its time is known)."""
     if meeting.time is None:
         return f"Séance du {long_date(meeting.date)}"
     return f"Séance du {long_date(datetime.combine(meeting.date, meeting.time), time=True)}"

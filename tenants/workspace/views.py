@@ -174,6 +174,7 @@ def home(request):
         "domiciliation_year": activity.domiciliation_reminder(timezone.localdate()),
         # Due after the municipal elections whether or not the board was renewed on time.
         "abs_report": abs_report_due(),
+        "next_meeting": meetings.next_meeting(),
         "document_count": Document.objects.count(),
         "recent_documents": recent_documents(),
         "panels": render_panels(request),
@@ -303,7 +304,10 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "term_warnings": (warnings := term_warnings(mandate, members=members)),
             "board_status": board_status(compliance, warnings.renewal),
             "abs_report": None if past else abs_report_due(),
-            "meetings": meetings.last_and_next() if is_current or mandate is None else None,
+            # The board's séances, beside the running board (or in place of any).
+            "show_meetings": (show := is_current or mandate is None),
+            "last_meeting": meetings.last_meeting() if show else None,
+            "next_meeting": meetings.next_meeting() if show else None,
             "mandates": BoardMandate.objects.all(),
             **_roles(request),
         },
@@ -627,8 +631,7 @@ def meetings_list(request):
         {
             "meetings": counted,
             "missing": meetings.missing_quarters_text(meetings.quarters_without_meeting(held)),
-            "quarters": meetings.quarters_of_year(today.year - 1, held)
-            + meetings.quarters_of_year(today.year, held),
+            "quarters": meetings.quarters_shown(held, today),
             "abs_report": abs_report_due(),
             "explanatory_report": meetings.needs_explanatory_report(request.tenant),
             "today": today,

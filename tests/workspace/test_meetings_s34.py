@@ -9,7 +9,6 @@ from html import unescape
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
 from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
@@ -19,6 +18,7 @@ from tenants.workspace.meetings import quarters_without_meeting
 from tenants.workspace.models import BoardMeeting, BoardMember, MeetingAttendance
 from tests.conftest import make_person, member_client, plain
 from tests.workspace.conftest import make_board
+from tests.workspace.test_abs_report_s33 import in_2027  # noqa: F401 – a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -185,19 +185,8 @@ def test_the_sheet_to_sign_lists_the_members_in_office(bondy, director):
     assert "9 membres en exercice ; le conseil délibère valablement si 5 au moins" in text
 
 
-@pytest.fixture
-def in_2027(monkeypatch):
-    real = timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, *args: date(2027, 2, 1) if value is None else real(value),
-    )
-
-
-def test_the_abs_report_presented_at_a_seance_ends_the_reminder_of_that_member_only(
-    two_members, in_2027
-):
+@pytest.mark.usefixtures("in_2027")
+def test_the_abs_report_presented_at_a_seance_ends_the_reminder_of_that_member_only(two_members):
     bondy, montreuil = two_members
     for member in two_members:
         make_board(member)  # same primary keys in both schemas
@@ -280,3 +269,56 @@ def test_a_seance_changed_since_the_form_was_opened_is_not_overwritten(bondy, di
     assert "Cette fiche a été modifiée par quelqu'un d'autre" in text_of(stale)
     with schema_context(bondy.schema_name):
         assert MeetingAttendance.objects.get().presence == P.EXCUSED
+
+
+def test_the_archive_of_a_member_holds_its_seances_and_presences_only(two_members):
+    import csv
+    import zipfile
+
+    bondy, montreuil = two_members
+    clients = {}
+    for member, agenda in ((bondy, "Secret de Bondy"), (montreuil, "Ordre de Montreuil")):
+        make_board(member)
+        clients[member.slug] = member_client(member, make_person(member, f"d@{member.slug}.test"))
+        pks = board_pks(member)
+        clients[member.slug].post(
+            "/conseil/seances/ajouter/",
+            meeting_post(pks, {0: P.PRESENT, 1: P.PROXY}, {1: 0}, agenda=agenda),
+        )
+    response = clients[montreuil.slug].get("/donnees/archive.zip")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    seances = archive.read("conseil/seances.csv").decode("utf-8-sig")
+    assert "Ordre de Montreuil" in seances and "Secret de Bondy" not in seances
+    rows = list(csv.reader(io.StringIO(seances), delimiter=";"))
+    assert rows[1][:3] == ["06/10/2026", "18:30", "Salle du conseil"]
+    assert rows[1][7].startswith("Présences à compléter")
+    presences = list(
+        csv.reader(
+            io.StringIO(archive.read("conseil/presences.csv").decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert presences[1:] == [
+        ["06/10/2026", "Stéphane Maire", "Présent(e)", ""],
+        ["06/10/2026", "Élu0 Conseil0", "Représenté(e) (pouvoir donné)", "Stéphane Maire"],
+    ]
+
+
+def test_the_api_lists_a_members_own_seances_with_their_quorum(two_members):
+    bondy, montreuil = two_members
+    clients = {}
+    for member, agenda in ((bondy, "Secret de Bondy"), (montreuil, "Ordre de Montreuil")):
+        make_board(member)
+        clients[member.slug] = member_client(member, make_person(member, f"d@{member.slug}.test"))
+        presences = {i: P.PRESENT for i in range(5)} | {5: P.PROXY}
+        clients[member.slug].post(
+            "/conseil/seances/ajouter/",
+            meeting_post(board_pks(member), presences, {5: 0}, agenda=agenda),
+        )
+    listed = clients[montreuil.slug].get("/api/v1/board/meetings/").json()
+    assert [m["agenda"] for m in listed] == [["Ordre de Montreuil"]]
+    quorum = listed[0]["quorum"]
+    assert (quorum["present"], quorum["represented"], quorum["needed"]) == (5, 1, 5)
+    assert quorum["reached"] is True and listed[0]["time"] == "18:30"
+    assert {"presence": "proxy", "proxy_holder": board_pks(montreuil)[0]}.items() <= (
+        listed[0]["attendance"][5].items()
+    )

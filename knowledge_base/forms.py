@@ -64,4 +64,10 @@ class ExperienceProposalForm(forms.Form):
         # A model field's validators run with the page's own checks, not with this form's.
         self.fields["contact_phone"].validators.append(validate_phone)
         self.fields["contact_phone"].help_text = "Ex. : 01 48 00 00 00"
+        # The contact block is shown on the portal with the published experience (and kept in
+        # its revisions): said where it is typed, under its first field.
+        self.fields["contact_name"].help_text = (
+            "Publié sur le portail de l'union avec l'expérience : préférez une adresse et un "
+            "téléphone de service."
+        )
         self.order_fields(PROPOSAL_FIELDS)

@@ -69,7 +69,16 @@ from seminars.models import (
     waiting_positions,
     with_slots,
 )
-from seminars.retention import erase_published_name, retention_dates
+from seminars.retention import (
+    anonymise_on_request,
+    emails_sent_to,
+    erase_published_name,
+    person_data_rows,
+    person_data_workbook,
+    record_person_lookup,
+    registrations_of_address,
+    retention_dates,
+)
 from seminars.services import (
     CANNOT_CANCEL_STARTED,
     EventNotCancellable,
@@ -1267,4 +1276,97 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
         f"Test en route vers {address}, d'ordinaire reçu dans la minute (rien n'a été envoyé "
         f"aux inscrits ; le message ira à {count} "
         f"personne{'s' if count > 1 else ''}). Décochez « M'envoyer un test » pour l'envoyer.",
+    )
+
+
+# --- requests from a person (RGPD art. 15 and 17): seminars.retention ------------------------
+
+
+def _typed_address(request) -> str:
+    source = request.POST if request.method == "POST" else request.GET
+    return (source.get("email") or "").strip()[:254]
+
+
+def person_requests(request):
+    """« Demandes des personnes (RGPD) »: every registration held under one address (`?email=`),
+    with what each holds and the e-mails the queue keeps, to answer an access request
+    (`&format=xlsx`: the file to send her); each look-up is in the audit trail."""
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    email = _typed_address(request)
+    found = list(registrations_of_address(email))
+    sent = emails_sent_to(email, found)
+    if email:
+        record_person_lookup(email, len(found), actor=request.user)
+    if email and request.GET.get("format") == "xlsx":
+        return download_response(
+            person_data_workbook(found, sent), "xlsx", "donnees-inscriptions.xlsx"
+        )
+    return _render(
+        request,
+        "person_requests.html",
+        None,
+        "Demandes des personnes (RGPD)",
+        email=email,
+        found=found,
+        rows=zip(found, person_data_rows(found), strict=True),
+        sent=sent,
+    )
+
+
+def person_erase(request):
+    """« Anonymiser maintenant »: a confirmation page (GET) for all the address's registrations
+    or one (`inscription`), then the erasure (POST, retention.anonymise_on_request), said in a
+    message: what went, what stays."""
+    if not can_organise(request.user):
+        raise PermissionDenied("Réservé aux organisateurs d'événements de l'union.")
+    email = _typed_address(request)
+    source = request.POST if request.method == "POST" else request.GET
+    hers = registrations_of_address(email)
+    if source.get("inscription"):
+        hers = hers.filter(pk=_id(source.get("inscription")))
+    chosen = list(hers)
+    if not chosen:
+        raise Refused("Aucune inscription de cette adresse à anonymiser.")
+    back_url = _person_url(email)
+    if request.method == "POST":
+        done = anonymise_on_request(email, [r.pk for r in chosen], actor=request.user)
+        messages.success(request, erasure_message(done))
+        return redirect(back_url)
+    return _render(
+        request,
+        "person_erase.html",
+        None,
+        "Anonymiser maintenant\u00a0?",
+        email=email,
+        chosen=chosen,
+        one=source.get("inscription", ""),
+        to_cancel=[r for r in chosen if r.status != Status.CANCELLED and not r.seminar.has_ended()],
+        back_url=back_url,
+    )
+
+
+def _person_url(email: str) -> str:
+    query = QueryDict(mutable=True)
+    query["email"] = email
+    return f"{reverse('seminars_admin:person_requests')}?{query.urlencode()}"
+
+
+def erasure_message(done) -> str:
+    """What « Anonymiser maintenant » erased and what stays, in French."""
+    count = plural(done.anonymised, "inscription anonymisée", "inscriptions anonymisées")
+    cancelled = ""
+    if done.cancelled:
+        was = plural(done.cancelled, "inscription à venir", "inscriptions à venir")
+        several = done.cancelled > 1
+        cancelled = (
+            f" ({was} d'abord annulée{'s' if several else ''} : "
+            f"{'leurs places vont' if several else 'sa place va'} à la liste d'attente)"
+        )
+    return (
+        f"{count}{cancelled}\u00a0: nom, prénom, adresse e-mail, téléphone, besoins, "
+        "consentement à la liste publiée et textes libres du questionnaire sont effacés, et le "
+        "journal d'audit ne la nomme plus. Restent, sans nom, la commune, la fonction, le "
+        "statut, la présence et les ateliers, comptés dans les chiffres des événements et le "
+        "bilan annuel de l'union."
     )

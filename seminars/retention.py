@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from seminars.models import (
@@ -31,7 +31,7 @@ from seminars.models import (
     Registration,
     SeminarPage,
 )
-from seminars.services import forget_list_notices
+from seminars.services import forget_list_notices, lookup_digest
 from union.audit import record_audit
 from union.formats import describe_days
 from union.models import AuditEntry
@@ -97,6 +97,12 @@ def apply_retention(now: datetime | None = None) -> RetentionResult:
 
 def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
     due = Registration.objects.filter(seminar__end__lt=ended_before, anonymised_at__isnull=True)
+    return _anonymise(due, now)
+
+
+def _anonymise(due, now: datetime, *, keep_published: bool = True) -> int:
+    """Anonymise the registrations of `due` (a queryset, not yet anonymised). `keep_published`:
+    the published list's names stay (the retention); an erasure request takes them too."""
     # The questionnaire's free texts may name or describe someone, and a published name stays
     # with its registration: they go; the ratings stay for the reports.
     Evaluation.objects.filter(registration__in=due).update(best="", improve="", wishes="")
@@ -114,6 +120,8 @@ def _anonymise_registrations(*, ended_before: datetime, now: datetime) -> int:
         & (Q(checked_in_at__isnull=False) | ~Exists(anyone_present))
         & Q(seminar__in=_events_publishing_their_list())
     )
+    if not keep_published:
+        published = Q(pk__in=[])  # she asks for everything to go: no name stays
     unnamed = list(due.exclude(published).values_list("pk", flat=True))
     # The published list's names stay: the person agreed to appear with the proceedings.
     named = due.filter(published).update(email="", phone="", needs="", anonymised_at=now)
@@ -167,3 +175,212 @@ def _rewrite_audit_targets(registration_ids: list[int]) -> None:
     AuditEntry.objects.filter(details__registration__in=registration_ids).update(
         target=f"inscription {ANONYMISED_NAME}"
     )
+
+
+# --- requests from a person (RGPD art. 15 and 17) ----------------------------------------------
+# Someone registered to the union's events asks what it holds about her, or for it to be erased
+# (/donnees-personnelles/ invites her to): the organisers' « Demandes des personnes (RGPD) »
+# (admin_views.person_requests) answers from her address, without opening every event.
+
+
+def registrations_of_address(email: str) -> QuerySet:
+    """Every registration held under `email` (the exact address, case and spaces ignored), to
+    every event past and future, cancelled and waiting ones included, the latest event first.
+    An anonymised registration has no address left: it is no longer hers to find."""
+    address = (email or "").strip()
+    if not address:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(email__iexact=address)
+        .select_related("seminar", "commune", "registered_by")
+        .prefetch_related("ateliers")
+        .order_by("-seminar__start", "pk")
+    )
+
+
+def needs_erased_on(registration: Registration) -> datetime | None:
+    """When the retention erased (or will erase) the registration's needs, once it is past."""
+    erased = registration.seminar.end + needs_kept()
+    return erased if erased <= timezone.now() else None
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    at: datetime
+    subject: str
+    state: str
+
+
+# The queue's states in words (django.tasks.TaskResultStatus).
+SENT_STATES = {
+    "READY": "en attente d'envoi",
+    "RUNNING": "en cours d'envoi",
+    "SUCCESSFUL": "envoyé",
+    "FAILED": "échec de l'envoi",
+}
+REGISTRATION_TASKS = (
+    "seminars.tasks.send_registration_email",
+    "seminars.tasks.send_event_changed_email",
+)
+MESSAGE_TASK = "seminars.tasks.send_message_task"
+LIST_TASK = "seminars.tasks.send_registrations_list_email"
+DELIVERY_TASK = "union.mail.deliver_email"
+
+
+def emails_sent_to(email: str, registrations) -> list[SentEmail]:
+    """The e-mails to the address that the task queue still keeps (its finished tasks stay 30
+    days, prune_db_task_results; the development queue keeps none), the latest first: those of
+    her registrations, her « Retrouver mes inscriptions » lists, and any other message whose
+    delivery the queue recorded with her as a recipient (union.mail)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from seminars.emails import REGISTRATIONS_LIST_SUBJECT, SUBJECTS
+
+    address = (email or "").strip().lower()
+    titles = {r.pk: r.seminar.title for r in registrations}
+    if not address:
+        return []
+    mine = (
+        Q(task_path__in=REGISTRATION_TASKS, args_kwargs__args__0__in=list(titles))
+        | Q(task_path=LIST_TASK, args_kwargs__args__0=address)
+        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__recipients__contains=[address])
+        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__to__contains=[address])
+    )
+    for pk in titles:
+        mine |= Q(task_path=MESSAGE_TASK, args_kwargs__args__0__contains=[pk])
+    sent = []
+    for row in DBTaskResult.objects.filter(mine).order_by("-enqueued_at"):
+        args = row.args_kwargs.get("args") or [None]
+        if row.task_path in REGISTRATION_TASKS:
+            kind = "event_changed" if row.task_path.endswith("changed_email") else args[1]
+            template = SUBJECTS.get(kind.partition(":")[0], "{title}")
+            subject = template.format(title=titles.get(args[0], ""))
+        elif row.task_path == MESSAGE_TASK:
+            subject = args[1]
+        elif row.task_path == LIST_TASK:
+            subject = REGISTRATIONS_LIST_SUBJECT
+        else:
+            subject = args[0].get("subject", "")
+        state = SENT_STATES.get(row.status, row.status)
+        if row.status == "SUCCESSFUL" and row.return_value is False:
+            state = "non envoyé (plus d'actualité)"  # the task found nothing left to say
+        sent.append(SentEmail(at=row.enqueued_at, subject=subject, state=state))
+    return sent
+
+
+PERSON_COLUMNS = [
+    "Événement",
+    "Début",
+    "Fin",
+    "Nom",
+    "Prénom",
+    "E-mail",
+    "Téléphone",
+    "Commune",
+    "Fonction",
+    "Statut",
+    "Ateliers",
+    "Liste publiée avec les actes",
+    "Besoins (accessibilité, alimentation)",
+    "Présence émargée le",
+    "Inscription faite par",
+    "Inscrite le",
+    "Annulée le",
+]
+
+
+def person_data_rows(registrations) -> list[list]:
+    """What each registration holds, as the page and its export show it to the person."""
+
+    def local(moment):
+        # openpyxl refuses time zones: the person reads local time.
+        return timezone.localtime(moment).replace(tzinfo=None) if moment else ""
+
+    rows = []
+    for r in registrations:
+        labels = r.seminar.atelier_labels
+        erased = needs_erased_on(r)
+        needs = r.needs or (f"effacés le {erased:%d/%m/%Y}" if erased else "")
+        rows.append(
+            [
+                r.seminar.title,
+                local(r.seminar.start),
+                local(r.seminar.end),
+                r.nom,
+                r.prenom,
+                r.email,
+                r.phone,
+                r.commune_label,
+                r.fonction_label,
+                r.get_status_display(),
+                "\u00a0; ".join(labels.get(a.pk, a.title) for a in r.ateliers.all()),
+                "oui" if r.consent else "non",
+                needs,
+                local(r.checked_in_at),
+                r.source_label,
+                local(r.created_at),
+                local(r.cancelled_at),
+            ]
+        )
+    return rows
+
+
+def person_data_workbook(registrations, emails: list[SentEmail]) -> bytes:
+    """The answer to an access request (art. 15), to send to the person: her registrations,
+    then the e-mails sent to her that the queue keeps."""
+    from union.spreadsheets import add_sheet, append_row, new_sheet, workbook_bytes
+
+    workbook, sheet = new_sheet("Inscriptions", PERSON_COLUMNS, title="Vos inscriptions")
+    for row in person_data_rows(registrations):
+        append_row(sheet, row)
+    mails = add_sheet(workbook, "E-mails", ["Date", "Objet", "État"], title="E-mails envoyés")
+    for mail in emails:
+        append_row(
+            mails, [timezone.localtime(mail.at).replace(tzinfo=None), mail.subject, mail.state]
+        )
+    return workbook_bytes(workbook)
+
+
+def record_person_lookup(email: str, found: int, *, actor) -> None:
+    """Who looked up which address, and when: the audit trail keeps the address's keyed digest
+    (services.lookup_digest, as the « Retrouver mes inscriptions » notices), not the address."""
+    record_audit(
+        "seminar.person_request.viewed", actor=actor, address=lookup_digest(email), found=found
+    )
+
+
+@dataclass(frozen=True)
+class Erasure:
+    anonymised: int
+    cancelled: int  # registrations to an event not over, cancelled first
+
+
+def anonymise_on_request(email: str, registration_ids: list[int], *, actor=None) -> Erasure:
+    """Erase now, at the person's request (art. 17), the registrations `registration_ids` of
+    `email` (those of another address are left alone): one to an event not over is cancelled
+    first through cancel_registration (its seat goes to the waiting list; the cancellation
+    e-mail finds no address left when it goes, after the commit); then each is anonymised as
+    the retention does, her name too even where the published list kept it. What the union
+    counts stays (commune, fonction, status, presence, ateliers)."""
+    from seminars.services import cancel_registration
+
+    now = timezone.now()
+    with transaction.atomic():
+        hers = registrations_of_address(email).filter(
+            pk__in=registration_ids, anonymised_at__isnull=True
+        )
+        to_cancel = hers.exclude(status=Registration.Status.CANCELLED).filter(seminar__end__gt=now)
+        cancelled = 0
+        for registration in to_cancel:
+            cancel_registration(registration, actor=actor)
+            cancelled += 1
+        ids = list(hers.values_list("pk", flat=True))
+        anonymised = _anonymise(Registration.objects.filter(pk__in=ids), now, keep_published=False)
+        record_audit(
+            "seminar.person_request.erased",
+            actor=actor,
+            address=lookup_digest(email),
+            anonymised=anonymised,
+            cancelled=cancelled,
+        )
+    return Erasure(anonymised=anonymised, cancelled=cancelled)

@@ -41,6 +41,9 @@ def register_seminar_admin_urls():
     urls = [
         _page("", v.seminar_list, "list"),
         _page("bilan/", v.year_report, "year_report"),
+        # RGPD art. 15 and 17: one person's registrations, by address (seminars.retention).
+        _page("personne/", v.person_requests, "person_requests"),
+        _page("personne/anonymiser/", v.person_erase, "person_erase"),
         _page("<int:pk>/", v.registrations, "registrations"),
         _page("<int:pk>/ajouter/", v.add, "add"),
         _page("<int:pk>/importer/", v.import_view, "import"),
@@ -84,6 +87,18 @@ def register_seminar_menu_item():
         reverse("seminars_admin:list"),
         icon_name="date",
         order=260,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_person_requests_menu_item():
+    """Answering someone registered to the events who asks what the union holds about her, or
+    for its erasure (/donnees-personnelles/ invites her to write)."""
+    return OrganiserMenuItem(
+        "Demandes des personnes (RGPD)",
+        reverse("seminars_admin:person_requests"),
+        icon_name="user",
+        order=262,
     )
 
 

@@ -67,7 +67,7 @@ def _start_of_next_day(now: datetime) -> datetime:
     )
 
 
-def _is_only_active_superuser(user) -> bool:
+def is_only_active_superuser(user) -> bool:
     # The union must keep one way into the administration: with no active superuser left, only
     # someone with a shell on the server could reactivate anyone.
     return (
@@ -105,7 +105,7 @@ def warn_inactive_accounts(now: datetime | None = None) -> int:
     now = now or timezone.now()
     warned = 0
     for user in accounts_to_warn(now).exclude(email="").select_for_update(of=("self",)):
-        if _is_only_active_superuser(user):
+        if is_only_active_superuser(user):
             continue
         InactivityWarning.objects.update_or_create(user=user, defaults={"warned_at": now})
         enqueue_with_transaction(send_inactivity_warning, user.pk)
@@ -135,7 +135,7 @@ def deactivate_inactive_accounts(now: datetime | None = None) -> int:
     )
     deactivated = 0
     for user in due:
-        if _is_only_active_superuser(user):
+        if is_only_active_superuser(user):
             continue
         user.is_active = False
         user.set_unusable_password()

@@ -72,6 +72,9 @@ AUDIT_ACTION_LABELS = {
     "seminar.registration.atelier_check_in_undone": "Pointage d'atelier annulé",
     "seminar.registration.commune_fixed": "Commune d'une inscription corrigée",
     "seminar.registration.published_name_erased": "Nom publié d'un inscrit effacé",
+    "seminar.person_request.viewed": "Inscriptions d'une adresse consultées (demande RGPD)",
+    "account.erased": "Données personnelles d'un compte effacées",
+    "seminar.person_request.erased": "Inscriptions d'une adresse anonymisées (demande RGPD)",
 }
 
 

@@ -69,7 +69,9 @@ class AdminPolicyMiddleware:
 API_DOCS_POLICY = {
     **settings.SECURE_CSP,
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    # Its menu's « API docs by Redocly » logo, which no setting removes.
-    "img-src": [CSP.SELF, "data:", "https://cdn.redoc.ly"],
+    # Not its menu's « API docs by Redocly » logo, which Redoc fetches from cdn.redoc.ly (no
+    # setting removes it): a visitor's address would go there. The image, refused, removes
+    # itself; its link is hidden by css/api-docs.css.
+    "img-src": [CSP.SELF, "data:"],
     "worker-src": ["blob:"],
 }

@@ -15,7 +15,18 @@ def has_union_role(user: AbstractBaseUser, *groups: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name__in=groups or UNION_GROUPS).exists()
+    return not group_names(user).isdisjoint(groups or UNION_GROUPS)
+
+
+def group_names(user: AbstractBaseUser) -> frozenset[str]:
+    """The names of `user`'s groups, read once for the user object: an admin page asks for
+    each menu item and each of its checks (the request's user is a new object each request,
+    so a change of groups counts from the next one)."""
+    names = getattr(user, "_group_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._group_names = names
+    return names
 
 
 def is_union_admin(user: AbstractBaseUser) -> bool:

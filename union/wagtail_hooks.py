@@ -1,7 +1,8 @@
 """The platform's own panels and stylesheet in the Wagtail admin, and the users' admin
 (Paramètres › Utilisateurs) kept to the platform's rules: accounts opened, given roles,
 deactivated or reactivated there are in the union's audit trail; an account is deactivated, not
-deleted, once it has left traces; a new colleague chooses their own password."""
+deleted, once it has left traces, and its personal data erased on request (union.account_erasure);
+a new colleague chooses their own password."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,11 +15,13 @@ from django.utils.html import format_html
 from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 
 from seminars.models import Registration
 from tenants.models import Membership
 from tenants.services import send_set_password_email
 from union import roles
+from union.account_erasure import erase_account_view
 from union.account_retention import reactivate_account
 from union.audit import record_audit
 from union.failed_email_views import resend_failed_emails_view
@@ -152,12 +155,37 @@ def traces_of(user) -> list[str]:
     return traces
 
 
+ERASE_LABEL = "Effacer les données personnelles du compte"
+
+
+def erase_url(user) -> str:
+    return reverse("union_erase_account", args=[user.pk])
+
+
 def deletion_refused(user, traces: list[str]) -> str:
-    return (
-        f"Le compte {account_name(user)} n'est pas supprimé : il a {french_list(traces)}. Un compte "
-        "est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; la "
-        "personne ne peut plus se connecter et ce qui la concerne reste lisible."
+    """The refusal, with the way to honour a request for erasure (union.account_erasure)."""
+    return format_html(
+        '{} {} <a href="{}">{}</a>.',
+        f"Le compte {account_name(user)} n'est pas supprimé : il a {french_list(traces)}. Un "
+        "compte est désactivé, jamais supprimé : ouvrez-le, décochez « Actif » et enregistrez ; "
+        "la personne ne peut plus se connecter et ce qui la concerne reste lisible.",
+        "Si la personne ou la direction de son CCAS demande l'effacement de ses données :",
+        erase_url(user),
+        ERASE_LABEL,
     )
+
+
+@hooks.register("register_admin_urls")
+def register_erase_account_url():
+    return [path("users/effacer/<int:user_id>/", erase_account_view, name="union_erase_account")]
+
+
+@hooks.register("register_user_listing_buttons")
+def erase_account_listing_button(user, request_user):
+    # In the listing's « … » menu of each account, for the administrators of the union (the
+    # edit page has no hook for its own menu: its « Supprimer » leads to the refusal's link).
+    if roles.is_union_admin(request_user) and user.pk != request_user.pk:
+        yield Button(ERASE_LABEL, erase_url(user), icon_name="user", priority=90)
 
 
 @hooks.register("before_delete_user")

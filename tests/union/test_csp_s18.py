@@ -137,7 +137,7 @@ def test_the_api_docs_get_only_what_redoc_needs(bondy, on_member_host):
     assert csp["script-src"] == ["'self'"]  # redoc.standalone.js, from the sidecar's static files
     assert csp["style-src"] == ["'self'", "'unsafe-inline'"]  # styled-components' <style>s
     assert csp["worker-src"] == ["blob:"]  # its search index
-    assert csp["img-src"] == ["'self'", "data:", "https://cdn.redoc.ly"]
+    assert csp["img-src"] == ["'self'", "data:"]  # no Redocly logo from its CDN (audit A12)
     assert csp["frame-ancestors"] == ["'none'"]
     # Google Fonts are left out of the page (templates/drf_spectacular/redoc.html).
     body = response.content.decode()

@@ -46,7 +46,7 @@ from abs_shared.models import (
     ReferenceValue,
     ValueStatus,
 )
-from tenants.matching import compact, fold, match_commune
+from tenants.matching import compact, fold, match_commune, prefer_listed
 from tenants.models import Commune, Departement, Intercommunality, MemberCCAS, Region
 from union.params import parse_digits
 from union.spreadsheets import download_response
@@ -406,10 +406,13 @@ def commune_list(request):
                 return redirect("abs_intercommunality_portrait", siren=intercommunality.siren)
         communes = names_containing(communes, query)
         intercommunalities = names_containing(intercommunalities, query)
-        match = match_commune(query)
-        # The official list knows former names too (« Épinay » is now in Mesnil-en-Ouche): the
-        # matched commune's portrait only if it is listed, or if nothing that published is.
+        # The official list knows homonyms and former names too: the one homonym that published
+        # is meant (« Saint-Denis »: the 93's), a former name gives way to the commune that
+        # published under a name starting with it (« Épinay »: Épinay-sur-Seine, offered, not
+        # Mesnil-en-Ouche). The matched commune's portrait only if it is listed, or if nothing
+        # that published is.
         listed = {commune.code for commune in communes}
+        match = prefer_listed(match_commune(query), listed)
         if match.commune is not None and (
             match.commune.code in listed or not (communes or intercommunalities)
         ):

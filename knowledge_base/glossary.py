@@ -15,6 +15,7 @@ from knowledge_base.models.snippets import (
     GlossaryTerm,
     acronym_key,
 )
+from knowledge_base.query import query_words
 from union.slugs import first_free
 
 # Inside these elements a sigle is left alone (already marked up, or code, or a heading).
@@ -156,7 +157,7 @@ def _content_words(text: str) -> tuple[str, ...]:
 MAX_GAP = 2
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...], max_gap: int = 0) -> bool:
+def contains_phrase(words: tuple[str, ...], phrase: tuple[str, ...], max_gap: int = 0) -> bool:
     """`phrase` appears in `words`, its words in order, at most `max_gap` words between two of
     them (none by default: side by side). A one-word phrase is simply one of the words."""
     if not phrase:
@@ -177,6 +178,17 @@ def _contains(words: tuple[str, ...], phrase: tuple[str, ...], max_gap: int = 0)
 
 # What may surround a sigle typed in a query: « (RSA) », « RSA, », « "RSA" ».
 SIGLE_PUNCTUATION = ",;:!?()«»\"'"
+DOTTED_SIGLE = re.compile(r"(?:\w\.)+\w?")  # « A.B.S. », « R.S.A »
+
+
+def typed_words(text: str) -> tuple[str, ...]:
+    """The words of a query that carry meaning, however typed: an elided article, the dots of
+    a sigle, case, accents and a plural aside (« l'A.B.S. » → ('abs',), « Les indicateurs » →
+    ('indicateur',)). The search's « Accès direct » compares queries by these."""
+    words = (word.strip(SIGLE_PUNCTUATION) for word in query_words(text))
+    return _content_words(
+        " ".join(word.replace(".", "") if DOTTED_SIGLE.fullmatch(word) else word for word in words)
+    )
 
 
 def sigle_expansions(words: list[str]) -> dict[str, str]:
@@ -194,27 +206,28 @@ def sigle_expansions(words: list[str]) -> dict[str, str]:
 
 def _match_rank(term: GlossaryTerm, query: str, words: tuple[str, ...]) -> int | None:
     """How closely the query names the entry: 0 exactly, 1 the entry inside a longer query (its
-    words in order, a word or two between them allowed: `_contains` with MAX_GAP), 2 the query
+    words in order, a word or two between them allowed: `contains_phrase` with MAX_GAP), 2 the query
     inside the entry; None when it does not."""
     if term.kind == GlossaryKind.SIGLE:
         # A sigle is named by itself, however typed (« RSA », « rsa », « R.S.A. »), never by a
         # word that folds to it (« ça » is not « CA »).
         key = acronym_key(term.acronym)
-        typed = {acronym_key(word.strip(SIGLE_PUNCTUATION)) for word in query.split()}
+        # query_words: « l'ABS », « d’UDAF » name the sigle too.
+        typed = {acronym_key(word.strip(SIGLE_PUNCTUATION)) for word in query_words(query)}
         if key and (key == acronym_key(query) or key in typed):
             return 0
         # Or by several words of its expansion (« besoins sociaux » → ABS); one word would
         # name too many (« action »).
-        if len(words) >= 2 and _contains(_content_words(term.expansion), words):
+        if len(words) >= 2 and contains_phrase(_content_words(term.expansion), words):
             return 2
         return None
     head = _content_words(term.acronym)
     if head and head == words:
         return 0
-    if _contains(words, head, MAX_GAP):
+    if contains_phrase(words, head, MAX_GAP):
         return 1
-    if _contains(head, words) or (
-        len(words) >= 2 and _contains(_content_words(term.expansion), words)
+    if contains_phrase(head, words) or (
+        len(words) >= 2 and contains_phrase(_content_words(term.expansion), words)
     ):
         return 2
     return None

@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
 from knowledge_base.query import site_query
-from tenants.matching import CommuneRef, match_commune
+from tenants.matching import CommuneRef, match_commune, prefer_listed
 from tenants.models import Commune, Departement, MemberCCAS
 
 SORT_DATE = "date"
@@ -130,26 +130,26 @@ class ListingFilterForm(forms.Form):
         with_departement = NAME_WITH_DEPARTEMENT.match(typed)
         if with_departement:
             name, departement = with_departement["name"], with_departement["departement"].upper()
+        # Only the communes that have experiences to show count (in the département typed, if
+        # any): « Montreuil » is the one of the 93 when no other Montreuil has any, « Epinay »
+        # Épinay-sur-Seine rather than the former commune now in Mesnil-en-Ouche (27).
+        listed = self.communes.filter(departement_id=departement) if departement else self.communes
+        listed = set(listed.values_list("code", flat=True))
         # « (93) » is a département here, never the région with the same code (PACA).
-        result = match_commune(name, departement, level="departement")
+        result = prefer_listed(match_commune(name, departement, level="departement"), listed)
         commune = result.commune
         if commune is not None and departement in (None, commune.departement):
             return commune.code
         if result.status == "ambiguous":
-            # Only the communes that have experiences to show count: « Montreuil » is the one
-            # of the 93 when no other Montreuil has any.
-            codes = {commune.code for commune in result.suggestions}
-            with_experiences = set(
-                self.communes.filter(code__in=codes).values_list("code", flat=True)
-            )
-            if len(with_experiences) == 1 and departement is None:
-                return with_experiences.pop()
-            suggestions = sorted(
-                result.suggestions, key=lambda commune: commune.code not in with_experiences
-            )
+            # A filter takes the one commune with experiences the name may mean, even by the
+            # start of its name (« saint ouen »: Saint-Ouen-sur-Seine, not those of the 41
+            # and 80); several are offered, first.
+            meant = [commune for commune in result.suggestions if commune.code in listed]
+            if len(meant) == 1:
+                return meant[0].code
             raise forms.ValidationError(
                 f"Plusieurs communes s'appellent « {name} » : précisez laquelle, par exemple "
-                f"{list_communes(suggestions)}."
+                f"{list_communes(result.suggestions)}."
             )
         if commune is not None:  # a unique name, but not in the département typed
             raise forms.ValidationError(

@@ -28,6 +28,10 @@ LEGAL_ARTICLE = re.compile(r"(?<![\w-])([LRD])\.?\s?(\d+(?:-\d+)+)(?![\w-])", re
 # then a count), « 2,5 100 » nor « 0 500 ».
 SPACED_NUMBER = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?![\w.,])")
 WORD = re.compile(r"^\w+$")
+# An elided article or pronoun glued to the word it stands before (« l'ABS », « d’accueil »,
+# « qu'un »), with either apostrophe: the word is what is searched, as « ABS » would be. Never
+# inside a word (« aujourd'hui », « presqu'île »).
+ELISION = re.compile(r"^(?:qu|[ldjnscmt])['\u2019](?=\w)", re.IGNORECASE)
 # Gendered and plural endings, longest first, compared without accents.
 GENDER_ENDINGS = ("ees", "ee", "es", "e")
 GENDER_FORMS = ("e", "é", "ée", "és", "ées", "es")
@@ -97,10 +101,12 @@ def glued_numbers(text: str) -> str:
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query, as typed, besides its legal references; a number with its
-    thousands apart is one word (glued_numbers)."""
+    """The words of a query, as typed, besides its legal references and without an elided
+    article (« l'ABS » is « ABS », ELISION); a number with its thousands apart is one word
+    (glued_numbers)."""
     text = glued_numbers(LEGAL_ARTICLE.sub(" ", text))
-    return [word for word in re.split(r"[\s\-]+", text) if word]
+    words = (ELISION.sub("", word) for word in re.split(r"[\s\-]+", text))
+    return [word for word in words if word]
 
 
 def query_terms(text: str) -> tuple[list[str], list[list[str]]]:

@@ -7,15 +7,16 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz, process
 from wagtail.models import Page
 from wagtail.search import index
 
-from knowledge_base.glossary import sigle_expansions
+from knowledge_base.glossary import contains_phrase, sigle_expansions, typed_words
 from knowledge_base.listing import visible_to
-from knowledge_base.models.snippets import GlossaryTerm
+from knowledge_base.models.snippets import GlossaryTerm, acronym_key
 from knowledge_base.query import (
     LEGAL_ARTICLE,
     headline_tsquery,
@@ -240,9 +241,59 @@ class Promotion:
     description: str
 
 
+def names_promotion(promoted: str, query: str, words: tuple[str, ...]) -> bool:
+    """Whether `query` (normalised as Wagtail does, and its `words`: typed_words) answers a
+    promotion's query string: the same string (Wagtail's own rule); the same words however
+    typed (case, accents, plural, articles, « A.B.S. »); for the ABS comparisons, their words
+    among others too (« indicateurs ABS », « ABS 2024 »), since the union promotes them under
+    these words whatever else is typed."""
+    if promoted == query:
+        return True
+    promoted_words = typed_words(promoted)
+    if not promoted_words:
+        return False
+    return promoted_words == words or (
+        promoted in ABS_PROMOTION_QUERIES and contains_phrase(words, promoted_words)
+    )
+
+
+INDICATOR_DESCRIPTION = (
+    "Indicateur de l'analyse des besoins sociaux\u00a0: sa définition et les valeurs que les "
+    "CCAS et CIAS membres publient, commune par commune."
+)
+
+
+def indicator_promotions(query: str, words: tuple[str, ...]) -> list[Promotion]:
+    """The page of the ABS indicator a query names (/indicateurs/<CODE>/): its code however
+    typed (« RSA », « tp60 »), its label, or two words or more of its label side by side
+    (« taux de pauvreté » for « Taux de pauvreté au seuil de 60 % »); one word alone
+    (« taux », « part ») would name too many."""
+    from abs_shared.models import Indicator
+
+    key = acronym_key(query)
+    found = []
+    for indicator in Indicator.objects.order_by("position", "code"):
+        label = typed_words(indicator.label)
+        if (
+            indicator.code == key
+            or label == words
+            or (len(words) >= 2 and contains_phrase(label, words))
+        ):
+            url = reverse(
+                "abs_indicator",
+                kwargs={"code": indicator.code},
+                urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+            )
+            found.append(
+                Promotion(title=indicator.label, url=url, description=INDICATOR_DESCRIPTION)
+            )
+    return found
+
+
 def promoted_results(query: str, request=None) -> list[Promotion]:
     """The search promotions (Wagtail's « Promotions de recherche », admin menu « Paramètres »)
-    of exactly this query, in their order: a promoted page only while the visitor may read it.
+    this query answers (names_promotion), in their order: a promoted page only while the
+    visitor may read it; then the page of an ABS indicator the query names. Each address once.
     Read-only: Wagtail's own template tag creates a Query row for every search typed."""
     from wagtail.contrib.search_promotions.models import SearchPromotion
     from wagtail.search.utils import normalise_query_string
@@ -250,11 +301,16 @@ def promoted_results(query: str, request=None) -> list[Promotion]:
     query = clean_query(query)
     if not query:
         return []
-    promotions = list(
-        SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
-        .select_related("page")
-        .order_by("sort_order", "pk")
-    )
+    normalised, words = normalise_query_string(query), typed_words(query)
+    # Every promotion is read (a union promotes a few dozen queries at most) and compared in
+    # Python: a visitor types « les indicateurs », the union promoted « indicateurs ».
+    promotions = [
+        promotion
+        for promotion in SearchPromotion.objects.select_related("query", "page").order_by(
+            "sort_order", "pk"
+        )
+        if names_promotion(promotion.query.query_string, normalised, words)
+    ]
     page_ids = [promotion.page_id for promotion in promotions if promotion.page_id]
     readable = set(
         visible_to(Page.objects.filter(pk__in=page_ids), request).values_list("pk", flat=True)
@@ -270,7 +326,12 @@ def promoted_results(query: str, request=None) -> list[Promotion]:
             url, title = promotion.external_link_url, promotion.external_link_text or ""
         if url and title:
             found.append(Promotion(title=title, url=url, description=promotion.description))
-    return found
+    found += indicator_promotions(query, words)
+    # « indicateurs ABS » answers two promotions of the same address: one link, the first.
+    unique: dict[str, Promotion] = {}
+    for promotion in found:
+        unique.setdefault(promotion.url, promotion)
+    return list(unique.values())
 
 
 # The ABS comparisons are found under these words (knowledge_base.demo).

@@ -37,7 +37,7 @@ from django.views.decorators.http import require_POST
 
 from abs_shared.models import PublishedValue
 from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
-from tenants.matching import compact, fold
+from tenants.matching import found_by
 from tenants.models import MemberCCAS, Membership
 from tenants.naming import of_body, the_body
 from tenants.services import (
@@ -305,20 +305,6 @@ STATUS_IN_CAPTION = {
     MemberCCAS.Status.LEFT: ("ayant quitté l'union", "ayant quitté l'union"),
 }
 NO_DIRECTION = "aucune"  # ?direction=aucune: the members whose direction is to invite
-
-
-def found_by(member: MemberCCAS, typed: str) -> bool:
-    """Whether a search for `typed` lists `member`: its INSEE code, or its name, its commune's or
-    its intercommunality's, whatever the accents, case, hyphens or « St » (« epinay » finds the
-    CCAS d'Épinay-sur-Seine, « est-ensemble » the CIAS Est Ensemble). Folded in Python: the
-    union has a few hundred members at most, all listed on one page anyway."""
-    if member.commune_id == typed.upper():
-        return True
-    wanted = compact(fold(typed))
-    names = [member.name, member.commune.nom]
-    if member.intercommunality is not None:
-        names.append(member.intercommunality.nom)
-    return bool(wanted) and any(wanted in compact(fold(name)) for name in names)
 
 
 def member_list(request):

@@ -32,6 +32,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -691,3 +692,64 @@ def match_in_union(typed: str, hint: str | None = None, level: str | None = None
     if area:
         return match_commune(typed, area.code, area.level)
     return match_commune(typed, settings.UNION_DEPARTEMENT, level="departement")
+
+
+def prefer_listed(result: MatchResult, listed: Collection[str]) -> MatchResult:
+    """The matcher's reading of a name, for a page that offers some communes only: `listed`, their
+    INSEE codes (those a member serves, those that published). The official list also knows
+    homonyms and former names, which such a page's visitors seldom mean:
+    - homonyms (« Saint-Denis », « Montreuil »): the only one listed is matched; several listed
+      come first;
+    - a commune read by a former name (« Épinay », now in Mesnil-en-Ouche (27)), or homonyms none
+      of which is listed (« Saint-Ouen »: (41) and (80)), give way to the listed communes whose
+      name starts with the typed words (Épinay-sur-Seine, Saint-Ouen-sur-Seine): they come first
+      and the name is ambiguous. Offered, never matched, as the matcher's own name starts
+      (« Saint-Denis-de-la-Réunion » is not Saint-Denis): the page decides.
+    A listed commune, or one typed by its own current name (or code), stays matched."""
+    if result.status == "matched":
+        commune = result.commune
+        if commune.code in listed or commune.code == result.typed.strip().upper():
+            return result
+        if compact(fold(commune.nom)) == compact(fold(result.typed)):
+            return result
+    first = [candidate for candidate in result.candidates if candidate.commune.code in listed]
+    if result.status == "ambiguous" and len(first) == 1:
+        return MatchResult("matched", result.typed, first)
+    if not first:
+        first = [Candidate(commune, 0.98) for commune in _listed_name_starts(result.typed, listed)]
+    if not first:
+        return result
+    codes = {candidate.commune.code for candidate in first}
+    others = [candidate for candidate in result.candidates if candidate.commune.code not in codes]
+    status = "ambiguous" if result.status == "matched" else result.status
+    return MatchResult(status, result.typed, first + others)
+
+
+def _listed_name_starts(typed: str, listed: Collection[str]) -> list[CommuneRef]:
+    """The communes of `listed` whose current name starts with the typed words, other words
+    following (« epinay »: Épinay-sur-Seine), by name."""
+    start = fold(typed)
+    if len(start) < 3:
+        return []
+    index = get_index()
+    found = [
+        index.by_code[code]
+        for code in listed
+        if code in index.choices and index.choices[code].startswith(start + " ")
+    ]
+    return sorted(found, key=lambda commune: (index.choices[commune.code], commune.code))
+
+
+def found_by(member, typed: str) -> bool:
+    """Whether a search for `typed` lists `member` (a MemberCCAS), in the admin's member list and
+    the portal's directory: its INSEE code, or its name, its commune's or
+    its intercommunality's, whatever the accents, case, hyphens or « St » (« epinay » finds the
+    CCAS d'Épinay-sur-Seine, « est-ensemble » the CIAS Est Ensemble). Folded in Python: the
+    union has a few hundred members at most, all listed on one page anyway."""
+    if member.commune_id == typed.upper():
+        return True
+    wanted = compact(fold(typed))
+    names = [member.name, member.commune.nom]
+    if member.intercommunality is not None:
+        names.append(member.intercommunality.nom)
+    return bool(wanted) and any(wanted in compact(fold(name)) for name in names)

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -165,6 +166,16 @@ URLS = [
      "organisatrice", OK),
     ("/admin/inscriptions/bilan/?annee=2026", "/admin/inscriptions/bilan/?annee=2026", "portail",
      "organisatrice", OK),
+    ("/admin/inscriptions/personne/?email=…",
+     "/admin/inscriptions/personne/?email={registrant_email}", "portail", "organisatrice", OK),
+    ("/admin/inscriptions/personne/?email=…",
+     "/admin/inscriptions/personne/?email={registrant_email}", "portail", "accueil", REFUSED),
+    ("/admin/inscriptions/personne/anonymiser/",
+     "/admin/inscriptions/personne/anonymiser/?email={registrant_email}", "portail",
+     "organisatrice", OK),
+    ("/admin/users/effacer/<id>/", "/admin/users/effacer/{viewer_user}/", "portail", "admin", OK),
+    ("/admin/users/effacer/<id>/", "/admin/users/effacer/{viewer_user}/", "portail", "editrice",
+     REFUSED),
     ("/admin/inscriptions/emargement/<code>/", "/admin/inscriptions/emargement/{scan_code}/",
      "portail", "organisatrice", OK),
     ("/admin/inscriptions/accueil/", "/admin/inscriptions/accueil/", "portail", "accueil", OK),
@@ -248,6 +259,18 @@ URLS = [
      "bondy", "lecture", OK),
     ("/conseil/mandats/<id>/export.{csv,xlsx}", "/conseil/mandats/{past_mandate}/export.xlsx",
      "bondy", "lecture", OK),
+    ("/conseil/seances/", "/conseil/seances/", "bondy", "lecture", OK),
+    ("/conseil/seances/ajouter/", "/conseil/seances/ajouter/", "bondy", "agent", OK),
+    ("/conseil/seances/ajouter/", "/conseil/seances/ajouter/", "bondy", "lecture", REFUSED),
+    ("/conseil/seances/<id>/", "/conseil/seances/{meeting}/", "bondy", "lecture", OK),
+    ("/conseil/seances/<id>/modifier/", "/conseil/seances/{meeting}/modifier/", "bondy",
+     "agent", OK),
+    ("/conseil/seances/<id>/supprimer/", "/conseil/seances/{meeting}/supprimer/", "bondy",
+     "direction", OK),
+    ("/conseil/seances/<id>/supprimer/", "/conseil/seances/{meeting}/supprimer/", "bondy",
+     "agent", REFUSED),
+    ("/conseil/seances/<id>/feuille-de-presence.pdf",
+     "/conseil/seances/{meeting}/feuille-de-presence.pdf", "bondy", "lecture", OK),
     ("/activite/", "/activite/", "bondy", "lecture", OK),
     ("/activite/?annee=2025", "/activite/?annee=2025", "bondy", "lecture", OK),
     ("/activite/saisir/", "/activite/saisir/", "bondy", "agent", OK),
@@ -315,6 +338,7 @@ URLS = [
     ("GET /api/v1/profile/", "/api/v1/profile/", "bondy", "lecture", OK),
     ("GET /api/v1/board/members/", "/api/v1/board/members/", "bondy", "lecture", OK),
     ("GET /api/v1/board/compliance/", "/api/v1/board/compliance/", "bondy", "lecture", OK),
+    ("GET /api/v1/board/meetings/", "/api/v1/board/meetings/", "bondy", "lecture", OK),
     ("GET /api/v1/activity/?year=2025", "/api/v1/activity/?year=2025", "bondy", "lecture", OK),
     ("GET /api/v1/documents/?category=budget", "/api/v1/documents/?category=budget", "bondy",
      "lecture", OK),
@@ -404,9 +428,10 @@ def demo_values() -> dict:
     bondy = MemberCCAS.objects.get(slug="bondy")
     cias = MemberCCAS.objects.get(slug="cias-grand-paris-grand-est")
     with schema_context(bondy.schema_name):
-        from tenants.workspace.models import BoardMandate, Document
+        from tenants.workspace.models import BoardMandate, BoardMeeting, Document
 
         mandates = list(BoardMandate.objects.order_by("-start"))
+        meeting = BoardMeeting.objects.order_by("date").first().pk
         document = Document.objects.order_by("pk").first().pk
     published = (
         PublishedValue.objects.filter(member=bondy, value__isnull=False)
@@ -426,6 +451,8 @@ def demo_values() -> dict:
         "past_token": make_token(present.first()),
         "evaluate_token": make_token(present.exclude(pk__in=answered).first()),
         "scan_code": check_in_code(confirmed.order_by("pk").first()),
+        "registrant_email": confirmed.exclude(email="").order_by("pk").first().email,
+        "viewer_user": get_user_model().objects.get(email="lecture@ccas-bondy.demo").pk,
         "bondy_registration": upcoming.registrations.get(source=Registration.Source.MEMBER).pk,
         "bondy_id": bondy.pk,
         "cias_id": cias.pk,
@@ -436,6 +463,7 @@ def demo_values() -> dict:
         "abs_year": published.year,
         "mandate": mandates[0].pk,
         "past_mandate": mandates[-1].pk,
+        "meeting": meeting,
         "document": document,
         "pending_experience": ExperiencePage.objects.filter(live=False).order_by("pk").first().pk,
     }

@@ -343,6 +343,8 @@ MEMBER_PAGES = [
     "/profil/",
     "/profil/modifier/",
     "/conseil/",
+    "/conseil/seances/",
+    "/conseil/seances/ajouter/",
     "/activite/",
     "/activite/saisir/",
     "/activite/importer/",

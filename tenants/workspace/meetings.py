@@ -15,7 +15,6 @@ The rules, as the code applies them:
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from tenants.workspace.compliance import sitting_members
@@ -28,22 +27,25 @@ EXPLANATORY_REPORT_POPULATION = 3_500
 RULES = "CASF R123-16 à R123-18"
 
 
-def mandate_on(day: date) -> BoardMandate | None:
-    """The mandate running on `day`: begun by then and not ended before (the latest begun, as
-    compliance.current_mandate, if mandates saved before the no-overlap rule overlap)."""
-    return (
-        BoardMandate.objects.filter(start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .order_by("-start", "-pk")
-        .first()
+def _mandates() -> list[BoardMandate]:
+    """Every mandate, the latest begun first, with its seats."""
+    return list(BoardMandate.objects.prefetch_related("members").order_by("-start", "-pk"))
+
+
+def _board_on(day: date, mandates: list[BoardMandate]) -> list[BoardMember]:
+    """Who sits on `day` in the mandate running then: begun by then and not ended before (the
+    latest begun, as compliance.current_mandate, if mandates saved before the no-overlap rule
+    overlap). `mandates`: _mandates()."""
+    mandate = next(
+        (m for m in mandates if m.start <= day and (m.end is None or m.end >= day)), None
     )
+    return sitting_members(mandate, day) if mandate else []
 
 
 def members_in_office(day: date) -> list[BoardMember]:
-    """The members of the board on `day`, président(e) included: the « membres en exercice »
+    """The members of the board on `day`, président(e) included: the « membres en exercice »
     the quorum is counted on."""
-    mandate = mandate_on(day)
-    return sitting_members(mandate, day) if mandate else []
+    return _board_on(day, _mandates())
 
 
 @dataclass(frozen=True)
@@ -132,32 +134,33 @@ def _count(meeting: BoardMeeting, in_office: set[int], rows) -> Quorum:
     )
 
 
-def meeting_quorum(meeting: BoardMeeting, rows: list[MeetingAttendance] | None = None) -> Quorum:
-    """The quorum of `meeting`, counted on the members in office on its day (`rows`: its
-    attendance, already fetched)."""
-    in_office = {m.pk for m in members_in_office(meeting.date)}
+def meeting_quorum(
+    meeting: BoardMeeting,
+    rows: list[MeetingAttendance] | None = None,
+    in_office: list[BoardMember] | None = None,
+) -> Quorum:
+    """The quorum of `meeting`, counted on the members in office on its day. `rows` (its
+    attendance) and `in_office` (members_in_office of its day): when the caller has them."""
+    if in_office is None:
+        in_office = members_in_office(meeting.date)
     rows = list(meeting.attendance.all()) if rows is None else rows
-    return _count(meeting, in_office, rows)
+    return _count(meeting, {m.pk for m in in_office}, rows)
 
 
 def meetings_with_quorum() -> list[tuple[BoardMeeting, Quorum]]:
     """Every séance, latest first, with its quorum: the mandates and their seats read once
     (not once per séance), the presences with the séances."""
-    meetings = list(
-        BoardMeeting.objects.prefetch_related(
-            "attendance__board_member", "attendance__proxy_holder"
-        )
+    meetings = BoardMeeting.objects.prefetch_related(
+        "attendance__board_member", "attendance__proxy_holder"
     )
-    mandates = list(BoardMandate.objects.prefetch_related("members").order_by("-start", "-pk"))
-    counted = []
-    for meeting in meetings:
-        day = meeting.date
-        mandate = next(
-            (m for m in mandates if m.start <= day and (m.end is None or m.end >= day)), None
+    mandates = _mandates()
+    return [
+        (
+            meeting,
+            meeting_quorum(meeting, meeting.attendance.all(), _board_on(meeting.date, mandates)),
         )
-        in_office = {s.pk for s in mandate.members.all() if s.sits_on(day)} if mandate else set()
-        counted.append((meeting, _count(meeting, in_office, meeting.attendance.all())))
-    return counted
+        for meeting in meetings
+    ]
 
 
 @dataclass(frozen=True)
@@ -256,31 +259,25 @@ def quarters_of_year(year: int, meetings: list[BoardMeeting]) -> list[Quarter]:
     return [Quarter(year, number, counts[number - 1]) for number in range(1, 5)]
 
 
-def quarters_without_meeting(
-    meetings: list[BoardMeeting], today: date | None = None
-) -> list[Quarter]:
-    """The quarters over, this year and last, with no séance recorded, from the quarter of the
-    first séance recorded here on: before it, the platform knows nothing of the board's séances
-    and says nothing."""
-    today = today or timezone.localdate()
-    if not meetings:
-        return []
-    first = quarter_of(min(m.date for m in meetings))
-    quarters = quarters_of_year(today.year - 1, meetings) + quarters_of_year(today.year, meetings)
-    return [
-        q
-        for q in quarters
-        if q.meetings == 0 and q.last_day < today and (q.year, q.number) >= first
-    ]
-
-
 def quarters_shown(meetings: list[BoardMeeting], today: date | None = None) -> list[Quarter]:
-    """Last year's quarters and this year's, from the first séance recorded here on (this
-    year's all, when none is)."""
+    """Last year's quarters and this year's, from the quarter of the first séance recorded here
+    on (this year's all, when none is): before it, the platform knows nothing of the board's
+    séances."""
     today = today or timezone.localdate()
     quarters = quarters_of_year(today.year - 1, meetings) + quarters_of_year(today.year, meetings)
     first = quarter_of(min(m.date for m in meetings)) if meetings else (today.year, 1)
     return [q for q in quarters if (q.year, q.number) >= first]
+
+
+def quarters_without_meeting(
+    meetings: list[BoardMeeting], today: date | None = None
+) -> list[Quarter]:
+    """The quarters shown that are over without a séance; none while no séance is recorded
+    (the platform would say nothing it knows)."""
+    today = today or timezone.localdate()
+    if not meetings:
+        return []
+    return [q for q in quarters_shown(meetings, today) if q.meetings == 0 and q.last_day < today]
 
 
 def missing_quarters_text(missing: list[Quarter]) -> str:

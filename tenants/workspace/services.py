@@ -825,10 +825,7 @@ def record_meeting(
     member: MemberCCAS, values: dict, attendance: dict[int, Attendance], *, actor=None
 ) -> BoardMeeting:
     """Enter a séance of the board, with the presences known."""
-    meeting = BoardMeeting(**{name: values[name] for name in MEETING_FIELDS})
-    _check_meeting_date(meeting)
-    meeting.save()
-    _save_attendance(meeting, attendance)
+    meeting = _write_meeting(BoardMeeting(), values, attendance)
     record_audit("board.meeting_recorded", actor=actor, member=member, target=str(meeting))
     return meeting
 
@@ -842,12 +839,21 @@ def update_meeting(
     *,
     actor=None,
 ) -> BoardMeeting:
+    _write_meeting(meeting, values, attendance)
+    record_audit("board.meeting_changed", actor=actor, member=member, target=str(meeting))
+    return meeting
+
+
+def _write_meeting(
+    meeting: BoardMeeting, values: dict, attendance: dict[int, Attendance]
+) -> BoardMeeting:
+    """The séance's fields and presences saved (the callers audit it: their actions are
+    literals, tests/tenants/test_member_journal_labels.py)."""
     for name in MEETING_FIELDS:
         setattr(meeting, name, values[name])
     _check_meeting_date(meeting)
     meeting.save()
     _save_attendance(meeting, attendance)
-    record_audit("board.meeting_changed", actor=actor, member=member, target=str(meeting))
     return meeting
 
 

@@ -652,7 +652,7 @@ def meeting_detail(request, pk: int):
         {
             "meeting": meeting,
             "heading": meetings.meeting_heading(meeting),
-            "quorum": meetings.meeting_quorum(meeting, list(rows.values())),
+            "quorum": meetings.meeting_quorum(meeting, list(rows.values()), in_office),
             "convocation_issue": meetings.convocation_issue(meeting),
             "attendance": [
                 (member, labels.get(member.seat, member.seat), rows.get(member.pk))
@@ -747,7 +747,7 @@ def meeting_sheet(request, pk: int):
         meetings.meeting_heading(meeting),
         meeting.place,
         [[member.full_name, labels.get(member.seat, member.seat)] for member in in_office],
-        meetings.meeting_quorum(meeting).needed,
+        meetings.meeting_quorum(meeting, in_office=in_office).needed,
     )
     return download_response(
         content, "pdf", board_exports.meeting_sheet_name(request.tenant, meeting)

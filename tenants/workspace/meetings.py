@@ -43,7 +43,7 @@ def _board_on(day: date, mandates: list[BoardMandate]) -> list[BoardMember]:
 
 
 def members_in_office(day: date) -> list[BoardMember]:
-    """The members of the board on `day`, président(e) included: the « membres en exercice »
+    """The members of the board on `day`, président(e) included: the « membres en exercice »
     the quorum is counted on."""
     return _board_on(day, _mandates())
 

@@ -1342,6 +1342,10 @@ def person_erase(request):
         chosen=chosen,
         one=source.get("inscription", ""),
         to_cancel=[r for r in chosen if r.status != Status.CANCELLED and not r.seminar.has_ended()],
+        # Her last registrations: the queue's logs naming her address go too (forget_emails_to).
+        forgets_emails=not registrations_of_address(email)
+        .exclude(pk__in=[r.pk for r in chosen])
+        .exists(),
         back_url=back_url,
     )
 
@@ -1363,10 +1367,17 @@ def erasure_message(done) -> str:
             f" ({was} d'abord annulée{'s' if several else ''} : "
             f"{'leurs places vont' if several else 'sa place va'} à la liste d'attente)"
         )
+    forgotten = ""
+    if done.emails_forgotten:
+        forgotten = " " + plural(
+            done.emails_forgotten,
+            "e-mail que la file d'envoi gardait à son adresse est effacé.",
+            "e-mails que la file d'envoi gardait à son adresse sont effacés.",
+        )
     return (
         f"{count}{cancelled}\u00a0: nom, prénom, adresse e-mail, téléphone, besoins, "
         "consentement à la liste publiée et textes libres du questionnaire sont effacés, et le "
         "journal d'audit ne la nomme plus. Restent, sans nom, la commune, la fonction, le "
         "statut, la présence et les ateliers, comptés dans les chiffres des événements et le "
-        "bilan annuel de l'union."
+        f"bilan annuel de l'union.{forgotten}"
     )

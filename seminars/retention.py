@@ -227,6 +227,31 @@ LIST_TASK = "seminars.tasks.send_registrations_list_email"
 DELIVERY_TASK = "union.mail.deliver_email"
 
 
+def naming(address: str) -> Q:
+    """The queue's rows that hold `address` (lower-cased) in their arguments: her « Retrouver
+    mes inscriptions » lists and the deliveries that recorded her as a recipient (union.mail)."""
+    return (
+        Q(task_path=LIST_TASK, args_kwargs__args__0=address)
+        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__recipients__contains=[address])
+        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__to__contains=[address])
+    )
+
+
+def forget_emails_to(email: str) -> int:
+    """Delete the finished rows of the task queue that hold the address (`naming`), sent or
+    failed: they are kept 30 days to check deliveries, and name her. Rows not yet sent stay (an
+    e-mail still to go). How many were deleted."""
+    from django_tasks_db.models import DBTaskResult
+
+    address = (email or "").strip().lower()
+    if not address:
+        return 0
+    deleted, _by_model = DBTaskResult.objects.filter(
+        naming(address), status__in=["SUCCESSFUL", "FAILED"]
+    ).delete()
+    return deleted
+
+
 def emails_sent_to(email: str, registrations) -> list[SentEmail]:
     """The e-mails to the address that the task queue still keeps (its finished tasks stay 30
     days, prune_db_task_results; the development queue keeps none), the latest first: those of
@@ -240,11 +265,8 @@ def emails_sent_to(email: str, registrations) -> list[SentEmail]:
     titles = {r.pk: r.seminar.title for r in registrations}
     if not address:
         return []
-    mine = (
-        Q(task_path__in=REGISTRATION_TASKS, args_kwargs__args__0__in=list(titles))
-        | Q(task_path=LIST_TASK, args_kwargs__args__0=address)
-        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__recipients__contains=[address])
-        | Q(task_path=DELIVERY_TASK, args_kwargs__args__0__to__contains=[address])
+    mine = Q(task_path__in=REGISTRATION_TASKS, args_kwargs__args__0__in=list(titles)) | naming(
+        address
     )
     for pk in titles:
         mine |= Q(task_path=MESSAGE_TASK, args_kwargs__args__0__contains=[pk])
@@ -353,6 +375,7 @@ def record_person_lookup(email: str, found: int, *, actor) -> None:
 class Erasure:
     anonymised: int
     cancelled: int  # registrations to an event not over, cancelled first
+    emails_forgotten: int = 0  # the queue's finished rows holding the address (forget_emails_to)
 
 
 def anonymise_on_request(email: str, registration_ids: list[int], *, actor=None) -> Erasure:
@@ -376,11 +399,14 @@ def anonymise_on_request(email: str, registration_ids: list[int], *, actor=None)
             cancelled += 1
         ids = list(hers.values_list("pk", flat=True))
         anonymised = _anonymise(Registration.objects.filter(pk__in=ids), now, keep_published=False)
+        # Her last registration gone, nothing of hers should keep the address: the queue's logs.
+        forgotten = 0 if registrations_of_address(email).exists() else forget_emails_to(email)
         record_audit(
             "seminar.person_request.erased",
             actor=actor,
             address=lookup_digest(email),
             anonymised=anonymised,
             cancelled=cancelled,
+            emails_forgotten=forgotten,
         )
-    return Erasure(anonymised=anonymised, cancelled=cancelled)
+    return Erasure(anonymised=anonymised, cancelled=cancelled, emails_forgotten=forgotten)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
+from django_tenants.utils import tenant_context
 
 from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
 from tenants.naming import at_body, ccas_name, of_body
@@ -420,7 +421,6 @@ def resend_direction_invitation(member: MemberCCAS, membership: Membership, *, a
     the team page's own service (tenants.workspace.services.resend_invitation, its e-mail, its
     audit), run on the member's schema, where it notes the invitation for the team page and the
     member's journal. A write, as onboarding is; the union reads nothing there."""
-    from django_tenants.utils import tenant_context
 
     from tenants.workspace.services import WorkspaceError, resend_invitation
 
@@ -476,9 +476,12 @@ def rename_person(user, first_name: str, last_name: str):
 
 @transaction.atomic
 def revoke_membership(membership: Membership, *, actor=None) -> None:
-    """Remove a person's access to a member space (the account itself stays), and the sessions
-    she opened there: invited again later, she signs in again."""
+    """Remove a person's access to a member space (the account itself stays), the sessions
+    she opened there (invited again later, she signs in again) and the invitations the team sent
+    her: they only served the team page, which no longer lists her, and kept the name the
+    direction typed."""
     from tenants.sessions import end_sessions
+    from tenants.workspace.models import TeamInvitation
 
     record_audit(
         "membership.revoked",
@@ -489,6 +492,8 @@ def revoke_membership(membership: Membership, *, actor=None) -> None:
         role=membership.role,
     )
     membership.delete()
+    with tenant_context(membership.member):
+        TeamInvitation.objects.filter(user_id=membership.user_id).delete()
     end_sessions(membership.user, member=membership.member)
 
 

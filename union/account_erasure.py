@@ -22,7 +22,6 @@ from django_tenants.utils import tenant_context
 from tenants.models import Membership
 from tenants.services import revoke_membership
 from tenants.sessions import end_sessions
-from tenants.workspace.models import TeamInvitation
 from union import roles
 from union.account_retention import is_only_active_superuser
 from union.audit import record_audit
@@ -32,6 +31,10 @@ from union.tokens import revoke_api_tokens
 User = get_user_model()
 
 ERASED_DOMAIN = "efface.invalid"  # RFC 2606: never resolves, so no e-mail leaves for it
+
+
+def is_erased(user) -> bool:
+    return (user.email or "").endswith("@" + ERASED_DOMAIN)
 
 
 class ErasureRefused(Exception):
@@ -44,6 +47,8 @@ def erased_username(user) -> str:
 
 def erasure_refusal(user, *, actor) -> str:
     """Why `actor` may not erase `user`, in French; "" if they may."""
+    if is_erased(user):
+        return "Les données personnelles de ce compte sont déjà effacées."
     if actor is not None and user.pk == actor.pk:
         return (
             "Vous ne pouvez pas effacer votre propre compte : demandez-le à une autre personne "
@@ -72,7 +77,12 @@ def erase_account(user, *, actor) -> None:
     user.username = placeholder
     user.email = f"{placeholder}@{ERASED_DOMAIN}"
     user.set_unusable_password()
+    # Its rights go too: an erased account names no one, so nobody could answer for them, and
+    # the users' form refuses to reactivate it (union.user_forms).
+    user.is_superuser = user.is_staff = False
     user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
     # Its purpose gone with the account (union.account_retention).
     InactivityWarning.objects.filter(user=user).delete()
     memberships = list(Membership.objects.filter(user=user).select_related("member", "user"))
@@ -80,9 +90,8 @@ def erase_account(user, *, actor) -> None:
         # On the member's schema, one at a time (as the union's « Renvoyer l'invitation »): the
         # member's journal records the access removed, under the placeholder, not her address.
         with tenant_context(membership.member):
+            # Also deletes the invitations the team sent her, with the name it typed.
             revoke_membership(membership, actor=actor)
-            # The name the direction typed when it invited her (the team page and the archive).
-            TeamInvitation.objects.filter(user_id=user.pk).update(first_name="", last_name="")
     # The save above already ends both when it closes an active account (union.tokens,
     # tenants.sessions); an account closed earlier may predate those rules.
     end_sessions(user)

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from union.account_erasure import is_erased
+
 ADDRESS_TAKEN = (
     "Un compte utilise déjà l'adresse {address} : ouvrez-le dans la liste des utilisateurs "
     "plutôt que d'en créer un second."
@@ -83,7 +85,26 @@ class UnionUserCreationForm(AddressIsUsernameMixin, UserCreationForm):
         fields = ["username", "email", "first_name", "last_name", "is_superuser", "groups"]
 
 
+ERASED_STAYS_CLOSED = (
+    "Les données personnelles de ce compte ont été effacées (RGPD) : il ne peut pas être "
+    "réactivé, ni recevoir de droits ou une adresse. Si la personne revient, créez-lui un nouveau compte."
+)
+
+
 class UnionUserEditForm(AddressIsUsernameMixin, UserEditForm):
+    def clean(self):
+        cleaned = super().clean()
+        # An erased account names no one (union.account_erasure): reopening it would give a
+        # person the journal lines and rights of someone else, or of no one.
+        if is_erased(self.instance) and (
+            cleaned.get("is_active")
+            or cleaned.get("is_superuser")
+            or cleaned.get("groups")
+            or cleaned.get("email", self.instance.email) != self.instance.email
+        ):
+            raise forms.ValidationError(ERASED_STAYS_CLOSED, code="erased")
+        return cleaned
+
     class Meta(UserEditForm.Meta):
         fields = [
             "username",

@@ -38,7 +38,15 @@ from seminars.services import (
     resolve_commune,
     same_person,
 )
-from tenants.matching import INSEE_CODE, UnknownArea, fold, match_commune, match_in_union, read_area
+from tenants.matching import (
+    INSEE_CODE,
+    SUGGESTION_COUNT,
+    UnknownArea,
+    fold,
+    match_commune,
+    match_in_union,
+    read_area,
+)
 from tenants.models import Commune
 from union.audit import record_audit
 from union.formats import french_number, plural
@@ -66,6 +74,11 @@ HEADERS = {
     "code insee de la commune": "commune_code",
     "insee": "commune_code",
     "codgeo": "commune_code",
+    # « Code postal », « CP »: beside the name it tells homonyms apart (« Chelles » 60350 or
+    # 77500); alone, it names the commune when only one has it (_named_commune).
+    "code postal": "postal_code",
+    "cp": "postal_code",
+    "code postal de la commune": "postal_code",
     "fonction": "fonction",
     "qualite": "fonction",
     "email": "email",
@@ -123,6 +136,9 @@ LABELS = {**REQUIRED, "email": "Email", "needs": "Besoins", "phone": "Téléphon
 # the Aude as a département and Île-de-France as a région).
 HINT_LABELS = {"departement": "Département", "region": "Région"}
 COMMUNE_CODE_LABEL = "Code INSEE"
+POSTAL_CODE_LABEL = "Code postal"
+# The commune is given by any of these columns: its name, its INSEE code or its postal code.
+COMMUNE_FIELDS = ("commune", "commune_code", "postal_code")
 # The longest text each column may hold, read from the field it is stored in: the commune and the
 # fonction are kept as typed (commune_typed, fonction_text).
 MAX_LENGTHS = {
@@ -212,7 +228,7 @@ def read_list(
     header_line, header = rows[0]
     columns, errors = _read_header(header_line, header, with_ateliers=seminar is not None)
     ateliers = _atelier_titles(seminar) if columns.ateliers else {}
-    missing = [label for field, label in REQUIRED.items() if field not in columns]
+    missing = [label for field, label in REQUIRED.items() if not _has_column(columns, field)]
     if missing:
         _refuse_header_below(rows)
     # A workbook is read on its first sheet: a list on another (after « Consignes ») is missed.
@@ -244,8 +260,12 @@ def read_list(
     for line, cells in rows[1:]:
         cell = _cell_reader(columns, cells)
         for field, label in REQUIRED.items():
-            if not cell(field):
-                errors.append(ImportIssue(line, titled.get(field, label), MISSING[field]))
+            given = [cell(f) for f in COMMUNE_FIELDS] if field == "commune" else [cell(field)]
+            if not any(given):
+                # Under the file's own commune column, whichever of the three it has.
+                fields = COMMUNE_FIELDS if field == "commune" else (field,)
+                column = next((titled[f] for f in fields if f in titled), label)
+                errors.append(ImportIssue(line, column, MISSING[field]))
         for field in ("nom", "prenom"):
             # A date or a number in a name column (a shifted column, a cell Excel converted):
             # imported, it would print « 05/01/2026 » on the attendance sheet.
@@ -286,6 +306,7 @@ def read_list(
         phone = _line_phone(cell, columns, header, line, errors)
         line_hint = _line_hint(cell, line, errors, titled) or (hint, None)
         by_code = _commune_of_code(cell, line, errors, titled)
+        postal_code = _postal_code(cell, line, errors, titled)
         chosen = _line_ateliers(seminar, ateliers, columns, header, cells, line, errors)
         if errors and errors[-1].line == line:
             continue
@@ -298,7 +319,7 @@ def read_list(
                     nom=cell("nom"),
                     prenom=cell("prenom"),
                     email=email,
-                    commune=by_code or resolve_commune(cell("commune"), *line_hint),
+                    commune=by_code or _named_commune(cell("commune"), postal_code, line_hint),
                     fonction=code,
                     fonction_text=typed_fonction,
                     atelier_ids=list(chosen),
@@ -322,7 +343,7 @@ def _refuse_header_below(rows: list[tuple[int, list[str]]]) -> None:
 
     def has_required(cells: list[str]) -> bool:
         columns, _errors = _read_header(0, cells, with_ateliers=False)
-        return all(field in columns for field in REQUIRED)
+        return all(_has_column(columns, field) for field in REQUIRED)
 
     if issue := header_below_issue(rows, has_required, "« Nom », « Prénom »…"):
         raise ImportRejected([issue])
@@ -505,7 +526,12 @@ def _read_header(
             continue
         if field in columns:
             first = columns[field]
-            label = {**LABELS, **HINT_LABELS, "commune_code": COMMUNE_CODE_LABEL}[field]
+            label = {
+                **LABELS,
+                **HINT_LABELS,
+                "commune_code": COMMUNE_CODE_LABEL,
+                "postal_code": POSTAL_CODE_LABEL,
+            }[field]
             errors.append(
                 ImportIssue(
                     header_line,
@@ -600,7 +626,60 @@ def _commune_of_code(
                 "videz la cellule du code pour que la commune soit lue par son nom.",
             )
         )
-    return CommuneResolution(commune.code, Registration.CommuneStatus.MATCHED, typed)
+    # A line with the code alone (an INSEE extract): the commune's name stands for the typed one.
+    return CommuneResolution(commune.code, Registration.CommuneStatus.MATCHED, typed or commune.nom)
+
+
+def _has_column(columns: Columns, field: str) -> bool:
+    """Whether the file has the required `field`'s column; the commune's may be its code's."""
+    if field == "commune":
+        return any(name in columns for name in COMMUNE_FIELDS)
+    return field in columns
+
+
+def _postal_code(cell, line: int, errors: list[ImportIssue], titled: dict[str, str]) -> str:
+    """The line's postal code, five digits ("" when the cell is empty); another shape is the
+    line's error under the column as the file titles it."""
+    typed = cell("postal_code").strip()
+    code = typed.replace(" ", "")
+    if re.fullmatch(r"\d{4}", code):
+        code = "0" + code  # 01000 that a spreadsheet read as the number 1000
+    if typed and not re.fullmatch(r"\d{5}", code):
+        errors.append(
+            ImportIssue(
+                line,
+                titled.get("postal_code", POSTAL_CODE_LABEL),
+                f"Code postal invalide : « {typed} ». Indiquez ses cinq chiffres (93140 pour "
+                "Bondy), ou videz la cellule pour que la commune soit lue par son nom.",
+            )
+        )
+        return ""
+    return code
+
+
+def _named_commune(typed: str, postal_code: str, line_hint: tuple) -> CommuneResolution:
+    """The line's commune by its name, and by its postal code when the file gives one: the name
+    is read in the postal code's département, and must be one of the communes that have it
+    (« Chelles » with 60350 is the Oise's, with 77500 the Seine-et-Marne's); a postal code alone
+    names its one commune. A name the postal code contradicts, or a postal code several
+    communes share, is flagged with those communes as suggestions; an unknown postal code (a
+    CEDEX's) leaves the name to decide. The name stays as typed."""
+    having = list(Commune.objects.filter(codes_postaux__contains=[postal_code]).order_by("nom"))
+    if not having:
+        return resolve_commune(typed or postal_code, *line_hint)
+    typed = typed.strip()
+    departements = {commune.departement_id for commune in having}
+    hint = (departements.pop(), "departement") if len(departements) == 1 else line_hint
+    found = resolve_commune(typed, *hint) if typed else None
+    codes = {commune.code for commune in having}
+    if found is not None and found.code in codes:
+        return found
+    if found is None and len(having) == 1:
+        return CommuneResolution(having[0].code, Registration.CommuneStatus.MATCHED, postal_code)
+    suggestions = [{"code": c.code, "nom": c.nom} for c in having[:SUGGESTION_COUNT]]
+    return CommuneResolution(
+        None, Registration.CommuneStatus.FLAGGED, typed or postal_code, suggestions
+    )
 
 
 def _cell_reader(columns: Columns, cells: list[str]):

@@ -168,9 +168,9 @@ def communes_served_by(members: QuerySet) -> QuerySet:
     """Communes where `members` act: a CCAS's commune, and every commune of a CIAS's
     intercommunality (EPCI or EPT), not only its seat."""
     cias = members.filter(kind=MemberCCAS.Kind.CIAS).values("intercommunality")
-    return Commune.objects.filter(
-        Q(pk__in=members.values("commune")) | Q(epci__in=cias) | Q(ept__in=cias)
-    )
+    # A CIAS's current communes only: a former one (merged) keeps its last groupings.
+    by_cias = (Q(epci__in=cias) | Q(ept__in=cias)) & Q(current=True)
+    return Commune.objects.filter(Q(pk__in=members.values("commune")) | by_cias)
 
 
 def members_serving(communes: QuerySet) -> QuerySet:

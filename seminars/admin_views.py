@@ -900,7 +900,7 @@ def flagged(request, pk: int):
         code, message = _typed_commune(typed, name)
         if not typed.strip():
             code = (request.POST.get("code") or "").strip().upper()
-            if not Commune.objects.filter(code=code).exists():
+            if not Commune.objects.filter(code=code, current=True).exists():
                 code = ""
                 message = (
                     f"Choisissez la commune {with_de(name)} ou saisissez son code INSEE. Son nom "

@@ -198,6 +198,9 @@ class Columns:
     # For each line, the column each of its ateliers was read from (atelier id -> title): a
     # refused atelier is reported in its own cell (« Atelier de l'après-midi »).
     atelier_cells: dict[int, dict[int, str]] = dataclasses.field(default_factory=dict)
+    # For each line, the field its commune was read from ("commune_code", "postal_code" or
+    # "commune"): a commune refused is reported in that cell, with what to correct there.
+    commune_cells: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def __contains__(self, name: str) -> bool:
         return name in self.fields or (name == "needs" and bool(self.needs))
@@ -311,6 +314,9 @@ def read_list(
         if errors and errors[-1].line == line:
             continue
         columns.atelier_cells[line] = chosen
+        columns.commune_cells[line] = (
+            "commune_code" if by_code else "postal_code" if postal_code else "commune"
+        )
         code, typed_fonction = map_fonction(cell("fonction"))
         parsed.append(
             (
@@ -664,7 +670,9 @@ def _named_commune(typed: str, postal_code: str, line_hint: tuple) -> CommuneRes
     names its one commune. A name the postal code contradicts, or a postal code several
     communes share, is flagged with those communes as suggestions; an unknown postal code (a
     CEDEX's) leaves the name to decide. The name stays as typed."""
-    having = list(Commune.objects.filter(codes_postaux__contains=[postal_code]).order_by("nom"))
+    having = list(
+        Commune.objects.filter(codes_postaux__contains=[postal_code], current=True).order_by("nom")
+    )
     if not having:
         return resolve_commune(typed or postal_code, *line_hint)
     typed = typed.strip()
@@ -779,6 +787,14 @@ def _as_written(seminar: SeminarPage) -> dict[int, tuple]:
     return {pk: tuple(values) for pk, *values in rows}
 
 
+# What to correct when a line's commune is not the one meant, by the cell it was read from.
+OTHER_COMMUNE_ADVICE = {
+    "commune": "donnez son département dans une colonne « Département »",
+    "commune_code": "corrigez son code INSEE",
+    "postal_code": "corrigez son code postal ou le nom de la commune",
+}
+
+
 def refusal_issues(
     seminar: SeminarPage,
     line: int,
@@ -804,12 +820,13 @@ def refusal_issues(
         return [ImportIssue(line, column, message) for message in error.errors["ateliers"]]
     if error.reason == RegistrationError.OUTSIDE_MEMBERS:
         commune = Commune.objects.filter(code=error.commune).first() or error.commune
+        read_from = columns.commune_cells.get(line, "commune")
         return [
             ImportIssue(
                 line,
-                columns.titles.get("commune") or LABELS["commune"],
+                columns.titles.get(read_from) or LABELS["commune"],
                 f"{not_a_member_commune(commune)} : retirez cette ligne du fichier. Si ce n'est "
-                "pas la commune voulue, donnez son département dans une colonne « Département ».",
+                f"pas la commune voulue, {OTHER_COMMUNE_ADVICE[read_from]}.",
             )
         ]
     return [

@@ -259,9 +259,9 @@ def member_communes() -> QuerySet[Commune]:
     covered = active.filter(kind=MemberCCAS.Kind.CIAS, intercommunality__isnull=False).values(
         "intercommunality_id"
     )
-    return Commune.objects.filter(
-        Q(code__in=active.values("commune_id")) | Q(epci_id__in=covered) | Q(ept_id__in=covered)
-    )
+    # A CIAS's current communes only: a former one (merged) keeps its last groupings.
+    by_cias = (Q(epci_id__in=covered) | Q(ept_id__in=covered)) & Q(current=True)
+    return Commune.objects.filter(Q(code__in=active.values("commune_id")) | by_cias)
 
 
 MEMBERS_ONLY = "Cet événement est réservé aux communes membres de l'union."

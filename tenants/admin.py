@@ -66,13 +66,14 @@ class MemberCCASAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ["nom", "code", "departement", "population"]
+    list_display = ["nom", "code", "departement", "population", "current"]
     search_fields = ["nom", "code", "match_key"]
-    list_filter = ["region"]
+    # « Actuelle : Non »: the communes a COG refresh flagged former (import_cog names them).
+    list_filter = ["current", "region"]
 
 
 @admin.register(Intercommunality)
 class IntercommunalityAdmin(admin.ModelAdmin):
-    list_display = ["nom", "siren", "kind", "population"]
+    list_display = ["nom", "siren", "kind", "population", "current"]
     search_fields = ["nom", "siren"]
-    list_filter = ["kind"]
+    list_filter = ["current", "kind"]

@@ -5,14 +5,22 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
 from tenants.matching import fold, reset_index
-from tenants.models import Commune, CommuneAlias, Departement, Intercommunality, Region
+from tenants.models import (
+    Commune,
+    CommuneAlias,
+    Departement,
+    Intercommunality,
+    MemberCCAS,
+    Region,
+)
 
 FILES = ("communes.json", "epci.json", "ept.json", "departements.json", "regions.json")
 
@@ -28,6 +36,13 @@ class CogImportReport:
     intercommunalities: int
     communes: int
     aliases: int
+    # Rows this vintage no longer lists, flagged former by this import (mergers, dissolutions).
+    former_communes: int = 0
+    former_intercommunalities: int = 0
+    # What still points at a former commune or EPCI, for the union to re-attach: each member as
+    # « name (commune or EPCI, code) », and how many event registrations.
+    members_on_former: list[str] = field(default_factory=list)
+    registrations_on_former: int = 0
 
 
 def data_dir() -> Path:
@@ -76,7 +91,12 @@ def _load(path: Path, name: str) -> list[dict]:
 
 @transaction.atomic
 def import_cog(path: Path | None = None) -> CogImportReport:
-    """Insert or update regions, départements, EPCI/EPT, communes and former names. Idempotent."""
+    """Insert or update regions, départements, EPCI/EPT, communes and former names. Idempotent.
+
+    A commune or EPCI/EPT of the database that this vintage no longer lists (a merger, a
+    dissolution) is flagged former (`current` False), not deleted: members and registrations
+    point at it (PROTECT). Its name becomes a former name of the commune that absorbed it, when
+    the vintage says which; one listed again is current again."""
     path = Path(path) if path else fetch_cog_package()
     regions = {r["code"]: r["nom"] for r in _load(path, "regions.json")}
     departements = {d["code"]: d for d in _load(path, "departements.json")}
@@ -128,7 +148,12 @@ def import_cog(path: Path | None = None) -> CogImportReport:
         groupings,
         update_conflicts=True,
         unique_fields=["siren"],
-        update_fields=["nom", "kind", "population"],
+        update_fields=["nom", "kind", "population", "current"],
+    )
+    former_intercommunalities = (
+        Intercommunality.objects.filter(current=True)
+        .exclude(siren__in=[grouping.siren for grouping in groupings])
+        .update(current=False)
     )
     epci_of = {m["code"]: e["code"] for e in epcis for m in e["membres"]}
     ept_of = {m["code"]: e["code"] for e in epts for m in e["membres"]}
@@ -160,16 +185,26 @@ def import_cog(path: Path | None = None) -> CogImportReport:
             "epci",
             "ept",
             "match_key",
+            "current",
         ],
         batch_size=2000,
     )
     current_codes = {c["code"] for c in communes}
+    former_communes = (
+        Commune.objects.filter(current=True).exclude(code__in=current_codes).update(current=False)
+    )
     CommuneAlias.objects.all().delete()
+    former_names = {(c["nom"], c["chefLieu"]) for c in former if c["chefLieu"] in current_codes}
+    # A commune nouvelle often keeps no delegated communes: the name of a former row, whose code
+    # the vintage lists among a current commune's `anciensCodes`, would be lost to the matcher.
+    absorbed_by = {old: c["code"] for c in communes for old in c.get("anciensCodes") or []}
+    for code, nom in Commune.objects.filter(current=False).values_list("code", "nom"):
+        if code in absorbed_by:
+            former_names.add((nom, absorbed_by[code]))
     aliases = CommuneAlias.objects.bulk_create(
         [
-            CommuneAlias(nom=c["nom"], match_key=fold(c["nom"]), commune_id=c["chefLieu"])
-            for c in former
-            if c["chefLieu"] in current_codes
+            CommuneAlias(nom=nom, match_key=fold(nom), commune_id=code)
+            for nom, code in sorted(former_names)
         ],
         batch_size=2000,
     )
@@ -180,4 +215,32 @@ def import_cog(path: Path | None = None) -> CogImportReport:
         intercommunalities=len(groupings),
         communes=len(communes),
         aliases=len(aliases),
+        former_communes=former_communes,
+        former_intercommunalities=former_intercommunalities,
+        members_on_former=members_on_former(),
+        registrations_on_former=registrations_on_former(),
     )
+
+
+def members_on_former() -> list[str]:
+    """The members whose commune, or whose CIAS's intercommunality, is a former one: the union
+    re-attaches them (to the commune that absorbed it, the EPCI that followed) in the admin."""
+    members = (
+        MemberCCAS.objects.filter(commune__current=False)
+        | MemberCCAS.objects.filter(intercommunality__current=False)
+    ).select_related("commune", "intercommunality")
+    lines = []
+    for member in members.distinct().order_by("name"):
+        if not member.commune.current:
+            lines.append(f"{member.name} ({member.commune.nom}, {member.commune.code})")
+        if member.intercommunality is not None and not member.intercommunality.current:
+            grouping = member.intercommunality
+            lines.append(f"{member.name} ({grouping.nom}, SIREN {grouping.siren})")
+    return lines
+
+
+def registrations_on_former() -> int:
+    """How many event registrations record a former commune (seminars, loaded by name: the
+    geography does not depend on the events' app)."""
+    registration = apps.get_model("seminars", "Registration")
+    return registration.objects.filter(commune__current=False).count()

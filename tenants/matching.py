@@ -266,11 +266,14 @@ class CommuneIndex:
     def from_database(cls) -> "CommuneIndex":
         from tenants.models import Commune, CommuneAlias, Departement, Region
 
+        # Current communes only: a former one (merged, flagged by import_cog) left in the
+        # table would win its own code and name, which must lead to the commune that absorbed
+        # it (the former codes of the COG package, the CommuneAlias rows).
         communes = [
             CommuneRef(code, nom, departement, region, population)
-            for code, nom, departement, region, population in Commune.objects.values_list(
-                "code", "nom", "departement_id", "region_id", "population"
-            )
+            for code, nom, departement, region, population in Commune.objects.filter(
+                current=True
+            ).values_list("code", "nom", "departement_id", "region_id", "population")
         ]
         aliases = list(CommuneAlias.objects.values_list("nom", "commune_id"))
         areas = [

@@ -48,6 +48,9 @@ class Intercommunality(models.Model):
     nom = models.CharField(max_length=200)
     kind = models.CharField("nature", max_length=5, choices=Kind.choices)
     population = models.PositiveIntegerField("population municipale", default=0)
+    # False once a COG vintage no longer lists it (merged, dissolved): the row stays, since
+    # members point at it (PROTECT); import_cog names them.
+    current = models.BooleanField("actuelle", default=True)
 
     class Meta:
         verbose_name = "intercommunalité"
@@ -59,7 +62,8 @@ class Intercommunality(models.Model):
 
 
 class Commune(models.Model):
-    """A current commune of the Code officiel géographique."""
+    """A commune of the Code officiel géographique: a current one, or (`current` False) one a
+    later vintage no longer lists, merged into another, kept for the rows that point at it."""
 
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField(max_length=200)
@@ -87,6 +91,10 @@ class Commune(models.Model):
     )
     # Name folded for matching (no accents, case, punctuation; "st" -> "saint").
     match_key = models.CharField(max_length=200, db_index=True)
+    # False once a COG vintage no longer lists it (a merger): members and registrations may
+    # still point at it (PROTECT), so import_cog flags it and names them instead of deleting.
+    # The matcher and the lists to pick from know current communes only.
+    current = models.BooleanField("actuelle", default=True)
 
     class Meta:
         verbose_name = "commune"
@@ -193,11 +201,14 @@ class MemberCCAS(TenantMixin):
 
     def covered_communes(self) -> "models.QuerySet[Commune]":
         """The communes whose people this member serves: its own for a CCAS; for a CIAS, every
-        commune of its intercommunality (EPCI, or EPT in the Métropole du Grand Paris)."""
+        commune of its intercommunality (EPCI, or EPT in the Métropole du Grand Paris): current
+        ones only, since a former commune (merged) keeps the groupings of its last vintage; a CIAS
+        of a former EPCI thus covers none, and import_cog names it."""
         if self.kind == self.Kind.CIAS and self.intercommunality_id:
             return Commune.objects.filter(
                 models.Q(epci_id=self.intercommunality_id)
-                | models.Q(ept_id=self.intercommunality_id)
+                | models.Q(ept_id=self.intercommunality_id),
+                current=True,
             )
         return Commune.objects.filter(code=self.commune_id)
 

@@ -16,8 +16,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django_tenants.utils import tenant_context
 
+from tenants.matching import get_index
 from tenants.models import Commune, Domain, HandoverLink, Intercommunality, MemberCCAS, Membership
-from tenants.naming import at_body, ccas_name, of_body
+from tenants.naming import at_body, ccas_name, of_body, of_place
 from union.audit import record_audit
 from union.formats import long_date
 from union.mail import send_templated
@@ -98,14 +99,34 @@ def onboard_member(
 ) -> MemberCCAS:
     """Create a member CCAS/CIAS: its row, its schema (cloned from the template) and its domain.
 
-    Refuses an unknown INSEE code, a commune that already has its CCAS and an intercommunality
-    that already has its CIAS (MemberAlreadyKnown, which names it: one that left or was
-    suspended is to be reactivated); nothing is created then.
+    Refuses an unknown INSEE code, a former commune's (merged: the message names the commune
+    that absorbed it), a former intercommunality, a commune that already has its CCAS and an
+    intercommunality that already has its CIAS (MemberAlreadyKnown, which names it: one that
+    left or was suspended is to be reactivated); nothing is created then.
     """
-    commune = (
-        Commune.objects.select_related("epci", "ept").filter(code=insee.strip().upper()).first()
-    )
+    code = insee.strip().upper()
+    commune = Commune.objects.select_related("epci", "ept").filter(code=code, current=True).first()
     if commune is None:
+        # A former commune (a row a COG refresh flagged, or a code only the COG's former codes
+        # know): the member is the current commune's, whose code the union is told to use.
+        index = get_index()
+        absorbing = index.by_code.get(index.former_codes.get(code, ""))
+        former = Commune.objects.filter(code=code).first()
+        if absorbing is not None:
+            what = (
+                f"{former.nom} ({code}) est une ancienne commune"
+                if former
+                else f"Le code INSEE {code} est celui d'une ancienne commune"
+            )
+            raise OnboardingError(
+                f"{what}, aujourd'hui partie {of_place(absorbing.nom)} ({absorbing.code}). "
+                f"Utilisez le code {absorbing.code}."
+            )
+        if former is not None:
+            raise OnboardingError(
+                f"{former.nom} ({code}) ne figure plus dans le Code officiel géographique. "
+                "Indiquez le code de la commune actuelle."
+            )
         raise OnboardingError(
             f"Code INSEE inconnu : « {insee} ». Vérifiez le code officiel de la commune."
         )
@@ -118,6 +139,12 @@ def onboard_member(
         )
         if intercommunality is None:
             raise OnboardingError("Un CIAS doit être rattaché à une intercommunalité (SIREN).")
+        if not intercommunality.current:
+            raise OnboardingError(
+                f"L'intercommunalité {intercommunality.nom} (SIREN {intercommunality.siren}) ne "
+                "figure plus dans le Code officiel géographique. Indiquez le SIREN de celle qui "
+                "lui a succédé."
+            )
         existing = MemberCCAS.objects.filter(
             kind=MemberCCAS.Kind.CIAS, intercommunality=intercommunality
         ).first()

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from seminars.models import Registration
+from seminars.models import Registration, Visibility
 from tests.seminars.conftest import make_seminar
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,36 @@ def test_a_file_without_any_commune_column_is_still_refused(organiser_client):
         column == "Commune" and "absente" in message
         for _line, column, message in errors_of(response)
     )
+
+
+def test_a_non_member_commune_read_from_a_code_says_to_correct_the_code(organiser_client, bondy):
+    """The members-only refusal advised a « Département » column even when the line's commune
+    came from its INSEE or postal code, which a département cannot change: it now names the cell
+    the commune was read from, and what to correct there."""
+    seminar = make_seminar("Atelier début de mandat", visibility=Visibility.MEMBERS)
+    response = upload(
+        organiser_client,
+        seminar,
+        csv_file(
+            [
+                ["Nom", "Prénom", "Ville", "Code INSEE", "CP", "Fonction"],
+                ["Durand", "Aïcha", "Bondy", "93010", "", "Maire"],
+                ["Martin", "Léa", "Pantin", "93055", "", "Maire"],
+                ["Roux", "Anne", "Pantin", "", "93500", "Maire"],
+                ["Petit", "Paul", "Pantin", "", "", "Maire"],
+            ]
+        ),
+    )
+    assert response.status_code == 400
+    refused = "Pantin (93) n'est pas une commune membre de l'union, et cet événement est réservé "
+    refused += "aux communes membres : retirez cette ligne du fichier. Si ce n'est pas la commune "
+    assert errors_of(response) == [
+        ("3", "Code INSEE", refused + "voulue, corrigez son code INSEE."),
+        ("4", "CP", refused + "voulue, corrigez son code postal ou le nom de la commune."),
+        (
+            "5",
+            "Ville",
+            refused + "voulue, donnez son département dans une colonne « Département ».",
+        ),
+    ]
+    assert not Registration.objects.filter(seminar=seminar).exists()

@@ -6,11 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tenants.cog import (
     FILES,
     CogDataError,
+    CogImportReport,
     data_dir,
     fetch_cog_package,
     has_cog_files,
     import_cog,
 )
+from union.formats import french_list, plural
 
 
 class Command(BaseCommand):
@@ -42,8 +44,41 @@ class Command(BaseCommand):
                 f"{report.aliases} anciens noms."
             )
         )
+        self.tell_of_former(report)
         if path:
             self.keep_beside_the_site(Path(path))
+
+    def tell_of_former(self, report: CogImportReport) -> None:
+        """The communes and EPCI/EPT this vintage dropped (mergers) stay in the database,
+        flagged former, since members and registrations point at them: say who, so that the
+        union re-attaches them to the current ones."""
+        dropped = [
+            plural(count, singular, plural_form)
+            for count, singular, plural_form in (
+                (report.former_communes, "commune", "communes"),
+                (report.former_intercommunalities, "EPCI/EPT", "EPCI/EPT"),
+            )
+            if count
+        ]
+        if dropped:
+            self.stdout.write(
+                "Ne figurent plus dans ce millésime, marqués anciens et conservés pour ce qui "
+                f"les désigne encore\u00a0: {french_list(dropped)}."
+            )
+        if report.members_on_former:
+            self.stdout.write(
+                "Membres rattachés à une commune ou une intercommunalité ancienne, à rattacher "
+                "à l'actuelle\u00a0:"
+            )
+            for line in report.members_on_former:
+                self.stdout.write(f"  - {line}")
+        if report.registrations_on_former:
+            count = plural(
+                report.registrations_on_former,
+                "inscription à un événement désigne",
+                "inscriptions à un événement désignent",
+            )
+            self.stdout.write(f"{count} une commune ancienne.")
 
     def keep_beside_the_site(self, path: Path) -> None:
         """The web processes read communes.json under COG_DATA_DIR too (postal codes, former

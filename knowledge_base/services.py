@@ -238,16 +238,24 @@ def _mute_admin_notifications(user) -> None:
 
 @dataclass(frozen=True)
 class ExperienceStatus:
-    # "published" | "pending" | "rejected" | "withdrawn" | "scheduled" | "draft"
+    # "published" | "pending" | "rejected" | "withdrawn" | "scheduled" | "approved"
+    # | "unpublished" | "draft"
     code: str
     label: str
     badge: str  # CSS modifier of .badge
     comment: str = ""
+    help: str = ""  # what the member can do about it, when the label does not say
 
     @property
     def can_revise(self) -> bool:
         """The member may correct it and send it back (« Modifier et renvoyer »)."""
         return self.code in ("rejected", "withdrawn")
+
+
+UNPUBLISHED_HELP = (
+    "L'union l'a retirée du portail. Pour la mettre à jour et la faire publier à nouveau, "
+    "contactez l'union."
+)
 
 
 def _latest_workflow_state(page: ExperiencePage) -> WorkflowState | None:
@@ -259,26 +267,46 @@ def _latest_workflow_state(page: ExperiencePage) -> WorkflowState | None:
     )
 
 
+def _unpublished_since(page: ExperiencePage, state: WorkflowState | None) -> bool:
+    """Whether the page was online and the union took it down, with no review begun since: the
+    latest workflow, if any, started before its last publication (the approval or the
+    « Publier » that published it, whose state stays « approved » or « cancelled »)."""
+    published_at = page.last_published_at or page.first_published_at
+    if published_at is None:
+        return False
+    return state is None or state.created_at <= published_at
+
+
 def experience_status(page: ExperiencePage) -> ExperienceStatus:
     """Where a proposal stands, as its proposer should read it (with the moderator's comment).
 
     A moderator may publish with « Publier » (Wagtail then cancels the workflow): live wins.
     A workflow cancelled without publishing (« Annuler le workflow ») withdrew the proposal
-    from review: the member may correct it and send it again."""
+    from review: the member may correct it and send it again. A page the union unpublished
+    (outdated, or at the member's request) says so, whatever workflow published it: neither
+    « publication programmée », which only a scheduled revision means, nor « Retirée de la
+    relecture » or « Brouillon »; the member asks the union to put it back (moderators republish
+    it, with its history, rather than a copy sent through review)."""
     if page.live:
         return ExperienceStatus("published", "Publiée", "ok")
     state = _latest_workflow_state(page)
-    if state is None:
-        return ExperienceStatus("draft", "Brouillon", "warn")
-    comment = state.current_task_state.comment if state.current_task_state else ""
-    if state.status == WorkflowState.STATUS_IN_PROGRESS:
+    comment = state.current_task_state.comment if state and state.current_task_state else ""
+    approved = state is not None and state.status == WorkflowState.STATUS_APPROVED
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         return ExperienceStatus("pending", "En cours de modération", "warn")
-    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         return ExperienceStatus("rejected", "À modifier", "error", comment)
-    if state.status == WorkflowState.STATUS_CANCELLED:
+    if page.scheduled_revision is not None:  # an approval or « Publier » with a go-live date
+        label = "Validée, publication programmée"
+        return ExperienceStatus("scheduled", label, "ok", comment if approved else "")
+    if _unpublished_since(page, state):
+        return ExperienceStatus(
+            "unpublished", "Dépubliée par l'union", "warn", help=UNPUBLISHED_HELP
+        )
+    if state is not None and state.status == WorkflowState.STATUS_CANCELLED:
         return ExperienceStatus("withdrawn", "Retirée de la relecture par l'union", "error")
-    if state.status == WorkflowState.STATUS_APPROVED:  # approved, publication scheduled
-        return ExperienceStatus("scheduled", "Validée, publication programmée", "ok", comment)
+    if approved:  # its scheduled publication was cancelled in the admin
+        return ExperienceStatus("approved", "Validée, en attente de publication", "ok", comment)
     return ExperienceStatus("draft", "Brouillon", "warn")
 
 

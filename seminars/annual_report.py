@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from seminars.attendance import presences_by_atelier
 from seminars.durations import describe_duration
-from seminars.evaluations import SATISFIED
+from seminars.evaluations import SATISFIED, whole_percent
 from seminars.models import PRESENT, Evaluation, Fonction, Registration, SeminarPage
 from seminars.services import member_communes
 from tenants.matching import fold
@@ -53,7 +53,7 @@ class EventLine:
 
     @property
     def satisfied_percent(self) -> int | None:
-        return round(100 * self.satisfied / self.answers) if self.answers else None
+        return whole_percent(self.satisfied, self.answers)
 
     @property
     def training_label(self) -> str:
@@ -81,7 +81,7 @@ class YearReport:
 
     @property
     def satisfied_percent(self) -> int | None:
-        return round(100 * self.satisfied / self.answers) if self.answers else None
+        return whole_percent(self.satisfied, self.answers)
 
     @property
     def training(self) -> timedelta:

@@ -47,6 +47,7 @@ from seminars.models import (
     Kind,
     Registration,
     SeminarPage,
+    behind_view_restriction,
     live_event,
     with_taken,
 )
@@ -64,7 +65,8 @@ from seminars.views import listed_events
 from tenants.matching import UnknownArea, read_area
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
-from union.formats import long_date
+from union.api_schema import IMPORT_ERRORS
+from union.formats import date_span, long_date
 from union.params import parse_digits
 from union.spreadsheets import ImportRejected
 
@@ -82,10 +84,11 @@ class IsOrganiserOrReadOnly(IsOrganiser):
 
 
 class PublicWriteStaffRead(IsOrganiser):
-    """Anyone registers (POST); only organisers read the list."""
+    """Anyone registers (POST) and may ask how (OPTIONS: the endpoint's description, which the
+    README promises in OPTIONS answers); only organisers read the list."""
 
     def has_permission(self, request, view):
-        return request.method == "POST" or super().has_permission(request, view)
+        return request.method in ("POST", "OPTIONS") or super().has_permission(request, view)
 
 
 class AtelierSerializer(serializers.ModelSerializer):
@@ -501,8 +504,12 @@ def _event(pk: int) -> SeminarPage:
 
 
 def _seminar_for(request, pk: int) -> SeminarPage:
+    """The live event `pk` this caller may register people for; 404 in French otherwise. Behind
+    a view restriction, for everyone, organisers included: `GET /api/v1/seminars/{id}/` answers
+    404 for it and its page asks to sign in before its form. (live_event's SQL, compiled once,
+    cannot carry the restrictions, which Wagtail reads each time it filters.)"""
     page = live_event(pk)
-    if page is None:
+    if page is None or behind_view_restriction(pk):
         raise Http404("Événement introuvable.")
     if can_organise(request.user):
         return page
@@ -752,20 +759,6 @@ IMPORT_OUT = inline_serializer(
         ),
     },
 )
-IMPORT_ERRORS = inline_serializer(
-    "ImportErrors",
-    {
-        "errors": inline_serializer(
-            "ImportError",
-            {
-                "line": serializers.IntegerField(),
-                "column": serializers.CharField(),
-                "message": serializers.CharField(),
-            },
-            many=True,
-        )
-    },
-)
 
 
 class RegistrationImport(APIView):
@@ -933,7 +926,8 @@ class CheckInInSerializer(serializers.Serializer):
     force = serializers.BooleanField(
         default=False,
         help_text="true : émarger aussi une personne sans place confirmée (liste d'attente, "
-        "annulée), comme l'admin après son avertissement ; elle n'aura pas d'attestation",
+        "annulée ; elle n'aura pas d'attestation), ou en dehors des jours de l'événement (de la "
+        "veille à une semaine après sa fin), comme l'admin après son avertissement",
     )
 
 
@@ -959,20 +953,41 @@ class CheckedInSerializer(RegistrationSerializer):
 CHECK_IN_RESPONSES = {
     200: CheckedInSerializer,
     400: OpenApiResponse(
-        description="`present` ou `force` invalide, ou personne sans place confirmée (liste "
-        "d'attente, annulée) sans `force` : l'admin l'émarge après un avertissement, l'API "
-        "demande `force` (`detail`, en français)"
+        description="`present` ou `force` invalide ; ou, sans `force`, personne sans place "
+        "confirmée (liste d'attente, annulée) ou émargement en dehors des jours de l'événement "
+        "(de la veille à une semaine après sa fin) : l'admin émarge après un avertissement, "
+        "l'API demande `force` (`detail`, en français)"
     ),
     404: OpenApiResponse(description="Événement, inscription ou code introuvable"),
 }
 
 
+def check_in_day_refusal(registration: Registration) -> str:
+    """Why checking `registration` in today needs `force`: the admin's question outside the
+    event's days (admin_views.check_in_question, check_in_confirm.html), in its words."""
+    seminar = registration.seminar
+    first, last = seminar.check_in_days()
+    today = timezone.localdate()
+    when = "n'a pas encore eu lieu" if today < first else "est terminé depuis plus d'une semaine"
+    return (
+        f"Nous sommes le {long_date(today, weekday=False)} : l'événement « {seminar.title} » "
+        f"{when} ({date_span(seminar.start, seminar.end)}). On émarge d'ordinaire le jour de "
+        f"l'événement (du {long_date(first, weekday=False)} au {long_date(last, weekday=False)}, "
+        "pour reporter une feuille d'émargement papier). Une présence émargée aujourd'hui compte "
+        "comme une participation : elle donne une attestation de présence et figure dans le "
+        f"bilan de l'année. Vérifiez l'événement, ou émargez {registration.prenom} "
+        f"{registration.nom} quand même avec « force »: true."
+    )
+
+
 def _check_in(request, registration: Registration) -> Response:
     """Check in or undo it through the admin's service (audited, actor = the organiser). The
-    admin's scan screen warns before checking in someone without a seat (no attestation would
-    follow) and lets the organiser go on: with no screen to warn on, the API refuses unless asked
-    with `force`, the warning's answer. Asking for the state the person is already in changes
-    nothing (a badge scanned twice keeps its first time)."""
+    admin's screens warn before checking in someone without a seat (no attestation would follow)
+    or outside the event's days (SeminarPage.check_in_expected: a slip, or an attestation dated
+    before the event), and let the organiser go on: with no screen to warn on, the API refuses
+    unless asked with `force`, the warnings' answer. Undoing is never refused. Asking for the
+    state the person is already in changes nothing (a badge scanned twice keeps its first
+    time)."""
     incoming = CheckInInSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     present, force = incoming.validated_data["present"], incoming.validated_data["force"]
@@ -985,6 +1000,10 @@ def _check_in(request, registration: Registration) -> Response:
                 "même avec « force »: true."
             }
         )
+    # As the admin (check_in_as_posted): asked only when someone is being checked in.
+    checking_in = present and registration.checked_in_at is None
+    if checking_in and not force and not registration.seminar.check_in_expected():
+        raise ValidationError({"detail": check_in_day_refusal(registration)})
     if (registration.checked_in_at is not None) != present:
         set_check_in(registration, present, actor=request.user)
     return Response(CheckedInSerializer(registration).data)

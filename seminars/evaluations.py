@@ -8,6 +8,7 @@ unions report), each atelier, and the comments.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -26,12 +27,21 @@ from seminars.models import (
 )
 from seminars.services import queue_emails_once
 from tenants.matching import fold
+from union.formats import round_half_up
 from union.spreadsheets import append_row, new_sheet, set_widths, workbook_bytes
 
 OPEN_FOR = timedelta(days=90)
 QUESTIONS = ("overall", "usefulness", "organisation")
 COMMENTS = ("best", "improve", "wishes")
 SATISFIED = (Rating.VERY_GOOD, Rating.GOOD)
+
+
+def whole_percent(part: int, whole: int) -> int | None:
+    """`part` of `whole` in whole %, halves rounded up as everywhere else (union.formats,
+    the attendance rate): 5 of 8 is 63 %, where round() gave 62 (half to even). None for 0."""
+    if not whole:
+        return None
+    return int(round_half_up(Decimal(100 * part) / whole, 0))
 
 
 def evaluations_open_state(seminar: SeminarPage, now=None) -> str:
@@ -171,8 +181,7 @@ class RatingSummary:
     def satisfied_percent(self) -> int | None:
         if not self.answers:
             return None
-        satisfied = sum(self.counts[level] for level in SATISFIED)
-        return round(100 * satisfied / self.answers)
+        return whole_percent(sum(self.counts[level] for level in SATISFIED), self.answers)
 
     @property
     def average(self) -> float | None:
@@ -183,7 +192,7 @@ class RatingSummary:
     def rows(self) -> list[tuple[str, int, int]]:
         """(level label, answers, percent), best level first, for a table."""
         return [
-            (label, self.counts[level], round(100 * self.counts[level] / self.answers))
+            (label, self.counts[level], whole_percent(self.counts[level], self.answers))
             for level, label in Rating.choices
             if self.answers
         ]
@@ -209,7 +218,7 @@ class EvaluationSummary:
 
     @property
     def response_percent(self) -> int | None:
-        return round(100 * self.answers / self.present) if self.present else None
+        return whole_percent(self.answers, self.present)
 
 
 def _counts(ratings) -> dict[int, int]:
@@ -349,7 +358,10 @@ def evaluations_workbook(seminar: SeminarPage) -> bytes:
                 [summary.label, f"moins de {MIN_ATELIER_ANSWERS} réponses : non détaillé"],
             )
         else:
-            average = round(summary.average, 1) if summary.average is not None else None
+            # Rounded as the page's |floatformat:1 (half up): 13/4 reads 3,3 there, not 3.2.
+            average = (
+                float(round_half_up(summary.average, 1)) if summary.average is not None else None
+            )
             append_row(
                 ateliers, [summary.label, summary.answers, summary.satisfied_percent, average]
             )

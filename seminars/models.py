@@ -539,6 +539,13 @@ def live_event(pk: int) -> "SeminarPage | None":
     return None if row is None else SeminarPage.from_db(connection.alias, columns, row)
 
 
+def behind_view_restriction(pk: int) -> bool:
+    """Whether a Wagtail view restriction (login, password, groups) on page `pk` or above it
+    hides it: Wagtail's own rule (PageQuerySet.public), the one listed_events, the detail and the
+    .ics follow. One query for the restrictions; none more when the site has none."""
+    return Page.objects.filter(pk=pk).not_public().exists()
+
+
 class Atelier(Orderable):
     """A workshop inside an event, with its own time slot and seats."""
 
@@ -1167,6 +1174,13 @@ class ProceedingsPage(PortalPreviewMixin, Page):
     class Meta:
         verbose_name = "actes"
         verbose_name_plural = "actes"
+
+    @property
+    def available_downloads(self) -> list:
+        """The download blocks whose document still exists: Wagtail lets a document used here
+        be deleted, and its block then renders nothing (seminars/blocks/download.html); the
+        page shows « Téléchargements » only above at least one."""
+        return [block for block in self.downloads if block.value.get("document")]
 
     def get_sitemap_urls(self, request=None):
         event = self.get_parent().specific

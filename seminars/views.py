@@ -60,6 +60,7 @@ from seminars.models import (
     SeminarIndexPage,
     SeminarPage,
     Visibility,
+    behind_view_restriction,
     event_last_day,
     with_slots,
 )
@@ -855,8 +856,9 @@ def resend_link(request, pk: int):
         else ""
     )
     # Anyone may type this address: an invitation-only event is not named on it, nor is its
-    # page's address given away by the redirect after sending (audit of session 32).
-    listed = seminar.visibility != Visibility.INVITATION
+    # page's address given away by the redirect after sending (audit of session 32); nor is
+    # one behind a view restriction, which its page names only to those it admits.
+    listed = seminar.visibility != Visibility.INVITATION and not behind_view_restriction(pk)
     form = ResendLinkForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         send_new_link(seminar, form.cleaned_data["email"])

@@ -32,7 +32,13 @@ class IntercommunalityRefSerializer(serializers.Serializer):
 class MemberSerializer(serializers.ModelSerializer):
     commune = serializers.SerializerMethodField()
     intercommunality = serializers.SerializerMethodField()
-    population = serializers.IntegerField(source="commune.population")
+    # MemberCCAS.population: the people it serves, its intercommunality's for a CIAS (the seat
+    # commune's was given, a fifth of Grand Paris Grand Est's for its CIAS).
+    population = serializers.IntegerField(
+        read_only=True,
+        help_text="Population servie : celle de la commune pour un CCAS, celle de "
+        "l'intercommunalité pour un CIAS",
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:

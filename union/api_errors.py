@@ -2,7 +2,8 @@
 a Python class, and the answer to any path under /api/ that no route knows.
 
 DRF's messages are translated (LANGUAGE_CODE is fr) except those built from a parser's error, such
-as "JSON parse error - Expecting value: line 1 column 1 (char 0)". Two translated ones still speak
+as "JSON parse error - Expecting value: line 1 column 1 (char 0)", and the CSRF refusal of a
+session's write ("CSRF Failed: CSRF token missing."). Two translated ones still speak
 to programmers, not to the API's users: Django's get_object_or_404 names the model's class
 (« Aucun objet Indicator ne correspond à cette requête. ») and a serializer given a list names
 Python's type (« Attendait un dictionnaire, a reçu list. »).
@@ -33,6 +34,14 @@ LIST_EXPECTED = "Envoyez une liste JSON."
 UNKNOWN_FORMAT = (
     "Format inconnu « {format} » : l'API répond en JSON (format=json, ou sans ce paramètre)."
 )
+# DRF's SessionAuthentication refuses a session's write without the CSRF token with an English
+# "CSRF Failed: CSRF token missing." (Django's reason, untranslated): say what to send instead.
+CSRF_FAILED = (
+    "Requête refusée par la protection CSRF : avec la session du navigateur, une écriture "
+    "envoie le jeton CSRF (cookie « {cookie} ») dans l'en-tête X-CSRFToken, depuis une page "
+    "de ce site. Un script utilise plutôt un jeton d'API : en-tête "
+    "« Authorization: Token <jeton> » (POST /api/v1/auth/token/)."
+)
 NOT_ACCEPTABLE = (
     "Aucun format demandé par l'en-tête « Accept » n'est disponible : "
     "l'API répond en JSON (application/json)."
@@ -51,6 +60,12 @@ def french_exception_handler(exc, context):
         # DRF's DefaultContentNegotiation.filter_renderers: no renderer for `?format=`.
         wanted = context["request"].query_params.get("format", "")
         exc = exceptions.ValidationError({"format": [UNKNOWN_FORMAT.format(format=wanted[:50])]})
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith(
+        "CSRF Failed:"
+    ):
+        exc = exceptions.PermissionDenied(
+            CSRF_FAILED.format(cookie=settings.CSRF_COOKIE_NAME), code="csrf_failed"
+        )
     elif isinstance(exc, exceptions.NotAcceptable):
         exc = exceptions.NotAcceptable(NOT_ACCEPTABLE)
     elif isinstance(exc, Http404) and exc.args:

@@ -4,7 +4,9 @@ from django.conf import settings
 from drf_spectacular.drainage import warn
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import views
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers, views
 from rest_framework.utils import formatting
 
 
@@ -460,13 +462,114 @@ API_DOCS: dict[str, tuple[str, str, dict[str, tuple[str, str | None]]]] = {
 }
 
 
+def _dotted_names(view_class):
+    """The dotted paths of a view's class and its parents (drf-spectacular may subclass it)."""
+    return [f"{klass.__module__}.{klass.__qualname__}" for klass in view_class.__mro__]
+
+
 def api_doc(view_class):
     """The table's entry of a view (its class or a parent: drf-spectacular may subclass it)."""
-    for klass in view_class.__mro__:
-        entry = API_DOCS.get(f"{klass.__module__}.{klass.__qualname__}")
+    for name in _dotted_names(view_class):
+        entry = API_DOCS.get(name)
         if entry:
             return entry
     return None
+
+
+# --- Who may call an operation, and what it answers when it refuses ---------------------------
+# drf-spectacular offers the anonymous alternative (`{}` in `security`) for AllowAny, and for
+# IsAuthenticatedOrReadOnly's reads, only: these operations are open to anyone through the
+# project's own permission classes (seminars.api.IsOrganiserOrReadOnly, PublicWriteStaffRead) or
+# none at all (DRF's token view), and Redoc showed them as needing a token.
+PUBLIC_OPERATIONS = {
+    ("union.tokens.ObtainAPIToken", "POST"),
+    ("seminars.api.SeminarList", "GET"),
+    ("seminars.api.SeminarDetail", "GET"),
+    ("seminars.api.RegistrationList", "POST"),
+}
+
+# The error bodies (docs/api.md: "Errors are JSON and in French"), one component each.
+ERROR_SCHEMAS = {
+    "Erreur": {
+        "type": "object",
+        "description": "Une erreur, en français.",
+        "properties": {"detail": {"type": "string", "description": "Le message"}},
+        "required": ["detail"],
+    },
+    "ErreursParChamp": {
+        "type": "object",
+        "description": 'Erreurs par champ, en français : `{"champ": ["message"]}`, '
+        "`non_field_errors` pour le corps entier ; un champ liste ou objet peut donner les "
+        "erreurs de ses éléments.",
+        "additionalProperties": {"oneOf": [{"type": "array", "items": {}}, {"type": "object"}]},
+    },
+}
+# Status -> (description, the components its body may be). Every operation may answer 400 (an
+# unreadable body, an invalid parameter, `?format=` other than json); an operation that needs a
+# person answers 401 and 403; a path with an id or a code, 404. Statuses an operation documents
+# itself keep their description, and get the body's schema if they name none.
+ERRORS = {
+    "400": (
+        "Requête refusée : erreurs par champ, ou `detail` (corps illisible, paramètre invalide), "
+        "en français",
+        ("ErreursParChamp", "Erreur"),
+    ),
+    "401": (
+        "Pas d'identifiants, ou jeton inconnu ou révoqué (`detail`, en français) ; l'en-tête "
+        "`WWW-Authenticate: Token` le signale",
+        ("Erreur",),
+    ),
+    "403": (
+        "Personne connue sans ce droit ici, ou écriture par la session sans l'en-tête "
+        "`X-CSRFToken` (`detail`, en français)",
+        ("Erreur",),
+    ),
+    "404": ("Introuvable (`detail`, en français)", ("Erreur",)),
+}
+
+# The imports' 400 (activity, observations, registrations): every error of the file, by line.
+IMPORT_ERRORS = inline_serializer(
+    "ImportErrors",
+    {
+        "errors": inline_serializer(
+            "ImportError",
+            {
+                "line": serializers.IntegerField(),
+                "column": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+            many=True,
+        )
+    },
+)
+
+
+def add_error_responses(operation: dict, path: str, registry) -> None:
+    """The error statuses an operation answers (ERRORS), with their French body's schema."""
+    responses = operation["responses"]
+    security = operation.get("security") or [{}]
+    wanted = ["400"]
+    if {} not in security:
+        wanted += ["401", "403"]
+    if "{" in path:
+        wanted.append("404")
+    for status in wanted:
+        responses.setdefault(status, {"description": ERRORS[status][0]})
+    for status, response in responses.items():
+        if status.startswith("4") and "content" not in response:
+            names = ERRORS.get(status, ("", ("Erreur",)))[1]
+            refs = [_error_component(name, registry) for name in names]
+            schema = refs[0] if len(refs) == 1 else {"oneOf": refs}
+            response["content"] = {"application/json": {"schema": schema}}
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _error_component(name: str, registry) -> dict:
+    component = ResolvedComponent(
+        name=name, type=ResolvedComponent.SCHEMA, schema=ERROR_SCHEMAS[name], object=name
+    )
+    registry.register_on_missing(component)
+    return component.ref
 
 
 class FrenchAutoSchema(AutoSchema):
@@ -485,6 +588,19 @@ class FrenchAutoSchema(AutoSchema):
         operation = entry[2].get(self.method.upper())
         if operation is None:
             warn(f"no French documentation of {self.method} for {type(self.view)}")
+        return operation
+
+    def get_auth(self):
+        auth = super().get_auth()
+        names = _dotted_names(type(self.view))
+        if {} not in auth and any((name, self.method) in PUBLIC_OPERATIONS for name in names):
+            auth.append({})
+        return auth
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None:
+            add_error_responses(operation, path, registry)
         return operation
 
     def get_tags(self):

@@ -10,10 +10,12 @@ from django.utils.cache import add_never_cache_headers
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.postgresql_backend.base import FakeTenant
 from django_tenants.utils import get_public_schema_name
-from wagtail.contrib.redirects.middleware import RedirectMiddleware
+from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
+from wagtail.contrib.redirects.models import Redirect
 
 from tenants.models import Membership
 from tenants.services import is_union_staff_account
+from union.tokens import api_token_user, token_person
 
 # Paths of a member host that a visitor who is not (yet) a member may reach.
 OPEN_MEMBER_PATHS = (
@@ -110,6 +112,9 @@ class MemberSpaceMiddleware:
                     )
                 context = closed_space_context(member)
                 return render(request, "tenants/suspended.html", context, status=403)
+        if not request.user.is_authenticated:
+            # A file the API links to (a document's `url`) also takes the API token (GET).
+            request.user = api_token_user(request) or request.user
         user = request.user
         if user.is_authenticated:
             request.membership = Membership.objects.filter(
@@ -219,23 +224,10 @@ def _own_people(request, member) -> bool:
 
     user = request.user
     if request.path.startswith("/api/") and not user.is_authenticated:
-        user = _token_user(request) or user
+        user = token_person(request) or user
     if not user.is_authenticated:
         return False
     return is_union_staff(user) or Membership.objects.filter(user=user, member=member).exists()
-
-
-def _token_user(request):
-    """The user of the request's API token, as the API's own TokenAuthentication reads the
-    header (it takes a plain HttpRequest); None without one, or with a wrong one."""
-    from rest_framework.authentication import TokenAuthentication
-    from rest_framework.exceptions import AuthenticationFailed
-
-    try:
-        found = TokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        return None
-    return found[0] if found else None
 
 
 def _way_in(request) -> dict:
@@ -264,11 +256,31 @@ def closed_space_detail(member) -> str:
 
 
 class PageRedirectMiddleware(RedirectMiddleware):
-    """Wagtail's redirects (set by editors for pages that moved), for pages only: an unknown
-    /api/ path keeps the API's JSON 404 (union.views.not_found) and costs no redirect look-up
-    (two queries per junk path)."""
+    """Wagtail's redirects (set by editors for pages that moved, or made by Wagtail when a slug
+    changed), for pages only: an unknown /api/ path keeps the API's JSON 404
+    (union.views.not_found) and costs no redirect look-up (two queries per junk path).
+
+    The request's query string goes along: Wagtail drops it when the redirect it found was
+    stored for the path alone, and a guest's invitation link (`?invitation=<key>`) to a renamed
+    event then led to « Événement sur invitation » (404), a bookmarked filtered listing to the
+    unfiltered one. A redirect stored for one exact query string, or whose target has a query
+    of its own, is left as the editor wrote it."""
 
     def process_response(self, request, response):
         if request.path.startswith("/api/"):
             return response
-        return super().process_response(request, response)
+        redirected = super().process_response(request, response)
+        if redirected is response or not request.META.get("QUERY_STRING"):
+            return redirected
+        if "?" in redirected["Location"] or _redirect_for_full_path(request):
+            return redirected
+        # As get_full_path() writes it: percent-encoded, safe in a Location header.
+        redirected["Location"] += "?" + request.get_full_path().partition("?")[2]
+        return redirected
+
+
+def _redirect_for_full_path(request) -> bool:
+    """Whether a redirect is stored for the request's path with its query string (Wagtail's
+    first look-up, which it does not tell about)."""
+    path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+    return get_redirect(request, path) is not None

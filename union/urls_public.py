@@ -17,6 +17,7 @@ from tenants import views as tenant_views
 from union import views
 from union.api_errors import unknown_api_path
 from union.csp import API_DOCS_POLICY
+from union.documents import serve_document
 from union.health import health
 from union.sitemaps import SITEMAPS
 
@@ -25,6 +26,9 @@ urlpatterns = [
     path("admin/reports/", include("union.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    # A document's old address (its file replaced since) leads to the current one; otherwise
+    # Wagtail's own view (union.documents). Wagtail's routes stay for its other views and names.
+    re_path(r"^documents/(\d+)/(.*)$", serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

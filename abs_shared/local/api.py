@@ -20,6 +20,8 @@ from abs_shared.models import Indicator
 from abs_shared.tabular import ImportRejected, year_error
 from tenants.access import IsDirectorOfHost, IsMemberOfHost, has_member_role
 from tenants.workspace.forms import MAX_IMPORT_BYTES  # the activity import's limit, 5 Mo
+from union.api_errors import without_type_names
+from union.api_schema import IMPORT_ERRORS
 
 
 class OwnValuesMixin:
@@ -101,7 +103,8 @@ class ObservationImport(APIView):
                         "peu de ménages) ; vide pour le modèle de Maillage",
                     ),
                 },
-            )
+            ),
+            400: IMPORT_ERRORS,
         },
     )
     def post(self, request):
@@ -172,7 +175,9 @@ class SelectionAction(APIView):
     def post(self, request):
         selection = SelectionSerializer(data=request.data)
         if not selection.is_valid():
-            return Response({"errors": selection.errors}, status=400)
+            # Answered here in the `{"errors": …}` shape ABS clients read, so the exception
+            # handler's rewording of DRF's type-naming messages is applied here.
+            return Response({"errors": without_type_names(selection.errors)}, status=400)
         count = self.act(
             request.tenant,
             year=selection.validated_data.get("year"),

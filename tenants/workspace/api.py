@@ -51,6 +51,7 @@ from tenants.workspace.services import (
 )
 from tenants.workspace.uploads import content_type_for
 from tenants.workspace.views import person_name
+from union.api_schema import IMPORT_ERRORS
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue, reported_issues
 
@@ -305,6 +306,7 @@ MANDATE_PARAMETER = OpenApiParameter(
     required=False,
     description="Id d'une mandature (historique) ; par défaut la mandature en cours.",
 )
+UNKNOWN_MANDATE = OpenApiResponse(description="Mandature inconnue (`?mandate=`)")
 
 
 def requested_mandate(request) -> BoardMandate | None:
@@ -318,7 +320,12 @@ def requested_mandate(request) -> BoardMandate | None:
     return get_object_or_404(BoardMandate, pk=pk)
 
 
-@extend_schema_view(get=extend_schema(parameters=[MANDATE_PARAMETER]))
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[MANDATE_PARAMETER],
+        responses={200: BoardMemberSerializer(many=True), 404: UNKNOWN_MANDATE},
+    )
+)
 class BoardMemberList(generics.ListCreateAPIView):
     """Members of the current mandate (or `?mandate=<id>`). POST seats someone on the current
     one (a mandate starting on that person's start date is opened if there is none yet)."""
@@ -399,7 +406,9 @@ class BoardComplianceView(APIView):
 
     permission_classes = [IsMemberOfHost]
 
-    @extend_schema(responses=RULE_SCHEMA, parameters=[MANDATE_PARAMETER])
+    @extend_schema(
+        responses={200: RULE_SCHEMA, 404: UNKNOWN_MANDATE}, parameters=[MANDATE_PARAMETER]
+    )
     def get(self, request):
         mandate = requested_mandate(request)
         return Response(mandate_compliance(mandate, member=request.tenant).as_dict())
@@ -410,7 +419,13 @@ MEETING_SCHEMA = inline_serializer(
     {
         "id": serializers.IntegerField(),
         "date": serializers.DateField(),
-        "time": serializers.TimeField(allow_null=True),
+        # "18:30", as the pages write it (README); not DRF's TimeField, whose format is HH:MM:SS.
+        "time": serializers.RegexField(
+            r"^\d{2}:\d{2}$",
+            allow_null=True,
+            help_text="Heure de la séance, « HH:MM » (18:30), heure de Paris ; null si elle "
+            "n'est pas saisie",
+        ),
         "place": serializers.CharField(),
         "convened_on": serializers.DateField(allow_null=True),
         "reconvened": serializers.BooleanField(),
@@ -592,7 +607,11 @@ class ActivityReportView(APIView):
     permission_classes = [IsMemberOfHost]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False)], responses=REPORT_SCHEMA
+        parameters=[OpenApiParameter("year", int, required=False)],
+        responses={
+            200: REPORT_SCHEMA,
+            404: OpenApiResponse(description="Aucun chiffre d'activité (sans `year`)"),
+        },
     )
     def get(self, request):
         raw = request.query_params.get("year", "")
@@ -637,7 +656,8 @@ class ActivityImportView(APIView):
             )
         },
         responses={
-            201: inline_serializer("ActivityImported", {"imported": serializers.IntegerField()})
+            201: inline_serializer("ActivityImported", {"imported": serializers.IntegerField()}),
+            400: IMPORT_ERRORS,
         },
     )
     def post(self, request):

@@ -112,6 +112,7 @@ from union.spreadsheets import (
     reported_issues,
 )
 from union.stale_edits import StaleEdit, refuse_stale
+from union.tokens import accepts_api_token
 
 logger = logging.getLogger(__name__)
 DIRECTOR = (Membership.Role.DIRECTOR,)
@@ -1430,9 +1431,14 @@ def document_delete(request, pk: int):
     return HttpResponseRedirect("/documents/")
 
 
+@accepts_api_token
 @member_role_required()
 def download_document(request, pk: int):
     """Served through Django so that membership is checked; never from a public media URL.
+
+    The API lists this address as the document's `url` (GET /api/v1/documents/): a client
+    that lists with its API token downloads with it too (union.tokens.accepts_api_token), under
+    the same role rules as the session.
 
     PDFs and images open in the browser (a deliberation is read, not filed again); every other
     format, and any file kept before the allow-list (uploads.py), is downloaded. The type comes

@@ -275,8 +275,10 @@ def test_another_montreuil_by_its_code_is_not_let_into_a_members_only_event(
 
     assert response.status_code == 400
     [(line, column, message)] = refusals(response)
-    assert (line, column) == ("3", "Commune")
+    # In the cell the commune was read from, the code's (session 35: what to correct there).
+    assert (line, column) == ("3", "Code INSEE")
     assert message.startswith("Montreuil-sur-Mer (62) n'est pas une commune membre de l'union")
+    assert message.endswith("corrigez son code INSEE.")
     assert not Registration.objects.filter(seminar=seminar).exists()
 
 

@@ -847,8 +847,12 @@ def download_personal_ics(request, token: str):
 def resend_link(request, pk: int):
     """ "Lost your link?": the answer never says whether the address is registered. The event
     page's form posts here; a GET (a bookmarked or shared address) shows the same form on its
-    own page, and a refused address comes back to it (400) with what was typed."""
-    seminar = get_object_or_404(SeminarPage.objects.live(), pk=pk)
+    own page, and a refused address comes back to it (400) with what was typed.
+
+    An id that names no live event answers as an unlisted one does (the same form, the same
+    message, nothing sent): a 404 there, against a 200 for an invitation-only event, told
+    anyone counting ids which unlisted events exist."""
+    seminar = SeminarPage.objects.live().filter(pk=pk).first()
     requested = request.POST.get("next") or request.GET.get("next")
     next_url = (
         requested
@@ -858,10 +862,15 @@ def resend_link(request, pk: int):
     # Anyone may type this address: an invitation-only event is not named on it, nor is its
     # page's address given away by the redirect after sending (audit of session 32); nor is
     # one behind a view restriction, which its page names only to those it admits.
-    listed = seminar.visibility != Visibility.INVITATION and not behind_view_restriction(pk)
+    listed = (
+        seminar is not None
+        and seminar.visibility != Visibility.INVITATION
+        and not behind_view_restriction(pk)
+    )
     form = ResendLinkForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        send_new_link(seminar, form.cleaned_data["email"])
+        if seminar is not None:
+            send_new_link(seminar, form.cleaned_data["email"])
         messages.success(
             request,
             "Si une inscription existe avec cette adresse, un lien pour la gérer y est envoyé "

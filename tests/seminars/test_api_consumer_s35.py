@@ -4,6 +4,7 @@ its intercommunality's; the public registration endpoint gives the detail's 404 
 behind a Wagtail view restriction; anonymous OPTIONS on it answers."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -181,6 +182,26 @@ def test_the_lost_link_page_does_not_name_a_restricted_event(portal):
     assert "Forum ouvert" in plain(
         portal.get(f"/evenements/{open_event.pk}/nouveau-lien/").content.decode()
     )
+
+
+def test_the_lost_link_page_answers_an_unknown_id_as_an_unlisted_event(portal, mailoutbox):
+    """A 404 for an unknown id, against a 200 for an invitation-only event, let anyone counting
+    ids find the unlisted events: both now answer alike, and nothing is sent for the unknown."""
+    unlisted = make_seminar("Réunion des partenaires", visibility="invitation")
+    unknown = unlisted.pk + 1000
+    pages = {pk: portal.get(f"/evenements/{pk}/nouveau-lien/") for pk in (unlisted.pk, unknown)}
+    assert {page.status_code for page in pages.values()} == {200}
+    texts = {
+        re.sub(r'csrfmiddlewaretoken" value="\w+"', "", page.content.decode()).replace(
+            f"/evenements/{pk}/", "/evenements/N/"
+        )
+        for pk, page in pages.items()
+    }
+    assert len(texts) == 1
+    response = portal.post(f"/evenements/{unknown}/nouveau-lien/", {"email": "x@exemple.fr"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/evenements/{unknown}/nouveau-lien/"
+    assert mailoutbox == []
 
 
 def test_a_public_event_still_takes_registrations(portal):

@@ -52,7 +52,9 @@ def test_the_directory_finds_a_member_however_its_commune_is_typed(portal, two_m
 def test_the_directory_still_finds_a_published_name(portal, two_members):
     bondy, montreuil = two_members
     PublicMemberProfile.objects.create(
-        member=bondy, name="Centre communal d'action sociale de Bondy", published_at="2026-01-05"
+        member=bondy,
+        name="Centre communal d'action sociale de Bondy",
+        published_at="2026-01-05T00:00+01:00",
     )
     assert directory_codes(portal, "centre communal d'action") == {"93010"}
     assert directory_codes(portal, "CENTRE-COMMUNAL") == {"93010"}

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from seminars import tasks
 from seminars.models import (
     PRESENT,
     Evaluation,
@@ -34,6 +35,7 @@ from seminars.models import (
 from seminars.services import forget_list_notices, lookup_digest
 from union.audit import record_audit
 from union.formats import describe_days
+from union.mail import deliver_email
 from union.models import AuditEntry
 
 ANONYMISED_NAME = "(anonymisé)"
@@ -218,13 +220,15 @@ SENT_STATES = {
     "SUCCESSFUL": "envoyé",
     "FAILED": "échec de l'envoi",
 }
+# The queue stores each task by its dotted path: read from the tasks themselves, so that renaming
+# one cannot drop its e-mails from an access answer unnoticed.
 REGISTRATION_TASKS = (
-    "seminars.tasks.send_registration_email",
-    "seminars.tasks.send_event_changed_email",
+    tasks.send_registration_email.module_path,
+    tasks.send_event_changed_email.module_path,
 )
-MESSAGE_TASK = "seminars.tasks.send_message_task"
-LIST_TASK = "seminars.tasks.send_registrations_list_email"
-DELIVERY_TASK = "union.mail.deliver_email"
+MESSAGE_TASK = tasks.send_message_task.module_path
+LIST_TASK = tasks.send_registrations_list_email.module_path
+DELIVERY_TASK = deliver_email.module_path
 
 
 def naming(address: str) -> Q:
@@ -274,7 +278,8 @@ def emails_sent_to(email: str, registrations) -> list[SentEmail]:
     for row in DBTaskResult.objects.filter(mine).order_by("-enqueued_at"):
         args = row.args_kwargs.get("args") or [None]
         if row.task_path in REGISTRATION_TASKS:
-            kind = "event_changed" if row.task_path.endswith("changed_email") else args[1]
+            changed = row.task_path == tasks.send_event_changed_email.module_path
+            kind = "event_changed" if changed else args[1]
             template = SUBJECTS.get(kind.partition(":")[0], "{title}")
             subject = template.format(title=titles.get(args[0], ""))
         elif row.task_path == MESSAGE_TASK:

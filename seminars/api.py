@@ -69,6 +69,7 @@ from union.api_schema import IMPORT_ERRORS
 from union.formats import date_span, long_date
 from union.params import parse_digits
 from union.spreadsheets import ImportRejected
+from union.stale_edits import StaleEdit, etag_of, if_match_version
 
 
 class IsOrganiser(BasePermission):
@@ -1116,7 +1117,7 @@ class RegistrationDetail(APIView):
         registration = registration.first()
         if registration is None:
             raise Http404("Inscription introuvable pour cet événement.")
-        return Response(RegistrationSerializer(registration).data)
+        return _with_etag(Response(RegistrationSerializer(registration).data), registration)
 
     @extend_schema(
         description="Modifier une inscription (organisateurs), comme « Modifier » dans la liste "
@@ -1124,13 +1125,19 @@ class RegistrationDetail(APIView):
         "inscription de l'événement refusée, ateliers de l'événement qui ne se chevauchent pas, "
         "places des ateliers pour une personne confirmée ; commune non reconnue gardée et "
         "signalée). Journalisé ; la personne reçoit l'e-mail « Inscription mise à jour ». Une "
-        "inscription annulée ou anonymisée ne se modifie pas (409).",
+        "inscription annulée ou anonymisée ne se modifie pas (409). Avec l'en-tête `If-Match` "
+        "(l'`ETag` de la lecture), une inscription modifiée depuis par quelqu'un d'autre n'est "
+        "pas écrasée : 412, rien n'est écrit.",
         request=RegistrationPatchSerializer,
         responses={
             200: RegistrationSerializer,
             400: OpenApiResponse(description="Erreurs par champ, en français"),
             404: OpenApiResponse(description="Événement introuvable, ou inscription d'un autre"),
             409: OpenApiResponse(description="Inscription annulée ou anonymisée (`detail`)"),
+            412: OpenApiResponse(
+                description="Modifiée depuis la lecture dont `If-Match` donne l'`ETag` "
+                "(`detail` nomme les champs changés)"
+            ),
         },
     )
     def patch(self, request, pk: int, registration_id: int):
@@ -1153,13 +1160,33 @@ class RegistrationDetail(APIView):
         )
         if form.is_valid():
             try:
-                update_registration(registration, form.to_data(), actor=request.user)
+                update_registration(
+                    registration,
+                    form.to_data(),
+                    actor=request.user,
+                    version=if_match_version(request),
+                )
             except RegistrationError as error:
                 form.add_registration_errors(error)
+            except StaleEdit as stale:
+                detail = STALE_REGISTRATION.format(fields=", ".join(stale.changed))
+                return Response({"detail": detail}, status=status.HTTP_412_PRECONDITION_FAILED)
         if form.errors:
             return Response(form_errors(form), status=400)
         registration = _with_list_fields(event.registrations).get(pk=registration.pk)
-        return Response(RegistrationSerializer(registration).data)
+        return _with_etag(Response(RegistrationSerializer(registration).data), registration)
+
+
+STALE_REGISTRATION = (
+    "Cette inscription a été modifiée depuis votre lecture ({fields}) : rien n'est écrit. "
+    "Relisez-la (GET, nouvel ETag), puis renvoyez vos changements avec ce nouvel If-Match."
+)
+
+
+def _with_etag(response: Response, registration: Registration) -> Response:
+    """The registration's version (union.stale_edits) as `ETag`, for a later `If-Match`."""
+    response["ETag"] = etag_of(registration_edit_values(registration))
+    return response
 
 
 class CodeCheckIn(APIView):

@@ -9,7 +9,9 @@ as it is now (`check_unchanged`). A row changed since is not overwritten: `refus
 what the person typed, says at the top what is saved now for what changed, and puts the new
 version in the form, so that a second submit, once it is read, saves.
 
-A form posted without the field (the API, which has no page to reload) is not checked."""
+A form posted without the field is not checked. The API carries the same version in HTTP's own
+way: an `ETag` on what it reads, an `If-Match` on what it writes (`etag_of`, `if_match_version`);
+a write without `If-Match` (or with `*`) is not checked."""
 
 import datetime
 from decimal import Decimal
@@ -153,3 +155,16 @@ def _flat(choices):
             yield from _flat(label)
         else:
             yield key, label
+
+
+def etag_of(values: dict[str, Any]) -> str:
+    """The row's version as an HTTP entity tag (quoted; `version_of` holds no quote)."""
+    return f'"{version_of(values)}"'
+
+
+def if_match_version(request) -> str:
+    """The version an API write's `If-Match` header names ("" for none, or for `*`: any)."""
+    tag = request.headers.get("If-Match", "").strip()
+    if tag.startswith("W/"):
+        tag = tag[2:]
+    return "" if tag in ("", "*") else tag.strip('"')

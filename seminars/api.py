@@ -69,7 +69,7 @@ from union.api_schema import IMPORT_ERRORS
 from union.formats import date_span, long_date
 from union.params import parse_digits
 from union.spreadsheets import ImportRejected
-from union.stale_edits import StaleEdit, etag_of, if_match_version
+from union.stale_edits import StaleEdit, etag_of, if_match_version, stale_api_detail
 
 
 class IsOrganiser(BasePermission):
@@ -1169,18 +1169,12 @@ class RegistrationDetail(APIView):
             except RegistrationError as error:
                 form.add_registration_errors(error)
             except StaleEdit as stale:
-                detail = STALE_REGISTRATION.format(fields=", ".join(stale.changed))
+                detail = stale_api_detail("Cette inscription a été modifiée", stale)
                 return Response({"detail": detail}, status=status.HTTP_412_PRECONDITION_FAILED)
         if form.errors:
             return Response(form_errors(form), status=400)
         registration = _with_list_fields(event.registrations).get(pk=registration.pk)
         return _with_etag(Response(RegistrationSerializer(registration).data), registration)
-
-
-STALE_REGISTRATION = (
-    "Cette inscription a été modifiée depuis votre lecture ({fields}) : rien n'est écrit. "
-    "Relisez-la (GET, nouvel ETag), puis renvoyez vos changements avec ce nouvel If-Match."
-)
 
 
 def _with_etag(response: Response, registration: Registration) -> Response:

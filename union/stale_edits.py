@@ -168,3 +168,15 @@ def if_match_version(request) -> str:
     if tag.startswith("W/"):
         tag = tag[2:]
     return "" if tag in ("", "*") else tag.strip('"')
+
+
+# An API write whose If-Match names a version the row no longer has (412).
+STALE_API_MESSAGE = (
+    "{what} depuis votre lecture ({fields}) : rien n'est écrit. Relisez (GET, nouvel ETag), "
+    "puis renvoyez vos changements avec ce nouvel If-Match."
+)
+
+
+def stale_api_detail(what: str, stale: StaleEdit) -> str:
+    """The 412's French `detail`: `what` changed (« Le profil a été modifié »), and which values."""
+    return STALE_API_MESSAGE.format(what=what, fields=", ".join(stale.changed))

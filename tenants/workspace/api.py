@@ -54,6 +54,13 @@ from tenants.workspace.views import person_name
 from union.api_schema import IMPORT_ERRORS
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue, reported_issues
+from union.stale_edits import (
+    StaleEdit,
+    check_unchanged,
+    etag_of,
+    if_match_version,
+    stale_api_detail,
+)
 
 
 def _person(user) -> str | None:
@@ -240,17 +247,45 @@ class ProfileView(APIView):
 
     @extend_schema(responses=ProfileSerializer)
     def get(self, request):
-        return Response(ProfileSerializer(get_profile(request.tenant)).data)
+        return _with_etag(get_profile(request.tenant))
 
-    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
+    @extend_schema(
+        request=ProfileSerializer,
+        responses={
+            200: ProfileSerializer,
+            412: OpenApiResponse(
+                description="Modifié depuis la lecture dont `If-Match` donne l'`ETag` "
+                "(`detail` nomme les champs changés)"
+            ),
+        },
+        description="Remplacer le profil (direction, agents). Avec l'en-tête `If-Match` (l'`ETag` "
+        "de la lecture), un profil modifié depuis par un collègue n'est pas écrasé : 412, "
+        "rien n'est écrit, comme la page refuse un formulaire ouvert avant un changement.",
+    )
     def put(self, request):
         profile = get_profile(request.tenant)
         serializer = ProfileSerializer(profile, data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services = data.pop("services", None)
-        profile = update_profile(request.tenant, data, services, actor=request.user)
-        return Response(ProfileSerializer(profile).data)
+        form = ProfileForm(instance=profile)
+        try:
+            with transaction.atomic():
+                # The page's check (ProfileForm.save_unless_stale), on the row locked.
+                locked = type(profile)._default_manager.select_for_update().get(pk=profile.pk)
+                check_unchanged(if_match_version(request), form.version_values(locked))
+                profile = update_profile(request.tenant, data, services, actor=request.user)
+        except StaleEdit as stale:
+            detail = stale_api_detail("Le profil a été modifié", stale)
+            return Response({"detail": detail}, status=status.HTTP_412_PRECONDITION_FAILED)
+        return _with_etag(profile)
+
+
+def _with_etag(profile) -> Response:
+    """The profile, with its version (the page form's, union.stale_edits) as `ETag`."""
+    response = Response(ProfileSerializer(profile).data)
+    response["ETag"] = etag_of(ProfileForm(instance=profile).version_values(profile))
+    return response
 
 
 # --- Board -----------------------------------------------------------------------------------

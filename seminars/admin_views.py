@@ -31,7 +31,7 @@ from seminars.certificates import (
     certificate_pdf,
     present_registrations,
 )
-from seminars.check_in import read_check_in_code
+from seminars.check_in import off_day, read_check_in_code
 from seminars.door_access import DoorRefusal, check_door_access, door_only
 from seminars.evaluations import (
     evaluation_closes,
@@ -508,9 +508,7 @@ def check_in_question(request, registration: Registration, here: str, back: str)
     wrong event or a slip of the finger, and the attestation would certify a presence before the
     event took place. The organiser confirms, or goes back (`back`)."""
     seminar = registration.seminar
-    first, last = seminar.check_in_days()
-    today = timezone.localdate()
-    when = "n'a pas encore eu lieu" if today < first else "est terminé depuis plus d'une semaine"
+    day = off_day(seminar)
     name = f"{registration.prenom} {registration.nom}"
     return _render(
         request,
@@ -518,10 +516,10 @@ def check_in_question(request, registration: Registration, here: str, back: str)
         seminar,
         f"Émarger {name} aujourd'hui ?",
         registration=registration,
-        when=when,
-        today=today,
-        first=first,
-        last=last,
+        when=day.when,
+        today=day.today,
+        first=day.first,
+        last=day.last,
         action=here,
         # The button's fields, posted again with confirm=1.
         fields={

@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 
 from seminars.admin_views import attendance_response, can_organise
 from seminars.annual_report import build_year_report, default_report_year, report_years
-from seminars.check_in import read_check_in_code
+from seminars.check_in import off_day, read_check_in_code
 from seminars.evaluations import (
     evaluation_closes,
     evaluations_open_state,
@@ -967,13 +967,12 @@ def check_in_day_refusal(registration: Registration) -> str:
     """Why checking `registration` in today needs `force`: the admin's question outside the
     event's days (admin_views.check_in_question, check_in_confirm.html), in its words."""
     seminar = registration.seminar
-    first, last = seminar.check_in_days()
-    today = timezone.localdate()
-    when = "n'a pas encore eu lieu" if today < first else "est terminé depuis plus d'une semaine"
+    day = off_day(seminar)
     return (
-        f"Nous sommes le {long_date(today, weekday=False)} : l'événement « {seminar.title} » "
-        f"{when} ({date_span(seminar.start, seminar.end)}). On émarge d'ordinaire le jour de "
-        f"l'événement (du {long_date(first, weekday=False)} au {long_date(last, weekday=False)}, "
+        f"Nous sommes le {long_date(day.today, weekday=False)} : l'événement « {seminar.title} » "
+        f"{day.when} ({date_span(seminar.start, seminar.end)}). On émarge d'ordinaire le jour de "
+        f"l'événement (du {long_date(day.first, weekday=False)} au "
+        f"{long_date(day.last, weekday=False)}, "
         "pour reporter une feuille d'émargement papier). Une présence émargée aujourd'hui compte "
         "comme une participation : elle donne une attestation de présence et figure dans le "
         f"bilan de l'année. Vérifiez l'événement, ou émargez {registration.prenom} "

@@ -7,14 +7,36 @@ so a code seen by someone else gives nothing away but the fact that it is a code
 expires (a badge is printed days before the event).
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from seminars.models import Registration
 from tenants.services import portal_url
 
 SALT = "maillage.seminars.check_in"
+
+
+@dataclass(frozen=True)
+class OffDay:
+    """Checking someone in outside the event's days (SeminarPage.check_in_days): what the admin's
+    question and the API's refusal say of today against the event."""
+
+    today: date
+    first: date
+    last: date
+    when: str  # « n'a pas encore eu lieu » or « est terminé depuis plus d'une semaine »
+
+
+def off_day(seminar) -> OffDay:
+    first, last = seminar.check_in_days()
+    today = timezone.localdate()
+    when = "n'a pas encore eu lieu" if today < first else "est terminé depuis plus d'une semaine"
+    return OffDay(today, first, last, when)
 
 
 def _signer() -> signing.Signer:

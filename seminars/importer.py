@@ -43,6 +43,7 @@ from tenants.matching import (
     SUGGESTION_COUNT,
     UnknownArea,
     fold,
+    get_index,
     match_commune,
     match_in_union,
     read_area,
@@ -670,13 +671,12 @@ def _named_commune(typed: str, postal_code: str, line_hint: tuple) -> CommuneRes
     names its one commune. A name the postal code contradicts, or a postal code several
     communes share, is flagged with those communes as suggestions; an unknown postal code (a
     CEDEX's) leaves the name to decide. The name stays as typed."""
-    having = list(
-        Commune.objects.filter(codes_postaux__contains=[postal_code], current=True).order_by("nom")
-    )
+    # The matcher's index: current communes only, and no query per line of the file.
+    having = sorted(get_index().communes_of_postal_code(postal_code), key=lambda c: fold(c.nom))
     if not having:
         return resolve_commune(typed or postal_code, *line_hint)
     typed = typed.strip()
-    departements = {commune.departement_id for commune in having}
+    departements = {commune.departement for commune in having}
     hint = (departements.pop(), "departement") if len(departements) == 1 else line_hint
     found = resolve_commune(typed, *hint) if typed else None
     codes = {commune.code for commune in having}

@@ -391,6 +391,10 @@ class CommuneIndex:
             return self._decide(typed, communes, hint, level)
         return MatchResult("unknown", typed, self._suggest(fold(typed), hint, level, communes))
 
+    def communes_of_postal_code(self, code: str) -> list[CommuneRef]:
+        """The current communes that have the postal code `code` (several may share one)."""
+        return [self.by_code[c] for c in self.postal_codes.get(code, ()) if c in self.by_code]
+
     def communes_of_code(self, code: str) -> list[CommuneRef]:
         """The communes a five-character code leads to, in this order: a current commune's INSEE
         code; a municipal arrondissement's (75115: Paris); a former commune's that joined one of
@@ -402,7 +406,7 @@ class CommuneIndex:
             if found in self.by_code:
                 return [self.by_code[found]]
         former = self.former_codes.get(code, "")
-        postal = [self.by_code[c] for c in self.postal_codes.get(code, ()) if c in self.by_code]
+        postal = self.communes_of_postal_code(code)
         if former[:2] == code[:2] and former in self.by_code:
             # Also a postal code (« 01150 »): both readings are offered, the former first.
             return list(dict.fromkeys([self.by_code[former], *postal]))

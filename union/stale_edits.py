@@ -116,10 +116,17 @@ class CarriesVersion:
         Raises StaleEdit (refuse_stale then says so on the form)."""
         if not self._edits_a_row():
             return save()
-        with transaction.atomic():
-            row = type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
-            check_unchanged(posted_version(self), self.version_values(row))
-            return save()
+        return save_unless_changed(self.instance, posted_version(self), self.version_values, save)
+
+
+def save_unless_changed(row, version: str, values_of, save):
+    """`save()` in a transaction, after `row`, locked, is found with the `version` its values
+    had (`values_of(row)`: those a form or an API answer showed). Raises StaleEdit; no version:
+    saved as it is."""
+    with transaction.atomic():
+        locked = type(row)._default_manager.select_for_update().get(pk=row.pk)
+        check_unchanged(version, values_of(locked))
+        return save()
 
 
 def _label(form: forms.BaseForm, name: str, labels: dict[str, str]) -> str:

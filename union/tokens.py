@@ -12,8 +12,6 @@ calls `revoke_api_tokens` itself there.
 The token view is also throttled (scope "auth", settings.API_AUTH_THROTTLE_RATE): guessing a
 password there is as cheap as on the login page, which nginx limits (docs/operations.md)."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.urls import Resolver404, resolve
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -146,14 +144,6 @@ obtain_api_token = ObtainAPIToken.as_view()
 # signs nobody in: the answer sets no session.
 
 
-def token_user_for(request):
-    """The active person of the request's API token, read as the API's TokenAuthentication reads
-    it, for a GET or HEAD; None for another method, without a token, or with a wrong one."""
-    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" not in request.META:
-        return None
-    return token_person(request)
-
-
 def token_person(request):
     """The user of the request's API token, as the API's own TokenAuthentication reads the
     header (it takes a plain HttpRequest); None without one, or with a wrong one."""
@@ -168,27 +158,21 @@ def token_person(request):
 
 
 def accepts_api_token(view):
-    """View decorator: a GET of `view` may come with the API token instead of a session; the
-    view's own checks (a member's role) then apply to the token's person."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            request.user = token_user_for(request) or request.user
-        return view(request, *args, **kwargs)
-
-    setattr(wrapped, _TAKES_TOKEN, True)
-    return wrapped
+    """Mark `view`: a GET of it may come with the API token instead of a session. The member
+    host's middleware reads the token before any view runs (api_token_user), so the view's own
+    checks (a member's role) apply to the token's person."""
+    setattr(view, _TAKES_TOKEN, True)
+    return view
 
 
 def api_token_user(request):
-    """The token's person when the request asks a view that accepts one (accepts_api_token):
-    for the middleware, which must know who asks before the view runs (it sends anyone unknown
-    to the sign-in page); None for any other address."""
-    if "HTTP_AUTHORIZATION" not in request.META:
+    """The token's person when the request is a GET or HEAD of a view that accepts one
+    (accepts_api_token): for the middleware, which must know who asks before the view runs (it
+    sends anyone unknown to the sign-in page); None for any other request."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" not in request.META:
         return None  # most requests: no resolving
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return None
-    return token_user_for(request) if getattr(match.func, _TAKES_TOKEN, False) else None
+    return token_person(request) if getattr(match.func, _TAKES_TOKEN, False) else None

@@ -56,9 +56,9 @@ from union.params import parse_digits
 from union.spreadsheets import ImportIssue, reported_issues
 from union.stale_edits import (
     StaleEdit,
-    check_unchanged,
     etag_of,
     if_match_version,
+    save_unless_changed,
     stale_api_detail,
 )
 
@@ -268,13 +268,14 @@ class ProfileView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services = data.pop("services", None)
-        form = ProfileForm(instance=profile)
         try:
-            with transaction.atomic():
-                # The page's check (ProfileForm.save_unless_stale), on the row locked.
-                locked = type(profile)._default_manager.select_for_update().get(pk=profile.pk)
-                check_unchanged(if_match_version(request), form.version_values(locked))
-                profile = update_profile(request.tenant, data, services, actor=request.user)
+            # The page's check (ProfileForm.save_unless_stale), with If-Match's version.
+            profile = save_unless_changed(
+                profile,
+                if_match_version(request),
+                ProfileForm(instance=profile).version_values,
+                lambda: update_profile(request.tenant, data, services, actor=request.user),
+            )
         except StaleEdit as stale:
             detail = stale_api_detail("Le profil a été modifié", stale)
             return Response({"detail": detail}, status=status.HTTP_412_PRECONDITION_FAILED)

@@ -8,6 +8,7 @@ with `cid:`."""
 
 from email.message import MIMEPart
 from email.utils import make_msgid
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from seminars.check_in import check_in_png
 from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import cancellation_ics, personal_ics
 from seminars.links import event_path, make_token, manage_path, page_path, portal_path
-from seminars.models import with_slots
+from seminars.models import atelier_slot, slots_need_date, with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
 from union.mail import EmailWithInlineImages, InlineImage, send_templated
@@ -86,6 +87,9 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
         context["former_dates"] = changes.get("date")
         context["venue_changed"] = "venue" in changes
         context["former_venue"] = changes.get("venue", "")
+        context["moved_ateliers"] = mark_moved_ateliers(
+            context["ateliers"], changes.get("ateliers", {}), seminar
+        )
     if with_check_in:
         check_in_image = check_in_png(registration)
         # Unique across messages: a client keeps images of several messages side by side.
@@ -128,6 +132,22 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
             InlineImage(context["check_in_cid"], check_in_image, "image/png", CHECK_IN_FILENAME)
         )
     message.send()
+
+
+def mark_moved_ateliers(ateliers: list, moved: dict, seminar) -> list:
+    """The person's ateliers (with_slots) whose times or room changed (`moved`: id → former
+    start, end and room, services.event_changes), each given `former_slot` (as « 10 h – 12 h,
+    salle A »), said beside the new one. Returns them."""
+    with_date = slots_need_date(seminar)
+    marked = []
+    for atelier in ateliers:
+        if atelier.pk not in moved:
+            continue
+        starts_at, ends_at, room = moved[atelier.pk]
+        former = SimpleNamespace(starts_at=starts_at, ends_at=ends_at)
+        atelier.former_slot = atelier_slot(former, with_date) + (f", {room}" if room else "")
+        marked.append(atelier)
+    return marked
 
 
 def _cancellation_part(registration) -> MIMEPart:

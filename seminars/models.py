@@ -342,12 +342,22 @@ class SeminarPage(PortalPreviewMixin, Page):
         return page
 
     def when_and_where(self) -> dict:
-        """What a registrant's calendar holds of the event: its times and its place, as JSON
-        (task arguments; services.event_changes compares two)."""
+        """What a registrant's calendar holds of the event: its times and its place, and each
+        atelier's times and room (by id: [start, end, room]), as JSON (task arguments;
+        services.event_changes compares two)."""
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "venue": self.location_line,
+            "ateliers": {
+                str(atelier.pk): [
+                    atelier.starts_at.isoformat(),
+                    atelier.ends_at.isoformat(),
+                    atelier.room,
+                ]
+                for atelier in self.ateliers.all()
+                if atelier.pk and atelier.starts_at and atelier.ends_at
+            },
         }
 
     @property

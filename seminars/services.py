@@ -1617,7 +1617,8 @@ def event_changes(seminar: SeminarPage, before: dict) -> dict:
     """What moved in a registrant's calendar since `before` (SeminarPage.when_and_where):
     {"date": (former start, former end)} when the start or the end moved, {"venue": the former
     place} when the place did (the place as one line: an address saved again with other line
-    ends is the same place). Empty when nothing did."""
+    ends is the same place), {"ateliers": {id: (former start, former end, former room)}} for
+    the ateliers still there whose times or room did. Empty when nothing did."""
     now = seminar.when_and_where()
     former = (datetime.fromisoformat(before["start"]), datetime.fromisoformat(before["end"]))
     # As instants: the page read from its revision and from its row may differ in offset.
@@ -1627,7 +1628,31 @@ def event_changes(seminar: SeminarPage, before: dict) -> dict:
         changes = {}
     if before["venue"] != now["venue"]:
         changes["venue"] = before["venue"]
+    moved = {}
+    # .get: a task queued before ateliers were compared carries none.
+    for atelier_id, (start, end, room) in before.get("ateliers", {}).items():
+        if atelier_id not in now["ateliers"]:
+            continue  # removed: not a move (the organiser places its people)
+        was = (datetime.fromisoformat(start), datetime.fromisoformat(end), room)
+        new_start, new_end, new_room = now["ateliers"][atelier_id]
+        if was != (datetime.fromisoformat(new_start), datetime.fromisoformat(new_end), new_room):
+            moved[int(atelier_id)] = was
+    if moved:
+        changes["ateliers"] = moved
     return changes
+
+
+def changes_for(registration: Registration, changes: dict) -> dict:
+    """`changes` (event_changes) as they concern one person: an atelier's new time or room
+    only if she holds it. Empty when nothing she is registered for moved."""
+    if "ateliers" not in changes:
+        return changes
+    held = set(registration.ateliers.values_list("pk", flat=True))
+    mine = {pk: was for pk, was in changes["ateliers"].items() if pk in held}
+    concerned = {name: value for name, value in changes.items() if name != "ateliers"}
+    if mine:
+        concerned["ateliers"] = mine
+    return concerned
 
 
 # Off while the demo moves its own events to stay upcoming (demo._redate): nobody to tell.
@@ -1649,16 +1674,21 @@ def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> in
     SeminarPage.when_and_where): everyone confirmed or waiting who has an address is e-mailed
     once « Événement modifié : <titre> », saying what changed, before and after, with their
     personal .ics (same UID, a higher SEQUENCE: the calendar moves the event it holds) while a
-    seat is held; queued after commit, audited `seminar.change_notified`. A change of anything
-    else (title, programme), a cancelled event or one that has started: nobody. Returns how
+    seat is held; when only ateliers' times or rooms changed, only those registered for one of
+    them. Queued after commit, audited `seminar.change_notified`. A change of anything else
+    (title, programme), a cancelled event or one that has started: nobody. Returns how
     many."""
     if not _telling_event_changes.get():
         return 0
     changes = event_changes(seminar, before)
     if not changes or seminar.is_cancelled or seminar.has_started():
         return 0
+    recipients = cancellation_recipients(seminar)
+    if "date" not in changes and "venue" not in changes:
+        # Only ateliers moved: those who hold one of them.
+        recipients = recipients.filter(ateliers__in=list(changes["ateliers"])).distinct()
     with transaction.atomic():
-        ids = list(cancellation_recipients(seminar).values_list("pk", flat=True))
+        ids = list(recipients.values_list("pk", flat=True))
         if not ids:
             return 0
         # The e-mail brings the personal link (to withdraw, should the new date not suit).

@@ -100,14 +100,14 @@ def event_change_still_wanted(registration_id: int, before: dict, *, recipients:
     """Before « Événement modifié » is resent after a mail server outage: as for the other
     registrant e-mails, and the event is still not where and when it was."""
     from seminars.models import Registration
-    from seminars.services import event_changes
+    from seminars.services import changes_for, event_changes
 
     reason = registration_still_wanted(registration_id, "event_changed", recipients=recipients)
     if reason:
         return reason
     registration = Registration.objects.select_related("seminar").get(pk=registration_id)
-    if not event_changes(registration.seminar, before):
-        return "l'événement a retrouvé sa date et son lieu d'avant depuis"
+    if not changes_for(registration, event_changes(registration.seminar, before)):
+        return "l'événement a retrouvé depuis sa date, son lieu et ses ateliers d'avant"
     return ""
 
 
@@ -117,12 +117,13 @@ def send_event_changed_email(registration_id: int, before: dict) -> bool:
     """« Événement modifié »: the event someone is registered for moved (its times, its place,
     `before`: as it was); what changed, as it is when the e-mail goes, with the personal .ics."""
     from seminars.emails import send_registration_email as send
-    from seminars.services import event_changes
+    from seminars.services import changes_for, event_changes
 
     registration = _registration_due(registration_id, "event_changed")
     if registration is None:
         return False
-    changes = event_changes(registration.seminar, before)
+    # Her ateliers only: another atelier's move (or hers moved back since) is none of hers.
+    changes = changes_for(registration, event_changes(registration.seminar, before))
     if not changes:  # moved back since: the calendar holds the event as it is
         return False
     send(registration, "event_changed", changes=changes)

@@ -69,8 +69,12 @@ def editorial_overview(user) -> dict:
         "waiting": states.count(),
         "experience": experiences.count(),
     }
+    shown_guides = list(guides[:PANEL_ROWS])
+    for guide in shown_guides:
+        # A moderator reads the guides' reports but may not edit them: the guide's page then.
+        guide.editable = guide.permissions_for_user(user).can_edit()
     return {
-        "guides": list(guides[:PANEL_ROWS]),
+        "guides": shown_guides,
         "waiting_pages": waiting_pages,
         "experiences": list(experiences[:PANEL_ROWS]),
         **{f"{key}_count": count for key, count in counts.items()},

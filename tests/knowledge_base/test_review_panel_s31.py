@@ -105,3 +105,28 @@ def test_a_page_someone_cannot_approve_is_not_counted_for_them(
     text = words(page.find(id="editorial-section"))
     assert "Pages en attente de votre validation (0)" in text
     assert "Expériences des membres en attente de décision (1)" in text
+
+
+def test_a_guide_to_review_links_to_what_the_person_may_open(kb_tree):
+    """Session 36 (audit A20 #9): a moderator reads the guides to review but cannot edit them; his
+    panel's link opened « Désolé, vous n'avez pas les autorisations ». It leads to the guide's
+    page for him, to the editor for an editor."""
+    from datetime import date
+
+    from union import roles
+
+    guides, _experiences = kb_tree
+    guide = make_guide(guides, "Le guide ancien", last_reviewed=date(2020, 1, 1))
+    moderator = make_staff("moderatrice@union.test")
+    editor = make_staff("editrice@union.test", roles.EDITOR)
+    for user, href in (
+        (moderator, "/guides/le-guide-ancien/"),
+        (editor, f"/admin/pages/{guide.pk}/edit/"),
+    ):
+        client = host_client("localhost", user)
+        panel = BeautifulSoup(client.get("/admin/").content.decode(), "html.parser").find(
+            id="editorial-section"
+        )
+        link = panel.find("a", string="Le guide ancien")
+        assert link is not None and link["href"] == href, user
+        assert client.get(href).status_code == 200, user

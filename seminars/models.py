@@ -1156,6 +1156,21 @@ class EvaluationAnswer(models.Model):
         return f"{self.question} : {self.get_rating_display() if self.rating else self.text}"
 
 
+def listed_event_paths(request=None) -> set[str]:
+    """The tree paths of the live events not on invitation, read once per request: the sitemap
+    asks it for every proceedings page (one query each for the parent event, before)."""
+    cached = getattr(request, "_listed_event_paths", None)
+    if cached is None:
+        cached = set(
+            SeminarPage.objects.live()
+            .exclude(visibility=Visibility.INVITATION)
+            .values_list("path", flat=True)
+        )
+        if request is not None:
+            request._listed_event_paths = cached
+    return cached
+
+
 class ProceedingsPage(PortalPreviewMixin, Page):
     """The proceedings ("actes") of an event, published as a child of its SeminarPage."""
 
@@ -1206,8 +1221,10 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         return [block for block in self.downloads if block.value.get("document")]
 
     def get_sitemap_urls(self, request=None):
-        event = self.get_parent().specific
-        return super().get_sitemap_urls(request) if event.live and event.is_listed else []
+        # Its event's path: proceedings are its only child (parent_page_types).
+        event_path = self.path[: -self.steplen]
+        listed = event_path in listed_event_paths(request)
+        return super().get_sitemap_urls(request) if listed else []
 
     def serve(self, request, *args, **kwargs):
         # The proceedings of an invitation-only event are as private as the event itself, and

@@ -386,6 +386,26 @@ def available_years() -> list[int]:
     return list(ActivityFigure.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
+def report_years(today: date | None = None) -> list[int]:
+    """The activity report's tabs, most recent first: the years that have figures and the
+    current one, even before its first figure. A year reached only by typing `?annee=` was never
+    started: its tab lists what the year before had, each figure one link to enter."""
+    years = available_years()
+    current = latest_activity_year(today)
+    return years if current in years else sorted([current, *years], reverse=True)
+
+
+def entry_year(today: date | None = None) -> int:
+    """The year an entry proposes when none is asked (« Saisir un chiffre »): the current one
+    once its entry has begun (it has a figure), else last year, whose report is drawn up in the
+    first months of the year. The report opens on the last complete year, which is seldom the
+    one being entered."""
+    current = latest_activity_year(today)
+    if ActivityFigure.objects.filter(year=current).exists():
+        return current
+    return current - 1
+
+
 def pole_order(pole: str) -> tuple[int, str]:
     """The catalogue's poles in its order, then the member's own in alphabetical order."""
     key = fold(pole)

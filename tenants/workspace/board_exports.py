@@ -135,10 +135,17 @@ def meeting_sheet_name(member, meeting) -> str:
 
 
 def meeting_sheet_pdf(
-    member_name: str, heading: str, place: str, rows: list[list[str]], needed: int
+    member_name: str,
+    heading: str,
+    place: str,
+    rows: list[list[str]],
+    needed: int,
+    warning: str = "",
 ) -> bytes:
     """The séance's attendance sheet: one row per member in office (name, how they sit, a box
-    to sign, and whom a member prevented gave a proxy to), for the séance's minutes."""
+    to sign, and whom a member prevented gave a proxy to), for the séance's minutes. `warning`:
+    printed above the table (meetings.overdue_board_warning), so that a sheet of a board that
+    should have been replaced is not signed unawares."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.units import cm
@@ -169,9 +176,10 @@ def meeting_sheet_pdf(
             "nombre).",
             cell,
         ),
-        Spacer(1, 0.4 * cm),
-        table,
     ]
+    if warning:
+        story.append(paragraph(f"<b>{escape(warning)}</b>", cell))
+    story += [Spacer(1, 0.4 * cm), table]
     return build_pdf(
         story,
         title=f"Feuille de présence – {heading}",

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from tenants.workspace.compliance import sitting_members
+from tenants.workspace.compliance import renewal_due, sitting_members
 from tenants.workspace.models import BoardMandate, BoardMeeting, BoardMember, MeetingAttendance
 from union.formats import french_list, long_date, plural
 
@@ -32,13 +32,16 @@ def _mandates() -> list[BoardMandate]:
     return list(BoardMandate.objects.prefetch_related("members").order_by("-start", "-pk"))
 
 
+def _mandate_on(day: date, mandates: list[BoardMandate]) -> BoardMandate | None:
+    """The mandate running on `day`: begun by then and not ended before (the latest begun, as
+    compliance.current_mandate, if mandates saved before the no-overlap rule overlap).
+    `mandates`: _mandates()."""
+    return next((m for m in mandates if m.start <= day and (m.end is None or m.end >= day)), None)
+
+
 def _board_on(day: date, mandates: list[BoardMandate]) -> list[BoardMember]:
-    """Who sits on `day` in the mandate running then: begun by then and not ended before (the
-    latest begun, as compliance.current_mandate, if mandates saved before the no-overlap rule
-    overlap). `mandates`: _mandates()."""
-    mandate = next(
-        (m for m in mandates if m.start <= day and (m.end is None or m.end >= day)), None
-    )
+    """Who sits on `day` in the mandate running then (_mandate_on)."""
+    mandate = _mandate_on(day, mandates)
     return sitting_members(mandate, day) if mandate else []
 
 
@@ -46,6 +49,28 @@ def members_in_office(day: date) -> list[BoardMember]:
     """The members of the board on `day`, président(e) included: the « membres en exercice »
     the quorum is counted on."""
     return _board_on(day, _mandates())
+
+
+def overdue_board_warning(meeting: BoardMeeting, member=None) -> str:
+    """What the séance's page and its attendance sheet say when the séance falls after the
+    deadline to renew its board (compliance.renewal_due, the rule of the board page and the
+    dashboard, read on the séance's day): the members in office are then those of a board that
+    should have been replaced, and the quorum is counted on them. "" otherwise: a séance held
+    within the two months by the board still in office is lawful. `member`: whose board it is
+    (a CIAS's texts name the EPCI's authorities)."""
+    mandate = _mandate_on(meeting.date, _mandates())
+    renewal = renewal_due(mandate, meeting.date, member)
+    if renewal is None or not renewal.overdue:
+        return ""
+    return (
+        "Conseil d'administration à renouveler, délai dépassé : il devait l'être au plus tard "
+        f"le {long_date(renewal.due, weekday=False)}, après les élections municipales "
+        f"{renewal.election.rounds} (CASF R123-10). Les membres listés sont ceux de la "
+        f"mandature {mandate.label}, et le quorum est compté sur eux. "
+        f"{renewal.presidency_changed} Enregistrez le nouveau conseil (« Renouveler le "
+        "conseil », par la direction) : s'il siège à la date de la séance, ses membres "
+        "seront listés et comptés à la place de ceux-ci."
+    )
 
 
 @dataclass(frozen=True)

@@ -655,6 +655,8 @@ def meeting_detail(request, pk: int):
             "heading": meetings.meeting_heading(meeting),
             "quorum": meetings.meeting_quorum(meeting, list(rows.values()), in_office),
             "convocation_issue": meetings.convocation_issue(meeting),
+            # A board overdue for renewal sits here only because no new one was entered.
+            "overdue_board": meetings.overdue_board_warning(meeting, request.tenant),
             "attendance": [
                 (member, labels.get(member.seat, member.seat), rows.get(member.pk))
                 for member in in_office
@@ -749,6 +751,7 @@ def meeting_sheet(request, pk: int):
         meeting.place,
         [[member.full_name, labels.get(member.seat, member.seat)] for member in in_office],
         meetings.meeting_quorum(meeting, in_office=in_office).needed,
+        warning=meetings.overdue_board_warning(meeting, request.tenant),
     )
     return download_response(
         content, "pdf", board_exports.meeting_sheet_name(request.tenant, meeting)
@@ -770,9 +773,9 @@ def _year(request, default: int | None) -> int | None:
 
 @member_role_required()
 def activity_report(request):
-    years = activity.available_years()
+    asked = _year(request, None)
     # Without ?annee=: the dashboard's year (the last complete one), not one just begun.
-    year = _year(request, activity.dashboard_year() or timezone.localdate().year - 1)
+    year = asked or activity.dashboard_year() or timezone.localdate().year - 1
     report = activity.activity_report(year)
     trend_years, trends = activity.pole_trends()
     return render(
@@ -780,7 +783,11 @@ def activity_report(request):
         "workspace/activity.html",
         {
             "report": report,
-            "years": years,
+            # The current year too, before its first figure: otherwise nothing leads to it.
+            "years": activity.report_years(),
+            # « Saisir un chiffre »: the year asked, else the one being entered, which the last
+            # complete year the page opens on is not.
+            "entry_year": asked or max(year, activity.entry_year()),
             "sections": report.figures_by_pole(),
             "trend_years": trend_years,
             "trends": trends,
@@ -833,7 +840,7 @@ def activity_figure_edit(request, pk: int | None = None):
     initial = {}
     if figure is None:
         initial = {
-            "year": request.GET.get("annee") or timezone.localdate().year - 1,
+            "year": request.GET.get("annee") or activity.entry_year(),
             "pole": request.GET.get("pole", ""),
             "category": request.GET.get("categorie", ""),
         }

@@ -132,7 +132,9 @@ class GuidesToReviewView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageRepo
     column_widths = (60, 20, 20, 20)
 
     def get_queryset(self):
-        return guides_to_review()
+        # The status column (page_status_tag) reads each page's schedule and workflow: annotated
+        # and prefetched here, as Wagtail's own listings do, not two queries per row.
+        return guides_to_review().annotate_approved_schedule().prefetch_workflow_states()
 
     def export_rows(self, queryset) -> list[list]:
         """Each guide as its cells: dates as dates (Paris time), « jamais » if never reviewed."""

@@ -143,3 +143,28 @@ def test_admin_forms_of_every_page_type_open_for_editors(kb_tree):
         assert response.status_code == 200, model
         html = response.content.decode()
         assert 'name="audiences"' in html and 'type="checkbox"' in html
+
+
+def test_the_report_s_queries_do_not_grow_with_its_rows(kb_tree):
+    """Session 36 (audit A18 #3): the status column read each guide's schedule and workflow, two
+    queries a row (117 queries for a page of 50); they are annotated and prefetched."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    guides, _ = kb_tree
+    long_ago = datetime.date.today() - datetime.timedelta(days=730)
+    client = host_client("localhost", make_staff("editrice@union.test", roles.EDITOR))
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/admin/reports/guides-a-relire/").content.decode()
+        return len(captured), html
+
+    make_guide(guides, "Guide 0", last_reviewed=long_ago)
+    queries()  # the first request fills the caches
+    few, _html = queries()
+    for number in range(1, 8):
+        make_guide(guides, f"Guide {number}", last_reviewed=long_ago)
+    many, html = queries()
+    assert "Guide 7" in html
+    assert many == few

@@ -5,8 +5,9 @@ except on a later day (`make demo` loads it again on the same database): the eve
 always has an event to open, and an upcoming event whose registrations have closed is put back
 to its days ahead (_keep_upcoming)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from dateutil.easter import easter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -63,6 +64,27 @@ FONCTIONS = [
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, minute))
+
+
+def french_public_holidays(year: int) -> set[date]:
+    """The eleven public holidays of metropolitan France (Code du travail, L3133-1): the fixed
+    ones and Easter's (dateutil's computus)."""
+    easter_sunday = easter(year)
+    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
+    moving = (1, 39, 50)  # lundi de Pâques, Ascension, lundi de Pentecôte
+    return {date(year, month, day) for month, day in fixed} | {
+        easter_sunday + timedelta(days=offset) for offset in moving
+    }
+
+
+def working_day(days: int) -> int:
+    """`days` from today, moved away from today to the nearest working day (Monday to Friday,
+    not a public holiday): the demo's events fall on days a union would choose."""
+    step = 1 if days >= 0 else -1
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5 or day in french_public_holidays(day.year):
+        day += timedelta(days=step)
+    return (day - timezone.localdate()).days
 
 
 def _moved(moment: datetime | None, days: int) -> datetime | None:
@@ -284,13 +306,17 @@ def _event_of_the_day(index: SeminarIndexPage) -> None:
 def load(stdout) -> None:
     """Load this app's demo data. Idempotent."""
     index = ensure_event_index()
+    # Working days (Monday to Friday, not a public holiday): an « atelier » on Christmas Day or a
+    # séminaire on a Sunday reads as a mistake to an élue.
+    debut_day, past_day = working_day(21), working_day(-75)
+    commission_day, invitation_day = working_day(35), working_day(49)
     debut, created = _event(
         index,
         "atelier-debut-de-mandat",
         title="Atelier début de mandat : le CCAS, mode d'emploi",
         kind=Kind.ATELIER_DEBUT_MANDAT,
-        start=_at(21, 9),
-        end=_at(21, 17),
+        start=_at(debut_day, 9),
+        end=_at(debut_day, 17),
         venue_name="Hôtel du Département",
         venue_address="93 rue Carnot\n93000 Bobigny",
         access_notes="Métro ligne 5, arrêt Bobigny–Pablo Picasso. Salle accessible de plain-pied.",
@@ -299,7 +325,7 @@ def load(stdout) -> None:
         "budget du CCAS, analyse des besoins sociaux à conduire dans l'année qui suit l'élection.",
         seats=60,
         attested_duration=DAY_WITH_LUNCH,  # 9 h 00–12 h 30 and 14 h 00–17 h 00
-        registration_closes=_at(18, 23, 59),
+        registration_closes=_at(debut_day - 3, 23, 59),
         programme=_programme(
             ("9 h 00", "Accueil café", ""),
             (
@@ -319,24 +345,24 @@ def load(stdout) -> None:
         ateliers=(
             (
                 "Le budget du CCAS en pratique",
-                _at(21, 10, 30),
-                _at(21, 12, 30),
+                _at(debut_day, 10, 30),
+                _at(debut_day, 12, 30),
                 "Salle 1",
                 20,
                 "Lire un budget, préparer le débat d'orientation.",
             ),
             (
                 "Aides facultatives : fixer un règlement",
-                _at(21, 10, 30),
-                _at(21, 12, 30),
+                _at(debut_day, 10, 30),
+                _at(debut_day, 12, 30),
                 "Salle 2",
                 20,
                 "Critères, barèmes, commission d'attribution.",
             ),
             (
                 "Domiciliation et accès aux droits",
-                _at(21, 15, 0),
-                _at(21, 16, 15),
+                _at(debut_day, 15, 0),
+                _at(debut_day, 16, 15),
                 "Salle 3",
                 25,
                 "Élection de domicile, rapport annuel au préfet.",
@@ -348,15 +374,15 @@ def load(stdout) -> None:
         atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
         _register(debut, 40, atelier_ids=atelier_ids[:2])
         _register_from_bondys_space(debut, atelier_ids[2])  # the two others are full
-    _keep_upcoming(debut, 21)
+    _keep_upcoming(debut, debut_day)
 
     past, created = _event(
         index,
         "seminaire-abs-2026",
         title="Séminaire annuel : l'ABS, un outil pour décider",
         kind=Kind.SEMINAIRE,
-        start=_at(-75, 9),
-        end=_at(-75, 17),
+        start=_at(past_day, 9),
+        end=_at(past_day, 17),
         venue_name="Salle des fêtes de Pantin",
         venue_address="Place de l'Église\n93500 Pantin",
         summary="Comment les CCAS utilisent l'analyse des besoins sociaux pour orienter leur action.",
@@ -375,8 +401,8 @@ def load(stdout) -> None:
         "commission-seniors",
         title="Commission « personnes âgées et isolement »",
         kind=Kind.COMMISSION,
-        start=_at(35, 14),
-        end=_at(35, 17),
+        start=_at(commission_day, 14),
+        end=_at(commission_day, 17),
         venue_name="Siège de l'union",
         venue_address="12 avenue Jean-Jaurès\n93000 Bobigny",
         summary="Travaux de la commission : plan canicule, visites de convivialité, repérage.",
@@ -384,20 +410,20 @@ def load(stdout) -> None:
         visibility=Visibility.MEMBERS,
     )
     _event_of_the_day(index)
-    _keep_upcoming(commission, 35)
+    _keep_upcoming(commission, commission_day)
     invitation, _ = _event(
         index,
         "reunion-partenaires-caf",
         title="Réunion de travail avec la CAF (sur invitation)",
         kind=Kind.JOURNEE_ETUDE,
-        start=_at(49, 9, 30),
-        end=_at(49, 12, 30),
+        start=_at(invitation_day, 9, 30),
+        end=_at(invitation_day, 12, 30),
         venue_name="Caisse d'allocations familiales",
         summary="Échanges sur les données allocataires à l'échelle communale.",
         seats=15,
         visibility=Visibility.INVITATION,
     )
-    _keep_upcoming(invitation, 49)
+    _keep_upcoming(invitation, invitation_day)
     stdout.write(
         f"Événements : {SeminarPage.objects.count()} (calendrier /evenements/). "
         f"Lien d'invitation : {event_path(invitation)}"

@@ -39,3 +39,36 @@ def test_demo_is_idempotent_and_browsable(portal, bondy):
     assert "Atelier début de mandat" in calendar and "sur invitation" not in calendar
     assert portal.get("/evenements/atelier-debut-de-mandat/").status_code == 200
     assert portal.get("/evenements/seminaire-abs-2026/actes/").status_code == 200
+
+
+def test_the_demo_s_events_fall_on_working_days():
+    """Session 36 (audit A20): loaded on 4 December 2026, the « atelier début de mandat » fell on
+    Christmas Day and the past séminaire on a Sunday. Each event now falls on the nearest working
+    day away from today (Monday to Friday, not a public holiday)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    assert demo.french_public_holidays(2026) >= {
+        date(2026, 12, 25),
+        date(2026, 4, 6),  # lundi de Pâques
+        date(2026, 5, 14),  # Ascension
+        date(2026, 5, 25),  # lundi de Pentecôte
+    }
+    assert len(demo.french_public_holidays(2027)) == 11
+    today = timezone.localdate()
+
+    def working(day: date) -> bool:
+        return day.weekday() < 5 and day not in demo.french_public_holidays(day.year)
+
+    for days in (*range(-120, 0), *range(1, 120)):
+        moved = demo.working_day(days)
+        day = today + timedelta(days=moved)
+        assert working(day), (days, day)
+        # The nearest one, away from today: no working day skipped on the way.
+        step = 1 if days > 0 else -1
+        skipped = range(days, moved, step)
+        assert not any(working(today + timedelta(days=d)) for d in skipped), (days, moved)
+    demo.load(io.StringIO())
+    for event in SeminarPage.objects.exclude(slug="journee-non-recours-aux-droits"):
+        assert working(timezone.localdate(event.start)), event.slug

@@ -2,14 +2,16 @@
 communes, attendance sheets, counts and a message to every registrant. Union admins and event
 organisers only."""
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,7 +61,7 @@ from seminars.forms import (
     search_words,
 )
 from seminars.importer import import_registrations, result_messages
-from seminars.links import event_path
+from seminars.links import event_path, invitation_query, page_path
 from seminars.models import (
     PRESENT,
     Registration,
@@ -81,6 +83,7 @@ from seminars.retention import (
 )
 from seminars.services import (
     CANNOT_CANCEL_STARTED,
+    PRESENT_GROUP,
     EventNotCancellable,
     RegistrationError,
     cancel_event,
@@ -105,6 +108,7 @@ from seminars.stats import DOWNLOAD_FORMATS as STATS_FORMATS
 from seminars.stats import event_figures, figures_file, figures_filename
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
+from tenants.services import portal_url
 from union import roles
 from union.formats import french_list, long_date, plural, with_de
 from union.params import parse_digits
@@ -392,6 +396,10 @@ def registrations(request, pk: int):
         registrations=queryset,
         ateliers=seminar.ateliers.order_by("starts_at"),
         page_url=event_path(seminar),
+        # In full: the organiser pastes it into an invitation e-mail (as seminars.emails does).
+        invitation_url=portal_url(event_path(seminar)),
+        proceedings_message_url=proceedings_message_url(seminar),
+        reminder_state=reminder_state(seminar),
         seats_left=max(0, seminar.seats - confirmed),
         confirmed_count=confirmed,
         over_capacity=max(0, confirmed - seminar.seats),
@@ -421,6 +429,93 @@ def registrations(request, pk: int):
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
     )
+
+
+def reminder_state(seminar: SeminarPage, now=None) -> str:
+    """« Rappel automatique : … », when the reminder of services.send_due_reminders goes or went
+    for the event's present date, so that the organiser does not send a second one by hand; ""
+    for an event cancelled or begun without any reminder sent."""
+    now = now or timezone.now()
+    days = settings.SEMINAR_REMINDER_DAYS
+    # Reminded of this date: the contrary of send_due_reminders' not_reminded_of_this_date (a
+    # reminder of the date before an event was put off does not count).
+    reminded = seminar.registrations.filter(
+        reminder_sent_at__gte=seminar.start - timedelta(days=days + 1)
+    )
+    sent = reminded.aggregate(
+        count=Count("pk"), first=Min("reminder_sent_at"), last=Max("reminder_sent_at")
+    )
+    to_remind = (
+        seminar.registrations.filter(status=Status.CONFIRMED)
+        .exclude(email="")
+        .exclude(pk__in=reminded.values("pk"))
+        .count()
+    )
+    coming = not seminar.has_started(now) and not seminar.is_cancelled
+    if sent["count"]:
+        text = (
+            f"Rappel automatique : envoyé le {long_date(sent['first'], time=True)} à "
+            f"{plural(sent['count'], 'personne', 'personnes')}"
+        )
+        if timezone.localdate(sent["last"]) != timezone.localdate(sent["first"]):
+            text += f" (les dernières le {long_date(sent['last'], time=True)})"
+        text += "."
+        if coming and to_remind:
+            confirmed = plural(to_remind, "personne confirmée", "personnes confirmées")
+            verb = "le recevra" if to_remind == 1 else "le recevront"
+            text += f" {confirmed} depuis {verb} lors du prochain envoi quotidien."
+        return text
+    if not coming:
+        return ""
+    if to_remind == 0:
+        who = "les personnes confirmées qui ont une adresse e-mail (aucune pour l'instant)"
+    elif to_remind == 1:
+        who = "la personne confirmée qui a une adresse e-mail (et celles confirmées d'ici là)"
+    else:
+        who = (
+            f"les {to_remind} personnes confirmées qui ont une adresse e-mail (et celles "
+            "confirmées d'ici là)"
+        )
+    due = timezone.localdate(seminar.start) - timedelta(days=days)
+    when = (
+        f"prévu le {long_date(due)}, {plural(days, 'jour', 'jours')} avant l'événement"
+        if due > timezone.localdate(now)
+        else "part lors du prochain envoi quotidien des rappels"
+    )
+    draft = "" if seminar.live else " une fois l'événement publié"
+    return f"Rappel automatique : {when}, pour {who}{draft}. Inutile d'envoyer un rappel vous-même."
+
+
+# « Écrire aux présents que les actes sont en ligne »: the message form, filled in (`?message=`).
+PROCEEDINGS_MESSAGE = "actes"
+
+
+def proceedings_message_url(seminar: SeminarPage) -> str:
+    """The form's address, ready to tell those who came that the proceedings are published; ""
+    before the event or the proceedings."""
+    if not seminar.has_started() or seminar.get_proceedings() is None:
+        return ""
+    url = reverse("seminars_admin:email", args=[seminar.pk])
+    return f"{url}?message={PROCEEDINGS_MESSAGE}"
+
+
+def proceedings_message(seminar: SeminarPage) -> dict | None:
+    """The message to those who came, with the proceedings' full address (the invitation key
+    too for an invitation-only event: its proceedings open only with it); None without them.
+    Only filled in: the organiser reads it over and sends it."""
+    proceedings = seminar.get_proceedings() if seminar.has_started() else None
+    if proceedings is None:
+        return None
+    url = portal_url(page_path(proceedings) + invitation_query(seminar))
+    return {
+        "subject": f"Les actes de « {seminar.title} » sont en ligne",
+        "body": (
+            f"Merci d'avoir participé à « {seminar.title} ». Les actes sont en ligne : "
+            "interventions, synthèses des ateliers et documents à télécharger.\n\n"
+            f"{url}\n\nBonne lecture."
+        ),
+        "statuses": [PRESENT_GROUP],
+    }
 
 
 def filtered_atelier(filters, seminar: SeminarPage):
@@ -1170,7 +1265,10 @@ def email(request, pk: int):
     """Write to the confirmed people and/or those waiting, or to one atelier's; « M'envoyer un
     test » sends the message to the organiser alone, as a registrant will read it."""
     seminar = _seminar(request, pk)
-    form = EmailRegistrantsForm(request.POST or None, seminar=seminar)
+    filled_in = None
+    if request.GET.get("message") == PROCEEDINGS_MESSAGE:
+        filled_in = proceedings_message(seminar)
+    form = EmailRegistrantsForm(request.POST or None, seminar=seminar, initial=filled_in)
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
         recipients = form.recipients()
@@ -1210,6 +1308,7 @@ def email(request, pk: int):
         seminar,
         f"Écrire aux inscrits – {seminar.title}",
         form=form,
+        reminder_state=reminder_state(seminar),
         submit="Envoyer",
         summary_title="Le message n'est pas envoyé : des informations sont à corriger",
         status=400 if form.errors else 200,

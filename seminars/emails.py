@@ -12,15 +12,24 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_png
 from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import cancellation_ics, personal_ics
-from seminars.links import event_path, make_token, manage_path, page_path, portal_path
+from seminars.links import (
+    event_path,
+    invitation_query,
+    make_token,
+    manage_path,
+    page_path,
+    portal_path,
+)
 from seminars.models import atelier_slot, slots_need_date, with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
+from union.formats import long_date
 from union.mail import EmailWithInlineImages, InlineImage, send_templated
 from union.spreadsheets import ascii_file_name
 
@@ -99,7 +108,10 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
     if kind in ("no_seat", "event_cancelled"):
         context["calendar_url"] = portal_url(page_path(seminar.get_parent()))
         proceedings = seminar.get_proceedings()
-        context["proceedings_url"] = portal_url(page_path(proceedings)) if proceedings else ""
+        # With the invitation key: an invitation-only event's proceedings open only with it.
+        context["proceedings_url"] = (
+            portal_url(page_path(proceedings) + invitation_query(seminar)) if proceedings else ""
+        )
     if kind in ("certificate", "evaluation") and evaluation_state(registration) == "open":
         # The questionnaire de satisfaction goes to the same people at the same moment.
         context["evaluation_url"] = portal_url(portal_path("evaluate", token))
@@ -183,22 +195,39 @@ REGISTRATIONS_LIST_SUBJECT = "Vos inscriptions aux événements"
 
 
 def status_phrase(registration) -> str:
-    """« confirmée », « en liste d'attente, 2e position »: a registration's status in the list of
-    « Retrouver mes inscriptions »."""
+    """« confirmée », « en liste d'attente, 2e position », « présence enregistrée »: a
+    registration's status in the list of « Retrouver mes inscriptions »."""
     if registration.seminar.cancelled_at is not None:
         return "événement annulé"
+    if registration.seminar.has_ended():  # listed only if she was checked in
+        return "présence enregistrée"
     if registration.status == "waitlisted":
         position = registration.waiting_position_label
         return f"en liste d'attente, {position} position" if position else "en liste d'attente"
     return "confirmée"
 
 
+def link_gives(registration) -> str:
+    """What the personal link of a past event she came to gives, for the list of « Retrouver
+    mes inscriptions »: her attestation, the proceedings once published, the questionnaire
+    while it is open (as the personal page shows them)."""
+    seminar = registration.seminar
+    gives = ["votre attestation de présence (PDF)"]
+    if seminar.get_proceedings() is not None:
+        gives.append("les actes de l'événement")
+    if evaluation_state(registration) == "open":
+        closes = long_date(timezone.localtime(evaluation_closes(seminar)))
+        gives.append(f"le questionnaire de satisfaction (jusqu'au {closes})")
+    return " et ".join([", ".join(gives[:-1]), gives[-1]]) if len(gives) > 1 else gives[0]
+
+
 def send_registrations_list(registrations: list) -> None:
     """« Retrouver mes inscriptions »: one e-mail to the registrations' address (they share it)
     listing each event with its date, its place, the registration's status and a fresh personal
-    link. Each card names its registrant: a mairie's shared mailbox may hold the maire's and an
-    adjoint's. A reply reaches the organiser when every listed event has the same one (events
-    with different organisers: no address would be the right one)."""
+    link: the events to come first, then the past ones she came to, each saying what its link
+    gives (link_gives). Each card names its registrant: a mairie's shared mailbox may hold the
+    maire's and an adjoint's. A reply reaches the organiser when every listed event has the same
+    one (events with different organisers: no address would be the right one)."""
     entries = [
         {
             "registration": registration,
@@ -207,13 +236,19 @@ def send_registrations_list(registrations: list) -> None:
             "status": status_phrase(registration),
             "manage_url": portal_url(portal_path("manage", make_token(registration))),
             "page_url": portal_url(event_path(registration.seminar)),
+            "past": registration.seminar.has_ended(),
+            "gives": link_gives(registration) if registration.seminar.has_ended() else "",
         }
         for registration in registrations
     ]
     send_templated(
         REGISTRATIONS_LIST_SUBJECT,
         "seminars/email/find_registrations",
-        {"entries": entries, "find_url": portal_url(portal_path("find_registrations"))},
+        {
+            "upcoming": [entry for entry in entries if not entry["past"]],
+            "past": [entry for entry in entries if entry["past"]],
+            "find_url": portal_url(portal_path("find_registrations")),
+        },
         [registrations[0].email],
         reply_to=_shared_reply_to([registration.seminar for registration in registrations]),
         headers=AUTOMATIC,

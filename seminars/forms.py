@@ -20,6 +20,7 @@ from seminars.models import (
 )
 from seminars.phones import PhoneField
 from seminars.services import (
+    PRESENT_GROUP,
     CommuneResolution,
     RegistrationData,
     RegistrationError,
@@ -27,12 +28,13 @@ from seminars.services import (
     check_atelier_choice,
     edit_commune_text,
     find_registration,
+    message_recipients,
     registration_edit_values,
     resolve_commune,
 )
 from tenants.fields import AreaHintField
 from tenants.matching import INSEE_CODE
-from union.formats import plural
+from union.formats import long_date, plural
 from union.stale_edits import carry_version
 from union.submit_once import new_form_id
 
@@ -635,8 +637,9 @@ class CancelEventForm(forms.Form):
 
 
 class EmailRegistrantsForm(forms.Form):
-    """The organiser's message: to the confirmed people and/or those waiting, or only to one
-    atelier's; or, first, a test to the organiser alone."""
+    """The organiser's message: to the confirmed people and/or those waiting, or, once the event
+    has started, to those who came (« Présents »); or only to one atelier's; or, first, a test to
+    the organiser alone."""
 
     subject = forms.CharField(label="Objet", max_length=200)
     body = forms.CharField(
@@ -652,6 +655,7 @@ class EmailRegistrantsForm(forms.Form):
         choices=[
             (Registration.Status.CONFIRMED, "Inscriptions confirmées"),
             (Registration.Status.WAITLISTED, "Liste d'attente"),
+            (PRESENT_GROUP, "Présents (personnes émargées)"),
         ],
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
@@ -681,6 +685,15 @@ class EmailRegistrantsForm(forms.Form):
     def __init__(self, *args, seminar, **kwargs):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
+        groups = self.fields["statuses"]
+        if seminar.has_started():
+            groups.help_text = (
+                "« Présents » : les personnes émargées (pour écrire que les actes sont en ligne) ; "
+                "avec un atelier choisi, celles marquées présentes à cet atelier."
+            )
+        else:
+            # Nobody came yet: the box is not shown, and clean_statuses refuses it if posted.
+            groups.widget.choices = [c for c in groups.choices if c[0] != PRESENT_GROUP]
         ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
         if not ateliers:
             del self.fields["atelier"]
@@ -691,11 +704,22 @@ class EmailRegistrantsForm(forms.Form):
             *((a.pk, f"{a.title} – {atelier_slot(a, with_date)}") for a in ateliers),
         ]
 
+    def clean_statuses(self):
+        groups = self.cleaned_data["statuses"]
+        if PRESENT_GROUP in groups and not self.seminar.has_started():
+            raise forms.ValidationError(
+                "« Présents » se choisit une fois l'événement commencé, le "
+                f"{long_date(self.seminar.start, time=True)} : personne n'a encore été émargé. "
+                "Cochez les inscriptions confirmées ou la liste d'attente."
+            )
+        return groups
+
     def recipients(self):
-        """The registrations the message is for (with an address or not), by name."""
-        chosen = self.seminar.registrations.filter(status__in=self.cleaned_data["statuses"])
-        if self.cleaned_data.get("atelier"):
-            chosen = chosen.filter(ateliers=self.cleaned_data["atelier"])
+        """The registrations the message is for (with an address or not), by name: the people
+        email_registrants sends it to, and those without an address (message_recipients)."""
+        chosen = message_recipients(
+            self.seminar, self.cleaned_data["statuses"], self.cleaned_data.get("atelier")
+        )
         return chosen.order_by("nom", "prenom", "pk")
 
 

@@ -1,5 +1,6 @@
 """Signed links: a registrant manages their registration without an account."""
 
+from datetime import UTC
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from tenants.services import portal_urlconf
+from tenants.services import portal_url, portal_urlconf
 
 SALT = "maillage.seminars.registration"
 
@@ -123,3 +124,42 @@ def ics_path(seminar) -> str:
 def portal_path(name: str, *args) -> str:
     """A seminars view's path on the portal, whatever URLconf is active."""
     return reverse(f"seminars:{name}", args=args, urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+
+
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+OUTLOOK_CALENDAR = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+def calendar_links(seminar, request=None) -> dict[str, str]:
+    """« Ajouter à Google Agenda » and « Ajouter à Outlook » for one event, beside its .ics
+    (Google Agenda on Android does not import a downloaded .ics). Both open the web calendar's
+    new-event form filled in with the event as anyone may see it: its title, its times in UTC,
+    its place and, in the details, its page's address (with the invitation key that page needs,
+    nothing more). Never a personal link, even on the personal page: a town hall's shared
+    agenda shows the details to every colleague (seminars.ics, personal_ics)."""
+    start = seminar.start.astimezone(UTC)
+    end = seminar.end.astimezone(UTC)
+    location = seminar.location_line
+    details = f"Page de l'événement\u00a0: {portal_url(event_path(seminar), request)}"
+    google = {
+        "action": "TEMPLATE",
+        "text": seminar.title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": location,
+    }
+    outlook = {
+        # path and rru: what Outlook's own « add event » links carry, without which some
+        # accounts open the calendar instead of the new event's form.
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": seminar.title,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "location": location,
+        "body": details,
+    }
+    return {
+        "google": f"{GOOGLE_CALENDAR}?{urlencode(google)}",
+        "outlook": f"{OUTLOOK_CALENDAR}?{urlencode(outlook)}",
+    }

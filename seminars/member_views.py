@@ -5,29 +5,63 @@ until the event's cut-off for changes."""
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from seminars.dashboard import territory_label
 from seminars.forms import MemberRegistrationForm
 from seminars.links import page_path
-from seminars.models import Registration
+from seminars.models import Fonction, Registration
 from seminars.services import RegistrationError, cancel_registration, register_person
 from seminars.views import find_upcoming_event
 from tenants.access import WRITE_ROLES, member_role_required
+from tenants.matching import fold
 from tenants.services import portal_url
+from tenants.workspace.meetings import members_in_office
+from tenants.workspace.models import BoardMember
+
+
+def board_in_office() -> list[BoardMember]:
+    """The member's board today (this schema's), by name: whom « Inscrire quelqu'un » offers
+    to fill in from the board instead of typing them again."""
+    return sorted(
+        members_in_office(timezone.localdate()),
+        key=lambda person: (fold(person.last_name), fold(person.first_name)),
+    )
+
+
+def board_member_initial(board: list[BoardMember], asked: str | None, member) -> dict:
+    """The form's first values for the board member `asked` (?membre=<id>, one of `board`):
+    names and the fonction of the seat. {} for an id not in the board."""
+    person = next((p for p in board if str(p.pk) == (asked or "")), None)
+    if person is None:
+        return {}
+    if person.seat == BoardMember.Seat.PRESIDENT:
+        # A CCAS's president is the maire; a CIAS's, the EPCI's president.
+        fonction = Fonction.PRESIDENT_CCAS if member.is_cias else Fonction.MAIRE
+    elif person.is_vice_president:
+        fonction = Fonction.VICE_PRESIDENT_CCAS
+    else:
+        fonction = Fonction.MEMBRE_CA
+    return {"nom": person.last_name, "prenom": person.first_name, "fonction": fonction}
 
 
 @member_role_required(*WRITE_ROLES)
 def register_for_member(request, pk: int):
-    """A director or an agent registers someone for an upcoming event the union lists."""
+    """A director or an agent registers someone for an upcoming event the union lists: anyone,
+    or a member of the board in office, whose names and fonction `?membre=<id>` fills in."""
     seminar = find_upcoming_event(pk)
     state = seminar.registration_state()
     form = None
+    board = board_in_office()
     if state == "open":
         form = MemberRegistrationForm(
             request.POST if request.method == "POST" else None,  # an empty POST is an error
             seminar=seminar,
             disable_full=True,
-            initial={"commune": request.tenant.commune.nom},
+            initial={
+                "commune": request.tenant.commune.nom,
+                **board_member_initial(board, request.GET.get("membre"), request.tenant),
+            },
         )
         if form.is_valid():  # never for an unbound form (a GET)
             try:
@@ -65,6 +99,7 @@ def register_for_member(request, pk: int):
         "seats_left": seminar.seats_left(),
         "territory": territory_label(request.tenant),
         "state": state,
+        "board": board,
     }
     return render(request, "seminars/member_register.html", context, status=status)
 

@@ -1137,20 +1137,38 @@ def send_new_link(seminar: SeminarPage, email: str) -> bool:
     return True
 
 
+# How far back « Retrouver mes inscriptions » lists the events a person came to: a year of
+# rencontres, whose attestations an élue hands in (within the retention period, see below).
+LISTED_PAST = timedelta(days=365)
+
+
 def listed_registrations(email: str) -> QuerySet:
-    """The registrations « Retrouver mes inscriptions » lists for an address: confirmed or
-    waiting, to live events not over yet, whatever their visibility (they are the person's
-    own), in the order of the events."""
+    """The registrations « Retrouver mes inscriptions » lists for an address, whatever their
+    events' visibility (they are the person's own), live events only: confirmed or waiting, to
+    events not over yet; then those where she was present (checked in) at an event that ended
+    within LISTED_PAST, whose link gives her attestation, the proceedings and the questionnaire.
+    Never an anonymised one (retention, erasure): the window also stops at
+    SEMINAR_PERSONAL_DATA_KEPT_DAYS, should it be set shorter. Upcoming events first, then the
+    past ones, each in the order of the events."""
+    now = timezone.now()
+    kept = timedelta(days=settings.SEMINAR_PERSONAL_DATA_KEPT_DAYS)
+    upcoming = Q(status__in=[Status.CONFIRMED, Status.WAITLISTED], seminar__end__gt=now)
+    attended = PRESENT & Q(
+        seminar__end__lte=now,
+        seminar__end__gt=now - min(LISTED_PAST, kept),
+        seminar__cancelled_at__isnull=True,
+    )
     return (
         Registration.objects.filter(
+            upcoming | attended,
             email=(email or "").strip().lower(),
-            status__in=[Status.CONFIRMED, Status.WAITLISTED],
             seminar__live=True,
-            seminar__end__gt=timezone.now(),
+            anonymised_at__isnull=True,
         )
         .exclude(email="")
         .select_related("seminar")
-        .order_by("seminar__start", "seminar_id")
+        .alias(past=Q(seminar__end__lte=now))
+        .order_by("past", "seminar__start", "seminar_id")
     )
 
 
@@ -1169,8 +1187,9 @@ def forget_list_notices(now: datetime) -> int:
 
 
 def send_registrations_list(email: str) -> bool:
-    """« Retrouver mes inscriptions »: queue ONE e-mail to `email` listing its registrations to
-    the events not over yet, each with a fresh personal link (counted in `links_sent`). Nothing
+    """« Retrouver mes inscriptions »: queue ONE e-mail to `email` listing its registrations
+    (listed_registrations: to the events not over yet, and those of the last year where she was
+    present), each with a fresh personal link (counted in `links_sent`). Nothing
     when there is nothing to list, nor within PUBLIC_NOTICE_INTERVAL of the last list sent to
     the address (whoever types it causes the e-mail). The caller always answers the same way,
     so that nobody learns whether an address is registered. Whether it was queued."""
@@ -1447,6 +1466,30 @@ def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:
     return first_free(base, lambda slug: index.get_children().filter(slug=slug).exists())
 
 
+# The organiser's message's group of the people who came (EmailRegistrantsForm's « Présents »),
+# beside the statuses: « les actes sont en ligne », after the event.
+PRESENT_GROUP = "present"
+
+
+def message_recipients(seminar: SeminarPage, groups: list[str], atelier_id: int | None = None):
+    """Whom « Écrire aux inscrits » writes to, with an address or not (the form names those
+    without one): the registrations whose status is among `groups`, and with PRESENT_GROUP those
+    checked in (models.PRESENT). With `atelier_id`, a status group means the people who chose
+    the atelier, « Présents » those marked present at it (attendance.presence_filter: people
+    change rooms on the day). The form's list and the e-mails sent read this one rule."""
+    # Imported here: seminars.attendance imports this module.
+    from seminars.attendance import presence_filter
+
+    chosen = Q(status__in=[group for group in groups if group != PRESENT_GROUP])
+    if atelier_id:
+        chose_it = Registration.ateliers.through.objects.filter(atelier_id=atelier_id)
+        chosen &= Q(pk__in=chose_it.values("registration_id"))
+    if PRESENT_GROUP in groups:
+        # Still confirmed, as every count of presences (attendance.counted_presences).
+        chosen |= (PRESENT & presence_filter(atelier_id, True)) if atelier_id else PRESENT
+    return seminar.registrations.filter(chosen)
+
+
 def email_registrants(
     seminar: SeminarPage,
     subject: str,
@@ -1457,12 +1500,11 @@ def email_registrants(
     actor=None,
     form_id: str = "",
 ) -> int:
-    """Send one message to every registrant with an e-mail (one e-mail each, no shared list);
-    with `atelier_id`, only to that atelier's people. `form_id`: the form's one-time id
-    (union.submit_once): the same form posted again sends nothing and raises AlreadySubmitted."""
-    registrations = seminar.registrations.filter(status__in=statuses).exclude(email="")
-    if atelier_id:
-        registrations = registrations.filter(ateliers=atelier_id)
+    """Send one message to every registrant with an e-mail (one e-mail each, no shared list):
+    `statuses` are the form's groups, « present » included, `atelier_id` narrows them to an
+    atelier (message_recipients). `form_id`: the form's one-time id (union.submit_once): the
+    same form posted again sends nothing and raises AlreadySubmitted."""
+    registrations = message_recipients(seminar, statuses, atelier_id).exclude(email="")
     with transaction.atomic():
         check_first_submission("seminar.emailed", form_id)
         ids = list(registrations.values_list("pk", flat=True))

@@ -166,16 +166,17 @@ def registrations_list_still_wanted(
     from seminars.services import listed_registrations
 
     if not listed_registrations(email).filter(pk__in=registration_ids).exists():
-        return "aucune de ces inscriptions n'est plus à venir à cette adresse"
+        return "aucune de ces inscriptions n'est plus à lister à cette adresse"
     return ""
 
 
 @task
 @delivering_directly(still_wanted=registrations_list_still_wanted)
 def send_registrations_list_email(email: str, registration_ids: list[int]) -> bool:
-    """« Retrouver mes inscriptions »: one e-mail listing an address's registrations to come,
-    each with a fresh personal link, read again as they are when it goes (one cancelled, moved
-    to another address or whose event ended since is left out; nothing goes if none is left)."""
+    """« Retrouver mes inscriptions »: one e-mail listing an address's registrations to come and
+    its past ones where she was present (services.listed_registrations), each with a fresh
+    personal link, read again as they are when it goes (one cancelled, moved to another address
+    or no longer listed since is left out; nothing goes if none is left)."""
     from seminars.emails import send_registrations_list
     from seminars.services import listed_registrations
 

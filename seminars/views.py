@@ -42,6 +42,7 @@ from seminars.links import SALT as LINK_SALT
 from seminars.links import (
     LinkExpired,
     LinkInvalid,
+    calendar_links,
     event_path,
     ics_path,
     invitation_query,
@@ -294,6 +295,11 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "proceedings_url": page_path(proceedings) + invitation_query(page) if proceedings else "",
         "calendar_url": page_path(page.get_parent()),
         "ics_url": ics_path(page) if saved else "",
+        # « Google Agenda » and « Outlook » beside the .ics, for an event still to come (a
+        # preview's request is Wagtail's dummy one: the portal's configured address).
+        "calendar_links": calendar_links(page, None if preview else request)
+        if saved and not page.is_past and not page.is_cancelled
+        else {},
         # No « Recevoir mon lien » for a cancelled event: its personal page has nothing to do.
         "resend_url": portal_path("resend_link", page.pk)
         if saved and not page.is_cancelled
@@ -704,6 +710,10 @@ def manage_registration(request, token: str):
         "ics_url": portal_path("personal_ics", token)
         if registration.calendar_file_available
         else "",
+        # The event's, as on its page: never this link, which a shared agenda would show.
+        "calendar_links": calendar_links(seminar, request)
+        if registration.calendar_file_available
+        else {},
         "ended": ended,
         "proceedings_url": page_path(proceedings) + invitation_query(seminar)
         if proceedings
@@ -890,17 +900,18 @@ def resend_link(request, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def find_registrations(request):
     """« Retrouver mes inscriptions » (portal only): one e-mail listing an address's
-    registrations to come, each with its personal link, for whoever lost them or is registered
-    for several events. The answer never says whether the address is registered; a refused
-    address comes back (400) with what was typed."""
+    registrations to come and those of the last year where she was present (attestations),
+    each with its personal link, for whoever lost them or is registered for several events. The
+    answer never says whether the address is registered; a refused address comes back (400)
+    with what was typed."""
     form = FindRegistrationsForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         send_registrations_list(form.cleaned_data["email"])
         messages.success(
             request,
-            "Si des inscriptions existent avec cette adresse pour des événements à venir, leur "
-            "liste y est envoyée, avec le lien personnel de chacune "
-            f"{AT_MOST_EVERY_TEN_MINUTES}.",
+            "Si des inscriptions existent avec cette adresse pour des événements à venir, ou "
+            "des douze derniers mois avec votre présence enregistrée, leur liste y est envoyée, "
+            f"avec le lien personnel de chacune {AT_MOST_EVERY_TEN_MINUTES}.",
         )
         return HttpResponseRedirect(portal_path("find_registrations"))
     calendar = SeminarIndexPage.objects.live().first()

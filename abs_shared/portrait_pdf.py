@@ -107,12 +107,14 @@ def page_text(template: str, context: dict) -> str:
 
 
 def value_sources(context: dict) -> list[str]:
-    """The sources of the values shown, the subject's then the references', each once."""
+    """The sources of the values shown, the subject's, the references' then the chosen
+    communes' (views.portrait_context), each once."""
     sources = []
     for item in context["items"]:
         result = item["result"]
         sources.append(result["source"])
         sources += [ref["source"] for ref in result["references"]]
+        sources += [other["source"] for other in item.get("chosen", [])]
     return [source for source in dict.fromkeys(sources) if source]
 
 

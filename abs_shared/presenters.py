@@ -744,14 +744,24 @@ def portrait_table(
     changes: dict[str, dict | None] | None = None,
     year: int | None = None,
     member_space: bool = False,
+    *,
+    chosen: list = (),
+    beside: dict[str, list[dict]] | None = None,
 ) -> ShownTable:
     """One row per indicator: its year, value and change since the previous published year,
-    then its territories, the members' (and peers') median and rank (when enough values make
-    them: MIN_PUBLISHERS), and the value's source. `year` is the year chosen by the visitor, if
-    any (else each indicator shows its latest)."""
+    then the communes a visitor chose (`chosen`, their values of the row's year in `beside`, by
+    indicator code: comparisons.chosen_communes_values), its territories, the members' (and
+    peers') median and rank (when enough values make them: MIN_PUBLISHERS), and the value's
+    source. `year` is the year chosen by the visitor, if any (else each indicator shows its
+    latest)."""
     said = WORDS[subject.kind]
     changes = changes or {}
+    beside = beside or {}
     headers = ["Indicateur", "Année", "Valeur", CHANGE_HEADER]
+    # As the comparison page's rows, after the subject and before its territories; named with
+    # their code in the files too (two communes may share a name).
+    chosen_headers = [chosen_header(commune) for commune in chosen]
+    headers += chosen_headers
     # The subject's territories, not a result's: a count has no reference line. « Paris » under
     # « Territoires de référence » beside the commune of Paris says it is the département.
     shape = {"kind": subject.kind, "code": subject.code, "nom": subject.nom}
@@ -771,12 +781,20 @@ def portrait_table(
         headers += ["Médiane des communes comparables", "Rang parmi les communes comparables"]
         statistics.append(("Communes comparables", 2))
     headers.append("Source")
-    groups = [("", 4), ("Territoires de référence", len(territories)), *statistics]
+    groups = [
+        ("", 4),
+        (CHOSEN_GROUP, len(chosen_headers)),
+        ("Territoires de référence", len(territories)),
+        *statistics,
+    ]
     table = ShownTable(
         caption=portrait_caption(subject, results, year),
         headers=headers,
         header_groups=[(label, span) for label, span in groups if span],
-        column_labels=headers[:4] + territories + ["Médiane", "Rang"] * len(statistics),
+        column_labels=headers[:4]
+        + chosen_headers
+        + territories
+        + ["Médiane", "Rang"] * len(statistics),
         last_column_under_row_header=True,
     )
     too_few_shown = False
@@ -791,6 +809,11 @@ def portrait_table(
         if indicator.is_count:  # the raw figure and its change only
             row += [Cell(DASH, numeric=True)] * (len(headers) - 1 - len(row))
         else:
+            # Published values only, « s » for a secret, « n.d. » without a value that year.
+            row += [
+                value_cell(indicator, other["value"], other["status"])
+                for other in beside.get(indicator.code, [])
+            ]
             row += [
                 value_cell(indicator, ref["value"], ref["status"]) for ref in result["references"]
             ]
@@ -815,11 +838,27 @@ def portrait_table(
     if neutral := neutral_rank_note([indicator for indicator, _result in results]):
         table.notes.append(neutral)
     table.notes.append(CHANGE_NOTE)
+    if chosen:
+        table.notes.append(CHOSEN_NOTE)
     if too_few_shown:
         table.notes.append(too_few_table_note(said.group, member_space))
     if any(result.get("secret_in_pool") for _indicator, result in results):
         table.notes.append(SECRET_IN_POOL_NOTE)
     return table
+
+
+CHOSEN_GROUP = "Communes choisies"
+CHOSEN_NOTE = (
+    "Communes choisies\u00a0: valeurs publiées par leur CCAS pour l'année de la ligne\u00a0; "
+    "«\u00a0n.d.\u00a0» sans valeur publiée cette année-là, «\u00a0s\u00a0» pour une valeur "
+    "secrète\u00a0; «\u00a0–\u00a0» pour un effectif, qui ne se compare pas à celui d'une "
+    "autre commune."
+)
+
+
+def chosen_header(commune) -> str:
+    """A chosen commune's column: « Montreuil (93048) »."""
+    return f"{commune.nom} ({commune.code})"
 
 
 def territories_note(name: str) -> str:

@@ -452,11 +452,13 @@ def portrait_context(
     overrides: Overrides | None = None,
     year: int | None = None,
     member_space: bool = False,
+    chosen: list[Commune] = (),
 ) -> dict:
     """Every indicator the commune or intercommunality has, for its latest year or for `year`
     (ignored unless the subject has values that year), beside references and peers, with its
     change since the previous published year. `member_space`: read by the subject's own CCAS
-    or CIAS."""
+    or CIAS; `chosen`: communes set beside a commune, their published values of each row's
+    year (as on the comparison page: comparisons.chosen_communes_values)."""
     points = subject_points(subject, overrides)
     years = available_years(points)
     year = year if year in years else None
@@ -486,15 +488,30 @@ def portrait_context(
             if items[-1]["too_few"]
             else ""
         )
+        # A count is compared with no other commune (presenters.COUNT_NOTE): no query for it.
+        items[-1]["chosen"] = (
+            chosen_communes_values(indicator, result["year"], list(chosen), result)
+            if chosen and not indicator.is_count
+            else []
+        )
     shown = [(i["indicator"], i["result"]) for i in items]
     changes = {
         indicator.code: change_since_previous(indicator, points, shown_year)
         for indicator, shown_year in pairs
     }
-    table = presenters.portrait_table(subject, shown, changes, year, member_space)
+    table = presenters.portrait_table(
+        subject,
+        shown,
+        changes,
+        year,
+        member_space,
+        chosen=list(chosen),
+        beside={i["indicator"].code: i["chosen"] for i in items},
+    )
     sources = [r["source"] for r in results] + [
         ref["source"] for r in results for ref in r["references"]
     ]
+    sources += [other["source"] for item in items for other in item["chosen"]]
     return {
         "subject": subject,
         "words": presenters.WORDS[subject.kind],
@@ -524,9 +541,21 @@ def render_portrait(request, subject: Subject, overrides: Overrides | None = Non
     portrait, to print), for the year asked (`?annee=`) or each indicator's latest. A year that
     is not one of the subject's is ignored and said so on the page (never an error)."""
     asked = request.GET.get("annee", "").strip()
+    choices, chosen = portrait_communes(request, subject)
     context = (
-        portrait_context(subject, overrides, asked_year(request), extra.get("member_space", False))
+        portrait_context(
+            subject, overrides, asked_year(request), extra.get("member_space", False), chosen
+        )
         | extra
+    )
+    # The comparison page's control, and the choice kept by every link of the page.
+    context["choices"] = choices
+    context["chosen_codes"] = [commune.code for commune in chosen]
+    context["max_chosen"] = MAX_CHOSEN
+    context["chosen_query"] = chosen_query(chosen)
+    context["query"] = urlencode(
+        ([("annee", context["year"])] if context["year"] else [])
+        + [("avec", commune.code) for commune in chosen]
     )
     served = context.get("served", True)
     context["nothing_published"] = presenters.nothing_published(
@@ -630,17 +659,29 @@ def subject_portrait(request, subject: Subject):
 MAX_CHOSEN = 5
 
 
-def publishing_communes(indicator: Indicator, subject: Subject) -> list[Commune]:
-    """The other communes whose CCAS published the indicator (any year), by name."""
-    pooled = PublishedValue.objects.of_communes().filter(indicator=indicator)
+def publishing_communes(indicator: Indicator | None, subject: Subject) -> list[Commune]:
+    """The other communes whose CCAS published the indicator (any year; `None`: any indicator,
+    the portrait's choices), by name."""
+    pooled = PublishedValue.objects.of_communes()
+    if indicator is not None:
+        pooled = pooled.filter(indicator=indicator)
     communes = Commune.objects.filter(code__in=pooled.values("commune")).exclude(code=subject.code)
     return sorted_by_name(communes)
 
 
-def chosen_communes(request, choices: list[Commune], subject: Subject) -> list[Commune]:
+def chosen_communes(
+    request,
+    choices: list[Commune],
+    subject: Subject,
+    *,
+    unpublished: str = "pas publié cet indicateur",
+    quiet: bool = False,
+) -> list[Commune]:
     """The communes asked with `?avec=<insee>` (repeatable), in the order asked, at most
     MAX_CHOSEN; a code that is not among `choices` is ignored and said so (the page's own
-    commune apart: it is no unknown code)."""
+    commune apart: it is no unknown code). The comparison page and the portrait share it:
+    `unpublished` says what a refused commune did not publish; `quiet`: no message (a file,
+    or codes only carried along to the next page)."""
     by_code = {commune.code: commune for commune in choices}
     chosen, refused, beyond, itself = [], [], 0, False
     for code in dict.fromkeys(c.strip() for c in request.GET.getlist("avec") if c.strip()):
@@ -652,21 +693,21 @@ def chosen_communes(request, choices: list[Commune], subject: Subject) -> list[C
             chosen.append(by_code[code])
         else:
             beyond += 1
-    if _export_format(request):  # a file carries no message: it would wait for the next page
+    # A file carries no message: it would wait for the next page.
+    if quiet or _export_format(request) or request.GET.get("export") == PDF:
         return chosen
     if itself:
         messages.warning(
             request,
             f"Commune ignorée : {subject.code} est la commune de cette page ({subject.nom}), "
-            "déjà en tête du tableau.",
+            "déjà dans le tableau.",
         )
     if refused:
         messages.warning(
             request,
             # At most ten codes repeated back: a long query string must not make a long page.
             f"Commune(s) ignorée(s) : {', '.join(refused[:10])}{' …' if len(refused) > 10 else ''}"
-            " (code inconnu ou commune n'ayant pas "
-            "publié cet indicateur).",
+            f" (code inconnu ou commune n'ayant {unpublished}).",
         )
     if beyond:
         messages.warning(
@@ -697,6 +738,23 @@ def _communes_beside(
     return choices, chosen_communes(request, choices, subject)
 
 
+def portrait_communes(request, subject: Subject, *, quiet: bool = False):
+    """The communes that may be set beside a commune's portrait (those whose CCAS published
+    anything) and those asked (`?avec=`), checked as on the comparison page. None for an
+    intercommunality, as on its comparison page. `quiet`: no message, for the codes a comparison
+    page carries to its other indicators and back to the portrait."""
+    if not subject.is_commune:
+        return [], []
+    choices = publishing_communes(None, subject)
+    chosen = chosen_communes(request, choices, subject, unpublished="rien publié", quiet=quiet)
+    return choices, chosen
+
+
+def chosen_query(chosen: list[Commune]) -> str:
+    """The choice as the links that keep it write it: « avec=93048&avec=93066 »."""
+    return urlencode([("avec", commune.code) for commune in chosen])
+
+
 def render_comparison(
     request,
     subject: Subject,
@@ -719,6 +777,18 @@ def render_comparison(
     context["choices"] = choices
     context["chosen_codes"] = [commune.code for commune in chosen]
     context["max_chosen"] = MAX_CHOSEN
+    # The portrait's choice goes on to the subject's other indicators and back to the portrait,
+    # a commune this indicator does not offer included (kept in the form as a hidden field; a
+    # count's form offers no choice and keeps none: its links do).
+    _offered, carried = portrait_communes(request, subject, quiet=True)
+    offered = {commune.code for commune in choices}
+    context["kept_codes"] = (
+        [] if indicator.is_count else [c.code for c in carried if c.code not in offered]
+    )
+    context["carried_query"] = chosen_query(carried)
+    context["other_indicators"] = Indicator.objects.filter(
+        code__in=latest_years(subject, overrides)
+    ).exclude(code=indicator.code)
     suffix = "-serie" if request.GET.get("tableau") == "serie" else ""
     shown_year = context["year"] or "aucune-annee"
     return export_or_render(

@@ -186,7 +186,9 @@ class SeminarPage(PortalPreviewMixin, Page):
     # the database by with_content_json, so that publishing an older revision, or a draft
     # opened before the cancellation, does not bring a cancelled event back.
     cancelled_at = models.DateTimeField("annulé le", null=True, blank=True, editable=False)
-    cancellation_message = models.TextField("message de l'annulation", blank=True, editable=False)
+    cancellation_message = models.TextField(
+        "message de l'annulation", blank=True, editable=False, default="", db_default=""
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("kind"),
@@ -848,7 +850,7 @@ class Registration(models.Model):
     email = models.EmailField("e-mail", blank=True)
     # Optional, for the organisers to call someone on the morning of the event; stored as
     # seminars.phones.normalise_phone writes it (« 06 12 34 56 78 », « +32 2 123 45 67 »).
-    phone = models.CharField("téléphone", max_length=30, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True, default="", db_default="")
     commune = models.ForeignKey(
         "tenants.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -894,7 +896,7 @@ class Registration(models.Model):
     no_seat_sent_at = models.DateTimeField(null=True, blank=True)
     # How many e-mails bringing the personal link were queued (services.LINK_KINDS): an imported
     # person was sent none, and the first « Renvoyer le lien » gives her link, not a new one.
-    links_sent = models.PositiveIntegerField(default=0)
+    links_sent = models.PositiveIntegerField(default=0, db_default=0)
     # When the retention period anonymised it (seminars.retention).
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 

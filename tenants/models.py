@@ -50,7 +50,7 @@ class Intercommunality(models.Model):
     population = models.PositiveIntegerField("population municipale", default=0)
     # False once a COG vintage no longer lists it (merged, dissolved): the row stays, since
     # members point at it (PROTECT); import_cog names them.
-    current = models.BooleanField("actuelle", default=True)
+    current = models.BooleanField("actuelle", default=True, db_default=True)
 
     class Meta:
         verbose_name = "intercommunalité"
@@ -94,7 +94,7 @@ class Commune(models.Model):
     # False once a COG vintage no longer lists it (a merger): members and registrations may
     # still point at it (PROTECT), so import_cog flags it and names them instead of deleting.
     # The matcher and the lists to pick from know current communes only.
-    current = models.BooleanField("actuelle", default=True)
+    current = models.BooleanField("actuelle", default=True, db_default=True)
 
     class Meta:
         verbose_name = "commune"

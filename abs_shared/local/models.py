@@ -60,7 +60,12 @@ class Observation(models.Model):
     # before anything is published (abs_shared.services.values_held), but cannot read members'
     # drafts; a value typed as « effectif » must not go out as a « % » (see unit_changed).
     unit = models.CharField(
-        "unité à la saisie", max_length=12, choices=Indicator.Unit.choices, blank=True
+        "unité à la saisie",
+        max_length=12,
+        choices=Indicator.Unit.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     updated_by = _person()
     updated_at = models.DateTimeField("modifiée le", auto_now=True)

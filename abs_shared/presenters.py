@@ -6,6 +6,7 @@ rank with what it is out of (« 8 sur 14 »)."""
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.text import slugify
 
@@ -211,9 +212,13 @@ def gap_cell(indicator: Indicator, gap: float | None) -> Cell:
 def population_text(population: int) -> str:
     """A population as French reads it, thousands apart, and where it comes from: the official
     geography's legal population, which a CCAS's own « Population municipale » indicator (a
-    later year, say) may not match on the same page: "111 934 habitants (population légale,
-    Insee)"."""
-    return f"{french_number(population, 0)} habitants (population légale, Insee)"
+    later year, say) may not match on the same page, with the geography's vintage (the package
+    gives the population without its year): "111 934 habitants (population légale Insee,
+    référentiel géographique 2026)"."""
+    return (
+        f"{french_number(population, 0)} habitants (population légale Insee, référentiel "
+        f"géographique {settings.COG_VINTAGE})"
+    )
 
 
 def band_phrase(band: tuple[int, int | None, str] | None) -> str:

@@ -1,6 +1,7 @@
 """Portal pages about members: the directory; and a new person's first visit (the page where
 she chooses her password from the invitation's link)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
@@ -85,7 +86,13 @@ def member_directory(request):
     return render(
         request,
         "tenants/directory.html",
-        {"page": page, "query": query, "departement": departement, "departements": departements},
+        {
+            "page": page,
+            "query": query,
+            "departement": departement,
+            "departements": departements,
+            "cog_vintage": settings.COG_VINTAGE,
+        },
     )
 
 

@@ -49,7 +49,7 @@ def test_the_portrait_writes_the_population_with_a_thousands_separator(portal):
     page = portal.get("/indicateurs/communes/93048/").content.decode()
     grouped = f"{population:,}".replace(",", NNBSP)
     # Said where it comes from: the CCAS's own « Population municipale » may differ.
-    assert f"{grouped} habitants (population légale, Insee)" in page
+    assert f"{grouped} habitants (population légale Insee, référentiel géographique 2026)" in page
     assert f"{population} habitants" not in page
 
 
@@ -222,3 +222,11 @@ def test_a_count_is_neither_ranked_nor_compared_and_its_totals_are_not_shown(
     for text in shown:
         for total in ("1207", "53210", "1834567"):
             assert total not in text.replace(NNBSP, "").replace(" ", "")
+
+
+def test_the_directory_names_the_populations_vintage(portal):
+    """Session 36 (audit A20 #11): the COG's legal population was shown without a year, beside
+    an ABS « Population municipale 2022 »; both pages now name the geography's vintage."""
+    pool_member("93048")
+    page = portal.get("/membres/").content.decode()
+    assert 'Population <span class="help">(légale, Insee, référentiel 2026)</span>' in page

@@ -277,6 +277,8 @@ class RegistrationForm(CommuneStepForm):
             full = full_atelier_ids(ateliers) if disable_full else set()
             if full and seminar.seats_left() > 0:
                 self.fields["ateliers"].widget.disabled_values = frozenset(full)
+                # Said where the box cannot be ticked: what to do instead, and later.
+                self.fields["ateliers"].help_text += FULL_ATELIER_HELP
         elif self.data.get("ateliers"):  # the API: the ids are only checked
             choices = list(seminar.ateliers.values_list("pk", "title"))
         else:  # the API without ateliers: nothing to check, no query
@@ -325,6 +327,13 @@ class RegistrationForm(CommuneStepForm):
 
 # The value of « Garder « … » tel que saisi » among the suggested communes' INSEE codes.
 KEEP_TYPED = "saisie"
+
+
+FULL_ATELIER_HELP = (
+    " Un atelier « complet » ne peut plus être choisi : choisissez-en un autre sur le "
+    "même créneau, ou inscrivez-vous sans lui. Si une place s'y libère, vous pourrez le choisir "
+    "depuis votre page d'inscription (le lien de votre e-mail de confirmation)."
+)
 
 
 def departement_of(code: str) -> str:

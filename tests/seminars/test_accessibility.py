@@ -168,6 +168,9 @@ def test_a_full_atelier_says_so_and_cannot_be_checked_on_the_event_page(portal, 
     assert "disabled" not in atelier_box(html, b) and "(3 places disponibles)" in atelier_label(
         html, b
     )
+    # What to do instead, where the box cannot be ticked (session 36, audit A20 #6).
+    assert "Un atelier «\u00a0complet\u00a0» ne peut plus être choisi" in html
+    assert "depuis votre page d&#x27;inscription" in html
 
     # The server stays the authority: a post that checks it anyway is refused.
     response = portal.post(url(seminar), form_data(ateliers=[a.pk]))
@@ -184,6 +187,7 @@ def test_when_the_event_is_full_every_atelier_can_be_chosen_for_the_waiting_list
     html = portal.get(url(seminar)).content.decode()
     assert "(complet)" in atelier_label(html, a)
     assert "disabled" not in atelier_box(html, a)
+    assert "ne peut plus être choisi" not in html  # waiting, any atelier may be asked for
     response = portal.post(url(seminar), form_data(ateliers=[a.pk]))
     assert response.status_code == 302
     waiting = Registration.objects.get(email="aicha.durand@exemple.fr")

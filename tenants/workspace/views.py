@@ -4,14 +4,12 @@ Views stay thin: reads come from compliance.py / activity.py, writes from servic
 """
 
 import logging
-from collections import Counter
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -26,6 +24,7 @@ from tenants.access import WRITE_ROLES, has_member_role, member_role_required, m
 from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
 from tenants.workspace import activity, archive, board_exports, exports, first_steps, meetings
+from tenants.workspace import documents as documents_list
 from tenants.workspace.compliance import (
     abs_report_due,
     board_authorities,
@@ -1282,10 +1281,8 @@ def documents(request):
                 f"Document « {document.title} » déposé. Il est rangé dans « "
                 f"{document.get_category_display()} ».",
             )
-            # Back to the list it now appears in.
-            if category and category != document.category:
-                return HttpResponseRedirect(f"/documents/?categorie={document.category}")
-            return HttpResponseRedirect(request.get_full_path())
+            # Back to the list it now appears in, on the page that shows it.
+            return HttpResponseRedirect(_where_document_is_listed(document, category))
         chosen = request.FILES.get("file")
         if chosen is not None and "file" not in form.errors:
             # Refused for another field: the browser empties the file input and the next
@@ -1295,32 +1292,26 @@ def documents(request):
                 f"Choisissez de nouveau le fichier (« {chosen.name} ») : un navigateur ne le "
                 "garde pas quand le formulaire revient avec une erreur.",
             )
-    everything = list(
-        Document.objects.select_related("uploaded_by", "replaced_by").order_by(
-            F("document_date").desc(nulls_last=True), "-uploaded_at"
-        )
+    counts = documents_list.count_by_category()
+    page = documents_list.read_page(
+        documents_list.listed_documents(category), request.GET.get("page")
     )
     now = timezone.now()
-    for document in everything:
+    for document in page.object_list:
         document.can_delete = can_write and may_delete_document(
             document, request.user, is_director=is_director, now=now
         )
-    counts = Counter(document.category for document in everything)
-    sections = [
-        (value, label, [d for d in everything if d.category == value])
-        for value, label in Document.Category.choices
-        if counts[value] and (not category or value == category)
-    ]
     return render(
         request,
         "workspace/documents.html",
         {
-            "sections": sections,
-            "total": len(everything),
+            "page_obj": page,
+            "sections": documents_list.sections_of(page, counts, category),
+            "total": sum(counts.values()),
             "filters": [
                 (value, label, counts[value])
                 for value, label in Document.Category.choices
-                if counts[value]
+                if counts.get(value)
             ],
             "category": category,
             "category_label": Document.Category(category).label if category else "",
@@ -1331,6 +1322,18 @@ def documents(request):
             "privacy_url": portal_url("/donnees-personnelles/", request),
         },
     )
+
+
+def _where_document_is_listed(document: Document, category: str) -> str:
+    """The documents page and anchor that show a document just uploaded: the category being
+    read (or its own, if another was), on the page where the document's date put it."""
+    if category and category != document.category:
+        category = document.category
+    number = documents_list.page_number_of(documents_list.listed_documents(category), document.pk)
+    query = urlencode(
+        {key: value for key, value in (("categorie", category), ("page", number)) if value}
+    )
+    return f"/documents/?{query}#document-{document.pk}"
 
 
 def _document_form_page(request, document: Document, form, *, title: str, intro: str = ""):

@@ -74,7 +74,9 @@ def test_the_portrait_pdf_keeps_a_population_on_one_line(portal):
     lines = lines_of(response.content)
     (first,) = [n for n, line in enumerate(lines) if line.startswith(f"Intercommunalité {name}")]
     assert lines[first] == f"Intercommunalité {name} (SIREN {EST_ENSEMBLE}),"  # not « …, 437 »
-    assert lines[first + 1].startswith(f"{POPULATION} habitants (population légale Insee, référentiel")
+    assert lines[first + 1].startswith(
+        f"{POPULATION} habitants (population légale Insee, référentiel"
+    )
 
 
 def test_every_pdf_sets_its_text_through_union_pdf_paragraph():

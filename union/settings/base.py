@@ -356,7 +356,7 @@ SPECTACULAR_SETTINGS = {
 
 # Official geography (COG 2026) from the npm package @etalab/decoupage-administratif.
 COG_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
-# The package's « Année » (its README's table of versions): the vintage the pages name beside
+# The package's « Année » (its README's table of versions): the vintage the pages name beside
 # a commune's legal population, which the package gives without its own year.
 COG_VINTAGE = 2026
 COG_DATA_DIR = Path(os.environ.get("COG_DATA_DIR", DATA_DIR / "cog"))

@@ -383,7 +383,12 @@ def test_the_member_menu_holds_on_one_row_of_a_laptop_screen(page, live_server_p
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base}/")
-    links = page.get_by_role("navigation", name="Navigation principale").get_by_role("link")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    links = nav.locator("ul:not(.nav-portal)").get_by_role("link")
     tops = {round(box["y"]) for box in (link.bounding_box() for link in links.all())}
     assert links.count() == 8 and links.last.inner_text() == "Équipe"
     assert len(tops) == 1
+    # The portal's four links (session 36) on their own row, below.
+    portal = nav.locator("ul.nav-portal").get_by_role("link")
+    portal_tops = {round(box["y"]) for box in (link.bounding_box() for link in portal.all())}
+    assert portal.count() == 4 and len(portal_tops) == 1 and min(portal_tops) > min(tops)

@@ -61,7 +61,7 @@ from seminars.forms import (
     search_words,
 )
 from seminars.importer import import_registrations, result_messages
-from seminars.links import event_path, invitation_query, page_path
+from seminars.links import event_path, proceedings_path
 from seminars.models import (
     PRESENT,
     Registration,
@@ -99,6 +99,7 @@ from seminars.services import (
     outside_audience,
     register_at_the_door,
     register_person,
+    reminded_of_this_date,
     resend_personal_link,
     send_certificates,
     set_check_in,
@@ -437,11 +438,8 @@ def reminder_state(seminar: SeminarPage, now=None) -> str:
     for an event cancelled or begun without any reminder sent."""
     now = now or timezone.now()
     days = settings.SEMINAR_REMINDER_DAYS
-    # Reminded of this date: the contrary of send_due_reminders' not_reminded_of_this_date (a
-    # reminder of the date before an event was put off does not count).
-    reminded = seminar.registrations.filter(
-        reminder_sent_at__gte=seminar.start - timedelta(days=days + 1)
-    )
+    # A reminder of the date before an event was put off does not count.
+    reminded = seminar.registrations.filter(reminded_of_this_date())
     sent = reminded.aggregate(
         count=Count("pk"), first=Min("reminder_sent_at"), last=Max("reminder_sent_at")
     )
@@ -506,7 +504,7 @@ def proceedings_message(seminar: SeminarPage) -> dict | None:
     proceedings = seminar.get_proceedings() if seminar.has_started() else None
     if proceedings is None:
         return None
-    url = portal_url(page_path(proceedings) + invitation_query(seminar))
+    url = portal_url(proceedings_path(seminar, proceedings))
     return {
         "subject": f"Les actes de « {seminar.title} » sont en ligne",
         "body": (

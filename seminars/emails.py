@@ -20,16 +20,16 @@ from seminars.evaluations import evaluation_closes, evaluation_state
 from seminars.ics import cancellation_ics, personal_ics
 from seminars.links import (
     event_path,
-    invitation_query,
     make_token,
     manage_path,
     page_path,
     portal_path,
+    proceedings_path,
 )
 from seminars.models import atelier_slot, slots_need_date, with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
-from union.formats import long_date
+from union.formats import french_list, long_date
 from union.mail import EmailWithInlineImages, InlineImage, send_templated
 from union.spreadsheets import ascii_file_name
 
@@ -110,7 +110,7 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
         proceedings = seminar.get_proceedings()
         # With the invitation key: an invitation-only event's proceedings open only with it.
         context["proceedings_url"] = (
-            portal_url(page_path(proceedings) + invitation_query(seminar)) if proceedings else ""
+            portal_url(proceedings_path(seminar, proceedings)) if proceedings else ""
         )
     if kind in ("certificate", "evaluation") and evaluation_state(registration) == "open":
         # The questionnaire de satisfaction goes to the same people at the same moment.
@@ -218,7 +218,7 @@ def link_gives(registration) -> str:
     if evaluation_state(registration) == "open":
         closes = long_date(timezone.localtime(evaluation_closes(seminar)))
         gives.append(f"le questionnaire de satisfaction (jusqu'au {closes})")
-    return " et ".join([", ".join(gives[:-1]), gives[-1]]) if len(gives) > 1 else gives[0]
+    return french_list(gives)
 
 
 def send_registrations_list(registrations: list) -> None:

@@ -115,6 +115,12 @@ def event_path(seminar) -> str:
     return page_path(seminar) + invitation_query(seminar)
 
 
+def proceedings_path(seminar, proceedings) -> str:
+    """The proceedings' portal path that opens for its reader: with the event's invitation key
+    when the event is invitation-only (its proceedings are as private as the event)."""
+    return page_path(proceedings) + invitation_query(seminar)
+
+
 def ics_path(seminar) -> str:
     """The event's .ics download on the portal (explicit URLconf: page previews and tasks run with
     the member URLconf active), with the invitation key when needed."""

@@ -1522,6 +1522,16 @@ def email_registrants(
     return len(ids)
 
 
+def reminded_of_this_date() -> Q:
+    """Registrations whose reminder went for their event's present date: sent on or after the
+    first day on which that date is reminded (one sent earlier was for a date since put off). A
+    day more than SEMINAR_REMINDER_DAYS: Monday's reminder of Thursday 23 h 30 is not older than
+    Sunday 23 h 30. The daily run (send_due_reminders) and the organiser's page
+    (admin_views.reminder_state) read it."""
+    days = settings.SEMINAR_REMINDER_DAYS
+    return Q(reminder_sent_at__gte=F("seminar__start") - timedelta(days=days + 1))
+
+
 def send_due_reminders(now: datetime | None = None) -> int:
     """Queue the reminder of every confirmed registration whose event starts within
     SEMINAR_REMINDER_DAYS days, counted in Paris days: the daily run of Monday reminds Thursday's
@@ -1535,11 +1545,8 @@ def send_due_reminders(now: datetime | None = None) -> int:
     # The local midnight after the last day to remind (make_aware: the right offset on DST days).
     last_day = timezone.localdate(now) + timedelta(days=days)
     horizon = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
-    # Sent before the first day on which this date is reminded: for an earlier date. A day more
-    # than `days`: Monday's reminder of Thursday 23 h 30 is not older than Sunday 23 h 30.
-    not_reminded_of_this_date = Q(reminder_sent_at__isnull=True) | Q(
-        reminder_sent_at__lt=F("seminar__start") - timedelta(days=days + 1)
-    )
+    # Never reminded, or for an earlier date (reminded_of_this_date).
+    not_reminded_of_this_date = Q(reminder_sent_at__isnull=True) | ~reminded_of_this_date()
     with transaction.atomic():
         due = list(
             Registration.objects.select_for_update(skip_locked=True, of=("self",))

@@ -45,10 +45,10 @@ from seminars.links import (
     calendar_links,
     event_path,
     ics_path,
-    invitation_query,
     manage_path,
     page_path,
     portal_path,
+    proceedings_path,
     read_expired_token,
     read_token,
 )
@@ -292,7 +292,7 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
         "proceedings": proceedings,
         # Whoever sees an invitation-only page came with its key (or edits it): the proceedings
         # take it along, for their link back to the event.
-        "proceedings_url": page_path(proceedings) + invitation_query(page) if proceedings else "",
+        "proceedings_url": proceedings_path(page, proceedings) if proceedings else "",
         "calendar_url": page_path(page.get_parent()),
         "ics_url": ics_path(page) if saved else "",
         # « Google Agenda » and « Outlook » beside the .ics, for an event still to come (a
@@ -715,9 +715,7 @@ def manage_registration(request, token: str):
         if registration.calendar_file_available
         else {},
         "ended": ended,
-        "proceedings_url": page_path(proceedings) + invitation_query(seminar)
-        if proceedings
-        else "",
+        "proceedings_url": proceedings_path(seminar, proceedings) if proceedings else "",
         "ateliers": ateliers,
         "form": atelier_form,
         "can_change": can_change,

@@ -13,26 +13,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.postgres.lookups import Unaccent
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateTimeField,
     Exists,
-    Func,
     IntegerField,
     Max,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, Lower
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,7 +38,7 @@ from django.views.decorators.http import require_POST
 
 from abs_shared.models import PublishedValue
 from tenants.admin_forms import InviteDirectionForm, MemberStatusForm, OnboardMemberForm
-from tenants.matching import ABBREVIATIONS, compact, fold
+from tenants.matching import found_by
 from tenants.models import MemberCCAS, Membership
 from tenants.naming import of_body, the_body
 from tenants.services import (
@@ -315,52 +311,6 @@ NO_DIRECTION = "aucune"  # ?direction=aucune: the members whose direction is to 
 MEMBERS_PAGE_SIZE = 50  # as the public directory (/membres/)
 
 
-def _folded_sql(expression):
-    """`expression` folded in PostgreSQL as `tenants.matching` folds a name in Python (`fold`,
-    then `compact`): lower case, no accents (« œ » is « oe »), « St », « Ste »… read « saint »,
-    « sainte »…, no spaces, hyphens or apostrophes. `unaccent` is the knowledge base's extension
-    (knowledge_base/migrations/0002), which the seminars' lists use too."""
-    folded = Unaccent(Lower(expression))
-    for short, long in ABBREVIATIONS.items():
-        if short.isalpha():  # « s/ » (« sur ») is for typed names, not for official ones
-            folded = Func(
-                folded,
-                Value(rf"\m{short}\M"),
-                Value(long),
-                Value("g"),
-                function="regexp_replace",
-                output_field=CharField(),
-            )
-    return Func(
-        folded,
-        Value("[^a-z0-9]+"),
-        Value(""),
-        Value("g"),
-        function="regexp_replace",
-        output_field=CharField(),
-    )
-
-
-def members_found_by(members, typed: str):
-    """The members a search for `typed` lists: those `tenants.matching.found_by` finds (INSEE
-    code; the member's, its commune's or its intercommunality's name, whatever the accents,
-    case, hyphens or « St »), found by PostgreSQL rather than by reading every member."""
-    found = Q(commune_id=typed.strip().upper())
-    wanted = compact(fold(typed))
-    if wanted:
-        members = members.annotate(
-            name_key=_folded_sql("name"),
-            commune_key=_folded_sql("commune__nom"),
-            intercommunality_key=_folded_sql(Coalesce("intercommunality__nom", Value(""))),
-        )
-        found |= (
-            Q(name_key__contains=wanted)
-            | Q(commune_key__contains=wanted)
-            | Q(intercommunality_key__contains=wanted)
-        )
-    return members.filter(found)
-
-
 def member_list(request):
     _require_union_admin(request)
     query = request.GET.get("q", "").strip()
@@ -374,7 +324,9 @@ def member_list(request):
     if no_direction:
         members = without_direction(members)
     if query:
-        members = members_found_by(members, query)
+        # The search of the portal's directory (folded in Python, a few hundred members); the
+        # page then renders 50 of them.
+        members = [member for member in members if found_by(member, query)]
     page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     count = page.paginator.count
     caption = plural(count, "membre", "membres")

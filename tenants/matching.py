@@ -751,9 +751,8 @@ def found_by(member, typed: str) -> bool:
     """Whether a search for `typed` lists `member` (a MemberCCAS), in the admin's member list and
     the portal's directory: its INSEE code, or its name, its commune's or
     its intercommunality's, whatever the accents, case, hyphens or « St » (« epinay » finds the
-    CCAS d'Épinay-sur-Seine, « est-ensemble » the CIAS Est Ensemble). Folded in Python, for
-    the portal's directory; the admin's list searches in PostgreSQL the same way
-    (tenants.admin_views.members_found_by, checked against this by a test)."""
+    CCAS d'Épinay-sur-Seine, « est-ensemble » the CIAS Est Ensemble). Folded in Python: the
+    union has a few hundred members at most; both lists then show them by pages of 50."""
     if member.commune_id == typed.upper():
         return True
     wanted = compact(fold(typed))

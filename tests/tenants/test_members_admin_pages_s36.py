@@ -1,10 +1,9 @@
-"""Session 36 (audit A18 #4): the admin's « Membres de l'union » by pages of 50, searched in
-PostgreSQL.
+"""Session 36 (audit A18 #4): the admin's « Membres de l'union » by pages of 50.
 
 The list loaded every member with its figures and filtered `?q=` in Python (`found_by`): 300 KB
-for 300 members, and every search loaded them all. Now pages of 50, the search and the filters
-kept in the page links, and the search (accents, case, hyphens, « St », INSEE code) done by the
-database; it finds the same members as `found_by`."""
+for 300 members. Now pages of 50, the search and the filters kept in the page links; the
+search (accents, case, hyphens, « St », INSEE code) finds the same members as `found_by`, on
+every page."""
 
 import pytest
 from bs4 import BeautifulSoup

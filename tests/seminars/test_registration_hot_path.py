@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from seminars.models import REGISTRATION_FIELDS, SeminarPage, Visibility, live_event
 from tests.seminars.conftest import make_seminar
+from tests.seminars.test_api_consumer_s35 import registration_body
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +57,7 @@ def test_a_registration_reads_the_event_twice_only(portal, fields, request):
     if fields.get("visibility") == Visibility.MEMBERS:
         request.getfixturevalue("bondy")  # Bondy (93010) is a member
     seminar = make_seminar(**fields)
-    body = {
-        "nom": "Durand",
-        "prenom": "Aïcha",
-        "email": "aicha@exemple.fr",
-        "commune": "93010",
-        "fonction": "maire",
-        "consent": True,
-        "invitation": seminar.invitation_key,
-    }
+    body = registration_body(invitation=seminar.invitation_key)
     with CaptureQueriesContext(connection) as queries:
         response = portal.post(
             f"/api/v1/seminars/{seminar.pk}/registrations/",

@@ -14,7 +14,13 @@ from rapidfuzz import fuzz, process
 from wagtail.models import Page
 from wagtail.search import index
 
-from knowledge_base.glossary import contains_phrase, sigle_expansions, typed_words
+from knowledge_base.glossary import (
+    SIGLE_PUNCTUATION,
+    contains_phrase,
+    fold,
+    sigle_expansions,
+    typed_words,
+)
 from knowledge_base.listing import visible_to
 from knowledge_base.models.snippets import GlossaryTerm, acronym_key
 from knowledge_base.query import (
@@ -110,7 +116,7 @@ def headlines(texts: list[str], query: str) -> list[SafeString]:
     ]
 
 
-SENTENCE_END = (".", "!", "?", "…", ":", ";", "»")
+SENTENCE_END = (".", "!", "?", "…", ":", ";", " »")
 WORD_CHARACTER = re.compile(r"\w")
 
 
@@ -160,18 +166,86 @@ def searchable_pages(request=None):
     return without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
 
 
+# A word typed in capitals (« CAF », « RSA », « CCAS ») is a sigle. The French configuration
+# unaccents before stemming, so the index reads « café » as 'caf', the lexeme of « CAF »: a
+# search for the Caisse d'allocations familiales found the « café des aidants ». PostgreSQL
+# cannot tell them apart without an accented copy of every text in the index (a reindex), so
+# the few hits are read again here.
+TYPED_SIGLE = re.compile(r"^[A-Z]{2,8}$")
+# How much longer than the sigle a look-alike may be (« café », « cafés »), folded.
+LOOKALIKE_EXTRA_LETTERS = 3
+
+
+@dataclass(frozen=True)
+class TypedSigle:
+    sigle: str
+    expansion: str  # its glossary expansion, "" when the glossary has none
+
+    def is_lookalike(self, word: str) -> bool:
+        """A word of a page the index confuses with the sigle, and a reader never would:
+        « café » for « CAF » (its folded form starts with the sigle's, its accents or ending
+        differ); never the sigle itself, in any case, nor its plural."""
+        folded, sigle = fold(word), self.sigle.lower()
+        return (
+            folded.startswith(sigle)
+            and len(folded) <= len(sigle) + LOOKALIKE_EXTRA_LETTERS
+            and word.lower() not in (sigle, f"{sigle}s")
+        )
+
+    def is_named_in(self, text: str) -> bool:
+        """The sigle as a word of its own (any case, accents count), or its expansion."""
+        if re.search(rf"(?<!\w){re.escape(self.sigle)}s?(?!\w)", text, re.IGNORECASE):
+            return True
+        return bool(self.expansion) and fold(" ".join(self.expansion.split())) in fold(
+            " ".join(text.replace("\u2019", "'").split())
+        )
+
+
+def typed_sigles(query: str) -> list[TypedSigle]:
+    """The query's words typed in capitals, with their glossary expansion, if any; a word that
+    another word of the query would also find (« CAF café ») is left alone."""
+    words = query_words(query)
+    expansions = sigle_expansions(words)
+    sigles = [word for word in words if TYPED_SIGLE.match(word.strip(SIGLE_PUNCTUATION))]
+    others = [fold(word) for word in words if word not in sigles]
+    return [
+        TypedSigle(sigle.strip(SIGLE_PUNCTUATION), expansions.get(sigle, ""))
+        for sigle in sigles
+        if not any(other.startswith(fold(sigle)) for other in others)
+    ]
+
+
+def without_lookalikes(pages: list, sigles: list[TypedSigle]) -> list:
+    """The pages that name every typed sigle, or at least hold no word the index confuses
+    with it: a page found through « café » alone when « CAF » was typed is dropped."""
+    if not sigles:
+        return pages
+    kept = []
+    for page in pages:
+        text = f"{page.title} {page_text(page)}"
+        words = WORD_IN_TEXT.findall(text)
+        if all(
+            sigle.is_named_in(text) or not any(map(sigle.is_lookalike, words)) for sigle in sigles
+        ):
+            kept.append(page)
+    return kept
+
+
 def search_site(query: str, request=None) -> SiteSearch:
     """Up to MAX_HITS hits for `query`, best first (the caller paginates)."""
     query = clean_query(query)
     if not query:
         return SiteSearch()
     pages = searchable_pages(request)
+    sigles = typed_sigles(query)
     # One more than shown: whether there were more is said on the page, never left silent.
     results = list(pages.specific().search(site_query(query, "and"))[: MAX_HITS + 1])
+    results = without_lookalikes(results, sigles)
     any_word = False
     if not results:
         # Every word did not match: fall back to any word, still ranked.
         results = list(pages.specific().search(site_query(query, "or"))[: MAX_HITS + 1])
+        results = without_lookalikes(results, sigles)
         any_word = bool(results)
     return SiteSearch(
         hits=[
@@ -366,10 +440,27 @@ def ensure_abs_promotions(base_url: str) -> int:
     return created
 
 
+MARKED = re.compile(r"<mark>([^<]*)</mark>")
+
+
+def unmark_lookalikes(snippet: SafeString, sigles: list[TypedSigle]) -> SafeString:
+    """ts_headline marks « café » for « CAF » (the same lexeme): the mark is taken off."""
+    if not sigles:
+        return snippet
+
+    def unmark(match: re.Match) -> str:
+        word = match.group(1)
+        return word if any(sigle.is_lookalike(word) for sigle in sigles) else match.group(0)
+
+    return mark_safe(MARKED.sub(unmark, snippet))
+
+
 def add_snippets(hits: list[SearchHit], query: str) -> list[SearchHit]:
     """Fill the snippets of the hits on the page being shown only."""
+    query = clean_query(query)
+    sigles = typed_sigles(query)
     for hit, snippet in zip(
-        hits, headlines([page_text(hit.page) for hit in hits], clean_query(query)), strict=True
+        hits, headlines([page_text(hit.page) for hit in hits], query), strict=True
     ):
-        hit.snippet = snippet
+        hit.snippet = unmark_lookalikes(snippet, sigles)
     return hits

@@ -133,16 +133,21 @@ def portal_path(name: str, *args) -> str:
 
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+# The same compose form on Microsoft's two Outlook sites: outlook.live.com opens personal
+# (Outlook.com) accounts only, and a town hall's mailbox is a Microsoft 365 work account, which
+# opens on outlook.office.com; each refuses the other's accounts, so both are offered.
 OUTLOOK_CALENDAR = "https://outlook.live.com/calendar/0/deeplink/compose"
+OUTLOOK_365_CALENDAR = "https://outlook.office.com/calendar/0/deeplink/compose"
 
 
 def calendar_links(seminar, request=None) -> dict[str, str]:
-    """« Ajouter à Google Agenda » and « Ajouter à Outlook » for one event, beside its .ics
-    (Google Agenda on Android does not import a downloaded .ics). Both open the web calendar's
-    new-event form filled in with the event as anyone may see it: its title, its times in UTC,
-    its place and, in the details, its page's address (with the invitation key that page needs,
-    nothing more). Never a personal link, even on the personal page: a town hall's shared
-    agenda shows the details to every colleague (seminars.ics, personal_ics)."""
+    """« Ajouter à Google Agenda » and « Ajouter à Outlook » (Microsoft 365 and Outlook.com)
+    for one event, beside its .ics (Google Agenda on Android does not import a downloaded .ics).
+    All open the web calendar's new-event form filled in with the event as anyone may see it: its
+    title, its times in UTC, its place and, in the details, its page's address (with the
+    invitation key that page needs, nothing more). Never a personal link, even on the personal
+    page: a town hall's shared agenda shows the details to every colleague (seminars.ics,
+    personal_ics)."""
     start = seminar.start.astimezone(UTC)
     end = seminar.end.astimezone(UTC)
     location = seminar.location_line
@@ -168,4 +173,5 @@ def calendar_links(seminar, request=None) -> dict[str, str]:
     return {
         "google": f"{GOOGLE_CALENDAR}?{urlencode(google)}",
         "outlook": f"{OUTLOOK_CALENDAR}?{urlencode(outlook)}",
+        "outlook_365": f"{OUTLOOK_365_CALENDAR}?{urlencode(outlook)}",
     }

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -1148,8 +1148,9 @@ def listed_registrations(email: str) -> QuerySet:
     events not over yet; then those where she was present (checked in) at an event that ended
     within LISTED_PAST, whose link gives her attestation, the proceedings and the questionnaire.
     Never an anonymised one (retention, erasure): the window also stops at
-    SEMINAR_PERSONAL_DATA_KEPT_DAYS, should it be set shorter. Upcoming events first, then the
-    past ones, each in the order of the events."""
+    SEMINAR_PERSONAL_DATA_KEPT_DAYS, should it be set shorter. Upcoming events first, the next
+    one at the top; then the past ones, the latest first (what she looks for there is last
+    month's attestation, not last year's)."""
     now = timezone.now()
     kept = timedelta(days=settings.SEMINAR_PERSONAL_DATA_KEPT_DAYS)
     upcoming = Q(status__in=[Status.CONFIRMED, Status.WAITLISTED], seminar__end__gt=now)
@@ -1167,8 +1168,17 @@ def listed_registrations(email: str) -> QuerySet:
         )
         .exclude(email="")
         .select_related("seminar")
-        .alias(past=Q(seminar__end__lte=now))
-        .order_by("past", "seminar__start", "seminar_id")
+        .alias(
+            past=Q(seminar__end__lte=now),
+            upcoming_start=Case(When(seminar__end__gt=now, then=F("seminar__start"))),
+            past_start=Case(When(seminar__end__lte=now, then=F("seminar__start"))),
+        )
+        .order_by(
+            "past",
+            F("upcoming_start").asc(nulls_last=True),
+            F("past_start").desc(nulls_last=True),
+            "seminar_id",
+        )
     )
 
 

@@ -1,14 +1,14 @@
 """Session 36 (audit A20 #7, #8): the registrant's side of an event.
 
-#7 « Ajouter à mon agenda » was only a .ics download, which Google Agenda on Android does not
-import: the event page and the personal page now also offer « Google Agenda » and « Outlook »
+#7 « Ajouter à mon agenda » was only a .ics download, which Google Agenda on Android does not
+import: the event page and the personal page now also offer « Google Agenda » and « Outlook »
 links, built from the event alone (title, times in UTC, place, the page's address), never the
 personal link.
 
-#8 « Retrouver mes inscriptions » listed upcoming events only: a maire who came to three
+#8 « Retrouver mes inscriptions » listed upcoming events only: a maire who came to three
 rencontres asked three times for the link that gives her attestation. The e-mail now also lists
 her registrations of the last twelve months where she was checked in, each with its link and
-what it gives; the past event's page says that « Recevoir mon lien » is how she gets them.
+what it gives; the past event's page says that « Recevoir mon lien » is how she gets them.
 
 Real HTTP on the portal, real e-mails (the task queue runs on commit)."""
 
@@ -34,7 +34,8 @@ FIND_URL = "/evenements/mes-inscriptions/"
 ADDRESS = "maire@exemple.fr"
 OTHER = "adjoint@exemple.fr"
 GOOGLE = "Ajouter à Google Agenda"
-OUTLOOK = "Ajouter à Outlook"
+OUTLOOK = "Ajouter à Outlook.com"
+OUTLOOK_365 = "Ajouter à Outlook (Microsoft 365)"
 
 
 def soup_of(response) -> BeautifulSoup:
@@ -70,7 +71,7 @@ def forum():
     )
 
 
-# #7 « Ajouter à mon agenda »: Google Agenda and Outlook --------------------------------------
+# #7 « Ajouter à mon agenda »: Google Agenda and Outlook --------------------------------------
 
 
 def test_the_event_page_offers_google_and_outlook_with_title_times_place_and_address(portal, forum):
@@ -112,11 +113,23 @@ def test_the_event_page_offers_google_and_outlook_with_title_times_place_and_add
     assert query["location"] == "Salle des fêtes, 12 rue de la République, 93140 Bondy"
     assert page_url in query["body"]
 
-    for link in (google, outlook):
+    # A town hall's mailbox is a Microsoft 365 work account, which outlook.live.com refuses: the
+    # same form on outlook.office.com, with the same event.
+    outlook_365 = calendar_link(soup, OUTLOOK_365)
+    assert outlook_365 is not None, "pas de lien Outlook (Microsoft 365)"
+    parts = urlparse(outlook_365["href"])
+    assert (parts.scheme, parts.netloc, parts.path) == (
+        "https",
+        "outlook.office.com",
+        "/calendar/0/deeplink/compose",
+    )
+    assert query_of(outlook_365["href"]) == query
+
+    for link in (google, outlook, outlook_365):
         assert not link.get("target")  # the same tab
     # Beside the .ics download, which stays.
     ics = soup.find("a", href=re.compile(r"\.ics$"))
-    assert ics is not None and ics.parent is google.parent is outlook.parent
+    assert ics is not None and ics.parent is google.parent is outlook.parent is outlook_365.parent
 
 
 def test_the_personal_page_has_the_same_links_without_the_personal_link(portal, forum):
@@ -127,7 +140,7 @@ def test_the_personal_page_has_the_same_links_without_the_personal_link(portal, 
     assert_strict(response)
     soup = soup_of(response)
     public = soup_of(portal.get(page_path(forum)))
-    for name in (GOOGLE, OUTLOOK):
+    for name in (GOOGLE, OUTLOOK, OUTLOOK_365):
         link = calendar_link(soup, name)
         assert link is not None, name
         # What a shared agenda shows: the event only, the same as on the public page.
@@ -161,7 +174,7 @@ def test_no_calendar_links_for_a_past_event_nor_someone_waiting(portal):
     assert calendar_link(soup, GOOGLE) is None and calendar_link(soup, OUTLOOK) is None
 
 
-# #8 « Retrouver mes inscriptions » lists the past events she came to ----------------------------
+# #8 « Retrouver mes inscriptions » lists the past events she came to ----------------------------
 
 
 def past_event(title: str, days_ago: float) -> SeminarPage:
@@ -251,13 +264,13 @@ def test_the_list_gives_the_past_events_she_came_to_with_their_link_and_what_it_
 
     # What the link gives, per event: the proceedings when published, the questionnaire while
     # open (three months).
-    # The past ones in the order of the events: the older first.
-    assert body.index("Atelier début de mandat") < body.index("Séminaire ABS")
-    older = body[body.index("Atelier début de mandat") : body.index("Séminaire ABS")]
+    # The past ones the latest first (s37: she looks for last month's attestation).
+    assert body.index("Séminaire ABS") < body.index("Atelier début de mandat")
+    older = body[body.index("Atelier début de mandat") : body.index("Chaque lien")]
     assert "présence enregistrée" in older
     assert "Ce lien vous donne votre attestation de présence (PDF) :" in older
     assert "actes" not in older and "questionnaire" not in older
-    recent = body[body.index("Séminaire ABS") : body.index("Chaque lien")]
+    recent = body[body.index("Séminaire ABS") : body.index("Atelier début de mandat")]
     assert (
         "votre attestation de présence (PDF), les actes de l'événement et le questionnaire de satisfaction (jusqu'au"
         in recent
@@ -322,7 +335,7 @@ def test_the_find_page_says_past_events_are_listed(portal):
 
 
 def test_an_invitation_only_events_proceedings_link_in_an_email_carries_its_key(portal, mailoutbox):
-    """Helper H36's finding: « Pas de place libérée » and « Événement annulé » linked an
+    """Helper H36's finding: « Pas de place libérée » and « Événement annulé » linked an
     invitation-only event's proceedings without the key they open with (404)."""
     from seminars.emails import send_registration_email
 

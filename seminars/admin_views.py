@@ -109,6 +109,7 @@ from seminars.stats import DOWNLOAD_FORMATS as STATS_FORMATS
 from seminars.stats import event_figures, figures_file, figures_filename
 from tenants.matching import INSEE_CODE, match_in_union
 from tenants.models import Commune
+from tenants.network_message import announcement_url
 from tenants.services import portal_url
 from union import roles
 from union.formats import french_list, long_date, plural, with_de
@@ -400,6 +401,9 @@ def registrations(request, pk: int):
         # In full: the organiser pastes it into an invitation e-mail (as seminars.emails does).
         invitation_url=portal_url(event_path(seminar)),
         proceedings_message_url=proceedings_message_url(seminar),
+        # « Annoncer aux membres »: « Écrire aux membres » filled in with the event (union
+        # admins and event organisers).
+        announce_url=announcement_url(seminar, request.user),
         reminder_state=reminder_state(seminar),
         seats_left=max(0, seminar.seats - confirmed),
         confirmed_count=confirmed,

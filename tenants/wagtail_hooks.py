@@ -4,7 +4,7 @@ from laces.components import Component
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tenants import admin_views
+from tenants import admin_views, network_views
 from tenants.sessions import end_sessions
 from union.roles import is_union_admin
 
@@ -19,6 +19,8 @@ def register_member_admin_urls():
     urls = [
         path("", admin_views.member_list, name="member_list"),
         path("ajouter/", admin_views.member_add, name="member_add"),
+        # « Écrire aux membres »: the union writes to its members' directions or teams.
+        path("ecrire/", network_views.network_message, name="network_message"),
         path("<int:pk>/", admin_views.member_detail, name="member_detail"),
         path("<int:pk>/statut/", admin_views.member_status, name="member_status"),
         path(

@@ -1,0 +1,161 @@
+"""« Écrire aux membres » in the Wagtail admin: the form, its confirmation step (« N personnes
+dans M membres », who is left out) and the sending (tenants.network_message)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tenants.models import MemberCCAS
+from tenants.network_message import (
+    DIRECTIONS,
+    EVENT_PARAMETER,
+    NO_RECIPIENTS,
+    WHOM,
+    Audience,
+    NoRecipients,
+    choose_recipients,
+    departements_of_members,
+    event_announcement,
+    queue_network_message,
+)
+from union.formats import long_date, plural
+from union.params import parse_digits
+from union.roles import can_write_to_members
+from union.submit_once import AlreadySubmitted, new_form_id, posted_form_id
+
+
+class NetworkMessageForm(forms.Form):
+    whom = forms.ChoiceField(
+        label="Destinataires",
+        choices=WHOM,
+        initial=DIRECTIONS,
+        widget=forms.RadioSelect,
+        help_text="« Directions »\u00a0: les directrices et directeurs de chaque membre. "
+        "« Toutes les équipes »\u00a0: aussi les agents et les personnes en lecture seule.",
+    )
+    departement = forms.ChoiceField(label="Département", required=False)
+    kind = forms.ChoiceField(
+        label="Nature",
+        required=False,
+        choices=[("", "CCAS et CIAS"), *MemberCCAS.Kind.choices],
+    )
+    include_pending = forms.BooleanField(
+        label="Écrire aussi aux personnes qui n'ont pas encore accepté leur invitation",
+        required=False,
+        initial=True,
+        help_text="Personnes invitées qui ne se sont encore jamais connectées à l'espace de leur "
+        "membre. Les comptes désactivés ne reçoivent jamais rien.",
+    )
+    subject = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Texte brut, retours à la ligne conservés. Chaque e-mail commence par "
+        "« Bonjour Prénom Nom (CCAS de …), » : écrivez le message sans formule d'appel.",
+    )
+    # Made when the form is rendered: the same form posted twice sends once (union.submit_once).
+    form_id = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_form_id)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [
+            ("", "Tous"),
+            *((d.code, str(d)) for d in departements_of_members()),
+        ]
+        self.recipients = None
+
+    def audience(self) -> Audience:
+        data = self.cleaned_data
+        return Audience(
+            whom=data["whom"],
+            departement=data.get("departement", ""),
+            kind=data.get("kind", ""),
+            include_pending=data.get("include_pending", False),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(name in self.errors for name in ("whom", "departement", "kind")):
+            # Counted on every POST: the confirmation says whom the message goes to now.
+            self.recipients = choose_recipients(self.audience())
+            if not self.recipients.people:
+                raise forms.ValidationError(NO_RECIPIENTS)
+        return cleaned
+
+
+def _prefill(request) -> dict | None:
+    """The form filled in from an event (« Annoncer aux membres » on its registrations page)."""
+    from seminars.models import SeminarPage
+
+    raw = request.GET.get(EVENT_PARAMETER)
+    if raw is None:
+        return None
+    pk = parse_digits(raw, 18)
+    seminar = get_object_or_404(SeminarPage, pk=pk if pk is not None else 0)
+    return event_announcement(seminar)
+
+
+def network_message(request):
+    """GET: the form (filled in from an event with ?evenement=). POST: checked and counted, then
+    the confirmation step; POST with `confirmed` and the count shown: queued."""
+    if not can_write_to_members(request.user):
+        raise PermissionDenied("Réservé aux administrateurs et aux organisateurs de l'union.")
+    if request.method != "POST":
+        form = NetworkMessageForm(initial=_prefill(request))
+        return _page(request, form)
+    form = NetworkMessageForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    recipients = form.recipients
+    confirmed = request.POST.get("confirmed") and request.POST.get("expected") == str(
+        recipients.count
+    )
+    if not confirmed:
+        return _page(request, form, preview=True)
+    data = form.cleaned_data
+    try:
+        recipients = queue_network_message(
+            form.audience(),
+            data["subject"],
+            data["body"],
+            actor=request.user,
+            form_id=posted_form_id(data),
+        )
+    except AlreadySubmitted as earlier:  # the same form posted again: nothing sent
+        sent = plural(earlier.entry.details.get("count", 0), "personne", "personnes")
+        messages.info(
+            request,
+            f"Ce message a déjà été envoyé à {sent} le {long_date(earlier.entry.at, time=True)}"
+            "\u00a0: il n'est pas envoyé une seconde fois.",
+        )
+        return redirect("tenants_admin:member_list")
+    except NoRecipients as error:  # everyone left between the two steps
+        form.add_error(None, str(error))
+        return _page(request, form, status=400)
+    messages.success(
+        request, f"Message en cours d'envoi à {recipients.summary()}, un e-mail par personne."
+    )
+    return redirect("tenants_admin:member_list")
+
+
+def _page(request, form, *, preview: bool = False, status: int = 200):
+    changed = (
+        preview
+        and request.POST.get("confirmed")
+        and request.POST.get("expected") != str(form.recipients.count)
+    )
+    return render(
+        request,
+        "tenants/admin/network_message.html",
+        {
+            "form": form,
+            "preview": preview,
+            "recipients": form.recipients if preview else None,
+            # Sent with « Envoyer » and compared: the message goes only to the count confirmed.
+            "changed": changed,
+            "page_title": "Écrire aux membres",
+            "header_icon": "group",
+        },
+        status=status,
+    )

@@ -31,7 +31,8 @@ def board_in_office() -> list[BoardMember]:
 
 def board_member_initial(board: list[BoardMember], asked: str | None, member) -> dict:
     """The form's first values for the board member `asked` (?membre=<id>, one of `board`):
-    names and the fonction of the seat. {} for an id not in the board."""
+    names, the fonction of the seat and the address kept for the convocations. {} for an id not
+    in the board."""
     person = next((p for p in board if str(p.pk) == (asked or "")), None)
     if person is None:
         return {}
@@ -42,7 +43,10 @@ def board_member_initial(board: list[BoardMember], asked: str | None, member) ->
         fonction = Fonction.VICE_PRESIDENT_CCAS
     else:
         fonction = Fonction.MEMBRE_CA
-    return {"nom": person.last_name, "prenom": person.first_name, "fonction": fonction}
+    initial = {"nom": person.last_name, "prenom": person.first_name, "fonction": fonction}
+    if person.email:
+        initial["email"] = person.email  # the address kept on the board page, if any
+    return initial
 
 
 @member_role_required(*WRITE_ROLES)

@@ -741,7 +741,7 @@ def drop_expired_copies(now: datetime | None = None) -> int:
 # --- an e-mail in text and HTML from a pair of templates ---------------------------------------
 
 
-def send_templated(
+def templated_message(
     subject: str,
     template_base: str,
     context: dict,
@@ -749,12 +749,12 @@ def send_templated(
     *,
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
-) -> int:
-    """Send `<template_base>.txt` (the body, as before) with `<template_base>.html` as its HTML
-    alternative (in the frame templates/union/email/layout.html, autoescaped). Both get
-    `subject` (the HTML's title and heading) and `platform_name` (its foot). Like send_mail: the
-    caller keeps its `transaction.on_commit`; how many messages went (0 or 1). `headers`: more
-    headers (seminars.emails.AUTOMATIC)."""
+) -> EmailMultiAlternatives:
+    """`<template_base>.txt` (the body) with `<template_base>.html` as its HTML alternative (in
+    the frame templates/union/email/layout.html, autoescaped). Both get `subject` (the HTML's
+    title and heading) and `platform_name` (its foot). Not sent: the caller may attach files
+    (the board's convocation) before; send_templated sends it at once. `headers`: more headers
+    (seminars.emails.AUTOMATIC)."""
     context = {"platform_name": settings.PLATFORM_NAME, **context, "subject": subject}
     message = EmailMultiAlternatives(
         subject=subject,
@@ -764,4 +764,20 @@ def send_templated(
         headers=dict(headers or {}),
     )
     message.attach_alternative(render_to_string(f"{template_base}.html", context), "text/html")
-    return message.send()
+    return message
+
+
+def send_templated(
+    subject: str,
+    template_base: str,
+    context: dict,
+    recipients: list[str],
+    *,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """templated_message, sent. Like send_mail: the caller keeps its `transaction.on_commit`;
+    how many messages went (0 or 1)."""
+    return templated_message(
+        subject, template_base, context, recipients, reply_to=reply_to, headers=headers
+    ).send()

@@ -30,6 +30,7 @@ HEADERS = [
     "Catégorie d'association",
     "Début du mandat",
     "Fin du mandat",
+    "Adresse électronique",
 ]
 
 
@@ -81,6 +82,7 @@ def rows(
             seat.get_category_display() if seat.category else "",
             seat.start,
             seat_end(seat, mandate),
+            seat.email,
         ]
         for seat in members
     ]
@@ -126,7 +128,7 @@ def to_xlsx(
         for cell in append_row(sheet, [None if value == "" else value for value in row])[6:]:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
-    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16))
+    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16, 30))
     return workbook_bytes(workbook)
 
 

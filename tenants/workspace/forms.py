@@ -3,6 +3,7 @@
 from pathlib import PurePath
 
 from django import forms
+from django.db import models
 from django.forms import formset_factory
 from django.utils.html import format_html
 
@@ -18,7 +19,11 @@ from tenants.workspace.activity import (
     parse_integer,
 )
 from tenants.workspace.compliance import BoardAuthorities, board_authorities, in_sentence
-from tenants.workspace.meetings import Attendance, attendance_errors
+from tenants.workspace.meetings import (
+    MAX_CONVOCATION_ATTACHMENTS_BYTES,
+    Attendance,
+    attendance_errors,
+)
 from tenants.workspace.models import (
     MAX_EXTENSION_LENGTH,
     ActivityFigure,
@@ -607,3 +612,50 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         for pk, message in attendance_errors(self.attendance(), names).items():
             self.add_error(f"proxy_{pk}", message)
         return data
+
+
+class ConvocationForm(forms.Form):
+    """« Envoyer la convocation »: a short message of the sender's and documents of the space
+    to attach (meetings.convene_board sends). `already_sent`: the convocation went before, so
+    sending again is ticked on purpose."""
+
+    message = forms.CharField(
+        label="Message ajouté à la convocation",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Facultatif : il précède la date, le lieu et l'ordre du jour.",
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label="Documents joints",
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Facultatif : documents de l'espace, « Conseil d'administration » "
+        "d'abord (10 Mo au plus en tout).",
+    )
+    again = forms.BooleanField(label="Envoyer de nouveau", required=False)
+
+    def __init__(self, *args, already_sent: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The board's papers first (note explicative de synthèse, budget…), then the others.
+        self.fields["documents"].queryset = Document.objects.order_by(
+            models.Case(
+                models.When(category=Document.Category.BOARD, then=models.Value(0)),
+                default=models.Value(1),
+            ),
+            "-uploaded_at",
+        )
+        if not already_sent:
+            del self.fields["again"]
+
+    def clean_documents(self):
+        documents = self.cleaned_data["documents"]
+        total = sum(document.file_size or 0 for document in documents)
+        if total > MAX_CONVOCATION_ATTACHMENTS_BYTES:
+            weight = f"{total / 1024 / 1024:.1f}".replace(".", ",")
+            raise forms.ValidationError(
+                f"Les documents choisis pèsent {weight} Mo : 10 Mo au plus en tout, "
+                "au-delà les messageries les refusent. Envoyez les plus lourds autrement."
+            )
+        return documents

@@ -1,6 +1,7 @@
 """The board's séances, read against CASF R123-16 to R123-18: who is in office on a séance's
 day, whether the quorum was reached, whether the convocation went out in time, which quarters
-went without a séance, and when the ABS report was presented. Writes are in services.py.
+went without a séance, and when the ABS report was presented. Writes are in services.py, but
+for « Envoyer la convocation » (convene_board), which reads the same rules.
 
 The rules, as the code applies them:
 - the board holds at least one séance a quarter (quarters_without_meeting);
@@ -13,13 +14,27 @@ The rules, as the code applies them:
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from tenants.workspace.compliance import renewal_due, sitting_members
-from tenants.workspace.models import BoardMandate, BoardMeeting, BoardMember, MeetingAttendance
+from tenants.workspace.models import (
+    BoardMandate,
+    BoardMeeting,
+    BoardMember,
+    MeetingAttendance,
+    Profile,
+)
+from tenants.workspace.tasks import send_board_convocation
+from tenants.workspace.uploads import content_type_for
+from union.audit import record_audit
 from union.formats import french_list, long_date, plural
+from union.mail import templated_message
+from union.task_queue import enqueue_with_transaction
 
 Presence = MeetingAttendance.Presence
 CONVOCATION_DAYS = 3
@@ -332,6 +347,205 @@ def abs_report_presented(since: date) -> BoardMeeting | None:
 
 def meeting_heading(meeting: BoardMeeting) -> str:
     """ "Séance du mardi 10 mars 2026" (« à 18 h 30 » when its time is known)."""
+    return f"Séance du {meeting_when(meeting)}"
+
+
+def meeting_when(meeting: BoardMeeting) -> str:
+    """ "mardi 10 mars 2026", and the hour when it is known."""
     if meeting.time is None:
-        return f"Séance du {long_date(meeting.date)}"
-    return f"Séance du {long_date(datetime.combine(meeting.date, meeting.time), time=True)}"
+        return long_date(meeting.date)
+    return long_date(datetime.combine(meeting.date, meeting.time), time=True)
+
+
+# --- « Envoyer la convocation » ---------------------------------------------------------------
+
+# What one convocation may carry: mail servers commonly refuse a message above 20 Mo, and the
+# attachments grow by a third once encoded.
+MAX_CONVOCATION_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+
+
+class ConvocationRefused(Exception):
+    """Why the convocation cannot go, in French (the page shows it above the form)."""
+
+
+@dataclass(frozen=True)
+class Convocation:
+    """A convocation sent: who receives it by e-mail, who has no address (to convene by other
+    means), and whether « convocation adressée le » was filled in with today."""
+
+    convened: list[BoardMember]
+    unreachable: list[BoardMember]
+    convened_on_set: bool
+
+
+def convocation_recipients(meeting: BoardMeeting) -> tuple[list[BoardMember], list[BoardMember]]:
+    """The members in office on the séance's day (members_in_office): those with an address,
+    who receive the convocation, and those without one."""
+    in_office = members_in_office(meeting.date)
+    return [m for m in in_office if m.email], [m for m in in_office if not m.email]
+
+
+def convocation_reply_to(member, actor) -> str:
+    """Where the board members' answers go: the space's own address (its profile), else the
+    address of the person who sends."""
+    profile = Profile.objects.filter(singleton=True).first()
+    if profile and profile.email:
+        return profile.email
+    return getattr(actor, "email", "") or ""
+
+
+def convocation_subject(member, meeting: BoardMeeting) -> str:
+    return f"Convocation au conseil d'administration du {member.name} – {meeting_heading(meeting)}"
+
+
+def convocation_context(member, meeting: BoardMeeting, message: str, reply_to: str) -> dict:
+    """What the e-mail's templates (and the confirmation page's preview) are given."""
+    return {
+        "member_name": member.name,
+        "heading": meeting_heading(meeting),
+        "when": meeting_when(meeting),
+        "meeting": meeting,
+        "agenda": meeting.agenda_items,
+        "message": message.strip(),
+        "reply_to": reply_to,
+        "explanatory_report": needs_explanatory_report(member),
+    }
+
+
+def late_convocation_warning(meeting: BoardMeeting, today: date | None = None) -> str:
+    """What convocation_issue would say of a convocation sent today: "" when the séance is
+    CONVOCATION_DAYS days away or more."""
+    today = today or timezone.localdate()
+    return convocation_issue(BoardMeeting(date=meeting.date, convened_on=today))
+
+
+def convene_board(
+    member,
+    meeting: BoardMeeting,
+    *,
+    message: str = "",
+    documents=(),
+    again: bool = False,
+    actor=None,
+) -> Convocation:
+    """« Envoyer la convocation »: one e-mail to each member in office with an address, through
+    the task queue (tasks.send_board_convocation, with the commit); « convocation adressée le »
+    set to today when empty; the sending dated and noted in the member's journal. Refused
+    (ConvocationRefused) for a séance not to come, a board without any address, or a second
+    sending not confirmed (`again`)."""
+    with transaction.atomic():
+        # Locked: two colleagues sending at the same moment do not both pass the check below.
+        meeting = BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        today = timezone.localdate()
+        if meeting.date <= today:
+            raise ConvocationRefused(
+                "La séance n'est plus à venir : sa convocation ne peut plus être envoyée."
+            )
+        if meeting.convocation_sent_at and not again:
+            raise ConvocationRefused(
+                f"La convocation a déjà été envoyée le {sent_on(meeting)} : cochez "
+                "« Envoyer de nouveau » pour l'envoyer une seconde fois."
+            )
+        convened, unreachable = convocation_recipients(meeting)
+        if not convened:
+            raise ConvocationRefused(
+                "Aucun membre en exercice n'a d'adresse électronique : saisissez-les sur la "
+                "page du conseil, ou convoquez les membres par un autre moyen."
+            )
+        convened_on_set = meeting.convened_on is None
+        if convened_on_set:
+            meeting.convened_on = today
+        meeting.convocation_sent_at = timezone.now()
+        meeting.save(update_fields=["convened_on", "convocation_sent_at"])
+        record_audit(
+            "board.meeting_convened",
+            actor=actor,
+            member=member,
+            # Who was convened stays in the space: the union's trail keeps only the action.
+            target=f"{meeting} ({plural(len(convened), 'membre convoqué', 'membres convoqués')} "
+            "par courriel)",
+        )
+        enqueue_with_transaction(
+            send_board_convocation,
+            member.pk,
+            meeting.pk,
+            [m.pk for m in convened],
+            message.strip(),
+            [document.pk for document in documents],
+            convocation_reply_to(member, actor),
+        )
+    return Convocation(convened, unreachable, convened_on_set)
+
+
+def sent_on(meeting: BoardMeeting) -> str:
+    """ "mardi 6 octobre 2026 à 9 h 30": when the convocation was last sent."""
+    return long_date(meeting.convocation_sent_at, time=True) if meeting.convocation_sent_at else ""
+
+
+# A séance's length is not recorded: the calendar's event lasts this long, for the time to show
+# as taken.
+CALENDAR_EVENT_LENGTH = timedelta(hours=2)
+
+
+def convocation_ics(member, meeting: BoardMeeting, reply_to: str) -> bytes:
+    """The séance as a calendar event (.ics), under one UID per séance so that a convocation
+    sent again updates the event a calendar already holds (SEQUENCE: seminars.ics.sequence_at,
+    the issue's moment)."""
+    from icalendar import Calendar, Event
+
+    from seminars.ics import sequence_at
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Maillage//Conseil d'administration//FR")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"seance-{member.slug}-{meeting.pk}@{settings.PLATFORM_DOMAIN}")
+    event.add("dtstamp", timezone.now())
+    event.add("sequence", sequence_at(timezone.now()))
+    if meeting.time is None:
+        event.add("dtstart", meeting.date)  # a whole day: the hour is not known yet
+    else:
+        start = timezone.make_aware(datetime.combine(meeting.date, meeting.time))
+        event.add("dtstart", start)
+        event.add("dtend", start + CALENDAR_EVENT_LENGTH)
+    event.add("summary", f"Conseil d'administration du {member.name}")
+    if meeting.place:
+        event.add("location", meeting.place)
+    items = meeting.agenda_items
+    if items:
+        event.add("description", "Ordre du jour :\n" + "\n".join(f"- {i}" for i in items))
+    if reply_to:
+        event.add("organizer", f"mailto:{reply_to}")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def convocation_message(
+    member,
+    meeting: BoardMeeting,
+    board_member: BoardMember,
+    *,
+    message: str,
+    documents: list,
+    reply_to: str,
+) -> EmailMultiAlternatives:
+    """One board member's convocation: text and HTML (the platform's e-mail frame), the séance
+    as .ics, the documents chosen; to this member alone (the others' addresses are not shown)."""
+    email = templated_message(
+        convocation_subject(member, meeting),
+        "workspace/email/convocation",
+        {
+            **convocation_context(member, meeting, message, reply_to),
+            "board_member": board_member,
+            "documents": [document.title for document in documents],
+        },
+        [board_member.email],
+        reply_to=[reply_to] if reply_to else [],
+    )
+    email.attach("seance.ics", convocation_ics(member, meeting, reply_to), "text/calendar")
+    for document in documents:
+        with document.file.open("rb") as stored:
+            email.attach(
+                document.download_name, stored.read(), content_type_for(document.file.name)
+            )
+    return email

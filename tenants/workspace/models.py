@@ -8,6 +8,7 @@ import re
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django_tenants.files.storage import TenantFileSystemStorage
 
 DOCUMENT_FOLDER = "documents/"
@@ -312,6 +313,16 @@ class BoardMember(models.Model):
     )
     start = models.DateField("début du mandat")
     end = models.DateField("fin du mandat", null=True, blank=True)
+    # Where « Envoyer la convocation » writes to (meetings.convene_board). The member's own
+    # data: never published, never in the union's trail. Defaults in the database too, so that
+    # code of the previous release still inserts during a rolling update.
+    email = models.EmailField(
+        "adresse électronique",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Facultative : pour lui envoyer les convocations aux séances. Jamais publiée.",
+    )
 
     class Meta:
         verbose_name = "membre du conseil d'administration"
@@ -362,6 +373,8 @@ class BoardMeeting(models.Model):
         "(CASF R123-1).",
     )
     notes = models.TextField("observations", blank=True)
+    # The last « Envoyer la convocation » (meetings.convene_board): a second sending asks first.
+    convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "séance du conseil d'administration"
@@ -370,6 +383,11 @@ class BoardMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Séance du {self.date:%d/%m/%Y}"
+
+    @property
+    def upcoming(self) -> bool:
+        """After today: a séance whose convocation can still be sent."""
+        return self.date > timezone.localdate()
 
     @property
     def agenda_items(self) -> list[str]:

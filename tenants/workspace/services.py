@@ -68,6 +68,7 @@ BOARD_MEMBER_FIELDS = (
     "category",
     "start",
     "end",
+    "email",
 )
 
 MEETING_FIELDS = (

@@ -38,6 +38,9 @@ urlpatterns = [
     path("conseil/seances/<int:pk>/modifier/", views.meeting_edit, name="member_meeting_edit"),
     path("conseil/seances/<int:pk>/supprimer/", views.meeting_delete, name="member_meeting_delete"),
     path(
+        "conseil/seances/<int:pk>/convoquer/", views.meeting_convene, name="member_meeting_convene"
+    ),
+    path(
         "conseil/seances/<int:pk>/feuille-de-presence.pdf",
         views.meeting_sheet,
         name="member_meeting_sheet",

@@ -44,6 +44,7 @@ from tenants.workspace.forms import (
     ActivityImportForm,
     BoardMemberForm,
     BoardRenewalForm,
+    ConvocationForm,
     DocumentDetailsForm,
     DocumentForm,
     DocumentReplaceForm,
@@ -716,6 +717,81 @@ def meeting_edit(request, pk: int | None = None):
             "back": f"/conseil/seances/{meeting.pk}/" if meeting else "/conseil/seances/",
         },
     )
+
+
+@write_required
+@require_http_methods(["GET", "POST"])
+def meeting_convene(request, pk: int):
+    """« Envoyer la convocation » of a séance to come: who will receive it by e-mail and who
+    must be convened by other means, the e-mail's text, a message and documents to add; the
+    sending is meetings.convene_board's."""
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    back = f"/conseil/seances/{meeting.pk}/"
+    if meeting.date <= timezone.localdate():
+        messages.error(
+            request, "La séance n'est plus à venir : sa convocation ne peut plus être envoyée."
+        )
+        return HttpResponseRedirect(back)
+    already_sent = meeting.convocation_sent_at is not None
+    # An empty POST (no message, no document) is a sending, not an unbound form.
+    form = ConvocationForm(
+        request.POST if request.method == "POST" else None, already_sent=already_sent
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = meetings.convene_board(
+                request.tenant,
+                meeting,
+                message=form.cleaned_data["message"],
+                documents=form.cleaned_data["documents"],
+                again=form.cleaned_data.get("again", False),
+                actor=request.user,
+            )
+        except meetings.ConvocationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _convened_message(sent))
+            return HttpResponseRedirect(back)
+    convened, unreachable = meetings.convocation_recipients(meeting)
+    reply_to = meetings.convocation_reply_to(request.tenant, request.user)
+    preview = meetings.convocation_context(
+        request.tenant, meeting, form["message"].value() or "", reply_to
+    )
+    return render(
+        request,
+        "workspace/meeting_convene.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "heading": meetings.meeting_heading(meeting),
+            "subject": meetings.convocation_subject(request.tenant, meeting),
+            "preview": render_to_string("workspace/email/convocation.txt", preview),
+            "convened": convened,
+            "unreachable": unreachable,
+            "late": meetings.late_convocation_warning(meeting),
+            "explanatory_report": preview["explanatory_report"],
+            "sent_on": meetings.sent_on(meeting),
+            "back": back,
+        },
+    )
+
+
+def _convened_message(sent: meetings.Convocation) -> str:
+    """« Convocation envoyée par courriel à 7 membres du conseil. … »: how many, who was not
+    convened by e-mail, and « convocation adressée le » filled in."""
+    text = (
+        "Convocation envoyée par courriel à "
+        f"{plural(len(sent.convened), 'membre du conseil', 'membres du conseil')}."
+    )
+    if sent.unreachable:
+        names = french_list([member.full_name for member in sent.unreachable])
+        text += f" Sans adresse électronique, à convoquer par un autre moyen : {names}."
+    if sent.convened_on_set:
+        text += (
+            " « Convocation adressée le » est renseignée : "
+            f"{long_date(timezone.localdate(), weekday=False)}."
+        )
+    return text
 
 
 @director_required

@@ -219,7 +219,7 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
         ["2020-2026", "01/07/2020", "", "9"],
     ]
     past = rows(archive, "conseil/conseil-administration-bondy-2014-2020.csv")
-    assert past[1][:2] == ["Élu", "Ancien"] and past[1][6:] == ["05/04/2014", "30/06/2020"]
+    assert past[1][:2] == ["Élu", "Ancien"] and past[1][6:8] == ["05/04/2014", "30/06/2020"]
     workbook = load_workbook(
         io.BytesIO(archive.read("conseil/conseil-administration-bondy-2020-2026.xlsx"))
     )

@@ -340,6 +340,7 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         "Catégorie d'association",
         "Début du mandat",
         "Fin du mandat",
+        "Adresse électronique",
     ]
     assert values[2] == [
         "Maire",
@@ -350,6 +351,7 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         None,
         datetime(2014, 4, 5),
         datetime(2020, 6, 30),
+        None,
     ]
     assert values[3][:4] == ["Partie", "Paule", "Élu(e) par le conseil municipal", "Membre"]
     assert values[3][7] == datetime(2018, 1, 31)  # her own end, not the mandate's
@@ -376,6 +378,7 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         "",
         "",
         "01/07/2020",
+        "",
         "",
     ]
     assert rows[2][:4] == [

@@ -1,0 +1,45 @@
+"""Background work of the member space (django.tasks): the board's convocations."""
+
+from django.tasks import task
+from django_tenants.utils import tenant_context
+
+# The task runs in the worker already: its e-mails go straight to the mail server, not through
+# the queue a second time (union.mail).
+from union.mail import delivering_directly
+
+
+@task
+@delivering_directly()
+def send_board_convocation(
+    member_id: int,
+    meeting_id: int,
+    board_member_ids: list[int],
+    message: str,
+    document_ids: list[int],
+    reply_to: str,
+) -> int:
+    """One convocation e-mail to each board member of `board_member_ids` (meetings.convene_board
+    chose them), built in the member's schema: the worker's connection is on the public one,
+    and the ids mean nothing elsewhere (every member's schema numbers its rows from 1). How
+    many were sent; none for a séance deleted since."""
+    from tenants.models import MemberCCAS
+    from tenants.workspace.meetings import convocation_message
+    from tenants.workspace.models import BoardMeeting, BoardMember, Document
+
+    member = MemberCCAS.objects.get(pk=member_id)
+    with tenant_context(member):
+        meeting = BoardMeeting.objects.filter(pk=meeting_id).first()
+        if meeting is None:
+            return 0
+        documents = list(Document.objects.filter(pk__in=document_ids).order_by("title"))
+        sent = 0
+        for board_member in BoardMember.objects.filter(pk__in=board_member_ids).exclude(email=""):
+            sent += convocation_message(
+                member,
+                meeting,
+                board_member,
+                message=message,
+                documents=documents,
+                reply_to=reply_to,
+            ).send()
+        return sent

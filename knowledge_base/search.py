@@ -166,7 +166,7 @@ def searchable_pages(request=None):
     return without_unlisted_pages(visible_to(Page.objects.exclude(depth=1), request))
 
 
-# A word typed in capitals (« CAF », « RSA », « CCAS ») is a sigle. The French configuration
+# A glossary sigle typed in capitals (« CAF », « RSA ») is read as the sigle. The French configuration
 # unaccents before stemming, so the index reads « café » as 'caf', the lexeme of « CAF »: a
 # search for the Caisse d'allocations familiales found the « café des aidants ». PostgreSQL
 # cannot tell them apart without an accented copy of every text in the index (a reindex), so
@@ -179,7 +179,7 @@ LOOKALIKE_EXTRA_LETTERS = 3
 @dataclass(frozen=True)
 class TypedSigle:
     sigle: str
-    expansion: str  # its glossary expansion, "" when the glossary has none
+    expansion: str  # its glossary expansion
 
     def is_lookalike(self, word: str) -> bool:
         """A word of a page the index confuses with the sigle, and a reader never would:
@@ -196,20 +196,26 @@ class TypedSigle:
         """The sigle as a word of its own (any case, accents count), or its expansion."""
         if re.search(rf"(?<!\w){re.escape(self.sigle)}s?(?!\w)", text, re.IGNORECASE):
             return True
-        return bool(self.expansion) and fold(" ".join(self.expansion.split())) in fold(
+        return fold(" ".join(self.expansion.split())) in fold(
             " ".join(text.replace("\u2019", "'").split())
         )
 
 
 def typed_sigles(query: str) -> list[TypedSigle]:
-    """The query's words typed in capitals, with their glossary expansion, if any; a word that
-    another word of the query would also find (« CAF café ») is left alone."""
+    """The query's glossary sigles typed in capitals, with their expansion; a word that another
+    word of the query would also find (« CAF café ») is left alone. Only the glossary's:
+    a word typed in capitals is often a plain word without its accents (« EPICERIE »,
+    « SOCIAL »), which must find « épicerie » and « sociale » as in lower case."""
     words = query_words(query)
     expansions = sigle_expansions(words)
-    sigles = [word for word in words if TYPED_SIGLE.match(word.strip(SIGLE_PUNCTUATION))]
+    sigles = [
+        word
+        for word in words
+        if word in expansions and TYPED_SIGLE.match(word.strip(SIGLE_PUNCTUATION))
+    ]
     others = [fold(word) for word in words if word not in sigles]
     return [
-        TypedSigle(sigle.strip(SIGLE_PUNCTUATION), expansions.get(sigle, ""))
+        TypedSigle(sigle.strip(SIGLE_PUNCTUATION), expansions[sigle])
         for sigle in sigles
         if not any(other.startswith(fold(sigle)) for other in others)
     ]

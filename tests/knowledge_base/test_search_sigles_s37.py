@@ -76,3 +76,16 @@ def test_asking_for_both_keeps_both(cafes, portal):
     soup = search(portal, "CAF café")
     assert "Un café numérique" in titles(soup)
     assert "café" in [word.lower() for word in marked(soup)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "lower"), [("EPICERIE", "epicerie"), ("SOCIALE", "sociale"), ("CAFE", "cafe")]
+)
+def test_a_plain_word_in_capitals_finds_what_it_finds_in_lower_case(kb_tree, portal, typed, lower):
+    """Audit A24 #2: a word in capitals that is no glossary sigle is a word typed without its
+    accents, « EPICERIE » for « épicerie »."""
+    guides, _ = kb_tree
+    make_guide(guides, "Ouvrir une épicerie solidaire", summary="Une épicerie sociale.")
+    make_guide(guides, "Un café des aidants", summary="Un café chaque mois.")
+    found = titles(search(portal, lower))
+    assert found and titles(search(portal, typed)) == found

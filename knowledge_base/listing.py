@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Model, Q, QuerySet, prefetch_related_objects
 from wagtail.models import Page, PageViewRestriction
 
-from knowledge_base.models import Audience, ExperiencePage, KnowledgePage, Theme
+from knowledge_base.models import Audience, ExperiencePage, GuidePage, KnowledgePage, Theme
 from knowledge_base.query import site_query
 from tenants.matching import CommuneRef, match_commune, prefer_listed
 from tenants.models import Commune, Departement, MemberCCAS
@@ -341,3 +341,24 @@ def listing_context(index_page: Page, request) -> dict:
         ),
         "communes": form.communes.order_by("nom", "departement_id") if is_experiences else [],
     }
+
+
+def latest_guides_on(theme_slug: str, limit: int = 3) -> list[tuple[str, str]]:
+    """(title, path on the portal) of the latest public guides of a theme, for a member space's
+    page on the same subject (the domiciliation report leads to the union's guides on
+    domiciliation). Public ones only: the link must open for whoever follows it."""
+    from tenants.services import portal_urlconf  # tenants imports the knowledge base's models
+
+    guides = (
+        GuidePage.objects.live()
+        .public()
+        .filter(pk__in=theme_page_ids(GuidePage, [theme_slug]))
+        .order_by("-last_published_at", "-pk")[:limit]
+    )
+    found = []
+    with portal_urlconf():  # page addresses exist in the portal's URLconf only
+        for guide in guides:
+            parts = guide.get_url_parts()
+            if parts and parts[2]:
+                found.append((guide.title, parts[2]))
+    return found

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
+from knowledge_base.listing import latest_guides_on
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
@@ -679,11 +680,12 @@ def _meeting_day(request, meeting: BoardMeeting | None):
 @write_required
 def meeting_edit(request, pk: int | None = None):
     meeting = get_object_or_404(BoardMeeting, pk=pk) if pk else None
+    day = _meeting_day(request, meeting)
     form = MeetingForm(
         request.POST or None,
         instance=meeting,
         initial={} if meeting else {"date": timezone.localdate()},
-        members=meetings.members_in_office(_meeting_day(request, meeting)),
+        members=meetings.members_in_office(day),
         seat_labels=board_authorities(request.tenant).seat_labels,
     )
     form.carry_version()  # a colleague's save since the page was opened is not undone
@@ -715,6 +717,10 @@ def meeting_edit(request, pk: int | None = None):
             if meeting
             else "Enregistrer une séance du conseil",
             "back": f"/conseil/seances/{meeting.pk}/" if meeting else "/conseil/seances/",
+            # Said before saving too, as on the séance's page: the members listed are those of
+            # a board that should have been renewed by that day.
+            "overdue_board": meetings.overdue_board_warning(BoardMeeting(date=day), request.tenant),
+            **_roles(request),
         },
     )
 
@@ -722,7 +728,7 @@ def meeting_edit(request, pk: int | None = None):
 @write_required
 @require_http_methods(["GET", "POST"])
 def meeting_convene(request, pk: int):
-    """« Envoyer la convocation » of a séance to come: who will receive it by e-mail and who
+    """« Envoyer la convocation » of a séance to come: who will receive it by e-mail and who
     must be convened by other means, the e-mail's text, a message and documents to add; the
     sending is meetings.convene_board's."""
     meeting = get_object_or_404(BoardMeeting, pk=pk)
@@ -777,8 +783,8 @@ def meeting_convene(request, pk: int):
 
 
 def _convened_message(sent: meetings.Convocation) -> str:
-    """« Convocation envoyée par courriel à 7 membres du conseil. … »: how many, who was not
-    convened by e-mail, and « convocation adressée le » filled in."""
+    """« Convocation envoyée par courriel à 7 membres du conseil. … »: how many, who was not
+    convened by e-mail, and « convocation adressée le » filled in."""
     text = (
         "Convocation envoyée par courriel à "
         f"{plural(len(sent.convened), 'membre du conseil', 'membres du conseil')}."
@@ -1099,6 +1105,9 @@ def describe_activity_import(imported) -> str:
     return f"{text}\u00a0: {french_list(parts)}."
 
 
+DOMICILIATION_THEME = "domiciliation"
+
+
 @member_role_required()
 def domiciliation(request):
     years = activity.available_years()
@@ -1128,6 +1137,10 @@ def domiciliation(request):
             # The figures are those of 31 December: before then, what is typed is provisional.
             "year_not_over": year >= today.year,
             "pole": activity.domiciliation_pole(year),
+            # The union's guides on the subject, on the portal (the theme seeded by
+            # knowledge_base's migration 0002).
+            "guides": latest_guides_on(DOMICILIATION_THEME),
+            "guides_theme": DOMICILIATION_THEME,
             **_roles(request),
         },
     )

@@ -2,9 +2,9 @@
 #10).
 
 - The activity report's tabs listed only the years that have figures: the current year had no
-  tab, « Saisir un chiffre » opened on last year, and the figures of last year still missing for
+  tab, « Saisir un chiffre » opened on last year, and the figures of last year still missing for
   this one were plain text. The current year now has a tab (nothing entered yet, said so, with a
-  way to start), « Saisir un chiffre » opens on the year being entered, and each missing figure
+  way to start), « Saisir un chiffre » opens on the year being entered, and each missing figure
   is one link to the entry form, its year, pôle and catégorie filled in.
 - A séance held after the deadline to renew the board (CASF R123-10) listed the members of the
   board that should have been replaced, and counted the quorum on them, without a word: the
@@ -137,7 +137,7 @@ def test_saisir_un_chiffre_opens_on_the_year_being_entered(members_with_last_yea
     assert form.find("input", {"name": "year"})["value"] == str(LAST)
 
     # One figure of this year: the page still shows last year (the last complete one), but
-    # « Saisir un chiffre » goes on with this year, and so does the form opened without a year.
+    # « Saisir un chiffre » goes on with this year, and so does the form opened without a year.
     add_figures(bondy, (NOW, "Accueil", "Personnes reçues à l'accueil", 350, None))
     page = soup(client.get("/activite/"))
     assert page.find("h1").get_text() == f"Rapport d'activité {LAST}"
@@ -199,3 +199,27 @@ def test_a_seance_held_before_the_deadline_by_the_board_still_in_office_says_not
     client = director_of(bondy)
     assert "à renouveler" not in text_of(client.get(f"/conseil/seances/{early}/"))
     assert "délai dépassé" not in sheet_text(client, early)
+
+
+def test_the_seance_form_warns_before_saving(two_members):
+    """Session 37 (left in session 36's notes): the form says it too, for the day typed, before
+    the séance is saved; a refused form keeps the warning and what was typed."""
+    bondy, montreuil = two_members
+    make_board(bondy)
+    renewed_board(montreuil)
+    client = director_of(bondy)
+    early = {"date": "2026-04-10", "place": "Salle du conseil", "time": "99:99"}
+    assert "délai dépassé" not in text_of(client.post("/conseil/seances/ajouter/", early))
+    typed = {"date": "2026-12-16", "place": "Salle du conseil", "time": "99:99"}
+    refused = client.post("/conseil/seances/ajouter/", typed)
+    assert refused.status_code in (200, 400)
+    page = text_of(refused)
+    assert OVERDUE_WARNING in page
+    assert "Renouveler le conseil" in page
+    assert 'value="Salle du conseil"' in refused.content.decode()
+    late = add_meeting(bondy, date(2026, 12, 16))
+    assert add_meeting(montreuil, date(2026, 12, 16)) == late  # the keys collide
+    assert OVERDUE_WARNING in text_of(client.get(f"/conseil/seances/{late}/modifier/"))
+    assert "délai dépassé" not in text_of(
+        director_of(montreuil).get(f"/conseil/seances/{late}/modifier/")
+    )

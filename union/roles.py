@@ -38,6 +38,6 @@ def is_union_staff(user: AbstractBaseUser) -> bool:
 
 
 def can_write_to_members(user: AbstractBaseUser) -> bool:
-    """« Écrire aux membres » (tenants.network_message): the union's admins, and its event
+    """« Écrire aux membres » (tenants.network_message): the union's admins, and its event
     organisers, whose first use of it is announcing their events to the network."""
     return has_union_role(user, UNION_ADMIN, EVENT_ORGANISER)

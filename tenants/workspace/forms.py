@@ -615,7 +615,7 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
 
 
 class ConvocationForm(forms.Form):
-    """« Envoyer la convocation »: a short message of the sender's and documents of the space
+    """« Envoyer la convocation »: a short message of the sender's and documents of the space
     to attach (meetings.convene_board sends). `already_sent`: the convocation went before, so
     sending again is ticked on purpose."""
 

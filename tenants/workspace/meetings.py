@@ -1,7 +1,7 @@
 """The board's séances, read against CASF R123-16 to R123-18: who is in office on a séance's
 day, whether the quorum was reached, whether the convocation went out in time, which quarters
 went without a séance, and when the ABS report was presented. Writes are in services.py, but
-for « Envoyer la convocation » (convene_board), which reads the same rules.
+for « Envoyer la convocation » (convene_board), which reads the same rules.
 
 The rules, as the code applies them:
 - the board holds at least one séance a quarter (quarters_without_meeting);
@@ -357,7 +357,7 @@ def meeting_when(meeting: BoardMeeting) -> str:
     return long_date(datetime.combine(meeting.date, meeting.time), time=True)
 
 
-# --- « Envoyer la convocation » ---------------------------------------------------------------
+# --- « Envoyer la convocation » ---------------------------------------------------------------
 
 # What one convocation may carry: mail servers commonly refuse a message above 20 Mo, and the
 # attachments grow by a third once encoded.
@@ -371,7 +371,7 @@ class ConvocationRefused(Exception):
 @dataclass(frozen=True)
 class Convocation:
     """A convocation sent: who receives it by e-mail, who has no address (to convene by other
-    means), and whether « convocation adressée le » was filled in with today."""
+    means), and whether « convocation adressée le » was filled in with today."""
 
     convened: list[BoardMember]
     unreachable: list[BoardMember]
@@ -428,8 +428,8 @@ def convene_board(
     again: bool = False,
     actor=None,
 ) -> Convocation:
-    """« Envoyer la convocation »: one e-mail to each member in office with an address, through
-    the task queue (tasks.send_board_convocation, with the commit); « convocation adressée le »
+    """« Envoyer la convocation »: one e-mail to each member in office with an address, through
+    the task queue (tasks.send_board_convocation, with the commit); « convocation adressée le »
     set to today when empty; the sending dated and noted in the member's journal. Refused
     (ConvocationRefused) for a séance not to come, a board without any address, or a second
     sending not confirmed (`again`)."""

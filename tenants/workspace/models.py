@@ -313,7 +313,7 @@ class BoardMember(models.Model):
     )
     start = models.DateField("début du mandat")
     end = models.DateField("fin du mandat", null=True, blank=True)
-    # Where « Envoyer la convocation » writes to (meetings.convene_board). The member's own
+    # Where « Envoyer la convocation » writes to (meetings.convene_board). The member's own
     # data: never published, never in the union's trail. Defaults in the database too, so that
     # code of the previous release still inserts during a rolling update.
     email = models.EmailField(
@@ -373,7 +373,7 @@ class BoardMeeting(models.Model):
         "(CASF R123-1).",
     )
     notes = models.TextField("observations", blank=True)
-    # The last « Envoyer la convocation » (meetings.convene_board): a second sending asks first.
+    # The last « Envoyer la convocation » (meetings.convene_board): a second sending asks first.
     convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 
     class Meta:

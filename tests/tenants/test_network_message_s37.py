@@ -1,6 +1,6 @@
-"""Session 37: « Écrire aux membres ». The union writes, from the members' admin, to the
-directions (or whole teams) of its active members: counted before sending (« N personnes dans
-M membres »), one e-mail per person greeted by name with her member's, never to a deactivated
+"""Session 37: « Écrire aux membres ». The union writes, from the members' admin, to the
+directions (or whole teams) of its active members: counted before sending (« N personnes dans
+M membres »), one e-mail per person greeted by name with her member's, never to a deactivated
 account nor to a suspended member, through the task queue, recorded in the union's trail
 without the addresses; an event's registrations page offers to announce it, the form filled
 in with the event's full address."""
@@ -77,7 +77,7 @@ def message(**extra) -> dict:
 
 
 def send(client, captured, **extra):
-    """The two steps: checked and counted, then « Envoyer » with the count shown."""
+    """The two steps: checked and counted, then « Envoyer » with the count shown."""
     data = message(**extra)
     preview = client.post(URL, data)
     assert preview.status_code == 200, text_of(preview)

@@ -1,6 +1,6 @@
-"""« Envoyer la convocation » (CASF R123-16): a board member has an optional e-mail address; a
+"""« Envoyer la convocation » (CASF R123-16): a board member has an optional e-mail address; a
 director or an agent sends a séance's convocation to each member in office with an address, one
-e-mail each with the séance as .ics, and « convocation adressée le » is filled in. Bondy's and
+e-mail each with the séance as .ics, and « convocation adressée le » is filled in. Bondy's and
 Montreuil's schemas number their rows alike: Bondy's sending touches nothing of Montreuil's."""
 
 from datetime import date, time, timedelta

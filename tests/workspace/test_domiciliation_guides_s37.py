@@ -40,7 +40,11 @@ def test_the_report_lists_the_public_guides_on_domiciliation_with_portal_links(
     )
     assert not any(
         title in links
-        for title in ("Conduire une ABS", "Domiciliation : notes internes", "Brouillon domiciliation")
+        for title in (
+            "Conduire une ABS",
+            "Domiciliation : notes internes",
+            "Brouillon domiciliation",
+        )
     )
     theme = Theme.objects.get(slug="domiciliation")
     assert links["Tous les guides du thème « Domiciliation »"] == (

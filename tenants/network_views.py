@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from tenants.models import MemberCCAS
 from tenants.network_message import (
@@ -21,7 +22,7 @@ from tenants.network_message import (
 )
 from union.formats import long_date, plural
 from union.params import parse_digits
-from union.roles import can_write_to_members
+from union.roles import can_write_to_members, is_union_admin
 from union.submit_once import AlreadySubmitted, new_form_id, posted_form_id
 
 
@@ -96,6 +97,14 @@ def _prefill(request) -> dict | None:
     return event_announcement(seminar)
 
 
+def way_back(user) -> tuple[str, str]:
+    """(address, label) the page leads back to: the members' list is the union admins' only;
+    an event organiser, who comes from an event's registrations, goes back to the events."""
+    if is_union_admin(user):
+        return reverse("tenants_admin:member_list"), "Membres de l'union"
+    return reverse("seminars_admin:list"), "Inscriptions aux événements"
+
+
 def network_message(request):
     """GET: the form (filled in from an event with ?evenement=). POST: checked and counted, then
     the confirmation step; POST with `confirmed` and the count shown: queued."""
@@ -129,14 +138,14 @@ def network_message(request):
             f"Ce message a déjà été envoyé à {sent} le {long_date(earlier.entry.at, time=True)}"
             "\u00a0: il n'est pas envoyé une seconde fois.",
         )
-        return redirect("tenants_admin:member_list")
+        return redirect(way_back(request.user)[0])
     except NoRecipients as error:  # everyone left between the two steps
         form.add_error(None, str(error))
         return _page(request, form, status=400)
     messages.success(
         request, f"Message en cours d'envoi à {recipients.summary()}, un e-mail par personne."
     )
-    return redirect("tenants_admin:member_list")
+    return redirect(way_back(request.user)[0])
 
 
 def _page(request, form, *, preview: bool = False, status: int = 200):
@@ -154,6 +163,7 @@ def _page(request, form, *, preview: bool = False, status: int = 200):
             "recipients": form.recipients if preview else None,
             # Sent with « Envoyer » and compared: the message goes only to the count confirmed.
             "changed": changed,
+            "back": way_back(request.user),
             "page_title": "Écrire aux membres",
             "header_icon": "group",
         },

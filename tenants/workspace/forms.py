@@ -46,6 +46,7 @@ from tenants.workspace.services import (
     seat_date_errors,
 )
 from tenants.workspace.uploads import ALLOWED_EXTENSIONS, accepted_formats, document_file_error
+from union.formats import french_list
 from union.stale_edits import CarriesVersion
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -651,7 +652,15 @@ class ConvocationForm(forms.Form):
 
     def clean_documents(self):
         documents = self.cleaned_data["documents"]
-        total = sum(document.file_size or 0 for document in documents)
+        # A row whose file is gone (a database restored without its media) would leave the
+        # task failing after the séance was marked convened: refused here, by name.
+        missing = [document.title for document in documents if document.file_size is None]
+        if missing:
+            raise forms.ValidationError(
+                f"Fichier introuvable sur le serveur : {french_list(missing)}. Remplacez-le "
+                "dans « Documents » ou ne le joignez pas."
+            )
+        total = sum(document.file_size for document in documents)
         if total > MAX_CONVOCATION_ATTACHMENTS_BYTES:
             weight = f"{total / 1024 / 1024:.1f}".replace(".", ",")
             raise forms.ValidationError(

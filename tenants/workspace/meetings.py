@@ -530,7 +530,10 @@ def convocation_message(
     reply_to: str,
 ) -> EmailMultiAlternatives:
     """One board member's convocation: text and HTML (the platform's e-mail frame), the séance
-    as .ics, the documents chosen; to this member alone (the others' addresses are not shown)."""
+    as .ics, the documents chosen; to this member alone (the others' addresses are not shown).
+    A document whose file went missing since it was chosen (ConvocationForm refuses it then) is
+    left out, never a convocation that does not go."""
+    documents = [document for document in documents if document.file_size is not None]
     email = templated_message(
         convocation_subject(member, meeting),
         "workspace/email/convocation",

@@ -265,7 +265,24 @@ def test_an_event_organiser_announces_her_event_and_an_editor_is_not_offered_it(
         client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode(), "html.parser"
     )
     (link,) = page.find_all("a", string="Annoncer aux membres")
-    assert client.get(link["href"]).status_code == 200
+    form = client.get(link["href"])
+    assert form.status_code == 200
+    # The members' list is the admins': her way back, and after sending, is the events' list
+    # (audit A24 #4: she landed on a refusal beside the success message).
+    back = BeautifulSoup(form.content.decode(), "html.parser").find("a", string="Annuler")
+    assert back["href"] == "/admin/inscriptions/"
+    mail.outbox.clear()
+    data = {**message(), "form_id": "formulaire-ecrire-membres-0002"}
+    preview = client.post(URL, data)
+    expected = BeautifulSoup(preview.content.decode(), "html.parser").find(
+        "input", attrs={"name": "expected"}
+    )["value"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(URL, {**data, "confirmed": "1", "expected": expected}, follow=True)
+    assert sent.redirect_chain == [("/admin/inscriptions/", 302)]
+    assert "Message en cours d'envoi" in text_of(sent)
+    assert "autorisations" not in text_of(sent)
+    assert mail.outbox
     assert "Annoncer aux membres" not in (
         host_client("localhost", editor).get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     )

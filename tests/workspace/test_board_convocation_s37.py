@@ -213,3 +213,41 @@ def test_a_viewer_cannot_send_nor_another_members_host(
     with schema_context(bondy.schema_name):
         meeting.refresh_from_db()
     assert meeting.convocation_sent_at is None
+
+
+def test_a_document_whose_file_is_gone_is_refused_by_name_and_nothing_is_marked(
+    bondy, director, django_capture_on_commit_callbacks
+):
+    """Audit A24 #1 and #3: a document row without its file (a database restored without its
+    media) was accepted, the séance marked convened and the task failed, nobody convened; the
+    e-mail said the note explicative went with it, whatever was attached."""
+    from django.core.files.base import ContentFile
+
+    from tenants.workspace.models import Document
+
+    board_with_addresses(bondy, "bondy.fr")
+    meeting = upcoming_meeting(bondy)
+    with schema_context(bondy.schema_name):
+        kept = Document(title="Note de synthèse", category="conseil", document_date=date.today())
+        kept.file.save("note.txt", ContentFile(b"Budget : les chiffres."), save=False)
+        kept.save()
+        gone = Document(title="Règlement des aides", category="conseil", document_date=date.today())
+        gone.file.save("reglement.txt", ContentFile(b"ok"), save=False)
+        gone.save()
+        gone.file.storage.delete(gone.file.name)
+
+    refused = send(director, meeting, django_capture_on_commit_callbacks, documents=[gone.pk])
+    assert "Fichier introuvable sur le serveur : Règlement des aides." in text_of(refused)
+    assert mail.outbox == []
+    with schema_context(bondy.schema_name):
+        assert BoardMeeting.objects.get(pk=meeting.pk).convocation_sent_at is None
+
+    sent = send(director, meeting, django_capture_on_commit_callbacks, documents=[kept.pk])
+    assert "Convocation envoyée par courriel à 6 membres du conseil." in text_of(sent)
+    assert len(mail.outbox) == 6
+    email = mail.outbox[0]
+    assert [name for name, _content, _type in email.attachments if name != "seance.ics"] == [
+        kept.download_name
+    ]
+    # The e-mail never claims the note explicative is attached: the sender's page reminds her.
+    assert "note explicative" not in email.body

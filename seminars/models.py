@@ -695,7 +695,7 @@ MONTHS = [
 
 def elapsed(start, end) -> timedelta:
     """The time that passes from `start` to `end`. Two aware datetimes sharing one tzinfo (the
-    admin form's and the API's, both in Europe/Paris) subtract as wall clocks: a night across
+    admin form's and the API's, both in the union's TIME_ZONE) subtract as wall clocks: a night across
     the October change would last an hour less, one across the March change an hour more."""
     return end.astimezone(UTC) - start.astimezone(UTC)
 

@@ -459,7 +459,7 @@ MEETING_SCHEMA = inline_serializer(
         "time": serializers.RegexField(
             r"^\d{2}:\d{2}$",
             allow_null=True,
-            help_text="Heure de la séance, « HH:MM » (18:30), heure de Paris ; null si elle "
+            help_text="Heure de la séance, « HH:MM » (18:30), heure locale de l'union ; null si elle "
             "n'est pas saisie",
         ),
         "place": serializers.CharField(),

@@ -791,7 +791,7 @@ def readme_text(member: MemberCCAS, summary: ArchiveSummary, now: datetime, acto
         "Formats",
         "-------",
         "- CSV : texte UTF-8 (avec BOM), séparateur point-virgule, virgule décimale, dates "
-        "JJ/MM/AAAA (heure de Paris) ; s'ouvre tel quel dans Excel ou LibreOffice Calc. Une "
+        "JJ/MM/AAAA (heure locale de l'union) ; s'ouvre tel quel dans Excel ou LibreOffice Calc. Une "
         "cellule qui commencerait comme une formule est précédée d'une apostrophe.",
         "- XLSX : classeurs Excel, ouverts aussi par LibreOffice ; dates et nombres en vraies "
         "valeurs.",

@@ -139,7 +139,11 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
-TIME_ZONE = "Europe/Paris"
+# The union's wall clock: every time typed, shown or computed (events, deadlines, e-mails, the
+# day's check-in desk) is read in it; .ics files carry UTC. A union overseas sets its own
+# (Indian/Reunion, America/Guadeloupe, Indian/Mayotte…): Paris time would put its events hours
+# off in its members' calendars.
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False

@@ -17,6 +17,7 @@ from abs_shared.comparisons import (
 )
 from abs_shared.models import CATALOGUE_FIELDS, Indicator, ReferenceValue, ValueStatus
 from abs_shared.presenters import MIN_PUBLISHERS, too_few
+from tenants.matching import read_cog_codes
 from tenants.models import Commune, Intercommunality
 
 
@@ -45,8 +46,12 @@ class SeriesQuery(serializers.Serializer):
     indicator = serializers.CharField(help_text="Code de l'indicateur (catalogue)")
 
     def validate_commune(self, code: str) -> Subject:
+        # Read as the commune matcher reads a code: « 2a004 » is Ajaccio, a municipal
+        # arrondissement's (75111) its city's, whose CCAS serves it.
+        insee = code.strip().upper()
+        insee = read_cog_codes().arrondissements.get(insee, insee)
         try:
-            return commune_subject(load_commune(code.strip()))
+            return commune_subject(load_commune(insee))
         except Commune.DoesNotExist:
             raise serializers.ValidationError(f"Commune « {code} » inconnue.") from None
 

@@ -91,7 +91,7 @@ def warn_ignored_year(request, shown: int | None, years: list[int], where: str) 
 
 def _commune_or_404(insee: str) -> Subject:
     try:
-        return commune_subject(load_commune(insee))
+        return commune_subject(load_commune(insee.upper()))  # « 2a004 » as typed in the address
     except Commune.DoesNotExist:
         raise Http404("Commune inconnue.") from None
 
@@ -684,11 +684,16 @@ def chosen_communes(
     or codes only carried along to the next page)."""
     by_code = {commune.code: commune for commune in choices}
     chosen, refused, beyond, itself = [], [], 0, False
-    for code in dict.fromkeys(c.strip() for c in request.GET.getlist("avec") if c.strip()):
+    # Read upper-cased, as the COG writes codes (« 2a004 »); an unknown one named back as typed.
+    asked: dict[str, str] = {}
+    for typed in request.GET.getlist("avec"):
+        if typed.strip():
+            asked.setdefault(typed.strip().upper(), typed.strip())
+    for code, typed in asked.items():
         if code == subject.code:
             itself = True
         elif code not in by_code:
-            refused.append(code[:10])
+            refused.append(typed[:10])
         elif len(chosen) < MAX_CHOSEN:
             chosen.append(by_code[code])
         else:

@@ -23,6 +23,7 @@ from seminars.attendance import counted_presences, records_ateliers
 from seminars.models import Fonction, Registration, SeminarPage, atelier_names
 from seminars.services import member_communes
 from tenants.matching import fold
+from tenants.naming import distinct_commune_labels
 from union.formats import french_number, long_date, plural, round_half_up
 from union.spreadsheets import (
     add_sheet,
@@ -44,12 +45,24 @@ ATELIERS_NOT_RECORDED = "présences aux ateliers non émargées"
 DOWNLOAD_FORMATS = ("xlsx", "csv")
 
 
-def commune_key(registration: Registration) -> str:
-    """The commune a registration counts under: a commune kept as typed (« Aubervilier ») is
-    not counted as if it were an official one."""
+def commune_key(registration: Registration) -> tuple[str, str]:
+    """The commune a registration counts under: an official one by its INSEE code, so that
+    homonyms (Saint-Denis 93 and 974, Montreuil 93 and 85) are counted apart; a commune kept as
+    typed (« Aubervilier ») by its text, not counted as if it were an official one."""
     if registration.commune_status == Registration.CommuneStatus.FLAGGED:
-        return f"{registration.commune_label} (à vérifier)"
-    return registration.commune_label
+        return ("typed", f"{registration.commune_label} (à vérifier)")
+    if registration.commune_id:
+        return ("code", registration.commune_id)
+    return ("typed", registration.commune_label)
+
+
+def commune_labels(registrations: list[Registration]) -> dict[tuple[str, str], str]:
+    """commune_key -> the row's label: an official commune's name, with its département when
+    another row carries the same name (« Saint-Denis (93) », « Saint-Denis (974) »); the text
+    of one kept as typed."""
+    keys = {commune_key(r): r for r in registrations}
+    official = distinct_commune_labels(r.commune for key, r in keys.items() if key[0] == "code")
+    return {key: official[key[1]] if key[0] == "code" else key[1] for key in keys}
 
 
 def _by_count(counter: Counter, key=lambda label: label) -> list[tuple[str, int]]:
@@ -166,12 +179,13 @@ def event_figures(seminar: SeminarPage, now=None) -> EventFigures:
             return "unknown"
         return "members" if r.commune_id in members else "non_members"
 
-    def lines(confirmed: Counter, present: Counter, order) -> list[Line]:
+    def lines(confirmed: Counter, present: Counter, order, label=lambda key: key) -> list[Line]:
         return [
-            Line(label, count, present[label] if checked_in else None)
-            for label, count in order(confirmed)
+            Line(label(key), count, present[key] if checked_in else None)
+            for key, count in order(confirmed)
         ]
 
+    communes = commune_labels(registrations)
     confirmed_header = CONFIRMED if checked_in else PEOPLE
     kinds, kinds_present = counted(category)
     tables = [
@@ -204,7 +218,11 @@ def event_figures(seminar: SeminarPage, now=None) -> EventFigures:
             "Par commune",
             "Communes",
             "Commune",
-            lines(*counted(commune_key), lambda counter: _by_count(counter, fold)),
+            lines(
+                *counted(commune_key),
+                lambda counter: _by_count(counter, lambda key: fold(communes[key])),
+                communes.get,
+            ),
             checked_in,
             confirmed_header,
         ),

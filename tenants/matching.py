@@ -17,6 +17,10 @@ What people add or leave out around the name (session 26):
   93 ») is the hint, and wins over the hint given with it: it was written for this commune,
   the hint is often a form's or a union's default (« Saint-Denis (974) » in a list of the
   93). « Paris 15 », « Marseille 13 » stay arrondissements;
+- « 20 » (Corsica's number before 1976, still its postal codes' start) names both Corsican
+  départements, « 97 » every overseas one (GROUPED_DEPARTEMENTS), as a hint or beside the name
+  (« Ajaccio (20) »); a département or région named without its article or after « Île de »
+  (« Réunion », « Ile de la Réunion ») is La Réunion (session 37);
 - « X/Y » reads « X sur Y » (« Neuilly/Marne »), as « s/ » did;
 - an official name's leading article may be left out (« Blanc-Mesnil », « Ile St Denis »):
   matched when one commune only (one of the hinted area, when there is a hint) has that name
@@ -79,6 +83,16 @@ NAME_WITH_DEPARTEMENT = re.compile(
     rf"|^\(?\s*(?P<before>{DEPARTEMENT_CODE})\s*\)?[\s,;/-]*(?P<name_after>[^\W\d_].*)$",
     re.IGNORECASE,
 )
+# Codes people write for several départements at once: « 20 », Corsica's number until 1976 and
+# still the start of its postal codes (2A, 2B); « 97 », the start of every overseas code and
+# postal code (971 Guadeloupe … 976 Mayotte, and Saint-Pierre-et-Miquelon, Saint-Barthélemy,
+# Saint-Martin, whose postal codes start 975, 971). A hint, never a région.
+GROUPED_DEPARTEMENTS = {
+    "20": ("2A", "2B"),
+    "97": ("971", "972", "973", "974", "975", "976", "977", "978"),
+}
+# « Île de la Réunion », « Ile de Mayotte »: an island's name, once folded.
+ISLAND = re.compile(r"^ile d(?:e)? ")
 # The words an official name may start with and people leave out: « Le Blanc-Mesnil », « L'Île-
 # Saint-Denis » (« l » once folded).
 ARTICLES = ("le", "la", "les", "l")
@@ -258,9 +272,17 @@ class CommuneIndex:
         self.area_codes: dict[str, set[str]] = {"departement": set(), "region": set()}
         self.areas_by_name: dict[str, list[Area]] = {}
         # Départements first: La Réunion is département 974 and région 04, either will do.
-        for code, name, level in sorted(areas, key=lambda area: area[2] != "departement"):
+        areas = sorted(areas, key=lambda area: area[2] != "departement")
+        for code, name, level in areas:
             self.area_codes[level].add(code)
             self.areas_by_name.setdefault(compact(fold(name)), []).append(Area(code, level))
+        # And without its article (« Réunion »), unless another area carries that name.
+        without_article: dict[str, list[Area]] = {}
+        for code, name, level in areas:
+            short = compact(_without_article(fold(name)))
+            if short and short not in self.areas_by_name:
+                without_article.setdefault(short, []).append(Area(code, level))
+        self.areas_by_name.update(without_article)
 
     @classmethod
     def from_database(cls) -> "CommuneIndex":
@@ -291,19 +313,31 @@ class CommuneIndex:
         text = (text or "").strip()
         if not text:
             return None
-        name = compact(fold(AREA_CODE.sub(" ", text)))  # the words, without any code
-        named = self.areas_by_name.get(name)
+        name = fold(AREA_CODE.sub(" ", text))  # the words, without any code
+        named = self._areas_named(name)
         if named:
             return next((area for area in named if area.level == level), named[0])
         codes = AREA_CODE.findall(text)
         if len(codes) == 1 and not name:
             code = codes[0].upper().zfill(2)
+            if code in GROUPED_DEPARTEMENTS and level != "region":
+                return Area(code, "departement")  # « 20 »: 2A or 2B, as _in_area reads it
             if any(code in self.area_codes[tried] for tried in ([level] if level else LEVELS)):
                 return Area(code, level)
         what = {"departement": "Département inconnu", "region": "Région inconnue"}.get(
             level, "Département ou région inconnu"
         )
         raise UnknownArea(what, text)
+
+    def _areas_named(self, folded: str) -> list[Area]:
+        """The areas a folded name names: as typed (« la reunion », « reunion »), after
+        « Île de » (« ile de la reunion », not « ile de france », a name of its own), or that
+        without its article (« ile de la martinique »)."""
+        island = ISLAND.sub("", folded)
+        for key in (folded, island, _without_article(island)):
+            if key and (found := self.areas_by_name.get(compact(key))):
+                return found
+        return []
 
     def match(self, typed: str, hint: str | None = None, level: str | None = None) -> MatchResult:
         """`level` ("departement" or "region") says what the hint is; without it, either
@@ -366,7 +400,7 @@ class CommuneIndex:
         if found is None:
             return None
         code = (found["after"] or found["before"]).upper()
-        if code not in self.area_codes["departement"]:
+        if code not in self.area_codes["departement"] and code not in GROUPED_DEPARTEMENTS:
             return None
         return (found["name"] or found["name_after"]).strip(), code
 
@@ -450,7 +484,7 @@ class CommuneIndex:
         Aube and of the Territoire de Belfort, became Fontaine-de-Vaucluse)."""
         if len(folded) < 4:
             return None
-        names = self.names_by_departement.get(hint.strip().upper(), [])
+        names = self._departement_names(hint)
         found = {code for name, code in names if name.startswith(folded + " ")}
         return self.by_code[found.pop()] if len(found) == 1 else None
 
@@ -466,13 +500,13 @@ class CommuneIndex:
         Saint; « Mont-Saint-Vincnt » in the Saône-et-Loire, Mont-Saint-Vincent, not Mont)."""
         if not hint or level == "region":
             return set()
-        departement = hint.strip().upper()
         words = folded.split()
         found: set[str] = set()
-        for end in range(1, len(words)):
-            start = (departement, compact(" ".join(words[:end])))
-            if start not in self.departement_name_starts:
-                found |= self.codes_by_departement_key.get(start, set())
+        for departement in hinted_departements(hint):
+            for end in range(1, len(words)):
+                start = (departement, compact(" ".join(words[:end])))
+                if start not in self.departement_name_starts:
+                    found |= self.codes_by_departement_key.get(start, set())
         return found
 
     def _close_name_starts_in_departement(
@@ -486,12 +520,21 @@ class CommuneIndex:
             return {}
         words = len(folded.split())
         close: dict[str, float] = {}
-        for name, code in self.names_by_departement.get(hint.strip().upper(), []):
+        for name, code in self._departement_names(hint):
             start = " ".join(name.split()[:words])
             score = fuzz.ratio(folded, start)
             if score >= CLOSE_START:
                 close[code] = max(close.get(code, 0), score)
         return close if len(close) <= SUGGESTION_COUNT else {}
+
+    def _departement_names(self, hint: str) -> list[tuple[str, str]]:
+        """names_by_departement of the hinted département, or of each one « 20 » or « 97 »
+        names."""
+        return [
+            name
+            for departement in hinted_departements(hint)
+            for name in self.names_by_departement.get(departement, [])
+        ]
 
     def _decide(
         self, typed: str, exact: list[CommuneRef], hint: str | None, level: str | None
@@ -594,13 +637,20 @@ def _in_area(commune: CommuneRef, hint: str | None, level: str | None = None) ->
     if not hint:
         return False
     hint = hint.strip().upper()
-    in_departement = commune.departement == hint
+    in_departement = commune.departement in hinted_departements(hint)
     in_region = commune.region == hint
     if level == "departement":
         return in_departement
     if level == "region":
         return in_region
     return in_departement or in_region
+
+
+def hinted_departements(hint: str) -> tuple[str, ...]:
+    """The départements a hint's code names: itself, or those of « 20 » and « 97 »
+    (GROUPED_DEPARTEMENTS)."""
+    hint = hint.strip().upper()
+    return GROUPED_DEPARTEMENTS.get(hint, (hint,))
 
 
 @dataclass(frozen=True)

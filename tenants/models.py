@@ -33,6 +33,13 @@ class Departement(models.Model):
         return f"{self.nom} ({self.code})"
 
 
+def departement_sort_key(code: str) -> tuple[str, str]:
+    """Départements in INSEE order, where Corsica's 2A and 2B stand for the former 20: 19, 2A,
+    2B, 21 … 95, 971 (a plain sort of the codes puts them after 29)."""
+    code = code.upper()
+    return ("20" if code in ("2A", "2B") else code[:2], code)
+
+
 class Intercommunality(models.Model):
     """An EPCI à fiscalité propre (CC, CA, CU, métropole) or an EPT of the Métropole du Grand Paris."""
 

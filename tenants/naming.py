@@ -1,6 +1,8 @@
-"""French names of members: "CCAS de Bondy", "CCAS d'Aubervilliers", "CCAS du Blanc-Mesnil"."""
+"""French names of members: "CCAS de Bondy", "CCAS d'Aubervilliers", "CCAS du Blanc-Mesnil"; and
+of homonym communes in a list: "Saint-Denis (93)", "Saint-Denis (974)"."""
 
 import unicodedata
+from collections import Counter
 
 VOWELS = set("AEIOUYŒÆ")
 # Communes whose initial h is mute ("d'Hendaye"). Elsewhere an initial h is taken as aspirated
@@ -106,3 +108,23 @@ def at_body(name: str) -> str:
 def ccas_name(commune_name: str) -> str:
     """The usual name of a commune's CCAS: "CCAS de Bondy", "CCAS d'Épinay-sur-Seine"."""
     return f"CCAS {of_place(commune_name)}"
+
+
+def distinct_commune_labels(communes) -> dict[str, str]:
+    """INSEE code -> how a list of `communes` (Commune rows, or anything with code, nom and
+    departement_id) names each so that no two rows read alike: the name alone when no other
+    carries it, with its département when another does (« Saint-Denis (93) », « Saint-Denis
+    (974) »), with its INSEE code when the département is shared too (a former commune kept
+    beside the one that absorbed it)."""
+    communes = {commune.code: commune for commune in communes}.values()
+    names = Counter(commune.nom for commune in communes)
+    placed = Counter((commune.nom, commune.departement_id) for commune in communes)
+    labels = {}
+    for commune in communes:
+        if names[commune.nom] == 1:
+            labels[commune.code] = commune.nom
+        elif placed[(commune.nom, commune.departement_id)] == 1:
+            labels[commune.code] = f"{commune.nom} ({commune.departement_id})"
+        else:
+            labels[commune.code] = f"{commune.nom} ({commune.code})"
+    return labels

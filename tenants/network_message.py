@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.admin_views import pending
-from tenants.models import Departement, MemberCCAS, Membership
+from tenants.models import Departement, MemberCCAS, Membership, departement_sort_key
 from tenants.naming import of_body
 from tenants.services import portal_url, union_contact
 from union.audit import record_audit
@@ -139,9 +139,13 @@ def _not_yet_accepted(count: int) -> str:
     return f"{people} n'ayant pas encore accepté leur invitation (jamais connectées à l'espace)"
 
 
-def departements_of_members():
-    """The départements where the union has active members (the form's choices)."""
-    return Departement.objects.filter(communes__members__status=MemberCCAS.Status.ACTIVE).distinct()
+def departements_of_members() -> list[Departement]:
+    """The départements where the union has active members (the form's choices), in INSEE
+    order (2A and 2B after 19)."""
+    return sorted(
+        Departement.objects.filter(communes__members__status=MemberCCAS.Status.ACTIVE).distinct(),
+        key=lambda found: departement_sort_key(found.code),
+    )
 
 
 def chosen_members(audience: Audience):

@@ -110,6 +110,15 @@ def onboard_member(
         # A former commune (a row a COG refresh flagged, or a code only the COG's former codes
         # know): the member is the current commune's, whose code the union is told to use.
         index = get_index()
+        city = index.by_code.get(index.arrondissement_codes.get(code, ""))
+        if city is not None:
+            # Paris, Lyon and Marseille have one CCAS (the CASVP in Paris) for their
+            # arrondissements, as the matcher reads « Paris 11e » or 75111.
+            raise OnboardingError(
+                f"Le code INSEE {code} est celui d'un arrondissement municipal "
+                f"{of_place(city.nom)} : le CCAS est celui de la ville ({city.code}). "
+                f"Utilisez le code {city.code}."
+            )
         absorbing = index.by_code.get(index.former_codes.get(code, ""))
         former = Commune.objects.filter(code=code).first()
         if absorbing is not None:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from tenants.matching import compact, fold, found_by
-from tenants.models import Departement, MemberCCAS, Membership
+from tenants.models import Departement, MemberCCAS, Membership, departement_sort_key
 from tenants.services import member_url
 
 
@@ -74,7 +74,7 @@ def member_directory(request):
         .order_by("commune__nom")
     )
     query = request.GET.get("q", "").strip()
-    departement = request.GET.get("departement", "").strip()
+    departement = request.GET.get("departement", "").strip().upper()  # « 2a »
     if departement:
         members = members.filter(commune__departement_id=departement)
     if query:
@@ -82,7 +82,10 @@ def member_directory(request):
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     for member in page:
         member.space_url = member_url(member, "/", request)
-    departements = Departement.objects.filter(communes__members__isnull=False).distinct()
+    departements = sorted(
+        Departement.objects.filter(communes__members__isnull=False).distinct(),
+        key=lambda found: departement_sort_key(found.code),
+    )
     return render(
         request,
         "tenants/directory.html",

@@ -17,6 +17,7 @@ class UnionConfig(AppConfig):
         from django.db.models.signals import post_save, pre_save
         from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+        from union import checks
         from union.services import PAGE_PERMISSION_SCOPES, grant_scoped_page_permissions
         from union.tokens import note_credentials_change, revoke_on_credentials_change
 
@@ -24,6 +25,9 @@ class UnionConfig(AppConfig):
         # « Nouveau: Événement »; French puts a (no-break) space before the colon. Every admin
         # <title> and header goes through this method (tests/union/test_french_overrides_s23.py).
         WagtailAdminTemplateMixin.get_header_title = french_header_title
+
+        # UNION_DEPARTEMENT, an unknown code refused at startup once the COG is loaded.
+        checks.register()
 
         # A new password or a deactivated account revokes the person's API tokens.
         pre_save.connect(

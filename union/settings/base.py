@@ -442,7 +442,11 @@ ACCOUNT_INACTIVE_DAYS = int(os.environ.get("ACCOUNT_INACTIVE_DAYS", 2 * 365))
 # and under the registration form. Required in production.
 PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 # Département of the union: breaks ties between homonymous communes typed without a hint.
-UNION_DEPARTEMENT = os.environ.get("UNION_DEPARTEMENT", "93")
+# Compared as the COG writes it: upper case (« 2A »), two digits at least (« 01 »); an unknown
+# code is refused at startup (union.checks).
+UNION_DEPARTEMENT = os.environ.get("UNION_DEPARTEMENT", "93").strip().upper()
+if UNION_DEPARTEMENT.isdigit():
+    UNION_DEPARTEMENT = UNION_DEPARTEMENT.zfill(2)
 # OpenAPI: name the seminars' choice sets (another "kind" exists on members).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.admin_views import pending
+from tenants.matching import fold
 from tenants.models import Departement, MemberCCAS, Membership, departement_sort_key
 from tenants.naming import of_body
 from tenants.services import portal_url, union_contact
@@ -264,8 +265,9 @@ def greeting(user, member_names: list[str]) -> str:
     """« Bonjour Claire Martin (CCAS de Bondy), »: her name, and the member(s) she is written to
     for."""
     name = " ".join(user.get_full_name().split())
-    members = french_list(member_names)
-    return f"Bonjour {name} ({members})," if name else f"Bonjour ({members}),"
+    # An account without a name (a direction invited by its address alone): « Bonjour, »; the
+    # e-mail's foot names her member.
+    return f"Bonjour {name} ({french_list(member_names)})," if name else "Bonjour,"
 
 
 def send_network_message(
@@ -319,9 +321,13 @@ def event_announcement(seminar) -> dict:
     filled in: the union reads it over and sends it."""
     from seminars.links import event_path
 
+    kind = seminar.get_kind_display()
+    # « Atelier début de mandat : le CCAS… » already says its kind; « Commission « personnes
+    # âgées » » already has its quotes: neither is said or quoted twice.
+    titled_by_kind = fold(seminar.title).startswith(fold(kind))
+    title = seminar.title if "«" in seminar.title else f"«\u00a0{seminar.title}\u00a0»"
     lines = [
-        f"Nous vous invitons à «\u00a0{seminar.title}\u00a0» "
-        f"({seminar.get_kind_display().lower()}).",
+        f"Nous vous invitons à {title}" + ("." if titled_by_kind else f" ({kind.lower()})."),
         "",
         f"Date\u00a0: {date_span(seminar.start, seminar.end)}",
     ]
@@ -336,7 +342,7 @@ def event_announcement(seminar) -> dict:
         lines.append(f"Inscriptions jusqu'au {closes}")
     lines += ["", "Programme et inscription\u00a0:", portal_url(event_path(seminar))]
     return {
-        "subject": f"{seminar.get_kind_display()}\u00a0: {seminar.title}",
+        "subject": seminar.title if titled_by_kind else f"{kind}\u00a0: {seminar.title}",
         "body": "\n".join(lines),
     }
 

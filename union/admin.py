@@ -42,6 +42,7 @@ AUDIT_ACTION_LABELS = {
     **ACTION_LABELS,
     "member.onboarded": "Membre inscrit sur la plateforme",
     "member.status": "Statut d'adhésion modifié",
+    "network.emailed": "Message écrit aux membres",
     "account.created": "Compte créé",
     "account.deactivated": "Compte désactivé",
     "account.reactivated": "Compte réactivé",

@@ -625,7 +625,7 @@ class ConvocationForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Facultatif : il précède la date, le lieu et l'ordre du jour.",
+        help_text="Facultatif : il suit la date et le lieu de la séance et précède l'ordre du jour.",
     )
     documents = forms.ModelMultipleChoiceField(
         label="Documents joints",

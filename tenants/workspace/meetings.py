@@ -14,7 +14,7 @@ The rules, as the code applies them:
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -412,6 +412,21 @@ def convocation_context(member, meeting: BoardMeeting, message: str, reply_to: s
     }
 
 
+def missing_in_convocation(meeting: BoardMeeting) -> list[str]:
+    """What the convocation would lack (the e-mail says « à venir », « à préciser »): the
+    agenda, which R123-16 requires with it, and the place. Warned, not refused: a director
+    may have her reasons, and sends again once it is complete."""
+    missing = []
+    if not meeting.agenda_items:
+        missing.append(
+            "L'ordre du jour est vide : la convocation doit le comporter. Complétez la séance "
+            "avant d'envoyer."
+        )
+    if not meeting.place.strip():
+        missing.append("Le lieu de la séance n'est pas saisi : le courriel dira « à préciser ».")
+    return missing
+
+
 def late_convocation_warning(meeting: BoardMeeting, today: date | None = None) -> str:
     """What convocation_issue would say of a convocation sent today: "" when the séance is
     CONVOCATION_DAYS days away or more."""
@@ -452,7 +467,9 @@ def convene_board(
                 "Aucun membre en exercice n'a d'adresse électronique : saisissez-les sur la "
                 "page du conseil, ou convoquez les membres par un autre moyen."
             )
-        convened_on_set = meeting.convened_on is None
+        # Empty, or a date planned later than the e-mail that goes now (the three days' check
+        # reads this field): the day it really went.
+        convened_on_set = meeting.convened_on is None or meeting.convened_on > today
         if convened_on_set:
             meeting.convened_on = today
         meeting.convocation_sent_at = timezone.now()
@@ -461,9 +478,14 @@ def convene_board(
             "board.meeting_convened",
             actor=actor,
             member=member,
-            # Who was convened stays in the space: the union's trail keeps only the action.
             target=f"{meeting} ({plural(len(convened), 'membre convoqué', 'membres convoqués')} "
             "par courriel)",
+            # What a director may have to show: who was convened, who was not, what was sent.
+            # Kept whole in the member's journal; the union's trail keeps only the action.
+            convened=[f"{m.full_name} <{m.email}>" for m in convened],
+            to_convene_otherwise=[m.full_name for m in unreachable],
+            message=message.strip(),
+            documents=[document.title for document in documents],
         )
         enqueue_with_transaction(
             send_board_convocation,
@@ -505,7 +527,9 @@ def convocation_ics(member, meeting: BoardMeeting, reply_to: str) -> bytes:
     if meeting.time is None:
         event.add("dtstart", meeting.date)  # a whole day: the hour is not known yet
     else:
-        start = timezone.make_aware(datetime.combine(meeting.date, meeting.time))
+        # In UTC, as the events' files (seminars.ics): a TZID needs its VTIMEZONE, which
+        # Outlook requires and a zone named by TIME_ZONE may not have in every calendar.
+        start = timezone.make_aware(datetime.combine(meeting.date, meeting.time)).astimezone(UTC)
         event.add("dtstart", start)
         event.add("dtend", start + CALENDAR_EVENT_LENGTH)
     event.add("summary", f"Conseil d'administration du {member.name}")

@@ -775,6 +775,9 @@ def meeting_convene(request, pk: int):
             "convened": convened,
             "unreachable": unreachable,
             "late": meetings.late_convocation_warning(meeting),
+            "missing": meetings.missing_in_convocation(meeting),
+            # As the séance's page says it: the members listed are a board overdue for renewal.
+            "overdue_board": meetings.overdue_board_warning(meeting, request.tenant),
             "explanatory_report": preview["explanatory_report"],
             "sent_on": meetings.sent_on(meeting),
             "back": back,

@@ -244,7 +244,7 @@ def test_an_event_is_announced_with_its_full_address(admin, network, visibility)
     form = BeautifulSoup(admin.get(link["href"]).content.decode(), "html.parser")
     subject = form.find("input", attrs={"name": "subject"})["value"]
     body = form.find("textarea", attrs={"name": "body"}).get_text()
-    assert plain(subject) == "Séminaire : Séminaire des directions"
+    assert plain(subject) == "Séminaire des directions"  # its title says its kind
     url = portal_url(event_path(seminar))
     assert url.startswith("http") and url in body
     assert ("invitation=" + seminar.invitation_key in body) == (visibility == "invitation")
@@ -286,3 +286,35 @@ def test_an_event_organiser_announces_her_event_and_an_editor_is_not_offered_it(
     assert "Annoncer aux membres" not in (
         host_client("localhost", editor).get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     )
+
+
+def test_a_nameless_account_a_titled_event_and_the_journals_label(
+    admin, network, django_capture_on_commit_callbacks
+):
+    """Audit A25 #6–#8: « Bonjour (CCAS de Bondy), » to an account without a name; « Atelier
+    début de mandat : Atelier début de mandat : … » and quotes inside quotes; the union's journal
+    showed the code « network.emailed »."""
+    from tenants.network_message import event_announcement, greeting
+    from union.admin import AUDIT_ACTION_LABELS
+
+    nameless = named(network["claire"], "", "")
+    assert greeting(nameless, ["CCAS de Bondy"]) == "Bonjour,"
+    assert (
+        greeting(network["paul"], ["CCAS de Montreuil"])
+        == "Bonjour Paul Durand (CCAS de Montreuil),"
+    )
+
+    titled = make_seminar("Atelier début de mandat : le CCAS, mode d'emploi")
+    titled.kind = "atelier_debut_mandat"
+    announcement = event_announcement(titled)
+    assert announcement["subject"] == "Atelier début de mandat : le CCAS, mode d'emploi"
+    assert announcement["body"].startswith(
+        "Nous vous invitons à « Atelier début de mandat : le CCAS, mode d'emploi »."
+    )
+    quoted = make_seminar("Commission « personnes âgées »")
+    quoted.kind = "commission"
+    announcement = event_announcement(quoted)
+    # Its title says its kind and has its own quotes: neither is added again.
+    assert announcement["subject"] == "Commission « personnes âgées »"
+    assert announcement["body"].startswith("Nous vous invitons à Commission « personnes âgées ».")
+    assert AUDIT_ACTION_LABELS["network.emailed"] == "Message écrit aux membres"

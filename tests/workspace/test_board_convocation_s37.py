@@ -18,6 +18,7 @@ from tenants.models import Membership
 from tenants.workspace.models import BoardMeeting, BoardMember
 from tests.conftest import make_person, member_client, plain
 from tests.workspace.conftest import make_board
+from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,10 @@ def test_the_convocation_goes_to_each_member_in_office_with_an_address_alone(
     assert event.decoded("dtstart") == timezone.make_aware(
         timezone.datetime.combine(meeting.date, time(18, 30))
     )
+    # In UTC, as the events' files: a TZID without its VTIMEZONE misleads Outlook (audit A25 #1).
+    raw = ics.content if isinstance(ics.content, str) else ics.content.decode()
+    assert "TZID" not in raw and "DTSTART:" in raw
+    assert event.decoded("dtstart").utcoffset() == timedelta(0)
     assert str(event["location"]) == "Salle du conseil"
     assert "Budget supplémentaire" in str(event["description"])
 
@@ -146,6 +151,11 @@ def test_the_convocation_goes_to_each_member_in_office_with_an_address_alone(
         assert meeting.convocation_sent_at is not None
         entry = JournalEntry.objects.get(action="board.meeting_convened")
         assert "6 membres convoqués" in entry.target
+        # Who was convened and with what, kept in the space (audit A25 #2).
+        assert "Nommé1 Asso1 <asso1@bondy.fr>" in entry.details["convened"]
+        assert entry.details["to_convene_otherwise"] == ["Nommé3 Asso3"]
+        assert entry.details["message"] == "Venez nombreux."
+        assert not AuditEntry.objects.get(action="board.meeting_convened").details
     with schema_context(montreuil.schema_name):
         twin.refresh_from_db()
         assert twin.convened_on is None and twin.convocation_sent_at is None
@@ -251,3 +261,20 @@ def test_a_document_whose_file_is_gone_is_refused_by_name_and_nothing_is_marked(
     ]
     # The e-mail never claims the note explicative is attached: the sender's page reminds her.
     assert "note explicative" not in email.body
+
+
+def test_an_empty_agenda_and_a_planned_date_later_than_the_sending(
+    bondy, director, django_capture_on_commit_callbacks
+):
+    """Audit A25 #3 and #4: a séance without agenda went « à venir » unwarned; « convocation
+    adressée le » kept a later planned date above the real sending's."""
+    board_with_addresses(bondy, "bondy.fr")
+    meeting = upcoming_meeting(bondy, days=12, convened_on=timezone.localdate() + timedelta(days=4))
+    with schema_context(bondy.schema_name):
+        BoardMeeting.objects.filter(pk=meeting.pk).update(agenda="", place="")
+    confirm = text_of(director.get(f"/conseil/seances/{meeting.pk}/convoquer/"))
+    assert "L'ordre du jour est vide : la convocation doit le comporter." in confirm
+    assert "Le lieu de la séance n'est pas saisi" in confirm
+    send(director, meeting, django_capture_on_commit_callbacks)
+    with schema_context(bondy.schema_name):
+        assert BoardMeeting.objects.get(pk=meeting.pk).convened_on == timezone.localdate()

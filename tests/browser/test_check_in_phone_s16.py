@@ -33,19 +33,25 @@ PEOPLE = [
 ]
 
 
-def build_desk() -> dict:
+def build_desk(
+    *,
+    title: str = "Atelier début de mandat : le CCAS, mode d'emploi et premières décisions du conseil",
+    organiser_email: str = ORGANISER,
+    phone: str = "",
+) -> dict:
     """An event on its day (started an hour ago), three ateliers, people with long names,
-    addresses and needs; an event organiser to sign in."""
+    addresses and needs, each in two ateliers; an event organiser to sign in. Also the door's
+    phone test's (tests/seminars/test_door_phone_s37.py: its own title, organiser and a phone)."""
     last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    user = organiser(email=ORGANISER)
+    user = organiser(email=organiser_email)
     seminar = make_seminar(
-        "Atelier début de mandat : le CCAS, mode d'emploi et premières décisions du conseil",
+        title,
         days_ahead=-1 / 24,
         hours=8,
         seats=40,
         ateliers=(
             ("Le budget du CCAS en pratique", 1, 2, 20),
-            ("Aides facultatives : fixer un règlement", 1, 2, 20),
+            ("Aides facultatives : fixer un règlement", 1, 2, 20),
             ("Domiciliation et accès aux droits", 4, 2, 25),
         ),
     )
@@ -55,6 +61,7 @@ def build_desk() -> dict:
             nom=nom,
             prenom=prenom,
             email=f"{slugify(prenom)}.{number}.direction-generale@mairie-exemple.fr",
+            phone=phone,
             commune=resolve_commune(commune),
             fonction="directeur_ccas",
             atelier_ids=[ateliers[number % 2], ateliers[2]],
@@ -62,7 +69,7 @@ def build_desk() -> dict:
             consent=True,
         )
         register_person(seminar, data, source=Registration.Source.MANUAL, notify=False)
-    return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit}
+    return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit, "ateliers": ateliers}
 
 
 def remove_desk(built: dict) -> None:

@@ -8,17 +8,13 @@ focus without iOS zooming in)."""
 import threading
 
 import pytest
-from django.utils.text import slugify
 from playwright.sync_api import sync_playwright
 
-from seminars.models import Registration
-from seminars.services import RegistrationData, register_person, resolve_commune
 from tests.browser import conftest as browser_tests
 from tests.browser.conftest import chromium_path, launch_chromium, serve_static, sign_in
-from tests.browser.test_check_in_phone_s16 import PEOPLE, remove_desk
+from tests.browser.test_check_in_phone_s16 import build_desk as build_s16_desk
+from tests.browser.test_check_in_phone_s16 import remove_desk
 from tests.conftest import run_committed
-from tests.seminars.conftest import make_seminar, organiser
-from union.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
@@ -31,38 +27,13 @@ LIST_ROWS = "table.door > tbody > tr, table.registrations > tbody > tr"
 
 
 def build_desk() -> dict:
-    """An event on its day, three ateliers, six people with long names each in two of them."""
-    last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    user = organiser(email=ORGANISER)
-    seminar = make_seminar(
-        "Journée d'étude : l'accès aux droits et la domiciliation dans les CCAS",
-        days_ahead=-1 / 24,
-        hours=8,
-        seats=40,
-        ateliers=(
-            ("Le budget du CCAS en pratique", 1, 2, 20),
-            ("Aides facultatives : fixer un règlement", 1, 2, 20),
-            ("Domiciliation et accès aux droits", 4, 2, 25),
-        ),
+    """An event on its day, three ateliers, six people with long names each in two of them,
+    with a phone (the line under a name holds its link): the s16 desk's, titled apart."""
+    return build_s16_desk(
+        title="Journée d'étude : l'accès aux droits et la domiciliation dans les CCAS",
+        organiser_email=ORGANISER,
+        phone="01 48 30 00 00",
     )
-    ateliers = list(seminar.ateliers.order_by("sort_order").values_list("pk", flat=True))
-    for number, (nom, prenom, commune) in enumerate(PEOPLE):
-        register_person(
-            seminar,
-            RegistrationData(
-                nom=nom,
-                prenom=prenom,
-                email=f"{slugify(prenom)}.{number}.s37@mairie-exemple.fr",
-                phone="01 48 30 00 00",
-                commune=resolve_commune(commune),
-                fonction="directeur_ccas",
-                atelier_ids=[ateliers[number % 2], ateliers[2]],
-                consent=True,
-            ),
-            source=Registration.Source.MANUAL,
-            notify=False,
-        )
-    return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit, "ateliers": ateliers}
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ class NetworkMessageForm(forms.Form):
         label="Message",
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Texte brut, retours à la ligne conservés. Chaque e-mail commence par "
-        "« Bonjour Prénom Nom (CCAS de …), » : écrivez le message sans formule d'appel.",
+        "« Bonjour Prénom Nom (CCAS de …), » (« Bonjour, » à un compte sans nom) : "
+        "écrivez le message sans formule d'appel.",
     )
     # Made when the form is rendered: the same form posted twice sends once (union.submit_once).
     form_id = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_form_id)

@@ -364,6 +364,9 @@ def meeting_when(meeting: BoardMeeting) -> str:
 MAX_CONVOCATION_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 
 
+PAST_SEANCE = "La séance n'est plus à venir : sa convocation ne peut plus être envoyée."
+
+
 class ConvocationRefused(Exception):
     """Why the convocation cannot go, in French (the page shows it above the form)."""
 
@@ -453,9 +456,7 @@ def convene_board(
         meeting = BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
         today = timezone.localdate()
         if meeting.date <= today:
-            raise ConvocationRefused(
-                "La séance n'est plus à venir : sa convocation ne peut plus être envoyée."
-            )
+            raise ConvocationRefused(PAST_SEANCE)
         if meeting.convocation_sent_at and not again:
             raise ConvocationRefused(
                 f"La convocation a déjà été envoyée le {sent_on(meeting)} : cochez "

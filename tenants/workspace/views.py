@@ -734,9 +734,7 @@ def meeting_convene(request, pk: int):
     meeting = get_object_or_404(BoardMeeting, pk=pk)
     back = f"/conseil/seances/{meeting.pk}/"
     if meeting.date <= timezone.localdate():
-        messages.error(
-            request, "La séance n'est plus à venir : sa convocation ne peut plus être envoyée."
-        )
+        messages.error(request, meetings.PAST_SEANCE)
         return HttpResponseRedirect(back)
     already_sent = meeting.convocation_sent_at is not None
     # An empty POST (no message, no document) is a sending, not an unbound form.

@@ -615,6 +615,10 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         return data
 
 
+# The convocation's cap (meetings.MAX_CONVOCATION_ATTACHMENTS_BYTES) as the page says it.
+ATTACHMENTS_MO = MAX_CONVOCATION_ATTACHMENTS_BYTES // (1024 * 1024)
+
+
 class ConvocationForm(forms.Form):
     """« Envoyer la convocation »: a short message of the sender's and documents of the space
     to attach (meetings.convene_board sends). `already_sent`: the convocation went before, so
@@ -633,7 +637,7 @@ class ConvocationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Facultatif : documents de l'espace, « Conseil d'administration » "
-        "d'abord (10 Mo au plus en tout).",
+        f"d'abord ({ATTACHMENTS_MO} Mo au plus en tout).",
     )
     again = forms.BooleanField(label="Envoyer de nouveau", required=False)
 
@@ -664,7 +668,7 @@ class ConvocationForm(forms.Form):
         if total > MAX_CONVOCATION_ATTACHMENTS_BYTES:
             weight = f"{total / 1024 / 1024:.1f}".replace(".", ",")
             raise forms.ValidationError(
-                f"Les documents choisis pèsent {weight} Mo : 10 Mo au plus en tout, "
+                f"Les documents choisis pèsent {weight} Mo : {ATTACHMENTS_MO} Mo au plus en tout, "
                 "au-delà les messageries les refusent. Envoyez les plus lourds autrement."
             )
         return documents

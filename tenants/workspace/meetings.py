@@ -388,7 +388,7 @@ def convocation_recipients(meeting: BoardMeeting) -> tuple[list[BoardMember], li
     return [m for m in in_office if m.email], [m for m in in_office if not m.email]
 
 
-def convocation_reply_to(member, actor) -> str:
+def convocation_reply_to(actor) -> str:
     """Where the board members' answers go: the space's own address (its profile), else the
     address of the person who sends."""
     profile = Profile.objects.filter(singleton=True).first()
@@ -495,7 +495,7 @@ def convene_board(
             [m.pk for m in convened],
             message.strip(),
             [document.pk for document in documents],
-            convocation_reply_to(member, actor),
+            convocation_reply_to(actor),
         )
     return Convocation(convened, unreachable, convened_on_set)
 
@@ -545,35 +545,51 @@ def convocation_ics(member, meeting: BoardMeeting, reply_to: str) -> bytes:
     return calendar.to_ical()
 
 
+@dataclass(frozen=True)
+class ConvocationFiles:
+    """What every member's convocation carries, read once for all of them: the documents'
+    titles (the e-mail lists them) and the attachments, the séance's .ics first."""
+
+    titles: list[str]
+    attachments: list[tuple[str, bytes, str]]
+
+
+def convocation_files(member, meeting: BoardMeeting, documents, reply_to: str) -> ConvocationFiles:
+    """The séance as .ics and the documents chosen, each file read once. A document whose file
+    went missing since it was chosen (ConvocationForm refuses it then) is left out, never a
+    convocation that does not go."""
+    kept = [document for document in documents if document.file_size is not None]
+    attachments = [("seance.ics", convocation_ics(member, meeting, reply_to), "text/calendar")]
+    for document in kept:
+        with document.file.open("rb") as stored:
+            attachments.append(
+                (document.download_name, stored.read(), content_type_for(document.file.name))
+            )
+    return ConvocationFiles([document.title for document in kept], attachments)
+
+
 def convocation_message(
     member,
     meeting: BoardMeeting,
     board_member: BoardMember,
     *,
     message: str,
-    documents: list,
+    files: ConvocationFiles,
     reply_to: str,
 ) -> EmailMultiAlternatives:
-    """One board member's convocation: text and HTML (the platform's e-mail frame), the séance
-    as .ics, the documents chosen; to this member alone (the others' addresses are not shown).
-    A document whose file went missing since it was chosen (ConvocationForm refuses it then) is
-    left out, never a convocation that does not go."""
-    documents = [document for document in documents if document.file_size is not None]
+    """One board member's convocation: text and HTML (the platform's e-mail frame) with
+    `files` attached; to this member alone (the others' addresses are not shown)."""
     email = templated_message(
         convocation_subject(member, meeting),
         "workspace/email/convocation",
         {
             **convocation_context(member, meeting, message, reply_to),
             "board_member": board_member,
-            "documents": [document.title for document in documents],
+            "documents": files.titles,
         },
         [board_member.email],
         reply_to=[reply_to] if reply_to else [],
     )
-    email.attach("seance.ics", convocation_ics(member, meeting, reply_to), "text/calendar")
-    for document in documents:
-        with document.file.open("rb") as stored:
-            email.attach(
-                document.download_name, stored.read(), content_type_for(document.file.name)
-            )
+    for attachment in files.attachments:
+        email.attach(*attachment)
     return email

@@ -23,7 +23,7 @@ def send_board_convocation(
     and the ids mean nothing elsewhere (every member's schema numbers its rows from 1). How
     many were sent; none for a séance deleted since."""
     from tenants.models import MemberCCAS
-    from tenants.workspace.meetings import convocation_message
+    from tenants.workspace.meetings import convocation_files, convocation_message
     from tenants.workspace.models import BoardMeeting, BoardMember, Document
 
     member = MemberCCAS.objects.get(pk=member_id)
@@ -31,7 +31,8 @@ def send_board_convocation(
         meeting = BoardMeeting.objects.filter(pk=meeting_id).first()
         if meeting is None:
             return 0
-        documents = list(Document.objects.filter(pk__in=document_ids).order_by("title"))
+        documents = Document.objects.filter(pk__in=document_ids).order_by("title")
+        files = convocation_files(member, meeting, documents, reply_to)
         sent = 0
         for board_member in BoardMember.objects.filter(pk__in=board_member_ids).exclude(email=""):
             sent += convocation_message(
@@ -39,7 +40,7 @@ def send_board_convocation(
                 meeting,
                 board_member,
                 message=message,
-                documents=documents,
+                files=files,
                 reply_to=reply_to,
             ).send()
         return sent

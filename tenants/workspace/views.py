@@ -757,7 +757,7 @@ def meeting_convene(request, pk: int):
             messages.success(request, _convened_message(sent))
             return HttpResponseRedirect(back)
     convened, unreachable = meetings.convocation_recipients(meeting)
-    reply_to = meetings.convocation_reply_to(request.tenant, request.user)
+    reply_to = meetings.convocation_reply_to(request.user)
     preview = meetings.convocation_context(
         request.tenant, meeting, form["message"].value() or "", reply_to
     )

@@ -3,7 +3,7 @@ live guides whose tables lack a caption or header cells (published before TableB
 them: the rule only catches a table at its next edit).
 
 Their downloads follow the project's other exports rather than Wagtail's defaults: a CSV that Excel
-in French opens (semicolons, UTF-8 with a BOM, dates as 31/12/2025 in Paris time), an XLSX with
+in French opens (semicolons, UTF-8 with a BOM, dates as 31/12/2025 in the union's time), an XLSX with
 real dates in French format, both named after the report and the day (guides-a-relire-2026-01-31).
 """
 
@@ -137,7 +137,7 @@ class GuidesToReviewView(GuideEditorsOnlyMixin, FrenchSpreadsheetMixin, PageRepo
         return guides_to_review().annotate_approved_schedule().prefetch_workflow_states()
 
     def export_rows(self, queryset) -> list[list]:
-        """Each guide as its cells: dates as dates (Paris time), « jamais » if never reviewed."""
+        """Each guide as its cells: dates as dates (the union's time), « jamais » if never reviewed."""
         return [
             [
                 page.title,

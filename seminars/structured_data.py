@@ -20,7 +20,7 @@ def event_json_ld(event, request) -> SafeString:
         "@context": "https://schema.org",
         "@type": "Event",
         "name": event.title,
-        # Paris time with its offset, as the API gives dates.
+        # the union's time with its offset, as the API gives dates.
         "startDate": timezone.localtime(event.start).isoformat(),
         "endDate": timezone.localtime(event.end).isoformat(),
         "eventStatus": "https://schema.org/"

@@ -573,7 +573,7 @@ def password_link_valid_until(sent_at: datetime | None = None) -> datetime:
 
 
 def password_link_deadline(sent_at: datetime | None = None) -> str:
-    """« vendredi 4 décembre 2026 à 14 h 05 », Paris time: what the e-mails promise."""
+    """« vendredi 4 décembre 2026 à 14 h 05 », the union's time: what the e-mails promise."""
     return long_date(timezone.localtime(password_link_valid_until(sent_at)), time=True)
 
 

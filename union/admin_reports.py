@@ -10,7 +10,7 @@ subclasses of Wagtail's views with InertSpreadsheetMixin. The subclasses are bui
 own list of report URLs (wagtail.admin.urls.reports), so a report Wagtail adds there is covered
 too, with its own view's arguments; the reversed names stay Wagtail's (same paths).
 The same subclasses write the files as the project's own reports (knowledge_base.reports) do:
-semicolons and a BOM, Paris time in French, French file names (FrenchSpreadsheetMixin)."""
+semicolons and a BOM, the union's time in French, French file names (FrenchSpreadsheetMixin)."""
 
 import csv
 import datetime
@@ -42,8 +42,8 @@ class InertSpreadsheetMixin:
 
 class FrenchSpreadsheetMixin:
     """The exports as the project's own (knowledge_base.reports, « Guides à relire »): a CSV that
-    Excel in French opens (semicolons, UTF-8 with a BOM, Paris time as 12/03/2026 14:58), an
-    XLSX whose dates are Paris time (Wagtail writes UTC) shown as 12/03/2026 14:58, both named in
+    Excel in French opens (semicolons, UTF-8 with a BOM, the union's time as 12/03/2026 14:58), an
+    XLSX whose dates are the union's time (Wagtail writes UTC) shown as 12/03/2026 14:58, both named in
     French after the report and the day. Wagtail's own values otherwise: its columns, headings
     (translated) and labels."""
 
@@ -65,7 +65,7 @@ class FrenchSpreadsheetMixin:
 
     def preprocess_field_value(self, field, value, export_format):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            value = timezone.make_naive(value).replace(microsecond=0)  # Paris time, no zone
+            value = timezone.make_naive(value).replace(microsecond=0)  # the union's time, no zone
         value = super().preprocess_field_value(field, value, export_format)
         return csv_cell(value) if export_format == self.FORMAT_CSV else value
 

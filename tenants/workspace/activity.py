@@ -770,7 +770,7 @@ MAX_COUNT, MAX_AMOUNT = _field_limits()
 
 
 def latest_activity_year(today: date | None = None) -> int:
-    """The latest year a figure may be entered or imported for: the current one (Paris time,
+    """The latest year a figure may be entered or imported for: the current one (the union's time,
     settings.TIME_ZONE). A year not begun has no activity yet, and its figures (a typo for the
     year before, most often) would become the dashboard's « Activité <année> »."""
     return (today or timezone.localdate()).year

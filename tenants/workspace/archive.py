@@ -151,7 +151,7 @@ def archive_name(member: MemberCCAS, today: date | None = None) -> str:
 
 
 def _dmy(value) -> str:
-    """A date as French spreadsheets read it (« 05/04/2026 »); a moment in Paris time with its
+    """A date as French spreadsheets read it (« 05/04/2026 »); a moment in the union's time with its
     hour (« 05/04/2026 14:05 »); "" for none."""
     if value is None:
         return ""
@@ -171,7 +171,7 @@ def _person(user) -> str:
 
 
 def _zip_time(moment: datetime | None) -> tuple:
-    """A ZIP entry's date: Paris time, and not before 1980, which the format cannot hold."""
+    """A ZIP entry's date: the union's time, and not before 1980, which the format cannot hold."""
     moment = timezone.localtime(moment or timezone.now())
     return max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 

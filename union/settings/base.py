@@ -153,7 +153,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+# Where collectstatic gathers the files the web server (nginx) serves; a package install or a
+# read-only code directory puts it elsewhere.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 # No STATICFILES_DIRS: union/static is the static folder of the installed app `union`, found
 # by the app directories finder; listing it again made collectstatic skip its files as conflicts.
 MEDIA_URL = "/media/"

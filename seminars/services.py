@@ -338,7 +338,8 @@ def register_person(
     """Register someone, or update their registration if the e-mail is already registered
     under their name (another name is refused: _check_same_person).
     `member`: the member CCAS registering them (source « member »), which may withdraw them;
-    an existing registration keeps whoever made it.
+    an existing registration keeps whoever made it; a cancelled one taken up is made anew by
+    whoever takes it up (the person herself, the union or a member).
 
     Confirmed while the event and each chosen atelier have seats; otherwise on the waiting list
     (event full) or refused with a message (an atelier full while the event is not).
@@ -401,8 +402,15 @@ def _register(
             _check_same_person(registration, data, source)
             _check_made_by_member(registration, source, member)
             _check_still_changeable(seminar, registration, source)
-            if source == Source.MEMBER:
-                registration.registered_by = member  # a cancelled one taken up is the member's
+            if registration.status == Status.CANCELLED:
+                # A cancelled registration taken up is made anew by whoever takes it up: the
+                # person herself (form, API), the union (list, desk, its admin) or a member,
+                # who alone may then withdraw it (member_views.withdrawable_by) and whom the
+                # confirmation names (« L'équipe du CCAS de … vous a inscrit(e) »).
+                registration.source = source
+                registration.registered_by = member if source == Source.MEMBER else None
+            elif source == Source.MEMBER:
+                registration.registered_by = member
         # An imported list has no ateliers, needs or consent columns: someone already registered
         # keeps what they chose online; only the list's own columns are updated.
         keep_choices = source == Source.IMPORT and not created

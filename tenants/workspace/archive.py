@@ -36,7 +36,7 @@ from tenants.journal.services import ACTION_LABELS, describe_details
 from tenants.models import MemberCCAS, Membership
 from tenants.workspace import activity, board_exports, exports, meetings
 from tenants.workspace.compliance import board_authorities
-from tenants.workspace.models import ActivityFigure, BoardMandate, Document
+from tenants.workspace.models import ActivityFigure, BoardMandate, ConvocationSending, Document
 from tenants.workspace.services import last_invitations, team_names, team_sort_key
 from union.audit import record_audit
 from union.formats import french_number, long_date, plural
@@ -438,6 +438,44 @@ def _add_meetings(writer: ArchiveWriter) -> None:
         csv_bytes(presences),
         "Les présences saisies à chaque séance, et à qui chaque pouvoir a été donné.",
     )
+    writer.add(
+        "conseil/convocations.csv",
+        csv_bytes(_convocation_rows()),
+        "Chaque « Envoyer la convocation » : la séance, quand et par qui, les membres convoqués "
+        "par courriel et leur adresse, ceux à convoquer par un autre moyen, le message et les "
+        "documents joints.",
+    )
+
+
+def _convocation_rows() -> list[list[str]]:
+    """One row per sending (ConvocationSending), as the séance's page lists them: the proof of
+    a convocation leaves with the space's archive."""
+    rows = [
+        [
+            "Date de la séance",
+            "Envoyée le",
+            "Envoyée par",
+            "Convoqués par courriel",
+            "À convoquer par un autre moyen",
+            "Message",
+            "Documents joints",
+        ]
+    ]
+    for sending in ConvocationSending.objects.select_related("meeting").order_by(
+        "meeting__date", "sent_at"
+    ):
+        rows.append(
+            [
+                _dmy(sending.meeting.date),
+                _dmy(sending.sent_at),
+                sending.sent_by,
+                " ; ".join(f"{p['name']} <{p['email']}>" for p in sending.convened),
+                " ; ".join(sending.to_convene_otherwise),
+                sending.message,
+                " ; ".join(sending.documents),
+            ]
+        )
+    return rows
 
 
 def _amount(value) -> str:

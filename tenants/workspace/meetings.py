@@ -26,6 +26,7 @@ from tenants.workspace.models import (
     BoardMandate,
     BoardMeeting,
     BoardMember,
+    ConvocationSending,
     MeetingAttendance,
     Profile,
 )
@@ -397,6 +398,30 @@ def convocation_reply_to(actor) -> str:
     return getattr(actor, "email", "") or ""
 
 
+def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address: bool) -> bytes:
+    """« Convocations à imprimer » (convocation_pdf): a letter to each member in office on the
+    séance's day, or (`without_address`) only to those « Envoyer la convocation » cannot reach.
+    b"" when there is nobody to write to. Signed by the président(e) in office, whose name is
+    printed under the signature line."""
+    from tenants.workspace import convocation_pdf
+
+    in_office = members_in_office(meeting.date)
+    addressees = [m for m in in_office if not m.email] if without_address else in_office
+    if not addressees:
+        return b""
+    president = next((m for m in in_office if m.seat == BoardMember.Seat.PRESIDENT), None)
+    head = convocation_pdf.letterhead(
+        member,
+        Profile.objects.filter(singleton=True).first(),
+        convocation_reply_to(actor),
+        president,
+        needs_explanatory_report(member),
+    )
+    return convocation_pdf.letters_pdf(
+        head, meeting, meeting_when(meeting), addressees, meeting.convened_on
+    )
+
+
 def convocation_subject(member, meeting: BoardMeeting) -> str:
     return f"Convocation au conseil d'administration du {member.name} – {meeting_heading(meeting)}"
 
@@ -437,6 +462,14 @@ def late_convocation_warning(meeting: BoardMeeting, today: date | None = None) -
     return convocation_issue(BoardMeeting(date=meeting.date, convened_on=today))
 
 
+def sender_name(actor) -> str:
+    """Who sent a convocation, as the record keeps it: « Prénom Nom », else her address (the
+    person is signed in to this space, so her account's name is the one the team sees)."""
+    if actor is None:
+        return ""
+    return actor.get_full_name() or actor.email
+
+
 def convene_board(
     member,
     meeting: BoardMeeting,
@@ -475,6 +508,17 @@ def convene_board(
             meeting.convened_on = today
         meeting.convocation_sent_at = timezone.now()
         meeting.save(update_fields=["convened_on", "convocation_sent_at"])
+        # Kept on the séance too, for every sending: the page shows what a director may have to
+        # prove (a deliberation contested), the journal keeps the same as the action's trace.
+        ConvocationSending.objects.create(
+            meeting=meeting,
+            sent_at=meeting.convocation_sent_at,
+            sent_by=sender_name(actor),
+            message=message.strip(),
+            convened=[{"name": m.full_name, "email": m.email} for m in convened],
+            to_convene_otherwise=[m.full_name for m in unreachable],
+            documents=[document.title for document in documents],
+        )
         record_audit(
             "board.meeting_convened",
             actor=actor,

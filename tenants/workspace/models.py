@@ -8,6 +8,7 @@ import re
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tenants.files.storage import TenantFileSystemStorage
 
@@ -392,6 +393,37 @@ class BoardMeeting(models.Model):
     @property
     def agenda_items(self) -> list[str]:
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class ConvocationSending(models.Model):
+    """One « Envoyer la convocation » of a séance (meetings.convene_board), kept on the séance:
+    what a director shows when a board member contests a deliberation. Names and addresses are
+    copied as they were on that day (a seat edited later does not rewrite the record), and the
+    sender is kept as a name, never a link to the public user table (the schema stays whole in
+    the member's archive, and a person removed from the team leaves the record intact). Every
+    column defaults in the database too (docs/operations.md: additive migrations)."""
+
+    meeting = models.ForeignKey(
+        BoardMeeting, on_delete=models.CASCADE, related_name="convocation_sendings"
+    )
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now, db_default=Now())
+    sent_by = models.CharField("envoyée par", max_length=200, blank=True, default="", db_default="")
+    message = models.TextField("message", blank=True, default="", db_default="")
+    # [{"name": …, "email": …}] of the members convened by e-mail.
+    convened = models.JSONField("convoqués par courriel", default=list, db_default=[])
+    # Names of the members in office without an address, to convene by other means.
+    to_convene_otherwise = models.JSONField(
+        "à convoquer par un autre moyen", default=list, db_default=[]
+    )
+    documents = models.JSONField("documents joints", default=list, db_default=[])
+
+    class Meta:
+        verbose_name = "envoi de convocation"
+        verbose_name_plural = "envois de convocation"
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Convocation du {self.sent_at:%d/%m/%Y %H:%M} ({self.meeting})"
 
 
 class MeetingAttendance(models.Model):

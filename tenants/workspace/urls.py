@@ -45,6 +45,11 @@ urlpatterns = [
         views.meeting_sheet,
         name="member_meeting_sheet",
     ),
+    path(
+        "conseil/seances/<int:pk>/convocations.pdf",
+        views.meeting_convocations,
+        name="member_meeting_convocations",
+    ),
     path("activite/", views.activity_report, name="member_activity"),
     path("activite/saisir/", views.activity_figure_edit, name="member_activity_add"),
     path("activite/<int:pk>/", views.activity_figure_edit, name="member_activity_figure"),

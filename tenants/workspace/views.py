@@ -24,7 +24,15 @@ from knowledge_base.listing import latest_guides_on
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
 from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
-from tenants.workspace import activity, archive, board_exports, exports, first_steps, meetings
+from tenants.workspace import (
+    activity,
+    archive,
+    board_exports,
+    convocation_pdf,
+    exports,
+    first_steps,
+    meetings,
+)
 from tenants.workspace import documents as documents_list
 from tenants.workspace.compliance import (
     abs_report_due,
@@ -662,6 +670,10 @@ def meeting_detail(request, pk: int):
                 (member, labels.get(member.seat, member.seat), rows.get(member.pk))
                 for member in in_office
             ],
+            # Every « Envoyer la convocation », latest first, shown to the whole team as the
+            # board page shows it the addresses: the proof of the convocation is the CCAS's.
+            "sendings": meeting.convocation_sendings.all(),
+            "without_address": [member for member in in_office if not member.email],
             **_roles(request),
         },
     )
@@ -754,7 +766,7 @@ def meeting_convene(request, pk: int):
         except meetings.ConvocationRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, _convened_message(sent))
+            messages.success(request, _convened_message(sent, meeting))
             return HttpResponseRedirect(back)
     convened, unreachable = meetings.convocation_recipients(meeting)
     reply_to = meetings.convocation_reply_to(request.user)
@@ -783,9 +795,10 @@ def meeting_convene(request, pk: int):
     )
 
 
-def _convened_message(sent: meetings.Convocation) -> str:
+def _convened_message(sent: meetings.Convocation, meeting: BoardMeeting) -> str:
     """« Convocation envoyée par courriel à 7 membres du conseil. … »: how many, who was not
-    convened by e-mail, and « convocation adressée le » filled in."""
+    convened by e-mail (with a link to their letters to print), and « convocation adressée le »
+    filled in."""
     text = (
         "Convocation envoyée par courriel à "
         f"{plural(len(sent.convened), 'membre du conseil', 'membres du conseil')}."
@@ -797,6 +810,13 @@ def _convened_message(sent: meetings.Convocation) -> str:
         text += (
             " « Convocation adressée le » est renseignée : "
             f"{long_date(timezone.localdate(), weekday=False)}."
+        )
+    if sent.unreachable:
+        return format_html(
+            '{} <a href="{}" download>{}</a>',
+            text,
+            f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1",
+            "Convocations à imprimer pour les membres sans adresse (PDF)",
         )
     return text
 
@@ -838,6 +858,26 @@ def meeting_sheet(request, pk: int):
     return download_response(
         content, "pdf", board_exports.meeting_sheet_name(request.tenant, meeting)
     )
+
+
+@member_role_required()
+def meeting_convocations(request, pk: int):
+    """« Convocations à imprimer » (PDF, a letter per page): every member in office on the
+    séance's day, or with ?sans_adresse=1 those without an e-mail address. Any role of the
+    space, as the attendance sheet: the letters are the team's to hand over or post. A past
+    séance's too, printed for the record."""
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    without_address = request.GET.get("sans_adresse") == "1"
+    content = meetings.convocation_letters(
+        request.tenant, meeting, request.user, without_address=without_address
+    )
+    if not content:
+        raise Http404(
+            "Tous les membres en exercice ont une adresse électronique."
+            if without_address
+            else "Aucun membre du conseil ne siège à la date de cette séance."
+        )
+    return download_response(content, "pdf", convocation_pdf.file_name(meeting))
 
 
 # --- Activity --------------------------------------------------------------------------------

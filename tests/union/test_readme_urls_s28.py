@@ -271,6 +271,8 @@ URLS = [
      "agent", REFUSED),
     ("/conseil/seances/<id>/feuille-de-presence.pdf",
      "/conseil/seances/{meeting}/feuille-de-presence.pdf", "bondy", "lecture", OK),
+    ("/conseil/seances/<id>/convocations.pdf",
+     "/conseil/seances/{meeting}/convocations.pdf", "bondy", "lecture", OK),
     ("/activite/", "/activite/", "bondy", "lecture", OK),
     ("/activite/?annee=2025", "/activite/?annee=2025", "bondy", "lecture", OK),
     ("/activite/saisir/", "/activite/saisir/", "bondy", "agent", OK),

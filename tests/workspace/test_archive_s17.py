@@ -167,6 +167,7 @@ def test_a_director_downloads_everything_the_space_holds_and_reads_it_back(
         "conseil/conseil-administration-bondy-2020-2026.xlsx",
         "conseil/seances.csv",
         "conseil/presences.csv",
+        "conseil/convocations.csv",
         "activite/chiffres-toutes-annees.csv",
         "activite/rapport-activite-bondy-2024.csv",
         "activite/rapport-activite-bondy-2024.xlsx",

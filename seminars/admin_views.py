@@ -113,6 +113,7 @@ from tenants.network_message import announcement_url
 from tenants.services import portal_url
 from union import roles
 from union.formats import french_list, long_date, plural, with_de
+from union.mail import TEST_WITHOUT_ADDRESS
 from union.params import parse_digits
 from union.spreadsheets import CONTENT_TYPES, ImportRejected, ascii_file_name, download_response
 from union.stale_edits import StaleEdit, posted_version, refuse_stale
@@ -1356,7 +1357,7 @@ def _send_test_message(request, seminar: SeminarPage, recipients, subject: str, 
 
     address = request.user.email
     if not address:
-        messages.error(request, "Votre compte n'a pas d'adresse e-mail : le test n'est pas parti.")
+        messages.error(request, TEST_WITHOUT_ADDRESS)
         return
     sample = recipients.exclude(email="").first() or recipients.first()
     if sample is None:

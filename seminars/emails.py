@@ -30,7 +30,7 @@ from seminars.models import atelier_slot, slots_need_date, with_slots
 from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
 from tenants.services import portal_url
 from union.formats import french_list, long_date
-from union.mail import EmailWithInlineImages, InlineImage, send_templated
+from union.mail import EmailWithInlineImages, InlineImage, has_own_greeting, send_templated
 from union.spreadsheets import ascii_file_name
 
 SUBJECTS = {
@@ -280,6 +280,8 @@ def organiser_message(
         "seminar": seminar,
         "subject": subject,
         "body": body,
+        # A message that opens with its own « Madame, Monsieur, » is not greeted by name too.
+        "own_greeting": has_own_greeting(body),
         "venue": seminar.location_line,
         "manage_url": manage_url or "[le lien personnel de chaque personne]",
         "manage_is_link": bool(manage_url),

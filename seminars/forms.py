@@ -35,6 +35,7 @@ from seminars.services import (
 from tenants.fields import AreaHintField
 from tenants.matching import INSEE_CODE
 from union.formats import long_date, plural
+from union.mail import OWN_GREETING_RULE
 from union.stale_edits import carry_version
 from union.submit_once import new_form_id
 
@@ -654,10 +655,10 @@ class EmailRegistrantsForm(forms.Form):
     body = forms.CharField(
         label="Message",
         widget=forms.Textarea(attrs={"rows": 8}),
-        # The e-mail adds the greeting and the personal link (organiser_message.txt).
+        # The e-mail adds the greeting and the personal link (organiser_message.txt); the rule
+        # for a message with its own greeting is the union's messages' (union.mail).
         help_text="Chaque e-mail commence par « Bonjour Prénom Nom, » et se termine par le lien "
-        "personnel de la personne : écrivez le message sans formule d'appel (un message qui "
-        "commence par « Bonjour » ou « Madame, Monsieur » garde la sienne).",
+        "personnel de la personne : écrivez le message sans formule d'appel. " + OWN_GREETING_RULE,
     )
     statuses = forms.MultipleChoiceField(
         label="Destinataires",

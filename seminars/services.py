@@ -406,7 +406,7 @@ def _register(
                 # A cancelled registration taken up is made anew by whoever takes it up: the
                 # person herself (form, API), the union (list, desk, its admin) or a member,
                 # who alone may then withdraw it (member_views.withdrawable_by) and whom the
-                # confirmation names (« L'équipe du CCAS de … vous a inscrit(e) »).
+                # confirmation names (« L'équipe du CCAS de … vous a inscrit(e) »).
                 registration.source = source
                 registration.registered_by = member if source == Source.MEMBER else None
             elif source == Source.MEMBER:

@@ -7,7 +7,8 @@ addressed to her alone (the addresses of other members' staff must not leak), gr
 with her member's; sent by the task queue (tenants.tasks.send_network_message_task), which reads
 the people again when it runs: someone whose account was deactivated or whose access ended
 since, or whose member was suspended meanwhile, is no longer written to. The union's audit trail
-keeps who wrote, when, the subject, the filters and how many people: never the addresses."""
+keeps who wrote, when, the subject, the filters and how many people: never the addresses.
+« M'envoyer un test » (send_test_message) sends the first person's e-mail to the sender alone."""
 
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from tenants.naming import of_body
 from tenants.services import portal_url, union_contact
 from union.audit import record_audit
 from union.formats import date_span, french_list, long_date, plural
-from union.mail import send_templated
+from union.mail import TEST_WITHOUT_ADDRESS, has_own_greeting, templated_message
 from union.roles import can_write_to_members
 from union.submit_once import check_first_submission
 from union.task_queue import enqueue_with_transaction
@@ -270,30 +271,73 @@ def greeting(user, member_names: list[str]) -> str:
     return f"Bonjour {name} ({french_list(member_names)})," if name else "Bonjour,"
 
 
+def network_email(
+    person: Person, subject: str, body: str, *, to: list[str], contact: dict, reply_to
+):
+    """The e-mail `person` reads (not sent): text and HTML (templates/tenants/email/network_message),
+    her greeting unless the union's text has its own (union.mail.has_own_greeting), the text with
+    its line breaks, why she receives it and the union's contact. Addressed to `to`: her, or the
+    sender of a test."""
+    names = person.member_names
+    return templated_message(
+        subject,
+        "tenants/email/network_message",
+        {
+            "greeting": greeting(person.user, names),
+            "own_greeting": has_own_greeting(body),
+            "body": body,
+            "members": french_list([of_body(name) for name in names]),
+            "contact": contact,
+        },
+        to,
+        reply_to=reply_to,
+    )
+
+
 def send_network_message(
     membership_ids: list[int], subject: str, body: str, reply_to: list[str]
 ) -> int:
     """One e-mail to each person among `membership_ids` who may still be written to (read again
-    now): text and HTML (templates/tenants/email/network_message), her greeting, the union's
-    text with its line breaks, why she receives it and the union's contact."""
+    now), as network_email builds it."""
     memberships = still_written_to(Membership.objects.filter(pk__in=membership_ids))
     contact = union_contact()
     sent = 0
     for person in _by_person(memberships.select_related("user", "member")):
-        names = person.member_names
-        sent += send_templated(
-            subject,
-            "tenants/email/network_message",
-            {
-                "greeting": greeting(person.user, names),
-                "body": body,
-                "members": french_list([of_body(name) for name in names]),
-                "contact": contact,
-            },
-            [person.user.email],
-            reply_to=reply_to,
-        )
+        sent += network_email(
+            person, subject, body, to=[person.user.email], contact=contact, reply_to=reply_to
+        ).send()
     return sent
+
+
+class UnsentTest(Exception):
+    """The test to oneself did not leave (French message)."""
+
+
+def send_test_message(recipients: Recipients, subject: str, body: str, *, actor) -> str:
+    """« M'envoyer un test »: the message as the first of `recipients` will read it (her greeting,
+    her member's name), to `actor`'s own address only; the address it went to. Nothing goes to
+    the members, and nothing is recorded in the union's trail, which keeps what was done to the
+    members (one entry per message written to them), not each e-mail: seminars' test is not
+    recorded either. Nor does it check or use the form's id (union.submit_once): the real
+    sending of the same form, after the test, goes. Raises UnsentTest."""
+    address = getattr(actor, "email", "")
+    if not address:
+        raise UnsentTest(TEST_WITHOUT_ADDRESS)
+    test = network_email(
+        recipients.people[0],
+        f"[Test] {subject}",
+        body,
+        to=[address],
+        contact=union_contact(),
+        reply_to=reply_address(actor),
+    )
+    try:
+        test.send()
+    except OSError as error:  # smtplib's errors are OSErrors: the server refused or is away
+        raise UnsentTest(
+            f"Le test n'a pas pu partir ({error})\u00a0: réessayez plus tard."
+        ) from error
+    return address
 
 
 def still_wanted_reason(membership_ids: list[int], recipients: list[str]) -> str:

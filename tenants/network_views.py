@@ -15,12 +15,15 @@ from tenants.network_message import (
     WHOM,
     Audience,
     NoRecipients,
+    UnsentTest,
     choose_recipients,
     departements_of_members,
     event_announcement,
     queue_network_message,
+    send_test_message,
 )
 from union.formats import long_date, plural
+from union.mail import OWN_GREETING_RULE
 from union.params import parse_digits
 from union.roles import can_write_to_members, is_union_admin
 from union.submit_once import AlreadySubmitted, new_form_id, posted_form_id
@@ -53,8 +56,15 @@ class NetworkMessageForm(forms.Form):
         label="Message",
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Texte brut, retours à la ligne conservés. Chaque e-mail commence par "
-        "« Bonjour Prénom Nom (CCAS de …), » (« Bonjour, » à un compte sans nom) : "
-        "écrivez le message sans formule d'appel.",
+        "«\u00a0Bonjour Prénom Nom (CCAS de …),\u00a0» («\u00a0Bonjour,\u00a0» à un compte sans "
+        "nom)\u00a0: écrivez le message sans formule d'appel. " + OWN_GREETING_RULE,
+    )
+    test = forms.BooleanField(
+        label="M'envoyer un test",
+        required=False,
+        help_text="Le message part seulement à votre adresse, tel que la première personne "
+        "destinataire le recevra (son nom, celui de son membre), pour le relire\u00a0: rien n'est "
+        "envoyé aux membres.",
     )
     # Made when the form is rendered: the same form posted twice sends once (union.submit_once).
     form_id = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_form_id)
@@ -117,6 +127,8 @@ def network_message(request):
     form = NetworkMessageForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
+    if form.cleaned_data["test"]:  # before anything is sent: « Envoyer » too sends only the test
+        return _send_test(request, form)
     recipients = form.recipients
     confirmed = request.POST.get("confirmed") and request.POST.get("expected") == str(
         recipients.count
@@ -147,6 +159,35 @@ def network_message(request):
         request, f"Message en cours d'envoi à {recipients.summary()}, un e-mail par personne."
     )
     return redirect(way_back(request.user)[0])
+
+
+def _send_test(request, form):
+    """« M'envoyer un test »: to the sender alone, then the page again as typed, the box
+    unchecked and the count shown, ready for « Envoyer »; the form's id is left unused, so that
+    sending it for good goes (union.submit_once)."""
+    data = form.cleaned_data
+    try:
+        address = send_test_message(
+            form.recipients, data["subject"], data["body"], actor=request.user
+        )
+    except UnsentTest as error:
+        messages.error(request, str(error))
+        return _page(request, form)
+    count = plural(form.recipients.count, "personne", "personnes")
+    messages.success(
+        request,
+        # Through the e-mail queue (union.mail): on its way, delivered within a minute or so.
+        f"Test en route vers {address}, d'ordinaire reçu dans la minute\u00a0; rien n'a été "
+        f"envoyé aux membres\u00a0; le message ira à {count}. Décochez «\u00a0M'envoyer un "
+        "test\u00a0» pour l'envoyer.",
+    )
+    kept = request.POST.copy()
+    for name in ("test", "confirmed", "expected"):
+        kept.pop(name, None)
+    form = NetworkMessageForm(kept)
+    if not form.is_valid():  # everyone left since the test: said as any other POST would
+        return _page(request, form, status=400)
+    return _page(request, form, preview=True)
 
 
 def _page(request, form, *, preview: bool = False, status: int = 200):

@@ -38,6 +38,7 @@ import functools
 import logging
 import re
 import smtplib
+import unicodedata
 from base64 import b64decode, b64encode
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -736,6 +737,55 @@ def drop_expired_copies(now: datetime | None = None) -> int:
         _rewrite(row, _summary_of(row.args_kwargs["args"][0]))
         dropped += 1
     return dropped
+
+
+# The test to oneself (seminars' and tenants' « M'envoyer un test »): the sender's account has
+# no address to send it to.
+TEST_WITHOUT_ADDRESS = "Votre compte n'a pas d'adresse e-mail\u00a0: le test n'est pas parti."
+
+
+# --- the greeting of a message someone typed --------------------------------------------------
+
+# The words a message typed by the union (« Écrire aux membres ») or an organiser (« Écrire aux
+# inscrits ») may open with; each also in the plural (« Chers collègues », « Chères »). Such a
+# message keeps its own greeting: « Bonjour Claire Martin, » above « Bonjour à toutes et à tous, »
+# was read twice. Here, with the sentence both forms' help texts say, so that the rule and what
+# the forms promise are written once.
+GREETING_WORDS = (
+    "Bonjour",
+    "Bonsoir",
+    "Madame",
+    "Monsieur",
+    "Mesdames",
+    "Messieurs",
+    "Cher",
+    "Chère",
+)
+_QUOTED_WORDS = [f"«\u00a0{word}\u00a0»" for word in GREETING_WORDS]
+OWN_GREETING_RULE = (
+    f"Un message qui commence par sa propre formule d'appel ({', '.join(_QUOTED_WORDS[:-1])} ou "
+    f"{_QUOTED_WORDS[-1]}, au pluriel aussi) la garde seule\u00a0: l'e-mail n'ajoute pas la sienne."
+)
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents dropped: « Chère », « chere » and « CHÈRE » read alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# A whole word, plural or not: « Bonjour, » and « Chers collègues » are greetings, « Bonjournée »
+# and « Chéri » are not.
+_GREETING_ALTERNATIVES = "|".join(sorted(re.escape(_folded(word)) for word in GREETING_WORDS))
+_OWN_GREETING = re.compile(rf"(?:{_GREETING_ALTERNATIVES})s?\b")
+
+
+def has_own_greeting(body: str) -> bool:
+    """Whether `body` opens with its own greeting (one of GREETING_WORDS as a whole word, case and
+    accents aside, after any blank lines and spaces): the e-mail then does not greet the person
+    by name above it (the context flag `own_greeting` of seminars/email/organiser_message and
+    tenants/email/network_message)."""
+    return bool(_OWN_GREETING.match(_folded(body.lstrip("\ufeff").lstrip())))
 
 
 # --- an e-mail in text and HTML from a pair of templates ---------------------------------------

@@ -441,7 +441,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
     writer.add(
         "conseil/convocations.csv",
         csv_bytes(_convocation_rows()),
-        "Chaque « Envoyer la convocation » : la séance, quand et par qui, les membres convoqués "
+        "Chaque « Envoyer la convocation » : la séance, quand et par qui, les membres convoqués "
         "par courriel et leur adresse, ceux à convoquer par un autre moyen, le message et les "
         "documents joints.",
     )
@@ -469,10 +469,10 @@ def _convocation_rows() -> list[list[str]]:
                 _dmy(sending.meeting.date),
                 _dmy(sending.sent_at),
                 sending.sent_by,
-                " ; ".join(f"{p['name']} <{p['email']}>" for p in sending.convened),
-                " ; ".join(sending.to_convene_otherwise),
+                " ; ".join(f"{p['name']} <{p['email']}>" for p in sending.convened),
+                " ; ".join(sending.to_convene_otherwise),
                 sending.message,
-                " ; ".join(sending.documents),
+                " ; ".join(sending.documents),
             ]
         )
     return rows

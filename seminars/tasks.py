@@ -20,6 +20,8 @@ def registration_still_wanted(registration_id: int, kind: str, *, recipients: li
         return "l'inscription a été anonymisée depuis (fin de la durée de conservation)"
     if registration.email.lower() not in recipients:
         return "l'adresse de l'inscription a changé depuis"
+    if kind == "reminder" and registration.seminar.has_started():
+        return "l'événement a commencé depuis\u00a0: le rappel arriverait après lui"
     if not _still_due(registration, kind):
         return "ce message ne correspond plus à l'inscription (elle a changé depuis)"
     return ""
@@ -52,8 +54,13 @@ def _still_due(registration, kind: str) -> bool:
         return False  # answered (or check-in undone) since the reminder was queued
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
         return False  # promoted (told « place libérée ») or cancelled meanwhile
-    if kind == "reminder" and registration.status == "cancelled":
-        return False  # cancelled after the reminders were queued: nothing to remind of
+    if kind == "reminder" and (
+        registration.status == "cancelled" or registration.seminar.has_started()
+    ):
+        # Cancelled after the reminders were queued, or held up (a worker stopped, a mail
+        # server down, « Renvoyer » days later) until the event began: « Nous vous attendons
+        # bientôt » would arrive after it.
+        return False
     if kind == "event_changed" and (
         registration.status == "cancelled" or registration.seminar.has_started()
     ):

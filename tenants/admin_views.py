@@ -98,13 +98,13 @@ def _active_directors_of():
     direction, nor do its sign-ins (they would hide that the direction named after her never
     came: « jamais »)."""
     return Membership.objects.filter(
-        member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR, user__is_active=True
-    )
+        member_id=OuterRef("pk"), role=Membership.Role.DIRECTOR
+    ).opening_the_space()
 
 
 def without_direction(members):
-    """Members no director account can act for: none named, or only deactivated accounts
-    (a deactivated account no longer counts as a direction)."""
+    """Members no director account can act for: none named, or only deactivated accounts or
+    accounts of the union's team (_active_directors_of)."""
     return members.exclude(Exists(_active_directors_of()))
 
 

@@ -252,6 +252,20 @@ class Domain(DomainMixin):
         verbose_name = "domaine"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def opening_the_space(self):
+        """The accesses that let their person in: an active account that is not the union's
+        (tenants.services.is_union_staff_account, which the member host refuses whatever its
+        access: union.middleware). Whoever counts a member's direction or team (the last
+        director, « Membres sans direction », « Écrire aux membres », « Mes espaces ») counts
+        these, not an access the union's account keeps from before and that opens nothing."""
+        from union.roles import UNION_GROUPS
+
+        return self.filter(
+            user__is_active=True, user__is_staff=False, user__is_superuser=False
+        ).exclude(user__groups__name__in=UNION_GROUPS)
+
+
 class Membership(models.Model):
     """Which member spaces a person may enter, and as what."""
 
@@ -270,6 +284,8 @@ class Membership(models.Model):
     # the portal), so a team could not tell whether she ever came *here*, and would learn of her
     # sign-ins elsewhere. Set by note_member_sign_in (below) on every login on this member's host.
     last_signed_in_at = models.DateTimeField("dernière connexion à l'espace", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "accès à un espace membre"

@@ -161,11 +161,14 @@ def chosen_members(audience: Audience):
 
 
 def still_written_to(memberships):
-    """The accesses a message may still go to: an active account with an address, in an active
+    """The accesses a message may still go to: an active account with an address, not of the
+    union's team (its access opens nothing: Membership.objects.opening_the_space), in an active
     member. Read when the form is checked and again when the task sends."""
-    return memberships.filter(
-        member__status=MemberCCAS.Status.ACTIVE, user__is_active=True
-    ).exclude(user__email="")
+    return (
+        memberships.opening_the_space()
+        .filter(member__status=MemberCCAS.Status.ACTIVE)
+        .exclude(user__email="")
+    )
 
 
 def choose_recipients(audience: Audience) -> Recipients:

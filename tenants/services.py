@@ -625,8 +625,8 @@ def send_set_password_email(
 def record_member_sign_in(user, member: MemberCCAS, at: datetime | None = None) -> None:
     """Note that `user` signed in to `member`'s space (tenants.models.note_member_sign_in):
     what its team page and the union's page of the member show, per space. Nothing for someone
-    without access there (she gets the 403 page next)."""
-    Membership.objects.filter(user=user, member=member).update(
+    without access there, nor for an account of the union's team (both get the 403 page next)."""
+    Membership.objects.filter(user=user, member=member).opening_the_space().update(
         last_signed_in_at=at or timezone.now()
     )
 

@@ -26,6 +26,7 @@ from tenants.services import (
     consume_handover_link,
     create_handover_link,
     handover_link_user,
+    is_union_staff_account,
     password_link_deadline,
     portal_url,
     rename_person,
@@ -176,7 +177,14 @@ def account(request):
         membership.archive_until = None
         if membership.is_director and member.status == MemberCCAS.Status.LEFT:
             membership.archive_until = archive.archive_still_open_until(member)
-    return render(request, "union/account.html", {"memberships": memberships})
+    # The union's team never enters a member's space (union.middleware): an access it kept
+    # from before is shown as such, without a way in that would end on a refusal.
+    union_account = is_union_staff_account(request.user)
+    return render(
+        request,
+        "union/account.html",
+        {"memberships": memberships, "union_account": union_account},
+    )
 
 
 class AccountNameForm(forms.Form):

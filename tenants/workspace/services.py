@@ -1140,12 +1140,12 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
 
 
 def _directors_left(member: MemberCCAS, without: Membership) -> int:
-    # Only those who can still sign in count: a deactivated director (union.account_retention)
-    # could not manage the team, so the last active one neither steps down nor is removed.
+    # Only those who can still enter count: a deactivated director (union.account_retention)
+    # or an account of the union's team could not manage the team, so the last one who can
+    # neither steps down nor is removed.
     return (
-        Membership.objects.filter(
-            member=member, role=Membership.Role.DIRECTOR, user__is_active=True
-        )
+        Membership.objects.filter(member=member, role=Membership.Role.DIRECTOR)
+        .opening_the_space()
         .exclude(pk=without.pk)
         .count()
     )

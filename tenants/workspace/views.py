@@ -112,7 +112,7 @@ from tenants.workspace.services import (
     update_profile,
 )
 from tenants.workspace.templatetags.workspace_tags import euros, number
-from tenants.workspace.uploads import content_type_for, opens_in_browser
+from tenants.workspace.uploads import content_type_for, file_not_stored, opens_in_browser
 from union.formats import describe_days, french_list, long_date, plural, with_de
 from union.spreadsheets import (
     attachment_header,
@@ -1257,9 +1257,14 @@ def team(request):
                 )
                 return HttpResponseRedirect("/equipe/")
     team = _with_invitations(list(_team(request)))
-    # services.change_team_role refuses to demote the last director who can sign in: her row
+    opening = set(_team(request).opening_the_space().values_list("pk", flat=True))
+    # An access kept by an account that joined the union's team opens nothing: said on its
+    # row, and not counted as a direction.
+    for m in team:
+        m.union_account = m.user.is_active and m.pk not in opening
+    # services.change_team_role refuses to demote the last director who can enter: her row
     # offers no role change, it says why.
-    directors = [m for m in team if m.role == Membership.Role.DIRECTOR and m.user.is_active]
+    directors = [m for m in team if m.role == Membership.Role.DIRECTOR and m.pk in opening]
     for m in team:
         m.last_director = len(directors) == 1 and m.pk == directors[0].pk
     return render(
@@ -1268,6 +1273,7 @@ def team(request):
         {
             "team": team,
             "has_deactivated": any(not m.user.is_active for m in team),
+            "has_union_accounts": any(m.union_account for m in team),
             "account_inactive": describe_days(settings.ACCOUNT_INACTIVE_DAYS),
             "link_lifetime": describe_days(max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)),
             "form": form,
@@ -1391,21 +1397,28 @@ def documents(request):
     is_director = has_member_role(request, DIRECTOR)
     category = _category_asked(request)
     form = DocumentForm(initial={"category": category or Document.Category.OTHER})
+    status = 200
     if request.method == "POST":
         if not can_write:  # said, not ignored: a viewer's upload must not look accepted
             raise_forbidden()
         form = DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            document = add_document(
-                request.tenant,
-                data["title"],
-                data["file"],
-                actor=request.user,
-                category=data["category"],
-                description=data["description"],
-                document_date=data["document_date"],
-            )
+            try:
+                document = add_document(
+                    request.tenant,
+                    data["title"],
+                    data["file"],
+                    actor=request.user,
+                    category=data["category"],
+                    description=data["description"],
+                    document_date=data["document_date"],
+                )
+            except OSError as error:  # the storage could not write it: nothing saved (atomic)
+                # The form again with what was typed, 503: the server's fault, not hers.
+                form.add_error("file", file_not_stored(request.tenant, data["file"], error))
+                status = 503
+        if form.is_valid():
             messages.success(
                 request,
                 f"Document « {document.title} » déposé. Il est rangé dans « "

@@ -58,8 +58,8 @@ def _still_due(registration, kind: str) -> bool:
         registration.status == "cancelled" or registration.seminar.has_started()
     ):
         # Cancelled after the reminders were queued, or held up (a worker stopped, a mail
-        # server down, « Renvoyer » days later) until the event began: « Nous vous attendons
-        # bientôt » would arrive after it.
+        # server down, « Renvoyer » days later) until the event began: « Nous vous attendons
+        # bientôt » would arrive after it.
         return False
     if kind == "event_changed" and (
         registration.status == "cancelled" or registration.seminar.has_started()

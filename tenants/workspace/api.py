@@ -467,6 +467,11 @@ MEETING_SCHEMA = inline_serializer(
         "reconvened": serializers.BooleanField(),
         "agenda": serializers.ListField(child=serializers.CharField()),
         "abs_report": serializers.BooleanField(),
+        "minutes": serializers.IntegerField(
+            allow_null=True,
+            help_text="Le procès-verbal de la séance : l'id de son document (liste des "
+            "documents de l'espace), null s'il n'est pas encore joint",
+        ),
         "quorum": inline_serializer(
             "BoardMeetingQuorum",
             {
@@ -506,6 +511,7 @@ def _meeting(meeting, quorum) -> dict:
         "reconvened": meeting.reconvened,
         "agenda": meeting.agenda_items,
         "abs_report": meeting.abs_report,
+        "minutes": meeting.minutes_id,
         "quorum": {
             "in_office": quorum.in_office,
             "present": quorum.present,

@@ -401,6 +401,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
             "Rapport d'ABS présenté",
             "Quorum",
             "Observations",
+            "Procès-verbal",
         ]
     ]
     presences = [["Date de la séance", "Nom", "Présence", "Pouvoir donné à"]]
@@ -416,6 +417,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
                 _yes(meeting.abs_report),
                 quorum.text,
                 meeting.notes,
+                meeting.minutes.title if meeting.minutes else "",
             ]
         )
         for row in meeting.attendance.all():
@@ -431,7 +433,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
         "conseil/seances.csv",
         csv_bytes(rows),
         "Les séances du conseil d'administration : date, lieu, convocation, ordre du jour, "
-        "rapport d'ABS présenté, quorum.",
+        "rapport d'ABS présenté, quorum, titre du procès-verbal (dans documents/).",
     )
     writer.add(
         "conseil/presences.csv",

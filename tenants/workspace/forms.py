@@ -4,6 +4,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.db import models
+from django.db.models import F, Q
 from django.forms import formset_factory
 from django.utils.html import format_html
 
@@ -541,6 +542,8 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         }
         help_texts = {
             "convened_on": "Trois jours au moins avant la séance, avec l'ordre du jour.",
+            "minutes": "Un document de l'espace de la catégorie « Conseil d'administration » : "
+            "déposez-le d'abord dans Documents, puis choisissez-le ici.",
         }
 
     version_labels = {"attendance": "Présences"}
@@ -549,6 +552,7 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.members = members
         self.seat_labels = seat_labels
+        self._offer_board_documents()
         saved = {}
         if self.instance.pk:
             saved = {row.board_member_id: row for row in self.instance.attendance.all()}
@@ -569,6 +573,23 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
                 required=False,
                 initial=row.proxy_holder_id if row else "",
             )
+
+    def _offer_board_documents(self) -> None:
+        """The procès-verbal is chosen among the board's documents (the one already chosen
+        stays offered if it was filed elsewhere since), the latest first, each with its date."""
+        field = self.fields["minutes"]
+        board = Q(category=Document.Category.BOARD)
+        if self.instance.minutes_id:
+            board |= Q(pk=self.instance.minutes_id)
+        field.queryset = Document.objects.filter(board).order_by(
+            F("document_date").desc(nulls_last=True), "title"
+        )
+        field.empty_label = "Aucun pour l'instant"
+        field.label_from_instance = lambda document: (
+            f"{document.title} ({document.document_date:%d/%m/%Y})"
+            if document.document_date
+            else document.title
+        )
 
     @property
     def meeting_fields(self) -> list:

@@ -374,6 +374,16 @@ class BoardMeeting(models.Model):
         "(CASF R123-1).",
     )
     notes = models.TextField("observations", blank=True)
+    # The séance's procès-verbal, a document of the space (category « conseil »): filed once
+    # under Documents, found from the séance. A document deleted leaves the séance without one.
+    minutes = models.ForeignKey(
+        "Document",
+        verbose_name="procès-verbal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="minutes_of",
+    )
     # The last « Envoyer la convocation » (meetings.convene_board): a second sending asks first.
     convocation_sent_at = models.DateTimeField("convocation envoyée le", null=True, blank=True)
 

@@ -80,6 +80,7 @@ MEETING_FIELDS = (
     "agenda",
     "abs_report",
     "notes",
+    "minutes",
 )
 
 

@@ -652,7 +652,7 @@ def meetings_list(request):
 
 @member_role_required()
 def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    meeting = get_object_or_404(BoardMeeting.objects.select_related("minutes"), pk=pk)
     rows = {row.board_member_id: row for row in meeting.attendance.select_related("proxy_holder")}
     labels = board_authorities(request.tenant).seat_labels
     in_office = meetings.members_in_office(meeting.date)

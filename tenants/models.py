@@ -257,7 +257,7 @@ class MembershipQuerySet(models.QuerySet):
         """The accesses that let their person in: an active account that is not the union's
         (tenants.services.is_union_staff_account, which the member host refuses whatever its
         access: union.middleware). Whoever counts a member's direction or team (the last
-        director, « Membres sans direction », « Écrire aux membres », « Mes espaces ») counts
+        director, « Membres sans direction », « Écrire aux membres », « Mes espaces ») counts
         these, not an access the union's account keeps from before and that opens nothing."""
         from union.roles import UNION_GROUPS
 

@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.admin_views import pending
 from tenants.matching import fold
-from tenants.models import Departement, MemberCCAS, Membership, departement_sort_key
+from tenants.models import (
+    Departement,
+    Intercommunality,
+    MemberCCAS,
+    Membership,
+    departement_sort_key,
+)
 from tenants.naming import of_body
 from tenants.services import portal_url, union_contact
 from union.audit import record_audit
@@ -52,6 +59,7 @@ class Audience:
     departement: str = ""  # a département's code, "" for all
     kind: str = ""  # MemberCCAS.Kind, "" for both
     include_pending: bool = True  # people who never came to their space (invitation waiting)
+    intercommunality: str = ""  # an EPCI's or EPT's SIREN, "" for all
 
     def described(self) -> dict:
         """The filters as the audit trail keeps them (no address, no name)."""
@@ -60,6 +68,7 @@ class Audience:
             "departement": self.departement,
             "kind": self.kind,
             "include_pending": self.include_pending,
+            "intercommunality": self.intercommunality,
         }
 
 
@@ -150,9 +159,26 @@ def departements_of_members() -> list[Departement]:
     )
 
 
+def in_intercommunality(siren: str) -> Q:
+    """The members of an intercommunality: the CCAS of its communes (EPCI, or EPT in the
+    Métropole du Grand Paris) and its own CIAS."""
+    return Q(commune__epci_id=siren) | Q(commune__ept_id=siren) | Q(intercommunality_id=siren)
+
+
+def intercommunalities_of_members() -> list[Intercommunality]:
+    """The EPCI and EPT where the union has active members (the form's choices), by name."""
+    active = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
+    sirens = set()
+    for row in active.values_list("commune__epci_id", "commune__ept_id", "intercommunality_id"):
+        sirens.update(siren for siren in row if siren)
+    return list(Intercommunality.objects.filter(pk__in=sirens).order_by("nom"))
+
+
 def chosen_members(audience: Audience):
     """The active members the audience names: never a suspended or departed one."""
     members = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
+    if audience.intercommunality:
+        members = members.filter(in_intercommunality(audience.intercommunality))
     if audience.departement:
         members = members.filter(commune__departement_id=audience.departement)
     if audience.kind:

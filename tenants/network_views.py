@@ -19,6 +19,7 @@ from tenants.network_message import (
     choose_recipients,
     departements_of_members,
     event_announcement,
+    intercommunalities_of_members,
     queue_network_message,
     send_test_message,
 )
@@ -43,6 +44,11 @@ class NetworkMessageForm(forms.Form):
         label="Nature",
         required=False,
         choices=[("", "CCAS et CIAS"), *MemberCCAS.Kind.choices],
+    )
+    intercommunality = forms.ChoiceField(
+        label="Intercommunalité",
+        required=False,
+        help_text="Les CCAS de ses communes et son CIAS.",
     )
     include_pending = forms.BooleanField(
         label="Écrire aussi aux personnes qui n'ont pas encore accepté leur invitation",
@@ -75,6 +81,10 @@ class NetworkMessageForm(forms.Form):
             ("", "Tous"),
             *((d.code, str(d)) for d in departements_of_members()),
         ]
+        self.fields["intercommunality"].choices = [
+            ("", "Toutes"),
+            *((i.pk, f"{i.nom} ({i.kind})") for i in intercommunalities_of_members()),
+        ]
         self.recipients = None
 
     def audience(self) -> Audience:
@@ -84,11 +94,13 @@ class NetworkMessageForm(forms.Form):
             departement=data.get("departement", ""),
             kind=data.get("kind", ""),
             include_pending=data.get("include_pending", False),
+            intercommunality=data.get("intercommunality", ""),
         )
 
     def clean(self):
         cleaned = super().clean()
-        if not any(name in self.errors for name in ("whom", "departement", "kind")):
+        filters = ("whom", "departement", "kind", "intercommunality")
+        if not any(name in self.errors for name in filters):
             # Counted on every POST: the confirmation says whom the message goes to now.
             self.recipients = choose_recipients(self.audience())
             if not self.recipients.people:

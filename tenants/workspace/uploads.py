@@ -6,10 +6,14 @@ on the content itself, so that a program or a web page renamed « .pdf » is r
 back from the member's host, an HTML or SVG file would run its scripts there.
 """
 
+import logging
 import zipfile
 from pathlib import PurePath
 
+from tenants.workspace.models import DOCUMENT_FOLDER, Document
 from union.formats import french_list
+
+logger = logging.getLogger(__name__)
 
 # Extension -> content type served back (never guessed from the platform's mimetypes table,
 # which varies between machines).
@@ -136,3 +140,25 @@ def content_type_for(name: str) -> str:
 
 def opens_in_browser(name: str) -> bool:
     return extension_of(name) in INLINE_EXTENSIONS
+
+
+def file_not_stored(member, uploaded, error: OSError) -> str:
+    """Log that the member's storage refused `uploaded` (an OSError from writing it: folder
+    without write rights, full disk, read-only mount) and return the French error for the file
+    field. The services that write a file are atomic, so nothing was saved; retrying helps only
+    once whoever runs the server acts, hence the log (the space and the folder, which the
+    traceback's path completes; never the file's content)."""
+    folder = Document._meta.get_field("file").storage.path(DOCUMENT_FOLDER)
+    logger.exception(
+        "Document file %r of %s not stored in %s: %s",
+        uploaded.name,
+        member.schema_name,
+        folder,
+        error,
+    )
+    return (
+        f"Le fichier « {uploaded.name} » n'a pas pu être enregistré sur le serveur (espace disque "
+        "plein ou droits d'écriture). Rien n'a été enregistré : réessayez plus tard ou prévenez "
+        "l'union. Pour réessayer, choisissez de nouveau le fichier : un navigateur ne le garde "
+        "pas quand le formulaire revient avec une erreur."
+    )

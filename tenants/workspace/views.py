@@ -1418,14 +1418,14 @@ def documents(request):
                 # The form again with what was typed, 503: the server's fault, not hers.
                 form.add_error("file", file_not_stored(request.tenant, data["file"], error))
                 status = 503
-        if form.is_valid():
-            messages.success(
-                request,
-                f"Document « {document.title} » déposé. Il est rangé dans « "
-                f"{document.get_category_display()} ».",
-            )
-            # Back to the list it now appears in, on the page that shows it.
-            return HttpResponseRedirect(_where_document_is_listed(document, category))
+            else:
+                messages.success(
+                    request,
+                    f"Document « {document.title} » déposé. Il est rangé dans « "
+                    f"{document.get_category_display()} ».",
+                )
+                # Back to the list it now appears in, on the page that shows it.
+                return HttpResponseRedirect(_where_document_is_listed(document, category))
         chosen = request.FILES.get("file")
         if chosen is not None and "file" not in form.errors:
             # Refused for another field: the browser empties the file input and the next
@@ -1463,7 +1463,9 @@ def documents(request):
             "is_director": is_director,
             "agent_delete_hours": int(AGENT_DELETE_WINDOW.total_seconds() // 3600),
             "privacy_url": portal_url("/donnees-personnelles/", request),
+            "not_stored": status == 503,  # the summary says the server failed, not her entry
         },
+        status=status,
     )
 
 
@@ -1479,11 +1481,20 @@ def _where_document_is_listed(document: Document, category: str) -> str:
     return f"/documents/?{query}#document-{document.pk}"
 
 
-def _document_form_page(request, document: Document, form, *, title: str, intro: str = ""):
+def _document_form_page(
+    request, document: Document, form, *, title: str, intro: str = "", status: int = 200
+):
     return render(
         request,
         "workspace/document_form.html",
-        {"form": form, "title": title, "document": document, "intro": intro},
+        {
+            "form": form,
+            "title": title,
+            "document": document,
+            "intro": intro,
+            "not_stored": status == 503,
+        },
+        status=status,
     )
 
 
@@ -1531,15 +1542,20 @@ def document_replace(request, pk: int):
         "direction, ou déposez la nouvelle version comme un autre document.",
     )
     form = DocumentReplaceForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        replace_document_file(
-            request.tenant, document, form.cleaned_data["file"], actor=request.user
-        )
-        messages.success(
-            request,
-            f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
-        )
-        return HttpResponseRedirect(f"/documents/?categorie={document.category}")
+        uploaded = form.cleaned_data["file"]
+        try:
+            replace_document_file(request.tenant, document, uploaded, actor=request.user)
+        except OSError as error:  # not written: rolled back, the old file kept (as uploads)
+            form.add_error("file", file_not_stored(request.tenant, uploaded, error))
+            status = 503
+        else:
+            messages.success(
+                request,
+                f"Nouvelle version de « {document.title} » déposée ; l'ancien fichier est supprimé.",
+            )
+            return HttpResponseRedirect(f"/documents/?categorie={document.category}")
     return _document_form_page(
         request,
         document,
@@ -1548,6 +1564,7 @@ def document_replace(request, pk: int):
         intro=f"Le fichier actuel, {document.file_name}, sera remplacé et supprimé ; le titre, "
         "la catégorie, la description et la date restent. Pour changer ceux-ci, utilisez "
         "« Modifier ».",
+        status=status,
     )
 
 
@@ -1584,6 +1601,21 @@ def document_delete(request, pk: int):
     return HttpResponseRedirect("/documents/")
 
 
+def _missing_file_page(request, document: Document):
+    """A 404 that says which document lost its file (the generic page spoke of a mistyped
+    address) and what to do: « Remplacer le fichier » for whoever may (the rule of
+    document_replace), whom to ask for the others."""
+    may_replace = has_member_role(request, WRITE_ROLES) and may_delete_document(
+        document, request.user, is_director=has_member_role(request, DIRECTOR)
+    )
+    return render(
+        request,
+        "workspace/document_missing.html",
+        {"document": document, "may_replace": may_replace},
+        status=404,
+    )
+
+
 @accepts_api_token
 @member_role_required()
 def download_document(request, pk: int):
@@ -1601,7 +1633,7 @@ def download_document(request, pk: int):
         handle = document.file.open("rb")
     except FileNotFoundError:  # lost from the storage (a restore, a manual clean-up): not a 500
         logger.error("Document %s of %s: file %s missing", pk, request.tenant.slug, document.file)
-        raise Http404("Le fichier de ce document est introuvable.") from None
+        return _missing_file_page(request, document)
     response = FileResponse(
         handle,
         content_type=content_type_for(document.file.name),

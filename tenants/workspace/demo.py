@@ -246,6 +246,7 @@ def _meetings(member: MemberCCAS) -> None:
             "agenda": agenda,
             "abs_report": False,
             "notes": "",
+            "minutes": None,
         }
         record_meeting(member, values, attendance)
 

@@ -4,8 +4,9 @@ from django.db import connection
 from django.tasks import task
 
 # These tasks run in the worker already: their e-mails go straight to the mail server, not
-# through the queue a second time (union.mail).
-from union.mail import delivering_directly
+# through the queue a second time; the organiser's message to many queues each of its e-mails,
+# in one transaction (union.mail).
+from union.mail import delivering_directly, queueing_each_message
 
 
 def registration_still_wanted(registration_id: int, kind: str, *, recipients: list[str]) -> str:
@@ -154,7 +155,7 @@ def send_address_changed_email(seminar_id: int, former_email: str) -> bool:
 
 
 @task
-@delivering_directly(still_wanted=registrants_still_wanted)
+@queueing_each_message(still_wanted=registrants_still_wanted)
 def send_message_task(registration_ids: list[int], subject: str, body: str) -> int:
     """An organiser's message, one e-mail per registrant."""
     from seminars.emails import send_organiser_message

@@ -3,9 +3,9 @@
 from django.db import connection
 from django.tasks import task
 
-# This task runs in the worker already: its e-mails go straight to the mail server, not through
-# the queue a second time (union.mail).
-from union.mail import delivering_directly
+# One e-mail per person, each queued as its own delivery, all in one transaction: a worker
+# killed midway has sent none, not some (union.mail).
+from union.mail import queueing_each_message
 
 
 def network_message_still_wanted(
@@ -25,7 +25,7 @@ def network_message_still_wanted(
 
 
 @task
-@delivering_directly(still_wanted=network_message_still_wanted)
+@queueing_each_message(still_wanted=network_message_still_wanted)
 def send_network_message_task(
     membership_ids: list[int], subject: str, body: str, reply_to: list[str]
 ) -> int:

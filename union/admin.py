@@ -51,6 +51,7 @@ AUDIT_ACTION_LABELS = {
     "account.password_changed": "Mot de passe modifié",
     "audit.pruned": "Entrées anciennes du journal effacées",
     "email.resent": "E-mail renvoyé",
+    "task.requeued": "Tâche interrompue relancée",
     "abs.references.import": "Valeurs de référence ABS importées",
     "seminar.created": "Événement créé",
     "seminar.cancelled": "Événement annulé",

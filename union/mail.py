@@ -17,15 +17,29 @@ queue the row is part of the caller's transaction, so a rolled-back write sends 
 committed one cannot lose its e-mail; with the immediate backend (development, tests), which
 would run the task at once even inside `atomic()`, delivery waits for the commit.
 
-Tasks that send e-mails are themselves the queue (`seminars.tasks`, the inactivity warning):
-they are marked `@delivering_directly()`, so their messages go straight to the delivery mailer
-instead of through the queue a second time; only a message the mail server refuses there is
-queued, for the same retries (and the same failure, resendable), noting which task sent it:
-a task can say when a copy of its message is no longer to be resent (`still_wanted`: the
-registration was anonymised since). A flag set by the task rather than a different mailer in each
-sender (`send(using="delivery")`) keeps the senders unaware of where they run: the same
-`seminars.emails` function is right in a task and in a test; a task someone forgets to mark
-still delivers its e-mails, one queue hop later.
+Tasks that send one e-mail (a confirmation, a reminder, the inactivity warning) are themselves
+the queue: they are marked `@delivering_directly()`, so their message goes straight to the
+delivery mailer instead of through the queue a second time; only a message the mail server
+refuses there is queued, for the same retries (and the same failure, resendable), noting which
+task sent it: a task can say when a copy of its message is no longer to be resent
+(`still_wanted`: the registration was anonymised since). A flag set by the task rather than a
+different mailer in each sender (`send(using="delivery")`) keeps the senders unaware of where
+they run: the same `seminars.emails` function is right in a task and in a test; a task someone
+forgets to mark still delivers its e-mails, one queue hop later.
+
+Tasks that write to many people (« Écrire aux inscrits », « Écrire aux membres », the board's
+convocation) are marked `@queueing_each_message()` instead: each message is queued as its own
+`deliver_email`, all in one transaction with the task's own row marked done (audit A26). Delivered
+one by one in the task, 60 messages to a slow server took minutes, and a worker killed meanwhile
+(a restart, the OOM killer) had sent 15, left the task RUNNING for ever and the 45 others unsent,
+while sending again doubled the 15. Now the task lasts seconds; killed before its commit it
+queued nothing and is run again (`check_task_queue --requeue-stalled`, union.task_queue), after
+it each message has its own row, retries and « Renvoyer ».
+
+A message whose every byte reached the SMTP server but whose final answer did not come in time
+(EMAIL_TIMEOUT, or the connection dropped) is « probablement remis », not retried: servers that
+scan the content answer late yet deliver, and a retry sent a password reset twice
+(`SMTPDeliveryBackend`, RFC 1047).
 
 Server error reports to ADMINS do not come here: they use `MAILERS["admins"]` (Django's logging
 handler, union.settings), delivered at once and silently dropped if the server is down, as
@@ -60,8 +74,11 @@ from django.core.mail import (
     mailers,
 )
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.db import transaction
+from django.dispatch import receiver
 from django.tasks import TaskContext, TaskResultStatus, task
+from django.tasks.signals import task_finished, task_started
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -83,12 +100,21 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # the reminders (default priority 0). A retry goes back among the others.
 FIRST_ATTEMPT_PRIORITY = 10
 RETRY_PRIORITY = 0
+# An organiser's 200 messages queued at once go behind a password reset someone waits for.
+BULK_PRIORITY = 0
 TASK_PATH = "union.mail.deliver_email"
 
 
 class EmailNotDelivered(Exception):
     """The last attempt failed: the task fails with this French message (subject, recipients,
     the mail server's answer), shown by check_task_queue and in the failed tasks' list."""
+
+
+class MessageProbablyDelivered(smtplib.SMTPServerDisconnected):
+    """The whole message was sent, its final dot included, then the server's answer did not come
+    (timeout) or the connection dropped: the server has it and most likely delivers it (RFC 1047),
+    so it is not tried again. An SMTPException, so that a `fail_silently` mailer (the server
+    error reports) still swallows it."""
 
 
 # --- the mailer the platform sends with ---------------------------------------------------
@@ -111,12 +137,13 @@ class QueuedEmailBackend(BaseEmailBackend):
                 continue
             try:
                 direct = _direct_delivery.get()
-                if direct is not None:
-                    direct.deliver(serialize_message(message))
-                else:
+                if direct is None or direct.queue_each:
                     # A header with a line break (or a broken attachment) fails here, in the
                     # sender, rather than in the worker an instant later where nobody sees it.
                     message.message()
+                if direct is not None:
+                    direct.deliver(serialize_message(message))
+                else:
                     queue_delivery(serialize_message(message))
             except Exception:
                 if not self.fail_silently:
@@ -127,9 +154,14 @@ class QueuedEmailBackend(BaseEmailBackend):
         return sent
 
 
-def queue_delivery(payload: dict, attempt: int = 1, run_after: datetime | None = None) -> None:
-    """Queue `deliver_email` for `payload`, with the caller's transaction."""
+def queue_delivery(
+    payload: dict, attempt: int = 1, run_after: datetime | None = None, *, bulk: bool = False
+) -> None:
+    """Queue `deliver_email` for `payload`, with the caller's transaction; `bulk`: one of many
+    messages, behind the ones someone waits for (BULK_PRIORITY)."""
     priority = FIRST_ATTEMPT_PRIORITY if attempt == 1 and run_after is None else RETRY_PRIORITY
+    if bulk:
+        priority = BULK_PRIORITY
     enqueue_with_transaction(
         deliver_email.using(priority=priority), payload, attempt, run_after=run_after
     )
@@ -144,15 +176,23 @@ class _DirectDelivery:
     # The task that sends (`{"task": path, "args": [...], "kwargs": {...}}`), noted on a message
     # it has to queue: a resend asks that task's `still_wanted` check first.
     origin: dict = field(default_factory=dict)
+    # `@queueing_each_message()`: every message to the queue, none delivered here.
+    queue_each: bool = False
 
     def deliver(self, payload: dict) -> None:
         """At once; on a mail server failure, into the queue for the retries. After one
         failure, the task's next messages go to the queue without trying: an organiser's
         message to 200 people would otherwise wait EMAIL_TIMEOUT 200 times."""
+        if self.queue_each:
+            queue_delivery({**payload, "origin": self.origin}, bulk=True)
+            return
         attempts_made = 0
         if not self.server_failed:
             try:
                 deliver_payload(payload)
+                return
+            except MessageProbablyDelivered as error:
+                _log_probably_delivered(payload, error)
                 return
             except OSError as error:  # smtplib's errors are OSErrors
                 self.server_failed = True
@@ -180,13 +220,26 @@ STILL_WANTED_CHECKS: dict[str, Callable[..., str]] = {}
 
 
 def delivering_directly(still_wanted: Callable[..., str] | None = None):
-    """For a task that sends e-mails (`@task` then `@delivering_directly()`): it already runs in
-    the worker, so its messages are delivered now rather than queued a second time.
+    """For a task that sends one e-mail (`@task` then `@delivering_directly()`): it already runs
+    in the worker, so its message is delivered now rather than queued a second time; the
+    synchronous attempt is the point (a confirmation leaves within seconds).
 
     `still_wanted`, called with the task's own arguments and `recipients` (lower-case
     addresses) before a failed message of this task is resent, answers why it must not be (the
     registration was anonymised since), in French, or "" to resend it."""
+    return _sending_from_task(still_wanted, queue_each=False)
 
+
+def queueing_each_message(still_wanted: Callable[..., str] | None = None):
+    """For a task that writes to many people (`@task` then `@queueing_each_message()`): each
+    message is queued as its own `deliver_email` (its retries, « Renvoyer », `still_wanted` as
+    for `delivering_directly`), the whole task in one transaction that also marks its row done.
+    Killed before the commit, it queued nothing and can run again; after it, nothing is left
+    to run again: no one gets the message twice, no one misses it."""
+    return _sending_from_task(still_wanted, queue_each=True)
+
+
+def _sending_from_task(still_wanted: Callable[..., str] | None, *, queue_each: bool):
     def decorate(function):
         path = f"{function.__module__}.{function.__qualname__}"
         if still_wanted is not None:
@@ -199,15 +252,50 @@ def delivering_directly(still_wanted: Callable[..., str] | None = None):
             origin = {"task": path}
             if still_wanted is not None:
                 origin.update(args=list(args), kwargs=kwargs)
-            token = _direct_delivery.set(_DirectDelivery(origin=origin))
+            token = _direct_delivery.set(_DirectDelivery(origin=origin, queue_each=queue_each))
             try:
-                return function(*args, **kwargs)
+                if not queue_each:
+                    return function(*args, **kwargs)
+                with transaction.atomic():
+                    result = function(*args, **kwargs)
+                    _mark_done(path, result)
+                    return result
             finally:
                 _direct_delivery.reset(token)
 
         return run
 
     return decorate
+
+
+# The id of the task the worker runs now (django.tasks' `task_started` signal), for a
+# `queueing_each_message` task to mark its own row done in its transaction. A signal rather than
+# `takes_context`: the tasks keep their signature (`.call(ids, subject, body)`).
+_running_task_id: ContextVar[str | None] = ContextVar("maillage_running_task", default=None)
+
+
+@receiver(task_started)
+def _note_running_task(sender, task_result, **kwargs):
+    _running_task_id.set(str(task_result.id))
+
+
+@receiver(task_finished)
+def _forget_running_task(sender, task_result, **kwargs):
+    _running_task_id.set(None)
+
+
+def _mark_done(path: str, result) -> None:
+    """The task's row SUCCESSFUL with its messages, in their commit: a worker killed between
+    that commit and its own update (`set_successful`, which then only repeats this) would leave
+    it RUNNING, and `--requeue-stalled` would send every message again."""
+    task_id = _running_task_id.get()
+    if task_id is None or not uses_database_queue():
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=task_id, task_path=path, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now(), return_value=result
+    )
 
 
 # --- the worker's side -----------------------------------------------------------------------
@@ -224,6 +312,11 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
     }
     try:
         deliver_payload(message)
+    except MessageProbablyDelivered as error:
+        # Never retried: the server has the whole message (see MessageProbablyDelivered).
+        _log_probably_delivered(message, error)
+        _keep_only_summary(context, summary)
+        return {**summary, "delivered": True, "confirmed": False}
     except OSError as error:  # smtplib's errors are OSErrors
         reason = describe_error(error)
         if attempt >= MAX_ATTEMPTS or not uses_database_queue():
@@ -253,6 +346,64 @@ def deliver_email(context: TaskContext, message: dict, attempt: int = 1) -> dict
 def deliver_payload(payload: dict) -> None:
     with mailers[DELIVERY_MAILER] as connection:
         connection.send_messages([rebuild_message(payload)])
+
+
+def _log_probably_delivered(payload: dict, error: Exception) -> None:
+    logger.warning(
+        "E-mail «\u00a0%s\u00a0» à %s probablement remis, non renvoyé\u00a0: le serveur "
+        "d'envoi a reçu tout le message mais sa réponse n'est pas venue (%s, EMAIL_TIMEOUT).",
+        payload["subject"],
+        ", ".join(recipients_of(payload)),
+        error,
+    )
+
+
+# --- SMTP: was the message handed over? ----------------------------------------------------
+
+
+class _NotingHandOver:
+    """smtplib's SMTP noting, during DATA, when the message's last bytes (the final dot) were
+    sent: a timeout or a dropped connection after it, while waiting for the server's answer,
+    raises MessageProbablyDelivered; before it (refused, a 4xx/5xx answer, the connection lost
+    while sending) the usual errors, which are retried."""
+
+    _sending_data = False
+    message_handed_over = False
+
+    def data(self, msg):
+        self._sending_data, self.message_handed_over = True, False
+        try:
+            return super().data(msg)
+        except smtplib.SMTPServerDisconnected as error:  # getreply's timeout and EOF alike
+            if self.message_handed_over:
+                raise MessageProbablyDelivered(str(error)) from error
+            raise
+        finally:
+            self._sending_data = False
+
+    def send(self, s):
+        super().send(s)
+        # The message goes as bytes ending with CRLF . CRLF; the commands go as str.
+        if self._sending_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.message_handed_over = True
+
+
+class _SMTP(_NotingHandOver, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_NotingHandOver, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
+    pass
+
+
+class SMTPDeliveryBackend(SMTPEmailBackend):
+    """Django's SMTP backend (production's `MAILERS["delivery"]`), its connection noting when a
+    message was handed over (`_NotingHandOver`): EMAIL_TIMEOUT bounds each wait, that for the
+    answer after the data too, and a late answer no longer makes a second copy."""
+
+    @property
+    def connection_class(self):
+        return _SMTP_SSL if self.use_ssl else _SMTP
 
 
 def _keep_only_summary(context: TaskContext, summary: dict) -> None:

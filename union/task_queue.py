@@ -3,11 +3,19 @@
 In production the tasks wait in PostgreSQL until `manage.py db_worker` runs them. If no worker
 runs, registrations still succeed but nobody receives anything: this is what tells staff, and
 monitoring, that the queue has stopped moving.
+
+It also finds the tasks a worker claimed and never finished (killed by a restart after
+TimeoutStopSec, the OOM killer, a reboot): django-tasks-db leaves them RUNNING for ever and
+nothing of the library picks them up again. Past TASK_STALLED_AFTER_MINUTES they are
+« interrompues », shown and put back in the queue on request (`requeue_interrupted_tasks`). The
+tasks are made for it: the e-mail tasks last seconds (union.mail queues each message of a task
+that writes to many, in one transaction), so one running that long is a dead worker's.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.tasks import Task, TaskResultStatus, task_backends
@@ -16,11 +24,34 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from union.formats import french_time
 from union.insert import insert_new
 
 # A task is normally picked up within seconds; ten minutes of waiting means no worker runs.
 STALLED_AFTER = timedelta(minutes=10)
 FAILURES_SHOWN_OVER = timedelta(days=7)
+INTERRUPTED_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class InterruptedTask:
+    """A task RUNNING since longer than TASK_STALLED_AFTER_MINUTES: its worker died on it."""
+
+    task_id: str
+    task_path: str
+    started_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.task_path.rpartition(".")[2]
+
+    @property
+    def since(self) -> str:
+        local = timezone.localtime(self.started_at)
+        return f"{local:%d/%m/%Y} à {french_time(local)}"  # « 02/12/2026 à 14 h 05 »
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.task_path}), commencée le {self.since}"
 
 
 @dataclass(frozen=True)
@@ -32,6 +63,8 @@ class QueueState:
     now: datetime
     # The e-mails among those failures (union.mail.FailedEmail): subject, recipients, reason.
     failed_emails: tuple = ()
+    # Tasks a worker claimed and never finished (InterruptedTask), the oldest first.
+    interrupted: tuple = ()
 
     @property
     def waited(self) -> timedelta:
@@ -104,12 +137,16 @@ def read_queue_state(now: datetime | None = None) -> QueueState | None:
             & ~Q(args_kwargs__args__0__has_key="resent_at"),
         ),
         last_finished=Max("finished_at"),
+        interrupted=Count("pk", filter=_interrupted(now)),
     )
     failed_emails = ()
     if totals["failed"]:  # a second query only when something failed
         from union.mail import read_failed_emails  # union.mail queues through this module
 
         failed_emails = tuple(read_failed_emails(since=now - FAILURES_SHOWN_OVER))
+    interrupted = ()
+    if totals["interrupted"]:  # likewise
+        interrupted = tuple(read_interrupted_tasks(now))
     return QueueState(
         waiting=totals["waiting"],
         oldest_waiting_since=totals["oldest"],
@@ -117,7 +154,74 @@ def read_queue_state(now: datetime | None = None) -> QueueState | None:
         last_finished_at=totals["last_finished"],
         now=now,
         failed_emails=failed_emails,
+        interrupted=interrupted,
     )
+
+
+def interrupted_after() -> timedelta:
+    """How long a task may run before it counts as interrupted (TASK_STALLED_AFTER_MINUTES)."""
+    return timedelta(minutes=settings.TASK_STALLED_AFTER_MINUTES)
+
+
+def _interrupted(now: datetime, after: timedelta | None = None) -> Q:
+    after = interrupted_after() if after is None else after
+    return Q(status=TaskResultStatus.RUNNING, started_at__lte=now - after)
+
+
+def read_interrupted_tasks(
+    now: datetime | None = None, after: timedelta | None = None
+) -> list[InterruptedTask]:
+    """The tasks RUNNING since longer than `after` (TASK_STALLED_AFTER_MINUTES), oldest first."""
+    rows = (
+        DBTaskResult.objects.filter(_interrupted(now or timezone.now(), after))
+        .order_by("started_at")
+        .values_list("id", "task_path", "started_at")[:INTERRUPTED_SHOWN]
+    )
+    return [InterruptedTask(str(pk), path, started) for pk, path, started in rows]
+
+
+def requeue_interrupted_tasks(
+    task_ids: list[str] | None = None,
+    *,
+    after: timedelta | None = None,
+    actor=None,
+    via: str = "admin",
+) -> list[InterruptedTask]:
+    """Put the interrupted tasks (`task_ids` among them, all when None) back in the queue, to
+    run now; those running since less than `after` (TASK_STALLED_AFTER_MINUTES) are left to
+    their worker. In the union's audit trail, like a resent e-mail. The tasks requeued.
+
+    Why a dead worker's task can run again whole: the e-mail tasks that write to many commit
+    their messages and their own end together (union.mail.queueing_each_message), a task that
+    sends one e-mail is at worst sent twice, and the others (reminders, indexing) only queue or
+    compute."""
+    from union.audit import record_audit  # union.audit reaches the members' journals
+
+    now = timezone.now()
+    with transaction.atomic():
+        rows = DBTaskResult.objects.filter(_interrupted(now, after)).select_for_update(
+            skip_locked=True
+        )
+        if task_ids is not None:
+            rows = rows.filter(pk__in=task_ids)
+        requeued = [
+            InterruptedTask(str(pk), path, started)
+            for pk, path, started in rows.order_by("started_at").values_list(
+                "id", "task_path", "started_at"
+            )
+        ]
+        if requeued:
+            DBTaskResult.objects.filter(pk__in=[task.task_id for task in requeued]).update(
+                status=TaskResultStatus.READY, run_after=now, started_at=None
+            )
+            record_audit(
+                "task.requeued",
+                actor=actor,
+                count=len(requeued),
+                tasks=[task.name for task in requeued],
+                via=via,
+            )
+    return requeued
 
 
 def describe_wait(waited: timedelta) -> str:

@@ -24,12 +24,12 @@ from union import roles
 from union.account_erasure import erase_account_view
 from union.account_retention import reactivate_account
 from union.audit import record_audit
-from union.failed_email_views import resend_failed_emails_view
+from union.failed_email_views import requeue_interrupted_tasks_view, resend_failed_emails_view
 from union.formats import french_list
 from union.help_views import HELP_TITLE, staff_help
 from union.models import AuditEntry
 from union.notifications import use_logging_notifiers
-from union.task_queue import QueueState, read_queue_state
+from union.task_queue import QueueState, interrupted_after, read_queue_state
 from union.tokens import revoke_api_tokens
 
 User = get_user_model()
@@ -60,6 +60,9 @@ class TaskQueuePanel(Component):
             "resendable": [
                 failed for failed in self.state.failed_emails if failed.resendable_until
             ],
+            # The tasks a dead worker left running (union.task_queue): everyone sees them, the
+            # administrators relaunch them (« Relancer »), as they resend.
+            "stalled_after": int(interrupted_after().total_seconds() // 60),
             # The panel is rendered without the request: its « Renvoyer » forms need the token.
             "csrf_token": get_token(request) if show_failed_emails else "",
         }
@@ -72,7 +75,12 @@ def register_failed_email_urls():
             "e-mails/renvoyer/",
             resend_failed_emails_view,
             name="union_resend_failed_emails",
-        )
+        ),
+        path(
+            "taches/relancer/",
+            requeue_interrupted_tasks_view,
+            name="union_requeue_interrupted_tasks",
+        ),
     ]
 
 

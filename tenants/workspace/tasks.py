@@ -3,13 +3,13 @@
 from django.tasks import task
 from django_tenants.utils import tenant_context
 
-# The task runs in the worker already: its e-mails go straight to the mail server, not through
-# the queue a second time (union.mail).
-from union.mail import delivering_directly
+# One e-mail per board member, each queued as its own delivery, all in one transaction: a worker
+# killed midway has convened none, not some (union.mail).
+from union.mail import queueing_each_message
 
 
 @task
-@delivering_directly()
+@queueing_each_message()
 def send_board_convocation(
     member_id: int,
     meeting_id: int,

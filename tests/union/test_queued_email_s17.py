@@ -450,7 +450,8 @@ def test_production_queues_every_email_and_delivers_through_smtp_without_depreca
     assert mailers is not None, errors
     assert mailers["default"] == {"BACKEND": "union.mail.QueuedEmailBackend"}
     assert mailers["delivery"] == {
-        "BACKEND": SMTP,
+        # Django's, noting when a message was wholly sent (test_smtp_after_data_s38).
+        "BACKEND": "union.mail.SMTPDeliveryBackend",
         "OPTIONS": {
             "host": "smtp.example.fr",
             "port": 587,

@@ -252,6 +252,12 @@ def tasks_setting(default: str) -> dict:
 
 
 TASKS = tasks_setting("immediate")
+# A task RUNNING for longer than this many minutes is « interrompue »: its worker died on it (a
+# restart after TimeoutStopSec, the OOM killer, a reboot), and django-tasks-db never runs it
+# again by itself. `check_task_queue` then exits 1 naming it, the admin home shows it, and
+# `check_task_queue --requeue-stalled` (or « Relancer ») puts it back in the queue
+# (union.task_queue). The e-mail tasks last seconds; 30 minutes leaves a live one well alone.
+TASK_STALLED_AFTER_MINUTES = int(os.environ.get("TASK_STALLED_AFTER_MINUTES", 30))
 
 WAGTAIL_SITE_NAME = PLATFORM_NAME
 # No English news about Wagtail on the admin home: the « What's new in Wagtail » banner, and the

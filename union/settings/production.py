@@ -108,6 +108,7 @@ STORAGES = {
 # E-mails and reminders are queued in PostgreSQL and sent by `manage.py db_worker`.
 TASKS = tasks_setting("database")
 SMTP_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+DELIVERY_SMTP_BACKEND = "union.mail.SMTPDeliveryBackend"
 
 
 def delivery_mailer(*, silent: bool = False) -> dict:
@@ -146,7 +147,10 @@ def delivery_mailer(*, silent: bool = False) -> dict:
         }
         if use_ssl:
             options["use_ssl"] = True
-    if silent and backend in (SMTP_EMAIL_BACKEND, CONSOLE_EMAIL_BACKEND):
+        # Django's SMTP backend, knowing when a message was wholly sent: an answer that comes
+        # after EMAIL_TIMEOUT once it was is « probablement remis », not retried (union.mail).
+        backend = DELIVERY_SMTP_BACKEND
+    if silent and backend in (DELIVERY_SMTP_BACKEND, CONSOLE_EMAIL_BACKEND):
         options["fail_silently"] = True
     return {"BACKEND": backend, "OPTIONS": options}
 

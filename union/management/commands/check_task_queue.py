@@ -1,7 +1,9 @@
 """For monitoring (cron, Nagios, a container health check): is the task queue moving? Also,
 being the e-mail queue's command cron already runs every 5 minutes, it erases the failed
 e-mails kept past FAILED_EMAIL_KEEP_DAYS (union.mail), and with `--resend-failed` sends the
-failed e-mails again once the mail server is fixed."""
+failed e-mails again once the mail server is fixed. A task a dead worker left RUNNING past
+TASK_STALLED_AFTER_MINUTES makes it exit 1 too; `--requeue-stalled` puts it back in the queue
+(union.task_queue)."""
 
 from datetime import timedelta
 
@@ -12,7 +14,12 @@ from django.utils import timezone
 
 from union.formats import french_time
 from union.mail import drop_expired_copies, resend_failed_emails
-from union.task_queue import STALLED_AFTER, read_queue_state, uses_database_queue
+from union.task_queue import (
+    STALLED_AFTER,
+    read_queue_state,
+    requeue_interrupted_tasks,
+    uses_database_queue,
+)
 
 
 class Command(BaseCommand):
@@ -46,6 +53,22 @@ class Command(BaseCommand):
             "gardés (FAILED_EMAIL_KEEP_DAYS jours) : à lancer une fois le serveur d'envoi réparé",
         )
         parser.add_argument(
+            "--requeue-stalled",
+            action="store_true",
+            help="remettre d'abord dans la file, pour être exécutées à nouveau, les tâches "
+            "interrompues\u00a0: en cours depuis plus de --stalled-after minutes, leur worker est "
+            "mort (redémarrage, manque de mémoire)",
+        )
+        parser.add_argument(
+            "--stalled-after",
+            type=int,
+            metavar="MINUTES",
+            default=None,
+            help="durée au-delà de laquelle une tâche en cours est interrompue (défaut\u00a0: "
+            "TASK_STALLED_AFTER_MINUTES)\u00a0; 0 relance toutes les tâches en cours, seulement au "
+            "démarrage de l'unique worker (ExecStartPre)\u00a0: aucune autre ne peut alors tourner",
+        )
+        parser.add_argument(
             "--allow-immediate",
             action="store_true",
             help="ne pas échouer quand les tâches s'exécutent immédiatement (développement)",
@@ -58,9 +81,13 @@ class Command(BaseCommand):
         allow_immediate: bool,
         fail_on_undelivered: int,
         resend_failed: bool,
+        requeue_stalled: bool = False,
+        stalled_after: int | None = None,
         **options,
     ):
         try:
+            if requeue_stalled and uses_database_queue():
+                self.requeue(stalled_after)
             self.watch(max_wait, allow_immediate, fail_on_undelivered, resend_failed)
         except OperationalError as error:
             # PostgreSQL stopped or unreachable: one French line for cron's e-mail and the
@@ -70,6 +97,11 @@ class Command(BaseCommand):
                 "lue, et le site ne répond pas non plus. Vérifiez que PostgreSQL tourne, et "
                 f"DATABASE_URL. Erreur : {' '.join(str(error).split())}"
             ) from error
+
+    def requeue(self, stalled_after: int | None) -> None:
+        after = None if stalled_after is None else timedelta(minutes=max(stalled_after, 0))
+        for task in requeue_interrupted_tasks(after=after, via="check_task_queue"):
+            self.stdout.write(f"Tâche relancée\u00a0: {task}.")
 
     def watch(
         self, max_wait: int, allow_immediate: bool, fail_on_undelivered: int, resend_failed: bool
@@ -109,6 +141,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Une fois l'envoi réparé, `check_task_queue --resend-failed` les renvoie."
                 )
+        if state.interrupted:
+            count = len(state.interrupted)
+            lines = "\n".join(f"  - {task}" for task in state.interrupted)
+            raise CommandError(
+                f"{count} tâche{'s' if count > 1 else ''} interrompue{'s' if count > 1 else ''} "
+                f"(en cours depuis plus de {settings.TASK_STALLED_AFTER_MINUTES} min, leur "
+                f"worker s'est arrêté avant la fin)\u00a0:\n{lines}\nRelancez-les\u00a0: "
+                "`check_task_queue --requeue-stalled` (ou «\u00a0Relancer\u00a0» sur l'accueil "
+                f"de l'admin)\u00a0; {summary}."
+            )
         if state.waited > timedelta(minutes=max_wait):
             raise CommandError(
                 f"La file des tâches n'avance plus : la plus ancienne attend depuis "

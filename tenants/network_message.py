@@ -32,7 +32,7 @@ from tenants.services import portal_url, union_contact
 from union.audit import record_audit
 from union.formats import date_span, french_list, long_date, plural
 from union.mail import TEST_WITHOUT_ADDRESS, has_own_greeting, templated_message
-from union.roles import can_write_to_members
+from union.roles import can_write_to_members, is_union_admin
 from union.submit_once import check_first_submission
 from union.task_queue import enqueue_with_transaction
 
@@ -342,6 +342,13 @@ class UnsentTest(Exception):
     """The test to oneself did not leave (French message)."""
 
 
+class _StandIn:
+    """The person a test greets when its sender may not see who the members' people are."""
+
+    def get_full_name(self) -> str:
+        return "Prénom Nom"
+
+
 def send_test_message(recipients: Recipients, subject: str, body: str, *, actor) -> str:
     """« M'envoyer un test »: the message as the first of `recipients` will read it (her greeting,
     her member's name), to `actor`'s own address only; the address it went to. Nothing goes to
@@ -352,8 +359,13 @@ def send_test_message(recipients: Recipients, subject: str, body: str, *, actor)
     address = getattr(actor, "email", "")
     if not address:
         raise UnsentTest(TEST_WITHOUT_ADDRESS)
+    first = recipients.people[0]
+    if not is_union_admin(actor):
+        # An event organiser does not see the members' teams (the members' list is the admins'):
+        # her test names a stand-in, not the first person's name.
+        first = Person(_StandIn(), first.memberships)
     test = network_email(
-        recipients.people[0],
+        first,
         f"[Test] {subject}",
         body,
         to=[address],

@@ -190,8 +190,9 @@ def _send_test(request, form):
         request,
         # Through the e-mail queue (union.mail): on its way, delivered within a minute or so.
         f"Test en route vers {address}, d'ordinaire reçu dans la minute\u00a0; rien n'a été "
-        f"envoyé aux membres\u00a0; le message ira à {count}. Décochez «\u00a0M'envoyer un "
-        "test\u00a0» pour l'envoyer.",
+        f"envoyé aux membres\u00a0; le message ira à {count}. La case «\u00a0M'envoyer "
+        f"un test\u00a0» est décochée\u00a0: «\u00a0Envoyer à {form.recipients.summary()}\u00a0» "
+        "l'envoie.",
     )
     kept = request.POST.copy()
     for name in ("test", "confirmed", "expected"):

@@ -21,7 +21,8 @@ EXPLANATORY_REPORT = (
     "La note explicative de synthèse sur les affaires soumises à délibération accompagne cette "
     "convocation."
 )
-SIGNATORY = "Le président / La présidente du conseil d'administration"
+SIGNATORY = "Le président ou la présidente du conseil d'administration"
+PRESIDENT = "Président(e) du conseil d'administration"
 BLANK = "……………………"  # a line left to write on by hand
 
 
@@ -66,10 +67,16 @@ def letters_pdf(
     meeting: BoardMeeting,
     when: str,
     addressees: list[BoardMember],
+    *,
     dated: date | None,
+    copy_of_past: date | None = None,
+    message: str = "",
+    documents: list[str] = (),
 ) -> bytes:
     """One letter per addressee, each on its own page. `when`: meetings.meeting_when; `dated`:
-    the day the letters are dated (« convocation adressée le »), else a line to fill in."""
+    the day the letters are dated, else a line to fill in; `copy_of_past`: the day a past
+    séance's letters are printed again, said at the top; `message` and `documents`: what the
+    last e-mail carried, which the letter says too."""
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
@@ -97,6 +104,9 @@ def letters_pdf(
     for number, addressee in enumerate(addressees):
         if number:
             story.append(PageBreak())
+        if copy_of_past:
+            printed = long_date(copy_of_past, weekday=False)
+            story.append(paragraph(f"<i>Copie éditée le {printed} (séance passée).</i>", right))
         story.append(paragraph(f"<b>{escape(head.member_name)}</b>", body))
         story += [paragraph(escape(line), body) for line in head.address_lines]
         story += [
@@ -116,6 +126,12 @@ def letters_pdf(
         story += [paragraph(f"{n}. {escape(text)}", item) for n, text in enumerate(agenda, 1)]
         if head.explanatory_report:
             story.append(paragraph(EXPLANATORY_REPORT, body))
+        if message.strip():
+            lines = "<br/>".join(escape(line) for line in message.strip().splitlines())
+            story.append(paragraph(lines, body))
+        if documents:
+            joined = "\u00a0; ".join(escape(title) for title in documents)
+            story.append(paragraph(f"<b>Documents joints\u00a0:</b> {joined}.", body))
         story += [
             paragraph(
                 "En cas d'empêchement, vous pouvez donner pouvoir écrit à un autre membre du "
@@ -128,10 +144,9 @@ def letters_pdf(
             ),
             Spacer(1, 0.8 * cm),
             paragraph(signed_at, right),
-            Spacer(1, 0.4 * cm),
-            paragraph(SIGNATORY, right),
-            Spacer(1, 1.6 * cm),  # room for the signature
+            Spacer(1, 2 * cm),  # room for the signature
             paragraph(escape(head.president) or BLANK, right),
+            paragraph(PRESIDENT if head.president else SIGNATORY, right),
         ]
     return build_pdf(
         story,

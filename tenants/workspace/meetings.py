@@ -400,25 +400,38 @@ def convocation_reply_to(actor) -> str:
 
 def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address: bool) -> bytes:
     """« Convocations à imprimer » (convocation_pdf): a letter to each member in office on the
-    séance's day, or (`without_address`) only to those « Envoyer la convocation » cannot reach.
-    b"" when there is nobody to write to. Signed by the président(e) in office, whose name is
-    printed under the signature line."""
+    séance's day but the président(e), who convenes and signs, or (`without_address`) only to
+    those « Envoyer la convocation » cannot reach. The letter says what the last e-mail said
+    (its message, the documents it carried). Dated the day it is printed for a séance to come
+    (the day it is handed over or posted); for a past séance, the day of the convocation, marked
+    as a copy printed today. b"" when there is nobody to write to."""
     from tenants.workspace import convocation_pdf
 
     in_office = members_in_office(meeting.date)
-    addressees = [m for m in in_office if not m.email] if without_address else in_office
+    president = next((m for m in in_office if m.seat == BoardMember.Seat.PRESIDENT), None)
+    addressees = [m for m in in_office if m is not president]
+    if without_address:
+        addressees = [m for m in addressees if not m.email]
     if not addressees:
         return b""
-    president = next((m for m in in_office if m.seat == BoardMember.Seat.PRESIDENT), None)
+    today = timezone.localdate()
+    last_sending = meeting.convocation_sendings.first()
     head = convocation_pdf.letterhead(
         member,
         Profile.objects.filter(singleton=True).first(),
         convocation_reply_to(actor),
         president,
-        needs_explanatory_report(member),
+        needs_explanatory_report(member) and bool(meeting.agenda_items),
     )
     return convocation_pdf.letters_pdf(
-        head, meeting, meeting_when(meeting), addressees, meeting.convened_on
+        head,
+        meeting,
+        meeting_when(meeting),
+        addressees,
+        dated=today if meeting.upcoming else meeting.convened_on,
+        copy_of_past=today if not meeting.upcoming else None,
+        message=last_sending.message if last_sending else "",
+        documents=last_sending.documents if last_sending else [],
     )
 
 

@@ -1581,10 +1581,13 @@ def document_delete(request, pk: int):
         "{hours} heures. Pour celui-ci, demandez à la direction.",
     )
     if request.method == "GET":
+        # The séances whose procès-verbal it is lose it (BoardMeeting.minutes): said first.
+        seances = [meetings.meeting_heading(m) for m in document.minutes_of.order_by("date")]
         return _confirm_delete(
             request,
             title=f"Supprimer le document « {document.title} » ?",
-            lead="Le document et son fichier seront effacés de l'espace.",
+            lead="Le document et son fichier seront effacés de l'espace."
+            + _minutes_warning(seances),
             details=[
                 ("Titre", document.title),
                 ("Catégorie", document.get_category_display()),
@@ -1593,12 +1596,24 @@ def document_delete(request, pk: int):
                     "Déposé le",
                     long_date(timezone.localtime(document.uploaded_at), weekday=False, time=True),
                 ),
-            ],
+            ]
+            + ([("Procès-verbal de", " ; ".join(seances))] if seances else []),
             cancel="/documents/",
         )
     delete_document(request.tenant, document, actor=request.user)
     messages.success(request, f"Document « {document.title} » supprimé.")
     return HttpResponseRedirect("/documents/")
+
+
+def _minutes_warning(seances: list[str]) -> str:
+    """What the confirmation adds when the document is a séance's procès-verbal."""
+    if not seances:
+        return ""
+    return " Il est le procès-verbal " + (
+        "d'une séance du conseil, qui n'en aura plus."
+        if len(seances) == 1
+        else "de séances du conseil, qui n'en auront plus."
+    )
 
 
 def _missing_file_page(request, document: Document):

@@ -158,3 +158,24 @@ def test_the_help_text_says_the_greeting_rule(admin, network):
     from union.mail import OWN_GREETING_RULE
 
     assert OWN_GREETING_RULE in soup(admin.get(URL)).find(id="id_body_helptext").get_text()
+
+
+def test_an_organisers_test_greets_a_stand_in_and_the_page_says_what_sends(
+    admin, network, django_capture_on_commit_callbacks
+):
+    """Audit A28: an event organiser does not see the members' teams (their list is the
+    admins'), so her test does not tell her the first person's name; and the page after a test
+    says the box is unticked and which button sends."""
+    organiser = get_user_model().objects.create_user("orga@union.test", "orga@union.test", PASSWORD)
+    organiser.groups.add(Group.objects.get(name=roles.EVENT_ORGANISER))
+    client = host_client("localhost", organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        tested = client.post(URL, message(test="on"))
+    assert tested.status_code == 200, text_of(tested)
+    (sent,) = mail.outbox
+    assert sent.to == ["orga@union.test"]
+    assert sent.body.startswith("Bonjour Prénom Nom (CCAS de Montreuil),")
+    assert "Paul" not in sent.body + html_of(sent)
+    said = text_of(tested)
+    assert "La case « M'envoyer un test » est décochée" in said
+    assert "« Envoyer à 2 personnes dans 2 membres » l'envoie." in said

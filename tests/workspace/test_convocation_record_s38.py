@@ -24,6 +24,7 @@ from tests.workspace.test_board_convocation_s37 import (
     text_of,
     upcoming_meeting,
 )
+from union.formats import long_date
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +173,10 @@ def test_the_convocations_to_print_give_one_letter_per_member(two_members, direc
     day = meeting.date
     assert f"convocations-seance-{day:%Y-%m-%d}.pdf" in response["Content-Disposition"]
     pages = pdf_pages(response)
-    assert len(pages) == len(IN_OFFICE)
-    for name, page in zip(IN_OFFICE, pages, strict=True):
+    # Every member in office but the président(e), who convenes and signs (audit A28).
+    addressees = [name for name in IN_OFFICE if name != "Stéphane Maire"]
+    assert len(pages) == len(addressees)
+    for name, page in zip(addressees, pages, strict=True):
         assert name in page
         assert "Convocation au conseil d'administration" in page
         assert bondy.name in page
@@ -183,8 +186,10 @@ def test_the_convocations_to_print_give_one_letter_per_member(two_members, direc
         assert "2. Aides facultatives : règlement" in page
         assert NOTE in page  # Bondy: 50,000 inhabitants
         assert "dir@bondy.test" in page  # the reply address: the sender's, no profile address
-        assert "Le président / La présidente du conseil d'administration" in page
-        assert "Stéphane Maire" in page  # the président(e) in office signs
+        assert "Stéphane Maire Président(e) du conseil d'administration" in page  # who signs
+        # Dated the day it is printed, for a séance to come: the day it is handed or posted.
+        assert f"le {long_date(timezone.localdate(), weekday=False)}." in page
+        assert "Copie éditée" not in page
         assert "Montreuillais" not in page
 
     pages = pdf_pages(director.get(f"{url}?sans_adresse=1"))
@@ -216,6 +221,37 @@ def test_the_convocations_to_print_read_the_profile_and_a_past_seance(bondy, dir
     assert all("ccas@bondy.fr" in page for page in pages)  # the profile's address answers
     assert all("Lieu : à préciser" in page for page in pages)
     assert all("Fait à Bondy" in page for page in pages)
+    # A past séance's letters are marked as a copy printed today (audit A28).
+    today = long_date(timezone.localdate(), weekday=False)
+    assert all(f"Copie éditée le {today} (séance passée)." in page for page in pages)
+
+
+def test_the_letters_say_what_the_last_email_said(
+    bondy, director, django_capture_on_commit_callbacks
+):
+    """Audit A28: those convened on paper read the message and the documents' titles the
+    e-mail carried; an empty agenda prints no note explicative sentence."""
+    board_with_addresses(bondy, "bondy.fr")
+    meeting = upcoming_meeting(bondy)
+    document = note(bondy, "Note explicative du budget")
+    send(
+        director,
+        meeting,
+        django_capture_on_commit_callbacks,
+        message="Vote du budget.\nMerci de confirmer votre présence.",
+        documents=[document.pk],
+    )
+    (page,) = pdf_pages(
+        director.get(f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1")
+    )
+    assert "Vote du budget. Merci de confirmer votre présence." in page
+    assert "Documents joints : Note explicative du budget." in page
+
+    with schema_context(bondy.schema_name):
+        BoardMeeting.objects.filter(pk=meeting.pk).update(agenda="")
+    pages = pdf_pages(director.get(f"/conseil/seances/{meeting.pk}/convocations.pdf"))
+    assert pages and not any(NOTE in page for page in pages)
+    assert all("Ordre du jour : à venir." in page for page in pages)
 
 
 def test_who_may_print_the_convocations_and_where_the_links_are(

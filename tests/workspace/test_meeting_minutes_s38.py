@@ -94,3 +94,16 @@ def test_the_api_and_the_archive_name_it_and_a_deleted_document_leaves_none(spac
     with schema_context(member.schema_name):
         Document.objects.filter(pk=pv.pk).delete()
         assert BoardMeeting.objects.get().minutes_id is None
+
+
+def test_deleting_a_seances_minutes_says_so_first(spaces):
+    """Audit A28: the confirmation names the séance that loses its procès-verbal."""
+    member, client, meeting, pv, budget = spaces["bondy"]
+    client.post(
+        f"/conseil/seances/{meeting.pk}/modifier/",
+        meeting_post(board_pks(member), {}, minutes=str(pv.pk)),
+    )
+    asked = text_of(client.get(f"/documents/{pv.pk}/supprimer/"))
+    assert "Il est le procès-verbal d'une séance du conseil, qui n'en aura plus." in asked
+    assert "Procès-verbal de Séance du mardi 6 octobre 2026 à 18 h 30" in asked
+    assert "procès-verbal" not in text_of(client.get(f"/documents/{budget.pk}/supprimer/"))

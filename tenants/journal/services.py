@@ -157,6 +157,7 @@ ACTION_LABELS = {
     "board.meeting_recorded": "Séance du conseil enregistrée",
     "board.meeting_changed": "Séance du conseil modifiée",
     "board.meeting_convened": "Convocation du conseil envoyée",
+    "board.meeting_paper_convened": "Convocation papier du conseil notée",
     "board.meeting_deleted": "Séance du conseil supprimée",
     "activity.figure_saved": "Chiffre d'activité enregistré",
     "activity.figure_deleted": "Chiffre d'activité supprimé",

@@ -443,9 +443,10 @@ def _add_meetings(writer: ArchiveWriter) -> None:
     writer.add(
         "conseil/convocations.csv",
         csv_bytes(_convocation_rows()),
-        "Chaque « Envoyer la convocation » : la séance, quand et par qui, les membres convoqués "
-        "par courriel et leur adresse, ceux à convoquer par un autre moyen, le message et les "
-        "documents joints.",
+        "Chaque « Envoyer la convocation » et chaque convocation papier notée : la "
+        "séance, quand et par qui, les membres convoqués par courriel et leur adresse, ceux à "
+        "convoquer par un autre moyen, le message et les documents joints ; les membres "
+        "convoqués sur papier et le jour de la remise ou de l'envoi.",
     )
 
 
@@ -461,6 +462,8 @@ def _convocation_rows() -> list[list[str]]:
             "À convoquer par un autre moyen",
             "Message",
             "Documents joints",
+            "Convoqués sur papier",
+            "Remise ou postée le",
         ]
     ]
     for sending in ConvocationSending.objects.select_related("meeting").order_by(
@@ -475,6 +478,8 @@ def _convocation_rows() -> list[list[str]]:
                 " ; ".join(sending.to_convene_otherwise),
                 sending.message,
                 " ; ".join(sending.documents),
+                " ; ".join(sending.on_paper),
+                _dmy(sending.paper_date),
             ]
         )
     return rows

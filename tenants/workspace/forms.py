@@ -6,6 +6,7 @@ from django import forms
 from django.db import models
 from django.db.models import F, Q
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.html import format_html
 
 from tenants.models import Membership
@@ -638,6 +639,31 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
 
 # The convocation's cap (meetings.MAX_CONVOCATION_ATTACHMENTS_BYTES) as the page says it.
 ATTACHMENTS_MO = MAX_CONVOCATION_ATTACHMENTS_BYTES // (1024 * 1024)
+
+
+class PaperConvocationForm(forms.Form):
+    """« Noter la convocation papier »: the day the letters were handed or posted and to whom
+    (meetings.record_paper_convocation). `members`: those in office on the séance's day."""
+
+    day = forms.DateField(
+        label="Remise ou postée le", widget=DateInput(), initial=timezone.localdate
+    )
+    convened = forms.TypedMultipleChoiceField(
+        label="Membres convoqués sur papier",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochés d'avance\u00a0: les membres sans adresse électronique.",
+    )
+
+    def __init__(self, *args, members: list[BoardMember], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {member.pk: member for member in members}
+        field = self.fields["convened"]
+        field.choices = [(member.pk, member.full_name) for member in members]
+        field.initial = [member.pk for member in members if not member.email]
+
+    def chosen_members(self) -> list[BoardMember]:
+        return [self.members[pk] for pk in self.cleaned_data["convened"]]
 
 
 class ConvocationForm(forms.Form):

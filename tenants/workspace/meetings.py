@@ -415,7 +415,7 @@ def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address
     if not addressees:
         return b""
     today = timezone.localdate()
-    last_sending = meeting.convocation_sendings.first()
+    last_sending = meeting.convocation_sendings.filter(paper_date__isnull=True).first()
     head = convocation_pdf.letterhead(
         member,
         Profile.objects.filter(singleton=True).first(),
@@ -555,6 +555,41 @@ def convene_board(
             convocation_reply_to(actor),
         )
     return Convocation(convened, unreachable, convened_on_set)
+
+
+def record_paper_convocation(
+    member, meeting: BoardMeeting, *, day: date, convened: list[BoardMember], actor=None
+) -> ConvocationSending:
+    """« Noter la convocation papier »: the letters (convocation_letters) handed or posted to
+    `convened` on `day`, kept on the séance beside the e-mails (what a director shows when a
+    deliberation is contested) and in the member's journal. « Convocation adressée le » is the
+    day the last member was convened: a paper convocation later than it moves it, so that the
+    three days' check (convocation_issue) reads the latest one."""
+    if not convened:
+        raise ConvocationRefused("Cochez au moins un membre convoqué sur papier.")
+    if day > timezone.localdate():
+        raise ConvocationRefused("La date de remise ou d'envoi ne peut pas être à venir.")
+    if day > meeting.date:
+        raise ConvocationRefused("La date de remise ou d'envoi suit la séance.")
+    with transaction.atomic():
+        meeting = BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.convened_on is None or meeting.convened_on < day:
+            meeting.convened_on = day
+            meeting.save(update_fields=["convened_on"])
+        names = [m.full_name for m in convened]
+        sending = ConvocationSending.objects.create(
+            meeting=meeting, sent_by=sender_name(actor), on_paper=names, paper_date=day
+        )
+        record_audit(
+            "board.meeting_paper_convened",
+            actor=actor,
+            member=member,
+            target=f"{meeting} ({plural(len(names), 'membre convoqué', 'membres convoqués')} "
+            "sur papier)",
+            on_paper=names,
+            day=day.isoformat(),
+        )
+    return sending
 
 
 def sent_on(meeting: BoardMeeting) -> str:

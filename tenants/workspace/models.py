@@ -426,6 +426,12 @@ class ConvocationSending(models.Model):
         "à convoquer par un autre moyen", default=list, db_default=[]
     )
     documents = models.JSONField("documents joints", default=list, db_default=[])
+    # A paper convocation noted on the séance (meetings.record_paper_convocation): the members
+    # it was handed or posted to and the day; empty for an e-mail sending.
+    on_paper = models.JSONField(
+        "convoqués sur papier (remise ou envoi postal)", default=list, db_default=[]
+    )
+    paper_date = models.DateField("convocation papier remise ou postée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "envoi de convocation"

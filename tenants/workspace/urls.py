@@ -41,6 +41,11 @@ urlpatterns = [
         "conseil/seances/<int:pk>/convoquer/", views.meeting_convene, name="member_meeting_convene"
     ),
     path(
+        "conseil/seances/<int:pk>/convocation-papier/",
+        views.meeting_paper_convocation,
+        name="member_meeting_paper_convocation",
+    ),
+    path(
         "conseil/seances/<int:pk>/feuille-de-presence.pdf",
         views.meeting_sheet,
         name="member_meeting_sheet",

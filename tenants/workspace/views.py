@@ -60,6 +60,7 @@ from tenants.workspace.forms import (
     InviteForm,
     MandateForm,
     MeetingForm,
+    PaperConvocationForm,
     ProfileForm,
     PublicationForm,
     RoleForm,
@@ -792,6 +793,43 @@ def meeting_convene(request, pk: int):
             "sent_on": meetings.sent_on(meeting),
             "back": back,
         },
+    )
+
+
+@write_required
+@require_http_methods(["GET", "POST"])
+def meeting_paper_convocation(request, pk: int):
+    """« Noter la convocation papier »: the printed letters handed or posted, kept on the séance
+    beside the e-mails (meetings.record_paper_convocation)."""
+    meeting = get_object_or_404(BoardMeeting, pk=pk)
+    back = f"/conseil/seances/{meeting.pk}/"
+    form = PaperConvocationForm(
+        request.POST or None, members=meetings.members_in_office(meeting.date)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings.record_paper_convocation(
+                request.tenant,
+                meeting,
+                day=form.cleaned_data["day"],
+                convened=form.chosen_members(),
+                actor=request.user,
+            )
+        except meetings.ConvocationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            count = plural(len(form.cleaned_data["convened"]), "membre", "membres")
+            messages.success(request, f"Convocation papier notée pour {count}.")
+            return HttpResponseRedirect(back)
+    return render(
+        request,
+        "workspace/form_page.html",
+        {
+            "form": form,
+            "title": f"Noter la convocation papier – {meetings.meeting_heading(meeting)}",
+            "back": back,
+        },
+        status=400 if form.errors else 200,
     )
 
 

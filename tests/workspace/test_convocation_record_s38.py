@@ -10,6 +10,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -326,3 +327,56 @@ def test_the_spaces_archive_keeps_each_sending_and_only_its_own(
     assert sending[4] == "Nommé3 Asso3"
     assert sending[5] == "Venez nombreux."
     assert rows(montreuil) == [header]
+
+
+def test_a_paper_convocation_is_noted_on_the_seance_and_moves_the_convocation_day(
+    two_members, director, django_capture_on_commit_callbacks
+):
+    """Audit A28 #3: the letters handed or posted are noted beside the e-mails, in the journal
+    and the archive; « convocation adressée le » becomes the day the last member was convened,
+    so the three days' check reads it. Montreuil's séance with the same pk is untouched."""
+    from tenants.journal.models import JournalEntry
+
+    bondy, montreuil = two_members
+    board_with_addresses(bondy, "bondy.fr")
+    montreuil_board(montreuil)
+    meeting = upcoming_meeting(bondy)
+    twin = upcoming_meeting(montreuil)
+    send(director, meeting, django_capture_on_commit_callbacks, message="Venez nombreux.")
+    url = f"/conseil/seances/{meeting.pk}/convocation-papier/"
+
+    form = director.get(url)
+    page = form.content.decode()
+    assert 'value="' in page and "Nommé3 Asso3" in page
+    with schema_context(bondy.schema_name):
+        asso3 = BoardMember.objects.get(last_name="Asso3")
+    checked = BeautifulSoup(page, "html.parser").find_all("input", attrs={"checked": True})
+    assert [int(box["value"]) for box in checked if box.get("name") == "convened"] == [asso3.pk]
+
+    # A day after the séance, or none ticked: refused, what was typed kept.
+    refused = director.post(url, {"day": f"{meeting.date + timedelta(days=1):%Y-%m-%d}"})
+    assert refused.status_code == 400
+
+    today = timezone.localdate()
+    saved = director.post(url, {"day": f"{today:%Y-%m-%d}", "convened": [asso3.pk]})
+    assert saved.status_code == 302
+    with schema_context(bondy.schema_name):
+        paper, emailed = ConvocationSending.objects.filter(meeting_id=meeting.pk)
+        assert (paper.on_paper, paper.paper_date) == (["Nommé3 Asso3"], today)
+        assert BoardMeeting.objects.get(pk=meeting.pk).convened_on == today
+        assert JournalEntry.objects.filter(action="board.meeting_paper_convened").count() == 1
+    shown = section(text_of(director.get(f"/conseil/seances/{meeting.pk}/")))
+    assert f"Convocation papier remise ou postée le {long_date(today, weekday=False)}" in shown
+    assert "Convoqués sur papier (1) Nommé3 Asso3" in shown
+    # The letters still say what the e-mail said, not the paper record's nothing.
+    (letter,) = pdf_pages(
+        director.get(f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1")
+    )
+    assert "Venez nombreux." in letter
+
+    with schema_context(montreuil.schema_name):
+        assert not ConvocationSending.objects.exists()
+        assert BoardMeeting.objects.get(pk=twin.pk).convened_on is None
+    # Read-only people see it but cannot note one.
+    viewer = role_client(bondy, Membership.Role.VIEWER)
+    assert viewer.get(url).status_code == 403

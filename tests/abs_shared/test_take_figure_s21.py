@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 DOMICILIATION = "Élection de domicile"
 ACTIVE = "Domiciliations actives au 31 décembre"
 SCRIPT = "/static/abs_shared/take_figure.js"
+# Every page's own script (forms sent once, session 38): not this feature's.
+SITE_SCRIPT = "/static/union/forms.js"
 ANNOUNCE = "Chiffre repris du rapport d'activité 2025 (1\u202f412) : vérifiez-le, puis enregistrez."
 
 
@@ -58,7 +60,7 @@ def test_the_form_carries_what_the_script_needs(two_members):
         assert link["data-take-announce"] == ANNOUNCE
         # The script is a file of the site (script-src 'self'), never inline.
         scripts = page.find_all("script")
-        assert [script.get("src") for script in scripts] == [SCRIPT]
+        assert [script.get("src") for script in scripts] == [SITE_SCRIPT, SCRIPT]
         assert all(not script.get_text().strip() for script in scripts)
         assert finders.find("abs_shared/take_figure.js")
 
@@ -87,5 +89,6 @@ def test_no_script_where_no_figure_is_offered(bondy):
         f"/abs/observations/{other_year.pk}/modifier/",
     ):
         page = soup_of(client.get(path))
-        assert not page.find_all("script") and not page.find(attrs={"data-take-figure": True})
+        scripts = [script.get("src") for script in page.find_all("script")]
+        assert scripts == [SITE_SCRIPT] and not page.find(attrs={"data-take-figure": True})
         assert not page.find(attrs={"role": "status"})

@@ -85,7 +85,8 @@ def test_taking_the_figure_keeps_what_was_typed(page, live_server_port, stains, 
     value = page.get_by_label("Valeur", exact=True)
     expect(value).to_have_value("412")
     expect(value).to_be_focused()
-    expect(page.get_by_role("status")).to_have_text(ANNOUNCE)
+    # The feature's own status line (forms.js adds one beside each POST form's button).
+    expect(page.locator("#abs-take-status")).to_have_text(ANNOUNCE)
     assert page.evaluate("window.__notReloaded === true"), "la page a été rechargée"
     assert page.url == form
     expect(page.get_by_label("Commentaire")).to_have_value("Compté à la main au 31 décembre")

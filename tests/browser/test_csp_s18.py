@@ -253,9 +253,9 @@ def test_the_wagtail_admin_works_under_its_policy(signed_in, live_server_port, a
     blocks = page.locator("[data-streamfield-child]").count()
     add.click()
     page.locator(".w-combobox__option").first.click()
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-streamfield-child]').length > {blocks}"
-    )
+    # A locator's wait, not wait_for_function: its string predicate is polled through eval,
+    # which the admin's policy refuses whenever the block is not there at the first look.
+    page.locator("[data-streamfield-child]").nth(blocks).wait_for(state="attached")
     # The live preview: an admin view in a frame of the admin (frame-ancestors 'self').
     page.get_by_role("button", name="Afficher/masquer la prévisualisation").click()
     preview = page.frame_locator("#w-preview-iframe").locator("h1").first
@@ -292,9 +292,7 @@ def test_more_wagtail_screens_work_under_its_policy(signed_in, live_server_port,
     # The event's editor: a new atelier's date picker opens (InlinePanel + its inline script).
     ateliers = page.locator("input[name$='starts_at']").count()
     page.locator("#id_ateliers-ADD").click()
-    page.wait_for_function(
-        f"document.querySelectorAll(\"input[name$='starts_at']\").length > {ateliers}"
-    )
+    page.locator("input[name$='starts_at']").nth(ateliers).wait_for(state="attached")
     page.locator("input[name$='starts_at']").last.click()
     page.locator(".xdsoft_datetimepicker:visible").first.wait_for()
     page.wait_for_timeout(300)

@@ -1,5 +1,6 @@
-"""French names of members: "CCAS de Bondy", "CCAS d'Aubervilliers", "CCAS du Blanc-Mesnil"; and
-of homonym communes in a list: "Saint-Denis (93)", "Saint-Denis (974)"."""
+"""French names of members: "CCAS de Bondy", "CCAS d'Aubervilliers", "CCAS du Blanc-Mesnil"; of
+homonym communes in a list: "Saint-Denis (93)", "Saint-Denis (974)"; and of a person as her team
+reads it: "Prénom Nom", else her address."""
 
 import unicodedata
 from collections import Counter
@@ -128,3 +129,8 @@ def distinct_commune_labels(communes) -> dict[str, str]:
         else:
             labels[commune.code] = f"{commune.nom} ({commune.code})"
     return labels
+
+
+def person_name(user) -> str:
+    """ "Prénom Nom" when the person gave it (« Mon compte »), else her e-mail address."""
+    return user.get_full_name() or user.email

@@ -172,12 +172,14 @@ def read_interrupted_tasks(
     now: datetime | None = None, after: timedelta | None = None
 ) -> list[InterruptedTask]:
     """The tasks RUNNING since longer than `after` (TASK_STALLED_AFTER_MINUTES), oldest first."""
-    rows = (
-        DBTaskResult.objects.filter(_interrupted(now or timezone.now(), after))
-        .order_by("started_at")
-        .values_list("id", "task_path", "started_at")[:INTERRUPTED_SHOWN]
-    )
-    return [InterruptedTask(str(pk), path, started) for pk, path, started in rows]
+    rows = DBTaskResult.objects.filter(_interrupted(now or timezone.now(), after))
+    return _as_interrupted(rows, limit=INTERRUPTED_SHOWN)
+
+
+def _as_interrupted(rows, limit: int | None = None) -> list[InterruptedTask]:
+    """`rows` (DBTaskResult) as InterruptedTask, the oldest first, `limit` at most."""
+    listed = rows.order_by("started_at").values_list("id", "task_path", "started_at")
+    return [InterruptedTask(str(pk), path, started) for pk, path, started in listed[:limit]]
 
 
 def requeue_interrupted_tasks(
@@ -204,12 +206,7 @@ def requeue_interrupted_tasks(
         )
         if task_ids is not None:
             rows = rows.filter(pk__in=task_ids)
-        requeued = [
-            InterruptedTask(str(pk), path, started)
-            for pk, path, started in rows.order_by("started_at").values_list(
-                "id", "task_path", "started_at"
-            )
-        ]
+        requeued = _as_interrupted(rows)
         if requeued:
             DBTaskResult.objects.filter(pk__in=[task.task_id for task in requeued]).update(
                 status=TaskResultStatus.READY, run_after=now, started_at=None

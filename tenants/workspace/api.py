@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from tenants.access import IsMemberOfHost, has_member_role
 from tenants.models import MemberCCAS, Membership
+from tenants.naming import person_name
 from tenants.workspace import activity, meetings
 from tenants.workspace.compliance import (
     CCAS_AUTHORITIES,
@@ -50,7 +51,6 @@ from tenants.workspace.services import (
     update_profile,
 )
 from tenants.workspace.uploads import content_type_for
-from tenants.workspace.views import person_name
 from union.api_schema import IMPORT_ERRORS
 from union.params import parse_digits
 from union.spreadsheets import ImportIssue, reported_issues

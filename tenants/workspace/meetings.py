@@ -21,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from tenants.naming import person_name
 from tenants.workspace.compliance import renewal_due, sitting_members
 from tenants.workspace.models import (
     BoardMandate,
@@ -475,14 +476,6 @@ def late_convocation_warning(meeting: BoardMeeting, today: date | None = None) -
     return convocation_issue(BoardMeeting(date=meeting.date, convened_on=today))
 
 
-def sender_name(actor) -> str:
-    """Who sent a convocation, as the record keeps it: « Prénom Nom », else her address (the
-    person is signed in to this space, so her account's name is the one the team sees)."""
-    if actor is None:
-        return ""
-    return actor.get_full_name() or actor.email
-
-
 def convene_board(
     member,
     meeting: BoardMeeting,
@@ -526,7 +519,7 @@ def convene_board(
         ConvocationSending.objects.create(
             meeting=meeting,
             sent_at=meeting.convocation_sent_at,
-            sent_by=sender_name(actor),
+            sent_by=person_name(actor) if actor else "",
             message=message.strip(),
             convened=[{"name": m.full_name, "email": m.email} for m in convened],
             to_convene_otherwise=[m.full_name for m in unreachable],
@@ -578,7 +571,10 @@ def record_paper_convocation(
             meeting.save(update_fields=["convened_on"])
         names = [m.full_name for m in convened]
         sending = ConvocationSending.objects.create(
-            meeting=meeting, sent_by=sender_name(actor), on_paper=names, paper_date=day
+            meeting=meeting,
+            sent_by=person_name(actor) if actor else "",
+            on_paper=names,
+            paper_date=day,
         )
         record_audit(
             "board.meeting_paper_convened",

@@ -1236,11 +1236,6 @@ def _team(request):
     )
 
 
-def person_name(user) -> str:
-    """ "Prénom Nom" when the person gave it (« Mon compte »), else her e-mail address."""
-    return user.get_full_name() or user.email
-
-
 def _with_invitations(team: list[Membership]) -> list[Membership]:
     """Each membership, in the order of the names shown (`shown_name`), with, for someone who
     never signed in, when her invitation went and whether its link still works

@@ -1,10 +1,9 @@
 """Benchmarks: production-like (DEBUG off) on a throwaway embedded PostgreSQL, unless BENCH_DATABASE_URL."""
 
 import os
-import tempfile
-from pathlib import Path
 
 from union.db import database_config, embedded_database_config
+from union.throwaway import make_throwaway_dir
 
 from .base import *  # noqa: F403
 
@@ -18,14 +17,14 @@ MAILERS = {
     "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
     "admins": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
 }
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maillage-bench-media-"))
+MEDIA_ROOT = make_throwaway_dir("bench-media")
 
 if os.environ.get("BENCH_DATABASE_URL"):
     DATABASES = {"default": database_config(os.environ["BENCH_DATABASE_URL"])}
 else:
     DATABASES = {
         "default": embedded_database_config(
-            Path(tempfile.mkdtemp(prefix="maillage-bench-pg-")) / "pg",
+            make_throwaway_dir("bench-pg") / "pg",
             "maillage",
             keep_running=False,
         )

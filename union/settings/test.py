@@ -1,15 +1,16 @@
 """Tests: a real PostgreSQL, never SQLite.
 
 TEST_DATABASE_URL points to a server of your own; otherwise a throwaway embedded server is started
-for the test session (one per xdist worker) and deleted at exit. MAILLAGE_TEST_PGDATA keeps it
+for the test session (one per xdist worker) and deleted at exit, with the media folder
+(union.throwaway: a killed run's are removed by the next). MAILLAGE_TEST_PGDATA keeps the server
 between runs instead, for `pytest --reuse-db` while developing.
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 from union.db import database_config, embedded_database_config
+from union.throwaway import make_throwaway_dir
 
 from .base import *  # noqa: F403
 
@@ -28,18 +29,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="maillage-media-"))
+MEDIA_ROOT = make_throwaway_dir("media")
 
 if os.environ.get("TEST_DATABASE_URL"):
     DATABASES = {"default": database_config(os.environ["TEST_DATABASE_URL"])}
 else:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     keep = os.environ.get("MAILLAGE_TEST_PGDATA")
-    pgdata = (
-        Path(keep) / worker
-        if keep
-        else Path(tempfile.mkdtemp(prefix=f"maillage-testpg-{worker}-")) / "pg"
-    )
+    pgdata = Path(keep) / worker if keep else make_throwaway_dir(f"testpg-{worker}") / "pg"
     DATABASES = {"default": embedded_database_config(pgdata, "maillage", keep_running=bool(keep))}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["TEST"] = {"NAME": "test_maillage"}

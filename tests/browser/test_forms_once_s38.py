@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 DIRECTOR = "direction@vaujours.test"
 FORM = "/conseil/seances/ajouter/"
 BUSY = "Envoi en cours…"
-RESTORED = "Ce que vous aviez saisi avant la fin de votre session a été remis dans le formulaire"
+RESTORED = "Ce que vous aviez saisi a été remis dans le formulaire"
 SEANCE_PAGE = re.compile(r"/conseil/seances/\d+/$")
 # Notes, after each submit of a form, its buttons' state and the status texts, in this tab's
 # sessionStorage (read once the next page is there): while a held answer keeps the navigation

@@ -12,8 +12,10 @@
       form found after signing in was empty. What was typed is kept in sessionStorage when the
       form is sent, under the address it is sent to; on the sign-in page whose `next` is that
       address, the draft waits; back on that address, it is typed into the form again and a
-      notice says so. Any other page drops it: a form sent successfully leads elsewhere, a form
-      sent back with its errors already holds what was typed.
+      notice says so. A form refused as expired (templates/403_csrf.html: a token changed by a
+      sign-in in another tab) keeps its draft the same way until the form is opened again from
+      that page. Any other page drops it: a form sent successfully leads elsewhere, a form sent
+      back with its errors already holds what was typed.
       sessionStorage only, never localStorage: what people type is personal data (a person's
       situation, a séance's notes); sessionStorage belongs to this tab alone and is gone when
       the tab closes. Passwords, files and hidden fields (the CSRF token, a form's version) are
@@ -25,8 +27,7 @@
 
   var BUSY_TEXT = "Envoi en cours…";
   var RESTORED_TEXT =
-    "Ce que vous aviez saisi avant la fin de votre session a été remis dans le formulaire : " +
-    "vérifiez-le puis envoyez-le.";
+    "Ce que vous aviez saisi a été remis dans le formulaire : vérifiez-le puis envoyez-le.";
   // A form whose answer does not leave the page (a file to download: none of the site's POST
   // forms does that today, downloads are links) would otherwise stay busy for good. Chromium
   // downloads without taking the focus from the page, so no focus event would tell: after this
@@ -245,6 +246,7 @@
     var address = addressOf(form, submitter);
     writeDraft(DRAFT_PREFIX + address, {
       state: SENT,
+      page: window.location.pathname + window.location.search,
       form: formsSentTo(addressOf(form)).indexOf(form),
       fields: fields
     });
@@ -292,27 +294,51 @@
     }
   }
 
-  // On each page shown: the sign-in page keeps the draft of the address it returns to, that
-  // address restores it, any other page drops it.
+  // The address whose draft this page keeps for the way back, or null: the sign-in page
+  // waits for its `next`, the expired form's page (a POST answer) for its own address.
+  function addressWaitedFor(here) {
+    if (document.querySelector("form[data-sign-in]")) {
+      return new URLSearchParams(window.location.search).get("next");
+    }
+    return document.querySelector("[data-draft-waits]") ? here : null;
+  }
+
+  // The page's words for a kept draft replace those for a lost one.
+  function sayDraftKept() {
+    document.querySelectorAll("[data-draft-kept]").forEach(function (element) {
+      element.hidden = false;
+    });
+    document.querySelectorAll("[data-draft-unkept]").forEach(function (element) {
+      element.hidden = true;
+    });
+  }
+
+  // On each page shown: a page answering a form sent in vain keeps that form's draft, the form's
+  // page (its address, or the page it was on) restores it, any other page drops it.
   function arrive() {
     var here = window.location.pathname + window.location.search;
-    var signIn = document.querySelector("form[data-sign-in]");
-    var next = signIn && new URLSearchParams(window.location.search).get("next");
+    var waitedFor = addressWaitedFor(here);
+    var keptHere = false;
     draftKeys().forEach(function (key) {
       var address = key.slice(DRAFT_PREFIX.length);
       var draft = readDraft(key);
-      if (draft && signIn && address === next) {
+      if (draft && waitedFor !== null && address === waitedFor) {
         if (draft.state !== WAITING) {
           draft.state = WAITING;
           writeDraft(key, draft);
         }
+        keptHere = true;
         return;
       }
       dropDraft(key);
-      if (draft && !signIn && address === here && draft.state === WAITING) {
+      var formsPage = address === here || (draft && draft.page === here);
+      if (draft && waitedFor === null && draft.state === WAITING && formsPage) {
         restore(address, draft);
       }
     });
+    if (keptHere) {
+      sayDraftKept();
+    }
   }
 
   // --- Wiring ------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ from email import policy
 from email.header import Header
 from email.message import MIMEPart
 from email.parser import BytesParser
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from importlib import import_module
 
 from django.conf import settings
@@ -513,6 +513,12 @@ def serialize_message(message: EmailMessage) -> dict:
         # The moment it was written, not the moment a retry got it through.
         zone = timezone.get_current_timezone() if settings.EMAIL_USE_LOCALTIME else UTC
         headers["Date"] = format_datetime(datetime.now(zone))
+    if "message-id" not in {name.lower() for name in headers}:
+        # Django's would name this machine (socket.getfqdn: an internal host name) and change at
+        # each retry; written once here, under the platform's domain, a retry of a message that
+        # was in fact delivered (« probablement remis ») carries the same identifier, which mail
+        # programs use to show it once.
+        headers["Message-ID"] = make_msgid(domain=settings.PLATFORM_DOMAIN)
     return {
         "alternatives_class": isinstance(message, EmailMultiAlternatives),
         "subject": str(message.subject),

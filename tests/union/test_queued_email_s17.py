@@ -9,6 +9,7 @@ The queued tasks run as `db_worker` runs them (`Worker.run_task`), in the test's
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -479,3 +480,24 @@ def test_email_backend_still_names_the_server_that_delivers():
     mailers, errors = production_mailers(EMAIL_BACKEND="union.mail.QueuedEmailBackend")
     assert mailers is None
     assert "EMAIL_BACKEND nomme le serveur qui remet vraiment les e-mails" in errors
+
+
+def test_a_message_keeps_one_identifier_under_the_platforms_domain_across_retries(queue, settings):
+    """Session 39: Django named the machine (socket.getfqdn) in each Message-ID and wrote a new
+    one at each attempt; the identifier is now written once, when the message is queued."""
+    settings.PLATFORM_DOMAIN = "udccas-exemple.fr"
+    settings.MAILERS = queued_mailers(unreachable_smtp())
+    send_mail("Convocation", "Bonjour,\n", None, ["elu@exemple.fr"])
+    (row,) = deliveries()
+    message_id = payload(row)["headers"]["Message-ID"]
+    assert re.fullmatch(r"<[^@<>\s]+@udccas-exemple\.fr>", message_id)
+    run_task(row)  # the server refused: a retry is queued
+
+    (retry,) = deliveries().filter(status="READY")
+    assert payload(retry)["headers"]["Message-ID"] == message_id
+    settings.MAILERS = queued_mailers()
+    time_passes()
+    run_due_deliveries()
+    (sent,) = mail.outbox
+    assert sent.message()["Message-ID"] == message_id
+    assert socket.getfqdn() not in sent.message()["Message-ID"]

@@ -516,7 +516,7 @@ def serialize_message(message: EmailMessage) -> dict:
     if "message-id" not in {name.lower() for name in headers}:
         # Django's would name this machine (socket.getfqdn: an internal host name) and change at
         # each retry; written once here, under the platform's domain, a retry of a message that
-        # was in fact delivered (« probablement remis ») carries the same identifier, which mail
+        # was in fact delivered (« probablement remis ») carries the same identifier, which mail
         # programs use to show it once.
         headers["Message-ID"] = make_msgid(domain=settings.PLATFORM_DOMAIN)
     return {

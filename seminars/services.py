@@ -51,7 +51,7 @@ from union.services import ensure_section_page
 from union.slugs import first_free
 from union.stale_edits import check_unchanged
 from union.submit_once import check_first_submission
-from union.task_queue import enqueue_with_transaction
+from union.task_queue import enqueue_with_transaction, uses_database_queue
 
 Status = Registration.Status
 Source = Registration.Source
@@ -1736,15 +1736,46 @@ def event_changes_untold() -> Iterator[None]:
         _telling_event_changes.reset(token)
 
 
+# « Événement modifié » waits this long after a publication, so that the organiser's next
+# corrections (a time, then the room) make one e-mail: a person whose e-mail waits still gets
+# only that one, which says, when it goes, everything that moved since (its `before` is the
+# earliest). Not for an event that starts within CHANGE_NOTICE_UNHELD_WITHIN: sent at once.
+CHANGE_NOTICE_WAIT = timedelta(minutes=10)
+CHANGE_NOTICE_UNHELD_WITHIN = timedelta(days=1)
+
+
+def _change_notice_time(seminar: SeminarPage) -> datetime | None:
+    now = timezone.now()
+    if seminar.start - now < CHANGE_NOTICE_UNHELD_WITHIN:
+        return None
+    return now + CHANGE_NOTICE_WAIT
+
+
+def _awaiting_change_notice(registration_ids: list[int]) -> set[int]:
+    """Those of the registrations whose « Événement modifié » is queued and not yet sent."""
+    if not uses_database_queue():
+        return set()  # tasks run at once: nothing waits
+    from django_tasks_db.models import DBTaskResult
+
+    return set(
+        DBTaskResult.objects.filter(
+            task_path=send_event_changed_email.module_path,
+            status="READY",
+            args_kwargs__args__0__in=registration_ids,
+        ).values_list("args_kwargs__args__0", flat=True)
+    )
+
+
 def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> int:
     """An organiser published a change of an event's times or place (`before`: as it was,
     SeminarPage.when_and_where): everyone confirmed or waiting who has an address is e-mailed
     once « Événement modifié : <titre> », saying what changed, before and after, with their
     personal .ics (same UID, a higher SEQUENCE: the calendar moves the event it holds) while a
     seat is held; when only ateliers' times or rooms changed, only those registered for one of
-    them. Queued after commit, audited `seminar.change_notified`. A change of anything else
-    (title, programme), a cancelled event or one that has started: nobody. Returns how
-    many."""
+    them. Queued with the publication, sent CHANGE_NOTICE_WAIT later, once for successive
+    changes; audited `seminar.change_notified`. A change of anything else (title, programme),
+    a cancelled event or one that has started: nobody. Returns how many are concerned, an
+    e-mail still waiting included."""
     if not _telling_event_changes.get():
         return 0
     changes = event_changes(seminar, before)
@@ -1758,10 +1789,15 @@ def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> in
         ids = list(recipients.values_list("pk", flat=True))
         if not ids:
             return 0
+        waiting = _awaiting_change_notice(ids)
+        told = [registration_id for registration_id in ids if registration_id not in waiting]
         # The e-mail brings the personal link (to withdraw, should the new date not suit).
-        Registration.objects.filter(pk__in=ids).update(links_sent=F("links_sent") + 1)
-        for registration_id in ids:
-            enqueue_with_transaction(send_event_changed_email, registration_id, before)
+        Registration.objects.filter(pk__in=told).update(links_sent=F("links_sent") + 1)
+        run_after = _change_notice_time(seminar)
+        for registration_id in told:
+            enqueue_with_transaction(
+                send_event_changed_email, registration_id, before, run_after=run_after
+            )
         record_audit(
             "seminar.change_notified",
             actor=actor,
@@ -1769,6 +1805,7 @@ def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> in
             seminar=seminar.pk,
             changed=sorted(changes),
             count=len(ids),
+            already_waiting=len(waiting),
         )
     return len(ids)
 

@@ -1,0 +1,116 @@
+"""Session 39: an organiser who publishes two corrections in a row (the time, then the room)
+sends one « Événement modifié », not two. With the production queue, the e-mail waits
+CHANGE_NOTICE_WAIT after a publication; a person whose e-mail still waits gets no second one,
+and the one she gets says everything that moved since (it is written when it goes). A change
+moved back before it goes sends nothing; an event that starts within a day is told at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from seminars.models import SeminarPage
+from seminars.services import CHANGE_NOTICE_WAIT, register_person
+from seminars.tasks import send_event_changed_email
+from tests.seminars.conftest import make_seminar, person
+from tests.seminars.test_task_queue import make_worker
+from tests.union.test_queued_email_s17 import QUEUE, queued_mailers
+from union.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = QUEUE
+    settings.MAILERS = queued_mailers()
+    return settings
+
+
+def published_event(days_ahead: float) -> SeminarPage:
+    """Published with two people registered, their confirmations delivered and cleared."""
+    seminar = make_seminar("Journée de l'accès aux droits", days_ahead=days_ahead)
+    seminar.save_revision().publish()
+    seminar = SeminarPage.objects.get(pk=seminar.pk)
+    register_person(seminar, person(1, nom="Zola"))
+    register_person(seminar, person(2, nom="Abel"))
+    run_ready_tasks()
+    mail.outbox.clear()
+    return seminar
+
+
+def publish(seminar: SeminarPage, **changes) -> SeminarPage:
+    draft = SeminarPage.objects.get(pk=seminar.pk)
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    draft.save_revision().publish()
+    return SeminarPage.objects.get(pk=seminar.pk)
+
+
+def change_notices():
+    return DBTaskResult.objects.filter(task_path=send_event_changed_email.module_path)
+
+
+def run_ready_tasks() -> None:
+    worker = make_worker()
+    while row := DBTaskResult.objects.ready().first():
+        row.claim("test")
+        worker.run_task(row)
+
+
+def time_passes() -> None:
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+def test_two_corrections_in_a_row_make_one_email_that_says_both(queue):
+    seminar = published_event(days_ahead=20)
+    later = seminar.start + timedelta(hours=1)
+    seminar = publish(seminar, start=later, end=later + timedelta(hours=7))
+    notices = list(change_notices())
+    assert len(notices) == 2
+    for notice in notices:
+        wait = notice.run_after - notice.enqueued_at
+        assert CHANGE_NOTICE_WAIT - timedelta(seconds=5) < wait <= CHANGE_NOTICE_WAIT
+    run_ready_tasks()
+    assert mail.outbox == []  # not yet: the organiser may correct something else
+
+    publish(seminar, venue_name="Bourse du travail")
+    assert change_notices().count() == 2  # no second e-mail queued
+    second = AuditEntry.objects.filter(action="seminar.change_notified").order_by("-pk").first()
+    assert second.details["already_waiting"] == 2 and second.details["count"] == 2
+
+    time_passes()
+    run_ready_tasks()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "personne1@exemple.fr",
+        "personne2@exemple.fr",
+    ]
+    body = mail.outbox[0].body
+    assert "Bourse du travail" in body and "Salle des fêtes" in body  # the place, then and now
+    assert mail.outbox[0].subject == f"Événement modifié{NBSP}: Journée de l'accès aux droits"
+
+    # Once sent, a new change is a new e-mail.
+    mail.outbox.clear()
+    publish(seminar, venue_name="Maison des associations")
+    assert change_notices().filter(status="READY").count() == 2
+
+
+def test_a_change_moved_back_before_the_email_goes_sends_nothing(queue):
+    seminar = published_event(days_ahead=20)
+    seminar = publish(seminar, venue_name="Bourse du travail")
+    publish(seminar, venue_name="Salle des fêtes")
+    time_passes()
+    run_ready_tasks()
+    assert mail.outbox == []
+
+
+def test_an_event_starting_within_a_day_is_told_at_once(queue):
+    seminar = published_event(days_ahead=0.5)
+    publish(seminar, venue_name="Bourse du travail")
+    assert change_notices().ready().count() == 2
+    run_ready_tasks()
+    assert len(mail.outbox) == 2

@@ -24,7 +24,7 @@ from seminars.services import (
     CommuneResolution,
     RegistrationData,
     RegistrationError,
-    _full_error,  # the services' own refusal of a full atelier, word for word
+    atelier_full_error,  # the services' own refusal of a full atelier, word for word
     check_atelier_choice,
     edit_commune_text,
     find_registration,
@@ -469,7 +469,7 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
         full = full_atelier_ids(self.ateliers_shown) & (chosen - held)
         if full:
             ateliers = [atelier for atelier in self.ateliers_shown if atelier.pk in full]
-            self.add_registration_errors(_full_error(self.seminar, ateliers))
+            self.add_registration_errors(atelier_full_error(self.seminar, ateliers))
 
     def registration_updated(self, cleaned: dict) -> Registration | None:
         """The registration the add would update, as register_person finds it

@@ -225,7 +225,9 @@ def _full_message(seminar: SeminarPage, ateliers: list[Atelier]) -> dict[str, li
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 
-def _full_error(seminar: SeminarPage, ateliers: list[Atelier]) -> RegistrationError:
+def atelier_full_error(seminar: SeminarPage, ateliers: list[Atelier]) -> RegistrationError:
+    """The refusal of full ateliers, as the services raise it and the organisers' form shows it
+    beside its other errors (forms.ManualRegistrationForm)."""
     return RegistrationError(
         _full_message(seminar, ateliers), reason=RegistrationError.ATELIER_FULL, ateliers=ateliers
     )
@@ -425,7 +427,7 @@ def _register(
             new_ateliers = [a for a in ateliers if a.pk not in _held_atelier_ids(registration)]
             full = _full_ateliers(new_ateliers, registration)
             if full:
-                raise _full_error(seminar, full)
+                raise atelier_full_error(seminar, full)
             status = Status.CONFIRMED
         elif confirmed < seminar.seats:
             full = _full_ateliers(ateliers, registration)
@@ -435,7 +437,7 @@ def _register(
             if full and not keep_choices and previous != Status.WAITLISTED:
                 if assume_new:
                     raise _AlreadyRegistered  # perhaps someone waiting: look before refusing
-                raise _full_error(seminar, full)
+                raise atelier_full_error(seminar, full)
             status = Status.WAITLISTED if full else Status.CONFIRMED
         else:
             status = Status.WAITLISTED
@@ -800,7 +802,7 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
             new = [a for a in ateliers if a.pk not in held]
             full = _full_ateliers(new, registration)
             if full:
-                raise _full_error(seminar, full)
+                raise atelier_full_error(seminar, full)
         registration.ateliers.set(ateliers)
         registration.save(update_fields=["updated_at"])
         # Seats given back in an atelier may let someone waiting in.
@@ -989,7 +991,7 @@ def update_registration(
         if registration.status == Status.CONFIRMED:
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
-                raise _full_error(seminar, full)
+                raise atelier_full_error(seminar, full)
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)

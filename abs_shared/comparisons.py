@@ -26,8 +26,7 @@ from abs_shared.models import (
 )
 from tenants.models import Commune, Intercommunality, MemberCCAS
 from tenants.naming import at_place, of_place
-
-QUANT = Decimal("0.0001")
+from union.formats import round_half_up
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,8 @@ def rank(value: Decimal | None, values: list[Decimal], polarity: str) -> int | N
 
 
 def _number(value: Decimal | None) -> float | None:
-    return None if value is None else float(value.quantize(QUANT))
+    """A figure for the API, to 4 decimals rounded as the pages round (half up)."""
+    return None if value is None else float(round_half_up(value, 4))
 
 
 def summarize(values: list[Decimal], own: Point, polarity: str) -> dict:
@@ -167,8 +167,14 @@ def gap_and_ratio(own: Point, reference: Point) -> tuple[float | None, float | N
     if not (own.is_number and reference.is_number):
         return None, None
     gap = own.value - reference.value
-    ratio = own.value / reference.value if reference.value != 0 else None
+    ratio = ratio_of(own.value, reference.value)
     return _number(gap), _number(ratio)
+
+
+def ratio_of(value: Decimal, reference: Decimal) -> Decimal | None:
+    """The exact ratio. A page rounds it once from here (presenters.shown_ratio): rounded from
+    the API's 4 decimals it read 1,11 for 20,0 / 18,1 = 1,10497 (1,1050 first)."""
+    return value / reference if reference != 0 else None
 
 
 def reference_territories(commune: Commune) -> list[tuple[str, str, str]]:

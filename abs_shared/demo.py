@@ -65,6 +65,15 @@ def _drift(code: str, year: int) -> float:
     return 1 + (0.02 if code == "MED" else -0.01) * steps
 
 
+def _territory_weight(siren: str) -> float:
+    """How far an intercommunality's invented levels sit from the département's."""
+    return random.Random(int(siren)).uniform(0.88, 1.12)
+
+
+def _reference_value(base: float, weight: float, indicator: str, year: int) -> str:
+    return f"{base * weight * _drift(indicator, year):.1f}"
+
+
 def _reference_rows(territories: list[tuple[str, str, float]]) -> list[str]:
     """Reference values of the rates, amounts and ratios only: a count's reference total is
     shown nowhere (it would give a secret count away, see comparisons.compare_many), so the
@@ -79,18 +88,15 @@ def _reference_rows(territories: list[tuple[str, str, float]]) -> list[str]:
             for year in YEARS:
                 if indicator in FILOSOFI and year > 2021:
                     continue
-                rows.append(
-                    f"{level};{code};{indicator};{year};{base * weight * _drift(indicator, year):.1f}"
-                )
+                value = _reference_value(base, weight, indicator, year)
+                rows.append(f"{level};{code};{indicator};{year};{value}")
     return rows
 
 
 def load_references(members: list[MemberCCAS], stdout) -> None:
     territories = [("france", FRANCE_CODE, 1.0), ("region", "11", 1.0), ("departement", "93", 1.0)]
     epts = {m.commune.ept_id for m in members if m.commune.ept_id}
-    territories += [
-        ("epci", siren, random.Random(int(siren)).uniform(0.88, 1.12)) for siren in sorted(epts)
-    ]
+    territories += [("epci", siren, _territory_weight(siren)) for siren in sorted(epts)]
     text = "level;code;indicator;year;value;source\n" + "\n".join(
         f"{row};{DEMO_SOURCE}" for row in _reference_rows(territories)
     )
@@ -99,7 +105,9 @@ def load_references(members: list[MemberCCAS], stdout) -> None:
 
 
 def _observation_file(member: MemberCCAS, years: list[int]) -> io.BytesIO:
-    """An import file in the Maillage template, values invented around the département's."""
+    """An import file in the Maillage template, values invented around the département's; a
+    CIAS's are its intercommunality's reference values, the same territory's figures (they
+    differed, audit A29: 27,6 for the CIAS beside 28,6 for « its » territory)."""
     rng = random.Random(member.slug if member.is_cias else int(member.commune_id))
     fragility = rng.uniform(-1, 1)
     population = member.population  # a CIAS's: its intercommunality's
@@ -108,6 +116,11 @@ def _observation_file(member: MemberCCAS, years: list[int]) -> io.BytesIO:
         values[("POP", year)] = str(round(population * (1 + 0.004 * (year - 2021))))
         for indicator, (_france, _region, departement) in LEVELS.items():
             if indicator in FILOSOFI and year > 2021:
+                continue
+            if member.is_cias and member.intercommunality_id:
+                weight = _territory_weight(member.intercommunality_id)
+                value = _reference_value(departement, weight, indicator, year)
+                values[(indicator, year)] = value.replace(".", ",")
                 continue
             direction = -1 if indicator == "MED" else 1
             value = departement * (1 + 0.18 * fragility * direction + rng.uniform(-0.03, 0.03))

@@ -11,7 +11,13 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from abs_shared import charts
-from abs_shared.comparisons import COMMUNE, INTERCOMMUNALITY, at_subject, of_subject
+from abs_shared.comparisons import (
+    COMMUNE,
+    INTERCOMMUNALITY,
+    at_subject,
+    of_subject,
+    ratio_of,
+)
 from abs_shared.models import DEMO_SOURCE, Indicator, ReferenceValue, ValueStatus
 from union.formats import french_number, plural, round_half_up, signed_gap
 from union.spreadsheets import (
@@ -188,6 +194,15 @@ def number_cell(
     if note:
         return Cell(f"{shown} ({note})", numeric=True, wraps=True)
     return Cell(shown, value, True, decimals=places)
+
+
+def shown_ratio(result: dict, row: dict) -> Decimal | None:
+    """A row's ratio to the subject's value as a page and its exports show it: from the two
+    values (stored to 4 decimals, exact as floats), not from the API's ratio already rounded to
+    4 decimals, which a second rounding could raise by 0,01."""
+    if row["ratio"] is None:
+        return None
+    return ratio_of(Decimal(str(result["value"])), Decimal(str(row["value"])))
 
 
 def signed_number(value: float, decimals: int) -> str:
@@ -467,7 +482,7 @@ def comparison_table(
                 text(f"{other['nom']} (commune choisie)"),
                 value_cell(indicator, other["value"], other["status"]),
                 gap_cell(indicator, other["gap"]),
-                number_cell(indicator, other["ratio"], 2),
+                number_cell(indicator, shown_ratio(result, other), 2),
                 text(other["source"]),
             ]
         )
@@ -480,7 +495,7 @@ def comparison_table(
                 text(reference_name(result["subject"], ref)),
                 value_cell(indicator, ref["value"], ref["status"]),
                 gap_cell(indicator, ref["gap"]),
-                number_cell(indicator, ref["ratio"], 2),
+                number_cell(indicator, shown_ratio(result, ref), 2),
                 text(ref["source"]),
             ]
         )
@@ -1000,8 +1015,11 @@ def indicator_table(
             "Source",
         ],
     )
+    ranked = sum(1 for row in rows if row["value"] is not None)
     for row in rows:
-        rank_cells = [Cell(str(row["rank"]) if row["rank"] else DASH, row["rank"], True)]
+        # « 3 sur 14 », as everywhere else: a rank alone, exported, would not say out of
+        # how many.
+        rank_cells = [rank_cell({"rank": row["rank"] or None, "count": ranked})]
         table.rows.append(
             [
                 text(row["nom"]),
@@ -1012,7 +1030,6 @@ def indicator_table(
                 text(row["source"]),
             ]
         )
-    ranked = sum(1 for row in rows if row["value"] is not None)
     if 0 < ranked < MIN_PUBLISHERS and ranks:
         # views._indicator_rows ranks nobody then: « 1 sur 1 » would say nothing.
         table.notes.append(

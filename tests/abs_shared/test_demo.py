@@ -31,3 +31,24 @@ def test_demo_publishes_for_several_members_and_keeps_bondy_drafts(portal):
     page = portal.get("/indicateurs/communes/93010/").content.decode()
     assert "Données de démonstration" in page
     assert "Données de démonstration" in portal.get("/indicateurs/TP60/").content.decode()
+
+
+def test_the_demo_cias_publishes_its_intercommunalitys_reference_figures(portal):
+    """Session 39 (audit A29): the CIAS's values and the reference line of the territory it
+    covers are the same territory's figures; they were drawn apart (27,6 beside 28,6)."""
+    from union.demo import DEMO_CIAS_SIREN, load_cias
+
+    make_member("93051")  # Noisy-le-Grand, in the CIAS's territory: its references are loaded
+    cias = load_cias()
+    demo.load(io.StringIO())
+    published = {
+        (value.indicator_id, value.year): value.value
+        for value in PublishedValue.objects.filter(member=cias, status=ValueStatus.VALUE)
+    }
+    references = {
+        (value.indicator_id, value.year): value.value
+        for value in ReferenceValue.objects.filter(level="epci", code=DEMO_CIAS_SIREN)
+    }
+    shared = set(published) & set(references)
+    assert {("TP60", 2021), ("MED", 2021), ("CHOM", 2022)} <= shared
+    assert {key: published[key] for key in shared} == {key: references[key] for key in shared}

@@ -226,7 +226,7 @@ def test_portal_lists_the_intercommunalities_apart_from_the_communes(portal, cia
         "Paris Terres d'Envol",
         "CC de la Plaine de l'Ain",
     ]
-    assert [row[4] for row in rows[1:]] == ["1", "2", "3", "–"]  # ranked among the CIAS
+    assert [row[4] for row in rows[1:]] == ["1 sur 3", "2 sur 3", "3 sur 3", "–"]  # among the CIAS
     assert rows[4][3] == "s"
     assert [row[0] for row in _csv(portal.get("/indicateurs/TP60/?annee=2021&export=csv"))[1:]] == [
         "Bondy",

@@ -425,12 +425,18 @@ API_DOCS: dict[str, tuple[str, str, dict[str, tuple[str, str | None]]]] = {
         {
             "GET": (
                 "Lister le conseil d'administration",
-                "Les membres de la mandature en cours (ou de `?mandate=<id>`).",
+                "Les membres de la mandature en cours (ou de `?mandate=<id>`), avec l'adresse "
+                "électronique et l'adresse postale de chacun s'il en a (`email` ; "
+                "`postal_address`, une ligne par ligne d'adresse, `postal_code`, `city`) : "
+                "elles servent aux convocations, restent dans l'espace du membre et ne sont "
+                "jamais publiées.",
             ),
             "POST": (
                 "Ajouter au conseil d'administration",
                 "Fait siéger une personne dans la mandature en cours ; s'il n'y en a pas encore, "
-                "une mandature qui commence à la date d'entrée de la personne est ouverte.",
+                "une mandature qui commence à la date d'entrée de la personne est ouverte. "
+                "L'adresse postale est facultative, mais complète ou absente : "
+                "`postal_address`, `postal_code` (cinq chiffres) et `city` ensemble.",
             ),
         },
     ),

@@ -29,7 +29,12 @@ from tenants.workspace.compliance import (
     is_past,
     mandate_compliance,
 )
-from tenants.workspace.forms import MAX_IMPORT_BYTES, ProfileForm
+from tenants.workspace.forms import (
+    MAX_IMPORT_BYTES,
+    ProfileForm,
+    postal_address_errors,
+    postal_lines,
+)
 from tenants.workspace.models import (
     BoardMandate,
     BoardMember,
@@ -318,7 +323,16 @@ class BoardMemberSerializer(serializers.ModelSerializer):
     def get_seat_label(self, board_member: BoardMember) -> str:
         return self.seat_labels.get(board_member.seat, board_member.seat)
 
+    def validate_postal_address(self, value: str) -> str:
+        return postal_lines(value)
+
     def validate(self, data):
+        # A postal address goes out whole or not at all, as the page's form says.
+        errors = postal_address_errors(
+            data.get("postal_address", ""), data.get("postal_code", ""), data.get("city", "")
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
         # The mandate the seat joins (context); none yet: one opens on the seat's start.
         mandate = self.context.get("mandate")
         if mandate is not None:

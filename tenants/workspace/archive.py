@@ -383,7 +383,8 @@ def _add_board(writer: ArchiveWriter, member: MemberCCAS) -> None:
         csv_bytes(listing),
         "Les mandatures du conseil d'administration, en cours et passées, et le nom du fichier "
         "de chacune ; chaque fichier conseil-administration-… donne une ligne par membre (nom, "
-        "qualité, fonction, association, début et fin du mandat, adresse électronique).",
+        "qualité, fonction, association, début et fin du mandat, adresse électronique, adresse "
+        "postale, code postal et commune).",
     )
 
 

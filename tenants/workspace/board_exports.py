@@ -31,6 +31,10 @@ HEADERS = [
     "Début du mandat",
     "Fin du mandat",
     "Adresse électronique",
+    # The member's own, as the e-mail address: for the convocations on paper (a mail merge).
+    "Adresse postale",
+    "Code postal",
+    "Commune",
 ]
 
 
@@ -83,6 +87,9 @@ def rows(
             seat.start,
             seat_end(seat, mandate),
             seat.email,
+            "\n".join(seat.street_lines),  # one line of the address per line of the cell
+            seat.postal_code,
+            seat.city,
         ]
         for seat in members
     ]
@@ -128,7 +135,7 @@ def to_xlsx(
         for cell in append_row(sheet, [None if value == "" else value for value in row])[6:]:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
-    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16, 30))
+    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16, 30, 34, 12, 24))
     return workbook_bytes(workbook)
 
 

@@ -114,6 +114,13 @@ SERVICES = [
     {"kind": Service.Kind.SENIORS, "description": "Visites à domicile, ateliers, plan canicule."},
     {"kind": Service.Kind.REUSSITE, "description": "Parcours pour les enfants de 2 à 16 ans."},
 ]
+# Invented streets for the postal addresses of some board members (the demo's boards have no
+# e-mail addresses: their convocations are printed). The second takes two lines.
+STREETS = [
+    "allée des Quatre-Saisons",
+    "Résidence Les Hirondelles, bâtiment C\n{number} rue du Jardin-Partagé",
+    "square des Tisserands-Bleus",
+]
 # Seen on boards (years of activity, whether the board complies, and if not, what breaks).
 OTHERS = {"montreuil": (3, "no_disability"), "saint-denis": (2, "no_vice_president")}
 
@@ -200,6 +207,11 @@ def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> Non
         )
     if breaks == "no_vice_president":
         seats[1]["is_vice_president"] = False
+    # Every other nommé(e) has a postal address in the commune: « Convocations à imprimer »
+    # shows letters for the window envelope and letters whose envelope is written by hand.
+    appointed = [values for values in seats if values["seat"] == Seat.APPOINTED]
+    for street, values in zip(STREETS, appointed[::2], strict=False):
+        values.update(_postal_address(member, street, rng.randint(2, 80)))
     for values in seats:
         first_name, last_name = next(names)
         add_board_member(
@@ -207,6 +219,20 @@ def _seat_board(member, mandate, start, elected: int, breaks: str | None) -> Non
             mandate,
             {"first_name": first_name, "last_name": last_name, "start": start, **values},
         )
+
+
+def _postal_address(member: MemberCCAS, street: str, number: int) -> dict:
+    """An invented address in the member's commune ({} if the union knows no postal code)."""
+    commune = member.commune
+    if commune is None or not commune.codes_postaux:
+        return {}
+    if "{number}" not in street:
+        street = f"{number} {street}"
+    return {
+        "postal_address": street.format(number=number),
+        "postal_code": commune.codes_postaux[0],
+        "city": commune.nom,
+    }
 
 
 Presence = MeetingAttendance.Presence

@@ -278,14 +278,73 @@ class MandateForm(forms.ModelForm):
         return data
 
 
+class FieldGroup:
+    """Some of a form's visible fields, as includes/form_fields.html renders a form, for a
+    fieldset of their own: without the hidden fields (the form's first include wrote them, and
+    an id must not appear twice) nor the errors of the whole form (the summary says them)."""
+
+    def __init__(self, fields: list):
+        self.fields = fields
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+    def visible_fields(self) -> list:
+        return self.fields
+
+    def hidden_fields(self) -> list:
+        return []
+
+    def non_field_errors(self) -> list:
+        return []
+
+
+def postal_lines(text: str) -> str:
+    """The street's lines as an address is written: one per line (a browser sends CR LF),
+    without the spaces around them nor empty lines."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def postal_address_errors(street: str, postal_code: str, city: str) -> dict[str, str]:
+    """French errors, by field, for a postal address begun but not complete: a letter goes out
+    with the three or with none (the form and the member API)."""
+    if not (street.strip() or postal_code or city.strip()):
+        return {}
+    missing = {
+        "postal_address": "Indiquez le numéro et la voie (ou le lieu-dit).",
+        "postal_code": "Indiquez le code postal : sans lui, La Poste ne distribue pas.",
+        "city": "Indiquez la commune.",
+    }
+    given = {"postal_address": street.strip(), "postal_code": postal_code, "city": city.strip()}
+    return {name: message for name, message in missing.items() if not given[name]}
+
+
 class BoardMemberForm(CarriesVersion, forms.ModelForm):
     class Meta:
         model = BoardMember
         fields = BOARD_MEMBER_FIELDS
-        widgets = {"start": DateInput(), "end": DateInput()}
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "postal_address": forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "size": 6}
+            ),
+            "city": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
         help_texts = {
             "category": "Pour les membres nommés : la catégorie d'association représentée.",
             "end": "Laissez vide tant que la personne siège.",
+            # The fieldset says it once for the three (templates/workspace/board_member_form.html).
+            "postal_address": "Dans l'ordre de La Poste, une ligne chacun\u00a0: appartement, "
+            "bâtiment ou résidence, puis numéro et voie (quatre lignes au plus).",
+            "postal_code": "",
+            "city": "",
+        }
+        labels = {
+            "postal_address": "Adresse postale",
+            "postal_code": "Code postal",
+            "city": "Commune",
         }
 
     def __init__(
@@ -297,9 +356,40 @@ class BoardMemberForm(CarriesVersion, forms.ModelForm):
         labels = (authorities or board_authorities()).seat_labels
         seat = self.fields["seat"]
         seat.choices = [(code, labels.get(code, label)) for code, label in seat.choices]
+        if postal_code := self.fields.get("postal_code"):
+            # « 93 140 » is read as typed (clean_postal_code joins it); the model's validator
+            # then says in French what five digits are, rather than « 5 caractères au plus ».
+            postal_code.validators = []
+            postal_code.widget.attrs["maxlength"] = "6"
+
+    postal_names = frozenset(BoardMember.POSTAL_FIELDS)
+
+    @property
+    def seat_fields(self) -> list:
+        """The seat's fields; the address's come after them, in a fieldset (postal_part)."""
+        return [field for field in self.visible_fields() if field.name not in self.postal_names]
+
+    @property
+    def postal_part(self) -> "FieldGroup":
+        return FieldGroup(
+            [field for field in self.visible_fields() if field.name in self.postal_names]
+        )
+
+    def clean_postal_address(self):
+        return postal_lines(self.cleaned_data["postal_address"])
+
+    def clean_postal_code(self):
+        # Typed as people write it (« 93 140 »): La Poste reads the five digits together.
+        return "".join(self.cleaned_data["postal_code"].split())
 
     def clean(self):
         data = super().clean()
+        errors = postal_address_errors(
+            data.get("postal_address", ""), data.get("postal_code", ""), data.get("city", "")
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
         if data.get("seat") == BoardMember.Seat.APPOINTED and not data.get("category"):
             self.add_error("category", "Un membre nommé représente une catégorie d'association.")
         if data.get("start") and data.get("end") and data["end"] < data["start"]:

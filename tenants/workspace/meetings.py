@@ -410,9 +410,7 @@ def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address
 
     in_office = members_in_office(meeting.date)
     president = next((m for m in in_office if m.seat == BoardMember.Seat.PRESIDENT), None)
-    addressees = [m for m in in_office if m is not president]
-    if without_address:
-        addressees = [m for m in addressees if not m.email]
+    addressees = convocation_pdf.letter_addressees(in_office, without_address=without_address)
     if not addressees:
         return b""
     today = timezone.localdate()

@@ -6,7 +6,8 @@ Only what a director explicitly publishes (tenants.models.PublicMemberProfile) i
 import re
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -286,6 +287,25 @@ class BoardMandate(models.Model):
         return self.label
 
 
+# A French postal address holds six lines at most (norme NF Z10-011, La Poste): the name and the
+# « code postal COMMUNE » line leave four to the street, its number and its complements.
+MAX_STREET_LINES = 4
+
+
+def validate_postal_lines(value: str) -> None:
+    if len([line for line in value.splitlines() if line.strip()]) > MAX_STREET_LINES:
+        raise ValidationError(
+            "L'adresse tient en quatre lignes au plus : La Poste en lit six avec le nom et "
+            "la ligne du code postal et de la commune.",
+            code="too_many_lines",
+        )
+
+
+validate_postal_code = RegexValidator(
+    r"\A[0-9]{5}\Z", "Le code postal compte cinq chiffres.", code="postal_code"
+)
+
+
 class BoardMember(models.Model):
     """A seat on the board within one mandate. Replacements are new rows; nothing is deleted."""
 
@@ -324,6 +344,38 @@ class BoardMember(models.Model):
         db_default="",
         help_text="Facultative : pour lui envoyer les convocations aux séances. Jamais publiée.",
     )
+    # Where a convocation on paper goes (convocation_pdf prints it in the window of a DL
+    # envelope): the same rules as the e-mail address, never published, never in the union's
+    # trail, database defaults for a rolling update.
+    postal_address = models.TextField(
+        "adresse postale",
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_postal_lines],
+        help_text="Facultative : appartement, bâtiment ou résidence, puis numéro et voie, "
+        "une ligne chacun. Pour les convocations papier. Jamais publiée.",
+    )
+    postal_code = models.CharField(
+        "code postal",
+        max_length=5,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_postal_code],
+        help_text="Facultatif : pour les convocations papier. Jamais publié.",
+    )
+    city = models.CharField(
+        "commune",
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Facultative : pour les convocations papier. Jamais publiée.",
+    )
+
+    # The postal address's fields, in the order an envelope reads them (the form's fieldset).
+    POSTAL_FIELDS = ("postal_address", "postal_code", "city")
 
     class Meta:
         verbose_name = "membre du conseil d'administration"
@@ -348,6 +400,16 @@ class BoardMember(models.Model):
 
     def sits_on(self, day) -> bool:
         return self.start <= day and (self.end is None or self.end >= day)
+
+    @property
+    def street_lines(self) -> list[str]:
+        """The postal address's lines as typed, empty ones left out."""
+        return [line.strip() for line in self.postal_address.splitlines() if line.strip()]
+
+    @property
+    def has_postal_address(self) -> bool:
+        """Enough to post a letter: a street line and a commune."""
+        return bool(self.street_lines and self.city.strip())
 
 
 class BoardMeeting(models.Model):

@@ -69,6 +69,9 @@ BOARD_MEMBER_FIELDS = (
     "start",
     "end",
     "email",
+    "postal_address",
+    "postal_code",
+    "city",
 )
 
 MEETING_FIELDS = (
@@ -866,7 +869,8 @@ def delete_meeting(member: MemberCCAS, meeting: BoardMeeting, *, actor=None) -> 
     meeting.delete()
 
 
-# Copied from a re-appointed member's seat into the new board; dates are the new board's.
+# Copied from a re-appointed member's seat into the new board; dates are the new board's. The
+# same person: her addresses go with her, or the next convocation would find none.
 REAPPOINTED_FIELDS = (
     "first_name",
     "last_name",
@@ -874,6 +878,10 @@ REAPPOINTED_FIELDS = (
     "is_vice_president",
     "association",
     "category",
+    "email",
+    "postal_address",
+    "postal_code",
+    "city",
 )
 
 

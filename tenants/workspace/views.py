@@ -454,7 +454,7 @@ def board_member_edit(request, pk: int | None = None, mandate_pk: int | None = N
     )
     return render(
         request,
-        "workspace/form_page.html",
+        "workspace/board_member_form.html",
         {"form": form, "title": title, "back": f"/conseil/mandats/{mandate.pk}/"},
     )
 
@@ -790,6 +790,13 @@ def meeting_convene(request, pk: int):
             # As the séance's page says it: the members listed are a board overdue for renewal.
             "overdue_board": meetings.overdue_board_warning(meeting, request.tenant),
             "explanatory_report": preview["explanatory_report"],
+            # The letters to print for those without an e-mail address: how many carry the
+            # addressee's postal address, whose envelope is to write by hand.
+            "postal_note": convocation_pdf.postal_note(
+                convocation_pdf.letter_addressees(
+                    meetings.members_in_office(meeting.date), without_address=True
+                )
+            ),
             "sent_on": meetings.sent_on(meeting),
             "back": back,
         },

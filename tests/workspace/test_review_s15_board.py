@@ -341,6 +341,9 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         "Début du mandat",
         "Fin du mandat",
         "Adresse électronique",
+        "Adresse postale",
+        "Code postal",
+        "Commune",
     ]
     assert values[2] == [
         "Maire",
@@ -351,6 +354,9 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         None,
         datetime(2014, 4, 5),
         datetime(2020, 6, 30),
+        None,
+        None,
+        None,
         None,
     ]
     assert values[3][:4] == ["Partie", "Paule", "Élu(e) par le conseil municipal", "Membre"]
@@ -378,6 +384,9 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
         "",
         "",
         "01/07/2020",
+        "",
+        "",
+        "",
         "",
         "",
     ]

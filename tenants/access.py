@@ -35,6 +35,13 @@ def has_member_role(request, roles=ALL_ROLES) -> bool:
     return membership is not None and membership.role in roles and request.tenant.is_active
 
 
+def sees_board_contacts(request) -> bool:
+    """The board members' e-mail and postal addresses (often their home's) are for those who
+    convene the board, the direction and agents: « lecture seule » reads the board without
+    them, on its page, in its exports, the séances' record, the printed letters and the API."""
+    return has_member_role(request, WRITE_ROLES)
+
+
 def member_role_required(*roles: str):
     """View decorator: the user must hold one of `roles` in the host's member space."""
     allowed = roles or ALL_ROLES

@@ -429,7 +429,8 @@ API_DOCS: dict[str, tuple[str, str, dict[str, tuple[str, str | None]]]] = {
                 "électronique et l'adresse postale de chacun s'il en a (`email` ; "
                 "`postal_address`, une ligne par ligne d'adresse, `postal_code`, `city`) : "
                 "elles servent aux convocations, restent dans l'espace du membre et ne sont "
-                "jamais publiées.",
+                "jamais publiées. Un compte en lecture seule reçoit chaque membre sans ces "
+                "quatre champs : elles sont à la direction et aux agents, qui convoquent.",
             ),
             "POST": (
                 "Ajouter au conseil d'administration",

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from tenants.access import IsMemberOfHost, has_member_role
+from tenants.access import IsMemberOfHost, has_member_role, sees_board_contacts
 from tenants.models import MemberCCAS, Membership
 from tenants.naming import person_name
 from tenants.workspace import activity, meetings
@@ -297,6 +297,10 @@ def _with_etag(profile) -> Response:
 # --- Board -----------------------------------------------------------------------------------
 
 
+# How to reach a board member: for those who convene the board.
+CONTACT_FIELDS = ("email", "postal_address", "postal_code", "city")
+
+
 class BoardMemberSerializer(serializers.ModelSerializer):
     mandate = serializers.CharField(source="mandate.label", read_only=True)
     # The seat's name on this member's board (a CIAS's: the EPCI's authorities); `seat` keeps
@@ -322,6 +326,16 @@ class BoardMemberSerializer(serializers.ModelSerializer):
 
     def get_seat_label(self, board_member: BoardMember) -> str:
         return self.seat_labels.get(board_member.seat, board_member.seat)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # As on the board page (tenants.access.sees_board_contacts): « lecture seule » reads the
+        # board without the members' addresses.
+        if request is not None and not sees_board_contacts(request):
+            for name in CONTACT_FIELDS:
+                data.pop(name, None)
+        return data
 
     def validate_postal_address(self, value: str) -> str:
         return postal_lines(value)

@@ -36,6 +36,14 @@ HEADERS = [
     "Code postal",
     "Commune",
 ]
+# The last columns: how to reach each member, for those who convene the board (direction and
+# agents); a « lecture seule » account's export leaves them out, as its board page does.
+CONTACT_COLUMNS = 4
+WIDTHS = (20, 18, 30, 18, 30, 34, 16, 16, 30, 34, 12, 24)
+
+
+def headers(*, contacts: bool = True) -> list[str]:
+    return HEADERS if contacts else HEADERS[:-CONTACT_COLUMNS]
 
 
 def qualities(authorities: BoardAuthorities) -> dict[str, str]:
@@ -71,11 +79,17 @@ def function(seat: BoardMember) -> str:
 
 
 def rows(
-    mandate: BoardMandate, members: list[BoardMember], authorities: BoardAuthorities | None = None
+    mandate: BoardMandate,
+    members: list[BoardMember],
+    authorities: BoardAuthorities | None = None,
+    *,
+    contacts: bool = True,
 ) -> list[list]:
     """One row per seat, in the board page's order (président(e), élus, nommés); dates as dates.
-    `authorities`: whose board it is, by default the member's whose schema is in use."""
+    `authorities`: whose board it is, by default the member's whose schema is in use;
+    `contacts`: with the e-mail and postal addresses (CONTACT_COLUMNS)."""
     names = qualities(authorities or board_authorities())
+    kept = len(headers(contacts=contacts))
     return [
         [
             seat.last_name,
@@ -90,7 +104,7 @@ def rows(
             "\n".join(seat.street_lines),  # one line of the address per line of the cell
             seat.postal_code,
             seat.city,
-        ]
+        ][:kept]
         for seat in members
     ]
 
@@ -111,10 +125,14 @@ def file_name(member, mandate: BoardMandate, fmt: str) -> str:
 
 
 def to_csv(
-    mandate: BoardMandate, members: list[BoardMember], authorities: BoardAuthorities | None = None
+    mandate: BoardMandate,
+    members: list[BoardMember],
+    authorities: BoardAuthorities | None = None,
+    *,
+    contacts: bool = True,
 ) -> bytes:
-    lines = [HEADERS]
-    for row in rows(mandate, members, authorities):
+    lines = [headers(contacts=contacts)]
+    for row in rows(mandate, members, authorities, contacts=contacts):
         lines.append([f"{v:%d/%m/%Y}" if isinstance(v, date) else (v or "") for v in row])
     return csv_bytes(lines)
 
@@ -124,18 +142,21 @@ def to_xlsx(
     members: list[BoardMember],
     member_name: str,
     authorities: BoardAuthorities | None = None,
+    *,
+    contacts: bool = True,
 ) -> bytes:
     # A label is typed (« 2020/2026 »): new_sheet makes it a valid sheet name.
+    columns = headers(contacts=contacts)
     workbook, sheet = new_sheet(
-        f"Mandature {mandate.label}", HEADERS, title=title(mandate, member_name)
+        f"Mandature {mandate.label}", columns, title=title(mandate, member_name)
     )
-    for row in rows(mandate, members, authorities):
+    for row in rows(mandate, members, authorities, contacts=contacts):
         # Empty cells stay empty (not an empty text); names are typed: append_row keeps them
         # text, never a formula.
         for cell in append_row(sheet, [None if value == "" else value for value in row])[6:]:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
-    set_widths(sheet, (20, 18, 30, 18, 30, 34, 16, 16, 30, 34, 12, 24))
+    set_widths(sheet, WIDTHS[: len(columns)])
     return workbook_bytes(workbook)
 
 

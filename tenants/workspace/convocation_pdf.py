@@ -183,11 +183,13 @@ def letters_pdf(
     copy_of_past: date | None = None,
     message: str = "",
     documents: list[str] = (),
+    postal_addresses: bool = True,
 ) -> bytes:
     """One letter per addressee, each on its own page. `when`: meetings.meeting_when; `dated`:
     the day the letters are dated, else a line to fill in; `copy_of_past`: the day a past
     séance's letters are printed again, said at the top; `message` and `documents`: what the
-    last e-mail carried, which the letter says too."""
+    last e-mail carried, which the letter says too; `postal_addresses`: the addressees' in the
+    envelope's window (else their names alone, for a reader who may not see them)."""
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
@@ -222,7 +224,7 @@ def letters_pdf(
             story.append(paragraph(f"<i>Copie éditée le {printed} (séance passée).</i>", right))
         story.append(paragraph(f"<b>{escape(head.member_name)}</b>", body))
         story += [paragraph(escape(line), body) for line in head.address_lines]
-        if recipient := recipient_lines(addressee):
+        if postal_addresses and (recipient := recipient_lines(addressee)):
             story.append(window_address(recipient, address))
         else:
             story += [

@@ -399,7 +399,9 @@ def convocation_reply_to(actor) -> str:
     return getattr(actor, "email", "") or ""
 
 
-def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address: bool) -> bytes:
+def convocation_letters(
+    member, meeting: BoardMeeting, actor, *, without_address: bool, postal_addresses: bool = True
+) -> bytes:
     """« Convocations à imprimer » (convocation_pdf): a letter to each member in office on the
     séance's day but the président(e), who convenes and signs, or (`without_address`) only to
     those « Envoyer la convocation » cannot reach. The letter says what the last e-mail said
@@ -431,6 +433,7 @@ def convocation_letters(member, meeting: BoardMeeting, actor, *, without_address
         copy_of_past=today if not meeting.upcoming else None,
         message=last_sending.message if last_sending else "",
         documents=last_sending.documents if last_sending else [],
+        postal_addresses=postal_addresses,
     )
 
 

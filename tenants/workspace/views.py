@@ -21,7 +21,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knowledge_base.listing import latest_guides_on
-from tenants.access import WRITE_ROLES, has_member_role, member_role_required, membership_for
+from tenants.access import (
+    WRITE_ROLES,
+    has_member_role,
+    member_role_required,
+    membership_for,
+    sees_board_contacts,
+)
 from tenants.models import Membership
 from tenants.services import password_link_deadline, password_link_valid_until, portal_url
 from tenants.workspace import (
@@ -320,6 +326,7 @@ def _mandate_view(request, mandate: BoardMandate | None, template: str = "worksp
             "last_meeting": meetings.last_meeting() if show else None,
             "next_meeting": meetings.next_meeting() if show else None,
             "mandates": BoardMandate.objects.all(),
+            "sees_contacts": sees_board_contacts(request),
             **_roles(request),
         },
     )
@@ -621,10 +628,13 @@ def board_export(request, fmt: str, pk: int | None = None):
         raise Http404("Aucune mandature saisie.")
     members = list(mandate.members.all())
     authorities = board_authorities(request.tenant)
+    contacts = sees_board_contacts(request)
     if fmt == "csv":
-        content = board_exports.to_csv(mandate, members, authorities)
+        content = board_exports.to_csv(mandate, members, authorities, contacts=contacts)
     else:
-        content = board_exports.to_xlsx(mandate, members, request.tenant.name, authorities)
+        content = board_exports.to_xlsx(
+            mandate, members, request.tenant.name, authorities, contacts=contacts
+        )
     return download_response(content, fmt, board_exports.file_name(request.tenant, mandate, fmt))
 
 
@@ -671,9 +681,11 @@ def meeting_detail(request, pk: int):
                 (member, labels.get(member.seat, member.seat), rows.get(member.pk))
                 for member in in_office
             ],
-            # Every « Envoyer la convocation », latest first, shown to the whole team as the
-            # board page shows it the addresses: the proof of the convocation is the CCAS's.
+            # Every « Envoyer la convocation », latest first, shown to the whole team: the
+            # proof of the convocation is the CCAS's; the addresses, as on the board page, to
+            # those who convene.
             "sendings": meeting.convocation_sendings.all(),
+            "sees_contacts": sees_board_contacts(request),
             "without_address": [member for member in in_office if not member.email],
             **_roles(request),
         },
@@ -914,7 +926,11 @@ def meeting_convocations(request, pk: int):
     meeting = get_object_or_404(BoardMeeting, pk=pk)
     without_address = request.GET.get("sans_adresse") == "1"
     content = meetings.convocation_letters(
-        request.tenant, meeting, request.user, without_address=without_address
+        request.tenant,
+        meeting,
+        request.user,
+        without_address=without_address,
+        postal_addresses=sees_board_contacts(request),
     )
     if not content:
         raise Http404(

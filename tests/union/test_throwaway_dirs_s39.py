@@ -89,13 +89,49 @@ def test_folders_without_our_owner_file_are_not_touched(tmp_path, monkeypatch):
     someone_elses.mkdir()
     dead_owner = tmp_path / "maillage-dead-owner"
     dead_owner.mkdir()
+    (dead_owner / OWNER_FILE).write_text(str(dead_pid()))
+
+    assert sweep_orphans() == [dead_owner]
+    assert someone_elses.exists()
+
+
+def dead_pid() -> int:
     finished = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    (dead_owner / OWNER_FILE).write_text(finished.stdout.strip())
+    return int(finished.stdout)
 
-    assert sweep_orphans() == [dead_owner]
-    assert someone_elses.exists()
+
+def test_a_stale_or_planted_postmaster_pid_never_stops_another_process(tmp_path, monkeypatch):
+    """Audit A30: the sweep signalled whatever process a postmaster.pid named. A file left by a
+    crash names a pid since reused; /tmp lets anyone plant one, or a link to a real data
+    folder. Only a postmaster running in that very folder is stopped."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    victim = subprocess.Popen(["sleep", "300"])
+    try:
+        stale = tmp_path / "maillage-stale"
+        (stale / "pg").mkdir(parents=True)
+        (stale / OWNER_FILE).write_text(str(dead_pid()))
+        (stale / "pg" / "postmaster.pid").write_text(f"{victim.pid}\n/ailleurs\n")
+        elsewhere = tmp_path / "real-data"
+        elsewhere.mkdir()
+        (elsewhere / "postmaster.pid").write_text(f"{victim.pid}\n")
+        linked = tmp_path / "maillage-linked"
+        linked.mkdir()
+        (linked / OWNER_FILE).write_text(str(dead_pid()))
+        (linked / "pg").symlink_to(elsewhere)
+        planted = tmp_path / "maillage-planted"
+        planted.symlink_to(elsewhere)
+
+        removed = sweep_orphans()
+
+        assert sorted(removed) == [linked, stale]
+        assert victim.poll() is None  # still running
+        assert elsewhere.exists() and (elsewhere / "postmaster.pid").exists()
+        assert planted.is_symlink()  # someone else's name, left alone
+    finally:
+        victim.kill()
+        victim.wait()

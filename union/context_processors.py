@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import connection
+from django.utils.crypto import salted_hmac
 
 from tenants.services import portal_url
 
@@ -20,4 +21,16 @@ def platform(request):
         "membership": getattr(request, "membership", None),
         "schema_name": connection.schema_name,
         "portal_base_url": portal_url("", request) if is_member_host else "",
+        # Called only by the templates that read it (base.html): no session read otherwise.
+        "draft_owner": lambda: draft_owner(request),
     }
+
+
+def draft_owner(request) -> str:
+    """Whose drafts union/static/union/forms.js may put back on this page: an opaque mark of
+    the signed-in account ("" for nobody), so that on a shared computer what one person typed
+    before her session ended is never put into the form of whoever signs in next in the tab."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    return salted_hmac("union.forms.draft-owner", str(user.pk)).hexdigest()[:20]

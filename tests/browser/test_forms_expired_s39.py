@@ -11,8 +11,11 @@ says what the script keeps (union/static/union/forms.js).
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tenants.models import Membership
+from tenants.services import grant_membership
 from tests.browser.test_forms_once_s38 import (
     DIRECTOR,
     FORM,
@@ -24,7 +27,7 @@ from tests.browser.test_forms_once_s38 import (
     signed_in_on_form,
     stored,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.committed, pytest.mark.django_db]
 
@@ -106,3 +109,39 @@ def test_the_sign_in_page_says_what_was_typed_will_be_put_back(
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{member_url(live_server_port)}{FORM}")
     assert page.locator("#id_place").input_value() == "Mairie annexe"
+
+
+COLLEAGUE = "collegue@vaujours.test"
+
+
+def add_colleague(member) -> None:
+    grant_membership(member, COLLEAGUE, Membership.Role.AGENT, password=PASSWORD)
+
+
+def remove_colleague() -> None:
+    get_user_model().objects.filter(email=COLLEAGUE).delete()
+
+
+def test_on_a_shared_computer_the_next_person_does_not_get_the_draft(
+    page,
+    live_server_port,
+    committed_member,  # noqa: F811
+):
+    """Audit A30 #2: the director's session ended, she sent the form and left; a colleague
+    signing in with her own account in that tab got the director's text back."""
+    run_committed(add_colleague, committed_member)
+    try:
+        signed_in_on_form(page, live_server_port)
+        page.locator("#id_notes").fill("Situation de Mme X, à ne pas diffuser")
+        end_session()
+        page.get_by_role("button", name="Enregistrer").click()
+        page.wait_for_url(re.compile(r"/connexion/\?"))
+        page.get_by_label("Identifiant (adresse e-mail)").fill(COLLEAGUE)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(f"{member_url(live_server_port)}{FORM}")
+        assert page.locator("#id_notes").input_value() == ""
+        expect(page.locator("p.message").filter(has_text=RESTORED)).to_have_count(0)
+        assert "Situation de Mme X" not in stored(page)  # dropped, not kept for later
+    finally:
+        run_committed(remove_colleague)

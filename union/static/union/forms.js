@@ -19,7 +19,9 @@
       sessionStorage only, never localStorage: what people type is personal data (a person's
       situation, a séance's notes); sessionStorage belongs to this tab alone and is gone when
       the tab closes. Passwords, files and hidden fields (the CSRF token, a form's version) are
-      never kept, nor is the sign-in form.
+      never kept, nor is the sign-in form. A draft is put back only for the account that typed
+      it (body's data-draft-owner, an opaque mark): on a shared computer, whoever signs in next
+      in the tab does not get it.
    Without a script everything works as before. A file of its own: the site's policy runs no
    inline script (SECURE_CSP, script-src 'self'). */
 (function () {
@@ -246,10 +248,15 @@
     var address = addressOf(form, submitter);
     writeDraft(DRAFT_PREFIX + address, {
       state: SENT,
+      owner: currentOwner(),
       page: window.location.pathname + window.location.search,
       form: formsSentTo(addressOf(form)).indexOf(form),
       fields: fields
     });
+  }
+
+  function currentOwner() {
+    return document.body.getAttribute("data-draft-owner") || "";
   }
 
   function put(field, value) {
@@ -327,12 +334,17 @@
           draft.state = WAITING;
           writeDraft(key, draft);
         }
-        keptHere = true;
+        // Said only where it comes true: the sign-in leads back to the address the form was
+        // sent to, which shows the form again only when it is the form's own page (a button
+        // whose address takes only a POST answers with the 405 page).
+        keptHere = keptHere || !document.querySelector("form[data-sign-in]") ||
+          draft.page === address;
         return;
       }
       dropDraft(key);
       var formsPage = address === here || (draft && draft.page === here);
-      if (draft && waitedFor === null && draft.state === WAITING && formsPage) {
+      var sameOwner = draft && draft.owner === currentOwner();
+      if (draft && waitedFor === null && draft.state === WAITING && formsPage && sameOwner) {
         restore(address, draft);
       }
     });

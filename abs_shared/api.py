@@ -106,8 +106,14 @@ def _status():
     )
 
 
+# How every figure of the ABS answers is rounded (comparisons._number), as the pages round.
+ROUNDING = "4 décimales au plus, arrondi au plus proche (une demie vers le haut)"
+
+
 def _value():
-    return serializers.FloatField(allow_null=True, help_text="null si secret ou manquant")
+    return serializers.FloatField(
+        allow_null=True, help_text=f"null si secret ou manquant ; {ROUNDING}"
+    )
 
 
 class AbsCommuneRefSerializer(serializers.Serializer):
@@ -245,9 +251,12 @@ COMPARISON_OUT = inline_serializer(
                 "value": _value(),
                 "status": _status(),
                 "gap": serializers.FloatField(
-                    allow_null=True, help_text="Écart, dans l'unité de l'indicateur"
+                    allow_null=True, help_text=f"Écart, dans l'unité de l'indicateur ; {ROUNDING}"
                 ),
-                "ratio": serializers.FloatField(allow_null=True),
+                "ratio": serializers.FloatField(
+                    allow_null=True,
+                    help_text=f"Valeur divisée par celle du territoire ; {ROUNDING}",
+                ),
                 "source": serializers.CharField(),
             },
             many=True,

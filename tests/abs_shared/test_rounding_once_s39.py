@@ -88,3 +88,14 @@ def test_an_indicator_pages_export_writes_each_rank_with_its_total(portal, pool,
         "3 sur 4",
         "4 sur 4",
     }
+
+
+def test_a_change_since_the_previous_year_is_rounded_once(portal, db):
+    """Audit A30: 1 007 -> 1 079 is +7,14995 %; rounded to 4 decimals first (7,1500), the
+    portrait read « hausse de 7,2 % »."""
+    aubervilliers = pool_member(AUBERVILLIERS)
+    pool_value(aubervilliers, "MED", 2020, 1007)
+    pool_value(aubervilliers, "MED", 2021, 1079)
+    page = portal.get(f"/indicateurs/communes/{AUBERVILLIERS}/?annee=2021").content.decode()
+    assert "hausse\u00a0de\u00a07,1\u202f%" in page
+    assert "7,2\u202f%" not in page

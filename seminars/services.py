@@ -1757,14 +1757,18 @@ def _awaiting_change_notice(registration_ids: list[int]) -> set[int]:
     """Those of the registrations whose « Événement modifié » is queued and not yet sent."""
     if not uses_database_queue():
         return set()  # tasks run at once: nothing waits
+    return set(
+        _queued_change_notices(registration_ids).values_list("args_kwargs__args__0", flat=True)
+    )
+
+
+def _queued_change_notices(registration_ids):
     from django_tasks_db.models import DBTaskResult
 
-    return set(
-        DBTaskResult.objects.filter(
-            task_path=send_event_changed_email.module_path,
-            status="READY",
-            args_kwargs__args__0__in=registration_ids,
-        ).values_list("args_kwargs__args__0", flat=True)
+    return DBTaskResult.objects.filter(
+        task_path=send_event_changed_email.module_path,
+        status="READY",
+        args_kwargs__args__0__in=list(registration_ids),
     )
 
 
@@ -1796,6 +1800,9 @@ def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> in
         # The e-mail brings the personal link (to withdraw, should the new date not suit).
         Registration.objects.filter(pk__in=told).update(links_sent=F("links_sent") + 1)
         run_after = _change_notice_time(seminar)
+        if run_after is None and waiting:
+            # Moved to within a day: what waits goes now, with this change in it.
+            _queued_change_notices(waiting).update(run_after=timezone.now())
         for registration_id in told:
             enqueue_with_transaction(
                 send_event_changed_email, registration_id, before, run_after=run_after

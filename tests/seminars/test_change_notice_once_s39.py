@@ -114,3 +114,17 @@ def test_an_event_starting_within_a_day_is_told_at_once(queue):
     assert change_notices().ready().count() == 2
     run_ready_tasks()
     assert len(mail.outbox) == 2
+
+
+def test_an_event_moved_to_within_a_day_sends_what_waits_at_once(queue):
+    """Audit A30 #4: an e-mail queued 10 minutes out waited still after the event was moved to
+    start in three hours."""
+    seminar = published_event(days_ahead=20)
+    seminar = publish(seminar, venue_name="Bourse du travail")
+    assert change_notices().ready().count() == 0  # waiting
+    soon = timezone.now() + timedelta(hours=3)
+    publish(seminar, start=soon, end=soon + timedelta(hours=2))
+    assert change_notices().count() == 2  # the same e-mails, not two more
+    run_ready_tasks()
+    assert len(mail.outbox) == 2
+    assert "Bourse du travail" in mail.outbox[0].body  # both changes in it

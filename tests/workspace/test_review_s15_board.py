@@ -317,13 +317,14 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
     make_board(montreuil)
     with schema_context(montreuil.schema_name):
         BoardMember.objects.filter(last_name="Maire").update(first_name="Montreuillois")
-    viewer = member_client(bondy, make_person(bondy, "lecture@bondy.test", "viewer"))
+    # An agent: « lecture seule » exports it without the addresses (test_board_contacts_s39).
+    agent = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
 
-    board = soup_of(viewer.get("/conseil/"))
+    board = soup_of(agent.get("/conseil/"))
     assert board.find("a", href=f"/conseil/mandats/{current.pk}/export.xlsx") is not None
     assert board.find("a", href=f"/conseil/mandats/{current.pk}/export.csv") is not None
 
-    response = viewer.get(f"/conseil/mandats/{old.pk}/export.xlsx")
+    response = agent.get(f"/conseil/mandats/{old.pk}/export.xlsx")
     assert response.status_code == 200
     assert "conseil-administration-bondy-2014-2020.xlsx" in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -372,7 +373,7 @@ def test_the_board_is_exported_as_xlsx_and_csv_and_read_back(two_members):
     assert sheet["G3"].number_format == "DD/MM/YYYY"
 
     # The current board, from /conseil/ (no id needed), as CSV for French Excel.
-    response = viewer.get("/conseil/export.csv")
+    response = agent.get("/conseil/export.csv")
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Nom", "Prénom", "Qualité", "Fonction"]

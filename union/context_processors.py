@@ -33,4 +33,4 @@ def draft_owner(request) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    return salted_hmac("union.forms.draft-owner", str(user.pk)).hexdigest()[:20]
+    return salted_hmac("union.forms.draft-owner", str(user.pk), algorithm="sha256").hexdigest()[:20]

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
@@ -45,7 +45,7 @@ from seminars.tasks import (
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
-from union.formats import french_number, plural
+from union.formats import french_number, french_time, plural
 from union.insert import insert_new
 from union.services import ensure_section_page
 from union.slugs import first_free
@@ -1769,6 +1769,27 @@ def _queued_change_notices(registration_ids):
         task_path=send_event_changed_email.module_path,
         status="READY",
         args_kwargs__args__0__in=list(registration_ids),
+    )
+
+
+def change_notice_sentence(seminar: SeminarPage) -> str:
+    """What the organiser is told after publishing, while « Événement modifié » waits: when
+    it goes, to how many, and that a correction published meanwhile joins it. "" when none
+    waits (nothing moved, or tasks run at once)."""
+    if not uses_database_queue():
+        return ""
+    ids = list(cancellation_recipients(seminar).values_list("pk", flat=True))
+    waiting = _queued_change_notices(ids)
+    count = waiting.count()
+    if not count:
+        return ""
+    people = plural(count, "personne inscrite", "personnes inscrites")
+    goes = waiting.aggregate(latest=Max("run_after"))["latest"]
+    if goes is None or goes <= timezone.now():
+        return f"« Événement modifié » part maintenant à {people}."
+    return (
+        f"« Événement modifié » partira à {french_time(timezone.localtime(goes))} à "
+        f"{people} : une correction publiée d'ici là sera dans le même e-mail."
     )
 
 

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from seminars import admin_views, door_views
 from seminars.door_access import can_staff_door, door_only, events_in_window
 from seminars.models import SeminarPage
-from seminars.services import deletion_refusal, unpublish_refusal
+from seminars.services import change_notice_sentence, deletion_refusal, unpublish_refusal
 
 
 class OrganiserMenuItem(MenuItem):
@@ -228,3 +228,12 @@ def keep_events_with_registrations_in_bulk(request, action_type, objects, action
         messages.error(request, refusal)
         return redirect(action_class_instance.next_url)
     return None
+
+
+@hooks.register("after_publish_page")
+def say_when_registrants_are_told(request, page):
+    """After publishing a new date, time or place: when « Événement modifié » goes, so that
+    the organiser neither writes to them meanwhile nor wonders whether they were told."""
+    specific = page.specific
+    if isinstance(specific, SeminarPage) and (sentence := change_notice_sentence(specific)):
+        messages.info(request, sentence)

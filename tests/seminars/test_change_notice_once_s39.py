@@ -4,6 +4,7 @@ CHANGE_NOTICE_WAIT after a publication; a person whose e-mail still waits gets n
 and the one she gets says everything that moved since (it is written when it goes). A change
 moved back before it goes sends nothing; an event that starts within a day is told at once."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from seminars.tasks import send_event_changed_email
 from tests.seminars.conftest import make_seminar, person
 from tests.seminars.test_task_queue import make_worker
 from tests.union.test_queued_email_s17 import QUEUE, queued_mailers
+from union.formats import french_time
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,22 @@ def test_an_event_moved_to_within_a_day_sends_what_waits_at_once(queue):
     run_ready_tasks()
     assert len(mail.outbox) == 2
     assert "Bourse du travail" in mail.outbox[0].body  # both changes in it
+
+
+def test_the_organiser_is_told_when_the_email_goes(queue, organiser_client):
+    """Audit A30 #5: after publishing, only « publiée »; the organiser could not tell that the
+    e-mail waits, nor when it goes."""
+    from tests.seminars.test_review_s19_admin import event_form
+
+    seminar = published_event(days_ahead=20)
+    later = seminar.start + timedelta(hours=1)
+    form = event_form(seminar.title, later, later + timedelta(hours=7), seminar.seats, [])
+    response = organiser_client.post(f"/admin/pages/{seminar.pk}/edit/", form, follow=True)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode()).replace(NBSP, " ")
+    (notice,) = change_notices().values_list("run_after", flat=True)[:1]
+    goes = french_time(timezone.localtime(notice)).replace(NBSP, " ")
+    assert (
+        f"« Événement modifié » partira à {goes} à 2 personnes "
+        "inscrites : une correction publiée d'ici là sera dans le même e-mail." in page
+    )

@@ -17,20 +17,14 @@ from seminars.services import CHANGE_NOTICE_WAIT, register_person
 from seminars.tasks import send_event_changed_email
 from tests.seminars.conftest import make_seminar, person
 from tests.seminars.test_task_queue import make_worker
-from tests.union.test_queued_email_s17 import QUEUE, queued_mailers
+from tests.union.test_queued_email_s17 import queue  # noqa: F401 (fixture: production's queue)
 from union.formats import french_time
 from union.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+# Production's queue (PostgreSQL) for every test: only there does an e-mail wait.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queue")]
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def queue(settings):
-    settings.TASKS = QUEUE
-    settings.MAILERS = queued_mailers()
-    return settings
 
 
 def published_event(days_ahead: float) -> SeminarPage:
@@ -68,7 +62,7 @@ def time_passes() -> None:
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
 
 
-def test_two_corrections_in_a_row_make_one_email_that_says_both(queue):
+def test_two_corrections_in_a_row_make_one_email_that_says_both():
     seminar = published_event(days_ahead=20)
     later = seminar.start + timedelta(hours=1)
     seminar = publish(seminar, start=later, end=later + timedelta(hours=7))
@@ -101,7 +95,7 @@ def test_two_corrections_in_a_row_make_one_email_that_says_both(queue):
     assert change_notices().filter(status="READY").count() == 2
 
 
-def test_a_change_moved_back_before_the_email_goes_sends_nothing(queue):
+def test_a_change_moved_back_before_the_email_goes_sends_nothing():
     seminar = published_event(days_ahead=20)
     seminar = publish(seminar, venue_name="Bourse du travail")
     publish(seminar, venue_name="Salle des fêtes")
@@ -110,7 +104,7 @@ def test_a_change_moved_back_before_the_email_goes_sends_nothing(queue):
     assert mail.outbox == []
 
 
-def test_an_event_starting_within_a_day_is_told_at_once(queue):
+def test_an_event_starting_within_a_day_is_told_at_once():
     seminar = published_event(days_ahead=0.5)
     publish(seminar, venue_name="Bourse du travail")
     assert change_notices().ready().count() == 2
@@ -118,7 +112,7 @@ def test_an_event_starting_within_a_day_is_told_at_once(queue):
     assert len(mail.outbox) == 2
 
 
-def test_an_event_moved_to_within_a_day_sends_what_waits_at_once(queue):
+def test_an_event_moved_to_within_a_day_sends_what_waits_at_once():
     """Audit A30 #4: an e-mail queued 10 minutes out waited still after the event was moved to
     start in three hours."""
     seminar = published_event(days_ahead=20)
@@ -132,7 +126,7 @@ def test_an_event_moved_to_within_a_day_sends_what_waits_at_once(queue):
     assert "Bourse du travail" in mail.outbox[0].body  # both changes in it
 
 
-def test_the_organiser_is_told_when_the_email_goes(queue, organiser_client):
+def test_the_organiser_is_told_when_the_email_goes(organiser_client):
     """Audit A30 #5: after publishing, only « publiée »; the organiser could not tell that the
     e-mail waits, nor when it goes."""
     from tests.seminars.test_review_s19_admin import event_form

@@ -509,11 +509,12 @@ def serialize_message(message: EmailMessage) -> dict:
     EmailMessage, an EmailMultiAlternatives or an EmailWithInlineImages: another subclass's own
     behaviour would not survive (the platform has none)."""
     headers = {str(name): str(value) for name, value in message.extra_headers.items()}
-    if "date" not in {name.lower() for name in headers}:
+    given = {name.lower() for name in headers}  # a header's name is read in any case
+    if "date" not in given:
         # The moment it was written, not the moment a retry got it through.
         zone = timezone.get_current_timezone() if settings.EMAIL_USE_LOCALTIME else UTC
         headers["Date"] = format_datetime(datetime.now(zone))
-    if "message-id" not in {name.lower() for name in headers}:
+    if "message-id" not in given:
         # Django's would name this machine (socket.getfqdn: an internal host name) and change at
         # each retry; written once here, under the platform's domain, a retry of a message that
         # was in fact delivered (« probablement remis ») carries the same identifier, which mail

@@ -12,6 +12,7 @@ screenshot of a page shown is mostly the white sheet; of a blocked one, the view
 """
 
 import io
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -71,13 +72,21 @@ def pdfs():
     run_committed(remove_data, data)
 
 
+def white_share(page) -> float:
+    """The share of the tab's pixels that are white."""
+    sheet = Image.open(io.BytesIO(page.screenshot())).convert("L")
+    pixels = sheet.get_flattened_data() if hasattr(sheet, "get_flattened_data") else sheet.getdata()
+    return sum(1 for value in pixels if value > 240) / (sheet.width * sheet.height)
+
+
 def shown_in_the_viewer(page, url: str, console: list[str]) -> dict:
     """Open `url` in a tab and say what Chromium did with it."""
     response = page.goto(url)
-    page.wait_for_timeout(1500)  # the viewer draws the sheet after the navigation
-    sheet = Image.open(io.BytesIO(page.screenshot())).convert("L")
-    pixels = sheet.get_flattened_data() if hasattr(sheet, "get_flattened_data") else sheet.getdata()
-    white = sum(1 for value in pixels if value > 240) / (sheet.width * sheet.height)
+    # The viewer draws the sheet some time after the navigation, later under a loaded machine:
+    # look again until the sheet shows, for at most 30 seconds. A blocked viewer stays grey.
+    deadline = time.monotonic() + 30
+    while (white := white_share(page)) <= 0.3 and time.monotonic() < deadline:
+        page.wait_for_timeout(500)
     return {
         "headers": response.all_headers(),
         "viewer": any(frame.url.startswith(VIEWER) for frame in page.frames),

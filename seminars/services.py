@@ -483,6 +483,11 @@ def _register(
                     "confirmed" if status == Status.CONFIRMED else "waitlisted",
                     counted=created,
                 )
+                if previous == Status.CANCELLED:
+                    # She registered again on the event as it is now, which her new e-mail and
+                    # its .ics say: a change published before would tell her of a date she
+                    # already has (audit A30 #8).
+                    _queued_change_notices([registration.pk]).delete()
             elif source in UNSEEN_SOURCES:
                 queue_public_notice(registration, updated_kind(kept))
             else:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from seminars.models import SeminarPage
-from seminars.services import CHANGE_NOTICE_WAIT, register_person
+from seminars.services import CHANGE_NOTICE_WAIT, cancel_registration, register_person
 from seminars.tasks import send_event_changed_email
 from tests.seminars.conftest import make_seminar, person
 from tests.seminars.test_task_queue import make_worker
@@ -143,3 +143,20 @@ def test_the_organiser_is_told_when_the_email_goes(organiser_client):
         f"« Événement modifié » partira à {goes} à 2 personnes "
         "inscrites : une correction publiée d'ici là sera dans le même e-mail." in page
     )
+
+
+def test_someone_who_registers_again_meanwhile_is_not_told_of_what_her_confirmation_says():
+    """Audit A30 #8: cancelled and registered again while « Événement modifié » waited, she got
+    it after her new confirmation, of a place she had just registered for."""
+    seminar = published_event(days_ahead=20)
+    seminar = publish(seminar, venue_name="Bourse du travail")
+    registration = seminar.registrations.get(email="personne1@exemple.fr")
+    cancel_registration(registration)
+    register_person(seminar, person(1, nom="Zola"))
+    time_passes()
+    run_ready_tasks()
+    hers = [message.subject for message in mail.outbox if message.to == ["personne1@exemple.fr"]]
+    assert any(subject.startswith("Inscription confirmée") for subject in hers), hers
+    assert [message.to[0] for message in mail.outbox if "modifié" in message.subject] == [
+        "personne2@exemple.fr"
+    ]

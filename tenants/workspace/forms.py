@@ -36,6 +36,7 @@ from tenants.workspace.models import (
     MeetingAttendance,
     Profile,
     Service,
+    validate_postal_code,
 )
 from tenants.workspace.services import (
     BOARD_MEMBER_FIELDS,
@@ -169,8 +170,9 @@ class ProfileForm(CarriesVersion, forms.ModelForm):
 
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
-        if code and not (code.isdigit() and len(code) == 5):
-            raise forms.ValidationError("Le code postal compte cinq chiffres.")
+        if code:
+            # The board members' rule: five digits 0 to 9 (isdigit took « ² » for one).
+            validate_postal_code(code)
         return code
 
 

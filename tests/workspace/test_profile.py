@@ -99,3 +99,14 @@ def test_profile_api(bondy, clients):
         content_type="application/json",
     )
     assert bad.status_code == 400 and "deux fois" in str(bad.json())
+
+
+def test_a_postal_code_is_five_digits_0_to_9(bondy, clients):
+    """The profile took « 9314² » (str.isdigit counts « ² » as a digit): it would have been
+    published in the directory. The board members' rule now, digits 0 to 9."""
+    response = clients["agent"].post("/profil/modifier/", {**PROFILE_POST, "postal_code": "9314²"})
+    assert response.status_code == 200
+    assert "Le code postal compte cinq chiffres." in response.content.decode()
+    assert 'value="9314²"' in response.content.decode()
+    with schema_context(bondy.schema_name):
+        assert Profile.objects.get().postal_code == "93140"

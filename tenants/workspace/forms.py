@@ -171,7 +171,7 @@ class ProfileForm(CarriesVersion, forms.ModelForm):
     def clean_postal_code(self):
         code = self.cleaned_data["postal_code"].strip()
         if code:
-            # The board members' rule: five digits 0 to 9 (isdigit took « ² » for one).
+            # The board members' rule: five digits 0 to 9 (isdigit took « ² » for one).
             validate_postal_code(code)
         return code
 

@@ -146,7 +146,7 @@ def test_the_organiser_is_told_when_the_email_goes(organiser_client):
 
 
 def test_someone_who_registers_again_meanwhile_is_not_told_of_what_her_confirmation_says():
-    """Audit A30 #8: cancelled and registered again while « Événement modifié » waited, she got
+    """Audit A30 #8: cancelled and registered again while « Événement modifié » waited, she got
     it after her new confirmation, of a place she had just registered for."""
     seminar = published_event(days_ahead=20)
     seminar = publish(seminar, venue_name="Bourse du travail")

@@ -102,7 +102,7 @@ def test_profile_api(bondy, clients):
 
 
 def test_a_postal_code_is_five_digits_0_to_9(bondy, clients):
-    """The profile took « 9314² » (str.isdigit counts « ² » as a digit): it would have been
+    """The profile took « 9314² » (str.isdigit counts « ² » as a digit): it would have been
     published in the directory. The board members' rule now, digits 0 to 9."""
     response = clients["agent"].post("/profil/modifier/", {**PROFILE_POST, "postal_code": "9314²"})
     assert response.status_code == 200

@@ -667,6 +667,8 @@ def meeting_detail(request, pk: int):
     rows = {row.board_member_id: row for row in meeting.attendance.select_related("proxy_holder")}
     labels = board_authorities(request.tenant).seat_labels
     in_office = meetings.members_in_office(meeting.date)
+    letters = _letters_without_email(meeting)
+    sees_contacts = sees_board_contacts(request)
     return render(
         request,
         "workspace/meeting.html",
@@ -685,8 +687,11 @@ def meeting_detail(request, pk: int):
             # proof of the convocation is the CCAS's; the addresses, as on the board page, to
             # those who convene.
             "sendings": meeting.convocation_sendings.all(),
-            "sees_contacts": sees_board_contacts(request),
-            "without_address": [member for member in in_office if not member.email],
+            "sees_contacts": sees_contacts,
+            # The letters « sans adresse » prints (not the président(e)'s: she convenes).
+            "without_address": letters,
+            # Whose envelope is to write by hand; « lecture seule » prints names alone.
+            "postal_note": convocation_pdf.postal_note(letters) if sees_contacts else "",
             **_roles(request),
         },
     )
@@ -782,6 +787,7 @@ def meeting_convene(request, pk: int):
             messages.success(request, _convened_message(sent, meeting))
             return HttpResponseRedirect(back)
     convened, unreachable = meetings.convocation_recipients(meeting)
+    letters = _letters_without_email(meeting)
     reply_to = meetings.convocation_reply_to(request.user)
     preview = meetings.convocation_context(
         request.tenant, meeting, form["message"].value() or "", reply_to
@@ -804,11 +810,8 @@ def meeting_convene(request, pk: int):
             "explanatory_report": preview["explanatory_report"],
             # The letters to print for those without an e-mail address: how many carry the
             # addressee's postal address, whose envelope is to write by hand.
-            "postal_note": convocation_pdf.postal_note(
-                convocation_pdf.letter_addressees(
-                    meetings.members_in_office(meeting.date), without_address=True
-                )
-            ),
+            "letters": letters,
+            "postal_note": convocation_pdf.postal_note(letters),
             "sent_on": meetings.sent_on(meeting),
             "back": back,
         },
@@ -868,14 +871,23 @@ def _convened_message(sent: meetings.Convocation, meeting: BoardMeeting) -> str:
             " « Convocation adressée le » est renseignée : "
             f"{long_date(timezone.localdate(), weekday=False)}."
         )
-    if sent.unreachable:
+    if letters := _letters_without_email(meeting):
         return format_html(
-            '{} <a href="{}" download>{}</a>',
+            '{} <a href="{}" download>{}</a>. {}',
             text,
             f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1",
             "Convocations à imprimer pour les membres sans adresse (PDF)",
+            convocation_pdf.postal_note(letters),
         )
     return text
+
+
+def _letters_without_email(meeting: BoardMeeting) -> list[BoardMember]:
+    """Whom « Convocations à imprimer » writes to for the members without an e-mail address:
+    the président(e) without one is not among them (she convenes), so that no link leads to
+    an empty PDF."""
+    in_office = meetings.members_in_office(meeting.date)
+    return convocation_pdf.letter_addressees(in_office, without_address=True)
 
 
 @director_required

@@ -6,6 +6,7 @@ its top 45 to 50 mm from the page's top), so that a letter is printed, folded an
 Bondy's and Montreuil's schemas number their board members alike: each space reads its own."""
 
 import csv
+import html
 import io
 import zipfile
 
@@ -21,6 +22,7 @@ from tests.conftest import make_member, make_person, member_client, plain
 from tests.workspace.conftest import make_board
 from tests.workspace.test_board_convocation_s37 import (
     board_with_addresses,
+    send,
     text_of,
     upcoming_meeting,
 )
@@ -341,6 +343,47 @@ def test_the_convene_page_says_how_many_letters_carry_an_address(bondy, director
         )
     page = text_of(director.get(url))
     assert "Les 2 lettres portent l'adresse postale du destinataire" in page
+
+
+def test_the_seance_page_and_the_message_after_sending_say_it_too(
+    bondy, director, django_capture_on_commit_callbacks
+):
+    """Noticed in session 39: only « Envoyer la convocation » said which envelopes to write by
+    hand; the séance's page, where the letters are printed again, and the message after
+    sending did not. « Lecture seule » prints names alone: not told of addresses."""
+    board_with_addresses(bondy, "bondy.fr")
+    give_address(bondy, "Asso3")
+    meeting = upcoming_meeting(bondy)
+    note = "La lettre porte l'adresse postale du destinataire (enveloppe à fenêtre)."
+    assert note in text_of(director.get(f"/conseil/seances/{meeting.pk}/"))
+    viewer = member_client(bondy, make_person(bondy, "vue@bondy.test", Membership.Role.VIEWER))
+    seance = text_of(viewer.get(f"/conseil/seances/{meeting.pk}/"))
+    assert "sans adresse électronique (PDF, 1)" in seance and "enveloppe" not in seance
+    response = send(director, meeting, django_capture_on_commit_callbacks)
+    message = html.unescape(response.content.decode())
+    assert f"Convocations à imprimer pour les membres sans adresse (PDF)</a>. {note}" in message
+
+
+def test_no_letter_is_offered_when_only_the_president_has_no_email(
+    bondy, director, django_capture_on_commit_callbacks
+):
+    """The président(e) convenes and gets no letter: the links to the letters « sans adresse »
+    led to a PDF that did not exist (404) when she was the only one without an e-mail."""
+    board_with_addresses(bondy, "bondy.fr")
+    with schema_context(bondy.schema_name):
+        BoardMember.objects.filter(last_name="Asso3").update(email="nomme3@bondy.fr")
+        BoardMember.objects.filter(seat=BoardMember.Seat.PRESIDENT).update(email="")
+    meeting = upcoming_meeting(bondy)
+    assert (
+        director.get(f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1").status_code
+        == 404
+    )
+    for url in (f"/conseil/seances/{meeting.pk}/", f"/conseil/seances/{meeting.pk}/convoquer/"):
+        assert "sans_adresse=1" not in director.get(url).content.decode(), url
+    response = send(director, meeting, django_capture_on_commit_callbacks)
+    page = text_of(response)
+    assert "à convoquer par un autre moyen : Stéphane Maire." in page
+    assert "Convocations à imprimer pour les membres sans adresse" not in page
 
 
 def test_the_demo_gives_some_members_without_email_an_address_in_their_commune(bondy, montreuil):

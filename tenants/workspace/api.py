@@ -490,6 +490,12 @@ MEETING_SCHEMA = inline_serializer(
             help_text="Heure de la séance, « HH:MM » (18:30), heure locale de l'union ; null si elle "
             "n'est pas saisie",
         ),
+        "end_time": serializers.RegexField(
+            r"^\d{2}:\d{2}$",
+            allow_null=True,
+            help_text="Heure de fin prévue, « HH:MM » comme `time` ; null si elle n'est pas "
+            "saisie (le rendez-vous .ics de la convocation dure alors deux heures)",
+        ),
         "place": serializers.CharField(),
         "convened_on": serializers.DateField(allow_null=True),
         "reconvened": serializers.BooleanField(),
@@ -534,6 +540,7 @@ def _meeting(meeting, quorum) -> dict:
         "id": meeting.pk,
         "date": meeting.date.isoformat(),
         "time": meeting.time.strftime("%H:%M") if meeting.time else None,
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
         "place": meeting.place,
         "convened_on": meeting.convened_on.isoformat() if meeting.convened_on else None,
         "reconvened": meeting.reconvened,

@@ -395,6 +395,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
         [
             "Date",
             "Heure",
+            "Heure de fin prévue",
             "Lieu",
             "Convocation adressée le",
             "Nouvelle convocation",
@@ -411,6 +412,7 @@ def _add_meetings(writer: ArchiveWriter) -> None:
             [
                 _dmy(meeting.date),
                 meeting.time.strftime("%H:%M") if meeting.time else "",
+                meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
                 meeting.place,
                 _dmy(meeting.convened_on),
                 _yes(meeting.reconvened),

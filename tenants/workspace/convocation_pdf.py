@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
 
+from tenants.workspace import meetings
 from tenants.workspace.models import BoardMeeting, BoardMember, Profile
 from union.formats import french_list, plural
 
@@ -206,7 +207,7 @@ def letters_pdf(
     address = ParagraphStyle("LetterAddress", parent=body, leading=13, spaceBefore=0, spaceAfter=0)
     item = ParagraphStyle("LetterItem", parent=body, leftIndent=0.8 * cm, firstLineIndent=-0.5 * cm)
 
-    hour = "" if meeting.time else " (l'heure vous sera précisée)"
+    hour = meetings.expected_end(meeting) if meeting.time else " (l'heure vous sera précisée)"
     place = escape(meeting.place.strip()) or "à préciser"
     agenda = meeting.agenda_items
     answer = "Merci de prévenir"

@@ -266,6 +266,7 @@ def _meetings(member: MemberCCAS) -> None:
         values = {
             "date": day,
             "time": time(18, 30),
+            "end_time": time(20, 30),
             "place": "Salle du conseil, hôtel de ville",
             "convened_on": day - timedelta(days=7),
             "reconvened": reconvened,

@@ -629,6 +629,7 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "time": TimeInput(),
+            "end_time": TimeInput(),
             "convened_on": DateInput(),
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -723,10 +724,23 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         day, convened_on = data.get("date"), data.get("convened_on")
         if day and convened_on and convened_on > day:
             self.add_error("convened_on", "La convocation est adressée avant la séance.")
+        if error := end_time_error(data.get("time"), data.get("end_time")):
+            self.add_error("end_time", error)
         names = {member.pk: member.full_name for member in self.members}
         for pk, message in attendance_errors(self.attendance(), names).items():
             self.add_error(f"proxy_{pk}", message)
         return data
+
+
+def end_time_error(start, end) -> str:
+    """Why a séance's end time is refused, in French, or ""."""
+    if end is None:
+        return ""
+    if start is None:
+        return "Indiquez d'abord l'heure de la séance : la fin se compte à partir d'elle."
+    if end <= start:
+        return "L'heure de fin suit l'heure de la séance (une séance se tient dans la journée)."
+    return ""
 
 
 # The convocation's cap (meetings.MAX_CONVOCATION_ATTACHMENTS_BYTES) as the page says it.

@@ -34,7 +34,7 @@ from tenants.workspace.models import (
 from tenants.workspace.tasks import send_board_convocation
 from tenants.workspace.uploads import content_type_for
 from union.audit import record_audit
-from union.formats import french_list, long_date, plural
+from union.formats import french_list, french_time, long_date, plural
 from union.mail import templated_message
 from union.task_queue import enqueue_with_transaction
 
@@ -352,6 +352,13 @@ def meeting_heading(meeting: BoardMeeting) -> str:
     return f"Séance du {meeting_when(meeting)}"
 
 
+def expected_end(meeting: BoardMeeting) -> str:
+    """ " (fin prévue à 20 h 30)" after meeting_when in the convocations, "" without one."""
+    if meeting.time is None or meeting.end_time is None:
+        return ""
+    return f" (fin prévue à {french_time(meeting.end_time)})"
+
+
 def meeting_when(meeting: BoardMeeting) -> str:
     """ "mardi 10 mars 2026", and the hour when it is known."""
     if meeting.time is None:
@@ -447,6 +454,7 @@ def convocation_context(member, meeting: BoardMeeting, message: str, reply_to: s
         "member_name": member.name,
         "heading": meeting_heading(meeting),
         "when": meeting_when(meeting),
+        "until": expected_end(meeting),
         "meeting": meeting,
         "agenda": meeting.agenda_items,
         "message": message.strip(),
@@ -594,8 +602,8 @@ def sent_on(meeting: BoardMeeting) -> str:
     return long_date(meeting.convocation_sent_at, time=True) if meeting.convocation_sent_at else ""
 
 
-# A séance's length is not recorded: the calendar's event lasts this long, for the time to show
-# as taken.
+# A séance without an end time (BoardMeeting.end_time): the calendar's event lasts this long,
+# for the time to show as taken.
 CALENDAR_EVENT_LENGTH = timedelta(hours=2)
 
 
@@ -620,8 +628,13 @@ def convocation_ics(member, meeting: BoardMeeting, reply_to: str) -> bytes:
         # In UTC, as the events' files (seminars.ics): a TZID needs its VTIMEZONE, which
         # Outlook requires and a zone named by TIME_ZONE may not have in every calendar.
         start = timezone.make_aware(datetime.combine(meeting.date, meeting.time)).astimezone(UTC)
+        end = start + CALENDAR_EVENT_LENGTH
+        if meeting.end_time is not None:
+            end = timezone.make_aware(datetime.combine(meeting.date, meeting.end_time)).astimezone(
+                UTC
+            )
         event.add("dtstart", start)
-        event.add("dtend", start + CALENDAR_EVENT_LENGTH)
+        event.add("dtend", end)
     event.add("summary", f"Conseil d'administration du {member.name}")
     if meeting.place:
         event.add("location", meeting.place)

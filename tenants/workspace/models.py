@@ -420,6 +420,14 @@ class BoardMeeting(models.Model):
 
     date = models.DateField("date de la séance")
     time = models.TimeField("heure", null=True, blank=True)
+    # Its length goes to the members' calendars (the convocation's .ics); without it, two hours.
+    end_time = models.TimeField(
+        "heure de fin prévue",
+        null=True,
+        blank=True,
+        help_text="Facultative : elle figure sur la convocation et dans l'agenda des membres "
+        "(deux heures sans elle).",
+    )
     place = models.CharField("lieu", max_length=200, blank=True)
     convened_on = models.DateField("convocation adressée le", null=True, blank=True)
     reconvened = models.BooleanField(

@@ -77,6 +77,7 @@ BOARD_MEMBER_FIELDS = (
 MEETING_FIELDS = (
     "date",
     "time",
+    "end_time",
     "place",
     "convened_on",
     "reconvened",

@@ -290,8 +290,8 @@ def test_the_archive_of_a_member_holds_its_seances_and_presences_only(two_member
     seances = archive.read("conseil/seances.csv").decode("utf-8-sig")
     assert "Ordre de Montreuil" in seances and "Secret de Bondy" not in seances
     rows = list(csv.reader(io.StringIO(seances), delimiter=";"))
-    assert rows[1][:3] == ["06/10/2026", "18:30", "Salle du conseil"]
-    assert rows[1][7].startswith("Présences à compléter")
+    assert rows[1][:4] == ["06/10/2026", "18:30", "", "Salle du conseil"]  # no end time typed
+    assert rows[1][8].startswith("Présences à compléter")
     presences = list(
         csv.reader(
             io.StringIO(archive.read("conseil/presences.csv").decode("utf-8-sig")), delimiter=";"

@@ -667,7 +667,7 @@ def meeting_detail(request, pk: int):
     rows = {row.board_member_id: row for row in meeting.attendance.select_related("proxy_holder")}
     labels = board_authorities(request.tenant).seat_labels
     in_office = meetings.members_in_office(meeting.date)
-    letters = _letters_without_email(meeting)
+    letters = convocation_pdf.letter_addressees(in_office, without_address=True)
     sees_contacts = sees_board_contacts(request)
     return render(
         request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from tenants.models import Membership
+from tenants.workspace import convocation_pdf
 from tenants.workspace.activity import (
     FIRST_ACTIVITY_YEAR,
     TooLarge,
@@ -766,7 +767,10 @@ class PaperConvocationForm(forms.Form):
         self.members = {member.pk: member for member in members}
         field = self.fields["convened"]
         field.choices = [(member.pk, member.full_name) for member in members]
-        field.initial = [member.pk for member in members if not member.email]
+        # Those the letters « sans adresse » go to: not the président(e), who convenes.
+        field.initial = [
+            member.pk for member in convocation_pdf.letter_addressees(members, without_address=True)
+        ]
 
     def chosen_members(self) -> list[BoardMember]:
         return [self.members[pk] for pk in self.cleaned_data["convened"]]

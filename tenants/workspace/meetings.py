@@ -392,9 +392,13 @@ class Convocation:
 
 def convocation_recipients(meeting: BoardMeeting) -> tuple[list[BoardMember], list[BoardMember]]:
     """The members in office on the séance's day (members_in_office): those with an address,
-    who receive the convocation, and those without one."""
+    who receive the convocation, and those without one to convene by other means, to whom the
+    letters « sans adresse » go: not the président(e), who convenes."""
+    from tenants.workspace import convocation_pdf
+
     in_office = members_in_office(meeting.date)
-    return [m for m in in_office if m.email], [m for m in in_office if not m.email]
+    otherwise = convocation_pdf.letter_addressees(in_office, without_address=True)
+    return [m for m in in_office if m.email], otherwise
 
 
 def convocation_reply_to(actor) -> str:

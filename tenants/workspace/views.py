@@ -787,7 +787,6 @@ def meeting_convene(request, pk: int):
             messages.success(request, _convened_message(sent, meeting))
             return HttpResponseRedirect(back)
     convened, unreachable = meetings.convocation_recipients(meeting)
-    letters = _letters_without_email(meeting)
     reply_to = meetings.convocation_reply_to(request.user)
     preview = meetings.convocation_context(
         request.tenant, meeting, form["message"].value() or "", reply_to
@@ -810,8 +809,7 @@ def meeting_convene(request, pk: int):
             "explanatory_report": preview["explanatory_report"],
             # The letters to print for those without an e-mail address: how many carry the
             # addressee's postal address, whose envelope is to write by hand.
-            "letters": letters,
-            "postal_note": convocation_pdf.postal_note(letters),
+            "postal_note": convocation_pdf.postal_note(unreachable),
             "sent_on": meetings.sent_on(meeting),
             "back": back,
         },
@@ -871,23 +869,15 @@ def _convened_message(sent: meetings.Convocation, meeting: BoardMeeting) -> str:
             " « Convocation adressée le » est renseignée : "
             f"{long_date(timezone.localdate(), weekday=False)}."
         )
-    if letters := _letters_without_email(meeting):
+    if sent.unreachable:
         return format_html(
             '{} <a href="{}" download>{}</a>. {}',
             text,
             f"/conseil/seances/{meeting.pk}/convocations.pdf?sans_adresse=1",
             "Convocations à imprimer pour les membres sans adresse (PDF)",
-            convocation_pdf.postal_note(letters),
+            convocation_pdf.postal_note(sent.unreachable),
         )
     return text
-
-
-def _letters_without_email(meeting: BoardMeeting) -> list[BoardMember]:
-    """Whom « Convocations à imprimer » writes to for the members without an e-mail address:
-    the président(e) without one is not among them (she convenes), so that no link leads to
-    an empty PDF."""
-    in_office = meetings.members_in_office(meeting.date)
-    return convocation_pdf.letter_addressees(in_office, without_address=True)
 
 
 @director_required

@@ -368,7 +368,9 @@ def test_no_letter_is_offered_when_only_the_president_has_no_email(
     bondy, director, django_capture_on_commit_callbacks
 ):
     """The président(e) convenes and gets no letter: the links to the letters « sans adresse »
-    led to a PDF that did not exist (404) when she was the only one without an e-mail."""
+    led to a PDF that did not exist (404) when she was the only one without an e-mail, and she
+    was listed « à convoquer par un autre moyen » (on the sending page, after sending, in the
+    record of the sending, checked beforehand on « Noter la convocation papier »)."""
     board_with_addresses(bondy, "bondy.fr")
     with schema_context(bondy.schema_name):
         BoardMember.objects.filter(last_name="Asso3").update(email="nomme3@bondy.fr")
@@ -379,11 +381,20 @@ def test_no_letter_is_offered_when_only_the_president_has_no_email(
         == 404
     )
     for url in (f"/conseil/seances/{meeting.pk}/", f"/conseil/seances/{meeting.pk}/convoquer/"):
-        assert "sans_adresse=1" not in director.get(url).content.decode(), url
+        page = director.get(url).content.decode()
+        assert "sans_adresse=1" not in page and "autre moyen" not in page, url
     response = send(director, meeting, django_capture_on_commit_callbacks)
     page = text_of(response)
-    assert "à convoquer par un autre moyen : Stéphane Maire." in page
+    assert "Convocation envoyée par courriel à 6 membres du conseil." in page, page
+    assert "Sans adresse électronique" not in page
+    assert "À convoquer par un autre moyen (0) personne" in page  # the sending's record
     assert "Convocations à imprimer pour les membres sans adresse" not in page
+    with schema_context(bondy.schema_name):
+        assert meeting.convocation_sendings.get().to_convene_otherwise == []
+    paper = BeautifulSoup(
+        director.get(f"/conseil/seances/{meeting.pk}/convocation-papier/").content, "html.parser"
+    )
+    assert not paper.select("input[name=convened][checked]")
 
 
 def test_the_demo_gives_some_members_without_email_an_address_in_their_commune(bondy, montreuil):

@@ -631,12 +631,11 @@ def convocation_ics(member, meeting: BoardMeeting, reply_to: str) -> bytes:
     else:
         # In UTC, as the events' files (seminars.ics): a TZID needs its VTIMEZONE, which
         # Outlook requires and a zone named by TIME_ZONE may not have in every calendar.
-        start = timezone.make_aware(datetime.combine(meeting.date, meeting.time)).astimezone(UTC)
-        end = start + CALENDAR_EVENT_LENGTH
-        if meeting.end_time is not None:
-            end = timezone.make_aware(datetime.combine(meeting.date, meeting.end_time)).astimezone(
-                UTC
-            )
+        def on_the_day(clock):
+            return timezone.make_aware(datetime.combine(meeting.date, clock)).astimezone(UTC)
+
+        start = on_the_day(meeting.time)
+        end = on_the_day(meeting.end_time) if meeting.end_time else start + CALENDAR_EVENT_LENGTH
         event.add("dtstart", start)
         event.add("dtend", end)
     event.add("summary", f"Conseil d'administration du {member.name}")

@@ -398,6 +398,10 @@ class RegistrationSerializer(serializers.ModelSerializer):
     ateliers_presence = serializers.SerializerMethodField(
         help_text="Par atelier choisi ou suivi, la présence émargée à l'atelier"
     )
+    ateliers_waiting = serializers.SerializerMethodField(
+        help_text="Ateliers complets sur la liste d'attente desquels la personne s'est placée "
+        "(depuis sa page d'inscription), dans l'ordre où elle l'a fait"
+    )
 
     class Meta:
         model = Registration
@@ -415,6 +419,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "status",
             "ateliers",
             "ateliers_presence",
+            "ateliers_waiting",
             "phone",
             "needs",
             "consent",
@@ -428,6 +433,10 @@ class RegistrationSerializer(serializers.ModelSerializer):
         ateliers = {a.pk: a for a in registration.ateliers.all()} | present
         ordered = sorted(ateliers.values(), key=lambda a: (a.starts_at, a.sort_order or 0, a.pk))
         return [{"id": a.pk, "present": a.pk in present} for a in ordered]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_ateliers_waiting(self, registration) -> list[int]:
+        return [wait.atelier_id for wait in registration.atelier_waits.all()]
 
     @extend_schema_field(CommuneSerializer(allow_null=True))
     def get_commune(self, registration) -> dict | None:
@@ -632,7 +641,7 @@ class RegistrationList(APIView):
         seminar = _event(pk)
         registrations = (
             seminar.registrations.select_related("commune")
-            .prefetch_related("ateliers", "atelier_presences__atelier")
+            .prefetch_related("ateliers", "atelier_presences__atelier", "atelier_waits")
             .order_by("nom", "prenom")
         )
         if wanted:
@@ -1011,7 +1020,7 @@ def _check_in(request, registration: Registration) -> Response:
 
 def _with_list_fields(registrations):
     return registrations.select_related("seminar", "commune").prefetch_related(
-        "ateliers", "atelier_presences__atelier"
+        "ateliers", "atelier_presences__atelier", "atelier_waits"
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
 
 from seminars.models import Atelier, AtelierPresence, Registration, SeminarPage, atelier_names
@@ -140,10 +140,17 @@ def mark_rows(seminar: SeminarPage, registrations, *, shown_atelier: Atelier | N
 def label_rows(seminar: SeminarPage, registrations):
     """Give each registration of `registrations` `atelier_labels`: the names of the ateliers it
     chose (SeminarPage.atelier_labels, two of the same title told apart by their slot), for the
-    rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query."""
+    rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query.
+    Also `waiting_labels`: the full ateliers whose waiting list it is on (AtelierWaiting), one
+    query for all the rows."""
+    prefetch_related_objects(registrations, "atelier_waits")
     for registration in registrations:
         registration.atelier_labels = [
             seminar.atelier_label(atelier) for atelier in registration.ateliers.all()
+        ]
+        registration.waiting_labels = [
+            seminar.atelier_labels.get(wait.atelier_id, "")
+            for wait in registration.atelier_waits.all()
         ]
     return registrations
 
@@ -159,10 +166,13 @@ def counted_presences(through: str = "") -> Q:
 
 def atelier_counts(atelier: Atelier) -> dict:
     """The per-atelier door view's counters: people expected (confirmed and chose it), present
-    (marked present there, chosen or not, still confirmed), and the atelier's seats."""
+    (marked present there, chosen or not, still confirmed), the atelier's seats and the people
+    on its waiting list."""
     expected = atelier.registrations.filter(status=Status.CONFIRMED).count()
     present = atelier.presences.filter(counted_presences()).count()
-    return {"expected": expected, "present": present, "seats": atelier.seats}
+    # On its own waiting list (AtelierWaiting): those give_freed_atelier_seats would serve.
+    waiting = atelier.waiting.filter(registration__status=Status.CONFIRMED).count()
+    return {"expected": expected, "present": present, "seats": atelier.seats, "waiting": waiting}
 
 
 def attended_ateliers(registration: Registration) -> list[Atelier]:

@@ -31,6 +31,7 @@ from seminars.services import (
     RegistrationData,
     ensure_event_index,
     event_changes_untold,
+    join_atelier_waiting,
     register_person,
     resolve_commune,
 )
@@ -374,6 +375,10 @@ def load(stdout) -> None:
         atelier_ids = list(debut.ateliers.order_by("sort_order").values_list("pk", flat=True))
         _register(debut, 40, atelier_ids=atelier_ids[:2])
         _register_from_bondys_space(debut, atelier_ids[2])  # the two others are full
+        # Someone in the second morning atelier would rather be in the first, full: she is on
+        # its own waiting list (the organisers' list shows it).
+        in_second = debut.registrations.filter(ateliers=atelier_ids[1]).order_by("pk").first()
+        join_atelier_waiting(in_second, atelier_ids[0])
     _keep_upcoming(debut, debut_day)
 
     past, created = _event(

@@ -38,6 +38,7 @@ SUBJECTS = {
     "waitlisted": "Liste d'attente : {title}",
     "updated": "Inscription mise à jour : {title}",
     "promoted": "Une place s'est libérée : {title}",
+    "atelier": "Une place s'est libérée dans l'atelier attendu : {title}",
     "cancelled": "Inscription annulée : {title}",
     "reminder": "Rappel : {title}",
     "link": "Votre lien d'inscription : {title}",
@@ -48,7 +49,7 @@ SUBJECTS = {
     "event_changed": "Événement modifié : {title}",
 }
 # The e-mails that carry the personal .ics while a seat is held.
-WITH_CALENDAR = {"confirmed", "promoted", "reminder", "updated", "event_changed"}
+WITH_CALENDAR = {"confirmed", "promoted", "atelier", "reminder", "updated", "event_changed"}
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
 WITH_CHECK_IN = WITH_CALENDAR
 CHECK_IN_FILENAME = "code-emargement.png"
@@ -68,8 +69,10 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
     """One of the registrant's e-mails (SUBJECTS). For « event_changed », `changes` is what
     moved (services.event_changes): the former times and place, said beside the new ones."""
     # « updated:besoins,telephone »: what registering again left blank and kept (services.
-    # updated_kind); the e-mail says it in one sentence, if still so when it goes.
-    kind, _, kept = kind.partition(":")
+    # updated_kind); the e-mail says it in one sentence, if still so when it goes. « atelier:
+    # 12,9 »: the atelier given to someone on its waiting list, then those she left for it.
+    kind, _, detail = kind.partition(":")
+    kept = detail if kind == "updated" else ""
     seminar = registration.seminar
     token = make_token(registration)
     confirmed = registration.status == "confirmed"
@@ -92,6 +95,8 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
             [name for name in kept.split(",") if getattr(registration, KEPT.get(name, ""), "")]
         ),
     }
+    if kind == "atelier":
+        context.update(waited_atelier_context(seminar, detail))
     if changes:
         context["former_dates"] = changes.get("date")
         context["venue_changed"] = "venue" in changes
@@ -144,6 +149,19 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
             InlineImage(context["check_in_cid"], check_in_image, "image/png", CHECK_IN_FILENAME)
         )
     message.send()
+
+
+def waited_atelier_context(seminar, detail: str) -> dict:
+    """For « atelier:12,9 » (services.give_freed_atelier_seats): the name of the atelier given
+    and the names of those she left for it, as the e-mail says them."""
+    given, *left = [int(pk) for pk in detail.split(",") if pk] or [None]
+    names = seminar.atelier_labels
+    left_names = [f"« {names[pk]} »" for pk in left if pk in names]
+    return {
+        "given_atelier": names.get(given, ""),
+        "left_ateliers": french_list(left_names) if left_names else "",
+        "left_count": len(left_names),
+    }
 
 
 def mark_moved_ateliers(ateliers: list, moved: dict, seminar) -> list:

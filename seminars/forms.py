@@ -332,8 +332,9 @@ KEEP_TYPED = "saisie"
 
 FULL_ATELIER_HELP = (
     " Un atelier « complet » ne peut plus être choisi : choisissez-en un autre sur le "
-    "même créneau, ou inscrivez-vous sans lui. Si une place s'y libère, vous pourrez le choisir "
-    "depuis votre page d'inscription (le lien de votre e-mail de confirmation)."
+    "même créneau, ou inscrivez-vous sans lui. Votre page d'inscription (le lien de votre e-mail "
+    "de confirmation) vous permet ensuite de vous placer sur sa liste d'attente : si une place "
+    "s'y libère, elle vous est donnée et nous vous l'écrivons."
 )
 
 
@@ -611,7 +612,8 @@ class ManageAteliersForm(forms.Form):
         """A confirmed registrant cannot check a full atelier, except one they hold a seat in
         (change_ateliers refuses the others); someone waiting may wait for any atelier."""
         super().__init__(*args, **kwargs)
-        ateliers = ateliers_with_seats(seminar)
+        # With their seats: the page's « Listes d'attente des ateliers » reads them too.
+        ateliers = self.ateliers_shown = ateliers_with_seats(seminar)
         self.fields["ateliers"].choices = atelier_choices(seminar, ateliers=ateliers)
         if registration is not None and registration.status == Registration.Status.CONFIRMED:
             held = set(registration.ateliers.values_list("pk", flat=True))

@@ -1014,6 +1014,37 @@ class AtelierPresence(models.Model):
         return f"{self.registration} – {self.atelier}"
 
 
+class AtelierWaiting(models.Model):
+    """A confirmed person's place on the waiting list of a full atelier (« Liste d'attente de
+    l'atelier », from her personal page). When a seat frees there, the first of its list gets it
+    and leaves the atelier she held at the same time, if any (services.give_freed_atelier_seats):
+    a person in atelier B who would rather be in A, full, keeps B until A has room.
+
+    Someone waiting for the event itself chooses full ateliers directly (promote_waiting waits
+    for them too): this list is for those who already have their seat."""
+
+    # Their foreign keys also cascade in the database (migration 0019): the previous version's
+    # code, which serves during an upgrade and after a rollback, knows nothing of this table and
+    # would be refused when it deletes a registration or an atelier with people waiting.
+    # (DB_CASCADE cannot be used: Registration and Atelier are deleted by Python's cascade.)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="atelier_waits"
+    )
+    atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="waiting")
+    joined_at = models.DateTimeField("en liste d'attente depuis le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "place en liste d'attente d'un atelier"
+        verbose_name_plural = "listes d'attente des ateliers"
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "atelier"], name="one_wait_per_atelier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.atelier} (liste d'attente)"
+
+
 class RegistrationsListNotice(models.Model):
     """When « Retrouver mes inscriptions » last e-mailed an address the list of its
     registrations (services.send_registrations_list): at most one such e-mail per address per

@@ -26,6 +26,7 @@ from django.utils import timezone
 from seminars import tasks
 from seminars.models import (
     PRESENT,
+    AtelierWaiting,
     Evaluation,
     EvaluationAnswer,
     ProceedingsPage,
@@ -113,6 +114,8 @@ def _anonymise(due, now: datetime, *, keep_published: bool = True) -> int:
     added = EvaluationAnswer.objects.filter(evaluation__registration__in=due)
     added.exclude(text="").update(text="")
     added.filter(rating__isnull=True).delete()
+    # A place on an atelier's waiting list says what she wished for, and serves nothing now.
+    AtelierWaiting.objects.filter(registration__in=due).delete()
     # Who the proceedings list (models.published_participants): confirmed and consenting, and
     # checked in once check-in was used for the event; only where live proceedings show the
     # list (a consent to a list that no page publishes keeps no name).
@@ -313,6 +316,8 @@ PERSON_COLUMNS = [
     "Inscription faite par",
     "Inscrite le",
     "Annulée le",
+    # Last, not beside « Ateliers »: the admin's page reads the row by position.
+    "En liste d'attente des ateliers",
 ]
 
 
@@ -347,6 +352,7 @@ def person_data_rows(registrations) -> list[list]:
                 r.source_label,
                 local(r.created_at),
                 local(r.cancelled_at),
+                "\u00a0; ".join(labels.get(w.atelier_id, "") for w in r.atelier_waits.all()),
             ]
         )
     return rows

@@ -26,6 +26,7 @@ from seminars.models import (
     PRESENT,
     Atelier,
     AtelierPresence,
+    AtelierWaiting,
     Fonction,
     Kind,
     Registration,
@@ -34,6 +35,7 @@ from seminars.models import (
     SeminarPage,
     Visibility,
     waiting_queue,
+    with_taken,
 )
 from seminars.tasks import (
     send_address_changed_email,
@@ -487,7 +489,12 @@ def _register(
                     # She registered again on the event as it is now, which her new e-mail and
                     # its .ics say: a change published before would tell her of a date she
                     # already has (audit A30 #8).
-                    _queued_change_notices([registration.pk]).delete()
+                    withdrawn, _ = _queued_change_notices([registration.pk]).delete()
+                    if withdrawn:  # never sent: the link it would have brought is not counted
+                        Registration.objects.filter(pk=registration.pk).update(
+                            links_sent=F("links_sent") - withdrawn
+                        )
+                        registration.links_sent -= withdrawn
             elif source in UNSEEN_SOURCES:
                 queue_public_notice(registration, updated_kind(kept))
             else:
@@ -752,7 +759,9 @@ def _set_commune(registration: Registration, commune: CommuneResolution) -> None
 
 # The registrant's e-mails that bring their personal link (templates/seminars/email/
 # registration.txt); the organisers' message brings it too (email_registrants).
-LINK_KINDS = {"confirmed", "waitlisted", "updated", "promoted", "link", "reminder", "certificate"}
+# « atelier »: a seat given in an atelier waited for (give_freed_atelier_seats).
+LINK_KINDS = {"confirmed", "waitlisted", "updated", "promoted", "atelier", "link", "reminder"}
+LINK_KINDS |= {"certificate"}
 
 
 def _queue_email(
@@ -1079,6 +1088,7 @@ def cancel_registration(registration: Registration, *, actor=None) -> Registrati
         registration.status = Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        registration.atelier_waits.all().delete()  # nothing is kept for a cancelled registration
         _audit_registration("seminar.registration.cancelled", seminar, registration, actor)
         if registration.email:
             _queue_email(registration, "cancelled")
@@ -1096,17 +1106,113 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
     promoted = []
     if seminar.is_cancelled:
         return promoted
-    for registration in waiting_queue(seminar.pk):
-        if not _seminar_has_seat(seminar):
-            break
-        if _full_ateliers(list(registration.ateliers.all()), registration):
-            continue
-        registration.status = Status.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
-        promoted.append(registration)
-        if registration.email:
-            _queue_email(registration, "promoted")
-    return promoted
+    while True:
+        for registration in waiting_queue(seminar.pk):
+            if not _seminar_has_seat(seminar):
+                break
+            if _full_ateliers(list(registration.ateliers.all()), registration):
+                continue
+            registration.status = Status.CONFIRMED
+            registration.save(update_fields=["status", "updated_at"])
+            promoted.append(registration)
+            if registration.email:
+                _queue_email(registration, "promoted")
+        # The seats people with a seat leave when they move to the atelier they waited for may
+        # let in someone waiting for the event: once more, until nothing moves.
+        if not give_freed_atelier_seats(seminar):
+            return promoted
+
+
+def give_freed_atelier_seats(seminar: SeminarPage) -> list[AtelierWaiting]:
+    """Give each free seat of a full atelier to the first confirmed person on its waiting list
+    (AtelierWaiting), who leaves the atelier she held at the same time, if any, and is told by
+    e-mail. Call with the event locked (promote_waiting does). Those waiting for the event
+    itself came first: promote_waiting served them before. Returns the places given."""
+    waits = AtelierWaiting.objects.filter(atelier__page=seminar)
+    # An atelier she holds now (chosen again once it had room) is waited for no more.
+    waits.filter(atelier__registrations=F("registration")).delete()
+    waits = waits.filter(registration__status=Status.CONFIRMED)
+    given = []
+    while free := _free_ateliers_waited_for(waits):
+        wait = waits.filter(atelier__in=free).select_related("registration", "atelier").first()
+        _move_to_waited_atelier(wait)
+        given.append(wait)
+    return given
+
+
+def _free_ateliers_waited_for(waits: QuerySet[AtelierWaiting]) -> list[Atelier]:
+    return [
+        atelier
+        for atelier in with_taken(Atelier.objects.filter(pk__in=waits.values("atelier")))
+        if atelier.taken < atelier.seats
+    ]
+
+
+def _move_to_waited_atelier(wait: AtelierWaiting) -> None:
+    registration, atelier = wait.registration, wait.atelier
+    left = [held for held in registration.ateliers.all() if held.overlaps(atelier)]
+    registration.ateliers.remove(*left)
+    registration.ateliers.add(atelier)
+    # Her wait for it is over, and so are her other waits for that time: she has the atelier
+    # she waited for first.
+    registration.atelier_waits.filter(
+        atelier__starts_at__lt=atelier.ends_at, atelier__ends_at__gt=atelier.starts_at
+    ).delete()
+    registration.save(update_fields=["updated_at"])
+    if registration.email:
+        # « atelier:<given>,<left>… »: the e-mail names the atelier given and those left.
+        _queue_email(registration, "atelier:" + ",".join(str(a.pk) for a in [atelier, *left]))
+
+
+def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
+    """Put a confirmed registrant on the waiting list of a full atelier (her personal page);
+    she keeps her ateliers until a seat is hers (give_freed_atelier_seats). Returns her rank on
+    that list. Raises RegistrationError (on `atelier`) when that list is not for her."""
+    with transaction.atomic():
+        seminar, _confirmed = _lock_seminar(registration.seminar)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        atelier = Atelier.objects.filter(page=seminar, pk=atelier_id).first()
+        if atelier is None:
+            raise RegistrationError({"atelier": ["Cet atelier n'appartient pas à cet événement."]})
+        label = seminar.atelier_label(atelier)
+        if registration.status != Status.CONFIRMED:
+            refusal = (
+                "Les listes d'attente des ateliers sont pour les personnes dont l'inscription "
+                "est confirmée : choisissez l'atelier dans « Changer d'ateliers »."
+            )
+        elif atelier.pk in _held_atelier_ids(registration):
+            refusal = f"Vous êtes déjà inscrit(e) à l'atelier « {label} »."
+        elif not _full_ateliers([atelier], registration):
+            refusal = (
+                f"L'atelier « {label} » a de nouveau une place : choisissez-le dans "
+                "« Changer d'ateliers »."
+            )
+        else:
+            refusal = ""
+        if refusal:
+            raise RegistrationError({"atelier": [refusal]})
+        AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
+    return atelier_waiting_ranks(registration)[atelier.pk]
+
+
+def leave_atelier_waiting(registration: Registration, atelier_id: int) -> bool:
+    """Take the registrant off an atelier's waiting list; whether she was on it."""
+    deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
+    return bool(deleted)
+
+
+def atelier_waiting_ranks(registration: Registration) -> dict[int, int]:
+    """Her rank (1 for the first) on each atelier's waiting list she is on: atelier id -> rank,
+    counting only the confirmed people ahead of her, those give_freed_atelier_seats serves."""
+    ranks = {}
+    for wait in registration.atelier_waits.all():
+        ahead = AtelierWaiting.objects.filter(
+            Q(joined_at__lt=wait.joined_at) | Q(joined_at=wait.joined_at, pk__lt=wait.pk),
+            atelier_id=wait.atelier_id,
+            registration__status=Status.CONFIRMED,
+        )
+        ranks[wait.atelier_id] = ahead.count() + 1
+    return ranks
 
 
 def promote_after_edit(seminar: SeminarPage) -> list[Registration]:
@@ -1841,6 +1947,9 @@ def notify_event_change(seminar: SeminarPage, before: dict, *, actor=None) -> in
             changed=sorted(changes),
             count=len(ids),
             already_waiting=len(waiting),
+            # The e-mails this publication queued: `count` less those already waiting, which
+            # carry this change too. Adding up `queued` over the entries counts each e-mail once.
+            queued=len(told),
         )
     return len(ids)
 

@@ -53,6 +53,12 @@ def _still_due(registration, kind: str) -> bool:
         evaluation_state(registration) != "open" or hasattr(registration, "evaluation")
     ):
         return False  # answered (or check-in undone) since the reminder was queued
+    name, _, detail = kind.partition(":")
+    if name == "atelier" and not (
+        registration.status == "confirmed"
+        and registration.ateliers.filter(pk=int(detail.split(",")[0])).exists()
+    ):
+        return False  # the seat given in the atelier waited for was left (or all) since
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
         return False  # promoted (told « place libérée ») or cancelled meanwhile
     if kind == "reminder" and (

@@ -36,6 +36,7 @@ from seminars.forms import (
     RegistrationForm,
     ResendLinkForm,
     ateliers_with_seats,
+    full_atelier_ids,
 )
 from seminars.ics import feed_ics, personal_ics, seminar_ics
 from seminars.links import SALT as LINK_SALT
@@ -63,6 +64,7 @@ from seminars.models import (
     Visibility,
     behind_view_restriction,
     event_last_day,
+    position_label,
     with_slots,
 )
 from seminars.phones import PhoneForm, set_phone
@@ -71,9 +73,12 @@ from seminars.services import (
     CHANGES_CLOSED,
     RegistrationData,
     RegistrationError,
+    atelier_waiting_ranks,
     cancel_registration,
     change_ateliers,
     correct_commune,
+    join_atelier_waiting,
+    leave_atelier_waiting,
     register_person,
     send_new_link,
     send_registrations_list,
@@ -638,6 +643,8 @@ def manage_registration(request, token: str):
             cancel_registration(registration)
             messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
             return HttpResponseRedirect(request.path)
+        if request.POST.get("action") in ATELIER_WAIT_ACTIONS:
+            return change_atelier_wait(request, registration)
         if request.POST.get("action") == "needs":
             needs_form = NeedsForm(request.POST)
             done = apply_section_change(
@@ -688,8 +695,13 @@ def manage_registration(request, token: str):
     confirmed = registration.status == Registration.Status.CONFIRMED and not seminar.is_cancelled
     proceedings = seminar.get_proceedings() if ended else None
     atelier_form = form if seminar.has_ateliers else None
+    # « Listes d'attente des ateliers »: for a seat held, until the cut-off.
+    waits = None
+    if can_change and atelier_form and registration.status == Registration.Status.CONFIRMED:
+        waits = atelier_waits(registration, atelier_form.ateliers_shown, ateliers)
     # The sections of manage.html that show their own confirmation (section_messages).
     shown_sections = {
+        ATELIER_WAITS_SECTION: bool(waits),
         "liste-publiee": registration.status != Registration.Status.CANCELLED,
         "mon-telephone": phone_form is not None,
         "ma-commune": can_change and commune_form is not None,
@@ -718,6 +730,7 @@ def manage_registration(request, token: str):
         "proceedings_url": proceedings_path(seminar, proceedings) if proceedings else "",
         "ateliers": ateliers,
         "form": atelier_form,
+        "atelier_waits": waits,
         "can_change": can_change,
         "registration_open": seminar.registration_state() == "open",
         "commune_notice": unrecognised_commune_notice(
@@ -739,6 +752,57 @@ def manage_registration(request, token: str):
         else "",
     }
     return render(request, "seminars/manage.html", context, status=status)
+
+
+ATELIER_WAIT_ACTIONS = {"wait_atelier", "leave_atelier_wait"}
+
+
+def change_atelier_wait(request, registration: Registration):
+    """« Me placer sur la liste d'attente » or « Quitter cette liste d'attente » (the
+    personal page's « Listes d'attente des ateliers »): the answer is shown in that section."""
+    try:
+        atelier_id = int(request.POST.get("atelier", ""))
+    except ValueError:
+        atelier_id = 0
+    label = registration.seminar.atelier_labels.get(atelier_id, "")
+    try:
+        if request.POST["action"] == "wait_atelier":
+            rank = join_atelier_waiting(registration, atelier_id)
+            said = (
+                f"Vous êtes sur la liste d'attente de l'atelier « {label} », en "
+                f"{position_label(rank)} position. Si une place s'y libère, elle vous est donnée "
+                "et nous vous l'écrivons."
+            )
+        elif leave_atelier_waiting(registration, atelier_id):
+            said = f"Vous avez quitté la liste d'attente de l'atelier « {label} »."
+        else:
+            said = "Aucun changement."
+    except RegistrationError as error:
+        messages.error(request, error.errors["atelier"][0], extra_tags=ATELIER_WAITS_SECTION)
+    else:
+        messages.success(request, said, extra_tags=ATELIER_WAITS_SECTION)
+    return HttpResponseRedirect(request.path)
+
+
+ATELIER_WAITS_SECTION = "attente-ateliers"
+
+
+def atelier_waits(registration: Registration, event_ateliers: list, held: list) -> list:
+    """The event's ateliers (`event_ateliers`, with their seats: forms.ateliers_with_seats) whose
+    waiting list the registrant is on, and the full ones she may join: not those she holds
+    (`held`). Each with `rank` on its waiting list (None when she is not on it)."""
+    ranks = atelier_waiting_ranks(registration)
+    full = full_atelier_ids(event_ateliers)
+    held_ids = {atelier.pk for atelier in held}
+    shown = [
+        atelier
+        for atelier in event_ateliers
+        if atelier.pk not in held_ids and (atelier.pk in ranks or atelier.pk in full)
+    ]
+    for atelier in shown:
+        atelier.rank = ranks.get(atelier.pk)
+        atelier.rank_label = position_label(atelier.rank)
+    return with_slots(shown, registration.seminar, event_ateliers)
 
 
 def link_problem_context(token: str, *, expired: bool, request=None) -> dict:

@@ -78,6 +78,9 @@ def test_two_corrections_in_a_row_make_one_email_that_says_both():
     assert change_notices().count() == 2  # no second e-mail queued
     second = AuditEntry.objects.filter(action="seminar.change_notified").order_by("-pk").first()
     assert second.details["already_waiting"] == 2 and second.details["count"] == 2
+    assert second.details["queued"] == 0  # audit A30 #9: nobody counted twice over the entries
+    first = AuditEntry.objects.filter(action="seminar.change_notified").order_by("pk").first()
+    assert first.details["queued"] == 2
 
     time_passes()
     run_ready_tasks()
@@ -160,3 +163,6 @@ def test_someone_who_registers_again_meanwhile_is_not_told_of_what_her_confirmat
     assert [message.to[0] for message in mail.outbox if "modifié" in message.subject] == [
         "personne2@exemple.fr"
     ]
+    # Two links went, in her two confirmations; the notice withdrawn is not counted.
+    registration.refresh_from_db()
+    assert registration.links_sent == 2

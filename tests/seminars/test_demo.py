@@ -6,7 +6,13 @@ from datetime import timedelta
 import pytest
 
 from seminars import demo
-from seminars.models import Evaluation, ProceedingsPage, Registration, SeminarPage
+from seminars.models import (
+    AtelierWaiting,
+    Evaluation,
+    ProceedingsPage,
+    Registration,
+    SeminarPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +27,10 @@ def test_demo_is_idempotent_and_browsable(portal, bondy):
     # One more, by Bondy's CCAS from its space: its dashboard can withdraw her.
     (by_bondy,) = registrations.filter(source=Registration.Source.MEMBER)
     assert (by_bondy.commune_id, by_bondy.email, by_bondy.registered_by) == ("93010", "", bondy)
+    # One person in the second morning atelier waits for the first, full (session 41).
+    (wait,) = AtelierWaiting.objects.filter(registration__seminar=debut)
+    first, second, _third = debut.ateliers.order_by("sort_order")
+    assert wait.atelier == first and second in wait.registration.ateliers.all()
     departements = set(
         registrations.exclude(commune=None).values_list("commune__departement", flat=True)
     )

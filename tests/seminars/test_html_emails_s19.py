@@ -434,7 +434,7 @@ def test_every_kind_has_an_html_version_with_the_texts_links(kind, event_with_tw
         assert " ".join(opening.split()) in text
     assert "Bonjour Prénom1 Zola," in text
     assert message.body.strip().endswith(soup.find_all("p")[-1].get_text())  # platform name
-    if kind in ("confirmed", "promoted", "reminder", "updated", "event_changed"):
+    if kind in ("confirmed", "promoted", "atelier", "reminder", "updated", "event_changed"):
         assert_carries_the_code(message, zola)
     else:
         assert_no_code(message)

@@ -6,14 +6,23 @@ before, the attestations and reports keep naming the ateliers people chose, as t
 tell who went where.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from seminars.models import Atelier, AtelierPresence, Registration, SeminarPage, atelier_names
+from seminars.models import (
+    Atelier,
+    AtelierPresence,
+    AtelierWaiting,
+    Registration,
+    SeminarPage,
+    atelier_names,
+    position_label,
+)
 from seminars.services import RegistrationError, set_check_in
 from union.audit import record_audit
 
@@ -141,18 +150,32 @@ def label_rows(seminar: SeminarPage, registrations):
     """Give each registration of `registrations` `atelier_labels`: the names of the ateliers it
     chose (SeminarPage.atelier_labels, two of the same title told apart by their slot), for the
     rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query.
-    Also `waiting_labels`: the full ateliers whose waiting list it is on (AtelierWaiting), one
-    query for all the rows."""
-    prefetch_related_objects(registrations, "atelier_waits")
+    Also `waiting_labels`: the full ateliers whose waiting list it is on, with its rank there
+    (« Budget (1re) »), one query for all the rows."""
+    waiting = waiting_list_ranks(seminar)
     for registration in registrations:
         registration.atelier_labels = [
             seminar.atelier_label(atelier) for atelier in registration.ateliers.all()
         ]
         registration.waiting_labels = [
-            seminar.atelier_labels.get(wait.atelier_id, "")
-            for wait in registration.atelier_waits.all()
+            f"{seminar.atelier_labels.get(atelier_id, '')} ({position_label(rank)})"
+            for atelier_id, rank in waiting.get(registration.pk, [])
         ]
     return registrations
+
+
+def waiting_list_ranks(seminar: SeminarPage) -> dict[int, list[tuple[int, int]]]:
+    """Registration id -> [(atelier id, rank)] on the event's atelier waiting lists, ranks
+    counted among confirmed people as services.atelier_waiting_ranks does; one query."""
+    waits = AtelierWaiting.objects.filter(
+        atelier__page=seminar, registration__status=Status.CONFIRMED
+    ).order_by("joined_at", "pk")
+    ranks: dict[int, list[tuple[int, int]]] = {}
+    taken: Counter = Counter()
+    for registration_id, atelier_id in waits.values_list("registration_id", "atelier_id"):
+        taken[atelier_id] += 1
+        ranks.setdefault(registration_id, []).append((atelier_id, taken[atelier_id]))
+    return ranks
 
 
 def counted_presences(through: str = "") -> Q:

@@ -26,8 +26,13 @@ from seminars.links import (
     portal_path,
     proceedings_path,
 )
-from seminars.models import atelier_slot, slots_need_date, with_slots
-from seminars.services import KEPT_NEEDS, KEPT_PHONE, kept_details_sentence
+from seminars.models import atelier_slot, position_label, slots_need_date, with_slots
+from seminars.services import (
+    KEPT_NEEDS,
+    KEPT_PHONE,
+    atelier_waiting_ranks,
+    kept_details_sentence,
+)
 from tenants.services import portal_url
 from union.formats import french_list, long_date
 from union.mail import EmailWithInlineImages, InlineImage, has_own_greeting, send_templated
@@ -53,6 +58,8 @@ WITH_CALENDAR = {"confirmed", "promoted", "atelier", "reminder", "updated", "eve
 # The check-in code goes with the same messages, while a seat is held and until the event ends.
 WITH_CHECK_IN = WITH_CALENDAR
 CHECK_IN_FILENAME = "code-emargement.png"
+# The e-mails that list the atelier waiting lists she is on (emails.waited_ateliers).
+TELL_WAITS = {"confirmed", "updated", "promoted", "atelier", "reminder", "link"}
 # RFC 3834: the messages the platform writes by itself (confirmations, reminders, cancellations,
 # lists, notices) say so, and out-of-office responders do not answer them. Not the organisers'
 # « Écrire aux inscrits »: a person wrote it, and a reply to it is for that person.
@@ -88,6 +95,11 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
         # With the invitation key for an invitation-only event: the page is 404 without it.
         "page_url": portal_url(event_path(seminar)),
         "ateliers": with_slots(registration.ateliers.order_by("starts_at"), seminar),
+        # The full ateliers whose own waiting list she is on, with her rank, while a seat held
+        # may still move (not in an attestation's e-mail, nor after the cut-off).
+        "waiting_ateliers": waited_ateliers(registration)
+        if confirmed and kind in TELL_WAITS and seminar.changes_open()
+        else [],
         "platform_name": settings.PLATFORM_NAME,
         "with_calendar": kind in WITH_CALENDAR and confirmed,
         "with_check_in": with_check_in,
@@ -149,6 +161,14 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
             InlineImage(context["check_in_cid"], check_in_image, "image/png", CHECK_IN_FILENAME)
         )
     message.send()
+
+
+def waited_ateliers(registration) -> list[tuple[str, str]]:
+    """(name, rank) of each full atelier whose waiting list she is on, in the order she joined:
+    « Budget », « 2e »."""
+    labels = registration.seminar.atelier_labels
+    ranks = atelier_waiting_ranks(registration)
+    return [(labels.get(pk, ""), position_label(rank)) for pk, rank in ranks.items()]
 
 
 def waited_atelier_context(seminar, detail: str) -> dict:

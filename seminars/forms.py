@@ -76,6 +76,17 @@ class AtelierChoiceField(forms.TypedMultipleChoiceField):
     bound_field_class = AtelierBoundField
 
 
+class WaitingListField(AtelierChoiceField):
+    """The full ateliers offered (`choices`), any atelier of the event accepted (`accepted`, ids
+    as posted): one that found room between the page and the post is given at once
+    (services._join_waiting_lists), not refused as an unknown choice."""
+
+    accepted: frozenset = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.accepted or super().valid_value(value)
+
+
 class CommuneBoundField(BoundField):
     """The commune, whose error, when its suggestions are asked about (confirm_commune), leads
     the error summary to the first of them: the answer is expected there."""
@@ -238,6 +249,17 @@ class RegistrationForm(CommuneStepForm):
         widget=AtelierCheckboxes,
         help_text="Deux ateliers qui ont lieu en même temps ne peuvent pas être choisis ensemble.",
     )
+    # The full ateliers, on the portal's form while the event has seats (removed from the
+    # others; without a full atelier its group is not shown).
+    ateliers_waiting = WaitingListField(
+        label="Liste d'attente d'un atelier complet",
+        coerce=int,
+        required=False,
+        widget=AtelierCheckboxes,
+        help_text="Facultatif. Vous gardez les ateliers choisis ci-dessus ; si une place se "
+        "libère dans l'atelier coché ici, elle vous est donnée (à la place de l'atelier choisi au "
+        "même moment) et nous vous l'écrivons.",
+    )
     # Limited here, for the page and the API alike (the column is a text without limit): a few
     # lines are enough to tell the team, and a 40,000-character text would go on every badge
     # list and export.
@@ -280,6 +302,10 @@ class RegistrationForm(CommuneStepForm):
                 self.fields["ateliers"].widget.disabled_values = frozenset(full)
                 # Said where the box cannot be ticked: what to do instead, and later.
                 self.fields["ateliers"].help_text += FULL_ATELIER_HELP
+                self.fields["ateliers_waiting"].choices = [
+                    (pk, label) for pk, label in choices if pk in full
+                ]
+            self.fields["ateliers_waiting"].accepted = frozenset(str(pk) for pk, _ in choices)
         elif self.data.get("ateliers"):  # the API: the ids are only checked
             choices = list(seminar.ateliers.values_list("pk", "title"))
         else:  # the API without ateliers: nothing to check, no query
@@ -287,6 +313,8 @@ class RegistrationForm(CommuneStepForm):
         self.fields["ateliers"].choices = choices
         if not choices:
             del self.fields["ateliers"]
+        if not (disable_full and atelier_labels and choices):
+            del self.fields["ateliers_waiting"]
 
     def clean(self):
         cleaned = super().clean()
@@ -320,6 +348,7 @@ class RegistrationForm(CommuneStepForm):
             # The typed text is kept: "autre", or a label the API mapped to its code.
             fonction_text=cleaned.get("fonction_autre", ""),
             atelier_ids=cleaned.get("ateliers") or [],
+            waiting_atelier_ids=cleaned.get("ateliers_waiting") or [],
             needs=cleaned.get("needs", ""),
             consent=cleaned.get("consent", False),
             phone=cleaned.get("phone", ""),
@@ -332,9 +361,9 @@ KEEP_TYPED = "saisie"
 
 FULL_ATELIER_HELP = (
     " Un atelier « complet » ne peut plus être choisi : choisissez-en un autre sur le "
-    "même créneau, ou inscrivez-vous sans lui. Votre page d'inscription (le lien de votre e-mail "
-    "de confirmation) vous permet ensuite de vous placer sur sa liste d'attente : si une place "
-    "s'y libère, elle vous est donnée et nous vous l'écrivons."
+    "même créneau, ou inscrivez-vous sans lui, et placez-vous sur sa liste d'attente (ci-dessous, "
+    "ou plus tard depuis votre page d'inscription) : si une place s'y libère, elle vous est "
+    "donnée et nous vous l'écrivons."
 )
 
 
@@ -406,6 +435,12 @@ class OnBehalfRegistrationForm(RegistrationForm):
             "Facultatif : pour joindre la personne le jour de l'événement ; seuls les "
             "organisateurs le voient."
         )
+        if "ateliers_waiting" in self.fields:  # a member's form (disable_full)
+            self.fields["ateliers_waiting"].help_text = (
+                "Facultatif. La personne garde les ateliers choisis ci-dessus ; si une place se "
+                "libère dans l'atelier coché ici, elle lui est donnée (à la place de l'atelier "
+                "choisi au même moment), et un e-mail le lui dit si elle a une adresse."
+            )
         if "consent" in self.fields:
             # The organiser records what the person said (by e-mail, on a paper form).
             self.fields["consent"].label = (

@@ -1023,7 +1023,7 @@ class AtelierWaiting(models.Model):
     Someone waiting for the event itself chooses full ateliers directly (promote_waiting waits
     for them too): this list is for those who already have their seat."""
 
-    # Their foreign keys also cascade in the database (migration 0019): the previous version's
+    # Their foreign keys also cascade in the database (migration 0020): the previous version's
     # code, which serves during an upgrade and after a rollback, knows nothing of this table and
     # would be refused when it deletes a registration or an atelier with people waiting.
     # (DB_CASCADE cannot be used: Registration and Atelier are deleted by Python's cascade.)

@@ -198,7 +198,7 @@ def registrations_of_address(email: str) -> QuerySet:
     return (
         Registration.objects.filter(email__iexact=address)
         .select_related("seminar", "commune", "registered_by")
-        .prefetch_related("ateliers")
+        .prefetch_related("ateliers", "atelier_waits")
         .order_by("-seminar__start", "pk")
     )
 

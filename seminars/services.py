@@ -125,6 +125,9 @@ class RegistrationData:
     fonction: str
     fonction_text: str = ""
     atelier_ids: list[int] = field(default_factory=list)
+    # Full ateliers whose own waiting list she joins (the portal's form), kept if she is
+    # confirmed: AtelierWaiting, served by give_freed_atelier_seats.
+    waiting_atelier_ids: list[int] = field(default_factory=list)
     needs: str = ""
     consent: bool = False
     # Normalised by the forms and the import (seminars.phones); "" for none.
@@ -407,6 +410,9 @@ def _register(
             _check_made_by_member(registration, source, member)
             _check_still_changeable(seminar, registration, source)
             if registration.status == Status.CANCELLED:
+                # Waits left by the previous version's cancellation (which knew none) do not
+                # come back with their old rank.
+                registration.atelier_waits.all().delete()
                 # A cancelled registration taken up is made anew by whoever takes it up: the
                 # person herself (form, API), the union (list, desk, its admin) or a member,
                 # who alone may then withdraw it (member_views.withdrawable_by) and whom the
@@ -469,6 +475,8 @@ def _register(
             registration.save()
         if (ateliers or not created) and not keep_choices:
             registration.ateliers.set(ateliers)
+        if data.waiting_atelier_ids and status == Status.CONFIRMED:
+            _join_waiting_lists(seminar, registration, data.waiting_atelier_ids)
         if previous == Status.CONFIRMED:
             promote_waiting(seminar)  # an atelier given up may let someone waiting in
         if actor is not None:
@@ -1127,17 +1135,22 @@ def give_freed_atelier_seats(seminar: SeminarPage) -> list[AtelierWaiting]:
     """Give each free seat of a full atelier to the first confirmed person on its waiting list
     (AtelierWaiting), who leaves the atelier she held at the same time, if any, and is told by
     e-mail. Call with the event locked (promote_waiting does). Those waiting for the event
-    itself came first: promote_waiting served them before. Returns the places given."""
+    itself come first: one place at a time, and promote_waiting serves its queue again before
+    the next (a seat left in the move may be theirs). Nothing once changes are closed (the
+    cut-off, the day itself): nobody is moved out of the room she is in. Returns the place
+    given, or nothing."""
+    if not seminar.changes_open():
+        return []
     waits = AtelierWaiting.objects.filter(atelier__page=seminar)
     # An atelier she holds now (chosen again once it had room) is waited for no more.
     waits.filter(atelier__registrations=F("registration")).delete()
     waits = waits.filter(registration__status=Status.CONFIRMED)
-    given = []
-    while free := _free_ateliers_waited_for(waits):
-        wait = waits.filter(atelier__in=free).select_related("registration", "atelier").first()
-        _move_to_waited_atelier(wait)
-        given.append(wait)
-    return given
+    free = _free_ateliers_waited_for(waits)
+    if not free:
+        return []
+    wait = waits.filter(atelier__in=free).select_related("registration", "atelier").first()
+    _move_to_waited_atelier(wait)
+    return [wait]
 
 
 def _free_ateliers_waited_for(waits: QuerySet[AtelierWaiting]) -> list[Atelier]:
@@ -1153,8 +1166,9 @@ def _move_to_waited_atelier(wait: AtelierWaiting) -> None:
     left = [held for held in registration.ateliers.all() if held.overlaps(atelier)]
     registration.ateliers.remove(*left)
     registration.ateliers.add(atelier)
-    # Her wait for it is over, and so are her other waits for that time: she has the atelier
-    # she waited for first.
+    wait.delete()
+    # Her other waits for that time are over too: she has the atelier she waited for first
+    # (the personal page says so).
     registration.atelier_waits.filter(
         atelier__starts_at__lt=atelier.ends_at, atelier__ends_at__gt=atelier.starts_at
     ).delete()
@@ -1195,9 +1209,23 @@ def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
     return atelier_waiting_ranks(registration)[atelier.pk]
 
 
+def _join_waiting_lists(seminar: SeminarPage, registration: Registration, atelier_ids) -> None:
+    """Put a confirmed registration on the waiting lists of these ateliers of the event (the
+    portal's form offers the full ones), those she does not hold. One that found room meanwhile
+    is hers at once, as when a seat frees there (give_freed_atelier_seats). Under the lock."""
+    held = _held_atelier_ids(registration)
+    for atelier in Atelier.objects.filter(page=seminar, pk__in=atelier_ids):
+        if atelier.pk not in held:
+            AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
+    promote_waiting(seminar)  # an atelier with room is hers, the event's queue first
+
+
 def leave_atelier_waiting(registration: Registration, atelier_id: int) -> bool:
-    """Take the registrant off an atelier's waiting list; whether she was on it."""
-    deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
+    """Take the registrant off an atelier's waiting list; whether she was on it. Under the
+    event's lock: a seat being given to her meanwhile is either hers or not, never both."""
+    with transaction.atomic():
+        _lock_seminar(registration.seminar)
+        deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
     return bool(deleted)
 
 

@@ -56,7 +56,8 @@ def _still_due(registration, kind: str) -> bool:
     name, _, detail = kind.partition(":")
     if name == "atelier" and not (
         registration.status == "confirmed"
-        and registration.ateliers.filter(pk=int(detail.split(",")[0])).exists()
+        and not registration.seminar.has_started()
+        and registration.ateliers.filter(pk=int(detail.split(",")[0] or 0)).exists()
     ):
         return False  # the seat given in the atelier waited for was left (or all) since
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":

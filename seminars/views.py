@@ -86,7 +86,7 @@ from seminars.services import (
     set_needs,
 )
 from seminars.structured_data import event_json_ld
-from union.formats import long_date
+from union.formats import french_list, long_date
 from union.params import parse_digits
 from union.spreadsheets import ascii_file_name, attachment_header, download_response
 
@@ -375,6 +375,12 @@ def _registered(
     )
     if registration.status == Registration.Status.CONFIRMED:
         text = f"Votre inscription est confirmée. {sent}"
+        waited = waited_atelier_names(registration)
+        if waited:
+            text += (
+                f" Vous êtes aussi sur la liste d'attente de l'atelier {waited} : cette page "
+                "dit votre position."
+            )
     else:
         text = (
             "L'événement est complet : vous êtes sur la liste d'attente. "
@@ -785,6 +791,13 @@ def change_atelier_wait(request, registration: Registration):
 
 
 ATELIER_WAITS_SECTION = "attente-ateliers"
+
+
+def waited_atelier_names(registration: Registration) -> str:
+    """« A » et « B »: the ateliers whose waiting list she is on, for a sentence."""
+    labels = registration.seminar.atelier_labels
+    names = [f"« {labels[wait.atelier_id]} »" for wait in registration.atelier_waits.all()]
+    return french_list(names) if names else ""
 
 
 def atelier_waits(registration: Registration, event_ateliers: list, held: list) -> list:

@@ -171,7 +171,7 @@ def test_a_full_atelier_says_so_and_cannot_be_checked_on_the_event_page(portal, 
     # What to do instead, where the box cannot be ticked (session 36, audit A20 #6).
     assert "Un atelier «\u00a0complet\u00a0» ne peut plus être choisi" in html
     # … and its own waiting list, joined from the personal page (session 41).
-    assert "vous permet ensuite de vous placer sur sa liste d&#x27;attente" in html
+    assert "et placez-vous sur sa liste d&#x27;attente (ci-dessous" in html
 
     # The server stays the authority: a post that checks it anyway is refused.
     response = portal.post(url(seminar), form_data(ateliers=[a.pk]))

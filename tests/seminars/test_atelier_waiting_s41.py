@@ -14,10 +14,11 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from seminars.links import manage_path
-from seminars.models import AtelierWaiting, Registration
+from seminars.links import manage_path, page_path
+from seminars.models import AtelierWaiting, Registration, SeminarPage
 from seminars.retention import (
     apply_retention,
     person_data_workbook,
@@ -33,7 +34,8 @@ from seminars.services import (
     leave_atelier_waiting,
     register_person,
 )
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.conftest import make_person, member_client
+from tests.seminars.conftest import form_data, make_seminar, organiser, person
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +214,7 @@ def test_organisers_see_who_waits_for_which_atelier(full_a, organiser_client):
     url = f"/admin/inscriptions/{seminar.pk}/"
     page = html.unescape(organiser_client.get(url).content.decode())
     row = next(part for part in page.split("<tr") if "Nom10" in part)
-    assert "Liste d'attente\u00a0: Atelier A" in row
+    assert "Liste d'attente\u00a0: Atelier A (1re)" in row
     assert all(
         "Liste d'attente\u00a0:" not in part for part in page.split("<tr") if "Nom1<" in part
     )
@@ -247,3 +249,113 @@ def test_her_access_request_lists_her_waits_and_the_retention_forgets_them(full_
     assert row[-1] == "Atelier A"
     apply_retention(seminar.end + personal_data_kept() + timedelta(days=1))
     assert not AtelierWaiting.objects.exists()
+
+
+# --- joined on the event page's form -----------------------------------------------------------
+
+
+def test_the_event_page_offers_the_full_ateliers_waiting_lists(
+    portal, full_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar, a, b, c, holders, aicha = full_a
+    page = html.unescape(portal.get(page_path(seminar)).content.decode())
+    assert "<legend>Liste d'attente d'un atelier complet" in page
+    assert f'name="ateliers_waiting" value="{a.pk}"' in page
+    assert f'name="ateliers_waiting" value="{b.pk}"' not in page  # B has seats: choose it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = portal.post(
+            page_path(seminar), form_data(ateliers=[b.pk], ateliers_waiting=[a.pk]), follow=True
+        )
+    registration = Registration.objects.get(email="aicha.durand@exemple.fr")
+    assert registration.status == Registration.Status.CONFIRMED
+    assert held(registration) == ["Atelier B"]
+    assert atelier_waiting_ranks(registration) == {a.pk: 1}
+    said = html.unescape(answer.content.decode())
+    assert "Vous êtes aussi sur la liste d'attente de l'atelier «\u00a0Atelier A\u00a0»" in said
+    (confirmation,) = [m for m in mailoutbox if m.to == ["aicha.durand@exemple.fr"]]
+    body = " ".join(confirmation.body.split())
+    assert "En liste d'attente, si une place s'y libère : - Atelier A (1re position)" in body
+
+
+def test_an_atelier_that_found_room_before_the_post_is_given_at_once(portal, full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    page = portal.get(page_path(seminar)).content.decode()
+    assert f'name="ateliers_waiting" value="{a.pk}"' in page
+    cancel_registration(holders[0])  # A has a seat again before she sends the form
+    answer = portal.post(page_path(seminar), form_data(ateliers=[b.pk], ateliers_waiting=[a.pk]))
+    assert answer.status_code == 302
+    registration = Registration.objects.get(email="aicha.durand@exemple.fr")
+    assert held(registration) == ["Atelier A"] and atelier_waiting_ranks(registration) == {}
+
+
+def test_no_waiting_list_field_when_nothing_is_full_or_the_event_is(portal, seminar):
+    page = portal.get(page_path(seminar)).content.decode()
+    assert "ateliers_waiting" not in page
+    full_event = make_seminar("Complet", seats=1, ateliers=(("Seul", 1, 1, 1),))
+    register_person(full_event, person(20, ateliers=[full_event.ateliers.get().pk]))
+    # The event is full: any atelier may be chosen, and waited for with the event itself.
+    assert "ateliers_waiting" not in portal.get(page_path(full_event)).content.decode()
+
+
+def test_a_member_ccas_puts_the_person_it_registers_on_a_waiting_list(two_members, full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    bondy, montreuil = two_members
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    register_url = f"/evenements/{seminar.pk}/inscrire/"
+    page = html.unescape(client.get(register_url).content.decode())
+    assert "La personne garde les ateliers choisis ci-dessus" in page
+    fields = {"nom": "Durand", "prenom": "Lucie", "email": "", "commune": "Bondy"}
+    fields |= {"fonction": "conseiller_municipal", "ateliers": [b.pk], "ateliers_waiting": [a.pk]}
+    assert client.post(register_url, fields).status_code == 302
+    lucie = Registration.objects.get(nom="Durand")
+    assert held(lucie) == ["Atelier B"] and atelier_waiting_ranks(lucie) == {a.pk: 1}
+
+
+# --- review of session 41 ------------------------------------------------------------------------
+
+
+def test_a_seat_left_in_a_move_goes_first_to_whoever_waits_for_the_event():
+    """W moves from B to A; B's seat goes to P, waiting for the event with B, before V, who
+    holds a seat and waits for B."""
+    seminar = make_seminar(
+        seats=4, ateliers=(("Atelier A", 1, 2, 1), ("Atelier B", 1, 2, 1), ("Atelier C", 4, 1, 5))
+    )
+    a, b, c = seminar.ateliers.order_by("sort_order")
+    in_a, _ = register_person(seminar, person(1, ateliers=[a.pk]))
+    w, _ = register_person(seminar, person(2, ateliers=[b.pk]))
+    v, _ = register_person(seminar, person(3, ateliers=[c.pk]))
+    x, _ = register_person(seminar, person(4))
+    p, _ = register_person(seminar, person(5, ateliers=[b.pk]))
+    cancel_registration(x)  # a seat in the event, but B is full: P keeps waiting
+    p.refresh_from_db()
+    assert p.status == Registration.Status.WAITLISTED
+    join_atelier_waiting(w, a.pk)
+    join_atelier_waiting(v, b.pk)
+
+    cancel_registration(in_a)
+    p.refresh_from_db()
+    assert held(w) == ["Atelier A"]
+    assert p.status == Registration.Status.CONFIRMED and held(p) == ["Atelier B"]
+    assert held(v) == ["Atelier C"] and atelier_waiting_ranks(v) == {b.pk: 1}
+
+
+def test_nobody_is_moved_once_changes_are_closed(full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    join_atelier_waiting(aicha, a.pk)
+    SeminarPage.objects.filter(pk=seminar.pk).update(changes_until=timezone.now())
+    no_show = Registration.objects.get(pk=holders[0].pk)  # read as a request reads it
+    cancel_registration(no_show)  # the organiser withdraws a no-show on the day
+    assert held(aicha) == ["Atelier B", "Atelier C"]  # she stays in the room she is in
+
+
+def test_a_registration_taken_up_again_starts_without_former_waits(full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    join_atelier_waiting(aicha, a.pk)
+    # As the previous version's cancellation left it: cancelled, her wait still there.
+    Registration.objects.filter(pk=aicha.pk).update(status=Registration.Status.CANCELLED)
+    again, _ = register_person(seminar, person(10, ateliers=[b.pk]))
+    assert again.pk == aicha.pk and atelier_waiting_ranks(again) == {}
+    join_atelier_waiting(again, a.pk)
+    assert leave_atelier_waiting(again, a.pk) is True
+    assert leave_atelier_waiting(again, a.pk) is False

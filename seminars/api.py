@@ -400,7 +400,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
     )
     ateliers_waiting = serializers.SerializerMethodField(
         help_text="Ateliers complets sur la liste d'attente desquels la personne s'est placée "
-        "(depuis sa page d'inscription), dans l'ordre où elle l'a fait"
+        "(en s'inscrivant ou depuis sa page d'inscription), dans l'ordre où elle l'a fait"
     )
 
     class Meta:

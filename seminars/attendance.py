@@ -6,7 +6,6 @@ before, the attestations and reports keep naming the ateliers people chose, as t
 tell who went where.
 """
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,10 +16,10 @@ from django.utils import timezone
 from seminars.models import (
     Atelier,
     AtelierPresence,
-    AtelierWaiting,
     Registration,
     SeminarPage,
     atelier_names,
+    atelier_waiting_list_ranks,
     position_label,
 )
 from seminars.services import RegistrationError, set_check_in
@@ -152,7 +151,7 @@ def label_rows(seminar: SeminarPage, registrations):
     rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query.
     Also `waiting_labels`: the full ateliers whose waiting list it is on, with its rank there
     (« Budget (1re) »), one query for all the rows."""
-    waiting = waiting_list_ranks(seminar)
+    waiting = atelier_waiting_list_ranks(seminar.pk)
     for registration in registrations:
         registration.atelier_labels = [
             seminar.atelier_label(atelier) for atelier in registration.ateliers.all()
@@ -162,20 +161,6 @@ def label_rows(seminar: SeminarPage, registrations):
             for atelier_id, rank in waiting.get(registration.pk, [])
         ]
     return registrations
-
-
-def waiting_list_ranks(seminar: SeminarPage) -> dict[int, list[tuple[int, int]]]:
-    """Registration id -> [(atelier id, rank)] on the event's atelier waiting lists, ranks
-    counted among confirmed people as services.atelier_waiting_ranks does; one query."""
-    waits = AtelierWaiting.objects.filter(
-        atelier__page=seminar, registration__status=Status.CONFIRMED
-    ).order_by("joined_at", "pk")
-    ranks: dict[int, list[tuple[int, int]]] = {}
-    taken: Counter = Counter()
-    for registration_id, atelier_id in waits.values_list("registration_id", "atelier_id"):
-        taken[atelier_id] += 1
-        ranks.setdefault(registration_id, []).append((atelier_id, taken[atelier_id]))
-    return ranks
 
 
 def counted_presences(through: str = "") -> Q:

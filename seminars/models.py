@@ -1076,6 +1076,21 @@ def waiting_positions(seminar_id: int) -> dict[int, int]:
     return {pk: rank for rank, pk in enumerate(ids, start=1)}
 
 
+def atelier_waiting_list_ranks(seminar_id: int) -> dict[int, list[tuple[int, int]]]:
+    """Registration id -> [(atelier id, rank)] on the event's atelier waiting lists
+    (AtelierWaiting), in the order she joined them; ranks counted among confirmed people, those
+    services.give_freed_atelier_seats serves. One query."""
+    waits = AtelierWaiting.objects.filter(
+        atelier__page_id=seminar_id, registration__status=Registration.Status.CONFIRMED
+    ).order_by("joined_at", "pk")
+    ranks: dict[int, list[tuple[int, int]]] = {}
+    taken: Counter = Counter()
+    for registration_id, atelier_id in waits.values_list("registration_id", "atelier_id"):
+        taken[atelier_id] += 1
+        ranks.setdefault(registration_id, []).append((atelier_id, taken[atelier_id]))
+    return ranks
+
+
 class Rating(models.IntegerChoices):
     """The four-level scale of French training evaluations: no middle, people have to lean."""
 

@@ -34,6 +34,7 @@ from seminars.models import (
     SeminarIndexPage,
     SeminarPage,
     Visibility,
+    atelier_waiting_list_ranks,
     waiting_queue,
     with_taken,
 )
@@ -1132,7 +1133,7 @@ def promote_waiting(seminar: SeminarPage) -> list[Registration]:
 
 
 def give_freed_atelier_seats(seminar: SeminarPage) -> list[AtelierWaiting]:
-    """Give each free seat of a full atelier to the first confirmed person on its waiting list
+    """Give a free seat of a full atelier to the first confirmed person on its waiting list
     (AtelierWaiting), who leaves the atelier she held at the same time, if any, and is told by
     e-mail. Call with the event locked (promote_waiting does). Those waiting for the event
     itself come first: one place at a time, and promote_waiting serves its queue again before
@@ -1231,16 +1232,8 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int) -> bool:
 
 def atelier_waiting_ranks(registration: Registration) -> dict[int, int]:
     """Her rank (1 for the first) on each atelier's waiting list she is on: atelier id -> rank,
-    counting only the confirmed people ahead of her, those give_freed_atelier_seats serves."""
-    ranks = {}
-    for wait in registration.atelier_waits.all():
-        ahead = AtelierWaiting.objects.filter(
-            Q(joined_at__lt=wait.joined_at) | Q(joined_at=wait.joined_at, pk__lt=wait.pk),
-            atelier_id=wait.atelier_id,
-            registration__status=Status.CONFIRMED,
-        )
-        ranks[wait.atelier_id] = ahead.count() + 1
-    return ranks
+    in the order she joined them (models.atelier_waiting_list_ranks)."""
+    return dict(atelier_waiting_list_ranks(registration.seminar_id).get(registration.pk, []))
 
 
 def promote_after_edit(seminar: SeminarPage) -> list[Registration]:

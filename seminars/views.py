@@ -378,8 +378,7 @@ def _registered(
         waited = waited_atelier_names(registration)
         if waited:
             text += (
-                f" Vous êtes aussi sur la liste d'attente de l'atelier {waited} : cette page "
-                "dit votre position."
+                f" Vous êtes aussi sur la liste d'attente {waited} : cette page dit votre position."
             )
     else:
         text = (
@@ -764,7 +763,7 @@ ATELIER_WAIT_ACTIONS = {"wait_atelier", "leave_atelier_wait"}
 
 
 def change_atelier_wait(request, registration: Registration):
-    """« Me placer sur la liste d'attente » or « Quitter cette liste d'attente » (the
+    """« Me placer sur la liste d'attente de … » or « Quitter la liste d'attente de … » (the
     personal page's « Listes d'attente des ateliers »): the answer is shown in that section."""
     try:
         atelier_id = int(request.POST.get("atelier", ""))
@@ -794,10 +793,14 @@ ATELIER_WAITS_SECTION = "attente-ateliers"
 
 
 def waited_atelier_names(registration: Registration) -> str:
-    """« A » et « B »: the ateliers whose waiting list she is on, for a sentence."""
+    """« de l'atelier « A » » or « des ateliers « A » et « B » »: those whose waiting list
+    she is on, for a sentence; "" for none."""
     labels = registration.seminar.atelier_labels
     names = [f"« {labels[wait.atelier_id]} »" for wait in registration.atelier_waits.all()]
-    return french_list(names) if names else ""
+    if not names:
+        return ""
+    prefix = "de l'atelier" if len(names) == 1 else "des ateliers"
+    return f"{prefix} {french_list(names)}"
 
 
 def atelier_waits(registration: Registration, event_ateliers: list, held: list) -> list:

@@ -171,10 +171,16 @@ def waited_ateliers(registration) -> list[tuple[str, str]]:
     return [(labels.get(pk, ""), position_label(rank)) for pk, rank in ranks.items()]
 
 
+def atelier_notice_ids(detail: str) -> list[int]:
+    """The ids of « atelier:12,9 » (services._move_to_waited_atelier): the atelier given,
+    then those she left for it; [] for none."""
+    return [int(pk) for pk in detail.split(",") if pk]
+
+
 def waited_atelier_context(seminar, detail: str) -> dict:
     """For « atelier:12,9 » (services.give_freed_atelier_seats): the name of the atelier given
     and the names of those she left for it, as the e-mail says them."""
-    given, *left = [int(pk) for pk in detail.split(",") if pk] or [None]
+    given, *left = atelier_notice_ids(detail) or [None]
     names = seminar.atelier_labels
     left_names = [f"« {names[pk]} »" for pk in left if pk in names]
     return {

@@ -45,6 +45,7 @@ def registrants_still_wanted(
 
 def _still_due(registration, kind: str) -> bool:
     """Whether a `kind` message still applies to the registration as it is now."""
+    from seminars.emails import atelier_notice_ids
     from seminars.evaluations import evaluation_state
 
     if kind == "certificate" and not registration.certificate_available:
@@ -57,7 +58,7 @@ def _still_due(registration, kind: str) -> bool:
     if name == "atelier" and not (
         registration.status == "confirmed"
         and not registration.seminar.has_started()
-        and registration.ateliers.filter(pk=int(detail.split(",")[0] or 0)).exists()
+        and registration.ateliers.filter(pk__in=atelier_notice_ids(detail)[:1]).exists()
     ):
         return False  # the seat given in the atelier waited for was left (or all) since
     if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":

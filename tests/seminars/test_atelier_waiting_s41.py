@@ -49,6 +49,21 @@ def full_a(seminar):
     return seminar, a, b, c, holders, aicha
 
 
+@pytest.fixture
+def one_seat_ateliers():
+    """Four seats; A and B (same slot) with one seat each, C later with five; persons 1, 2 and 3
+    in A, B and C."""
+    seminar = make_seminar(
+        seats=4, ateliers=(("Atelier A", 1, 2, 1), ("Atelier B", 1, 2, 1), ("Atelier C", 4, 1, 5))
+    )
+    a, b, c = seminar.ateliers.order_by("sort_order")
+    people = [
+        register_person(seminar, person(n, ateliers=[pk]))[0]
+        for n, pk in ((1, a.pk), (2, b.pk), (3, c.pk))
+    ]
+    return seminar, a, b, c, *people
+
+
 def held(registration) -> list[str]:
     return sorted(registration.ateliers.values_list("title", flat=True))
 
@@ -134,18 +149,12 @@ def test_a_freed_seat_goes_to_the_first_waiting_who_leaves_the_atelier_at_the_sa
 
 
 def test_seats_chain_through_the_lists_and_the_event_queue_comes_first(
-    mailoutbox, django_capture_on_commit_callbacks
+    one_seat_ateliers, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """Two seats in the event: X waits for the event with A; when the A holder cancels, X gets
-    the event seat and A. With event seats to spare, a confirmed person waiting for A gets the
-    next seat in A, and her seat in B goes to whoever waited for B."""
-    seminar = make_seminar(
-        seats=4, ateliers=(("Atelier A", 1, 2, 1), ("Atelier B", 1, 2, 1), ("Atelier C", 4, 1, 5))
-    )
-    a, b, c = seminar.ateliers.order_by("sort_order")
-    in_a, _ = register_person(seminar, person(1, ateliers=[a.pk]))
-    in_b, _ = register_person(seminar, person(2, ateliers=[b.pk]))
-    in_c, _ = register_person(seminar, person(3, ateliers=[c.pk]))
+    """Four seats in the event, all taken: X waits for the event with A; when the A holder
+    cancels, X gets the event seat and A. When X leaves A, a confirmed person waiting for A gets
+    that seat, and her seat in B goes to whoever waited for B."""
+    seminar, a, b, c, in_a, in_b, in_c = one_seat_ateliers
     join_atelier_waiting(in_b, a.pk)  # B would rather be in A
     join_atelier_waiting(in_c, b.pk)  # C would take B (a morning atelier) if it frees
     fourth, _ = register_person(seminar, person(4))
@@ -315,16 +324,10 @@ def test_a_member_ccas_puts_the_person_it_registers_on_a_waiting_list(two_member
 # --- review of session 41 ------------------------------------------------------------------------
 
 
-def test_a_seat_left_in_a_move_goes_first_to_whoever_waits_for_the_event():
+def test_a_seat_left_in_a_move_goes_first_to_whoever_waits_for_the_event(one_seat_ateliers):
     """W moves from B to A; B's seat goes to P, waiting for the event with B, before V, who
     holds a seat and waits for B."""
-    seminar = make_seminar(
-        seats=4, ateliers=(("Atelier A", 1, 2, 1), ("Atelier B", 1, 2, 1), ("Atelier C", 4, 1, 5))
-    )
-    a, b, c = seminar.ateliers.order_by("sort_order")
-    in_a, _ = register_person(seminar, person(1, ateliers=[a.pk]))
-    w, _ = register_person(seminar, person(2, ateliers=[b.pk]))
-    v, _ = register_person(seminar, person(3, ateliers=[c.pk]))
+    seminar, a, b, c, in_a, w, v = one_seat_ateliers
     x, _ = register_person(seminar, person(4))
     p, _ = register_person(seminar, person(5, ateliers=[b.pk]))
     cancel_registration(x)  # a seat in the event, but B is full: P keeps waiting

@@ -64,6 +64,7 @@ from seminars.importer import import_registrations, result_messages
 from seminars.links import event_path, proceedings_path
 from seminars.models import (
     PRESENT,
+    AtelierWaiting,
     Registration,
     SeminarIndexPage,
     SeminarPage,
@@ -362,7 +363,20 @@ def _listed(request, seminar: SeminarPage) -> tuple[RegistrationFilterForm, obje
             )
         )
     )
+    waited = filters.waiting_list_shown()
+    if waited:
+        queryset = in_atelier_waiting_order(queryset, waited)
     return filters, queryset
+
+
+def in_atelier_waiting_order(queryset, atelier_id: int):
+    """One atelier's waiting list in the order its freed seats go (as
+    models.atelier_waiting_list_ranks counts the ranks): by the date each person joined it."""
+    wait = AtelierWaiting.objects.filter(registration=OuterRef("pk"), atelier_id=atelier_id)
+    return queryset.annotate(
+        atelier_wait_since=Subquery(wait.values("joined_at")[:1]),
+        atelier_wait_pk=Subquery(wait.values("pk")[:1]),
+    ).order_by("atelier_wait_since", "atelier_wait_pk")
 
 
 def registrations(request, pk: int):
@@ -432,6 +446,8 @@ def registrations(request, pk: int):
         retention=retention_dates(seminar),
         shown_atelier=shown_atelier,
         atelier_counts=atelier_counts(shown_atelier) if shown_atelier else None,
+        # Filtered by an atelier's waiting list: the rows in its order, said in the caption.
+        waiting_list_label=seminar.atelier_labels.get(filters.waiting_list_shown(), ""),
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
     )

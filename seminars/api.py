@@ -462,6 +462,14 @@ class RegistrationInSerializer(serializers.Serializer):
         required=False,
         help_text="Identifiants des ateliers, des entiers : [3, 4]",
     )
+    ateliers_waiting = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Identifiants d'ateliers complets dont la personne rejoint la liste d'attente, "
+        "si son inscription est confirmée (sinon ignorés : elle attend une place à l'événement "
+        "avec les ateliers choisis) ; elle garde ses ateliers, et un atelier qui a une place lui "
+        "est donné à la place de celui du même créneau",
+    )
     needs = serializers.CharField(required=False, max_length=NEEDS_LIMIT)
     consent = serializers.BooleanField(
         required=False,
@@ -496,6 +504,11 @@ REGISTRATION_OUT = inline_serializer(
             "des modifications, ou en écrivant au contact de l'événement)",
         ),
         "ateliers": serializers.ListField(child=serializers.IntegerField()),
+        "ateliers_waiting": serializers.ListField(
+            child=serializers.IntegerField(),
+            help_text="Les listes d'attente d'ateliers où elle est, dans l'ordre où elle les a "
+            "rejointes",
+        ),
     },
 )
 
@@ -562,14 +575,14 @@ def _consent(data, encoded: bool, errors: dict) -> bool:
     return False
 
 
-def _atelier_ids(data, encoded: bool, errors: dict) -> list[str]:
+def _atelier_ids(data, encoded: bool, errors: dict, name: str = "ateliers") -> list[str]:
     """A JSON list of integers; in a form-encoded body, the field repeated with digits."""
     if encoded:  # every value is text: digits only
-        values = [value for value in data.getlist("ateliers") if value != ""]
+        values = [value for value in data.getlist(name) if value != ""]
         if all(parse_digits(value, 18) is not None for value in values):
             return values
     else:
-        values = data.get("ateliers")
+        values = data.get(name)
         if values is None:
             return []
         # bool is an int in Python, not an identifier.
@@ -577,7 +590,7 @@ def _atelier_ids(data, encoded: bool, errors: dict) -> list[str]:
             isinstance(pk, int) and not isinstance(pk, bool) for pk in values
         ):
             return [str(pk) for pk in values]
-    errors["ateliers"] = [ATELIER_IDS_EXPECTED]
+    errors[name] = [ATELIER_IDS_EXPECTED]
     return []
 
 
@@ -594,6 +607,7 @@ def form_data_from_body(data) -> dict:
     text = {name: _text(data, name, errors) for name in TEXT_FIELDS}
     consent = _consent(data, encoded, errors)
     ateliers = _atelier_ids(data, encoded, errors)
+    waiting = _atelier_ids(data, encoded, errors, "ateliers_waiting")
     if errors:
         raise ValidationError(errors)
     fonction, fonction_text = text["fonction"], text["fonction_text"]
@@ -607,6 +621,7 @@ def form_data_from_body(data) -> dict:
         "fonction": fonction,
         "fonction_autre": fonction_text,
         "ateliers": ateliers,
+        "ateliers_waiting": waiting,
         "needs": text["needs"],
         "consent": "on" if consent else "",
         "phone": text["phone"],
@@ -726,7 +741,14 @@ def register_from_form(form, *, source: str, actor=None, member=None, location=N
                 "commune_status": registration.commune_status,
                 # What register_person set: the chosen ateliers, each once.
                 "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
+                "ateliers_waiting": [],
             }
+            if form.cleaned_data.get("ateliers_waiting") or not created:
+                # A waited atelier with room was given at once, in place of one chosen; a
+                # registration updated keeps its lists. Read back, off the first one's path.
+                body["ateliers"] = sorted(registration.ateliers.values_list("pk", flat=True))
+                waits = registration.atelier_waits.values_list("atelier_id", flat=True)
+                body["ateliers_waiting"] = list(waits)
             if not created:
                 return Response(body, status=200)
             headers = {"Location": location(registration)} if location else None
@@ -1053,6 +1075,7 @@ EDITABLE = {
     "fonction": ("fonction", "fonction_autre"),
     "fonction_text": ("fonction_autre",),
     "ateliers": ("ateliers",),
+    "ateliers_waiting": ("ateliers_waiting",),
     "needs": ("needs",),
     "consent": ("consent",),
     "phone": ("phone",),
@@ -1075,6 +1098,13 @@ class RegistrationPatchSerializer(RegistrationInSerializer):
         child=serializers.IntegerField(),
         required=False,
         help_text="Identifiants des ateliers, des entiers : [3, 4] ; remplace le choix",
+    )
+    ateliers_waiting = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Remplace ses listes d'attente d'ateliers (inscription confirmée seulement) : "
+        "un atelier retiré l'en retire, un atelier ajouté l'y place en dernière position ; "
+        "un atelier qui a une place lui est donné",
     )
     consent = serializers.BooleanField(required=False)
     phone = serializers.CharField(

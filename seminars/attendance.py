@@ -150,17 +150,26 @@ def label_rows(seminar: SeminarPage, registrations):
     chose (SeminarPage.atelier_labels, two of the same title told apart by their slot), for the
     rows without « Présent(e) à l'atelier » buttons. Their ateliers prefetched: one query.
     Also `waiting_labels`: the full ateliers whose waiting list it is on, with its rank there
-    (« Budget (1re) »), one query for all the rows."""
-    waiting = atelier_waiting_list_ranks(seminar.pk)
+    (atelier_waiting_labels)."""
+    waiting = atelier_waiting_labels(seminar)
     for registration in registrations:
         registration.atelier_labels = [
             seminar.atelier_label(atelier) for atelier in registration.ateliers.all()
         ]
-        registration.waiting_labels = [
-            f"{seminar.atelier_labels.get(atelier_id, '')} ({position_label(rank)})"
-            for atelier_id, rank in waiting.get(registration.pk, [])
-        ]
+        registration.waiting_labels = waiting.get(registration.pk, [])
     return registrations
+
+
+def atelier_waiting_labels(seminar: SeminarPage) -> dict[int, list[str]]:
+    """Registration id -> the atelier waiting lists it is on, each with its rank there
+    (« Budget (1re) »), in the order it joined them: one query for the whole event."""
+    names = seminar.atelier_labels
+    return {
+        registration_id: [
+            f"{names.get(atelier_id, '')} ({position_label(rank)})" for atelier_id, rank in waits
+        ]
+        for registration_id, waits in atelier_waiting_list_ranks(seminar.pk).items()
+    }
 
 
 def counted_presences(through: str = "") -> Q:
@@ -175,12 +184,19 @@ def counted_presences(through: str = "") -> Q:
 def atelier_counts(atelier: Atelier) -> dict:
     """The per-atelier door view's counters: people expected (confirmed and chose it), present
     (marked present there, chosen or not, still confirmed), the atelier's seats and the people
-    on its waiting list."""
+    on its waiting list, and whether a freed seat still goes to them (`moving`: until the
+    cut-off, as services.give_freed_atelier_seats)."""
     expected = atelier.registrations.filter(status=Status.CONFIRMED).count()
     present = atelier.presences.filter(counted_presences()).count()
     # On its own waiting list (AtelierWaiting): those give_freed_atelier_seats would serve.
     waiting = atelier.waiting.filter(registration__status=Status.CONFIRMED).count()
-    return {"expected": expected, "present": present, "seats": atelier.seats, "waiting": waiting}
+    return {
+        "expected": expected,
+        "present": present,
+        "seats": atelier.seats,
+        "waiting": waiting,
+        "moving": atelier.page.changes_open(),
+    }
 
 
 def attended_ateliers(registration: Registration) -> list[Atelier]:

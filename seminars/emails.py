@@ -172,21 +172,26 @@ def waited_ateliers(registration) -> list[tuple[str, str]]:
 
 
 def atelier_notice_ids(detail: str) -> list[int]:
-    """The ids of « atelier:12,9 » (services._move_to_waited_atelier): the atelier given,
-    then those she left for it; [] for none."""
+    """The ids of « atelier:12,9,-14 » (services._move_to_waited_atelier): the atelier given,
+    then those she left for it, then, negative, the waiting lists she left with them; [] for
+    none."""
     return [int(pk) for pk in detail.split(",") if pk]
 
 
 def waited_atelier_context(seminar, detail: str) -> dict:
-    """For « atelier:12,9 » (services.give_freed_atelier_seats): the name of the atelier given
-    and the names of those she left for it, as the e-mail says them."""
-    given, *left = atelier_notice_ids(detail) or [None]
+    """For « atelier:12,9,-14 » (services.give_freed_atelier_seats): the name of the atelier
+    given, the names of those she left for it and of the other lists for that time she is no
+    longer on, as the e-mail says them."""
+    given, *others = atelier_notice_ids(detail) or [None]
     names = seminar.atelier_labels
-    left_names = [f"« {names[pk]} »" for pk in left if pk in names]
+    left_names = [f"« {names[pk]} »" for pk in others if pk in names]
+    dropped_names = [f"« {names[-pk]} »" for pk in others if -pk in names]
     return {
         "given_atelier": names.get(given, ""),
         "left_ateliers": french_list(left_names) if left_names else "",
         "left_count": len(left_names),
+        "dropped_waits": french_list(dropped_names) if dropped_names else "",
+        "dropped_count": len(dropped_names),
     }
 
 

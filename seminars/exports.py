@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
-from seminars.attendance import atelier_people, records_ateliers
+from seminars.attendance import atelier_people, atelier_waiting_labels, records_ateliers
 from seminars.fonctions import typed_fonction
 from seminars.models import (
     Atelier,
@@ -216,6 +216,7 @@ LIST_COLUMNS = [
     "Fonction saisie",
     # Organisers only, to call someone on the day; never on the printed attendance sheet.
     "Téléphone",
+    "Listes d'attente des ateliers",
 ]
 
 
@@ -226,6 +227,7 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
     # Each atelier told from another of the same title by its time slot, which holds a comma:
     # the person's ateliers are separated by « ; ».
     names = seminar.atelier_labels
+    waiting = atelier_waiting_labels(seminar)
     for r in registrations:
         append_row(
             sheet,
@@ -246,9 +248,10 @@ def registrations_workbook(seminar: SeminarPage, registrations) -> bytes:
                 _local(r.checked_in_at) if r.checked_in_at else "",
                 typed_fonction(r),
                 r.phone,
+                " ; ".join(waiting.get(r.pk, [])),
             ],
         )
-    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18, 30, 18))
+    set_widths(sheet, (20, 16, 30, 22, 10, 10, 30, 36, 16, 30, 12, 16, 18, 18, 30, 18, 36))
     return workbook_bytes(workbook)
 
 

@@ -294,27 +294,40 @@ class RegistrationForm(CommuneStepForm):
         self.seminar = seminar
         self.ateliers_shown = None
         self.fields["fonction_autre"].label = self.fonction_autre_label
+        waiting = self.fields["ateliers_waiting"]
         if atelier_labels:  # shown to a person: times, room and seats left
             ateliers = self.ateliers_shown = ateliers_with_seats(seminar, counts=seat_counts)
             choices = atelier_choices(seminar, ateliers=ateliers)
-            full = full_atelier_ids(ateliers) if disable_full else set()
-            if full and seminar.seats_left() > 0:
-                self.fields["ateliers"].widget.disabled_values = frozenset(full)
+            offers_lists = disable_full or self.offers_waiting_lists
+            offered = self.waiting_lists_offered(full_atelier_ids(ateliers)) if offers_lists else ()
+            if disable_full and offered:
+                self.fields["ateliers"].widget.disabled_values = frozenset(offered)
                 # Said where the box cannot be ticked: what to do instead, and later.
                 self.fields["ateliers"].help_text += FULL_ATELIER_HELP
-                self.fields["ateliers_waiting"].choices = [
-                    (pk, label) for pk, label in choices if pk in full
-                ]
-            self.fields["ateliers_waiting"].accepted = frozenset(str(pk) for pk, _ in choices)
-        elif self.data.get("ateliers"):  # the API: the ids are only checked
-            choices = list(seminar.ateliers.values_list("pk", "title"))
-        else:  # the API without ateliers: nothing to check, no query
-            choices = []
+            waiting.choices = [(pk, label) for pk, label in choices if pk in offered]
+            waiting.accepted = frozenset(str(pk) for pk, _ in choices)
+            keep_waiting = offers_lists
+        else:  # the API: the ids are only checked; without ateliers, nothing to check, no query
+            keep_waiting = bool(self.data.get("ateliers_waiting"))
+            wanted = keep_waiting or self.data.get("ateliers")
+            choices = list(seminar.ateliers.values_list("pk", "title")) if wanted else []
+            waiting.choices = choices
         self.fields["ateliers"].choices = choices
         if not choices:
             del self.fields["ateliers"]
-        if not (disable_full and atelier_labels and choices):
+        if not (keep_waiting and choices):
             del self.fields["ateliers_waiting"]
+
+    # The organisers' forms offer the waiting lists too (the portal's and a member's, through
+    # `disable_full`).
+    offers_waiting_lists = False
+
+    def waiting_lists_offered(self, full: set[int]) -> set[int]:
+        """The ateliers whose waiting list the form offers: the full ones while the event has
+        seats. When it has none, the person waits for the event itself, with any atelier."""
+        if full and self.seminar.seats_left() > 0:
+            return full
+        return set()
 
     def clean(self):
         cleaned = super().clean()
@@ -466,6 +479,7 @@ class ManualRegistrationForm(OnBehalfRegistrationForm):
     maintenant »: someone who turns up at the door, confirmed even beyond the seats and checked
     in (services.register_at_the_door)."""
 
+    offers_waiting_lists = True
     hint = AreaHintField(label="Département ou région (facultatif)")
     # The hint beside the commune it helps read, not after the consent box.
     field_order = [*RegistrationForm.field_order[:5], "hint", *RegistrationForm.field_order[5:]]
@@ -529,9 +543,16 @@ class EditRegistrationForm(ManualRegistrationForm):
 
     def __init__(self, *args, registration: Registration, **kwargs):
         kwargs.setdefault("initial", registration_edit_values(registration))
+        self.registration = registration  # before the fields: waiting_lists_offered reads it
         super().__init__(*args, **kwargs)
         del self.fields["present_now"]  # the add's; checking in is the list's button
-        self.registration = registration
+        if "ateliers_waiting" in self.fields:
+            self.fields["ateliers_waiting"].help_text = (
+                "Facultatif. Cochez un atelier pour placer la personne sur sa liste d'attente "
+                "(en dernière position), décochez-le pour l'en retirer. Si une place s'y libère, "
+                "elle lui est donnée à la place de l'atelier choisi au même moment, et un e-mail "
+                "le lui dit si elle a une adresse."
+            )
         self.fields["email"].help_text = (
             "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
             "jour » avec son lien personnel ; un lien reçu à une adresse remplacée ne fonctionne "
@@ -548,6 +569,16 @@ class EditRegistrationForm(ManualRegistrationForm):
 
     def registration_updated(self, cleaned: dict) -> Registration:
         return self.registration
+
+    def waiting_lists_offered(self, full: set[int]) -> set[int]:
+        """A confirmed person's lists, whether or not the event has seats: the full ateliers she
+        does not hold, and those she waits for (one with room again after the cut-off, when
+        nobody is moved any more, stays ticked until unticked). Nothing for someone waiting for
+        the event itself: she may choose any atelier."""
+        if self.registration.status != Registration.Status.CONFIRMED:
+            return set()
+        values = self.initial
+        return (full | set(values.get("ateliers_waiting", ()))) - set(values.get("ateliers", ()))
 
     def carry_version(self) -> None:
         """The admin's form carries the version of what it shows (union.stale_edits): a save
@@ -775,6 +806,12 @@ UNKNOWN_FILTER = {
 }
 
 
+UNKNOWN_ATELIER = {
+    "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
+    "ce filtre n'est pas appliqué."
+}
+
+
 class RegistrationFilterForm(forms.Form):
     """The organiser's filters. Each valid one applies even when another is wrong (a stale atelier
     id, a value typed in the address): the wrong one is shown in error next to its field, so that
@@ -811,19 +848,23 @@ class RegistrationFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={
-            "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
-            "ce filtre n'est pas appliqué."
-        },
+        error_messages=UNKNOWN_ATELIER,
+    )
+    atelier_waiting = forms.TypedChoiceField(
+        label="Sur la liste d'attente de l'atelier",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages=UNKNOWN_ATELIER,
     )
     flagged = forms.BooleanField(label="Communes à vérifier seulement", required=False)
 
     def __init__(self, *args, seminar, **kwargs):
         super().__init__(*args, **kwargs)
         # Two ateliers of the same title told apart by their slot (SeminarPage.atelier_labels).
-        self.fields["atelier"].choices = [("", "Tous")] + [
-            (a.pk, a.label) for a in seminar.ateliers.order_by("starts_at", "sort_order")
-        ]
+        ateliers = [(a.pk, a.label) for a in seminar.ateliers.order_by("starts_at", "sort_order")]
+        self.fields["atelier"].choices = [("", "Tous"), *ateliers]
+        self.fields["atelier_waiting"].choices = [("", "Indifférent"), *ateliers]
 
     def filter(self, queryset):
         from seminars.attendance import atelier_people, presence_filter
@@ -852,9 +893,19 @@ class RegistrationFilterForm(forms.Form):
         if data["atelier"]:
             # Who chose it, and who was marked present at it without having chosen it.
             queryset = queryset.filter(atelier_people(data["atelier"]))
+        if data["atelier_waiting"]:
+            # The people its freed seats go to (services.give_freed_atelier_seats): confirmed.
+            queryset = queryset.filter(
+                status=Registration.Status.CONFIRMED,
+                atelier_waits__atelier_id=data["atelier_waiting"],
+            )
         if data["flagged"]:
             queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
         return queryset.distinct()
+
+    def waiting_list_shown(self) -> int | None:
+        """The atelier whose waiting list the list shows (its rows in that list's order)."""
+        return self.cleaned_data.get("atelier_waiting") if self.is_bound else None
 
 
 def search_words(typed: str) -> list[str]:

@@ -190,19 +190,22 @@ def _lock_seminar(seminar: SeminarPage) -> tuple[SeminarPage, int]:
     registration committed by the previous holder (a count inside the locking statement would
     use the snapshot taken before waiting, and overbook). The lock is on the event's own row,
     not on Wagtail's page row, so editors are not blocked. Its cancellation is read under the
-    lock too (cancel_event takes it): nobody registers or is promoted once it is cancelled.
+    lock too (cancel_event takes it): nobody registers or is promoted once it is cancelled. So
+    are its start and cut-off (changes_open): a process that kept the event in memory across
+    the cut-off (a shell, a task) moves nobody after it (give_freed_atelier_seats).
     """
     page_table = SeminarPage._meta.db_table
     registration_table = Registration._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT 1 FROM "{page_table}" WHERE page_ptr_id = %s FOR UPDATE; '
-            f'SELECT seats, cancelled_at, (SELECT count(*) FROM "{registration_table}" '
-            f"WHERE seminar_id = %s AND status = %s) "
+            f"SELECT seats, cancelled_at, start, changes_until, (SELECT count(*) "
+            f'FROM "{registration_table}" WHERE seminar_id = %s AND status = %s) '
             f'FROM "{page_table}" WHERE page_ptr_id = %s',
             [seminar.pk, seminar.pk, Status.CONFIRMED, seminar.pk],
         )
-        seminar.seats, seminar.cancelled_at, confirmed = cursor.fetchone()
+        row = cursor.fetchone()
+        seminar.seats, seminar.cancelled_at, seminar.start, seminar.changes_until, confirmed = row
     return seminar, confirmed
 
 
@@ -962,6 +965,7 @@ def registration_edit_values(registration: Registration) -> dict:
         if registration.fonction == Fonction.AUTRE
         else "",
         "ateliers": sorted(registration.ateliers.values_list("pk", flat=True)),
+        "ateliers_waiting": sorted(registration.atelier_waits.values_list("atelier_id", flat=True)),
         "needs": registration.needs,
         "consent": registration.consent,
     }
@@ -1015,6 +1019,8 @@ def update_registration(
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
                 raise atelier_full_error(seminar, full)
+        elif data.waiting_atelier_ids:
+            raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_FOR_CONFIRMED + "."]})
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)
@@ -1023,6 +1029,8 @@ def update_registration(
         changed = [name for name in EDITED_FIELDS if before[name] != after[name]]
         if {atelier.pk for atelier in ateliers} != held:
             changed.append("ateliers")
+        if _set_atelier_waits(registration, data.waiting_atelier_ids, ateliers):
+            changed.append("ateliers_waiting")
         if not changed:
             return registration, changed
         registration.save()
@@ -1043,6 +1051,22 @@ def update_registration(
         if notify and former_email and "email" in changed:
             enqueue_with_transaction(send_address_changed_email, seminar.pk, former_email)
     return registration, changed
+
+
+def _set_atelier_waits(registration: Registration, atelier_ids, ateliers: list[Atelier]) -> bool:
+    """The organiser's edit of her waiting lists: those unticked are left, those ticked joined,
+    last on their list (give_freed_atelier_seats then gives her one that has room). An atelier
+    she holds after the edit is waited for no more. Whether they changed."""
+    wanted = set(atelier_ids) - {atelier.pk for atelier in ateliers}
+    waits = registration.atelier_waits
+    current = set(waits.values_list("atelier_id", flat=True))
+    if wanted == current:
+        return False
+    waits.exclude(atelier_id__in=wanted).delete()
+    AtelierWaiting.objects.bulk_create(
+        AtelierWaiting(registration=registration, atelier_id=pk) for pk in sorted(wanted - current)
+    )
+    return True
 
 
 def _edited_values(registration: Registration) -> dict[str, tuple]:
@@ -1169,14 +1193,24 @@ def _move_to_waited_atelier(wait: AtelierWaiting) -> None:
     registration.ateliers.add(atelier)
     wait.delete()
     # Her other waits for that time are over too: she has the atelier she waited for first
-    # (the personal page says so).
-    registration.atelier_waits.filter(
+    # (the personal page says so beforehand, the e-mail names them).
+    same_time = registration.atelier_waits.filter(
         atelier__starts_at__lt=atelier.ends_at, atelier__ends_at__gt=atelier.starts_at
-    ).delete()
+    )
+    dropped = list(same_time.values_list("atelier_id", flat=True))
+    same_time.delete()
     registration.save(update_fields=["updated_at"])
     if registration.email:
-        # « atelier:<given>,<left>… »: the e-mail names the atelier given and those left.
-        _queue_email(registration, "atelier:" + ",".join(str(a.pk) for a in [atelier, *left]))
+        # « atelier:<given>,<left>…,-<dropped>… »: the e-mail names the atelier given, those
+        # left and the lists dropped (negative: the previous version's worker, during an upgrade
+        # or after a rollback, finds no atelier of that id and names the others as before).
+        ids = [atelier.pk, *(held.pk for held in left), *(-pk for pk in dropped)]
+        _queue_email(registration, "atelier:" + ",".join(str(pk) for pk in ids))
+
+
+ATELIER_LISTS_FOR_CONFIRMED = (
+    "Les listes d'attente des ateliers sont pour les personnes dont l'inscription est confirmée"
+)
 
 
 def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
@@ -1192,8 +1226,7 @@ def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
         label = seminar.atelier_label(atelier)
         if registration.status != Status.CONFIRMED:
             refusal = (
-                "Les listes d'attente des ateliers sont pour les personnes dont l'inscription "
-                "est confirmée : choisissez l'atelier dans « Changer d'ateliers »."
+                f"{ATELIER_LISTS_FOR_CONFIRMED} : choisissez l'atelier dans « Changer d'ateliers »."
             )
         elif atelier.pk in _held_atelier_ids(registration):
             refusal = f"Vous êtes déjà inscrit(e) à l'atelier « {label} »."

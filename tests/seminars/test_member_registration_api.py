@@ -65,6 +65,7 @@ def test_a_director_registers_someone_whom_only_their_member_sees(two_members):
         "created": True,
         "commune_status": "matched",
         "ateliers": [atelier.pk],
+        "ateliers_waiting": [],
     }
     assert (registration.source, registration.commune_id, registration.email) == (
         Registration.Source.MEMBER,

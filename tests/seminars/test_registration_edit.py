@@ -403,7 +403,8 @@ def test_patch_a_commune_or_a_fonction_label(staff_api, zola):
             {
                 "status": [
                     "Champ inconnu ou non modifiable : modifiables : nom, prenom, email, "
-                    "commune, fonction, fonction_text, ateliers, needs, consent, phone."
+                    "commune, fonction, fonction_text, ateliers, ateliers_waiting, needs, "
+                    "consent, phone."
                 ]
             },
         ),

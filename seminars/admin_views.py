@@ -902,6 +902,12 @@ def add_as_posted(request, seminar: SeminarPage, form, at_the_door: bool):
         text = f"Inscription {with_de(name)} {verb} (confirmée) et présence émargée."
     else:
         text = f"Inscription {with_de(name)} {verb} ({registration.get_status_display().lower()})."
+    if form.cleaned_data.get("ateliers_waiting") and registration.status != Status.CONFIRMED:
+        # _register applies them to a confirmed registration only.
+        text += (
+            " La personne attend une place à l'événement avec les ateliers choisis : les listes "
+            "d'attente d'ateliers cochées ne s'appliquent pas."
+        )
     messages.success(request, text)
     if at_the_door:  # back at the desk's list, on her row
         return redirect(_list_url(seminar, f"{DOOR}=1", registration))

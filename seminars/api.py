@@ -613,7 +613,10 @@ def form_data_from_body(data) -> dict:
     fonction, fonction_text = text["fonction"], text["fonction_text"]
     if fonction and fonction not in Fonction.values:
         fonction, fonction_text = map_fonction(fonction)
-    return {
+    # Only when sent (an empty list too: a PATCH's « none »): absent, the form leaves the
+    # field out and reads no ateliers for it.
+    lists = {"ateliers_waiting": waiting} if "ateliers_waiting" in data else {}
+    return lists | {
         "nom": text["nom"],
         "prenom": text["prenom"],
         "email": text["email"],
@@ -621,7 +624,6 @@ def form_data_from_body(data) -> dict:
         "fonction": fonction,
         "fonction_autre": fonction_text,
         "ateliers": ateliers,
-        "ateliers_waiting": waiting,
         "needs": text["needs"],
         "consent": "on" if consent else "",
         "phone": text["phone"],
@@ -743,9 +745,9 @@ def register_from_form(form, *, source: str, actor=None, member=None, location=N
                 "ateliers": sorted(set(form.cleaned_data.get("ateliers") or [])),
                 "ateliers_waiting": [],
             }
-            if form.cleaned_data.get("ateliers_waiting") or not created:
-                # A waited atelier with room was given at once, in place of one chosen; a
-                # registration updated keeps its lists. Read back, off the first one's path.
+            if form.cleaned_data.get("ateliers_waiting"):
+                # A waited atelier with room was given at once, in place of one chosen: read
+                # back, off the path of a registration that sends none.
                 body["ateliers"] = sorted(registration.ateliers.values_list("pk", flat=True))
                 waits = registration.atelier_waits.values_list("atelier_id", flat=True)
                 body["ateliers_waiting"] = list(waits)
@@ -1128,6 +1130,10 @@ def _edit_form_data(registration: Registration, body) -> dict:
         )
     checked = form_data_from_body(body)
     data = registration_edit_values(registration)
+    if "ateliers_waiting" not in body:
+        # Not sent: not replaced by the lists read here, before the lock (she may join or
+        # leave one meanwhile from her page). The field is then left out (RegistrationForm).
+        del data["ateliers_waiting"]
     kept_text = data["fonction_autre"]
     for name in body:
         for field in EDITABLE[name]:

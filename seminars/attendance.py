@@ -184,8 +184,8 @@ def counted_presences(through: str = "") -> Q:
 def atelier_counts(atelier: Atelier) -> dict:
     """The per-atelier door view's counters: people expected (confirmed and chose it), present
     (marked present there, chosen or not, still confirmed), the atelier's seats and the people
-    on its waiting list, and whether a freed seat still goes to them (`moving`: until the
-    cut-off, as services.give_freed_atelier_seats)."""
+    on its waiting list, and whether a freed seat no longer goes to them (`after_cut_off`, as
+    services.give_freed_atelier_seats; of an event still to take place)."""
     expected = atelier.registrations.filter(status=Status.CONFIRMED).count()
     present = atelier.presences.filter(counted_presences()).count()
     # On its own waiting list (AtelierWaiting): those give_freed_atelier_seats would serve.
@@ -195,7 +195,7 @@ def atelier_counts(atelier: Atelier) -> dict:
         "present": present,
         "seats": atelier.seats,
         "waiting": waiting,
-        "moving": atelier.page.changes_open(),
+        "after_cut_off": not (atelier.page.is_cancelled or atelier.page.changes_open()),
     }
 
 

@@ -99,7 +99,7 @@ class DoorFilterForm(RegistrationFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("status", "commune", "fonction", "flagged"):
+        for name in ("status", "commune", "fonction", "flagged", "atelier_waiting"):
             del self.fields[name]
         self.fields["q"].label = "Rechercher (nom, prénom)"
         if len(self.fields["atelier"].choices) == 1:  # no atelier: « Tous » alone
@@ -110,7 +110,7 @@ class DoorFilterForm(RegistrationFilterForm):
             return queryset
         self.is_valid()
         typed = self.cleaned_data.pop("q", "")  # the base class would search the e-mails too
-        for name in ("status", "commune", "fonction", "flagged", "atelier"):
+        for name in ("status", "commune", "fonction", "flagged", "atelier", "atelier_waiting"):
             self.cleaned_data.setdefault(name, None)  # the fields removed: not applied
         queryset = super().filter(queryset)
         if typed:
@@ -174,7 +174,10 @@ def door_check_in(request, pk: int, registration_pk: int):
 class WalkInForm(ManualRegistrationForm):
     """Someone who turns up unregistered, added at the desk: confirmed and checked in at once
     (register_at_the_door). Without the needs, which the desk does not handle (an organiser adds
-    them), nor the phone number, nor the check box: this form is only for people present."""
+    them), nor the phone number, nor the check box: this form is only for people present. Nor
+    the atelier waiting lists: on the day nobody is moved (give_freed_atelier_seats)."""
+
+    offers_waiting_lists = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -299,16 +299,22 @@ class RegistrationForm(CommuneStepForm):
             ateliers = self.ateliers_shown = ateliers_with_seats(seminar, counts=seat_counts)
             choices = atelier_choices(seminar, ateliers=ateliers)
             offers_lists = disable_full or self.offers_waiting_lists
-            offered = self.waiting_lists_offered(full_atelier_ids(ateliers)) if offers_lists else ()
-            if disable_full and offered:
-                self.fields["ateliers"].widget.disabled_values = frozenset(offered)
+            full = full_atelier_ids(ateliers) if offers_lists else set()
+            # With no seat left in the event, the person waits for it with any atelier: a full
+            # atelier is refused only while it has seats (a query only when one is full).
+            event_has_seats = bool(full) and seminar.seats_left() > 0
+            offered = self.waiting_lists_offered(full, event_has_seats) if offers_lists else set()
+            if disable_full and event_has_seats:
+                self.fields["ateliers"].widget.disabled_values = frozenset(full)
                 # Said where the box cannot be ticked: what to do instead, and later.
-                self.fields["ateliers"].help_text += FULL_ATELIER_HELP
+                self.fields["ateliers"].help_text += (
+                    FULL_ATELIER_HELP if offered else FULL_ATELIER_HELP_AFTER_CUT_OFF
+                )
             waiting.choices = [(pk, label) for pk, label in choices if pk in offered]
             waiting.accepted = frozenset(str(pk) for pk, _ in choices)
             keep_waiting = offers_lists
         else:  # the API: the ids are only checked; without ateliers, nothing to check, no query
-            keep_waiting = bool(self.data.get("ateliers_waiting"))
+            keep_waiting = "ateliers_waiting" in self.data
             wanted = keep_waiting or self.data.get("ateliers")
             choices = list(seminar.ateliers.values_list("pk", "title")) if wanted else []
             waiting.choices = choices
@@ -322,12 +328,11 @@ class RegistrationForm(CommuneStepForm):
     # `disable_full`).
     offers_waiting_lists = False
 
-    def waiting_lists_offered(self, full: set[int]) -> set[int]:
+    def waiting_lists_offered(self, full: set[int], event_has_seats: bool) -> set[int]:
         """The ateliers whose waiting list the form offers: the full ones while the event has
-        seats. When it has none, the person waits for the event itself, with any atelier."""
-        if full and self.seminar.seats_left() > 0:
-            return full
-        return set()
+        seats (with none, the person waits for the event itself, with any atelier), until the
+        cut-off: after it nobody is moved (services.give_freed_atelier_seats)."""
+        return full if event_has_seats and self.seminar.changes_open() else set()
 
     def clean(self):
         cleaned = super().clean()
@@ -361,7 +366,10 @@ class RegistrationForm(CommuneStepForm):
             # The typed text is kept: "autre", or a label the API mapped to its code.
             fonction_text=cleaned.get("fonction_autre", ""),
             atelier_ids=cleaned.get("ateliers") or [],
-            waiting_atelier_ids=cleaned.get("ateliers_waiting") or [],
+            # None without the field (a PATCH that does not send it): her lists are kept.
+            waiting_atelier_ids=cleaned.get("ateliers_waiting")
+            if "ateliers_waiting" in self.fields
+            else None,
             needs=cleaned.get("needs", ""),
             consent=cleaned.get("consent", False),
             phone=cleaned.get("phone", ""),
@@ -377,6 +385,11 @@ FULL_ATELIER_HELP = (
     "même créneau, ou inscrivez-vous sans lui, et placez-vous sur sa liste d'attente (ci-dessous, "
     "ou plus tard depuis votre page d'inscription) : si une place s'y libère, elle vous est "
     "donnée et nous vous l'écrivons."
+)
+# Registrations may stay open after the cut-off of changes, when the lists no longer move.
+FULL_ATELIER_HELP_AFTER_CUT_OFF = (
+    " Un atelier « complet » ne peut plus être choisi : choisissez-en un autre sur le "
+    "même créneau, ou inscrivez-vous sans lui."
 )
 
 
@@ -448,7 +461,7 @@ class OnBehalfRegistrationForm(RegistrationForm):
             "Facultatif : pour joindre la personne le jour de l'événement ; seuls les "
             "organisateurs le voient."
         )
-        if "ateliers_waiting" in self.fields:  # a member's form (disable_full)
+        if "ateliers_waiting" in self.fields:  # a member's form, the organisers' add
             self.fields["ateliers_waiting"].help_text = (
                 "Facultatif. La personne garde les ateliers choisis ci-dessus ; si une place se "
                 "libère dans l'atelier coché ici, elle lui est donnée (à la place de l'atelier "
@@ -552,6 +565,9 @@ class EditRegistrationForm(ManualRegistrationForm):
                 "(en dernière position), décochez-le pour l'en retirer. Si une place s'y libère, "
                 "elle lui est donnée à la place de l'atelier choisi au même moment, et un e-mail "
                 "le lui dit si elle a une adresse."
+                if self.seminar.changes_open()
+                else "Depuis la date limite des modifications, une place libérée n'est plus "
+                "donnée d'office : décochez un atelier pour retirer la personne de sa liste."
             )
         self.fields["email"].help_text = (
             "Facultatif. La personne reçoit à cette adresse l'e-mail « Inscription mise à "
@@ -570,15 +586,18 @@ class EditRegistrationForm(ManualRegistrationForm):
     def registration_updated(self, cleaned: dict) -> Registration:
         return self.registration
 
-    def waiting_lists_offered(self, full: set[int]) -> set[int]:
-        """A confirmed person's lists, whether or not the event has seats: the full ateliers she
-        does not hold, and those she waits for (one with room again after the cut-off, when
-        nobody is moved any more, stays ticked until unticked). Nothing for someone waiting for
-        the event itself: she may choose any atelier."""
+    def waiting_lists_offered(self, full: set[int], event_has_seats: bool) -> set[int]:
+        """A confirmed person's lists, whether or not the event has seats: those she waits for,
+        and until the cut-off the full ateliers she does not hold (after it nobody is moved:
+        her lists can only be left). Nothing for someone waiting for the event itself: she may
+        choose any atelier."""
         if self.registration.status != Registration.Status.CONFIRMED:
             return set()
         values = self.initial
-        return (full | set(values.get("ateliers_waiting", ()))) - set(values.get("ateliers", ()))
+        offered = set(values.get("ateliers_waiting", ()))
+        if self.seminar.changes_open():
+            offered |= full
+        return offered - set(values.get("ateliers", ()))
 
     def carry_version(self) -> None:
         """The admin's form carries the version of what it shows (union.stale_edits): a save

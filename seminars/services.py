@@ -128,7 +128,9 @@ class RegistrationData:
     atelier_ids: list[int] = field(default_factory=list)
     # Full ateliers whose own waiting list she joins (the portal's form), kept if she is
     # confirmed: AtelierWaiting, served by give_freed_atelier_seats.
-    waiting_atelier_ids: list[int] = field(default_factory=list)
+    # The atelier waiting lists to join (a registration), or her lists (an organiser's edit);
+    # None: nothing said, her lists are kept.
+    waiting_atelier_ids: list[int] | None = None
     needs: str = ""
     consent: bool = False
     # Normalised by the forms and the import (seminars.phones); "" for none.
@@ -479,7 +481,7 @@ def _register(
             registration.save()
         if (ateliers or not created) and not keep_choices:
             registration.ateliers.set(ateliers)
-        if data.waiting_atelier_ids and status == Status.CONFIRMED:
+        if data.waiting_atelier_ids and status == Status.CONFIRMED and seminar.changes_open():
             _join_waiting_lists(seminar, registration, data.waiting_atelier_ids)
         if previous == Status.CONFIRMED:
             promote_waiting(seminar)  # an atelier given up may let someone waiting in
@@ -1019,8 +1021,7 @@ def update_registration(
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
                 raise atelier_full_error(seminar, full)
-        elif data.waiting_atelier_ids:
-            raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_FOR_CONFIRMED + "."]})
+        _check_atelier_waits(seminar, registration, data.waiting_atelier_ids)
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)
@@ -1029,7 +1030,9 @@ def update_registration(
         changed = [name for name in EDITED_FIELDS if before[name] != after[name]]
         if {atelier.pk for atelier in ateliers} != held:
             changed.append("ateliers")
-        if _set_atelier_waits(registration, data.waiting_atelier_ids, ateliers):
+        if data.waiting_atelier_ids is not None and _set_atelier_waits(
+            registration, data.waiting_atelier_ids, ateliers
+        ):
             changed.append("ateliers_waiting")
         if not changed:
             return registration, changed
@@ -1051,6 +1054,27 @@ def update_registration(
         if notify and former_email and "email" in changed:
             enqueue_with_transaction(send_address_changed_email, seminar.pk, former_email)
     return registration, changed
+
+
+def _check_atelier_waits(seminar: SeminarPage, registration: Registration, atelier_ids) -> None:
+    """The lists an organiser's edit may give her: a confirmed registration's only, and after
+    the cut-off, when nobody is moved any more, only those she is on already (she may leave)."""
+    if not atelier_ids:
+        return
+    if registration.status != Status.CONFIRMED:
+        raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_FOR_CONFIRMED + "."]})
+    if not seminar.changes_open():
+        joined = set(atelier_ids) - set(
+            registration.atelier_waits.values_list("atelier_id", flat=True)
+        )
+        if joined:
+            raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_CLOSED]})
+
+
+ATELIER_LISTS_CLOSED = (
+    "La date limite des modifications est passée : plus personne ne change d'atelier, une "
+    "liste d'attente d'atelier ne se rejoint plus."
+)
 
 
 def _set_atelier_waits(registration: Registration, atelier_ids, ateliers: list[Atelier]) -> bool:

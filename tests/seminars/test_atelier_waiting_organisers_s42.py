@@ -182,17 +182,30 @@ def test_the_public_api_registers_with_a_waiting_list(full_a):
     assert unknown.status_code == 400 and set(unknown.json()) == {"ateliers_waiting"}
     assert not Registration.objects.filter(email="x@exemple.fr").exists()
 
-    # An atelier with room is hers at once, in place of the one at the same time.
+    # A seat freed in A goes to Lucie, first on its list; A is full again for Z, who waits.
     cancel_registration(holders[0])
+    assert list(lucie.ateliers.values_list("pk", flat=True)) == [a.pk]
     again = public.post(
         url,
         json.dumps(body | {"email": "z@exemple.fr", "ateliers_waiting": [a.pk]}),
         "application/json",
     )
     assert again.status_code == 201
-    # Lucie was first on A's list: the freed seat went to her; A is full again for Z.
-    assert list(lucie.ateliers.values_list("pk", flat=True)) == [a.pk]
     assert again.json()["ateliers"] == [b.pk] and again.json()["ateliers_waiting"] == [a.pk]
+
+
+def test_the_api_gives_at_once_a_waited_atelier_that_has_room(full_a):
+    """The client read A as full; a seat freed there before its POST, with nobody on A's list:
+    A is hers at once, in place of B, and the answer says what is stored."""
+    seminar, a, b, c, holders, aicha = full_a
+    cancel_registration(holders[0])
+    body = {"nom": "Durand", "prenom": "Lucie", "email": "lucie@exemple.fr", "commune": "Bondy"}
+    body |= {"fonction": "maire", "ateliers": [b.pk], "ateliers_waiting": [a.pk]}
+    answer = Client(HTTP_HOST="localhost").post(
+        f"/api/v1/seminars/{seminar.pk}/registrations/", json.dumps(body), "application/json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["ateliers"] == [a.pk] and answer.json()["ateliers_waiting"] == []
 
 
 def test_the_staff_patch_replaces_the_waiting_lists(staff_api, full_a):
@@ -275,7 +288,63 @@ def test_the_desk_is_told_when_freed_seats_are_no_longer_given(organiser_client,
     page = text_of(organiser_client.get(url, {"atelier": a.pk}))
     assert (
         "1 en liste d'attente de l'atelier : depuis la date limite des modifications, une "
-        "place libérée ne leur est plus donnée d'office)" in page
+        "place libérée ne lui est plus donnée d'office)" in page
+    )
+    page = text_of(organiser_client.get(url, {"atelier_waiting": a.pk}))
+    assert (
+        "1 inscription sur la liste d'attente de l'atelier « Atelier A », dans son ordre "
+        "(depuis la date limite des modifications, une place libérée n'est plus donnée "
+        "d'office)" in page
+    )
+
+
+def test_after_the_cut_off_the_edit_only_takes_her_off_a_list(organiser_client, full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    in_c, _ = register_person(seminar, person(11, ateliers=[c.pk]))
+    join_atelier_waiting(aicha, a.pk)
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        changes_until=timezone.now() - timedelta(hours=1)
+    )
+    form = organiser_client.get(edit_url(aicha)).content.decode()
+    assert f'name="ateliers_waiting" value="{a.pk}"' in form  # hers: can be left
+    assert "une place libérée n'est plus donnée d'office" in html.unescape(form)
+    # Nobody else is offered a list that no longer moves, nor on the add form.
+    assert 'name="ateliers_waiting"' not in organiser_client.get(edit_url(in_c)).content.decode()
+    add = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/ajouter/").content.decode()
+    assert 'name="ateliers_waiting"' not in add
+    assert organiser_client.post(edit_url(aicha), posted_edit(aicha)).status_code == 302
+    assert not AtelierWaiting.objects.exists()
+
+
+def test_after_the_cut_off_the_patch_leaves_a_list_but_joins_none(staff_api, full_a):
+    seminar, a, b, c, holders, aicha = full_a
+    join_atelier_waiting(aicha, a.pk)
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        changes_until=timezone.now() - timedelta(hours=1)
+    )
+    kept = patch(staff_api, aicha, {"ateliers_waiting": [a.pk], "needs": "Rampe"})
+    assert kept.status_code == 200 and kept.json()["ateliers_waiting"] == [a.pk]
+    other, _ = register_person(seminar, person(11, ateliers=[c.pk]))
+    refused = patch(staff_api, other, {"ateliers_waiting": [a.pk]})
+    assert refused.status_code == 400
+    assert refused.json()["ateliers_waiting"][0].startswith(
+        "La date limite des modifications est passée"
+    )
+    assert patch(staff_api, aicha, {"ateliers_waiting": []}).status_code == 200
+    assert not AtelierWaiting.objects.exists()
+
+
+def test_the_desk_has_neither_the_lists_filter_nor_the_lists_for_walk_ins(organiser_client, full_a):
+    """The volunteers' screens: their filters and the walk-in's form are for people present."""
+    seminar, a, b, c, holders, aicha = full_a
+    door = organiser_client.get(f"/admin/inscriptions/accueil/{seminar.pk}/")
+    assert door.status_code == 200 and 'name="atelier_waiting"' not in door.content.decode()
+    walk_in = organiser_client.get(f"/admin/inscriptions/accueil/{seminar.pk}/arrivee/")
+    assert walk_in.status_code == 200 and 'name="ateliers_waiting"' not in walk_in.content.decode()
+    # The list's own form has both.
+    assert (
+        'name="atelier_waiting"'
+        in organiser_client.get(f"/admin/inscriptions/{seminar.pk}/").content.decode()
     )
 
 
@@ -302,7 +371,7 @@ def test_her_e_mail_names_the_lists_for_that_time_she_leaves(
     seminar, mailoutbox, django_capture_on_commit_callbacks
 ):
     """On the lists of A and B (the same morning, both full), she gets A: the e-mail says she is
-    no longer on B's list. The previous version's worker reads the same kind without failing."""
+    no longer on B's list."""
     a, b, c = seminar.ateliers.order_by("sort_order")
     in_a = [register_person(seminar, person(n, ateliers=[a.pk]))[0] for n in (1, 2, 3)]
     for n in (4, 5, 6):

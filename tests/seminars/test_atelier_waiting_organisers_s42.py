@@ -393,3 +393,23 @@ def test_her_e_mail_names_the_lists_for_that_time_she_leaves(
     assert "à la place de" not in body  # she held nothing at that time
     html_part = " ".join(html.unescape(told.alternatives[0][0]).split())
     assert "Vous ne figurez plus sur la liste d'attente de « Atelier B »" in html_part
+
+
+def test_the_desk_sees_who_waited_for_which_atelier(organiser_client):
+    """On the day nobody is moved: the desk's rows (and the list's on the day) show each
+    person's lists with her rank, for the desk to seat her by hand."""
+    seminar = make_seminar(
+        "Journée",
+        days_ahead=-1 / 24,
+        hours=8,
+        ateliers=(("Budget", 0.5, 2, 1), ("Tarifs", 0.5, 2, 5)),
+    )
+    budget, tarifs = seminar.ateliers.order_by("sort_order")
+    register_person(seminar, person(1, nom="Zola", ateliers=[budget.pk]))
+    roux, _ = register_person(seminar, person(2, nom="Roux", ateliers=[tarifs.pk]))
+    AtelierWaiting.objects.create(registration=roux, atelier=budget)
+    for url in (f"/admin/inscriptions/accueil/{seminar.pk}/", f"/admin/inscriptions/{seminar.pk}/"):
+        page = text_of(organiser_client.get(url))
+        row = next(part for part in page.split("<tr")[1:] if "ROUX" in part.upper())
+        assert "Liste d'attente : Budget (1re)" in row, url
+        assert "Présent(e) à l'atelier" in row  # the desk's buttons are there too

@@ -324,8 +324,8 @@ class RegistrationForm(CommuneStepForm):
         if not (keep_waiting and choices):
             del self.fields["ateliers_waiting"]
 
-    # The organisers' forms offer the waiting lists too (the portal's and a member's, through
-    # `disable_full`).
+    # Whether the form offers the atelier waiting lists: the organisers' add and edit do (the
+    # portal's and a member's through `disable_full`).
     offers_waiting_lists = False
 
     def waiting_lists_offered(self, full: set[int], event_has_seats: bool) -> set[int]:
@@ -825,10 +825,18 @@ UNKNOWN_FILTER = {
 }
 
 
-UNKNOWN_ATELIER = {
-    "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
-    "ce filtre n'est pas appliqué."
-}
+def atelier_filter(label: str) -> forms.TypedChoiceField:
+    """A filter by one of the event's ateliers (its choices set by the form)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
+            "ce filtre n'est pas appliqué."
+        },
+    )
 
 
 class RegistrationFilterForm(forms.Form):
@@ -862,20 +870,8 @@ class RegistrationFilterForm(forms.Form):
         choices=[("", "Toutes"), *Fonction.choices],
         error_messages=UNKNOWN_FILTER,
     )
-    atelier = forms.TypedChoiceField(
-        label="Atelier",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages=UNKNOWN_ATELIER,
-    )
-    atelier_waiting = forms.TypedChoiceField(
-        label="Sur la liste d'attente de l'atelier",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages=UNKNOWN_ATELIER,
-    )
+    atelier = atelier_filter("Atelier")
+    atelier_waiting = atelier_filter("Sur la liste d'attente de l'atelier")
     flagged = forms.BooleanField(label="Communes à vérifier seulement", required=False)
 
     def __init__(self, *args, seminar, **kwargs):

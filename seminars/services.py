@@ -126,10 +126,9 @@ class RegistrationData:
     fonction: str
     fonction_text: str = ""
     atelier_ids: list[int] = field(default_factory=list)
-    # Full ateliers whose own waiting list she joins (the portal's form), kept if she is
-    # confirmed: AtelierWaiting, served by give_freed_atelier_seats.
-    # The atelier waiting lists to join (a registration), or her lists (an organiser's edit);
-    # None: nothing said, her lists are kept.
+    # The full ateliers whose own waiting list she joins when registering, if she ends confirmed,
+    # or all her lists (an organiser's edit, update_registration): AtelierWaiting, served by
+    # give_freed_atelier_seats. None: nothing said, her lists are kept.
     waiting_atelier_ids: list[int] | None = None
     needs: str = ""
     consent: bool = False

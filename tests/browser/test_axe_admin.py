@@ -454,14 +454,21 @@ def test_filters_and_check_in_with_the_keyboard(signed_in, live_server_port, adm
     rings = tab_to(page, lambda rings: rings["id"] == "id_status")
     order = [rings["id"]]
     assert_focus_visible(rings)
-    for _ in range(4):
+    for _ in range(5):
         page.keyboard.press("Tab")
         rings = focused(page)
         assert_focus_visible(rings)
         order.append(rings["id"])
         if rings["id"] == "id_commune":
             page.keyboard.type("Bondy")
-    assert order == ["id_status", "id_commune", "id_fonction", "id_atelier", "id_flagged"]
+    assert order == [
+        "id_status",
+        "id_commune",
+        "id_fonction",
+        "id_atelier",
+        "id_atelier_waiting",
+        "id_flagged",
+    ]
     page.keyboard.press("Tab")
     rings = focused(page)
     assert rings["text"] == "Filtrer"

@@ -111,6 +111,16 @@ def seminar(db) -> SeminarPage:
     )
 
 
+@pytest.fixture
+def full_a(seminar):
+    """Atelier A (3 seats, morning) full with persons 1 to 3; B (same slot) has person 10, who
+    also holds C: the atelier waiting lists' tests (sessions 41 and 42)."""
+    a, b, c = seminar.ateliers.order_by("sort_order")
+    holders = [register_person(seminar, person(n, ateliers=[a.pk]))[0] for n in (1, 2, 3)]
+    aicha, _ = register_person(seminar, person(10, ateliers=[b.pk, c.pk]))
+    return seminar, a, b, c, holders, aicha
+
+
 def form_data(**overrides) -> dict:
     """The fields of an event page's registration form, as a person fills them in."""
     data = {

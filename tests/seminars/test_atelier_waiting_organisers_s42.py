@@ -30,16 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def full_a(seminar):
-    """Atelier A (3 seats, morning) full with persons 1 to 3; B (same slot) has person 10, who
-    also holds C."""
-    a, b, c = seminar.ateliers.order_by("sort_order")
-    holders = [register_person(seminar, person(n, ateliers=[a.pk]))[0] for n in (1, 2, 3)]
-    aicha, _ = register_person(seminar, person(10, ateliers=[b.pk, c.pk]))
-    return seminar, a, b, c, holders, aicha
-
-
-@pytest.fixture
 def staff_api(db):
     token = Token.objects.create(user=organiser(email="api@union.test"))
     return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")

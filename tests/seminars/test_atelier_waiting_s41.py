@@ -41,15 +41,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def full_a(seminar):
-    """Atelier A (3 seats, morning) full with persons 1 to 3; B (same slot) has person 10."""
-    a, b, c = seminar.ateliers.order_by("sort_order")
-    holders = [register_person(seminar, person(n, ateliers=[a.pk]))[0] for n in (1, 2, 3)]
-    aicha, _ = register_person(seminar, person(10, ateliers=[b.pk, c.pk]))
-    return seminar, a, b, c, holders, aicha
-
-
-@pytest.fixture
 def one_seat_ateliers():
     """Four seats; A and B (same slot) with one seat each, C later with five; persons 1, 2 and 3
     in A, B and C."""

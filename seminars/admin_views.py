@@ -64,6 +64,7 @@ from seminars.importer import import_registrations, result_messages
 from seminars.links import event_path, proceedings_path
 from seminars.models import (
     PRESENT,
+    Atelier,
     AtelierWaiting,
     Registration,
     SeminarIndexPage,
@@ -71,6 +72,7 @@ from seminars.models import (
     position_label,
     waiting_positions,
     with_slots,
+    with_taken,
 )
 from seminars.retention import (
     anonymise_on_request,
@@ -83,6 +85,7 @@ from seminars.retention import (
     retention_dates,
 )
 from seminars.services import (
+    ATELIER_WAITING_GROUP,
     CANNOT_CANCEL_STARTED,
     PRESENT_GROUP,
     EventNotCancellable,
@@ -96,6 +99,8 @@ from seminars.services import (
     edit_refusal,
     email_registrants,
     fix_commune,
+    give_waited_atelier_seat,
+    leave_atelier_waiting,
     not_a_member_commune,
     outside_audience,
     register_at_the_door,
@@ -403,6 +408,8 @@ def registrations(request, pk: int):
         resend_link="seminars_admin:resend_link",
         erase_name="seminars_admin:erase_name",
         certificate="seminars_admin:certificate",
+        leave_atelier_list="seminars_admin:leave_atelier_list",
+        give_atelier_seat="seminars_admin:give_atelier_seat",
     )
     return _render(
         request,
@@ -448,6 +455,11 @@ def registrations(request, pk: int):
         atelier_counts=atelier_counts(shown_atelier) if shown_atelier else None,
         # Filtered by an atelier's waiting list: the rows in its order, said in the caption.
         waiting_list_label=seminar.atelier_labels.get(filters.waiting_list_shown(), ""),
+        waiting_list_atelier=filters.waiting_list_shown(),  # each row's « Retirer » says which
+        # « Lui donner la place libre » on its rows while the atelier has room (after the
+        # cut-off: before it, a freed seat is given at once to the first on the list).
+        waiting_list_room=0 if seminar.is_cancelled else seats_left(filters.waiting_list_shown()),
+        list_message_param=LIST_MESSAGE,
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
     )
@@ -507,6 +519,8 @@ def reminder_state(seminar: SeminarPage, now=None) -> str:
 
 # « Écrire aux présents que les actes sont en ligne »: the message form, filled in (`?message=`).
 PROCEEDINGS_MESSAGE = "actes"
+# « Écrire aux personnes de cette liste d'attente » (one atelier's): `?liste=<atelier id>`.
+LIST_MESSAGE = "liste"
 
 
 def proceedings_message_url(seminar: SeminarPage) -> str:
@@ -535,6 +549,12 @@ def proceedings_message(seminar: SeminarPage) -> dict | None:
         ),
         "statuses": [PRESENT_GROUP],
     }
+
+
+def seats_left(atelier_id: int | None) -> int:
+    """The free seats of an atelier (confirmed people counted); 0 for none."""
+    atelier = with_taken(Atelier.objects.filter(pk=atelier_id)).first() if atelier_id else None
+    return max(0, atelier.seats - atelier.taken) if atelier else 0
 
 
 def filtered_atelier(filters, seminar: SeminarPage):
@@ -821,6 +841,55 @@ def resend_link(request, pk: int, registration_pk: int):
             request,
             f"Lien personnel envoyé à {registration.prenom} {registration.nom} "
             f"({registration.email}).",
+        )
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
+
+
+@require_POST
+def leave_atelier_list(request, pk: int, registration_pk: int):
+    """« Retirer de la liste d'attente » on a row of one atelier's waiting list (the list's
+    filter « Sur la liste d'attente de l'atelier »): she is told by e-mail; back at the list."""
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    atelier_id = _id(request.POST.get("atelier"), ATELIER_UNKNOWN)
+    label = seminar.atelier_labels.get(atelier_id)
+    if label is None:
+        raise Refused(ATELIER_UNKNOWN)
+    name = f"{registration.prenom} {registration.nom}"
+    if leave_atelier_waiting(registration, atelier_id, actor=request.user):
+        told = " ; un e-mail l'en informe" if registration.email else ""
+        messages.success(
+            request, f"{name} ne figure plus sur la liste d'attente de l'atelier « {label} »{told}."
+        )
+    else:
+        messages.info(
+            request,
+            f"{name} n'est pas (ou plus) sur la liste d'attente de l'atelier « {label} » : aucun "
+            "changement.",
+        )
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
+
+
+@require_POST
+def give_atelier_seat(request, pk: int, registration_pk: int):
+    """« Lui donner la place libre » on a row of one atelier's waiting list, when the atelier
+    has room: after the cut-off nobody is moved by the platform, and the desk chooses whom to
+    seat. She is told by « Une place s'est libérée dans l'atelier attendu »."""
+    seminar = _seminar(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
+    atelier_id = _id(request.POST.get("atelier"), ATELIER_UNKNOWN)
+    if atelier_id not in seminar.atelier_labels:
+        raise Refused(ATELIER_UNKNOWN)
+    try:
+        atelier = give_waited_atelier_seat(registration, atelier_id, actor=request.user)
+    except RegistrationError as error:
+        messages.error(request, error.errors["atelier"][0])
+    else:
+        told = " ; un e-mail l'en informe" if registration.email else ""
+        messages.success(
+            request,
+            f"{registration.prenom} {registration.nom} a la place libre de l'atelier "
+            f"« {seminar.atelier_label(atelier)} »{told}.",
         )
     return redirect(_list_url(seminar, request.POST.get("query", "")))
 
@@ -1291,8 +1360,11 @@ def email(request, pk: int):
     test » sends the message to the organiser alone, as a registrant will read it."""
     seminar = _seminar(request, pk)
     filled_in = None
+    listed = request.GET.get(LIST_MESSAGE, "")  # one atelier's waiting list, from the list
     if request.GET.get("message") == PROCEEDINGS_MESSAGE:
         filled_in = proceedings_message(seminar)
+    elif listed.isdigit() and int(listed) in seminar.atelier_labels:
+        filled_in = {"statuses": [ATELIER_WAITING_GROUP], "atelier": int(listed)}
     form = EmailRegistrantsForm(request.POST or None, seminar=seminar, initial=filled_in)
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]

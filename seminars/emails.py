@@ -106,6 +106,7 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
         "kept_details": kept_details_sentence(
             [name for name in kept.split(",") if getattr(registration, KEPT.get(name, ""), "")]
         ),
+        "list_left": list_left_by_organisers(registration, kept),
     }
     if kind == "atelier":
         context.update(waited_atelier_context(seminar, detail))
@@ -176,6 +177,22 @@ def atelier_notice_ids(detail: str) -> list[int]:
     then those she left for it, then, negative, the waiting lists she left with them; [] for
     none."""
     return [int(pk) for pk in detail.split(",") if pk]
+
+
+def list_left_by_organisers(registration, detail: str) -> str:
+    """For « updated:-14 » (services.leave_atelier_waiting, an organiser's « Retirer de la liste
+    d'attente »): the name of the atelier whose list she was taken off, if she is still not on
+    it when the e-mail goes; "". (The previous version's worker reads « -14 » as a detail kept
+    that the registration does not have, and says nothing of it.)"""
+    ids = [
+        int(token) for token in detail.split(",") if token.startswith("-") and token[1:].isdigit()
+    ]
+    if not ids:
+        return ""
+    atelier_id = -ids[0]
+    if registration.atelier_waits.filter(atelier_id=atelier_id).exists():
+        return ""
+    return registration.seminar.atelier_labels.get(atelier_id, "")
 
 
 def waited_atelier_context(seminar, detail: str) -> dict:

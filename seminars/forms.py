@@ -20,6 +20,7 @@ from seminars.models import (
 )
 from seminars.phones import PhoneField
 from seminars.services import (
+    ATELIER_WAITING_GROUP,
     PRESENT_GROUP,
     CommuneResolution,
     RegistrationData,
@@ -753,6 +754,7 @@ class EmailRegistrantsForm(forms.Form):
             (Registration.Status.CONFIRMED, "Inscriptions confirmées"),
             (Registration.Status.WAITLISTED, "Liste d'attente"),
             (PRESENT_GROUP, "Présents (personnes émargées)"),
+            (ATELIER_WAITING_GROUP, "Listes d'attente des ateliers"),
         ],
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
@@ -783,15 +785,23 @@ class EmailRegistrantsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.seminar = seminar
         groups = self.fields["statuses"]
+        ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
+        # Nobody came before the start, and the atelier lists serve until then: a box not shown
+        # is refused by clean_statuses if posted.
+        self.unoffered = {ATELIER_WAITING_GROUP} if seminar.has_started() or not ateliers else set()
         if seminar.has_started():
             groups.help_text = (
                 "« Présents » : les personnes émargées (pour écrire que les actes sont en ligne) ; "
                 "avec un atelier choisi, celles marquées présentes à cet atelier."
             )
         else:
-            # Nobody came yet: the box is not shown, and clean_statuses refuses it if posted.
-            groups.widget.choices = [c for c in groups.choices if c[0] != PRESENT_GROUP]
-        ateliers = list(seminar.ateliers.order_by("starts_at", "sort_order"))
+            self.unoffered.add(PRESENT_GROUP)
+            if ateliers:
+                groups.help_text = (
+                    "« Listes d'attente des ateliers » : les personnes confirmées qui attendent "
+                    "une place dans un atelier complet ; avec un atelier choisi, celles de sa liste."
+                )
+        groups.widget.choices = [c for c in groups.choices if c[0] not in self.unoffered]
         if not ateliers:
             del self.fields["atelier"]
             return
@@ -803,7 +813,12 @@ class EmailRegistrantsForm(forms.Form):
 
     def clean_statuses(self):
         groups = self.cleaned_data["statuses"]
-        if PRESENT_GROUP in groups and not self.seminar.has_started():
+        if ATELIER_WAITING_GROUP in groups and ATELIER_WAITING_GROUP in self.unoffered:
+            raise forms.ValidationError(
+                "« Listes d'attente des ateliers » se choisit avant le début d'un événement qui a "
+                "des ateliers."
+            )
+        if PRESENT_GROUP in groups and PRESENT_GROUP in self.unoffered:
             raise forms.ValidationError(
                 "« Présents » se choisit une fois l'événement commencé, le "
                 f"{long_date(self.seminar.start, time=True)} : personne n'a encore été émargé. "

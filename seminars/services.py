@@ -1020,7 +1020,7 @@ def update_registration(
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
                 raise atelier_full_error(seminar, full)
-        _check_atelier_waits(seminar, registration, data.waiting_atelier_ids)
+        _check_atelier_waits(seminar, registration, data.waiting_atelier_ids, ateliers)
         data.fonction_text = _kept_fonction_text(registration, data)
         former_email = registration.email
         before = _edited_values(registration)
@@ -1055,19 +1055,40 @@ def update_registration(
     return registration, changed
 
 
-def _check_atelier_waits(seminar: SeminarPage, registration: Registration, atelier_ids) -> None:
-    """The lists an organiser's edit may give her: a confirmed registration's only, and after
-    the cut-off, when nobody is moved any more, only those she is on already (she may leave)."""
+def _check_atelier_waits(
+    seminar: SeminarPage, registration: Registration, atelier_ids, ateliers: list[Atelier]
+) -> None:
+    """The lists an organiser's edit may give her (`ateliers`: those she holds after it): a
+    confirmed registration's only; after the cut-off, when nobody is moved any more, only those
+    she is on already (she may leave); and a new one only for a full atelier. One with room is
+    chosen among her ateliers instead: she would otherwise get it at once and two e-mails, « Une
+    place s'est libérée » and « Inscription mise à jour » (the admin's form offers full ones only,
+    but a seat may free while it is open, and the API takes any)."""
     if not atelier_ids:
         return
     if registration.status != Status.CONFIRMED:
         raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_FOR_CONFIRMED + "."]})
-    if not seminar.changes_open():
-        joined = set(atelier_ids) - set(
-            registration.atelier_waits.values_list("atelier_id", flat=True)
-        )
-        if joined:
-            raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_CLOSED]})
+    joined = set(atelier_ids) - set(registration.atelier_waits.values_list("atelier_id", flat=True))
+    joined -= {atelier.pk for atelier in ateliers}
+    if joined and not seminar.changes_open():
+        raise RegistrationError({"ateliers_waiting": [ATELIER_LISTS_CLOSED]})
+    wanted = list(Atelier.objects.filter(page=seminar, pk__in=joined).order_by("starts_at", "pk"))
+    full = {atelier.pk for atelier in _full_ateliers(wanted, registration)}
+    with_room = [atelier for atelier in wanted if atelier.pk not in full]
+    if with_room:
+        raise RegistrationError({"ateliers_waiting": [_room_left_message(seminar, with_room)]})
+
+
+def _room_left_message(seminar: SeminarPage, ateliers: list[Atelier]) -> str:
+    names = " et ".join(f"« {seminar.atelier_label(atelier)} »" for atelier in ateliers)
+    if len(ateliers) == 1:
+        said = f"L'atelier {names} a de la place : choisissez-le"
+    else:
+        said = f"Les ateliers {names} ont de la place : choisissez-les"
+    return (
+        f"{said} parmi ses ateliers (à la place de celui qui a lieu au même moment) plutôt que "
+        "sa liste d'attente."
+    )
 
 
 ATELIER_LISTS_CLOSED = (
@@ -1247,7 +1268,9 @@ def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
         if atelier is None:
             raise RegistrationError({"atelier": ["Cet atelier n'appartient pas à cet événement."]})
         label = seminar.atelier_label(atelier)
-        if registration.status != Status.CONFIRMED:
+        if not seminar.changes_open():  # read under the lock: the page checked it earlier
+            refusal = ATELIER_LISTS_CLOSED
+        elif registration.status != Status.CONFIRMED:
             refusal = (
                 f"{ATELIER_LISTS_FOR_CONFIRMED} : choisissez l'atelier dans « Changer d'ateliers »."
             )
@@ -1277,13 +1300,66 @@ def _join_waiting_lists(seminar: SeminarPage, registration: Registration, atelie
     promote_waiting(seminar)  # an atelier with room is hers, the event's queue first
 
 
-def leave_atelier_waiting(registration: Registration, atelier_id: int) -> bool:
+def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=None) -> bool:
     """Take the registrant off an atelier's waiting list; whether she was on it. Under the
-    event's lock: a seat being given to her meanwhile is either hers or not, never both."""
+    event's lock: a seat being given to her meanwhile is either hers or not, never both.
+
+    `actor`: an organiser taking her off (the filtered list's « Retirer de la liste »): the
+    audit log records it, and « Inscription mise à jour » tells her, since her page showed her
+    rank (the e-mail names that list, emails.list_left_by_organisers)."""
     with transaction.atomic():
-        _lock_seminar(registration.seminar)
+        seminar, _confirmed = _lock_seminar(registration.seminar)
         deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
+        if deleted and actor is not None:
+            _audit_registration(
+                "seminar.registration.edited",
+                seminar,
+                registration,
+                actor,
+                fields=["ateliers_waiting"],
+            )
+            if registration.email:  # « updated:-<atelier> »: the e-mail names the list
+                _queue_email(registration, f"updated:-{atelier_id}")
     return bool(deleted)
+
+
+def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, actor) -> Atelier:
+    """An organiser gives a free seat of an atelier to someone on its waiting list, whatever her
+    rank (« Lui donner la place libre », the filtered list): after the cut-off nobody is moved
+    automatically (give_freed_atelier_seats), and the desk seats whom it sees. She leaves the
+    atelier she held at the same time, as when a freed seat goes to her, and is told by the same
+    e-mail. Under the event's lock; raises RegistrationError (on `atelier`) when she is no longer
+    on that list or the atelier has no seat left. Returns the atelier."""
+    with transaction.atomic():
+        seminar, _confirmed = _lock_seminar(registration.seminar)
+        wait = (
+            AtelierWaiting.objects.select_related("registration", "atelier")
+            .filter(
+                registration=registration,
+                atelier_id=atelier_id,
+                registration__status=Status.CONFIRMED,
+            )
+            .first()
+        )
+        label = seminar.atelier_labels.get(atelier_id, "")
+        if wait is None:
+            refusal = (
+                f"{registration.prenom} {registration.nom} n'est pas (ou plus) sur la liste "
+                f"d'attente de l'atelier « {label} »."
+            )
+        elif _full_ateliers([wait.atelier], wait.registration):
+            refusal = (
+                f"L'atelier « {label} » n'a plus de place libre : la place a été prise entre-temps."
+            )
+        else:
+            refusal = ""
+        if refusal:
+            raise RegistrationError({"atelier": [refusal]})
+        _move_to_waited_atelier(wait)
+        _audit_registration(
+            "seminar.registration.atelier_given", seminar, registration, actor, atelier=atelier_id
+        )
+    return wait.atelier
 
 
 def atelier_waiting_ranks(registration: Registration) -> dict[int, int]:
@@ -1677,6 +1753,8 @@ def _free_slug(index: SeminarIndexPage, title: str, start: datetime) -> str:
 # The organiser's message's group of the people who came (EmailRegistrantsForm's « Présents »),
 # beside the statuses: « les actes sont en ligne », after the event.
 PRESENT_GROUP = "present"
+# Its group of the people on the atelier waiting lists (« L'atelier B ouvre une seconde séance »).
+ATELIER_WAITING_GROUP = "atelier_waiting"
 
 
 def message_recipients(seminar: SeminarPage, groups: list[str], atelier_id: int | None = None):
@@ -1684,17 +1762,24 @@ def message_recipients(seminar: SeminarPage, groups: list[str], atelier_id: int 
     without one): the registrations whose status is among `groups`, and with PRESENT_GROUP those
     checked in (models.PRESENT). With `atelier_id`, a status group means the people who chose
     the atelier, « Présents » those marked present at it (attendance.presence_filter: people
-    change rooms on the day). The form's list and the e-mails sent read this one rule."""
+    change rooms on the day). With ATELIER_WAITING_GROUP, the confirmed people on the atelier's
+    waiting list (on any atelier's without one), those a freed seat goes to. The form's list and
+    the e-mails sent read this one rule."""
     # Imported here: seminars.attendance imports this module.
     from seminars.attendance import presence_filter
 
-    chosen = Q(status__in=[group for group in groups if group != PRESENT_GROUP])
+    chosen = Q(status__in=[group for group in groups if group in Status.values])
     if atelier_id:
         chose_it = Registration.ateliers.through.objects.filter(atelier_id=atelier_id)
         chosen &= Q(pk__in=chose_it.values("registration_id"))
     if PRESENT_GROUP in groups:
         # Still confirmed, as every count of presences (attendance.counted_presences).
         chosen |= (PRESENT & presence_filter(atelier_id, True)) if atelier_id else PRESENT
+    if ATELIER_WAITING_GROUP in groups:
+        waits = AtelierWaiting.objects.filter(atelier__page=seminar)
+        if atelier_id:
+            waits = waits.filter(atelier_id=atelier_id)
+        chosen |= Q(status=Status.CONFIRMED, pk__in=waits.values("registration_id"))
     return seminar.registrations.filter(chosen)
 
 

@@ -67,6 +67,16 @@ def register_seminar_admin_urls():
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),
         _page("<int:pk>/<int:registration_pk>/lien/", v.resend_link, "resend_link"),
         _page("<int:pk>/<int:registration_pk>/retirer-nom/", v.erase_name, "erase_name"),
+        _page(
+            "<int:pk>/<int:registration_pk>/quitter-liste-atelier/",
+            v.leave_atelier_list,
+            "leave_atelier_list",
+        ),
+        _page(
+            "<int:pk>/<int:registration_pk>/place-atelier/",
+            v.give_atelier_seat,
+            "give_atelier_seat",
+        ),
         # The welcome desk (door_views): organisers and the « Accueil des participants ».
         _page("accueil/", door_views.door_day, "door_day"),
         _page("accueil/<int:pk>/", door_views.door_list, "door_list"),

@@ -66,7 +66,9 @@ AUDIT_ACTION_LABELS = {
     "seminar.registration.updated": "Inscription mise à jour",
     "seminar.registration.cancelled": "Inscription annulée",
     "seminar.registration.confirmed_over_capacity": "Inscription confirmée au-delà des places",
-    "seminar.registration.edited": "Inscription modifiée par la personne inscrite",
+    # By the person (her page) or an organiser (« Modifier », the API): the actor column says.
+    "seminar.registration.edited": "Inscription modifiée",
+    "seminar.registration.atelier_given": "Place d'atelier donnée à une personne de sa liste d'attente",
     "seminar.registration.link_sent": "Lien personnel envoyé",
     "seminar.registration.check_in": "Présence pointée",
     "seminar.registration.check_in_undone": "Pointage de présence annulé",

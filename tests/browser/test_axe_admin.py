@@ -203,6 +203,11 @@ ORGANISER_PAGES = {
         lambda p: f"{p['upcoming']}/?atelier=999999&flagged=on",
         ["Un filtre n'a pas pu être appliqué", "à vérifier"],
     ),
+    # One atelier's waiting list (the demo has one person on it): its rows' buttons.
+    "inscriptions-liste-atelier": (
+        lambda p: f"{p['upcoming']}/?atelier_waiting={p['atelier']}",
+        ["Retirer de la liste d'attente", "Écrire aux personnes de cette liste d'attente"],
+    ),
     "inscriptions-evenement-passe": (
         lambda p: f"{p['past']}/",
         ["Envoyer les attestations par e-mail", "Voir la synthèse"],

@@ -103,6 +103,7 @@ from seminars.services import (
     leave_atelier_waiting,
     not_a_member_commune,
     outside_audience,
+    put_first_on_atelier_list,
     register_at_the_door,
     register_person,
     reminded_of_this_date,
@@ -410,6 +411,7 @@ def registrations(request, pk: int):
         certificate="seminars_admin:certificate",
         leave_atelier_list="seminars_admin:leave_atelier_list",
         give_atelier_seat="seminars_admin:give_atelier_seat",
+        put_first_on_list="seminars_admin:put_first_on_list",
     )
     return _render(
         request,
@@ -456,9 +458,11 @@ def registrations(request, pk: int):
         # Filtered by an atelier's waiting list: the rows in its order, said in the caption.
         waiting_list_label=seminar.atelier_labels.get(filters.waiting_list_shown(), ""),
         waiting_list_atelier=filters.waiting_list_shown(),  # each row's « Retirer » says which
-        # « Lui donner la place libre » on its rows while the atelier has room (after the
-        # cut-off: before it, a freed seat is given at once to the first on the list).
-        waiting_list_room=0 if seminar.is_cancelled else seats_left(filters.waiting_list_shown()),
+        # « Lui donner la place libre » on its rows while the atelier has room, after the
+        # cut-off: before it, a freed seat is given at once to the first on the list.
+        waiting_list_room=0
+        if seminar.is_cancelled or seminar.changes_open()
+        else atelier_seats_left(filters.waiting_list_shown()),
         list_message_param=LIST_MESSAGE,
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
@@ -551,7 +555,7 @@ def proceedings_message(seminar: SeminarPage) -> dict | None:
     }
 
 
-def seats_left(atelier_id: int | None) -> int:
+def atelier_seats_left(atelier_id: int | None) -> int:
     """The free seats of an atelier (confirmed people counted); 0 for none."""
     atelier = with_taken(Atelier.objects.filter(pk=atelier_id)).first() if atelier_id else None
     return max(0, atelier.seats - atelier.taken) if atelier else 0
@@ -849,12 +853,8 @@ def resend_link(request, pk: int, registration_pk: int):
 def leave_atelier_list(request, pk: int, registration_pk: int):
     """« Retirer de la liste d'attente » on a row of one atelier's waiting list (the list's
     filter « Sur la liste d'attente de l'atelier »): she is told by e-mail; back at the list."""
-    seminar = _seminar(request, pk)
-    registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
-    atelier_id = _id(request.POST.get("atelier"), ATELIER_UNKNOWN)
-    label = seminar.atelier_labels.get(atelier_id)
-    if label is None:
-        raise Refused(ATELIER_UNKNOWN)
+    seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
+    label = seminar.atelier_labels[atelier_id]
     name = f"{registration.prenom} {registration.nom}"
     if leave_atelier_waiting(registration, atelier_id, actor=request.user):
         told = " ; un e-mail l'en informe" if registration.email else ""
@@ -871,15 +871,44 @@ def leave_atelier_list(request, pk: int, registration_pk: int):
 
 
 @require_POST
-def give_atelier_seat(request, pk: int, registration_pk: int):
-    """« Lui donner la place libre » on a row of one atelier's waiting list, when the atelier
-    has room: after the cut-off nobody is moved by the platform, and the desk chooses whom to
-    seat. She is told by « Une place s'est libérée dans l'atelier attendu »."""
+def put_first_on_list(request, pk: int, registration_pk: int):
+    """« Placer en tête » on a row of one atelier's waiting list: the next seat freed there is
+    hers; back at the list, in its new order."""
+    seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
+    name = f"{registration.prenom} {registration.nom}"
+    label = seminar.atelier_labels[atelier_id]
+    if put_first_on_atelier_list(registration, atelier_id, actor=request.user):
+        messages.success(
+            request,
+            f"{name} est en tête de la liste d'attente de l'atelier « {label} » : la prochaine "
+            "place libérée lui sera donnée.",
+        )
+    else:
+        messages.info(
+            request,
+            f"{name} est déjà en tête de la liste d'attente de l'atelier « {label} », ou n'y "
+            "figure plus : aucun changement.",
+        )
+    return redirect(_list_url(seminar, request.POST.get("query", "")))
+
+
+def _waiting_row(request, pk: int, registration_pk: int):
+    """The event, the registration and the atelier a row's button of one atelier's waiting list
+    posted (`atelier`); 404 for another event's."""
     seminar = _seminar(request, pk)
     registration = get_object_or_404(Registration, pk=registration_pk, seminar=seminar)
     atelier_id = _id(request.POST.get("atelier"), ATELIER_UNKNOWN)
     if atelier_id not in seminar.atelier_labels:
         raise Refused(ATELIER_UNKNOWN)
+    return seminar, registration, atelier_id
+
+
+@require_POST
+def give_atelier_seat(request, pk: int, registration_pk: int):
+    """« Lui donner la place libre » on a row of one atelier's waiting list, when the atelier
+    has room: after the cut-off nobody is moved by the platform, and the desk chooses whom to
+    seat. She is told by « Une place s'est libérée dans l'atelier attendu »."""
+    seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
     try:
         atelier = give_waited_atelier_seat(registration, atelier_id, actor=request.user)
     except RegistrationError as error:
@@ -888,7 +917,7 @@ def give_atelier_seat(request, pk: int, registration_pk: int):
         told = " ; un e-mail l'en informe" if registration.email else ""
         messages.success(
             request,
-            f"{registration.prenom} {registration.nom} a la place libre de l'atelier "
+            f"{registration.prenom} {registration.nom} est maintenant inscrit(e) à l'atelier "
             f"« {seminar.atelier_label(atelier)} »{told}.",
         )
     return redirect(_list_url(seminar, request.POST.get("query", "")))
@@ -1360,11 +1389,12 @@ def email(request, pk: int):
     test » sends the message to the organiser alone, as a registrant will read it."""
     seminar = _seminar(request, pk)
     filled_in = None
-    listed = request.GET.get(LIST_MESSAGE, "")  # one atelier's waiting list, from the list
+    # One atelier's waiting list, from the registrations list (an id, or nothing ticked).
+    listed = parse_digits(request.GET.get(LIST_MESSAGE, ""), 18)
     if request.GET.get("message") == PROCEEDINGS_MESSAGE:
         filled_in = proceedings_message(seminar)
-    elif listed.isdigit() and int(listed) in seminar.atelier_labels:
-        filled_in = {"statuses": [ATELIER_WAITING_GROUP], "atelier": int(listed)}
+    elif listed in seminar.atelier_labels:
+        filled_in = {"statuses": [ATELIER_WAITING_GROUP], "atelier": listed}
     form = EmailRegistrantsForm(request.POST or None, seminar=seminar, initial=filled_in)
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]

@@ -79,8 +79,10 @@ class AtelierChoiceField(forms.TypedMultipleChoiceField):
 
 class WaitingListField(AtelierChoiceField):
     """The full ateliers offered (`choices`), any atelier of the event accepted (`accepted`, ids
-    as posted): one that found room between the page and the post is given at once
-    (services._join_waiting_lists), not refused as an unknown choice."""
+    as posted): one that found room between the page and the post is not refused as an unknown
+    choice. Registering, it is given at once (services._join_waiting_lists); in an organiser's
+    edit, the service refuses it in French, to be added to her ateliers instead
+    (services._check_atelier_waits)."""
 
     accepted: frozenset = frozenset()
 
@@ -759,8 +761,8 @@ class EmailRegistrantsForm(forms.Form):
         initial=[Registration.Status.CONFIRMED],
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Cochez au moins un groupe : les inscriptions confirmées, la liste "
-            "d'attente ou les deux."
+            "required": "Cochez au moins un groupe de destinataires, les inscriptions "
+            "confirmées par exemple."
         },
     )
     atelier = forms.TypedChoiceField(
@@ -769,7 +771,8 @@ class EmailRegistrantsForm(forms.Form):
         required=False,
         empty_value=None,
         help_text="Pour écrire seulement aux personnes inscrites à un atelier (changement de "
-        "salle, document à préparer).",
+        "salle, document à préparer) ; avec « Listes d'attente des ateliers », à celles de sa "
+        "liste d'attente.",
         error_messages={"invalid_choice": "Cet atelier n'existe pas ou plus dans l'événement."},
     )
     # Made when the form is rendered: the same form posted twice sends once (union.submit_once).

@@ -1031,6 +1031,8 @@ class AtelierWaiting(models.Model):
         Registration, on_delete=models.CASCADE, related_name="atelier_waits"
     )
     atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="waiting")
+    # Also the list's order: an organiser's « Placer en tête » (services.put_first_on_atelier_list)
+    # sets it just before the first's.
     joined_at = models.DateTimeField("en liste d'attente depuis le", default=timezone.now)
 
     class Meta:

@@ -1082,12 +1082,13 @@ def _check_atelier_waits(
 def _room_left_message(seminar: SeminarPage, ateliers: list[Atelier]) -> str:
     names = " et ".join(f"« {seminar.atelier_label(atelier)} »" for atelier in ateliers)
     if len(ateliers) == 1:
-        said = f"L'atelier {names} a de la place : choisissez-le"
-    else:
-        said = f"Les ateliers {names} ont de la place : choisissez-les"
+        return (
+            f"L'atelier {names} a de la place : ajoutez-le à ses ateliers plutôt que de "
+            "l'inscrire sur sa liste d'attente."
+        )
     return (
-        f"{said} parmi ses ateliers (à la place de celui qui a lieu au même moment) plutôt que "
-        "sa liste d'attente."
+        f"Les ateliers {names} ont de la place : ajoutez-les à ses ateliers plutôt que de "
+        "l'inscrire sur leurs listes d'attente."
     )
 
 
@@ -1305,8 +1306,8 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
     event's lock: a seat being given to her meanwhile is either hers or not, never both.
 
     `actor`: an organiser taking her off (the filtered list's « Retirer de la liste »): the
-    audit log records it, and « Inscription mise à jour » tells her, since her page showed her
-    rank (the e-mail names that list, emails.list_left_by_organisers)."""
+    audit log records it, and, for an event still to come, « Inscription mise à jour » tells her,
+    since her page showed her rank (the e-mail names that list, emails.list_left_by_organisers)."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
         deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
@@ -1318,7 +1319,9 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
                 actor,
                 fields=["ateliers_waiting"],
             )
-            if registration.email:  # « updated:-<atelier> »: the e-mail names the list
+            # « updated:-<atelier> »: the e-mail names the list. Not for an event that is over
+            # or cancelled, where an organiser only tidies the list.
+            if registration.email and not (seminar.is_cancelled or seminar.has_started()):
                 _queue_email(registration, f"updated:-{atelier_id}")
     return bool(deleted)
 
@@ -1328,10 +1331,25 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
     rank (« Lui donner la place libre », the filtered list): after the cut-off nobody is moved
     automatically (give_freed_atelier_seats), and the desk seats whom it sees. She leaves the
     atelier she held at the same time, as when a freed seat goes to her, and is told by the same
-    e-mail. Under the event's lock; raises RegistrationError (on `atelier`) when she is no longer
-    on that list or the atelier has no seat left. Returns the atelier."""
+    e-mail; the seat she leaves goes to the event's queue, as any freed seat (promote_waiting).
+    Under the event's lock; raises RegistrationError (on `atelier`) before the cut-off (the
+    first on the list gets a freed seat), for a cancelled event, when she is no longer on that
+    list or the atelier has no seat left. Returns the atelier."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
+        label = seminar.atelier_labels.get(atelier_id, "")
+        if seminar.is_cancelled:
+            raise RegistrationError({"atelier": [EVENT_CANCELLED_NO_SEAT]})
+        if seminar.changes_open():
+            raise RegistrationError(
+                {
+                    "atelier": [
+                        "Jusqu'à la date limite des modifications, une place libérée de l'atelier "
+                        f"« {label} » est donnée d'office à la première personne de sa liste "
+                        "d'attente : « Placer en tête » choisit qui l'aura."
+                    ]
+                }
+            )
         wait = (
             AtelierWaiting.objects.select_related("registration", "atelier")
             .filter(
@@ -1341,12 +1359,11 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
             )
             .first()
         )
-        label = seminar.atelier_labels.get(atelier_id, "")
-        if wait is None:
-            refusal = (
-                f"{registration.prenom} {registration.nom} n'est pas (ou plus) sur la liste "
-                f"d'attente de l'atelier « {label} »."
-            )
+        name = f"{registration.prenom} {registration.nom}"
+        if wait is None and atelier_id in _held_atelier_ids(registration):
+            refusal = f"{name} est déjà inscrit(e) à l'atelier « {label} »."
+        elif wait is None:
+            refusal = f"{name} n'est pas (ou plus) sur la liste d'attente de l'atelier « {label} »."
         elif _full_ateliers([wait.atelier], wait.registration):
             refusal = (
                 f"L'atelier « {label} » n'a plus de place libre : la place a été prise entre-temps."
@@ -1359,7 +1376,38 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
         _audit_registration(
             "seminar.registration.atelier_given", seminar, registration, actor, atelier=atelier_id
         )
+        promote_waiting(seminar)  # the atelier she left may seat someone waiting for the event
     return wait.atelier
+
+
+EVENT_CANCELLED_NO_SEAT = "L'événement est annulé : aucune place n'est plus donnée."
+
+
+def put_first_on_atelier_list(registration: Registration, atelier_id: int, *, actor) -> bool:
+    """An organiser puts someone first on an atelier's waiting list (« Placer en tête », the
+    filtered list): an elected official the union wants in that atelier gets its next freed seat.
+    The list's order is its `joined_at`: hers becomes just before the first's. Under the event's
+    lock, as the seats given in that order. Whether she moved (not if first already, or no
+    longer on the list); audited."""
+    with transaction.atomic():
+        seminar, _confirmed = _lock_seminar(registration.seminar)
+        waits = AtelierWaiting.objects.filter(
+            atelier_id=atelier_id, registration__status=Status.CONFIRMED
+        )
+        first = waits.order_by("joined_at", "pk").first()
+        wait = waits.filter(registration=registration).first()
+        if wait is None or wait == first:
+            return False
+        wait.joined_at = first.joined_at - timedelta(microseconds=1)
+        wait.save(update_fields=["joined_at"])
+        _audit_registration(
+            "seminar.registration.atelier_list_first",
+            seminar,
+            registration,
+            actor,
+            atelier=atelier_id,
+        )
+    return True
 
 
 def atelier_waiting_ranks(registration: Registration) -> dict[int, int]:
@@ -1763,8 +1811,8 @@ def message_recipients(seminar: SeminarPage, groups: list[str], atelier_id: int 
     checked in (models.PRESENT). With `atelier_id`, a status group means the people who chose
     the atelier, « Présents » those marked present at it (attendance.presence_filter: people
     change rooms on the day). With ATELIER_WAITING_GROUP, the confirmed people on the atelier's
-    waiting list (on any atelier's without one), those a freed seat goes to. The form's list and
-    the e-mails sent read this one rule."""
+    waiting list (on any atelier's without one). The form's list and the e-mails sent read this
+    one rule."""
     # Imported here: seminars.attendance imports this module.
     from seminars.attendance import presence_filter
 

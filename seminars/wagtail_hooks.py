@@ -77,6 +77,11 @@ def register_seminar_admin_urls():
             v.give_atelier_seat,
             "give_atelier_seat",
         ),
+        _page(
+            "<int:pk>/<int:registration_pk>/tete-liste-atelier/",
+            v.put_first_on_list,
+            "put_first_on_list",
+        ),
         # The welcome desk (door_views): organisers and the « Accueil des participants ».
         _page("accueil/", door_views.door_day, "door_day"),
         _page("accueil/<int:pk>/", door_views.door_list, "door_list"),

@@ -69,6 +69,7 @@ AUDIT_ACTION_LABELS = {
     # By the person (her page) or an organiser (« Modifier », the API): the actor column says.
     "seminar.registration.edited": "Inscription modifiée",
     "seminar.registration.atelier_given": "Place d'atelier donnée à une personne de sa liste d'attente",
+    "seminar.registration.atelier_list_first": "Personne placée en tête d'une liste d'attente d'atelier",
     "seminar.registration.link_sent": "Lien personnel envoyé",
     "seminar.registration.check_in": "Présence pointée",
     "seminar.registration.check_in_undone": "Pointage de présence annulé",

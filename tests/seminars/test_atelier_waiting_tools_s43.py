@@ -1,8 +1,9 @@
-"""Organisers' tools for the atelier waiting lists (session 43): « Retirer de la liste
-d'attente » on a row of one atelier's list, « Listes d'attente des ateliers » among the
-recipients of « Écrire aux inscrits » (with the list's own link to it), an edit that puts
-someone on the list of an atelier that has room refused in French (she would get it at once and
-two e-mails), and the cut-off read under the event's lock when she joins a list herself."""
+"""Organisers' tools for the atelier waiting lists (session 43), on one atelier's list: « Retirer
+de la liste d'attente » (she is told), « Placer en tête » until the cut-off, « Lui donner la
+place libre » after it; « Listes d'attente des ateliers » among the recipients of « Écrire aux
+inscrits » (with the list's own link to it); an edit that puts someone on the list of an atelier
+that has room refused in French (she would get it at once and two e-mails); and the cut-off read
+under the event's lock when she joins a list herself."""
 
 import html
 import json
@@ -164,6 +165,69 @@ def test_after_the_cut_off_she_can_still_be_taken_off(
     assert atelier_waiting_ranks(aicha) == {}
 
 
+# --- « Placer en tête » ----------------------------------------------------------------------
+
+
+def first_url(registration) -> str:
+    return f"/admin/inscriptions/{registration.seminar_id}/{registration.pk}/tete-liste-atelier/"
+
+
+def test_an_organiser_puts_someone_first_and_the_next_seat_is_his(
+    organiser_client, two_waiting, mailoutbox, django_capture_on_commit_callbacks
+):
+    seminar, a, b, holders, aicha, bruno = two_waiting
+    page = BeautifulSoup(organiser_client.get(list_url(seminar, a)).content, "html.parser")
+    assert page.select_one(f"form[action='{first_url(aicha)}']") is None  # first already
+    form = page.select_one(f"form[action='{first_url(bruno)}']")
+    assert plain(form.button.get_text(" ")) == (
+        f"Placer en tête de la liste d'attente de l'atelier « Atelier A » : {bruno.prenom} "
+        f"{bruno.nom}"
+    )
+    answer = organiser_client.post(
+        first_url(bruno), {"atelier": a.pk, "query": f"atelier_waiting={a.pk}"}
+    )
+    assert answer.status_code == 302 and answer["Location"] == list_url(seminar, a)
+    shown = organiser_client.get(answer["Location"])
+    assert (
+        f"{bruno.prenom} {bruno.nom} est en tête de la liste d'attente de l'atelier « Atelier A » "
+        ": la prochaine place libérée lui sera donnée." in text_of(shown)
+    )
+    rows = BeautifulSoup(shown.content, "html.parser").select("table.registrations tbody tr")
+    assert [row["id"] for row in rows] == [f"r-{bruno.pk}", f"r-{aicha.pk}"]
+    assert atelier_waiting_ranks(bruno) == {a.pk: 1} and atelier_waiting_ranks(aicha) == {a.pk: 2}
+    entry = AuditEntry.objects.get(action="seminar.registration.atelier_list_first")
+    assert entry.details["registration"] == bruno.pk and entry.details["atelier"] == a.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_registration(holders[0])
+    assert set(bruno.ateliers.values_list("pk", flat=True)) == {a.pk}
+    assert a.pk not in aicha.ateliers.values_list("pk", flat=True)
+
+
+def test_putting_the_first_first_changes_nothing(organiser_client, two_waiting):
+    seminar, a, b, holders, aicha, bruno = two_waiting
+    answer = organiser_client.post(first_url(aicha), {"atelier": a.pk}, follow=True)
+    assert (
+        f"{aicha.prenom} {aicha.nom} est déjà en tête de la liste d'attente de l'atelier "
+        "« Atelier A », ou n'y figure plus : aucun changement." in text_of(answer)
+    )
+    assert atelier_waiting_ranks(aicha) == {a.pk: 1} and atelier_waiting_ranks(bruno) == {a.pk: 2}
+    assert not AuditEntry.objects.filter(action="seminar.registration.atelier_list_first").exists()
+    # The desk cannot reorder a list.
+    desk = host_client("localhost", organiser(group=DOOR_STAFF, email="accueil@union.test"))
+    assert refused(desk.post(first_url(bruno), {"atelier": a.pk}))
+    assert atelier_waiting_ranks(bruno) == {a.pk: 2}
+
+
+def test_no_reordering_after_the_cut_off(organiser_client, two_waiting):
+    """Nobody is moved any more: the order no longer gives anything."""
+    seminar, a, b, holders, aicha, bruno = two_waiting
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        changes_until=timezone.now() - timedelta(hours=1)
+    )
+    assert "tete-liste-atelier" not in organiser_client.get(list_url(seminar, a)).content.decode()
+
+
 # --- « Lui donner la place libre » --------------------------------------------------------------
 
 
@@ -185,8 +249,9 @@ def test_after_the_cut_off_the_organiser_gives_a_freed_seat_to_whom_she_chooses(
 
     listed = organiser_client.get(list_url(seminar, a))
     assert (
-        "L'atelier « Atelier A » a une place libre : « Lui donner la place libre » sur la ligne "
-        "de la personne choisie" in text_of(listed)
+        "L'atelier « Atelier A » a une place libre : pour la donner à une personne de la liste, "
+        "quel que soit son rang, « Lui donner la place libre » sur sa ligne. Elle quitte "
+        "l'atelier qu'elle suit au même moment et en est avertie par e-mail." in text_of(listed)
     )
     page = BeautifulSoup(listed.content, "html.parser")
     for person_there in (aicha, bruno):
@@ -204,7 +269,7 @@ def test_after_the_cut_off_the_organiser_gives_a_freed_seat_to_whom_she_chooses(
     assert answer.status_code == 302 and answer["Location"] == list_url(seminar, a)
     shown = organiser_client.get(answer["Location"])
     assert (
-        f"{bruno.prenom} {bruno.nom} a la place libre de l'atelier « Atelier A » ; un e-mail "
+        f"{bruno.prenom} {bruno.nom} est maintenant inscrit(e) à l'atelier « Atelier A » ; un e-mail "
         "l'en informe." in text_of(shown)
     )
     assert set(bruno.ateliers.values_list("pk", flat=True)) == {a.pk}  # B left
@@ -242,13 +307,41 @@ def test_the_view_by_atelier_leads_to_its_waiting_list(organiser_client, two_wai
     assert "Voir la liste d'attente" not in other.content.decode()
 
 
-def test_a_seat_goes_only_to_someone_on_the_list(organiser_client, two_waiting):
+def test_before_the_cut_off_the_first_on_the_list_gets_the_seat(organiser_client, two_waiting):
     seminar, a, b, holders, aicha, bruno = two_waiting
     full = organiser_client.get(list_url(seminar, a)).content.decode()
     assert "place-atelier" not in full  # A is full: nothing to give
-    cancel_registration(holders[0])  # before the cut-off: given at once to Aïcha, the first
-    assert a.pk in aicha.ateliers.values_list("pk", flat=True)
-    outsider = holders[1]
+    # Even with room (an organiser's edit made A bigger in the same instant), no button, and
+    # the post is refused: the platform gives it to the first.
+    a.seats = 4
+    a.save()
+    assert "place-atelier" not in organiser_client.get(list_url(seminar, a)).content.decode()
+    answer = organiser_client.post(give_url(bruno), {"atelier": a.pk}, follow=True)
+    assert (
+        "Jusqu'à la date limite des modifications, une place libérée de l'atelier « Atelier A » "
+        "est donnée d'office à la première personne de sa liste d'attente : « Placer en tête » "
+        "choisit qui l'aura." in text_of(answer)
+    )
+    assert a.pk not in bruno.ateliers.values_list("pk", flat=True)
+    assert not AuditEntry.objects.filter(action="seminar.registration.atelier_given").exists()
+
+
+def after_the_cut_off(seminar) -> None:
+    SeminarPage.objects.filter(pk=seminar.pk).update(
+        changes_until=timezone.now() - timedelta(hours=1)
+    )
+
+
+def test_a_seat_goes_only_to_someone_on_the_list(organiser_client, two_waiting):
+    seminar, a, b, holders, aicha, bruno = two_waiting
+    after_the_cut_off(seminar)
+    cancel_registration(holders[0])
+    outsider = holders[1]  # in A, on no list
+    answer = organiser_client.post(give_url(outsider), {"atelier": a.pk}, follow=True)
+    assert (
+        f"{outsider.prenom} {outsider.nom} est déjà inscrit(e) à l'atelier « Atelier A »."
+        in text_of(answer)
+    )
     answer = organiser_client.post(give_url(outsider), {"atelier": b.pk}, follow=True)
     assert (
         f"{outsider.prenom} {outsider.nom} n'est pas (ou plus) sur la liste d'attente de l'atelier "
@@ -256,6 +349,53 @@ def test_a_seat_goes_only_to_someone_on_the_list(organiser_client, two_waiting):
     )
     assert b.pk not in outsider.ateliers.values_list("pk", flat=True)
     assert not AuditEntry.objects.filter(action="seminar.registration.atelier_given").exists()
+    desk = host_client("localhost", organiser(group=DOOR_STAFF, email="accueil@union.test"))
+    assert refused(desk.post(give_url(bruno), {"atelier": a.pk}))
+    assert a.pk not in bruno.ateliers.values_list("pk", flat=True)
+
+
+def test_the_seat_she_leaves_goes_to_someone_waiting_for_the_event(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    """Three seats; A and B, at the same time, one seat each. Dora, who chose B, waits for the
+    event. A seat frees in the event and in A after the cut-off: Dora still waits, B is full.
+    Bruno, given A, leaves B: Dora has his seat."""
+    seminar = make_seminar(seats=3, ateliers=(("Atelier A", 1, 2, 1), ("Atelier B", 1, 2, 1)))
+    a, b = seminar.ateliers.order_by("sort_order")
+    in_a, _ = register_person(seminar, person(1, ateliers=[a.pk]))
+    bruno, _ = register_person(seminar, person(2, ateliers=[b.pk]))
+    register_person(seminar, person(3))
+    dora, _ = register_person(seminar, person(4, nom="Dora", ateliers=[b.pk]))
+    assert dora.status == Registration.Status.WAITLISTED
+    join_atelier_waiting(bruno, a.pk)
+    after_the_cut_off(seminar)
+    cancel_registration(in_a)
+    dora.refresh_from_db()
+    assert dora.status == Registration.Status.WAITLISTED  # B is still full
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(give_url(bruno), {"atelier": a.pk})
+    assert set(bruno.ateliers.values_list("pk", flat=True)) == {a.pk}
+    dora.refresh_from_db()
+    assert dora.status == Registration.Status.CONFIRMED
+    assert set(dora.ateliers.values_list("pk", flat=True)) == {b.pk}
+
+
+def test_a_cancelled_event_gives_no_seat_and_tells_nobody(
+    organiser_client, two_waiting, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A tab opened before « Annuler l'événement »."""
+    seminar, a, b, holders, aicha, bruno = two_waiting
+    after_the_cut_off(seminar)
+    cancel_registration(holders[0])
+    SeminarPage.objects.filter(pk=seminar.pk).update(cancelled_at=timezone.now())
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        given = organiser_client.post(give_url(bruno), {"atelier": a.pk}, follow=True)
+        organiser_client.post(leave_url(aicha), {"atelier": a.pk})
+    assert "L'événement est annulé : aucune place n'est plus donnée." in text_of(given)
+    assert a.pk not in bruno.ateliers.values_list("pk", flat=True)
+    assert atelier_waiting_ranks(aicha) == {}  # tidied, without an e-mail
+    assert mailoutbox == []
 
 
 # --- « Écrire aux inscrits » to the lists ------------------------------------------------------
@@ -314,22 +454,30 @@ def test_the_lists_group_without_an_atelier_is_every_list_and_joins_other_groups
     assert sorted(m.to[0] for m in mailoutbox) == sorted([aicha.email, bruno.email])
 
 
+@pytest.mark.parametrize("event", ["sans ateliers", "commencé"])
 def test_the_lists_group_is_not_offered_without_ateliers_or_once_started(
-    organiser_client, mailoutbox
+    organiser_client, mailoutbox, event
 ):
-    plain = make_seminar("Sans ateliers")
-    register_person(plain, person(1), notify=False)
+    if event == "sans ateliers":
+        seminar = make_seminar("Sans ateliers")
+    else:
+        seminar = make_seminar("Commencé", ateliers=(("Budget", 1, 1, 5),))
+        start = timezone.now() - timedelta(hours=1)
+        SeminarPage.objects.filter(pk=seminar.pk).update(
+            start=start, end=start + timedelta(hours=7)
+        )
+    register_person(seminar, person(1), notify=False)
     form = BeautifulSoup(
-        organiser_client.get(f"/admin/inscriptions/{plain.pk}/ecrire/").content, "html.parser"
+        organiser_client.get(f"/admin/inscriptions/{seminar.pk}/ecrire/").content, "html.parser"
     )
     assert "atelier_waiting" not in [box["value"] for box in form.select("input[name=statuses]")]
-    refused = write(organiser_client, plain, "atelier_waiting")
-    assert refused.status_code == 400
+    answer = write(organiser_client, seminar, "atelier_waiting")
+    assert answer.status_code == 400
     assert (
         "« Listes d'attente des ateliers » se choisit avant le début d'un événement qui a des "
-        "ateliers." in text_of(refused)
+        "ateliers." in text_of(answer)
     )
-    assert "L'atelier A aura lieu deux fois." in text_of(refused)  # the message is kept
+    assert "L'atelier A aura lieu deux fois." in text_of(answer)  # the message is kept
     assert mailoutbox == []
 
 
@@ -340,6 +488,9 @@ def test_a_stale_atelier_in_the_lists_link_ticks_nothing(organiser_client, two_w
         "html.parser",
     )
     assert [box["value"] for box in form.select("input[name=statuses][checked]")] == ["confirmed"]
+    # A digit Python reads but int() refuses: the same, not an error.
+    odd = organiser_client.get(f"/admin/inscriptions/{seminar.pk}/ecrire/?liste=²")
+    assert odd.status_code == 200
 
 
 # --- a list whose atelier has room is not joined ------------------------------------------------
@@ -365,8 +516,8 @@ def test_the_patch_refuses_the_list_of_an_atelier_with_room(
     assert answer.status_code == 400
     assert list(answer.json()) == ["ateliers_waiting"]
     assert [plain(said) for said in answer.json()["ateliers_waiting"]] == [
-        "L'atelier « Atelier A » a de la place : choisissez-le parmi ses ateliers (à la "
-        "place de celui qui a lieu au même moment) plutôt que sa liste d'attente."
+        "L'atelier « Atelier A » a de la place : ajoutez-le à ses ateliers plutôt que de "
+        "l'inscrire sur sa liste d'attente."
     ]
     assert mailoutbox == [] and not AtelierWaiting.objects.exists()
     # Chosen among her ateliers instead: one e-mail.
@@ -396,9 +547,7 @@ def test_the_edit_form_keeps_what_was_typed_when_the_atelier_found_room(organise
     }
     answer = organiser_client.post(url, posted)
     assert answer.status_code == 400
-    assert "L'atelier « Atelier A » a de la place : choisissez-le parmi ses ateliers" in text_of(
-        answer
-    )
+    assert "L'atelier « Atelier A » a de la place : ajoutez-le à ses ateliers" in text_of(answer)
     assert "Boucle magnétique" in answer.content.decode()
     aicha.refresh_from_db()
     assert aicha.needs == "" and not AtelierWaiting.objects.exists()
@@ -417,7 +566,8 @@ def test_two_ateliers_with_room_are_named_together(staff_api):
     )
     assert answer.status_code == 400
     assert plain(answer.json()["ateliers_waiting"][0]).startswith(
-        "Les ateliers « Budget » et « Tarifs » ont de la place : choisissez-les parmi ses ateliers"
+        "Les ateliers « Budget » et « Tarifs » ont de la place : ajoutez-les à ses ateliers plutôt "
+        "que de l'inscrire sur leurs listes d'attente."
     )
 
 

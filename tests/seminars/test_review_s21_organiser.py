@@ -134,7 +134,7 @@ def test_writing_to_nobody_says_to_tick_a_group(seminar):
     form = EmailRegistrantsForm({"subject": "Rappel", "body": "Bonjour"}, seminar=seminar)
     assert not form.is_valid()
     assert form.errors["statuses"] == [
-        "Cochez au moins un groupe : les inscriptions confirmées, la liste d'attente ou les deux."
+        "Cochez au moins un groupe de destinataires, les inscriptions confirmées par exemple."
     ]
 
 

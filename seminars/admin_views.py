@@ -101,6 +101,7 @@ from seminars.services import (
     fix_commune,
     give_waited_atelier_seat,
     leave_atelier_waiting,
+    list_change_told,
     not_a_member_commune,
     outside_audience,
     put_first_on_atelier_list,
@@ -856,18 +857,14 @@ def leave_atelier_list(request, pk: int, registration_pk: int):
     seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
     label = seminar.atelier_labels[atelier_id]
     name = f"{registration.prenom} {registration.nom}"
-    if leave_atelier_waiting(registration, atelier_id, actor=request.user):
-        told = " ; un e-mail l'en informe" if registration.email else ""
-        messages.success(
-            request, f"{name} ne figure plus sur la liste d'attente de l'atelier « {label} »{told}."
-        )
-    else:
-        messages.info(
-            request,
-            f"{name} n'est pas (ou plus) sur la liste d'attente de l'atelier « {label} » : aucun "
-            "changement.",
-        )
-    return redirect(_list_url(seminar, request.POST.get("query", "")))
+    told = " ; un e-mail l'en informe" if registration.email and list_change_told(seminar) else ""
+    return _said_on_the_list(
+        request,
+        seminar,
+        leave_atelier_waiting(registration, atelier_id, actor=request.user),
+        done=f"{name} ne figure plus sur la liste d'attente de l'atelier « {label} »{told}.",
+        unchanged=f"{name} n'est pas (ou plus) sur la liste d'attente de l'atelier « {label} »",
+    )
 
 
 @require_POST
@@ -877,18 +874,24 @@ def put_first_on_list(request, pk: int, registration_pk: int):
     seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
     name = f"{registration.prenom} {registration.nom}"
     label = seminar.atelier_labels[atelier_id]
-    if put_first_on_atelier_list(registration, atelier_id, actor=request.user):
-        messages.success(
-            request,
-            f"{name} est en tête de la liste d'attente de l'atelier « {label} » : la prochaine "
-            "place libérée lui sera donnée.",
-        )
+    return _said_on_the_list(
+        request,
+        seminar,
+        put_first_on_atelier_list(registration, atelier_id, actor=request.user),
+        done=f"{name} est en tête de la liste d'attente de l'atelier « {label} » : la prochaine "
+        "place libérée lui sera donnée.",
+        unchanged=f"{name} est déjà en tête de la liste d'attente de l'atelier « {label} », ou "
+        "n'y figure plus",
+    )
+
+
+def _said_on_the_list(request, seminar: SeminarPage, changed: bool, *, done: str, unchanged: str):
+    """Back at the list as filtered, saying what a row's button did (`done`) or that it changed
+    nothing (`unchanged`, followed by « : aucun changement. »)."""
+    if changed:
+        messages.success(request, done)
     else:
-        messages.info(
-            request,
-            f"{name} est déjà en tête de la liste d'attente de l'atelier « {label} », ou n'y "
-            "figure plus : aucun changement.",
-        )
+        messages.info(request, f"{unchanged} : aucun changement.")
     return redirect(_list_url(seminar, request.POST.get("query", "")))
 
 

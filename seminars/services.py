@@ -1319,11 +1319,16 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
                 actor,
                 fields=["ateliers_waiting"],
             )
-            # « updated:-<atelier> »: the e-mail names the list. Not for an event that is over
-            # or cancelled, where an organiser only tidies the list.
-            if registration.email and not (seminar.is_cancelled or seminar.has_started()):
+            # « updated:-<atelier> »: the e-mail names the list.
+            if registration.email and list_change_told(seminar):
                 _queue_email(registration, f"updated:-{atelier_id}")
     return bool(deleted)
+
+
+def list_change_told(seminar: SeminarPage) -> bool:
+    """Whether an organiser taking someone off an atelier's list tells her: not for an event
+    begun or cancelled, where the organiser only tidies the list."""
+    return not (seminar.is_cancelled or seminar.has_started())
 
 
 def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, actor) -> Atelier:

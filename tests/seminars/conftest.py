@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
 from seminars.models import Atelier, Kind, SeminarIndexPage, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune
@@ -101,6 +103,14 @@ def organiser(group: str = roles.EVENT_ORGANISER, email: str = "orga@union.test"
 @pytest.fixture
 def organiser_client(db):
     return host_client("localhost", organiser())
+
+
+@pytest.fixture
+def staff_api(db) -> Client:
+    """The API as an event organiser, with a token (her own address: the tests may also sign
+    in `organiser_client`)."""
+    token = Token.objects.create(user=organiser(email="api@union.test"))
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 @pytest.fixture

@@ -4,22 +4,14 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Registration, SeminarPage, Visibility
 from seminars.services import register_person
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import make_seminar, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def post_json(client, url, body):

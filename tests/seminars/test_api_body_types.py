@@ -6,12 +6,10 @@ staff's event creation refuses numbers and lists as text too."""
 import json
 
 import pytest
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Registration, SeminarPage
 from tests.conftest import make_person, member_client
-from tests.seminars.conftest import make_index, organiser
+from tests.seminars.conftest import make_index
 
 pytestmark = pytest.mark.django_db
 
@@ -149,12 +147,6 @@ def test_the_member_host_api_checks_the_types_too(bondy, seminar):
 
 
 # The staff's creation of an event --------------------------------------------------------------
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def event_body(**overrides) -> dict:

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from wagtail.models import PageViewRestriction
 
 from seminars.check_in import check_in_code
@@ -17,19 +16,13 @@ from seminars.models import Registration
 from seminars.services import register_person, set_check_in
 from tenants.models import MemberCCAS
 from tests.conftest import make_member, plain
-from tests.seminars.conftest import form_data, make_index, make_seminar, organiser, person
+from tests.seminars.conftest import form_data, make_index, make_seminar, person
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = {"detail": "Événement introuvable."}
 GRAND_PARIS_GRAND_EST = "200058790"  # the EPT of Noisy-le-Grand (93051)
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def post_json(client: Client, url: str, body=None):

@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from seminars.models import AtelierWaiting, Registration, SeminarPage
 from seminars.services import (
@@ -24,15 +23,9 @@ from seminars.services import (
     promote_after_edit,
     register_person,
 )
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import make_seminar, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_api(db):
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def text_of(response) -> str:

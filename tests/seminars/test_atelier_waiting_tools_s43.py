@@ -11,9 +11,7 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from seminars.door_access import DOOR_STAFF
 from seminars.models import AtelierWaiting, Registration, SeminarPage
@@ -47,6 +45,14 @@ def list_url(seminar, atelier) -> str:
 
 def leave_url(registration) -> str:
     return f"/admin/inscriptions/{registration.seminar_id}/{registration.pk}/quitter-liste-atelier/"
+
+
+def clicked(client, url, seminar, atelier):
+    """A row's button on one atelier's list: back at the list as filtered, whose page is
+    returned."""
+    answer = client.post(url, {"atelier": atelier.pk, "query": f"atelier_waiting={atelier.pk}"})
+    assert answer.status_code == 302 and answer["Location"] == list_url(seminar, atelier)
+    return client.get(answer["Location"])
 
 
 @pytest.fixture
@@ -183,11 +189,7 @@ def test_an_organiser_puts_someone_first_and_the_next_seat_is_his(
         f"Placer en tête de la liste d'attente de l'atelier « Atelier A » : {bruno.prenom} "
         f"{bruno.nom}"
     )
-    answer = organiser_client.post(
-        first_url(bruno), {"atelier": a.pk, "query": f"atelier_waiting={a.pk}"}
-    )
-    assert answer.status_code == 302 and answer["Location"] == list_url(seminar, a)
-    shown = organiser_client.get(answer["Location"])
+    shown = clicked(organiser_client, first_url(bruno), seminar, a)
     assert (
         f"{bruno.prenom} {bruno.nom} est en tête de la liste d'attente de l'atelier « Atelier A » "
         ": la prochaine place libérée lui sera donnée." in text_of(shown)
@@ -263,11 +265,7 @@ def test_after_the_cut_off_the_organiser_gives_a_freed_seat_to_whom_she_chooses(
 
     # Bruno came to the desk: he gets it, though second on the list.
     with django_capture_on_commit_callbacks(execute=True):
-        answer = organiser_client.post(
-            give_url(bruno), {"atelier": a.pk, "query": f"atelier_waiting={a.pk}"}
-        )
-    assert answer.status_code == 302 and answer["Location"] == list_url(seminar, a)
-    shown = organiser_client.get(answer["Location"])
+        shown = clicked(organiser_client, give_url(bruno), seminar, a)
     assert (
         f"{bruno.prenom} {bruno.nom} est maintenant inscrit(e) à l'atelier « Atelier A » ; un e-mail "
         "l'en informe." in text_of(shown)
@@ -391,8 +389,12 @@ def test_a_cancelled_event_gives_no_seat_and_tells_nobody(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         given = organiser_client.post(give_url(bruno), {"atelier": a.pk}, follow=True)
-        organiser_client.post(leave_url(aicha), {"atelier": a.pk})
+        left = organiser_client.post(leave_url(aicha), {"atelier": a.pk}, follow=True)
     assert "L'événement est annulé : aucune place n'est plus donnée." in text_of(given)
+    assert (
+        f"{aicha.prenom} {aicha.nom} ne figure plus sur la liste d'attente de l'atelier "
+        "« Atelier A »." in text_of(left)
+    )  # and no « un e-mail l'en informe »
     assert a.pk not in bruno.ateliers.values_list("pk", flat=True)
     assert atelier_waiting_ranks(aicha) == {}  # tidied, without an e-mail
     assert mailoutbox == []
@@ -494,12 +496,6 @@ def test_a_stale_atelier_in_the_lists_link_ticks_nothing(organiser_client, two_w
 
 
 # --- a list whose atelier has room is not joined ------------------------------------------------
-
-
-@pytest.fixture
-def staff_api(db):
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def test_the_patch_refuses_the_list_of_an_atelier_with_room(

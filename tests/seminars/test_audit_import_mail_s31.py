@@ -10,13 +10,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage, EmailMultiAlternatives, send_mail
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from seminars.emails import SUBJECTS, send_address_changed_notice, send_organiser_message
 from seminars.services import register_person
 from tests.conftest import plain
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import make_seminar, person
 from tests.union.test_queued_email_s17 import queued_mailers
 from union.mail import EmailWithInlineImages, rebuild_message, serialize_message
 
@@ -175,12 +173,6 @@ def test_importing_the_same_list_again_says_nobody_was_added(organiser_client):
         "0 commune à vérifier."
     )
     assert seminar.registrations.count() == 3
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def test_the_api_still_counts_every_line_imported(staff_api, seminar, tmp_path):

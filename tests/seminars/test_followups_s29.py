@@ -4,9 +4,7 @@ plurals, a bad `hint` in the registrations import API, night events in the calen
 import html
 
 import pytest
-from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from seminars.check_in import check_in_code
 from seminars.door_access import DOOR_STAFF
@@ -17,12 +15,6 @@ from tests.seminars.conftest import make_seminar, organiser, person
 from union.formats import date_span
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def flat(response) -> str:

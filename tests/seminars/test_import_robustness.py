@@ -4,23 +4,14 @@ the database), the import applies whole or not at all and says which line and co
 never a 500."""
 
 import pytest
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Registration
-from tests.seminars.conftest import organiser
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["Nom", "Prénom", "Commune", "Fonction", "Email"]
 ZOLA = ["Zola", "Émile", "Bondy", "Maire", "emile.zola@exemple.fr"]
 ABEL = ["Abel", "Anne", "Montreuil", "DGS", ""]
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def lines(*rows, delimiter: str = ";", newline: str = "\n") -> str:

@@ -17,13 +17,12 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from wagtail.models import PageViewRestriction
 
 from seminars.models import SeminarPage, Visibility
 from seminars.services import register_person
 from tests.conftest import make_person, member_client
-from tests.seminars.conftest import make_index, make_seminar, organiser, person
+from tests.seminars.conftest import make_index, make_seminar, person
 from tests.seminars.test_proceedings import make_proceedings
 from tests.union.test_api_schema import generate
 from tests.union.test_review_s27_api import check
@@ -31,12 +30,6 @@ from tests.union.test_review_s27_api import check
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = {"detail": "Événement introuvable."}
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def detail(client: Client, pk: int):

@@ -917,7 +917,10 @@ def give_atelier_seat(request, pk: int, registration_pk: int):
     except RegistrationError as error:
         messages.error(request, error.errors["atelier"][0])
     else:
-        told = " ; un e-mail l'en informe" if registration.email else ""
+        # On the day the worker drops the e-mail (the desk tells her): not promised then.
+        told = (
+            " ; un e-mail l'en informe" if registration.email and list_change_told(seminar) else ""
+        )
         messages.success(
             request,
             f"{registration.prenom} {registration.nom} est maintenant inscrit(e) à l'atelier "

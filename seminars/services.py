@@ -1326,8 +1326,9 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
 
 
 def list_change_told(seminar: SeminarPage) -> bool:
-    """Whether an organiser taking someone off an atelier's list tells her: not for an event
-    begun or cancelled, where the organiser only tidies the list."""
+    """Whether an organiser's change of someone's atelier lists is e-mailed to her: not for an
+    event begun (the worker drops an « atelier » e-mail then) or cancelled, where the organiser
+    only tidies the list or seats her at the desk."""
     return not (seminar.is_cancelled or seminar.has_started())
 
 

@@ -584,3 +584,28 @@ def test_joining_a_list_reads_the_cut_off_under_the_lock(full_a):
         "liste d'attente d'atelier ne se rejoint plus."
     ]
     assert not AtelierWaiting.objects.exists()
+
+
+def test_on_the_day_the_desk_seats_her_without_promising_an_e_mail(
+    organiser_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The event began an hour ago: the worker drops the « atelier » e-mail, and the message
+    does not say that one informs her."""
+    seminar = make_seminar(
+        "Journée des élus",
+        days_ahead=-1 / 24,
+        hours=8,
+        ateliers=(("Budget", 2, 2, 1), ("Tarifs", 2, 2, 5)),
+    )
+    budget, tarifs = seminar.ateliers.order_by("sort_order")
+    in_budget, _ = register_person(seminar, person(1, ateliers=[budget.pk]), notify=False)
+    lea, _ = register_person(seminar, person(2, ateliers=[tarifs.pk]), notify=False)
+    AtelierWaiting.objects.create(registration=lea, atelier=budget)  # joined before the day
+    cancel_registration(in_budget)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = organiser_client.post(give_url(lea), {"atelier": budget.pk}, follow=True)
+    assert f"{lea.prenom} {lea.nom} est maintenant inscrit(e) à l'atelier « Budget »." in text_of(
+        answer
+    )
+    assert set(lea.ateliers.values_list("pk", flat=True)) == {budget.pk}
+    assert mailoutbox == []

@@ -11,7 +11,8 @@ from wagtail.models import Site
 
 from knowledge_base.models import ExperienceIndexPage, GuideIndexPage
 from seminars.models import SeminarIndexPage
-from tests.seminars.test_api import post_json, staff_api  # noqa: F401 (fixture)
+from tests.seminars.conftest import staff_api  # noqa: F401 (fixture)
+from tests.seminars.test_api import post_json
 from tests.union.test_review_s27_operations import no_migrations  # noqa: F401 (fixture)
 from union.models import HomePage
 

@@ -389,6 +389,7 @@ def in_atelier_waiting_order(queryset, atelier_id: int):
 def registrations(request, pk: int):
     seminar = _seminar(request, pk)
     filters, queryset = _listed(request, seminar)
+    waited = filters.waiting_list_shown()  # one atelier's waiting list, or None
     positions = waiting_positions(seminar.pk)
     queryset = list(queryset)
     for registration in queryset:
@@ -457,13 +458,13 @@ def registrations(request, pk: int):
         shown_atelier=shown_atelier,
         atelier_counts=atelier_counts(shown_atelier) if shown_atelier else None,
         # Filtered by an atelier's waiting list: the rows in its order, said in the caption.
-        waiting_list_label=seminar.atelier_labels.get(filters.waiting_list_shown(), ""),
-        waiting_list_atelier=filters.waiting_list_shown(),  # each row's « Retirer » says which
+        waiting_list_label=seminar.atelier_labels.get(waited, ""),
+        waiting_list_atelier=waited,  # each row's buttons say which
         # « Lui donner la place libre » on its rows while the atelier has room, after the
         # cut-off: before it, a freed seat is given at once to the first on the list.
         waiting_list_room=0
         if seminar.is_cancelled or seminar.changes_open()
-        else atelier_seats_left(filters.waiting_list_shown()),
+        else atelier_seats_left(waited),
         list_message_param=LIST_MESSAGE,
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",

@@ -11,14 +11,18 @@ on its own connection, outside the test's transaction; they remove what they cre
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, connections
 from django.dispatch import receiver
 from django.test import Client
 from django_tenants.signals import post_schema_sync
+from rest_framework.authtoken.models import Token
 
 from tenants.models import Commune, MemberCCAS, Membership
 from tenants.services import grant_membership, onboard_member, record_member_sign_in
+from union import roles
 from union.services import ensure_template_schema, ensure_union_groups
 
 PASSWORD = "motdepasse-de-test-42"
@@ -100,6 +104,21 @@ def make_member(insee: str, **kwargs) -> MemberCCAS:
 def make_person(member: MemberCCAS, email: str, role: str = Membership.Role.DIRECTOR):
     """Builder: a person with a role in `member`, password PASSWORD."""
     return grant_membership(member, email, role, password=PASSWORD).user
+
+
+def organiser(group: str = roles.EVENT_ORGANISER, email: str = "orga@union.test"):
+    """Builder: an account of the union's staff in `group` (events' organisers by default)."""
+    user = get_user_model().objects.create_user(email, email, PASSWORD)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def staff_api(db) -> Client:
+    """The API as an event organiser, with a token (her own address: a test may also sign in
+    an organiser of its own)."""
+    token = Token.objects.create(user=organiser(email="api@union.test"))
+    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def host_client(host: str, user=None) -> Client:

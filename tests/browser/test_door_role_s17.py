@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from seminars.door_access import DOOR_STAFF
+from seminars.models import SeminarIndexPage
 from seminars.services import RegistrationData, register_person, resolve_commune
 from tests.browser.conftest import serve_static, sign_in
 from tests.browser.test_axe_admin import audit_admin
@@ -25,6 +26,7 @@ PHONE = {"width": 375, "height": 667}
 
 def build_desk() -> dict:
     last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    had_index = SeminarIndexPage.objects.exists()
     user = organiser(DOOR_STAFF, VOLUNTEER)
     seminar = make_seminar(
         "Journée des élus : l'action sociale de proximité",
@@ -50,7 +52,12 @@ def build_desk() -> dict:
             ),
             notify=False,
         )
-    return {"seminar": seminar.pk, "user": user.pk, "last_audit": last_audit}
+    return {
+        "seminar": seminar.pk,
+        "user": user.pk,
+        "last_audit": last_audit,
+        "had_index": had_index,
+    }
 
 
 @pytest.fixture

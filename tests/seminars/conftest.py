@@ -3,17 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Atelier, Kind, SeminarIndexPage, SeminarPage
 from seminars.services import RegistrationData, register_person, resolve_commune
-from tests.conftest import PASSWORD, host_client
-from union import roles
+from tests.conftest import host_client, organiser
 from union.models import HomePage
 
 
@@ -94,23 +89,9 @@ def person(
     )
 
 
-def organiser(group: str = roles.EVENT_ORGANISER, email: str = "orga@union.test"):
-    user = get_user_model().objects.create_user(email, email, PASSWORD)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def organiser_client(db):
     return host_client("localhost", organiser())
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    """The API as an event organiser, with a token (her own address: the tests may also sign
-    in `organiser_client`)."""
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 @pytest.fixture

@@ -11,13 +11,11 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from openpyxl import Workbook, load_workbook
-from rest_framework.authtoken.models import Token
 
 from seminars.evaluations import save_evaluation
 from seminars.models import AtelierPresence, Registration
-from tests.seminars.conftest import TWO_DAYS_ATELIERS, make_seminar, organiser
+from tests.seminars.conftest import TWO_DAYS_ATELIERS, make_seminar
 from tests.seminars.test_stats_ateliers_s24 import FRIDAY, NBSP, THURSDAY, at, set_times
 from tests.seminars.test_stats_attendance_s23 import base
 
@@ -209,11 +207,11 @@ def admin_import(client, seminar, path):
         return client.post(f"{base(seminar)}importer/", {"file": handle})
 
 
-def api_import(seminar, path):
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
+def api_import(staff_api, seminar, path):
     with path.open("rb") as handle:
-        return api.post(f"/api/v1/seminars/{seminar.pk}/registrations/import", {"file": handle})
+        return staff_api.post(
+            f"/api/v1/seminars/{seminar.pk}/registrations/import", {"file": handle}
+        )
 
 
 def test_an_import_line_names_either_atelier_by_its_slot(organiser_client, two_days, tmp_path):
@@ -297,7 +295,7 @@ def test_a_list_exported_from_the_event_imports_back(organiser_client, two_days,
 
 
 def test_a_bare_title_two_ateliers_share_is_refused_with_its_line_and_column(
-    organiser_client, two_days, tmp_path
+    organiser_client, two_days, tmp_path, staff_api
 ):
     rows = [
         ["Colin", "Agnès", "Bondy", "Maire", "colin@exemple.fr", "Budget"],
@@ -319,7 +317,7 @@ def test_a_bare_title_two_ateliers_share_is_refused_with_its_line_and_column(
     assert "Rien n'a été importé" in html.unescape(response.content.decode())
     assert Registration.objects.count() == before
 
-    response = api_import(two_days, csv_file(tmp_path, rows))
+    response = api_import(staff_api, two_days, csv_file(tmp_path, rows))
     assert response.status_code == 400, response.content
     assert response.json()["errors"] == [{"line": 3, "column": "Ateliers", "message": message}]
     assert Registration.objects.count() == before

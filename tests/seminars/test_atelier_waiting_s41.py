@@ -13,9 +13,7 @@ import icalendar
 import openpyxl
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from seminars.links import manage_path, page_path
 from seminars.models import AtelierWaiting, Registration, SeminarPage
@@ -35,7 +33,7 @@ from seminars.services import (
     register_person,
 )
 from tests.conftest import make_person, member_client
-from tests.seminars.conftest import form_data, make_seminar, organiser, person
+from tests.seminars.conftest import form_data, make_seminar, person
 
 pytestmark = pytest.mark.django_db
 
@@ -225,16 +223,14 @@ def test_organisers_see_who_waits_for_which_atelier(full_a, organiser_client):
     assert "(3 inscrits confirmés)" in page
 
 
-def test_the_api_tells_organisers_who_waits_for_which_atelier(full_a):
+def test_the_api_tells_organisers_who_waits_for_which_atelier(full_a, staff_api):
     seminar, a, b, c, holders, aicha = full_a
     join_atelier_waiting(aicha, a.pk)
-    token = Token.objects.create(user=organiser())
-    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
-    rows = client.get(f"/api/v1/seminars/{seminar.pk}/registrations/").json()
+    rows = staff_api.get(f"/api/v1/seminars/{seminar.pk}/registrations/").json()
     waiting = {row["email"]: row["ateliers_waiting"] for row in rows}
     assert waiting["personne10@exemple.fr"] == [a.pk]
     assert waiting["personne1@exemple.fr"] == []
-    one = client.get(f"/api/v1/seminars/{seminar.pk}/registrations/{aicha.pk}/").json()
+    one = staff_api.get(f"/api/v1/seminars/{seminar.pk}/registrations/{aicha.pk}/").json()
     assert one["ateliers_waiting"] == [a.pk]
 
 

@@ -10,16 +10,14 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 
 from seminars.exports import export_attendance
 from seminars.fonctions import map_fonction
 from seminars.models import atelier_slot
 from seminars.services import register_person
-from tests.seminars.conftest import confirmed_counts, make_seminar, organiser, person
+from tests.seminars.conftest import confirmed_counts, make_seminar, person
 from union.spreadsheets import attachment_header
 
 pytestmark = pytest.mark.django_db
@@ -287,9 +285,10 @@ def test_an_unknown_atelier_or_two_at_once_is_a_line_error_and_nothing_is_import
     assert not energy_day.registrations.exists()
 
 
-def test_the_api_import_names_the_ignored_columns_and_the_fonctions_read(energy_day, tmp_path):
-    token = Token.objects.create(user=organiser())
-    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
+def test_the_api_import_names_the_ignored_columns_and_the_fonctions_read(
+    energy_day, tmp_path, staff_api
+):
+    api = staff_api
     path = google_forms(tmp_path, FORM_ANSWERS)
     with path.open("rb") as handle:
         response = api.post(

@@ -17,14 +17,12 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
-from django.test import Client
 from openpyxl import Workbook, load_workbook
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Fonction, Registration, Visibility
 from seminars.phones import normalise_phone
 from seminars.services import RegistrationData, register_person, resolve_commune
-from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.conftest import make_seminar
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +49,9 @@ def refusals(response) -> list[tuple[str, ...]]:
     ]
 
 
-def api_client() -> Client:
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
-
-
-def api_import(seminar, path):
+def api_import(staff_api, seminar, path):
     with path.open("rb") as handle:
-        return api_client().post(
+        return staff_api.post(
             f"/api/v1/seminars/{seminar.pk}/registrations/import", {"file": handle}
         )
 
@@ -148,11 +141,11 @@ def test_the_list_export_reimported_puts_everyone_back_in_their_commune(
     assert "Code INSEE" not in said.split("Colonnes ignorées")[-1].split(".")[0]
 
 
-def test_the_api_reads_the_code_column_too(exported_list):
+def test_the_api_reads_the_code_column_too(exported_list, staff_api):
     path, expected = exported_list
     second = make_seminar("Commission action sociale")
 
-    response = api_import(second, path)
+    response = api_import(staff_api, second, path)
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -233,7 +226,7 @@ def test_a_code_of_another_commune_or_no_commune_is_its_lines_error(organiser_cl
     assert not Registration.objects.filter(seminar=seminar).exists()
 
 
-def test_the_api_refuses_a_code_of_another_commune_at_its_line(tmp_path):
+def test_the_api_refuses_a_code_of_another_commune_at_its_line(tmp_path, staff_api):
     seminar = make_seminar("Journée des élus")
     path = xlsx_file(
         tmp_path,
@@ -244,7 +237,7 @@ def test_the_api_refuses_a_code_of_another_commune_at_its_line(tmp_path):
         ],
     )
 
-    response = api_import(seminar, path)
+    response = api_import(staff_api, seminar, path)
 
     assert response.status_code == 400
     [error] = response.json()["errors"]

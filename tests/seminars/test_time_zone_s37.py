@@ -10,11 +10,9 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
 from icalendar import Calendar
-from rest_framework.authtoken.models import Token
 
-from tests.seminars.conftest import make_index, organiser
+from tests.seminars.conftest import make_index
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +25,12 @@ pytestmark = pytest.mark.django_db
         ("Europe/Paris", 8, "+01:00"),
     ],
 )
-def test_an_event_is_read_on_the_unions_own_clock(settings, portal, zone, utc_hour, offset):
+def test_an_event_is_read_on_the_unions_own_clock(
+    settings, portal, staff_api, zone, utc_hour, offset
+):
     settings.TIME_ZONE = zone
     make_index()
-    token = Token.objects.create(user=organiser())
-    api = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = staff_api
     body = {
         "title": "Journée de l'action sociale",
         "kind": "journee_etude",

@@ -12,23 +12,16 @@ made by the member has no URL of its own there either (the portal's is the organ
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from tests.conftest import make_person, member_client
-from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.conftest import make_seminar
 from tests.seminars.test_api import post_json, registration_body
 from tests.union.test_api_schema import generate
 
 pytestmark = pytest.mark.django_db
 
 
-def staff_api() -> Client:
-    token = Token.objects.create(user=organiser())
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
-
-
-def test_a_registration_answers_its_own_url_which_organisers_read(portal):
+def test_a_registration_answers_its_own_url_which_organisers_read(portal, staff_api):
     seminar = make_seminar()
     url = f"/api/v1/seminars/{seminar.pk}/registrations/"
     created = post_json(portal, url, registration_body())
@@ -38,8 +31,7 @@ def test_a_registration_answers_its_own_url_which_organisers_read(portal):
     assert location == f"http://localhost{url}{registration_id}/"
 
     path = urlsplit(location).path
-    staff = staff_api()
-    read = staff.get(path)
+    read = staff_api.get(path)
     assert read.status_code == 200, read.content
     assert (read.json()["id"], read.json()["nom"], read.json()["email"]) == (
         registration_id,
@@ -52,7 +44,7 @@ def test_a_registration_answers_its_own_url_which_organisers_read(portal):
     # Another event's URL for that registration is not it.
     other = make_seminar("Autre événement")
     elsewhere = f"/api/v1/seminars/{other.pk}/registrations/{registration_id}/"
-    assert staff.get(elsewhere).status_code == 404
+    assert staff_api.get(elsewhere).status_code == 404
 
 
 def test_the_same_address_registering_again_is_an_update_without_location(portal):

@@ -2,12 +2,10 @@
 spellings (and oui/non), `status` one of the registration statuses; anything else is a French 400."""
 
 import pytest
-from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from seminars.models import Registration
 from seminars.services import register_person
-from tests.seminars.conftest import make_seminar, organiser, person
+from tests.seminars.conftest import make_seminar, person
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +29,8 @@ def test_upcoming_accepts_every_boolean_spelling(portal):
     assert bad.json() == {"upcoming": ["Paramètre « upcoming » invalide : true ou false."]}
 
 
-def test_registration_status_filter_and_unknown_status(db):
-    token = Token.objects.create(user=organiser())
-    staff = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
+def test_registration_status_filter_and_unknown_status(staff_api):
+    staff = staff_api
     seminar = make_seminar(seats=1)
     register_person(seminar, person(1))
     register_person(seminar, person(2))

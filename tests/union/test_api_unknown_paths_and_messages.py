@@ -8,10 +8,8 @@ import pytest
 from django.http import Http404
 from django.test import Client
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 
-from tests.conftest import host_client
-from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.conftest import make_seminar
 from union.api_errors import french_exception_handler
 from union.views import API_NOT_FOUND
 
@@ -137,11 +135,9 @@ def test_the_handler_rewrites_only_the_generic_messages():
     }
 
 
-def test_the_attendance_export_refuses_an_unknown_format_with_a_400(db):
+def test_the_attendance_export_refuses_an_unknown_format_with_a_400(staff_api):
     seminar = make_seminar(ateliers=(("Atelier A", 1, 2, 3),))
-    token = Token.objects.create(user=organiser())
-    staff = host_client("localhost")
-    staff.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    staff = staff_api
     export = f"/api/v1/seminars/{seminar.pk}/registrations/export"
 
     response = staff.get(export, {"format": "zzz"})

@@ -11,7 +11,6 @@ from wagtail.models import Site
 
 from knowledge_base.models import ExperienceIndexPage, GuideIndexPage
 from seminars.models import SeminarIndexPage
-from tests.seminars.conftest import staff_api  # noqa: F401 (fixture)
 from tests.seminars.test_api import post_json
 from tests.union.test_review_s27_operations import no_migrations  # noqa: F401 (fixture)
 from union.models import HomePage
@@ -58,7 +57,7 @@ def test_a_new_installation_has_the_sections_the_menu_links_to(
 
 def test_an_organiser_creates_an_event_on_a_new_installation(
     only_migrated,
-    staff_api,  # noqa: F811
+    staff_api,
     no_migrations,  # noqa: F811
 ):
     body = {

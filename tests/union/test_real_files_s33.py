@@ -17,17 +17,15 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django_tenants.utils import schema_context
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 
 from abs_shared.local.models import Observation
 from seminars.models import Registration
 from tenants.models import Membership
 from tenants.workspace.models import ActivityFigure
 from tests.conftest import make_person, member_client
-from tests.seminars.conftest import make_seminar, organiser
+from tests.seminars.conftest import make_seminar
 from union.spreadsheets import ImportRejected, read_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -85,12 +83,6 @@ def upload(client, path: str, tmp_path, name: str, content: bytes):
 @pytest.fixture
 def bondy_agent(bondy):
     return member_client(bondy, make_person(bondy, "agent@bondy.test", Membership.Role.AGENT))
-
-
-@pytest.fixture
-def staff_api(db) -> Client:
-    token = Token.objects.create(user=organiser(email="api@union.test"))
-    return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token.key}")
 
 
 def figures(member) -> list[str]:

@@ -51,6 +51,7 @@ from seminars.exports import (
     registrations_workbook,
 )
 from seminars.forms import (
+    ANY_ATELIER_LIST,
     CancelEventForm,
     EditRegistrationForm,
     EmailRegistrantsForm,
@@ -386,6 +387,18 @@ def in_atelier_waiting_order(queryset, atelier_id: int):
     ).order_by("atelier_wait_since", "atelier_wait_pk")
 
 
+def waiting_list_message_url(seminar: SeminarPage, filters: RegistrationFilterForm) -> str:
+    """The message form with the shown waiting list's group ticked (its atelier chosen), for a
+    list filtered by one atelier's waiting list or by every one; "" otherwise or once started."""
+    if filters.every_waiting_list_shown():
+        shown = ANY_ATELIER_LIST
+    else:
+        shown = filters.waiting_list_shown()
+    if not shown or seminar.has_started():
+        return ""
+    return f"{reverse('seminars_admin:email', args=[seminar.pk])}?{LIST_MESSAGE}={shown}"
+
+
 def registrations(request, pk: int):
     seminar = _seminar(request, pk)
     filters, queryset = _listed(request, seminar)
@@ -460,12 +473,16 @@ def registrations(request, pk: int):
         # Filtered by an atelier's waiting list: the rows in its order, said in the caption.
         waiting_list_label=seminar.atelier_labels.get(waited, ""),
         waiting_list_atelier=waited,  # each row's buttons say which
+        every_waiting_list=filters.every_waiting_list_shown(),
+        # « Écrire aux personnes de cette liste d'attente » (or of every list), until the start.
+        list_message_url=waiting_list_message_url(seminar, filters),
         # « Lui donner la place libre » on its rows while the atelier has room, after the
         # cut-off: before it, a freed seat is given at once to the first on the list.
         waiting_list_room=0
-        if seminar.is_cancelled or seminar.changes_open()
+        if seminar.is_cancelled or seminar.has_ended() or seminar.changes_open()
         else atelier_seats_left(waited),
-        list_message_param=LIST_MESSAGE,
+        # Whether the person given a seat is e-mailed (not once the event has begun).
+        waiting_list_told=list_change_told(seminar),
         # The rows' links back to the list as filtered (`?query=`, as |urlencode), once.
         back_query=f"?query={quote(request.GET.urlencode(), safe='/')}" if request.GET else "",
     )
@@ -875,10 +892,15 @@ def put_first_on_list(request, pk: int, registration_pk: int):
     seminar, registration, atelier_id = _waiting_row(request, pk, registration_pk)
     name = f"{registration.prenom} {registration.nom}"
     label = seminar.atelier_labels[atelier_id]
+    try:
+        moved = put_first_on_atelier_list(registration, atelier_id, actor=request.user)
+    except RegistrationError as error:  # after the cut-off, from a page left open
+        messages.error(request, error.errors["atelier"][0])
+        return redirect(_list_url(seminar, request.POST.get("query", "")))
     return _said_on_the_list(
         request,
         seminar,
-        put_first_on_atelier_list(registration, atelier_id, actor=request.user),
+        moved,
         done=f"{name} est en tête de la liste d'attente de l'atelier « {label} » : la prochaine "
         "place libérée lui sera donnée.",
         unchanged=f"{name} est déjà en tête de la liste d'attente de l'atelier « {label} », ou "
@@ -1008,10 +1030,15 @@ def add_as_posted(request, seminar: SeminarPage, form, at_the_door: bool):
     else:
         text = f"Inscription {with_de(name)} {verb} ({registration.get_status_display().lower()})."
     if form.cleaned_data.get("ateliers_waiting") and registration.status != Status.CONFIRMED:
-        # _register applies them to a confirmed registration only.
+        # _register applies them to a confirmed registration only, until the cut-off.
         text += (
             " La personne attend une place à l'événement avec les ateliers choisis : les listes "
             "d'attente d'ateliers cochées ne s'appliquent pas."
+        )
+    elif form.cleaned_data.get("ateliers_waiting") and not seminar.changes_open():
+        text += (  # a form opened before the cut-off
+            " La date limite des modifications est passée : les listes d'attente d'ateliers "
+            "cochées ne s'appliquent pas."
         )
     messages.success(request, text)
     if at_the_door:  # back at the desk's list, on her row
@@ -1402,6 +1429,8 @@ def email(request, pk: int):
         filled_in = proceedings_message(seminar)
     elif listed in seminar.atelier_labels:
         filled_in = {"statuses": [ATELIER_WAITING_GROUP], "atelier": listed}
+    elif request.GET.get(LIST_MESSAGE) == ANY_ATELIER_LIST:
+        filled_in = {"statuses": [ATELIER_WAITING_GROUP]}
     form = EmailRegistrantsForm(request.POST or None, seminar=seminar, initial=filled_in)
     if request.method == "POST" and form.is_valid():
         subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]

@@ -1203,12 +1203,12 @@ class RegistrationDetail(APIView):
             atelier_labels=False,
         )
         if form.is_valid():
+            data = form.to_data()
+            if "ateliers" not in request.data:
+                data.atelier_ids = None  # kept as they are under the lock (update_registration)
             try:
                 update_registration(
-                    registration,
-                    form.to_data(),
-                    actor=request.user,
-                    version=if_match_version(request),
+                    registration, data, actor=request.user, version=if_match_version(request)
                 )
             except RegistrationError as error:
                 form.add_registration_errors(error)

@@ -250,7 +250,9 @@ def send_address_changed_notice(seminar, former_email: str) -> None:
     send_templated(
         f"Adresse de votre inscription modifiée : {seminar.title}",
         "seminars/email/address_changed",
-        {"seminar": seminar, "page_url": portal_url(event_path(seminar))},
+        # Without the invitation key: that address may be a typo, someone else's (the page
+        # without it still gives the event's contact).
+        {"seminar": seminar, "page_url": portal_url(page_path(seminar))},
         [former_email],
         reply_to=_reply_to(seminar),
         headers=AUTOMATIC,

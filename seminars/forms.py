@@ -843,12 +843,20 @@ UNKNOWN_FILTER = {
 }
 
 
-def atelier_filter(label: str) -> forms.TypedChoiceField:
+# The waiting-list filter's « N'importe lequel »: the people on any atelier's list.
+ANY_ATELIER_LIST = "tous"
+
+
+def atelier_id_or_any(value: str) -> int | str:
+    return value if value == ANY_ATELIER_LIST else int(value)
+
+
+def atelier_filter(label: str, coerce=int) -> forms.TypedChoiceField:
     """A filter by one of the event's ateliers (its choices set by the form)."""
     return forms.TypedChoiceField(
         label=label,
         required=False,
-        coerce=int,
+        coerce=coerce,
         empty_value=None,
         error_messages={
             "invalid_choice": "Cet atelier n'existe pas ou plus dans cet événement : "
@@ -889,7 +897,7 @@ class RegistrationFilterForm(forms.Form):
         error_messages=UNKNOWN_FILTER,
     )
     atelier = atelier_filter("Atelier")
-    atelier_waiting = atelier_filter("Sur la liste d'attente de l'atelier")
+    atelier_waiting = atelier_filter("Sur la liste d'attente de l'atelier", atelier_id_or_any)
     flagged = forms.BooleanField(label="Communes à vérifier seulement", required=False)
 
     def __init__(self, *args, seminar, **kwargs):
@@ -897,7 +905,11 @@ class RegistrationFilterForm(forms.Form):
         # Two ateliers of the same title told apart by their slot (SeminarPage.atelier_labels).
         ateliers = [(a.pk, a.label) for a in seminar.ateliers.order_by("starts_at", "sort_order")]
         self.fields["atelier"].choices = [("", "Tous"), *ateliers]
-        self.fields["atelier_waiting"].choices = [("", "Indifférent"), *ateliers]
+        self.fields["atelier_waiting"].choices = [
+            ("", "Indifférent"),
+            (ANY_ATELIER_LIST, "N'importe lequel"),
+            *ateliers,
+        ]
 
     def filter(self, queryset):
         from seminars.attendance import atelier_people, presence_filter
@@ -926,7 +938,11 @@ class RegistrationFilterForm(forms.Form):
         if data["atelier"]:
             # Who chose it, and who was marked present at it without having chosen it.
             queryset = queryset.filter(atelier_people(data["atelier"]))
-        if data["atelier_waiting"]:
+        if data["atelier_waiting"] == ANY_ATELIER_LIST:
+            queryset = queryset.filter(
+                status=Registration.Status.CONFIRMED, atelier_waits__isnull=False
+            )
+        elif data["atelier_waiting"]:
             # The people its freed seats go to (services.give_freed_atelier_seats): confirmed.
             queryset = queryset.filter(
                 status=Registration.Status.CONFIRMED,
@@ -938,7 +954,12 @@ class RegistrationFilterForm(forms.Form):
 
     def waiting_list_shown(self) -> int | None:
         """The atelier whose waiting list the list shows (its rows in that list's order)."""
-        return self.cleaned_data.get("atelier_waiting") if self.is_bound else None
+        shown = self.cleaned_data.get("atelier_waiting") if self.is_bound else None
+        return None if shown == ANY_ATELIER_LIST else shown
+
+    def every_waiting_list_shown(self) -> bool:
+        """« N'importe lequel »: the people waiting for any atelier, in the list's own order."""
+        return self.is_bound and self.cleaned_data.get("atelier_waiting") == ANY_ATELIER_LIST
 
 
 def search_words(typed: str) -> list[str]:

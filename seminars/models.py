@@ -296,6 +296,13 @@ class SeminarPage(PortalPreviewMixin, Page):
                 "La clôture des inscriptions ne peut pas suivre la fin de l'événement "
                 f"({_moment(self.end)}) : personne ne s'inscrit à un événement passé.",
             )
+        if dated and self.changes_until and self.changes_until > self.end:
+            refuse(
+                "changes_until",
+                "La date limite des modifications ne peut pas suivre la fin de l'événement "
+                f"({_moment(self.end)}) : après, une inscription ne s'annule plus et ses ateliers "
+                "ne changent plus (présences, attestations).",
+            )
         if dated and self.expire_at and self.expire_at < self.end:
             # Wagtail's scheduled unpublishing runs without any admin hook: an event that
             # vanished before its end would leave its registrants expecting it, their links
@@ -392,7 +399,12 @@ class SeminarPage(PortalPreviewMixin, Page):
         return self.end <= (now or timezone.now())
 
     def changes_deadline(self):
-        return self.changes_until or self.start
+        """The start, or the date the organisers chose, never after the end (a date saved before
+        clean() refused it): after the event, cancelling would lose an attestation and give a
+        seat away, changing ateliers would change those it certifies."""
+        if self.changes_until is None:
+            return self.start
+        return min(self.changes_until, self.end) if self.end else self.changes_until
 
     def is_event_day(self, now=None) -> bool:
         """Whether today (local time) is one of the event's days: the organisers' list then

@@ -48,7 +48,7 @@ from seminars.tasks import (
 from tenants.matching import compact, fold, match_in_union
 from tenants.models import Commune, MemberCCAS
 from union.audit import record_audit
-from union.formats import french_number, french_time, plural
+from union.formats import french_list, french_number, french_time, plural
 from union.insert import insert_new
 from union.services import ensure_section_page
 from union.slugs import first_free
@@ -125,7 +125,8 @@ class RegistrationData:
     commune: CommuneResolution
     fonction: str
     fonction_text: str = ""
-    atelier_ids: list[int] = field(default_factory=list)
+    # None, in an organiser's edit only (update_registration): not sent, kept as they are.
+    atelier_ids: list[int] | None = field(default_factory=list)
     # The full ateliers whose own waiting list she joins when registering, if she ends confirmed,
     # or all her lists (an organiser's edit, update_registration): AtelierWaiting, served by
     # give_freed_atelier_seats. None: nothing said, her lists are kept.
@@ -319,6 +320,11 @@ def _check_audience(
         )
 
 
+# Registration.email's column (Django's EmailField): the validator accepts up to 320 characters.
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = f"Adresse e-mail trop longue : {EMAIL_MAX_LENGTH} caractères au plus."
+
+
 def normalise(data: RegistrationData) -> RegistrationData:
     data.nom = data.nom.strip()
     data.prenom = data.prenom.strip()
@@ -333,6 +339,8 @@ def normalise(data: RegistrationData) -> RegistrationData:
             validate_email(data.email)
         except ValidationError:
             errors["email"] = ["Adresse e-mail invalide."]
+        if len(data.email) > EMAIL_MAX_LENGTH:
+            errors["email"] = [EMAIL_TOO_LONG]
     if errors:
         raise RegistrationError(errors)
     return data
@@ -418,6 +426,7 @@ def _register(
                 # Waits left by the previous version's cancellation (which knew none) do not
                 # come back with their old rank.
                 registration.atelier_waits.all().delete()
+                _forget_previous_holder(registration)
                 # A cancelled registration taken up is made anew by whoever takes it up: the
                 # person herself (form, API), the union (list, desk, its admin) or a member,
                 # who alone may then withdraw it (member_views.withdrawable_by) and whom the
@@ -432,6 +441,9 @@ def _register(
         if keep_choices:
             ateliers = list(registration.ateliers.all())
         previous = registration.status
+        # For the caller's answer (views._registered): a cancelled registration taken up is
+        # told as a new one, her status and all.
+        registration.taken_up = not created and previous == Status.CANCELLED
         if _keeps_ateliers_held(registration, ateliers, source, created):
             ateliers = list(registration.ateliers.order_by("starts_at"))
         if source == Source.FORM and previous == Status.CONFIRMED:
@@ -480,8 +492,13 @@ def _register(
             registration.save()
         if (ateliers or not created) and not keep_choices:
             registration.ateliers.set(ateliers)
+        # For the caller's answer (views.registered_again_message): the ateliers with room she
+        # ticked a list of, hers at once.
+        registration.given_from_lists = []
         if data.waiting_atelier_ids and status == Status.CONFIRMED and seminar.changes_open():
-            _join_waiting_lists(seminar, registration, data.waiting_atelier_ids)
+            registration.given_from_lists = _join_waiting_lists(
+                seminar, registration, data.waiting_atelier_ids
+            )
         if previous == Status.CONFIRMED:
             promote_waiting(seminar)  # an atelier given up may let someone waiting in
         if actor is not None:
@@ -513,6 +530,24 @@ def _register(
             else:
                 _queue_email(registration, updated_kind(kept))
     return registration, created
+
+
+# What a cancelled registration's previous holder was sent or marked: whoever takes it up (a
+# colleague at the mairie's shared address, or she herself) starts without them, or the
+# reminder would not go, or she would be present already.
+PREVIOUS_HOLDERS_MARKS = [
+    "checked_in_at",
+    "reminder_sent_at",
+    "certificate_sent_at",
+    "evaluation_reminded_at",
+    "no_seat_sent_at",
+]
+
+
+def _forget_previous_holder(registration: Registration) -> None:
+    for name in PREVIOUS_HOLDERS_MARKS:
+        setattr(registration, name, None)
+    registration.atelier_presences.all().delete()
 
 
 def _audit_registration(
@@ -1003,7 +1038,7 @@ def update_registration(
     raises StaleEdit, nothing written."""
     data = normalise(data)
     seminar = registration.seminar
-    ateliers = check_atelier_choice(seminar, data.atelier_ids)
+    ateliers = None if data.atelier_ids is None else check_atelier_choice(seminar, data.atelier_ids)
     if data.commune.code != registration.commune_id:
         # A commune left as it was is not checked again: its member may have left the union.
         _check_audience(seminar, data.commune)
@@ -1016,6 +1051,10 @@ def update_registration(
         check_unchanged(version, registration_edit_values(registration))
         _check_address_free(registration, data.email)
         held = _held_atelier_ids(registration)
+        if ateliers is None:
+            # Not sent (a PATCH of another field): hers as they are now, under the lock, not as
+            # read before it: a seat given to her meanwhile from a waiting list stays hers.
+            ateliers = list(registration.ateliers.all())
         if registration.status == Status.CONFIRMED:
             full = _full_ateliers([a for a in ateliers if a.pk not in held], registration)
             if full:
@@ -1080,7 +1119,7 @@ def _check_atelier_waits(
 
 
 def _room_left_message(seminar: SeminarPage, ateliers: list[Atelier]) -> str:
-    names = " et ".join(f"« {seminar.atelier_label(atelier)} »" for atelier in ateliers)
+    names = french_list([f"« {seminar.atelier_label(atelier)} »" for atelier in ateliers])
     if len(ateliers) == 1:
         return (
             f"L'atelier {names} a de la place : ajoutez-le à ses ateliers plutôt que de "
@@ -1209,17 +1248,30 @@ def give_freed_atelier_seats(seminar: SeminarPage) -> list[AtelierWaiting]:
     the next (a seat left in the move may be theirs). Nothing once changes are closed (the
     cut-off, the day itself): nobody is moved out of the room she is in. Returns the place
     given, or nothing."""
+    waits = AtelierWaiting.objects.filter(atelier__page=seminar)
+    # An atelier she holds now (chosen again once it had room, or added by an organiser or the
+    # desk after the cut-off) is waited for no more: tidied after the cut-off too, or the desk
+    # would see her on the list of an atelier she is in.
+    waits.filter(atelier__registrations=F("registration")).delete()
     if not seminar.changes_open():
         return []
-    waits = AtelierWaiting.objects.filter(atelier__page=seminar)
-    # An atelier she holds now (chosen again once it had room) is waited for no more.
-    waits.filter(atelier__registrations=F("registration")).delete()
     waits = waits.filter(registration__status=Status.CONFIRMED)
     free = _free_ateliers_waited_for(waits)
     if not free:
         return []
     wait = waits.filter(atelier__in=free).select_related("registration", "atelier").first()
-    _move_to_waited_atelier(wait)
+    left = _move_to_waited_atelier(wait)
+    # In the journal, as an organiser's « Lui donner la place libre »: why she is no longer in
+    # the atelier she left, when she asks.
+    _audit_registration(
+        "seminar.registration.atelier_given",
+        seminar,
+        wait.registration,
+        None,
+        atelier=wait.atelier_id,
+        left=left,
+        by="waiting_list",
+    )
     return [wait]
 
 
@@ -1231,7 +1283,9 @@ def _free_ateliers_waited_for(waits: QuerySet[AtelierWaiting]) -> list[Atelier]:
     ]
 
 
-def _move_to_waited_atelier(wait: AtelierWaiting) -> None:
+def _move_to_waited_atelier(wait: AtelierWaiting, *, tell: bool = True) -> list[int]:
+    """She takes the atelier she waited for and leaves those she held at that time (their ids
+    returned); `tell`: « Une place s'est libérée dans l'atelier attendu »."""
     registration, atelier = wait.registration, wait.atelier
     left = [held for held in registration.ateliers.all() if held.overlaps(atelier)]
     registration.ateliers.remove(*left)
@@ -1245,12 +1299,13 @@ def _move_to_waited_atelier(wait: AtelierWaiting) -> None:
     dropped = list(same_time.values_list("atelier_id", flat=True))
     same_time.delete()
     registration.save(update_fields=["updated_at"])
-    if registration.email:
+    if tell and registration.email:
         # « atelier:<given>,<left>…,-<dropped>… »: the e-mail names the atelier given, those
         # left and the lists dropped (negative: the previous version's worker, during an upgrade
         # or after a rollback, finds no atelier of that id and names the others as before).
         ids = [atelier.pk, *(held.pk for held in left), *(-pk for pk in dropped)]
         _queue_email(registration, "atelier:" + ",".join(str(pk) for pk in ids))
+    return [held.pk for held in left]
 
 
 ATELIER_LISTS_FOR_CONFIRMED = (
@@ -1287,18 +1342,31 @@ def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
         if refusal:
             raise RegistrationError({"atelier": [refusal]})
         AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
-    return atelier_waiting_ranks(registration)[atelier.pk]
+        # Read before the lock is released: a seat freed in that atelier right after would be
+        # hers, and her wait gone.
+        return atelier_waiting_ranks(registration)[atelier.pk]
 
 
-def _join_waiting_lists(seminar: SeminarPage, registration: Registration, atelier_ids) -> None:
+def _join_waiting_lists(seminar: SeminarPage, registration: Registration, atelier_ids) -> list[int]:
     """Put a confirmed registration on the waiting lists of these ateliers of the event (the
     portal's form offers the full ones), those she does not hold. One that found room meanwhile
-    is hers at once, as when a seat frees there (give_freed_atelier_seats). Under the lock."""
+    is hers at once, in place of the one she chose at that time, without « Une place s'est
+    libérée »: the e-mail of her registration names her ateliers, and anyone posting the public
+    form again with her name and address would otherwise send that e-mail each time, beyond
+    the limit on public e-mails (queue_public_notice). Under the lock. Returns the ids of the
+    ateliers given so."""
     held = _held_atelier_ids(registration)
-    for atelier in Atelier.objects.filter(page=seminar, pk__in=atelier_ids):
-        if atelier.pk not in held:
-            AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
-    promote_waiting(seminar)  # an atelier with room is hers, the event's queue first
+    given = []
+    for atelier in Atelier.objects.filter(page=seminar, pk__in=atelier_ids).order_by("starts_at"):
+        if atelier.pk in held or any(atelier.overlaps(other) for other in given):
+            continue
+        wait, _ = AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
+        if not _full_ateliers([atelier], registration):
+            _move_to_waited_atelier(wait, tell=False)
+            given.append(atelier)
+    if given:
+        promote_waiting(seminar)  # the atelier she left may let someone in
+    return [atelier.pk for atelier in given]
 
 
 def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=None) -> bool:
@@ -1318,6 +1386,7 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
                 registration,
                 actor,
                 fields=["ateliers_waiting"],
+                atelier=atelier_id,  # the list she was taken off
             )
             # « updated:-<atelier> »: the e-mail names the list.
             if registration.email and list_change_told(seminar):
@@ -1346,6 +1415,8 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
         label = seminar.atelier_labels.get(atelier_id, "")
         if seminar.is_cancelled:
             raise RegistrationError({"atelier": [EVENT_CANCELLED_NO_SEAT]})
+        if seminar.has_ended():  # a page left open: her ateliers are those she attended
+            raise RegistrationError({"atelier": [EVENT_ENDED_NO_SEAT]})
         if seminar.changes_open():
             raise RegistrationError(
                 {
@@ -1366,7 +1437,7 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
             .first()
         )
         name = f"{registration.prenom} {registration.nom}"
-        if wait is None and atelier_id in _held_atelier_ids(registration):
+        if atelier_id in _held_atelier_ids(registration):  # a wait left over, or a late click
             refusal = f"{name} est déjà inscrit(e) à l'atelier « {label} »."
         elif wait is None:
             refusal = f"{name} n'est pas (ou plus) sur la liste d'attente de l'atelier « {label} »."
@@ -1378,15 +1449,21 @@ def give_waited_atelier_seat(registration: Registration, atelier_id: int, *, act
             refusal = ""
         if refusal:
             raise RegistrationError({"atelier": [refusal]})
-        _move_to_waited_atelier(wait)
+        left = _move_to_waited_atelier(wait)
         _audit_registration(
-            "seminar.registration.atelier_given", seminar, registration, actor, atelier=atelier_id
+            "seminar.registration.atelier_given",
+            seminar,
+            registration,
+            actor,
+            atelier=atelier_id,
+            left=left,
         )
         promote_waiting(seminar)  # the atelier she left may seat someone waiting for the event
     return wait.atelier
 
 
 EVENT_CANCELLED_NO_SEAT = "L'événement est annulé : aucune place n'est plus donnée."
+EVENT_ENDED_NO_SEAT = "L'événement est terminé : ses ateliers ne changent plus."
 
 
 def put_first_on_atelier_list(registration: Registration, atelier_id: int, *, actor) -> bool:
@@ -1394,9 +1471,22 @@ def put_first_on_atelier_list(registration: Registration, atelier_id: int, *, ac
     filtered list): an elected official the union wants in that atelier gets its next freed seat.
     The list's order is its `joined_at`: hers becomes just before the first's. Under the event's
     lock, as the seats given in that order. Whether she moved (not if first already, or no
-    longer on the list); audited."""
+    longer on the list); audited. Raises RegistrationError (on `atelier`) for a cancelled event
+    or after the cut-off (a page left open): no seat is given in the list's order then."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
+        if seminar.is_cancelled:
+            raise RegistrationError({"atelier": [EVENT_CANCELLED_NO_SEAT]})
+        if not seminar.changes_open():
+            raise RegistrationError(
+                {
+                    "atelier": [
+                        "La date limite des modifications est passée : une place libérée n'est "
+                        "plus donnée d'office dans l'ordre de la liste. Quand l'atelier a une "
+                        "place libre, « Lui donner la place libre » choisit qui l'aura."
+                    ]
+                }
+            )
         waits = AtelierWaiting.objects.filter(
             atelier_id=atelier_id, registration__status=Status.CONFIRMED
         )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from seminars.certificates import certificate_filename, certificate_pdf
@@ -288,6 +289,8 @@ def event_context(page: SeminarPage, request, form=None) -> dict:
     return {
         "form": form,
         "registration_state": state,
+        # A late request's address: the organiser's, else the union's (closed registrations).
+        **event_contact(page, request),
         "held_on": held_on(page) if page.is_past else "",
         "seats_left": page.seats_left() if saved else page.seats,
         "ateliers": with_slots(ateliers, page, ateliers),
@@ -358,36 +361,51 @@ def _registered(
         # Whoever typed a known address (with its registrant's name, or a cancelled
         # registration's) must not reach that registration's page: the link goes to the mailbox
         # only. The form posts to `#inscription`, which the browser keeps: the message is shown
-        # in that section (section_messages).
-        messages.success(
-            request, registered_again_message(registration, data), extra_tags="inscription"
-        )
+        # in that section (section_messages). A cancelled registration taken up is made anew
+        # from what was typed: told as a new one, her status and all.
+        if getattr(registration, "taken_up", False):
+            said = registered_text(registration, on_her_page=False)
+        else:
+            said = registered_again_message(registration, data)
+        messages.success(request, said, extra_tags="inscription")
         notice = unrecognised_commune_notice(registration)
         if notice:
             messages.warning(request, notice, extra_tags="inscription")
         return HttpResponseRedirect(request.get_full_path())
-    # Her own answer, in her own session: the address she typed, to find the e-mail (or see a
-    # typo), and what its link is for (she reads this on that very page).
+    messages.success(request, registered_text(registration, on_her_page=True))
+    # The personal page says a commune not recognised beside the commune: once, there.
+    return HttpResponseRedirect(manage_path(registration))
+
+
+def registered_text(registration: Registration, *, on_her_page: bool) -> str:
+    """Her own answer, in her own session: her status, the address she typed, to find the
+    e-mail (or see a typo), and what its link is for; `on_her_page`: she reads it on her
+    personal page (a new registration), else on the event page."""
     changes = "changer d'ateliers ou annuler" if registration.seminar.has_ateliers else "annuler"
+    page = "cette page" if on_her_page else "votre page personnelle"
+    link = "vous ramène à cette page" if on_her_page else "ouvre votre page personnelle"
     sent = (
-        f"Un e-mail vous a été envoyé à {registration.email} : son lien vous ramène à cette "
-        f"page, pour {changes} votre inscription."
+        f"Un e-mail vous a été envoyé à {registration.email} : son lien {link}, pour {changes} "
+        "votre inscription."
     )
-    if registration.status == Registration.Status.CONFIRMED:
-        text = f"Votre inscription est confirmée. {sent}"
-        waited = waited_atelier_names(registration)
-        if waited:
-            text += (
-                f" Vous êtes aussi sur la liste d'attente {waited} : cette page dit votre position."
-            )
-    else:
+    if registration.status != Registration.Status.CONFIRMED:
         text = (
             "L'événement est complet : vous êtes sur la liste d'attente. "
             f"Nous vous écrirons si une place se libère. {sent}"
         )
-    messages.success(request, text)
-    # The personal page says a commune not recognised beside the commune: once, there.
-    return HttpResponseRedirect(manage_path(registration))
+    else:
+        text = f"Votre inscription est confirmée. {sent}"
+        waited = waited_atelier_lists(registration)
+        if waited:
+            text += f" Vous êtes aussi sur {waited} : {page} dit votre position."
+    if not on_her_page and registration.seminar.has_ateliers:
+        # Those she chose just now (a cancelled registration keeps none): her page is not shown.
+        seminar = registration.seminar
+        chosen = [
+            f"« {seminar.atelier_label(a)} »" for a in registration.ateliers.order_by("starts_at")
+        ]
+        text += f" Vos ateliers : {', '.join(chosen) or 'aucun'}."
+    return text
 
 
 def registered_again_message(registration: Registration, data: RegistrationData) -> str:
@@ -402,7 +420,10 @@ def registered_again_message(registration: Registration, data: RegistrationData)
     ]
     held = list(registration.ateliers.order_by("starts_at"))
     if data.atelier_ids:
-        chosen = {int(pk) for pk in data.atelier_ids}
+        # A waited atelier that had room is hers in place of the one ticked at that time
+        # (services._join_waiting_lists); a full one she holds is not named.
+        given = getattr(registration, "given_from_lists", [])
+        chosen = {int(pk) for pk in data.atelier_ids} | set(given)
         ticked = [atelier for atelier in held if atelier.pk in chosen]
         # Two of the same title told apart by their slot (SeminarPage.atelier_labels).
         seminar = registration.seminar
@@ -584,6 +605,7 @@ def apply_section_change(request, form, field: str, section: str, change):
     return HttpResponseRedirect(request.path)
 
 
+@never_cache  # her needs, phone and check-in code: no shared PC or proxy keeps them
 def manage_registration(request, token: str):
     """The registrant's own page, reached through the signed link: see, change ateliers, cancel
     (after a confirmation step, `?annuler`)."""
@@ -591,7 +613,11 @@ def manage_registration(request, token: str):
         registration = read_token(token)
     except LinkExpired:
         registration = read_expired_token(token)
-        if request.method == "POST" and registration is not None:
+        # A cancelled registration gets no link (send_new_link): nothing promised then.
+        resendable = (
+            registration is not None and registration.status != Registration.Status.CANCELLED
+        )
+        if request.method == "POST" and resendable:
             send_new_link(registration.seminar, registration.email)
             messages.success(
                 request,
@@ -599,7 +625,7 @@ def manage_registration(request, token: str):
             )
             return HttpResponseRedirect("/evenements/")
         context = link_problem_context(token, expired=True, request=request)
-        context["can_resend"] = registration is not None
+        context["can_resend"] = resendable
         return render(request, "seminars/link_problem.html", context, status=410)
     except LinkInvalid:
         context = link_problem_context(token, expired=False, request=request)
@@ -738,6 +764,7 @@ def manage_registration(request, token: str):
         "atelier_waits": waits,
         "can_change": can_change,
         "registration_open": seminar.registration_state() == "open",
+        **event_contact(seminar, request),  # once changes are closed, whom to write to
         "commune_notice": unrecognised_commune_notice(
             registration, correctable=commune_form is not None, request=request
         ),
@@ -792,15 +819,16 @@ def change_atelier_wait(request, registration: Registration):
 ATELIER_WAITS_SECTION = "attente-ateliers"
 
 
-def waited_atelier_names(registration: Registration) -> str:
-    """« de l'atelier « A » » or « des ateliers « A » et « B » »: those whose waiting list
-    she is on, for a sentence; "" for none."""
+def waited_atelier_lists(registration: Registration) -> str:
+    """« la liste d'attente de l'atelier « A » » or « les listes d'attente des ateliers « A » et
+    « B » » (each atelier has its own): those she is on, for a sentence; "" for none."""
     labels = registration.seminar.atelier_labels
     names = [f"« {labels[wait.atelier_id]} »" for wait in registration.atelier_waits.all()]
     if not names:
         return ""
-    prefix = "de l'atelier" if len(names) == 1 else "des ateliers"
-    return f"{prefix} {french_list(names)}"
+    if len(names) == 1:
+        return f"la liste d'attente de l'atelier {names[0]}"
+    return f"les listes d'attente des ateliers {french_list(names)}"
 
 
 def atelier_waits(registration: Registration, event_ateliers: list, held: list) -> list:
@@ -855,6 +883,7 @@ EVALUATION_UNAVAILABLE = {
 }
 
 
+@never_cache
 def evaluate(request, token: str):
     """The participant's questionnaire (signed link), from the end of the event for three months;
     answering again corrects the answer."""
@@ -901,6 +930,7 @@ def evaluate(request, token: str):
     return render(request, "seminars/evaluation.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 def download_certificate(request, token: str):
     """The registrant's attestation de présence, once checked in on the day (signed link)."""
     try:

@@ -390,10 +390,7 @@ def in_atelier_waiting_order(queryset, atelier_id: int):
 def waiting_list_message_url(seminar: SeminarPage, filters: RegistrationFilterForm) -> str:
     """The message form with the shown waiting list's group ticked (its atelier chosen), for a
     list filtered by one atelier's waiting list or by every one; "" otherwise or once started."""
-    if filters.every_waiting_list_shown():
-        shown = ANY_ATELIER_LIST
-    else:
-        shown = filters.waiting_list_shown()
+    shown = filters.waiting_filter()
     if not shown or seminar.has_started():
         return ""
     return f"{reverse('seminars_admin:email', args=[seminar.pk])}?{LIST_MESSAGE}={shown}"

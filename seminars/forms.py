@@ -952,14 +952,18 @@ class RegistrationFilterForm(forms.Form):
             queryset = queryset.filter(commune_status=Registration.CommuneStatus.FLAGGED)
         return queryset.distinct()
 
+    def waiting_filter(self) -> int | str | None:
+        """The waiting-list filter as applied: an atelier's id, ANY_ATELIER_LIST, or None."""
+        return self.cleaned_data.get("atelier_waiting") if self.is_bound else None
+
     def waiting_list_shown(self) -> int | None:
         """The atelier whose waiting list the list shows (its rows in that list's order)."""
-        shown = self.cleaned_data.get("atelier_waiting") if self.is_bound else None
+        shown = self.waiting_filter()
         return None if shown == ANY_ATELIER_LIST else shown
 
     def every_waiting_list_shown(self) -> bool:
         """« N'importe lequel »: the people waiting for any atelier, in the list's own order."""
-        return self.is_bound and self.cleaned_data.get("atelier_waiting") == ANY_ATELIER_LIST
+        return self.waiting_filter() == ANY_ATELIER_LIST
 
 
 def search_words(typed: str) -> list[str]:

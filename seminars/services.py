@@ -231,8 +231,14 @@ def _seminar_has_seat(seminar: SeminarPage) -> bool:
     return seminar.registrations.filter(status=Status.CONFIRMED).count() < seminar.seats
 
 
+def quoted_atelier_labels(seminar: SeminarPage, ateliers) -> str:
+    """« « Budget », « Tarifs » »: ateliers named for a sentence, two of the same title told apart
+    by their slot (SeminarPage.atelier_label)."""
+    return ", ".join(f"« {seminar.atelier_label(atelier)} »" for atelier in ateliers)
+
+
 def _full_message(seminar: SeminarPage, ateliers: list[Atelier]) -> dict[str, list[str]]:
-    names = ", ".join(f"« {seminar.atelier_label(a)} »" for a in ateliers)
+    names = quoted_atelier_labels(seminar, ateliers)
     return {"ateliers": [f"Plus de place dans l'atelier {names} : choisissez-en un autre."]}
 
 

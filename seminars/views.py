@@ -80,6 +80,7 @@ from seminars.services import (
     correct_commune,
     join_atelier_waiting,
     leave_atelier_waiting,
+    quoted_atelier_labels,
     register_person,
     send_new_link,
     send_registrations_list,
@@ -400,11 +401,8 @@ def registered_text(registration: Registration, *, on_her_page: bool) -> str:
             text += f" Vous êtes aussi sur {waited} : {page} dit votre position."
     if not on_her_page and registration.seminar.has_ateliers:
         # Those she chose just now (a cancelled registration keeps none): her page is not shown.
-        seminar = registration.seminar
-        chosen = [
-            f"« {seminar.atelier_label(a)} »" for a in registration.ateliers.order_by("starts_at")
-        ]
-        text += f" Vos ateliers : {', '.join(chosen) or 'aucun'}."
+        held = registration.ateliers.order_by("starts_at")
+        text += f" Vos ateliers : {quoted_atelier_labels(registration.seminar, held) or 'aucun'}."
     return text
 
 
@@ -425,9 +423,7 @@ def registered_again_message(registration: Registration, data: RegistrationData)
         given = getattr(registration, "given_from_lists", [])
         chosen = {int(pk) for pk in data.atelier_ids} | set(given)
         ticked = [atelier for atelier in held if atelier.pk in chosen]
-        # Two of the same title told apart by their slot (SeminarPage.atelier_labels).
-        seminar = registration.seminar
-        named = ", ".join(f"« {seminar.atelier_label(a)} »" for a in ticked)
+        named = quoted_atelier_labels(registration.seminar, ticked)
         parts.append(f"Vos ateliers : {named}.")
         if len(held) > len(ticked):  # services._with_full_seats_kept
             parts.append("Une place déjà obtenue dans un atelier complet est aussi conservée.")

@@ -21,6 +21,7 @@ from seminars.services import (
     register_person,
 )
 from tests.seminars.conftest import form_data, make_seminar, person
+from tests.seminars.test_atelier_waiting_tools_s43 import first_url, give_url, leave_url, list_url
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,6 @@ def two_lists(full_a):
         register_person(seminar, person(n, ateliers=[b.pk]))
     join_atelier_waiting(holders[0], b.pk)
     return seminar, a, b, holders, aicha
-
-
-LIST = "/admin/inscriptions/"
 
 
 def any_list_url(seminar) -> str:
@@ -185,7 +183,7 @@ def test_a_wait_for_an_atelier_she_holds_is_dropped_after_the_cut_off_too(
     # A left-over wait (written by the previous version) is refused all the same.
     AtelierWaiting.objects.create(registration=aicha, atelier=a)
     given = organiser_client.post(
-        f"/admin/inscriptions/{seminar.pk}/{aicha.pk}/place-atelier/",
+        give_url(aicha),
         {"atelier": a.pk},
         follow=True,
     )
@@ -207,12 +205,12 @@ def test_the_free_seat_sentence_promises_no_e_mail_once_the_event_has_begun(
         changes_until=timezone.now() - timedelta(hours=1)
     )
     cancel_registration(holders[0])
-    before_start = text_of(organiser_client.get(f"{LIST}{seminar.pk}/?atelier_waiting={a.pk}"))
+    before_start = text_of(organiser_client.get(list_url(seminar, a)))
     assert "au même moment et en est avertie par e-mail." in before_start
     SeminarPage.objects.filter(pk=seminar.pk).update(
         start=timezone.now() - timedelta(minutes=30), changes_until=None
     )
-    begun = text_of(organiser_client.get(f"{LIST}{seminar.pk}/?atelier_waiting={a.pk}"))
+    begun = text_of(organiser_client.get(list_url(seminar, a)))
     assert "Lui donner la place libre" in begun
     assert "Elle quitte l'atelier qu'elle suit au même moment." in begun
     assert "avertie par e-mail" not in begun
@@ -221,9 +219,7 @@ def test_the_free_seat_sentence_promises_no_e_mail_once_the_event_has_begun(
 def test_taking_her_off_a_list_is_journaled_with_that_list(organiser_client, full_a):
     seminar, a, b, c, holders, aicha = full_a
     join_atelier_waiting(aicha, a.pk)
-    organiser_client.post(
-        f"/admin/inscriptions/{seminar.pk}/{aicha.pk}/quitter-liste-atelier/", {"atelier": a.pk}
-    )
+    organiser_client.post(leave_url(aicha), {"atelier": a.pk})
     entry = AuditEntry.objects.get(action="seminar.registration.edited")
     assert entry.details["atelier"] == a.pk  # finding 4
 
@@ -237,7 +233,7 @@ def test_placer_en_tete_from_a_page_left_open_past_the_cut_off_is_refused(organi
         changes_until=timezone.now() - timedelta(minutes=1)
     )
     answer = organiser_client.post(
-        f"/admin/inscriptions/{seminar.pk}/{bruno.pk}/tete-liste-atelier/",
+        first_url(bruno),
         {"atelier": a.pk, "query": f"atelier_waiting={a.pk}"},
         follow=True,
     )
@@ -259,10 +255,10 @@ def test_no_seat_is_given_once_the_event_is_over(organiser_client, full_a):
     )
     AtelierWaiting.objects.get_or_create(registration=aicha, atelier=a)
     aicha.ateliers.set([b, c])
-    page = text_of(organiser_client.get(f"{LIST}{seminar.pk}/?atelier_waiting={a.pk}"))
+    page = text_of(organiser_client.get(list_url(seminar, a)))
     assert "Lui donner la place libre" not in page
     answer = organiser_client.post(
-        f"/admin/inscriptions/{seminar.pk}/{aicha.pk}/place-atelier/",
+        give_url(aicha),
         {"atelier": a.pk},
         follow=True,
     )

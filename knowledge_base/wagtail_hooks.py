@@ -18,6 +18,8 @@ from knowledge_base.admin_panel import editorial_overview, sees_editorial_panel
 from knowledge_base.listing import visible_to
 from knowledge_base.models import GlossaryTerm, Theme
 from knowledge_base.reports import GuidesToReviewView, IncompleteTablesView, can_read_guide_reports
+from knowledge_base.search import without_unlisted_pages
+from seminars.models import invitation_opened
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -160,7 +162,10 @@ def keep_documents_of_private_pages_private(document, request):
         return None  # the union's staff, who pick documents in the admin
     page_ids = pages_using(document)
     if page_ids:
-        if visible_to(Page.objects.filter(pk__in=page_ids), request).exists():
+        # Pages only a link opens (an invitation-only event, its proceedings) or under an
+        # unpublished event serve their files only to whom the event's key opened them.
+        readable = visible_to(Page.objects.filter(pk__in=page_ids), request)
+        if without_unlisted_pages(readable).exists() or invitation_opened(request, readable):
             return None
         refusal = "Ce document est réservé aux lecteurs de la page qui le publie."
     elif used_in_a_draft(document):

@@ -1129,6 +1129,21 @@ def import_view(request, pk: int):
     )
 
 
+def flagged_row_settled(registration: Registration, name: str) -> str:
+    """Why a row of « Communes à vérifier » posted from a page loaded earlier is no longer to
+    correct there (its commune set since, or the registration cancelled), "" if it still is:
+    the second correction overwrote the first without a word (Montreuil (93) became Montreuil
+    (62))."""
+    if registration.status == Registration.Status.CANCELLED:
+        return f"L'inscription {with_de(name)} a été annulée : sa commune n'est plus à vérifier."
+    if registration.commune_status != Registration.CommuneStatus.FLAGGED:
+        return (
+            f"La commune {with_de(name)} a déjà été corrigée ({registration.commune}) : rien n'a "
+            "été changé. Pour la changer, utilisez « Modifier » dans la liste des inscriptions."
+        )
+    return ""
+
+
 def flagged(request, pk: int):
     """Resolve communes typed by people or in imports that the matcher could not recognise.
 
@@ -1142,6 +1157,10 @@ def flagged(request, pk: int):
         )
         typed = request.POST.get("code_typed") or ""
         name = f"{registration.prenom} {registration.nom}"
+        settled = flagged_row_settled(registration, name)
+        if settled:  # a page loaded before another organiser, or another tab, corrected it
+            messages.info(request, settled)
+            return redirect("seminars_admin:flagged", pk=seminar.pk)
         # What is typed (a name or a code) wins over the suggestion checked (none by default:
         # a pre-checked first suggestion was saved by a click on « Corriger » of another row).
         code, message = _typed_commune(typed, name)
@@ -1163,7 +1182,7 @@ def flagged(request, pk: int):
                 .order_by("nom", "prenom")
                 if row.pk == registration.pk
                 or " ".join(row.commune_typed.split()).casefold() == same
-            ] or [fix_commune(registration, code, actor=request.user)]
+            ]
             commune = fixed[0].commune
             if len(fixed) == 1:
                 messages.success(request, f"Commune {with_de(name)} corrigée : {commune}.")

@@ -61,7 +61,7 @@ from seminars.services import (
     set_check_in,
     update_registration,
 )
-from seminars.views import listed_events
+from seminars.views import listed_events, registered_again_message
 from tenants.matching import UnknownArea, read_area
 from tenants.services import portal_url
 from union.api_errors import OBJECT_EXPECTED
@@ -490,24 +490,40 @@ class PublicRegistrationInSerializer(RegistrationInSerializer):
     phone = serializers.CharField(required=False, max_length=30, help_text=PHONE_HELP)
 
 
+def commune_status_out() -> serializers.ChoiceField:
+    """`commune_status` in the answers to registering: one enum in the schema for both."""
+    return serializers.ChoiceField(
+        Registration.CommuneStatus.choices,
+        help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
+        "l'union la vérifiera (dites-le à la personne ; une faute de frappe se corrige en "
+        "renvoyant l'inscription avec la même adresse et le même nom, avant la date limite "
+        "des modifications, ou en écrivant au contact de l'événement)",
+    )
+
+
 REGISTRATION_OUT = inline_serializer(
     "RegistrationCreated",
     {
         "id": serializers.IntegerField(),
         "status": serializers.ChoiceField(["confirmed", "waitlisted"]),
         "created": serializers.BooleanField(),
-        "commune_status": serializers.ChoiceField(
-            ["matched", "flagged"],
-            help_text="flagged : commune non reconnue, gardée telle que saisie ; l'équipe de "
-            "l'union la vérifiera (dites-le à la personne ; une faute de frappe se corrige en "
-            "renvoyant l'inscription avec la même adresse et le même nom, avant la date limite "
-            "des modifications, ou en écrivant au contact de l'événement)",
-        ),
+        "commune_status": commune_status_out(),
         "ateliers": serializers.ListField(child=serializers.IntegerField()),
         "ateliers_waiting": serializers.ListField(
             child=serializers.IntegerField(),
             help_text="Les listes d'attente d'ateliers où elle est, dans l'ordre où elle les a "
             "rejointes",
+        ),
+    },
+)
+REGISTRATION_UPDATED_OUT = inline_serializer(
+    "RegistrationUpdated",
+    {
+        "created": serializers.BooleanField(),
+        "commune_status": commune_status_out(),
+        "detail": serializers.CharField(
+            help_text="Ce que dit la page de l'événement : « Une inscription existait déjà avec "
+            "cette adresse : elle est mise à jour avec ce que vous avez saisi. … »"
         ),
     },
 )
@@ -671,9 +687,10 @@ class RegistrationList(APIView):
         responses={
             201: REGISTRATION_OUT,
             200: OpenApiResponse(
-                REGISTRATION_OUT,
+                REGISTRATION_UPDATED_OUT,
                 description="Même e-mail, avant la date limite des modifications : "
-                "inscription mise à jour",
+                "inscription mise à jour, sans en dire le statut ni les ateliers (l'e-mail à "
+                "l'adresse les donne)",
             ),
             400: OpenApiResponse(
                 description="Erreurs par champ, en français (dont `email` : adresse déjà "
@@ -729,13 +746,25 @@ def register_from_form(form, *, source: str, actor=None, member=None, location=N
     the registration's own URL, sent as the 201's `Location` (none where it has no URL of its
     own: a member host's API)."""
     if form.is_valid():
+        data = form.to_data()
         try:
             registration, created = register_person(
-                form.seminar, form.to_data(), source=source, actor=actor, member=member
+                form.seminar, data, source=source, actor=actor, member=member
             )
         except RegistrationError as error:
             form.add_registration_errors(error)
         else:
+            # A cancelled registration taken up starts from what was sent: a new one, as the
+            # event page says (views.registered_text), whoever had it before.
+            created = created or getattr(registration, "taken_up", False)
+            if not created and source == Registration.Source.API:
+                # Anyone who knows a registrant's name and address can post this: the answer
+                # says what the event page says (views.registered_again_message), not her
+                # status, the ateliers she kept nor her lists; the « Inscription mise à jour »
+                # e-mail, to the address only, gives the whole result.
+                said = registered_again_message(registration, data)
+                body = {"created": False, "commune_status": registration.commune_status}
+                return Response({**body, "detail": said}, status=200)
             body = {
                 "id": registration.pk,
                 "status": registration.status,
@@ -780,6 +809,13 @@ IMPORT_OUT = inline_serializer(
         "ignored_columns": serializers.ListField(
             child=serializers.CharField(),
             help_text="Colonnes du fichier non lues, telles que titrées (« Horodateur »)",
+        ),
+        "left_cancelled": inline_serializer(
+            "ImportLeftCancelled",
+            {"line": serializers.IntegerField(), "name": serializers.CharField()},
+            many=True,
+            help_text="Lignes de personnes dont l'inscription est annulée : laissée annulée, "
+            "non comptée dans `imported` (les réinscrire se fait une à une)",
         ),
         "interpreted_fonctions": inline_serializer(
             "InterpretedFonction",
@@ -854,6 +890,9 @@ class RegistrationImport(APIView):
                 "confirmed": result.confirmed,
                 "waitlisted": result.waitlisted,
                 "ignored_columns": result.ignored_columns,
+                "left_cancelled": [
+                    {"line": line, "name": name} for line, name in result.left_cancelled
+                ],
                 "interpreted_fonctions": [
                     {"typed": typed, "fonction": code}
                     for typed, code in result.interpreted_fonctions

@@ -177,6 +177,8 @@ class ImportResult:
     # others are new registrations.
     updated: int = 0
     unchanged: int = 0
+    # Lines of people whose registration is cancelled: left so, not counted in `imported`.
+    left_cancelled: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
     @property
     def new(self) -> int:
@@ -255,6 +257,9 @@ def read_list(
     except UnknownArea as error:
         raise ImportRejected([ImportIssue(0, "hint", str(error))]) from error
     parsed, seen_emails = [], {}
+    # The same text (a commune, and its typo) comes back on many lines of a mairie's list: read
+    # once per file. An unrecognised name is compared with every commune for its suggestions.
+    communes_read: dict[tuple, CommuneResolution] = {}
     # A line's error names its column as the file titles it (« Courriel », « Ville »), so that
     # the organiser finds it in the spreadsheet; « Email » or « Commune » were not in the file.
     titled = {field: header[index].strip() for field, index in columns.fields.items()}
@@ -326,7 +331,10 @@ def read_list(
                     nom=cell("nom"),
                     prenom=cell("prenom"),
                     email=email,
-                    commune=by_code or _named_commune(cell("commune"), postal_code, line_hint),
+                    commune=by_code
+                    or _read_once(
+                        communes_read, _named_commune, cell("commune"), postal_code, line_hint
+                    ),
                     fonction=code,
                     fonction_text=typed_fonction,
                     atelier_ids=list(chosen),
@@ -664,6 +672,14 @@ def _postal_code(cell, line: int, errors: list[ImportIssue], titled: dict[str, s
     return code
 
 
+def _read_once(read: dict, reader, *key) -> CommuneResolution:
+    """reader(*key), remembered in `read` for the rest of the file; each line its own copy."""
+    if key not in read:
+        read[key] = reader(*key)
+    found = read[key]
+    return dataclasses.replace(found, suggestions=list(found.suggestions))
+
+
 def _named_commune(typed: str, postal_code: str, line_hint: tuple) -> CommuneResolution:
     """The line's commune by its name, and by its postal code when the file gives one: the name
     is read in the postal code's département, and must be one of the communes that have it
@@ -739,6 +755,9 @@ def import_registrations(
                 # commune outside a members-only event), then nothing is kept: each line is
                 # registered in its own savepoint, the next ones are tried as they would be.
                 refused += refusal_issues(seminar, line, error, columns)
+                continue
+            if getattr(registration, "left_cancelled", False):
+                result.left_cancelled.append((line, f"{registration.prenom} {registration.nom}"))
                 continue
             result.imported += 1
             if not created:
@@ -860,6 +879,21 @@ def _full(seminar: SeminarPage, atelier: Atelier) -> str:
     )
 
 
+def left_cancelled_sentence(lines: list[tuple[int, str]]) -> str:
+    """« 1 personne avait annulé son inscription : … », the people of the file whose cancelled
+    registration the import left so, with their lines."""
+    named = ", ".join(f"{name}, ligne {line}" for line, name in lines)
+    if len(lines) == 1:
+        return (
+            f"1 personne du fichier avait annulé son inscription : elle n'est pas réinscrite "
+            f"({named}). Si elle le demande, réinscrivez-la avec « Ajouter »."
+        )
+    return (
+        f"{len(lines)} personnes du fichier avaient annulé leur inscription : elles ne sont pas "
+        f"réinscrites ({named}). Si elles le demandent, réinscrivez-les avec « Ajouter »."
+    )
+
+
 def result_messages(result: ImportResult) -> list[str]:
     """What an import did, in French, for the organiser: the counts and the columns not read
     first, then what to check (fonctions read from typed text, choices kept)."""
@@ -873,7 +907,11 @@ def result_messages(result: ImportResult) -> list[str]:
     ]
     if already:
         # The same list again: say who was added, not that every line was imported.
-        said_new = plural(result.new, "nouvelle inscription", "nouvelles inscriptions")
+        said_new = (
+            plural(result.new, "nouvelle inscription", "nouvelles inscriptions")
+            if result.new
+            else "Aucune nouvelle inscription"
+        )
         opening = f"{' ; '.join([said_new, *already])}. Inscriptions de ce fichier : "
     else:
         opening = f"{plural(result.imported, 'inscription importée', 'inscriptions importées')} : "
@@ -900,6 +938,8 @@ def result_messages(result: ImportResult) -> list[str]:
             + ", ".join(f"« {typed} »" for typed in result.kept_fonctions)
             + "."
         )
+    if result.left_cancelled:
+        said.append(left_cancelled_sentence(result.left_cancelled))
     if result.kept_choices:
         one = result.kept_choices == 1
         said.append(

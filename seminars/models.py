@@ -434,6 +434,18 @@ class SeminarPage(PortalPreviewMixin, Page):
         member CCAS that registered them). Never for a cancelled event: nothing to change."""
         return not self.is_cancelled and (now or timezone.now()) < self.changes_deadline()
 
+    @property
+    def waiting_promise(self) -> str:
+        """What someone on the event's waiting list is promised (her registration's answer, her
+        page, her e-mail): once the registrants can no longer withdraw (registrations may stay
+        open past the cut-off), only an organiser's withdrawal frees a seat."""
+        if self.changes_open():
+            return "Nous vous écrirons dès qu'une place se libère."
+        return (
+            "Les inscrits ne peuvent plus se désinscrire : une place ne se libérera que si "
+            "l'équipe de l'union retire une inscription, et nous vous l'écririons alors."
+        )
+
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
@@ -497,6 +509,19 @@ class SeminarPage(PortalPreviewMixin, Page):
             return True
         # Bytes: compare_digest refuses non-ASCII str, which anyone can put in the query string.
         return bool(key) and secrets.compare_digest(str(key).encode(), self.invitation_key.encode())
+
+    def open_invitation(self, request) -> bool:
+        """Whether the request carries this event's invitation key (always, for an event not on
+        invitation); one that does is remembered in the visitor's session, so that the files its
+        pages link to (a programme's document, the proceedings' downloads) are served to her,
+        and to nobody else (knowledge_base.wagtail_hooks, invitation_opened)."""
+        if not self.invitation_ok(request.GET.get("invitation")):
+            return False
+        if self.visibility == Visibility.INVITATION and hasattr(request, "session"):
+            opened = request.session.get(INVITATIONS_OPENED, [])
+            if self.pk not in opened:
+                request.session[INVITATIONS_OPENED] = [*opened, self.pk]
+        return True
 
     def get_sitemap_urls(self, request=None):
         # An invitation-only event's page opens only with its key (and says noindex).
@@ -1271,6 +1296,28 @@ class ProceedingsPage(PortalPreviewMixin, Page):
     subpage_types: list[str] = []
     max_count_per_parent = 1
 
+    def clean(self):
+        """One synthesis per atelier: two on the same one (a copy pasted and not renamed) gave
+        the reader two versions of its proposals."""
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        named = Counter(
+            fold(block.value["atelier"]) for block in self.syntheses if block.value["atelier"]
+        )
+        twice = [
+            block.value["atelier"]
+            for block in self.syntheses
+            if named[fold(block.value["atelier"])] > 1
+        ]
+        if twice:
+            raise ValidationError(
+                {
+                    "syntheses": f"Deux synthèses portent sur l'atelier « {twice[0]} » : une "
+                    "synthèse par atelier (rassemblez-les)."
+                }
+            )
+
     class Meta:
         verbose_name = "actes"
         verbose_name_plural = "actes"
@@ -1282,6 +1329,12 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         page shows « Téléchargements » only above at least one."""
         return [block for block in self.downloads if block.value.get("document")]
 
+    @cached_property
+    def is_listed(self) -> bool:
+        """As its event: the proceedings of an invitation-only event are for those with the key
+        (no « index » for search engines, no Open Graph carrying the key: page_meta)."""
+        return self.get_parent().specific.is_listed
+
     def get_sitemap_urls(self, request=None):
         # Its event's path: proceedings are its only child (parent_page_types).
         event_path = self.path[: -self.steplen]
@@ -1292,7 +1345,7 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         # The proceedings of an invitation-only event are as private as the event itself, and
         # go with it when it is unpublished (Wagtail's routing does not check the parents).
         event = self.get_parent().specific
-        if not event.live or not event.invitation_ok(request.GET.get("invitation")):
+        if not event.live or not event.open_invitation(request):
             raise Http404("Actes introuvables.")
         return super().serve(request, *args, **kwargs)
 
@@ -1306,6 +1359,20 @@ class ProceedingsPage(PortalPreviewMixin, Page):
         context["seminar_url"] = event_path(seminar)
         context["participants"] = published_participants(seminar) if self.show_participants else []
         return context
+
+
+# The invitation-only events whose key the visitor's session has shown (SeminarPage.open_invitation).
+INVITATIONS_OPENED = "seminars_invitations_opened"
+
+
+def invitation_opened(request, pages) -> bool:
+    """Whether one of `pages` (a queryset of live pages) is, or lies under, a live invitation-only
+    event whose key this visitor opened it with (SeminarPage.open_invitation)."""
+    opened = getattr(request, "session", {}).get(INVITATIONS_OPENED)
+    if not opened:
+        return False
+    events = SeminarPage.objects.live().filter(pk__in=opened, visibility=Visibility.INVITATION)
+    return any(pages.descendant_of(event, inclusive=True).exists() for event in events)
 
 
 def published_participants(seminar: SeminarPage) -> models.QuerySet:

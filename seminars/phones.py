@@ -112,7 +112,7 @@ def set_phone(registration, phone: str) -> bool:
     from django.db import transaction
 
     from seminars.models import Registration
-    from union.audit import record_audit
+    from seminars.services import audit_registrants_change
 
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -120,13 +120,5 @@ def set_phone(registration, phone: str) -> bool:
             return False
         registration.phone = phone
         registration.save(update_fields=["phone", "updated_at"])
-        record_audit(
-            "seminar.registration.edited",
-            actor=None,
-            target=f"{registration.seminar.title} – {registration.prenom} {registration.nom}",
-            seminar=registration.seminar_id,
-            registration=registration.pk,
-            fields=["phone"],  # the name only: the value is personal data
-            by="registrant",
-        )
+        audit_registrants_change(registration.seminar, registration, ["phone"])
     return True

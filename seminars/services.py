@@ -67,6 +67,15 @@ UNSEEN_SOURCES = PUBLIC_SOURCES | {Source.MEMBER}
 # At most one e-mail per registration in this interval among those that whoever types a registered
 # address can cause: without it, re-registering someone's address in a loop fills their mailbox.
 PUBLIC_NOTICE_INTERVAL = timedelta(minutes=10)
+# Addresses that differ only by a « +… » tag reach one mailbox: a mairie's secretary may register
+# a few elected officials so (mairie+maire@…, mairie+adjoint@…), but a script posting the public
+# form with victime+1@…, victime+2@… would fill that mailbox, and the seats (review of session 44).
+SAME_MAILBOX_LIMIT = 5
+SAME_MAILBOX_FULL = (
+    f"{SAME_MAILBOX_LIMIT} inscriptions à cet événement arrivent déjà dans cette boîte aux lettres "
+    "(adresses qui ne diffèrent que par « +… ») : pour inscrire une autre personne, utilisez sa "
+    "propre adresse ou écrivez aux organisateurs."
+)
 EVENT_CANCELLED = (
     "Cet événement est annulé : les inscriptions sont closes. La page de l'événement dit ce "
     "que proposent les organisateurs."
@@ -421,6 +430,7 @@ def _register(
             )
         created = registration is None
         if created:
+            _check_mailbox_share(seminar, data.email, source)
             registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
             # Another person's address is refused first: « too late to change » would tell them
@@ -428,6 +438,12 @@ def _register(
             _check_same_person(registration, data, source)
             _check_made_by_member(registration, source, member)
             _check_still_changeable(seminar, registration, source)
+            if registration.status == Status.CANCELLED and source == Source.IMPORT:
+                # An older list naming someone who has cancelled since: she stays cancelled (she
+                # would take a seat and get the reminder without a word to her, since imports
+                # send none); the import names her (importer.import_registrations).
+                registration.left_cancelled = True
+                return registration, False
             if registration.status == Status.CANCELLED:
                 # Waits left by the previous version's cancellation (which knew none) do not
                 # come back with their old rank.
@@ -569,6 +585,42 @@ def _audit_registration(
         registration=registration.pk,
         **details,
     )
+
+
+def audit_registrants_change(
+    seminar: SeminarPage, registration: Registration, fields: list[str], **details
+) -> None:
+    """A change the registrant made herself (her personal page): `seminar.registration.edited`
+    as an organiser's edit, without actor, `by: "registrant"`, the fields' names only (the
+    values are personal data), and what else tells it (an atelier's id)."""
+    _audit_registration(
+        "seminar.registration.edited",
+        seminar,
+        registration,
+        None,
+        fields=fields,
+        by="registrant",
+        **details,
+    )
+
+
+def _check_mailbox_share(seminar: SeminarPage, email: str, source: str) -> None:
+    """A new registration from the public form or API whose address has a « +… » tag is refused
+    once SAME_MAILBOX_LIMIT registrations to the event (not cancelled) reach the same mailbox.
+    Under the event's lock, so parallel posts are counted one after the other. An address
+    without a tag costs no query (the hot path): the tagged ones count it."""
+    local, _, domain = email.rpartition("@")
+    if source not in PUBLIC_SOURCES or "+" not in local:
+        return
+    mailbox = local.split("+", 1)[0]
+    same_mailbox = Q(email__iexact=f"{mailbox}@{domain}") | Q(
+        email__istartswith=f"{mailbox}+", email__iendswith=f"@{domain}"
+    )
+    sharing = Registration.objects.filter(same_mailbox, seminar=seminar).exclude(
+        status=Status.CANCELLED
+    )
+    if sharing.count() >= SAME_MAILBOX_LIMIT:
+        raise RegistrationError({"email": [SAME_MAILBOX_FULL]})
 
 
 def _check_made_by_member(
@@ -873,6 +925,10 @@ def change_ateliers(registration: Registration, atelier_ids: list[int]) -> Regis
                 raise atelier_full_error(seminar, full)
         registration.ateliers.set(ateliers)
         registration.save(update_fields=["updated_at"])
+        chosen = sorted(atelier.pk for atelier in ateliers)
+        if set(chosen) != held:
+            # « Why am I no longer in B? »: the journal says she left it herself.
+            audit_registrants_change(seminar, registration, ["ateliers"], ateliers=chosen)
         # Seats given back in an atelier may let someone waiting in.
         promoted = promote_waiting(seminar)
         if registration in promoted:
@@ -922,14 +978,7 @@ def correct_commune(
         if [getattr(registration, name) for name in COMMUNE_FIELDS] == before:
             return registration, False
         registration.save(update_fields=[*COMMUNE_FIELDS, "updated_at"])
-        _audit_registration(
-            "seminar.registration.edited",
-            seminar,
-            registration,
-            None,
-            fields=["commune"],  # the name only: the values are personal data
-            by="registrant",
-        )
+        audit_registrants_change(seminar, registration, ["commune"])
     return registration, True
 
 
@@ -948,14 +997,7 @@ def set_needs(registration: Registration, needs: str) -> tuple[Registration, boo
             return registration, False
         registration.needs = needs
         registration.save(update_fields=["needs", "updated_at"])
-        _audit_registration(
-            "seminar.registration.edited",
-            seminar,
-            registration,
-            None,
-            fields=["needs"],  # the name only: the values are personal data
-            by="registrant",
-        )
+        audit_registrants_change(seminar, registration, ["needs"])
     return registration, True
 
 
@@ -1202,7 +1244,8 @@ def _kept_fonction_text(registration: Registration, data: RegistrationData) -> s
 
 
 def cancel_registration(registration: Registration, *, actor=None) -> Registration:
-    """Cancel; the seat goes to the first person waiting who fits, who is told by e-mail."""
+    """Cancel; the seat goes to the first person waiting who fits, who is told by e-mail.
+    Without `actor`: the registrant herself, on her personal page (the journal says so)."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -1212,7 +1255,8 @@ def cancel_registration(registration: Registration, *, actor=None) -> Registrati
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         registration.atelier_waits.all().delete()  # nothing is kept for a cancelled registration
-        _audit_registration("seminar.registration.cancelled", seminar, registration, actor)
+        by = {} if actor is not None else {"by": "registrant"}
+        _audit_registration("seminar.registration.cancelled", seminar, registration, actor, **by)
         if registration.email:
             _queue_email(registration, "cancelled")
         promote_waiting(seminar)
@@ -1347,7 +1391,13 @@ def join_atelier_waiting(registration: Registration, atelier_id: int) -> int:
             refusal = ""
         if refusal:
             raise RegistrationError({"atelier": [refusal]})
-        AtelierWaiting.objects.get_or_create(registration=registration, atelier=atelier)
+        _wait, joined = AtelierWaiting.objects.get_or_create(
+            registration=registration, atelier=atelier
+        )
+        if joined:
+            audit_registrants_change(
+                seminar, registration, ["ateliers_waiting"], atelier=atelier.pk, joined=True
+            )
         # Read before the lock is released: a seat freed in that atelier right after would be
         # hers, and her wait gone.
         return atelier_waiting_ranks(registration)[atelier.pk]
@@ -1385,7 +1435,11 @@ def leave_atelier_waiting(registration: Registration, atelier_id: int, *, actor=
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
         deleted, _ = registration.atelier_waits.filter(atelier_id=atelier_id).delete()
-        if deleted and actor is not None:
+        if deleted and actor is None:
+            audit_registrants_change(
+                seminar, registration, ["ateliers_waiting"], atelier=atelier_id, joined=False
+            )
+        elif deleted:
             _audit_registration(
                 "seminar.registration.edited",
                 seminar,
@@ -1649,12 +1703,27 @@ def send_registrations_list(email: str) -> bool:
     return True
 
 
-def set_consent(registration: Registration, consent: bool) -> Registration:
+CONSENT_OF_CANCELLED = (
+    "Cette inscription est annulée : elle ne figure pas dans la liste des participants."
+)
+
+
+def set_consent(registration: Registration, consent: bool) -> bool:
     """The registrant agrees, or no longer agrees, to appear in the list published with the
-    proceedings: at any time, even after the event (a consent can always be withdrawn)."""
-    registration.consent = consent
-    registration.save(update_fields=["consent", "updated_at"])
-    return registration
+    proceedings: at any time, even after the event (a consent can always be withdrawn), but
+    given only by someone registered (a cancelled registration is in no list: a page left open
+    posted after cancelling). Audited as her other changes, the choice in it (the published list
+    answers for it). Returns whether it changed. Raises RegistrationError (on `consent`)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if consent and registration.status == Status.CANCELLED:
+            raise RegistrationError({"consent": [CONSENT_OF_CANCELLED]})
+        if registration.consent == consent:
+            return False
+        registration.consent = consent
+        registration.save(update_fields=["consent", "updated_at"])
+        audit_registrants_change(registration.seminar, registration, ["consent"], consent=consent)
+    return True
 
 
 def set_check_in(registration: Registration, present: bool, *, actor=None) -> list[str]:

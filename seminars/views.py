@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from knowledge_base.listing import visible_to
 from seminars.certificates import certificate_filename, certificate_pdf
 from seminars.check_in import check_in_svg
 from seminars.evaluations import (
@@ -103,7 +104,9 @@ def listed_events(*, counted: bool = True, invitations: bool = False):
     """Live events anyone may see in lists and feeds (invitation-only events never are, but
     with `invitations`: what organisers may read one by one in the API), with their confirmed
     people counted (`counted`) for the seats their lists show."""
-    events = SeminarPage.objects.live().public().order_by("start")
+    # The id after the start: events starting together kept in one order from page to page of
+    # the API (one listed twice, another never, with `limit=1`).
+    events = SeminarPage.objects.live().public().order_by("start", "pk")
     if not invitations:
         events = events.exclude(visibility=Visibility.INVITATION)
     return with_confirmed(events) if counted else events
@@ -135,6 +138,13 @@ def _year(raw: str) -> int | None:
     or next month is computed."""
     year = parse_digits(raw, 4)
     return year if year is not None and date.min.year < year < date.max.year else None
+
+
+def _month_parameter(first: date) -> str:
+    """`?mois=` for the month of `first`, "" for one _year refuses (no link to « Mois inconnu »)."""
+    if not date.min.year < first.year < date.max.year:
+        return ""
+    return f"{first.year:04d}-{first.month:02d}"
 
 
 def _month(request) -> tuple[date | None, str]:
@@ -230,7 +240,7 @@ def calendar_context(index, request) -> dict:
         if last >= first:  # not a night of the month before's last day
             spans.append((event, timezone.localtime(event.start).date(), last))
     in_month = [event for event, _starts_on, _ends_on in spans]
-    weeks = []
+    weeks, today = [], timezone.localdate()
     for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(
         first.year, first.month
     ):
@@ -239,6 +249,7 @@ def calendar_context(index, request) -> dict:
                 {
                     "date": day,
                     "in_month": day.month == first.month,
+                    "today": day == today,
                     "events": [
                         event for event, starts_on, ends_on in spans if starts_on <= day <= ends_on
                     ],
@@ -258,8 +269,8 @@ def calendar_context(index, request) -> dict:
             else "",
             "weeks": weeks,
             "month_events": in_month,
-            "previous_month": f"{previous:%Y-%m}",
-            "next_month": f"{following:%Y-%m}",
+            "previous_month": _month_parameter(previous),
+            "next_month": _month_parameter(following),
             # The full name for wide screens and screen readers, « mer. » where columns are narrow.
             "weekdays": [
                 {"name": name, "short": short}
@@ -330,7 +341,7 @@ def held_on(page: SeminarPage) -> str:
 
 def serve_seminar(page: SeminarPage, request, default_serve, *args, **kwargs):
     """The event's page; its registration form posts back to it."""
-    if not page.invitation_ok(request.GET.get("invitation")):
+    if not page.open_invitation(request):
         return invitation_needed(request, page)
     form = None
     if request.method == "POST" and page.registration_state() == "open":
@@ -392,7 +403,7 @@ def registered_text(registration: Registration, *, on_her_page: bool) -> str:
     if registration.status != Registration.Status.CONFIRMED:
         text = (
             "L'événement est complet : vous êtes sur la liste d'attente. "
-            f"Nous vous écrirons si une place se libère. {sent}"
+            f"{registration.seminar.waiting_promise} {sent}"
         )
     else:
         text = f"Votre inscription est confirmée. {sent}"
@@ -656,13 +667,20 @@ def manage_registration(request, token: str):
             return HttpResponseRedirect(request.path)
         status = 400
     if request.method == "POST" and request.POST.get("action") in CONSENT_ACTIONS:
-        consent = request.POST["action"] == "give_consent"
-        set_consent(registration, consent)
-        messages.success(
-            request, CONSENT_ACTIONS[request.POST["action"]], extra_tags="liste-publiee"
-        )
+        try:
+            set_consent(registration, request.POST["action"] == "give_consent")
+        except RegistrationError as error:
+            messages.error(request, error.errors["consent"][0])
+        else:
+            said = CONSENT_ACTIONS[request.POST["action"]]
+            messages.success(request, said, extra_tags="liste-publiee")
         return HttpResponseRedirect(request.path)
     if request.method == "POST" and status == 200:
+        cancelled = registration.status == Registration.Status.CANCELLED
+        if cancelled and request.POST.get("action") == "cancel":
+            # « Oui, annuler » tapped twice, or the page left open in another tab: done already.
+            messages.info(request, "Votre inscription est déjà annulée.")
+            return HttpResponseRedirect(request.path)
         if not can_change:
             messages.error(request, CHANGES_CLOSED)
             return HttpResponseRedirect(request.path)
@@ -1040,7 +1058,8 @@ def ics_feed(request):
 
 
 def event_ics(request, pk: int):
-    page = get_object_or_404(SeminarPage.objects.live().public(), pk=pk)
+    # Whoever may read the page (a members' restriction that accepts her) may take its file.
+    page = get_object_or_404(visible_to(SeminarPage.objects.all(), request), pk=pk)
     if not page.invitation_ok(request.GET.get("invitation")):
         raise Http404
     return ics_download(seminar_ics(page), page)

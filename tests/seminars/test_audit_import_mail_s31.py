@@ -153,7 +153,7 @@ def test_importing_the_same_list_again_says_nobody_was_added(organiser_client):
 
     again = import_list(organiser_client, seminar, HEADER + ZOLA + ABEL)
     assert again[0] == (
-        "0 nouvelle inscription ; 2 personnes déjà inscrites, inchangées. Inscriptions de ce "
+        "Aucune nouvelle inscription ; 2 personnes déjà inscrites, inchangées. Inscriptions de ce "
         "fichier : 2 confirmées, 0 en liste d'attente, 0 commune à vérifier."
     )
     # Zola's line has needs, Abel's none: both counted as already registered all the same.

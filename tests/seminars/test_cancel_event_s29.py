@@ -236,7 +236,7 @@ def test_a_cancelled_event_says_so_everywhere_and_offers_nothing(
     portal.post(manage_path(zola), {"action": "cancel"})
     assert Registration.objects.get(pk=zola.pk).status == "confirmed"
     waiting = flat(portal.get(manage_path(roux)).content.decode())
-    assert "nous vous écrirons dès qu'une place se libère" not in waiting
+    assert "dès qu'une place se libère" not in waiting
 
     # Reminders and « Pas de place libérée » are not sent; nobody is promoted.
     assert send_due_reminders(now=seminar.start - timedelta(days=1)) == 0

@@ -131,11 +131,14 @@ EVENT_PAGES = [
 
 @pytest.fixture
 def big_day(db):
-    """An event today with three ateliers, and its organiser's client."""
+    """An event today with three ateliers, and its organiser's client: begun an hour ago, the
+    event's day at any hour (starting in a quarter of an hour, it is tomorrow's after 23 h 45 in
+    Paris)."""
     seminar = make_seminar(
         "Journée à grande échelle",
         seats=400,
-        days_ahead=0.01,
+        days_ahead=-1 / 24,
+        hours=8,
         ateliers=(("Atelier A", 1, 2, 100), ("Atelier B", 1, 2, 100), ("Atelier C", 4, 2, 100)),
     )
     return seminar, host_client("localhost", organiser())

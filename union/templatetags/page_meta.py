@@ -37,11 +37,14 @@ def describe_page(page: Page) -> str:
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(context):
-    if context.get("is_member_host"):
-        return {"private": True}
     # Some listings name their paginator's page `page`: only a Wagtail page describes itself.
     page = context.get("page")
     page = page if isinstance(page, Page) else None
+    # A page only a link opens (an invitation-only event and its proceedings: `is_listed`) is
+    # not indexed, and no Open Graph carries its address, key included, to whoever it is shared
+    # with.
+    if context.get("is_member_host") or not getattr(page, "is_listed", True):
+        return {"private": True}
     description = (
         (describe_page(page) if page else "")
         or context.get("meta_description")

@@ -1183,6 +1183,10 @@ def flagged(request, pk: int):
                 if row.pk == registration.pk
                 or " ".join(row.commune_typed.split()).casefold() == same
             ]
+            if not fixed:  # corrected by another request between the check and this one
+                registration.refresh_from_db()
+                messages.info(request, flagged_row_settled(registration, name))
+                return redirect("seminars_admin:flagged", pk=seminar.pk)
             commune = fixed[0].commune
             if len(fixed) == 1:
                 messages.success(request, f"Commune {with_de(name)} corrigée : {commune}.")

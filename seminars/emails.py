@@ -33,6 +33,7 @@ from seminars.services import (
     atelier_waiting_ranks,
     kept_details_sentence,
 )
+from tenants.models import MemberCCAS
 from tenants.services import portal_url
 from union.formats import french_list, long_date
 from union.mail import EmailWithInlineImages, InlineImage, has_own_greeting, send_templated
@@ -110,6 +111,9 @@ def send_registration_email(registration, kind: str, *, changes: dict | None = N
     }
     if kind == "atelier":
         context.update(waited_atelier_context(seminar, detail))
+    if kind == "cancelled" and detail:  # « cancelled:<member id> »: who withdrew her
+        withdrawn_by = MemberCCAS.objects.filter(pk=detail).first()
+        context["withdrawn_by"] = withdrawn_by.name if withdrawn_by else ""
     if changes:
         context["former_dates"] = changes.get("date")
         context["venue_changed"] = "venue" in changes

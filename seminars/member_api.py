@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from seminars.api import (
     REGISTRATION_OUT,
+    EventCancelled,
     RegistrationInSerializer,
     SeminarSerializer,
     check_object_body,
@@ -174,6 +175,7 @@ class MemberRegistrationCancel(APIView):
             400: OpenApiResponse(
                 description=f"Après la date limite des modifications : « {TOO_LATE} »"
             ),
+            409: OpenApiResponse(description="Événement annulé (`detail`, en français)"),
             403: WRITERS_ONLY,
             404: OpenApiResponse(
                 description="Événement introuvable, ou inscription que le membre n'a pas faite "
@@ -194,7 +196,11 @@ class MemberRegistrationCancel(APIView):
         if registration is None:
             raise Http404("Inscription introuvable.")
         if registration.status != Registration.Status.CANCELLED:
+            if seminar.is_cancelled:  # as registering for it: nothing to withdraw from
+                raise EventCancelled()
             if not seminar.changes_open():
                 raise ValidationError({"non_field_errors": [TOO_LATE]})
-            registration = cancel_registration(registration, actor=request.user)
+            registration = cancel_registration(
+                registration, actor=request.user, member=request.tenant
+            )
         return Response({"id": registration.pk, "status": registration.status})

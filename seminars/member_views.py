@@ -124,7 +124,7 @@ def cancel_for_member(request, pk: int, registration_pk: int):
     )
     open_ = seminar.changes_open()  # as the person's own link
     if request.method == "POST" and open_:
-        cancel_registration(registration, actor=request.user)
+        cancel_registration(registration, actor=request.user, member=request.tenant)
         messages.success(
             request,
             f"{registration.prenom} {registration.nom} est désinscrit(e) de « {seminar.title} ».",

@@ -85,6 +85,18 @@ REGISTERED_BY_OTHERS = (
     "autre membre\u00a0: elle modifie son inscription avec le lien personnel reçu par e-mail, "
     "ou l'organisateur de l'union le fait pour elle."
 )
+REGISTERED_BY_OTHERS_NO_ADDRESS = (
+    "Cette personne est déjà inscrite à cet événement, sans adresse e-mail, par l'union ou par "
+    "un autre membre : l'organisateur de l'union peut modifier son inscription."
+)
+WITHDRAWN_JUST_NOW = (
+    "Cette inscription a été annulée il y a moins de dix minutes : attendez un peu avant de la "
+    "refaire (chaque inscription et chaque désinscription envoient un e-mail à la personne)."
+)
+EMAIL_QUOTED = (
+    "Adresse e-mail invalide : les guillemets et les barres obliques inverses n'y sont pas "
+    "acceptés."
+)
 TOO_LATE_TO_CHANGE = (
     "Cette adresse est déjà inscrite et les modifications ne sont plus possibles en ligne : "
     "contactez l'organisateur de l'événement."
@@ -356,6 +368,10 @@ def normalise(data: RegistrationData) -> RegistrationData:
             errors["email"] = ["Adresse e-mail invalide."]
         if len(data.email) > EMAIL_MAX_LENGTH:
             errors["email"] = [EMAIL_TOO_LONG]
+        if '"' in data.email or "\\" in data.email:
+            # « "victime+6"@… », « v\ictime@… » reach victime@…: counted apart from it, they
+            # went past the limit of registrations per mailbox (_check_mailbox_share).
+            errors["email"] = [EMAIL_QUOTED]
     if errors:
         raise RegistrationError(errors)
     return data
@@ -429,8 +445,14 @@ def _register(
                 commune_typed=data.commune.typed,
             )
         created = registration is None
+        if created or registration.status == Status.CANCELLED:
+            try:
+                _check_mailbox_share(seminar, data.email, source)
+            except RegistrationError:
+                if assume_new:
+                    raise _AlreadyRegistered from None  # perhaps hers already: look first
+                raise
         if created:
-            _check_mailbox_share(seminar, data.email, source)
             registration = Registration(seminar=seminar, source=source, registered_by=member)
         else:
             # Another person's address is refused first: « too late to change » would tell them
@@ -605,22 +627,39 @@ def audit_registrants_change(
 
 
 def _check_mailbox_share(seminar: SeminarPage, email: str, source: str) -> None:
-    """A new registration from the public form or API whose address has a « +… » tag is refused
-    once SAME_MAILBOX_LIMIT registrations to the event (not cancelled) reach the same mailbox.
+    """A new registration from the public form or API, or from a member CCAS (its form, its
+    API, a token a script may hold), whose address has a « +… » tag is refused once
+    SAME_MAILBOX_LIMIT registrations to the event (not cancelled) reach the same mailbox.
     Under the event's lock, so parallel posts are counted one after the other. An address
     without a tag costs no query (the hot path): the tagged ones count it."""
     local, _, domain = email.rpartition("@")
-    if source not in PUBLIC_SOURCES or "+" not in local:
+    if source not in UNSEEN_SOURCES or "+" not in local:
         return
     mailbox = local.split("+", 1)[0]
-    same_mailbox = Q(email__iexact=f"{mailbox}@{domain}") | Q(
-        email__istartswith=f"{mailbox}+", email__iendswith=f"@{domain}"
-    )
+    same_mailbox = Q()
+    for spelling in _domain_spellings(domain):  # « exämple.fr » is « xn--exmple-cua.fr »
+        same_mailbox |= Q(email__iexact=f"{mailbox}@{spelling}") | Q(
+            email__istartswith=f"{mailbox}+", email__iendswith=f"@{spelling}"
+        )
     sharing = Registration.objects.filter(same_mailbox, seminar=seminar).exclude(
         status=Status.CANCELLED
     )
     if sharing.count() >= SAME_MAILBOX_LIMIT:
         raise RegistrationError({"email": [SAME_MAILBOX_FULL]})
+
+
+def _domain_spellings(domain: str) -> set[str]:
+    """A domain as typed, in its ASCII (punycode) form and in its Unicode form: one mailbox."""
+    spellings = {domain}
+    for convert in (
+        lambda name: name.encode("idna").decode("ascii"),
+        lambda name: name.encode("ascii").decode("idna"),
+    ):
+        try:
+            spellings.add(convert(domain).lower())
+        except UnicodeError:
+            pass
+    return spellings
 
 
 def _check_made_by_member(
@@ -631,11 +670,19 @@ def _check_made_by_member(
     themselves, or whom the union or another member registered, would otherwise change their
     commune and give their atelier seats up without a word to them (audit of session 32). A
     cancelled registration holds nothing and may be taken up (_register makes it the member's)."""
-    if (
-        source == Source.MEMBER
-        and registration.status != Status.CANCELLED
-        and registration.registered_by_id != member.pk
-    ):
+    if source != Source.MEMBER:
+        return
+    if registration.status == Status.CANCELLED:
+        cancelled_at = registration.cancelled_at
+        if cancelled_at and cancelled_at > timezone.now() - PUBLIC_NOTICE_INTERVAL:
+            # Registered, withdrawn, registered again…: each turn sent « confirmée » then
+            # « annulée » to the address, without limit (review of session 45).
+            raise RegistrationError({"email": [WITHDRAWN_JUST_NOW]})
+        return
+    if registration.registered_by_id != member.pk:
+        if not registration.email:
+            # Found by name and commune: no address, hence no link to speak of.
+            raise RegistrationError({"nom": [REGISTERED_BY_OTHERS_NO_ADDRESS]})
         raise RegistrationError({"email": [REGISTERED_BY_OTHERS]})
 
 
@@ -1243,9 +1290,17 @@ def _kept_fonction_text(registration: Registration, data: RegistrationData) -> s
     return registration.fonction_text
 
 
-def cancel_registration(registration: Registration, *, actor=None) -> Registration:
+def cancel_registration(
+    registration: Registration,
+    *,
+    actor=None,
+    member: MemberCCAS | None = None,
+    by_registrant: bool = False,
+) -> Registration:
     """Cancel; the seat goes to the first person waiting who fits, who is told by e-mail.
-    Without `actor`: the registrant herself, on her personal page (the journal says so)."""
+    `by_registrant`: she did it herself, on her personal page (the journal says so).
+    `member`: the member CCAS withdrawing someone it registered, whom her e-mail names (« L'équipe
+    du CCAS de … vous a désinscrit(e) »), as her confirmation named it."""
     with transaction.atomic():
         seminar, _confirmed = _lock_seminar(registration.seminar)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -1255,10 +1310,10 @@ def cancel_registration(registration: Registration, *, actor=None) -> Registrati
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
         registration.atelier_waits.all().delete()  # nothing is kept for a cancelled registration
-        by = {} if actor is not None else {"by": "registrant"}
+        by = {"by": "registrant"} if by_registrant else {}
         _audit_registration("seminar.registration.cancelled", seminar, registration, actor, **by)
         if registration.email:
-            _queue_email(registration, "cancelled")
+            _queue_email(registration, f"cancelled:{member.pk}" if member else "cancelled")
         promote_waiting(seminar)
     return registration
 

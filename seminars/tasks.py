@@ -61,7 +61,7 @@ def _still_due(registration, kind: str) -> bool:
         and registration.ateliers.filter(pk__in=atelier_notice_ids(detail)[:1]).exists()
     ):
         return False  # the seat given in the atelier waited for was left (or all) since
-    if kind in ("waitlisted", "no_seat") and registration.status != "waitlisted":
+    if name in ("waitlisted", "no_seat") and registration.status != "waitlisted":
         return False  # promoted (told « place libérée ») or cancelled meanwhile
     if kind == "reminder" and (
         registration.status == "cancelled" or registration.seminar.has_started()
@@ -80,7 +80,7 @@ def _still_due(registration, kind: str) -> bool:
         # not take place). Someone cancelled since is not told twice.
         if kind == "event_cancelled":
             return registration.status != "cancelled"
-        return kind in ("cancelled", "link")
+        return name in ("cancelled", "link")  # « cancelled:<member> »: withdrawn by a member
     return kind != "event_cancelled"  # never tell of a cancellation that is not
 
 

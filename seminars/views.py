@@ -685,7 +685,7 @@ def manage_registration(request, token: str):
             messages.error(request, CHANGES_CLOSED)
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") == "cancel":  # the confirmation step's button
-            cancel_registration(registration)
+            cancel_registration(registration, by_registrant=True)
             messages.success(request, "Votre inscription est annulée. Un e-mail vous le confirme.")
             return HttpResponseRedirect(request.path)
         if request.POST.get("action") in ATELIER_WAIT_ACTIONS:

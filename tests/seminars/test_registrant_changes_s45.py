@@ -259,3 +259,50 @@ def test_the_mailbox_limit_counts_neither_cancelled_nor_other_mailboxes_nor_orga
         seminar, person(10, email="mairie+elu10@exemple.fr"), source=Registration.Source.MANUAL
     )
     assert created and registration.status == "confirmed"
+
+
+def test_a_registrant_of_a_shared_mailbox_may_still_register_again(portal, seminar):
+    """Session 45's third review: her own row was counted among the five, and she was refused
+    an update of her own registration."""
+    for n in range(1, 6):
+        form = form_data(email=f"mairie+elu{n}@exemple.fr", nom=f"Elu{n}")
+        assert portal.post(page_path(seminar), form).status_code == 302
+    again = portal.post(
+        page_path(seminar),
+        form_data(email="mairie+elu3@exemple.fr", nom="Elu3", needs="Fauteuil roulant"),
+    )
+    assert again.status_code == 302
+    assert Registration.objects.get(email="mairie+elu3@exemple.fr").needs == "Fauteuil roulant"
+    # A cancelled one taken up counts as a new one: five are active already.
+    sixth, _ = register_person(
+        seminar, person(6, email="mairie+elu6@exemple.fr"), source=Registration.Source.MANUAL
+    )
+    cancel_registration(sixth)
+    Registration.objects.filter(email="mairie+elu3@exemple.fr").update(status="confirmed")
+    refused = portal.post(
+        page_path(seminar), form_data(email="mairie+elu6@exemple.fr", nom="Nom6", prenom="Prénom6")
+    )
+    assert refused.status_code == 400
+    assert Registration.objects.get(pk=sixth.pk).status == "cancelled"
+
+
+def test_quoted_or_escaped_addresses_are_refused(portal, seminar):
+    # Django's validator takes both (a quoted local part); mail servers deliver them to victime@.
+    for address in ('"victime+6"@exemple.fr', '"v\\ictime"@exemple.fr'):
+        answer = portal.post(page_path(seminar), form_data(email=address))
+        assert answer.status_code == 400, address
+        assert "les guillemets et les barres obliques inverses" in text_of(answer)
+    assert not Registration.objects.exists()
+
+
+def test_a_domain_in_unicode_and_in_punycode_is_one_mailbox(portal, seminar):
+    for n in range(3):
+        form = form_data(email=f"victime+{n}@exämple.fr", nom=f"Nom{n}")
+        assert portal.post(page_path(seminar), form).status_code == 302
+    for n in range(3, 5):
+        form = form_data(email=f"victime+{n}@xn--exmple-cua.fr", nom=f"Nom{n}")
+        assert portal.post(page_path(seminar), form).status_code == 302
+    refused = portal.post(
+        page_path(seminar), form_data(email="victime+5@xn--exmple-cua.fr", nom="Nom5")
+    )
+    assert refused.status_code == 400

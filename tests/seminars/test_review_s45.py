@@ -4,20 +4,25 @@ Each fixed finding with its test."""
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rapidfuzz import process
 from wagtail.models import PageViewRestriction
 
 from seminars import importer
 from seminars.links import page_path
 from seminars.models import ProceedingsPage, Registration, SeminarPage, Visibility
-from seminars.services import cancel_registration, register_person
+from seminars.services import cancel_event, cancel_registration, register_person
 from tenants.matching import SUGGESTION_COUNT, _closest, _similarity, fold, get_index
-from tests.conftest import host_client, make_person
+from tests.conftest import host_client, make_person, member_client
 from tests.knowledge_base.conftest import make_document
 from tests.seminars.conftest import make_seminar, person
+from tests.seminars.test_member_cancellation import cancel_url
+from tests.seminars.test_member_registration import _form
 from union.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +310,105 @@ def test_two_syntheses_of_one_atelier_are_refused():
     other = ProceedingsPage(title="Actes", slug="actes", syntheses=[synthesis("A"), synthesis("B")])
     event.add_child(instance=other)  # two ateliers, two syntheses: accepted
     assert [block.value["atelier"] for block in other.syntheses] == ["A", "B"]
+
+
+# --- R4: a member CCAS and its people -------------------------------------------------------------
+
+
+def test_a_member_cannot_register_and_withdraw_someone_in_a_loop(
+    bondy, django_capture_on_commit_callbacks
+):
+    seminar = make_seminar("Séminaire ABS")
+    client = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
+    url = f"/evenements/{seminar.pk}/inscrire/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, _form(email="lucie@exemple.fr")).status_code == 302
+        registration = Registration.objects.get(email="lucie@exemple.fr")
+        assert client.post(cancel_url(registration)).status_code == 302
+        again = client.post(url, _form(email="lucie@exemple.fr"))
+    assert again.status_code == 400
+    assert "a été annulée il y a moins de dix minutes" in text_of(again)
+    assert 'value="Lucie"' in again.content.decode()  # what was typed is kept
+    sent = [message.subject for message in mail.outbox if message.to == ["lucie@exemple.fr"]]
+    assert len(sent) == 2  # « confirmée », « annulée »; not a third
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    # Ten minutes later, she may be registered again (a mistake put right).
+    Registration.objects.filter(pk=registration.pk).update(
+        cancelled_at=registration.cancelled_at - timedelta(minutes=11)
+    )
+    assert client.post(url, _form(email="lucie@exemple.fr")).status_code == 302
+
+
+def test_a_members_withdrawal_e_mail_names_the_member(bondy, django_capture_on_commit_callbacks):
+    seminar = make_seminar("Séminaire ABS")
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/evenements/{seminar.pk}/inscrire/", _form(email="lucie@exemple.fr"))
+    registration = Registration.objects.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(cancel_url(registration))
+    (message,) = mail.outbox
+    said = " ".join(message.body.replace("\xa0", " ").split())
+    assert f"L'équipe du {bondy.name} vous a désinscrit(e)" in said
+    # Her own cancellation says nothing of the kind.
+    other, _ = register_person(seminar, person(2, email="paul@exemple.fr"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_registration(other)
+    (message,) = mail.outbox
+    assert "vous a désinscrit" not in message.body
+
+
+def test_a_member_using_tagged_addresses_is_limited_as_the_public_form(bondy):
+    seminar = make_seminar("Séminaire ABS")
+    client = member_client(bondy, make_person(bondy, "agent@bondy.test", "agent"))
+    url = f"/evenements/{seminar.pk}/inscrire/"
+    for n in range(5):
+        form = _form(email=f"victime+{n}@exemple.fr", nom=f"Nom{n}")
+        assert client.post(url, form).status_code == 302
+    refused = client.post(url, _form(email="victime+5@exemple.fr", nom="Nom5"))
+    assert refused.status_code == 400
+    assert "arrivent déjà dans cette boîte aux lettres" in text_of(refused)
+    assert Registration.objects.count() == 5
+
+
+def test_withdrawing_from_a_cancelled_event_says_it_is_cancelled(bondy):
+    seminar = make_seminar("Séminaire ABS", days_ahead=30)
+    registration, _ = register_person(
+        seminar, person(1, email=""), source=Registration.Source.MEMBER, member=bondy
+    )
+    cancel_event(seminar, by=None, message="")
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    page = text_of(client.get(cancel_url(registration)))
+    assert "L'union a annulé cet événement" in page and "closes depuis" not in page
+    api = client.post(f"/api/v1/seminars/{seminar.pk}/registrations/{registration.pk}/cancel")
+    assert api.status_code == 409 and "annulé" in api.json()["detail"]
+
+
+def test_the_members_form_promises_no_withdrawal_after_the_cut_off(bondy):
+    seminar = make_seminar("Séminaire ABS", days_ahead=10)
+    seminar.changes_until = timezone.now() - timedelta(days=1)
+    seminar.registration_closes = timezone.now() + timedelta(days=5)
+    seminar.save()
+    client = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    page = text_of(client.get(f"/evenements/{seminar.pk}/inscrire/"))
+    assert "pouvez l'y désinscrire jusqu'au" not in page
+    assert "la date limite des désinscriptions est passée" in page
+    assert "(changer d'ateliers, se désinscrire)" not in page
+
+
+def test_a_person_without_address_registered_by_another_is_refused_on_her_name(two_members):
+    bondy, montreuil = two_members
+    seminar = make_seminar("Séminaire ABS")
+    url = f"/evenements/{seminar.pk}/inscrire/"
+    first = member_client(bondy, make_person(bondy, "direction@bondy.test"))
+    assert first.post(url, _form()).status_code == 302
+    other = member_client(montreuil, make_person(montreuil, "direction@montreuil.test"))
+    refused = other.post(url, _form())
+    assert refused.status_code == 400
+    shown = text_of(refused)
+    assert "déjà inscrite à cet événement, sans adresse e-mail" in shown
+    assert "lien personnel reçu par e-mail" not in shown
+    assert Registration.objects.get().registered_by == bondy  # Montreuil changed nothing

@@ -62,6 +62,12 @@ ARRONDISSEMENT_NAME = re.compile(
 AREA_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{1,3}|2[AB])(?![0-9A-Za-z])", re.IGNORECASE)
 LEVELS = ("departement", "region")
 SUGGESTION_COUNT = 5
+# _similarity's parts, which _closest relies on to pick the names worth scoring with it: the
+# lowest score suggested, the weight of the words-in-any-order score, the shortest typed start
+# of a name that scores as that name.
+SUGGESTION_CUTOFF = 60
+WORD_ORDER_WEIGHT = 0.95
+NAME_START_MIN_LENGTH = 4
 INDEX_TTL_SECONDS = 600
 # « AULNAY S/S BOIS »: « s/s » is « sous » (« s/ » alone is « sur »).
 SOUS = re.compile(r"(?<![a-z0-9])s/s(?![a-z0-9])")
@@ -597,16 +603,20 @@ def _closest(folded: str, choices: dict) -> list[tuple[str, float, object]]:
     among the names that start with the typed text; only those are scored with it."""
     limit = SUGGESTION_COUNT * 4
     keys = set()
-    for scorer, cutoff in ((fuzz.ratio, 60), (fuzz.token_sort_ratio, 60 / 0.95)):
+    for scorer, cutoff in (
+        (fuzz.ratio, SUGGESTION_CUTOFF),
+        (fuzz.token_sort_ratio, SUGGESTION_CUTOFF / WORD_ORDER_WEIGHT),
+    ):
         found = process.extract(folded, choices, scorer=scorer, limit=limit, score_cutoff=cutoff)
         keys.update(key for _choice, _score, key in found)
-    if len(folded) >= 4:
-        keys.update(key for key, choice in choices.items() if choice.startswith(folded))
-    # In the choices' order, as process.extract ranks equal scores.
-    scored = [
-        (choice, _similarity(folded, choice), key) for key, choice in choices.items() if key in keys
-    ]
-    scored = [found for found in scored if found[1] >= 60]
+    by_start = len(folded) >= NAME_START_MIN_LENGTH
+    # One pass, in the choices' order (as process.extract ranks equal scores).
+    scored = []
+    for key, choice in choices.items():
+        if key in keys or (by_start and choice.startswith(folded)):
+            score = _similarity(folded, choice)
+            if score >= SUGGESTION_CUTOFF:
+                scored.append((choice, score, key))
     scored.sort(key=lambda found: -found[1])
     return scored[:limit]
 
@@ -614,10 +624,10 @@ def _closest(folded: str, choices: dict) -> list[tuple[str, float, object]]:
 def _similarity(typed: str, choice: str, **kwargs) -> float:
     """Close spellings (typos, a missing letter) and a merged commune's longer new name both score."""
     whole = fuzz.ratio(typed, choice)
-    if len(typed) >= 4 and choice.startswith(typed):
+    if len(typed) >= NAME_START_MIN_LENGTH and choice.startswith(typed):
         # "chemille" -> "chemille en anjou": the new commune kept the old name as its start.
         whole = max(whole, 88 + 10 * len(typed) / len(choice))
-    return max(whole, 0.95 * fuzz.token_sort_ratio(typed, choice))
+    return max(whole, WORD_ORDER_WEIGHT * fuzz.token_sort_ratio(typed, choice))
 
 
 def _without_article(folded: str) -> str:

@@ -70,6 +70,7 @@ from seminars.models import (
     Registration,
     SeminarIndexPage,
     SeminarPage,
+    Visibility,
     position_label,
     waiting_positions,
     with_slots,
@@ -88,6 +89,7 @@ from seminars.retention import (
 from seminars.services import (
     ATELIER_WAITING_GROUP,
     CANNOT_CANCEL_STARTED,
+    NOT_ON_INVITATION,
     PRESENT_GROUP,
     EventNotCancellable,
     RegistrationError,
@@ -109,6 +111,7 @@ from seminars.services import (
     register_at_the_door,
     register_person,
     reminded_of_this_date,
+    renew_invitation_key,
     resend_personal_link,
     send_certificates,
     set_check_in,
@@ -843,6 +846,32 @@ def cancel_event_view(request, pk: int):
         waiting=registrations.filter(status=Status.WAITLISTED).count(),
         without_address=_without_address(without),
         status=400 if form.errors else 200,
+    )
+
+
+def renew_invitation_view(request, pk: int):
+    """« Renouveler le lien d'invitation »: a page that says what the old link will no longer
+    open and what still works; POST renews (services.renew_invitation_key), back to the list,
+    whose box then shows the new link to copy. Organisers and administrators."""
+    seminar = _seminar(request, pk)
+    back_url = reverse("seminars_admin:registrations", args=[seminar.pk])
+    if seminar.visibility != Visibility.INVITATION:
+        raise Refused(NOT_ON_INVITATION, status=409, title="Pas de lien d'invitation")
+    if request.method == "POST":
+        renew_invitation_key(seminar, by=request.user)
+        messages.success(
+            request,
+            "Nouveau lien d'invitation créé : l'ancien n'ouvre plus l'événement. Copiez le "
+            "nouveau ci-dessous pour les personnes invitées.",
+        )
+        return redirect(f"{back_url}#lien-invitation")
+    return _render(
+        request,
+        "renew_invitation.html",
+        seminar,
+        f"Renouveler le lien d'invitation de « {seminar.title} » ?",
+        back_url=back_url,
+        registered=confirmed_or_waiting(seminar).count(),
     )
 
 

@@ -2,6 +2,7 @@
 the proceedings ("actes")."""
 
 import functools
+import hashlib
 import secrets
 from collections import Counter
 from datetime import UTC, time, timedelta
@@ -59,6 +60,13 @@ class Visibility(models.TextChoices):
 
 def new_invitation_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+def invitation_mark(event_pk: int, key: str) -> str:
+    """What a visitor's session keeps of an invitation she opened (SeminarPage.open_invitation):
+    the event and a fingerprint of its key, so that renewing the key (services.
+    renew_invitation_key) also closes the files to sessions opened with the old one."""
+    return f"{event_pk}:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 # The days around an event on which checking people in is expected (SeminarPage.check_in_days).
@@ -340,11 +348,12 @@ class SeminarPage(PortalPreviewMixin, Page):
         return ""
 
     # Kept from the database whatever the revision says (with_content_json).
-    PAGE_WIDE_FIELDS = ("cancelled_at", "cancellation_message")
+    PAGE_WIDE_FIELDS = ("cancelled_at", "cancellation_message", "invitation_key")
 
     def with_content_json(self, content):
-        """A revision as a page, with the cancellation of the page as it is now: the event was
-        cancelled for everyone (e-mails sent, calendars updated); no revision undoes it."""
+        """A revision as a page, with the cancellation and the invitation key of the page as they
+        are now: the event was cancelled for everyone (e-mails sent, calendars updated), and a
+        renewed key shut the old link out; no revision undoes either."""
         page = super().with_content_json(content)
         for name in self.PAGE_WIDE_FIELDS:
             setattr(page, name, getattr(self, name))
@@ -519,8 +528,9 @@ class SeminarPage(PortalPreviewMixin, Page):
             return False
         if self.visibility == Visibility.INVITATION and hasattr(request, "session"):
             opened = request.session.get(INVITATIONS_OPENED, [])
-            if self.pk not in opened:
-                request.session[INVITATIONS_OPENED] = [*opened, self.pk]
+            mark = invitation_mark(self.pk, self.invitation_key)
+            if mark not in opened:
+                request.session[INVITATIONS_OPENED] = [*opened, mark]
         return True
 
     def get_sitemap_urls(self, request=None):
@@ -1367,12 +1377,20 @@ INVITATIONS_OPENED = "seminars_invitations_opened"
 
 def invitation_opened(request, pages) -> bool:
     """Whether one of `pages` (a queryset of live pages) is, or lies under, a live invitation-only
-    event whose key this visitor opened it with (SeminarPage.open_invitation)."""
+    event whose current key this visitor opened it with (SeminarPage.open_invitation)."""
     opened = getattr(request, "session", {}).get(INVITATIONS_OPENED)
     if not opened:
         return False
-    events = SeminarPage.objects.live().filter(pk__in=opened, visibility=Visibility.INVITATION)
-    return any(pages.descendant_of(event, inclusive=True).exists() for event in events)
+    # Marks written before keys were fingerprinted are bare ids: never read again (opening the
+    # page with its key writes a new one).
+    marks = {mark for mark in opened if isinstance(mark, str)}
+    event_pks = {int(mark.split(":", 1)[0]) for mark in marks}
+    events = SeminarPage.objects.live().filter(pk__in=event_pks, visibility=Visibility.INVITATION)
+    return any(
+        invitation_mark(event.pk, event.invitation_key) in marks
+        and pages.descendant_of(event, inclusive=True).exists()
+        for event in events
+    )
 
 
 def published_participants(seminar: SeminarPage) -> models.QuerySet:

@@ -35,6 +35,7 @@ from seminars.models import (
     SeminarPage,
     Visibility,
     atelier_waiting_list_ranks,
+    new_invitation_key,
     waiting_queue,
     with_taken,
 )
@@ -2227,6 +2228,29 @@ def cancel_event(seminar: SeminarPage, *, by, message: str = "") -> EventCancell
             message=message,
         )
     return EventCancellation(seminar, cancelled_now=True, emailed=len(ids))
+
+
+NOT_ON_INVITATION = "Cet événement n'est pas sur invitation : il n'a pas de lien d'invitation."
+
+
+def renew_invitation_key(seminar: SeminarPage, *, by) -> SeminarPage:
+    """« Renouveler le lien d'invitation »: the link was forwarded beyond those invited, or
+    published by mistake. A new key, so that the old link opens neither the event's page nor its
+    registration form, its calendar file, its proceedings or their files (the visitors who opened
+    it with the old key lose them too: models.invitation_mark); revisions keep the new one
+    (SeminarPage.PAGE_WIDE_FIELDS). Registrants' personal links are signed apart and still work,
+    and lead to the page with the new key. Audited `seminar.invitation_renewed`, without the key.
+    Raises ValueError (NOT_ON_INVITATION) for an event that is not on invitation."""
+    if seminar.visibility != Visibility.INVITATION:
+        raise ValueError(NOT_ON_INVITATION)
+    key = new_invitation_key()
+    with transaction.atomic():
+        SeminarPage.objects.filter(pk=seminar.pk).update(invitation_key=key)
+        record_audit(
+            "seminar.invitation_renewed", actor=by, target=seminar.title, seminar=seminar.pk
+        )
+    seminar.invitation_key = key
+    return seminar
 
 
 def event_changes(seminar: SeminarPage, before: dict) -> dict:

@@ -62,6 +62,7 @@ def register_seminar_admin_urls():
         _page("<int:pk>/avis/relancer/", v.remind_evaluations, "remind_evaluations"),
         _page("<int:pk>/ecrire/", v.email, "email"),
         _page("<int:pk>/annuler-evenement/", v.cancel_event_view, "cancel_event"),
+        _page("<int:pk>/lien-invitation/", v.renew_invitation_view, "renew_invitation"),
         _page("<int:pk>/<int:registration_pk>/emargement/", v.check_in, "check_in"),
         _page("<int:pk>/<int:registration_pk>/annuler/", v.cancel, "cancel"),
         _page("<int:pk>/<int:registration_pk>/modifier/", v.edit, "edit"),

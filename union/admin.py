@@ -55,6 +55,7 @@ AUDIT_ACTION_LABELS = {
     "abs.references.import": "Valeurs de référence ABS importées",
     "seminar.created": "Événement créé",
     "seminar.cancelled": "Événement annulé",
+    "seminar.invitation_renewed": "Lien d'invitation renouvelé",
     "seminar.change_notified": "Inscrits prévenus d'un changement de date ou de lieu",
     "seminar.emailed": "Message envoyé aux inscrits",
     "seminar.retention": "Données d'inscription effacées (durée de conservation)",

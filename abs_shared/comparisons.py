@@ -90,15 +90,18 @@ def small_intercommunal_remainders(codes: set[str] | None = None) -> HiddenCount
     """The CIAS counts that, minus the counts shown for their communes, leave a remainder below
     the secrecy threshold: Est Ensemble 1257 - Bondy 500 - Montreuil 700 - Pantin 50 = 7 RSA
     households in the communes without a member CCAS, one commune's count when one is left.
-    Subtracting every shown count gives the smallest remainder anyone can reach, so one test per
-    count covers every subset; a remainder of zero or less reveals nothing (sources differ)."""
+    Subtracting every count ever shown gives the smallest remainder anyone can reach, so one
+    test per count covers every subset; a remainder of zero or less reveals nothing (sources differ)."""
     counts = PublishedValue.objects.filter(
         status=ValueStatus.VALUE, indicator__unit=Indicator.Unit.COUNT
     )
     if codes is not None:
         counts = counts.filter(indicator_id__in=codes)
     shown = defaultdict(Decimal)  # (siren, indicator, year) -> sum of its communes' shown counts
-    for epci, ept, code, year, value in counts.of_communes().values_list(
+    # Every CCAS's count, a suspended or departed member's too: hidden now, it was shown, and
+    # whoever kept it subtracts it all the same.
+    ccas_counts = counts.filter(member__kind=MemberCCAS.Kind.CCAS)
+    for epci, ept, code, year, value in ccas_counts.values_list(
         "commune__epci_id", "commune__ept_id", "indicator_id", "year", "value"
     ):
         for siren in {epci, ept} - {None}:

@@ -46,7 +46,7 @@ from abs_shared.models import (
     ReferenceValue,
     ValueStatus,
 )
-from tenants.matching import compact, fold, match_commune, prefer_listed
+from tenants.matching import compact, fold, match_commune, prefer_listed, read_cog_codes
 from tenants.models import Commune, Departement, Intercommunality, MemberCCAS, Region
 from union.params import parse_digits
 from union.spreadsheets import download_response
@@ -890,7 +890,21 @@ def territory_references(subject: Subject) -> dict | None:
     }
 
 
+def _city_of_arrondissement(request, insee: str):
+    """For a municipal arrondissement's code (75111), a redirect to the same page of its city
+    (75056), whose CCAS serves it, as the API and the search read the code; else None."""
+    city = read_cog_codes().arrondissements.get(insee.upper())
+    if city is None:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        request.path.replace(f"/{insee}/", f"/{city}/", 1) + (f"?{query}" if query else "")
+    )
+
+
 def commune_portrait(request, insee: str):
+    if arrondissement := _city_of_arrondissement(request, insee):
+        return arrondissement
     subject = _commune_or_404(insee)
     served = served_by_a_member(subject.seat)
     return render_portrait(
@@ -905,6 +919,8 @@ def commune_portrait(request, insee: str):
 
 
 def commune_indicator(request, insee: str, code: str):
+    if arrondissement := _city_of_arrondissement(request, insee):
+        return arrondissement
     return subject_indicator(request, _commune_or_404(insee), code)
 
 

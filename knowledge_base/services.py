@@ -29,7 +29,8 @@ from knowledge_base.models import (
     Theme,
 )
 from knowledge_base.models.snippets import GlossaryKind
-from tenants.models import MemberCCAS
+from tenants.access import WRITE_ROLES
+from tenants.models import MemberCCAS, Membership
 from tenants.services import member_url, portal_url, portal_urlconf
 from union import roles
 from union.audit import record_audit
@@ -96,9 +97,13 @@ def experience_index() -> ExperienceIndexPage:
     return index_page
 
 
-def _unique_slug(parent: Page, title: str) -> str:
+def _unique_slug(parent: Page, title: str, besides: Page | None = None) -> str:
+    """A free slug under `parent` for `title`; `besides`: a child whose own slug is free."""
     base = slugify(title)[:70] or "experience"
-    siblings = set(parent.get_children().values_list("slug", flat=True))
+    siblings = parent.get_children()
+    if besides is not None:
+        siblings = siblings.exclude(pk=besides.pk)
+    siblings = set(siblings.values_list("slug", flat=True))
     return first_free(base, siblings.__contains__)
 
 
@@ -206,6 +211,10 @@ def revise_experience(
                 "à l'union ou publiée."
             )
         _write_fields(page, fields)
+        if page.first_published_at is None and fields["title"] != page.draft_title:
+            # Never online yet: the address follows the corrected title (a person's name the
+            # moderators asked to remove must not stay in the published address).
+            page.slug = _unique_slug(page.get_parent(), fields["title"], besides=page)
         page.themes.set(list(themes))
         page.save_revision(user=user, log_action=True)
         if page.current_workflow_state is not None:  # sent back: "needs changes"
@@ -341,8 +350,37 @@ def _send_acknowledgement(page: ExperiencePage, user, link: str) -> None:
     )
 
 
+def decision_recipients(page: ExperiencePage) -> list:
+    """Who hears of the union's decision on a member's experience: whoever proposed it, while
+    she may still act on it in the member's space (direction or agent), and the member's
+    directors, answerable for what it publishes. Never a former agent (her access removed) nor
+    an erased or deactivated account (Membership.opening_the_space)."""
+    memberships = (
+        Membership.objects.filter(member_id=page.member_id)
+        .opening_the_space()
+        .select_related("user")
+        .order_by("pk")
+    )
+    recipients = {}
+    for membership in memberships:
+        proposer = membership.user_id == page.proposed_by_id
+        if membership.role == Membership.Role.DIRECTOR or (
+            proposer and membership.role in WRITE_ROLES
+        ):
+            recipients[membership.user_id] = membership.user
+    # The proposer first: she is the one who wrote it.
+    return sorted(recipients.values(), key=lambda user: user.pk != page.proposed_by_id)
+
+
+def _tell_member(page: ExperiencePage, template: str, subject: str, context: dict) -> None:
+    """Send `template` to each of decision_recipients(page), once the transaction commits."""
+    recipients = decision_recipients(page)
+    transaction.on_commit(lambda: [_send(template, subject, user, context) for user in recipients])
+
+
 def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") -> None:
-    """Email the proposer the moderators' decision, once the transaction commits.
+    """Email the member (decision_recipients) the moderators' decision, once the transaction
+    commits.
 
     Publication is told by `notify_published` (Wagtail's `page_published`), whoever published
     and however: an approved workflow, « Publier » in the editor, scheduled publishing. An
@@ -350,26 +388,30 @@ def notify_decision(page: ExperiencePage, *, approved: bool, comment: str = "") 
     if approved:
         return
     page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
-    if page.proposed_by is None:
+    if page.proposed_by_id is None:  # written by the union, not proposed by the member
         return
-    link = member_url(page.member, "/experiences/")
-    context = {"page": page, "link": link, "comment": comment}
-    transaction.on_commit(
-        lambda: _send(
-            "knowledge_base/email/proposal_rejected",
-            "votre expérience n'a pas été retenue en l'état",
-            page.proposed_by,
-            context,
-        )
+    # The title as the member last wrote it: a page never published keeps its first one in
+    # its row, the revisions hold the rest (the member's list shows draft_title too).
+    context = {
+        "page": page,
+        "title": page.draft_title,
+        "link": member_url(page.member, "/experiences/"),
+        "comment": comment,
+    }
+    _tell_member(
+        page,
+        "knowledge_base/email/proposal_rejected",
+        "votre expérience n'a pas été retenue en l'état",
+        context,
     )
 
 
 def notify_published(page: ExperiencePage) -> None:
-    """Email the proposer that their experience is online, on its first publication only
-    (a later correction published by the union is not news to them). The moderator's comment,
-    if the publication came from an approval, goes with it."""
+    """Email the member (decision_recipients) that its experience is online, on its first
+    publication only (a later correction published by the union is not news to them). The
+    moderator's comment, if the publication came from an approval, goes with it."""
     page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
-    if page.proposed_by is None or not page.live:
+    if page.proposed_by_id is None or not page.live:
         return
     if page.first_published_at != page.last_published_at:  # published before
         return
@@ -377,31 +419,28 @@ def notify_published(page: ExperiencePage) -> None:
     approved = state is not None and state.status == WorkflowState.STATUS_APPROVED
     comment = state.current_task_state.comment if approved and state.current_task_state else ""
     context = {"page": page, "link": public_page_url(page), "comment": comment}
-    transaction.on_commit(
-        lambda: _send(
-            "knowledge_base/email/proposal_approved",
-            "votre expérience est publiée",
-            page.proposed_by,
-            context,
-        )
+    _tell_member(
+        page, "knowledge_base/email/proposal_approved", "votre expérience est publiée", context
     )
 
 
 def notify_withdrawn(page: ExperiencePage) -> None:
-    """Email the proposer that the union withdrew their proposal from review without
-    publishing it (workflow cancelled); « Publier » cancels the workflow too, but then the
-    page is live and `notify_published` speaks."""
+    """Email the member (decision_recipients) that the union withdrew its proposal from review
+    without publishing it (workflow cancelled); « Publier » cancels the workflow too, but then
+    the page is live and `notify_published` speaks."""
     page = ExperiencePage.objects.select_related("proposed_by", "member").get(pk=page.pk)
-    if page.proposed_by is None or page.live:
+    if page.proposed_by_id is None or page.live:
         return
-    context = {"page": page, "link": member_url(page.member, "/experiences/")}
-    transaction.on_commit(
-        lambda: _send(
-            "knowledge_base/email/proposal_withdrawn",
-            "votre expérience a été retirée de la relecture",
-            page.proposed_by,
-            context,
-        )
+    context = {
+        "page": page,
+        "title": page.draft_title,
+        "link": member_url(page.member, "/experiences/"),
+    }
+    _tell_member(
+        page,
+        "knowledge_base/email/proposal_withdrawn",
+        "votre expérience a été retirée de la relecture",
+        context,
     )
 
 

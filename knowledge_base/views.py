@@ -26,6 +26,7 @@ from knowledge_base.services import (
     revise_experience,
 )
 from tenants.access import WRITE_ROLES, has_member_role, member_role_required
+from union.account_erasure import is_erased
 from union.formats import long_date
 from union.submit_once import FORM_ID_FIELD, AlreadySubmitted, new_form_id, posted_form_id
 
@@ -74,6 +75,8 @@ def member_experience_rows(member, request=None) -> list[tuple[ExperiencePage, o
         rows = []
         for page in pages:
             status = experience_status(page)
+            # Her account erased (RGPD): « compte effacé », not its technical address.
+            page.proposed_by_erased = page.proposed_by is not None and is_erased(page.proposed_by)
             if status.code == "published":
                 page.public_url = public_page_url(page, request)
             rows.append((page, status))

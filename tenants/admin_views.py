@@ -209,7 +209,10 @@ def status_consequence(status: str, people: int) -> str:
         whom = "la seule personne qui y a accès"
     else:
         whom = f"ses {people} personnes"
-    hidden = "ses indicateurs publiés et sa fiche d'annuaire seront masqués"
+    hidden = (
+        "ses indicateurs publiés et sa fiche d'annuaire seront masqués ; ses expériences publiées "
+        "restent en ligne, sans lien vers l'annuaire"
+    )
     kept = "Rien n'est supprimé : une réactivation rouvre l'espace tel quel."
     if status == MemberCCAS.Status.ACTIVE:
         back = (

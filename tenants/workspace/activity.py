@@ -990,7 +990,10 @@ def canonical_labels() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     so that 'SECOURS;transports' joins 'Secours;Transports' of the year before."""
     poles = {fold(p): p for p in USUAL_POLES}
     categories = {(fold(p), fold(c)): c for p, items in USUAL_CATEGORIES.items() for c in items}
-    for pole, category in ActivityFigure.objects.values_list("pole", "category").distinct():
+    # The oldest figures' spelling first: the one later entries take is the same each time.
+    for pole, category in ActivityFigure.objects.order_by("year", "pk").values_list(
+        "pole", "category"
+    ):
         poles.setdefault(fold(pole), pole)
         categories.setdefault((fold(pole), fold(category)), category)
     return poles, categories

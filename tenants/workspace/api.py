@@ -269,7 +269,8 @@ class ProfileView(APIView):
     )
     def put(self, request):
         profile = get_profile(request.tenant)
-        serializer = ProfileSerializer(profile, data=request.data)
+        # Partial: the fields left out keep their value (validate reads them from `profile`).
+        serializer = ProfileSerializer(profile, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services = data.pop("services", None)

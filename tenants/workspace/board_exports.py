@@ -169,11 +169,12 @@ def meeting_sheet_pdf(
     heading: str,
     place: str,
     rows: list[list[str]],
-    needed: int,
+    condition: str,
     warning: str = "",
 ) -> bytes:
     """The séance's attendance sheet: one row per member in office (name, how they sit, a box
-    to sign, and whom a member prevented gave a proxy to), for the séance's minutes. `warning`:
+    to sign, and whom a member prevented gave a proxy to), for the séance's minutes.
+    `condition`: when it deliberates (meetings.Quorum.condition). `warning`:
     printed above the table (meetings.overdue_board_warning), so that a sheet of a board that
     should have been replaced is not signed unawares."""
     from xml.sax.saxutils import escape
@@ -200,12 +201,7 @@ def meeting_sheet_pdf(
         paragraph("Feuille de présence du conseil d'administration", styles["Title"]),
         paragraph(escape(member_name), styles["Heading2"]),
         paragraph(escape(heading + (f" – {place}" if place else "")), cell),
-        paragraph(
-            f"{len(rows)} membres en exercice ; le conseil délibère valablement si "
-            f"{needed} au moins sont présents (un pouvoir ne compte pas dans ce "
-            "nombre).",
-            cell,
-        ),
+        paragraph(f"{len(rows)} membres en exercice ; {condition}.", cell),
     ]
     if warning:
         story.append(paragraph(f"<b>{escape(warning)}</b>", cell))

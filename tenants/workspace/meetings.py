@@ -10,7 +10,8 @@ The rules, as the code applies them:
   decided (convocation_issue, needs_explanatory_report);
 - the board deliberates only when the majority of its members in office attends: a proxy
   (pouvoir) lets an absent member vote but does not count towards the quorum; after a séance
-  without it, the board convened again deliberates whatever the number present (Quorum).
+  without it, the board convened again deliberates whatever the number present (Quorum), which
+  holds only when the séance recorded before it lacked its quorum (waiver_refused).
 """
 
 from dataclasses import dataclass
@@ -99,7 +100,11 @@ class Quorum:
     present: int
     represented: int
     unrecorded: int
+    # Convened again after a séance without quorum: deliberates whatever the number present.
     reconvened: bool
+    # « Nouvelle convocation faute de quorum » ticked, but the séance recorded before this one
+    # did not lack its quorum: why the quorum still applies ("" otherwise).
+    waiver_refused: str = ""
 
     @property
     def needed(self) -> int:
@@ -114,6 +119,19 @@ class Quorum:
         if self.present + self.unrecorded >= self.needed:
             return None
         return False
+
+    @property
+    def condition(self) -> str:
+        """The rule the attendance sheet prints, signed before anyone is counted."""
+        if self.reconvened:
+            return (
+                "nouvelle convocation faute de quorum : le conseil délibère quel que soit le "
+                "nombre de présents"
+            )
+        return (
+            f"le conseil délibère valablement si {self.needed} au moins sont présents (un "
+            "pouvoir ne compte pas dans ce nombre)"
+        )
 
     @property
     def votes(self) -> int:
@@ -142,6 +160,9 @@ class Quorum:
 
     @property
     def text(self) -> str:
+        return f"{self._verdict()} {self.waiver_refused}".strip()
+
+    def _verdict(self) -> str:
         if self.in_office == 0:
             return "Aucun membre du conseil ne siège à cette date : saisissez d'abord le conseil."
         if self.reconvened:
@@ -164,15 +185,59 @@ class Quorum:
         )
 
 
-def _count(meeting: BoardMeeting, in_office: set[int], rows) -> Quorum:
+def _count(meeting: BoardMeeting, in_office: set[int], rows, previous=None) -> Quorum:
+    """`previous`: (the séance recorded before `meeting`, whether it lacked its quorum), read
+    only when `meeting` says it was convened again (_previous)."""
     presence = {r.board_member_id: r.presence for r in rows if r.board_member_id in in_office}
     values = list(presence.values())
+    waived, refused = meeting.reconvened, ""
+    if meeting.reconvened:
+        earlier, lacked = previous or (None, False)
+        waived = lacked
+        refused = "" if lacked else _waiver_refused(earlier)
     return Quorum(
         in_office=len(in_office),
         present=values.count(Presence.PRESENT),
         represented=values.count(Presence.PROXY),
         unrecorded=len(in_office) - len(presence),
-        reconvened=meeting.reconvened,
+        reconvened=waived,
+        waiver_refused=refused,
+    )
+
+
+def _waiver_refused(earlier: BoardMeeting | None) -> str:
+    """Why a séance ticked « nouvelle convocation faute de quorum » is counted as any other:
+    the board deliberates without quorum only after a first convocation that lacked it."""
+    if earlier is None:
+        found = "aucune séance précédente n'est enregistrée"
+    else:
+        found = (
+            f"la séance précédente, du {long_date(earlier.date, weekday=False)}, n'est pas "
+            "enregistrée sans quorum (toutes ses présences saisies, moins de membres présents "
+            "qu'il n'en fallait)"
+        )
+    return (
+        f"« Nouvelle convocation faute de quorum » est cochée, mais {found} : le quorum "
+        f"s'applique ({RULES}). Enregistrez les présences de la séance qui n'a pas atteint son "
+        "quorum pour que celle-ci délibère sans condition."
+    )
+
+
+def _lacked_quorum(meeting: BoardMeeting, rows, board: list[BoardMember]) -> bool:
+    """Whether `meeting` ended without its quorum: every presence entered, fewer members
+    present than needed, and not itself a séance convened again (which deliberated)."""
+    if meeting.reconvened:
+        return False
+    return _count(meeting, {m.pk for m in board}, rows).reached is False
+
+
+def _previous(meeting: BoardMeeting) -> tuple[BoardMeeting | None, bool]:
+    """The séance held last before `meeting`'s day, and whether it lacked its quorum."""
+    earlier = BoardMeeting.objects.filter(date__lt=meeting.date).first()  # latest first
+    if earlier is None:
+        return None, False
+    return earlier, _lacked_quorum(
+        earlier, earlier.attendance.all(), members_in_office(earlier.date)
     )
 
 
@@ -186,23 +251,33 @@ def meeting_quorum(
     if in_office is None:
         in_office = members_in_office(meeting.date)
     rows = list(meeting.attendance.all()) if rows is None else rows
-    return _count(meeting, {m.pk for m in in_office}, rows)
+    previous = _previous(meeting) if meeting.reconvened else None
+    return _count(meeting, {m.pk for m in in_office}, rows, previous)
 
 
 def meetings_with_quorum() -> list[tuple[BoardMeeting, Quorum]]:
     """Every séance, latest first, with its quorum: the mandates and their seats read once
     (not once per séance), the presences with the séances."""
-    meetings = BoardMeeting.objects.prefetch_related(
-        "attendance__board_member", "attendance__proxy_holder"
+    meetings = list(
+        BoardMeeting.objects.prefetch_related(
+            "attendance__board_member", "attendance__proxy_holder"
+        )
     )
     mandates = _mandates()
-    return [
-        (
-            meeting,
-            meeting_quorum(meeting, meeting.attendance.all(), _board_on(meeting.date, mandates)),
-        )
-        for meeting in meetings
-    ]
+
+    def previous(index: int, meeting: BoardMeeting):
+        earlier = next((m for m in meetings[index + 1 :] if m.date < meeting.date), None)
+        if earlier is None:
+            return None, False
+        board = _board_on(earlier.date, mandates)
+        return earlier, _lacked_quorum(earlier, earlier.attendance.all(), board)
+
+    counted = []
+    for index, meeting in enumerate(meetings):
+        board = {m.pk for m in _board_on(meeting.date, mandates)}
+        before = previous(index, meeting) if meeting.reconvened else None
+        counted.append((meeting, _count(meeting, board, meeting.attendance.all(), before)))
+    return counted
 
 
 @dataclass(frozen=True)
@@ -520,9 +595,18 @@ def convene_board(
                 "Aucun membre en exercice n'a d'adresse électronique : saisissez-les sur la "
                 "page du conseil, ou convoquez les membres par un autre moyen."
             )
-        # Empty, or a date planned later than the e-mail that goes now (the three days' check
-        # reads this field): the day it really went.
-        convened_on_set = meeting.convened_on is None or meeting.convened_on > today
+        # « Convocation adressée le » is the day the last member was first convened (the three
+        # days' check reads it; a paper convocation moves it the same way): today, when this
+        # e-mail reaches a member whom a recorded earlier sending did not (letters posted the
+        # week before to the others do not make it lawful), or when the date was empty or
+        # planned later. A date typed with no sending recorded is the director's word.
+        already = _already_convened(meeting)
+        newly = bool(already) and any(m.full_name not in already for m in convened)
+        convened_on_set = (
+            meeting.convened_on is None
+            or meeting.convened_on > today
+            or (newly and meeting.convened_on < today)
+        )
         if convened_on_set:
             meeting.convened_on = today
         meeting.convocation_sent_at = timezone.now()
@@ -561,6 +645,15 @@ def convene_board(
             convocation_reply_to(actor),
         )
     return Convocation(convened, unreachable, convened_on_set)
+
+
+def _already_convened(meeting: BoardMeeting) -> set[str]:
+    """The names of the members an earlier sending convened, by e-mail or on paper."""
+    names = set()
+    for sending in meeting.convocation_sendings.all():
+        names.update(entry["name"] for entry in sending.convened)
+        names.update(sending.on_paper)
+    return names
 
 
 def record_paper_convocation(

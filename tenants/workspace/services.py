@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tenants.models import MemberCCAS, Membership, PublicMemberProfile
@@ -184,10 +185,14 @@ def may_delete_document(document: Document, user, *, is_director: bool, now=None
     if is_director:
         return True
     now = now or timezone.now()
+    user_pk = getattr(user, "pk", None)
     return (
         document.uploaded_by_id is not None
-        and document.uploaded_by_id == getattr(user, "pk", None)
+        and document.uploaded_by_id == user_pk
         and document.uploaded_at >= now - AGENT_DELETE_WINDOW
+        # The file is no longer her own upload once a colleague replaced it (the signed PV
+        # the director put in place of her draft).
+        and document.replaced_by_id in (None, user_pk)
     )
 
 
@@ -785,9 +790,39 @@ def delete_mandate(member: MemberCCAS, mandate: BoardMandate, *, actor=None) -> 
     mandate.delete()
 
 
+def check_board_member_deletable(board_member: BoardMember) -> None:
+    """Raise WorkspaceError, in French, when the seat is in a séance's record (a presence
+    entered, or a proxy held): deleting it would change the quorum and the proxies of séances
+    already held, the minutes' record."""
+    meetings = list(
+        BoardMeeting.objects.filter(
+            Q(attendance__board_member=board_member) | Q(attendance__proxy_holder=board_member)
+        )
+        .distinct()
+        .order_by("date")
+    )
+    if not meetings:
+        return
+    days = [long_date(meeting.date, weekday=False) for meeting in meetings]
+    days = (
+        french_list(days) if len(days) <= 5 else f"{', '.join(days[:5])} et {len(days) - 5} autres"
+    )
+    raise WorkspaceError(
+        f"{board_member.full_name} figure dans les présences "
+        f"{'de la séance du' if len(meetings) == 1 else 'des séances du'} {days} : la "
+        "supprimer changerait leur quorum et les pouvoirs enregistrés. Si cette personne a "
+        "quitté le conseil, indiquez plutôt la fin de son mandat ; si elle a été saisie par "
+        "erreur, mettez d'abord ses présences à « Non renseigné » dans ces séances (« Modifier » "
+        "la séance)."
+    )
+
+
 @transaction.atomic
 def delete_board_member(member: MemberCCAS, board_member: BoardMember, *, actor=None) -> None:
-    """Remove a seat entered by mistake (someone who leaves gets an end date instead)."""
+    """Remove a seat entered by mistake (someone who leaves gets an end date instead), once no
+    séance records it (check_board_member_deletable)."""
+    board_member = BoardMember.objects.select_for_update().get(pk=board_member.pk)
+    check_board_member_deletable(board_member)
     record_audit("board.member_deleted", actor=actor, member=member, target=board_member.full_name)
     board_member.delete()
 
@@ -1118,9 +1153,14 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
     """Write checked rows (activity.parse_activity_rows): a figure already there for the same
     year, pole and category is replaced. All or nothing."""
     known = canonical_labels()
+    poles, categories = known
     figures = {}
     for row in rows:
         pole, category = spell(row.pole, row.category, known)
+        # A pole or category new to the space takes, on the file's later lines too, the
+        # spelling of its first line (« Mon Pôle », then « mon pole »): one pole, not two.
+        poles.setdefault(fold(pole), pole)
+        categories.setdefault((fold(pole), fold(category)), category)
         figures[(row.year, pole, category)] = ActivityFigure(
             year=row.year, pole=pole, category=category, count=row.count, amount=row.amount
         )
@@ -1147,6 +1187,13 @@ def import_activity(member: MemberCCAS, rows: list[ImportRow], *, actor=None) ->
 
 
 # --- Team ------------------------------------------------------------------------------------
+
+
+def _lock_team(member: MemberCCAS) -> None:
+    """Until the end of the transaction, make any other change to `member`'s team wait: two
+    directors demoting or removing each other at the same moment would each count the other
+    as the director left, and leave the space with none (_directors_left)."""
+    MemberCCAS.objects.select_for_update().filter(pk=member.pk).exists()
 
 
 def _directors_left(member: MemberCCAS, without: Membership) -> int:
@@ -1336,6 +1383,8 @@ def change_team_role(
         raise WorkspaceError("Cette personne ne fait pas partie de l'équipe.")
     if role not in Membership.Role.values:
         raise WorkspaceError("Rôle inconnu.")
+    _lock_team(member)
+    membership.refresh_from_db(fields=["role"])
     previous = membership.role
     if previous == role:
         return membership
@@ -1361,6 +1410,8 @@ def remove_team_member(member: MemberCCAS, membership: Membership, *, actor=None
 
     One's own access: a single click would lock a director out of the space with no way back
     but the union; leaving is handed over by another director, who stays to run the team."""
+    _lock_team(member)
+    membership.refresh_from_db(fields=["role"])
     check_team_member_removable(member, membership, actor=actor)
     revoke_membership(membership, actor=actor)
 

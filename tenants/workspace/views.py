@@ -88,6 +88,7 @@ from tenants.workspace.services import (
     add_board_member,
     add_document,
     change_team_role,
+    check_board_member_deletable,
     check_mandate_deletable,
     check_team_member_removable,
     create_mandate,
@@ -517,6 +518,14 @@ def board_member_delete(request, pk: int):
     board_member = get_object_or_404(BoardMember.objects.select_related("mandate"), pk=pk)
     mandate_pk = board_member.mandate_id
     back = f"/conseil/mandats/{mandate_pk}/"
+    try:
+        # Refused before the confirmation page too: a seat in a séance's record stays.
+        check_board_member_deletable(board_member)
+        if request.method == "POST":
+            delete_board_member(request.tenant, board_member, actor=request.user)
+    except WorkspaceError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(back)
     if request.method == "GET":
         period = board_exports.seat_period(board_member, board_member.mandate)
         details = [
@@ -541,7 +550,6 @@ def board_member_delete(request, pk: int):
             advice="Si cette personne a quitté le conseil, indiquez plutôt la fin de son mandat "
             "en la modifiant : elle restera dans l'historique.",
         )
-    delete_board_member(request.tenant, board_member, actor=request.user)
     messages.success(request, f"{board_member.full_name} retiré(e) de la liste.")
     return HttpResponseRedirect(back)
 
@@ -911,7 +919,7 @@ def meeting_sheet(request, pk: int):
         meetings.meeting_heading(meeting),
         meeting.place,
         [[member.full_name, labels.get(member.seat, member.seat)] for member in in_office],
-        meetings.meeting_quorum(meeting, in_office=in_office).needed,
+        meetings.meeting_quorum(meeting, in_office=in_office).condition,
         warning=meetings.overdue_board_warning(meeting, request.tenant),
     )
     return download_response(

@@ -132,12 +132,18 @@ def test_a_board_convened_again_deliberates_whatever_the_number_and_a_late_convo
     bondy, director
 ):
     pks = board_pks(bondy)
+    # The séance without quorum it follows (every presence entered; session 46: required).
+    lacking = {index: P.PRESENT if index < 2 else P.ABSENT for index in range(len(pks))}
+    director.post(
+        "/conseil/seances/ajouter/",
+        meeting_post(pks, lacking, date="2026-09-29", convened_on="2026-09-22"),
+    )
     director.post(
         "/conseil/seances/ajouter/",
         meeting_post(pks, {0: P.PRESENT, 1: P.PRESENT}, reconvened="on", convened_on="2026-10-04"),
     )
     with schema_context(bondy.schema_name):
-        pk = BoardMeeting.objects.get().pk
+        pk = BoardMeeting.objects.get(reconvened=True).pk
     page = text_of(director.get(f"/conseil/seances/{pk}/"))
     assert (
         "Nouvelle convocation faute de quorum : le conseil délibère quel que soit le nombre "

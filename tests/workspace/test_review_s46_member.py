@@ -144,7 +144,7 @@ def test_a_profile_put_may_leave_the_name_out(bondy):
     response = client.put(
         "/api/v1/profile/", {"phone": "01 02 03 04 05"}, content_type="application/json"
     )
-    # docs/workspace.md: « fields left out keep their value and are checked with the rest ».
+    # README: « un champ absent garde sa valeur et est vérifié avec les autres ».
     assert response.status_code == 200, response.content
     assert response.json()["legal_name"] == "CCAS de Bondy"
     assert response.json()["phone"] == "01 02 03 04 05"

@@ -41,16 +41,33 @@ def source_name(url: str) -> str:
     return host
 
 
+def leads_to_whole_code(url: str) -> bool:
+    """Whether `url` is a Légifrance code's table of contents (/codes/texte_lc/…, /codes/id/…),
+    not one of its articles (/codes/article_lc/…): the link then says so, rather than promising
+    the article to a screen reader (WCAG 2.4.4)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return host == "legifrance.gouv.fr" and parts.path.startswith(
+        ("/codes/texte_lc/", "/codes/id/")
+    )
+
+
 class LegalReferenceBlock(blocks.StructBlock):
     code = blocks.ChoiceBlock(label="Code", choices=LEGAL_CODES, default="CASF")
     article = blocks.CharBlock(label="Article ou référence", max_length=80)
     summary = blocks.TextBlock(label="Ce que dit le texte, en bref")
-    url = blocks.URLBlock(label="Lien vers le texte officiel (Légifrance)", required=False)
+    url = blocks.URLBlock(
+        label="Lien vers le texte officiel (Légifrance)",
+        required=False,
+        help_text="L'adresse de l'article lui-même (sur Légifrance, ouvrez l'article puis copiez "
+        "son adresse) : celle du sommaire du code oblige le lecteur à chercher l'article.",
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         context["code_label"] = dict(LEGAL_CODES).get(value["code"], value["code"])
         context["source_name"] = source_name(value.get("url") or "")
+        context["whole_code"] = leads_to_whole_code(value.get("url") or "")
         return context
 
     @staticmethod

@@ -156,3 +156,31 @@ def test_no_directory_link_for_a_member_no_longer_active(kb_tree, bondy, portal)
     assert "annuaire des membres</a>" not in shown
     said = status_consequence(MemberCCAS.Status.SUSPENDED, 2)
     assert "ses expériences publiées restent en ligne, sans lien vers l'annuaire" in said
+
+
+# --- Remark: a link to a code's contents promised the article to a screen reader ---------------
+
+
+def test_a_link_to_a_codes_contents_says_so(kb_tree, portal):
+    from bs4 import BeautifulSoup
+
+    from tests.knowledge_base.conftest import make_guide
+    from tests.knowledge_base.test_review_panel_s31 import legal_reference, words
+
+    guides, _experiences = kb_tree
+    make_guide(
+        guides,
+        "Les sommaires",
+        body=[
+            legal_reference("https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006074069/"),
+            legal_reference("https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031728734"),
+        ],
+    )
+    page = BeautifulSoup(portal.get("/guides/les-sommaires/").content.decode(), "html.parser")
+    paragraphs = [words(a.parent) for a in page.select(".kb-legal a")]
+    assert paragraphs == [
+        "Sommaire du code sur Légifrance : Code de l'action sociale et des familles "
+        "(cherchez-y l'article L123-6)",
+        "Lire le texte officiel : article L123-6 du Code de l'action sociale et des familles "
+        "sur Légifrance",
+    ]

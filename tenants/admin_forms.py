@@ -11,6 +11,7 @@ from tenants.matching import fold, match_in_union
 from tenants.models import Intercommunality, MemberCCAS, Membership
 from tenants.services import MembershipError, refuse_union_staff_as_direction
 from union.formats import long_date
+from union.user_forms import address_fits_username
 
 # No member joined the union before this day: an earlier date is a typing slip (1850 for 1950).
 EARLIEST_JOINING = date(1950, 1, 1)
@@ -67,6 +68,7 @@ class OnboardMemberForm(forms.Form):
     director_email = forms.EmailField(
         label="E-mail de la direction",
         required=False,
+        validators=[address_fits_username],
         help_text="Elle recevra un lien à usage unique pour choisir son mot de passe (ou, si "
         "elle a déjà un compte, l'adresse de l'espace). Vide : vous pourrez l'inviter plus "
         "tard depuis la fiche du membre.",
@@ -204,6 +206,7 @@ class MemberStatusForm(forms.Form):
 class InviteDirectionForm(forms.Form):
     email = forms.EmailField(
         label="E-mail de la personne",
+        validators=[address_fits_username],
         error_messages={
             "required": "Indiquez l'adresse e-mail de la personne.",
             "invalid": "Adresse e-mail invalide (exemple : prenom.nom@ccas-ville.fr).",

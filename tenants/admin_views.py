@@ -158,9 +158,15 @@ def people_of(member: MemberCCAS) -> list[Membership]:
             Membership.objects.filter(member=member).select_related("user")
         ).order_by(ROLE_ORDER, "user__last_name", "user__email")
     )
+    opening = set(
+        Membership.objects.filter(member=member).opening_the_space().values_list("pk", flat=True)
+    )
     for membership in people:
         user = membership.user
-        membership.is_pending = membership.last_signed_in_at is None and user.is_active
+        # An access kept by a deactivated account or one of the union's team opens nothing:
+        # neither the member's direction nor an invitation to send again.
+        membership.opens_the_space = membership.pk in opening
+        membership.is_pending = membership.last_signed_in_at is None and membership.opens_the_space
         membership.link_valid_until = None
         membership.link_expired = False
         if membership.is_pending and not user.has_usable_password():
@@ -258,7 +264,11 @@ def federation_overview() -> dict:
     ]
     active = MemberCCAS.objects.filter(status=MemberCCAS.Status.ACTIVE)
     never = list(
-        pending(Membership.objects.filter(role=Membership.Role.DIRECTOR, member__in=active))
+        pending(
+            Membership.objects.filter(
+                role=Membership.Role.DIRECTOR, member__in=active
+            ).opening_the_space()
+        )
         .select_related("member", "user")
         .order_by("member__name", "user__email")
     )
@@ -368,7 +378,7 @@ def _member_page(request, member: MemberCCAS, *, invite_form=None, status=200):
         {
             "member": member,
             "people": people,
-            "directions": [m for m in people if m.is_director],
+            "directions": [m for m in people if m.is_director and m.opens_the_space],
             "history": status_history(member),
             "published": published_summary(member),
             "invite_form": invite_form or InviteDirectionForm(),

@@ -418,13 +418,13 @@ def refuse_union_staff_as_direction(user, *, actor=None) -> None:
 
 
 def directors_to_tell(member: MemberCCAS) -> list[str]:
-    """The addresses of the member's active directors, before one is added."""
+    """The addresses of the member's directors, before one is added: the accesses that open
+    the space (Membership.opening_the_space), as the members' list counts « sans direction »;
+    never a deactivated account nor one of the union's team, which could not act on it (the
+    departure's archive would be promised to someone the space refuses)."""
     return list(
-        Membership.objects.filter(
-            member=member,
-            role=Membership.Role.DIRECTOR,
-            user__is_active=True,
-        )
+        Membership.objects.filter(member=member, role=Membership.Role.DIRECTOR)
+        .opening_the_space()
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )

@@ -24,6 +24,20 @@ ADDRESS_TAKEN = (
 )
 
 
+# The address is the username, Django's 150 characters, though an address may have 254: a longer
+# one, accepted by the e-mail field, failed at the database (a 500) when the account was opened.
+USERNAME_LENGTH = 150
+ADDRESS_TOO_LONG = (
+    "Adresse trop longue : 150 caractères au plus, car elle sert d'identifiant de connexion."
+)
+
+
+def address_fits_username(address: str) -> None:
+    """Validator of every field whose address opens an account (ADDRESS_TOO_LONG)."""
+    if len((address or "").strip()) > USERNAME_LENGTH:
+        raise forms.ValidationError(ADDRESS_TOO_LONG, code="too_long")
+
+
 def login_username(typed: str) -> str:
     """The username to authenticate for what a person typed as her identifier: that of the one
     account with this address (any case), else that of the account with this username (exact,
@@ -66,6 +80,7 @@ class AddressIsUsernameMixin:
 
     def clean_email(self):
         address = self.cleaned_data["email"].strip().lower()
+        address_fits_username(address)
         others = get_user_model()._default_manager.all()
         if self.instance.pk is not None:
             others = others.exclude(pk=self.instance.pk)

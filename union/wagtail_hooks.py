@@ -193,6 +193,8 @@ def erase_account_listing_button(user, request_user):
     # In the listing's « … » menu of each account, for the administrators of the union (the
     # edit page has no hook for its own menu: its « Supprimer » leads to the refusal's link).
     if roles.is_union_admin(request_user) and user.pk != request_user.pk:
+        if user.is_superuser and not request_user.is_superuser:
+            return  # refused (account_erasure.erasure_refusal): not offered
         yield Button(ERASE_LABEL, erase_url(user), icon_name="user", priority=90)
 
 

@@ -52,6 +52,7 @@ from tenants.workspace.services import (
 from tenants.workspace.uploads import ALLOWED_EXTENSIONS, accepted_formats, document_file_error
 from union.formats import french_list
 from union.stale_edits import CarriesVersion
+from union.user_forms import address_fits_username
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 PUBLISHED_MARK = "Publié dans l'annuaire des membres"
@@ -596,7 +597,7 @@ class ActivityImportForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Adresse électronique")
+    email = forms.EmailField(label="Adresse électronique", validators=[address_fits_username])
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
     # Least privilege by default: without an initial value the browser selects the first choice,

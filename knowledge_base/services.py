@@ -214,7 +214,12 @@ def revise_experience(
         if page.first_published_at is None and fields["title"] != page.draft_title:
             # Never online yet: the address follows the corrected title (a person's name the
             # moderators asked to remove must not stay in the published address).
-            page.slug = _unique_slug(page.get_parent(), fields["title"], besides=page)
+            parent = page.get_parent()
+            page.slug = _unique_slug(parent, fields["title"], besides=page)
+            page.set_url_path(parent)
+            # On the page's row too, not only in its revision: the next _unique_slug of a
+            # sibling reads the rows (two corrected to one title would collide at publication).
+            Page.objects.filter(pk=page.pk).update(slug=page.slug, url_path=page.url_path)
         page.themes.set(list(themes))
         page.save_revision(user=user, log_action=True)
         if page.current_workflow_state is not None:  # sent back: "needs changes"

@@ -54,18 +54,18 @@ def erasure_refusal(user, *, actor) -> str:
             "Vous ne pouvez pas effacer votre propre compte : demandez-le à une autre personne "
             "des Administrateurs de l'union."
         )
+    if user.is_active and is_only_active_superuser(user):
+        # As for the deactivation of unused accounts: the union keeps one way into its admin.
+        return (
+            "Ce compte est le seul superutilisateur actif : nommez-en un autre avant d'effacer "
+            "celui-ci."
+        )
     if user.is_superuser and actor is not None and not actor.is_superuser:
         # As Wagtail forbids deleting a superuser to anyone who is not one; an erasure cannot
         # be undone.
         return (
             "Ce compte est celui d'un superutilisateur : seul un superutilisateur peut effacer "
             "ses données personnelles."
-        )
-    if user.is_active and is_only_active_superuser(user):
-        # As for the deactivation of unused accounts: the union keeps one way into its admin.
-        return (
-            "Ce compte est le seul superutilisateur actif : nommez-en un autre avant d'effacer "
-            "celui-ci."
         )
     return ""
 

@@ -269,8 +269,11 @@ class ProfileView(APIView):
     )
     def put(self, request):
         profile = get_profile(request.tenant)
-        # Partial: the fields left out keep their value (validate reads them from `profile`).
-        serializer = ProfileSerializer(profile, data=request.data, partial=True)
+        # The fields left out keep their value: given their stored one, and checked whole (a
+        # partial serializer would also leave the required fields of `services` unchecked).
+        given = request.data if isinstance(request.data, dict) else request.data.dict()
+        kept = {name: getattr(profile, name) for name in PROFILE_FIELDS if name not in given}
+        serializer = ProfileSerializer(profile, data={**kept, **given})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         services = data.pop("services", None)

@@ -50,7 +50,7 @@ from tenants.workspace.services import (
     seat_date_errors,
 )
 from tenants.workspace.uploads import ALLOWED_EXTENSIONS, accepted_formats, document_file_error
-from union.formats import french_list
+from union.formats import french_list, with_de
 from union.stale_edits import CarriesVersion
 from union.user_forms import address_fits_username
 
@@ -655,13 +655,13 @@ class MeetingForm(CarriesVersion, forms.ModelForm):
         for member in members:
             row = saved.get(member.pk)
             self.fields[f"presence_{member.pk}"] = forms.ChoiceField(
-                label=f"Présence de {member.full_name}",
+                label=f"Présence {with_de(member.full_name)}",
                 choices=[("", "Non renseigné")] + MeetingAttendance.Presence.choices,
                 required=False,
                 initial=row.presence if row else "",
             )
             self.fields[f"proxy_{member.pk}"] = forms.TypedChoiceField(
-                label=f"Pouvoir de {member.full_name} donné à",
+                label=f"Pouvoir {with_de(member.full_name)} donné à",
                 choices=[("", "—")]
                 + [(other.pk, other.full_name) for other in members if other.pk != member.pk],
                 coerce=int,

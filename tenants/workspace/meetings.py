@@ -15,7 +15,7 @@ The rules, as the code applies them:
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -121,6 +121,12 @@ class Quorum:
         return False
 
     @property
+    def lacked(self) -> bool:
+        """Ended without its quorum (every presence entered, too few present, a board in
+        office): the next séance, convened again, deliberates whatever the number present."""
+        return self.in_office > 0 and self.reached is False
+
+    @property
     def condition(self) -> str:
         """The rule the attendance sheet prints, signed before anyone is counted."""
         if self.reconvened:
@@ -186,15 +192,15 @@ class Quorum:
 
 
 def _count(meeting: BoardMeeting, in_office: set[int], rows, previous=None) -> Quorum:
-    """`previous`: (the séance recorded before `meeting`, whether it lacked its quorum), read
-    only when `meeting` says it was convened again (_previous)."""
+    """`previous`: (the séance held last before `meeting`'s day, its Quorum), read only when
+    `meeting` says it was convened again (_in_order)."""
     presence = {r.board_member_id: r.presence for r in rows if r.board_member_id in in_office}
     values = list(presence.values())
     waived, refused = meeting.reconvened, ""
     if meeting.reconvened:
-        earlier, lacked = previous or (None, False)
-        waived = lacked
-        refused = "" if lacked else _waiver_refused(earlier)
+        earlier, counted = previous or (None, None)
+        waived = counted is not None and counted.lacked
+        refused = "" if waived else _waiver_refused(earlier)
     return Quorum(
         in_office=len(in_office),
         present=values.count(Presence.PRESENT),
@@ -223,22 +229,28 @@ def _waiver_refused(earlier: BoardMeeting | None) -> str:
     )
 
 
-def _lacked_quorum(meeting: BoardMeeting, rows, board: list[BoardMember]) -> bool:
-    """Whether `meeting` ended without its quorum: every presence entered, fewer members
-    present than needed, and not itself a séance convened again (which deliberated)."""
-    if meeting.reconvened:
-        return False
-    return _count(meeting, {m.pk for m in board}, rows).reached is False
+def _held_order(meeting: BoardMeeting) -> tuple:
+    """The order séances were held in: by day, then time (a séance without one first)."""
+    return (meeting.date, meeting.time is not None, meeting.time or time.min, meeting.pk)
 
 
-def _previous(meeting: BoardMeeting) -> tuple[BoardMeeting | None, bool]:
-    """The séance held last before `meeting`'s day, and whether it lacked its quorum."""
-    earlier = BoardMeeting.objects.filter(date__lt=meeting.date).first()  # latest first
-    if earlier is None:
-        return None, False
-    return earlier, _lacked_quorum(
-        earlier, earlier.attendance.all(), members_in_office(earlier.date)
-    )
+def _in_order(meetings, mandates: list[BoardMandate]) -> dict[int, Quorum]:
+    """The quorum of each of `meetings` (with their attendance prefetched), counted from the
+    oldest: a séance convened again deliberates without quorum when the séance held last
+    before its day lacked its own (Quorum.lacked, that séance's waiver, valid or not, counted
+    first). Séances of one day are ordered by time, a séance without a time first."""
+    chronological = sorted(meetings, key=_held_order)
+    counted: dict[int, Quorum] = {}
+    previous = None  # (séance, its Quorum) held last before the current day
+    last_of_day = None
+    for meeting in chronological:
+        if last_of_day is not None and last_of_day[0].date < meeting.date:
+            previous = last_of_day
+        board = {m.pk for m in _board_on(meeting.date, mandates)}
+        quorum = _count(meeting, board, meeting.attendance.all(), previous)
+        counted[meeting.pk] = quorum
+        last_of_day = (meeting, quorum)
+    return counted
 
 
 def meeting_quorum(
@@ -247,11 +259,19 @@ def meeting_quorum(
     in_office: list[BoardMember] | None = None,
 ) -> Quorum:
     """The quorum of `meeting`, counted on the members in office on its day. `rows` (its
-    attendance) and `in_office` (members_in_office of its day): when the caller has them."""
+    attendance) and `in_office` (members_in_office of its day): when the caller has them. A
+    séance convened again reads the séances before it (_in_order)."""
     if in_office is None:
         in_office = members_in_office(meeting.date)
     rows = list(meeting.attendance.all()) if rows is None else rows
-    previous = _previous(meeting) if meeting.reconvened else None
+    previous = None
+    if meeting.reconvened:
+        earlier = list(
+            BoardMeeting.objects.filter(date__lt=meeting.date).prefetch_related("attendance")
+        )
+        counted = _in_order(earlier, _mandates())
+        last = max(earlier, key=_held_order, default=None)
+        previous = (last, counted[last.pk]) if last else None
     return _count(meeting, {m.pk for m in in_office}, rows, previous)
 
 
@@ -263,21 +283,8 @@ def meetings_with_quorum() -> list[tuple[BoardMeeting, Quorum]]:
             "attendance__board_member", "attendance__proxy_holder"
         )
     )
-    mandates = _mandates()
-
-    def previous(index: int, meeting: BoardMeeting):
-        earlier = next((m for m in meetings[index + 1 :] if m.date < meeting.date), None)
-        if earlier is None:
-            return None, False
-        board = _board_on(earlier.date, mandates)
-        return earlier, _lacked_quorum(earlier, earlier.attendance.all(), board)
-
-    counted = []
-    for index, meeting in enumerate(meetings):
-        board = {m.pk for m in _board_on(meeting.date, mandates)}
-        before = previous(index, meeting) if meeting.reconvened else None
-        counted.append((meeting, _count(meeting, board, meeting.attendance.all(), before)))
-    return counted
+    counted = _in_order(meetings, _mandates())
+    return [(meeting, counted[meeting.pk]) for meeting in meetings]
 
 
 @dataclass(frozen=True)
@@ -601,7 +608,10 @@ def convene_board(
         # week before to the others do not make it lawful), or when the date was empty or
         # planned later. A date typed with no sending recorded is the director's word.
         already = _already_convened(meeting)
-        newly = bool(already) and any(m.full_name not in already for m in convened)
+        # The président(e) convenes (no letter is written to her): not someone convened late.
+        newly = bool(already) and any(
+            m.full_name not in already for m in convened if m.seat != BoardMember.Seat.PRESIDENT
+        )
         convened_on_set = (
             meeting.convened_on is None
             or meeting.convened_on > today

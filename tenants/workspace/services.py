@@ -807,13 +807,14 @@ def check_board_member_deletable(board_member: BoardMember) -> None:
     days = (
         french_list(days) if len(days) <= 5 else f"{', '.join(days[:5])} et {len(days) - 5} autres"
     )
+    one = len(meetings) == 1
     raise WorkspaceError(
         f"{board_member.full_name} figure dans les présences "
-        f"{'de la séance du' if len(meetings) == 1 else 'des séances du'} {days} : la "
-        "supprimer changerait leur quorum et les pouvoirs enregistrés. Si cette personne a "
+        f"{'de la séance du' if one else 'des séances du'} {days} : la supprimer changerait "
+        f"{'son' if one else 'leur'} quorum et les pouvoirs enregistrés. Si cette personne a "
         "quitté le conseil, indiquez plutôt la fin de son mandat ; si elle a été saisie par "
-        "erreur, mettez d'abord ses présences à « Non renseigné » dans ces séances (« Modifier » "
-        "la séance)."
+        "erreur, mettez d'abord ses présences à « Non renseigné » dans "
+        f"{'cette séance' if one else 'ces séances'} (« Modifier » la séance)."
     )
 
 

@@ -184,3 +184,24 @@ def test_a_link_to_a_codes_contents_says_so(kb_tree, portal):
         "Lire le texte officiel : article L123-6 du Code de l'action sociale et des familles "
         "sur Légifrance",
     ]
+
+
+def test_two_experiences_corrected_to_one_title_are_both_published(
+    kb_tree, bondy, django_capture_on_commit_callbacks
+):
+    """r5 (the review of this session's fix): the corrected slug lived only in the revision,
+    so a sibling corrected to the same title took it too, and its approval answered 500."""
+    capture = django_capture_on_commit_callbacks
+    moderator = make_staff("moderateur@union.test")
+    agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
+    pages = []
+    for title in ("Une première fiche", "Une seconde fiche"):
+        with capture(execute=True):
+            member_client(bondy, agent).post("/experiences/proposer/", form(title=title))
+        page = ExperiencePage.objects.get(title=title)
+        pages.append(_act(moderator, page, "reject", "Titre à revoir.", capture))
+    for page in pages:
+        revise(bondy, agent, page, capture, title="Un titre commun")
+    first, second = (_act(moderator, page, "approve", "", capture) for page in pages)
+    assert first.live and second.live
+    assert {first.slug, second.slug} == {"un-titre-commun", "un-titre-commun-2"}

@@ -350,7 +350,8 @@ def test_a_status_change_is_confirmed_first_with_its_consequence(bondy, admin):
     page = text_of(response)
     assert (
         "L'espace sera fermé à ses 2 personnes ; ses indicateurs publiés et sa fiche d'annuaire "
-        "seront masqués." in page
+        "seront masqués ; ses expériences publiées restent en ligne, sans lien vers l'annuaire."
+        in page
     )
     assert soup_of(response).find("label", string=re.compile("Motif"))
     # Neither the page nor a POST without the confirmation changes anything.

@@ -88,7 +88,7 @@ def test_a_seat_in_a_seances_record_is_not_deleted(bondy, director):
         said = text_of(asked)
         assert (
             f"{seat.full_name} figure dans les présences de la séance du 10 mars 2025 : la "
-            "supprimer changerait leur quorum" in said
+            "supprimer changerait son quorum" in said
         )
         assert "du conseil d'administration ?" not in said  # no confirmation offered
         director.post(f"/conseil/membres/{seat.pk}/supprimer/")

@@ -22,6 +22,11 @@
       never kept, nor is the sign-in form. A draft is put back only for the account that typed
       it (body's data-draft-owner, an opaque mark): on a shared computer, whoever signs in next
       in the tab does not get it.
+   3. Errors in view. A form the server refused reopens at the top of its page, its error
+      summary (templates/includes/error_summary.html) sometimes far below (a member space's
+      upload or invitation form under a long list: 20 tabs away on a phone). The summary is
+      focused, which scrolls it into view, unless the address names a place already (the
+      portal's forms post to « #inscription » and reopen there) or a field has the focus.
    Without a script everything works as before. A file of its own: the site's policy runs no
    inline script (SECURE_CSP, script-src 'self'). */
 (function () {
@@ -380,6 +385,17 @@
     }
   });
 
+  function showErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    var focused = document.activeElement && document.activeElement !== document.body;
+    if (!summary || window.location.hash || focused) {
+      return;
+    }
+    summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+
   Array.prototype.filter.call(document.forms, guarded).forEach(addStatus);
   arrive();
+  showErrorSummary();
 })();

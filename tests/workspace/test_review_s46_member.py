@@ -113,18 +113,23 @@ def test_two_directors_cannot_demote_each_other_at_once():
         run_committed(_remove_member, member_pk, [first, second])
 
 
+def upload_minutes(client, member) -> int:
+    """« PV du 3 mars » uploaded by `client`: the new document's id."""
+    response = client.post(
+        "/documents/",
+        {"title": "PV du 3 mars", "category": "conseil", "file": SimpleUploadedFile("pv.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    with schema_context(member.schema_name):
+        return Document.objects.get().pk
+
+
 @pytest.mark.django_db
 def test_an_agent_cannot_wipe_the_version_the_director_put_in_place(bondy):
     director = make_person(bondy, "dir@bondy.test")
     agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
     by_director, by_agent = member_client(bondy, director), member_client(bondy, agent)
-    response = by_agent.post(
-        "/documents/",
-        {"title": "PV du 3 mars", "category": "conseil", "file": SimpleUploadedFile("pv.pdf", PDF)},
-    )
-    assert response.status_code == 302
-    with schema_context(bondy.schema_name):
-        pk = Document.objects.get().pk
+    pk = upload_minutes(by_agent, bondy)
     signed = SimpleUploadedFile("pv-signe.pdf", PDF + b" signed")
     assert by_director.post(f"/documents/{pk}/remplacer/", {"file": signed}).status_code == 302
     # Within 24 hours of her first upload, the signed version the director filed in its place
@@ -159,12 +164,7 @@ def test_a_profile_put_may_leave_the_name_out(bondy):
 def test_an_agent_still_replaces_her_own_upload_nobody_replaced(bondy):
     agent = make_person(bondy, "agent@bondy.test", Membership.Role.AGENT)
     by_agent = member_client(bondy, agent)
-    by_agent.post(
-        "/documents/",
-        {"title": "PV du 3 mars", "category": "conseil", "file": SimpleUploadedFile("pv.pdf", PDF)},
-    )
-    with schema_context(bondy.schema_name):
-        pk = Document.objects.get().pk
+    pk = upload_minutes(by_agent, bondy)
     again = SimpleUploadedFile("pv-bis.pdf", PDF + b" bis")
     assert by_agent.post(f"/documents/{pk}/remplacer/", {"file": again}).status_code == 302
     again = SimpleUploadedFile("pv-ter.pdf", PDF + b" ter")

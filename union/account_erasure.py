@@ -45,6 +45,12 @@ def erased_username(user) -> str:
     return f"compte-efface-{user.pk}"
 
 
+def shielded_superuser(user, *, actor) -> bool:
+    """A superuser's account, and `actor` is not one: as Wagtail forbids deleting a superuser to
+    anyone who is not one, its erasure, which cannot be undone, is refused (and not offered)."""
+    return user.is_superuser and actor is not None and not actor.is_superuser
+
+
 def erasure_refusal(user, *, actor) -> str:
     """Why `actor` may not erase `user`, in French; "" if they may."""
     if is_erased(user):
@@ -60,9 +66,7 @@ def erasure_refusal(user, *, actor) -> str:
             "Ce compte est le seul superutilisateur actif : nommez-en un autre avant d'effacer "
             "celui-ci."
         )
-    if user.is_superuser and actor is not None and not actor.is_superuser:
-        # As Wagtail forbids deleting a superuser to anyone who is not one; an erasure cannot
-        # be undone.
+    if shielded_superuser(user, actor=actor):
         return (
             "Ce compte est celui d'un superutilisateur : seul un superutilisateur peut effacer "
             "ses données personnelles."

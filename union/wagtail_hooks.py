@@ -21,7 +21,7 @@ from seminars.models import Registration
 from tenants.models import Membership
 from tenants.services import send_set_password_email
 from union import roles
-from union.account_erasure import erase_account_view
+from union.account_erasure import erase_account_view, shielded_superuser
 from union.account_retention import reactivate_account
 from union.audit import record_audit
 from union.failed_email_views import requeue_interrupted_tasks_view, resend_failed_emails_view
@@ -193,7 +193,7 @@ def erase_account_listing_button(user, request_user):
     # In the listing's « … » menu of each account, for the administrators of the union (the
     # edit page has no hook for its own menu: its « Supprimer » leads to the refusal's link).
     if roles.is_union_admin(request_user) and user.pk != request_user.pk:
-        if user.is_superuser and not request_user.is_superuser:
+        if shielded_superuser(user, actor=request_user):
             return  # refused (account_erasure.erasure_refusal): not offered
         yield Button(ERASE_LABEL, erase_url(user), icon_name="user", priority=90)
 

@@ -45,9 +45,7 @@ def leads_to_whole_code(url: str) -> bool:
     """Whether `url` is a Légifrance code's table of contents (/codes/texte_lc/…, /codes/id/…),
     not one of its articles (/codes/article_lc/…): the link then says so, rather than promising
     the article to a screen reader (WCAG 2.4.4)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    return host == "legifrance.gouv.fr" and parts.path.startswith(
+    return source_name(url) == "Légifrance" and urlsplit(url).path.startswith(
         ("/codes/texte_lc/", "/codes/id/")
     )
 

@@ -1194,7 +1194,7 @@ def _lock_team(member: MemberCCAS) -> None:
     """Until the end of the transaction, make any other change to `member`'s team wait: two
     directors demoting or removing each other at the same moment would each count the other
     as the director left, and leave the space with none (_directors_left)."""
-    MemberCCAS.objects.select_for_update().filter(pk=member.pk).exists()
+    MemberCCAS.objects.select_for_update().get(pk=member.pk)
 
 
 def _directors_left(member: MemberCCAS, without: Membership) -> int:

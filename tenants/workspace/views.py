@@ -519,10 +519,10 @@ def board_member_delete(request, pk: int):
     mandate_pk = board_member.mandate_id
     back = f"/conseil/mandats/{mandate_pk}/"
     try:
-        # Refused before the confirmation page too: a seat in a séance's record stays.
-        check_board_member_deletable(board_member)
         if request.method == "POST":
             delete_board_member(request.tenant, board_member, actor=request.user)
+        else:  # refused before the confirmation page too: a seat in a séance's record stays
+            check_board_member_deletable(board_member)
     except WorkspaceError as error:
         messages.error(request, str(error))
         return HttpResponseRedirect(back)
